@@ -1,0 +1,41 @@
+"""Fingerprints of locked content, so a moved or tampered layout is told from a good one.
+
+The writer hashes every locked cell it writes; the reader hashes what it finds in the same cells.
+Values are normalised first, because a round trip through another program changes types but
+not meaning: calamine returns every number as a float and LibreOffice may turn a date into a
+datetime at midnight.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+from typing import Iterable
+
+
+def normalize(value: object) -> str:
+    """A program-independent text form of a cell value (``1`` and ``1.0`` are both ``"1"``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else repr(float(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def cell_hash(value: object) -> str:
+    """A short, stable hash of one cell's normalised value."""
+    return hashlib.sha256(normalize(value).encode("utf-8")).hexdigest()[:16]
+
+
+def combined(hashes: Iterable[tuple[str, str]]) -> str:
+    """One fingerprint over ``(cell, hash)`` pairs, independent of their order."""
+    joined = "\n".join(f"{ref}={h}" for ref, h in sorted(hashes))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""Readers and writers for the spreadsheet formats sheetsync handles."""

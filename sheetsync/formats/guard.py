@@ -1,0 +1,212 @@
+"""Safety gate for spreadsheets that schools send in, run before any parser opens them.
+
+:func:`check_spreadsheet` sniffs the real format from the file's bytes (never from its
+extension) and refuses files that are damaged, not spreadsheets, or unsafe to hand to a
+parser: zip bombs, macros, password encryption and links to other workbooks. Nothing is
+ever extracted or decompressed beyond two tiny metadata members.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+from sheetsync.errors import UnreadableFileError, UnsafeFileError
+
+# A filled-in form is well under 1 MB; 200 MB of declared XML would already exhaust the
+# memory of the XML parsers, so anything larger is a zip bomb or not our form.
+MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
+# Spreadsheet XML compresses about 10-30x; deflate cannot exceed ~1030x, and ratios
+# above 200x only come from padding (runs of zeros), i.e. a crafted bomb.
+MAX_COMPRESSION_RATIO = 200
+# Small members can have silly ratios legitimately (an empty sheet), so only members
+# bigger than this are ratio-checked.
+RATIO_CHECK_MIN_SIZE = 1024 * 1024
+# A workbook has a few dozen parts; thousands of members only serve to exhaust memory.
+MAX_MEMBERS = 10_000
+# The two metadata members we do read ([Content_Types].xml, mimetype) are a few KB;
+# this caps what a lying header can make us decompress.
+MAX_METADATA_SIZE = 1024 * 1024
+# OLE files are scanned in chunks of this size so a large .xls never sits in memory.
+SCAN_CHUNK_SIZE = 1024 * 1024
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+ODS_MIMETYPES = (
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.spreadsheet-template",
+)
+ENCRYPTION_STREAMS = tuple(
+    name.encode("utf-16-le") for name in ("EncryptionInfo", "EncryptedPackage")
+)
+# Library index files LibreOffice may write even when there is no macro code.
+ODS_BASIC_INDEX_FILES = frozenset(
+    {"script-lc.xml", "script-lb.xml", "dialog-lc.xml", "dialog-lb.xml"}
+)
+
+ENCRYPTED = "the file is password-encrypted; save it without a password and send it again"
+TRUNCATED = "the file is damaged or incomplete (truncated zip)"
+SEND_FORM = "send the .xlsx or .ods form"
+
+
+def check_spreadsheet(path: Path) -> str:
+    """Return the real format of *path* ("xlsx", "ods" or "xls") if it is safe to parse.
+
+    Raises :class:`UnreadableFileError` for missing, empty, damaged or non-spreadsheet
+    files and :class:`UnsafeFileError` for zip bombs, macros, password-encrypted files
+    and workbooks linking to other workbooks. The extension of *path* is ignored.
+    """
+    path = Path(path)
+    if not path.is_file():
+        reason = "not a file (it is a folder)" if path.is_dir() else "file not found"
+        raise UnreadableFileError(path, reason)
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(512)
+            if not head:
+                raise UnreadableFileError(path, "the file is empty")
+            if head.startswith(OLE_MAGIC):
+                return _check_ole(path, stream)
+    except PermissionError as exc:
+        raise UnreadableFileError(path, "the file cannot be opened (permission denied)") from exc
+    except OSError as exc:
+        raise UnreadableFileError(path, "the file cannot be opened") from exc
+    if head.startswith(ZIP_MAGIC):
+        return _check_zip(path)
+    raise UnreadableFileError(path, f"not a spreadsheet ({_describe_bytes(head)}); {SEND_FORM}")
+
+
+def _check_ole(path: Path, stream: BinaryIO) -> str:
+    """Refuse an encrypted OLE2 container (encrypted .xlsx) and accept a legacy .xls."""
+    if _contains_any(stream, ENCRYPTION_STREAMS):
+        raise UnsafeFileError(path, ENCRYPTED)
+    return "xls"
+
+
+def _contains_any(stream: BinaryIO, needles: tuple[bytes, ...]) -> bool:
+    """Return whether any needle occurs in *stream*, read from the start in chunks."""
+    stream.seek(0)
+    overlap = max(len(needle) for needle in needles) - 1
+    tail = b""
+    while chunk := stream.read(SCAN_CHUNK_SIZE):
+        window = tail + chunk
+        if any(needle in window for needle in needles):
+            return True
+        tail = window[-overlap:]
+    return False
+
+
+def _check_zip(path: Path) -> str:
+    """Check a zip container's safety and return "xlsx" or "ods"."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
+        raise UnreadableFileError(path, TRUNCATED) from exc
+    except OSError as exc:
+        raise UnreadableFileError(path, "the file cannot be opened") from exc
+    with archive:
+        _check_bomb(path, archive)
+        return _classify_zip(path, archive)
+
+
+def _check_bomb(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse zip bombs using only the sizes declared in the central directory."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise UnsafeFileError(
+            path, f"the file has too many parts ({len(members)}); it may be a zip bomb"
+        )
+    if sum(info.file_size for info in members) > MAX_TOTAL_UNCOMPRESSED:
+        raise UnsafeFileError(path, "the file would unpack to more than 200 MB; it may be a zip bomb")
+    for info in members:
+        if _ratio_too_high(info):
+            raise UnsafeFileError(
+                path, f"the part {info.filename!r} is compressed suspiciously well; it may be a zip bomb"
+            )
+        if info.flag_bits & 0x1:
+            raise UnsafeFileError(path, ENCRYPTED)
+
+
+def _ratio_too_high(info: zipfile.ZipInfo) -> bool:
+    """Return whether a large member declares an implausible compression ratio."""
+    if info.file_size <= RATIO_CHECK_MIN_SIZE:
+        return False
+    return info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
+
+
+def _classify_zip(path: Path, archive: zipfile.ZipFile) -> str:
+    """Return "xlsx" or "ods" after the format's own checks, or refuse other zips."""
+    names = set(archive.namelist())
+    if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+        _check_xlsx(path, archive, names)
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        raise UnreadableFileError(path, f"an Excel binary workbook (.xlsb) cannot be read; {SEND_FORM}")
+    mimetype = _read_small(path, archive, "mimetype") if "mimetype" in names else ""
+    if mimetype in ODS_MIMETYPES:
+        _check_ods(path, names)
+        return "ods"
+    raise UnreadableFileError(path, f"not a spreadsheet ({_describe_zip(names, mimetype)}); {SEND_FORM}")
+
+
+def _check_xlsx(path: Path, archive: zipfile.ZipFile, names: set[str]) -> None:
+    """Refuse macro-enabled workbooks and workbooks with external links."""
+    content_types = _read_small(path, archive, "[Content_Types].xml")
+    if "xl/vbaProject.bin" in names or "macroenabled" in content_types.lower():
+        raise UnsafeFileError(path, "the file contains macros (.xlsm); save it as a normal .xlsx workbook")
+    if any(name.startswith("xl/externalLinks/") for name in names):
+        raise UnsafeFileError(
+            path, "the file links to other workbooks; remove the external links and send it again"
+        )
+
+
+def _check_ods(path: Path, names: set[str]) -> None:
+    """Refuse OpenDocument spreadsheets that carry Basic or script macros."""
+    for name in names:
+        if name.endswith("/"):
+            continue
+        is_basic_code = name.startswith("Basic/") and name.rsplit("/", 1)[-1] not in ODS_BASIC_INDEX_FILES
+        if is_basic_code or name.startswith("Scripts/"):
+            raise UnsafeFileError(
+                path, "the file contains macros; save it as a normal .ods spreadsheet without macros"
+            )
+
+
+def _read_small(path: Path, archive: zipfile.ZipFile, name: str) -> str:
+    """Return a small metadata member as text, refusing oversized ones."""
+    info = archive.getinfo(name)
+    if info.file_size > MAX_METADATA_SIZE:
+        raise UnsafeFileError(path, f"the part {name!r} is far too large; it may be a zip bomb")
+    try:
+        data = archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise UnreadableFileError(path, TRUNCATED) from exc
+    return data.decode("utf-8", errors="replace").strip()
+
+
+def _describe_zip(names: set[str], mimetype: str) -> str:
+    """Name the kind of a zip that is not a spreadsheet, for the error message."""
+    if "word/document.xml" in names:
+        return "a Word document"
+    if "ppt/presentation.xml" in names:
+        return "a PowerPoint presentation"
+    kinds = {"text": "an OpenDocument text document", "presentation": "an OpenDocument presentation"}
+    if mimetype.startswith("application/vnd.oasis.opendocument."):
+        return kinds.get(mimetype.rsplit(".", 1)[-1], "an OpenDocument file")
+    return "a zip archive"
+
+
+def _describe_bytes(head: bytes) -> str:
+    """Name the kind of a non-zip, non-OLE file from its first bytes."""
+    if head.startswith(b"%PDF"):
+        return "a PDF document"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "an image"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
+        return "a web page saved with a spreadsheet name"
+    if b"\x00" not in head:
+        return "a text file"
+    return "an unknown file type"

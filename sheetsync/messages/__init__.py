@@ -1,0 +1,44 @@
+"""The message catalogue: every text shown to a person, in Thai and English, kept as data.
+
+Messages live in ``catalogue.yaml`` beside this file, keyed by a stable code. Placeholders are
+``{name}`` fields filled by :func:`render`; a missing placeholder is left visible rather than
+raising, so a report is never lost over a typo in the catalogue.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+Lang = Literal["th", "en"]
+LANGS: tuple[Lang, ...] = ("th", "en")
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every message, as ``{code: {"th": ..., "en": ...}}``."""
+    text = resources.files(__package__).joinpath("catalogue.yaml").read_text(encoding="utf-8")
+    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return data
+
+
+def render(code: str, lang: Lang, **params: Any) -> str:
+    """The message ``code`` in ``lang`` with its placeholders filled from ``params``.
+
+    Example::
+
+        render("dv.whole", "th", low=2500, high=2700)
+    """
+    entry = catalogue().get(code)
+    if entry is None:
+        return code
+    return string.Formatter().vformat(entry[lang], (), _Lenient(params))
+
+
+class _Lenient(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"

@@ -1,0 +1,280 @@
+"""What a template holds, cell by cell, before any file format is involved.
+
+:func:`build_plan` turns a :class:`~sheetsync.form.Form` (plus optional prefill data) into a
+:class:`TemplatePlan`: every cell's value, style, lock and data validation, the page setup and
+the metadata rows. The ``.xlsx`` and ``.ods`` backends only render a plan, which keeps the two
+formats alike in content by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from . import __version__
+from .fingerprint import cell_hash, combined
+from .form import Field, Form, Placement, Table, column_letter
+from .messages import render
+from .prefill import prefill_values
+
+CellValue = str | int | float | dt.date | None
+
+#: Buddhist-Era date format that survives LibreOffice and Excel round trips (see DESIGN.md).
+BE_DATE_FORMAT = "[$-107041E]d/m/yyyy"
+NUMBER_FORMATS = {"date": BE_DATE_FORMAT, "amount": "#,##0.00", "whole": "0", "percent": "@", "text": "@",
+                  "lines": "General", "choice": "General", "auto": "General"}
+#: Excel shows "####" for Text-formatted cells longer than 255 characters, so long fields stay General.
+LONG_TEXT = 255
+META_SHEET = "_sheetsync"
+DEFAULT_PASSWORD = "sheetsync"
+
+
+@dataclass(frozen=True)
+class CellStyle:
+    """How a cell looks; backends map it to openpyxl / ODF styles."""
+
+    font: str = "TH Sarabun New"
+    size: float = 16.0
+    bold: bool = False
+    italic: bool = False
+    align: str = "left"  # left | center | right
+    indent: int = 0
+    wrap: bool = True
+    fill: str | None = None  # "RRGGBB"
+    border: bool = False
+    number_format: str = "General"
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A data-validation rule in Excel's formula syntax (backends translate for ODF)."""
+
+    kind: str  # list | whole | decimal | text_length | custom
+    formula1: str | None = None
+    formula2: str | None = None
+    operator: str | None = None  # between | lessThanOrEqual | greaterThanOrEqual
+    choices: tuple[str, ...] = ()
+    allow_blank: bool = True
+    prompt_title: str = ""
+    prompt: str = ""
+    error_title: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """One cell (or merged block) of the template."""
+
+    place: Placement
+    value: CellValue
+    style: CellStyle
+    locked: bool
+    role: str  # label | input | auto | prefill
+    validation: Validation | None = None
+    pointer: str | None = None  # JSON pointer of the data behind an input cell
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """Paper, orientation, scaling, margins and print area of the input sheet."""
+
+    paper: str
+    orientation: str
+    fit_width: bool
+    margins_cm: dict[str, float]
+    print_area: str
+
+
+@dataclass(frozen=True)
+class TemplatePlan:
+    """A whole template: the input sheet, its page setup and the hidden metadata."""
+
+    title: str
+    sheet: str
+    cells: tuple[CellSpec, ...]
+    column_widths: dict[str, float]
+    row_heights: dict[int, float]
+    page: PageSetup
+    password: str
+    metadata: tuple[tuple[str, ...], ...]
+    properties: dict[str, str] = field(default_factory=dict)
+
+
+def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str | None = None,
+               password: str | None = None, lock_rows: bool = False,
+               issued: dt.datetime | None = None) -> TemplatePlan:
+    """Lay out ``form`` as cells, prefilled with ``data`` (the form's JSON shape, any part of it).
+
+    :param recipient: recorded in the metadata so returned files can be traced to a school.
+    :param password: sheet-protection password (a guard rail; the fingerprint is the real check).
+    :param lock_rows: also lock prefilled rows of tables that are editable by default (reports).
+    :raises DataError: when ``data`` does not fit the form.
+    """
+    values = prefill_values(form, data or {})
+    cells = [*_label_cells(form), *_field_cells(form, values), *_table_cells(form, values, lock_rows)]
+    locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
+    meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked)
+    return TemplatePlan(
+        title=form.title, sheet=form.sheet, cells=tuple(cells),
+        column_widths={k: float(v) for k, v in form.layout.get("columns", {}).items()},
+        row_heights=_row_heights(form), page=_page(form, cells),
+        password=password or DEFAULT_PASSWORD, metadata=meta,
+        properties={row[0]: row[1] for row in meta if row[0] != "locked"},
+    )
+
+
+def _base_style(form: Form, name: str | None, kind: str = "auto") -> CellStyle:
+    font = form.layout.get("font", {})
+    extra = dict(form.layout.get("styles", {}).get(name, {})) if name else {}
+    return CellStyle(
+        font=str(font.get("name", "TH Sarabun New")), size=float(extra.get("size", font.get("size", 16))),
+        bold=bool(extra.get("bold", False)), italic=bool(extra.get("italic", False)),
+        align=str(extra.get("align", "left")), indent=int(extra.get("indent", 0)),
+        fill=extra.get("fill"), border=bool(extra.get("border", False)),
+        number_format=NUMBER_FORMATS.get(kind, "General"),
+    )
+
+
+def _label_cells(form: Form) -> Iterator[CellSpec]:
+    for label in form.labels:
+        yield CellSpec(label.place, label.text, _base_style(form, label.style), True, "label")
+
+
+def _field_cells(form: Form, values: dict[str, CellValue]) -> Iterator[CellSpec]:
+    for f in form.fields:
+        yield _input_cell(form, f, f.place, f.pointer, values.get(f.pointer), lock_if_filled=True)
+
+
+def _table_cells(form: Form, values: dict[str, CellValue], lock_rows: bool) -> Iterator[CellSpec]:
+    for table in form.tables:
+        lock = table.lock_prefilled or lock_rows
+        for n, row in enumerate(range(table.first_row, table.last_row + 1), start=1):
+            row_filled = any(values.get(_row_pointer(table, n, c)) not in (None, "") for c in table.columns
+                             if not c.auto)
+            for col in table.columns:
+                place = col.place.at_row(row)
+                if col.auto is not None:
+                    yield CellSpec(place, _auto_value(col.auto, n), _base_style(form, col.style or "auto"), True,
+                                   "auto", pointer=_row_pointer(table, n, col) if col.pointer else None)
+                    continue
+                yield _input_cell(form, col, place, _row_pointer(table, n, col),
+                                  values.get(_row_pointer(table, n, col)), lock_if_filled=lock and row_filled)
+
+
+def _row_pointer(table: Table, n: int, col: Field) -> str:
+    """Pointer of a column on the n-th row of the block, as :func:`prefill_values` keys it."""
+    return f"{table.pointer}/#{n}" + (f"/{col.pointer}" if col.pointer else "")
+
+
+def _input_cell(form: Form, f: Field, place: Placement, pointer: str, value: CellValue,
+                lock_if_filled: bool) -> CellSpec:
+    locked = lock_if_filled and value not in (None, "")
+    style = _base_style(form, f.style or ("input" if not locked else None), f.kind)
+    if f.kind == "text" and int(f.schema.get("maxLength", 0)) > LONG_TEXT:
+        style = CellStyle(**{**style.__dict__, "number_format": "General"})
+    if locked:
+        return CellSpec(place, value, style, True, "prefill", pointer=pointer)
+    return CellSpec(place, value, style, False, "input", _validation(form, f, place), pointer)
+
+
+def _auto_value(template: str, n: int) -> CellValue:
+    # A bare "{n}" is a number so that it reads back as one; anything richer is text.
+    return n if template == "{n}" else template.format(n=n)
+
+
+def _validation(form: Form, f: Field, place: Placement) -> Validation | None:
+    ref, node = f"${column_letter(place.col)}${place.row}", f.schema
+    title = f.title[:32]  # Excel's limit for an input-prompt title
+    desc = str(node.get("description", ""))
+    common = {"allow_blank": True, "prompt_title": title, "error_title": render("dv.error_title", "th")}
+
+    def make(kind: str, hint: str, **kw: Any) -> Validation:
+        prompt = (f"{desc}\n{hint}" if desc and desc != f.title else hint)[:255]
+        return Validation(kind, prompt=prompt, error=f"{f.title}: {hint}"[:255], **common, **kw)
+
+    if f.kind == "choice" and f.choices:
+        return make("list", render("dv.choice", "th"), choices=tuple(f.choices.values()))
+    if f.kind == "whole":
+        low, high = node.get("minimum", 0), node.get("maximum", 2147483647)
+        return make("whole", render("dv.whole", "th", low=low, high=high), operator="between",
+                    formula1=str(low), formula2=str(high))
+    if f.kind == "amount":
+        return make("decimal", render("dv.amount", "th"), operator="between",
+                    formula1=str(node.get("minimum", 0)), formula2=str(node.get("maximum", 1e15)))
+    if f.kind == "percent":
+        # Percent cells are Text-formatted so that "65", "65%" and "65 %" arrive as typed in
+        # both Excel and Calc (their number parsing disagrees); the formula strips the % sign.
+        num = f'VALUE(SUBSTITUTE({ref},"%",""))'
+        return make("custom", render("dv.percent", "th"), formula1=f"AND({num}>=0,{num}<=100)")
+    if f.kind == "date":
+        hint, rule = _date_rule(form, f, ref)
+        return make("custom", hint, formula1=rule)
+    if f.kind in ("text", "lines") and "maxLength" in node or f.kind == "lines":
+        limit = int(node.get("maxLength", 0)) or _lines_limit(node)
+        hint = render("dv.lines" if f.kind == "lines" else "dv.text", "th", limit=limit)
+        return make("text_length", hint, operator="lessThanOrEqual", formula1=str(limit))
+    return None
+
+
+def _date_rule(form: Form, f: Field, ref: str) -> tuple[str, str]:
+    """A date check that also accepts text (parsed on reading) and B.E. years typed in Calc.
+
+    LibreOffice in a Thai locale stores a typed "31/10/2562" as a date in 2562 C.E., so both the
+    C.E. range and the same range shifted by 543 years are allowed while typing.
+    """
+    year_field = form.field_at(f.fiscal_year) if f.fiscal_year else None
+    if year_field is None:
+        return render("dv.date", "th"), f"OR(ISTEXT({ref}),AND({ref}>=DATE(1900,1,1),{ref}<=DATE(2700,12,31)))"
+    fy = f"${column_letter(year_field.place.col)}${year_field.place.row}"
+    ce = f"AND({ref}>=DATE({fy}-544,10,1),{ref}<=DATE({fy}-543,9,30))"
+    be = f"AND({ref}>=DATE({fy}-1,10,1),{ref}<=DATE({fy},9,30))"
+    return render("dv.date_fy", "th"), f'OR(ISTEXT({ref}),{fy}="",{ce},{be})'
+
+
+def _lines_limit(node: dict[str, Any]) -> int:
+    items = node.get("items", {})
+    return int(node.get("maxItems", 50)) * (int(items.get("maxLength", 200)) + 1)
+
+
+def _row_heights(form: Form) -> dict[int, float]:
+    default = float(form.layout.get("row_height", 24))
+    last = max(p.last_row for p in _all_places(form))
+    heights = {row: default for row in range(1, last + 1)}
+    for table in form.tables:
+        for row in range(table.first_row, table.last_row + 1):
+            heights[row] = float(table.height or default)
+    heights.update({int(k): float(v) for k, v in form.layout.get("heights", {}).items()})
+    return heights
+
+
+def _all_places(form: Form) -> Iterator[Placement]:
+    yield from (lab.place for lab in form.labels)
+    yield from (f.place for f in form.fields)
+    for t in form.tables:
+        yield from (c.place.at_row(t.last_row) for c in t.columns)
+
+
+def _page(form: Form, cells: list[CellSpec]) -> PageSetup:
+    page = form.layout.get("page", {})
+    last_col = max(c.place.last_col for c in cells)
+    last_row = max(c.place.last_row for c in cells)
+    return PageSetup(
+        paper=str(page.get("paper", "A4")), orientation=str(page.get("orientation", "portrait")),
+        fit_width=bool(page.get("fit_width", True)),
+        margins_cm={k: float(v) for k, v in page.get("margins_cm", {}).items()},
+        print_area=f"A1:{column_letter(last_col)}{last_row}",
+    )
+
+
+def _metadata(form: Form, recipient: str | None, issued: dt.datetime,
+              locked: list[tuple[str, str]]) -> tuple[tuple[str, ...], ...]:
+    rows: list[tuple[str, ...]] = [
+        ("form_id", form.id), ("form_version", form.version), ("template_id", uuid.uuid4().hex),
+        ("recipient", recipient or ""), ("issued_at", issued.isoformat(timespec="seconds")),
+        ("schema_hash", form.schema_hash), ("fingerprint", combined(locked)),
+        ("generator", f"sheetsync {__version__}"),
+    ]
+    rows += [("locked", ref, h) for ref, h in sorted(locked)]
+    return tuple(rows)

@@ -1,0 +1,64 @@
+"""Finding forms: the ones shipped with sheetsync and any in extra folders.
+
+A form is found by id (``progress-report``) or by the path of its layout file. Extra folders come
+from the caller or from the ``SHEETSYNC_FORMS`` environment variable (``os.pathsep``-separated),
+so that adding a form needs no Python: drop ``<id>.yaml`` and its schema in such a folder.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from .errors import UnknownFormError
+from .form import Form, load_form
+
+
+def bundled_dir() -> Path:
+    """The folder of layouts shipped with sheetsync (inside the wheel, or the checkout's)."""
+    packaged = Path(str(resources.files("sheetsync"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    # Running from a source checkout: the layouts live at the top of the repository.
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def search_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Folders searched for layouts, in order: ``extra``, ``$SHEETSYNC_FORMS``, the bundled one."""
+    env = [p for p in os.environ.get("SHEETSYNC_FORMS", "").split(os.pathsep) if p]
+    return [Path(p) for p in [*extra, *env]] + [bundled_dir()]
+
+
+def find_form(name: str | Path, extra: Iterable[str | Path] = ()) -> Form:
+    """Load the form ``name``: a form id, or the path of a layout ``.yaml`` file.
+
+    :raises UnknownFormError: when no such form exists (the message lists the known ids).
+    """
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        return _load_cached(path.resolve())
+    for folder in search_dirs(extra):
+        for candidate in (folder / f"{name}.yaml", folder / f"{name}.yml"):
+            if candidate.is_file():
+                return _load_cached(candidate.resolve())
+    known = ", ".join(sorted(f.id for f in list_forms(extra))) or "none"
+    raise UnknownFormError(f"no form {str(name)!r} (known forms: {known})")
+
+
+def list_forms(extra: Iterable[str | Path] = ()) -> list[Form]:
+    """Every form found in the search folders (the first of each id wins)."""
+    forms: dict[str, Form] = {}
+    for folder in search_dirs(extra):
+        for layout in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+            form = _load_cached(layout.resolve())
+            forms.setdefault(form.id, form)
+    return list(forms.values())
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: Path) -> Form:
+    # Loading checks the schema and the layout against each other; do it once per process.
+    return load_form(path)

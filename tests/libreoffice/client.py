@@ -1,0 +1,315 @@
+"""Project-side client for a real, headless LibreOffice Calc.
+
+The project interpreter cannot ``import uno`` (only the system Python can), so
+:class:`LibreOffice` starts two processes and talks JSON lines to the second:
+
+* one listening ``soffice`` with a private profile (so parallel sessions and
+  the developer's own LibreOffice never share state) and a Thai locale;
+* ``/usr/bin/python3 uno_worker.py <pipe>``, which drives it over UNO.
+
+Starting soffice costs seconds, so one instance serves a whole test session.
+"""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+import zlib
+from pathlib import Path
+from typing import Any
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+WORKER = Path(__file__).with_name("uno_worker.py")
+DEFAULT_TIMEOUT = 120.0
+MM_PER_PT = 25.4 / 72
+
+
+class LibreOfficeError(RuntimeError):
+    """A request failed inside LibreOffice, timed out, or soffice died."""
+
+
+def find_soffice() -> str | None:
+    """Path of the soffice binary, preferring the Debian location."""
+    if os.access("/usr/bin/soffice", os.X_OK):
+        return "/usr/bin/soffice"
+    return shutil.which("soffice")
+
+
+class LibreOffice:
+    """One headless soffice plus its UNO worker; use as a context manager or close()."""
+
+    def __init__(self, soffice: str | None = None, locale: str = "th_TH.UTF-8",
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.timeout = timeout
+        self.profile = Path(tempfile.mkdtemp(prefix="sheetsync-lo-"))
+        self._log = open(self.profile / "soffice.log", "wb")
+        self._wlog = open(self.profile / "worker.log", "wb")
+        self._soffice: subprocess.Popen[bytes] | None = None
+        self._worker: subprocess.Popen[str] | None = None
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._reader: threading.Thread | None = None
+        self._lock = threading.Lock()
+        try:
+            self._start(soffice or find_soffice(), locale)
+        except BaseException:
+            self.close()
+            raise
+
+    # -- process management ---------------------------------------------------
+    def _start(self, soffice: str | None, locale: str) -> None:
+        if not soffice:
+            raise LibreOfficeError("soffice not found")
+        pipe = f"sheetsync_{uuid.uuid4().hex}"
+        env = dict(os.environ, LC_ALL=locale, LANG=locale,)
+        self._soffice = subprocess.Popen(
+            [soffice, "--headless", "--invisible", "--nologo", "--norestore",
+             "--nodefault", "--nolockcheck",
+             f"-env:UserInstallation={(self.profile / 'user').as_uri()}",
+             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        # The system Python must not see the project venv's paths.
+        wenv = {k: v for k, v in os.environ.items()
+                if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+        self._worker = subprocess.Popen(
+            [SYSTEM_PYTHON, str(WORKER), pipe], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self._wlog, text=True, encoding="utf-8",
+            env=wenv, bufsize=1)
+        self._reader = threading.Thread(target=self._read, name="lo-reader", daemon=True)
+        self._reader.start()
+        ready = self._receive(timeout=90.0, what="startup")
+        if ready != "ready":
+            raise LibreOfficeError(f"unexpected worker greeting: {ready!r}")
+
+    def _read(self) -> None:
+        """Pump worker stdout into a queue so reads can time out."""
+        assert self._worker is not None and self._worker.stdout is not None
+        try:
+            for line in self._worker.stdout:
+                self._lines.put(line)
+        except (OSError, ValueError):  # pipe closed under us during close()
+            pass
+        finally:
+            self._lines.put(None)
+
+    def _diagnostics(self) -> str:
+        parts = []
+        for proc, name in ((self._soffice, "soffice"), (self._worker, "worker")):
+            if proc is not None and proc.poll() is not None:
+                parts.append(f"{name} exited with {proc.returncode}")
+        for log in ("soffice.log", "worker.log"):
+            try:
+                tail = (self.profile / log).read_text(errors="replace")[-1500:].strip()
+            except OSError:
+                tail = ""
+            if tail:
+                parts.append(f"--- {log} ---\n{tail}")
+        return "\n".join(parts)
+
+    def _receive(self, timeout: float, what: str) -> Any:
+        deadline = time.monotonic() + timeout
+        while True:
+            # Short slices so a dead soffice is noticed long before the timeout.
+            try:
+                line = self._lines.get(timeout=0.5)
+                break
+            except queue.Empty:
+                if self._soffice is not None and self._soffice.poll() is not None:
+                    raise LibreOfficeError(f"soffice died during {what}\n{self._diagnostics()}")
+                if time.monotonic() > deadline:
+                    self.close()  # a wedged soffice is useless; don't leave it running
+                    raise LibreOfficeError(f"{what} timed out after {timeout:.0f}s")
+        if line is None:
+            raise LibreOfficeError(f"UNO worker exited during {what}\n{self._diagnostics()}")
+        resp = json.loads(line)
+        if not resp["ok"]:
+            raise LibreOfficeError(f"{what}: {resp['error']}")
+        return resp["result"]
+
+    def request(self, cmd: str, timeout: float | None = None, **args: Any) -> Any:
+        """Send one command to the worker and wait (bounded) for its answer."""
+        with self._lock:
+            w = self._worker
+            if w is None or w.poll() is not None or w.stdin is None:
+                raise LibreOfficeError(f"LibreOffice is not running\n{self._diagnostics()}")
+            try:
+                w.stdin.write(json.dumps({"cmd": cmd, **args}) + "\n")
+                w.stdin.flush()
+            except (BrokenPipeError, OSError) as exc:
+                raise LibreOfficeError(f"worker pipe broken: {exc}\n{self._diagnostics()}")
+            return self._receive(timeout or self.timeout, cmd)
+
+    def close(self) -> None:
+        """Stop soffice and the worker, then delete the private profile."""
+        w, s = self._worker, self._soffice
+        self._worker = self._soffice = None
+        if w is not None:
+            if w.poll() is None and w.stdin is not None:
+                try:  # polite: let soffice quit itself (flushes, removes pipe)
+                    w.stdin.write(json.dumps({"cmd": "shutdown"}) + "\n")
+                    w.stdin.flush()
+                except OSError:
+                    pass
+            _stop(w, 10)
+            for stream in (w.stdin, w.stdout):
+                try:
+                    if stream is not None:
+                        stream.close()
+                except OSError:
+                    pass
+        if s is not None:
+            _stop(s, 15)
+        if self._reader is not None and self._reader is not threading.current_thread():
+            self._reader.join(timeout=5)
+        for log in (self._log, self._wlog):
+            log.close()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+    def __enter__(self) -> "LibreOffice":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- public API -------------------------------------------------------------
+    def convert(self, src: Path, dest: Path, sheet: str | None = None) -> Path:
+        """Re-save ``src`` as ``dest``; the format follows dest's extension.
+
+        xlsx, ods, xls, pdf and csv are known; csv is UTF-8 and holds one sheet:
+        ``sheet`` (by name) or else the sheet that was active in the file.
+        """
+        return Path(self.request("convert", src=str(src), dest=str(dest), sheet=sheet))
+
+    def inspect(self, path: Path) -> dict[str, Any]:
+        """Everything a test may want to assert about a workbook, as plain JSON.
+
+        ``{"sheets": [{"name", "visible", "protected", "used_range", "cells":
+        {"A1": {...}}, "merged", "page", "print_areas", "charts"}],
+        "named_ranges": {name: content}, "user_properties": {name: value}}``.
+        Listed cells: those with content or a note, unlocked ones and validated
+        ones.  See :meth:`cells` for the per-cell keys.
+        """
+        return self.request("inspect", path=str(path))
+
+    def cells(self, path: Path, sheet: str, refs: list[str]) -> dict[str, dict[str, Any]]:
+        """Per-cell dicts for just ``refs``: type, value, string, locked,
+        validation, annotation, number_format, fonts (and date, formula,
+        hyperlinks when relevant)."""
+        return self.request("cells", path=str(path), sheet=sheet, refs=list(refs))
+
+    def type_into(self, src: Path, dest: Path | None, entries: dict[str, str],
+                  sheet: str | None = None) -> dict[str, dict[str, Any]]:
+        """Type each text into its cell as a person would (GoToCell + EnterString),
+        save as ``dest`` (unless None) and return the cells as they ended up.
+
+        Sheet protection applies: typing into a locked cell of a protected sheet
+        leaves it unchanged.  Validation prompts are not shown.
+        """
+        return self.request("type_into", src=str(src), dest=str(dest) if dest else None,
+                            entries=dict(entries), sheet=sheet)
+
+    @staticmethod
+    def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
+        """Page sizes in mm; pure Python, see :func:`pdf_page_sizes`."""
+        return pdf_page_sizes(pdf)
+
+
+def _stop(proc: subprocess.Popen[Any], grace: float) -> None:
+    """Wait for ``proc``, escalating to terminate/kill; always reaps it."""
+    try:
+        proc.wait(timeout=grace)
+        return
+    except subprocess.TimeoutExpired:
+        proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+_OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\b(.*?)\bendobj", re.S)
+_NUM = rb"(-?\d+(?:\.\d+)?)"
+_BOX = re.compile(rb"/MediaBox\s*\[\s*" + rb"\s+".join([_NUM] * 4) + rb"\s*\]")
+_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+
+
+def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    """(width, height) in mm of every page, in file order, without poppler.
+
+    Reads plain ``N 0 obj`` objects, plus any compressed object streams that
+    inflate cleanly; a page without its own /MediaBox inherits its parent's.
+    Pages rotated by 90/270 degrees report their on-screen size.
+    """
+    data = Path(pdf).read_bytes()
+    objs = {int(m.group(1)): m.group(2) for m in _OBJ.finditer(data)}
+    for body in list(objs.values()):  # PDF 1.5 object streams: best effort
+        if b"/ObjStm" in body:
+            objs.update(_object_stream(body))
+    sizes = []
+    for body in _pages_in_order(objs):
+        node, box = body, None
+        for _ in range(32):  # walk /Parent links for an inherited MediaBox
+            m = _BOX.search(node)
+            if m:
+                box = [float(x) for x in m.groups()]
+                break
+            parent = re.search(rb"/Parent\s+(\d+)\s+\d+\s+R", node)
+            if not parent or int(parent.group(1)) not in objs:
+                break
+            node = objs[int(parent.group(1))]
+        if box is None:
+            continue
+        w, h = (box[2] - box[0]) * MM_PER_PT, (box[3] - box[1]) * MM_PER_PT
+        rot = re.search(rb"/Rotate\s+(-?\d+)", body)
+        if rot and int(rot.group(1)) % 180:
+            w, h = h, w
+        sizes.append((round(w, 2), round(h, 2)))
+    return sizes
+
+
+def _pages_in_order(objs: dict[int, bytes]) -> list[bytes]:
+    """Page objects in reading order (via the /Kids tree), else file order."""
+    is_page = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+    roots = [b for b in objs.values()
+             if re.search(rb"/Type\s*/Pages\b", b) and b"/Parent" not in b]
+    out: list[bytes] = []
+
+    def walk(body: bytes, depth: int) -> None:
+        if is_page.search(body):
+            out.append(body)
+            return
+        kids = re.search(rb"/Kids\s*\[(.*?)\]", body, re.S)
+        if kids and depth < 64:
+            for num in re.findall(rb"(\d+)\s+\d+\s+R", kids.group(1)):
+                if int(num) in objs:
+                    walk(objs[int(num)], depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return out or [b for b in objs.values() if is_page.search(b)]
+
+
+def _object_stream(body: bytes) -> dict[int, bytes]:
+    m = _STREAM.search(body)
+    first = re.search(rb"/First\s+(\d+)", body)
+    if not m or not first or b"/FlateDecode" not in body:
+        return {}
+    try:
+        raw = zlib.decompress(m.group(1))
+    except zlib.error:
+        return {}
+    off = int(first.group(1))
+    nums = [int(x) for x in raw[:off].split()]
+    pairs = list(zip(nums[::2], nums[1::2]))
+    out = {}
+    for i, (num, start) in enumerate(pairs):
+        end = pairs[i + 1][1] if i + 1 < len(pairs) else len(raw) - off
+        out[num] = raw[off + start: off + end]
+    return out
