@@ -1,17 +1,15 @@
 """Thai-aware parsing of what people really type into the cells of a form.
 
-Raw values come from python-calamine: ``str`` (an empty cell is ``''``), ``float`` (every
-number, even ``1`` -> ``1.0``), sometimes ``int``, ``bool``, ``datetime.date``,
-``datetime.datetime`` or ``datetime.timedelta``. Each ``parse_*`` function turns one raw
-value into the Python value the schema wants, or raises :class:`CoerceError` whose stable
-``code`` the caller turns into a finding. Blank cells are the caller's business (see
-:func:`is_blank`).
+Raw values come from python-calamine: ``str`` (empty cell ``''``), ``float`` (every number),
+maybe ``int``, ``bool``, ``date``, ``datetime`` or ``timedelta``. Each ``parse_*`` function
+returns the value the schema wants or raises :class:`CoerceError`, whose stable ``code`` the
+caller turns into a finding. Blank cells are the caller's business (see :func:`is_blank`).
 """
 
 from __future__ import annotations
 
-import math
 import re
+import sys
 import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -45,11 +43,13 @@ _MONTH_NAMES = [
 _MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names}
 
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_ISO_DATE = re.compile(rf"(\d{{4}})[-/](\d{{1,2}})[-/](\d{{1,2}}){_TIME}")
-_DMY_DATE = re.compile(rf"(\d{{1,2}}) ?[/.-] ?(\d{{1,2}}) ?[/.-] ?(\d{{4}}|\d{{2}}){_TIME}")
-_THAI_DATE = re.compile(r"(\d{1,2}) ?(\D+?) ?(\d{4}|\d{2})")
+# re.ASCII: \d would also match other scripts' digits ("²", "٣") that int() chokes on.
+_ISO_DATE = re.compile(rf"(?P<y>\d{{4}})[-/](?P<m>\d\d?)[-/](?P<d>\d\d?){_TIME}", re.A)
+_SEP = r" ?[/.-] ?"
+_DMY_DATE = re.compile(rf"(?P<d>\d\d?){_SEP}(?P<m>\d\d?){_SEP}(?P<y>\d{{4}}|\d\d){_TIME}", re.A)
+_THAI_DATE = re.compile(r"(?P<d>\d\d?) ?(?P<m>\D+?) ?(?P<y>\d{4}|\d\d)", re.A)
 _DATE_PREFIX = re.compile(r"^(?:ณ ?)?วันที่ ?")
-_NUMBER = re.compile(r"([+-]?) ?(\d{1,3}(?:,\d{3})+|\d*)(\.\d*)?")
+_NUMBER = re.compile(r"([+-]?) ?(\d{1,3}(?:,\d{3})+|\d*)(\.\d*)?", re.A)
 # "180,000.- บาท" is how amounts are written on Thai official paperwork.
 _AMOUNT_AFFIXES = re.compile(r"^฿ ?|(?: ?(?:บาท(?:ถ้วน)?|\.-|฿))+$")
 _PERCENT_AFFIXES = re.compile(r"^ร้อยละ ?|(?: ?(?:%|％|เปอร์เซ็นต์))$")
@@ -106,15 +106,11 @@ def parse_date(raw: object) -> date:
     if not isinstance(raw, str):
         raise CoerceError("not-a-date", raw)
     text = _DATE_PREFIX.sub("", _clean(thai_digits_to_arabic(raw)))
-    if match := _ISO_DATE.fullmatch(text):
-        year, month, day = match.groups()
-        return _make_date(_year_ce(year), int(month), int(day), raw)
-    if match := _DMY_DATE.fullmatch(text):
-        day, month, year = match.groups()
-        return _make_date(_year_ce(year), int(month), int(day), raw)
-    if match := _THAI_DATE.fullmatch(text):
-        day, month_name, year = match.groups()
-        return _make_date(_year_ce(year), _thai_month(month_name, raw), int(day), raw)
+    for pattern in (_ISO_DATE, _DMY_DATE, _THAI_DATE):
+        if match := pattern.fullmatch(text):
+            day, month, year = match.group("d", "m", "y")
+            number = _thai_month(month, raw) if pattern is _THAI_DATE else int(month)
+            return _make_date(_year_ce(year), number, int(day), raw)
     raise CoerceError("not-a-date", raw)
 
 
@@ -130,13 +126,11 @@ def parse_whole(raw: object) -> int:
     """Read a whole number (a count, a year): 2563, 2563.0, "2,563" or "๒๕๖๓"."""
     if isinstance(raw, str):
         value = _decimal(_clean(thai_digits_to_arabic(raw)), raw)
-        if value != value.to_integral_value():
-            raise CoerceError("not-a-whole-number", raw)
-        return int(value)
-    number = _real(raw, "not-a-number", raw)
-    if not number.is_integer():
+    else:
+        value = Decimal(_real(raw, "not-a-number", raw))  # exact: no rounding 2563.5 away
+    if value != value.to_integral_value():
         raise CoerceError("not-a-whole-number", raw)
-    return int(number)
+    return int(value)
 
 
 def parse_percent(raw: object) -> float:
@@ -176,7 +170,10 @@ def parse_choice(raw: object, choices: Mapping[_Value, str]) -> _Value:
     for value in choices:  # labels first: they are what the dropdown offers
         if text == _json_text(value):
             return value
-    return _boolean_word(text, choices, raw)
+    word = text.casefold()
+    if word in _TRUE_WORDS or word in _FALSE_WORDS:
+        return _boolean_key(word in _TRUE_WORDS, choices, raw)
+    raise CoerceError("not-a-choice", raw)
 
 
 def parse_text(raw: object) -> str:
@@ -230,13 +227,6 @@ def _json_text(value: object) -> str | None:
     return None
 
 
-def _boolean_word(text: str, choices: Mapping[_Value, str], raw: object) -> _Value:
-    word = text.casefold()
-    if word in _TRUE_WORDS or word in _FALSE_WORDS:
-        return _boolean_key(word in _TRUE_WORDS, choices, raw)
-    raise CoerceError("not-a-choice", raw)
-
-
 def _boolean_key(wanted: bool, choices: Mapping[_Value, str], raw: object) -> _Value:
     # "is", not "==": True == 1 and False == 0, but a 1/0 choice is no yes/no choice.
     for key in choices:
@@ -249,7 +239,7 @@ def _real(value: object, code: str, raw: object) -> float:
     """A finite number as float; bool is an int to Python but never a number to a teacher."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise CoerceError(code, raw)
-    if not math.isfinite(value):  # also catches 400-digit text that overflows float
+    if not abs(value) <= sys.float_info.max:  # NaN, infinities, ints too big for a float
         raise CoerceError(code, raw)
     return float(value)
 
@@ -262,7 +252,7 @@ def _decimal(text: str, raw: object, code: str = "not-a-number") -> Decimal:
     """
     text = text.replace("\u2212", "-")  # the real minus sign, from pasted text
     match = _NUMBER.fullmatch(text)
-    if match is None or not any(ch.isdigit() for ch in text):
+    if match is None or not any(ch in "0123456789" for ch in text):
         raise CoerceError(code, raw)
     sign, whole, fraction = match.groups()
     return Decimal(sign + (whole.replace(",", "") or "0") + (fraction or ""))
@@ -276,8 +266,7 @@ def _year_ce(text: str) -> int:
 
 
 def _thai_month(name: str, raw: object) -> int:
-    key = name.replace(".", "").replace(" ", "")
-    key = key.removesuffix("พศ")  # "2 มีนาคม พ.ศ. 2563"
+    key = name.replace(".", "").replace(" ", "").removesuffix("พศ")  # "มีนาคม พ.ศ."
     if key not in _MONTHS:
         raise CoerceError("not-a-date", raw)
     return _MONTHS[key]

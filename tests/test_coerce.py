@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -168,6 +168,8 @@ def test_parse_date(raw: object, expected: date) -> None:
         timedelta(days=3),
         None,
         date(2564, 2, 29),  # stored as a leap day, but 2564 B.E. = 2021 has none
+        "1 ² 2563",  # not a digit to int(), though str.isdigit() says it is
+        "١/٢/٢٥٦٣",  # Arabic-Indic digits: nobody types them on a Thai form
     ],
 )
 def test_parse_date_rejects(raw: object) -> None:
@@ -230,7 +232,7 @@ def test_parse_amount(raw: object, expected: float) -> None:
     "raw",
     ["", "บาท", "หนึ่งแสน", "18,0000", "180,00", "1,80,000", "1.2.3", "nan", "inf",
      "1e5", "1_000", "10 000", "65%", "-", ".", True, False, float("nan"), float("inf"),
-     date(2020, 1, 1), None, "9" * 400],
+     date(2020, 1, 1), None, "9" * 400, 10**400, "²"],
 )  # fmt: skip
 def test_parse_amount_rejects(raw: object) -> None:
     assert _code(parse_amount, raw) == "not-a-number"
@@ -260,6 +262,8 @@ def test_parse_whole(raw: object, expected: int) -> None:
         ("1e3", "not-a-number"),
         (True, "not-a-number"),
         (float("nan"), "not-a-number"),
+        (10**400, "not-a-number"),
+        ("²", "not-a-number"),
         (date(2020, 1, 1), "not-a-number"),
     ],
 )
@@ -303,7 +307,7 @@ def test_parse_percent(raw: object, expected: float) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "%", "หกสิบห้า", "65 % %", "65 บาท", "6 5", True, float("nan"),
+    ["", "%", "หกสิบห้า", "65 % %", "65 บาท", "6 5", True, float("nan"), 10**400,
      date(2020, 1, 1), None],
 )  # fmt: skip
 def test_parse_percent_rejects(raw: object) -> None:
@@ -437,3 +441,21 @@ def test_parse_lines(raw: object, expected: list[str]) -> None:
 
 def test_parse_lines_rejects() -> None:
     assert _code(parse_lines, True) == "not-text"
+
+
+ODD_VALUES: list[object] = [None, True, 1, -0.0, 1e308, float("inf"), 10**400, date.max, date.min,
+              datetime.max, timedelta(1), b"x", [], "9" * 5000, "1," * 3000, "²", "٣",
+              "\u200b", "1 " + "ก" * 5000 + " 2563", "๐/๐/๐๐", "-.", "+", "..."]  # fmt: skip
+
+
+@pytest.mark.parametrize("raw", ODD_VALUES)
+@pytest.mark.parametrize(
+    "parse",
+    [parse_date, parse_amount, parse_whole, parse_percent, parse_text, parse_lines,
+     lambda raw: parse_choice(raw, PLAN)],
+)  # fmt: skip
+def test_only_coerce_errors_escape(parse: Callable[[object], object], raw: object) -> None:
+    try:
+        parse(raw)
+    except CoerceError:
+        pass

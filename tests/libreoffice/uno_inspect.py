@@ -1,0 +1,260 @@
+"""Read a loaded Calc document into plain JSON-able dicts (runs under uno).
+
+Imported by ``uno_worker.py`` inside the *system* Python; the project
+interpreter never imports this module (it has no ``uno``).  Nothing here
+imports ``uno`` itself: it only calls methods on UNO objects it is handed.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+# com.sun.star.util.NumberFormat bits that mean "this number is a date/time".
+NF_DATE, NF_TIME = 2, 4
+# com.sun.star.sheet.CellFlags VALUE|DATETIME|STRING|ANNOTATION|FORMULA
+CONTENT_FLAGS = 1 | 2 | 4 | 8 | 16
+MAX_CELLS_PER_SHEET = 50000  # beyond this inspect() is too slow to be useful
+KINDS = {"EMPTY": "empty", "VALUE": "value", "TEXT": "text", "FORMULA": "formula"}
+
+
+def col_name(col):
+    """0-based column index -> letters (0 -> A, 26 -> AA)."""
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def ref(col, row):
+    return f"{col_name(col)}{row + 1}"
+
+
+def range_ref(addr):
+    """CellRangeAddress -> "A1:B2" (or "A1" for a single cell)."""
+    start, end = ref(addr.StartColumn, addr.StartRow), ref(addr.EndColumn, addr.EndRow)
+    return start if start == end else f"{start}:{end}"
+
+
+def jsonable(value):
+    """UNO structs (DateTime, Date, enums, sequences) -> JSON-friendly values."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    tn = getattr(value, "typeName", "")
+    if tn == "com.sun.star.util.DateTime":
+        return _dt.datetime(value.Year, value.Month, value.Day, value.Hours,
+                            value.Minutes, value.Seconds).isoformat()
+    if tn == "com.sun.star.util.Date":
+        return _dt.date(value.Year, value.Month, value.Day).isoformat()
+    if isinstance(value, (tuple, list)):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "value"):  # uno.Enum
+        return value.value
+    return str(value)
+
+
+# -- one cell -------------------------------------------------------------------
+def describe(doc, sheet, col, row, formats, notes=None):
+    """Everything about one cell; ``formats`` caches number-format lookups."""
+    cell = sheet.getCellByPosition(col, row)
+    kind = cell.getType().value  # com.sun.star.table.CellContentType
+    # One round trip for the attributes instead of six property reads.
+    prot, valid, nf_key, western, cplx, height = cell.getPropertyValues(
+        ("CellProtection", "Validation", "NumberFormat",
+         "CharFontName", "CharFontNameComplex", "CharHeight"))
+    if nf_key not in formats:
+        formats[nf_key] = _format(doc, nf_key)
+    fmt_string, fmt_type = formats[nf_key]
+    info = {
+        "type": KINDS.get(kind, "formula"),
+        "value": None,
+        "string": cell.getString(),  # as displayed, after number formatting
+        "locked": bool(prot.IsLocked),
+        "hidden": bool(prot.IsFormulaHidden),
+        "validation": _validation(valid),
+        "annotation": None,
+        "number_format": fmt_string,
+        "fonts": {"western": western, "complex": cplx, "height": height},
+    }
+    if kind == "TEXT":
+        info["value"] = info["string"]
+        links = _links(cell)
+        if links:
+            info["hyperlinks"] = links
+    elif kind == "VALUE":
+        info["value"] = cell.getValue()
+    elif kind == "FORMULA":
+        info["formula"] = cell.getFormula()
+        res = cell.FormulaResultType2  # sheet.FormulaResult: 1 VALUE, 2 STRING, 4 ERROR
+        info["value"] = cell.getValue() if res == 1 else cell.getString()
+        if res == 4:
+            info["error"] = True
+    if isinstance(info["value"], float) and fmt_type & (NF_DATE | NF_TIME):
+        # Serial number -> ISO, counted from the document's own null date.
+        nd = doc.NullDate
+        stamp = _dt.datetime(nd.Year, nd.Month, nd.Day) + _dt.timedelta(days=info["value"])
+        info["date"] = stamp.isoformat() if fmt_type & NF_TIME else stamp.date().isoformat()
+    if notes is not None:
+        info["annotation"] = notes.get((col, row))
+    else:
+        text = cell.getAnnotation().getString()
+        info["annotation"] = text or None
+    return info
+
+
+def _format(doc, key):
+    try:
+        nf = doc.getNumberFormats().getByKey(key)
+        return nf.FormatString, nf.Type
+    except Exception:  # unknown key: report no format rather than fail
+        return None, 0
+
+
+def _validation(v):
+    vtype = v.Type.value  # com.sun.star.sheet.ValidationType name
+    if vtype == "ANY" and not (v.ShowInputMessage and (v.InputMessage or v.InputTitle)):
+        return None
+    return {
+        "type": vtype,
+        "operator": v.getOperator().value,
+        "formula1": v.getFormula1(),
+        "formula2": v.getFormula2(),
+        "allow_blank": bool(v.IgnoreBlankCells),
+        "show_error": bool(v.ShowErrorMessage),
+        "error_style": v.ErrorAlertStyle.value,
+        "error_title": v.ErrorTitle,
+        "error_message": v.ErrorMessage,
+        "show_input": bool(v.ShowInputMessage),
+        "input_title": v.InputTitle,
+        "input_message": v.InputMessage,
+        "show_list": v.ShowList,  # TableValidationVisibility: 0 none, 1 unsorted, 2 sorted
+    }
+
+
+def _links(cell):
+    out = []
+    fields = cell.getTextFields().createEnumeration()
+    while fields.hasMoreElements():
+        f = fields.nextElement()
+        # Calc's URL fields only claim the generic TextField service.
+        if f.getPropertySetInfo().hasPropertyByName("URL"):
+            out.append({"url": f.URL, "text": f.Representation})
+    return out
+
+
+# -- one sheet ------------------------------------------------------------------
+def scan_sheet(sheet):
+    """(cells, used range, merged ranges) of a sheet.
+
+    ``cells`` are (col, row) of cells with content or a note (from
+    queryContentCells over the used area) plus unlocked or validated cells
+    (from getCellFormatRanges, which hands back uniform attribute runs instead
+    of asking every cell).  Such runs beyond the used area (empty input cells
+    below the last label) are included, except where a run reaches the sheet
+    edge (whole-column formatting): that part is clipped to the used area.
+    Merges split attribute runs too, so the same loop finds them.
+    """
+    cur = sheet.createCursor()
+    cur.gotoStartOfUsedArea(False)
+    cur.gotoEndOfUsedArea(True)
+    used = cur.getRangeAddress()
+    cells = set()
+    for a in cur.queryContentCells(CONTENT_FLAGS).getRangeAddresses():
+        cells.update((c, r) for r in range(a.StartRow, a.EndRow + 1)
+                     for c in range(a.StartColumn, a.EndColumn + 1))
+    max_c, max_r = sheet.getColumns().getCount() - 1, sheet.getRows().getCount() - 1
+    merged = []
+    runs = sheet.getCellFormatRanges()
+    for i in range(runs.getCount()):
+        rng = runs.getByIndex(i)
+        prot, valid = rng.getPropertyValues(("CellProtection", "Validation"))
+        interesting = not prot.IsLocked or valid.Type.value != "ANY"
+        is_merged = rng.getIsMerged()  # true if a merge origin lies in this run
+        if not (interesting or is_merged):
+            continue  # the common case (plain locked cells): no cell walk at all
+        a = rng.getRangeAddress()
+        end_c = used.EndColumn if a.EndColumn >= max_c else a.EndColumn
+        end_r = used.EndRow if a.EndRow >= max_r else a.EndRow
+        box = [(c, r) for r in range(a.StartRow, end_r + 1)
+               for c in range(a.StartColumn, end_c + 1)]
+        if is_merged:
+            merged.extend(_merges(sheet, box))
+        if interesting:
+            cells.update(box)
+        if len(cells) > MAX_CELLS_PER_SHEET:
+            raise RuntimeError(f"sheet {sheet.Name}: over {MAX_CELLS_PER_SHEET} cells to "
+                               "list; use cells() for the refs you need")
+    return sorted(cells, key=lambda cr: (cr[1], cr[0])), used, sorted(set(merged))
+
+
+def _merges(sheet, box):
+    out = []
+    for c, r in box:
+        cell = sheet.getCellByPosition(c, r)
+        if cell.getIsMerged():  # only true on a merge's top-left cell
+            cur = sheet.createCursorByRange(cell)
+            cur.collapseToMergedArea()
+            out.append(range_ref(cur.getRangeAddress()))
+    return out
+
+
+def notes(sheet):
+    """{(col, row): comment text}; one pass beats asking every cell."""
+    out = {}
+    anns = sheet.getAnnotations()
+    for i in range(anns.getCount()):
+        a = anns.getByIndex(i)
+        pos = a.getPosition()
+        out[(pos.Column, pos.Row)] = a.getString()
+    return out
+
+
+def page(doc, sheet):
+    """Paper size (mm, as oriented) and scaling of the sheet's page style."""
+    style = doc.getStyleFamilies().getByName("PageStyles").getByName(sheet.PageStyle)
+    return {
+        "style": sheet.PageStyle,
+        "width_mm": style.Width / 100, "height_mm": style.Height / 100,
+        "landscape": bool(style.IsLandscape),
+        "scale": style.PageScale,
+        "fit_pages_x": style.ScaleToPagesX, "fit_pages_y": style.ScaleToPagesY,
+    }
+
+
+# -- whole document -------------------------------------------------------------
+def inspect_doc(doc):
+    formats = {}
+    sheets = []
+    all_sheets = doc.getSheets()
+    for i in range(all_sheets.getCount()):
+        sh = all_sheets.getByIndex(i)
+        sheet_notes = notes(sh)
+        positions, used, merged = scan_sheet(sh)
+        sheets.append({
+            "name": sh.Name,
+            "visible": bool(sh.IsVisible),
+            "protected": bool(sh.isProtected()),
+            "used_range": range_ref(used),
+            "cells": {ref(c, r): describe(doc, sh, c, r, formats, sheet_notes)
+                      for c, r in positions},
+            "merged": merged,
+            "page": page(doc, sh),
+            "print_areas": [range_ref(a) for a in sh.getPrintAreas()],
+            "charts": sh.getCharts().getCount(),
+        })
+    names = doc.NamedRanges
+    named = {n: names.getByName(n).getContent() for n in names.getElementNames()}
+    udp = doc.getDocumentProperties().getUserDefinedProperties()
+    props = {p.Name: jsonable(udp.getPropertyValue(p.Name))
+             for p in udp.getPropertySetInfo().getProperties()}
+    return {"sheets": sheets, "named_ranges": named, "user_properties": props}
+
+
+def cells_of(doc, sheet, refs):
+    """describe() for just the given A1 refs of one sheet."""
+    formats = {}
+    out = {}
+    for r in refs:
+        addr = sheet.getCellRangeByName(r).getCellAddress()
+        out[r] = describe(doc, sheet, addr.Column, addr.Row, formats)
+    return out
