@@ -194,6 +194,19 @@ def check_agreement(form: Form) -> None:
     for pointer in sorted(leaves - set(placed)):
         raise FormError(f"{form.source.name}: schema field {pointer} is not placed in the layout")
     _check_cells_do_not_overlap(form)
+    _check_rules(form)
+
+
+def _check_rules(form: Form) -> None:
+    from .rules import RULES  # rules do not depend on forms; import late to keep it that way
+
+    for rule in form.rules:
+        if rule.get("kind") not in RULES:
+            raise FormError(f"{form.source.name}: unknown rule kind {rule.get('kind')!r} "
+                            f"(known: {', '.join(sorted(RULES))})")
+        for key in ("table", "left", "right", "max", "equals", "year", "from", "to"):
+            if key in rule and schema_node(form.schema, str(rule[key])) is None:
+                raise FormError(f"{form.source.name}: rule {rule['kind']} names {rule[key]}, which is not in the schema")
 
 
 def schema_node(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:

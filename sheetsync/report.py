@@ -1,0 +1,68 @@
+"""Validation results as data: findings and the report that holds them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing to fix, at one cell.
+
+    ``code`` is a stable slug (the key of the message catalogue); ``path`` is the JSON pointer of
+    the value; ``value`` is what was found, as read.
+    """
+
+    code: str
+    severity: Severity
+    sheet: str
+    cell: str
+    path: str
+    value: Any
+    message_th: str
+    message_en: str
+
+    def message(self, lang: str = "th") -> str:
+        """The message in ``lang`` ("th" or "en")."""
+        return self.message_en if lang == "en" else self.message_th
+
+    def as_dict(self, lang: str = "th") -> dict[str, Any]:
+        """The finding as the JSON report shows it (one ``message`` in ``lang``)."""
+        data = asdict(self)
+        data["message"] = self.message(lang)
+        data.pop("message_th")
+        data.pop("message_en")
+        return {k: data[k] for k in ("code", "severity", "sheet", "cell", "path", "value", "message")}
+
+
+@dataclass
+class Report:
+    """Every finding about one file, in the order validation found them."""
+
+    path: Path
+    form_id: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return not self.errors
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Findings of severity ``error``."""
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        """Findings of severity ``warning``."""
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def codes(self) -> list[str]:
+        """The finding codes, in order (handy in tests and logs)."""
+        return [f.code for f in self.findings]

@@ -1,0 +1,169 @@
+"""Proves the LibreOffice harness (tests/libreoffice) against a real Calc.
+
+The workbook is built here with openpyxl so the test depends on nothing else:
+a protected "Form" sheet with a Thai label, an unlocked whole-number input
+cell, an unlocked date cell, a list-validated cell and an A4 page setup.
+"""
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from openpyxl.styles import Font, Protection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tests.libreoffice import pdf_page_sizes
+# Until tests/conftest.py imports it, the fixture comes in here; both imports
+# share one soffice (see tests/libreoffice/fixtures.py).
+from tests.libreoffice.fixtures import libreoffice  # noqa: F401
+
+THAI_LABEL = "จำนวนนักเรียน"
+UNLOCKED, DATE_CELL, LIST_CELL, LOCKED = "B2", "B3", "B4", "A2"
+
+
+def make_form(path: Path) -> Path:
+    """Small protected form: what sheetsync's templates look like, in miniature."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Form"
+    ws["A1"] = "แบบฟอร์มทดสอบ"
+    ws["A1"].font = Font(name="TH Sarabun New", size=16)
+    ws[LOCKED] = THAI_LABEL
+    ws[UNLOCKED].protection = Protection(locked=False)
+    whole = DataValidation(type="whole", operator="between", formula1="0", formula2="1000",
+                           allow_blank=True, showErrorMessage=True, error="0-1000")
+    ws.add_data_validation(whole)
+    whole.add(UNLOCKED)
+    ws["A3"] = "วันที่"
+    ws[DATE_CELL].protection = Protection(locked=False)
+    ws[DATE_CELL].number_format = "DD/MM/YYYY"
+    ws["A4"] = "ชั้น"
+    ws[LIST_CELL].protection = Protection(locked=False)
+    choices = DataValidation(type="list", formula1='"ป.1,ป.2,ป.3"')
+    ws.add_data_validation(choices)
+    choices.add(LIST_CELL)
+    ws["A5"] = "รวม"
+    ws["B5"] = f"={UNLOCKED}*2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.protection.sheet = True
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def form(tmp_path: Path) -> Path:
+    return make_form(tmp_path / "form.xlsx")
+
+
+def form_sheet(report: dict) -> dict:
+    return next(s for s in report["sheets"] if s["name"] == "Form")
+
+
+@pytest.mark.libreoffice
+def test_roundtrip_keeps_values_locks_and_validation(libreoffice, form, tmp_path):
+    ods = libreoffice.convert(form, tmp_path / "form.ods")
+    back = libreoffice.convert(ods, tmp_path / "back.xlsx")
+    assert ods.stat().st_size > 0 and back.stat().st_size > 0
+    for path in (form, ods, back):
+        sheet = form_sheet(libreoffice.inspect(path))
+        cells = sheet["cells"]
+        assert sheet["protected"] is True, path.name  # protection survives both ways
+        assert cells[LOCKED]["value"] == THAI_LABEL
+        assert cells[LOCKED]["locked"] is True
+        # Unlocked, empty input cells are listed (found via attribute runs).
+        assert cells[UNLOCKED]["locked"] is False, path.name
+        assert cells[UNLOCKED]["type"] == "empty"
+        v = cells[UNLOCKED]["validation"]
+        assert (v["type"], v["formula1"], v["formula2"]) == ("WHOLE", "0", "1000"), path.name
+        assert v["show_error"] is True and v["error_message"] == "0-1000"
+        # A list comes back as ValidationType LIST with ';'-separated quoted items.
+        lst = cells[LIST_CELL]["validation"]
+        assert lst["type"] == "LIST" and '"ป.2"' in lst["formula1"], lst
+        assert cells[DATE_CELL]["number_format"].upper() == "DD/MM/YYYY"
+        assert cells["B5"]["type"] == "formula" and cells["B5"]["formula"] == "=B2*2"
+        assert cells["A1"]["fonts"]["western"] == "TH Sarabun New"
+        assert sheet["page"]["width_mm"] == pytest.approx(210, abs=1)
+        assert sheet["page"]["landscape"] is False
+
+
+@pytest.mark.libreoffice
+def test_pdf_export_is_a4(libreoffice, form, tmp_path):
+    pdf = libreoffice.convert(form, tmp_path / "form.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    sizes = libreoffice.pdf_page_sizes(pdf)
+    assert len(sizes) >= 1
+    for width, height in sizes:
+        assert width == pytest.approx(210, abs=1) and height == pytest.approx(297, abs=1)
+
+
+@pytest.mark.libreoffice
+def test_csv_of_a_named_sheet(libreoffice, tmp_path):
+    wb = Workbook()
+    wb.active.title = "First"
+    wb.active["A1"] = "first"
+    other = wb.create_sheet("อื่น ๆ")
+    other["A1"], other["B1"] = "ไทย", "a,b"
+    wb.save(tmp_path / "two.xlsx")
+    out = libreoffice.convert(tmp_path / "two.xlsx", tmp_path / "other.csv", sheet="อื่น ๆ")
+    assert out.read_text(encoding="utf-8").splitlines() == ['ไทย,"a,b"']
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == ["other.csv"]
+    first = libreoffice.convert(tmp_path / "two.xlsx", tmp_path / "first.csv")
+    assert first.read_text(encoding="utf-8").strip() == "first"
+
+
+@pytest.mark.libreoffice
+def test_typing_respects_sheet_protection(libreoffice, form, tmp_path):
+    typed = tmp_path / "typed.xlsx"
+    result = libreoffice.type_into(form, typed, {UNLOCKED: "42", LOCKED: "x"}, sheet="Form")
+    assert result[UNLOCKED]["type"] == "value" and result[UNLOCKED]["value"] == 42
+    assert result[LOCKED]["value"] == THAI_LABEL  # the locked cell refused the typing
+    # ...and the saved file agrees, including the recalculated formula.
+    saved = libreoffice.cells(typed, "Form", [UNLOCKED, LOCKED, "B5"])
+    assert saved[UNLOCKED]["value"] == 42 and saved[UNLOCKED]["locked"] is False
+    assert saved[LOCKED]["value"] == THAI_LABEL
+    assert saved["B5"]["value"] == 84
+
+
+@pytest.mark.libreoffice
+def test_typing_a_buddhist_era_date(libreoffice, form, tmp_path, record_property):
+    result = libreoffice.type_into(form, tmp_path / "date.ods", {DATE_CELL: "31/10/2562"})
+    cell = result[DATE_CELL]
+    record_property("lo_stored", repr(cell))
+    print(f"LibreOffice stored {DATE_CELL} as {cell['value']!r} -> {cell.get('date')} "
+          f"shown {cell['string']!r}")
+    # th_TH parses D/M/Y but keeps 2562 as a Gregorian year: no BE -> CE shift.
+    assert cell["type"] == "value"
+    assert cell["date"] == "2562-10-31"
+    assert cell["string"] == "31/10/2562"
+
+
+@pytest.mark.libreoffice
+def test_typing_bypasses_validation(libreoffice, form, tmp_path):
+    """EnterString, like a paste, skips validity checks: tests must not rely on them."""
+    result = libreoffice.type_into(form, None, {UNLOCKED: "abc"})
+    assert result[UNLOCKED]["type"] == "text" and result[UNLOCKED]["value"] == "abc"
+
+
+def test_pdf_page_sizes_parser(tmp_path):
+    """Pure-Python parser: inherited MediaBox, rotation, compressed object streams."""
+    # Object stream: header "5 0 " (4 bytes, hence /First 4), then object 5.
+    packed = zlib.compress(b"5 0 << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>")
+    pdf = b"".join([
+        b"%PDF-1.5\n",
+        b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n",
+        b"2 0 obj << /Type /Pages /Kids [3 0 R 4 0 R 5 0 R] /Count 3 "
+        b"/MediaBox [0 0 595.28 841.89] >> endobj\n",
+        b"3 0 obj << /Type /Page /Parent 2 0 R >> endobj\n",
+        b"4 0 obj << /Type /Page /Parent 2 0 R /Rotate 90 >> endobj\n",
+        b"6 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\n"
+        % len(packed),
+        b"stream\n" + packed + b"\nendstream\nendobj\n",
+        b"%%EOF\n",
+    ])
+    path = tmp_path / "hand.pdf"
+    path.write_bytes(pdf)
+    sizes = pdf_page_sizes(path)
+    assert [(round(w), round(h)) for w, h in sizes] == [(210, 297), (297, 210), (216, 279)]
