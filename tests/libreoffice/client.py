@@ -16,6 +16,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -67,18 +68,23 @@ class LibreOffice:
         if not soffice:
             raise LibreOfficeError("soffice not found")
         pipe = f"sheetsync_{uuid.uuid4().hex}"
-        env = dict(os.environ, LC_ALL=locale, LANG=locale,)
+        env = dict(os.environ, LC_ALL=locale, LANG=locale)
         self._soffice = subprocess.Popen(
             [soffice, "--headless", "--invisible", "--nologo", "--norestore",
              "--nodefault", "--nolockcheck",
              f"-env:UserInstallation={(self.profile / 'user').as_uri()}",
              f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+            # soffice is a script -> oosplash -> soffice.bin; a session of its
+            # own lets close() reach the whole chain by one process-group id.
+            start_new_session=True)
+        stage = self.profile / "stage"  # ASCII-named copies, see Worker.stage()
+        stage.mkdir()
         # The system Python must not see the project venv's paths.
         wenv = {k: v for k, v in os.environ.items()
                 if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
         self._worker = subprocess.Popen(
-            [SYSTEM_PYTHON, str(WORKER), pipe], stdin=subprocess.PIPE,
+            [SYSTEM_PYTHON, str(WORKER), pipe, str(stage)], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=self._wlog, text=True, encoding="utf-8",
             env=wenv, bufsize=1)
         self._reader = threading.Thread(target=self._read, name="lo-reader", daemon=True)
@@ -121,10 +127,13 @@ class LibreOffice:
                 break
             except queue.Empty:
                 if self._soffice is not None and self._soffice.poll() is not None:
-                    raise LibreOfficeError(f"soffice died during {what}\n{self._diagnostics()}")
+                    msg = f"soffice died during {what}\n{self._diagnostics()}"
+                    self.close(force=True)
+                    raise LibreOfficeError(msg)
                 if time.monotonic() > deadline:
-                    self.close()  # a wedged soffice is useless; don't leave it running
-                    raise LibreOfficeError(f"{what} timed out after {timeout:.0f}s")
+                    msg = f"{what} timed out after {timeout:.0f}s\n{self._diagnostics()}"
+                    self.close(force=True)  # a wedged soffice is useless; stop it
+                    raise LibreOfficeError(msg)
         if line is None:
             raise LibreOfficeError(f"UNO worker exited during {what}\n{self._diagnostics()}")
         resp = json.loads(line)
@@ -135,9 +144,13 @@ class LibreOffice:
     def request(self, cmd: str, timeout: float | None = None, **args: Any) -> Any:
         """Send one command to the worker and wait (bounded) for its answer."""
         with self._lock:
-            w = self._worker
-            if w is None or w.poll() is not None or w.stdin is None:
-                raise LibreOfficeError(f"LibreOffice is not running\n{self._diagnostics()}")
+            w, s = self._worker, self._soffice
+            if w is None or s is None or w.stdin is None:
+                raise LibreOfficeError("LibreOffice was closed (or died earlier)")
+            if w.poll() is not None or s.poll() is not None:
+                msg = f"LibreOffice is not running\n{self._diagnostics()}"
+                self.close(force=True)
+                raise LibreOfficeError(msg)
             try:
                 w.stdin.write(json.dumps({"cmd": cmd, **args}) + "\n")
                 w.stdin.flush()
@@ -145,28 +158,29 @@ class LibreOffice:
                 raise LibreOfficeError(f"worker pipe broken: {exc}\n{self._diagnostics()}")
             return self._receive(timeout or self.timeout, cmd)
 
-    def close(self) -> None:
-        """Stop soffice and the worker, then delete the private profile."""
+    def close(self, force: bool = False) -> None:
+        """Stop the worker and soffice, then delete the private profile.
+
+        Politely (soffice quits via UNO) unless ``force``, used after a timeout
+        or crash when nothing would answer anyway.  Safe to call twice.
+        """
         w, s = self._worker, self._soffice
         self._worker = self._soffice = None
         if w is not None:
-            if w.poll() is None and w.stdin is not None:
-                try:  # polite: let soffice quit itself (flushes, removes pipe)
+            if not force and w.poll() is None and w.stdin is not None:
+                try:  # let soffice quit itself: flushes, removes its pipe
                     w.stdin.write(json.dumps({"cmd": "shutdown"}) + "\n")
                     w.stdin.flush()
                 except OSError:
                     pass
-            _stop(w, 10)
-            for stream in (w.stdin, w.stdout):
-                try:
-                    if stream is not None:
-                        stream.close()
-                except OSError:
-                    pass
+            _close_quietly(w.stdin)  # EOF ends the worker's loop in any case
+            _stop(w, 0 if force else 10)
         if s is not None:
-            _stop(s, 15)
+            _stop(s, 0 if force else 15, group=True)
         if self._reader is not None and self._reader is not threading.current_thread():
-            self._reader.join(timeout=5)
+            self._reader.join(timeout=5)  # worker gone -> EOF -> thread ends
+        if w is not None:
+            _close_quietly(w.stdout)
         for log in (self._log, self._wlog):
             log.close()
         shutil.rmtree(self.profile, ignore_errors=True)
@@ -182,7 +196,7 @@ class LibreOffice:
         """Re-save ``src`` as ``dest``; the format follows dest's extension.
 
         xlsx, ods, xls, pdf and csv are known; csv is UTF-8 and holds one sheet:
-        ``sheet`` (by name) or else the sheet that was active in the file.
+        ``sheet`` (by name) or else the first sheet (not the file's active one).
         """
         return Path(self.request("convert", src=str(src), dest=str(dest), sheet=sheet))
 
@@ -220,18 +234,37 @@ class LibreOffice:
         return pdf_page_sizes(pdf)
 
 
-def _stop(proc: subprocess.Popen[Any], grace: float) -> None:
-    """Wait for ``proc``, escalating to terminate/kill; always reaps it."""
+def _close_quietly(stream: Any) -> None:
+    try:
+        if stream is not None:
+            stream.close()
+    except OSError:
+        pass
+
+
+def _stop(proc: subprocess.Popen[Any], grace: float, group: bool = False) -> None:
+    """Wait up to ``grace`` s for ``proc``, then SIGTERM, then SIGKILL; always
+    reaps it.  ``group``: signal its whole process group (own session)."""
+    def send(sig: int) -> None:
+        try:
+            if group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+        except ProcessLookupError:
+            pass
+
     try:
         proc.wait(timeout=grace)
-        return
     except subprocess.TimeoutExpired:
-        proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        send(signal.SIGTERM)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            send(signal.SIGKILL)
+            proc.wait()
+    if group:  # stragglers (soffice.bin) outliving the launcher script
+        send(signal.SIGKILL)
 
 
 _OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\b(.*?)\bendobj", re.S)

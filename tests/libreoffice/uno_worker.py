@@ -4,7 +4,7 @@ Run by the *system* interpreter (``/usr/bin/python3``), because only that one
 can ``import uno``; the project interpreter talks to it through
 ``tests/libreoffice/client.py``.  Usage::
 
-    /usr/bin/python3 uno_worker.py <pipe-name>
+    /usr/bin/python3 uno_worker.py <pipe-name> <staging-dir>
 
 Protocol: one JSON request per line on stdin (``{"cmd": ..., **args}``), one
 JSON response per line on stdout (``{"ok": true, "result": ...}`` or
@@ -13,8 +13,10 @@ response once the connection to soffice works.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -41,6 +43,7 @@ FILTERS = {
 # separator ',', quote '"', UTF-8 (76), from line 1, default cell formats,
 # language 0, don't quote all text, detect special numbers, save as shown.
 CSV_OPTIONS = "44,34,76,1,,0,false,true,true"
+CSV_SHEET_ALIAS = "sheetsync_csv_export"
 
 
 def pv(name, value):
@@ -56,7 +59,10 @@ def url(path):
 class Worker:
     """One UNO connection; ``cmd_<name>`` methods are the protocol's commands."""
 
-    def __init__(self, pipe_name, timeout=60.0):
+    def __init__(self, pipe_name, stage_dir, timeout=60.0):
+        self.stage_dir = stage_dir
+        self._stage_ids = itertools.count()
+        self._staged = []
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext(
             "com.sun.star.bridge.UnoUrlResolver", local)
@@ -76,9 +82,25 @@ class Worker:
             "com.sun.star.frame.DispatchHelper", self.ctx)
 
     # -- document helpers -------------------------------------------------
+    def stage(self, ext):
+        """A fresh ASCII-only path in the staging dir.
+
+        soffice runs under LC_ALL=th_TH.UTF-8, which is usually not generated,
+        so its file-name encoding falls back to ASCII: non-ASCII paths fail to
+        load ("Unsupported URL") or store (IOException).  Such files travel
+        through ASCII-named copies instead.
+        """
+        return os.path.join(self.stage_dir, f"f{next(self._stage_ids)}{ext}")
+
     def load(self, path):
+        path = os.path.abspath(path)
         if not os.path.exists(path):
             raise FileNotFoundError(path)
+        if not path.isascii():
+            staged = self.stage(os.path.splitext(path)[1])
+            shutil.copyfile(path, staged)
+            self._staged.append(staged)  # kept until close: ods parts load lazily
+            path = staged
         # Hidden (not a bare model) so the doc still gets a frame for dispatch.
         doc = self.desktop.loadComponentFromURL(
             url(path), "_blank", 0, (pv("Hidden", True), pv("ReadOnly", False)))
@@ -86,34 +108,44 @@ class Worker:
             raise RuntimeError(f"LibreOffice could not load {path}")
         return doc
 
-    @staticmethod
-    def close_doc(doc):
+    def close_doc(self, doc):
         try:
             doc.close(True)
         except Exception:
             doc.dispose()
+        while self._staged:
+            os.remove(self._staged.pop())
 
     def store(self, doc, dest, sheet=None):
         dest = os.path.abspath(dest)
-        ext = os.path.splitext(dest)[1].lower().lstrip(".")
-        if ext not in FILTERS:
+        ext = os.path.splitext(dest)[1].lower()
+        if ext.lstrip(".") not in FILTERS:
             raise ValueError(f"unsupported target extension: {dest}")
-        args = [pv("FilterName", FILTERS[ext]), pv("Overwrite", True)]
         os.makedirs(os.path.dirname(dest), exist_ok=True)
-        if ext != "csv" or sheet is None:
-            if ext == "csv":
-                args.append(pv("FilterOptions", CSV_OPTIONS))
-            doc.storeToURL(url(dest), tuple(args))
-            return dest
-        # Activating a sheet does not steer CSV export of a Hidden document
-        # (no visible view, so Calc exports sheet 1).  Token 12 picks sheet N
-        # but LibreOffice then writes "<stem>-<sheet name>.csv"; rename it.
-        sh = self.sheet(doc, sheet)
-        number = sh.getRangeAddress().Sheet + 1
-        args.append(pv("FilterOptions", f"{CSV_OPTIONS},false,false,{number}"))
-        doc.storeToURL(url(dest), tuple(args))
-        written = f"{os.path.splitext(dest)[0]}-{sh.Name}.csv"
-        os.replace(written, dest)
+        target = dest if dest.isascii() else self.stage(ext)
+        args = [pv("FilterName", FILTERS[ext.lstrip(".")]), pv("Overwrite", True)]
+        renamed = None
+        if ext == ".csv":
+            options = CSV_OPTIONS
+            if sheet is not None:
+                # Activating a sheet does not steer CSV export of a Hidden doc
+                # (no visible view, so Calc exports sheet 1).  Token 12 picks
+                # sheet N, but then Calc writes "<stem>-<sheet name>.csv", which
+                # fails silently for non-ASCII names: export under an alias.
+                sh = self.sheet(doc, sheet)
+                options += f",false,false,{sh.getRangeAddress().Sheet + 1}"
+                renamed = sh, sh.Name
+                sh.setName(CSV_SHEET_ALIAS)
+            args.append(pv("FilterOptions", options))
+        try:
+            doc.storeToURL(url(target), tuple(args))
+        finally:
+            if renamed:
+                renamed[0].setName(renamed[1])
+        if renamed:
+            os.replace(f"{os.path.splitext(target)[0]}-{CSV_SHEET_ALIAS}.csv", target)
+        if target != dest:
+            shutil.move(target, dest)
         return dest
 
     @staticmethod
@@ -178,11 +210,11 @@ class Worker:
 
 
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) != 3:
         print(__doc__, file=sys.stderr)
         return 2
     try:
-        worker = Worker(sys.argv[1])
+        worker = Worker(sys.argv[1], sys.argv[2])
     except Exception as exc:
         _PROTO.write(json.dumps({"ok": False, "error": f"connect failed: {exc!r}"}) + "\n")
         return 1

@@ -1,0 +1,44 @@
+"""Renderers of validation reports: plain text for the terminal and JSON for programs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from ..report import Finding, Report
+
+
+def report_dict(report: Report, lang: str = "th") -> dict[str, Any]:
+    """One file's report in the documented JSON shape ``{"file", "valid", "findings"}``."""
+    return {"file": str(report.path), "valid": report.valid,
+            "findings": [f.as_dict(lang) for f in ordered(report.findings)]}
+
+
+def render_json(results: Iterable[Report | tuple[str, str]], lang: str = "th") -> str:
+    """A JSON list, one object per file; unreadable files carry ``"error"`` and no findings."""
+    items = [report_dict(r, lang) if isinstance(r, Report) else {"file": r[0], "valid": False, "findings": [],
+                                                                  "error": r[1]} for r in results]
+    return json.dumps(items, ensure_ascii=False, indent=2, default=str)
+
+
+def ordered(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors before warnings, then by sheet and by cell (row, then column)."""
+    def key(f: Finding) -> tuple[int, str, int, int, str]:
+        letters = "".join(ch for ch in f.cell if ch.isalpha())
+        digits = "".join(ch for ch in f.cell if ch.isdigit())
+        return (f.severity != "error", f.sheet, int(digits or 0), len(letters), letters)
+    return sorted(findings, key=key)
+
+
+def render_text(report: Report, lang: str = "th") -> str:
+    """A terminal summary of one report: a status line, then findings grouped by sheet."""
+    counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
+    head = f"{'✓' if report.valid else '✗'} {report.path.name}: {'valid' if report.valid else 'invalid'}"
+    lines = [f"{head} — {counts}" if report.findings else head]
+    sheet = None
+    for f in ordered(report.findings):
+        if f.sheet != sheet:
+            sheet = f.sheet
+            lines.append(f"  [{sheet}]")
+        lines.append(f"    {f.cell:<6} {f.severity:<7} {f.code}: {f.message(lang)}")
+    return "\n".join(lines)
