@@ -74,6 +74,7 @@ class CellSpec:
     role: str  # label | input | auto | prefill
     validation: Validation | None = None
     pointer: str | None = None  # JSON pointer of the data behind an input cell
+    kind: str = ""  # the field's kind (see sheetsync.form.KINDS); "" for labels
 
 
 @dataclass(frozen=True)
@@ -175,8 +176,8 @@ def _input_cell(form: Form, f: Field, place: Placement, pointer: str, value: Cel
     if f.kind == "text" and int(f.schema.get("maxLength", 0)) > LONG_TEXT:
         style = CellStyle(**{**style.__dict__, "number_format": "General"})
     if locked:
-        return CellSpec(place, value, style, True, "prefill", pointer=pointer)
-    return CellSpec(place, value, style, False, "input", _validation(form, f, place), pointer)
+        return CellSpec(place, value, style, True, "prefill", pointer=pointer, kind=f.kind)
+    return CellSpec(place, value, style, False, "input", _validation(form, f, place), pointer, f.kind)
 
 
 def _auto_value(template: str, n: int) -> CellValue:

@@ -122,17 +122,26 @@ def _schema(filled: Filled) -> Iterator[Finding]:
     validator = Draft202012Validator(filled.form.schema, format_checker=FormatChecker())
     unreadable = {p.pointer for p in filled.problems}
     for error in sorted(validator.iter_errors(filled.data), key=lambda e: list(map(str, e.absolute_path))):
-        for pointer in _pointers(error):
+        for pointer in _pointers(error, filled.form):
             if not any(pointer == u or pointer.startswith(u + "/") for u in unreadable):
                 yield _schema_finding(filled, error, pointer)
 
 
-def _pointers(error: ValidationError) -> list[str]:
+def _pointers(error: ValidationError, form: Form) -> list[str]:
     base = "".join(f"/{part}" for part in error.absolute_path)
     if error.validator == "required":
-        return [f"{base}/{name}" for name in error.validator_value
-                if isinstance(error.instance, dict) and name not in error.instance]
+        missing = [f"{base}/{name}" for name in error.validator_value
+                   if isinstance(error.instance, dict) and name not in error.instance]
+        return [leaf for pointer in missing for leaf in _required_leaves(form, pointer)]
     return [base]
+
+
+def _required_leaves(form: Form, pointer: str) -> list[str]:
+    """A missing group stands for each of its required cells, so every empty cell is named."""
+    node = schema_node(form.schema, re.sub(r"/\d+(?=/|$)", "/*", pointer)) or {}
+    if node.get("type") != "object":
+        return [pointer]
+    return [leaf for name in node.get("required", []) for leaf in _required_leaves(form, f"{pointer}/{name}")]
 
 
 def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Finding:

@@ -6,6 +6,8 @@ cell, an unlocked date cell, a list-validated cell and an A4 page setup.
 """
 from __future__ import annotations
 
+import os
+import signal
 import zlib
 from pathlib import Path
 
@@ -14,10 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tests.libreoffice import pdf_page_sizes
-# Until tests/conftest.py imports it, the fixture comes in here; both imports
-# share one soffice (see tests/libreoffice/fixtures.py).
-from tests.libreoffice.fixtures import libreoffice  # noqa: F401
+from tests.libreoffice import LibreOffice, LibreOfficeError, pdf_page_sizes, require_libreoffice
+
+# The session fixture ``libreoffice`` comes from tests/conftest.py.
 
 THAI_LABEL = "จำนวนนักเรียน"
 UNLOCKED, DATE_CELL, LIST_CELL, LOCKED = "B2", "B3", "B4", "A2"
@@ -64,7 +65,8 @@ def form_sheet(report: dict) -> dict:
 
 @pytest.mark.libreoffice
 def test_roundtrip_keeps_values_locks_and_validation(libreoffice, form, tmp_path):
-    ods = libreoffice.convert(form, tmp_path / "form.ods")
+    # A Thai file name exercises the worker's ASCII staging (see Worker.stage).
+    ods = libreoffice.convert(form, tmp_path / "แบบฟอร์ม.ods")
     back = libreoffice.convert(ods, tmp_path / "back.xlsx")
     assert ods.stat().st_size > 0 and back.stat().st_size > 0
     for path in (form, ods, back):
@@ -145,6 +147,33 @@ def test_typing_bypasses_validation(libreoffice, form, tmp_path):
     """EnterString, like a paste, skips validity checks: tests must not rely on them."""
     result = libreoffice.type_into(form, None, {UNLOCKED: "abc"})
     assert result[UNLOCKED]["type"] == "text" and result[UNLOCKED]["value"] == "abc"
+
+
+@pytest.mark.libreoffice
+def test_dead_soffice_gives_a_clear_error(form):
+    """A private instance (not the shared one) is killed mid-session."""
+    require_libreoffice()
+    with LibreOffice() as lo:
+        assert lo.request("ping") == "pong"
+        os.killpg(lo._soffice.pid, signal.SIGKILL)  # its own session, see client._start
+        lo._soffice.wait()
+        with pytest.raises(LibreOfficeError, match="not running|died"):
+            lo.inspect(form)
+        with pytest.raises(LibreOfficeError, match="closed"):
+            lo.inspect(form)
+        assert not lo.profile.exists()
+
+
+def test_missing_libreoffice_skips_or_fails(monkeypatch):
+    import tests.libreoffice as harness
+
+    monkeypatch.setattr(harness, "libreoffice_missing", lambda: "soffice not found")
+    monkeypatch.delenv(harness.REQUIRE_ENV, raising=False)
+    with pytest.raises(pytest.skip.Exception, match="soffice not found"):
+        harness.require_libreoffice()
+    monkeypatch.setenv(harness.REQUIRE_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="soffice not found"):
+        harness.require_libreoffice()
 
 
 def test_pdf_page_sizes_parser(tmp_path):

@@ -60,7 +60,7 @@ class LibreOffice:
         try:
             self._start(soffice or find_soffice(), locale)
         except BaseException:
-            self.close()
+            self.close(force=True)
             raise
 
     # -- process management ---------------------------------------------------
@@ -135,7 +135,9 @@ class LibreOffice:
                     self.close(force=True)  # a wedged soffice is useless; stop it
                     raise LibreOfficeError(msg)
         if line is None:
-            raise LibreOfficeError(f"UNO worker exited during {what}\n{self._diagnostics()}")
+            msg = f"UNO worker exited during {what}\n{self._diagnostics()}"
+            self.close(force=True)
+            raise LibreOfficeError(msg)
         resp = json.loads(line)
         if not resp["ok"]:
             raise LibreOfficeError(f"{what}: {resp['error']}")
@@ -154,8 +156,10 @@ class LibreOffice:
             try:
                 w.stdin.write(json.dumps({"cmd": cmd, **args}) + "\n")
                 w.stdin.flush()
-            except (BrokenPipeError, OSError) as exc:
-                raise LibreOfficeError(f"worker pipe broken: {exc}\n{self._diagnostics()}")
+            except OSError as exc:  # BrokenPipeError: the worker is gone
+                msg = f"worker pipe broken: {exc}\n{self._diagnostics()}"
+                self.close(force=True)
+                raise LibreOfficeError(msg) from exc
             return self._receive(timeout or self.timeout, cmd)
 
     def close(self, force: bool = False) -> None:
@@ -223,7 +227,9 @@ class LibreOffice:
         save as ``dest`` (unless None) and return the cells as they ended up.
 
         Sheet protection applies: typing into a locked cell of a protected sheet
-        leaves it unchanged.  Validation prompts are not shown.
+        leaves it unchanged.  Validation does NOT: no prompt, no error box, an
+        invalid entry sticks (EnterString skips Calc's validity check).  Input
+        parsing follows soffice's Thai locale (e.g. "1/2" -> 1 Feb, D/M/Y).
         """
         return self.request("type_into", src=str(src), dest=str(dest) if dest else None,
                             entries=dict(entries), sheet=sheet)

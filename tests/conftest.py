@@ -1,0 +1,51 @@
+"""Shared fixtures: the forms, their sample data, and a real LibreOffice (see tests/libreoffice)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheetsync.form import Form
+from sheetsync.registry import find_form
+from tests.libreoffice.fixtures import libreoffice  # noqa: F401  (session fixture)
+
+DATA = Path(__file__).parent / "data"
+FORMS_DIR = DATA / "forms"
+SEED = Path(__file__).parent.parent / "sheetsync" / "samples" / "progress-report.json"
+
+
+@pytest.fixture(scope="session")
+def progress_form() -> Form:
+    """The BMA progress report, as shipped."""
+    return find_form("progress-report")
+
+
+@pytest.fixture(scope="session")
+def census_form() -> Form:
+    """The small second form that lives only in tests/data/forms (no Python of its own)."""
+    return find_form("school-census", [FORMS_DIR])
+
+
+@pytest.fixture
+def seed() -> dict[str, Any]:
+    """The seed's filled form with all 7 reports (a fresh copy per test)."""
+    return copy.deepcopy(json.loads(SEED.read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def census_sample() -> dict[str, Any]:
+    """Sample data of the second form."""
+    return json.loads((DATA / "school-census.sample.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(params=["progress-report", "school-census"])
+def any_form(request: pytest.FixtureRequest, progress_form: Form, census_form: Form, seed: dict[str, Any],
+             census_sample: dict[str, Any]) -> tuple[Form, dict[str, Any]]:
+    """Each form with its sample data: every generic test runs on both."""
+    if request.param == "progress-report":
+        return progress_form, seed
+    return census_form, census_sample
