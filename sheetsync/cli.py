@@ -122,6 +122,7 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Filled templates.")],
     output: Annotated[OutFmt, typer.Option("--format", help="text or json.")] = OutFmt.text,
     lang: Annotated[Lang, typer.Option("--lang", help="Message language.")] = Lang.th,
+    form: Annotated[Optional[str], typer.Option("--form", help="Refuse files of any other form.")] = None,
     forms_dir: FormsDirOpt = None,
 ) -> None:
     """Validate filled templates; exit 0 if all are valid, 1 if any is not, 2 if one cannot be read.
@@ -130,20 +131,21 @@ def validate(
     """
     def run() -> int:
         results: list[Report | tuple[str, str]] = []
+        expected = find_form(form, forms_dir or ()) if form else None
         for path in files:
             try:
-                results.append(validate_filled(read_filled(path, forms_dirs=forms_dir or ())))
+                results.append(validate_filled(read_filled(path, form=expected, forms_dirs=forms_dir or ())))
             except BAD_INPUT as exc:
                 if _state["debug"]:
                     raise
                 results.append((str(path), str(exc)))
-                if output is OutFmt.json:  # the text report already shows the line on stdout
-                    typer.echo(f"sheetsync: {exc}", err=True)
+                typer.echo(f"sheetsync: {exc}", err=True)
         if output is OutFmt.json:
             typer.echo(render_json(results, lang.value))
         else:
             for r in results:
-                typer.echo(render_text(r, lang.value) if isinstance(r, Report) else f"✗ {r[1]}")
+                if isinstance(r, Report):  # unreadable files were already named on stderr
+                    typer.echo(render_text(r, lang.value))
         if any(not isinstance(r, Report) for r in results):
             return 2
         return 0 if all(isinstance(r, Report) and r.valid for r in results) else 1

@@ -1,0 +1,114 @@
+"""The command line, run as a real process: outputs, exit codes, and bad files."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import Workbook
+
+from sheetsync.form import Form
+from sheetsync.reader import read_filled
+from sheetsync.template import write_template
+
+from .conftest import FORMS_DIR
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sheetsync", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+
+
+def test_template_then_read_with_source_map(seed: dict[str, Any], tmp_path: Path) -> None:
+    data = tmp_path / "seed.json"
+    data.write_text(json.dumps(seed, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "t.ods"
+    done = run("template", "--data", data, "--recipient", "school-01", "-o", out)
+    assert done.returncode == 0, done.stderr
+    plain = run("read", out)
+    assert json.loads(plain.stdout) == seed
+    mapped = json.loads(run("read", out, "--source-map").stdout)
+    assert set(mapped) == {"data", "source_map", "metadata"}
+    assert mapped["source_map"]["/project/code"] == {"sheet": "แบบรายงาน", "cell": "C5"}
+    assert mapped["metadata"]["recipient"] == "school-01"
+
+
+def test_validate_json_shape_and_exit_codes(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
+    write_template(progress_form, good, data=seed)
+    seed["reports"][2]["progress_percent"] = 5.0
+    write_template(progress_form, bad, data=seed)
+    assert run("validate", good).returncode == 0
+    done = run("validate", good, bad, "--format", "json", "--lang", "en")
+    assert done.returncode == 1
+    result = json.loads(done.stdout)
+    assert [r["valid"] for r in result] == [True, False]
+    finding = result[1]["findings"][0]
+    assert set(finding) == {"code", "severity", "sheet", "cell", "path", "value", "message"}
+    assert (finding["code"], finding["cell"], finding["value"]) == ("progress-decreased", "E36", 5.0)
+    assert finding["message"].startswith("Cell E36")
+    text = run("validate", bad).stdout
+    assert "E36" in text and "ความก้าวหน้า" in text
+
+
+def test_forms_and_demo(tmp_path: Path) -> None:
+    listed = run("forms", "--forms-dir", FORMS_DIR).stdout
+    assert "progress-report" in listed and "school-census" in listed
+    done = run("demo", tmp_path / "demo")
+    assert done.returncode == 0, done.stderr
+    assert "identical to the sample data" in done.stdout
+    assert read_filled(tmp_path / "demo" / "filled-sample.ods").data["project"]["code"] == "50360000-3553"
+
+
+def _xlsm(path: Path) -> None:
+    buf = io.BytesIO()
+    Workbook().save(buf)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.writestr("xl/vbaProject.bin", b"\x00" * 64)
+    path.write_bytes(buf.getvalue())
+
+
+def _bad_files(tmp_path: Path, progress_form: Form, census_form: Form) -> dict[str, Path]:
+    files = {}
+    files["text"] = tmp_path / "notes.xlsx"
+    files["text"].write_text("นี่ไม่ใช่สเปรดชีต", encoding="utf-8")
+    good = tmp_path / "good.xlsx"
+    write_template(progress_form, good)
+    files["truncated"] = tmp_path / "cut.xlsx"
+    files["truncated"].write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    files["other-form"] = tmp_path / "census.xlsx"
+    write_template(census_form, files["other-form"])
+    files["foreign"] = tmp_path / "budget.xlsx"
+    Workbook().save(files["foreign"])
+    files["xlsm"] = tmp_path / "macro.xlsx"
+    _xlsm(files["xlsm"])
+    return files
+
+
+@pytest.mark.parametrize("kind", ["text", "truncated", "other-form", "foreign", "xlsm"])
+def test_bad_file_gives_one_line_naming_it_and_exit_2(kind: str, tmp_path: Path, progress_form: Form,
+                                                      census_form: Form) -> None:
+    path = _bad_files(tmp_path, progress_form, census_form)[kind]
+    for args in (("validate", path, "--form", "progress-report"), ("read", path)):
+        done = run(*args)
+        assert done.returncode == 2, (kind, args, done.stdout, done.stderr)
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and path.name in lines[0], done.stderr
+        assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    path.write_text("no")
+    assert "Traceback" in run("--debug", "read", path).stderr
+
+
+def test_unknown_output_format_is_a_usage_error(tmp_path: Path) -> None:
+    done = run("template", "-o", tmp_path / "t.pdf")
+    assert done.returncode != 0 and "Traceback" not in done.stderr

@@ -1,0 +1,147 @@
+"""Every cross-field rule: a file that breaks it gives the right code at the right cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from openpyxl import load_workbook
+
+from sheetsync.form import Form
+from sheetsync.messages import catalogue
+from sheetsync.reader import read_filled
+from sheetsync.report import Report
+from sheetsync.template import write_template
+from sheetsync.validate import validate
+
+from .conftest import FORMS_DIR
+
+
+def _validate(form: Form, data: dict[str, Any], tmp_path: Path) -> Report:
+    path = tmp_path / "broken.xlsx"
+    write_template(form, path, data=data)
+    return validate(read_filled(path, forms_dirs=[FORMS_DIR]))
+
+
+def _gap(d: dict[str, Any]) -> None:
+    d["reports"] = [r for r in d["reports"] if r["no"] != 4]
+
+
+def _dates_back(d: dict[str, Any]) -> None:
+    d["reports"][3]["date"] = "2019-12-01"
+
+
+def _outside(d: dict[str, Any]) -> None:
+    d["project"]["end_date"] = "2020-03-31"
+
+
+def _progress_down(d: dict[str, Any]) -> None:
+    d["reports"][4]["progress_percent"] = 28.0
+
+
+def _overspent(d: dict[str, Any]) -> None:
+    d["reports"][5]["disbursed"] = 100000
+    d["project"]["budget_used"] = 270000
+    d["project"]["budget_received"] = 260000
+    d["targets"]["networks"][1]["budget"] = 170000
+    d["reports"][6]["disbursed"] = 170000
+    d["reports"][5]["disbursed"] = 100000
+
+
+def _total(d: dict[str, Any]) -> None:
+    d["reports"][6]["disbursed"] = 160000
+
+
+def _used_over(d: dict[str, Any]) -> None:
+    d["project"]["budget_used"] = 190000
+    d["reports"][6]["disbursed"] = 180000
+
+
+def _end_before_start(d: dict[str, Any]) -> None:
+    d["project"]["end_date"] = "2019-09-30"
+    d["reports"] = []
+
+
+def _networks(d: dict[str, Any]) -> None:
+    d["targets"]["networks"][1]["budget"] = 80000
+
+
+def _fiscal(d: dict[str, Any]) -> None:
+    d["project"]["fiscal_year"] = 2564
+
+
+CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
+    ("report-gap", _gap, "B37", "/reports/3"),
+    ("not-increasing", _dates_back, "B37", "/reports/3/date"),
+    ("outside-period", _outside, "B40", "/reports/6/date"),
+    ("progress-decreased", _progress_down, "E38", "/reports/4/progress_percent"),
+    ("over-budget-running", _overspent, "F40", "/reports/6/disbursed"),
+    ("total-mismatch", _total, "F40", "/reports/6/disbursed"),
+    ("budget-over-received", _used_over, "G7", "/project/budget_used"),
+    ("end-before-start", _end_before_start, "C7", "/project/end_date"),
+    ("sum-mismatch", _networks, "G23", "/targets/networks/1/budget"),
+    ("fiscal-year-mismatch", _fiscal, "C6", "/project/start_date"),
+]
+
+
+@pytest.mark.parametrize(("code", "breaks", "cell", "path"), CASES, ids=[c[0] for c in CASES])
+def test_rule_broken_gives_code_at_cell(progress_form: Form, seed: dict[str, Any], tmp_path: Path, code: str,
+                                        breaks: Callable[[dict[str, Any]], None], cell: str, path: str) -> None:
+    breaks(seed)
+    report = _validate(progress_form, seed, tmp_path)
+    hits = [(f.cell, f.path) for f in report.findings if f.code == code]
+    assert (cell, path) in hits, report.codes()
+    assert not report.valid
+    finding = next(f for f in report.findings if f.code == code and f.cell == cell)
+    assert cell in finding.message_th and cell in finding.message_en
+    assert "{" not in finding.message_th + finding.message_en
+
+
+def test_every_rule_kind_in_the_layout_is_tested(progress_form: Form) -> None:
+    tested = {c[0] for c in CASES}
+    kinds = {r["kind"] for r in progress_form.rules}
+    assert kinds == {"sequence", "increasing", "within", "not_decreasing", "running_total_max",
+                     "total_when_complete", "compare", "sum_equals", "fiscal_year"}
+    assert len(tested) == len(CASES)
+
+
+def test_rules_of_the_second_form(census_form: Form, census_sample: dict[str, Any], tmp_path: Path) -> None:
+    census_sample["school"]["total_students"] = 90
+    report = _validate(census_form, census_sample, tmp_path)
+    assert [(f.code, f.cell) for f in report.findings] == [("sum-mismatch", "B9")]
+
+
+def test_unreadable_values_are_findings_not_cascades(progress_form: Form, seed: dict[str, Any],
+                                                     tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    write_template(progress_form, path, data={"project": seed["project"]})
+    wb = load_workbook(path)
+    ws = wb[progress_form.sheet]
+    ws["B34"], ws["E34"], ws["F34"], ws["G34"], ws["H34"] = "วันจันทร์", "ครึ่งหนึ่ง", "หนึ่งหมื่น", "ตามแผน", "เป็นไปตามเป้าหมาย"
+    wb.save(path)
+    report = validate(read_filled(path))
+    found = {(f.code, f.cell) for f in report.findings}
+    assert {("not-a-date", "B34"), ("not-a-percent", "E34"), ("not-a-number", "F34"), ("not-a-choice", "G34")} <= found
+    assert not any(f.code == "required" and f.cell in ("B34", "E34", "F34", "G34") for f in report.findings)
+
+
+def test_schema_errors_point_at_cells(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    seed["project"]["code"] = "5036-3553"
+    seed["reports"][0]["progress_percent"] = 120.0
+    seed["project"]["fiscal_year"] = 2563
+    report = _validate(progress_form, seed, tmp_path)
+    found = {(f.code, f.cell) for f in report.findings}
+    assert ("pattern", "C5") in found
+    assert ("above-maximum", "E34") in found
+
+
+def test_every_finding_code_has_thai_and_english_messages() -> None:
+    from sheetsync.rules import RULE_CODES
+    from sheetsync.validate import SCHEMA_CODES
+
+    codes = set(RULE_CODES) | set(SCHEMA_CODES.values()) | {c[0] for c in CASES} | {
+        "not-a-date", "not-a-number", "not-a-whole-number", "not-a-percent", "not-a-choice", "not-text",
+        "required-in-row", "locked-cell-changed", "prefilled-cell-changed", "metadata-tampered", "schema-changed"}
+    for code in codes:
+        assert catalogue()[code]["th"].strip() and catalogue()[code]["en"].strip(), code
