@@ -8,4 +8,10 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+from .errors import SheetsyncError  # noqa: E402  (the version must exist before submodules load)
+from .reader import read_filled  # noqa: E402
+from .registry import find_form, list_forms  # noqa: E402
+from .template import write_template  # noqa: E402
+from .validate import validate  # noqa: E402
+
+__all__ = ["SheetsyncError", "__version__", "find_form", "list_forms", "read_filled", "validate", "write_template"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -118,6 +119,13 @@ class Form:
     rules: tuple[dict[str, Any], ...]
     source: Path
     schema_hash: str = field(default="")
+
+    @cached_property
+    def validator(self) -> Any:
+        """A JSON Schema validator of this form's schema, format checks on (built once per form)."""
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        return Draft202012Validator(self.schema, format_checker=FormatChecker())
 
     @property
     def major_version(self) -> int:
@@ -233,6 +241,7 @@ def is_required(schema: dict[str, Any], pointer: str) -> bool:
     return node is not None and name in node.get("required", [])
 
 
+@lru_cache(maxsize=4096)
 def parse_range(text: str, where: str) -> Placement:
     """Turn ``"C5"`` or ``"C5:H5"`` into a :class:`Placement`; :class:`FormError` if malformed."""
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from .fingerprint import cell_hash, combined
@@ -119,7 +118,7 @@ def _prefilled_pointers(form: Form) -> dict[str, str]:
 
 
 def _schema(filled: Filled) -> Iterator[Finding]:
-    validator = Draft202012Validator(filled.form.schema, format_checker=FormatChecker())
+    validator = filled.form.validator
     unreadable = {p.pointer for p in filled.problems}
     for error in sorted(validator.iter_errors(filled.data), key=lambda e: list(map(str, e.absolute_path))):
         for pointer in _pointers(error, filled.form):

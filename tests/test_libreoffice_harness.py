@@ -6,13 +6,15 @@ cell, an unlocked date cell, a list-validated cell and an A4 page setup.
 """
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import zlib
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -89,6 +91,30 @@ def test_roundtrip_keeps_values_locks_and_validation(libreoffice, form, tmp_path
         assert cells["A1"]["fonts"]["western"] == "TH Sarabun New"
         assert sheet["page"]["width_mm"] == pytest.approx(210, abs=1)
         assert sheet["page"]["landscape"] is False
+
+
+@pytest.mark.libreoffice
+def test_inspect_in_bulk_matches_cell_by_cell(libreoffice, form, tmp_path):
+    """inspect() reads attributes per uniform range and content per rectangle;
+    cells() asks each cell.  Both must describe every cell identically."""
+    wb = load_workbook(form)
+    ws = wb["Form"]
+    ws["C1"], ws["C2"], ws["C3"] = "=1/0", '="ก"&"ข"', datetime.date(2024, 5, 6)
+    ws["C4"], ws["C4"].number_format = 3.14159, "0.00"
+    ws["C5"], ws["C5"].number_format = "=C3+1", "DD/MM/YYYY"
+    ws["C6"], ws["C6"].hyperlink = "ลิงก์", "https://example.org/"
+    ws["F20"].comment = Comment("โน้ตไกล ๆ", "test")  # a note outside the content
+    ws.merge_cells("D1:E2")
+    wb.save(tmp_path / "rich.xlsx")
+    report = form_sheet(libreoffice.inspect(tmp_path / "rich.xlsx"))
+    bulk = report["cells"]
+    assert bulk == libreoffice.cells(tmp_path / "rich.xlsx", "Form", list(bulk))
+    assert bulk["C1"]["error"] is True and bulk["C1"]["string"] == "#DIV/0!"
+    assert bulk["C2"]["value"] == "กข" and bulk["C4"]["string"] == "3.14"
+    assert bulk["C5"]["date"] == "2024-05-07" and bulk["C5"]["string"] == "07/05/2024"
+    assert bulk["C6"]["hyperlinks"] == [{"url": "https://example.org/", "text": "ลิงก์"}]
+    assert bulk["F20"]["annotation"] == "โน้ตไกล ๆ"
+    assert report["merged"] == ["D1:E2"]
 
 
 @pytest.mark.libreoffice

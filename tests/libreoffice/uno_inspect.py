@@ -10,8 +10,6 @@ import datetime as _dt
 
 # com.sun.star.util.NumberFormat bits that mean "this number is a date/time".
 NF_DATE, NF_TIME = 2, 4
-# com.sun.star.sheet.CellFlags VALUE|DATETIME|STRING|ANNOTATION|FORMULA
-CONTENT_FLAGS = 1 | 2 | 4 | 8 | 16
 MAX_CELLS_PER_SHEET = 50000  # beyond this inspect() is too slow to be useful
 KINDS = {"EMPTY": "empty", "VALUE": "value", "TEXT": "text", "FORMULA": "formula"}
 
@@ -54,51 +52,58 @@ def jsonable(value):
 
 
 # -- one cell -------------------------------------------------------------------
-def describe(doc, sheet, col, row, formats, notes=None):
-    """Everything about one cell; ``formats`` caches number-format lookups."""
-    cell = sheet.getCellByPosition(col, row)
-    kind = cell.getType().value  # com.sun.star.table.CellContentType
-    # One round trip for the attributes instead of six property reads.
-    prot, valid, nf_key, western, cplx, height = cell.getPropertyValues(
-        ("CellProtection", "Validation", "NumberFormat",
-         "CharFontName", "CharFontNameComplex", "CharHeight"))
+ATTR_PROPS = ("CellProtection", "Validation", "NumberFormat",
+              "CharFontName", "CharFontNameComplex", "CharHeight")
+
+
+def attributes(doc, obj, formats):
+    """(attribute dict, number-format type bits) of a cell or of a uniform range.
+
+    One getPropertyValues round trip instead of six reads; ``formats`` caches
+    number-format lookups by key.
+    """
+    prot, valid, nf_key, western, cplx, height = obj.getPropertyValues(ATTR_PROPS)
     if nf_key not in formats:
         formats[nf_key] = _format(doc, nf_key)
     fmt_string, fmt_type = formats[nf_key]
-    info = {
-        "type": KINDS.get(kind, "formula"),
-        "value": None,
-        "string": cell.getString(),  # as displayed, after number formatting
+    return {
         "locked": bool(prot.IsLocked),
         "hidden": bool(prot.IsFormulaHidden),
         "validation": _validation(valid),
-        "annotation": None,
         "number_format": fmt_string,
         "fonts": {"western": western, "complex": cplx, "height": height},
-    }
-    if kind == "TEXT":
+    }, fmt_type
+
+
+def _add_date(doc, info, fmt_type):
+    """Date/time-formatted numbers also get an ISO "date" (from doc.NullDate)."""
+    if isinstance(info["value"], float) and fmt_type & (NF_DATE | NF_TIME):
+        nd = doc.NullDate
+        stamp = _dt.datetime(nd.Year, nd.Month, nd.Day) + _dt.timedelta(days=info["value"])
+        info["date"] = stamp.isoformat() if fmt_type & NF_TIME else stamp.date().isoformat()
+
+
+def describe(doc, sheet, col, row, formats):
+    """Everything about one cell, asked cell by cell (for a few refs)."""
+    cell = sheet.getCellByPosition(col, row)
+    kind = KINDS.get(cell.getType().value, "formula")  # table.CellContentType
+    attrs, fmt_type = attributes(doc, cell, formats)
+    info = {"type": kind, "value": None, "string": cell.getString(), **attrs,
+            "annotation": cell.getAnnotation().getString() or None}
+    if kind == "text":
         info["value"] = info["string"]
         links = _links(cell)
         if links:
             info["hyperlinks"] = links
-    elif kind == "VALUE":
+    elif kind == "value":
         info["value"] = cell.getValue()
-    elif kind == "FORMULA":
+    elif kind == "formula":
         info["formula"] = cell.getFormula()
         res = cell.FormulaResultType2  # sheet.FormulaResult: 1 VALUE, 2 STRING, 4 ERROR
-        info["value"] = cell.getValue() if res == 1 else cell.getString()
+        info["value"] = cell.getValue() if res == 1 else info["string"]
         if res == 4:
             info["error"] = True
-    if isinstance(info["value"], float) and fmt_type & (NF_DATE | NF_TIME):
-        # Serial number -> ISO, counted from the document's own null date.
-        nd = doc.NullDate
-        stamp = _dt.datetime(nd.Year, nd.Month, nd.Day) + _dt.timedelta(days=info["value"])
-        info["date"] = stamp.isoformat() if fmt_type & NF_TIME else stamp.date().isoformat()
-    if notes is not None:
-        info["annotation"] = notes.get((col, row))
-    else:
-        text = cell.getAnnotation().getString()
-        info["annotation"] = text or None
+    _add_date(doc, info, fmt_type)
     return info
 
 
@@ -143,48 +148,93 @@ def _links(cell):
 
 
 # -- one sheet ------------------------------------------------------------------
-def scan_sheet(sheet):
-    """(cells, used range, merged ranges) of a sheet.
+def _cells_in(ranges):
+    return {(c, r) for a in ranges.getRangeAddresses()
+            for r in range(a.StartRow, a.EndRow + 1)
+            for c in range(a.StartColumn, a.EndColumn + 1)}
 
-    ``cells`` are (col, row) of cells with content or a note (from
-    queryContentCells over the used area) plus unlocked or validated cells
-    (from getCellFormatRanges, which hands back uniform attribute runs instead
-    of asking every cell).  Such runs beyond the used area (empty input cells
-    below the last label) are included, except where a run reaches the sheet
-    edge (whole-column formatting): that part is clipped to the used area.
-    Merges split attribute runs too, so the same loop finds them.
+
+def _content(sheet, cur):
+    """{(col, row): (kind, value, formula)} for the used area, fetched in bulk.
+
+    Each UNO call is a pipe round trip (~0.4 ms), so content comes per
+    rectangle via getDataArray/getFormulaArray rather than per cell.
+    """
+    out = {}
+    for kind, flags in (("value", 1 | 2), ("text", 4), ("formula", 16)):  # sheet.CellFlags
+        for a in cur.queryContentCells(flags).getRangeAddresses():
+            rng = sheet.getCellRangeByPosition(a.StartColumn, a.StartRow, a.EndColumn, a.EndRow)
+            data = rng.getDataArray()
+            formulas = rng.getFormulaArray() if kind == "formula" else None
+            for i, row in enumerate(data):
+                for j, value in enumerate(row):
+                    out[(a.StartColumn + j, a.StartRow + i)] = (
+                        kind, value, formulas[i][j] if formulas else None)
+    return out
+
+
+def sheet_cells(doc, sheet, formats, notes):
+    """(cells dict, used range, merged ranges) of a sheet, cheaply.
+
+    Listed: cells with content or a note, plus unlocked or validated cells.
+    Cell attributes come from getCellFormatRanges, which hands back rectangles
+    of uniform attributes (protection, validation, number format, fonts,
+    merges), so each rectangle is asked once instead of every cell.  Unlocked
+    or validated rectangles beyond the used area (empty input cells below the
+    last label) are listed too, except where one reaches the sheet edge
+    (whole-column formatting): that part is clipped to the used area.
     """
     cur = sheet.createCursor()
     cur.gotoStartOfUsedArea(False)
     cur.gotoEndOfUsedArea(True)
     used = cur.getRangeAddress()
-    cells = set()
-    for a in cur.queryContentCells(CONTENT_FLAGS).getRangeAddresses():
-        cells.update((c, r) for r in range(a.StartRow, a.EndRow + 1)
-                     for c in range(a.StartColumn, a.EndColumn + 1))
+    content = _content(sheet, cur)
+    errors = _cells_in(cur.queryFormulaCells(4))  # sheet.FormulaResult.ERROR
+    rich = _cells_in(cur.queryContentCells(512))  # FORMATTED: edit text, may hold URL fields
+    wanted = set(content) | set(notes)
     max_c, max_r = sheet.getColumns().getCount() - 1, sheet.getRows().getCount() - 1
-    merged = []
+    found, merged = {}, []
     runs = sheet.getCellFormatRanges()
     for i in range(runs.getCount()):
         rng = runs.getByIndex(i)
-        prot, valid = rng.getPropertyValues(("CellProtection", "Validation"))
-        interesting = not prot.IsLocked or valid.Type.value != "ANY"
-        is_merged = rng.getIsMerged()  # true if a merge origin lies in this run
-        if not (interesting or is_merged):
-            continue  # the common case (plain locked cells): no cell walk at all
         a = rng.getRangeAddress()
-        end_c = used.EndColumn if a.EndColumn >= max_c else a.EndColumn
-        end_r = used.EndRow if a.EndRow >= max_r else a.EndRow
-        box = [(c, r) for r in range(a.StartRow, end_r + 1)
-               for c in range(a.StartColumn, end_c + 1)]
-        if is_merged:
-            merged.extend(_merges(sheet, box))
-        if interesting:
-            cells.update(box)
-        if len(cells) > MAX_CELLS_PER_SHEET:
-            raise RuntimeError(f"sheet {sheet.Name}: over {MAX_CELLS_PER_SHEET} cells to "
-                               "list; use cells() for the refs you need")
-    return sorted(cells, key=lambda cr: (cr[1], cr[0])), used, sorted(set(merged))
+        attrs, fmt_type = attributes(doc, rng, formats)
+        # Plain Python bounds checks cost nothing next to a UNO round trip.
+        members = [(c, r) for c, r in wanted if a.StartColumn <= c <= a.EndColumn
+                   and a.StartRow <= r <= a.EndRow]
+        is_merged = rng.getIsMerged()  # true if a merge origin lies in this run
+        if not attrs["locked"] or attrs["validation"] or is_merged:
+            end_c = used.EndColumn if a.EndColumn >= max_c else a.EndColumn
+            end_r = used.EndRow if a.EndRow >= max_r else a.EndRow
+            box = [(c, r) for r in range(a.StartRow, end_r + 1)
+                   for c in range(a.StartColumn, end_c + 1)]
+            if len(box) + len(found) > MAX_CELLS_PER_SHEET:
+                raise RuntimeError(f"sheet {sheet.Name}: over {MAX_CELLS_PER_SHEET} cells to "
+                                   "list; use cells() for the refs you need")
+            if is_merged:
+                merged.extend(_merges(sheet, box))
+            if not attrs["locked"] or attrs["validation"]:
+                members = set(members) | set(box)
+        for c, r in members:
+            kind, value, formula = content.get((c, r), ("empty", None, None))
+            info = {"type": kind, "value": value, "string": value if kind == "text" else "",
+                    **attrs, "annotation": notes.get((c, r))}
+            if kind in ("value", "formula"):
+                if isinstance(value, float) and (c, r) not in errors:
+                    info["string"] = sheet.getCellByPosition(c, r).getString()  # as shown
+                else:
+                    info["string"] = info["value"] = sheet.getCellByPosition(c, r).getString()
+            if formula is not None:
+                info["formula"] = formula
+            if (c, r) in errors:
+                info["error"] = True
+            links = _links(sheet.getCellByPosition(c, r)) if (c, r) in rich else None
+            if links and kind == "text":
+                info["hyperlinks"] = links
+            _add_date(doc, info, fmt_type)
+            found[(c, r)] = info
+    cells = {ref(c, r): found[(c, r)] for c, r in sorted(found, key=lambda cr: (cr[1], cr[0]))}
+    return cells, used, sorted(set(merged))
 
 
 def _merges(sheet, box):
@@ -228,15 +278,13 @@ def inspect_doc(doc):
     all_sheets = doc.getSheets()
     for i in range(all_sheets.getCount()):
         sh = all_sheets.getByIndex(i)
-        sheet_notes = notes(sh)
-        positions, used, merged = scan_sheet(sh)
+        cells, used, merged = sheet_cells(doc, sh, formats, notes(sh))
         sheets.append({
             "name": sh.Name,
             "visible": bool(sh.IsVisible),
             "protected": bool(sh.isProtected()),
             "used_range": range_ref(used),
-            "cells": {ref(c, r): describe(doc, sh, c, r, formats, sheet_notes)
-                      for c, r in positions},
+            "cells": cells,
             "merged": merged,
             "page": page(doc, sh),
             "print_areas": [range_ref(a) for a in sh.getPrintAreas()],
