@@ -329,7 +329,8 @@ def _make_field(path: Path, item: dict[str, Any], schema: dict[str, Any], pointe
         pointer=pointer, place=place, kind=kind, schema=node,
         required=full.endswith("/*") or is_required(schema, full),
         title=str(node.get("title", full)),
-        choices=item.get("choices"), auto=item.get("auto"),
+        choices=item.get("choices") or ({v: str(v) for v in node["enum"]} if "enum" in node else None),
+        auto=item.get("auto"),
         fiscal_year=item.get("fiscal_year"), style=item.get("style"),
     )
 

@@ -212,8 +212,9 @@ def _validation(form: Form, f: Field, place: Placement) -> Validation | None:
     if f.kind == "date":
         hint, rule = _date_rule(form, f, ref)
         return make("custom", hint, formula1=rule)
-    if f.kind in ("text", "lines") and "maxLength" in node or f.kind == "lines":
-        limit = int(node.get("maxLength", 0)) or _lines_limit(node)
+    if f.kind in ("text", "lines"):
+        # Every input gets a rule, if only for its prompt; 32767 is a cell's own limit.
+        limit = int(node.get("maxLength", 0)) or (_lines_limit(node) if f.kind == "lines" else 32767)
         hint = render("dv.lines" if f.kind == "lines" else "dv.text", "th", limit=limit)
         return make("text_length", hint, operator="lessThanOrEqual", formula1=str(limit))
     return None
