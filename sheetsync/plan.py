@@ -246,7 +246,10 @@ def _row_heights(form: Form) -> dict[int, float]:
     heights = {row: default for row in range(1, last + 1)}
     for table in form.tables:
         for row in range(table.first_row, table.last_row + 1):
-            heights[row] = float(table.height or default)
+            if table.height is None:
+                heights.pop(row, None)  # no fixed height: Calc and Excel fit the row to its text
+            else:
+                heights[row] = float(table.height)
     heights.update({int(k): float(v) for k, v in form.layout.get("heights", {}).items()})
     return heights
 

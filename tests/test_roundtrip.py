@@ -68,9 +68,9 @@ def test_source_map_points_at_the_cells(progress_form: Form, seed: dict[str, Any
     write_template(progress_form, path, data=seed)
     smap = read_filled(path).source_map
     assert smap["/project/code"].cell == "C5"
-    assert smap["/project/fiscal_year"].cell == "G5"
+    assert smap["/project/fiscal_year"].cell == "F5"
     assert smap["/reports/0/date"].cell == "B34"
-    assert smap["/reports/6/disbursed"].cell == "F40"
+    assert smap["/reports/6/disbursed"].cell == "E40"
     assert smap["/objectives/2"].cell == "B16"
     assert {c.sheet for c in smap.values()} == {progress_form.sheet}
 
@@ -92,12 +92,12 @@ def test_xlsx_template_is_locked_with_validations(progress_form: Form, tmp_path:
     for dv in ws.data_validations.dataValidation:
         for rng in dv.sqref.ranges:
             kinds[rng.coord.split(":")[0]] = dv
-    assert kinds["G34"].type == "list" and "เป็นไปตามแผน" in kinds["G34"].formula1
-    assert kinds["G5"].type == "whole" and (kinds["G5"].formula1, kinds["G5"].formula2) == ("2500", "2700")
-    assert kinds["F34"].type == "decimal" and kinds["F34"].formula1 == "0"
-    assert kinds["E34"].type == "custom" and "100" in kinds["E34"].formula1
-    assert kinds["B34"].type == "custom" and "$G$5" in kinds["B34"].formula1
-    assert kinds["G7"].allow_blank is True          # optional: empty is fine
+    assert kinds["F34"].type == "list" and "เป็นไปตามแผน" in kinds["F34"].formula1
+    assert kinds["F5"].type == "whole" and (kinds["F5"].formula1, kinds["F5"].formula2) == ("2500", "2700")
+    assert kinds["E34"].type == "decimal" and kinds["E34"].formula1 == "0"
+    assert kinds["D34"].type == "custom" and "100" in kinds["D34"].formula1
+    assert kinds["B34"].type == "custom" and "$F$5" in kinds["B34"].formula1
+    assert kinds["F7"].allow_blank is True          # optional: empty is fine
     assert all(len(dv.promptTitle or "") <= 32 and len(dv.prompt or "") <= 255
                for dv in ws.data_validations.dataValidation)
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1  # 9 = A4
