@@ -9,6 +9,8 @@ formats alike in content by construction.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -84,6 +86,7 @@ class PageSetup:
     paper: str
     orientation: str
     fit_width: bool
+    fit_pages_tall: int  # 0: as many pages as needed
     margins_cm: dict[str, float]
     print_area: str
 
@@ -120,7 +123,7 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     return TemplatePlan(
         title=form.title, sheet=form.sheet, cells=tuple(cells),
         column_widths={k: float(v) for k, v in form.layout.get("columns", {}).items()},
-        row_heights=_row_heights(form), page=_page(form, cells),
+        row_heights=_row_heights(form, cells), page=_page(form, cells),
         password=password or DEFAULT_PASSWORD, metadata=meta,
         properties={row[0]: row[1] for row in meta if row[0] != "locked"},
     )
@@ -240,18 +243,42 @@ def _lines_limit(node: dict[str, Any]) -> int:
     return int(node.get("maxItems", 50)) * (int(items.get("maxLength", 200)) + 1)
 
 
-def _row_heights(form: Form) -> dict[int, float]:
+def _row_heights(form: Form, cells: list[CellSpec]) -> dict[int, float]:
+    """Fixed heights from the layout, raised where prefilled text needs more lines.
+
+    Neither Calc nor Excel fits a row to wrapped text on opening a file, so heights are set here.
+    """
     default = float(form.layout.get("row_height", 24))
+    minimum = float(form.layout.get("table_row_min", 40))
     last = max(p.last_row for p in _all_places(form))
     heights = {row: default for row in range(1, last + 1)}
     for table in form.tables:
         for row in range(table.first_row, table.last_row + 1):
-            if table.height is None:
-                heights.pop(row, None)  # no fixed height: Calc and Excel fit the row to its text
-            else:
-                heights[row] = float(table.height)
+            heights[row] = float(table.height or minimum)
     heights.update({int(k): float(v) for k, v in form.layout.get("heights", {}).items()})
+    widths = {k: float(v) for k, v in form.layout.get("columns", {}).items()}
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.role != "label" and cell.place.row == cell.place.last_row:
+            width = sum(widths.get(column_letter(c), 9.0) for c in range(cell.place.col, cell.place.last_col + 1))
+            needed = text_height(cell.value, width, cell.style.size)
+            heights[cell.place.row] = max(heights.get(cell.place.row, default), needed)
     return heights
+
+
+def text_height(text: str, width_chars: float, size: float) -> float:
+    """Points needed to show ``text`` wrapped in a column ``width_chars`` wide (Excel units).
+
+    Thai above/below marks take no width, so only spacing characters are counted; an Excel unit
+    is ~7 px (5.25 pt); a Thai character is ~0.5 em and a line of TH Sarabun (or Laksaman) ~1.5 em, measured in Calc.
+    """
+    per_line = max(1, int(width_chars * 5.25 / (size * 0.5)))
+    paragraphs = text.split("\n")
+    lines = 0
+    for paragraph in paragraphs:
+        spacing = sum(1 for ch in paragraph if unicodedata.category(ch) not in ("Mn", "Me"))
+        lines += max(1, math.ceil(spacing / per_line))
+    # Calc adds a little space between paragraphs (one line break each) on top of the line pitch.
+    return round(lines * size * 1.5 + (len(paragraphs) - 1) * size * 0.35 + 6, 1)
 
 
 def _all_places(form: Form) -> Iterator[Placement]:
@@ -267,7 +294,7 @@ def _page(form: Form, cells: list[CellSpec]) -> PageSetup:
     last_row = max(c.place.last_row for c in cells)
     return PageSetup(
         paper=str(page.get("paper", "A4")), orientation=str(page.get("orientation", "portrait")),
-        fit_width=bool(page.get("fit_width", True)),
+        fit_width=bool(page.get("fit_width", True)), fit_pages_tall=int(page.get("fit_pages_tall", 0)),
         margins_cm={k: float(v) for k, v in page.get("margins_cm", {}).items()},
         print_area=f"A1:{column_letter(last_col)}{last_row}",
     )

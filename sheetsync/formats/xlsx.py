@@ -132,7 +132,7 @@ def _page_setup(ws: Worksheet, plan: TemplatePlan) -> None:
     if page.fit_width:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = page.fit_pages_tall
     for side, cm in page.margins_cm.items():
         setattr(ws.page_margins, side, cm / _CM_PER_INCH)
     ws.print_options.horizontalCentered = True
@@ -144,6 +144,8 @@ def _page_setup(ws: Worksheet, plan: TemplatePlan) -> None:
 
 def _protect(ws: Worksheet, password: str) -> None:
     ws.protection.sheet = True
+    # openpyxl's flags mean "forbidden": let schools make a row taller for a long answer.
+    ws.protection.formatRows = False
     for name, value in sheet_password_hash(password).items():
         setattr(ws.protection, name, value)
 
