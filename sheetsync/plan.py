@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from . import __version__
@@ -77,6 +77,7 @@ class CellSpec:
     validation: Validation | None = None
     pointer: str | None = None  # JSON pointer of the data behind an input cell
     kind: str = ""  # the field's kind (see sheetsync.form.KINDS); "" for labels
+    note: str | None = None  # a comment shown on the cell (findings in a marked-up file)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,18 @@ class PageSetup:
 
 
 @dataclass(frozen=True)
+class SummarySheet:
+    """A read-only first sheet listing findings, each row linking to its cell on the form."""
+
+    name: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[CellValue, ...], ...]
+    links: tuple[str | None, ...]  # per row: the A1 cell on the form sheet that column A jumps to
+    widths: tuple[float, ...]
+    fills: tuple[str | None, ...] = ()  # per row: "RRGGBB" background
+
+
+@dataclass(frozen=True)
 class TemplatePlan:
     """A whole template: the input sheet, its page setup and the hidden metadata."""
 
@@ -104,11 +117,12 @@ class TemplatePlan:
     password: str
     metadata: tuple[tuple[str, ...], ...]
     properties: dict[str, str] = field(default_factory=dict)
+    summary: SummarySheet | None = None
 
 
 def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str | None = None,
                password: str | None = None, lock_rows: bool = False,
-               issued: dt.datetime | None = None) -> TemplatePlan:
+               issued: dt.datetime | None = None, template_id: str | None = None) -> TemplatePlan:
     """Lay out ``form`` as cells, prefilled with ``data`` (the form's JSON shape, any part of it).
 
     :param recipient: recorded in the metadata so returned files can be traced to a school.
@@ -119,7 +133,7 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     values = prefill_values(form, data or {})
     cells = [*_label_cells(form), *_field_cells(form, values), *_table_cells(form, values, lock_rows)]
     locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
-    meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked)
+    meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked, template_id)
     return TemplatePlan(
         title=form.title, sheet=form.sheet, cells=tuple(cells),
         column_widths={k: float(v) for k, v in form.layout.get("columns", {}).items()},
@@ -300,10 +314,20 @@ def _page(form: Form, cells: list[CellSpec]) -> PageSetup:
     )
 
 
+def restamp(plan: TemplatePlan, cells: list[CellSpec]) -> TemplatePlan:
+    """``plan`` with new cells: the locked-cell hashes and fingerprint are recomputed, the rest of
+    the metadata (form, template id, recipient, issue date) is kept."""
+    locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
+    kept = [row for row in plan.metadata if row[0] not in ("locked", "fingerprint")]
+    meta = tuple(kept + [("fingerprint", combined(locked))] + [("locked", r, h) for r, h in sorted(locked)])
+    props = {row[0]: row[1] for row in meta if row[0] != "locked"}
+    return replace(plan, cells=tuple(cells), metadata=meta, properties=props)
+
+
 def _metadata(form: Form, recipient: str | None, issued: dt.datetime,
-              locked: list[tuple[str, str]]) -> tuple[tuple[str, ...], ...]:
+              locked: list[tuple[str, str]], template_id: str | None) -> tuple[tuple[str, ...], ...]:
     rows: list[tuple[str, ...]] = [
-        ("form_id", form.id), ("form_version", form.version), ("template_id", uuid.uuid4().hex),
+        ("form_id", form.id), ("form_version", form.version), ("template_id", template_id or uuid.uuid4().hex),
         ("recipient", recipient or ""), ("issued_at", issued.isoformat(timespec="seconds")),
         ("schema_hash", form.schema_hash), ("fingerprint", combined(locked)),
         ("generator", f"sheetsync {__version__}"),

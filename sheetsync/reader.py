@@ -57,6 +57,7 @@ class Filled:
     locked_expected: dict[str, str] = field(default_factory=dict)  # cell -> hash written
     locked_found: dict[str, Any] = field(default_factory=dict)  # cell -> value read
     table_rows: dict[str, list[int]] = field(default_factory=dict)  # table -> row numbers (1-based) read
+    raw: dict[str, Any] = field(default_factory=dict)  # cell -> value as stored, for every filled input
 
     def cell_of(self, pointer: str) -> CellRef:
         """The cell behind ``pointer``; for an absent field, the empty input cell it belongs in."""
@@ -216,6 +217,7 @@ def _read_fields(filled: Filled, grid: Grid) -> None:
         if coerce.is_blank(raw):
             continue
         ok, value = _parse(filled, f, raw, f.pointer, f.place.ref)
+        filled.raw[f.place.ref] = raw
         filled.source_map[f.pointer] = CellRef(filled.form.sheet, f.place.ref)
         if ok:
             _put(filled.data, f.pointer, value)
@@ -236,6 +238,7 @@ def _read_table(filled: Filled, grid: Grid, table: Table) -> None:
                 continue
             sub = f"{pointer}/{col.pointer}" if col.pointer else pointer
             ok, value = _parse(filled, col, raw, sub, col.place.at_row(row).ref)
+            filled.raw[col.place.at_row(row).ref] = raw
             filled.source_map[sub] = CellRef(filled.form.sheet, col.place.at_row(row).ref)
             if ok and table.scalar_items:
                 items.append(value)

@@ -120,8 +120,12 @@ def _prefilled_pointers(form: Form) -> dict[str, str]:
 def _schema(filled: Filled) -> Iterator[Finding]:
     validator = filled.form.validator
     unreadable = {p.pointer for p in filled.problems}
+    seen: set[tuple[str, str]] = set()  # jsonschema repeats "required" once per missing name
     for error in sorted(validator.iter_errors(filled.data), key=lambda e: list(map(str, e.absolute_path))):
         for pointer in _pointers(error, filled.form):
+            if (str(error.validator), pointer) in seen:
+                continue
+            seen.add((str(error.validator), pointer))
             if not any(pointer == u or pointer.startswith(u + "/") for u in unreadable):
                 yield _schema_finding(filled, error, pointer)
 

@@ -15,15 +15,15 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from odf import dc, meta, teletype
+from odf import dc, meta, office, teletype
 from odf.element import Element
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import (ContentValidation, ContentValidations, CoveredTableCell, ErrorMessage, HelpMessage, Table,
                        TableCell, TableColumn, TableRow)
-from odf.text import P
+from odf.text import A, P
 
 from ..form import column_index, column_letter
-from ..plan import META_SHEET, CellSpec, CellStyle, CellValue, TemplatePlan, Validation
+from ..plan import META_SHEET, CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
 from ._odf_styles import StyleBook
 
 #: The only digest LibreOffice accepts besides SHA-1: SHA-256 over the UTF-8 password.
@@ -55,6 +55,8 @@ def write_plan(plan: TemplatePlan, path: Path) -> None:
     # content-validations must precede the tables, and an empty one is invalid ODF.
     if validations.element.childNodes:
         doc.spreadsheet.addElement(validations.element)
+    if plan.summary is not None:
+        doc.spreadsheet.addElement(_summary_table(plan.summary, plan.sheet, book, digest))
     doc.spreadsheet.addElement(sheet)
     doc.spreadsheet.addElement(hidden)
     _properties(doc, plan)
@@ -211,7 +213,47 @@ def _cell(spec: CellSpec, anchor: bool, book: StyleBook, validations: _Validatio
         attrs["numbercolumnsspanned"] = str(place.last_col - place.col + 1)
     if place.last_row > place.row:
         attrs["numberrowsspanned"] = str(place.last_row - place.row + 1)
-    return _with_value(TableCell(**attrs), spec.value)
+    cell = TableCell(**attrs)
+    if spec.note:
+        # The annotation must come before the cell's own paragraphs.
+        note = office.Annotation()
+        note.addElement(dc.Creator(text="sheetsync"))
+        cell.addElement(_paragraphs(note, spec.note))
+    return _with_value(cell, spec.value)
+
+
+def _summary_table(summary: SummarySheet, form_sheet: str, book: StyleBook, digest: str) -> Table:
+    """The protected findings sheet placed first; column A links to each cell on the form."""
+    table = Table(name=summary.name, stylename=book.table(True, None), protected="true", protectionkey=digest,
+                  protectionkeydigestalgorithm=SHA256_URI)
+    for width in summary.widths:
+        table.addElement(TableColumn(stylename=book.column(width)))
+    head = book.cell(CellStyle(bold=True, fill="E8EEF7", border=True), True)
+    table.addElement(_text_row(summary.header, head))
+    for index, row in enumerate(summary.rows):
+        fill = summary.fills[index] if summary.fills else None
+        element = _text_row(row[1:], book.cell(CellStyle(fill=fill, border=True), True))
+        first = TableCell(stylename=book.cell(CellStyle(fill=fill, border=True), True), valuetype="string")
+        target = summary.links[index]
+        paragraph = P()
+        if target:
+            link = A(href="#" + sheet_address(form_sheet, target), type="simple")
+            teletype.addTextToElement(link, str(row[0]))
+            paragraph.addElement(link)
+        else:
+            teletype.addTextToElement(paragraph, str(row[0]))
+        first.addElement(paragraph)
+        element.insertBefore(first, element.firstChild)
+        table.addElement(element)
+    return table
+
+
+def _text_row(values: tuple[CellValue, ...], style: str) -> TableRow:
+    """A row of text cells (findings quote what schools typed: always text, never formulas)."""
+    row = TableRow()
+    for value in values:
+        row.addElement(_with_value(TableCell(stylename=style), "" if value is None else str(value)))
+    return row
 
 
 def _with_value(cell: TableCell, value: CellValue) -> TableCell:

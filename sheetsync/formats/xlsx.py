@@ -10,13 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..plan import META_SHEET, CellSpec, CellStyle, TemplatePlan, Validation
+from openpyxl.worksheet.hyperlink import Hyperlink
+
+from ..plan import META_SHEET, CellSpec, CellStyle, SummarySheet, TemplatePlan, Validation
 
 _THIN = Side(style="thin", color="000000")
 _CM_PER_INCH = 2.54
@@ -37,6 +40,8 @@ def write_plan(plan: TemplatePlan, path: Path) -> None:
     _page_setup(ws, plan)
     _protect(ws, plan.password)
     _metadata_sheet(wb, plan)
+    if plan.summary is not None:
+        _summary_sheet(wb, plan.summary, plan)
     _properties(wb, plan)
     # The structure lock stops a casual "unhide sheet"; LibreOffice drops it, hence the fingerprint.
     wb.security = WorkbookProtection(lockStructure=True)
@@ -97,6 +102,8 @@ def _write_cell(ws: Worksheet, spec: CellSpec) -> None:
     anchor.value = spec.value
     if isinstance(spec.value, str) and spec.value.startswith("="):
         anchor.data_type = "s"  # text typed by a person is never a formula
+    if spec.note:
+        anchor.comment = Comment(spec.note, "sheetsync", width=420, height=220)
 
 
 def _add_validations(ws: Worksheet, cells: tuple[CellSpec, ...]) -> None:
@@ -160,6 +167,37 @@ def _metadata_sheet(wb: Workbook, plan: TemplatePlan) -> None:
     meta.protection.sheet = True
     for name, value in sheet_password_hash(plan.password).items():
         setattr(meta.protection, name, value)
+
+
+def _summary_sheet(wb: Workbook, summary: SummarySheet, plan: TemplatePlan) -> None:
+    """A first, protected sheet of findings; column A links to each cell on the form."""
+    ws = wb.create_sheet(summary.name, 0)
+    font = Font(name="TH Sarabun New", size=16)
+    ws.append(list(summary.header))
+    for cell in ws[1]:
+        cell.font = Font(name="TH Sarabun New", size=16, bold=True)
+        cell.fill = PatternFill("solid", fgColor="E8EEF7")
+    for index, row in enumerate(summary.rows):
+        ws.append(list(row))
+        r = index + 2
+        for cell in ws[r]:
+            cell.font = font
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            cell.data_type = "s"  # findings quote what schools typed: never formulas
+            if summary.fills and summary.fills[index]:
+                cell.fill = PatternFill("solid", fgColor=summary.fills[index])
+        target = summary.links[index]
+        if target:
+            link = ws.cell(row=r, column=1)
+            link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{plan.sheet}'!{target}")
+            link.font = Font(name="TH Sarabun New", size=16, underline="single", color="0563C1")
+    for i, width in enumerate(summary.widths, start=1):
+        ws.column_dimensions[chr(64 + i)].width = width
+    ws.freeze_panes = "A2"
+    ws.protection.sheet = True
+    for name, value in sheet_password_hash(plan.password).items():
+        setattr(ws.protection, name, value)
+    wb.active = 0
 
 
 def _properties(wb: Workbook, plan: TemplatePlan) -> None:

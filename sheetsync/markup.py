@@ -1,0 +1,112 @@
+"""The marked-up return file: the school's own values, the wrong cells coloured and explained.
+
+A fresh copy of the school's template version is built from the form, holding exactly what the
+school's file held (raw cell values, so a date typed as unreadable text stays visible as typed),
+with the same cells locked and the original template id, recipient and issue date. Each cell with
+a finding is filled red (error) or yellow (warning) and carries a note in Thai and English; a
+first sheet "ผลการตรวจสอบ" lists every finding with a link to its cell. Read back, the file gives
+the same data as the school's, so once fixed it is a normal submission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from .formats import format_of, writer_for
+from .messages import render
+from .plan import CellSpec, SummarySheet, TemplatePlan, build_plan, restamp
+from .reader import Filled
+from .render import ordered
+from .report import Finding, Report
+from .template import write_atomically
+
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
+SUMMARY_SHEET = "ผลการตรวจสอบ"
+
+
+def write_marked_up(filled: Filled, report: Report, path: str | Path, *, fmt: str | None = None,
+                    password: str | None = None) -> TemplatePlan:
+    """Write the school's file back with its findings marked; the format follows ``fmt``, else
+    the school's own format (xlsx → xlsx, ods → ods; an .xls comes back as .xlsx).
+
+    Example::
+
+        filled = read_filled("inbox/school-01.ods")
+        write_marked_up(filled, validate(filled), "outbox/school-01-ตรวจแล้ว.ods")
+    """
+    path = Path(path)
+    fmt = format_of(path, fmt or (filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"))
+    plan = marked_up_plan(filled, report, password)
+    write_atomically(path, lambda tmp: writer_for(fmt)(plan, tmp))
+    return plan
+
+
+def marked_up_plan(filled: Filled, report: Report, password: str | None = None) -> TemplatePlan:
+    """The plan of the marked-up copy (see the module docstring)."""
+    meta = filled.metadata
+    base = build_plan(filled.form, None, recipient=meta.get("recipient") or None, password=password,
+                      issued=_issued(meta.get("issued_at")), template_id=meta.get("template_id"))
+    by_cell: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        if finding.sheet == filled.form.sheet:
+            by_cell.setdefault(finding.cell, []).append(finding)
+    prefilled = set(filled.locked_expected)
+    cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, [])) for c in base.cells]
+    plan = restamp(base, cells)
+    return replace(plan, summary=_summary(filled, report))
+
+
+def _issued(text: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: list[Finding]) -> CellSpec:
+    ref = cell.place.ref
+    if cell.role in ("input", "prefill"):
+        value: Any = filled.raw.get(ref, filled.locked_found.get(ref) if ref in prefilled else None)
+        # What the office filled in stays locked, as in the original, unless it was changed:
+        # then the school must be able to put it back.
+        locked = ref in prefilled and not any(f.code == "prefilled-cell-changed" for f in findings)
+        cell = replace(cell, value=_cell_value(value), locked=locked, role="prefill" if locked else "input",
+                       validation=None if locked else cell.validation)
+    if not findings:
+        return cell
+    worst = "error" if any(f.severity == "error" for f in findings) else "warning"
+    note = "\n\n".join(f"{f.message_th}\n{f.message_en}" for f in findings)
+    return replace(cell, style=replace(cell.style, fill=FILLS[worst]), note=note)
+
+
+def _cell_value(value: Any) -> Any:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _summary(filled: Filled, report: Report) -> SummarySheet:
+    header = tuple(render(code, "th") + " / " + render(code, "en") for code in
+                   ("report.col.cell", "report.col.severity", "report.col.field", "report.col.value",
+                    "report.col.todo"))
+    rows, links, fills = [], [], []
+    for f in ordered(report.findings):
+        on_form = f.sheet == filled.form.sheet
+        value = "" if f.value is None else str(f.value)
+        rows.append((f.cell if on_form else f"{f.sheet}!{f.cell}",
+                     render(f"report.severity.{f.severity}", "th"), f.code, value,
+                     f"{f.message_th}\n{f.message_en}"))
+        links.append(f.cell if on_form else None)
+        fills.append(FILLS[f.severity])
+    if not rows:
+        rows.append(("", "", "", "", render("report.valid", "th") + "\n" + render("report.valid", "en")))
+        links.append(None)
+        fills.append(None)
+    return SummarySheet(SUMMARY_SHEET, header, tuple(rows), tuple(links), (10, 14, 22, 30, 80), tuple(fills))

@@ -1,0 +1,98 @@
+"""The marked-up return file: the school's values, wrong cells marked, a linked findings sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from sheetsync.form import Form
+from sheetsync.markup import SUMMARY_SHEET, write_marked_up
+from sheetsync.reader import read_filled
+from sheetsync.template import write_template
+from sheetsync.validate import validate
+
+HOSTILE = '=HYPERLINK("http://evil.example","คลิก")'
+
+
+def _school_file(form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str) -> Path:
+    """A returned file with mistakes, typed into an issued template (header prefilled)."""
+    source = tmp_path / "issued.xlsx"
+    write_template(form, source, data={k: v for k, v in seed.items() if k != "reports"}, recipient="school-07")
+    wb = load_workbook(source)
+    ws = wb[form.sheet]
+    typed = {"B34": "31/10/2562", "C34": "<script>alert(1)</script>\r\nบรรทัดสอง " + "ก" * 5000,
+             "D34": "10 %", "E34": "0", "F34": "เป็นไปตามแผน", "G34": "เป็นไปตามเป้าหมาย",
+             "B35": "วันจันทร์", "C35": HOSTILE, "D35": "5", "E35": "0", "F35": "เป็นไปตามแผน",
+             "G35": "ไม่เป็นไปตามเป้าหมาย"}
+    for ref, text in typed.items():
+        ws[ref] = text
+        ws[ref].data_type = "s"
+    path = tmp_path / "returned.xlsx"
+    wb.save(path)
+    if fmt == "xlsx":
+        return path
+    ods = tmp_path / "returned.ods"
+    filled = read_filled(path)
+    write_marked_up(filled, validate(filled), ods)  # an .ods holding the same cells
+    return ods
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_marked_up_reads_back_as_the_school_file(progress_form: Form, seed: dict[str, Any], tmp_path: Path,
+                                                 fmt: str) -> None:
+    school = read_filled(_school_file(progress_form, seed, tmp_path, fmt))
+    report = validate(school)
+    out = tmp_path / f"marked.{fmt}"
+    write_marked_up(school, report, out)
+    again = read_filled(out)
+    assert again.data == school.data
+    assert again.metadata["recipient"] == "school-07"
+    assert again.metadata["template_id"] == school.metadata["template_id"]
+    assert [(f.code, f.cell) for f in validate(again).findings] == [(f.code, f.cell) for f in report.findings]
+    assert again.raw["C35"] == HOSTILE  # formula-looking text stays text
+
+
+def test_marked_up_xlsx_marks_exactly_the_wrong_cells(progress_form: Form, seed: dict[str, Any],
+                                                      tmp_path: Path) -> None:
+    school = read_filled(_school_file(progress_form, seed, tmp_path, "xlsx"))
+    report = validate(school)
+    out = tmp_path / "marked.xlsx"
+    write_marked_up(school, report, out)
+    wb = load_workbook(out)
+    assert wb.sheetnames[0] == SUMMARY_SHEET
+    ws = wb[progress_form.sheet]
+    wrong = {f.cell for f in report.findings}
+    assert {"B35", "D35"} <= wrong
+    commented = {c.coordinate for row in ws.iter_rows() for c in row if c.comment}
+    assert commented == wrong
+    assert ws["B35"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.protection.sheet and ws["B36"].protection.locked is False and ws["A4"].protection.locked
+    assert ws["C5"].protection.locked  # prefilled by the office, still locked
+    links = [row[0].hyperlink.location for row in wb[SUMMARY_SHEET].iter_rows(min_row=2) if row[0].hyperlink]
+    assert sorted(links) == sorted(f"'{progress_form.sheet}'!{f.cell}" for f in report.findings)
+    assert ws["C35"].data_type == "s"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_marked_up_in_libreoffice(progress_form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str,
+                                  libreoffice: Any) -> None:
+    school = read_filled(_school_file(progress_form, seed, tmp_path, fmt))
+    report = validate(school)
+    out = tmp_path / f"marked.{fmt}"
+    write_marked_up(school, report, out)
+    info = libreoffice.inspect(out)
+    sheets = {s["name"]: s for s in info["sheets"]}
+    assert [s["name"] for s in info["sheets"]][0] == SUMMARY_SHEET
+    form_sheet = sheets[progress_form.sheet]
+    assert form_sheet["protected"] is True
+    annotated = {ref for ref, c in form_sheet["cells"].items() if c.get("annotation")}
+    assert annotated == {f.cell for f in report.findings}
+    assert "B35" in annotated and "วันจันทร์" in form_sheet["cells"]["B35"]["annotation"]
+    assert form_sheet["cells"]["B36"]["locked"] is False
+    urls = {link["url"].replace("!", ".") for c in sheets[SUMMARY_SHEET]["cells"].values()
+            for link in c.get("hyperlinks", [])}  # Calc shows Excel's "!" or its own "." form
+    assert urls == {f"#'{progress_form.sheet}'.{f.cell}" for f in report.findings}
