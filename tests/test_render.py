@@ -1,0 +1,64 @@
+"""Report renderers: terminal text, HTML for e-mail (escaped), batch summary as csv and xlsx."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from sheetsync.messages import catalogue
+from sheetsync.render import render_text
+from sheetsync.render.html import render_html
+from sheetsync.render.summary import write_summary_csv, write_summary_xlsx
+from sheetsync.report import Finding, Report
+
+HOSTILE = '<script>alert("x")</script>\r\n=HYPERLINK("http://evil.example")' + "ก" * 5000
+
+
+def _report() -> Report:
+    report = Report(Path("inbox/โรงเรียน<วัดไทร>.xlsx"), "progress-report", {"recipient": "school-<01>"})
+    report.findings = [
+        Finding("progress-decreased", "error", "แบบรายงาน", "D36", "/reports/2/progress_percent", 5.0,
+                "ช่อง D36 ความก้าวหน้าลดลง", "Cell D36: progress went down"),
+        Finding("not-a-date", "error", "แบบรายงาน", "B35", "/reports/1/date", HOSTILE,
+                "ช่อง B35 ต้องเป็นวันที่", "Cell B35 must be a date"),
+        Finding("schema-changed", "warning", "_sheetsync", "B6", "", None, "แบบฟอร์มเก่า", "Old template"),
+    ]
+    return report
+
+
+def test_text_groups_by_sheet_errors_first_with_counts() -> None:
+    text = render_text(_report())
+    assert "2 error(s), 1 warning(s)" in text
+    assert text.index("B35") < text.index("D36") < text.index("schema-changed")
+
+
+def test_html_escapes_school_text_and_uses_inline_css_only() -> None:
+    html = render_html(_report())
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<style" not in html and 'style="' in html
+    assert "TH Sarabun New" in html
+    assert "โรงเรียน&lt;วัดไทร&gt;.xlsx" in html
+    assert "ต้องแก้ไข" in html and "Must fix" in html
+    assert html.index("ช่อง B35") < html.index("Cell B35")  # Thai first
+    assert re.search(r"<td[^>]*>B35</td>", html)
+
+
+def test_summary_csv_and_xlsx(tmp_path: Path) -> None:
+    results = [_report(), ("inbox/=cmd.xlsx", "=cmd.xlsx: not a spreadsheet")]
+    write_summary_csv(results, tmp_path / "summary.csv")
+    rows = list(csv.reader((tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][1:5] == ["school-<01>", "ไม่ผ่าน", "2", "1"]
+    assert rows[2][0] == "'=cmd.xlsx" and rows[2][2] == "อ่านไฟล์ไม่ได้"
+    write_summary_xlsx(results, tmp_path / "summary.xlsx")
+    ws = load_workbook(tmp_path / "summary.xlsx").active
+    assert ws["A3"].value == "=cmd.xlsx" and ws["A3"].data_type == "s"
+    assert ws["D2"].value == 2 and ws.freeze_panes == "A2"
+
+
+def test_no_catalogue_entry_renders_empty() -> None:
+    for code, entry in catalogue().items():
+        assert set(entry) == {"th", "en"}, code
+        assert entry["th"].strip() and entry["en"].strip(), code
