@@ -8,24 +8,26 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Callable, Optional
 
 import typer
 
+from .batch import check_files, queue_emails, write_reports
 from .demo import run_demo
 from .errors import DataError, NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
+from .mailer import MailConfig, OutboxMailer, SmtpMailer, compose_digest, send_outbox
 from .reader import read_filled
 from .registry import find_form, list_forms
 from .render import render_json, render_text
-from .report import Report
+from .roster import RosterError, read_roster, templates_for_roster
 from .template import write_template
-from .validate import validate as validate_filled
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="Run an official paper form as locked spreadsheets: templates, read-back, validation.")
-BAD_INPUT = (UnreadableFileError, NotOurFormError, UnknownFormError, DataError)
+BAD_INPUT = (UnreadableFileError, NotOurFormError, UnknownFormError, DataError, RosterError)
 
 
 class Fmt(str, Enum):
@@ -51,6 +53,7 @@ class Lang(str, Enum):
 
 FormOpt = Annotated[str, typer.Option("--form", help="Form id, or the path of a layout .yaml.")]
 FormsDirOpt = Annotated[Optional[list[Path]], typer.Option("--forms-dir", help="Extra folder of forms (repeatable).")]
+RosterOpt = Annotated[Optional[Path], typer.Option("--roster", help="CSV: recipient id, school name, email, project code.")]
 _state: dict[str, bool] = {"debug": False}
 
 
@@ -73,22 +76,30 @@ def _guard(action: Callable[[], int]) -> None:
 
 @app.command()
 def template(
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.xlsx or .ods).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.xlsx or .ods); a folder with --roster.")],
     form: FormOpt = "progress-report",
     fmt: Annotated[Optional[Fmt], typer.Option("--format", help="Defaults to the output's extension.")] = None,
     data: Annotated[Optional[Path], typer.Option("--data", help="JSON prefill in the form's shape.")] = None,
     recipient: Annotated[Optional[str], typer.Option("--recipient", help="Who the template is for.")] = None,
+    roster: RosterOpt = None,
     password: Annotated[Optional[str], typer.Option(envvar="SHEETSYNC_PASSWORD", hidden=True)] = None,
     forms_dir: FormsDirOpt = None,
 ) -> None:
-    """Write a locked fill-in template.
+    """Write a locked fill-in template (or, with --roster, one per school into the -o folder).
 
     Example: sheetsync template --data project.json --recipient school-01 -o school-01.xlsx
+    Example: sheetsync template --roster schools.csv -o templates/
     """
     def run() -> int:
         prefill = _load_json(data) if data else None
-        write_template(find_form(form, forms_dir or ()), output, fmt=fmt.value if fmt else None,
-                       data=prefill, recipient=recipient, password=password)
+        chosen = find_form(form, forms_dir or ())
+        if roster is not None:
+            paths = templates_for_roster(chosen, read_roster(roster), output, fmt=fmt.value if fmt else "xlsx",
+                                         data=prefill)
+            typer.echo(f"wrote {len(paths)} templates in {output}")
+            return 0
+        write_template(chosen, output, fmt=fmt.value if fmt else None, data=prefill, recipient=recipient,
+                       password=password)
         typer.echo(f"wrote {output}")
         return 0
     _guard(run)
@@ -123,33 +134,64 @@ def validate(
     output: Annotated[OutFmt, typer.Option("--format", help="text or json.")] = OutFmt.text,
     lang: Annotated[Lang, typer.Option("--lang", help="Message language.")] = Lang.th,
     form: Annotated[Optional[str], typer.Option("--form", help="Refuse files of any other form.")] = None,
+    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", help="Write text, HTML, JSON and the "
+                                                       "marked-up file per submission, plus the batch summary.")] = None,
+    email: Annotated[bool, typer.Option("--email", help="Also write one .eml per submission (and a digest).")] = False,
+    send: Annotated[bool, typer.Option("--send", help="Deliver the outbox over SMTP afterwards.")] = False,
+    to: Annotated[Optional[str], typer.Option("--to", help="Send every report to this address.")] = None,
+    roster: RosterOpt = None,
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="Folder of .eml files [env SHEETSYNC_MAIL_OUTBOX].")]
+    = None,
     forms_dir: FormsDirOpt = None,
 ) -> None:
     """Validate filled templates; exit 0 if all are valid, 1 if any is not, 2 if one cannot be read.
 
     Example: sheetsync validate inbox/*.xlsx --format json --lang en
+    Example: sheetsync validate inbox/* --report-dir reports --email --roster schools.csv
     """
     def run() -> int:
-        results: list[Report | tuple[str, str]] = []
         expected = find_form(form, forms_dir or ()) if form else None
-        for path in files:
-            try:
-                results.append(validate_filled(read_filled(path, form=expected, forms_dirs=forms_dir or ())))
-            except BAD_INPUT as exc:
-                if _state["debug"]:
-                    raise
-                results.append((str(path), str(exc)))
-                typer.echo(f"sheetsync: {exc}", err=True)
+        checked = check_files(files, form=expected, forms_dirs=forms_dir or ())
+        for item in checked:
+            if item.error:
+                typer.echo(f"sheetsync: {item.error}", err=True)
+        results = [c.result for c in checked]
         if output is OutFmt.json:
             typer.echo(render_json(results, lang.value))
         else:
-            for r in results:
-                if isinstance(r, Report):  # unreadable files were already named on stderr
-                    typer.echo(render_text(r, lang.value))
-        if any(not isinstance(r, Report) for r in results):
+            for item in checked:
+                if item.report is not None:  # unreadable files were already named on stderr
+                    typer.echo(render_text(item.report, lang.value))
+        if report_dir is not None or email:
+            _deliver(checked, report_dir or Path("reports"), email, send, to, roster, outbox, lang.value)
+        if any(c.error for c in checked):
             return 2
-        return 0 if all(isinstance(r, Report) and r.valid for r in results) else 1
+        return 0 if all(c.report is not None and c.report.valid for c in checked) else 1
     _guard(run)
+
+
+def _deliver(checked: list[Any], report_dir: Path, email: bool, send: bool, to: str | None, roster: Path | None,
+             outbox: Path | None, lang: Any) -> None:
+    """Reports into ``report_dir``; with ``email``, messages and a digest into the outbox (and sent)."""
+    written = write_reports(checked, report_dir, lang)
+    typer.echo(f"wrote {len(written)} report files in {report_dir}", err=True)
+    if not email:
+        return
+    config = MailConfig.from_env()
+    config = replace(config, outbox=outbox) if outbox else config
+    recipients = read_roster(roster) if roster else []
+    queued = queue_emails(checked, config, roster=recipients, to=to, lang=lang)
+    if config.from_addr:
+        queued.append(OutboxMailer(config.outbox).write(compose_digest([c.result for c in checked], recipients,
+                                                                       config, lang)))
+    typer.echo(f"queued {len(queued)} message(s) in {config.outbox}", err=True)
+    if send:
+        with SmtpMailer(config) as mailer:
+            result = send_outbox(config.outbox, mailer)
+        for line in result.lines():
+            typer.echo(f"not sent {line}", err=True)
+        if not result.ok:
+            raise typer.Exit(1)
 
 
 @app.command()
@@ -186,6 +228,18 @@ def _load_json(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise DataError(f"{path.name}: expected a JSON object")
     return data
+
+
+def _register_commands() -> None:
+    # Commands kept in their own modules (mail, merge); imported late: they import _guard from here.
+    from .commands import mail as mail_commands
+    from .commands import master as master_commands
+
+    mail_commands.register(app)
+    master_commands.register(app)
+
+
+_register_commands()
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ SUMMARY_SHEET = "ผลการตรวจสอบ"
 def write_marked_up(filled: Filled, report: Report, path: str | Path, *, fmt: str | None = None,
                     password: str | None = None) -> TemplatePlan:
     """Write the school's file back with its findings marked; the format follows ``fmt``, else
-    the school's own format (xlsx → xlsx, ods → ods; an .xls comes back as .xlsx).
+    the extension of ``path``, else the school's own format (an .xls comes back as .xlsx).
 
     Example::
 
@@ -38,7 +38,8 @@ def write_marked_up(filled: Filled, report: Report, path: str | Path, *, fmt: st
         write_marked_up(filled, validate(filled), "outbox/school-01-ตรวจแล้ว.ods")
     """
     path = Path(path)
-    fmt = format_of(path, fmt or (filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"))
+    own = filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"
+    fmt = format_of(path, fmt or (path.suffix.lstrip(".").lower() if path.suffix.lower() in (".xlsx", ".ods") else own))
     plan = marked_up_plan(filled, report, password)
     write_atomically(path, lambda tmp: writer_for(fmt)(plan, tmp))
     return plan

@@ -1,0 +1,75 @@
+"""The ``merge`` command: submitted files into the master workbook.
+
+The owner of :mod:`sheetsync.cli` adds it with ``register(app)``. Exit codes as everywhere:
+0 every file merged (or unchanged / superseded), 1 a file was refused as invalid, 2 a file could
+not be read, 3 any other error (another merge running, the master not writable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..master import MergeResult, merge
+
+MasterOpt = Annotated[Path, typer.Option("--master", help="The master workbook (.xlsx); created if missing.")]
+TodayOpt = Annotated[Optional[dt.datetime], typer.Option(
+    "--today", formats=["%Y-%m-%d"], help="Compute the summary's status for this day (YYYY-MM-DD; default today).")]
+FormsDirOpt = Annotated[Optional[list[Path]], typer.Option("--forms-dir", help="Extra folder of forms (repeatable).")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``merge`` command to ``app``."""
+    app.command("merge")(merge_command)
+
+
+def merge_command(
+    files: Annotated[list[Path], typer.Argument(help="Filled templates (.xlsx / .ods).")],
+    master: MasterOpt,
+    today: TodayOpt = None,
+    forms_dir: FormsDirOpt = None,
+) -> None:
+    """Merge filled templates into the master workbook; only files without errors are merged.
+
+    Example: sheetsync merge inbox/*.xlsx --master master.xlsx
+    """
+    from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
+
+    def run() -> int:
+        result = merge(files, master, today=today.date() if today else None, forms_dirs=forms_dir or ())
+        Console(soft_wrap=True).print(render_table(result))
+        typer.echo(summary_line(result))
+        return exit_code(result)
+
+    _guard(run)
+
+
+def render_table(result: MergeResult) -> Table:
+    """One row per file: name, result, project / recipient, and why."""
+    table = Table("file", "result", "project", "recipient", "detail", title=str(result.master))
+    for o in result.outcomes:
+        project, recipient = (o.key.project_code, o.key.recipient) if o.key else ("", "")
+        table.add_row(o.path.name, o.result, project, recipient, o.detail)
+    return table
+
+
+def summary_line(result: MergeResult) -> str:
+    """``master.xlsx: 3 merged, 1 replaced, …`` and what happened to the file."""
+    counts = ", ".join(f"{n} {r}" for r, n in result.counts().items() if n)
+    if not result.written:
+        return f"{result.master.name}: {counts or 'no files'}; nothing new, the master was not changed"
+    kept = f" (previous master kept as {result.backup.name})" if result.backup else ""
+    return f"{result.master.name}: {counts}; written{kept}"
+
+
+def exit_code(result: MergeResult) -> int:
+    """2 if a file could not be read, 1 if one was refused as invalid, else 0."""
+    refused = {o.code for o in result.by_result("refused")}
+    if "unreadable" in refused:
+        return 2
+    return 1 if refused else 0

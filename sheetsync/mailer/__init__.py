@@ -1,0 +1,34 @@
+"""E-mail: one message per submission, a digest per batch, an outbox folder, SMTP delivery.
+
+Messages are composed with :func:`compose` (or :func:`send_report`, which also hands them on) and
+go to a :class:`Mailer`: by default an :class:`OutboxMailer` writing ``.eml`` files into a folder
+people can open and check; :func:`send_outbox` then delivers that folder with an
+:class:`SmtpMailer` and moves each message it delivered into ``sent/`` (see ``_transport``).
+
+Configuration (:meth:`MailConfig.from_env`): ``SHEETSYNC_MAIL_FROM``, ``SHEETSYNC_MAIL_REPLY_TO``,
+``SHEETSYNC_MAIL_DIGEST_TO``, ``SHEETSYNC_MAIL_OUTBOX``, ``SHEETSYNC_SMTP_HOST``, ``_PORT``,
+``_SECURITY`` (starttls | ssl | none), ``_USER``, ``_TIMEOUT``, ``_CAFILE``; the password only
+ever comes from ``SHEETSYNC_SMTP_PASSWORD``.
+
+Exceptions::
+
+    SheetsyncError
+    └── MailError            bad configuration or address, unreadable attachment or outbox
+        └── SendError        one message not delivered (.reason, .fatal, .delivered)
+"""
+
+from __future__ import annotations
+
+from ._compose import Attachment, compose, mime_type_of, recipient_for, report_attachment, subject_for
+from ._config import MailConfig, MailError, SendError
+from ._digest import Digest, DigestEntry, compose_digest, digest_html, digest_text, summarize
+from ._headers import one_line
+from ._transport import (Mailer, OutboxMailer, SendResult, SmtpMailer, pending, read_message, send_outbox,
+                         send_report)
+
+__all__ = [
+    "Attachment", "Digest", "DigestEntry", "MailConfig", "MailError", "Mailer", "OutboxMailer", "SendError",
+    "SendResult", "SmtpMailer", "compose", "compose_digest", "digest_html", "digest_text", "mime_type_of",
+    "one_line", "pending", "read_message", "recipient_for", "report_attachment", "send_outbox", "send_report",
+    "subject_for", "summarize",
+]

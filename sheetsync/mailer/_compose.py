@@ -1,0 +1,192 @@
+"""Composing one school's message: subject, text and HTML bodies, attachments."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid
+from html import escape
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ..messages import Lang
+from ..render import report_dict
+from ..render.html import FONT
+from ..report import Report
+from ..roster import Recipient, safe_filename
+from ._config import MailConfig, MailError
+from ._headers import one_line, parse_addresses
+from ._texts import say
+
+NAME_HEADER = "X-Sheetsync-Name"  # the outbox file name of a message (see OutboxMailer)
+MIME_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".xls": "application/vnd.ms-excel",
+    ".json": "application/json",
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+    ".html": "text/html",
+}
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to attach, already in memory."""
+
+    filename: str
+    data: bytes
+    mime_type: str = "application/octet-stream"
+
+    @classmethod
+    def from_path(cls, path: str | Path) -> Attachment:
+        """Read ``path``; its MIME type comes from the extension.
+
+        :raises MailError: the file cannot be read.
+        """
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise MailError(f"{path}: cannot attach ({exc.strerror or exc})") from exc
+        return cls(path.name, data, mime_type_of(path.name))
+
+
+def mime_type_of(filename: str) -> str:
+    """The MIME type of a file name: spreadsheet types exactly, others by guess, else octet-stream."""
+    suffix = Path(filename).suffix.lower()
+    return MIME_TYPES.get(suffix) or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+
+
+def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html: str, text: str,
+            attachments: Iterable[Path | Attachment] = (), lang: Lang = "th", school: str | None = None,
+            attach_report: bool = True) -> EmailMessage:
+    """One message about ``report``: text and HTML alternatives plus attachments.
+
+    The subject says the school (or file) and how many items to fix, in ``lang``. The bodies are
+    ``text`` and ``html`` (e.g. ``render_text(report)`` and ``render_html(report)``) framed by a
+    greeting and a closing; every header value made from user text is reduced to one line.
+
+    :param to: addresses, e.g. ``"head@school.example"`` or ``["A <a@x.org>", "b@y.org"]``.
+    :param attachments: files (the marked-up workbook …); Thai names are sent RFC 2231-encoded.
+    :param school: the school's name, for the subject, greeting and To display name.
+    :param attach_report: also attach the JSON report as ``<file stem>.report.json``.
+    :raises MailError: an address is not valid, or an attachment cannot be read.
+
+    Example::
+
+        msg = compose(report, to="head@school01.example", config=MailConfig.from_env(),
+                      html=render_html(report), text=render_text(report), attachments=[marked])
+    """
+    files = [a if isinstance(a, Attachment) else Attachment.from_path(a) for a in attachments]
+    if attach_report:
+        files.append(report_attachment(report, lang))
+    name = one_line(school or "") or one_line(report.path.name)
+    msg = new_message(config, to, school or "")
+    msg["Subject"] = subject_for(report, name, lang)
+    msg[NAME_HEADER] = one_line(" ".join(filter(None, [report.metadata.get("recipient"), report.path.stem])))
+    greeting = say("mail.greeting", lang, name=one_line(school)) if school else say("mail.greeting.anyone", lang)
+    intro = say(f"mail.intro.{_status(report)}", lang, file=report.path.name, errors=len(report.errors),
+                warnings=len(report.warnings))
+    names = ", ".join(safe_filename(f.filename) for f in files)
+    closing = [say("mail.attachments", lang, names=names)] if files else []
+    closing += [say("mail.outro", lang)]
+    msg.set_content(_text_body(greeting, intro, text, closing, say("mail.signature", lang)), charset="utf-8")
+    msg.add_alternative(_html_body(html, greeting, intro, closing, say("mail.signature", lang)), subtype="html",
+                        charset="utf-8")
+    for f in files:
+        add_attachment(msg, f)
+    return msg
+
+
+def new_message(config: MailConfig, to: str | Sequence[str], display_name: str = "") -> EmailMessage:
+    """An empty message with From, Reply-To, To, Date, Message-ID and ``Auto-Submitted`` set.
+
+    :raises MailError: the sender, reply-to or a recipient is not a valid address.
+    """
+    if not config.from_addr:
+        raise MailError("SHEETSYNC_MAIL_FROM is not set: say who the mail comes from, "
+                        "e.g. 'Office <office@example.org>'")
+    sender = parse_addresses(config.from_addr, what="sender (SHEETSYNC_MAIL_FROM)")
+    if len(sender) != 1:
+        raise MailError("SHEETSYNC_MAIL_FROM must be exactly one address")
+    recipients: list[Address] = []
+    for item in [to] if isinstance(to, str) else to:
+        recipients += parse_addresses(item, display_name=display_name, what="recipient")
+    if not recipients:
+        raise MailError("no recipient address")
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = sender
+    msg["To"] = recipients
+    if config.reply_to:
+        msg["Reply-To"] = parse_addresses(config.reply_to, what="reply-to (SHEETSYNC_MAIL_REPLY_TO)")
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=sender[0].domain)
+    # RFC 3834: tells auto-responders (out-of-office replies) not to answer a machine.
+    msg["Auto-Submitted"] = "auto-generated"
+    return msg
+
+
+def subject_for(report: Report, name: str, lang: Lang = "th") -> str:
+    """The subject line for ``report``: "ผลการตรวจสอบแบบรายงาน: <name> — ต้องแก้ไข 3 รายการ"."""
+    return one_line(say(f"mail.subject.{_status(report)}", lang, name=one_line(name),
+                        errors=len(report.errors), warnings=len(report.warnings)), limit=200)
+
+
+def report_attachment(report: Report, lang: Lang = "th") -> Attachment:
+    """The JSON report of ``report`` (the shape of ``sheetsync validate --format json``) as an attachment."""
+    data = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    return Attachment(f"{report.path.stem}.report.json", data, "application/json")
+
+
+def add_attachment(msg: EmailMessage, attachment: Attachment) -> None:
+    """Attach ``attachment`` base64-encoded; a non-ASCII file name is written RFC 2231-encoded."""
+    maintype, _, subtype = attachment.mime_type.partition("/")
+    msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
+                       filename=safe_filename(attachment.filename))
+
+
+def recipient_for(report: Report, roster: Iterable[Recipient], to: str | None = None) -> Recipient:
+    """Who gets the message about ``report``: the roster entry named in the file's metadata, or
+    ``to`` (``--to``), which wins over the roster's address.
+
+    :raises MailError: no ``to`` and the file's recipient is not on the roster.
+    """
+    rid = report.metadata.get("recipient", "")
+    known = next((r for r in roster if rid and r.id == rid), None)
+    if to:
+        return Recipient(id=rid, school=known.school if known else "", email=to,
+                         project_code=known.project_code if known else "")
+    if known is None:
+        raise MailError(f"{report.path.name}: recipient {rid!r} is not on the roster; give the address with --to"
+                        if rid else f"{report.path.name}: the file names no recipient; give the address with --to")
+    return known
+
+
+def _status(report: Report) -> str:
+    return "fix" if report.errors else "warnings" if report.warnings else "valid"
+
+
+def _text_body(greeting: str, intro: str, text: str, closing: list[str], signature: str) -> str:
+    return "\n\n".join([greeting, intro, text.strip("\n"), *closing]) + f"\n\n-- \n{signature}\n"
+
+
+def _html_body(html: str, greeting: str, intro: str, closing: list[str], signature: str) -> str:
+    style = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
+    top = "".join(f'<p style="{style}">{escape(p)}</p>' for p in (greeting, intro))
+    bottom = "".join(f'<p style="{style}">{escape(p)}</p>' for p in closing)
+    bottom += f'<p style="{style};color:#666;font-size:13px">{escape(signature)}</p>'
+    opening = _BODY_OPEN.search(html)
+    if opening is None:
+        return f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>{top}{html}{bottom}</body></html>'
+    html = html[: opening.end()] + top + html[opening.end():]
+    closings = list(_BODY_CLOSE.finditer(html))
+    at = closings[-1].start() if closings else len(html)
+    return html[:at] + bottom + html[at:]

@@ -1,0 +1,150 @@
+"""Mail configuration and the exceptions of the mail package."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, Mapping, cast
+
+from ..errors import SheetsyncError
+
+Security = Literal["starttls", "ssl", "none"]
+SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
+DEFAULT_PORTS: dict[Security, int] = {"starttls": 587, "ssl": 465, "none": 25}
+
+
+class MailError(SheetsyncError):
+    """A message cannot be composed or sent: bad configuration, a bad address, an outbox problem."""
+
+
+class SendError(MailError):
+    """One message was not delivered; ``reason`` is one line saying why.
+
+    ``fatal`` is true when no further message can get through either (the server cannot be
+    reached, or the login failed), so a batch stops instead of failing the same way many times.
+    ``delivered`` is true when some recipients took the message and others refused it: it must
+    not be sent again as is.
+    """
+
+    def __init__(self, reason: str, *, fatal: bool = False, delivered: bool = False) -> None:
+        self.reason = reason
+        self.fatal = fatal
+        self.delivered = delivered
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    """Who mail comes from and how it is delivered.
+
+    The SMTP password is never stored here: it is read, only when logging in, from the environment
+    variable named by ``password_env``. ``port`` defaults to 587 (starttls), 465 (ssl) or 25 (none).
+    ``cafile`` adds a certificate authority to trust (an organisation's own CA).
+    """
+
+    from_addr: str = ""
+    reply_to: str | None = None
+    host: str = "localhost"
+    port: int | None = None
+    security: Security = "starttls"
+    user: str | None = None
+    password_env: str = "SHEETSYNC_SMTP_PASSWORD"
+    timeout: float = 30.0
+    cafile: str | None = None
+    digest_to: str | None = None
+    outbox: Path = Path("outbox")
+
+    def __post_init__(self) -> None:
+        if self.security not in SECURITIES:
+            raise MailError(f"unknown SMTP security {self.security!r}: use one of {', '.join(SECURITIES)}")
+        if self.port is not None and not 0 < self.port < 65536:
+            raise MailError(f"SMTP port {self.port} is out of range")
+
+    @property
+    def smtp_port(self) -> int:
+        """The port to connect to: ``port``, or the usual one for ``security``."""
+        return self.port if self.port is not None else DEFAULT_PORTS[self.security]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> MailConfig:
+        """The configuration from environment variables.
+
+        ``SHEETSYNC_MAIL_FROM`` (needed to compose, not to send an outbox), ``SHEETSYNC_MAIL_REPLY_TO``,
+        ``SHEETSYNC_MAIL_DIGEST_TO``,
+        ``SHEETSYNC_MAIL_OUTBOX``, ``SHEETSYNC_SMTP_HOST``, ``SHEETSYNC_SMTP_PORT``,
+        ``SHEETSYNC_SMTP_SECURITY`` (starttls, ssl or none), ``SHEETSYNC_SMTP_USER``,
+        ``SHEETSYNC_SMTP_TIMEOUT``, ``SHEETSYNC_SMTP_CAFILE``; the password is read later from
+        ``SHEETSYNC_SMTP_PASSWORD``.
+
+        :raises MailError: a number or the security value is wrong.
+
+        Example::
+
+            config = MailConfig.from_env()
+        """
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            return env.get(name, "").strip() or None
+
+        return cls(from_addr=get("SHEETSYNC_MAIL_FROM") or "", reply_to=get("SHEETSYNC_MAIL_REPLY_TO"),
+                   host=get("SHEETSYNC_SMTP_HOST") or "localhost",
+                   port=_port(get("SHEETSYNC_SMTP_PORT")),
+                   security=cast(Security, (get("SHEETSYNC_SMTP_SECURITY") or "starttls").lower()),
+                   user=get("SHEETSYNC_SMTP_USER"),
+                   timeout=_number("SHEETSYNC_SMTP_TIMEOUT", get("SHEETSYNC_SMTP_TIMEOUT")) or 30.0,
+                   cafile=get("SHEETSYNC_SMTP_CAFILE"), digest_to=get("SHEETSYNC_MAIL_DIGEST_TO"),
+                   outbox=Path(get("SHEETSYNC_MAIL_OUTBOX") or "outbox"))
+
+    def updated(self, *, host: str | None = None, port: int | None = None, security: str | None = None,
+                user: str | None = None) -> MailConfig:
+        """A copy with these settings changed; ``None`` keeps the current one (command-line options
+        over the environment).
+
+        :raises MailError: ``security`` or ``port`` is not valid.
+        """
+        return replace(self, host=host or self.host, port=self.port if port is None else port,
+                       security=cast(Security, security or self.security), user=user or self.user)
+
+    def password(self, environ: Mapping[str, str] | None = None) -> str:
+        """The SMTP password, from the environment variable ``password_env``.
+
+        :raises MailError: the variable is not set, or it would travel unencrypted to another host.
+        """
+        if self.security == "none" and not _is_loopback(self.host):
+            raise MailError(f"refusing to send the SMTP password unencrypted to {self.host}: "
+                            "use SHEETSYNC_SMTP_SECURITY=starttls or ssl")
+        value = (os.environ if environ is None else environ).get(self.password_env)
+        if not value:
+            raise MailError(f"SMTP user {self.user!r} is set but {self.password_env} is not: "
+                            "put the password in that environment variable")
+        return value
+
+
+def _number(name: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise MailError(f"{name}={text!r} is not a number") from exc
+
+
+def _port(text: str | None) -> int | None:
+    number = _number("SHEETSYNC_SMTP_PORT", text)
+    if number is None:
+        return None
+    if not number.is_integer():
+        raise MailError(f"SHEETSYNC_SMTP_PORT={text!r} is not a whole number")
+    return int(number)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,148 @@
+"""The digest for the central office: one message per batch saying who passed, who must fix
+their report, whose file could not be read, and who on the roster has sent nothing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from email.message import EmailMessage
+from html import escape
+from pathlib import Path
+from typing import Iterable
+
+from ..messages import Lang
+from ..render.html import CELL, FONT
+from ..report import Report
+from ..roster import Recipient
+from ._compose import NAME_HEADER, Attachment, add_attachment, new_message
+from ._config import MailConfig
+from ._headers import one_line
+from ._texts import say
+
+Result = Report | tuple[str, str]
+LIMIT = 200  # characters of a name or reason shown; a pasted essay must not bury the digest
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """One file of the batch, as the digest shows it."""
+
+    recipient: str
+    school: str
+    file: str
+    errors: int = 0
+    warnings: int = 0
+    problem: str = ""
+    on_roster: bool = True
+
+
+@dataclass
+class Digest:
+    """A batch summed up; :func:`summarize` builds it, :func:`compose_digest` mails it."""
+
+    passed: list[DigestEntry] = field(default_factory=list)
+    failed: list[DigestEntry] = field(default_factory=list)
+    unreadable: list[DigestEntry] = field(default_factory=list)
+    missing: list[Recipient] = field(default_factory=list)
+    roster_size: int = 0
+
+    def counts(self) -> dict[str, int]:
+        """How many passed, failed, were unreadable and are missing."""
+        return {"passed": len(self.passed), "failed": len(self.failed), "unreadable": len(self.unreadable),
+                "missing": len(self.missing)}
+
+
+def summarize(results: Iterable[Result], roster: Iterable[Recipient]) -> Digest:
+    """Sort a batch's results (reports, or ``(path, error)`` for unreadable files) by outcome.
+
+    A report belongs to the roster entry whose id is its ``metadata["recipient"]``; a roster entry
+    with no readable report is *missing* (an unreadable file cannot say whom it is from).
+    """
+    people = {r.id: r for r in roster}
+    digest, heard = Digest(roster_size=len(people)), set()
+    for result in results:
+        if not isinstance(result, Report):
+            digest.unreadable.append(DigestEntry("", "", Path(result[0]).name, problem=one_line(result[1], LIMIT)))
+            continue
+        rid = result.metadata.get("recipient", "")
+        heard.add(rid)
+        who = people.get(rid)
+        entry = DigestEntry(rid, who.school if who else "", result.path.name, len(result.errors),
+                            len(result.warnings), on_roster=who is not None)
+        (digest.passed if result.valid else digest.failed).append(entry)
+    digest.missing = [r for r in people.values() if r.id not in heard]
+    return digest
+
+
+def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], config: MailConfig, lang: Lang = "th",
+                   to: str | None = None) -> EmailMessage:
+    """The digest message: text and HTML (every name escaped) plus ``digest.json``.
+
+    :param to: defaults to ``config.digest_to``, then ``reply_to``, then ``from_addr``.
+    :raises MailError: an address is not valid.
+
+    Example::
+
+        msg = compose_digest(results, read_roster("schools.csv"), MailConfig.from_env())
+    """
+    roster = list(roster)
+    digest = summarize(results, roster)
+    msg = new_message(config, to or config.digest_to or config.reply_to or config.from_addr)
+    msg["Subject"] = one_line(say("digest.subject", lang, **digest.counts()), limit=200)
+    msg[NAME_HEADER] = "digest"
+    msg.set_content(digest_text(digest, lang), charset="utf-8")
+    msg.add_alternative(digest_html(digest, lang), subtype="html", charset="utf-8")
+    data = json.dumps(asdict(digest), ensure_ascii=False, indent=2).encode("utf-8")
+    add_attachment(msg, Attachment("digest.json", data, "application/json"))
+    return msg
+
+
+def digest_text(digest: Digest, lang: Lang = "th") -> str:
+    """The digest as plain text, one line per file or missing recipient."""
+    lines = [say("digest.title", lang), _intro(digest, lang)]
+    for code, _, rows in _sections(digest, lang):
+        lines += ["", say(code, lang, count=len(rows))]
+        lines += [f"  - {' — '.join(filter(None, row))}" for row in rows] or [f"  ({say('digest.none', lang)})"]
+    return "\n".join(lines) + "\n"
+
+
+def digest_html(digest: Digest, lang: Lang = "th") -> str:
+    """The digest as a self-contained HTML page: one table per section, all text escaped."""
+    style = "margin:0 0 8px 0"
+    parts = [f'<div style="font-family:{FONT};font-size:16px;color:#111">',
+             f'<h2 style="{style}">{escape(say("digest.title", lang))}</h2>',
+             f'<p style="{style}">{escape(_intro(digest, lang))}</p>']
+    for code, columns, rows in _sections(digest, lang):
+        parts.append(f'<h3 style="{style}">{escape(say(code, lang, count=len(rows)))}</h3>')
+        if not rows:
+            parts.append(f'<p style="{style}">{escape(say("digest.none", lang))}</p>')
+            continue
+        head = "<tr>" + "".join(f'<th style="{CELL};background:#eee">{escape(say(c, lang))}</th>' for c in columns)
+        body = head + "</tr>" + "".join("<tr>" + "".join(f'<td style="{CELL}">{escape(c)}</td>' for c in row) + "</tr>"
+                                        for row in rows)
+        parts.append(f'<table style="border-collapse:collapse;margin:0 0 16px 0">{body}</table>')
+    parts.append("</div>")
+    return '<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>' + "".join(parts) + "</body></html>"
+
+
+def _intro(digest: Digest, lang: Lang) -> str:
+    received = len(digest.passed) + len(digest.failed) + len(digest.unreadable)
+    return say("digest.intro", lang, received=received, roster=digest.roster_size)
+
+
+def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Each section's title code, column header codes and rows, every cell already one short line."""
+    def file_row(e: DigestEntry) -> list[str]:
+        school = e.school if e.on_roster else say("digest.not_on_roster", lang)
+        counts = say("digest.counts", lang, errors=e.errors, warnings=e.warnings)
+        return [one_line(e.recipient, LIMIT), one_line(school, LIMIT), one_line(e.file, LIMIT), counts]
+
+    files = ["digest.col.recipient", "digest.col.school", "digest.col.file", "digest.col.result"]
+    return [
+        ("digest.failed", files, [file_row(e) for e in digest.failed]),
+        ("digest.passed", files, [file_row(e) for e in digest.passed]),
+        ("digest.unreadable", ["digest.col.file", "digest.col.problem"],
+         [[one_line(e.file, LIMIT), e.problem] for e in digest.unreadable]),
+        ("digest.missing", ["digest.col.recipient", "digest.col.school", "digest.col.email"],
+         [[one_line(r.id, LIMIT), one_line(r.school, LIMIT), r.email] for r in digest.missing]),
+    ]

@@ -1,0 +1,336 @@
+"""Delivering messages: the Mailer protocol, an outbox folder, SMTP, and sending an outbox.
+
+State of an outbox: every ``*.eml`` directly in the folder is waiting to be sent; once the SMTP
+server has accepted it, it is moved into ``sent/`` beside it. A failed message stays where it is,
+so sending the folder again after a fix sends exactly what was not sent. (A crash between the
+server's acceptance and the move would send that one message twice: at-least-once, never lost.)
+"""
+
+from __future__ import annotations
+
+import base64
+import email
+import os
+import smtplib
+import ssl
+import tempfile
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+from types import TracebackType
+from typing import Iterable, Protocol, Sequence
+
+from ..messages import Lang
+from ..report import Report
+from ..roster import safe_filename
+from ._compose import NAME_HEADER, Attachment, compose
+from ._config import MailConfig, MailError, SendError
+
+SENT_DIR = "sent"
+
+
+class Mailer(Protocol):
+    """Something that takes a finished message: a folder (:class:`OutboxMailer`), an SMTP server
+    (:class:`SmtpMailer`), or a fake in tests.
+
+    ``send`` raises :class:`SendError` (with a one-line ``reason``) when the message was not taken.
+    """
+
+    def send(self, message: EmailMessage) -> None:
+        """Deliver ``message`` or raise :class:`SendError`."""
+
+
+class OutboxMailer:
+    """Writes each message as ``<name>.eml`` into a folder: the default, and ``--dry-run``.
+
+    The name comes from the message's ``X-Sheetsync-Name`` header (school id and file), made safe
+    for every OS; an existing file is never overwritten (``name-2.eml`` …).
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def send(self, message: EmailMessage) -> None:
+        """Write ``message`` atomically (temporary file, then rename) into the folder."""
+        self.write(message)
+
+    def write(self, message: EmailMessage) -> Path:
+        """Like :meth:`send`, returning the path written."""
+        data = message.as_bytes(policy=SMTP)
+        tmp: str | None = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            # A dot name that is not *.eml: a half-written file is never taken for a message.
+            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            path = free_path(self.folder, str(message.get(NAME_HEADER) or "message"), ".eml")
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise SendError(f"cannot write to the outbox {self.folder} ({exc.strerror or exc})", fatal=True) from exc
+        finally:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+        return path
+
+
+class SmtpMailer:
+    """Sends over SMTP as configured: plain, STARTTLS or SSL, logging in only when a user is set.
+
+    Used as a context manager, one connection (and one login) serves every message; outside a
+    ``with`` block each :meth:`send` connects and disconnects.
+
+    Example::
+
+        with SmtpMailer(MailConfig.from_env()) as mailer:
+            result = send_outbox("outbox", mailer)
+    """
+
+    def __init__(self, config: MailConfig) -> None:
+        self.config = config
+        self._smtp: smtplib.SMTP | None = None
+        self._session = False
+
+    def __enter__(self) -> SmtpMailer:
+        self._session = True
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._session = False
+        self.close()
+
+    def send(self, message: EmailMessage) -> None:
+        """Deliver ``message`` to every address in To, Cc and Bcc (Bcc itself is not transmitted).
+
+        :raises SendError: the server refused the message or a recipient (``fatal`` when the
+            server cannot be reached or the login failed).
+        """
+        smtp = self._connection()
+        try:
+            refused = smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise SendError(f"SMTP server refused the recipient: {_refusals(exc.recipients)}") from exc
+        except smtplib.SMTPSenderRefused as exc:
+            raise SendError(f"SMTP server refused the sender {exc.sender!r}: {_reply(exc)}") from exc
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code == 421:  # the server is closing this connection; the next message reconnects
+                self.close()
+            raise SendError(f"SMTP server refused: {_reply(exc)}") from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            self.close()  # the connection is in an unknown state; the next message reconnects
+            raise SendError(f"SMTP delivery failed: {_short(exc)}") from exc
+        finally:
+            if not self._session:
+                self.close()
+        if refused:
+            # Some recipients have it: sending it again would give them a second copy.
+            raise SendError(f"delivered to the others, but refused for {_refusals(refused)}", delivered=True)
+
+    def close(self) -> None:
+        """Say goodbye to the server, if connected."""
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+    def _connection(self) -> smtplib.SMTP:
+        if self._smtp is None:
+            self._smtp = self._connect()
+        return self._smtp
+
+    def _connect(self) -> smtplib.SMTP:
+        cfg, where = self.config, f"{self.config.host}:{self.config.smtp_port}"
+        context = _tls_context(cfg.cafile) if cfg.security != "none" else None
+        smtp: smtplib.SMTP | None = None
+        connected = False
+        try:
+            if cfg.security == "ssl":
+                smtp = smtplib.SMTP_SSL(cfg.host, cfg.smtp_port, timeout=cfg.timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(cfg.host, cfg.smtp_port, timeout=cfg.timeout)
+            if cfg.security == "starttls":
+                smtp.starttls(context=context)
+            if cfg.user:
+                _login(smtp, cfg.user, cfg.password())
+            connected = True
+            return smtp
+        except smtplib.SMTPAuthenticationError as exc:
+            raise SendError(f"SMTP login as {cfg.user!r} failed: {_reply(exc)}", fatal=True) from exc
+        except MailError as exc:
+            raise SendError(str(exc), fatal=True) from exc
+        except (smtplib.SMTPException, OSError) as exc:
+            raise SendError(f"cannot connect to SMTP server {where}: {_short(exc)}", fatal=True) from exc
+        finally:
+            if not connected and smtp is not None:
+                smtp.close()
+
+
+def _tls_context(cafile: str | None) -> ssl.SSLContext:
+    """Verifying TLS context: the system's CAs, plus ``cafile`` (an organisation's own CA)."""
+    try:
+        return ssl.create_default_context(cafile=cafile)
+    except (OSError, ssl.SSLError) as exc:
+        raise SendError(f"SHEETSYNC_SMTP_CAFILE {cafile}: cannot load ({_short(exc)})", fatal=True) from exc
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in once, with AUTH PLAIN (RFC 4616, UTF-8) when the server offers it.
+
+    ``smtplib.login`` encodes credentials as ASCII, so it cannot send a Thai password, and after a
+    refusal it retries with every other mechanism: several failed logins per attempt.
+    """
+    smtp.ehlo_or_helo_if_needed()
+    if "PLAIN" not in smtp.esmtp_features.get("auth", "").upper().split():
+        if not (user.isascii() and password.isascii()):
+            raise smtplib.SMTPException("the server offers no AUTH PLAIN, needed for a non-ASCII user or password")
+        smtp.login(user, password)
+        return
+    token = base64.b64encode(f"\0{user}\0{password}".encode("utf-8")).decode("ascii")
+    code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def send_report(report: Report, *, config: MailConfig, to: str | Sequence[str], html: str, text: str,
+                attachments: Iterable[Path | Attachment] = (), mailer: Mailer | None = None, lang: Lang = "th",
+                school: str | None = None) -> EmailMessage:
+    """Compose the message about ``report`` (see :func:`compose`) and hand it to ``mailer``.
+
+    :param mailer: by default an :class:`OutboxMailer` on ``config.outbox``: nothing leaves the
+        machine until the outbox is sent (``sheetsync mail OUTBOX --send``).
+    :raises MailError: the message cannot be composed; :class:`SendError` when it is not taken.
+
+    Example::
+
+        send_report(report, config=config, to=r.email, school=r.school, html=render_html(report),
+                    text=render_text(report), attachments=[marked_up_path])
+    """
+    message = compose(report, to=to, config=config, html=html, text=text, attachments=attachments, lang=lang,
+                      school=school)
+    (mailer or OutboxMailer(config.outbox)).send(message)
+    return message
+
+
+@dataclass
+class SendResult:
+    """What :func:`send_outbox` did: the messages sent (their paths now, in ``sent/``) and those
+    that failed, each with a one-line reason."""
+
+    sent: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return not self.failed
+
+    def lines(self) -> list[str]:
+        """One line per failure: ``"school-01.eml: SMTP server refused: 550 …"``."""
+        return [f"{path.name}: {reason}" for path, reason in self.failed]
+
+
+def pending(folder: str | Path) -> list[Path]:
+    """The messages of an outbox not sent yet (``*.eml`` directly in it), by name.
+
+    :raises MailError: ``folder`` is not a folder.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise MailError(f"{folder}: no such outbox folder")
+    return sorted(p for p in folder.glob("*.eml") if p.is_file())
+
+
+def read_message(path: Path) -> EmailMessage:
+    """Parse one ``.eml`` file.
+
+    :raises MailError: it cannot be read, or it has no sender or no recipient.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MailError(f"{path.name}: cannot read ({exc.strerror or exc})") from exc
+    message = email.message_from_bytes(data, _class=EmailMessage, policy=SMTP)
+    # smtplib would otherwise invent an envelope ("None") from a hand-edited file.
+    if not message["From"] or not any(message[h] for h in ("To", "Cc", "Bcc")):
+        raise MailError(f"{path.name}: not a message sheetsync can send (no From or no recipient)")
+    return message
+
+
+def send_outbox(folder: str | Path, mailer: Mailer) -> SendResult:
+    """Send every message waiting in ``folder``; move each one sent into ``folder/sent/``.
+
+    A refused message stays in the outbox and its reason is collected; the others are still tried.
+    When the server cannot be reached or the login fails, the remaining messages are not tried
+    (hundreds of failed logins can lock an account) and are reported with the same reason.
+    Sending the folder again sends only what is still there.
+
+    :raises MailError: ``folder`` is not a folder.
+
+    Example::
+
+        with SmtpMailer(MailConfig.from_env()) as mailer:
+            result = send_outbox("outbox", mailer)
+        print(*result.lines(), sep="\n")
+    """
+    folder = Path(folder)
+    result = SendResult()
+    stopped: str | None = None
+    for path in pending(folder):
+        if stopped is not None:
+            result.failed.append((path, f"not sent: {stopped}"))
+            continue
+        try:
+            mailer.send(read_message(path))
+        except SendError as exc:
+            if exc.delivered:
+                result.sent.append(_archive(path, folder / SENT_DIR))
+            result.failed.append((path, exc.reason))
+            stopped = exc.reason if exc.fatal else None
+        except MailError as exc:  # unreadable file: SendResult.lines() adds the name itself
+            result.failed.append((path, str(exc).removeprefix(f"{path.name}: ")))
+        else:
+            result.sent.append(_archive(path, folder / SENT_DIR))
+    return result
+
+
+def free_path(folder: Path, name: str, suffix: str) -> Path:
+    """``folder/<safe name><suffix>``, or ``<name>-2<suffix>`` … when that already exists."""
+    path = folder / safe_filename(name, suffix)
+    number = 1
+    while path.exists():
+        number += 1
+        path = folder / safe_filename(name, f"-{number}{suffix}")
+    return path
+
+
+def _archive(path: Path, sent: Path) -> Path:
+    try:
+        sent.mkdir(exist_ok=True)
+        target = free_path(sent, path.stem, path.suffix)
+        os.replace(path, target)
+    except OSError as exc:
+        # Already delivered: say so loudly, since a resend would send it again.
+        raise MailError(f"{path.name} was sent but could not be moved to {sent} ({exc.strerror or exc}); "
+                        "move it by hand before sending again") from exc
+    return target
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+    return f"{exc.smtp_code} {' '.join(text.split())}"
+
+
+def _refusals(recipients: dict[str, tuple[int, bytes]]) -> str:
+    return "; ".join(f"{addr}: {code} {' '.join(msg.decode('utf-8', 'replace').split())}"
+                     for addr, (code, msg) in recipients.items())
+
+
+def _short(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror  # "Connection refused", without errno noise
+    return " ".join(str(exc).split()) or type(exc).__name__

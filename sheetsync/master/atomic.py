@@ -1,0 +1,110 @@
+"""Replacing the master without ever leaving a half-written one behind.
+
+The new master is written to a temporary file in the master's own folder (so the final rename
+stays on one file system), flushed to disk, the current master is kept as ``<master>.bak``, and
+only then does ``os.replace`` put the new file in place: a rename is atomic, so a process killed
+at any moment leaves either the old master or the new one, each complete.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import secrets
+import shutil
+import stat
+from pathlib import Path
+from typing import Callable
+
+from .errors import MasterWriteError
+
+
+def backup_path(master: Path) -> Path:
+    """Where the previous master is kept (``master.xlsx`` → ``master.xlsx.bak``)."""
+    return master.with_name(master.name + ".bak")
+
+
+def replace_with_backup(master: Path, write: Callable[[Path], None]) -> Path | None:
+    """Call ``write(tmp)``, then move ``tmp`` over ``master``, keeping the old one as a backup.
+
+    :returns: the backup's path, or None when there was no master before.
+    :raises MasterWriteError: the folder is not writable or the disk is full; ``master`` is
+        left as it was.
+    """
+    try:
+        tmp = _new_temp(master)
+    except OSError as exc:
+        raise MasterWriteError(f"{master.name}: cannot write in {master.parent} ({exc.strerror})") from exc
+    try:
+        write(tmp)
+        _fsync(tmp)
+        backup = _keep_backup(master) if master.exists() else None
+        os.replace(tmp, master)
+        _fsync_dir(master.parent)
+    except OSError as exc:
+        raise MasterWriteError(f"{master.name}: cannot write the new master ({exc.strerror or exc}); "
+                               "the old one is unchanged") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return backup
+
+
+def remove_leftovers(master: Path) -> list[Path]:
+    """Delete temporary files that killed merges left next to ``master``; call it holding the lock."""
+    pattern = os.path.join(glob.escape(str(master.parent)), f".{glob.escape(master.name)}.*.tmp")
+    removed = [Path(p) for p in glob.glob(pattern)]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def _new_temp(master: Path) -> Path:
+    """An empty temporary file beside ``master``, with the master's permissions.
+
+    Not ``tempfile.mkstemp``: its files are private (0600), and the office's shared master must
+    keep the permissions it had (or the umask's, for a new one).
+    """
+    for _ in range(100):
+        tmp = master.with_name(f".{master.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        if master.exists():
+            os.chmod(tmp, stat.S_IMODE(master.stat().st_mode))
+        return tmp
+    raise FileExistsError(f"no free temporary name beside {master}")
+
+
+def _keep_backup(master: Path) -> Path:
+    backup = backup_path(master)
+    staged = master.with_name(f".{master.name}.{secrets.token_hex(6)}.bak.tmp")
+    try:
+        try:
+            os.link(master, staged)  # a second name for the old file: instant, no copy
+        except OSError:
+            shutil.copy2(master, staged)  # file systems without hard links
+        os.replace(staged, backup)
+    finally:
+        staged.unlink(missing_ok=True)
+    return backup
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; some file systems cannot open a folder, which is fine.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,77 @@
+"""The master's sheets described without any file format: columns, rows, highlights, charts.
+
+:mod:`.derive` and :mod:`.store` build :class:`Sheet` objects; :mod:`.workbook` renders them with
+openpyxl. Keeping the description neutral keeps the computation testable without a workbook and
+leaves room for an .ods renderer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal
+
+#: How a column's values are shown: ``text`` is always stored as text (never a formula),
+#: ``amount`` in baht with thousands separators, ``percent`` as 0–100 with two decimals,
+#: ``date`` as a Buddhist-Era date.
+Kind = Literal["text", "whole", "amount", "percent", "date"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its header (Thai), width in characters and kind."""
+
+    header: str
+    width: float
+    kind: Kind = "text"
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Conditional formatting: cells of ``column`` (0-based) equal to ``value`` get ``fill``.
+
+    ``value`` ``None`` means "any non-empty cell".
+    """
+
+    column: int
+    value: str | None
+    fill: str  # RRGGBB
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """The rows (0-based, within the sheet's rows, inclusive) one chart draws, and its title."""
+
+    title: str
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """One line chart per block: ``primary`` on the left axis, ``secondary`` on the right one."""
+
+    category: int
+    primary: int
+    secondary: int
+    primary_title: str
+    secondary_title: str
+    blocks: tuple[ChartBlock, ...]
+
+
+@dataclass
+class Sheet:
+    """A sheet of the master: header row, data rows and how they are shown.
+
+    ``rows`` may be any iterable (a generator keeps memory flat); ``row_count`` must say how many
+    rows it yields, because filters and formats are declared before the rows are streamed.
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    rows: Iterable[list[Any]]
+    row_count: int
+    hidden: bool = False
+    freeze_columns: int = 0
+    highlights: tuple[Highlight, ...] = ()
+    chart: ChartSpec | None = None
+    extra_columns: int = field(default=0)  # unnamed trailing text columns (long JSON split over cells)

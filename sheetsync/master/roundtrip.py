@@ -1,0 +1,106 @@
+"""Next period's templates from the master: prefilled with everything known, earlier reports locked.
+
+Each template is made from the submission the master holds for its key, so the school finds its
+project as it last reported it, every earlier report row locked, and the next row open. A roster
+names the recipients to issue templates to; one without a submission yet gets a template with the
+project's identity (code, name, fiscal year, dates) when the master knows the project.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..registry import find_form
+from ..template import write_template
+from .errors import MasterError
+from .model import Record
+from .roster import RosterEntry, read_roster
+from .store import read_master
+
+#: What a new recipient of a known project is prefilled with: the project's identity, not its money.
+PROJECT_IDENTITY = ("code", "name", "fiscal_year", "start_date", "end_date")
+DEFAULT_FORM = "progress-report"
+
+
+def templates_from_master(master_path: str | Path, out_dir: str | Path, *, project: str | None = None,
+                          recipient: str | None = None, roster: str | Path | None = None, fmt: str = "xlsx",
+                          forms_dirs: Iterable[str | Path] = (), issued: dt.datetime | None = None) -> list[Path]:
+    """Write next period's templates from the master into ``out_dir``; return their paths.
+
+    Without a roster, one template per submission in the master (narrowed by ``project`` and
+    ``recipient``); with a roster, one per roster row and project (``project`` narrows it too).
+    Files are named ``<project code>_<recipient>.<fmt>``.
+
+    :param fmt: ``"xlsx"`` or ``"ods"``.
+    :param issued: the templates' issue time (default: now); later than the submissions they
+        come from, so what comes back replaces them.
+    :raises MasterError: nothing in the master matches ``project`` / ``recipient``.
+    :raises RosterError: the roster cannot be used.
+
+    Example::
+
+        templates_from_master("master.xlsx", "outbox", project="50360000-3553")
+    """
+    records = sorted(read_master(master_path).records.values(), key=lambda r: r.key)
+    if project:
+        records = [r for r in records if r.key.project_code == project]
+    if roster is not None:
+        targets = _roster_targets(read_roster(roster), records, project)
+    else:
+        targets = [(r.key.form_id, r.key.recipient, r.data) for r in records
+                   if recipient is None or r.key.recipient == recipient]
+    if not targets:
+        wanted = ", ".join(f"{n} {v}" for n, v in (("project", project), ("recipient", recipient)) if v)
+        raise MasterError(f"{Path(master_path).name}: no submission in the master for {wanted or 'any key'}")
+    out = Path(out_dir)
+    written: list[Path] = []
+    dirs = tuple(forms_dirs)
+    for form_id, who, data in targets:
+        path = _free_name(out, _file_name(data, who, fmt), written)
+        write_template(find_form(form_id, dirs), path, data=data, recipient=who or None, lock_rows=True,
+                       issued=issued)
+        written.append(path)
+    return written
+
+
+def _roster_targets(entries: list[RosterEntry], records: list[Record],
+                    project: str | None) -> list[tuple[str, str, dict[str, Any]]]:
+    targets: list[tuple[str, str, dict[str, Any]]] = []
+    for entry in entries:
+        code = entry.project_code or project or ""
+        if project and code != project:
+            continue
+        own = [r for r in records if r.key.recipient == entry.recipient_id and (not code or r.key.project_code == code)]
+        if own:
+            targets += [(r.key.form_id, entry.recipient_id, r.data) for r in own]
+            continue
+        known = [r for r in records if code and r.key.project_code == code]
+        form_id = known[-1].key.form_id if known else DEFAULT_FORM
+        targets.append((form_id, entry.recipient_id, _identity(known[-1].data if known else {}, code)))
+    return targets
+
+
+def _identity(data: dict[str, Any], code: str) -> dict[str, Any]:
+    """The project's identity for a recipient who has not reported on it yet."""
+    if not code:
+        return {}
+    project = data.get("project", {})
+    return {"project": {k: project[k] for k in PROJECT_IDENTITY if k in project} | {"code": code}}
+
+
+def _file_name(data: dict[str, Any], recipient: str, fmt: str) -> str:
+    code = str(data.get("project", {}).get("code", ""))
+    stem = "_".join(part for part in (code, recipient) if part) or "template"
+    # Keep letters of any script (Thai school names are fine), digits, dot and dash.
+    return re.sub(r"[^\w.-]+", "-", stem).strip(".-") + f".{fmt.lstrip('.')}"
+
+
+def _free_name(out: Path, name: str, taken: list[Path]) -> Path:
+    path, n = out / name, 2
+    while path in taken:
+        path = out / f"{Path(name).stem}-{n}{Path(name).suffix}"
+        n += 1
+    return path

@@ -1,0 +1,169 @@
+"""Rendering the master's sheets (:class:`~.layout.Sheet`) as an .xlsx workbook with openpyxl.
+
+openpyxl's write-only mode streams rows to disk, which keeps a master of thousands of
+submissions fast and small in memory; it still supports the charts, conditional formats, filters,
+frozen panes and column widths the master needs. Cells are styled through named styles (one per
+column kind), which is both the cheapest way to style many cells and what a person sees in the
+style list. Every text value is stored as text: a school's "=…" never becomes a formula.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Iterator
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..plan import BE_DATE_FORMAT
+from .layout import ChartSpec, Kind, Sheet
+
+FONT = "TH Sarabun New"
+FONT_SIZE = 14
+#: Text stays General: the cells hold strings anyway, and Excel shows "####" for a Text-formatted
+#: (``@``) cell longer than 255 characters.
+NUMBER_FORMATS: dict[Kind, str] = {"text": "General", "whole": "0", "amount": "#,##0.00", "percent": "0.00",
+                                   "date": BE_DATE_FORMAT}
+HEADER_STYLE = "sheetsync หัวตาราง"
+#: Excel's limit for one cell; derived sheets may shorten a long text (``_data`` never does).
+CELL_MAX = 32_767
+#: Row height (points) that fits Thai text at FONT_SIZE: marks above and below the line need room.
+ROW_HEIGHT = 21.0
+CHART_WIDTH_CM, CHART_HEIGHT_CM = 16.0, 7.5
+#: Rows a chart covers at ROW_HEIGHT (1 cm = 28.35 pt), so the next one starts below it.
+CHART_ROWS = math.ceil(CHART_HEIGHT_CM * 28.35 / ROW_HEIGHT) + 1
+
+
+def write_workbook(sheets: list[Sheet], path: Path) -> None:
+    """Write ``sheets`` to ``path`` as one .xlsx workbook, in order (the first is the active one)."""
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "sheetsync"
+    wb.properties.title = "sheetsync master"
+    styles = _named_styles(wb)
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.name)
+        _prepare(ws, sheet)
+        ws.append([_header_cell(ws, column.header) for column in sheet.columns])
+        kinds = [column.kind for column in sheet.columns]
+        for row in sheet.rows:
+            ws.append(list(_cells(ws, row, kinds, styles)))
+        if sheet.chart is not None:
+            _add_charts(ws, sheet.chart, len(sheet.columns))
+    wb.save(path)
+
+
+def _named_styles(wb: Workbook) -> dict[Kind, str]:
+    names: dict[Kind, str] = {}
+    for kind, number_format in NUMBER_FORMATS.items():
+        name = f"sheetsync {kind}"
+        wb.add_named_style(NamedStyle(name, font=Font(name=FONT, size=FONT_SIZE), number_format=number_format))
+        names[kind] = name
+    wb.add_named_style(NamedStyle(
+        HEADER_STYLE, font=Font(name=FONT, size=FONT_SIZE, bold=True), fill=PatternFill("solid", fgColor="DDEBF7"),
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+        border=Border(bottom=Side(style="thin", color="000000"))))
+    return names
+
+
+def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
+    """Everything that must be declared before the rows are streamed."""
+    width = len(sheet.columns) + sheet.extra_columns
+    for n, column in enumerate(sheet.columns, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = column.width
+    ws.sheet_format.defaultRowHeight = ROW_HEIGHT
+    ws.sheet_format.customHeight = True
+    # Neither Calc nor Excel grows a row for wrapped text on opening a file: size the header row.
+    lines = max((math.ceil(len(c.header) * 1.1 / max(c.width, 1)) for c in sheet.columns), default=1)
+    ws.row_dimensions[1].height = min(lines, 3) * (ROW_HEIGHT - 2) + 4
+    if sheet.hidden:
+        ws.sheet_state = "hidden"
+        return
+    last = get_column_letter(width)
+    ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}2"
+    ws.auto_filter.ref = f"A1:{last}{sheet.row_count + 1}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.row_count:
+        for highlight in sheet.highlights:
+            col = get_column_letter(highlight.column + 1)
+            cells = f"{col}2:{col}{sheet.row_count + 1}"
+            fill = PatternFill("solid", fgColor=highlight.fill, bgColor=highlight.fill)
+            if highlight.value is None:
+                rule = FormulaRule(formula=[f"LEN({col}2)>0"], fill=fill)
+            else:
+                rule = CellIsRule(operator="equal", formula=[_formula_text(highlight.value)], fill=fill)
+            ws.conditional_formatting.add(cells, rule)
+
+
+def _formula_text(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _header_cell(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=text)
+    cell.style = HEADER_STYLE
+    cell.data_type = "s"
+    return cell
+
+
+def _cells(ws: WriteOnlyWorksheet, row: list[Any], kinds: list[Kind], styles: dict[Kind, str]) -> Iterator[Any]:
+    for n, value in enumerate(row):
+        if value is None or value == "":
+            yield None
+            continue
+        if isinstance(value, str):
+            value = _clean(value)
+        cell = WriteOnlyCell(ws, value=value)
+        cell.style = styles[kinds[n] if n < len(kinds) else "text"]
+        if isinstance(value, str):
+            # openpyxl turns any string starting with "=" into a formula; user text stays text.
+            cell.data_type = "s"
+        yield cell
+
+
+def _clean(text: str) -> str:
+    """Text a cell can hold: no XML-illegal control characters, at most :data:`CELL_MAX` long."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text if len(text) <= CELL_MAX else text[:CELL_MAX - 1] + "…"
+
+
+def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int) -> None:
+    """One line chart per block, stacked in a column right of the table, each near its rows."""
+    anchor_col = get_column_letter(columns + 2)
+    next_free = 1
+    for block in spec.blocks:
+        first, last = block.first + 2, block.last + 2  # +1 for 1-based rows, +1 for the header
+        chart = LineChart()
+        chart.title = block.title
+        chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
+        chart.y_axis.title = spec.primary_title
+        chart.x_axis.title = "รายงานครั้งที่"
+        chart.series.append(Series(Reference(ws, min_col=spec.primary + 1, min_row=first, max_row=last),
+                                   title=spec.primary_title))
+        money = LineChart()
+        money.series.append(Series(Reference(ws, min_col=spec.secondary + 1, min_row=first, max_row=last),
+                                   title=spec.secondary_title))
+        money.y_axis.axId = 200
+        money.y_axis.title = spec.secondary_title
+        money.y_axis.crosses = "max"  # the baht axis on the right, the percent axis on the left
+        categories = Reference(ws, min_col=spec.category + 1, min_row=first, max_row=last)
+        chart.set_categories(categories)
+        money.set_categories(categories)
+        for axis in (chart.x_axis, chart.y_axis, money.y_axis):
+            axis.delete = False  # openpyxl 3.1 otherwise hides the axes in Excel
+        chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+        chart += money
+        top = max(first, next_free)
+        ws.add_chart(chart, f"{anchor_col}{top}")
+        next_free = top + CHART_ROWS

@@ -1,0 +1,246 @@
+"""The roster: who receives a template, read from a CSV file, and file names safe on every OS.
+
+A roster is a spreadsheet saved as CSV, one row per recipient (a school or unit)::
+
+    recipient_id,school_name,email,project_code
+    school-01,โรงเรียนวัดไทร,head@school01.example,50360000-3553
+
+Header names are matched loosely (case, spaces and a few Thai synonyms); any other column is
+kept in :attr:`Recipient.extra`. :func:`templates_for_roster` writes one prefilled template per
+recipient with the recipient id in the template's metadata, so a returned file names its sender.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import DataError, SheetsyncError
+from .form import Form
+from .template import write_template
+
+__all__ = ["Recipient", "RosterError", "read_roster", "safe_filename", "templates_for_roster"]
+
+# Accepted header names per column, compared after _header_key(); the first one is shown in errors.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "id": ("recipient_id", "id", "รหัส", "รหัสผู้รับ", "รหัสโรงเรียน"),
+    "school": ("school_name", "school", "ชื่อโรงเรียน", "โรงเรียน"),
+    "email": ("email", "e_mail", "อีเมล", "อีเมล์"),
+    "project_code": ("project_code", "code", "รหัสโครงการ"),
+}
+REQUIRED = ("id", "school", "email")
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_UNSAFE = set('/\\:*?"<>|')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CLOCK$", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+MAX_NAME_BYTES = 100
+
+
+class RosterError(SheetsyncError, ValueError):
+    """The roster cannot be used: unreadable, a missing column, a duplicate id or a bad e-mail.
+
+    The message names the file and, where there is one, the line.
+    """
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One row of the roster.
+
+    ``email`` may hold several addresses separated by commas (see :attr:`emails`); ``extra`` keeps
+    every other column of the row, keyed by its header as written.
+    """
+
+    id: str
+    school: str
+    email: str
+    project_code: str = ""
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def emails(self) -> tuple[str, ...]:
+        """Each address of :attr:`email`."""
+        return tuple(a.strip() for a in self.email.split(",") if a.strip())
+
+
+def read_roster(path: str | Path) -> list[Recipient]:
+    """Read a roster CSV (UTF-8 with or without BOM; Thai-Windows cp874 as a fallback).
+
+    The delimiter is a comma, semicolon or tab, whichever the header line uses most. Blank rows are
+    skipped. Several addresses in one ``email`` cell are separated by ``,`` or ``;``.
+
+    :raises RosterError: the file cannot be read, a required column (id, school, email) is
+        missing, an id is empty or repeated, or an e-mail address is not valid.
+
+    Example::
+
+        for r in read_roster("schools.csv"):
+            print(r.id, r.school, r.email)
+    """
+    path = Path(path)
+    text = _read_text(path)
+    lines = text.splitlines()
+    delimiter = max(",;\t", key=lambda d: lines[0].count(d)) if lines else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        raise RosterError(f"{path.name}: the roster is empty")
+    columns = _columns(path, header)
+    recipients: list[Recipient] = []
+    first_line: dict[str, int] = {}
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        recipient = _recipient(path, reader.line_num, header, columns, row)
+        if recipient.id in first_line:
+            raise RosterError(f"{path.name}: line {reader.line_num}: duplicate recipient id {recipient.id!r} "
+                              f"(first on line {first_line[recipient.id]})")
+        first_line[recipient.id] = reader.line_num
+        recipients.append(recipient)
+    return recipients
+
+
+def _read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RosterError(f"{path}: cannot read the roster ({exc.strerror or exc})") from exc
+    # Excel's "CSV UTF-8" writes a BOM; plain "CSV" on Thai Windows writes cp874 (TIS-620).
+    for encoding in ("utf-8-sig", "cp874"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise RosterError(f"{path.name}: the roster is not UTF-8 text; save it as \"CSV UTF-8\"")
+
+
+def _header_key(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", unicodedata.normalize("NFC", name).strip().lower())
+
+
+def _columns(path: Path, header: list[str]) -> dict[str, int]:
+    keys = [_header_key(h) for h in header]
+    found: dict[str, int] = {}
+    for column, aliases in COLUMNS.items():
+        index = next((i for i, k in enumerate(keys) if k in aliases), None)
+        if index is not None:
+            found[column] = index
+        elif column in REQUIRED:
+            raise RosterError(f"{path.name}: line 1: missing column {aliases[0]!r} "
+                              f"(accepted headers: {', '.join(aliases)})")
+    return found
+
+
+def _recipient(path: Path, line: int, header: list[str], columns: dict[str, int], row: list[str]) -> Recipient:
+    def cell(column: str) -> str:
+        index = columns.get(column)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    where = f"{path.name}: line {line}"
+    if not cell("id"):
+        raise RosterError(f"{where}: the recipient id is empty")
+    if not cell("school"):
+        raise RosterError(f"{where}: the school name of {cell('id')!r} is empty")
+    emails = [a.strip() for a in re.split(r"[,;]", cell("email")) if a.strip()]
+    if not emails:
+        raise RosterError(f"{where}: the e-mail address of {cell('id')!r} is empty")
+    for address in emails:
+        if not _EMAIL.match(address):
+            raise RosterError(f"{where}: {address!r} is not an e-mail address")
+    used = set(columns.values())
+    extra = {h: row[i].strip() for i, h in enumerate(header) if i not in used and i < len(row) and h.strip()}
+    return Recipient(id=cell("id"), school=cell("school"), email=", ".join(emails),
+                     project_code=cell("project_code"), extra=extra)
+
+
+def safe_filename(text: str, suffix: str = "", max_bytes: int = MAX_NAME_BYTES) -> str:
+    """A file name made from ``text`` that is valid on Windows, macOS and Linux.
+
+    Thai and other letters are kept; ``/\\:*?"<>|``, control characters and line breaks become
+    ``_``; runs of spaces shrink to one; leading dots and trailing dots and spaces go; Windows
+    device names (CON, PRN, AUX, NUL, COM1 …, also as ``CON.txt``) get a leading ``_``; the whole
+    name, ``suffix`` included, fits in ``max_bytes`` of UTF-8 without splitting a character.
+    Never empty.
+
+    :param suffix: appended as given, e.g. ``".xlsx"``; it is always kept whole.
+
+    Example::
+
+        safe_filename("ร.ร./วัด:ไทร*?", ".xlsx")  # 'ร.ร._วัด_ไทร__.xlsx'
+    """
+    cleaned = "".join("_" if ch in _UNSAFE or _is_control(ch) else ch for ch in unicodedata.normalize("NFC", text))
+    cleaned = re.sub(r"\s+", " ", cleaned).strip().lstrip(".")
+    budget = max(max_bytes - len(suffix.encode("utf-8")), 1)
+    stem = _fit(cleaned, budget).rstrip(". ") or "_"
+    if stem.split(".")[0].strip().upper() in _RESERVED:
+        stem = _fit("_" + stem, budget).rstrip(". ")
+    return stem + suffix
+
+
+def _is_control(ch: str) -> bool:
+    # Cc: C0/C1 controls incl. CR/LF/TAB; Cf: invisible format marks (bidi overrides that disguise
+    # an extension); Zl/Zp: Unicode line and paragraph separators.
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs")
+
+
+def _fit(text: str, max_bytes: int) -> str:
+    """``text`` cut to at most ``max_bytes`` of UTF-8, at a character boundary."""
+    data = text.encode("utf-8")
+    if len(data) <= max_bytes:
+        return text
+    return data[:max_bytes].decode("utf-8", errors="ignore")
+
+
+def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str | Path, fmt: str = "xlsx",
+                         data: dict[str, Any] | None = None) -> list[Path]:
+    """Write one template per recipient into ``out_dir`` and return the paths, in roster order.
+
+    Each file is named ``<id> <school>.<fmt>`` (made safe by :func:`safe_filename`, and unique even
+    on case-insensitive file systems), carries the recipient id in its metadata and is prefilled
+    with ``data`` plus the recipient's project code, when the roster has one.
+
+    :raises DataError: ``data`` or a recipient's project code does not fit the form (names the id).
+    :raises OutputError: a file cannot be written.
+
+    Example::
+
+        templates_for_roster(find_form("progress-report"), read_roster("schools.csv"), "out")
+    """
+    out = Path(out_dir)
+    taken: set[str] = set()
+    paths: list[Path] = []
+    for recipient in roster:
+        path = out / _unique_name(f"{recipient.id} {recipient.school}", f".{fmt}", taken)
+        try:
+            write_template(form, path, fmt=fmt, data=_prefill(data, recipient), recipient=recipient.id)
+        except DataError as exc:
+            raise DataError(f"recipient {recipient.id!r}: {exc}") from exc
+        paths.append(path)
+    return paths
+
+
+def _unique_name(text: str, suffix: str, taken: set[str]) -> str:
+    # Compare case-folded: Windows and macOS treat "A.xlsx" and "a.xlsx" as the same file.
+    name = safe_filename(text, suffix)
+    number = 1
+    while name.casefold() in taken:
+        number += 1
+        name = safe_filename(text, f"-{number}{suffix}")
+    taken.add(name.casefold())
+    return name
+
+
+def _prefill(data: dict[str, Any] | None, recipient: Recipient) -> dict[str, Any]:
+    merged = copy.deepcopy(data) if data else {}
+    if recipient.project_code:
+        project = merged.setdefault("project", {})
+        if not isinstance(project, dict):
+            raise DataError("prefill data /project: expected an object")
+        project["code"] = recipient.project_code
+    return merged

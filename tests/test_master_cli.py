@@ -1,0 +1,59 @@
+"""The ``merge`` command, registered on an app the way :mod:`sheetsync.cli` will do it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from sheetsync.commands.master import register
+from sheetsync.demo import broken_sample
+from sheetsync.form import Form
+from sheetsync.master import read_master
+from sheetsync.master.lock import master_lock
+from tests.test_master_support import seed_data, submit
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    app = typer.Typer(add_completion=False)
+
+    @app.callback()
+    def main() -> None:  # a callback keeps "merge" a subcommand, as in the real CLI
+        """sheetsync (test app)."""
+
+    register(app)
+    return app
+
+
+def test_merge_prints_a_table_and_exits_0(app: typer.Typer, progress_form: Form, tmp_path: Path) -> None:
+    path = submit(progress_form, tmp_path, seed_data(), "s1")
+    master = tmp_path / "master.xlsx"
+    result = CliRunner().invoke(app, ["merge", str(path), "--master", str(master), "--today", "2020-05-10"])
+    assert result.exit_code == 0, result.output
+    assert "merged" in result.output and "s1" in result.output
+    assert "master.xlsx: 1 merged; written" in result.output
+    assert len(read_master(master).records) == 1
+    again = CliRunner().invoke(app, ["merge", str(path), "--master", str(master)])
+    assert again.exit_code == 0 and "1 unchanged; nothing new, the master was not changed" in again.output
+
+
+def test_refused_files_set_the_exit_code(app: typer.Typer, progress_form: Form, tmp_path: Path) -> None:
+    master = tmp_path / "master.xlsx"
+    bad = submit(progress_form, tmp_path, broken_sample(seed_data()), "s1")
+    result = CliRunner().invoke(app, ["merge", str(bad), "--master", str(master)])
+    assert result.exit_code == 1 and "refused" in result.output
+    junk = tmp_path / "junk.xlsx"
+    junk.write_text("no", encoding="utf-8")
+    assert CliRunner().invoke(app, ["merge", str(junk), "--master", str(master)]).exit_code == 2
+
+
+def test_a_locked_master_is_one_clear_line_and_exit_3(app: typer.Typer, progress_form: Form, tmp_path: Path) -> None:
+    master = tmp_path / "master.xlsx"
+    path = submit(progress_form, tmp_path, seed_data(), "s1")
+    with master_lock(master):
+        result = CliRunner().invoke(app, ["merge", str(path), "--master", str(master)])
+    assert result.exit_code == 3
+    assert "sheetsync: master.xlsx: another merge is running on this master (pid" in result.output

@@ -1,0 +1,78 @@
+"""The master as LibreOffice Calc sees it: values, charts, text that looks like a formula."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from sheetsync.form import Form
+from sheetsync.master import merge, read_master, templates_from_master
+from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
+from sheetsync.master.store import DATA_SHEET, LEDGER_SHEET, ROSTER_SHEET
+from sheetsync.reader import read_filled
+from tests.libreoffice import LibreOffice
+from tests.test_master_support import CODES, seed_data, submit, variant
+
+pytestmark = pytest.mark.libreoffice
+
+
+def number(text: str) -> float:
+    """A number as Calc's csv shows it (thousands separators included)."""
+    return float(text.replace(",", ""))
+
+
+@pytest.fixture
+def master(progress_form: Form, tmp_path: Path) -> Path:
+    """The seed (with formula-looking text) for one project, and 5 of its reports for another."""
+    data = seed_data()
+    data["reports"][2]["stage"] = '=HYPERLINK("http://example.invalid","click")'
+    path = tmp_path / "master.xlsx"
+    merge([submit(progress_form, tmp_path, data, "school-73-01"),
+           submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1], reports=5), "school-74-02")],
+          path, today=dt.date(2020, 5, 10))
+    return path
+
+
+def test_seed_cumulative_values_in_libreoffice(libreoffice: LibreOffice, master: Path, tmp_path: Path) -> None:
+    out = libreoffice.convert(master, tmp_path / "cumulative.csv", sheet=CUMULATIVE)
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], [r for r in rows[1:] if r and r[0] == CODES[0]]
+    total, progress = header.index("เบิกจ่ายสะสม (บาท)"), header.index("ความก้าวหน้า (%)")
+    assert [number(r[total]) for r in body] == [0, 0, 0, 0, 0, 10_000, 180_000]
+    assert number(body[-1][progress]) == 100
+    assert body[0][header.index("วันที่รายงาน")] == "31/10/2562"  # Buddhist-Era dates
+
+
+def test_master_opens_with_its_charts(libreoffice: LibreOffice, master: Path) -> None:
+    info = libreoffice.inspect(master)
+    sheets = {s["name"]: s for s in info["sheets"]}
+    assert list(sheets) == [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET, DATA_SHEET, ROSTER_SHEET]
+    assert sheets[CUMULATIVE]["charts"] == 2  # one per project / recipient
+    assert not sheets[DATA_SHEET]["visible"] and sheets[SUMMARY]["visible"]
+    assert sheets[SUMMARY]["cells"]["A2"]["value"] == CODES[0]
+
+
+def test_formula_looking_text_is_text_in_libreoffice(libreoffice: LibreOffice, master: Path) -> None:
+    cells = libreoffice.cells(master, REPORTS, ["E4"])
+    assert cells["E4"]["type"] == "text"
+    assert cells["E4"]["string"] == '=HYPERLINK("http://example.invalid","click")'
+
+
+def test_a_master_saved_by_libreoffice_still_merges(libreoffice: LibreOffice, master: Path, tmp_path: Path,
+                                                    progress_form: Form) -> None:
+    resaved = libreoffice.convert(master, tmp_path / "resaved" / "master.xlsx")
+    assert read_master(resaved).records == read_master(master).records
+    result = merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[2]), "s3")], resaved)
+    assert result.written and len(read_master(resaved).records) == 3
+
+
+def test_template_from_master_reads_back_in_libreoffice(libreoffice: LibreOffice, master: Path,
+                                                         tmp_path: Path) -> None:
+    (path,) = templates_from_master(master, tmp_path / "next", project=CODES[1])
+    resaved = libreoffice.convert(path, tmp_path / "resaved.xlsx")
+    (record,) = [r for r in read_master(master).records.values() if r.key.project_code == CODES[1]]
+    assert read_filled(resaved).data == record.data

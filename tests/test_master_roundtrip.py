@@ -1,0 +1,106 @@
+"""Next period's templates from the master, and the full loop back into it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheetsync.form import Form
+from sheetsync.master import MasterError, RosterError, merge, read_master, read_roster, templates_from_master
+from sheetsync.reader import read_filled
+from sheetsync.validate import validate
+from tests.test_master_support import CODES, at, seed_data, submit, variant
+
+REPORT_ROW = 34  # the first report row of the progress report's layout
+
+
+@pytest.fixture
+def master(progress_form: Form, tmp_path: Path) -> Path:
+    """A master holding two projects of s1 (5 and 7 reports) and one of s2."""
+    path = tmp_path / "master.xlsx"
+    merge([submit(progress_form, tmp_path, variant(seed_data(), reports=5), "s1", issued=at(30)),
+           submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1]), "s1", issued=at(30)),
+           submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1]), "s2", issued=at(30))], path)
+    return path
+
+
+def test_templates_read_back_equal_to_the_master(master: Path, tmp_path: Path) -> None:
+    out = tmp_path / "next"
+    paths = templates_from_master(master, out, project=CODES[0])
+    assert [p.name for p in paths] == [f"{CODES[0]}_s1.xlsx"]
+    filled = read_filled(paths[0])
+    (record,) = [r for r in read_master(master).records.values() if r.key.project_code == CODES[0]]
+    assert filled.data == record.data
+    assert filled.metadata["recipient"] == "s1"
+    assert validate(filled).valid
+
+
+def test_earlier_reports_locked_next_row_open(master: Path, tmp_path: Path) -> None:
+    (path,) = templates_from_master(master, tmp_path / "next", project=CODES[0])
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    assert ws.protection.sheet
+    for row in range(REPORT_ROW, REPORT_ROW + 5):
+        assert ws[f"B{row}"].protection.locked and ws[f"D{row}"].protection.locked
+    assert not ws[f"B{REPORT_ROW + 5}"].protection.locked and ws[f"B{REPORT_ROW + 5}"].value is None
+    assert not ws[f"D{REPORT_ROW + 5}"].protection.locked
+
+
+def test_filters_by_recipient_and_project(master: Path, tmp_path: Path) -> None:
+    assert len(templates_from_master(master, tmp_path / "all")) == 3
+    names = [p.name for p in templates_from_master(master, tmp_path / "s1", recipient="s1")]
+    assert names == [f"{CODES[0]}_s1.xlsx", f"{CODES[1]}_s1.xlsx"]
+    with pytest.raises(MasterError, match="no submission in the master for project 9"):
+        templates_from_master(master, tmp_path / "none", project="9")
+
+
+def test_roster_issues_to_known_and_new_recipients(master: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "schools.csv"
+    roster.write_text("recipient_id,school_name,email,project_code\n"
+                      f"s2,โรงเรียนวัดไทร,s2@example.invalid,{CODES[1]}\n"
+                      f"s9,โรงเรียนวัดยายร่ม,s9@example.invalid,{CODES[1]}\n"
+                      f"s10,โรงเรียนใหม่,s10@example.invalid,{CODES[3]}\n", encoding="utf-8-sig")
+    paths = templates_from_master(master, tmp_path / "out", roster=roster)
+    data = {p.name: read_filled(p) for p in paths}
+    assert sorted(data) == [f"{CODES[1]}_s2.xlsx", f"{CODES[1]}_s9.xlsx", f"{CODES[3]}_s10.xlsx"]
+    assert len(data[f"{CODES[1]}_s2.xlsx"].data["reports"]) == 7
+    new = data[f"{CODES[1]}_s9.xlsx"]
+    assert new.metadata["recipient"] == "s9" and "reports" not in new.data
+    assert new.data["project"]["name"] == seed_data()["project"]["name"]
+    assert "budget_received" not in new.data["project"]  # the project's identity, not another school's money
+    assert data[f"{CODES[3]}_s10.xlsx"].data == {"project": {"code": CODES[3]}}
+
+
+def test_roster_needs_recipient_ids(tmp_path: Path) -> None:
+    roster = tmp_path / "bad.csv"
+    roster.write_text("school,email\nx,y\n", encoding="utf-8")
+    with pytest.raises(RosterError, match="recipient_id"):
+        read_roster(roster)
+
+
+def test_roster_tolerates_a_bom_and_blank_rows(tmp_path: Path) -> None:
+    roster = tmp_path / "bom.csv"
+    roster.write_bytes("\ufeffrecipient_id,email\ns1,a@example.invalid\n,\n".encode("utf-8"))
+    assert [(e.recipient_id, e.email, e.project_code) for e in read_roster(roster)] == [("s1", "a@example.invalid", "")]
+
+
+def test_the_school_fills_the_next_row_and_it_merges_back(master: Path, tmp_path: Path) -> None:
+    (path,) = templates_from_master(master, tmp_path / "next", project=CODES[0],
+                                    issued=dt.datetime(2020, 3, 1, tzinfo=dt.timezone.utc))
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    row = REPORT_ROW + 5  # report 6, the open row
+    ws[f"B{row}"] = dt.datetime(2020, 3, 31)
+    ws[f"C{row}"] = "ดำเนินการเสร็จสิ้นแล้ว อยู่ระหว่างเบิกจ่าย"
+    ws[f"D{row}"] = "70"
+    ws[f"E{row}"] = 0
+    ws[f"F{row}"] = "เป็นไปตามแผน"
+    ws[f"G{row}"] = "เป็นไปตามเป้าหมาย"
+    wb.save(path)
+    result = merge([path], master)
+    (outcome,) = result.outcomes
+    assert (outcome.result, outcome.changes) == ("replaced", ("/reports/5",))
+    (record,) = [r for r in read_master(master).records.values() if r.key.project_code == CODES[0]]
+    assert record.data["reports"][5]["progress_percent"] == 70
