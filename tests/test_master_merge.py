@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +121,35 @@ def test_two_files_for_one_key_the_newer_by_metadata_wins(progress_form: Form, t
     stored = read_master(master)
     assert sorted(r.file for r in stored.records.values()) == ["1-newer.xlsx", sorted([other.name])[0]]
     assert [e.result for e in stored.ledger] == ["merged", "superseded", "merged"]
+
+
+def set_saved_at(path: Path, when: str) -> None:
+    """Rewrite the "last saved" property inside an .xlsx, as Excel or Calc would on saving."""
+    with zipfile.ZipFile(path) as old:
+        members = [(info, old.read(info)) for info in old.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when.encode(), data)
+            new.writestr(info, data)
+
+
+def test_same_template_the_later_saved_file_wins(progress_form: Form, tmp_path: Path) -> None:
+    fixed = submit(progress_form, tmp_path, seed_data(), "s1", name="fixed.xlsx", issued=at(40))
+    first = submit(progress_form, tmp_path, variant(seed_data(), reports=6), "s1", name="first.xlsx", issued=at(40))
+    set_saved_at(fixed, "2020-03-02T08:00:00Z")
+    set_saved_at(first, "2020-03-01T08:00:00Z")
+    result = merge([fixed, first], tmp_path / "master.xlsx")
+    assert [(o.path.name, o.result) for o in result.outcomes] == [("fixed.xlsx", "merged"), ("first.xlsx", "superseded")]
+    (record,) = read_master(result.master).records.values()
+    assert record.recency.saved_at == "2020-03-02T08:00:00+00:00"
+
+
+def test_an_ods_submission_merges(progress_form: Form, tmp_path: Path) -> None:
+    path = submit(progress_form, tmp_path, seed_data(), "s1", name="from-calc.ods")
+    result = merge([path], tmp_path / "master.xlsx", today=TODAY)
+    assert [o.result for o in result.outcomes] == ["merged"]
+    assert [r["เบิกจ่ายสะสม (บาท)"] for r in sheet_rows(result.master, CUMULATIVE)][-1] == 180_000
 
 
 def test_one_file_given_twice_counts_once(progress_form: Form, tmp_path: Path) -> None:

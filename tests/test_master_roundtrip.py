@@ -27,10 +27,11 @@ def master(progress_form: Form, tmp_path: Path) -> Path:
     return path
 
 
-def test_templates_read_back_equal_to_the_master(master: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_templates_read_back_equal_to_the_master(fmt: str, master: Path, tmp_path: Path) -> None:
     out = tmp_path / "next"
-    paths = templates_from_master(master, out, project=CODES[0])
-    assert [p.name for p in paths] == [f"{CODES[0]}_s1.xlsx"]
+    paths = templates_from_master(master, out, project=CODES[0], fmt=fmt)
+    assert [p.name for p in paths] == [f"{CODES[0]}_s1.{fmt}"]
     filled = read_filled(paths[0])
     (record,) = [r for r in read_master(master).records.values() if r.key.project_code == CODES[0]]
     assert filled.data == record.data

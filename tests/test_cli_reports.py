@@ -1,0 +1,63 @@
+"""validate --report-dir / --email and template --roster, run as a real process."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from sheetsync.form import Form
+from sheetsync.reader import read_filled
+from sheetsync.template import write_template
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sheetsync", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, **(env or {})})
+
+
+def test_report_dir_and_email_outbox(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    roster = tmp_path / "schools.csv"
+    roster.write_text("recipient_id,school_name,email,project_code\n"
+                      "s01,โรงเรียนวัดไทร,head@s01.example,50360000-3553\n"
+                      "s02,โรงเรียนวัดยายร่ม,head@s02.example,50360000-3553\n"
+                      "s03,โรงเรียนวัดสี่สุก,head@s03.example,50360000-3553\n", encoding="utf-8")
+    good, bad = tmp_path / "s01.xlsx", tmp_path / "s02.ods"
+    write_template(progress_form, good, data=seed, recipient="s01")
+    seed["reports"][3]["progress_percent"] = 1.0
+    write_template(progress_form, bad, data=seed, recipient="s02")
+    reports, outbox = tmp_path / "reports", tmp_path / "outbox"
+    done = run("validate", good, bad, "--report-dir", reports, "--email", "--roster", roster, "--outbox", outbox,
+               env={"SHEETSYNC_MAIL_FROM": "office@bma.example"})
+    assert done.returncode == 1, done.stderr
+    names = {p.name for p in reports.iterdir()}
+    assert {"s01.txt", "s01.html", "s01.json", "s01-ตรวจแล้ว.xlsx", "s02-ตรวจแล้ว.ods",
+            "summary.xlsx", "summary.csv"} <= names
+    marked = read_filled(reports / "s02-ตรวจแล้ว.ods")
+    assert marked.data == read_filled(bad).data
+    messages = {p.name: email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+                for p in outbox.glob("*.eml")}
+    to = sorted(str(m["To"]) for m in messages.values())
+    assert any("head@s01.example" in t for t in to) and any("head@s02.example" in t for t in to)
+    digest = next(m for m in messages.values() if "head@" not in str(m["To"]))
+    body = digest.get_body(("plain",)).get_content()
+    assert "s03" in body or "วัดสี่สุก" in body  # on the roster, sent nothing
+
+
+def test_template_roster_puts_the_recipient_in_each_file(tmp_path: Path) -> None:
+    roster = tmp_path / "schools.csv"
+    roster.write_text("recipient_id,school_name,email,project_code\n"
+                      "s/01,ร.ร./วัด:ไทร*?,a@x.example,50360000-3553\nCON,โรงเรียน CON,b@x.example,\n",
+                      encoding="utf-8-sig")
+    done = run("template", "--roster", roster, "-o", tmp_path / "out", "--format", "ods")
+    assert done.returncode == 0, done.stderr
+    files = sorted((tmp_path / "out").iterdir())
+    assert len(files) == 2 and all(f.suffix == ".ods" for f in files)
+    recipients = {read_filled(f).metadata["recipient"] for f in files}
+    assert recipients == {"s/01", "CON"}
+    first = read_filled(next(f for f in files if read_filled(f).metadata["recipient"] == "s/01"))
+    assert first.data["project"]["code"] == "50360000-3553"
