@@ -31,11 +31,14 @@ def app() -> typer.Typer:
 def test_merge_prints_a_table_and_exits_0(app: typer.Typer, progress_form: Form, tmp_path: Path) -> None:
     path = submit(progress_form, tmp_path, seed_data(), "s1")
     master = tmp_path / "master.xlsx"
-    result = CliRunner().invoke(app, ["merge", str(path), "--master", str(master), "--today", "2020-05-10"])
+    roster = tmp_path / "schools.csv"
+    roster.write_text("recipient_id,school_name,email\ns1,โรงเรียนวัดไทร,s1@example.invalid\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["merge", str(path), "--master", str(master), "--today", "2020-05-10",
+                                      "--roster", str(roster)])
     assert result.exit_code == 0, result.output
     assert "merged" in result.output and "s1" in result.output
     assert "master.xlsx: 1 merged; written" in result.output
-    assert len(read_master(master).records) == 1
+    assert len(read_master(master).records) == 1 and read_master(master).roster[0].school == "โรงเรียนวัดไทร"
     again = CliRunner().invoke(app, ["merge", str(path), "--master", str(master)])
     assert again.exit_code == 0 and "1 unchanged; nothing new, the master was not changed" in again.output
 

@@ -10,7 +10,7 @@ import pytest
 from sheetsync.master import Key, Recency, Record
 from sheetsync.master.derive import (COMPLETE, LATE, LATE_AFTER_DAYS, NO_REPORT, NOT_ON_PLAN, OVER_BUDGET,
                                      UP_TO_DATE, cumulative_rows, cumulative_sheet, status_of, summary_sheet)
-from sheetsync.master.roster import RosterEntry
+from sheetsync.roster import Recipient
 from tests.test_master_support import seed_data
 
 
@@ -50,7 +50,8 @@ def test_status_rule(days: int, progress: float, expected: str) -> None:
 
 
 def test_summary_lists_roster_entries_without_a_submission() -> None:
-    roster = [RosterEntry("s1", "โรงเรียนวัดไทร"), RosterEntry("s2", "โรงเรียนวัดยายร่ม", "", "50360000-3553")]
+    roster = [Recipient("s1", "โรงเรียนวัดไทร", "a@example.invalid"),
+              Recipient("s2", "โรงเรียนวัดยายร่ม", "b@example.invalid", "50360000-3553")]
     sheet = summary_sheet([record(seed_data())], dt.date(2020, 5, 1), roster)
     rows = list(sheet.rows)
     assert sheet.row_count == len(rows) == 2

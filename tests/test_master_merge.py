@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -241,7 +242,7 @@ def test_status_late_up_to_date_and_no_report(progress_form: Form, tmp_path: Pat
     merge([submit(progress_form, tmp_path, variant(seed_data(), reports=5), "late", issued=at(60))], master,
           today=dt.date(2020, 3, 20))
     assert {r["ผู้รายงาน"]: r["สถานะ"] for r in sheet_rows(master, SUMMARY)}["quiet"] == "ยังไม่มีรายงาน"
-    assert [e.recipient_id for e in read_master(master).roster] == ["late", "quiet"]
+    assert [r.id for r in read_master(master).roster] == ["late", "quiet"]
 
 
 def test_a_master_must_be_xlsx(tmp_path: Path) -> None:
@@ -249,3 +250,14 @@ def test_a_master_must_be_xlsx(tmp_path: Path) -> None:
 
     with pytest.raises(MasterError, match="master.csv"):
         merge([], tmp_path / "master.csv")
+
+
+def test_saved_at_falls_back_to_the_file_time(tmp_path: Path) -> None:
+    from sheetsync.master.submission import saved_at
+
+    path = tmp_path / "bare.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    stamp = dt.datetime(2020, 2, 3, 4, 5, 6, tzinfo=dt.timezone.utc).timestamp()
+    os.utime(path, (stamp, stamp))
+    assert saved_at(path, "xlsx") == "2020-02-03T04:05:06+00:00"

@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 
 from sheetsync.form import Form
-from sheetsync.master import MasterError, RosterError, merge, read_master, read_roster, templates_from_master
+from sheetsync.master import MasterError, merge, read_master, templates_from_master
 from sheetsync.reader import read_filled
+from sheetsync.roster import RosterError
 from sheetsync.validate import validate
 from tests.test_master_support import CODES, at, seed_data, submit, variant
 
@@ -74,19 +75,6 @@ def test_roster_issues_to_known_and_new_recipients(master: Path, tmp_path: Path)
     assert data[f"{CODES[3]}_s10.xlsx"].data == {"project": {"code": CODES[3]}}
 
 
-def test_roster_needs_recipient_ids(tmp_path: Path) -> None:
-    roster = tmp_path / "bad.csv"
-    roster.write_text("school,email\nx,y\n", encoding="utf-8")
-    with pytest.raises(RosterError, match="recipient_id"):
-        read_roster(roster)
-
-
-def test_roster_tolerates_a_bom_and_blank_rows(tmp_path: Path) -> None:
-    roster = tmp_path / "bom.csv"
-    roster.write_bytes("\ufeffrecipient_id,email\ns1,a@example.invalid\n,\n".encode("utf-8"))
-    assert [(e.recipient_id, e.email, e.project_code) for e in read_roster(roster)] == [("s1", "a@example.invalid", "")]
-
-
 def test_the_school_fills_the_next_row_and_it_merges_back(master: Path, tmp_path: Path) -> None:
     (path,) = templates_from_master(master, tmp_path / "next", project=CODES[0],
                                     issued=dt.datetime(2020, 3, 1, tzinfo=dt.timezone.utc))
@@ -105,3 +93,13 @@ def test_the_school_fills_the_next_row_and_it_merges_back(master: Path, tmp_path
     assert (outcome.result, outcome.changes) == ("replaced", ("/reports/5",))
     (record,) = [r for r in read_master(master).records.values() if r.key.project_code == CODES[0]]
     assert record.data["reports"][5]["progress_percent"] == 70
+
+
+def test_an_unusable_roster_is_refused_before_anything_is_written(master: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "bad.csv"
+    roster.write_text("school,email\nx,y@example.invalid\n", encoding="utf-8")
+    with pytest.raises(RosterError, match="recipient_id"):
+        templates_from_master(master, tmp_path / "out", roster=roster)
+    with pytest.raises(RosterError, match="recipient_id"):
+        merge([], master, roster=roster)
+    assert not (tmp_path / "out").exists()

@@ -20,6 +20,8 @@ from ..master import MergeResult, merge
 MasterOpt = Annotated[Path, typer.Option("--master", help="The master workbook (.xlsx); created if missing.")]
 TodayOpt = Annotated[Optional[dt.datetime], typer.Option(
     "--today", formats=["%Y-%m-%d"], help="Compute the summary's status for this day (YYYY-MM-DD; default today).")]
+RosterOpt = Annotated[Optional[Path], typer.Option(
+    "--roster", help="CSV of who must report (recipient_id, school_name, email, project_code); kept in the master.")]
 FormsDirOpt = Annotated[Optional[list[Path]], typer.Option("--forms-dir", help="Extra folder of forms (repeatable).")]
 
 
@@ -32,16 +34,20 @@ def merge_command(
     files: Annotated[list[Path], typer.Argument(help="Filled templates (.xlsx / .ods).")],
     master: MasterOpt,
     today: TodayOpt = None,
+    roster: RosterOpt = None,
     forms_dir: FormsDirOpt = None,
 ) -> None:
     """Merge filled templates into the master workbook; only files without errors are merged.
 
-    Example: sheetsync merge inbox/*.xlsx --master master.xlsx
+    Recipients of --roster who have sent nothing show as "no report" in the summary.
+
+    Example: sheetsync merge inbox/*.xlsx --master master.xlsx --roster schools.csv
     """
     from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
 
     def run() -> int:
-        result = merge(files, master, today=today.date() if today else None, forms_dirs=forms_dir or ())
+        result = merge(files, master, today=today.date() if today else None, roster=roster,
+                       forms_dirs=forms_dir or ())
         Console(soft_wrap=True).print(render_table(result))
         typer.echo(summary_line(result))
         return exit_code(result)
@@ -51,7 +57,13 @@ def merge_command(
 
 def render_table(result: MergeResult) -> Table:
     """One row per file: name, result, project / recipient, and why."""
-    table = Table("file", "result", "project", "recipient", "detail", title=str(result.master))
+    table = Table(title=str(result.master))
+    # "fold" wraps long file names and details instead of cutting them off with an ellipsis.
+    table.add_column("file", overflow="fold")
+    table.add_column("result")
+    table.add_column("project", overflow="fold")
+    table.add_column("recipient", overflow="fold")
+    table.add_column("detail", overflow="fold")
     for o in result.outcomes:
         project, recipient = (o.key.project_code, o.key.recipient) if o.key else ("", "")
         table.add_row(o.path.name, o.result, project, recipient, o.detail)

@@ -6,13 +6,12 @@ Library entry points: :func:`merge`, :func:`read_master`, :func:`templates_from_
 
 from __future__ import annotations
 
-from .errors import MasterError, MasterFormatError, MasterLockedError, MasterWriteError, RosterError
+from .errors import MasterError, MasterFormatError, MasterLockedError, MasterWriteError
 from .merging import merge
 from .model import Key, LedgerEntry, MasterData, MergeResult, Outcome, Recency, Record
-from .roster import RosterEntry, read_roster
 from .roundtrip import templates_from_master
 from .store import read_master
 
 __all__ = ["Key", "LedgerEntry", "MasterData", "MasterError", "MasterFormatError", "MasterLockedError",
-           "MasterWriteError", "MergeResult", "Outcome", "Recency", "Record", "RosterEntry", "RosterError", "merge",
-           "read_master", "read_roster", "templates_from_master"]
+           "MasterWriteError", "MergeResult", "Outcome", "Recency", "Record", "merge", "read_master",
+           "templates_from_master"]

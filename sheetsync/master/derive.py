@@ -21,9 +21,9 @@ import datetime as dt
 from typing import Any, Iterator, Sequence
 
 from ..form import Field, Form, Table
+from ..roster import Recipient
 from .layout import ChartBlock, ChartSpec, Column, Highlight, Kind, Sheet
 from .model import Record
-from .roster import RosterEntry
 
 SUMMARY, CUMULATIVE, PROJECTS, REPORTS = "สรุป", "ความก้าวหน้าสะสม", "โครงการ", "รายงาน"
 LATE_AFTER_DAYS = 45
@@ -37,7 +37,7 @@ KEY_COLUMNS = (Column("รหัสโครงการ", 16), Column("ผู�
 
 
 def derived_sheets(records: list[Record], forms: dict[str, Form], today: dt.date,
-                   roster: list[RosterEntry] | None = None) -> list[Sheet]:
+                   roster: list[Recipient] | None = None) -> list[Sheet]:
     """The four visible sheets (summary, cumulative progress, projects, reports), in that order.
 
     :param records: the submissions, in the order the sheets list them.
@@ -85,7 +85,7 @@ def cumulative_rows(record: Record) -> list[list[Any]]:
     return rows
 
 
-def summary_sheet(records: list[Record], today: dt.date, roster: Sequence[RosterEntry] = ()) -> Sheet:
+def summary_sheet(records: list[Record], today: dt.date, roster: Sequence[Recipient] = ()) -> Sheet:
     """One row per project / recipient: the latest report, money, and status.
 
     Roster entries without a submission get a row too (status "no report"); the roster also gives
@@ -96,7 +96,7 @@ def summary_sheet(records: list[Record], today: dt.date, roster: Sequence[Roster
                Column("ความก้าวหน้า (%)", 12, "percent"), Column("เบิกจ่ายสะสม (บาท)", 16, "amount"),
                Column("งบประมาณที่ได้รับ (บาท)", 16, "amount"), Column("เบิกจ่าย (% ของงบประมาณ)", 14, "percent"),
                Column("เป็นไปตามแผน", 18), Column("เป็นไปตามเป้าหมาย", 20), Column("สถานะ", 16))
-    names = {e.recipient_id: e.school_name for e in roster if e.school_name}
+    names = {r.id: r.school for r in roster if r.school}
     lines = _summary_lines(records, roster)
 
     def rows() -> Iterator[list[Any]]:
@@ -118,13 +118,13 @@ def summary_sheet(records: list[Record], today: dt.date, roster: Sequence[Roster
     return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=3, highlights=highlights)
 
 
-def _summary_lines(records: list[Record], roster: Sequence[RosterEntry]) -> list[tuple[str, str, Record | None]]:
+def _summary_lines(records: list[Record], roster: Sequence[Recipient]) -> list[tuple[str, str, Record | None]]:
     """(project code, recipient, submission or None): every submission, then who has not reported."""
     lines: list[tuple[str, str, Record | None]] = [(r.key.project_code, r.key.recipient, r) for r in records]
     reported = {(r.key.project_code, r.key.recipient) for r in records}
     recipients = {r.key.recipient for r in records}
     for entry in roster:
-        code, who = entry.project_code, entry.recipient_id
+        code, who = entry.project_code, entry.id
         if (code, who) in reported or (not code and who in recipients):
             continue
         reported.add((code, who))

@@ -4,8 +4,7 @@
     └── MasterError                           anything about the master workbook
         ├── MasterLockedError                 another merge holds the master's lock
         ├── MasterFormatError  (ValueError)   not a sheetsync master, or a damaged one
-        ├── MasterWriteError   (OSError)      the new master could not be written
-        └── RosterError        (ValueError)   a roster CSV without the needed columns
+        └── MasterWriteError   (OSError)      the new master could not be written
 
 A school's file that cannot be merged is *not* an exception: it becomes a ``refused`` outcome
 of the merge (and a row of the ledger).
@@ -43,7 +42,3 @@ class MasterFormatError(MasterError, ValueError):
 
 class MasterWriteError(MasterError, OSError):
     """The new master (or its backup) could not be written; the old master is left as it was."""
-
-
-class RosterError(MasterError, ValueError):
-    """A roster CSV that cannot be used (missing file, missing ``recipient_id`` column)."""

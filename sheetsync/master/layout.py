@@ -7,7 +7,7 @@ leaves room for an .ods renderer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Literal
 
 #: How a column's values are shown: ``text`` is always stored as text (never a formula),
@@ -74,4 +74,4 @@ class Sheet:
     freeze_columns: int = 0
     highlights: tuple[Highlight, ...] = ()
     chart: ChartSpec | None = None
-    extra_columns: int = field(default=0)  # unnamed trailing text columns (long JSON split over cells)
+    extra_columns: int = 0  # unnamed trailing text columns (long JSON split over cells)

@@ -26,6 +26,7 @@ from typing import Callable, Iterable
 from ..errors import UnknownFormError
 from ..form import Form
 from ..registry import find_form
+from ..roster import read_roster
 from .atomic import remove_leftovers, replace_with_backup
 from .changes import changed_pointers
 from .derive import derived_sheets
@@ -33,7 +34,6 @@ from .errors import MasterError, MasterWriteError
 from .layout import Sheet
 from .lock import master_lock
 from .model import Key, LedgerEntry, MasterData, MergeResult, Outcome, Record
-from .roster import read_roster
 from .store import data_sheet, ledger_sheet, read_master, roster_sheet
 from .submission import Submission, read_submission
 from .workbook import write_workbook
@@ -49,7 +49,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
 
     :param paths: filled templates (.xlsx / .ods); only those without errors are merged.
     :param today: the day the summary's status is computed for (default: today).
-    :param roster: a roster CSV of who is expected to report (see :func:`~.roster.read_roster`);
+    :param roster: a roster CSV of who is expected to report (see :func:`sheetsync.roster.read_roster`);
         kept in the master until another is given, it adds "no report" rows to the summary.
     :param forms_dirs: extra folders of forms, as for :func:`~sheetsync.read_filled`.
     :param now: when the files are received (default: now); recorded in the ledger.
@@ -57,7 +57,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     :raises MasterLockedError: another merge is running on this master.
     :raises MasterFormatError: ``master_path`` exists but is not a sheetsync master.
     :raises MasterWriteError: the new master could not be written (the old one is unchanged).
-    :raises RosterError: the roster cannot be used (checked before the master is locked).
+    :raises RosterError: the roster cannot be used (:mod:`sheetsync.roster`; checked before locking).
 
     Example::
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from .roster import RosterEntry
+from ..roster import Recipient
 
 #: What became of one submitted file.
 Result = Literal["merged", "replaced", "unchanged", "refused", "superseded"]
@@ -93,7 +93,7 @@ class MasterData:
 
     records: dict[Key, Record] = field(default_factory=dict)
     ledger: list[LedgerEntry] = field(default_factory=list)
-    roster: list[RosterEntry] = field(default_factory=list)  # who is expected to report
+    roster: list[Recipient] = field(default_factory=list)  # who is expected to report
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,14 @@ project's identity (code, name, fiscal year, dates) when the master knows the pr
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any, Iterable
 
 from ..registry import find_form
+from ..roster import Recipient, read_roster, safe_filename
 from ..template import write_template
 from .errors import MasterError
 from .model import Record
-from .roster import RosterEntry, read_roster
 from .store import read_master
 
 #: What a new recipient of a known project is prefilled with: the project's identity, not its money.
@@ -31,14 +30,15 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     """Write next period's templates from the master into ``out_dir``; return their paths.
 
     Without a roster, one template per submission in the master (narrowed by ``project`` and
-    ``recipient``); with a roster, one per roster row and project (``project`` narrows it too).
-    Files are named ``<project code>_<recipient>.<fmt>``.
+    ``recipient``); with a roster (see :func:`sheetsync.roster.read_roster`), one per roster row
+    and project (``project`` narrows it too). Files are named ``<project code>_<recipient>.<fmt>``,
+    made safe on every OS.
 
     :param fmt: ``"xlsx"`` or ``"ods"``.
     :param issued: the templates' issue time (default: now); later than the submissions they
         come from, so what comes back replaces them.
     :raises MasterError: nothing in the master matches ``project`` / ``recipient``.
-    :raises RosterError: the roster cannot be used.
+    :raises RosterError: the roster cannot be used (from :mod:`sheetsync.roster`).
 
     Example::
 
@@ -66,20 +66,20 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     return written
 
 
-def _roster_targets(entries: list[RosterEntry], records: list[Record],
+def _roster_targets(entries: list[Recipient], records: list[Record],
                     project: str | None) -> list[tuple[str, str, dict[str, Any]]]:
     targets: list[tuple[str, str, dict[str, Any]]] = []
     for entry in entries:
         code = entry.project_code or project or ""
         if project and code != project:
             continue
-        own = [r for r in records if r.key.recipient == entry.recipient_id and (not code or r.key.project_code == code)]
+        own = [r for r in records if r.key.recipient == entry.id and (not code or r.key.project_code == code)]
         if own:
-            targets += [(r.key.form_id, entry.recipient_id, r.data) for r in own]
+            targets += [(r.key.form_id, entry.id, r.data) for r in own]
             continue
         known = [r for r in records if code and r.key.project_code == code]
         form_id = known[-1].key.form_id if known else DEFAULT_FORM
-        targets.append((form_id, entry.recipient_id, _identity(known[-1].data if known else {}, code)))
+        targets.append((form_id, entry.id, _identity(known[-1].data if known else {}, code)))
     return targets
 
 
@@ -94,13 +94,14 @@ def _identity(data: dict[str, Any], code: str) -> dict[str, Any]:
 def _file_name(data: dict[str, Any], recipient: str, fmt: str) -> str:
     code = str(data.get("project", {}).get("code", ""))
     stem = "_".join(part for part in (code, recipient) if part) or "template"
-    # Keep letters of any script (Thai school names are fine), digits, dot and dash.
-    return re.sub(r"[^\w.-]+", "-", stem).strip(".-") + f".{fmt.lstrip('.')}"
+    return safe_filename(stem, f".{fmt.lstrip('.')}")
 
 
 def _free_name(out: Path, name: str, taken: list[Path]) -> Path:
-    path, n = out / name, 2
-    while path in taken:
-        path = out / f"{Path(name).stem}-{n}{Path(name).suffix}"
-        n += 1
-    return path
+    # Compared case-folded: Windows and macOS see "A.xlsx" and "a.xlsx" as one file.
+    used = {p.name.casefold() for p in taken}
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidate, n = name, 2
+    while candidate.casefold() in used:
+        candidate, n = safe_filename(stem, f"-{n}{suffix}"), n + 1
+    return out / candidate

@@ -15,16 +15,17 @@ from typing import Any, Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from ..roster import Recipient
 from .errors import MasterFormatError
 from .layout import Column, Sheet
 from .model import RESULTS_TH, Key, LedgerEntry, MasterData, Recency, Record
-from .roster import ROSTER_COLUMNS, RosterEntry
 
 DATA_SHEET = "_data"
 LEDGER_SHEET = "_ledger"
 ROSTER_SHEET = "_roster"
 #: Below Excel's 32,767 so that a cell never sits right at the limit.
 CELL_LIMIT = 32_000
+ROSTER_COLUMNS = ("recipient_id", "school_name", "email", "project_code")
 DATA_HEADERS = ("form_id", "project_code", "recipient", "form_version", "template_id", "issued_at",
                 "saved_at", "file", "sha256", "merged_at", "data")
 LEDGER_COLUMNS = (
@@ -64,7 +65,7 @@ def read_master(path: str | Path) -> MasterData:
     _check_header(path, LEDGER_SHEET, ledger_rows, tuple(c.header for c in LEDGER_COLUMNS))
     _check_header(path, ROSTER_SHEET, roster_rows, ROSTER_COLUMNS)
     records = (_record(path, n, row) for n, row in enumerate(data_rows[1:], start=2) if any(row))
-    roster = [RosterEntry(*[_text(v) for v in (row + [""] * 4)[:4]]) for row in roster_rows[1:] if any(row)]
+    roster = [_recipient(row) for row in roster_rows[1:] if any(row)]
     return MasterData({r.key: r for r in records}, [_entry(row) for row in ledger_rows[1:] if any(row)], roster)
 
 
@@ -92,9 +93,9 @@ def ledger_sheet(entries: list[LedgerEntry]) -> Sheet:
     return Sheet(LEDGER_SHEET, LEDGER_COLUMNS, rows(), len(entries), freeze_columns=2)
 
 
-def roster_sheet(roster: list[RosterEntry]) -> Sheet:
+def roster_sheet(roster: list[Recipient]) -> Sheet:
     """The hidden ``_roster`` sheet: the roster last given to a merge, as given."""
-    rows = ([e.recipient_id, e.school_name, e.email, e.project_code] for e in roster)
+    rows = ([r.id, r.school, r.email, r.project_code] for r in roster)
     return Sheet(ROSTER_SHEET, tuple(Column(c, 20) for c in ROSTER_COLUMNS), rows, len(roster), hidden=True)
 
 
@@ -143,6 +144,11 @@ def _entry(row: list[Any]) -> LedgerEntry:
     # The Thai result label (column after ``result``) is derived, so it is not read back.
     fields = cells[:_RESULT_AT + 1] + [cells[_RESULT_AT + 2]]
     return LedgerEntry(*fields)
+
+
+def _recipient(row: list[Any]) -> Recipient:
+    recipient_id, school, email, code = ([_text(v) for v in row] + [""] * 4)[:4]
+    return Recipient(recipient_id, school, email, code)
 
 
 def _text(value: Any) -> str:
