@@ -18,6 +18,7 @@ import typer
 from .batch import check_files, queue_emails, write_reports
 from .demo import run_demo
 from .errors import DataError, NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
+from .master import templates_from_master
 from .mailer import MailConfig, OutboxMailer, SmtpMailer, compose_digest, send_outbox
 from .reader import read_filled
 from .registry import find_form, list_forms
@@ -82,15 +83,25 @@ def template(
     data: Annotated[Optional[Path], typer.Option("--data", help="JSON prefill in the form's shape.")] = None,
     recipient: Annotated[Optional[str], typer.Option("--recipient", help="Who the template is for.")] = None,
     roster: RosterOpt = None,
+    from_master: Annotated[Optional[Path], typer.Option("--from-master", help="Next period's templates, prefilled "
+                                                        "from this master, into the -o folder.")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", help="With --from-master: only this project.")]
+    = None,
     password: Annotated[Optional[str], typer.Option(envvar="SHEETSYNC_PASSWORD", hidden=True)] = None,
     forms_dir: FormsDirOpt = None,
 ) -> None:
-    """Write a locked fill-in template (or, with --roster, one per school into the -o folder).
+    """Write a locked fill-in template (or, with --roster or --from-master, several into the -o folder).
 
     Example: sheetsync template --data project.json --recipient school-01 -o school-01.xlsx
     Example: sheetsync template --roster schools.csv -o templates/
+    Example: sheetsync template --from-master master.xlsx --project 50360000-3553 -o next-month/
     """
     def run() -> int:
+        if from_master is not None:
+            paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
+                                          fmt=fmt.value if fmt else "xlsx", forms_dirs=forms_dir or ())
+            typer.echo(f"wrote {len(paths)} templates in {output}")
+            return 0
         prefill = _load_json(data) if data else None
         chosen = find_form(form, forms_dir or ())
         if roster is not None:
@@ -234,9 +245,11 @@ def _register_commands() -> None:
     # Commands kept in their own modules (mail, merge); imported late: they import _guard from here.
     from .commands import mail as mail_commands
     from .commands import master as master_commands
+    from .commands import sync as sync_commands
 
     mail_commands.register(app)
     master_commands.register(app)
+    sync_commands.register(app)
 
 
 _register_commands()

@@ -161,8 +161,9 @@ def _metadata_sheet(wb: Workbook, plan: TemplatePlan) -> None:
     meta = wb.create_sheet(META_SHEET)
     for row in plan.metadata:
         meta.append(list(row))
-    for cell in meta["A"]:
-        cell.data_type = "s"
+    for row in meta.iter_rows():
+        for cell in row:
+            cell.data_type = "s"  # a recipient id such as "=01" is text, never a formula
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     for name, value in sheet_password_hash(plan.password).items():

@@ -2,20 +2,25 @@
 
 The lock is an ``flock`` on the lock file, so the kernel drops it when its holder dies: a merge
 killed with SIGKILL never leaves a stale lock behind (the file may stay; holding it is what
-counts). The file records who holds it, for the message a refused merge prints. POSIX only.
+counts). The file records who holds it, for the message a refused merge prints. POSIX only: on
+Windows a merge stops with a clear error instead of running unguarded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
 import socket
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import MasterLockedError, MasterWriteError
+from .errors import MasterError, MasterLockedError, MasterWriteError
+
+try:
+    import fcntl
+except ImportError:  # Windows: importing sheetsync must still work; only locking cannot
+    fcntl = None  # type: ignore[assignment]
 
 _ATTEMPTS = 20
 
@@ -51,6 +56,8 @@ def master_lock(master: str | Path) -> Iterator[Path]:
 
 
 def _acquire(master: Path, path: Path) -> int:
+    if fcntl is None:
+        raise MasterError(f"{master.name}: merging needs a POSIX system (Linux or macOS) for its lock")
     for _ in range(_ATTEMPTS):
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

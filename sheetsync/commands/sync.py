@@ -1,0 +1,80 @@
+"""``sheetsync sync``: the whole monthly loop over an inbox folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from ..mailer import MailConfig
+from ..roster import read_roster
+from ..sync import SyncResult, sync
+from .master import render_table
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``sync`` command to ``app``."""
+    app.command("sync")(sync_command)
+
+
+def sync_command(
+    inbox: Annotated[Path, typer.Argument(help="Folder where returned files are dropped.")],
+    master: Annotated[Path, typer.Option("--master", help="The master workbook (.xlsx).")],
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="Folder for .eml files (needs "
+                                                   "SHEETSYNC_MAIL_FROM); without it no e-mail is written.")] = None,
+    send: Annotated[bool, typer.Option("--send", help="Deliver the outbox over SMTP afterwards.")] = False,
+    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", help="Default: reports/ beside the master.")]
+    = None,
+    roster: Annotated[Optional[Path], typer.Option("--roster", help="CSV of schools (for addresses and the digest).")]
+    = None,
+    today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"])] = None,
+) -> None:
+    """Validate every new file in INBOX, write its reports (and e-mails), merge the valid ones into
+    the master, and move the files to INBOX/processed/. Running it again does nothing new.
+
+    Example: sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
+    """
+    from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
+
+    def run() -> int:
+        config = None
+        if outbox is not None:
+            config = replace(MailConfig.from_env(), outbox=outbox)
+        reports = report_dir or master.parent / "reports"
+        with Progress(transient=True) as bar:
+            task = bar.add_task("ตรวจไฟล์ / checking", total=None)
+            result = sync(inbox, master, report_dir=reports, config=config, send=send,
+                          roster=read_roster(roster) if roster else [], today=today.date() if today else None,
+                          progress=lambda _: bar.advance(task))
+        Console(soft_wrap=True).print(summary_table(result))
+        if result.merge is not None:
+            Console(soft_wrap=True).print(render_table(result.merge))
+        if result.sent is not None:
+            for line in result.sent.lines():
+                typer.echo(f"not sent {line}", err=True)
+        return 0 if result.sent is None or result.sent.ok else 1
+
+    _guard(run)
+
+
+def summary_table(result: SyncResult) -> Table:
+    """One line per count: what the sync found and did."""
+    table = Table(title="sheetsync sync")
+    table.add_column("")
+    table.add_column("files", justify="right")
+    valid = sum(1 for c in result.checked if c.report is not None and c.report.valid)
+    rows = [("new", len(result.new)), ("already seen", len(result.already_seen)), ("valid", valid),
+            ("invalid", sum(1 for c in result.checked if c.report is not None and not c.report.valid)),
+            ("unreadable", sum(1 for c in result.checked if c.error)), ("e-mails queued", len(result.queued)),
+            ("moved to processed/", len(result.moved))]
+    for name, count in rows:
+        table.add_row(name, str(count))
+    if not result.new:
+        table.caption = "nothing new"
+    return table
