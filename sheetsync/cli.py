@@ -220,13 +220,13 @@ def forms(forms_dir: FormsDirOpt = None) -> None:
 
 @app.command()
 def demo(out: Annotated[Path, typer.Argument(help="Folder for the demo's files.")] = Path("sheetsync-demo")) -> None:
-    """Make templates, fill them with the bundled sample data, read them back and validate them.
+    """Run the whole loop on the sample: templates for 11 schools, fills, sync, master, next month.
 
     Example: sheetsync demo /tmp/demo
     """
     def run() -> int:
         result = run_demo(out, say=typer.echo)
-        typer.echo(f"done: {len(result.files)} files in {out}")
+        typer.echo(f"done: see {out}/master.xlsx, {out}/reports/ and {out}/outbox/")
         return 0 if all(result.round_trip_equal.values()) else 1
     _guard(run)
 

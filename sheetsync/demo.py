@@ -1,18 +1,28 @@
-"""The demo: templates from the bundled sample data, filled, read back and validated."""
+"""The demo: the whole monthly loop on the seed's 11 schools (networks 73 and 74).
+
+roster → one prefilled template per school → the schools fill them (a few with mistakes, one
+sends junk, one sends nothing) → ``sync`` validates, writes reports and e-mails, merges the good
+ones into the master → next month's templates come out of the master.
+"""
 
 from __future__ import annotations
 
 import copy
+import csv
 import json
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
+from .formats import writer_for
+from .mailer import MailConfig
+from .master import templates_from_master
+from .plan import build_plan
 from .reader import read_filled
 from .registry import find_form
-from .report import Report
-from .template import write_template
+from .roster import Recipient, read_roster, templates_for_roster
+from .sync import SyncResult, sync
 from .validate import validate
 
 
@@ -31,35 +41,115 @@ def broken_sample(data: dict[str, Any]) -> dict[str, Any]:
     return broken
 
 
+def demo_roster(data: dict[str, Any]) -> list[Recipient]:
+    """The seed's 11 schools as a roster (ids n73-01 …, addresses on example.org)."""
+    schools = []
+    for network in data["targets"]["networks"]:
+        for i, name in enumerate(network["schools"], start=1):
+            rid = f"n{network['number']}-{i:02d}"
+            schools.append(Recipient(rid, name, f"{rid}@example.org", data["project"]["code"]))
+    return schools
+
+
+def fill_like_a_school(template: Path, data: dict[str, Any], out: Path) -> None:
+    """What a school's filled copy of ``template`` holds: same template id and locks, ``data`` typed in."""
+    issued = read_filled(template)
+    meta = issued.metadata
+    plan = build_plan(issued.form, data, recipient=meta["recipient"], template_id=meta["template_id"],
+                      issued=_parse_time(meta["issued_at"]))
+    writer_for(out.suffix.lstrip("."))(plan, out)
+
+
+def _parse_time(text: str) -> Any:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(text)
+
+
 @dataclass
 class DemoResult:
     """What the demo made and found."""
 
-    files: list[Path]
-    reports: list[Report]
+    folder: Path
     round_trip_equal: dict[str, bool]
+    sync: SyncResult
+    next_templates: list[Path]
 
 
 def run_demo(out: Path, say: Callable[[str], None] = print) -> DemoResult:
-    """Write empty and filled templates (xlsx and ods) to ``out``, read them back, validate them."""
+    """Run the whole loop into ``out`` and say what happened at each step."""
     form = find_form("progress-report")
     data = sample_data(form.id)
     out.mkdir(parents=True, exist_ok=True)
-    files, reports, equal = [], [], {}
+    equal = _round_trip(form, data, out / "round-trip", say)
+    roster = demo_roster(data)
+    roster_csv = _write_roster(roster, out / "schools.csv")
+    header = {k: v for k, v in data.items() if k != "reports"}
+    issued = templates_for_roster(form, read_roster(roster_csv), out / "templates", data=header)
+    issued += templates_for_roster(form, read_roster(roster_csv)[::2], out / "templates-ods", fmt="ods", data=header)
+    say(f"1. wrote {len(issued)} templates for {len(roster)} schools (roster: {roster_csv.name})")
+    inbox = out / "inbox"
+    inbox.mkdir(exist_ok=True)
+    _fill_inbox(issued, data, inbox, say)
+    config = MailConfig(from_addr="office@bma.example", reply_to="office@bma.example", outbox=out / "outbox")
+    result = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster)
+    counts = result.merge.counts() if result.merge else {}
+    say(f"3. sync: {len(result.new)} new files; merged {counts.get('merged', 0)}, refused {counts.get('refused', 0)}; "
+        f"{len(result.queued)} e-mails (with the digest) in outbox/; reports in reports/; master.xlsx written")
+    again = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster)
+    say(f"4. sync again: {len(again.new)} new files (nothing to do)")
+    nxt = templates_from_master(out / "master.xlsx", out / "next-month")
+    say(f"5. next month: {len(nxt)} templates prefilled from the master in next-month/")
+    return DemoResult(out, equal, result, nxt)
+
+
+def _round_trip(form: Any, data: dict[str, Any], folder: Path, say: Callable[[str], None]) -> dict[str, bool]:
+    from .template import write_template
+
+    equal = {}
     for fmt in ("xlsx", "ods"):
-        blank = out / f"template-blank.{fmt}"
-        write_template(form, blank, recipient="demo")
-        filled = out / f"filled-sample.{fmt}"
-        write_template(form, filled, data=data, recipient="school-73-01")
-        broken = out / f"filled-with-mistakes.{fmt}"
-        write_template(form, broken, data=broken_sample(data), recipient="school-74-02")
-        files += [blank, filled, broken]
-        say(f"wrote {blank.name}, {filled.name} and {broken.name}")
-        read = read_filled(filled)
-        equal[fmt] = read.data == data
-        say(f"read back {filled.name}: {'identical to the sample data' if equal[fmt] else 'DIFFERS from the sample data'}")
-        for path in (filled, broken):
-            report = validate(read_filled(path))
-            reports.append(report)
-            say(f"validated {path.name}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
-    return DemoResult(files, reports, equal)
+        path = folder / f"sample.{fmt}"
+        write_template(form, path, data=data)
+        filled = read_filled(path)
+        equal[fmt] = filled.data == data and validate(filled).valid
+    say("0. round trip of the sample (template → read → validate): "
+        + ", ".join(f"{fmt} {'identical and valid' if ok else 'DIFFERS'}" for fmt, ok in equal.items()))
+    return equal
+
+
+def _write_roster(roster: list[Recipient], path: Path) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["recipient_id", "school_name", "email", "project_code"])
+        writer.writerows([r.id, r.school, r.email, r.project_code] for r in roster)
+    return path
+
+
+def _fill_inbox(issued: list[Path], data: dict[str, Any], inbox: Path, say: Callable[[str], None]) -> None:
+    """Most schools fill correctly; two make mistakes, one sends junk, one sends nothing."""
+    by_school = {read_filled(p).metadata["recipient"] + p.suffix: p for p in issued}
+    plans = {"n73-02.xlsx": broken_sample(data), "n74-04.ods": _overspent(data)}
+    skipped = {"n74-05", "n74-06"}  # n74-05 sends junk instead, n74-06 nothing
+    sent = 0
+    for key, template in sorted(by_school.items()):
+        if key.split(".")[0] in skipped or (key.endswith(".xlsx") and key[:-5] + ".ods" in by_school):
+            continue
+        school_data = plans.get(key, _progress_of(data, key))
+        fill_like_a_school(template, school_data, inbox / key)
+        sent += 1
+    (inbox / "n74-05.xlsx").write_bytes(b"%PDF-1.4 scanned form\n")
+    say(f"2. {sent} schools filled their templates (2 with mistakes); n74-05 sent a PDF, n74-06 sent nothing")
+
+
+def _progress_of(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """Schools are at different points of the year: some have fewer reports so far."""
+    school = copy.deepcopy(data)
+    keep = 5 + sum(map(ord, key)) % 3
+    school["reports"] = school["reports"][:keep]
+    return school
+
+
+def _overspent(data: dict[str, Any]) -> dict[str, Any]:
+    school = copy.deepcopy(data)
+    school["reports"][5]["disbursed"] = 100000
+    return school

@@ -62,8 +62,14 @@ def test_forms_and_demo(tmp_path: Path) -> None:
     assert "progress-report" in listed and "school-census" in listed
     done = run("demo", tmp_path / "demo")
     assert done.returncode == 0, done.stderr
-    assert "identical to the sample data" in done.stdout
-    assert read_filled(tmp_path / "demo" / "filled-sample.ods").data["project"]["code"] == "50360000-3553"
+    assert "xlsx identical and valid, ods identical and valid" in done.stdout
+    assert read_filled(tmp_path / "demo" / "round-trip" / "sample.ods").data["project"]["code"] == "50360000-3553"
+    from sheetsync.master import read_master
+
+    master = read_master(tmp_path / "demo" / "master.xlsx")
+    assert len(master.records) == 7  # 9 schools sent a form, 2 had errors
+    assert len(list((tmp_path / "demo" / "outbox").glob("*.eml"))) == 10
+    assert "0 new files" in done.stdout  # the second sync did nothing
 
 
 def _xlsm(path: Path) -> None:

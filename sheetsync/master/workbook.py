@@ -163,6 +163,8 @@ def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int) -> None:
         for axis in (chart.x_axis, chart.y_axis, money.y_axis):
             axis.delete = False  # openpyxl 3.1 otherwise hides the axes in Excel
         chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0, 100
+        for series in (*chart.series, *money.series):
+            series.smooth = False  # monthly figures: straight segments, no invented curves
         chart += money
         top = max(first, next_free)
         ws.add_chart(chart, f"{anchor_col}{top}")
