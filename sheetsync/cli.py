@@ -7,7 +7,6 @@ Exit codes: 0 success / all valid, 1 some file invalid, 2 unreadable input or ba
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
@@ -261,4 +260,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -250,7 +250,7 @@ def parse_range(text: str, where: str) -> Placement:
         raise FormError(f"{where}: {text!r} is not a cell or range") from exc
     if None in (min_col, min_row, max_col, max_row):
         raise FormError(f"{where}: {text!r} must name rows and columns")
-    return Placement(int(min_col), int(min_row), int(max_col), int(max_row))  # type: ignore[arg-type]
+    return Placement(int(str(min_col)), int(str(min_row)), int(str(max_col)), int(str(max_row)))
 
 
 def _schema_leaves(node: dict[str, Any], pointer: str, placed: set[str]) -> Iterator[str]:
@@ -394,9 +394,9 @@ def _required(mapping: dict[str, Any], key: str, path: Path) -> Any:
 
 def column_letter(index: int) -> str:
     """Column letters for a 1-based index (re-exported so backends need not import openpyxl)."""
-    return get_column_letter(index)
+    return str(get_column_letter(index))
 
 
 def column_index(letters: str) -> int:
     """1-based column index of ``letters`` (``"C"`` → 3)."""
-    return column_index_from_string(letters)
+    return int(column_index_from_string(letters))

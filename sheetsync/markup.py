@@ -97,7 +97,9 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
     header = tuple(render(code, "th") + " / " + render(code, "en") for code in
                    ("report.col.cell", "report.col.severity", "report.col.field", "report.col.value",
                     "report.col.todo"))
-    rows, links, fills = [], [], []
+    rows: list[tuple[str, ...]] = []
+    links: list[str | None] = []
+    fills: list[str | None] = []
     for f in ordered(report.findings):
         on_form = f.sheet == filled.form.sheet
         value = "" if f.value is None else str(f.value)

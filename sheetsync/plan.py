@@ -206,11 +206,11 @@ def _validation(form: Form, f: Field, place: Placement) -> Validation | None:
     ref, node = f"${column_letter(place.col)}${place.row}", f.schema
     title = f.title[:32]  # Excel's limit for an input-prompt title
     desc = str(node.get("description", ""))
-    common = {"allow_blank": True, "prompt_title": title, "error_title": render("dv.error_title", "th")}
 
     def make(kind: str, hint: str, **kw: Any) -> Validation:
         prompt = (f"{desc}\n{hint}" if desc and desc != f.title else hint)[:255]
-        return Validation(kind, prompt=prompt, error=f"{f.title}: {hint}"[:255], **common, **kw)
+        return Validation(kind, prompt=prompt, error=f"{f.title}: {hint}"[:255], allow_blank=True,
+                          prompt_title=title, error_title=render("dv.error_title", "th"), **kw)
 
     if f.kind == "choice" and f.choices:
         return make("list", render("dv.choice", "th"), choices=tuple(f.choices.values()))

@@ -18,22 +18,22 @@ Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")
 
 
-@lru_cache(maxsize=1)
-def catalogue() -> dict[str, dict[str, str]]:
-    """Every message, as ``{code: {"th": ..., "en": ...}}``."""
-    text = resources.files(__package__).joinpath("catalogue.yaml").read_text(encoding="utf-8")
+@lru_cache(maxsize=4)
+def catalogue(name: str = "catalogue.yaml") -> dict[str, dict[str, str]]:
+    """Every message of the data file ``name`` beside this module, as ``{code: {"th", "en"}}``."""
+    text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     data: dict[str, dict[str, str]] = yaml.safe_load(text)
     return data
 
 
-def render(code: str, lang: Lang, **params: Any) -> str:
+def render(code: str, lang: Lang, *, source: str = "catalogue.yaml", **params: Any) -> str:
     """The message ``code`` in ``lang`` with its placeholders filled from ``params``.
 
     Example::
 
         render("dv.whole", "th", low=2500, high=2700)
     """
-    entry = catalogue().get(code)
+    entry = catalogue(source).get(code)
     if entry is None:
         return code
     return string.Formatter().vformat(entry[lang], (), _Lenient(params))
