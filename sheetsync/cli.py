@@ -86,7 +86,9 @@ def template(
                                                         "from this master, into the -o folder.")] = None,
     project: Annotated[Optional[str], typer.Option("--project", help="With --from-master: only this project.")]
     = None,
-    password: Annotated[Optional[str], typer.Option(envvar="SHEETSYNC_PASSWORD", hidden=True)] = None,
+    password: Annotated[Optional[str], typer.Option(
+        "--password", envvar="SHEETSYNC_PASSWORD",
+        help="Sheet-protection password (a guard rail; the fingerprint is the real check).")] = None,
     forms_dir: FormsDirOpt = None,
 ) -> None:
     """Write a locked fill-in template (or, with --roster or --from-master, several into the -o folder).

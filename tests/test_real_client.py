@@ -110,3 +110,14 @@ def test_dates_show_in_the_buddhist_era(progress_form: Form, seed: dict[str, Any
     assert cells["B34"]["string"] == "31/10/2562"
     assert cells["B38"]["string"] == "28/2/2563"
     assert cells["C6"]["string"] == "1/10/2562"
+
+
+def test_legacy_xls_saved_by_calc_reads_back_equal(progress_form: Form, seed: dict[str, Any], tmp_path: Path,
+                                                   libreoffice: Any) -> None:
+    """Some schools still save as Excel 97–2003 (.xls): the reader takes it too."""
+    original = tmp_path / "filled.xlsx"
+    write_template(progress_form, original, data=seed)
+    legacy = libreoffice.convert(original, tmp_path / "saved-as.xls")
+    filled = read_filled(legacy)
+    assert filled.fmt == "xls"
+    assert filled.problems == [] and filled.data == seed
