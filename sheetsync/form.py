@@ -18,6 +18,7 @@ import yaml
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from .errors import FormError
+from .pointers import is_required, schema_node
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
 KINDS = ("text", "lines", "whole", "amount", "percent", "date", "choice", "auto")
@@ -215,30 +216,6 @@ def _check_rules(form: Form) -> None:
         for key in ("table", "left", "right", "max", "equals", "year", "from", "to"):
             if key in rule and schema_node(form.schema, str(rule[key])) is None:
                 raise FormError(f"{form.source.name}: rule {rule['kind']} names {rule[key]}, which is not in the schema")
-
-
-def schema_node(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:
-    """The schema node describing ``pointer`` (``*`` or digits step into array items)."""
-    node: dict[str, Any] = schema
-    for part in [p for p in pointer.split("/") if p]:
-        if node.get("type") == "array":
-            node = node.get("items", {})
-            if part == "*" or part.isdigit():
-                continue
-        props = node.get("properties", {})
-        if part not in props:
-            return None
-        node = props[part]
-    return node
-
-
-def is_required(schema: dict[str, Any], pointer: str) -> bool:
-    """Whether the last key of ``pointer`` is listed in its parent's ``required``."""
-    parent, _, name = pointer.rpartition("/")
-    node = schema_node(schema, parent)
-    if node is not None and node.get("type") == "array":
-        node = node.get("items", {})
-    return node is not None and name in node.get("required", [])
 
 
 @lru_cache(maxsize=4096)

@@ -11,6 +11,7 @@ from typing import Any
 
 from .errors import DataError
 from .form import Field, Form, Table
+from .pointers import lookup, schema_node
 
 CellValue = str | int | float | dt.date | None
 
@@ -21,11 +22,11 @@ def prefill_values(form: Form, data: dict[str, Any]) -> dict[str, CellValue]:
         raise DataError("prefill data must be a JSON object like the form's JSON shape")
     values: dict[str, CellValue] = {}
     for f in form.fields:
-        raw = _lookup(data, f.pointer)
+        raw = lookup(data, f.pointer)
         if raw is not None:
             values[f.pointer] = to_cell(f, raw, f.pointer)
     for table in form.tables:
-        values.update(_table_values(table, _lookup(data, table.pointer)))
+        values.update(_table_values(table, lookup(data, table.pointer)))
     _refuse_unknown(form, data, "")
     return values
 
@@ -90,19 +91,9 @@ def _row_number(table: Table, index: int, item: Any) -> int:
     return n
 
 
-def _lookup(data: Any, pointer: str) -> Any:
-    node = data
-    for part in [p for p in pointer.split("/") if p]:
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
 
 def _refuse_unknown(form: Form, data: dict[str, Any], prefix: str) -> None:
     """Refuse keys the form has no cell for, so a typo in prefill data is not silently lost."""
-    from .form import schema_node
-
     for key, value in data.items():
         pointer = f"{prefix}/{key}"
         node = schema_node(form.schema, pointer)

@@ -14,9 +14,10 @@ from typing import Any, Iterator
 from jsonschema.exceptions import ValidationError
 
 from .fingerprint import cell_hash, combined
-from .form import Form, column_letter, schema_node
+from .form import Form, column_letter
 from .messages import render
 from .plan import META_SHEET
+from .pointers import schema_node
 from .reader import Filled, locate
 from .report import Finding, Report, Severity
 from .rules import RULES, Hit, RuleContext, shown

@@ -21,6 +21,7 @@ import datetime as dt
 from typing import Any, Iterator, Sequence
 
 from ..form import Field, Form, Table
+from ..pointers import lookup
 from ..roster import Recipient
 from .layout import ChartBlock, ChartSpec, Column, Highlight, Kind, Sheet
 from .model import Record
@@ -170,8 +171,8 @@ def project_sheet(records: list[Record], forms: dict[str, Form]) -> Sheet:
 
     def rows() -> Iterator[list[Any]]:
         for record in records:
-            values = [_cell(f, _lookup(record.data, f.pointer)) for f in fields]
-            lists = [_flatten(t, _lookup(record.data, t.pointer)) for t in tables]
+            values = [_cell(f, lookup(record.data, f.pointer)) for f in fields]
+            lists = [_flatten(t, lookup(record.data, t.pointer)) for t in tables]
             yield [*record.key[1:], *values, *lists, record.recency.issued_at, record.file, record.merged_at]
 
     return Sheet(PROJECTS, columns, rows(), len(records), freeze_columns=2)
@@ -244,14 +245,6 @@ def _width(f: Field) -> float:
 def _choice(name: str, value: Any) -> str | None:
     return None if value is None else DEFAULT_CHOICES[name].get(value, str(value))
 
-
-def _lookup(data: Any, pointer: str) -> Any:
-    node = data
-    for part in [p for p in pointer.split("/") if p]:
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
 
 
 def _number(value: Any) -> float:

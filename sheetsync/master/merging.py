@@ -37,9 +37,10 @@ from .model import Key, LedgerEntry, MasterData, MergeResult, Outcome, Record
 from .store import data_sheet, ledger_sheet, read_master, roster_sheet
 from .submission import Submission, read_submission
 from .workbook import write_workbook
+from .workbook_ods import write_workbook_ods
 
 #: Writers of the master, by extension.
-WRITERS: dict[str, Callable[[list[Sheet], Path], None]] = {".xlsx": write_workbook}
+WRITERS: dict[str, Callable[[list[Sheet], Path], None]] = {".xlsx": write_workbook, ".ods": write_workbook_ods}
 
 
 def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.date | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ..form import schema_node
+from ..pointers import schema_node
 from ..messages import Lang, render
 from ..report import Finding, Report
 from . import ordered

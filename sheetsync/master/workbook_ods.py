@@ -1,0 +1,300 @@
+"""Rendering the master's sheets (:class:`~.layout.Sheet`) as an .ods workbook with odfpy.
+
+The same sheets, values, column widths, fonts and charts as :mod:`.workbook` writes to an .xlsx,
+so an office that works in LibreOffice gets an equivalent master. Differences, and why:
+
+* Conditional formats become fills computed here: each highlighted cell gets a style with the
+  highlight's background. Every sheet is recomputed at each merge, so the fill never goes stale,
+  and every viewer shows it (no ``calcext:`` extension elements needed).
+* Text is always a string cell (``office:value-type="string"``): a school's "=…" stays text.
+* Charts are embedded chart objects (``Object N/``) drawing the sheet's own ranges, the
+  cumulative disbursement on a secondary y axis, as the .xlsx does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any, Iterator
+
+from odf import dc, number, teletype
+from odf.config import ConfigItem, ConfigItemMapEntry, ConfigItemMapIndexed, ConfigItemMapNamed, ConfigItemSet
+from odf.chart import Axis, Chart, Categories, Legend, PlotArea, Series, Title
+from odf.draw import Frame, Object
+from odf.element import Element
+from odf.opendocument import OpenDocument, OpenDocumentChart, OpenDocumentSpreadsheet
+from odf.style import ChartProperties, ParagraphProperties, Style, TableCellProperties, TextProperties
+from odf.table import DatabaseRange, DatabaseRanges, Shapes, Table, TableCell, TableColumn, TableHeaderRows, TableRow
+from odf.text import P
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.utils import get_column_letter
+
+from ..formats._odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
+from ..formats.ods import sheet_address
+from ..plan import PageSetup
+from .layout import ChartSpec, Kind, Sheet
+from .workbook import CELL_MAX, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT
+
+HEADER_FILL = "DDEBF7"
+#: Points per centimetre, to place charts from row heights given in points.
+PT_PER_CM = 28.35
+#: The gap column left between the table and its charts, as Calc's default column width.
+GAP_CM = 2.258
+LANDSCAPE_A4 = PageSetup("A4", "landscape", True, 0, {}, "")
+
+
+def write_workbook_ods(sheets: list[Sheet], path: Path) -> None:
+    """Write ``sheets`` to ``path`` as one .ods workbook, in order (the first is the active one)."""
+    doc = OpenDocumentSpreadsheet()
+    doc.meta.addElement(dc.Title(text="sheetsync master"))
+    doc.meta.addElement(dc.Creator(text="sheetsync"))
+    styles = _Styles(doc)
+    filters = DatabaseRanges()
+    for index, sheet in enumerate(sheets):
+        doc.spreadsheet.addElement(_table(doc, sheet, styles))
+        if not sheet.hidden:
+            last = get_column_letter(len(sheet.columns) + sheet.extra_columns)
+            # Calc's own name for a sheet's unnamed filter range: "__Anonymous_Sheet_DB__<sheet index>".
+            filters.addElement(DatabaseRange(name=f"__Anonymous_Sheet_DB__{index}", displayfilterbuttons="true",
+                                             targetrangeaddress=sheet_address(sheet.name,
+                                                                              f"A1:{last}{sheet.row_count + 1}")))
+    if filters.hasChildNodes():
+        doc.spreadsheet.addElement(filters)
+    _view_settings(doc, sheets)
+    doc.save(str(path))
+
+
+class _Styles:
+    """The master's cell styles, by kind and fill; columns, rows and tables come from a StyleBook."""
+
+    def __init__(self, doc: OpenDocumentSpreadsheet) -> None:
+        self.doc = doc
+        self.book = StyleBook(doc)
+        self._cells: dict[tuple[Kind | None, str | None], str] = {}
+        self._percent: str | None = None
+
+    def cell(self, kind: Kind | None, fill: str | None = None) -> str:
+        """The style of a cell of ``kind`` (None: the header) with an optional background."""
+        name = self._cells.get((kind, fill))
+        if name is not None:
+            return name
+        name = f"ms{len(self._cells) + 1}"
+        attrs = {"name": name, "family": "table-cell"}
+        data_style = self._data_style(kind)
+        if data_style:
+            attrs["datastylename"] = data_style
+        style = Style(**attrs)
+        cell_props = {"verticalalign": "center" if kind is None else "top"}
+        if kind is None:
+            cell_props.update(wrapoption="wrap", borderbottom=THIN_BORDER)
+        background = HEADER_FILL if kind is None else fill
+        if background:
+            cell_props["backgroundcolor"] = f"#{background}"
+        style.addElement(TableCellProperties(**cell_props))
+        if kind is None:
+            style.addElement(ParagraphProperties(textalign="center"))
+        font, size = self.book.font(FONT), f"{FONT_SIZE}pt"
+        # Thai is a complex script: without the -complex variants Calc shows it in its default font.
+        text = {"fontname": font, "fontnameasian": font, "fontnamecomplex": font,
+                "fontsize": size, "fontsizeasian": size, "fontsizecomplex": size}
+        if kind is None:
+            text.update(fontweight="bold", fontweightasian="bold", fontweightcomplex="bold")
+        style.addElement(TextProperties(**text))
+        self.doc.automaticstyles.addElement(style)
+        self._cells[(kind, fill)] = name
+        return name
+
+    def _data_style(self, kind: Kind | None) -> str | None:
+        if kind is None:
+            return None
+        if NUMBER_FORMATS[kind] != "0.00":
+            return self.book.data_style(NUMBER_FORMATS[kind])
+        if self._percent is None:
+            # StyleBook knows the template's formats only; percent columns show 0–100 with 2 decimals.
+            self._percent = "Nmaster-percent"
+            element = number.NumberStyle(name=self._percent)
+            element.addElement(number.Number(decimalplaces="2", minintegerdigits="1"))
+            self.doc.automaticstyles.addElement(element)
+        return self._percent
+
+
+def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table:
+    """One sheet: charts (if any), columns, the header row (repeated on print), then the rows."""
+    book = styles.book
+    table = Table(name=sheet.name, stylename=book.table(not sheet.hidden,
+                                                        None if sheet.hidden else book.master_page(LANDSCAPE_A4)))
+    header_pt = _header_height(sheet)
+    if sheet.chart is not None and sheet.chart.blocks:
+        table.addElement(_charts(doc, sheet, sheet.chart, header_pt))  # table:shapes precedes the columns
+    for column in sheet.columns:
+        table.addElement(TableColumn(stylename=book.column(column.width), defaultcellstylename=styles.cell("text")))
+    if sheet.extra_columns:
+        table.addElement(TableColumn(numbercolumnsrepeated=str(sheet.extra_columns),
+                                     defaultcellstylename=styles.cell("text")))
+    head = TableRow(stylename=book.row(header_pt))
+    for column in sheet.columns:
+        head.addElement(_value_cell(TableCell(stylename=styles.cell(None)), column.header, "text"))
+    if sheet.hidden:
+        table.addElement(head)
+    else:
+        # The header rows of an ODF table are what Calc repeats at the top of each printed page.
+        repeated = TableHeaderRows()
+        repeated.addElement(head)
+        table.addElement(repeated)
+    kinds = [column.kind for column in sheet.columns]
+    row_style = book.row(ROW_HEIGHT)
+    for values in sheet.rows:
+        row = TableRow(stylename=row_style)
+        for cell in _cells(values, kinds, _fills(sheet, values), styles):
+            row.addElement(cell)
+        table.addElement(row)
+    return table
+
+
+def _header_height(sheet: Sheet) -> float:
+    """Points for the header row; neither Calc nor Excel grows a row for wrapped text on opening."""
+    lines = max((math.ceil(len(c.header) * 1.1 / max(c.width, 1)) for c in sheet.columns), default=1)
+    return float(min(lines, 3) * (ROW_HEIGHT - 2) + 4)
+
+
+def _fills(sheet: Sheet, values: list[Any]) -> dict[int, str]:
+    """The background of each highlighted cell of a row (what the .xlsx does with conditional formats)."""
+    fills: dict[int, str] = {}
+    for highlight in sheet.highlights:
+        value = values[highlight.column] if highlight.column < len(values) else None
+        hit = value not in (None, "") if highlight.value is None else value == highlight.value
+        if hit:
+            fills.setdefault(highlight.column, highlight.fill)
+    return fills
+
+
+def _cells(values: list[Any], kinds: list[Kind], fills: dict[int, str], styles: _Styles) -> Iterator[TableCell]:
+    for n, value in enumerate(values):
+        kind: Kind = kinds[n] if n < len(kinds) else "text"
+        fill = fills.get(n)
+        if (value is None or value == "") and fill is None:
+            yield TableCell()  # the column's default style already sets the font
+            continue
+        yield _value_cell(TableCell(stylename=styles.cell(kind, fill)), value, kind)
+
+
+def _value_cell(cell: TableCell, value: Any, kind: Kind) -> TableCell:
+    """Give ``cell`` its typed value and the text a viewer that does not format values shows."""
+    if value is None or value == "":
+        return cell
+    if isinstance(value, dt.date):
+        cell.setAttribute("valuetype", "date")
+        cell.setAttribute("datevalue", value.isoformat())
+        shown = f"{value.day}/{value.month}/{value.year + 543}"  # Buddhist Era, as the data style shows it
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        cell.setAttribute("valuetype", "float")
+        cell.setAttribute("value", repr(float(value)))
+        shown = {"amount": f"{value:,.2f}", "percent": f"{value:.2f}", "whole": f"{value:.0f}"}.get(kind, f"{value:g}")
+    else:
+        # Never a formula: odfpy writes no table:formula unless asked, whatever the text starts with.
+        cell.setAttribute("valuetype", "string")
+        shown = _clean(str(value))
+    for line in shown.split("\n"):
+        paragraph = P()
+        teletype.addTextToElement(paragraph, line)  # keeps runs of spaces and tabs
+        cell.addElement(paragraph)
+    return cell
+
+
+def _clean(text: str) -> str:
+    """Text a cell can hold: no XML-illegal control characters, at most the cell limit long."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text if len(text) <= CELL_MAX else text[:CELL_MAX - 1] + "…"
+
+
+def _charts(doc: OpenDocumentSpreadsheet, sheet: Sheet, spec: ChartSpec, header_pt: float) -> Shapes:
+    """One embedded line chart per block, stacked right of the table, each near its rows."""
+    shapes = Shapes()
+    x_cm = sum(c.width for c in sheet.columns) * CM_PER_EXCEL_UNIT + GAP_CM
+    next_free = 1
+    for n, block in enumerate(spec.blocks, start=1):
+        first, last = block.first + 2, block.last + 2  # +1 for 1-based rows, +1 for the header
+        top = max(first, next_free)
+        y_cm = (header_pt + (top - 2) * ROW_HEIGHT) / PT_PER_CM
+        next_free = top + CHART_ROWS
+
+        def column(index: int) -> str:
+            letter = get_column_letter(index + 1)
+            return sheet_address(sheet.name, f"${letter}${first}:${letter}${last}")
+        href = doc.addObject(_chart_document(sheet.name, spec, block.title, column))
+        frame = Frame(name=f"Chart {n}", zindex=str(n - 1), width=f"{CHART_WIDTH_CM}cm",
+                      height=f"{CHART_HEIGHT_CM}cm", x=f"{x_cm:.3f}cm", y=f"{y_cm:.3f}cm")
+        ranges = " ".join(column(i) for i in (spec.category, spec.primary, spec.secondary))
+        # notify-on-update-of-ranges is what ties the object to the cells, so Calc redraws it.
+        frame.addElement(Object(href=href, type="simple", show="embed", actuate="onLoad",
+                                notifyonupdateofranges=ranges))
+        shapes.addElement(frame)
+    return shapes
+
+
+def _chart_document(sheet_name: str, spec: ChartSpec, title: str, column: Any) -> OpenDocument:
+    """A line chart: ``primary`` on the left axis (0–100), ``secondary`` on the right one."""
+    chart_doc = OpenDocumentChart()
+    styles = {"axis100": ChartProperties(displaylabel="true", minimum="0", maximum="100"),
+              "axis": ChartProperties(displaylabel="true"),
+              # Monthly figures: straight segments with a point per report, no invented curves.
+              "series": ChartProperties(interpolation="none", symboltype="automatic")}
+    for name, props in styles.items():
+        style = Style(name=name, family="chart")
+        style.addElement(props)
+        chart_doc.automaticstyles.addElement(style)
+    # chart_doc.chart is the office:chart body; the chart:chart goes inside it.
+    chart = Chart(width=f"{CHART_WIDTH_CM}cm", height=f"{CHART_HEIGHT_CM}cm", attributes={"class": "chart:line"})
+    chart_doc.chart.addElement(chart)
+    _titled(chart, title)
+    chart.addElement(Legend(legendposition="bottom"))
+    plot = PlotArea(cellrangeaddress=" ".join(column(i) for i in (spec.category, spec.primary, spec.secondary)),
+                    datasourcehaslabels="none")
+    x_axis = _titled(Axis(dimension="x", name="primary-x", stylename="axis"), "รายงานครั้งที่")
+    x_axis.addElement(Categories(cellrangeaddress=column(spec.category)))
+    plot.addElement(x_axis)
+    plot.addElement(_titled(Axis(dimension="y", name="primary-y", stylename="axis100"), spec.primary_title))
+    plot.addElement(_titled(Axis(dimension="y", name="secondary-y", stylename="axis"), spec.secondary_title))
+    for index, axis in ((spec.primary, "primary-y"), (spec.secondary, "secondary-y")):
+        letter = get_column_letter(index + 1)
+        plot.addElement(Series(valuescellrangeaddress=column(index), attachedaxis=axis, stylename="series",
+                               labelcelladdress=sheet_address(sheet_name, f"${letter}$1"),
+                               attributes={"class": "chart:line"}))
+    chart.addElement(plot)
+    return chart_doc
+
+
+def _titled(element: Element, text: str) -> Element:
+    """``element`` (a chart, an axis) with a chart:title child holding ``text``."""
+    title = Title()
+    title.addElement(P(text=text))
+    element.addElement(title)
+    return element
+
+
+def _view_settings(doc: OpenDocumentSpreadsheet, sheets: list[Sheet]) -> None:
+    """Frozen header row and key columns on the visible sheets; the first sheet is the active one."""
+    tables = ConfigItemMapNamed(name="Tables")
+    for sheet in sheets:
+        if sheet.hidden:
+            continue
+        entry = ConfigItemMapEntry(name=sheet.name)
+        # Split mode 2 is "frozen"; the positions count columns / rows, as Calc itself writes them.
+        for name, kind, value in (("HorizontalSplitMode", "short", 2 if sheet.freeze_columns else 0),
+                                  ("VerticalSplitMode", "short", 2), ("HorizontalSplitPosition", "int",
+                                                                      sheet.freeze_columns),
+                                  ("VerticalSplitPosition", "int", 1), ("ActiveSplitRange", "short", 2),
+                                  ("PositionLeft", "int", 0), ("PositionRight", "int", sheet.freeze_columns),
+                                  ("PositionTop", "int", 0), ("PositionBottom", "int", 1)):
+            entry.addElement(ConfigItem(name=name, type=kind, text=str(value)))
+        tables.addElement(entry)
+    view = ConfigItemMapEntry()
+    view.addElement(ConfigItem(name="ViewId", type="string", text="view1"))
+    view.addElement(tables)
+    view.addElement(ConfigItem(name="ActiveTable", type="string", text=sheets[0].name if sheets else ""))
+    views = ConfigItemMapIndexed(name="Views")
+    views.addElement(view)
+    settings = ConfigItemSet(name="ooo:view-settings")
+    settings.addElement(views)
+    doc.settings.addElement(settings)

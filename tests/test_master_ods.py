@@ -1,0 +1,145 @@
+"""An .ods master: the same sheets and records as an .xlsx one, read with calamine and LibreOffice."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from sheetsync.form import Form
+from sheetsync.master import merge, read_master, templates_from_master
+from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
+from sheetsync.master.store import DATA_SHEET, LEDGER_SHEET, ROSTER_SHEET
+from sheetsync.reader import read_filled
+from tests.libreoffice import LibreOffice
+from tests.test_master_support import CODES, at, seed_data, submit, variant
+
+TODAY = dt.date(2020, 5, 10)
+FORMULA = '=HYPERLINK("http://example.invalid","click")'
+ALL_SHEETS = [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET, DATA_SHEET, ROSTER_SHEET]
+
+
+def batch(form: Form, folder: Path) -> list[Path]:
+    """The seed (with formula-looking text) for one project, and 5 of its reports for another."""
+    folder.mkdir(exist_ok=True)
+    data = seed_data()
+    data["reports"][2]["stage"] = FORMULA
+    return [submit(form, folder, data, "school-73-01", issued=at(40)),
+            submit(form, folder, variant(seed_data(), code=CODES[1], reports=5), "school-74-02", issued=at(40))]
+
+
+@pytest.fixture
+def master(progress_form: Form, tmp_path: Path) -> Path:
+    """An .ods master made from :func:`batch`."""
+    path = tmp_path / "master.ods"
+    result = merge(batch(progress_form, tmp_path / "in"), path, today=TODAY)
+    assert [o.result for o in result.outcomes] == ["merged", "merged"] and result.written
+    return path
+
+
+def calamine_rows(path: Path, sheet: str) -> list[dict[str, Any]]:
+    """The rows of a sheet as dicts keyed by the Thai headers (read with python-calamine)."""
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_reads_back_like_an_xlsx_master(progress_form: Form, master: Path, tmp_path: Path) -> None:
+    xlsx = tmp_path / "master.xlsx"
+    merge(batch(progress_form, tmp_path / "in"), xlsx, today=TODAY)
+    ods, other = read_master(master), read_master(xlsx)
+    assert ods.records == other.records and len(ods.records) == 2
+    assert [(e.file, e.result) for e in ods.ledger] == [(e.file, e.result) for e in other.ledger]
+    # Every sheet holds the very same values, sheet by sheet and cell by cell.
+    a, b = CalamineWorkbook.from_path(str(master)), CalamineWorkbook.from_path(str(xlsx))
+    assert a.sheet_names == b.sheet_names == ALL_SHEETS
+    for name in ALL_SHEETS:
+        assert a.get_sheet_by_name(name).to_python() == b.get_sheet_by_name(name).to_python(), name
+
+
+def test_seed_cumulative_values_with_calamine(master: Path) -> None:
+    rows = [r for r in calamine_rows(master, CUMULATIVE) if r["รหัสโครงการ"] == CODES[0]]
+    assert [r["เบิกจ่ายสะสม (บาท)"] for r in rows] == [0, 0, 0, 0, 0, 10_000, 180_000]
+    assert rows[-1]["ความก้าวหน้า (%)"] == 100
+    assert rows[0]["วันที่รายงาน"] == dt.date(2019, 10, 31)  # a date cell, not text
+    summary = {r["รหัสโครงการ"]: r for r in calamine_rows(master, SUMMARY)}
+    assert summary[CODES[0]]["สถานะ"] == "เสร็จสิ้น"
+
+
+def test_merging_again_changes_nothing(progress_form: Form, master: Path, tmp_path: Path) -> None:
+    before = master.read_bytes(), master.stat().st_mtime_ns
+    again = merge(batch(progress_form, tmp_path / "in"), master, today=TODAY)
+    assert [o.result for o in again.outcomes] == ["unchanged", "unchanged"] and not again.written
+    assert (master.read_bytes(), master.stat().st_mtime_ns) == before
+    assert not (tmp_path / "master.ods.bak").exists()
+
+
+def test_a_second_batch_replaces_with_a_backup(progress_form: Form, master: Path, tmp_path: Path) -> None:
+    newer = variant(seed_data(), code=CODES[1])  # all 7 reports now
+    result = merge([submit(progress_form, tmp_path, newer, "school-74-02", name="later.xlsx", issued=at(80))],
+                   master, today=TODAY)
+    assert [o.result for o in result.outcomes] == ["replaced"]
+    assert result.backup == tmp_path / "master.ods.bak"
+    assert len(read_master(result.backup).records[_key(master, CODES[1])].data["reports"]) == 5
+    record = read_master(master).records[_key(master, CODES[1])]
+    assert record.file == "later.xlsx" and len(record.data["reports"]) == 7
+    assert [r["result"] for r in calamine_rows(master, LEDGER_SHEET)] == ["merged", "merged", "replaced"]
+    assert not list(tmp_path.glob(".master.ods.*"))  # no temporary file left behind
+
+
+def _key(master: Path, code: str) -> Any:
+    (key,) = [k for k in read_master(master).records if k.project_code == code]
+    return key
+
+
+def test_formula_looking_text_is_a_string_cell(master: Path) -> None:
+    with zipfile.ZipFile(master) as archive:
+        content = archive.read("content.xml").decode("utf-8")
+    assert "table:formula" not in content
+    escaped = FORMULA.replace('"', "&quot;")
+    cells = re.findall(r"<table:table-cell[^>]*>(?:(?!</table:table-cell>).)*" + re.escape(escaped), content)
+    assert cells and all('office:value-type="string"' in c.split(">")[0] for c in cells)
+    assert [r for r in calamine_rows(master, REPORTS) if FORMULA in r.values()]
+
+
+def test_templates_from_an_ods_master(master: Path, tmp_path: Path) -> None:
+    (path,) = templates_from_master(master, tmp_path / "next", project=CODES[1])
+    record = read_master(master).records[_key(master, CODES[1])]
+    assert read_filled(path).data == record.data
+
+
+@pytest.mark.libreoffice
+def test_cumulative_values_in_libreoffice(libreoffice: LibreOffice, master: Path, tmp_path: Path) -> None:
+    out = libreoffice.convert(master, tmp_path / "cumulative.csv", sheet=CUMULATIVE)
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], [r for r in rows[1:] if r and r[0] == CODES[0]]
+    total, progress = header.index("เบิกจ่ายสะสม (บาท)"), header.index("ความก้าวหน้า (%)")
+    assert [float(r[total].replace(",", "")) for r in body] == [0, 0, 0, 0, 0, 10_000, 180_000]
+    assert float(body[-1][progress]) == 100
+    assert body[0][header.index("วันที่รายงาน")] == "31/10/2562"  # Buddhist-Era dates
+
+
+@pytest.mark.libreoffice
+def test_opens_in_libreoffice_with_its_charts(libreoffice: LibreOffice, master: Path) -> None:
+    sheets = {s["name"]: s for s in libreoffice.inspect(master)["sheets"]}
+    assert list(sheets) == ALL_SHEETS
+    assert sheets[CUMULATIVE]["charts"] == 2  # one per project / recipient
+    assert not sheets[DATA_SHEET]["visible"] and not sheets[ROSTER_SHEET]["visible"]
+    assert sheets[SUMMARY]["visible"] and sheets[SUMMARY]["cells"]["A2"]["value"] == CODES[0]
+    cells = libreoffice.cells(master, REPORTS, ["E4"])
+    assert cells["E4"]["type"] == "text" and cells["E4"]["string"] == FORMULA
+
+
+@pytest.mark.libreoffice
+def test_a_master_saved_by_libreoffice_still_merges(libreoffice: LibreOffice, master: Path, tmp_path: Path,
+                                                    progress_form: Form) -> None:
+    resaved = libreoffice.convert(master, tmp_path / "resaved" / "master.ods")
+    assert read_master(resaved).records == read_master(master).records
+    result = merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[2]), "s3")], resaved)
+    assert result.written and len(read_master(resaved).records) == 3
