@@ -38,6 +38,12 @@ CELL_MAX = 32_767
 #: Row height (points) that fits Thai text at FONT_SIZE: marks above and below the line need room.
 ROW_HEIGHT = 21.0
 CHART_WIDTH_CM, CHART_HEIGHT_CM = 16.0, 7.5
+
+
+def header_height(sheet: Sheet) -> float:
+    """Points for the header row: neither Calc nor Excel grows a row for wrapped text on opening."""
+    lines = max((math.ceil(len(c.header) * 1.2 / max(c.width, 1)) for c in sheet.columns), default=1)
+    return float(min(lines, 4) * ROW_HEIGHT + 6)
 #: Rows a chart covers at ROW_HEIGHT (1 cm = 28.35 pt), so the next one starts below it.
 CHART_ROWS = math.ceil(CHART_HEIGHT_CM * 28.35 / ROW_HEIGHT) + 1
 
@@ -80,9 +86,7 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         ws.column_dimensions[get_column_letter(n)].width = column.width
     ws.sheet_format.defaultRowHeight = ROW_HEIGHT
     ws.sheet_format.customHeight = True
-    # Neither Calc nor Excel grows a row for wrapped text on opening a file: size the header row.
-    lines = max((math.ceil(len(c.header) * 1.1 / max(c.width, 1)) for c in sheet.columns), default=1)
-    ws.row_dimensions[1].height = min(lines, 3) * (ROW_HEIGHT - 2) + 4
+    ws.row_dimensions[1].height = header_height(sheet)
     if sheet.hidden:
         ws.sheet_state = "hidden"
         return

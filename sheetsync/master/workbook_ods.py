@@ -14,17 +14,17 @@ so an office that works in LibreOffice gets an equivalent master. Differences, a
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 from typing import Any, Iterator
 
 from odf import dc, number, teletype
 from odf.config import ConfigItem, ConfigItemMapEntry, ConfigItemMapIndexed, ConfigItemMapNamed, ConfigItemSet
-from odf.chart import Axis, Chart, Categories, Legend, PlotArea, Series, Title
+from odf.chart import Axis, Categories, Chart, Legend, PlotArea, Series, Title, Wall
 from odf.draw import Frame, Object
 from odf.element import Element
 from odf.opendocument import OpenDocument, OpenDocumentChart, OpenDocumentSpreadsheet
-from odf.style import ChartProperties, ParagraphProperties, Style, TableCellProperties, TextProperties
+from odf.style import (ChartProperties, GraphicProperties, ParagraphProperties, Style, TableCellProperties,
+                       TextProperties)
 from odf.table import DatabaseRange, DatabaseRanges, Shapes, Table, TableCell, TableColumn, TableHeaderRows, TableRow
 from odf.text import P
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -34,7 +34,8 @@ from ..formats._odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
 from ..formats.ods import sheet_address
 from ..plan import PageSetup
 from .layout import ChartSpec, Kind, Sheet
-from .workbook import CELL_MAX, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT
+from .workbook import (CELL_MAX, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
+                       header_height)
 
 HEADER_FILL = "DDEBF7"
 #: Points per centimetre, to place charts from row heights given in points.
@@ -42,6 +43,8 @@ PT_PER_CM = 28.35
 #: The gap column left between the table and its charts, as Calc's default column width.
 GAP_CM = 2.258
 LANDSCAPE_A4 = PageSetup("A4", "landscape", True, 0, {}, "")
+#: Chart style name → line colour of the progress and the disbursement series (Calc's first two).
+SERIES_COLOURS = {"progress": "#004586", "money": "#FF420E"}
 
 
 def write_workbook_ods(sheets: list[Sheet], path: Path) -> None:
@@ -124,7 +127,7 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
     book = styles.book
     table = Table(name=sheet.name, stylename=book.table(not sheet.hidden,
                                                         None if sheet.hidden else book.master_page(LANDSCAPE_A4)))
-    header_pt = _header_height(sheet)
+    header_pt = header_height(sheet)
     if sheet.chart is not None and sheet.chart.blocks:
         table.addElement(_charts(doc, sheet, sheet.chart, header_pt))  # table:shapes precedes the columns
     for column in sheet.columns:
@@ -151,11 +154,6 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
         table.addElement(row)
     return table
 
-
-def _header_height(sheet: Sheet) -> float:
-    """Points for the header row; neither Calc nor Excel grows a row for wrapped text on opening."""
-    lines = max((math.ceil(len(c.header) * 1.1 / max(c.width, 1)) for c in sheet.columns), default=1)
-    return float(min(lines, 3) * (ROW_HEIGHT - 2) + 4)
 
 
 def _fills(sheet: Sheet, values: list[Any]) -> dict[int, str]:
@@ -236,13 +234,19 @@ def _charts(doc: OpenDocumentSpreadsheet, sheet: Sheet, spec: ChartSpec, header_
 def _chart_document(sheet_name: str, spec: ChartSpec, title: str, column: Any) -> OpenDocument:
     """A line chart: ``primary`` on the left axis (0–100), ``secondary`` on the right one."""
     chart_doc = OpenDocumentChart()
-    styles = {"axis100": ChartProperties(displaylabel="true", minimum="0", maximum="100"),
-              "axis": ChartProperties(displaylabel="true"),
-              # Monthly figures: straight segments with a point per report, no invented curves.
-              "series": ChartProperties(interpolation="none", symboltype="automatic")}
-    for name, props in styles.items():
+    styles: dict[str, tuple[Element, ...]] = {
+        "axis100": (ChartProperties(displaylabel="true", minimum="0", maximum="100"),),
+        "axis": (ChartProperties(displaylabel="true"),),
+        "wall": (GraphicProperties(fill="solid", fillcolor="#FFFFFF"),)}
+    for name, colour in SERIES_COLOURS.items():
+        # Each series its own colour: without one, Calc draws both in its first default colour.
+        # Monthly figures: straight segments with a point per report, no invented curves.
+        styles[name] = (ChartProperties(interpolation="none", symboltype="automatic"),
+                        GraphicProperties(strokecolor=colour, fillcolor=colour, strokewidth="0.05cm"))
+    for name, properties in styles.items():
         style = Style(name=name, family="chart")
-        style.addElement(props)
+        for element in properties:
+            style.addElement(element)
         chart_doc.automaticstyles.addElement(style)
     # chart_doc.chart is the office:chart body; the chart:chart goes inside it.
     chart = Chart(width=f"{CHART_WIDTH_CM}cm", height=f"{CHART_HEIGHT_CM}cm", attributes={"class": "chart:line"})
@@ -253,12 +257,13 @@ def _chart_document(sheet_name: str, spec: ChartSpec, title: str, column: Any) -
                     datasourcehaslabels="none")
     x_axis = _titled(Axis(dimension="x", name="primary-x", stylename="axis"), "รายงานครั้งที่")
     x_axis.addElement(Categories(cellrangeaddress=column(spec.category)))
+    plot.addElement(Wall(stylename="wall"))
     plot.addElement(x_axis)
     plot.addElement(_titled(Axis(dimension="y", name="primary-y", stylename="axis100"), spec.primary_title))
     plot.addElement(_titled(Axis(dimension="y", name="secondary-y", stylename="axis"), spec.secondary_title))
-    for index, axis in ((spec.primary, "primary-y"), (spec.secondary, "secondary-y")):
+    for (index, axis), style in zip(((spec.primary, "primary-y"), (spec.secondary, "secondary-y")), SERIES_COLOURS):
         letter = get_column_letter(index + 1)
-        plot.addElement(Series(valuescellrangeaddress=column(index), attachedaxis=axis, stylename="series",
+        plot.addElement(Series(valuescellrangeaddress=column(index), attachedaxis=axis, stylename=style,
                                labelcelladdress=sheet_address(sheet_name, f"${letter}$1"),
                                attributes={"class": "chart:line"}))
     chart.addElement(plot)
