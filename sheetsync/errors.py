@@ -7,6 +7,7 @@ Every exception shares one base so that callers (and the CLI) can catch them all
     ├── UnknownFormError     (LookupError) no form with that id, or a version we cannot read
     ├── UnreadableFileError  (ValueError)  not a spreadsheet we can read (names the file)
     │   └── UnsafeFileError               a zip bomb, macros, encryption, external links
+    │       └── LimitError                a file beyond sheetsync.limits (size, cells, entities)
     ├── NotOurFormError      (ValueError)  a spreadsheet, but not a sheetsync template
     ├── DataError            (ValueError)  prefill data that does not fit the form
     └── OutputError          (OSError)     a result could not be written
@@ -18,6 +19,7 @@ Validation problems in a school's file are *not* exceptions: they are findings (
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class SheetsyncError(Exception):
@@ -43,6 +45,26 @@ class UnreadableFileError(SheetsyncError, ValueError):
 
 class UnsafeFileError(UnreadableFileError):
     """A file was refused before parsing: zip bomb, macros, encryption or external links."""
+
+
+class LimitError(UnsafeFileError):
+    """A file exceeds one of the limits of :mod:`sheetsync.limits`; ``code`` names its message.
+
+    The exception's text is the English message; :meth:`message` gives either language.
+    """
+
+    def __init__(self, path: str | Path, code: str, **params: Any) -> None:
+        from .messages import render
+
+        self.code = code
+        self.params: dict[str, Any] = {"file": Path(path).name, **params}
+        super().__init__(path, render(code, "en", **self.params))
+
+    def message(self, lang: str = "th") -> str:
+        """The message in ``lang`` ("th" or "en"), naming the file."""
+        from .messages import render
+
+        return f"{self.path.name}: {render(self.code, 'th' if lang == 'th' else 'en', **self.params)}"
 
 
 class NotOurFormError(SheetsyncError, ValueError):

@@ -72,6 +72,8 @@ def _labels(form: Form, pointer: str) -> tuple[str, str]:
 
 def _structure(filled: Filled) -> Iterator[Finding]:
     meta = filled.metadata
+    for spill in filled.outside:  # content the form cannot hold was not read: say where it starts
+        yield _finding(filled, "outside-form-area", "", None, cell=spill.cell, sheet=spill.sheet)
     if combined(filled.locked_expected.items()) != meta.get("fingerprint"):
         yield _finding(filled, "metadata-tampered", "", None, cell="A1", sheet=META_SHEET)
         return
