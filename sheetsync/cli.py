@@ -14,6 +14,7 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
+from .commands import echo
 from .batch import check_files, queue_emails, write_reports
 from .demo import run_demo
 from .errors import DataError, NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
@@ -69,7 +70,7 @@ def _guard(action: Callable[[], int]) -> None:
     except SheetsyncError as exc:
         if _state["debug"]:
             raise
-        typer.echo(f"sheetsync: {exc}", err=True)
+        echo(f"sheetsync: {exc}", err=True)
         code = 2 if isinstance(exc, BAD_INPUT) else 3
     raise typer.Exit(code)
 
@@ -101,18 +102,18 @@ def template(
         if from_master is not None:
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
                                           fmt=fmt.value if fmt else "xlsx", forms_dirs=forms_dir or ())
-            typer.echo(f"wrote {len(paths)} templates in {output}")
+            echo(f"wrote {len(paths)} templates in {output}")
             return 0
         prefill = _load_json(data) if data else None
         chosen = find_form(form, forms_dir or ())
         if roster is not None:
             paths = templates_for_roster(chosen, read_roster(roster), output, fmt=fmt.value if fmt else "xlsx",
                                          data=prefill)
-            typer.echo(f"wrote {len(paths)} templates in {output}")
+            echo(f"wrote {len(paths)} templates in {output}")
             return 0
         write_template(chosen, output, fmt=fmt.value if fmt else None, data=prefill, recipient=recipient,
                        password=password)
-        typer.echo(f"wrote {output}")
+        echo(f"wrote {output}")
         return 0
     _guard(run)
 
@@ -133,9 +134,9 @@ def read(
         if source_map:
             out = {"data": filled.data, "metadata": filled.metadata,
                    "source_map": {p: {"sheet": c.sheet, "cell": c.cell} for p, c in filled.source_map.items()}}
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        echo(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
         for problem in filled.problems:
-            typer.echo(f"{file.name}: {problem.cell}: {problem.code} ({problem.value!r})", err=True)
+            echo(f"{file.name}: {problem.cell}: {problem.code} ({problem.value!r})", err=True)
         return 0
     _guard(run)
 
@@ -166,14 +167,14 @@ def validate(
         checked = check_files(files, form=expected, forms_dirs=forms_dir or ())
         for item in checked:
             if item.error:
-                typer.echo(f"sheetsync: {item.error}", err=True)
+                echo(f"sheetsync: {item.error}", err=True)
         results = [c.result for c in checked]
         if output is OutFmt.json:
-            typer.echo(render_json(results, lang.value))
+            echo(render_json(results, lang.value))
         else:
             for item in checked:
                 if item.report is not None:  # unreadable files were already named on stderr
-                    typer.echo(render_text(item.report, lang.value))
+                    echo(render_text(item.report, lang.value))
         if report_dir is not None or email:
             _deliver(checked, report_dir or Path("reports"), email, send, to, roster, outbox, lang.value)
         if any(c.error for c in checked):
@@ -186,7 +187,7 @@ def _deliver(checked: list[Any], report_dir: Path, email: bool, send: bool, to: 
              outbox: Path | None, lang: Any) -> None:
     """Reports into ``report_dir``; with ``email``, messages and a digest into the outbox (and sent)."""
     written = write_reports(checked, report_dir, lang)
-    typer.echo(f"wrote {len(written)} report files in {report_dir}", err=True)
+    echo(f"wrote {len(written)} report files in {report_dir}", err=True)
     if not email:
         return
     config = MailConfig.from_env()
@@ -196,12 +197,12 @@ def _deliver(checked: list[Any], report_dir: Path, email: bool, send: bool, to: 
     if config.from_addr:
         queued.append(OutboxMailer(config.outbox).write(compose_digest([c.result for c in checked], recipients,
                                                                        config, lang)))
-    typer.echo(f"queued {len(queued)} message(s) in {config.outbox}", err=True)
+    echo(f"queued {len(queued)} message(s) in {config.outbox}", err=True)
     if send:
         with SmtpMailer(config) as mailer:
             result = send_outbox(config.outbox, mailer)
         for line in result.lines():
-            typer.echo(f"not sent {line}", err=True)
+            echo(f"not sent {line}", err=True)
         if not result.ok:
             raise typer.Exit(1)
 
@@ -214,7 +215,7 @@ def forms(forms_dir: FormsDirOpt = None) -> None:
     """
     def run() -> int:
         for f in list_forms(forms_dir or ()):
-            typer.echo(f"{f.id}\t{f.version}\t{f.title}")
+            echo(f"{f.id}\t{f.version}\t{f.title}")
         return 0
     _guard(run)
 
@@ -227,7 +228,7 @@ def demo(out: Annotated[Path, typer.Argument(help="Folder for the demo's files."
     """
     def run() -> int:
         result = run_demo(out, say=typer.echo)
-        typer.echo(f"done: see {out}/master.xlsx, {out}/reports/ and {out}/outbox/")
+        echo(f"done: see {out}/master.xlsx, {out}/reports/ and {out}/outbox/")
         return 0 if all(result.round_trip_equal.values()) else 1
     _guard(run)
 

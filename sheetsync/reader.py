@@ -23,6 +23,7 @@ from .formats.bounded import Bounds, Overflow, bounded_copy
 from .formats.guard import check_spreadsheet
 from .plan import META_SHEET
 from .registry import find_form_id
+from .text import has_hidden_controls, safe_value
 
 Grid = list[list[Any]]
 CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
@@ -63,6 +64,7 @@ class Filled:
     table_rows: dict[str, list[int]] = field(default_factory=dict)  # table -> row numbers (1-based) read
     raw: dict[str, Any] = field(default_factory=dict)  # cell -> value as stored, for every filled input
     outside: list[Overflow] = field(default_factory=list)  # first content beyond the form, per sheet
+    controls: list[str] = field(default_factory=list)  # input cells whose text held control characters
 
     def cell_of(self, pointer: str) -> CellRef:
         """The cell behind ``pointer``; for an absent field, the empty input cell it belongs in."""
@@ -109,6 +111,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     for table in form.tables:
         _read_table(filled, grid, table)
     filled.locked_found = {ref: _at(grid, ref) if CELL_REF.match(ref) else None for ref in locked}
+    filled.controls = _hidden_controls(workbook, form.sheet, filled.raw)
     return filled
 
 
@@ -174,7 +177,19 @@ def _grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
         rows: Grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except (CalamineError, ValueError) as exc:
         raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read ({_short(exc)})") from exc
-    return rows
+    # The one boundary for cell text: nothing read goes on with controls, NaN or Infinity.
+    return [[safe_value(v) for v in row] for row in rows]
+
+
+def _hidden_controls(workbook: CalamineWorkbook, sheet: str, cells: Iterable[str]) -> list[str]:
+    """The cells among ``cells`` whose text held control characters before it was made safe."""
+    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    found = []
+    for ref in cells:
+        value = _at(rows, ref)
+        if isinstance(value, str) and has_hidden_controls(value):
+            found.append(ref)
+    return found
 
 
 def _metadata(path: Path, workbook: CalamineWorkbook) -> tuple[dict[str, str], dict[str, str]]:

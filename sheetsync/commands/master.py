@@ -14,8 +14,11 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from . import echo
 from ..master import MergeResult, merge
+from ..text import safe_text
 
 MasterOpt = Annotated[Path, typer.Option("--master", help="The master workbook (.xlsx); created if missing.")]
 TodayOpt = Annotated[Optional[dt.datetime], typer.Option(
@@ -49,7 +52,7 @@ def merge_command(
         result = merge(files, master, today=today.date() if today else None, roster=roster,
                        forms_dirs=forms_dir or ())
         Console(soft_wrap=True).print(render_table(result))
-        typer.echo(summary_line(result))
+        echo(summary_line(result))
         return exit_code(result)
 
     _guard(run)
@@ -66,7 +69,8 @@ def render_table(result: MergeResult) -> Table:
     table.add_column("detail", overflow="fold")
     for o in result.outcomes:
         project, recipient = (o.key.project_code, o.key.recipient) if o.key else ("", "")
-        table.add_row(o.path.name, o.result, project, recipient, o.detail)
+        # Text, not markup: a file named "[/]" must not break the table nor "\x1b[2J" clear the screen.
+        table.add_row(*(Text(safe_text(v)) for v in (o.path.name, o.result, project, recipient, o.detail)))
     return table
 
 

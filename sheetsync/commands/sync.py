@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from . import echo
 from ..mailer import MailConfig
 from ..roster import read_roster
 from ..sync import SyncResult, sync
@@ -57,7 +58,7 @@ def sync_command(
             Console(soft_wrap=True).print(render_table(result.merge))
         if result.sent is not None:
             for line in result.sent.lines():
-                typer.echo(f"not sent {line}", err=True)
+                echo(f"not sent {line}", err=True)
         return 0 if result.sent is None or result.sent.ok else 1
 
     _guard(run)
