@@ -11,12 +11,13 @@ from typing import Any
 from .errors import OutputError
 from .form import Form
 from .formats import format_of, writer_for
+from .identity import OFFICE, KeyArg
 from .plan import TemplatePlan, build_plan
 
 
 def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data: dict[str, Any] | None = None,
                    recipient: str | None = None, password: str | None = None, lock_rows: bool = False,
-                   issued: dt.datetime | None = None) -> TemplatePlan:
+                   issued: dt.datetime | None = None, key: KeyArg = OFFICE) -> TemplatePlan:
     """Write a fill-in template of ``form`` to ``path`` and return the plan it was made from.
 
     :param fmt: ``"xlsx"`` or ``"ods"``; taken from the extension of ``path`` when omitted.
@@ -24,6 +25,7 @@ def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data
     :param recipient: the school or unit the template is for (kept in its metadata).
     :param password: sheet-protection password; a guard rail only.
     :param lock_rows: lock prefilled report rows too (next month's templates from the master).
+    :param key: signs the template's identity; by default the office key (:mod:`sheetsync.identity`).
     :raises DataError: when ``data`` does not fit the form.
     :raises OutputError: when the file cannot be written.
 
@@ -33,7 +35,8 @@ def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data
     """
     path = Path(path)
     write = writer_for(format_of(path, fmt))
-    plan = build_plan(form, data, recipient=recipient, password=password, lock_rows=lock_rows, issued=issued)
+    plan = build_plan(form, data, recipient=recipient, password=password, lock_rows=lock_rows, issued=issued,
+                      key=key)
     write_atomically(path, lambda tmp: write(plan, tmp))
     return plan
 

@@ -15,6 +15,7 @@ from jsonschema.exceptions import ValidationError
 
 from .fingerprint import cell_hash, combined
 from .form import Form, column_letter
+from .identity import OFFICE, KeyArg, resolve, verify
 from .messages import render
 from .plan import META_SHEET
 from .pointers import schema_node
@@ -33,8 +34,11 @@ SCHEMA_CODES = {
 PATTERN_HINTS = {"code": "hint.code"}
 
 
-def validate(filled: Filled) -> Report:
+def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
     """Check a filled form and return every finding, structure first.
+
+    :param key: the secret the template's identity must be signed with (:mod:`sheetsync.identity`):
+        by default the office key, if the office has one; ``None`` skips the check.
 
     Example::
 
@@ -42,6 +46,7 @@ def validate(filled: Filled) -> Report:
         report.valid, [(f.code, f.cell) for f in report.findings]
     """
     report = Report(filled.path, filled.form.id, dict(filled.metadata))
+    report.findings += list(_identity(filled, resolve(key, create=False)))
     report.findings += list(_structure(filled))
     report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell) for p in filled.problems]
     report.findings += list(_schema(filled))
@@ -79,6 +84,13 @@ def _labels(form: Form, pointer: str) -> tuple[str, str]:
     last = pointer.rstrip("/").split("/")[-1]
     english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
     return str(node.get("title", last)), english
+
+
+def _identity(filled: Filled, key: bytes | None) -> Iterator[Finding]:
+    """An error when the file's identity (recipient, issue date …) is not signed by ``key``:
+    the template was not issued by this office, or was altered, and must never be merged."""
+    if key is not None and not verify(filled.metadata, key):
+        yield _finding(filled, "identity-not-verified", "", None, cell="A1", sheet=META_SHEET)
 
 
 def _structure(filled: Filled) -> Iterator[Finding]:

@@ -4,6 +4,9 @@ Every case starts from a valid filled template written by sheetsync itself and c
 the way an attacker (or an unlucky program) would. Nothing here is committed: the files are
 built into a folder at test or bench time (the padded case is a sparse file, so it is cheap).
 
+The templates are signed with the office key of the environment (``SHEETSYNC_KEY_FILE``, see
+sheetsync.identity): validate the corpus with the same key, or the forged cases look like the rest.
+
 Run: python tests/data/hostile/build.py OUT_DIR   (prints one line per case)
 """
 
@@ -182,6 +185,12 @@ def build(out: Path) -> dict[str, Path]:
         "infinity-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_number("E34", "inf")}, 0),
         "nan-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "E34", "NaN")}, 0),
         "infinity-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "E34", "INF")}, 0),
+        "forged-recipient-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B4", "school-02")}, 0),
+        "forged-recipient-ods": ("ods", {"content.xml": ods_text(META, "B4", "school-02")}, 0),
+        "forged-issue-date-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B5", "2099-01-01T00:00:00+00:00")}, 0),
+        "forged-issue-date-ods": ("ods", {"content.xml": ods_text(META, "B5", "2099-01-01T00:00:00+00:00")}, 0),
+        "forged-signature-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B9", "0" * 64)}, 0),
+        "bad-locked-ref-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B10", "ZZZZ99999999")}, 0),
         "path-in-form-id-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B1", "/etc/sheetsync/../../x.yaml")}, 0),
         "dotdot-in-form-id-ods": ("ods", {"content.xml": ods_text(META, "B1", "../../tmp/evil")}, 0),
     }
