@@ -34,6 +34,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "zip-inflation-xlsx": (2, "zip bomb"),
     "zip-lying-size-xlsx": (2, "damaged"),
     "macro-xlsx": (2, "macros"),
+    "encrypted-ods": (2, "password-encrypted"),
     "control-chars-xlsx": (1, "not-a-date"),
     "control-chars-ods": (1, "not-a-date"),
     "control-chars-file-name-xlsx": (0, ""),
