@@ -1,6 +1,6 @@
 """The ``merge`` command: submitted files into the master workbook.
 
-The owner of :mod:`sheetsync.cli` adds it with ``register(app)``. Exit codes as everywhere:
+The owner of :mod:`sheetsync.cli.app` adds it with ``register(app)``. Exit codes as everywhere:
 0 every file merged (or unchanged / superseded), 1 a file was refused as invalid, 2 a file could
 not be read, 3 any other error (another merge running, the master not writable).
 """
@@ -45,7 +45,7 @@ def merge_command(
     Example:
       sheetsync merge inbox/*.xlsx --master master.xlsx --roster schools.csv
     """
-    from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
+    from .app import _guard  # at call time: sheetsync.cli imports this module to register it
 
     def run() -> int:
         result = merge(files, master, today=today.date() if today else None, roster=roster,

@@ -14,16 +14,16 @@ from typing import Annotated, Any, Callable, Optional
 
 import typer
 
-from .batch import check_files, queue_emails, write_reports
-from .demo import run_demo
-from .errors import DataError, NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
-from .master import templates_from_master
-from .mailer import MailConfig, OutboxMailer, SmtpMailer, compose_digest, send_outbox
-from .reader import read_filled
-from .registry import find_form, list_forms
-from .render import render_json, render_text
-from .roster import RosterError, read_roster, templates_for_roster
-from .template import write_template
+from ..batch import check_files, queue_emails, write_reports
+from ..demo import run_demo
+from ..errors import DataError, NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
+from ..master import templates_from_master
+from ..mailer import MailConfig, OutboxMailer, SmtpMailer, compose_digest, send_outbox
+from ..check.reader import read_filled
+from ..spec.registry import find_form, list_forms
+from ..render import render_json, render_text
+from ..roster import RosterError, read_roster, templates_for_roster
+from ..template.write import write_template
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="Run an official paper form as locked spreadsheets: templates, read-back, validation.")
@@ -254,9 +254,9 @@ def _load_json(path: Path) -> dict[str, Any]:
 
 def _register_commands() -> None:
     # Commands kept in their own modules (mail, merge); imported late: they import _guard from here.
-    from .commands import mail as mail_commands
-    from .commands import master as master_commands
-    from .commands import sync as sync_commands
+    from . import mail as mail_commands
+    from . import master as master_commands
+    from . import sync as sync_commands
 
     mail_commands.register(app)
     master_commands.register(app)

@@ -43,7 +43,7 @@ def mail(
     Example:
       SHEETSYNC_SMTP_HOST=smtp.example.org SHEETSYNC_SMTP_USER=office sheetsync mail outbox --send
     """
-    from ..cli import _guard  # here, not at the top: cli imports this module to register it
+    from .app import _guard  # here, not at the top: cli imports this module to register it
 
     def run() -> int:
         if not send or dry_run:

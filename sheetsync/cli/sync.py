@@ -44,7 +44,7 @@ def sync_command(
     Example:
       sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
     """
-    from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
+    from .app import _guard  # at call time: sheetsync.cli imports this module to register it
 
     def run() -> int:
         config = None
