@@ -4,8 +4,6 @@ Generate templates that schools fill offline (.xlsx / .ods), read the returned f
 validate them cell by cell, and report what to fix.
 """
 
-from __future__ import annotations
-
 from ._version import __version__
 from .check.reader import read_filled
 from .check.validate import validate

@@ -12,7 +12,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from sheetsync.cli.app import app
+from sheetsync.cli import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 COMMAND: Any = typer.main.get_command(app)  # a click-style group (typer may vendor its own click)

@@ -16,7 +16,7 @@ from tests.test_mail_smtp import Server, fill_outbox, free_port, smtp_server, wo
 
 @pytest.fixture
 def app() -> typer.Typer:
-    """A bare app with only ``mail``, registered the way sheetsync.cli.app will."""
+    """A bare app with only ``mail``, registered the way sheetsync.cli does."""
     app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
     @app.callback()

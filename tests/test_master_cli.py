@@ -1,4 +1,4 @@
-"""The ``merge`` command, registered on an app the way :mod:`sheetsync.cli.app` will do it."""
+"""The ``merge`` command, registered on an app the way :mod:`sheetsync.cli` does it."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..mailer import MailConfig, SmtpMailer, one_line, pending, read_message, send_outbox
+from .app import guarded
 
 
 class Security(str, Enum):
@@ -25,7 +25,8 @@ def register(app: typer.Typer) -> None:
 
 
 def mail(
-    outbox: Annotated[Path, typer.Argument(help="Outbox folder of .eml files.")],
+    ctx: typer.Context,
+    outbox: Annotated[Path, typer.Argument(metavar="OUTBOX", help="Outbox folder of .eml files.")],
     send: Annotated[bool, typer.Option("--send", help="Deliver over SMTP (otherwise only list).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what --send would deliver; send nothing.")] = False,
     host: Annotated[Optional[str], typer.Option(metavar="HOST", help="SMTP host [env SHEETSYNC_SMTP_HOST].")] = None,
@@ -43,9 +44,10 @@ def mail(
     Example:
       SHEETSYNC_SMTP_HOST=smtp.example.org SHEETSYNC_SMTP_USER=office sheetsync mail outbox --send
     """
-    from .app import _guard  # here, not at the top: cli imports this module to register it
 
     def run() -> int:
+        from ..mailer import MailConfig, SmtpMailer, send_outbox
+
         if not send or dry_run:
             return _list(outbox)
         config = MailConfig.from_env().updated(host=host, port=port, user=user,
@@ -58,10 +60,12 @@ def mail(
             typer.echo(f"not sent {line}", err=True)
         return 0 if result.ok else 1
 
-    _guard(run)
+    guarded(ctx, run)
 
 
 def _list(outbox: Path) -> int:
+    from ..mailer import one_line, pending, read_message
+
     waiting = pending(outbox)
     for path in waiting:
         message = read_message(path)

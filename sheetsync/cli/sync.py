@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
-from ..mailer import MailConfig
-from ..roster import read_roster
-from ..sync import SyncResult, sync
+from .app import RosterOpt, SendOpt, TodayOpt, guarded
 from .master import render_table
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..sync import SyncResult
 
 
 def register(app: typer.Typer) -> None:
@@ -24,18 +22,16 @@ def register(app: typer.Typer) -> None:
 
 
 def sync_command(
-    inbox: Annotated[Path, typer.Argument(help="Folder where returned files are dropped.")],
+    ctx: typer.Context,
+    inbox: Annotated[Path, typer.Argument(metavar="INBOX", help="Folder where returned files are dropped.")],
     master: Annotated[Path, typer.Option("--master", metavar="FILE", help="The master workbook (.xlsx).")],
     outbox: Annotated[Optional[Path], typer.Option("--outbox", metavar="DIR", help="Folder for .eml files (needs "
                                                    "SHEETSYNC_MAIL_FROM); without it no e-mail is written.")] = None,
-    send: Annotated[bool, typer.Option("--send", help="Deliver the outbox over SMTP afterwards.")] = False,
+    send: SendOpt = False,
     report_dir: Annotated[Optional[Path], typer.Option("--report-dir", metavar="DIR", help="Default: reports/ beside the master.")]
     = None,
-    roster: Annotated[Optional[Path], typer.Option("--roster", metavar="FILE", help="CSV of schools (for addresses and the digest).")]
-    = None,
-    today: Annotated[Optional[dt.datetime], typer.Option(
-        "--today", metavar="YYYY-MM-DD", formats=["%Y-%m-%d"],
-        help="Judge lateness as of this day instead of today (for re-running an old month).")] = None,
+    roster: RosterOpt = None,
+    today: TodayOpt = None,
 ) -> None:
     """Validate every new file in INBOX, write its reports (and e-mails), merge the valid ones into
     the master, and move the files to INBOX/processed/. Running it again does nothing new.
@@ -44,9 +40,17 @@ def sync_command(
     Example:
       sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
     """
-    from .app import _guard  # at call time: sheetsync.cli imports this module to register it
 
     def run() -> int:
+        from dataclasses import replace
+
+        from rich.console import Console
+        from rich.progress import Progress
+
+        from ..mailer import MailConfig
+        from ..roster import read_roster
+        from ..sync import sync
+
         config = None
         if outbox is not None:
             config = replace(MailConfig.from_env(), outbox=outbox)
@@ -64,11 +68,13 @@ def sync_command(
                 typer.echo(f"not sent {line}", err=True)
         return 0 if result.sent is None or result.sent.ok else 1
 
-    _guard(run)
+    guarded(ctx, run)
 
 
 def summary_table(result: SyncResult) -> Table:
     """One line per count: what the sync found and did."""
+    from rich.table import Table
+
     table = Table(title="sheetsync sync")
     table.add_column("")
     table.add_column("files", justify="right")

@@ -20,7 +20,8 @@ Exceptions::
 from __future__ import annotations
 
 from ._compose import Attachment, compose, mime_type_of, recipient_for, report_attachment, subject_for
-from ._config import MailConfig, MailError, SendError
+from ._config import MailConfig
+from ..errors import MailError, SendError
 from ._digest import Digest, DigestEntry, compose_digest, digest_html, digest_text, summarize
 from ._headers import one_line
 from ._transport import (Mailer, OutboxMailer, SendResult, SmtpMailer, pending, read_message, send_outbox,

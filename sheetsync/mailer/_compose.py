@@ -19,7 +19,8 @@ from ..render import report_dict
 from ..render.html import FONT
 from ..check.report import Report
 from ..roster import Recipient, safe_filename
-from ._config import MailConfig, MailError
+from ._config import MailConfig
+from ..errors import MailError
 from ._headers import one_line, parse_addresses
 from ._texts import say
 

@@ -8,31 +8,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, Mapping, cast
 
-from ..errors import SheetsyncError
+from ..errors import MailError, SendError
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
 DEFAULT_PORTS: dict[Security, int] = {"starttls": 587, "ssl": 465, "none": 25}
-
-
-class MailError(SheetsyncError):
-    """A message cannot be composed or sent: bad configuration, a bad address, an outbox problem."""
-
-
-class SendError(MailError):
-    """One message was not delivered; ``reason`` is one line saying why.
-
-    ``fatal`` is true when no further message can get through either (the server cannot be
-    reached, or the login failed), so a batch stops instead of failing the same way many times.
-    ``delivered`` is true when some recipients took the message and others refused it: it must
-    not be sent again as is.
-    """
-
-    def __init__(self, reason: str, *, fatal: bool = False, delivered: bool = False) -> None:
-        self.reason = reason
-        self.fatal = fatal
-        self.delivered = delivered
-        super().__init__(reason)
 
 
 @dataclass(frozen=True)

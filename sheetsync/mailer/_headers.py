@@ -12,7 +12,7 @@ import unicodedata
 from email.headerregistry import Address
 from email.policy import SMTP
 
-from ._config import MailError
+from ..errors import MailError
 
 MAX_HEADER_TEXT = 120  # characters of user text in a subject or display name; the rest is cut
 

@@ -25,7 +25,8 @@ from ..messages import Lang
 from ..check.report import Report
 from ..roster import safe_filename
 from ._compose import NAME_HEADER, Attachment, compose
-from ._config import MailConfig, MailError, SendError
+from ._config import MailConfig
+from ..errors import MailError, SendError
 
 SENT_DIR = "sent"
 

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from ..spec.registry import find_form
 from ..roster import Recipient, read_roster, safe_filename
 from ..template.write import write_template
-from .errors import MasterError
+from ..errors import MasterError
 from .model import Record
 from .store import read_master
 

@@ -15,7 +15,6 @@ from typing import Any, Literal
 import yaml
 
 Lang = Literal["th", "en"]
-LANGS: tuple[Lang, ...] = ("th", "en")
 
 
 @lru_cache(maxsize=4)
