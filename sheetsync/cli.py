@@ -244,10 +244,12 @@ def _load_json(path: Path) -> dict[str, Any]:
 
 def _register_commands() -> None:
     # Commands kept in their own modules (mail, merge); imported late: they import _guard from here.
+    from .commands import fetch as fetch_commands
     from .commands import mail as mail_commands
     from .commands import master as master_commands
     from .commands import sync as sync_commands
 
+    fetch_commands.register(app)
     mail_commands.register(app)
     master_commands.register(app)
     sync_commands.register(app)

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from sheetsync.form import Form
-from sheetsync.mailer import (KEYWORD, ImapConfig, JsonlLedger, MailConfig, MailError, fetch, fetch_before_sync,
-                              pending)
+from sheetsync.fetch_step import fetch_step
+from sheetsync.mailer import KEYWORD, ImapConfig, JsonlLedger, MailConfig, MailError, fetch, pending
 from sheetsync.template import write_template
 from tests.imap_server import PASSWORD, Dovecot, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 
@@ -202,5 +202,5 @@ def test_the_password_never_shows(mailbox: Mailbox, good: bytes, tmp_path: Path,
 
 
 def test_sync_hook_does_nothing_without_a_mailbox(tmp_path: Path) -> None:
-    assert fetch_before_sync(tmp_path / "inbox", environ={}) is None
-    assert not (tmp_path / "inbox").exists()
+    step = fetch_step(tmp_path / "inbox", environ={})
+    assert step.result is None and not (tmp_path / "inbox").exists()

@@ -94,23 +94,6 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
     return result
 
 
-def fetch_before_sync(inbox: Path, *, imap: ImapConfig | None = None, mail: MailConfig | None = None,
-                      ledger: FetchLedger | None = None,
-                      environ: Mapping[str, str] | None = None) -> FetchResult | None:
-    """The step ``sync`` runs first: fetch when a mailbox is configured, else do nothing (``None``).
-
-    :param imap: default :meth:`ImapConfig.from_env`.
-    :param ledger: default the JSON-lines ledger in the inbox, replies into ``mail.outbox``.
-    """
-    imap = imap or ImapConfig.from_env(environ)
-    if not imap.configured:
-        return None
-    from ._fetched import JsonlLedger
-
-    ledger = ledger or JsonlLedger.in_inbox(inbox, mail.outbox if mail is not None else None)
-    return fetch(imap, inbox, ledger, mail=mail, environ=environ)
-
-
 def _connect(config: ImapConfig, password: str) -> IMAPClient:
     context = config.ssl_context() if config.security != "none" else None
     where = f"{config.host}:{config.imap_port}"
@@ -169,7 +152,10 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
     message = replace(message, files=tuple(files), refused=() if known else tuple(found.refused),
                       others=tuple(found.others))
     replies = []
-    if not known and needs_reply(message) and mail is not None and mail.from_addr:
+    if not known and needs_reply(message) and (mail is None or not mail.from_addr):
+        result.problems.append(f"{one_line(message.sender) or '?'}: needs a reply, but no sender address "
+                               "(SHEETSYNC_MAIL_FROM) and outbox are configured")
+    elif not known and needs_reply(message) and mail is not None:
         if must_not_answer(parsed, mail):
             result.problems.append(f"{message.sender or '?'}: automatic message, not answered")
         else:

@@ -50,6 +50,8 @@ class ImapConfig:
             raise MailError(f"unknown IMAP security {self.security!r}: use one of {', '.join(IMAP_SECURITIES)}")
         if self.port is not None and not 0 < self.port < 65536:
             raise MailError(f"IMAP port {self.port} is out of range")
+        if min(self.max_attachment, self.max_message, self.max_zip_members) <= 0:
+            raise MailError("IMAP size limits must be positive")
 
     @property
     def configured(self) -> bool:
@@ -64,8 +66,9 @@ class ImapConfig:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ImapConfig:
         """The configuration from ``SHEETSYNC_IMAP_HOST``, ``_PORT``, ``_USER``, ``_SECURITY``
-        (ssl, starttls or none), ``_FOLDER``, ``_DONE_FOLDER``, ``_CAFILE``, ``_TIMEOUT``; the
-        password is read later from ``SHEETSYNC_IMAP_PASSWORD``.
+        (ssl, starttls or none), ``_FOLDER``, ``_DONE_FOLDER``, ``_CAFILE``, ``_TIMEOUT``,
+        ``_MAX_ATTACHMENT_MB`` (10), ``_MAX_MESSAGE_MB`` (25); the password is read later from
+        ``SHEETSYNC_IMAP_PASSWORD``.
 
         :raises MailError: a number or the security value is wrong.
 
@@ -83,10 +86,13 @@ class ImapConfig:
         port = _number("SHEETSYNC_IMAP_PORT", get("PORT"))
         if port is not None and not port.is_integer():
             raise MailError(f"SHEETSYNC_IMAP_PORT={get('PORT')!r} is not a whole number")
+        attachment = _number("SHEETSYNC_IMAP_MAX_ATTACHMENT_MB", get("MAX_ATTACHMENT_MB")) or 10
+        message = _number("SHEETSYNC_IMAP_MAX_MESSAGE_MB", get("MAX_MESSAGE_MB")) or 25
         return cls(host=get("HOST") or "", port=None if port is None else int(port),
                    security=cast(ImapSecurity, (get("SECURITY") or "ssl").lower()), user=get("USER") or "",
                    folder=get("FOLDER") or "INBOX", done_folder=get("DONE_FOLDER"), cafile=get("CAFILE"),
-                   timeout=_number("SHEETSYNC_IMAP_TIMEOUT", get("TIMEOUT")) or 60.0)
+                   timeout=_number("SHEETSYNC_IMAP_TIMEOUT", get("TIMEOUT")) or 60.0,
+                   max_attachment=int(attachment * MB), max_message=int(message * MB))
 
     def password(self, environ: Mapping[str, str] | None = None) -> str:
         """The IMAP password, from the environment variable ``password_env``.
