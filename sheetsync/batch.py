@@ -17,6 +17,7 @@ from .errors import NotOurFormError, UnknownFormError, UnreadableFileError
 from .form import Form
 from .mailer import MailConfig, OutboxMailer, Thread, compose
 from .mailer._answer import address_report, sender_finding
+from .mailer._reply import compose_unreadable_reply
 from .markup import write_marked_up
 from .messages import Lang
 from .reader import Filled, read_filled
@@ -99,16 +100,23 @@ def queue_emails(checked: list[Checked], config: MailConfig, *, roster: Iterable
 
     The address comes from ``to`` if given; else, for a file that came by mail (``origins``
     knows the message that brought it), the reply goes to its sender in that thread, copied to
-    the roster's address; else to the roster entry of the file's recipient. Submissions with no
-    address are skipped (they are named in the batch summary anyway).
+    the roster's address; else to the roster entry of the file's recipient. A mailed file that
+    cannot be read is answered too, saying why. Submissions with no address are skipped (they
+    are named in the batch summary anyway).
     """
     people = list(roster)
     outbox = OutboxMailer(config.outbox)
     queued = []
     for item in checked:
+        origin = origins(item.path) if origins else None
+        if item.error is not None and origin is not None and origin.sender and not to:
+            # A mailed file we cannot read: its sender still hears why, in the thread.
+            reason = item.error.removeprefix(f"{item.path.name}: ")
+            queued.append(outbox.write(compose_unreadable_reply(origin, item.path.name, reason, config)))
+            continue
         if item.report is None or item.filled is None or not item.outputs:
             continue
-        plan = address_report(item.report, people, origins(item.path) if origins else None, to)
+        plan = address_report(item.report, people, origin, to)
         if plan is None:
             continue
         message = compose(item.report, to=plan.to, config=config, lang=lang,

@@ -35,7 +35,7 @@ def smtp() -> Iterator[Server]:
 
 @pytest.fixture
 def office(tmp_path: Path, progress_form: Form, seed: dict[str, Any], mailbox: Mailbox) -> dict[str, Any]:
-    """Six messages in the office's mailbox, as the issue lists them; the files they carry."""
+    """Seven messages in the office's mailbox, as the issue lists them; the files they carry."""
     made = tmp_path / "made"
 
     def school_file(rid: str, code: str, fmt: str = "xlsx", mistake: bool = False) -> bytes:
@@ -63,6 +63,8 @@ def office(tmp_path: Path, progress_form: Form, seed: dict[str, Any], mailbox: M
                                       "<big@s1.example>"),
         "<stranger@home.example>": mail_from("Helper <helper@home.example>", "ส่งแทนวัดยายร่ม",
                                              [("แก้แล้ว.xlsx", fixed, XLSX)], "<stranger@home.example>"),
+        "<broken@s4.example>": mail_from("d@s4.example", "รายงาน", [("ของเรา.xlsx", b"not a spreadsheet", XLSX)],
+                                         "<broken@s4.example>"),
     }
     for raw in messages.values():
         mailbox.deliver(raw)
@@ -100,8 +102,8 @@ def addresses(message: EmailMessage, header: str) -> list[str]:
 def check_answered_once(smtp: Server, ids: list[str]) -> None:
     got = answers(smtp)
     assert sorted(got) == sorted(["", *ids])  # every message answered in its thread, plus the digest
-    assert [len(got[i]) for i in ids] == [1, 1, 1, 2, 1, 1]  # the zip's two files: two reports
-    good, wrong, pdf, two, big, stranger = (got[i] for i in ids)
+    assert [len(got[i]) for i in ids] == [1, 1, 1, 2, 1, 1, 1]  # the zip's two files: two reports
+    good, wrong, pdf, two, big, stranger, broken = (got[i] for i in ids)
     assert addresses(good[0], "To") == ["a@s1.example"] and addresses(good[0], "Cc") == []
     assert good[0]["Subject"] == "Re: ส่งรายงาน" and good[0]["References"] == "<good@s1.example>"
     assert addresses(wrong[0], "To") == ["b@s2.example"] and wrong[0]["Subject"] == "Re: รายงานวัดยายร่ม"
@@ -111,6 +113,8 @@ def check_answered_once(smtp: Server, ids: list[str]) -> None:
     assert "big.xlsx" in big[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert addresses(stranger[0], "To") == ["helper@home.example"]
     assert addresses(stranger[0], "Cc") == ["b@s2.example"]
+    assert addresses(broken[0], "To") == ["d@s4.example"] and broken[0]["Subject"] == "Re: รายงาน"
+    assert "ของเรา.xlsx" in broken[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     digest = got[""][0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "helper@home.example" in digest
 
@@ -119,7 +123,7 @@ def test_sync_fetches_and_answers_every_sender_in_the_thread(office: dict[str, A
                                                              tmp_path: Path) -> None:
     first = run(tmp_path, mailbox, smtp, *sync_args())
     assert first.returncode == 0, first.stderr
-    assert "mailbox: 6 message(s), 5 file(s) saved, 2 reply(ies) queued" in first.stdout
+    assert "mailbox: 7 message(s), 6 file(s) saved, 2 reply(ies) queued" in first.stdout
     check_answered_once(smtp, office["ids"])
     stranger = json.loads((tmp_path / "reports" / "แก้แล้ว.json").read_text(encoding="utf-8"))
     assert [f["code"] for f in stranger["findings"]] == ["sender-not-recipient"]
@@ -140,7 +144,7 @@ def test_stopped_after_the_fetch_answers_each_message_once(office: dict[str, Any
                                                            tmp_path: Path) -> None:
     fetched = run(tmp_path, mailbox, smtp, "fetch", "inbox", "--outbox", "outbox")  # then the run stops
     assert fetched.returncode == 0, fetched.stderr
-    assert fetched.stdout.strip() == "mailbox: 6 message(s), 5 file(s) saved, 2 reply(ies) queued"
+    assert fetched.stdout.strip() == "mailbox: 7 message(s), 6 file(s) saved, 2 reply(ies) queued"
     mailbox.remove_flag("$SheetsyncFetched")  # and even the mailbox lost its marks
     done = run(tmp_path, mailbox, smtp, *sync_args())
     assert done.returncode == 0, done.stderr

@@ -11,7 +11,7 @@ from ..render.html import FONT
 from ._compose import NAME_HEADER, new_message
 from ._config import MailConfig
 from ._fetched import FetchedMessage
-from ._headers import one_line, reply_subject, thread_headers
+from ._headers import Thread, one_line, reply_subject, thread_headers
 from ._texts import say
 
 _ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
@@ -41,12 +41,30 @@ def compose_fetch_reply(message: FetchedMessage, config: MailConfig, limit: str)
     :param limit: the size limit per file, as shown (``"10 MB"``).
     :raises MailError: the sender or our From address is not valid.
     """
-    msg = new_message(config, message.sender, message.sender_name)
-    msg["Subject"] = reply_subject(message.subject, say("fetch.subject", "th"))
-    for header, value in thread_headers(message.thread).items():
-        msg[header] = value
-    msg[NAME_HEADER] = one_line(f"reply {message.sender}")
     sections = [_paragraphs(message, lang, limit) for lang in LANGS]
+    return _bilingual_reply(message.thread, config, say("fetch.subject", "th"), sections)
+
+
+def compose_unreadable_reply(thread: Thread, file: str, reason: str, config: MailConfig) -> EmailMessage:
+    """The answer, in the sender's thread, to a mailed file that is not a report we can read.
+
+    :param reason: the one-line reason (the reader's message, without the file name).
+    :raises MailError: the sender or our From address is not valid.
+    """
+    sections = [[say("mail.greeting.anyone", lang),
+                 say("unreadable.intro", lang, file=one_line(file), reason=one_line(reason, 300)),
+                 say("unreadable.what_to_send", lang), say("mail.outro", lang)] for lang in LANGS]
+    return _bilingual_reply(thread, config, say("unreadable.subject", "th", file=one_line(file)), sections)
+
+
+def _bilingual_reply(thread: Thread, config: MailConfig, fallback_subject: str,
+                     sections: list[list[str]]) -> EmailMessage:
+    """A reply in ``thread``: each section (Thai, then English) as paragraphs, text and HTML."""
+    msg = new_message(config, thread.sender, thread.sender_name)
+    msg["Subject"] = reply_subject(thread.subject, fallback_subject)
+    for header, value in thread_headers(thread).items():
+        msg[header] = value
+    msg[NAME_HEADER] = one_line(f"reply {thread.sender}")
     signature = say("mail.signature", "th")
     msg.set_content("\n\n".join("\n\n".join(s) for s in sections) + f"\n\n-- \n{signature}\n", charset="utf-8")
     style = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
