@@ -14,20 +14,20 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .errors import NotOurFormError, UnknownFormError, UnreadableFileError
-from .form import Form
+from .spec.form import Form
 from .mailer import MailConfig, OutboxMailer, Thread, compose
 from .mailer._answer import address_report, sender_finding
 from .mailer._reply import compose_unreadable_reply
-from .markup import write_marked_up
+from .template.markup import write_marked_up
 from .messages import Lang
-from .reader import Filled, read_filled
+from .check.reader import Filled, read_filled
 from .render import render_text, report_dict
 from .render.html import render_html
 from .render.summary import write_summary_csv, write_summary_xlsx
-from .report import Report
+from .check.report import Report
 from .roster import Recipient, safe_filename
-from .template import write_atomically
-from .validate import validate
+from .template.write import write_atomically
+from .check.validate import validate
 
 Origins = Callable[[Path], Thread | None]  # the message that brought a file, if it came by mail
 BAD_INPUT = (UnreadableFileError, NotOurFormError, UnknownFormError)

@@ -12,7 +12,7 @@ Every exception shares one base so that callers (and the CLI) can catch them all
     └── OutputError          (OSError)     a result could not be written
 
 Validation problems in a school's file are *not* exceptions: they are findings (see
-:mod:`sheetsync.report`).
+:mod:`sheetsync.check.report`).
 """
 
 from __future__ import annotations

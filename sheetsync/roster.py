@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import DataError, SheetsyncError
-from .form import Form
-from .template import write_template
+from .spec.form import Form
+from .template.write import write_template
 
 __all__ = ["Recipient", "RosterError", "read_roster", "safe_filename", "templates_for_roster"]
 

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.fetch_step import fetch_step
 from sheetsync.mailer import KEYWORD, ImapConfig, JsonlLedger, MailConfig, MailError, fetch, pending
-from sheetsync.template import write_template
+from sheetsync.template.write import write_template
 from tests.imap_server import PASSWORD, Dovecot, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 
 OFFICE = "สำนักงานเขตจอมทอง <office@bma.example>"

@@ -13,8 +13,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from sheetsync.form import Form
-from sheetsync.template import write_template
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
 from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.test_mail_fetch import XLSX, mail_from, zipped
 from tests.test_mail_smtp import Server, run_server

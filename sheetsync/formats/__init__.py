@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import SheetsyncError
-from ..plan import TemplatePlan
+from ..template.plan import TemplatePlan
 
 WRITERS: dict[str, str] = {"xlsx": "sheetsync.formats.xlsx", "ods": "sheetsync.formats.ods"}
 READABLE = ("xlsx", "ods", "xls")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..messages import render
-from ..report import Finding, Report
+from ..check.report import Finding, Report
 from ..roster import Recipient
 from ._headers import Thread
 

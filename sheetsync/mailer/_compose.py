@@ -17,7 +17,7 @@ from typing import Iterable, Sequence
 from ..messages import Lang
 from ..render import report_dict
 from ..render.html import FONT
-from ..report import Report
+from ..check.report import Report
 from ..roster import Recipient, safe_filename
 from ._config import MailConfig, MailError
 from ._headers import Thread, one_line, parse_addresses, reply_subject, thread_headers

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from ..messages import Lang
 from ..render.html import CELL, FONT
-from ..report import Report
+from ..check.report import Report
 from ..roster import Recipient
 from ._compose import NAME_HEADER, Attachment, add_attachment, new_message
 from ._config import MailConfig

@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import Iterable, Protocol, Sequence
 
 from ..messages import Lang
-from ..report import Report
+from ..check.report import Report
 from ..roster import safe_filename
 from ._compose import NAME_HEADER, Attachment, compose
 from ._config import MailConfig, MailError, SendError

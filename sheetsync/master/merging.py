@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import UnknownFormError
-from ..form import Form
-from ..registry import find_form
+from ..spec.form import Form
+from ..spec.registry import find_form
 from ..roster import read_roster
 from .atomic import remove_leftovers, replace_with_backup
 from .changes import changed_pointers

@@ -19,7 +19,7 @@ def register(app: typer.Typer) -> None:
 
 def fetch_command(
     inbox: Annotated[Path, typer.Argument(help="Folder the attachments are saved into.")],
-    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="Folder for polite replies (.eml; needs "
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", metavar="DIR", help="Folder for polite replies (.eml; needs "
                                                    "SHEETSYNC_MAIL_FROM). Without it no reply is written.")] = None,
 ) -> None:
     """Save every spreadsheet (.xlsx, .ods, .xls, also inside a .zip) of each new message in the
@@ -31,9 +31,11 @@ def fetch_command(
     The mailbox: SHEETSYNC_IMAP_HOST, _PORT, _USER, _SECURITY (ssl | starttls | none; default
     ssl), _FOLDER, _DONE_FOLDER, _CAFILE; the password only from SHEETSYNC_IMAP_PASSWORD.
 
-    Example: SHEETSYNC_IMAP_HOST=mail.example.org SHEETSYNC_IMAP_USER=office sheetsync fetch inbox --outbox outbox
+    \b
+    Example:
+      SHEETSYNC_IMAP_HOST=mail.example.org SHEETSYNC_IMAP_USER=office sheetsync fetch inbox --outbox outbox
     """
-    from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
+    from .app import _guard  # at call time: the app imports this module to register it
 
     def run() -> int:
         imap = ImapConfig.from_env()

@@ -26,15 +26,17 @@ def register(app: typer.Typer) -> None:
 
 def sync_command(
     inbox: Annotated[Path, typer.Argument(help="Folder where returned files are dropped.")],
-    master: Annotated[Path, typer.Option("--master", help="The master workbook (.xlsx).")],
-    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="Folder for .eml files (needs "
+    master: Annotated[Path, typer.Option("--master", metavar="FILE", help="The master workbook (.xlsx).")],
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", metavar="DIR", help="Folder for .eml files (needs "
                                                    "SHEETSYNC_MAIL_FROM); without it no e-mail is written.")] = None,
     send: Annotated[bool, typer.Option("--send", help="Deliver the outbox over SMTP afterwards.")] = False,
-    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", help="Default: reports/ beside the master.")]
+    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", metavar="DIR", help="Default: reports/ beside the master.")]
     = None,
-    roster: Annotated[Optional[Path], typer.Option("--roster", help="CSV of schools (for addresses and the digest).")]
+    roster: Annotated[Optional[Path], typer.Option("--roster", metavar="FILE", help="CSV of schools (for addresses and the digest).")]
     = None,
-    today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"])] = None,
+    today: Annotated[Optional[dt.datetime], typer.Option(
+        "--today", metavar="YYYY-MM-DD", formats=["%Y-%m-%d"],
+        help="Judge lateness as of this day instead of today (for re-running an old month).")] = None,
 ) -> None:
     """Validate every new file in INBOX, write its reports (and e-mails), merge the valid ones into
     the master, and move the files to INBOX/processed/. Running it again does nothing new.
@@ -42,9 +44,11 @@ def sync_command(
     When SHEETSYNC_IMAP_HOST is set, new files are first fetched from the office's mailbox (see
     `sheetsync fetch`), and each report answers the message that brought its file.
 
-    Example: sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
+    \b
+    Example:
+      sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
     """
-    from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
+    from .app import _guard  # at call time: sheetsync.cli imports this module to register it
 
     def run() -> int:
         config = None

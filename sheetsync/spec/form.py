@@ -17,9 +17,9 @@ from typing import Any, Iterator
 import yaml
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
-from .errors import FormError
+from ..errors import FormError
 from .pointers import is_required, schema_node
-from .layout_entries import Entry
+from .entries import Entry
 from .rulespec import Rule, build_rules
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
