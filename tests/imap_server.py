@@ -146,13 +146,16 @@ class Mailbox:
     user: str
     password: str = PASSWORD
 
-    def deliver(self, message: bytes, folder: str = "INBOX") -> None:
-        """Put ``message`` into ``folder`` (IMAP APPEND), creating the folder if needed."""
+    def deliver(self, message: bytes, folder: str = "INBOX", received: str | None = None) -> None:
+        """Put ``message`` into ``folder`` (IMAP APPEND), creating the folder if needed.
+
+        :param received: the server's arrival time, e.g. ``'"01-Jan-2020 10:00:00 +0700"'``.
+        """
         imap = self.server.client(self.user, self.password)
         try:
             if folder != "INBOX":
                 imap.create(folder)
-            status, data = imap.append(folder, None, None, message)
+            status, data = imap.append(folder, None, received, message)
             assert status == "OK", data
         finally:
             imap.logout()

@@ -201,6 +201,30 @@ def test_the_password_never_shows(mailbox: Mailbox, good: bytes, tmp_path: Path,
     assert not any(PASSWORD.encode() in p.read_bytes() for p in inbox.rglob("*") if p.is_file() and p.suffix != ".xlsx")
 
 
+def test_same_names_from_two_schools_both_kept(mailbox: Mailbox, good: bytes, other: bytes, tmp_path: Path) -> None:
+    mailbox.deliver(mail_from("a@s1.example", "r", [("แบบรายงาน.xlsx", good, XLSX)], "<n1@s1>"))
+    mailbox.deliver(mail_from("b@s2.example", "r", [("แบบรายงาน.xlsx", other, XLSX), ("CON.xlsx", good, XLSX)],
+                              "<n2@s2>"))
+    inbox = tmp_path / "inbox"
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox), environ=env())
+    assert [p.name for p in result.saved] == ["แบบรายงาน.xlsx", "แบบรายงาน-2.xlsx", "_CON.xlsx"]
+    assert (inbox / "แบบรายงาน-2.xlsx").read_bytes() == other
+    assert [p.name for p in inbox.iterdir() if p.name.startswith(".fetch-")] == []  # no temporary file left
+
+
+def test_old_mail_is_left_alone(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
+    mailbox.deliver(mail_from("a@s1.example", "2020", [("old.xlsx", good, XLSX)], "<old@s1>"),
+                    received='"01-Jan-2020 10:00:00 +0700"')
+    mailbox.deliver(mail_from("a@s1.example", "now", [("new.xlsx", good, XLSX)], "<new@s1>"))
+    inbox = tmp_path / "inbox"
+    since = ImapConfig.from_env({"SHEETSYNC_IMAP_SINCE": "2021-01-01"}).since
+    result = fetch(imap_config(mailbox, since=since), inbox, JsonlLedger.in_inbox(inbox), environ=env())
+    assert [p.name for p in result.saved] == ["new.xlsx"]
+    assert sorted(KEYWORD in flags for flags in mailbox.flags()) == [False, True]
+    with pytest.raises(MailError, match="SINCE"):
+        ImapConfig.from_env({"SHEETSYNC_IMAP_SINCE": "1/3/2569"})
+
+
 def test_sync_hook_does_nothing_without_a_mailbox(tmp_path: Path) -> None:
     step = fetch_step(tmp_path / "inbox", environ={})
     assert step.result is None and not (tmp_path / "inbox").exists()

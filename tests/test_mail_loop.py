@@ -13,6 +13,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from sheetsync.master import read_master
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
@@ -129,6 +130,8 @@ def test_sync_fetches_and_answers_every_sender_in_the_thread(office: dict[str, A
     assert [f["code"] for f in stranger["findings"]] == ["sender-not-recipient"]
     own = json.loads((tmp_path / "reports" / "วัดไทร.json").read_text(encoding="utf-8"))
     assert own["findings"] == []
+    merged = {e.recipient for e in read_master(tmp_path / "master.xlsx").ledger if e.result != "refused"}
+    assert merged == {"s1", "s2", "s3", "s4"}  # s2 through the helper's corrected file
     second = run(tmp_path, mailbox, smtp, *sync_args())
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == "sheetsync sync: nothing new (mailbox: nothing new)"

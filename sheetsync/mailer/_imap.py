@@ -82,7 +82,8 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
     try:
         flags = _select(client, config.folder)
         mark = KEYWORD if b"\\*" in flags else "\\Seen"  # a server without keywords: \Seen instead
-        uids = client.search(["NOT", "KEYWORD", KEYWORD] if mark == KEYWORD else ["UNSEEN"])
+        criteria: list[Any] = ["NOT", "KEYWORD", KEYWORD] if mark == KEYWORD else ["UNSEEN"]
+        uids = client.search(criteria + (["SINCE", config.since] if config.since else []))
         for uid in sorted(uids):
             _fetch_one(client, uid, config, inbox, ledger, mail, result)
             _mark_done(client, uid, mark, config.done_folder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import ssl
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ class ImapConfig:
     :param max_attachment: bytes one spreadsheet (or one member of a .zip) may have.
     :param max_message: bytes one whole message may have; a bigger one is not downloaded.
     :param max_zip_members: entries a .zip may hold; a zip with more is refused whole.
+    :param since: only messages the server received on or after this day are looked at (so a
+        mailbox with years of mail is not answered the day sheetsync starts reading it).
     """
 
     host: str = ""
@@ -44,6 +47,7 @@ class ImapConfig:
     max_attachment: int = 10 * MB
     max_message: int = 25 * MB
     max_zip_members: int = 20
+    since: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.security not in IMAP_SECURITIES:
@@ -67,7 +71,8 @@ class ImapConfig:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ImapConfig:
         """The configuration from ``SHEETSYNC_IMAP_HOST``, ``_PORT``, ``_USER``, ``_SECURITY``
         (ssl, starttls or none), ``_FOLDER``, ``_DONE_FOLDER``, ``_CAFILE``, ``_TIMEOUT``,
-        ``_MAX_ATTACHMENT_MB`` (10), ``_MAX_MESSAGE_MB`` (25); the password is read later from
+        ``_MAX_ATTACHMENT_MB`` (10), ``_MAX_MESSAGE_MB`` (25), ``_SINCE`` (a day, 2026-03-01);
+        the password is read later from
         ``SHEETSYNC_IMAP_PASSWORD``.
 
         :raises MailError: a number or the security value is wrong.
@@ -86,13 +91,18 @@ class ImapConfig:
         port = _number("SHEETSYNC_IMAP_PORT", get("PORT"))
         if port is not None and not port.is_integer():
             raise MailError(f"SHEETSYNC_IMAP_PORT={get('PORT')!r} is not a whole number")
+        since = get("SINCE")
+        try:
+            day = dt.date.fromisoformat(since) if since else None
+        except ValueError as exc:
+            raise MailError(f"SHEETSYNC_IMAP_SINCE={since!r} is not a date such as 2026-03-01") from exc
         attachment = _number("SHEETSYNC_IMAP_MAX_ATTACHMENT_MB", get("MAX_ATTACHMENT_MB")) or 10
         message = _number("SHEETSYNC_IMAP_MAX_MESSAGE_MB", get("MAX_MESSAGE_MB")) or 25
         return cls(host=get("HOST") or "", port=None if port is None else int(port),
                    security=cast(ImapSecurity, (get("SECURITY") or "ssl").lower()), user=get("USER") or "",
                    folder=get("FOLDER") or "INBOX", done_folder=get("DONE_FOLDER"), cafile=get("CAFILE"),
                    timeout=_number("SHEETSYNC_IMAP_TIMEOUT", get("TIMEOUT")) or 60.0,
-                   max_attachment=int(attachment * MB), max_message=int(message * MB))
+                   max_attachment=int(attachment * MB), max_message=int(message * MB), since=day)
 
     def password(self, environ: Mapping[str, str] | None = None) -> str:
         """The IMAP password, from the environment variable ``password_env``.
