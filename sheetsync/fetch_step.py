@@ -12,16 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from .mailer import FetchLedger, FetchResult, ImapConfig, JsonlLedger, MailConfig, Thread, fetch
+from .mailer import FetchLedger, FetchResult, ImapConfig, JsonlLedger, MailConfig, MailError, Thread, fetch
 from .sync import sha256_of
 
 
 @dataclass
 class FetchStep:
-    """What the fetch did (``None`` when no mailbox is configured) and the ledger it used."""
+    """What the fetch did (``None`` when no mailbox is configured, or it failed: ``error`` says
+    why) and the ledger it used."""
 
     result: FetchResult | None
     ledger: FetchLedger
+    error: str | None = None
 
     def origin(self, path: Path) -> Thread | None:
         """The message that brought the file at ``path`` (by its hash), or ``None``."""
@@ -33,12 +35,15 @@ class FetchStep:
 
 
 def fetch_step(inbox: Path, mail: MailConfig | None = None, *, imap: ImapConfig | None = None,
-               ledger: FetchLedger | None = None, environ: Mapping[str, str] | None = None) -> FetchStep:
+               ledger: FetchLedger | None = None, environ: Mapping[str, str] | None = None,
+               keep_going: bool = False) -> FetchStep:
     """Fetch into ``inbox`` when a mailbox is configured; always return the ledger's view.
 
     :param mail: where polite replies come from and go (``from_addr``, ``outbox``).
     :param imap: default :meth:`ImapConfig.from_env`.
     :param ledger: default ``inbox/.fetched.jsonl``; the office's store will pass itself.
+    :param keep_going: a mailbox that cannot be read is then reported in ``error`` instead of
+        raised, so a scheduled ``sync`` still processes what is already in the inbox.
     :raises MailError: the mailbox is configured but cannot be read (see :func:`fetch`).
 
     Example::
@@ -48,5 +53,11 @@ def fetch_step(inbox: Path, mail: MailConfig | None = None, *, imap: ImapConfig 
     """
     imap = imap or ImapConfig.from_env(environ)
     ledger = ledger or JsonlLedger.in_inbox(inbox, mail.outbox if mail is not None else None)
-    result = fetch(imap, inbox, ledger, mail=mail, environ=environ) if imap.configured else None
-    return FetchStep(result, ledger)
+    if not imap.configured:
+        return FetchStep(None, ledger)
+    try:
+        return FetchStep(fetch(imap, inbox, ledger, mail=mail, environ=environ), ledger)
+    except MailError as exc:
+        if not keep_going:
+            raise
+        return FetchStep(None, ledger, str(exc))

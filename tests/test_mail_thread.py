@@ -22,6 +22,9 @@ from sheetsync.mailer._attachments import extract
 from sheetsync.mailer._headers import thread_headers
 from sheetsync.mailer._reply import must_not_answer
 from sheetsync.roster import Recipient
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+from tests.imap_server import free_port
 from tests.test_mail import CONFIG, HTML, make_report, parse
 
 ROSTER = [Recipient("school-01", "โรงเรียนวัดไทร", "head@school01.example, clerk@school01.example"),
@@ -150,3 +153,15 @@ def test_fetch_without_a_mailbox_is_one_line(tmp_path: Path) -> None:
         == 2 * 1024 * 1024
     with pytest.raises(MailError, match="security"):
         ImapConfig.from_env({"SHEETSYNC_IMAP_SECURITY": "maybe"})
+
+
+def test_sync_goes_on_when_the_mailbox_cannot_be_read(tmp_path: Path, progress_form: Form) -> None:
+    write_template(progress_form, tmp_path / "inbox" / "s1.xlsx", recipient="s1")
+    env = {**os.environ, "SHEETSYNC_IMAP_HOST": "127.0.0.1", "SHEETSYNC_IMAP_PORT": str(free_port()),
+           "SHEETSYNC_IMAP_USER": "office", "SHEETSYNC_IMAP_PASSWORD": "Pw-never-shown-42"}
+    done = subprocess.run([sys.executable, "-m", "sheetsync", "sync", "inbox", "--master", "master.xlsx"],
+                          capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
+    assert done.returncode == 3
+    assert done.stderr.startswith("sheetsync: mailbox not read: cannot reach the IMAP server 127.0.0.1:")
+    assert "Traceback" not in done.stderr and "Pw-never-shown-42" not in done.stdout + done.stderr
+    assert (tmp_path / "inbox" / "processed" / "s1.xlsx").exists()  # the inbox was processed anyway

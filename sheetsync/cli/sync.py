@@ -42,7 +42,8 @@ def sync_command(
     the master, and move the files to INBOX/processed/. Running it again does nothing new.
 
     When SHEETSYNC_IMAP_HOST is set, new files are first fetched from the office's mailbox (see
-    `sheetsync fetch`), and each report answers the message that brought its file.
+    `sheetsync fetch`), and each report answers the message that brought its file. A mailbox
+    that cannot be read is one line on stderr and exit code 3; the inbox is processed anyway.
 
     \b
     Example:
@@ -54,7 +55,9 @@ def sync_command(
         config = None
         if outbox is not None:
             config = replace(MailConfig.from_env(), outbox=outbox)
-        step = fetch_step(inbox, config)  # the office's mailbox first, when SHEETSYNC_IMAP_HOST is set
+        step = fetch_step(inbox, config, keep_going=True)  # the mailbox first, when SHEETSYNC_IMAP_HOST is set
+        if step.error:
+            typer.echo(f"sheetsync: mailbox not read: {step.error}", err=True)
         reports = report_dir or master.parent / "reports"
         with Progress(transient=True) as bar:
             task = bar.add_task("ตรวจไฟล์ / checking", total=None)
@@ -65,13 +68,13 @@ def sync_command(
             typer.echo(f"note: {line}", err=True)
         if not result.new and (step.result is None or not step.result.messages):
             typer.echo("sheetsync sync: nothing new" + (f" ({step.result.summary()})" if step.result else ""))
-            return _failed(result)
+            return 3 if step.error else _failed(result)
         if step.result is not None:
             typer.echo(step.result.summary())
         Console(soft_wrap=True).print(summary_table(result))
         if result.merge is not None:
             Console(soft_wrap=True).print(render_table(result.merge))
-        return _failed(result)
+        return 3 if step.error else _failed(result)
 
     _guard(run)
 

@@ -154,8 +154,8 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
                       others=tuple(found.others))
     replies = []
     if not known and needs_reply(message) and (mail is None or not mail.from_addr):
-        result.problems.append(f"{one_line(message.sender) or '?'}: needs a reply, but no sender address "
-                               "(SHEETSYNC_MAIL_FROM) and outbox are configured")
+        result.problems.append(f"{one_line(message.sender) or '?'}: needs a reply, but none can be written "
+                               "without SHEETSYNC_MAIL_FROM and an outbox")
     elif not known and needs_reply(message) and mail is not None:
         if must_not_answer(parsed, mail):
             result.problems.append(f"{message.sender or '?'}: automatic message, not answered")
