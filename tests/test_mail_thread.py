@@ -139,6 +139,10 @@ def test_the_ledger_survives_a_torn_last_line(tmp_path: Path) -> None:
     again = JsonlLedger.in_inbox(tmp_path)
     assert again.seen("<m@x>", "") and again.seen("<m@x>", "ab" * 32) and not again.seen("<m@x>", "cd" * 32)
     assert again.origin("ab" * 32) == kept
+    later = FetchedMessage("<n@x>", "b@x.example")
+    again.record(later)  # the torn line is cut, not glued to the new record
+    reread = JsonlLedger.in_inbox(tmp_path)
+    assert reread.messages() == [kept, later] and reread.seen("<n@x>", "")
     (tmp_path / ".fetched.jsonl").write_text("nonsense\n" + json.dumps(kept.as_json()) + "\n", encoding="utf-8")
     with pytest.raises(MailError, match="line 1"):
         JsonlLedger.in_inbox(tmp_path).seen("<m@x>", "")

@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, BinaryIO, Protocol, Sequence
 
 from ._attachments import Refusal
 from ._config import MailError
@@ -103,6 +103,8 @@ class JsonlLedger:
     path: Path
     outbox: Path | None = None
     _messages: list[FetchedMessage] | None = field(default=None, repr=False)
+    _by_id: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _by_hash: dict[str, FetchedMessage] = field(default_factory=dict, repr=False)
 
     @classmethod
     def in_inbox(cls, inbox: Path, outbox: Path | None = None) -> JsonlLedger:
@@ -124,19 +126,27 @@ class JsonlLedger:
                 if not line.strip():
                     continue
                 try:
-                    self._messages.append(FetchedMessage.from_json(json.loads(line)))
+                    self._add(FetchedMessage.from_json(json.loads(line)))
                 except (ValueError, KeyError, TypeError) as exc:
                     if number == len(lines):  # a line cut by a crash: the message is fetched again
                         continue
                     raise MailError(f"{self.path}, line {number}: not a fetch record ({exc})") from exc
         return self._messages
 
+    def _add(self, message: FetchedMessage) -> None:
+        assert self._messages is not None
+        self._messages.append(message)
+        self._by_id.setdefault(message.message_id, set()).update(f.sha256 for f in message.files)
+        self._by_hash.update((f.sha256, message) for f in message.files)
+
+    def _index(self) -> tuple[dict[str, set[str]], dict[str, FetchedMessage]]:
+        self.messages()
+        return self._by_id, self._by_hash
+
     def seen(self, message_id: str, sha256: str) -> bool:
         """See :class:`FetchLedger`."""
-        for message in self.messages():
-            if message.message_id == message_id and (not sha256 or any(f.sha256 == sha256 for f in message.files)):
-                return True
-        return False
+        hashes = self._index()[0].get(message_id)
+        return hashes is not None and (not sha256 or sha256 in hashes)
 
     def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> None:
         """Queue ``replies`` in the outbox, then append ``message`` (flushed to disk).
@@ -147,17 +157,33 @@ class JsonlLedger:
             raise MailError("a reply must be queued but no outbox is configured (SHEETSYNC_MAIL_OUTBOX)")
         for reply in replies:
             OutboxMailer(self.outbox or Path()).write(reply)
-        line = json.dumps(message.as_json(), ensure_ascii=False) + "\n"
+        line = json.dumps(message.as_json(), ensure_ascii=False).encode("utf-8") + b"\n"
+        self.messages()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as out:
+            with self.path.open("a+b") as out:
+                _drop_torn_tail(out)
                 out.write(line)
                 out.flush()
                 os.fsync(out.fileno())
         except OSError as exc:
             raise MailError(f"{self.path}: cannot record the fetched message ({exc.strerror or exc})") from exc
-        self.messages().append(message)
+        self._add(message)
 
     def origin(self, sha256: str) -> FetchedMessage | None:
         """See :class:`FetchLedger`."""
-        return next((m for m in reversed(self.messages()) if any(f.sha256 == sha256 for f in m.files)), None)
+        return self._index()[1].get(sha256)
+
+
+def _drop_torn_tail(out: BinaryIO) -> None:
+    """Cut a last line left without its newline by a crash (its message was never recorded)."""
+    end = out.seek(0, os.SEEK_END)
+    if end == 0:
+        return
+    out.seek(max(end - 1, 0))
+    if out.read(1) == b"\n":
+        return
+    out.seek(0)
+    kept = out.read().rfind(b"\n") + 1
+    out.truncate(kept)
+    out.seek(kept)
