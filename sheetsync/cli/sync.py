@@ -36,6 +36,10 @@ def sync_command(
     """Validate every new file in INBOX, write its reports (and e-mails), merge the valid ones into
     the master, and move the files to INBOX/processed/. Running it again does nothing new.
 
+    When SHEETSYNC_IMAP_HOST is set, new files are first fetched from the office's mailbox (see
+    `sheetsync fetch`), and each report answers the message that brought its file. A mailbox
+    that cannot be read is one line on stderr and exit code 3; the inbox is processed anyway.
+
     \b
     Example:
       sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
@@ -47,6 +51,7 @@ def sync_command(
         from rich.console import Console
         from rich.progress import Progress
 
+        from ..fetch_step import fetch_step
         from ..mailer import MailConfig
         from ..roster import read_roster
         from ..sync import sync
@@ -54,21 +59,36 @@ def sync_command(
         config = None
         if outbox is not None:
             config = replace(MailConfig.from_env(), outbox=outbox)
+        step = fetch_step(inbox, config, keep_going=True)  # the mailbox first, when SHEETSYNC_IMAP_HOST is set
+        if step.error:
+            typer.echo(f"sheetsync: mailbox not read: {step.error}", err=True)
         reports = report_dir or master.parent / "reports"
         with Progress(transient=True) as bar:
             task = bar.add_task("ตรวจไฟล์ / checking", total=None)
             result = sync(inbox, master, report_dir=reports, config=config, send=send,
                           roster=read_roster(roster) if roster else [], today=today.date() if today else None,
-                          progress=lambda _: bar.advance(task))
+                          progress=lambda _: bar.advance(task), origins=step.origin)
+        for line in step.result.problems if step.result else []:
+            typer.echo(f"note: {line}", err=True)
+        if not result.new and (step.result is None or not step.result.messages):
+            typer.echo("sheetsync sync: nothing new" + (f" ({step.result.summary()})" if step.result else ""))
+            return 3 if step.error else _failed(result)
+        if step.result is not None:
+            typer.echo(step.result.summary())
         Console(soft_wrap=True).print(summary_table(result))
         if result.merge is not None:
             Console(soft_wrap=True).print(render_table(result.merge))
-        if result.sent is not None:
-            for line in result.sent.lines():
-                typer.echo(f"not sent {line}", err=True)
-        return 0 if result.sent is None or result.sent.ok else 1
+        return 3 if step.error else _failed(result)
 
     guarded(ctx, run)
+
+
+def _failed(result: SyncResult) -> int:
+    """Report what could not be sent; exit code 1 when anything failed."""
+    if result.sent is not None:
+        for line in result.sent.lines():
+            typer.echo(f"not sent {line}", err=True)
+    return 0 if result.sent is None or result.sent.ok else 1
 
 
 def summary_table(result: SyncResult) -> Table:
