@@ -26,7 +26,7 @@ import stat
 from pathlib import Path
 from typing import Literal, Mapping
 
-from .errors import SheetsyncError
+from .errors import KeyFileError
 
 KEY_ENV = "SHEETSYNC_KEY_FILE"
 #: The metadata the signature covers, in this order.
@@ -36,10 +36,6 @@ _CONTEXT = b"sheetsync template identity v1\n"
 #: ``key=OFFICE`` (the default of the functions that sign or verify): the key at :func:`key_path`.
 OFFICE: Literal["office"] = "office"
 KeyArg = bytes | Literal["office"] | None
-
-
-class KeyFileError(SheetsyncError, OSError):
-    """The office key file cannot be created or read, or is not safe (readable by others)."""
 
 
 def key_path() -> Path:

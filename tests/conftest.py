@@ -9,9 +9,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from sheetsync.form import Form
 from sheetsync.identity import KEY_ENV
-from sheetsync.registry import find_form
+from sheetsync.spec.form import Form
+from sheetsync.spec.registry import find_form
 from tests.libreoffice.fixtures import libreoffice  # noqa: F401  (session fixture)
 
 DATA = Path(__file__).parent / "data"

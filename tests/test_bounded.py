@@ -13,11 +13,11 @@ from python_calamine import CalamineWorkbook
 
 from sheetsync import limits
 from sheetsync.errors import LimitError
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.formats.bounded import Bounds, bounded_copy
-from sheetsync.reader import form_area, read_filled
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.check.reader import form_area, read_filled
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 from tests.data.hostile.build import rewrite
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from sheetsync.errors import SheetsyncError
-from sheetsync.reader import read_filled
+from sheetsync.check.reader import read_filled
 from sheetsync.text import safe_text
-from sheetsync.validate import validate
+from sheetsync.check.validate import validate
 from tests.data.hostile.build import build
 from tests.data.hostile.measure import measure
 

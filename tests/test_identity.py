@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from sheetsync.errors import UnknownFormError
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.identity import KeyFileError, ensure_key, load_key, sign, verify
-from sheetsync.markup import write_marked_up
+from sheetsync.template.markup import write_marked_up
 from sheetsync.master import merge
 from sheetsync.master.store import read_master
-from sheetsync.reader import read_filled
-from sheetsync.registry import find_form_id
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.check.reader import read_filled
+from sheetsync.spec.registry import find_form_id
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 from tests.data.hostile.build import META, XLSX_SHEETS, rewrite, xlsx_text
 
 IDENTITY = {"form_id": "progress-report", "form_version": "1.0.0", "template_id": "t1", "recipient": "school-01",

@@ -12,9 +12,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from sheetsync.form import Form
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
+from sheetsync.spec.form import Form
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
 from sheetsync.text import has_hidden_controls, safe_text, safe_value
 from tests.data.hostile.build import build
 

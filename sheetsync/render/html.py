@@ -5,9 +5,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from ..pointers import schema_node
+from ..spec.pointers import schema_node
 from ..messages import Lang, render
-from ..report import Finding, Report
+from ..check.report import Finding, Report
 from . import ordered
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"

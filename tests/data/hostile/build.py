@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
 from sheetsync.formats._clip import ODS_CELL, ODS_ROW, Clip, column_number, elements  # noqa: E402
-from sheetsync.registry import find_form  # noqa: E402
-from sheetsync.template import write_template  # noqa: E402
+from sheetsync.spec.registry import find_form  # noqa: E402
+from sheetsync.template.write import write_template  # noqa: E402
 
 SEED = ROOT / "sheetsync" / "samples" / "progress-report.json"
 FORM_SHEET = "แบบรายงาน"

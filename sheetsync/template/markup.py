@@ -15,14 +15,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .formats import format_of, writer_for
-from .identity import OFFICE
-from .messages import render
+from ..formats import format_of, writer_for
+from ..identity import OFFICE
+from ..messages import render
 from .plan import CellSpec, SummarySheet, TemplatePlan, build_plan, restamp
-from .reader import Filled
-from .render import ordered
-from .report import Finding, Report
-from .template import write_atomically
+from ..check.reader import Filled
+from ..render import ordered
+from ..check.report import Finding, Report
+from .write import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
 SUMMARY_SHEET = "ผลการตรวจสอบ"

@@ -16,14 +16,15 @@ from typing import Any, Callable, Iterable
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from . import coerce, limits
-from .errors import NotOurFormError, UnknownFormError, UnreadableFileError
-from .form import Field, Form, Placement, Table
-from .formats.bounded import Bounds, Overflow, bounded_copy
-from .formats.guard import check_spreadsheet
-from .plan import META_SHEET
-from .registry import find_form_id
-from .text import has_hidden_controls, safe_value
+from . import coerce
+from .. import limits
+from ..errors import NotOurFormError, UnknownFormError, UnreadableFileError
+from ..formats.bounded import Bounds, Overflow, bounded_copy
+from ..formats.guard import check_spreadsheet
+from ..spec.form import Field, Form, Placement, Table
+from ..spec.registry import find_form_id
+from ..template.plan import META_SHEET
+from ..text import has_hidden_controls, safe_value
 
 Grid = list[list[Any]]
 CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
@@ -225,7 +226,7 @@ def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: I
 
 def _at(grid: Grid, ref_or_place: str | Placement) -> Any:
     if isinstance(ref_or_place, str):
-        from .form import parse_range
+        from ..spec.form import parse_range
 
         ref_or_place = parse_range(ref_or_place, "metadata")
     row, col = ref_or_place.row - 1, ref_or_place.col - 1

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .errors import DataError
-from .form import Field, Form, Table
-from .pointers import lookup, schema_node
-from .text import safe_value
+from ..errors import DataError
+from ..spec.form import Field, Form, Table
+from ..spec.pointers import lookup, schema_node
+from ..text import safe_value
 
 CellValue = str | int | float | dt.date | None
 

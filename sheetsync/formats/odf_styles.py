@@ -17,7 +17,7 @@ from odf.style import (FontFace, MasterPage, PageLayout, PageLayoutProperties, P
                        TableCellProperties, TableColumnProperties, TableProperties, TableRowProperties,
                        TextProperties)
 
-from ..plan import BE_DATE_FORMAT, CellStyle, PageSetup
+from ..template.plan import BE_DATE_FORMAT, CellStyle, PageSetup
 
 #: Excel column-width units (characters of the default font) to centimetres. An Excel unit is
 #: ~7 px = ~0.19 cm at 96 dpi; 0.2 cm is close enough for a printed form and keeps numbers round.
