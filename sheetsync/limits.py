@@ -49,3 +49,8 @@ MAX_ELEMENTS = 3_000_000
 #: Characters kept of one cell's text (Excel's own limit per cell).
 MAX_CELL_TEXT = 32_767
 
+
+# Rules ------------------------------------------------------------------------------------
+#: Largest gap in a numbered sequence reported as missing rows, one finding each; a bigger jump
+#: is one wrong number (a table of the form has a few dozen rows at most).
+MAX_SEQUENCE_GAP = 100

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.errors import SheetsyncError, UnreadableFileError
 from sheetsync.check.reader import read_filled
 from sheetsync.text import safe_text
 from sheetsync.check.validate import validate
@@ -49,6 +49,8 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "infinity-xlsx": (1, "not-a-number"),
     "infinity-ods": (1, "not-a-number"),
     "bad-locked-ref-xlsx": (1, "metadata-tampered"),
+    "huge-report-number-xlsx": (1, "report-number"),
+    "huge-fiscal-year-ods": (1, "above-maximum"),
     "path-in-form-id-xlsx": (2, "not a form id"),
     "dotdot-in-form-id-ods": (2, "not a form id"),
 }
@@ -100,3 +102,23 @@ def test_refusals_are_sheetsync_errors_naming_the_file(corpus: dict[str, Path], 
     with pytest.raises(SheetsyncError) as caught:
         validate(read_filled(corpus[case]))
     assert str(caught.value).startswith(corpus[case].name)
+
+
+@pytest.mark.parametrize("case", ["huge-report-number-xlsx", "huge-fiscal-year-ods"])
+def test_numbers_no_rule_expected_are_findings(corpus: dict[str, Path], case: str) -> None:
+    # 1e308 as a report number once made the sequence rule loop for ever; as a fiscal year it
+    # made the date arithmetic raise.
+    assert EXPECTED[case][1] in validate(read_filled(corpus[case])).codes()
+
+
+def test_a_failure_no_check_expected_still_names_the_file(corpus: dict[str, Path],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheetsync.check import rules
+
+    def broken(rule: object, ctx: object) -> None:
+        raise KeyError("a bug of ours, or a value nobody foresaw")
+    monkeypatch.setitem(rules.RULES, "sequence", broken)
+    path = corpus["padded-20mb-xlsx"]
+    with pytest.raises(UnreadableFileError) as caught:
+        validate(read_filled(path))
+    assert str(caught.value).startswith(f"{path.name}: its content cannot be checked (KeyError")

@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import coerce
 from .. import limits
-from ..errors import NotOurFormError, UnknownFormError, UnreadableFileError
+from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.guard import check_spreadsheet
 from ..spec.form import Field, Form, Placement, Table
@@ -101,19 +102,37 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     """
     path = Path(path)
     fmt = check_spreadsheet(path)
-    meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
-    workbook, _ = _open(path, fmt, meta_bounds)
-    metadata, locked = _metadata(path, workbook)
-    form = _resolve_form(path, metadata, form, forms_dirs)
-    workbook, outside = _open(path, fmt, meta_bounds | {form.sheet: form_area(form)})
-    grid = _grid(path, workbook, form.sheet)
-    filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside)
-    _read_fields(filled, grid)
-    for table in form.tables:
-        _read_table(filled, grid, table)
-    filled.locked_found = {ref: _at(grid, ref) if CELL_REF.match(ref) else None for ref in locked}
-    filled.controls = _hidden_controls(workbook, form.sheet, filled.raw)
+    with as_bad_input(path):
+        meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
+        workbook, _ = _open(path, fmt, meta_bounds)
+        metadata, locked = _metadata(path, workbook)
+        form = _resolve_form(path, metadata, form, forms_dirs)
+        workbook, outside = _open(path, fmt, meta_bounds | {form.sheet: form_area(form)})
+        grid = _grid(path, workbook, form.sheet)
+        filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside)
+        _read_fields(filled, grid)
+        for table in form.tables:
+            _read_table(filled, grid, table)
+        filled.locked_found = {ref: _at(grid, ref) if CELL_REF.match(ref) else None for ref in locked}
+        filled.controls = _hidden_controls(workbook, form.sheet, filled.raw)
     return filled
+
+
+@contextmanager
+def as_bad_input(path: Path) -> Iterator[None]:
+    """Turn any failure that a file's content causes into an :class:`UnreadableFileError` naming it.
+
+    Whatever a returned file holds must end as that file's outcome (reported, set aside), never
+    as a crash of the run: a value no rule expected (a year of 1e308, say) is still a bad file.
+    """
+    try:
+        yield
+    except SheetsyncError:
+        raise
+    except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            UnicodeError, RecursionError, CalamineError) as exc:
+        raise UnreadableFileError(path, f"its content cannot be checked ({type(exc).__name__}: {_short(exc)}); "
+                                  "please fill in the template you were sent") from exc
 
 
 def form_area(form: Form) -> Bounds:

@@ -19,7 +19,7 @@ from ..identity import OFFICE, KeyArg, resolve, verify
 from ..messages import render
 from ..template.plan import META_SHEET
 from ..spec.pointers import schema_node
-from .reader import Filled, locate
+from .reader import Filled, as_bad_input, locate
 from .report import Finding, Report, Severity
 from .rules import RULES, Hit, RuleContext, shown
 
@@ -46,12 +46,13 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.valid, [(f.code, f.cell) for f in report.findings]
     """
     report = Report(filled.path, filled.form.id, dict(filled.metadata))
-    report.findings += list(_identity(filled, resolve(key, create=False)))
-    report.findings += list(_structure(filled))
-    report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell) for p in filled.problems]
-    report.findings += list(_schema(filled))
-    report.findings += list(_rules(filled))
-    report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
+    with as_bad_input(filled.path):  # a value no rule expected is the file's problem, not a crash
+        report.findings += list(_identity(filled, resolve(key, create=False)))
+        report.findings += list(_structure(filled))
+        report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell) for p in filled.problems]
+        report.findings += list(_schema(filled))
+        report.findings += list(_rules(filled))
+        report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
     return report
 
 

@@ -185,6 +185,8 @@ def build(out: Path) -> dict[str, Path]:
         "infinity-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_number("E34", "inf")}, 0),
         "nan-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "E34", "NaN")}, 0),
         "infinity-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "E34", "INF")}, 0),
+        "huge-report-number-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_number("A35", "1e308")}, 0),
+        "huge-fiscal-year-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "F5", "1e308")}, 0),
         "forged-recipient-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B4", "school-02")}, 0),
         "forged-recipient-ods": ("ods", {"content.xml": ods_text(META, "B4", "school-02")}, 0),
         "forged-issue-date-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B5", "2099-01-01T00:00:00+00:00")}, 0),
