@@ -46,6 +46,9 @@ FORM_MARGIN_COLUMNS = 0
 #: Row or cell elements scanned in one sheet before the file is refused (each is a few
 #: bytes of XML; an honest form has a few thousand).
 MAX_ELEMENTS = 3_000_000
+#: Cells (rows × columns, from A1) a sheet of a legacy .xls may span: BIFF cannot be clipped,
+#: and calamine materialises the whole rectangle (a far cell at IV65536 costs ~1 GB).
+MAX_XLS_CELLS = 1_000_000
 #: Characters kept of one cell's text (Excel's own limit per cell).
 MAX_CELL_TEXT = 32_767
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "ods-repeat-bomb-4000": (1, "outside-form-area"),
     "million-rows-xlsx": (2, "unpacks to more than"),
     "million-empty-rows-xlsx": (1, "outside-form-area"),
+    "many-empty-rows-ods": (1, "outside-form-area"),
     "padded-1gib-xlsx": (2, "larger than the 25 MB"),
     "padded-20mb-xlsx": (0, ""),
     "xml-entity-xlsx": (2, "XML entities"),
@@ -122,3 +124,22 @@ def test_a_failure_no_check_expected_still_names_the_file(corpus: dict[str, Path
     with pytest.raises(UnreadableFileError) as caught:
         validate(read_filled(path))
     assert str(caught.value).startswith(f"{path.name}: its content cannot be checked (KeyError")
+
+
+@pytest.mark.parametrize(("ref", "sheet", "words"), [
+    ("IV65536", "แบบรายงาน", "reaches cell IV65536"),  # ~1 GB in calamine: refused before it is read
+    ("H60", "แบบรายงาน", "outside-form-area"),
+    ("F40", "_sheetsync", "outside-form-area"),
+])
+def test_legacy_xls_is_bounded_too(corpus: dict[str, Path], tmp_path: Path, libreoffice: Any,
+                                   ref: str, sheet: str, words: str) -> None:
+    from tests.data.hostile.build import XLSX_SHEETS, rewrite, xlsx_text
+
+    far = rewrite(corpus["padded-20mb-xlsx"], tmp_path / "far.xlsx", {XLSX_SHEETS[sheet]: xlsx_text(ref, "far")})
+    legacy = libreoffice.convert(far, tmp_path / "far.xls")
+    run = measure([sys.executable, "-m", "sheetsync", "validate", "--format", "json", str(legacy)], env=_env())
+    assert "Traceback" not in run.stderr and run.peak_mb < PEAK_MB
+    assert words in run.stdout + run.stderr and "far.xls" in run.stdout + run.stderr
+    if words == "outside-form-area":
+        report = validate(read_filled(legacy))
+        assert [(f.code, f.sheet, f.cell) for f in report.findings] == [("outside-form-area", sheet, ref)]

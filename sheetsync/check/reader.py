@@ -20,8 +20,10 @@ from python_calamine import CalamineError, CalamineWorkbook
 from . import coerce
 from .. import limits
 from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
+from ..formats._clip import column_letters
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.guard import check_spreadsheet
+from ..formats.xls_extent import check_xls_extent
 from ..spec.form import Field, Form, Placement, Table
 from ..spec.registry import find_form_id
 from ..template.plan import META_SHEET
@@ -173,9 +175,12 @@ def _open(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[CalamineWork
     """The workbook as calamine sees it: for .xlsx/.ods a copy clipped to ``bounds`` (calamine
     materialises whole grids, so an unclipped far cell would abort the process)."""
     try:
-        if fmt == "xls":
+        if fmt == "xls":  # BIFF cannot be clipped: refuse a far-reaching sheet, spot the rest in the grid
+            check_xls_extent(path)
             with path.open("rb") as handle:
-                return CalamineWorkbook.from_filelike(handle), []
+                book = CalamineWorkbook.from_filelike(handle)
+            return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
+                          for o in _beyond(book, sheet, b)]
         data, outside = bounded_copy(path, fmt, bounds)
         # from_filelike sniffs the content; from_path would trust a misleading extension.
         return CalamineWorkbook.from_filelike(io.BytesIO(data)), outside
@@ -183,6 +188,15 @@ def _open(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[CalamineWork
         if isinstance(exc, UnreadableFileError):
             raise
         raise UnreadableFileError(path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc
+
+
+def _beyond(book: CalamineWorkbook, sheet: str, bounds: Bounds) -> list[Overflow]:
+    """The first cell of ``sheet`` outside ``bounds`` that holds something (as the clipped formats report)."""
+    for r, row in enumerate(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False), start=1):
+        for c, value in enumerate(row, start=1):
+            if (r > bounds.rows or c > bounds.columns) and value not in ("", None):
+                return [Overflow(sheet, f"{column_letters(c)}{r}")]
+    return []
 
 
 def _short(exc: BaseException) -> str:

@@ -122,6 +122,13 @@ FAR_ODS = (b'<table:table-row table:number-rows-repeated="1048000"><table:table-
            b'<table:table-cell office:value-type="string"><text:p>far</text:p></table:table-cell></table:table-row>')
 
 
+def many_empty_rows_ods(xml: bytes) -> bytes:
+    """380,000 empty rows (each with its own style name, so the zip cannot tell), then content."""
+    rows = b"".join(b'<table:table-row table:style-name="r%d"><table:table-cell/></table:table-row>' % n
+                    for n in range(380_000))
+    return ods_append_rows(FORM_SHEET, rows + FAR_ODS[FAR_ODS.index(b"</table:table-row>") + 18:])(xml)
+
+
 def ods_bomb(rows: int) -> bytes:
     return (b'<table:table-row table:number-rows-repeated="%d"><table:table-cell table:number-columns-repeated='
             b'"16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>' % rows)
@@ -167,6 +174,7 @@ def build(out: Path) -> dict[str, Path]:
         "ods-repeat-bomb-1000": ("ods", {"content.xml": ods_append_rows(FORM_SHEET, ods_bomb(1000))}, 0),
         "ods-repeat-bomb-4000": ("ods", {"content.xml": ods_append_rows(META, ods_bomb(4000))}, 0),
         "million-rows-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: million_rows}, 0),
+        "many-empty-rows-ods": ("ods", {"content.xml": many_empty_rows_ods}, 0),
         "million-empty-rows-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: million_empty_rows_then_far}, 0),
         "padded-1gib-xlsx": ("xlsx", {}, 1024 ** 3),
         "padded-20mb-xlsx": ("xlsx", {}, 20 * 1024 ** 2),
