@@ -30,6 +30,8 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "million-rows-xlsx": (2, "unpacks to more than"),
     "million-empty-rows-xlsx": (1, "outside-form-area"),
     "many-empty-rows-ods": (1, "outside-form-area"),
+    "wide-row-xlsx": (1, "outside-form-area"),
+    "many-cells-ods": (1, "outside-form-area"),
     "padded-1gib-xlsx": (2, "larger than the 25 MB"),
     "padded-20mb-xlsx": (0, ""),
     "xml-entity-xlsx": (2, "XML entities"),

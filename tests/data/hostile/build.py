@@ -129,6 +129,22 @@ def many_empty_rows_ods(xml: bytes) -> bytes:
     return ods_append_rows(FORM_SHEET, rows + FAR_ODS[FAR_ODS.index(b"</table:table-row>") + 18:])(xml)
 
 
+def wide_row_xlsx(xml: bytes) -> bytes:
+    """600,000 empty styled cells to the right of the form in its first row, then one with content."""
+    from sheetsync.formats._clip import column_letters
+
+    cells = b"".join(b'<c r="%s1" s="%d"/>' % (column_letters(8 + n % 16000).encode(), n) for n in range(600_000))
+    cells += b'<c r="XFD1" t="inlineStr"><is><t>far</t></is></c>'
+    return xml.replace(b"</row>", cells + b"</row>", 1)
+
+
+def many_cells_ods(xml: bytes) -> bytes:
+    """A row of 600,000 empty cells with distinct styles below the form, then one with content."""
+    cells = b"".join(b'<table:table-cell table:style-name="c%d"/>' % n for n in range(600_000))
+    return ods_append_rows(FORM_SHEET, b"<table:table-row>" + cells + b'<table:table-cell office:value-type='
+                           b'"string"><text:p>far</text:p></table:table-cell></table:table-row>')(xml)
+
+
 def ods_bomb(rows: int) -> bytes:
     return (b'<table:table-row table:number-rows-repeated="%d"><table:table-cell table:number-columns-repeated='
             b'"16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>' % rows)
@@ -174,6 +190,8 @@ def build(out: Path) -> dict[str, Path]:
         "ods-repeat-bomb-1000": ("ods", {"content.xml": ods_append_rows(FORM_SHEET, ods_bomb(1000))}, 0),
         "ods-repeat-bomb-4000": ("ods", {"content.xml": ods_append_rows(META, ods_bomb(4000))}, 0),
         "million-rows-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: million_rows}, 0),
+        "wide-row-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: wide_row_xlsx}, 0),
+        "many-cells-ods": ("ods", {"content.xml": many_cells_ods}, 0),
         "many-empty-rows-ods": ("ods", {"content.xml": many_empty_rows_ods}, 0),
         "million-empty-rows-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: million_empty_rows_then_far}, 0),
         "padded-1gib-xlsx": ("xlsx", {}, 1024 ** 3),
