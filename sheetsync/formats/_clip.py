@@ -50,12 +50,11 @@ class Element:
         return tag + b">" + self.inner + b"</" + self.prefix + self.name + b">"
 
 
-def elements(text: bytes, start: "re.Pattern[bytes]", clip: "Clip") -> Iterator[Element]:
-    """Non-nested elements matched by ``start`` (groups: prefix, name, attrs, "/"), in order.
+def elements(text: bytes, start: "re.Pattern[bytes]", clip: "Clip", pos: int = 0) -> Iterator[Element]:
+    """Non-nested elements matched by ``start`` (groups: prefix, name, attrs, "/"), in order, from ``pos``.
 
     Each end tag is found with one forward search, so the scan is linear in the text's length.
     """
-    pos = 0
     while (match := start.search(text, pos)) is not None:
         clip.count()
         prefix, name, attrs, empty = match.groups()
@@ -158,7 +157,7 @@ def _xlsx_first_beyond(body: bytes, first: Element, row: int, clip: Clip) -> Non
     start = max(body.rfind(opening, first.start, hit.start()), first.start)
     if start > first.start:
         row += body.count(opening, first.start, start)  # for rows without r=; r= wins below
-    holder = next(elements(body[start:], XLSX_ROW, clip))
+    holder = next(elements(body, XLSX_ROW, clip, start))
     _xlsx_cells(holder.inner, _number(XLSX_R.search(holder.attrs)) or row, clip, keep=False)
 
 
@@ -201,7 +200,7 @@ def _xlsx_first_content_cell(inner: bytes, after: Element, col: int, row: int, c
         return False
     opening = b"<" + after.prefix + b"c"
     start = inner.rfind(opening, after.end, hit.start())
-    holder = next(elements(inner[start:], XLSX_CELL, clip))
+    holder = next(elements(inner, XLSX_CELL, clip, start))
     ref = XLSX_R.search(holder.attrs)
     if ref and ref.group(1):
         col = column_number(ref.group(1))
@@ -245,11 +244,11 @@ def _ods_first_content_row(inner: bytes, first: Element, row: int, clip: Clip) -
         if ODS_ROW.match(inner, start):  # not a table-row-group
             break
     start = max(start, first.start)
-    skipped = inner[first.start:start]
+    a, b = first.start, start  # counted in place: no copy of what may be most of the file
     opening = b"<" + first.prefix + b"table-row"
-    rows = skipped.count(opening) - skipped.count(opening + b"-group") - skipped.count(opening + b"s")
-    row += rows + sum(int(n[:9]) - 1 for n in ODS_ROWS_REPEATED.findall(skipped))
-    holder = next(elements(inner[start:], ODS_ROW, clip))
+    rows = inner.count(opening, a, b) - inner.count(opening + b"-group", a, b) - inner.count(opening + b"s", a, b)
+    row += rows + sum(int(n[:9]) - 1 for n in ODS_ROWS_REPEATED.findall(inner, a, b))
+    holder = next(elements(inner, ODS_ROW, clip, start))
     col = _ods_first_content_column(holder.inner, 0, 1)
     if col:
         clip.beyond(row, col)
@@ -266,10 +265,10 @@ def _ods_first_content_column(inner: bytes, pos: int, col: int) -> int:
         pass  # back to the start tag of the cell holding the hit
     if start < pos:
         return col
-    skipped = inner[pos:start]
     prefix = ODS_CELL.match(inner, start).group(1)  # type: ignore[union-attr]  # matched just above
-    cells = skipped.count(b"<" + prefix + b"table-cell") + skipped.count(b"<" + prefix + b"covered-table-cell")
-    return col + cells + sum(int(n[:9]) - 1 for n in ODS_COLUMNS_REPEATED.findall(skipped))
+    cells = inner.count(b"<" + prefix + b"table-cell", pos, start) + inner.count(b"<" + prefix + b"covered-table-cell",
+                                                                                  pos, start)
+    return col + cells + sum(int(n[:9]) - 1 for n in ODS_COLUMNS_REPEATED.findall(inner, pos, start))
 
 
 def _close_open_groups(pieces: list[bytes]) -> bytes:
