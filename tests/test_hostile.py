@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "infinity-ods": (1, "not-a-number"),
     "bad-locked-ref-xlsx": (1, "metadata-tampered"),
     "huge-report-number-xlsx": (1, "report-number"),
+    "huge-cell-text-xlsx": (1, "too-long"),
     "huge-fiscal-year-ods": (1, "above-maximum"),
     "path-in-form-id-xlsx": (2, "not a form id"),
     "dotdot-in-form-id-ods": (2, "not a form id"),

@@ -213,6 +213,7 @@ def build(out: Path) -> dict[str, Path]:
         "infinity-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "E34", "INF")}, 0),
         "huge-report-number-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_number("A35", "1e308")}, 0),
         "huge-fiscal-year-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "F5", "1e308")}, 0),
+        "huge-cell-text-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_text("C34", _random_thai(4_000_000))}, 0),
         "forged-recipient-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B4", "school-02")}, 0),
         "forged-recipient-ods": ("ods", {"content.xml": ods_text(META, "B4", "school-02")}, 0),
         "forged-issue-date-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B5", "2099-01-01T00:00:00+00:00")}, 0),
@@ -229,6 +230,13 @@ def build(out: Path) -> dict[str, Path]:
     for path in base.values():
         path.unlink()
     return built
+
+
+def _random_thai(n: int) -> str:
+    """``n`` Thai letters in no order (so the zip cannot compress them away)."""
+    import random
+
+    return "".join(random.Random(9).choices([chr(c) for c in range(0x0E01, 0x0E2F)], k=n))
 
 
 def _chain(*edits: Edit) -> Edit:
