@@ -46,7 +46,18 @@ def validate(filled: Filled) -> Report:
     report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell) for p in filled.problems]
     report.findings += list(_schema(filled))
     report.findings += list(_rules(filled))
+    report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
     return report
+
+
+def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
+    """A warning on each input cell whose text held invisible control characters (kept, made visible)."""
+    pointers = {ref.cell: pointer for pointer, ref in filled.source_map.items()}
+    for cell in filled.controls:
+        if cell in flagged:
+            continue  # the cell is already wrong; one finding says what to do
+        yield _finding(filled, "control-character", pointers.get(cell, ""), filled.raw.get(cell),
+                       severity="warning", cell=cell, sheet=filled.form.sheet)
 
 
 def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Severity = "error",
@@ -72,6 +83,8 @@ def _labels(form: Form, pointer: str) -> tuple[str, str]:
 
 def _structure(filled: Filled) -> Iterator[Finding]:
     meta = filled.metadata
+    for spill in filled.outside:  # content the form cannot hold was not read: say where it starts
+        yield _finding(filled, "outside-form-area", "", None, cell=spill.cell, sheet=spill.sheet)
     if combined(filled.locked_expected.items()) != meta.get("fingerprint"):
         yield _finding(filled, "metadata-tampered", "", None, cell="A1", sheet=META_SHEET)
         return
