@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .coerce import CoerceError, format_be_date, parse_date
 from .formats import format_of, writer_for
 from .messages import render
 from .plan import CellSpec, SummarySheet, TemplatePlan, build_plan, restamp
@@ -74,7 +75,7 @@ def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: 
         # What the office filled in stays locked, as in the original, unless it was changed:
         # then the school must be able to put it back.
         locked = ref in prefilled and not any(f.code == "prefilled-cell-changed" for f in findings)
-        cell = replace(cell, value=_cell_value(value), locked=locked, role="prefill" if locked else "input",
+        cell = replace(cell, value=_cell_value(value, cell.kind), locked=locked, role="prefill" if locked else "input",
                        validation=None if locked else cell.validation)
     if not findings:
         return cell
@@ -83,9 +84,16 @@ def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: 
     return replace(cell, style=replace(cell.style, fill=FILLS[worst]), note=note)
 
 
-def _cell_value(value: Any) -> Any:
+def _cell_value(value: Any, kind: str) -> Any:
     if value in (None, ""):
         return None
+    if kind == "date" and isinstance(value, dt.date):
+        # A date stored as a date (an older template, or a program that converted it) goes
+        # back as the B.E. text the form's Text date cells hold (see plan._date_rule).
+        try:
+            return format_be_date(parse_date(value))
+        except CoerceError:
+            return value.isoformat()
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time() else value
     if isinstance(value, float) and value.is_integer():

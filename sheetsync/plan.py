@@ -23,9 +23,10 @@ from .prefill import prefill_values
 
 CellValue = str | int | float | dt.date | None
 
-#: Buddhist-Era date format that survives LibreOffice and Excel round trips (see DESIGN.md).
+#: Buddhist-Era date format that survives LibreOffice and Excel round trips (see DESIGN.md); used
+#: for dates the office shows (master), never for cells people type into (see :func:`_date_rule`).
 BE_DATE_FORMAT = "[$-107041E]d/m/yyyy"
-NUMBER_FORMATS = {"date": BE_DATE_FORMAT, "amount": "#,##0.00", "whole": "0", "percent": "@", "text": "@",
+NUMBER_FORMATS = {"date": "@", "amount": "#,##0.00", "whole": "0", "percent": "@", "text": "@",
                   "lines": "General", "choice": "General", "auto": "General"}
 #: Excel shows "####" for Text-formatted cells longer than 255 characters, so long fields stay General.
 LONG_TEXT = 255
@@ -238,18 +239,35 @@ def _validation(form: Form, f: Field, place: Placement) -> Validation | None:
 
 
 def _date_rule(form: Form, f: Field, ref: str) -> tuple[str, str]:
-    """A date check that also accepts text (parsed on reading) and B.E. years typed in Calc.
+    """The typing-time check of a date cell: text ``d/m/yyyy`` with a Buddhist-Era year.
 
-    LibreOffice in a Thai locale stores a typed "31/10/2562" as a date in 2562 C.E., so both the
-    C.E. range and the same range shifted by 543 years are allowed while typing.
+    DESIGN: date cells are Text cells holding the date as the form writes it ("31/10/2562"), not
+    date cells with a B.E. number format. In a date cell, what Calc stores depends on the
+    cell's format language: in a ``[$-41E]`` cell "31/10/2562", "29 พ.ย. 2562" and "๓๑/๑๐/๒๕๖๒"
+    all become 31 Oct *2562 C.E.* and the B.E. format then shows 3105, in a Thai and an English
+    locale alike; Excel and Calc also read "1/2/2563" as 1 Feb or 2 Jan by locale. A Text cell
+    keeps what was typed, shows it as typed, prints the same in both programs, and the reader
+    (:func:`sheetsync.coerce.parse_date`) parses it. This rule then refuses, while typing, all
+    that would not show a B.E. date: a C.E. year ("2019-10-31", "31/10/2019"), a short year,
+    other spellings; the Thai message says what to type. It checks the shape, the day (1-31),
+    the month (1-12) and the year (2400-2700, or the fiscal year's two calendar years when the
+    form names its fiscal-year cell); an impossible day (30/2) is left to the reader's finding.
+    Excel limits a validation formula to 255 characters, hence the arithmetic below.
     """
+    slash = f'FIND("/",{ref})'
+    day = f"VALUE(LEFT({ref},{slash}-1))"
+    month = f"VALUE(MID({ref},{slash}+1,LEN({ref})-5-{slash}))"
+    year = f"VALUE(RIGHT({ref},4))"
     year_field = form.field_at(f.fiscal_year) if f.fiscal_year else None
     if year_field is None:
-        return render("dv.date", "th"), f"OR(ISTEXT({ref}),AND({ref}>=DATE(1900,1,1),{ref}<=DATE(2700,12,31)))"
-    fy = f"${column_letter(year_field.place.col)}${year_field.place.row}"
-    ce = f"AND({ref}>=DATE({fy}-544,10,1),{ref}<=DATE({fy}-543,9,30))"
-    be = f"AND({ref}>=DATE({fy}-1,10,1),{ref}<=DATE({fy},9,30))"
-    return render("dv.date_fy", "th"), f'OR(ISTEXT({ref}),{fy}="",{ce},{be})'
+        hint, years = render("dv.date", "th"), f"ABS({year}-2550)<=150"
+    else:
+        fy = f"${column_letter(year_field.place.col)}${year_field.place.row}"
+        # Fiscal year N runs Oct N-1 .. Sep N (B.E.); with no fiscal year typed yet, any B.E. year.
+        hint = render("dv.date_fy", "th")
+        years = f'ABS({year}-IF({fy}="",2550,{fy}-0.5))<=IF({fy}="",150,0.5)'
+    rule = f'AND(MID({ref},LEN({ref})-4,1)="/",{years},ABS({day}-16)<=15,ABS({month}-6.5)<=5.5)'
+    return hint, rule
 
 
 def _lines_limit(node: dict[str, Any]) -> int:

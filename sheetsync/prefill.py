@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .coerce import format_be_date
 from .errors import DataError
 from .form import Field, Form, Table
 from .pointers import lookup, schema_node
@@ -32,7 +33,7 @@ def prefill_values(form: Form, data: dict[str, Any]) -> dict[str, CellValue]:
 
 
 def to_cell(f: Field, raw: Any, where: str) -> CellValue:
-    """One JSON value as the cell should hold it (dates as dates, choices as their Thai label)."""
+    """One JSON value as the cell should hold it (dates as B.E. text d/m/yyyy, choices as their Thai label)."""
     try:
         return _convert(f, raw)
     except (TypeError, ValueError, KeyError) as exc:
@@ -41,7 +42,8 @@ def to_cell(f: Field, raw: Any, where: str) -> CellValue:
 
 def _convert(f: Field, raw: Any) -> CellValue:
     if f.kind == "date":
-        return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+        # Date cells are Text cells holding the B.E. date as typed (see plan._date_rule).
+        return format_be_date(raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)))
     if f.kind == "choice":
         return f.choices[raw] if f.choices else str(raw)
     if f.kind == "lines":

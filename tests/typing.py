@@ -6,6 +6,7 @@ import datetime as dt
 from itertools import count
 from typing import Any
 
+from sheetsync.coerce import parse_date
 from sheetsync.form import Form
 from sheetsync.plan import build_plan
 
@@ -16,7 +17,7 @@ MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "ม
 def typed(kind: str, value: Any, n: int) -> str:
     """The n-th way of typing ``value`` into a cell of ``kind`` (cycling through real habits)."""
     if kind == "date":
-        d = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        d = value if isinstance(value, dt.date) else parse_date(value)  # the plan holds B.E. text
         be = d.year + 543
         forms = [f"{d.day}/{d.month}/{be}", f"{d.day} {MONTHS[d.month - 1]} {be}",
                  f"{d.day}/{d.month}/{be}".translate(THAI), f"{d.day}/{d.month}/{d.year}"]
