@@ -243,6 +243,11 @@ class LibreOffice:
         return self.request("type_into", src=str(src), dest=str(dest) if dest else None,
                             entries=dict(entries), sheet=sheet)
 
+    def validity(self, path: Path, sheet: str, refs: list[str]) -> dict[str, dict[str, Any] | None]:
+        """Per cell: ``{"valid": bool, "formula": str}`` for a custom validation rule as Calc
+        evaluates it on the cell's present content (None where the rule is not a formula)."""
+        return self.request("validity", path=str(path), sheet=sheet, refs=list(refs))
+
     @staticmethod
     def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
         """Page sizes in mm; pure Python, see :func:`pdf_page_sizes`."""

@@ -226,6 +226,31 @@ class Worker:
         finally:
             self.close_doc(doc)
 
+    def cmd_validity(self, path, sheet, refs, password="sheetsync"):
+        """Whether each cell's content passes its custom (formula) validation, as Calc computes it.
+
+        Calc checks validity only while a person types in its window; here the rule's formula
+        (absolute references, as sheetsync writes them) is evaluated in a scratch cell of the
+        unprotected sheet instead.  None for a cell without a custom rule.  Nothing is saved.
+        """
+        doc = self.load(path)
+        try:
+            sh = self.sheet(doc, sheet)
+            if sh.isProtected():
+                sh.unprotect(password)
+            scratch = sh.getCellByPosition(1000, 0)
+            out = {}
+            for cell_ref in refs:
+                rule = sh.getCellRangeByName(cell_ref).Validation
+                if rule.Type.value != "CUSTOM":
+                    out[cell_ref] = None
+                    continue
+                scratch.setFormula("=IF(ISERROR(" + rule.getFormula1() + ");0;IF(" + rule.getFormula1() + ";1;0))")
+                out[cell_ref] = {"valid": scratch.getValue() == 1, "formula": rule.getFormula1()}
+            return out
+        finally:
+            self.close_doc(doc)
+
     def cmd_shutdown(self):
         try:
             self.desktop.terminate()
