@@ -82,7 +82,7 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     html = out_dir / f"{stem}.html"
     data = out_dir / f"{stem}.json"
     write_atomically(text, lambda tmp: tmp.write_text(render_text(report, lang) + "\n", encoding="utf-8"))
-    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, filled.form.schema), encoding="utf-8"))
+    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, form=filled.form), encoding="utf-8"))
     body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
     fmt = filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"
@@ -109,7 +109,7 @@ def queue_emails(checked: list[Checked], config: MailConfig, *, roster: Iterable
         if not address:
             continue
         message = compose(item.report, to=address, config=config, lang=lang,
-                          html=render_html(item.report, item.filled.form.schema),
+                          html=render_html(item.report, form=item.filled.form),
                           text=render_text(item.report, lang), attachments=[item.outputs[-1]],
                           school=recipient.school if recipient else None)
         queued.append(outbox.write(message))
