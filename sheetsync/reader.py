@@ -8,6 +8,9 @@ file's hidden metadata sheet, and the locked cells are compared with their recor
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -18,6 +21,7 @@ from . import coerce
 from .errors import NotOurFormError, UnknownFormError, UnreadableFileError
 from .form import Field, Form, Placement, Table
 from .formats.guard import check_spreadsheet
+from .formats.odsbreaks import with_line_breaks
 from .plan import META_SHEET
 from .registry import find_form
 
@@ -93,7 +97,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     """
     path = Path(path)
     fmt = check_spreadsheet(path)
-    workbook = _open(path)
+    workbook = _open(path, fmt)
     metadata, locked = _metadata(path, workbook)
     form = _resolve_form(path, metadata, form, forms_dirs)
     grid = _grid(path, workbook, form.sheet)
@@ -131,12 +135,16 @@ def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
     return column.place.at_row(row).ref
 
 
-def _open(path: Path) -> CalamineWorkbook:
+def _open(path: Path, fmt: str) -> CalamineWorkbook:
     try:
+        # calamine drops ODS <text:line-break/>: such a file is read with them as newlines.
+        kept = with_line_breaks(path) if fmt == "ods" else None
+        if kept is not None:
+            return CalamineWorkbook.from_filelike(io.BytesIO(kept))
         with path.open("rb") as handle:
             # from_filelike sniffs the content; from_path would trust a misleading extension.
             return CalamineWorkbook.from_filelike(handle)
-    except (CalamineError, OSError, ValueError) as exc:
+    except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
         raise UnreadableFileError(path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc
 
 
