@@ -18,10 +18,13 @@ from typing import Any
 from .coerce import CoerceError, format_be_date, parse_date
 from .formats import format_of, writer_for
 from .messages import render
-from .plan import CellSpec, SummarySheet, TemplatePlan, build_plan, restamp
+from . import sizing
+from .metrics import PT_PER_UNIT, line_count, line_height
+from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
 from .reader import Filled
 from .render import ordered
 from .report import Finding, Report
+from .rules import shown
 from .template import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
@@ -58,7 +61,10 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     prefilled = set(filled.locked_expected)
     cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, [])) for c in base.cells]
     plan = restamp(base, cells)
-    return replace(plan, summary=_summary(filled, report))
+    # Heights and widths follow the school's own text, not the empty template's.
+    widths = sizing.column_widths(filled.form, cells)
+    return replace(plan, summary=_summary(filled, report), column_widths=widths,
+                   row_heights=sizing.row_heights(filled.form, cells, widths))
 
 
 def _issued(text: str | None) -> dt.datetime | None:
@@ -110,7 +116,7 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
     fills: list[str | None] = []
     for f in ordered(report.findings):
         on_form = f.sheet == filled.form.sheet
-        value = "" if f.value is None else str(f.value)
+        value = "" if f.value is None else shown(f.value)  # 270,000 and 15, not 270000.0
         rows.append((f.cell if on_form else f"{f.sheet}!{f.cell}",
                      render(f"report.severity.{f.severity}", "th"), f.code, value,
                      f"{f.message_th}\n{f.message_en}"))
@@ -120,4 +126,15 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
         rows.append(("", "", "", "", render("report.valid", "th") + "\n" + render("report.valid", "en")))
         links.append(None)
         fills.append(None)
-    return SummarySheet(SUMMARY_SHEET, header, tuple(rows), tuple(links), (10, 14, 22, 30, 80), tuple(fills))
+    widths = (10.0, 14.0, 22.0, 30.0, 80.0)
+    heights = tuple(_row_height(row, widths, bold=i == 0) for i, row in enumerate([header, *rows]))
+    page = PageSetup(paper="A4", orientation="landscape", fit_width=True, fit_pages_tall=0,
+                     margins_cm={"left": 1.2, "right": 1.2, "top": 1.5, "bottom": 1.5},
+                     print_area=f"A1:E{len(rows) + 1}", repeat_rows=(1, 1))
+    return SummarySheet(SUMMARY_SHEET, header, tuple(rows), tuple(links), widths, tuple(fills), heights, page)
+
+
+def _row_height(row: tuple[str, ...], widths: tuple[float, ...], bold: bool) -> float:
+    """Points a findings row needs for its longest wrapped cell (at most Excel's limit)."""
+    lines = max(line_count(text, width * PT_PER_UNIT, 16, bold=bold) for text, width in zip(row, widths))
+    return min(round(lines * line_height(16, bold=bold) + 2 * sizing.ROW_PADDING_PT, 1), sizing.MAX_ROW_PT)

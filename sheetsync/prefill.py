@@ -49,8 +49,10 @@ def _convert(f: Field, raw: Any) -> CellValue:
     if f.kind == "lines":
         return "\n".join(str(item) for item in raw)
     if f.kind == "percent":
-        # Percent cells are Text cells: write the number as text so 0.5 is not read as 50 %.
-        return _number_text(float(raw))
+        # Percent cells are Text cells: write the number as text so 0.5 is not read as 50 %,
+        # the way the form prints it ("10.00 %").
+        number = float(raw)
+        return f"{number:.2f} %" if round(number, 2) == number else f"{_number_text(number)} %"
     if f.kind in ("whole", "auto"):
         if isinstance(raw, bool) or float(raw) != int(raw):
             raise ValueError("not a whole number")

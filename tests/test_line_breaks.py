@@ -81,3 +81,14 @@ def test_lines_typed_in_calc_read_back(libreoffice: Any, progress_form: Form, tm
     typed = tmp_path / f"typed.{fmt}"
     libreoffice.type_into(template, typed, {"C22": "\n".join(SCHOOLS)}, sheet=progress_form.sheet)
     assert read_filled(typed).data["targets"]["networks"][0]["schools"] == SCHOOLS
+
+
+def test_new_line_hint_names_the_key_of_each_program(progress_form: Form) -> None:
+    """Issue 8, item 7: Alt+Enter is Excel's key; in Calc it does nothing, Ctrl+Enter does it."""
+    from sheetsync.plan import build_plan
+
+    prompts = [c.validation.prompt for c in build_plan(progress_form).cells
+               if c.kind == "lines" and c.validation is not None]
+    assert prompts
+    for prompt in prompts:
+        assert "Excel กด Alt+Enter" in prompt and "Calc กด Ctrl+Enter" in prompt

@@ -6,7 +6,7 @@ import datetime as dt
 from itertools import count
 from typing import Any
 
-from sheetsync.coerce import parse_date
+from sheetsync.coerce import parse_date, parse_percent
 from sheetsync.form import Form
 from sheetsync.plan import build_plan
 
@@ -26,7 +26,7 @@ def typed(kind: str, value: Any, n: int) -> str:
         forms = [f"{value:,.0f}", f"{value:,.0f} บาท", f"{value:,.0f}".translate(THAI), f"{value:.2f}"]
         return forms[n % len(forms)]
     if kind == "percent":
-        number = float(value)
+        number = parse_percent(value)  # the plan holds "10.00 %"
         text = f"{number:g}"
         return [f"{text} %", f"{number:.2f}", f"{text}%", text][n % 4]
     if kind == "whole":

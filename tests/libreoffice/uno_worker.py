@@ -226,6 +226,25 @@ class Worker:
         finally:
             self.close_doc(doc)
 
+    def cmd_geometry(self, path, sheet, columns=26, rows=60, entries=None):
+        """Column widths and row heights in mm (and which rows fit their text), as Calc lays
+        the sheet out, after setting ``entries`` (cell -> text, as ``type_into`` types) if any."""
+        doc = self.load(path)
+        try:
+            sh = self.sheet(doc, sheet)
+            for cell_ref, text in (entries or {}).items():
+                type_text(sh, cell_ref, text)
+            cols = sh.getColumns()
+            rws = sh.getRows()
+            return {
+                "columns_mm": [cols.getByIndex(i).Width / 100 for i in range(columns)],
+                "rows_mm": [rws.getByIndex(i).Height / 100 for i in range(rows)],
+                "optimal": [bool(rws.getByIndex(i).OptimalHeight) for i in range(rows)],
+                "repeat_rows": _repeat_rows(sh),
+            }
+        finally:
+            self.close_doc(doc)
+
     def cmd_validity(self, path, sheet, refs, password="sheetsync"):
         """Whether each cell's content passes its custom (formula) validation, as Calc computes it.
 
@@ -257,6 +276,14 @@ class Worker:
         except Exception:  # the bridge drops while soffice quits: expected
             pass
         return "bye"
+
+
+def _repeat_rows(sheet):
+    """The rows printed on every page ("A33:A33" style, 1-based), or None."""
+    if not sheet.getPrintTitleRows():
+        return None
+    addr = sheet.getTitleRows()
+    return [addr.StartRow + 1, addr.EndRow + 1]
 
 
 def main():
