@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -22,6 +24,7 @@ from ..errors import NotOurFormError, UnknownFormError, UnreadableFileError
 from ..spec.form import Field, Form, Placement, Table
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.guard import check_spreadsheet
+from ..formats.odsbreaks import with_line_breaks
 from ..template.plan import META_SHEET
 from ..spec.registry import find_form_id
 from ..text import has_hidden_controls, safe_value
@@ -152,15 +155,18 @@ def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
 
 def _open(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[CalamineWorkbook, list[Overflow]]:
     """The workbook as calamine sees it: for .xlsx/.ods a copy clipped to ``bounds`` (calamine
-    materialises whole grids, so an unclipped far cell would abort the process)."""
+    materialises whole grids, so an unclipped far cell would abort the process), and for .ods
+    with ``<text:line-break/>`` written as newlines (calamine would drop them)."""
     try:
         if fmt == "xls":
             with path.open("rb") as handle:
                 return CalamineWorkbook.from_filelike(handle), []
         data, outside = bounded_copy(path, fmt, bounds)
+        if fmt == "ods":
+            data = with_line_breaks(io.BytesIO(data)) or data
         # from_filelike sniffs the content; from_path would trust a misleading extension.
         return CalamineWorkbook.from_filelike(io.BytesIO(data)), outside
-    except (CalamineError, OSError, ValueError) as exc:
+    except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
         if isinstance(exc, UnreadableFileError):
             raise
         raise UnreadableFileError(path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc

@@ -188,7 +188,8 @@ def _row_number(filled: Filled, pointer: str) -> str:
 
 def _rules(filled: Filled) -> Iterator[Finding]:
     blocked = {p.pointer for p in filled.problems}
-    ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n))
+    ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n),
+                      lambda pointer: filled.cell_of(pointer).cell)
     for rule in filled.form.rules:
         for hit in RULES[rule.kind](rule, ctx):
             yield _hit_finding(filled, hit)
