@@ -17,7 +17,7 @@ from ..template.fingerprint import cell_hash, combined
 from ..spec.form import Form, column_letter
 from ..messages import render
 from ..template.plan import META_SHEET
-from ..spec.pointers import schema_node
+from ..spec.pointers import generic, schema_node
 from .reader import Filled, locate
 from .report import Finding, Report, Severity
 from .rules import RULES, Hit, RuleContext, shown
@@ -74,7 +74,7 @@ def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: S
 
 
 def _labels(form: Form, pointer: str) -> tuple[str, str]:
-    generic = re.sub(r"/\d+(?=/|$)", "/*", pointer)
+    generic = generic(pointer)
     node = schema_node(form.schema, generic) or {}
     last = pointer.rstrip("/").split("/")[-1]
     english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
@@ -155,7 +155,7 @@ def _pointers(error: ValidationError, form: Form) -> list[str]:
 
 def _required_leaves(form: Form, pointer: str) -> list[str]:
     """A missing group stands for each of its required cells, so every empty cell is named."""
-    node = schema_node(form.schema, re.sub(r"/\d+(?=/|$)", "/*", pointer)) or {}
+    node = schema_node(form.schema, generic(pointer)) or {}
     if node.get("type") != "object":
         return [pointer]
     return [leaf for name in node.get("required", []) for leaf in _required_leaves(form, f"{pointer}/{name}")]
