@@ -74,8 +74,7 @@ def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: S
 
 
 def _labels(form: Form, pointer: str) -> tuple[str, str]:
-    generic = generic(pointer)
-    node = schema_node(form.schema, generic) or {}
+    node = schema_node(form.schema, generic(pointer)) or {}
     last = pointer.rstrip("/").split("/")[-1]
     english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
     return str(node.get("title", last)), english
