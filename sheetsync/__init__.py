@@ -4,14 +4,11 @@ Generate templates that schools fill offline (.xlsx / .ods), read the returned f
 validate them cell by cell, and report what to fix.
 """
 
-from __future__ import annotations
-
-__version__ = "0.1.0"
-
-from .errors import SheetsyncError  # noqa: E402  (the version must exist before submodules load)
-from .reader import read_filled  # noqa: E402
-from .registry import find_form, list_forms  # noqa: E402
-from .template import write_template  # noqa: E402
-from .validate import validate  # noqa: E402
+from ._version import __version__
+from .check.reader import read_filled
+from .check.validate import validate
+from .errors import SheetsyncError
+from .spec.registry import find_form, list_forms
+from .template.write import write_template
 
 __all__ = ["SheetsyncError", "__version__", "find_form", "list_forms", "read_filled", "validate", "write_template"]

@@ -11,22 +11,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from .errors import NotOurFormError, UnknownFormError, UnreadableFileError
-from .form import Form
-from .mailer import MailConfig, OutboxMailer, compose
-from .markup import write_marked_up
+from .spec.form import Form
+from .mailer import MailConfig, OutboxMailer, Thread, compose
+from .mailer._answer import address_report, sender_finding
+from .mailer._reply import compose_unreadable_reply
+from .template.markup import write_marked_up
 from .messages import Lang
-from .reader import Filled, read_filled
+from .check.reader import Filled, read_filled
 from .render import render_text, report_dict
 from .render.html import render_html
 from .render.summary import write_summary_csv, write_summary_xlsx
-from .report import Report
+from .check.report import Report
 from .roster import Recipient, safe_filename
-from .template import write_atomically
-from .validate import validate
+from .template.write import write_atomically
+from .check.validate import validate
 
+Origins = Callable[[Path], Thread | None]  # the message that brought a file, if it came by mail
 BAD_INPUT = (UnreadableFileError, NotOurFormError, UnknownFormError)
 MARKED_SUFFIX = "-ตรวจแล้ว"
 
@@ -92,28 +95,56 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
 
 
 def queue_emails(checked: list[Checked], config: MailConfig, *, roster: Iterable[Recipient] = (),
-                 to: str | None = None, lang: Lang = "th") -> list[Path]:
+                 to: str | None = None, lang: Lang = "th", origins: Origins | None = None) -> list[Path]:
     """One message per reported submission into ``config.outbox``; returns the .eml paths.
 
-    The address comes from ``to`` if given, else from the roster entry of the file's recipient.
-    Submissions with no address are skipped (they are named in the batch summary anyway).
+    The address comes from ``to`` if given; else, for a file that came by mail (``origins``
+    knows the message that brought it), the reply goes to its sender in that thread, copied to
+    the roster's address; else to the roster entry of the file's recipient. A mailed file that
+    cannot be read is answered too, saying why. Submissions with no address are skipped (they
+    are named in the batch summary anyway).
     """
-    by_id = {r.id: r for r in roster}
+    people = list(roster)
     outbox = OutboxMailer(config.outbox)
     queued = []
     for item in checked:
+        origin = origins(item.path) if origins else None
+        if item.error is not None and origin is not None and origin.sender and not to:
+            # A mailed file we cannot read: its sender still hears why, in the thread.
+            reason = item.error.removeprefix(f"{item.path.name}: ")
+            queued.append(outbox.write(compose_unreadable_reply(origin, item.path.name, reason, config)))
+            continue
         if item.report is None or item.filled is None or not item.outputs:
             continue
-        recipient = by_id.get(item.report.metadata.get("recipient", ""))
-        address = to or (recipient.email if recipient else None)
-        if not address:
+        plan = address_report(item.report, people, origin, to)
+        if plan is None:
             continue
-        message = compose(item.report, to=address, config=config, lang=lang,
+        message = compose(item.report, to=plan.to, config=config, lang=lang,
                           html=render_html(item.report, form=item.filled.form),
                           text=render_text(item.report, lang), attachments=[item.outputs[-1]],
-                          school=recipient.school if recipient else None)
+                          school=plan.school, thread=plan.thread, cc=plan.cc)
         queued.append(outbox.write(message))
     return queued
+
+
+def note_senders(checked: list[Checked], roster: Iterable[Recipient], origins: Origins) -> list[tuple[str, str]]:
+    """For files that came by mail: add a warning to each report whose sender is not the roster's
+    address for the school the file names; return ``(sender, file)`` for every sender who is on
+    no roster line (the digest tells the office)."""
+    people = list(roster)
+    known = {a.lower() for r in people for a in r.emails}
+    strangers = []
+    for item in checked:
+        origin = origins(item.path)
+        if origin is None:
+            continue
+        if item.report is not None:
+            finding = sender_finding(item.report, people, origin)
+            if finding is not None:
+                item.report.findings.append(finding)
+        if origin.sender and origin.sender.lower() not in known:
+            strangers.append((origin.sender, item.path.name))
+    return strangers
 
 
 def _unique(stem: str, taken: set[str]) -> str:

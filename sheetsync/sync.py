@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .batch import Checked, check_files, queue_emails, write_reports
-from .mailer import MailConfig, OutboxMailer, SendResult, SmtpMailer, compose_digest, send_outbox
+from .batch import Checked, Origins, check_files, note_senders, queue_emails, write_reports
+from .mailer import MailConfig, OutboxMailer, SendResult, SmtpMailer, compose_digest, pending, send_outbox
 from .master import MergeResult, merge, read_master
 from .roster import Recipient
 
@@ -52,12 +52,16 @@ def inbox_files(inbox: Path) -> list[Path]:
 
 def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | None = None,
          roster: Iterable[Recipient] = (), send: bool = False, today: dt.date | None = None,
-         forms_dirs: Iterable[Path] = (), progress: Callable[[Path], None] | None = None) -> SyncResult:
+         forms_dirs: Iterable[Path] = (), progress: Callable[[Path], None] | None = None,
+         origins: Origins | None = None) -> SyncResult:
     """Process every new file of ``inbox`` into ``master``.
 
     :param config: when given (and it has a From address), one e-mail per submission plus a
         digest go to its outbox; with ``send`` the outbox is then delivered over SMTP.
     :param progress: called once per file checked (a progress bar).
+    :param origins: the message that brought a file, for files fetched from the mailbox
+        (:class:`sheetsync.fetch_step.FetchStep`): its report then answers that message's sender
+        in the thread, and a sender who is not the school's roster address is a warning.
 
     Example::
 
@@ -69,23 +73,31 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
         (result.already_seen if sha256_of(path) in seen else result.new).append(path)
     if not result.new:
         result.moved = _set_aside(inbox, result.already_seen)
+        result.sent = _send(config) if send else None  # replies queued by the fetch, say
         return result
     for path in result.new:
         result.checked += check_files([path], forms_dirs=forms_dirs)
         if progress is not None:
             progress(path)
-    write_reports(result.checked, report_dir)
     recipients = list(roster)
+    strangers = note_senders(result.checked, recipients, origins) if origins is not None else []
+    write_reports(result.checked, report_dir)
     if config is not None and config.from_addr:
-        result.queued = queue_emails(result.checked, config, roster=recipients)
-        digest = compose_digest([c.result for c in result.checked], recipients, config)
+        result.queued = queue_emails(result.checked, config, roster=recipients, origins=origins)
+        digest = compose_digest([c.result for c in result.checked], recipients, config, strangers=strangers)
         result.queued.append(OutboxMailer(config.outbox).write(digest))
     result.merge = merge(result.new, master, today=today, forms_dirs=tuple(forms_dirs))
     result.moved = _set_aside(inbox, result.new + result.already_seen)
-    if send and config is not None:
-        with SmtpMailer(config) as mailer:
-            result.sent = send_outbox(config.outbox, mailer)
+    result.sent = _send(config) if send else None
     return result
+
+
+def _send(config: MailConfig | None) -> SendResult | None:
+    """Deliver the outbox, when it holds anything."""
+    if config is None or not config.outbox.is_dir() or not pending(config.outbox):
+        return None
+    with SmtpMailer(config) as mailer:
+        return send_outbox(config.outbox, mailer)
 
 
 def _set_aside(inbox: Path, paths: list[Path]) -> list[Path]:

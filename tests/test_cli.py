@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from sheetsync.form import Form
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
+from sheetsync.spec.form import Form
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
 
-from .conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR
 
 
 def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

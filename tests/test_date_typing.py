@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from sheetsync.coerce import parse_date, thai_digits_to_arabic
-from sheetsync.form import Form
-from sheetsync.plan import build_plan
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
+from sheetsync.check.coerce import parse_date, thai_digits_to_arabic
+from sheetsync.spec.form import Form
+from sheetsync.template.plan import build_plan
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
 from tests.libreoffice import LibreOffice, require_libreoffice
 
 pytestmark = pytest.mark.libreoffice

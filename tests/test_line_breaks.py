@@ -15,10 +15,10 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import LineBreak, P, Span
 from openpyxl import load_workbook
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.formats.odsbreaks import with_line_breaks
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
 
 SCHOOLS = ["โรงเรียนวัดไทร", "โรงเรียนวัดยายร่ม", "โรงเรียนวัดบางขุนเทียน"]
 
@@ -85,7 +85,7 @@ def test_lines_typed_in_calc_read_back(libreoffice: Any, progress_form: Form, tm
 
 def test_new_line_hint_names_the_key_of_each_program(progress_form: Form) -> None:
     """Issue 8, item 7: Alt+Enter is Excel's key; in Calc it does nothing, Ctrl+Enter does it."""
-    from sheetsync.plan import build_plan
+    from sheetsync.template.plan import build_plan
 
     prompts = [c.validation.prompt for c in build_plan(progress_form).cells
                if c.kind == "lines" and c.validation is not None]

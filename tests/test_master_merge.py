@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from sheetsync.demo import broken_sample
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import merge, read_master
 from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
 from sheetsync.master.store import DATA_SHEET, LEDGER_SHEET, ROSTER_SHEET

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import merge, read_master, templates_from_master
 from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
 from sheetsync.master.store import DATA_SHEET, LEDGER_SHEET, ROSTER_SHEET
-from sheetsync.reader import read_filled
+from sheetsync.check.reader import read_filled
 from tests.libreoffice import LibreOffice
 from tests.test_master_support import CODES, at, seed_data, submit, variant, unsigned
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import MasterError, merge, read_master, templates_from_master
-from sheetsync.reader import read_filled
+from sheetsync.check.reader import read_filled
 from sheetsync.roster import RosterError
-from sheetsync.validate import validate
+from sheetsync.check.validate import validate
 from tests.test_master_support import CODES, at, seed_data, submit, variant, unsigned
 
 REPORT_ROW = 34  # the first report row of the progress report's layout

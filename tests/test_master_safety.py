@@ -15,11 +15,11 @@ from typing import Callable
 import openpyxl
 import pytest
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import MasterLockedError, MasterWriteError, merge, read_master
 from sheetsync.master import merging
 from sheetsync.master.lock import master_lock
-from sheetsync.registry import find_form
+from sheetsync.spec.registry import find_form
 from tests.test_master_support import CODES, seed_data, submit, variant
 
 ROOT = Path(__file__).parent.parent

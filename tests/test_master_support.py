@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sheetsync.form import Form
-from sheetsync.template import write_template
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
 
 SEED = Path(__file__).parent.parent / "sheetsync" / "samples" / "progress-report.json"
 CODES = ["50360000-3553", "50360000-4001", "50360000-4002", "50360000-4003"]

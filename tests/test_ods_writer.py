@@ -29,12 +29,12 @@ from odf.table import ContentValidation, ErrorMessage, HelpMessage, Table, Table
 from odf.text import P
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from sheetsync.coerce import format_be_date
-from sheetsync.form import column_index, column_letter
-from sheetsync.formats._odf_styles import StyleBook
+from sheetsync.check.coerce import format_be_date
+from sheetsync.spec.form import column_index, column_letter
+from sheetsync.formats.odf_styles import StyleBook
 from sheetsync.formats.ods import condition, odf_formula, sheet_address, write_plan
-from sheetsync.plan import BE_DATE_FORMAT, META_SHEET, CellSpec, TemplatePlan, Validation, build_plan
-from sheetsync.registry import find_form
+from sheetsync.template.plan import BE_DATE_FORMAT, META_SHEET, CellSpec, TemplatePlan, Validation, build_plan
+from sheetsync.spec.registry import find_form
 
 DATA: dict[str, Any] = {
     "project": {"name": "โครงการพัฒนาคุณภาพเครือข่ายโรงเรียน", "code": "50360000-3553", "fiscal_year": 2563,

@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 
-from sheetsync.form import Form
-from sheetsync.markup import write_marked_up
+from sheetsync.spec.form import Form
+from sheetsync.template.markup import write_marked_up
 from sheetsync.master import merge
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 from tests.libreoffice import pdf_page_sizes
 from tests.test_master_support import submit
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.messages import catalogue
 from sheetsync.render import render_text
 from sheetsync.render.html import render_html
 from sheetsync.render.summary import write_summary_csv, write_summary_xlsx
-from sheetsync.report import Finding, Report
+from sheetsync.check.report import Finding, Report
 
 HOSTILE = '<script>alert("x")</script>\r\n=HYPERLINK("http://evil.example")' + "ก" * 5000
 

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from sheetsync.form import Form
-from sheetsync.plan import META_SHEET
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.spec.form import Form
+from sheetsync.template.plan import META_SHEET
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 
-from .conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR
 
 FORMATS = ["xlsx", "ods"]
 

@@ -8,14 +8,14 @@ from typing import Any, Callable
 import pytest
 from openpyxl import load_workbook
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.messages import catalogue
-from sheetsync.reader import read_filled
-from sheetsync.report import Report
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.check.reader import read_filled
+from sheetsync.check.report import Report
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 
-from .conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR
 
 
 def _validate(form: Form, data: dict[str, Any], tmp_path: Path) -> Report:
@@ -169,8 +169,8 @@ def test_schema_errors_point_at_cells(progress_form: Form, seed: dict[str, Any],
 
 
 def test_every_finding_code_has_thai_and_english_messages() -> None:
-    from sheetsync.rules import RULE_CODES
-    from sheetsync.validate import SCHEMA_CODES
+    from sheetsync.check.rules import RULE_CODES
+    from sheetsync.check.validate import SCHEMA_CODES
 
     codes = set(RULE_CODES) | set(SCHEMA_CODES.values()) | {c[0] for c in CASES} | {
         "not-a-date", "not-a-number", "not-a-whole-number", "not-a-percent", "not-a-choice", "not-text",

@@ -12,11 +12,11 @@ from odf.opendocument import load
 from odf.table import Table, TableHeaderRows, TableRow
 from openpyxl import load_workbook
 
-from sheetsync.form import Form
-from sheetsync.metrics import ESTIMATE, font_metrics, line_count, line_height, longest_word, text_width
-from sheetsync.plan import AMOUNT_FORMAT, build_plan
-from sheetsync.sizing import MAX_ROW_PT, fit_rows
-from sheetsync.template import write_template
+from sheetsync.spec.form import Form
+from sheetsync.template.metrics import ESTIMATE, font_metrics, line_count, line_height, longest_word, text_width
+from sheetsync.template.plan import AMOUNT_FORMAT, build_plan
+from sheetsync.template.sizing import MAX_ROW_PT, fit_rows
+from sheetsync.template.write import write_template
 
 REPORT_ROWS = range(34, 46)
 
@@ -99,7 +99,7 @@ def test_ods_repeats_the_report_header_and_fits_report_rows(progress_form: Form,
 
 def test_columns_widen_for_dates_amounts_and_dropdown_labels(progress_form: Form) -> None:
     plan = build_plan(progress_form)
-    unit = 7.0  # sheetsync.metrics.PT_PER_UNIT
+    unit = 7.0  # sheetsync.template.metrics.PT_PER_UNIT
     assert plan.column_widths["B"] * unit >= longest_word("30/12/2563", 16)
     assert plan.column_widths["G"] * unit >= longest_word("ไม่เป็นไปตามเป้าหมาย", 16)
     assert plan.column_widths["A"] + plan.column_widths["B"] >= 22  # never narrower than the layout

@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import read_master
 from sheetsync.sync import sync
 from sheetsync.mailer import MailConfig
 from sheetsync.roster import Recipient
-from sheetsync.template import write_template
+from sheetsync.template.write import write_template
 
 
 def _inbox(form: Form, seed: dict[str, Any], tmp_path: Path) -> Path:

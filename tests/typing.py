@@ -6,9 +6,9 @@ import datetime as dt
 from itertools import count
 from typing import Any
 
-from sheetsync.coerce import parse_date, parse_percent
-from sheetsync.form import Form
-from sheetsync.plan import build_plan
+from sheetsync.check.coerce import parse_date, parse_percent
+from sheetsync.spec.form import Form
+from sheetsync.template.plan import build_plan
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]

@@ -1,4 +1,4 @@
-"""Render a :class:`~sheetsync.plan.TemplatePlan` as an ``.ods`` spreadsheet with odfpy.
+"""Render a :class:`~sheetsync.template.plan.TemplatePlan` as an ``.ods`` spreadsheet with odfpy.
 
 The content matches what :mod:`sheetsync.formats.xlsx` writes for the same plan: a protected
 input sheet (unlocked input cells, Buddhist-Era dates, Thai fonts), data validations translated
@@ -22,9 +22,9 @@ from odf.table import (ContentValidation, ContentValidations, CoveredTableCell, 
                        TableCell, TableColumn, TableHeaderRows, TableRow)
 from odf.text import A, P
 
-from ..form import column_index, column_letter
-from ..plan import META_SHEET, CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
-from ._odf_styles import StyleBook
+from ..spec.form import column_index, column_letter
+from ..template.plan import META_SHEET, CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
+from .odf_styles import StyleBook
 
 #: The only digest LibreOffice accepts besides SHA-1: SHA-256 over the UTF-8 password.
 SHA256_URI = "http://www.w3.org/2000/09/xmldsig#sha256"

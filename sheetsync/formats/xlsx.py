@@ -1,4 +1,4 @@
-"""Render a :class:`~sheetsync.plan.TemplatePlan` as an ``.xlsx`` workbook with openpyxl."""
+"""Render a :class:`~sheetsync.template.plan.TemplatePlan` as an ``.xlsx`` workbook with openpyxl."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..plan import META_SHEET, CellSpec, CellStyle, PageSetup, SummarySheet, TemplatePlan, Validation
+from ..template.plan import META_SHEET, CellSpec, CellStyle, PageSetup, SummarySheet, TemplatePlan, Validation
 
 _THIN = Side(style="thin", color="000000")
 _CM_PER_INCH = 2.54

@@ -20,8 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterator, Sequence
 
-from ..form import Field, Form, Table
-from ..pointers import lookup
+from ..spec.form import Field, Form, Table
+from ..spec.pointers import lookup
 from ..roster import Recipient
 from .layout import ChartBlock, ChartSpec, Column, Highlight, Kind, Sheet
 from .model import Record

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .errors import MasterError, MasterLockedError, MasterWriteError
+from ..errors import MasterError, MasterLockedError, MasterWriteError
 
 try:
     import fcntl

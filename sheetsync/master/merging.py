@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..errors import UnknownFormError
-from ..form import Form
-from ..registry import find_form
+from ..spec.form import Form
+from ..spec.registry import find_form
 from ..roster import read_roster
 from .atomic import remove_leftovers, replace_with_backup
 from .changes import changed_pointers
 from .derive import derived_sheets
-from .errors import MasterError, MasterWriteError
+from ..errors import MasterError, MasterWriteError
 from .layout import Sheet
 from .lock import master_lock
 from .model import Key, LedgerEntry, MasterData, MergeResult, Outcome, Record

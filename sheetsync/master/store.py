@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..roster import Recipient
-from .errors import MasterFormatError
+from ..errors import MasterFormatError
 from .layout import Column, Sheet
 from .model import RESULTS_TH, Key, LedgerEntry, MasterData, Recency, Record
 

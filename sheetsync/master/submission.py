@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import NotOurFormError, UnknownFormError, UnreadableFileError
-from ..reader import read_filled
-from ..report import Finding
-from ..validate import validate
+from ..check.reader import read_filled
+from ..check.report import Finding
+from ..check.validate import validate
 from .model import Key, Outcome, Recency, Result, moment
 
 #: The document properties that record when a file was last saved, per format.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from ..report import Finding, Report
+from ..check.report import Finding, Report
 
 
 def report_dict(report: Report, lang: str = "th") -> dict[str, Any]:

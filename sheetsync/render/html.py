@@ -6,10 +6,10 @@ import re
 from html import escape
 from typing import Any
 
-from ..form import Form
-from ..pointers import schema_node
+from ..spec.form import Form
+from ..spec.pointers import schema_node
 from ..messages import Lang, render
-from ..report import Finding, Report
+from ..check.report import Finding, Report
 from . import ordered
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"

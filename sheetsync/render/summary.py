@@ -11,8 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from ..messages import Lang, render
-from ..report import Report
-from ..template import write_atomically
+from ..check.report import Report
+from ..template.write import write_atomically
 
 COLUMNS = ["summary.col.file", "summary.col.school", "summary.col.valid", "summary.col.errors",
            "summary.col.warnings", "summary.col.problem"]

@@ -1,6 +1,6 @@
 """What a template holds, cell by cell, before any file format is involved.
 
-:func:`build_plan` turns a :class:`~sheetsync.form.Form` (plus optional prefill data) into a
+:func:`build_plan` turns a :class:`~sheetsync.spec.form.Form` (plus optional prefill data) into a
 :class:`TemplatePlan`: every cell's value, style, lock and data validation, the page setup and
 the metadata rows. The ``.xlsx`` and ``.ods`` backends only render a plan, which keeps the two
 formats alike in content by construction.
@@ -13,10 +13,10 @@ import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
-from . import __version__
+from .._version import __version__
 from .fingerprint import cell_hash, combined
-from .form import Field, Form, Placement, Table, column_letter
-from .messages import render
+from ..spec.form import Field, Form, Placement, Table, column_letter
+from ..messages import render
 from . import sizing
 from .prefill import prefill_values
 
@@ -80,7 +80,7 @@ class CellSpec:
     role: str  # label | input | auto | prefill
     validation: Validation | None = None
     pointer: str | None = None  # JSON pointer of the data behind an input cell
-    kind: str = ""  # the field's kind (see sheetsync.form.KINDS); "" for labels
+    kind: str = ""  # the field's kind (see sheetsync.spec.form.KINDS); "" for labels
     note: str | None = None  # a comment shown on the cell (findings in a marked-up file)
 
 

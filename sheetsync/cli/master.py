@@ -1,28 +1,23 @@
 """The ``merge`` command: submitted files into the master workbook.
 
-The owner of :mod:`sheetsync.cli` adds it with ``register(app)``. Exit codes as everywhere:
+:mod:`sheetsync.cli` adds it with ``register(app)``. Exit codes as everywhere:
 0 every file merged (or unchanged / superseded), 1 a file was refused as invalid, 2 a file could
 not be read, 3 any other error (another merge running, the master not writable).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from ..master import MergeResult, merge
+from .app import FormsDirOpt, MasterOpt, RosterOpt, TodayOpt, guarded
 
-MasterOpt = Annotated[Path, typer.Option("--master", help="The master workbook (.xlsx); created if missing.")]
-TodayOpt = Annotated[Optional[dt.datetime], typer.Option(
-    "--today", formats=["%Y-%m-%d"], help="Compute the summary's status for this day (YYYY-MM-DD; default today).")]
-RosterOpt = Annotated[Optional[Path], typer.Option(
-    "--roster", help="CSV of who must report (recipient_id, school_name, email, project_code); kept in the master.")]
-FormsDirOpt = Annotated[Optional[list[Path]], typer.Option("--forms-dir", help="Extra folder of forms (repeatable).")]
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..master import MergeResult
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +26,8 @@ def register(app: typer.Typer) -> None:
 
 
 def merge_command(
-    files: Annotated[list[Path], typer.Argument(help="Filled templates (.xlsx / .ods).")],
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Filled templates (.xlsx / .ods).")],
     master: MasterOpt,
     today: TodayOpt = None,
     roster: RosterOpt = None,
@@ -41,22 +37,28 @@ def merge_command(
 
     Recipients of --roster who have sent nothing show as "no report" in the summary.
 
-    Example: sheetsync merge inbox/*.xlsx --master master.xlsx --roster schools.csv
+    \b
+    Example:
+      sheetsync merge inbox/*.xlsx --master master.xlsx --roster schools.csv
     """
-    from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
-
     def run() -> int:
+        from rich.console import Console
+
+        from ..master import merge
+
         result = merge(files, master, today=today.date() if today else None, roster=roster,
                        forms_dirs=forms_dir or ())
         Console(soft_wrap=True).print(render_table(result))
         typer.echo(summary_line(result))
         return exit_code(result)
 
-    _guard(run)
+    guarded(ctx, run)
 
 
 def render_table(result: MergeResult) -> Table:
     """One row per file: name, result, project / recipient, and why."""
+    from rich.table import Table
+
     table = Table(title=str(result.master))
     # "fold" wraps long file names and details instead of cutting them off with an ellipsis.
     table.add_column("file", overflow="fold")

@@ -15,17 +15,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .coerce import CoerceError, format_be_date, parse_date
-from .formats import format_of, writer_for
-from .messages import render
+from ..check.coerce import CoerceError, format_be_date, parse_date
+from ..check.reader import Filled
+from ..check.report import Finding, Report
+from ..check.rules import shown
+from ..formats import format_of, writer_for
+from ..messages import render
+from ..render import ordered
 from . import sizing
 from .metrics import PT_PER_UNIT, line_count, line_height
 from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
-from .reader import Filled
-from .render import ordered
-from .report import Finding, Report
-from .rules import shown
-from .template import write_atomically
+from .write import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
 SUMMARY_SHEET = "ผลการตรวจสอบ"

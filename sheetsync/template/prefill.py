@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .coerce import format_be_date
-from .errors import DataError
-from .form import Field, Form, Table
-from .pointers import lookup, schema_node
+from ..check.coerce import format_be_date
+from ..errors import DataError
+from ..spec.form import Field, Form, Table
+from ..spec.pointers import lookup, schema_node
 
 CellValue = str | int | float | dt.date | None
 

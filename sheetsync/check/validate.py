@@ -3,7 +3,7 @@
 1. structure: locked cells unchanged (by their recorded hashes), metadata intact;
 2. values: cells that could not be read as their kind, then the JSON Schema (every error,
    format checks on);
-3. the cross-field rules the layout declares (:mod:`sheetsync.rules`).
+3. the cross-field rules the layout declares (:mod:`sheetsync.check.rules`).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from typing import Any, Iterator
 
 from jsonschema.exceptions import ValidationError
 
-from .fingerprint import cell_hash, combined
-from .form import Form, column_letter
-from .messages import render
-from .plan import META_SHEET
-from .pointers import schema_node
+from ..template.fingerprint import cell_hash, combined
+from ..spec.form import Form, column_letter
+from ..messages import render
+from ..template.plan import META_SHEET
+from ..spec.pointers import schema_node
 from .reader import Filled, locate
 from .report import Finding, Report, Severity
 from .rules import RULES, Hit, RuleContext, shown

@@ -8,9 +8,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .errors import OutputError
-from .form import Form
-from .formats import format_of, writer_for
+from ..errors import OutputError
+from ..spec.form import Form
+from ..formats import format_of, writer_for
 from .plan import TemplatePlan, build_plan
 
 

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-from .errors import UnknownFormError
+from ..errors import UnknownFormError
 from .form import Form, load_form
 
 
@@ -23,7 +23,7 @@ def bundled_dir() -> Path:
     if packaged.is_dir():
         return packaged
     # Running from a source checkout: the layouts live at the top of the repository.
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def search_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:

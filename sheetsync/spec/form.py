@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
-from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
-from .errors import FormError
+from ..errors import FormError
 from .pointers import is_required, schema_node
-from .layout_entries import Entry
+from .cells import column_index, column_letter, parse_span
+from .entries import Entry
 from .rulespec import Rule, build_rules
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
@@ -38,12 +38,12 @@ class Placement:
     @property
     def ref(self) -> str:
         """The A1 reference of the top-left cell, e.g. ``"C5"``."""
-        return f"{get_column_letter(self.col)}{self.row}"
+        return f"{column_letter(self.col)}{self.row}"
 
     @property
     def span(self) -> str:
         """The A1 range covered, e.g. ``"C5:D5"`` (just the cell when it is not merged)."""
-        last = f"{get_column_letter(self.last_col)}{self.last_row}"
+        last = f"{column_letter(self.last_col)}{self.last_row}"
         return self.ref if last == self.ref else f"{self.ref}:{last}"
 
     def at_row(self, row: int) -> "Placement":
@@ -89,11 +89,6 @@ class Table:
     def capacity(self) -> int:
         """How many items the block can hold."""
         return self.last_row - self.first_row + 1
-
-    def item_pointer(self, index: int, column: Field) -> str:
-        """The JSON pointer of a column in item ``index``."""
-        suffix = f"/{column.pointer}" if column.pointer else ""
-        return f"{self.pointer}/{index}{suffix}"
 
 
 @dataclass(frozen=True)
@@ -221,13 +216,7 @@ def parse_range(text: str, where: object) -> Placement:
 
 @lru_cache(maxsize=4096)
 def _parse_range(text: str) -> Placement:
-    try:
-        min_col, min_row, max_col, max_row = range_boundaries(text)
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a cell or range") from exc
-    if None in (min_col, min_row, max_col, max_row):
-        raise ValueError(f"{text!r} must name rows and columns")
-    return Placement(int(str(min_col)), int(str(min_row)), int(str(max_col)), int(str(max_row)))
+    return Placement(*parse_span(text))
 
 
 def _schema_leaves(node: dict[str, Any], pointer: str, placed: set[str]) -> Iterator[str]:
@@ -257,7 +246,7 @@ def _check_cells_do_not_overlap(form: Form) -> None:
         for col in range(place.col, place.last_col + 1):
             for row in range(place.row, place.last_row + 1):
                 if (col, row) in seen:
-                    cell = f"{get_column_letter(col)}{row}"
+                    cell = f"{column_letter(col)}{row}"
                     raise FormError(f"{form.source.name}: cell {cell} is used by both {seen[(col, row)]} and {name}")
                 seen[(col, row)] = name
 
@@ -384,11 +373,5 @@ def _required(mapping: dict[str, Any], key: str, where: Path | Entry) -> Any:
     return mapping[key]
 
 
-def column_letter(index: int) -> str:
-    """Column letters for a 1-based index (re-exported so backends need not import openpyxl)."""
-    return str(get_column_letter(index))
-
-
-def column_index(letters: str) -> int:
-    """1-based column index of ``letters`` (``"C"`` → 3)."""
-    return int(column_index_from_string(letters))
+__all__ = ["Field", "Form", "KINDS", "Label", "Placement", "Table", "check_agreement", "column_index",
+           "column_letter", "load_form", "parse_range"]

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..mailer import MailConfig, SmtpMailer, one_line, pending, read_message, send_outbox
+from .app import guarded
 
 
 class Security(str, Enum):
@@ -25,13 +25,14 @@ def register(app: typer.Typer) -> None:
 
 
 def mail(
-    outbox: Annotated[Path, typer.Argument(help="Outbox folder of .eml files.")],
+    ctx: typer.Context,
+    outbox: Annotated[Path, typer.Argument(metavar="OUTBOX", help="Outbox folder of .eml files.")],
     send: Annotated[bool, typer.Option("--send", help="Deliver over SMTP (otherwise only list).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what --send would deliver; send nothing.")] = False,
-    host: Annotated[Optional[str], typer.Option(help="SMTP host [env SHEETSYNC_SMTP_HOST].")] = None,
-    port: Annotated[Optional[int], typer.Option(help="SMTP port [env SHEETSYNC_SMTP_PORT].")] = None,
+    host: Annotated[Optional[str], typer.Option(metavar="HOST", help="SMTP host [env SHEETSYNC_SMTP_HOST].")] = None,
+    port: Annotated[Optional[int], typer.Option(metavar="PORT", help="SMTP port [env SHEETSYNC_SMTP_PORT].")] = None,
     security: Annotated[Optional[Security], typer.Option(help="Encryption [env SHEETSYNC_SMTP_SECURITY].")] = None,
-    user: Annotated[Optional[str], typer.Option(help="SMTP login; the password only from $SHEETSYNC_SMTP_PASSWORD.")]
+    user: Annotated[Optional[str], typer.Option(metavar="NAME", help="SMTP login; the password only from $SHEETSYNC_SMTP_PASSWORD.")]
     = None,
 ) -> None:
     """List the messages waiting in OUTBOX; with --send, deliver them over SMTP.
@@ -39,11 +40,14 @@ def mail(
     Each delivered message moves into OUTBOX/sent/; a failed one stays, with the reason on stderr,
     and the exit code is 1. Running it again sends only what is still waiting.
 
-    Example: SHEETSYNC_SMTP_HOST=smtp.example.org SHEETSYNC_SMTP_USER=office sheetsync mail outbox --send
+    \b
+    Example:
+      SHEETSYNC_SMTP_HOST=smtp.example.org SHEETSYNC_SMTP_USER=office sheetsync mail outbox --send
     """
-    from ..cli import _guard  # here, not at the top: cli imports this module to register it
 
     def run() -> int:
+        from ..mailer import MailConfig, SmtpMailer, send_outbox
+
         if not send or dry_run:
             return _list(outbox)
         config = MailConfig.from_env().updated(host=host, port=port, user=user,
@@ -56,10 +60,12 @@ def mail(
             typer.echo(f"not sent {line}", err=True)
         return 0 if result.ok else 1
 
-    _guard(run)
+    guarded(ctx, run)
 
 
 def _list(outbox: Path) -> int:
+    from ..mailer import one_line, pending, read_message
+
     waiting = pending(outbox)
     for path in waiting:
         message = read_message(path)

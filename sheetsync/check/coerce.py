@@ -16,6 +16,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
 
+from ..errors import CoerceError
+
 __all__ = [
     "CoerceError", "format_be_date", "is_blank", "parse_amount", "parse_choice",
     "parse_date", "parse_lines", "parse_percent", "parse_text", "parse_whole",
@@ -56,23 +58,6 @@ _PERCENT_AFFIXES = re.compile(r"^ร้อยละ ?|(?: ?(?:%|％|เปอร
 _TRUE_WORDS = frozenset({"true", "ใช่", "✓", "✔"})
 _FALSE_WORDS = frozenset({"false", "ไม่ใช่"})
 _Value = TypeVar("_Value")
-
-
-class CoerceError(ValueError):
-    """A cell value cannot be read as the wanted type.
-
-    ``code`` is a stable slug (``"not-a-date"``, ``"not-a-number"``, ...) for the caller
-    to map to a message; ``raw`` is the cell value exactly as it was read.
-    """
-
-    def __init__(self, code: str, raw: object) -> None:
-        # Both go into args so the exception survives pickling (multiprocessing).
-        super().__init__(code, raw)
-        self.code = code
-        self.raw = raw
-
-    def __str__(self) -> str:
-        return f"{self.code}: {self.raw!r}"
 
 
 def is_blank(raw: object) -> bool:

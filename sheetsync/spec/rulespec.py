@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import FormError
-from .layout_entries import entry_name
+from ..errors import FormError
+from .entries import entry_name
 from .pointers import schema_node
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def _check_param(form: Form, kind: str, value: Any, table: Any) -> str | None:
         return f"{bad[0]!r} is not a field of the schema" if bad else None
     if kind == OP:
         return None if value in OPERATORS else f"{value!r} is not one of {' '.join(OPERATORS)}"
-    from .messages import catalogue  # the catalogue is data; load it only for layouts that name codes
+    from ..messages import catalogue  # the catalogue is data; load it only for layouts that name codes
 
     return None if value in catalogue() else f"{value!r} has no message in the catalogue"
 

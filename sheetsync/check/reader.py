@@ -18,12 +18,12 @@ from typing import Any, Callable, Iterable
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import coerce
-from .errors import NotOurFormError, UnknownFormError, UnreadableFileError
-from .form import Field, Form, Placement, Table
-from .formats.guard import check_spreadsheet
-from .formats.odsbreaks import with_line_breaks
-from .plan import META_SHEET
-from .registry import find_form
+from ..errors import NotOurFormError, UnknownFormError, UnreadableFileError
+from ..spec.form import Field, Form, Placement, Table
+from ..formats.guard import check_spreadsheet
+from ..formats.odsbreaks import with_line_breaks
+from ..template.plan import META_SHEET
+from ..spec.registry import find_form
 
 Grid = list[list[Any]]
 
@@ -195,7 +195,7 @@ def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: I
 
 def _at(grid: Grid, ref_or_place: str | Placement) -> Any:
     if isinstance(ref_or_place, str):
-        from .form import parse_range
+        from ..spec.form import parse_range
 
         ref_or_place = parse_range(ref_or_place, "metadata")
     row, col = ref_or_place.row - 1, ref_or_place.col - 1
