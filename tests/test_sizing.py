@@ -130,3 +130,16 @@ def test_xlsx_and_ods_lay_out_alike_in_calc(libreoffice: Any, progress_form: For
         write_template(progress_form, path, data=seed)
         widths[fmt] = libreoffice.geometry(path, progress_form.sheet, columns=7, rows=1)["columns_mm"]
     assert widths["xlsx"] == pytest.approx(widths["ods"], abs=0.3)
+
+
+def test_a_text_too_tall_for_excel_widens_its_column(progress_form: Form, seed: dict[str, Any]) -> None:
+    """A report's stage needing more than 409 pt at the layout's width widens column C instead."""
+    seed["reports"][0]["stage"] = "เครือข่ายโรงเรียนจัดนิทรรศการแสดงผลงานทางวิชาการ " * 40
+    plan = build_plan(progress_form, seed)
+    layout = float(progress_form.layout["columns"]["C"])
+    assert plan.column_widths["C"] > layout
+    lines = line_count(seed["reports"][0]["stage"], plan.column_widths["C"] * 7.0, 16)
+    assert lines * line_height(16) <= MAX_ROW_PT
+    assert plan.row_heights[34] <= MAX_ROW_PT
+    # The sample's own texts fit without widening beyond what report 5 needs.
+    assert build_plan(progress_form, None).column_widths["C"] == layout

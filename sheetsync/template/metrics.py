@@ -48,11 +48,8 @@ class FontMetrics:
 
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` in points at ``size`` points."""
-        units = sum(self._units(ch) for ch in text)
+        units = sum(_advance(self, ch) for ch in text)
         return units * size / self.units_per_em * LAYOUT_SLACK
-
-    def _units(self, ch: str) -> int:
-        return _advance(self, ch)
 
 
 ESTIMATE = FontMetrics({}, 1000, 1.7, 500)

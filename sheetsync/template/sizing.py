@@ -121,4 +121,4 @@ def row_heights(form: Form, cells: Sequence[CellSpec], widths: dict[str, float])
     return {row: min(height, MAX_ROW_PT) for row, height in heights.items()}
 
 
-__all__ = ["CELL_PADDING_PT", "MAX_ROW_PT", "column_widths", "fit_rows", "row_heights", "shown"]
+__all__ = ["MAX_ROW_PT", "column_widths", "fit_rows", "row_heights", "shown"]
