@@ -21,7 +21,7 @@ from ..check.report import Finding, Report
 from ..check.rules import shown
 from ..formats import format_of, writer_for
 from ..messages import render
-from ..render import ordered
+from ..render import ordered, row_name
 from . import sizing
 from .metrics import PT_PER_UNIT, line_count, line_height
 from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
@@ -117,7 +117,8 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
     for f in ordered(report.findings):
         on_form = f.sheet == filled.form.sheet
         value = _value_text(filled, f)
-        rows.append((f.cell if on_form else f"{f.sheet}!{f.cell}",
+        where = f"{f.cell}\n({row})" if on_form and (row := row_name(filled.form, f)) else f.cell
+        rows.append((where if on_form else f"{f.sheet}!{f.cell}",
                      render(f"report.severity.{f.severity}", "th"), f.code, value,
                      f"{f.message_th}\n{f.message_en}"))
         links.append(f.cell if on_form else None)
@@ -126,7 +127,7 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
         rows.append(("", "", "", "", render("report.valid", "th") + "\n" + render("report.valid", "en")))
         links.append(None)
         fills.append(None)
-    widths = (10.0, 14.0, 22.0, 30.0, 80.0)
+    widths = (17.0, 12.0, 22.0, 30.0, 80.0)
     heights = tuple(_row_height(row, widths, bold=i == 0) for i, row in enumerate([header, *rows]))
     page = PageSetup(paper="A4", orientation="landscape", fit_width=True, fit_pages_tall=0,
                      margins_cm={"left": 1.2, "right": 1.2, "top": 1.5, "bottom": 1.5},
