@@ -86,7 +86,7 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     data = out_dir / f"{stem}.json"
     write_atomically(text, lambda tmp: tmp.write_text(render_text(report, lang) + "\n", encoding="utf-8"))
     write_atomically(html, lambda tmp: tmp.write_text(render_html(report, form=filled.form), encoding="utf-8"))
-    body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str)
+    body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
     fmt = filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"
     marked = out_dir / f"{stem}{MARKED_SUFFIX}.{fmt}"

@@ -5,6 +5,7 @@
     ├── BadInputError          (ValueError)   something handed to sheetsync cannot be used; names it
     │   ├── UnreadableFileError               not a spreadsheet we can read (names the file)
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
+    │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
     │   ├── UnknownFormError   (LookupError)  no form with that id, or a version we cannot read
     │   ├── UnsupportedFormatError            a file type sheetsync cannot write or read
@@ -27,6 +28,7 @@ they are findings (see :mod:`sheetsync.check.report`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class SheetsyncError(Exception):
@@ -52,6 +54,26 @@ class UnreadableFileError(BadInputError):
 
 class UnsafeFileError(UnreadableFileError):
     """A file was refused before parsing: zip bomb, macros, encryption, external links or oversize."""
+
+
+class LimitError(UnsafeFileError):
+    """A file exceeds one of the limits of :mod:`sheetsync.limits`; ``code`` names its message.
+
+    The exception's text is the English message; :meth:`message` gives either language.
+    """
+
+    def __init__(self, path: str | Path, code: str, **params: Any) -> None:
+        from .messages import render
+
+        self.code = code
+        self.params: dict[str, Any] = {"file": Path(path).name, **params}
+        super().__init__(path, render(code, "en", **self.params))
+
+    def message(self, lang: str = "th") -> str:
+        """The message in ``lang`` ("th" or "en"), naming the file."""
+        from .messages import render
+
+        return f"{self.path.name}: {render(self.code, 'th' if lang == 'th' else 'en', **self.params)}"
 
 
 class NotOurFormError(BadInputError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -18,14 +19,18 @@ from typing import Any, Callable, Iterable
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import coerce
+from .. import limits
 from ..errors import NotOurFormError, UnknownFormError, UnreadableFileError
 from ..spec.form import Field, Form, Placement, Table
+from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.guard import check_spreadsheet
 from ..formats.odsbreaks import with_line_breaks
 from ..template.plan import META_SHEET
-from ..spec.registry import find_form
+from ..spec.registry import find_form_id
+from ..text import has_hidden_controls, safe_value
 
 Grid = list[list[Any]]
+CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,8 @@ class Filled:
     locked_found: dict[str, Any] = field(default_factory=dict)  # cell -> value read
     table_rows: dict[str, list[int]] = field(default_factory=dict)  # table -> row numbers (1-based) read
     raw: dict[str, Any] = field(default_factory=dict)  # cell -> value as stored, for every filled input
+    outside: list[Overflow] = field(default_factory=list)  # first content beyond the form, per sheet
+    controls: list[str] = field(default_factory=list)  # input cells whose text held control characters
 
     def cell_of(self, pointer: str) -> CellRef:
         """The cell behind ``pointer``; for an absent field, the empty input cell it belongs in."""
@@ -97,16 +104,27 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     """
     path = Path(path)
     fmt = check_spreadsheet(path)
-    workbook = _open(path, fmt)
+    meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
+    workbook, _ = _open(path, fmt, meta_bounds)
     metadata, locked = _metadata(path, workbook)
     form = _resolve_form(path, metadata, form, forms_dirs)
+    workbook, outside = _open(path, fmt, meta_bounds | {form.sheet: form_area(form)})
     grid = _grid(path, workbook, form.sheet)
-    filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked)
+    filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside)
     _read_fields(filled, grid)
     for table in form.tables:
         _read_table(filled, grid, table)
-    filled.locked_found = {ref: _at(grid, ref) for ref in locked}
+    filled.locked_found = {ref: _at(grid, ref) if CELL_REF.match(ref) else None for ref in locked}
+    filled.controls = _hidden_controls(workbook, form.sheet, filled.raw)
     return filled
+
+
+def form_area(form: Form) -> Bounds:
+    """The cells a template of ``form`` can hold: its used range (plus :mod:`limits`' margin)."""
+    places = [lab.place for lab in form.labels] + [f.place for f in form.fields]
+    places += [c.place.at_row(t.last_row) for t in form.tables for c in t.columns]
+    return Bounds(max(p.last_row for p in places) + limits.FORM_MARGIN_ROWS,
+                  max(p.last_col for p in places) + limits.FORM_MARGIN_COLUMNS)
 
 
 def locate(form: Form, pointer: str, table_rows: dict[str, list[int]] | None = None) -> str:
@@ -135,16 +153,22 @@ def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
     return column.place.at_row(row).ref
 
 
-def _open(path: Path, fmt: str) -> CalamineWorkbook:
+def _open(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[CalamineWorkbook, list[Overflow]]:
+    """The workbook as calamine sees it: for .xlsx/.ods a copy clipped to ``bounds`` (calamine
+    materialises whole grids, so an unclipped far cell would abort the process), and for .ods
+    with ``<text:line-break/>`` written as newlines (calamine would drop them)."""
     try:
-        # calamine drops ODS <text:line-break/>: such a file is read with them as newlines.
-        kept = with_line_breaks(path) if fmt == "ods" else None
-        if kept is not None:
-            return CalamineWorkbook.from_filelike(io.BytesIO(kept))
-        with path.open("rb") as handle:
-            # from_filelike sniffs the content; from_path would trust a misleading extension.
-            return CalamineWorkbook.from_filelike(handle)
+        if fmt == "xls":
+            with path.open("rb") as handle:
+                return CalamineWorkbook.from_filelike(handle), []
+        data, outside = bounded_copy(path, fmt, bounds)
+        if fmt == "ods":
+            data = with_line_breaks(io.BytesIO(data)) or data
+        # from_filelike sniffs the content; from_path would trust a misleading extension.
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)), outside
     except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
+        if isinstance(exc, UnreadableFileError):
+            raise
         raise UnreadableFileError(path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc
 
 
@@ -160,7 +184,19 @@ def _grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
         rows: Grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except (CalamineError, ValueError) as exc:
         raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read ({_short(exc)})") from exc
-    return rows
+    # The one boundary for cell text: nothing read goes on with controls, NaN or Infinity.
+    return [[safe_value(v) for v in row] for row in rows]
+
+
+def _hidden_controls(workbook: CalamineWorkbook, sheet: str, cells: Iterable[str]) -> list[str]:
+    """The cells among ``cells`` whose text held control characters before it was made safe."""
+    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    found = []
+    for ref in cells:
+        value = _at(rows, ref)
+        if isinstance(value, str) and has_hidden_controls(value):
+            found.append(ref)
+    return found
 
 
 def _metadata(path: Path, workbook: CalamineWorkbook) -> tuple[dict[str, str], dict[str, str]]:
@@ -184,7 +220,8 @@ def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: I
     if wanted is not None and wanted.id != form_id:
         raise NotOurFormError(path, f"this is the form {form_id!r}, not {wanted.id!r}")
     try:
-        form = wanted or find_form(form_id, dirs)
+        # The id comes from the school's file: it is looked up among known forms, never a path.
+        form = wanted or find_form_id(form_id, dirs)
     except UnknownFormError as exc:
         raise UnknownFormError(f"{path.name}: {exc}") from exc
     if str(version).split(".")[0] != str(form.major_version):

@@ -17,7 +17,7 @@ from ..template.fingerprint import cell_hash, combined
 from ..spec.form import Form, column_letter
 from ..messages import render
 from ..template.plan import META_SHEET
-from ..spec.pointers import schema_node
+from ..spec.pointers import generic, schema_node
 from .reader import Filled, locate
 from .report import Finding, Report, Severity
 from .rules import RULES, Hit, RuleContext, shown
@@ -46,7 +46,18 @@ def validate(filled: Filled) -> Report:
     report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell) for p in filled.problems]
     report.findings += list(_schema(filled))
     report.findings += list(_rules(filled))
+    report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
     return report
+
+
+def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
+    """A warning on each input cell whose text held invisible control characters (kept, made visible)."""
+    pointers = {ref.cell: pointer for pointer, ref in filled.source_map.items()}
+    for cell in filled.controls:
+        if cell in flagged:
+            continue  # the cell is already wrong; one finding says what to do
+        yield _finding(filled, "control-character", pointers.get(cell, ""), filled.raw.get(cell),
+                       severity="warning", cell=cell, sheet=filled.form.sheet)
 
 
 def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Severity = "error",
@@ -63,8 +74,7 @@ def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: S
 
 
 def _labels(form: Form, pointer: str) -> tuple[str, str]:
-    generic = re.sub(r"/\d+(?=/|$)", "/*", pointer)
-    node = schema_node(form.schema, generic) or {}
+    node = schema_node(form.schema, generic(pointer)) or {}
     last = pointer.rstrip("/").split("/")[-1]
     english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
     return str(node.get("title", last)), english
@@ -72,6 +82,8 @@ def _labels(form: Form, pointer: str) -> tuple[str, str]:
 
 def _structure(filled: Filled) -> Iterator[Finding]:
     meta = filled.metadata
+    for spill in filled.outside:  # content the form cannot hold was not read: say where it starts
+        yield _finding(filled, "outside-form-area", "", None, cell=spill.cell, sheet=spill.sheet)
     if combined(filled.locked_expected.items()) != meta.get("fingerprint"):
         yield _finding(filled, "metadata-tampered", "", None, cell="A1", sheet=META_SHEET)
         return
@@ -142,7 +154,7 @@ def _pointers(error: ValidationError, form: Form) -> list[str]:
 
 def _required_leaves(form: Form, pointer: str) -> list[str]:
     """A missing group stands for each of its required cells, so every empty cell is named."""
-    node = schema_node(form.schema, re.sub(r"/\d+(?=/|$)", "/*", pointer)) or {}
+    node = schema_node(form.schema, generic(pointer)) or {}
     if node.get("type") != "object":
         return [pointer]
     return [leaf for name in node.get("required", []) for leaf in _required_leaves(form, f"{pointer}/{name}")]

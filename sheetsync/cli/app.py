@@ -19,6 +19,7 @@ from typing import Annotated, Callable, NoReturn, Optional
 import typer
 
 from ..errors import BadInputError, SheetsyncError
+from ..text import safe_text
 
 EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT, EXIT_ERROR = 0, 1, 2, 3
 
@@ -80,14 +81,23 @@ def guarded(ctx: typer.Context, action: Callable[[], int]) -> NoReturn:
     except SheetsyncError as exc:
         if debug:
             raise
-        typer.echo(f"sheetsync: {exc}", err=True)
+        echo(f"sheetsync: {exc}", err=True)
         code = EXIT_BAD_INPUT if isinstance(exc, BadInputError) else EXIT_ERROR
     except OSError as exc:
         if debug:
             raise
-        typer.echo(f"sheetsync: {_os_error_line(exc)}", err=True)
+        echo(f"sheetsync: {_os_error_line(exc)}", err=True)
         code = EXIT_ERROR
     raise typer.Exit(code)
+
+
+def echo(message: str, err: bool = False) -> None:
+    """Print one message for a person: the only way sheetsync's commands write to a terminal.
+
+    Text from returned files, rosters and file names may hold control characters (ESC
+    sequences retitle the window or clear the screen): they are shown as visible symbols.
+    """
+    typer.echo(safe_text(message), err=err)
 
 
 def _os_error_line(exc: OSError) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .app import guarded
+from .app import echo, guarded
 
 
 def register(app: typer.Typer) -> None:
@@ -27,7 +27,7 @@ def demo(ctx: typer.Context,
     def run() -> int:
         from ..demo import run_demo
 
-        result = run_demo(out, say=typer.echo)
-        typer.echo(f"done: see {out}/master.xlsx, {out}/reports/ and {out}/outbox/")
+        result = run_demo(out, say=echo)
+        echo(f"done: see {out}/master.xlsx, {out}/reports/ and {out}/outbox/")
         return 0 if all(result.round_trip_equal.values()) else 1
     guarded(ctx, run)

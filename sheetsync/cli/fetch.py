@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import guarded
+from .app import echo, guarded
 
 
 def register(app: typer.Typer) -> None:
@@ -47,9 +47,9 @@ def fetch_command(
         mail = replace(MailConfig.from_env(), outbox=outbox) if outbox is not None else None
         step = fetch_step(inbox, mail, imap=imap)
         assert step.result is not None
-        typer.echo(step.result.summary())
+        echo(step.result.summary())
         for line in step.result.problems:
-            typer.echo(f"note: {line}", err=True)
+            echo(f"note: {line}", err=True)
         return 0
 
     guarded(ctx, run)

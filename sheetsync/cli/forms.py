@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from .app import FormsDirOpt, guarded
+from .app import FormsDirOpt, echo, guarded
 
 
 def register(app: typer.Typer) -> None:
@@ -23,6 +23,6 @@ def forms(ctx: typer.Context, forms_dir: FormsDirOpt = None) -> None:
         from ..spec.registry import list_forms
 
         for f in list_forms(forms_dir or ()):
-            typer.echo(f"{f.id}\t{f.version}\t{f.title}")
+            echo(f"{f.id}\t{f.version}\t{f.title}")
         return 0
     guarded(ctx, run)

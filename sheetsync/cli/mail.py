@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import guarded
+from .app import echo, guarded
 
 
 class Security(str, Enum):
@@ -55,9 +55,9 @@ def mail(
         with SmtpMailer(config) as mailer:
             result = send_outbox(outbox, mailer)
         for path in result.sent:
-            typer.echo(f"sent {path.name}")
+            echo(f"sent {path.name}")
         for line in result.lines():
-            typer.echo(f"not sent {line}", err=True)
+            echo(f"not sent {line}", err=True)
         return 0 if result.ok else 1
 
     guarded(ctx, run)
@@ -69,6 +69,6 @@ def _list(outbox: Path) -> int:
     waiting = pending(outbox)
     for path in waiting:
         message = read_message(path)
-        typer.echo(f"{path.name}: {one_line(str(message['To'] or ''))} — {one_line(str(message['Subject'] or ''))}")
-    typer.echo(f"{len(waiting)} message(s) waiting in {outbox}" + ("; deliver them with --send" if waiting else ""))
+        echo(f"{path.name}: {one_line(str(message['To'] or ''))} — {one_line(str(message['Subject'] or ''))}")
+    echo(f"{len(waiting)} message(s) waiting in {outbox}" + ("; deliver them with --send" if waiting else ""))
     return 0

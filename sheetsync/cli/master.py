@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .app import FormsDirOpt, MasterOpt, RosterOpt, TodayOpt, guarded
+from .app import FormsDirOpt, MasterOpt, RosterOpt, TodayOpt, echo, guarded
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -49,7 +49,7 @@ def merge_command(
         result = merge(files, master, today=today.date() if today else None, roster=roster,
                        forms_dirs=forms_dir or ())
         Console(soft_wrap=True).print(render_table(result))
-        typer.echo(summary_line(result))
+        echo(summary_line(result))
         return exit_code(result)
 
     guarded(ctx, run)
@@ -58,6 +58,9 @@ def merge_command(
 def render_table(result: MergeResult) -> Table:
     """One row per file: name, result, project / recipient, and why."""
     from rich.table import Table
+    from rich.text import Text
+
+    from ..text import safe_text
 
     table = Table(title=str(result.master))
     # "fold" wraps long file names and details instead of cutting them off with an ellipsis.
@@ -68,7 +71,8 @@ def render_table(result: MergeResult) -> Table:
     table.add_column("detail", overflow="fold")
     for o in result.outcomes:
         project, recipient = (o.key.project_code, o.key.recipient) if o.key else ("", "")
-        table.add_row(o.path.name, o.result, project, recipient, o.detail)
+        # Text, not markup: a file named "[/]" must not break the table nor "\x1b[2J" clear the screen.
+        table.add_row(*(Text(safe_text(v)) for v in (o.path.name, o.result, project, recipient, o.detail)))
     return table
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .app import FormsDirOpt, guarded
+from .app import FormsDirOpt, echo, guarded
 
 
 def register(app: typer.Typer) -> None:
@@ -36,8 +36,8 @@ def read(
         if source_map:
             out = {"data": filled.data, "metadata": filled.metadata,
                    "source_map": {p: {"sheet": c.sheet, "cell": c.cell} for p, c in filled.source_map.items()}}
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        echo(json.dumps(out, ensure_ascii=False, indent=2))
         for problem in filled.problems:
-            typer.echo(f"{file.name}: {problem.cell}: {problem.code} ({problem.value!r})", err=True)
+            echo(f"{file.name}: {problem.cell}: {problem.code} ({problem.value!r})", err=True)
         return 0
     guarded(ctx, run)

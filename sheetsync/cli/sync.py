@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import RosterOpt, SendOpt, TodayOpt, guarded
+from .app import RosterOpt, SendOpt, TodayOpt, echo, guarded
 from .master import render_table
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def sync_command(
             config = replace(MailConfig.from_env(), outbox=outbox)
         step = fetch_step(inbox, config, keep_going=True)  # the mailbox first, when SHEETSYNC_IMAP_HOST is set
         if step.error:
-            typer.echo(f"sheetsync: mailbox not read: {step.error}", err=True)
+            echo(f"sheetsync: mailbox not read: {step.error}", err=True)
         reports = report_dir or master.parent / "reports"
         with Progress(transient=True) as bar:
             task = bar.add_task("ตรวจไฟล์ / checking", total=None)
@@ -69,12 +69,12 @@ def sync_command(
                           roster=read_roster(roster) if roster else [], today=today.date() if today else None,
                           progress=lambda _: bar.advance(task), origins=step.origin)
         for line in step.result.problems if step.result else []:
-            typer.echo(f"note: {line}", err=True)
+            echo(f"note: {line}", err=True)
         if not result.new and (step.result is None or not step.result.messages):
-            typer.echo("sheetsync sync: nothing new" + (f" ({step.result.summary()})" if step.result else ""))
+            echo("sheetsync sync: nothing new" + (f" ({step.result.summary()})" if step.result else ""))
             return 3 if step.error else _failed(result)
         if step.result is not None:
-            typer.echo(step.result.summary())
+            echo(step.result.summary())
         Console(soft_wrap=True).print(summary_table(result))
         if result.merge is not None:
             Console(soft_wrap=True).print(render_table(result.merge))
@@ -87,7 +87,7 @@ def _failed(result: SyncResult) -> int:
     """Report what could not be sent; exit code 1 when anything failed."""
     if result.sent is not None:
         for line in result.sent.lines():
-            typer.echo(f"not sent {line}", err=True)
+            echo(f"not sent {line}", err=True)
     return 0 if result.sent is None or result.sent.ok else 1
 
 

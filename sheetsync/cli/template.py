@@ -8,7 +8,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from .app import Fmt, FormOpt, FormsDirOpt, RosterOpt, guarded
+from .app import Fmt, FormOpt, FormsDirOpt, RosterOpt, echo, guarded
 
 
 def register(app: typer.Typer) -> None:
@@ -55,16 +55,16 @@ def template(
         if from_master is not None:
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=forms_dir or ())
-            typer.echo(f"wrote {len(paths)} templates in {output}")
+            echo(f"wrote {len(paths)} templates in {output}")
             return 0
         prefill = load_json(data) if data else None
         chosen = find_form(form, forms_dir or ())
         if roster is not None:
             paths = templates_for_roster(chosen, read_roster(roster), output, fmt=chosen_fmt or "xlsx", data=prefill)
-            typer.echo(f"wrote {len(paths)} templates in {output}")
+            echo(f"wrote {len(paths)} templates in {output}")
             return 0
         write_template(chosen, output, fmt=chosen_fmt, data=prefill, recipient=recipient, password=password)
-        typer.echo(f"wrote {output}")
+        echo(f"wrote {output}")
         return 0
     guarded(ctx, run)
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, FormsDirOpt, Lang, LangOpt, RosterOpt, SendOpt, guarded
+from .app import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, FormsDirOpt, Lang, LangOpt, RosterOpt, SendOpt, echo, guarded
 
 if TYPE_CHECKING:
     from ..batch import Checked
@@ -65,24 +65,24 @@ def validate(
         kept: list[Checked] = []
         unreadable = invalid = 0
         if output is OutFmt.json:
-            typer.echo("[")
+            echo("[")
         for n, path in enumerate(files):
             [item] = check_files([path], form=expected, forms_dirs=forms_dir or ())
             unreadable += item.error is not None
             invalid += item.report is not None and not item.report.valid
             if item.error:
-                typer.echo(f"sheetsync: {item.error}", err=True)
+                echo(f"sheetsync: {item.error}", err=True)
             if output is OutFmt.json:
                 entry = report_dict(item.report, lang.value) if item.report is not None else {
                     "file": str(item.path), "valid": False, "findings": [], "error": item.error}
                 text = json.dumps(entry, ensure_ascii=False, indent=2, default=str, allow_nan=False)
-                typer.echo(("  " if n == 0 else ", ") + text.replace("\n", "\n  "))
+                echo(("  " if n == 0 else ", ") + text.replace("\n", "\n  "))
             elif item.report is not None:  # unreadable files were already named on stderr
-                typer.echo(render_text(item.report, lang.value))
+                echo(render_text(item.report, lang.value))
             if keep:
                 kept.append(item)
         if output is OutFmt.json:
-            typer.echo("]")
+            echo("]")
         if keep:
             deliver(kept, report_dir or Path("reports"), email, send, to, roster, outbox, lang.value)
         return EXIT_BAD_INPUT if unreadable else EXIT_INVALID if invalid else EXIT_OK
@@ -99,7 +99,7 @@ def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, t
     from ..roster import read_roster
 
     written = write_reports(checked, report_dir, lang)
-    typer.echo(f"wrote {len(written)} report files in {report_dir}", err=True)
+    echo(f"wrote {len(written)} report files in {report_dir}", err=True)
     if not email:
         return
     config = MailConfig.from_env()
@@ -109,11 +109,11 @@ def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, t
     if config.from_addr:
         queued.append(OutboxMailer(config.outbox).write(compose_digest([c.result for c in checked], recipients,
                                                                        config, lang)))
-    typer.echo(f"queued {len(queued)} message(s) in {config.outbox}", err=True)
+    echo(f"queued {len(queued)} message(s) in {config.outbox}", err=True)
     if send:
         with SmtpMailer(config) as mailer:
             result = send_outbox(config.outbox, mailer)
         for line in result.lines():
-            typer.echo(f"not sent {line}", err=True)
+            echo(f"not sent {line}", err=True)
         if not result.ok:
             raise typer.Exit(EXIT_INVALID)

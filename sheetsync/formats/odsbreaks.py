@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import IO
 
 CONTENT = "content.xml"
 TEXT_NS = b"urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -25,9 +26,9 @@ CHUNK = 1024 * 1024
 _PREFIX = re.compile(rb'xmlns:([A-Za-z_][\w.-]*)="' + re.escape(TEXT_NS) + b'"')
 
 
-def with_line_breaks(path: Path) -> bytes | None:
-    """The .ods at ``path`` with ``<text:line-break/>`` as ``&#10;``; None if it has none."""
-    with zipfile.ZipFile(path) as archive:
+def with_line_breaks(source: Path | IO[bytes]) -> bytes | None:
+    """The .ods at ``source`` (a path or bytes) with ``<text:line-break/>`` as ``&#10;``; None if it has none."""
+    with zipfile.ZipFile(source) as archive:
         if CONTENT not in archive.namelist():
             return None
         prefix = _text_prefix(archive)

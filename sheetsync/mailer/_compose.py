@@ -159,7 +159,7 @@ def subject_for(report: Report, name: str, lang: Lang = "th") -> str:
 
 def report_attachment(report: Report, lang: Lang = "th") -> Attachment:
     """The JSON report of ``report`` (the shape of ``sheetsync validate --format json``) as an attachment."""
-    data = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    data = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str, allow_nan=False).encode("utf-8")
     return Attachment(f"{report.path.stem}.report.json", data, "application/json")
 
 

@@ -96,7 +96,7 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     msg[NAME_HEADER] = "digest"
     msg.set_content(digest_text(digest, lang), charset="utf-8")
     msg.add_alternative(digest_html(digest, lang), subtype="html", charset="utf-8")
-    data = json.dumps(asdict(digest), ensure_ascii=False, indent=2).encode("utf-8")
+    data = json.dumps(asdict(digest), ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
     add_attachment(msg, Attachment("digest.json", data, "application/json"))
     return msg
 

@@ -27,6 +27,7 @@ from ..errors import UnknownFormError
 from ..spec.form import Form
 from ..spec.registry import find_form
 from ..roster import read_roster
+from ..text import safe_text
 from .atomic import remove_leftovers, replace_with_backup
 from .changes import changed_pointers
 from .derive import derived_sheets
@@ -149,8 +150,8 @@ def _against_master(sub: Submission, records: dict[Key, Record], received: str) 
 
 
 def _record(sub: Submission, received: str) -> Record:
-    return Record(sub.key, sub.form_version, sub.template_id, sub.recency, sub.path.name, sub.sha256, received,
-                  sub.data)
+    return Record(sub.key, sub.form_version, sub.template_id, sub.recency, safe_text(sub.path.name), sub.sha256,
+                  received, sub.data)
 
 
 def _ledger(old: list[LedgerEntry], outcomes: list[Outcome], received: str) -> list[LedgerEntry]:
@@ -163,7 +164,7 @@ def _ledger(old: list[LedgerEntry], outcomes: list[Outcome], received: str) -> l
             continue
         known.add((o.sha256, o.result))
         form_id, code, recipient = o.key if o.key else ("", "", "")
-        entries.append(LedgerEntry(received, o.path.name, o.sha256, form_id, o.form_version, o.template_id,
+        entries.append(LedgerEntry(received, safe_text(o.path.name), o.sha256, form_id, o.form_version, o.template_id,
                                    recipient, code, o.result, o.detail))
     return entries
 

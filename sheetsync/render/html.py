@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from ..spec.form import Form
-from ..spec.pointers import schema_node
+from ..spec.pointers import generic, schema_node
 from ..messages import Lang, render
 from ..check.report import Finding, Report
 from . import ordered, row_name
@@ -67,5 +67,5 @@ def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...], form: Form
 
 
 def _label(schema: dict[str, Any], path: str) -> str:
-    node = schema_node(schema, re.sub(r"/\d+(?=/|$)", "/*", path)) if schema and path else None
+    node = schema_node(schema, generic(path)) if schema and path else None
     return str(node.get("title", "")) if node else ""

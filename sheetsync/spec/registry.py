@@ -8,6 +8,7 @@ so that adding a form needs no Python: drop ``<id>.yaml`` and its schema in such
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,9 @@ from typing import Iterable
 
 from ..errors import UnknownFormError
 from .form import Form, load_form
+
+#: What a form id looks like. Ids read from a school's file must match it: never a path.
+FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 def bundled_dir() -> Path:
@@ -46,6 +50,17 @@ def find_form(name: str | Path, extra: Iterable[str | Path] = ()) -> Form:
                 return _load_cached(candidate.resolve())
     known = ", ".join(sorted(f.id for f in list_forms(extra))) or "none"
     raise UnknownFormError(f"no form {str(name)!r} (known forms: {known})")
+
+
+def find_form_id(form_id: str, extra: Iterable[str | Path] = ()) -> Form:
+    """Load the known form with id ``form_id`` (as read from a returned file: never a path).
+
+    :raises UnknownFormError: when ``form_id`` is not an id (``/``, ``..``, …) or no such form exists.
+    """
+    if not FORM_ID.fullmatch(form_id):
+        raise UnknownFormError(f"the template names the form {form_id[:80]!r}, which is not a form id; "
+                               "please fill in the template you were sent")
+    return find_form(form_id, extra)
 
 
 def list_forms(extra: Iterable[str | Path] = ()) -> list[Form]:

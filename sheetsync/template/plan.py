@@ -19,6 +19,7 @@ from ..spec.form import Field, Form, Placement, Table, column_letter
 from ..messages import render
 from . import sizing
 from .prefill import prefill_values
+from ..text import safe_text
 
 CellValue = str | int | float | dt.date | None
 
@@ -314,7 +315,7 @@ def _metadata(form: Form, recipient: str | None, issued: dt.datetime,
               locked: list[tuple[str, str]], template_id: str | None) -> tuple[tuple[str, ...], ...]:
     rows: list[tuple[str, ...]] = [
         ("form_id", form.id), ("form_version", form.version), ("template_id", template_id or uuid.uuid4().hex),
-        ("recipient", recipient or ""), ("issued_at", issued.isoformat(timespec="seconds")),
+        ("recipient", safe_text(recipient or "")), ("issued_at", issued.isoformat(timespec="seconds")),
         ("schema_hash", form.schema_hash), ("fingerprint", combined(locked)),
         ("generator", f"sheetsync {__version__}"),
     ]

@@ -13,6 +13,7 @@ from ..check.coerce import format_be_date
 from ..errors import DataError
 from ..spec.form import Field, Form, Table
 from ..spec.pointers import lookup, schema_node
+from ..text import safe_value
 
 CellValue = str | int | float | dt.date | None
 
@@ -33,9 +34,14 @@ def prefill_values(form: Form, data: dict[str, Any]) -> dict[str, CellValue]:
 
 
 def to_cell(f: Field, raw: Any, where: str) -> CellValue:
-    """One JSON value as the cell should hold it (dates as B.E. text d/m/yyyy, choices as their Thai label)."""
+    """One JSON value as the cell should hold it (dates as B.E. text d/m/yyyy, choices as their Thai label).
+
+    Text is made safe for a workbook (:func:`sheetsync.text.safe_value`): data from an older
+    master or a JSON file may still hold control characters that no spreadsheet can store.
+    """
     try:
-        return _convert(f, raw)
+        value: CellValue = safe_value(_convert(f, raw))
+        return value
     except (TypeError, ValueError, KeyError) as exc:
         raise DataError(f"prefill data {where}: {raw!r} does not fit a {f.kind} field ({exc})") from exc
 
