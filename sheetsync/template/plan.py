@@ -120,7 +120,7 @@ class TemplatePlan:
     sheet: str
     cells: tuple[CellSpec, ...]
     column_widths: dict[str, float]
-    row_heights: dict[int, float]  # fixed heights (points)
+    row_heights: dict[int, float]  # points; for fit_rows only an estimate the program may change
     page: PageSetup
     password: str
     metadata: tuple[tuple[str, ...], ...]
