@@ -75,7 +75,11 @@ def test_typed_dates_show_buddhist_era_or_are_refused(request: pytest.FixtureReq
         assert rule is not None, f"{ref}: no formula validation"
         assert "3105" not in shown and "1476" not in shown, (ref, text, shown)
         if not rule["valid"]:
-            continue  # refused while typing: Calc shows the rule's Thai message instead
+            # Refused while typing: Calc stops the entry and shows the rule's Thai message.
+            check = cells[ref]["validation"]
+            assert check["show_error"] and check["error_style"] == "STOP", check
+            assert "วัน/เดือน/ปี พ.ศ." in check["error_message"] and "31/10/2562" in check["error_message"]
+            continue
         accepted.add(ref)
         assert cells[ref]["type"] == "text", (ref, text, cells[ref])
         assert str(meant.year + 543) in thai_digits_to_arabic(shown), (ref, text, shown)

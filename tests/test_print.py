@@ -95,6 +95,8 @@ def test_filled_sample_prints_like_the_form(libreoffice: Any, progress_form: For
 def test_marked_up_file_prints_cleanly(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
                                        tmp_path: Path, fmt: str) -> None:
     seed["reports"][5]["disbursed"] = 100000  # a mistyped amount: findings quote 100,000 and 270,000
+    seed["reports"][2]["progress_percent"] = 15  # progress went down: the finding quotes 15
+    seed["project"]["fiscal_year"] = 2564  # the year disagrees with both dates: quoted as 2564
     seed["reports"][2]["stage"] = "ขั้นที่หนึ่ง\n" + "เครือข่ายโรงเรียนเตรียมวางแผนกำหนดรายละเอียดกิจกรรม " * 6
     school = tmp_path / f"school.{fmt}"
     write_template(progress_form, school, data=seed)
@@ -102,14 +104,17 @@ def test_marked_up_file_prints_cleanly(libreoffice: Any, progress_form: Form, se
     marked = tmp_path / f"marked.{fmt}"
     write_marked_up(filled, validate(filled), marked)
     text, pages = printed(libreoffice, marked)
+    width, height = pdf_page_sizes(marked.with_suffix(".pdf"))[0]
+    assert width > height  # the findings sheet prints in landscape
     assert_form_printed_right(progress_form, text)
-    assert "100000.0" not in text and "270000.0" not in text and "15.0" not in text
-    assert "100,000" in text and "270,000" in text
+    assert not re.search(r"\d\.0(?!\d)", text), "values print as typed (15, 270,000), not 15.0 or 270000.0"
+    assert "100,000" in text and "270,000" in text and "2564" in text and "2,564" not in text
     stream = letters(text)
+    assert letters("E39 (รายงานครั้งที่ 6)") in stream  # which report the red cell is in
     for header in ("ช่อง / Cell", "ระดับ / Severity", "สิ่งที่ต้องทำ / What to do"):
         assert letters(header) in stream, header
     assert letters(seed["reports"][2]["stage"]) in stream  # the school's long text, not clipped
-    assert pages <= 4  # findings (landscape, one page) + the form's two
+    assert pages <= 3  # the findings (one landscape page) and the form's two
 
 
 def test_master_prints_without_hashes(libreoffice: Any, progress_form: Form, seed: dict[str, Any],

@@ -13,9 +13,9 @@ from odf.table import Table, TableHeaderRows, TableRow
 from openpyxl import load_workbook
 
 from sheetsync.spec.form import Form
-from sheetsync.metrics import ESTIMATE, font_metrics, line_count, line_height, longest_word, text_width
+from sheetsync.template.metrics import ESTIMATE, font_metrics, line_count, line_height, longest_word, text_width
 from sheetsync.template.plan import AMOUNT_FORMAT, build_plan
-from sheetsync.sizing import MAX_ROW_PT, fit_rows
+from sheetsync.template.sizing import MAX_ROW_PT, fit_rows
 from sheetsync.template.write import write_template
 
 REPORT_ROWS = range(34, 46)
@@ -99,7 +99,7 @@ def test_ods_repeats_the_report_header_and_fits_report_rows(progress_form: Form,
 
 def test_columns_widen_for_dates_amounts_and_dropdown_labels(progress_form: Form) -> None:
     plan = build_plan(progress_form)
-    unit = 7.0  # sheetsync.metrics.PT_PER_UNIT
+    unit = 7.0  # sheetsync.template.metrics.PT_PER_UNIT
     assert plan.column_widths["B"] * unit >= longest_word("30/12/2563", 16)
     assert plan.column_widths["G"] * unit >= longest_word("ไม่เป็นไปตามเป้าหมาย", 16)
     assert plan.column_widths["A"] + plan.column_widths["B"] >= 22  # never narrower than the layout
@@ -130,3 +130,16 @@ def test_xlsx_and_ods_lay_out_alike_in_calc(libreoffice: Any, progress_form: For
         write_template(progress_form, path, data=seed)
         widths[fmt] = libreoffice.geometry(path, progress_form.sheet, columns=7, rows=1)["columns_mm"]
     assert widths["xlsx"] == pytest.approx(widths["ods"], abs=0.3)
+
+
+def test_a_text_too_tall_for_excel_widens_its_column(progress_form: Form, seed: dict[str, Any]) -> None:
+    """A report's stage needing more than 409 pt at the layout's width widens column C instead."""
+    seed["reports"][0]["stage"] = "เครือข่ายโรงเรียนจัดนิทรรศการแสดงผลงานทางวิชาการ " * 40
+    plan = build_plan(progress_form, seed)
+    layout = float(progress_form.layout["columns"]["C"])
+    assert plan.column_widths["C"] > layout
+    lines = line_count(seed["reports"][0]["stage"], plan.column_widths["C"] * 7.0, 16)
+    assert lines * line_height(16) <= MAX_ROW_PT
+    assert plan.row_heights[34] <= MAX_ROW_PT
+    # The sample's own texts fit without widening beyond what report 5 needs.
+    assert build_plan(progress_form, None).column_widths["C"] == layout

@@ -17,11 +17,11 @@ from odf.style import (FontFace, MasterPage, PageLayout, PageLayoutProperties, P
                        TableCellProperties, TableColumnProperties, TableProperties, TableRowProperties,
                        TextProperties)
 
-from ..metrics import PT_PER_UNIT
+from ..template.metrics import PT_PER_UNIT
 from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, CellStyle, PageSetup
 
 #: Excel column-width units to centimetres, as Calc lays out an .xlsx (7 pt a unit, see
-#: sheetsync.metrics), so that the .ods and the .xlsx of one plan print alike.
+#: sheetsync.template.metrics), so that the .ods and the .xlsx of one plan print alike.
 CM_PER_EXCEL_UNIT = PT_PER_UNIT * 2.54 / 72
 #: One Excel indent level, as LibreOffice itself converts it on importing an .xlsx (0.1457 in).
 CM_PER_INDENT = 0.37

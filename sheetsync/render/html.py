@@ -10,7 +10,7 @@ from ..spec.form import Form
 from ..spec.pointers import generic, schema_node
 from ..messages import Lang, render
 from ..check.report import Finding, Report
-from . import ordered
+from . import ordered, row_name
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"
 CELL = "border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left"
@@ -60,23 +60,10 @@ def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...], form: Form
     value = "" if f.value is None else str(f.value)
     value = value if len(value) <= MAX_VALUE else value[:MAX_VALUE] + "…"
     todo = "<br>".join(escape(f.message(lang)) for lang in langs)
-    where = escape(f.cell) + (f"<br>({escape(row)})" if (row := _row_name(form, schema, f)) else "")
+    where = escape(f.cell) + (f"<br>({escape(row)})" if form and (row := row_name(form, f)) else "")
     cells = [where, escape(_label(schema, f.path)), escape(value).replace("\n", "<br>"), todo,
              _t(f"report.severity.{f.severity}", langs)]
     return f'<tr style="background:{ROW_BG[f.severity]}">' + "".join(f'<td style="{CELL}">{c}</td>' for c in cells) + "</tr>"
-
-
-def _row_name(form: Form | None, schema: dict[str, Any], f: Finding) -> str:
-    """"รายงานครั้งที่ 6" for a cell on the 6th row of a block whose items have a title."""
-    match = re.fullmatch(r"[A-Z]+([0-9]+)", f.cell)
-    if form is None or f.sheet != form.sheet or match is None:
-        return ""
-    row = int(match[1])
-    for table in form.tables:
-        if table.first_row <= row <= table.last_row:
-            items = schema_node(schema, table.pointer + "/*") or {}
-            return f"{items['title']} {row - table.first_row + 1}" if items.get("title") else ""
-    return ""
 
 
 def _label(schema: dict[str, Any], path: str) -> str:

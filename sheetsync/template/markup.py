@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from ..check.coerce import CoerceError, format_be_date, parse_date
-from ..formats import format_of, writer_for
-from ..messages import render
-from .. import sizing
-from ..metrics import PT_PER_UNIT, line_count, line_height
-from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
 from ..check.reader import Filled
-from ..render import ordered
 from ..check.report import Finding, Report
 from ..check.rules import shown
+from ..formats import format_of, writer_for
+from ..messages import render
+from ..render import ordered, row_name
+from . import sizing
+from .metrics import PT_PER_UNIT, line_count, line_height
+from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
 from .write import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
@@ -116,8 +116,9 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
     fills: list[str | None] = []
     for f in ordered(report.findings):
         on_form = f.sheet == filled.form.sheet
-        value = "" if f.value is None else shown(f.value)  # 270,000 and 15, not 270000.0
-        rows.append((f.cell if on_form else f"{f.sheet}!{f.cell}",
+        value = _value_text(filled, f)
+        where = f"{f.cell}\n({row})" if on_form and (row := row_name(filled.form, f)) else f.cell
+        rows.append((where if on_form else f"{f.sheet}!{f.cell}",
                      render(f"report.severity.{f.severity}", "th"), f.code, value,
                      f"{f.message_th}\n{f.message_en}"))
         links.append(f.cell if on_form else None)
@@ -126,12 +127,27 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
         rows.append(("", "", "", "", render("report.valid", "th") + "\n" + render("report.valid", "en")))
         links.append(None)
         fills.append(None)
-    widths = (10.0, 14.0, 22.0, 30.0, 80.0)
+    widths = (17.0, 12.0, 22.0, 30.0, 80.0)
     heights = tuple(_row_height(row, widths, bold=i == 0) for i, row in enumerate([header, *rows]))
     page = PageSetup(paper="A4", orientation="landscape", fit_width=True, fit_pages_tall=0,
                      margins_cm={"left": 1.2, "right": 1.2, "top": 1.5, "bottom": 1.5},
                      print_area=f"A1:E{len(rows) + 1}", repeat_rows=(1, 1))
     return SummarySheet(SUMMARY_SHEET, header, tuple(rows), tuple(links), widths, tuple(fills), heights, page)
+
+
+def _value_text(filled: Filled, finding: Finding) -> str:
+    """A finding's value as the school wrote it: 270,000 and 15, not 270000.0; a year as 2564."""
+    if finding.value is None:
+        return ""
+    value = finding.value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    path = finding.path
+    cell = next((c for c in filled.form.all_fields()
+                 if c.pointer and (path == c.pointer or path.endswith("/" + c.pointer.lstrip("/")))), None)
+    if isinstance(value, int) and cell is not None and cell.kind in ("whole", "auto"):
+        return str(value)  # a count or a year: no thousands separator
+    return shown(value)
 
 
 def _row_height(row: tuple[str, ...], widths: tuple[float, ...], bold: bool) -> float:

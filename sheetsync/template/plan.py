@@ -17,7 +17,7 @@ from .._version import __version__
 from .fingerprint import cell_hash, combined
 from ..spec.form import Field, Form, Placement, Table, column_letter
 from ..messages import render
-from .. import sizing
+from . import sizing
 from .prefill import prefill_values
 from ..text import safe_text
 
@@ -120,7 +120,7 @@ class TemplatePlan:
     sheet: str
     cells: tuple[CellSpec, ...]
     column_widths: dict[str, float]
-    row_heights: dict[int, float]  # fixed heights (points)
+    row_heights: dict[int, float]  # points; for fit_rows only an estimate the program may change
     page: PageSetup
     password: str
     metadata: tuple[tuple[str, ...], ...]

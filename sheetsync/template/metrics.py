@@ -37,7 +37,7 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _BREAK_AFTER = " \u200b/-"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: the per-character cache keys on it
 class FontMetrics:
     """Advance widths (font units per code point) and the line pitch of one font face."""
 
@@ -48,7 +48,7 @@ class FontMetrics:
 
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` in points at ``size`` points."""
-        units = sum(0 if _no_advance(ch) else self.advances.get(ord(ch), self.default_advance) for ch in text)
+        units = sum(_advance(self, ch) for ch in text)
         return units * size / self.units_per_em * LAYOUT_SLACK
 
 
@@ -82,20 +82,27 @@ def longest_word(text: str, size: float, family: str = "TH Sarabun New", bold: b
 def line_count(text: str, width_pt: float, size: float, family: str = "TH Sarabun New", bold: bool = False) -> int:
     """Lines ``text`` takes wrapped in ``width_pt``: greedy at break opportunities; a piece
     wider than the line is cut where it overflows (as Calc does with a Thai run it cannot fit)."""
-    metrics = font_metrics(family, bold)
     usable = max(width_pt - CELL_PADDING_PT, size)
     lines = 0
-    for paragraph in text.split("\n"):
+    for paragraph in _measured(text, size, family, bold):
         lines += 1
         used = 0.0
-        for piece in _pieces(paragraph):
-            width = metrics.width(piece, size)
-            if used and used + metrics.width(piece.rstrip(), size) > usable:
+        for width, trimmed in paragraph:
+            if used and used + trimmed > usable:
                 lines, used = lines + 1, 0.0
-            while width > usable:  # a piece longer than a line fills whole lines
-                lines, width = lines + 1, width - usable
+            if width > usable:  # a piece longer than a line fills whole lines
+                full, width = divmod(width, usable)
+                lines += int(full)
             used += width
     return lines
+
+
+@lru_cache(maxsize=4096)
+def _measured(text: str, size: float, family: str, bold: bool) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """Per paragraph, the (width, width without its trailing space) of each unbreakable piece."""
+    metrics = font_metrics(family, bold)
+    return tuple(tuple((metrics.width(p, size), metrics.width(p.rstrip(), size)) for p in _pieces(paragraph))
+                 for paragraph in text.split("\n"))
 
 
 def line_height(size: float, family: str = "TH Sarabun New", bold: bool = False) -> float:
@@ -112,6 +119,12 @@ def _pieces(line: str) -> list[str]:
     if start < len(line):
         pieces.append(line[start:])
     return pieces
+
+
+@lru_cache(maxsize=8192)
+def _advance(metrics: FontMetrics, ch: str) -> int:
+    """Advance of one character (cached: a form's text uses a few dozen distinct ones)."""
+    return 0 if _no_advance(ch) else metrics.advances.get(ord(ch), metrics.default_advance)
 
 
 def _no_advance(ch: str) -> bool:

@@ -8,7 +8,7 @@
   kind (a B.E. date, an amount in baht) would not fit: no ``###``, no word cut in two; and
   where a fit row's text would need a row taller than Excel's 409 pt.
 
-Widths are Excel column units (see :data:`sheetsync.metrics.PT_PER_UNIT`), heights points.
+Widths are Excel column units (see :data:`sheetsync.template.metrics.PT_PER_UNIT`), heights points.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .spec.form import Form, column_letter
+from ..spec.form import Form, column_letter
 from .metrics import CELL_PADDING_PT, PT_PER_UNIT, line_count, line_height, longest_word
 
 if TYPE_CHECKING:
-    from .template.plan import CellSpec
+    from .plan import CellSpec
 
 #: Excel refuses taller rows; Calc keeps them but an .xlsx round trip would not.
 MAX_ROW_PT = 409.0
@@ -121,4 +121,4 @@ def row_heights(form: Form, cells: Sequence[CellSpec], widths: dict[str, float])
     return {row: min(height, MAX_ROW_PT) for row, height in heights.items()}
 
 
-__all__ = ["CELL_PADDING_PT", "MAX_ROW_PT", "column_widths", "fit_rows", "row_heights", "shown"]
+__all__ = ["MAX_ROW_PT", "column_widths", "fit_rows", "row_heights", "shown"]
