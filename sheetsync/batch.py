@@ -85,7 +85,7 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     html = out_dir / f"{stem}.html"
     data = out_dir / f"{stem}.json"
     write_atomically(text, lambda tmp: tmp.write_text(render_text(report, lang) + "\n", encoding="utf-8"))
-    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, filled.form.schema), encoding="utf-8"))
+    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, form=filled.form), encoding="utf-8"))
     body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
     fmt = filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"
@@ -120,7 +120,7 @@ def queue_emails(checked: list[Checked], config: MailConfig, *, roster: Iterable
         if plan is None:
             continue
         message = compose(item.report, to=plan.to, config=config, lang=lang,
-                          html=render_html(item.report, item.filled.form.schema),
+                          html=render_html(item.report, form=item.filled.form),
                           text=render_text(item.report, lang), attachments=[item.outputs[-1]],
                           school=plan.school, thread=plan.thread, cc=plan.cc)
         queued.append(outbox.write(message))

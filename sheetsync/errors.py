@@ -5,7 +5,7 @@
     ├── BadInputError          (ValueError)   something handed to sheetsync cannot be used; names it
     │   ├── UnreadableFileError               not a spreadsheet we can read (names the file)
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
-    │   │       └── LimitError                    beyond a limit of sheetsync.limits (size, cells, entities)
+    │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
     │   ├── UnknownFormError   (LookupError)  no form with that id, or a version we cannot read
     │   ├── UnsupportedFormatError            a file type sheetsync cannot write or read

@@ -46,3 +46,13 @@ def submit(form: Form, folder: Path, data: dict[str, Any], recipient: str, *, na
 def at(day: int) -> dt.datetime:
     """An issue time in 2020, ``day`` days into the year (templates of later periods are later)."""
     return dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=day)
+
+
+def unsigned(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` as next month's template holds it: the signature line left empty to sign anew."""
+    out = copy.deepcopy(data)
+    certification = out.get("certification", {})
+    certification.pop("signer", None)
+    if not certification:
+        out.pop("certification", None)
+    return out

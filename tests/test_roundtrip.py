@@ -86,7 +86,7 @@ def test_xlsx_template_is_locked_with_validations(progress_form: Form, tmp_path:
     assert ws["C5"].protection.locked is True       # project code, prefilled
     assert ws["B35"].protection.locked is False     # a report row stays editable
     assert ws["A35"].value == 2 and ws["A35"].protection.locked is True
-    assert "107041E" in ws["B34"].number_format     # Buddhist-Era dates
+    assert ws["B34"].number_format == "@"           # B.E. dates as text (plan._date_rule)
     assert ws["C4"].font.name == "TH Sarabun New" and ws["C4"].font.sz == 16
     kinds = {}
     for dv in ws.data_validations.dataValidation:

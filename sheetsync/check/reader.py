@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, Unreadab
 from ..formats._clip import column_letters
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.guard import check_spreadsheet
+from ..formats.odsbreaks import with_line_breaks
 from ..formats.xls_extent import check_xls_extent
 from ..spec.form import Field, Form, Placement, Table
 from ..spec.registry import find_form_id
@@ -173,7 +176,8 @@ def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
 
 def _open(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[CalamineWorkbook, list[Overflow]]:
     """The workbook as calamine sees it: for .xlsx/.ods a copy clipped to ``bounds`` (calamine
-    materialises whole grids, so an unclipped far cell would abort the process)."""
+    materialises whole grids, so an unclipped far cell would abort the process), and for .ods
+    with ``<text:line-break/>`` written as newlines (calamine would drop them)."""
     try:
         if fmt == "xls":  # BIFF cannot be clipped: refuse a far-reaching sheet, spot the rest in the grid
             check_xls_extent(path)
@@ -182,9 +186,11 @@ def _open(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[CalamineWork
             return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
                           for o in _beyond(book, sheet, b)]
         data, outside = bounded_copy(path, fmt, bounds)
+        if fmt == "ods":
+            data = with_line_breaks(io.BytesIO(data)) or data
         # from_filelike sniffs the content; from_path would trust a misleading extension.
         return CalamineWorkbook.from_filelike(io.BytesIO(data)), outside
-    except (CalamineError, OSError, ValueError) as exc:
+    except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
         if isinstance(exc, UnreadableFileError):
             raise
         raise UnreadableFileError(path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc

@@ -35,6 +35,7 @@ class RuleContext:
     data: dict[str, Any]
     blocked: set[str]  # pointers whose cell could not be read: rules skip them
     gap_cell: Callable[[str, int], str]  # (table pointer, row number) -> first input cell
+    cell_of: Callable[[str], str] = str  # pointer -> its cell, for messages naming another cell
 
     def get(self, pointer: str) -> Any:
         """The value at ``pointer``, or None when absent or unreadable."""
@@ -118,13 +119,26 @@ def not_decreasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 
 
 def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    """The running total of a column never exceeds another field (disbursed ≤ budget received)."""
+    """The running total of a column never exceeds another field (disbursed ≤ budget received).
+
+    The finding blames the first row whose amount makes the total exceed: the earliest row,
+    up to where the total first goes over, without whose amount it would not have gone over.
+    A mistyped 100,000 for 10,000 in report 6 makes report 7's ordinary amount tip the total
+    over the budget; the cell to fix is report 6's, not report 7's.
+    """
     limit = ctx.get(rule["max"])
+    if limit is None:
+        return
     total = 0.0
+    seen: list[tuple[str, Any]] = []
     for pointer, value in ctx.column(rule["table"], rule["field"]):
         total += value
-        if limit is not None and total > limit + 1e-9:
-            yield Hit("over-budget-running", pointer, total, {"limit": _shown(limit)})
+        seen.append((pointer, value))
+        if total > limit + 1e-9:
+            # Several earlier rows may each have tipped it over only together: then this row.
+            blamed, amount = next(((p, v) for p, v in seen if total - v <= limit + 1e-9), (pointer, value))
+            yield Hit("over-budget-running", blamed, amount,
+                      {"limit": _shown(limit), "total": _shown(total), "upto": ctx.cell_of(pointer)})
             return  # one finding: every later row would repeat it
 
 
@@ -165,17 +179,32 @@ def sum_equals(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 
 
 def fiscal_year(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    """Dates lie in Thai fiscal year N (B.E.): 1 Oct of N-544 C.E. to 30 Sep of N-543 C.E."""
+    """Dates lie in Thai fiscal year N (B.E.): 1 Oct of N-544 C.E. to 30 Sep of N-543 C.E.
+
+    When two or more dates agree among themselves on another fiscal year, the year is what is
+    wrong: one finding on the year's cell ("fiscal-year-disagrees"). Otherwise each date outside
+    the year has its own finding.
+    """
     year = ctx.get(rule["year"])
     if not isinstance(year, int) or not dt.MINYEAR + 544 <= year <= dt.MAXYEAR + 543:
         return  # not a year at all: the schema's range check says so
     start, end = dt.date(year - 544, 10, 1), dt.date(year - 543, 9, 30)
-    for pointer in rule["dates"]:
-        value = ctx.get(pointer)
-        day = _date(value) if value is not None else None
-        if day is not None and not start <= day <= end:
-            yield Hit("fiscal-year-mismatch", pointer, value,
-                      {"expected": year, "low": year - 1, "high": year, "low_ce": start.year, "high_ce": end.year})
+    dated = [(p, v, d) for p, v in ((p, ctx.get(p)) for p in rule["dates"])
+             if v is not None and (d := _date(v)) is not None]
+    outside = [(p, v, d) for p, v, d in dated if not start <= d <= end]
+    theirs = {_fiscal_year_of(d) for _, _, d in dated}
+    if len(dated) >= 2 and len(outside) == len(dated) and len(theirs) == 1:
+        yield Hit("fiscal-year-disagrees", rule["year"], year,
+                  {"expected": theirs.pop(), "year": year, "cells": ", ".join(ctx.cell_of(p) for p, _, _ in dated)})
+        return
+    for pointer, value, _ in outside:
+        yield Hit("fiscal-year-mismatch", pointer, value,
+                  {"expected": year, "low": year - 1, "high": year, "low_ce": start.year, "high_ce": end.year})
+
+
+def _fiscal_year_of(day: dt.date) -> int:
+    """The Thai fiscal year (B.E.) a date falls in: from October on, the next one."""
+    return day.year + 543 + (1 if day.month >= 10 else 0)
 
 
 RULES: dict[str, Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]] = {
@@ -186,7 +215,8 @@ RULES: dict[str, Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]] = {
 
 #: Finding codes each rule kind can emit (the message catalogue must have them all).
 RULE_CODES = ("report-gap", "report-number", "not-increasing", "outside-period", "progress-decreased",
-              "over-budget-running", "total-mismatch", "compare-failed", "sum-mismatch", "fiscal-year-mismatch")
+              "over-budget-running", "total-mismatch", "compare-failed", "sum-mismatch", "fiscal-year-mismatch",
+              "fiscal-year-disagrees")
 
 
 def shown(value: Any) -> str:

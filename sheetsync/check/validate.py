@@ -18,7 +18,7 @@ from ..spec.form import Form, column_letter
 from ..identity import OFFICE, KeyArg, resolve, verify
 from ..messages import render
 from ..template.plan import META_SHEET
-from ..spec.pointers import schema_node
+from ..spec.pointers import generic, schema_node
 from .reader import Filled, as_bad_input, locate
 from .report import Finding, Report, Severity
 from .rules import RULES, Hit, RuleContext, shown
@@ -80,8 +80,7 @@ def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: S
 
 
 def _labels(form: Form, pointer: str) -> tuple[str, str]:
-    generic = re.sub(r"/\d+(?=/|$)", "/*", pointer)
-    node = schema_node(form.schema, generic) or {}
+    node = schema_node(form.schema, generic(pointer)) or {}
     last = pointer.rstrip("/").split("/")[-1]
     english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
     return str(node.get("title", last)), english
@@ -168,7 +167,7 @@ def _pointers(error: ValidationError, form: Form) -> list[str]:
 
 def _required_leaves(form: Form, pointer: str) -> list[str]:
     """A missing group stands for each of its required cells, so every empty cell is named."""
-    node = schema_node(form.schema, re.sub(r"/\d+(?=/|$)", "/*", pointer)) or {}
+    node = schema_node(form.schema, generic(pointer)) or {}
     if node.get("type") != "object":
         return [pointer]
     return [leaf for name in node.get("required", []) for leaf in _required_leaves(form, f"{pointer}/{name}")]
@@ -201,7 +200,8 @@ def _row_number(filled: Filled, pointer: str) -> str:
 
 def _rules(filled: Filled) -> Iterator[Finding]:
     blocked = {p.pointer for p in filled.problems}
-    ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n))
+    ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n),
+                      lambda pointer: filled.cell_of(pointer).cell)
     for rule in filled.form.rules:
         for hit in RULES[rule.kind](rule, ctx):
             yield _hit_finding(filled, hit)

@@ -68,15 +68,6 @@ def _main(ctx: typer.Context,
     ctx.obj = Settings(debug=debug)
 
 
-def echo(message: str, err: bool = False) -> None:
-    """Print one message for a person: the only way sheetsync's commands write lines to a terminal.
-
-    Text from returned files, rosters and file names may hold control characters (ESC sequences
-    retitle the window or clear the screen): they are shown as visible symbols (:mod:`sheetsync.text`).
-    """
-    typer.echo(safe_text(message), err=err)
-
-
 def guarded(ctx: typer.Context, action: Callable[[], int]) -> NoReturn:
     """Run ``action`` and exit with its code; an error becomes one line on stderr and an exit code.
 
@@ -98,6 +89,15 @@ def guarded(ctx: typer.Context, action: Callable[[], int]) -> NoReturn:
         echo(f"sheetsync: {_os_error_line(exc)}", err=True)
         code = EXIT_ERROR
     raise typer.Exit(code)
+
+
+def echo(message: str, err: bool = False) -> None:
+    """Print one message for a person: the only way sheetsync's commands write to a terminal.
+
+    Text from returned files, rosters and file names may hold control characters (ESC
+    sequences retitle the window or clear the screen): they are shown as visible symbols.
+    """
+    typer.echo(safe_text(message), err=err)
 
 
 def _os_error_line(exc: OSError) -> str:

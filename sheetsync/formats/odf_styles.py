@@ -17,11 +17,12 @@ from odf.style import (FontFace, MasterPage, PageLayout, PageLayoutProperties, P
                        TableCellProperties, TableColumnProperties, TableProperties, TableRowProperties,
                        TextProperties)
 
-from ..template.plan import BE_DATE_FORMAT, CellStyle, PageSetup
+from ..template.metrics import PT_PER_UNIT
+from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, CellStyle, PageSetup
 
-#: Excel column-width units (characters of the default font) to centimetres. An Excel unit is
-#: ~7 px = ~0.19 cm at 96 dpi; 0.2 cm is close enough for a printed form and keeps numbers round.
-CM_PER_EXCEL_UNIT = 0.2
+#: Excel column-width units to centimetres, as Calc lays out an .xlsx (7 pt a unit, see
+#: sheetsync.template.metrics), so that the .ods and the .xlsx of one plan print alike.
+CM_PER_EXCEL_UNIT = PT_PER_UNIT * 2.54 / 72
 #: One Excel indent level, as LibreOffice itself converts it on importing an .xlsx (0.1457 in).
 CM_PER_INDENT = 0.37
 #: Paper sizes (width, height) in cm, portrait.
@@ -101,6 +102,7 @@ class StyleBook:
         builders: dict[str, Callable[[str], Element]] = {
             "@": _text_style, "#,##0.00": lambda n: _number_style(n, 2, True),
             "0": lambda n: _number_style(n, 0, False), BE_DATE_FORMAT: _buddhist_date_style,
+            AMOUNT_FORMAT: lambda n: _number_style(n, 0, True, " บาท"),
         }
         if number_format not in builders:
             # Failing loudly beats an .ods that silently differs from the .xlsx of the same plan.
@@ -113,8 +115,13 @@ class StyleBook:
             Style(name=name, family="table-column"),
             TableColumnProperties(columnwidth=f"{width_units * CM_PER_EXCEL_UNIT:.3f}cm", breakbefore="auto")))
 
-    def row(self, height_pt: float) -> str:
-        """Name of a row style of fixed height (Calc does not fit rows to wrapped text on opening)."""
+    def row(self, height_pt: float | None) -> str:
+        """Name of a row style: of fixed height (merged cells, which Calc does not fit), or with
+        None, of optimal height (Calc fits the row to its text, also to what is typed later)."""
+        if height_pt is None:
+            return self._named(("row", None), "ro", lambda name: _with(
+                Style(name=name, family="table-row"),
+                TableRowProperties(useoptimalrowheight="true", breakbefore="auto")))
         return self._named(("row", height_pt), "ro", lambda name: _with(
             Style(name=name, family="table-row"),
             TableRowProperties(rowheight=f"{height_pt:g}pt", useoptimalrowheight="false", breakbefore="auto")))
@@ -149,12 +156,15 @@ def _text_style(name: str) -> Element:
     return _with(number.TextStyle(name=name), number.TextContent())
 
 
-def _number_style(name: str, decimals: int, grouping: bool) -> Element:
+def _number_style(name: str, decimals: int, grouping: bool, suffix: str = "") -> Element:
     # Without number:min-decimal-places (unknown to odfpy) Calc keeps all the decimals: 0.00.
     attrs = {"decimalplaces": str(decimals), "minintegerdigits": "1"}
     if grouping:
         attrs["grouping"] = "true"
-    return _with(number.NumberStyle(name=name), number.Number(**attrs))
+    style = _with(number.NumberStyle(name=name), number.Number(**attrs))
+    if suffix:
+        style.addElement(number.Text(text=suffix))
+    return style
 
 
 def _buddhist_date_style(name: str) -> Element:

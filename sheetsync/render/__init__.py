@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Iterable
 
 from ..check.report import Finding, Report
+from ..spec.form import Form
+from ..spec.pointers import schema_node
 
 
 def report_dict(report: Report, lang: str = "th") -> dict[str, Any]:
@@ -28,6 +31,19 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
         digits = "".join(ch for ch in f.cell if ch.isdigit())
         return (f.severity != "error", f.sheet, int(digits or 0), len(letters), letters)
     return sorted(findings, key=key)
+
+
+def row_name(form: Form, finding: Finding) -> str:
+    """"รายงานครั้งที่ 6" for a cell on the 6th row of a block whose items have a title, else ""."""
+    match = re.fullmatch(r"[A-Z]+([0-9]+)", finding.cell)
+    if finding.sheet != form.sheet or match is None:
+        return ""
+    row = int(match[1])
+    for table in form.tables:
+        if table.first_row <= row <= table.last_row:
+            items = schema_node(form.schema, table.pointer + "/*") or {}
+            return f"{items['title']} {row - table.first_row + 1}" if items.get("title") else ""
+    return ""
 
 
 def render_text(report: Report, lang: str = "th") -> str:

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_INDEX = re.compile(r"/\d+(?=/|$)")
+
+
+def generic(pointer: str) -> str:
+    """The pointer with every array index as ``*``: ``/reports/3/date`` → ``/reports/*/date``.
+
+    Layouts and schemas speak of a table's column once, for every row; findings and data speak
+    of one row. This is the bridge between the two.
+    """
+    return _INDEX.sub("/*", pointer)
 
 
 def lookup(data: Any, pointer: str) -> Any:

@@ -15,13 +15,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..check.coerce import CoerceError, format_be_date, parse_date
+from ..check.reader import Filled
+from ..check.report import Finding, Report
+from ..check.rules import shown
 from ..formats import format_of, writer_for
 from ..identity import OFFICE
 from ..messages import render
-from .plan import CellSpec, SummarySheet, TemplatePlan, build_plan, restamp
-from ..check.reader import Filled
-from ..render import ordered
-from ..check.report import Finding, Report
+from ..render import ordered, row_name
+from . import sizing
+from .metrics import PT_PER_UNIT, line_count, line_height
+from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
 from .write import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
@@ -61,7 +65,10 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     prefilled = set(filled.locked_expected)
     cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, [])) for c in base.cells]
     plan = restamp(base, cells, key)
-    return replace(plan, summary=_summary(filled, report))
+    # Heights and widths follow the school's own text, not the empty template's.
+    widths = sizing.column_widths(filled.form, cells)
+    return replace(plan, summary=_summary(filled, report), column_widths=widths,
+                   row_heights=sizing.row_heights(filled.form, cells, widths))
 
 
 def _issued(text: str | None) -> dt.datetime | None:
@@ -78,7 +85,7 @@ def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: 
         # What the office filled in stays locked, as in the original, unless it was changed:
         # then the school must be able to put it back.
         locked = ref in prefilled and not any(f.code == "prefilled-cell-changed" for f in findings)
-        cell = replace(cell, value=_cell_value(value), locked=locked, role="prefill" if locked else "input",
+        cell = replace(cell, value=_cell_value(value, cell.kind), locked=locked, role="prefill" if locked else "input",
                        validation=None if locked else cell.validation)
     if not findings:
         return cell
@@ -87,9 +94,16 @@ def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: 
     return replace(cell, style=replace(cell.style, fill=FILLS[worst]), note=note)
 
 
-def _cell_value(value: Any) -> Any:
+def _cell_value(value: Any, kind: str) -> Any:
     if value in (None, ""):
         return None
+    if kind == "date" and isinstance(value, dt.date):
+        # A date stored as a date (an older template, or a program that converted it) goes
+        # back as the B.E. text the form's Text date cells hold (see plan._date_rule).
+        try:
+            return format_be_date(parse_date(value))
+        except CoerceError:
+            return value.isoformat()
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time() else value
     if isinstance(value, float) and value.is_integer():
@@ -106,8 +120,9 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
     fills: list[str | None] = []
     for f in ordered(report.findings):
         on_form = f.sheet == filled.form.sheet
-        value = "" if f.value is None else str(f.value)
-        rows.append((f.cell if on_form else f"{f.sheet}!{f.cell}",
+        value = _value_text(filled, f)
+        where = f"{f.cell}\n({row})" if on_form and (row := row_name(filled.form, f)) else f.cell
+        rows.append((where if on_form else f"{f.sheet}!{f.cell}",
                      render(f"report.severity.{f.severity}", "th"), f.code, value,
                      f"{f.message_th}\n{f.message_en}"))
         links.append(f.cell if on_form else None)
@@ -116,4 +131,30 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
         rows.append(("", "", "", "", render("report.valid", "th") + "\n" + render("report.valid", "en")))
         links.append(None)
         fills.append(None)
-    return SummarySheet(SUMMARY_SHEET, header, tuple(rows), tuple(links), (10, 14, 22, 30, 80), tuple(fills))
+    widths = (17.0, 12.0, 22.0, 30.0, 80.0)
+    heights = tuple(_row_height(row, widths, bold=i == 0) for i, row in enumerate([header, *rows]))
+    page = PageSetup(paper="A4", orientation="landscape", fit_width=True, fit_pages_tall=0,
+                     margins_cm={"left": 1.2, "right": 1.2, "top": 1.5, "bottom": 1.5},
+                     print_area=f"A1:E{len(rows) + 1}", repeat_rows=(1, 1))
+    return SummarySheet(SUMMARY_SHEET, header, tuple(rows), tuple(links), widths, tuple(fills), heights, page)
+
+
+def _value_text(filled: Filled, finding: Finding) -> str:
+    """A finding's value as the school wrote it: 270,000 and 15, not 270000.0; a year as 2564."""
+    if finding.value is None:
+        return ""
+    value = finding.value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    path = finding.path
+    cell = next((c for c in filled.form.all_fields()
+                 if c.pointer and (path == c.pointer or path.endswith("/" + c.pointer.lstrip("/")))), None)
+    if isinstance(value, int) and cell is not None and cell.kind in ("whole", "auto"):
+        return str(value)  # a count or a year: no thousands separator
+    return shown(value)
+
+
+def _row_height(row: tuple[str, ...], widths: tuple[float, ...], bold: bool) -> float:
+    """Points a findings row needs for its longest wrapped cell (at most Excel's limit)."""
+    lines = max(line_count(text, width * PT_PER_UNIT, 16, bold=bold) for text, width in zip(row, widths))
+    return min(round(lines * line_height(16, bold=bold) + 2 * sizing.ROW_PADDING_PT, 1), sizing.MAX_ROW_PT)

@@ -9,8 +9,6 @@ formats alike in content by construction.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import unicodedata
 import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
@@ -20,15 +18,21 @@ from ..identity import OFFICE, SIGNATURE, KeyArg, resolve, sign
 from ..messages import render
 from ..spec.form import Field, Form, Placement, Table, column_letter
 from ..text import safe_text
+from . import sizing
 from .fingerprint import cell_hash, combined
 from .prefill import prefill_values
 
 CellValue = str | int | float | dt.date | None
 
-#: Buddhist-Era date format that survives LibreOffice and Excel round trips (see DESIGN.md).
+#: Buddhist-Era date format that survives LibreOffice and Excel round trips (see DESIGN.md); used
+#: for dates the office shows (master), never for cells people type into (see :func:`_date_rule`).
 BE_DATE_FORMAT = "[$-107041E]d/m/yyyy"
-NUMBER_FORMATS = {"date": BE_DATE_FORMAT, "amount": "#,##0.00", "whole": "0", "percent": "@", "text": "@",
+#: Amounts as the form writes them: "180,000 บาท".
+AMOUNT_FORMAT = '#,##0" บาท"'
+NUMBER_FORMATS = {"date": "@", "amount": AMOUNT_FORMAT, "whole": "0", "percent": "@", "text": "@",
                   "lines": "General", "choice": "General", "auto": "General"}
+#: Numbers sit on the right, as on the paper form.
+RIGHT_ALIGNED = ("amount", "percent", "whole")
 #: Excel shows "####" for Text-formatted cells longer than 255 characters, so long fields stay General.
 LONG_TEXT = 255
 META_SHEET = "_sheetsync"
@@ -92,6 +96,7 @@ class PageSetup:
     fit_pages_tall: int  # 0: as many pages as needed
     margins_cm: dict[str, float]
     print_area: str
+    repeat_rows: tuple[int, int] | None = None  # first and last row printed atop every page
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,8 @@ class SummarySheet:
     links: tuple[str | None, ...]  # per row: the A1 cell on the form sheet that column A jumps to
     widths: tuple[float, ...]
     fills: tuple[str | None, ...] = ()  # per row: "RRGGBB" background
+    heights: tuple[float, ...] = ()  # points, the header row first: wrapped text shown whole
+    page: PageSetup | None = None  # how it prints (landscape, fit to width, header repeated)
 
 
 @dataclass(frozen=True)
@@ -114,12 +121,13 @@ class TemplatePlan:
     sheet: str
     cells: tuple[CellSpec, ...]
     column_widths: dict[str, float]
-    row_heights: dict[int, float]
+    row_heights: dict[int, float]  # points; for fit_rows only an estimate the program may change
     page: PageSetup
     password: str
     metadata: tuple[tuple[str, ...], ...]
     properties: dict[str, str] = field(default_factory=dict)
     summary: SummarySheet | None = None
+    fit_rows: frozenset[int] = frozenset()  # rows the program fits to their text (no fixed height)
 
 
 def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str | None = None,
@@ -132,18 +140,21 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     :param key: the secret that signs the template's identity (:mod:`sheetsync.identity`): by
         default the office key (created on first use); ``None`` for an unsigned template.
     :param password: sheet-protection password (a guard rail; the fingerprint is the real check).
-    :param lock_rows: also lock prefilled rows of tables that are editable by default (reports).
+    :param lock_rows: also lock prefilled rows of tables that are editable by default (reports),
+        and leave the layout's ``signature`` fields empty: next period's template.
     :raises DataError: when ``data`` does not fit the form.
     """
     values = prefill_values(form, data or {})
-    cells = [*_label_cells(form), *_field_cells(form, values), *_table_cells(form, values, lock_rows)]
+    # Next period's templates (lock_rows) leave the signature lines empty and open to sign anew.
+    signed = frozenset(form.layout.get("signature", ())) if lock_rows else frozenset()
+    cells = [*_label_cells(form), *_field_cells(form, values, signed), *_table_cells(form, values, lock_rows)]
     locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
     meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked, template_id)
     meta = _signed(meta, resolve(key, create=True))
+    widths = sizing.column_widths(form, cells)
     return TemplatePlan(
-        title=form.title, sheet=form.sheet, cells=tuple(cells),
-        column_widths={k: float(v) for k, v in form.layout.get("columns", {}).items()},
-        row_heights=_row_heights(form, cells), page=_page(form, cells),
+        title=form.title, sheet=form.sheet, cells=tuple(cells), column_widths=widths,
+        row_heights=sizing.row_heights(form, cells, widths), fit_rows=sizing.fit_rows(form), page=_page(form, cells),
         password=password or DEFAULT_PASSWORD, metadata=meta,
         properties={row[0]: row[1] for row in meta if row[0] != "locked"},
     )
@@ -155,7 +166,7 @@ def _base_style(form: Form, name: str | None, kind: str = "auto") -> CellStyle:
     return CellStyle(
         font=str(font.get("name", "TH Sarabun New")), size=float(extra.get("size", font.get("size", 16))),
         bold=bool(extra.get("bold", False)), italic=bool(extra.get("italic", False)),
-        align=str(extra.get("align", "left")), indent=int(extra.get("indent", 0)),
+        align=str(extra.get("align", "right" if kind in RIGHT_ALIGNED else "left")), indent=int(extra.get("indent", 0)),
         fill=extra.get("fill"), border=bool(extra.get("border", False)),
         number_format=NUMBER_FORMATS.get(kind, "General"),
     )
@@ -166,9 +177,10 @@ def _label_cells(form: Form) -> Iterator[CellSpec]:
         yield CellSpec(label.place, label.text, _base_style(form, label.style), True, "label")
 
 
-def _field_cells(form: Form, values: dict[str, CellValue]) -> Iterator[CellSpec]:
+def _field_cells(form: Form, values: dict[str, CellValue], signed: frozenset[str]) -> Iterator[CellSpec]:
     for f in form.fields:
-        yield _input_cell(form, f, f.place, f.pointer, values.get(f.pointer), lock_if_filled=True)
+        value = None if f.pointer in signed else values.get(f.pointer)
+        yield _input_cell(form, f, f.place, f.pointer, value, lock_if_filled=True)
 
 
 def _table_cells(form: Form, values: dict[str, CellValue], lock_rows: bool) -> Iterator[CellSpec]:
@@ -195,7 +207,8 @@ def _row_pointer(table: Table, n: int, col: Field) -> str:
 def _input_cell(form: Form, f: Field, place: Placement, pointer: str, value: CellValue,
                 lock_if_filled: bool) -> CellSpec:
     locked = lock_if_filled and value not in (None, "")
-    style = _base_style(form, f.style or ("input" if not locked else None), f.kind)
+    # Prefilled cells keep the input look (border, fill): a table has no holes on paper.
+    style = _base_style(form, f.style or "input", f.kind)
     if f.kind == "text" and int(f.schema.get("maxLength", 0)) > LONG_TEXT:
         style = CellStyle(**{**style.__dict__, "number_format": "General"})
     if locked:
@@ -230,7 +243,7 @@ def _validation(form: Form, f: Field, place: Placement) -> Validation | None:
     if f.kind == "percent":
         # Percent cells are Text-formatted so that "65", "65%" and "65 %" arrive as typed in
         # both Excel and Calc (their number parsing disagrees); the formula strips the % sign.
-        num = f'VALUE(SUBSTITUTE({ref},"%",""))'
+        num = f'VALUE(TRIM(SUBSTITUTE({ref},"%","")))'
         return make("custom", render("dv.percent", "th"), formula1=f"AND({num}>=0,{num}<=100)")
     if f.kind == "date":
         hint, rule = _date_rule(form, f, ref)
@@ -244,68 +257,40 @@ def _validation(form: Form, f: Field, place: Placement) -> Validation | None:
 
 
 def _date_rule(form: Form, f: Field, ref: str) -> tuple[str, str]:
-    """A date check that also accepts text (parsed on reading) and B.E. years typed in Calc.
+    """The typing-time check of a date cell: text ``d/m/yyyy`` with a Buddhist-Era year.
 
-    LibreOffice in a Thai locale stores a typed "31/10/2562" as a date in 2562 C.E., so both the
-    C.E. range and the same range shifted by 543 years are allowed while typing.
+    DESIGN: date cells are Text cells holding the date as the form writes it ("31/10/2562"), not
+    date cells with a B.E. number format. In a date cell, what Calc stores depends on the
+    cell's format language: in a ``[$-41E]`` cell "31/10/2562", "29 พ.ย. 2562" and "๓๑/๑๐/๒๕๖๒"
+    all become 31 Oct *2562 C.E.* and the B.E. format then shows 3105, in a Thai and an English
+    locale alike; Excel and Calc also read "1/2/2563" as 1 Feb or 2 Jan by locale. A Text cell
+    keeps what was typed, shows it as typed, prints the same in both programs, and the reader
+    (:func:`sheetsync.coerce.parse_date`) parses it. This rule then refuses, while typing, all
+    that would not show a B.E. date: a C.E. year ("2019-10-31", "31/10/2019"), a short year,
+    other spellings; the Thai message says what to type. It checks the shape, the day (1-31),
+    the month (1-12) and the year (2400-2700, or the fiscal year's two calendar years when the
+    form names its fiscal-year cell); an impossible day (30/2) is left to the reader's finding.
+    Excel limits a validation formula to 255 characters, hence the arithmetic below.
     """
+    slash = f'FIND("/",{ref})'
+    day = f"VALUE(LEFT({ref},{slash}-1))"
+    month = f"VALUE(MID({ref},{slash}+1,LEN({ref})-5-{slash}))"
+    year = f"VALUE(RIGHT({ref},4))"
     year_field = form.field_at(f.fiscal_year) if f.fiscal_year else None
     if year_field is None:
-        return render("dv.date", "th"), f"OR(ISTEXT({ref}),AND({ref}>=DATE(1900,1,1),{ref}<=DATE(2700,12,31)))"
-    fy = f"${column_letter(year_field.place.col)}${year_field.place.row}"
-    ce = f"AND({ref}>=DATE({fy}-544,10,1),{ref}<=DATE({fy}-543,9,30))"
-    be = f"AND({ref}>=DATE({fy}-1,10,1),{ref}<=DATE({fy},9,30))"
-    return render("dv.date_fy", "th"), f'OR(ISTEXT({ref}),{fy}="",{ce},{be})'
+        hint, years = render("dv.date", "th"), f"ABS({year}-2550)<=150"
+    else:
+        fy = f"${column_letter(year_field.place.col)}${year_field.place.row}"
+        # Fiscal year N runs Oct N-1 .. Sep N (B.E.); with no fiscal year typed yet, any B.E. year.
+        hint = render("dv.date_fy", "th")
+        years = f'ABS({year}-IF({fy}="",2550,{fy}-0.5))<=IF({fy}="",150,0.5)'
+    rule = f'AND(MID({ref},LEN({ref})-4,1)="/",{years},ABS({day}-16)<=15,ABS({month}-6.5)<=5.5)'
+    return hint, rule
 
 
 def _lines_limit(node: dict[str, Any]) -> int:
     items = node.get("items", {})
     return int(node.get("maxItems", 50)) * (int(items.get("maxLength", 200)) + 1)
-
-
-def _row_heights(form: Form, cells: list[CellSpec]) -> dict[int, float]:
-    """Fixed heights from the layout, raised where prefilled text needs more lines.
-
-    Neither Calc nor Excel fits a row to wrapped text on opening a file, so heights are set here.
-    """
-    default = float(form.layout.get("row_height", 24))
-    minimum = float(form.layout.get("table_row_min", 40))
-    last = max(p.last_row for p in _all_places(form))
-    heights = {row: default for row in range(1, last + 1)}
-    for table in form.tables:
-        for row in range(table.first_row, table.last_row + 1):
-            heights[row] = float(table.height or minimum)
-    heights.update({int(k): float(v) for k, v in form.layout.get("heights", {}).items()})
-    widths = {k: float(v) for k, v in form.layout.get("columns", {}).items()}
-    for cell in cells:
-        if isinstance(cell.value, str) and cell.role != "label" and cell.place.row == cell.place.last_row:
-            width = sum(widths.get(column_letter(c), 9.0) for c in range(cell.place.col, cell.place.last_col + 1))
-            needed = text_height(cell.value, width, cell.style.size)
-            heights[cell.place.row] = max(heights.get(cell.place.row, default), needed)
-    return heights
-
-
-def text_height(text: str, width_chars: float, size: float) -> float:
-    """Points needed to show ``text`` wrapped in a column ``width_chars`` wide (Excel units).
-
-    Thai above/below marks take no width, so only spacing characters are counted; an Excel unit
-    is ~7 px (5.25 pt); a Thai character is ~0.5 em and a line of TH Sarabun (or Laksaman) ~1.5 em, measured in Calc.
-    """
-    per_line = max(1, int(width_chars * 5.25 / (size * 0.5)))
-    paragraphs = text.split("\n")
-    lines = 0
-    for paragraph in paragraphs:
-        spacing = sum(1 for ch in paragraph if unicodedata.category(ch) not in ("Mn", "Me"))
-        lines += max(1, math.ceil(spacing / per_line))
-    # Calc adds a little space between paragraphs (one line break each) on top of the line pitch.
-    return round(lines * size * 1.5 + (len(paragraphs) - 1) * size * 0.35 + 6, 1)
-
-
-def _all_places(form: Form) -> Iterator[Placement]:
-    yield from (lab.place for lab in form.labels)
-    yield from (f.place for f in form.fields)
-    for t in form.tables:
-        yield from (c.place.at_row(t.last_row) for c in t.columns)
 
 
 def _page(form: Form, cells: list[CellSpec]) -> PageSetup:
@@ -317,6 +302,7 @@ def _page(form: Form, cells: list[CellSpec]) -> PageSetup:
         fit_width=bool(page.get("fit_width", True)), fit_pages_tall=int(page.get("fit_pages_tall", 0)),
         margins_cm={k: float(v) for k, v in page.get("margins_cm", {}).items()},
         print_area=f"A1:{column_letter(last_col)}{last_row}",
+        repeat_rows=(int(page["repeat_rows"][0]), int(page["repeat_rows"][-1])) if page.get("repeat_rows") else None,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..check.coerce import format_be_date
 from ..errors import DataError
 from ..spec.form import Field, Form, Table
 from ..spec.pointers import lookup, schema_node
@@ -33,7 +34,7 @@ def prefill_values(form: Form, data: dict[str, Any]) -> dict[str, CellValue]:
 
 
 def to_cell(f: Field, raw: Any, where: str) -> CellValue:
-    """One JSON value as the cell should hold it (dates as dates, choices as their Thai label).
+    """One JSON value as the cell should hold it (dates as B.E. text d/m/yyyy, choices as their Thai label).
 
     Text is made safe for a workbook (:func:`sheetsync.text.safe_value`): data from an older
     master or a JSON file may still hold control characters that no spreadsheet can store.
@@ -47,14 +48,17 @@ def to_cell(f: Field, raw: Any, where: str) -> CellValue:
 
 def _convert(f: Field, raw: Any) -> CellValue:
     if f.kind == "date":
-        return raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+        # Date cells are Text cells holding the B.E. date as typed (see plan._date_rule).
+        return format_be_date(raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)))
     if f.kind == "choice":
         return f.choices[raw] if f.choices else str(raw)
     if f.kind == "lines":
         return "\n".join(str(item) for item in raw)
     if f.kind == "percent":
-        # Percent cells are Text cells: write the number as text so 0.5 is not read as 50 %.
-        return _number_text(float(raw))
+        # Percent cells are Text cells: write the number as text so 0.5 is not read as 50 %,
+        # the way the form prints it ("10.00 %").
+        number = float(raw)
+        return f"{number:.2f} %" if round(number, 2) == number else f"{_number_text(number)} %"
     if f.kind in ("whole", "auto"):
         if isinstance(raw, bool) or float(raw) != int(raw):
             raise ValueError("not a whole number")

@@ -24,7 +24,8 @@ def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data
     :param data: prefill, in the form's JSON shape; prefilled header fields are locked.
     :param recipient: the school or unit the template is for (kept in its metadata).
     :param password: sheet-protection password; a guard rail only.
-    :param lock_rows: lock prefilled report rows too (next month's templates from the master).
+    :param lock_rows: lock prefilled report rows too and leave the signature line empty and open
+        (next month's templates from the master).
     :param key: signs the template's identity; by default the office key (:mod:`sheetsync.identity`).
     :raises DataError: when ``data`` does not fit the form.
     :raises OutputError: when the file cannot be written.
