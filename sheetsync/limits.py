@@ -19,9 +19,9 @@ MAX_FILE_SIZE = 25 * MB
 MAX_TOTAL_UNCOMPRESSED = 200 * MB
 #: Largest single member sheetsync inflates, counted on the bytes really inflated (a lying
 #: header cannot raise it). A filled form's sheet is ~100 KB of XML.
-MAX_MEMBER_INFLATED = 32 * MB
+MAX_MEMBER_INFLATED = 24 * MB
 #: Sum of the bytes really inflated while reading one file.
-MAX_TOTAL_INFLATED = 64 * MB
+MAX_TOTAL_INFLATED = 48 * MB
 #: Spreadsheet XML compresses about 10-30x; deflate cannot exceed ~1030x, and ratios above
 #: 200x only come from padding (runs of zeros), i.e. a crafted bomb.
 MAX_COMPRESSION_RATIO = 200

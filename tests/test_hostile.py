@@ -32,6 +32,7 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "many-empty-rows-ods": (1, "outside-form-area"),
     "wide-row-xlsx": (1, "outside-form-area"),
     "many-cells-ods": (1, "outside-form-area"),
+    "many-shared-strings-xlsx": (0, ""),
     "padded-1gib-xlsx": (2, "larger than the 25 MB"),
     "padded-20mb-xlsx": (0, ""),
     "xml-entity-xlsx": (2, "XML entities"),

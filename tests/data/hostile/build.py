@@ -123,9 +123,9 @@ FAR_ODS = (b'<table:table-row table:number-rows-repeated="1048000"><table:table-
 
 
 def many_empty_rows_ods(xml: bytes) -> bytes:
-    """380,000 empty rows (each with its own style name, so the zip cannot tell), then content."""
+    """280,000 empty rows (each with its own style name, so the zip cannot tell), then content."""
     rows = b"".join(b'<table:table-row table:style-name="r%d"><table:table-cell/></table:table-row>' % n
-                    for n in range(380_000))
+                    for n in range(280_000))
     return ods_append_rows(FORM_SHEET, rows + FAR_ODS[FAR_ODS.index(b"</table:table-row>") + 18:])(xml)
 
 
@@ -139,8 +139,8 @@ def wide_row_xlsx(xml: bytes) -> bytes:
 
 
 def many_cells_ods(xml: bytes) -> bytes:
-    """A row of 600,000 empty cells with distinct styles below the form, then one with content."""
-    cells = b"".join(b'<table:table-cell table:style-name="c%d"/>' % n for n in range(600_000))
+    """A row of 500,000 empty cells with distinct styles below the form, then one with content."""
+    cells = b"".join(b'<table:table-cell table:style-name="c%d"/>' % n for n in range(500_000))
     return ods_append_rows(FORM_SHEET, b"<table:table-row>" + cells + b'<table:table-cell office:value-type='
                            b'"string"><text:p>far</text:p></table:table-cell></table:table-row>')(xml)
 
@@ -239,6 +239,22 @@ def _random_thai(n: int) -> str:
     return "".join(random.Random(9).choices([chr(c) for c in range(0x0E01, 0x0E2F)], k=n))
 
 
+def shared_strings(out: Path, base: Path) -> Path:
+    """1,050,000 short shared strings (just under the member limit), none of them used."""
+    import random
+
+    pick = random.Random(7).randrange
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"".join(
+        b"<si><t>%d</t></si>" % pick(10 ** 6) for _ in range(1_050_000)) + b"</sst>"
+    rel = (b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    path = rewrite(base, out / "many-shared-strings-xlsx.xlsx",
+                   {"xl/_rels/workbook.xml.rels": lambda xml: xml.replace(b"</Relationships>", rel)})
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", sst)
+    return path
+
+
 def _chain(*edits: Edit) -> Edit:
     def edit(data: bytes) -> bytes:
         for step in edits:
@@ -260,6 +276,7 @@ def _special(out: Path, base: dict[str, Path]) -> dict[str, Path]:
     rewrite(base["xlsx"], lying, {"xl/styles.xml": lambda d: d + b" " * (40 * 1024 * 1024)})
     _lie_about_size(lying, "xl/styles.xml", 1000)
     made["zip-lying-size-xlsx"] = lying
+    made["many-shared-strings-xlsx"] = shared_strings(out, base["xlsx"])
     macro = out / "macro-xlsx.xlsx"
     rewrite(base["xlsx"], macro, {})
     with zipfile.ZipFile(macro, "a") as z:
