@@ -9,59 +9,42 @@ the outbox is sent).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Iterable
 
-from .errors import NotOurFormError, UnknownFormError, UnreadableFileError
 from .form import Form
 from .mailer import MailConfig, OutboxMailer, compose
 from .markup import write_marked_up
 from .messages import Lang
-from .reader import Filled, read_filled
+from .pipeline import FileResult
+from .pipeline import check_files as check_stream
+from .reader import Filled
 from .render import render_text, report_dict
 from .render.html import render_html
 from .render.summary import write_summary_csv, write_summary_xlsx
 from .report import Report
 from .roster import Recipient, safe_filename
 from .template import write_atomically
-from .validate import validate
 
-BAD_INPUT = (UnreadableFileError, NotOurFormError, UnknownFormError)
 MARKED_SUFFIX = "-ตรวจแล้ว"
+#: A batch's files are the pipeline's results (the name this module used before the pipeline).
+Checked = FileResult
 
 
-@dataclass
-class Checked:
-    """One file of the batch: its report, or why it could not be read."""
-
-    path: Path
-    filled: Filled | None = None
-    report: Report | None = None
-    error: str | None = None
-    outputs: list[Path] = field(default_factory=list)
-
-    @property
-    def result(self) -> Report | tuple[str, str]:
-        """What renderers take: the report, or ``(file, error)``."""
-        return self.report if self.report is not None else (str(self.path), self.error or "")
+def check_files(paths: Iterable[Path], *, form: Form | None = None, forms_dirs: Iterable[Path] = ()) -> list[FileResult]:
+    """Check each file once (:func:`sheetsync.pipeline.check_file`); an unreadable one carries its reason."""
+    return list(check_stream(paths, form=form, forms_dirs=forms_dirs))
 
 
-def check_files(paths: Iterable[Path], *, form: Form | None = None, forms_dirs: Iterable[Path] = ()) -> list[Checked]:
-    """Read and validate each file; an unreadable one is kept with its one-line reason."""
-    checked = []
-    for path in paths:
-        try:
-            filled = read_filled(path, form=form, forms_dirs=forms_dirs)
-        except BAD_INPUT as exc:
-            checked.append(Checked(Path(path), error=str(exc)))
-            continue
-        checked.append(Checked(Path(path), filled, validate(filled)))
-    return checked
+def write_reports(checked: list[FileResult], out_dir: Path, lang: Lang = "th", *, mark_valid: bool = True,
+                  summary: bool = True) -> list[Path]:
+    """Write every submission's reports (and the batch summary) into ``out_dir``; return all paths.
 
-
-def write_reports(checked: list[Checked], out_dir: Path, lang: Lang = "th") -> list[Path]:
-    """Write every submission's reports and the batch summary into ``out_dir``; return all paths."""
+    :param mark_valid: also write the marked-up workbook of a file without errors (the costly
+        part of a report: an office that only confirms valid files turns it off).
+    :param summary: write ``summary.xlsx`` and ``summary.csv`` for the batch.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     taken: set[str] = set()
@@ -69,15 +52,23 @@ def write_reports(checked: list[Checked], out_dir: Path, lang: Lang = "th") -> l
         if item.filled is None or item.report is None:
             continue
         stem = _unique(safe_filename(item.path.stem), taken)
-        item.outputs = _write_one(item.filled, item.report, out_dir, stem, lang)
+        item.outputs = write_report(item, out_dir, stem, lang, mark=mark_valid or not item.report.valid)
         written += item.outputs
+    if not summary:
+        return written
     for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
         write([c.result for c in checked], out_dir / name, lang)
         written.append(out_dir / name)
     return written
 
 
-def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: Lang) -> list[Path]:
+def write_report(item: FileResult, out_dir: Path, stem: str, lang: Lang = "th", *, mark: bool = True) -> list[Path]:
+    """One submission's ``<stem>.txt/.html/.json`` (and, with ``mark``, the marked-up file, last)."""
+    assert item.filled is not None and item.report is not None, "only a file that was read has reports"
+    return _write_one(item.filled, item.report, out_dir, stem, lang, mark)
+
+
+def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: Lang, mark: bool) -> list[Path]:
     text = out_dir / f"{stem}.txt"
     html = out_dir / f"{stem}.html"
     data = out_dir / f"{stem}.json"
@@ -85,13 +76,15 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     write_atomically(html, lambda tmp: tmp.write_text(render_html(report, filled.form.schema), encoding="utf-8"))
     body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
+    if not mark:
+        return [text, html, data]
     fmt = filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"
     marked = out_dir / f"{stem}{MARKED_SUFFIX}.{fmt}"
     write_marked_up(filled, report, marked)
     return [text, html, data, marked]
 
 
-def queue_emails(checked: list[Checked], config: MailConfig, *, roster: Iterable[Recipient] = (),
+def queue_emails(checked: list[FileResult], config: MailConfig, *, roster: Iterable[Recipient] = (),
                  to: str | None = None, lang: Lang = "th") -> list[Path]:
     """One message per reported submission into ``config.outbox``; returns the .eml paths.
 
@@ -102,18 +95,28 @@ def queue_emails(checked: list[Checked], config: MailConfig, *, roster: Iterable
     outbox = OutboxMailer(config.outbox)
     queued = []
     for item in checked:
-        if item.report is None or item.filled is None or not item.outputs:
-            continue
-        recipient = by_id.get(item.report.metadata.get("recipient", ""))
-        address = to or (recipient.email if recipient else None)
-        if not address:
-            continue
-        message = compose(item.report, to=address, config=config, lang=lang,
-                          html=render_html(item.report, item.filled.form.schema),
-                          text=render_text(item.report, lang), attachments=[item.outputs[-1]],
-                          school=recipient.school if recipient else None)
-        queued.append(outbox.write(message))
+        message = message_for(item, config, by_id, to=to, lang=lang)
+        if message is not None:
+            queued.append(outbox.write(message))
     return queued
+
+
+def message_for(item: FileResult, config: MailConfig, roster: dict[str, Recipient], *, to: str | None = None,
+                lang: Lang = "th") -> EmailMessage | None:
+    """The school's message about one checked file, or None (unread, no reports, or no address).
+
+    The marked-up workbook is attached when one was written (it is the last output).
+    """
+    if item.report is None or item.filled is None or not item.outputs:
+        return None
+    recipient = roster.get(item.report.metadata.get("recipient", ""))
+    address = to or (recipient.email if recipient else None)
+    if not address:
+        return None
+    marked = [p for p in item.outputs[-1:] if MARKED_SUFFIX in p.stem]
+    return compose(item.report, to=address, config=config, lang=lang,
+                   html=render_html(item.report, item.filled.form.schema), text=render_text(item.report, lang),
+                   attachments=marked, school=recipient.school if recipient else None)
 
 
 def _unique(stem: str, taken: set[str]) -> str:

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from sheetsync.master import Key, Recency, Record
-from sheetsync.master.derive import (COMPLETE, LATE, LATE_AFTER_DAYS, NO_REPORT, NOT_ON_PLAN, OVER_BUDGET,
+from sheetsync.master.derive import (COMPLETE, LATE, NO_REPORT, NOT_ON_PLAN, OVER_BUDGET,
                                      UP_TO_DATE, cumulative_rows, cumulative_sheet, status_of, summary_sheet)
 from sheetsync.roster import Recipient
+from sheetsync.office.sheets import expected_since
 from tests.test_master_support import seed_data
 
 
@@ -40,13 +41,13 @@ def test_reports_are_ordered_by_number_whatever_the_list_order() -> None:
     assert [r[2] for r in cumulative_rows(record(data))] == [1, 2, 3, 4, 5, 6, 7]
 
 
-@pytest.mark.parametrize("days, progress, expected", [
-    (0, 30.0, UP_TO_DATE), (LATE_AFTER_DAYS, 30.0, UP_TO_DATE), (LATE_AFTER_DAYS + 1, 30.0, LATE),
-    (400, 100.0, COMPLETE)])
-def test_status_rule(days: int, progress: float, expected: str) -> None:
+@pytest.mark.parametrize("period, progress, expected", [
+    ("2020-01", 30.0, UP_TO_DATE), ("2020-02", 30.0, UP_TO_DATE), ("2020-03", 30.0, LATE),
+    ("2021-05", 100.0, COMPLETE)])
+def test_status_rule_is_the_offices_period_not_today(period: str, progress: float, expected: str) -> None:
     report = {"no": 1, "date": "2020-01-31", "progress_percent": progress}
-    assert status_of([report], dt.date(2020, 1, 31) + dt.timedelta(days=days)) == expected
-    assert status_of([], dt.date(2020, 1, 31)) == NO_REPORT
+    assert status_of([report], expected_since(period)) == expected
+    assert status_of([], expected_since(period)) == NO_REPORT
 
 
 def test_summary_lists_roster_entries_without_a_submission() -> None:

@@ -11,7 +11,7 @@ import pytest
 from sheetsync.form import Form
 from sheetsync.master import merge, read_master, templates_from_master
 from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
-from sheetsync.master.store import DATA_SHEET, LEDGER_SHEET, ROSTER_SHEET
+from sheetsync.master.store import LEDGER_SHEET
 from sheetsync.reader import read_filled
 from tests.libreoffice import LibreOffice
 from tests.test_master_support import CODES, seed_data, submit, variant
@@ -50,9 +50,9 @@ def test_seed_cumulative_values_in_libreoffice(libreoffice: LibreOffice, master:
 def test_master_opens_with_its_charts(libreoffice: LibreOffice, master: Path) -> None:
     info = libreoffice.inspect(master)
     sheets = {s["name"]: s for s in info["sheets"]}
-    assert list(sheets) == [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET, DATA_SHEET, ROSTER_SHEET]
+    assert list(sheets) == [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET]
     assert sheets[CUMULATIVE]["charts"] == 2  # one per project / recipient
-    assert not sheets[DATA_SHEET]["visible"] and sheets[SUMMARY]["visible"]
+    assert sheets[SUMMARY]["visible"]
     assert sheets[SUMMARY]["cells"]["A2"]["value"] == CODES[0]
 
 
@@ -62,12 +62,14 @@ def test_formula_looking_text_is_text_in_libreoffice(libreoffice: LibreOffice, m
     assert cells["E4"]["string"] == '=HYPERLINK("http://example.invalid","click")'
 
 
-def test_a_master_saved_by_libreoffice_still_merges(libreoffice: LibreOffice, master: Path, tmp_path: Path,
-                                                    progress_form: Form) -> None:
-    resaved = libreoffice.convert(master, tmp_path / "resaved" / "master.xlsx")
-    assert read_master(resaved).records == read_master(master).records
-    result = merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[2]), "s3")], resaved)
-    assert result.written and len(read_master(resaved).records) == 3
+def test_a_master_saved_by_libreoffice_is_kept_aside(libreoffice: LibreOffice, master: Path, tmp_path: Path,
+                                                     progress_form: Form) -> None:
+    before = read_master(master).records
+    libreoffice.convert(master, tmp_path / "resaved" / "master.xlsx").replace(master)  # a clerk saved it
+    result = merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[2]), "s3")], master)
+    assert result.written and result.kept_aside is not None and result.kept_aside.exists()
+    after = read_master(master).records
+    assert len(after) == 3 and all(after[k] == r for k, r in before.items())
 
 
 def test_template_from_master_reads_back_in_libreoffice(libreoffice: LibreOffice, master: Path,

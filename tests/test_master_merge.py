@@ -16,7 +16,7 @@ from sheetsync.demo import broken_sample
 from sheetsync.form import Form
 from sheetsync.master import merge, read_master
 from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
-from sheetsync.master.store import DATA_SHEET, LEDGER_SHEET, ROSTER_SHEET
+from sheetsync.master.store import LEDGER_SHEET
 from tests.test_master_support import CODES, at, seed_data, submit, variant
 
 TODAY = dt.date(2020, 5, 10)
@@ -24,7 +24,8 @@ TODAY = dt.date(2020, 5, 10)
 
 def sheet_rows(master: Path, sheet: str) -> list[dict[str, Any]]:
     """The rows of a master sheet as dicts keyed by the Thai headers (read with openpyxl)."""
-    wb = openpyxl.load_workbook(master)
+    with master.open("rb") as handle:  # a handle: openpyxl refuses a ".bak" name
+        wb = openpyxl.load_workbook(handle)
     rows = list(wb[sheet].iter_rows(values_only=True))
     return [dict(zip(rows[0], row)) for row in rows[1:]]
 
@@ -50,9 +51,8 @@ def test_master_is_laid_out_for_people(progress_form: Form, tmp_path: Path) -> N
     master = tmp_path / "master.xlsx"
     merge([submit(progress_form, tmp_path, seed_data(), "s1")], master, today=TODAY)
     wb = openpyxl.load_workbook(master)
-    assert wb.sheetnames == [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET, DATA_SHEET, ROSTER_SHEET]
-    assert wb[DATA_SHEET].sheet_state == wb[ROSTER_SHEET].sheet_state == "hidden"
-    for name in wb.sheetnames[:-2]:
+    assert wb.sheetnames == [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET]
+    for name in wb.sheetnames:
         ws = wb[name]
         assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2")
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
@@ -94,7 +94,7 @@ def test_newer_submission_replaces_and_lists_changes(progress_form: Form, tmp_pa
     assert outcome.result == "replaced" and outcome.code == "newer"
     assert set(outcome.changes) == {"/project/budget_used", "/reports/0/stage", "/reports/6"}
     assert result.backup is not None and result.backup.name == "master.xlsx.bak"
-    assert len(read_master(result.backup).records) == 1  # the backup is the previous master
+    assert len(sheet_rows(result.backup, LEDGER_SHEET)) == 1  # the backup is the previous view
     (record,) = read_master(master).records.values()
     assert record.file == "mar.xlsx" and len(record.data["reports"]) == 7
     assert [r["ผล"] for r in sheet_rows(master, LEDGER_SHEET)] == ["รวมแล้ว", "แทนที่ฉบับเดิม"]
@@ -105,7 +105,7 @@ def test_older_submission_does_not_replace_a_newer_one(progress_form: Form, tmp_
     merge([submit(progress_form, tmp_path, seed_data(), "s1", name="new.xlsx", issued=at(70))], master)
     old = submit(progress_form, tmp_path, variant(seed_data(), reports=6), "s1", name="old.xlsx", issued=at(40))
     result = merge([old], master)
-    assert [(o.result, o.code) for o in result.outcomes] == [("superseded", "older-than-master")]
+    assert [(o.result, o.code) for o in result.outcomes] == [("superseded", "older-than-store")]
     assert [r.file for r in read_master(master).records.values()] == ["new.xlsx"]
     assert read_master(master).ledger[-1].result == "superseded"
 
@@ -117,7 +117,7 @@ def test_two_files_for_one_key_the_newer_by_metadata_wins(progress_form: Form, t
     other = submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1]), "s2")
     result = merge([newer, older, other], master)  # the older file comes later: order does not decide
     assert [(o.result, o.code) for o in result.outcomes] == [
-        ("merged", "new"), ("superseded", "newer-in-batch"), ("merged", "new")]
+        ("merged", "new"), ("superseded", "older-than-store"), ("merged", "new")]
     assert "1-newer.xlsx" in result.outcomes[1].detail
     stored = read_master(master)
     assert sorted(r.file for r in stored.records.values()) == ["1-newer.xlsx", sorted([other.name])[0]]
@@ -135,15 +135,16 @@ def set_saved_at(path: Path, when: str) -> None:
             new.writestr(info, data)
 
 
-def test_same_template_the_later_saved_file_wins(progress_form: Form, tmp_path: Path) -> None:
-    fixed = submit(progress_form, tmp_path, seed_data(), "s1", name="fixed.xlsx", issued=at(40))
+def test_same_template_the_later_arrival_wins_whatever_the_file_says(progress_form: Form, tmp_path: Path) -> None:
     first = submit(progress_form, tmp_path, variant(seed_data(), reports=6), "s1", name="first.xlsx", issued=at(40))
-    set_saved_at(fixed, "2020-03-02T08:00:00Z")
-    set_saved_at(first, "2020-03-01T08:00:00Z")
-    result = merge([fixed, first], tmp_path / "master.xlsx")
-    assert [(o.path.name, o.result) for o in result.outcomes] == [("fixed.xlsx", "merged"), ("first.xlsx", "superseded")]
+    fixed = submit(progress_form, tmp_path, seed_data(), "s1", name="fixed.xlsx", issued=at(40))
+    # The school's computer claims the first file was saved later: the office does not believe it.
+    set_saved_at(first, "2099-03-02T08:00:00Z")
+    set_saved_at(fixed, "2020-03-01T08:00:00Z")
+    result = merge([first, fixed], tmp_path / "master.xlsx")
+    assert [(o.path.name, o.result) for o in result.outcomes] == [("first.xlsx", "merged"), ("fixed.xlsx", "replaced")]
     (record,) = read_master(result.master).records.values()
-    assert record.recency.saved_at == "2020-03-02T08:00:00+00:00"
+    assert record.file == "fixed.xlsx"
 
 
 def test_an_ods_submission_merges(progress_form: Form, tmp_path: Path) -> None:
@@ -170,13 +171,13 @@ def test_invalid_file_is_refused_master_untouched_ledger_says_why(progress_form:
     junk.write_text("not a spreadsheet", encoding="utf-8")
     result = merge([bad, junk], master, today=TODAY)
     refused = result.outcomes
-    assert [(o.result, o.code) for o in refused] == [("refused", "invalid"), ("refused", "unreadable")]
+    assert [(o.result, o.code) for o in refused] == [("refused", "invalid"), ("quarantined", "unreadable")]
     assert refused[0].errors >= 2 and "report-gap" in refused[0].detail
     after = read_master(master)
     assert after.records == before.records
     assert len(sheet_rows(master, CUMULATIVE)) == 7
     entries = after.ledger[len(before.ledger):]
-    assert [(e.file, e.result) for e in entries] == [("broken.xlsx", "refused"), ("junk.xlsx", "refused")]
+    assert [(e.file, e.result) for e in entries] == [("broken.xlsx", "refused"), ("junk.xlsx", "quarantined")]
     assert "error(s)" in entries[0].detail and entries[0].template_id and entries[0].recipient == "s1"
     assert "not a spreadsheet" in entries[1].detail
     # Refusing the same files again adds nothing.
@@ -250,14 +251,3 @@ def test_a_master_must_be_xlsx(tmp_path: Path) -> None:
 
     with pytest.raises(MasterError, match="master.csv"):
         merge([], tmp_path / "master.csv")
-
-
-def test_saved_at_falls_back_to_the_file_time(tmp_path: Path) -> None:
-    from sheetsync.master.submission import saved_at
-
-    path = tmp_path / "bare.xlsx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-    stamp = dt.datetime(2020, 2, 3, 4, 5, 6, tzinfo=dt.timezone.utc).timestamp()
-    os.utime(path, (stamp, stamp))
-    assert saved_at(path, "xlsx") == "2020-02-03T04:05:06+00:00"

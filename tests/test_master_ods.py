@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from sheetsync.form import Form
 from sheetsync.master import merge, read_master, templates_from_master
 from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
-from sheetsync.master.store import DATA_SHEET, LEDGER_SHEET, ROSTER_SHEET
+from sheetsync.master.store import LEDGER_SHEET
 from sheetsync.reader import read_filled
 from tests.libreoffice import LibreOffice
 from tests.test_master_support import CODES, at, seed_data, submit, variant
@@ -23,7 +23,7 @@ from tests.test_master_support import CODES, at, seed_data, submit, variant
 TODAY = dt.date(2020, 5, 10)
 NOW = dt.datetime(2020, 5, 10, 9, 0, tzinfo=dt.timezone.utc)  # both masters receive the files at once
 FORMULA = '=HYPERLINK("http://example.invalid","click")'
-ALL_SHEETS = [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET, DATA_SHEET, ROSTER_SHEET]
+ALL_SHEETS = [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET]
 
 
 def batch(form: Form, folder: Path) -> list[Path]:
@@ -45,7 +45,7 @@ def files(progress_form: Form, tmp_path: Path) -> list[Path]:
 def master(files: list[Path], tmp_path: Path) -> Path:
     """An .ods master made from :func:`batch`."""
     path = tmp_path / "master.ods"
-    result = merge(files, path, today=TODAY, now=NOW)
+    result = merge(files, path, today=TODAY)
     assert [o.result for o in result.outcomes] == ["merged", "merged"] and result.written
     return path
 
@@ -58,7 +58,7 @@ def calamine_rows(path: Path, sheet: str) -> list[dict[str, Any]]:
 
 def test_reads_back_like_an_xlsx_master(files: list[Path], master: Path, tmp_path: Path) -> None:
     xlsx = tmp_path / "master.xlsx"
-    merge(files, xlsx, today=TODAY, now=NOW)
+    merge(files, xlsx, today=TODAY)
     ods, other = read_master(master), read_master(xlsx)
     assert ods.records == other.records and len(ods.records) == 2
     assert [(e.file, e.result) for e in ods.ledger] == [(e.file, e.result) for e in other.ledger]
@@ -92,7 +92,7 @@ def test_a_second_batch_replaces_with_a_backup(progress_form: Form, master: Path
                    master, today=TODAY)
     assert [o.result for o in result.outcomes] == ["replaced"]
     assert result.backup == tmp_path / "master.ods.bak"
-    assert len(read_master(result.backup).records[_key(master, CODES[1])].data["reports"]) == 5
+    assert len(calamine_rows(result.backup, LEDGER_SHEET)) == 2  # the backup is the previous view
     record = read_master(master).records[_key(master, CODES[1])]
     assert record.file == "later.xlsx" and len(record.data["reports"]) == 7
     assert [r["result"] for r in calamine_rows(master, LEDGER_SHEET)] == ["merged", "merged", "replaced"]
@@ -136,16 +136,19 @@ def test_opens_in_libreoffice_with_its_charts(libreoffice: LibreOffice, master: 
     sheets = {s["name"]: s for s in libreoffice.inspect(master)["sheets"]}
     assert list(sheets) == ALL_SHEETS
     assert sheets[CUMULATIVE]["charts"] == 2  # one per project / recipient
-    assert not sheets[DATA_SHEET]["visible"] and not sheets[ROSTER_SHEET]["visible"]
     assert sheets[SUMMARY]["visible"] and sheets[SUMMARY]["cells"]["A2"]["value"] == CODES[0]
     cells = libreoffice.cells(master, REPORTS, ["E4"])
     assert cells["E4"]["type"] == "text" and cells["E4"]["string"] == FORMULA
 
 
 @pytest.mark.libreoffice
-def test_a_master_saved_by_libreoffice_still_merges(libreoffice: LibreOffice, master: Path, tmp_path: Path,
-                                                    progress_form: Form) -> None:
+def test_a_master_saved_by_libreoffice_is_kept_aside_and_nothing_is_lost(
+        libreoffice: LibreOffice, master: Path, tmp_path: Path, progress_form: Form) -> None:
+    before = read_master(master).records
     resaved = libreoffice.convert(master, tmp_path / "resaved" / "master.ods")
-    assert read_master(resaved).records == read_master(master).records
-    result = merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[2]), "s3")], resaved)
-    assert result.written and len(read_master(resaved).records) == 3
+    resaved.replace(master)  # the clerk saved the view in Calc
+    result = merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[2]), "s3")], master)
+    assert result.written and result.kept_aside is not None and result.kept_aside.exists()
+    assert result.kept_aside.name.startswith("master.edited-") and result.kept_aside.suffix == ".ods"
+    after = read_master(master).records
+    assert len(after) == 3 and all(after[k] == r for k, r in before.items())

@@ -36,6 +36,9 @@ def merge_command(
     today: TodayOpt = None,
     roster: RosterOpt = None,
     forms_dir: FormsDirOpt = None,
+    period: Annotated[Optional[str], typer.Option("--period", help="The reporting period (YYYY-MM) the summary's "
+                                                  "statuses are for; default: --today's month.")] = None,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run on the same office.")] = 5.0,
 ) -> None:
     """Merge filled templates into the master workbook; only files without errors are merged.
 
@@ -47,7 +50,7 @@ def merge_command(
 
     def run() -> int:
         result = merge(files, master, today=today.date() if today else None, roster=roster,
-                       forms_dirs=forms_dir or ())
+                       forms_dirs=forms_dir or (), period=period, wait=wait)
         Console(soft_wrap=True).print(render_table(result))
         typer.echo(summary_line(result))
         return exit_code(result)
@@ -76,12 +79,13 @@ def summary_line(result: MergeResult) -> str:
     if not result.written:
         return f"{result.master.name}: {counts or 'no files'}; nothing new, the master was not changed"
     kept = f" (previous master kept as {result.backup.name})" if result.backup else ""
+    if result.kept_aside is not None:
+        kept = f"; the master had been edited since it was made: kept as {result.kept_aside.name}"
     return f"{result.master.name}: {counts}; written{kept}"
 
 
 def exit_code(result: MergeResult) -> int:
-    """2 if a file could not be read, 1 if one was refused as invalid, else 0."""
-    refused = {o.code for o in result.by_result("refused")}
-    if "unreadable" in refused:
+    """2 if a file could not be read (quarantined), 1 if one was refused as invalid, else 0."""
+    if result.by_result("quarantined"):
         return 2
-    return 1 if refused else 0
+    return 1 if result.by_result("refused") else 0

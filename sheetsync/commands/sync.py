@@ -14,8 +14,9 @@ from rich.table import Table
 
 from ..mailer import MailConfig
 from ..roster import read_roster
-from ..sync import SyncResult, sync
-from .master import render_table
+from ..office.inbox import SETTLE_SECONDS
+from ..sync import SyncOptions, SyncResult, sync
+from .master import exit_code, render_table
 
 
 def register(app: typer.Typer) -> None:
@@ -33,10 +34,19 @@ def sync_command(
     = None,
     roster: Annotated[Optional[Path], typer.Option("--roster", help="CSV of schools (for addresses and the digest).")]
     = None,
-    today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"])] = None,
+    today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Sets the default "
+                                                         "period (its month) when --period is not given.")] = None,
+    period: Annotated[Optional[str], typer.Option("--period", help="The reporting period (YYYY-MM) for the "
+                                                  "summary's statuses.")] = None,
+    settle: Annotated[float, typer.Option("--settle", help="Seconds a file must be left alone before it is read "
+                                          "(a copy may still be running).")] = SETTLE_SECONDS,
+    mark_valid: Annotated[bool, typer.Option("--mark-valid", help="Also write a marked-up workbook for files "
+                                             "without errors.")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run on the same office.")] = 5.0,
 ) -> None:
-    """Validate every new file in INBOX, write its reports (and e-mails), merge the valid ones into
-    the master, and move the files to INBOX/processed/. Running it again does nothing new.
+    """Check every new file in INBOX once, write its reports (and e-mails), record it in the store
+    beside the master (merging the valid ones), move it to INBOX/processed/ (or INBOX/quarantine/
+    when it cannot be read), and render the master view. Running it again does nothing new.
 
     Example: sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
     """
@@ -49,16 +59,23 @@ def sync_command(
         reports = report_dir or master.parent / "reports"
         with Progress(transient=True) as bar:
             task = bar.add_task("ตรวจไฟล์ / checking", total=None)
+            options = SyncOptions(settle=settle, mark_valid=mark_valid, period=period, wait=wait)
             result = sync(inbox, master, report_dir=reports, config=config, send=send,
-                          roster=read_roster(roster) if roster else [], today=today.date() if today else None,
-                          progress=lambda _: bar.advance(task))
+                          roster=read_roster(roster) if roster else None, today=today.date() if today else None,
+                          progress=lambda _: bar.advance(task), options=options)
         Console(soft_wrap=True).print(summary_table(result))
         if result.merge is not None:
             Console(soft_wrap=True).print(render_table(result.merge))
+        for problem in result.problems:
+            typer.echo(f"sheetsync: {problem}", err=True)
+        if result.merge is not None and result.merge.kept_aside is not None:
+            typer.echo(f"sheetsync: {master.name} had been edited since it was made: kept as "
+                       f"{result.merge.kept_aside.name}", err=True)
         if result.sent is not None:
             for line in result.sent.lines():
                 typer.echo(f"not sent {line}", err=True)
-        return 0 if result.sent is None or result.sent.ok else 1
+        code = exit_code(result.merge) if result.merge is not None else 0
+        return max(code, 0 if result.sent is None or result.sent.ok else 1)
 
     _guard(run)
 
@@ -69,10 +86,11 @@ def summary_table(result: SyncResult) -> Table:
     table.add_column("")
     table.add_column("files", justify="right")
     valid = sum(1 for c in result.checked if c.report is not None and c.report.valid)
-    rows = [("new", len(result.new)), ("already seen", len(result.already_seen)), ("valid", valid),
+    rows = [("new", len(result.new)), ("already seen", len(result.already_seen)),
+            ("still being written", len(result.waiting)), ("valid", valid),
             ("invalid", sum(1 for c in result.checked if c.report is not None and not c.report.valid)),
-            ("unreadable", sum(1 for c in result.checked if c.error)), ("e-mails queued", len(result.queued)),
-            ("moved to processed/", len(result.moved))]
+            ("unreadable (quarantined)", sum(1 for c in result.checked if c.error)),
+            ("e-mails queued", len(result.queued)), ("set aside", len(result.moved))]
     for name, count in rows:
         table.add_row(name, str(count))
     if not result.new:

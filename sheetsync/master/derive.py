@@ -5,13 +5,13 @@ by openpyxl carries no cached results, so a formula would show nothing in a view
 recalculate. The sheets follow the progress report's JSON shape (``/project``, ``/reports``); a
 submission without reports still gets its summary and project rows.
 
-Status of a project / recipient on the summary sheet, relative to ``today``:
+Status of a project / recipient on the summary sheet, relative to ``today`` (the earliest date
+a latest report may bear in the office's reporting period):
 
 * ``ยังไม่มีรายงาน`` (no report) — no report at all: a recipient of the roster who has sent
   nothing yet;
 * ``เสร็จสิ้น`` (complete) — the latest report says 100 % (a finished project is never late);
-* ``ล่าช้า`` (late) — the latest report is dated more than :data:`LATE_AFTER_DAYS` days before
-  ``today`` (monthly reports, plus a fortnight's grace);
+* ``ล่าช้า`` (late) — the latest report is dated before ``today``;
 * ``เป็นปัจจุบัน`` (up to date) — otherwise.
 """
 
@@ -27,7 +27,6 @@ from .layout import ChartBlock, ChartSpec, Column, Highlight, Kind, Sheet
 from .model import Record
 
 SUMMARY, CUMULATIVE, PROJECTS, REPORTS = "สรุป", "ความก้าวหน้าสะสม", "โครงการ", "รายงาน"
-LATE_AFTER_DAYS = 45
 UP_TO_DATE, LATE, NO_REPORT, COMPLETE = "เป็นปัจจุบัน", "ล่าช้า", "ยังไม่มีรายงาน", "เสร็จสิ้น"
 NOT_ON_PLAN, NOT_ON_TARGET, OVER_BUDGET = "ไม่เป็นไปตามแผน", "ไม่เป็นไปตามเป้าหมาย", "เบิกจ่ายเกินงบประมาณ"
 DEFAULT_CHOICES = {"on_plan": {True: "เป็นไปตามแผน", False: NOT_ON_PLAN},
@@ -57,14 +56,15 @@ def reports_of(record: Record) -> list[dict[str, Any]]:
 
 
 def status_of(reports: list[dict[str, Any]], today: dt.date) -> str:
-    """The summary status of reports sorted by number (see the module docstring for the rule)."""
+    """The summary status of reports sorted by number; ``today`` is the earliest date a latest
+    report may bear to be up to date (see :func:`sheetsync.office.sheets.expected_since`)."""
     if not reports:
         return NO_REPORT
     latest = reports[-1]
     if _number(latest.get("progress_percent")) >= 100:
         return COMPLETE
     date = _date(latest.get("date"))
-    if date is None or (today - date).days > LATE_AFTER_DAYS:
+    if date is None or date < today:
         return LATE
     return UP_TO_DATE
 

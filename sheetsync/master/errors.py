@@ -2,12 +2,12 @@
 
     SheetsyncError
     └── MasterError                           anything about the master workbook
-        ├── MasterLockedError                 another merge holds the master's lock
         ├── MasterFormatError  (ValueError)   not a sheetsync master, or a damaged one
         └── MasterWriteError   (OSError)      the new master could not be written
 
-A school's file that cannot be merged is *not* an exception: it becomes a ``refused`` outcome
-of the merge (and a row of the ledger).
+A school's file that cannot be merged is *not* an exception: it becomes a ``refused`` or
+``quarantined`` outcome (a row of the store's outcomes). Another run holding the office is
+:class:`sheetsync.office.lock.OfficeBusyError`.
 """
 
 from __future__ import annotations
@@ -19,16 +19,6 @@ from ..errors import SheetsyncError
 
 class MasterError(SheetsyncError):
     """Base class of the master workbook's errors."""
-
-
-class MasterLockedError(MasterError):
-    """Another merge is writing this master right now; the message names the master."""
-
-    def __init__(self, master: Path, holder: str) -> None:
-        self.master = master
-        self.holder = holder
-        super().__init__(f"{master.name}: another merge is running on this master ({holder}); "
-                         "try again when it has finished")
 
 
 class MasterFormatError(MasterError, ValueError):
