@@ -51,9 +51,9 @@ class Lang(str, Enum):
     en = "en"
 
 
-FormOpt = Annotated[str, typer.Option("--form", help="Form id, or the path of a layout .yaml.")]
-FormsDirOpt = Annotated[Optional[list[Path]], typer.Option("--forms-dir", help="Extra folder of forms (repeatable).")]
-RosterOpt = Annotated[Optional[Path], typer.Option("--roster", help="CSV: recipient id, school name, email, project code.")]
+FormOpt = Annotated[str, typer.Option("--form", metavar="ID", help="Form id, or the path of a layout .yaml.")]
+FormsDirOpt = Annotated[Optional[list[Path]], typer.Option("--forms-dir", metavar="DIR", help="Extra folder of forms (repeatable).")]
+RosterOpt = Annotated[Optional[Path], typer.Option("--roster", metavar="FILE", help="CSV: recipient id, school name, email, project code.")]
 _state: dict[str, bool] = {"debug": False}
 
 
@@ -76,26 +76,28 @@ def _guard(action: Callable[[], int]) -> None:
 
 @app.command()
 def template(
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write (.xlsx or .ods); a folder with --roster.")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="PATH", help="File to write (.xlsx or .ods); a folder with --roster.")],
     form: FormOpt = "progress-report",
     fmt: Annotated[Optional[Fmt], typer.Option("--format", help="Defaults to the output's extension.")] = None,
-    data: Annotated[Optional[Path], typer.Option("--data", help="JSON prefill in the form's shape.")] = None,
-    recipient: Annotated[Optional[str], typer.Option("--recipient", help="Who the template is for.")] = None,
+    data: Annotated[Optional[Path], typer.Option("--data", metavar="FILE", help="JSON prefill in the form's shape.")] = None,
+    recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID", help="Who the template is for.")] = None,
     roster: RosterOpt = None,
-    from_master: Annotated[Optional[Path], typer.Option("--from-master", help="Next period's templates, prefilled "
+    from_master: Annotated[Optional[Path], typer.Option("--from-master", metavar="MASTER", help="Next period's templates, prefilled "
                                                         "from this master, into the -o folder.")] = None,
-    project: Annotated[Optional[str], typer.Option("--project", help="With --from-master: only this project.")]
+    project: Annotated[Optional[str], typer.Option("--project", metavar="CODE", help="With --from-master: only this project.")]
     = None,
     password: Annotated[Optional[str], typer.Option(
-        "--password", envvar="SHEETSYNC_PASSWORD",
+        "--password", metavar="TEXT", envvar="SHEETSYNC_PASSWORD",
         help="Sheet-protection password (a guard rail; the fingerprint is the real check).")] = None,
     forms_dir: FormsDirOpt = None,
 ) -> None:
     """Write a locked fill-in template (or, with --roster or --from-master, several into the -o folder).
 
-    Example: sheetsync template --data project.json --recipient school-01 -o school-01.xlsx
-    Example: sheetsync template --roster schools.csv -o templates/
-    Example: sheetsync template --from-master master.xlsx --project 50360000-3553 -o next-month/
+    \b
+    Examples:
+      sheetsync template --data project.json --recipient school-01 -o school-01.xlsx
+      sheetsync template --roster schools.csv -o templates/
+      sheetsync template --from-master master.xlsx --project 50360000-3553 -o next-month/
     """
     def run() -> int:
         if from_master is not None:
@@ -125,7 +127,9 @@ def read(
 ) -> None:
     """Print the data of a filled template as JSON.
 
-    Example: sheetsync read returned/school-01.xlsx --source-map
+    \b
+    Example:
+      sheetsync read returned/school-01.xlsx --source-map
     """
     def run() -> int:
         filled = read_filled(file, forms_dirs=forms_dir or ())
@@ -145,21 +149,23 @@ def validate(
     files: Annotated[list[Path], typer.Argument(help="Filled templates.")],
     output: Annotated[OutFmt, typer.Option("--format", help="text or json.")] = OutFmt.text,
     lang: Annotated[Lang, typer.Option("--lang", help="Message language.")] = Lang.th,
-    form: Annotated[Optional[str], typer.Option("--form", help="Refuse files of any other form.")] = None,
-    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", help="Write text, HTML, JSON and the "
+    form: Annotated[Optional[str], typer.Option("--form", metavar="ID", help="Refuse files of any other form.")] = None,
+    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", metavar="DIR", help="Write text, HTML, JSON and the "
                                                        "marked-up file per submission, plus the batch summary.")] = None,
     email: Annotated[bool, typer.Option("--email", help="Also write one .eml per submission (and a digest).")] = False,
     send: Annotated[bool, typer.Option("--send", help="Deliver the outbox over SMTP afterwards.")] = False,
-    to: Annotated[Optional[str], typer.Option("--to", help="Send every report to this address.")] = None,
+    to: Annotated[Optional[str], typer.Option("--to", metavar="ADDRESS", help="Send every report to this address.")] = None,
     roster: RosterOpt = None,
-    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="Folder of .eml files [env SHEETSYNC_MAIL_OUTBOX].")]
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", metavar="DIR", help="Folder of .eml files [env SHEETSYNC_MAIL_OUTBOX].")]
     = None,
     forms_dir: FormsDirOpt = None,
 ) -> None:
     """Validate filled templates; exit 0 if all are valid, 1 if any is not, 2 if one cannot be read.
 
-    Example: sheetsync validate inbox/*.xlsx --format json --lang en
-    Example: sheetsync validate inbox/* --report-dir reports --email --roster schools.csv
+    \b
+    Examples:
+      sheetsync validate inbox/*.xlsx --format json --lang en
+      sheetsync validate inbox/* --report-dir reports --email --roster schools.csv
     """
     def run() -> int:
         expected = find_form(form, forms_dir or ()) if form else None
@@ -210,7 +216,9 @@ def _deliver(checked: list[Any], report_dir: Path, email: bool, send: bool, to: 
 def forms(forms_dir: FormsDirOpt = None) -> None:
     """List the forms this installation knows.
 
-    Example: sheetsync forms
+    \b
+    Example:
+      sheetsync forms
     """
     def run() -> int:
         for f in list_forms(forms_dir or ()):
@@ -223,7 +231,9 @@ def forms(forms_dir: FormsDirOpt = None) -> None:
 def demo(out: Annotated[Path, typer.Argument(help="Folder for the demo's files.")] = Path("sheetsync-demo")) -> None:
     """Run the whole loop on the sample: templates for 11 schools, fills, sync, master, next month.
 
-    Example: sheetsync demo /tmp/demo
+    \b
+    Example:
+      sheetsync demo /tmp/demo
     """
     def run() -> int:
         result = run_demo(out, say=typer.echo)

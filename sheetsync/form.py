@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterator
@@ -19,6 +19,8 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 
 from .errors import FormError
 from .pointers import is_required, schema_node
+from .layout_entries import Entry
+from .rulespec import Rule, build_rules
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
 KINDS = ("text", "lines", "whole", "amount", "percent", "date", "choice", "auto")
@@ -117,7 +119,7 @@ class Form:
     fields: tuple[Field, ...]
     tables: tuple[Table, ...]
     labels: tuple[Label, ...]
-    rules: tuple[dict[str, Any], ...]
+    rules: tuple[Rule, ...]
     source: Path
     schema_hash: str = field(default="")
 
@@ -163,9 +165,10 @@ def load_form(layout_path: str | Path) -> Form:
     layout_path = Path(layout_path)
     layout = _load_yaml(layout_path)
     schema = _load_schema(layout_path, layout)
-    fields = tuple(_single_field(layout_path, item, schema) for item in layout.get("cells", []) if "field" in item)
-    labels = tuple(_label(layout_path, item) for item in layout.get("cells", []) if "field" not in item)
-    tables = tuple(_table(layout_path, item, schema) for item in layout.get("tables", []))
+    cells, table_items = _entries(layout, "cells", layout_path), _entries(layout, "tables", layout_path)
+    fields = tuple(_single_field(where, item, schema) for where, item in cells if "field" in item)
+    labels = tuple(_label(where, item) for where, item in cells if "field" not in item)
+    tables = tuple(_table(where, item, schema) for where, item in table_items)
     form = Form(
         id=_required(layout, "id", layout_path),
         version=str(_required(layout, "version", layout_path)),
@@ -177,12 +180,15 @@ def load_form(layout_path: str | Path) -> Form:
         fields=fields,
         tables=tables,
         labels=labels,
-        rules=tuple(layout.get("rules", [])),
+        rules=(),
         source=layout_path,
         schema_hash=hashlib.sha256(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
     )
     check_agreement(form)
-    return form
+    rules = layout.get("rules", [])
+    if not isinstance(rules, list):
+        raise FormError(f"{layout_path.name}: rules must be a list")
+    return replace(form, rules=build_rules(form, rules, layout_path))
 
 
 def check_agreement(form: Form) -> None:
@@ -203,30 +209,24 @@ def check_agreement(form: Form) -> None:
     for pointer in sorted(leaves - set(placed)):
         raise FormError(f"{form.source.name}: schema field {pointer} is not placed in the layout")
     _check_cells_do_not_overlap(form)
-    _check_rules(form)
 
 
-def _check_rules(form: Form) -> None:
-    from .rules import RULES  # rules do not depend on forms; import late to keep it that way
-
-    for rule in form.rules:
-        if rule.get("kind") not in RULES:
-            raise FormError(f"{form.source.name}: unknown rule kind {rule.get('kind')!r} "
-                            f"(known: {', '.join(sorted(RULES))})")
-        for key in ("table", "left", "right", "max", "equals", "year", "from", "to"):
-            if key in rule and schema_node(form.schema, str(rule[key])) is None:
-                raise FormError(f"{form.source.name}: rule {rule['kind']} names {rule[key]}, which is not in the schema")
+def parse_range(text: str, where: object) -> Placement:
+    """Turn ``"C5"`` or ``"C5:H5"`` into a :class:`Placement`; :class:`FormError` naming ``where`` if malformed."""
+    try:
+        return _parse_range(text)
+    except ValueError as exc:
+        raise FormError(f"{where}: {exc}") from exc
 
 
 @lru_cache(maxsize=4096)
-def parse_range(text: str, where: str) -> Placement:
-    """Turn ``"C5"`` or ``"C5:H5"`` into a :class:`Placement`; :class:`FormError` if malformed."""
+def _parse_range(text: str) -> Placement:
     try:
         min_col, min_row, max_col, max_row = range_boundaries(text)
     except ValueError as exc:
-        raise FormError(f"{where}: {text!r} is not a cell or range") from exc
+        raise ValueError(f"{text!r} is not a cell or range") from exc
     if None in (min_col, min_row, max_col, max_row):
-        raise FormError(f"{where}: {text!r} must name rows and columns")
+        raise ValueError(f"{text!r} must name rows and columns")
     return Placement(int(str(min_col)), int(str(min_row)), int(str(max_col)), int(str(max_row)))
 
 
@@ -262,46 +262,61 @@ def _check_cells_do_not_overlap(form: Form) -> None:
                 seen[(col, row)] = name
 
 
-def _single_field(path: Path, item: dict[str, Any], schema: dict[str, Any]) -> Field:
+def _entries(layout: dict[str, Any], section: str, path: Path) -> list[tuple[Entry, dict[str, Any]]]:
+    items = layout.get(section, [])
+    if not isinstance(items, list):
+        raise FormError(f"{path.name}: {section} must be a list")
+    named = [(Entry(path, section, i, str(item.get("field") or item.get("path") or "") if isinstance(item, dict)
+                    else ""), item) for i, item in enumerate(items)]
+    for where, item in named:
+        if not isinstance(item, dict):
+            raise FormError(f"{where}: an entry must be a mapping such as {{at: C5, field: /project/code}}")
+    return named
+
+
+def _single_field(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Field:
     pointer = str(item["field"])
-    return _make_field(path, item, schema, pointer, pointer, parse_range(str(item["at"]), path.name))
+    return _make_field(where, item, schema, pointer, pointer, parse_range(str(_required(item, "at", where)), where))
 
 
-def _table(path: Path, item: dict[str, Any], schema: dict[str, Any]) -> Table:
-    pointer = str(_required(item, "path", path))
+def _table(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Table:
+    pointer = str(_required(item, "path", where))
     node = schema_node(schema, pointer)
     if node is None or node.get("type") != "array":
-        raise FormError(f"{path.name}: table {pointer} is not an array in the schema")
-    first, last = (int(r) for r in _required(item, "rows", path))
-    columns = tuple(_table_column(path, col, schema, pointer, first) for col in _required(item, "columns", path))
+        raise FormError(f"{where}: table {pointer} is not an array in the schema")
+    rows = _required(item, "rows", where)
+    if not (isinstance(rows, list) and len(rows) == 2 and all(isinstance(r, int) for r in rows) and rows[0] <= rows[1]):
+        raise FormError(f"{where}: rows must be [first, last], e.g. [34, 45]")
+    first, last = rows
+    columns = tuple(_table_column(where, col, schema, pointer, first) for col in _required(item, "columns", where))
     scalar = node.get("items", {}).get("type") != "object"
     if scalar and not any(c.pointer == "" and c.auto is None for c in columns):
-        raise FormError(f"{path.name}: table {pointer} holds plain values; place them with field: \"\"")
+        raise FormError(f"{where}: table {pointer} holds plain values; place them with field: \"\"")
     key = item.get("key")
     if key is not None and not any(c.pointer == key for c in columns):
-        raise FormError(f"{path.name}: table {pointer} key {key!r} is not one of its columns")
+        raise FormError(f"{where}: table {pointer} key {key!r} is not one of its columns")
     return Table(pointer, first, last, columns, key, bool(item.get("lock_prefilled", True)),
                  item.get("height"), scalar)
 
 
-def _table_column(path: Path, col: dict[str, Any], schema: dict[str, Any], table: str, row: int) -> Field:
-    cols = str(_required(col, "at", path)).split(":")
-    place = parse_range(f"{cols[0]}{row}:{cols[-1]}{row}", path.name)
+def _table_column(where: Entry, col: dict[str, Any], schema: dict[str, Any], table: str, row: int) -> Field:
+    cols = str(_required(col, "at", where)).split(":")
+    place = parse_range(f"{cols[0]}{row}:{cols[-1]}{row}", where)
     name = str(col.get("field", ""))
     full = f"{table}/*" + (f"/{name}" if name else "")
     if "field" not in col:  # a purely decorative auto column such as the "1." before an objective
-        return Field("", place, "auto", {}, False, "", auto=str(col["auto"]), style=col.get("style"))
-    return _make_field(path, col, schema, name, full, place)
+        return Field("", place, "auto", {}, False, "", auto=str(_required(col, "auto", where)), style=col.get("style"))
+    return _make_field(where, col, schema, name, full, place)
 
 
-def _make_field(path: Path, item: dict[str, Any], schema: dict[str, Any], pointer: str, full: str,
+def _make_field(where: Entry, item: dict[str, Any], schema: dict[str, Any], pointer: str, full: str,
                 place: Placement) -> Field:
     node = schema_node(schema, full)
     if node is None:
-        raise FormError(f"{path.name}: field {full} is placed in the layout but is not in the schema")
+        raise FormError(f"{where}: field {full} is placed in the layout but is not in the schema")
     kind = str(item.get("kind") or ("auto" if "auto" in item else _kind_from_schema(node, item)))
     if kind not in KINDS:
-        raise FormError(f"{path.name}: field {full} has unknown kind {kind!r} (known: {', '.join(KINDS)})")
+        raise FormError(f"{where}: field {full} has unknown kind {kind!r} (known: {', '.join(KINDS)})")
     return Field(
         pointer=pointer, place=place, kind=kind, schema=node,
         required=full.endswith("/*") or is_required(schema, full),
@@ -359,13 +374,13 @@ def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
     return dict(schema)
 
 
-def _label(path: Path, item: dict[str, Any]) -> Label:
-    return Label(parse_range(str(_required(item, "at", path)), path.name), str(item.get("text", "")), item.get("style"))
+def _label(where: Entry, item: dict[str, Any]) -> Label:
+    return Label(parse_range(str(_required(item, "at", where)), where), str(item.get("text", "")), item.get("style"))
 
 
-def _required(mapping: dict[str, Any], key: str, path: Path) -> Any:
+def _required(mapping: dict[str, Any], key: str, where: Path | Entry) -> Any:
     if key not in mapping:
-        raise FormError(f"{path.name}: missing key {key!r}")
+        raise FormError(f"{where.name if isinstance(where, Path) else where}: missing key {key!r}")
     return mapping[key]
 
 

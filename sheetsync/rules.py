@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
 from .coerce import format_be_date
@@ -72,7 +73,7 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def sequence(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+def sequence(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Report numbers run 1..N with no gap and no repeat."""
     expected = 1
     for pointer, value in ctx.column(rule["table"], rule["field"]):
@@ -85,7 +86,7 @@ def sequence(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
         expected = max(expected, int(value)) + 1
 
 
-def increasing(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+def increasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Dates (or numbers) strictly increase from one row to the next."""
     previous: Any = None
     for pointer, value in ctx.column(rule["table"], rule["field"]):
@@ -94,7 +95,7 @@ def increasing(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
         previous = value
 
 
-def within(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+def within(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Every value of a column lies between two other fields (the project period)."""
     low, high = ctx.get(rule["from"]), ctx.get(rule["to"])
     for pointer, value in ctx.column(rule["table"], rule["field"]):
@@ -102,7 +103,7 @@ def within(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
             yield Hit("outside-period", pointer, value, {"low": _shown(low or "…"), "high": _shown(high or "…")})
 
 
-def not_decreasing(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+def not_decreasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """A column never goes down from one row to the next (progress)."""
     previous: Any = None
     for pointer, value in ctx.column(rule["table"], rule["field"]):
@@ -111,7 +112,7 @@ def not_decreasing(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
         previous = value if previous is None else max(previous, value)
 
 
-def running_total_max(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """The running total of a column never exceeds another field (disbursed ≤ budget received)."""
     limit = ctx.get(rule["max"])
     total = 0.0
@@ -122,7 +123,7 @@ def running_total_max(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
             return  # one finding: every later row would repeat it
 
 
-def total_when_complete(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+def total_when_complete(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Once progress reaches 100 %, the column's total equals another field (budget used)."""
     expected = ctx.get(rule["equals"])
     done = [p for p, v in ctx.column(rule["table"], rule["progress"]) if v >= 100]
@@ -138,7 +139,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
 
 
-def compare(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+def compare(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Two fields compare as declared (budget used <= budget received; end >= start)."""
     left, right = ctx.get(rule["left"]), ctx.get(rule["right"])
     if left is not None and right is not None and not _OPS[rule["op"]](left, right):
@@ -146,7 +147,7 @@ def compare(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
                   {"expected": _shown(right), "other": rule["right"], "op": rule["op"]})
 
 
-def sum_equals(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+def sum_equals(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """A column adds up to another field (the networks' budgets = budget received)."""
     expected = ctx.get(rule["equals"])
     values = ctx.column(rule["table"], rule["field"])
@@ -158,7 +159,7 @@ def sum_equals(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
                   {"expected": _shown(expected), "other": rule["equals"], "column": rule["field"]})
 
 
-def fiscal_year(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+def fiscal_year(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Dates lie in Thai fiscal year N (B.E.): 1 Oct of N-544 C.E. to 30 Sep of N-543 C.E."""
     year = ctx.get(rule["year"])
     if not isinstance(year, int):
@@ -172,7 +173,7 @@ def fiscal_year(rule: dict[str, Any], ctx: RuleContext) -> Iterator[Hit]:
                       {"expected": year, "low": year - 1, "high": year, "low_ce": start.year, "high_ce": end.year})
 
 
-RULES: dict[str, Callable[[dict[str, Any], RuleContext], Iterator[Hit]]] = {
+RULES: dict[str, Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]] = {
     "sequence": sequence, "increasing": increasing, "within": within, "not_decreasing": not_decreasing,
     "running_total_max": running_total_max, "total_when_complete": total_when_complete,
     "compare": compare, "sum_equals": sum_equals, "fiscal_year": fiscal_year,

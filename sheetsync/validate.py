@@ -177,7 +177,7 @@ def _rules(filled: Filled) -> Iterator[Finding]:
     blocked = {p.pointer for p in filled.problems}
     ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n))
     for rule in filled.form.rules:
-        for hit in RULES[rule["kind"]](rule, ctx):
+        for hit in RULES[rule.kind](rule, ctx):
             yield _hit_finding(filled, hit)
 
 

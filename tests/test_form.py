@@ -95,3 +95,69 @@ def test_unknown_rule_kind_is_refused(tmp_path: Path) -> None:
     layout["rules"].append({"kind": "magic"})
     with pytest.raises(FormError, match="unknown rule kind 'magic'"):
         load_form(_save(tmp_path, layout, schema))
+
+
+def _layout_with_edit(tmp_path: Path, text_edit: tuple[str, str]) -> Path:
+    """The bundled layout as text with one line changed, so line numbers are real."""
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    source = bundled_dir() / "progress-report.yaml"
+    text = source.read_text(encoding="utf-8")
+    assert text_edit[0] in text
+    (folder / "progress-report.yaml").write_text(text.replace(*text_edit), encoding="utf-8")
+    shutil.copy(source.parent.parent / "schemas" / "progress-report.schema.json", folder)
+    return folder / "progress-report.yaml"
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+@pytest.mark.parametrize("old, new, problem", [
+    ("{kind: running_total_max, table: /reports, field: disbursed, max: /project/budget_received}",
+     "{kind: running_total_max, field: disbursed, max: /project/budget_received}",
+     "running_total_max needs the parameter 'table'"),
+    ("{kind: not_decreasing, table: /reports, field: progress_percent}",
+     "{kind: not_decreasing, table: /reports, field: progress}",
+     "field: 'progress' is not a column of /reports"),
+    ("{kind: increasing, table: /reports, field: date}",
+     "{kind: increasing, table: /report, field: date}", "table: '/report' is not a table of the form"),
+    ("op: \"<=\", right: /project/budget_received", "op: \"=<\", right: /project/budget_received",
+     "op: '=<' is not one of"),
+    ("code: budget-over-received", "code: no-such-message", "code: 'no-such-message' has no message"),
+    ("dates: [/project/start_date, /project/end_date]", "dates: /project/start_date",
+     "dates: a list of fields is needed"),
+    ("{kind: sequence, table: /reports, field: \"no\"}", "{kind: sequence, table: /reports, field: \"no\", by: 2}",
+     "sequence takes no parameter 'by'"),
+])
+def test_a_broken_rule_names_its_yaml_entry(tmp_path: Path, old: str, new: str, problem: str) -> None:
+    layout = _layout_with_edit(tmp_path, (old, new))
+    entries = [line for line in layout.read_text(encoding="utf-8").split("\nrules:\n")[1].splitlines()
+               if line.strip().startswith("- ")]
+    index = next(i for i, line in enumerate(entries) if new in line)
+    with pytest.raises(FormError) as caught:
+        load_form(layout)
+    message = str(caught.value)
+    assert message.startswith(f"progress-report.yaml line {_line_of(layout, new)} (rules[{index}], kind ")
+    assert problem in message
+
+
+def test_loaded_rules_are_typed(progress_form: Form) -> None:
+    first = progress_form.rules[0]
+    assert first.kind == "sequence" and first["table"] == "/reports" and dict(first) == {"table": "/reports",
+                                                                                         "field": "no"}
+    assert first.where.startswith("progress-report.yaml line ")
+
+
+@pytest.mark.parametrize("old, new, problem", [
+    ("{at: C5, field: /project/code}", "{at: C5x, field: /project/code}", "'C5x' is not a cell or range"),
+    ("{at: C5, field: /project/code}", "{at: C5, field: /project/codes}",
+     "field /project/codes is placed in the layout but is not in the schema"),
+    ("{at: C5, field: /project/code}", "{field: /project/code}", "missing key 'at'"),
+])
+def test_a_broken_cell_names_its_yaml_entry(tmp_path: Path, old: str, new: str, problem: str) -> None:
+    layout = _layout_with_edit(tmp_path, (old, new))
+    with pytest.raises(FormError) as caught:
+        load_form(layout)
+    assert str(caught.value).startswith(f"progress-report.yaml line {_line_of(layout, new)} (cells[")
+    assert problem in str(caught.value)

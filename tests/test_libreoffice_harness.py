@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 import signal
+import time
 import zlib
 from pathlib import Path
 
@@ -156,6 +157,40 @@ def test_typing_respects_sheet_protection(libreoffice, form, tmp_path):
 
 
 @pytest.mark.libreoffice
+def test_typing_into_two_locked_cells_leaves_soffice_alive(libreoffice, form, tmp_path):
+    """The dispatcher path opened a "protected cell" box per locked cell and the second one
+    segfaulted soffice; FormulaLocal refuses silently."""
+    result = libreoffice.type_into(form, tmp_path / "typed.ods",
+                                   {LOCKED: "x", "A3": "y", UNLOCKED: "7"}, sheet="Form")
+    assert result[LOCKED]["value"] == THAI_LABEL and result["A3"]["value"] == "วันที่"
+    assert result[UNLOCKED]["value"] == 7
+    time.sleep(1)  # a crash in an idle task shows up after the call returned
+    assert libreoffice.running()
+    assert libreoffice.request("ping") == "pong"
+
+
+@pytest.mark.libreoffice
+def test_multi_line_text_into_a_locked_cell_does_not_stick(libreoffice, form, tmp_path):
+    result = libreoffice.type_into(form, None, {LOCKED: "a\nb", "C2": "a\nb"}, sheet="Form")
+    assert result[LOCKED]["value"] == THAI_LABEL
+
+
+@pytest.mark.libreoffice
+def test_the_shared_instance_restarts_after_a_crash(libreoffice, form, tmp_path):
+    """One crash fails one test: the next request starts a fresh soffice, and the error of the
+    crashed one carries soffice's exit status and log."""
+    before = libreoffice.restarts
+    victim = libreoffice.live()
+    os.killpg(victim._soffice.pid, signal.SIGABRT)
+    victim._soffice.wait()
+    with pytest.raises(LibreOfficeError, match=r"signal 6 \(SIGABRT\)"):
+        victim.inspect(form)
+    assert libreoffice.request("ping") == "pong"
+    assert libreoffice.restarts == before + 1 and libreoffice.live() is not victim
+    assert libreoffice.type_into(form, None, {UNLOCKED: "5"}, sheet="Form")[UNLOCKED]["value"] == 5
+
+
+@pytest.mark.libreoffice
 def test_typing_a_buddhist_era_date(libreoffice, form, tmp_path, record_property):
     result = libreoffice.type_into(form, tmp_path / "date.ods", {DATE_CELL: "31/10/2562"})
     cell = result[DATE_CELL]
@@ -170,7 +205,7 @@ def test_typing_a_buddhist_era_date(libreoffice, form, tmp_path, record_property
 
 @pytest.mark.libreoffice
 def test_typing_bypasses_validation(libreoffice, form, tmp_path):
-    """EnterString, like a paste, skips validity checks: tests must not rely on them."""
+    """FormulaLocal, like a paste, skips validity checks: tests must not rely on them."""
     result = libreoffice.type_into(form, None, {UNLOCKED: "abc"})
     assert result[UNLOCKED]["type"] == "text" and result[UNLOCKED]["value"] == "abc"
 

@@ -60,7 +60,9 @@ def workbook(tmp_path: Path, progress_form: Form) -> Path:
 
 def test_every_mail_text_has_thai_and_english_with_the_same_placeholders() -> None:
     text = (Path(__file__).parent.parent / "sheetsync" / "messages" / "mail.yaml").read_text(encoding="utf-8")
-    for code, entry in yaml.safe_load(text).items():
+    texts = yaml.safe_load(text)
+    assert {"mail.subject.fix", "mail.subject.valid", "mail.greeting"} <= set(texts), "mail texts are missing"
+    for code, entry in texts.items():
         assert set(entry) == {"th", "en"}, code
         fields = [{f for _, f, _, _ in string.Formatter().parse(entry[lang]) if f} for lang in ("th", "en")]
         assert fields[0] == fields[1], code

@@ -100,7 +100,7 @@ def test_rule_broken_gives_code_at_cell(progress_form: Form, seed: dict[str, Any
 
 def test_every_rule_kind_in_the_layout_is_tested(progress_form: Form) -> None:
     tested = {c[0] for c in CASES}
-    kinds = {r["kind"] for r in progress_form.rules}
+    kinds = {r.kind for r in progress_form.rules}
     assert kinds == {"sequence", "increasing", "within", "not_decreasing", "running_total_max",
                      "total_when_complete", "compare", "sum_equals", "fiscal_year"}
     assert len(tested) == len(CASES)

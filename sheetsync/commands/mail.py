@@ -28,10 +28,10 @@ def mail(
     outbox: Annotated[Path, typer.Argument(help="Outbox folder of .eml files.")],
     send: Annotated[bool, typer.Option("--send", help="Deliver over SMTP (otherwise only list).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what --send would deliver; send nothing.")] = False,
-    host: Annotated[Optional[str], typer.Option(help="SMTP host [env SHEETSYNC_SMTP_HOST].")] = None,
-    port: Annotated[Optional[int], typer.Option(help="SMTP port [env SHEETSYNC_SMTP_PORT].")] = None,
+    host: Annotated[Optional[str], typer.Option(metavar="HOST", help="SMTP host [env SHEETSYNC_SMTP_HOST].")] = None,
+    port: Annotated[Optional[int], typer.Option(metavar="PORT", help="SMTP port [env SHEETSYNC_SMTP_PORT].")] = None,
     security: Annotated[Optional[Security], typer.Option(help="Encryption [env SHEETSYNC_SMTP_SECURITY].")] = None,
-    user: Annotated[Optional[str], typer.Option(help="SMTP login; the password only from $SHEETSYNC_SMTP_PASSWORD.")]
+    user: Annotated[Optional[str], typer.Option(metavar="NAME", help="SMTP login; the password only from $SHEETSYNC_SMTP_PASSWORD.")]
     = None,
 ) -> None:
     """List the messages waiting in OUTBOX; with --send, deliver them over SMTP.
@@ -39,7 +39,9 @@ def mail(
     Each delivered message moves into OUTBOX/sent/; a failed one stays, with the reason on stderr,
     and the exit code is 1. Running it again sends only what is still waiting.
 
-    Example: SHEETSYNC_SMTP_HOST=smtp.example.org SHEETSYNC_SMTP_USER=office sheetsync mail outbox --send
+    \b
+    Example:
+      SHEETSYNC_SMTP_HOST=smtp.example.org SHEETSYNC_SMTP_USER=office sheetsync mail outbox --send
     """
     from ..cli import _guard  # here, not at the top: cli imports this module to register it
 

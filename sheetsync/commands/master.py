@@ -17,12 +17,12 @@ from rich.table import Table
 
 from ..master import MergeResult, merge
 
-MasterOpt = Annotated[Path, typer.Option("--master", help="The master workbook (.xlsx); created if missing.")]
+MasterOpt = Annotated[Path, typer.Option("--master", metavar="FILE", help="The master workbook (.xlsx); created if missing.")]
 TodayOpt = Annotated[Optional[dt.datetime], typer.Option(
-    "--today", formats=["%Y-%m-%d"], help="Compute the summary's status for this day (YYYY-MM-DD; default today).")]
+    "--today", metavar="YYYY-MM-DD", formats=["%Y-%m-%d"], help="Compute the summary's status for this day (YYYY-MM-DD; default today).")]
 RosterOpt = Annotated[Optional[Path], typer.Option(
-    "--roster", help="CSV of who must report (recipient_id, school_name, email, project_code); kept in the master.")]
-FormsDirOpt = Annotated[Optional[list[Path]], typer.Option("--forms-dir", help="Extra folder of forms (repeatable).")]
+    "--roster", metavar="FILE", help="CSV of who must report (recipient_id, school_name, email, project_code); kept in the master.")]
+FormsDirOpt = Annotated[Optional[list[Path]], typer.Option("--forms-dir", metavar="DIR", help="Extra folder of forms (repeatable).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -44,7 +44,9 @@ def merge_command(
 
     Recipients of --roster who have sent nothing show as "no report" in the summary.
 
-    Example: sheetsync merge inbox/*.xlsx --master master.xlsx --roster schools.csv
+    \b
+    Example:
+      sheetsync merge inbox/*.xlsx --master master.xlsx --roster schools.csv
     """
     from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
 

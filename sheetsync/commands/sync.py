@@ -26,29 +26,32 @@ def register(app: typer.Typer) -> None:
 
 def sync_command(
     inbox: Annotated[Path, typer.Argument(help="Folder where returned files are dropped.")],
-    master: Annotated[Path, typer.Option("--master", help="The master workbook (.xlsx).")],
-    outbox: Annotated[Optional[Path], typer.Option("--outbox", help="Folder for .eml files (needs "
+    master: Annotated[Path, typer.Option("--master", metavar="FILE", help="The master workbook (.xlsx).")],
+    outbox: Annotated[Optional[Path], typer.Option("--outbox", metavar="DIR", help="Folder for .eml files (needs "
                                                    "SHEETSYNC_MAIL_FROM); without it no e-mail is written.")] = None,
     send: Annotated[bool, typer.Option("--send", help="Deliver the outbox over SMTP afterwards.")] = False,
-    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", help="Default: reports/ beside the master.")]
+    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", metavar="DIR", help="Default: reports/ beside the master.")]
     = None,
-    roster: Annotated[Optional[Path], typer.Option("--roster", help="CSV of schools (for addresses and the digest).")]
+    roster: Annotated[Optional[Path], typer.Option("--roster", metavar="FILE", help="CSV of schools (for addresses and the digest).")]
     = None,
-    today: Annotated[Optional[dt.datetime], typer.Option("--today", formats=["%Y-%m-%d"], help="Sets the default "
-                                                         "period (its month) when --period is not given.")] = None,
-    period: Annotated[Optional[str], typer.Option("--period", help="The reporting period (YYYY-MM) for the "
+    today: Annotated[Optional[dt.datetime], typer.Option("--today", metavar="YYYY-MM-DD", formats=["%Y-%m-%d"],
+                                                         help="Sets the default period (its month) when --period "
+                                                         "is not given.")] = None,
+    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", help="The reporting period (YYYY-MM) for the "
                                                   "summary's statuses.")] = None,
-    settle: Annotated[float, typer.Option("--settle", help="Seconds a file must be left alone before it is read "
+    settle: Annotated[float, typer.Option("--settle", metavar="SECONDS", help="Seconds a file must be left alone before it is read "
                                           "(a copy may still be running).")] = SETTLE_SECONDS,
     mark_valid: Annotated[bool, typer.Option("--mark-valid", help="Also write a marked-up workbook for files "
                                              "without errors.")] = False,
-    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run on the same office.")] = 5.0,
+    wait: Annotated[float, typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another run on the same office.")] = 5.0,
 ) -> None:
     """Check every new file in INBOX once, write its reports (and e-mails), record it in the store
     beside the master (merging the valid ones), move it to INBOX/processed/ (or INBOX/quarantine/
     when it cannot be read), and render the master view. Running it again does nothing new.
 
-    Example: sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
+    \b
+    Example:
+      sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
     """
     from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from copy import copy
 import hashlib
 import os
 from functools import lru_cache
@@ -34,8 +35,9 @@ def write_plan(plan: TemplatePlan, path: Path) -> None:
     assert ws is not None  # a new Workbook always has one sheet
     ws.title = plan.sheet
     _lay_out(ws, plan)
+    style_arrays: dict[tuple[CellStyle, bool], Any] = {}
     for cell in plan.cells:
-        _write_cell(ws, cell)
+        _write_cell(ws, cell, style_arrays)
     _add_validations(ws, plan.cells)
     _page_setup(ws, plan)
     _protect(ws, plan.password)
@@ -87,17 +89,23 @@ def _styles(style: CellStyle, locked: bool) -> dict[str, Any]:
     }
 
 
-def _write_cell(ws: Worksheet, spec: CellSpec) -> None:
+def _write_cell(ws: Worksheet, spec: CellSpec, style_arrays: dict[tuple[CellStyle, bool], Any]) -> None:
     place = spec.place
     if place.span != place.ref:
         ws.merge_cells(place.span)
-    styles = _styles(spec.style, spec.locked)
+    key = (spec.style, spec.locked)
+    if key not in style_arrays:
+        probe = ws.cell(row=place.row, column=place.col)
+        for name, value in _styles(*key).items():
+            setattr(probe, name, value)
+        style_arrays[key] = probe._style
+    # Setting six style attributes makes openpyxl search its style lists each time (~60 % of
+    # writing a template); a cell's style is an array of indices into those lists, so cells of
+    # one style in one workbook share it by copy, as openpyxl's own copy_worksheet does.
     # Every cell of a merged block gets the style, or borders and locks show only on the first.
     for row in range(place.row, place.last_row + 1):
         for col in range(place.col, place.last_col + 1):
-            cell = ws.cell(row=row, column=col)
-            for name, value in styles.items():
-                setattr(cell, name, value)
+            ws.cell(row=row, column=col)._style = copy(style_arrays[key])
     anchor = ws.cell(row=place.row, column=place.col)
     anchor.value = spec.value
     if isinstance(spec.value, str) and spec.value.startswith("="):

@@ -57,6 +57,7 @@ class LibreOffice:
         self._lines: queue.Queue[str | None] = queue.Queue()
         self._reader: threading.Thread | None = None
         self._lock = threading.Lock()
+        self.last_words = ""  # soffice's log and exit status when it died, for the next user
         try:
             self._start(soffice or find_soffice(), locale)
         except BaseException:
@@ -108,7 +109,7 @@ class LibreOffice:
         parts = []
         for proc, name in ((self._soffice, "soffice"), (self._worker, "worker")):
             if proc is not None and proc.poll() is not None:
-                parts.append(f"{name} exited with {proc.returncode}")
+                parts.append(f"{name} exited with {_exit_status(proc.returncode)}")
         for log in ("soffice.log", "worker.log"):
             try:
                 tail = (self.profile / log).read_text(errors="replace")[-1500:].strip()
@@ -116,7 +117,13 @@ class LibreOffice:
                 tail = ""
             if tail:
                 parts.append(f"--- {log} ---\n{tail}")
-        return "\n".join(parts)
+        self.last_words = "\n".join(parts)
+        return self.last_words
+
+    def running(self) -> bool:
+        """True while soffice and its worker are both alive (and not closed)."""
+        w, s = self._worker, self._soffice
+        return w is not None and s is not None and w.poll() is None and s.poll() is None
 
     def _receive(self, timeout: float, what: str) -> Any:
         deadline = time.monotonic() + timeout
@@ -223,13 +230,15 @@ class LibreOffice:
 
     def type_into(self, src: Path, dest: Path | None, entries: dict[str, str],
                   sheet: str | None = None) -> dict[str, dict[str, Any]]:
-        """Type each text into its cell as a person would (GoToCell + EnterString),
-        save as ``dest`` (unless None) and return the cells as they ended up.
+        """Type each text into its cell as a person would, save as ``dest`` (unless None)
+        and return the cells as they ended up.
 
-        Sheet protection applies: typing into a locked cell of a protected sheet
-        leaves it unchanged.  Validation does NOT: no prompt, no error box, an
-        invalid entry sticks (EnterString skips Calc's validity check).  Input
-        parsing follows soffice's Thai locale (e.g. "1/2" -> 1 Feb, D/M/Y).
+        One-line text goes through Calc's own input function (the cell's ``FormulaLocal``,
+        never the dispatcher: see ``uno_worker.type_text``); multi-line text is entered as
+        pasting does.  Sheet protection applies: typing into a locked cell of a protected
+        sheet leaves it unchanged, with no dialog.  Validation does NOT: no prompt, no
+        error box, an invalid entry sticks.  Input parsing follows soffice's locale and the
+        cell's number-format language (e.g. "1/2" -> 1 Feb in Thai, D/M/Y).
         """
         return self.request("type_into", src=str(src), dest=str(dest) if dest else None,
                             entries=dict(entries), sheet=sheet)
@@ -238,6 +247,16 @@ class LibreOffice:
     def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
         """Page sizes in mm; pure Python, see :func:`pdf_page_sizes`."""
         return pdf_page_sizes(pdf)
+
+
+def _exit_status(code: int) -> str:
+    """``-6`` -> ``signal 6 (SIGABRT)``: how a crash reads in an error message."""
+    if code >= 0:
+        return f"code {code}"
+    try:
+        return f"signal {-code} ({signal.Signals(-code).name})"
+    except ValueError:
+        return f"signal {-code}"
 
 
 def _close_quietly(stream: Any) -> None:

@@ -4,49 +4,67 @@ Enable it in ``tests/conftest.py`` with::
 
     from tests.libreoffice.fixtures import libreoffice  # noqa: F401
 
-Importing the fixture in several places (conftest and a test module) yields
-separate pytest fixture definitions; a ref-counted singleton makes them share
-one soffice instead of starting one each.
+The shared instance is restarted when it has died, so a crash fails the one test that caused it
+(with soffice's own last words in the error, see :meth:`LibreOffice._diagnostics`), not every
+test after it.
 """
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from . import require_libreoffice
 from .client import LibreOffice
 
-_guard = threading.Lock()
-_shared: LibreOffice | None = None
-_users = 0
+
+class SharedLibreOffice:
+    """The session's LibreOffice: starts on first use, starts again after a crash.
+
+    Attribute access is delegated to the live :class:`LibreOffice`; ``restarts`` counts how
+    often a dead one was replaced (a test may assert on it).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: LibreOffice | None = None
+        self.restarts = 0
+
+    def live(self) -> LibreOffice:
+        """The running instance, starting a new one if there is none or the last one died."""
+        with self._lock:
+            if self._current is not None and not self._current.running():
+                print(f"\nLibreOffice died; restarting it. Last words:\n{self._current.last_words}",
+                      file=sys.stderr)
+                self._current.close(force=True)
+                self._current = None
+                self.restarts += 1
+            if self._current is None:
+                self._current = LibreOffice()
+            return self._current
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.live(), name)
+
+    def close(self) -> None:
+        """Stop the instance (if any); no soffice is left behind."""
+        with self._lock:
+            if self._current is not None:
+                self._current.close()
+                self._current = None
 
 
-def _acquire() -> LibreOffice:
-    global _shared, _users
-    with _guard:
-        if _shared is None:
-            _shared = LibreOffice()
-        _users += 1
-        return _shared
-
-
-def _release() -> None:
-    global _shared, _users
-    with _guard:
-        _users -= 1
-        if _users == 0 and _shared is not None:
-            _shared.close()
-            _shared = None
+_shared = SharedLibreOffice()
 
 
 @pytest.fixture(scope="session")
-def libreoffice() -> Iterator[LibreOffice]:
+def libreoffice() -> Iterator[SharedLibreOffice]:
     """A running LibreOffice (Thai locale, private profile); skipped if absent."""
     require_libreoffice()
-    lo = _acquire()
     try:
-        yield lo
+        yield _shared
     finally:
-        _release()
+        _shared.close()

@@ -56,6 +56,27 @@ def url(path):
     return uno.systemPathToFileUrl(os.path.abspath(path))
 
 
+def type_text(sheet, cell_ref, text):
+    """Enter ``text`` into one cell the way a person's typing ends up, without the dispatcher.
+
+    Why not ``.uno:GoToCell`` + ``.uno:EnterString``: any dispatch makes Calc build its formula
+    bar in an idle task, and Debian's -nogui package lacks the Calc ``.ui`` files, so soffice
+    aborts (always on a slow machine); two "protected cell" message boxes in one sitting
+    segfault as well.  Setting ``FormulaLocal`` runs Calc's own input function
+    (``ScDocFunc::SetNormalString``): numbers and dates are recognised in soffice's locale and
+    the cell's number-format language exactly as typing does, and sheet protection is honoured
+    (a locked cell keeps its value, no dialog).  Multi-line text is entered as pasting does
+    (``setString``), which bypasses input parsing, so protection is checked here first.
+    """
+    cell = sheet.getCellRangeByName(cell_ref)
+    if "\n" in text:
+        if sheet.isProtected() and cell.CellProtection.IsLocked:
+            return  # a protected cell refuses a paste too
+        cell.setString(text)
+    else:
+        cell.FormulaLocal = text
+
+
 class Worker:
     """One UNO connection; ``cmd_<name>`` methods are the protocol's commands."""
 
@@ -78,8 +99,6 @@ class Worker:
                 time.sleep(0.25)
         smgr = self.ctx.ServiceManager
         self.desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", self.ctx)
-        self.dispatcher = smgr.createInstanceWithContext(
-            "com.sun.star.frame.DispatchHelper", self.ctx)
         self.disable_auto_input(smgr)
 
     def disable_auto_input(self, smgr):
@@ -116,7 +135,6 @@ class Worker:
             shutil.copyfile(path, staged)
             self._staged.append(staged)  # kept until close: ods parts load lazily
             path = staged
-        # Hidden (not a bare model) so the doc still gets a frame for dispatch.
         doc = self.desktop.loadComponentFromURL(
             url(path), "_blank", 0, (pv("Hidden", True), pv("ReadOnly", False)))
         if doc is None:
@@ -124,13 +142,6 @@ class Worker:
         return doc
 
     def close_doc(self, doc):
-        try:
-            # soffice 7.4 can abort while destroying the undo actions of typed multi-line
-            # text mixed with list-validated cells; nothing needs undoing once stored.
-            doc.getUndoManager().clear()
-            doc.setModified(False)
-        except Exception:
-            pass
         try:
             doc.close(True)
         except Exception:
@@ -205,38 +216,15 @@ class Worker:
     def cmd_type_into(self, src, dest, entries, sheet=None):
         doc = self.load(src)
         try:
-            ctrl = doc.getCurrentController()
-            sh = self.sheet(doc, sheet) if sheet else ctrl.getActiveSheet()
-            ctrl.setActiveSheet(sh)
-            frame = ctrl.getFrame()
+            sh = self.sheet(doc, sheet) if sheet else doc.getSheets().getByIndex(0)
             for cell_ref, text in entries.items():
-                if "\n" in text:
-                    self.paste_lines(sh, cell_ref, text)
-                    continue
-                # The same two steps as clicking the Name Box and typing: input
-                # goes through protection and input parsing (dates, numbers).
-                self.dispatcher.executeDispatch(
-                    frame, ".uno:GoToCell", "", 0, (pv("ToPoint", cell_ref),))
-                self.dispatcher.executeDispatch(
-                    frame, ".uno:EnterString", "", 0, (pv("StringName", text),))
+                type_text(sh, cell_ref, text)
             result = uno_inspect.cells_of(doc, sh, list(entries))
             if dest:
                 self.store(doc, dest, sh.Name)
             return result
         finally:
             self.close_doc(doc)
-
-    @staticmethod
-    def paste_lines(sheet, cell_ref, text):
-        """Put multi-line text in a cell as pasting it would, honouring protection.
-
-        EnterString of text with line breaks, mixed with list-validated cells, makes soffice 7.4
-        abort when the document closes; a person enters such text by pasting anyway.
-        """
-        cell = sheet.getCellRangeByName(cell_ref)
-        if sheet.isProtected() and cell.CellProtection.IsLocked:
-            return  # a protected cell refuses a paste too
-        cell.setString(text)
 
     def cmd_shutdown(self):
         try:

@@ -1,0 +1,54 @@
+"""Docs as tests: every command and option is documented in the README and has help text,
+and every --help reads well (examples on their own lines, readable metavars)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from typing import Any
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from sheetsync.cli import app
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+COMMAND: Any = typer.main.get_command(app)  # a click-style group (typer may vendor its own click)
+NAMES = sorted(COMMAND.commands)
+
+
+def options(name: str) -> list[Any]:
+    return [p for p in COMMAND.commands[name].params if p.param_type_name == "option"]
+
+
+def test_there_are_commands() -> None:
+    assert {"template", "read", "validate", "merge", "sync", "mail", "forms", "demo"} <= set(NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_command_is_documented_with_help(name: str) -> None:
+    command = COMMAND.commands[name]
+    assert command.help and command.help.strip(), f"sheetsync {name} has no help text"
+    assert re.search(rf"sheetsync {name}\b", README), f"README does not document `sheetsync {name}`"
+
+
+@pytest.mark.parametrize("name, option", [(n, o) for n in NAMES for p in options(n) for o in p.opts
+                                          if o.startswith("--") and o != "--help"])
+def test_option_is_documented_with_help(name: str, option: str) -> None:
+    param = next(p for p in options(name) if option in p.opts)
+    assert (param.help or "").strip(), f"{name} {option} has no help text"
+    assert option in README, f"README does not mention {option} (of sheetsync {name})"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_help_reads_well(name: str) -> None:
+    result = CliRunner().invoke(app, [name, "--help"], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert not re.search(r"--[\w-]+ <(str|int|path|list\[Path\])>", text), f"{name}: unreadable metavar\n{text}"
+    for line in text.splitlines():
+        # An example never runs into the text before it: each stands on its own line.
+        assert line.count("sheetsync ") <= 1 or line.strip().startswith("Usage"), f"{name}: {line!r}"
+        assert not re.search(r"\S\s+Example:", line), f"{name}: example run into text: {line!r}"
