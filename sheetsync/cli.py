@@ -18,6 +18,7 @@ from .batch import check_files, queue_emails, write_reports
 from .demo import run_demo
 from .errors import DataError, NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
 from .master import templates_from_master
+from .office.config import OfficeError
 from .mailer import MailConfig, OutboxMailer, SmtpMailer, compose_digest, send_outbox
 from .reader import read_filled
 from .registry import find_form, list_forms
@@ -27,7 +28,7 @@ from .template import write_template
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
                   help="Run an official paper form as locked spreadsheets: templates, read-back, validation.")
-BAD_INPUT = (UnreadableFileError, NotOurFormError, UnknownFormError, DataError, RosterError)
+BAD_INPUT = (UnreadableFileError, NotOurFormError, UnknownFormError, DataError, RosterError, OfficeError)
 
 
 class Fmt(str, Enum):
@@ -256,11 +257,13 @@ def _register_commands() -> None:
     # Commands kept in their own modules (mail, merge); imported late: they import _guard from here.
     from .commands import mail as mail_commands
     from .commands import master as master_commands
+    from .commands import office as office_commands
     from .commands import sync as sync_commands
 
     mail_commands.register(app)
     master_commands.register(app)
     sync_commands.register(app)
+    office_commands.register(app)
 
 
 _register_commands()

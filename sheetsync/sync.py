@@ -70,6 +70,7 @@ class SyncOptions:
     quarantine: Path | None = None
     wait: float = 5.0
     log: Path | None = None
+    store: Path | None = None  # default: the master's stem + .sqlite beside it
 
 
 def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | None = None,
@@ -95,7 +96,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
     mover = SetAside(options.processed or inbox / PROCESSED, options.quarantine or inbox / "quarantine")
     handler = _log_to(options.log or master.parent / "sheetsync.log")
     try:
-        with Store(store_beside(master)) as store, run_lock(store, "sync", options.wait) as run_id:
+        with Store(options.store or store_beside(master)) as store, run_lock(store, "sync", options.wait) as run_id:
             changed = import_legacy(store, master)
             if roster is not None:
                 changed = store.set_roster(list(roster)) or changed

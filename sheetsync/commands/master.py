@@ -16,8 +16,11 @@ from rich.console import Console
 from rich.table import Table
 
 from ..master import MergeResult, merge
+from ..office.config import OfficeError, office_of
+from .office import OfficeOpt
 
-MasterOpt = Annotated[Path, typer.Option("--master", metavar="FILE", help="The master workbook (.xlsx); created if missing.")]
+MasterOpt = Annotated[Optional[Path], typer.Option("--master", metavar="FILE", help="The master view (.xlsx or .ods); "
+                                                   "its store is beside it (default: the office's).")]
 TodayOpt = Annotated[Optional[dt.datetime], typer.Option(
     "--today", metavar="YYYY-MM-DD", formats=["%Y-%m-%d"], help="Compute the summary's status for this day (YYYY-MM-DD; default today).")]
 RosterOpt = Annotated[Optional[Path], typer.Option(
@@ -32,13 +35,14 @@ def register(app: typer.Typer) -> None:
 
 def merge_command(
     files: Annotated[list[Path], typer.Argument(help="Filled templates (.xlsx / .ods).")],
-    master: MasterOpt,
+    master: MasterOpt = None,
     today: TodayOpt = None,
     roster: RosterOpt = None,
     forms_dir: FormsDirOpt = None,
-    period: Annotated[Optional[str], typer.Option("--period", help="The reporting period (YYYY-MM) the summary's "
+    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", help="The reporting period (YYYY-MM) the summary's "
                                                   "statuses are for; default: --today's month.")] = None,
-    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait for another run on the same office.")] = 5.0,
+    wait: Annotated[float, typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another run on the same office.")] = 5.0,
+    office: OfficeOpt = None,
 ) -> None:
     """Merge filled templates into the master workbook; only files without errors are merged.
 
@@ -51,8 +55,14 @@ def merge_command(
     from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
 
     def run() -> int:
-        result = merge(files, master, today=today.date() if today else None, roster=roster,
-                       forms_dirs=forms_dir or (), period=period, wait=wait)
+        config = office_of(office) if master is None else None
+        if config is None and master is None:
+            raise OfficeError("no office here: give --master FILE, or run inside an office folder")
+        target = master if master is not None else config.master if config is not None else Path()
+        result = merge(files, target, today=today.date() if today else None, roster=roster,
+                       forms_dirs=forms_dir or (config.forms_dirs if config else ()),
+                       period=period or (config.period if config else None), wait=wait,
+                       store=config.store if config else None)
         Console(soft_wrap=True).print(render_table(result))
         typer.echo(summary_line(result))
         return exit_code(result)

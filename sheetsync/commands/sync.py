@@ -1,9 +1,9 @@
-"""``sheetsync sync``: the whole monthly loop over an inbox folder."""
+"""``sheetsync sync``: the whole monthly loop over an inbox folder (an office's, or one given)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,10 +13,11 @@ from rich.progress import Progress
 from rich.table import Table
 
 from ..mailer import MailConfig
-from ..roster import read_roster
-from ..office.inbox import SETTLE_SECONDS
+from ..office.config import OfficeConfig, OfficeError, office_of, with_mail_env
+from ..roster import Recipient, read_roster
 from ..sync import SyncOptions, SyncResult, sync
 from .master import exit_code, render_table
+from .office import OfficeOpt
 
 
 def register(app: typer.Typer) -> None:
@@ -25,62 +26,105 @@ def register(app: typer.Typer) -> None:
 
 
 def sync_command(
-    inbox: Annotated[Path, typer.Argument(help="Folder where returned files are dropped.")],
-    master: Annotated[Path, typer.Option("--master", metavar="FILE", help="The master workbook (.xlsx).")],
+    inbox: Annotated[Optional[Path], typer.Argument(metavar="[INBOX]", help="Folder where returned files are "
+                                                    "dropped (default: the office's inbox/).")] = None,
+    master: Annotated[Optional[Path], typer.Option("--master", metavar="FILE", help="The master view (.xlsx or "
+                                                   ".ods); its store is beside it (default: the office's).")] = None,
     outbox: Annotated[Optional[Path], typer.Option("--outbox", metavar="DIR", help="Folder for .eml files (needs "
                                                    "SHEETSYNC_MAIL_FROM); without it no e-mail is written.")] = None,
     send: Annotated[bool, typer.Option("--send", help="Deliver the outbox over SMTP afterwards.")] = False,
-    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", metavar="DIR", help="Default: reports/ beside the master.")]
-    = None,
-    roster: Annotated[Optional[Path], typer.Option("--roster", metavar="FILE", help="CSV of schools (for addresses and the digest).")]
-    = None,
+    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", metavar="DIR",
+                                                       help="Default: reports/ beside the master.")] = None,
+    roster: Annotated[Optional[Path], typer.Option("--roster", metavar="FILE",
+                                                   help="CSV of schools (for addresses and the digest).")] = None,
     today: Annotated[Optional[dt.datetime], typer.Option("--today", metavar="YYYY-MM-DD", formats=["%Y-%m-%d"],
                                                          help="Sets the default period (its month) when --period "
                                                          "is not given.")] = None,
-    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", help="The reporting period (YYYY-MM) for the "
-                                                  "summary's statuses.")] = None,
-    settle: Annotated[float, typer.Option("--settle", metavar="SECONDS", help="Seconds a file must be left alone before it is read "
-                                          "(a copy may still be running).")] = SETTLE_SECONDS,
+    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", help="The reporting period for "
+                                                  "the summary's statuses (default: the office's).")] = None,
+    settle: Annotated[Optional[float], typer.Option("--settle", metavar="SECONDS", help="Seconds a file must be "
+                                                    "left alone before it is read (default 2).")] = None,
     mark_valid: Annotated[bool, typer.Option("--mark-valid", help="Also write a marked-up workbook for files "
                                              "without errors.")] = False,
-    wait: Annotated[float, typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another run on the same office.")] = 5.0,
+    wait: Annotated[Optional[float], typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another "
+                                                  "run on the same office (default 5).")] = None,
+    office: OfficeOpt = None,
 ) -> None:
     """Check every new file in INBOX once, write its reports (and e-mails), record it in the store
-    beside the master (merging the valid ones), move it to INBOX/processed/ (or INBOX/quarantine/
-    when it cannot be read), and render the master view. Running it again does nothing new.
+    (merging the valid ones), move it to processed/ (or quarantine/ when it cannot be read), and
+    render the master view. Running it again does nothing new. Inside an office folder (see
+    sheetsync init) every argument comes from its sheetsync.toml; options override it.
 
     \b
     Example:
+      sheetsync sync
       sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
     """
     from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
 
     def run() -> int:
-        config = None
-        if outbox is not None:
-            config = replace(MailConfig.from_env(), outbox=outbox)
-        reports = report_dir or master.parent / "reports"
+        plan = _plan(office_of(office), inbox, master, outbox, report_dir, roster, period, settle, mark_valid, wait)
         with Progress(transient=True) as bar:
             task = bar.add_task("ตรวจไฟล์ / checking", total=None)
-            options = SyncOptions(settle=settle, mark_valid=mark_valid, period=period, wait=wait)
-            result = sync(inbox, master, report_dir=reports, config=config, send=send,
-                          roster=read_roster(roster) if roster else None, today=today.date() if today else None,
-                          progress=lambda _: bar.advance(task), options=options)
-        Console(soft_wrap=True).print(summary_table(result))
-        if result.merge is not None:
-            Console(soft_wrap=True).print(render_table(result.merge))
-        for problem in result.problems:
-            typer.echo(f"sheetsync: {problem}", err=True)
-        if result.merge is not None and result.merge.kept_aside is not None:
-            typer.echo(f"sheetsync: {master.name} had been edited since it was made: kept as "
-                       f"{result.merge.kept_aside.name}", err=True)
-        if result.sent is not None:
-            for line in result.sent.lines():
-                typer.echo(f"not sent {line}", err=True)
-        code = exit_code(result.merge) if result.merge is not None else 0
-        return max(code, 0 if result.sent is None or result.sent.ok else 1)
+            result = sync(plan.inbox, plan.master, report_dir=plan.reports, config=plan.mail, send=send,
+                          roster=plan.roster, today=today.date() if today else None, forms_dirs=plan.forms_dirs,
+                          progress=lambda _: bar.advance(task), options=plan.options)
+        return _report(result, plan.master)
 
     _guard(run)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    inbox: Path
+    master: Path
+    reports: Path
+    mail: MailConfig | None
+    roster: list[Recipient] | None
+    forms_dirs: tuple[Path, ...]
+    options: SyncOptions
+
+
+def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, outbox: Path | None,
+          report_dir: Path | None, roster: Path | None, period: str | None, settle: float | None,
+          mark_valid: bool, wait: float | None) -> _Plan:
+    """The office's configuration with the command's options over it."""
+    if config is None and (inbox is None or master is None):
+        raise OfficeError("no office here: give INBOX and --master FILE, or run inside an office folder "
+                          "(sheetsync init DIR), or give --office DIR")
+    master = master or (config.master if config else None)
+    assert master is not None
+    mail = with_mail_env(config) if config is not None and (config.mail.from_addr or outbox) else None
+    if outbox is not None:
+        mail = replace(mail or MailConfig.from_env(), outbox=outbox)
+    roster_file = roster or (config.roster if config else None)
+    mine = config is not None and inbox is None
+    options = SyncOptions(
+        settle=settle if settle is not None else (config.settle if config else 2.0),
+        mark_valid=mark_valid or bool(config and config.mark_valid), period=period or (config.period if config else None),
+        processed=config.processed if mine and config else None, quarantine=config.quarantine if mine and config else None,
+        wait=wait if wait is not None else (config.wait if config else 5.0),
+        log=(config.root / "sheetsync.log") if config else None,
+        store=config.store if config is not None and master == config.master else None)
+    return _Plan(inbox or (config.inbox if config else Path("inbox")), master,
+                 report_dir or (config.reports if config else master.parent / "reports"), mail,
+                 read_roster(roster_file) if roster_file else None, config.forms_dirs if config else (), options)
+
+
+def _report(result: SyncResult, master: Path) -> int:
+    Console(soft_wrap=True).print(summary_table(result))
+    if result.merge is not None and result.merge.outcomes:
+        Console(soft_wrap=True).print(render_table(result.merge))
+    for problem in result.problems:
+        typer.echo(f"sheetsync: {problem}", err=True)
+    if result.merge is not None and result.merge.kept_aside is not None:
+        typer.echo(f"sheetsync: {master.name} had been edited since it was made: kept as "
+                   f"{result.merge.kept_aside.name}", err=True)
+    if result.sent is not None:
+        for line in result.sent.lines():
+            typer.echo(f"not sent {line}", err=True)
+    code = exit_code(result.merge) if result.merge is not None else 0
+    return max(code, 0 if result.sent is None or result.sent.ok else 1)
 
 
 def summary_table(result: SyncResult) -> Table:

@@ -20,7 +20,7 @@ from .model import MergeResult
 
 def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.date | None = None,
           roster: str | Path | None = None, forms_dirs: Iterable[str | Path] = (),
-          period: str | None = None, wait: float = 5.0) -> MergeResult:
+          period: str | None = None, wait: float = 5.0, store: str | Path | None = None) -> MergeResult:
     """Merge submitted files into the store beside ``master_path`` and render the master view there.
 
     :param paths: filled templates (.xlsx / .ods); only those without errors are merged.
@@ -30,6 +30,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
         kept in the store until another is given.
     :param forms_dirs: extra folders of forms, as for :func:`~sheetsync.read_filled`.
     :param wait: seconds to wait for another run on the same store before giving up.
+    :param store: the store of record (default: ``master_path``'s stem + ``.sqlite`` beside it).
     :returns: one outcome per file, in the order given.
     :raises OfficeBusyError: another run holds the store for longer than ``wait``.
     :raises MasterError: ``master_path`` is not an .xlsx or .ods name.
@@ -52,16 +53,16 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     check_view_path(master)
     dirs = tuple(forms_dirs)
     expected = read_roster(roster) if roster is not None else None
-    with Store(store_beside(master)) as store, run_lock(store, "merge", wait) as run_id:
-        imported = import_legacy(store, master)
-        changed = bool(expected is not None and store.set_roster(expected)) or imported
+    with Store(store or store_beside(master)) as db, run_lock(db, "merge", wait) as run_id:
+        imported = import_legacy(db, master)
+        changed = bool(expected is not None and db.set_roster(expected)) or imported
         outcomes = []
         for path in paths:
-            recorded = record_file(store, check_file(path, forms_dirs=dirs), run_id=run_id)
+            recorded = record_file(db, check_file(path, forms_dirs=dirs), run_id=run_id)
             outcomes.append(recorded.outcome)
             changed = changed or recorded.outcome.result in ("merged", "replaced")
-        if not changed and master.exists() and not store.view_is_stale(master):
+        if not changed and master.exists() and not db.view_is_stale(master):
             return MergeResult(master, outcomes, written=False)
-        view = render_view(store, master, period=period or (today.strftime("%Y-%m") if today else None),
+        view = render_view(db, master, period=period or (today.strftime("%Y-%m") if today else None),
                            forms_dirs=dirs)
     return MergeResult(master, outcomes, written=True, backup=view.backup, kept_aside=view.kept_aside)

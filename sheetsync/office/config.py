@@ -69,6 +69,18 @@ def find_office(start: Path) -> Path | None:
     return None
 
 
+def office_of(folder: Path | None, start: Path | None = None) -> OfficeConfig | None:
+    """The office named by ``--office`` (``folder``), else the one at or above ``start`` (default: the
+    current folder), else None.
+
+    :raises OfficeError: ``folder`` is given but holds no valid ``sheetsync.toml``.
+    """
+    if folder is not None:
+        return load_office(folder)
+    found = find_office(start or Path.cwd())
+    return load_office(found) if found is not None else None
+
+
 def load_office(root: str | Path) -> OfficeConfig:
     """Read ``root/sheetsync.toml``.
 

@@ -37,8 +37,20 @@ class ViewResult:
 
 
 def store_beside(master: str | Path) -> Path:
-    """The store of a master given by path (``master.xlsx`` → ``master.sqlite``)."""
-    return Path(master).with_suffix(".sqlite")
+    """The store of a master given by path: the store of the office folder whose master it is
+    (see :mod:`sheetsync.office.config`), else ``master.xlsx`` → ``master.sqlite`` beside it."""
+    from .config import CONFIG_NAME, OfficeError, load_office
+
+    master = Path(master)
+    beside = master.with_suffix(".sqlite")
+    if not beside.exists() and (master.parent / CONFIG_NAME).is_file():
+        try:
+            office = load_office(master.parent)
+        except OfficeError:
+            return beside
+        if office.master == master.resolve():
+            return office.store
+    return beside
 
 
 def check_view_path(path: Path) -> None:
