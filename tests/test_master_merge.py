@@ -15,11 +15,14 @@ import pytest
 from sheetsync.demo import broken_sample
 from sheetsync.form import Form
 from sheetsync.master import merge, read_master
-from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
-from sheetsync.master.store import LEDGER_SHEET
+from sheetsync.office.summary import CHARTS, CUMULATIVE, SUMMARY
+from sheetsync.office.sheets import LEDGER as LEDGER_SHEET
 from tests.test_master_support import CODES, at, seed_data, submit, variant
 
 TODAY = dt.date(2020, 5, 10)
+
+REPORTS = "รายงาน"  # the progress report names its table sheet (master: sheets: table)
+TOTAL = "งบประมาณที่เบิกใช้ สะสม (บาท)"  # the form's amount column, cumulated
 
 
 def sheet_rows(master: Path, sheet: str) -> list[dict[str, Any]]:
@@ -27,6 +30,8 @@ def sheet_rows(master: Path, sheet: str) -> list[dict[str, Any]]:
     with master.open("rb") as handle:  # a handle: openpyxl refuses a ".bak" name
         wb = openpyxl.load_workbook(handle)
     rows = list(wb[sheet].iter_rows(values_only=True))
+    if rows and str(rows[0][0] or "").startswith("สร้างโดย sheetsync"):
+        rows = rows[1:]  # the generated-at line above the header
     return [dict(zip(rows[0], row)) for row in rows[1:]]
 
 
@@ -35,13 +40,13 @@ def test_seed_gives_cumulative_disbursed_and_final_progress(progress_form: Form,
     result = merge([submit(progress_form, tmp_path, seed_data(), "school-73-01")], master, today=TODAY)
     assert [o.result for o in result.outcomes] == ["merged"] and result.written
     rows = sheet_rows(master, CUMULATIVE)
-    assert [r["เบิกจ่ายสะสม (บาท)"] for r in rows] == [0, 0, 0, 0, 0, 10_000, 180_000]
-    assert [r["รายงานครั้งที่"] for r in rows] == [1, 2, 3, 4, 5, 6, 7]
+    assert [r[TOTAL] for r in rows] == [0, 0, 0, 0, 0, 10_000, 180_000]
+    assert [r["ครั้งที่"] for r in rows] == [1, 2, 3, 4, 5, 6, 7]
     assert rows[-1]["ความก้าวหน้า (%)"] == 100
-    assert rows[-1]["เบิกจ่ายสะสม (% ของงบประมาณ)"] == 100
+    assert rows[-1]["% ของงบประมาณ"] == 100
     summary = sheet_rows(master, SUMMARY)
     assert len(summary) == 1
-    assert summary[0]["ความก้าวหน้า (%)"] == 100 and summary[0]["เบิกจ่ายสะสม (บาท)"] == 180_000
+    assert summary[0]["ความก้าวหน้า (%)"] == 100 and summary[0][TOTAL] == 180_000
     assert summary[0]["รายงานล่าสุด (ครั้งที่)"] == 7 and summary[0]["สถานะ"] == "เสร็จสิ้น"
     assert summary[0]["วันที่รายงานล่าสุด"] == dt.datetime(2020, 4, 29)
     assert len(sheet_rows(master, REPORTS)) == 7
@@ -51,16 +56,20 @@ def test_master_is_laid_out_for_people(progress_form: Form, tmp_path: Path) -> N
     master = tmp_path / "master.xlsx"
     merge([submit(progress_form, tmp_path, seed_data(), "s1")], master, today=TODAY)
     wb = openpyxl.load_workbook(master)
-    assert wb.sheetnames == [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET]
+    assert wb.sheetnames == [SUMMARY, CUMULATIVE, CHARTS, "โครงการ", REPORTS, LEDGER_SHEET]
     for name in wb.sheetnames:
         ws = wb[name]
-        assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2")
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
-        assert ws["A1"].font.b and ws["A2"].font.name == "TH Sarabun New"
+        assert ws.freeze_panes is not None and ws.freeze_panes.endswith("3")  # below the header
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:")
+        assert str(ws["A1"].value).startswith("สร้างโดย sheetsync")  # the generated-at line
+        assert ws["A2"].font.b and ws["A3"].font.name == "TH Sarabun New"
         assert ws.column_dimensions["A"].width >= 10
-    assert wb[CUMULATIVE]["D2"].number_format == "[$-107041E]d/m/yyyy"
+    assert wb[CUMULATIVE]["D3"].number_format == "[$-107041E]d/m/yyyy"
     assert len(wb[SUMMARY].conditional_formatting) >= 3
-    assert len(wb[CUMULATIVE]._charts) == 1
+    assert len(wb[CHARTS]._charts) == 1 and not wb[CUMULATIVE]._charts  # one per project, not per school
+    for ws in wb.worksheets:  # every sheet prints: landscape A4, fit to width, header repeated
+        assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$2"
 
 
 def test_same_file_again_changes_nothing(progress_form: Form, tmp_path: Path) -> None:
@@ -151,7 +160,7 @@ def test_an_ods_submission_merges(progress_form: Form, tmp_path: Path) -> None:
     path = submit(progress_form, tmp_path, seed_data(), "s1", name="from-calc.ods")
     result = merge([path], tmp_path / "master.xlsx", today=TODAY)
     assert [o.result for o in result.outcomes] == ["merged"]
-    assert [r["เบิกจ่ายสะสม (บาท)"] for r in sheet_rows(result.master, CUMULATIVE)][-1] == 180_000
+    assert [r[TOTAL] for r in sheet_rows(result.master, CUMULATIVE)][-1] == 180_000
 
 
 def test_one_file_given_twice_counts_once(progress_form: Form, tmp_path: Path) -> None:
@@ -235,14 +244,14 @@ def test_status_late_up_to_date_and_no_report(progress_form: Form, tmp_path: Pat
     merge(files, master, today=dt.date(2020, 3, 20), roster=roster)
     rows = sheet_rows(master, SUMMARY)
     assert {r["ผู้รายงาน"]: r["สถานะ"] for r in rows} == {"late": "ล่าช้า", "fresh": "เป็นปัจจุบัน",
-                                                           "quiet": "ยังไม่มีรายงาน"}
+                                                           "quiet": "ยังไม่ได้รับรายงาน"}
     quiet = next(r for r in rows if r["ผู้รายงาน"] == "quiet")
-    assert quiet["ชื่อผู้รายงาน"] == "โรงเรียนวัดสี่สุก" and quiet["ชื่อโครงการ"] == seed_data()["project"]["name"]
+    assert quiet["ชื่อผู้รายงาน"] == "โรงเรียนวัดสี่สุก" and quiet["ชื่อโครงการ/กิจกรรม"] == seed_data()["project"]["name"]
     assert quiet["รายงานล่าสุด (ครั้งที่)"] is None
     # The roster stays in the master: a later merge without one still knows who is missing.
     merge([submit(progress_form, tmp_path, variant(seed_data(), reports=5), "late", issued=at(60))], master,
           today=dt.date(2020, 3, 20))
-    assert {r["ผู้รายงาน"]: r["สถานะ"] for r in sheet_rows(master, SUMMARY)}["quiet"] == "ยังไม่มีรายงาน"
+    assert {r["ผู้รายงาน"]: r["สถานะ"] for r in sheet_rows(master, SUMMARY)}["quiet"] == "ยังไม่ได้รับรายงาน"
     assert [r.id for r in read_master(master).roster] == ["late", "quiet"]
 
 

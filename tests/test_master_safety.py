@@ -12,7 +12,7 @@ import pytest
 
 from sheetsync.form import Form
 from sheetsync.master import MasterWriteError, merge, read_master
-from sheetsync.master.store import LEDGER_SHEET
+from sheetsync.office.sheets import LEDGER as LEDGER_SHEET
 from tests.test_master_merge import sheet_rows
 from sheetsync.office import view
 from sheetsync.office.lock import OfficeBusyError, run_lock

@@ -27,7 +27,7 @@ def init_command(
 ) -> None:
     """Make an office folder: sheetsync.toml, inbox/, outbox/, reports/, quarantine/, the store and the key.
 
-    \\b
+    \b
     Example:
       sheetsync init district-73 --roster schools.csv
     """
@@ -71,7 +71,7 @@ def master_command(
 
     A view that was edited since it was rendered is kept aside under a dated name first.
 
-    \\b
+    \b
     Example:
       sheetsync master -o master.ods --period 2020-03
     """
@@ -110,7 +110,7 @@ def history_command(
 ) -> None:
     """Every version received per key: when, from which file, what became of it and what changed.
 
-    \\b
+    \b
     Example:
       sheetsync history --recipient school-01 --project 50360000-3553
     """

@@ -57,12 +57,14 @@ def write_workbook(sheets: list[Sheet], path: Path) -> None:
     for sheet in sheets:
         ws = wb.create_sheet(sheet.name)
         _prepare(ws, sheet)
+        if sheet.banner:
+            ws.append([_banner_cell(ws, sheet.banner)])
         ws.append([_header_cell(ws, column.header) for column in sheet.columns])
         kinds = [column.kind for column in sheet.columns]
         for row in sheet.rows:
             ws.append(list(_cells(ws, row, kinds, styles)))
         if sheet.chart is not None:
-            _add_charts(ws, sheet.chart, len(sheet.columns))
+            _add_charts(ws, sheet.chart, len(sheet.columns), header_row(sheet))
     wb.save(path)
 
 
@@ -79,21 +81,27 @@ def _named_styles(wb: Workbook) -> dict[Kind, str]:
     return names
 
 
+def header_row(sheet: Sheet) -> int:
+    """The 1-based row of the header: 2 below a banner line, else 1."""
+    return 2 if sheet.banner else 1
+
+
 def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     """Everything that must be declared before the rows are streamed."""
     width = len(sheet.columns) + sheet.extra_columns
+    top = header_row(sheet)
     for n, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(n)].width = column.width
     ws.sheet_format.defaultRowHeight = ROW_HEIGHT
     ws.sheet_format.customHeight = True
-    ws.row_dimensions[1].height = header_height(sheet)
+    ws.row_dimensions[top].height = header_height(sheet)
     if sheet.hidden:
         ws.sheet_state = "hidden"
         return
     last = get_column_letter(width)
-    ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}2"
-    ws.auto_filter.ref = f"A1:{last}{sheet.row_count + 1}"
-    ws.print_title_rows = "1:1"
+    ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}{top + 1}"
+    ws.auto_filter.ref = f"A{top}:{last}{sheet.row_count + top}"
+    ws.print_title_rows = f"1:{top}"  # the generated-at line and the header on every printed page
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToHeight = 0
@@ -101,10 +109,10 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     if sheet.row_count:
         for highlight in sheet.highlights:
             col = get_column_letter(highlight.column + 1)
-            cells = f"{col}2:{col}{sheet.row_count + 1}"
+            cells = f"{col}{top + 1}:{col}{sheet.row_count + top}"
             fill = PatternFill("solid", fgColor=highlight.fill, bgColor=highlight.fill)
             if highlight.value is None:
-                rule = FormulaRule(formula=[f"LEN({col}2)>0"], fill=fill)
+                rule = FormulaRule(formula=[f"LEN({col}{top + 1})>0"], fill=fill)
             else:
                 rule = CellIsRule(operator="equal", formula=[_formula_text(highlight.value)], fill=fill)
             ws.conditional_formatting.add(cells, rule)
@@ -112,6 +120,13 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
 
 def _formula_text(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def _banner_cell(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=_clean(text))
+    cell.font = Font(name=FONT, size=FONT_SIZE - 2, italic=True, color="595959")
+    cell.data_type = "s"
+    return cell
 
 
 def _header_cell(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
@@ -142,12 +157,12 @@ def _clean(text: str) -> str:
     return text if len(text) <= CELL_MAX else text[:CELL_MAX - 1] + "…"
 
 
-def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int) -> None:
+def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int, top: int = 1) -> None:
     """One line chart per block, stacked in a column right of the table, each near its rows."""
     anchor_col = get_column_letter(columns + 2)
     next_free = 1
     for block in spec.blocks:
-        first, last = block.first + 2, block.last + 2  # +1 for 1-based rows, +1 for the header
+        first, last = block.first + top + 1, block.last + top + 1  # 1-based rows below the header
         chart = LineChart()
         chart.title = block.title
         chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM

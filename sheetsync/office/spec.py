@@ -12,6 +12,7 @@ A layout may hold a ``master:`` entry; nothing in the office's code names a fiel
       amount: disbursed
       budget: /project/budget_received
       flags: [on_plan, on_target]   # yes/no columns; "no" is shown and highlighted
+      sheets: {data: โครงการ, table: รายงาน}   # names of the data sheets (default ข้อมูล, ตาราง)
 
 A form without the entry is keyed by its recipient alone and has no cumulative view.
 """
@@ -42,6 +43,8 @@ class MasterSpec:
     amount: str | None = None
     budget: str | None = None
     flags: tuple[str, ...] = ()
+    data_sheet: str = "ข้อมูล"
+    table_sheet: str = "ตาราง"
 
     def key_of(self, data: dict[str, Any]) -> str:
         """The key values of ``data`` joined by `` · `` ('' if one is missing or empty)."""
@@ -99,12 +102,21 @@ def _spec(form: Form) -> MasterSpec:
         value = entry.get(name) if not name.startswith("flags") else flags[int(name[6:-1])]
         if value is not None and str(value) not in columns:
             raise FormError(f"{where}.{name}: {value!r} is not a column of the table {table!r}")
-    known = {"key", "title", "table", "budget", "flags", *_TABLE_COLUMNS}
+    sheets = entry.get("sheets") or {}
+    if not isinstance(sheets, dict) or set(sheets) - {"data", "table"}:
+        raise FormError(f"{where}.sheets: expected a mapping with data and / or table")
+    for name, value in sheets.items():
+        text = str(value)
+        if not text or len(text) > 31 or any(ch in text for ch in "[]:*?/\\"):
+            raise FormError(f"{where}.sheets.{name}: {text!r} is not a valid sheet name (1-31 characters, "
+                            "none of []:*?/\\)")
+    known = {"key", "title", "table", "budget", "flags", "sheets", *_TABLE_COLUMNS}
     unknown = sorted(set(entry) - known)
     if unknown:
         raise FormError(f"{where}: unknown entry {unknown[0]!r} (known: {', '.join(sorted(known))})")
     return MasterSpec(key, _opt(entry, "title"), _opt(entry, "table"), _opt(entry, "number"), _opt(entry, "date"),
-                      _opt(entry, "progress"), _opt(entry, "amount"), _opt(entry, "budget"), flags)
+                      _opt(entry, "progress"), _opt(entry, "amount"), _opt(entry, "budget"), flags,
+                      str(sheets.get("data", "ข้อมูล")), str(sheets.get("table", "ตาราง")))
 
 
 def _list(value: Any, where: str) -> list[Any]:
