@@ -17,6 +17,9 @@ from .model import Record
 
 KINDS: dict[str, Kind] = {"date": "date", "amount": "amount", "whole": "whole", "auto": "whole", "percent": "percent"}
 KEY_COLUMNS = (Column("ผู้รายงาน", 16), Column("รหัส", 16))
+#: Characters of a long text shown in the view (the whole text is in the store): a page of prose
+#: in one cell makes a sheet unprintable.
+SHOWN_TEXT = 300
 
 
 def data_sheet(name: str, records: list[Record], forms: dict[str, Form], *, skip: set[str]) -> Sheet:
@@ -27,13 +30,13 @@ def data_sheet(name: str, records: list[Record], forms: dict[str, Form], *, skip
     fields = union([f for form in forms.values() for f in form.fields if f.pointer not in skip])
     tables = union([t for form in forms.values() for t in form.tables if t.pointer not in skip])
     columns = (*KEY_COLUMNS, *(Column(f.title, width(f), KINDS.get(f.kind, "text")) for f in fields),
-               *(Column(table_title(t), 40) for t in tables),
+               *(Column(table_title(t), 36) for t in tables),
                Column("ออกแม่แบบเมื่อ (UTC)", 22), Column("ไฟล์", 30), Column("รับเมื่อ (UTC)", 22))
 
     def rows() -> Iterator[list[Any]]:
         for record in records:
-            values = [cell(f, lookup(record.data, f.pointer)) for f in fields]
-            lists = [flatten(t, lookup(record.data, t.pointer)) for t in tables]
+            values = [short(cell(f, lookup(record.data, f.pointer))) for f in fields]
+            lists = [short(flatten(t, lookup(record.data, t.pointer))) for t in tables]
             yield [record.key.recipient, record.key.project_code, *values, *lists, record.recency.issued_at,
                    record.file, record.merged_at]
 
@@ -43,10 +46,10 @@ def data_sheet(name: str, records: list[Record], forms: dict[str, Form], *, skip
 def table_sheet(name: str, records: list[Record], table: Table) -> Sheet:
     """Every row of ``table`` of every submission, as the school typed it."""
     fields = [c for c in table.columns if not c.decorative]
-    columns = (*KEY_COLUMNS, *(Column(c.title, 40 if c.kind in ("text", "lines") else 14, KINDS.get(c.kind, "text"))
+    columns = (*KEY_COLUMNS, *(Column(c.title, 40 if c.kind in ("text", "lines") else 16, KINDS.get(c.kind, "text"))
                                for c in fields))
     items = [(record, row) for record in records for row in _rows(record, table)]
-    rows = ([record.key.recipient, record.key.project_code, *(cell(c, row.get(c.pointer)) for c in fields)]
+    rows = ([record.key.recipient, record.key.project_code, *(short(cell(c, row.get(c.pointer))) for c in fields)]
             for record, row in items)
     return Sheet(name, columns, rows, len(items), freeze_columns=2)
 
@@ -54,6 +57,13 @@ def table_sheet(name: str, records: list[Record], table: Table) -> Sheet:
 def _rows(record: Record, table: Table) -> list[dict[str, Any]]:
     found = lookup(record.data, table.pointer)
     return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+
+
+def short(value: Any) -> Any:
+    """A text cut to :data:`SHOWN_TEXT` characters (with "…"); anything else as it is."""
+    if isinstance(value, str) and len(value) > SHOWN_TEXT:
+        return value[:SHOWN_TEXT - 1] + "…"
+    return value
 
 
 def union(items: list[Any]) -> list[Any]:
@@ -109,7 +119,7 @@ def width(f: Field) -> float:
     """Column width for a field: narrow for numbers and dates, wide for long text."""
     if f.kind in ("date", "whole", "amount", "percent"):
         return 16
-    return 60 if f.kind == "lines" or int(f.schema.get("maxLength", 0)) > 300 else 30
+    return 40 if f.kind == "lines" or int(f.schema.get("maxLength", 0)) > 300 else 24
 
 
 def number(value: Any) -> float:

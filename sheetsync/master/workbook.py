@@ -104,6 +104,7 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     ws.print_title_rows = f"1:{top}"  # the generated-at line and the header on every printed page
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if sheet.row_count:

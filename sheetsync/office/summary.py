@@ -111,7 +111,7 @@ def summary_sheet(records: list[Record], forms: dict[str, Form], roster: Sequenc
     titles = _titles(form, spec)
     columns = (Column("ผู้รายงาน", 14), Column("ชื่อผู้รายงาน", 26), Column("เครือข่าย", 10), Column(titles["key"], 16),
                Column(titles["title"], 34), Column("รายงานล่าสุด (ครั้งที่)", 10, "whole"),
-               Column("วันที่รายงานล่าสุด", 13, "date"), Column(titles["progress"], 12, "percent"),
+               Column("วันที่รายงานล่าสุด", 16, "date"), Column(titles["progress"], 12, "percent"),
                Column(titles["total"], 15, "amount"), Column(titles["budget"], 15, "amount"),
                Column("% ของงบประมาณ", 11, "percent"), Column("ข้อสังเกต", 24), Column("การแก้ไข", 16),
                Column("สถานะ", 18), Column("ไฟล์ล่าสุด", 24))
@@ -157,7 +157,7 @@ def cumulative_sheet(records: list[Record], forms: dict[str, Form]) -> Sheet | N
     if form is None or spec is None or not spec.table or not (spec.progress or spec.amount):
         return None
     titles = _titles(form, spec)
-    columns = (*KEY_COLUMNS, Column("ครั้งที่", 9, "whole"), Column("วันที่", 13, "date"),
+    columns = (*KEY_COLUMNS, Column("ครั้งที่", 9, "whole"), Column("วันที่", 16, "date"),
                Column(titles["progress"], 12, "percent"), Column(titles["amount"], 15, "amount"),
                Column(titles["total"], 15, "amount"), Column("% ของงบประมาณ", 11, "percent"), Column("ข้อสังเกต", 30))
     mine = [r for r in records if r.key.form_id == form.id]
