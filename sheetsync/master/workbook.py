@@ -10,8 +10,8 @@ style list. Every text value is stored as text: a school's "=…" never becomes 
 from __future__ import annotations
 
 import math
+import tempfile
 from pathlib import Path
-from typing import Any, Iterator
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..plan import BE_DATE_FORMAT
 from .layout import ChartSpec, Kind, Sheet
+from .xlsx_rows import splice, write_rows
 
 FONT = "TH Sarabun New"
 FONT_SIZE = 14
@@ -49,23 +50,42 @@ CHART_ROWS = math.ceil(CHART_HEIGHT_CM * 28.35 / ROW_HEIGHT) + 1
 
 
 def write_workbook(sheets: list[Sheet], path: Path) -> None:
-    """Write ``sheets`` to ``path`` as one .xlsx workbook, in order (the first is the active one)."""
+    """Write ``sheets`` to ``path`` as one .xlsx workbook, in order (the first is the active one).
+
+    openpyxl writes each sheet's frame (header, widths, filters, formats, charts, print setup); the
+    data rows are streamed as XML into temporary files and spliced in
+    (:mod:`.xlsx_rows`): fast, and memory stays flat however many rows there are.
+    """
     wb = Workbook(write_only=True)
     wb.properties.creator = "sheetsync"
     wb.properties.title = "sheetsync master"
     styles = _named_styles(wb)
-    for sheet in sheets:
-        ws = wb.create_sheet(sheet.name)
-        _prepare(ws, sheet)
-        if sheet.banner:
-            ws.append([_banner_cell(ws, sheet.banner)])
-        ws.append([_header_cell(ws, column.header) for column in sheet.columns])
-        kinds = [column.kind for column in sheet.columns]
-        for row in sheet.rows:
-            ws.append(list(_cells(ws, row, kinds, styles)))
-        if sheet.chart is not None:
-            _add_charts(ws, sheet.chart, len(sheet.columns), header_row(sheet))
-    wb.save(path)
+    with tempfile.TemporaryDirectory(prefix="sheetsync-view-") as folder:
+        parts: dict[str, tuple[Path, str]] = {}
+        for index, sheet in enumerate(sheets, start=1):
+            ws = wb.create_sheet(sheet.name)
+            _prepare(ws, sheet)
+            if sheet.banner:
+                ws.append([_banner_cell(ws, sheet.banner)])
+            ws.append([_header_cell(ws, column.header) for column in sheet.columns])
+            ids = [_style_id(ws, styles[column.kind]) for column in sheet.columns]
+            rows_file = Path(folder) / f"{index}.xml"
+            with rows_file.open("w", encoding="utf-8") as out:
+                last = write_rows(out, sheet.rows, ids, _style_id(ws, styles["text"]), header_row(sheet) + 1)
+            width = get_column_letter(max(len(sheet.columns) + sheet.extra_columns, 1))
+            parts[f"xl/worksheets/sheet{index}.xml"] = (rows_file, f"A1:{width}{max(last, header_row(sheet))}")
+            if sheet.chart is not None:
+                _add_charts(ws, sheet.chart, len(sheet.columns), header_row(sheet))
+        skeleton = Path(folder) / "skeleton.xlsx"
+        wb.save(skeleton)
+        splice(skeleton, parts, path)
+
+
+def _style_id(ws: WriteOnlyWorksheet, style: str) -> int:
+    """The cell-format (xf) index of a named style in this workbook."""
+    cell = WriteOnlyCell(ws, value=0)
+    cell.style = style
+    return int(cell.style_id)
 
 
 def _named_styles(wb: Workbook) -> dict[Kind, str]:
@@ -135,21 +155,6 @@ def _header_cell(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
     cell.style = HEADER_STYLE
     cell.data_type = "s"
     return cell
-
-
-def _cells(ws: WriteOnlyWorksheet, row: list[Any], kinds: list[Kind], styles: dict[Kind, str]) -> Iterator[Any]:
-    for n, value in enumerate(row):
-        if value is None or value == "":
-            yield None
-            continue
-        if isinstance(value, str):
-            value = _clean(value)
-        cell = WriteOnlyCell(ws, value=value)
-        cell.style = styles[kinds[n] if n < len(kinds) else "text"]
-        if isinstance(value, str):
-            # openpyxl turns any string starting with "=" into a formula; user text stays text.
-            cell.data_type = "s"
-        yield cell
 
 
 def _clean(text: str) -> str:
