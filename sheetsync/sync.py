@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .batch import message_for, write_report
-from .mailer import MailConfig, SendResult, SmtpMailer, compose_digest
+from .errors import OutputError
+from .mailer import MailConfig, MailError, SendResult, SmtpMailer, compose_digest
 from .master.model import MergeResult, Outcome
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
 from .office.legacy import import_legacy
@@ -31,7 +32,7 @@ from .office.outbox import flush_outbox, send_from_store
 from .office.record import record_file
 from .office.store import Store
 from .office.view import ViewResult, check_view_path, render_view, store_beside
-from .pipeline import FileResult, check_file, sha256_of
+from .pipeline import INTERNAL, FileResult, check_file, failure, sha256_of
 from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
 
@@ -71,6 +72,15 @@ class SyncOptions:
     wait: float = 5.0
     log: Path | None = None
     store: Path | None = None  # default: the master's stem + .sqlite beside it
+    #: When to render the master view after the run: "always", "never", or "auto" — when the store
+    #: holds at most RENDER_AUTO_KEYS keys (a bigger view costs more than a run of new files:
+    #: render it with ``sheetsync master`` when it is wanted).
+    view: str = "auto"
+
+
+#: Up to this many keys, "auto" renders the view after every run that changed something (~1 s
+#: per 1,000 keys as .xlsx).
+RENDER_AUTO_KEYS = 5_000
 
 
 def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | None = None,
@@ -117,16 +127,26 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                         result.sent = send_from_store(store, config.outbox, mailer)
             result.merge = MergeResult(master, outcomes, written=False)
             period = options.period or (today.strftime("%Y-%m") if today else None)
-            if changed or any(o.result in ("merged", "replaced") for o in outcomes) or store.view_is_stale(master) \
-                    or not master.exists():
+            due = changed or any(o.result in ("merged", "replaced") for o in outcomes) or \
+                store.view_is_stale(master) or not master.exists()
+            if due and not _render_now(store, options.view):
+                result.problems.append(f"{master.name} was not rendered again (the store holds more than "
+                                       f"{RENDER_AUTO_KEYS:,} keys): run sheetsync master to update it")
+            elif due:
                 result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs))
                 result.merge = MergeResult(master, outcomes, written=True, backup=result.view.backup,
                                            kept_aside=result.view.kept_aside)
     finally:
         LOG.removeHandler(handler)
         handler.close()
-    result.moved, result.problems = mover.moved, mover.problems
+    result.moved, result.problems = mover.moved, mover.problems + result.problems
     return result
+
+
+def _render_now(store: Store, when: str) -> bool:
+    if when in ("always", "never"):
+        return when == "always"
+    return int(store.query("SELECT COUNT(*) FROM current")[0][0]) <= RENDER_AUTO_KEYS
 
 
 def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: MailConfig | None,
@@ -151,15 +171,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             continue
         result.new.append(path)
         item = check_file(path, forms_dirs=dirs, sha256=sha)
-        if item.readable:
-            report_dir.mkdir(parents=True, exist_ok=True)
-            stem = _unique(safe_filename(path.stem), taken)
-            item.outputs = write_report(item, report_dir, stem, mark=options.mark_valid or not item.valid)
-        mails = []
-        if config is not None and config.from_addr:
-            message = message_for(item, config, by_id)
-            if message is not None:
-                mails.append((str(message.get("X-Sheetsync-Name") or path.stem), _bytes(message)))
+        mails = _reports_and_mail(item, report_dir, _unique(safe_filename(path.stem), taken), config, by_id,
+                                  options, result)
         hint = "" if item.readable else recipient_in_name(path.name, people)
         recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
         outcomes.append(recorded.outcome)
@@ -169,6 +182,36 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         if progress is not None:
             progress(path)
     return outcomes
+
+
+def _reports_and_mail(item: FileResult, report_dir: Path, stem: str, config: MailConfig | None,
+                      roster: dict[str, Recipient], options: SyncOptions, result: SyncResult) -> list[tuple[str, bytes]]:
+    """The file's reports and its e-mail; whatever this file makes go wrong is this file's outcome.
+
+    A report that cannot be written for lack of room or rights (:class:`OutputError`) is the
+    office's own state failing, and stops the run; anything else the file causes here (a bug of
+    ours on odd content) quarantines the file with the reason, and the run goes on.
+    """
+    try:
+        if item.readable:
+            report_dir.mkdir(parents=True, exist_ok=True)
+            item.outputs = write_report(item, report_dir, stem, mark=options.mark_valid or not item.valid)
+        if config is None or not config.from_addr:
+            return []
+        try:
+            message = message_for(item, config, roster)
+        except MailError as exc:
+            result.problems.append(f"{item.path.name}: no e-mail ({exc})")
+            return []
+        return [] if message is None else [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))]
+    except OutputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one file must never stop the office's run
+        LOG.exception("internal error while reporting on %s", item.path)
+        item.filled, item.report, item.outputs = None, None, []
+        item.failure = failure(item.path, INTERNAL, f"{item.path.name}: internal error while writing its report "
+                                                    f"({type(exc).__name__}: {exc})"[:300])
+        return []
 
 
 def _bytes(message: EmailMessage) -> bytes:

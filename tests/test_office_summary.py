@@ -10,8 +10,8 @@ import pytest
 from sheetsync.form import Form
 from sheetsync.master import Key, Recency, Record
 from sheetsync.office.store import OutcomeRow
-from sheetsync.office.summary import (COMPLETE, CORRECTED, LATE, MUST_FIX, NOTHING, UNREADABLE, UP_TO_DATE, Line,
-                                      chart_sheet, cumulative_sheet, expected_since, status_of, summary_sheet)
+from sheetsync.office.summary import (COMPLETE, CORRECTED, LATE, MUST_FIX, NOTHING, UNREADABLE, UP_TO_DATE, Digest,
+                                      Line, chart_sheet, cumulative_sheet, expected_since, status_of, summary_sheet)
 from sheetsync.office.spec import master_spec
 from sheetsync.roster import Recipient
 from tests.test_master_support import CODES, seed_data
@@ -32,7 +32,7 @@ def test_cumulative_rows_of_the_seed(progress_form: Form) -> None:
     data["reports"].reverse()  # rows are ordered by their number, whatever the list order
     data["reports"][5]["on_plan"] = False  # report 2
     data["reports"][0]["disbursed"] = 200_000  # report 7
-    sheet = cumulative_sheet([record(data)], {progress_form.id: progress_form})
+    sheet = cumulative_sheet(lambda: [record(data)], {progress_form.id: progress_form})
     assert sheet is not None
     rows = list(sheet.rows)
     assert [r[2] for r in rows] == [1, 2, 3, 4, 5, 6, 7]
@@ -50,9 +50,10 @@ def test_status_is_for_the_offices_period_not_today(progress_form: Form, period:
     data["reports"] = [{"no": 1, "date": "2020-01-31", "progress_percent": progress}]
     spec = master_spec(progress_form)
     since = expected_since(period)
-    assert status_of(Line("s1", CODES[0], record(data), None), spec, since) == expected
+    digest = Digest.of(record(data), spec)
+    assert status_of(Line("s1", CODES[0], digest, None), spec, since) == expected
     assert status_of(Line("s1", CODES[0], None, None), spec, since) == NOTHING
-    assert status_of(Line("s1", CODES[0], record(data), outcome(1, "s1", "refused")), spec, since) == MUST_FIX
+    assert status_of(Line("s1", CODES[0], digest, outcome(1, "s1", "refused")), spec, since) == MUST_FIX
     assert status_of(Line("s1", CODES[0], None, outcome(1, "s1", "quarantined")), spec, since) == UNREADABLE
 
 
@@ -63,7 +64,8 @@ def test_summary_lists_every_roster_recipient_with_its_status(progress_form: For
               Recipient("s4", "โรงเรียนวัดแสมดำ", "d@x.example", CODES[0])]
     outcomes = [outcome(1, "s1", "merged"), outcome(2, "s1", "replaced", changes=("/reports/2/disbursed",)),
                 outcome(3, "s3", "refused"), outcome(4, "s4", "quarantined", key="")]
-    sheet = summary_sheet([record(seed_data())], {progress_form.id: progress_form}, roster, outcomes, "2020-05")
+    digests = [Digest.of(record(seed_data()), master_spec(progress_form))]
+    sheet = summary_sheet(digests, {progress_form.id: progress_form}, roster, outcomes, "2020-05")
     rows = list(sheet.rows)
     assert sheet.row_count == len(rows) == 4
     assert [(r[0], r[1], r[13]) for r in rows] == [("s1", "โรงเรียนวัดไทร", COMPLETE), ("s2", "โรงเรียนวัดยายร่ม", NOTHING),
@@ -92,10 +94,11 @@ def test_the_census_form_has_its_own_declaration(census_form: Form) -> None:
     spec = master_spec(census_form)
     assert spec.key == ("/school/code",) and spec.table == "/classes" and spec.progress is None
     data = {"school": {"name": "โรงเรียนวัดไทร", "code": "103201", "total_students": 95}, "classes": []}
-    sheet = summary_sheet([record(data, "s1", "school-census", "103201")], {census_form.id: census_form},
-                          [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example")], [], None)
+    digests = [Digest.of(record(data, "s1", "school-census", "103201"), spec)]
+    sheet = summary_sheet(digests, {census_form.id: census_form}, [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example")],
+                          [], None)
     (row,) = list(sheet.rows)
     assert row[3] == "103201" and row[4] == "โรงเรียนวัดไทร" and row[13] == UP_TO_DATE
     # A table with nothing to add up: no cumulative view and no chart (its rows are on the data sheets).
-    assert cumulative_sheet([], {census_form.id: census_form}) is None
+    assert cumulative_sheet(lambda: [], {census_form.id: census_form}) is None
     assert chart_sheet([], {census_form.id: census_form}) is None

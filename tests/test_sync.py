@@ -104,3 +104,46 @@ def test_sync_cli_and_next_month_from_master(progress_form: Form, seed: dict[str
     out = run("template", "--from-master", master, "-o", tmp_path / "next", "--format", "ods")
     assert out.returncode == 0, out.stderr
     assert [p.name for p in (tmp_path / "next").iterdir()] == ["50360000-3553_s1.ods"]
+
+
+def test_the_view_can_be_left_for_later(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    later = SyncOptions(settle=0, view="never")
+    result = sync(inbox, master, report_dir=tmp_path / "reports", options=later)
+    assert result.view is None and not master.exists()
+    assert any("run sheetsync master" in p for p in result.problems)
+    assert len(read_master(master).records) == 1  # recorded all the same
+    assert sync(inbox, master, report_dir=tmp_path / "reports", options=NOW).view is not None  # behind: rendered
+
+
+def test_a_bug_of_ours_on_one_file_quarantines_it_and_the_run_goes_on(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: Any) -> None:
+    import sheetsync.pipeline
+    import sheetsync.sync
+
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    real_validate, real_report = sheetsync.pipeline.validate, sheetsync.sync.write_report
+
+    def validate(filled: Any) -> Any:
+        if filled.path.name == "s1.xlsx":
+            raise KeyError("a bug")
+        return real_validate(filled)
+
+    def write_report(item: Any, *args: Any, **kwargs: Any) -> Any:
+        if item.path.name == "s2.ods":
+            raise ValueError("another bug")
+        return real_report(item, *args, **kwargs)
+
+    monkeypatch.setattr(sheetsync.pipeline, "validate", validate)
+    monkeypatch.setattr(sheetsync.sync, "write_report", write_report)
+    result = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
+    assert result.merge is not None
+    assert sorted((o.path.name, o.result, o.code) for o in result.merge.outcomes) == [
+        ("notes-s3.xlsx", "quarantined", "unreadable"), ("s1.xlsx", "quarantined", "internal-error"),
+        ("s2.ods", "quarantined", "internal-error")]
+    reason = (inbox / "quarantine" / "s1.xlsx.txt").read_text(encoding="utf-8")
+    assert "internal error" in reason and "KeyError" in reason
+    log = (tmp_path / "sheetsync.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "a bug" in log and "another bug" in log
+    assert not list(inbox.glob("*.*"))  # nothing jams the inbox: a second run has nothing to do
+    assert sync(inbox, master, report_dir=tmp_path / "reports", options=NOW).new == []

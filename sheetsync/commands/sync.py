@@ -48,6 +48,9 @@ def sync_command(
                                              "without errors.")] = False,
     wait: Annotated[Optional[float], typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another "
                                                   "run on the same office (default 5).")] = None,
+    view: Annotated[Optional[str], typer.Option("--view", metavar="auto|always|never", help="Render the master "
+                                                "view after the run (auto: up to 5,000 keys; default: the "
+                                                "office's, else auto).")] = None,
     office: OfficeOpt = None,
 ) -> None:
     """Check every new file in INBOX once, write its reports (and e-mails), record it in the store
@@ -63,7 +66,8 @@ def sync_command(
     from ..cli import _guard  # at call time: sheetsync.cli imports this module to register it
 
     def run() -> int:
-        plan = _plan(office_of(office), inbox, master, outbox, report_dir, roster, period, settle, mark_valid, wait)
+        plan = _plan(office_of(office), inbox, master, outbox, report_dir, roster, period, settle, mark_valid, wait,
+                     view)
         with Progress(transient=True) as bar:
             task = bar.add_task("ตรวจไฟล์ / checking", total=None)
             result = sync(plan.inbox, plan.master, report_dir=plan.reports, config=plan.mail, send=send,
@@ -87,7 +91,7 @@ class _Plan:
 
 def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, outbox: Path | None,
           report_dir: Path | None, roster: Path | None, period: str | None, settle: float | None,
-          mark_valid: bool, wait: float | None) -> _Plan:
+          mark_valid: bool, wait: float | None, view: str | None) -> _Plan:
     """The office's configuration with the command's options over it."""
     if config is None and (inbox is None or master is None):
         raise OfficeError("no office here: give INBOX and --master FILE, or run inside an office folder "
@@ -105,7 +109,10 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
         processed=config.processed if mine and config else None, quarantine=config.quarantine if mine and config else None,
         wait=wait if wait is not None else (config.wait if config else 5.0),
         log=(config.root / "sheetsync.log") if config else None,
-        store=config.store if config is not None and master == config.master else None)
+        store=config.store if config is not None and master == config.master else None,
+        view=view or (config.view if config else "auto"))
+    if options.view not in ("auto", "always", "never"):
+        raise OfficeError(f"--view must be auto, always or never (not {options.view!r})")
     return _Plan(inbox or (config.inbox if config else Path("inbox")), master,
                  report_dir or (config.reports if config else master.parent / "reports"), mail,
                  read_roster(roster_file) if roster_file else None, config.forms_dirs if config else (), options)

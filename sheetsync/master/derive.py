@@ -8,7 +8,7 @@ The office's computed sheets (summary, cumulative view, charts) are in :mod:`she
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..form import Field, Form, Table
 from ..pointers import lookup
@@ -22,9 +22,11 @@ KEY_COLUMNS = (Column("ผู้รายงาน", 16), Column("รหัส",
 SHOWN_TEXT = 300
 
 
-def data_sheet(name: str, records: list[Record], forms: dict[str, Form], *, skip: set[str]) -> Sheet:
+def data_sheet(name: str, records: Iterable[Record], forms: dict[str, Form], *, skip: set[str],
+               count: int) -> Sheet:
     """One row per submission: every single field of its form (but ``skip``), then its lists as text.
 
+    :param records: streamed while the sheet is written; ``count`` says how many there are.
     :param skip: pointers of fields and tables shown elsewhere (the key, the cumulative table).
     """
     fields = union([f for form in forms.values() for f in form.fields if f.pointer not in skip])
@@ -40,18 +42,17 @@ def data_sheet(name: str, records: list[Record], forms: dict[str, Form], *, skip
             yield [record.key.recipient, record.key.project_code, *values, *lists, record.recency.issued_at,
                    record.file, record.merged_at]
 
-    return Sheet(name, columns, rows(), len(records), freeze_columns=2)
+    return Sheet(name, columns, rows(), count, freeze_columns=2)
 
 
-def table_sheet(name: str, records: list[Record], table: Table) -> Sheet:
-    """Every row of ``table`` of every submission, as the school typed it."""
+def table_sheet(name: str, records: Iterable[Record], table: Table, count: int) -> Sheet:
+    """Every row of ``table`` of every submission, as the school typed it (``count`` rows, streamed)."""
     fields = [c for c in table.columns if not c.decorative]
     columns = (*KEY_COLUMNS, *(Column(c.title, 40 if c.kind in ("text", "lines") else 16, KINDS.get(c.kind, "text"))
                                for c in fields))
-    items = [(record, row) for record in records for row in _rows(record, table)]
     rows = ([record.key.recipient, record.key.project_code, *(short(cell(c, row.get(c.pointer))) for c in fields)]
-            for record, row in items)
-    return Sheet(name, columns, rows, len(items), freeze_columns=2)
+            for record in records for row in _rows(record, table))
+    return Sheet(name, columns, rows, count, freeze_columns=2)
 
 
 def _rows(record: Record, table: Table) -> list[dict[str, Any]]:

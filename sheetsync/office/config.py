@@ -57,6 +57,7 @@ class OfficeConfig:
     settle: float = 2.0
     wait: float = 5.0
     mark_valid: bool = False
+    view: str = "auto"
     forms_dirs: tuple[Path, ...] = ()
     mail: MailConfig = field(default_factory=MailConfig)
 
@@ -109,11 +110,13 @@ def load_office(root: str | Path) -> OfficeConfig:
             reports=at(paths.get("reports"), "reports"), outbox=at(paths.get("outbox"), "outbox"),
             store=at(paths.get("store"), STORE_NAME), key_file=at(paths.get("key"), KEY_NAME),
             settle=float(run.get("settle_seconds", 2.0)), wait=float(run.get("wait_seconds", 5.0)),
-            mark_valid=bool(run.get("mark_valid_files", False)),
+            mark_valid=bool(run.get("mark_valid_files", False)), view=str(run.get("render_view", "auto")),
             forms_dirs=tuple(at(p, "") for p in paths.get("forms", [])),
             mail=_mail(mail, at(paths.get("outbox"), "outbox")))
     except (TypeError, ValueError) as exc:
         raise OfficeError(f"{path}: {exc}") from exc
+    if config.view not in ("auto", "always", "never"):
+        raise OfficeError(f"{path}: render_view must be auto, always or never (not {config.view!r})")
     if config.period and not _is_period(config.period):
         raise OfficeError(f"{path}: period {config.period!r} must be YYYY-MM (e.g. 2020-03)")
     return config
@@ -211,6 +214,7 @@ key = "office.key"         # the office's secret key: never share it, never put 
 settle_seconds = 2.0       # a file changed more recently than this is left for the next run
 wait_seconds = 5.0         # how long a second run waits for the first before giving up
 mark_valid_files = false   # also write a marked-up workbook for files without errors
+render_view = "auto"       # render master.xlsx after each run: auto (up to 5,000 keys), always, never
 
 [mail]
 from = ""                  # e.g. "office@bma.example"; empty: no e-mail is written

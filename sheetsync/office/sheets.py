@@ -18,7 +18,7 @@ from ..master.model import RESULTS_TH, Key, LedgerEntry, Recency, Record
 from ..registry import find_form
 from .spec import master_spec
 from .store import Store, Stored
-from .summary import chart_sheet, cumulative_sheet, summary_sheet
+from .summary import Digest, chart_sheet, cumulative_sheet, summary_sheet
 
 LEDGER = "บันทึกการรับไฟล์"
 LEDGER_COLUMNS = (Column("รับเมื่อ (UTC)", 19), Column("ไฟล์", 30), Column("ผล", 16), Column("รายละเอียด", 60),
@@ -44,22 +44,37 @@ def ledger_of(store: Store) -> list[LedgerEntry]:
 def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...], generated: dt.datetime) -> list[Sheet]:
     """Every sheet of the view, in order, each with the generated-at line.
 
+    The submissions are read from the store once for the summary (a small digest of each is kept)
+    and streamed again for each large sheet as it is written: memory stays flat with the store's size.
+
     :param period: ``YYYY-MM``; None means the month of the latest row received (never today).
     """
-    records = [record_of(s) for s in store.current()]
-    forms = forms_of(records, forms_dirs)
-    outcomes = store.outcomes()
-    sheets = [summary_sheet(records, forms, store.roster(), outcomes, period or latest_period(records, forms)),
-              cumulative_sheet(records, forms), chart_sheet(records, forms)]
+    forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], forms_dirs)
+    specs = {form_id: master_spec(form) for form_id, form in forms.items()}
+    digests, rows_of_form, keys_of_form = [], dict.fromkeys(forms, 0), dict.fromkeys(forms, 0)
+    for sub in store.current():
+        record = record_of(sub)
+        digest = Digest.of(record, specs.get(sub.form_id))
+        digests.append(digest)
+        if sub.form_id in forms:
+            rows_of_form[sub.form_id] += digest.rows
+            keys_of_form[sub.form_id] += 1
+
+    def records(form_id: str | None = None) -> Iterator[Record]:
+        return (record_of(s) for s in store.current() if form_id is None or s.form_id == form_id)
+
+    latest = max((d.latest_date for d in digests), default="")[:7] or None
+    main = next((f for f in sorted(forms) if specs[f].table), None)
+    sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest),
+              cumulative_sheet(records, forms, rows_of_form[main] if main else 0), chart_sheet(records(), forms)]
     for form in (forms[k] for k in sorted(forms)):
-        spec = master_spec(form)
-        mine = [r for r in records if r.key.form_id == form.id]
+        spec = specs[form.id]
         suffix = f" {form.id}"[:31 - len(spec.data_sheet)] if len(forms) > 1 else ""
-        sheets.append(data_sheet(spec.data_sheet + suffix, mine, {form.id: form},
-                                  skip={*spec.key, *([spec.table] if spec.table else [])}))
+        sheets.append(data_sheet(spec.data_sheet + suffix, records(form.id), {form.id: form},
+                                 skip={*spec.key, *([spec.table] if spec.table else [])}, count=keys_of_form[form.id]))
         table = form.table_at(spec.table) if spec.table else None
         if table is not None:
-            sheets.append(table_sheet(spec.table_sheet + suffix, mine, table))
+            sheets.append(table_sheet(spec.table_sheet + suffix, records(form.id), table, rows_of_form[form.id]))
     sheets.append(ledger_sheet(ledger_of(store)))
     banner = BANNER.format(when=generated.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                            store=store.path.name)
@@ -77,25 +92,10 @@ def ledger_sheet(entries: list[LedgerEntry]) -> Sheet:
     return Sheet(LEDGER, LEDGER_COLUMNS, rows(), len(entries), freeze_columns=2, highlights=refused)
 
 
-def latest_period(records: list[Record], forms: dict[str, Form]) -> str | None:
-    """The month of the latest dated row in the store (the default period: never today's date)."""
-    latest = ""
-    for record in records:
-        form = forms.get(record.key.form_id)
-        spec = master_spec(form) if form else None
-        if spec is None or not spec.date:
-            continue
-        for row in spec.rows_of(record.data):
-            value = row.get(spec.date)
-            if isinstance(value, str):
-                latest = max(latest, value[:7])
-    return latest or None
-
-
-def forms_of(records: list[Record], dirs: tuple[Any, ...]) -> dict[str, Form]:
+def forms_of(form_ids: list[str], dirs: tuple[Any, ...]) -> dict[str, Form]:
     """The forms of the stored submissions (a form no longer installed only loses its headers)."""
     forms: dict[str, Form] = {}
-    for form_id in sorted({r.key.form_id for r in records}):
+    for form_id in sorted(set(form_ids)):
         try:
             forms[form_id] = find_form(form_id, dirs)
         except UnknownFormError:

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from ..form import Form
 from ..master.derive import KEY_COLUMNS, as_date, number, share
 from ..master.layout import ChartBlock, ChartSpec, Column, Highlight, Sheet
-from ..master.model import Record
+from ..master.model import Key, Record
 from ..pointers import lookup, schema_node
 from ..roster import Recipient
 from .spec import MasterSpec, master_spec
@@ -40,12 +40,35 @@ NETWORK_COLUMNS = ("network", "เครือข่าย", "network_no")
 
 
 @dataclass(frozen=True)
+class Digest:
+    """What the summary needs of one submission (kept for every key, so it stays small)."""
+
+    key: Key
+    title: Any
+    rows: int
+    latest: dict[str, Any]
+    total: float | None
+    budget: Any
+    latest_date: str = ""
+
+    @classmethod
+    def of(cls, record: Record, spec: MasterSpec | None) -> Digest:
+        """The digest of ``record`` under its form's declaration."""
+        rows = spec.rows_of(record.data) if spec else []
+        total = sum(number(r.get(spec.amount)) for r in rows) if spec and spec.amount and rows else None
+        dates = [str(r.get(spec.date)) for r in rows if spec and spec.date and isinstance(r.get(spec.date), str)]
+        return cls(record.key, lookup(record.data, spec.title) if spec and spec.title else None, len(rows),
+                   rows[-1] if rows else {}, total, lookup(record.data, spec.budget) if spec and spec.budget else None,
+                   max(dates, default=""))
+
+
+@dataclass(frozen=True)
 class Line:
     """One line of the summary: a recipient and (when known) its submission for one key."""
 
     recipient: str
     key: str
-    record: Record | None
+    record: Digest | None
     last: OutcomeRow | None  # the latest outcome of a file from this recipient for this key
 
 
@@ -65,18 +88,17 @@ def status_of(line: Line, spec: MasterSpec | None, since: dt.date) -> str:
         return UNREADABLE
     if line.record is None:
         return NOTHING
-    rows = spec.rows_of(line.record.data) if spec else []
-    latest = rows[-1] if rows else {}
+    latest = line.record.latest
     if spec and spec.progress and number(latest.get(spec.progress)) >= 100:
         return COMPLETE
-    if spec and spec.date and rows:
+    if spec and spec.date and line.record.rows:
         date = as_date(latest.get(spec.date))
         if date is None or date < since:
             return LATE
     return UP_TO_DATE
 
 
-def summary_lines(records: list[Record], roster: Sequence[Recipient], outcomes: list[OutcomeRow]) -> list[Line]:
+def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: list[OutcomeRow]) -> list[Line]:
     """Every roster recipient (with each of its submissions, or alone), then submissions of others."""
     last: dict[tuple[str, str], OutcomeRow] = {}
     for o in outcomes:  # oldest first: the last one wins
@@ -86,7 +108,7 @@ def summary_lines(records: list[Record], roster: Sequence[Recipient], outcomes: 
                 for (who, key) in list(last):
                     if who == o.recipient:
                         last[(who, key)] = o
-    by_recipient: dict[str, list[Record]] = {}
+    by_recipient: dict[str, list[Digest]] = {}
     for record in records:
         by_recipient.setdefault(record.key.recipient, []).append(record)
     lines: list[Line] = []
@@ -103,9 +125,12 @@ def summary_lines(records: list[Record], roster: Sequence[Recipient], outcomes: 
     return lines
 
 
-def summary_sheet(records: list[Record], forms: dict[str, Form], roster: Sequence[Recipient],
+def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequence[Recipient],
                   outcomes: list[OutcomeRow], period: str | None) -> Sheet:
-    """One line per roster recipient and key: name, network, latest row, totals, status."""
+    """One line per roster recipient and key: name, network, latest row, totals, status.
+
+    :param records: the digest of every current submission (:meth:`Digest.of`).
+    """
     form = _main_form(forms)
     spec = master_spec(form) if form else None
     titles = _titles(form, spec)
@@ -119,7 +144,7 @@ def summary_sheet(records: list[Record], forms: dict[str, Form], roster: Sequenc
     lines = summary_lines(records, roster, outcomes)
     corrected = _corrected(outcomes, spec)
     # A recipient with nothing yet still shows the name others reported for the same key.
-    named = {r.key.project_code: lookup(r.data, spec.title) for r in records} if spec and spec.title else {}
+    named = {r.key.project_code: r.title for r in records}
     since = expected_since(period)
 
     def rows() -> Iterator[list[Any]]:
@@ -127,19 +152,16 @@ def summary_sheet(records: list[Record], forms: dict[str, Form], roster: Sequenc
             who = people.get(line.recipient)
             line_spec = master_spec(forms[line.record.key.form_id]) if line.record and \
                 line.record.key.form_id in forms else spec
-            data = line.record.data if line.record else {}
-            table = line_spec.rows_of(data) if line_spec and line.record else []
-            latest = table[-1] if table else {}
-            total = sum(number(r.get(line_spec.amount)) for r in table) if line_spec and line_spec.amount else None
-            budget = lookup(data, line_spec.budget) if line_spec and line_spec.budget else None
+            digest = line.record
+            latest = digest.latest if digest else {}
+            total = digest.total if digest else None
+            budget = digest.budget if digest else None
             yield [line.recipient, who.school if who else "", _network(who), line.key,
-                   lookup(data, line_spec.title) if line_spec and line_spec.title and line.record
-                   else named.get(line.key),
+                   digest.title if digest else named.get(line.key),
                    latest.get(line_spec.number) if line_spec and line_spec.number else None,
                    as_date(latest.get(line_spec.date)) if line_spec and line_spec.date else None,
                    latest.get(line_spec.progress) if line_spec and line_spec.progress else None,
-                   total if table else None, budget,
-                   share(total or 0.0, number(budget)) if table and total is not None else None,
+                   total, budget, share(total, number(budget)) if total is not None else None,
                    _flags(latest, line_spec, forms.get(line.record.key.form_id) if line.record else None),
                    CORRECTED if (line.recipient, line.key) in corrected else None,
                    status_of(line, line_spec, since), line.last.file if line.last else None]
@@ -149,7 +171,8 @@ def summary_sheet(records: list[Record], forms: dict[str, Form], roster: Sequenc
     return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights)
 
 
-def cumulative_sheet(records: list[Record], forms: dict[str, Form]) -> Sheet | None:
+def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, Form],
+                     count: int | None = None) -> Sheet | None:
     """Every row of each submission's cumulative table with running totals (None: no form declares
     a table with progress or an amount)."""
     form = _main_form(forms)
@@ -160,11 +183,11 @@ def cumulative_sheet(records: list[Record], forms: dict[str, Form]) -> Sheet | N
     columns = (*KEY_COLUMNS, Column("ครั้งที่", 9, "whole"), Column("วันที่", 16, "date"),
                Column(titles["progress"], 12, "percent"), Column(titles["amount"], 15, "amount"),
                Column(titles["total"], 15, "amount"), Column("% ของงบประมาณ", 11, "percent"), Column("ข้อสังเกต", 30))
-    mine = [r for r in records if r.key.form_id == form.id]
-    count = sum(len(spec.rows_of(r.data)) for r in mine)
+    if count is None:
+        count = sum(len(spec.rows_of(r.data)) for r in records() if r.key.form_id == form.id)
 
     def rows() -> Iterator[list[Any]]:
-        for record in mine:
+        for record in (r for r in records() if r.key.form_id == form.id):
             budget, total = number(lookup(record.data, spec.budget) if spec.budget else None), 0.0
             for row in spec.rows_of(record.data):
                 amount = number(row.get(spec.amount)) if spec.amount else 0.0
@@ -180,7 +203,7 @@ def cumulative_sheet(records: list[Record], forms: dict[str, Form]) -> Sheet | N
     return Sheet(CUMULATIVE, columns, rows(), count, freeze_columns=3, highlights=(Highlight(8, None, PINK),))
 
 
-def chart_sheet(records: list[Record], forms: dict[str, Form]) -> Sheet | None:
+def chart_sheet(records: Iterable[Record], forms: dict[str, Form]) -> Sheet | None:
     """Per key (project) and row number: how many reported, mean / lowest / highest progress and the
     total amount so far; one chart per key (not one per recipient)."""
     form = _main_form(forms)
