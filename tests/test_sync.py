@@ -122,7 +122,7 @@ def test_a_bug_of_ours_on_one_file_quarantines_it_and_the_run_goes_on(
     import sheetsync.sync
 
     inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
-    real_validate, real_report = sheetsync.pipeline.validate, sheetsync.sync.write_report
+    real_validate, real_report = getattr(sheetsync.pipeline, "validate"), getattr(sheetsync.sync, "write_report")
 
     def validate(filled: Any) -> Any:
         if filled.path.name == "s1.xlsx":
@@ -147,3 +147,64 @@ def test_a_bug_of_ours_on_one_file_quarantines_it_and_the_run_goes_on(
     assert "Traceback" in log and "a bug" in log and "another bug" in log
     assert not list(inbox.glob("*.*"))  # nothing jams the inbox: a second run has nothing to do
     assert sync(inbox, master, report_dir=tmp_path / "reports", options=NOW).new == []
+
+
+def test_mail_is_sent_once_from_the_store(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    from sheetsync.mailer import SendError
+    from sheetsync.office.outbox import flush_outbox, send_from_store
+
+    class Recorder:
+        def __init__(self, fail: bool = False) -> None:
+            self.sent: list[str] = []
+            self.fail = fail
+
+        def send(self, message: EmailMessage) -> None:
+            if self.fail:
+                raise SendError("server down", fatal=True)
+            self.sent.append(str(message["To"]))
+
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    roster = [Recipient("s1", "โรงเรียนวัดไทร", "a@s1.example"), Recipient("s2", "โรงเรียนวัดยายร่ม", "b@s2.example")]
+    outbox = tmp_path / "outbox"
+    sync(inbox, master, report_dir=tmp_path / "reports", roster=roster, options=NOW,
+         config=MailConfig(from_addr="office@bma.example", outbox=outbox))
+    with Store(master.with_suffix(".sqlite")) as store:
+        assert flush_outbox(store, outbox) == []  # already written, never twice
+        down = send_from_store(store, outbox, Recorder(fail=True))
+        assert not down.ok and len(store.mails("sent")) == 3  # nothing marked: all still to send
+        first = Recorder()
+        assert send_from_store(store, outbox, first).ok and len(first.sent) == 3
+        assert sorted(a for a in ("a@s1.example", "b@s2.example", "office@bma.example")
+                      if any(a in to for to in first.sent)) == ["a@s1.example", "b@s2.example", "office@bma.example"]
+        again = Recorder()
+        assert send_from_store(store, outbox, again).sent == [] and again.sent == []
+        assert len(list((outbox / "sent").glob("*.eml"))) == 3 and not list(outbox.glob("*.eml"))
+        assert store.mails("sent") == []
+
+
+def test_mail_sent_from_the_folder_is_not_sent_again_from_the_store(progress_form: Form, seed: dict[str, Any],
+                                                                    tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    from sheetsync.mailer import send_outbox
+    from sheetsync.office.outbox import send_from_store
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.sent: list[EmailMessage] = []
+
+        def send(self, message: EmailMessage) -> None:
+            self.sent.append(message)
+
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    outbox = tmp_path / "outbox"
+    sync(inbox, master, report_dir=tmp_path / "reports", options=NOW,
+         roster=[Recipient("s1", "วัดไทร", "a@s1.example")], config=MailConfig(from_addr="o@bma.example", outbox=outbox))
+    by_folder = Recorder()
+    assert len(send_outbox(outbox, by_folder).sent) == 2  # sheetsync mail outbox --send: s1 and the digest
+    again = Recorder()
+    with Store(master.with_suffix(".sqlite")) as store:
+        assert send_from_store(store, outbox, again).sent == [] and again.sent == []
+        assert store.mails("sent") == []  # marked as sent: the folder said so

@@ -46,10 +46,20 @@ def flush_outbox(store: Store, folder: Path) -> list[Path]:
 
 
 def send_from_store(store: Store, folder: Path, mailer: Mailer) -> SendResult:
-    """Send every written mail not yet sent; mark each sent and move its file into ``folder/sent``."""
+    """Send every written mail not yet sent; mark each sent and move its file into ``folder/sent``.
+
+    The outbox folder says what is still pending: a message whose file is already in ``sent/``
+    (sent with ``sheetsync mail --send``) is only marked, and one whose file a person deleted is
+    not sent.
+    """
     result = SendResult()
     for mail_id, name, message, written in store.mails("sent"):
         path = Path(written) if written else mail_path(folder, mail_id, name)
+        if (folder / SENT_DIR / path.name).exists() and not path.exists():
+            store.mark_mail(mail_id, "sent")
+            continue
+        if not path.exists():
+            continue
         try:
             mailer.send(_parse(message))
         except SendError as exc:
