@@ -102,3 +102,24 @@ def test_the_census_form_has_its_own_declaration(census_form: Form) -> None:
     # A table with nothing to add up: no cumulative view and no chart (its rows are on the data sheets).
     assert cumulative_sheet(lambda: [], {census_form.id: census_form}) is None
     assert chart_sheet([], {census_form.id: census_form}) is None
+
+
+def test_many_projects_each_chart_points_at_its_own_rows(progress_form: Form, tmp_path: Any) -> None:
+    import openpyxl
+
+    from sheetsync.master.workbook import write_workbook
+
+    records = []
+    for n in range(40):
+        data = seed_data()
+        data["project"]["code"] = f"{50360000 + n:08d}-{n:04d}"
+        records.append(record(data, f"s{n}"))
+    sheet = chart_sheet(records, {progress_form.id: progress_form})
+    assert sheet is not None
+    sheet.banner = "สร้างโดย sheetsync (generated)"
+    write_workbook([sheet], tmp_path / "charts.xlsx")
+    charts = openpyxl.load_workbook(tmp_path / "charts.xlsx")["กราฟรายโครงการ"]._charts
+    assert len(charts) == 40
+    # The last chart draws the last project's 7 rows: below the generated-at line and the header.
+    ref = charts[-1].series[0].val.numRef.f
+    assert ref.endswith(f"$D${3 + 39 * 7}:$D${2 + 40 * 7}"), ref

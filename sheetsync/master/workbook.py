@@ -163,12 +163,15 @@ def _clean(text: str) -> str:
     return text if len(text) <= CELL_MAX else text[:CELL_MAX - 1] + "…"
 
 
-def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int, top: int = 1) -> None:
-    """One line chart per block, stacked in a column right of the table, each near its rows."""
+def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int, header: int = 1) -> None:
+    """One line chart per block, stacked in a column right of the table, each near its rows.
+
+    :param header: the 1-based row of the header (the data starts below it).
+    """
     anchor_col = get_column_letter(columns + 2)
     next_free = 1
     for block in spec.blocks:
-        first, last = block.first + top + 1, block.last + top + 1  # 1-based rows below the header
+        first, last = block.first + header + 1, block.last + header + 1  # 1-based rows below the header
         chart = LineChart()
         chart.title = block.title
         chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
