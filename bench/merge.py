@@ -44,8 +44,8 @@ def twelve_reports(n: int, *, revised: bool = False) -> dict[str, Any]:
 
 
 def _write(job: tuple[int, str, bool, str]) -> str:
-    from sheetsync.registry import find_form
-    from sheetsync.template import write_template
+    from sheetsync.spec.registry import find_form
+    from sheetsync.template.write import write_template
 
     n, folder, revised, issued = job
     path = Path(folder) / f"{'rev' if revised else 'sub'}-{n:05d}.xlsx"

@@ -34,8 +34,8 @@ TARGETS = {"sync-new": (20.0, None), "sync-into-big": (5.0, 300.0), "render-big"
 
 def make_bases(folder: Path) -> tuple[Path, Path]:
     """One good and one faulty filled template, both for the placeholder recipient."""
-    from sheetsync.registry import find_form
-    from sheetsync.template import write_template
+    from sheetsync.spec.registry import find_form
+    from sheetsync.template.write import write_template
 
     form = find_form("progress-report")
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))

@@ -16,10 +16,10 @@ from typing import Callable
 import openpyxl
 from odf.opendocument import load as odf_load
 
-from sheetsync.reader import read_filled
-from sheetsync.registry import find_form
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.check.reader import read_filled
+from sheetsync.spec.registry import find_form
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sheetsync" / "samples" / "progress-report.json"
 

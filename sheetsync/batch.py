@@ -11,21 +11,25 @@ from __future__ import annotations
 import json
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
-from .form import Form
-from .mailer import MailConfig, OutboxMailer, compose
-from .markup import write_marked_up
+from .check.reader import Filled
+from .check.report import Report
+from .mailer import MailConfig, OutboxMailer, Thread, compose
+from .mailer._answer import address_report, sender_finding
+from .mailer._reply import compose_unreadable_reply
 from .messages import Lang
 from .pipeline import FileResult
 from .pipeline import check_files as check_stream
-from .reader import Filled
 from .render import render_text, report_dict
 from .render.html import render_html
 from .render.summary import write_summary_csv, write_summary_xlsx
-from .report import Report
 from .roster import Recipient, safe_filename
-from .template import write_atomically
+from .spec.form import Form
+from .template.markup import write_marked_up
+from .template.write import write_atomically
+
+Origins = Callable[[Path], Thread | None]  # the message that brought a file, if it came by mail
 
 MARKED_SUFFIX = "-ตรวจแล้ว"
 #: A batch's files are the pipeline's results (the name this module used before the pipeline).
@@ -73,8 +77,8 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     html = out_dir / f"{stem}.html"
     data = out_dir / f"{stem}.json"
     write_atomically(text, lambda tmp: tmp.write_text(render_text(report, lang) + "\n", encoding="utf-8"))
-    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, filled.form.schema), encoding="utf-8"))
-    body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str)
+    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, form=filled.form), encoding="utf-8"))
+    body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
     if not mark:
         return [text, html, data]
@@ -85,38 +89,63 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
 
 
 def queue_emails(checked: list[FileResult], config: MailConfig, *, roster: Iterable[Recipient] = (),
-                 to: str | None = None, lang: Lang = "th") -> list[Path]:
+                 to: str | None = None, lang: Lang = "th", origins: Origins | None = None) -> list[Path]:
     """One message per reported submission into ``config.outbox``; returns the .eml paths.
 
-    The address comes from ``to`` if given, else from the roster entry of the file's recipient.
-    Submissions with no address are skipped (they are named in the batch summary anyway).
+    See :func:`message_for` for who each message goes to.
     """
-    by_id = {r.id: r for r in roster}
+    people = list(roster)
     outbox = OutboxMailer(config.outbox)
     queued = []
     for item in checked:
-        message = message_for(item, config, by_id, to=to, lang=lang)
+        message = message_for(item, config, people, to=to, lang=lang, origin=origins(item.path) if origins else None)
         if message is not None:
             queued.append(outbox.write(message))
     return queued
 
 
-def message_for(item: FileResult, config: MailConfig, roster: dict[str, Recipient], *, to: str | None = None,
-                lang: Lang = "th") -> EmailMessage | None:
-    """The school's message about one checked file, or None (unread, no reports, or no address).
+def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *, to: str | None = None,
+                lang: Lang = "th", origin: Thread | None = None) -> EmailMessage | None:
+    """The message about one checked file, or None (no reports, or no address).
 
-    The marked-up workbook is attached when one was written (it is the last output).
+    The address comes from ``to`` if given; else, for a file that came by mail (``origin`` is the
+    message that brought it), the reply goes to its sender in that thread, copied to the roster's
+    address; else to the roster entry of the file's recipient. A mailed file that cannot be read
+    is answered too, saying why. The marked-up workbook is attached when one was written.
     """
+    if item.error is not None and origin is not None and origin.sender and not to:
+        # A mailed file we cannot read: its sender still hears why, in the thread.
+        reason = item.error.removeprefix(f"{item.path.name}: ")
+        return compose_unreadable_reply(origin, item.path.name, reason, config)
     if item.report is None or item.filled is None or not item.outputs:
         return None
-    recipient = roster.get(item.report.metadata.get("recipient", ""))
-    address = to or (recipient.email if recipient else None)
-    if not address:
+    plan = address_report(item.report, roster, origin, to)
+    if plan is None:
         return None
     marked = [p for p in item.outputs[-1:] if MARKED_SUFFIX in p.stem]
-    return compose(item.report, to=address, config=config, lang=lang,
-                   html=render_html(item.report, item.filled.form.schema), text=render_text(item.report, lang),
-                   attachments=marked, school=recipient.school if recipient else None)
+    return compose(item.report, to=plan.to, config=config, lang=lang, html=render_html(item.report, form=item.filled.form),
+                   text=render_text(item.report, lang), attachments=marked, school=plan.school, thread=plan.thread,
+                   cc=plan.cc)
+
+
+def note_senders(checked: list[FileResult], roster: Iterable[Recipient], origins: Origins) -> list[tuple[str, str]]:
+    """For files that came by mail: add a warning to each report whose sender is not the roster's
+    address for the school the file names; return ``(sender, file)`` for every sender who is on
+    no roster line (the digest tells the office)."""
+    people = list(roster)
+    known = {a.lower() for r in people for a in r.emails}
+    strangers = []
+    for item in checked:
+        origin = origins(item.path)
+        if origin is None:
+            continue
+        if item.report is not None:
+            finding = sender_finding(item.report, people, origin)
+            if finding is not None:
+                item.report.findings.append(finding)
+        if origin.sender and origin.sender.lower() not in known:
+            strangers.append((origin.sender, item.path.name))
+    return strangers
 
 
 def _unique(stem: str, taken: set[str]) -> str:

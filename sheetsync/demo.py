@@ -18,12 +18,12 @@ from typing import Any, Callable
 from .formats import writer_for
 from .mailer import MailConfig
 from .master import templates_from_master
-from .plan import build_plan
-from .reader import read_filled
-from .registry import find_form
+from .template.plan import build_plan
+from .check.reader import read_filled
+from .spec.registry import find_form
 from .roster import Recipient, read_roster, templates_for_roster
 from .sync import SyncOptions, SyncResult, sync
-from .validate import validate
+from .check.validate import validate
 
 
 def sample_data(form_id: str = "progress-report") -> dict[str, Any]:
@@ -107,7 +107,7 @@ def run_demo(out: Path, say: Callable[[str], None] = print) -> DemoResult:
 
 
 def _round_trip(form: Any, data: dict[str, Any], folder: Path, say: Callable[[str], None]) -> dict[str, bool]:
-    from .template import write_template
+    from .template.write import write_template
 
     equal = {}
     for fmt in ("xlsx", "ods"):

@@ -1,23 +1,36 @@
-"""Exceptions raised by sheetsync.
-
-Every exception shares one base so that callers (and the CLI) can catch them all::
+"""Every exception sheetsync raises on purpose, in one tree with one base::
 
     SheetsyncError
-    ├── FormError            (ValueError)  a layout and its schema are broken or disagree
-    ├── UnknownFormError     (LookupError) no form with that id, or a version we cannot read
-    ├── UnreadableFileError  (ValueError)  not a spreadsheet we can read (names the file)
-    │   └── UnsafeFileError               a zip bomb, macros, encryption, external links
-    ├── NotOurFormError      (ValueError)  a spreadsheet, but not a sheetsync template
-    ├── DataError            (ValueError)  prefill data that does not fit the form
-    └── OutputError          (OSError)     a result could not be written
+    ├── FormError              (ValueError)   a layout and its schema are broken or disagree (the office's files)
+    ├── BadInputError          (ValueError)   something handed to sheetsync cannot be used; names it
+    │   ├── UnreadableFileError               not a spreadsheet we can read (names the file)
+    │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
+    │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
+    │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
+    │   ├── UnknownFormError   (LookupError)  no form with that id, or a version we cannot read
+    │   ├── UnsupportedFormatError            a file type sheetsync cannot write or read
+    │   ├── DataError                         prefill data that does not fit the form
+    │   └── RosterError                       a roster that is unreadable or inconsistent (names file and line)
+    ├── MailError                             a message cannot be composed or sent
+    │   └── SendError                         one message was not delivered (``reason``, ``fatal``, ``delivered``)
+    ├── OfficeError                           the office folder or its sheetsync.toml cannot be used (exit 2)
+    ├── OfficeBusyError                       another run is working on this office's store
+    ├── StoreError                            the office's store cannot be opened, read or written
+    ├── MasterError                           anything about the master view
+    │   ├── MasterFormatError  (ValueError)   not a sheetsync master, or a damaged one
+    │   └── MasterWriteError   (OSError)      the view could not be written (the old one is kept)
+    ├── CoerceError            (ValueError)   a typed cell value cannot be understood (always becomes a finding)
+    └── OutputError            (OSError)      a result could not be written (names the path)
 
-Validation problems in a school's file are *not* exceptions: they are findings (see
-:mod:`sheetsync.report`).
+The command line maps them to exit codes: a :class:`BadInputError` is 2 (like a usage error), any
+other :class:`SheetsyncError` is 3. Validation problems in a school's file are *not* exceptions:
+they are findings (see :mod:`sheetsync.check.report`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 
 class SheetsyncError(Exception):
@@ -25,14 +38,14 @@ class SheetsyncError(Exception):
 
 
 class FormError(SheetsyncError, ValueError):
-    """A form layout or schema is broken, or the two disagree."""
+    """A form layout or schema is broken, or the two disagree; the message names the YAML entry."""
 
 
-class UnknownFormError(SheetsyncError, LookupError):
-    """No form with this id is known, or the file's form version cannot be read."""
+class BadInputError(SheetsyncError, ValueError):
+    """Something given to sheetsync (a returned file, prefill data, a roster, a form id) cannot be used."""
 
 
-class UnreadableFileError(SheetsyncError, ValueError):
+class UnreadableFileError(BadInputError):
     """A file cannot be read as a spreadsheet; the message names the file."""
 
     def __init__(self, path: str | Path, reason: str) -> None:
@@ -42,10 +55,30 @@ class UnreadableFileError(SheetsyncError, ValueError):
 
 
 class UnsafeFileError(UnreadableFileError):
-    """A file was refused before parsing: zip bomb, macros, encryption or external links."""
+    """A file was refused before parsing: zip bomb, macros, encryption, external links or oversize."""
 
 
-class NotOurFormError(SheetsyncError, ValueError):
+class LimitError(UnsafeFileError):
+    """A file exceeds one of the limits of :mod:`sheetsync.limits`; ``code`` names its message.
+
+    The exception's text is the English message; :meth:`message` gives either language.
+    """
+
+    def __init__(self, path: str | Path, code: str, **params: Any) -> None:
+        from .messages import render
+
+        self.code = code
+        self.params: dict[str, Any] = {"file": Path(path).name, **params}
+        super().__init__(path, render(code, "en", **self.params))
+
+    def message(self, lang: str = "th") -> str:
+        """The message in ``lang`` ("th" or "en"), naming the file."""
+        from .messages import render
+
+        return f"{self.path.name}: {render(self.code, 'th' if lang == 'th' else 'en', **self.params)}"
+
+
+class NotOurFormError(BadInputError):
     """The file is a spreadsheet but not a template produced by sheetsync."""
 
     def __init__(self, path: str | Path, reason: str) -> None:
@@ -54,8 +87,89 @@ class NotOurFormError(SheetsyncError, ValueError):
         super().__init__(f"{self.path.name}: {reason}")
 
 
-class DataError(SheetsyncError, ValueError):
+class UnknownFormError(BadInputError, LookupError):
+    """No form with this id is known, or the file's form version cannot be read."""
+
+
+class UnsupportedFormatError(BadInputError):
+    """A file format sheetsync cannot write (or read)."""
+
+
+class DataError(BadInputError):
     """Prefill data does not fit the form (unknown key, too many rows, wrong type)."""
+
+
+class RosterError(BadInputError):
+    """The roster cannot be used: unreadable, a missing column, a duplicate id or a bad e-mail.
+
+    The message names the file and, where there is one, the line.
+    """
+
+
+class MailError(SheetsyncError):
+    """A message cannot be composed or sent: bad configuration, a bad address, an outbox problem."""
+
+
+class SendError(MailError):
+    """One message was not delivered; ``reason`` is one line saying why.
+
+    ``fatal`` is true when no further message can get through either (the server cannot be
+    reached, or the login failed), so a batch stops instead of failing the same way many times.
+    ``delivered`` is true when some recipients took the message and others refused it: it must
+    not be sent again as is.
+    """
+
+    def __init__(self, reason: str, *, fatal: bool = False, delivered: bool = False) -> None:
+        self.reason = reason
+        self.fatal = fatal
+        self.delivered = delivered
+        super().__init__(reason)
+
+
+class OfficeError(BadInputError):
+    """The office folder or its ``sheetsync.toml`` cannot be used (the message names the file)."""
+
+
+class OfficeBusyError(SheetsyncError):
+    """Another sheetsync run is working on this office's store."""
+
+
+class StoreError(SheetsyncError):
+    """The office's store cannot be opened, read or written (the run stops; nothing is lost)."""
+
+
+class MasterError(SheetsyncError):
+    """Base class of the master workbook's errors."""
+
+
+class MasterFormatError(MasterError, ValueError):
+    """The file is not a master written by sheetsync, or its data sheet is damaged."""
+
+    def __init__(self, master: Path, reason: str) -> None:
+        self.master = master
+        self.reason = reason
+        super().__init__(f"{master.name}: {reason}")
+
+
+class MasterWriteError(MasterError, OSError):
+    """The new master (or its backup) could not be written; the old master is left as it was."""
+
+
+class CoerceError(SheetsyncError, ValueError):
+    """A cell value cannot be read as the wanted type (internal: the reader turns it into a finding).
+
+    ``code`` is a stable slug (``"not-a-date"``, ``"not-a-number"``, ...) for the caller
+    to map to a message; ``raw`` is the cell value exactly as it was read.
+    """
+
+    def __init__(self, code: str, raw: object) -> None:
+        # Both go into args so the exception survives pickling (multiprocessing).
+        super().__init__(code, raw)
+        self.code = code
+        self.raw = raw
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.raw!r}"
 
 
 class OutputError(SheetsyncError, OSError):

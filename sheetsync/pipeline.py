@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import SheetsyncError
-from .form import Form
+from .spec.form import Form
 from .messages import render
-from .reader import CellRef, Filled, read_filled
-from .report import Finding, Report
-from .validate import validate
+from .check.reader import CellRef, Filled, read_filled
+from .check.report import Finding, Report
+from .check.validate import validate
 
 LOG = logging.getLogger("sheetsync")
 UNREADABLE, INTERNAL = "file-unreadable", "internal-error"

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import DataError, SheetsyncError
-from .form import Form
-from .template import write_template
+from .errors import DataError, RosterError
+from .spec.form import Form
+from .template.write import write_template
 
 __all__ = ["Recipient", "RosterError", "read_roster", "safe_filename", "templates_for_roster"]
 
@@ -40,13 +40,6 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9
 _UNSAFE = set('/\\:*?"<>|')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CLOCK$", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 MAX_NAME_BYTES = 100
-
-
-class RosterError(SheetsyncError, ValueError):
-    """The roster cannot be used: unreadable, a missing column, a duplicate id or a bad e-mail.
-
-    The message names the file and, where there is one, the line.
-    """
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,14 @@ from email.policy import SMTP
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .batch import message_for, write_report
+from .batch import Origins, message_for, note_senders, write_report
 from .errors import OutputError
-from .mailer import MailConfig, MailError, SendResult, SmtpMailer, compose_digest
+from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
 from .master.model import MergeResult, Outcome
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
 from .office.legacy import import_legacy
 from .office.lock import run_lock
-from .office.outbox import flush_outbox, send_from_store
+from .office.outbox import flush_outbox, send_from_store, send_others
 from .office.record import record_file
 from .office.store import Store
 from .office.view import ViewResult, check_view_path, render_view, store_beside
@@ -86,7 +86,7 @@ RENDER_AUTO_KEYS = 5_000
 def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | None = None,
          roster: Iterable[Recipient] | None = None, send: bool = False, today: dt.date | None = None,
          forms_dirs: Iterable[Path] = (), progress: Callable[[Path], None] | None = None,
-         options: SyncOptions = SyncOptions()) -> SyncResult:
+         options: SyncOptions = SyncOptions(), origins: Origins | None = None) -> SyncResult:
     """Process every new file of ``inbox`` into the store beside ``master`` and render the view.
 
     :param config: when given (and it has a From address), one e-mail per readable submission plus
@@ -94,6 +94,9 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
     :param roster: who must report; kept in the store until another is given.
     :param today: only sets the default period (its month) when ``options.period`` is not given.
     :param progress: called once per file checked (a progress bar).
+    :param origins: the message that brought a file, for files fetched from the mailbox
+        (:class:`sheetsync.fetch_step.FetchStep`): its report then answers that message's sender
+        in the thread, and a sender who is not the school's roster address is a warning.
     :raises OfficeBusyError: another run holds the office for longer than ``options.wait``.
     :raises StoreError, OutputError, MasterWriteError: the office's own state failed (run stopped).
 
@@ -111,20 +114,24 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             if roster is not None:
                 changed = store.set_roster(list(roster)) or changed
             people = store.roster()
-            outcomes = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress, options,
-                                result, mover)
+            outcomes, strangers = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress,
+                                           options, result, mover, origins)
             if result.checked:
                 for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
                     write([c.result for c in result.checked], report_dir / name)
             if config is not None and config.from_addr and result.checked:
-                digest = compose_digest([c.result for c in result.checked], people, config)
+                digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers)
                 with store.transaction():
                     store.queue_mail(None, run_id, "digest", bytes(digest.as_bytes(policy=SMTP)))
             if config is not None:
                 result.queued = flush_outbox(store, config.outbox)
-                if send:
+                if send and (store.mails("sent") or _others_waiting(store, config.outbox)):
                     with SmtpMailer(config) as mailer:
                         result.sent = send_from_store(store, config.outbox, mailer)
+                        # and what others put in the outbox folder (answers of the mailbox fetch)
+                        others = send_others(store, config.outbox, mailer)
+                        result.sent.sent += others.sent
+                        result.sent.failed += others.failed
             result.merge = MergeResult(master, outcomes, written=False)
             period = options.period or (today.strftime("%Y-%m") if today else None)
             due = changed or any(o.result in ("merged", "replaced") for o in outcomes) or \
@@ -143,6 +150,11 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
     return result
 
 
+def _others_waiting(store: Store, folder: Path) -> bool:
+    known = store.written_names()
+    return folder.is_dir() and any(p.name not in known for p in folder.glob("*.eml"))
+
+
 def _render_now(store: Store, when: str) -> bool:
     if when in ("always", "never"):
         return when == "always"
@@ -151,13 +163,15 @@ def _render_now(store: Store, when: str) -> bool:
 
 def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: MailConfig | None,
              people: list[Recipient], forms_dirs: Iterable[Path], progress: Callable[[Path], None] | None,
-             options: SyncOptions, result: SyncResult, mover: SetAside) -> list[Outcome]:
-    by_id = {r.id: r for r in people}
+             options: SyncOptions, result: SyncResult, mover: SetAside,
+             origins: Origins | None) -> tuple[list[Outcome], list[tuple[str, str]]]:
     dirs = tuple(forms_dirs)
     taken: set[str] = set()
     outcomes: list[Outcome] = []
+    strangers: list[tuple[str, str]] = []
     for path in inbox_files(inbox):
-        if not settled(path, options.settle):
+        fetched = origins is not None and origins(path) is not None  # written whole by our own fetch
+        if not fetched and not settled(path, options.settle):
             result.waiting.append(path)
             continue
         try:
@@ -171,8 +185,11 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             continue
         result.new.append(path)
         item = check_file(path, forms_dirs=dirs, sha256=sha)
-        mails = _reports_and_mail(item, report_dir, _unique(safe_filename(path.stem), taken), config, by_id,
-                                  options, result)
+        if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
+            strangers += note_senders([item], people, origins)
+        origin = origins(path) if origins is not None else None
+        mails = _reports_and_mail(item, report_dir, _unique(safe_filename(path.stem), taken), config, people,
+                                  options, result, origin)
         hint = "" if item.readable else recipient_in_name(path.name, people)
         recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
         outcomes.append(recorded.outcome)
@@ -181,11 +198,12 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         result.checked.append(item)
         if progress is not None:
             progress(path)
-    return outcomes
+    return outcomes, strangers
 
 
 def _reports_and_mail(item: FileResult, report_dir: Path, stem: str, config: MailConfig | None,
-                      roster: dict[str, Recipient], options: SyncOptions, result: SyncResult) -> list[tuple[str, bytes]]:
+                      roster: list[Recipient], options: SyncOptions, result: SyncResult,
+                      origin: Thread | None) -> list[tuple[str, bytes]]:
     """The file's reports and its e-mail; whatever this file makes go wrong is this file's outcome.
 
     A report that cannot be written for lack of room or rights (:class:`OutputError`) is the
@@ -199,7 +217,7 @@ def _reports_and_mail(item: FileResult, report_dir: Path, stem: str, config: Mai
         if config is None or not config.from_addr:
             return []
         try:
-            message = message_for(item, config, roster)
+            message = message_for(item, config, roster, origin=origin)
         except MailError as exc:
             result.problems.append(f"{item.path.name}: no e-mail ({exc})")
             return []

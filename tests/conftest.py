@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from sheetsync.form import Form
-from sheetsync.registry import find_form
+from sheetsync.spec.form import Form
+from sheetsync.spec.registry import find_form
 from tests.libreoffice.fixtures import libreoffice  # noqa: F401  (session fixture)
 
 DATA = Path(__file__).parent / "data"

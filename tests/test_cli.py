@@ -1,4 +1,4 @@
-"""The command line, run as a real process: outputs, exit codes, and bad files."""
+"""The command line (in-process, and the installed script once): outputs, exit codes, and bad files."""
 
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from sheetsync.form import Form
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
+from sheetsync.spec.form import Form
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
 
-from .conftest import FORMS_DIR
+from tests.cli import run
+from tests.conftest import FORMS_DIR
 
 
-def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The real thing: ``python -m sheetsync`` in a child process."""
     return subprocess.run([sys.executable, "-m", "sheetsync", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=120)
+                          text=True, timeout=120)
 
 
 def test_template_then_read_with_source_map(seed: dict[str, Any], tmp_path: Path) -> None:
@@ -109,12 +111,25 @@ def test_bad_file_gives_one_line_naming_it_and_exit_2(kind: str, tmp_path: Path,
         assert "Traceback" not in done.stderr + done.stdout
 
 
-def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+def test_the_installed_command_runs_and_hides_tracebacks(tmp_path: Path) -> None:
     path = tmp_path / "x.xlsx"
     path.write_text("no")
-    assert "Traceback" in run("--debug", "read", path).stderr
+    plain = run_process("read", path)
+    assert plain.returncode == 2 and plain.stderr.strip().splitlines() == [plain.stderr.strip()]
+    assert "x.xlsx" in plain.stderr and "Traceback" not in plain.stderr
+    assert "Traceback" in run_process("--debug", "read", path).stderr
+    assert "Usage: python -m sheetsync" in run_process("--help").stdout
 
 
 def test_unknown_output_format_is_a_usage_error(tmp_path: Path) -> None:
     done = run("template", "-o", tmp_path / "t.pdf")
-    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert done.returncode == 2 and "t.pdf" not in done.stdout and "Traceback" not in done.stderr
+    assert "cannot write .pdf" in done.stderr
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    done = run("template", "-o", blocker / "t.xlsx")
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "t.xlsx" in done.stderr

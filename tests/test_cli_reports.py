@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import email
 import email.policy
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from sheetsync.form import Form
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
-
-
-def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sheetsync", *map(str, args)], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, **(env or {})})
+from sheetsync.spec.form import Form
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
+from tests.cli import run
 
 
 def test_report_dir_and_email_outbox(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Tests for sheetsync.coerce: what teachers really type into the form's cells."""
+"""Tests for sheetsync.check.coerce: what teachers really type into the form's cells."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from sheetsync.coerce import (
+from sheetsync.check.coerce import (
     CoerceError,
     format_be_date,
     is_blank,

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from sheetsync.errors import FormError, UnknownFormError
-from sheetsync.form import Form, load_form
-from sheetsync.registry import bundled_dir, find_form, list_forms
+from sheetsync.spec.form import Form, load_form
+from sheetsync.spec.registry import bundled_dir, find_form, list_forms
 
-from .conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR
 
 
 def test_progress_report_places_every_field(progress_form: Form) -> None:

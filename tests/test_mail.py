@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.mailer import (Attachment, MailConfig, MailError, OutboxMailer, compose, pending, recipient_for,
                               subject_for)
-from sheetsync.report import Finding, Report
+from sheetsync.check.report import Finding, Report
 from sheetsync.roster import Recipient
-from sheetsync.template import write_template
+from sheetsync.template.write import write_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODS = "application/vnd.oasis.opendocument.spreadsheet"

@@ -8,15 +8,15 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sheetsync.commands.mail import register
+from sheetsync.cli.mail import register
 from sheetsync.mailer import MailConfig, pending
 
-from .test_mail_smtp import Server, fill_outbox, free_port, smtp_server, workbook  # noqa: F401  (fixtures)
+from tests.test_mail_smtp import Server, fill_outbox, free_port, smtp_server, workbook  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
 def app() -> typer.Typer:
-    """A bare app with only ``mail``, registered the way sheetsync.cli will."""
+    """A bare app with only ``mail``, registered the way sheetsync.cli does."""
     app = typer.Typer(add_completion=False, rich_markup_mode=None)
 
     @app.callback()

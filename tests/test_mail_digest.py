@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sheetsync.mailer import MailConfig, compose_digest, summarize
-from sheetsync.report import Finding, Report
+from sheetsync.check.report import Finding, Report
 from sheetsync.roster import Recipient
 
 CONFIG = MailConfig(from_addr="office@example.org", reply_to="help@example.org")

@@ -19,13 +19,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.mailer import (MailConfig, OutboxMailer, SendError, SmtpMailer, compose, compose_digest, pending,
                               send_outbox, send_report)
-from sheetsync.reader import read_filled
-from sheetsync.report import Finding, Report
+from sheetsync.check.reader import read_filled
+from sheetsync.check.report import Finding, Report
 from sheetsync.roster import Recipient
-from sheetsync.template import write_template
+from sheetsync.template.write import write_template
 
 SUBJECT = "ผลการตรวจสอบแบบรายงาน: โรงเรียนวัดไทร — ต้องแก้ไข 2 รายการ"
 PASSWORD = "s3cret ลับ"  # non-ASCII on purpose: smtplib must send it as UTF-8

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from sheetsync.form import Form
-from sheetsync.markup import SUMMARY_SHEET, write_marked_up
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.spec.form import Form
+from sheetsync.template.markup import SUMMARY_SHEET, write_marked_up
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 
 HOSTILE = '=HYPERLINK("http://evil.example","คลิก")'
 

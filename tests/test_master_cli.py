@@ -1,4 +1,4 @@
-"""The ``merge`` command, registered on an app the way :mod:`sheetsync.cli` will do it."""
+"""The ``merge`` command, registered on an app the way :mod:`sheetsync.cli` does it."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sheetsync.commands.master import register
+from sheetsync.cli.master import register
 from sheetsync.demo import broken_sample
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import read_master
 from sheetsync.office.lock import run_lock
 from sheetsync.office.store import Store

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from sheetsync.demo import broken_sample
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import merge, read_master
 from sheetsync.office.summary import CHARTS, CUMULATIVE, SUMMARY
 from sheetsync.office.sheets import LEDGER as LEDGER_SHEET

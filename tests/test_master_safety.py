@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import MasterWriteError, merge, read_master
 from sheetsync.office.sheets import LEDGER as LEDGER_SHEET
 from tests.test_master_merge import sheet_rows

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import MasterFormatError, merge, read_master
 from sheetsync.master.changes import changed_pointers
 from sheetsync.master import Key, LedgerEntry, Recency, Record

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sheetsync.form import Form
-from sheetsync.template import write_template
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
 
 SEED = Path(__file__).parent.parent / "sheetsync" / "samples" / "progress-report.json"
 CODES = ["50360000-3553", "50360000-4001", "50360000-4002", "50360000-4003"]
@@ -46,3 +46,13 @@ def submit(form: Form, folder: Path, data: dict[str, Any], recipient: str, *, na
 def at(day: int) -> dt.datetime:
     """An issue time in 2020, ``day`` days into the year (templates of later periods are later)."""
     return dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(days=day)
+
+
+def unsigned(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` as next month's template holds it: the signature line left empty to sign anew."""
+    out = copy.deepcopy(data)
+    certification = out.get("certification", {})
+    certification.pop("signer", None)
+    if not certification:
+        out.pop("certification", None)
+    return out

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from odf.element import Element
 from odf.namespaces import FONS, METANS, STYLENS, TABLENS
-from odf.opendocument import OpenDocument, load
+from odf.opendocument import OpenDocument, OpenDocumentSpreadsheet, load
 from odf import teletype
 from odf.dc import Title
 from odf.style import MasterPage, PageLayout, Style
@@ -29,10 +29,12 @@ from odf.table import ContentValidation, ErrorMessage, HelpMessage, Table, Table
 from odf.text import P
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from sheetsync.form import column_index, column_letter
+from sheetsync.check.coerce import format_be_date
+from sheetsync.spec.form import column_index, column_letter
+from sheetsync.formats.odf_styles import StyleBook
 from sheetsync.formats.ods import condition, odf_formula, sheet_address, write_plan
-from sheetsync.plan import META_SHEET, CellSpec, TemplatePlan, Validation, build_plan
-from sheetsync.registry import find_form
+from sheetsync.template.plan import BE_DATE_FORMAT, META_SHEET, CellSpec, TemplatePlan, Validation, build_plan
+from sheetsync.spec.registry import find_form
 
 DATA: dict[str, Any] = {
     "project": {"name": "โครงการพัฒนาคุณภาพเครือข่ายโรงเรียน", "code": "50360000-3553", "fiscal_year": 2563,
@@ -133,11 +135,11 @@ def test_values_read_back_with_calamine(ods: Path, plan: TemplatePlan) -> None:
     assert value(rows, "C4") == "โครงการพัฒนาคุณภาพเครือข่ายโรงเรียน"
     assert value(rows, "C5") == "50360000-3553"  # an ID stays text
     assert value(rows, "F5") == 2563.0
-    assert value(rows, "C6") == dt.date(2019, 10, 1)
+    assert value(rows, "C6") == "1/10/2562"  # dates are B.E. text, as typed (plan._date_rule)
     assert value(rows, "A34") == 1.0
-    assert value(rows, "B34") == dt.date(2019, 10, 31)
+    assert value(rows, "B34") == "31/10/2562"
     assert value(rows, "C34") == "จัดทำโครงการ\nบรรทัดสอง"  # one text:p per line, read back exactly
-    assert value(rows, "D34") == "10"  # percent cells are text
+    assert value(rows, "D34") == "10.00 %"  # percent cells are text, as the form prints them
     assert value(rows, "E34") == 0.0
     assert value(rows, "F34") == "เป็นไปตามแผน"
     assert value(rows, "B35") == "" and value(rows, "C9") == ""
@@ -200,7 +202,8 @@ def test_validations_defined_and_referenced(doc: OpenDocument, plan: TemplatePla
         "of:cell-content-is-whole-number() and cell-content-is-between(1,9999)")
     assert rule("B22") is rule("A22")  # covered cells carry the anchor's rule
     b34 = rule("B34")
-    assert b34.getAttribute("condition").startswith("of:is-true-formula(OR(ISTEXT([.$B$34]);[.$F$5]=\"\";")
+    assert b34.getAttribute("condition").startswith('of:is-true-formula(AND(MID([.$B$34];LEN([.$B$34])-4;1)="/";')
+    assert '[.$F$5]=""' in b34.getAttribute("condition")  # the fiscal year, once typed
     assert b34.getAttribute("basecelladdress") == f"'{SHEET}'.B34"
     assert rule("B35") is not b34  # relative to their own cell: one definition each
     prompt = spec_at(plan, "B34").validation
@@ -228,8 +231,12 @@ def test_fonts_styles_and_formats(doc: OpenDocument) -> None:
     # Styles are shared: a few dozen cells, a handful of cell styles.
     assert len([s for s in doc.automaticstyles.getElementsByType(Style)
                 if s.getAttribute("family") == "table-cell"]) < 25
-    date_style = cell_style(doc, cells["B35"]).getAttribute("datastylename")
-    date = next(e for e in doc.automaticstyles.childNodes if e.getAttribute("name") == date_style)
+    text_style = cell_style(doc, cells["B35"]).getAttribute("datastylename")  # date cells are Text cells
+    text = next(e for e in doc.automaticstyles.childNodes if e.getAttribute("name") == text_style)
+    assert [e.qname[1] for e in text.childNodes] == ["text-content"]
+    master = OpenDocumentSpreadsheet()  # the master's date columns keep the Buddhist date style
+    date_style = StyleBook(master).data_style(BE_DATE_FORMAT)
+    date = next(e for e in master.automaticstyles.childNodes if e.getAttribute("name") == date_style)
     parts = [(e.qname[1], e.attributes.get(("urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0", "calendar")))
              for e in date.childNodes]
     assert parts == [("day", "buddhist"), ("text", None), ("month", "buddhist"), ("text", None),
@@ -312,7 +319,7 @@ def test_libreoffice_keeps_protection_validations_and_dates(ods: Path, tmp_path:
     assert (rule_at("A22").type, rule_at("A22").formula1, rule_at("A22").formula2) == ("whole", "1", "9999")
     assert rule_at("E34").type == "decimal"
     assert rule_at("B34").type == "custom" and "$B$34" in rule_at("B34").formula1
-    assert "107041E" in ws["B35"].number_format
+    assert ws["B35"].number_format == "@"  # a Text cell: Calc would turn a typed B.E. year into C.E.
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 2)
     assert book[META_SHEET].sheet_state == "hidden"
 
@@ -320,7 +327,8 @@ def test_libreoffice_keeps_protection_validations_and_dates(ods: Path, tmp_path:
 @pytest.mark.libreoffice
 def test_libreoffice_shows_buddhist_era_dates(plan: TemplatePlan, tmp_path: Path) -> None:
     leap = dataclasses.replace(plan, cells=tuple(
-        dataclasses.replace(c, value=dt.date(2020, 2, 28)) if c.place.ref == "B34" else c for c in plan.cells))
+        dataclasses.replace(c, value=format_be_date(dt.date(2020, 2, 28))) if c.place.ref == "B34" else c
+        for c in plan.cells))
     source = tmp_path / "dates.ods"
     write_plan(leap, source)
     # CSV export writes cells as shown on screen; 44,34,76 = comma, double quote, UTF-8.

@@ -12,12 +12,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import read_master
 from sheetsync.office.config import load_office
 from sheetsync.office.history import history
 from sheetsync.office.store import Store
-from sheetsync.template import write_template
+from sheetsync.template.write import write_template
 from tests.test_master_support import at, seed_data, variant
 
 ROSTER = ("recipient_id,school_name,email,project_code,network\n"

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.mailer import MailConfig
 from sheetsync.office.store import Store
 from sheetsync.roster import Recipient
 from sheetsync.sync import SyncOptions, sync
-from sheetsync.template import write_template
+from sheetsync.template.write import write_template
 from tests.test_master_support import seed_data
 
 ROOT = Path(__file__).parent.parent

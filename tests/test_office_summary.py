@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import Key, Recency, Record
 from sheetsync.office.store import OutcomeRow
 from sheetsync.office.summary import (COMPLETE, CORRECTED, LATE, MUST_FIX, NOTHING, UNREADABLE, UP_TO_DATE, Digest,

@@ -10,14 +10,14 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from sheetsync.demo import broken_sample
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.master import merge, read_master, templates_from_master
 from sheetsync.office.store import Store
 from sheetsync.office.summary import COMPLETE, MUST_FIX, NOTHING, SUMMARY, UNREADABLE, UP_TO_DATE
-from sheetsync.reader import read_filled
+from sheetsync.check.reader import read_filled
 from sheetsync.roster import Recipient
 from sheetsync.sync import SyncOptions, sync
-from sheetsync.template import write_template
+from sheetsync.template.write import write_template
 from tests.libreoffice import LibreOffice
 from tests.test_master_support import seed_data, variant
 

@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from sheetsync.form import Form
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.spec.form import Form
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 
-from .conftest import FORMS_DIR
-from .typing import typed_entries
+from tests.conftest import FORMS_DIR
+from tests.typing import typed_entries
 
 def test_typed_text_reads_back_equal_xlsx(any_form: tuple[Form, dict[str, Any]], tmp_path: Path) -> None:
     form, data = any_form

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
-from sheetsync.form import Form
-from sheetsync.plan import build_plan
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
+from sheetsync.spec.form import Form
+from sheetsync.template.plan import build_plan
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
 
-from .conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR
 
 pytestmark = pytest.mark.libreoffice
 
@@ -81,7 +81,7 @@ def test_conversion_keeps_data_locks_and_validations(any_form: tuple[Form, dict[
 
 def test_converted_template_still_validates_clean(progress_form: Form, seed: dict[str, Any], tmp_path: Path,
                                                   libreoffice: Any) -> None:
-    from sheetsync.validate import validate
+    from sheetsync.check.validate import validate
 
     original = tmp_path / "filled.xlsx"
     write_template(progress_form, original, data=seed)

@@ -8,11 +8,12 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from sheetsync.spec.form import Form
 from sheetsync.messages import catalogue
 from sheetsync.render import render_text
 from sheetsync.render.html import render_html
 from sheetsync.render.summary import write_summary_csv, write_summary_xlsx
-from sheetsync.report import Finding, Report
+from sheetsync.check.report import Finding, Report
 
 HOSTILE = '<script>alert("x")</script>\r\n=HYPERLINK("http://evil.example")' + "ก" * 5000
 
@@ -63,3 +64,12 @@ def test_no_catalogue_entry_renders_empty() -> None:
     for code, entry in catalogue().items():
         assert set(entry) == {"th", "en"}, code
         assert entry["th"].strip() and entry["en"].strip(), code
+
+
+def test_html_names_the_report_a_cell_is_in(progress_form: Form) -> None:
+    """Issue 8: "E39" alone makes a teacher count rows; the report says รายงานครั้งที่ 6."""
+    html = render_html(_report(), form=progress_form)
+    assert re.search(r"<td[^>]*>D36<br>\(รายงานครั้งที่ 3\)</td>", html)
+    assert re.search(r"<td[^>]*>B35<br>\(รายงานครั้งที่ 2\)</td>", html)
+    assert re.search(r"<td[^>]*>B6</td>", html)  # the metadata sheet's cell is in no report
+    assert "ความก้าวหน้าของงาน" in html  # the field's label, from the form's schema

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from sheetsync.errors import DataError, SheetsyncError
-from sheetsync.form import Form
-from sheetsync.reader import read_filled
+from sheetsync.spec.form import Form
+from sheetsync.check.reader import read_filled
 from sheetsync.roster import Recipient, RosterError, read_roster, safe_filename, templates_for_roster
 
 FORBIDDEN = set('/\\:*?"<>|')

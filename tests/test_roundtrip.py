@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from sheetsync.form import Form
-from sheetsync.plan import META_SHEET
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.spec.form import Form
+from sheetsync.template.plan import META_SHEET
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 
-from .conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR
 
 FORMATS = ["xlsx", "ods"]
 
@@ -86,7 +86,7 @@ def test_xlsx_template_is_locked_with_validations(progress_form: Form, tmp_path:
     assert ws["C5"].protection.locked is True       # project code, prefilled
     assert ws["B35"].protection.locked is False     # a report row stays editable
     assert ws["A35"].value == 2 and ws["A35"].protection.locked is True
-    assert "107041E" in ws["B34"].number_format     # Buddhist-Era dates
+    assert ws["B34"].number_format == "@"           # B.E. dates as text (plan._date_rule)
     assert ws["C4"].font.name == "TH Sarabun New" and ws["C4"].font.sz == 16
     kinds = {}
     for dv in ws.data_validations.dataValidation:

@@ -8,14 +8,14 @@ from typing import Any, Callable
 import pytest
 from openpyxl import load_workbook
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.messages import catalogue
-from sheetsync.reader import read_filled
-from sheetsync.report import Report
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.check.reader import read_filled
+from sheetsync.check.report import Report
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 
-from .conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR
 
 
 def _validate(form: Form, data: dict[str, Any], tmp_path: Path) -> Report:
@@ -68,7 +68,16 @@ def _networks(d: dict[str, Any]) -> None:
 
 
 def _fiscal(d: dict[str, Any]) -> None:
-    d["project"]["fiscal_year"] = 2564
+    d["project"]["fiscal_year"] = 2564  # both project dates lie in 2563: the year is wrong
+
+
+def _fiscal_one_date(d: dict[str, Any]) -> None:
+    d["project"]["end_date"] = "2020-10-31"  # the start date and the year agree: the end date is wrong
+    d["reports"] = []
+
+
+def _mistyped_amount(d: dict[str, Any]) -> None:
+    d["reports"][5]["disbursed"] = 100000  # 10,000 typed with one 0 too many in report 6
 
 
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
@@ -76,16 +85,19 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("not-increasing", _dates_back, "B37", "/reports/3/date"),
     ("outside-period", _outside, "B40", "/reports/6/date"),
     ("progress-decreased", _progress_down, "D38", "/reports/4/progress_percent"),
-    ("over-budget-running", _overspent, "E40", "/reports/6/disbursed"),
+    ("over-budget-running", _overspent, "E39", "/reports/5/disbursed"),
+    ("over-budget-running", _mistyped_amount, "E39", "/reports/5/disbursed"),
     ("total-mismatch", _total, "E40", "/reports/6/disbursed"),
     ("budget-over-received", _used_over, "F7", "/project/budget_used"),
     ("end-before-start", _end_before_start, "C7", "/project/end_date"),
     ("sum-mismatch", _networks, "F23", "/targets/networks/1/budget"),
-    ("fiscal-year-mismatch", _fiscal, "C6", "/project/start_date"),
+    ("fiscal-year-disagrees", _fiscal, "F5", "/project/fiscal_year"),
+    ("fiscal-year-mismatch", _fiscal_one_date, "C7", "/project/end_date"),
 ]
 
 
-@pytest.mark.parametrize(("code", "breaks", "cell", "path"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(("code", "breaks", "cell", "path"), CASES,
+                         ids=[f"{c[0]}-{c[1].__name__}" for c in CASES])
 def test_rule_broken_gives_code_at_cell(progress_form: Form, seed: dict[str, Any], tmp_path: Path, code: str,
                                         breaks: Callable[[dict[str, Any]], None], cell: str, path: str) -> None:
     breaks(seed)
@@ -98,12 +110,32 @@ def test_rule_broken_gives_code_at_cell(progress_form: Form, seed: dict[str, Any
     assert "{" not in finding.message_th + finding.message_en
 
 
+def test_mistyped_amount_is_blamed_not_the_next_report(progress_form: Form, seed: dict[str, Any],
+                                                       tmp_path: Path) -> None:
+    """Issue 8: 100,000 for 10,000 in report 6 makes report 7's total exceed; report 6 is at fault."""
+    _mistyped_amount(seed)
+    report = _validate(progress_form, seed, tmp_path)
+    running = [f for f in report.findings if f.code == "over-budget-running"]
+    assert [(f.cell, f.value) for f in running] == [("E39", 100000.0)]
+    assert "E40" in running[0].message_th and "270,000" in running[0].message_th
+
+
+def test_fiscal_year_that_disagrees_with_both_dates_is_flagged_alone(progress_form: Form, seed: dict[str, Any],
+                                                                     tmp_path: Path) -> None:
+    _fiscal(seed)
+    report = _validate(progress_form, seed, tmp_path)
+    fiscal = [(f.code, f.cell) for f in report.findings if f.code.startswith("fiscal-year")]
+    assert fiscal == [("fiscal-year-disagrees", "F5")]
+    message = next(f.message_th for f in report.findings if f.cell == "F5")
+    assert "2564" in message and "2563" in message and "C6" in message and "C7" in message
+
+
 def test_every_rule_kind_in_the_layout_is_tested(progress_form: Form) -> None:
     tested = {c[0] for c in CASES}
     kinds = {r.kind for r in progress_form.rules}
     assert kinds == {"sequence", "increasing", "within", "not_decreasing", "running_total_max",
                      "total_when_complete", "compare", "sum_equals", "fiscal_year"}
-    assert len(tested) == len(CASES)
+    assert len({(c[0], c[1]) for c in CASES}) == len(CASES) and tested
 
 
 def test_rules_of_the_second_form(census_form: Form, census_sample: dict[str, Any], tmp_path: Path) -> None:
@@ -137,8 +169,8 @@ def test_schema_errors_point_at_cells(progress_form: Form, seed: dict[str, Any],
 
 
 def test_every_finding_code_has_thai_and_english_messages() -> None:
-    from sheetsync.rules import RULE_CODES
-    from sheetsync.validate import SCHEMA_CODES
+    from sheetsync.check.rules import RULE_CODES
+    from sheetsync.check.validate import SCHEMA_CODES
 
     codes = set(RULE_CODES) | set(SCHEMA_CODES.values()) | {c[0] for c in CASES} | {
         "not-a-date", "not-a-number", "not-a-whole-number", "not-a-percent", "not-a-choice", "not-text",

@@ -7,11 +7,11 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from sheetsync.form import Form
-from sheetsync.plan import META_SHEET
-from sheetsync.reader import read_filled
-from sheetsync.template import write_template
-from sheetsync.validate import validate
+from sheetsync.spec.form import Form
+from sheetsync.template.plan import META_SHEET
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
+from sheetsync.check.validate import validate
 
 COPY2_SCHOOLS_74 = ["โรงเรียนวัดนาคนิมิตร", "โรงเรียนวัดไทร", "โรงเรียนวัดมงคลวราราม", "โรงเรียนวัดบางปรุชนนอก",
                     "โรงเรียนวัดนางนอง", "โรงเรียนวัดศาลาศรีน"]

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sheetsync.form import Form
+from sheetsync.spec.form import Form
 from sheetsync.mailer import MailConfig
 from sheetsync.master import read_master
 from sheetsync.office.store import Store
 from sheetsync.roster import Recipient
 from sheetsync.sync import SyncOptions, sync
-from sheetsync.template import write_template
+from sheetsync.template.write import write_template
 
 NOW = SyncOptions(settle=0)
 

@@ -6,8 +6,9 @@ import datetime as dt
 from itertools import count
 from typing import Any
 
-from sheetsync.form import Form
-from sheetsync.plan import build_plan
+from sheetsync.check.coerce import parse_date, parse_percent
+from sheetsync.spec.form import Form
+from sheetsync.template.plan import build_plan
 
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."]
@@ -16,7 +17,7 @@ MONTHS = ["ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "ม
 def typed(kind: str, value: Any, n: int) -> str:
     """The n-th way of typing ``value`` into a cell of ``kind`` (cycling through real habits)."""
     if kind == "date":
-        d = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        d = value if isinstance(value, dt.date) else parse_date(value)  # the plan holds B.E. text
         be = d.year + 543
         forms = [f"{d.day}/{d.month}/{be}", f"{d.day} {MONTHS[d.month - 1]} {be}",
                  f"{d.day}/{d.month}/{be}".translate(THAI), f"{d.day}/{d.month}/{d.year}"]
@@ -25,7 +26,7 @@ def typed(kind: str, value: Any, n: int) -> str:
         forms = [f"{value:,.0f}", f"{value:,.0f} บาท", f"{value:,.0f}".translate(THAI), f"{value:.2f}"]
         return forms[n % len(forms)]
     if kind == "percent":
-        number = float(value)
+        number = parse_percent(value)  # the plan holds "10.00 %"
         text = f"{number:g}"
         return [f"{text} %", f"{number:.2f}", f"{text}%", text][n % 4]
     if kind == "whole":

@@ -10,15 +10,10 @@ import importlib
 from pathlib import Path
 from typing import Callable
 
-from ..errors import SheetsyncError
-from ..plan import TemplatePlan
+from ..errors import UnsupportedFormatError
+from ..template.plan import TemplatePlan
 
 WRITERS: dict[str, str] = {"xlsx": "sheetsync.formats.xlsx", "ods": "sheetsync.formats.ods"}
-READABLE = ("xlsx", "ods", "xls")
-
-
-class UnsupportedFormatError(SheetsyncError, ValueError):
-    """A file format sheetsync cannot write (or read)."""
 
 
 def writer_for(fmt: str) -> Callable[[TemplatePlan, Path], None]:

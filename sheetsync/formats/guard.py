@@ -13,24 +13,10 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO
 
-from sheetsync.errors import UnreadableFileError, UnsafeFileError
+from sheetsync.errors import LimitError, UnreadableFileError, UnsafeFileError
 
-# A filled-in form is well under 1 MB; 200 MB of declared XML would already exhaust the
-# memory of the XML parsers, so anything larger is a zip bomb or not our form.
-MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024
-# Spreadsheet XML compresses about 10-30x; deflate cannot exceed ~1030x, and ratios
-# above 200x only come from padding (runs of zeros), i.e. a crafted bomb.
-MAX_COMPRESSION_RATIO = 200
-# Small members can have silly ratios legitimately (an empty sheet), so only members
-# bigger than this are ratio-checked.
-RATIO_CHECK_MIN_SIZE = 1024 * 1024
-# A workbook has a few dozen parts; thousands of members only serve to exhaust memory.
-MAX_MEMBERS = 10_000
-# The two metadata members we do read ([Content_Types].xml, mimetype) are a few KB;
-# this caps what a lying header can make us decompress.
-MAX_METADATA_SIZE = 1024 * 1024
-# OLE files are scanned in chunks of this size so a large .xls never sits in memory.
-SCAN_CHUNK_SIZE = 1024 * 1024
+from sheetsync.limits import (MAX_COMPRESSION_RATIO, MAX_FILE_SIZE, MAX_MEMBERS, MAX_METADATA_SIZE,
+                              MAX_TOTAL_UNCOMPRESSED, MB, RATIO_CHECK_MIN_SIZE, SCAN_CHUNK_SIZE)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -63,6 +49,9 @@ def check_spreadsheet(path: Path) -> str:
         reason = "not a file (it is a folder)" if path.is_dir() else "file not found"
         raise UnreadableFileError(path, reason)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_SIZE:
+            raise LimitError(path, "limit.file-size", size=f"{size / MB:,.0f}", limit=MAX_FILE_SIZE // MB)
         with path.open("rb") as stream:
             head = stream.read(512)
             if not head:
@@ -119,7 +108,8 @@ def _check_bomb(path: Path, archive: zipfile.ZipFile) -> None:
             path, f"the file has too many parts ({len(members)}); it may be a zip bomb"
         )
     if sum(info.file_size for info in members) > MAX_TOTAL_UNCOMPRESSED:
-        raise UnsafeFileError(path, "the file would unpack to more than 200 MB; it may be a zip bomb")
+        raise UnsafeFileError(path, f"the file would unpack to more than {MAX_TOTAL_UNCOMPRESSED // MB} MB; "
+                              "it may be a zip bomb")
     for info in members:
         if _ratio_too_high(info):
             raise UnsafeFileError(

@@ -1,4 +1,4 @@
-"""Render a :class:`~sheetsync.plan.TemplatePlan` as an ``.ods`` spreadsheet with odfpy.
+"""Render a :class:`~sheetsync.template.plan.TemplatePlan` as an ``.ods`` spreadsheet with odfpy.
 
 The content matches what :mod:`sheetsync.formats.xlsx` writes for the same plan: a protected
 input sheet (unlocked input cells, Buddhist-Era dates, Thai fonts), data validations translated
@@ -19,12 +19,12 @@ from odf import dc, meta, office, teletype
 from odf.element import Element
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import (ContentValidation, ContentValidations, CoveredTableCell, ErrorMessage, HelpMessage, Table,
-                       TableCell, TableColumn, TableRow)
+                       TableCell, TableColumn, TableHeaderRows, TableRow)
 from odf.text import A, P
 
-from ..form import column_index, column_letter
-from ..plan import META_SHEET, CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
-from ._odf_styles import StyleBook
+from ..spec.form import column_index, column_letter
+from ..template.plan import META_SHEET, CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
+from .odf_styles import StyleBook
 
 #: The only digest LibreOffice accepts besides SHA-1: SHA-256 over the UTF-8 password.
 SHA256_URI = "http://www.w3.org/2000/09/xmldsig#sha256"
@@ -185,16 +185,27 @@ def _input_table(plan: TemplatePlan, book: StyleBook, validations: _Validations,
     for col in range(1, last_col + 1):
         width = plan.column_widths.get(column_letter(col), DEFAULT_WIDTH)
         table.addElement(TableColumn(stylename=book.column(width), defaultcellstylename=blank))
+    repeat = plan.page.repeat_rows
+    # Rows printed atop every page sit inside table:table-header-rows (Calc's print titles).
+    header_rows = TableHeaderRows() if repeat else None
     for row in range(1, last_row + 1):
         height = plan.row_heights.get(row)
-        element = TableRow(stylename=book.row(height)) if height else TableRow()
+        if row in plan.fit_rows:
+            element = TableRow(stylename=book.row(None))
+        else:
+            element = TableRow(stylename=book.row(height)) if height else TableRow()
         for col in range(1, last_col + 1):
             if (row, col) not in grid:
                 element.addElement(TableCell(stylename=blank))
                 continue
             spec, anchor = grid[(row, col)]
             element.addElement(_cell(spec, anchor, book, validations))
-        table.addElement(element)
+        if repeat and header_rows is not None and repeat[0] <= row <= repeat[1]:
+            header_rows.addElement(element)
+            if row == repeat[1]:
+                table.addElement(header_rows)
+        else:
+            table.addElement(element)
     return table
 
 
@@ -224,15 +235,20 @@ def _cell(spec: CellSpec, anchor: bool, book: StyleBook, validations: _Validatio
 
 def _summary_table(summary: SummarySheet, form_sheet: str, book: StyleBook, digest: str) -> Table:
     """The protected findings sheet placed first; column A links to each cell on the form."""
-    table = Table(name=summary.name, stylename=book.table(True, None), protected="true", protectionkey=digest,
-                  protectionkeydigestalgorithm=SHA256_URI)
+    page = book.master_page(summary.page) if summary.page is not None else None
+    attrs = {"printranges": sheet_address(summary.name, summary.page.print_area)} if summary.page else {}
+    table = Table(name=summary.name, stylename=book.table(True, page), protected="true", protectionkey=digest,
+                  protectionkeydigestalgorithm=SHA256_URI, **attrs)
     for width in summary.widths:
         table.addElement(TableColumn(stylename=book.column(width)))
     head = book.cell(CellStyle(bold=True, fill="E8EEF7", border=True), True)
-    table.addElement(_text_row(summary.header, head))
+    # The header row repeats atop every printed page; every row fits its wrapped text.
+    header = TableHeaderRows()
+    header.addElement(_text_row(summary.header, head, book.row(None)))
+    table.addElement(header)
     for index, row in enumerate(summary.rows):
         fill = summary.fills[index] if summary.fills else None
-        element = _text_row(row[1:], book.cell(CellStyle(fill=fill, border=True), True))
+        element = _text_row(row[1:], book.cell(CellStyle(fill=fill, border=True), True), book.row(None))
         first = TableCell(stylename=book.cell(CellStyle(fill=fill, border=True), True), valuetype="string")
         target = summary.links[index]
         paragraph = P()
@@ -248,9 +264,9 @@ def _summary_table(summary: SummarySheet, form_sheet: str, book: StyleBook, dige
     return table
 
 
-def _text_row(values: tuple[CellValue, ...], style: str) -> TableRow:
+def _text_row(values: tuple[CellValue, ...], style: str, row_style: str) -> TableRow:
     """A row of text cells (findings quote what schools typed: always text, never formulas)."""
-    row = TableRow()
+    row = TableRow(stylename=row_style)
     for value in values:
         row.addElement(_with_value(TableCell(stylename=style), "" if value is None else str(value)))
     return row

@@ -1,4 +1,4 @@
-"""Render a :class:`~sheetsync.plan.TemplatePlan` as an ``.xlsx`` workbook with openpyxl."""
+"""Render a :class:`~sheetsync.template.plan.TemplatePlan` as an ``.xlsx`` workbook with openpyxl."""
 
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..plan import META_SHEET, CellSpec, CellStyle, SummarySheet, TemplatePlan, Validation
+from ..template.plan import META_SHEET, CellSpec, CellStyle, PageSetup, SummarySheet, TemplatePlan, Validation
 
 _THIN = Side(style="thin", color="000000")
 _CM_PER_INCH = 2.54
@@ -69,11 +70,27 @@ def _hash_cached(password: str) -> tuple[tuple[str, str], ...]:
             ("spinCount", str(SPIN_COUNT)), ("hashValue", base64.b64encode(digest).decode()))
 
 
+class _FittedRow(RowDimension):  # type: ignore[misc]  # openpyxl ships no type information
+    """A row height that is not "custom": programs show it, then fit the row to what is typed.
+
+    openpyxl marks every row with a height as customHeight, which pins it (Calc then never
+    grows the row for a typed three-line answer); rows without any height are not fitted by
+    Calc on opening either (they come up one 12-pt line tall, clipping prefilled text).
+    """
+
+    @property
+    def customHeight(self) -> bool:  # noqa: N802  (openpyxl's attribute name)
+        return False
+
+
 def _lay_out(ws: Worksheet, plan: TemplatePlan) -> None:
     for letter, width in plan.column_widths.items():
         ws.column_dimensions[letter].width = width
     for row, height in plan.row_heights.items():
-        ws.row_dimensions[row].height = height
+        if row in plan.fit_rows:
+            ws.row_dimensions[row] = _FittedRow(ws, index=row, ht=height)
+        else:
+            ws.row_dimensions[row].height = height
 
 
 @lru_cache(maxsize=256)
@@ -141,7 +158,13 @@ def _data_validation(rule: Validation) -> DataValidation:
 
 
 def _page_setup(ws: Worksheet, plan: TemplatePlan) -> None:
-    page = plan.page
+    _print_setup(ws, plan.page)
+    first_input = next((c.place.ref for c in plan.cells if not c.locked), "A1")
+    ws.sheet_view.selection[0].activeCell = first_input
+    ws.sheet_view.selection[0].sqref = first_input
+
+
+def _print_setup(ws: Worksheet, page: PageSetup) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4 if page.paper.upper() == "A4" else ws.PAPERSIZE_LETTER
     ws.page_setup.orientation = page.orientation
     if page.fit_width:
@@ -152,9 +175,8 @@ def _page_setup(ws: Worksheet, plan: TemplatePlan) -> None:
         setattr(ws.page_margins, side, cm / _CM_PER_INCH)
     ws.print_options.horizontalCentered = True
     ws.print_area = page.print_area
-    first_input = next((c.place.ref for c in plan.cells if not c.locked), "A1")
-    ws.sheet_view.selection[0].activeCell = first_input
-    ws.sheet_view.selection[0].sqref = first_input
+    if page.repeat_rows:
+        ws.print_title_rows = f"{page.repeat_rows[0]}:{page.repeat_rows[1]}"
 
 
 def _protect(ws: Worksheet, password: str) -> None:
@@ -202,6 +224,12 @@ def _summary_sheet(wb: Workbook, summary: SummarySheet, plan: TemplatePlan) -> N
             link.font = Font(name="TH Sarabun New", size=16, underline="single", color="0563C1")
     for i, width in enumerate(summary.widths, start=1):
         ws.column_dimensions[chr(64 + i)].width = width
+    for cell in ws[1]:
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    for number, height in enumerate(summary.heights, start=1):
+        ws.row_dimensions[number] = _FittedRow(ws, index=number, ht=height)
+    if summary.page is not None:
+        _print_setup(ws, summary.page)
     ws.freeze_panes = "A2"
     ws.protection.sheet = True
     for name, value in sheet_password_hash(plan.password).items():

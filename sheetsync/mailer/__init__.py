@@ -5,6 +5,10 @@ go to a :class:`Mailer`: by default an :class:`OutboxMailer` writing ``.eml`` fi
 people can open and check; :func:`send_outbox` then delivers that folder with an
 :class:`SmtpMailer` and moves each message it delivered into ``sent/`` (see ``_transport``).
 
+Returned files are fetched from the office's mailbox with :func:`fetch` (IMAP, TLS by default;
+:class:`ImapConfig` from ``SHEETSYNC_IMAP_*``, the password only from ``SHEETSYNC_IMAP_PASSWORD``);
+a report can answer the message that brought its file (``compose(thread=…)``).
+
 Configuration (:meth:`MailConfig.from_env`): ``SHEETSYNC_MAIL_FROM``, ``SHEETSYNC_MAIL_REPLY_TO``,
 ``SHEETSYNC_MAIL_DIGEST_TO``, ``SHEETSYNC_MAIL_OUTBOX``, ``SHEETSYNC_SMTP_HOST``, ``_PORT``,
 ``_SECURITY`` (starttls | ssl | none), ``_USER``, ``_TIMEOUT``, ``_CAFILE``; the password only
@@ -20,15 +24,22 @@ Exceptions::
 from __future__ import annotations
 
 from ._compose import Attachment, compose, mime_type_of, recipient_for, report_attachment, subject_for
-from ._config import MailConfig, MailError, SendError
+from ._config import MailConfig
+from ..errors import MailError, SendError
 from ._digest import Digest, DigestEntry, compose_digest, digest_html, digest_text, summarize
-from ._headers import one_line
+from ._fetched import FetchedFile, FetchedMessage, FetchLedger, JsonlLedger
+from ._headers import Thread, one_line, reply_subject
+from ._imap import KEYWORD, FetchResult, fetch
+from ._imap_config import ImapConfig
+from ._attachments import Refusal
+from ._reply import compose_fetch_reply
 from ._transport import (Mailer, OutboxMailer, SendResult, SmtpMailer, pending, read_message, send_outbox,
                          send_report)
 
 __all__ = [
-    "Attachment", "Digest", "DigestEntry", "MailConfig", "MailError", "Mailer", "OutboxMailer", "SendError",
-    "SendResult", "SmtpMailer", "compose", "compose_digest", "digest_html", "digest_text", "mime_type_of",
-    "one_line", "pending", "read_message", "recipient_for", "report_attachment", "send_outbox", "send_report",
-    "subject_for", "summarize",
+    "KEYWORD", "Attachment", "Digest", "DigestEntry", "FetchLedger", "FetchResult", "FetchedFile", "FetchedMessage",
+    "ImapConfig", "JsonlLedger", "MailConfig", "MailError", "Mailer", "OutboxMailer", "Refusal", "SendError",
+    "SendResult", "SmtpMailer", "Thread", "compose", "compose_digest", "compose_fetch_reply", "digest_html",
+    "digest_text", "fetch", "mime_type_of", "one_line", "pending", "read_message",
+    "recipient_for", "reply_subject", "report_attachment", "send_outbox", "send_report", "subject_for", "summarize",
 ]

@@ -17,10 +17,11 @@ from typing import Iterable, Sequence
 from ..messages import Lang
 from ..render import report_dict
 from ..render.html import FONT
-from ..report import Report
+from ..check.report import Report
 from ..roster import Recipient, safe_filename
-from ._config import MailConfig, MailError
-from ._headers import one_line, parse_addresses
+from ..errors import MailError
+from ._config import MailConfig
+from ._headers import Thread, one_line, parse_addresses, reply_subject, thread_headers
 from ._texts import say
 
 NAME_HEADER = "X-Sheetsync-Name"  # the outbox file name of a message (see OutboxMailer)
@@ -67,7 +68,7 @@ def mime_type_of(filename: str) -> str:
 
 def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html: str, text: str,
             attachments: Iterable[Path | Attachment] = (), lang: Lang = "th", school: str | None = None,
-            attach_report: bool = True) -> EmailMessage:
+            attach_report: bool = True, thread: Thread | None = None, cc: Sequence[str] = ()) -> EmailMessage:
     """One message about ``report``: text and HTML alternatives plus attachments.
 
     The subject says the school (or file) and how many items to fix, in ``lang``. The bodies are
@@ -78,7 +79,13 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     :param attachments: files (the marked-up workbook …); Thai names are sent RFC 2231-encoded.
     :param school: the school's name, for the subject, greeting and To display name.
     :param attach_report: also attach the JSON report as ``<file stem>.report.json``.
+    :param thread: the message that brought the file: the mail then answers it (``Re:`` subject,
+        ``In-Reply-To`` and ``References``), so it lands in the sender's conversation.
+    :param cc: addresses copied (the roster's address when someone else sent the file).
     :raises MailError: an address is not valid, or an attachment cannot be read.
+
+    With ``config.summary_only`` (the office must not mail data) nothing is attached and the body
+    says only how many items to fix and in which cells, without the values read from the file.
 
     Example::
 
@@ -88,9 +95,15 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     files = [a if isinstance(a, Attachment) else Attachment.from_path(a) for a in attachments]
     if attach_report:
         files.append(report_attachment(report, lang))
+    if config.summary_only:
+        files = []
+        text = html = say("mail.summary_only", lang, cells=_cells(report) or "-")
     name = one_line(school or "") or one_line(report.path.name)
-    msg = new_message(config, to, school or "")
-    msg["Subject"] = subject_for(report, name, lang)
+    msg = new_message(config, to, school or "", cc=cc)
+    subject = subject_for(report, name, lang)
+    msg["Subject"] = reply_subject(thread.subject, subject) if thread else subject
+    for header, value in (thread_headers(thread) if thread else {}).items():
+        msg[header] = value
     msg[NAME_HEADER] = one_line(" ".join(filter(None, [report.metadata.get("recipient"), report.path.stem])))
     greeting = say("mail.greeting", lang, name=one_line(school)) if school else say("mail.greeting.anyone", lang)
     intro = say(f"mail.intro.{_status(report)}", lang, file=report.path.name, errors=len(report.errors),
@@ -106,8 +119,9 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     return msg
 
 
-def new_message(config: MailConfig, to: str | Sequence[str], display_name: str = "") -> EmailMessage:
-    """An empty message with From, Reply-To, To, Date, Message-ID and ``Auto-Submitted`` set.
+def new_message(config: MailConfig, to: str | Sequence[str], display_name: str = "",
+                cc: Sequence[str] = ()) -> EmailMessage:
+    """An empty message with From, Reply-To, To (and Cc), Date, Message-ID and ``Auto-Submitted`` set.
 
     :raises MailError: the sender, reply-to or a recipient is not a valid address.
     """
@@ -125,6 +139,9 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
     msg = EmailMessage(policy=SMTP)
     msg["From"] = sender
     msg["To"] = recipients
+    copies = [a for item in cc for a in parse_addresses(item, what="copy recipient")]
+    if copies:
+        msg["Cc"] = copies
     if config.reply_to:
         msg["Reply-To"] = parse_addresses(config.reply_to, what="reply-to (SHEETSYNC_MAIL_REPLY_TO)")
     msg["Date"] = formatdate(localtime=True)
@@ -142,7 +159,7 @@ def subject_for(report: Report, name: str, lang: Lang = "th") -> str:
 
 def report_attachment(report: Report, lang: Lang = "th") -> Attachment:
     """The JSON report of ``report`` (the shape of ``sheetsync validate --format json``) as an attachment."""
-    data = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    data = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str, allow_nan=False).encode("utf-8")
     return Attachment(f"{report.path.stem}.report.json", data, "application/json")
 
 
@@ -168,6 +185,12 @@ def recipient_for(report: Report, roster: Iterable[Recipient], to: str | None = 
         raise MailError(f"{report.path.name}: recipient {rid!r} is not on the roster; give the address with --to"
                         if rid else f"{report.path.name}: the file names no recipient; give the address with --to")
     return known
+
+
+def _cells(report: Report) -> str:
+    """Where the findings are (``sheet!cell``), without what was found there."""
+    places = dict.fromkeys(f"{f.sheet}!{f.cell}" if f.sheet and f.cell else f.sheet or f.code for f in report.findings)
+    return ", ".join(places)
 
 
 def _status(report: Report) -> str:

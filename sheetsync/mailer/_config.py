@@ -8,31 +8,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, Mapping, cast
 
-from ..errors import SheetsyncError
+from ..errors import MailError, SendError
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
 DEFAULT_PORTS: dict[Security, int] = {"starttls": 587, "ssl": 465, "none": 25}
-
-
-class MailError(SheetsyncError):
-    """A message cannot be composed or sent: bad configuration, a bad address, an outbox problem."""
-
-
-class SendError(MailError):
-    """One message was not delivered; ``reason`` is one line saying why.
-
-    ``fatal`` is true when no further message can get through either (the server cannot be
-    reached, or the login failed), so a batch stops instead of failing the same way many times.
-    ``delivered`` is true when some recipients took the message and others refused it: it must
-    not be sent again as is.
-    """
-
-    def __init__(self, reason: str, *, fatal: bool = False, delivered: bool = False) -> None:
-        self.reason = reason
-        self.fatal = fatal
-        self.delivered = delivered
-        super().__init__(reason)
 
 
 @dataclass(frozen=True)
@@ -42,6 +22,8 @@ class MailConfig:
     The SMTP password is never stored here: it is read, only when logging in, from the environment
     variable named by ``password_env``. ``port`` defaults to 587 (starttls), 465 (ssl) or 25 (none).
     ``cafile`` adds a certificate authority to trust (an organisation's own CA).
+    ``summary_only`` (privacy) keeps the marked-up file and the values read out of every mail:
+    the school is told how many items to fix and in which cells.
     """
 
     from_addr: str = ""
@@ -55,6 +37,7 @@ class MailConfig:
     cafile: str | None = None
     digest_to: str | None = None
     outbox: Path = Path("outbox")
+    summary_only: bool = False
 
     def __post_init__(self) -> None:
         if self.security not in SECURITIES:
@@ -75,7 +58,8 @@ class MailConfig:
         ``SHEETSYNC_MAIL_DIGEST_TO``,
         ``SHEETSYNC_MAIL_OUTBOX``, ``SHEETSYNC_SMTP_HOST``, ``SHEETSYNC_SMTP_PORT``,
         ``SHEETSYNC_SMTP_SECURITY`` (starttls, ssl or none), ``SHEETSYNC_SMTP_USER``,
-        ``SHEETSYNC_SMTP_TIMEOUT``, ``SHEETSYNC_SMTP_CAFILE``; the password is read later from
+        ``SHEETSYNC_SMTP_TIMEOUT``, ``SHEETSYNC_SMTP_CAFILE``, ``SHEETSYNC_MAIL_SUMMARY_ONLY``
+        (1/yes/true: no attachment, no data in the body); the password is read later from
         ``SHEETSYNC_SMTP_PASSWORD``.
 
         :raises MailError: a number or the security value is wrong.
@@ -96,7 +80,8 @@ class MailConfig:
                    user=get("SHEETSYNC_SMTP_USER"),
                    timeout=_number("SHEETSYNC_SMTP_TIMEOUT", get("SHEETSYNC_SMTP_TIMEOUT")) or 30.0,
                    cafile=get("SHEETSYNC_SMTP_CAFILE"), digest_to=get("SHEETSYNC_MAIL_DIGEST_TO"),
-                   outbox=Path(get("SHEETSYNC_MAIL_OUTBOX") or "outbox"))
+                   outbox=Path(get("SHEETSYNC_MAIL_OUTBOX") or "outbox"),
+                   summary_only=_flag("SHEETSYNC_MAIL_SUMMARY_ONLY", get("SHEETSYNC_MAIL_SUMMARY_ONLY")))
 
     def updated(self, *, host: str | None = None, port: int | None = None, security: str | None = None,
                 user: str | None = None) -> MailConfig:
@@ -130,6 +115,16 @@ def _number(name: str, text: str | None) -> float | None:
         return float(text)
     except ValueError as exc:
         raise MailError(f"{name}={text!r} is not a number") from exc
+
+
+def _flag(name: str, text: str | None) -> bool:
+    if text is None:
+        return False
+    if text.lower() in ("1", "yes", "true", "on"):
+        return True
+    if text.lower() in ("0", "no", "false", "off"):
+        return False
+    raise MailError(f"{name}={text!r}: use 1 or 0")
 
 
 def _port(text: str | None) -> int | None:

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from ..messages import Lang
 from ..render.html import CELL, FONT
-from ..report import Report
+from ..check.report import Report
 from ..roster import Recipient
 from ._compose import NAME_HEADER, Attachment, add_attachment, new_message
 from ._config import MailConfig
@@ -45,6 +45,7 @@ class Digest:
     unreadable: list[DigestEntry] = field(default_factory=list)
     missing: list[Recipient] = field(default_factory=list)
     roster_size: int = 0
+    strangers: list[tuple[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """How many passed, failed, were unreadable and are missing."""
@@ -75,10 +76,12 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient]) -> Digest:
 
 
 def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], config: MailConfig, lang: Lang = "th",
-                   to: str | None = None) -> EmailMessage:
+                   to: str | None = None, strangers: Iterable[tuple[str, str]] = ()) -> EmailMessage:
     """The digest message: text and HTML (every name escaped) plus ``digest.json``.
 
     :param to: defaults to ``config.digest_to``, then ``reply_to``, then ``from_addr``.
+    :param strangers: ``(sender, file)`` of files mailed in by addresses on no roster line (they
+        were answered; the office should know who they are).
     :raises MailError: an address is not valid.
 
     Example::
@@ -87,12 +90,13 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     """
     roster = list(roster)
     digest = summarize(results, roster)
+    digest.strangers = [(one_line(sender, LIMIT), one_line(file, LIMIT)) for sender, file in strangers]
     msg = new_message(config, to or config.digest_to or config.reply_to or config.from_addr)
     msg["Subject"] = one_line(say("digest.subject", lang, **digest.counts()), limit=200)
     msg[NAME_HEADER] = "digest"
     msg.set_content(digest_text(digest, lang), charset="utf-8")
     msg.add_alternative(digest_html(digest, lang), subtype="html", charset="utf-8")
-    data = json.dumps(asdict(digest), ensure_ascii=False, indent=2).encode("utf-8")
+    data = json.dumps(asdict(digest), ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
     add_attachment(msg, Attachment("digest.json", data, "application/json"))
     return msg
 
@@ -138,7 +142,8 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
         return [one_line(e.recipient, LIMIT), one_line(school, LIMIT), one_line(e.file, LIMIT), counts]
 
     files = ["digest.col.recipient", "digest.col.school", "digest.col.file", "digest.col.result"]
-    return [
+    strangers = [("digest.strangers", ["digest.col.email", "digest.col.file"], [list(s) for s in digest.strangers])]
+    return strangers * bool(digest.strangers) + [
         ("digest.failed", files, [file_row(e) for e in digest.failed]),
         ("digest.passed", files, [file_row(e) for e in digest.passed]),
         ("digest.unreadable", ["digest.col.file", "digest.col.problem"],

@@ -9,12 +9,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from email.headerregistry import Address
 from email.policy import SMTP
 
-from ._config import MailError
+from ..errors import MailError
 
 MAX_HEADER_TEXT = 120  # characters of user text in a subject or display name; the rest is cut
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The message a reply answers: threading headers come from it (see ``compose(thread=…)``)."""
+
+    message_id: str
+    subject: str = ""
+    references: str = ""
+    sender: str = ""
+    sender_name: str = ""
 
 
 def one_line(text: str, limit: int = MAX_HEADER_TEXT) -> str:
@@ -43,3 +55,29 @@ def parse_addresses(text: str, *, display_name: str = "", what: str = "address")
     if not found or header.defects:
         raise MailError(f"{what} {one_line(text, 60)!r} is not a valid e-mail address")
     return tuple(found)
+
+
+_MSGID = re.compile(r"<[!-;=?-~]{1,250}>")  # printable ASCII without spaces, "<" or ">", in angle brackets
+_REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd|ตอบกลับ|ตอบ)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+MAX_REFERENCES = 10
+
+
+def message_ids(text: str) -> list[str]:
+    """The well-formed ``<id@host>`` tokens of a Message-ID, In-Reply-To or References value."""
+    return _MSGID.findall(str(text or ""))
+
+
+def reply_subject(original: str, fallback: str) -> str:
+    """``"Re: <original>"`` — never ``"Re: Re: …"`` — or ``fallback`` when the original has none."""
+    subject = _REPLY_PREFIX.sub("", one_line(original, limit=200))
+    return f"Re: {subject}" if subject else fallback
+
+
+def thread_headers(thread: Thread) -> dict[str, str]:
+    """``In-Reply-To`` and ``References`` for a reply to ``thread`` (RFC 5322 §3.6.4); empty
+    when its Message-ID is not well formed (a reply is then simply a new message)."""
+    own = message_ids(thread.message_id)
+    if len(own) != 1:
+        return {}
+    chain = [i for i in message_ids(thread.references) if i != own[0]][-(MAX_REFERENCES - 1):]
+    return {"In-Reply-To": own[0], "References": " ".join([*chain, own[0]])}

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..messages import Lang, catalogue, render
-
-
-def mail_texts() -> dict[str, dict[str, str]]:
-    """Every mail text, as ``{code: {"th": ..., "en": ...}}``."""
-    return catalogue("mail.yaml")
+from ..messages import Lang, render
 
 
 def say(code: str, lang: Lang, **params: Any) -> str:

@@ -22,10 +22,11 @@ from types import TracebackType
 from typing import Iterable, Protocol, Sequence
 
 from ..messages import Lang
-from ..report import Report
+from ..check.report import Report
 from ..roster import safe_filename
 from ._compose import NAME_HEADER, Attachment, compose
-from ._config import MailConfig, MailError, SendError
+from ._config import MailConfig
+from ..errors import MailError, SendError
 
 SENT_DIR = "sent"
 

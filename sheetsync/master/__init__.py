@@ -6,7 +6,7 @@ Library entry points: :func:`merge`, :func:`read_master`, :func:`templates_from_
 
 from __future__ import annotations
 
-from .errors import MasterError, MasterFormatError, MasterWriteError
+from ..errors import MasterError, MasterFormatError, MasterWriteError
 from .merging import merge
 from .model import Key, LedgerEntry, MasterData, MergeResult, Outcome, Recency, Record
 from .roundtrip import templates_from_master

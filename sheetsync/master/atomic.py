@@ -16,7 +16,7 @@ import stat
 from pathlib import Path
 from typing import Callable
 
-from .errors import MasterWriteError
+from ..errors import MasterWriteError
 
 
 def backup_path(master: Path) -> Path:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable, Iterator
 
-from ..form import Field, Form, Table
-from ..pointers import lookup
+from ..spec.form import Field, Form, Table
+from ..spec.pointers import lookup
 from .layout import Column, Kind, Sheet
 from .model import Record
 

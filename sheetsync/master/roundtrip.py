@@ -12,10 +12,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..registry import find_form
+from ..spec.registry import find_form
 from ..roster import Recipient, read_roster, safe_filename
-from ..template import write_template
-from .errors import MasterError
+from ..template.write import write_template
+from ..errors import MasterError
 from .model import Record
 from .store import read_master
 

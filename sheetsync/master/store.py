@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..roster import Recipient
-from .errors import MasterFormatError
+from ..errors import MasterFormatError
 from .layout import Column, Sheet
 from .model import RESULTS_TH, Key, LedgerEntry, MasterData, Recency, Record
 
@@ -89,7 +89,7 @@ def read_master_workbook(path: str | Path) -> MasterData:
 
 def data_sheet(records: list[Record]) -> Sheet:
     """The hidden ``_data`` sheet: key and file columns, then the JSON over one or more cells."""
-    parts = [split_cells(json.dumps(r.data, ensure_ascii=False, sort_keys=True)) for r in records]
+    parts = [split_cells(json.dumps(r.data, ensure_ascii=False, sort_keys=True, allow_nan=False)) for r in records]
     width = max((len(p) for p in parts), default=1)
     columns = tuple(Column(h, 14) for h in DATA_HEADERS)
 

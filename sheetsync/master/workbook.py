@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..plan import BE_DATE_FORMAT
+from ..template.plan import BE_DATE_FORMAT
 from .layout import ChartSpec, Kind, Sheet
 from .xlsx_rows import splice, write_rows
 

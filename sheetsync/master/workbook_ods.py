@@ -30,9 +30,9 @@ from odf.text import P
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from ..formats._odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
+from ..formats.odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
 from ..formats.ods import sheet_address
-from ..plan import PageSetup
+from ..template.plan import PageSetup
 from .layout import ChartSpec, Kind, Sheet
 from .workbook import (CELL_MAX, header_row, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
                        header_height)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 
 Lang = Literal["th", "en"]
-LANGS: tuple[Lang, ...] = ("th", "en")
+LANGS: tuple[Lang, ...] = ("th", "en")  # Thai first, as every message to a school
 
 
 @lru_cache(maxsize=4)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import SheetsyncError
+from ..errors import OfficeError
 from ..mailer import MailConfig
 from .store import Store
 
@@ -32,10 +32,6 @@ CONFIG_NAME = "sheetsync.toml"
 STORE_NAME = "sheetsync.sqlite"
 KEY_NAME = "office.key"
 FOLDERS = ("inbox", "processed", "quarantine", "reports", "outbox")
-
-
-class OfficeError(SheetsyncError, ValueError):
-    """The office folder or its ``sheetsync.toml`` cannot be used (the message names the file)."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..master.errors import MasterFormatError
+from ..errors import MasterFormatError
 from ..master.store import read_master_workbook
 from .store import Store
 

@@ -15,12 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import SheetsyncError
-from .store import Store, StoreError
-
-
-class OfficeBusyError(SheetsyncError):
-    """Another sheetsync run is working on this office's store."""
+from ..errors import OfficeBusyError, StoreError
+from .store import Store
 
 
 def lock_path(store: Path) -> Path:

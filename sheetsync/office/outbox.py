@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
-from ..mailer import Mailer, SendError, SendResult
+from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
 from ..roster import safe_filename
 from .store import Store
 
@@ -68,6 +68,28 @@ def send_from_store(store: Store, folder: Path, mailer: Mailer) -> SendResult:
                 break
             continue
         store.mark_mail(mail_id, "sent")
+        result.sent.append(_archive(path, folder / SENT_DIR))
+    return result
+
+
+def send_others(store: Store, folder: Path, mailer: Mailer) -> SendResult:
+    """Send the messages waiting in ``folder`` that the store did not queue (answers written by the
+    mailbox fetch, say); each sent one moves into ``folder/sent``."""
+    result = SendResult()
+    known = store.written_names()
+    for path in pending(folder) if folder.is_dir() else []:
+        if path.name in known:
+            continue
+        try:
+            mailer.send(read_message(path))
+        except SendError as exc:
+            result.failed.append((path, exc.reason))
+            if exc.fatal:
+                break
+            continue
+        except MailError as exc:
+            result.failed.append((path, str(exc).removeprefix(f"{path.name}: ")))
+            continue
         result.sent.append(_archive(path, folder / SENT_DIR))
     return result
 

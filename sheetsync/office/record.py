@@ -26,7 +26,8 @@ from typing import Any, Sequence
 from ..master.changes import changed_pointers
 from ..master.model import Key, Outcome, moment
 from ..pipeline import INTERNAL, FileResult
-from ..report import Finding
+from ..check.report import Finding
+from ..text import safe_text
 from .spec import master_spec
 from .store import Store, Stored, now
 
@@ -52,7 +53,7 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
     :param mails: ``(name, message bytes)`` to queue with the outcome.
     :param recipient_hint: for a file that cannot be read, the roster recipient its name points to.
     """
-    name = name or item.path.name
+    name = safe_text(name or item.path.name)  # a file name is the school's text too
     with store.transaction():
         known = store.outcomes("sha256 = ?", (item.sha256,)) if item.sha256 else []
         if known:

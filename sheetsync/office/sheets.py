@@ -11,11 +11,11 @@ import datetime as dt
 from typing import Any, Iterator
 
 from ..errors import UnknownFormError
-from ..form import Form
+from ..spec.form import Form
 from ..master.derive import data_sheet, table_sheet
 from ..master.layout import Column, Highlight, Sheet
 from ..master.model import RESULTS_TH, Key, LedgerEntry, Recency, Record
-from ..registry import find_form
+from ..spec.registry import find_form
 from .spec import master_spec
 from .store import Store, Stored
 from .summary import Digest, chart_sheet, cumulative_sheet, summary_sheet

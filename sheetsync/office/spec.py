@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import FormError
-from ..form import Form
+from ..spec.form import Form
 
 ENTRY = "master"
 _TABLE_COLUMNS = ("number", "date", "progress", "amount")
@@ -48,7 +48,7 @@ class MasterSpec:
 
     def key_of(self, data: dict[str, Any]) -> str:
         """The key values of ``data`` joined by `` · `` ('' if one is missing or empty)."""
-        from ..pointers import lookup
+        from ..spec.pointers import lookup
 
         values = [lookup(data, pointer) for pointer in self.key]
         texts = ["" if v is None else str(v).strip() for v in values]
@@ -56,7 +56,7 @@ class MasterSpec:
 
     def rows_of(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         """The rows of the cumulative table, in report-number order (none without a table)."""
-        from ..pointers import lookup
+        from ..spec.pointers import lookup
 
         rows = lookup(data, self.table) if self.table else None
         items = [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []

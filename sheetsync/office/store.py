@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import SheetsyncError
+from ..errors import StoreError
 from ..roster import Recipient
 
 #: Seconds a writer waits for another one's transaction before giving up.
@@ -53,10 +53,6 @@ MIGRATIONS: tuple[str, ...] = (
                         outcome_id INTEGER NOT NULL DEFAULT 0);
     """,
 )
-
-
-class StoreError(SheetsyncError):
-    """The office's store cannot be opened, read or written (the run stops; nothing is lost)."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +264,10 @@ class Store:
         column = {"written": "written_at", "sent": "sent_at"}[state]
         return [(int(r[0]), str(r[1]), bytes(r[2]), r[3]) for r in
                 self.query(f"SELECT id, name, message, written_path FROM outbox WHERE {column} IS NULL ORDER BY id")]
+
+    def written_names(self) -> set[str]:
+        """The file names of every mail written to the outbox folder from the store."""
+        return {Path(str(r[0])).name for r in self.query("SELECT written_path FROM outbox WHERE written_path IS NOT NULL")}
 
     def mark_mail(self, mail_id: int, state: str, path: str | None = None) -> None:
         """Record that a mail was written to the outbox folder (with its path) or sent."""

@@ -22,11 +22,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from ..form import Form
+from ..spec.form import Form
 from ..master.derive import KEY_COLUMNS, as_date, number, share
 from ..master.layout import ChartBlock, ChartSpec, Column, Highlight, Sheet
 from ..master.model import Key, Record
-from ..pointers import lookup, schema_node
+from ..spec.pointers import lookup, schema_node
 from ..roster import Recipient
 from .spec import MasterSpec, master_spec
 from .store import OutcomeRow

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..master.atomic import remove_leftovers, replace_with_backup
-from ..master.errors import MasterError, MasterWriteError
+from ..errors import MasterError, MasterWriteError
 from ..master.layout import Sheet
 from ..master.workbook import write_workbook
 from ..master.workbook_ods import write_workbook_ods
@@ -39,7 +39,8 @@ class ViewResult:
 def store_beside(master: str | Path) -> Path:
     """The store of a master given by path: the store of the office folder whose master it is
     (see :mod:`sheetsync.office.config`), else ``master.xlsx`` → ``master.sqlite`` beside it."""
-    from .config import CONFIG_NAME, OfficeError, load_office
+    from ..errors import OfficeError
+    from .config import CONFIG_NAME, load_office
 
     master = Path(master)
     beside = master.with_suffix(".sqlite")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from ..report import Finding, Report
+from ..check.report import Finding, Report
 
 
 def report_dict(report: Report, lang: str = "th") -> dict[str, Any]:
@@ -18,7 +18,7 @@ def render_json(results: Iterable[Report | tuple[str, str]], lang: str = "th") -
     """A JSON list, one object per file; unreadable files carry ``"error"`` and no findings."""
     items = [report_dict(r, lang) if isinstance(r, Report) else {"file": r[0], "valid": False, "findings": [],
                                                                   "error": r[1]} for r in results]
-    return json.dumps(items, ensure_ascii=False, indent=2, default=str)
+    return json.dumps(items, ensure_ascii=False, indent=2, default=str, allow_nan=False)
 
 
 def ordered(findings: Iterable[Finding]) -> list[Finding]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
-from ..pointers import schema_node
+from ..spec.form import Form
+from ..spec.pointers import generic, schema_node
 from ..messages import Lang, render
-from ..report import Finding, Report
+from ..check.report import Finding, Report
 from . import ordered
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"
@@ -16,17 +18,22 @@ ROW_BG = {"error": "#fde2e1", "warning": "#fff4cc"}
 MAX_VALUE = 300  # characters of a found value shown in the table (the cell keeps it all)
 
 
-def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tuple[Lang, ...] = ("th", "en")) -> str:
+def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tuple[Lang, ...] = ("th", "en"),
+                *, form: Form | None = None) -> str:
     """A self-contained HTML page: summary line, then one table of findings (Thai first).
 
     :param schema: the form's schema, to show each field's Thai label (optional).
+    :param form: the form (its schema is used when ``schema`` is None), so that a cell in a
+        block of rows also names its row as the form does: "E39 (รายงานครั้งที่ 6)".
     """
+    if schema is None and form is not None:
+        schema = form.schema
     parts = [f'<div style="font-family:{FONT};font-size:16px;color:#111">',
              f'<h2 style="margin:0 0 8px 0">{_t("report.title", langs)}</h2>',
              f'<p style="margin:0 0 8px 0">{_t("report.file", langs)}: {escape(report.path.name)}</p>',
              f'<p style="margin:0 0 12px 0">{_summary(report, langs)}</p>']
     if report.findings:
-        parts.append(_table(ordered(report.findings), schema or {}, langs))
+        parts.append(_table(ordered(report.findings), schema or {}, langs, form))
     parts.append("</div>")
     return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>" + "".join(parts) + "</body></html>"
 
@@ -41,25 +48,37 @@ def _summary(report: Report, langs: tuple[Lang, ...]) -> str:
     return _t("report.invalid", langs, errors=len(report.errors), warnings=len(report.warnings))
 
 
-def _table(findings: list[Finding], schema: dict[str, Any], langs: tuple[Lang, ...]) -> str:
+def _table(findings: list[Finding], schema: dict[str, Any], langs: tuple[Lang, ...], form: Form | None) -> str:
     heads = ["report.col.cell", "report.col.field", "report.col.value", "report.col.todo", "report.col.severity"]
     head = "".join(f'<th style="{CELL};background:#e8eef7">{_t(h, langs)}</th>' for h in heads)
-    rows = "".join(_row(f, schema, langs) for f in findings)
+    rows = "".join(_row(f, schema, langs, form) for f in findings)
     return (f'<table style="border-collapse:collapse;font-family:{FONT};font-size:15px">'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
-def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...]) -> str:
+def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...], form: Form | None) -> str:
     value = "" if f.value is None else str(f.value)
     value = value if len(value) <= MAX_VALUE else value[:MAX_VALUE] + "…"
     todo = "<br>".join(escape(f.message(lang)) for lang in langs)
-    cells = [escape(f.cell), escape(_label(schema, f.path)), escape(value).replace("\n", "<br>"), todo,
+    where = escape(f.cell) + (f"<br>({escape(row)})" if (row := _row_name(form, schema, f)) else "")
+    cells = [where, escape(_label(schema, f.path)), escape(value).replace("\n", "<br>"), todo,
              _t(f"report.severity.{f.severity}", langs)]
     return f'<tr style="background:{ROW_BG[f.severity]}">' + "".join(f'<td style="{CELL}">{c}</td>' for c in cells) + "</tr>"
 
 
-def _label(schema: dict[str, Any], path: str) -> str:
-    import re
+def _row_name(form: Form | None, schema: dict[str, Any], f: Finding) -> str:
+    """"รายงานครั้งที่ 6" for a cell on the 6th row of a block whose items have a title."""
+    match = re.fullmatch(r"[A-Z]+([0-9]+)", f.cell)
+    if form is None or f.sheet != form.sheet or match is None:
+        return ""
+    row = int(match[1])
+    for table in form.tables:
+        if table.first_row <= row <= table.last_row:
+            items = schema_node(schema, table.pointer + "/*") or {}
+            return f"{items['title']} {row - table.first_row + 1}" if items.get("title") else ""
+    return ""
 
-    node = schema_node(schema, re.sub(r"/\d+(?=/|$)", "/*", path)) if schema and path else None
+
+def _label(schema: dict[str, Any], path: str) -> str:
+    node = schema_node(schema, generic(path)) if schema and path else None
     return str(node.get("title", "")) if node else ""

@@ -11,8 +11,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from ..messages import Lang, render
-from ..report import Report
-from ..template import write_atomically
+from ..check.report import Report
+from ..template.write import write_atomically
+from ..text import safe_text
 
 COLUMNS = ["summary.col.file", "summary.col.school", "summary.col.valid", "summary.col.errors",
            "summary.col.warnings", "summary.col.problem"]
@@ -25,10 +26,10 @@ def summary_rows(results: Iterable[Result], lang: Lang = "th") -> list[list[str 
     for r in results:
         if isinstance(r, Report):
             school = r.metadata.get("recipient", "")
-            rows.append([r.path.name, school, render("summary.yes" if r.valid else "summary.no", lang),
-                         len(r.errors), len(r.warnings), ""])
-        else:
-            rows.append([Path(r[0]).name, "", render("summary.unreadable", lang), "", "", r[1]])
+            rows.append([safe_text(r.path.name), safe_text(school), render("summary.yes" if r.valid else "summary.no",
+                         lang), len(r.errors), len(r.warnings), ""])
+        else:  # file names come from the inbox: as unsafe as any cell
+            rows.append([safe_text(Path(r[0]).name), "", render("summary.unreadable", lang), "", "", safe_text(r[1])])
     return rows
 
 

@@ -11,7 +11,7 @@ import functools
 import os
 import subprocess
 
-from .client import SYSTEM_PYTHON, LibreOffice, LibreOfficeError, find_soffice, pdf_page_sizes
+from tests.libreoffice.client import SYSTEM_PYTHON, LibreOffice, LibreOfficeError, find_soffice, pdf_page_sizes
 
 __all__ = ["LibreOffice", "LibreOfficeError", "libreoffice_missing", "pdf_page_sizes",
            "require_libreoffice"]

@@ -243,6 +243,18 @@ class LibreOffice:
         return self.request("type_into", src=str(src), dest=str(dest) if dest else None,
                             entries=dict(entries), sheet=sheet)
 
+    def geometry(self, path: Path, sheet: str, columns: int = 26, rows: int = 60,
+                 entries: dict[str, str] | None = None) -> dict[str, Any]:
+        """``{"columns_mm", "rows_mm", "optimal", "repeat_rows"}`` of ``sheet`` as Calc lays it
+        out (after typing ``entries``, if given, the way :meth:`type_into` does)."""
+        return self.request("geometry", path=str(path), sheet=sheet, columns=columns, rows=rows,
+                            entries=dict(entries or {}))
+
+    def validity(self, path: Path, sheet: str, refs: list[str]) -> dict[str, dict[str, Any] | None]:
+        """Per cell: ``{"valid": bool, "formula": str}`` for a custom validation rule as Calc
+        evaluates it on the cell's present content (None where the rule is not a formula)."""
+        return self.request("validity", path=str(path), sheet=sheet, refs=list(refs))
+
     @staticmethod
     def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
         """Page sizes in mm; pure Python, see :func:`pdf_page_sizes`."""

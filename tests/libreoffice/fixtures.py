@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from . import require_libreoffice
-from .client import LibreOffice
+from tests.libreoffice import require_libreoffice
+from tests.libreoffice.client import LibreOffice
 
 
 class SharedLibreOffice:

@@ -226,12 +226,64 @@ class Worker:
         finally:
             self.close_doc(doc)
 
+    def cmd_geometry(self, path, sheet, columns=26, rows=60, entries=None):
+        """Column widths and row heights in mm (and which rows fit their text), as Calc lays
+        the sheet out, after setting ``entries`` (cell -> text, as ``type_into`` types) if any."""
+        doc = self.load(path)
+        try:
+            sh = self.sheet(doc, sheet)
+            for cell_ref, text in (entries or {}).items():
+                type_text(sh, cell_ref, text)
+            cols = sh.getColumns()
+            rws = sh.getRows()
+            return {
+                "columns_mm": [cols.getByIndex(i).Width / 100 for i in range(columns)],
+                "rows_mm": [rws.getByIndex(i).Height / 100 for i in range(rows)],
+                "optimal": [bool(rws.getByIndex(i).OptimalHeight) for i in range(rows)],
+                "repeat_rows": _repeat_rows(sh),
+            }
+        finally:
+            self.close_doc(doc)
+
+    def cmd_validity(self, path, sheet, refs, password="sheetsync"):
+        """Whether each cell's content passes its custom (formula) validation, as Calc computes it.
+
+        Calc checks validity only while a person types in its window; here the rule's formula
+        (absolute references, as sheetsync writes them) is evaluated in a scratch cell of the
+        unprotected sheet instead.  None for a cell without a custom rule.  Nothing is saved.
+        """
+        doc = self.load(path)
+        try:
+            sh = self.sheet(doc, sheet)
+            if sh.isProtected():
+                sh.unprotect(password)
+            scratch = sh.getCellByPosition(1000, 0)
+            out = {}
+            for cell_ref in refs:
+                rule = sh.getCellRangeByName(cell_ref).Validation
+                if rule.Type.value != "CUSTOM":
+                    out[cell_ref] = None
+                    continue
+                scratch.setFormula("=IF(ISERROR(" + rule.getFormula1() + ");0;IF(" + rule.getFormula1() + ";1;0))")
+                out[cell_ref] = {"valid": scratch.getValue() == 1, "formula": rule.getFormula1()}
+            return out
+        finally:
+            self.close_doc(doc)
+
     def cmd_shutdown(self):
         try:
             self.desktop.terminate()
         except Exception:  # the bridge drops while soffice quits: expected
             pass
         return "bye"
+
+
+def _repeat_rows(sheet):
+    """The rows printed on every page ("A33:A33" style, 1-based), or None."""
+    if not sheet.getPrintTitleRows():
+        return None
+    addr = sheet.getTitleRows()
+    return [addr.StartRow + 1, addr.EndRow + 1]
 
 
 def main():

@@ -1,0 +1,105 @@
+"""Benchmark of issue 11's targets, as ratios measured side by side in one run.
+
+1. ``sheetsync --help`` against a bare ``python -c pass`` (target: ≤ 0.25 s wall).
+2. read + validate per filled form against a bare python-calamine parse of the same file
+   (every sheet to Python values), for .xlsx and .ods (target: ≤ 3x).
+3. ``sheetsync validate --format json`` over N and 10·N files: peak memory must stay flat
+   (results are streamed; target ≤ 150 MB for 20,000 files).
+
+Run: python bench/architecture.py [N]   (default N=200; N=2000 gives the 20,000-file run)
+These machines are noisy (2 cores): compare the ratios within one run, not absolute numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from python_calamine import CalamineWorkbook  # noqa: E402
+
+from sheetsync.check.reader import read_filled  # noqa: E402
+from sheetsync.check.validate import validate  # noqa: E402
+from sheetsync.spec.registry import find_form  # noqa: E402
+from sheetsync.template.write import write_template  # noqa: E402
+from tests.data.hostile.measure import measure  # noqa: E402
+
+SAMPLE = ROOT / "sheetsync" / "samples" / "progress-report.json"
+
+
+def wall(args: list[str], runs: int = 5) -> float:
+    """Median wall seconds of running ``args``."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(args, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def per_file_ms(files: list[Path], action: Callable[[Path], object], rounds: int = 3) -> float:
+    """Best-of-``rounds`` mean milliseconds per file."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for path in files:
+            action(path)
+        best = min(best, (time.perf_counter() - start) * 1000 / len(files))
+    return best
+
+
+def bare_parse(path: Path) -> None:
+    """What any reader must do at least: parse every sheet into Python values."""
+    workbook = CalamineWorkbook.from_path(str(path))
+    for name in workbook.sheet_names:
+        workbook.get_sheet_by_name(name).to_python()
+
+
+def main(n: int = 200) -> None:
+    form = find_form("progress-report")
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    python = sys.executable
+    print("1. start-up (median of 5, s)")
+    bare, help_s = wall([python, "-c", "pass"]), wall([python, "-m", "sheetsync", "--help"])
+    print(f"   python -c pass {bare:.3f}   sheetsync --help {help_s:.3f}   (target <= 0.25)")
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"2. read + validate vs a bare calamine parse, ms per form ({n} forms, best of 3)")
+        by_fmt: dict[str, list[Path]] = {}
+        for fmt in ("xlsx", "ods"):
+            files = []
+            for i in range(n):
+                path = Path(tmp) / f"f{i}.{fmt}"
+                write_template(form, path, data=data, recipient=f"school-{i}")
+                files.append(path)
+            by_fmt[fmt] = files
+            calamine = per_file_ms(files, bare_parse)
+            ours = per_file_ms(files, lambda p: validate(read_filled(p, form=form)))
+            print(f"   {fmt:<5} calamine {calamine:6.2f}   sheetsync {ours:6.2f}   ratio {ours / calamine:4.1f}x"
+                  "   (target <= 3x)")
+        print("3. sheetsync validate --format json: peak memory as the batch grows")
+        folder = Path(tmp) / "many"
+        folder.mkdir()
+        for size in (n, 10 * n):
+            for i in range(size):
+                target = folder / f"f{i}.xlsx"
+                if not target.exists():
+                    shutil.copyfile(by_fmt["xlsx"][i % n], target)
+            args = [python, "-m", "sheetsync", "validate", "--format", "json",
+                    *map(str, sorted(folder.glob("*.xlsx"))[:size])]
+            run = measure(args, env=env, timeout=3600)
+            print(f"   {size:>6} files  peak {run.peak_mb:6.1f} MB  {run.seconds:6.1f} s  exit {run.returncode}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)

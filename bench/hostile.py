@@ -1,0 +1,38 @@
+"""Benchmark: `sheetsync validate` on every case of the hostile corpus, each in its own process.
+
+Prints one row per case (exit code, peak resident memory, wall time) and the worst of each.
+The issue's budget: ≤ 300 MB and ≤ 10 s for any file of ≤ 25 MB.
+Run: python bench/hostile.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.data.hostile.build import build  # noqa: E402
+from tests.data.hostile.measure import measure  # noqa: E402
+
+
+def main() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = build(Path(tmp) / "hostile")
+        env.setdefault("SHEETSYNC_KEY_FILE", str(Path(tmp) / "office.key"))
+        rows = []
+        for case, path in sorted(corpus.items()):
+            run = measure([sys.executable, "-m", "sheetsync", "validate", str(path)], env=env)
+            rows.append((case, path.stat().st_size / 1024 / 1024, run.returncode, run.peak_mb, run.seconds))
+    print(f"{'case':34} {'file MB':>8} {'exit':>4} {'peak MB':>8} {'seconds':>8}")
+    for case, size, rc, peak, seconds in rows:
+        print(f"{case:34} {size:8.2f} {rc:4d} {peak:8.1f} {seconds:8.2f}")
+    print(f"{'worst':34} {'':8} {'':4} {max(r[3] for r in rows):8.1f} {max(r[4] for r in rows):8.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""Reading a filled template back: the instance JSON, where each value came from, the metadata.
+
+python-calamine does the parsing (fast, and it never expands XML entities). It cannot see
+styles or defined names, so fields are located through the layout of the form named in the
+file's hidden metadata sheet, and the locked cells are compared with their recorded hashes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from . import coerce
+from .. import limits
+from ..errors import NotOurFormError, UnknownFormError, UnreadableFileError
+from ..spec.form import Field, Form, Placement, Table
+from ..formats.bounded import Bounds, Overflow, bounded_copy
+from ..formats.guard import check_spreadsheet
+from ..formats.odsbreaks import with_line_breaks
+from ..template.plan import META_SHEET
+from ..spec.registry import find_form_id
+from ..text import has_hidden_controls, safe_value
+
+Grid = list[list[Any]]
+CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """Where a value sits: sheet name and A1 cell."""
+
+    sheet: str
+    cell: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value that could not be understood (a date that is no date, say)."""
+
+    code: str
+    pointer: str
+    cell: str
+    value: Any
+    label: str
+
+
+@dataclass
+class Filled:
+    """A filled form as read: data in the form's JSON shape plus everything needed to report on it."""
+
+    path: Path
+    fmt: str
+    form: Form
+    data: dict[str, Any]
+    source_map: dict[str, CellRef]
+    metadata: dict[str, str]
+    problems: list[Problem] = field(default_factory=list)
+    locked_expected: dict[str, str] = field(default_factory=dict)  # cell -> hash written
+    locked_found: dict[str, Any] = field(default_factory=dict)  # cell -> value read
+    table_rows: dict[str, list[int]] = field(default_factory=dict)  # table -> row numbers (1-based) read
+    raw: dict[str, Any] = field(default_factory=dict)  # cell -> value as stored, for every filled input
+    outside: list[Overflow] = field(default_factory=list)  # first content beyond the form, per sheet
+    controls: list[str] = field(default_factory=list)  # input cells whose text held control characters
+
+    def cell_of(self, pointer: str) -> CellRef:
+        """The cell behind ``pointer``; for an absent field, the empty input cell it belongs in."""
+        if pointer in self.source_map:
+            return self.source_map[pointer]
+        return CellRef(self.form.sheet, locate(self.form, pointer, self.table_rows))
+
+
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "text": coerce.parse_text,
+    "lines": coerce.parse_lines,
+    "whole": coerce.parse_whole,
+    "auto": coerce.parse_whole,
+    "amount": coerce.parse_amount,
+    "percent": coerce.parse_percent,
+    "date": lambda raw: coerce.parse_date(raw).isoformat(),
+}
+
+
+def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Iterable[str | Path] = ()) -> Filled:
+    """Read a filled template (.xlsx, .ods or .xls).
+
+    :param form: the form the file must be; by default the one named in the file's metadata.
+    :param forms_dirs: extra folders of forms to look the file's form up in.
+    :raises UnreadableFileError: not a readable spreadsheet (damaged, macros, encrypted …).
+    :raises NotOurFormError: a spreadsheet, but not a sheetsync template (or another form's).
+    :raises UnknownFormError: a form or major version this installation does not know.
+
+    Example::
+
+        filled = read_filled("returned/school-01.xlsx")
+        filled.data["project"]["code"], filled.source_map["/project/code"].cell
+    """
+    path = Path(path)
+    fmt = check_spreadsheet(path)
+    meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
+    workbook, _ = _open(path, fmt, meta_bounds)
+    metadata, locked = _metadata(path, workbook)
+    form = _resolve_form(path, metadata, form, forms_dirs)
+    workbook, outside = _open(path, fmt, meta_bounds | {form.sheet: form_area(form)})
+    grid = _grid(path, workbook, form.sheet)
+    filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside)
+    _read_fields(filled, grid)
+    for table in form.tables:
+        _read_table(filled, grid, table)
+    filled.locked_found = {ref: _at(grid, ref) if CELL_REF.match(ref) else None for ref in locked}
+    filled.controls = _hidden_controls(workbook, form.sheet, filled.raw)
+    return filled
+
+
+def form_area(form: Form) -> Bounds:
+    """The cells a template of ``form`` can hold: its used range (plus :mod:`limits`' margin)."""
+    places = [lab.place for lab in form.labels] + [f.place for f in form.fields]
+    places += [c.place.at_row(t.last_row) for t in form.tables for c in t.columns]
+    return Bounds(max(p.last_row for p in places) + limits.FORM_MARGIN_ROWS,
+                  max(p.last_col for p in places) + limits.FORM_MARGIN_COLUMNS)
+
+
+def locate(form: Form, pointer: str, table_rows: dict[str, list[int]] | None = None) -> str:
+    """The A1 cell where ``pointer`` is (or would be) typed, for findings about missing values."""
+    single = form.field_at(pointer)
+    if single is not None:
+        return single.place.ref
+    for table in sorted(form.tables, key=lambda t: -len(t.pointer)):
+        if pointer == table.pointer or pointer.startswith(table.pointer + "/"):
+            return _locate_in_table(table, pointer[len(table.pointer):], (table_rows or {}).get(table.pointer, []))
+    # An object or unknown pointer: point at the first field beneath it, else the top of the sheet.
+    below = [f for f in form.fields if f.pointer.startswith(pointer.rstrip("/") + "/")]
+    return below[0].place.ref if below else "A1"
+
+
+def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
+    parts = [p for p in rest.split("/") if p]
+    inputs = [c for c in table.columns if not c.auto] or list(table.columns)
+    if not parts or not parts[0].isdigit():
+        return inputs[0].place.at_row(table.first_row).ref
+    index = int(parts[0])
+    n = rows[index] if index < len(rows) else (rows[-1] + 1 if rows else 1) + index - len(rows)
+    row = table.first_row + min(n, table.capacity) - 1
+    name = parts[1] if len(parts) > 1 else ""
+    column = next((c for c in table.columns if c.pointer == name), inputs[0])
+    return column.place.at_row(row).ref
+
+
+def _open(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[CalamineWorkbook, list[Overflow]]:
+    """The workbook as calamine sees it: for .xlsx/.ods a copy clipped to ``bounds`` (calamine
+    materialises whole grids, so an unclipped far cell would abort the process), and for .ods
+    with ``<text:line-break/>`` written as newlines (calamine would drop them)."""
+    try:
+        if fmt == "xls":
+            with path.open("rb") as handle:
+                return CalamineWorkbook.from_filelike(handle), []
+        data, outside = bounded_copy(path, fmt, bounds)
+        if fmt == "ods":
+            data = with_line_breaks(io.BytesIO(data)) or data
+        # from_filelike sniffs the content; from_path would trust a misleading extension.
+        return CalamineWorkbook.from_filelike(io.BytesIO(data)), outside
+    except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
+        if isinstance(exc, UnreadableFileError):
+            raise
+        raise UnreadableFileError(path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc
+
+
+def _short(exc: BaseException) -> str:
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+
+
+def _grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
+    if sheet not in workbook.sheet_names:
+        raise NotOurFormError(path, f"the sheet {sheet!r} is missing; was it renamed? Use the template you were sent")
+    try:
+        # skip_empty_area=False keeps cell positions exact even when the first rows are empty.
+        rows: Grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError) as exc:
+        raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read ({_short(exc)})") from exc
+    # The one boundary for cell text: nothing read goes on with controls, NaN or Infinity.
+    return [[safe_value(v) for v in row] for row in rows]
+
+
+def _hidden_controls(workbook: CalamineWorkbook, sheet: str, cells: Iterable[str]) -> list[str]:
+    """The cells among ``cells`` whose text held control characters before it was made safe."""
+    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    found = []
+    for ref in cells:
+        value = _at(rows, ref)
+        if isinstance(value, str) and has_hidden_controls(value):
+            found.append(ref)
+    return found
+
+
+def _metadata(path: Path, workbook: CalamineWorkbook) -> tuple[dict[str, str], dict[str, str]]:
+    if META_SHEET not in workbook.sheet_names:
+        raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
+    meta: dict[str, str] = {}
+    locked: dict[str, str] = {}
+    for row in _grid(path, workbook, META_SHEET):
+        cells = [coerce.parse_text(v) if v not in ("", None) else "" for v in row]
+        if len(cells) >= 3 and cells[0] == "locked":
+            locked[cells[1]] = cells[2]
+        elif len(cells) >= 2 and cells[0]:
+            meta[cells[0]] = cells[1]
+    if "form_id" not in meta or "form_version" not in meta:
+        raise NotOurFormError(path, "the template metadata is damaged (no form id or version)")
+    return meta, locked
+
+
+def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: Iterable[str | Path]) -> Form:
+    form_id, version = meta["form_id"], meta["form_version"]
+    if wanted is not None and wanted.id != form_id:
+        raise NotOurFormError(path, f"this is the form {form_id!r}, not {wanted.id!r}")
+    try:
+        # The id comes from the school's file: it is looked up among known forms, never a path.
+        form = wanted or find_form_id(form_id, dirs)
+    except UnknownFormError as exc:
+        raise UnknownFormError(f"{path.name}: {exc}") from exc
+    if str(version).split(".")[0] != str(form.major_version):
+        raise UnknownFormError(f"{path.name}: made from version {version} of {form_id!r}, but this is version "
+                               f"{form.version}; please fill in a template of version {form.major_version}.x")
+    return form
+
+
+def _at(grid: Grid, ref_or_place: str | Placement) -> Any:
+    if isinstance(ref_or_place, str):
+        from ..spec.form import parse_range
+
+        ref_or_place = parse_range(ref_or_place, "metadata")
+    row, col = ref_or_place.row - 1, ref_or_place.col - 1
+    if row < len(grid) and col < len(grid[row]):
+        return grid[row][col]
+    return ""
+
+
+def _parse(filled: Filled, f: Field, raw: Any, pointer: str, cell: str) -> tuple[bool, Any]:
+    """(ok, value) for one raw cell; a failure is recorded as a :class:`Problem`."""
+    try:
+        if f.kind == "choice":
+            return True, coerce.parse_choice(raw, f.choices or {v: str(v) for v in f.schema.get("enum", [])})
+        return True, PARSERS[f.kind](raw)
+    except coerce.CoerceError as exc:
+        filled.problems.append(Problem(exc.code, pointer, cell, _shown(raw), f.title))
+        return False, None
+
+
+def _shown(raw: Any) -> Any:
+    return raw.isoformat() if isinstance(raw, (dt.date, dt.datetime)) else raw
+
+
+def _read_fields(filled: Filled, grid: Grid) -> None:
+    for f in filled.form.fields:
+        raw = _at(grid, f.place)
+        if coerce.is_blank(raw):
+            continue
+        ok, value = _parse(filled, f, raw, f.pointer, f.place.ref)
+        filled.raw[f.place.ref] = raw
+        filled.source_map[f.pointer] = CellRef(filled.form.sheet, f.place.ref)
+        if ok:
+            _put(filled.data, f.pointer, value)
+
+
+def _read_table(filled: Filled, grid: Grid, table: Table) -> None:
+    items: list[Any] = []
+    rows: list[int] = []
+    for n, row in enumerate(range(table.first_row, table.last_row + 1), start=1):
+        raws = [(c, _at(grid, c.place.at_row(row))) for c in table.columns if not c.decorative]
+        if all(coerce.is_blank(v) for c, v in raws if c.auto is None):
+            continue  # a wholly empty row is no item
+        index = len(items)
+        pointer = f"{table.pointer}/{index}"
+        item: dict[str, Any] = {}
+        for col, raw in raws:
+            if coerce.is_blank(raw):
+                continue
+            sub = f"{pointer}/{col.pointer}" if col.pointer else pointer
+            ok, value = _parse(filled, col, raw, sub, col.place.at_row(row).ref)
+            filled.raw[col.place.at_row(row).ref] = raw
+            filled.source_map[sub] = CellRef(filled.form.sheet, col.place.at_row(row).ref)
+            if ok and table.scalar_items:
+                items.append(value)
+            elif ok:
+                item[col.pointer] = value
+        if not table.scalar_items:
+            items.append(item)
+        elif len(items) == index:  # the value could not be parsed: keep the index aligned
+            items.append(None)
+        first = next(c for c in table.columns if not c.decorative)
+        filled.source_map.setdefault(pointer, CellRef(filled.form.sheet, first.place.at_row(row).ref))
+        rows.append(n)
+    filled.table_rows[table.pointer] = rows
+    if items:
+        _put(filled.data, table.pointer, [i for i in items if i is not None] if table.scalar_items else items)
+
+
+def _put(data: dict[str, Any], pointer: str, value: Any) -> None:
+    parts = [p for p in pointer.split("/") if p]
+    node = data
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value

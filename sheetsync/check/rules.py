@@ -1,0 +1,219 @@
+"""Cross-field rules: a small vocabulary of rule kinds that layouts declare as data.
+
+Each kind is a function ``(rule, ctx) -> hits``; a :class:`Hit` names the finding code, the JSON
+pointer of the offending value and the numbers its message needs. Rules whose inputs are
+missing or unreadable stay silent: those cells already have findings of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from dataclasses import dataclass, field
+from collections.abc import Mapping
+from typing import Any, Callable, Iterator
+
+from .coerce import format_be_date
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A broken rule: what (code), where (pointer) and the message's parameters."""
+
+    code: str
+    pointer: str
+    value: Any
+    params: dict[str, Any] = field(default_factory=dict)
+    cell: str | None = None  # set when the place is a row with no data (a gap)
+
+
+@dataclass
+class RuleContext:
+    """What rules can see: the data, and which tables rows were filled."""
+
+    data: dict[str, Any]
+    blocked: set[str]  # pointers whose cell could not be read: rules skip them
+    gap_cell: Callable[[str, int], str]  # (table pointer, row number) -> first input cell
+    cell_of: Callable[[str], str] = str  # pointer -> its cell, for messages naming another cell
+
+    def get(self, pointer: str) -> Any:
+        """The value at ``pointer``, or None when absent or unreadable."""
+        if pointer in self.blocked:
+            return None
+        node: Any = self.data
+        for part in [p for p in pointer.split("/") if p]:
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                return None
+        return node
+
+    def column(self, table: str, name: str) -> list[tuple[str, Any]]:
+        """``(pointer, value)`` of column ``name`` in every item of ``table`` that has it."""
+        items = self.get(table) or []
+        pairs = [(f"{table}/{i}/{name}", self.get(f"{table}/{i}/{name}")) for i in range(len(items))]
+        return [(p, v) for p, v in pairs if v is not None]
+
+
+def _date(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def _shown(value: Any) -> str:
+    """A value as a Thai reader expects it: B.E. dates, grouped amounts."""
+    as_date = _date(value) if isinstance(value, str) else None
+    if as_date is not None:
+        return format_be_date(as_date)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def sequence(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """Report numbers run 1..N with no gap and no repeat."""
+    expected = 1
+    for pointer, value in ctx.column(rule["table"], rule["field"]):
+        if value > expected:
+            for missing in range(expected, int(value)):
+                yield Hit("report-gap", f"{rule['table']}/{missing - 1}", None, {"expected": missing},
+                          cell=ctx.gap_cell(rule["table"], missing))
+        elif value < expected:
+            yield Hit("report-number", pointer, value, {"expected": expected})
+        expected = max(expected, int(value)) + 1
+
+
+def increasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """Dates (or numbers) strictly increase from one row to the next."""
+    previous: Any = None
+    for pointer, value in ctx.column(rule["table"], rule["field"]):
+        if previous is not None and value <= previous:
+            yield Hit("not-increasing", pointer, value, {"expected": _shown(previous)})
+        previous = value
+
+
+def within(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """Every value of a column lies between two other fields (the project period)."""
+    low, high = ctx.get(rule["from"]), ctx.get(rule["to"])
+    for pointer, value in ctx.column(rule["table"], rule["field"]):
+        if (low is not None and value < low) or (high is not None and value > high):
+            yield Hit("outside-period", pointer, value, {"low": _shown(low or "…"), "high": _shown(high or "…")})
+
+
+def not_decreasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """A column never goes down from one row to the next (progress)."""
+    previous: Any = None
+    for pointer, value in ctx.column(rule["table"], rule["field"]):
+        if previous is not None and value < previous:
+            yield Hit("progress-decreased", pointer, value, {"expected": _shown(previous)})
+        previous = value if previous is None else max(previous, value)
+
+
+def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """The running total of a column never exceeds another field (disbursed ≤ budget received).
+
+    The finding blames the first row whose amount makes the total exceed: the earliest row,
+    up to where the total first goes over, without whose amount it would not have gone over.
+    A mistyped 100,000 for 10,000 in report 6 makes report 7's ordinary amount tip the total
+    over the budget; the cell to fix is report 6's, not report 7's.
+    """
+    limit = ctx.get(rule["max"])
+    if limit is None:
+        return
+    total = 0.0
+    seen: list[tuple[str, Any]] = []
+    for pointer, value in ctx.column(rule["table"], rule["field"]):
+        total += value
+        seen.append((pointer, value))
+        if total > limit + 1e-9:
+            # Several earlier rows may each have tipped it over only together: then this row.
+            blamed, amount = next(((p, v) for p, v in seen if total - v <= limit + 1e-9), (pointer, value))
+            yield Hit("over-budget-running", blamed, amount,
+                      {"limit": _shown(limit), "total": _shown(total), "upto": ctx.cell_of(pointer)})
+            return  # one finding: every later row would repeat it
+
+
+def total_when_complete(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """Once progress reaches 100 %, the column's total equals another field (budget used)."""
+    expected = ctx.get(rule["equals"])
+    done = [p for p, v in ctx.column(rule["table"], rule["progress"]) if v >= 100]
+    amounts = ctx.column(rule["table"], rule["field"])
+    if expected is None or not done or not amounts:
+        return
+    total = sum(v for _, v in amounts)
+    if abs(total - expected) > 0.005:
+        yield Hit("total-mismatch", amounts[-1][0], total, {"expected": _shown(expected)})
+
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
+
+
+def compare(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """Two fields compare as declared (budget used <= budget received; end >= start)."""
+    left, right = ctx.get(rule["left"]), ctx.get(rule["right"])
+    if left is not None and right is not None and not _OPS[rule["op"]](left, right):
+        yield Hit(rule.get("code", "compare-failed"), rule["left"], left,
+                  {"expected": _shown(right), "other": rule["right"], "op": rule["op"]})
+
+
+def sum_equals(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """A column adds up to another field (the networks' budgets = budget received)."""
+    expected = ctx.get(rule["equals"])
+    values = ctx.column(rule["table"], rule["field"])
+    if expected is None or not values:
+        return
+    total = sum(v for _, v in values)
+    if abs(total - expected) > 0.005:
+        yield Hit("sum-mismatch", values[-1][0], total,
+                  {"expected": _shown(expected), "other": rule["equals"], "column": rule["field"]})
+
+
+def fiscal_year(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """Dates lie in Thai fiscal year N (B.E.): 1 Oct of N-544 C.E. to 30 Sep of N-543 C.E.
+
+    When two or more dates agree among themselves on another fiscal year, the year is what is
+    wrong: one finding on the year's cell ("fiscal-year-disagrees"). Otherwise each date outside
+    the year has its own finding.
+    """
+    year = ctx.get(rule["year"])
+    if not isinstance(year, int):
+        return
+    start, end = dt.date(year - 544, 10, 1), dt.date(year - 543, 9, 30)
+    dated = [(p, v, d) for p, v in ((p, ctx.get(p)) for p in rule["dates"])
+             if v is not None and (d := _date(v)) is not None]
+    outside = [(p, v, d) for p, v, d in dated if not start <= d <= end]
+    theirs = {_fiscal_year_of(d) for _, _, d in dated}
+    if len(dated) >= 2 and len(outside) == len(dated) and len(theirs) == 1:
+        yield Hit("fiscal-year-disagrees", rule["year"], year,
+                  {"expected": theirs.pop(), "year": year, "cells": ", ".join(ctx.cell_of(p) for p, _, _ in dated)})
+        return
+    for pointer, value, _ in outside:
+        yield Hit("fiscal-year-mismatch", pointer, value,
+                  {"expected": year, "low": year - 1, "high": year, "low_ce": start.year, "high_ce": end.year})
+
+
+def _fiscal_year_of(day: dt.date) -> int:
+    """The Thai fiscal year (B.E.) a date falls in: from October on, the next one."""
+    return day.year + 543 + (1 if day.month >= 10 else 0)
+
+
+RULES: dict[str, Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]] = {
+    "sequence": sequence, "increasing": increasing, "within": within, "not_decreasing": not_decreasing,
+    "running_total_max": running_total_max, "total_when_complete": total_when_complete,
+    "compare": compare, "sum_equals": sum_equals, "fiscal_year": fiscal_year,
+}
+
+#: Finding codes each rule kind can emit (the message catalogue must have them all).
+RULE_CODES = ("report-gap", "report-number", "not-increasing", "outside-period", "progress-decreased",
+              "over-budget-running", "total-mismatch", "compare-failed", "sum-mismatch", "fiscal-year-mismatch",
+              "fiscal-year-disagrees")
+
+
+def shown(value: Any) -> str:
+    """Public alias of the display formatting used in messages."""
+    return _shown(value)

@@ -1,0 +1,206 @@
+"""Validation of a filled form, in three passes, each finding tied to a cell.
+
+1. structure: locked cells unchanged (by their recorded hashes), metadata intact;
+2. values: cells that could not be read as their kind, then the JSON Schema (every error,
+   format checks on);
+3. the cross-field rules the layout declares (:mod:`sheetsync.check.rules`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from jsonschema.exceptions import ValidationError
+
+from ..template.fingerprint import cell_hash, combined
+from ..spec.form import Form, column_letter
+from ..messages import render
+from ..template.plan import META_SHEET
+from ..spec.pointers import generic, schema_node
+from .reader import Filled, locate
+from .report import Finding, Report, Severity
+from .rules import RULES, Hit, RuleContext, shown
+
+#: jsonschema keyword → finding code.
+SCHEMA_CODES = {
+    "type": "wrong-type", "minimum": "below-minimum", "exclusiveMinimum": "below-minimum",
+    "maximum": "above-maximum", "exclusiveMaximum": "above-maximum", "maxLength": "too-long",
+    "minLength": "too-short", "pattern": "pattern", "format": "not-a-date", "maxItems": "too-many",
+    "enum": "not-a-choice", "const": "invalid", "additionalProperties": "invalid", "required": "required",
+}
+#: Hints for ``pattern`` findings, by the field's last key.
+PATTERN_HINTS = {"code": "hint.code"}
+
+
+def validate(filled: Filled) -> Report:
+    """Check a filled form and return every finding, structure first.
+
+    Example::
+
+        report = validate(read_filled("school-01.xlsx"))
+        report.valid, [(f.code, f.cell) for f in report.findings]
+    """
+    report = Report(filled.path, filled.form.id, dict(filled.metadata))
+    report.findings += list(_structure(filled))
+    report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell) for p in filled.problems]
+    report.findings += list(_schema(filled))
+    report.findings += list(_rules(filled))
+    report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
+    return report
+
+
+def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
+    """A warning on each input cell whose text held invisible control characters (kept, made visible)."""
+    pointers = {ref.cell: pointer for pointer, ref in filled.source_map.items()}
+    for cell in filled.controls:
+        if cell in flagged:
+            continue  # the cell is already wrong; one finding says what to do
+        yield _finding(filled, "control-character", pointers.get(cell, ""), filled.raw.get(cell),
+                       severity="warning", cell=cell, sheet=filled.form.sheet)
+
+
+def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Severity = "error",
+             cell: str | None = None, sheet: str | None = None, **params: Any) -> Finding:
+    where = filled.cell_of(pointer)
+    cell = cell or where.cell
+    sheet = sheet or where.sheet
+    label_th, label_en = _labels(filled.form, pointer)
+    values = {"cell": cell, "sheet": sheet, "label": label_th, "label_en": label_en,
+              "value": "" if value is None else shown(value), **params}
+    if "other" in params:
+        values["other_label"], values["other_label_en"] = _labels(filled.form, params["other"])
+    return Finding(code, severity, sheet, cell, pointer, value, render(code, "th", **values), render(code, "en", **values))
+
+
+def _labels(form: Form, pointer: str) -> tuple[str, str]:
+    node = schema_node(form.schema, generic(pointer)) or {}
+    last = pointer.rstrip("/").split("/")[-1]
+    english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
+    return str(node.get("title", last)), english
+
+
+def _structure(filled: Filled) -> Iterator[Finding]:
+    meta = filled.metadata
+    for spill in filled.outside:  # content the form cannot hold was not read: say where it starts
+        yield _finding(filled, "outside-form-area", "", None, cell=spill.cell, sheet=spill.sheet)
+    if combined(filled.locked_expected.items()) != meta.get("fingerprint"):
+        yield _finding(filled, "metadata-tampered", "", None, cell="A1", sheet=META_SHEET)
+        return
+    labels = _fixed_texts(filled.form)
+    pointers = _prefilled_pointers(filled.form)
+    for ref, expected in sorted(filled.locked_expected.items(), key=lambda kv: _row_col(kv[0])):
+        found = filled.locked_found.get(ref)
+        if cell_hash(found) == expected:
+            continue
+        if ref in labels:
+            yield _finding(filled, "locked-cell-changed", "", found, cell=ref, sheet=filled.form.sheet,
+                           expected=labels[ref])
+        else:
+            pointer = pointers.get(ref, "")
+            yield _finding(filled, "prefilled-cell-changed", pointer, found, cell=ref, sheet=filled.form.sheet)
+    if meta.get("schema_hash") and meta["schema_hash"] != filled.form.schema_hash:
+        yield _finding(filled, "schema-changed", "", None, severity="warning", cell="B6", sheet=META_SHEET)
+
+
+def _row_col(ref: str) -> tuple[int, str]:
+    match = re.match(r"([A-Z]+)(\d+)", ref)
+    return (int(match.group(2)), match.group(1).rjust(3)) if match else (0, ref)
+
+
+def _fixed_texts(form: Form) -> dict[str, str]:
+    """Locked cells whose text the form itself defines (labels and row numbers)."""
+    texts = {label.place.ref: label.text for label in form.labels}
+    for table in form.tables:
+        for n, row in enumerate(range(table.first_row, table.last_row + 1), start=1):
+            for col in table.columns:
+                if col.auto is not None:
+                    texts[col.place.at_row(row).ref] = str(n) if col.auto == "{n}" else col.auto.format(n=n)
+    return texts
+
+
+def _prefilled_pointers(form: Form) -> dict[str, str]:
+    """Cell → a pointer naming the field, for prefilled (locked) input cells."""
+    cells = {f.place.ref: f.pointer for f in form.fields}
+    for table in form.tables:
+        for index, row in enumerate(range(table.first_row, table.last_row + 1)):
+            for col in table.columns:
+                suffix = f"/{col.pointer}" if col.pointer else ""
+                cells[col.place.at_row(row).ref] = f"{table.pointer}/{index}{suffix}"
+    return cells
+
+
+def _schema(filled: Filled) -> Iterator[Finding]:
+    validator = filled.form.validator
+    unreadable = {p.pointer for p in filled.problems}
+    seen: set[tuple[str, str]] = set()  # jsonschema repeats "required" once per missing name
+    for error in sorted(validator.iter_errors(filled.data), key=lambda e: list(map(str, e.absolute_path))):
+        for pointer in _pointers(error, filled.form):
+            if (str(error.validator), pointer) in seen:
+                continue
+            seen.add((str(error.validator), pointer))
+            if not any(pointer == u or pointer.startswith(u + "/") for u in unreadable):
+                yield _schema_finding(filled, error, pointer)
+
+
+def _pointers(error: ValidationError, form: Form) -> list[str]:
+    base = "".join(f"/{part}" for part in error.absolute_path)
+    if error.validator == "required":
+        missing = [f"{base}/{name}" for name in error.validator_value
+                   if isinstance(error.instance, dict) and name not in error.instance]
+        return [leaf for pointer in missing for leaf in _required_leaves(form, pointer)]
+    return [base]
+
+
+def _required_leaves(form: Form, pointer: str) -> list[str]:
+    """A missing group stands for each of its required cells, so every empty cell is named."""
+    node = schema_node(form.schema, generic(pointer)) or {}
+    if node.get("type") != "object":
+        return [pointer]
+    return [leaf for name in node.get("required", []) for leaf in _required_leaves(form, f"{pointer}/{name}")]
+
+
+def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Finding:
+    code = SCHEMA_CODES.get(str(error.validator), "invalid")
+    params: dict[str, Any] = {}
+    if code in ("below-minimum", "above-maximum", "too-long", "too-many"):
+        params["limit"] = shown(error.validator_value)
+    if code == "wrong-type":
+        params["expected"] = render(f"type.{error.validator_value}", "th")
+        params["expected_en"] = render(f"type.{error.validator_value}", "en")
+    if code == "pattern":
+        hint = PATTERN_HINTS.get(pointer.rsplit("/", 1)[-1], "")
+        params["hint"], params["hint_en"] = (render(hint, "th"), render(hint, "en")) if hint else ("", "")
+    value = None if code == "required" else error.instance
+    if code == "required" and _in_table_row(filled, pointer):
+        code, params["row"] = "required-in-row", _row_number(filled, pointer)
+    return _finding(filled, code, pointer, value, **params)
+
+
+def _in_table_row(filled: Filled, pointer: str) -> bool:
+    return any(re.match(re.escape(t.pointer) + r"/\d+/", pointer) for t in filled.form.tables)
+
+
+def _row_number(filled: Filled, pointer: str) -> str:
+    return re.sub(r"\D", "", filled.cell_of(pointer).cell)
+
+
+def _rules(filled: Filled) -> Iterator[Finding]:
+    blocked = {p.pointer for p in filled.problems}
+    ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n),
+                      lambda pointer: filled.cell_of(pointer).cell)
+    for rule in filled.form.rules:
+        for hit in RULES[rule.kind](rule, ctx):
+            yield _hit_finding(filled, hit)
+
+
+def _hit_finding(filled: Filled, hit: Hit) -> Finding:
+    return _finding(filled, hit.code, hit.pointer, hit.value, cell=hit.cell, **hit.params)
+
+
+def _gap_cell(form: Form, table_pointer: str, n: int) -> str:
+    table = form.table_at(table_pointer)
+    if table is None:
+        return locate(form, table_pointer)
+    first_input = next(c for c in table.columns if c.auto is None)
+    return f"{column_letter(first_input.place.col)}{table.first_row + n - 1}"

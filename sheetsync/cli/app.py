@@ -1,0 +1,105 @@
+"""The typer app, its exit codes, the error guard, and the options several commands share.
+
+Command modules (``sheetsync/cli/<command>.py``) import from here and nothing imports them back
+but :mod:`sheetsync.cli`, which registers them. Library modules are imported inside the commands,
+so ``sheetsync --help`` loads typer and this package only.
+
+Exit codes: 0 success / all valid, 1 some file invalid, 2 unreadable input or bad usage,
+3 any other sheetsync error (a form that does not load, an output that cannot be written).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Callable, NoReturn, Optional
+
+import typer
+
+from ..errors import BadInputError, SheetsyncError
+from ..text import safe_text
+
+EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT, EXIT_ERROR = 0, 1, 2, 3
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  help="Run an official paper form as locked spreadsheets: templates, read-back, validation.")
+
+
+class Fmt(str, Enum):
+    """Template file formats."""
+
+    xlsx = "xlsx"
+    ods = "ods"
+
+
+class Lang(str, Enum):
+    """Message languages."""
+
+    th = "th"
+    en = "en"
+
+
+FormOpt = Annotated[str, typer.Option("--form", metavar="ID", help="Form id, or the path of a layout .yaml.")]
+FormsDirOpt = Annotated[Optional[list[Path]], typer.Option(
+    "--forms-dir", metavar="DIR", help="Extra folder of forms (repeatable).")]
+RosterOpt = Annotated[Optional[Path], typer.Option(
+    "--roster", metavar="FILE", help="CSV of who must report: recipient_id, school_name, email, project_code.")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Message language.")]
+MasterOpt = Annotated[Path, typer.Option("--master", metavar="FILE",
+                                         help="The master workbook (.xlsx or .ods); created if missing.")]
+TodayOpt = Annotated[Optional[dt.datetime], typer.Option(
+    "--today", metavar="YYYY-MM-DD", formats=["%Y-%m-%d"],
+    help="Judge lateness as of this day instead of today (for re-running an old month).")]
+SendOpt = Annotated[bool, typer.Option("--send", help="Deliver the outbox over SMTP afterwards.")]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options of ``sheetsync`` itself, before the command (kept on the click context, not in a global)."""
+
+    debug: bool = False
+
+
+@app.callback()
+def _main(ctx: typer.Context,
+          debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+    ctx.obj = Settings(debug=debug)
+
+
+def guarded(ctx: typer.Context, action: Callable[[], int]) -> NoReturn:
+    """Run ``action`` and exit with its code; an error becomes one line on stderr and an exit code.
+
+    A :class:`BadInputError` (a file, data or roster given to us) exits 2, any other sheetsync
+    error 3; an ``OSError`` (a folder that cannot be written, a missing input) names its path and
+    exits 3. ``sheetsync --debug`` lets the traceback through instead.
+    """
+    debug = isinstance(ctx.find_root().obj, Settings) and ctx.find_root().obj.debug
+    try:
+        code = action()
+    except SheetsyncError as exc:
+        if debug:
+            raise
+        echo(f"sheetsync: {exc}", err=True)
+        code = EXIT_BAD_INPUT if isinstance(exc, BadInputError) else EXIT_ERROR
+    except OSError as exc:
+        if debug:
+            raise
+        echo(f"sheetsync: {_os_error_line(exc)}", err=True)
+        code = EXIT_ERROR
+    raise typer.Exit(code)
+
+
+def echo(message: str, err: bool = False) -> None:
+    """Print one message for a person: the only way sheetsync's commands write to a terminal.
+
+    Text from returned files, rosters and file names may hold control characters (ESC
+    sequences retitle the window or clear the screen): they are shown as visible symbols.
+    """
+    typer.echo(safe_text(message), err=err)
+
+
+def _os_error_line(exc: OSError) -> str:
+    where = exc.filename if exc.filename is not None else ""
+    return f"{where}: {exc.strerror or exc}" if where else str(exc.strerror or exc)

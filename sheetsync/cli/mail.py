@@ -1,0 +1,74 @@
+"""``sheetsync mail OUTBOX``: list, or with ``--send`` deliver, the messages waiting in an outbox."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .app import echo, guarded
+
+
+class Security(str, Enum):
+    """How the SMTP connection is encrypted."""
+
+    starttls = "starttls"
+    ssl = "ssl"
+    none = "none"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``mail`` command to ``app``."""
+    app.command("mail")(mail)
+
+
+def mail(
+    ctx: typer.Context,
+    outbox: Annotated[Path, typer.Argument(metavar="OUTBOX", help="Outbox folder of .eml files.")],
+    send: Annotated[bool, typer.Option("--send", help="Deliver over SMTP (otherwise only list).")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what --send would deliver; send nothing.")] = False,
+    host: Annotated[Optional[str], typer.Option(metavar="HOST", help="SMTP host [env SHEETSYNC_SMTP_HOST].")] = None,
+    port: Annotated[Optional[int], typer.Option(metavar="PORT", help="SMTP port [env SHEETSYNC_SMTP_PORT].")] = None,
+    security: Annotated[Optional[Security], typer.Option(help="Encryption [env SHEETSYNC_SMTP_SECURITY].")] = None,
+    user: Annotated[Optional[str], typer.Option(metavar="NAME", help="SMTP login; the password only from $SHEETSYNC_SMTP_PASSWORD.")]
+    = None,
+) -> None:
+    """List the messages waiting in OUTBOX; with --send, deliver them over SMTP.
+
+    Each delivered message moves into OUTBOX/sent/; a failed one stays, with the reason on stderr,
+    and the exit code is 1. Running it again sends only what is still waiting.
+
+    \b
+    Example:
+      SHEETSYNC_SMTP_HOST=smtp.example.org SHEETSYNC_SMTP_USER=office sheetsync mail outbox --send
+    """
+
+    def run() -> int:
+        from ..mailer import MailConfig, SmtpMailer, send_outbox
+
+        if not send or dry_run:
+            return _list(outbox)
+        config = MailConfig.from_env().updated(host=host, port=port, user=user,
+                                               security=security.value if security else None)
+        with SmtpMailer(config) as mailer:
+            result = send_outbox(outbox, mailer)
+        for path in result.sent:
+            echo(f"sent {path.name}")
+        for line in result.lines():
+            echo(f"not sent {line}", err=True)
+        return 0 if result.ok else 1
+
+    guarded(ctx, run)
+
+
+def _list(outbox: Path) -> int:
+    from ..mailer import one_line, pending, read_message
+
+    waiting = pending(outbox)
+    for path in waiting:
+        message = read_message(path)
+        echo(f"{path.name}: {one_line(str(message['To'] or ''))} — {one_line(str(message['Subject'] or ''))}")
+    echo(f"{len(waiting)} message(s) waiting in {outbox}" + ("; deliver them with --send" if waiting else ""))
+    return 0

@@ -1,0 +1,43 @@
+"""``sheetsync read``: the data of a filled template as JSON (with ``--source-map``, where each value came from)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .app import FormsDirOpt, echo, guarded
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``read`` command to ``app``."""
+    app.command("read")(read)
+
+
+def read(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A filled template.")],
+    source_map: Annotated[bool, typer.Option("--source-map", help="Also print where each value came from.")] = False,
+    forms_dir: FormsDirOpt = None,
+) -> None:
+    """Print the data of a filled template as JSON.
+
+    \b
+    Example:
+      sheetsync read returned/school-01.xlsx --source-map
+    """
+    def run() -> int:
+        from ..check.reader import read_filled
+
+        filled = read_filled(file, forms_dirs=forms_dir or ())
+        out: Any = filled.data
+        if source_map:
+            out = {"data": filled.data, "metadata": filled.metadata,
+                   "source_map": {p: {"sheet": c.sheet, "cell": c.cell} for p, c in filled.source_map.items()}}
+        echo(json.dumps(out, ensure_ascii=False, indent=2))
+        for problem in filled.problems:
+            echo(f"{file.name}: {problem.cell}: {problem.code} ({problem.value!r})", err=True)
+        return 0
+    guarded(ctx, run)

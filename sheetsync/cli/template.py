@@ -1,0 +1,82 @@
+"""``sheetsync template``: a locked fill-in template, one per school of a roster, or next period's from the master."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from .app import Fmt, FormOpt, FormsDirOpt, RosterOpt, echo, guarded
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``template`` command to ``app``."""
+    app.command("template")(template)
+
+
+def template(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="PATH",
+                                         help="File to write (.xlsx or .ods); a folder with --roster.")],
+    form: FormOpt = "progress-report",
+    fmt: Annotated[Optional[Fmt], typer.Option("--format", help="Defaults to the output's extension.")] = None,
+    data: Annotated[Optional[Path], typer.Option("--data", metavar="FILE",
+                                                 help="JSON prefill in the form's shape.")] = None,
+    recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID",
+                                                     help="Who the template is for.")] = None,
+    roster: RosterOpt = None,
+    from_master: Annotated[Optional[Path], typer.Option(
+        "--from-master", metavar="MASTER", help="Next period's templates, prefilled from this master, into the "
+        "-o folder.")] = None,
+    project: Annotated[Optional[str], typer.Option("--project", metavar="CODE",
+                                                   help="With --from-master: only this project.")] = None,
+    password: Annotated[Optional[str], typer.Option(
+        "--password", metavar="TEXT", envvar="SHEETSYNC_PASSWORD",
+        help="Sheet-protection password (a guard rail; the fingerprint is the real check).")] = None,
+    forms_dir: FormsDirOpt = None,
+) -> None:
+    """Write a locked fill-in template (or, with --roster or --from-master, several into the -o folder).
+
+    \b
+    Examples:
+      sheetsync template --data project.json --recipient school-01 -o school-01.xlsx
+      sheetsync template --roster schools.csv -o templates/
+      sheetsync template --from-master master.xlsx --project 50360000-3553 -o next-month/
+    """
+    def run() -> int:
+        from ..master import templates_from_master
+        from ..roster import read_roster, templates_for_roster
+        from ..spec.registry import find_form
+        from ..template.write import write_template
+
+        chosen_fmt = fmt.value if fmt else None
+        if from_master is not None:
+            paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
+                                          fmt=chosen_fmt or "xlsx", forms_dirs=forms_dir or ())
+            echo(f"wrote {len(paths)} templates in {output}")
+            return 0
+        prefill = load_json(data) if data else None
+        chosen = find_form(form, forms_dir or ())
+        if roster is not None:
+            paths = templates_for_roster(chosen, read_roster(roster), output, fmt=chosen_fmt or "xlsx", data=prefill)
+            echo(f"wrote {len(paths)} templates in {output}")
+            return 0
+        write_template(chosen, output, fmt=chosen_fmt, data=prefill, recipient=recipient, password=password)
+        echo(f"wrote {output}")
+        return 0
+    guarded(ctx, run)
+
+
+def load_json(path: Path) -> dict[str, Any]:
+    """The JSON object in ``path``; :class:`DataError` naming the file if it is not one."""
+    from ..errors import DataError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path.name}: cannot read JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise DataError(f"{path.name}: expected a JSON object")
+    return data

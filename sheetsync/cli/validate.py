@@ -1,0 +1,119 @@
+"""``sheetsync validate``: findings on cells for each file, and optionally reports and e-mails for the batch."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from .app import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, FormsDirOpt, Lang, LangOpt, RosterOpt, SendOpt, echo, guarded
+
+if TYPE_CHECKING:
+    from ..batch import Checked
+    from ..messages import Lang as Language
+
+
+class OutFmt(str, Enum):
+    """Report output formats."""
+
+    text = "text"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``validate`` command to ``app``."""
+    app.command("validate")(validate)
+
+
+def validate(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Filled templates.")],
+    output: Annotated[OutFmt, typer.Option("--format", help="text or json.")] = OutFmt.text,
+    lang: LangOpt = Lang.th,
+    form: Annotated[Optional[str], typer.Option("--form", metavar="ID", help="Refuse files of any other form.")] = None,
+    report_dir: Annotated[Optional[Path], typer.Option(
+        "--report-dir", metavar="DIR", help="Write text, HTML, JSON and the marked-up file per submission, "
+        "plus the batch summary.")] = None,
+    email: Annotated[bool, typer.Option("--email", help="Also write one .eml per submission (and a digest).")] = False,
+    send: SendOpt = False,
+    to: Annotated[Optional[str], typer.Option("--to", metavar="ADDRESS",
+                                              help="Send every report to this address.")] = None,
+    roster: RosterOpt = None,
+    outbox: Annotated[Optional[Path], typer.Option(
+        "--outbox", metavar="DIR", help="Folder of .eml files [env SHEETSYNC_MAIL_OUTBOX].")] = None,
+    forms_dir: FormsDirOpt = None,
+) -> None:
+    """Validate filled templates; exit 0 if all are valid, 1 if any is not, 2 if one cannot be read.
+
+    Each file's result is printed as soon as it is checked, so any number of files fits in memory.
+
+    \b
+    Examples:
+      sheetsync validate inbox/*.xlsx --format json --lang en
+      sheetsync validate inbox/* --report-dir reports --email --roster schools.csv
+    """
+    def run() -> int:
+        from ..batch import check_files
+        from ..render import render_text, report_dict
+        from ..spec.registry import find_form
+
+        expected = find_form(form, forms_dir or ()) if form else None
+        keep = report_dir is not None or email  # the batch's reports need every result at the end
+        kept: list[Checked] = []
+        unreadable = invalid = 0
+        if output is OutFmt.json:
+            echo("[")
+        for n, path in enumerate(files):
+            [item] = check_files([path], form=expected, forms_dirs=forms_dir or ())
+            unreadable += item.error is not None
+            invalid += item.report is not None and not item.report.valid
+            if item.error:
+                echo(f"sheetsync: {item.error}", err=True)
+            if output is OutFmt.json:
+                entry = report_dict(item.report, lang.value) if item.report is not None else {
+                    "file": str(item.path), "valid": False, "findings": [], "error": item.error}
+                text = json.dumps(entry, ensure_ascii=False, indent=2, default=str, allow_nan=False)
+                echo(("  " if n == 0 else ", ") + text.replace("\n", "\n  "))
+            elif item.report is not None:  # unreadable files were already named on stderr
+                echo(render_text(item.report, lang.value))
+            if keep:
+                kept.append(item)
+        if output is OutFmt.json:
+            echo("]")
+        if keep:
+            deliver(kept, report_dir or Path("reports"), email, send, to, roster, outbox, lang.value)
+        return EXIT_BAD_INPUT if unreadable else EXIT_INVALID if invalid else EXIT_OK
+    guarded(ctx, run)
+
+
+def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, to: str | None,
+            roster: Path | None, outbox: Path | None, lang: Language) -> None:
+    """Reports into ``report_dir``; with ``email``, messages and a digest into the outbox (and sent)."""
+    from dataclasses import replace
+
+    from ..batch import queue_emails, write_reports
+    from ..mailer import MailConfig, OutboxMailer, SmtpMailer, compose_digest, send_outbox
+    from ..roster import read_roster
+
+    written = write_reports(checked, report_dir, lang)
+    echo(f"wrote {len(written)} report files in {report_dir}", err=True)
+    if not email:
+        return
+    config = MailConfig.from_env()
+    config = replace(config, outbox=outbox) if outbox else config
+    recipients = read_roster(roster) if roster else []
+    queued = queue_emails(checked, config, roster=recipients, to=to, lang=lang)
+    if config.from_addr:
+        queued.append(OutboxMailer(config.outbox).write(compose_digest([c.result for c in checked], recipients,
+                                                                       config, lang)))
+    echo(f"queued {len(queued)} message(s) in {config.outbox}", err=True)
+    if send:
+        with SmtpMailer(config) as mailer:
+            result = send_outbox(config.outbox, mailer)
+        for line in result.lines():
+            echo(f"not sent {line}", err=True)
+        if not result.ok:
+            raise typer.Exit(EXIT_INVALID)

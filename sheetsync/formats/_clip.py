@@ -1,0 +1,253 @@
+"""Clipping one sheet's XML to a rectangle (for :mod:`sheetsync.formats.bounded`).
+
+Rows and cells are found with regular expressions over bytes (prefix-agnostic, attribute order
+free); a kept cell is copied as written, a cell or repeat beyond the rectangle is dropped, and
+the first one that holds content is recorded. Positions follow the formats' own rules: an
+.xlsx row or cell without ``r`` follows the previous one; ODS rows and cells count their repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .. import limits
+from ..errors import LimitError, UnreadableFileError
+
+XLSX_SHEETDATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData(?=[\s/>])[^>]*?(/?)>")
+XLSX_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension(?=[\s/>])[^>]*>")
+XLSX_ROW = re.compile(rb"<((?:[\w.-]+:)?)(row)(?=[\s/>])([^>]*?)(/?)>")
+XLSX_CELL = re.compile(rb"<((?:[\w.-]+:)?)(c)(?=[\s/>])([^>]*?)(/?)>")
+XLSX_R = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]*)\$?(\d*)["']""")
+XLSX_CONTENT = re.compile(rb"<(?:[\w.-]+:)?(?:v|t|f)(?:\s[^>]*)?>\s*[^<\s]")
+ODS_ROW = re.compile(rb"<((?:[\w.-]+:)?)(table-row)(?=[\s/>])([^>]*?)(/?)>")
+ODS_CELL = re.compile(rb"<((?:[\w.-]+:)?)((?:covered-)?table-cell)(?=[\s/>])([^>]*?)(/?)>")
+ODS_GROUP = re.compile(rb"<(/?)((?:[\w.-]+:)?table-(?:row-group|header-rows|rows))(?=[\s/>])[^>]*?(/?)>")
+ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)["']""")
+ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)["']""")
+ODS_TEXT = re.compile(rb">[^<]*[^<\s][^<]*<")
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element found by :func:`elements`: its prefix, name, attributes and content."""
+
+    prefix: bytes
+    name: bytes
+    attrs: bytes
+    inner: bytes
+    start: int
+    end: int
+
+    def rebuilt(self, attrs: bytes) -> bytes:
+        """The element with other attributes (content unchanged)."""
+        tag = b"<" + self.prefix + self.name + attrs
+        if not self.inner:
+            return tag + b"/>"
+        return tag + b">" + self.inner + b"</" + self.prefix + self.name + b">"
+
+
+def elements(text: bytes, start: "re.Pattern[bytes]", clip: "Clip") -> Iterator[Element]:
+    """Non-nested elements matched by ``start`` (groups: prefix, name, attrs, "/"), in order.
+
+    Each end tag is found with one forward search, so the scan is linear in the text's length.
+    """
+    pos = 0
+    while (match := start.search(text, pos)) is not None:
+        clip.count()
+        prefix, name, attrs, empty = match.groups()
+        if empty:
+            yield Element(prefix, name, attrs, b"", match.start(), match.end())
+            pos = match.end()
+            continue
+        end_tag = b"</" + prefix + name + b">"
+        end = text.find(end_tag, match.end())
+        if end < 0:
+            raise UnreadableFileError(clip.path, f"the sheet {clip.sheet!r} is damaged (an element never ends)")
+        yield Element(prefix, name, attrs, text[match.end():end], match.start(), end + len(end_tag))
+        pos = end + len(end_tag)
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """The first cell beyond a sheet's bounds that holds something (``cell`` in A1 style)."""
+
+    sheet: str
+    cell: str
+
+
+@dataclass
+class Clip:
+    """One sheet's rectangle, and what was found beyond it."""
+
+    sheet: str
+    rows: int
+    columns: int
+    path: Path
+    overflows: list[Overflow] = field(default_factory=list)
+    elements: int = 0
+
+    def beyond(self, row: int, col: int) -> None:
+        """Record content at 1-based (row, col) outside the rectangle (only the first counts)."""
+        if not self.overflows:
+            self.overflows.append(Overflow(self.sheet, f"{column_letters(col)}{row}"))
+
+    def count(self, n: int = 1) -> None:
+        self.elements += n
+        if self.elements > limits.MAX_ELEMENTS:
+            raise LimitError(self.path, "limit.elements", sheet=self.sheet, limit=f"{limits.MAX_ELEMENTS:,}")
+
+
+def column_letters(col: int) -> str:
+    """1 → A, 27 → AA (any size: a hostile reference may lie beyond XFD)."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters or "A"
+
+
+def column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper()[:8]:  # 8 letters already exceed any real sheet
+        n = n * 26 + ch - 64
+    return n
+
+
+def clip_xlsx_sheet(xml: bytes, clip: Clip) -> bytes:
+    """The worksheet ``xml`` with only the cells inside ``clip``; what follows the cells is dropped."""
+    start = XLSX_SHEETDATA.search(xml)
+    root = re.search(rb"</((?:[\w.-]+:)?)worksheet\s*>\s*$", xml)
+    closing = root.group(0).strip() if root else b"</worksheet>"
+    if start is None:
+        return EMPTY_SHEET
+    head = XLSX_DIMENSION.sub(b"", xml[:start.start()])
+    if start.group(2):  # <sheetData/>
+        return head + start.group(0) + closing
+    end_tag = b"</" + start.group(1) + b"sheetData>"
+    end = xml.find(end_tag, start.end())
+    body = xml[start.end():end if end >= 0 else len(xml)]
+    kept: list[bytes] = []
+    row = 0
+    for element in elements(body, XLSX_ROW, clip):
+        number = _number(XLSX_R.search(element.attrs))
+        row = number or row + 1
+        if row > clip.rows:
+            # Rows are in ascending order: nothing from here on is inside the form; only the
+            # first content below it matters, found with one search rather than row by row.
+            _xlsx_first_beyond(body, element, row, clip)
+            break
+        attrs = element.attrs if number else b' r="%d"' % row + element.attrs
+        cells = _xlsx_cells(element.inner, row, clip, keep=True)
+        kept.append(b"<" + element.prefix + b"row" + attrs + b">" + cells + b"</" + element.prefix + b"row>")
+    return head + start.group(0) + b"".join(kept) + end_tag + closing
+
+
+EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+
+
+def _xlsx_first_beyond(body: bytes, first: Element, row: int, clip: Clip) -> None:
+    """Record the first content cell at or after the row ``first`` (numbered ``row``)."""
+    hit = XLSX_CONTENT.search(body, first.start)
+    if hit is None:
+        return
+    opening = b"<" + first.prefix + b"row"
+    start = max(body.rfind(opening, first.start, hit.start()), first.start)
+    if start > first.start:
+        row += body.count(opening, first.start, start)  # for rows without r=; r= wins below
+    holder = next(elements(body[start:], XLSX_ROW, clip))
+    _xlsx_cells(holder.inner, _number(XLSX_R.search(holder.attrs)) or row, clip, keep=False)
+
+
+def _number(ref: "re.Match[bytes] | None") -> int:
+    return int(ref.group(2)[:9]) if ref and ref.group(2) else 0
+
+
+def _xlsx_cells(inner: bytes, row: int, clip: Clip, *, keep: bool) -> bytes:
+    """The cells of one row that lie inside ``clip`` (or, with ``keep=False``, b"" / b"x" for
+    whether content was found); the first content cell outside is recorded."""
+    kept: list[bytes] = []
+    col = 0
+    for cell in elements(inner, XLSX_CELL, clip):
+        ref = XLSX_R.search(cell.attrs)
+        has_ref = bool(ref and ref.group(1))
+        col = column_number(ref.group(1)) if ref and has_ref else col + 1
+        cell_row = _number(ref) or row
+        content = bool(XLSX_CONTENT.search(cell.inner))
+        if cell_row > clip.rows or col > clip.columns:
+            if content:
+                clip.beyond(cell_row, col)
+                if not keep:
+                    return b"x"
+            continue
+        if keep:
+            kept.append(inner[cell.start:cell.end] if has_ref
+                        else cell.rebuilt(b' r="%s%d"' % (column_letters(col).encode(), cell_row) + cell.attrs))
+    return b"".join(kept)
+
+
+def clip_ods_table(inner: bytes, clip: Clip) -> bytes:
+    """The content of one ``<table:table>`` with rows and cells beyond ``clip`` dropped or shortened."""
+    pieces: list[bytes] = []
+    done = 0
+    row = 1  # 1-based number of the row element's first row
+    for element in elements(inner, ODS_ROW, clip):
+        pieces.append(inner[done:element.start])  # columns, row groups, header-row tags …
+        done = element.end
+        repeated = _repeat(ODS_ROWS_REPEATED, element.attrs)
+        cells, first = _ods_cells(element.inner, row, clip)
+        if row > clip.rows:
+            if first:
+                clip.beyond(row, first)
+                # Nothing later can be inside the form: close the groups still open, drop the rest.
+                return b"".join(pieces) + _close_open_groups(pieces)
+        else:
+            kept = min(repeated, clip.rows - row + 1)
+            if kept < repeated and first:
+                clip.beyond(row + kept, first)
+            attrs = ODS_ROWS_REPEATED.sub(b'number-rows-repeated="%d"' % kept, element.attrs)
+            pieces.append(Element(element.prefix, element.name, attrs, cells, 0, 0).rebuilt(attrs))
+        row += repeated
+    return b"".join(pieces) + inner[done:]
+
+
+def _close_open_groups(pieces: list[bytes]) -> bytes:
+    """End tags for the row groups (header rows, row groups …) opened in ``pieces`` and not closed."""
+    stack: list[bytes] = []
+    for piece in pieces:
+        for match in ODS_GROUP.finditer(piece):
+            if match.group(1):
+                if stack:
+                    stack.pop()
+            elif not match.group(3):
+                stack.append(match.group(2))
+    return b"".join(b"</" + name + b">" for name in reversed(stack))
+
+
+def _ods_cells(inner: bytes, row: int, clip: Clip) -> tuple[bytes, int]:
+    """The row's cells inside ``clip``, and the column of its first content cell (0 if none)."""
+    kept: list[bytes] = []
+    col = 1
+    first = 0
+    for cell in elements(inner, ODS_CELL, clip):
+        repeated = _repeat(ODS_COLUMNS_REPEATED, cell.attrs)
+        content = b"value-type" in cell.attrs or bool(ODS_TEXT.search(b">" + cell.inner + b"<"))
+        if content and not first:
+            first = col
+        if content and row <= clip.rows and col + repeated - 1 > clip.columns:
+            clip.beyond(row, max(col, clip.columns + 1))
+        if col <= clip.columns and row <= clip.rows:
+            n = min(repeated, clip.columns - col + 1)
+            kept.append(inner[cell.start:cell.end] if n == repeated else
+                        cell.rebuilt(ODS_COLUMNS_REPEATED.sub(b'number-columns-repeated="%d"' % n, cell.attrs)))
+        col += repeated
+        if col > clip.columns and (clip.overflows or (row > clip.rows and first)):
+            break
+    return b"".join(kept), first
+
+
+def _repeat(pattern: "re.Pattern[bytes]", attrs: bytes) -> int:
+    found = pattern.search(attrs)
+    return max(1, int(found.group(1)[:9])) if found else 1

@@ -1,0 +1,195 @@
+"""A bounded copy of a workbook: only the cells the form can hold reach the parser.
+
+python-calamine materialises a sheet as a dense grid from its first to its last cell: one cell
+at ``XFD1048576`` asks for 512 GiB and aborts the process, and ODS repeat attributes
+(``number-rows-repeated`` × ``number-columns-repeated``) expand the same way. So before
+calamine sees a file, :func:`bounded_copy` writes a small in-memory copy of it in which
+
+* each sheet the caller names is clipped to its :class:`Bounds` (cells and repeats beyond are
+  dropped, the ``<dimension>`` hint is removed), and the first cell holding content beyond the
+  bounds is reported as an :class:`Overflow`;
+* every other sheet is emptied, and parts no reader needs (pictures, printer settings …) are left out;
+* every member is inflated with a real-size cap, and XML declaring a DOCTYPE (entities) is refused.
+
+The XML is scanned with regular expressions over bytes, never built into a tree: the scan costs
+a few bytes of memory per kept cell, whatever the file declares.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from xml.etree import ElementTree
+
+from .. import limits
+from ..errors import LimitError, UnreadableFileError
+from ._clip import EMPTY_SHEET, Clip, Overflow, clip_ods_table, clip_xlsx_sheet
+
+__all__ = ["Bounds", "Overflow", "bounded_copy"]
+
+XLSX_NEEDED = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
+ODS_NEEDED = ("mimetype", "META-INF/manifest.xml", "content.xml")
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+ODS_TABLE = re.compile(rb"<((?:[\w.-]+:)?)table(?=[\s/>])([^>]*?)(/?)>")
+TABLE_NAME = re.compile(rb"""[\s:]name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The cells of one sheet that are read: rows 1..``rows``, columns 1..``columns``."""
+
+    rows: int
+    columns: int
+
+
+class _Budget:
+    """Counts the bytes really inflated from one file, against :mod:`sheetsync.limits`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.total = 0
+
+    def read(self, archive: zipfile.ZipFile, name: str, cap: int = limits.MAX_MEMBER_INFLATED) -> bytes:
+        info = archive.getinfo(name)
+        if info.file_size > cap:
+            raise self._too_big(name, cap)
+        out = bytearray()
+        try:
+            with archive.open(info) as member:
+                while chunk := member.read(1024 * 1024):
+                    out += chunk
+                    self.total += len(chunk)
+                    if len(out) > cap:
+                        raise self._too_big(name, cap)
+                    if self.total > limits.MAX_TOTAL_INFLATED:
+                        raise LimitError(self.path, "limit.total-inflated", limit=limits.MAX_TOTAL_INFLATED // limits.MB)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+            raise UnreadableFileError(self.path, f"the part {name!r} is damaged") from exc
+        data = bytes(out)
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise LimitError(self.path, "limit.entities", part=name)
+        return data
+
+    def _too_big(self, name: str, cap: int) -> LimitError:
+        return LimitError(self.path, "limit.member-size", part=name, limit=cap // limits.MB)
+
+
+def bounded_copy(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[bytes, list[Overflow]]:
+    """A copy of the .xlsx/.ods ``path`` holding only the cells within ``bounds``, per sheet name.
+
+    Sheets not named in ``bounds`` are emptied. Returns the copy's bytes (for
+    ``CalamineWorkbook.from_filelike``) and the first overflowing cell of each clipped sheet.
+
+    :raises LimitError: a member too large (declared or real), XML entities, too many elements.
+    :raises UnreadableFileError: a damaged container or sheet.
+    """
+    budget = _Budget(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
+    with archive:
+        if fmt == "ods":
+            return _ods(path, archive, budget, bounds)
+        return _xlsx(path, archive, budget, bounds)
+
+
+def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,
+          bounds: dict[str, Bounds]) -> tuple[bytes, list[Overflow]]:
+    names = set(archive.namelist())
+    small = {n: budget.read(archive, n, limits.MAX_METADATA_SIZE) for n in XLSX_NEEDED if n in names}
+    sheets, others = _xlsx_parts(path, small.get("xl/workbook.xml", b""), small.get("xl/_rels/workbook.xml.rels", b""))
+    out, overflows = io.BytesIO(), []
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
+        for name, data in small.items():
+            copy.writestr(name, data)
+        for name in sorted(others & names):
+            copy.writestr(name, budget.read(archive, name))
+        for sheet, member in sheets.items():
+            if member not in names:
+                continue
+            if sheet not in bounds:
+                copy.writestr(member, EMPTY_SHEET)
+                continue
+            clip = Clip(sheet, bounds[sheet].rows, bounds[sheet].columns, path)
+            copy.writestr(member, clip_xlsx_sheet(budget.read(archive, member), clip))
+            overflows += clip.overflows
+    return out.getvalue(), overflows
+
+
+def _xlsx_parts(path: Path, workbook: bytes, rels: bytes) -> tuple[dict[str, str], set[str]]:
+    """Sheet name → worksheet member, and the other members calamine reads (styles, strings)."""
+    try:
+        book = ElementTree.fromstring(workbook)
+        links = ElementTree.fromstring(rels)
+    except ElementTree.ParseError as exc:
+        raise UnreadableFileError(path, "the workbook's list of sheets is damaged") from exc
+    targets: dict[str, tuple[str, str]] = {}
+    for rel in links:
+        target = rel.get("Target", "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        targets[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], _normalise(member))
+    sheets: dict[str, str] = {}
+    for element in book.iter():
+        if element.tag.rsplit("}", 1)[-1] == "sheet":
+            kind, member = targets.get(element.get(f"{REL_NS}id", ""), ("", ""))
+            if kind == "worksheet":
+                sheets[element.get("name", "")] = member
+    others = {member for kind, member in targets.values() if kind in ("styles", "sharedStrings")}
+    return sheets, others
+
+
+def _normalise(member: str) -> str:
+    parts: list[str] = []
+    for part in member.split("/"):
+        if part == "..":
+            parts = parts[:-1]
+        elif part not in ("", "."):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def _ods(path: Path, archive: zipfile.ZipFile, budget: _Budget,
+         bounds: dict[str, Bounds]) -> tuple[bytes, list[Overflow]]:
+    names = set(archive.namelist())
+    if "content.xml" not in names:
+        raise UnreadableFileError(path, "the spreadsheet has no content (content.xml is missing)")
+    content = budget.read(archive, "content.xml")
+    pieces: list[bytes] = []
+    overflows: list[Overflow] = []
+    done = 0
+    for match in ODS_TABLE.finditer(content):
+        if match.start() < done:
+            continue  # a table inside a table (a sub-table): dropped with its parent
+        named = TABLE_NAME.search(match.group(2))
+        name = unescape((named.group(1) or named.group(2) or b"").decode("utf-8", "replace")) if named else ""
+        pieces.append(content[done:match.end()])
+        if match.group(3):  # <table:table …/>: nothing inside
+            done = match.end()
+            continue
+        end_tag = b"</" + match.group(1) + b"table>"
+        end = content.find(end_tag, match.end())
+        if end < 0:
+            raise UnreadableFileError(path, f"the sheet {name!r} is damaged (it never ends)")
+        if name in bounds:
+            clip = Clip(name, bounds[name].rows, bounds[name].columns, path)
+            pieces.append(clip_ods_table(content[match.end():end], clip))
+            overflows += clip.overflows
+        else:  # calamine refuses a table without rows
+            pieces.append(b"<" + match.group(1) + b"table-row><" + match.group(1) + b"table-cell/></"
+                          + match.group(1) + b"table-row>")
+        done = end
+    pieces.append(content[done:])
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
+        copy.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        if "META-INF/manifest.xml" in names:
+            copy.writestr("META-INF/manifest.xml", budget.read(archive, "META-INF/manifest.xml",
+                                                               limits.MAX_METADATA_SIZE))
+        copy.writestr("content.xml", b"".join(pieces))
+    return out.getvalue(), overflows

@@ -1,0 +1,193 @@
+"""ODF styles for the .ods writer: cell, column, row, table and page styles, built per document.
+
+A :class:`StyleBook` belongs to one :class:`~odf.opendocument.OpenDocument`; it creates each
+distinct style once and hands out its name, so a sheet of hundreds of cells needs only a dozen
+styles. Nothing here is module-level mutable state: two documents never share a style object.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from odf import number
+from odf.element import Element
+from odf.namespaces import STYLENS
+from odf.opendocument import OpenDocument
+from odf.style import (FontFace, MasterPage, PageLayout, PageLayoutProperties, ParagraphProperties, Style,
+                       TableCellProperties, TableColumnProperties, TableProperties, TableRowProperties,
+                       TextProperties)
+
+from ..metrics import PT_PER_UNIT
+from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, CellStyle, PageSetup
+
+#: Excel column-width units to centimetres, as Calc lays out an .xlsx (7 pt a unit, see
+#: sheetsync.metrics), so that the .ods and the .xlsx of one plan print alike.
+CM_PER_EXCEL_UNIT = PT_PER_UNIT * 2.54 / 72
+#: One Excel indent level, as LibreOffice itself converts it on importing an .xlsx (0.1457 in).
+CM_PER_INDENT = 0.37
+#: Paper sizes (width, height) in cm, portrait.
+PAPER_CM = {"A4": (21.0, 29.7), "LETTER": (21.59, 27.94)}
+#: What LibreOffice writes for an .xlsx "thin" border.
+THIN_BORDER = "0.74pt solid #000000"
+_ALIGN = {"left": "start", "center": "center", "right": "end"}
+
+
+class StyleBook:
+    """The styles of one spreadsheet document, created on first use and cached by attributes."""
+
+    def __init__(self, doc: OpenDocument) -> None:
+        """Start an empty style book for ``doc`` (styles are added to it as they are asked for)."""
+        self._doc = doc
+        self._names: dict[tuple[object, ...], str] = {}
+        self._fonts: set[str] = set()
+
+    def _named(self, key: tuple[object, ...], prefix: str, build: Callable[[str], Element],
+               container: Element | None = None) -> str:
+        """The name of the style for ``key``, building and registering it the first time."""
+        name = self._names.get(key)
+        if name is None:
+            name = f"{prefix}{sum(1 for k in self._names if k[0] == key[0]) + 1}"
+            # Page layouts too go to the automatic styles: odfpy moves those used by master
+            # pages into styles.xml when saving.
+            (self._doc.automaticstyles if container is None else container).addElement(build(name))
+            self._names[key] = name
+        return name
+
+    def font(self, family: str) -> str:
+        """Declare the font face ``family`` once; ODF styles refer to faces, not families."""
+        if family not in self._fonts:
+            quoted = f"'{family}'" if " " in family else family
+            self._doc.fontfacedecls.addElement(FontFace(name=family, fontfamily=quoted,
+                                                        fontfamilygeneric="swiss", fontpitch="variable"))
+            self._fonts.add(family)
+        return family
+
+    def cell(self, style: CellStyle, locked: bool) -> str:
+        """Name of the cell style for ``style`` with the given protection."""
+        return self._named(("cell", style, locked), "ce", lambda name: self._cell_style(name, style, locked))
+
+    def _cell_style(self, name: str, style: CellStyle, locked: bool) -> Style:
+        font = self.font(style.font)
+        data_style = self.data_style(style.number_format)
+        attrs = {"name": name, "family": "table-cell"}
+        if data_style:
+            attrs["datastylename"] = data_style
+        element = Style(**attrs)
+        cell_props: dict[str, str] = {"cellprotect": "protected" if locked else "none", "verticalalign": "top",
+                                      "textalignsource": "fix"}  # "fix": use fo:text-align, not the value type
+        if style.wrap:
+            cell_props["wrapoption"] = "wrap"
+        if style.fill:
+            cell_props["backgroundcolor"] = f"#{style.fill.upper()}"
+        if style.border:
+            cell_props["border"] = THIN_BORDER
+        element.addElement(TableCellProperties(**cell_props))
+        element.addElement(ParagraphProperties(textalign=_ALIGN.get(style.align, "start"),
+                                               marginleft=f"{style.indent * CM_PER_INDENT:.3f}cm"))
+        size = f"{style.size:g}pt"
+        text_props = {"fontname": font, "fontnameasian": font, "fontnamecomplex": font,
+                      "fontsize": size, "fontsizeasian": size, "fontsizecomplex": size}
+        # Thai is a complex script: without the -complex variants Calc renders it in its default font.
+        if style.bold:
+            text_props.update(fontweight="bold", fontweightasian="bold", fontweightcomplex="bold")
+        if style.italic:
+            text_props.update(fontstyle="italic", fontstyleasian="italic", fontstylecomplex="italic")
+        element.addElement(TextProperties(**text_props))
+        return element
+
+    def data_style(self, number_format: str) -> str | None:
+        """Name of the data (number) style for an Excel number format; None for "General"."""
+        if number_format == "General":
+            return None
+        builders: dict[str, Callable[[str], Element]] = {
+            "@": _text_style, "#,##0.00": lambda n: _number_style(n, 2, True),
+            "0": lambda n: _number_style(n, 0, False), BE_DATE_FORMAT: _buddhist_date_style,
+            AMOUNT_FORMAT: lambda n: _number_style(n, 0, True, " บาท"),
+        }
+        if number_format not in builders:
+            # Failing loudly beats an .ods that silently differs from the .xlsx of the same plan.
+            raise ValueError(f"the .ods writer has no equivalent of number format {number_format!r}")
+        return self._named(("data", number_format), "N", builders[number_format])
+
+    def column(self, width_units: float) -> str:
+        """Name of a column style ``width_units`` Excel characters wide."""
+        return self._named(("col", width_units), "co", lambda name: _with(
+            Style(name=name, family="table-column"),
+            TableColumnProperties(columnwidth=f"{width_units * CM_PER_EXCEL_UNIT:.3f}cm", breakbefore="auto")))
+
+    def row(self, height_pt: float | None) -> str:
+        """Name of a row style: of fixed height (merged cells, which Calc does not fit), or with
+        None, of optimal height (Calc fits the row to its text, also to what is typed later)."""
+        if height_pt is None:
+            return self._named(("row", None), "ro", lambda name: _with(
+                Style(name=name, family="table-row"),
+                TableRowProperties(useoptimalrowheight="true", breakbefore="auto")))
+        return self._named(("row", height_pt), "ro", lambda name: _with(
+            Style(name=name, family="table-row"),
+            TableRowProperties(rowheight=f"{height_pt:g}pt", useoptimalrowheight="false", breakbefore="auto")))
+
+    def table(self, visible: bool, master_page: str | None) -> str:
+        """Name of a table style: shown or hidden, printed with ``master_page``."""
+        def build(name: str) -> Style:
+            attrs = {"name": name, "family": "table"}
+            if master_page:
+                attrs["masterpagename"] = master_page
+            return _with(Style(**attrs), TableProperties(display="true" if visible else "false"))
+        return self._named(("table", visible, master_page), "ta", build)
+
+    def master_page(self, page: PageSetup) -> str:
+        """Name of a master page printing on ``page``'s paper, orientation, margins and scale."""
+        key = (page.paper, page.orientation, page.fit_width, page.fit_pages_tall,
+               tuple(sorted(page.margins_cm.items())))
+        layout = self._named(("layout", *key), "pm", lambda name: _page_layout(name, page))
+
+        def build(name: str) -> MasterPage:
+            return MasterPage(name=name, pagelayoutname=layout)
+        return self._named(("master", *key), "PageStyle", build, self._doc.masterstyles)
+
+
+def _with(parent: Element, *children: Element) -> Element:
+    for child in children:
+        parent.addElement(child)
+    return parent
+
+
+def _text_style(name: str) -> Element:
+    return _with(number.TextStyle(name=name), number.TextContent())
+
+
+def _number_style(name: str, decimals: int, grouping: bool, suffix: str = "") -> Element:
+    # Without number:min-decimal-places (unknown to odfpy) Calc keeps all the decimals: 0.00.
+    attrs = {"decimalplaces": str(decimals), "minintegerdigits": "1"}
+    if grouping:
+        attrs["grouping"] = "true"
+    style = _with(number.NumberStyle(name=name), number.Number(**attrs))
+    if suffix:
+        style.addElement(number.Text(text=suffix))
+    return style
+
+
+def _buddhist_date_style(name: str) -> Element:
+    """d/m/yyyy in the Buddhist Era (28/2/2563), as LibreOffice writes for ``[$-107041E]d/m/yyyy``."""
+    be = "buddhist"
+    return _with(number.DateStyle(name=name, language="th", country="TH"),
+                 number.Day(calendar=be), number.Text(text="/"), number.Month(calendar=be),
+                 number.Text(text="/"), number.Year(style="long", calendar=be))
+
+
+def _page_layout(name: str, page: PageSetup) -> PageLayout:
+    width, height = PAPER_CM.get(page.paper.upper(), PAPER_CM["A4"])
+    if page.orientation == "landscape":
+        width, height = height, width
+    props = PageLayoutProperties(pagewidth=f"{width}cm", pageheight=f"{height}cm",
+                                 printorientation=page.orientation, tablecentering="horizontal")
+    for side, cm in page.margins_cm.items():
+        props.setAttribute(f"margin{side}", f"{cm}cm")
+    if page.fit_width:
+        # What Calc itself writes for "fit width to 1 page, height N pages (or automatic)":
+        # style:scale-to-X / style:scale-to-Y, with scale-to-Y left out for "automatic".
+        # odfpy's grammar only knows the loext: spelling, so the attributes are set by namespace.
+        props.setAttrNS(STYLENS, "scale-to-X", "1")
+        if page.fit_pages_tall > 0:
+            props.setAttrNS(STYLENS, "scale-to-Y", str(page.fit_pages_tall))
+    return _with(PageLayout(name=name), props)

@@ -1,0 +1,51 @@
+"""Every limit on what a returned file may make sheetsync do, in one place.
+
+A returned file comes from outside the office, by e-mail. Whatever it holds, reading it must
+stay within about 300 MB of memory and a few seconds for a file of up to :data:`MAX_FILE_SIZE`.
+A filled form is well under 1 MB (the bundled form: ~20 KB as .xlsx, ~25 KB as .ods), so these
+limits are far above any honest file and far below what would hurt the machine.
+"""
+
+from __future__ import annotations
+
+MB = 1024 * 1024
+
+# The file as sent -------------------------------------------------------------------------
+#: Largest file read at all (checked on the file's real size before anything is parsed).
+MAX_FILE_SIZE = 25 * MB
+
+# Zip containers (.xlsx, .ods) -------------------------------------------------------------
+#: Sum of the sizes the zip directory declares for its members.
+MAX_TOTAL_UNCOMPRESSED = 200 * MB
+#: Largest single member sheetsync inflates, counted on the bytes really inflated (a lying
+#: header cannot raise it). A filled form's sheet is ~100 KB of XML.
+MAX_MEMBER_INFLATED = 32 * MB
+#: Sum of the bytes really inflated while reading one file.
+MAX_TOTAL_INFLATED = 64 * MB
+#: Spreadsheet XML compresses about 10-30x; deflate cannot exceed ~1030x, and ratios above
+#: 200x only come from padding (runs of zeros), i.e. a crafted bomb.
+MAX_COMPRESSION_RATIO = 200
+#: Small members can have silly ratios legitimately (an empty sheet): only bigger ones are checked.
+RATIO_CHECK_MIN_SIZE = 1 * MB
+#: A workbook has a few dozen parts; thousands of members only serve to exhaust memory.
+MAX_MEMBERS = 10_000
+#: Metadata members read whole ([Content_Types].xml, mimetype, workbook.xml, manifest.xml …).
+MAX_METADATA_SIZE = 1 * MB
+#: OLE files (.xls) are scanned in chunks of this size so a large file never sits in memory.
+SCAN_CHUNK_SIZE = 1 * MB
+
+# Cells ------------------------------------------------------------------------------------
+#: Rows and columns of the hidden metadata sheet that are read (a form of ~500 locked cells
+#: needs ~510 rows and 3 columns).
+META_ROWS = 5_000
+META_COLUMNS = 3
+#: Cells of the form sheet read beyond the template's own used range. Content there is a
+#: finding; the margin is zero because nothing honest is ever stored outside the form.
+FORM_MARGIN_ROWS = 0
+FORM_MARGIN_COLUMNS = 0
+#: Row or cell elements scanned in one sheet before the file is refused (each is a few
+#: bytes of XML; an honest form has a few thousand).
+MAX_ELEMENTS = 3_000_000
+#: Characters kept of one cell's text (Excel's own limit per cell).
+MAX_CELL_TEXT = 32_767
+

@@ -1,0 +1,65 @@
+"""Answering who wrote: where the report on a fetched file goes, and what the office should notice.
+
+The report answers the message that brought the file (its thread), addressed to its sender and
+copied to the roster's address for the school named in the file when that is someone else. A
+sender who is on no roster line is still answered; the office hears of it in the digest. When the
+sender is not the roster's address for the school named in the file, the report carries a
+warning (``sender-not-recipient``): someone may have sent another school's file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..messages import render
+from ..check.report import Finding, Report
+from ..roster import Recipient
+from ._headers import Thread
+
+SENDER_FINDING = "sender-not-recipient"
+
+
+@dataclass(frozen=True)
+class Addressing:
+    """Who a report goes to: ``to`` (the sender, or the roster's address), ``cc``, the school's
+    name for the greeting, the thread it answers, and whether the sender is on the roster."""
+
+    to: str
+    cc: tuple[str, ...] = ()
+    school: str | None = None
+    thread: Thread | None = None
+    sender_on_roster: bool = True
+
+
+def address_report(report: Report, roster: Iterable[Recipient], origin: Thread | None = None,
+                   to: str | None = None) -> Addressing | None:
+    """Where the mail about ``report`` goes; ``None`` when nobody can be addressed.
+
+    :param origin: the message that brought the file (from the fetch ledger), if it came by mail.
+    :param to: an address given by hand (``--to``): it wins, and no copy is made.
+    """
+    people = list(roster)
+    named = next((r for r in people if r.id and r.id == report.metadata.get("recipient", "")), None)
+    school = named.school if named else None
+    if to:
+        return Addressing(to, school=school, thread=origin)
+    if origin is None or not origin.sender:
+        return Addressing(named.email, school=school) if named and named.email else None
+    sender = origin.sender.lower()
+    copies = tuple(a for a in (named.emails if named else ()) if a.lower() != sender)
+    known = any(sender == a.lower() for r in people for a in r.emails)
+    return Addressing(origin.sender, copies, school, origin, known)
+
+
+def sender_finding(report: Report, roster: Iterable[Recipient], origin: Thread | None) -> Finding | None:
+    """A warning when the file came from an address that is not the roster's for the school the
+    file names (nothing when the file names nobody on the roster, or did not come by mail)."""
+    if origin is None or not origin.sender:
+        return None
+    named = next((r for r in roster if r.id and r.id == report.metadata.get("recipient", "")), None)
+    if named is None or not named.emails or origin.sender.lower() in (a.lower() for a in named.emails):
+        return None
+    values = {"sender": origin.sender, "school": named.school or named.id, "expected": ", ".join(named.emails)}
+    return Finding(SENDER_FINDING, "warning", "", "", "", origin.sender, render(SENDER_FINDING, "th", **values),
+                   render(SENDER_FINDING, "en", **values))

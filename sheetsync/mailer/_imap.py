@@ -1,0 +1,249 @@
+"""Fetching returned files from the office's mailbox over IMAP (with IMAPClient).
+
+For each message not yet marked as fetched: its spreadsheets (attachments, members of attached
+zips) are saved into the inbox folder, the message is recorded in the ledger (with any polite
+reply), and only then marked — keyword ``$SheetsyncFetched``, or moved to the done folder. A
+crash before the mark leaves the message to the next run, where the ledger (Message-ID and
+file hash) keeps every file from being saved twice; a lost or removed flag is repaired the same
+way. Messages are read with ``BODY.PEEK``, so the office's mail client still shows them unread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import hashlib
+import imaplib
+import os
+import ssl
+import tempfile
+from dataclasses import dataclass, field, replace
+from email.message import EmailMessage
+from email.policy import default
+from email.utils import getaddresses, parsedate_to_datetime
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping
+
+from imapclient import IMAPClient
+
+from ..roster import safe_filename
+from ._attachments import Extracted, Refusal, _megabytes, extract
+from ..errors import MailError
+from ._config import MailConfig
+from ._fetched import FetchedFile, FetchedMessage, FetchLedger
+from ._headers import message_ids, one_line
+from ._imap_config import ImapConfig
+from ._reply import compose_fetch_reply, must_not_answer, needs_reply
+from ._transport import free_path
+
+KEYWORD = "$SheetsyncFetched"
+IMAP_ERRORS = (OSError, ssl.SSLError, imaplib.IMAP4.error)
+
+
+@dataclass
+class FetchResult:
+    """What one fetch did: messages recorded, files saved, replies queued, messages found again
+    (their mark was lost) and re-marked, and one-line problems that did not stop the run."""
+
+    messages: list[FetchedMessage] = field(default_factory=list)
+    saved: list[Path] = field(default_factory=list)
+    replies: int = 0
+    again: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: ``"mailbox: 3 message(s), 4 file(s) saved, 1 reply queued"`` or ``"mailbox: nothing new"``."""
+        if not self.messages:
+            return "mailbox: nothing new"
+        return (f"mailbox: {len(self.messages)} message(s), {len(self.saved)} file(s) saved, "
+                f"{self.replies} reply(ies) queued")
+
+
+def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailConfig | None = None,
+          environ: Mapping[str, str] | None = None) -> FetchResult:
+    """Fetch every new message of ``config.folder`` into ``inbox``.
+
+    :param ledger: what was fetched before (:class:`JsonlLedger` or the office's store).
+    :param mail: where replies come from (``from_addr``); without one no reply is written.
+    :param environ: where the password is read (``SHEETSYNC_IMAP_PASSWORD``); the process's
+        environment by default.
+    :raises MailError: the server cannot be reached, the login fails, the folder is missing,
+        or the inbox or the ledger cannot be written.
+
+    Example::
+
+        result = fetch(ImapConfig.from_env(), Path("inbox"), JsonlLedger.in_inbox(Path("inbox"), Path("outbox")),
+                       mail=MailConfig.from_env())
+        print(result.summary())
+    """
+    password = config.password(environ)
+    inbox.mkdir(parents=True, exist_ok=True)
+    client = _connect(config, password)
+    result = FetchResult()
+    try:
+        flags = _select(client, config.folder)
+        mark = KEYWORD if b"\\*" in flags else "\\Seen"  # a server without keywords: \Seen instead
+        criteria: list[Any] = ["NOT", "KEYWORD", KEYWORD] if mark == KEYWORD else ["UNSEEN"]
+        uids = client.search(criteria + (["SINCE", config.since] if config.since else []))
+        for uid in sorted(uids):
+            _fetch_one(client, uid, config, inbox, ledger, mail, result)
+            _mark_done(client, uid, mark, config.done_folder)
+        client.logout()
+    except IMAP_ERRORS as exc:
+        raise MailError(f"IMAP {config.host}: {_clean(exc, password)}") from exc
+    finally:
+        _close(client)
+    return result
+
+
+def _connect(config: ImapConfig, password: str) -> IMAPClient:
+    context = config.ssl_context() if config.security != "none" else None
+    where = f"{config.host}:{config.imap_port}"
+    try:
+        client = IMAPClient(config.host, port=config.imap_port, ssl=config.security == "ssl", ssl_context=context,
+                            timeout=config.timeout)
+    except IMAP_ERRORS as exc:
+        raise MailError(f"cannot reach the IMAP server {where} ({_clean(exc, password)})") from exc
+    try:
+        if config.security == "starttls":
+            if not client.has_capability("STARTTLS"):
+                raise MailError(f"the IMAP server {where} does not offer STARTTLS: "
+                                "use SHEETSYNC_IMAP_SECURITY=ssl (port 993)")
+            client.starttls(context)
+        client.login(config.user, password)
+    except IMAP_ERRORS as exc:
+        _close(client)
+        raise MailError(f"IMAP login as {config.user!r} on {where} failed ({_clean(exc, password)})") from exc
+    except MailError:
+        _close(client)
+        raise
+    return client
+
+
+def _select(client: IMAPClient, folder: str) -> tuple[bytes, ...]:
+    try:
+        info: dict[bytes, Any] = client.select_folder(folder)
+    except imaplib.IMAP4.error as exc:
+        raise MailError(f"IMAP folder {folder!r} cannot be opened ({one_line(str(exc))}): "
+                        "check SHEETSYNC_IMAP_FOLDER") from exc
+    return tuple(info.get(b"PERMANENTFLAGS", ()))
+
+
+def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, ledger: FetchLedger,
+               mail: MailConfig | None, result: FetchResult) -> None:
+    head = client.fetch([uid], ["RFC822.SIZE", "BODY.PEEK[HEADER]"]).get(uid, {})
+    header_bytes: bytes = head.get(b"BODY[HEADER]", b"")
+    if int(head.get(b"RFC822.SIZE", 0)) > config.max_message:
+        raw = header_bytes
+        found = Extracted(refused=[Refusal("", "whole-message", _megabytes(config.max_message))])
+        parsed = _parse(raw)
+    else:
+        raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]", header_bytes)
+        parsed = _parse(raw)
+        found = extract(parsed, config)
+    message = _describe(parsed, raw)
+    known = ledger.seen(message.message_id, "")
+    files = []
+    for name, data in found.spreadsheets:
+        digest = hashlib.sha256(data).hexdigest()
+        if not ledger.seen(message.message_id, digest):
+            files.append(FetchedFile(_save(inbox, name, data), name, digest, len(data)))
+    if known and not files:
+        result.again += 1
+        return
+    message = replace(message, files=tuple(files), refused=() if known else tuple(found.refused),
+                      others=tuple(found.others))
+    replies = []
+    if not known and needs_reply(message) and (mail is None or not mail.from_addr):
+        result.problems.append(f"{one_line(message.sender) or '?'}: needs a reply, but none can be written "
+                               "without SHEETSYNC_MAIL_FROM and an outbox")
+    elif not known and needs_reply(message) and mail is not None:
+        if must_not_answer(parsed, mail):
+            result.problems.append(f"{message.sender or '?'}: automatic message, not answered")
+        else:
+            try:
+                replies.append(compose_fetch_reply(message, mail, _megabytes(config.max_attachment)))
+            except MailError as exc:
+                result.problems.append(f"{one_line(message.sender) or '?'}: cannot be answered ({exc})")
+    message = replace(message, replied=bool(replies))
+    ledger.record(message, replies)
+    result.messages.append(message)
+    result.saved += [f.path for f in files]
+    result.replies += len(replies)
+
+
+def _parse(raw: bytes) -> EmailMessage:
+    parsed = email.message_from_bytes(raw, _class=EmailMessage, policy=default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:
+    ids = message_ids(_header(parsed, "Message-ID"))
+    # A message without a usable Message-ID gets one made from its bytes: the same at every run.
+    message_id = ids[0] if ids else f"<{hashlib.sha256(raw).hexdigest()[:40]}@sheetsync.invalid>"
+    senders = getaddresses([_header(parsed, "From")])
+    name, address = senders[0] if senders else ("", "")
+    try:
+        date = parsedate_to_datetime(_header(parsed, "Date")).isoformat()
+    except (TypeError, ValueError, IndexError):
+        date = ""
+    return FetchedMessage(message_id=message_id, sender=address if "@" in address else "", sender_name=one_line(name),
+                          subject=one_line(_header(parsed, "Subject"), 300), date=date,
+                          references=" ".join(message_ids(_header(parsed, "References"))[-10:]),
+                          fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+
+
+def _header(parsed: EmailMessage, name: str) -> str:
+    try:
+        return str(parsed.get(name, "") or "")
+    except (ValueError, IndexError, TypeError, AttributeError):  # a header the parser cannot make sense of
+        return ""
+
+
+def _save(inbox: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` into the inbox under a safe, unused name (atomically: a dot file, then a rename)."""
+    pure = PurePosixPath(name)
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".fetch-", suffix=".tmp", dir=inbox)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        path = free_path(inbox, safe_filename(pure.stem, ""), pure.suffix.lower())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise MailError(f"{inbox}: cannot save the attachment {one_line(name)!r} ({exc.strerror or exc})") from exc
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+    return path
+
+
+def _mark_done(client: IMAPClient, uid: int, mark: str, done_folder: str | None) -> None:
+    client.add_flags([uid], [mark], silent=True)
+    if not done_folder:
+        return
+    if not client.folder_exists(done_folder):
+        client.create_folder(done_folder)
+    if client.has_capability("MOVE"):
+        client.move([uid], done_folder)
+    else:
+        client.copy([uid], done_folder)
+        client.delete_messages([uid], silent=True)
+        client.uid_expunge([uid])
+
+
+def _clean(exc: BaseException, password: str) -> str:
+    """One line about ``exc`` that can never show the password."""
+    text = one_line(exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__)
+    return text.replace(password, "***") if password else text
+
+
+def _close(client: IMAPClient) -> None:
+    try:
+        client.shutdown()
+    except IMAP_ERRORS:
+        pass

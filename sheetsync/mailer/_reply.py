@@ -1,0 +1,91 @@
+"""The polite reply to a fetched message that brought no usable spreadsheet (or had one refused)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import parseaddr
+from html import escape
+
+from ..messages import LANGS, Lang
+from ..render.html import FONT
+from ._compose import NAME_HEADER, new_message
+from ._config import MailConfig
+from ._fetched import FetchedMessage
+from ._headers import Thread, one_line, reply_subject, thread_headers
+from ._texts import say
+
+_ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
+
+
+def needs_reply(message: FetchedMessage) -> bool:
+    """True when the sender must be told something: no spreadsheet came through, or one was refused."""
+    return not message.files or bool(message.refused)
+
+
+def must_not_answer(headers: EmailMessage, config: MailConfig) -> bool:
+    """True for mail no machine should answer (RFC 3834): auto-generated or list mail, bounces,
+    "no-reply" senders, and our own messages — so two robots never write to each other forever."""
+    auto = str(headers.get("Auto-Submitted", "no")).strip().lower()
+    precedence = str(headers.get("Precedence", "")).strip().lower()
+    sender = parseaddr(str(headers.get("From", "")))[1].lower()
+    ours = parseaddr(config.from_addr)[1].lower()
+    return (auto != "no" or precedence in ("bulk", "list", "junk") or "List-Id" in headers
+            or not sender or sender.split("@")[0] in _ROBOTS or (bool(ours) and sender == ours)
+            or bool(headers.get("X-Autoreply")) or bool(headers.get("X-Autorespond")))
+
+
+def compose_fetch_reply(message: FetchedMessage, config: MailConfig, limit: str) -> EmailMessage:
+    """A short reply, in Thai then English, answering ``message`` in its thread: what was taken,
+    what was refused and why, and what to send instead.
+
+    :param limit: the size limit per file, as shown (``"10 MB"``).
+    :raises MailError: the sender or our From address is not valid.
+    """
+    sections = [_paragraphs(message, lang, limit) for lang in LANGS]
+    return _bilingual_reply(message.thread, config, say("fetch.subject", "th"), sections)
+
+
+def compose_unreadable_reply(thread: Thread, file: str, reason: str, config: MailConfig) -> EmailMessage:
+    """The answer, in the sender's thread, to a mailed file that is not a report we can read.
+
+    :param reason: the one-line reason (the reader's message, without the file name).
+    :raises MailError: the sender or our From address is not valid.
+    """
+    sections = [[say("mail.greeting.anyone", lang),
+                 say("unreadable.intro", lang, file=one_line(file), reason=one_line(reason, 300)),
+                 say("unreadable.what_to_send", lang), say("mail.outro", lang)] for lang in LANGS]
+    return _bilingual_reply(thread, config, say("unreadable.subject", "th", file=one_line(file)), sections)
+
+
+def _bilingual_reply(thread: Thread, config: MailConfig, fallback_subject: str,
+                     sections: list[list[str]]) -> EmailMessage:
+    """A reply in ``thread``: each section (Thai, then English) as paragraphs, text and HTML."""
+    msg = new_message(config, thread.sender, thread.sender_name)
+    msg["Subject"] = reply_subject(thread.subject, fallback_subject)
+    for header, value in thread_headers(thread).items():
+        msg[header] = value
+    msg[NAME_HEADER] = one_line(f"reply {thread.sender}")
+    signature = say("mail.signature", "th")
+    msg.set_content("\n\n".join("\n\n".join(s) for s in sections) + f"\n\n-- \n{signature}\n", charset="utf-8")
+    style = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
+    body = '<hr style="border:0;border-top:1px solid #ccc">'.join(
+        "".join(f'<p style="{style}">{escape(p)}</p>' for p in section) for section in sections)
+    msg.add_alternative(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>{body}'
+                        f'<p style="{style};color:#666;font-size:13px">{escape(signature)}</p></body></html>',
+                        subtype="html", charset="utf-8")
+    return msg
+
+
+def _paragraphs(message: FetchedMessage, lang: Lang, limit: str) -> list[str]:
+    paragraphs = [say("mail.greeting.anyone", lang)]
+    if message.files:
+        names = ", ".join(f"“{f.filename}”" for f in message.files)
+        paragraphs.append(say("fetch.received", lang, names=one_line(names, 300)))
+    else:
+        paragraphs.append(say("fetch.none", lang))
+        if message.others:
+            paragraphs.append(say("fetch.others", lang, names=one_line(", ".join(message.others), 300)))
+    paragraphs += [say(f"fetch.refused.{r.reason}", lang, name=one_line(r.name), detail=r.detail)
+                   for r in message.refused]
+    paragraphs += [say("fetch.what_to_send", lang, limit=limit), say("mail.outro", lang)]
+    return paragraphs

@@ -1,0 +1,154 @@
+"""How wide and how tall text is in the form's font, from the font file itself (fontTools).
+
+Row heights of merged cells (which neither Excel nor Calc fits to their text) and the column
+widths the labels, headers, dates and amounts need are computed here, from the advance widths
+and line metrics of the installed font: TH Sarabun New where it is installed, else what
+fontconfig substitutes for it (Debian's metrically compatible Laksaman). Without any font file
+an estimate is used (half an em per character, 1.7 em per line), so that sheetsync still works
+on a machine without fonts; the print checks in the tests run with the real one.
+
+Widths are in points. A spreadsheet column is measured in Excel "character" units; Calc lays out
+one unit as 7 pt (measured on .xlsx files: 13 units are 32.1 mm), and the .ods writer uses the
+same, so that both formats print alike.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+#: Points per Excel column unit, as Calc lays out an .xlsx (and as the .ods writer writes).
+PT_PER_UNIT = 7.0
+#: Left plus right inner margin of a cell, in points (Calc's default 0.1 cm each side, rounded up).
+CELL_PADDING_PT = 6.0
+#: Programs lay text out on a device grid (hinted, rounded advances): a little wider than the
+#: font's design widths. Measured with Calc 7.4 printing Laksaman at 16 pt: up to ~4 %.
+LAYOUT_SLACK = 1.05
+#: Where fontconfig is absent (Windows, macOS), these files are tried in order.
+KNOWN_FILES = {
+    False: ("/usr/share/fonts/truetype/tlwg/Laksaman.ttf", "C:/Windows/Fonts/THSarabunNew.ttf"),
+    True: ("/usr/share/fonts/truetype/tlwg/Laksaman-Bold.ttf", "C:/Windows/Fonts/THSarabunNew Bold.ttf"),
+}
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_BREAK_AFTER = " \u200b/-"
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    """Advance widths (font units per code point) and the line pitch of one font face."""
+
+    advances: dict[int, int]
+    units_per_em: int
+    line_em: float  # baseline-to-baseline distance, in ems
+    default_advance: int  # for characters the font lacks
+
+    def width(self, text: str, size: float) -> float:
+        """Width of ``text`` in points at ``size`` points."""
+        units = sum(0 if _no_advance(ch) else self.advances.get(ord(ch), self.default_advance) for ch in text)
+        return units * size / self.units_per_em * LAYOUT_SLACK
+
+
+ESTIMATE = FontMetrics({}, 1000, 1.7, 500)
+
+
+@lru_cache(maxsize=8)
+def font_metrics(family: str, bold: bool = False) -> FontMetrics:
+    """The metrics of ``family`` as installed (see the module docstring); :data:`ESTIMATE` if none."""
+    for path in (*_fontconfig(family, bold), *KNOWN_FILES[bold]):
+        metrics = _load(path)
+        if metrics is not None:
+            return metrics
+    return ESTIMATE
+
+
+def text_width(text: str, size: float, family: str = "TH Sarabun New", bold: bool = False) -> float:
+    """The widest line of ``text`` in points."""
+    metrics = font_metrics(family, bold)
+    return max(metrics.width(line, size) for line in text.split("\n"))
+
+
+def longest_word(text: str, size: float, family: str = "TH Sarabun New", bold: bool = False) -> float:
+    """Width in points of the longest piece of ``text`` that cannot be broken (between spaces,
+    zero-width spaces, slashes, hyphens and line ends): a column narrower than this cuts a word."""
+    metrics = font_metrics(family, bold)
+    pieces = [p for line in text.split("\n") for p in _pieces(line)]
+    return max((metrics.width(p.rstrip(), size) for p in pieces), default=0.0)
+
+
+def line_count(text: str, width_pt: float, size: float, family: str = "TH Sarabun New", bold: bool = False) -> int:
+    """Lines ``text`` takes wrapped in ``width_pt``: greedy at break opportunities; a piece
+    wider than the line is cut where it overflows (as Calc does with a Thai run it cannot fit)."""
+    metrics = font_metrics(family, bold)
+    usable = max(width_pt - CELL_PADDING_PT, size)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0.0
+        for piece in _pieces(paragraph):
+            width = metrics.width(piece, size)
+            if used and used + metrics.width(piece.rstrip(), size) > usable:
+                lines, used = lines + 1, 0.0
+            while width > usable:  # a piece longer than a line fills whole lines
+                lines, width = lines + 1, width - usable
+            used += width
+    return lines
+
+
+def line_height(size: float, family: str = "TH Sarabun New", bold: bool = False) -> float:
+    """Points from one baseline to the next at ``size`` points."""
+    return font_metrics(family, bold).line_em * size
+
+
+def _pieces(line: str) -> list[str]:
+    pieces, start = [], 0
+    for i, ch in enumerate(line):
+        if ch in _BREAK_AFTER:
+            pieces.append(line[start:i + 1])
+            start = i + 1
+    if start < len(line):
+        pieces.append(line[start:])
+    return pieces
+
+
+def _no_advance(ch: str) -> bool:
+    # Thai vowels and tone marks above and below sit on their base letter.
+    return ch in _ZERO_WIDTH or unicodedata.category(ch) in ("Mn", "Me")
+
+
+def _fontconfig(family: str, bold: bool) -> list[str]:
+    if shutil.which("fc-match") is None:
+        return []
+    pattern = f"{family}:bold" if bold else family
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}", pattern], capture_output=True, text=True,
+                               timeout=10, check=False).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [found] if found else []
+
+
+def _load(path: str) -> FontMetrics | None:
+    if not path or not Path(path).is_file():
+        return None
+    from fontTools.ttLib import TTFont, TTLibError  # imported on first use: ~50 ms
+
+    try:
+        with TTFont(path, lazy=True) as font:
+            cmap = font.getBestCmap() or {}
+            hmtx = font["hmtx"].metrics
+            upm = int(font["head"].unitsPerEm)
+            os2 = font["OS/2"]
+            if os2.fsSelection & (1 << 7):  # USE_TYPO_METRICS: what Calc uses for the line pitch
+                pitch = os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap
+            else:
+                hhea = font["hhea"]
+                pitch = hhea.ascent - hhea.descent + hhea.lineGap
+            advances = {code: int(hmtx[glyph][0]) for code, glyph in cmap.items() if glyph in hmtx}
+    except (OSError, TTLibError, KeyError, AttributeError):
+        return None
+    zero = advances.get(ord("0"), upm // 2)
+    return FontMetrics(advances, upm, pitch / upm, zero)

@@ -1,0 +1,377 @@
+"""Forms: a layout (``templates/<id>.yaml``) plus a JSON Schema (``schemas/<id>.schema.json``).
+
+:func:`load_form` reads both, resolves where every field sits and checks that the two agree:
+every schema leaf is placed exactly once and every placed field exists in the schema. Nothing
+here touches a spreadsheet; the writers, the reader and validation all work from a :class:`Form`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from ..errors import FormError
+from .pointers import is_required, schema_node
+from .cells import column_index, column_letter, parse_span
+from .entries import Entry
+from .rulespec import Rule, build_rules
+
+#: Kinds of input cell; each has its own parsing rule, validation and number format.
+KINDS = ("text", "lines", "whole", "amount", "percent", "date", "choice", "auto")
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one field sits: its top-left cell and, for a merged block, the bottom-right one."""
+
+    col: int
+    row: int
+    last_col: int
+    last_row: int
+
+    @property
+    def ref(self) -> str:
+        """The A1 reference of the top-left cell, e.g. ``"C5"``."""
+        return f"{column_letter(self.col)}{self.row}"
+
+    @property
+    def span(self) -> str:
+        """The A1 range covered, e.g. ``"C5:D5"`` (just the cell when it is not merged)."""
+        last = f"{column_letter(self.last_col)}{self.last_row}"
+        return self.ref if last == self.ref else f"{self.ref}:{last}"
+
+    def at_row(self, row: int) -> "Placement":
+        """The same columns moved to another row (table rows share one column layout)."""
+        return Placement(self.col, row, self.last_col, row + self.last_row - self.row)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input cell: a scalar leaf of the schema (or a list written one item per line)."""
+
+    pointer: str  # JSON pointer; inside a table, relative to the row ("" for scalar items)
+    place: Placement
+    kind: str
+    schema: dict[str, Any]
+    required: bool
+    title: str
+    choices: dict[Any, str] | None = None
+    auto: str | None = None  # locked text computed from the row number, e.g. "{n}."
+    fiscal_year: str | None = None  # pointer of the fiscal-year field that bounds a date
+    style: str | None = None
+
+    @property
+    def decorative(self) -> bool:
+        """A locked column with no data behind it, such as the "1." before an objective."""
+        return self.kind == "auto" and not self.pointer
+
+
+@dataclass(frozen=True)
+class Table:
+    """A block of rows holding one array of the schema, one item per row."""
+
+    pointer: str
+    first_row: int
+    last_row: int
+    columns: tuple[Field, ...]
+    key: str | None  # item field whose value chooses the row (report N on row N)
+    lock_prefilled: bool
+    height: float | None
+    scalar_items: bool  # the array holds strings, not objects
+
+    @property
+    def capacity(self) -> int:
+        """How many items the block can hold."""
+        return self.last_row - self.first_row + 1
+
+
+@dataclass(frozen=True)
+class Label:
+    """Fixed text of the form (a label, heading or the certification sentence)."""
+
+    place: Placement
+    text: str
+    style: str | None
+
+
+@dataclass(frozen=True)
+class Form:
+    """A loaded and checked form: layout, schema and the resolved placements."""
+
+    id: str
+    version: str
+    title: str
+    title_en: str
+    sheet: str
+    schema: dict[str, Any]
+    layout: dict[str, Any]
+    fields: tuple[Field, ...]
+    tables: tuple[Table, ...]
+    labels: tuple[Label, ...]
+    rules: tuple[Rule, ...]
+    source: Path
+    schema_hash: str = field(default="")
+
+    @cached_property
+    def validator(self) -> Any:
+        """A JSON Schema validator of this form's schema, format checks on (built once per form)."""
+        from jsonschema import Draft202012Validator, FormatChecker
+
+        return Draft202012Validator(self.schema, format_checker=FormatChecker())
+
+    @property
+    def major_version(self) -> int:
+        """The major part of :attr:`version`; files of another major version are refused."""
+        return int(self.version.split(".")[0])
+
+    def all_fields(self) -> Iterator[Field]:
+        """Every single field and every table column, in layout order."""
+        yield from self.fields
+        for table in self.tables:
+            yield from table.columns
+
+    def field_at(self, pointer: str) -> Field | None:
+        """The single (non-table) field placed at ``pointer``, if any."""
+        return next((f for f in self.fields if f.pointer == pointer), None)
+
+    def table_at(self, pointer: str) -> Table | None:
+        """The table holding the array at ``pointer``, if any."""
+        return next((t for t in self.tables if t.pointer == pointer), None)
+
+
+def load_form(layout_path: str | Path) -> Form:
+    """Load a form from its layout file and the schema the layout names.
+
+    :param layout_path: a ``.yaml`` layout; its ``schema`` key names a file in ``../schemas/``
+        or beside the layout.
+    :raises FormError: when either file is broken or the two disagree (the message names the field).
+
+    Example::
+
+        form = load_form("templates/progress-report.yaml")
+        form.field_at("/project/code").place.ref   # "C5"
+    """
+    layout_path = Path(layout_path)
+    layout = _load_yaml(layout_path)
+    schema = _load_schema(layout_path, layout)
+    cells, table_items = _entries(layout, "cells", layout_path), _entries(layout, "tables", layout_path)
+    fields = tuple(_single_field(where, item, schema) for where, item in cells if "field" in item)
+    labels = tuple(_label(where, item) for where, item in cells if "field" not in item)
+    tables = tuple(_table(where, item, schema) for where, item in table_items)
+    form = Form(
+        id=_required(layout, "id", layout_path),
+        version=str(_required(layout, "version", layout_path)),
+        title=_required(layout, "title", layout_path),
+        title_en=layout.get("title_en", ""),
+        sheet=_required(layout, "sheet", layout_path),
+        schema=schema,
+        layout=layout,
+        fields=fields,
+        tables=tables,
+        labels=labels,
+        rules=(),
+        source=layout_path,
+        schema_hash=hashlib.sha256(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
+    )
+    check_agreement(form)
+    rules = layout.get("rules", [])
+    if not isinstance(rules, list):
+        raise FormError(f"{layout_path.name}: rules must be a list")
+    return replace(form, rules=build_rules(form, rules, layout_path))
+
+
+def check_agreement(form: Form) -> None:
+    """Check that every schema leaf is placed once and every placed field is in the schema.
+
+    :raises FormError: naming the first field that is missing, unknown or placed twice.
+    """
+    placed: list[str] = [f.pointer for f in form.fields]
+    for table in form.tables:
+        placed += [f"{table.pointer}/*" + (f"/{c.pointer}" if c.pointer else "") for c in table.columns if not c.decorative]
+    duplicates = sorted({p for p in placed if placed.count(p) > 1})
+    if duplicates:
+        raise FormError(f"{form.source.name}: field {duplicates[0]} is placed more than once")
+    leaves = set(_schema_leaves(form.schema, "", set(placed)))
+    for pointer in placed:
+        if pointer not in leaves:
+            raise FormError(f"{form.source.name}: field {pointer} is placed in the layout but is not in the schema")
+    for pointer in sorted(leaves - set(placed)):
+        raise FormError(f"{form.source.name}: schema field {pointer} is not placed in the layout")
+    _check_cells_do_not_overlap(form)
+
+
+def parse_range(text: str, where: object) -> Placement:
+    """Turn ``"C5"`` or ``"C5:H5"`` into a :class:`Placement`; :class:`FormError` naming ``where`` if malformed."""
+    try:
+        return _parse_range(text)
+    except ValueError as exc:
+        raise FormError(f"{where}: {exc}") from exc
+
+
+@lru_cache(maxsize=4096)
+def _parse_range(text: str) -> Placement:
+    return Placement(*parse_span(text))
+
+
+def _schema_leaves(node: dict[str, Any], pointer: str, placed: set[str]) -> Iterator[str]:
+    kind = node.get("type")
+    if kind == "object":
+        for name, child in node.get("properties", {}).items():
+            yield from _schema_leaves(child, f"{pointer}/{name}", placed)
+    elif kind == "array":
+        items = node.get("items", {})
+        # An array of strings may sit in one cell (one item per line) or in a table block.
+        if items.get("type") != "object" and pointer in placed:
+            yield pointer
+        else:
+            yield from _schema_leaves(items, f"{pointer}/*", placed)
+    else:
+        yield pointer
+
+
+def _check_cells_do_not_overlap(form: Form) -> None:
+    seen: dict[tuple[int, int], str] = {}
+    places = [(lab.place, f"label {lab.text[:20]!r}") for lab in form.labels]
+    places += [(f.place, f.pointer) for f in form.fields]
+    for table in form.tables:
+        for row in range(table.first_row, table.last_row + 1):
+            places += [(c.place.at_row(row), f"{table.pointer} row {row}") for c in table.columns]
+    for place, name in places:
+        for col in range(place.col, place.last_col + 1):
+            for row in range(place.row, place.last_row + 1):
+                if (col, row) in seen:
+                    cell = f"{column_letter(col)}{row}"
+                    raise FormError(f"{form.source.name}: cell {cell} is used by both {seen[(col, row)]} and {name}")
+                seen[(col, row)] = name
+
+
+def _entries(layout: dict[str, Any], section: str, path: Path) -> list[tuple[Entry, dict[str, Any]]]:
+    items = layout.get(section, [])
+    if not isinstance(items, list):
+        raise FormError(f"{path.name}: {section} must be a list")
+    named = [(Entry(path, section, i, str(item.get("field") or item.get("path") or "") if isinstance(item, dict)
+                    else ""), item) for i, item in enumerate(items)]
+    for where, item in named:
+        if not isinstance(item, dict):
+            raise FormError(f"{where}: an entry must be a mapping such as {{at: C5, field: /project/code}}")
+    return named
+
+
+def _single_field(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Field:
+    pointer = str(item["field"])
+    return _make_field(where, item, schema, pointer, pointer, parse_range(str(_required(item, "at", where)), where))
+
+
+def _table(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Table:
+    pointer = str(_required(item, "path", where))
+    node = schema_node(schema, pointer)
+    if node is None or node.get("type") != "array":
+        raise FormError(f"{where}: table {pointer} is not an array in the schema")
+    rows = _required(item, "rows", where)
+    if not (isinstance(rows, list) and len(rows) == 2 and all(isinstance(r, int) for r in rows) and rows[0] <= rows[1]):
+        raise FormError(f"{where}: rows must be [first, last], e.g. [34, 45]")
+    first, last = rows
+    columns = tuple(_table_column(where, col, schema, pointer, first) for col in _required(item, "columns", where))
+    scalar = node.get("items", {}).get("type") != "object"
+    if scalar and not any(c.pointer == "" and c.auto is None for c in columns):
+        raise FormError(f"{where}: table {pointer} holds plain values; place them with field: \"\"")
+    key = item.get("key")
+    if key is not None and not any(c.pointer == key for c in columns):
+        raise FormError(f"{where}: table {pointer} key {key!r} is not one of its columns")
+    return Table(pointer, first, last, columns, key, bool(item.get("lock_prefilled", True)),
+                 item.get("height"), scalar)
+
+
+def _table_column(where: Entry, col: dict[str, Any], schema: dict[str, Any], table: str, row: int) -> Field:
+    cols = str(_required(col, "at", where)).split(":")
+    place = parse_range(f"{cols[0]}{row}:{cols[-1]}{row}", where)
+    name = str(col.get("field", ""))
+    full = f"{table}/*" + (f"/{name}" if name else "")
+    if "field" not in col:  # a purely decorative auto column such as the "1." before an objective
+        return Field("", place, "auto", {}, False, "", auto=str(_required(col, "auto", where)), style=col.get("style"))
+    return _make_field(where, col, schema, name, full, place)
+
+
+def _make_field(where: Entry, item: dict[str, Any], schema: dict[str, Any], pointer: str, full: str,
+                place: Placement) -> Field:
+    node = schema_node(schema, full)
+    if node is None:
+        raise FormError(f"{where}: field {full} is placed in the layout but is not in the schema")
+    kind = str(item.get("kind") or ("auto" if "auto" in item else _kind_from_schema(node, item)))
+    if kind not in KINDS:
+        raise FormError(f"{where}: field {full} has unknown kind {kind!r} (known: {', '.join(KINDS)})")
+    return Field(
+        pointer=pointer, place=place, kind=kind, schema=node,
+        required=full.endswith("/*") or is_required(schema, full),
+        title=str(node.get("title", full)),
+        choices=item.get("choices") or ({v: str(v) for v in node["enum"]} if "enum" in node else None),
+        auto=item.get("auto"),
+        fiscal_year=item.get("fiscal_year"), style=item.get("style"),
+    )
+
+
+def _kind_from_schema(node: dict[str, Any], item: dict[str, Any]) -> str:
+    if "choices" in item or "enum" in node or node.get("type") == "boolean":
+        return "choice"
+    if node.get("type") == "integer":
+        return "whole"
+    if node.get("type") == "number":
+        return "amount"
+    if node.get("type") == "array":
+        return "lines"
+    return "date" if node.get("format") == "date" else "text"
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise FormError(f"{path.name}: cannot read the layout ({exc})") from exc
+    if not isinstance(data, dict):
+        raise FormError(f"{path.name}: a layout must be a mapping")
+    return data
+
+
+def _load_schema(layout_path: Path, layout: dict[str, Any]) -> dict[str, Any]:
+    name = str(_required(layout, "schema", layout_path))
+    candidates = [layout_path.parent / name, layout_path.parent.parent / "schemas" / name,
+                  layout_path.parent / "schemas" / name]
+    for candidate in candidates:
+        if candidate.is_file():
+            try:
+                schema = json.loads(candidate.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise FormError(f"{candidate.name}: cannot read the schema ({exc})") from exc
+            return _checked_schema(candidate, schema)
+    raise FormError(f"{layout_path.name}: schema {name} not found beside the layout or in ../schemas/")
+
+
+def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        raise FormError(f"{path.name}: not a valid JSON Schema ({exc.message})") from exc
+    return dict(schema)
+
+
+def _label(where: Entry, item: dict[str, Any]) -> Label:
+    return Label(parse_range(str(_required(item, "at", where)), where), str(item.get("text", "")), item.get("style"))
+
+
+def _required(mapping: dict[str, Any], key: str, where: Path | Entry) -> Any:
+    if key not in mapping:
+        raise FormError(f"{where.name if isinstance(where, Path) else where}: missing key {key!r}")
+    return mapping[key]
+
+
+__all__ = ["Field", "Form", "KINDS", "Label", "Placement", "Table", "check_agreement", "column_index",
+           "column_letter", "load_form", "parse_range"]

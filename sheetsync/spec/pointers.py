@@ -1,0 +1,51 @@
+"""JSON pointers: finding a value in a form's data, and the schema node that describes it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_INDEX = re.compile(r"/\d+(?=/|$)")
+
+
+def generic(pointer: str) -> str:
+    """The pointer with every array index as ``*``: ``/reports/3/date`` → ``/reports/*/date``.
+
+    Layouts and schemas speak of a table's column once, for every row; findings and data speak
+    of one row. This is the bridge between the two.
+    """
+    return _INDEX.sub("/*", pointer)
+
+
+def lookup(data: Any, pointer: str) -> Any:
+    """The value at ``pointer`` in nested dicts, or None when any step is missing."""
+    node = data
+    for part in [p for p in pointer.split("/") if p]:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def schema_node(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:
+    """The schema node describing ``pointer`` (``*`` or digits step into array items)."""
+    node: dict[str, Any] = schema
+    for part in [p for p in pointer.split("/") if p]:
+        if node.get("type") == "array":
+            node = node.get("items", {})
+            if part == "*" or part.isdigit():
+                continue
+        props = node.get("properties", {})
+        if part not in props:
+            return None
+        node = props[part]
+    return node
+
+
+def is_required(schema: dict[str, Any], pointer: str) -> bool:
+    """Whether the last key of ``pointer`` is listed in its parent's ``required``."""
+    parent, _, name = pointer.rpartition("/")
+    node = schema_node(schema, parent)
+    if node is not None and node.get("type") == "array":
+        node = node.get("items", {})
+    return node is not None and name in node.get("required", [])

@@ -1,0 +1,79 @@
+"""Finding forms: the ones shipped with sheetsync and any in extra folders.
+
+A form is found by id (``progress-report``) or by the path of its layout file. Extra folders come
+from the caller or from the ``SHEETSYNC_FORMS`` environment variable (``os.pathsep``-separated),
+so that adding a form needs no Python: drop ``<id>.yaml`` and its schema in such a folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from ..errors import UnknownFormError
+from .form import Form, load_form
+
+#: What a form id looks like. Ids read from a school's file must match it: never a path.
+FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def bundled_dir() -> Path:
+    """The folder of layouts shipped with sheetsync (inside the wheel, or the checkout's)."""
+    packaged = Path(str(resources.files("sheetsync"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    # Running from a source checkout: the layouts live at the top of the repository.
+    return Path(__file__).resolve().parents[2] / "templates"
+
+
+def search_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Folders searched for layouts, in order: ``extra``, ``$SHEETSYNC_FORMS``, the bundled one."""
+    env = [p for p in os.environ.get("SHEETSYNC_FORMS", "").split(os.pathsep) if p]
+    return [Path(p) for p in [*extra, *env]] + [bundled_dir()]
+
+
+def find_form(name: str | Path, extra: Iterable[str | Path] = ()) -> Form:
+    """Load the form ``name``: a form id, or the path of a layout ``.yaml`` file.
+
+    :raises UnknownFormError: when no such form exists (the message lists the known ids).
+    """
+    path = Path(name)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        return _load_cached(path.resolve())
+    for folder in search_dirs(extra):
+        for candidate in (folder / f"{name}.yaml", folder / f"{name}.yml"):
+            if candidate.is_file():
+                return _load_cached(candidate.resolve())
+    known = ", ".join(sorted(f.id for f in list_forms(extra))) or "none"
+    raise UnknownFormError(f"no form {str(name)!r} (known forms: {known})")
+
+
+def find_form_id(form_id: str, extra: Iterable[str | Path] = ()) -> Form:
+    """Load the known form with id ``form_id`` (as read from a returned file: never a path).
+
+    :raises UnknownFormError: when ``form_id`` is not an id (``/``, ``..``, …) or no such form exists.
+    """
+    if not FORM_ID.fullmatch(form_id):
+        raise UnknownFormError(f"the template names the form {form_id[:80]!r}, which is not a form id; "
+                               "please fill in the template you were sent")
+    return find_form(form_id, extra)
+
+
+def list_forms(extra: Iterable[str | Path] = ()) -> list[Form]:
+    """Every form found in the search folders (the first of each id wins)."""
+    forms: dict[str, Form] = {}
+    for folder in search_dirs(extra):
+        for layout in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+            form = _load_cached(layout.resolve())
+            forms.setdefault(form.id, form)
+    return list(forms.values())
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: Path) -> Form:
+    # Loading checks the schema and the layout against each other; do it once per process.
+    return load_form(path)

@@ -1,0 +1,130 @@
+"""Typed cross-field rules: each kind declares its parameters, checked when a form loads.
+
+A layout's ``rules:`` entry such as ``{kind: running_total_max, table: /reports, field: disbursed,
+max: /project/budget_received}`` becomes a :class:`Rule` only if every parameter its kind needs is
+there, has the right type and names something the form really has (a table, one of that table's
+columns, a field, a known operator or finding code). A mistake is a :class:`FormError` naming the
+YAML entry, so it surfaces when the form loads rather than as a ``KeyError`` in the middle of a
+school's validation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import FormError
+from .entries import entry_name
+from .pointers import schema_node
+
+if TYPE_CHECKING:
+    from .form import Form
+
+#: Parameter types: a table placed in the form, a column of the rule's table, a schema field,
+#: a list of schema fields, a comparison operator, a finding code of the message catalogue.
+TABLE, COLUMN, FIELD, FIELDS, OP, CODE = "table", "column", "field", "fields", "op", "code"
+OPERATORS = ("<=", "<", ">=", ">", "==")
+
+#: Each rule kind's parameters: name → (type, required).
+PARAMS: dict[str, dict[str, tuple[str, bool]]] = {
+    "sequence": {"table": (TABLE, True), "field": (COLUMN, True)},
+    "increasing": {"table": (TABLE, True), "field": (COLUMN, True)},
+    "within": {"table": (TABLE, True), "field": (COLUMN, True), "from": (FIELD, True), "to": (FIELD, True)},
+    "not_decreasing": {"table": (TABLE, True), "field": (COLUMN, True)},
+    "running_total_max": {"table": (TABLE, True), "field": (COLUMN, True), "max": (FIELD, True)},
+    "total_when_complete": {"table": (TABLE, True), "field": (COLUMN, True), "progress": (COLUMN, True),
+                            "equals": (FIELD, True)},
+    "compare": {"left": (FIELD, True), "op": (OP, True), "right": (FIELD, True), "code": (CODE, False)},
+    "sum_equals": {"table": (TABLE, True), "field": (COLUMN, True), "equals": (FIELD, True)},
+    "fiscal_year": {"year": (FIELD, True), "dates": (FIELDS, True)},
+}
+
+
+@dataclass(frozen=True)
+class Rule(Mapping[str, Any]):
+    """One checked rule of a layout: its kind, its parameters, and where it was declared.
+
+    It reads like the mapping it came from (``rule["table"]``), so rule functions stay small.
+    """
+
+    kind: str
+    params: Mapping[str, Any]
+    where: str
+
+    def __getitem__(self, key: str) -> Any:
+        return self.params[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.params)
+
+    def __len__(self) -> int:
+        return len(self.params)
+
+
+def build_rules(form: Form, entries: list[Any], path: Path) -> tuple[Rule, ...]:
+    """Check every ``rules:`` entry of a layout against its kind and the form; return them typed.
+
+    :raises FormError: naming the entry (file, line, ``rules[i]``) and what is wrong with it.
+    """
+    return tuple(_build(form, entry, entry_name(path, "rules", i, _kind_of(entry)))
+                 for i, entry in enumerate(entries))
+
+
+def _kind_of(entry: Any) -> str:
+    return f"kind {entry.get('kind')}" if isinstance(entry, dict) and entry.get("kind") else ""
+
+
+def _build(form: Form, entry: Any, where: str) -> Rule:
+    if not isinstance(entry, dict):
+        raise FormError(f"{where}: a rule must be a mapping such as {{kind: sequence, table: /reports, field: no}}")
+    kind = entry.get("kind")
+    if kind not in PARAMS:
+        raise FormError(f"{where}: unknown rule kind {kind!r} (known: {', '.join(sorted(PARAMS))})")
+    spec = PARAMS[kind]
+    params = {k: v for k, v in entry.items() if k != "kind"}
+    unknown = sorted(set(params) - set(spec))
+    if unknown:
+        raise FormError(f"{where}: {kind} takes no parameter {unknown[0]!r} (it takes: {', '.join(spec)})")
+    for name, (kind_of_param, required) in spec.items():
+        if name not in params:
+            if required:
+                raise FormError(f"{where}: {kind} needs the parameter {name!r} ({_explain(kind_of_param)})")
+            continue
+        problem = _check_param(form, kind_of_param, params[name], params.get("table"))
+        if problem:
+            raise FormError(f"{where}: {name}: {problem}")
+    return Rule(kind, params, where)
+
+
+def _check_param(form: Form, kind: str, value: Any, table: Any) -> str | None:
+    """What is wrong with one parameter's value, or None."""
+    if kind == TABLE:
+        return None if isinstance(value, str) and form.table_at(value) else f"{value!r} is not a table of the form"
+    if kind == COLUMN:
+        placed = form.table_at(str(table))
+        names = [c.pointer for c in placed.columns if c.pointer] if placed else []
+        return None if str(value) in names else f"{value!r} is not a column of {table} ({', '.join(names)})"
+    if kind == FIELD:
+        return None if isinstance(value, str) and _is_leaf(form, value) else f"{value!r} is not a field of the schema"
+    if kind == FIELDS:
+        if not isinstance(value, list) or not value:
+            return "a list of fields is needed, e.g. [/project/start_date]"
+        bad = [v for v in value if not (isinstance(v, str) and _is_leaf(form, v))]
+        return f"{bad[0]!r} is not a field of the schema" if bad else None
+    if kind == OP:
+        return None if value in OPERATORS else f"{value!r} is not one of {' '.join(OPERATORS)}"
+    from ..messages import catalogue  # the catalogue is data; load it only for layouts that name codes
+
+    return None if value in catalogue() else f"{value!r} has no message in the catalogue"
+
+
+def _is_leaf(form: Form, pointer: str) -> bool:
+    node = schema_node(form.schema, pointer)
+    return node is not None and node.get("type") not in ("object", "array")
+
+
+def _explain(kind: str) -> str:
+    return {TABLE: "a table, e.g. /reports", COLUMN: "a column of the table", FIELD: "a field, e.g. /project/code",
+            FIELDS: "a list of fields", OP: "one of " + " ".join(OPERATORS), CODE: "a finding code"}[kind]

@@ -1,0 +1,140 @@
+"""The marked-up return file: the school's own values, the wrong cells coloured and explained.
+
+A fresh copy of the school's template version is built from the form, holding exactly what the
+school's file held (raw cell values, so a date typed as unreadable text stays visible as typed),
+with the same cells locked and the original template id, recipient and issue date. Each cell with
+a finding is filled red (error) or yellow (warning) and carries a note in Thai and English; a
+first sheet "ผลการตรวจสอบ" lists every finding with a link to its cell. Read back, the file gives
+the same data as the school's, so once fixed it is a normal submission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..check.coerce import CoerceError, format_be_date, parse_date
+from ..formats import format_of, writer_for
+from ..messages import render
+from .. import sizing
+from ..metrics import PT_PER_UNIT, line_count, line_height
+from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
+from ..check.reader import Filled
+from ..render import ordered
+from ..check.report import Finding, Report
+from ..check.rules import shown
+from .write import write_atomically
+
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
+SUMMARY_SHEET = "ผลการตรวจสอบ"
+
+
+def write_marked_up(filled: Filled, report: Report, path: str | Path, *, fmt: str | None = None,
+                    password: str | None = None) -> TemplatePlan:
+    """Write the school's file back with its findings marked; the format follows ``fmt``, else
+    the extension of ``path``, else the school's own format (an .xls comes back as .xlsx).
+
+    Example::
+
+        filled = read_filled("inbox/school-01.ods")
+        write_marked_up(filled, validate(filled), "outbox/school-01-ตรวจแล้ว.ods")
+    """
+    path = Path(path)
+    own = filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"
+    fmt = format_of(path, fmt or (path.suffix.lstrip(".").lower() if path.suffix.lower() in (".xlsx", ".ods") else own))
+    plan = marked_up_plan(filled, report, password)
+    write_atomically(path, lambda tmp: writer_for(fmt)(plan, tmp))
+    return plan
+
+
+def marked_up_plan(filled: Filled, report: Report, password: str | None = None) -> TemplatePlan:
+    """The plan of the marked-up copy (see the module docstring)."""
+    meta = filled.metadata
+    base = build_plan(filled.form, None, recipient=meta.get("recipient") or None, password=password,
+                      issued=_issued(meta.get("issued_at")), template_id=meta.get("template_id"))
+    by_cell: dict[str, list[Finding]] = {}
+    for finding in report.findings:
+        if finding.sheet == filled.form.sheet:
+            by_cell.setdefault(finding.cell, []).append(finding)
+    prefilled = set(filled.locked_expected)
+    cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, [])) for c in base.cells]
+    plan = restamp(base, cells)
+    # Heights and widths follow the school's own text, not the empty template's.
+    widths = sizing.column_widths(filled.form, cells)
+    return replace(plan, summary=_summary(filled, report), column_widths=widths,
+                   row_heights=sizing.row_heights(filled.form, cells, widths))
+
+
+def _issued(text: str | None) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: list[Finding]) -> CellSpec:
+    ref = cell.place.ref
+    if cell.role in ("input", "prefill"):
+        value: Any = filled.raw.get(ref, filled.locked_found.get(ref) if ref in prefilled else None)
+        # What the office filled in stays locked, as in the original, unless it was changed:
+        # then the school must be able to put it back.
+        locked = ref in prefilled and not any(f.code == "prefilled-cell-changed" for f in findings)
+        cell = replace(cell, value=_cell_value(value, cell.kind), locked=locked, role="prefill" if locked else "input",
+                       validation=None if locked else cell.validation)
+    if not findings:
+        return cell
+    worst = "error" if any(f.severity == "error" for f in findings) else "warning"
+    note = "\n\n".join(f"{f.message_th}\n{f.message_en}" for f in findings)
+    return replace(cell, style=replace(cell.style, fill=FILLS[worst]), note=note)
+
+
+def _cell_value(value: Any, kind: str) -> Any:
+    if value in (None, ""):
+        return None
+    if kind == "date" and isinstance(value, dt.date):
+        # A date stored as a date (an older template, or a program that converted it) goes
+        # back as the B.E. text the form's Text date cells hold (see plan._date_rule).
+        try:
+            return format_be_date(parse_date(value))
+        except CoerceError:
+            return value.isoformat()
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _summary(filled: Filled, report: Report) -> SummarySheet:
+    header = tuple(render(code, "th") + " / " + render(code, "en") for code in
+                   ("report.col.cell", "report.col.severity", "report.col.field", "report.col.value",
+                    "report.col.todo"))
+    rows: list[tuple[str, ...]] = []
+    links: list[str | None] = []
+    fills: list[str | None] = []
+    for f in ordered(report.findings):
+        on_form = f.sheet == filled.form.sheet
+        value = "" if f.value is None else shown(f.value)  # 270,000 and 15, not 270000.0
+        rows.append((f.cell if on_form else f"{f.sheet}!{f.cell}",
+                     render(f"report.severity.{f.severity}", "th"), f.code, value,
+                     f"{f.message_th}\n{f.message_en}"))
+        links.append(f.cell if on_form else None)
+        fills.append(FILLS[f.severity])
+    if not rows:
+        rows.append(("", "", "", "", render("report.valid", "th") + "\n" + render("report.valid", "en")))
+        links.append(None)
+        fills.append(None)
+    widths = (10.0, 14.0, 22.0, 30.0, 80.0)
+    heights = tuple(_row_height(row, widths, bold=i == 0) for i, row in enumerate([header, *rows]))
+    page = PageSetup(paper="A4", orientation="landscape", fit_width=True, fit_pages_tall=0,
+                     margins_cm={"left": 1.2, "right": 1.2, "top": 1.5, "bottom": 1.5},
+                     print_area=f"A1:E{len(rows) + 1}", repeat_rows=(1, 1))
+    return SummarySheet(SUMMARY_SHEET, header, tuple(rows), tuple(links), widths, tuple(fills), heights, page)
+
+
+def _row_height(row: tuple[str, ...], widths: tuple[float, ...], bold: bool) -> float:
+    """Points a findings row needs for its longest wrapped cell (at most Excel's limit)."""
+    lines = max(line_count(text, width * PT_PER_UNIT, 16, bold=bold) for text, width in zip(row, widths))
+    return min(round(lines * line_height(16, bold=bold) + 2 * sizing.ROW_PADDING_PT, 1), sizing.MAX_ROW_PT)

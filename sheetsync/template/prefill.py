@@ -1,0 +1,113 @@
+"""Prefill data (the form's JSON shape) turned into cell values for a template.
+
+Keys of the result are the field's pointer for single fields and ``<table>/#<n>[/<column>]`` for
+the n-th row of a table block, so that report N lands on row N whatever its index in the list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..check.coerce import format_be_date
+from ..errors import DataError
+from ..spec.form import Field, Form, Table
+from ..spec.pointers import lookup, schema_node
+from ..text import safe_value
+
+CellValue = str | int | float | dt.date | None
+
+
+def prefill_values(form: Form, data: dict[str, Any]) -> dict[str, CellValue]:
+    """Every value of ``data`` converted for its cell; :class:`DataError` if one does not fit."""
+    if not isinstance(data, dict):
+        raise DataError("prefill data must be a JSON object like the form's JSON shape")
+    values: dict[str, CellValue] = {}
+    for f in form.fields:
+        raw = lookup(data, f.pointer)
+        if raw is not None:
+            values[f.pointer] = to_cell(f, raw, f.pointer)
+    for table in form.tables:
+        values.update(_table_values(table, lookup(data, table.pointer)))
+    _refuse_unknown(form, data, "")
+    return values
+
+
+def to_cell(f: Field, raw: Any, where: str) -> CellValue:
+    """One JSON value as the cell should hold it (dates as B.E. text d/m/yyyy, choices as their Thai label).
+
+    Text is made safe for a workbook (:func:`sheetsync.text.safe_value`): data from an older
+    master or a JSON file may still hold control characters that no spreadsheet can store.
+    """
+    try:
+        value: CellValue = safe_value(_convert(f, raw))
+        return value
+    except (TypeError, ValueError, KeyError) as exc:
+        raise DataError(f"prefill data {where}: {raw!r} does not fit a {f.kind} field ({exc})") from exc
+
+
+def _convert(f: Field, raw: Any) -> CellValue:
+    if f.kind == "date":
+        # Date cells are Text cells holding the B.E. date as typed (see plan._date_rule).
+        return format_be_date(raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)))
+    if f.kind == "choice":
+        return f.choices[raw] if f.choices else str(raw)
+    if f.kind == "lines":
+        return "\n".join(str(item) for item in raw)
+    if f.kind == "percent":
+        # Percent cells are Text cells: write the number as text so 0.5 is not read as 50 %,
+        # the way the form prints it ("10.00 %").
+        number = float(raw)
+        return f"{number:.2f} %" if round(number, 2) == number else f"{_number_text(number)} %"
+    if f.kind in ("whole", "auto"):
+        if isinstance(raw, bool) or float(raw) != int(raw):
+            raise ValueError("not a whole number")
+        return int(raw)
+    if f.kind == "amount":
+        if isinstance(raw, bool):
+            raise ValueError("not a number")
+        return float(raw) if not float(raw).is_integer() else int(raw)
+    return str(raw)
+
+
+def _number_text(number: float) -> str:
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _table_values(table: Table, items: Any) -> dict[str, CellValue]:
+    if items is None:
+        return {}
+    if not isinstance(items, list):
+        raise DataError(f"prefill data {table.pointer}: expected a list")
+    values: dict[str, CellValue] = {}
+    for index, item in enumerate(items):
+        n = _row_number(table, index, item)
+        for col in table.columns:
+            raw = item if table.scalar_items else (item.get(col.pointer) if col.pointer else None)
+            if col.decorative or raw is None:
+                continue
+            where = f"{table.pointer}/{index}" + (f"/{col.pointer}" if col.pointer else "")
+            values[f"{table.pointer}/#{n}" + (f"/{col.pointer}" if col.pointer else "")] = to_cell(col, raw, where)
+    return values
+
+
+def _row_number(table: Table, index: int, item: Any) -> int:
+    n = index + 1
+    if table.key is not None and isinstance(item, dict) and item.get(table.key) is not None:
+        n = int(item[table.key])
+    if not 1 <= n <= table.capacity:
+        raise DataError(f"prefill data {table.pointer}/{index}: row {n} does not fit the form's "
+                        f"{table.capacity} rows")
+    return n
+
+
+
+def _refuse_unknown(form: Form, data: dict[str, Any], prefix: str) -> None:
+    """Refuse keys the form has no cell for, so a typo in prefill data is not silently lost."""
+    for key, value in data.items():
+        pointer = f"{prefix}/{key}"
+        node = schema_node(form.schema, pointer)
+        if node is None:
+            raise DataError(f"prefill data {pointer}: the form has no such field")
+        if isinstance(value, dict) and node.get("type") == "object":
+            _refuse_unknown(form, value, pointer)

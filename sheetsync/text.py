@@ -1,0 +1,57 @@
+"""Text from outside the office, made safe at one boundary.
+
+A returned file, a roster or an inbox file name may hold characters that a workbook cannot
+store (XML 1.0 forbids most C0 controls: openpyxl raises ``IllegalCharacterError``) or that a
+terminal obeys (ESC and C1 sequences retitle the window, clear the screen, move the cursor).
+:func:`safe_value` is applied to every cell as it is read, and :func:`safe_text` to every line
+printed to a terminal, so nothing downstream — writers, renderers, terminals — can fail or be
+steered. The text is kept as data: a vertical tab (Word's and Calc's line break inside a
+cell, stored by Calc as ``_x000b_``) or a form feed becomes a newline, every other control
+character its visible Unicode picture (ESC → ␛, BEL → ␇, DEL → ␡), and a C1 control U+FFFD.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+#: Controls a workbook cannot hold or a terminal would obey (tab, newline, return are kept).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Controls that are line breaks in spreadsheet programs.
+LINE_BREAKS = "\x0b\x0c"
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if chr(code) in LINE_BREAKS:
+        return "\n"
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: U+241B is ␛
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def safe_text(text: str) -> str:
+    """``text`` with every control character made harmless (see the module's docstring).
+
+    Example::
+
+        safe_text("a\\x0bb\\x1b[2J") == "a\\nb␛[2J"
+    """
+    return CONTROL.sub(_picture, text) if CONTROL.search(text) else text
+
+
+def has_hidden_controls(text: str) -> bool:
+    """Whether ``text`` holds control characters other than line breaks (worth telling the school)."""
+    return any(ch not in LINE_BREAKS for ch in CONTROL.findall(text))
+
+
+def safe_value(value: Any) -> Any:
+    """A cell value as read, made safe: text via :func:`safe_text`; NaN and ±Infinity (which
+    JSON cannot hold and no form means) become the text ``"NaN"``, ``"Infinity"``, ``"-Infinity"``,
+    which the number readers then refuse with a finding."""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value

@@ -1,0 +1,248 @@
+"""Build the hostile corpus: returned files made to hurt the office, each named for its attack.
+
+Every case starts from a valid filled template written by sheetsync itself and changes its XML
+the way an attacker (or an unlucky program) would. Nothing here is committed: the files are
+built into a folder at test or bench time (the padded case is a sparse file, so it is cheap).
+
+Run: python tests/data/hostile/build.py OUT_DIR   (prints one line per case)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+from sheetsync.formats._clip import ODS_CELL, ODS_ROW, Clip, column_number, elements  # noqa: E402
+from sheetsync.spec.registry import find_form  # noqa: E402
+from sheetsync.template.write import write_template  # noqa: E402
+
+SEED = ROOT / "sheetsync" / "samples" / "progress-report.json"
+FORM_SHEET = "แบบรายงาน"
+META = "_sheetsync"
+XLSX_SHEETS = {FORM_SHEET: "xl/worksheets/sheet1.xml", META: "xl/worksheets/sheet2.xml"}
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"  # retitle the window, clear the screen, go red
+CONTROL_TEXT = "line 1\x0bline 2 \x01\x7f\x85" + ESCAPES
+Edit = Callable[[bytes], bytes]
+
+
+def rewrite(src: Path, dst: Path, edits: dict[str, Edit], *, pad: int = 0) -> Path:
+    """Copy the zip ``src`` to ``dst`` with members edited; ``pad`` zero bytes before its directory."""
+    with zipfile.ZipFile(src) as old, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            data = edits[info.filename](data) if info.filename in edits else data
+            new.writestr(info, data, compress_type=info.compress_type)
+        if pad:
+            # Zero bytes between the last member and the central directory, written sparse.
+            new.fp.seek(pad, 1)  # type: ignore[union-attr]
+            new.start_dir = new.fp.tell()  # type: ignore[union-attr]
+    return dst
+
+
+def xml_text(text: str, fmt: str) -> bytes:
+    """``text`` as a producer would store it: Calc escapes controls in .xlsx as ``_x000b_``."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if fmt == "xlsx":
+        escaped = "".join(f"_x{ord(c):04x}_" if ord(c) < 32 and c not in "\t\n\r" else c for c in escaped)
+    return escaped.encode("utf-8")
+
+
+def set_xlsx_cell(ref: str, inner: bytes, attrs: bytes = b' t="inlineStr"') -> Edit:
+    """Put a cell at ``ref`` (replacing one there, or adding its row at the end)."""
+    row = re.sub(r"\D", "", ref).encode()
+    cell = b'<c r="' + ref.encode() + b'"' + attrs + b">" + inner + b"</c>"
+
+    def edit(xml: bytes) -> bytes:
+        found = re.search(rb'<c r="' + ref.encode() + rb'"[^>]*?(/>|>.*?</c>)', xml, re.S)
+        if found:
+            return xml[:found.start()] + cell + xml[found.end():]
+        return xml.replace(b"</sheetData>", b'<row r="' + row + b'">' + cell + b"</row></sheetData>")
+    return edit
+
+
+def xlsx_text(ref: str, text: str) -> Edit:
+    return set_xlsx_cell(ref, b"<is><t>" + xml_text(text, "xlsx") + b"</t></is>")
+
+
+def xlsx_number(ref: str, value: str) -> Edit:
+    return set_xlsx_cell(ref, b"<v>" + value.encode() + b"</v>", b' t="n"')
+
+
+def ods_cell(sheet: str, ref: str, cell: bytes) -> Edit:
+    """Replace the cell at ``ref`` of ``sheet`` in content.xml (rows/cells are written one by one)."""
+    col_wanted, row_wanted = column_number(re.sub(rb"\d", b"", ref.encode())), int(re.sub(r"\D", "", ref))
+
+    def edit(xml: bytes) -> bytes:
+        start = xml.index(b'table:name="' + sheet.encode() + b'"')
+        clip = Clip(sheet, 0, 0, Path("build"))
+        row = 1
+        for element in elements(xml[start:], ODS_ROW, clip):
+            if row == row_wanted:
+                col = 1
+                base = start + element.end - len(element.inner) - len(b"</table:table-row>")
+                for c in elements(element.inner, ODS_CELL, clip):
+                    if col == col_wanted:
+                        return xml[:base + c.start] + cell + xml[base + c.end:]
+                    col += int((re.findall(rb'columns-repeated="(\d+)"', c.attrs) or [b"1"])[0])
+            row += int((re.findall(rb'rows-repeated="(\d+)"', element.attrs) or [b"1"])[0])
+        raise ValueError(f"no cell {ref} in {sheet}")
+    return edit
+
+
+def ods_text(sheet: str, ref: str, text: str) -> Edit:
+    return ods_cell(sheet, ref, b'<table:table-cell office:value-type="string"><text:p>'
+                    + xml_text(text, "ods") + b"</text:p></table:table-cell>")
+
+
+def ods_number(sheet: str, ref: str, value: str) -> Edit:
+    return ods_cell(sheet, ref, b'<table:table-cell office:value-type="float" office:value="' + value.encode() + b'"/>')
+
+
+def ods_append_rows(sheet: str, rows: bytes) -> Edit:
+    """Add rows at the end of ``sheet``'s table."""
+    def edit(xml: bytes) -> bytes:
+        start = xml.index(b'table:name="' + sheet.encode() + b'"')
+        end = xml.index(b"</table:table>", start)
+        return xml[:end] + rows + xml[end:]
+    return edit
+
+
+FAR_ODS = (b'<table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row>'
+           b'<table:table-row><table:table-cell table:number-columns-repeated="16383"/>'
+           b'<table:table-cell office:value-type="string"><text:p>far</text:p></table:table-cell></table:table-row>')
+
+
+def ods_bomb(rows: int) -> bytes:
+    return (b'<table:table-row table:number-rows-repeated="%d"><table:table-cell table:number-columns-repeated='
+            b'"16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>' % rows)
+
+
+def million_rows(xml: bytes) -> bytes:
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (n, n) for n in range(49, 1_000_049))
+    return xml.replace(b"</sheetData>", rows + b"</sheetData>")
+
+
+def million_empty_rows_then_far(xml: bytes) -> bytes:
+    rows = b"".join(b'<row r="%d"/>' % n for n in range(49, 1_000_049))
+    return xml.replace(b"</sheetData>", rows + b'<row r="1000049"><c r="A1000049"><v>1</v></c></row></sheetData>')
+
+
+def entity(xml: bytes) -> bytes:
+    laughs = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">' + b"".join(
+        b'<!ENTITY %s "%s">' % (bytes([98 + i]), (b"&" + bytes([97 + i]) + b";") * 10) for i in range(8)) + b"]>"
+    return laughs + xml.replace(b"line", b"&i;", 1)
+
+
+def encrypted_manifest(xml: bytes) -> bytes:
+    return xml.replace(b'manifest:full-path="content.xml"', b'manifest:full-path="content.xml" manifest:size="1">'
+                       b'<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x">'
+                       b'<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector'
+                       b'="x"/></manifest:encryption-data></manifest:file-entry><manifest:file-entry '
+                       b'manifest:media-type="text/xml" manifest:full-path="x.xml"', 1)
+
+
+def build(out: Path) -> dict[str, Path]:
+    """Build every case into ``out``; returns {case name: file}."""
+    out.mkdir(parents=True, exist_ok=True)
+    form = find_form("progress-report")
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    base = {fmt: out / f"base.{fmt}" for fmt in ("xlsx", "ods")}
+    for fmt, path in base.items():
+        write_template(form, path, data=seed, recipient="school-01")
+    cases: dict[str, tuple[str, dict[str, Edit], int]] = {
+        "far-cell-form-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_text("XFD1048576", "far")}, 0),
+        "far-cell-meta-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("XFD1048576", "far")}, 0),
+        "far-cell-form-ods": ("ods", {"content.xml": ods_append_rows(FORM_SHEET, FAR_ODS)}, 0),
+        "far-cell-meta-ods": ("ods", {"content.xml": ods_append_rows(META, FAR_ODS)}, 0),
+        "ods-repeat-bomb-1000": ("ods", {"content.xml": ods_append_rows(FORM_SHEET, ods_bomb(1000))}, 0),
+        "ods-repeat-bomb-4000": ("ods", {"content.xml": ods_append_rows(META, ods_bomb(4000))}, 0),
+        "million-rows-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: million_rows}, 0),
+        "million-empty-rows-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: million_empty_rows_then_far}, 0),
+        "padded-1gib-xlsx": ("xlsx", {}, 1024 ** 3),
+        "padded-20mb-xlsx": ("xlsx", {}, 20 * 1024 ** 2),
+        "xml-entity-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: entity}, 0),
+        "encrypted-ods": ("ods", {"META-INF/manifest.xml": encrypted_manifest}, 0),
+        "control-chars-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: _chain(
+            xlsx_text("C34", CONTROL_TEXT), xlsx_text("B35", "31/10/2562" + ESCAPES),
+            xlsx_text("D35", "65" + ESCAPES), xlsx_text("E35", "100" + ESCAPES),
+            xlsx_text("F35", "เป็นไปตามแผน" + ESCAPES), xlsx_text("A1", "title" + ESCAPES),
+            xlsx_text("C22", "school\x0bschool" + ESCAPES))}, 0),
+        "control-chars-ods": ("ods", {"content.xml": _chain(
+            ods_text(FORM_SHEET, "C34", CONTROL_TEXT), ods_text(FORM_SHEET, "B35", "31/10/2562" + ESCAPES),
+            ods_text(FORM_SHEET, "E35", "100" + ESCAPES), ods_text(FORM_SHEET, "A1", "title" + ESCAPES))}, 0),
+        "control-chars-recipient-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B4", "school-01" + ESCAPES)}, 0),
+        "nan-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_number("E34", "NaN")}, 0),
+        "infinity-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_number("E34", "inf")}, 0),
+        "nan-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "E34", "NaN")}, 0),
+        "infinity-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "E34", "INF")}, 0),
+        "path-in-form-id-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B1", "/etc/sheetsync/../../x.yaml")}, 0),
+        "dotdot-in-form-id-ods": ("ods", {"content.xml": ods_text(META, "B1", "../../tmp/evil")}, 0),
+    }
+    built = {}
+    for name, (fmt, edits, pad) in cases.items():
+        built[name] = rewrite(base[fmt], out / f"{name}.{fmt}", edits, pad=pad)
+    built.update(_special(out, base))
+    for path in base.values():
+        path.unlink()
+    return built
+
+
+def _chain(*edits: Edit) -> Edit:
+    def edit(data: bytes) -> bytes:
+        for step in edits:
+            data = step(data)
+        return data
+    return edit
+
+
+def _special(out: Path, base: dict[str, Path]) -> dict[str, Path]:
+    """Cases that are not an edit of a member: zip bombs, macros, a hostile file name."""
+    made: dict[str, Path] = {}
+    bomb = out / "zip-inflation-xlsx.xlsx"
+    rewrite(base["xlsx"], bomb, {})
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as z, z.open("xl/media/padding.bin", "w") as member:
+        for _ in range(300):  # 300 MB of zeros, about 300 KB compressed
+            member.write(bytes(1024 * 1024))
+    made["zip-inflation-xlsx"] = bomb
+    lying = out / "zip-lying-size-xlsx.xlsx"
+    rewrite(base["xlsx"], lying, {"xl/styles.xml": lambda d: d + b" " * (40 * 1024 * 1024)})
+    _lie_about_size(lying, "xl/styles.xml", 1000)
+    made["zip-lying-size-xlsx"] = lying
+    macro = out / "macro-xlsx.xlsx"
+    rewrite(base["xlsx"], macro, {})
+    with zipfile.ZipFile(macro, "a") as z:
+        z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 fake vba")
+    made["macro-xlsx"] = macro
+    named = out / "control\x1b]0;pwned\x07-name.xlsx"
+    named.write_bytes(base["xlsx"].read_bytes())
+    made["control-chars-file-name-xlsx"] = named
+    return made
+
+
+def _lie_about_size(path: Path, member: str, size: int) -> None:
+    """Patch the declared uncompressed size of ``member`` in both headers (a lying zip)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo(member)
+    name = member.encode()
+    for sig, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = 0
+        while (at := data.find(sig, at)) >= 0:
+            name_len = int.from_bytes(data[at + (26 if sig == b"PK\x03\x04" else 28):][:2], "little")
+            start = at + (30 if sig == b"PK\x03\x04" else 46)
+            if data[start:start + name_len] == name and info.file_size:
+                data[at + offset:at + offset + 4] = size.to_bytes(4, "little")
+            at += 4
+    path.write_bytes(bytes(data))
+
+
+if __name__ == "__main__":
+    for case, file in build(Path(sys.argv[1])).items():
+        print(f"{case}\t{file.stat().st_size}\t{file.name!r}")

@@ -1,0 +1,94 @@
+"""The hostile corpus (tests/data/hostile/build.py): every case ends as one line naming the file,
+exit 1 or 2, no traceback, within the memory limit; and what each attack gets is a finding or a
+refusal, never a crash."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from sheetsync.errors import SheetsyncError
+from sheetsync.check.reader import read_filled
+from sheetsync.text import safe_text
+from sheetsync.check.validate import validate
+from tests.data.hostile.build import build
+from tests.data.hostile.measure import measure
+
+PEAK_MB = 300
+#: case → (exit code of validate, finding code or words of the one-line refusal)
+EXPECTED: dict[str, tuple[int, str]] = {
+    "far-cell-form-xlsx": (1, "outside-form-area"),
+    "far-cell-meta-xlsx": (1, "outside-form-area"),
+    "far-cell-form-ods": (1, "outside-form-area"),
+    "far-cell-meta-ods": (1, "outside-form-area"),
+    "ods-repeat-bomb-1000": (1, "outside-form-area"),
+    "ods-repeat-bomb-4000": (1, "outside-form-area"),
+    "million-rows-xlsx": (2, "unpacks to more than"),
+    "million-empty-rows-xlsx": (1, "outside-form-area"),
+    "padded-1gib-xlsx": (2, "larger than the 25 MB"),
+    "padded-20mb-xlsx": (0, ""),
+    "xml-entity-xlsx": (2, "XML entities"),
+    "zip-inflation-xlsx": (2, "zip bomb"),
+    "zip-lying-size-xlsx": (2, "damaged"),
+    "macro-xlsx": (2, "macros"),
+    "control-chars-xlsx": (1, "not-a-date"),
+    "control-chars-ods": (1, "not-a-date"),
+    "control-chars-file-name-xlsx": (0, ""),
+    "nan-xlsx": (1, "not-a-number"),
+    "nan-ods": (1, "not-a-number"),
+    "infinity-xlsx": (1, "not-a-number"),
+    "infinity-ods": (1, "not-a-number"),
+    "path-in-form-id-xlsx": (2, "not a form id"),
+    "dotdot-in-form-id-ods": (2, "not a form id"),
+}
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return build(tmp_path_factory.mktemp("hostile"))
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_validate_names_the_file_within_limits(corpus: dict[str, Path], case: str) -> None:
+    path = corpus[case]
+    run = measure([sys.executable, "-m", "sheetsync", "validate", str(path)], env=_env())
+    output = run.stdout + run.stderr
+    rc, words = EXPECTED[case]
+    assert run.returncode == rc, output
+    assert "Traceback" not in output and "panicked" not in output
+    assert run.peak_mb < PEAK_MB
+    first = output.strip().splitlines()[0]
+    assert safe_text(path.name) in first
+    if rc == 2:
+        assert words in first and len(output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("case", [c for c, (rc, code) in EXPECTED.items() if code == "outside-form-area"])
+def test_content_beyond_the_form_is_a_finding_at_its_first_cell(corpus: dict[str, Path], case: str) -> None:
+    report = validate(read_filled(corpus[case]))
+    assert [f.code for f in report.findings] == ["outside-form-area"]
+    finding = report.findings[0]
+    meta = "meta" in case or case.endswith("4000")
+    assert finding.sheet == ("_sheetsync" if meta else "แบบรายงาน")
+    if case.startswith("far-cell") and case.endswith("xlsx"):
+        assert finding.cell == "XFD1048576"
+
+
+def test_far_cell_leaves_the_data_as_filled(corpus: dict[str, Path], tmp_path: Path) -> None:
+    good = read_filled(corpus["padded-20mb-xlsx"]).data
+    for case in ("far-cell-form-xlsx", "far-cell-meta-ods", "ods-repeat-bomb-1000"):
+        assert read_filled(corpus[case]).data == good
+
+
+@pytest.mark.parametrize("case", [c for c, (rc, _) in EXPECTED.items() if rc == 2])
+def test_refusals_are_sheetsync_errors_naming_the_file(corpus: dict[str, Path], case: str) -> None:
+    with pytest.raises(SheetsyncError) as caught:
+        validate(read_filled(corpus[case]))
+    assert str(caught.value).startswith(corpus[case].name)

@@ -1,0 +1,96 @@
+"""Safe text at the reading boundary (sheetsync.text) and everything downstream of it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from sheetsync.spec.form import Form
+from sheetsync.check.reader import read_filled
+from sheetsync.template.write import write_template
+from sheetsync.text import has_hidden_controls, safe_text, safe_value
+from tests.data.hostile.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_line_breaks_become_newlines_and_other_controls_visible() -> None:
+    assert safe_text("a\x0bb\x0cc") == "a\nb\nc"
+    assert safe_text("\x1b]0;x\x07\x1b[2J") == "␛]0;x␇␛[2J"
+    assert safe_text("\x00\x7f\x85\x9b") == "␀␡\ufffd\ufffd"
+    assert safe_text("ไทย\tok\r\n") == "ไทย\tok\r\n"
+    assert has_hidden_controls("a\x1bb") and not has_hidden_controls("a\x0bb\n")
+
+
+def test_non_finite_numbers_become_text() -> None:
+    assert [safe_value(v) for v in (float("nan"), float("inf"), float("-inf"), 1.5)] == \
+        ["NaN", "Infinity", "-Infinity", 1.5]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return build(tmp_path_factory.mktemp("hostile-text"))
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "sheetsync", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=300)
+
+
+CASES = ["control-chars-xlsx", "control-chars-ods", "control-chars-recipient-xlsx", "control-chars-file-name-xlsx",
+         "nan-xlsx", "nan-ods", "infinity-xlsx", "infinity-ods"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_hostile_text_reaches_no_terminal_writer_or_json(corpus: dict[str, Path], case: str, tmp_path: Path) -> None:
+    path = corpus[case]
+    text = _cli("validate", str(path), "--report-dir", str(tmp_path / "reports"), cwd=tmp_path)
+    assert text.returncode in (0, 1), text.stderr
+    assert "Traceback" not in text.stderr
+    for stream in (text.stdout, text.stderr):
+        assert not any(ch in stream for ch in "\x1b\x07\x0b\x85\x9b")
+    written = sorted(p.name for p in (tmp_path / "reports").iterdir())
+    assert "summary.xlsx" in written and any("ตรวจแล้ว" in n for n in written)  # the marked-up copy
+    summary = openpyxl.load_workbook(tmp_path / "reports" / "summary.xlsx").active
+    assert summary is not None
+    assert "\x1b" not in str(summary["A2"].value) and "\x1b" not in str(summary["B2"].value)
+    if case == "control-chars-file-name-xlsx":
+        assert "␛" in str(summary["A2"].value)
+    out = _cli("validate", str(path), "--format", "json", cwd=tmp_path).stdout
+    parsed = json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} in JSON output"))
+    values = [f["value"] for f in parsed[0]["findings"]]
+    if case.startswith(("nan", "infinity")):
+        assert [f["code"] for f in parsed[0]["findings"]] == ["not-a-number"]
+        assert values == ["NaN" if case.startswith("nan") else "Infinity"]
+
+
+def test_vertical_tab_is_a_line_break_in_a_lines_cell(corpus: dict[str, Path]) -> None:
+    filled = read_filled(corpus["control-chars-xlsx"])
+    assert filled.raw["C34"].startswith("line 1\nline 2 ")
+    assert "C34" in filled.controls
+
+
+def test_merge_takes_a_file_with_a_hostile_name(corpus: dict[str, Path], tmp_path: Path) -> None:
+    run = _cli("merge", str(corpus["control-chars-file-name-xlsx"]), "--master", str(tmp_path / "m.xlsx"), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "\x1b" not in run.stdout and "␛" in run.stdout
+
+
+def test_templates_hold_prefill_with_control_characters(progress_form: Form, seed: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    # e.g. from a master merged before text was made safe, or a hand-written JSON file
+    seed["reports"][0]["stage"] = "a\x0bb\x1b[2J"
+    for fmt in ("xlsx", "ods"):
+        path = tmp_path / f"t.{fmt}"
+        write_template(progress_form, path, data=seed, recipient="school\x1b-01")
+        filled = read_filled(path)
+        assert filled.data["reports"][0]["stage"] == "a\nb␛[2J"
+        assert filled.metadata["recipient"] == "school␛-01"
