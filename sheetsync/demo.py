@@ -22,7 +22,7 @@ from .template.plan import build_plan
 from .check.reader import read_filled
 from .spec.registry import find_form
 from .roster import Recipient, read_roster, templates_for_roster
-from .sync import SyncResult, sync
+from .sync import SyncOptions, SyncResult, sync
 from .check.validate import validate
 
 
@@ -92,11 +92,14 @@ def run_demo(out: Path, say: Callable[[str], None] = print) -> DemoResult:
     inbox.mkdir(exist_ok=True)
     _fill_inbox(issued, data, inbox, say)
     config = MailConfig(from_addr="office@bma.example", reply_to="office@bma.example", outbox=out / "outbox")
-    result = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster)
+    # The demo wrote the files itself: no copy can still be running, so nothing needs to settle.
+    now = SyncOptions(settle=0)
+    result = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster, options=now)
     counts = result.merge.counts() if result.merge else {}
-    say(f"3. sync: {len(result.new)} new files; merged {counts.get('merged', 0)}, refused {counts.get('refused', 0)}; "
+    say(f"3. sync: {len(result.new)} new files; merged {counts.get('merged', 0)}, refused {counts.get('refused', 0)}, "
+        f"quarantined {counts.get('quarantined', 0)}; "
         f"{len(result.queued)} e-mails (with the digest) in outbox/; reports in reports/; master.xlsx written")
-    again = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster)
+    again = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster, options=now)
     say(f"4. sync again: {len(again.new)} new files (nothing to do)")
     nxt = templates_from_master(out / "master.xlsx", out / "next-month")
     say(f"5. next month: {len(nxt)} templates prefilled from the master in next-month/")
