@@ -76,8 +76,10 @@ def child(listing: str, master: str) -> None:
 def run_merge(files: list[str], master: Path, folder: Path) -> dict[str, Any]:
     listing = folder / f"files-{len(files)}.json"
     listing.write_text(json.dumps(files), encoding="utf-8")
-    out = subprocess.run([sys.executable, __file__, "--child", str(listing), str(master)], check=True,
-                         capture_output=True, text=True)
+    out = subprocess.run([sys.executable, __file__, "--child", str(listing), str(master)], capture_output=True,
+                         text=True)
+    if out.returncode != 0:
+        raise SystemExit(out.stderr)
     measured: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return measured
 

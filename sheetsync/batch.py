@@ -9,78 +9,70 @@ the outbox is sent).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import NotOurFormError, UnknownFormError, UnreadableFileError
-from .spec.form import Form
+from .check.reader import Filled
+from .check.report import Report
 from .mailer import MailConfig, OutboxMailer, Thread, compose
 from .mailer._answer import address_report, sender_finding
 from .mailer._reply import compose_unreadable_reply
-from .template.markup import write_marked_up
 from .messages import Lang
-from .check.reader import Filled, read_filled
+from .pipeline import FileResult
+from .pipeline import check_files as check_stream
 from .render import render_text, report_dict
 from .render.html import render_html
 from .render.summary import write_summary_csv, write_summary_xlsx
-from .check.report import Report
 from .roster import Recipient, safe_filename
-from .template.write import write_atomically
-from .check.validate import validate
+from .spec.form import Form
+from .template.markup import write_marked_up
+from .files import unique_name, write_atomically
 
 Origins = Callable[[Path], Thread | None]  # the message that brought a file, if it came by mail
-BAD_INPUT = (UnreadableFileError, NotOurFormError, UnknownFormError)
+
 MARKED_SUFFIX = "-ตรวจแล้ว"
+#: A batch's files are the pipeline's results (the name this module used before the pipeline).
+Checked = FileResult
 
 
-@dataclass
-class Checked:
-    """One file of the batch: its report, or why it could not be read."""
-
-    path: Path
-    filled: Filled | None = None
-    report: Report | None = None
-    error: str | None = None
-    outputs: list[Path] = field(default_factory=list)
-
-    @property
-    def result(self) -> Report | tuple[str, str]:
-        """What renderers take: the report, or ``(file, error)``."""
-        return self.report if self.report is not None else (str(self.path), self.error or "")
+def check_files(paths: Iterable[Path], *, form: Form | None = None, forms_dirs: Iterable[Path] = ()) -> list[FileResult]:
+    """Check each file once (:func:`sheetsync.pipeline.check_file`); an unreadable one carries its reason."""
+    return list(check_stream(paths, form=form, forms_dirs=forms_dirs))
 
 
-def check_files(paths: Iterable[Path], *, form: Form | None = None, forms_dirs: Iterable[Path] = ()) -> list[Checked]:
-    """Read and validate each file; an unreadable one is kept with its one-line reason."""
-    checked = []
-    for path in paths:
-        try:
-            filled = read_filled(path, form=form, forms_dirs=forms_dirs)
-        except BAD_INPUT as exc:
-            checked.append(Checked(Path(path), error=str(exc)))
-            continue
-        checked.append(Checked(Path(path), filled, validate(filled)))
-    return checked
+def write_reports(checked: list[FileResult], out_dir: Path, lang: Lang = "th", *, mark_valid: bool = True,
+                  summary: bool = True) -> list[Path]:
+    """Write every submission's reports (and the batch summary) into ``out_dir``; return all paths.
 
-
-def write_reports(checked: list[Checked], out_dir: Path, lang: Lang = "th") -> list[Path]:
-    """Write every submission's reports and the batch summary into ``out_dir``; return all paths."""
+    :param mark_valid: also write the marked-up workbook of a file without errors (the costly
+        part of a report: an office that only confirms valid files turns it off).
+    :param summary: write ``summary.xlsx`` and ``summary.csv`` for the batch.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     taken: set[str] = set()
     for item in checked:
         if item.filled is None or item.report is None:
             continue
-        stem = _unique(safe_filename(item.path.stem), taken)
-        item.outputs = _write_one(item.filled, item.report, out_dir, stem, lang)
+        stem = unique_name(safe_filename(item.path.stem), taken)
+        item.outputs = write_report(item, out_dir, stem, lang, mark=mark_valid or not item.report.valid)
         written += item.outputs
+    if not summary:
+        return written
     for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
         write([c.result for c in checked], out_dir / name, lang)
         written.append(out_dir / name)
     return written
 
 
-def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: Lang) -> list[Path]:
+def write_report(item: FileResult, out_dir: Path, stem: str, lang: Lang = "th", *, mark: bool = True) -> list[Path]:
+    """One submission's ``<stem>.txt/.html/.json`` (and, with ``mark``, the marked-up file, last)."""
+    assert item.filled is not None and item.report is not None, "only a file that was read has reports"
+    return _write_one(item.filled, item.report, out_dir, stem, lang, mark)
+
+
+def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: Lang, mark: bool) -> list[Path]:
     text = out_dir / f"{stem}.txt"
     html = out_dir / f"{stem}.html"
     data = out_dir / f"{stem}.json"
@@ -88,46 +80,55 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     write_atomically(html, lambda tmp: tmp.write_text(render_html(report, form=filled.form), encoding="utf-8"))
     body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
+    if not mark:
+        return [text, html, data]
     fmt = filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"
     marked = out_dir / f"{stem}{MARKED_SUFFIX}.{fmt}"
     write_marked_up(filled, report, marked)
     return [text, html, data, marked]
 
 
-def queue_emails(checked: list[Checked], config: MailConfig, *, roster: Iterable[Recipient] = (),
+def queue_emails(checked: list[FileResult], config: MailConfig, *, roster: Iterable[Recipient] = (),
                  to: str | None = None, lang: Lang = "th", origins: Origins | None = None) -> list[Path]:
     """One message per reported submission into ``config.outbox``; returns the .eml paths.
 
-    The address comes from ``to`` if given; else, for a file that came by mail (``origins``
-    knows the message that brought it), the reply goes to its sender in that thread, copied to
-    the roster's address; else to the roster entry of the file's recipient. A mailed file that
-    cannot be read is answered too, saying why. Submissions with no address are skipped (they
-    are named in the batch summary anyway).
+    See :func:`message_for` for who each message goes to.
     """
     people = list(roster)
     outbox = OutboxMailer(config.outbox)
     queued = []
     for item in checked:
-        origin = origins(item.path) if origins else None
-        if item.error is not None and origin is not None and origin.sender and not to:
-            # A mailed file we cannot read: its sender still hears why, in the thread.
-            reason = item.error.removeprefix(f"{item.path.name}: ")
-            queued.append(outbox.write(compose_unreadable_reply(origin, item.path.name, reason, config)))
-            continue
-        if item.report is None or item.filled is None or not item.outputs:
-            continue
-        plan = address_report(item.report, people, origin, to)
-        if plan is None:
-            continue
-        message = compose(item.report, to=plan.to, config=config, lang=lang,
-                          html=render_html(item.report, form=item.filled.form),
-                          text=render_text(item.report, lang), attachments=[item.outputs[-1]],
-                          school=plan.school, thread=plan.thread, cc=plan.cc)
-        queued.append(outbox.write(message))
+        message = message_for(item, config, people, to=to, lang=lang, origin=origins(item.path) if origins else None)
+        if message is not None:
+            queued.append(outbox.write(message))
     return queued
 
 
-def note_senders(checked: list[Checked], roster: Iterable[Recipient], origins: Origins) -> list[tuple[str, str]]:
+def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *, to: str | None = None,
+                lang: Lang = "th", origin: Thread | None = None) -> EmailMessage | None:
+    """The message about one checked file, or None (no reports, or no address).
+
+    The address comes from ``to`` if given; else, for a file that came by mail (``origin`` is the
+    message that brought it), the reply goes to its sender in that thread, copied to the roster's
+    address; else to the roster entry of the file's recipient. A mailed file that cannot be read
+    is answered too, saying why. The marked-up workbook is attached when one was written.
+    """
+    if item.error is not None and origin is not None and origin.sender and not to:
+        # A mailed file we cannot read: its sender still hears why, in the thread.
+        reason = item.error.removeprefix(f"{item.path.name}: ")
+        return compose_unreadable_reply(origin, item.path.name, reason, config)
+    if item.report is None or item.filled is None or not item.outputs:
+        return None
+    plan = address_report(item.report, roster, origin, to)
+    if plan is None:
+        return None
+    marked = [p for p in item.outputs[-1:] if MARKED_SUFFIX in p.stem]
+    return compose(item.report, to=plan.to, config=config, lang=lang, html=render_html(item.report, form=item.filled.form),
+                   text=render_text(item.report, lang), attachments=marked, school=plan.school, thread=plan.thread,
+                   cc=plan.cc)
+
+
+def note_senders(checked: list[FileResult], roster: Iterable[Recipient], origins: Origins) -> list[tuple[str, str]]:
     """For files that came by mail: add a warning to each report whose sender is not the roster's
     address for the school the file names; return ``(sender, file)`` for every sender who is on
     no roster line (the digest tells the office)."""
@@ -146,10 +147,3 @@ def note_senders(checked: list[Checked], roster: Iterable[Recipient], origins: O
             strangers.append((origin.sender, item.path.name))
     return strangers
 
-
-def _unique(stem: str, taken: set[str]) -> str:
-    name, n = stem, 2
-    while name in taken:
-        name, n = f"{stem}-{n}", n + 1
-    taken.add(name)
-    return name

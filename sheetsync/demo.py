@@ -22,7 +22,7 @@ from .template.plan import build_plan
 from .check.reader import read_filled
 from .spec.registry import find_form
 from .roster import Recipient, read_roster, templates_for_roster
-from .sync import SyncResult, sync
+from .sync import SyncOptions, SyncResult, sync
 from .check.validate import validate
 
 
@@ -47,7 +47,8 @@ def demo_roster(data: dict[str, Any]) -> list[Recipient]:
     for network in data["targets"]["networks"]:
         for i, name in enumerate(network["schools"], start=1):
             rid = f"n{network['number']}-{i:02d}"
-            schools.append(Recipient(rid, name, f"{rid}@example.org", data["project"]["code"]))
+            schools.append(Recipient(rid, name, f"{rid}@example.org", data["project"]["code"],
+                                     extra={"network": str(network["number"])}))
     return schools
 
 
@@ -92,11 +93,14 @@ def run_demo(out: Path, say: Callable[[str], None] = print) -> DemoResult:
     inbox.mkdir(exist_ok=True)
     _fill_inbox(issued, data, inbox, say)
     config = MailConfig(from_addr="office@bma.example", reply_to="office@bma.example", outbox=out / "outbox")
-    result = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster)
+    # The demo wrote the files itself: no copy can still be running, so nothing needs to settle.
+    now = SyncOptions(settle=0)
+    result = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster, options=now)
     counts = result.merge.counts() if result.merge else {}
-    say(f"3. sync: {len(result.new)} new files; merged {counts.get('merged', 0)}, refused {counts.get('refused', 0)}; "
+    say(f"3. sync: {len(result.new)} new files; merged {counts.get('merged', 0)}, refused {counts.get('refused', 0)}, "
+        f"quarantined {counts.get('quarantined', 0)}; "
         f"{len(result.queued)} e-mails (with the digest) in outbox/; reports in reports/; master.xlsx written")
-    again = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster)
+    again = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster, options=now)
     say(f"4. sync again: {len(again.new)} new files (nothing to do)")
     nxt = templates_from_master(out / "master.xlsx", out / "next-month")
     say(f"5. next month: {len(nxt)} templates prefilled from the master in next-month/")
@@ -120,8 +124,8 @@ def _round_trip(form: Any, data: dict[str, Any], folder: Path, say: Callable[[st
 def _write_roster(roster: list[Recipient], path: Path) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["recipient_id", "school_name", "email", "project_code"])
-        writer.writerows([r.id, r.school, r.email, r.project_code] for r in roster)
+        writer.writerow(["recipient_id", "school_name", "email", "project_code", "network"])
+        writer.writerows([r.id, r.school, r.email, r.project_code, r.extra.get("network", "")] for r in roster)
     return path
 
 

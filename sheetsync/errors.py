@@ -13,10 +13,12 @@
     │   └── RosterError                       a roster that is unreadable or inconsistent (names file and line)
     ├── MailError                             a message cannot be composed or sent
     │   └── SendError                         one message was not delivered (``reason``, ``fatal``, ``delivered``)
-    ├── MasterError                           anything about the master workbook
-    │   ├── MasterLockedError                 another merge holds the master's lock
+    ├── OfficeError                           the office folder or its sheetsync.toml cannot be used (exit 2)
+    ├── OfficeBusyError                       another run is working on this office's store
+    ├── StoreError                            the office's store cannot be opened, read or written
+    ├── MasterError                           anything about the master view
     │   ├── MasterFormatError  (ValueError)   not a sheetsync master, or a damaged one
-    │   └── MasterWriteError   (OSError)      the new master could not be written (the old one is kept)
+    │   └── MasterWriteError   (OSError)      the view could not be written (the old one is kept)
     ├── CoerceError            (ValueError)   a typed cell value cannot be understood (always becomes a finding)
     ├── KeyFileError           (OSError)      the office key cannot be created or read, or is not private
     └── OutputError            (OSError)      a result could not be written (names the path)
@@ -125,18 +127,20 @@ class SendError(MailError):
         super().__init__(reason)
 
 
+class OfficeError(BadInputError):
+    """The office folder or its ``sheetsync.toml`` cannot be used (the message names the file)."""
+
+
+class OfficeBusyError(SheetsyncError):
+    """Another sheetsync run is working on this office's store."""
+
+
+class StoreError(SheetsyncError):
+    """The office's store cannot be opened, read or written (the run stops; nothing is lost)."""
+
+
 class MasterError(SheetsyncError):
     """Base class of the master workbook's errors."""
-
-
-class MasterLockedError(MasterError):
-    """Another merge is writing this master right now; the message names the master."""
-
-    def __init__(self, master: Path, holder: str) -> None:
-        self.master = master
-        self.holder = holder
-        super().__init__(f"{master.name}: another merge is running on this master ({holder}); "
-                         "try again when it has finished")
 
 
 class MasterFormatError(MasterError, ValueError):

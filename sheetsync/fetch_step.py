@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .mailer import FetchLedger, FetchResult, ImapConfig, JsonlLedger, MailConfig, MailError, Thread, fetch
-from .sync import sha256_of
+from .pipeline import sha256_of
 
 
 @dataclass

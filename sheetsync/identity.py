@@ -9,7 +9,7 @@ issues carries ``signature``: an HMAC-SHA256, under a secret key only the office
 (the fingerprint covers every locked cell, prefilled data included). A returned file whose
 signature does not verify was not issued by this office, or was altered after issue.
 
-The key is 32 random bytes, kept as hex in a file with 0600 permissions, created once. Where:
+The key is 32 random bytes, kept in a file with 0600 permissions, created once. Where:
 the caller says (the office folder passes its own path); else ``$SHEETSYNC_KEY_FILE``; else
 ``$XDG_CONFIG_HOME/sheetsync/office.key`` (``~/.config/sheetsync/office.key``). Keep it with the
 office's other state and back it up: without it, templates already issued no longer verify.
@@ -49,29 +49,35 @@ def key_path() -> Path:
 def load_key(path: str | Path | None = None) -> bytes | None:
     """The office key at ``path`` (default :func:`key_path`), or None if there is none yet.
 
+    The file holds the 32 bytes themselves (as ``sheetsync init`` writes them) or, written by
+    hand, 64 hex digits.
+
     :raises KeyFileError: the file is damaged, or readable by other users.
     """
     path = Path(path) if path is not None else key_path()
     try:
-        text = path.read_text(encoding="ascii").strip()
+        raw = path.read_bytes()
         mode = path.stat().st_mode
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KeyFileError(f"{path}: the office key cannot be read ({exc})") from exc
+    except OSError as exc:
+        raise KeyFileError(f"{path}: the office key cannot be read ({exc.strerror or exc})") from exc
     if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyFileError(f"{path}: the office key is readable by other users; run: chmod 600 {path}")
+    if len(raw) == 32:
+        return raw
     try:
-        key = bytes.fromhex(text)
-    except ValueError as exc:
-        raise KeyFileError(f"{path}: the office key is damaged (expected 64 hex digits)") from exc
+        key = bytes.fromhex(raw.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        key = b""
     if len(key) != 32:
-        raise KeyFileError(f"{path}: the office key is damaged (expected 64 hex digits)")
+        raise KeyFileError(f"{path}: the office key is damaged (expected 32 bytes or 64 hex digits)")
     return key
 
 
 def ensure_key(path: str | Path | None = None) -> bytes:
-    """The office key at ``path`` (default :func:`key_path`), created (0600) if there is none.
+    """The office key at ``path`` (default :func:`key_path`), created (32 random bytes, mode 0600)
+    if there is none.
 
     Example::
 
@@ -90,8 +96,8 @@ def ensure_key(path: str | Path | None = None) -> bytes:
         return load_key(path) or key
     except OSError as exc:
         raise KeyFileError(f"{path}: cannot create the office key ({exc.strerror})") from exc
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key.hex() + "\n")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
     return key
 
 

@@ -1,25 +1,44 @@
-"""The monthly loop in one call: inbox → validate → reports (and e-mails) → merge → files set aside.
+"""The monthly loop in one call: inbox → check each file once → reports, e-mails, store → set aside.
 
-A file is new when its SHA-256 is not in the master's ledger (every file merged or refused is
-recorded there), so running sync twice does nothing the second time, and a school that sends
-the same file again is told nothing twice. Processed files move to ``INBOX/processed/``.
+Per new file (by SHA-256 against the store): one pass of the pipeline, its reports, its e-mail
+composed, then ONE transaction records its outcome, its data and its e-mails; only after that
+commit is the file moved (``processed/``, or ``quarantine/`` with a ``.txt`` reason). A run killed
+at any moment therefore leaves each file either in the inbox (and it is processed next time) or
+recorded and set aside (or recorded and still in the inbox: the next run sets it aside without
+processing it again). E-mails are then written to the outbox folder from the store under names
+fixed by their id, and sent from the store, each marked as it goes: each is queued once and sent
+once across crashes and reruns. A file that fails in any way is that file's outcome; only a
+failure of the office's own state (the store, the disk) stops the run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
+import logging
 from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import SMTP
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .batch import Checked, Origins, check_files, note_senders, queue_emails, write_reports
-from .mailer import MailConfig, OutboxMailer, SendResult, SmtpMailer, compose_digest, pending, send_outbox
-from .master import MergeResult, merge, read_master
-from .roster import Recipient
+from .batch import Origins, message_for, note_senders, write_report
+from .errors import OutputError
+from .files import unique_name
+from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
+from .master.model import MergeResult, Outcome
+from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
+from .office.legacy import import_legacy
+from .office.lock import run_lock
+from .office.outbox import flush_outbox, send_from_store, send_others
+from .office.record import record_file
+from .office.store import Store
+from .office.view import ViewResult, check_view_path, render_view, store_beside
+from .pipeline import INTERNAL, FileResult, check_file, failure, sha256_of
+from .render.summary import write_summary_csv, write_summary_xlsx
+from .roster import Recipient, safe_filename
 
 PROCESSED = "processed"
+LOG = logging.getLogger("sheetsync")
 
 
 @dataclass
@@ -28,87 +47,201 @@ class SyncResult:
 
     new: list[Path] = field(default_factory=list)
     already_seen: list[Path] = field(default_factory=list)
-    checked: list[Checked] = field(default_factory=list)
+    waiting: list[Path] = field(default_factory=list)  # still being written: left for the next run
+    checked: list[FileResult] = field(default_factory=list)
     merge: MergeResult | None = None
     queued: list[Path] = field(default_factory=list)
     sent: SendResult | None = None
     moved: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    view: ViewResult | None = None
+
+    def outcomes(self) -> list[Outcome]:
+        """The outcome of every new file."""
+        return self.merge.outcomes if self.merge else []
 
 
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file's bytes (how the ledger knows a file)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+@dataclass(frozen=True)
+class SyncOptions:
+    """How a sync runs (the office's configuration supplies these)."""
+
+    settle: float = SETTLE_SECONDS
+    mark_valid: bool = False
+    period: str | None = None
+    processed: Path | None = None
+    quarantine: Path | None = None
+    wait: float = 5.0
+    log: Path | None = None
+    store: Path | None = None  # default: the master's stem + .sqlite beside it
+    #: When to render the master view after the run: "always", "never", or "auto" — when the store
+    #: holds at most RENDER_AUTO_KEYS keys (a bigger view costs more than a run of new files:
+    #: render it with ``sheetsync master`` when it is wanted).
+    view: str = "auto"
 
 
-def inbox_files(inbox: Path) -> list[Path]:
-    """Files waiting in ``inbox`` (not hidden, not in ``processed/``), oldest first."""
-    files = [p for p in inbox.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
-    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name))
+#: Up to this many keys, "auto" renders the view after every run that changed something (~1 s
+#: per 1,000 keys as .xlsx).
+RENDER_AUTO_KEYS = 5_000
 
 
 def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | None = None,
-         roster: Iterable[Recipient] = (), send: bool = False, today: dt.date | None = None,
+         roster: Iterable[Recipient] | None = None, send: bool = False, today: dt.date | None = None,
          forms_dirs: Iterable[Path] = (), progress: Callable[[Path], None] | None = None,
-         origins: Origins | None = None) -> SyncResult:
-    """Process every new file of ``inbox`` into ``master``.
+         options: SyncOptions = SyncOptions(), origins: Origins | None = None) -> SyncResult:
+    """Process every new file of ``inbox`` into the store beside ``master`` and render the view.
 
-    :param config: when given (and it has a From address), one e-mail per submission plus a
-        digest go to its outbox; with ``send`` the outbox is then delivered over SMTP.
+    :param config: when given (and it has a From address), one e-mail per readable submission plus
+        a digest are queued; with ``send`` they are then delivered over SMTP.
+    :param roster: who must report; kept in the store until another is given.
+    :param today: only sets the default period (its month) when ``options.period`` is not given.
     :param progress: called once per file checked (a progress bar).
     :param origins: the message that brought a file, for files fetched from the mailbox
         (:class:`sheetsync.fetch_step.FetchStep`): its report then answers that message's sender
         in the thread, and a sender who is not the school's roster address is a warning.
+    :raises OfficeBusyError: another run holds the office for longer than ``options.wait``.
+    :raises StoreError, OutputError, MasterWriteError: the office's own state failed (run stopped).
 
     Example::
 
         sync(Path("inbox"), Path("master.xlsx"), report_dir=Path("reports"), config=MailConfig.from_env())
     """
+    check_view_path(master)
     result = SyncResult()
-    seen = {entry.sha256 for entry in read_master(master).ledger} if master.exists() else set()
-    for path in inbox_files(inbox):
-        (result.already_seen if sha256_of(path) in seen else result.new).append(path)
-    if not result.new:
-        result.moved = _set_aside(inbox, result.already_seen)
-        result.sent = _send(config) if send else None  # replies queued by the fetch, say
-        return result
-    for path in result.new:
-        result.checked += check_files([path], forms_dirs=forms_dirs)
-        if progress is not None:
-            progress(path)
-    recipients = list(roster)
-    strangers = note_senders(result.checked, recipients, origins) if origins is not None else []
-    write_reports(result.checked, report_dir)
-    if config is not None and config.from_addr:
-        result.queued = queue_emails(result.checked, config, roster=recipients, origins=origins)
-        digest = compose_digest([c.result for c in result.checked], recipients, config, strangers=strangers)
-        result.queued.append(OutboxMailer(config.outbox).write(digest))
-    result.merge = merge(result.new, master, today=today, forms_dirs=tuple(forms_dirs))
-    result.moved = _set_aside(inbox, result.new + result.already_seen)
-    result.sent = _send(config) if send else None
+    mover = SetAside(options.processed or inbox / PROCESSED, options.quarantine or inbox / "quarantine")
+    handler = _log_to(options.log or master.parent / "sheetsync.log")
+    try:
+        with Store(options.store or store_beside(master)) as store, run_lock(store, "sync", options.wait) as run_id:
+            changed = import_legacy(store, master)
+            if roster is not None:
+                changed = store.set_roster(list(roster)) or changed
+            people = store.roster()
+            outcomes, strangers = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress,
+                                           options, result, mover, origins)
+            if result.checked:
+                for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
+                    write([c.result for c in result.checked], report_dir / name)
+            if config is not None and config.from_addr and result.checked:
+                digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers)
+                with store.transaction():
+                    store.queue_mail(None, run_id, "digest", bytes(digest.as_bytes(policy=SMTP)))
+            if config is not None:
+                result.queued = flush_outbox(store, config.outbox)
+                if send and (store.mails("sent") or _others_waiting(store, config.outbox)):
+                    with SmtpMailer(config) as mailer:
+                        result.sent = send_from_store(store, config.outbox, mailer)
+                        # and what others put in the outbox folder (answers of the mailbox fetch)
+                        others = send_others(store, config.outbox, mailer)
+                        result.sent.sent += others.sent
+                        result.sent.failed += others.failed
+            result.merge = MergeResult(master, outcomes, written=False)
+            period = options.period or (today.strftime("%Y-%m") if today else None)
+            due = changed or any(o.result in ("merged", "replaced") for o in outcomes) or \
+                store.view_is_stale(master) or not master.exists()
+            if due and not _render_now(store, options.view):
+                result.problems.append(f"{master.name} was not rendered again (the store holds more than "
+                                       f"{RENDER_AUTO_KEYS:,} keys): run sheetsync master to update it")
+            elif due:
+                result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs))
+                result.merge = MergeResult(master, outcomes, written=True, backup=result.view.backup,
+                                           kept_aside=result.view.kept_aside)
+    finally:
+        LOG.removeHandler(handler)
+        handler.close()
+    result.moved, result.problems = mover.moved, mover.problems + result.problems
     return result
 
 
-def _send(config: MailConfig | None) -> SendResult | None:
-    """Deliver the outbox, when it holds anything."""
-    if config is None or not config.outbox.is_dir() or not pending(config.outbox):
-        return None
-    with SmtpMailer(config) as mailer:
-        return send_outbox(config.outbox, mailer)
+def _others_waiting(store: Store, folder: Path) -> bool:
+    known = store.written_names()
+    return folder.is_dir() and any(p.name not in known for p in folder.glob("*.eml"))
 
 
-def _set_aside(inbox: Path, paths: list[Path]) -> list[Path]:
-    """Move processed files into ``inbox/processed/`` without overwriting an earlier one."""
-    target = inbox / PROCESSED
-    target.mkdir(exist_ok=True)
-    moved = []
-    for path in paths:
-        dest, n = target / path.name, 2
-        while dest.exists():
-            dest, n = target / f"{path.stem}-{n}{path.suffix}", n + 1
-        os.replace(path, dest)
-        moved.append(dest)
-    return moved
+def _render_now(store: Store, when: str) -> bool:
+    if when in ("always", "never"):
+        return when == "always"
+    return int(store.query("SELECT COUNT(*) FROM current")[0][0]) <= RENDER_AUTO_KEYS
+
+
+def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: MailConfig | None,
+             people: list[Recipient], forms_dirs: Iterable[Path], progress: Callable[[Path], None] | None,
+             options: SyncOptions, result: SyncResult, mover: SetAside,
+             origins: Origins | None) -> tuple[list[Outcome], list[tuple[str, str]]]:
+    dirs = tuple(forms_dirs)
+    taken: set[str] = set()
+    outcomes: list[Outcome] = []
+    strangers: list[tuple[str, str]] = []
+    for path in inbox_files(inbox):
+        fetched = origins is not None and origins(path) is not None  # written whole by our own fetch
+        if not fetched and not settled(path, options.settle):
+            result.waiting.append(path)
+            continue
+        try:
+            sha = sha256_of(path)
+        except OSError:
+            continue  # gone meanwhile: nothing to do
+        seen = store.seen(sha)
+        if seen is not None:
+            result.already_seen.append(path)
+            mover.move(path, seen, "already received")
+            continue
+        result.new.append(path)
+        item = check_file(path, forms_dirs=dirs, sha256=sha)
+        if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
+            strangers += note_senders([item], people, origins)
+        origin = origins(path) if origins is not None else None
+        mails = _reports_and_mail(item, report_dir, unique_name(safe_filename(path.stem), taken), config, people,
+                                  options, result, origin)
+        hint = "" if item.readable else recipient_in_name(path.name, people)
+        recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
+        outcomes.append(recorded.outcome)
+        mover.move(path, recorded.disposition, f"{path.name}: {recorded.outcome.detail}")
+        item.filled = None  # the data is in the store now: keep memory flat over a large inbox
+        result.checked.append(item)
+        if progress is not None:
+            progress(path)
+    return outcomes, strangers
+
+
+def _reports_and_mail(item: FileResult, report_dir: Path, stem: str, config: MailConfig | None,
+                      roster: list[Recipient], options: SyncOptions, result: SyncResult,
+                      origin: Thread | None) -> list[tuple[str, bytes]]:
+    """The file's reports and its e-mail; whatever this file makes go wrong is this file's outcome.
+
+    A report that cannot be written for lack of room or rights (:class:`OutputError`) is the
+    office's own state failing, and stops the run; anything else the file causes here (a bug of
+    ours on odd content) quarantines the file with the reason, and the run goes on.
+    """
+    try:
+        if item.readable:
+            report_dir.mkdir(parents=True, exist_ok=True)
+            item.outputs = write_report(item, report_dir, stem, mark=options.mark_valid or not item.valid)
+        if config is None or not config.from_addr:
+            return []
+        try:
+            message = message_for(item, config, roster, origin=origin)
+        except MailError as exc:
+            result.problems.append(f"{item.path.name}: no e-mail ({exc})")
+            return []
+        return [] if message is None else [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))]
+    except OutputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one file must never stop the office's run
+        LOG.exception("internal error while reporting on %s", item.path)
+        item.filled, item.report, item.outputs = None, None, []
+        item.failure = failure(item.path, INTERNAL, f"{item.path.name}: internal error while writing its report "
+                                                    f"({type(exc).__name__}: {exc})"[:300])
+        return []
+
+
+def _bytes(message: EmailMessage) -> bytes:
+    return bytes(message.as_bytes(policy=SMTP))
+
+
+
+def _log_to(path: Path) -> logging.Handler:
+    """Tracebacks of internal errors go to the office's log file (created only when written to)."""
+    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    LOG.addHandler(handler)
+    return handler
+

@@ -33,6 +33,17 @@ def test_key_is_created_once_private(tmp_path: Path) -> None:
     assert load_key(tmp_path / "none.key") is None
 
 
+def test_a_key_written_by_office_init_or_by_hand_is_read(tmp_path: Path) -> None:
+    raw, typed = tmp_path / "raw.key", tmp_path / "hex.key"
+    for path, content in ((raw, bytes(range(32))), (typed, (bytes(range(32)).hex() + "\n").encode())):
+        path.write_bytes(content)
+        path.chmod(0o600)
+        assert load_key(path) == bytes(range(32))
+    typed.write_bytes(b"not a key")
+    with pytest.raises(KeyFileError, match="damaged"):
+        load_key(typed)
+
+
 def test_a_key_readable_by_others_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "office.key"
     ensure_key(path)

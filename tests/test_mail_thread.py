@@ -163,7 +163,9 @@ def test_sync_goes_on_when_the_mailbox_cannot_be_read(tmp_path: Path, progress_f
     write_template(progress_form, tmp_path / "inbox" / "s1.xlsx", recipient="s1")
     env = {**os.environ, "SHEETSYNC_IMAP_HOST": "127.0.0.1", "SHEETSYNC_IMAP_PORT": str(free_port()),
            "SHEETSYNC_IMAP_USER": "office", "SHEETSYNC_IMAP_PASSWORD": "Pw-never-shown-42"}
-    done = subprocess.run([sys.executable, "-m", "sheetsync", "sync", "inbox", "--master", "master.xlsx"],
+    # (--settle 0: the file was written a moment ago, and sync otherwise waits for a copy to settle)
+    done = subprocess.run([sys.executable, "-m", "sheetsync", "sync", "inbox", "--master", "master.xlsx",
+                           "--settle", "0"],
                           capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert done.returncode == 3
     assert done.stderr.startswith("sheetsync: mailbox not read: cannot reach the IMAP server 127.0.0.1:")

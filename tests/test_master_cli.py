@@ -12,7 +12,8 @@ from sheetsync.cli.master import register
 from sheetsync.demo import broken_sample
 from sheetsync.spec.form import Form
 from sheetsync.master import read_master
-from sheetsync.master.lock import master_lock
+from sheetsync.office.lock import run_lock
+from sheetsync.office.store import Store
 from tests.test_master_support import seed_data, submit
 
 
@@ -56,7 +57,8 @@ def test_refused_files_set_the_exit_code(app: typer.Typer, progress_form: Form, 
 def test_a_locked_master_is_one_clear_line_and_exit_3(app: typer.Typer, progress_form: Form, tmp_path: Path) -> None:
     master = tmp_path / "master.xlsx"
     path = submit(progress_form, tmp_path, seed_data(), "s1")
-    with master_lock(master):
-        result = CliRunner().invoke(app, ["merge", str(path), "--master", str(master)])
+    with Store(master.with_suffix(".sqlite")) as store, run_lock(store, "sync"):
+        result = CliRunner().invoke(app, ["merge", str(path), "--master", str(master), "--wait", "0"])
     assert result.exit_code == 3
-    assert "sheetsync: master.xlsx: another merge is running on this master (pid" in result.output
+    assert "is working on this office; try again when it has finished" in result.output
+    assert "'sync' (pid" in result.output

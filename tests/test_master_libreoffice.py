@@ -10,13 +10,16 @@ import pytest
 
 from sheetsync.spec.form import Form
 from sheetsync.master import merge, read_master, templates_from_master
-from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
-from sheetsync.master.store import DATA_SHEET, LEDGER_SHEET, ROSTER_SHEET
+from sheetsync.office.summary import CHARTS, CUMULATIVE, SUMMARY
+from sheetsync.office.sheets import LEDGER as LEDGER_SHEET
 from sheetsync.check.reader import read_filled
 from tests.libreoffice import LibreOffice
 from tests.test_master_support import CODES, seed_data, submit, variant, unsigned
 
 pytestmark = pytest.mark.libreoffice
+
+REPORTS = "รายงาน"  # the progress report names its table sheet (master: sheets: table)
+TOTAL = "งบประมาณที่เบิกใช้ สะสม (บาท)"  # the form's amount column, cumulated
 
 
 def number(text: str) -> float:
@@ -39,35 +42,37 @@ def master(progress_form: Form, tmp_path: Path) -> Path:
 def test_seed_cumulative_values_in_libreoffice(libreoffice: LibreOffice, master: Path, tmp_path: Path) -> None:
     out = libreoffice.convert(master, tmp_path / "cumulative.csv", sheet=CUMULATIVE)
     with out.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    header, body = rows[0], [r for r in rows[1:] if r and r[0] == CODES[0]]
-    total, progress = header.index("เบิกจ่ายสะสม (บาท)"), header.index("ความก้าวหน้า (%)")
+        rows = list(csv.reader(handle))[1:]  # below the generated-at line
+    header, body = rows[0], [r for r in rows[1:] if r and r[1] == CODES[0]]
+    total, progress = header.index(TOTAL), header.index("ความก้าวหน้า (%)")
     assert [number(r[total]) for r in body] == [0, 0, 0, 0, 0, 10_000, 180_000]
     assert number(body[-1][progress]) == 100
-    assert body[0][header.index("วันที่รายงาน")] == "31/10/2562"  # Buddhist-Era dates
+    assert body[0][header.index("วันที่")] == "31/10/2562"  # Buddhist-Era dates
 
 
 def test_master_opens_with_its_charts(libreoffice: LibreOffice, master: Path) -> None:
     info = libreoffice.inspect(master)
     sheets = {s["name"]: s for s in info["sheets"]}
-    assert list(sheets) == [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET, DATA_SHEET, ROSTER_SHEET]
-    assert sheets[CUMULATIVE]["charts"] == 2  # one per project / recipient
-    assert not sheets[DATA_SHEET]["visible"] and sheets[SUMMARY]["visible"]
-    assert sheets[SUMMARY]["cells"]["A2"]["value"] == CODES[0]
+    assert list(sheets) == [SUMMARY, CUMULATIVE, CHARTS, "โครงการ", REPORTS, LEDGER_SHEET]
+    assert sheets[CHARTS]["charts"] == 2  # one per project, not per school
+    assert sheets[SUMMARY]["visible"]
+    assert sheets[SUMMARY]["cells"]["D3"]["value"] == CODES[0]
 
 
 def test_formula_looking_text_is_text_in_libreoffice(libreoffice: LibreOffice, master: Path) -> None:
-    cells = libreoffice.cells(master, REPORTS, ["E4"])
-    assert cells["E4"]["type"] == "text"
-    assert cells["E4"]["string"] == '=HYPERLINK("http://example.invalid","click")'
+    cells = libreoffice.cells(master, REPORTS, ["E5"])
+    assert cells["E5"]["type"] == "text"
+    assert cells["E5"]["string"] == '=HYPERLINK("http://example.invalid","click")'
 
 
-def test_a_master_saved_by_libreoffice_still_merges(libreoffice: LibreOffice, master: Path, tmp_path: Path,
-                                                    progress_form: Form) -> None:
-    resaved = libreoffice.convert(master, tmp_path / "resaved" / "master.xlsx")
-    assert read_master(resaved).records == read_master(master).records
-    result = merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[2]), "s3")], resaved)
-    assert result.written and len(read_master(resaved).records) == 3
+def test_a_master_saved_by_libreoffice_is_kept_aside(libreoffice: LibreOffice, master: Path, tmp_path: Path,
+                                                     progress_form: Form) -> None:
+    before = read_master(master).records
+    libreoffice.convert(master, tmp_path / "resaved" / "master.xlsx").replace(master)  # a clerk saved it
+    result = merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[2]), "s3")], master)
+    assert result.written and result.kept_aside is not None and result.kept_aside.exists()
+    after = read_master(master).records
+    assert len(after) == 3 and all(after[k] == r for k, r in before.items())
 
 
 def test_template_from_master_reads_back_in_libreoffice(libreoffice: LibreOffice, master: Path,

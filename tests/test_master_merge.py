@@ -15,17 +15,23 @@ import pytest
 from sheetsync.demo import broken_sample
 from sheetsync.spec.form import Form
 from sheetsync.master import merge, read_master
-from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
-from sheetsync.master.store import DATA_SHEET, LEDGER_SHEET, ROSTER_SHEET
+from sheetsync.office.summary import CHARTS, CUMULATIVE, SUMMARY
+from sheetsync.office.sheets import LEDGER as LEDGER_SHEET
 from tests.test_master_support import CODES, at, seed_data, submit, variant
 
 TODAY = dt.date(2020, 5, 10)
 
+REPORTS = "รายงาน"  # the progress report names its table sheet (master: sheets: table)
+TOTAL = "งบประมาณที่เบิกใช้ สะสม (บาท)"  # the form's amount column, cumulated
+
 
 def sheet_rows(master: Path, sheet: str) -> list[dict[str, Any]]:
     """The rows of a master sheet as dicts keyed by the Thai headers (read with openpyxl)."""
-    wb = openpyxl.load_workbook(master)
+    with master.open("rb") as handle:  # a handle: openpyxl refuses a ".bak" name
+        wb = openpyxl.load_workbook(handle)
     rows = list(wb[sheet].iter_rows(values_only=True))
+    if rows and str(rows[0][0] or "").startswith("สร้างโดย sheetsync"):
+        rows = rows[1:]  # the generated-at line above the header
     return [dict(zip(rows[0], row)) for row in rows[1:]]
 
 
@@ -34,13 +40,13 @@ def test_seed_gives_cumulative_disbursed_and_final_progress(progress_form: Form,
     result = merge([submit(progress_form, tmp_path, seed_data(), "school-73-01")], master, today=TODAY)
     assert [o.result for o in result.outcomes] == ["merged"] and result.written
     rows = sheet_rows(master, CUMULATIVE)
-    assert [r["เบิกจ่ายสะสม (บาท)"] for r in rows] == [0, 0, 0, 0, 0, 10_000, 180_000]
-    assert [r["รายงานครั้งที่"] for r in rows] == [1, 2, 3, 4, 5, 6, 7]
+    assert [r[TOTAL] for r in rows] == [0, 0, 0, 0, 0, 10_000, 180_000]
+    assert [r["ครั้งที่"] for r in rows] == [1, 2, 3, 4, 5, 6, 7]
     assert rows[-1]["ความก้าวหน้า (%)"] == 100
-    assert rows[-1]["เบิกจ่ายสะสม (% ของงบประมาณ)"] == 100
+    assert rows[-1]["% ของงบประมาณ"] == 100
     summary = sheet_rows(master, SUMMARY)
     assert len(summary) == 1
-    assert summary[0]["ความก้าวหน้า (%)"] == 100 and summary[0]["เบิกจ่ายสะสม (บาท)"] == 180_000
+    assert summary[0]["ความก้าวหน้า (%)"] == 100 and summary[0][TOTAL] == 180_000
     assert summary[0]["รายงานล่าสุด (ครั้งที่)"] == 7 and summary[0]["สถานะ"] == "เสร็จสิ้น"
     assert summary[0]["วันที่รายงานล่าสุด"] == dt.datetime(2020, 4, 29)
     assert len(sheet_rows(master, REPORTS)) == 7
@@ -50,17 +56,20 @@ def test_master_is_laid_out_for_people(progress_form: Form, tmp_path: Path) -> N
     master = tmp_path / "master.xlsx"
     merge([submit(progress_form, tmp_path, seed_data(), "s1")], master, today=TODAY)
     wb = openpyxl.load_workbook(master)
-    assert wb.sheetnames == [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET, DATA_SHEET, ROSTER_SHEET]
-    assert wb[DATA_SHEET].sheet_state == wb[ROSTER_SHEET].sheet_state == "hidden"
-    for name in wb.sheetnames[:-2]:
+    assert wb.sheetnames == [SUMMARY, CUMULATIVE, CHARTS, "โครงการ", REPORTS, LEDGER_SHEET]
+    for name in wb.sheetnames:
         ws = wb[name]
-        assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2")
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
-        assert ws["A1"].font.b and ws["A2"].font.name == "TH Sarabun New"
+        assert ws.freeze_panes is not None and ws.freeze_panes.endswith("3")  # below the header
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A2:")
+        assert str(ws["A1"].value).startswith("สร้างโดย sheetsync")  # the generated-at line
+        assert ws["A2"].font.b and ws["A3"].font.name == "TH Sarabun New"
         assert ws.column_dimensions["A"].width >= 10
-    assert wb[CUMULATIVE]["D2"].number_format == "[$-107041E]d/m/yyyy"
+    assert wb[CUMULATIVE]["D3"].number_format == "[$-107041E]d/m/yyyy"
     assert len(wb[SUMMARY].conditional_formatting) >= 3
-    assert len(wb[CUMULATIVE]._charts) == 1
+    assert len(wb[CHARTS]._charts) == 1 and not wb[CUMULATIVE]._charts  # one per project, not per school
+    for ws in wb.worksheets:  # every sheet prints: landscape A4, fit to width, header repeated
+        assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$2"
 
 
 def test_same_file_again_changes_nothing(progress_form: Form, tmp_path: Path) -> None:
@@ -94,7 +103,7 @@ def test_newer_submission_replaces_and_lists_changes(progress_form: Form, tmp_pa
     assert outcome.result == "replaced" and outcome.code == "newer"
     assert set(outcome.changes) == {"/project/budget_used", "/reports/0/stage", "/reports/6"}
     assert result.backup is not None and result.backup.name == "master.xlsx.bak"
-    assert len(read_master(result.backup).records) == 1  # the backup is the previous master
+    assert len(sheet_rows(result.backup, LEDGER_SHEET)) == 1  # the backup is the previous view
     (record,) = read_master(master).records.values()
     assert record.file == "mar.xlsx" and len(record.data["reports"]) == 7
     assert [r["ผล"] for r in sheet_rows(master, LEDGER_SHEET)] == ["รวมแล้ว", "แทนที่ฉบับเดิม"]
@@ -105,7 +114,7 @@ def test_older_submission_does_not_replace_a_newer_one(progress_form: Form, tmp_
     merge([submit(progress_form, tmp_path, seed_data(), "s1", name="new.xlsx", issued=at(70))], master)
     old = submit(progress_form, tmp_path, variant(seed_data(), reports=6), "s1", name="old.xlsx", issued=at(40))
     result = merge([old], master)
-    assert [(o.result, o.code) for o in result.outcomes] == [("superseded", "older-than-master")]
+    assert [(o.result, o.code) for o in result.outcomes] == [("superseded", "older-than-store")]
     assert [r.file for r in read_master(master).records.values()] == ["new.xlsx"]
     assert read_master(master).ledger[-1].result == "superseded"
 
@@ -117,7 +126,7 @@ def test_two_files_for_one_key_the_newer_by_metadata_wins(progress_form: Form, t
     other = submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1]), "s2")
     result = merge([newer, older, other], master)  # the older file comes later: order does not decide
     assert [(o.result, o.code) for o in result.outcomes] == [
-        ("merged", "new"), ("superseded", "newer-in-batch"), ("merged", "new")]
+        ("merged", "new"), ("superseded", "older-than-store"), ("merged", "new")]
     assert "1-newer.xlsx" in result.outcomes[1].detail
     stored = read_master(master)
     assert sorted(r.file for r in stored.records.values()) == ["1-newer.xlsx", sorted([other.name])[0]]
@@ -135,22 +144,23 @@ def set_saved_at(path: Path, when: str) -> None:
             new.writestr(info, data)
 
 
-def test_same_template_the_later_saved_file_wins(progress_form: Form, tmp_path: Path) -> None:
-    fixed = submit(progress_form, tmp_path, seed_data(), "s1", name="fixed.xlsx", issued=at(40))
+def test_same_template_the_later_arrival_wins_whatever_the_file_says(progress_form: Form, tmp_path: Path) -> None:
     first = submit(progress_form, tmp_path, variant(seed_data(), reports=6), "s1", name="first.xlsx", issued=at(40))
-    set_saved_at(fixed, "2020-03-02T08:00:00Z")
-    set_saved_at(first, "2020-03-01T08:00:00Z")
-    result = merge([fixed, first], tmp_path / "master.xlsx")
-    assert [(o.path.name, o.result) for o in result.outcomes] == [("fixed.xlsx", "merged"), ("first.xlsx", "superseded")]
+    fixed = submit(progress_form, tmp_path, seed_data(), "s1", name="fixed.xlsx", issued=at(40))
+    # The school's computer claims the first file was saved later: the office does not believe it.
+    set_saved_at(first, "2099-03-02T08:00:00Z")
+    set_saved_at(fixed, "2020-03-01T08:00:00Z")
+    result = merge([first, fixed], tmp_path / "master.xlsx")
+    assert [(o.path.name, o.result) for o in result.outcomes] == [("first.xlsx", "merged"), ("fixed.xlsx", "replaced")]
     (record,) = read_master(result.master).records.values()
-    assert record.recency.saved_at == "2020-03-02T08:00:00+00:00"
+    assert record.file == "fixed.xlsx"
 
 
 def test_an_ods_submission_merges(progress_form: Form, tmp_path: Path) -> None:
     path = submit(progress_form, tmp_path, seed_data(), "s1", name="from-calc.ods")
     result = merge([path], tmp_path / "master.xlsx", today=TODAY)
     assert [o.result for o in result.outcomes] == ["merged"]
-    assert [r["เบิกจ่ายสะสม (บาท)"] for r in sheet_rows(result.master, CUMULATIVE)][-1] == 180_000
+    assert [r[TOTAL] for r in sheet_rows(result.master, CUMULATIVE)][-1] == 180_000
 
 
 def test_one_file_given_twice_counts_once(progress_form: Form, tmp_path: Path) -> None:
@@ -170,13 +180,13 @@ def test_invalid_file_is_refused_master_untouched_ledger_says_why(progress_form:
     junk.write_text("not a spreadsheet", encoding="utf-8")
     result = merge([bad, junk], master, today=TODAY)
     refused = result.outcomes
-    assert [(o.result, o.code) for o in refused] == [("refused", "invalid"), ("refused", "unreadable")]
+    assert [(o.result, o.code) for o in refused] == [("refused", "invalid"), ("quarantined", "unreadable")]
     assert refused[0].errors >= 2 and "report-gap" in refused[0].detail
     after = read_master(master)
     assert after.records == before.records
     assert len(sheet_rows(master, CUMULATIVE)) == 7
     entries = after.ledger[len(before.ledger):]
-    assert [(e.file, e.result) for e in entries] == [("broken.xlsx", "refused"), ("junk.xlsx", "refused")]
+    assert [(e.file, e.result) for e in entries] == [("broken.xlsx", "refused"), ("junk.xlsx", "quarantined")]
     assert "error(s)" in entries[0].detail and entries[0].template_id and entries[0].recipient == "s1"
     assert "not a spreadsheet" in entries[1].detail
     # Refusing the same files again adds nothing.
@@ -234,14 +244,14 @@ def test_status_late_up_to_date_and_no_report(progress_form: Form, tmp_path: Pat
     merge(files, master, today=dt.date(2020, 3, 20), roster=roster)
     rows = sheet_rows(master, SUMMARY)
     assert {r["ผู้รายงาน"]: r["สถานะ"] for r in rows} == {"late": "ล่าช้า", "fresh": "เป็นปัจจุบัน",
-                                                           "quiet": "ยังไม่มีรายงาน"}
+                                                           "quiet": "ยังไม่ได้รับรายงาน"}
     quiet = next(r for r in rows if r["ผู้รายงาน"] == "quiet")
-    assert quiet["ชื่อผู้รายงาน"] == "โรงเรียนวัดสี่สุก" and quiet["ชื่อโครงการ"] == seed_data()["project"]["name"]
+    assert quiet["ชื่อผู้รายงาน"] == "โรงเรียนวัดสี่สุก" and quiet["ชื่อโครงการ/กิจกรรม"] == seed_data()["project"]["name"]
     assert quiet["รายงานล่าสุด (ครั้งที่)"] is None
     # The roster stays in the master: a later merge without one still knows who is missing.
     merge([submit(progress_form, tmp_path, variant(seed_data(), reports=5), "late", issued=at(60))], master,
           today=dt.date(2020, 3, 20))
-    assert {r["ผู้รายงาน"]: r["สถานะ"] for r in sheet_rows(master, SUMMARY)}["quiet"] == "ยังไม่มีรายงาน"
+    assert {r["ผู้รายงาน"]: r["สถานะ"] for r in sheet_rows(master, SUMMARY)}["quiet"] == "ยังไม่ได้รับรายงาน"
     assert [r.id for r in read_master(master).roster] == ["late", "quiet"]
 
 
@@ -250,14 +260,3 @@ def test_a_master_must_be_xlsx(tmp_path: Path) -> None:
 
     with pytest.raises(MasterError, match="master.csv"):
         merge([], tmp_path / "master.csv")
-
-
-def test_saved_at_falls_back_to_the_file_time(tmp_path: Path) -> None:
-    from sheetsync.master.submission import saved_at
-
-    path = tmp_path / "bare.xlsx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-    stamp = dt.datetime(2020, 2, 3, 4, 5, 6, tzinfo=dt.timezone.utc).timestamp()
-    os.utime(path, (stamp, stamp))
-    assert saved_at(path, "xlsx") == "2020-02-03T04:05:06+00:00"

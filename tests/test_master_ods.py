@@ -14,16 +14,17 @@ from python_calamine import CalamineWorkbook
 
 from sheetsync.spec.form import Form
 from sheetsync.master import merge, read_master, templates_from_master
-from sheetsync.master.derive import CUMULATIVE, REPORTS, SUMMARY
-from sheetsync.master.store import DATA_SHEET, LEDGER_SHEET, ROSTER_SHEET
+from sheetsync.office.summary import CHARTS, CUMULATIVE, SUMMARY
+from sheetsync.office.sheets import LEDGER as LEDGER_SHEET
 from sheetsync.check.reader import read_filled
 from tests.libreoffice import LibreOffice
 from tests.test_master_support import CODES, at, seed_data, submit, variant, unsigned
 
 TODAY = dt.date(2020, 5, 10)
-NOW = dt.datetime(2020, 5, 10, 9, 0, tzinfo=dt.timezone.utc)  # both masters receive the files at once
+REPORTS = "รายงาน"  # the progress report names its table sheet (master: sheets: table)
 FORMULA = '=HYPERLINK("http://example.invalid","click")'
-ALL_SHEETS = [SUMMARY, CUMULATIVE, "โครงการ", REPORTS, LEDGER_SHEET, DATA_SHEET, ROSTER_SHEET]
+ALL_SHEETS = [SUMMARY, CUMULATIVE, CHARTS, "โครงการ", REPORTS, LEDGER_SHEET]
+TOTAL = "งบประมาณที่เบิกใช้ สะสม (บาท)"  # the form's amount column, cumulated
 
 
 def batch(form: Form, folder: Path) -> list[Path]:
@@ -45,7 +46,7 @@ def files(progress_form: Form, tmp_path: Path) -> list[Path]:
 def master(files: list[Path], tmp_path: Path) -> Path:
     """An .ods master made from :func:`batch`."""
     path = tmp_path / "master.ods"
-    result = merge(files, path, today=TODAY, now=NOW)
+    result = merge(files, path, today=TODAY)
     assert [o.result for o in result.outcomes] == ["merged", "merged"] and result.written
     return path
 
@@ -53,12 +54,14 @@ def master(files: list[Path], tmp_path: Path) -> Path:
 def calamine_rows(path: Path, sheet: str) -> list[dict[str, Any]]:
     """The rows of a sheet as dicts keyed by the Thai headers (read with python-calamine)."""
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+    if rows and str(rows[0][0]).startswith("สร้างโดย sheetsync"):
+        rows = rows[1:]  # the generated-at line above the header
     return [dict(zip(rows[0], row)) for row in rows[1:]]
 
 
 def test_reads_back_like_an_xlsx_master(files: list[Path], master: Path, tmp_path: Path) -> None:
     xlsx = tmp_path / "master.xlsx"
-    merge(files, xlsx, today=TODAY, now=NOW)
+    merge(files, xlsx, today=TODAY)
     ods, other = read_master(master), read_master(xlsx)
     assert ods.records == other.records and len(ods.records) == 2
     assert [(e.file, e.result) for e in ods.ledger] == [(e.file, e.result) for e in other.ledger]
@@ -70,10 +73,10 @@ def test_reads_back_like_an_xlsx_master(files: list[Path], master: Path, tmp_pat
 
 
 def test_seed_cumulative_values_with_calamine(master: Path) -> None:
-    rows = [r for r in calamine_rows(master, CUMULATIVE) if r["รหัสโครงการ"] == CODES[0]]
-    assert [r["เบิกจ่ายสะสม (บาท)"] for r in rows] == [0, 0, 0, 0, 0, 10_000, 180_000]
+    rows = [r for r in calamine_rows(master, CUMULATIVE) if r["รหัส"] == CODES[0]]
+    assert [r[TOTAL] for r in rows] == [0, 0, 0, 0, 0, 10_000, 180_000]
     assert rows[-1]["ความก้าวหน้า (%)"] == 100
-    assert rows[0]["วันที่รายงาน"] == dt.date(2019, 10, 31)  # a date cell, not text
+    assert rows[0]["วันที่"] == dt.date(2019, 10, 31)  # a date cell, not text
     summary = {r["รหัสโครงการ"]: r for r in calamine_rows(master, SUMMARY)}
     assert summary[CODES[0]]["สถานะ"] == "เสร็จสิ้น"
 
@@ -92,10 +95,10 @@ def test_a_second_batch_replaces_with_a_backup(progress_form: Form, master: Path
                    master, today=TODAY)
     assert [o.result for o in result.outcomes] == ["replaced"]
     assert result.backup == tmp_path / "master.ods.bak"
-    assert len(read_master(result.backup).records[_key(master, CODES[1])].data["reports"]) == 5
+    assert len(calamine_rows(result.backup, LEDGER_SHEET)) == 2  # the backup is the previous view
     record = read_master(master).records[_key(master, CODES[1])]
     assert record.file == "later.xlsx" and len(record.data["reports"]) == 7
-    assert [r["result"] for r in calamine_rows(master, LEDGER_SHEET)] == ["merged", "merged", "replaced"]
+    assert [r["ผล"] for r in calamine_rows(master, LEDGER_SHEET)] == ["รวมแล้ว", "รวมแล้ว", "แทนที่ฉบับเดิม"]
     assert not list(tmp_path.glob(".master.ods.*"))  # no temporary file left behind
 
 
@@ -123,29 +126,32 @@ def test_templates_from_an_ods_master(master: Path, tmp_path: Path) -> None:
 def test_cumulative_values_in_libreoffice(libreoffice: LibreOffice, master: Path, tmp_path: Path) -> None:
     out = libreoffice.convert(master, tmp_path / "cumulative.csv", sheet=CUMULATIVE)
     with out.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    header, body = rows[0], [r for r in rows[1:] if r and r[0] == CODES[0]]
-    total, progress = header.index("เบิกจ่ายสะสม (บาท)"), header.index("ความก้าวหน้า (%)")
+        rows = list(csv.reader(handle))[1:]  # below the generated-at line
+    header, body = rows[0], [r for r in rows[1:] if r and r[1] == CODES[0]]
+    total, progress = header.index(TOTAL), header.index("ความก้าวหน้า (%)")
     assert [float(r[total].replace(",", "")) for r in body] == [0, 0, 0, 0, 0, 10_000, 180_000]
     assert float(body[-1][progress]) == 100
-    assert body[0][header.index("วันที่รายงาน")] == "31/10/2562"  # Buddhist-Era dates
+    assert body[0][header.index("วันที่")] == "31/10/2562"  # Buddhist-Era dates
 
 
 @pytest.mark.libreoffice
 def test_opens_in_libreoffice_with_its_charts(libreoffice: LibreOffice, master: Path) -> None:
     sheets = {s["name"]: s for s in libreoffice.inspect(master)["sheets"]}
     assert list(sheets) == ALL_SHEETS
-    assert sheets[CUMULATIVE]["charts"] == 2  # one per project / recipient
-    assert not sheets[DATA_SHEET]["visible"] and not sheets[ROSTER_SHEET]["visible"]
-    assert sheets[SUMMARY]["visible"] and sheets[SUMMARY]["cells"]["A2"]["value"] == CODES[0]
-    cells = libreoffice.cells(master, REPORTS, ["E4"])
-    assert cells["E4"]["type"] == "text" and cells["E4"]["string"] == FORMULA
+    assert sheets[CHARTS]["charts"] == 2  # one per project, not per school
+    assert sheets[SUMMARY]["visible"] and sheets[SUMMARY]["cells"]["D3"]["value"] == CODES[0]
+    cells = libreoffice.cells(master, REPORTS, ["E5"])
+    assert cells["E5"]["type"] == "text" and cells["E5"]["string"] == FORMULA
 
 
 @pytest.mark.libreoffice
-def test_a_master_saved_by_libreoffice_still_merges(libreoffice: LibreOffice, master: Path, tmp_path: Path,
-                                                    progress_form: Form) -> None:
+def test_a_master_saved_by_libreoffice_is_kept_aside_and_nothing_is_lost(
+        libreoffice: LibreOffice, master: Path, tmp_path: Path, progress_form: Form) -> None:
+    before = read_master(master).records
     resaved = libreoffice.convert(master, tmp_path / "resaved" / "master.ods")
-    assert read_master(resaved).records == read_master(master).records
-    result = merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[2]), "s3")], resaved)
-    assert result.written and len(read_master(resaved).records) == 3
+    resaved.replace(master)  # the clerk saved the view in Calc
+    result = merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[2]), "s3")], master)
+    assert result.written and result.kept_aside is not None and result.kept_aside.exists()
+    assert result.kept_aside.name.startswith("master.edited-") and result.kept_aside.suffix == ".ods"
+    after = read_master(master).records
+    assert len(after) == 3 and all(after[k] == r for k, r in before.items())

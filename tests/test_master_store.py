@@ -11,7 +11,10 @@ import pytest
 from sheetsync.spec.form import Form
 from sheetsync.master import MasterFormatError, merge, read_master
 from sheetsync.master.changes import changed_pointers
-from sheetsync.master.store import CELL_LIMIT, DATA_SHEET, split_cells
+from sheetsync.master import Key, LedgerEntry, Recency, Record
+from sheetsync.master.store import CELL_LIMIT, DATA_SHEET, data_sheet, ledger_sheet, roster_sheet, split_cells
+from sheetsync.master.workbook import write_workbook
+from sheetsync.roster import Recipient
 from tests.test_master_support import seed_data, submit
 
 
@@ -27,7 +30,7 @@ def test_split_cells_fits_every_piece_in_a_cell(text: str) -> None:
     assert len(pieces) == max(1, -(-utf16_units(text) // CELL_LIMIT))  # no more cells than needed
 
 
-def test_long_submissions_round_trip_through_several_cells(progress_form: Form, tmp_path: Path) -> None:
+def test_long_submissions_round_trip_through_the_store(progress_form: Form, tmp_path: Path) -> None:
     data = seed_data()
     data["rationale"] = "ก" * 9_000  # the form allows long texts; together they overflow one cell
     data["objectives"] = ["ข" * 900] * 5
@@ -37,10 +40,30 @@ def test_long_submissions_round_trip_through_several_cells(progress_form: Form, 
     result = merge([submit(progress_form, tmp_path, data, "s1")], master)
     assert result.outcomes[0].result == "merged", result.outcomes[0].detail
     (record,) = read_master(master).records.values()
-    assert record.data == data
-    assert len(json.dumps(data, ensure_ascii=False)) > CELL_LIMIT
-    ws = openpyxl.load_workbook(master)[DATA_SHEET]
-    assert ws.max_column > 11  # the JSON took more than one cell
+    assert record.data == data and len(json.dumps(data, ensure_ascii=False)) > CELL_LIMIT
+
+
+def old_style_master(path: Path, records: list[Record], ledger: list[LedgerEntry]) -> None:
+    """A master as sheetsync wrote it before the store: the data in hidden sheets of the workbook."""
+    write_workbook([ledger_sheet(ledger), data_sheet(records), roster_sheet([Recipient("s1", "วัดไทร", "a@x.example")])],
+                   path)
+
+
+def test_an_old_master_is_imported_once_and_kept_aside(progress_form: Form, tmp_path: Path) -> None:
+    data = seed_data()
+    data["rationale"] = "ก" * 40_000  # split over two cells of the old _data sheet
+    record = Record(Key("progress-report", data["project"]["code"], "s1"), "1.0.0", "t1",
+                    Recency("2020-01-01T00:00:00+00:00", ""), "old.xlsx", "ab" * 32, "2020-02-01T00:00:00", data)
+    entry = LedgerEntry("2020-02-01T00:00:00", "old.xlsx", "ab" * 32, "progress-report", "1.0.0", "t1", "s1",
+                        data["project"]["code"], "merged", "new")
+    master = tmp_path / "master.xlsx"
+    old_style_master(master, [record], [entry])
+    result = merge([], master)
+    assert result.written and result.kept_aside is not None  # the old workbook is never destroyed
+    stored = read_master(master)
+    assert [r.data for r in stored.records.values()] == [data] and [r.id for r in stored.roster] == ["s1"]
+    assert [(e.file, e.result) for e in stored.ledger] == [("old.xlsx", "merged")]
+    assert merge([], master).written is False  # imported once
 
 
 def test_not_a_master_is_refused_with_its_name(progress_form: Form, tmp_path: Path) -> None:
@@ -53,9 +76,11 @@ def test_not_a_master_is_refused_with_its_name(progress_form: Form, tmp_path: Pa
         read_master(text)
 
 
-def test_a_damaged_data_sheet_is_named(progress_form: Form, tmp_path: Path) -> None:
+def test_a_damaged_data_sheet_of_an_old_master_is_named(tmp_path: Path) -> None:
+    data = seed_data()
+    record = Record(Key("progress-report", "c", "s1"), "1.0.0", "t", Recency("", ""), "f.xlsx", "s", "m", data)
     master = tmp_path / "master.xlsx"
-    merge([submit(progress_form, tmp_path, seed_data(), "s1")], master)
+    old_style_master(master, [record], [])
     wb = openpyxl.load_workbook(master)
     wb[DATA_SHEET]["K2"] = '{"cut'
     wb.save(master)

@@ -1,4 +1,4 @@
-"""sheetsync sync: new files only (by hash), reports, e-mails, merge, files set aside."""
+"""sheetsync sync: new files only (by hash), reports, e-mails, the store, files set aside."""
 
 from __future__ import annotations
 
@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from sheetsync.spec.form import Form
-from sheetsync.master import read_master
-from sheetsync.sync import sync
 from sheetsync.mailer import MailConfig
+from sheetsync.master import read_master
+from sheetsync.office.store import Store
 from sheetsync.roster import Recipient
+from sheetsync.sync import SyncOptions, sync
 from sheetsync.template.write import write_template
+
+NOW = SyncOptions(settle=0)
 
 
 def _inbox(form: Form, seed: dict[str, Any], tmp_path: Path) -> Path:
@@ -21,7 +24,7 @@ def _inbox(form: Form, seed: dict[str, Any], tmp_path: Path) -> Path:
     write_template(form, inbox / "s1.xlsx", data=seed, recipient="s1")
     seed["reports"][2]["progress_percent"] = 5.0
     write_template(form, inbox / "s2.ods", data=seed, recipient="s2")
-    (inbox / "notes.xlsx").write_text("not a spreadsheet", encoding="utf-8")
+    (inbox / "notes-s3.xlsx").write_text("not a spreadsheet", encoding="utf-8")
     return inbox
 
 
@@ -30,27 +33,63 @@ def test_sync_twice_does_nothing_the_second_time(progress_form: Form, seed: dict
     roster = [Recipient("s1", "โรงเรียนวัดไทร", "a@s1.example"), Recipient("s2", "โรงเรียนวัดยายร่ม", "b@s2.example"),
               Recipient("s3", "โรงเรียนวัดสี่สุก", "c@s3.example")]
     config = MailConfig(from_addr="office@bma.example", outbox=tmp_path / "outbox")
-    first = sync(inbox, master, report_dir=tmp_path / "reports", config=config, roster=roster)
+    first = sync(inbox, master, report_dir=tmp_path / "reports", config=config, roster=roster, options=NOW)
     assert len(first.new) == 3 and first.merge is not None
-    assert first.merge.counts()["merged"] == 1 and first.merge.counts()["refused"] == 2
-    assert {p.name for p in (inbox / "processed").iterdir()} == {"s1.xlsx", "s2.ods", "notes.xlsx"}
+    counts = first.merge.counts()
+    assert (counts["merged"], counts["refused"], counts["quarantined"]) == (1, 1, 1)
+    assert {p.name for p in (inbox / "processed").iterdir()} == {"s1.xlsx", "s2.ods"}
+    assert {p.name for p in (inbox / "quarantine").iterdir()} == {"notes-s3.xlsx", "notes-s3.xlsx.txt"}
+    assert "not a spreadsheet" in (inbox / "quarantine" / "notes-s3.xlsx.txt").read_text(encoding="utf-8") or \
+        "notes-s3.xlsx" in (inbox / "quarantine" / "notes-s3.xlsx.txt").read_text(encoding="utf-8")
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3  # two schools + the digest
     assert (tmp_path / "reports" / "s2-ตรวจแล้ว.ods").exists()
+    assert not (tmp_path / "reports" / "s1-ตรวจแล้ว.xlsx").exists()  # a valid file: no marked-up copy
     ledger = read_master(master).ledger
+    assert [e.recipient for e in ledger if e.result == "quarantined"] == ["s3"]  # named by its file name
     before = master.stat().st_mtime_ns
-    second = sync(inbox, master, report_dir=tmp_path / "reports", config=config, roster=roster)
-    assert second.new == [] and second.merge is None and master.stat().st_mtime_ns == before
+    second = sync(inbox, master, report_dir=tmp_path / "reports", config=config, roster=roster, options=NOW)
+    assert second.new == [] and master.stat().st_mtime_ns == before
     assert read_master(master).ledger == ledger
+    with Store(master.with_suffix(".sqlite")) as store:
+        assert len(store.query("SELECT id FROM outbox")) == 3
 
 
 def test_the_same_file_sent_again_is_already_seen(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
     inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
-    sync(inbox, master, report_dir=tmp_path / "reports")
+    sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
     again = inbox / "s1-again.xlsx"
     again.write_bytes((inbox / "processed" / "s1.xlsx").read_bytes())
-    result = sync(inbox, master, report_dir=tmp_path / "reports")
+    result = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
     assert result.new == [] and [p.name for p in result.already_seen] == ["s1-again.xlsx"]
     assert (inbox / "processed" / "s1-again.xlsx").exists()
+
+
+def test_a_file_still_being_written_waits_for_the_next_run(progress_form: Form, seed: dict[str, Any],
+                                                           tmp_path: Path) -> None:
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    result = sync(inbox, master, report_dir=tmp_path / "reports", options=SyncOptions(settle=3600))
+    assert result.new == [] and len(result.waiting) == 3 and len(list(inbox.iterdir())) == 3
+
+
+def test_long_names_and_a_read_only_inbox(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    long = inbox / ("ก" * 80 + ".xlsx")  # 245 bytes of UTF-8
+    (inbox / "s1.xlsx").rename(long)
+    first = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
+    assert first.merge is not None and first.merge.counts()["merged"] == 1
+    assert all(len(p.name.encode()) <= 100 for p in (inbox / "processed").iterdir())
+    write_template(progress_form, inbox / "s4.xlsx", data=seed, recipient="s4")
+    (inbox / "processed").chmod(0o500)
+    try:
+        second = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
+    finally:
+        (inbox / "processed").chmod(0o700)
+    if os.geteuid() != 0:  # root writes anywhere
+        assert len(second.problems) == 1 and "cannot be moved out of the inbox" in second.problems[0]
+        assert (inbox / "s4.xlsx").exists()
+    assert second.merge is not None and second.merge.counts()["refused"] == 1  # recorded all the same
+    third = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
+    assert third.new == []
 
 
 def test_sync_cli_and_next_month_from_master(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
@@ -58,10 +97,114 @@ def test_sync_cli_and_next_month_from_master(progress_form: Form, seed: dict[str
     def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "sheetsync", *map(str, args)], capture_output=True, text=True,
                               timeout=120, env={**os.environ, "COLUMNS": "120"})
-    done = run("sync", inbox, "--master", master)
-    assert done.returncode == 0, done.stderr
-    assert "merged" in done.stdout and "refused" in done.stdout
-    assert "nothing new" in run("sync", inbox, "--master", master).stdout
+    done = run("sync", inbox, "--master", master, "--settle", "0")
+    assert done.returncode == 2, done.stderr  # a file could not be read
+    assert "merged" in done.stdout and "refused" in done.stdout and "Traceback" not in done.stderr
+    assert "nothing new" in run("sync", inbox, "--master", master, "--settle", "0").stdout
     out = run("template", "--from-master", master, "-o", tmp_path / "next", "--format", "ods")
     assert out.returncode == 0, out.stderr
     assert [p.name for p in (tmp_path / "next").iterdir()] == ["50360000-3553_s1.ods"]
+
+
+def test_the_view_can_be_left_for_later(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    later = SyncOptions(settle=0, view="never")
+    result = sync(inbox, master, report_dir=tmp_path / "reports", options=later)
+    assert result.view is None and not master.exists()
+    assert any("run sheetsync master" in p for p in result.problems)
+    assert len(read_master(master).records) == 1  # recorded all the same
+    assert sync(inbox, master, report_dir=tmp_path / "reports", options=NOW).view is not None  # behind: rendered
+
+
+def test_a_bug_of_ours_on_one_file_quarantines_it_and_the_run_goes_on(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: Any) -> None:
+    import sheetsync.pipeline
+    import sheetsync.sync
+
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    real_validate, real_report = getattr(sheetsync.pipeline, "validate"), getattr(sheetsync.sync, "write_report")
+
+    def validate(filled: Any, **kwargs: Any) -> Any:
+        if filled.path.name == "s1.xlsx":
+            raise KeyError("a bug")
+        return real_validate(filled, **kwargs)
+
+    def write_report(item: Any, *args: Any, **kwargs: Any) -> Any:
+        if item.path.name == "s2.ods":
+            raise ValueError("another bug")
+        return real_report(item, *args, **kwargs)
+
+    monkeypatch.setattr(sheetsync.pipeline, "validate", validate)
+    monkeypatch.setattr(sheetsync.sync, "write_report", write_report)
+    result = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
+    assert result.merge is not None
+    assert sorted((o.path.name, o.result, o.code) for o in result.merge.outcomes) == [
+        ("notes-s3.xlsx", "quarantined", "unreadable"), ("s1.xlsx", "quarantined", "internal-error"),
+        ("s2.ods", "quarantined", "internal-error")]
+    reason = (inbox / "quarantine" / "s1.xlsx.txt").read_text(encoding="utf-8")
+    assert "internal error" in reason and "KeyError" in reason
+    log = (tmp_path / "sheetsync.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "a bug" in log and "another bug" in log
+    assert not list(inbox.glob("*.*"))  # nothing jams the inbox: a second run has nothing to do
+    assert sync(inbox, master, report_dir=tmp_path / "reports", options=NOW).new == []
+
+
+def test_mail_is_sent_once_from_the_store(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    from sheetsync.mailer import SendError
+    from sheetsync.office.outbox import flush_outbox, send_from_store
+
+    class Recorder:
+        def __init__(self, fail: bool = False) -> None:
+            self.sent: list[str] = []
+            self.fail = fail
+
+        def send(self, message: EmailMessage) -> None:
+            if self.fail:
+                raise SendError("server down", fatal=True)
+            self.sent.append(str(message["To"]))
+
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    roster = [Recipient("s1", "โรงเรียนวัดไทร", "a@s1.example"), Recipient("s2", "โรงเรียนวัดยายร่ม", "b@s2.example")]
+    outbox = tmp_path / "outbox"
+    sync(inbox, master, report_dir=tmp_path / "reports", roster=roster, options=NOW,
+         config=MailConfig(from_addr="office@bma.example", outbox=outbox))
+    with Store(master.with_suffix(".sqlite")) as store:
+        assert flush_outbox(store, outbox) == []  # already written, never twice
+        down = send_from_store(store, outbox, Recorder(fail=True))
+        assert not down.ok and len(store.mails("sent")) == 3  # nothing marked: all still to send
+        first = Recorder()
+        assert send_from_store(store, outbox, first).ok and len(first.sent) == 3
+        assert sorted(a for a in ("a@s1.example", "b@s2.example", "office@bma.example")
+                      if any(a in to for to in first.sent)) == ["a@s1.example", "b@s2.example", "office@bma.example"]
+        again = Recorder()
+        assert send_from_store(store, outbox, again).sent == [] and again.sent == []
+        assert len(list((outbox / "sent").glob("*.eml"))) == 3 and not list(outbox.glob("*.eml"))
+        assert store.mails("sent") == []
+
+
+def test_mail_sent_from_the_folder_is_not_sent_again_from_the_store(progress_form: Form, seed: dict[str, Any],
+                                                                    tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    from sheetsync.mailer import send_outbox
+    from sheetsync.office.outbox import send_from_store
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.sent: list[EmailMessage] = []
+
+        def send(self, message: EmailMessage) -> None:
+            self.sent.append(message)
+
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    outbox = tmp_path / "outbox"
+    sync(inbox, master, report_dir=tmp_path / "reports", options=NOW,
+         roster=[Recipient("s1", "วัดไทร", "a@s1.example")], config=MailConfig(from_addr="o@bma.example", outbox=outbox))
+    by_folder = Recorder()
+    assert len(send_outbox(outbox, by_folder).sent) == 2  # sheetsync mail outbox --send: s1 and the digest
+    again = Recorder()
+    with Store(master.with_suffix(".sqlite")) as store:
+        assert send_from_store(store, outbox, again).sent == [] and again.sent == []
+        assert store.mails("sent") == []  # marked as sent: the folder said so

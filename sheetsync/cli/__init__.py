@@ -7,10 +7,10 @@ package imports it.
 
 from __future__ import annotations
 
-from . import demo, fetch, forms, mail, master, read, sync, template, validate
+from . import demo, fetch, forms, mail, master, office, read, sync, template, validate
 from .app import app
 
-for _command in (template, read, validate, forms, master, fetch, sync, mail, demo):
+for _command in (template, read, validate, forms, master, fetch, sync, mail, demo, office):
     _command.register(app)
 
 

@@ -8,16 +8,20 @@ not be read, 3 any other error (another merge running, the master not writable).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import FormsDirOpt, MasterOpt, RosterOpt, TodayOpt, echo, guarded
+from .app import FormsDirOpt, RosterOpt, TodayOpt, echo, guarded
+from .office import OfficeOpt
 
 if TYPE_CHECKING:
     from rich.table import Table
 
     from ..master import MergeResult
+
+MasterOpt = Annotated[Optional[Path], typer.Option("--master", metavar="FILE", help="The master view (.xlsx or .ods); "
+                                                   "its store is beside it (default: the office's).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -28,10 +32,14 @@ def register(app: typer.Typer) -> None:
 def merge_command(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Filled templates (.xlsx / .ods).")],
-    master: MasterOpt,
+    master: MasterOpt = None,
     today: TodayOpt = None,
     roster: RosterOpt = None,
     forms_dir: FormsDirOpt = None,
+    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", help="The reporting period (YYYY-MM) the summary's "
+                                                  "statuses are for; default: --today's month.")] = None,
+    wait: Annotated[float, typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another run on the same office.")] = 5.0,
+    office: OfficeOpt = None,
 ) -> None:
     """Merge filled templates into the master workbook; only files without errors are merged.
 
@@ -44,10 +52,18 @@ def merge_command(
     def run() -> int:
         from rich.console import Console
 
+        from ..errors import OfficeError
         from ..master import merge
+        from ..office.config import office_of
 
-        result = merge(files, master, today=today.date() if today else None, roster=roster,
-                       forms_dirs=forms_dir or ())
+        config = office_of(office) if master is None else None
+        if config is None and master is None:
+            raise OfficeError("no office here: give --master FILE, or run inside an office folder")
+        target = master if master is not None else config.master if config is not None else Path()
+        result = merge(files, target, today=today.date() if today else None, roster=roster,
+                       forms_dirs=forms_dir or (config.forms_dirs if config else ()),
+                       period=period or (config.period if config else None), wait=wait,
+                       store=config.store if config else None)
         Console(soft_wrap=True).print(render_table(result))
         echo(summary_line(result))
         return exit_code(result)
@@ -82,12 +98,13 @@ def summary_line(result: MergeResult) -> str:
     if not result.written:
         return f"{result.master.name}: {counts or 'no files'}; nothing new, the master was not changed"
     kept = f" (previous master kept as {result.backup.name})" if result.backup else ""
+    if result.kept_aside is not None:
+        kept = f"; the master had been edited since it was made: kept as {result.kept_aside.name}"
     return f"{result.master.name}: {counts}; written{kept}"
 
 
 def exit_code(result: MergeResult) -> int:
-    """2 if a file could not be read, 1 if one was refused as invalid, else 0."""
-    refused = {o.code for o in result.by_result("refused")}
-    if "unreadable" in refused:
+    """2 if a file could not be read (quarantined), 1 if one was refused as invalid, else 0."""
+    if result.by_result("quarantined"):
         return 2
-    return 1 if refused else 0
+    return 1 if result.by_result("refused") else 0

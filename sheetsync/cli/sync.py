@@ -1,19 +1,24 @@
-"""``sheetsync sync``: the whole monthly loop over an inbox folder."""
+"""``sheetsync sync``: the whole monthly loop over an inbox folder (an office's, or one given)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import RosterOpt, SendOpt, TodayOpt, echo, guarded
-from .master import render_table
+from .app import SendOpt, TodayOpt, echo, guarded
+from .master import exit_code, render_table
+from .office import OfficeOpt
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from ..sync import SyncResult
+    from ..mailer import MailConfig
+    from ..office.config import OfficeConfig
+    from ..roster import Recipient
+    from ..sync import SyncOptions, SyncResult
 
 
 def register(app: typer.Typer) -> None:
@@ -23,18 +28,35 @@ def register(app: typer.Typer) -> None:
 
 def sync_command(
     ctx: typer.Context,
-    inbox: Annotated[Path, typer.Argument(metavar="INBOX", help="Folder where returned files are dropped.")],
-    master: Annotated[Path, typer.Option("--master", metavar="FILE", help="The master workbook (.xlsx).")],
+    inbox: Annotated[Optional[Path], typer.Argument(metavar="[INBOX]", help="Folder where returned files are "
+                                                    "dropped (default: the office's inbox/).")] = None,
+    master: Annotated[Optional[Path], typer.Option("--master", metavar="FILE", help="The master view (.xlsx or "
+                                                   ".ods); its store is beside it (default: the office's).")] = None,
     outbox: Annotated[Optional[Path], typer.Option("--outbox", metavar="DIR", help="Folder for .eml files (needs "
                                                    "SHEETSYNC_MAIL_FROM); without it no e-mail is written.")] = None,
     send: SendOpt = False,
-    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", metavar="DIR", help="Default: reports/ beside the master.")]
-    = None,
-    roster: RosterOpt = None,
+    report_dir: Annotated[Optional[Path], typer.Option("--report-dir", metavar="DIR",
+                                                       help="Default: reports/ beside the master.")] = None,
+    roster: Annotated[Optional[Path], typer.Option("--roster", metavar="FILE",
+                                                   help="CSV of schools (for addresses and the digest).")] = None,
     today: TodayOpt = None,
+    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", help="The reporting period for "
+                                                  "the summary's statuses (default: the office's).")] = None,
+    settle: Annotated[Optional[float], typer.Option("--settle", metavar="SECONDS", help="Seconds a file must be "
+                                                    "left alone before it is read (default 2).")] = None,
+    mark_valid: Annotated[bool, typer.Option("--mark-valid", help="Also write a marked-up workbook for files "
+                                             "without errors.")] = False,
+    wait: Annotated[Optional[float], typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another "
+                                                  "run on the same office (default 5).")] = None,
+    view: Annotated[Optional[str], typer.Option("--view", metavar="auto|always|never", help="Render the master "
+                                                "view after the run (auto: up to 5,000 keys; default: the "
+                                                "office's, else auto).")] = None,
+    office: OfficeOpt = None,
 ) -> None:
-    """Validate every new file in INBOX, write its reports (and e-mails), merge the valid ones into
-    the master, and move the files to INBOX/processed/. Running it again does nothing new.
+    """Check every new file in INBOX once, write its reports (and e-mails), record it in the store
+    (merging the valid ones), move it to processed/ (or quarantine/ when it cannot be read), and
+    render the master view. Running it again does nothing new. Inside an office folder (see
+    sheetsync init) every argument comes from its sheetsync.toml; options override it.
 
     When SHEETSYNC_IMAP_HOST is set, new files are first fetched from the office's mailbox (see
     `sheetsync fetch`), and each report answers the message that brought its file. A mailbox
@@ -42,53 +64,107 @@ def sync_command(
 
     \b
     Example:
+      sheetsync sync
       sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
     """
-
     def run() -> int:
-        from dataclasses import replace
-
-        from rich.console import Console
         from rich.progress import Progress
 
         from ..fetch_step import fetch_step
-        from ..mailer import MailConfig
-        from ..roster import read_roster
+        from ..office.config import office_of
         from ..sync import sync
 
-        config = None
-        if outbox is not None:
-            config = replace(MailConfig.from_env(), outbox=outbox)
-        step = fetch_step(inbox, config, keep_going=True)  # the mailbox first, when SHEETSYNC_IMAP_HOST is set
+        plan = _plan(office_of(office), inbox, master, outbox, report_dir, roster, period, settle, mark_valid, wait,
+                     view)
+        step = fetch_step(plan.inbox, plan.mail, keep_going=True)  # the mailbox first, when SHEETSYNC_IMAP_HOST is set
         if step.error:
             echo(f"sheetsync: mailbox not read: {step.error}", err=True)
-        reports = report_dir or master.parent / "reports"
         with Progress(transient=True) as bar:
             task = bar.add_task("ตรวจไฟล์ / checking", total=None)
-            result = sync(inbox, master, report_dir=reports, config=config, send=send,
-                          roster=read_roster(roster) if roster else [], today=today.date() if today else None,
-                          progress=lambda _: bar.advance(task), origins=step.origin)
+            result = sync(plan.inbox, plan.master, report_dir=plan.reports, config=plan.mail, send=send,
+                          roster=plan.roster, today=today.date() if today else None, forms_dirs=plan.forms_dirs,
+                          progress=lambda _: bar.advance(task), options=plan.options, origins=step.origin)
         for line in step.result.problems if step.result else []:
             echo(f"note: {line}", err=True)
-        if not result.new and (step.result is None or not step.result.messages):
+        if not result.new and not result.waiting and (step.result is None or not step.result.messages):
             echo("sheetsync sync: nothing new" + (f" ({step.result.summary()})" if step.result else ""))
-            return 3 if step.error else _failed(result)
+            for problem in result.problems:
+                echo(f"sheetsync: {problem}", err=True)
+            return 3 if step.error else _sent(result)
         if step.result is not None:
             echo(step.result.summary())
-        Console(soft_wrap=True).print(summary_table(result))
-        if result.merge is not None:
-            Console(soft_wrap=True).print(render_table(result.merge))
-        return 3 if step.error else _failed(result)
+        return 3 if step.error else _report(result, plan.master)
 
     guarded(ctx, run)
 
 
-def _failed(result: SyncResult) -> int:
+@dataclass(frozen=True)
+class _Plan:
+    inbox: Path
+    master: Path
+    reports: Path
+    mail: MailConfig | None
+    roster: list[Recipient] | None
+    forms_dirs: tuple[Path, ...]
+    options: SyncOptions
+
+
+def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, outbox: Path | None,
+          report_dir: Path | None, roster: Path | None, period: str | None, settle: float | None,
+          mark_valid: bool, wait: float | None, view: str | None) -> _Plan:
+    """The office's configuration with the command's options over it."""
+    from ..errors import OfficeError
+    from ..mailer import MailConfig
+    from ..office.config import with_mail_env
+    from ..roster import read_roster
+    from ..sync import SyncOptions
+
+    if config is None and (inbox is None or master is None):
+        raise OfficeError("no office here: give INBOX and --master FILE, or run inside an office folder "
+                          "(sheetsync init DIR), or give --office DIR")
+    master = master or (config.master if config else None)
+    assert master is not None
+    mail = with_mail_env(config) if config is not None and (config.mail.from_addr or outbox) else None
+    if outbox is not None:
+        mail = replace(mail or MailConfig.from_env(), outbox=outbox)
+    roster_file = roster or (config.roster if config else None)
+    mine = config is not None and inbox is None
+    options = SyncOptions(
+        settle=settle if settle is not None else (config.settle if config else 2.0),
+        mark_valid=mark_valid or bool(config and config.mark_valid), period=period or (config.period if config else None),
+        processed=config.processed if mine and config else None, quarantine=config.quarantine if mine and config else None,
+        wait=wait if wait is not None else (config.wait if config else 5.0),
+        log=(config.root / "sheetsync.log") if config else None,
+        store=config.store if config is not None and master == config.master else None,
+        view=view or (config.view if config else "auto"))
+    if options.view not in ("auto", "always", "never"):
+        raise OfficeError(f"--view must be auto, always or never (not {options.view!r})")
+    return _Plan(inbox or (config.inbox if config else Path("inbox")), master,
+                 report_dir or (config.reports if config else master.parent / "reports"), mail,
+                 read_roster(roster_file) if roster_file else None, config.forms_dirs if config else (), options)
+
+
+def _sent(result: SyncResult) -> int:
     """Report what could not be sent; exit code 1 when anything failed."""
     if result.sent is not None:
         for line in result.sent.lines():
             echo(f"not sent {line}", err=True)
     return 0 if result.sent is None or result.sent.ok else 1
+
+
+def _report(result: SyncResult, master: Path) -> int:
+    from rich.console import Console
+
+    Console(soft_wrap=True).print(summary_table(result))
+    if result.merge is not None and result.merge.outcomes:
+        Console(soft_wrap=True).print(render_table(result.merge))
+    for problem in result.problems:
+        echo(f"sheetsync: {problem}", err=True)
+    if result.merge is not None and result.merge.kept_aside is not None:
+        echo(f"sheetsync: {master.name} had been edited since it was made: kept as "
+                   f"{result.merge.kept_aside.name}", err=True)
+    code = exit_code(result.merge) if result.merge is not None else 0
+    return max(code, _sent(result))
 
 
 def summary_table(result: SyncResult) -> Table:
@@ -99,10 +175,11 @@ def summary_table(result: SyncResult) -> Table:
     table.add_column("")
     table.add_column("files", justify="right")
     valid = sum(1 for c in result.checked if c.report is not None and c.report.valid)
-    rows = [("new", len(result.new)), ("already seen", len(result.already_seen)), ("valid", valid),
+    rows = [("new", len(result.new)), ("already seen", len(result.already_seen)),
+            ("still being written", len(result.waiting)), ("valid", valid),
             ("invalid", sum(1 for c in result.checked if c.report is not None and not c.report.valid)),
-            ("unreadable", sum(1 for c in result.checked if c.error)), ("e-mails queued", len(result.queued)),
-            ("moved to processed/", len(result.moved))]
+            ("unreadable (quarantined)", sum(1 for c in result.checked if c.error)),
+            ("e-mails queued", len(result.queued)), ("set aside", len(result.moved))]
     for name, count in rows:
         table.add_row(name, str(count))
     if not result.new:

@@ -6,12 +6,12 @@ Library entry points: :func:`merge`, :func:`read_master`, :func:`templates_from_
 
 from __future__ import annotations
 
-from ..errors import MasterError, MasterFormatError, MasterLockedError, MasterWriteError
+from ..errors import MasterError, MasterFormatError, MasterWriteError
 from .merging import merge
 from .model import Key, LedgerEntry, MasterData, MergeResult, Outcome, Recency, Record
 from .roundtrip import templates_from_master
 from .store import read_master
 
-__all__ = ["Key", "LedgerEntry", "MasterData", "MasterError", "MasterFormatError", "MasterLockedError",
+__all__ = ["Key", "LedgerEntry", "MasterData", "MasterError", "MasterFormatError",
            "MasterWriteError", "MergeResult", "Outcome", "Recency", "Record", "merge", "read_master",
            "templates_from_master"]

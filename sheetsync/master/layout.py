@@ -75,3 +75,4 @@ class Sheet:
     highlights: tuple[Highlight, ...] = ()
     chart: ChartSpec | None = None
     extra_columns: int = 0  # unnamed trailing text columns (long JSON split over cells)
+    banner: str | None = None  # a line above the header (the view says it was generated, and when)

@@ -10,12 +10,12 @@ from typing import Any, Literal, NamedTuple
 from ..roster import Recipient
 
 #: What became of one submitted file.
-Result = Literal["merged", "replaced", "unchanged", "refused", "superseded"]
-RESULTS: tuple[Result, ...] = ("merged", "replaced", "unchanged", "refused", "superseded")
+Result = Literal["merged", "replaced", "unchanged", "refused", "superseded", "quarantined"]
+RESULTS: tuple[Result, ...] = ("merged", "replaced", "unchanged", "refused", "superseded", "quarantined")
 #: Thai labels of the results, as the ledger shows them.
 RESULTS_TH: dict[str, str] = {
     "merged": "รวมแล้ว", "replaced": "แทนที่ฉบับเดิม", "unchanged": "ไม่เปลี่ยนแปลง",
-    "refused": "ไม่รับ", "superseded": "มีฉบับที่ใหม่กว่า",
+    "refused": "ไม่รับ", "superseded": "มีฉบับที่ใหม่กว่า", "quarantined": "เปิดไม่ได้ (แยกเก็บ)",
 }
 _EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
 
@@ -101,8 +101,9 @@ class Outcome:
     """What the merge did with one file.
 
     ``code`` says why, in a stable slug: ``new`` / ``newer`` (merged, replaced), ``same-file`` /
-    ``same-data`` (unchanged), ``unreadable`` / ``invalid`` / ``no-project-code`` (refused),
-    ``newer-in-batch`` / ``older-than-master`` (superseded). ``changes`` lists the JSON pointers
+    ``same-data`` (unchanged), ``invalid`` / ``no-key`` (refused), ``unreadable`` /
+    ``internal-error`` (quarantined), ``older-than-store`` (superseded). ``key.project_code``
+    holds the values of the form's declared key (``master: key:`` in its layout). ``changes`` lists the JSON pointers
     that differ from the replaced submission; ``warnings`` the warning findings as ``code@cell``;
     ``errors`` how many errors a refused file had.
     """
@@ -128,6 +129,7 @@ class MergeResult:
     outcomes: list[Outcome]
     written: bool  # False when nothing new had to be recorded (the master file was left alone)
     backup: Path | None = None
+    kept_aside: Path | None = None  # the previous view, edited since it was rendered, moved aside
 
     def by_result(self, result: Result) -> list[Outcome]:
         """The outcomes with this result."""

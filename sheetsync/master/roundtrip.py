@@ -50,7 +50,7 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     if roster is not None:
         targets = _roster_targets(read_roster(roster), records, project)
     else:
-        targets = [(r.key.form_id, r.key.recipient, r.data) for r in records
+        targets = [(r.key.form_id, r.key.recipient, r.data, r.key.project_code) for r in records
                    if recipient is None or r.key.recipient == recipient]
     if not targets:
         wanted = ", ".join(f"{n} {v}" for n, v in (("project", project), ("recipient", recipient)) if v)
@@ -58,8 +58,8 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     out = Path(out_dir)
     written: list[Path] = []
     dirs = tuple(forms_dirs)
-    for form_id, who, data in targets:
-        path = _free_name(out, _file_name(data, who, fmt), written)
+    for form_id, who, data, key in targets:
+        path = _free_name(out, _file_name(key, who, fmt), written)
         write_template(find_form(form_id, dirs), path, data=data, recipient=who or None, lock_rows=True,
                        issued=issued)
         written.append(path)
@@ -67,19 +67,19 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
 
 
 def _roster_targets(entries: list[Recipient], records: list[Record],
-                    project: str | None) -> list[tuple[str, str, dict[str, Any]]]:
-    targets: list[tuple[str, str, dict[str, Any]]] = []
+                    project: str | None) -> list[tuple[str, str, dict[str, Any], str]]:
+    targets: list[tuple[str, str, dict[str, Any], str]] = []
     for entry in entries:
         code = entry.project_code or project or ""
         if project and code != project:
             continue
         own = [r for r in records if r.key.recipient == entry.id and (not code or r.key.project_code == code)]
         if own:
-            targets += [(r.key.form_id, entry.id, r.data) for r in own]
+            targets += [(r.key.form_id, entry.id, r.data, r.key.project_code) for r in own]
             continue
         known = [r for r in records if code and r.key.project_code == code]
         form_id = known[-1].key.form_id if known else DEFAULT_FORM
-        targets.append((form_id, entry.id, _identity(known[-1].data if known else {}, code)))
+        targets.append((form_id, entry.id, _identity(known[-1].data if known else {}, code), code))
     return targets
 
 
@@ -91,9 +91,8 @@ def _identity(data: dict[str, Any], code: str) -> dict[str, Any]:
     return {"project": {k: project[k] for k in PROJECT_IDENTITY if k in project} | {"code": code}}
 
 
-def _file_name(data: dict[str, Any], recipient: str, fmt: str) -> str:
-    code = str(data.get("project", {}).get("code", ""))
-    stem = "_".join(part for part in (code, recipient) if part) or "template"
+def _file_name(key: str, recipient: str, fmt: str) -> str:
+    stem = "_".join(part for part in (key, recipient) if part) or "template"
     return safe_filename(stem, f".{fmt.lstrip('.')}")
 
 

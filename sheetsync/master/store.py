@@ -37,15 +37,33 @@ _RESULT_AT = 8  # position of the machine-readable result column in the ledger
 
 
 def read_master(path: str | Path) -> MasterData:
-    """Read the submissions and the ledger kept in a master workbook (.xlsx or .ods).
+    """The submissions, ledger and roster behind a master: from its store (``<stem>.sqlite`` beside
+    it) when there is one, else from the hidden sheets of a master written before the store.
 
-    :raises MasterFormatError: the file is not a readable master written by sheetsync.
+    :raises MasterFormatError: there is no store and the file is not a readable old master.
 
     Example::
 
         master = read_master("master.xlsx")
         for key, record in master.records.items():
             print(key.project_code, key.recipient, len(record.data.get("reports", [])))
+    """
+    from ..office.sheets import ledger_of, record_of
+    from ..office.store import Store
+    from ..office.view import store_beside
+
+    store_path = store_beside(path)
+    if not store_path.exists():
+        return read_master_workbook(path)
+    with Store(store_path) as store:
+        records = [record_of(s) for s in store.current()]
+        return MasterData({r.key: r for r in records}, ledger_of(store), store.roster())
+
+
+def read_master_workbook(path: str | Path) -> MasterData:
+    """Read the hidden ``_data``, ``_ledger`` and ``_roster`` sheets of a master written before the store.
+
+    :raises MasterFormatError: the file is not a readable master written by sheetsync.
     """
     path = Path(path)
     try:

@@ -10,8 +10,8 @@ style list. Every text value is stored as text: a school's "=…" never becomes 
 from __future__ import annotations
 
 import math
+import tempfile
 from pathlib import Path
-from typing import Any, Iterator
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..template.plan import BE_DATE_FORMAT
 from .layout import ChartSpec, Kind, Sheet
+from .xlsx_rows import splice, write_rows
 
 FONT = "TH Sarabun New"
 FONT_SIZE = 14
@@ -49,21 +50,42 @@ CHART_ROWS = math.ceil(CHART_HEIGHT_CM * 28.35 / ROW_HEIGHT) + 1
 
 
 def write_workbook(sheets: list[Sheet], path: Path) -> None:
-    """Write ``sheets`` to ``path`` as one .xlsx workbook, in order (the first is the active one)."""
+    """Write ``sheets`` to ``path`` as one .xlsx workbook, in order (the first is the active one).
+
+    openpyxl writes each sheet's frame (header, widths, filters, formats, charts, print setup); the
+    data rows are streamed as XML into temporary files and spliced in
+    (:mod:`.xlsx_rows`): fast, and memory stays flat however many rows there are.
+    """
     wb = Workbook(write_only=True)
     wb.properties.creator = "sheetsync"
     wb.properties.title = "sheetsync master"
     styles = _named_styles(wb)
-    for sheet in sheets:
-        ws = wb.create_sheet(sheet.name)
-        _prepare(ws, sheet)
-        ws.append([_header_cell(ws, column.header) for column in sheet.columns])
-        kinds = [column.kind for column in sheet.columns]
-        for row in sheet.rows:
-            ws.append(list(_cells(ws, row, kinds, styles)))
-        if sheet.chart is not None:
-            _add_charts(ws, sheet.chart, len(sheet.columns))
-    wb.save(path)
+    with tempfile.TemporaryDirectory(prefix="sheetsync-view-") as folder:
+        parts: dict[str, tuple[Path, str]] = {}
+        for index, sheet in enumerate(sheets, start=1):
+            ws = wb.create_sheet(sheet.name)
+            _prepare(ws, sheet)
+            if sheet.banner:
+                ws.append([_banner_cell(ws, sheet.banner)])
+            ws.append([_header_cell(ws, column.header) for column in sheet.columns])
+            ids = [_style_id(ws, styles[column.kind]) for column in sheet.columns]
+            rows_file = Path(folder) / f"{index}.xml"
+            with rows_file.open("w", encoding="utf-8") as out:
+                last = write_rows(out, sheet.rows, ids, _style_id(ws, styles["text"]), header_row(sheet) + 1)
+            width = get_column_letter(max(len(sheet.columns) + sheet.extra_columns, 1))
+            parts[f"xl/worksheets/sheet{index}.xml"] = (rows_file, f"A1:{width}{max(last, header_row(sheet))}")
+            if sheet.chart is not None:
+                _add_charts(ws, sheet.chart, len(sheet.columns), header_row(sheet))
+        skeleton = Path(folder) / "skeleton.xlsx"
+        wb.save(skeleton)
+        splice(skeleton, parts, path)
+
+
+def _style_id(ws: WriteOnlyWorksheet, style: str) -> int:
+    """The cell-format (xf) index of a named style in this workbook."""
+    cell = WriteOnlyCell(ws, value=0)
+    cell.style = style
+    return int(cell.style_id)
 
 
 def _named_styles(wb: Workbook) -> dict[Kind, str]:
@@ -79,32 +101,39 @@ def _named_styles(wb: Workbook) -> dict[Kind, str]:
     return names
 
 
+def header_row(sheet: Sheet) -> int:
+    """The 1-based row of the header: 2 below a banner line, else 1."""
+    return 2 if sheet.banner else 1
+
+
 def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     """Everything that must be declared before the rows are streamed."""
     width = len(sheet.columns) + sheet.extra_columns
+    top = header_row(sheet)
     for n, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(n)].width = column.width
     ws.sheet_format.defaultRowHeight = ROW_HEIGHT
     ws.sheet_format.customHeight = True
-    ws.row_dimensions[1].height = header_height(sheet)
+    ws.row_dimensions[top].height = header_height(sheet)
     if sheet.hidden:
         ws.sheet_state = "hidden"
         return
     last = get_column_letter(width)
-    ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}2"
-    ws.auto_filter.ref = f"A1:{last}{sheet.row_count + 1}"
-    ws.print_title_rows = "1:1"
+    ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}{top + 1}"
+    ws.auto_filter.ref = f"A{top}:{last}{sheet.row_count + top}"
+    ws.print_title_rows = f"1:{top}"  # the generated-at line and the header on every printed page
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if sheet.row_count:
         for highlight in sheet.highlights:
             col = get_column_letter(highlight.column + 1)
-            cells = f"{col}2:{col}{sheet.row_count + 1}"
+            cells = f"{col}{top + 1}:{col}{sheet.row_count + top}"
             fill = PatternFill("solid", fgColor=highlight.fill, bgColor=highlight.fill)
             if highlight.value is None:
-                rule = FormulaRule(formula=[f"LEN({col}2)>0"], fill=fill)
+                rule = FormulaRule(formula=[f"LEN({col}{top + 1})>0"], fill=fill)
             else:
                 rule = CellIsRule(operator="equal", formula=[_formula_text(highlight.value)], fill=fill)
             ws.conditional_formatting.add(cells, rule)
@@ -114,26 +143,18 @@ def _formula_text(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+def _banner_cell(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=_clean(text))
+    cell.font = Font(name=FONT, size=FONT_SIZE - 2, italic=True, color="595959")
+    cell.data_type = "s"
+    return cell
+
+
 def _header_cell(ws: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=text)
     cell.style = HEADER_STYLE
     cell.data_type = "s"
     return cell
-
-
-def _cells(ws: WriteOnlyWorksheet, row: list[Any], kinds: list[Kind], styles: dict[Kind, str]) -> Iterator[Any]:
-    for n, value in enumerate(row):
-        if value is None or value == "":
-            yield None
-            continue
-        if isinstance(value, str):
-            value = _clean(value)
-        cell = WriteOnlyCell(ws, value=value)
-        cell.style = styles[kinds[n] if n < len(kinds) else "text"]
-        if isinstance(value, str):
-            # openpyxl turns any string starting with "=" into a formula; user text stays text.
-            cell.data_type = "s"
-        yield cell
 
 
 def _clean(text: str) -> str:
@@ -142,12 +163,15 @@ def _clean(text: str) -> str:
     return text if len(text) <= CELL_MAX else text[:CELL_MAX - 1] + "…"
 
 
-def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int) -> None:
-    """One line chart per block, stacked in a column right of the table, each near its rows."""
+def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int, header: int = 1) -> None:
+    """One line chart per block, stacked in a column right of the table, each near its rows.
+
+    :param header: the 1-based row of the header (the data starts below it).
+    """
     anchor_col = get_column_letter(columns + 2)
     next_free = 1
     for block in spec.blocks:
-        first, last = block.first + 2, block.last + 2  # +1 for 1-based rows, +1 for the header
+        first, last = block.first + header + 1, block.last + header + 1  # 1-based rows below the header
         chart = LineChart()
         chart.title = block.title
         chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM

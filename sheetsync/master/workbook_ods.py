@@ -34,7 +34,7 @@ from ..formats.odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
 from ..formats.ods import sheet_address
 from ..template.plan import PageSetup
 from .layout import ChartSpec, Kind, Sheet
-from .workbook import (CELL_MAX, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
+from .workbook import (CELL_MAX, header_row, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
                        header_height)
 
 HEADER_FILL = "DDEBF7"
@@ -60,8 +60,9 @@ def write_workbook_ods(sheets: list[Sheet], path: Path) -> None:
             last = get_column_letter(len(sheet.columns) + sheet.extra_columns)
             # Calc's own name for a sheet's unnamed filter range: "__Anonymous_Sheet_DB__<sheet index>".
             filters.addElement(DatabaseRange(name=f"__Anonymous_Sheet_DB__{index}", displayfilterbuttons="true",
-                                             targetrangeaddress=sheet_address(sheet.name,
-                                                                              f"A1:{last}{sheet.row_count + 1}")))
+                                             targetrangeaddress=sheet_address(
+                                                 sheet.name, f"A{header_row(sheet)}:{last}"
+                                                 f"{sheet.row_count + header_row(sheet)}")))
     if filters.hasChildNodes():
         doc.spreadsheet.addElement(filters)
     _view_settings(doc, sheets)
@@ -135,15 +136,24 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
     if sheet.extra_columns:
         table.addElement(TableColumn(numbercolumnsrepeated=str(sheet.extra_columns),
                                      defaultcellstylename=styles.cell("text")))
+    heads = []
+    if sheet.banner:
+        line = TableRow(stylename=book.row(ROW_HEIGHT))
+        line.addElement(_value_cell(TableCell(stylename=styles.cell("text")), _clean(sheet.banner), "text"))
+        heads.append(line)
     head = TableRow(stylename=book.row(header_pt))
     for column in sheet.columns:
         head.addElement(_value_cell(TableCell(stylename=styles.cell(None)), column.header, "text"))
+    heads.append(head)
     if sheet.hidden:
-        table.addElement(head)
+        for row in heads:
+            table.addElement(row)
     else:
-        # The header rows of an ODF table are what Calc repeats at the top of each printed page.
+        # The header rows of an ODF table are what Calc repeats at the top of each printed page:
+        # the generated-at line and the header.
         repeated = TableHeaderRows()
-        repeated.addElement(head)
+        for row in heads:
+            repeated.addElement(row)
         table.addElement(repeated)
     kinds = [column.kind for column in sheet.columns]
     row_style = book.row(ROW_HEIGHT)
@@ -211,10 +221,12 @@ def _charts(doc: OpenDocumentSpreadsheet, sheet: Sheet, spec: ChartSpec, header_
     shapes = Shapes()
     x_cm = sum(c.width for c in sheet.columns) * CM_PER_EXCEL_UNIT + GAP_CM
     next_free = 1
+    head = header_row(sheet)
+    above = ROW_HEIGHT if sheet.banner else 0.0
     for n, block in enumerate(spec.blocks, start=1):
-        first, last = block.first + 2, block.last + 2  # +1 for 1-based rows, +1 for the header
+        first, last = block.first + head + 1, block.last + head + 1  # 1-based rows below the header
         top = max(first, next_free)
-        y_cm = (header_pt + (top - 2) * ROW_HEIGHT) / PT_PER_CM
+        y_cm = (above + header_pt + (top - head - 1) * ROW_HEIGHT) / PT_PER_CM
         next_free = top + CHART_ROWS
 
         def column(index: int) -> str:
@@ -289,9 +301,9 @@ def _view_settings(doc: OpenDocumentSpreadsheet, sheets: list[Sheet]) -> None:
         for name, kind, value in (("HorizontalSplitMode", "short", 2 if sheet.freeze_columns else 0),
                                   ("VerticalSplitMode", "short", 2), ("HorizontalSplitPosition", "int",
                                                                       sheet.freeze_columns),
-                                  ("VerticalSplitPosition", "int", 1), ("ActiveSplitRange", "short", 2),
+                                  ("VerticalSplitPosition", "int", header_row(sheet)), ("ActiveSplitRange", "short", 2),
                                   ("PositionLeft", "int", 0), ("PositionRight", "int", sheet.freeze_columns),
-                                  ("PositionTop", "int", 0), ("PositionBottom", "int", 1)):
+                                  ("PositionTop", "int", 0), ("PositionBottom", "int", header_row(sheet))):
             entry.addElement(ConfigItem(name=name, type=kind, text=str(value)))
         tables.addElement(entry)
     view = ConfigItemMapEntry()

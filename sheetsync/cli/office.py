@@ -1,0 +1,136 @@
+"""``sheetsync init``, ``sheetsync master`` and ``sheetsync history``: the office folder and its store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .app import echo, guarded
+
+OfficeOpt = Annotated[Optional[Path], typer.Option(
+    "--office", metavar="DIR", help="The office folder (default: the folder holding sheetsync.toml at or "
+    "above the current one).")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``init``, ``master`` and ``history`` to ``app``."""
+    app.command("init")(init_command)
+    app.command("master")(master_command)
+    app.command("history")(history_command)
+
+
+def init_command(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="The office folder to make.")],
+    form: Annotated[str, typer.Option("--form", metavar="ID", help="The form schools fill in.")] = "progress-report",
+    roster: Annotated[Optional[Path], typer.Option("--roster", metavar="FILE", help="CSV of who must report; "
+                                                   "copied into the office.")] = None,
+) -> None:
+    """Make an office folder: sheetsync.toml, inbox/, outbox/, reports/, quarantine/, the store and the key.
+
+    \b
+    Example:
+      sheetsync init district-73 --roster schools.csv
+    """
+    from ..office.config import init_office
+    from ..spec.registry import find_form
+    from ..roster import read_roster
+
+    def run() -> int:
+        find_form(form)
+        if roster is not None:
+            read_roster(roster)  # refused here, before anything is made
+        config = init_office(folder, form=form, roster=roster)
+        echo(f"made the office {config.root}")
+        for line in NEXT_STEPS:
+            echo(line.format(dir=folder))
+        return 0
+
+    guarded(ctx, run)
+
+
+NEXT_STEPS = (
+    "next steps:",
+    "  1. edit {dir}/sheetsync.toml: the mail sender ([mail] from), the reporting period",
+    "  2. sheetsync template --roster {dir}/roster.csv -o {dir}/templates/   (one template per school)",
+    "  3. drop returned files into {dir}/inbox/ and run: cd {dir} && sheetsync sync",
+    "  4. open {dir}/master.xlsx (a view: rendered again after every run; back up {dir}/sheetsync.sqlite)",
+)
+
+
+def master_command(
+    ctx: typer.Context,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Where to write the "
+                                                   "view (.xlsx or .ods); default: the office's master.")] = None,
+    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", help="The reporting period for "
+                                                  "the summary's statuses (default: the office's).")] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", metavar="FILE", help="The store to render "
+                                                  "(default: the office's, or the one beside -o).")] = None,
+    office: OfficeOpt = None,
+) -> None:
+    """Render the master workbook from the store (it is also rendered after every sync and merge).
+
+    A view that was edited since it was rendered is kept aside under a dated name first.
+
+    \b
+    Example:
+      sheetsync master -o master.ods --period 2020-03
+    """
+    from ..errors import OfficeError
+    from ..office.config import office_of
+    from ..office.store import Store
+    from ..office.view import render_view, store_beside
+
+    def run() -> int:
+        config = office_of(office)
+        target = output or (config.master if config else None)
+        if target is None:
+            raise OfficeError("no office here: give -o FILE (and --store) or run inside an office folder")
+        source = store or (config.store if config and output is None else store_beside(target))
+        if not Path(source).exists():
+            raise OfficeError(f"{source}: no store of record here (run sheetsync sync or merge first)")
+        with Store(source) as db:
+            view = render_view(db, target, period=period or (config.period if config else None),
+                               forms_dirs=config.forms_dirs if config else ())
+        echo(f"wrote {view.path}")
+        if view.kept_aside is not None:
+            echo(f"{target.name} had been edited since it was made: kept as {view.kept_aside.name}", err=True)
+        return 0
+
+    guarded(ctx, run)
+
+
+def history_command(
+    ctx: typer.Context,
+    recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID", help="Only this recipient.")]
+    = None,
+    project: Annotated[Optional[str], typer.Option("--project", metavar="CODE", help="Only this key (e.g. a "
+                                                   "project code).")] = None,
+    master: Annotated[Optional[Path], typer.Option("--master", metavar="FILE", help="A master whose store to "
+                                                   "read (default: the office's).")] = None,
+    office: OfficeOpt = None,
+) -> None:
+    """Every version received per key: when, from which file, what became of it and what changed.
+
+    \b
+    Example:
+      sheetsync history --recipient school-01 --project 50360000-3553
+    """
+    from ..errors import OfficeError
+    from ..office.config import office_of
+    from ..office.history import history, render_history
+    from ..office.store import Store
+    from ..office.view import store_beside
+
+    def run() -> int:
+        config = office_of(office) if master is None else None
+        source = store_beside(master) if master else (config.store if config else None)
+        if source is None or not Path(source).exists():
+            raise OfficeError("no store found: run inside an office folder, or give --office or --master")
+        with Store(source) as db:
+            echo(render_history(history(db, recipient=recipient, key=project)))
+        return 0
+
+    guarded(ctx, run)

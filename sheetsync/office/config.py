@@ -1,0 +1,223 @@
+"""The office folder: ``sheetsync.toml`` and the folders and files beside it.
+
+``sheetsync init DIR`` makes::
+
+    DIR/sheetsync.toml    the configuration (commented; read with the standard library's tomllib)
+    DIR/inbox/            returned files are dropped here
+    DIR/processed/        files whose outcome is recorded
+    DIR/quarantine/       files that could not be read, each with a .txt saying why
+    DIR/reports/          reports per file and per run
+    DIR/outbox/           e-mails (.eml) waiting to be sent; sent ones move to outbox/sent/
+    DIR/sheetsync.sqlite  the store of record
+    DIR/office.key        the office's secret key (32 random bytes, readable by the owner only)
+    DIR/master.xlsx       the master view, rendered after each run
+
+Commands run inside DIR (or with ``--office DIR``) use it; their flags still override it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import OfficeError
+from ..mailer import MailConfig
+from .store import Store
+
+CONFIG_NAME = "sheetsync.toml"
+STORE_NAME = "sheetsync.sqlite"
+KEY_NAME = "office.key"
+FOLDERS = ("inbox", "processed", "quarantine", "reports", "outbox")
+
+
+@dataclass(frozen=True)
+class OfficeConfig:
+    """An office's configuration, every path absolute."""
+
+    root: Path
+    form: str = "progress-report"
+    roster: Path | None = None
+    period: str | None = None
+    master: Path = Path("master.xlsx")
+    inbox: Path = Path("inbox")
+    processed: Path = Path("processed")
+    quarantine: Path = Path("quarantine")
+    reports: Path = Path("reports")
+    outbox: Path = Path("outbox")
+    store: Path = Path(STORE_NAME)
+    key_file: Path = Path(KEY_NAME)
+    settle: float = 2.0
+    wait: float = 5.0
+    mark_valid: bool = False
+    view: str = "auto"
+    forms_dirs: tuple[Path, ...] = ()
+    mail: MailConfig = field(default_factory=MailConfig)
+
+
+def find_office(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` holding a ``sheetsync.toml``."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+def office_of(folder: Path | None, start: Path | None = None) -> OfficeConfig | None:
+    """The office named by ``--office`` (``folder``), else the one at or above ``start`` (default: the
+    current folder), else None.
+
+    :raises OfficeError: ``folder`` is given but holds no valid ``sheetsync.toml``.
+    """
+    if folder is not None:
+        return load_office(folder)
+    found = find_office(start or Path.cwd())
+    return load_office(found) if found is not None else None
+
+
+def load_office(root: str | Path) -> OfficeConfig:
+    """Read ``root/sheetsync.toml``.
+
+    :raises OfficeError: the file is missing, not valid TOML (with its line), or a value is wrong.
+    """
+    root = Path(root).resolve()
+    path = root / CONFIG_NAME
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise OfficeError(f"{path}: cannot read the office's configuration ({exc.strerror})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise OfficeError(f"{path}: {exc}") from exc
+    paths, run, mail = _table(data, "paths", path), _table(data, "run", path), _table(data, "mail", path)
+
+    def at(value: Any, default: str) -> Path:
+        return (root / str(value or default)).resolve()
+
+    try:
+        roster = data.get("roster")
+        config = OfficeConfig(
+            root=root, form=str(data.get("form", "progress-report")), roster=at(roster, "") if roster else None,
+            period=str(data["period"]) if data.get("period") else None,
+            master=at(paths.get("master"), "master.xlsx"), inbox=at(paths.get("inbox"), "inbox"),
+            processed=at(paths.get("processed"), "processed"), quarantine=at(paths.get("quarantine"), "quarantine"),
+            reports=at(paths.get("reports"), "reports"), outbox=at(paths.get("outbox"), "outbox"),
+            store=at(paths.get("store"), STORE_NAME), key_file=at(paths.get("key"), KEY_NAME),
+            settle=float(run.get("settle_seconds", 2.0)), wait=float(run.get("wait_seconds", 5.0)),
+            mark_valid=bool(run.get("mark_valid_files", False)), view=str(run.get("render_view", "auto")),
+            forms_dirs=tuple(at(p, "") for p in paths.get("forms", [])),
+            mail=_mail(mail, at(paths.get("outbox"), "outbox")))
+    except (TypeError, ValueError) as exc:
+        raise OfficeError(f"{path}: {exc}") from exc
+    if config.view not in ("auto", "always", "never"):
+        raise OfficeError(f"{path}: render_view must be auto, always or never (not {config.view!r})")
+    if config.period and not _is_period(config.period):
+        raise OfficeError(f"{path}: period {config.period!r} must be YYYY-MM (e.g. 2020-03)")
+    return config
+
+
+def init_office(root: str | Path, *, form: str = "progress-report", roster: Path | None = None) -> OfficeConfig:
+    """Make an office folder (see the module docstring); an existing configuration is never overwritten.
+
+    :raises OfficeError: ``root`` already holds a ``sheetsync.toml``, or cannot be written.
+    """
+    root = Path(root)
+    if (root / CONFIG_NAME).exists():
+        raise OfficeError(f"{root / CONFIG_NAME}: this folder is already an office")
+    try:
+        for name in FOLDERS:
+            (root / name).mkdir(parents=True, exist_ok=True)
+        roster_name = ""
+        if roster is not None:
+            roster_name = "roster.csv"
+            (root / roster_name).write_bytes(roster.read_bytes())
+        _write_key(root / KEY_NAME)
+        (root / CONFIG_NAME).write_text(TEMPLATE.format(form=form, roster=roster_name), encoding="utf-8")
+    except OSError as exc:
+        raise OfficeError(f"{root}: cannot make the office folder ({exc.strerror or exc})") from exc
+    config = load_office(root)
+    Store(config.store).close()
+    return config
+
+
+def with_mail_env(config: OfficeConfig) -> MailConfig:
+    """The office's mail settings over the environment's (``SHEETSYNC_MAIL_*``, ``SHEETSYNC_SMTP_*``)."""
+    env = MailConfig.from_env()
+    own = config.mail
+    return replace(env, from_addr=own.from_addr or env.from_addr, reply_to=own.reply_to or env.reply_to,
+                   digest_to=own.digest_to or env.digest_to, outbox=own.outbox,
+                   host=own.host if own.host != "localhost" else env.host, port=own.port or env.port,
+                   security=own.security if own.security != "starttls" else env.security,
+                   user=own.user or env.user)
+
+
+def _write_key(path: Path) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(secrets.token_bytes(32))
+
+
+def _table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise OfficeError(f"{path}: [{name}] must be a table")
+    return value
+
+
+def _mail(mail: dict[str, Any], outbox: Path) -> MailConfig:
+    port = mail.get("smtp_port")
+    return MailConfig(from_addr=str(mail.get("from", "")), reply_to=mail.get("reply_to") or None,
+                      digest_to=mail.get("digest_to") or None, host=str(mail.get("smtp_host", "localhost")),
+                      port=int(port) if port else None, security=mail.get("smtp_security", "starttls"),
+                      user=mail.get("smtp_user") or None, outbox=outbox)
+
+
+def _is_period(text: str) -> bool:
+    parts = text.split("-")
+    return len(parts) == 2 and len(parts[0]) == 4 and parts[0].isdigit() and parts[1].isdigit() \
+        and 1 <= int(parts[1]) <= 12
+
+
+TEMPLATE = """\
+# sheetsync office configuration (TOML). Paths are relative to this folder.
+# Commands run inside this folder (or with --office) use it; their options override it.
+
+# The form schools fill in (see `sheetsync forms`).
+form = "{form}"
+
+# Who must report: a CSV with recipient_id, school_name, email, project_code
+# (an optional `network` column shows in the master's summary).
+roster = "{roster}"
+
+# The reporting period (YYYY-MM) the master's statuses are computed for ("late for the period").
+# Leave empty to use the month of the latest report received; never today's date.
+period = ""
+
+[paths]
+inbox = "inbox"            # returned files are dropped here
+processed = "processed"    # files whose outcome is recorded
+quarantine = "quarantine"  # files that could not be read, each with a .txt saying why
+reports = "reports"
+outbox = "outbox"          # e-mails waiting to be sent
+master = "master.xlsx"     # the master view (.xlsx or .ods), rendered after every run
+store = "sheetsync.sqlite" # the store of record: back this file up
+key = "office.key"         # the office's secret key: never share it, never put it in a template
+# forms = ["forms"]        # extra folders of forms
+
+[run]
+settle_seconds = 2.0       # a file changed more recently than this is left for the next run
+wait_seconds = 5.0         # how long a second run waits for the first before giving up
+mark_valid_files = false   # also write a marked-up workbook for files without errors
+render_view = "auto"       # render master.xlsx after each run: auto (up to 5,000 keys), always, never
+
+[mail]
+from = ""                  # e.g. "office@bma.example"; empty: no e-mail is written
+# reply_to = ""
+# digest_to = ""           # who gets the run's digest (default: reply_to, then from)
+# smtp_host = "localhost"
+# smtp_port = 587
+# smtp_security = "starttls"   # starttls, ssl or none
+# smtp_user = ""           # the password only ever comes from SHEETSYNC_SMTP_PASSWORD
+"""

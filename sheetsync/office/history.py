@@ -1,0 +1,107 @@
+"""Every version received per key, and what changed between them (``sheetsync history``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..master.changes import changed_pointers
+from ..spec.pointers import lookup
+from .store import Store
+
+#: Values longer than this are cut in the listing.
+SHOWN = 60
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changed value: its JSON pointer, before and after (None when absent)."""
+
+    pointer: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Version:
+    """One file received for a key: when, which file, its outcome, and what it changed."""
+
+    received_at: str
+    file: str
+    sha256: str
+    result: str
+    detail: str
+    issued_at: str = ""
+    changes: tuple[Change, ...] = ()
+
+
+@dataclass
+class KeyHistory:
+    """The versions of one key (form, key values, recipient), oldest first."""
+
+    form_id: str
+    key: str
+    recipient: str
+    versions: list[Version] = field(default_factory=list)
+
+
+def history(store: Store, *, recipient: str | None = None, key: str | None = None) -> list[KeyHistory]:
+    """Every key's versions (narrowed by ``recipient`` and ``key``), with the values each one changed.
+
+    Changes are against the version received before it for the same key, whatever became of it.
+
+    Example::
+
+        for item in history(store, recipient="school-01"):
+            for version in item.versions:
+                print(version.received_at, version.file, [c.pointer for c in version.changes])
+    """
+    where, params = ["form_id != ''"], []
+    if recipient is not None:
+        where.append("recipient = ?")
+        params.append(recipient)
+    if key is not None:
+        where.append("key = ?")
+        params.append(key)
+    outcomes = store.outcomes(" AND ".join(where), tuple(params))
+    data = {s.sha256: s for s in store.versions("s.sha256 IN (SELECT sha256 FROM outcomes WHERE "
+                                                + " AND ".join(where) + ")", tuple(params))}
+    keys: dict[tuple[str, str, str], KeyHistory] = {}
+    previous: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for o in outcomes:
+        k = (o.form_id, o.key, o.recipient)
+        item = keys.setdefault(k, KeyHistory(*k))
+        stored = data.get(o.sha256)
+        changes: tuple[Change, ...] = ()
+        if stored is not None:
+            before = previous.get(k)
+            if before is not None:
+                changes = tuple(Change(p, lookup(before, p), lookup(stored.data, p))
+                                for p in changed_pointers(before, stored.data))
+            previous[k] = stored.data
+        item.versions.append(Version(o.received_at, o.file, o.sha256, o.result, o.detail,
+                                     stored.issued_at if stored else "", changes))
+    return sorted(keys.values(), key=lambda h: (h.form_id, h.key, h.recipient))
+
+
+def render_history(items: list[KeyHistory]) -> str:
+    """The history as text: a heading per key, a line per version, an indented line per change."""
+    if not items:
+        return "no submission matches"
+    lines = []
+    for item in items:
+        lines.append(f"{item.form_id} · {item.key or '-'} · {item.recipient or '-'}")
+        for v in item.versions:
+            lines.append(f"  {v.received_at[:19]}  {v.result:<11} {v.file}  (sha256 {v.sha256[:12]})")
+            for c in v.changes:
+                lines.append(f"      {c.pointer}: {_shown(c.before)} → {_shown(c.after)}")
+    return "\n".join(lines)
+
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(ไม่มี / none)"
+    text = repr(value) if not isinstance(value, str) else value
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return text if len(text) <= SHOWN else text[:SHOWN - 1] + "…"

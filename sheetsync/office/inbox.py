@@ -1,0 +1,90 @@
+"""The inbox handled with care: files still being written wait, names are shortened safely, and a
+file is set aside (``processed/`` or ``quarantine/`` with a reason) only after its outcome is
+committed to the store.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..roster import Recipient, safe_filename
+
+#: Seconds a file must have been left alone before it is read (a copy may still be running).
+SETTLE_SECONDS = 2.0
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Files waiting in ``inbox`` (not hidden, not in a sub-folder), oldest first (arrival order)."""
+    files = []
+    for entry in os.scandir(inbox):
+        if entry.is_file() and not entry.name.startswith((".", "~$")):
+            files.append((entry.stat().st_mtime, entry.name, Path(entry.path)))
+    return [path for _, _, path in sorted(files)]
+
+
+def settled(path: Path, seconds: float) -> bool:
+    """True when ``path`` was last changed at least ``seconds`` ago and its size holds still."""
+    try:
+        first = path.stat()
+        if time.time() - first.st_mtime < seconds:
+            return False
+        if seconds > 0:
+            time.sleep(min(seconds, 0.05))
+        second = path.stat()
+    except OSError:
+        return False
+    return (first.st_size, first.st_mtime_ns) == (second.st_size, second.st_mtime_ns)
+
+
+def recipient_in_name(name: str, roster: list[Recipient]) -> str:
+    """The roster recipient whose id appears in a file name (longest match), or ''.
+
+    A file that cannot be read cannot say whom it is from; its name often does.
+    """
+    lowered = name.casefold()
+    found = [r.id for r in roster if r.id and r.id.casefold() in lowered]
+    return max(found, key=len) if found else ""
+
+
+@dataclass
+class SetAside:
+    """Moves files out of the inbox; remembers (and reports once) that the inbox cannot be written."""
+
+    processed: Path
+    quarantine: Path
+    problems: list[str] = field(default_factory=list)
+    moved: list[Path] = field(default_factory=list)
+    _blocked: bool = False
+
+    def move(self, path: Path, disposition: str, reason: str = "") -> Path | None:
+        """Move ``path`` into its folder under a safe, free name; with a reason file in quarantine."""
+        if self._blocked:
+            return None
+        folder = self.quarantine if disposition == "quarantine" else self.processed
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            dest = _free(folder, path)
+            if disposition == "quarantine":
+                dest.with_name(dest.name + ".txt").write_text(reason + "\n", encoding="utf-8")
+            os.replace(path, dest)
+        except FileNotFoundError:
+            return None  # already gone (moved by hand): its outcome is recorded all the same
+        except OSError as exc:
+            self._blocked = True
+            self.problems.append(f"{path.parent}: files cannot be moved out of the inbox ({exc.strerror or exc}); "
+                                 "they stay there, known by their content, and are not processed twice")
+            return None
+        self.moved.append(dest)
+        return dest
+
+
+def _free(folder: Path, path: Path) -> Path:
+    """A free name in ``folder`` for ``path``: safe on every OS, ≤ 100 bytes, never overwriting."""
+    suffix = "".join(ch for ch in path.suffix[:16] if ch.isalnum() or ch == ".")
+    dest, n = folder / safe_filename(path.stem, suffix), 2
+    while dest.exists() or dest.with_name(dest.name + ".txt").exists():
+        dest, n = folder / safe_filename(path.stem, f"-{n}{suffix}"), n + 1
+    return dest

@@ -1,0 +1,53 @@
+"""One run at a time per office, with SQLite's own file locking (works on Windows too).
+
+The lock is an exclusive transaction held on a small SQLite file beside the store
+(``<store>.lock``). The operating system drops it when its holder dies, so a run killed with
+SIGKILL never leaves a stale lock. A second run waits up to ``wait`` seconds, then stops with
+:class:`OfficeBusyError`, which says who holds the office (from the store's ``runs`` table).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import OfficeBusyError, StoreError
+from .store import Store
+
+
+def lock_path(store: Path) -> Path:
+    """The lock file of a store (``sheetsync.sqlite`` → ``sheetsync.sqlite.lock``)."""
+    return store.with_name(store.name + ".lock")
+
+
+@contextmanager
+def run_lock(store: Store, command: str, wait: float = 5.0) -> Iterator[int]:
+    """Hold the office for the ``with`` block; yields the run's id in the store.
+
+    :raises OfficeBusyError: another run still holds it after ``wait`` seconds.
+    """
+    path = lock_path(store.path)
+    try:
+        lock = sqlite3.connect(path, timeout=max(wait, 0.0), isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot create the office's lock file ({exc})") from exc
+    try:
+        try:
+            lock.execute("BEGIN EXCLUSIVE")
+        except sqlite3.OperationalError as exc:
+            holder = store.last_run()
+            who = (f"'{holder[0]}' (pid {holder[1]} on {holder[2]}, since {holder[3]})" if holder
+                   else "another sheetsync run")
+            raise OfficeBusyError(f"{store.path.parent}: {who} is working on this office; "
+                                  "try again when it has finished") from exc
+        run_id = store.start_run(command, os.getpid(), socket.gethostname())
+        try:
+            yield run_id
+        finally:
+            store.finish_run(run_id)
+    finally:
+        lock.close()

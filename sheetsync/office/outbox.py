@@ -1,0 +1,109 @@
+"""E-mails leave the store exactly once: written to the outbox folder under a name fixed by their id,
+then sent and marked sent one by one.
+
+Writing is idempotent (the same id always gives the same file name, and the file is replaced
+atomically), so a run killed between writing a message and marking it written writes the same
+file again, never a second copy.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+
+from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
+from ..roster import safe_filename
+from .store import Store
+
+SENT_DIR = "sent"
+
+
+def mail_path(folder: Path, mail_id: int, name: str) -> Path:
+    """The outbox file of mail ``mail_id``: ``000042-<name>.eml``."""
+    return folder / safe_filename(f"{mail_id:06d}-{name}", ".eml")
+
+
+def flush_outbox(store: Store, folder: Path) -> list[Path]:
+    """Write every queued mail not yet written into ``folder``; returns the paths written."""
+    written = []
+    for mail_id, name, message, _ in store.mails("written"):
+        path = mail_path(folder, mail_id, name)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(message)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        store.mark_mail(mail_id, "written", str(path))
+        written.append(path)
+    return written
+
+
+def send_from_store(store: Store, folder: Path, mailer: Mailer) -> SendResult:
+    """Send every written mail not yet sent; mark each sent and move its file into ``folder/sent``.
+
+    The outbox folder says what is still pending: a message whose file is already in ``sent/``
+    (sent with ``sheetsync mail --send``) is only marked, and one whose file a person deleted is
+    not sent.
+    """
+    result = SendResult()
+    for mail_id, name, message, written in store.mails("sent"):
+        path = Path(written) if written else mail_path(folder, mail_id, name)
+        if (folder / SENT_DIR / path.name).exists() and not path.exists():
+            store.mark_mail(mail_id, "sent")
+            continue
+        if not path.exists():
+            continue
+        try:
+            mailer.send(_parse(message))
+        except SendError as exc:
+            result.failed.append((path, exc.reason))
+            if exc.fatal:
+                break
+            continue
+        store.mark_mail(mail_id, "sent")
+        result.sent.append(_archive(path, folder / SENT_DIR))
+    return result
+
+
+def send_others(store: Store, folder: Path, mailer: Mailer) -> SendResult:
+    """Send the messages waiting in ``folder`` that the store did not queue (answers written by the
+    mailbox fetch, say); each sent one moves into ``folder/sent``."""
+    result = SendResult()
+    known = store.written_names()
+    for path in pending(folder) if folder.is_dir() else []:
+        if path.name in known:
+            continue
+        try:
+            mailer.send(read_message(path))
+        except SendError as exc:
+            result.failed.append((path, exc.reason))
+            if exc.fatal:
+                break
+            continue
+        except MailError as exc:
+            result.failed.append((path, str(exc).removeprefix(f"{path.name}: ")))
+            continue
+        result.sent.append(_archive(path, folder / SENT_DIR))
+    return result
+
+
+def _parse(data: bytes) -> EmailMessage:
+    message = message_from_bytes(data, _class=EmailMessage, policy=SMTP)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _archive(path: Path, sent: Path) -> Path:
+    if not path.exists():
+        return path
+    sent.mkdir(parents=True, exist_ok=True)
+    dest = sent / path.name
+    os.replace(path, dest)
+    return dest

@@ -1,0 +1,137 @@
+"""What becomes of one checked file in the store: its outcome, decided and recorded in one transaction.
+
+Rules (the store is the only memory; nothing depends on the order files are given in, except
+arrival order itself):
+
+1. A file whose bytes the store has seen adds nothing: it gets its earlier result back, with the
+   code ``same-file``.
+2. A file that could not be read is ``quarantined`` (code ``unreadable`` or ``internal-error``);
+   one with errors is ``refused`` (``invalid``); one whose form key is empty is ``refused``
+   (``no-key``). Warnings do not stop a file.
+3. Otherwise its key is (form, the form's key values, recipient), compared with the store's
+   current submission for that key: none → ``merged``; the same data → ``unchanged``; a template
+   issued earlier than the current one's → ``superseded``; else → ``replaced`` (listing the JSON
+   pointers that changed). *Newer* is decided by what the office knows — the template's issue
+   time, then arrival order — never by a save time the school's computer writes into the file.
+4. Every readable valid file's data is kept as a new version (never overwritten), and every file
+   gets one outcome row; the e-mails about it are queued in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..master.changes import changed_pointers
+from ..master.model import Key, Outcome, moment
+from ..pipeline import INTERNAL, FileResult
+from ..check.report import Finding
+from ..text import safe_text
+from .spec import master_spec
+from .store import Store, Stored, now
+
+#: How many errors a refusal lists by cell (the count is always complete).
+LISTED = 5
+PROCESSED, QUARANTINE = "processed", "quarantine"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The outcome of one file and where it must be set aside (``processed`` / ``quarantine``)."""
+
+    outcome: Outcome
+    disposition: str
+    new: bool  # False when the store already knew these bytes
+
+
+def record_file(store: Store, item: FileResult, *, run_id: int | None = None, name: str | None = None,
+                mails: Sequence[tuple[str, bytes]] = (), recipient_hint: str = "") -> Recorded:
+    """Decide and record ``item``'s outcome, its data and its e-mails in one transaction.
+
+    :param name: the file's name as received (default: ``item.path.name``).
+    :param mails: ``(name, message bytes)`` to queue with the outcome.
+    :param recipient_hint: for a file that cannot be read, the roster recipient its name points to.
+    """
+    name = safe_text(name or item.path.name)  # a file name is the school's text too
+    with store.transaction():
+        known = store.outcomes("sha256 = ?", (item.sha256,)) if item.sha256 else []
+        if known:
+            first = known[0]
+            key = Key(first.form_id, first.key, first.recipient) if first.form_id else None
+            detail = f"already received as {first.file} on {first.received_at[:19]}: {first.detail}"
+            result: Any = first.result if first.result in ("refused", "quarantined") else "unchanged"
+            return Recorded(Outcome(item.path, result, "same-file", key, item.sha256, detail),
+                            store.seen(item.sha256) or PROCESSED, new=False)
+        outcome = _decide(store, item, name)
+        if outcome.result == "quarantined" and recipient_hint:
+            outcome = Outcome(outcome.path, outcome.result, outcome.code, Key("", "", recipient_hint),
+                              outcome.sha256, outcome.detail)
+        row_id = store.add_outcome(_row(outcome, name, run_id))
+        disposition = QUARANTINE if outcome.result == "quarantined" else PROCESSED
+        if item.sha256:
+            store.add_file(item.sha256, name, _size(item.path), run_id, row_id, disposition)
+        for mail_name, message in mails:
+            store.queue_mail(item.sha256, run_id, mail_name, message)
+    return Recorded(outcome, disposition, new=True)
+
+
+def _decide(store: Store, item: FileResult, name: str) -> Outcome:
+    path = item.path
+    if item.failure is not None or item.report is None or item.form is None:
+        code = "internal-error" if item.failure is not None and item.failure.code == INTERNAL else "unreadable"
+        return Outcome(path, "quarantined", code, None, item.sha256, item.error or "cannot be read")
+    meta, report = item.metadata, item.report
+    spec = master_spec(item.form)
+    recipient = str(meta.get("recipient", "")).strip()
+    key = Key(item.form.id, spec.key_of(item.data), recipient)
+    version, template_id = str(meta.get("form_version", "")), str(meta.get("template_id", ""))
+    warnings = tuple(_where(f) for f in report.warnings)
+    common: dict[str, Any] = {"warnings": warnings, "form_version": version, "template_id": template_id}
+    if not report.valid:
+        errors = report.errors
+        listed = ", ".join(_where(f) for f in errors[:LISTED]) + (", …" if len(errors) > LISTED else "")
+        return Outcome(path, "refused", "invalid", key, item.sha256, f"{len(errors)} error(s): {listed}",
+                       errors=len(errors), **common)
+    if spec.key and not key.project_code:
+        return Outcome(path, "refused", "no-key", key, item.sha256,
+                       f"no {', '.join(spec.key)}, so no key to merge by", **common)
+    received = now()
+    issued = str(meta.get("issued_at", ""))
+    sub = Stored(0, item.sha256, key.form_id, version, template_id, recipient, key.project_code, issued, received,
+                 name, item.data, warnings)
+    current = store.current_of(*key)
+    warned = f"; {len(warnings)} warning(s): {', '.join(warnings)}" if warnings else ""
+    if current is None:
+        store.set_current(store.add_submission(sub), *key)
+        return Outcome(path, "merged", "new", key, item.sha256, f"new{warned}", **common)
+    changes = tuple(changed_pointers(current.data, item.data))
+    if not changes:
+        return Outcome(path, "unchanged", "same-data", key, item.sha256,
+                       f"the same data as {current.file} (received {current.received_at[:19]})", **common)
+    sub_id = store.add_submission(sub)
+    if moment(issued) < moment(current.issued_at):
+        return Outcome(path, "superseded", "older-than-store", key, item.sha256,
+                       f"older than {current.file} (issued {current.issued_at})", changes, **common)
+    store.set_current(sub_id, *key)
+    return Outcome(path, "replaced", "newer", key, item.sha256,
+                   f"replaces {current.file}; changed: {', '.join(changes)}{warned}", changes, **common)
+
+
+def _row(o: Outcome, name: str, run_id: int | None) -> dict[str, Any]:
+    form_id, key, recipient = o.key if o.key else ("", "", "")
+    return {"sha256": o.sha256, "file": name, "received_at": now(), "run_id": run_id, "result": o.result,
+            "code": o.code, "detail": o.detail, "form_id": form_id, "form_version": o.form_version,
+            "template_id": o.template_id, "recipient": recipient, "key": key, "changes": o.changes,
+            "errors": o.errors}
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _where(finding: Finding) -> str:
+    return f"{finding.code}@{finding.cell}"

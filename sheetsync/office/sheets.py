@@ -1,0 +1,108 @@
+"""The sheets of the master view, computed from the store, in order: the summary, the cumulative
+view, the charts per key, the data as typed, and the ledger of every file received (in Thai).
+
+Each sheet carries a first line saying it was generated, from what, and when: the view is a
+report of the store, and what a clerk types into it is not kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterator
+
+from ..errors import UnknownFormError
+from ..spec.form import Form
+from ..master.derive import data_sheet, table_sheet
+from ..master.layout import Column, Highlight, Sheet
+from ..master.model import RESULTS_TH, Key, LedgerEntry, Recency, Record
+from ..spec.registry import find_form
+from .spec import master_spec
+from .store import Store, Stored
+from .summary import Digest, chart_sheet, cumulative_sheet, summary_sheet
+
+LEDGER = "บันทึกการรับไฟล์"
+LEDGER_COLUMNS = (Column("รับเมื่อ (UTC)", 19), Column("ไฟล์", 30), Column("ผล", 16), Column("รายละเอียด", 60),
+                  Column("ผู้รายงาน", 14), Column("รหัส", 16), Column("แบบฟอร์ม", 16), Column("รุ่น", 8),
+                  Column("รหัสแม่แบบ", 16), Column("SHA-256 (ต้น)", 14))
+#: Short enough to show whole above the narrowest sheet: the key words come first.
+BANNER = ("สร้างโดย sheetsync (generated) {when} จาก {store} — ไฟล์นี้เป็นรายงาน สิ่งที่แก้ไขจะไม่ถูกบันทึก "
+          "(a report: edits here are not kept)")
+
+
+def record_of(sub: Stored) -> Record:
+    """A stored submission as the master's sheets take it."""
+    return Record(Key(sub.form_id, sub.key, sub.recipient), sub.form_version, sub.template_id,
+                  Recency(sub.issued_at, sub.received_at), sub.file, sub.sha256, sub.received_at[:19], sub.data)
+
+
+def ledger_of(store: Store) -> list[LedgerEntry]:
+    """Every outcome as a ledger row, oldest first."""
+    return [LedgerEntry(o.received_at[:19], o.file, o.sha256, o.form_id, o.form_version, o.template_id, o.recipient,
+                        o.key, o.result, o.detail) for o in store.outcomes()]
+
+
+def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...], generated: dt.datetime) -> list[Sheet]:
+    """Every sheet of the view, in order, each with the generated-at line.
+
+    The submissions are read from the store once for the summary (a small digest of each is kept)
+    and streamed again for each large sheet as it is written: memory stays flat with the store's size.
+
+    :param period: ``YYYY-MM``; None means the month of the latest row received (never today).
+    """
+    forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], forms_dirs)
+    specs = {form_id: master_spec(form) for form_id, form in forms.items()}
+    digests, rows_of_form, keys_of_form = [], dict.fromkeys(forms, 0), dict.fromkeys(forms, 0)
+    for sub in store.current():
+        record = record_of(sub)
+        digest = Digest.of(record, specs.get(sub.form_id))
+        digests.append(digest)
+        if sub.form_id in forms:
+            rows_of_form[sub.form_id] += digest.rows
+            keys_of_form[sub.form_id] += 1
+
+    def records(form_id: str | None = None) -> Iterator[Record]:
+        return (record_of(s) for s in store.current() if form_id is None or s.form_id == form_id)
+
+    latest = max((d.latest_date for d in digests), default="")[:7] or None
+    main = next((f for f in sorted(forms) if specs[f].table), None)
+    sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest),
+              cumulative_sheet(records, forms, rows_of_form[main] if main else 0), chart_sheet(records(), forms)]
+    for form in (forms[k] for k in sorted(forms)):
+        spec = specs[form.id]
+        suffix = f" {form.id}"[:31 - len(spec.data_sheet)] if len(forms) > 1 else ""
+        sheets.append(data_sheet(spec.data_sheet + suffix, records(form.id), {form.id: form},
+                                 skip={*spec.key, *([spec.table] if spec.table else [])}, count=keys_of_form[form.id]))
+        table = form.table_at(spec.table) if spec.table else None
+        if table is not None:
+            sheets.append(table_sheet(spec.table_sheet + suffix, records(form.id), table, rows_of_form[form.id]))
+    sheets.append(ledger_sheet(ledger_of(store)))
+    banner = BANNER.format(when=generated.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                           store=store.path.name)
+    return [_with_banner(s, banner) for s in sheets if s is not None]
+
+
+def ledger_sheet(entries: list[LedgerEntry]) -> Sheet:
+    """Every file ever received and what became of it, oldest first, in Thai."""
+    def rows() -> Iterator[list[Any]]:
+        for e in entries:
+            yield [e.received_at, e.file, RESULTS_TH.get(e.result, e.result), e.detail, e.recipient, e.project_code,
+                   e.form_id, e.form_version, e.template_id, e.sha256[:12]]
+
+    refused = (Highlight(2, RESULTS_TH["refused"], "F4B6B6"), Highlight(2, RESULTS_TH["quarantined"], "F4B6B6"))
+    return Sheet(LEDGER, LEDGER_COLUMNS, rows(), len(entries), freeze_columns=2, highlights=refused)
+
+
+def forms_of(form_ids: list[str], dirs: tuple[Any, ...]) -> dict[str, Form]:
+    """The forms of the stored submissions (a form no longer installed only loses its headers)."""
+    forms: dict[str, Form] = {}
+    for form_id in sorted(set(form_ids)):
+        try:
+            forms[form_id] = find_form(form_id, dirs)
+        except UnknownFormError:
+            continue
+    return forms
+
+
+def _with_banner(sheet: Sheet, banner: str) -> Sheet:
+    sheet.banner = banner
+    return sheet

@@ -1,0 +1,327 @@
+"""The office's store of record: one SQLite file (standard library ``sqlite3``, WAL mode).
+
+It keeps what a workbook cannot: every submission ever accepted with its full data (never
+overwritten), every outcome (merged, replaced, unchanged, superseded, refused, quarantined, and
+why), the files already seen (by SHA-256), the roster, the outbox of e-mails, and the hash of the
+last master view rendered. One transaction per file (:meth:`Store.transaction`): a process killed
+at any moment leaves the store as it was before or after that file, never between.
+
+The schema is created and upgraded by :data:`MIGRATIONS`, one step per ``PRAGMA user_version``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import StoreError
+from ..roster import Recipient
+
+#: Seconds a writer waits for another one's transaction before giving up.
+BUSY_TIMEOUT = 30.0
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE runs (id INTEGER PRIMARY KEY, command TEXT NOT NULL, pid INTEGER, host TEXT,
+                       started_at TEXT NOT NULL, finished_at TEXT);
+    CREATE TABLE files (sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, size INTEGER, received_at TEXT NOT NULL,
+                        run_id INTEGER, outcome_id INTEGER, disposition TEXT NOT NULL);
+    CREATE TABLE submissions (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, form_id TEXT NOT NULL,
+                              form_version TEXT, template_id TEXT, recipient TEXT NOT NULL, key TEXT NOT NULL,
+                              issued_at TEXT, received_at TEXT NOT NULL, file TEXT NOT NULL, data TEXT NOT NULL,
+                              warnings TEXT NOT NULL DEFAULT '[]');
+    CREATE INDEX submissions_by_key ON submissions (form_id, key, recipient, id);
+    CREATE TABLE current (form_id TEXT NOT NULL, key TEXT NOT NULL, recipient TEXT NOT NULL,
+                          submission_id INTEGER NOT NULL REFERENCES submissions (id),
+                          PRIMARY KEY (form_id, key, recipient));
+    CREATE TABLE outcomes (id INTEGER PRIMARY KEY, sha256 TEXT, file TEXT NOT NULL, received_at TEXT NOT NULL,
+                           run_id INTEGER, result TEXT NOT NULL, code TEXT NOT NULL, detail TEXT NOT NULL,
+                           form_id TEXT, form_version TEXT, template_id TEXT, recipient TEXT, key TEXT,
+                           submission_id INTEGER, changes TEXT NOT NULL DEFAULT '[]', errors INTEGER DEFAULT 0);
+    CREATE INDEX outcomes_by_sha ON outcomes (sha256);
+    CREATE INDEX outcomes_by_recipient ON outcomes (recipient, id);
+    CREATE TABLE roster (position INTEGER PRIMARY KEY, recipient_id TEXT NOT NULL UNIQUE, school TEXT,
+                         email TEXT, project_code TEXT, extra TEXT NOT NULL DEFAULT '{}');
+    CREATE TABLE outbox (id INTEGER PRIMARY KEY, sha256 TEXT, run_id INTEGER, name TEXT NOT NULL,
+                         message BLOB NOT NULL, queued_at TEXT NOT NULL, written_at TEXT, written_path TEXT,
+                         sent_at TEXT);
+    CREATE TABLE views (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, rendered_at TEXT NOT NULL,
+                        outcome_id INTEGER NOT NULL DEFAULT 0);
+    """,
+)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One accepted submission as the store keeps it."""
+
+    id: int
+    sha256: str
+    form_id: str
+    form_version: str
+    template_id: str
+    recipient: str
+    key: str
+    issued_at: str
+    received_at: str
+    file: str
+    data: dict[str, Any]
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One row of the ``outcomes`` table."""
+
+    id: int
+    sha256: str
+    file: str
+    received_at: str
+    result: str
+    code: str
+    detail: str
+    form_id: str
+    form_version: str
+    template_id: str
+    recipient: str
+    key: str
+    submission_id: int | None
+    changes: tuple[str, ...]
+    errors: int
+
+
+def now() -> str:
+    """The current time as stored: ISO 8601 in UTC, to the microsecond (so that it also orders)."""
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+class Store:
+    """An open store; use as a context manager, or call :meth:`close`.
+
+    Example::
+
+        with Store("office/sheetsync.sqlite") as store:
+            for sub in store.current():
+                print(sub.recipient, sub.key, len(sub.data.get("reports", [])))
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = BUSY_TIMEOUT) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")  # committed means on disk, before a file moves
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreError(f"{self.path}: cannot open the office's store ({exc})") from exc
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                if int(self.db.execute("PRAGMA user_version").fetchone()[0]) < number:
+                    for statement in filter(str.strip, script.split(";")):
+                        self.db.execute(statement)
+                    self.db.execute(f"PRAGMA user_version={number}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception); waits for other writers."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: the store is busy or cannot be written ({exc})") from exc
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot commit to the store ({exc})") from exc
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """Rows of a read-only query (wrapped so that a store failure is a :class:`StoreError`)."""
+        try:
+            return self.db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot read the store ({exc})") from exc
+
+    # Files and outcomes --------------------------------------------------------------------------
+
+    def seen(self, sha256: str) -> str | None:
+        """Where a file with these bytes was set aside (``processed`` / ``quarantine``), if seen."""
+        rows = self.query("SELECT disposition FROM files WHERE sha256 = ?", (sha256,))
+        return str(rows[0][0]) if rows else None
+
+    def add_file(self, sha256: str, name: str, size: int, run_id: int | None, outcome_id: int,
+                 disposition: str) -> None:
+        """Remember a file's bytes (inside the file's transaction)."""
+        self.db.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (sha256, name, size, now(), run_id, outcome_id, disposition))
+
+    def add_outcome(self, row: dict[str, Any]) -> int:
+        """Insert an outcome (keys as the table's columns, ``changes`` a list); returns its id."""
+        values = {**row, "changes": json.dumps(list(row.get("changes", ())), ensure_ascii=False)}
+        names = ", ".join(values)
+        cursor = self.db.execute(f"INSERT INTO outcomes ({names}) VALUES ({', '.join('?' * len(values))})",
+                                 tuple(values.values()))
+        return int(cursor.lastrowid or 0)
+
+    def outcomes(self, where: str = "1", params: tuple[Any, ...] = ()) -> list[OutcomeRow]:
+        """Outcomes matching an SQL condition, oldest first."""
+        rows = self.query(f"SELECT id, sha256, file, received_at, result, code, detail, form_id, form_version, "
+                          f"template_id, recipient, key, submission_id, changes, errors FROM outcomes "
+                          f"WHERE {where} ORDER BY id", params)
+        return [OutcomeRow(int(r[0]), r[1] or "", r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8] or "", r[9] or "",
+                           r[10] or "", r[11] or "", r[12], tuple(json.loads(r[13] or "[]")), int(r[14] or 0))
+                for r in rows]
+
+    # Submissions ---------------------------------------------------------------------------------
+
+    def add_submission(self, sub: Stored) -> int:
+        """Insert an accepted submission (its ``id`` is ignored); returns the new id."""
+        cursor = self.db.execute(
+            "INSERT INTO submissions (sha256, form_id, form_version, template_id, recipient, key, issued_at, "
+            "received_at, file, data, warnings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (sub.sha256, sub.form_id, sub.form_version, sub.template_id, sub.recipient, sub.key, sub.issued_at,
+             sub.received_at, sub.file, json.dumps(sub.data, ensure_ascii=False, sort_keys=True),
+             json.dumps(list(sub.warnings), ensure_ascii=False)))
+        return int(cursor.lastrowid or 0)
+
+    def set_current(self, sub_id: int, form_id: str, key: str, recipient: str) -> None:
+        """Make a submission the one the master shows for its key."""
+        self.db.execute("INSERT OR REPLACE INTO current VALUES (?, ?, ?, ?)", (form_id, key, recipient, sub_id))
+
+    def current_of(self, form_id: str, key: str, recipient: str) -> Stored | None:
+        """The submission the master shows for a key, if any."""
+        rows = self.query(f"{_SELECT_SUB} JOIN current c ON c.submission_id = s.id "
+                          "WHERE c.form_id = ? AND c.key = ? AND c.recipient = ?", (form_id, key, recipient))
+        return _stored(rows[0]) if rows else None
+
+    def current(self) -> Iterator[Stored]:
+        """Every key's current submission, ordered by form, key and recipient (streamed)."""
+        try:
+            cursor = self.db.execute(f"{_SELECT_SUB} JOIN current c ON c.submission_id = s.id "
+                                     "ORDER BY c.form_id, c.key, c.recipient")
+            for row in cursor:
+                yield _stored(row)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot read the store ({exc})") from exc
+
+    def versions(self, where: str = "1", params: tuple[Any, ...] = ()) -> list[Stored]:
+        """Every stored submission matching an SQL condition on ``s``, oldest first."""
+        return [_stored(r) for r in self.query(f"{_SELECT_SUB} WHERE {where} ORDER BY s.id", params)]
+
+    # Roster, outbox, views, runs -----------------------------------------------------------------
+
+    def roster(self) -> list[Recipient]:
+        """The roster last given, in its order."""
+        rows = self.query("SELECT recipient_id, school, email, project_code, extra FROM roster ORDER BY position")
+        return [Recipient(r[0], r[1] or "", r[2] or "", r[3] or "", json.loads(r[4] or "{}")) for r in rows]
+
+    def set_roster(self, roster: list[Recipient]) -> bool:
+        """Replace the roster (its own transaction); True when it changed."""
+        if roster == self.roster() and [r.extra for r in roster] == [r.extra for r in self.roster()]:
+            return False
+        with self.transaction() as db:
+            db.execute("DELETE FROM roster")
+            db.executemany("INSERT INTO roster VALUES (?, ?, ?, ?, ?, ?)",
+                           [(n, r.id, r.school, r.email, r.project_code, json.dumps(r.extra, ensure_ascii=False))
+                            for n, r in enumerate(roster)])
+        return True
+
+    def queue_mail(self, sha256: str | None, run_id: int | None, name: str, message: bytes) -> int:
+        """Queue one e-mail (inside the transaction of the file it is about)."""
+        cursor = self.db.execute("INSERT INTO outbox (sha256, run_id, name, message, queued_at) VALUES (?, ?, ?, ?, ?)",
+                                 (sha256, run_id, name, message, now()))
+        return int(cursor.lastrowid or 0)
+
+    def mails(self, state: str) -> list[tuple[int, str, bytes, str | None]]:
+        """``(id, name, message, written path)`` of mails not yet ``written`` or not yet ``sent``."""
+        column = {"written": "written_at", "sent": "sent_at"}[state]
+        return [(int(r[0]), str(r[1]), bytes(r[2]), r[3]) for r in
+                self.query(f"SELECT id, name, message, written_path FROM outbox WHERE {column} IS NULL ORDER BY id")]
+
+    def written_names(self) -> set[str]:
+        """The file names of every mail written to the outbox folder from the store."""
+        return {Path(str(r[0])).name for r in self.query("SELECT written_path FROM outbox WHERE written_path IS NOT NULL")}
+
+    def mark_mail(self, mail_id: int, state: str, path: str | None = None) -> None:
+        """Record that a mail was written to the outbox folder (with its path) or sent."""
+        with self.transaction() as db:
+            if state == "written":
+                db.execute("UPDATE outbox SET written_at = ?, written_path = ? WHERE id = ?", (now(), path, mail_id))
+            else:
+                db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (now(), mail_id))
+
+    def view_hash(self, path: Path) -> str | None:
+        """The SHA-256 of the view last rendered at ``path``."""
+        rows = self.query("SELECT sha256 FROM views WHERE path = ?", (str(path.resolve()),))
+        return str(rows[0][0]) if rows else None
+
+    def set_view_hash(self, path: Path, sha256: str, outcome_id: int) -> None:
+        """Remember what was rendered at ``path``, from the outcomes up to ``outcome_id``."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO views VALUES (?, ?, ?, ?)",
+                       (str(path.resolve()), sha256, now(), outcome_id))
+
+    def last_outcome_id(self) -> int:
+        """The id of the latest outcome (0 when there is none)."""
+        return int(self.query("SELECT COALESCE(MAX(id), 0) FROM outcomes")[0][0])
+
+    def view_is_stale(self, path: Path) -> bool:
+        """True when ``path`` was never rendered from this store or outcomes were recorded since."""
+        rows = self.query("SELECT outcome_id FROM views WHERE path = ?", (str(path.resolve()),))
+        return not rows or int(rows[0][0]) < self.last_outcome_id()
+
+    def start_run(self, command: str, pid: int, host: str) -> int:
+        """Record the start of a run; returns its id."""
+        with self.transaction() as db:
+            # Called holding the office's lock: an unfinished run before it was killed.
+            db.execute("UPDATE runs SET finished_at = 'interrupted' WHERE finished_at IS NULL")
+            cursor = db.execute("INSERT INTO runs (command, pid, host, started_at) VALUES (?, ?, ?, ?)",
+                                (command, pid, host, now()))
+        return int(cursor.lastrowid or 0)
+
+    def finish_run(self, run_id: int) -> None:
+        """Record the end of a run."""
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET finished_at = ? WHERE id = ?", (now(), run_id))
+
+    def last_run(self) -> tuple[str, int, str, str] | None:
+        """``(command, pid, host, started_at)`` of the latest unfinished run, if any."""
+        rows = self.query("SELECT command, pid, host, started_at FROM runs WHERE finished_at IS NULL "
+                          "ORDER BY id DESC LIMIT 1")
+        return (str(rows[0][0]), int(rows[0][1] or 0), str(rows[0][2]), str(rows[0][3])) if rows else None
+
+
+_SELECT_SUB = ("SELECT s.id, s.sha256, s.form_id, s.form_version, s.template_id, s.recipient, s.key, s.issued_at, "
+               "s.received_at, s.file, s.data, s.warnings FROM submissions s")
+
+
+def _stored(row: Any) -> Stored:
+    return Stored(int(row[0]), row[1], row[2], row[3] or "", row[4] or "", row[5], row[6], row[7] or "", row[8],
+                  row[9], json.loads(row[10]), tuple(json.loads(row[11] or "[]")))

@@ -1,0 +1,283 @@
+"""The office's computed sheets: the summary of every roster recipient, the cumulative view of each
+submission, and one chart per key (project) over every recipient's progress.
+
+What is cumulative comes from each form's ``master:`` declaration (:mod:`.spec`); nothing here
+names a field of a particular form. Every value is computed in Python and written as a value.
+
+Status of a summary line, in this order, for the office's reporting period ``P`` (``YYYY-MM``):
+
+* ``ส่งไฟล์ที่ต้องแก้ไข`` (sent a file that must be fixed) — the recipient's latest file for the key
+  was refused (errors);
+* ``ส่งไฟล์ที่เปิดไม่ได้`` (sent something unreadable) — it was quarantined (a PDF, a damaged file);
+* ``ยังไม่ได้รับรายงาน`` (nothing received) — nothing at all from this recipient;
+* ``เสร็จสิ้น`` (complete) — the latest row says 100 % (never late);
+* ``ล่าช้า`` (late for the period) — the latest row is dated before the month preceding ``P``
+  (reports are made at the end of each month, so during ``P`` the report of the month before is due);
+* ``เป็นปัจจุบัน`` (up to date) — otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from ..spec.form import Form
+from ..master.derive import KEY_COLUMNS, as_date, number, share
+from ..master.layout import ChartBlock, ChartSpec, Column, Highlight, Sheet
+from ..master.model import Key, Record
+from ..spec.pointers import lookup, schema_node
+from ..roster import Recipient
+from .spec import MasterSpec, master_spec
+from .store import OutcomeRow
+
+SUMMARY, CUMULATIVE, CHARTS = "สรุป", "ความก้าวหน้าสะสม", "กราฟรายโครงการ"
+MUST_FIX, UNREADABLE, NOTHING = "ส่งไฟล์ที่ต้องแก้ไข", "ส่งไฟล์ที่เปิดไม่ได้", "ยังไม่ได้รับรายงาน"
+COMPLETE, LATE, UP_TO_DATE = "เสร็จสิ้น", "ล่าช้า", "เป็นปัจจุบัน"
+CORRECTED = "แก้ไขรายงานก่อนหน้า"
+RED, ORANGE, PINK, GREY = "F4B6B6", "FFD9A0", "FCE4E4", "E7E6E6"
+NETWORK_COLUMNS = ("network", "เครือข่าย", "network_no")
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What the summary needs of one submission (kept for every key, so it stays small)."""
+
+    key: Key
+    title: Any
+    rows: int
+    latest: dict[str, Any]
+    total: float | None
+    budget: Any
+    latest_date: str = ""
+
+    @classmethod
+    def of(cls, record: Record, spec: MasterSpec | None) -> Digest:
+        """The digest of ``record`` under its form's declaration."""
+        rows = spec.rows_of(record.data) if spec else []
+        total = sum(number(r.get(spec.amount)) for r in rows) if spec and spec.amount and rows else None
+        dates = [str(r.get(spec.date)) for r in rows if spec and spec.date and isinstance(r.get(spec.date), str)]
+        return cls(record.key, lookup(record.data, spec.title) if spec and spec.title else None, len(rows),
+                   rows[-1] if rows else {}, total, lookup(record.data, spec.budget) if spec and spec.budget else None,
+                   max(dates, default=""))
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the summary: a recipient and (when known) its submission for one key."""
+
+    recipient: str
+    key: str
+    record: Digest | None
+    last: OutcomeRow | None  # the latest outcome of a file from this recipient for this key
+
+
+def expected_since(period: str | None) -> dt.date:
+    """The earliest date a latest row may bear to be up to date in ``period`` (see the module docstring)."""
+    if not period:
+        return dt.date(1, 1, 1)
+    year, month = (int(part) for part in period.split("-")[:2])
+    return dt.date(year - 1, 12, 1) if month == 1 else dt.date(year, month - 1, 1)
+
+
+def status_of(line: Line, spec: MasterSpec | None, since: dt.date) -> str:
+    """The status of a summary line (see the module docstring)."""
+    if line.last is not None and line.last.result == "refused":
+        return MUST_FIX
+    if line.last is not None and line.last.result == "quarantined":
+        return UNREADABLE
+    if line.record is None:
+        return NOTHING
+    latest = line.record.latest
+    if spec and spec.progress and number(latest.get(spec.progress)) >= 100:
+        return COMPLETE
+    if spec and spec.date and line.record.rows:
+        date = as_date(latest.get(spec.date))
+        if date is None or date < since:
+            return LATE
+    return UP_TO_DATE
+
+
+def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: list[OutcomeRow]) -> list[Line]:
+    """Every roster recipient (with each of its submissions, or alone), then submissions of others."""
+    last: dict[tuple[str, str], OutcomeRow] = {}
+    for o in outcomes:  # oldest first: the last one wins
+        if o.result in ("merged", "replaced", "refused", "quarantined") and o.recipient:
+            last[(o.recipient, o.key)] = o
+            if not o.key:  # an unreadable file names no key: it stands for all of the recipient's
+                for (who, key) in list(last):
+                    if who == o.recipient:
+                        last[(who, key)] = o
+    by_recipient: dict[str, list[Digest]] = {}
+    for record in records:
+        by_recipient.setdefault(record.key.recipient, []).append(record)
+    lines: list[Line] = []
+    for entry in roster:
+        own = by_recipient.pop(entry.id, [])
+        for record in own:
+            lines.append(Line(entry.id, record.key.project_code, record, last.get((entry.id, record.key.project_code))))
+        if not own:
+            keyed = [o for (who, _), o in last.items() if who == entry.id]
+            latest = max(keyed, key=lambda o: o.id) if keyed else None
+            lines.append(Line(entry.id, latest.key if latest and latest.key else entry.project_code, None, latest))
+    for who in sorted(by_recipient):
+        lines += [Line(who, r.key.project_code, r, last.get((who, r.key.project_code))) for r in by_recipient[who]]
+    return lines
+
+
+def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequence[Recipient],
+                  outcomes: list[OutcomeRow], period: str | None) -> Sheet:
+    """One line per roster recipient and key: name, network, latest row, totals, status.
+
+    :param records: the digest of every current submission (:meth:`Digest.of`).
+    """
+    form = _main_form(forms)
+    spec = master_spec(form) if form else None
+    titles = _titles(form, spec)
+    columns = (Column("ผู้รายงาน", 14), Column("ชื่อผู้รายงาน", 26), Column("เครือข่าย", 10), Column(titles["key"], 16),
+               Column(titles["title"], 34), Column("รายงานล่าสุด (ครั้งที่)", 10, "whole"),
+               Column("วันที่รายงานล่าสุด", 16, "date"), Column(titles["progress"], 12, "percent"),
+               Column(titles["total"], 15, "amount"), Column(titles["budget"], 15, "amount"),
+               Column("% ของงบประมาณ", 11, "percent"), Column("ข้อสังเกต", 24), Column("การแก้ไข", 16),
+               Column("สถานะ", 18), Column("ไฟล์ล่าสุด", 24))
+    people = {r.id: r for r in roster}
+    lines = summary_lines(records, roster, outcomes)
+    corrected = _corrected(outcomes, spec)
+    # A recipient with nothing yet still shows the name others reported for the same key.
+    named = {r.key.project_code: r.title for r in records}
+    since = expected_since(period)
+
+    def rows() -> Iterator[list[Any]]:
+        for line in lines:
+            who = people.get(line.recipient)
+            line_spec = master_spec(forms[line.record.key.form_id]) if line.record and \
+                line.record.key.form_id in forms else spec
+            digest = line.record
+            latest = digest.latest if digest else {}
+            total = digest.total if digest else None
+            budget = digest.budget if digest else None
+            yield [line.recipient, who.school if who else "", _network(who), line.key,
+                   digest.title if digest else named.get(line.key),
+                   latest.get(line_spec.number) if line_spec and line_spec.number else None,
+                   as_date(latest.get(line_spec.date)) if line_spec and line_spec.date else None,
+                   latest.get(line_spec.progress) if line_spec and line_spec.progress else None,
+                   total, budget, share(total, number(budget)) if total is not None else None,
+                   _flags(latest, line_spec, forms.get(line.record.key.form_id) if line.record else None),
+                   CORRECTED if (line.recipient, line.key) in corrected else None,
+                   status_of(line, line_spec, since), line.last.file if line.last else None]
+
+    highlights = (Highlight(13, MUST_FIX, RED), Highlight(13, UNREADABLE, RED), Highlight(13, LATE, ORANGE),
+                  Highlight(13, NOTHING, GREY), Highlight(11, None, PINK), Highlight(12, None, PINK))
+    return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights)
+
+
+def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, Form],
+                     count: int | None = None) -> Sheet | None:
+    """Every row of each submission's cumulative table with running totals (None: no form declares
+    a table with progress or an amount)."""
+    form = _main_form(forms)
+    spec = master_spec(form) if form else None
+    if form is None or spec is None or not spec.table or not (spec.progress or spec.amount):
+        return None
+    titles = _titles(form, spec)
+    columns = (*KEY_COLUMNS, Column("ครั้งที่", 9, "whole"), Column("วันที่", 16, "date"),
+               Column(titles["progress"], 12, "percent"), Column(titles["amount"], 15, "amount"),
+               Column(titles["total"], 15, "amount"), Column("% ของงบประมาณ", 11, "percent"), Column("ข้อสังเกต", 30))
+    if count is None:
+        count = sum(len(spec.rows_of(r.data)) for r in records() if r.key.form_id == form.id)
+
+    def rows() -> Iterator[list[Any]]:
+        for record in (r for r in records() if r.key.form_id == form.id):
+            budget, total = number(lookup(record.data, spec.budget) if spec.budget else None), 0.0
+            for row in spec.rows_of(record.data):
+                amount = number(row.get(spec.amount)) if spec.amount else 0.0
+                total += amount
+                notes = _flags(row, spec, form)
+                if budget and total > budget:
+                    notes = ", ".join(filter(None, [notes, "เกินงบประมาณ"]))
+                yield [record.key.recipient, record.key.project_code, row.get(spec.number) if spec.number else None,
+                       as_date(row.get(spec.date)) if spec.date else None,
+                       row.get(spec.progress) if spec.progress else None, amount if spec.amount else None,
+                       total if spec.amount else None, share(total, budget) if spec.amount else None, notes or None]
+
+    return Sheet(CUMULATIVE, columns, rows(), count, freeze_columns=3, highlights=(Highlight(8, None, PINK),))
+
+
+def chart_sheet(records: Iterable[Record], forms: dict[str, Form]) -> Sheet | None:
+    """Per key (project) and row number: how many reported, mean / lowest / highest progress and the
+    total amount so far; one chart per key (not one per recipient)."""
+    form = _main_form(forms)
+    spec = master_spec(form) if form else None
+    if form is None or spec is None or not (spec.number and spec.progress):
+        return None
+    titles = _titles(form, spec)
+    points: dict[str, dict[int, list[tuple[float, float]]]] = {}
+    for record in (r for r in records if r.key.form_id == form.id):
+        total = 0.0
+        for row in spec.rows_of(record.data):
+            total += number(row.get(spec.amount)) if spec.amount else 0.0
+            n = int(number(row.get(spec.number)))
+            points.setdefault(record.key.project_code, {}).setdefault(n, []).append(
+                (number(row.get(spec.progress)), total))
+    lines: list[list[Any]] = []
+    blocks = []
+    for key in sorted(points):
+        first = len(lines)
+        for n in sorted(points[key]):
+            values = [p for p, _ in points[key][n]]
+            lines.append([key, n, len(values), round(sum(values) / len(values), 2), min(values), max(values),
+                          sum(t for _, t in points[key][n])])
+        blocks.append(ChartBlock(key, first, len(lines) - 1))
+    columns = (Column(titles["key"], 16), Column("ครั้งที่", 9, "whole"), Column("จำนวนผู้รายงาน", 10, "whole"),
+               Column("ความก้าวหน้าเฉลี่ย (%)", 12, "percent"), Column("ต่ำสุด (%)", 10, "percent"),
+               Column("สูงสุด (%)", 10, "percent"), Column(titles["total"] + " รวม", 16, "amount"))
+    chart = ChartSpec(category=1, primary=3, secondary=6, primary_title="ความก้าวหน้าเฉลี่ย (%)",
+                      secondary_title=titles["total"] + " รวม", blocks=tuple(blocks))
+    return Sheet(CHARTS, columns, iter(lines), len(lines), freeze_columns=2, chart=chart)
+
+
+def _main_form(forms: dict[str, Form]) -> Form | None:
+    """The form the computed sheets follow: the first with a cumulative table, else the first."""
+    ordered = [forms[k] for k in sorted(forms)]
+    return next((f for f in ordered if master_spec(f).table), ordered[0] if ordered else None)
+
+
+def _titles(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
+    def title(pointer: str | None, default: str) -> str:
+        node = schema_node(form.schema, pointer) if form and pointer else None
+        return str(node.get("title", default)) if node else default
+
+    def column(name: str | None, default: str) -> str:
+        return title(f"{spec.table}/*/{name}" if spec and spec.table and name else None, default)
+
+    amount = column(spec.amount if spec else None, "จำนวนเงิน").replace("(บาท)", "").strip()
+    return {"key": " · ".join(title(p, p) for p in spec.key) if spec and spec.key else "รหัส",
+            "title": title(spec.title if spec else None, "ชื่อ"),
+            "progress": "ความก้าวหน้า (%)", "amount": f"{amount} (บาท)", "total": f"{amount} สะสม (บาท)",
+            "budget": title(spec.budget if spec else None, "งบประมาณ") + " (บาท)"}
+
+
+def _flags(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> str | None:
+    """The labels of the row's flags that say "no" (e.g. ไม่เป็นไปตามแผน)."""
+    if not spec or not spec.flags or not row:
+        return None
+    table = form.table_at(spec.table) if form and spec.table else None
+    labels = {c.pointer: c.choices or {} for c in table.columns} if table else {}
+    found = [str(labels.get(f, {}).get(False, f"{f}: no")) for f in spec.flags if row.get(f) is False]
+    return ", ".join(found) or None
+
+
+def _corrected(outcomes: list[OutcomeRow], spec: MasterSpec | None) -> set[tuple[str, str]]:
+    """Keys whose accepted data changed a row sent before (not just added a new one)."""
+    if not spec or not spec.table:
+        return set()
+    prefix = spec.table + "/"
+    return {(o.recipient, o.key) for o in outcomes if o.result == "replaced"
+            and any(c.startswith(prefix) and c[len(prefix):].count("/") >= 1 for c in o.changes)}
+
+
+def _network(who: Recipient | None) -> str:
+    if who is None:
+        return ""
+    return next((who.extra[k] for k in who.extra if k.strip().casefold() in NETWORK_COLUMNS), "")
+

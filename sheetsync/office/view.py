@@ -1,0 +1,100 @@
+"""The master workbook as a view of the store: rendered after each run and on demand.
+
+The view is never read back as data. If the file at the view's path is not the one last rendered
+there (a clerk typed a note, sorted a sheet, saved it in Calc), it is kept aside under a dated
+name before the new view is written, and the caller is told: a clerk's file is never silently
+destroyed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..master.atomic import remove_leftovers, replace_with_backup
+from ..errors import MasterError, MasterWriteError
+from ..master.layout import Sheet
+from ..master.workbook import write_workbook
+from ..master.workbook_ods import write_workbook_ods
+from ..pipeline import sha256_of
+from .sheets import view_sheets
+from .store import Store
+
+#: Writers of the view, by extension.
+WRITERS: dict[str, Callable[[list[Sheet], Path], None]] = {".xlsx": write_workbook, ".ods": write_workbook_ods}
+
+
+@dataclass(frozen=True)
+class ViewResult:
+    """A rendered view: where, the previous file kept aside (if it had been edited), and the backup."""
+
+    path: Path
+    kept_aside: Path | None = None
+    backup: Path | None = None
+
+
+def store_beside(master: str | Path) -> Path:
+    """The store of a master given by path: the store of the office folder whose master it is
+    (see :mod:`sheetsync.office.config`), else ``master.xlsx`` → ``master.sqlite`` beside it."""
+    from ..errors import OfficeError
+    from .config import CONFIG_NAME, load_office
+
+    master = Path(master)
+    beside = master.with_suffix(".sqlite")
+    if not beside.exists() and (master.parent / CONFIG_NAME).is_file():
+        try:
+            office = load_office(master.parent)
+        except OfficeError:
+            return beside
+        if office.master == master.resolve():
+            return office.store
+    return beside
+
+
+def check_view_path(path: Path) -> None:
+    """:raises MasterError: ``path`` is not an .xlsx or .ods file name."""
+    if path.suffix.lower() not in WRITERS:
+        raise MasterError(f"{path.name}: a master must be an {' or '.join(WRITERS)} file")
+
+
+def render_view(store: Store, path: str | Path, *, period: str | None = None, forms_dirs: Iterable[str | Path] = (),
+                generated: dt.datetime | None = None) -> ViewResult:
+    """Write the master view of ``store`` at ``path`` (.xlsx or .ods).
+
+    :param period: the office's reporting period (``YYYY-MM``), for the summary's statuses.
+    :raises MasterError: ``path`` has another extension.
+    :raises MasterWriteError: the view cannot be written (the previous one is left as it was).
+    """
+    path = Path(path)
+    check_view_path(path)
+    when = generated or dt.datetime.now(dt.timezone.utc)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MasterWriteError(f"{path.name}: cannot create the folder {path.parent} ({exc.strerror})") from exc
+    remove_leftovers(path)
+    aside = _keep_edited(store, path, when)
+    upto = store.last_outcome_id()
+    sheets = view_sheets(store, period=period, forms_dirs=tuple(forms_dirs), generated=when)
+    backup = replace_with_backup(path, lambda tmp: WRITERS[path.suffix.lower()](sheets, tmp))
+    store.set_view_hash(path, sha256_of(path), upto)
+    return ViewResult(path, aside, None if aside else backup)
+
+
+def _keep_edited(store: Store, path: Path, when: dt.datetime) -> Path | None:
+    """Move the file at ``path`` aside when it is not the view last rendered there."""
+    if not path.exists() or sha256_of(path) == store.view_hash(path):
+        return None
+    stamp = when.astimezone(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    aside, n = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}"), 2
+    while aside.exists():
+        aside, n = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}"), n + 1
+    try:
+        os.replace(path, aside)
+    except OSError as exc:
+        raise MasterWriteError(f"{path.name}: the master was edited and cannot be kept aside "
+                               f"({exc.strerror}); nothing was overwritten") from exc
+    return aside

@@ -1,0 +1,142 @@
+"""One pass per file: read, identify and validate each returned file once, for every consumer.
+
+:func:`check_file` turns one path into a :class:`FileResult`: its SHA-256, the data, source map
+and identity read from it, and its findings — or, when it cannot be read, the reason as a
+finding (code ``file-unreadable``). Reports, e-mails and the office's store all take that object;
+nothing reads a file twice.
+
+This is also the one boundary where an unexpected exception (a bug of ours, a library failing
+on a hostile file) is caught: it becomes the file's outcome (code ``internal-error``), its
+traceback goes to the ``sheetsync`` logger, and the run goes on with the next file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .errors import SheetsyncError
+from .identity import OFFICE, KeyArg
+from .spec.form import Form
+from .messages import render
+from .check.reader import CellRef, Filled, read_filled
+from .check.report import Finding, Report
+from .check.validate import validate
+
+LOG = logging.getLogger("sheetsync")
+UNREADABLE, INTERNAL = "file-unreadable", "internal-error"
+
+
+@dataclass
+class FileResult:
+    """Everything known about one returned file after its single pass.
+
+    Exactly one of ``report`` (the file was read; it may still hold errors) and ``failure`` (why it
+    could not be read) is set. ``outputs`` are the report files written for it, if any.
+    """
+
+    path: Path
+    sha256: str = ""
+    filled: Filled | None = None
+    report: Report | None = None
+    failure: Finding | None = None
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def readable(self) -> bool:
+        """True when the file was read as a form (valid or not)."""
+        return self.report is not None
+
+    @property
+    def valid(self) -> bool:
+        """True when the file was read and has no error."""
+        return self.report is not None and self.report.valid
+
+    @property
+    def error(self) -> str | None:
+        """Why the file could not be read, as one line naming it (None when it was read)."""
+        return None if self.failure is None else str(self.failure.value)
+
+    @property
+    def result(self) -> Report | tuple[str, str]:
+        """What the batch renderers take: the report, or ``(file, reason)``."""
+        return self.report if self.report is not None else (str(self.path), self.error or "")
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The data read ({} when unreadable)."""
+        return self.filled.data if self.filled is not None else {}
+
+    @property
+    def source_map(self) -> dict[str, CellRef]:
+        """JSON pointer → cell ({} when unreadable)."""
+        return self.filled.source_map if self.filled is not None else {}
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The template identity recorded in the file: form, version, template id, recipient, issue time."""
+        return self.filled.metadata if self.filled is not None else {}
+
+    @property
+    def form(self) -> Form | None:
+        """The file's form (None when unreadable)."""
+        return self.filled.form if self.filled is not None else None
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes (how the office knows a file it has seen)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterable[str | Path] = (),
+               sha256: str | None = None, key: KeyArg = OFFICE) -> FileResult:
+    """Hash, read and validate one file; never raises for anything the file causes.
+
+    :param form: the form the file must be (default: the one its metadata names).
+    :param sha256: the hash, when the caller already computed it.
+    :param key: the office key the template's identity must be signed with (see
+        :func:`sheetsync.check.validate.validate`; an office passes its own key file's key).
+
+    Example::
+
+        result = check_file("inbox/school-01.xlsx")
+        print(result.sha256[:12], result.valid, result.error)
+    """
+    path = Path(path)
+    result = FileResult(path, sha256 or "")
+    try:
+        if not result.sha256:
+            result.sha256 = sha256_of(path)
+        result.filled = read_filled(path, form=form, forms_dirs=forms_dirs)
+        result.report = validate(result.filled, key=key)
+    except (SheetsyncError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, SheetsyncError) else f"{path.name}: {exc.strerror or exc}"
+        result.filled, result.report = None, None
+        result.failure = failure(path, UNREADABLE, reason)
+    except Exception as exc:  # noqa: BLE001 - the one boundary: a bug must not stop the office's run
+        LOG.exception("internal error while checking %s", path)
+        result.filled, result.report = None, None
+        result.failure = failure(path, INTERNAL, f"{path.name}: internal error ({type(exc).__name__}: {exc})"[:300])
+    return result
+
+
+def check_files(paths: Iterable[str | Path], *, form: Form | None = None,
+                forms_dirs: Iterable[str | Path] = (), key: KeyArg = OFFICE) -> Iterator[FileResult]:
+    """:func:`check_file` for each path, lazily (results are streamed, not kept)."""
+    dirs = tuple(forms_dirs)
+    for path in paths:
+        yield check_file(path, form=form, forms_dirs=dirs, key=key)
+
+
+def failure(path: Path, code: str, reason: str) -> Finding:
+    """The finding that stands for a file which could not be read; ``value`` is the one-line reason."""
+    short = reason.removeprefix(f"{path.name}: ")
+    return Finding(code, "error", "", "", "", reason, render(code, "th", file=path.name, reason=short),
+                   render(code, "en", file=path.name, reason=short))

@@ -1,0 +1,108 @@
+"""The office folder: init, commands run inside it, the master view, history (issue 10)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from sheetsync.spec.form import Form
+from sheetsync.master import read_master
+from sheetsync.office.config import load_office
+from sheetsync.office.history import history
+from sheetsync.office.store import Store
+from sheetsync.template.write import write_template
+from tests.test_master_support import at, seed_data, variant
+
+ROSTER = ("recipient_id,school_name,email,project_code,network\n"
+          "s1,โรงเรียนวัดไทร,head@s1.example,50360000-3553,73\n"
+          "s2,โรงเรียนวัดยายร่ม,head@s2.example,50360000-3553,74\n")
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    from sheetsync.cli import app as sheetsync_app
+
+    return sheetsync_app
+
+
+@pytest.fixture
+def office(app: typer.Typer, tmp_path: Path) -> Path:
+    roster = tmp_path / "schools.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    folder = tmp_path / "district"
+    result = CliRunner().invoke(app, ["init", str(folder), "--roster", str(roster)])
+    assert result.exit_code == 0, result.output
+    assert "next steps" in result.output and "sheetsync sync" in result.output
+    return folder
+
+
+def test_init_makes_the_office(office: Path, app: typer.Typer) -> None:
+    for name in ("inbox", "outbox", "reports", "quarantine", "processed"):
+        assert (office / name).is_dir()
+    key = office / "office.key"
+    assert len(key.read_bytes()) == 32 and stat.S_IMODE(key.stat().st_mode) == 0o600
+    text = (office / "sheetsync.toml").read_text(encoding="utf-8")
+    assert text.count("#") > 10  # commented
+    assert tomllib.loads(text)["form"] == "progress-report"
+    config = load_office(office)
+    assert config.key_file == key.resolve() and config.roster == (office / "roster.csv").resolve()
+    assert config.store.exists()
+    again = CliRunner().invoke(app, ["init", str(office)])
+    assert again.exit_code == 2 and "already an office" in again.output
+
+
+def in_office(app: typer.Typer, office: Path, *args: str) -> Any:
+    cwd = Path.cwd()
+    os.chdir(office)
+    try:
+        return CliRunner().invoke(app, list(args))
+    finally:
+        os.chdir(cwd)
+
+
+def test_sync_inside_the_office_uses_its_configuration(office: Path, app: typer.Typer, progress_form: Form) -> None:
+    config = (office / "sheetsync.toml").read_text(encoding="utf-8")
+    (office / "sheetsync.toml").write_text(config.replace('from = ""', 'from = "office@bma.example"')
+                                           .replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
+                   issued=at(40))
+    (office / "inbox" / "s2-scan.pdf").write_bytes(b"%PDF-1.4")
+    result = in_office(app, office, "sync")
+    assert result.exit_code == 2, result.output  # the PDF could not be read
+    assert (office / "processed" / "s1.xlsx").exists()
+    assert (office / "quarantine" / "s2-scan.pdf").exists() and (office / "quarantine" / "s2-scan.pdf.txt").exists()
+    assert (office / "master.xlsx").exists() and len(list((office / "outbox").glob("*.eml"))) == 2
+    assert [r.id for r in read_master(office / "master.xlsx").roster] == ["s1", "s2"]
+    # A second version of the same school's file, then history shows both and what changed.
+    write_template(progress_form, office / "inbox" / "s1-fixed.xlsx", data=variant(seed_data(), reports=6),
+                   recipient="s1", issued=at(70))
+    assert in_office(app, office, "sync").exit_code == 0
+    with Store(office / "sheetsync.sqlite") as store:
+        (item,) = history(store, recipient="s1")
+    assert [v.file for v in item.versions] == ["s1.xlsx", "s1-fixed.xlsx"]
+    assert [v.result for v in item.versions] == ["merged", "replaced"]
+    assert "/reports/5" in [c.pointer for c in item.versions[1].changes]
+    shown = in_office(app, office, "history", "--recipient", "s1", "--project", "50360000-3553")
+    assert shown.exit_code == 0 and "s1-fixed.xlsx" in shown.output and "/reports/5" in shown.output
+    # On demand, in another format and period; the office's own view is left alone.
+    view = in_office(app, office, "master", "-o", str(office / "copy.ods"), "--store", str(office / "sheetsync.sqlite"),
+                     "--period", "2020-03")
+    assert view.exit_code == 0, view.output
+    assert (office / "copy.ods").exists() and read_master(office / "master.xlsx").records
+
+
+def test_commands_outside_an_office_say_what_to_give(app: typer.Typer, tmp_path: Path) -> None:
+    cwd = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(app, ["sync"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 2 and "no office here" in result.output

@@ -1,0 +1,125 @@
+"""The office's computed sheets: cumulative rows, statuses for the office's period, charts per key."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from sheetsync.spec.form import Form
+from sheetsync.master import Key, Recency, Record
+from sheetsync.office.store import OutcomeRow
+from sheetsync.office.summary import (COMPLETE, CORRECTED, LATE, MUST_FIX, NOTHING, UNREADABLE, UP_TO_DATE, Digest,
+                                      Line, chart_sheet, cumulative_sheet, expected_since, status_of, summary_sheet)
+from sheetsync.office.spec import master_spec
+from sheetsync.roster import Recipient
+from tests.test_master_support import CODES, seed_data
+
+
+def record(data: dict[str, Any], recipient: str = "s1", form_id: str = "progress-report", key: str = "") -> Record:
+    k = Key(form_id, key or data["project"]["code"], recipient)
+    return Record(k, "1.0.0", "t", Recency("2020-01-01T00:00:00+00:00", ""), "f.xlsx", "sha", "now", data)
+
+
+def outcome(n: int, recipient: str, result: str, key: str = CODES[0], changes: tuple[str, ...] = ()) -> OutcomeRow:
+    return OutcomeRow(n, f"sha{n}", f"f{n}.xlsx", f"2020-03-0{n}T00:00:00", result, "", "", "progress-report",
+                      "1.0.0", "t", recipient, key, None, changes, 0)
+
+
+def test_cumulative_rows_of_the_seed(progress_form: Form) -> None:
+    data = seed_data()
+    data["reports"].reverse()  # rows are ordered by their number, whatever the list order
+    data["reports"][5]["on_plan"] = False  # report 2
+    data["reports"][0]["disbursed"] = 200_000  # report 7
+    sheet = cumulative_sheet(lambda: [record(data)], {progress_form.id: progress_form})
+    assert sheet is not None
+    rows = list(sheet.rows)
+    assert [r[2] for r in rows] == [1, 2, 3, 4, 5, 6, 7]
+    assert [r[6] for r in rows] == [0, 0, 0, 0, 0, 10_000, 210_000]
+    assert rows[0][3] == dt.date(2019, 10, 31) and rows[-1][4] == 100
+    assert rows[1][8] == "ไม่เป็นไปตามแผน" and "เกินงบประมาณ" in rows[6][8] and rows[0][8] is None
+
+
+@pytest.mark.parametrize("period, progress, expected", [
+    ("2020-01", 30.0, UP_TO_DATE), ("2020-02", 30.0, UP_TO_DATE), ("2020-03", 30.0, LATE),
+    ("2021-05", 100.0, COMPLETE)])
+def test_status_is_for_the_offices_period_not_today(progress_form: Form, period: str, progress: float,
+                                                    expected: str) -> None:
+    data = seed_data()
+    data["reports"] = [{"no": 1, "date": "2020-01-31", "progress_percent": progress}]
+    spec = master_spec(progress_form)
+    since = expected_since(period)
+    digest = Digest.of(record(data), spec)
+    assert status_of(Line("s1", CODES[0], digest, None), spec, since) == expected
+    assert status_of(Line("s1", CODES[0], None, None), spec, since) == NOTHING
+    assert status_of(Line("s1", CODES[0], digest, outcome(1, "s1", "refused")), spec, since) == MUST_FIX
+    assert status_of(Line("s1", CODES[0], None, outcome(1, "s1", "quarantined")), spec, since) == UNREADABLE
+
+
+def test_summary_lists_every_roster_recipient_with_its_status(progress_form: Form) -> None:
+    roster = [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example", extra={"network": "73"}),
+              Recipient("s2", "โรงเรียนวัดยายร่ม", "b@x.example", CODES[0]),
+              Recipient("s3", "โรงเรียนวัดสี่สุก", "c@x.example", CODES[0]),
+              Recipient("s4", "โรงเรียนวัดแสมดำ", "d@x.example", CODES[0])]
+    outcomes = [outcome(1, "s1", "merged"), outcome(2, "s1", "replaced", changes=("/reports/2/disbursed",)),
+                outcome(3, "s3", "refused"), outcome(4, "s4", "quarantined", key="")]
+    digests = [Digest.of(record(seed_data()), master_spec(progress_form))]
+    sheet = summary_sheet(digests, {progress_form.id: progress_form}, roster, outcomes, "2020-05")
+    rows = list(sheet.rows)
+    assert sheet.row_count == len(rows) == 4
+    assert [(r[0], r[1], r[13]) for r in rows] == [("s1", "โรงเรียนวัดไทร", COMPLETE), ("s2", "โรงเรียนวัดยายร่ม", NOTHING),
+                                                   ("s3", "โรงเรียนวัดสี่สุก", MUST_FIX),
+                                                   ("s4", "โรงเรียนวัดแสมดำ", UNREADABLE)]
+    assert rows[0][2] == "73" and rows[0][12] == CORRECTED  # an earlier report was corrected
+    assert rows[1][4] == seed_data()["project"]["name"]  # named by what others reported for the key
+
+
+def test_one_chart_per_project_over_every_school(progress_form: Form) -> None:
+    other = seed_data()
+    other["project"]["code"] = CODES[1]
+    other["reports"] = other["reports"][:3]
+    late = seed_data()
+    late["reports"] = late["reports"][:2]
+    sheet = chart_sheet([record(seed_data()), record(late, "s3"), record(other, "s2")],
+                        {progress_form.id: progress_form})
+    assert sheet is not None and sheet.chart is not None
+    assert [(b.title, b.first, b.last) for b in sheet.chart.blocks] == [(CODES[0], 0, 6), (CODES[1], 7, 9)]
+    rows = list(sheet.rows)
+    assert rows[0][:6] == [CODES[0], 1, 2, 10.0, 10.0, 10.0]  # two schools reported round 1
+    assert rows[2][:3] == [CODES[0], 3, 1]
+
+
+def test_the_census_form_has_its_own_declaration(census_form: Form) -> None:
+    spec = master_spec(census_form)
+    assert spec.key == ("/school/code",) and spec.table == "/classes" and spec.progress is None
+    data = {"school": {"name": "โรงเรียนวัดไทร", "code": "103201", "total_students": 95}, "classes": []}
+    digests = [Digest.of(record(data, "s1", "school-census", "103201"), spec)]
+    sheet = summary_sheet(digests, {census_form.id: census_form}, [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example")],
+                          [], None)
+    (row,) = list(sheet.rows)
+    assert row[3] == "103201" and row[4] == "โรงเรียนวัดไทร" and row[13] == UP_TO_DATE
+    # A table with nothing to add up: no cumulative view and no chart (its rows are on the data sheets).
+    assert cumulative_sheet(lambda: [], {census_form.id: census_form}) is None
+    assert chart_sheet([], {census_form.id: census_form}) is None
+
+
+def test_many_projects_each_chart_points_at_its_own_rows(progress_form: Form, tmp_path: Any) -> None:
+    import openpyxl
+
+    from sheetsync.master.workbook import write_workbook
+
+    records = []
+    for n in range(40):
+        data = seed_data()
+        data["project"]["code"] = f"{50360000 + n:08d}-{n:04d}"
+        records.append(record(data, f"s{n}"))
+    sheet = chart_sheet(records, {progress_form.id: progress_form})
+    assert sheet is not None
+    sheet.banner = "สร้างโดย sheetsync (generated)"
+    write_workbook([sheet], tmp_path / "charts.xlsx")
+    charts = openpyxl.load_workbook(tmp_path / "charts.xlsx")["กราฟรายโครงการ"]._charts
+    assert len(charts) == 40
+    # The last chart draws the last project's 7 rows: below the generated-at line and the header.
+    ref = charts[-1].series[0].val.numRef.f
+    assert ref.endswith(f"$D${3 + 39 * 7}:$D${2 + 40 * 7}"), ref

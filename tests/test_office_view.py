@@ -1,0 +1,131 @@
+"""The master view: every roster recipient with its status, the census form, LibreOffice (issue 10)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from sheetsync.demo import broken_sample
+from sheetsync.spec.form import Form
+from sheetsync.master import merge, read_master, templates_from_master
+from sheetsync.office.store import Store
+from sheetsync.office.summary import COMPLETE, MUST_FIX, NOTHING, SUMMARY, UNREADABLE, UP_TO_DATE
+from sheetsync.check.reader import read_filled
+from sheetsync.roster import Recipient
+from sheetsync.sync import SyncOptions, sync
+from sheetsync.template.write import write_template
+from tests.libreoffice import LibreOffice
+from tests.test_master_support import seed_data, variant
+
+CENSUS_SAMPLE = Path(__file__).parent / "data" / "school-census.sample.json"
+
+
+def rows_of(path: Path, sheet: str) -> list[dict[str, Any]]:
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
+    assert str(rows[0][0]).startswith("สร้างโดย sheetsync")  # the generated-at line
+    return [dict(zip(rows[1], row)) for row in rows[2:]]
+
+
+@pytest.fixture(scope="module")
+def eleven(tmp_path_factory: pytest.TempPathFactory, progress_form: Form) -> Path:
+    """A roster of 11 schools: 7 sent good files, 2 wrong ones, 1 a PDF, 1 nothing; synced once."""
+    office = tmp_path_factory.mktemp("eleven")
+    inbox = office / "inbox"
+    for n in range(1, 8):
+        data = variant(seed_data(), reports=5 if n <= 5 else 7)
+        write_template(progress_form, inbox / f"school-{n:02d}.xlsx", data=data, recipient=f"school-{n:02d}")
+    for n in (8, 9):
+        write_template(progress_form, inbox / f"school-{n:02d}.ods", data=broken_sample(seed_data()),
+                       recipient=f"school-{n:02d}")
+    (inbox / "scan school-10.pdf").write_bytes(b"%PDF-1.4\n% a scanned form, not a spreadsheet\n")
+    roster = [Recipient(f"school-{n:02d}", f"โรงเรียนที่ {n}", f"head@s{n}.example", seed_data()["project"]["code"])
+              for n in range(1, 12)]
+    sync(inbox, office / "master.xlsx", report_dir=office / "reports", roster=roster,
+         options=SyncOptions(settle=0, period="2020-03"))
+    return office
+
+
+def test_a_roster_of_eleven_is_listed_whole_with_the_right_statuses(eleven: Path) -> None:
+    summary = rows_of(eleven / "master.xlsx", SUMMARY)
+    statuses = {r["ผู้รายงาน"]: (r["ชื่อผู้รายงาน"], r["สถานะ"]) for r in summary}
+    assert len(summary) == 11
+    expected = {**{f"school-{n:02d}": UP_TO_DATE for n in range(1, 6)}, "school-06": COMPLETE,
+                "school-07": COMPLETE, "school-08": MUST_FIX, "school-09": MUST_FIX, "school-10": UNREADABLE,
+                "school-11": NOTHING}
+    assert {who: status for who, (_, status) in statuses.items()} == expected
+    assert all(name == f"โรงเรียนที่ {int(who[-2:])}" for who, (name, _) in statuses.items())
+
+
+def test_the_view_is_rendered_on_demand_for_another_period(eleven: Path, tmp_path: Path) -> None:
+    with Store(eleven / "master.sqlite") as store:
+        from sheetsync.office.view import render_view
+        render_view(store, tmp_path / "may.ods", period="2020-05")
+    statuses = {r["ผู้รายงาน"]: r["สถานะ"] for r in rows_of(tmp_path / "may.ods", SUMMARY)}
+    assert statuses["school-01"] == "ล่าช้า" and statuses["school-06"] == COMPLETE  # late in May, not in March
+
+
+def test_the_census_form_merges_and_renders(census_form: Form, tmp_path: Path) -> None:
+    import json
+
+    data = json.loads(CENSUS_SAMPLE.read_text(encoding="utf-8"))
+    path = tmp_path / "census-s1.ods"
+    write_template(census_form, path, data=data, recipient="s1")
+    master = tmp_path / "census.xlsx"
+    forms = [Path(__file__).parent / "data" / "forms"]
+    result = merge([path], master, forms_dirs=forms)
+    assert [(o.result, o.code) for o in result.outcomes] == [("merged", "new")]
+    (record,) = read_master(master).records.values()
+    assert record.key.project_code == data["school"]["code"] and record.data == read_filled(path, forms_dirs=forms).data
+    (line,) = rows_of(master, SUMMARY)
+    assert line["รหัสโรงเรียน"] == data["school"]["code"] and line["สถานะ"] == UP_TO_DATE
+    assert [r["ชั้น"] for r in rows_of(master, "ตาราง")] == ["ป.1", "ป.2", "ป.3"]
+    (again,) = templates_from_master(master, tmp_path / "next", forms_dirs=forms)
+    assert read_filled(again, forms_dirs=forms).data == record.data
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_view_opens_and_prints_in_libreoffice(libreoffice: LibreOffice, eleven: Path, tmp_path: Path,
+                                                  fmt: str) -> None:
+    view = tmp_path / f"master.{fmt}"
+    with Store(eleven / "master.sqlite") as store:
+        from sheetsync.office.view import render_view
+        render_view(store, view, period="2020-03")
+    sheets = {s["name"]: s for s in libreoffice.inspect(view)["sheets"]}
+    assert sheets["กราฟรายโครงการ"]["charts"] == 1  # one project, eleven schools: one chart
+    pdf = libreoffice.convert(view, tmp_path / "print.pdf")
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert "###" not in "".join(pages)
+    # The generated-at line and the header are repeated on every printed page.
+    # (pdftotext spaces out the letters of a page printed small: compare without blanks)
+    squeezed = ["".join(page.split()) for page in pages]
+    assert all("sheetsync(generated)" in page for page in squeezed), [p[:300] for p in squeezed if "sheetsync(generated)" not in p]
+    assert all(w < h or w > h for w, h in libreoffice.pdf_page_sizes(pdf))
+
+
+@pytest.mark.libreoffice
+def test_a_clerk_edits_the_view_in_libreoffice_and_nothing_is_lost(libreoffice: LibreOffice, eleven: Path,
+                                                                    tmp_path: Path, progress_form: Form) -> None:
+    office = tmp_path / "office"
+    subprocess.run(["cp", "-r", str(eleven), str(office)], check=True)
+    master = office / "master.xlsx"
+    before = read_master(master).records
+    typed = libreoffice.type_into(master, tmp_path / "edited.xlsx", {"O3": "โทรตามแล้ว"}, sheet=SUMMARY)
+    assert typed["O3"]["string"] == "โทรตามแล้ว"
+    (tmp_path / "edited.xlsx").replace(master)  # the clerk saved over the view
+    write_template(progress_form, office / "inbox" / "school-11.xlsx", data=variant(seed_data(), reports=5),
+                   recipient="school-11")
+    again = office / "inbox" / "again.xlsx"
+    again.write_bytes((office / "inbox" / "processed" / "school-01.xlsx").read_bytes())
+    result = sync(office / "inbox", master, report_dir=office / "reports", options=SyncOptions(settle=0))
+    assert result.merge is not None and result.merge.kept_aside is not None  # kept and said
+    assert rows_of(result.merge.kept_aside, SUMMARY)[0]["ไฟล์ล่าสุด"] == "โทรตามแล้ว"
+    assert [p.name for p in result.already_seen] == ["again.xlsx"]  # the same file sent again is still known
+    after = read_master(master).records
+    assert len(after) == len(before) + 1 and all(after[k] == r for k, r in before.items())
