@@ -20,10 +20,10 @@ from tests.data.hostile.measure import measure  # noqa: E402
 
 
 def main() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["SHEETSYNC_KEY_FILE"] = str(Path(tmp) / "office.key")  # never the user's own key
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         corpus = build(Path(tmp) / "hostile")
-        env.setdefault("SHEETSYNC_KEY_FILE", str(Path(tmp) / "office.key"))
         rows = []
         for case, path in sorted(corpus.items()):
             run = measure([sys.executable, "-m", "sheetsync", "validate", str(path)], env=env)

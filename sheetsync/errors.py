@@ -20,6 +20,7 @@
     │   ├── MasterFormatError  (ValueError)   not a sheetsync master, or a damaged one
     │   └── MasterWriteError   (OSError)      the view could not be written (the old one is kept)
     ├── CoerceError            (ValueError)   a typed cell value cannot be understood (always becomes a finding)
+    ├── KeyFileError           (OSError)      the office key cannot be created or read, or is not private
     └── OutputError            (OSError)      a result could not be written (names the path)
 
 The command line maps them to exit codes: a :class:`BadInputError` is 2 (like a usage error), any
@@ -174,3 +175,7 @@ class CoerceError(SheetsyncError, ValueError):
 
 class OutputError(SheetsyncError, OSError):
     """A result file could not be written."""
+
+
+class KeyFileError(SheetsyncError, OSError):
+    """The office key file cannot be created or read, or is not safe (readable by others)."""

@@ -19,9 +19,9 @@ MAX_FILE_SIZE = 25 * MB
 MAX_TOTAL_UNCOMPRESSED = 200 * MB
 #: Largest single member sheetsync inflates, counted on the bytes really inflated (a lying
 #: header cannot raise it). A filled form's sheet is ~100 KB of XML.
-MAX_MEMBER_INFLATED = 32 * MB
+MAX_MEMBER_INFLATED = 24 * MB
 #: Sum of the bytes really inflated while reading one file.
-MAX_TOTAL_INFLATED = 64 * MB
+MAX_TOTAL_INFLATED = 48 * MB
 #: Spreadsheet XML compresses about 10-30x; deflate cannot exceed ~1030x, and ratios above
 #: 200x only come from padding (runs of zeros), i.e. a crafted bomb.
 MAX_COMPRESSION_RATIO = 200
@@ -46,6 +46,14 @@ FORM_MARGIN_COLUMNS = 0
 #: Row or cell elements scanned in one sheet before the file is refused (each is a few
 #: bytes of XML; an honest form has a few thousand).
 MAX_ELEMENTS = 3_000_000
+#: Cells (rows × columns, from A1) a sheet of a legacy .xls may span: BIFF cannot be clipped,
+#: and calamine materialises the whole rectangle (a far cell at IV65536 costs ~1 GB).
+MAX_XLS_CELLS = 1_000_000
 #: Characters kept of one cell's text (Excel's own limit per cell).
 MAX_CELL_TEXT = 32_767
 
+
+# Rules ------------------------------------------------------------------------------------
+#: Largest gap in a numbered sequence reported as missing rows, one finding each; a bigger jump
+#: is one wrong number (a table of the form has a few dozen rows at most).
+MAX_SEQUENCE_GAP = 100

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import SheetsyncError
+from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import render
 from .check.reader import CellRef, Filled, read_filled
@@ -95,11 +96,13 @@ def sha256_of(path: Path) -> str:
 
 
 def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterable[str | Path] = (),
-               sha256: str | None = None) -> FileResult:
+               sha256: str | None = None, key: KeyArg = OFFICE) -> FileResult:
     """Hash, read and validate one file; never raises for anything the file causes.
 
     :param form: the form the file must be (default: the one its metadata names).
     :param sha256: the hash, when the caller already computed it.
+    :param key: the office key the template's identity must be signed with (see
+        :func:`sheetsync.check.validate.validate`; an office passes its own key file's key).
 
     Example::
 
@@ -112,7 +115,7 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
         if not result.sha256:
             result.sha256 = sha256_of(path)
         result.filled = read_filled(path, form=form, forms_dirs=forms_dirs)
-        result.report = validate(result.filled)
+        result.report = validate(result.filled, key=key)
     except (SheetsyncError, OSError) as exc:
         reason = str(exc) if isinstance(exc, SheetsyncError) else f"{path.name}: {exc.strerror or exc}"
         result.filled, result.report = None, None
@@ -125,11 +128,11 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
 
 
 def check_files(paths: Iterable[str | Path], *, form: Form | None = None,
-                forms_dirs: Iterable[str | Path] = ()) -> Iterator[FileResult]:
+                forms_dirs: Iterable[str | Path] = (), key: KeyArg = OFFICE) -> Iterator[FileResult]:
     """:func:`check_file` for each path, lazily (results are streamed, not kept)."""
     dirs = tuple(forms_dirs)
     for path in paths:
-        yield check_file(path, form=form, forms_dirs=dirs)
+        yield check_file(path, form=form, forms_dirs=dirs, key=key)
 
 
 def failure(path: Path, code: str, reason: str) -> Finding:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import DataError, RosterError
+from .messages import render
 from .spec.form import Form
 from .template.write import write_template
 
@@ -63,7 +64,7 @@ class Recipient:
 
 
 def read_roster(path: str | Path) -> list[Recipient]:
-    """Read a roster CSV (UTF-8 with or without BOM; Thai-Windows cp874 as a fallback).
+    """Read a roster CSV (UTF-8 with or without BOM; Thai-Windows cp874 if the text reads as Thai).
 
     The delimiter is a comma, semicolon or tab, whichever the header line uses most. Blank rows are
     skipped. Several addresses in one ``email`` cell are separated by ``,`` or ``;``.
@@ -104,13 +105,32 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise RosterError(f"{path}: cannot read the roster ({exc.strerror or exc})") from exc
-    # Excel's "CSV UTF-8" writes a BOM; plain "CSV" on Thai Windows writes cp874 (TIS-620).
-    for encoding in ("utf-8-sig", "cp874"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterError(f"{path.name}: the roster is not UTF-8 text; save it as \"CSV UTF-8\"")
+    # Excel's "CSV UTF-8" writes a BOM; plain "CSV" on Thai Windows writes cp874 (TIS-620). Any
+    # other single-byte encoding also "decodes" as cp874 (é becomes a Thai tone mark), so cp874 is
+    # taken only when the text reads as Thai: never a silent guess.
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp874")
+    except UnicodeDecodeError:
+        text = ""
+    if plausibly_thai(text):
+        return text
+    raise RosterError(f"{path.name}: {render('roster.encoding', 'th')} / {render('roster.encoding', 'en')}")
+
+
+_THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")
+# A Thai vowel sign or tone mark needs a Thai consonant before it; Thai letters do not sit
+# inside Latin words. Both are what Latin-1 or cp1252 text looks like when read as cp874.
+_NOT_THAI = re.compile("(?:^|[^\u0e01-\u0e2f\u0e31-\u0e3a\u0e40-\u0e4e])[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
+                       "|[A-Za-z][\u0e01-\u0e5b]|[\u0e01-\u0e5b][A-Za-z]", re.M)
+
+
+def plausibly_thai(text: str) -> bool:
+    """Whether ``text`` (decoded as cp874) reads as Thai rather than as mis-decoded Western text."""
+    return bool(_THAI_CONSONANT.search(text)) and not _NOT_THAI.search(text)
 
 
 def _header_key(name: str) -> str:

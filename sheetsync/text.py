@@ -16,6 +16,8 @@ import math
 import re
 from typing import Any
 
+from .limits import MAX_CELL_TEXT
+
 #: Controls a workbook cannot hold or a terminal would obey (tab, newline, return are kept).
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Controls that are line breaks in spreadsheet programs.
@@ -49,9 +51,10 @@ def has_hidden_controls(text: str) -> bool:
 def safe_value(value: Any) -> Any:
     """A cell value as read, made safe: text via :func:`safe_text`; NaN and ±Infinity (which
     JSON cannot hold and no form means) become the text ``"NaN"``, ``"Infinity"``, ``"-Infinity"``,
-    which the number readers then refuse with a finding."""
+    which the number readers then refuse with a finding. Text is cut at Excel's 32,767 characters."""
     if isinstance(value, str):
-        return safe_text(value)
+        # No spreadsheet program stores more in a cell; more would only travel into every report.
+        return safe_text(value[:MAX_CELL_TEXT])
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     return value

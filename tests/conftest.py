@@ -5,10 +5,11 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pytest
 
+from sheetsync.identity import KEY_ENV
 from sheetsync.spec.form import Form
 from sheetsync.spec.registry import find_form
 from tests.libreoffice.fixtures import libreoffice  # noqa: F401  (session fixture)
@@ -16,6 +17,16 @@ from tests.libreoffice.fixtures import libreoffice  # noqa: F401  (session fixtu
 DATA = Path(__file__).parent / "data"
 FORMS_DIR = DATA / "forms"
 SEED = Path(__file__).parent.parent / "sheetsync" / "samples" / "progress-report.json"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def office_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One office key for the whole session (never the user's own): every template written in the
+    session is signed with it, and every validation (in-process or in a subprocess) checks it."""
+    path = tmp_path_factory.mktemp("office") / "office.key"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(KEY_ENV, str(path))
+        yield path
 
 
 @pytest.fixture(scope="session")

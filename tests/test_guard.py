@@ -12,7 +12,7 @@ from odf.table import Table, TableCell, TableRow
 from odf.text import P
 from openpyxl import Workbook
 
-from sheetsync.errors import UnreadableFileError, UnsafeFileError
+from sheetsync.errors import LimitError, UnreadableFileError, UnsafeFileError
 from sheetsync.formats import guard
 from sheetsync.formats.guard import check_spreadsheet
 
@@ -163,6 +163,28 @@ def test_ods_with_basic_macros(tmp_path: Path) -> None:
 def test_ods_with_empty_basic_library_index(tmp_path: Path) -> None:
     path = add_member(make_ods(tmp_path / "form.ods"), "Basic/script-lc.xml", b"<libraries/>")
     assert check_spreadsheet(path) == "ods"
+
+
+def test_password_protected_ods(tmp_path: Path) -> None:
+    # Calc's "Save with password" keeps a readable zip; only the manifest says content.xml is encrypted.
+    plain = make_ods(tmp_path / "plain.ods")
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(tmp_path / "locked.ods", "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "META-INF/manifest.xml":
+                data = data.replace(b'manifest:full-path="content.xml" manifest:media-type="text/xml"/>',
+                                    b'manifest:full-path="content.xml" manifest:media-type="text/xml">'
+                                    b'<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
+                                    b"</manifest:file-entry>")
+                assert b"encryption-data" in data
+            dst.writestr(info, data)
+    assert "password-encrypted" in refused(tmp_path / "locked.ods", UnsafeFileError)
+
+
+def test_files_above_the_size_limit_are_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_xlsx(tmp_path / "form.xlsx")
+    monkeypatch.setattr(guard, "MAX_FILE_SIZE", path.stat().st_size - 1)
+    assert "larger than" in refused(path, LimitError)
 
 
 def test_zip_bomb_total_size(tmp_path: Path) -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from sheetsync.errors import SheetsyncError
+from sheetsync.errors import SheetsyncError, UnreadableFileError
 from sheetsync.check.reader import read_filled
 from sheetsync.text import safe_text
 from sheetsync.check.validate import validate
@@ -28,19 +29,34 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "ods-repeat-bomb-4000": (1, "outside-form-area"),
     "million-rows-xlsx": (2, "unpacks to more than"),
     "million-empty-rows-xlsx": (1, "outside-form-area"),
+    "many-empty-rows-ods": (1, "outside-form-area"),
+    "wide-row-xlsx": (1, "outside-form-area"),
+    "many-cells-ods": (1, "outside-form-area"),
+    "many-shared-strings-xlsx": (0, ""),
     "padded-1gib-xlsx": (2, "larger than the 25 MB"),
     "padded-20mb-xlsx": (0, ""),
     "xml-entity-xlsx": (2, "XML entities"),
     "zip-inflation-xlsx": (2, "zip bomb"),
     "zip-lying-size-xlsx": (2, "damaged"),
     "macro-xlsx": (2, "macros"),
+    "encrypted-ods": (2, "password-encrypted"),
     "control-chars-xlsx": (1, "not-a-date"),
     "control-chars-ods": (1, "not-a-date"),
     "control-chars-file-name-xlsx": (0, ""),
+    "control-chars-recipient-xlsx": (1, "identity-not-verified"),
+    "forged-recipient-xlsx": (1, "identity-not-verified"),
+    "forged-recipient-ods": (1, "identity-not-verified"),
+    "forged-issue-date-xlsx": (1, "identity-not-verified"),
+    "forged-issue-date-ods": (1, "identity-not-verified"),
+    "forged-signature-xlsx": (1, "identity-not-verified"),
     "nan-xlsx": (1, "not-a-number"),
     "nan-ods": (1, "not-a-number"),
     "infinity-xlsx": (1, "not-a-number"),
     "infinity-ods": (1, "not-a-number"),
+    "bad-locked-ref-xlsx": (1, "metadata-tampered"),
+    "huge-report-number-xlsx": (1, "report-number"),
+    "huge-cell-text-xlsx": (1, "too-long"),
+    "huge-fiscal-year-ods": (1, "above-maximum"),
     "path-in-form-id-xlsx": (2, "not a form id"),
     "dotdot-in-form-id-ods": (2, "not a form id"),
 }
@@ -92,3 +108,42 @@ def test_refusals_are_sheetsync_errors_naming_the_file(corpus: dict[str, Path], 
     with pytest.raises(SheetsyncError) as caught:
         validate(read_filled(corpus[case]))
     assert str(caught.value).startswith(corpus[case].name)
+
+
+@pytest.mark.parametrize("case", ["huge-report-number-xlsx", "huge-fiscal-year-ods"])
+def test_numbers_no_rule_expected_are_findings(corpus: dict[str, Path], case: str) -> None:
+    # 1e308 as a report number once made the sequence rule loop for ever; as a fiscal year it
+    # made the date arithmetic raise.
+    assert EXPECTED[case][1] in validate(read_filled(corpus[case])).codes()
+
+
+def test_a_failure_no_check_expected_still_names_the_file(corpus: dict[str, Path],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheetsync.check import rules
+
+    def broken(rule: object, ctx: object) -> None:
+        raise KeyError("a bug of ours, or a value nobody foresaw")
+    monkeypatch.setitem(rules.RULES, "sequence", broken)
+    path = corpus["padded-20mb-xlsx"]
+    with pytest.raises(UnreadableFileError) as caught:
+        validate(read_filled(path))
+    assert str(caught.value).startswith(f"{path.name}: its content cannot be checked (KeyError")
+
+
+@pytest.mark.parametrize(("ref", "sheet", "words"), [
+    ("IV65536", "แบบรายงาน", "reaches cell IV65536"),  # ~1 GB in calamine: refused before it is read
+    ("H60", "แบบรายงาน", "outside-form-area"),
+    ("F40", "_sheetsync", "outside-form-area"),
+])
+def test_legacy_xls_is_bounded_too(corpus: dict[str, Path], tmp_path: Path, libreoffice: Any,
+                                   ref: str, sheet: str, words: str) -> None:
+    from tests.data.hostile.build import XLSX_SHEETS, rewrite, xlsx_text
+
+    far = rewrite(corpus["padded-20mb-xlsx"], tmp_path / "far.xlsx", {XLSX_SHEETS[sheet]: xlsx_text(ref, "far")})
+    legacy = libreoffice.convert(far, tmp_path / "far.xls")
+    run = measure([sys.executable, "-m", "sheetsync", "validate", "--format", "json", str(legacy)], env=_env())
+    assert "Traceback" not in run.stderr and run.peak_mb < PEAK_MB
+    assert words in run.stdout + run.stderr and "far.xls" in run.stdout + run.stderr
+    if words == "outside-form-area":
+        report = validate(read_filled(legacy))
+        assert [(f.code, f.sheet, f.cell) for f in report.findings] == [("outside-form-area", sheet, ref)]

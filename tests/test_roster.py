@@ -132,3 +132,15 @@ def test_bad_prefill_names_the_recipient(tmp_path: Path, progress_form: Form) ->
     with pytest.raises(DataError, match="recipient 's1'"):
         templates_for_roster(progress_form, [Recipient("s1", "A", "a@x.example")], tmp_path,
                              data={"no_such_field": 1})
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_a_western_csv_is_refused_not_garbled(tmp_path: Path, encoding: str) -> None:
+    # Every byte "decodes" as cp874 (é becomes a Thai tone mark): refused with how to save it.
+    path = tmp_path / "western.csv"
+    path.write_bytes("recipient_id,school_name,email\nschool-01,École Sainte-Thérèse,a@school.example\n"
+                     .encode(encoding))
+    with pytest.raises(RosterError) as caught:
+        read_roster(path)
+    assert str(caught.value).startswith("western.csv: ") and "CSV UTF-8" in str(caught.value)
+    assert "กรุณาเปิดใน Excel" in str(caught.value)

@@ -124,10 +124,10 @@ def test_a_bug_of_ours_on_one_file_quarantines_it_and_the_run_goes_on(
     inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
     real_validate, real_report = getattr(sheetsync.pipeline, "validate"), getattr(sheetsync.sync, "write_report")
 
-    def validate(filled: Any) -> Any:
+    def validate(filled: Any, **kwargs: Any) -> Any:
         if filled.path.name == "s1.xlsx":
             raise KeyError("a bug")
-        return real_validate(filled)
+        return real_validate(filled, **kwargs)
 
     def write_report(item: Any, *args: Any, **kwargs: Any) -> Any:
         if item.path.name == "s2.ods":

@@ -12,21 +12,24 @@ import io
 import re
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import coerce
 from .. import limits
-from ..errors import NotOurFormError, UnknownFormError, UnreadableFileError
-from ..spec.form import Field, Form, Placement, Table
+from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
+from ..formats._clip import column_letters
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.guard import check_spreadsheet
 from ..formats.odsbreaks import with_line_breaks
-from ..template.plan import META_SHEET
+from ..formats.xls_extent import check_xls_extent
+from ..spec.form import Field, Form, Placement, Table
 from ..spec.registry import find_form_id
+from ..template.plan import META_SHEET
 from ..text import has_hidden_controls, safe_value
 
 Grid = list[list[Any]]
@@ -104,19 +107,37 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     """
     path = Path(path)
     fmt = check_spreadsheet(path)
-    meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
-    workbook, _ = _open(path, fmt, meta_bounds)
-    metadata, locked = _metadata(path, workbook)
-    form = _resolve_form(path, metadata, form, forms_dirs)
-    workbook, outside = _open(path, fmt, meta_bounds | {form.sheet: form_area(form)})
-    grid = _grid(path, workbook, form.sheet)
-    filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside)
-    _read_fields(filled, grid)
-    for table in form.tables:
-        _read_table(filled, grid, table)
-    filled.locked_found = {ref: _at(grid, ref) if CELL_REF.match(ref) else None for ref in locked}
-    filled.controls = _hidden_controls(workbook, form.sheet, filled.raw)
+    with as_bad_input(path):
+        meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
+        workbook, _ = _open(path, fmt, meta_bounds)
+        metadata, locked = _metadata(path, workbook)
+        form = _resolve_form(path, metadata, form, forms_dirs)
+        workbook, outside = _open(path, fmt, meta_bounds | {form.sheet: form_area(form)})
+        grid = _grid(path, workbook, form.sheet)
+        filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside)
+        _read_fields(filled, grid)
+        for table in form.tables:
+            _read_table(filled, grid, table)
+        filled.locked_found = {ref: _at(grid, ref) if CELL_REF.match(ref) else None for ref in locked}
+        filled.controls = _hidden_controls(workbook, form.sheet, filled.raw)
     return filled
+
+
+@contextmanager
+def as_bad_input(path: Path) -> Iterator[None]:
+    """Turn any failure that a file's content causes into an :class:`UnreadableFileError` naming it.
+
+    Whatever a returned file holds must end as that file's outcome (reported, set aside), never
+    as a crash of the run: a value no rule expected (a year of 1e308, say) is still a bad file.
+    """
+    try:
+        yield
+    except SheetsyncError:
+        raise
+    except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            UnicodeError, RecursionError, CalamineError) as exc:
+        raise UnreadableFileError(path, f"its content cannot be checked ({type(exc).__name__}: {_short(exc)}); "
+                                  "please fill in the template you were sent") from exc
 
 
 def form_area(form: Form) -> Bounds:
@@ -158,9 +179,12 @@ def _open(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[CalamineWork
     materialises whole grids, so an unclipped far cell would abort the process), and for .ods
     with ``<text:line-break/>`` written as newlines (calamine would drop them)."""
     try:
-        if fmt == "xls":
+        if fmt == "xls":  # BIFF cannot be clipped: refuse a far-reaching sheet, spot the rest in the grid
+            check_xls_extent(path)
             with path.open("rb") as handle:
-                return CalamineWorkbook.from_filelike(handle), []
+                book = CalamineWorkbook.from_filelike(handle)
+            return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
+                          for o in _beyond(book, sheet, b)]
         data, outside = bounded_copy(path, fmt, bounds)
         if fmt == "ods":
             data = with_line_breaks(io.BytesIO(data)) or data
@@ -170,6 +194,15 @@ def _open(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[CalamineWork
         if isinstance(exc, UnreadableFileError):
             raise
         raise UnreadableFileError(path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc
+
+
+def _beyond(book: CalamineWorkbook, sheet: str, bounds: Bounds) -> list[Overflow]:
+    """The first cell of ``sheet`` outside ``bounds`` that holds something (as the clipped formats report)."""
+    for r, row in enumerate(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False), start=1):
+        for c, value in enumerate(row, start=1):
+            if (r > bounds.rows or c > bounds.columns) and value not in ("", None):
+                return [Overflow(sheet, f"{column_letters(c)}{r}")]
+    return []
 
 
 def _short(exc: BaseException) -> str:

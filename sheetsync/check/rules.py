@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
+from ..limits import MAX_SEQUENCE_GAP
 from ..spec.pointers import lookup
 from .coerce import format_be_date
 
@@ -69,13 +70,17 @@ def sequence(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Report numbers run 1..N with no gap and no repeat."""
     expected = 1
     for pointer, value in ctx.column(rule["table"], rule["field"]):
-        if value > expected:
+        if value > expected + MAX_SEQUENCE_GAP:
+            # No table has that many rows: a wrong number, not a run of missing reports (and a
+            # number like 1e308 must not become that many findings).
+            yield Hit("report-number", pointer, value, {"expected": expected})
+        elif value > expected:
             for missing in range(expected, int(value)):
                 yield Hit("report-gap", f"{rule['table']}/{missing - 1}", None, {"expected": missing},
                           cell=ctx.gap_cell(rule["table"], missing))
         elif value < expected:
             yield Hit("report-number", pointer, value, {"expected": expected})
-        expected = max(expected, int(value)) + 1
+        expected = max(expected, min(int(value), expected + MAX_SEQUENCE_GAP)) + 1
 
 
 def increasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
@@ -172,8 +177,8 @@ def fiscal_year(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     the year has its own finding.
     """
     year = ctx.get(rule["year"])
-    if not isinstance(year, int):
-        return
+    if not isinstance(year, int) or not dt.MINYEAR + 544 <= year <= dt.MAXYEAR + 543:
+        return  # not a year at all: the schema's range check says so
     start, end = dt.date(year - 544, 10, 1), dt.date(year - 543, 9, 30)
     dated = [(p, v, d) for p, v in ((p, ctx.get(p)) for p in rule["dates"])
              if v is not None and (d := _date(v)) is not None]

@@ -15,10 +15,11 @@ from jsonschema.exceptions import ValidationError
 
 from ..template.fingerprint import cell_hash, combined
 from ..spec.form import Form, column_letter
+from ..identity import OFFICE, KeyArg, resolve, verify
 from ..messages import render
 from ..template.plan import META_SHEET
 from ..spec.pointers import generic, schema_node
-from .reader import Filled, locate
+from .reader import Filled, as_bad_input, locate
 from .report import Finding, Report, Severity
 from .rules import RULES, Hit, RuleContext, shown
 
@@ -33,8 +34,11 @@ SCHEMA_CODES = {
 PATTERN_HINTS = {"code": "hint.code"}
 
 
-def validate(filled: Filled) -> Report:
+def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
     """Check a filled form and return every finding, structure first.
+
+    :param key: the secret the template's identity must be signed with (:mod:`sheetsync.identity`):
+        by default the office key, if the office has one; ``None`` skips the check.
 
     Example::
 
@@ -42,11 +46,13 @@ def validate(filled: Filled) -> Report:
         report.valid, [(f.code, f.cell) for f in report.findings]
     """
     report = Report(filled.path, filled.form.id, dict(filled.metadata))
-    report.findings += list(_structure(filled))
-    report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell) for p in filled.problems]
-    report.findings += list(_schema(filled))
-    report.findings += list(_rules(filled))
-    report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
+    with as_bad_input(filled.path):  # a value no rule expected is the file's problem, not a crash
+        report.findings += list(_identity(filled, resolve(key, create=False)))
+        report.findings += list(_structure(filled))
+        report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell) for p in filled.problems]
+        report.findings += list(_schema(filled))
+        report.findings += list(_rules(filled))
+        report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
     return report
 
 
@@ -78,6 +84,13 @@ def _labels(form: Form, pointer: str) -> tuple[str, str]:
     last = pointer.rstrip("/").split("/")[-1]
     english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
     return str(node.get("title", last)), english
+
+
+def _identity(filled: Filled, key: bytes | None) -> Iterator[Finding]:
+    """An error when the file's identity (recipient, issue date …) is not signed by ``key``:
+    the template was not issued by this office, or was altered, and must never be merged."""
+    if key is not None and not verify(filled.metadata, key):
+        yield _finding(filled, "identity-not-verified", "", None, cell="A1", sheet=META_SHEET)
 
 
 def _structure(filled: Filled) -> Iterator[Finding]:

@@ -36,7 +36,7 @@ def read(
         if source_map:
             out = {"data": filled.data, "metadata": filled.metadata,
                    "source_map": {p: {"sheet": c.sheet, "cell": c.cell} for p, c in filled.source_map.items()}}
-        echo(json.dumps(out, ensure_ascii=False, indent=2))
+        echo(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
         for problem in filled.problems:
             echo(f"{file.name}: {problem.cell}: {problem.code} ({problem.value!r})", err=True)
         return 0

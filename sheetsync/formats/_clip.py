@@ -28,6 +28,7 @@ ODS_GROUP = re.compile(rb"<(/?)((?:[\w.-]+:)?table-(?:row-group|header-rows|rows
 ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)["']""")
 ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)["']""")
 ODS_TEXT = re.compile(rb">[^<]*[^<\s][^<]*<")
+ODS_CONTENT = re.compile(rb"value-type|>[^<]*[^<\s][^<]*<")
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,11 @@ class Element:
         return tag + b">" + self.inner + b"</" + self.prefix + self.name + b">"
 
 
-def elements(text: bytes, start: "re.Pattern[bytes]", clip: "Clip") -> Iterator[Element]:
-    """Non-nested elements matched by ``start`` (groups: prefix, name, attrs, "/"), in order.
+def elements(text: bytes, start: "re.Pattern[bytes]", clip: "Clip", pos: int = 0) -> Iterator[Element]:
+    """Non-nested elements matched by ``start`` (groups: prefix, name, attrs, "/"), in order, from ``pos``.
 
     Each end tag is found with one forward search, so the scan is linear in the text's length.
     """
-    pos = 0
     while (match := start.search(text, pos)) is not None:
         clip.count()
         prefix, name, attrs, empty = match.groups()
@@ -157,7 +157,7 @@ def _xlsx_first_beyond(body: bytes, first: Element, row: int, clip: Clip) -> Non
     start = max(body.rfind(opening, first.start, hit.start()), first.start)
     if start > first.start:
         row += body.count(opening, first.start, start)  # for rows without r=; r= wins below
-    holder = next(elements(body[start:], XLSX_ROW, clip))
+    holder = next(elements(body, XLSX_ROW, clip, start))
     _xlsx_cells(holder.inner, _number(XLSX_R.search(holder.attrs)) or row, clip, keep=False)
 
 
@@ -181,11 +181,33 @@ def _xlsx_cells(inner: bytes, row: int, clip: Clip, *, keep: bool) -> bytes:
                 clip.beyond(cell_row, col)
                 if not keep:
                     return b"x"
+            elif cell_row == row and col > clip.columns:
+                # Cells of a row are in ascending order: the rest of this row lies beyond the form
+                # too, and only its first content matters, found with one search.
+                found = _xlsx_first_content_cell(inner, cell, col, row, clip)
+                return b"x" if found and not keep else b"".join(kept)
             continue
         if keep:
             kept.append(inner[cell.start:cell.end] if has_ref
                         else cell.rebuilt(b' r="%s%d"' % (column_letters(col).encode(), cell_row) + cell.attrs))
     return b"".join(kept)
+
+
+def _xlsx_first_content_cell(inner: bytes, after: Element, col: int, row: int, clip: Clip) -> bool:
+    """Record the first content cell of the row ``inner`` after the cell ``after`` (at ``col``)."""
+    hit = XLSX_CONTENT.search(inner, after.end)
+    if hit is None:
+        return False
+    opening = b"<" + after.prefix + b"c"
+    start = inner.rfind(opening, after.end, hit.start())
+    holder = next(elements(inner, XLSX_CELL, clip, start))
+    ref = XLSX_R.search(holder.attrs)
+    if ref and ref.group(1):
+        col = column_number(ref.group(1))
+    else:  # no r=: count the cells in between
+        col += len(XLSX_CELL.findall(inner, after.end, start)) + 1
+    clip.beyond(_number(ref) or row, col)
+    return True
 
 
 def clip_ods_table(inner: bytes, clip: Clip) -> bytes:
@@ -197,20 +219,56 @@ def clip_ods_table(inner: bytes, clip: Clip) -> bytes:
         pieces.append(inner[done:element.start])  # columns, row groups, header-row tags …
         done = element.end
         repeated = _repeat(ODS_ROWS_REPEATED, element.attrs)
-        cells, first = _ods_cells(element.inner, row, clip)
         if row > clip.rows:
-            if first:
-                clip.beyond(row, first)
-                # Nothing later can be inside the form: close the groups still open, drop the rest.
-                return b"".join(pieces) + _close_open_groups(pieces)
-        else:
-            kept = min(repeated, clip.rows - row + 1)
-            if kept < repeated and first:
-                clip.beyond(row + kept, first)
-            attrs = ODS_ROWS_REPEATED.sub(b'number-rows-repeated="%d"' % kept, element.attrs)
-            pieces.append(Element(element.prefix, element.name, attrs, cells, 0, 0).rebuilt(attrs))
+            # Nothing from here on is inside the form: find the first content with one search,
+            # close the row groups still open and drop the rest.
+            _ods_first_content_row(inner, element, row, clip)
+            return b"".join(pieces) + _close_open_groups(pieces)
+        cells, first = _ods_cells(element.inner, row, clip)
+        kept = min(repeated, clip.rows - row + 1)
+        if kept < repeated and first:
+            clip.beyond(row + kept, first)
+        attrs = ODS_ROWS_REPEATED.sub(b'number-rows-repeated="%d"' % kept, element.attrs)
+        pieces.append(Element(element.prefix, element.name, attrs, cells, 0, 0).rebuilt(attrs))
         row += repeated
     return b"".join(pieces) + inner[done:]
+
+
+def _ods_first_content_row(inner: bytes, first: Element, row: int, clip: Clip) -> None:
+    """Record the first content cell at or after the row ``first`` (numbered ``row``)."""
+    hit = ODS_CONTENT.search(inner, first.start)
+    if hit is None:
+        return
+    start = hit.start()
+    while (start := inner.rfind(b"<" + first.prefix + b"table-row", first.start, start)) > first.start:
+        if ODS_ROW.match(inner, start):  # not a table-row-group
+            break
+    start = max(start, first.start)
+    a, b = first.start, start  # counted in place: no copy of what may be most of the file
+    opening = b"<" + first.prefix + b"table-row"
+    rows = inner.count(opening, a, b) - inner.count(opening + b"-group", a, b) - inner.count(opening + b"s", a, b)
+    row += rows + sum(int(n[:9]) - 1 for n in ODS_ROWS_REPEATED.findall(inner, a, b))
+    holder = next(elements(inner, ODS_ROW, clip, start))
+    col = _ods_first_content_column(holder.inner, 0, 1)
+    if col:
+        clip.beyond(row, col)
+
+
+def _ods_first_content_column(inner: bytes, pos: int, col: int) -> int:
+    """The column of the first content cell of a row's ``inner`` from ``pos`` (where column ``col``
+    starts), or 0: one search, then the cells and repeats before it are counted, not walked."""
+    hit = ODS_CONTENT.search(inner, pos)
+    if hit is None:
+        return 0
+    start = hit.start()
+    while (start := inner.rfind(b"<", pos, start)) >= pos and not ODS_CELL.match(inner, start):
+        pass  # back to the start tag of the cell holding the hit
+    if start < pos:
+        return col
+    prefix = ODS_CELL.match(inner, start).group(1)  # type: ignore[union-attr]  # matched just above
+    cells = inner.count(b"<" + prefix + b"table-cell", pos, start) + inner.count(b"<" + prefix + b"covered-table-cell",
+                                                                                  pos, start)
+    return col + cells + sum(int(n[:9]) - 1 for n in ODS_COLUMNS_REPEATED.findall(inner, pos, start))
 
 
 def _close_open_groups(pieces: list[bytes]) -> bytes:
@@ -243,7 +301,11 @@ def _ods_cells(inner: bytes, row: int, clip: Clip) -> tuple[bytes, int]:
             kept.append(inner[cell.start:cell.end] if n == repeated else
                         cell.rebuilt(ODS_COLUMNS_REPEATED.sub(b'number-columns-repeated="%d"' % n, cell.attrs)))
         col += repeated
-        if col > clip.columns and (clip.overflows or (row > clip.rows and first)):
+        if col > clip.columns and row <= clip.rows:
+            # The rest of the row lies beyond the form: only its first content matters.
+            if not clip.overflows and (beyond := _ods_first_content_column(inner, cell.end, col)):
+                clip.beyond(row, beyond)
+                first = first or beyond
             break
     return b"".join(kept), first
 

@@ -137,6 +137,10 @@ def _classify_zip(path: Path, archive: zipfile.ZipFile) -> str:
     mimetype = _read_small(path, archive, "mimetype") if "mimetype" in names else ""
     if mimetype in ODS_MIMETYPES:
         _check_ods(path, names)
+        # Calc's "Save with password" keeps the zip readable but encrypts content.xml; only the
+        # manifest says so.
+        if "META-INF/manifest.xml" in names and "encryption-data" in _read_small(path, archive, "META-INF/manifest.xml"):
+            raise UnsafeFileError(path, ENCRYPTED)
         return "ods"
     raise UnreadableFileError(path, f"not a spreadsheet ({_describe_zip(names, mimetype)}); {SEND_FORM}")
 

@@ -157,7 +157,7 @@ class JsonlLedger:
             raise MailError("a reply must be queued but no outbox is configured (SHEETSYNC_MAIL_OUTBOX)")
         for reply in replies:
             OutboxMailer(self.outbox or Path()).write(reply)
-        line = json.dumps(message.as_json(), ensure_ascii=False).encode("utf-8") + b"\n"
+        line = json.dumps(message.as_json(), ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n"
         self.messages()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ from ..check.reader import Filled
 from ..check.report import Finding, Report
 from ..check.rules import shown
 from ..formats import format_of, writer_for
+from ..identity import OFFICE
 from ..messages import render
 from ..render import ordered, row_name
 from . import sizing
@@ -52,15 +53,18 @@ def write_marked_up(filled: Filled, report: Report, path: str | Path, *, fmt: st
 def marked_up_plan(filled: Filled, report: Report, password: str | None = None) -> TemplatePlan:
     """The plan of the marked-up copy (see the module docstring)."""
     meta = filled.metadata
+    # A file whose identity did not verify gets an unsigned copy: signing it would turn a forged
+    # recipient or issue date into a genuine template of this office.
+    key = None if "identity-not-verified" in report.codes() else OFFICE
     base = build_plan(filled.form, None, recipient=meta.get("recipient") or None, password=password,
-                      issued=_issued(meta.get("issued_at")), template_id=meta.get("template_id"))
+                      issued=_issued(meta.get("issued_at")), template_id=meta.get("template_id"), key=key)
     by_cell: dict[str, list[Finding]] = {}
     for finding in report.findings:
         if finding.sheet == filled.form.sheet:
             by_cell.setdefault(finding.cell, []).append(finding)
     prefilled = set(filled.locked_expected)
     cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, [])) for c in base.cells]
-    plan = restamp(base, cells)
+    plan = restamp(base, cells, key)
     # Heights and widths follow the school's own text, not the empty template's.
     widths = sizing.column_widths(filled.form, cells)
     return replace(plan, summary=_summary(filled, report), column_widths=widths,

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from .._version import __version__
-from .fingerprint import cell_hash, combined
-from ..spec.form import Field, Form, Placement, Table, column_letter
+from ..identity import OFFICE, SIGNATURE, KeyArg, resolve, sign
 from ..messages import render
-from . import sizing
-from .prefill import prefill_values
+from ..spec.form import Field, Form, Placement, Table, column_letter
 from ..text import safe_text
+from . import sizing
+from .fingerprint import cell_hash, combined
+from .prefill import prefill_values
 
 CellValue = str | int | float | dt.date | None
 
@@ -131,10 +132,13 @@ class TemplatePlan:
 
 def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str | None = None,
                password: str | None = None, lock_rows: bool = False,
-               issued: dt.datetime | None = None, template_id: str | None = None) -> TemplatePlan:
+               issued: dt.datetime | None = None, template_id: str | None = None,
+               key: KeyArg = OFFICE) -> TemplatePlan:
     """Lay out ``form`` as cells, prefilled with ``data`` (the form's JSON shape, any part of it).
 
     :param recipient: recorded in the metadata so returned files can be traced to a school.
+    :param key: the secret that signs the template's identity (:mod:`sheetsync.identity`): by
+        default the office key (created on first use); ``None`` for an unsigned template.
     :param password: sheet-protection password (a guard rail; the fingerprint is the real check).
     :param lock_rows: also lock prefilled rows of tables that are editable by default (reports),
         and leave the layout's ``signature`` fields empty: next period's template.
@@ -146,6 +150,7 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     cells = [*_label_cells(form), *_field_cells(form, values, signed), *_table_cells(form, values, lock_rows)]
     locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
     meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked, template_id)
+    meta = _signed(meta, resolve(key, create=True))
     widths = sizing.column_widths(form, cells)
     return TemplatePlan(
         title=form.title, sheet=form.sheet, cells=tuple(cells), column_widths=widths,
@@ -301,14 +306,25 @@ def _page(form: Form, cells: list[CellSpec]) -> PageSetup:
     )
 
 
-def restamp(plan: TemplatePlan, cells: list[CellSpec]) -> TemplatePlan:
+def restamp(plan: TemplatePlan, cells: list[CellSpec], key: KeyArg = OFFICE) -> TemplatePlan:
     """``plan`` with new cells: the locked-cell hashes and fingerprint are recomputed, the rest of
-    the metadata (form, template id, recipient, issue date) is kept."""
+    the metadata (form, template id, recipient, issue date) is kept, and signed again with ``key``
+    (``None``: left unsigned)."""
     locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
-    kept = [row for row in plan.metadata if row[0] not in ("locked", "fingerprint")]
+    kept = [row for row in plan.metadata if row[0] not in ("locked", "fingerprint", SIGNATURE)]
     meta = tuple(kept + [("fingerprint", combined(locked))] + [("locked", r, h) for r, h in sorted(locked)])
+    meta = _signed(meta, resolve(key, create=True))
     props = {row[0]: row[1] for row in meta if row[0] != "locked"}
     return replace(plan, cells=tuple(cells), metadata=meta, properties=props)
+
+
+def _signed(meta: tuple[tuple[str, ...], ...], key: bytes | None) -> tuple[tuple[str, ...], ...]:
+    """``meta`` with its signature row (after the identity, before the locked-cell rows)."""
+    if key is None:
+        return meta
+    head = [row for row in meta if row[0] != "locked"]
+    signature = sign({row[0]: row[1] for row in head}, key)
+    return tuple(head + [(SIGNATURE, signature)] + [row for row in meta if row[0] == "locked"])
 
 
 def _metadata(form: Form, recipient: str | None, issued: dt.datetime,

@@ -8,13 +8,14 @@ from typing import Any
 
 from ..files import write_atomically
 from ..formats import format_of, writer_for
+from ..identity import OFFICE, KeyArg
 from ..spec.form import Form
 from .plan import TemplatePlan, build_plan
 
 
 def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data: dict[str, Any] | None = None,
                    recipient: str | None = None, password: str | None = None, lock_rows: bool = False,
-                   issued: dt.datetime | None = None) -> TemplatePlan:
+                   issued: dt.datetime | None = None, key: KeyArg = OFFICE) -> TemplatePlan:
     """Write a fill-in template of ``form`` to ``path`` and return the plan it was made from.
 
     :param fmt: ``"xlsx"`` or ``"ods"``; taken from the extension of ``path`` when omitted.
@@ -23,6 +24,7 @@ def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data
     :param password: sheet-protection password; a guard rail only.
     :param lock_rows: lock prefilled report rows too and leave the signature line empty and open
         (next month's templates from the master).
+    :param key: signs the template's identity; by default the office key (:mod:`sheetsync.identity`).
     :raises DataError: when ``data`` does not fit the form.
     :raises OutputError: when the file cannot be written.
 
@@ -32,6 +34,7 @@ def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data
     """
     path = Path(path)
     write = writer_for(format_of(path, fmt))
-    plan = build_plan(form, data, recipient=recipient, password=password, lock_rows=lock_rows, issued=issued)
+    plan = build_plan(form, data, recipient=recipient, password=password, lock_rows=lock_rows, issued=issued,
+                      key=key)
     write_atomically(path, lambda tmp: write(plan, tmp))
     return plan

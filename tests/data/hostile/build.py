@@ -4,6 +4,9 @@ Every case starts from a valid filled template written by sheetsync itself and c
 the way an attacker (or an unlucky program) would. Nothing here is committed: the files are
 built into a folder at test or bench time (the padded case is a sparse file, so it is cheap).
 
+The templates are signed with the office key of the environment (``SHEETSYNC_KEY_FILE``, see
+sheetsync.identity): validate the corpus with the same key, or the forged cases look like the rest.
+
 Run: python tests/data/hostile/build.py OUT_DIR   (prints one line per case)
 """
 
@@ -119,6 +122,29 @@ FAR_ODS = (b'<table:table-row table:number-rows-repeated="1048000"><table:table-
            b'<table:table-cell office:value-type="string"><text:p>far</text:p></table:table-cell></table:table-row>')
 
 
+def many_empty_rows_ods(xml: bytes) -> bytes:
+    """280,000 empty rows (each with its own style name, so the zip cannot tell), then content."""
+    rows = b"".join(b'<table:table-row table:style-name="r%d"><table:table-cell/></table:table-row>' % n
+                    for n in range(280_000))
+    return ods_append_rows(FORM_SHEET, rows + FAR_ODS[FAR_ODS.index(b"</table:table-row>") + 18:])(xml)
+
+
+def wide_row_xlsx(xml: bytes) -> bytes:
+    """600,000 empty styled cells to the right of the form in its first row, then one with content."""
+    from sheetsync.formats._clip import column_letters
+
+    cells = b"".join(b'<c r="%s1" s="%d"/>' % (column_letters(8 + n % 16000).encode(), n) for n in range(600_000))
+    cells += b'<c r="XFD1" t="inlineStr"><is><t>far</t></is></c>'
+    return xml.replace(b"</row>", cells + b"</row>", 1)
+
+
+def many_cells_ods(xml: bytes) -> bytes:
+    """A row of 500,000 empty cells with distinct styles below the form, then one with content."""
+    cells = b"".join(b'<table:table-cell table:style-name="c%d"/>' % n for n in range(500_000))
+    return ods_append_rows(FORM_SHEET, b"<table:table-row>" + cells + b'<table:table-cell office:value-type='
+                           b'"string"><text:p>far</text:p></table:table-cell></table:table-row>')(xml)
+
+
 def ods_bomb(rows: int) -> bytes:
     return (b'<table:table-row table:number-rows-repeated="%d"><table:table-cell table:number-columns-repeated='
             b'"16000" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>' % rows)
@@ -164,6 +190,9 @@ def build(out: Path) -> dict[str, Path]:
         "ods-repeat-bomb-1000": ("ods", {"content.xml": ods_append_rows(FORM_SHEET, ods_bomb(1000))}, 0),
         "ods-repeat-bomb-4000": ("ods", {"content.xml": ods_append_rows(META, ods_bomb(4000))}, 0),
         "million-rows-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: million_rows}, 0),
+        "wide-row-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: wide_row_xlsx}, 0),
+        "many-cells-ods": ("ods", {"content.xml": many_cells_ods}, 0),
+        "many-empty-rows-ods": ("ods", {"content.xml": many_empty_rows_ods}, 0),
         "million-empty-rows-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: million_empty_rows_then_far}, 0),
         "padded-1gib-xlsx": ("xlsx", {}, 1024 ** 3),
         "padded-20mb-xlsx": ("xlsx", {}, 20 * 1024 ** 2),
@@ -182,6 +211,15 @@ def build(out: Path) -> dict[str, Path]:
         "infinity-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_number("E34", "inf")}, 0),
         "nan-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "E34", "NaN")}, 0),
         "infinity-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "E34", "INF")}, 0),
+        "huge-report-number-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_number("A35", "1e308")}, 0),
+        "huge-fiscal-year-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "F5", "1e308")}, 0),
+        "huge-cell-text-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_text("C34", _random_thai(4_000_000))}, 0),
+        "forged-recipient-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B4", "school-02")}, 0),
+        "forged-recipient-ods": ("ods", {"content.xml": ods_text(META, "B4", "school-02")}, 0),
+        "forged-issue-date-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B5", "2099-01-01T00:00:00+00:00")}, 0),
+        "forged-issue-date-ods": ("ods", {"content.xml": ods_text(META, "B5", "2099-01-01T00:00:00+00:00")}, 0),
+        "forged-signature-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B9", "0" * 64)}, 0),
+        "bad-locked-ref-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B10", "ZZZZ99999999")}, 0),
         "path-in-form-id-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B1", "/etc/sheetsync/../../x.yaml")}, 0),
         "dotdot-in-form-id-ods": ("ods", {"content.xml": ods_text(META, "B1", "../../tmp/evil")}, 0),
     }
@@ -192,6 +230,29 @@ def build(out: Path) -> dict[str, Path]:
     for path in base.values():
         path.unlink()
     return built
+
+
+def _random_thai(n: int) -> str:
+    """``n`` Thai letters in no order (so the zip cannot compress them away)."""
+    import random
+
+    return "".join(random.Random(9).choices([chr(c) for c in range(0x0E01, 0x0E2F)], k=n))
+
+
+def shared_strings(out: Path, base: Path) -> Path:
+    """1,050,000 short shared strings (just under the member limit), none of them used."""
+    import random
+
+    pick = random.Random(7).randrange
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"".join(
+        b"<si><t>%d</t></si>" % pick(10 ** 6) for _ in range(1_050_000)) + b"</sst>"
+    rel = (b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    path = rewrite(base, out / "many-shared-strings-xlsx.xlsx",
+                   {"xl/_rels/workbook.xml.rels": lambda xml: xml.replace(b"</Relationships>", rel)})
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", sst)
+    return path
 
 
 def _chain(*edits: Edit) -> Edit:
@@ -215,6 +276,7 @@ def _special(out: Path, base: dict[str, Path]) -> dict[str, Path]:
     rewrite(base["xlsx"], lying, {"xl/styles.xml": lambda d: d + b" " * (40 * 1024 * 1024)})
     _lie_about_size(lying, "xl/styles.xml", 1000)
     made["zip-lying-size-xlsx"] = lying
+    made["many-shared-strings-xlsx"] = shared_strings(out, base["xlsx"])
     macro = out / "macro-xlsx.xlsx"
     rewrite(base["xlsx"], macro, {})
     with zipfile.ZipFile(macro, "a") as z:

@@ -1,0 +1,119 @@
+"""A template identity that cannot be forged: the office's secret key and the signature it makes.
+
+The hidden metadata sheet can be unhidden and edited by anyone, so the recipient, the issue date
+or the template id of a returned file prove nothing by themselves. Each template the office
+issues carries ``signature``: an HMAC-SHA256, under a secret key only the office has, over
+
+    form id · form version · template id · recipient · issue date · locked-content fingerprint
+
+(the fingerprint covers every locked cell, prefilled data included). A returned file whose
+signature does not verify was not issued by this office, or was altered after issue.
+
+The key is 32 random bytes, kept in a file with 0600 permissions, created once. Where:
+the caller says (the office folder passes its own path); else ``$SHEETSYNC_KEY_FILE``; else
+``$XDG_CONFIG_HOME/sheetsync/office.key`` (``~/.config/sheetsync/office.key``). Keep it with the
+office's other state and back it up: without it, templates already issued no longer verify.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+from pathlib import Path
+from typing import Literal, Mapping
+
+from .errors import KeyFileError
+
+KEY_ENV = "SHEETSYNC_KEY_FILE"
+#: The metadata the signature covers, in this order.
+SIGNED = ("form_id", "form_version", "template_id", "recipient", "issued_at", "fingerprint")
+SIGNATURE = "signature"
+_CONTEXT = b"sheetsync template identity v1\n"
+#: ``key=OFFICE`` (the default of the functions that sign or verify): the key at :func:`key_path`.
+OFFICE: Literal["office"] = "office"
+KeyArg = bytes | Literal["office"] | None
+
+
+def key_path() -> Path:
+    """Where the office key is: ``$SHEETSYNC_KEY_FILE``, else the user's configuration folder."""
+    if os.environ.get(KEY_ENV):
+        return Path(os.environ[KEY_ENV])
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "sheetsync" / "office.key"
+
+
+def load_key(path: str | Path | None = None) -> bytes | None:
+    """The office key at ``path`` (default :func:`key_path`), or None if there is none yet.
+
+    The file holds the 32 bytes themselves (as ``sheetsync init`` writes them) or, written by
+    hand, 64 hex digits.
+
+    :raises KeyFileError: the file is damaged, or readable by other users.
+    """
+    path = Path(path) if path is not None else key_path()
+    try:
+        raw = path.read_bytes()
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise KeyFileError(f"{path}: the office key cannot be read ({exc.strerror or exc})") from exc
+    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise KeyFileError(f"{path}: the office key is readable by other users; run: chmod 600 {path}")
+    if len(raw) == 32:
+        return raw
+    try:
+        key = bytes.fromhex(raw.decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise KeyFileError(f"{path}: the office key is damaged (expected 32 bytes or 64 hex digits)")
+    return key
+
+
+def ensure_key(path: str | Path | None = None) -> bytes:
+    """The office key at ``path`` (default :func:`key_path`), created (32 random bytes, mode 0600)
+    if there is none.
+
+    Example::
+
+        key = ensure_key("/srv/office/office.key")
+    """
+    path = Path(path) if path is not None else key_path()
+    existing = load_key(path)
+    if existing is not None:
+        return existing
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two processes creating the key at once keep the first one's.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return load_key(path) or key
+    except OSError as exc:
+        raise KeyFileError(f"{path}: cannot create the office key ({exc.strerror})") from exc
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    return key
+
+
+def resolve(key: KeyArg, *, create: bool) -> bytes | None:
+    """``key`` itself, or for :data:`OFFICE` the office key (created if ``create``)."""
+    if key != OFFICE:
+        return key if isinstance(key, bytes) else None
+    return ensure_key() if create else load_key()
+
+
+def sign(meta: Mapping[str, str], key: bytes) -> str:
+    """The signature (hex) of the identity in ``meta`` under ``key``."""
+    message = json.dumps([str(meta.get(name, "")) for name in SIGNED], ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, _CONTEXT + message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def verify(meta: Mapping[str, str], key: bytes) -> bool:
+    """Whether ``meta`` carries a signature made by ``key`` over its identity."""
+    return hmac.compare_digest(str(meta.get(SIGNATURE, "")), sign(meta, key))
