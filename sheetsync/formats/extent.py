@@ -1,0 +1,260 @@
+"""One cheap scan of a workbook: how far each sheet's cells really reach.
+
+:mod:`sheetsync.formats.bounded` rewrites every sheet, cell by cell in Python, so that calamine
+never sees a cell beyond the form. An honest file has none, so :func:`scan` first inflates the
+members calamine reads (with the same real-size caps) and measures each sheet with a few
+C-speed searches. :meth:`Scanned.copy` then hands calamine the sheets that lie within their
+bounds as written, in a stored (uncompressed) copy holding only those members. A sheet the scan
+cannot measure cheaply — .xlsx cells without ``r=``, an unusual prefix or encoding, ODS sub-tables —
+or whose cells reach beyond its bounds is left to :func:`bounded_copy`, which clips it and
+reports the first cell beyond (so findings never depend on which path was taken).
+
+What counts as a cell is deliberately broad: every .xlsx ``<c>`` (empty or not), and every ODS
+cell that is not an empty self-closing element (``<text:s/>`` alone is a space to calamine).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+from .. import limits
+from ..errors import UnreadableFileError
+from ._clip import EMPTY_SHEET, column_number
+from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts
+
+__all__ = ["Extent", "Scanned", "scan"]
+
+XLSX_CELL_TAG = re.compile(rb"<c[\s/>]")
+XLSX_ROW_TAG = re.compile(rb"<row[\s/>]")
+XLSX_CELL_REF = re.compile(rb"""<c\s[^>]*?(?<=\s)r\s*=\s*["']\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})["']""")
+XLSX_PREFIXED = re.compile(rb":(?:c|row|sheetData)[\s/>]")
+XLSX_SHEETDATA = re.compile(rb"<sheetData[\s/>]")
+XLSX_NS = b"schemas.openxmlformats.org/spreadsheetml/2006/main"
+ODS_TABLE_NS = b"urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+XLSX_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension(?=[\s/>])[^>]*>")
+ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
+ODS_TABLE_OPEN = re.compile(rb"<(table:)table(?=[\s/>])([^>]*?)(/?)>")
+ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)["']""")
+ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)["']""")
+ODS_STUB = b"<table:table-row><table:table-cell/></table:table-row>"
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The last row and column holding a cell (1-based; 0 × 0 for an empty sheet)."""
+
+    rows: int
+    columns: int
+
+    def within(self, bounds: Bounds) -> bool:
+        return self.rows <= bounds.rows and self.columns <= bounds.columns
+
+
+class Scanned:
+    """A workbook's members as inflated once, and each sheet's :class:`Extent` (None: unknown)."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self.path, self.fmt = path, fmt
+        self.extents: dict[str, Extent | None] = {}
+        self._members: dict[str, bytes] = {}
+        self._sheets: dict[str, str] = {}  # xlsx: sheet → member
+        self._tables: list[tuple[str, int, int]] = []  # ods: (name, start, end) of each table's body
+
+    def fits(self, bounds: dict[str, Bounds]) -> bool:
+        """Whether every sheet named in ``bounds`` was measured and lies within its bounds."""
+        return all((e := self.extents.get(name)) is not None and e.within(b) for name, b in bounds.items())
+
+    def unclipped(self, needed: set[str]) -> set[str]:
+        """The sheets a copy may keep as written: every measured one while their grids together
+        stay within :data:`limits.MAX_UNCLIPPED_CELLS` (calamine reads every .ods table at once),
+        else only ``needed``."""
+        measured = {name: e for name, e in self.extents.items() if e is not None}
+        if sum(e.rows * e.columns for e in measured.values()) <= limits.MAX_UNCLIPPED_CELLS:
+            return set(measured)
+        return needed
+
+    def mentions(self, word: bytes) -> bool:
+        """Whether ``word`` occurs in the sheets' XML (a cheap test before a costlier rewrite)."""
+        return any(word in data for data in self._members.values())
+
+    def copy(self, keep: set[str]) -> bytes:
+        """A stored copy of the members calamine reads, the sheets in ``keep`` as written (each must
+        have been measured) and every other sheet emptied."""
+        assert all(self.extents.get(name) is not None for name in keep)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+            if self.fmt == "ods":
+                copy.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
+                if "META-INF/manifest.xml" in self._members:
+                    copy.writestr("META-INF/manifest.xml", self._members["META-INF/manifest.xml"])
+                copy.writestr("content.xml", self._ods_content(keep))
+            else:
+                sheet_members = {member: name for name, member in self._sheets.items()}
+                for member, data in self._members.items():
+                    name = sheet_members.get(member)
+                    if name is None:
+                        copy.writestr(member, data)
+                    elif name in keep:
+                        copy.writestr(member, _without_dimension(data))
+                    else:
+                        copy.writestr(member, EMPTY_SHEET)
+        return out.getvalue()
+
+    def _ods_content(self, keep: set[str]) -> bytes:
+        content = self._members["content.xml"]
+        pieces, done = [], 0
+        for name, start, end in self._tables:
+            if name in keep:
+                continue
+            pieces += [content[done:start], ODS_STUB]  # calamine refuses a table without rows
+            done = end
+        pieces.append(content[done:])
+        return b"".join(pieces)
+
+
+def scan(path: Path, fmt: str) -> Scanned:
+    """Inflate (within :mod:`sheetsync.limits`) and measure the .xlsx/.ods at ``path``.
+
+    :raises LimitError: a member too large, XML entities.
+    :raises UnreadableFileError: a damaged container.
+    """
+    scanned = Scanned(path, fmt)
+    budget = _Budget(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
+    with archive:
+        names = set(archive.namelist())
+        if fmt == "ods":
+            _scan_ods(scanned, archive, budget, names)
+        else:
+            _scan_xlsx(scanned, archive, budget, names)
+    return scanned
+
+
+def _scan_xlsx(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names: set[str]) -> None:
+    members = scanned._members
+    for name in XLSX_NEEDED:
+        if name in names:
+            members[name] = budget.read(archive, name, limits.MAX_METADATA_SIZE)
+    sheets, others = _xlsx_parts(scanned.path, members.get("xl/workbook.xml", b""),
+                                 members.get("xl/_rels/workbook.xml.rels", b""))
+    for name in sorted(others & names):
+        members[name] = budget.read(archive, name)
+    for sheet, member in sheets.items():
+        if member in names and member not in members:
+            members[member] = budget.read(archive, member)
+            scanned._sheets[sheet] = member
+            scanned.extents[sheet] = _xlsx_extent(members[member])
+
+
+def _xlsx_extent(xml: bytes) -> Extent | None:
+    """How far the sheet's cells reach, if every cell says where it is (``r="B7"``)."""
+    if (not _plain_encoding(xml) or XLSX_SHEETDATA.search(xml) is None or XLSX_PREFIXED.search(xml)
+            or xml.count(XLSX_NS) != 1 or b'xmlns="http://' + XLSX_NS + b'"' not in xml):
+        return None  # only unprefixed cells in the main namespace are measured
+    cells = len(XLSX_CELL_TAG.findall(xml))
+    if cells + len(XLSX_ROW_TAG.findall(xml)) > limits.MAX_ELEMENTS:
+        return None  # the clipping path refuses it, naming the sheet
+    refs = XLSX_CELL_REF.findall(xml)
+    if len(refs) != cells:
+        return None  # a cell without r= (or one hidden from the search): clip it
+    if not refs:
+        return Extent(0, 0)
+    letters, rows = zip(*refs)
+    return Extent(max(map(int, rows)), max(map(column_number, set(letters))))
+
+
+def _without_dimension(xml: bytes) -> bytes:
+    """The sheet without its ``<dimension>`` hint (calamine sizes its grid from it)."""
+    data = XLSX_SHEETDATA.search(xml)
+    found = XLSX_DIMENSION.search(xml, 0, data.start() if data else len(xml))
+    return xml if found is None else xml[:found.start()] + xml[found.end():]
+
+
+def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names: set[str]) -> None:
+    if "content.xml" not in names:
+        raise UnreadableFileError(scanned.path, "the spreadsheet has no content (content.xml is missing)")
+    content = scanned._members["content.xml"] = budget.read(archive, "content.xml")
+    if "META-INF/manifest.xml" in names:
+        scanned._members["META-INF/manifest.xml"] = budget.read(archive, "META-INF/manifest.xml",
+                                                                limits.MAX_METADATA_SIZE)
+    # Only the usual prefixes are measured: anything else (or such words in text) is clipped.
+    if not (_plain_encoding(content) and _usual_prefixes(content)):
+        return  # nothing measured: every sheet is clipped
+    done = 0
+    for match in ODS_TABLE_OPEN.finditer(content):
+        if match.start() < done:
+            continue
+        named = TABLE_NAME.search(match.group(2))
+        name = unescape((named.group(1) or named.group(2) or b"").decode("utf-8", "replace")) if named else ""
+        if match.group(3):
+            scanned.extents.setdefault(name, Extent(0, 0))
+            done = match.end()
+            continue
+        end_tag = b"</" + match.group(1) + b"table>"
+        end = content.find(end_tag, match.end())
+        if end < 0:
+            raise UnreadableFileError(scanned.path, f"the sheet {name!r} is damaged (it never ends)")
+        body = content[match.end():end]
+        scanned._tables.append((name, match.end(), end))
+        extent = _ods_extent(body)
+        scanned.extents[name] = None if name in scanned.extents else extent  # a repeated name: clip
+        done = end
+
+
+def _ods_extent(body: bytes) -> Extent | None:
+    """How far the table's cells reach, counting repeats; None for sub-tables."""
+    if b"<table:table " in body or b"<table:table>" in body:
+        return None
+    if body.count(b"<table:") > limits.MAX_ELEMENTS:
+        return None  # the clipping path counts rows and cells, and refuses it naming the sheet
+    last = _last_content(body)
+    if last < 0:
+        return Extent(0, 0)
+    head = body[:last]  # every row that starts before the last content, with its repeats
+    rows = head.count(b"<table:table-row") - head.count(b"<table:table-row-") - head.count(b"<table:table-rows")
+    if b"rows-repeated" in head:
+        rows += sum(max(1, int(n[:9])) - 1 for n in ODS_ROWS_REPEATED.findall(head))
+    pieces = head.split(b"</table:table-row>")
+    return Extent(rows, max(_ods_width(piece[piece.rfind(b"<table:table-row"):]) for piece in pieces))
+
+
+def _last_content(xml: bytes) -> int:
+    """Where the last cell that may hold something ends (its closing tag or its value type)."""
+    return max(xml.rfind(b"</table:table-cell>"), xml.rfind(b"</table:covered-table-cell>"), xml.rfind(b"value-type"))
+
+
+def _ods_width(cells: bytes) -> int:
+    """The column of the row's last cell that may hold something (0 if none): every cell that
+    starts before the last closing tag or value type, counting repeats."""
+    last = _last_content(cells)
+    if last < 0:
+        return 0
+    head = cells[:last]
+    width = head.count(b"<table:table-cell") + head.count(b"<table:covered-table-cell")
+    if b"columns-repeated" in head:
+        width += sum(max(1, int(n[:9])) - 1 for n in ODS_COLUMNS_REPEATED.findall(head))
+    return width
+
+
+def _usual_prefixes(content: bytes) -> bool:
+    """Whether the table namespace is bound once, to ``table:`` (what the searches look for)."""
+    return content.count(ODS_TABLE_NS) == 1 and b'xmlns:table="' + ODS_TABLE_NS + b'"' in content
+
+
+def _repeat(pattern: "re.Pattern[bytes]", attrs: bytes) -> int:
+    found = pattern.search(attrs)
+    return max(1, int(found.group(1)[:9])) if found else 1
+
+
+def _plain_encoding(xml: bytes) -> bool:
+    """UTF-8 (or ASCII) as the searches expect: no NUL bytes, no other declared encoding."""
+    declared = ENCODING.match(xml[:200])
+    return b"\x00" not in xml and (declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"))
