@@ -187,6 +187,8 @@ def parse_lines(raw: object) -> list[str]:
 
 def _strip(text: str) -> str:
     """Strip whitespace and zero-width characters from both ends."""
+    if text and not (text[0].isspace() or text[-1].isspace() or text[0] in _INVISIBLE or text[-1] in _INVISIBLE):
+        return text  # the common case, without a regular expression (str.isspace is re's \s)
     return _EDGES.sub("", text)
 
 

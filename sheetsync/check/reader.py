@@ -21,7 +21,8 @@ from python_calamine import CalamineError, CalamineWorkbook
 from . import coerce
 from .. import limits
 from ..errors import NotOurFormError, UnknownFormError, UnreadableFileError
-from ..spec.form import Field, Form, Placement, Table
+from ..spec.cells import column_letter
+from ..spec.form import Field, Form, Placement, Table, parse_range
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.extent import Scanned, scan
 from ..formats.guard import check_spreadsheet
@@ -215,7 +216,9 @@ def _raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
 
 def _safe(rows: Grid) -> Grid:
     """The one boundary for cell text: nothing read goes on with controls, NaN or Infinity."""
-    return [[safe_value(v) if v.__class__ is str or v.__class__ is float else v for v in row] for row in rows]
+    # Printable text holds no control character: only other text and floats need a look.
+    return [[v if (v.__class__ is str and v.isprintable()) or (v.__class__ is not str and v.__class__ is not float)
+             else safe_value(v) for v in row] for row in rows]
 
 
 def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
@@ -261,10 +264,12 @@ def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: I
 
 def _at(grid: Grid, ref_or_place: str | Placement) -> Any:
     if isinstance(ref_or_place, str):
-        from ..spec.form import parse_range
-
         ref_or_place = parse_range(ref_or_place, "metadata")
-    row, col = ref_or_place.row - 1, ref_or_place.col - 1
+    return _value(grid, ref_or_place.row - 1, ref_or_place.col - 1)
+
+
+def _value(grid: Grid, row: int, col: int) -> Any:
+    """The value at 0-based (row, col); "" beyond the grid."""
     if row < len(grid) and col < len(grid[row]):
         return grid[row][col]
     return ""
@@ -300,20 +305,25 @@ def _read_fields(filled: Filled, grid: Grid) -> None:
 def _read_table(filled: Filled, grid: Grid, table: Table) -> None:
     items: list[Any] = []
     rows: list[int] = []
+    sheet = filled.form.sheet
+    # Each column's index and letters once; a row's cells are then plain look-ups.
+    columns = [(c, c.place.col - 1, column_letter(c.place.col)) for c in table.columns if not c.decorative]
+    first_letters = columns[0][2] if columns else "A"
     for n, row in enumerate(range(table.first_row, table.last_row + 1), start=1):
-        raws = [(c, _at(grid, c.place.at_row(row))) for c in table.columns if not c.decorative]
-        if all(coerce.is_blank(v) for c, v in raws if c.auto is None):
+        raws = [(c, _value(grid, row - 1, index), letters) for c, index, letters in columns]
+        if all(coerce.is_blank(v) for c, v, _ in raws if c.auto is None):
             continue  # a wholly empty row is no item
         index = len(items)
         pointer = f"{table.pointer}/{index}"
         item: dict[str, Any] = {}
-        for col, raw in raws:
+        for col, raw, letters in raws:
             if coerce.is_blank(raw):
                 continue
             sub = f"{pointer}/{col.pointer}" if col.pointer else pointer
-            ok, value = _parse(filled, col, raw, sub, col.place.at_row(row).ref)
-            filled.raw[col.place.at_row(row).ref] = raw
-            filled.source_map[sub] = CellRef(filled.form.sheet, col.place.at_row(row).ref)
+            ref = f"{letters}{row}"
+            ok, value = _parse(filled, col, raw, sub, ref)
+            filled.raw[ref] = raw
+            filled.source_map[sub] = CellRef(sheet, ref)
             if ok and table.scalar_items:
                 items.append(value)
             elif ok:
@@ -322,8 +332,7 @@ def _read_table(filled: Filled, grid: Grid, table: Table) -> None:
             items.append(item)
         elif len(items) == index:  # the value could not be parsed: keep the index aligned
             items.append(None)
-        first = next(c for c in table.columns if not c.decorative)
-        filled.source_map.setdefault(pointer, CellRef(filled.form.sheet, first.place.at_row(row).ref))
+        filled.source_map.setdefault(pointer, CellRef(sheet, f"{first_letters}{row}"))
         rows.append(n)
     filled.table_rows[table.pointer] = rows
     if items:

@@ -18,6 +18,7 @@ from ..spec.form import Form, column_letter
 from ..messages import render
 from ..template.plan import META_SHEET
 from ..spec.pointers import generic, schema_node
+from .quickcheck import Check, quick_check
 from .reader import Filled, locate
 from .report import Finding, Report, Severity
 from .rules import RULES, Hit, RuleContext, shown
@@ -130,7 +131,22 @@ def _prefilled_pointers(form: Form) -> dict[str, str]:
     return cells
 
 
+def _quick(form: Form) -> Check | None:
+    """The form's quick validity test (:mod:`.quickcheck`), compiled once per form."""
+    entry = _QUICK.get(id(form))
+    if entry is None or entry[0] is not form:
+        validator = form.validator
+        entry = _QUICK[id(form)] = (form, quick_check(form.schema, validator.format_checker.conforms))
+    return entry[1]
+
+
+_QUICK: dict[int, tuple[Form, Check | None]] = {}
+
+
 def _schema(filled: Filled) -> Iterator[Finding]:
+    quick = _quick(filled.form)
+    if quick is not None and quick(filled.data):
+        return  # certainly valid: iter_errors would find nothing
     validator = filled.form.validator
     unreadable = {p.pointer for p in filled.problems}
     seen: set[tuple[str, str]] = set()  # jsonschema repeats "required" once per missing name

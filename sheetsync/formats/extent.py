@@ -18,12 +18,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
 from .. import limits
-from ..errors import UnreadableFileError
+from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, column_number
 from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts
 
@@ -32,6 +33,7 @@ __all__ = ["Extent", "Scanned", "scan"]
 XLSX_CELL_TAG = re.compile(rb"<c[\s/>]")
 XLSX_ROW_TAG = re.compile(rb"<row[\s/>]")
 XLSX_CELL_REF = re.compile(rb"""<c\s[^>]*?(?<=\s)r\s*=\s*["']\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})["']""")
+XLSX_PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 XLSX_PREFIXED = re.compile(rb":(?:c|row|sheetData)[\s/>]")
 XLSX_SHEETDATA = re.compile(rb"<sheetData[\s/>]")
 XLSX_NS = b"schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -117,6 +119,29 @@ class Scanned:
         return b"".join(pieces)
 
 
+class _Inflater(_Budget):
+    """:class:`_Budget`'s caps, checked on one read of at most cap + 1 bytes (no chunk copies)."""
+
+    def read(self, archive: zipfile.ZipFile, name: str, cap: int = limits.MAX_MEMBER_INFLATED) -> bytes:
+        info = archive.getinfo(name)
+        if info.file_size > cap:
+            raise self._too_big(name, cap)
+        try:
+            with archive.open(info) as member:
+                data = member.read(cap + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+            raise UnreadableFileError(self.path, f"the part {name!r} is damaged") from exc
+        if len(data) > cap:
+            raise self._too_big(name, cap)
+        self.total += len(data)
+        if self.total > limits.MAX_TOTAL_INFLATED:
+            raise LimitError(self.path, "limit.total-inflated", limit=limits.MAX_TOTAL_INFLATED // limits.MB)
+        # One byte is found at memchr speed; the two words only where it occurs.
+        if data.find(b"!") >= 0 and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+            raise LimitError(self.path, "limit.entities", part=name)
+        return data
+
+
 def scan(path: Path, fmt: str) -> Scanned:
     """Inflate (within :mod:`sheetsync.limits`) and measure the .xlsx/.ods at ``path``.
 
@@ -124,7 +149,7 @@ def scan(path: Path, fmt: str) -> Scanned:
     :raises UnreadableFileError: a damaged container.
     """
     scanned = Scanned(path, fmt)
-    budget = _Budget(path)
+    budget = _Inflater(path)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
@@ -162,13 +187,15 @@ def _xlsx_extent(xml: bytes) -> Extent | None:
     cells = len(XLSX_CELL_TAG.findall(xml))
     if cells + len(XLSX_ROW_TAG.findall(xml)) > limits.MAX_ELEMENTS:
         return None  # the clipping path refuses it, naming the sheet
-    refs = XLSX_CELL_REF.findall(xml)
+    refs = XLSX_PLAIN_REF.findall(xml)  # how Excel, Calc and openpyxl write a cell
+    if len(refs) != cells:
+        refs = XLSX_CELL_REF.findall(xml)
     if len(refs) != cells:
         return None  # a cell without r= (or one hidden from the search): clip it
     if not refs:
         return Extent(0, 0)
     letters, rows = zip(*refs)
-    return Extent(max(map(int, rows)), max(map(column_number, set(letters))))
+    return Extent(max(map(int, set(rows))), max(map(column_number, set(letters))))
 
 
 def _without_dimension(xml: bytes) -> bytes:
@@ -188,32 +215,33 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
     # Only the usual prefixes are measured: anything else (or such words in text) is clipped.
     if not (_plain_encoding(content) and _usual_prefixes(content)):
         return  # nothing measured: every sheet is clipped
+    starts = content.count(b"<table:table") - content.count(b"<table:table-")
     done = 0
-    for match in ODS_TABLE_OPEN.finditer(content):
-        if match.start() < done:
-            continue
+    while (start := content.find(b"<table:table ", done)) >= 0:
+        match = ODS_TABLE_OPEN.match(content, start)
+        if match is None:
+            return
         named = TABLE_NAME.search(match.group(2))
         name = unescape((named.group(1) or named.group(2) or b"").decode("utf-8", "replace")) if named else ""
-        if match.group(3):
-            scanned.extents.setdefault(name, Extent(0, 0))
-            done = match.end()
+        done = match.end()
+        starts -= 1
+        if match.group(3):  # <table:table …/>: nothing inside
+            scanned.extents[name] = None if name in scanned.extents else Extent(0, 0)
             continue
-        end_tag = b"</" + match.group(1) + b"table>"
-        end = content.find(end_tag, match.end())
+        end = content.find(b"</table:table>", done)
         if end < 0:
             raise UnreadableFileError(scanned.path, f"the sheet {name!r} is damaged (it never ends)")
-        body = content[match.end():end]
-        scanned._tables.append((name, match.end(), end))
-        extent = _ods_extent(body)
-        scanned.extents[name] = None if name in scanned.extents else extent  # a repeated name: clip
+        scanned._tables.append((name, done, end))
+        scanned.extents[name] = None if name in scanned.extents else _ods_extent(content[done:end])
         done = end
+    if starts:  # a table written otherwise, or one inside another: measure nothing, clip every sheet
+        scanned.extents.clear()
+        scanned._tables.clear()
 
 
 def _ods_extent(body: bytes) -> Extent | None:
-    """How far the table's cells reach, counting repeats; None for sub-tables."""
-    if b"<table:table " in body or b"<table:table>" in body:
-        return None
-    if body.count(b"<table:") > limits.MAX_ELEMENTS:
+    """How far the table's cells reach, counting repeats (``body`` holds no sub-table)."""
+    if len(body) > 7 * limits.MAX_ELEMENTS and body.count(b"<table:") > limits.MAX_ELEMENTS:
         return None  # the clipping path counts rows and cells, and refuses it naming the sheet
     last = _last_content(body)
     if last < 0:
