@@ -250,7 +250,7 @@ def _ods_extent(body: bytes) -> Extent | None:
     rows = head.count(b"<table:table-row") - head.count(b"<table:table-row-") - head.count(b"<table:table-rows")
     if b"rows-repeated" in head:
         rows += sum(max(1, int(n[:9])) - 1 for n in ODS_ROWS_REPEATED.findall(head))
-    pieces = head.split(b"</table:table-row>")
+    pieces = body.split(b"</table:table-row>")  # whole rows: a row's last content marker ends it
     return Extent(rows, max(_ods_width(piece[piece.rfind(b"<table:table-row"):]) for piece in pieces))
 
 
