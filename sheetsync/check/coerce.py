@@ -169,7 +169,7 @@ def parse_text(raw: object) -> str:
     Only unsupported types (bool, None, durations...) raise, with code "not-text".
     """
     if isinstance(raw, str):
-        return _strip(raw.replace("\r\n", "\n").replace("\r", "\n"))
+        return _strip(raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw)
     if isinstance(raw, bool) or not isinstance(raw, (int, float, date)):
         raise CoerceError("not-text", raw)
     if isinstance(raw, int):

@@ -88,18 +88,20 @@ def _structure(filled: Filled) -> Iterator[Finding]:
     if combined(filled.locked_expected.items()) != meta.get("fingerprint"):
         yield _finding(filled, "metadata-tampered", "", None, cell="A1", sheet=META_SHEET)
         return
-    labels = _fixed_texts(filled.form)
-    pointers = _prefilled_pointers(filled.form)
-    for ref, expected in sorted(filled.locked_expected.items(), key=lambda kv: _row_col(kv[0])):
-        found = filled.locked_found.get(ref)
-        if cell_hash(found) == expected:
-            continue
+    found = filled.locked_found
+    changed = [(ref, expected) for ref, expected in filled.locked_expected.items()
+               if cell_hash(found.get(ref)) != expected]
+    # The maps that say what a cell is are built only when one has changed.
+    labels = _fixed_texts(filled.form) if changed else {}
+    pointers = _prefilled_pointers(filled.form) if changed else {}
+    for ref, _ in sorted(changed, key=lambda kv: _row_col(kv[0])):
+        value = found.get(ref)
         if ref in labels:
-            yield _finding(filled, "locked-cell-changed", "", found, cell=ref, sheet=filled.form.sheet,
+            yield _finding(filled, "locked-cell-changed", "", value, cell=ref, sheet=filled.form.sheet,
                            expected=labels[ref])
         else:
             pointer = pointers.get(ref, "")
-            yield _finding(filled, "prefilled-cell-changed", pointer, found, cell=ref, sheet=filled.form.sheet)
+            yield _finding(filled, "prefilled-cell-changed", pointer, value, cell=ref, sheet=filled.form.sheet)
     if meta.get("schema_hash") and meta["schema_hash"] != filled.form.schema_hash:
         yield _finding(filled, "schema-changed", "", None, severity="warning", cell="B6", sheet=META_SHEET)
 

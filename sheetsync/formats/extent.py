@@ -185,7 +185,8 @@ def _xlsx_extent(xml: bytes) -> Extent | None:
             or xml.count(XLSX_NS) != 1 or b'xmlns="http://' + XLSX_NS + b'"' not in xml):
         return None  # only unprefixed cells in the main namespace are measured
     cells = len(XLSX_CELL_TAG.findall(xml))
-    if cells + len(XLSX_ROW_TAG.findall(xml)) > limits.MAX_ELEMENTS:
+    # Each row or cell takes at least 5 bytes: only a sheet this long can hold too many.
+    if len(xml) > 5 * limits.MAX_ELEMENTS and cells + len(XLSX_ROW_TAG.findall(xml)) > limits.MAX_ELEMENTS:
         return None  # the clipping path refuses it, naming the sheet
     refs = XLSX_PLAIN_REF.findall(xml)  # how Excel, Calc and openpyxl write a cell
     if len(refs) != cells:
@@ -243,32 +244,39 @@ def _ods_extent(body: bytes) -> Extent | None:
     """How far the table's cells reach, counting repeats (``body`` holds no sub-table)."""
     if len(body) > 7 * limits.MAX_ELEMENTS and body.count(b"<table:") > limits.MAX_ELEMENTS:
         return None  # the clipping path counts rows and cells, and refuses it naming the sheet
-    last = _last_content(body)
+    last = _last_content(body, 0, len(body))
     if last < 0:
         return Extent(0, 0)
-    head = body[:last]  # every row that starts before the last content, with its repeats
-    rows = head.count(b"<table:table-row") - head.count(b"<table:table-row-") - head.count(b"<table:table-rows")
-    if b"rows-repeated" in head:
-        rows += sum(max(1, int(n[:9])) - 1 for n in ODS_ROWS_REPEATED.findall(head))
-    pieces = body.split(b"</table:table-row>")  # whole rows: a row's last content marker ends it
-    return Extent(rows, max(_ods_width(piece[piece.rfind(b"<table:table-row"):]) for piece in pieces))
+    # Every row that starts before the last content counts, with its repeats.
+    count = body.count
+    rows = count(b"<table:table-row", 0, last) - count(b"<table:table-row-", 0, last) - count(b"<table:table-rows", 0, last)
+    if body.find(b"rows-repeated", 0, last) >= 0:
+        rows += sum(max(1, int(n[:9])) - 1 for n in ODS_ROWS_REPEATED.findall(body, 0, last))
+    return Extent(rows, _ods_width(body))
 
 
-def _last_content(xml: bytes) -> int:
-    """Where the last cell that may hold something ends (its closing tag or its value type)."""
-    return max(xml.rfind(b"</table:table-cell>"), xml.rfind(b"</table:covered-table-cell>"), xml.rfind(b"value-type"))
+def _last_content(xml: bytes, start: int, end: int) -> int:
+    """Where, in ``xml[start:end]``, the last cell that may hold something ends (its closing tag
+    or its value type); -1 if none."""
+    return max(xml.rfind(b"</table:table-cell>", start, end), xml.rfind(b"</table:covered-table-cell>", start, end),
+               xml.rfind(b"value-type", start, end))
 
 
-def _ods_width(cells: bytes) -> int:
-    """The column of the row's last cell that may hold something (0 if none): every cell that
-    starts before the last closing tag or value type, counting repeats."""
-    last = _last_content(cells)
-    if last < 0:
-        return 0
-    head = cells[:last]
-    width = head.count(b"<table:table-cell") + head.count(b"<table:covered-table-cell")
-    if b"columns-repeated" in head:
-        width += sum(max(1, int(n[:9])) - 1 for n in ODS_COLUMNS_REPEATED.findall(head))
+def _ods_width(body: bytes) -> int:
+    """The widest row: in each, the column of the last cell that may hold something — every cell
+    that starts before its last closing tag or value type, counting repeats. Searched in place,
+    row by row, without copying."""
+    find, rfind, count = body.find, body.rfind, body.count
+    width = pos = 0
+    while (end := find(b"</table:table-row>", pos)) >= 0:
+        start = rfind(b"<table:table-row", pos, end)  # this row's own start tag (rows hold no rows)
+        last = _last_content(body, start, end) if start >= 0 else -1
+        if last >= 0:
+            cells = count(b"<table:table-cell", start, last) + count(b"<table:covered-table-cell", start, last)
+            if find(b"columns-repeated", start, last) >= 0:
+                cells += sum(max(1, int(n[:9])) - 1 for n in ODS_COLUMNS_REPEATED.findall(body, start, last))
+            width = max(width, cells)
+        pos = end + 18
     return width
 
 
