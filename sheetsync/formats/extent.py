@@ -30,10 +30,9 @@ from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts
 
 __all__ = ["Extent", "Scanned", "scan"]
 
-XLSX_CELL_TAG = re.compile(rb"<c[\s/>]")
+XLSX_CELL = re.compile(rb'<c(?:\s+r="([A-Z]{1,3})([1-9][0-9]{0,6})")?(?=[\s/>])')
 XLSX_ROW_TAG = re.compile(rb"<row[\s/>]")
 XLSX_CELL_REF = re.compile(rb"""<c\s[^>]*?(?<=\s)r\s*=\s*["']\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})["']""")
-XLSX_PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 XLSX_PREFIXED = re.compile(rb":(?:c|row|sheetData)[\s/>]")
 XLSX_SHEETDATA = re.compile(rb"<sheetData[\s/>]")
 XLSX_NS = b"schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -184,19 +183,21 @@ def _xlsx_extent(xml: bytes) -> Extent | None:
     if (not _plain_encoding(xml) or XLSX_SHEETDATA.search(xml) is None or XLSX_PREFIXED.search(xml)
             or xml.count(XLSX_NS) != 1 or b'xmlns="http://' + XLSX_NS + b'"' not in xml):
         return None  # only unprefixed cells in the main namespace are measured
-    cells = len(XLSX_CELL_TAG.findall(xml))
+    # One pass over every cell start tag, with its reference when written as Excel, Calc and
+    # openpyxl write it (r= first, plain A1); ("", "") for any other cell.
+    refs = XLSX_CELL.findall(xml)
     # Each row or cell takes at least 5 bytes: only a sheet this long can hold too many.
-    if len(xml) > 5 * limits.MAX_ELEMENTS and cells + len(XLSX_ROW_TAG.findall(xml)) > limits.MAX_ELEMENTS:
+    if len(xml) > 5 * limits.MAX_ELEMENTS and len(refs) + len(XLSX_ROW_TAG.findall(xml)) > limits.MAX_ELEMENTS:
         return None  # the clipping path refuses it, naming the sheet
-    refs = XLSX_PLAIN_REF.findall(xml)  # how Excel, Calc and openpyxl write a cell
-    if len(refs) != cells:
-        refs = XLSX_CELL_REF.findall(xml)
-    if len(refs) != cells:
-        return None  # a cell without r= (or one hidden from the search): clip it
     if not refs:
         return Extent(0, 0)
-    letters, rows = zip(*refs)
-    return Extent(max(map(int, set(rows))), max(map(column_number, set(letters))))
+    letters, rows = (set(part) for part in zip(*refs))
+    if b"" in letters:
+        general = XLSX_CELL_REF.findall(xml)
+        if len(general) != len(refs):
+            return None  # a cell without r= (or one hidden from the search): clip it
+        letters, rows = (set(part) for part in zip(*general))
+    return Extent(max(map(int, rows)), max(map(column_number, letters)))
 
 
 def _without_dimension(xml: bytes) -> bytes:
@@ -255,25 +256,29 @@ def _ods_extent(body: bytes) -> Extent | None:
     return Extent(rows, _ods_width(body))
 
 
-def _last_content(xml: bytes, start: int, end: int) -> int:
+def _last_content(xml: bytes, start: int, end: int, covered: bool = True) -> int:
     """Where, in ``xml[start:end]``, the last cell that may hold something ends (its closing tag
-    or its value type); -1 if none."""
-    return max(xml.rfind(b"</table:table-cell>", start, end), xml.rfind(b"</table:covered-table-cell>", start, end),
-               xml.rfind(b"value-type", start, end))
+    or its value type); -1 if none. ``covered=False``: the table has no covered cells."""
+    last = max(xml.rfind(b"</table:table-cell>", start, end), xml.rfind(b"value-type", start, end))
+    return max(last, xml.rfind(b"</table:covered-table-cell>", start, end)) if covered else last
 
 
 def _ods_width(body: bytes) -> int:
     """The widest row: in each, the column of the last cell that may hold something — every cell
     that starts before its last closing tag or value type, counting repeats. Searched in place,
-    row by row, without copying."""
+    row by row, without copying; what the table lacks (covered cells, repeats) is not searched."""
     find, rfind, count = body.find, body.rfind, body.count
+    covered = find(b"<table:covered-table-cell") >= 0
+    repeats = find(b"columns-repeated") >= 0
     width = pos = 0
     while (end := find(b"</table:table-row>", pos)) >= 0:
         start = rfind(b"<table:table-row", pos, end)  # this row's own start tag (rows hold no rows)
-        last = _last_content(body, start, end) if start >= 0 else -1
+        last = _last_content(body, start, end, covered) if start >= 0 else -1
         if last >= 0:
-            cells = count(b"<table:table-cell", start, last) + count(b"<table:covered-table-cell", start, last)
-            if find(b"columns-repeated", start, last) >= 0:
+            cells = count(b"<table:table-cell", start, last)
+            if covered:
+                cells += count(b"<table:covered-table-cell", start, last)
+            if repeats and find(b"columns-repeated", start, last) >= 0:
                 cells += sum(max(1, int(n[:9])) - 1 for n in ODS_COLUMNS_REPEATED.findall(body, start, last))
             width = max(width, cells)
         pos = end + 18
