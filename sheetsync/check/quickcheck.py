@@ -50,7 +50,12 @@ def _compile(schema: Any, conforms: Callable[[Any, str], bool]) -> Check:
         checks.append(_keyword(key, value, schema, conforms))
 
     def check(x: Any) -> bool:
-        return type(x) in KNOWN and all(c(x) for c in checks)
+        if type(x) not in KNOWN:
+            return False
+        for one in checks:  # a loop: cheaper than all() over a generator
+            if not one(x):
+                return False
+        return True
     return check
 
 
@@ -59,8 +64,16 @@ def _keyword(key: str, value: Any, schema: dict[str, Any], conforms: Callable[[A
     if simple is not None:
         return simple
     if key == "properties":
-        subs = {name: _compile(sub, conforms) for name, sub in value.items()}
-        return lambda x: type(x) is not dict or all(c(x[k]) for k, c in subs.items() if k in x)
+        subs = [(name, _compile(sub, conforms)) for name, sub in value.items()]
+
+        def properties(x: Any) -> bool:
+            if type(x) is not dict:
+                return True
+            for name, sub in subs:
+                if name in x and not sub(x[name]):
+                    return False
+            return True
+        return properties
     if key == "additionalProperties":
         known = set(schema.get("properties", {}))
         if "patternProperties" in schema:
@@ -73,7 +86,15 @@ def _keyword(key: str, value: Any, schema: dict[str, Any], conforms: Callable[[A
         if "prefixItems" in schema or not isinstance(value, (dict, bool)):
             raise Unsupported(key)
         item = _compile(value, conforms)
-        return lambda x: type(x) is not list or all(item(v) for v in x)
+
+        def items(x: Any) -> bool:
+            if type(x) is not list:
+                return True
+            for one in x:
+                if not item(one):
+                    return False
+            return True
+        return items
     raise Unsupported(key)
 
 

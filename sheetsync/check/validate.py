@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from jsonschema.exceptions import ValidationError
@@ -90,7 +91,7 @@ def _structure(filled: Filled) -> Iterator[Finding]:
         return
     found = filled.locked_found
     changed = [(ref, expected) for ref, expected in filled.locked_expected.items()
-               if cell_hash(found.get(ref)) != expected]
+               if _hash_of(found.get(ref)) != expected]
     # The maps that say what a cell is are built only when one has changed.
     labels = _fixed_texts(filled.form) if changed else {}
     pointers = _prefilled_pointers(filled.form) if changed else {}
@@ -104,6 +105,18 @@ def _structure(filled: Filled) -> Iterator[Finding]:
             yield _finding(filled, "prefilled-cell-changed", pointer, value, cell=ref, sheet=filled.form.sheet)
     if meta.get("schema_hash") and meta["schema_hash"] != filled.form.schema_hash:
         yield _finding(filled, "schema-changed", "", None, severity="warning", cell="B6", sheet=META_SHEET)
+
+
+@lru_cache(maxsize=8192, typed=True)  # locked cells hold the same labels in every file
+def _cached_hash(value: Any) -> str:
+    return cell_hash(value)
+
+
+def _hash_of(value: Any) -> str:
+    try:
+        return _cached_hash(value)
+    except TypeError:  # not hashable: nothing calamine returns, but never fail on it
+        return cell_hash(value)
 
 
 def _row_col(ref: str) -> tuple[int, str]:
