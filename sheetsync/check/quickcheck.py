@@ -15,16 +15,14 @@ import re
 from typing import Any, Callable
 
 Check = Callable[[Any], bool]
+#: Raised inside the compiler for a schema the quick test does not handle (never escapes it).
+_Unsupported = ValueError
 
 #: Keywords that never make an instance invalid.
 ANNOTATIONS = frozenset({"title", "description", "$schema", "$id", "$comment", "examples", "default",
                          "readOnly", "writeOnly", "deprecated"})
 #: Types whose values the closures know (anything else: "not sure").
 KNOWN = frozenset({dict, list, str, int, float, bool, type(None)})
-
-
-class Unsupported(Exception):
-    """The schema uses something the quick test does not handle."""
 
 
 def quick_check(schema: Any, conforms: Callable[[Any, str], bool]) -> Check | None:
@@ -34,7 +32,7 @@ def quick_check(schema: Any, conforms: Callable[[Any, str], bool]) -> Check | No
     """
     try:
         return _compile(schema, conforms)
-    except Unsupported:
+    except (_Unsupported, TypeError, re.error):  # a keyword beyond the quick test, or a value it cannot use
         return None
 
 
@@ -42,7 +40,7 @@ def _compile(schema: Any, conforms: Callable[[Any, str], bool]) -> Check:
     if schema is True or schema == {}:
         return lambda x: type(x) in KNOWN
     if not isinstance(schema, dict):
-        raise Unsupported(schema)
+        raise _Unsupported(schema)
     checks: list[Check] = []
     for key, value in schema.items():
         if key in ANNOTATIONS:
@@ -77,14 +75,14 @@ def _keyword(key: str, value: Any, schema: dict[str, Any], conforms: Callable[[A
     if key == "additionalProperties":
         known = set(schema.get("properties", {}))
         if "patternProperties" in schema:
-            raise Unsupported(key)
+            raise _Unsupported(key)
         if value is False:
             return lambda x: type(x) is not dict or all(k in known for k in x)
         extra = _compile(value, conforms)
         return lambda x: type(x) is not dict or all(extra(v) for k, v in x.items() if k not in known)
     if key == "items":
         if "prefixItems" in schema or not isinstance(value, (dict, bool)):
-            raise Unsupported(key)
+            raise _Unsupported(key)
         item = _compile(value, conforms)
 
         def items(x: Any) -> bool:
@@ -95,7 +93,7 @@ def _keyword(key: str, value: Any, schema: dict[str, Any], conforms: Callable[[A
                     return False
             return True
         return items
-    raise Unsupported(key)
+    raise _Unsupported(key)
 
 
 def _simple(key: str, value: Any, conforms: Callable[[Any, str], bool]) -> Check | None:
@@ -104,7 +102,7 @@ def _simple(key: str, value: Any, conforms: Callable[[Any, str], bool]) -> Check
     if key == "type":
         types = [value] if isinstance(value, str) else list(value)
         if any(t not in TYPES for t in types):
-            raise Unsupported(value)
+            raise _Unsupported(value)
         tests = [TYPES[t] for t in types]
         return lambda x: any(t(x) for t in tests)
     if key == "required":
@@ -113,7 +111,7 @@ def _simple(key: str, value: Any, conforms: Callable[[Any, str], bool]) -> Check
     if key in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         limit = value
         if not _is_number(limit):
-            raise Unsupported(key)
+            raise _Unsupported(key)
         compare: Check = {"minimum": lambda x: x >= limit, "maximum": lambda x: x <= limit,
                           "exclusiveMinimum": lambda x: x > limit, "exclusiveMaximum": lambda x: x < limit}[key]
         return lambda x: not number(x) or compare(x)
@@ -131,7 +129,7 @@ def _simple(key: str, value: Any, conforms: Callable[[Any, str], bool]) -> Check
     if key in ("enum", "const"):
         choices = list(value) if key == "enum" else [value]
         if any(type(c) not in (str, int, float, type(None)) for c in choices):
-            raise Unsupported(key)  # containers and booleans compare in ways not copied here
+            raise _Unsupported(key)  # containers and booleans compare in ways not copied here
         return lambda x: type(x) in (str, int, float, type(None)) and any(type(c) is type(x) and c == x for c in choices)
     return None
 
