@@ -14,9 +14,8 @@ from sheetsync.check.quickcheck import quick_check
 from sheetsync.spec.form import Form
 
 #: What a leaf may be turned into: wrong types, edges of lengths and ranges, odd Python types.
-REPLACEMENTS: list[Any] = [None, True, False, 0, -1, 1.5, 10 ** 12, -(10 ** 12), "", " ", "x" * 5000, "2567-13-45",
-                           "2020-02-30", "2020-02-28", "abc", [], {}, [1], {"a": 1}, Decimal("1"), dt.date(2020, 1, 1),
-                           float(2 ** 60), 100.0, 101, 5]
+REPLACEMENTS: list[Any] = [None, True, 0, -1, 1.5, 10 ** 12, "", "x" * 5000, "2567-13-45", "2020-02-28", [],
+                           {"a": 1}, Decimal("1"), dt.date(2020, 1, 1), 100.0]
 
 
 def _leaves(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
@@ -66,9 +65,8 @@ def test_quick_valid_means_jsonschema_finds_nothing(which: str, progress_form: F
     assert quick(data) and not list(validator.iter_errors(data))
     said_valid = said_not_sure = 0
     for variant in _variants(data):
-        errors = list(validator.iter_errors(variant))
         if quick(variant):
-            assert errors == [], variant
+            assert list(validator.iter_errors(variant)) == [], variant
             said_valid += 1
         else:
             said_not_sure += 1
