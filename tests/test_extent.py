@@ -4,7 +4,9 @@ gives the same finding as before."""
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,7 @@ from sheetsync.formats.bounded import Bounds
 from sheetsync.formats.extent import Extent, scan
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
+from tests.data.hostile.measure import measure
 from tests.data.hostile.build import (FAR_ODS, FORM_SHEET, META, XLSX_SHEETS, ods_append_rows, ods_bomb, rewrite,
                                       xlsx_text)
 
@@ -159,3 +162,31 @@ def test_repeated_content_at_the_end_of_the_last_row_counts(tmp_path: Path, prog
     assert extent is not None and extent.rows == 48 and extent.columns > 16000
     read_filled(path)
     assert clipped
+
+
+#: Self-closing cells without a value that calamine still gives a place (5 GB for this row).
+FORMULA_BOMB = (b'<table:table-row table:number-rows-repeated="100000"><table:table-cell table:formula="of:=1" '
+                b'table:number-columns-repeated="1000"/></table:table-row>')
+
+
+def test_empty_looking_cells_with_a_formula_count_and_stay_bounded(tmp_path: Path, progress_form: Form,
+                                                                   seed: dict[str, Any],
+                                                                   clipped: list[dict[str, Bounds]]) -> None:
+    path = rewrite(_filled(tmp_path, progress_form, seed, "ods"), tmp_path / "formulas.ods",
+                   {"content.xml": ods_append_rows(FORM_SHEET, FORMULA_BOMB)})
+    assert scan(path, "ods").extents[FORM_SHEET] == Extent(48 + 100_000, 1000)
+    read_filled(path)
+    assert clipped
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    run = measure([sys.executable, "-m", "sheetsync", "validate", str(path)], env=env)
+    assert run.returncode in (0, 1) and run.peak_mb <= 300, (run.returncode, run.peak_mb, run.stderr[-300:])
+
+
+def test_a_trailing_cell_with_only_a_style_is_empty(tmp_path: Path, progress_form: Form, seed: dict[str, Any],
+                                                    clipped: list[dict[str, Bounds]]) -> None:
+    styled = (b'<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:style-name="ce1" '
+              b'table:number-columns-repeated="1024"/></table:table-row>')
+    path = rewrite(_filled(tmp_path, progress_form, seed, "ods"), tmp_path / "styled.ods",
+                   {"content.xml": ods_append_rows(FORM_SHEET, styled)})
+    assert scan(path, "ods").extents[FORM_SHEET] == Extent(48, 7)
+    assert validate(read_filled(path)).valid and clipped == []

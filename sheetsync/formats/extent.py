@@ -42,6 +42,8 @@ ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
 ODS_TABLE_OPEN = re.compile(rb"<(table:)table(?=[\s/>])([^>]*?)(/?)>")
 ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)["']""")
 ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)["']""")
+ODS_EMPTY_CELL = re.compile(rb'<table:(?:covered-)?table-cell(?:\s+table:(?:style-name|number-columns-repeated)'
+                            rb'\s*=\s*"[^"<>]*")*\s*/>')
 ODS_STUB = b"<table:table-row><table:table-cell/></table:table-row>"
 
 
@@ -242,47 +244,61 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
 
 
 def _ods_extent(body: bytes) -> Extent | None:
-    """How far the table's cells reach, counting repeats (``body`` holds no sub-table)."""
+    """How far the table's cells that may hold something reach, counting repeats (``body`` holds
+    no sub-table); None for rows written in a way not measured here."""
     if len(body) > 7 * limits.MAX_ELEMENTS and body.count(b"<table:") > limits.MAX_ELEMENTS:
         return None  # the clipping path counts rows and cells, and refuses it naming the sheet
-    last = _last_content(body, 0, len(body))
-    if last < 0:
-        return Extent(0, 0)
-    # Every row that starts before the last content counts, with its repeats.
-    count = body.count
-    rows = count(b"<table:table-row", 0, last) - count(b"<table:table-row-", 0, last) - count(b"<table:table-rows", 0, last)
-    if body.find(b"rows-repeated", 0, last) >= 0:
-        rows += sum(max(1, int(n[:9])) - 1 for n in ODS_ROWS_REPEATED.findall(body, 0, last))
-    return Extent(rows, _ods_width(body))
-
-
-def _last_content(xml: bytes, start: int, end: int, covered: bool = True) -> int:
-    """Where, in ``xml[start:end]``, the last cell that may hold something ends (its closing tag
-    or its value type); -1 if none. ``covered=False``: the table has no covered cells."""
-    last = max(xml.rfind(b"</table:table-cell>", start, end), xml.rfind(b"value-type", start, end))
-    return max(last, xml.rfind(b"</table:covered-table-cell>", start, end)) if covered else last
-
-
-def _ods_width(body: bytes) -> int:
-    """The widest row: in each, the column of the last cell that may hold something — every cell
-    that starts before its last closing tag or value type, counting repeats. Searched in place,
-    row by row, without copying; what the table lacks (covered cells, repeats) is not searched."""
-    find, rfind, count = body.find, body.rfind, body.count
-    covered = find(b"<table:covered-table-cell") >= 0
-    repeats = find(b"columns-repeated") >= 0
-    width = pos = 0
+    find, rfind = body.find, body.rfind
+    row = rows = columns = pos = 0  # rows seen (with repeats); the extent so far
     while (end := find(b"</table:table-row>", pos)) >= 0:
         start = rfind(b"<table:table-row", pos, end)  # this row's own start tag (rows hold no rows)
-        last = _last_content(body, start, end, covered) if start >= 0 else -1
-        if last >= 0:
-            cells = count(b"<table:table-cell", start, last)
-            if covered:
-                cells += count(b"<table:covered-table-cell", start, last)
-            if repeats and find(b"columns-repeated", start, last) >= 0:
-                cells += sum(max(1, int(n[:9])) - 1 for n in ODS_COLUMNS_REPEATED.findall(body, start, last))
-            width = max(width, cells)
+        tag_end = find(b">", start, end) if start >= 0 else -1
+        if tag_end < 0 or not _row_tag(body, start) or _rows_between(body, pos, start):
+            return None  # a self-closing row, or one written oddly: clip
+        found = ODS_ROWS_REPEATED.search(body, start, tag_end)
+        repeated = max(1, int(found.group(1)[:9])) if found else 1
+        width = _ods_width(body, tag_end, end)
+        if width < 0:
+            return None
+        if width:
+            rows, columns = row + repeated, max(columns, width)
+        row += repeated
         pos = end + 18
-    return width
+    return None if _rows_between(body, pos, len(body)) else Extent(rows, columns)
+
+
+def _rows_between(body: bytes, start: int, end: int) -> bool:
+    """Whether a row element starts in ``body[start:end]`` (row groups and header rows aside)."""
+    at = body.find(b"<table:table-row", start, end)
+    while at >= 0:
+        if _row_tag(body, at):
+            return True
+        at = body.find(b"<table:table-row", at + 16, end)
+    return False
+
+
+def _row_tag(body: bytes, at: int) -> bool:
+    """Whether the ``<table:table-row`` at ``at`` starts a row (not a row group or header rows)."""
+    return body[at + 16:at + 17] in (b" ", b">", b"/", b"\t", b"\n", b"\r")
+
+
+def _ods_width(body: bytes, start: int, end: int) -> int:
+    """In the row ``body[start:end]``, the column of the last cell that may hold something (0 if
+    none, -1 if not measured), counting repeats. Only a self-closing cell with nothing but a style and a repeat count
+    is empty: calamine gives a cell with a formula, a value or any child (``<text:s/>``) a place."""
+    rfind = body.rfind
+    last = max(rfind(b"<table:table-cell", start, end), rfind(b"<table:covered-table-cell", start, end))
+    while last >= 0 and ODS_EMPTY_CELL.match(body, last):  # trailing empty cells, usually one
+        last = max(rfind(b"<table:table-cell", start, last), rfind(b"<table:covered-table-cell", start, last))
+    if last < 0:
+        return 0
+    tag_end = body.find(b">", last, end) + 1  # every cell up to the end of that one's start tag
+    if not tag_end:
+        return -1  # a tag never closed: not measured
+    cells = body.count(b"<table:table-cell", start, tag_end) + body.count(b"<table:covered-table-cell", start, tag_end)
+    if body.find(b"columns-repeated", start, tag_end) >= 0:
+        cells += sum(max(1, int(n[:9])) - 1 for n in ODS_COLUMNS_REPEATED.findall(body, start, tag_end))
+    return cells
 
 
 def _usual_prefixes(content: bytes) -> bool:
