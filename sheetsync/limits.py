@@ -43,6 +43,9 @@ META_COLUMNS = 3
 #: finding; the margin is zero because nothing honest is ever stored outside the form.
 FORM_MARGIN_ROWS = 0
 FORM_MARGIN_COLUMNS = 0
+#: Cells (each sheet's rows × columns as written) handed to the parser unclipped before the
+#: sheets to be read are known; beyond it only the sheets read are kept (an honest form: ~600).
+MAX_UNCLIPPED_CELLS = 1_000_000
 #: Row or cell elements scanned in one sheet before the file is refused (each is a few
 #: bytes of XML; an honest form has a few thousand).
 MAX_ELEMENTS = 3_000_000

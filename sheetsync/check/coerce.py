@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import TypeVar
 
 from ..errors import CoerceError
@@ -32,6 +33,7 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Zero-width characters ride along when Thai text is pasted from Word or the web
 # (Thai has no spaces between words, so editors insert U+200B as a break hint).
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_DROP_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE))
 _EDGES = re.compile(rf"^[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+$")
 
 _MONTH_NAMES = [
@@ -169,7 +171,7 @@ def parse_text(raw: object) -> str:
     Only unsupported types (bool, None, durations...) raise, with code "not-text".
     """
     if isinstance(raw, str):
-        return _strip(raw.replace("\r\n", "\n").replace("\r", "\n"))
+        return _strip(raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw)
     if isinstance(raw, bool) or not isinstance(raw, (int, float, date)):
         raise CoerceError("not-text", raw)
     if isinstance(raw, int):
@@ -187,16 +189,18 @@ def parse_lines(raw: object) -> list[str]:
 
 def _strip(text: str) -> str:
     """Strip whitespace and zero-width characters from both ends."""
+    if text and not (text[0].isspace() or text[-1].isspace() or text[0] in _INVISIBLE or text[-1] in _INVISIBLE):
+        return text  # the common case, without a regular expression (str.isspace is re's \s)
     return _EDGES.sub("", text)
 
 
 def _clean(text: str) -> str:
     """NFC, no invisible characters, runs of whitespace as one space, edges stripped."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch not in _INVISIBLE)
+    text = unicodedata.normalize("NFC", text).translate(_DROP_INVISIBLE)
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=4096)  # dropdown labels are compared on every cell: each is cleaned once
 def _normalise_label(text: str) -> str:
     # Typing sara e twice looks exactly like sara ae, and nikhahit + sara aa looks like
     # sara am; NFC fixes neither, so a label typed by hand would otherwise never match.

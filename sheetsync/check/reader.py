@@ -22,12 +22,13 @@ from python_calamine import CalamineError, CalamineWorkbook
 from . import coerce
 from .. import limits
 from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
-from ..formats._clip import column_letters
+from ..spec.cells import column_letter
+from ..spec.form import Field, Form, Placement, Table, parse_range
 from ..formats.bounded import Bounds, Overflow, bounded_copy
+from ..formats.extent import Scanned, scan
 from ..formats.guard import check_spreadsheet
 from ..formats.odsbreaks import with_line_breaks
 from ..formats.xls_extent import check_xls_extent
-from ..spec.form import Field, Form, Placement, Table
 from ..spec.registry import find_form_id
 from ..template.plan import META_SHEET
 from ..text import has_hidden_controls, safe_value
@@ -108,18 +109,19 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     path = Path(path)
     fmt = check_spreadsheet(path)
     with as_bad_input(path):
+        opener = _Opener(path, fmt)
         meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
-        workbook, _ = _open(path, fmt, meta_bounds)
-        metadata, locked = _metadata(path, workbook)
+        metadata, locked = _metadata(path, opener.open(meta_bounds)[0])
         form = _resolve_form(path, metadata, form, forms_dirs)
-        workbook, outside = _open(path, fmt, meta_bounds | {form.sheet: form_area(form)})
-        grid = _grid(path, workbook, form.sheet)
+        workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
+        raw = _raw_grid(path, workbook, form.sheet)
+        grid = _safe(raw)
         filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside)
         _read_fields(filled, grid)
         for table in form.tables:
             _read_table(filled, grid, table)
         filled.locked_found = {ref: _at(grid, ref) if CELL_REF.match(ref) else None for ref in locked}
-        filled.controls = _hidden_controls(workbook, form.sheet, filled.raw)
+        filled.controls = _hidden_controls(raw, filled.raw)
     return filled
 
 
@@ -174,26 +176,50 @@ def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
     return column.place.at_row(row).ref
 
 
-def _open(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[CalamineWorkbook, list[Overflow]]:
-    """The workbook as calamine sees it: for .xlsx/.ods a copy clipped to ``bounds`` (calamine
-    materialises whole grids, so an unclipped far cell would abort the process), and for .ods
-    with ``<text:line-break/>`` written as newlines (calamine would drop them)."""
-    try:
-        if fmt == "xls":  # BIFF cannot be clipped: refuse a far-reaching sheet, spot the rest in the grid
-            check_xls_extent(path)
-            with path.open("rb") as handle:
-                book = CalamineWorkbook.from_filelike(handle)
-            return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
-                          for o in _beyond(book, sheet, b)]
-        data, outside = bounded_copy(path, fmt, bounds)
-        if fmt == "ods":
+class _Opener:
+    """Opens one file for calamine, bounded: each call names the sheets that will be read and
+    their :class:`Bounds`. The file is inflated and measured once (:mod:`sheetsync.formats.extent`);
+    when the named sheets lie within their bounds, calamine reads them as written (and a later call
+    whose sheets the first workbook already holds gets that workbook again); otherwise it reads a
+    copy clipped to the bounds (calamine materialises whole grids, so an unclipped far cell would
+    abort the process), which also names the first cell beyond. For .ods, ``<text:line-break/>``
+    is written as a newline (calamine would drop it)."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self.path, self.fmt = path, fmt
+        self.scanned: Scanned | None = None
+        self.last: tuple[set[str], CalamineWorkbook] | None = None  # sheets kept as written, workbook
+
+    def open(self, bounds: dict[str, Bounds]) -> tuple[CalamineWorkbook, list[Overflow]]:
+        try:
+            if self.fmt == "xls":  # BIFF cannot be clipped: refuse a far-reaching sheet, spot the rest in the grid
+                if self.last is None:
+                    check_xls_extent(self.path)
+                    with self.path.open("rb") as handle:
+                        self.last = (set(), CalamineWorkbook.from_filelike(handle))
+                book = self.last[1]
+                return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
+                              for o in _beyond(book, sheet, b)]
+            if self.scanned is None:
+                self.scanned = scan(self.path, self.fmt)
+            if self.scanned.fits(bounds):
+                if self.last is not None and set(bounds) <= self.last[0]:
+                    return self.last[1], []
+                keep = self.scanned.unclipped(set(bounds))
+                self.last = (keep, self._calamine(self.scanned.copy(keep), self.scanned.mentions(b"line-break")))
+                return self.last[1], []
+            data, outside = bounded_copy(self.path, self.fmt, bounds)
+            return self._calamine(data, True), outside
+        except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
+            if isinstance(exc, UnreadableFileError):
+                raise
+            raise UnreadableFileError(self.path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc
+
+    def _calamine(self, data: bytes, breaks: bool) -> CalamineWorkbook:
+        if self.fmt == "ods" and breaks:
             data = with_line_breaks(io.BytesIO(data)) or data
         # from_filelike sniffs the content; from_path would trust a misleading extension.
-        return CalamineWorkbook.from_filelike(io.BytesIO(data)), outside
-    except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
-        if isinstance(exc, UnreadableFileError):
-            raise
-        raise UnreadableFileError(path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
 def _beyond(book: CalamineWorkbook, sheet: str, bounds: Bounds) -> list[Overflow]:
@@ -201,7 +227,7 @@ def _beyond(book: CalamineWorkbook, sheet: str, bounds: Bounds) -> list[Overflow
     for r, row in enumerate(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False), start=1):
         for c, value in enumerate(row, start=1):
             if (r > bounds.rows or c > bounds.columns) and value not in ("", None):
-                return [Overflow(sheet, f"{column_letters(c)}{r}")]
+                return [Overflow(sheet, f"{column_letter(c)}{r}")]
     return []
 
 
@@ -209,7 +235,7 @@ def _short(exc: BaseException) -> str:
     return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
 
 
-def _grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
+def _raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
     if sheet not in workbook.sheet_names:
         raise NotOurFormError(path, f"the sheet {sheet!r} is missing; was it renamed? Use the template you were sent")
     try:
@@ -217,13 +243,18 @@ def _grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
         rows: Grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except (CalamineError, ValueError) as exc:
         raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read ({_short(exc)})") from exc
-    # The one boundary for cell text: nothing read goes on with controls, NaN or Infinity.
-    return [[safe_value(v) for v in row] for row in rows]
+    return rows
 
 
-def _hidden_controls(workbook: CalamineWorkbook, sheet: str, cells: Iterable[str]) -> list[str]:
+def _safe(rows: Grid) -> Grid:
+    """The one boundary for cell text: nothing read goes on with controls, NaN or Infinity."""
+    # Printable text holds no control character: only other text and floats need a look.
+    return [[v if (v.__class__ is str and v.isprintable()) or (v.__class__ is not str and v.__class__ is not float)
+             else safe_value(v) for v in row] for row in rows]
+
+
+def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
     """The cells among ``cells`` whose text held control characters before it was made safe."""
-    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     found = []
     for ref in cells:
         value = _at(rows, ref)
@@ -237,7 +268,7 @@ def _metadata(path: Path, workbook: CalamineWorkbook) -> tuple[dict[str, str], d
         raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
     meta: dict[str, str] = {}
     locked: dict[str, str] = {}
-    for row in _grid(path, workbook, META_SHEET):
+    for row in _safe(_raw_grid(path, workbook, META_SHEET)):
         cells = [coerce.parse_text(v) if v not in ("", None) else "" for v in row]
         if len(cells) >= 3 and cells[0] == "locked":
             locked[cells[1]] = cells[2]
@@ -265,10 +296,12 @@ def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: I
 
 def _at(grid: Grid, ref_or_place: str | Placement) -> Any:
     if isinstance(ref_or_place, str):
-        from ..spec.form import parse_range
-
         ref_or_place = parse_range(ref_or_place, "metadata")
-    row, col = ref_or_place.row - 1, ref_or_place.col - 1
+    return _value(grid, ref_or_place.row - 1, ref_or_place.col - 1)
+
+
+def _value(grid: Grid, row: int, col: int) -> Any:
+    """The value at 0-based (row, col); "" beyond the grid."""
     if row < len(grid) and col < len(grid[row]):
         return grid[row][col]
     return ""
@@ -304,20 +337,25 @@ def _read_fields(filled: Filled, grid: Grid) -> None:
 def _read_table(filled: Filled, grid: Grid, table: Table) -> None:
     items: list[Any] = []
     rows: list[int] = []
+    sheet = filled.form.sheet
+    # Each column's index and letters once; a row's cells are then plain look-ups.
+    columns = [(c, c.place.col - 1, column_letter(c.place.col)) for c in table.columns if not c.decorative]
+    first_letters = columns[0][2] if columns else "A"
     for n, row in enumerate(range(table.first_row, table.last_row + 1), start=1):
-        raws = [(c, _at(grid, c.place.at_row(row))) for c in table.columns if not c.decorative]
-        if all(coerce.is_blank(v) for c, v in raws if c.auto is None):
+        raws = [(c, _value(grid, row - 1, index), letters) for c, index, letters in columns]
+        if all(coerce.is_blank(v) for c, v, _ in raws if c.auto is None):
             continue  # a wholly empty row is no item
         index = len(items)
         pointer = f"{table.pointer}/{index}"
         item: dict[str, Any] = {}
-        for col, raw in raws:
+        for col, raw, letters in raws:
             if coerce.is_blank(raw):
                 continue
             sub = f"{pointer}/{col.pointer}" if col.pointer else pointer
-            ok, value = _parse(filled, col, raw, sub, col.place.at_row(row).ref)
-            filled.raw[col.place.at_row(row).ref] = raw
-            filled.source_map[sub] = CellRef(filled.form.sheet, col.place.at_row(row).ref)
+            ref = f"{letters}{row}"
+            ok, value = _parse(filled, col, raw, sub, ref)
+            filled.raw[ref] = raw
+            filled.source_map[sub] = CellRef(sheet, ref)
             if ok and table.scalar_items:
                 items.append(value)
             elif ok:
@@ -326,8 +364,7 @@ def _read_table(filled: Filled, grid: Grid, table: Table) -> None:
             items.append(item)
         elif len(items) == index:  # the value could not be parsed: keep the index aligned
             items.append(None)
-        first = next(c for c in table.columns if not c.decorative)
-        filled.source_map.setdefault(pointer, CellRef(filled.form.sheet, first.place.at_row(row).ref))
+        filled.source_map.setdefault(pointer, CellRef(sheet, f"{first_letters}{row}"))
         rows.append(n)
     filled.table_rows[table.pointer] = rows
     if items:

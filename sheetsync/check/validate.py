@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from jsonschema.exceptions import ValidationError
@@ -19,6 +20,7 @@ from ..identity import OFFICE, KeyArg, resolve, verify
 from ..messages import render
 from ..template.plan import META_SHEET
 from ..spec.pointers import generic, schema_node
+from .quickcheck import Check, quick_check
 from .reader import Filled, as_bad_input, locate
 from .report import Finding, Report, Severity
 from .rules import RULES, Hit, RuleContext, shown
@@ -100,20 +102,34 @@ def _structure(filled: Filled) -> Iterator[Finding]:
     if combined(filled.locked_expected.items()) != meta.get("fingerprint"):
         yield _finding(filled, "metadata-tampered", "", None, cell="A1", sheet=META_SHEET)
         return
-    labels = _fixed_texts(filled.form)
-    pointers = _prefilled_pointers(filled.form)
-    for ref, expected in sorted(filled.locked_expected.items(), key=lambda kv: _row_col(kv[0])):
-        found = filled.locked_found.get(ref)
-        if cell_hash(found) == expected:
-            continue
+    found = filled.locked_found
+    changed = [(ref, expected) for ref, expected in filled.locked_expected.items()
+               if _hash_of(found.get(ref)) != expected]
+    # The maps that say what a cell is are built only when one has changed.
+    labels = _fixed_texts(filled.form) if changed else {}
+    pointers = _prefilled_pointers(filled.form) if changed else {}
+    for ref, _ in sorted(changed, key=lambda kv: _row_col(kv[0])):
+        value = found.get(ref)
         if ref in labels:
-            yield _finding(filled, "locked-cell-changed", "", found, cell=ref, sheet=filled.form.sheet,
+            yield _finding(filled, "locked-cell-changed", "", value, cell=ref, sheet=filled.form.sheet,
                            expected=labels[ref])
         else:
             pointer = pointers.get(ref, "")
-            yield _finding(filled, "prefilled-cell-changed", pointer, found, cell=ref, sheet=filled.form.sheet)
+            yield _finding(filled, "prefilled-cell-changed", pointer, value, cell=ref, sheet=filled.form.sheet)
     if meta.get("schema_hash") and meta["schema_hash"] != filled.form.schema_hash:
         yield _finding(filled, "schema-changed", "", None, severity="warning", cell="B6", sheet=META_SHEET)
+
+
+@lru_cache(maxsize=8192, typed=True)  # locked cells hold the same labels in every file
+def _cached_hash(value: Any) -> str:
+    return cell_hash(value)
+
+
+def _hash_of(value: Any) -> str:
+    try:
+        return _cached_hash(value)
+    except TypeError:  # not hashable: nothing calamine returns, but never fail on it
+        return cell_hash(value)
 
 
 def _row_col(ref: str) -> tuple[int, str]:
@@ -143,7 +159,22 @@ def _prefilled_pointers(form: Form) -> dict[str, str]:
     return cells
 
 
+def _quick(form: Form) -> Check | None:
+    """The form's quick validity test (:mod:`.quickcheck`), compiled once per form."""
+    entry = _QUICK.get(id(form))
+    if entry is None or entry[0] is not form:
+        validator = form.validator
+        entry = _QUICK[id(form)] = (form, quick_check(form.schema, validator.format_checker.conforms))
+    return entry[1]
+
+
+_QUICK: dict[int, tuple[Form, Check | None]] = {}
+
+
 def _schema(filled: Filled) -> Iterator[Finding]:
+    quick = _quick(filled.form)
+    if quick is not None and quick(filled.data):
+        return  # certainly valid: iter_errors would find nothing
     validator = filled.form.validator
     unreadable = {p.pointer for p in filled.problems}
     seen: set[tuple[str, str]] = set()  # jsonschema repeats "required" once per missing name

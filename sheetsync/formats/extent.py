@@ -1,0 +1,317 @@
+"""One cheap scan of a workbook: how far each sheet's cells really reach.
+
+:mod:`sheetsync.formats.bounded` rewrites every sheet, cell by cell in Python, so that calamine
+never sees a cell beyond the form. An honest file has none, so :func:`scan` first inflates the
+members calamine reads (with the same real-size caps) and measures each sheet with a few
+C-speed searches. :meth:`Scanned.copy` then hands calamine the sheets that lie within their
+bounds as written, in a stored (uncompressed) copy holding only those members. A sheet the scan
+cannot measure cheaply — .xlsx cells without ``r=``, an unusual prefix or encoding, ODS sub-tables —
+or whose cells reach beyond its bounds is left to :func:`bounded_copy`, which clips it and
+reports the first cell beyond (so findings never depend on which path was taken).
+
+What counts as a cell is deliberately broad: every .xlsx ``<c>`` (empty or not), and every ODS
+cell that is not an empty self-closing element (``<text:s/>`` alone is a space to calamine).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+
+from .. import limits
+from ..errors import LimitError, UnreadableFileError
+from ._clip import EMPTY_SHEET, column_number
+from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts
+
+__all__ = ["Extent", "Scanned", "scan"]
+
+XLSX_CELL = re.compile(rb'<c(?:\s+r="([A-Z]{1,3})([1-9][0-9]{0,6})")?(?=[\s/>])')
+XLSX_ROW_TAG = re.compile(rb"<row[\s/>]")
+XLSX_CELL_REF = re.compile(rb"""<c\s[^>]*?(?<=\s)r\s*=\s*["']\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})["']""")
+XLSX_PREFIXED = re.compile(rb":(?:c|row|sheetData)[\s/>]")
+XLSX_SHEETDATA = re.compile(rb"<sheetData[\s/>]")
+XLSX_NS = b"schemas.openxmlformats.org/spreadsheetml/2006/main"
+ODS_TABLE_NS = b"urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+XLSX_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension(?=[\s/>])[^>]*>")
+ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
+ODS_TABLE_OPEN = re.compile(rb"<(table:)table(?=[\s/>])([^>]*?)(/?)>")
+ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)["']""")
+ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)["']""")
+ODS_EMPTY_CELL = re.compile(rb'<table:(?:covered-)?table-cell(?:\s+table:(?:style-name|number-columns-repeated)'
+                            rb'\s*=\s*"[^"<>]*")*\s*/>')
+ODS_STUB = b"<table:table-row><table:table-cell/></table:table-row>"
+
+
+@dataclass(frozen=True)
+class Extent:
+    """The last row and column holding a cell (1-based; 0 × 0 for an empty sheet)."""
+
+    rows: int
+    columns: int
+
+    def within(self, bounds: Bounds) -> bool:
+        return self.rows <= bounds.rows and self.columns <= bounds.columns
+
+
+class Scanned:
+    """A workbook's members as inflated once, and each sheet's :class:`Extent` (None: unknown)."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self.path, self.fmt = path, fmt
+        self.extents: dict[str, Extent | None] = {}
+        self._members: dict[str, bytes] = {}
+        self._sheets: dict[str, str] = {}  # xlsx: sheet → member
+        self._tables: list[tuple[str, int, int]] = []  # ods: (name, start, end) of each table's body
+
+    def fits(self, bounds: dict[str, Bounds]) -> bool:
+        """Whether every sheet named in ``bounds`` was measured and lies within its bounds."""
+        return all((e := self.extents.get(name)) is not None and e.within(b) for name, b in bounds.items())
+
+    def unclipped(self, needed: set[str]) -> set[str]:
+        """The sheets a copy may keep as written: every measured one while their grids together
+        stay within :data:`limits.MAX_UNCLIPPED_CELLS` (calamine reads every .ods table at once),
+        else only ``needed``."""
+        measured = {name: e for name, e in self.extents.items() if e is not None}
+        if sum(e.rows * e.columns for e in measured.values()) <= limits.MAX_UNCLIPPED_CELLS:
+            return set(measured)
+        return needed
+
+    def mentions(self, word: bytes) -> bool:
+        """Whether ``word`` occurs in the sheets' XML (a cheap test before a costlier rewrite)."""
+        return any(word in data for data in self._members.values())
+
+    def copy(self, keep: set[str]) -> bytes:
+        """A stored copy of the members calamine reads, the sheets in ``keep`` as written (each must
+        have been measured) and every other sheet emptied."""
+        assert all(self.extents.get(name) is not None for name in keep)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+            if self.fmt == "ods":
+                copy.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
+                if "META-INF/manifest.xml" in self._members:
+                    copy.writestr("META-INF/manifest.xml", self._members["META-INF/manifest.xml"])
+                copy.writestr("content.xml", self._ods_content(keep))
+            else:
+                sheet_members = {member: name for name, member in self._sheets.items()}
+                for member, data in self._members.items():
+                    name = sheet_members.get(member)
+                    if name is None:
+                        copy.writestr(member, data)
+                    elif name in keep:
+                        copy.writestr(member, _without_dimension(data))
+                    else:
+                        copy.writestr(member, EMPTY_SHEET)
+        return out.getvalue()
+
+    def _ods_content(self, keep: set[str]) -> bytes:
+        content = self._members["content.xml"]
+        pieces, done = [], 0
+        for name, start, end in self._tables:
+            if name in keep:
+                continue
+            pieces += [content[done:start], ODS_STUB]  # calamine refuses a table without rows
+            done = end
+        pieces.append(content[done:])
+        return b"".join(pieces)
+
+
+class _Inflater(_Budget):
+    """:class:`_Budget`'s caps, checked on one read of at most cap + 1 bytes (no chunk copies)."""
+
+    def read(self, archive: zipfile.ZipFile, name: str, cap: int = limits.MAX_MEMBER_INFLATED) -> bytes:
+        info = archive.getinfo(name)
+        if info.file_size > cap:
+            raise self._too_big(name, cap)
+        try:
+            with archive.open(info) as member:
+                data = member.read(cap + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
+            raise UnreadableFileError(self.path, f"the part {name!r} is damaged") from exc
+        if len(data) > cap:
+            raise self._too_big(name, cap)
+        self.total += len(data)
+        if self.total > limits.MAX_TOTAL_INFLATED:
+            raise LimitError(self.path, "limit.total-inflated", limit=limits.MAX_TOTAL_INFLATED // limits.MB)
+        # One byte is found at memchr speed; the two words only where it occurs.
+        if data.find(b"!") >= 0 and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+            raise LimitError(self.path, "limit.entities", part=name)
+        return data
+
+
+def scan(path: Path, fmt: str) -> Scanned:
+    """Inflate (within :mod:`sheetsync.limits`) and measure the .xlsx/.ods at ``path``.
+
+    :raises LimitError: a member too large, XML entities.
+    :raises UnreadableFileError: a damaged container.
+    """
+    scanned = Scanned(path, fmt)
+    budget = _Inflater(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
+    with archive:
+        names = set(archive.namelist())
+        if fmt == "ods":
+            _scan_ods(scanned, archive, budget, names)
+        else:
+            _scan_xlsx(scanned, archive, budget, names)
+    return scanned
+
+
+def _scan_xlsx(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names: set[str]) -> None:
+    members = scanned._members
+    for name in XLSX_NEEDED:
+        if name in names:
+            members[name] = budget.read(archive, name, limits.MAX_METADATA_SIZE)
+    sheets, others = _xlsx_parts(scanned.path, members.get("xl/workbook.xml", b""),
+                                 members.get("xl/_rels/workbook.xml.rels", b""))
+    for name in sorted(others & names):
+        members[name] = budget.read(archive, name)
+    for sheet, member in sheets.items():
+        if member in names and member not in members:
+            members[member] = budget.read(archive, member)
+            scanned._sheets[sheet] = member
+            scanned.extents[sheet] = _xlsx_extent(members[member])
+
+
+def _xlsx_extent(xml: bytes) -> Extent | None:
+    """How far the sheet's cells reach, if every cell says where it is (``r="B7"``)."""
+    if (not _plain_encoding(xml) or XLSX_SHEETDATA.search(xml) is None or XLSX_PREFIXED.search(xml)
+            or xml.count(XLSX_NS) != 1 or b'xmlns="http://' + XLSX_NS + b'"' not in xml):
+        return None  # only unprefixed cells in the main namespace are measured
+    # One pass over every cell start tag, with its reference when written as Excel, Calc and
+    # openpyxl write it (r= first, plain A1); ("", "") for any other cell.
+    refs = XLSX_CELL.findall(xml)
+    # Each row or cell takes at least 5 bytes: only a sheet this long can hold too many.
+    if len(xml) > 5 * limits.MAX_ELEMENTS and len(refs) + len(XLSX_ROW_TAG.findall(xml)) > limits.MAX_ELEMENTS:
+        return None  # the clipping path refuses it, naming the sheet
+    if not refs:
+        return Extent(0, 0)
+    letters, rows = (set(part) for part in zip(*refs))
+    if b"" in letters:
+        general = XLSX_CELL_REF.findall(xml)
+        if len(general) != len(refs):
+            return None  # a cell without r= (or one hidden from the search): clip it
+        letters, rows = (set(part) for part in zip(*general))
+    return Extent(max(map(int, rows)), max(map(column_number, letters)))
+
+
+def _without_dimension(xml: bytes) -> bytes:
+    """The sheet without its ``<dimension>`` hint (calamine sizes its grid from it)."""
+    data = XLSX_SHEETDATA.search(xml)
+    found = XLSX_DIMENSION.search(xml, 0, data.start() if data else len(xml))
+    return xml if found is None else xml[:found.start()] + xml[found.end():]
+
+
+def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names: set[str]) -> None:
+    if "content.xml" not in names:
+        raise UnreadableFileError(scanned.path, "the spreadsheet has no content (content.xml is missing)")
+    content = scanned._members["content.xml"] = budget.read(archive, "content.xml")
+    if "META-INF/manifest.xml" in names:
+        scanned._members["META-INF/manifest.xml"] = budget.read(archive, "META-INF/manifest.xml",
+                                                                limits.MAX_METADATA_SIZE)
+    # Only the usual prefixes are measured: anything else (or such words in text) is clipped.
+    if not (_plain_encoding(content) and _usual_prefixes(content)):
+        return  # nothing measured: every sheet is clipped
+    starts = content.count(b"<table:table") - content.count(b"<table:table-")
+    done = 0
+    while (start := content.find(b"<table:table ", done)) >= 0:
+        match = ODS_TABLE_OPEN.match(content, start)
+        if match is None:
+            return
+        named = TABLE_NAME.search(match.group(2))
+        name = unescape((named.group(1) or named.group(2) or b"").decode("utf-8", "replace")) if named else ""
+        done = match.end()
+        starts -= 1
+        if match.group(3):  # <table:table …/>: nothing inside
+            scanned.extents[name] = None if name in scanned.extents else Extent(0, 0)
+            continue
+        end = content.find(b"</table:table>", done)
+        if end < 0:
+            raise UnreadableFileError(scanned.path, f"the sheet {name!r} is damaged (it never ends)")
+        scanned._tables.append((name, done, end))
+        scanned.extents[name] = None if name in scanned.extents else _ods_extent(content[done:end])
+        done = end
+    if starts:  # a table written otherwise, or one inside another: measure nothing, clip every sheet
+        scanned.extents.clear()
+        scanned._tables.clear()
+
+
+def _ods_extent(body: bytes) -> Extent | None:
+    """How far the table's cells that may hold something reach, counting repeats (``body`` holds
+    no sub-table); None for rows written in a way not measured here."""
+    if len(body) > 7 * limits.MAX_ELEMENTS and body.count(b"<table:") > limits.MAX_ELEMENTS:
+        return None  # the clipping path counts rows and cells, and refuses it naming the sheet
+    find, rfind = body.find, body.rfind
+    row = rows = columns = pos = 0  # rows seen (with repeats); the extent so far
+    while (end := find(b"</table:table-row>", pos)) >= 0:
+        start = rfind(b"<table:table-row", pos, end)  # this row's own start tag (rows hold no rows)
+        tag_end = find(b">", start, end) if start >= 0 else -1
+        if tag_end < 0 or not _row_tag(body, start) or _rows_between(body, pos, start):
+            return None  # a self-closing row, or one written oddly: clip
+        found = ODS_ROWS_REPEATED.search(body, start, tag_end)
+        repeated = max(1, int(found.group(1)[:9])) if found else 1
+        width = _ods_width(body, tag_end, end)
+        if width < 0:
+            return None
+        if width:
+            rows, columns = row + repeated, max(columns, width)
+        row += repeated
+        pos = end + 18
+    return None if _rows_between(body, pos, len(body)) else Extent(rows, columns)
+
+
+def _rows_between(body: bytes, start: int, end: int) -> bool:
+    """Whether a row element starts in ``body[start:end]`` (row groups and header rows aside)."""
+    at = body.find(b"<table:table-row", start, end)
+    while at >= 0:
+        if _row_tag(body, at):
+            return True
+        at = body.find(b"<table:table-row", at + 16, end)
+    return False
+
+
+def _row_tag(body: bytes, at: int) -> bool:
+    """Whether the ``<table:table-row`` at ``at`` starts a row (not a row group or header rows)."""
+    return body[at + 16:at + 17] in (b" ", b">", b"/", b"\t", b"\n", b"\r")
+
+
+def _ods_width(body: bytes, start: int, end: int) -> int:
+    """In the row ``body[start:end]``, the column of the last cell that may hold something (0 if
+    none, -1 if not measured), counting repeats. Only a self-closing cell with nothing but a style and a repeat count
+    is empty: calamine gives a cell with a formula, a value or any child (``<text:s/>``) a place."""
+    rfind = body.rfind
+    last = max(rfind(b"<table:table-cell", start, end), rfind(b"<table:covered-table-cell", start, end))
+    while last >= 0 and ODS_EMPTY_CELL.match(body, last):  # trailing empty cells, usually one
+        last = max(rfind(b"<table:table-cell", start, last), rfind(b"<table:covered-table-cell", start, last))
+    if last < 0:
+        return 0
+    tag_end = body.find(b">", last, end) + 1  # every cell up to the end of that one's start tag
+    if not tag_end:
+        return -1  # a tag never closed: not measured
+    cells = body.count(b"<table:table-cell", start, tag_end) + body.count(b"<table:covered-table-cell", start, tag_end)
+    if body.find(b"columns-repeated", start, tag_end) >= 0:
+        cells += sum(max(1, int(n[:9])) - 1 for n in ODS_COLUMNS_REPEATED.findall(body, start, tag_end))
+    return cells
+
+
+def _usual_prefixes(content: bytes) -> bool:
+    """Whether the table namespace is bound once, to ``table:`` (what the searches look for)."""
+    return content.count(ODS_TABLE_NS) == 1 and b'xmlns:table="' + ODS_TABLE_NS + b'"' in content
+
+
+def _repeat(pattern: "re.Pattern[bytes]", attrs: bytes) -> int:
+    found = pattern.search(attrs)
+    return max(1, int(found.group(1)[:9])) if found else 1
+
+
+def _plain_encoding(xml: bytes) -> bool:
+    """UTF-8 (or ASCII) as the searches expect: no NUL bytes, no other declared encoding."""
+    declared = ENCODING.match(xml[:200])
+    return b"\x00" not in xml and (declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"))
