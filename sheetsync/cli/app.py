@@ -66,6 +66,23 @@ class Settings:
 def _main(ctx: typer.Context,
           debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
     ctx.obj = Settings(debug=debug)
+    _inside_an_office()
+
+
+def _inside_an_office() -> None:
+    """Run from inside an office folder, every command signs and verifies with the office's key.
+
+    (``template --roster`` run by the clerk in the office must issue templates that the office's
+    ``sync`` will verify.) Only a folder holding ``sheetsync.toml`` pays for loading the office.
+    """
+    here = Path.cwd()
+    if any((folder / "sheetsync.toml").is_file() for folder in (here, *here.parents)):
+        from ..office.config import office_of
+
+        try:
+            office_of(None, here)
+        except SheetsyncError:
+            pass  # a broken sheetsync.toml is reported by the commands that use the office
 
 
 def guarded(ctx: typer.Context, action: Callable[[], int]) -> NoReturn:

@@ -58,6 +58,19 @@ class OfficeConfig:
     mail: MailConfig = field(default_factory=MailConfig)
 
 
+def use_office_key(config: OfficeConfig) -> None:
+    """Make the office's key the one this process signs templates and verifies files with.
+
+    The key's location is configuration of the whole run (templates issued, files checked,
+    marked-up copies re-signed), so it is set once, for the process, rather than passed through
+    every call; an explicit ``$SHEETSYNC_KEY_FILE`` (or an office found earlier in the same
+    process) still wins.
+    """
+    from ..identity import KEY_ENV
+
+    os.environ.setdefault(KEY_ENV, str(config.key_file))
+
+
 def find_office(start: Path) -> Path | None:
     """The nearest folder at or above ``start`` holding a ``sheetsync.toml``."""
     for folder in (start.resolve(), *start.resolve().parents):
@@ -72,10 +85,12 @@ def office_of(folder: Path | None, start: Path | None = None) -> OfficeConfig | 
 
     :raises OfficeError: ``folder`` is given but holds no valid ``sheetsync.toml``.
     """
-    if folder is not None:
-        return load_office(folder)
-    found = find_office(start or Path.cwd())
-    return load_office(found) if found is not None else None
+    found = folder if folder is not None else find_office(start or Path.cwd())
+    if found is None:
+        return None
+    config = load_office(found)
+    use_office_key(config)
+    return config
 
 
 def load_office(root: str | Path) -> OfficeConfig:
