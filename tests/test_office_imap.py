@@ -136,3 +136,14 @@ def test_store_ledger_adopts_the_jsonl_ledger_once(tmp_path: Path) -> None:
 
 def test_mail_config_default_is_unchanged() -> None:
     assert MailConfig().summary_only is False
+
+
+def test_the_readme_example_is_a_valid_office_section() -> None:
+    import tomllib
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```toml\n", 1)[1].split("```", 1)[0]
+    data = tomllib.loads(block)
+    imap = ImapConfig.from_table(data["imap"], "README.md")
+    assert imap.host == "mail.bma.example" and imap.done_folder == "sheetsync" and imap.since == dt.date(2026, 3, 1)
+    assert data["mail"]["summary_only"] is False

@@ -113,6 +113,7 @@ def _fetch(stack: ExitStack, config: OfficeConfig | None, plan: _Plan) -> FetchS
     from ..fetch_step import fetch_step
     from ..mailer import JsonlLedger
     from ..office.config import with_imap_env
+    from ..office.lock import run_lock
     from ..office.mailbox import StoreLedger
     from ..office.store import Store
     from ..office.view import store_beside
@@ -121,8 +122,11 @@ def _fetch(stack: ExitStack, config: OfficeConfig | None, plan: _Plan) -> FetchS
         return fetch_step(plan.inbox, plan.mail, keep_going=True)
     store = stack.enter_context(Store(plan.options.store or store_beside(plan.master)))
     ledger = StoreLedger(store)
-    ledger.adopt(JsonlLedger.in_inbox(plan.inbox))
-    return fetch_step(plan.inbox, plan.mail, imap=with_imap_env(config), ledger=ledger, keep_going=True)
+    imap = with_imap_env(config)
+    with run_lock(store, "fetch", plan.options.wait) as run_id:  # one fetch at a time per office
+        ledger.run_id = run_id
+        ledger.adopt(JsonlLedger.in_inbox(plan.inbox))
+        return fetch_step(plan.inbox, plan.mail, imap=imap, ledger=ledger, keep_going=True)
 
 
 @dataclass(frozen=True)
