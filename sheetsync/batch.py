@@ -27,7 +27,7 @@ from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
 from .spec.form import Form
 from .template.markup import write_marked_up
-from .template.write import write_atomically
+from .files import unique_name, write_atomically
 
 Origins = Callable[[Path], Thread | None]  # the message that brought a file, if it came by mail
 
@@ -55,7 +55,7 @@ def write_reports(checked: list[FileResult], out_dir: Path, lang: Lang = "th", *
     for item in checked:
         if item.filled is None or item.report is None:
             continue
-        stem = _unique(safe_filename(item.path.stem), taken)
+        stem = unique_name(safe_filename(item.path.stem), taken)
         item.outputs = write_report(item, out_dir, stem, lang, mark=mark_valid or not item.report.valid)
         written += item.outputs
     if not summary:
@@ -147,10 +147,3 @@ def note_senders(checked: list[FileResult], roster: Iterable[Recipient], origins
             strangers.append((origin.sender, item.path.name))
     return strangers
 
-
-def _unique(stem: str, taken: set[str]) -> str:
-    name, n = stem, 2
-    while name in taken:
-        name, n = f"{stem}-{n}", n + 1
-    taken.add(name)
-    return name

@@ -47,7 +47,8 @@ def demo_roster(data: dict[str, Any]) -> list[Recipient]:
     for network in data["targets"]["networks"]:
         for i, name in enumerate(network["schools"], start=1):
             rid = f"n{network['number']}-{i:02d}"
-            schools.append(Recipient(rid, name, f"{rid}@example.org", data["project"]["code"]))
+            schools.append(Recipient(rid, name, f"{rid}@example.org", data["project"]["code"],
+                                     extra={"network": str(network["number"])}))
     return schools
 
 
@@ -123,8 +124,8 @@ def _round_trip(form: Any, data: dict[str, Any], folder: Path, say: Callable[[st
 def _write_roster(roster: list[Recipient], path: Path) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["recipient_id", "school_name", "email", "project_code"])
-        writer.writerows([r.id, r.school, r.email, r.project_code] for r in roster)
+        writer.writerow(["recipient_id", "school_name", "email", "project_code", "network"])
+        writer.writerows([r.id, r.school, r.email, r.project_code, r.extra.get("network", "")] for r in roster)
     return path
 
 

@@ -24,6 +24,7 @@ from typing import Callable, Iterable
 from .batch import Origins, message_for, note_senders, write_report
 from .crashpoint import crash_point
 from .errors import OutputError
+from .files import unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
 from .master.model import MergeResult, Outcome
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
@@ -189,7 +190,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, origins)
         origin = origins(path) if origins is not None else None
-        mails = _reports_and_mail(item, report_dir, _unique(safe_filename(path.stem), taken), config, people,
+        mails = _reports_and_mail(item, report_dir, unique_name(safe_filename(path.stem), taken), config, people,
                                   options, result, origin)
         hint = "" if item.readable else recipient_in_name(path.name, people)
         recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
@@ -237,13 +238,6 @@ def _reports_and_mail(item: FileResult, report_dir: Path, stem: str, config: Mai
 def _bytes(message: EmailMessage) -> bytes:
     return bytes(message.as_bytes(policy=SMTP))
 
-
-def _unique(stem: str, taken: set[str]) -> str:
-    name, n = stem, 2
-    while name in taken:
-        name, n = f"{stem}-{n}", n + 1
-    taken.add(name)
-    return name
 
 
 def _log_to(path: Path) -> logging.Handler:

@@ -31,7 +31,8 @@ SYNC = ("import json, sys; from pathlib import Path; from sheetsync.sync import 
         "o = Path(sys.argv[1]); people = [Recipient(**r) for r in json.loads(sys.argv[2])]\n"
         "r = sync(o / 'inbox', o / 'master.xlsx', report_dir=o / 'reports', roster=people,\n"
         "         config=MailConfig(from_addr='office@bma.example', outbox=o / 'outbox'),\n"
-        "         options=SyncOptions(settle=0, wait=30))\n"
+        "         options=SyncOptions(settle=0, wait=600))\n"  # the second run waits for the first, however slow the machine
+
         "print(len(r.new), flush=True)\n")
 
 
@@ -119,7 +120,7 @@ def test_two_syncs_at_once(returned: list[Path], tmp_path: Path, delay: float) -
     first = start(office)
     time.sleep(delay)
     second = start(office)
-    outs: list[Any] = [p.communicate(timeout=120) for p in (first, second)]
+    outs: list[Any] = [p.communicate(timeout=900) for p in (first, second)]
     assert [p.returncode for p in (first, second)] == [0, 0], outs
     assert all("Traceback" not in err for _, err in outs)
     assert sorted(int(out) for out, _ in outs) == [0, len(returned)]  # one did the work, the other found none

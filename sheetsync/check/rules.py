@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
+from ..spec.pointers import lookup
 from .coerce import format_be_date
 
 
@@ -38,17 +39,7 @@ class RuleContext:
 
     def get(self, pointer: str) -> Any:
         """The value at ``pointer``, or None when absent or unreadable."""
-        if pointer in self.blocked:
-            return None
-        node: Any = self.data
-        for part in [p for p in pointer.split("/") if p]:
-            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                node = node[int(part)]
-            elif isinstance(node, dict) and part in node:
-                node = node[part]
-            else:
-                return None
-        return node
+        return None if pointer in self.blocked else lookup(self.data, pointer)
 
     def column(self, table: str, name: str) -> list[tuple[str, Any]]:
         """``(pointer, value)`` of column ``name`` in every item of ``table`` that has it."""

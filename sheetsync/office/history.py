@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..master.changes import changed_pointers
+from ..spec.pointers import lookup
 from .mailbox import senders
 from .store import Store
 
@@ -78,7 +79,7 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
         if stored is not None:
             before = previous.get(k)
             if before is not None:
-                changes = tuple(Change(p, _at(before, p), _at(stored.data, p))
+                changes = tuple(Change(p, lookup(before, p), lookup(stored.data, p))
                                 for p in changed_pointers(before, stored.data))
             previous[k] = stored.data
         item.versions.append(Version(o.received_at, o.file, o.sha256, o.result, o.detail,
@@ -101,17 +102,6 @@ def render_history(items: list[KeyHistory]) -> str:
                 lines.append(f"      {c.pointer}: {_shown(c.before)} → {_shown(c.after)}")
     return "\n".join(lines)
 
-
-def _at(data: Any, pointer: str) -> Any:
-    node = data
-    for part in [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p]:
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return None
-    return node
 
 
 def _shown(value: Any) -> str:

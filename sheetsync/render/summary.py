@@ -12,7 +12,7 @@ from openpyxl.styles import Font, PatternFill
 
 from ..messages import Lang, render
 from ..check.report import Report
-from ..template.write import write_atomically
+from ..files import write_atomically
 from ..text import safe_text
 
 COLUMNS = ["summary.col.file", "summary.col.school", "summary.col.valid", "summary.col.errors",

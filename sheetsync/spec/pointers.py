@@ -18,12 +18,20 @@ def generic(pointer: str) -> str:
 
 
 def lookup(data: Any, pointer: str) -> Any:
-    """The value at ``pointer`` in nested dicts, or None when any step is missing."""
+    """The value at ``pointer`` in nested dicts and lists, or None when any step is missing.
+
+    Example::
+
+        lookup({"reports": [{"no": 1}]}, "/reports/0/no")   # 1
+    """
     node = data
-    for part in [p for p in pointer.split("/") if p]:
-        if not isinstance(node, dict) or part not in node:
+    for part in [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p]:
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
             return None
-        node = node[part]
     return node
 
 

@@ -25,7 +25,7 @@ from ..render import ordered, row_name
 from . import sizing
 from .metrics import PT_PER_UNIT, line_count, line_height
 from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
-from .write import write_atomically
+from ..files import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
 SUMMARY_SHEET = "ผลการตรวจสอบ"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import OutputError
-from ..spec.form import Form
+from ..files import write_atomically
 from ..formats import format_of, writer_for
+from ..spec.form import Form
 from .plan import TemplatePlan, build_plan
 
 
@@ -37,21 +35,3 @@ def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data
     plan = build_plan(form, data, recipient=recipient, password=password, lock_rows=lock_rows, issued=issued)
     write_atomically(path, lambda tmp: write(plan, tmp))
     return plan
-
-
-def write_atomically(path: Path, write: Any) -> None:
-    """Call ``write(tmp_path)`` and move the result over ``path`` only once it is complete."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write here ({exc.strerror})") from exc
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
-    finally:
-        tmp.unlink(missing_ok=True)

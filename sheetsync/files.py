@@ -1,0 +1,44 @@
+"""Small file utilities every part of sheetsync shares: atomic writes and unique names."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from .errors import OutputError
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Call ``write(tmp_path)`` and move the result over ``path`` only once it is complete.
+
+    A reader (or a clerk's program) never sees a half-written file, and a run killed midway
+    leaves the old file in place. The temporary file sits beside ``path`` (same disk, so the
+    final rename is atomic) and is removed whatever happens.
+
+    :raises OutputError: naming ``path`` when its folder cannot be written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write here ({exc.strerror})") from exc
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def unique_name(stem: str, taken: set[str]) -> str:
+    """``stem``, or ``stem-2``, ``stem-3`` … whichever is not in ``taken``; the result is added to it."""
+    name, n = stem, 2
+    while name in taken:
+        name, n = f"{stem}-{n}", n + 1
+    taken.add(name)
+    return name
