@@ -51,10 +51,12 @@ def sheetsync(cwd: Path, *args: str, crash: str | None = None) -> subprocess.Com
                           env=env, cwd=cwd)
 
 
-def assert_no_password(folder: Path, *runs: subprocess.CompletedProcess[str]) -> None:
+def assert_no_password(folder: Path, smtp: Server, *runs: subprocess.CompletedProcess[str]) -> None:
     for run in runs:
         assert PASSWORD not in run.stdout + run.stderr
     secret = PASSWORD.encode()
+    sent = [e.original_content or b"" for e in smtp.handler.envelopes]
+    assert sent and not any(secret in raw for raw in sent)  # nor in any e-mail that left
     checked = 0
     for path in folder.rglob("*"):
         if path.is_file():  # the store (and its WAL), reports, .eml files, the log: every byte
@@ -85,7 +87,7 @@ def test_office_sync_fetches_records_and_answers_once(district: Path, office: di
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == NOTHING_NEW
     check_answered_once(smtp, office["ids"])  # nothing sent the second time
-    assert_no_password(district, first, second, shown)
+    assert_no_password(district, smtp, first, second, shown)
 
 
 @pytest.mark.parametrize("crash", ["fetch-recorded:1", "fetch-recorded:3", "fetched", "file-recorded:2"])
@@ -101,7 +103,7 @@ def test_office_sync_killed_between_fetch_and_reply_answers_once(district: Path,
     assert last.returncode == 0, last.stderr
     assert last.stdout.strip() == NOTHING_NEW
     check_answered_once(smtp, office["ids"])
-    assert_no_password(district, killed, again, last)
+    assert_no_password(district, smtp, killed, again, last)
 
 
 def test_office_fetch_alone_then_sync(district: Path, office: dict[str, Any], mailbox: Mailbox, smtp: Server) -> None:
@@ -113,4 +115,4 @@ def test_office_fetch_alone_then_sync(district: Path, office: dict[str, Any], ma
     done = sheetsync(district, "sync", "--send")
     assert done.returncode == 2, done.stderr
     check_answered_once(smtp, office["ids"])
-    assert_no_password(district, fetched, done)
+    assert_no_password(district, smtp, fetched, done)
