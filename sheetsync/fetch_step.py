@@ -1,9 +1,10 @@
 """The step before ``sync``: fetch new files from the office's mailbox, and remember who sent each.
 
-``sync`` calls :func:`fetch_step` first; when a mailbox is configured (``SHEETSYNC_IMAP_HOST``,
-later the office's ``[imap]`` section) new attachments land in the inbox. Whether or not it
+``sync`` calls :func:`fetch_step` first; when a mailbox is configured (the office's ``[imap]``
+section, or ``SHEETSYNC_IMAP_HOST``) new attachments land in the inbox. Whether or not it
 fetched this time, :meth:`FetchStep.origin` tells ``sync`` which message brought a file (from the
-fetch ledger), so the report answers that message in its thread.
+fetch ledger: the office's store, :class:`sheetsync.office.mailbox.StoreLedger`, or without an
+office ``INBOX/.fetched.jsonl``), so the report answers that message in its thread.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def fetch_step(inbox: Path, mail: MailConfig | None = None, *, imap: ImapConfig 
 
     :param mail: where polite replies come from and go (``from_addr``, ``outbox``).
     :param imap: default :meth:`ImapConfig.from_env`.
-    :param ledger: default ``inbox/.fetched.jsonl``; the office's store will pass itself.
+    :param ledger: default ``inbox/.fetched.jsonl``; an office passes its store (``StoreLedger``).
     :param keep_going: a mailbox that cannot be read is then reported in ``error`` instead of
         raised, so a scheduled ``sync`` still processes what is already in the inbox.
     :raises MailError: the mailbox is configured but cannot be read (see :func:`fetch`).

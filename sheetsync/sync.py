@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .batch import Origins, message_for, note_senders, write_report
+from .crashpoint import crash_point
 from .errors import OutputError
 from .files import unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
@@ -193,6 +194,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
                                   options, result, origin)
         hint = "" if item.readable else recipient_in_name(path.name, people)
         recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
+        crash_point("file-recorded")
         outcomes.append(recorded.outcome)
         mover.move(path, recorded.disposition, f"{path.name}: {recorded.outcome.detail}")
         item.filled = None  # the data is in the store now: keep memory flat over a large inbox

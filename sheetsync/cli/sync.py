@@ -13,8 +13,11 @@ from .master import exit_code, render_table
 from .office import OfficeOpt
 
 if TYPE_CHECKING:
+    from contextlib import ExitStack
+
     from rich.table import Table
 
+    from ..fetch_step import FetchStep
     from ..mailer import MailConfig
     from ..office.config import OfficeConfig
     from ..roster import Recipient
@@ -58,8 +61,9 @@ def sync_command(
     render the master view. Running it again does nothing new. Inside an office folder (see
     sheetsync init) every argument comes from its sheetsync.toml; options override it.
 
-    When SHEETSYNC_IMAP_HOST is set, new files are first fetched from the office's mailbox (see
-    `sheetsync fetch`), and each report answers the message that brought its file. A mailbox
+    When the office's sheetsync.toml has an [imap] host (or SHEETSYNC_IMAP_HOST is set), new files
+    are first fetched from the office's mailbox (see `sheetsync fetch`), and each report answers
+    the message that brought its file. A mailbox
     that cannot be read is one line on stderr and exit code 3; the inbox is processed anyway.
 
     \b
@@ -68,22 +72,26 @@ def sync_command(
       sheetsync sync inbox --master master.xlsx --outbox outbox --roster schools.csv
     """
     def run() -> int:
+        from contextlib import ExitStack
+
         from rich.progress import Progress
 
-        from ..fetch_step import fetch_step
+        from ..crashpoint import crash_point
         from ..office.config import office_of
         from ..sync import sync
 
-        plan = _plan(office_of(office), inbox, master, outbox, report_dir, roster, period, settle, mark_valid, wait,
-                     view)
-        step = fetch_step(plan.inbox, plan.mail, keep_going=True)  # the mailbox first, when SHEETSYNC_IMAP_HOST is set
-        if step.error:
-            echo(f"sheetsync: mailbox not read: {step.error}", err=True)
-        with Progress(transient=True) as bar:
-            task = bar.add_task("ตรวจไฟล์ / checking", total=None)
-            result = sync(plan.inbox, plan.master, report_dir=plan.reports, config=plan.mail, send=send,
-                          roster=plan.roster, today=today.date() if today else None, forms_dirs=plan.forms_dirs,
-                          progress=lambda _: bar.advance(task), options=plan.options, origins=step.origin)
+        config = office_of(office)
+        plan = _plan(config, inbox, master, outbox, report_dir, roster, period, settle, mark_valid, wait, view)
+        with ExitStack() as stack:
+            step = _fetch(stack, config, plan)  # the mailbox first, when [imap] or SHEETSYNC_IMAP_HOST names one
+            crash_point("fetched")
+            if step.error:
+                echo(f"sheetsync: mailbox not read: {step.error}", err=True)
+            with Progress(transient=True) as bar:
+                task = bar.add_task("ตรวจไฟล์ / checking", total=None)
+                result = sync(plan.inbox, plan.master, report_dir=plan.reports, config=plan.mail, send=send,
+                              roster=plan.roster, today=today.date() if today else None, forms_dirs=plan.forms_dirs,
+                              progress=lambda _: bar.advance(task), options=plan.options, origins=step.origin)
         for line in step.result.problems if step.result else []:
             echo(f"note: {line}", err=True)
         if not result.new and not result.waiting and (step.result is None or not step.result.messages):
@@ -96,6 +104,29 @@ def sync_command(
         return 3 if step.error else _report(result, plan.master)
 
     guarded(ctx, run)
+
+
+def _fetch(stack: ExitStack, config: OfficeConfig | None, plan: _Plan) -> FetchStep:
+    """Fetch from the mailbox: in an office with its ``[imap]`` (the environment over it) and the
+    store as the ledger (open for the whole run, so reports find who sent each file); without an
+    office from ``SHEETSYNC_IMAP_*`` with ``INBOX/.fetched.jsonl``."""
+    from ..fetch_step import fetch_step
+    from ..mailer import JsonlLedger
+    from ..office.config import with_imap_env
+    from ..office.lock import run_lock
+    from ..office.mailbox import StoreLedger
+    from ..office.store import Store
+    from ..office.view import store_beside
+
+    if config is None:
+        return fetch_step(plan.inbox, plan.mail, keep_going=True)
+    store = stack.enter_context(Store(plan.options.store or store_beside(plan.master)))
+    ledger = StoreLedger(store)
+    imap = with_imap_env(config)
+    with run_lock(store, "fetch", plan.options.wait) as run_id:  # one fetch at a time per office
+        ledger.run_id = run_id
+        ledger.adopt(JsonlLedger.in_inbox(plan.inbox))
+        return fetch_step(plan.inbox, plan.mail, imap=imap, ledger=ledger, keep_going=True)
 
 
 @dataclass(frozen=True)

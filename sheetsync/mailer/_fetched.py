@@ -1,7 +1,8 @@
 """What fetching records: each message fetched, the files it brought, and the ledger that knows them.
 
 The ledger is an interface (:class:`FetchLedger`) so that the office's store can keep this record
-in its own transactions; :class:`JsonlLedger` is the simple implementation used until then: one
+in its own transactions (:class:`sheetsync.office.mailbox.StoreLedger`); :class:`JsonlLedger` is
+the simple implementation used without an office: one
 JSON line per fetched message in ``INBOX/.fetched.jsonl`` (a dot file, so ``sync`` ignores it).
 It holds addresses, subjects, Message-IDs, file names and hashes — never a password.
 """
@@ -97,7 +98,7 @@ class JsonlLedger:
     """A :class:`FetchLedger` in a JSON-lines file; replies go to ``outbox`` as ``.eml`` files.
 
     Replies are written before the line, so a crash between the two can queue a reply twice
-    (never lose it); the office's store will do both in one transaction.
+    (never lose it); the office's store does both in one transaction.
     """
 
     path: Path

@@ -15,6 +15,8 @@ ImapSecurity = Literal["ssl", "starttls", "none"]
 IMAP_SECURITIES: tuple[ImapSecurity, ...] = ("ssl", "starttls", "none")
 IMAP_PORTS: dict[ImapSecurity, int] = {"ssl": 993, "starttls": 143, "none": 143}
 MB = 1024 * 1024
+_TABLE_KEYS = frozenset({"host", "port", "user", "security", "folder", "done_folder", "cafile", "since", "timeout",
+                         "max_attachment_mb", "max_message_mb", "max_zip_members"})
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,15 @@ class ImapConfig:
         return self.port if self.port is not None else IMAP_PORTS[self.security]
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> ImapConfig:
+    def from_env(cls, environ: Mapping[str, str] | None = None, base: ImapConfig | None = None) -> ImapConfig:
         """The configuration from ``SHEETSYNC_IMAP_HOST``, ``_PORT``, ``_USER``, ``_SECURITY``
         (ssl, starttls or none), ``_FOLDER``, ``_DONE_FOLDER``, ``_CAFILE``, ``_TIMEOUT``,
         ``_MAX_ATTACHMENT_MB`` (10), ``_MAX_MESSAGE_MB`` (25), ``_SINCE`` (a day, 2026-03-01);
         the password is read later from
         ``SHEETSYNC_IMAP_PASSWORD``.
+
+        :param base: the values a variable that is not set leaves as they are (the office's
+            ``[imap]`` section); default: the built-in ones.
 
         :raises MailError: a number or the security value is wrong.
 
@@ -85,6 +90,7 @@ class ImapConfig:
                 fetch(imap, Path("inbox"), JsonlLedger(Path("inbox")))
         """
         env = os.environ if environ is None else environ
+        base = base or cls()
 
         def get(name: str) -> str | None:
             return env.get(f"SHEETSYNC_IMAP_{name}", "").strip() or None
@@ -94,16 +100,76 @@ class ImapConfig:
             raise MailError(f"SHEETSYNC_IMAP_PORT={get('PORT')!r} is not a whole number")
         since = get("SINCE")
         try:
-            day = dt.date.fromisoformat(since) if since else None
+            day = dt.date.fromisoformat(since) if since else base.since
         except ValueError as exc:
             raise MailError(f"SHEETSYNC_IMAP_SINCE={since!r} is not a date such as 2026-03-01") from exc
-        attachment = _number("SHEETSYNC_IMAP_MAX_ATTACHMENT_MB", get("MAX_ATTACHMENT_MB")) or 10
-        message = _number("SHEETSYNC_IMAP_MAX_MESSAGE_MB", get("MAX_MESSAGE_MB")) or 25
-        return cls(host=get("HOST") or "", port=None if port is None else int(port),
-                   security=cast(ImapSecurity, (get("SECURITY") or "ssl").lower()), user=get("USER") or "",
-                   folder=get("FOLDER") or "INBOX", done_folder=get("DONE_FOLDER"), cafile=get("CAFILE"),
-                   timeout=_number("SHEETSYNC_IMAP_TIMEOUT", get("TIMEOUT")) or 60.0,
-                   max_attachment=int(attachment * MB), max_message=int(message * MB), since=day)
+        attachment = _number("SHEETSYNC_IMAP_MAX_ATTACHMENT_MB", get("MAX_ATTACHMENT_MB"))
+        message = _number("SHEETSYNC_IMAP_MAX_MESSAGE_MB", get("MAX_MESSAGE_MB"))
+        return cls(host=get("HOST") or base.host, port=int(port) if port is not None else base.port,
+                   security=cast(ImapSecurity, (get("SECURITY") or base.security).lower()),
+                   user=get("USER") or base.user, password_env=base.password_env,
+                   folder=get("FOLDER") or base.folder, done_folder=get("DONE_FOLDER") or base.done_folder,
+                   cafile=get("CAFILE") or base.cafile,
+                   timeout=_number("SHEETSYNC_IMAP_TIMEOUT", get("TIMEOUT")) or base.timeout,
+                   max_attachment=int(attachment * MB) if attachment else base.max_attachment,
+                   max_message=int(message * MB) if message else base.max_message,
+                   max_zip_members=base.max_zip_members, since=day)
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, object], where: str) -> ImapConfig:
+        """The configuration from the office's ``[imap]`` section (``host``, ``port``, ``user``,
+        ``security``, ``folder``, ``done_folder``, ``cafile``, ``since``, ``timeout``,
+        ``max_attachment_mb``, ``max_message_mb``, ``max_zip_members``).
+
+        :param where: the file, named in every message.
+        :raises MailError: an unknown key, a wrong value, or a password (it never belongs in a file).
+        """
+        if any("password" in str(key).lower() for key in table):
+            raise MailError(f"{where}: [imap] must not hold the password: put it in the environment "
+                            "variable SHEETSYNC_IMAP_PASSWORD")
+        unknown = sorted(set(table) - _TABLE_KEYS)
+        if unknown:
+            raise MailError(f"{where}: [imap] has unknown key(s) {', '.join(unknown)} "
+                            f"(known: {', '.join(sorted(_TABLE_KEYS))})")
+
+        def text(key: str) -> str | None:
+            value = table.get(key)
+            if value is None or value == "":
+                return None
+            if not isinstance(value, str):
+                raise MailError(f"{where}: [imap] {key} must be text (in quotes)")
+            return value.strip() or None
+
+        def number(key: str) -> float | None:
+            value = table.get(key)
+            if value is None:
+                return None
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise MailError(f"{where}: [imap] {key} must be a positive number")
+            return float(value)
+
+        since = table.get("since")
+        if isinstance(since, str) and since.strip():
+            try:
+                since = dt.date.fromisoformat(since.strip())
+            except ValueError as exc:
+                raise MailError(f"{where}: [imap] since {since!r} is not a date such as 2026-03-01") from exc
+        if since in ("", None):
+            since = None
+        elif not isinstance(since, dt.date) or isinstance(since, dt.datetime):
+            raise MailError(f"{where}: [imap] since must be a day such as 2026-03-01")
+        port, timeout = number("port"), number("timeout")
+        if port is not None and not port.is_integer():
+            raise MailError(f"{where}: [imap] port must be a whole number")
+        attachment, message, members = number("max_attachment_mb"), number("max_message_mb"), number("max_zip_members")
+        try:
+            return cls(host=text("host") or "", port=int(port) if port is not None else None,
+                       security=cast(ImapSecurity, (text("security") or "ssl").lower()), user=text("user") or "",
+                       folder=text("folder") or "INBOX", done_folder=text("done_folder"), cafile=text("cafile"),
+                       timeout=timeout or 60.0, max_attachment=int((attachment or 10) * MB),
+                       max_message=int((message or 25) * MB), max_zip_members=int(members or 20), since=since)
+        except MailError as exc:
+            raise MailError(f"{where}: [imap] {exc}") from exc
 
     def password(self, environ: Mapping[str, str] | None = None) -> str:
         """The IMAP password, from the environment variable ``password_env``.

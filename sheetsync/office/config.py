@@ -24,8 +24,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import OfficeError
-from ..mailer import MailConfig
+from ..errors import MailError, OfficeError
+from ..mailer import ImapConfig, MailConfig
 from .store import Store
 
 CONFIG_NAME = "sheetsync.toml"
@@ -56,6 +56,8 @@ class OfficeConfig:
     view: str = "auto"
     forms_dirs: tuple[Path, ...] = ()
     mail: MailConfig = field(default_factory=MailConfig)
+    #: The office's mailbox (``[imap]``); ``imap.configured`` is False when the section names no host.
+    imap: ImapConfig = field(default_factory=ImapConfig)
 
 
 def use_office_key(config: OfficeConfig) -> None:
@@ -123,7 +125,9 @@ def load_office(root: str | Path) -> OfficeConfig:
             settle=float(run.get("settle_seconds", 2.0)), wait=float(run.get("wait_seconds", 5.0)),
             mark_valid=bool(run.get("mark_valid_files", False)), view=str(run.get("render_view", "auto")),
             forms_dirs=tuple(at(p, "") for p in paths.get("forms", [])),
-            mail=_mail(mail, at(paths.get("outbox"), "outbox")))
+            mail=_mail(mail, at(paths.get("outbox"), "outbox")), imap=_imap(_table(data, "imap", path), path, root))
+    except MailError as exc:
+        raise OfficeError(str(exc)) from exc
     except (TypeError, ValueError) as exc:
         raise OfficeError(f"{path}: {exc}") from exc
     if config.view not in ("auto", "always", "never"):
@@ -165,7 +169,22 @@ def with_mail_env(config: OfficeConfig) -> MailConfig:
                    digest_to=own.digest_to or env.digest_to, outbox=own.outbox,
                    host=own.host if own.host != "localhost" else env.host, port=own.port or env.port,
                    security=own.security if own.security != "starttls" else env.security,
-                   user=own.user or env.user)
+                   user=own.user or env.user, summary_only=own.summary_only or env.summary_only)
+
+
+def with_imap_env(config: OfficeConfig) -> ImapConfig:
+    """The office's ``[imap]`` section with the environment's ``SHEETSYNC_IMAP_*`` over it.
+
+    :raises MailError: a variable's value is wrong.
+    """
+    return ImapConfig.from_env(base=config.imap)
+
+
+def _imap(table: dict[str, Any], path: Path, root: Path) -> ImapConfig:
+    imap = ImapConfig.from_table(table, str(path))
+    if imap.cafile:  # relative to the office, like every path of the file
+        imap = replace(imap, cafile=str((root / imap.cafile).resolve()))
+    return imap
 
 
 def _write_key(path: Path) -> None:
@@ -186,7 +205,14 @@ def _mail(mail: dict[str, Any], outbox: Path) -> MailConfig:
     return MailConfig(from_addr=str(mail.get("from", "")), reply_to=mail.get("reply_to") or None,
                       digest_to=mail.get("digest_to") or None, host=str(mail.get("smtp_host", "localhost")),
                       port=int(port) if port else None, security=mail.get("smtp_security", "starttls"),
-                      user=mail.get("smtp_user") or None, outbox=outbox)
+                      user=mail.get("smtp_user") or None, outbox=outbox,
+                      summary_only=_bool(mail.get("summary_only", False), "[mail] summary_only"))
+
+
+def _bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false (without quotes)")
+    return value
 
 
 def _is_period(text: str) -> bool:
@@ -235,4 +261,21 @@ from = ""                  # e.g. "office@bma.example"; empty: no e-mail is writ
 # smtp_port = 587
 # smtp_security = "starttls"   # starttls, ssl or none
 # smtp_user = ""           # the password only ever comes from SHEETSYNC_SMTP_PASSWORD
+summary_only = false       # true: e-mails carry only the summary (no marked-up file, no values read)
+
+# The mailbox schools send their files to. With a host here, `sheetsync sync` first fetches new
+# messages from it (and `sheetsync fetch` does only that). The password is NEVER written here:
+# set the environment variable SHEETSYNC_IMAP_PASSWORD. SHEETSYNC_IMAP_* variables override these.
+[imap]
+# host = "mail.bma.example"
+# user = "reports@bma.example"
+# security = "ssl"         # ssl (port 993), starttls (port 143), or none (only towards this machine)
+# port = 993
+# folder = "INBOX"         # the folder read
+# done_folder = ""         # move fetched messages here (empty: leave them, marked as fetched)
+# cafile = ""              # an organisation's own certificate authority (a .pem file)
+# since = 2026-03-01       # only messages received on or after this day
+# max_attachment_mb = 10   # a bigger file is refused (the sender is told)
+# max_message_mb = 25      # a bigger message is not downloaded (the sender is told)
+# max_zip_members = 20
 """

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..master.changes import changed_pointers
 from ..spec.pointers import lookup
+from .mailbox import senders
 from .store import Store
 
 #: Values longer than this are cut in the listing.
@@ -33,6 +34,7 @@ class Version:
     detail: str
     issued_at: str = ""
     changes: tuple[Change, ...] = ()
+    sender: str = ""  # who mailed the file (when it was fetched from the office's mailbox)
 
 
 @dataclass
@@ -66,6 +68,7 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
     outcomes = store.outcomes(" AND ".join(where), tuple(params))
     data = {s.sha256: s for s in store.versions("s.sha256 IN (SELECT sha256 FROM outcomes WHERE "
                                                 + " AND ".join(where) + ")", tuple(params))}
+    mailed = senders(store, [o.sha256 for o in outcomes if o.sha256])
     keys: dict[tuple[str, str, str], KeyHistory] = {}
     previous: dict[tuple[str, str, str], dict[str, Any]] = {}
     for o in outcomes:
@@ -80,7 +83,8 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
                                 for p in changed_pointers(before, stored.data))
             previous[k] = stored.data
         item.versions.append(Version(o.received_at, o.file, o.sha256, o.result, o.detail,
-                                     stored.issued_at if stored else "", changes))
+                                     stored.issued_at if stored else "", changes,
+                                     mailed.get(o.sha256, ("", ""))[0]))
     return sorted(keys.values(), key=lambda h: (h.form_id, h.key, h.recipient))
 
 
@@ -92,7 +96,8 @@ def render_history(items: list[KeyHistory]) -> str:
     for item in items:
         lines.append(f"{item.form_id} · {item.key or '-'} · {item.recipient or '-'}")
         for v in item.versions:
-            lines.append(f"  {v.received_at[:19]}  {v.result:<11} {v.file}  (sha256 {v.sha256[:12]})")
+            sender = f"  from {_shown(v.sender)}" if v.sender else ""
+            lines.append(f"  {v.received_at[:19]}  {v.result:<11} {v.file}  (sha256 {v.sha256[:12]}){sender}")
             for c in v.changes:
                 lines.append(f"      {c.pointer}: {_shown(c.before)} → {_shown(c.after)}")
     return "\n".join(lines)

@@ -52,6 +52,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE views (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, rendered_at TEXT NOT NULL,
                         outcome_id INTEGER NOT NULL DEFAULT 0);
     """,
+    # 2: messages fetched from the office's mailbox, and the files each brought (office/mailbox.py).
+    """
+    CREATE TABLE messages (message_id TEXT PRIMARY KEY, sender TEXT NOT NULL, sender_name TEXT NOT NULL DEFAULT '',
+                           subject TEXT NOT NULL DEFAULT '', date TEXT NOT NULL DEFAULT '',
+                           refs TEXT NOT NULL DEFAULT '', refused TEXT NOT NULL DEFAULT '[]',
+                           others TEXT NOT NULL DEFAULT '[]', replied INTEGER NOT NULL DEFAULT 0,
+                           fetched_at TEXT NOT NULL, run_id INTEGER);
+    CREATE TABLE message_files (id INTEGER PRIMARY KEY, message_id TEXT NOT NULL REFERENCES messages (message_id),
+                                sha256 TEXT NOT NULL, filename TEXT NOT NULL, path TEXT NOT NULL, size INTEGER,
+                                UNIQUE (message_id, sha256));
+    CREATE INDEX message_files_by_sha ON message_files (sha256, id);
+    """,
 )
 
 

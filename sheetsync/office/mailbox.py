@@ -1,0 +1,118 @@
+"""The office's store as the fetch's ledger: who sent each file, kept in the store of record.
+
+:class:`StoreLedger` implements :class:`sheetsync.mailer.FetchLedger` over the store's
+``messages`` and ``message_files`` tables. :meth:`StoreLedger.record` keeps a fetched message,
+its files and its polite replies in ONE transaction, the replies queued in the store's outbox:
+a run killed at any moment has either recorded the message and queued its reply (then it is sent
+once, from the store), or neither (then the message is fetched and answered again next time).
+A message already recorded (another run fetched it meanwhile, or its IMAP mark was lost) is
+never answered twice.
+
+An office that fetched with the JSON-lines ledger before (``inbox/.fetched.jsonl``) has those
+messages taken into the store the first time (:meth:`StoreLedger.adopt`), so nothing is fetched
+or answered again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..crashpoint import crash_point
+from ..mailer import FetchedFile, FetchedMessage, JsonlLedger, Refusal
+from .store import Store, now
+
+#: The header naming a message's outbox file (see :mod:`sheetsync.mailer`).
+NAME_HEADER = "X-Sheetsync-Name"
+_COLUMNS = "message_id, sender, sender_name, subject, date, refs, refused, others, replied, fetched_at"
+
+
+@dataclass
+class StoreLedger:
+    """A :class:`~sheetsync.mailer.FetchLedger` kept in the office's store.
+
+    Example::
+
+        with Store(office.store) as store:
+            step = fetch_step(office.inbox, mail, imap=imap, ledger=StoreLedger(store))
+    """
+
+    store: Store
+    run_id: int | None = None
+
+    def seen(self, message_id: str, sha256: str) -> bool:
+        """True when this message (``sha256 == ""``) or this attachment of it was recorded."""
+        if not sha256:
+            return bool(self.store.query("SELECT 1 FROM messages WHERE message_id = ?", (message_id,)))
+        return bool(self.store.query("SELECT 1 FROM message_files WHERE message_id = ? AND sha256 = ?",
+                                     (message_id, sha256)))
+
+    def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> None:
+        """Keep ``message`` and its files, and queue ``replies`` in the store's outbox, in one transaction.
+
+        A message already recorded only adds its new files: its replies are not queued again.
+
+        :raises StoreError: the store cannot be written.
+        """
+        with self.store.transaction() as db:
+            known = bool(db.execute("SELECT 1 FROM messages WHERE message_id = ?", (message.message_id,)).fetchone())
+            if not known:
+                db.execute(f"INSERT INTO messages ({_COLUMNS}, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           (message.message_id, message.sender, message.sender_name, message.subject, message.date,
+                            message.references, json.dumps([asdict(r) for r in message.refused], ensure_ascii=False),
+                            json.dumps(list(message.others), ensure_ascii=False), int(message.replied),
+                            message.fetched_at or now(), self.run_id))
+            db.executemany("INSERT OR IGNORE INTO message_files (message_id, sha256, filename, path, size) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           [(message.message_id, f.sha256, f.filename, str(f.path), f.size) for f in message.files])
+            for reply in () if known else replies:
+                self.store.queue_mail(None, self.run_id, str(reply.get(NAME_HEADER) or "reply"),
+                                      bytes(reply.as_bytes(policy=SMTP)))
+        crash_point("fetch-recorded")
+
+    def origin(self, sha256: str) -> FetchedMessage | None:
+        """The latest recorded message that brought a file with this hash."""
+        rows = self.store.query(f"SELECT {', '.join('m.' + c for c in _COLUMNS.split(', '))} FROM message_files f "
+                                "JOIN messages m ON m.message_id = f.message_id WHERE f.sha256 = ? "
+                                "ORDER BY f.id DESC LIMIT 1", (sha256,))
+        return self._message(rows[0]) if rows else None
+
+    def messages(self) -> list[FetchedMessage]:
+        """Every recorded message, oldest first."""
+        return [self._message(r) for r in self.store.query(f"SELECT {_COLUMNS} FROM messages ORDER BY rowid")]
+
+    def adopt(self, old: JsonlLedger) -> int:
+        """Take the messages of a JSON-lines ledger into the store (once: only while the store holds
+        none); returns how many. Their replies were queued when they were fetched.
+
+        :raises MailError: the old ledger cannot be read.
+        """
+        if not old.path.exists() or self.store.query("SELECT 1 FROM messages LIMIT 1"):
+            return 0
+        messages = old.messages()
+        for message in messages:
+            self.record(message)
+        return len(messages)
+
+    def _message(self, row: Any) -> FetchedMessage:
+        files = tuple(FetchedFile(Path(f[0]), f[1], f[2], int(f[3] or 0)) for f in self.store.query(
+            "SELECT path, filename, sha256, size FROM message_files WHERE message_id = ? ORDER BY id", (row[0],)))
+        return FetchedMessage(message_id=row[0], sender=row[1], sender_name=row[2], subject=row[3], date=row[4],
+                              references=row[5], files=files,
+                              refused=tuple(Refusal(**r) for r in json.loads(row[6] or "[]")),
+                              others=tuple(json.loads(row[7] or "[]")), replied=bool(row[8]), fetched_at=row[9])
+
+
+def senders(store: Store, sha256s: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """``sha256 → (sender, date)`` of the latest message that brought each file (for ``history``)."""
+    found: dict[str, tuple[str, str]] = {}
+    for sha in set(sha256s):
+        rows = store.query("SELECT m.sender, m.date FROM message_files f JOIN messages m ON m.message_id = f.message_id "
+                           "WHERE f.sha256 = ? ORDER BY f.id DESC LIMIT 1", (sha,))
+        if rows:
+            found[sha] = (str(rows[0][0]), str(rows[0][1]))
+    return found
