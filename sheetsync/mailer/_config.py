@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, Mapping, cast
 
-from ..errors import MailError, SendError
+from ..errors import MailError
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
@@ -98,14 +98,7 @@ class MailConfig:
 
         :raises MailError: the variable is not set, or it would travel unencrypted to another host.
         """
-        if self.security == "none" and not _is_loopback(self.host):
-            raise MailError(f"refusing to send the SMTP password unencrypted to {self.host}: "
-                            "use SHEETSYNC_SMTP_SECURITY=starttls or ssl")
-        value = (os.environ if environ is None else environ).get(self.password_env)
-        if not value:
-            raise MailError(f"SMTP user {self.user!r} is set but {self.password_env} is not: "
-                            "put the password in that environment variable")
-        return value
+        return password_from_env("SMTP", self.host, self.security, self.user, self.password_env, environ)
 
 
 def _number(name: str, text: str | None) -> float | None:
@@ -143,3 +136,21 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def password_from_env(service: str, host: str, security: str, user: str | None, variable: str,
+                      environ: Mapping[str, str] | None = None) -> str:
+    """A mail server's password, only ever from the environment variable ``variable`` (never a
+    flag, never a file), and never sent unencrypted to another machine.
+
+    :param service: ``"SMTP"`` or ``"IMAP"``, as the messages name it.
+    :raises MailError: the variable is not set, or ``security`` is ``none`` towards another host.
+    """
+    if security == "none" and not _is_loopback(host):
+        raise MailError(f"refusing to send the {service} password unencrypted to {host}: "
+                        f"use SHEETSYNC_{service}_SECURITY=starttls or ssl")
+    value = (os.environ if environ is None else environ).get(variable)
+    if not value:
+        raise MailError(f"{service} user {user!r} is set but {variable} is not: "
+                        "put the password in that environment variable")
+    return value

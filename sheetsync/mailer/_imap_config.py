@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Literal, Mapping, cast
 
 from ..errors import MailError
-from ._config import _is_loopback, _number
+from ._config import _number, password_from_env
 
 ImapSecurity = Literal["ssl", "starttls", "none"]
 IMAP_SECURITIES: tuple[ImapSecurity, ...] = ("ssl", "starttls", "none")
@@ -179,14 +179,7 @@ class ImapConfig:
         """
         if not self.user:
             raise MailError("SHEETSYNC_IMAP_USER is not set: say which mailbox to log in to")
-        if self.security == "none" and not _is_loopback(self.host):
-            raise MailError(f"refusing to send the IMAP password unencrypted to {self.host}: "
-                            "use SHEETSYNC_IMAP_SECURITY=ssl or starttls")
-        value = (os.environ if environ is None else environ).get(self.password_env)
-        if not value:
-            raise MailError(f"IMAP user {self.user!r} is set but {self.password_env} is not: "
-                            "put the password in that environment variable")
-        return value
+        return password_from_env("IMAP", self.host, self.security, self.user, self.password_env, environ)
 
     def ssl_context(self) -> ssl.SSLContext:
         """A verifying TLS context (the system's authorities, plus ``cafile`` when given).
