@@ -60,3 +60,11 @@ def any_form(request: pytest.FixtureRequest, progress_form: Form, census_form: F
     if request.param == "progress-report":
         return progress_form, seed
     return census_form, census_sample
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The hostile corpus (tests/data/hostile/build.py), built once per session: {case: file}."""
+    from tests.data.hostile.build import build
+
+    return build(tmp_path_factory.mktemp("hostile"))

@@ -15,7 +15,6 @@ from sheetsync.errors import SheetsyncError, UnreadableFileError
 from sheetsync.check.reader import read_filled
 from sheetsync.text import safe_text
 from sheetsync.check.validate import validate
-from tests.data.hostile.build import build
 from tests.data.hostile.measure import measure
 
 PEAK_MB = 300
@@ -60,11 +59,6 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "path-in-form-id-xlsx": (2, "not a form id"),
     "dotdot-in-form-id-ods": (2, "not a form id"),
 }
-
-
-@pytest.fixture(scope="session")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return build(tmp_path_factory.mktemp("hostile"))
 
 
 def _env() -> dict[str, str]:

@@ -1,0 +1,42 @@
+"""A hostile or odd file never jams the loop (issue 9, item 4): for every case of the corpus, a sync
+over an inbox holding that file and a good one merges the good one, sets the other aside with its
+outcome (quarantined with a reason when it cannot be read, refused when it reads but is wrong), and
+a second sync finds nothing new."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheetsync.spec.form import Form
+from sheetsync.sync import SyncOptions, sync
+from sheetsync.template.write import write_template
+from tests.test_hostile import EXPECTED
+
+#: What validate's exit code for a case means for sync: 2 cannot be read, 1 reads but is wrong.
+OUTCOME = {2: "quarantined", 1: "refused", 0: "merged"}
+OPTIONS = SyncOptions(settle=0, view="never")
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_sync_merges_the_good_file_and_sets_the_hostile_one_aside(corpus: dict[str, Path], case: str,
+                                                                  tmp_path: Path, progress_form: Form,
+                                                                  seed: dict[str, Any]) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    write_template(progress_form, inbox / "good.xlsx", data=seed, recipient="good-school")
+    hostile = shutil.copy(corpus[case], inbox / corpus[case].name)
+    master = tmp_path / "master.xlsx"
+    first = sync(inbox, master, report_dir=tmp_path / "reports", options=OPTIONS)
+    outcomes = {o.path.name: o for o in first.outcomes()}
+    assert outcomes["good.xlsx"].result == "merged", outcomes
+    assert outcomes[Path(hostile).name].result == OUTCOME[EXPECTED[case][0]], outcomes
+    assert not [p for p in inbox.iterdir() if p.is_file()], "every file is set aside once its outcome is kept"
+    if OUTCOME[EXPECTED[case][0]] == "quarantined":
+        reasons = list((inbox / "quarantine").glob("*.txt"))
+        assert len(reasons) == 1 and reasons[0].read_text(encoding="utf-8").strip()
+    second = sync(inbox, master, report_dir=tmp_path / "reports", options=OPTIONS)
+    assert second.new == [] and second.outcomes() == []
