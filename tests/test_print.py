@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from sheetsync.spec.form import Form
 from sheetsync.template.markup import write_marked_up
@@ -126,3 +127,16 @@ def test_master_prints_without_hashes(libreoffice: Any, progress_form: Form, see
     for day, month, year in BE_DATE.findall(text):
         assert len(year) == 4 and 2400 < int(year) < 2700, f"{day}/{month}/{year} is not a B.E. date"
     assert "31/10/2562" in text and pages >= 1
+    lines = [letters(line) for line in text.splitlines()]
+    book = CalamineWorkbook.from_path(str(master))
+    for meta in book.sheets_metadata:
+        if str(meta.visible) != str(type(meta.visible).Visible):
+            continue  # hidden sheets are not printed
+        header = book.get_sheet_by_name(meta.name).to_python()[1]  # row 1 is the "generated" line
+        name = meta.name
+        # Calc may wrap Thai between dictionary words (ของ|งบประมาณ), which is right; a unit in
+        # brackets such as (บาท) or (ครั้งที่) is one word that a narrow column used to cut: (บา|ท).
+        units = {w for cell in header if isinstance(cell, str) for w in cell.split() if re.fullmatch(r"\(.+\)", w)}
+        assert units or name != "สรุป"
+        for word in units:
+            assert any(letters(word) in line for line in lines), f"{name}: header word {word!r} is broken in print"

@@ -7,7 +7,7 @@ leaves room for an .ods renderer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Literal
 
 #: How a column's values are shown: ``text`` is always stored as text (never a formula),
@@ -76,3 +76,17 @@ class Sheet:
     chart: ChartSpec | None = None
     extra_columns: int = 0  # unnamed trailing text columns (long JSON split over cells)
     banner: str | None = None  # a line above the header (the view says it was generated, and when)
+
+
+def fit_header_words(sheet: Sheet, font: str, size: float) -> Sheet:
+    """``sheet`` with every column at least as wide as the longest word of its (bold) header.
+
+    Thai writes no space between letters of a word, and Calc and Excel break a wrapped header
+    anywhere once a word does not fit: ``(บา|ท)`` on paper. Widths are measured with the font
+    file's own advance widths (:mod:`sheetsync.template.metrics`), as the templates' are.
+    """
+    from ..template.metrics import CELL_PADDING_PT, PT_PER_UNIT, longest_word
+
+    columns = tuple(replace(c, width=max(c.width, (longest_word(c.header, size, font, bold=True) + CELL_PADDING_PT)
+                                         / PT_PER_UNIT)) for c in sheet.columns)
+    return replace(sheet, columns=columns)

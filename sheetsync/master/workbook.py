@@ -24,7 +24,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..template.plan import BE_DATE_FORMAT
-from .layout import ChartSpec, Kind, Sheet
+from .layout import ChartSpec, Kind, Sheet, fit_header_words
 from .xlsx_rows import splice, write_rows
 
 FONT = "TH Sarabun New"
@@ -56,6 +56,7 @@ def write_workbook(sheets: list[Sheet], path: Path) -> None:
     data rows are streamed as XML into temporary files and spliced in
     (:mod:`.xlsx_rows`): fast, and memory stays flat however many rows there are.
     """
+    sheets = [fit_header_words(sheet, FONT, FONT_SIZE) for sheet in sheets]
     wb = Workbook(write_only=True)
     wb.properties.creator = "sheetsync"
     wb.properties.title = "sheetsync master"

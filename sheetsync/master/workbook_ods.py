@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 from ..formats.odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
 from ..formats.ods import sheet_address
 from ..template.plan import PageSetup
-from .layout import ChartSpec, Kind, Sheet
+from .layout import ChartSpec, Kind, Sheet, fit_header_words
 from .workbook import (CELL_MAX, header_row, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
                        header_height)
 
@@ -49,6 +49,7 @@ SERIES_COLOURS = {"progress": "#004586", "money": "#FF420E"}
 
 def write_workbook_ods(sheets: list[Sheet], path: Path) -> None:
     """Write ``sheets`` to ``path`` as one .ods workbook, in order (the first is the active one)."""
+    sheets = [fit_header_words(sheet, FONT, FONT_SIZE) for sheet in sheets]
     doc = OpenDocumentSpreadsheet()
     doc.meta.addElement(dc.Title(text="sheetsync master"))
     doc.meta.addElement(dc.Creator(text="sheetsync"))
