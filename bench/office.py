@@ -47,10 +47,19 @@ def make_bases(folder: Path) -> tuple[Path, Path]:
 
 
 def patched(base: Path, dest: Path, recipient: str) -> None:
-    """A copy of ``base`` whose recipient is ``recipient`` (same length as the placeholder)."""
+    """A copy of ``base`` issued to ``recipient`` (same length as the placeholder), signed again
+    under the office key as the office would have issued it (the signature covers the recipient)."""
+    from sheetsync.check.reader import read_filled
+    from sheetsync.identity import OFFICE, SIGNATURE, resolve, sign
+
+    meta = read_filled(base).metadata
+    key = resolve(OFFICE, create=True)
+    assert key is not None
+    old_sig, new_sig = str(meta[SIGNATURE]), sign({**meta, "recipient": recipient}, key)
     with zipfile.ZipFile(base) as old, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as new:
         for info in old.infolist():
-            new.writestr(info, old.read(info).replace(PLACEHOLDER.encode(), recipient.encode()))
+            data = old.read(info).replace(PLACEHOLDER.encode(), recipient.encode())
+            new.writestr(info, data.replace(old_sig.encode(), new_sig.encode()))
 
 
 def fill_inbox(inbox: Path, bases: tuple[Path, Path], count: int, start: int) -> None:
@@ -113,6 +122,7 @@ def main() -> None:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        os.environ["SHEETSYNC_KEY_FILE"] = str(folder / "office.key")  # the phases inherit it
         bases = make_bases(folder)
         new = folder / "new"
         fill_inbox(new / "inbox", bases, n, 0)
