@@ -78,6 +78,8 @@ class SyncOptions:
     #: holds at most RENDER_AUTO_KEYS keys (a bigger view costs more than a run of new files:
     #: render it with ``sheetsync master`` when it is wanted).
     view: str = "auto"
+    #: Recipient ids that get a chart of their own in the view (charts are per project otherwise).
+    school_charts: tuple[str, ...] = ()
 
 
 #: Up to this many keys, "auto" renders the view after every run that changed something (~1 s
@@ -142,7 +144,8 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                 result.problems.append(f"{master.name} was not rendered again (the store holds more than "
                                        f"{RENDER_AUTO_KEYS:,} keys): run sheetsync master to update it")
             elif due:
-                result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs))
+                result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
+                                          school_charts=options.school_charts)
                 result.merge = MergeResult(master, outcomes, written=True, backup=result.view.backup,
                                            kept_aside=result.view.kept_aside)
     finally:

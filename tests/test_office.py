@@ -106,3 +106,17 @@ def test_commands_outside_an_office_say_what_to_give(app: typer.Typer, tmp_path:
     finally:
         os.chdir(cwd)
     assert result.exit_code == 2 and "no office here" in result.output
+
+
+def test_school_charts_come_from_the_configuration(office: Path) -> None:
+    toml = office / "sheetsync.toml"
+    assert load_office(office).school_charts == ()
+    text = toml.read_text(encoding="utf-8")
+    assert "school_charts = []" in text  # written, commented, by init
+    toml.write_text(text.replace("school_charts = []", 'school_charts = ["n73-01", "n74-02"]'), encoding="utf-8")
+    assert load_office(office).school_charts == ("n73-01", "n74-02")
+    toml.write_text(text.replace("school_charts = []", 'school_charts = "n73-01"'), encoding="utf-8")
+    from sheetsync.errors import OfficeError
+
+    with pytest.raises(OfficeError, match=r"sheetsync\.toml: school_charts must be a list of recipient ids"):
+        load_office(office)

@@ -68,6 +68,24 @@ def test_the_view_is_rendered_on_demand_for_another_period(eleven: Path, tmp_pat
     assert statuses["school-01"] == "ล่าช้า" and statuses["school-06"] == COMPLETE  # late in May, not in March
 
 
+def test_a_school_gets_its_own_chart_only_where_asked(eleven: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from sheetsync.office.summary import CHARTS
+    from sheetsync.office.view import render_view
+
+    with Store(eleven / "master.sqlite") as store:
+        render_view(store, tmp_path / "plain.xlsx", period="2020-03")
+        render_view(store, tmp_path / "asked.xlsx", period="2020-03", school_charts=["school-06"])
+    plain, asked = (load_workbook(tmp_path / name)[CHARTS] for name in ("plain.xlsx", "asked.xlsx"))
+    assert len(plain._charts) == 1 and len(asked._charts) == 2  # one per project, plus the one asked for
+    own = [r for r in rows_of(tmp_path / "asked.xlsx", CHARTS) if str(r["รหัสโครงการ"]).endswith("school-06")]
+    assert [r["ครั้งที่"] for r in own] == [1, 2, 3, 4, 5, 6, 7] and own[-1]["ความก้าวหน้าเฉลี่ย (%)"] == 100
+    assert all(r["จำนวนผู้รายงาน"] == 1 for r in own)
+    titles = [c.title.tx.rich.p[0].r[0].t for c in asked._charts if c.title is not None and c.title.tx.rich]
+    assert any("โรงเรียนที่ 6" in t for t in titles), titles
+
+
 def test_the_census_form_merges_and_renders(census_form: Form, tmp_path: Path) -> None:
     import json
 

@@ -63,7 +63,8 @@ def merge_command(
         result = merge(files, target, today=today.date() if today else None, roster=roster,
                        forms_dirs=forms_dir or (config.forms_dirs if config else ()),
                        period=period or (config.period if config else None), wait=wait,
-                       store=config.store if config else None)
+                       store=config.store if config else None,
+                       school_charts=config.school_charts if config else ())
         Console(soft_wrap=True).print(render_table(result))
         echo(summary_line(result))
         return exit_code(result)

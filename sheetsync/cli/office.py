@@ -68,6 +68,9 @@ def master_command(
                                                   "the summary's statuses (default: the office's).")] = None,
     store: Annotated[Optional[Path], typer.Option("--store", metavar="FILE", help="The store to render "
                                                   "(default: the office's, or the one beside -o).")] = None,
+    school_chart: Annotated[Optional[list[str]], typer.Option(
+        "--school-chart", metavar="ID", help="Also draw this recipient's own chart (repeatable; default: "
+        "the office's school_charts). Charts are one per project otherwise.")] = None,
     office: OfficeOpt = None,
 ) -> None:
     """Render the master workbook from the store (it is also rendered after every sync and merge).
@@ -93,7 +96,8 @@ def master_command(
             raise OfficeError(f"{source}: no store of record here (run sheetsync sync or merge first)")
         with Store(source) as db:
             view = render_view(db, target, period=period or (config.period if config else None),
-                               forms_dirs=config.forms_dirs if config else ())
+                               forms_dirs=config.forms_dirs if config else (),
+                               school_charts=school_chart or (config.school_charts if config else ()))
         echo(f"wrote {view.path}")
         if view.kept_aside is not None:
             echo(f"{target.name} had been edited since it was made: kept as {view.kept_aside.name}", err=True)

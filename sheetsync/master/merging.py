@@ -20,7 +20,8 @@ from .model import MergeResult
 
 def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.date | None = None,
           roster: str | Path | None = None, forms_dirs: Iterable[str | Path] = (),
-          period: str | None = None, wait: float = 5.0, store: str | Path | None = None) -> MergeResult:
+          period: str | None = None, wait: float = 5.0, store: str | Path | None = None,
+          school_charts: Iterable[str] = ()) -> MergeResult:
     """Merge submitted files into the store beside ``master_path`` and render the master view there.
 
     :param paths: filled templates (.xlsx / .ods); only those without errors are merged.
@@ -31,6 +32,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     :param forms_dirs: extra folders of forms, as for :func:`~sheetsync.read_filled`.
     :param wait: seconds to wait for another run on the same store before giving up.
     :param store: the store of record (default: ``master_path``'s stem + ``.sqlite`` beside it).
+    :param school_charts: recipient ids that get a chart of their own in the view.
     :returns: one outcome per file, in the order given.
     :raises OfficeBusyError: another run holds the store for longer than ``wait``.
     :raises MasterError: ``master_path`` is not an .xlsx or .ods name.
@@ -64,5 +66,5 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
         if not changed and master.exists() and not db.view_is_stale(master):
             return MergeResult(master, outcomes, written=False)
         view = render_view(db, master, period=period or (today.strftime("%Y-%m") if today else None),
-                           forms_dirs=dirs)
+                           forms_dirs=dirs, school_charts=school_charts)
     return MergeResult(master, outcomes, written=True, backup=view.backup, kept_aside=view.kept_aside)

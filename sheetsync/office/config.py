@@ -54,6 +54,7 @@ class OfficeConfig:
     wait: float = 5.0
     mark_valid: bool = False
     view: str = "auto"
+    school_charts: tuple[str, ...] = ()
     forms_dirs: tuple[Path, ...] = ()
     mail: MailConfig = field(default_factory=MailConfig)
     #: The office's mailbox (``[imap]``); ``imap.configured`` is False when the section names no host.
@@ -124,6 +125,7 @@ def load_office(root: str | Path) -> OfficeConfig:
             store=at(paths.get("store"), STORE_NAME), key_file=at(paths.get("key"), KEY_NAME),
             settle=float(run.get("settle_seconds", 2.0)), wait=float(run.get("wait_seconds", 5.0)),
             mark_valid=bool(run.get("mark_valid_files", False)), view=str(run.get("render_view", "auto")),
+            school_charts=_ids(run.get("school_charts", []), path),
             forms_dirs=tuple(at(p, "") for p in paths.get("forms", [])),
             mail=_mail(mail, at(paths.get("outbox"), "outbox")), imap=_imap(_table(data, "imap", path), path, root))
     except MailError as exc:
@@ -215,6 +217,12 @@ def _bool(value: Any, name: str) -> bool:
     return value
 
 
+def _ids(value: Any, path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise OfficeError(f"{path}: school_charts must be a list of recipient ids, e.g. [\"n73-01\"]")
+    return tuple(value)
+
+
 def _is_period(text: str) -> bool:
     parts = text.split("-")
     return len(parts) == 2 and len(parts[0]) == 4 and parts[0].isdigit() and parts[1].isdigit() \
@@ -252,6 +260,7 @@ settle_seconds = 2.0       # a file changed more recently than this is left for 
 wait_seconds = 5.0         # how long a second run waits for the first before giving up
 mark_valid_files = false   # also write a marked-up workbook for files without errors
 render_view = "auto"       # render master.xlsx after each run: auto (up to 5,000 keys), always, never
+school_charts = []         # recipient ids that get a chart of their own, e.g. ["n73-01"] (else one per project)
 
 [mail]
 from = ""                  # e.g. "office@bma.example"; empty: no e-mail is written

@@ -41,13 +41,15 @@ def ledger_of(store: Store) -> list[LedgerEntry]:
                         o.key, o.result, o.detail) for o in store.outcomes()]
 
 
-def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...], generated: dt.datetime) -> list[Sheet]:
+def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...], generated: dt.datetime,
+                school_charts: tuple[str, ...] = ()) -> list[Sheet]:
     """Every sheet of the view, in order, each with the generated-at line.
 
     The submissions are read from the store once for the summary (a small digest of each is kept)
     and streamed again for each large sheet as it is written: memory stays flat with the store's size.
 
     :param period: ``YYYY-MM``; None means the month of the latest row received (never today).
+    :param school_charts: recipient ids that get a chart of their own (beside one chart per project).
     """
     forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], forms_dirs)
     specs = {form_id: master_spec(form) for form_id, form in forms.items()}
@@ -66,7 +68,7 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     latest = max((d.latest_date for d in digests), default="")[:7] or None
     main = next((f for f in sorted(forms) if specs[f].table), None)
     sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest),
-              cumulative_sheet(records, forms, rows_of_form[main] if main else 0), chart_sheet(records(), forms)]
+              cumulative_sheet(records, forms, rows_of_form[main] if main else 0), chart_sheet(records(), forms, _chart_titles(store, school_charts))]
     for form in (forms[k] for k in sorted(forms)):
         spec = specs[form.id]
         suffix = f" {form.id}"[:31 - len(spec.data_sheet)] if len(forms) > 1 else ""
@@ -79,6 +81,12 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     banner = BANNER.format(when=generated.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                            store=store.path.name)
     return [_with_banner(s, banner) for s in sheets if s is not None]
+
+
+def _chart_titles(store: Store, ids: tuple[str, ...]) -> dict[str, str]:
+    """Recipient id → its school's name on the roster (else the id), for the charts asked for."""
+    names = {r.id: r.school for r in store.roster()}
+    return {rid: names.get(rid) or rid for rid in ids}
 
 
 def ledger_sheet(entries: list[LedgerEntry]) -> Sheet:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..spec.form import Form
 from ..master.derive import KEY_COLUMNS, as_date, number, share
@@ -203,31 +203,41 @@ def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, F
     return Sheet(CUMULATIVE, columns, rows(), count, freeze_columns=3, highlights=(Highlight(8, None, PINK),))
 
 
-def chart_sheet(records: Iterable[Record], forms: dict[str, Form]) -> Sheet | None:
+def chart_sheet(records: Iterable[Record], forms: dict[str, Form], schools: Mapping[str, str] | None = None) -> Sheet | None:
     """Per key (project) and row number: how many reported, mean / lowest / highest progress and the
-    total amount so far; one chart per key (not one per recipient)."""
+    total amount so far; one chart per key (not one per recipient), then one per school asked for.
+
+    :param schools: recipient id → the chart's title, for the schools the office asked a chart of
+        (``school_charts`` in ``sheetsync.toml``, ``sheetsync master --school-chart``).
+    """
+    schools = schools or {}
     form = _main_form(forms)
     spec = master_spec(form) if form else None
     if form is None or spec is None or not (spec.number and spec.progress):
         return None
     titles = _titles(form, spec)
     points: dict[str, dict[int, list[tuple[float, float]]]] = {}
+    own: dict[str, dict[int, list[tuple[float, float]]]] = {}  # the schools asked for, each alone
     for record in (r for r in records if r.key.form_id == form.id):
         total = 0.0
         for row in spec.rows_of(record.data):
             total += number(row.get(spec.amount)) if spec.amount else 0.0
             n = int(number(row.get(spec.number)))
-            points.setdefault(record.key.project_code, {}).setdefault(n, []).append(
-                (number(row.get(spec.progress)), total))
+            point = (number(row.get(spec.progress)), total)
+            points.setdefault(record.key.project_code, {}).setdefault(n, []).append(point)
+            if record.key.recipient in schools:
+                label = f"{record.key.project_code} · {record.key.recipient}"
+                own.setdefault(label, {}).setdefault(n, []).append(point)
     lines: list[list[Any]] = []
     blocks = []
-    for key in sorted(points):
-        first = len(lines)
-        for n in sorted(points[key]):
-            values = [p for p, _ in points[key][n]]
-            lines.append([key, n, len(values), round(sum(values) / len(values), 2), min(values), max(values),
-                          sum(t for _, t in points[key][n])])
-        blocks.append(ChartBlock(key, first, len(lines) - 1))
+    for group, title_of in ((points, lambda key: key), (own, lambda key: f"{schools[key.split(' · ')[-1]]} ({key})")):
+        for key in sorted(group):
+            first = len(lines)
+            for n in sorted(group[key]):
+                values = [p for p, _ in group[key][n]]
+                lines.append([key, n, len(values), round(sum(values) / len(values), 2), min(values), max(values),
+                              sum(t for _, t in group[key][n])])
+            blocks.append(ChartBlock(title_of(key), first, len(lines) - 1))
     columns = (Column(titles["key"], 16), Column("ครั้งที่", 9, "whole"), Column("จำนวนผู้รายงาน", 10, "whole"),
                Column("ความก้าวหน้าเฉลี่ย (%)", 12, "percent"), Column("ต่ำสุด (%)", 10, "percent"),
                Column("สูงสุด (%)", 10, "percent"), Column(titles["total"] + " รวม", 16, "amount"))

@@ -61,10 +61,11 @@ def check_view_path(path: Path) -> None:
 
 
 def render_view(store: Store, path: str | Path, *, period: str | None = None, forms_dirs: Iterable[str | Path] = (),
-                generated: dt.datetime | None = None) -> ViewResult:
+                generated: dt.datetime | None = None, school_charts: Iterable[str] = ()) -> ViewResult:
     """Write the master view of ``store`` at ``path`` (.xlsx or .ods).
 
     :param period: the office's reporting period (``YYYY-MM``), for the summary's statuses.
+    :param school_charts: recipient ids that get a chart of their own (charts are per project otherwise).
     :raises MasterError: ``path`` has another extension.
     :raises MasterWriteError: the view cannot be written (the previous one is left as it was).
     """
@@ -78,7 +79,8 @@ def render_view(store: Store, path: str | Path, *, period: str | None = None, fo
     remove_leftovers(path)
     aside = _keep_edited(store, path, when)
     upto = store.last_outcome_id()
-    sheets = view_sheets(store, period=period, forms_dirs=tuple(forms_dirs), generated=when)
+    sheets = view_sheets(store, period=period, forms_dirs=tuple(forms_dirs), generated=when,
+                         school_charts=tuple(school_charts))
     backup = replace_with_backup(path, lambda tmp: WRITERS[path.suffix.lower()](sheets, tmp))
     store.set_view_hash(path, sha256_of(path), upto)
     return ViewResult(path, aside, None if aside else backup)
