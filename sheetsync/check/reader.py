@@ -26,7 +26,7 @@ from ..spec.cells import column_letter
 from ..spec.form import Field, Form, Placement, Table, parse_range
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.extent import Scanned, scan
-from ..formats.guard import check_spreadsheet
+from ..formats.guard import Checked, check_container
 from ..formats.odsbreaks import with_line_breaks
 from ..formats.xls_extent import check_xls_extent
 from ..spec.registry import find_form_id
@@ -107,9 +107,10 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         filled.data["project"]["code"], filled.source_map["/project/code"].cell
     """
     path = Path(path)
-    fmt = check_spreadsheet(path)
+    checked = check_container(path)
+    fmt = checked.fmt
     with as_bad_input(path):
-        opener = _Opener(path, fmt)
+        opener = _Opener(path, checked)
         meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
         metadata, locked = _metadata(path, opener.open(meta_bounds)[0])
         form = _resolve_form(path, metadata, form, forms_dirs)
@@ -185,8 +186,8 @@ class _Opener:
     abort the process), which also names the first cell beyond. For .ods, ``<text:line-break/>``
     is written as a newline (calamine would drop it)."""
 
-    def __init__(self, path: Path, fmt: str) -> None:
-        self.path, self.fmt = path, fmt
+    def __init__(self, path: Path, checked: Checked) -> None:
+        self.path, self.fmt, self.archive = path, checked.fmt, checked.archive
         self.scanned: Scanned | None = None
         self.last: tuple[set[str], CalamineWorkbook] | None = None  # sheets kept as written, workbook
 
@@ -201,7 +202,7 @@ class _Opener:
                 return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
                               for o in _beyond(book, sheet, b)]
             if self.scanned is None:
-                self.scanned = scan(self.path, self.fmt)
+                self.scanned = scan(self.path, self.fmt, self.archive)
             if self.scanned.fits(bounds):
                 if self.last is not None and set(bounds) <= self.last[0]:
                     return self.last[1], []

@@ -15,7 +15,6 @@ cell that is not an empty self-closing element (``<text:s/>`` alone is a space t
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 import zlib
@@ -26,6 +25,7 @@ from pathlib import Path
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, column_number
+from ._stored import stored_zip
 from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts
 
 __all__ = ["Extent", "Scanned", "scan"]
@@ -65,6 +65,7 @@ class Scanned:
         self.path, self.fmt = path, fmt
         self.extents: dict[str, Extent | None] = {}
         self._members: dict[str, bytes] = {}
+        self._crcs: dict[str, int] = {}  # member → its CRC-32, as checked while inflating it
         self._sheets: dict[str, str] = {}  # xlsx: sheet → member
         self._tables: list[tuple[str, int, int]] = []  # ods: (name, start, end) of each table's body
 
@@ -89,24 +90,29 @@ class Scanned:
         """A stored copy of the members calamine reads, the sheets in ``keep`` as written (each must
         have been measured) and every other sheet emptied."""
         assert all(self.extents.get(name) is not None for name in keep)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
-            if self.fmt == "ods":
-                copy.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")
-                if "META-INF/manifest.xml" in self._members:
-                    copy.writestr("META-INF/manifest.xml", self._members["META-INF/manifest.xml"])
-                copy.writestr("content.xml", self._ods_content(keep))
+        crcs = self._crcs
+        if self.fmt == "ods":
+            members: list[tuple[str, bytes, int | None]] = [
+                ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet", None)]
+            if "META-INF/manifest.xml" in self._members:
+                members.append(("META-INF/manifest.xml", self._members["META-INF/manifest.xml"],
+                                crcs.get("META-INF/manifest.xml")))
+            content = self._ods_content(keep)
+            members.append(("content.xml", content, crcs.get("content.xml") if content is self._members["content.xml"]
+                            else None))
+            return stored_zip(members)
+        sheet_members = {member: name for name, member in self._sheets.items()}
+        members = []
+        for member, data in self._members.items():
+            name = sheet_members.get(member)
+            if name is None:
+                members.append((member, data, crcs.get(member)))
+            elif name in keep:
+                trimmed = _without_dimension(data)
+                members.append((member, trimmed, crcs.get(member) if trimmed is data else None))
             else:
-                sheet_members = {member: name for name, member in self._sheets.items()}
-                for member, data in self._members.items():
-                    name = sheet_members.get(member)
-                    if name is None:
-                        copy.writestr(member, data)
-                    elif name in keep:
-                        copy.writestr(member, _without_dimension(data))
-                    else:
-                        copy.writestr(member, EMPTY_SHEET)
-        return out.getvalue()
+                members.append((member, EMPTY_SHEET, None))
+        return stored_zip(members)
 
     def _ods_content(self, keep: set[str]) -> bytes:
         content = self._members["content.xml"]
@@ -116,12 +122,18 @@ class Scanned:
                 continue
             pieces += [content[done:start], ODS_STUB]  # calamine refuses a table without rows
             done = end
+        if done == 0:
+            return content  # every table kept: the member as read
         pieces.append(content[done:])
         return b"".join(pieces)
 
 
 class _Inflater(_Budget):
     """:class:`_Budget`'s caps, checked on one read of at most cap + 1 bytes (no chunk copies)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.crcs: dict[str, int] = {}  # zipfile compares each member's CRC once it has read it whole
 
     def read(self, archive: zipfile.ZipFile, name: str, cap: int = limits.MAX_MEMBER_INFLATED) -> bytes:
         info = archive.getinfo(name)
@@ -140,27 +152,33 @@ class _Inflater(_Budget):
         # One byte is found at memchr speed; the two words only where it occurs.
         if data.find(b"!") >= 0 and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
             raise LimitError(self.path, "limit.entities", part=name)
+        self.crcs[name] = info.CRC
         return data
 
 
-def scan(path: Path, fmt: str) -> Scanned:
+def scan(path: Path, fmt: str, archive: zipfile.ZipFile | None = None) -> Scanned:
     """Inflate (within :mod:`sheetsync.limits`) and measure the .xlsx/.ods at ``path``.
 
+    :param archive: the file already opened (as :func:`sheetsync.formats.guard.check_container`
+        hands it back); left open.
     :raises LimitError: a member too large, XML entities.
     :raises UnreadableFileError: a damaged container.
     """
+    if archive is None:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
+        with archive:
+            return scan(path, fmt, archive)
     scanned = Scanned(path, fmt)
     budget = _Inflater(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
-    with archive:
-        names = set(archive.namelist())
-        if fmt == "ods":
-            _scan_ods(scanned, archive, budget, names)
-        else:
-            _scan_xlsx(scanned, archive, budget, names)
+    scanned._crcs = budget.crcs
+    names = set(archive.namelist())
+    if fmt == "ods":
+        _scan_ods(scanned, archive, budget, names)
+    else:
+        _scan_xlsx(scanned, archive, budget, names)
     return scanned
 
 

@@ -8,10 +8,11 @@ ever extracted or decompressed beyond two tiny metadata members.
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from sheetsync.errors import LimitError, UnreadableFileError, UnsafeFileError
 
@@ -37,12 +38,29 @@ TRUNCATED = "the file is damaged or incomplete (truncated zip)"
 SEND_FORM = "send the .xlsx or .ods form"
 
 
+class Checked(NamedTuple):
+    """What :func:`check_container` found: the format, and for a zip its archive, opened over the
+    file's bytes in memory (so the scan that follows neither reads the file nor parses its
+    central directory again)."""
+
+    fmt: str
+    archive: zipfile.ZipFile | None
+
+
 def check_spreadsheet(path: Path) -> str:
     """Return the real format of *path* ("xlsx", "ods" or "xls") if it is safe to parse.
 
     Raises :class:`UnreadableFileError` for missing, empty, damaged or non-spreadsheet
     files and :class:`UnsafeFileError` for zip bombs, macros, password-encrypted files
     and workbooks linking to other workbooks. The extension of *path* is ignored.
+    """
+    return check_container(path).fmt
+
+
+def check_container(path: Path) -> Checked:
+    """:func:`check_spreadsheet`, also handing back the checked zip archive (None for .xls).
+
+    The file is read once (it is at most :data:`MAX_FILE_SIZE`); the archive needs no closing.
     """
     path = Path(path)
     if not path.is_file():
@@ -57,13 +75,18 @@ def check_spreadsheet(path: Path) -> str:
             if not head:
                 raise UnreadableFileError(path, "the file is empty")
             if head.startswith(OLE_MAGIC):
-                return _check_ole(path, stream)
+                return Checked(_check_ole(path, stream), None)
+            if head.startswith(ZIP_MAGIC):
+                stream.seek(0)
+                data = stream.read(MAX_FILE_SIZE + 1)
     except PermissionError as exc:
         raise UnreadableFileError(path, "the file cannot be opened (permission denied)") from exc
     except OSError as exc:
         raise UnreadableFileError(path, "the file cannot be opened") from exc
     if head.startswith(ZIP_MAGIC):
-        return _check_zip(path)
+        if len(data) > MAX_FILE_SIZE:  # grown since it was measured
+            raise LimitError(path, "limit.file-size", size=f"{len(data) / MB:,.0f}", limit=MAX_FILE_SIZE // MB)
+        return _check_zip(path, data)
     raise UnreadableFileError(path, f"not a spreadsheet ({_describe_bytes(head)}); {SEND_FORM}")
 
 
@@ -87,17 +110,16 @@ def _contains_any(stream: BinaryIO, needles: tuple[bytes, ...]) -> bool:
     return False
 
 
-def _check_zip(path: Path) -> str:
-    """Check a zip container's safety and return "xlsx" or "ods"."""
+def _check_zip(path: Path, data: bytes) -> Checked:
+    """Check a zip container's safety; return "xlsx" or "ods" and the archive."""
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
         raise UnreadableFileError(path, TRUNCATED) from exc
     except OSError as exc:
         raise UnreadableFileError(path, "the file cannot be opened") from exc
-    with archive:
-        _check_bomb(path, archive)
-        return _classify_zip(path, archive)
+    _check_bomb(path, archive)
+    return Checked(_classify_zip(path, archive), archive)
 
 
 def _check_bomb(path: Path, archive: zipfile.ZipFile) -> None:
