@@ -64,7 +64,7 @@ _Value = TypeVar("_Value")
 
 def is_blank(raw: object) -> bool:
     """Return True for ``None`` and for text that is empty or only whitespace."""
-    return raw is None or (isinstance(raw, str) and not _strip(raw))
+    return raw is None or raw == "" or (isinstance(raw, str) and not _strip(raw))
 
 
 def thai_digits_to_arabic(text: str) -> str:
@@ -189,8 +189,8 @@ def parse_lines(raw: object) -> list[str]:
 
 def _strip(text: str) -> str:
     """Strip whitespace and zero-width characters from both ends."""
-    if text and not (text[0].isspace() or text[-1].isspace() or text[0] in _INVISIBLE or text[-1] in _INVISIBLE):
-        return text  # the common case, without a regular expression (str.isspace is re's \s)
+    if not text or not (text[0].isspace() or text[-1].isspace() or text[0] in _INVISIBLE or text[-1] in _INVISIBLE):
+        return text  # the common cases (an empty cell; clean text), without a regular expression (str.isspace is re's \s)
     return _EDGES.sub("", text)
 
 

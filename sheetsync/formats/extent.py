@@ -44,7 +44,10 @@ ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)["']""")
 ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)["']""")
 ODS_EMPTY_CELL = re.compile(rb'<table:(?:covered-)?table-cell(?:\s+table:(?:style-name|number-columns-repeated)'
                             rb'\s*=\s*"[^"<>]*")*\s*/>')
+ODS_EMPTY_RUN = re.compile(rb"(?:\s*" + ODS_EMPTY_CELL.pattern + rb")*\s*")  # only empty cells
 ODS_STUB = b"<table:table-row><table:table-cell/></table:table-row>"
+#: What may follow ``<table:table-row`` in a row's own tag (not a row group's or header rows').
+ROW_TAG_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r")
 
 
 @dataclass(frozen=True)
@@ -263,22 +266,44 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
 
 def _ods_extent(body: bytes) -> Extent | None:
     """How far the table's cells that may hold something reach, counting repeats (``body`` holds
-    no sub-table); None for rows written in a way not measured here."""
+    no sub-table); None for rows written in a way not measured here.
+
+    One loop over the rows with every test written out: this runs for each row of every file,
+    and a function call per test cost more than the searches themselves."""
     if len(body) > 7 * limits.MAX_ELEMENTS and body.count(b"<table:") > limits.MAX_ELEMENTS:
         return None  # the clipping path counts rows and cells, and refuses it naming the sheet
-    find, rfind = body.find, body.rfind
+    find, rfind, count, empty = body.find, body.rfind, body.count, ODS_EMPTY_CELL.match
+    row_tag, cell_tag, covered_tag = b"<table:table-row", b"<table:table-cell", b"<table:covered-table-cell"
     row = rows = columns = pos = 0  # rows seen (with repeats); the extent so far
     while (end := find(b"</table:table-row>", pos)) >= 0:
-        start = rfind(b"<table:table-row", pos, end)  # this row's own start tag (rows hold no rows)
-        tag_end = find(b">", start, end) if start >= 0 else -1
-        if tag_end < 0 or not _row_tag(body, start) or _rows_between(body, pos, start):
-            return None  # a self-closing row, or one written oddly: clip
-        found = ODS_ROWS_REPEATED.search(body, start, tag_end)
-        repeated = max(1, int(found.group(1)[:9])) if found else 1
-        width = _ods_width(body, tag_end, end)
-        if width < 0:
-            return None
-        if width:
+        start = rfind(row_tag, pos, end)  # this row's own start tag (rows hold no rows)
+        if start < 0 or body[start + 16:start + 17] not in ROW_TAG_ENDS:
+            return None  # a self-closing row, or a row group's tag: clip
+        tag_end = find(b">", start, end)
+        if tag_end < 0 or (find(row_tag, pos, start) >= 0 and _rows_between(body, pos, start)):
+            return None  # written oddly: clip
+        repeated = 1
+        if find(b"rows-repeated", start, tag_end) >= 0:
+            found = ODS_ROWS_REPEATED.search(body, start, tag_end)
+            repeated = max(1, int(found.group(1)[:9])) if found else 1
+        # The row's last cell that may hold something; only trailing empty cells are passed over.
+        last = max(rfind(cell_tag, tag_end, end), rfind(covered_tag, tag_end, end))
+        if last >= 0 and empty(body, last):
+            # Merged cells leave a run of empty covered cells: when all that follows the last
+            # closing cell tag is such a run, step over it at once (the loop below would skip
+            # each of them and stop at the same cell).
+            close = max(rfind(b"</table:table-cell>", tag_end, end), rfind(b"</table:covered-table-cell>", tag_end, end))
+            if close >= 0 and ODS_EMPTY_RUN.fullmatch(body, find(b">", close) + 1, end):
+                last = max(rfind(cell_tag, tag_end, close), rfind(covered_tag, tag_end, close))
+        while last >= 0 and empty(body, last):
+            last = max(rfind(cell_tag, tag_end, last), rfind(covered_tag, tag_end, last))
+        if last >= 0:
+            cell_end = find(b">", last, end) + 1  # every cell up to the end of that one's start tag
+            if not cell_end:
+                return None  # a tag never closed: not measured
+            width = count(cell_tag, tag_end, cell_end) + count(covered_tag, tag_end, cell_end)
+            if find(b"columns-repeated", tag_end, cell_end) >= 0:
+                width += sum(max(1, int(n[:9])) - 1 for n in ODS_COLUMNS_REPEATED.findall(body, tag_end, cell_end))
             rows, columns = row + repeated, max(columns, width)
         row += repeated
         pos = end + 18
@@ -289,34 +314,10 @@ def _rows_between(body: bytes, start: int, end: int) -> bool:
     """Whether a row element starts in ``body[start:end]`` (row groups and header rows aside)."""
     at = body.find(b"<table:table-row", start, end)
     while at >= 0:
-        if _row_tag(body, at):
+        if body[at + 16:at + 17] in ROW_TAG_ENDS:
             return True
         at = body.find(b"<table:table-row", at + 16, end)
     return False
-
-
-def _row_tag(body: bytes, at: int) -> bool:
-    """Whether the ``<table:table-row`` at ``at`` starts a row (not a row group or header rows)."""
-    return body[at + 16:at + 17] in (b" ", b">", b"/", b"\t", b"\n", b"\r")
-
-
-def _ods_width(body: bytes, start: int, end: int) -> int:
-    """In the row ``body[start:end]``, the column of the last cell that may hold something (0 if
-    none, -1 if not measured), counting repeats. Only a self-closing cell with nothing but a style and a repeat count
-    is empty: calamine gives a cell with a formula, a value or any child (``<text:s/>``) a place."""
-    rfind = body.rfind
-    last = max(rfind(b"<table:table-cell", start, end), rfind(b"<table:covered-table-cell", start, end))
-    while last >= 0 and ODS_EMPTY_CELL.match(body, last):  # trailing empty cells, usually one
-        last = max(rfind(b"<table:table-cell", start, last), rfind(b"<table:covered-table-cell", start, last))
-    if last < 0:
-        return 0
-    tag_end = body.find(b">", last, end) + 1  # every cell up to the end of that one's start tag
-    if not tag_end:
-        return -1  # a tag never closed: not measured
-    cells = body.count(b"<table:table-cell", start, tag_end) + body.count(b"<table:covered-table-cell", start, tag_end)
-    if body.find(b"columns-repeated", start, tag_end) >= 0:
-        cells += sum(max(1, int(n[:9])) - 1 for n in ODS_COLUMNS_REPEATED.findall(body, start, tag_end))
-    return cells
 
 
 def _usual_prefixes(content: bytes) -> bool:

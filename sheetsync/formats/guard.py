@@ -77,8 +77,8 @@ def check_container(path: Path) -> Checked:
             if head.startswith(OLE_MAGIC):
                 return Checked(_check_ole(path, stream), None)
             if head.startswith(ZIP_MAGIC):
-                stream.seek(0)
-                data = stream.read(MAX_FILE_SIZE + 1)
+                # Sized by the stat above: read(n) sets n bytes aside before it reads.
+                data = head + stream.read(max(min(size, MAX_FILE_SIZE) - len(head), 0) + 1)
     except PermissionError as exc:
         raise UnreadableFileError(path, "the file cannot be opened (permission denied)") from exc
     except OSError as exc:
