@@ -104,7 +104,7 @@ def _simple(key: str, value: Any, conforms: Callable[[Any, str], bool]) -> Check
         if any(t not in TYPES for t in types):
             raise _Unsupported(value)
         tests = [TYPES[t] for t in types]
-        return lambda x: any(t(x) for t in tests)
+        return tests[0] if len(tests) == 1 else lambda x: any(t(x) for t in tests)
     if key == "required":
         names = list(value)
         return lambda x: type(x) is not dict or all(n in x for n in names)

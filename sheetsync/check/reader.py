@@ -259,7 +259,8 @@ def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
     found = []
     for ref in cells:
         value = _at(rows, ref)
-        if isinstance(value, str) and has_hidden_controls(value):
+        # Printable text holds no control character (they are all category Cc).
+        if isinstance(value, str) and not value.isprintable() and has_hidden_controls(value):
             found.append(ref)
     return found
 
@@ -324,28 +325,54 @@ def _shown(raw: Any) -> Any:
 
 
 def _read_fields(filled: Filled, grid: Grid) -> None:
-    for f in filled.form.fields:
-        raw = _at(grid, f.place)
-        if coerce.is_blank(raw):
+    height, blank = len(grid), coerce.is_blank
+    for f, row, col, ref in _plan(filled.form).fields:
+        raw = grid[row][col] if row < height and col < len(grid[row]) else ""
+        if blank(raw):
             continue
-        ok, value = _parse(filled, f, raw, f.pointer, f.place.ref)
-        filled.raw[f.place.ref] = raw
-        filled.source_map[f.pointer] = CellRef(filled.form.sheet, f.place.ref)
+        ok, value = _parse(filled, f, raw, f.pointer, ref)
+        filled.raw[ref] = raw
+        filled.source_map[f.pointer] = CellRef(filled.form.sheet, ref)
         if ok:
             _put(filled.data, f.pointer, value)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Where a form's fields and table columns sit, as 0-based indices and A1 text: the same for
+    every file of the form, so worked out once (a file then costs list look-ups only)."""
+
+    fields: list[tuple[Field, int, int, str]]  # field, row, column, A1 cell
+    columns: dict[str, list[tuple[Field, int, str]]]  # table pointer -> (column, index, letters), data columns only
+
+
+def _plan(form: Form) -> _Plan:
+    entry = _PLANS.get(id(form))
+    if entry is None or entry[0] is not form:
+        fields = [(f, f.place.row - 1, f.place.col - 1, f.place.ref) for f in form.fields]
+        columns = {t.pointer: [(c, c.place.col - 1, column_letter(c.place.col)) for c in t.columns if not c.decorative]
+                   for t in form.tables}
+        entry = _PLANS[id(form)] = (form, _Plan(fields, columns))
+    return entry[1]
+
+
+_PLANS: dict[int, tuple[Form, _Plan]] = {}  # id(form) -> (form, plan); the form kept so the id stays its own
 
 
 def _read_table(filled: Filled, grid: Grid, table: Table) -> None:
     items: list[Any] = []
     rows: list[int] = []
     sheet = filled.form.sheet
-    # Each column's index and letters once; a row's cells are then plain look-ups.
-    columns = [(c, c.place.col - 1, column_letter(c.place.col)) for c in table.columns if not c.decorative]
+    columns = _plan(filled.form).columns[table.pointer]
     first_letters = columns[0][2] if columns else "A"
+    inputs = [index for c, index, _ in columns if c.auto is None]
+    blank, height = coerce.is_blank, len(grid)
     for n, row in enumerate(range(table.first_row, table.last_row + 1), start=1):
-        raws = [(c, _value(grid, row - 1, index), letters) for c, index, letters in columns]
-        if all(coerce.is_blank(v) for c, v, _ in raws if c.auto is None):
+        line = grid[row - 1] if row <= height else []
+        width = len(line)
+        if all(index >= width or blank(line[index]) for index in inputs):
             continue  # a wholly empty row is no item
+        raws = [(c, line[index] if index < width else "", letters) for c, index, letters in columns]
         index = len(items)
         pointer = f"{table.pointer}/{index}"
         item: dict[str, Any] = {}

@@ -45,8 +45,19 @@ class RuleContext:
     def column(self, table: str, name: str) -> list[tuple[str, Any]]:
         """``(pointer, value)`` of column ``name`` in every item of ``table`` that has it."""
         items = self.get(table) or []
-        pairs = [(f"{table}/{i}/{name}", self.get(f"{table}/{i}/{name}")) for i in range(len(items))]
-        return [(p, v) for p, v in pairs if v is not None]
+        if type(items) is not list or not name or "/" in name or "~" in name:
+            pairs = [(f"{table}/{i}/{name}", self.get(f"{table}/{i}/{name}")) for i in range(len(items))]
+            return [(p, v) for p, v in pairs if v is not None]
+        # What get() finds for each row, without parsing each row's pointer again (rules read
+        # every column of every table for every file).
+        found: list[tuple[str, Any]] = []
+        blocked = self.blocked
+        for i, item in enumerate(items):
+            pointer = f"{table}/{i}/{name}"
+            value = item.get(name) if isinstance(item, dict) else None
+            if value is not None and pointer not in blocked:
+                found.append((pointer, value))
+        return found
 
 
 def _date(text: Any) -> dt.date | None:
