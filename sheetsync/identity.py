@@ -24,6 +24,7 @@ import os
 import secrets
 import stat
 from pathlib import Path
+from functools import lru_cache
 from typing import Literal, Mapping
 
 from .errors import KeyFileError
@@ -40,10 +41,15 @@ KeyArg = bytes | Literal["office"] | None
 
 def key_path() -> Path:
     """Where the office key is: ``$SHEETSYNC_KEY_FILE``, else the user's configuration folder."""
-    if os.environ.get(KEY_ENV):
-        return Path(os.environ[KEY_ENV])
-    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config) / "sheetsync" / "office.key"
+    environ = os.environ
+    return _key_path(environ.get(KEY_ENV), environ.get("XDG_CONFIG_HOME"), environ.get("HOME"))
+
+
+@lru_cache(maxsize=16)  # asked once per file checked; the answer changes only with the environment
+def _key_path(explicit: str | None, config: str | None, home: str | None) -> Path:
+    if explicit:
+        return Path(explicit)
+    return Path(config or str(Path.home() / ".config")) / "sheetsync" / "office.key"
 
 
 def load_key(path: str | Path | None = None) -> bytes | None:
@@ -56,12 +62,31 @@ def load_key(path: str | Path | None = None) -> bytes | None:
     """
     path = Path(path) if path is not None else key_path()
     try:
+        found = os.stat(path)
+        # Every file checked asks for the key: read it again only when the file is another one.
+        seen = (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_mode)
+        cached = _LOADED.get(str(path))
+        if cached is not None and cached[0] == seen:
+            return cached[1]
         raw = path.read_bytes()
         mode = path.stat().st_mode
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise KeyFileError(f"{path}: the office key cannot be read ({exc.strerror or exc})") from exc
+    key = _parse_key(path, raw, mode)
+    if len(_LOADED) > 64:
+        _LOADED.clear()
+    _LOADED[str(path)] = (seen, key)
+    return key
+
+
+#: path → (what os.stat said of the key file, the key read from it).
+_LOADED: dict[str, tuple[tuple[int, int, int, int, int], bytes]] = {}
+
+
+def _parse_key(path: Path, raw: bytes, mode: int) -> bytes:
+    """The key in ``raw`` (the file's bytes), refusing a damaged file or one others can read."""
     if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyFileError(f"{path}: the office key is readable by other users; run: chmod 600 {path}")
     if len(raw) == 32:
