@@ -1,0 +1,126 @@
+"""The quick bound of a plainly written .ods table (sheetsync.formats.extent._ods_bound): never below
+the exact extent, given only where the row-by-row measure would measure the table too, and the
+reader's decisions (kept as written, or clipped) are the same as with the exact extent."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from sheetsync.check import reader
+from sheetsync.check.reader import read_filled
+from sheetsync.check.validate import validate
+from sheetsync.formats import extent
+from sheetsync.formats.bounded import Bounds
+from sheetsync.formats.extent import Extent, _ods_bound, _ods_extent, scan
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+from tests.data.hostile.build import FORM_SHEET, META, ods_append_rows, rewrite
+
+EMPTY = b'<table:table-cell table:style-name="ce1"/>'
+TEXT = b'<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+
+
+@pytest.fixture
+def clipped(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Bounds]]:
+    """The bounds of every clipping copy made while reading."""
+    calls: list[dict[str, Bounds]] = []
+    real = reader.bounded_copy
+
+    def spy(path: Path, fmt: str, bounds: dict[str, Bounds]) -> Any:
+        calls.append(bounds)
+        return real(path, fmt, bounds)
+    monkeypatch.setattr(reader, "bounded_copy", spy)
+    return calls
+
+
+@pytest.fixture
+def measured(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The length of every table body measured row by row."""
+    calls: list[int] = []
+
+    def spy(body: bytes) -> Extent | None:
+        calls.append(len(body))
+        return _ods_extent(body)
+    monkeypatch.setattr(extent, "_ods_extent", spy)
+    return calls
+
+
+def _ods(tmp_path: Path, form: Form, seed: dict[str, Any]) -> Path:
+    path = tmp_path / "filled.ods"
+    write_template(form, path, data=seed)
+    return path
+
+
+def _body(path: Path, sheet: str) -> bytes:
+    content = zipfile.ZipFile(path).read("content.xml")
+    start = content.index(b">", content.index(b'table:name="' + sheet.encode() + b'"')) + 1
+    return content[start:content.index(b"</table:table>", start)]
+
+
+def test_an_honest_ods_is_read_without_measuring_row_by_row(tmp_path: Path, progress_form: Form, seed: dict[str, Any],
+                                                            clipped: list[dict[str, Bounds]],
+                                                            measured: list[int]) -> None:
+    report = validate(read_filled(_ods(tmp_path, progress_form, seed)))
+    assert report.valid and clipped == [] and measured == []
+
+
+@pytest.mark.parametrize("rows", [
+    b"",
+    b"<table:table-row>" + EMPTY * 10 + b"</table:table-row>",  # empty cells past the form: counted by the bound only
+    b"<table:table-row>" + TEXT + EMPTY * 3 + b"</table:table-row><table:table-row></table:table-row>",
+    b"<table:table-row>" + EMPTY * 8 + TEXT + b"</table:table-row>",
+    TEXT + b"<table:table-row>" + TEXT + b"</table:table-row>",  # a cell outside any row
+])
+@pytest.mark.parametrize("sheet", [FORM_SHEET, META])
+def test_the_bound_is_never_below_the_exact_extent(tmp_path: Path, progress_form: Form, seed: dict[str, Any],
+                                                   rows: bytes, sheet: str) -> None:
+    path = rewrite(_ods(tmp_path, progress_form, seed), tmp_path / "plain.ods", {"content.xml": ods_append_rows(sheet, rows)})
+    body = _body(path, sheet)
+    bound, exact = _ods_bound(body), _ods_extent(body)
+    assert bound is not None and exact is not None
+    assert bound.rows >= exact.rows and bound.columns >= exact.columns
+    assert scan(path, "ods").extents[sheet] == exact
+
+
+@pytest.mark.parametrize("rows", [
+    b'<table:table-row table:number-rows-repeated="2">' + TEXT + b"</table:table-row>",
+    b'<table:table-row>' + b'<table:table-cell table:number-columns-repeated="2"/>' + TEXT + b"</table:table-row>",
+    b"<table:table-row\n>" + TEXT + b"</table:table-row>",
+    b"<table:table-row-group><table:table-row>" + TEXT + b"</table:table-row></table:table-row-group>",
+    b"<table:table-row/><table:table-row>" + TEXT + b"</table:table-row>",
+    b"<table:table-row>" + TEXT,  # a row never closed
+    b"<table:table-row>" + TEXT + b"<table:table-cell </table:table-row>",  # a cell tag never closed
+])
+def test_a_table_written_otherwise_is_measured_row_by_row(tmp_path: Path, progress_form: Form, seed: dict[str, Any],
+                                                          rows: bytes) -> None:
+    path = rewrite(_ods(tmp_path, progress_form, seed), tmp_path / "odd.ods",
+                   {"content.xml": ods_append_rows(FORM_SHEET, rows)})
+    assert _ods_bound(_body(path, FORM_SHEET)) is None
+
+
+def test_empty_cells_past_the_form_keep_the_fast_path(tmp_path: Path, progress_form: Form, seed: dict[str, Any],
+                                                      clipped: list[dict[str, Bounds]]) -> None:
+    row = b"<table:table-row>" + EMPTY * 10 + b"</table:table-row>"
+    path = rewrite(_ods(tmp_path, progress_form, seed), tmp_path / "wide.ods",
+                   {"content.xml": ods_append_rows(FORM_SHEET, row)})
+    assert scan(path, "ods").extents[FORM_SHEET] == Extent(48, 7)
+    assert validate(read_filled(path)).valid and clipped == []
+
+
+def test_content_past_the_form_without_repeats_is_clipped_and_named(tmp_path: Path, progress_form: Form,
+                                                                    seed: dict[str, Any],
+                                                                    clipped: list[dict[str, Bounds]]) -> None:
+    clean = _ods(tmp_path, progress_form, seed)
+    rows_before = len(CalamineWorkbook.from_path(str(clean)).get_sheet_by_name(FORM_SHEET)
+                      .to_python(skip_empty_area=False))
+    row = b"<table:table-row>" + EMPTY * 8 + TEXT + b"</table:table-row>"
+    path = rewrite(clean, tmp_path / "beyond.ods", {"content.xml": ods_append_rows(FORM_SHEET, row)})
+    report = validate(read_filled(path))
+    assert clipped and FORM_SHEET in clipped[-1]
+    assert [(f.sheet, f.cell) for f in report.findings if f.code == "outside-form-area"] == \
+        [(FORM_SHEET, f"I{rows_before + 1}")]
