@@ -22,7 +22,8 @@ from .errors import SheetsyncError
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import render
-from .check.reader import CellRef, Filled, read_filled
+from .check.places import CellRef
+from .check.reader import Filled, read_filled
 from .check.report import Finding, Report
 from .check.validate import validate
 

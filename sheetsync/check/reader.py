@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import coerce
+from .places import CellRef, plan_of
 from .. import limits
 from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
 from ..spec.cells import column_letter
@@ -35,14 +36,6 @@ from ..text import has_hidden_controls, safe_value
 
 Grid = list[list[Any]]
 CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
-
-
-@dataclass(frozen=True)
-class CellRef:
-    """Where a value sits: sheet name and A1 cell."""
-
-    sheet: str
-    cell: str
 
 
 @dataclass(frozen=True)
@@ -326,77 +319,53 @@ def _shown(raw: Any) -> Any:
 
 def _read_fields(filled: Filled, grid: Grid) -> None:
     height, blank = len(grid), coerce.is_blank
-    for f, row, col, ref in _plan(filled.form).fields:
+    for f, row, col, where in plan_of(filled.form).fields:
         raw = grid[row][col] if row < height and col < len(grid[row]) else ""
         if blank(raw):
             continue
-        ok, value = _parse(filled, f, raw, f.pointer, ref)
-        filled.raw[ref] = raw
-        filled.source_map[f.pointer] = CellRef(filled.form.sheet, ref)
+        ok, value = _parse(filled, f, raw, f.pointer, where.cell)
+        filled.raw[where.cell] = raw
+        filled.source_map[f.pointer] = where
         if ok:
             _put(filled.data, f.pointer, value)
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """Where a form's fields and table columns sit, as 0-based indices and A1 text: the same for
-    every file of the form, so worked out once (a file then costs list look-ups only)."""
-
-    fields: list[tuple[Field, int, int, str]]  # field, row, column, A1 cell
-    columns: dict[str, list[tuple[Field, int, str]]]  # table pointer -> (column, index, letters), data columns only
-
-
-def _plan(form: Form) -> _Plan:
-    entry = _PLANS.get(id(form))
-    if entry is None or entry[0] is not form:
-        fields = [(f, f.place.row - 1, f.place.col - 1, f.place.ref) for f in form.fields]
-        columns = {t.pointer: [(c, c.place.col - 1, column_letter(c.place.col)) for c in t.columns if not c.decorative]
-                   for t in form.tables}
-        entry = _PLANS[id(form)] = (form, _Plan(fields, columns))
-    return entry[1]
-
-
-_PLANS: dict[int, tuple[Form, _Plan]] = {}  # id(form) -> (form, plan); the form kept so the id stays its own
 
 
 def _read_table(filled: Filled, grid: Grid, table: Table) -> None:
     items: list[Any] = []
     rows: list[int] = []
-    sheet = filled.form.sheet
-    columns = _plan(filled.form).columns[table.pointer]
-    first_letters = columns[0][2] if columns else "A"
-    inputs = [index for c, index, _ in columns if c.auto is None]
+    plan = plan_of(filled.form)
+    inputs, scalar = plan.inputs[table.pointer], table.scalar_items
     blank, height = coerce.is_blank, len(grid)
-    for n, row in enumerate(range(table.first_row, table.last_row + 1), start=1):
+    source_map, raws = filled.source_map, filled.raw
+    for n, (row, cells, first) in enumerate(plan.rows[table.pointer], start=1):
         line = grid[row - 1] if row <= height else []
         width = len(line)
         if all(index >= width or blank(line[index]) for index in inputs):
             continue  # a wholly empty row is no item
-        raws = [(c, line[index] if index < width else "", letters) for c, index, letters in columns]
         index = len(items)
         pointer = f"{table.pointer}/{index}"
         item: dict[str, Any] = {}
-        for col, raw, letters in raws:
-            if coerce.is_blank(raw):
+        for col, i, where in cells:
+            raw = line[i] if i < width else ""
+            if blank(raw):
                 continue
             sub = f"{pointer}/{col.pointer}" if col.pointer else pointer
-            ref = f"{letters}{row}"
-            ok, value = _parse(filled, col, raw, sub, ref)
-            filled.raw[ref] = raw
-            filled.source_map[sub] = CellRef(sheet, ref)
-            if ok and table.scalar_items:
+            ok, value = _parse(filled, col, raw, sub, where.cell)
+            raws[where.cell] = raw
+            source_map[sub] = where
+            if ok and scalar:
                 items.append(value)
             elif ok:
                 item[col.pointer] = value
-        if not table.scalar_items:
+        if not scalar:
             items.append(item)
         elif len(items) == index:  # the value could not be parsed: keep the index aligned
             items.append(None)
-        filled.source_map.setdefault(pointer, CellRef(sheet, f"{first_letters}{row}"))
+        source_map.setdefault(pointer, first)
         rows.append(n)
     filled.table_rows[table.pointer] = rows
     if items:
-        _put(filled.data, table.pointer, [i for i in items if i is not None] if table.scalar_items else items)
+        _put(filled.data, table.pointer, [i for i in items if i is not None] if scalar else items)
 
 
 def _put(data: dict[str, Any], pointer: str, value: Any) -> None:

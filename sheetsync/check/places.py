@@ -1,0 +1,59 @@
+"""Where a form's fields and table cells sit, for the reader: worked out once per form.
+
+Every file of a form has its fields and table cells in the same places, so their 0-based indices
+and :class:`CellRef` objects are made on the first file and shared (a CellRef is frozen); reading
+a file then costs list look-ups only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..spec.cells import column_letter
+from ..spec.form import Field, Form
+
+
+@dataclass(frozen=True)
+class CellRef:
+    """Where a value sits: sheet name and A1 cell."""
+
+    sheet: str
+    cell: str
+
+
+#: One table row as the reader walks it: its number, its data cells (column, index, where), and
+#: the cell that stands for the whole row.
+_Row = tuple[int, list[tuple[Field, int, CellRef]], CellRef]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where a form's fields and table cells sit, as 0-based indices and :class:`CellRef`: the same
+    for every file of the form, so worked out once (a file then costs list look-ups only)."""
+
+    fields: list[tuple[Field, int, int, CellRef]]  # field, row, column, where
+    rows: dict[str, list[_Row]]  # table pointer -> its rows
+    inputs: dict[str, list[int]]  # table pointer -> indices of the columns a school fills
+
+
+def plan_of(form: Form) -> Plan:
+    """The places of ``form``'s fields and table cells (worked out on the first call for the form)."""
+    entry = _PLANS.get(id(form))
+    if entry is None or entry[0] is not form:
+        sheet = form.sheet
+        fields = [(f, f.place.row - 1, f.place.col - 1, CellRef(sheet, f.place.ref)) for f in form.fields]
+        rows: dict[str, list[_Row]] = {}
+        inputs: dict[str, list[int]] = {}
+        for table in form.tables:
+            columns = [(c, c.place.col - 1, column_letter(c.place.col)) for c in table.columns if not c.decorative]
+            first = columns[0][2] if columns else "A"
+            rows[table.pointer] = [(row, [(c, index, CellRef(sheet, f"{letters}{row}")) for c, index, letters in columns],
+                                    CellRef(sheet, f"{first}{row}")) for row in range(table.first_row, table.last_row + 1)]
+            inputs[table.pointer] = [index for c, index, _ in columns if c.auto is None]
+        if len(_PLANS) >= 64:  # forms reloaded again and again (tests, a long-lived office): keep few
+            _PLANS.clear()
+        entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs))
+    return entry[1]
+
+
+_PLANS: dict[int, tuple[Form, Plan]] = {}  # id(form) -> (form, plan); the form kept so the id stays its own
