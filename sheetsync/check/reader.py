@@ -13,6 +13,7 @@ import re
 import zipfile
 import zlib
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -24,7 +25,7 @@ from .places import CellRef, plan_of
 from .. import limits
 from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
 from ..spec.cells import column_letter
-from ..spec.form import Field, Form, Placement, Table, parse_range
+from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.extent import Scanned, scan
 from ..formats.guard import Checked, check_container
@@ -114,7 +115,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         _read_fields(filled, grid)
         for table in form.tables:
             _read_table(filled, grid, table)
-        filled.locked_found = {ref: _at(grid, ref) if CELL_REF.match(ref) else None for ref in locked}
+        filled.locked_found = {ref: _value(grid, *at) if (at := _cell_index(ref)) else None for ref in locked}
         filled.controls = _hidden_controls(raw, filled.raw)
     return filled
 
@@ -251,7 +252,7 @@ def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
     """The cells among ``cells`` whose text held control characters before it was made safe."""
     found = []
     for ref in cells:
-        value = _at(rows, ref)
+        value = _value(rows, *at) if (at := _cell_index(ref)) else ""
         # Printable text holds no control character (they are all category Cc).
         if isinstance(value, str) and not value.isprintable() and has_hidden_controls(value):
             found.append(ref)
@@ -263,8 +264,12 @@ def _metadata(path: Path, workbook: CalamineWorkbook) -> tuple[dict[str, str], d
         raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
     meta: dict[str, str] = {}
     locked: dict[str, str] = {}
+    text = coerce.parse_text
     for row in _safe(_raw_grid(path, workbook, META_SHEET)):
-        cells = [coerce.parse_text(v) if v not in ("", None) else "" for v in row]
+        # Printable text with no space at either end is its own parse_text (the only printable
+        # white space is " ", and invisible characters are not printable): most cells here.
+        cells = [v if v.__class__ is str and (not v or (v.isprintable() and v[0] != " " and v[-1] != " "))
+                 else text(v) if v is not None else "" for v in row]
         if len(cells) >= 3 and cells[0] == "locked":
             locked[cells[1]] = cells[2]
         elif len(cells) >= 2 and cells[0]:
@@ -289,10 +294,13 @@ def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: I
     return form
 
 
-def _at(grid: Grid, ref_or_place: str | Placement) -> Any:
-    if isinstance(ref_or_place, str):
-        ref_or_place = parse_range(ref_or_place, "metadata")
-    return _value(grid, ref_or_place.row - 1, ref_or_place.col - 1)
+@lru_cache(maxsize=4096)  # the locked cells named by the metadata are the same in every file of a form
+def _cell_index(ref: str) -> tuple[int, int] | None:
+    """0-based (row, column) of an A1 reference read from the metadata; None if it is no single cell."""
+    if not CELL_REF.match(ref):
+        return None
+    place = parse_range(ref, "metadata")
+    return place.row - 1, place.col - 1
 
 
 def _value(grid: Grid, row: int, col: int) -> Any:
