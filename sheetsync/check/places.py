@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import limits
+from ..formats.bounded import Bounds
 from ..spec.cells import column_letter
 from ..spec.form import Field, Form
 
@@ -34,6 +36,7 @@ class Plan:
     fields: list[tuple[Field, int, int, CellRef]]  # field, row, column, where
     rows: dict[str, list[_Row]]  # table pointer -> its rows
     inputs: dict[str, list[int]]  # table pointer -> indices of the columns a school fills
+    area: Bounds  # the cells a template of the form can hold (see sheetsync.check.reader.form_area)
 
 
 def plan_of(form: Form) -> Plan:
@@ -52,8 +55,16 @@ def plan_of(form: Form) -> Plan:
             inputs[table.pointer] = [index for c, index, _ in columns if c.auto is None]
         if len(_PLANS) >= 64:  # forms reloaded again and again (tests, a long-lived office): keep few
             _PLANS.clear()
-        entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs))
+        entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs, _area(form)))
     return entry[1]
 
 
 _PLANS: dict[int, tuple[Form, Plan]] = {}  # id(form) -> (form, plan); the form kept so the id stays its own
+
+
+def _area(form: Form) -> Bounds:
+    """The form's used range (plus :mod:`sheetsync.limits`' margin)."""
+    places = [lab.place for lab in form.labels] + [f.place for f in form.fields]
+    places += [c.place.at_row(t.last_row) for t in form.tables for c in t.columns]
+    return Bounds(max(p.last_row for p in places) + limits.FORM_MARGIN_ROWS,
+                  max(p.last_col for p in places) + limits.FORM_MARGIN_COLUMNS)

@@ -139,10 +139,7 @@ def as_bad_input(path: Path) -> Iterator[None]:
 
 def form_area(form: Form) -> Bounds:
     """The cells a template of ``form`` can hold: its used range (plus :mod:`limits`' margin)."""
-    places = [lab.place for lab in form.labels] + [f.place for f in form.fields]
-    places += [c.place.at_row(t.last_row) for t in form.tables for c in t.columns]
-    return Bounds(max(p.last_row for p in places) + limits.FORM_MARGIN_ROWS,
-                  max(p.last_col for p in places) + limits.FORM_MARGIN_COLUMNS)
+    return plan_of(form).area
 
 
 def locate(form: Form, pointer: str, table_rows: dict[str, list[int]] | None = None) -> str:
@@ -201,7 +198,8 @@ class _Opener:
                 if self.last is not None and set(bounds) <= self.last[0]:
                     return self.last[1], []
                 keep = self.scanned.unclipped(set(bounds))
-                self.last = (keep, self._calamine(self.scanned.copy(keep), self.scanned.mentions(b"line-break")))
+                breaks = self.fmt == "ods" and self.scanned.mentions(b"line-break")
+                self.last = (keep, self._calamine(self.scanned.copy(keep), breaks))
                 return self.last[1], []
             data, outside = bounded_copy(self.path, self.fmt, bounds)
             return self._calamine(data, True), outside
