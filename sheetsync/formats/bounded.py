@@ -22,6 +22,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from html import unescape
 from pathlib import Path
 from xml.etree import ElementTree
@@ -124,6 +125,21 @@ def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,
 
 def _xlsx_parts(path: Path, workbook: bytes, rels: bytes) -> tuple[dict[str, str], set[str]]:
     """Sheet name → worksheet member, and the other members calamine reads (styles, strings)."""
+    if len(workbook) + len(rels) <= 64 * 1024:  # small enough to keep a few: every file of a form lists the same
+        try:
+            sheets, others = _known_parts(workbook, rels)
+            return dict(sheets), set(others)
+        except UnreadableFileError:
+            pass  # said again below, naming the file
+    return _parse_parts(path, workbook, rels)
+
+
+@lru_cache(maxsize=8)
+def _known_parts(workbook: bytes, rels: bytes) -> tuple[dict[str, str], set[str]]:
+    return _parse_parts(Path(), workbook, rels)
+
+
+def _parse_parts(path: Path, workbook: bytes, rels: bytes) -> tuple[dict[str, str], set[str]]:
     try:
         book = ElementTree.fromstring(workbook)
         links = ElementTree.fromstring(rels)
