@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from sheetsync.check import reader
 from sheetsync.check.reader import read_filled
 from sheetsync.check.validate import validate
 from sheetsync.formats import extent
@@ -20,22 +19,10 @@ from sheetsync.formats.extent import Extent, _ods_bound, _ods_extent, scan
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.data.hostile.build import FORM_SHEET, META, ods_append_rows, rewrite
+from tests.test_extent import clipped  # noqa: F401 - the fixture: the bounds of every clipping copy made
 
 EMPTY = b'<table:table-cell table:style-name="ce1"/>'
 TEXT = b'<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
-
-
-@pytest.fixture
-def clipped(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Bounds]]:
-    """The bounds of every clipping copy made while reading."""
-    calls: list[dict[str, Bounds]] = []
-    real = reader.bounded_copy
-
-    def spy(path: Path, fmt: str, bounds: dict[str, Bounds]) -> Any:
-        calls.append(bounds)
-        return real(path, fmt, bounds)
-    monkeypatch.setattr(reader, "bounded_copy", spy)
-    return calls
 
 
 @pytest.fixture
