@@ -152,7 +152,7 @@ def parse_choice(raw: object, choices: Mapping[_Value, str]) -> _Value:
     # A number cell (1.0) may hold a numeric value or a label such as "1".
     text = _normalise_label(raw if isinstance(raw, str) else parse_text(raw))
     for value, label in choices.items():
-        if text == _normalise_label(label):
+        if text == _label_key(label):
             return value
     for value in choices:  # labels first: they are what the dropdown offers
         if text == _json_text(value):
@@ -205,6 +205,11 @@ def _normalise_label(text: str) -> str:
     # Typing sara e twice looks exactly like sara ae, and nikhahit + sara aa looks like
     # sara am; NFC fixes neither, so a label typed by hand would otherwise never match.
     return _clean(text).replace("เเ", "แ").replace("\u0e4d\u0e32", "\u0e33")
+
+
+@lru_cache(maxsize=512)  # a form's dropdown labels, compared with every choice cell of every file
+def _label_key(label: str) -> str:
+    return _normalise_label(label)
 
 
 def _json_text(value: object) -> str | None:
