@@ -82,6 +82,7 @@ def test_the_bound_is_never_below_the_exact_extent(tmp_path: Path, progress_form
     b"<table:table-row/><table:table-row>" + TEXT + b"</table:table-row>",
     b"<table:table-row>" + TEXT,  # a row never closed
     b"<table:table-row>" + TEXT + b"<table:table-cell </table:table-row>",  # a cell tag never closed
+    b'<table:table-row table:style-name="ro1" </table:table-row>',  # a row tag never closed
 ])
 def test_a_table_written_otherwise_is_measured_row_by_row(tmp_path: Path, progress_form: Form, seed: dict[str, Any],
                                                           rows: bytes) -> None:

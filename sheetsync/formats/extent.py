@@ -20,7 +20,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from html import unescape
-from operator import add, methodcaller
+from operator import add, lt, methodcaller
 from pathlib import Path
 
 from .. import limits
@@ -351,22 +351,20 @@ def _ods_bound(body: bytes) -> Extent | None:
     so the table reaches no further than (rows, most cells between two row ends)."""
     row_tag = b"<table:table-row"
     # Repeats before the first row are the columns' (which hold no cells): only the rows' count.
-    if body.find(b"repeated", max(body.find(row_tag), 0)) >= 0 or \
-            body.count(row_tag) != body.count(row_tag + b" ") + body.count(row_tag + b">"):
-        return None  # repeats, or a row tag written otherwise (a row group, say): measured row by row
-    if len(body) > 7 * limits.MAX_ELEMENTS:
-        return None  # the row-by-row measure decides (it may refuse it)
+    if len(body) > 7 * limits.MAX_ELEMENTS or body.find(b"repeated", max(body.find(row_tag), 0)) >= 0:
+        return None  # repeats (or a table the row-by-row measure may refuse): measured row by row
     chunks = body.split(b"</table:table-row>")  # each ends where one row does; the last one holds no row
-    rows = list(map(methodcaller("count", row_tag), chunks))
-    if rows[-1] or rows.count(1) != len(chunks) - 1:
-        return None  # a row inside another, or one never closed
-    last_tag = map(max, map(methodcaller("rfind", row_tag), chunks), map(methodcaller("rfind", b"<table:table-cell"), chunks),
-                   map(methodcaller("rfind", b"<table:covered-table-cell"), chunks))
-    if any(close <= tag for close, tag in zip(map(methodcaller("rfind", b">"), chunks), last_tag) if tag >= 0):
-        return None  # a tag never closed
+    rows = len(chunks) - 1
+    if list(map(methodcaller("count", row_tag), chunks)) != [1] * rows + [0]:
+        return None  # a row inside another, one never closed, or a row group
+    if body.count(row_tag + b" ") + body.count(row_tag + b">") != rows:
+        return None  # a row tag written otherwise
+    ends = chunks[:-1]
+    if any(map(lt, map(methodcaller("rfind", b">"), ends), map(methodcaller("rfind", b"<"), ends))):
+        return None  # a row's last tag (its own, or its last cell's) never closed
     cells = map(add, map(methodcaller("count", b"<table:table-cell"), chunks),
                 map(methodcaller("count", b"<table:covered-table-cell"), chunks))
-    return Extent(len(chunks) - 1, max(cells))
+    return Extent(rows, max(cells))
 
 
 def _rows_between(body: bytes, start: int, end: int) -> bool:
