@@ -3,7 +3,8 @@
 :func:`check_spreadsheet` sniffs the real format from the file's bytes (never from its
 extension) and refuses files that are damaged, not spreadsheets, or unsafe to hand to a
 parser: zip bombs, macros, password encryption and links to other workbooks. Nothing is
-ever extracted or decompressed beyond two tiny metadata members.
+ever extracted or decompressed beyond two tiny metadata members. A zip is read into memory
+once (it is at most :data:`MAX_FILE_SIZE`) and handed on opened (:func:`check_container`).
 """
 
 from __future__ import annotations
