@@ -111,7 +111,7 @@ def test_marked_up_file_prints_cleanly(libreoffice: Any, progress_form: Form, se
     assert not re.search(r"\d\.0(?!\d)", text), "values print as typed (15, 270,000), not 15.0 or 270000.0"
     assert "100,000" in text and "270,000" in text and "2564" in text and "2,564" not in text
     stream = letters(text)
-    assert letters("E39 (รายงานครั้งที่ 6)") in stream  # which report the red cell is in
+    assert letters("E40 (รายงานครั้งที่ 7)") in stream  # which report the red cell is in
     for header in ("ช่อง / Cell", "ระดับ / Severity", "สิ่งที่ต้องทำ / What to do"):
         assert letters(header) in stream, header
     assert letters(seed["reports"][2]["stage"]) in stream  # the school's long text, not clipped

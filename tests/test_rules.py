@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any, Callable
 
@@ -85,8 +87,8 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("not-increasing", _dates_back, "B37", "/reports/3/date"),
     ("outside-period", _outside, "B40", "/reports/6/date"),
     ("progress-decreased", _progress_down, "D38", "/reports/4/progress_percent"),
-    ("over-budget-running", _overspent, "E39", "/reports/5/disbursed"),
-    ("over-budget-running", _mistyped_amount, "E39", "/reports/5/disbursed"),
+    ("over-budget-running", _overspent, "E40", "/reports/6/disbursed"),
+    ("over-budget-running", _mistyped_amount, "E40", "/reports/6/disbursed"),
     ("total-mismatch", _total, "E40", "/reports/6/disbursed"),
     ("budget-over-received", _used_over, "F7", "/project/budget_used"),
     ("end-before-start", _end_before_start, "C7", "/project/end_date"),
@@ -110,14 +112,29 @@ def test_rule_broken_gives_code_at_cell(progress_form: Form, seed: dict[str, Any
     assert "{" not in finding.message_th + finding.message_en
 
 
-def test_mistyped_amount_is_blamed_not_the_next_report(progress_form: Form, seed: dict[str, Any],
-                                                       tmp_path: Path) -> None:
-    """Issue 8: 100,000 for 10,000 in report 6 makes report 7's total exceed; report 6 is at fault."""
+def test_running_total_is_flagged_where_it_goes_over_and_names_the_mistyped_amount(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """FORM.md: 100,000 typed for 10,000 in report 6 puts the total over at report 7, and the finding
+    belongs on report 7's cell; the message may name the earlier amount that stands out."""
     _mistyped_amount(seed)
     report = _validate(progress_form, seed, tmp_path)
     running = [f for f in report.findings if f.code == "over-budget-running"]
-    assert [(f.cell, f.value) for f in running] == [("E39", 100000.0)]
-    assert "E40" in running[0].message_th and "270,000" in running[0].message_th
+    assert [(f.cell, f.value) for f in running] == [("E40", 170000.0)]
+    th, en = running[0].message_th, running[0].message_en
+    assert "270,000" in th and "180,000" in th
+    assert "E39" in th and "100,000" in th and "E39" in en and "100,000" in en
+
+
+def test_running_total_names_no_suspect_when_no_single_amount_decides(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """Small earlier amounts, none of which alone makes the difference: none is named."""
+    for row, amount in ((0, 5000), (1, 5000), (2, 5000), (3, 5000), (4, 5000), (5, 0), (6, 170000)):
+        seed["reports"][row]["disbursed"] = amount  # 195,000 against 180,000: 15,000 over
+    report = _validate(progress_form, seed, tmp_path)
+    running = [f for f in report.findings if f.code == "over-budget-running"]
+    assert [f.cell for f in running] == ["E40"]
+    assert not re.search(r"E3[4-9]", running[0].message_th + running[0].message_en)
+    assert "{" not in running[0].message_th + running[0].message_en
 
 
 def test_fiscal_year_that_disagrees_with_both_dates_is_flagged_alone(progress_form: Form, seed: dict[str, Any],

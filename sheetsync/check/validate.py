@@ -17,7 +17,7 @@ from jsonschema.exceptions import ValidationError
 from ..template.fingerprint import cell_hash, combined
 from ..spec.form import Form, column_letter
 from ..identity import OFFICE, KeyArg, resolve, verify
-from ..messages import render
+from ..messages import LANGS, Lang, render
 from ..template.plan import META_SHEET
 from ..spec.pointers import generic, schema_node
 from .quickcheck import Check, quick_check
@@ -78,7 +78,16 @@ def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: S
               "value": "" if value is None else shown(value), **params}
     if "other" in params:
         values["other_label"], values["other_label_en"] = _labels(filled.form, params["other"])
-    return Finding(code, severity, sheet, cell, pointer, value, render(code, "th", **values), render(code, "en", **values))
+    th, en = (render(code, lang, **(values | {"suspect": _suspect(filled, params, lang)})) for lang in LANGS)
+    return Finding(code, severity, sheet, cell, pointer, value, th, en)
+
+
+def _suspect(filled: Filled, params: dict[str, Any], lang: Lang) -> str:
+    """The clause naming an earlier value that alone makes the difference, or nothing."""
+    if "suspect" not in params:
+        return ""
+    return render("suspect-value", lang, cell=filled.cell_of(params["suspect"]).cell,
+                  value=params["suspect_value"])
 
 
 def _labels(form: Form, pointer: str) -> tuple[str, str]:
