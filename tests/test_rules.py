@@ -82,16 +82,16 @@ def _mistyped_amount(d: dict[str, Any]) -> None:
 
 
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
-    ("report-gap", _gap, "B37", "/reports/3"),
-    ("not-increasing", _dates_back, "B37", "/reports/3/date"),
-    ("outside-period", _outside, "B40", "/reports/6/date"),
-    ("progress-decreased", _progress_down, "D38", "/reports/4/progress_percent"),
-    ("over-budget-running", _overspent, "E40", "/reports/6/disbursed"),
-    ("over-budget-running", _mistyped_amount, "E40", "/reports/6/disbursed"),
-    ("total-mismatch", _total, "E40", "/reports/6/disbursed"),
+    ("report-gap", _gap, "B40", "/reports/3"),
+    ("not-increasing", _dates_back, "B40", "/reports/3/date"),
+    ("outside-period", _outside, "B43", "/reports/6/date"),
+    ("progress-decreased", _progress_down, "D41", "/reports/4/progress_percent"),
+    ("over-budget-running", _overspent, "E43", "/reports/6/disbursed"),
+    ("over-budget-running", _mistyped_amount, "E43", "/reports/6/disbursed"),
+    ("total-mismatch", _total, "E43", "/reports/6/disbursed"),
     ("budget-over-received", _used_over, "F7", "/project/budget_used"),
     ("end-before-start", _end_before_start, "C7", "/project/end_date"),
-    ("sum-mismatch", _networks, "F23", "/targets/networks/1/budget"),
+    ("sum-mismatch", _networks, "F26", "/targets/networks/1/budget"),
     ("fiscal-year-disagrees", _fiscal, "F5", "/project/fiscal_year"),
     ("fiscal-year-mismatch", _fiscal_one_date, "C7", "/project/end_date"),
 ]
@@ -118,10 +118,10 @@ def test_running_total_is_flagged_where_it_goes_over_and_names_the_mistyped_amou
     _mistyped_amount(seed)
     report = _validate(progress_form, seed, tmp_path)
     running = [f for f in report.findings if f.code == "over-budget-running"]
-    assert [(f.cell, f.value) for f in running] == [("E40", 170000.0)]
+    assert [(f.cell, f.value) for f in running] == [("E43", 170000.0)]
     th, en = running[0].message_th, running[0].message_en
     assert "270,000" in th and "180,000" in th
-    assert "E39" in th and "100,000" in th and "E39" in en and "100,000" in en
+    assert "E42" in th and "100,000" in th and "E42" in en and "100,000" in en
 
 
 def test_running_total_names_no_suspect_when_no_single_amount_decides(
@@ -131,7 +131,7 @@ def test_running_total_names_no_suspect_when_no_single_amount_decides(
         seed["reports"][row]["disbursed"] = amount  # 195,000 against 180,000: 15,000 over
     report = _validate(progress_form, seed, tmp_path)
     running = [f for f in report.findings if f.code == "over-budget-running"]
-    assert [f.cell for f in running] == ["E40"]
+    assert [f.cell for f in running] == ["E43"]
     assert not re.search(r"E3[4-9]", running[0].message_th + running[0].message_en)
     assert "{" not in running[0].message_th + running[0].message_en
 
@@ -166,12 +166,12 @@ def test_unreadable_values_are_findings_not_cascades(progress_form: Form, seed: 
     write_template(progress_form, path, data={"project": seed["project"]})
     wb = load_workbook(path)
     ws = wb[progress_form.sheet]
-    ws["B34"], ws["D34"], ws["E34"], ws["F34"], ws["G34"] = "วันจันทร์", "ครึ่งหนึ่ง", "หนึ่งหมื่น", "ตามแผน", "เป็นไปตามเป้าหมาย"
+    ws["B37"], ws["D37"], ws["E37"], ws["F37"], ws["G37"] = "วันจันทร์", "ครึ่งหนึ่ง", "หนึ่งหมื่น", "ตามแผน", "เป็นไปตามเป้าหมาย"
     wb.save(path)
     report = validate(read_filled(path))
     found = {(f.code, f.cell) for f in report.findings}
-    assert {("not-a-date", "B34"), ("not-a-percent", "D34"), ("not-a-number", "E34"), ("not-a-choice", "F34")} <= found
-    assert not any(f.code == "required" and f.cell in ("B34", "D34", "E34", "F34") for f in report.findings)
+    assert {("not-a-date", "B37"), ("not-a-percent", "D37"), ("not-a-number", "E37"), ("not-a-choice", "F37")} <= found
+    assert not any(f.code == "required" and f.cell in ("B37", "D37", "E37", "F37") for f in report.findings)
 
 
 def test_schema_errors_point_at_cells(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
@@ -181,7 +181,7 @@ def test_schema_errors_point_at_cells(progress_form: Form, seed: dict[str, Any],
     report = _validate(progress_form, seed, tmp_path)
     found = {(f.code, f.cell) for f in report.findings}
     assert ("pattern", "C5") in found
-    assert ("above-maximum", "D34") in found
+    assert ("above-maximum", "D37") in found
 
 
 def test_every_finding_code_has_thai_and_english_messages() -> None:

@@ -81,7 +81,7 @@ def odf_formula(excel: str) -> str:
 
 
 def sheet_address(sheet: str, ref: str) -> str:
-    """A cell or range address on ``sheet`` in ODF syntax, e.g. ``'แบบรายงาน'.B34``.
+    """A cell or range address on ``sheet`` in ODF syntax, e.g. ``'แบบรายงาน'.B37``.
 
     The sheet name is always quoted: names with spaces or Thai marks need it, and quoting
     is valid for every name.
