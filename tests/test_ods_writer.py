@@ -33,7 +33,8 @@ from sheetsync.check.coerce import format_be_date
 from sheetsync.spec.form import column_index, column_letter
 from sheetsync.formats.odf_styles import StyleBook
 from sheetsync.formats.ods import condition, odf_formula, sheet_address, write_plan
-from sheetsync.template.plan import BE_DATE_FORMAT, META_SHEET, CellSpec, TemplatePlan, Validation, build_plan
+from sheetsync.identity import META_SHEET
+from sheetsync.template.plan import BE_DATE_FORMAT, CellSpec, TemplatePlan, Validation, build_plan
 from sheetsync.spec.registry import find_form
 
 DATA: dict[str, Any] = {

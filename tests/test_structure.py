@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from sheetsync.spec.form import Form
-from sheetsync.template.plan import META_SHEET
+from sheetsync.identity import META_SHEET
 from sheetsync.check.reader import read_filled
 from sheetsync.template.write import write_template
 from sheetsync.check.validate import validate

@@ -23,6 +23,7 @@ from . import coerce
 from .. import limits
 from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
 from ..spec.cells import column_letter
+from ..identity import META_SHEET
 from ..spec.form import Field, Form, Placement, Table, parse_range
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.extent import Scanned, scan
@@ -30,7 +31,6 @@ from ..formats.guard import check_spreadsheet
 from ..formats.odsbreaks import with_line_breaks
 from ..formats.xls_extent import check_xls_extent
 from ..spec.registry import find_form_id
-from ..template.plan import META_SHEET
 from ..text import has_hidden_controls, safe_value
 
 Grid = list[list[Any]]

@@ -16,9 +16,8 @@ from jsonschema.exceptions import ValidationError
 
 from ..template.fingerprint import cell_hash, combined
 from ..spec.form import Form, column_letter
-from ..identity import OFFICE, KeyArg, resolve, verify
+from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
 from ..messages import LANGS, Lang, render
-from ..template.plan import META_SHEET
 from ..spec.pointers import generic, schema_node
 from .quickcheck import Check, quick_check
 from .reader import Filled, as_bad_input, locate
@@ -126,7 +125,8 @@ def _structure(filled: Filled) -> Iterator[Finding]:
             pointer = pointers.get(ref, "")
             yield _finding(filled, "prefilled-cell-changed", pointer, value, cell=ref, sheet=filled.form.sheet)
     if meta.get("schema_hash") and meta["schema_hash"] != filled.form.schema_hash:
-        yield _finding(filled, "schema-changed", "", None, severity="warning", cell="B6", sheet=META_SHEET)
+        yield _finding(filled, "schema-changed", "", None, severity="warning", cell=meta_cell("schema_hash"),
+                       sheet=META_SHEET)
 
 
 @lru_cache(maxsize=8192, typed=True)  # locked cells hold the same labels in every file

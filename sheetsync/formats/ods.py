@@ -23,7 +23,8 @@ from odf.table import (ContentValidation, ContentValidations, CoveredTableCell, 
 from odf.text import A, P
 
 from ..spec.form import column_index, column_letter
-from ..template.plan import META_SHEET, CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
+from ..identity import META_SHEET
+from ..template.plan import CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
 from .odf_styles import StyleBook
 
 #: The only digest LibreOffice accepts besides SHA-1: SHA-256 over the UTF-8 password.
