@@ -35,6 +35,32 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def save_bytes(folder: Path, data: bytes, name: Callable[[], Path], *, durable: bool = False) -> Path:
+    """Write ``data`` into ``folder`` under a hidden ``.tmp`` name, then rename it to ``name()``.
+
+    ``name`` is called only once the data is written, so a free name is taken as late as
+    possible; until then no program watching the folder (the inbox, the outbox) sees a file it
+    would take for a return or a message. ``durable`` also flushes the data to disk first (a
+    fetched attachment is marked done in the mailbox right after).
+
+    :raises OSError: when the folder cannot be written; nothing is left behind.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            if durable:
+                out.flush()
+                os.fsync(out.fileno())
+        path = name()
+        os.replace(tmp, path)
+        return path
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def unique_name(stem: str, taken: set[str]) -> str:
     """``stem``, or ``stem-2``, ``stem-3`` … whichever is not in ``taken``; the result is added to it."""
     name, n = stem, 2

@@ -30,6 +30,10 @@ from typing import Literal, Mapping
 from .errors import KeyFileError
 
 KEY_ENV = "SHEETSYNC_KEY_FILE"
+#: The hidden sheet where a template records its identity (the write side fills it, the read side checks it).
+META_SHEET = "_sheetsync"
+#: The first rows of that sheet, in this order (key in column A, value in column B).
+META_ROWS = ("form_id", "form_version", "template_id", "recipient", "issued_at", "schema_hash")
 #: The metadata the signature covers, in this order.
 SIGNED = ("form_id", "form_version", "template_id", "recipient", "issued_at", "fingerprint")
 SIGNATURE = "signature"
@@ -142,3 +146,8 @@ def sign(meta: Mapping[str, str], key: bytes) -> str:
 def verify(meta: Mapping[str, str], key: bytes) -> bool:
     """Whether ``meta`` carries a signature made by ``key`` over its identity."""
     return hmac.compare_digest(str(meta.get(SIGNATURE, "")), sign(meta, key))
+
+
+def meta_cell(key: str) -> str:
+    """The cell of the metadata sheet holding ``key``'s value, e.g. ``"B6"`` for ``schema_hash``."""
+    return f"B{META_ROWS.index(key) + 1}"

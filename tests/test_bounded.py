@@ -22,7 +22,7 @@ from tests.data.hostile.build import rewrite
 
 
 def test_form_area_is_the_templates_used_range(progress_form: Form) -> None:
-    assert form_area(progress_form) == Bounds(48, 7)
+    assert form_area(progress_form) == Bounds(51, 7)
 
 
 def test_cells_without_references_keep_their_places(progress_form: Form, seed: dict[str, Any],

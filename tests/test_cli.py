@@ -53,10 +53,10 @@ def test_validate_json_shape_and_exit_codes(progress_form: Form, seed: dict[str,
     assert [r["valid"] for r in result] == [True, False]
     finding = result[1]["findings"][0]
     assert set(finding) == {"code", "severity", "sheet", "cell", "path", "value", "message"}
-    assert (finding["code"], finding["cell"], finding["value"]) == ("progress-decreased", "D36", 5.0)
-    assert finding["message"].startswith("Cell D36")
+    assert (finding["code"], finding["cell"], finding["value"]) == ("progress-decreased", "D39", 5.0)
+    assert finding["message"].startswith("Cell D39")
     text = run("validate", bad).stdout
-    assert "D36" in text and "ความก้าวหน้า" in text
+    assert "D39" in text and "ความก้าวหน้า" in text
 
 
 def test_forms_and_demo(tmp_path: Path) -> None:

@@ -28,17 +28,17 @@ pytestmark = pytest.mark.libreoffice
 OCT31 = dt.date(2019, 10, 31)
 # report row -> (what the teacher types, the date meant)
 TYPED = {
-    "B34": ("31/10/2562", OCT31),
-    "B35": ("31/10/62", OCT31),
-    "B36": ("29 พ.ย. 2562", dt.date(2019, 11, 29)),
-    "B37": ("๓๑/๑๐/๒๕๖๒", OCT31),
-    "B38": ("2019-10-31", OCT31),
-    "B39": ("31/10/2019", OCT31),
-    "B40": ("1/2/2563", dt.date(2020, 2, 1)),  # day first, in an English locale too
-    "B41": ("30/9/2563", dt.date(2020, 9, 30)),
+    "B37": ("31/10/2562", OCT31),
+    "B38": ("31/10/62", OCT31),
+    "B39": ("29 พ.ย. 2562", dt.date(2019, 11, 29)),
+    "B40": ("๓๑/๑๐/๒๕๖๒", OCT31),
+    "B41": ("2019-10-31", OCT31),
+    "B42": ("31/10/2019", OCT31),
+    "B43": ("1/2/2563", dt.date(2020, 2, 1)),  # day first, in an English locale too
+    "B44": ("30/9/2563", dt.date(2020, 9, 30)),
 }
-MUST_ACCEPT = {"B34", "B40", "B41"}
-MUST_REFUSE = {"B38", "B39"}  # C.E. years: they would not show a B.E. date
+MUST_ACCEPT = {"B37", "B43", "B44"}
+MUST_REFUSE = {"B41", "B42"}  # C.E. years: they would not show a B.E. date
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_typed_dates_show_buddhist_era_or_are_refused(request: pytest.FixtureReq
     cells = calc.type_into(template, typed, {ref: text for ref, (text, _) in TYPED.items()},
                            sheet=progress_form.sheet)
     validity = calc.validity(typed, progress_form.sheet, list(TYPED))
-    reports = {f"B{33 + r['no']}": r for r in read_filled(typed).data.get("reports", [])}
+    reports = {f"B{36 + r['no']}": r for r in read_filled(typed).data.get("reports", [])}
     accepted: set[str] = set()
     for ref, (text, meant) in TYPED.items():
         shown = cells[ref]["string"]
@@ -94,13 +94,13 @@ def test_prefilled_dates_look_like_typed_ones(libreoffice: Any, progress_form: F
                                               tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"filled.{fmt}"
     write_template(progress_form, path, data=seed)
-    refs = ["C6", "C7", "B34", "B40"]
+    refs = ["C6", "C7", "B37", "B43"]
     cells = libreoffice.cells(path, progress_form.sheet, refs)
     plan = {c.place.ref: c for c in build_plan(progress_form, seed).cells}
     for ref in refs:
         assert cells[ref]["type"] == "text", (ref, cells[ref])
         assert cells[ref]["string"] == plan[ref].value, ref
-    assert cells["C6"]["string"] == "1/10/2562" and cells["B34"]["string"] == "31/10/2562"
+    assert cells["C6"]["string"] == "1/10/2562" and cells["B37"]["string"] == "31/10/2562"
     assert read_filled(path).data["project"]["start_date"] == "2019-10-01"
 
 

@@ -49,7 +49,7 @@ def test_an_honest_file_takes_the_fast_path(tmp_path: Path, progress_form: Form,
                                             fmt: str, clipped: list[dict[str, Bounds]]) -> None:
     path = _filled(tmp_path, progress_form, seed, fmt)
     scanned = scan(path, fmt)
-    assert scanned.extents[FORM_SHEET] == Extent(48, 7) == Extent(*vars(form_area(progress_form)).values())
+    assert scanned.extents[FORM_SHEET] == Extent(51, 7) == Extent(*vars(form_area(progress_form)).values())
     assert scanned.extents[META] is not None and scanned.extents[META].columns == 3
     report = validate(read_filled(path))
     assert clipped == [] and report.valid
@@ -80,7 +80,7 @@ def test_a_cell_just_beyond_the_form_is_clipped(tmp_path: Path, progress_form: F
     # Small enough to be kept for the metadata read; beyond the form once its bounds are known.
     path = rewrite(_filled(tmp_path, progress_form, seed, "xlsx"), tmp_path / "h1.xlsx",
                    {XLSX_SHEETS[FORM_SHEET]: xlsx_text("H1", "beyond")})
-    assert scan(path, "xlsx").extents[FORM_SHEET] == Extent(48, 8)
+    assert scan(path, "xlsx").extents[FORM_SHEET] == Extent(51, 8)
     report = validate(read_filled(path))
     assert len(clipped) == 1 and FORM_SHEET in clipped[0]
     assert [(f.code, f.cell) for f in report.findings if f.code == "outside-form-area"] == [("outside-form-area", "H1")]
@@ -90,10 +90,10 @@ def test_an_ods_repeat_bomb_is_clipped(tmp_path: Path, progress_form: Form, seed
                                        clipped: list[dict[str, Bounds]]) -> None:
     path = rewrite(_filled(tmp_path, progress_form, seed, "ods"), tmp_path / "bomb.ods",
                    {"content.xml": ods_append_rows(FORM_SHEET, ods_bomb(1000))})
-    assert scan(path, "ods").extents[FORM_SHEET] == Extent(48 + 1000, 16000)
+    assert scan(path, "ods").extents[FORM_SHEET] == Extent(51 + 1000, 16000)
     report = validate(read_filled(path))
     assert clipped
-    assert [f.cell for f in report.findings if f.code == "outside-form-area"] == ["A49"]
+    assert [f.cell for f in report.findings if f.code == "outside-form-area"] == ["A52"]
 
 
 @pytest.mark.parametrize("cell", [
@@ -105,7 +105,7 @@ def test_ods_cells_that_may_hold_something_count(tmp_path: Path, progress_form: 
     # A space written as <text:s/> has no text node, yet calamine reads it: it counts as content.
     path = rewrite(_filled(tmp_path, progress_form, seed, "ods"), tmp_path / "s.ods",
                    {"content.xml": ods_append_rows(FORM_SHEET, b"<table:table-row>" + cell + b"</table:table-row>")})
-    assert scan(path, "ods").extents[FORM_SHEET] == Extent(49, 16000)
+    assert scan(path, "ods").extents[FORM_SHEET] == Extent(52, 16000)
 
 
 def test_trailing_empty_repeats_as_calc_writes_them_stay_fast(tmp_path: Path, progress_form: Form,
@@ -115,7 +115,7 @@ def test_trailing_empty_repeats_as_calc_writes_them_stay_fast(tmp_path: Path, pr
                 b'<table:table-cell table:number-columns-repeated="1024"/></table:table-row>')
     path = rewrite(_filled(tmp_path, progress_form, seed, "ods"), tmp_path / "calc.ods",
                    {"content.xml": ods_append_rows(FORM_SHEET, trailing)})
-    assert scan(path, "ods").extents[FORM_SHEET] == Extent(48, 7)
+    assert scan(path, "ods").extents[FORM_SHEET] == Extent(51, 7)
     assert validate(read_filled(path)).valid and clipped == []
 
 
@@ -160,7 +160,7 @@ def test_repeated_content_at_the_end_of_the_last_row_counts(tmp_path: Path, prog
         return xml[:end] + cell + xml[end:]
     path = rewrite(_filled(tmp_path, progress_form, seed, "ods"), tmp_path / "row48.ods", {"content.xml": edit})
     extent = scan(path, "ods").extents[FORM_SHEET]
-    assert extent is not None and extent.rows == 48 and extent.columns > 16000
+    assert extent is not None and extent.rows == 51 and extent.columns > 16000
     read_filled(path)
     assert clipped
 
@@ -175,7 +175,7 @@ def test_empty_looking_cells_with_a_formula_count_and_stay_bounded(tmp_path: Pat
                                                                    clipped: list[dict[str, Bounds]]) -> None:
     path = rewrite(_filled(tmp_path, progress_form, seed, "ods"), tmp_path / "formulas.ods",
                    {"content.xml": ods_append_rows(FORM_SHEET, FORMULA_BOMB)})
-    assert scan(path, "ods").extents[FORM_SHEET] == Extent(48 + 100_000, 1000)
+    assert scan(path, "ods").extents[FORM_SHEET] == Extent(51 + 100_000, 1000)
     read_filled(path)
     assert clipped
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
@@ -189,5 +189,5 @@ def test_a_trailing_cell_with_only_a_style_is_empty(tmp_path: Path, progress_for
               b'table:number-columns-repeated="1024"/></table:table-row>')
     path = rewrite(_filled(tmp_path, progress_form, seed, "ods"), tmp_path / "styled.ods",
                    {"content.xml": ods_append_rows(FORM_SHEET, styled)})
-    assert scan(path, "ods").extents[FORM_SHEET] == Extent(48, 7)
+    assert scan(path, "ods").extents[FORM_SHEET] == Extent(51, 7)
     assert validate(read_filled(path)).valid and clipped == []

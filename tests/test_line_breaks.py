@@ -47,8 +47,8 @@ def test_ods_school_list_with_line_breaks_reads_back_as_separate_schools(progres
                                                                          span: bool) -> None:
     path = tmp_path / "schools.ods"
     write_template(progress_form, path)
-    _type_with_line_breaks(path, progress_form.sheet, 22, 3, SCHOOLS, span)
-    _type_with_line_breaks(path, progress_form.sheet, 34, 3, ["ขั้นที่ 1", "ขั้นที่ 2", "ขั้นที่ 3"], span)
+    _type_with_line_breaks(path, progress_form.sheet, 25, 3, SCHOOLS, span)
+    _type_with_line_breaks(path, progress_form.sheet, 37, 3, ["ขั้นที่ 1", "ขั้นที่ 2", "ขั้นที่ 3"], span)
     filled = read_filled(path)
     assert filled.data["targets"]["networks"][0]["schools"] == SCHOOLS
     assert filled.data["reports"][0]["stage"] == "ขั้นที่ 1\nขั้นที่ 2\nขั้นที่ 3"
@@ -65,8 +65,8 @@ def test_xlsx_multi_line_cell_reads_back_with_its_lines(progress_form: Form, tmp
     path = tmp_path / "schools.xlsx"
     write_template(progress_form, path)
     wb = load_workbook(path)
-    wb[progress_form.sheet]["C22"] = "\n".join(SCHOOLS)  # Alt+Enter in Excel stores "\n"
-    wb[progress_form.sheet]["C34"] = "ขั้นที่ 1\r\nขั้นที่ 2"
+    wb[progress_form.sheet]["C25"] = "\n".join(SCHOOLS)  # Alt+Enter in Excel stores "\n"
+    wb[progress_form.sheet]["C37"] = "ขั้นที่ 1\r\nขั้นที่ 2"
     wb.save(path)
     filled = read_filled(path)
     assert filled.data["targets"]["networks"][0]["schools"] == SCHOOLS
@@ -79,7 +79,7 @@ def test_lines_typed_in_calc_read_back(libreoffice: Any, progress_form: Form, tm
     template = tmp_path / f"t.{fmt}"
     write_template(progress_form, template)
     typed = tmp_path / f"typed.{fmt}"
-    libreoffice.type_into(template, typed, {"C22": "\n".join(SCHOOLS)}, sheet=progress_form.sheet)
+    libreoffice.type_into(template, typed, {"C25": "\n".join(SCHOOLS)}, sheet=progress_form.sheet)
     assert read_filled(typed).data["targets"]["networks"][0]["schools"] == SCHOOLS
 
 

@@ -23,10 +23,10 @@ def _school_file(form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str) -> 
     write_template(form, source, data={k: v for k, v in seed.items() if k != "reports"}, recipient="school-07")
     wb = load_workbook(source)
     ws = wb[form.sheet]
-    typed = {"B34": "31/10/2562", "C34": "<script>alert(1)</script>\r\nบรรทัดสอง " + "ก" * 5000,
-             "D34": "10 %", "E34": "0", "F34": "เป็นไปตามแผน", "G34": "เป็นไปตามเป้าหมาย",
-             "B35": "วันจันทร์", "C35": HOSTILE, "D35": "5", "E35": "0", "F35": "เป็นไปตามแผน",
-             "G35": "ไม่เป็นไปตามเป้าหมาย"}
+    typed = {"B37": "31/10/2562", "C37": "<script>alert(1)</script>\r\nบรรทัดสอง " + "ก" * 5000,
+             "D37": "10 %", "E37": "0", "F37": "เป็นไปตามแผน", "G37": "เป็นไปตามเป้าหมาย",
+             "B38": "วันจันทร์", "C38": HOSTILE, "D38": "5", "E38": "0", "F38": "เป็นไปตามแผน",
+             "G38": "ไม่เป็นไปตามเป้าหมาย"}
     for ref, text in typed.items():
         ws[ref] = text
         ws[ref].data_type = "s"
@@ -52,7 +52,7 @@ def test_marked_up_reads_back_as_the_school_file(progress_form: Form, seed: dict
     assert again.metadata["recipient"] == "school-07"
     assert again.metadata["template_id"] == school.metadata["template_id"]
     assert [(f.code, f.cell) for f in validate(again).findings] == [(f.code, f.cell) for f in report.findings]
-    assert again.raw["C35"] == HOSTILE  # formula-looking text stays text
+    assert again.raw["C38"] == HOSTILE  # formula-looking text stays text
 
 
 def test_marked_up_xlsx_marks_exactly_the_wrong_cells(progress_form: Form, seed: dict[str, Any],
@@ -65,15 +65,15 @@ def test_marked_up_xlsx_marks_exactly_the_wrong_cells(progress_form: Form, seed:
     assert wb.sheetnames[0] == SUMMARY_SHEET
     ws = wb[progress_form.sheet]
     wrong = {f.cell for f in report.findings}
-    assert {"B35", "D35"} <= wrong
+    assert {"B38", "D38"} <= wrong
     commented = {c.coordinate for row in ws.iter_rows() for c in row if c.comment}
     assert commented == wrong
-    assert ws["B35"].fill.fgColor.rgb.endswith("FFC7CE")
-    assert ws.protection.sheet and ws["B36"].protection.locked is False and ws["A4"].protection.locked
+    assert ws["B38"].fill.fgColor.rgb.endswith("FFC7CE")
+    assert ws.protection.sheet and ws["B39"].protection.locked is False and ws["A4"].protection.locked
     assert ws["C5"].protection.locked  # prefilled by the office, still locked
     links = [row[0].hyperlink.location for row in wb[SUMMARY_SHEET].iter_rows(min_row=2) if row[0].hyperlink]
     assert sorted(links) == sorted(f"'{progress_form.sheet}'!{f.cell}" for f in report.findings)
-    assert ws["C35"].data_type == "s"
+    assert ws["C38"].data_type == "s"
 
 
 @pytest.mark.libreoffice
@@ -91,8 +91,8 @@ def test_marked_up_in_libreoffice(progress_form: Form, seed: dict[str, Any], tmp
     assert form_sheet["protected"] is True
     annotated = {ref for ref, c in form_sheet["cells"].items() if c.get("annotation")}
     assert annotated == {f.cell for f in report.findings}
-    assert "B35" in annotated and "วันจันทร์" in form_sheet["cells"]["B35"]["annotation"]
-    assert form_sheet["cells"]["B36"]["locked"] is False
+    assert "B38" in annotated and "วันจันทร์" in form_sheet["cells"]["B38"]["annotation"]
+    assert form_sheet["cells"]["B39"]["locked"] is False
     urls = {link["url"].replace("!", ".") for c in sheets[SUMMARY_SHEET]["cells"].values()
             for link in c.get("hyperlinks", [])}  # Calc shows Excel's "!" or its own "." form
     assert urls == {f"#'{progress_form.sheet}'.{f.cell}" for f in report.findings}

@@ -15,7 +15,7 @@ from sheetsync.roster import RosterError
 from sheetsync.check.validate import validate
 from tests.test_master_support import CODES, at, seed_data, submit, variant, unsigned
 
-REPORT_ROW = 34  # the first report row of the progress report's layout
+REPORT_ROW = 37  # the first report row of the progress report's layout
 
 
 @pytest.fixture
@@ -87,8 +87,8 @@ def test_the_school_fills_the_next_row_and_it_merges_back(master: Path, tmp_path
     ws[f"E{row}"] = 0
     ws[f"F{row}"] = "เป็นไปตามแผน"
     ws[f"G{row}"] = "เป็นไปตามเป้าหมาย"
-    assert ws["C47"].value is None and not ws["C47"].protection.locked  # the signature line is open
-    ws["C47"] = seed_data()["certification"]["signer"]  # the same teacher signs again
+    assert ws["C50"].value is None and not ws["C50"].protection.locked  # the signature line is open
+    ws["C50"] = seed_data()["certification"]["signer"]  # the same teacher signs again
     wb.save(path)
     result = merge([path], master)
     (outcome,) = result.outcomes

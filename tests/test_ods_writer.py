@@ -33,7 +33,8 @@ from sheetsync.check.coerce import format_be_date
 from sheetsync.spec.form import column_index, column_letter
 from sheetsync.formats.odf_styles import StyleBook
 from sheetsync.formats.ods import condition, odf_formula, sheet_address, write_plan
-from sheetsync.template.plan import BE_DATE_FORMAT, META_SHEET, CellSpec, TemplatePlan, Validation, build_plan
+from sheetsync.identity import META_SHEET
+from sheetsync.template.plan import BE_DATE_FORMAT, CellSpec, TemplatePlan, Validation, build_plan
 from sheetsync.spec.registry import find_form
 
 DATA: dict[str, Any] = {
@@ -136,13 +137,13 @@ def test_values_read_back_with_calamine(ods: Path, plan: TemplatePlan) -> None:
     assert value(rows, "C5") == "50360000-3553"  # an ID stays text
     assert value(rows, "F5") == 2563.0
     assert value(rows, "C6") == "1/10/2562"  # dates are B.E. text, as typed (plan._date_rule)
-    assert value(rows, "A34") == 1.0
-    assert value(rows, "B34") == "31/10/2562"
-    assert value(rows, "C34") == "จัดทำโครงการ\nบรรทัดสอง"  # one text:p per line, read back exactly
-    assert value(rows, "D34") == "10.00 %"  # percent cells are text, as the form prints them
-    assert value(rows, "E34") == 0.0
-    assert value(rows, "F34") == "เป็นไปตามแผน"
-    assert value(rows, "B35") == "" and value(rows, "C9") == ""
+    assert value(rows, "A37") == 1.0
+    assert value(rows, "B37") == "31/10/2562"
+    assert value(rows, "C37") == "จัดทำโครงการ\nบรรทัดสอง"  # one text:p per line, read back exactly
+    assert value(rows, "D37") == "10.00 %"  # percent cells are text, as the form prints them
+    assert value(rows, "E37") == 0.0
+    assert value(rows, "F37") == "เป็นไปตามแผน"
+    assert value(rows, "B38") == "" and value(rows, "C9") == ""
     assert len(rows) == max(plan.row_heights)
 
 
@@ -168,10 +169,10 @@ def test_sheet_is_protected_with_a_sha256_digest(doc: OpenDocument, plan: Templa
 def test_input_cells_unlocked_labels_and_prefill_protected(doc: OpenDocument, plan: TemplatePlan) -> None:
     assert protection(doc, "A4") == "protected"  # label
     assert protection(doc, "C4") == "protected"  # prefilled header field
-    assert protection(doc, "A34") == "protected"  # row number
+    assert protection(doc, "A37") == "protected"  # row number
     assert protection(doc, "C9") == "none" and protection(doc, "G9") == "none"  # input and a cell it covers
     assert protection(doc, "D4") == "protected"  # covered by the prefilled C4:G4
-    assert protection(doc, "B34") == "none" and protection(doc, "B35") == "none"
+    assert protection(doc, "B37") == "none" and protection(doc, "B38") == "none"
     for spec in plan.cells:
         assert protection(doc, spec.place.ref) == ("protected" if spec.locked else "none"), spec.place.ref
 
@@ -181,7 +182,7 @@ def test_merged_cells_span_and_cover(doc: OpenDocument) -> None:
     anchor = cells["C4"]
     assert anchor.getAttribute("numbercolumnsspanned") == "5"
     assert all(cells[ref].qname == (TABLENS, "covered-table-cell") for ref in ("D4", "E4", "F4", "G4"))
-    assert cells["B14"].getAttribute("numbercolumnsspanned") == "6"
+    assert cells["B17"].getAttribute("numbercolumnsspanned") == "6"
 
 
 def test_validations_defined_and_referenced(doc: OpenDocument, plan: TemplatePlan) -> None:
@@ -194,19 +195,19 @@ def test_validations_defined_and_referenced(doc: OpenDocument, plan: TemplatePla
     for spec in plan.cells:
         named = (TABLENS, "content-validation-name") in cells[spec.place.ref].attributes
         assert named == (spec.validation is not None and not spec.locked), spec.place.ref
-    g34 = rule("G34")
+    g34 = rule("G37")
     assert g34.getAttribute("condition") == 'of:cell-content-is-in-list("เป็นไปตามเป้าหมาย";"ไม่เป็นไปตามเป้าหมาย")'
     assert g34.getAttribute("displaylist") == "unsorted" and g34.getAttribute("allowemptycell") == "true"
-    assert rule("G35") is g34  # no cell references: one shared definition
-    assert rule("A22").getAttribute("condition") == (
+    assert rule("G38") is g34  # no cell references: one shared definition
+    assert rule("A25").getAttribute("condition") == (
         "of:cell-content-is-whole-number() and cell-content-is-between(1,9999)")
-    assert rule("B22") is rule("A22")  # covered cells carry the anchor's rule
-    b34 = rule("B34")
-    assert b34.getAttribute("condition").startswith('of:is-true-formula(AND(MID([.$B$34];LEN([.$B$34])-4;1)="/";')
+    assert rule("B25") is rule("A25")  # covered cells carry the anchor's rule
+    b34 = rule("B37")
+    assert b34.getAttribute("condition").startswith('of:is-true-formula(AND(MID([.$B$37];LEN([.$B$37])-4;1)="/";')
     assert '[.$F$5]=""' in b34.getAttribute("condition")  # the fiscal year, once typed
-    assert b34.getAttribute("basecelladdress") == f"'{SHEET}'.B34"
-    assert rule("B35") is not b34  # relative to their own cell: one definition each
-    prompt = spec_at(plan, "B34").validation
+    assert b34.getAttribute("basecelladdress") == f"'{SHEET}'.B37"
+    assert rule("B38") is not b34  # relative to their own cell: one definition each
+    prompt = spec_at(plan, "B37").validation
     assert prompt is not None
     help_message = b34.getElementsByType(HelpMessage)[0]
     assert help_message.getAttribute("title") == prompt.prompt_title
@@ -217,7 +218,7 @@ def test_validations_defined_and_referenced(doc: OpenDocument, plan: TemplatePla
 
 def test_fonts_styles_and_formats(doc: OpenDocument) -> None:
     cells = cells_of(table_named(doc, SHEET))
-    style = cell_style(doc, cells["C34"])
+    style = cell_style(doc, cells["C37"])
     for attr in ("font-name", "font-name-complex", "font-name-asian"):
         assert style_property(style, STYLENS, attr) == "TH Sarabun New"
     assert style_property(style, STYLENS, "font-size-complex") == "16pt"
@@ -231,7 +232,7 @@ def test_fonts_styles_and_formats(doc: OpenDocument) -> None:
     # Styles are shared: a few dozen cells, a handful of cell styles.
     assert len([s for s in doc.automaticstyles.getElementsByType(Style)
                 if s.getAttribute("family") == "table-cell"]) < 25
-    text_style = cell_style(doc, cells["B35"]).getAttribute("datastylename")  # date cells are Text cells
+    text_style = cell_style(doc, cells["B38"]).getAttribute("datastylename")  # date cells are Text cells
     text = next(e for e in doc.automaticstyles.childNodes if e.getAttribute("name") == text_style)
     assert [e.qname[1] for e in text.childNodes] == ["text-content"]
     master = OpenDocumentSpreadsheet()  # the master's date columns keep the Buddhist date style
@@ -245,7 +246,7 @@ def test_fonts_styles_and_formats(doc: OpenDocument) -> None:
 
 def test_page_setup_sizes_and_properties(doc: OpenDocument, plan: TemplatePlan) -> None:
     table = table_named(doc, SHEET)
-    assert table.getAttribute("printranges") == f"'{SHEET}'.A1:'{SHEET}'.G48"
+    assert table.getAttribute("printranges") == f"'{SHEET}'.A1:'{SHEET}'.G51"
     master = table_style(doc, table).getAttribute("masterpagename")
     layout_name = next(m for m in doc.masterstyles.getElementsByType(MasterPage)
                        if m.getAttribute("name") == master).getAttribute("pagelayoutname")
@@ -315,11 +316,11 @@ def test_libreoffice_keeps_protection_validations_and_dates(ods: Path, tmp_path:
     def rule_at(ref: str) -> Any:
         return next(dv for sqref, dv in rules.items() if any(ref in r for r in sqref.split()))
 
-    assert rule_at("G34").type == "list" and "เป็นไปตามเป้าหมาย" in rule_at("G34").formula1
-    assert (rule_at("A22").type, rule_at("A22").formula1, rule_at("A22").formula2) == ("whole", "1", "9999")
-    assert rule_at("E34").type == "decimal"
-    assert rule_at("B34").type == "custom" and "$B$34" in rule_at("B34").formula1
-    assert ws["B35"].number_format == "@"  # a Text cell: Calc would turn a typed B.E. year into C.E.
+    assert rule_at("G37").type == "list" and "เป็นไปตามเป้าหมาย" in rule_at("G37").formula1
+    assert (rule_at("A25").type, rule_at("A25").formula1, rule_at("A25").formula2) == ("whole", "1", "9999")
+    assert rule_at("E37").type == "decimal"
+    assert rule_at("B37").type == "custom" and "$B$37" in rule_at("B37").formula1
+    assert ws["B38"].number_format == "@"  # a Text cell: Calc would turn a typed B.E. year into C.E.
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 2)
     assert book[META_SHEET].sheet_state == "hidden"
 
@@ -327,7 +328,7 @@ def test_libreoffice_keeps_protection_validations_and_dates(ods: Path, tmp_path:
 @pytest.mark.libreoffice
 def test_libreoffice_shows_buddhist_era_dates(plan: TemplatePlan, tmp_path: Path) -> None:
     leap = dataclasses.replace(plan, cells=tuple(
-        dataclasses.replace(c, value=format_be_date(dt.date(2020, 2, 28))) if c.place.ref == "B34" else c
+        dataclasses.replace(c, value=format_be_date(dt.date(2020, 2, 28))) if c.place.ref == "B37" else c
         for c in plan.cells))
     source = tmp_path / "dates.ods"
     write_plan(leap, source)
@@ -337,4 +338,4 @@ def test_libreoffice_shows_buddhist_era_dates(plan: TemplatePlan, tmp_path: Path
     with shown.open(encoding="utf-8", newline="") as stream:
         rows = list(csv.reader(stream))
     assert rows[5][2] == "1/10/2562"  # C6, 2019-10-01
-    assert rows[33][1] == "28/2/2563"  # B34
+    assert rows[36][1] == "28/2/2563"  # B37

@@ -93,6 +93,21 @@ def test_filled_sample_prints_like_the_form(libreoffice: Any, progress_form: For
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_rationale_longer_than_a_row_prints_whole(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
+                                                    tmp_path: Path, fmt: str) -> None:
+    """Issue 8: a text needing more than Excel's 409 pt row is split over its block's rows, not cut."""
+    seed["rationale"] = "\n".join([seed["rationale"]] * 3)  # ~4,500 characters: ~1,400 pt of text
+    for report in seed["reports"]:
+        report["stage"] = "ดำเนินการตามแผน"  # column C keeps the layout's width
+    path = tmp_path / f"long.{fmt}"
+    write_template(progress_form, path, data=seed, lock_rows=True)
+    text, pages = printed(libreoffice, path)
+    assert_form_printed_right(progress_form, text)
+    assert letters(seed["rationale"]) in letters(text)
+    assert pages <= 3
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_marked_up_file_prints_cleanly(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
                                        tmp_path: Path, fmt: str) -> None:
     seed["reports"][5]["disbursed"] = 100000  # a mistyped amount: findings quote 100,000 and 270,000
@@ -111,7 +126,7 @@ def test_marked_up_file_prints_cleanly(libreoffice: Any, progress_form: Form, se
     assert not re.search(r"\d\.0(?!\d)", text), "values print as typed (15, 270,000), not 15.0 or 270000.0"
     assert "100,000" in text and "270,000" in text and "2564" in text and "2,564" not in text
     stream = letters(text)
-    assert letters("E39 (รายงานครั้งที่ 6)") in stream  # which report the red cell is in
+    assert letters("E43 (รายงานครั้งที่ 7)") in stream  # which report the red cell is in
     for header in ("ช่อง / Cell", "ระดับ / Severity", "สิ่งที่ต้องทำ / What to do"):
         assert letters(header) in stream, header
     assert letters(seed["reports"][2]["stage"]) in stream  # the school's long text, not clipped

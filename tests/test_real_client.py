@@ -106,9 +106,9 @@ def test_dates_show_in_the_buddhist_era(progress_form: Form, seed: dict[str, Any
                                         libreoffice: Any) -> None:
     path = tmp_path / f"filled.{fmt}"
     write_template(progress_form, path, data=seed)
-    cells = libreoffice.cells(path, progress_form.sheet, ["B34", "B38", "C6"])
-    assert cells["B34"]["string"] == "31/10/2562"
-    assert cells["B38"]["string"] == "28/2/2563"
+    cells = libreoffice.cells(path, progress_form.sheet, ["B37", "B41", "C6"])
+    assert cells["B37"]["string"] == "31/10/2562"
+    assert cells["B41"]["string"] == "28/2/2563"
     assert cells["C6"]["string"] == "1/10/2562"
 
 

@@ -21,10 +21,10 @@ HOSTILE = '<script>alert("x")</script>\r\n=HYPERLINK("http://evil.example")' + "
 def _report() -> Report:
     report = Report(Path("inbox/โรงเรียน<วัดไทร>.xlsx"), "progress-report", {"recipient": "school-<01>"})
     report.findings = [
-        Finding("progress-decreased", "error", "แบบรายงาน", "D36", "/reports/2/progress_percent", 5.0,
-                "ช่อง D36 ความก้าวหน้าลดลง", "Cell D36: progress went down"),
-        Finding("not-a-date", "error", "แบบรายงาน", "B35", "/reports/1/date", HOSTILE,
-                "ช่อง B35 ต้องเป็นวันที่", "Cell B35 must be a date"),
+        Finding("progress-decreased", "error", "แบบรายงาน", "D39", "/reports/2/progress_percent", 5.0,
+                "ช่อง D39 ความก้าวหน้าลดลง", "Cell D39: progress went down"),
+        Finding("not-a-date", "error", "แบบรายงาน", "B38", "/reports/1/date", HOSTILE,
+                "ช่อง B38 ต้องเป็นวันที่", "Cell B38 must be a date"),
         Finding("schema-changed", "warning", "_sheetsync", "B6", "", None, "แบบฟอร์มเก่า", "Old template"),
     ]
     return report
@@ -33,7 +33,7 @@ def _report() -> Report:
 def test_text_groups_by_sheet_errors_first_with_counts() -> None:
     text = render_text(_report())
     assert "2 error(s), 1 warning(s)" in text
-    assert text.index("B35") < text.index("D36") < text.index("schema-changed")
+    assert text.index("B38") < text.index("D39") < text.index("schema-changed")
 
 
 def test_html_escapes_school_text_and_uses_inline_css_only() -> None:
@@ -43,8 +43,8 @@ def test_html_escapes_school_text_and_uses_inline_css_only() -> None:
     assert "TH Sarabun New" in html
     assert "โรงเรียน&lt;วัดไทร&gt;.xlsx" in html
     assert "ต้องแก้ไข" in html and "Must fix" in html
-    assert html.index("ช่อง B35") < html.index("Cell B35")  # Thai first
-    assert re.search(r"<td[^>]*>B35</td>", html)
+    assert html.index("ช่อง B38") < html.index("Cell B38")  # Thai first
+    assert re.search(r"<td[^>]*>B38</td>", html)
 
 
 def test_summary_csv_and_xlsx(tmp_path: Path) -> None:
@@ -67,9 +67,9 @@ def test_no_catalogue_entry_renders_empty() -> None:
 
 
 def test_html_names_the_report_a_cell_is_in(progress_form: Form) -> None:
-    """Issue 8: "E39" alone makes a teacher count rows; the report says รายงานครั้งที่ 6."""
+    """Issue 8: "E42" alone makes a teacher count rows; the report says รายงานครั้งที่ 6."""
     html = render_html(_report(), form=progress_form)
-    assert re.search(r"<td[^>]*>D36<br>\(รายงานครั้งที่ 3\)</td>", html)
-    assert re.search(r"<td[^>]*>B35<br>\(รายงานครั้งที่ 2\)</td>", html)
+    assert re.search(r"<td[^>]*>D39<br>\(รายงานครั้งที่ 3\)</td>", html)
+    assert re.search(r"<td[^>]*>B38<br>\(รายงานครั้งที่ 2\)</td>", html)
     assert re.search(r"<td[^>]*>B6</td>", html)  # the metadata sheet's cell is in no report
     assert "ความก้าวหน้าของงาน" in html  # the field's label, from the form's schema

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sheetsync.spec.form import Form
-from sheetsync.template.plan import META_SHEET
+from sheetsync.identity import META_SHEET
 from sheetsync.check.reader import read_filled
 from sheetsync.template.write import write_template
 from sheetsync.check.validate import validate
@@ -58,7 +58,7 @@ def test_empty_template_reads_as_empty_and_points_at_required_cells(progress_for
     report = validate(filled)
     required = {(f.path, f.cell) for f in report.findings if f.code == "required"}
     assert ("/project/code", "C5") in required
-    assert ("/reports", "B34") in required
+    assert ("/reports", "B37") in required
     assert all(f.cell for f in report.findings)
 
 
@@ -69,9 +69,9 @@ def test_source_map_points_at_the_cells(progress_form: Form, seed: dict[str, Any
     smap = read_filled(path).source_map
     assert smap["/project/code"].cell == "C5"
     assert smap["/project/fiscal_year"].cell == "F5"
-    assert smap["/reports/0/date"].cell == "B34"
-    assert smap["/reports/6/disbursed"].cell == "E40"
-    assert smap["/objectives/2"].cell == "B16"
+    assert smap["/reports/0/date"].cell == "B37"
+    assert smap["/reports/6/disbursed"].cell == "E43"
+    assert smap["/objectives/2"].cell == "B19"
     assert {c.sheet for c in smap.values()} == {progress_form.sheet}
 
 
@@ -84,19 +84,19 @@ def test_xlsx_template_is_locked_with_validations(progress_form: Form, tmp_path:
     assert ws["A4"].protection.locked is True       # a label
     assert ws["C4"].protection.locked is False      # project name, not prefilled
     assert ws["C5"].protection.locked is True       # project code, prefilled
-    assert ws["B35"].protection.locked is False     # a report row stays editable
-    assert ws["A35"].value == 2 and ws["A35"].protection.locked is True
-    assert ws["B34"].number_format == "@"           # B.E. dates as text (plan._date_rule)
+    assert ws["B38"].protection.locked is False     # a report row stays editable
+    assert ws["A38"].value == 2 and ws["A38"].protection.locked is True
+    assert ws["B37"].number_format == "@"           # B.E. dates as text (plan._date_rule)
     assert ws["C4"].font.name == "TH Sarabun New" and ws["C4"].font.sz == 16
     kinds = {}
     for dv in ws.data_validations.dataValidation:
         for rng in dv.sqref.ranges:
             kinds[rng.coord.split(":")[0]] = dv
-    assert kinds["F34"].type == "list" and "เป็นไปตามแผน" in kinds["F34"].formula1
+    assert kinds["F37"].type == "list" and "เป็นไปตามแผน" in kinds["F37"].formula1
     assert kinds["F5"].type == "whole" and (kinds["F5"].formula1, kinds["F5"].formula2) == ("2500", "2700")
-    assert kinds["E34"].type == "decimal" and kinds["E34"].formula1 == "0"
-    assert kinds["D34"].type == "custom" and "100" in kinds["D34"].formula1
-    assert kinds["B34"].type == "custom" and "$F$5" in kinds["B34"].formula1
+    assert kinds["E37"].type == "decimal" and kinds["E37"].formula1 == "0"
+    assert kinds["D37"].type == "custom" and "100" in kinds["D37"].formula1
+    assert kinds["B37"].type == "custom" and "$F$5" in kinds["B37"].formula1
     assert kinds["F7"].allow_blank is True          # optional: empty is fine
     assert all(len(dv.promptTitle or "") <= 32 and len(dv.prompt or "") <= 255
                for dv in ws.data_validations.dataValidation)
@@ -121,7 +121,7 @@ def test_reports_with_a_gap_keep_their_rows(progress_form: Form, seed: dict[str,
     write_template(progress_form, path, data=seed)
     filled = read_filled(path)
     assert [r["no"] for r in filled.data["reports"]] == [1, 2, 3, 5, 6, 7]
-    assert filled.source_map["/reports/3/date"].cell == "B38"
+    assert filled.source_map["/reports/3/date"].cell == "B41"
 
 
 def test_issue_date_is_recorded(progress_form: Form, tmp_path: Path) -> None:

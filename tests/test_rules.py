@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Callable
 
@@ -81,16 +82,16 @@ def _mistyped_amount(d: dict[str, Any]) -> None:
 
 
 CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
-    ("report-gap", _gap, "B37", "/reports/3"),
-    ("not-increasing", _dates_back, "B37", "/reports/3/date"),
-    ("outside-period", _outside, "B40", "/reports/6/date"),
-    ("progress-decreased", _progress_down, "D38", "/reports/4/progress_percent"),
-    ("over-budget-running", _overspent, "E39", "/reports/5/disbursed"),
-    ("over-budget-running", _mistyped_amount, "E39", "/reports/5/disbursed"),
-    ("total-mismatch", _total, "E40", "/reports/6/disbursed"),
+    ("report-gap", _gap, "B40", "/reports/3"),
+    ("not-increasing", _dates_back, "B40", "/reports/3/date"),
+    ("outside-period", _outside, "B43", "/reports/6/date"),
+    ("progress-decreased", _progress_down, "D41", "/reports/4/progress_percent"),
+    ("over-budget-running", _overspent, "E43", "/reports/6/disbursed"),
+    ("over-budget-running", _mistyped_amount, "E43", "/reports/6/disbursed"),
+    ("total-mismatch", _total, "E43", "/reports/6/disbursed"),
     ("budget-over-received", _used_over, "F7", "/project/budget_used"),
     ("end-before-start", _end_before_start, "C7", "/project/end_date"),
-    ("sum-mismatch", _networks, "F23", "/targets/networks/1/budget"),
+    ("sum-mismatch", _networks, "F26", "/targets/networks/1/budget"),
     ("fiscal-year-disagrees", _fiscal, "F5", "/project/fiscal_year"),
     ("fiscal-year-mismatch", _fiscal_one_date, "C7", "/project/end_date"),
 ]
@@ -110,14 +111,29 @@ def test_rule_broken_gives_code_at_cell(progress_form: Form, seed: dict[str, Any
     assert "{" not in finding.message_th + finding.message_en
 
 
-def test_mistyped_amount_is_blamed_not_the_next_report(progress_form: Form, seed: dict[str, Any],
-                                                       tmp_path: Path) -> None:
-    """Issue 8: 100,000 for 10,000 in report 6 makes report 7's total exceed; report 6 is at fault."""
+def test_running_total_is_flagged_where_it_goes_over_and_names_the_mistyped_amount(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """FORM.md: 100,000 typed for 10,000 in report 6 puts the total over at report 7, and the finding
+    belongs on report 7's cell; the message may name the earlier amount that stands out."""
     _mistyped_amount(seed)
     report = _validate(progress_form, seed, tmp_path)
     running = [f for f in report.findings if f.code == "over-budget-running"]
-    assert [(f.cell, f.value) for f in running] == [("E39", 100000.0)]
-    assert "E40" in running[0].message_th and "270,000" in running[0].message_th
+    assert [(f.cell, f.value) for f in running] == [("E43", 170000.0)]
+    th, en = running[0].message_th, running[0].message_en
+    assert "270,000" in th and "180,000" in th
+    assert "E42" in th and "100,000" in th and "E42" in en and "100,000" in en
+
+
+def test_running_total_names_no_suspect_when_no_single_amount_decides(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """Small earlier amounts, none of which alone makes the difference: none is named."""
+    for row, amount in ((0, 5000), (1, 5000), (2, 5000), (3, 5000), (4, 5000), (5, 0), (6, 170000)):
+        seed["reports"][row]["disbursed"] = amount  # 195,000 against 180,000: 15,000 over
+    report = _validate(progress_form, seed, tmp_path)
+    running = [f for f in report.findings if f.code == "over-budget-running"]
+    assert [f.cell for f in running] == ["E43"]
+    assert not re.search(r"E3[4-9]", running[0].message_th + running[0].message_en)
+    assert "{" not in running[0].message_th + running[0].message_en
 
 
 def test_fiscal_year_that_disagrees_with_both_dates_is_flagged_alone(progress_form: Form, seed: dict[str, Any],
@@ -150,12 +166,12 @@ def test_unreadable_values_are_findings_not_cascades(progress_form: Form, seed: 
     write_template(progress_form, path, data={"project": seed["project"]})
     wb = load_workbook(path)
     ws = wb[progress_form.sheet]
-    ws["B34"], ws["D34"], ws["E34"], ws["F34"], ws["G34"] = "วันจันทร์", "ครึ่งหนึ่ง", "หนึ่งหมื่น", "ตามแผน", "เป็นไปตามเป้าหมาย"
+    ws["B37"], ws["D37"], ws["E37"], ws["F37"], ws["G37"] = "วันจันทร์", "ครึ่งหนึ่ง", "หนึ่งหมื่น", "ตามแผน", "เป็นไปตามเป้าหมาย"
     wb.save(path)
     report = validate(read_filled(path))
     found = {(f.code, f.cell) for f in report.findings}
-    assert {("not-a-date", "B34"), ("not-a-percent", "D34"), ("not-a-number", "E34"), ("not-a-choice", "F34")} <= found
-    assert not any(f.code == "required" and f.cell in ("B34", "D34", "E34", "F34") for f in report.findings)
+    assert {("not-a-date", "B37"), ("not-a-percent", "D37"), ("not-a-number", "E37"), ("not-a-choice", "F37")} <= found
+    assert not any(f.code == "required" and f.cell in ("B37", "D37", "E37", "F37") for f in report.findings)
 
 
 def test_schema_errors_point_at_cells(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
@@ -165,7 +181,7 @@ def test_schema_errors_point_at_cells(progress_form: Form, seed: dict[str, Any],
     report = _validate(progress_form, seed, tmp_path)
     found = {(f.code, f.cell) for f in report.findings}
     assert ("pattern", "C5") in found
-    assert ("above-maximum", "D34") in found
+    assert ("above-maximum", "D37") in found
 
 
 def test_every_finding_code_has_thai_and_english_messages() -> None:

@@ -13,12 +13,13 @@ from odf.table import Table, TableHeaderRows, TableRow
 from openpyxl import load_workbook
 
 from sheetsync.spec.form import Form
-from sheetsync.template.metrics import ESTIMATE, font_metrics, line_count, line_height, longest_word, text_width
+from sheetsync.spec.pointers import generic, schema_node
+from sheetsync.template.metrics import ESTIMATE, PT_PER_UNIT, font_metrics, line_count, line_height, longest_word, text_width
 from sheetsync.template.plan import AMOUNT_FORMAT, build_plan
 from sheetsync.template.sizing import MAX_ROW_PT, fit_rows
 from sheetsync.template.write import write_template
 
-REPORT_ROWS = range(34, 46)
+REPORT_ROWS = range(37, 49)
 
 
 def test_metrics_come_from_the_installed_font() -> None:
@@ -44,9 +45,9 @@ def test_line_count_breaks_at_spaces_and_cuts_what_cannot_fit() -> None:
 def test_report_rows_fit_their_text_other_rows_are_computed(progress_form: Form, seed: dict[str, Any]) -> None:
     plan = build_plan(progress_form, seed)
     assert set(REPORT_ROWS) <= plan.fit_rows == fit_rows(progress_form)
-    assert 12 not in plan.fit_rows and 22 not in plan.fit_rows  # merged cells: heights from the text
+    assert 12 not in plan.fit_rows and 25 not in plan.fit_rows  # merged cells: heights from the text
     # The networks' school lists (five and six lines) get rows tall enough for them.
-    assert plan.row_heights[22] >= 5 * line_height(16) and plan.row_heights[23] >= 6 * line_height(16)
+    assert plan.row_heights[25] >= 5 * line_height(16) and plan.row_heights[26] >= 6 * line_height(16)
     assert max(plan.row_heights.values()) <= MAX_ROW_PT
 
 
@@ -71,15 +72,15 @@ def test_the_form_look(progress_form: Form, seed: dict[str, Any], tmp_path: Path
     path = tmp_path / "t.xlsx"
     write_template(progress_form, path, data=seed, lock_rows=True)
     ws = load_workbook(path)[progress_form.sheet]
-    assert ws["E34"].number_format == AMOUNT_FORMAT and ws["F6"].number_format == AMOUNT_FORMAT
-    assert ws["E40"].alignment.horizontal == "right" and ws["D40"].alignment.horizontal == "right"
-    assert ws["D34"].value == "10.00 %"  # progress as the form prints it
+    assert ws["E37"].number_format == AMOUNT_FORMAT and ws["F6"].number_format == AMOUNT_FORMAT
+    assert ws["E43"].alignment.horizontal == "right" and ws["D43"].alignment.horizontal == "right"
+    assert ws["D37"].value == "10.00 %"  # progress as the form prints it
     # Prefilled (locked) report rows keep their borders and fill: no holes in the table.
-    assert ws["B34"].protection.locked and ws["B34"].border.left.style == "thin"
-    assert ws["B34"].fill.fgColor.rgb.endswith("FFF9E5")
+    assert ws["B37"].protection.locked and ws["B37"].border.left.style == "thin"
+    assert ws["B37"].fill.fgColor.rgb.endswith("FFF9E5")
     # Next month's signature line is empty and open.
-    assert ws["C47"].value is None and not ws["C47"].protection.locked
-    assert ws.print_title_rows == "$33:$33"
+    assert ws["C50"].value is None and not ws["C50"].protection.locked
+    assert ws.print_title_rows == "$36:$36"
 
 
 def test_ods_repeats_the_report_header_and_fits_report_rows(progress_form: Form, seed: dict[str, Any],
@@ -92,7 +93,7 @@ def test_ods_repeats_the_report_header_and_fits_report_rows(progress_form: Form,
     assert len(header.getElementsByType(TableRow)) == 1
     styles = {s.getAttribute("name"): s for s in doc.automaticstyles.childNodes}
     rows = table.getElementsByType(TableRow)
-    report = styles[rows[34].getAttribute("stylename")]  # row 35
+    report = styles[rows[37].getAttribute("stylename")]  # row 38
     props = report.childNodes[0]
     assert props.getAttribute("useoptimalrowheight") == "true"
 
@@ -112,13 +113,13 @@ def test_calc_grows_a_report_row_to_typed_lines(libreoffice: Any, progress_form:
     path = tmp_path / f"t.{fmt}"
     write_template(progress_form, path, data=seed)
     three = "ขั้นที่ 1 จัดทำโครงการ\nขั้นที่ 2 เสนอขออนุมัติ\nขั้นที่ 3 ดำเนินการ"
-    geometry = libreoffice.geometry(path, progress_form.sheet, columns=7, rows=48, entries={"C41": three})
+    geometry = libreoffice.geometry(path, progress_form.sheet, columns=7, rows=51, entries={"C44": three})
     mm_per_pt = 25.4 / 72
-    assert geometry["rows_mm"][40] >= 3 * 16 * 1.5 * mm_per_pt  # three lines of 16 pt at least
-    assert geometry["optimal"][33:45] == [True] * 12
-    assert geometry["repeat_rows"] == [33, 33]
+    assert geometry["rows_mm"][43] >= 3 * 16 * 1.5 * mm_per_pt  # three lines of 16 pt at least
+    assert geometry["optimal"][36:48] == [True] * 12
+    assert geometry["repeat_rows"] == [36, 36]
     # Prefilled report 5 (a long stage text) is shown whole, not cut to one line.
-    assert geometry["rows_mm"][37] > 20 * line_height(16) * mm_per_pt * 0.5
+    assert geometry["rows_mm"][40] > 20 * line_height(16) * mm_per_pt * 0.5
 
 
 @pytest.mark.libreoffice
@@ -140,6 +141,57 @@ def test_a_text_too_tall_for_excel_widens_its_column(progress_form: Form, seed: 
     assert plan.column_widths["C"] > layout
     lines = line_count(seed["reports"][0]["stage"], plan.column_widths["C"] * 7.0, 16)
     assert lines * line_height(16) <= MAX_ROW_PT
-    assert plan.row_heights[34] <= MAX_ROW_PT
+    assert plan.row_heights[37] <= MAX_ROW_PT
     # The sample's own texts fit without widening beyond what report 5 needs.
     assert build_plan(progress_form, None).column_widths["C"] == layout
+
+
+def _block_height_needed(plan: Any, cell: Any, text: str) -> float:
+    width = sum(plan.column_widths[chr(64 + c)] for c in range(cell.place.col, cell.place.last_col + 1))
+    return line_count(text, width * PT_PER_UNIT, 16) * line_height(16)
+
+
+def test_a_rationale_too_long_for_one_row_splits_over_its_block(progress_form: Form, seed: dict[str, Any]) -> None:
+    """Issue 8: the sample's own rationale needs ~470 pt at the layout's widths (over Excel's 409):
+    its block spans four rows, each under the limit, together tall enough for the whole text."""
+    seed["rationale"] = "\n".join([seed["rationale"]] * 3)  # ~4,500 characters, three times the sample
+    for report in seed["reports"]:
+        report["stage"] = "ดำเนินการตามแผน"  # short: column C keeps the layout's width
+    plan = build_plan(progress_form, seed)
+    block = next(c for c in plan.cells if c.pointer == "/rationale")
+    rows = range(block.place.row, block.place.last_row + 1)
+    assert len(rows) == 4 and plan.column_widths["C"] == float(progress_form.layout["columns"]["C"])
+    needed = _block_height_needed(plan, block, seed["rationale"])
+    assert needed > 3 * MAX_ROW_PT  # the text really needs more than three rows of Excel's limit
+    assert all(plan.row_heights[r] <= MAX_ROW_PT for r in rows)
+    assert sum(plan.row_heights[r] for r in rows) >= needed
+
+
+def test_an_empty_rationale_block_keeps_room_to_write(progress_form: Form) -> None:
+    plan = build_plan(progress_form, None)
+    assert sum(plan.row_heights[r] for r in range(12, 16)) >= 120  # as the one-row block had
+
+
+def test_every_text_block_holds_the_longest_text_its_schema_allows(progress_form: Form,
+                                                                  seed: dict[str, Any]) -> None:
+    """The schema's limits and the layout agree: the longest text a school may write (ordinary Thai
+    prose, the sample's) fits its merged block at the template's widths, at ≤ 409 pt a row. Report
+    rows are left out: programs fit those, and a text too tall widens its column instead."""
+    plan = build_plan(progress_form, None)
+    prose = (seed["rationale"].replace("\n", " ") + " ") * 20
+    names = [s for n in seed["targets"]["networks"] for s in n["schools"]]
+    checked = 0
+    for cell in plan.cells:
+        if cell.role != "input" or cell.kind not in ("text", "lines") or cell.place.row in plan.fit_rows:
+            continue
+        node = schema_node(progress_form.schema, generic(re.sub(r"/#\d+", "/0", cell.pointer or ""))) or {}
+        if cell.kind == "lines":
+            item = node.get("items", {})
+            longest = [max(names, key=len).ljust(item["maxLength"], "ก")] * node["maxItems"]
+            text = "\n".join(longest)
+        else:
+            text = prose[:node.get("maxLength", 0)]
+        room = (cell.place.last_row - cell.place.row + 1) * MAX_ROW_PT - 6
+        assert _block_height_needed(plan, cell, text) <= room, (cell.pointer, cell.place.span)
+        checked += 1
+    assert checked >= 15

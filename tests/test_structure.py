@@ -8,7 +8,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from sheetsync.spec.form import Form
-from sheetsync.template.plan import META_SHEET
+from sheetsync.identity import META_SHEET
 from sheetsync.check.reader import read_filled
 from sheetsync.template.write import write_template
 from sheetsync.check.validate import validate
@@ -37,29 +37,29 @@ def test_seed_first_copy_report_numbering_gap_is_flagged(progress_form: Form, se
     path = tmp_path / "copy1.xlsx"
     write_template(progress_form, path, data=seed)
     report = validate(read_filled(path))
-    assert [(f.code, f.cell) for f in report.findings] == [("report-gap", "B37")]
+    assert [(f.code, f.cell) for f in report.findings] == [("report-gap", "B40")]
 
 
 def test_seed_school_names_and_goal_differing_from_the_issued_form_are_flagged(
         progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
     path = tmp_path / "returned.xlsx"
     write_template(progress_form, path, data=_header_only(seed))  # issued with copy 1's header, locked
-    _edit(path, progress_form.sheet, {"C23": "\n".join(COPY2_SCHOOLS_74), "C30": COPY2_GOAL})
+    _edit(path, progress_form.sheet, {"C26": "\n".join(COPY2_SCHOOLS_74), "C33": COPY2_GOAL})
     report = validate(read_filled(path))
     changed = {(f.code, f.cell, f.path) for f in report.findings}
-    assert ("prefilled-cell-changed", "C23", "/targets/networks/1/schools") in changed
-    assert ("prefilled-cell-changed", "C30", "/plan_alignment/goal") in changed
+    assert ("prefilled-cell-changed", "C26", "/targets/networks/1/schools") in changed
+    assert ("prefilled-cell-changed", "C33", "/plan_alignment/goal") in changed
     assert not report.valid
 
 
 def test_changed_label_is_flagged_with_the_original_text(progress_form: Form, tmp_path: Path) -> None:
     path = tmp_path / "t.xlsx"
     write_template(progress_form, path)
-    _edit(path, progress_form.sheet, {"A5": "รหัส", "A36": 9})
+    _edit(path, progress_form.sheet, {"A5": "รหัส", "A39": 9})
     report = validate(read_filled(path))
     label = next(f for f in report.findings if f.code == "locked-cell-changed" and f.cell == "A5")
     assert "รหัสโครงการ :" in label.message_th
-    assert any(f.code == "locked-cell-changed" and f.cell == "A36" for f in report.findings)
+    assert any(f.code == "locked-cell-changed" and f.cell == "A39" for f in report.findings)
 
 
 def test_tampered_metadata_is_flagged(progress_form: Form, tmp_path: Path) -> None:

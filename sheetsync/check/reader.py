@@ -25,14 +25,14 @@ from .places import CellRef, plan_of
 from .. import limits
 from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
 from ..spec.cells import column_letter
+from ..identity import META_SHEET
 from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.extent import Scanned, scan
 from ..formats.guard import Checked, check_container
 from ..formats.odsbreaks import with_line_breaks
 from ..formats.xls_extent import check_xls_extent
-from ..spec.registry import find_form_id
-from ..template.plan import META_SHEET
+from ..spec.registry import find_earlier_version, find_form_id
 from ..text import has_hidden_controls, safe_value
 
 Grid = list[list[Any]]
@@ -278,7 +278,7 @@ def _metadata(path: Path, workbook: CalamineWorkbook) -> tuple[dict[str, str], d
 
 
 def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: Iterable[str | Path]) -> Form:
-    form_id, version = meta["form_id"], meta["form_version"]
+    form_id, version, dirs = meta["form_id"], meta["form_version"], tuple(dirs)
     if wanted is not None and wanted.id != form_id:
         raise NotOurFormError(path, f"this is the form {form_id!r}, not {wanted.id!r}")
     try:
@@ -286,7 +286,11 @@ def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: I
         form = wanted or find_form_id(form_id, dirs)
     except UnknownFormError as exc:
         raise UnknownFormError(f"{path.name}: {exc}") from exc
-    if str(version).split(".")[0] != str(form.major_version):
+    major = str(version).split(".")[0]
+    if major != str(form.major_version) and major.isdigit() and len(major) < 4:
+        # An earlier layout kept beside the form (<id>@<major>.yaml) reads its old files.
+        form = find_earlier_version(form_id, int(major), (*dirs, form.source.parent)) or form
+    if major != str(form.major_version):
         raise UnknownFormError(f"{path.name}: made from version {version} of {form_id!r}, but this is version "
                                f"{form.version}; please fill in a template of version {form.major_version}.x")
     return form

@@ -123,10 +123,9 @@ def not_decreasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """The running total of a column never exceeds another field (disbursed ≤ budget received).
 
-    The finding blames the first row whose amount makes the total exceed: the earliest row,
-    up to where the total first goes over, without whose amount it would not have gone over.
-    A mistyped 100,000 for 10,000 in report 6 makes report 7's ordinary amount tip the total
-    over the budget; the cell to fix is report 6's, not report 7's.
+    The finding sits on the first row where the total goes over (FORM.md: that is where the
+    total is wrong). When an earlier amount alone makes the difference (100,000 typed for 10,000
+    in report 6 takes the total over at report 7), the message names it too, as a fact to check.
     """
     limit = ctx.get(rule["max"])
     if limit is None:
@@ -135,13 +134,15 @@ def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit
     seen: list[tuple[str, Any]] = []
     for pointer, value in ctx.column(rule["table"], rule["field"]):
         total += value
-        seen.append((pointer, value))
         if total > limit + 1e-9:
-            # Several earlier rows may each have tipped it over only together: then this row.
-            blamed, amount = next(((p, v) for p, v in seen if total - v <= limit + 1e-9), (pointer, value))
-            yield Hit("over-budget-running", blamed, amount,
-                      {"limit": _shown(limit), "total": _shown(total), "upto": ctx.cell_of(pointer)})
+            params = {"limit": _shown(limit), "total": _shown(total)}
+            decisive = [(v, p) for p, v in seen if v > 0 and total - v <= limit + 1e-9]
+            if decisive:
+                amount, where = max(decisive)
+                params |= {"suspect": where, "suspect_value": _shown(amount)}
+            yield Hit("over-budget-running", pointer, value, params)
             return  # one finding: every later row would repeat it
+        seen.append((pointer, value))
 
 
 def total_when_complete(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:

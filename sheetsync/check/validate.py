@@ -16,9 +16,8 @@ from jsonschema.exceptions import ValidationError
 
 from ..template.fingerprint import cell_hash, combined
 from ..spec.form import Form, column_letter
-from ..identity import OFFICE, KeyArg, resolve, verify
-from ..messages import render
-from ..template.plan import META_SHEET
+from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
+from ..messages import LANGS, Lang, render
 from ..spec.pointers import generic, schema_node
 from .quickcheck import Check, quick_check
 from .reader import Filled, as_bad_input, locate
@@ -78,7 +77,16 @@ def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: S
               "value": "" if value is None else shown(value), **params}
     if "other" in params:
         values["other_label"], values["other_label_en"] = _labels(filled.form, params["other"])
-    return Finding(code, severity, sheet, cell, pointer, value, render(code, "th", **values), render(code, "en", **values))
+    th, en = (render(code, lang, **(values | {"suspect": _suspect(filled, params, lang)})) for lang in LANGS)
+    return Finding(code, severity, sheet, cell, pointer, value, th, en)
+
+
+def _suspect(filled: Filled, params: dict[str, Any], lang: Lang) -> str:
+    """The clause naming an earlier value that alone makes the difference, or nothing."""
+    if "suspect" not in params:
+        return ""
+    return render("suspect-value", lang, cell=filled.cell_of(params["suspect"]).cell,
+                  value=params["suspect_value"])
 
 
 def _labels(form: Form, pointer: str) -> tuple[str, str]:
@@ -117,7 +125,8 @@ def _structure(filled: Filled) -> Iterator[Finding]:
             pointer = pointers.get(ref, "")
             yield _finding(filled, "prefilled-cell-changed", pointer, value, cell=ref, sheet=filled.form.sheet)
     if meta.get("schema_hash") and meta["schema_hash"] != filled.form.schema_hash:
-        yield _finding(filled, "schema-changed", "", None, severity="warning", cell="B6", sheet=META_SHEET)
+        yield _finding(filled, "schema-changed", "", None, severity="warning", cell=meta_cell("schema_hash"),
+                       sheet=META_SHEET)
 
 
 @lru_cache(maxsize=8192, typed=True)  # locked cells hold the same labels in every file

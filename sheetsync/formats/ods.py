@@ -23,7 +23,8 @@ from odf.table import (ContentValidation, ContentValidations, CoveredTableCell, 
 from odf.text import A, P
 
 from ..spec.form import column_index, column_letter
-from ..template.plan import META_SHEET, CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
+from ..identity import META_SHEET
+from ..template.plan import CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
 from .odf_styles import StyleBook
 
 #: The only digest LibreOffice accepts besides SHA-1: SHA-256 over the UTF-8 password.
@@ -81,7 +82,7 @@ def odf_formula(excel: str) -> str:
 
 
 def sheet_address(sheet: str, ref: str) -> str:
-    """A cell or range address on ``sheet`` in ODF syntax, e.g. ``'แบบรายงาน'.B34``.
+    """A cell or range address on ``sheet`` in ODF syntax, e.g. ``'แบบรายงาน'.B37``.
 
     The sheet name is always quoted: names with spaces or Thai marks need it, and quoting
     is valid for every name.

@@ -21,7 +21,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from ..template.plan import META_SHEET, CellSpec, CellStyle, PageSetup, SummarySheet, TemplatePlan, Validation
+from ..identity import META_SHEET
+from ..template.plan import CellSpec, CellStyle, PageSetup, SummarySheet, TemplatePlan, Validation
 
 _THIN = Side(style="thin", color="000000")
 _CM_PER_INCH = 2.54

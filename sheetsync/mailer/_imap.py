@@ -14,9 +14,7 @@ import datetime as dt
 import email
 import hashlib
 import imaplib
-import os
 import ssl
-import tempfile
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.policy import default
@@ -26,6 +24,7 @@ from typing import Any, Mapping
 
 from imapclient import IMAPClient
 
+from ..files import save_bytes
 from ..roster import safe_filename
 from ._attachments import Extracted, Refusal, _megabytes, extract
 from ..errors import MailError
@@ -204,22 +203,12 @@ def _header(parsed: EmailMessage, name: str) -> str:
 def _save(inbox: Path, name: str, data: bytes) -> Path:
     """Write ``data`` into the inbox under a safe, unused name (atomically: a dot file, then a rename)."""
     pure = PurePosixPath(name)
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".fetch-", suffix=".tmp", dir=inbox)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        path = free_path(inbox, safe_filename(pure.stem, ""), pure.suffix.lower())
-        os.replace(tmp, path)
-        tmp = None
+        # Synced to disk before the message is marked done in the mailbox: it is never fetched again.
+        return save_bytes(inbox, data, lambda: free_path(inbox, safe_filename(pure.stem, ""), pure.suffix.lower()),
+                          durable=True)
     except OSError as exc:
         raise MailError(f"{inbox}: cannot save the attachment {one_line(name)!r} ({exc.strerror or exc})") from exc
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-    return path
 
 
 def _mark_done(client: IMAPClient, uid: int, mark: str, done_folder: str | None) -> None:

@@ -13,7 +13,6 @@ import email
 import os
 import smtplib
 import ssl
-import tempfile
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -23,6 +22,7 @@ from typing import Iterable, Protocol, Sequence
 
 from ..messages import Lang
 from ..check.report import Report
+from ..files import save_bytes
 from ..roster import safe_filename
 from ._compose import NAME_HEADER, Attachment, compose
 from ._config import MailConfig
@@ -59,21 +59,12 @@ class OutboxMailer:
     def write(self, message: EmailMessage) -> Path:
         """Like :meth:`send`, returning the path written."""
         data = message.as_bytes(policy=SMTP)
-        tmp: str | None = None
+        name = str(message.get(NAME_HEADER) or "message")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            # A dot name that is not *.eml: a half-written file is never taken for a message.
-            fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=self.folder)
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            path = free_path(self.folder, str(message.get(NAME_HEADER) or "message"), ".eml")
-            os.replace(tmp, path)
+            # A dot name that is not *.eml until complete: a half-written file is never taken for a message.
+            return save_bytes(self.folder, data, lambda: free_path(self.folder, name, ".eml"))
         except OSError as exc:
             raise SendError(f"cannot write to the outbox {self.folder} ({exc.strerror or exc})", fatal=True) from exc
-        finally:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
-        return path
 
 
 class SmtpMailer:

@@ -9,13 +9,14 @@ file again, never a second copy.
 from __future__ import annotations
 
 import os
-import tempfile
+from collections.abc import Callable
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
 from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
+from ..files import save_bytes
 from ..roster import safe_filename
 from .store import Store
 
@@ -31,15 +32,7 @@ def flush_outbox(store: Store, folder: Path) -> list[Path]:
     """Write every queued mail not yet written into ``folder``; returns the paths written."""
     written = []
     for mail_id, name, message, _ in store.mails("written"):
-        path = mail_path(folder, mail_id, name)
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(message)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        path = save_bytes(folder, message, lambda: mail_path(folder, mail_id, name))
         store.mark_mail(mail_id, "written", str(path))
         written.append(path)
     return written
@@ -60,15 +53,11 @@ def send_from_store(store: Store, folder: Path, mailer: Mailer) -> SendResult:
             continue
         if not path.exists():
             continue
-        try:
-            mailer.send(_parse(message))
-        except SendError as exc:
-            result.failed.append((path, exc.reason))
-            if exc.fatal:
-                break
-            continue
-        store.mark_mail(mail_id, "sent")
-        result.sent.append(_archive(path, folder / SENT_DIR))
+        outcome = _send(mailer, path, lambda: _parse(message), folder / SENT_DIR, result)
+        if outcome == "sent":
+            store.mark_mail(mail_id, "sent")
+        elif outcome == "stop":
+            break
     return result
 
 
@@ -78,20 +67,24 @@ def send_others(store: Store, folder: Path, mailer: Mailer) -> SendResult:
     result = SendResult()
     known = store.written_names()
     for path in pending(folder) if folder.is_dir() else []:
-        if path.name in known:
-            continue
-        try:
-            mailer.send(read_message(path))
-        except SendError as exc:
-            result.failed.append((path, exc.reason))
-            if exc.fatal:
-                break
-            continue
-        except MailError as exc:
-            result.failed.append((path, str(exc).removeprefix(f"{path.name}: ")))
-            continue
-        result.sent.append(_archive(path, folder / SENT_DIR))
+        if path.name not in known and _send(mailer, path, lambda: read_message(path), folder / SENT_DIR, result) == "stop":
+            break
     return result
+
+
+def _send(mailer: Mailer, path: Path, load: Callable[[], EmailMessage], sent: Path, result: SendResult) -> str:
+    """Send the message of outbox file ``path``: ``"sent"`` (its file moved into ``sent``),
+    ``"failed"`` (said in ``result``, the next may go), or ``"stop"`` (the server cannot be used)."""
+    try:
+        mailer.send(load())
+    except SendError as exc:
+        result.failed.append((path, exc.reason))
+        return "stop" if exc.fatal else "failed"
+    except MailError as exc:  # a file in the folder that is not a message we can send
+        result.failed.append((path, str(exc).removeprefix(f"{path.name}: ")))
+        return "failed"
+    result.sent.append(_archive(path, sent))
+    return "sent"
 
 
 def _parse(data: bytes) -> EmailMessage:

@@ -23,7 +23,7 @@ def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tup
 
     :param schema: the form's schema, to show each field's Thai label (optional).
     :param form: the form (its schema is used when ``schema`` is None), so that a cell in a
-        block of rows also names its row as the form does: "E39 (รายงานครั้งที่ 6)".
+        block of rows also names its row as the form does: "E42 (รายงานครั้งที่ 6)".
     """
     if schema is None and form is not None:
         schema = form.schema

@@ -63,11 +63,30 @@ def find_form_id(form_id: str, extra: Iterable[str | Path] = ()) -> Form:
     return find_form(form_id, extra)
 
 
+def find_earlier_version(form_id: str, major: int, extra: Iterable[str | Path] = ()) -> Form | None:
+    """The kept layout of an earlier major version of a form, ``<id>@<major>.yaml``, if there is one.
+
+    A layout change that moves cells makes a new major version; files of templates issued before
+    it are still read with the layout they were made from, as long as that layout is kept.
+    """
+    if not FORM_ID.fullmatch(form_id):
+        return None
+    for folder in search_dirs(extra):
+        candidate = folder / f"{form_id}@{major}.yaml"
+        if candidate.is_file():
+            form = _load_cached(candidate.resolve())
+            if form.id == form_id and form.major_version == major:
+                return form
+    return None
+
+
 def list_forms(extra: Iterable[str | Path] = ()) -> list[Form]:
     """Every form found in the search folders (the first of each id wins)."""
     forms: dict[str, Form] = {}
     for folder in search_dirs(extra):
         for layout in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+            if "@" in layout.stem:
+                continue  # an earlier version kept for reading old files (find_earlier_version)
             form = _load_cached(layout.resolve())
             forms.setdefault(form.id, form)
     return list(forms.values())

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from .._version import __version__
-from ..identity import OFFICE, SIGNATURE, KeyArg, resolve, sign
+from ..identity import META_ROWS, META_SHEET, OFFICE, SIGNATURE, KeyArg, resolve, sign
 from ..messages import render
 from ..spec.form import Field, Form, Placement, Table, column_letter
 from ..text import safe_text
@@ -35,7 +35,6 @@ NUMBER_FORMATS = {"date": "@", "amount": AMOUNT_FORMAT, "whole": "0", "percent":
 RIGHT_ALIGNED = ("amount", "percent", "whole")
 #: Excel shows "####" for Text-formatted cells longer than 255 characters, so long fields stay General.
 LONG_TEXT = 255
-META_SHEET = "_sheetsync"
 DEFAULT_PASSWORD = "sheetsync"
 
 
@@ -329,11 +328,10 @@ def _signed(meta: tuple[tuple[str, ...], ...], key: bytes | None) -> tuple[tuple
 
 def _metadata(form: Form, recipient: str | None, issued: dt.datetime,
               locked: list[tuple[str, str]], template_id: str | None) -> tuple[tuple[str, ...], ...]:
-    rows: list[tuple[str, ...]] = [
-        ("form_id", form.id), ("form_version", form.version), ("template_id", template_id or uuid.uuid4().hex),
-        ("recipient", safe_text(recipient or "")), ("issued_at", issued.isoformat(timespec="seconds")),
-        ("schema_hash", form.schema_hash), ("fingerprint", combined(locked)),
-        ("generator", f"sheetsync {__version__}"),
-    ]
+    identity = {"form_id": form.id, "form_version": form.version, "template_id": template_id or uuid.uuid4().hex,
+                "recipient": safe_text(recipient or ""), "issued_at": issued.isoformat(timespec="seconds"),
+                "schema_hash": form.schema_hash}
+    rows: list[tuple[str, ...]] = [(key, identity[key]) for key in META_ROWS]
+    rows += [("fingerprint", combined(locked)), ("generator", f"sheetsync {__version__}")]
     rows += [("locked", ref, h) for ref, h in sorted(locked)]
     return tuple(rows)

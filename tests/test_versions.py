@@ -1,0 +1,96 @@
+"""Files of an earlier major version of a form are read with the layout they were made from.
+
+Version 2 of the progress report gave the rationale four rows, so every cell below row 12 moved
+down by three. Templates issued before that are still in schools' hands; their files must be read
+at their own cells (``templates/progress-report@1.yaml``), not refused and not misread.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from openpyxl import load_workbook
+
+from sheetsync.check.reader import read_filled
+from sheetsync.check.validate import validate
+from sheetsync.errors import UnknownFormError
+from sheetsync.identity import META_SHEET
+from sheetsync.master import read_master
+from sheetsync.spec.form import Form
+from sheetsync.spec.registry import bundled_dir, find_earlier_version, list_forms
+from sheetsync.template.write import write_template
+from tests.test_master_support import at, seed_data, variant
+from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+
+__all__ = ["app", "office"]
+
+
+@pytest.fixture
+def version_1() -> Form:
+    form = find_earlier_version("progress-report", 1)
+    assert form is not None and form.version == "1.0.0"
+    return form
+
+
+def test_the_kept_layout_is_version_1_with_the_old_cells(version_1: Form, progress_form: Form) -> None:
+    assert progress_form.major_version == 2
+    assert version_1.table_at("/reports").first_row == 34  # type: ignore[union-attr]
+    assert progress_form.table_at("/reports").first_row == 37  # type: ignore[union-attr]
+    assert [f.id for f in list_forms()].count("progress-report") == 1  # templates come from version 2 only
+    assert (bundled_dir() / "progress-report@1.yaml").is_file()  # shipped in the wheel with the rest
+
+
+def test_a_version_1_file_is_read_at_its_own_cells(version_1: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "old.xlsx"
+    write_template(version_1, path, data=seed, recipient="s1")
+    filled = read_filled(path)
+    assert filled.form.version == "1.0.0" and filled.data == seed
+    assert filled.source_map["/reports/0/date"].cell == "B34"
+    assert validate(filled).valid
+
+
+def test_a_mistake_in_a_version_1_file_is_reported_at_its_cell(version_1: Form, seed: dict[str, Any],
+                                                                tmp_path: Path) -> None:
+    seed["reports"][2]["progress_percent"] = 15.0  # report 3 went down: row 36 of version 1
+    path = tmp_path / "old.ods"
+    write_template(version_1, path, data=seed, recipient="s1")
+    report = validate(read_filled(path))
+    assert [(f.code, f.cell) for f in report.findings] == [("progress-decreased", "D36")]
+
+
+def test_an_unknown_major_version_is_refused_naming_the_file(progress_form: Form, seed: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    path = tmp_path / "future.xlsx"
+    write_template(progress_form, path, data=seed)
+    book = load_workbook(path)
+    for row in book[META_SHEET].iter_rows():
+        if row[0].value == "form_version":
+            row[1].value = "3.0.0"
+    book.save(path)
+    with pytest.raises(UnknownFormError, match=r"future\.xlsx: made from version 3\.0\.0"):
+        read_filled(path)
+
+
+def test_earlier_versions_are_looked_up_by_id_only(tmp_path: Path) -> None:
+    assert find_earlier_version("../progress-report", 1) is None
+    assert find_earlier_version("progress-report", 7) is None
+    assert find_earlier_version("progress-report", 2) is None  # the current layout is not an "earlier" one
+
+
+def test_the_office_merges_old_and_new_files_into_one_view(office: Path, app: typer.Typer,  # noqa: F811
+                                                           version_1: Form, progress_form: Form) -> None:
+    toml = office / "sheetsync.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0"),
+                    encoding="utf-8")  # the files were just written: take them now
+    write_template(version_1, office / "inbox" / "s1-old.xlsx", data=variant(seed_data(), reports=5),
+                   recipient="s1", issued=at(40))
+    write_template(progress_form, office / "inbox" / "s2-new.ods",
+                   data=variant(seed_data(), code="50360000-0002", reports=6), recipient="s2", issued=at(41))
+    result = in_office(app, office, "sync")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (office / "processed").iterdir()) == ["s1-old.xlsx", "s2-new.ods"]
+    records = read_master(office / "master.xlsx").records.values()
+    assert sorted(len(r.data["reports"]) for r in records) == [5, 6]
