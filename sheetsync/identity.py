@@ -23,8 +23,8 @@ import json
 import os
 import secrets
 import stat
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal, Mapping
 
 from .errors import KeyFileError
