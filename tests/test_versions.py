@@ -21,6 +21,7 @@ from sheetsync.identity import META_SHEET
 from sheetsync.master import read_master
 from sheetsync.spec.form import Form
 from sheetsync.spec.registry import bundled_dir, find_earlier_version, list_forms
+from sheetsync.template.markup import write_marked_up
 from sheetsync.template.write import write_template
 from tests.test_master_support import at, seed_data, variant
 from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
@@ -57,8 +58,15 @@ def test_a_mistake_in_a_version_1_file_is_reported_at_its_cell(version_1: Form, 
     seed["reports"][2]["progress_percent"] = 15.0  # report 3 went down: row 36 of version 1
     path = tmp_path / "old.ods"
     write_template(version_1, path, data=seed, recipient="s1")
-    report = validate(read_filled(path))
+    filled = read_filled(path)
+    report = validate(filled)
     assert [(f.code, f.cell) for f in report.findings] == [("progress-decreased", "D36")]
+    # The school's marked-up copy is its own (version-1) form, the red cell where the mistake is.
+    marked = tmp_path / "old-marked.ods"
+    write_marked_up(filled, report, marked)
+    again = read_filled(marked)
+    assert again.form.version == "1.0.0" and again.data == filled.data
+    assert again.source_map["/reports/2/progress_percent"].cell == "D36"
 
 
 def test_an_unknown_major_version_is_refused_naming_the_file(progress_form: Form, seed: dict[str, Any],
