@@ -21,6 +21,7 @@ from .form import Form, load_form
 FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
+@lru_cache(maxsize=1)  # where the package is does not change while it runs
 def bundled_dir() -> Path:
     """The folder of layouts shipped with sheetsync (inside the wheel, or the checkout's)."""
     packaged = Path(str(resources.files("sheetsync"))) / "templates"
@@ -44,10 +45,9 @@ def find_form(name: str | Path, extra: Iterable[str | Path] = ()) -> Form:
     path = Path(name)
     if path.suffix in (".yaml", ".yml") and path.is_file():
         return _load_cached(path.resolve())
-    for folder in search_dirs(extra):
-        for candidate in (folder / f"{name}.yaml", folder / f"{name}.yml"):
-            if candidate.is_file():
-                return _load_cached(candidate.resolve())
+    found = _layout_of(str(name), tuple(search_dirs(extra)))
+    if found is not None:
+        return _load_cached(found)
     known = ", ".join(sorted(f.id for f in list_forms(extra))) or "none"
     raise UnknownFormError(f"no form {str(name)!r} (known forms: {known})")
 
@@ -90,6 +90,26 @@ def list_forms(extra: Iterable[str | Path] = ()) -> list[Form]:
             form = _load_cached(layout.resolve())
             forms.setdefault(form.id, form)
     return list(forms.values())
+
+
+def _layout_of(name: str, folders: tuple[Path, ...]) -> Path | None:
+    """The layout file of form ``name`` in the first of ``folders`` that has one."""
+    # Every returned file names its form: the folders are searched once per id and folders (a
+    # form not found is searched for again next time: it may have been added since).
+    known = _FOUND.get((name, folders))
+    if known is not None:
+        return known
+    for folder in folders:
+        for candidate in (folder / f"{name}.yaml", folder / f"{name}.yml"):
+            if candidate.is_file():
+                if len(_FOUND) > 256:
+                    _FOUND.clear()
+                found = _FOUND[(name, folders)] = candidate.resolve()
+                return found
+    return None
+
+
+_FOUND: dict[tuple[str, tuple[Path, ...]], Path] = {}
 
 
 @lru_cache(maxsize=64)
