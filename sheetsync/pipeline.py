@@ -24,7 +24,7 @@ from .spec.form import Form
 from .messages import render
 from .check.places import CellRef
 from .check.reader import Filled, read_filled
-from .check.report import Finding, Report
+from .check.report import Finding, Report, Result, Unread
 from .check.validate import validate
 
 LOG = logging.getLogger("sheetsync")
@@ -62,9 +62,11 @@ class FileResult:
         return None if self.failure is None else str(self.failure.value)
 
     @property
-    def result(self) -> Report | tuple[str, str]:
-        """What the batch renderers take: the report, or ``(file, reason)``."""
-        return self.report if self.report is not None else (str(self.path), self.error or "")
+    def result(self) -> Result:
+        """What the batch renderers take: the report, or the file and the finding saying why it was not read."""
+        if self.report is not None:
+            return self.report
+        return Unread(self.path, self.failure or failure(self.path, UNREADABLE, f"{self.path.name}: not checked"))
 
     @property
     def data(self) -> dict[str, Any]:

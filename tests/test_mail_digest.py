@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from sheetsync.mailer import MailConfig, compose_digest, summarize
-from sheetsync.check.report import Finding, Report
+from sheetsync.check.report import Finding, Report, Result, Unread
+from sheetsync.pipeline import UNREADABLE, failure
 from sheetsync.roster import Recipient
 
 CONFIG = MailConfig(from_addr="office@example.org", reply_to="help@example.org")
@@ -30,12 +31,12 @@ def report(name: str, recipient: str, errors: int = 0, warnings: int = 0) -> Rep
                   [finding("error")] * errors + [finding("warning")] * warnings)
 
 
-RESULTS: list[Report | tuple[str, str]] = [
+RESULTS: list[Result] = [
     report("01.xlsx", "school-01", warnings=1),
     report("02.xlsx", "school-02", errors=3, warnings=2),
     report("03.xlsx", "school-03"),
     report("stray.xlsx", "school-99", errors=1),
-    ("inbox/broken.xlsx", "not a spreadsheet\nwe can read"),
+    Unread(Path("inbox/broken.xlsx"), failure(Path("inbox/broken.xlsx"), UNREADABLE, "not a spreadsheet\nwe can read")),
 ]
 
 

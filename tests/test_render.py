@@ -13,7 +13,8 @@ from sheetsync.messages import catalogue
 from sheetsync.render import render_text
 from sheetsync.render.html import render_html
 from sheetsync.render.summary import write_summary_csv, write_summary_xlsx
-from sheetsync.check.report import Finding, Report
+from sheetsync.check.report import Finding, Report, Unread
+from sheetsync.pipeline import UNREADABLE, failure
 
 HOSTILE = '<script>alert("x")</script>\r\n=HYPERLINK("http://evil.example")' + "ก" * 5000
 
@@ -48,7 +49,8 @@ def test_html_escapes_school_text_and_uses_inline_css_only() -> None:
 
 
 def test_summary_csv_and_xlsx(tmp_path: Path) -> None:
-    results = [_report(), ("inbox/=cmd.xlsx", "=cmd.xlsx: not a spreadsheet")]
+    bad = Path("inbox/=cmd.xlsx")
+    results = [_report(), Unread(bad, failure(bad, UNREADABLE, "=cmd.xlsx: not a spreadsheet"))]
     write_summary_csv(results, tmp_path / "summary.csv")
     rows = list(csv.reader((tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert rows[1][1:5] == ["school-<01>", "ไม่ผ่าน", "2", "1"]

@@ -66,3 +66,20 @@ class Report:
     def codes(self) -> list[str]:
         """The finding codes, in order (handy in tests and logs)."""
         return [f.code for f in self.findings]
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A file that could not be read as a form: its path and the finding that says why."""
+
+    path: Path
+    failure: Finding
+
+    @property
+    def reason(self) -> str:
+        """Why, as one line naming the file (the reader's own words)."""
+        return str(self.failure.value)
+
+
+#: What renderers and the digest take for each file of a batch: its report, or why it was not read.
+Result = Report | Unread

@@ -7,19 +7,17 @@ import json
 from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from html import escape
-from pathlib import Path
 from typing import Iterable
 
 from ..messages import Lang
 from ..render.html import CELL, FONT
-from ..check.report import Report
+from ..check.report import Report, Result
 from ..roster import Recipient
 from ._compose import NAME_HEADER, Attachment, add_attachment, new_message
 from ._config import MailConfig
 from ._headers import one_line
 from ._texts import say
 
-Result = Report | tuple[str, str]
 LIMIT = 200  # characters of a name or reason shown; a pasted essay must not bury the digest
 
 
@@ -63,7 +61,7 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient]) -> Digest:
     digest, heard = Digest(roster_size=len(people)), set()
     for result in results:
         if not isinstance(result, Report):
-            digest.unreadable.append(DigestEntry("", "", Path(result[0]).name, problem=one_line(result[1], LIMIT)))
+            digest.unreadable.append(DigestEntry("", "", result.path.name, problem=one_line(result.reason, LIMIT)))
             continue
         rid = result.metadata.get("recipient", "")
         heard.add(rid)

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any, Iterable
 
-from ..check.report import Finding, Report
+from ..check.report import Finding, Report, Result
 from ..spec.form import Form
 from ..spec.pointers import schema_node
 
@@ -17,10 +17,10 @@ def report_dict(report: Report, lang: str = "th") -> dict[str, Any]:
             "findings": [f.as_dict(lang) for f in ordered(report.findings)]}
 
 
-def render_json(results: Iterable[Report | tuple[str, str]], lang: str = "th") -> str:
+def render_json(results: Iterable[Result], lang: str = "th") -> str:
     """A JSON list, one object per file; unreadable files carry ``"error"`` and no findings."""
-    items = [report_dict(r, lang) if isinstance(r, Report) else {"file": r[0], "valid": False, "findings": [],
-                                                                  "error": r[1]} for r in results]
+    items = [report_dict(r, lang) if isinstance(r, Report) else {"file": str(r.path), "valid": False, "findings": [],
+                                                                  "error": r.reason} for r in results]
     return json.dumps(items, ensure_ascii=False, indent=2, default=str, allow_nan=False)
 
 

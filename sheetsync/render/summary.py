@@ -11,13 +11,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from ..messages import Lang, render
-from ..check.report import Report
+from ..check.report import Report, Result
 from ..files import write_atomically
 from ..text import safe_text
 
 COLUMNS = ["summary.col.file", "summary.col.school", "summary.col.valid", "summary.col.errors",
            "summary.col.warnings", "summary.col.problem"]
-Result = Report | tuple[str, str]
 
 
 def summary_rows(results: Iterable[Result], lang: Lang = "th") -> list[list[str | int]]:
@@ -29,7 +28,7 @@ def summary_rows(results: Iterable[Result], lang: Lang = "th") -> list[list[str 
             rows.append([safe_text(r.path.name), safe_text(school), render("summary.yes" if r.valid else "summary.no",
                          lang), len(r.errors), len(r.warnings), ""])
         else:  # file names come from the inbox: as unsafe as any cell
-            rows.append([safe_text(Path(r[0]).name), "", render("summary.unreadable", lang), "", "", safe_text(r[1])])
+            rows.append([safe_text(r.path.name), "", render("summary.unreadable", lang), "", "", safe_text(r.reason)])
     return rows
 
 
