@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .errors import SheetsyncError
+from .errors import LimitError, NotOurFormError, SheetsyncError, UnknownFormError, UnsafeFileError
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import render
@@ -45,6 +45,7 @@ class FileResult:
     report: Report | None = None
     failure: Finding | None = None
     outputs: list[Path] = field(default_factory=list)
+    why_th: str = ""  # why it could not be read, in Thai words a teacher reads (see :func:`why_in_thai`)
 
     @property
     def readable(self) -> bool:
@@ -122,7 +123,8 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
     except (SheetsyncError, OSError) as exc:
         reason = str(exc) if isinstance(exc, SheetsyncError) else f"{path.name}: {exc.strerror or exc}"
         result.filled, result.report = None, None
-        result.failure = failure(path, UNREADABLE, reason)
+        result.why_th = why_in_thai(exc)
+        result.failure = failure(path, UNREADABLE, reason, result.why_th)
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug must not stop the office's run
         LOG.exception("internal error while checking %s", path)
         result.filled, result.report = None, None
@@ -138,8 +140,21 @@ def check_files(paths: Iterable[str | Path], *, form: Form | None = None,
         yield check_file(path, form=form, forms_dirs=dirs, key=key)
 
 
-def failure(path: Path, code: str, reason: str) -> Finding:
-    """The finding that stands for a file which could not be read; ``value`` is the one-line reason."""
+def failure(path: Path, code: str, reason: str, why_th: str = "") -> Finding:
+    """The finding that stands for a file which could not be read; ``value`` is the one-line reason.
+
+    The Thai message says why in Thai (``why_th``, by default that the file cannot be opened),
+    then the reader's own words; the English one gives the reader's words."""
     short = reason.removeprefix(f"{path.name}: ")
-    return Finding(code, "error", "", "", "", reason, render(code, "th", file=path.name, reason=short),
+    why = why_th or render("why.unreadable", "th")
+    return Finding(code, "error", "", "", "", reason, render(code, "th", file=path.name, reason=short, why=why),
                    render(code, "en", file=path.name, reason=short))
+
+
+def why_in_thai(exc: BaseException) -> str:
+    """Why a file could not be read, in Thai: a limit's own message, else a sentence for its kind."""
+    if isinstance(exc, LimitError):
+        return exc.message("th").removeprefix(f"{exc.path.name}: ")
+    kinds = ((UnsafeFileError, "why.unsafe"), (NotOurFormError, "why.not-our-form"),
+             (UnknownFormError, "why.unknown-form"))
+    return render(next((code for kind, code in kinds if isinstance(exc, kind)), "why.unreadable"), "th")

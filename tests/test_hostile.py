@@ -141,3 +141,23 @@ def test_legacy_xls_is_bounded_too(corpus: dict[str, Path], tmp_path: Path, libr
     if words == "outside-form-area":
         report = validate(read_filled(legacy))
         assert [(f.code, f.sheet, f.cell) for f in report.findings] == [("outside-form-area", sheet, ref)]
+
+
+@pytest.mark.parametrize("case", [c for c, (rc, _) in EXPECTED.items() if rc == 2])
+def test_a_refused_file_is_explained_in_thai(corpus: dict[str, Path], case: str) -> None:
+    """A teacher reads why in Thai; the reader's own (English) words follow for the office."""
+    from sheetsync.messages import render
+    from sheetsync.pipeline import check_file
+
+    result = check_file(corpus[case])
+    assert result.failure is not None and result.why_th
+    thai = result.failure.message_th
+    assert result.why_th in thai and EXPECTED[case][1] in thai  # the Thai why, then the reader's words
+    assert sum("\u0e00" <= ch <= "\u0e7f" for ch in result.why_th) > 10  # a Thai sentence, not a code
+    generic = render("why.unreadable", "th")
+    if case in ("macro-xlsx", "encrypted-ods"):
+        assert result.why_th == render("why.unsafe", "th")
+    elif "form-id" in case:
+        assert result.why_th == render("why.unknown-form", "th")
+    elif case in ("padded-1gib-xlsx", "million-rows-xlsx", "zip-inflation-xlsx", "xml-entity-xlsx"):
+        assert result.why_th != generic  # a limit says which one, in Thai

@@ -172,6 +172,9 @@ def test_unreadable_values_are_findings_not_cascades(progress_form: Form, seed: 
     found = {(f.code, f.cell) for f in report.findings}
     assert {("not-a-date", "B37"), ("not-a-percent", "D37"), ("not-a-number", "E37"), ("not-a-choice", "F37")} <= found
     assert not any(f.code == "required" and f.cell in ("B37", "D37", "E37", "F37") for f in report.findings)
+    choice = next(f for f in report.findings if f.code == "not-a-choice")
+    assert "เป็นไปตามแผน / ไม่เป็นไปตามแผน" in choice.message_th and "ตามแผน" in choice.message_en
+    assert all("{" not in f.message_th + f.message_en for f in report.findings)  # every placeholder filled
 
 
 def test_schema_errors_point_at_cells(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:

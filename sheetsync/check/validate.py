@@ -50,7 +50,8 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
     with as_bad_input(filled.path):  # a value no rule expected is the file's problem, not a crash
         report.findings += list(_identity(filled, resolve(key, create=False)))
         report.findings += list(_structure(filled))
-        report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell) for p in filled.problems]
+        report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=_choice_labels(
+            filled.form, p.pointer)) for p in filled.problems]
         report.findings += list(_schema(filled))
         report.findings += list(_rules(filled))
         report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
@@ -87,6 +88,17 @@ def _suspect(filled: Filled, params: dict[str, Any], lang: Lang) -> str:
         return ""
     return render("suspect-value", lang, cell=filled.cell_of(params["suspect"]).cell,
                   value=params["suspect_value"])
+
+
+def _choice_labels(form: Form, pointer: str) -> str:
+    """The dropdown labels of the field at ``pointer`` ("เป็นไปตามแผน / ไม่เป็นไปตามแผน"), or ""."""
+    table = next((t for t in form.tables if pointer.startswith(t.pointer + "/")), None)
+    if table is None:
+        field = form.field_at(pointer)
+    else:
+        rest = pointer[len(table.pointer) + 1:].split("/", 1)
+        field = next((c for c in table.columns if c.pointer == (rest[1] if len(rest) > 1 else "")), None)
+    return " / ".join(field.choices.values()) if field is not None and field.choices else ""
 
 
 def _labels(form: Form, pointer: str) -> tuple[str, str]:
