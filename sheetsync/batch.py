@@ -116,7 +116,7 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
     if item.error is not None and origin is not None and origin.sender and not to:
         # A mailed file we cannot read: its sender still hears why, in the thread.
         reason = item.error.removeprefix(f"{item.path.name}: ")
-        return compose_unreadable_reply(origin, item.path.name, reason, config, why_th=item.why_th)
+        return compose_unreadable_reply(origin, item.path.name, reason, config, why=item.why)
     if item.report is None or item.filled is None or not item.outputs:
         return None
     plan = address_report(item.report, roster, origin, to)

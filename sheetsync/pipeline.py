@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 from .errors import LimitError, NotOurFormError, SheetsyncError, UnknownFormError, UnsafeFileError
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
-from .messages import render
+from .messages import LANGS, render
 from .check.places import CellRef
 from .check.reader import Filled, read_filled
 from .check.report import Finding, Report, Result, Unread
@@ -45,7 +45,7 @@ class FileResult:
     report: Report | None = None
     failure: Finding | None = None
     outputs: list[Path] = field(default_factory=list)
-    why_th: str = ""  # why it could not be read, in Thai words a teacher reads (see :func:`why_in_thai`)
+    why: dict[str, str] = field(default_factory=dict)  # why it was not read, in plain words per language (:func:`why_not_read`)
 
     @property
     def readable(self) -> bool:
@@ -123,8 +123,8 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
     except (SheetsyncError, OSError) as exc:
         reason = str(exc) if isinstance(exc, SheetsyncError) else f"{path.name}: {exc.strerror or exc}"
         result.filled, result.report = None, None
-        result.why_th = why_in_thai(exc)
-        result.failure = failure(path, UNREADABLE, reason, result.why_th)
+        result.why = why_not_read(exc)
+        result.failure = failure(path, UNREADABLE, reason, result.why.get("th", ""))
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug must not stop the office's run
         LOG.exception("internal error while checking %s", path)
         result.filled, result.report = None, None
@@ -151,10 +151,12 @@ def failure(path: Path, code: str, reason: str, why_th: str = "") -> Finding:
                    render(code, "en", file=path.name, reason=short))
 
 
-def why_in_thai(exc: BaseException) -> str:
-    """Why a file could not be read, in Thai: a limit's own message, else a sentence for its kind."""
+def why_not_read(exc: BaseException) -> dict[str, str]:
+    """Why a file could not be read, in words a teacher reads, per language ({"th": …, "en": …}):
+    a limit's own message, else a sentence for the kind of error."""
     if isinstance(exc, LimitError):
-        return exc.message("th").removeprefix(f"{exc.path.name}: ")
+        return {lang: exc.message(lang).removeprefix(f"{exc.path.name}: ") for lang in LANGS}
     kinds = ((UnsafeFileError, "why.unsafe"), (NotOurFormError, "why.not-our-form"),
              (UnknownFormError, "why.unknown-form"))
-    return render(next((code for kind, code in kinds if isinstance(exc, kind)), "why.unreadable"), "th")
+    code = next((code for kind, code in kinds if isinstance(exc, kind)), "why.unreadable")
+    return {lang: render(code, lang) for lang in LANGS}

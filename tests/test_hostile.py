@@ -150,14 +150,15 @@ def test_a_refused_file_is_explained_in_thai(corpus: dict[str, Path], case: str)
     from sheetsync.pipeline import check_file
 
     result = check_file(corpus[case])
-    assert result.failure is not None and result.why_th
+    why = result.why.get("th", "")
+    assert result.failure is not None and why and result.why.get("en")
     thai = result.failure.message_th
-    assert result.why_th in thai and EXPECTED[case][1] in thai  # the Thai why, then the reader's words
-    assert sum("\u0e00" <= ch <= "\u0e7f" for ch in result.why_th) > 10  # a Thai sentence, not a code
+    assert why in thai and EXPECTED[case][1] in thai  # the Thai why, then the reader's words
+    assert sum("\u0e00" <= ch <= "\u0e7f" for ch in why) > 10  # a Thai sentence, not a code
     generic = render("why.unreadable", "th")
     if case in ("macro-xlsx", "encrypted-ods"):
-        assert result.why_th == render("why.unsafe", "th")
+        assert why == render("why.unsafe", "th")
     elif "form-id" in case:
-        assert result.why_th == render("why.unknown-form", "th")
+        assert why == render("why.unknown-form", "th")
     elif case in ("padded-1gib-xlsx", "million-rows-xlsx", "zip-inflation-xlsx", "xml-entity-xlsx"):
-        assert result.why_th != generic  # a limit says which one, in Thai
+        assert why != generic  # a limit says which one, in Thai

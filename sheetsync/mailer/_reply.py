@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import parseaddr
 from html import escape
@@ -46,16 +47,16 @@ def compose_fetch_reply(message: FetchedMessage, config: MailConfig, limit: str)
 
 
 def compose_unreadable_reply(thread: Thread, file: str, reason: str, config: MailConfig, *,
-                             why_th: str = "") -> EmailMessage:
+                             why: Mapping[str, str] | None = None) -> EmailMessage:
     """The answer, in the sender's thread, to a mailed file that is not a report we can read.
 
     :param reason: the one-line reason (the reader's message, without the file name).
-    :param why_th: the same in Thai words a teacher reads (default: the file cannot be opened).
+    :param why: the same in plain words, per language (default: the file cannot be opened).
     :raises MailError: the sender or our From address is not valid.
     """
     sections = [[say("mail.greeting.anyone", lang),
                  say("unreadable.intro", lang, file=one_line(file), reason=one_line(reason, 300),
-                     why=one_line(why_th, 300) or render("why.unreadable", "th")),
+                     why=one_line((why or {}).get(lang, ""), 300) or render("why.unreadable", lang)),
                  say("unreadable.what_to_send", lang), say("mail.outro", lang)] for lang in LANGS]
     return _bilingual_reply(thread, config, say("unreadable.subject", "th", file=one_line(file)), sections)
 
