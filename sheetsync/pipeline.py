@@ -128,6 +128,7 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug must not stop the office's run
         LOG.exception("internal error while checking %s", path)
         result.filled, result.report = None, None
+        result.why = {lang: render("why.internal", lang) for lang in LANGS}  # not the school's doing
         result.failure = failure(path, INTERNAL, f"{path.name}: internal error ({type(exc).__name__}: {exc})"[:300])
     return result
 

@@ -208,3 +208,27 @@ def test_mail_sent_from_the_folder_is_not_sent_again_from_the_store(progress_for
     with Store(master.with_suffix(".sqlite")) as store:
         assert send_from_store(store, outbox, again).sent == [] and again.sent == []
         assert store.mails("sent") == []  # marked as sent: the folder said so
+
+
+def test_a_school_is_not_told_its_file_is_damaged_when_sheetsync_failed(progress_form: Form, seed: dict[str, Any],
+                                                                       tmp_path: Path, monkeypatch: Any) -> None:
+    """An error of sheetsync itself is no fault of the school's file: the reply says so, in Thai first."""
+    import sheetsync.pipeline
+    from sheetsync.batch import message_for
+    from sheetsync.mailer import MailConfig
+    from sheetsync.mailer._headers import Thread
+    from sheetsync.messages import render
+
+    def validate(filled: Any, **kwargs: Any) -> Any:
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(sheetsync.pipeline, "validate", validate)
+    path = tmp_path / "s1.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    item = sheetsync.pipeline.check_file(path)
+    assert item.failure is not None and item.failure.code == "internal-error"
+    origin = Thread("<s1@school.example>", "ส่งรายงาน", sender="teacher@school.example")
+    message = message_for(item, MailConfig(from_addr="office@bma.example"), [], origin=origin)
+    assert message is not None
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert render("why.internal", "th") in body and render("why.unreadable", "th") not in body
