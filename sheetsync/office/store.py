@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,7 +127,7 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._use_wal(timeout)
             self.db.execute("PRAGMA synchronous=FULL")  # committed means on disk, before a file moves
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
@@ -142,6 +143,22 @@ class Store:
     def close(self) -> None:
         """Close the connection."""
         self.db.close()
+
+    def _use_wal(self, timeout: float) -> None:
+        """Switch the store to WAL, waiting up to ``timeout`` for another run opening it too.
+
+        SQLite answers a switch that meets another connection's lock with "locked" at once, without
+        its busy handler: two runs starting together on a new office would otherwise stop there.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
@@ -337,3 +354,8 @@ _SELECT_SUB = ("SELECT s.id, s.sha256, s.form_id, s.form_version, s.template_id,
 def _stored(row: Any) -> Stored:
     return Stored(int(row[0]), row[1], row[2], row[3] or "", row[4] or "", row[5], row[6], row[7] or "", row[8],
                   row[9], json.loads(row[10]), tuple(json.loads(row[11] or "[]")))
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds a lock (worth waiting for)."""
+    return any(word in str(exc) for word in ("locked", "busy"))
