@@ -198,21 +198,22 @@ class _Opener:
                 if self.last is not None and set(bounds) <= self.last[0]:
                     return self.last[1], []
                 keep = self.scanned.unclipped(set(bounds))
-                breaks = self.fmt == "ods" and self.scanned.mentions(b"line-break")
-                self.last = (keep, self._calamine(self.scanned.copy(keep), breaks))
+                self.last = (keep, _calamine(self.scanned.copy(keep)))  # the copy writes line breaks itself
                 return self.last[1], []
             data, outside = bounded_copy(self.path, self.fmt, bounds)
-            return self._calamine(data, True), outside
+            if self.fmt == "ods":
+                data = with_line_breaks(io.BytesIO(data)) or data
+            return _calamine(data), outside
         except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
             if isinstance(exc, UnreadableFileError):
                 raise
             raise UnreadableFileError(self.path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc
 
-    def _calamine(self, data: bytes, breaks: bool) -> CalamineWorkbook:
-        if self.fmt == "ods" and breaks:
-            data = with_line_breaks(io.BytesIO(data)) or data
-        # from_filelike sniffs the content; from_path would trust a misleading extension.
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+def _calamine(data: bytes) -> CalamineWorkbook:
+    # from_filelike sniffs the content; from_path would trust a misleading extension.
+    return CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
 def _beyond(book: CalamineWorkbook, sheet: str, bounds: Bounds) -> list[Overflow]:

@@ -27,6 +27,7 @@ from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, column_number
 from ._stored import stored_zip
+from .odsbreaks import break_lines
 from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts
 
 __all__ = ["Extent", "Scanned", "scan"]
@@ -108,13 +109,10 @@ class Scanned:
                 return set(measured)
         return needed
 
-    def mentions(self, word: bytes) -> bool:
-        """Whether ``word`` occurs in the sheets' XML (a cheap test before a costlier rewrite)."""
-        return any(word in data for data in self._members.values())
-
     def copy(self, keep: set[str]) -> bytes:
         """A stored copy of the members calamine reads, the sheets in ``keep`` as written (each must
-        have been measured) and every other sheet emptied."""
+        have been measured) and every other sheet emptied; an .ods line break is written as a
+        newline (:func:`sheetsync.formats.odsbreaks.break_lines`: calamine would drop it)."""
         assert all(self._reach.get(name) is not None for name in keep)
         crcs = self._crcs
         if self.fmt == "ods":
@@ -123,7 +121,7 @@ class Scanned:
             if "META-INF/manifest.xml" in self._members:
                 members.append(("META-INF/manifest.xml", self._members["META-INF/manifest.xml"],
                                 crcs.get("META-INF/manifest.xml")))
-            content = self._ods_content(keep)
+            content = break_lines(self._ods_content(keep))
             members.append(("content.xml", content, crcs.get("content.xml") if content is self._members["content.xml"]
                             else None))
             return stored_zip(members)

@@ -9,6 +9,8 @@ every such line break written as the character reference ``&#10;``, which calami
 Bounded work: :func:`sheetsync.formats.guard.check_spreadsheet` has already refused zip bombs
 (every member's declared size is capped), ``content.xml`` is scanned in chunks, and only a file
 that has a line break is rebuilt, in memory, with the same members.
+:func:`break_lines` does the same to ``content.xml``'s bytes already in memory (the reader's
+stored copy), with no zip written again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
@@ -37,15 +40,28 @@ def with_line_breaks(source: Path | IO[bytes]) -> bytes | None:
         needle = b"<" + prefix + b":line-break"
         if not _contains(archive, needle):
             return None
-        breaks = re.compile(re.escape(needle) + rb"\s*(?:/>|>\s*</" + re.escape(prefix) + rb":line-break\s*>)")
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as rebuilt:
             for info in archive.infolist():
                 data = archive.read(info)
                 if info.filename == CONTENT:
-                    data = breaks.sub(b"&#10;", data)
+                    data = _breaks(prefix).sub(b"&#10;", data)
                 rebuilt.writestr(info, data)
         return out.getvalue()
+
+
+def break_lines(content: bytes) -> bytes:
+    """``content.xml``'s bytes with every ``<text:line-break/>`` as ``&#10;`` (the same object if it has none)."""
+    match = _PREFIX.search(content, 0, 64 * 1024)  # the root element declares its namespaces
+    if match is None or b"<" + match[1] + b":line-break" not in content:
+        return content
+    return _breaks(match[1]).sub(b"&#10;", content)
+
+
+@lru_cache(maxsize=16)
+def _breaks(prefix: bytes) -> "re.Pattern[bytes]":
+    """A line break written with ``prefix``, self-closing or as an empty pair of tags."""
+    return re.compile(b"<" + re.escape(prefix) + rb":line-break\s*(?:/>|>\s*</" + re.escape(prefix) + rb":line-break\s*>)")
 
 
 def _text_prefix(archive: zipfile.ZipFile) -> bytes | None:
