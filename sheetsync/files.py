@@ -30,9 +30,19 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
         write(tmp)
         os.replace(tmp, path)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
+        raise OutputError(f"{path}: cannot write ({why_not_replaced(exc)})") from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def why_not_replaced(exc: OSError) -> str:
+    """Why a file could not be replaced or moved, in words a clerk can act on.
+
+    Refused rights are, on Windows, almost always a program holding the file open (Excel keeps
+    the workbook it shows locked), so that is what the clerk is told to fix."""
+    if isinstance(exc, PermissionError):
+        return "it is open in another program, such as Excel, or read-only: close it and run again"
+    return str(exc.strerror or exc)
 
 
 def save_bytes(folder: Path, data: bytes, name: Callable[[], Path], *, durable: bool = False) -> Path:

@@ -121,8 +121,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             outcomes, strangers = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress,
                                            options, result, mover, origins)
             if result.checked:
-                for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
-                    write([c.result for c in result.checked], report_dir / name)
+                _write_summaries(result, report_dir)
             if config is not None and config.from_addr and result.checked:
                 digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers)
                 with store.transaction():
@@ -153,6 +152,17 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
         handler.close()
     result.moved, result.problems = mover.moved, mover.problems + result.problems
     return result
+
+
+def _write_summaries(result: SyncResult, report_dir: Path) -> None:
+    """The batch's summary.xlsx and summary.csv. One that cannot be written (a clerk left it open
+    in Excel, which on Windows locks it) is a problem line, not a stopped run: the schools'
+    e-mails, queued already, must still go out."""
+    for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
+        try:
+            write([c.result for c in result.checked], report_dir / name)
+        except OutputError as exc:
+            result.problems.append(f"{exc}; the schools' reports and e-mails are not affected")
 
 
 def _others_waiting(store: Store, folder: Path) -> bool:

@@ -88,3 +88,28 @@ def test_new_master_keeps_usual_permissions(progress_form: Form, tmp_path: Path)
     os.chmod(master, 0o640)
     merge([submit(progress_form, tmp_path, seed_data(), "new")], master)
     assert master.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_master_open_in_excel_on_windows_is_named_as_the_reason(
+        progress_form: Form, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On Windows a file open in Excel cannot be replaced: os.replace fails with a sharing violation,
+    # which Python raises as PermissionError. The clerk must read what to do, not "Permission denied".
+    master = old_master(progress_form, tmp_path)
+    old_view = sheet_rows(master, LEDGER_SHEET)
+    replace = os.replace
+
+    def held_open(src: object, dst: object) -> None:
+        if Path(str(dst)) == master:
+            raise PermissionError(13, "Permission denied")
+        replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", held_open)
+    with pytest.raises(MasterWriteError) as raised:
+        merge([submit(progress_form, tmp_path, seed_data(), "new")], master)
+    message = str(raised.value)
+    assert message.startswith("master.xlsx: ") and "open in another program" in message and "close it" in message
+    assert "the old one is unchanged" in message and "Permission denied" not in message
+    assert sheet_rows(master, LEDGER_SHEET) == old_view and temp_files(master) == []
+    monkeypatch.undo()
+    assert len(read_master(master).records) == 4  # recorded all the same: the next run renders it
+    assert merge([], master).written and len(sheet_rows(master, LEDGER_SHEET)) == 4

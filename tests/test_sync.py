@@ -8,9 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sheetsync.spec.form import Form
 from sheetsync.mailer import MailConfig
-from sheetsync.master import read_master
+from sheetsync.master import MasterWriteError, read_master
 from sheetsync.office.store import Store
 from sheetsync.roster import Recipient
 from sheetsync.sync import SyncOptions, sync
@@ -232,3 +234,32 @@ def test_a_school_is_not_told_its_file_is_damaged_when_sheetsync_failed(progress
     assert message is not None
     body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert render("why.internal", "th") in body and render("why.unreadable", "th") not in body
+
+
+def test_a_summary_or_master_left_open_in_excel_does_not_stop_the_mail(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # On Windows a workbook open in Excel cannot be replaced (os.replace: PermissionError). A clerk
+    # who leaves summary.xlsx open must not stop the next scheduled run before the schools' e-mails.
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    config = MailConfig(from_addr="office@bma.example", outbox=tmp_path / "outbox")
+    replace = os.replace
+
+    def held_open(src: Any, dst: Any) -> None:
+        if Path(dst).name in ("summary.xlsx", "master.xlsx"):
+            raise PermissionError(13, "Permission denied")
+        replace(src, dst)
+
+    roster = [Recipient("s1", "โรงเรียนวัดไทร", "a@s1.example"), Recipient("s2", "โรงเรียนวัดยายร่ม", "b@s2.example")]
+    monkeypatch.setattr(os, "replace", held_open)
+    with pytest.raises(MasterWriteError, match="open in another program, such as Excel"):
+        sync(inbox, master, report_dir=tmp_path / "reports", config=config, roster=roster, options=NOW)
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3  # two schools + the digest: queued all the same
+    assert (tmp_path / "reports" / "summary.csv").exists() and not (tmp_path / "reports" / "summary.xlsx").exists()
+    monkeypatch.setattr(os, "replace", lambda src, dst: held_open(src, dst) if Path(dst).name == "summary.xlsx"
+                        else replace(src, dst))
+    (inbox / "late.xlsx").write_bytes((inbox / "processed" / "s1.xlsx").read_bytes()[:-10])  # one more (damaged)
+    result = sync(inbox, master, report_dir=tmp_path / "reports", config=config, options=NOW)
+    assert master.exists() and len(result.new) == 1  # the view behind the store is rendered now
+    [problem] = result.problems
+    assert problem.startswith(f"{tmp_path / 'reports' / 'summary.xlsx'}: cannot write (it is open in another program")
+    assert problem.endswith("the schools' reports and e-mails are not affected")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import MasterWriteError
+from ..files import why_not_replaced
 
 
 def backup_path(master: Path) -> Path:
@@ -42,7 +43,7 @@ def replace_with_backup(master: Path, write: Callable[[Path], None]) -> Path | N
         os.replace(tmp, master)
         _fsync_dir(master.parent)
     except OSError as exc:
-        raise MasterWriteError(f"{master.name}: cannot write the new master ({exc.strerror or exc}); "
+        raise MasterWriteError(f"{master.name}: cannot write the new master ({why_not_replaced(exc)}); "
                                "the old one is unchanged") from exc
     finally:
         tmp.unlink(missing_ok=True)

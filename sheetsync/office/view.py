@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..files import why_not_replaced
 from ..master.atomic import remove_leftovers, replace_with_backup
 from ..errors import MasterError, MasterWriteError
 from ..master.layout import Sheet
@@ -98,5 +99,5 @@ def _keep_edited(store: Store, path: Path, when: dt.datetime) -> Path | None:
         os.replace(path, aside)
     except OSError as exc:
         raise MasterWriteError(f"{path.name}: the master was edited and cannot be kept aside "
-                               f"({exc.strerror}); nothing was overwritten") from exc
+                               f"({why_not_replaced(exc)}); nothing was overwritten") from exc
     return aside
