@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
-from .batch import Origins, message_for, note_senders, write_report
+from .batch import MARKED_SUFFIX, Origins, message_for, note_senders, write_report
 from .crashpoint import crash_point
 from .errors import OutputError
 from .files import unique_name
@@ -203,8 +203,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, origins)
         origin = origins(path) if origins is not None else None
-        mails = _reports_and_mail(item, report_dir, unique_name(safe_filename(path.stem), taken), config, people,
-                                  options, result, origin)
+        mails = _reports_and_mail(item, report_dir, _stems(safe_filename(path.stem), taken, report_dir), config,
+                                  people, options, result, origin)
         hint = "" if item.readable else recipient_in_name(path.name, people)
         recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
         crash_point("file-recorded")
@@ -217,7 +217,16 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
     return outcomes, strangers
 
 
-def _reports_and_mail(item: FileResult, report_dir: Path, stem: str, config: MailConfig | None,
+def _stems(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:
+    """The name for a file's reports (its own, unless another file of this run has it), then, should
+    an earlier report of that name be held open, one that no report in ``report_dir`` has."""
+    yield unique_name(stem, taken)
+    fresh = unique_name(stem, taken | {p.stem.removesuffix(MARKED_SUFFIX) for p in report_dir.iterdir()})
+    taken.add(fresh)
+    yield fresh
+
+
+def _reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], config: MailConfig | None,
                       roster: list[Recipient], options: SyncOptions, result: SyncResult,
                       origin: Thread | None) -> list[tuple[str, bytes]]:
     """The file's reports and its e-mail; whatever this file makes go wrong is this file's outcome.
@@ -229,7 +238,7 @@ def _reports_and_mail(item: FileResult, report_dir: Path, stem: str, config: Mai
     try:
         if item.readable:
             report_dir.mkdir(parents=True, exist_ok=True)
-            item.outputs = write_report(item, report_dir, stem, mark=options.mark_valid or not item.valid)
+            item.outputs = _write_report(item, report_dir, stems, options.mark_valid or not item.valid)
         if config is None or not config.from_addr:
             return []
         try:
@@ -246,6 +255,17 @@ def _reports_and_mail(item: FileResult, report_dir: Path, stem: str, config: Mai
         item.failure = failure(item.path, INTERNAL, f"{item.path.name}: internal error while writing its report "
                                                     f"({type(exc).__name__}: {exc})"[:300])
         return []
+
+
+def _write_report(item: FileResult, report_dir: Path, stems: Iterator[str], mark: bool) -> list[Path]:
+    """The file's reports; when an earlier report of the same name cannot be replaced because the
+    clerk has it open (Excel locks it on Windows), under a name no report has yet."""
+    try:
+        return write_report(item, report_dir, next(stems), mark=mark)
+    except OutputError as exc:
+        if not isinstance(exc.__cause__, PermissionError):
+            raise
+        return write_report(item, report_dir, next(stems), mark=mark)
 
 
 def _bytes(message: EmailMessage) -> bytes:

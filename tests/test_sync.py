@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import subprocess
 import sys
@@ -263,3 +265,32 @@ def test_a_summary_or_master_left_open_in_excel_does_not_stop_the_mail(
     [problem] = result.problems
     assert problem.startswith(f"{tmp_path / 'reports' / 'summary.xlsx'}: cannot write (it is open in another program")
     assert problem.endswith("the schools' reports and e-mails are not affected")
+
+
+def test_a_report_left_open_in_excel_gets_its_successor_beside_it(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The clerk has the school's marked-up copy open when the school sends a corrected file of the
+    # same name: that copy cannot be replaced on Windows. The run must not stop there.
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    reports = tmp_path / "reports"
+    config = MailConfig(from_addr="office@bma.example", outbox=tmp_path / "outbox")
+    roster = [Recipient("s2", "โรงเรียนวัดยายร่ม", "b@s2.example")]
+    sync(inbox, master, report_dir=reports, config=config, roster=roster, options=NOW)
+    opened = reports / "s2-ตรวจแล้ว.ods"
+    before = opened.read_bytes()
+    seed["reports"][2]["progress_percent"] = 6.0  # still wrong, but another file
+    write_template(progress_form, inbox / "s2.ods", data=seed, recipient="s2")
+    replace = os.replace
+    monkeypatch.setattr(os, "replace", lambda src, dst: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
+                        if Path(dst) == opened else replace(src, dst))
+    result = sync(inbox, master, report_dir=reports, config=config, roster=roster, options=NOW)
+    assert len(result.new) == 1 and result.problems == []
+    assert opened.read_bytes() == before  # the copy the clerk has open is untouched
+    [item] = result.checked
+    assert [p.name for p in item.outputs] == ["s2-2.txt", "s2-2.html", "s2-2.json", "s2-2-ตรวจแล้ว.ods"]
+    assert "6" in (reports / "s2-2.txt").read_text(encoding="utf-8")
+    messages = [email.message_from_bytes(m.read_bytes(), policy=email.policy.default)
+                for m in sorted((tmp_path / "outbox").glob("*.eml"))]
+    to_school = [m for m in messages if [a.addr_spec for a in m["To"].addresses] == ["b@s2.example"]]
+    assert [[a.get_filename() for a in m.iter_attachments()][0] for m in to_school] == [
+        "s2-ตรวจแล้ว.ods", "s2-2-ตรวจแล้ว.ods"]  # the second reply carries the new copy
