@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -133,3 +134,20 @@ def test_an_output_folder_that_cannot_be_written_is_one_line(tmp_path: Path) -> 
     done = run("template", "-o", blocker / "t.xlsx")
     assert done.returncode == 3 and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "t.xlsx" in done.stderr
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "cp874"])
+def test_output_redirected_on_windows_keeps_thai_and_never_crashes(encoding: str, progress_form: Form,
+                                                                 seed: dict[str, Any], tmp_path: Path) -> None:
+    # Windows gives a redirected stream the ANSI code page (cp1252, or cp874 on Thai Windows), and
+    # the README's scheduled task appends to sync.log: "✗", "→" and Thai then raised
+    # UnicodeEncodeError after the work was done. PYTHONIOENCODING stands in for that code page.
+    seed["reports"][2]["progress_percent"] = 5.0
+    path = tmp_path / "โรงเรียน.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    done = subprocess.run([sys.executable, "-m", "sheetsync", "validate", str(path)], capture_output=True,
+                          timeout=120, env=env)
+    assert done.returncode == 1, done.stderr.decode("utf-8", "replace")
+    out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")  # a log file in UTF-8, whole
+    assert "Traceback" not in out + err and "โรงเรียน.xlsx" in out and "ความก้าวหน้า" in out

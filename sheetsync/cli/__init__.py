@@ -7,6 +7,10 @@ package imports it.
 
 from __future__ import annotations
 
+import codecs
+import io
+import sys
+
 from . import demo, fetch, forms, mail, master, office, read, sync, template, validate
 from .app import app
 
@@ -16,7 +20,25 @@ for _command in (template, read, validate, forms, master, fetch, sync, mail, dem
 
 def main() -> None:
     """Entry point of the ``sheetsync`` console script."""
+    unicode_output()
     app()
+
+
+def unicode_output() -> None:
+    """Make standard output and error UTF-8 when they go to a file or a pipe; a console that
+    cannot show a character shows "?" instead of stopping.
+
+    Windows gives a redirected stream its ANSI code page (cp1252, or cp874 on Thai Windows), which
+    has no "✗" and, in cp1252, no Thai: a scheduled task appending to its log ended in
+    UnicodeEncodeError once the work was done. A Windows console itself takes any character.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper) or codecs.lookup(stream.encoding).name == "utf-8":
+            continue
+        if stream.isatty():
+            stream.reconfigure(errors="replace")
+        else:
+            stream.reconfigure(encoding="utf-8")
 
 
 __all__ = ["app", "main"]
