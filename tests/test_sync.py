@@ -294,3 +294,16 @@ def test_a_report_left_open_in_excel_gets_its_successor_beside_it(
     to_school = [m for m in messages if [a.addr_spec for a in m["To"].addresses] == ["b@s2.example"]]
     assert [[a.get_filename() for a in m.iter_attachments()][0] for m in to_school] == [
         "s2-ตรวจแล้ว.ods", "s2-2-ตรวจแล้ว.ods"]  # the second reply carries the new copy
+
+
+def test_files_that_programs_leave_in_the_inbox_are_not_returns(progress_form: Form, seed: dict[str, Any],
+                                                                tmp_path: Path) -> None:
+    # Explorer writes desktop.ini / Thumbs.db into a folder it shows; Excel and Calc leave lock files
+    # beside a file the clerk opens. None was sent by a school: none is quarantined or answered.
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    made = ["desktop.ini", "Thumbs.db", "~$s1.xlsx", ".~lock.s2.ods#"]
+    for name in made:
+        (inbox / name).write_bytes(b"[.ShellClassInfo]\r\n")
+    result = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
+    assert sorted(p.name for p in result.new) == ["notes-s3.xlsx", "s1.xlsx", "s2.ods"]
+    assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == sorted(made)  # left where they are

@@ -14,15 +14,26 @@ from ..roster import Recipient, safe_filename
 
 #: Seconds a file must have been left alone before it is read (a copy may still be running).
 SETTLE_SECONDS = 2.0
+#: Files that Windows Explorer writes into a folder it shows (lower case): nobody sent them.
+EXPLORER_FILES = frozenset({"desktop.ini", "thumbs.db", "ehthumbs.db"})
+#: Windows' hidden and system file attributes (``st_file_attributes``; absent elsewhere).
+HIDDEN_OR_SYSTEM = 0x2 | 0x4
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Files waiting in ``inbox`` (not hidden, not in a sub-folder), oldest first (arrival order)."""
+    """Files waiting in ``inbox``, oldest first (arrival order): not in a sub-folder, and none that
+    a program made there (hidden ones, Excel's ``~$`` lock files, Explorer's ``desktop.ini``)."""
     files = []
     for entry in os.scandir(inbox):
-        if entry.is_file() and not entry.name.startswith((".", "~$")):
+        if entry.is_file() and not _made_by_a_program(entry):
             files.append((entry.stat().st_mtime, entry.name, Path(entry.path)))
     return [path for _, _, path in sorted(files)]
+
+
+def _made_by_a_program(entry: os.DirEntry[str]) -> bool:
+    if entry.name.startswith((".", "~$")) or entry.name.lower() in EXPLORER_FILES:
+        return True
+    return bool(getattr(entry.stat(), "st_file_attributes", 0) & HIDDEN_OR_SYSTEM)
 
 
 def settled(path: Path, seconds: float) -> bool:
