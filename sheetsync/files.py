@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -28,7 +29,7 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
-        os.replace(tmp, path)
+        replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write ({why_not_replaced(exc)})") from exc
     finally:
@@ -43,6 +44,26 @@ def why_not_replaced(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "it is open in another program, such as Excel, or read-only: close it and run again"
     return str(exc.strerror or exc)
+
+
+#: Seconds waited before each new try of a rename that was refused (about half a second in all).
+RETRY_DELAYS = (0.02, 0.05, 0.1, 0.15, 0.2)
+
+
+def replace(source: str | Path, target: str | Path) -> None:
+    """``os.replace``, tried again for a moment when it is refused.
+
+    On Windows an antivirus or the search indexer often holds a file that was just written for a
+    split second, and a rename then fails with PermissionError; a file that stays open (a workbook
+    shown in Excel) still fails after the last try, and that error is raised.
+    """
+    for delay in RETRY_DELAYS:
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            time.sleep(delay)
+    os.replace(source, target)
 
 
 def save_bytes(folder: Path, data: bytes, name: Callable[[], Path], *, durable: bool = False) -> Path:
@@ -65,7 +86,7 @@ def save_bytes(folder: Path, data: bytes, name: Callable[[], Path], *, durable: 
                 out.flush()
                 os.fsync(out.fileno())
         path = name()
-        os.replace(tmp, path)
+        replace(tmp, path)
         return path
     finally:
         tmp.unlink(missing_ok=True)

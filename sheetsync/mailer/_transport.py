@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import email
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from typing import Iterable, Protocol, Sequence
 
 from ..messages import Lang
 from ..check.report import Report
-from ..files import save_bytes
+from ..files import replace, save_bytes
 from ..roster import safe_filename
 from ._compose import NAME_HEADER, Attachment, compose
 from ._config import MailConfig
@@ -304,7 +303,7 @@ def _archive(path: Path, sent: Path) -> Path:
     try:
         sent.mkdir(exist_ok=True)
         target = free_path(sent, path.stem, path.suffix)
-        os.replace(path, target)
+        replace(path, target)
     except OSError as exc:
         # Already delivered: say so loudly, since a resend would send it again.
         raise MailError(f"{path.name} was sent but could not be moved to {sent} ({exc.strerror or exc}); "

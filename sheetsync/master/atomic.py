@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import MasterWriteError
-from ..files import why_not_replaced
+from ..files import replace, why_not_replaced
 
 
 def backup_path(master: Path) -> Path:
@@ -40,7 +40,7 @@ def replace_with_backup(master: Path, write: Callable[[Path], None]) -> Path | N
         write(tmp)
         _fsync(tmp)
         backup = _keep_backup(master) if master.exists() else None
-        os.replace(tmp, master)
+        replace(tmp, master)
         _fsync_dir(master.parent)
     except OSError as exc:
         raise MasterWriteError(f"{master.name}: cannot write the new master ({why_not_replaced(exc)}); "
@@ -86,7 +86,7 @@ def _keep_backup(master: Path) -> Path:
             os.link(master, staged)  # a second name for the old file: instant, no copy
         except OSError:
             shutil.copy2(master, staged)  # file systems without hard links
-        os.replace(staged, backup)
+        replace(staged, backup)
     finally:
         staged.unlink(missing_ok=True)
     return backup

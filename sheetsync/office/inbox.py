@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import replace
 from ..roster import Recipient, safe_filename
 
 #: Seconds a file must have been left alone before it is read (a copy may still be running).
@@ -80,7 +81,7 @@ class SetAside:
             dest = _free(folder, path)
             if disposition == "quarantine":
                 dest.with_name(dest.name + ".txt").write_text(reason + "\n", encoding="utf-8")
-            os.replace(path, dest)
+            replace(path, dest)
         except FileNotFoundError:
             return None  # already gone (moved by hand): its outcome is recorded all the same
         except OSError as exc:

@@ -8,7 +8,6 @@ file again, never a second copy.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -16,7 +15,7 @@ from email.policy import SMTP
 from pathlib import Path
 
 from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
-from ..files import save_bytes
+from ..files import replace, save_bytes
 from ..roster import safe_filename
 from .store import Store
 
@@ -98,5 +97,5 @@ def _archive(path: Path, sent: Path) -> Path:
         return path
     sent.mkdir(parents=True, exist_ok=True)
     dest = sent / path.name
-    os.replace(path, dest)
+    replace(path, dest)
     return dest

@@ -9,12 +9,11 @@ destroyed.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..files import why_not_replaced
+from ..files import replace, why_not_replaced
 from ..master.atomic import remove_leftovers, replace_with_backup
 from ..errors import MasterError, MasterWriteError
 from ..master.layout import Sheet
@@ -96,7 +95,7 @@ def _keep_edited(store: Store, path: Path, when: dt.datetime) -> Path | None:
     while aside.exists():
         aside, n = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}"), n + 1
     try:
-        os.replace(path, aside)
+        replace(path, aside)
     except OSError as exc:
         raise MasterWriteError(f"{path.name}: the master was edited and cannot be kept aside "
                                f"({why_not_replaced(exc)}); nothing was overwritten") from exc

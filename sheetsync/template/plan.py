@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from .._version import __version__
-from ..identity import META_ROWS, META_SHEET, OFFICE, SIGNATURE, KeyArg, resolve, sign
+from ..identity import META_ROWS, OFFICE, SIGNATURE, KeyArg, resolve, sign
 from ..messages import render
 from ..spec.form import Field, Form, Placement, Table, column_letter
 from ..text import safe_text
