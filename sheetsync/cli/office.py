@@ -1,4 +1,4 @@
-"""``sheetsync init``, ``sheetsync master`` and ``sheetsync history``: the office folder and its store."""
+"""``sheetsync init``, ``master``, ``history`` and ``backup``: the office folder and its store."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ OfficeOpt = Annotated[Optional[Path], typer.Option(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``init``, ``master`` and ``history`` to ``app``."""
+    """Add ``init``, ``master``, ``history`` and ``backup`` to ``app``."""
     app.command("init")(init_command)
     app.command("master")(master_command)
     app.command("history")(history_command)
+    app.command("backup")(backup_command)
 
 
 def init_command(
@@ -56,7 +57,8 @@ NEXT_STEPS = (
     "  1. edit {dir}/sheetsync.toml: the mail sender ([mail] from), the reporting period",
     "  2. sheetsync template --roster {dir}/roster.csv -o {dir}/templates/   (one template per school)",
     "  3. drop returned files into {dir}/inbox/ and run: cd {dir} && sheetsync sync",
-    "  4. open {dir}/master.xlsx (a view: rendered again after every run; back up {dir}/sheetsync.sqlite)",
+    "  4. open {dir}/master.xlsx (a view: rendered again after every run)",
+    "  5. back up the store with: sheetsync backup   (and keep a copy of {dir}/office.key, once)",
 )
 
 
@@ -135,6 +137,51 @@ def history_command(
             raise OfficeError("no store found: run inside an office folder, or give --office or --master")
         with Store(source) as db:
             echo(render_history(history(db, recipient=recipient, key=project)))
+        return 0
+
+    guarded(ctx, run)
+
+
+def backup_command(
+    ctx: typer.Context,
+    target: Annotated[Optional[Path], typer.Argument(
+        metavar="FILE", help="Where to write the copy: a file (name.sqlite) or a folder, where it is named "
+        "sheetsync-<date>-<time>.sqlite (default: the office's backups/ folder).")] = None,
+    store: Annotated[Optional[Path], typer.Option("--store", metavar="FILE", help="The store to copy "
+                                                  "(default: the office's).")] = None,
+    office: OfficeOpt = None,
+) -> None:
+    """Copy the store of record to a file that can be trusted, even while a sync is running.
+
+    The copy holds every submission, outcome, e-mail and the roster; sheetsync reads it as a store
+    (sheetsync master --store FILE). The office key is not in it: keep a copy of office.key once.
+
+    \b
+    Example:
+      sheetsync backup
+      sheetsync backup E:/sheetsync-backups/
+    """
+    import datetime as dt
+
+    from ..errors import OfficeError
+    from ..office.backup import BACKUPS, back_up, backup_name
+    from ..office.config import office_of
+    from ..office.store import Store
+
+    def run() -> int:
+        config = office_of(office) if store is None else None
+        source = store or (config.store if config else None)
+        if source is None or not Path(source).exists():
+            raise OfficeError("no store found: run inside an office folder, or give --office or --store")
+        if target is None or target.is_dir() or not target.suffix:  # a folder, made if need be
+            folder = target or (config.root / BACKUPS if config else Path(source).parent / BACKUPS)
+            path = folder / backup_name(Path(source), dt.datetime.now(dt.timezone.utc))
+        else:
+            path = target
+        with Store(source) as db:
+            made = back_up(db, path)
+        echo(f"backed up {Path(source).name} to {made.path}: {made.submissions} submission(s), "
+             f"{made.outcomes} outcome(s)")
         return 0
 
     guarded(ctx, run)

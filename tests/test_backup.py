@@ -1,0 +1,65 @@
+"""sheetsync backup: a copy of the store that can be trusted, taken while runs go on."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import typer
+
+from sheetsync.spec.form import Form
+from sheetsync.office.store import Store
+from sheetsync.template.write import write_template
+from tests.test_master_support import at, seed_data, variant
+from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+
+__all__ = ["app", "office"]
+
+
+def synced(app: typer.Typer, office: Path, form: Form) -> Path:
+    """The office after a sync of one good file (one submission, one outcome)."""
+    write_template(form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
+                   issued=at(40))
+    (office / "sheetsync.toml").write_text((office / "sheetsync.toml").read_text(encoding="utf-8").replace(
+        "settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    assert in_office(app, office, "sync").exit_code == 0
+    return office
+
+
+def rows(path: Path, table: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as db:
+        return db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+
+
+def test_backup_copies_the_store_into_the_offices_backups(app: typer.Typer, office: Path,
+                                                          progress_form: Form) -> None:
+    synced(app, office, progress_form)
+    done = in_office(app, office, "backup")
+    assert done.exit_code == 0, done.output
+    [copy] = (office / "backups").iterdir()
+    assert copy.name.startswith("sheetsync-") and copy.suffix == ".sqlite"
+    assert f"to {copy}: 1 submission(s), 1 outcome(s)" in done.output
+    for table in ("submissions", "outcomes", "files", "roster", "outbox"):
+        assert rows(copy, table) == rows(office / "sheetsync.sqlite", table), table
+    assert not Path(f"{copy}-wal").exists()  # one self-contained file
+    view = in_office(app, office, "master", "--store", str(copy), "-o", str(office / "from-backup.xlsx"))
+    assert view.exit_code == 0 and (office / "from-backup.xlsx").exists()  # it reads back as a store
+
+
+def test_backup_during_a_write_copies_what_was_committed(app: typer.Typer, office: Path, progress_form: Form,
+                                                          tmp_path: Path) -> None:
+    synced(app, office, progress_form)
+    with Store(office / "sheetsync.sqlite") as writer:
+        writer.db.execute("BEGIN IMMEDIATE")  # another run, in the middle of recording a file
+        writer.db.execute("INSERT INTO roster (position, recipient_id, school) VALUES (99, 'late', 'x')")
+        done = in_office(app, office, "backup", str(tmp_path / "copies" / "now.sqlite"))
+        writer.db.execute("COMMIT")
+    assert done.exit_code == 0, done.output
+    assert [r[1] for r in rows(tmp_path / "copies" / "now.sqlite", "roster")] == ["s1", "s2"]
+
+
+def test_backup_that_cannot_be_written_is_one_line(app: typer.Typer, office: Path, tmp_path: Path) -> None:
+    (tmp_path / "full").write_text("a file, not a folder", encoding="utf-8")
+    done = in_office(app, office, "backup", str(tmp_path / "full" / "copy.sqlite"))
+    assert done.exit_code == 3 and len(done.output.strip().splitlines()) == 1 and "copy.sqlite" in done.output
+    assert "Traceback" not in done.output
