@@ -81,10 +81,20 @@ service anvil {{
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different free ports: the sockets are held together while the system picks them
+    (one after another, a port just let go could be handed out twice)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def servers_missing() -> str | None:
@@ -225,7 +235,7 @@ def start_dovecot() -> Dovecot:
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(root / "key.pem"),
                     "-out", str(root / "cert.pem")], check=True, capture_output=True)
-    port, tls_port = free_port(), free_port()
+    port, tls_port = free_ports(2)
     (root / "dovecot.conf").write_text(CONFIG.format(root=root, port=port, tls_port=tls_port, **accounts),
                                        encoding="utf-8")
     process = subprocess.Popen([DOVECOT, "-F", "-c", str(root / "dovecot.conf")], stdout=subprocess.PIPE,
