@@ -3,19 +3,20 @@
 Per submission, ``write_reports`` writes ``<name>.txt``, ``<name>.html``, ``<name>.json`` and the
 marked-up file ``<name>-ตรวจแล้ว.<xlsx|ods>``; per batch, ``summary.xlsx`` and ``summary.csv``.
 ``queue_emails`` puts one ``.eml`` per readable submission in the outbox (nothing is sent until
-the outbox is sent).
+the outbox is sent); ``queue_templates`` one per template, to the school it was written for.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .check.reader import Filled
+from .check.reader import Filled, read_filled
 from .check.report import Report
-from .mailer import MailConfig, OutboxMailer, Thread, compose
+from .mailer import MailConfig, OutboxMailer, Thread, compose, compose_invitation
 from .mailer._answer import address_report, sender_finding
 from .mailer._reply import compose_unreadable_reply
 from .messages import Lang
@@ -147,3 +148,31 @@ def note_senders(checked: list[FileResult], roster: Iterable[Recipient], origins
             strangers.append((origin.sender, item.path.name))
     return strangers
 
+
+@dataclass
+class Invited:
+    """What :func:`queue_templates` did: the messages queued, and the templates left unsent with why."""
+
+    queued: list[Path] = field(default_factory=list)
+    unsent: list[str] = field(default_factory=list)  # "<template>: <why>", one line each
+
+
+def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], config: MailConfig) -> Invited:
+    """One message per template into ``config.outbox``, to the roster's addresses for the recipient
+    named in the template itself (so a template can never go to another school).
+
+    A template whose recipient is not on the roster is left unsent and said so; the others are
+    queued all the same.
+    """
+    people = {r.id: r for r in roster}
+    outbox = OutboxMailer(config.outbox)
+    done = Invited()
+    for path in templates:
+        filled = read_filled(path)
+        who = people.get(filled.metadata.get("recipient", ""))
+        if who is None:
+            done.unsent.append(f"{path.name}: not on the roster: {filled.metadata.get('recipient') or 'no recipient'}")
+            continue
+        done.queued.append(outbox.write(compose_invitation(path, who, config, form=filled.form.title,
+                                                                 form_en=filled.form.title_en)))
+    return done

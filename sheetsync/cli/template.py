@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
 from .app import Fmt, FormOpt, FormsDirOpt, RosterOpt, echo, guarded
+
+if TYPE_CHECKING:
+    from ..mailer import MailConfig
 
 
 def register(app: typer.Typer) -> None:
@@ -36,6 +39,12 @@ def template(
         "--password", metavar="TEXT", envvar="SHEETSYNC_PASSWORD",
         help="Sheet-protection password (a guard rail; the fingerprint is the real check).")] = None,
     forms_dir: FormsDirOpt = None,
+    email: Annotated[bool, typer.Option(
+        "--email", help="With --roster or --from-master: also queue one e-mail per template, to its school's "
+        "roster address, in the outbox (sent by sheetsync mail --send, or the office's next sync --send).")] = False,
+    outbox: Annotated[Optional[Path], typer.Option(
+        "--outbox", metavar="DIR", help="With --email: the outbox folder (default: the office's, or "
+        "$SHEETSYNC_MAIL_OUTBOX).")] = None,
 ) -> None:
     """Write a locked fill-in template (or, with --roster or --from-master, several into the -o folder).
 
@@ -44,6 +53,7 @@ def template(
       sheetsync template --data project.json --recipient school-01 -o school-01.xlsx
       sheetsync template --roster schools.csv -o templates/
       sheetsync template --from-master master.xlsx --project 50360000-3553 -o next-month/
+      sheetsync template --from-master master.xlsx --roster roster.csv -o next-month/ --email
     """
     def run() -> int:
         from ..master import templates_from_master
@@ -52,21 +62,57 @@ def template(
         from ..template.write import write_template
 
         chosen_fmt = fmt.value if fmt else None
+        if email and roster is None and from_master is None:
+            raise typer.BadParameter("--email needs --roster or --from-master (who gets which template)")
+        mail = mail_settings(outbox) if email else None  # refused before any template is written
         if from_master is not None:
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=forms_dir or ())
             echo(f"wrote {len(paths)} templates in {output}")
-            return 0
+            return mail_templates(paths, roster, from_master, mail) if mail else 0
         prefill = load_json(data) if data else None
         chosen = find_form(form, forms_dir or ())
         if roster is not None:
             paths = templates_for_roster(chosen, read_roster(roster), output, fmt=chosen_fmt or "xlsx", data=prefill)
             echo(f"wrote {len(paths)} templates in {output}")
-            return 0
+            return mail_templates(paths, roster, None, mail) if mail else 0
         write_template(chosen, output, fmt=chosen_fmt, data=prefill, recipient=recipient, password=password)
         echo(f"wrote {output}")
         return 0
     guarded(ctx, run)
+
+
+def mail_settings(outbox: Path | None) -> MailConfig:
+    """The office's mail settings (else the environment's), with ``outbox`` over them.
+
+    :raises MailError: no sender address is set.
+    """
+    from dataclasses import replace
+
+    from ..errors import MailError
+    from ..mailer import MailConfig
+    from ..office.config import office_of, with_mail_env
+
+    office = office_of(None)
+    config = with_mail_env(office) if office is not None else MailConfig.from_env()
+    if not config.from_addr:
+        raise MailError("no sender for the e-mails: set [mail] from in sheetsync.toml (or SHEETSYNC_MAIL_FROM)")
+    return replace(config, outbox=outbox) if outbox else config
+
+
+def mail_templates(paths: list[Path], roster: Path | None, master: Path | None, config: MailConfig) -> int:
+    """Queue each template to its school (the roster's address, or the master's roster); 1 if one was left unsent."""
+    from ..batch import queue_templates
+    from ..master import read_master
+    from ..roster import read_roster
+
+    people = read_roster(roster) if roster is not None else read_master(master).roster if master else []
+    done = queue_templates(paths, people, config)
+    for line in done.unsent:
+        echo(f"sheetsync: not sent: {line}", err=True)
+    echo(f"queued {len(done.queued)} message(s) in {config.outbox}; an office's next sync --send sends them, "
+         f"or: sheetsync mail {config.outbox} --send")
+    return 1 if done.unsent else 0
 
 
 def load_json(path: Path) -> dict[str, Any]:

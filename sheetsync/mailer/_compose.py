@@ -151,6 +151,19 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
     return msg
 
 
+def set_bilingual_body(msg: EmailMessage, sections: list[list[str]]) -> None:
+    """Give ``msg`` its text and HTML bodies: each section (Thai, then English) as paragraphs, a
+    rule between them, the signature last."""
+    signature = say("mail.signature", "th")
+    msg.set_content("\n\n".join("\n\n".join(s) for s in sections) + f"\n\n-- \n{signature}\n", charset="utf-8")
+    style = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
+    body = '<hr style="border:0;border-top:1px solid #ccc">'.join(
+        "".join(f'<p style="{style}">{escape(p)}</p>' for p in section) for section in sections)
+    msg.add_alternative(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>{body}'
+                        f'<p style="{style};color:#666;font-size:13px">{escape(signature)}</p></body></html>',
+                        subtype="html", charset="utf-8")
+
+
 def subject_for(report: Report, name: str, lang: Lang = "th") -> str:
     """The subject line for ``report``: "ผลการตรวจสอบแบบรายงาน: <name> — ต้องแก้ไข 3 รายการ"."""
     return one_line(say(f"mail.subject.{_status(report)}", lang, name=one_line(name),

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import parseaddr
-from html import escape
 
 from ..messages import LANGS, Lang, render
-from ..render.html import FONT
-from ._compose import NAME_HEADER, new_message
+from ._compose import NAME_HEADER, new_message, set_bilingual_body
 from ._config import MailConfig
 from ._fetched import FetchedMessage
 from ._headers import Thread, one_line, reply_subject, thread_headers
@@ -69,14 +67,7 @@ def _bilingual_reply(thread: Thread, config: MailConfig, fallback_subject: str,
     for header, value in thread_headers(thread).items():
         msg[header] = value
     msg[NAME_HEADER] = one_line(f"reply {thread.sender}")
-    signature = say("mail.signature", "th")
-    msg.set_content("\n\n".join("\n\n".join(s) for s in sections) + f"\n\n-- \n{signature}\n", charset="utf-8")
-    style = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
-    body = '<hr style="border:0;border-top:1px solid #ccc">'.join(
-        "".join(f'<p style="{style}">{escape(p)}</p>' for p in section) for section in sections)
-    msg.add_alternative(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>{body}'
-                        f'<p style="{style};color:#666;font-size:13px">{escape(signature)}</p></body></html>',
-                        subtype="html", charset="utf-8")
+    set_bilingual_body(msg, sections)
     return msg
 
 

@@ -1,0 +1,118 @@
+"""The loop by e-mail from its first step: each school is sent its own template (`sheetsync template
+--email`), answers that message with the file filled in, and the office's sync answers in the same
+conversation. Real Dovecot, real SMTP, the installed command."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheetsync.batch import queue_templates
+from sheetsync.check.reader import read_filled
+from sheetsync.identity import load_key
+from sheetsync.mailer import MailConfig
+from sheetsync.roster import Recipient, read_roster
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.test_mail_fetch import XLSX, mail_from
+from tests.test_mail_loop import ROSTER, smtp  # noqa: F401  (fixtures)
+from tests.test_mail_smtp import Server
+
+SENDER = "สำนักงานเขตจอมทอง <office@bma.example>"
+
+
+@pytest.fixture
+def district(mailbox: Mailbox, smtp: Server, tmp_path: Path) -> Path:
+    """An office whose [mail] is the test SMTP server and [imap] the test Dovecot (an empty mailbox)."""
+    (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
+    made = sheetsync(tmp_path, "init", "district", "--roster", "schools.csv")
+    assert made.returncode == 0, made.stderr
+    config = tmp_path / "district" / "sheetsync.toml"
+    text = config.read_text(encoding="utf-8").replace(
+        'from = ""', f'from = "{SENDER}"\nsmtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\nsmtp_security = "none"', 1)
+    text = text.replace("\n[imap]\n", f'\n[imap]\nhost = "127.0.0.1"\nport = {mailbox.server.tls_port}\n'
+                        f'user = "{mailbox.user}"\ncafile = "{mailbox.server.cafile}"\n', 1)
+    config.write_text(text.replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    return tmp_path / "district"
+
+
+def sheetsync(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env.update(COLUMNS="120", SHEETSYNC_IMAP_PASSWORD=PASSWORD)
+    return subprocess.run([sys.executable, "-m", "sheetsync", *args], capture_output=True, text=True, timeout=300,
+                          env=env, cwd=cwd)
+
+
+def read_roster_text(text: str, folder: Path) -> list[Recipient]:
+    (folder / "schools.csv").write_text(text, encoding="utf-8")
+    return read_roster(folder / "schools.csv")
+
+
+def attachment(message: EmailMessage) -> tuple[str, bytes]:
+    [part] = list(message.iter_attachments())
+    return str(part.get_filename()), bytes(part.get_content())
+
+
+def test_each_school_gets_its_template_and_its_answer_comes_back_in_the_thread(
+        district: Path, mailbox: Mailbox, smtp: Server, progress_form: Form, seed: dict[str, Any],
+        tmp_path: Path) -> None:
+    sent = sheetsync(district, "template", "--roster", "roster.csv", "-o", "templates", "--email")
+    assert sent.returncode == 0, sent.stderr
+    assert "queued 4 message(s)" in sent.stdout
+    delivered = sheetsync(district, "sync", "--send")  # the office's scheduled run sends what waits
+    assert delivered.returncode == 0, delivered.stderr
+    invitations = {m["To"].addresses[0].addr_spec: m for m in smtp.messages()}
+    assert sorted(invitations) == ["a@s1.example", "b@s2.example", "c@s3.example", "d@s4.example"]
+    for address, message in invitations.items():
+        name, data = attachment(message)
+        (tmp_path / name).write_bytes(data)
+        school = address.split("@")[1].split(".")[0]
+        assert read_filled(tmp_path / name).metadata["recipient"] == school  # never another school's template
+        assert message["Subject"].startswith("แบบรายงานที่ต้องกรอก: ") and "ตอบกลับอีเมลฉบับนี้" in \
+            message.get_body(("plain",)).get_content()
+    # s1 fills it in (the office's own key signs a template it issued) and answers the invitation.
+    invitation = invitations["a@s1.example"]
+    filled = tmp_path / "s1-filled.xlsx"
+    data = json.loads(json.dumps(seed))
+    data["reports"][2]["progress_percent"] = 5.0  # with one mistake, to be told about
+    write_template(progress_form, filled, data=data, recipient="s1", key=load_key(district / "office.key"))
+    mailbox.deliver(mail_from("ครูสมศรี <a@s1.example>", f"Re: {invitation['Subject']}",
+                              [("รายงานวัดไทร.xlsx", filled.read_bytes(), XLSX)], "<answer@s1.example>",
+                              In_Reply_To=str(invitation["Message-ID"]), References=str(invitation["Message-ID"])))
+    answered = sheetsync(district, "sync", "--send")
+    assert answered.returncode == 1, answered.stderr  # the file was read and has an error
+    [reply] = [m for m in smtp.messages() if m["In-Reply-To"] == "<answer@s1.example>"]
+    assert [a.addr_spec for a in reply["To"].addresses] == ["a@s1.example"]
+    assert str(invitation["Message-ID"]) in str(reply["References"])  # one conversation from the invitation on
+    assert str(reply["Subject"]).startswith("Re: แบบรายงานที่ต้องกรอก")
+    assert "D39" in reply.get_body(("plain",)).get_content()
+
+
+def test_no_sender_is_refused_before_any_template_is_written(district: Path) -> None:
+    config = district / "sheetsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(f'from = "{SENDER}"', 'from = ""'), encoding="utf-8")
+    done = sheetsync(district, "template", "--roster", "roster.csv", "-o", "templates", "--email")
+    assert done.returncode == 3 and done.stderr.strip() == (
+        "sheetsync: no sender for the e-mails: set [mail] from in sheetsync.toml (or SHEETSYNC_MAIL_FROM)")
+    assert not (district / "templates").exists()
+    alone = sheetsync(district, "template", "-o", "one.xlsx", "--email")
+    assert alone.returncode == 2 and "--email needs --roster or --from-master" in alone.stderr
+    assert io.StringIO(alone.stderr).read().count("Traceback") == 0
+
+
+def test_a_template_for_someone_not_on_the_roster_is_left_unsent(progress_form: Form, tmp_path: Path) -> None:
+    for rid in ("s1", "s9"):
+        write_template(progress_form, tmp_path / f"{rid}.xlsx", recipient=rid)
+    config = MailConfig(from_addr=SENDER, outbox=tmp_path / "outbox")
+    done = queue_templates([tmp_path / "s1.xlsx", tmp_path / "s9.xlsx"], read_roster_text(ROSTER, tmp_path), config)
+    assert [p.name for p in done.queued] == ["template s1.eml"]
+    assert done.unsent == ["s9.xlsx: not on the roster: s9"]
