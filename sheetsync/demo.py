@@ -10,11 +10,12 @@ from __future__ import annotations
 import copy
 import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
+from .batch import queue_templates
 from .formats import writer_for
 from .mailer import MailConfig
 from .master import templates_from_master
@@ -88,11 +89,13 @@ def run_demo(out: Path, say: Callable[[str], None] = print) -> DemoResult:
     header = {k: v for k, v in data.items() if k != "reports"}
     issued = templates_for_roster(form, read_roster(roster_csv), out / "templates", data=header)
     issued += templates_for_roster(form, read_roster(roster_csv)[::2], out / "templates-ods", fmt="ods", data=header)
-    say(f"1. wrote {len(issued)} templates for {len(roster)} schools (roster: {roster_csv.name})")
+    config = MailConfig(from_addr="office@bma.example", reply_to="office@bma.example", outbox=out / "outbox")
+    invited = queue_templates(issued[:len(roster)], roster, replace(config, outbox=out / "invitations"))
+    say(f"1. wrote {len(issued)} templates for {len(roster)} schools (roster: {roster_csv.name}); "
+        f"{len(invited.queued)} e-mails sending them in invitations/")
     inbox = out / "inbox"
     inbox.mkdir(exist_ok=True)
     _fill_inbox(issued, data, inbox, say)
-    config = MailConfig(from_addr="office@bma.example", reply_to="office@bma.example", outbox=out / "outbox")
     # The demo wrote the files itself: no copy can still be running, so nothing needs to settle.
     now = SyncOptions(settle=0)
     result = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster, options=now)
