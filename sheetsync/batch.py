@@ -77,16 +77,15 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     text = out_dir / f"{stem}.txt"
     html = out_dir / f"{stem}.html"
     data = out_dir / f"{stem}.json"
+    fmt = filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"
+    marked = out_dir / f"{stem}{MARKED_SUFFIX}.{fmt}"
+    if mark:  # first: the one a clerk may hold open in Excel; refused, it leaves the others as they were
+        write_marked_up(filled, report, marked)
     write_atomically(text, lambda tmp: tmp.write_text(render_text(report, lang) + "\n", encoding="utf-8"))
     write_atomically(html, lambda tmp: tmp.write_text(render_html(report, form=filled.form), encoding="utf-8"))
     body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
-    if not mark:
-        return [text, html, data]
-    fmt = filled.fmt if filled.fmt in ("xlsx", "ods") else "xlsx"
-    marked = out_dir / f"{stem}{MARKED_SUFFIX}.{fmt}"
-    write_marked_up(filled, report, marked)
-    return [text, html, data, marked]
+    return [text, html, data, marked] if mark else [text, html, data]
 
 
 def queue_emails(checked: list[FileResult], config: MailConfig, *, roster: Iterable[Recipient] = (),

@@ -63,3 +63,12 @@ def test_backup_that_cannot_be_written_is_one_line(app: typer.Typer, office: Pat
     done = in_office(app, office, "backup", str(tmp_path / "full" / "copy.sqlite"))
     assert done.exit_code == 3 and len(done.output.strip().splitlines()) == 1 and "copy.sqlite" in done.output
     assert "Traceback" not in done.output
+
+
+def test_backup_never_replaces_the_store_itself_nor_leaves_files_beside_it(app: typer.Typer, office: Path) -> None:
+    before = sorted(p.name for p in office.iterdir())
+    for target in ("sheetsync.sqlite", "sheetsync.sqlite-wal"):
+        done = in_office(app, office, "backup", target)
+        assert done.exit_code == 2 and "that is the store itself" in done.output, done.output
+    assert in_office(app, office, "backup", str(office.parent / "copy.sqlite")).exit_code == 0
+    assert sorted(p.name for p in office.iterdir()) == before  # no -wal or -shm left by the copy

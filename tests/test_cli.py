@@ -141,13 +141,20 @@ def test_output_redirected_on_windows_keeps_thai_and_never_crashes(encoding: str
                                                                  seed: dict[str, Any], tmp_path: Path) -> None:
     # Windows gives a redirected stream the ANSI code page (cp1252, or cp874 on Thai Windows), and
     # the README's scheduled task appends to sync.log: "✗", "→" and Thai then raised
-    # UnicodeEncodeError after the work was done. PYTHONIOENCODING stands in for that code page.
+    # UnicodeEncodeError after the work was done. The child wraps its streams as Windows would.
     seed["reports"][2]["progress_percent"] = 5.0
     path = tmp_path / "โรงเรียน.xlsx"
     write_template(progress_form, path, data=seed, recipient="s1")
-    env = {**os.environ, "PYTHONIOENCODING": encoding}
-    done = subprocess.run([sys.executable, "-m", "sheetsync", "validate", str(path)], capture_output=True,
-                          timeout=120, env=env)
+    as_windows = (f"import io, sys; sys.stdout = io.TextIOWrapper(sys.stdout.buffer, encoding={encoding!r}); "
+                  f"sys.stderr = io.TextIOWrapper(sys.stderr.buffer, encoding={encoding!r}); "
+                  f"sys.argv = ['sheetsync', 'validate', {str(path)!r}]; from sheetsync.cli import main; main()")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONIOENCODING"}
+    done = subprocess.run([sys.executable, "-c", as_windows], capture_output=True, timeout=120, env=env)
     assert done.returncode == 1, done.stderr.decode("utf-8", "replace")
     out, err = done.stdout.decode("utf-8"), done.stderr.decode("utf-8")  # a log file in UTF-8, whole
-    assert "Traceback" not in out + err and "โรงเรียน.xlsx" in out and "ความก้าวหน้า" in out
+    assert "Traceback" not in out + err and "โรงเรียน.xlsx" in out and "ความก้าวหน้า" in out and "✗" in out
+    # An encoding the user chose is kept; what it cannot write becomes "?", and the run still ends well.
+    chosen = subprocess.run([sys.executable, "-m", "sheetsync", "validate", str(path)], capture_output=True,
+                            timeout=120, env={**env, "PYTHONIOENCODING": encoding})
+    assert chosen.returncode == 1 and b"Traceback" not in chosen.stdout + chosen.stderr
+    assert "โรงเรียน.xlsx" in chosen.stdout.decode(encoding, "replace") or encoding == "cp1252"

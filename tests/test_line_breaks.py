@@ -16,7 +16,7 @@ from odf.text import LineBreak, P, Span
 from openpyxl import load_workbook
 
 from sheetsync.spec.form import Form
-from sheetsync.formats.odsbreaks import with_line_breaks
+from sheetsync.formats.odsbreaks import break_lines, with_line_breaks
 from sheetsync.check.reader import read_filled
 from sheetsync.template.write import write_template
 
@@ -92,3 +92,13 @@ def test_new_line_hint_names_the_key_of_each_program(progress_form: Form) -> Non
     assert prompts
     for prompt in prompts:
         assert "Excel กด Alt+Enter" in prompt and "Calc กด Ctrl+Enter" in prompt
+
+
+def test_break_lines_takes_any_prefix_and_both_ways_of_writing_a_break() -> None:
+    head = b'<office:document-content xmlns:t="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+    content = head + b"<t:p>a<t:line-break/>b<t:line-break ></t:line-break >c</t:p></office:document-content>"
+    assert break_lines(content) == head + b"<t:p>a&#10;b&#10;c</t:p></office:document-content>"
+    plain = head + b"<t:p>one line</t:p></office:document-content>"
+    assert break_lines(plain) is plain  # nothing to do: the same bytes, not a copy
+    unbound = b"<root><text:p>a<text:line-break/>b</text:p></root>"  # no text namespace declared
+    assert break_lines(unbound) is unbound

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,3 +114,20 @@ def test_a_master_open_in_excel_on_windows_is_named_as_the_reason(
     monkeypatch.undo()
     assert len(read_master(master).records) == 4  # recorded all the same: the next run renders it
     assert merge([], master).written and len(sheet_rows(master, LEDGER_SHEET)) == 4
+
+
+def test_a_backup_held_open_is_named_not_the_master(progress_form: Form, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    master = old_master(progress_form, tmp_path)
+    merge([submit(progress_form, tmp_path, seed_data(), "new")], master)  # now there is a master.xlsx.bak
+    replace = os.replace
+
+    def bak_open(src: Any, dst: Any) -> None:
+        if str(dst).endswith(".bak"):
+            raise PermissionError(13, "Permission denied", str(src), None, str(dst))
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", bak_open)
+    with pytest.raises(MasterWriteError, match=r"^master.xlsx: cannot write the new master \(master.xlsx.bak: it is "
+                                               r"open in another program"):
+        merge([submit(progress_form, tmp_path, variant(seed_data(), code=CODES[3]), "newer")], master)

@@ -15,6 +15,7 @@ import pytest
 from sheetsync.spec.form import Form
 from sheetsync.mailer import MailConfig
 from sheetsync.master import MasterWriteError, read_master
+from sheetsync.office.inbox import _made_by_a_program
 from sheetsync.office.store import Store
 from sheetsync.roster import Recipient
 from sheetsync.sync import SyncOptions, sync
@@ -277,7 +278,7 @@ def test_a_report_left_open_in_excel_gets_its_successor_beside_it(
     roster = [Recipient("s2", "โรงเรียนวัดยายร่ม", "b@s2.example")]
     sync(inbox, master, report_dir=reports, config=config, roster=roster, options=NOW)
     opened = reports / "s2-ตรวจแล้ว.ods"
-    before = opened.read_bytes()
+    before, text_before = opened.read_bytes(), (reports / "s2.txt").read_text(encoding="utf-8")
     seed["reports"][2]["progress_percent"] = 6.0  # still wrong, but another file
     write_template(progress_form, inbox / "s2.ods", data=seed, recipient="s2")
     replace = os.replace
@@ -285,7 +286,8 @@ def test_a_report_left_open_in_excel_gets_its_successor_beside_it(
                         if Path(dst) == opened else replace(src, dst))
     result = sync(inbox, master, report_dir=reports, config=config, roster=roster, options=NOW)
     assert len(result.new) == 1 and result.problems == []
-    assert opened.read_bytes() == before  # the copy the clerk has open is untouched
+    assert opened.read_bytes() == before  # the copy the clerk has open is untouched,
+    assert (reports / "s2.txt").read_text(encoding="utf-8") == text_before  # and so are the reports beside it
     [item] = result.checked
     assert [p.name for p in item.outputs] == ["s2-2.txt", "s2-2.html", "s2-2.json", "s2-2-ตรวจแล้ว.ods"]
     assert "6" in (reports / "s2-2.txt").read_text(encoding="utf-8")
@@ -307,3 +309,21 @@ def test_files_that_programs_leave_in_the_inbox_are_not_returns(progress_form: F
     result = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
     assert sorted(p.name for p in result.new) == ["notes-s3.xlsx", "s1.xlsx", "s2.ods"]
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == sorted(made)  # left where they are
+
+
+def test_on_windows_hidden_files_are_passed_over_but_never_a_hidden_spreadsheet() -> None:
+    # st_file_attributes exists on Windows only: a stand-in for os.DirEntry carries it here.
+    class Entry:
+        def __init__(self, name: str, attributes: int) -> None:
+            self.name, self._attributes = name, attributes
+
+        def stat(self) -> Any:
+            return type("Stat", (), {"st_file_attributes": self._attributes})()
+
+    hidden, system = 0x2, 0x4
+    assert _made_by_a_program(Entry("IndexerVolumeGuid", hidden | system))  # type: ignore[arg-type]
+    assert _made_by_a_program(Entry("AutoRun.inf", hidden))  # type: ignore[arg-type]
+    # The "shortcut virus" of school USB sticks hides every file: a return stays a return.
+    assert not _made_by_a_program(Entry("รายงาน.XLSX", hidden | system))  # type: ignore[arg-type]
+    assert not _made_by_a_program(Entry("s2.ods", hidden))  # type: ignore[arg-type]
+    assert not _made_by_a_program(Entry("notes.pdf", 0))  # type: ignore[arg-type]

@@ -210,7 +210,6 @@ class _Opener:
             raise UnreadableFileError(self.path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc
 
 
-
 def _calamine(data: bytes) -> CalamineWorkbook:
     # from_filelike sniffs the content; from_path would trust a misleading extension.
     return CalamineWorkbook.from_filelike(io.BytesIO(data))

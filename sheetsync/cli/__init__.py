@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 import sys
 
 from . import demo, fetch, forms, mail, master, office, read, sync, template, validate
@@ -25,20 +26,20 @@ def main() -> None:
 
 
 def unicode_output() -> None:
-    """Make standard output and error UTF-8 when they go to a file or a pipe; a console that
-    cannot show a character shows "?" instead of stopping.
+    """Make standard output and error UTF-8 when they go to a file or a pipe; where a character
+    cannot be written (a console's code page, an encoding the user chose), write "?" instead of
+    stopping.
 
     Windows gives a redirected stream its ANSI code page (cp1252, or cp874 on Thai Windows), which
     has no "✗" and, in cp1252, no Thai: a scheduled task appending to its log ended in
-    UnicodeEncodeError once the work was done. A Windows console itself takes any character.
+    UnicodeEncodeError once the work was done. A Windows console itself takes any character, and
+    an encoding set with ``PYTHONIOENCODING`` is kept.
     """
+    chosen = bool(os.environ.get("PYTHONIOENCODING"))
     for stream in (sys.stdout, sys.stderr):
         if not isinstance(stream, io.TextIOWrapper) or codecs.lookup(stream.encoding).name == "utf-8":
             continue
-        if stream.isatty():
+        if stream.isatty() or chosen:
             stream.reconfigure(errors="replace")
         else:
-            stream.reconfigure(encoding="utf-8")
-
-
-__all__ = ["app", "main"]
+            stream.reconfigure(encoding="utf-8", errors="replace")

@@ -166,7 +166,6 @@ def backup_command(
     from ..errors import OfficeError
     from ..office.backup import BACKUPS, back_up, backup_name
     from ..office.config import office_of
-    from ..office.store import Store
 
     def run() -> int:
         config = office_of(office) if store is None else None
@@ -178,8 +177,7 @@ def backup_command(
             path = folder / backup_name(Path(source), dt.datetime.now(dt.timezone.utc))
         else:
             path = target
-        with Store(source) as db:
-            made = back_up(db, path)
+        made = back_up(source, path)
         echo(f"backed up {Path(source).name} to {made.path}: {made.submissions} submission(s), "
              f"{made.outcomes} outcome(s)")
         return 0

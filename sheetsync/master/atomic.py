@@ -43,7 +43,10 @@ def replace_with_backup(master: Path, write: Callable[[Path], None]) -> Path | N
         replace(tmp, master)
         _fsync_dir(master.parent)
     except OSError as exc:
-        raise MasterWriteError(f"{master.name}: cannot write the new master ({why_not_replaced(exc)}); "
+        # A refused rename names its target (filename2): say so when it is not the master (its .bak).
+        other = Path(str(exc.filename2)).name if exc.filename2 else ""
+        where = f"{other}: " if other and other != master.name else ""
+        raise MasterWriteError(f"{master.name}: cannot write the new master ({where}{why_not_replaced(exc)}); "
                                "the old one is unchanged") from exc
     finally:
         tmp.unlink(missing_ok=True)

@@ -14,9 +14,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import OutputError, StoreError
+from ..errors import OfficeError, OutputError, StoreError
 from ..files import write_atomically
-from .store import Store
+from .store import BUSY_TIMEOUT
 
 #: Where ``sheetsync backup`` puts copies by default, in the office folder.
 BACKUPS = "backups"
@@ -32,40 +32,52 @@ class Backup:
 
 
 def backup_name(store: Path, when: dt.datetime) -> str:
-    """``sheetsync-20261130-101500.sqlite`` for a store named ``sheetsync.sqlite`` (UTC time)."""
-    return f"{store.stem}-{when.astimezone(dt.timezone.utc):%Y%m%d-%H%M%S}{store.suffix}"
+    """``sheetsync-20261130-171500.sqlite`` for a store named ``sheetsync.sqlite`` (the computer's local time)."""
+    return f"{store.stem}-{when.astimezone():%Y%m%d-%H%M%S}{store.suffix}"
 
 
-def back_up(store: Store, target: str | Path) -> Backup:
-    """Copy ``store``'s committed state to ``target`` (a new file, or one replaced whole).
+def back_up(store: str | Path, target: str | Path) -> Backup:
+    """Copy the committed state of the store at ``store`` to ``target`` (a new file, or one replaced
+    whole). The store is only read: nothing in it changes, not even its schema version.
 
+    :raises OfficeError: ``target`` is the store itself (or one of its own files).
     :raises OutputError: ``target`` cannot be written (naming it).
-    :raises StoreError: the copy does not read back as a sound database.
+    :raises StoreError: the store cannot be read, or its copy does not read back as a sound database.
 
     Example::
 
-        with Store("office/sheetsync.sqlite") as store:
-            back_up(store, "D:/backups/sheetsync-2026-11.sqlite")
+        back_up("office/sheetsync.sqlite", "D:/backups/sheetsync-2026-11.sqlite")
     """
-    target = Path(target)
+    source, target = Path(store), Path(target)
+    own = {source.resolve(), *(Path(f"{source}{end}").resolve() for end in ("-wal", "-shm", "-journal"))}
+    if target.resolve() in own:
+        raise OfficeError(f"{target}: that is the store itself; give another file or a folder for the copy")
     counts: list[int] = []
     try:
-        write_atomically(target, lambda tmp: counts.extend(_copy(store, tmp)))
+        write_atomically(target, lambda tmp: counts.extend(_copy(source, tmp)))
     except sqlite3.Error as exc:  # the disk filled up, say
         raise OutputError(f"{target}: cannot write the backup ({exc})") from exc
     return Backup(target, *counts)
 
 
-def _copy(store: Store, tmp: Path) -> tuple[int, int]:
+def _copy(source: Path, tmp: Path) -> tuple[int, int]:
     """Copy into the (empty) file ``tmp``; the numbers of submissions and outcomes copied."""
+    # A plain connection, only ever reading: a backup never migrates the store it copies. (A
+    # read-only URI would leave the store's -wal and -shm behind: it may not remove them.)
+    try:
+        db = sqlite3.connect(source, timeout=BUSY_TIMEOUT)
+        db.execute("PRAGMA query_only=ON")
+    except sqlite3.Error as exc:
+        raise StoreError(f"{source}: cannot read the office's store ({exc})") from exc
     out = sqlite3.connect(tmp, isolation_level=None)
     try:
-        store.db.backup(out)
+        db.backup(out)
         out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         verdict = out.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
-            raise StoreError(f"{store.path}: its copy does not read back whole ({verdict})")
+            raise StoreError(f"{source}: its copy does not read back whole ({verdict})")
         return (int(out.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]),
                 int(out.execute("SELECT COUNT(*) FROM outcomes").fetchone()[0]))
     finally:
         out.close()
+        db.close()

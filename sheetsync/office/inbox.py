@@ -19,6 +19,8 @@ SETTLE_SECONDS = 2.0
 EXPLORER_FILES = frozenset({"desktop.ini", "thumbs.db", "ehthumbs.db"})
 #: Windows' hidden and system file attributes (``st_file_attributes``; absent elsewhere).
 HIDDEN_OR_SYSTEM = 0x2 | 0x4
+#: What a school may send (lower case): never passed over for its attributes.
+RETURNS = (".xlsx", ".ods", ".xls", ".zip")
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -34,7 +36,10 @@ def inbox_files(inbox: Path) -> list[Path]:
 def _made_by_a_program(entry: os.DirEntry[str]) -> bool:
     if entry.name.startswith((".", "~$")) or entry.name.lower() in EXPLORER_FILES:
         return True
-    return bool(getattr(entry.stat(), "st_file_attributes", 0) & HIDDEN_OR_SYSTEM)
+    # A spreadsheet stays a return even when hidden: the "shortcut virus" of school USB sticks
+    # hides every file on them, and a copy keeps the attribute.
+    return (not entry.name.lower().endswith(RETURNS)
+            and bool(getattr(entry.stat(), "st_file_attributes", 0) & HIDDEN_OR_SYSTEM))
 
 
 def settled(path: Path, seconds: float) -> bool:

@@ -358,4 +358,5 @@ def _stored(row: Any) -> Stored:
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
     """Whether SQLite refused because another connection holds a lock (worth waiting for)."""
-    return any(word in str(exc) for word in ("locked", "busy"))
+    # SQLITE_BUSY and SQLITE_LOCKED, extended codes included (the low byte is the primary code).
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
