@@ -10,6 +10,9 @@ import os
 import subprocess
 import sys
 from email.message import EmailMessage
+from email.mime.message import MIMEMessage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +55,18 @@ def sheetsync(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           env=env, cwd=cwd)
 
 
+def bounce_of(message: EmailMessage) -> bytes:
+    """A delivery failure report (RFC 3464) as a mail server sends it, the original message inside."""
+    report = MIMEMultipart("report", report_type="delivery-status")
+    report["From"] = "Mail Delivery System <MAILER-DAEMON@mail.bma.example>"
+    report["To"] = "office@bma.example"
+    report["Subject"] = "Undelivered Mail Returned to Sender"
+    report["Message-ID"] = "<bounce-1@mail.bma.example>"
+    report.attach(MIMEText("This is the mail system: your message could not be delivered.", "plain", "utf-8"))
+    report.attach(MIMEMessage(message))
+    return report.as_bytes()
+
+
 def read_roster_text(text: str, folder: Path) -> list[Recipient]:
     (folder / "schools.csv").write_text(text, encoding="utf-8")
     return read_roster(folder / "schools.csv")
@@ -79,6 +94,12 @@ def test_each_school_gets_its_template_and_its_answer_comes_back_in_the_thread(
         assert read_filled(tmp_path / name).metadata["recipient"] == school  # never another school's template
         assert message["Subject"].startswith("แบบรายงานที่ต้องกรอก: ") and "ตอบกลับอีเมลฉบับนี้" in \
             message.get_body(("plain",)).get_content()
+    # One address was wrong: the bounce carries the invitation, template and all, back to the office.
+    mailbox.deliver(bounce_of(invitations["b@s2.example"]))
+    bounced = sheetsync(district, "sync", "--send")
+    assert bounced.returncode == 0, bounced.stderr
+    assert "automatic message (a bounce or an auto-reply: 'Undelivered Mail Returned to Sender')" in bounced.stderr
+    assert not list((district / "processed").iterdir()) and len(smtp.messages()) == 4  # nothing taken, no answer
     # s1 fills it in (the office's own key signs a template it issued) and answers the invitation.
     invitation = invitations["a@s1.example"]
     filled = tmp_path / "s1-filled.xlsx"

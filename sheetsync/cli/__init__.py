@@ -43,3 +43,6 @@ def unicode_output() -> None:
             stream.reconfigure(errors="replace")
         else:
             stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+__all__ = ["app", "main", "unicode_output"]

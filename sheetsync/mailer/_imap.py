@@ -32,7 +32,7 @@ from ._config import MailConfig
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger
 from ._headers import message_ids, one_line
 from ._imap_config import ImapConfig
-from ._reply import compose_fetch_reply, must_not_answer, needs_reply
+from ._reply import compose_fetch_reply, is_automatic, must_not_answer, needs_reply
 from ._transport import free_path
 
 KEYWORD = "$SheetsyncFetched"
@@ -142,6 +142,15 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
         found = extract(parsed, config)
     message = _describe(parsed, raw)
     known = ledger.seen(message.message_id, "")
+    if is_automatic(parsed):  # a bounce of our own message would bring our template back as a "return"
+        if not known:
+            ledger.record(message, [])
+            result.messages.append(message)
+            result.problems.append(f"{one_line(message.sender) or '?'}: automatic message (a bounce or an "
+                                   f"auto-reply: {one_line(message.subject, 120)!r}); nothing in it was taken")
+        else:
+            result.again += 1
+        return
     files = []
     for name, data in found.spreadsheets:
         digest = hashlib.sha256(data).hexdigest()

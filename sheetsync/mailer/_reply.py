@@ -21,16 +21,26 @@ def needs_reply(message: FetchedMessage) -> bool:
     return not message.files or bool(message.refused)
 
 
-def must_not_answer(headers: EmailMessage, config: MailConfig) -> bool:
-    """True for mail no machine should answer (RFC 3834): auto-generated or list mail, bounces,
-    "no-reply" senders, and our own messages — so two robots never write to each other forever."""
+def is_automatic(headers: EmailMessage) -> bool:
+    """True for mail a machine wrote (RFC 3834): a bounce or delivery report, an out-of-office
+    answer, anything auto-generated or from a "no-reply" sender. A bounce carries our own message
+    back, attachments and all: nothing in it is a school's return."""
     auto = str(headers.get("Auto-Submitted", "no")).strip().lower()
     precedence = str(headers.get("Precedence", "")).strip().lower()
     sender = parseaddr(str(headers.get("From", "")))[1].lower()
+    return (auto != "no" or headers.get_content_type() == "multipart/report" or precedence in ("bulk", "junk")
+            or sender.split("@")[0] in _ROBOTS or bool(headers.get("X-Autoreply"))
+            or bool(headers.get("X-Autorespond")))
+
+
+def must_not_answer(headers: EmailMessage, config: MailConfig) -> bool:
+    """True for mail no machine should answer (RFC 3834): automatic mail (:func:`is_automatic`),
+    list mail, and our own messages — so two robots never write to each other forever."""
+    sender = parseaddr(str(headers.get("From", "")))[1].lower()
     ours = parseaddr(config.from_addr)[1].lower()
-    return (auto != "no" or precedence in ("bulk", "list", "junk") or "List-Id" in headers
-            or not sender or sender.split("@")[0] in _ROBOTS or (bool(ours) and sender == ours)
-            or bool(headers.get("X-Autoreply")) or bool(headers.get("X-Autorespond")))
+    precedence = str(headers.get("Precedence", "")).strip().lower()
+    return (is_automatic(headers) or precedence == "list" or "List-Id" in headers or not sender
+            or (bool(ours) and sender == ours))
 
 
 def compose_fetch_reply(message: FetchedMessage, config: MailConfig, limit: str) -> EmailMessage:
