@@ -16,10 +16,11 @@ from typing import Callable, Iterable
 
 from .check.reader import Filled, read_filled
 from .check.report import Report
-from .mailer import MailConfig, OutboxMailer, Thread, compose, compose_invitation
+from .mailer import MailConfig, MailError, OutboxMailer, Thread, compose, compose_invitation
 from .mailer._answer import address_report, sender_finding
 from .mailer._reply import compose_unreadable_reply
 from .messages import Lang
+from .office.spec import master_spec
 from .pipeline import FileResult
 from .pipeline import check_files as check_stream
 from .render import render_text, report_dict
@@ -160,8 +161,8 @@ def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], conf
     """One message per template into ``config.outbox``, to the roster's addresses for the recipient
     named in the template itself (so a template can never go to another school).
 
-    A template whose recipient is not on the roster is left unsent and said so; the others are
-    queued all the same.
+    A template whose recipient is not on the roster, or whose address mail cannot use, is left
+    unsent and said so; the others are queued all the same.
     """
     people = {r.id: r for r in roster}
     outbox = OutboxMailer(config.outbox)
@@ -172,6 +173,11 @@ def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], conf
         if who is None:
             done.unsent.append(f"{path.name}: not on the roster: {filled.metadata.get('recipient') or 'no recipient'}")
             continue
-        done.queued.append(outbox.write(compose_invitation(path, who, config, form=filled.form.title,
-                                                                 form_en=filled.form.title_en)))
+        try:
+            message = compose_invitation(path, who, config, form=filled.form.title, form_en=filled.form.title_en,
+                                         key=master_spec(filled.form).key_of(filled.data))
+        except MailError as exc:  # an address the roster let through but mail cannot use
+            done.unsent.append(f"{path.name}: {exc}")
+            continue
+        done.queued.append(outbox.write(message))
     return done

@@ -5,8 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 import typer
 
+from sheetsync.errors import StoreError
+from sheetsync.office.backup import back_up
 from sheetsync.spec.form import Form
 from sheetsync.office.store import Store
 from sheetsync.template.write import write_template
@@ -72,3 +75,12 @@ def test_backup_never_replaces_the_store_itself_nor_leaves_files_beside_it(app: 
         assert done.exit_code == 2 and "that is the store itself" in done.output, done.output
     assert in_office(app, office, "backup", str(office.parent / "copy.sqlite")).exit_code == 0
     assert sorted(p.name for p in office.iterdir()) == before  # no -wal or -shm left by the copy
+
+
+def test_a_source_that_is_no_store_is_named_as_the_fault(app: typer.Typer, office: Path, tmp_path: Path) -> None:
+    done = in_office(app, office, "backup", str(tmp_path / "out.sqlite"), "--store", str(office / "sheetsync.toml"))
+    assert done.exit_code == 3 and "sheetsync.toml: cannot read the office's store" in done.output, done.output
+    assert not (tmp_path / "out.sqlite").exists()
+    with pytest.raises(StoreError, match="missing.sqlite: cannot open the office's store"):
+        back_up(tmp_path / "missing.sqlite", tmp_path / "copy.sqlite")
+    assert not (tmp_path / "missing.sqlite").exists()  # never made by asking for a copy of it

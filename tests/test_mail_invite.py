@@ -28,6 +28,7 @@ from sheetsync.template.write import write_template
 from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER, smtp  # noqa: F401  (fixtures)
+from tests.cli import run
 from tests.test_mail_smtp import Server
 
 SENDER = "สำนักงานเขตจอมทอง <office@bma.example>"
@@ -116,18 +117,46 @@ def test_each_school_gets_its_template_and_its_answer_comes_back_in_the_thread(
     assert str(invitation["Message-ID"]) in str(reply["References"])  # one conversation from the invitation on
     assert str(reply["Subject"]).startswith("Re: แบบรายงานที่ต้องกรอก")
     assert "D39" in reply.get_body(("plain",)).get_content()
+    # s4 answers with the very file it was sent, nothing typed yet: the office's own template, told what
+    # is missing, and never taken for a stranger's file.
+    invitation = invitations["d@s4.example"]
+    name, data_sent = attachment(invitation)
+    mailbox.deliver(mail_from("d@s4.example", f"Re: {invitation['Subject']}", [(name, data_sent, XLSX)],
+                              "<as-sent@s4.example>", In_Reply_To=str(invitation["Message-ID"])))
+    assert sheetsync(district, "sync", "--send").returncode == 1
+    [reply] = [m for m in smtp.messages() if m["In-Reply-To"] == "<as-sent@s4.example>"]
+    text = reply.get_body(("plain",)).get_content()
+    assert "required" in text and "identity-not-verified" not in text
 
 
-def test_no_sender_is_refused_before_any_template_is_written(district: Path) -> None:
-    config = district / "sheetsync.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace(f'from = "{SENDER}"', 'from = ""'), encoding="utf-8")
-    done = sheetsync(district, "template", "--roster", "roster.csv", "-o", "templates", "--email")
-    assert done.returncode == 3 and done.stderr.strip() == (
-        "sheetsync: no sender for the e-mails: set [mail] from in sheetsync.toml (or SHEETSYNC_MAIL_FROM)")
-    assert not (district / "templates").exists()
-    alone = sheetsync(district, "template", "-o", "one.xlsx", "--email")
+def test_what_the_mail_needs_is_refused_before_any_template_is_written(tmp_path: Path) -> None:
+    roster = tmp_path / "schools.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    cases = [({"SHEETSYNC_MAIL_FROM": ""}, "no sender for the e-mails: set [mail] from in sheetsync.toml"),
+             ({"SHEETSYNC_MAIL_FROM": "the office"}, "sender ([mail] from, or SHEETSYNC_MAIL_FROM)"),
+             ({"SHEETSYNC_MAIL_FROM": SENDER, "SHEETSYNC_MAIL_SUMMARY_ONLY": "1"}, "the office mails no data")]
+    for env, message in cases:
+        done = run("template", "--roster", roster, "-o", tmp_path / "t", "--email", cwd=tmp_path,
+                   env={"SHEETSYNC_MAIL_OUTBOX": str(tmp_path / "outbox"), "SHEETSYNC_MAIL_SUMMARY_ONLY": ""} | env)
+        assert done.returncode == 3 and message in done.stderr, done.stderr
+        assert not (tmp_path / "t").exists()
+    alone = run("template", "-o", tmp_path / "one.xlsx", "--email", cwd=tmp_path)
     assert alone.returncode == 2 and "--email needs --roster or --from-master" in alone.stderr
-    assert io.StringIO(alone.stderr).read().count("Traceback") == 0
+
+
+def test_one_recipient_alone_gets_its_template(tmp_path: Path) -> None:
+    # After fixing one school's roster line, the clerk sends that school's template only.
+    roster = tmp_path / "schools.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    env = {"SHEETSYNC_MAIL_FROM": SENDER, "SHEETSYNC_MAIL_OUTBOX": str(tmp_path / "outbox")}
+    done = run("template", "--roster", roster, "--recipient", "s2", "-o", tmp_path / "t", "--email", env=env,
+               cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in (tmp_path / "t").iterdir()] == ["s2 โรงเรียนวัดยายร่ม.xlsx"]
+    assert [p.name for p in (tmp_path / "outbox").glob("*.eml")] == ["template s2.eml"]
+    unknown = run("template", "--roster", roster, "--recipient", "s9", "-o", tmp_path / "u", "--email", env=env,
+                  cwd=tmp_path)
+    assert unknown.returncode == 2 and "'s9' is not in schools.csv" in unknown.stderr
 
 
 def test_a_template_for_someone_not_on_the_roster_is_left_unsent(progress_form: Form, tmp_path: Path) -> None:

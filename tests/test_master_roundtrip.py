@@ -13,6 +13,7 @@ from sheetsync.master import MasterError, merge, read_master, templates_from_mas
 from sheetsync.check.reader import read_filled
 from sheetsync.roster import RosterError
 from sheetsync.check.validate import validate
+from tests.cli import run
 from tests.test_master_support import CODES, at, seed_data, submit, variant, unsigned
 
 REPORT_ROW = 37  # the first report row of the progress report's layout
@@ -73,6 +74,9 @@ def test_roster_issues_to_known_and_new_recipients(master: Path, tmp_path: Path)
     assert new.data["project"]["name"] == seed_data()["project"]["name"]
     assert "budget_received" not in new.data["project"]  # the project's identity, not another school's money
     assert data[f"{CODES[3]}_s10.xlsx"].data == {"project": {"code": CODES[3]}}
+    # --recipient narrows a roster too (it was ignored: with --email every school would have been mailed).
+    only = templates_from_master(master, tmp_path / "one", roster=roster, recipient="s9")
+    assert [p.name for p in only] == [f"{CODES[1]}_s9.xlsx"]
 
 
 def test_the_school_fills_the_next_row_and_it_merges_back(master: Path, tmp_path: Path) -> None:
@@ -105,3 +109,10 @@ def test_an_unusable_roster_is_refused_before_anything_is_written(master: Path, 
     with pytest.raises(RosterError, match="recipient_id"):
         merge([], master, roster=roster)
     assert not (tmp_path / "out").exists()
+
+
+def test_mailing_next_months_templates_needs_a_roster_before_anything_is_written(master: Path, tmp_path: Path) -> None:
+    env = {"SHEETSYNC_MAIL_FROM": "office@bma.example", "SHEETSYNC_MAIL_OUTBOX": str(tmp_path / "outbox")}
+    done = run("template", "--from-master", master, "-o", tmp_path / "next", "--email", env=env, cwd=tmp_path)
+    assert done.returncode == 2 and "has no roster to take the addresses from: give --roster" in done.stderr
+    assert not (tmp_path / "next").exists()

@@ -35,7 +35,7 @@ def unicode_output() -> None:
     UnicodeEncodeError once the work was done. A Windows console itself takes any character, and
     an encoding set with ``PYTHONIOENCODING`` is kept.
     """
-    chosen = bool(os.environ.get("PYTHONIOENCODING"))
+    chosen = bool(os.environ.get("PYTHONIOENCODING", "").split(":")[0].strip())  # ":replace" names no encoding
     for stream in (sys.stdout, sys.stderr):
         if not isinstance(stream, io.TextIOWrapper) or codecs.lookup(stream.encoding).name == "utf-8":
             continue

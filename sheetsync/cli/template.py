@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -12,6 +13,7 @@ from .app import Fmt, FormOpt, FormsDirOpt, RosterOpt, echo, guarded
 
 if TYPE_CHECKING:
     from ..mailer import MailConfig
+    from ..roster import Recipient
 
 
 def register(app: typer.Typer) -> None:
@@ -27,8 +29,8 @@ def template(
     fmt: Annotated[Optional[Fmt], typer.Option("--format", help="Defaults to the output's extension.")] = None,
     data: Annotated[Optional[Path], typer.Option("--data", metavar="FILE",
                                                  help="JSON prefill in the form's shape.")] = None,
-    recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID",
-                                                     help="Who the template is for.")] = None,
+    recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID", help="Who the template is "
+                                                     "for; with --roster or --from-master, only this one.")] = None,
     roster: RosterOpt = None,
     from_master: Annotated[Optional[Path], typer.Option(
         "--from-master", metavar="MASTER", help="Next period's templates, prefilled from this master, into the "
@@ -64,54 +66,98 @@ def template(
         chosen_fmt = fmt.value if fmt else None
         if email and roster is None and from_master is None:
             raise typer.BadParameter("--email needs --roster or --from-master (who gets which template)")
-        mail = mail_settings(outbox) if email else None  # refused before any template is written
+        # Everything the e-mail needs is checked before any template is written.
+        mail = mail_plan(outbox, roster, from_master) if email else None
         if from_master is not None:
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=forms_dir or ())
             echo(f"wrote {len(paths)} templates in {output}")
-            return mail_templates(paths, roster, from_master, mail) if mail else 0
+            return mail_templates(paths, mail) if mail else 0
         prefill = load_json(data) if data else None
         chosen = find_form(form, forms_dir or ())
         if roster is not None:
-            paths = templates_for_roster(chosen, read_roster(roster), output, fmt=chosen_fmt or "xlsx", data=prefill)
+            people = [r for r in read_roster(roster) if recipient is None or r.id == recipient]
+            if not people:
+                raise typer.BadParameter(f"{recipient!r} is not in {roster.name}", param_hint="--recipient")
+            paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill)
             echo(f"wrote {len(paths)} templates in {output}")
-            return mail_templates(paths, roster, None, mail) if mail else 0
+            return mail_templates(paths, mail) if mail else 0
         write_template(chosen, output, fmt=chosen_fmt, data=prefill, recipient=recipient, password=password)
         echo(f"wrote {output}")
         return 0
+
     guarded(ctx, run)
 
 
-def mail_settings(outbox: Path | None) -> MailConfig:
-    """The office's mail settings (else the environment's), with ``outbox`` over them.
+@dataclass(frozen=True)
+class MailPlan:
+    """Who the templates go to and how: the mail settings and the roster."""
 
-    :raises MailError: no sender address is set.
+    config: MailConfig
+    people: list[Recipient]
+
+
+def mail_plan(outbox: Path | None, roster: Path | None, master: Path | None) -> MailPlan:
+    """The office's mail settings (else the environment's, ``outbox`` over them) and the roster
+    (``roster``, else the master's), refused now when they cannot serve.
+
+    :raises MailError: no sender, or one that is no address; the office must not mail data.
+    :raises OutputError: the outbox cannot be made.
+    :raises RosterError: the roster cannot be read, or (from the master) there is none.
     """
     from dataclasses import replace
 
-    from ..errors import MailError
+    from ..errors import MailError, OutputError, RosterError
     from ..mailer import MailConfig
+    from ..mailer._headers import parse_addresses
+    from ..master import read_master
     from ..office.config import office_of, with_mail_env
+    from ..roster import read_roster
 
     office = office_of(None)
     config = with_mail_env(office) if office is not None else MailConfig.from_env()
+    config = replace(config, outbox=outbox) if outbox else config
     if not config.from_addr:
         raise MailError("no sender for the e-mails: set [mail] from in sheetsync.toml (or SHEETSYNC_MAIL_FROM)")
-    return replace(config, outbox=outbox) if outbox else config
-
-
-def mail_templates(paths: list[Path], roster: Path | None, master: Path | None, config: MailConfig) -> int:
-    """Queue each template to its school (the roster's address, or the master's roster); 1 if one was left unsent."""
-    from ..batch import queue_templates
-    from ..master import read_master
-    from ..roster import read_roster
-
+    parse_addresses(config.from_addr, what="sender ([mail] from, or SHEETSYNC_MAIL_FROM)")
+    if config.summary_only:
+        raise MailError("the office mails no data ([mail] summary_only): templates carry the schools' data, "
+                        "so they are not e-mailed")
+    try:
+        config.outbox.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{config.outbox}: cannot make the outbox ({exc.strerror or exc})") from exc
     people = read_roster(roster) if roster is not None else read_master(master).roster if master else []
-    done = queue_templates(paths, people, config)
+    if not people:
+        raise RosterError(f"{master.name if master else 'the master'} has no roster to take the addresses from: "
+                          "give --roster")
+    if office is not None and office.imap.configured:
+        _say_where_answers_go(config, office.imap.user)
+    return MailPlan(config, people)
+
+
+def _say_where_answers_go(config: MailConfig, mailbox: str) -> None:
+    """A note when schools' answers would not reach the mailbox the office fetches."""
+    from email.utils import parseaddr
+
+    answers = parseaddr(config.reply_to or config.from_addr)[1].lower()
+    if "@" in mailbox and answers != mailbox.lower():
+        echo(f"note: schools will answer {answers}, but the office fetches {mailbox}: their files reach sync "
+             "only if that mail arrives there", err=True)
+
+
+def mail_templates(paths: list[Path], plan: MailPlan) -> int:
+    """Queue each template to its school; 1 if one was left unsent (each named on stderr)."""
+    from ..batch import queue_templates
+
+    done = queue_templates(paths, plan.people, plan.config)
     for line in done.unsent:
         echo(f"sheetsync: not sent: {line}", err=True)
-    echo(f"queued {len(done.queued)} message(s) in {config.outbox}; an office's next sync --send sends them, "
-         f"or: sheetsync mail {config.outbox} --send")
+    echo(f"queued {len(done.queued)} message(s) in {plan.config.outbox}; an office's next sync --send sends "
+         f"them, or: sheetsync mail {plan.config.outbox} --send")
+    if done.unsent:
+        echo("sheetsync: to send one template alone once it can go: sheetsync template … --recipient ID --email",
+             err=True)
     return 1 if done.unsent else 0
 
 

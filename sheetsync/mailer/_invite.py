@@ -6,9 +6,11 @@ takes the file, and its report answers in the same conversation.
 
 from __future__ import annotations
 
+import datetime as dt
 from email.message import EmailMessage
 from pathlib import Path
 
+from ..check.coerce import format_be_date
 from ..messages import LANGS
 from ..roster import Recipient
 from ._compose import NAME_HEADER, Attachment, add_attachment, new_message, set_bilingual_body
@@ -18,11 +20,12 @@ from ._texts import say
 
 
 def compose_invitation(template: Path, recipient: Recipient, config: MailConfig, *, form: str,
-                       form_en: str = "") -> EmailMessage:
+                       form_en: str = "", key: str = "") -> EmailMessage:
     """One message to every address the roster gives ``recipient``, Thai then English, with
     ``template`` attached.
 
     :param form: the form's title, for the subject and the first sentence (``form_en`` in English).
+    :param key: what tells this template from the school's others (a project code), for the subject.
     :raises MailError: an address is not valid, or the template cannot be read.
 
     Example::
@@ -32,13 +35,14 @@ def compose_invitation(template: Path, recipient: Recipient, config: MailConfig,
     """
     school = one_line(recipient.school)
     msg = new_message(config, list(recipient.emails), recipient.school)
-    msg["Subject"] = one_line(say("invite.subject", "th", form=one_line(form), school=school or recipient.id),
-                              limit=200)
+    who = " ".join(filter(None, [school or recipient.id, f"({one_line(key)})" if key else ""]))
+    msg["Subject"] = one_line(say("invite.subject", "th", form=one_line(form), school=who), limit=200)
     msg[NAME_HEADER] = one_line(f"template {recipient.id}")
     sections = [[say("mail.greeting", lang, name=school) if school else say("mail.greeting.anyone", lang),
                  say("invite.intro", lang, form=one_line(form_en if lang == "en" and form_en else form),
                      file=one_line(template.name)),
-                 say("invite.how", lang), say("invite.return", lang), say("mail.outro", lang)] for lang in LANGS]
+                 say("invite.how", lang, today=format_be_date(dt.date.today())), say("invite.return", lang),
+                 say("invite.contact", lang)] for lang in LANGS]
     set_bilingual_body(msg, sections)
     add_attachment(msg, Attachment.from_path(template))
     return msg

@@ -48,7 +48,8 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     if project:
         records = [r for r in records if r.key.project_code == project]
     if roster is not None:
-        targets = _roster_targets(read_roster(roster), records, project)
+        entries = [e for e in read_roster(roster) if recipient is None or e.id == recipient]
+        targets = _roster_targets(entries, records, project)
     else:
         targets = [(r.key.form_id, r.key.recipient, r.data, r.key.project_code) for r in records
                    if recipient is None or r.key.recipient == recipient]

@@ -30,6 +30,7 @@ from odf.text import P
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
+from ..check.coerce import format_be_date
 from ..formats.odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
 from ..formats.ods import sheet_address
 from ..template.plan import PageSetup
@@ -195,7 +196,7 @@ def _value_cell(cell: TableCell, value: Any, kind: Kind) -> TableCell:
     if isinstance(value, dt.date):
         cell.setAttribute("valuetype", "date")
         cell.setAttribute("datevalue", value.isoformat())
-        shown = f"{value.day}/{value.month}/{value.year + 543}"  # Buddhist Era, as the data style shows it
+        shown = format_be_date(value)  # Buddhist Era, as the data style shows it
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         cell.setAttribute("valuetype", "float")
         cell.setAttribute("value", repr(float(value)))

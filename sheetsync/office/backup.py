@@ -64,10 +64,15 @@ def _copy(source: Path, tmp: Path) -> tuple[int, int]:
     """Copy into the (empty) file ``tmp``; the numbers of submissions and outcomes copied."""
     # A plain connection, only ever reading: a backup never migrates the store it copies. (A
     # read-only URI would leave the store's -wal and -shm behind: it may not remove them.)
-    try:
-        db = sqlite3.connect(source, timeout=BUSY_TIMEOUT)
-        db.execute("PRAGMA query_only=ON")
+    try:  # mode=rw: a missing store is an error, never a new empty one
+        db = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT)
     except sqlite3.Error as exc:
+        raise StoreError(f"{source}: cannot open the office's store ({exc})") from exc
+    try:
+        db.execute("PRAGMA query_only=ON")
+        db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the store itself is sound to read
+    except sqlite3.Error as exc:
+        db.close()
         raise StoreError(f"{source}: cannot read the office's store ({exc})") from exc
     out = sqlite3.connect(tmp, isolation_level=None)
     try:
