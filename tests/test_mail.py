@@ -117,6 +117,17 @@ def test_thai_file_names_are_rfc2231_encoded(tmp_path: Path) -> None:
     assert ods.get_filename() == "รายงาน ครั้งที่ 1.ods"
 
 
+def test_a_long_thai_attachment_name_keeps_its_extension(tmp_path: Path) -> None:
+    # Cut at the byte limit, the marked-up copy of a long Thai file name lost ".xlsx": a file the
+    # teacher's computer could not open.
+    long_name = "รายงานความก้าวหน้าโรงเรียนวัดบางขุนเทียนนอก-ตรวจแล้ว.xlsx"
+    report = make_report(tmp_path / "รายงาน.xlsx")
+    message = compose(report, to="a@x.example", config=CONFIG, html=HTML, text="t",
+                      attachments=[Attachment(long_name, b"xlsx bytes", XLSX)])
+    [sent] = [p.get_filename() for p in message.iter_attachments() if p.get_content_type() == XLSX]
+    assert sent.endswith(".xlsx") and sent.startswith("รายงานความก้าวหน้า") and len(sent.encode()) <= 100
+
+
 def test_a_bare_html_fragment_is_wrapped(tmp_path: Path) -> None:
     message = compose(make_report(tmp_path / "a.xlsx", 0), to="a@x.example", config=CONFIG, html="<p>ok</p>",
                       text="ok", attach_report=False)

@@ -108,7 +108,7 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     greeting = say("mail.greeting", lang, name=one_line(school)) if school else say("mail.greeting.anyone", lang)
     intro = say(f"mail.intro.{_status(report)}", lang, file=report.path.name, errors=len(report.errors),
                 warnings=len(report.warnings))
-    names = ", ".join(safe_filename(f.filename) for f in files)
+    names = ", ".join(attachment_name(f.filename) for f in files)
     closing = [say("mail.attachments", lang, names=names)] if files else []
     closing += [say("mail.outro", lang)]
     msg.set_content(_text_body(greeting, intro, text, closing, say("mail.signature", lang)), charset="utf-8")
@@ -180,7 +180,15 @@ def add_attachment(msg: EmailMessage, attachment: Attachment) -> None:
     """Attach ``attachment`` base64-encoded; a non-ASCII file name is written RFC 2231-encoded."""
     maintype, _, subtype = attachment.mime_type.partition("/")
     msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
-                       filename=safe_filename(attachment.filename))
+                       filename=attachment_name(attachment.filename))
+
+
+def attachment_name(filename: str) -> str:
+    """``filename`` made safe for every mail program and OS, its extension always kept whole (a long
+    Thai name cut at the byte limit lost ".xlsx": the teacher got a file nothing would open)."""
+    name = Path(filename)
+    return safe_filename(name.stem, name.suffix) if name.suffix.isascii() and len(name.suffix) <= 8 else \
+        safe_filename(filename)
 
 
 def recipient_for(report: Report, roster: Iterable[Recipient], to: str | None = None) -> Recipient:
