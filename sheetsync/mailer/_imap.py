@@ -26,6 +26,7 @@ from imapclient import IMAPClient
 
 from ..files import save_bytes
 from ..roster import safe_filename
+from ._compose import NAME_HEADER
 from ._attachments import Extracted, Refusal, _megabytes, extract
 from ..errors import MailError
 from ._config import MailConfig
@@ -146,8 +147,11 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
         if not known:
             ledger.record(message, [])
             result.messages.append(message)
-            result.problems.append(f"{one_line(message.sender) or '?'}: automatic message (a bounce or an "
-                                   f"auto-reply: {one_line(message.subject, 120)!r}); nothing in it was taken")
+            lost = undelivered(parsed)
+            result.problems.append(
+                f"{one_line(message.sender) or '?'}: could not deliver our e-mail to {lost}: check that address"
+                if lost else f"{one_line(message.sender) or '?'}: automatic message (a bounce or an auto-reply: "
+                f"{one_line(message.subject, 120)!r}); nothing in it was taken")
         else:
             result.again += 1
         return
@@ -184,6 +188,30 @@ def _parse(raw: bytes) -> EmailMessage:
     parsed = email.message_from_bytes(raw, _class=EmailMessage, policy=default)
     assert isinstance(parsed, EmailMessage)
     return parsed
+
+
+def undelivered(bounce: EmailMessage) -> str:
+    """Who a bounce says was not reached, and which of our messages it was ("b@s2.example (template
+    s2)"), read from the message it returns; "" when it returns none that names a recipient."""
+    try:
+        for part in bounce.walk():
+            kind = part.get_content_type()
+            if kind == "message/rfc822":
+                inner = part.get_payload(0)
+            elif kind == "text/rfc822-headers":
+                inner = email.message_from_string(str(part.get_payload(decode=False)), _class=EmailMessage,
+                                                  policy=default)
+            else:
+                continue
+            if not isinstance(inner, EmailMessage):
+                continue
+            to = ", ".join(address for _, address in getaddresses([_header(inner, "To")]) if "@" in address)
+            what = one_line(_header(inner, NAME_HEADER) or _header(inner, "Subject"), 80)
+            if to:
+                return one_line(f"{to} ({what})" if what else to, 200)
+    except (ValueError, IndexError, TypeError, AttributeError, LookupError):  # a bounce no parser expected
+        return ""
+    return ""
 
 
 def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:
