@@ -90,7 +90,8 @@ RENDER_AUTO_KEYS = 5_000
 def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | None = None,
          roster: Iterable[Recipient] | None = None, send: bool = False, today: dt.date | None = None,
          forms_dirs: Iterable[Path] = (), progress: Callable[[Path], None] | None = None,
-         options: SyncOptions = SyncOptions(), origins: Origins | None = None) -> SyncResult:
+         options: SyncOptions = SyncOptions(), origins: Origins | None = None,
+         undelivered: Iterable[str] = ()) -> SyncResult:
     """Process every new file of ``inbox`` into the store beside ``master`` and render the view.
 
     :param config: when given (and it has a From address), one e-mail per readable submission plus
@@ -101,6 +102,8 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
     :param origins: the message that brought a file, for files fetched from the mailbox
         (:class:`sheetsync.fetch_step.FetchStep`): its report then answers that message's sender
         in the thread, and a sender who is not the school's roster address is a warning.
+    :param undelivered: whom the office's e-mail did not reach (the fetch read it from bounces):
+        the digest lists them, and is sent for them even when no file came.
     :raises OfficeBusyError: another run holds the office for longer than ``options.wait``.
     :raises StoreError, OutputError, MasterWriteError: the office's own state failed (run stopped).
 
@@ -122,8 +125,10 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                                            options, result, mover, origins)
             if result.checked:
                 _write_summaries(result, report_dir)
-            if config is not None and config.from_addr and result.checked:
-                digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers)
+            lost = list(undelivered)
+            if config is not None and config.from_addr and (result.checked or lost):
+                digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers,
+                                        undelivered=lost)
                 with store.transaction():
                     store.queue_mail(None, run_id, "digest", bytes(digest.as_bytes(policy=SMTP)))
             if config is not None:

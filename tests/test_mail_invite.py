@@ -102,7 +102,11 @@ def test_each_school_gets_its_template_and_its_answer_comes_back_in_the_thread(
     bounced = sheetsync(district, "sync", "--send")
     assert bounced.returncode == 0, bounced.stderr
     assert "could not deliver our e-mail to b@s2.example (template s2): check that address" in bounced.stderr
-    assert not list((district / "processed").iterdir()) and len(smtp.messages()) == 4  # nothing taken, no answer
+    assert not list((district / "processed").iterdir())  # nothing taken from it
+    [digest] = smtp.messages()[4:]  # and no answer to the robot: the office alone is told, in its digest
+    assert [a.addr_spec for a in digest["To"].addresses] == ["office@bma.example"]
+    assert digest["Subject"] == "อีเมลของสำนักงานส่งไม่ถึง 1 ราย — กรุณาตรวจสอบที่อยู่อีเมลในรายชื่อ"
+    assert "b@s2.example (template s2)" in digest.get_body(("plain",)).get_content()
     # s1 fills it in (the office's own key signs a template it issued) and answers the invitation.
     invitation = invitations["a@s1.example"]
     filled = tmp_path / "s1-filled.xlsx"

@@ -91,7 +91,8 @@ def sync_command(
                 task = bar.add_task("ตรวจไฟล์ / checking", total=None)
                 result = sync(plan.inbox, plan.master, report_dir=plan.reports, config=plan.mail, send=send,
                               roster=plan.roster, today=today.date() if today else None, forms_dirs=plan.forms_dirs,
-                              progress=lambda _: bar.advance(task), options=plan.options, origins=step.origin)
+                              progress=lambda _: bar.advance(task), options=plan.options, origins=step.origin,
+                              undelivered=step.result.undelivered if step.result else ())
         for line in step.result.problems if step.result else []:
             echo(f"note: {line}", err=True)
         if not result.new and not result.waiting and (step.result is None or not step.result.messages):

@@ -44,6 +44,12 @@ class Digest:
     missing: list[Recipient] = field(default_factory=list)
     roster_size: int = 0
     strangers: list[tuple[str, str]] = field(default_factory=list)
+    undelivered: list[str] = field(default_factory=list)  # "b@s2.example (template s2)", from bounces
+
+    @property
+    def only_undelivered(self) -> bool:
+        """No file came: the digest is sent only to say whom the office's e-mail did not reach."""
+        return bool(self.undelivered) and not (self.passed or self.failed or self.unreadable)
 
     def counts(self) -> dict[str, int]:
         """How many passed, failed, were unreadable and are missing."""
@@ -74,12 +80,14 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient]) -> Digest:
 
 
 def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], config: MailConfig, lang: Lang = "th",
-                   to: str | None = None, strangers: Iterable[tuple[str, str]] = ()) -> EmailMessage:
+                   to: str | None = None, strangers: Iterable[tuple[str, str]] = (),
+                   undelivered: Iterable[str] = ()) -> EmailMessage:
     """The digest message: text and HTML (every name escaped) plus ``digest.json``.
 
     :param to: defaults to ``config.digest_to``, then ``reply_to``, then ``from_addr``.
     :param strangers: ``(sender, file)`` of files mailed in by addresses on no roster line (they
         were answered; the office should know who they are).
+    :param undelivered: whom the office's own e-mail did not reach (from bounces), to check the roster.
     :raises MailError: an address is not valid.
 
     Example::
@@ -89,8 +97,11 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     roster = list(roster)
     digest = summarize(results, roster)
     digest.strangers = [(one_line(sender, LIMIT), one_line(file, LIMIT)) for sender, file in strangers]
+    digest.undelivered = [one_line(who, LIMIT) for who in undelivered]
     msg = new_message(config, to or config.digest_to or config.reply_to or config.from_addr)
-    msg["Subject"] = one_line(say("digest.subject", lang, **digest.counts()), limit=200)
+    subject = ("digest.subject.undelivered", {"count": len(digest.undelivered)}) if digest.only_undelivered \
+        else ("digest.subject", digest.counts())
+    msg["Subject"] = one_line(say(subject[0], lang, **subject[1]), limit=200)
     msg[NAME_HEADER] = "digest"
     msg.set_content(digest_text(digest, lang), charset="utf-8")
     msg.add_alternative(digest_html(digest, lang), subtype="html", charset="utf-8")
@@ -141,7 +152,10 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
 
     files = ["digest.col.recipient", "digest.col.school", "digest.col.file", "digest.col.result"]
     strangers = [("digest.strangers", ["digest.col.email", "digest.col.file"], [list(s) for s in digest.strangers])]
-    return strangers * bool(digest.strangers) + [
+    lost = [("digest.undelivered", ["digest.col.undelivered"], [[who] for who in digest.undelivered])]
+    if digest.only_undelivered:
+        return lost
+    return lost * bool(digest.undelivered) + strangers * bool(digest.strangers) + [
         ("digest.failed", files, [file_row(e) for e in digest.failed]),
         ("digest.passed", files, [file_row(e) for e in digest.passed]),
         ("digest.unreadable", ["digest.col.file", "digest.col.problem"],

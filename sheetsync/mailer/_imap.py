@@ -50,6 +50,7 @@ class FetchResult:
     replies: int = 0
     again: int = 0
     problems: list[str] = field(default_factory=list)
+    undelivered: list[str] = field(default_factory=list)  # whom our e-mail did not reach, from bounces
 
     def summary(self) -> str:
         """One line: ``"mailbox: 3 message(s), 4 file(s) saved, 1 reply queued"`` or ``"mailbox: nothing new"``."""
@@ -148,6 +149,7 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
             ledger.record(message, [])
             result.messages.append(message)
             lost = undelivered(parsed)
+            result.undelivered += [lost] if lost else []
             result.problems.append(
                 f"{one_line(message.sender) or '?'}: could not deliver our e-mail to {lost}: check that address"
                 if lost else f"{one_line(message.sender) or '?'}: automatic message (a bounce or an auto-reply: "
