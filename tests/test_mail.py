@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from sheetsync.spec.form import Form
+from sheetsync.mailer._compose import attachment_name
 from sheetsync.mailer import (Attachment, MailConfig, MailError, OutboxMailer, compose, pending, recipient_for,
                               subject_for)
 from sheetsync.check.report import Finding, Report
@@ -126,6 +127,7 @@ def test_a_long_thai_attachment_name_keeps_its_extension(tmp_path: Path) -> None
                       attachments=[Attachment(long_name, b"xlsx bytes", XLSX)])
     [sent] = [p.get_filename() for p in message.iter_attachments() if p.get_content_type() == XLSX]
     assert sent.endswith(".xlsx") and sent.startswith("รายงานความก้าวหน้า") and len(sent.encode()) <= 100
+    assert attachment_name("a.x\nb") == "a.x_b" and attachment_name("r.x<>|") == "r.x___"  # no odd extension kept
 
 
 def test_a_bare_html_fragment_is_wrapped(tmp_path: Path) -> None:

@@ -4,8 +4,6 @@ conversation. Real Dovecot, real SMTP, the installed command."""
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import os
 import subprocess
@@ -23,7 +21,6 @@ from sheetsync.batch import queue_templates
 from sheetsync.check.reader import read_filled
 from sheetsync.identity import load_key
 from sheetsync.mailer import MailConfig
-from sheetsync.mailer._imap import undelivered
 from sheetsync.roster import Recipient, read_roster
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
@@ -172,16 +169,3 @@ def test_a_template_for_someone_not_on_the_roster_is_left_unsent(progress_form: 
     done = queue_templates([tmp_path / "s1.xlsx", tmp_path / "s9.xlsx"], read_roster_text(ROSTER, tmp_path), config)
     assert [p.name for p in done.queued] == ["template s1.eml"]
     assert done.unsent == ["s9.xlsx: not on the roster: s9"]
-
-
-def test_a_bounce_names_who_was_not_reached_whatever_it_returns() -> None:
-    headers_only = (b"From: MAILER-DAEMON@mail.example\r\nTo: office@bma.example\r\nSubject: failure\r\n"
-                    b"MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\r\n"
-                    b"\r\n--B\r\nContent-Type: text/plain\r\n\r\nnot delivered\r\n"
-                    b"--B\r\nContent-Type: text/rfc822-headers\r\n\r\nTo: c@s3.example\r\n"
-                    b"X-Sheetsync-Name: template s3\r\nSubject: x\r\n\r\n--B--\r\n")
-    parsed = email.message_from_bytes(headers_only, _class=EmailMessage, policy=email.policy.default)
-    assert undelivered(parsed) == "c@s3.example (template s3)"
-    plain = email.message_from_bytes(b"From: a@b.example\r\nSubject: away\r\n\r\nI am on leave.\r\n",
-                                     _class=EmailMessage, policy=email.policy.default)
-    assert undelivered(plain) == ""

@@ -34,6 +34,7 @@ MIME_TYPES = {
     ".pdf": "application/pdf",
     ".html": "text/html",
 }
+_SUFFIX = re.compile(r"[A-Za-z0-9]{1,8}")  # an extension kept whole in attachment names
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
 
@@ -186,9 +187,10 @@ def add_attachment(msg: EmailMessage, attachment: Attachment) -> None:
 def attachment_name(filename: str) -> str:
     """``filename`` made safe for every mail program and OS, its extension always kept whole (a long
     Thai name cut at the byte limit lost ".xlsx": the teacher got a file nothing would open)."""
-    name = Path(filename)
-    return safe_filename(name.stem, name.suffix) if name.suffix.isascii() and len(name.suffix) <= 8 else \
-        safe_filename(filename)
+    stem, dot, suffix = filename.rpartition(".")
+    if dot and stem and _SUFFIX.fullmatch(suffix):
+        return safe_filename(stem, f".{suffix}")
+    return safe_filename(filename)
 
 
 def recipient_for(report: Report, roster: Iterable[Recipient], to: str | None = None) -> Recipient:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from email.header import decode_header, make_header
 from email.headerregistry import Address
+from email.message import Message
 from email.policy import SMTP
 
 from ..errors import MailError
@@ -27,6 +29,25 @@ class Thread:
     references: str = ""
     sender: str = ""
     sender_name: str = ""
+
+
+#: The most of a received header that is read: the email package's parser takes time growing faster
+#: than a header's length (700 KB of addresses: seconds), and a sender controls that length.
+RECEIVED_HEADER_LIMIT = 4096
+
+
+def header_text(message: Message | None, name: str) -> str:
+    """A received message's header ``name`` as text ('' when absent), cut to
+    :data:`RECEIVED_HEADER_LIMIT` *before* it is parsed, encoded words decoded."""
+    if message is None:
+        return ""
+    wanted = name.lower()
+    raw = next((str(value) for key, value in message.raw_items() if key.lower() == wanted), "")
+    raw = raw[:RECEIVED_HEADER_LIMIT]
+    try:
+        return str(make_header(decode_header(raw)))
+    except (ValueError, LookupError, UnicodeError, TypeError, AttributeError):  # words that do not decode
+        return raw
 
 
 def one_line(text: str, limit: int = MAX_HEADER_TEXT) -> str:

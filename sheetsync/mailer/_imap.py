@@ -26,14 +26,14 @@ from imapclient import IMAPClient
 
 from ..files import save_bytes
 from ..roster import safe_filename
-from ._compose import NAME_HEADER
+from ._bounce import Bounce, is_bounce, read_bounce
 from ._attachments import Extracted, Refusal, _megabytes, extract
 from ..errors import MailError
 from ._config import MailConfig
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger
-from ._headers import message_ids, one_line
+from ._headers import header_text, message_ids, one_line
 from ._imap_config import ImapConfig
-from ._reply import compose_fetch_reply, is_automatic, must_not_answer, needs_reply
+from ._reply import compose_fetch_reply, must_not_answer, needs_reply
 from ._transport import free_path
 
 KEYWORD = "$SheetsyncFetched"
@@ -144,18 +144,13 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
         found = extract(parsed, config)
     message = _describe(parsed, raw)
     known = ledger.seen(message.message_id, "")
-    if is_automatic(parsed):  # a bounce of our own message would bring our template back as a "return"
-        if not known:
+    if is_bounce(parsed):  # it carries our own message back: its template or marked-up copy is no return
+        if known:
+            result.again += 1
+        else:
             ledger.record(message, [])
             result.messages.append(message)
-            lost = undelivered(parsed)
-            result.undelivered += [lost] if lost else []
-            result.problems.append(
-                f"{one_line(message.sender) or '?'}: could not deliver our e-mail to {lost}: check that address"
-                if lost else f"{one_line(message.sender) or '?'}: automatic message (a bounce or an auto-reply: "
-                f"{one_line(message.subject, 120)!r}); nothing in it was taken")
-        else:
-            result.again += 1
+            _note_bounce(read_bounce(parsed), message, result)
         return
     files = []
     for name, data in found.spreadsheets:
@@ -192,51 +187,38 @@ def _parse(raw: bytes) -> EmailMessage:
     return parsed
 
 
-def undelivered(bounce: EmailMessage) -> str:
-    """Who a bounce says was not reached, and which of our messages it was ("b@s2.example (template
-    s2)"), read from the message it returns; "" when it returns none that names a recipient."""
-    try:
-        for part in bounce.walk():
-            kind = part.get_content_type()
-            if kind == "message/rfc822":
-                inner = part.get_payload(0)
-            elif kind == "text/rfc822-headers":
-                inner = email.message_from_string(str(part.get_payload(decode=False)), _class=EmailMessage,
-                                                  policy=default)
-            else:
-                continue
-            if not isinstance(inner, EmailMessage):
-                continue
-            to = ", ".join(address for _, address in getaddresses([_header(inner, "To")]) if "@" in address)
-            what = one_line(_header(inner, NAME_HEADER) or _header(inner, "Subject"), 80)
-            if to:
-                return one_line(f"{to} ({what})" if what else to, 200)
-    except (ValueError, IndexError, TypeError, AttributeError, LookupError):  # a bounce no parser expected
-        return ""
-    return ""
+def _note_bounce(bounce: Bounce, message: FetchedMessage, result: FetchResult) -> None:
+    """Say what a bounce means: a school's address to check (also listed in the digest), the digest's
+    own address, or nothing to act on (a delay, a polite reply to a stranger, an unreadable report)."""
+    sender = one_line(message.sender) or "?"
+    if bounce.about_a_school:
+        result.undelivered.append(bounce.line())
+        result.problems.append(f"{sender}: could not deliver our e-mail to {bounce.line()}: check that address")
+    elif bounce.failed and bounce.what == "digest":
+        result.problems.append(f"{sender}: the digest could not be delivered to {bounce.line()}: "
+                               "check [mail] digest_to (SHEETSYNC_MAIL_DIGEST_TO)")
+    elif bounce.delayed:
+        result.problems.append(f"{sender}: delivery of our e-mail ({bounce.what or '?'}) is delayed; "
+                               "the mail server is still trying")
+    else:
+        result.problems.append(f"{sender}: a bounce ({one_line(message.subject, 120)!r})"
+                               + (f" for {bounce.line()}" if bounce.failed else "") + "; nothing in it was taken")
 
 
 def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:
-    ids = message_ids(_header(parsed, "Message-ID"))
+    ids = message_ids(header_text(parsed, "Message-ID"))
     # A message without a usable Message-ID gets one made from its bytes: the same at every run.
     message_id = ids[0] if ids else f"<{hashlib.sha256(raw).hexdigest()[:40]}@sheetsync.invalid>"
-    senders = getaddresses([_header(parsed, "From")])
+    senders = getaddresses([header_text(parsed, "From")])
     name, address = senders[0] if senders else ("", "")
     try:
-        date = parsedate_to_datetime(_header(parsed, "Date")).isoformat()
+        date = parsedate_to_datetime(header_text(parsed, "Date")).isoformat()
     except (TypeError, ValueError, IndexError):
         date = ""
     return FetchedMessage(message_id=message_id, sender=address if "@" in address else "", sender_name=one_line(name),
-                          subject=one_line(_header(parsed, "Subject"), 300), date=date,
-                          references=" ".join(message_ids(_header(parsed, "References"))[-10:]),
+                          subject=one_line(header_text(parsed, "Subject"), 300), date=date,
+                          references=" ".join(message_ids(header_text(parsed, "References"))[-10:]),
                           fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
-
-
-def _header(parsed: EmailMessage, name: str) -> str:
-    try:
-        return str(parsed.get(name, "") or "")
-    except (ValueError, IndexError, TypeError, AttributeError):  # a header the parser cannot make sense of
-        return ""
 
 
 def _save(inbox: Path, name: str, data: bytes) -> Path:
