@@ -5,8 +5,10 @@ from __future__ import annotations
 import email
 import email.policy
 from email.message import EmailMessage
+from email.utils import getaddresses
 
 from sheetsync.mailer._bounce import is_bounce, read_bounce
+from sheetsync.mailer._headers import header_text, message_ids
 
 
 def bounce(status_blocks: str, returned: str, returned_type: str = "message/rfc822",
@@ -65,3 +67,42 @@ def test_a_school_reply_is_no_bounce() -> None:
                                      _class=EmailMessage, policy=email.policy.default)
     assert isinstance(reply, EmailMessage) and not is_bounce(reply)
     assert is_bounce(bounce("", RETURNED))
+
+
+def parse(raw: bytes) -> EmailMessage:
+    parsed = email.message_from_bytes(raw, _class=EmailMessage, policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def test_received_headers_read_as_the_email_package_reads_them_only_cut() -> None:
+    utf8 = parse("From: ครูสมศรี <a@s1.example>\r\nSubject: ส่งแบบฟอร์ม\r\n\r\nx\r\n".encode("utf-8"))  # RFC 6532
+    assert header_text(utf8, "Subject") == "ส่งแบบฟอร์ม" and header_text(utf8, "From") == "ครูสมศรี <a@s1.example>"
+    comma = parse(b"From: =?utf-8?q?Saetang=2C_Somchai?= <a@s1.example>\r\n\r\nx\r\n")
+    assert getaddresses([header_text(comma, "From")])[0][1] == "a@s1.example"  # the name's comma stays quoted
+    broken = parse(b"From: =?utf-8?b?A?= <a@x.example>\r\n\r\nx\r\n")
+    assert "a@x.example" in header_text(broken, "From")  # a bad encoded word does not stop anything
+    ids = " ".join(f"<id{n:03d}@s1.example>" for n in range(200))
+    thread = parse(f"From: a@s1.example\r\nReferences: {ids}\r\n\r\nx\r\n".encode())
+    assert message_ids(header_text(thread, "References", tail=True))[-1] == "<id199@s1.example>"
+
+
+def test_who_is_taken_for_a_bounce() -> None:
+    school = parse(b"From: postmaster@s1.example\r\nSubject: report\r\n\r\nattached\r\n")
+    assert not is_bounce(school)  # a school writing from postmaster@ is read
+    returned = RETURNED.replace("\n", "\r\n")
+    mdaemon = parse(("From: MDaemon@mail.example\r\nAuto-Submitted: auto-replied\r\nSubject: failed\r\n"
+                     "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n"
+                     "Content-Type: text/plain\r\n\r\nfailed\r\n--B\r\nContent-Type: message/rfc822\r\n\r\n"
+                     f"{returned}\r\n--B--\r\n").encode())
+    assert is_bounce(mdaemon) and read_bounce(mdaemon).what == "template s2"
+    forwarded = parse(("From: a@s2.example\r\nSubject: Fw: template\r\nMIME-Version: 1.0\r\n"
+                       "Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\n"
+                       f"filled, see attached\r\n--B\r\nContent-Type: message/rfc822\r\n\r\n{returned}\r\n--B--\r\n")
+                      .encode())
+    assert not is_bounce(forwarded)  # a person forwarding our e-mail as an attachment is read
+    receipt = parse(("From: a@s2.example\r\nSubject: Read: template\r\nMIME-Version: 1.0\r\nContent-Type: "
+                     "multipart/report; report-type=disposition-notification; boundary=B\r\n\r\n--B\r\n"
+                     "Content-Type: text/plain\r\n\r\nread\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+                     f"{returned}\r\n--B--\r\n").encode())
+    assert not is_bounce(receipt) and read_bounce(receipt).failed == ()  # read, not undelivered

@@ -45,9 +45,28 @@ class Bounce:
 
 
 def is_bounce(headers: EmailMessage) -> bool:
-    """True for a delivery report (``multipart/report``) or anything a mailer daemon sends."""
+    """True for a delivery report, for automatic mail that returns one of the office's own messages
+    (its ``X-Sheetsync-Name`` inside), and for a mailer daemon's automatic mail. Not for a read
+    receipt, nor for a person who writes from postmaster@ or forwards our message as an attachment."""
+    report = _report_type(headers)
+    if report is not None:
+        return report in ("delivery-status", "")
+    try:
+        returned = _returned(headers)
+    except (ValueError, IndexError, TypeError, AttributeError, LookupError):
+        returned = None
     sender = parseaddr(header_text(headers, "From"))[1].lower()
-    return headers.get_content_type() == "multipart/report" or sender.split("@")[0] in DAEMONS
+    automatic = header_text(headers, "Auto-Submitted").strip().lower() not in ("", "no")
+    if automatic and returned is not None and header_text(returned, NAME_HEADER):
+        return True  # a machine returning our message (a person forwarding it as an attachment is read)
+    return sender.split("@")[0] in DAEMONS and (automatic or returned is not None)
+
+
+def _report_type(message: EmailMessage) -> str | None:
+    """A ``multipart/report``'s report-type ('' when it names none); None for any other message."""
+    if message.get_content_type() != "multipart/report":
+        return None
+    return str(message.get_param("report-type", "", header="content-type") or "").lower()
 
 
 def read_bounce(bounce: EmailMessage) -> Bounce:
@@ -58,7 +77,8 @@ def read_bounce(bounce: EmailMessage) -> Bounce:
         returned = _returned(bounce)
     except (ValueError, IndexError, TypeError, AttributeError, LookupError):  # a bounce no parser expected
         return Bounce()
-    what = one_line(header_text(returned, NAME_HEADER) or header_text(returned, "Subject"), 80) if returned else ""
+    what = one_line(header_text(returned, NAME_HEADER) or header_text(returned, "Subject"), 80) \
+        if returned is not None else ""
     failed = [b for b in statuses if header_text(b, "Action").strip().lower() == "failed"]
     if statuses and not failed:
         delayed = any(header_text(b, "Action").strip().lower() == "delayed" for b in statuses)
@@ -70,7 +90,8 @@ def read_bounce(bounce: EmailMessage) -> Bounce:
                                         header_text(failed[0], "Diagnostic-Code").split(";", 1)[-1].strip()]))
         return Bounce(addresses[:5], what, one_line(reason, 80))
     # No delivery-status part (an older or plain bounce): the returned message's own recipients.
-    to = header_text(returned, "To") if returned else ""
+    to = header_text(returned, "To") if returned is not None and _report_type(bounce) in (None, "delivery-status", "") \
+        else ""
     addresses = tuple(dict.fromkeys(a for _, a in getaddresses([to]) if "@" in a))
     return Bounce(addresses[:5], what)
 

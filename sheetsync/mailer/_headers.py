@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import Message
-from email.policy import SMTP
+from email.policy import SMTP, default
 
 from ..errors import MailError
 
@@ -36,18 +35,21 @@ class Thread:
 RECEIVED_HEADER_LIMIT = 4096
 
 
-def header_text(message: Message | None, name: str) -> str:
-    """A received message's header ``name`` as text ('' when absent), cut to
-    :data:`RECEIVED_HEADER_LIMIT` *before* it is parsed, encoded words decoded."""
+def header_text(message: Message | None, name: str, *, tail: bool = False) -> str:
+    """A received message's header ``name`` as the email package reads it ('' when absent or
+    unreadable), cut to :data:`RECEIVED_HEADER_LIMIT` *before* it is parsed — its head, or with
+    ``tail`` its end (the newest of a long References list)."""
     if message is None:
         return ""
     wanted = name.lower()
-    raw = next((str(value) for key, value in message.raw_items() if key.lower() == wanted), "")
-    raw = raw[:RECEIVED_HEADER_LIMIT]
+    raw = next((value for key, value in message.raw_items() if key.lower() == wanted), None)
+    if raw is None:
+        return ""
+    cut = str(raw)[-RECEIVED_HEADER_LIMIT:] if tail else str(raw)[:RECEIVED_HEADER_LIMIT]
     try:
-        return str(make_header(decode_header(raw)))
-    except (ValueError, LookupError, UnicodeError, TypeError, AttributeError):  # words that do not decode
-        return raw
+        return str(default.header_fetch_parse(name, cut))
+    except Exception:  # noqa: BLE001 - a sender's header that no parser expected is simply not read
+        return ""
 
 
 def one_line(text: str, limit: int = MAX_HEADER_TEXT) -> str:

@@ -217,7 +217,7 @@ def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:
         date = ""
     return FetchedMessage(message_id=message_id, sender=address if "@" in address else "", sender_name=one_line(name),
                           subject=one_line(header_text(parsed, "Subject"), 300), date=date,
-                          references=" ".join(message_ids(header_text(parsed, "References"))[-10:]),
+                          references=" ".join(message_ids(header_text(parsed, "References", tail=True))[-10:]),
                           fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
 
 
