@@ -18,7 +18,8 @@ from email.utils import getaddresses, parseaddr
 from ._compose import NAME_HEADER
 from ._headers import RECEIVED_HEADER_LIMIT, header_text, one_line
 
-#: Senders that only ever write delivery reports (the part before "@", lower case).
+#: Senders whose automatic mail is a delivery report (the part before "@", lower case); a person may
+#: write from postmaster@ too, so the sender alone never makes a bounce (see :func:`is_bounce`).
 DAEMONS = ("mailer-daemon", "postmaster")
 
 
