@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import hashlib
 import io
 import json
 import zipfile
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -16,8 +18,9 @@ import pytest
 
 from sheetsync.spec.form import Form
 from sheetsync.fetch_step import fetch_step
-from sheetsync.mailer import KEYWORD, ImapConfig, JsonlLedger, MailConfig, MailError, fetch, pending
+from sheetsync.mailer import KEYWORD, header_text, ImapConfig, JsonlLedger, MailConfig, MailError, fetch, pending
 from sheetsync.template.write import write_template
+from tests.cli import run
 from tests.imap_server import PASSWORD, Dovecot, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 
 OFFICE = "สำนักงานเขตจอมทอง <office@bma.example>"
@@ -139,6 +142,27 @@ def test_no_spreadsheet_gets_one_polite_reply(mailbox: Mailbox, tmp_path: Path) 
     mailbox.remove_flag(KEYWORD)
     again = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=config, environ=env())
     assert again.replies == 0 and len(pending(outbox)) == 1  # once, even when the mark was lost
+
+
+def test_a_thai_name_sent_as_several_encoded_words_is_read_whole(mailbox: Mailbox, tmp_path: Path) -> None:
+    # Gmail and Outlook write a long Thai name as several encoded words; the email package read a
+    # space between them ("วัดยายร ่ม"), which the reply's To then showed the school.
+    name = "โรงเรียนวัดยายร่มวิทยาลัยในพระบรมราชูปถัมภ์"
+    words = [name[:15], name[15:30], name[30:]]
+    encoded = "\r\n ".join(f"=?UTF-8?B?{base64.b64encode(w.encode()).decode()}?=" for w in words)
+    raw = mail_from("x@s2.example", "รายงาน", [("report.pdf", b"%PDF-1.4", "application/pdf")], "<thai@s2.example>")
+    mailbox.deliver(raw.replace(b"From: x@s2.example", f"From: {encoded} <head@s2.example>".encode()))
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=MailConfig(from_addr=OFFICE,
+                                                                                            outbox=outbox), environ=env())
+    assert ledger_lines(inbox)[0]["sender_name"] == name
+    [queued] = pending(outbox)
+    reply = email.message_from_bytes(queued.read_bytes(), policy=default)
+    assert header_text(reply, "To") == f"{name} <head@s2.example>"
+    folded = email.message_from_bytes(queued.read_bytes())["To"]  # as written: encoded words, decoded per RFC 2047
+    assert str(make_header(decode_header(folded))) == f"{name} <head@s2.example>"
+    listed = run("mail", outbox)  # what the clerk reads
+    assert listed.returncode == 0 and f"{name} <head@s2.example>" in listed.stdout
 
 
 def test_size_limits_are_refused_politely(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:

@@ -64,11 +64,11 @@ def mail(
 
 
 def _list(outbox: Path) -> int:
-    from ..mailer import one_line, pending, read_message
+    from ..mailer import header_text, one_line, pending, read_message
 
     waiting = pending(outbox)
     for path in waiting:
         message = read_message(path)
-        echo(f"{path.name}: {one_line(str(message['To'] or ''))} — {one_line(str(message['Subject'] or ''))}")
+        echo(f"{path.name}: {one_line(header_text(message, 'To'))} — {one_line(header_text(message, 'Subject'))}")
     echo(f"{len(waiting)} message(s) waiting in {outbox}" + ("; deliver them with --send" if waiting else ""))
     return 0

@@ -28,7 +28,7 @@ from ._config import MailConfig
 from ..errors import MailError, SendError
 from ._digest import Digest, DigestEntry, compose_digest, digest_html, digest_text, summarize
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger, JsonlLedger
-from ._headers import Thread, one_line, reply_subject
+from ._headers import Thread, header_text, one_line, reply_subject
 from ._imap import KEYWORD, FetchResult, fetch
 from ._imap_config import ImapConfig
 from ._attachments import Refusal
@@ -41,6 +41,6 @@ __all__ = [
     "KEYWORD", "Attachment", "Digest", "DigestEntry", "FetchLedger", "FetchResult", "FetchedFile", "FetchedMessage",
     "ImapConfig", "JsonlLedger", "MailConfig", "MailError", "Mailer", "OutboxMailer", "Refusal", "SendError",
     "SendResult", "SmtpMailer", "Thread", "compose", "compose_digest", "compose_fetch_reply", "compose_invitation", "digest_html",
-    "digest_text", "fetch", "mime_type_of", "one_line", "pending", "read_message",
+    "digest_text", "fetch", "header_text", "mime_type_of", "one_line", "pending", "read_message",
     "recipient_for", "reply_subject", "report_attachment", "send_outbox", "send_report", "subject_for", "summarize",
 ]

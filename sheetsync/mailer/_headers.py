@@ -33,12 +33,16 @@ class Thread:
 #: The most of a received header that is read: the email package's parser takes time growing faster
 #: than a header's length (700 KB of addresses: seconds), and a sender controls that length.
 RECEIVED_HEADER_LIMIT = 4096
+#: Folding white space between two encoded words (RFC 2047 §6.2: it is not part of the text). The
+#: email package keeps a space there inside a display name, which splits a Thai name mid-word
+#: ("วัดยายร ่ม") when a mail client encoded it as several words, as Gmail and Outlook do.
+_BETWEEN_ENCODED_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)")
 
 
 def header_text(message: Message | None, name: str, *, tail: bool = False) -> str:
     """A received message's header ``name`` as the email package reads it ('' when absent or
     unreadable), cut to :data:`RECEIVED_HEADER_LIMIT` *before* it is parsed — its head, or with
-    ``tail`` its end (the newest of a long References list)."""
+    ``tail`` its end (the newest of a long References list) — and adjacent encoded words joined."""
     if message is None:
         return ""
     wanted = name.lower()
@@ -46,6 +50,7 @@ def header_text(message: Message | None, name: str, *, tail: bool = False) -> st
     if raw is None:
         return ""
     cut = str(raw)[-RECEIVED_HEADER_LIMIT:] if tail else str(raw)[:RECEIVED_HEADER_LIMIT]
+    cut = _BETWEEN_ENCODED_WORDS.sub(r"\1", cut)
     try:
         return str(default.header_fetch_parse(name, cut))
     except Exception:  # noqa: BLE001 - a sender's header that no parser expected is simply not read
