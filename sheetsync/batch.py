@@ -16,7 +16,8 @@ from typing import Callable, Iterable
 
 from .check.reader import Filled, read_filled
 from .check.report import Report
-from .mailer import MailConfig, MailError, OutboxMailer, Thread, compose, compose_invitation
+from .mailer import (MailConfig, MailError, OutboxMailer, Thread, compose, compose_invitation, earlier_invitations,
+                     invitation_key)
 from .mailer._answer import address_report, sender_finding
 from .mailer._reply import compose_unreadable_reply
 from .messages import Lang
@@ -151,21 +152,27 @@ def note_senders(checked: list[FileResult], roster: Iterable[Recipient], origins
 
 @dataclass
 class Invited:
-    """What :func:`queue_templates` did: the messages queued, and the templates left unsent with why."""
+    """What :func:`queue_templates` did: the messages queued, the templates left unsent with why, and
+    those not queued again because the same invitation is waiting in the outbox or was just sent."""
 
     queued: list[Path] = field(default_factory=list)
     unsent: list[str] = field(default_factory=list)  # "<template>: <why>", one line each
+    already: list[str] = field(default_factory=list)  # "<template> (<earlier .eml>, waiting|sent)"
 
 
-def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], config: MailConfig) -> Invited:
+def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], config: MailConfig, *,
+                    again: bool = False) -> Invited:
     """One message per template into ``config.outbox``, to the roster's addresses for the recipient
     named in the template itself (so a template can never go to another school).
 
     A template whose recipient is not on the roster, or whose address mail cannot use, is left
-    unsent and said so; the others are queued all the same.
+    unsent and said so; the others are queued all the same. The same invitation waiting in the
+    outbox, or sent in the last day (:func:`sheetsync.mailer.earlier_invitations`), is not queued
+    again; with ``again`` it is, and replaces the one still waiting.
     """
     people = {r.id: r for r in roster}
     outbox = OutboxMailer(config.outbox)
+    earlier = earlier_invitations(config.outbox)
     done = Invited()
     for path in templates:
         filled = read_filled(path)
@@ -179,5 +186,11 @@ def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], conf
         except MailError as exc:  # an address the roster let through but mail cannot use
             done.unsent.append(f"{path.name}: {exc}")
             continue
+        before = earlier.get(invitation_key(message))
+        if before is not None and not again:
+            done.already.append(f"{path.name} ({before.path.name}, {'sent' if before.sent else 'waiting'})")
+            continue
         done.queued.append(outbox.write(message))
+        if before is not None and not before.sent:
+            before.path.unlink(missing_ok=True)  # replaced: the school gets the new one only
     return done

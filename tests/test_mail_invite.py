@@ -169,3 +169,43 @@ def test_a_template_for_someone_not_on_the_roster_is_left_unsent(progress_form: 
     done = queue_templates([tmp_path / "s1.xlsx", tmp_path / "s9.xlsx"], read_roster_text(ROSTER, tmp_path), config)
     assert [p.name for p in done.queued] == ["template s1.eml"]
     assert done.unsent == ["s9.xlsx: not on the roster: s9"]
+
+
+def test_running_it_twice_mails_no_school_twice(smtp: Server, tmp_path: Path) -> None:
+    roster = tmp_path / "schools.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    outbox = tmp_path / "outbox"
+    env = {"SHEETSYNC_MAIL_FROM": SENDER, "SHEETSYNC_MAIL_OUTBOX": str(outbox), "SHEETSYNC_SMTP_HOST": "127.0.0.1",
+           "SHEETSYNC_SMTP_PORT": str(smtp.port), "SHEETSYNC_SMTP_SECURITY": "none", "SHEETSYNC_SMTP_USER": ""}
+
+    def invite(*extra: str) -> str:
+        done = run("template", "--roster", roster, "-o", tmp_path / "t", "--email", *extra, env=env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def waiting() -> list[str]:
+        return sorted(p.name for p in outbox.glob("*.eml"))
+
+    invite()
+    assert waiting() == ["template s1.eml", "template s2.eml", "template s3.eml", "template s4.eml"]
+    again = invite()  # the same command by mistake, before the outbox was sent
+    assert "queued 0 message(s)" in again and "4 school(s) skipped" in again
+    assert "already invited, not queued again: s2 โรงเรียนวัดยายร่ม.xlsx (template s2.eml, waiting)" in again
+    assert len(waiting()) == 4
+    assert "queued 4 message(s)" in invite("--again") and len(waiting()) == 4  # replaced, not doubled
+    assert run("mail", outbox, "--send", env=env, cwd=tmp_path).returncode == 0
+    assert len(smtp.messages()) == 4 and waiting() == []
+    assert "4 school(s) skipped" in invite()  # just sent: not again the same day
+    assert waiting() == []
+    # s2's address was wrong and is corrected: a new invitation, for s2 alone.
+    roster.write_text(ROSTER.replace("b@s2.example", "head@s2.example"), encoding="utf-8")
+    assert "3 school(s) skipped" in invite() and waiting() == ["template s2.eml"]
+    # A month later the same invitations go out again.
+    for sent in (outbox / "sent").glob("*.eml"):
+        sent.write_bytes(sent.read_bytes().replace(b"\nDate: ", b"\nDate: Mon, 02 Mar 2026 09:15:00 +0700\nX-Was: ", 1))
+    assert "queued 3 message(s)" in invite() and len(waiting()) == 4
+
+
+def test_again_goes_with_email(tmp_path: Path) -> None:
+    done = run("template", "-o", tmp_path / "one.xlsx", "--again", cwd=tmp_path)
+    assert done.returncode == 2 and "--again goes with --email" in done.stderr

@@ -47,6 +47,10 @@ def template(
     outbox: Annotated[Optional[Path], typer.Option(
         "--outbox", metavar="DIR", help="With --email: the outbox folder (default: the office's, or "
         "$SHEETSYNC_MAIL_OUTBOX).")] = None,
+    again: Annotated[bool, typer.Option(
+        "--again", help="With --email: queue a school's invitation even when the same one (same template name, "
+        "subject and addresses) is waiting in the outbox, which it then replaces, or was queued there in the last "
+        "24 hours; without it those schools are skipped.")] = False,
 ) -> None:
     """Write a locked fill-in template (or, with --roster or --from-master, several into the -o folder).
 
@@ -66,13 +70,15 @@ def template(
         chosen_fmt = fmt.value if fmt else None
         if email and roster is None and from_master is None:
             raise typer.BadParameter("--email needs --roster or --from-master (who gets which template)")
+        if again and not email:
+            raise typer.BadParameter("--again goes with --email (it queues an invitation again)")
         # Everything the e-mail needs is checked before any template is written.
         mail = mail_plan(outbox, roster, from_master) if email else None
         if from_master is not None:
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=forms_dir or ())
             echo(f"wrote {len(paths)} templates in {output}")
-            return mail_templates(paths, mail) if mail else 0
+            return mail_templates(paths, mail, again=again) if mail else 0
         prefill = load_json(data) if data else None
         chosen = find_form(form, forms_dir or ())
         if roster is not None:
@@ -81,7 +87,7 @@ def template(
                 raise typer.BadParameter(f"{recipient!r} is not in {roster.name}", param_hint="--recipient")
             paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill)
             echo(f"wrote {len(paths)} templates in {output}")
-            return mail_templates(paths, mail) if mail else 0
+            return mail_templates(paths, mail, again=again) if mail else 0
         write_template(chosen, output, fmt=chosen_fmt, data=prefill, recipient=recipient, password=password)
         echo(f"wrote {output}")
         return 0
@@ -146,11 +152,17 @@ def _say_where_answers_go(config: MailConfig, mailbox: str) -> None:
              "only if that mail arrives there", err=True)
 
 
-def mail_templates(paths: list[Path], plan: MailPlan) -> int:
-    """Queue each template to its school; 1 if one was left unsent (each named on stderr)."""
+def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False) -> int:
+    """Queue each template to its school; 1 if one was left unsent (each named on stderr). Schools
+    whose same invitation is waiting or was just sent are skipped (``again``: queued all the same)."""
     from ..batch import queue_templates
 
-    done = queue_templates(paths, plan.people, plan.config)
+    done = queue_templates(paths, plan.people, plan.config, again=again)
+    for line in done.already:
+        echo(f"already invited, not queued again: {line}")
+    if done.already:
+        echo(f"{len(done.already)} school(s) skipped: the same invitation is waiting in the outbox or was queued "
+             "in the last 24 hours; --again queues it again")
     for line in done.unsent:
         echo(f"sheetsync: not sent: {line}", err=True)
     echo(f"queued {len(done.queued)} message(s) in {plan.config.outbox}; an office's next sync --send sends "

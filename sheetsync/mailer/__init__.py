@@ -33,14 +33,15 @@ from ._imap import KEYWORD, FetchResult, fetch
 from ._imap_config import ImapConfig
 from ._attachments import Refusal
 from ._reply import compose_fetch_reply
-from ._invite import compose_invitation
+from ._invite import RECENT, compose_invitation, earlier_invitations, invitation_key
 from ._transport import (Mailer, OutboxMailer, SendResult, SmtpMailer, pending, read_message, send_outbox,
                          send_report)
 
 __all__ = [
-    "KEYWORD", "Attachment", "Digest", "DigestEntry", "FetchLedger", "FetchResult", "FetchedFile", "FetchedMessage",
-    "ImapConfig", "JsonlLedger", "MailConfig", "MailError", "Mailer", "OutboxMailer", "Refusal", "SendError",
-    "SendResult", "SmtpMailer", "Thread", "compose", "compose_digest", "compose_fetch_reply", "compose_invitation", "digest_html",
-    "digest_text", "fetch", "header_text", "mime_type_of", "one_line", "pending", "read_message",
-    "recipient_for", "reply_subject", "report_attachment", "send_outbox", "send_report", "subject_for", "summarize",
+    "KEYWORD", "RECENT", "Attachment", "Digest", "DigestEntry", "FetchLedger", "FetchResult", "FetchedFile",
+    "FetchedMessage", "ImapConfig", "JsonlLedger", "MailConfig", "MailError", "Mailer", "OutboxMailer", "Refusal",
+    "SendError", "SendResult", "SmtpMailer", "Thread", "compose", "compose_digest", "compose_fetch_reply",
+    "compose_invitation", "digest_html", "digest_text", "earlier_invitations", "fetch", "header_text",
+    "invitation_key", "mime_type_of", "one_line", "pending", "read_message", "recipient_for", "reply_subject",
+    "report_attachment", "send_outbox", "send_report", "subject_for", "summarize",
 ]

@@ -2,12 +2,20 @@
 
 Answering this message with the filled file is all a school has to do: the office's mailbox fetch
 takes the file, and its report answers in the same conversation.
+
+A clerk who runs the same command twice must not mail every school twice: :func:`earlier_invitations`
+finds the invitations still waiting in the outbox and those sent from it in the last
+:data:`RECENT`, each under :func:`invitation_key` (which template, what subject, which addresses).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from email.message import EmailMessage
+from dataclasses import dataclass
+from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
+from email.policy import default
+from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 from ..check.coerce import format_be_date
@@ -15,8 +23,15 @@ from ..messages import LANGS
 from ..roster import Recipient
 from ._compose import NAME_HEADER, Attachment, add_attachment, new_message, set_bilingual_body
 from ._config import MailConfig
-from ._headers import one_line
+from ._headers import header_text, one_line
 from ._texts import say
+from ._transport import SENT_DIR
+
+#: How long after an invitation was queued the same one is not sent again without ``--again``: a
+#: second run the same day is a mistake, next month's invitation (same school, same subject) is not.
+RECENT = dt.timedelta(hours=24)
+_HEAD = 64 * 1024  # bytes of an outbox file read for its headers (an invitation's take a few hundred)
+InvitationKey = tuple[str, str, frozenset[str]]
 
 
 def compose_invitation(template: Path, recipient: Recipient, config: MailConfig, *, form: str,
@@ -46,3 +61,52 @@ def compose_invitation(template: Path, recipient: Recipient, config: MailConfig,
     set_bilingual_body(msg, sections)
     add_attachment(msg, Attachment.from_path(template))
     return msg
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """An invitation already in the outbox: its file, and whether it was sent (else it is waiting)."""
+
+    path: Path
+    sent: bool
+
+
+def invitation_key(message: Message) -> InvitationKey:
+    """What makes two invitations the same: the template they carry (``template s2``), the subject
+    (form, school, project) and the addresses they go to (a corrected address is a new invitation)."""
+    addresses = frozenset(a.lower() for _, a in getaddresses([header_text(message, "To")]) if "@" in a)
+    return header_text(message, NAME_HEADER), header_text(message, "Subject"), addresses
+
+
+def earlier_invitations(outbox: Path, now: dt.datetime | None = None) -> dict[InvitationKey, Earlier]:
+    """The invitations waiting in ``outbox`` (whatever their age), and those in its ``sent/`` queued
+    less than :data:`RECENT` before ``now``, by :func:`invitation_key`. Files that cannot be read
+    are passed over: this only spares schools a second e-mail."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    found: dict[InvitationKey, Earlier] = {}
+    for folder, sent in ((outbox / SENT_DIR, True), (outbox, False)):  # a waiting one wins over a sent one
+        for path in sorted(folder.glob("template*.eml")):
+            headers = _headers(path)
+            if headers is None or not header_text(headers, NAME_HEADER).startswith("template "):
+                continue
+            if sent and not _queued_since(headers, now - RECENT):
+                continue
+            found[invitation_key(headers)] = Earlier(path, sent)
+    return found
+
+
+def _headers(path: Path) -> Message | None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD)
+    except OSError:
+        return None
+    return BytesHeaderParser(policy=default).parsebytes(head)
+
+
+def _queued_since(headers: Message, since: dt.datetime) -> bool:
+    try:
+        queued = parsedate_to_datetime(header_text(headers, "Date"))
+    except (TypeError, ValueError, IndexError):
+        return False
+    return (queued if queued.tzinfo else queued.replace(tzinfo=dt.timezone.utc)) >= since
