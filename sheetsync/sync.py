@@ -30,6 +30,7 @@ from .master.model import MergeResult, Outcome
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
 from .office.legacy import import_legacy
 from .office.lock import run_lock
+from .office.mailbox import mark_digested, undigested
 from .office.outbox import flush_outbox, send_from_store, send_others
 from .office.record import record_file
 from .office.store import Store
@@ -125,12 +126,14 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                                            options, result, mover, origins)
             if result.checked:
                 _write_summaries(result, report_dir)
-            lost = list(undelivered)
+            kept = undigested(store)  # bounces fetched into this store, this run's or a run's that stopped
+            lost = list(dict.fromkeys([*undelivered, *(line for _, line in kept)]))
             if config is not None and config.from_addr and (result.checked or lost):
                 digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers,
                                         undelivered=lost)
                 with store.transaction():
                     store.queue_mail(None, run_id, "digest", bytes(digest.as_bytes(policy=SMTP)))
+                    mark_digested(store, [message_id for message_id, _ in kept], run_id)
             if config is not None:
                 result.queued = flush_outbox(store, config.outbox)
                 if send and (store.mails("sent") or _others_waiting(store, config.outbox)):

@@ -48,9 +48,9 @@ def district(mailbox: Mailbox, smtp: Server, tmp_path: Path) -> Path:
     return tmp_path / "district"
 
 
-def sheetsync(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def sheetsync(cwd: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
-    env.update(COLUMNS="120", SHEETSYNC_IMAP_PASSWORD=PASSWORD)
+    env.update(COLUMNS="120", SHEETSYNC_IMAP_PASSWORD=PASSWORD, **extra)
     return subprocess.run([sys.executable, "-m", "sheetsync", *args], capture_output=True, text=True, timeout=300,
                           env=env, cwd=cwd)
 
@@ -130,6 +130,24 @@ def test_each_school_gets_its_template_and_its_answer_comes_back_in_the_thread(
     [reply] = [m for m in smtp.messages() if m["In-Reply-To"] == "<as-sent@s4.example>"]
     text = reply.get_body(("plain",)).get_content()
     assert "required" in text and "identity-not-verified" not in text
+
+
+def test_a_bounce_reaches_the_digest_even_when_the_run_that_fetched_it_was_killed(district: Path, mailbox: Mailbox,
+                                                                                   smtp: Server) -> None:
+    assert sheetsync(district, "template", "--roster", "roster.csv", "-o", "templates", "--email").returncode == 0
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    [invitation] = [m for m in smtp.messages() if m["To"].addresses[0].addr_spec == "b@s2.example"]
+    mailbox.deliver(bounce_of(invitation))
+    # Killed after the fetch (the bounce is recorded and marked done in the mailbox), before its digest.
+    killed = sheetsync(district, "sync", "--send", SHEETSYNC_TEST_CRASH_AT="fetched")
+    assert killed.returncode != 0 and len(smtp.messages()) == 4
+    later = sheetsync(district, "sync", "--send")  # the mailbox has nothing new for it
+    assert later.returncode == 0, later.stderr
+    [digest] = smtp.messages()[4:]
+    assert digest["Subject"] == "อีเมลของสำนักงานส่งไม่ถึง 1 ราย — กรุณาตรวจสอบที่อยู่อีเมลในรายชื่อ"
+    assert "b@s2.example (template s2)" in digest.get_body(("plain",)).get_content()
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    assert len(smtp.messages()) == 5  # listed once: no digest about it at every run
 
 
 def test_what_the_mail_needs_is_refused_before_any_template_is_written(tmp_path: Path) -> None:

@@ -40,6 +40,8 @@ class FetchedMessage:
 
     ``message_id`` is the message's own (or, when it has none, one made from its content, the
     same at every run). ``replied`` says a polite reply was queued (no spreadsheet, or a refusal).
+    ``undelivered`` is, for a bounce of an e-mail to a school, whom it did not reach and why
+    (:meth:`sheetsync.mailer._bounce.Bounce.line`), for the digest.
     """
 
     message_id: str
@@ -53,6 +55,7 @@ class FetchedMessage:
     others: tuple[str, ...] = ()
     replied: bool = False
     fetched_at: str = ""
+    undelivered: str = ""
 
     @property
     def thread(self) -> Thread:

@@ -148,9 +148,13 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
         if known:
             result.again += 1
         else:
+            bounce = read_bounce(parsed)
+            # The failed school address is kept with the message until a digest lists it: the run
+            # may stop before its digest, and the bounce is never fetched again.
+            message = replace(message, undelivered=bounce.line() if bounce.about_a_school else "")
             ledger.record(message, [])
             result.messages.append(message)
-            _note_bounce(read_bounce(parsed), message, result)
+            _note_bounce(bounce, message, result)
         return
     files = []
     for name, data in found.spreadsheets:

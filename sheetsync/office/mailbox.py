@@ -8,6 +8,10 @@ once, from the store), or neither (then the message is fetched and answered agai
 A message already recorded (another run fetched it meanwhile, or its IMAP mark was lost) is
 never answered twice.
 
+A bounce of an e-mail to a school keeps whom it did not reach (``undelivered``) until a run's digest
+lists it (:func:`undigested`, :func:`mark_digested`, in the transaction that queues the digest): a
+run that stops between the fetch and its digest loses nothing, since the bounce is never fetched again.
+
 An office that fetched with the JSON-lines ledger before (``inbox/.fetched.jsonl``) has those
 messages taken into the store the first time (:meth:`StoreLedger.adopt`), so nothing is fetched
 or answered again.
@@ -28,7 +32,7 @@ from .store import Store, now
 
 #: The header naming a message's outbox file (see :mod:`sheetsync.mailer`).
 NAME_HEADER = "X-Sheetsync-Name"
-_COLUMNS = "message_id, sender, sender_name, subject, date, refs, refused, others, replied, fetched_at"
+_COLUMNS = "message_id, sender, sender_name, subject, date, refs, refused, others, replied, fetched_at, undelivered"
 
 
 @dataclass
@@ -61,11 +65,11 @@ class StoreLedger:
         with self.store.transaction() as db:
             known = bool(db.execute("SELECT 1 FROM messages WHERE message_id = ?", (message.message_id,)).fetchone())
             if not known:
-                db.execute(f"INSERT INTO messages ({_COLUMNS}, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                db.execute(f"INSERT INTO messages ({_COLUMNS}, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            (message.message_id, message.sender, message.sender_name, message.subject, message.date,
                             message.references, json.dumps([asdict(r) for r in message.refused], ensure_ascii=False),
                             json.dumps(list(message.others), ensure_ascii=False), int(message.replied),
-                            message.fetched_at or now(), self.run_id))
+                            message.fetched_at or now(), message.undelivered, self.run_id))
             db.executemany("INSERT OR IGNORE INTO message_files (message_id, sha256, filename, path, size) "
                            "VALUES (?, ?, ?, ?, ?)",
                            [(message.message_id, f.sha256, f.filename, str(f.path), f.size) for f in message.files])
@@ -104,7 +108,21 @@ class StoreLedger:
         return FetchedMessage(message_id=row[0], sender=row[1], sender_name=row[2], subject=row[3], date=row[4],
                               references=row[5], files=files,
                               refused=tuple(Refusal(**r) for r in json.loads(row[6] or "[]")),
-                              others=tuple(json.loads(row[7] or "[]")), replied=bool(row[8]), fetched_at=row[9])
+                              others=tuple(json.loads(row[7] or "[]")), replied=bool(row[8]), fetched_at=row[9],
+                              undelivered=row[10])
+
+
+def undigested(store: Store) -> list[tuple[str, str]]:
+    """``(message_id, line)`` of each bounce of an e-mail to a school that no digest has listed yet,
+    oldest first (the line says whom it did not reach and why)."""
+    return [(str(r[0]), str(r[1])) for r in store.query(
+        "SELECT message_id, undelivered FROM messages WHERE undelivered != '' AND digest_run IS NULL ORDER BY rowid")]
+
+
+def mark_digested(store: Store, message_ids: Sequence[str], run_id: int) -> None:
+    """Record that the digest of run ``run_id`` lists these bounces (inside the transaction that queues it)."""
+    store.db.executemany("UPDATE messages SET digest_run = ? WHERE message_id = ?",
+                         [(run_id, message_id) for message_id in message_ids])
 
 
 def senders(store: Store, sha256s: Sequence[str]) -> dict[str, tuple[str, str]]:

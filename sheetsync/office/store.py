@@ -65,6 +65,11 @@ MIGRATIONS: tuple[str, ...] = (
                                 UNIQUE (message_id, sha256));
     CREATE INDEX message_files_by_sha ON message_files (sha256, id);
     """,
+    # 3: a bounce's failed school address, kept until the digest of a run lists it (office/mailbox.py).
+    """
+    ALTER TABLE messages ADD COLUMN undelivered TEXT NOT NULL DEFAULT '';
+    ALTER TABLE messages ADD COLUMN digest_run INTEGER
+    """,
 )
 
 
