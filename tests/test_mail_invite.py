@@ -227,3 +227,33 @@ def test_running_it_twice_mails_no_school_twice(smtp: Server, tmp_path: Path) ->
 def test_again_goes_with_email(tmp_path: Path) -> None:
     done = run("template", "-o", tmp_path / "one.xlsx", "--again", cwd=tmp_path)
     assert done.returncode == 2 and "--again goes with --email" in done.stderr
+
+
+def test_the_steps_init_prints_work_as_printed_from_beside_the_office(tmp_path: Path) -> None:
+    # The clerk ran step 2 from the folder where init was run: the office was not found, so the
+    # templates were signed with the user's own key and every school's file was refused by sync.
+    (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env.update(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), COLUMNS="200")
+    made = subprocess.run([sys.executable, "-m", "sheetsync", "init", "district", "--roster", "schools.csv"],
+                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert made.returncode == 0, made.stderr
+    config = tmp_path / "district" / "sheetsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('from = ""', f'from = "{SENDER}"', 1), encoding="utf-8")
+    [step] = [line for line in made.stdout.splitlines() if line.startswith("  2. ")]
+    command = step[len("  2. "):].split("   (")[0]
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "district" / "outbox").glob("template *.eml"))) == 4
+    # The same command as it was printed before, run from beside the office, finds the office too.
+    beside = subprocess.run([sys.executable, "-m", "sheetsync", "template", "--roster", "district/roster.csv", "-o",
+                             "district/again/"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+    assert beside.returncode == 0, beside.stderr
+    for folder in ("templates", "again"):
+        checked = subprocess.run([sys.executable, "-m", "sheetsync", "validate", "--format", "json",
+                                  *map(str, (tmp_path / "district" / folder).glob("*.xlsx"))],
+                                 capture_output=True, text=True, cwd=tmp_path / "district", env=env, timeout=120)
+        codes = {f["code"] for one in json.loads(checked.stdout) for f in one["findings"]}
+        assert codes and "identity-not-verified" not in codes, (folder, codes)
+    assert not (home / ".config" / "sheetsync" / "office.key").exists()  # no second key was made

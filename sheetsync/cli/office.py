@@ -55,7 +55,7 @@ def init_command(
 NEXT_STEPS = (
     "next steps:",
     "  1. edit {dir}/sheetsync.toml: the mail sender ([mail] from), the reporting period",
-    "  2. sheetsync template --roster {dir}/roster.csv -o {dir}/templates/ --email   (one per school, e-mailed)",
+    "  2. cd {dir} && sheetsync template --roster roster.csv -o templates/ --email   (one per school, e-mailed)",
     "  3. drop returned files into {dir}/inbox/ and run: cd {dir} && sheetsync sync",
     "  4. open {dir}/master.xlsx (a view: rendered again after every run)",
     "  5. back up the store with: sheetsync backup   (and keep a copy of {dir}/office.key, once)",

@@ -13,6 +13,7 @@ from .app import Fmt, FormOpt, FormsDirOpt, RosterOpt, echo, guarded
 
 if TYPE_CHECKING:
     from ..mailer import MailConfig
+    from ..office.config import OfficeConfig
     from ..roster import Recipient
 
 
@@ -72,8 +73,9 @@ def template(
             raise typer.BadParameter("--email needs --roster or --from-master (who gets which template)")
         if again and not email:
             raise typer.BadParameter("--again goes with --email (it queues an invitation again)")
+        office = office_for(output, roster, from_master)  # its key signs the templates, its [mail] sends them
         # Everything the e-mail needs is checked before any template is written.
-        mail = mail_plan(outbox, roster, from_master) if email else None
+        mail = mail_plan(office, outbox, roster, from_master) if email else None
         if from_master is not None:
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=forms_dir or ())
@@ -103,7 +105,24 @@ class MailPlan:
     people: list[Recipient]
 
 
-def mail_plan(outbox: Path | None, roster: Path | None, master: Path | None) -> MailPlan:
+def office_for(*paths: Path | None) -> OfficeConfig | None:
+    """The office a template command works for: the one the current folder is in, else the one
+    holding the first of ``paths`` (output folder, roster, master) that lies inside an office.
+
+    So ``sheetsync template --roster district/roster.csv -o district/templates/`` run beside the
+    office still signs with the office's key: templates signed with another key would have every
+    school's file refused by the office's ``sync`` (identity not verified).
+    """
+    from ..office.config import office_of
+
+    found = office_of(None)
+    for path in paths:
+        if found is None and path is not None:
+            found = office_of(None, path)
+    return found
+
+
+def mail_plan(office: OfficeConfig | None, outbox: Path | None, roster: Path | None, master: Path | None) -> MailPlan:
     """The office's mail settings (else the environment's, ``outbox`` over them) and the roster
     (``roster``, else the master's), refused now when they cannot serve.
 
@@ -117,10 +136,9 @@ def mail_plan(outbox: Path | None, roster: Path | None, master: Path | None) -> 
     from ..mailer import MailConfig
     from ..mailer._headers import parse_addresses
     from ..master import read_master
-    from ..office.config import office_of, with_mail_env
+    from ..office.config import with_mail_env
     from ..roster import read_roster
 
-    office = office_of(None)
     config = with_mail_env(office) if office is not None else MailConfig.from_env()
     config = replace(config, outbox=outbox) if outbox else config
     if not config.from_addr:
