@@ -51,6 +51,39 @@ def test_earlier_reports_locked_next_row_open(master: Path, tmp_path: Path) -> N
     assert not ws[f"D{REPORT_ROW + 5}"].protection.locked
 
 
+def test_what_a_school_keeps_up_to_date_stays_open_in_next_months_template(master: Path, tmp_path: Path) -> None:
+    # The budget used grows all year; locked at last month's value, the total check could never pass.
+    (path,) = templates_from_master(master, tmp_path / "next", project=CODES[0])
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    assert ws["C5"].protection.locked and ws["F6"].protection.locked  # the project's identity and budget stay put
+    for ref in ("F7", "C10", "F10"):  # budget used, responsible person, coordinator
+        assert ws[ref].value not in (None, "") and not ws[ref].protection.locked, ref
+    ws["F7"] = 1234
+    ws["C10"] = "นางสาวใหม่ ใจดี"
+    wb.save(path)
+    filled = read_filled(path)
+    assert filled.data["project"]["budget_used"] == 1234 and filled.data["unit"]["responsible_person"] == "นางสาวใหม่ ใจดี"
+    assert "locked-cell-changed" not in {f.code for f in validate(filled).findings}
+
+
+def test_a_layout_listing_no_field_as_open_is_refused_naming_the_entry(tmp_path: Path) -> None:
+    from sheetsync.errors import FormError
+    from sheetsync.spec.form import load_form
+    from sheetsync.spec.registry import bundled_dir
+
+    layout = (bundled_dir() / "progress-report.yaml").read_text(encoding="utf-8")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "progress-report.schema.json").write_text(
+        (bundled_dir().parent / "schemas" / "progress-report.schema.json").read_text(encoding="utf-8"), encoding="utf-8")
+    broken = tmp_path / "templates" / "progress-report.yaml"
+    broken.write_text(layout.replace("open_prefilled: [/project/budget_used,", "open_prefilled: [/project/budget,"),
+                      encoding="utf-8")
+    with pytest.raises(FormError, match=r"open_prefilled\[0\]: '/project/budget' is not a field of the form"):
+        load_form(broken)
+
+
 def test_filters_by_recipient_and_project(master: Path, tmp_path: Path) -> None:
     assert len(templates_from_master(master, tmp_path / "all")) == 3
     names = [p.name for p in templates_from_master(master, tmp_path / "s1", recipient="s1")]

@@ -180,10 +180,28 @@ def load_form(layout_path: str | Path) -> Form:
         schema_hash=hashlib.sha256(json.dumps(schema, sort_keys=True, ensure_ascii=False).encode()).hexdigest(),
     )
     check_agreement(form)
+    for key in FIELD_LISTS:
+        _check_field_list(form, key)
     rules = layout.get("rules", [])
     if not isinstance(rules, list):
         raise FormError(f"{layout_path.name}: rules must be a list")
     return replace(form, rules=build_rules(form, rules, layout_path))
+
+
+#: Layout keys that list single fields by pointer: ``signature`` (signed by hand: always empty and open
+#: in next period's templates) and ``open_prefilled`` (a school keeps them up to date: prefilled, never locked).
+FIELD_LISTS = ("signature", "open_prefilled")
+
+
+def _check_field_list(form: Form, key: str) -> None:
+    """:class:`FormError` naming ``key`` and the entry when it is not a list of single fields' pointers."""
+    listed = form.layout.get(key, [])
+    if not isinstance(listed, list):
+        raise FormError(f"{form.source.name}: {key} must be a list of field pointers")
+    for index, pointer in enumerate(listed):
+        if not isinstance(pointer, str) or form.field_at(pointer) is None:
+            raise FormError(f"{form.source.name}: {key}[{index}]: {pointer!r} is not a field of the form "
+                            "(a single field's pointer, such as /project/budget_used)")
 
 
 def check_agreement(form: Form) -> None:

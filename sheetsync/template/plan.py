@@ -177,9 +177,12 @@ def _label_cells(form: Form) -> Iterator[CellSpec]:
 
 
 def _field_cells(form: Form, values: dict[str, CellValue], signed: frozenset[str]) -> Iterator[CellSpec]:
+    # Fields a school keeps up to date (the budget used so far, who is responsible) stay open when
+    # prefilled: locked at last period's value, a later cross-check could never be satisfied.
+    kept_open = frozenset(form.layout.get("open_prefilled", ()))
     for f in form.fields:
         value = None if f.pointer in signed else values.get(f.pointer)
-        yield _input_cell(form, f, f.place, f.pointer, value, lock_if_filled=True)
+        yield _input_cell(form, f, f.place, f.pointer, value, lock_if_filled=f.pointer not in kept_open)
 
 
 def _table_cells(form: Form, values: dict[str, CellValue], lock_rows: bool) -> Iterator[CellSpec]:
