@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -96,6 +98,37 @@ def test_sync_inside_the_office_uses_its_configuration(office: Path, app: typer.
                      "--period", "2020-03")
     assert view.exit_code == 0, view.output
     assert (office / "copy.ods").exists() and read_master(office / "master.xlsx").records
+
+
+def test_the_clerks_own_ways_of_asking_for_a_view_and_a_history(office: Path, app: typer.Typer, progress_form: Form,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    config = (office / "sheetsync.toml").read_text(encoding="utf-8")
+    (office / "sheetsync.toml").write_text(config.replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
+                   issued=at(40))
+    assert in_office(app, office, "sync").exit_code == 0
+    # The README's example, as printed: -o alone inside the office renders the office's store.
+    views = {}
+    for period in ("2020-03", "2563-03"):  # a Thai clerk writes the B.E. year, as everywhere in the form
+        view = in_office(app, office, "master", "-o", f"view-{period}.xlsx", "--period", period)
+        assert view.exit_code == 0, view.output
+        views[period] = [[c.value for c in row] for row in openpyxl.load_workbook(office / f"view-{period}.xlsx")
+                         .worksheets[0].iter_rows()]
+    assert views["2020-03"] == views["2563-03"]
+    wrong = in_office(app, office, "master", "--period", "2563-13")
+    assert wrong.exit_code == 2 and "must be YYYY-MM" in wrong.output
+    (office / "sheetsync.toml").write_text(config.replace("settle_seconds = 2.0", "settle_seconds = 0")
+                                           .replace('period = ""', 'period = "2563-03"'), encoding="utf-8")
+    assert load_office(office).period == "2020-03"
+    # history shows the clerk's own clock, not UTC without a word.
+    monkeypatch.setenv("TZ", "Asia/Bangkok")
+    time.tzset()
+    try:
+        shown = in_office(app, office, "history", "--recipient", "s1")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert shown.exit_code == 0 and " +0700  merged" in shown.output, shown.output
 
 
 def test_commands_outside_an_office_say_what_to_give(app: typer.Typer, tmp_path: Path) -> None:

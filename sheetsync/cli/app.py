@@ -52,6 +52,18 @@ MasterOpt = Annotated[Path, typer.Option("--master", metavar="FILE",
 TodayOpt = Annotated[Optional[dt.datetime], typer.Option(
     "--today", metavar="YYYY-MM-DD", formats=["%Y-%m-%d"],
     help="Judge lateness as of this day instead of today (for re-running an old month).")]
+def period_option(value: Optional[str]) -> Optional[str]:
+    """``--period``: ``YYYY-MM`` (a B.E. year such as 2563 is converted), refused as a usage error otherwise."""
+    if value is None:
+        return None
+    from ..office.config import normalize_period
+
+    try:
+        return normalize_period(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
 SendOpt = Annotated[bool, typer.Option("--send", help="Deliver the outbox over SMTP afterwards.")]
 
 

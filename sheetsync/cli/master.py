@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import FormsDirOpt, RosterOpt, TodayOpt, echo, guarded
+from .app import FormsDirOpt, RosterOpt, TodayOpt, echo, guarded, period_option
 from .office import OfficeOpt
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def merge_command(
     today: TodayOpt = None,
     roster: RosterOpt = None,
     forms_dir: FormsDirOpt = None,
-    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", help="The reporting period (YYYY-MM) the summary's "
+    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", callback=period_option, help="The reporting period (YYYY-MM) the summary's "
                                                   "statuses are for; default: --today's month.")] = None,
     wait: Annotated[float, typer.Option("--wait", metavar="SECONDS", help="Seconds to wait for another run on the same office.")] = 5.0,
     office: OfficeOpt = None,

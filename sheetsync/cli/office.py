@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import echo, guarded
+from .app import echo, guarded, period_option
 
 OfficeOpt = Annotated[Optional[Path], typer.Option(
     "--office", metavar="DIR", help="The office folder (default: the folder holding sheetsync.toml at or "
@@ -66,7 +66,7 @@ def master_command(
     ctx: typer.Context,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Where to write the "
                                                    "view (.xlsx or .ods); default: the office's master.")] = None,
-    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", help="The reporting period for "
+    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", callback=period_option, help="The reporting period for "
                                                   "the summary's statuses (default: the office's).")] = None,
     store: Annotated[Optional[Path], typer.Option("--store", metavar="FILE", help="The store to render "
                                                   "(default: the office's, or the one beside -o).")] = None,
@@ -93,7 +93,8 @@ def master_command(
         target = output or (config.master if config else None)
         if target is None:
             raise OfficeError("no office here: give -o FILE (and --store) or run inside an office folder")
-        source = store or (config.store if config and output is None else store_beside(target))
+        # Inside an office its store is the source, wherever -o puts the view (the README's example).
+        source = store or (config.store if config else store_beside(target))
         if not Path(source).exists():
             raise OfficeError(f"{source}: no store of record here (run sheetsync sync or merge first)")
         with Store(source) as db:

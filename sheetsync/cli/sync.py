@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import SendOpt, TodayOpt, echo, guarded
+from .app import SendOpt, TodayOpt, echo, guarded, period_option
 from .master import exit_code, render_table
 from .office import OfficeOpt
 
@@ -43,7 +43,7 @@ def sync_command(
     roster: Annotated[Optional[Path], typer.Option("--roster", metavar="FILE",
                                                    help="CSV of schools (for addresses and the digest).")] = None,
     today: TodayOpt = None,
-    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", help="The reporting period for "
+    period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", callback=period_option, help="The reporting period for "
                                                   "the summary's statuses (default: the office's).")] = None,
     settle: Annotated[Optional[float], typer.Option("--settle", metavar="SECONDS", help="Seconds a file must be "
                                                     "left alone before it is read (default 2).")] = None,

@@ -134,8 +134,11 @@ def load_office(root: str | Path) -> OfficeConfig:
         raise OfficeError(f"{path}: {exc}") from exc
     if config.view not in ("auto", "always", "never"):
         raise OfficeError(f"{path}: render_view must be auto, always or never (not {config.view!r})")
-    if config.period and not _is_period(config.period):
-        raise OfficeError(f"{path}: period {config.period!r} must be YYYY-MM (e.g. 2020-03)")
+    if config.period:
+        try:
+            config = replace(config, period=normalize_period(config.period))
+        except ValueError as exc:
+            raise OfficeError(f"{path}: {exc}") from exc
     return config
 
 
@@ -223,10 +226,18 @@ def _ids(value: Any, path: Path) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _is_period(text: str) -> bool:
-    parts = text.split("-")
-    return len(parts) == 2 and len(parts[0]) == 4 and parts[0].isdigit() and parts[1].isdigit() \
-        and 1 <= int(parts[1]) <= 12
+def normalize_period(text: str) -> str:
+    """A reporting period as ``YYYY-MM`` of the Christian era: ``2563-03`` (a year above 2400 is B.E.,
+    as everywhere in the form) becomes ``2020-03``; ``2020-3`` becomes ``2020-03``.
+
+    :raises ValueError: ``text`` is no such period (the message says what is expected).
+    """
+    parts = text.strip().split("-")
+    if len(parts) == 2 and len(parts[0]) == 4 and all(p.isdigit() and p.isascii() for p in parts) \
+            and 1 <= int(parts[1]) <= 12:
+        year = int(parts[0]) - (543 if int(parts[0]) > 2400 else 0)
+        return f"{year:04d}-{int(parts[1]):02d}"
+    raise ValueError(f"period {text!r} must be YYYY-MM, e.g. 2020-03 (or 2563-03 in B.E.)")
 
 
 TEMPLATE = """\

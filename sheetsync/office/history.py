@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,16 +99,27 @@ def render_history(items: list[KeyHistory]) -> str:
         lines.append(f"{item.form_id} · {item.key or '-'} · {item.recipient or '-'}")
         for v in item.versions:
             sender = f"  from {_shown(v.sender)}" if v.sender else ""
-            lines.append(f"  {v.received_at[:19]}  {v.result:<11} {v.file}  (sha256 {v.sha256[:12]}){sender}")
+            lines.append(f"  {local_time(v.received_at)}  {v.result:<11} {v.file}  (sha256 {v.sha256[:12]}){sender}")
             for c in v.changes:
                 lines.append(f"      {c.pointer}: {_shown(c.before)} → {_shown(c.after)}")
     return "\n".join(lines)
 
 
 
+def local_time(stored: str) -> str:
+    """A stored UTC time as the clerk's clock shows it, with its offset: ``2026-11-30 18:44:40 +0700``
+    (the e-mails and the backups a clerk compares it with are in local time)."""
+    try:
+        return dt.datetime.fromisoformat(stored).astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
+    except ValueError:
+        return stored[:19]
+
+
 def _shown(value: Any) -> str:
     if value is None:
         return "(ไม่มี / none)"
+    if isinstance(value, dict):  # a table row: its values by name, not Python's notation
+        return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
     text = repr(value) if not isinstance(value, str) else value
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     return text if len(text) <= SHOWN else text[:SHOWN - 1] + "…"
