@@ -27,6 +27,7 @@ from .errors import OutputError
 from .files import unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
 from .master.model import MergeResult, Outcome
+from .office.dropped import dropped_rows
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
 from .office.legacy import import_legacy
 from .office.lock import run_lock
@@ -208,6 +209,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             continue
         result.new.append(path)
         item = check_file(path, forms_dirs=dirs, sha256=sha)
+        if item.report is not None:  # reports the office holds and this file lacks: told, not dropped silently
+            item.report.findings += dropped_rows(store, item)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, origins)
         origin = origins(path) if origins is not None else None

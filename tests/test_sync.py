@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import json
 import email.policy
 import os
 import subprocess
@@ -67,6 +68,27 @@ def test_the_same_file_sent_again_is_already_seen(progress_form: Form, seed: dic
     result = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
     assert result.new == [] and [p.name for p in result.already_seen] == ["s1-again.xlsx"]
     assert (inbox / "processed" / "s1-again.xlsx").exists()
+
+
+def test_a_file_lacking_reports_the_office_holds_is_merged_with_a_warning_at_their_rows(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    # A school re-sent its February copy after March's: report 7 was dropped from its record silently.
+    inbox, master, reports = tmp_path / "inbox", tmp_path / "master.xlsx", tmp_path / "reports"
+    write_template(progress_form, inbox / "march.xlsx", data=seed, recipient="s1")
+    assert sync(inbox, master, report_dir=reports, options=NOW).merge.counts()["merged"] == 1  # type: ignore[union-attr]
+    older = json.loads(json.dumps(seed))
+    older["reports"] = older["reports"][:5]
+    older["project"]["budget_used"] = sum(r["disbursed"] for r in older["reports"])
+    write_template(progress_form, inbox / "february.xlsx", data=older, recipient="s1")
+    result = sync(inbox, master, report_dir=reports, options=NOW)
+    [item] = result.checked
+    assert item.report is not None and item.report.valid
+    dropped = [f for f in item.report.findings if f.code == "row-dropped"]
+    assert [(f.cell, f.severity, f.value) for f in dropped] == [("A42", "warning", 6), ("A43", "warning", 7)]
+    assert "รายงานครั้งที่ 7 (29/4/2563) ที่สำนักงานได้รับไว้แล้ว ไม่มีในไฟล์นี้" in dropped[1].message_th
+    [outcome] = result.merge.outcomes  # type: ignore[union-attr]
+    assert outcome.result == "replaced" and "row-dropped@A42" in outcome.detail
+    assert "ที่สำนักงานได้รับไว้แล้ว ไม่มีในไฟล์นี้" in (reports / "february.txt").read_text(encoding="utf-8")
 
 
 def test_a_file_still_being_written_waits_for_the_next_run(progress_form: Form, seed: dict[str, Any],
