@@ -26,7 +26,7 @@ from .crashpoint import crash_point
 from .errors import OutputError
 from .files import unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
-from .master.model import MergeResult, Outcome
+from .master.model import Key, MergeResult, Outcome
 from .office.dropped import dropped_rows
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
 from .office.legacy import import_legacy
@@ -35,6 +35,7 @@ from .office.mailbox import mark_digested, undigested
 from .office.outbox import flush_outbox, send_from_store, send_others
 from .office.record import record_file
 from .office.store import Store
+from .office.summary import nothing_received
 from .office.view import ViewResult, check_view_path, render_view, store_beside
 from .pipeline import INTERNAL, FileResult, check_file, failure, sha256_of
 from .render.summary import write_summary_csv, write_summary_xlsx
@@ -131,7 +132,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             lost = list(dict.fromkeys([*undelivered, *(line for _, line in kept)]))
             if config is not None and config.from_addr and (result.checked or lost):
                 digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers,
-                                        undelivered=lost)
+                                        undelivered=lost, missing=_nothing_received(store, people))
                 with store.transaction():
                     store.queue_mail(None, run_id, "digest", bytes(digest.as_bytes(policy=SMTP)))
                     mark_digested(store, [message_id for message_id, _ in kept], run_id)
@@ -172,6 +173,14 @@ def _write_summaries(result: SyncResult, report_dir: Path) -> None:
             write([c.result for c in result.checked], report_dir / name)
         except OutputError as exc:
             result.problems.append(f"{exc}; the schools' reports and e-mails are not affected")
+
+
+def _nothing_received(store: Store, people: list[Recipient]) -> list[Recipient]:
+    """The roster schools the office has nothing from, in any run: the digest's "not sent" is the
+    master summary's ``ยังไม่ได้รับรายงาน``, not "sent nothing in this batch" (a clerk would chase
+    schools that reported last week)."""
+    keys = [Key(str(r[0]), str(r[1]), str(r[2])) for r in store.query("SELECT form_id, key, recipient FROM current")]
+    return nothing_received(people, keys, store.outcomes())
 
 
 def _others_waiting(store: Store, folder: Path) -> bool:

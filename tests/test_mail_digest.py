@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import email
 import json
 from email.message import EmailMessage
 from email.policy import SMTP, default
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,7 @@ from sheetsync.mailer import MailConfig, compose_digest, summarize
 from sheetsync.check.report import Finding, Report, Result, Unread
 from sheetsync.pipeline import UNREADABLE, failure
 from sheetsync.roster import Recipient
+from sheetsync.spec.form import Form
 
 CONFIG = MailConfig(from_addr="office@example.org", reply_to="help@example.org")
 ROSTER = [
@@ -90,3 +93,65 @@ def test_digest_goes_to_the_digest_address_first() -> None:
     assert [a.addr_spec for a in parse(compose_digest([], ROSTER, config))["To"].addresses] == ["boss@example.org"]
     to = parse(compose_digest([], [], config, to="other@example.org"))["To"]
     assert [a.addr_spec for a in to.addresses] == ["other@example.org"]
+
+
+def _digests(store_path: Path) -> list[EmailMessage]:
+    """Every digest the office queued, oldest first, as read back from the store."""
+    from sheetsync.office.store import Store
+
+    with Store(store_path) as store:
+        rows = store.query("SELECT message FROM outbox WHERE name = 'digest' ORDER BY id")
+    return [email.message_from_bytes(bytes(r[0]), policy=default) for r in rows]
+
+
+def _missing(message: EmailMessage) -> list[str]:
+    [attachment] = message.iter_attachments()
+    return [m["id"] for m in json.loads(attachment.get_content())["missing"]]
+
+
+def test_a_later_digest_does_not_chase_schools_already_on_record(progress_form: Form, seed: dict[str, Any],
+                                                                 tmp_path: Path) -> None:
+    """The clerk's complaint: run 1 accepts n73-01..03; run 2 brings more files, and its digest
+    listed n73-01..03 as not sent. "Not sent" is what the store holds, as the master's summary says:
+    a school with a file to fix (n73-07) or an unreadable one (n73-04) sent something, and is
+    listed as that, not also as not sent."""
+    from sheetsync.demo import broken_sample
+    from tests.test_office_view import rows_of
+    from sheetsync.office.summary import NOTHING, SUMMARY
+    from sheetsync.sync import SyncOptions, sync
+    from sheetsync.template.write import write_template
+
+    roster = [Recipient(f"n73-0{n}", f"โรงเรียนที่ {n}", f"head@n{n}.example") for n in range(1, 8)]
+    inbox, master = tmp_path / "inbox", tmp_path / "master.xlsx"
+    config = MailConfig(from_addr="office@bma.example", outbox=tmp_path / "outbox")
+
+    def run() -> EmailMessage:
+        sync(inbox, master, report_dir=tmp_path / "reports", config=config, roster=roster,
+             options=SyncOptions(settle=0, period="2020-03"))
+        return _digests(master.with_suffix(".sqlite"))[-1]
+
+    for n in (1, 2, 3):
+        write_template(progress_form, inbox / f"n73-0{n}.xlsx", data=seed, recipient=f"n73-0{n}")
+    write_template(progress_form, inbox / "n73-07.xlsx", data=broken_sample(copy.deepcopy(seed)), recipient="n73-07")
+    first = run()
+    assert _missing(first) == ["n73-04", "n73-05", "n73-06"]
+    (inbox / "n73-04 scan.pdf").write_bytes(b"%PDF-1.4\n% a scanned form\n")  # could not be opened
+    write_template(progress_form, inbox / "n73-05.xlsx", data=seed, recipient="n73-05")
+    second = run()
+    assert _missing(second) == ["n73-06"]  # n73-04 is under "could not be read", not also here
+    assert second["Subject"].endswith("ยังไม่ส่ง 1")
+    text = second.get_body(("plain",))
+    assert text is not None
+    body = text.get_content()
+    assert "head@n6.example" in body  # a missing school's line shows its address: only n73-06 has one
+    assert not any(f"head@n{n}.example" in body for n in (1, 2, 3, 4, 5, 7))
+    statuses = {r["ผู้รายงาน"]: r["สถานะ"] for r in rows_of(master, SUMMARY)}
+    assert [who for who, status in statuses.items() if status == NOTHING] == _missing(second)  # the master agrees
+
+
+def test_missing_given_by_the_caller_replaces_the_batch_guess() -> None:
+    """A caller with a store says whom the office has nothing from; without it, the batch decides."""
+    assert [r.id for r in summarize(RESULTS, ROSTER).missing] == ["school-04"]
+    assert summarize(RESULTS, ROSTER, missing=[]).missing == []
+    message = parse(compose_digest([RESULTS[0]], ROSTER, CONFIG, missing=[ROSTER[3]]))
+    assert message["Subject"].endswith("ยังไม่ส่ง 1") and _missing(message) == ["school-04"]

@@ -57,11 +57,17 @@ class Digest:
                 "missing": len(self.missing)}
 
 
-def summarize(results: Iterable[Result], roster: Iterable[Recipient]) -> Digest:
+def summarize(results: Iterable[Result], roster: Iterable[Recipient],
+              missing: Iterable[Recipient] | None = None) -> Digest:
     """Sort a batch's results (reports, or ``(path, error)`` for unreadable files) by outcome.
 
-    A report belongs to the roster entry whose id is its ``metadata["recipient"]``; a roster entry
-    with no readable report is *missing* (an unreadable file cannot say whom it is from).
+    A report belongs to the roster entry whose id is its ``metadata["recipient"]``.
+
+    :param missing: the roster entries the office has nothing from, as its store says (a sync passes
+        :func:`sheetsync.office.summary.nothing_received`). Without it, *missing* is judged from this
+        batch alone: a roster entry with no readable report in it — which is also every school that
+        reported in an earlier batch, and the school of an unreadable file (it cannot say whom it is
+        from). Only a caller that checks every school's return in one batch should rely on that.
     """
     people = {r.id: r for r in roster}
     digest, heard = Digest(roster_size=len(people)), set()
@@ -75,19 +81,21 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient]) -> Digest:
         entry = DigestEntry(rid, who.school if who else "", result.path.name, len(result.errors),
                             len(result.warnings), on_roster=who is not None)
         (digest.passed if result.valid else digest.failed).append(entry)
-    digest.missing = [r for r in people.values() if r.id not in heard]
+    digest.missing = [r for r in people.values() if r.id not in heard] if missing is None else list(missing)
     return digest
 
 
 def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], config: MailConfig, lang: Lang = "th",
                    to: str | None = None, strangers: Iterable[tuple[str, str]] = (),
-                   undelivered: Iterable[str] = ()) -> EmailMessage:
+                   undelivered: Iterable[str] = (), missing: Iterable[Recipient] | None = None) -> EmailMessage:
     """The digest message: text and HTML (every name escaped) plus ``digest.json``.
 
     :param to: defaults to ``config.digest_to``, then ``reply_to``, then ``from_addr``.
     :param strangers: ``(sender, file)`` of files mailed in by addresses on no roster line (they
         were answered; the office should know who they are).
     :param undelivered: whom the office's own e-mail did not reach (from bounces), to check the roster.
+    :param missing: the roster entries the office has nothing from, across every batch (see
+        :func:`summarize`); without it, "not sent" counts this batch only.
     :raises MailError: an address is not valid.
 
     Example::
@@ -95,7 +103,7 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
         msg = compose_digest(results, read_roster("schools.csv"), MailConfig.from_env())
     """
     roster = list(roster)
-    digest = summarize(results, roster)
+    digest = summarize(results, roster, missing)
     digest.strangers = [(one_line(sender, LIMIT), one_line(file, LIMIT)) for sender, file in strangers]
     digest.undelivered = [one_line(who, LIMIT) for who in undelivered]
     msg = new_message(config, to or config.digest_to or config.reply_to or config.from_addr)

@@ -125,6 +125,23 @@ def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: 
     return lines
 
 
+def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes: list[OutcomeRow]) -> list[Recipient]:
+    """The roster recipients whose summary status is ``ยังไม่ได้รับรายงาน``, in roster order: no
+    current submission, and no file of theirs refused or unreadable either.
+
+    The office's digest lists these as "not sent": built from :func:`summary_lines` and
+    :func:`status_of` so that the digest and the master's summary never disagree.
+
+    :param keys: the key of every current submission (only whom each is from matters here).
+    :param outcomes: every outcome, oldest first (:meth:`Store.outcomes`).
+    """
+    records = [Digest(key, None, 0, {}, None, None) for key in keys]
+    since = expected_since(None)  # the period only tells late from up to date, never "nothing"
+    nothing = {line.recipient for line in summary_lines(records, roster, outcomes)
+               if status_of(line, None, since) == NOTHING}
+    return [r for r in roster if r.id in nothing]
+
+
 def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequence[Recipient],
                   outcomes: list[OutcomeRow], period: str | None) -> Sheet:
     """One line per roster recipient and key: name, network, latest row, totals, status.
