@@ -24,7 +24,7 @@ from .messages import Lang
 from .office.spec import master_spec
 from .pipeline import FileResult
 from .pipeline import check_files as check_stream
-from .render import render_text, report_dict
+from .render import render_for_school, report_dict
 from .render.html import render_html
 from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
@@ -83,7 +83,7 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     marked = out_dir / f"{stem}{MARKED_SUFFIX}.{fmt}"
     if mark:  # first: the one a clerk may hold open in Excel; refused, it leaves the others as they were
         write_marked_up(filled, report, marked)
-    write_atomically(text, lambda tmp: tmp.write_text(render_text(report, lang) + "\n", encoding="utf-8"))
+    write_atomically(text, lambda tmp: tmp.write_text(render_for_school(report) + "\n", encoding="utf-8"))
     write_atomically(html, lambda tmp: tmp.write_text(render_html(report, form=filled.form), encoding="utf-8"))
     body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
@@ -126,7 +126,7 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
         return None
     marked = [p for p in item.outputs[-1:] if MARKED_SUFFIX in p.stem]
     return compose(item.report, to=plan.to, config=config, lang=lang, html=render_html(item.report, form=item.filled.form),
-                   text=render_text(item.report, lang), attachments=marked, school=plan.school, thread=plan.thread,
+                   text=render_for_school(item.report), attachments=marked, school=plan.school, thread=plan.thread,
                    cc=plan.cc)
 
 

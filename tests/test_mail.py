@@ -98,10 +98,13 @@ def test_compose_parts_and_headers(tmp_path: Path, workbook: Path) -> None:
     assert "C5: required" in text.get_content()
     assert re.search(r"<body><p [^>]*>เรียน โรงเรียนวัดไทร</p>.*<p>findings</p>", html.get_content())
     parts = {p.get_filename(): p for p in message.iter_attachments()}
-    assert set(parts) == {"โรงเรียนวัดไทร แบบรายงาน.xlsx", "โรงเรียนวัดไทร แบบรายงาน.report.json"}
+    assert set(parts) == {"โรงเรียนวัดไทร แบบรายงาน.xlsx"}  # a school is sent what it can open, not JSON
     assert parts[workbook.name].get_content_type() == XLSX
     assert parts[workbook.name].get_content() == workbook.read_bytes()
-    report_json = parts["โรงเรียนวัดไทร แบบรายงาน.report.json"]
+    with_json = parse(compose(report, to="head@school01.example", config=CONFIG, html=HTML, text="x",
+                              attach_report=True))  # for a program that asks for it
+    [report_json] = list(with_json.iter_attachments())
+    assert report_json.get_filename() == "โรงเรียนวัดไทร แบบรายงาน.report.json"
     assert report_json.get_content_type() == "application/json"
     assert json.loads(report_json.get_content())["valid"] is False
 

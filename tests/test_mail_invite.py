@@ -129,7 +129,7 @@ def test_each_school_gets_its_template_and_its_answer_comes_back_in_the_thread(
     assert sheetsync(district, "sync", "--send").returncode == 1
     [reply] = [m for m in smtp.messages() if m["In-Reply-To"] == "<as-sent@s4.example>"]
     text = reply.get_body(("plain",)).get_content()
-    assert "required" in text and "identity-not-verified" not in text
+    assert "ยังไม่ได้กรอก" in text and "ไม่ได้ออกโดยสำนักงานนี้" not in text  # told what is missing, not "forged"
 
 
 def test_a_bounce_reaches_the_digest_even_when_the_run_that_fetched_it_was_killed(district: Path, mailbox: Mailbox,

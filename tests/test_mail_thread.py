@@ -79,7 +79,8 @@ def test_summary_only_keeps_files_and_values_out(tmp_path: Path) -> None:
     marked.write_bytes(b"PK fake")
     report = make_report(tmp_path / "r.xlsx", errors=1)
     secret_text = "C5 required: value 123456789 was typed"
-    normal = compose(report, to="a@x.example", config=CONFIG, html=HTML, text=secret_text, attachments=[marked])
+    normal = compose(report, to="a@x.example", config=CONFIG, html=HTML, text=secret_text, attachments=[marked],
+                     attach_report=True)
     private = compose(report, to="a@x.example", config=replace(CONFIG, summary_only=True), html=HTML,
                       text=secret_text, attachments=[marked])
     assert len(list(normal.iter_attachments())) == 2

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from sheetsync.spec.form import Form
 from sheetsync.messages import catalogue
-from sheetsync.render import render_text
+from sheetsync.render import render_for_school, render_text
 from sheetsync.render.html import render_html
 from sheetsync.render.summary import write_summary_csv, write_summary_xlsx
 from sheetsync.check.report import Finding, Report, Unread
@@ -75,3 +75,18 @@ def test_html_names_the_report_a_cell_is_in(progress_form: Form) -> None:
     assert re.search(r"<td[^>]*>B38<br>\(รายงานครั้งที่ 2\)</td>", html)
     assert re.search(r"<td[^>]*>B6</td>", html)  # the metadata sheet's cell is in no report
     assert "ความก้าวหน้าของงาน" in html  # the field's label, from the form's schema
+
+
+def test_what_the_school_reads_is_numbered_thai_then_english_without_codes() -> None:
+    # The .txt report and the e-mail's text once began "✗ x.xlsx: invalid — 1 error(s)" with codes,
+    # and a finding without a sheet (the sender warning) came under an empty "[]" heading.
+    report = _report()
+    report.findings.append(Finding("sender-not-recipient", "warning", "", "", "", "x@y.example", "ส่งมาจาก x", "sent by x"))
+    text = render_for_school(report)
+    assert "error(s)" not in text and "invalid" not in text and "[]" not in text
+    assert not any(f.code in text for f in report.findings)
+    thai, english = text.split("\n\n")
+    assert thai.startswith(f"ต้องแก้ไข {len(report.errors)} รายการ\n  1. ")
+    assert thai.index(f"ข้อสังเกต {len(report.warnings)} รายการ") < thai.index("ส่งมาจาก x")  # notes after fixes
+    assert english.startswith(f"To fix: {len(report.errors)}\n  1. ") and "sent by x" in english
+    assert render_for_school(Report(Path("ok.xlsx"), "progress-report", {}, [])).startswith("แบบรายงานของท่านถูกต้อง")

@@ -69,17 +69,18 @@ def mime_type_of(filename: str) -> str:
 
 def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html: str, text: str,
             attachments: Iterable[Path | Attachment] = (), lang: Lang = "th", school: str | None = None,
-            attach_report: bool = True, thread: Thread | None = None, cc: Sequence[str] = ()) -> EmailMessage:
+            attach_report: bool = False, thread: Thread | None = None, cc: Sequence[str] = ()) -> EmailMessage:
     """One message about ``report``: text and HTML alternatives plus attachments.
 
     The subject says the school (or file) and how many items to fix, in ``lang``. The bodies are
-    ``text`` and ``html`` (e.g. ``render_text(report)`` and ``render_html(report)``) framed by a
+    ``text`` and ``html`` (e.g. ``render_for_school(report)`` and ``render_html(report)``) framed by a
     greeting and a closing; every header value made from user text is reduced to one line.
 
     :param to: addresses, e.g. ``"head@school.example"`` or ``["A <a@x.org>", "b@y.org"]``.
     :param attachments: files (the marked-up workbook …); Thai names are sent RFC 2231-encoded.
     :param school: the school's name, for the subject, greeting and To display name.
-    :param attach_report: also attach the JSON report as ``<file stem>.report.json``.
+    :param attach_report: also attach the JSON report as ``<file stem>.report.json`` (for a program;
+        a school is sent only its marked-up file, which it can open).
     :param thread: the message that brought the file: the mail then answers it (``Re:`` subject,
         ``In-Reply-To`` and ``References``), so it lands in the sender's conversation.
     :param cc: addresses copied (the roster's address when someone else sent the file).
@@ -91,7 +92,7 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     Example::
 
         msg = compose(report, to="head@school01.example", config=MailConfig.from_env(),
-                      html=render_html(report), text=render_text(report), attachments=[marked])
+                      html=render_html(report), text=render_for_school(report), attachments=[marked])
     """
     files = [a if isinstance(a, Attachment) else Attachment.from_path(a) for a in attachments]
     if attach_report:

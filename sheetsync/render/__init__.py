@@ -46,6 +46,25 @@ def row_name(form: Form, finding: Finding) -> str:
     return ""
 
 
+def render_for_school(report: Report) -> str:
+    """The findings as a school reads them in plain text (the ``.txt`` report, the e-mail's text
+    part): Thai, then English; numbered, what to fix before the notes; no codes, no English status
+    line. A file with nothing to say gets the thank-you line."""
+    from ..messages import render
+
+    if not report.findings:
+        return "\n".join(render("report.valid", lang) for lang in ("th", "en"))
+    blocks = []
+    for lang in ("th", "en"):
+        lines = []
+        for severity, found in (("error", report.errors), ("warning", report.warnings)):
+            if found:
+                lines.append(render(f"report.list.{severity}s", lang, count=len(found)))
+                lines += [f"  {n}. {f.message(lang)}" for n, f in enumerate(ordered(found), start=1)]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def render_text(report: Report, lang: str = "th") -> str:
     """A terminal summary of one report: a status line, then findings grouped by sheet."""
     counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
