@@ -53,7 +53,7 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=_choice_labels(
             filled.form, p.pointer)) for p in filled.problems]
         report.findings += list(_schema(filled))
-        report.findings += list(_rules(filled))
+        report.findings += list(_rules(filled, {f.path for f in report.errors if f.path}))
         report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
     return report
 
@@ -250,13 +250,27 @@ def _row_number(filled: Filled, pointer: str) -> str:
     return re.sub(r"\D", "", filled.cell_of(pointer).cell)
 
 
-def _rules(filled: Filled) -> Iterator[Finding]:
+def _rules(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
+    """The findings of the layout's rules, in the layout's order.
+
+    A rule that reads a field already in error (unreadable, against the schema, or flagged by an
+    earlier rule) is skipped: judged by a wrong value, right values would be blamed for it (a
+    mistyped end date put every report "outside the period"). Rules between fields run before
+    rules over tables, since a table's rows are judged by fields (the period, the budget) and
+    never the other way round; within each group the layout's order decides.
+
+    :param flagged: pointers that already have an error; the rules' own errors are added to it.
+    """
     blocked = {p.pointer for p in filled.problems}
     ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n),
                       lambda pointer: filled.cell_of(pointer).cell)
-    for rule in filled.form.rules:
-        for hit in RULES[rule.kind](rule, ctx):
-            yield _hit_finding(filled, hit)
+    found: dict[int, list[Finding]] = {}
+    for index, rule in sorted(enumerate(filled.form.rules), key=lambda pair: pair[1].over_table):
+        if flagged.isdisjoint(rule.fields):
+            found[index] = [_hit_finding(filled, hit) for hit in RULES[rule.kind](rule, ctx)]
+            flagged.update(f.path for f in found[index] if f.severity == "error")
+    for index in sorted(found):
+        yield from found[index]
 
 
 def _hit_finding(filled: Filled, hit: Hit) -> Finding:

@@ -1,0 +1,83 @@
+"""Validation as a teacher meets it: values typed into an issued template, findings that say
+what is really wrong, once, at the cell where it is wrong (reviewer's reports, issue by issue)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from sheetsync.check.reader import read_filled
+from sheetsync.check.report import Report
+from sheetsync.check.validate import validate
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+
+
+def _typed(form: Form, data: dict[str, Any], tmp_path: Path, typed: dict[str, Any], name: str = "typed") -> Path:
+    """A template issued with ``data`` except the fields of ``typed``, which are then typed into
+    their (empty, unlocked) cells as the teacher typed them."""
+    issued = copy.deepcopy(data)
+    for pointer in typed:
+        *parents, last = pointer.strip("/").split("/")
+        node = issued
+        for part in parents:
+            node = node[part]
+        node.pop(last, None)
+    path = tmp_path / f"{name}.xlsx"
+    write_template(form, path, data=issued)
+    wb = load_workbook(path)
+    for pointer, raw in typed.items():
+        field = form.field_at(pointer)
+        assert field is not None, pointer
+        wb[form.sheet][field.place.ref] = raw
+    wb.save(path)
+    return path
+
+
+def _check(form: Form, data: dict[str, Any], tmp_path: Path, typed: dict[str, Any]) -> Report:
+    return validate(read_filled(_typed(form, data, tmp_path, typed), form=form))
+
+
+def _errors(report: Report) -> list[tuple[str, str]]:
+    return [(f.code, f.cell) for f in report.errors]
+
+
+# --- 1. one wrong value, one finding: rules that read a wrong value stay silent ------------------
+
+
+def test_end_date_a_year_early_is_one_finding_not_nine(progress_form: Form, seed: dict[str, Any],
+                                                      tmp_path: Path) -> None:
+    """30/9/2562 typed for 30/9/2563: the end is before the start. The reports' dates and the fiscal
+    year are right; a period that ends before it starts must not put them "outside" it."""
+    report = _check(progress_form, seed, tmp_path, {"/project/end_date": "30/9/2562"})
+    assert _errors(report) == [("end-before-start", "C7")]
+
+
+def test_a_reference_field_with_a_schema_error_silences_the_rules_that_read_it(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """A negative budget received is wrong in itself; every amount compared with it is not."""
+    report = _check(progress_form, seed, tmp_path, {"/project/budget_received": "-180000"})
+    assert _errors(report) == [("below-minimum", "F6")]
+
+
+def test_an_inverted_period_is_reported_once_even_without_a_compare_rule(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """A form that declares only the ``within`` rule still gets one finding, on the period's end."""
+    rules = tuple(r for r in progress_form.rules if r.kind not in ("compare", "fiscal_year"))
+    form = dataclasses.replace(progress_form, rules=rules)
+    report = _check(form, seed, tmp_path, {"/project/end_date": "30/9/2562"})
+    assert _errors(report) == [("end-before-start", "C7")]
+    message = report.errors[0].message_th
+    assert "30/9/2562" in message and "1/10/2562" in message and "{" not in message
+
+
+def test_a_genuinely_independent_error_is_still_reported(progress_form: Form, seed: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    """Silencing is for rules reading the wrong value, not for the rest of the form."""
+    seed["reports"][4]["progress_percent"] = 28.0  # report 5 goes down from 30 %
+    report = _check(progress_form, seed, tmp_path, {"/project/end_date": "30/9/2562"})
+    assert sorted(_errors(report)) == [("end-before-start", "C7"), ("progress-decreased", "D41")]
