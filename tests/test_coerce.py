@@ -10,10 +10,12 @@ import pytest
 
 from sheetsync.check.coerce import (
     CoerceError,
+    ascii_digits,
     format_be_date,
     is_blank,
     parse_amount,
     parse_choice,
+    parse_code,
     parse_date,
     parse_lines,
     parse_percent,
@@ -459,3 +461,20 @@ def test_only_coerce_errors_escape(parse: Callable[[object], object], raw: objec
         parse(raw)
     except CoerceError:
         pass
+
+
+# --- codes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("๕๐๓๖๐๐๐๐-๓๕๕๓", "50360000-3553"), ("50360000-3553", "50360000-3553"),
+     ("５０３６００００-３５５３", "50360000-3553"), ("٥٠٣٦", "5036"), (" ๑๒๓ ", "123"),
+     (50360000.0, "50360000"), ("รหัส ๑", "รหัส 1")],
+)  # fmt: skip
+def test_parse_code_makes_every_digit_ascii(raw: object, expected: str) -> None:
+    assert parse_code(raw) == expected
+
+
+def test_ascii_digits_leaves_other_text_alone() -> None:
+    assert ascii_digits("ด้านที่ ๓ - มหานคร ²") == "ด้านที่ 3 - มหานคร ²"  # "²" is a digit to isdigit, not a decimal

@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 from sheetsync.check.reader import read_filled
 from sheetsync.check.report import Report
 from sheetsync.check.validate import validate
+from sheetsync.master import merge, read_master
 from sheetsync.spec.form import Form
+from sheetsync.spec.pointers import lookup
 from sheetsync.template.write import write_template
 
 
@@ -81,3 +83,34 @@ def test_a_genuinely_independent_error_is_still_reported(progress_form: Form, se
     seed["reports"][4]["progress_percent"] = 28.0  # report 5 goes down from 30 %
     report = _check(progress_form, seed, tmp_path, {"/project/end_date": "30/9/2562"})
     assert sorted(_errors(report)) == [("end-before-start", "C7"), ("progress-decreased", "D41")]
+
+
+# --- 2. a code typed in Thai digits is the same code ---------------------------------------------
+
+
+def test_project_code_in_thai_digits_is_accepted_and_stored_in_ascii(progress_form: Form, seed: dict[str, Any],
+                                                                     tmp_path: Path) -> None:
+    path = _typed(progress_form, seed, tmp_path, {"/project/code": "๕๐๓๖๐๐๐๐-๓๕๕๓"})
+    filled = read_filled(path)
+    report = validate(filled)
+    assert report.valid, _errors(report)
+    assert filled.data["project"]["code"] == "50360000-3553"
+    # Free prose keeps the Thai digits of official text (FORM.md 1.6).
+    assert lookup(filled.data, "/plan_alignment/goal") == seed["plan_alignment"]["goal"]
+    assert "๓" in filled.data["plan_alignment"]["goal"]
+
+
+def test_master_keeps_the_ascii_code(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    path = _typed(progress_form, seed, tmp_path, {"/project/code": "๕๐๓๖๐๐๐๐-๓๕๕๓"})
+    master = tmp_path / "master.xlsx"
+    result = merge([path], master)
+    assert [o.result for o in result.outcomes] == ["merged"]
+    records = list(read_master(master).records.values())
+    assert [(r.key.project_code, r.data["project"]["code"]) for r in records] == [("50360000-3553",) * 2]
+
+
+def test_a_code_in_thai_digits_that_is_still_wrong_shows_what_was_typed(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    report = _check(progress_form, seed, tmp_path, {"/project/code": "๕๐๓๖-๓๕๕๓"})
+    assert _errors(report) == [("pattern", "C5")]
+    assert "“๕๐๓๖-๓๕๕๓”" in report.errors[0].message_th and report.errors[0].value == "๕๐๓๖-๓๕๕๓"

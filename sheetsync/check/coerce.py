@@ -20,8 +20,8 @@ from typing import TypeVar
 from ..errors import CoerceError
 
 __all__ = [
-    "CoerceError", "format_be_date", "is_blank", "parse_amount", "parse_choice",
-    "parse_date", "parse_lines", "parse_percent", "parse_text", "parse_whole",
+    "CoerceError", "ascii_digits", "format_be_date", "is_blank", "parse_amount", "parse_choice",
+    "parse_code", "parse_date", "parse_lines", "parse_percent", "parse_text", "parse_whole",
     "thai_digits_to_arabic",
 ]  # fmt: skip
 
@@ -70,6 +70,13 @@ def is_blank(raw: object) -> bool:
 def thai_digits_to_arabic(text: str) -> str:
     """Replace Thai digits ๐-๙ with 0-9, leaving everything else untouched."""
     return text.translate(_THAI_DIGITS)
+
+
+def ascii_digits(text: str) -> str:
+    """Replace every Unicode decimal digit (Thai ๕, fullwidth ５, Arabic-Indic ٥ …) with its ASCII digit."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
 def format_be_date(d: date) -> str:
@@ -180,6 +187,13 @@ def parse_text(raw: object) -> str:
         number = _real(raw, "not-text", raw)
         return str(int(number)) if number.is_integer() else repr(number)
     return _date_text(raw)
+
+
+def parse_code(raw: object) -> str:
+    """Read a code (text whose form a pattern fixes, such as "50360000-3553") like :func:`parse_text`,
+    with its digits made ASCII: "๕๐๓๖๐๐๐๐-๓๕๕๓" is the same code, and codes are compared and
+    stored as ASCII. Free prose keeps its Thai digits; this is for codes only."""
+    return ascii_digits(parse_text(raw))
 
 
 def parse_lines(raw: object) -> list[str]:

@@ -317,6 +317,9 @@ def _parse(filled: Filled, f: Field, raw: Any, pointer: str, cell: str) -> tuple
     try:
         if f.kind == "choice":
             return True, coerce.parse_choice(raw, f.choices or {v: str(v) for v in f.schema.get("enum", [])})
+        if f.kind == "text" and "pattern" in f.schema:
+            # A pattern makes the text a code: typed in Thai digits it is still the same code.
+            return True, coerce.parse_code(raw)
         return True, PARSERS[f.kind](raw)
     except coerce.CoerceError as exc:
         filled.problems.append(Problem(exc.code, pointer, cell, _shown(raw), f.title))

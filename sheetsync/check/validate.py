@@ -237,6 +237,10 @@ def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Fin
         hint = PATTERN_HINTS.get(pointer.rsplit("/", 1)[-1], "")
         params["hint"], params["hint_en"] = (render(hint, "th"), render(hint, "en")) if hint else ("", "")
     value = None if code == "required" else error.instance
+    typed = filled.raw.get(filled.source_map[pointer].cell) if pointer in filled.source_map else None
+    if code == "pattern" and isinstance(typed, str):
+        # A code is read with ASCII digits: say what was typed ("๕๐๓๖-๓๕๕๓"), which the teacher recognises.
+        value = typed.strip()
     if code == "required" and _in_table_row(filled, pointer):
         code, params["row"] = "required-in-row", _row_number(filled, pointer)
     return _finding(filled, code, pointer, value, **params)
