@@ -4,6 +4,7 @@ what is really wrong, once, at the cell where it is wrong (reviewer's reports, i
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import dataclasses
 from pathlib import Path
 from typing import Any
@@ -114,3 +115,35 @@ def test_a_code_in_thai_digits_that_is_still_wrong_shows_what_was_typed(
     report = _check(progress_form, seed, tmp_path, {"/project/code": "๕๐๓๖-๓๕๕๓"})
     assert _errors(report) == [("pattern", "C5")]
     assert "“๕๐๓๖-๓๕๕๓”" in report.errors[0].message_th and report.errors[0].value == "๕๐๓๖-๓๕๕๓"
+
+
+# --- 3. a day that does not exist ----------------------------------------------------------------
+
+
+def test_impossible_date_says_the_month_has_no_such_day(progress_form: Form, seed: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    report = _check(progress_form, seed, tmp_path, {"/project/end_date": "31/2/2563"})
+    assert _errors(report) == [("no-such-day", "C7")]
+    finding = report.errors[0]
+    assert "C7" in finding.message_th and "31/2/2563" in finding.message_th
+    assert "กุมภาพันธ์" in finding.message_th and "29" in finding.message_th
+    assert "วัน/เดือน/ปี" not in finding.message_th
+    assert "February" in finding.message_en and "29" in finding.message_en and "C7" in finding.message_en
+    assert "{" not in finding.message_th + finding.message_en
+
+
+def test_leap_day_of_a_common_year_says_the_month_has_28_days(progress_form: Form, seed: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    seed["reports"][4]["date"] = "2020-02-28"
+    path = _typed(progress_form, seed, tmp_path, {"/project/start_date": "29/2/2562"})
+    report = validate(read_filled(path))
+    found = next(f for f in report.errors if f.cell == "C6")
+    assert found.code == "no-such-day" and "28" in found.message_th and "2562" in found.message_th
+
+
+def test_leap_day_stored_in_buddhist_era_is_shown_as_typed(progress_form: Form, seed: dict[str, Any],
+                                                          tmp_path: Path) -> None:
+    """A Thai-locale Calc stores a typed 29/2/2564 as a date of the year 2564, which 2021 does not have."""
+    report = _check(progress_form, seed, tmp_path, {"/project/end_date": dt.date(2564, 2, 29)})
+    found = next(f for f in report.errors if f.cell == "C7")
+    assert found.code == "no-such-day" and "“29/2/2564”" in found.message_th and "28" in found.message_th

@@ -48,6 +48,7 @@ class Problem:
     cell: str
     value: Any
     label: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)  # what the message needs besides
 
 
 @dataclass
@@ -322,11 +323,14 @@ def _parse(filled: Filled, f: Field, raw: Any, pointer: str, cell: str) -> tuple
             return True, coerce.parse_code(raw)
         return True, PARSERS[f.kind](raw)
     except coerce.CoerceError as exc:
-        filled.problems.append(Problem(exc.code, pointer, cell, _shown(raw), f.title))
+        filled.problems.append(Problem(exc.code, pointer, cell, _shown(raw), f.title, dict(exc.params)))
         return False, None
 
 
 def _shown(raw: Any) -> Any:
+    if isinstance(raw, dt.date) and raw.year > coerce.BE_THRESHOLD:
+        # Stored in Buddhist Era (a Thai-locale Calc): shown as the teacher sees it, not moved 543 years on.
+        return f"{raw.day}/{raw.month}/{raw.year}"
     return raw.isoformat() if isinstance(raw, (dt.date, dt.datetime)) else raw
 
 

@@ -51,7 +51,7 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += list(_identity(filled, resolve(key, create=False)))
         report.findings += list(_structure(filled))
         report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=_choice_labels(
-            filled.form, p.pointer)) for p in filled.problems]
+            filled.form, p.pointer), **_month_names(p.params)) for p in filled.problems]
         report.findings += list(_schema(filled))
         report.findings += list(_rules(filled, {f.path for f in report.errors if f.path}))
         report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
@@ -80,6 +80,14 @@ def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: S
         values["other_label"], values["other_label_en"] = _labels(filled.form, params["other"])
     th, en = (render(code, lang, **(values | {"suspect": _suspect(filled, params, lang)})) for lang in LANGS)
     return Finding(code, severity, sheet, cell, pointer, value, th, en)
+
+
+def _month_names(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with the name of its ``month`` (a number) in each language, for messages about a date."""
+    if "month" not in params:
+        return params
+    key = f"month.{params['month']}"
+    return params | {"month_name": render(key, "th"), "month_name_en": render(key, "en")}
 
 
 def _suspect(filled: Filled, params: dict[str, Any], lang: Lang) -> str:
