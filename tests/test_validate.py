@@ -141,6 +141,44 @@ def test_leap_day_of_a_common_year_says_the_month_has_28_days(progress_form: For
     assert found.code == "no-such-day" and "28" in found.message_th and "2562" in found.message_th
 
 
+# --- 4. a year is printed as a year, with a hint ---------------------------------------------------
+
+
+def test_two_digit_fiscal_year_gets_a_plain_limit_and_a_hint(progress_form: Form, seed: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    report = _check(progress_form, seed, tmp_path, {"/project/fiscal_year": "63"})
+    assert _errors(report) == [("below-minimum", "F5")]
+    th, en = report.errors[0].message_th, report.errors[0].message_en
+    assert "2500" in th and "2,500" not in th and "2500" in en and "2,500" not in en
+    assert "พ.ศ. 4 หลัก" in th and "2563" in th
+    assert "4-digit" in en and "2563" in en
+    assert "{" not in th + en
+
+
+def test_a_year_above_the_maximum_is_plain_too(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    report = _check(progress_form, seed, tmp_path, {"/project/fiscal_year": "12563"})
+    finding = next(f for f in report.errors if f.cell == "F5")
+    assert finding.code == "above-maximum"
+    assert "12563" in finding.message_th and "2700" in finding.message_th and "," not in finding.message_th
+
+
+def test_amount_limits_keep_their_thousands_separators(progress_form: Form, seed: dict[str, Any],
+                                                       tmp_path: Path) -> None:
+    report = _check(progress_form, seed, tmp_path, {"/project/budget_received": "20000000000"})
+    finding = next(f for f in report.errors if f.cell == "F6")
+    assert finding.code == "above-maximum"
+    assert "10,000,000,000" in finding.message_th and "20,000,000,000" in finding.message_th
+    assert "พ.ศ." not in finding.message_th  # no year hint on an amount
+
+
+def test_no_year_hint_on_other_whole_numbers(census_form: Form, census_sample: dict[str, Any],
+                                             tmp_path: Path) -> None:
+    report = _check(census_form, census_sample, tmp_path, {"/school/total_students": "20000"})
+    finding = next(f for f in report.errors if f.cell == "B4")
+    assert finding.code == "above-maximum" and "10000" in finding.message_th
+    assert "พ.ศ." not in finding.message_th and "{" not in finding.message_th + finding.message_en
+
+
 def test_leap_day_stored_in_buddhist_era_is_shown_as_typed(progress_form: Form, seed: dict[str, Any],
                                                           tmp_path: Path) -> None:
     """A Thai-locale Calc stores a typed 29/2/2564 as a date of the year 2564, which 2021 does not have."""

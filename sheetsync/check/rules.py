@@ -68,11 +68,17 @@ def _date(text: Any) -> dt.date | None:
 
 
 def _shown(value: Any) -> str:
-    """A value as a Thai reader expects it: B.E. dates, grouped amounts."""
+    """A value as a Thai reader expects it: B.E. dates, grouped amounts, whole numbers as typed.
+
+    The reader gives amounts and percentages as float and whole numbers (years, counts, report
+    numbers) as int: a year reads "2563", never "2,563".
+    """
     as_date = _date(value) if isinstance(value, str) else None
     if as_date is not None:
         return format_be_date(as_date)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(value)
 

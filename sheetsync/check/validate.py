@@ -236,14 +236,15 @@ def _required_leaves(form: Form, pointer: str) -> list[str]:
 def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Finding:
     code = SCHEMA_CODES.get(str(error.validator), "invalid")
     params: dict[str, Any] = {}
-    if code in ("below-minimum", "above-maximum", "too-long", "too-many"):
-        params["limit"] = shown(error.validator_value)
+    if code in ("too-long", "too-many"):
+        params["limit"] = shown(float(error.validator_value))  # a count of characters or items: grouped
+    if code in ("below-minimum", "above-maximum"):
+        params |= _range_params(filled.form, pointer, error.validator_value)
     if code == "wrong-type":
         params["expected"] = render(f"type.{error.validator_value}", "th")
         params["expected_en"] = render(f"type.{error.validator_value}", "en")
     if code == "pattern":
-        hint = PATTERN_HINTS.get(pointer.rsplit("/", 1)[-1], "")
-        params["hint"], params["hint_en"] = (render(hint, "th"), render(hint, "en")) if hint else ("", "")
+        params |= _hint(PATTERN_HINTS.get(pointer.rsplit("/", 1)[-1], ""))
     value = None if code == "required" else error.instance
     typed = filled.raw.get(filled.source_map[pointer].cell) if pointer in filled.source_map else None
     if code == "pattern" and isinstance(typed, str):
@@ -252,6 +253,31 @@ def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Fin
     if code == "required" and _in_table_row(filled, pointer):
         code, params["row"] = "required-in-row", _row_number(filled, pointer)
     return _finding(filled, code, pointer, value, **params)
+
+
+def _range_params(form: Form, pointer: str, limit: Any) -> dict[str, Any]:
+    """The limit of a range finding written as the field's values are, and a hint on what to type.
+
+    A whole number (schema type integer: a year, a count) is written plainly, as the template shows
+    it ("2500", never "2,500"); an amount's limit keeps its thousands separators. A field the form
+    declares as a fiscal year gets a hint to type the 4-digit B.E. year (63 and 2020 are the slips).
+    """
+    node = schema_node(form.schema, generic(pointer)) or {}
+    whole = node.get("type") == "integer" and isinstance(limit, (int, float)) and float(limit).is_integer()
+    hint = "hint.year" if pointer in _year_fields(form) else "hint.correct"
+    return {"limit": str(int(limit)) if whole else shown(float(limit)), **_hint(hint)}
+
+
+def _year_fields(form: Form) -> set[str]:
+    """The fields the form declares as a (B.E. fiscal) year: a fiscal_year rule's year, a date's fiscal_year."""
+    years = {str(rule["year"]) for rule in form.rules if rule.kind == "fiscal_year"}
+    dated = [*form.fields, *(column for table in form.tables for column in table.columns)]
+    return years | {f.fiscal_year for f in dated if f.fiscal_year}
+
+
+def _hint(key: str) -> dict[str, str]:
+    """The ``hint`` and ``hint_en`` parameters of a message: the catalogue's ``key``, or nothing."""
+    return {"hint": render(key, "th"), "hint_en": render(key, "en")} if key else {"hint": "", "hint_en": ""}
 
 
 def _in_table_row(filled: Filled, pointer: str) -> bool:
