@@ -243,16 +243,20 @@ def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Fin
     if code == "wrong-type":
         params["expected"] = render(f"type.{error.validator_value}", "th")
         params["expected_en"] = render(f"type.{error.validator_value}", "en")
+    value = None if code == "required" else error.instance
     if code == "pattern":
         params |= _hint(PATTERN_HINTS.get(pointer.rsplit("/", 1)[-1], ""))
-    value = None if code == "required" else error.instance
-    typed = filled.raw.get(filled.source_map[pointer].cell) if pointer in filled.source_map else None
-    if code == "pattern" and isinstance(typed, str):
-        # A code is read with ASCII digits: say what was typed ("๕๐๓๖-๓๕๕๓"), which the teacher recognises.
-        value = typed.strip()
+        value = _as_typed(filled, pointer, value)
     if code == "required" and _in_table_row(filled, pointer):
         code, params["row"] = "required-in-row", _row_number(filled, pointer)
     return _finding(filled, code, pointer, value, **params)
+
+
+def _as_typed(filled: Filled, pointer: str, value: Any) -> Any:
+    """The text typed in the cell behind ``pointer`` (else ``value``): a code is read with ASCII
+    digits, but the teacher recognises what she typed ("๕๐๓๖-๓๕๕๓")."""
+    typed = filled.raw.get(filled.source_map[pointer].cell) if pointer in filled.source_map else None
+    return typed.strip() if isinstance(typed, str) else value
 
 
 def _range_params(form: Form, pointer: str, limit: Any) -> dict[str, Any]:
