@@ -30,6 +30,7 @@ they are findings (see :mod:`sheetsync.check.report`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -160,14 +161,16 @@ class CoerceError(SheetsyncError, ValueError):
     """A cell value cannot be read as the wanted type (internal: the reader turns it into a finding).
 
     ``code`` is a stable slug (``"not-a-date"``, ``"not-a-number"``, ...) for the caller
-    to map to a message; ``raw`` is the cell value exactly as it was read.
+    to map to a message; ``raw`` is the cell value exactly as it was read; ``params`` are what
+    the message needs besides (for ``"no-such-day"``: the day, the month, how many days it has).
     """
 
-    def __init__(self, code: str, raw: object) -> None:
-        # Both go into args so the exception survives pickling (multiprocessing).
-        super().__init__(code, raw)
+    def __init__(self, code: str, raw: object, params: Mapping[str, object] | None = None) -> None:
+        # All go into args so the exception survives pickling (multiprocessing).
+        super().__init__(code, raw, params)
         self.code = code
         self.raw = raw
+        self.params: Mapping[str, object] = params or {}
 
     def __str__(self) -> str:
         return f"{self.code}: {self.raw!r}"

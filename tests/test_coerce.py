@@ -10,10 +10,12 @@ import pytest
 
 from sheetsync.check.coerce import (
     CoerceError,
+    ascii_digits,
     format_be_date,
     is_blank,
     parse_amount,
     parse_choice,
+    parse_code,
     parse_date,
     parse_lines,
     parse_percent,
@@ -148,8 +150,6 @@ def test_parse_date(raw: object, expected: date) -> None:
 @pytest.mark.parametrize(
     "raw",
     [
-        "31/2/2563",  # no such day
-        "29/2/2562",  # 2562 B.E. = 2019, not a leap year
         "32/1/2563",
         "1/13/2563",
         "0/1/2563",
@@ -160,20 +160,39 @@ def test_parse_date(raw: object, expected: date) -> None:
         "1 มกรา 2563",
         "1 ธค",
         "yesterday",
-        "2019-02-30",
         "",
         43861.0,  # a serial number is a slip, not a date
         43861,
         True,
         timedelta(days=3),
         None,
-        date(2564, 2, 29),  # stored as a leap day, but 2564 B.E. = 2021 has none
         "1 ² 2563",  # not a digit to int(), though str.isdigit() says it is
         "١/٢/٢٥٦٣",  # Arabic-Indic digits: nobody types them on a Thai form
     ],
 )
 def test_parse_date_rejects(raw: object) -> None:
     assert _code(parse_date, raw) == "not-a-date"
+
+
+@pytest.mark.parametrize(
+    ("raw", "day", "month", "days", "year"),
+    [
+        ("31/2/2563", 31, 2, 29, 2563),  # 2563 B.E. = 2020, a leap year
+        ("29/2/2562", 29, 2, 28, 2562),  # 2562 B.E. = 2019, not a leap year
+        ("31/4/2563", 31, 4, 30, 2563),
+        ("๓๑ ก.พ. ๒๕๖๓", 31, 2, 29, 2563),
+        ("2019-02-30", 30, 2, 28, 2562),
+        (date(2564, 2, 29), 29, 2, 28, 2564),  # stored as a leap day, but 2564 B.E. = 2021 has none
+    ],
+)
+def test_parse_date_names_a_day_the_month_does_not_have(raw: object, day: int, month: int, days: int,
+                                                        year: int) -> None:
+    with pytest.raises(CoerceError) as info:
+        parse_date(raw)
+    assert info.value.code == "no-such-day" and info.value.raw is raw
+    assert dict(info.value.params) == {"day": day, "month": month, "days": days, "year": year, "year_ce": year - 543}
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert (copy.code, dict(copy.params)) == ("no-such-day", dict(info.value.params))
 
 
 @pytest.mark.parametrize(
@@ -459,3 +478,20 @@ def test_only_coerce_errors_escape(parse: Callable[[object], object], raw: objec
         parse(raw)
     except CoerceError:
         pass
+
+
+# --- codes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("๕๐๓๖๐๐๐๐-๓๕๕๓", "50360000-3553"), ("50360000-3553", "50360000-3553"),
+     ("５０３６００００-３５５３", "50360000-3553"), ("٥٠٣٦", "5036"), (" ๑๒๓ ", "123"),
+     (50360000.0, "50360000"), ("รหัส ๑", "รหัส 1")],
+)  # fmt: skip
+def test_parse_code_makes_every_digit_ascii(raw: object, expected: str) -> None:
+    assert parse_code(raw) == expected
+
+
+def test_ascii_digits_leaves_other_text_alone() -> None:
+    assert ascii_digits("ด้านที่ ๓ - มหานคร ²") == "ด้านที่ 3 - มหานคร ²"  # "²" is a digit to isdigit, not a decimal

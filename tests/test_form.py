@@ -149,6 +149,15 @@ def test_loaded_rules_are_typed(progress_form: Form) -> None:
     assert first.where.startswith("progress-report.yaml line ")
 
 
+def test_rules_name_the_fields_they_read(progress_form: Form) -> None:
+    """Validation skips a rule whose fields already have an error, and runs field rules first."""
+    reads = {(r.kind, r.fields, r.over_table) for r in progress_form.rules}
+    assert ("within", ("/project/start_date", "/project/end_date"), True) in reads
+    assert ("fiscal_year", ("/project/fiscal_year", "/project/start_date", "/project/end_date"), False) in reads
+    assert ("compare", ("/project/end_date", "/project/start_date"), False) in reads
+    assert ("sequence", (), True) in reads
+
+
 @pytest.mark.parametrize("old, new, problem", [
     ("{at: C5, field: /project/code}", "{at: C5x, field: /project/code}", "'C5x' is not a cell or range"),
     ("{at: C5, field: /project/code}", "{at: C5, field: /project/codes}",

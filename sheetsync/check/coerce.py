@@ -12,7 +12,8 @@ import re
 import sys
 import unicodedata
 from collections.abc import Mapping
-from datetime import date, datetime
+from calendar import monthrange
+from datetime import MAXYEAR, MINYEAR, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import TypeVar
@@ -20,14 +21,14 @@ from typing import TypeVar
 from ..errors import CoerceError
 
 __all__ = [
-    "CoerceError", "format_be_date", "is_blank", "parse_amount", "parse_choice",
-    "parse_date", "parse_lines", "parse_percent", "parse_text", "parse_whole",
+    "BE_THRESHOLD", "CoerceError", "ascii_digits", "format_be_date", "is_blank", "parse_amount", "parse_choice",
+    "parse_code", "parse_date", "parse_lines", "parse_percent", "parse_text", "parse_whole",
     "thai_digits_to_arabic",
 ]  # fmt: skip
 
 _BE_OFFSET = 543
 # No C.E. year this form deals with comes near 2400, and no B.E. year goes below it.
-_BE_THRESHOLD = 2400
+BE_THRESHOLD = 2400
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Zero-width characters ride along when Thai text is pasted from Word or the web
@@ -70,6 +71,13 @@ def is_blank(raw: object) -> bool:
 def thai_digits_to_arabic(text: str) -> str:
     """Replace Thai digits ๐-๙ with 0-9, leaving everything else untouched."""
     return text.translate(_THAI_DIGITS)
+
+
+def ascii_digits(text: str) -> str:
+    """Replace every Unicode decimal digit (Thai ๕, fullwidth ５, Arabic-Indic ٥ …) with its ASCII digit."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
 def format_be_date(d: date) -> str:
@@ -182,6 +190,13 @@ def parse_text(raw: object) -> str:
     return _date_text(raw)
 
 
+def parse_code(raw: object) -> str:
+    """Read a code (text whose form a pattern fixes, such as "50360000-3553") like :func:`parse_text`,
+    with its digits made ASCII: "๕๐๓๖๐๐๐๐-๓๕๕๓" is the same code, and codes are compared and
+    stored as ASCII. Free prose keeps its Thai digits; this is for codes only."""
+    return ascii_digits(parse_text(raw))
+
+
 def parse_lines(raw: object) -> list[str]:
     """Split a multi-line cell into its stripped, non-empty lines (one item per line)."""
     return [line for line in map(_strip, parse_text(raw).splitlines()) if line]
@@ -256,7 +271,7 @@ def _year_ce(text: str) -> int:
     year = int(text)
     if len(text) == 2:  # "63" is short for B.E. 2563, never C.E. 1963 or 2063
         year += 2500
-    return year - _BE_OFFSET if year > _BE_THRESHOLD else year
+    return year - _BE_OFFSET if year > BE_THRESHOLD else year
 
 
 def _thai_month(name: str, raw: object) -> int:
@@ -270,11 +285,17 @@ def _make_date(year: int, month: int, day: int, raw: object) -> date:
     try:
         return date(year, month, day)
     except ValueError:  # 31/2/2563, month 13, year 0
-        raise CoerceError("not-a-date", raw) from None
+        pass
+    if 1 <= month <= 12 and 1 <= day <= 31 and MINYEAR <= year <= MAXYEAR:
+        # A real day and month that do not go together (31/2): say so, since the form was right.
+        days = monthrange(year, month)[1]
+        raise CoerceError("no-such-day", raw, {"day": day, "month": month, "days": days,
+                                               "year": year + _BE_OFFSET, "year_ce": year})
+    raise CoerceError("not-a-date", raw)
 
 
 def _from_stored(stored: date, raw: object) -> date:
-    if stored.year <= _BE_THRESHOLD:
+    if stored.year <= BE_THRESHOLD:
         return stored
     # 29 Feb of a B.E. year can be stored (2564 is leap) but not exist (2021 is not).
     return _make_date(stored.year - _BE_OFFSET, stored.month, stored.day, raw)

@@ -48,6 +48,7 @@ class Problem:
     cell: str
     value: Any
     label: str
+    params: dict[str, Any] = field(default_factory=dict, hash=False)  # what the message needs besides
 
 
 @dataclass
@@ -317,13 +318,19 @@ def _parse(filled: Filled, f: Field, raw: Any, pointer: str, cell: str) -> tuple
     try:
         if f.kind == "choice":
             return True, coerce.parse_choice(raw, f.choices or {v: str(v) for v in f.schema.get("enum", [])})
+        if f.kind == "text" and "pattern" in f.schema:
+            # A pattern makes the text a code: typed in Thai digits it is still the same code.
+            return True, coerce.parse_code(raw)
         return True, PARSERS[f.kind](raw)
     except coerce.CoerceError as exc:
-        filled.problems.append(Problem(exc.code, pointer, cell, _shown(raw), f.title))
+        filled.problems.append(Problem(exc.code, pointer, cell, _shown(raw), f.title, dict(exc.params)))
         return False, None
 
 
 def _shown(raw: Any) -> Any:
+    if isinstance(raw, dt.date) and raw.year > coerce.BE_THRESHOLD:
+        # Stored in Buddhist Era (a Thai-locale Calc): shown as the teacher sees it, not moved 543 years on.
+        return f"{raw.day}/{raw.month}/{raw.year}"
     return raw.isoformat() if isinstance(raw, (dt.date, dt.datetime)) else raw
 
 

@@ -68,11 +68,17 @@ def _date(text: Any) -> dt.date | None:
 
 
 def _shown(value: Any) -> str:
-    """A value as a Thai reader expects it: B.E. dates, grouped amounts."""
+    """A value as a Thai reader expects it: B.E. dates, grouped amounts, whole numbers as typed.
+
+    The reader gives amounts and percentages as float and whole numbers (years, counts, report
+    numbers) as int: a year reads "2563", never "2,563".
+    """
     as_date = _date(value) if isinstance(value, str) else None
     if as_date is not None:
         return format_be_date(as_date)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(value)
 
@@ -104,8 +110,15 @@ def increasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 
 
 def within(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    """Every value of a column lies between two other fields (the project period)."""
+    """Every value of a column lies between two other fields (the project period).
+
+    A period that ends before it starts is itself the mistake: one finding on its end, not one on
+    every row (a layout's compare rule usually reports it first, and then this rule is skipped).
+    """
     low, high = ctx.get(rule["from"]), ctx.get(rule["to"])
+    if low is not None and high is not None and high < low:
+        yield Hit("end-before-start", rule["to"], high, {"expected": _shown(low), "other": rule["from"]})
+        return
     for pointer, value in ctx.column(rule["table"], rule["field"]):
         if (low is not None and value < low) or (high is not None and value > high):
             yield Hit("outside-period", pointer, value, {"low": _shown(low or "…"), "high": _shown(high or "…")})
@@ -219,7 +232,7 @@ RULES: dict[str, Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]] = {
 #: Finding codes each rule kind can emit (the message catalogue must have them all).
 RULE_CODES = ("report-gap", "report-number", "not-increasing", "outside-period", "progress-decreased",
               "over-budget-running", "total-mismatch", "compare-failed", "sum-mismatch", "fiscal-year-mismatch",
-              "fiscal-year-disagrees")
+              "fiscal-year-disagrees", "end-before-start")
 
 
 def shown(value: Any) -> str:

@@ -51,9 +51,9 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += list(_identity(filled, resolve(key, create=False)))
         report.findings += list(_structure(filled))
         report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=_choice_labels(
-            filled.form, p.pointer)) for p in filled.problems]
+            filled.form, p.pointer), **_month_names(p.params)) for p in filled.problems]
         report.findings += list(_schema(filled))
-        report.findings += list(_rules(filled))
+        report.findings += list(_rules(filled, {f.path for f in report.errors if f.path}))
         report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
     return report
 
@@ -80,6 +80,14 @@ def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: S
         values["other_label"], values["other_label_en"] = _labels(filled.form, params["other"])
     th, en = (render(code, lang, **(values | {"suspect": _suspect(filled, params, lang)})) for lang in LANGS)
     return Finding(code, severity, sheet, cell, pointer, value, th, en)
+
+
+def _month_names(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with the name of its ``month`` (a number) in each language, for messages about a date."""
+    if "month" not in params:
+        return params
+    key = f"month.{params['month']}"
+    return params | {"month_name": render(key, "th"), "month_name_en": render(key, "en")}
 
 
 def _suspect(filled: Filled, params: dict[str, Any], lang: Lang) -> str:
@@ -228,18 +236,52 @@ def _required_leaves(form: Form, pointer: str) -> list[str]:
 def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Finding:
     code = SCHEMA_CODES.get(str(error.validator), "invalid")
     params: dict[str, Any] = {}
-    if code in ("below-minimum", "above-maximum", "too-long", "too-many"):
-        params["limit"] = shown(error.validator_value)
+    if code in ("too-long", "too-many"):
+        params["limit"] = shown(float(error.validator_value))  # a count of characters or items: grouped
+    if code in ("below-minimum", "above-maximum"):
+        params |= _range_params(filled.form, pointer, error.validator_value)
     if code == "wrong-type":
         params["expected"] = render(f"type.{error.validator_value}", "th")
         params["expected_en"] = render(f"type.{error.validator_value}", "en")
-    if code == "pattern":
-        hint = PATTERN_HINTS.get(pointer.rsplit("/", 1)[-1], "")
-        params["hint"], params["hint_en"] = (render(hint, "th"), render(hint, "en")) if hint else ("", "")
     value = None if code == "required" else error.instance
+    if code == "pattern":
+        params |= _hint(PATTERN_HINTS.get(pointer.rsplit("/", 1)[-1], ""))
+        value = _as_typed(filled, pointer, value)
     if code == "required" and _in_table_row(filled, pointer):
         code, params["row"] = "required-in-row", _row_number(filled, pointer)
     return _finding(filled, code, pointer, value, **params)
+
+
+def _as_typed(filled: Filled, pointer: str, value: Any) -> Any:
+    """The text typed in the cell behind ``pointer`` (else ``value``): a code is read with ASCII
+    digits, but the teacher recognises what she typed ("๕๐๓๖-๓๕๕๓")."""
+    typed = filled.raw.get(filled.source_map[pointer].cell) if pointer in filled.source_map else None
+    return typed.strip() if isinstance(typed, str) else value
+
+
+def _range_params(form: Form, pointer: str, limit: Any) -> dict[str, Any]:
+    """The limit of a range finding written as the field's values are, and a hint on what to type.
+
+    A whole number (schema type integer: a year, a count) is written plainly, as the template shows
+    it ("2500", never "2,500"); an amount's limit keeps its thousands separators. A field the form
+    declares as a fiscal year gets a hint to type the 4-digit B.E. year (63 and 2020 are the slips).
+    """
+    node = schema_node(form.schema, generic(pointer)) or {}
+    whole = node.get("type") == "integer" and isinstance(limit, (int, float)) and float(limit).is_integer()
+    hint = "hint.year" if pointer in _year_fields(form) else "hint.correct"
+    return {"limit": str(int(limit)) if whole else shown(float(limit)), **_hint(hint)}
+
+
+def _year_fields(form: Form) -> set[str]:
+    """The fields the form declares as a (B.E. fiscal) year: a fiscal_year rule's year, a date's fiscal_year."""
+    years = {str(rule["year"]) for rule in form.rules if rule.kind == "fiscal_year"}
+    dated = [*form.fields, *(column for table in form.tables for column in table.columns)]
+    return years | {f.fiscal_year for f in dated if f.fiscal_year}
+
+
+def _hint(key: str) -> dict[str, str]:
+    """The ``hint`` and ``hint_en`` parameters of a message: the catalogue's ``key``, or nothing."""
+    return {"hint": render(key, "th"), "hint_en": render(key, "en")} if key else {"hint": "", "hint_en": ""}
 
 
 def _in_table_row(filled: Filled, pointer: str) -> bool:
@@ -250,13 +292,27 @@ def _row_number(filled: Filled, pointer: str) -> str:
     return re.sub(r"\D", "", filled.cell_of(pointer).cell)
 
 
-def _rules(filled: Filled) -> Iterator[Finding]:
+def _rules(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
+    """The findings of the layout's rules, in the layout's order.
+
+    A rule that reads a field already in error (unreadable, against the schema, or flagged by an
+    earlier rule) is skipped: judged by a wrong value, right values would be blamed for it (a
+    mistyped end date put every report "outside the period"). Rules between fields run before
+    rules over tables, since a table's rows are judged by fields (the period, the budget) and
+    never the other way round; within each group the layout's order decides.
+
+    :param flagged: pointers that already have an error; the rules' own errors are added to it.
+    """
     blocked = {p.pointer for p in filled.problems}
     ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n),
                       lambda pointer: filled.cell_of(pointer).cell)
-    for rule in filled.form.rules:
-        for hit in RULES[rule.kind](rule, ctx):
-            yield _hit_finding(filled, hit)
+    found: dict[int, list[Finding]] = {}
+    for index, rule in sorted(enumerate(filled.form.rules), key=lambda pair: pair[1].over_table):
+        if flagged.isdisjoint(rule.fields):
+            found[index] = [_hit_finding(filled, hit) for hit in RULES[rule.kind](rule, ctx)]
+            flagged.update(f.path for f in found[index] if f.severity == "error")
+    for index in sorted(found):
+        yield from found[index]
 
 
 def _hit_finding(filled: Filled, hit: Hit) -> Finding:

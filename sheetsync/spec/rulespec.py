@@ -62,6 +62,23 @@ class Rule(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self.params)
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The single fields the rule reads (not its table's columns): the values it judges others by."""
+        spec = PARAMS[self.kind]
+        found: list[str] = []
+        for name, value in self.params.items():
+            if spec[name][0] == FIELD:
+                found.append(value)
+            elif spec[name][0] == FIELDS:
+                found.extend(value)
+        return tuple(found)
+
+    @property
+    def over_table(self) -> bool:
+        """True when the rule checks the rows of a table (against fields); False for field-to-field rules."""
+        return any(PARAMS[self.kind][name][0] == TABLE for name in self.params)
+
 
 def build_rules(form: Form, entries: list[Any], path: Path) -> tuple[Rule, ...]:
     """Check every ``rules:`` entry of a layout against its kind and the form; return them typed.

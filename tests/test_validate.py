@@ -1,0 +1,187 @@
+"""Validation as a teacher meets it: values typed into an issued template, findings that say
+what is really wrong, once, at the cell where it is wrong (reviewer's reports, issue by issue)."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from sheetsync.check.reader import read_filled
+from sheetsync.check.report import Report
+from sheetsync.check.validate import validate
+from sheetsync.master import merge, read_master
+from sheetsync.spec.form import Form
+from sheetsync.spec.pointers import lookup
+from sheetsync.template.write import write_template
+
+
+def _typed(form: Form, data: dict[str, Any], tmp_path: Path, typed: dict[str, Any], name: str = "typed") -> Path:
+    """A template issued with ``data`` except the fields of ``typed``, which are then typed into
+    their (empty, unlocked) cells as the teacher typed them."""
+    issued = copy.deepcopy(data)
+    for pointer in typed:
+        *parents, last = pointer.strip("/").split("/")
+        node = issued
+        for part in parents:
+            node = node[part]
+        node.pop(last, None)
+    path = tmp_path / f"{name}.xlsx"
+    write_template(form, path, data=issued)
+    wb = load_workbook(path)
+    for pointer, raw in typed.items():
+        field = form.field_at(pointer)
+        assert field is not None, pointer
+        wb[form.sheet][field.place.ref] = raw
+    wb.save(path)
+    return path
+
+
+def _check(form: Form, data: dict[str, Any], tmp_path: Path, typed: dict[str, Any]) -> Report:
+    return validate(read_filled(_typed(form, data, tmp_path, typed), form=form))
+
+
+def _errors(report: Report) -> list[tuple[str, str]]:
+    return [(f.code, f.cell) for f in report.errors]
+
+
+# --- 1. one wrong value, one finding: rules that read a wrong value stay silent ------------------
+
+
+def test_end_date_a_year_early_is_one_finding_not_nine(progress_form: Form, seed: dict[str, Any],
+                                                      tmp_path: Path) -> None:
+    """30/9/2562 typed for 30/9/2563: the end is before the start. The reports' dates and the fiscal
+    year are right; a period that ends before it starts must not put them "outside" it."""
+    report = _check(progress_form, seed, tmp_path, {"/project/end_date": "30/9/2562"})
+    assert _errors(report) == [("end-before-start", "C7")]
+
+
+def test_a_reference_field_with_a_schema_error_silences_the_rules_that_read_it(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """A negative budget received is wrong in itself; every amount compared with it is not."""
+    report = _check(progress_form, seed, tmp_path, {"/project/budget_received": "-180000"})
+    assert _errors(report) == [("below-minimum", "F6")]
+
+
+def test_an_inverted_period_is_reported_once_even_without_a_compare_rule(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """A form that declares only the ``within`` rule still gets one finding, on the period's end."""
+    rules = tuple(r for r in progress_form.rules if r.kind not in ("compare", "fiscal_year"))
+    form = dataclasses.replace(progress_form, rules=rules)
+    report = _check(form, seed, tmp_path, {"/project/end_date": "30/9/2562"})
+    assert _errors(report) == [("end-before-start", "C7")]
+    message = report.errors[0].message_th
+    assert "30/9/2562" in message and "1/10/2562" in message and "{" not in message
+
+
+def test_a_genuinely_independent_error_is_still_reported(progress_form: Form, seed: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    """Silencing is for rules reading the wrong value, not for the rest of the form."""
+    seed["reports"][4]["progress_percent"] = 28.0  # report 5 goes down from 30 %
+    report = _check(progress_form, seed, tmp_path, {"/project/end_date": "30/9/2562"})
+    assert sorted(_errors(report)) == [("end-before-start", "C7"), ("progress-decreased", "D41")]
+
+
+# --- 2. a code typed in Thai digits is the same code ---------------------------------------------
+
+
+def test_project_code_in_thai_digits_is_accepted_and_stored_in_ascii(progress_form: Form, seed: dict[str, Any],
+                                                                     tmp_path: Path) -> None:
+    path = _typed(progress_form, seed, tmp_path, {"/project/code": "๕๐๓๖๐๐๐๐-๓๕๕๓"})
+    filled = read_filled(path)
+    report = validate(filled)
+    assert report.valid, _errors(report)
+    assert filled.data["project"]["code"] == "50360000-3553"
+    # Free prose keeps the Thai digits of official text (FORM.md 1.6).
+    assert lookup(filled.data, "/plan_alignment/goal") == seed["plan_alignment"]["goal"]
+    assert "๓" in filled.data["plan_alignment"]["goal"]
+
+
+def test_master_keeps_the_ascii_code(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    path = _typed(progress_form, seed, tmp_path, {"/project/code": "๕๐๓๖๐๐๐๐-๓๕๕๓"})
+    master = tmp_path / "master.xlsx"
+    result = merge([path], master)
+    assert [o.result for o in result.outcomes] == ["merged"]
+    records = list(read_master(master).records.values())
+    assert [(r.key.project_code, r.data["project"]["code"]) for r in records] == [("50360000-3553",) * 2]
+
+
+def test_a_code_in_thai_digits_that_is_still_wrong_shows_what_was_typed(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    report = _check(progress_form, seed, tmp_path, {"/project/code": "๕๐๓๖-๓๕๕๓"})
+    assert _errors(report) == [("pattern", "C5")]
+    assert "“๕๐๓๖-๓๕๕๓”" in report.errors[0].message_th and report.errors[0].value == "๕๐๓๖-๓๕๕๓"
+
+
+# --- 3. a day that does not exist ----------------------------------------------------------------
+
+
+def test_impossible_date_says_the_month_has_no_such_day(progress_form: Form, seed: dict[str, Any],
+                                                        tmp_path: Path) -> None:
+    report = _check(progress_form, seed, tmp_path, {"/project/end_date": "31/2/2563"})
+    assert _errors(report) == [("no-such-day", "C7")]
+    finding = report.errors[0]
+    assert "C7" in finding.message_th and "31/2/2563" in finding.message_th
+    assert "กุมภาพันธ์" in finding.message_th and "29" in finding.message_th
+    assert "วัน/เดือน/ปี" not in finding.message_th
+    assert "February" in finding.message_en and "29" in finding.message_en and "C7" in finding.message_en
+    assert "{" not in finding.message_th + finding.message_en
+
+
+def test_leap_day_of_a_common_year_says_the_month_has_28_days(progress_form: Form, seed: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    seed["reports"][4]["date"] = "2020-02-28"
+    path = _typed(progress_form, seed, tmp_path, {"/project/start_date": "29/2/2562"})
+    report = validate(read_filled(path))
+    found = next(f for f in report.errors if f.cell == "C6")
+    assert found.code == "no-such-day" and "28" in found.message_th and "2562" in found.message_th
+
+
+# --- 4. a year is printed as a year, with a hint ---------------------------------------------------
+
+
+def test_two_digit_fiscal_year_gets_a_plain_limit_and_a_hint(progress_form: Form, seed: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    report = _check(progress_form, seed, tmp_path, {"/project/fiscal_year": "63"})
+    assert _errors(report) == [("below-minimum", "F5")]
+    th, en = report.errors[0].message_th, report.errors[0].message_en
+    assert "2500" in th and "2,500" not in th and "2500" in en and "2,500" not in en
+    assert "พ.ศ. 4 หลัก" in th and "2563" in th
+    assert "4-digit" in en and "2563" in en
+    assert "{" not in th + en
+
+
+def test_a_year_above_the_maximum_is_plain_too(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    report = _check(progress_form, seed, tmp_path, {"/project/fiscal_year": "12563"})
+    finding = next(f for f in report.errors if f.cell == "F5")
+    assert finding.code == "above-maximum"
+    assert "12563" in finding.message_th and "2700" in finding.message_th and "," not in finding.message_th
+
+
+def test_amount_limits_keep_their_thousands_separators(progress_form: Form, seed: dict[str, Any],
+                                                       tmp_path: Path) -> None:
+    report = _check(progress_form, seed, tmp_path, {"/project/budget_received": "20000000000"})
+    finding = next(f for f in report.errors if f.cell == "F6")
+    assert finding.code == "above-maximum"
+    assert "10,000,000,000" in finding.message_th and "20,000,000,000" in finding.message_th
+    assert "พ.ศ." not in finding.message_th  # no year hint on an amount
+
+
+def test_no_year_hint_on_other_whole_numbers(census_form: Form, census_sample: dict[str, Any],
+                                             tmp_path: Path) -> None:
+    report = _check(census_form, census_sample, tmp_path, {"/school/total_students": "20000"})
+    finding = next(f for f in report.errors if f.cell == "B4")
+    assert finding.code == "above-maximum" and "10000" in finding.message_th
+    assert "พ.ศ." not in finding.message_th and "{" not in finding.message_th + finding.message_en
+
+
+def test_leap_day_stored_in_buddhist_era_is_shown_as_typed(progress_form: Form, seed: dict[str, Any],
+                                                          tmp_path: Path) -> None:
+    """A Thai-locale Calc stores a typed 29/2/2564 as a date of the year 2564, which 2021 does not have."""
+    report = _check(progress_form, seed, tmp_path, {"/project/end_date": dt.date(2564, 2, 29)})
+    found = next(f for f in report.errors if f.cell == "C7")
+    assert found.code == "no-such-day" and "“29/2/2564”" in found.message_th and "28" in found.message_th
