@@ -96,3 +96,27 @@ def test_marked_up_in_libreoffice(progress_form: Form, seed: dict[str, Any], tmp
     urls = {link["url"].replace("!", ".") for c in sheets[SUMMARY_SHEET]["cells"].values()
             for link in c.get("hyperlinks", [])}  # Calc shows Excel's "!" or its own "." form
     assert urls == {f"#'{progress_form.sheet}'.{f.cell}" for f in report.findings}
+
+
+def test_the_findings_name_the_field_and_show_the_value_as_the_school_typed_it(progress_form: Form,
+                                                                               seed: dict[str, Any],
+                                                                               tmp_path: Path) -> None:
+    # The findings sheet's "Field" column held codes (over-budget-running); "Value found" held the
+    # rule's own total (270000.0) or a C.E. ISO date (2020-10-29) instead of what the cell shows.
+    seed["reports"][5]["disbursed"] = 100000.0  # 10,000 typed with one zero too many
+    seed["reports"][6]["date"] = "2020-10-29"   # past the project's end
+    path = tmp_path / "s1.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    filled = read_filled(path)
+    report = validate(filled)
+    out = tmp_path / "s1-marked.xlsx"
+    write_marked_up(filled, report, out)
+    rows = [[c.value for c in row] for row in load_workbook(out)[SUMMARY_SHEET].iter_rows(min_row=2)]
+    by_cell = {str(r[0]).split("\n")[0]: r for r in rows}
+    over = next(f for f in report.findings if f.code == "over-budget-running")
+    typed = load_workbook(path).worksheets[0][over.cell].value
+    assert by_cell[over.cell][2] == "งบประมาณที่เบิกใช้ (บาท)"
+    assert by_cell[over.cell][3] == f"{int(typed):,}"
+    late = next(f for f in report.findings if f.code == "outside-period")
+    assert by_cell[late.cell][3] == "29/10/2563" and by_cell[late.cell][2] == "วันที่รายงาน"
+    assert not any(str(r[2]).count("-") and str(r[2]).islower() for r in rows)  # no code in the Field column

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -18,7 +19,7 @@ from ..template.fingerprint import cell_hash, combined
 from ..spec.form import Form, column_letter
 from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
 from ..messages import LANGS, Lang, render
-from ..spec.pointers import generic, schema_node
+from ..spec.pointers import generic, lookup, schema_node
 from .quickcheck import Check, quick_check
 from .reader import Filled, as_bad_input, locate
 from .report import Finding, Report, Severity
@@ -316,7 +317,11 @@ def _rules(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
 
 
 def _hit_finding(filled: Filled, hit: Hit) -> Finding:
-    return _finding(filled, hit.code, hit.pointer, hit.value, cell=hit.cell, **hit.params)
+    # The finding's value is what its field holds (the 170,000 of that report), not a total the
+    # rule computed: the message says the total, the value shows what to look at in the cell.
+    found = _finding(filled, hit.code, hit.pointer, hit.value, cell=hit.cell, **hit.params)
+    held = lookup(filled.data, hit.pointer) if hit.pointer else None
+    return replace(found, value=held) if held is not None and not isinstance(held, (dict, list)) else found
 
 
 def _gap_cell(form: Form, table_pointer: str, n: int) -> str:

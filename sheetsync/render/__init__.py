@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from ..check.report import Finding, Report, Result
 from ..spec.form import Form
-from ..spec.pointers import schema_node
+from ..spec.pointers import generic, schema_node
 
 
 def report_dict(report: Report, lang: str = "th") -> dict[str, Any]:
@@ -31,6 +31,35 @@ def ordered(findings: Iterable[Finding]) -> list[Finding]:
         digits = "".join(ch for ch in f.cell if ch.isdigit())
         return (f.severity != "error", f.sheet, int(digits or 0), len(letters), letters)
     return sorted(findings, key=key)
+
+
+def field_label(schema: dict[str, Any], path: str) -> str:
+    """The title of the field a finding is about ("ความก้าวหน้าของงานฯ (%)"), or "" (no field, no title)."""
+    node = schema_node(schema, generic(path)) if schema and path else None
+    return str(node.get("title", "")) if node else ""
+
+
+def value_text(form: Form | None, finding: Finding) -> str:
+    """A finding's value as the school wrote it: 270,000 and 15, not 270000.0; a date as 29/10/2563,
+    not 2020-10-29; a year or a count (a whole-number field) as 2564, without a thousands separator."""
+    from ..check.rules import shown
+
+    value = finding.value
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    field = _field_of(form, finding.path) if form is not None else None
+    if isinstance(value, int) and not isinstance(value, bool) and (field is None or field.kind in ("whole", "auto")):
+        return str(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"  # an amount
+    return shown(value)
+
+
+def _field_of(form: Form, path: str) -> Any:
+    return next((c for c in form.all_fields()
+                 if c.pointer and (path == c.pointer or path.endswith("/" + c.pointer.lstrip("/")))), None)
 
 
 def row_name(form: Form, finding: Finding) -> str:

@@ -6,10 +6,9 @@ from html import escape
 from typing import Any
 
 from ..spec.form import Form
-from ..spec.pointers import generic, schema_node
 from ..messages import Lang, render
 from ..check.report import Finding, Report
-from . import ordered, row_name
+from . import field_label, ordered, row_name, value_text
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"
 CELL = "border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left"
@@ -56,15 +55,12 @@ def _table(findings: list[Finding], schema: dict[str, Any], langs: tuple[Lang, .
 
 
 def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...], form: Form | None) -> str:
-    value = "" if f.value is None else str(f.value)
+    value = value_text(form, f)
     value = value if len(value) <= MAX_VALUE else value[:MAX_VALUE] + "…"
     todo = "<br>".join(escape(f.message(lang)) for lang in langs)
     where = escape(f.cell) + (f"<br>({escape(row)})" if form and (row := row_name(form, f)) else "")
-    cells = [where, escape(_label(schema, f.path)), escape(value).replace("\n", "<br>"), todo,
+    cells = [where, escape(field_label(schema, f.path)), escape(value).replace("\n", "<br>"), todo,
              _t(f"report.severity.{f.severity}", langs)]
     return f'<tr style="background:{ROW_BG[f.severity]}">' + "".join(f'<td style="{CELL}">{c}</td>' for c in cells) + "</tr>"
 
 
-def _label(schema: dict[str, Any], path: str) -> str:
-    node = schema_node(schema, generic(path)) if schema and path else None
-    return str(node.get("title", "")) if node else ""

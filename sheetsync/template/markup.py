@@ -18,11 +18,10 @@ from typing import Any
 from ..check.coerce import CoerceError, format_be_date, parse_date
 from ..check.reader import Filled
 from ..check.report import Finding, Report
-from ..check.rules import shown
 from ..formats import format_of, writer_for
 from ..identity import OFFICE
 from ..messages import render
-from ..render import ordered, row_name
+from ..render import field_label, ordered, row_name, value_text
 from . import sizing
 from .metrics import PT_PER_UNIT, line_count, line_height
 from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
@@ -120,10 +119,10 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
     fills: list[str | None] = []
     for f in ordered(report.findings):
         on_form = f.sheet == filled.form.sheet
-        value = _value_text(filled, f)
+        value = value_text(filled.form, f)
         where = f"{f.cell}\n({row})" if on_form and (row := row_name(filled.form, f)) else f.cell
         rows.append((where if on_form else f"{f.sheet}!{f.cell}",
-                     render(f"report.severity.{f.severity}", "th"), f.code, value,
+                     render(f"report.severity.{f.severity}", "th"), field_label(filled.form.schema, f.path), value,
                      f"{f.message_th}\n{f.message_en}"))
         links.append(f.cell if on_form else None)
         fills.append(FILLS[f.severity])
@@ -137,21 +136,6 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
                      margins_cm={"left": 1.2, "right": 1.2, "top": 1.5, "bottom": 1.5},
                      print_area=f"A1:E{len(rows) + 1}", repeat_rows=(1, 1))
     return SummarySheet(SUMMARY_SHEET, header, tuple(rows), tuple(links), widths, tuple(fills), heights, page)
-
-
-def _value_text(filled: Filled, finding: Finding) -> str:
-    """A finding's value as the school wrote it: 270,000 and 15, not 270000.0; a year as 2564."""
-    if finding.value is None:
-        return ""
-    value = finding.value
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    path = finding.path
-    cell = next((c for c in filled.form.all_fields()
-                 if c.pointer and (path == c.pointer or path.endswith("/" + c.pointer.lstrip("/")))), None)
-    if isinstance(value, int) and cell is not None and cell.kind in ("whole", "auto"):
-        return str(value)  # a count or a year: no thousands separator
-    return shown(value)
 
 
 def _row_height(row: tuple[str, ...], widths: tuple[float, ...], bold: bool) -> float:
