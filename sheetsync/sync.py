@@ -26,8 +26,10 @@ from .crashpoint import crash_point
 from .errors import OutputError
 from .files import unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
+from .mailer._reply import compose_again_reply
 from .master.model import Key, MergeResult, Outcome
 from .office.dropped import dropped_rows
+from .check.coerce import format_be_date
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
 from .office.legacy import import_legacy
 from .office.lock import run_lock
@@ -214,6 +216,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         seen = store.seen(sha)
         if seen is not None:
             result.already_seen.append(path)
+            _answer_again(store, run_id, path, sha, config, origins(path) if origins is not None else None)
             mover.move(path, seen, "already received")
             continue
         result.new.append(path)
@@ -235,6 +238,29 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         if progress is not None:
             progress(path)
     return outcomes, strangers
+
+
+def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailConfig | None,
+                  origin: Thread | None) -> None:
+    """A mailed file the office already has gets a short answer: when it came, what became of it."""
+    if origin is None or not origin.sender or config is None or not config.from_addr:
+        return
+    earlier = store.outcomes("sha256 = ?", (sha,))
+    if not earlier:
+        return
+    first = earlier[0]
+    try:
+        received = dt.datetime.fromisoformat(first.received_at).astimezone()  # the school's clock: B.E., local time
+        when = f"{format_be_date(received.date())} {received:%H:%M}"
+        message = compose_again_reply(origin, path.name, when, first.result, config)
+    except ValueError:
+        return
+    except MailError as exc:
+        LOG.warning("%s: cannot be answered (%s)", path.name, exc)
+        return
+    with store.transaction():
+        store.queue_mail(sha, run_id, str(message.get("X-Sheetsync-Name") or "reply"),
+                         bytes(message.as_bytes(policy=SMTP)))
 
 
 def _stems(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:

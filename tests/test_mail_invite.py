@@ -257,3 +257,24 @@ def test_the_steps_init_prints_work_as_printed_from_beside_the_office(tmp_path: 
         codes = {f["code"] for one in json.loads(checked.stdout) for f in one["findings"]}
         assert codes and "identity-not-verified" not in codes, (folder, codes)
     assert not (home / ".config" / "sheetsync" / "office.key").exists()  # no second key was made
+
+
+def test_a_file_sent_again_is_answered_with_what_became_of_it(district: Path, mailbox: Mailbox, smtp: Server,
+                                                               progress_form: Form, seed: dict[str, Any],
+                                                               tmp_path: Path) -> None:
+    # A school that has not seen the answer sends the same file again: it heard nothing at all.
+    filled = tmp_path / "s1.xlsx"
+    write_template(progress_form, filled, data=seed, recipient="s1", key=load_key(district / "office.key"))
+    mailbox.deliver(mail_from("a@s1.example", "รายงาน", [("รายงาน.xlsx", filled.read_bytes(), XLSX)], "<first@s1.example>"))
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    mailbox.deliver(mail_from("a@s1.example", "ส่งอีกครั้ง", [("รายงาน.xlsx", filled.read_bytes(), XLSX)],
+                              "<again@s1.example>"))
+    again = sheetsync(district, "sync", "--send")
+    assert again.returncode == 0, again.stderr
+    [reply] = [m for m in smtp.messages() if m["In-Reply-To"] == "<again@s1.example>"]
+    assert [a.addr_spec for a in reply["To"].addresses] == ["a@s1.example"]
+    text = reply.get_body(("plain",)).get_content()
+    assert "ได้รับไฟล์นี้ (“รายงาน.xlsx”) ไว้แล้วเมื่อ" in text and "รับข้อมูลเข้าระบบแล้ว ไม่ต้องส่งซ้ำ" in text
+    assert text.index("รับข้อมูลเข้าระบบแล้ว") < text.index("its data was accepted")
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    assert len([m for m in smtp.messages() if m["In-Reply-To"] == "<again@s1.example>"]) == 1  # once

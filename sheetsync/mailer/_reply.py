@@ -69,6 +69,25 @@ def compose_unreadable_reply(thread: Thread, file: str, reason: str, config: Mai
     return _bilingual_reply(thread, config, say("unreadable.subject", "th", file=one_line(file)), sections)
 
 
+#: What became of a file, as :func:`compose_again_reply` words it (an outcome's ``result`` → text).
+AGAIN = {"merged": "again.accepted", "replaced": "again.accepted", "unchanged": "again.accepted",
+         "refused": "again.refused", "superseded": "again.superseded", "quarantined": "again.unreadable"}
+
+
+def compose_again_reply(thread: Thread, file: str, when: str, result: str, config: MailConfig) -> EmailMessage:
+    """The answer to a mailed file the office already has, byte for byte: when it came and what
+    became of it (``result``: the earlier outcome, see :data:`AGAIN`). A school sends a file again
+    when it has not seen the answer; silence would make it send it a third time.
+
+    :raises MailError: the sender or our From address is not valid.
+    """
+    key = AGAIN.get(result, "again.unreadable")
+    sections = [[say("mail.greeting.anyone", lang),
+                 say("again.intro", lang, file=one_line(file), when=one_line(when), result=say(key, lang)),
+                 say("mail.outro", lang)] for lang in LANGS]
+    return _bilingual_reply(thread, config, say("again.subject", "th", file=one_line(file)), sections)
+
+
 def _bilingual_reply(thread: Thread, config: MailConfig, fallback_subject: str,
                      sections: list[list[str]]) -> EmailMessage:
     """A reply in ``thread``: each section (Thai, then English) as paragraphs, text and HTML."""
