@@ -260,6 +260,19 @@ def test_page_setup_sizes_and_properties(doc: OpenDocument, plan: TemplatePlan) 
     assert [teletype.extractText(t) for t in doc.meta.getElementsByType(Title)] == [plan.title]
 
 
+def test_page_styles_have_header_and_footer_off(doc: OpenDocument) -> None:
+    """As Calc writes a sheet's page style with them turned off (tests/test_print_resaved.py:
+    without these, Calc's next save prints blank pages)."""
+    for master in doc.masterstyles.getElementsByType(MasterPage):
+        parts = {e.qname[1]: e.getAttribute("display") for e in master.childNodes}
+        assert parts == {"header": "false", "footer": "false"}
+    for layout in doc.automaticstyles.getElementsByType(PageLayout):
+        parts = {e.qname[1]: e for e in layout.childNodes}
+        assert {"header-style", "footer-style"} <= parts.keys()
+        for part in ("header-style", "footer-style"):  # a line high, should a teacher turn one on
+            assert parts[part].childNodes[0].getAttribute("minheight") == "0.75cm"
+
+
 def test_formula_translation() -> None:
     assert odf_formula('AND(VALUE(SUBSTITUTE($D$34,"%",""))>=0,$D$34<=100)') == (
         'AND(VALUE(SUBSTITUTE([.$D$34];"%";""))>=0;[.$D$34]<=100)')

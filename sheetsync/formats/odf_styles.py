@@ -13,9 +13,9 @@ from odf import number
 from odf.element import Element
 from odf.namespaces import STYLENS
 from odf.opendocument import OpenDocument
-from odf.style import (FontFace, MasterPage, PageLayout, PageLayoutProperties, ParagraphProperties, Style,
-                       TableCellProperties, TableColumnProperties, TableProperties, TableRowProperties,
-                       TextProperties)
+from odf.style import (FontFace, Footer, FooterStyle, Header, HeaderFooterProperties, HeaderStyle, MasterPage,
+                       PageLayout, PageLayoutProperties, ParagraphProperties, Style, TableCellProperties,
+                       TableColumnProperties, TableProperties, TableRowProperties, TextProperties)
 
 from ..template.metrics import PT_PER_UNIT
 from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, CellStyle, PageSetup
@@ -141,9 +141,8 @@ class StyleBook:
                tuple(sorted(page.margins_cm.items())))
         layout = self._named(("layout", *key), "pm", lambda name: _page_layout(name, page))
 
-        def build(name: str) -> MasterPage:
-            return MasterPage(name=name, pagelayoutname=layout)
-        return self._named(("master", *key), "PageStyle", build, self._doc.masterstyles)
+        return self._named(("master", *key), "PageStyle", lambda name: _master_page(name, layout),
+                           self._doc.masterstyles)
 
 
 def _with(parent: Element, *children: Element) -> Element:
@@ -190,4 +189,30 @@ def _page_layout(name: str, page: PageSetup) -> PageLayout:
         props.setAttrNS(STYLENS, "scale-to-X", "1")
         if page.fit_pages_tall > 0:
             props.setAttrNS(STYLENS, "scale-to-Y", str(page.fit_pages_tall))
-    return _with(PageLayout(name=name), props)
+    return _with(PageLayout(name=name), props, *_no_header_footer_styles())
+
+
+#: Calc's own header/footer size (what it writes for a new sheet): used only if a teacher turns
+#: a header or footer on, so that it is a line high and not as high as the page.
+_HEADER_FOOTER = {"minheight": "0.75cm", "marginleft": "0cm", "marginright": "0cm"}
+
+
+def _no_header_footer_styles() -> tuple[Element, Element]:
+    """The page layout's header and footer sizes, as Calc writes them for a sheet of its own.
+
+    Without them (an empty ``<style:header-style/>`` too) Calc sizes the header and the footer
+    each as high as the page, which prints blank pages as soon as either is on.
+    """
+    return (_with(HeaderStyle(), HeaderFooterProperties(marginbottom="0.25cm", **_HEADER_FOOTER)),
+            _with(FooterStyle(), HeaderFooterProperties(margintop="0.25cm", **_HEADER_FOOTER)))
+
+
+def _master_page(name: str, layout: str) -> MasterPage:
+    """A master page on ``layout`` that prints no header and no footer.
+
+    Both are written switched off (style:display="false"), as Calc writes them when they are
+    turned off. With none written, Calc reads them as on (though empty, they print nothing), and
+    its next save writes them as real headers and footers: with the page-high size Calc gives
+    them, every page of the re-saved file printed blank (tests/test_print_resaved.py).
+    """
+    return _with(MasterPage(name=name, pagelayoutname=layout), Header(display="false"), Footer(display="false"))
