@@ -228,7 +228,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         origin = origins(path) if origins is not None else None
         mails = _reports_and_mail(item, report_dir, _stems(safe_filename(path.stem), taken, report_dir), config,
                                   people, options, result, origin)
-        hint = "" if item.readable else recipient_in_name(path.name, people)
+        hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people)
         recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
@@ -238,6 +238,13 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         if progress is not None:
             progress(path)
     return outcomes, strangers
+
+
+def _sender_school(origin: Thread | None, people: list[Recipient]) -> str:
+    """The roster school whose address mailed a file (for a file that cannot say whom it is from)."""
+    sender = origin.sender.lower() if origin is not None and origin.sender else ""
+    found = [r.id for r in people if sender and sender in (a.lower() for a in r.emails)]
+    return found[0] if len(found) == 1 else ""  # an address two schools share names neither
 
 
 def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailConfig | None,

@@ -5,6 +5,7 @@ conversation. Real Dovecot, real SMTP, the installed command."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import os
 import subprocess
 import sys
@@ -278,3 +279,13 @@ def test_a_file_sent_again_is_answered_with_what_became_of_it(district: Path, ma
     assert text.index("รับข้อมูลเข้าระบบแล้ว") < text.index("its data was accepted")
     assert sheetsync(district, "sync", "--send").returncode == 0
     assert len([m for m in smtp.messages() if m["In-Reply-To"] == "<again@s1.example>"]) == 1  # once
+
+
+def test_an_unreadable_file_mailed_from_a_schools_address_is_that_schools(district: Path, mailbox: Mailbox,
+                                                                           smtp: Server) -> None:
+    # The master said the school had sent nothing: the file's name named no one, and its sender was not asked.
+    mailbox.deliver(mail_from("a@s1.example", "รายงาน", [("รายงาน.xlsx", b"PK\x03\x04 not a whole file", XLSX)],
+                              "<broken@s1.example>"))
+    assert sheetsync(district, "sync", "--send").returncode == 2
+    with sqlite3.connect(district / "sheetsync.sqlite") as db:
+        assert db.execute("SELECT result, recipient FROM outcomes").fetchall() == [("quarantined", "s1")]
