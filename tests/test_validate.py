@@ -9,6 +9,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 from sheetsync.check.reader import read_filled
@@ -185,3 +186,26 @@ def test_leap_day_stored_in_buddhist_era_is_shown_as_typed(progress_form: Form, 
     report = _check(progress_form, seed, tmp_path, {"/project/end_date": dt.date(2564, 2, 29)})
     found = next(f for f in report.errors if f.cell == "C7")
     assert found.code == "no-such-day" and "“29/2/2564”" in found.message_th and "28" in found.message_th
+
+
+@pytest.mark.parametrize(("edit", "code", "count"), [("insert", "rows-inserted", 1), ("insert2", "rows-inserted", 2),
+                                                     ("delete", "rows-deleted", 1)])
+def test_a_row_inserted_or_deleted_is_one_finding_not_one_per_fixed_cell(progress_form: Form, seed: dict[str, Any],
+                                                                        tmp_path: Path, edit: str, code: str,
+                                                                        count: int) -> None:
+    # With the sheet's protection lost, a teacher inserted a row to add a report: every fixed cell
+    # below (report numbers, the certification) was reported as changed, 5 to 14 errors.
+    path = tmp_path / "s1.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    if edit == "delete":
+        ws.delete_rows(41)
+    else:
+        ws.insert_rows(41, amount=count)
+    wb.save(path)
+    findings = validate(read_filled(path)).findings
+    moved = [f for f in findings if f.code == code]
+    assert [(f.cell, f.severity) for f in moved] == [("A41", "error")]
+    assert f"{count} " in moved[0].message_en and "row 41" in moved[0].message_en
+    assert not [f for f in findings if f.code in ("locked-cell-changed", "prefilled-cell-changed")]

@@ -68,6 +68,7 @@ class Filled:
     raw: dict[str, Any] = field(default_factory=dict)  # cell -> value as stored, for every filled input
     outside: list[Overflow] = field(default_factory=list)  # first content beyond the form, per sheet
     controls: list[str] = field(default_factory=list)  # input cells whose text held control characters
+    grid: list[list[Any]] = field(default_factory=list, repr=False)  # the form sheet's cells (made safe)
 
     def cell_of(self, pointer: str) -> CellRef:
         """The cell behind ``pointer``; for an absent field, the empty input cell it belongs in."""
@@ -112,7 +113,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
         raw = _raw_grid(path, workbook, form.sheet)
         grid = _safe(raw)
-        filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside)
+        filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside, grid=grid)
         _read_fields(filled, grid)
         for table in form.tables:
             _read_table(filled, grid, table)

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from jsonschema.exceptions import ValidationError
 
 from ..template.fingerprint import cell_hash, combined
-from ..spec.form import Form, column_letter
+from ..spec.form import Form, column_letter, parse_range
 from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
 from ..messages import LANGS, Lang, render
 from ..spec.pointers import generic, lookup, schema_node
@@ -126,14 +126,22 @@ def _identity(filled: Filled, key: bytes | None) -> Iterator[Finding]:
 
 def _structure(filled: Filled) -> Iterator[Finding]:
     meta = filled.metadata
+    tampered = combined(filled.locked_expected.items()) != meta.get("fingerprint")
+    found = filled.locked_found
+    changed = [] if tampered else [(ref, expected) for ref, expected in filled.locked_expected.items()
+                                   if _hash_of(found.get(ref)) != expected]
+    moved = _rows_moved(filled, changed)
     for spill in filled.outside:  # content the form cannot hold was not read: say where it starts
-        yield _finding(filled, "outside-form-area", "", None, cell=spill.cell, sheet=spill.sheet)
-    if combined(filled.locked_expected.items()) != meta.get("fingerprint"):
+        if not (moved and moved[1] > 0 and spill.sheet == filled.form.sheet):  # (pushed there by inserted rows)
+            yield _finding(filled, "outside-form-area", "", None, cell=spill.cell, sheet=spill.sheet)
+    if tampered:
         yield _finding(filled, "metadata-tampered", "", None, cell="A1", sheet=META_SHEET)
         return
-    found = filled.locked_found
-    changed = [(ref, expected) for ref, expected in filled.locked_expected.items()
-               if _hash_of(found.get(ref)) != expected]
+    if moved is not None:  # one finding says why, instead of one per fixed cell below
+        row, count = moved
+        code = "rows-inserted" if count > 0 else "rows-deleted"
+        yield _finding(filled, code, "", None, cell=f"A{row}", sheet=filled.form.sheet, row=row, count=abs(count))
+        changed = [(ref, expected) for ref, expected in changed if _row_col(ref)[0] < row]
     # The maps that say what a cell is are built only when one has changed.
     labels = _fixed_texts(filled.form) if changed else {}
     pointers = _prefilled_pointers(filled.form) if changed else {}
@@ -148,6 +156,40 @@ def _structure(filled: Filled) -> Iterator[Finding]:
     if meta.get("schema_hash") and meta["schema_hash"] != filled.form.schema_hash:
         yield _finding(filled, "schema-changed", "", None, severity="warning", cell=meta_cell("schema_hash"),
                        sheet=META_SHEET)
+
+
+#: Rows a teacher may have inserted (or deleted) at once that :func:`_rows_moved` recognises.
+MAX_ROWS_MOVED = 3
+
+
+def _rows_moved(filled: Filled, changed: list[tuple[str, str]]) -> tuple[int, int] | None:
+    """(row, n) when the changed fixed cells are exactly those from ``row`` down, each found ``n``
+    rows lower (rows inserted; n < 0: deleted): what a sheet whose protection was lost shows after
+    a row was inserted to add a report. None when no such shift explains them."""
+    if len(changed) < 2 or not filled.grid:
+        return None
+    first = min(_row_col(ref)[0] for ref, _ in changed)
+    below = [(ref, expected) for ref, expected in filled.locked_expected.items() if _row_col(ref)[0] >= first]
+    for shift in (n for k in range(1, MAX_ROWS_MOVED + 1) for n in (k, -k)):
+        # Cells pushed past the form's last row were not read (the grid stops there): not held against it.
+        # Deleted rows took their own fixed cells with them: only those below them moved up.
+        kept = [(ref, expected) for ref, expected in below if _row_col(ref)[0] >= first - min(shift, 0)]
+        seen = [(value, expected) for ref, expected in kept
+                if (value := _moved_value(filled.grid, ref, shift)) is not None]
+        if len(seen) >= 2 and all(_hash_of(value) == expected for value, expected in seen):
+            return first, shift
+    return None
+
+
+def _moved_value(grid: list[list[Any]], ref: str, shift: int) -> Any:
+    """The value ``shift`` rows below ``ref`` (above, if negative); None beyond the grid's rows."""
+    if not re.fullmatch(r"[A-Z]{1,3}[0-9]{1,7}", ref):
+        return None
+    place = parse_range(ref, "metadata")
+    row, col = place.row - 1 + shift, place.col - 1
+    if row >= len(grid) or row < 0:
+        return None
+    return grid[row][col] if col < len(grid[row]) else ""
 
 
 @lru_cache(maxsize=8192, typed=True)  # locked cells hold the same labels in every file
