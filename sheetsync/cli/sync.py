@@ -177,7 +177,9 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
 
 
 def _sent(result: SyncResult) -> int:
-    """Report what could not be sent; exit code 1 when anything failed."""
+    """Say what was sent and what could not be; exit code 1 when anything failed."""
+    if result.sent is not None and result.sent.sent and not result.new:  # (the table says it otherwise)
+        echo(f"ส่งอีเมลแล้ว / sent {len(result.sent.sent)} e-mail(s)")
     if result.sent is not None:
         for line in result.sent.lines():
             echo(f"not sent {line}", err=True)
@@ -200,20 +202,23 @@ def _report(result: SyncResult, master: Path) -> int:
 
 
 def summary_table(result: SyncResult) -> Table:
-    """One line per count: what the sync found and did."""
+    """One line per count: what the sync found and did (Thai / English)."""
     from rich.table import Table
+
+    from ..messages import render
 
     table = Table(title="sheetsync sync")
     table.add_column("")
     table.add_column("files", justify="right")
     valid = sum(1 for c in result.checked if c.report is not None and c.report.valid)
-    rows = [("new", len(result.new)), ("already seen", len(result.already_seen)),
-            ("still being written", len(result.waiting)), ("valid", valid),
-            ("invalid", sum(1 for c in result.checked if c.report is not None and not c.report.valid)),
-            ("unreadable (quarantined)", sum(1 for c in result.checked if c.error)),
-            ("e-mails queued", len(result.queued)), ("set aside", len(result.moved))]
-    for name, count in rows:
-        table.add_row(name, str(count))
+    sent = len(result.sent.sent) if result.sent is not None else 0
+    rows = [("sync.new", len(result.new)), ("sync.already", len(result.already_seen)),
+            ("sync.waiting", len(result.waiting)), ("sync.valid", valid),
+            ("sync.invalid", sum(1 for c in result.checked if c.report is not None and not c.report.valid)),
+            ("sync.unreadable", sum(1 for c in result.checked if c.error)),
+            ("sync.queued", len(result.queued)), ("sync.sent", sent), ("sync.moved", len(result.moved))]
+    for code, count in rows:
+        table.add_row(f"{render(code, 'th')} / {render(code, 'en')}", str(count))
     if not result.new:
         table.caption = "nothing new"
     return table
