@@ -73,7 +73,7 @@ def test_html_names_the_report_a_cell_is_in(progress_form: Form) -> None:
     html = render_html(_report(), form=progress_form)
     assert re.search(r"<td[^>]*>D39<br>\(รายงานครั้งที่ 3\)</td>", html)
     assert re.search(r"<td[^>]*>B38<br>\(รายงานครั้งที่ 2\)</td>", html)
-    assert re.search(r"<td[^>]*>B6</td>", html)  # the metadata sheet's cell is in no report
+    assert not re.search(r"<td[^>]*>B6</td>", html)  # the hidden metadata sheet's cell: nowhere a teacher can go
     assert "ความก้าวหน้าของงาน" in html  # the field's label, from the form's schema
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ..identity import META_SHEET
 from ..spec.form import Form
 from ..messages import Lang, render
 from ..check.report import Finding, Report
@@ -58,7 +59,8 @@ def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...], form: Form
     value = value_text(form, f)
     value = value if len(value) <= MAX_VALUE else value[:MAX_VALUE] + "…"
     todo = "<br>".join(escape(f.message(lang)) for lang in langs)
-    where = escape(f.cell) + (f"<br>({escape(row)})" if form and (row := row_name(form, f)) else "")
+    where = "" if f.sheet == META_SHEET else \
+        escape(f.cell) + (f"<br>({escape(row)})" if form and (row := row_name(form, f)) else "")
     cells = [where, escape(field_label(schema, f.path)), escape(value).replace("\n", "<br>"), todo,
              _t(f"report.severity.{f.severity}", langs)]
     return f'<tr style="background:{ROW_BG[f.severity]}">' + "".join(f'<td style="{CELL}">{c}</td>' for c in cells) + "</tr>"

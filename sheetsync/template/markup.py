@@ -19,7 +19,7 @@ from ..check.coerce import CoerceError, format_be_date, parse_date
 from ..check.reader import Filled
 from ..check.report import Finding, Report
 from ..formats import format_of, writer_for
-from ..identity import OFFICE
+from ..identity import META_SHEET, OFFICE
 from ..messages import render
 from ..render import field_label, ordered, row_name, value_text
 from . import sizing
@@ -121,7 +121,8 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
         on_form = f.sheet == filled.form.sheet
         value = value_text(filled.form, f)
         where = f"{f.cell}\n({row})" if on_form and (row := row_name(filled.form, f)) else f.cell
-        rows.append((where if on_form else f"{f.sheet}!{f.cell}",
+        # A finding about the file as a whole (its hidden identity sheet) names no cell a teacher could find.
+        rows.append((where if on_form else "" if f.sheet == META_SHEET else f"{f.sheet}!{f.cell}",
                      render(f"report.severity.{f.severity}", "th"), field_label(filled.form.schema, f.path), value,
                      f"{f.message_th}\n{f.message_en}"))
         links.append(f.cell if on_form else None)
