@@ -232,12 +232,19 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
-        mover.move(path, recorded.disposition, f"{path.name}: {recorded.outcome.detail}")
+        mover.move(path, recorded.disposition, _reason(path, item, recorded.outcome.detail))
         item.filled = None  # the data is in the store now: keep memory flat over a large inbox
         result.checked.append(item)
         if progress is not None:
             progress(path)
     return outcomes, strangers
+
+
+def _reason(path: Path, item: FileResult, detail: str) -> str:
+    """The note kept beside a file set aside: why, in plain words (Thai, then English) when it could
+    not be read, then the technical line."""
+    plain = [item.why[lang][:1].upper() + item.why[lang][1:] for lang in ("th", "en") if item.why.get(lang)]
+    return "\n".join([*plain, f"{path.name}: {detail}"])
 
 
 def _sender_school(origin: Thread | None, people: list[Recipient]) -> str:
