@@ -27,7 +27,8 @@ _BY_TYPE = {  # a spreadsheet sent without a file name
 @dataclass(frozen=True)
 class Refusal:
     """An attachment not taken: its name, a reason code (``too-big``, ``zip-too-many``,
-    ``zip-unsafe``, ``zip-broken``, ``message-too-big``) and the limit or detail, for the reply."""
+    ``zip-unsafe``, ``zip-broken``, ``message-too-big``; for the whole message ``whole-message``,
+    ``message-unreadable``) and the limit or detail, for the reply (``fetch.refused.<code>``)."""
 
     name: str
     reason: str

@@ -1,0 +1,83 @@
+"""Hostile mail in the office's mailbox (a real Dovecot, see tests/imap_server.py): whatever one message
+holds, it is recorded, marked and answered at most once, and the messages after it are read as usual."""
+
+from __future__ import annotations
+
+import email
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+
+import pytest
+
+from sheetsync.mailer import KEYWORD, JsonlLedger, MailConfig, fetch, pending
+from sheetsync.mailer._imap_config import ImapConfig
+from sheetsync.errors import MessageTooComplexError
+from sheetsync.mailer._reading import read_message
+from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.test_mail_fetch import OFFICE, XLSX, env, good, imap_config, ledger_lines, mail_from  # noqa: F401
+
+HEAD = b"From: a@s1.example\r\nTo: office@bma.example\r\nSubject: deep\r\nMessage-ID: <deep@s1.example>\r\n" \
+       b"MIME-Version: 1.0\r\n"
+
+
+def nested(depth: int, closed: bool = True) -> bytes:
+    """A message of ``depth`` multiparts, each inside the last (``closed``: with their closing lines)."""
+    raw = HEAD
+    for level in range(depth):
+        raw += b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (level, level)
+    raw += b"Content-Type: text/plain\r\n\r\nhi\r\n"
+    return raw + b"".join(b"--b%d--\r\n" % level for level in reversed(range(depth)) if closed)
+
+
+def wide(parts: int) -> bytes:
+    """A message of ``parts`` tiny text parts side by side."""
+    body = b"".join(b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n" for _ in range(parts))
+    return HEAD + b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n' + body + b"--b--\r\n"
+
+
+def office_mail(tmp_path: Path) -> tuple[Path, Path, MailConfig]:
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    return inbox, outbox, MailConfig(from_addr=OFFICE, outbox=outbox)
+
+
+def replies(outbox: Path) -> list[EmailMessage]:
+    found = [email.message_from_bytes(path.read_bytes(), policy=default) for path in pending(outbox)]
+    return [m for m in found if isinstance(m, EmailMessage)]
+
+
+def body(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert isinstance(part, EmailMessage)
+    return str(part.get_content())
+
+
+def test_a_message_nested_too_deep_is_refused_and_the_next_one_read(mailbox: Mailbox, good: bytes,
+                                                                      tmp_path: Path) -> None:
+    mailbox.deliver(nested(1200))  # the email package's parser raised RecursionError out of fetch
+    mailbox.deliver(nested(990, closed=False).replace(b"<deep@", b"<deeper@"))  # within the count of part lines
+    mailbox.deliver(mail_from("a@s1.example", "after", [("good.xlsx", good, XLSX)], "<good@s1.example>"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert [p.name for p in result.saved] == ["good.xlsx"]
+    deep, deeper, after = ledger_lines(inbox)
+    assert [deep["message_id"], deeper["message_id"]] == ["<deep@s1.example>", "<deeper@s1.example>"]
+    assert [r["reason"] for m in (deep, deeper) for r in m["refused"]] == ["message-unreadable"] * 2
+    assert deep["files"] == deeper["files"] == [] and after["files"][0]["filename"] == "good.xlsx"
+    unread = [line for line in result.problems if line.startswith("a@s1.example: the message cannot be read (")]
+    assert len(unread) == 2 and "RecursionError" in unread[1]  # one line each, no traceback
+    told = replies(outbox)  # each sender is told once, from the message's header
+    assert sorted(m["In-Reply-To"] for m in told) == ["<deep@s1.example>", "<deeper@s1.example>"]
+    assert all("could not be read" in body(m) for m in told)
+    assert all(KEYWORD in flags for flags in mailbox.flags())  # marked: it never blocks later mail
+    again = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert again.summary() == "mailbox: nothing new" and len(pending(outbox)) == 2
+
+
+@pytest.mark.parametrize("raw", [nested(60), wide(600), nested(1200), nested(990, closed=False)],
+                         ids=["deep", "wide", "deeper", "recursion"])
+def test_too_many_or_too_deep_parts_are_refused_before_they_are_walked(raw: bytes) -> None:
+    config = ImapConfig(host="h", user="u")
+    with pytest.raises((MessageTooComplexError, RecursionError)):
+        read_message(raw, config, whole=True)
+    assert read_message(nested(5), config, whole=True).found.refused == []  # an honest nesting is read
