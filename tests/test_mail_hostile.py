@@ -4,13 +4,16 @@ holds, it is recorded, marked and answered at most once, and the messages after 
 from __future__ import annotations
 
 import email
+import hashlib
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
 import pytest
 
-from sheetsync.mailer import KEYWORD, JsonlLedger, MailConfig, fetch, pending
+from sheetsync.mailer import KEYWORD, FetchLedger, JsonlLedger, MailConfig, fetch, pending
+from sheetsync.office.mailbox import StoreLedger
+from sheetsync.office.store import Store
 from sheetsync.mailer._imap_config import ImapConfig
 from sheetsync.errors import MessageTooComplexError
 from sheetsync.mailer._reading import read_message
@@ -81,3 +84,27 @@ def test_too_many_or_too_deep_parts_are_refused_before_they_are_walked(raw: byte
     with pytest.raises((MessageTooComplexError, RecursionError)):
         read_message(raw, config, whole=True)
     assert read_message(nested(5), config, whole=True).found.refused == []  # an honest nesting is read
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "store"])
+def test_a_reused_message_id_never_makes_a_stranger_the_sender(mailbox: Mailbox, good: bytes, tmp_path: Path,
+                                                                kind: str) -> None:
+    # A stranger sends first with the Message-ID the school's mail will carry: the school's file was
+    # recorded as the stranger's message, so the school's report (signed, marked up) went to the stranger.
+    mailbox.deliver(mail_from("Mallory <mallory@evil.example>", "hi", [("x.pdf", b"%PDF-1.4", "application/pdf")],
+                              "<CAF1234@mail.gmail.com>"))
+    mailbox.deliver(mail_from("ครูสมศรี <a@s1.example>", "ส่งรายงาน", [("วัดไทร.xlsx", good, XLSX)],
+                              "<CAF1234@mail.gmail.com>"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    with Store(tmp_path / "s.sqlite") as store:
+        def ledger() -> FetchLedger:
+            return JsonlLedger.in_inbox(inbox, outbox) if kind == "jsonl" else StoreLedger(store)
+        result = fetch(imap_config(mailbox), inbox, ledger(), mail=mail, environ=env())
+        assert len(result.messages) == 2 and len(result.saved) == 1
+        origin = ledger().origin(hashlib.sha256(good).hexdigest())
+        assert origin is not None and origin.sender == "a@s1.example" and origin.sender_name == "ครูสมศรี"
+        assert origin.message_id.endswith("@sheetsync.invalid>")  # an id of its own
+        assert origin.thread.references.split()[-1] == "<CAF1234@mail.gmail.com>"  # still in the school's thread
+        mailbox.remove_flag(KEYWORD)  # the same two messages again: nothing saved or answered twice
+        again = fetch(imap_config(mailbox), inbox, ledger(), mail=mail, environ=env())
+        assert again.again == 2 and again.saved == [] and again.replies == 0

@@ -136,6 +136,7 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
     whole = int(head.get(b"RFC822.SIZE", 0)) <= config.max_message
     raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]", header) if whole else header
     reading, message, silent = _read(raw, header, config, mail, whole, result)
+    message = ledger_key(message, ledger)
     known = ledger.seen(message.message_id, "")
     if reading.kind == "bounce" and reading.bounce is not None:
         _take_bounce(reading.bounce, message, known, ledger, result)
@@ -165,6 +166,23 @@ def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None
     result.problems.append(f"{one_line(message.sender) or '?'}: the message cannot be read ({why}); "
                            "nothing in it was taken")
     return reading, message, silent
+
+
+def ledger_key(message: FetchedMessage, ledger: FetchLedger) -> FetchedMessage:
+    """``message``, under an id of its own when the ledger knows its Message-ID from another sender.
+
+    A Message-ID is only the sender's word: a stranger who sends first with the id a school's mail
+    will carry (or reuses one) must not make the school's file part of the stranger's message, whose
+    sender the school's report would then answer. The same message fetched again (its mark lost)
+    has the same sender, so it is still known. The real id stays last in ``references``: the reply
+    still threads in the sender's mail program.
+    """
+    first = ledger.sender_of(message.message_id)
+    if first is None or first.lower() == message.sender.lower():
+        return message
+    mixed = f"{message.message_id} {message.sender.lower()}".encode("utf-8", errors="replace")
+    return replace(message, message_id=f"<{hashlib.sha256(mixed).hexdigest()[:40]}@sheetsync.invalid>",
+                   references=" ".join([*message_ids(message.references)[-9:], message.message_id]))
 
 
 def _silent(parsed: EmailMessage, mail: MailConfig | None) -> bool:
