@@ -108,3 +108,30 @@ def test_a_reused_message_id_never_makes_a_stranger_the_sender(mailbox: Mailbox,
         mailbox.remove_flag(KEYWORD)  # the same two messages again: nothing saved or answered twice
         again = fetch(imap_config(mailbox), inbox, ledger(), mail=mail, environ=env())
         assert again.again == 2 and again.saved == [] and again.replies == 0
+
+
+def test_our_own_mail_and_auto_replies_are_never_taken_nor_answered(mailbox: Mailbox, good: bytes,
+                                                                     tmp_path: Path) -> None:
+    # The office's report copied to its own mailbox, and out-of-office robots echoing it, were taken as
+    # new returns: checked and answered again at every run, for ever.
+    report = [("วัดไทร-ตรวจแล้ว.xlsx", good, XLSX)]
+    mailbox.deliver(mail_from("office@bma.example", "Re: ส่งรายงาน", report, "<ours@bma.example>",
+                              X_Sheetsync_Name="s1 วัดไทร", Auto_Submitted="auto-generated"))
+    echoes = [{"Auto_Submitted": "auto-replied"}, {"X_Autoreply": "yes"}, {"X_Autorespond": "yes"},
+              {"Precedence": "auto_reply"}]
+    for number, headers in enumerate(echoes):
+        mailbox.deliver(mail_from("a@s1.example", "Auto: Re: ส่งรายงาน", report, f"<auto{number}@s1.example>",
+                                  **headers))
+    # A school's mail forwarded by a Microsoft 365 rule is automatic too, but it is the school's return.
+    mailbox.deliver(mail_from("a@s1.example", "FW: ส่งรายงาน", [("forwarded.xlsx", good, XLSX)], "<fw@s1.example>",
+                              Auto_Submitted="auto-forwarded"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert [p.name for p in result.saved] == ["forwarded.xlsx"] and len(result.messages) == 6
+    assert result.replies == 0 and not outbox.exists()
+    assert sum("office's own e-mails came back" in line for line in result.problems) == 1
+    assert sum("an automatic reply" in line for line in result.problems) == 4
+    assert all(KEYWORD in flags for flags in mailbox.flags())
+    mailbox.remove_flag(KEYWORD)
+    again = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert again.again == 6 and again.problems == [] and not outbox.exists()

@@ -140,6 +140,8 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
     known = ledger.seen(message.message_id, "")
     if reading.kind == "bounce" and reading.bounce is not None:
         _take_bounce(reading.bounce, message, known, ledger, result)
+    elif reading.kind in ("ours", "auto-reply"):
+        _take_nothing(message, known, ledger, result, _NOTHING_TAKEN[reading.kind])
     else:
         _take_return(reading.found, message, known, silent, inbox, ledger, mail, config, result)
 
@@ -200,6 +202,21 @@ def _take_bounce(bounce: Bounce, message: FetchedMessage, known: bool, ledger: F
     ledger.record(message, [])
     result.messages.append(message)
     _note_bounce(bounce, message, result)
+
+
+_NOTHING_TAKEN = {"ours": "one of the office's own e-mails came back into the mailbox",
+                  "auto-reply": "an automatic reply"}
+
+
+def _take_nothing(message: FetchedMessage, known: bool, ledger: FetchLedger, result: FetchResult, what: str) -> None:
+    """Record a message nothing is taken from and that is never answered (our own, an auto-reply); note it."""
+    if known:
+        result.again += 1
+        return
+    ledger.record(message, [])
+    result.messages.append(message)
+    result.problems.append(f"{one_line(message.sender) or '?'}: {what} ({one_line(message.subject, 120)!r}); "
+                           "nothing in it was taken, not answered")
 
 
 def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent: bool, inbox: Path,

@@ -19,9 +19,15 @@ from ..errors import MessageTooComplexError
 from ..limits import MAX_MIME_DEPTH, MAX_MIME_PARTS
 from ._attachments import Extracted, Refusal, _megabytes, extract
 from ._bounce import Bounce, is_bounce, read_bounce
+from ._compose import NAME_HEADER
+from ._headers import header_text
 from ._imap_config import ImapConfig
+from ._reply import is_auto_reply
 
-Kind = Literal["return", "bounce"]
+#: ``return``: a message that may bring a school's file; ``bounce``: a delivery report; ``ours``: one of the
+#: office's own e-mails (its ``X-Sheetsync-Name``) delivered to the office's mailbox (a report copied to the
+#: office, the digest); ``auto-reply``: an out-of-office or other automatic answer. Only a return is taken.
+Kind = Literal["return", "bounce", "ours", "auto-reply"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,11 @@ def read_message(raw: bytes, config: ImapConfig, *, whole: bool) -> Reading:
     parsed = parse(raw)
     if is_bounce(parsed):  # it carries our own message back: its template or marked-up copy is no return
         return Reading(parsed, "bounce", bounce=read_bounce(parsed))
+    # Taking files from these would answer our own report or an echo of it: a mail loop, for ever.
+    if header_text(parsed, NAME_HEADER):
+        return Reading(parsed, "ours")
+    if is_auto_reply(parsed):
+        return Reading(parsed, "auto-reply")
     if not whole:
         return Reading(parsed, found=Extracted(refused=[Refusal("", "whole-message", _megabytes(config.max_message))]))
     _check_structure(parsed)
