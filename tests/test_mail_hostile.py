@@ -16,6 +16,7 @@ from sheetsync.office.mailbox import StoreLedger
 from sheetsync.office.store import Store
 from sheetsync.mailer._imap_config import ImapConfig
 from sheetsync.errors import MessageTooComplexError
+from sheetsync.limits import MAX_FILES_PER_MESSAGE
 from sheetsync.mailer._reading import read_message
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.test_mail_fetch import OFFICE, XLSX, env, good, imap_config, ledger_lines, mail_from  # noqa: F401
@@ -135,3 +136,20 @@ def test_our_own_mail_and_auto_replies_are_never_taken_nor_answered(mailbox: Mai
     mailbox.remove_flag(KEYWORD)
     again = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
     assert again.again == 6 and again.problems == [] and not outbox.exists()
+
+
+def test_a_message_with_hundreds_of_spreadsheets_makes_one_reply(mailbox: Mailbox, tmp_path: Path) -> None:
+    # 300 junk .xlsx under a forged sender: each was saved, and sync answered each ("unreadable file"),
+    # 300 e-mails to the forged address.
+    junk = [(f"r{n}.xlsx", b"junk %d" % n, XLSX) for n in range(300)]
+    mailbox.deliver(mail_from("Victim <victim@elsewhere.example>", "spam", junk, "<many@x.example>"))
+    twenty = [(f"r{n}.xlsx", b"junk %d" % n, XLSX) for n in range(MAX_FILES_PER_MESSAGE)]
+    mailbox.deliver(mail_from("a@s1.example", "twenty", twenty, "<twenty@s1.example>"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    many, allowed = result.messages
+    assert many.files == () and [(r.reason, r.detail) for r in many.refused] == [("too-many-files", "20")]
+    assert len(allowed.files) == MAX_FILES_PER_MESSAGE and len(result.saved) == MAX_FILES_PER_MESSAGE
+    [reply] = replies(outbox)  # one polite reply, nothing else will come of that message
+    assert [a.addr_spec for a in reply["To"].addresses] == ["victim@elsewhere.example"]
+    assert "at most 20 in one e-mail" in body(reply)
