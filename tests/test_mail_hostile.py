@@ -153,3 +153,23 @@ def test_a_message_with_hundreds_of_spreadsheets_makes_one_reply(mailbox: Mailbo
     [reply] = replies(outbox)  # one polite reply, nothing else will come of that message
     assert [a.addr_spec for a in reply["To"].addresses] == ["victim@elsewhere.example"]
     assert "at most 20 in one e-mail" in body(reply)
+
+
+def test_huge_headers_are_read_cut(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
+    # Every header read (automatic or not, content type, file name) parsed the whole field: a 1 MB From
+    # stalled a run for 48 s, a part with 50,000 Content-Type parameters for 47 s (bench: none here).
+    addresses = b", ".join(b"a%d@s1.example" % n for n in range(60_000))
+    raw = mail_from("a@s1.example", "huge", [("good.xlsx", good, XLSX)], "<huge-from@s1.example>")
+    mailbox.deliver(raw.replace(b"From: a@s1.example", b"From: " + addresses, 1))
+    params = b"; ".join(b"p%d=v" % n for n in range(50_000))
+    part = (b"From: b@s2.example\r\nMessage-ID: <params@s2.example>\r\nMIME-Version: 1.0\r\n"
+            b'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\nContent-Type: application/vnd.ms-excel; '
+            + params + b"\r\nContent-Disposition: attachment; " + b"; ".join(b"filename*%d=a" % n for n in range(20_000))
+            + b".xls\r\n\r\nxx\r\n--B--\r\n")
+    mailbox.deliver(part)
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    first, second = result.messages
+    assert first.sender == "a0@s1.example" and [f.filename for f in first.files] == ["good.xlsx"]
+    assert second.sender == "b@s2.example" and second.files == () and second.replied  # its name cut: no .xls
+    assert [m["In-Reply-To"] for m in replies(outbox)] == ["<params@s2.example>"]

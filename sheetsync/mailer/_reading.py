@@ -12,7 +12,6 @@ from __future__ import annotations
 import email
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
-from email.policy import default
 from typing import Literal
 
 from ..errors import MessageTooComplexError
@@ -20,7 +19,7 @@ from ..limits import MAX_MIME_DEPTH, MAX_MIME_PARTS
 from ._attachments import Extracted, Refusal, _megabytes, extract
 from ._bounce import Bounce, is_bounce, read_bounce
 from ._compose import NAME_HEADER
-from ._headers import header_text
+from ._headers import RECEIVED, header_text
 from ._imap_config import ImapConfig
 from ._reply import is_auto_reply
 
@@ -42,8 +41,8 @@ class Reading:
 
 
 def parse(raw: bytes) -> EmailMessage:
-    """``raw`` as the email package reads it."""
-    parsed = email.message_from_bytes(raw, _class=EmailMessage, policy=default)
+    """``raw`` as the email package reads it, every header field cut (:class:`ReceivedPolicy`)."""
+    parsed = email.message_from_bytes(raw, _class=EmailMessage, policy=RECEIVED)
     assert isinstance(parsed, EmailMessage)
     return parsed
 
