@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sheetsync.mailer import KEYWORD, FetchLedger, JsonlLedger, MailConfig, fetch, pending
+from sheetsync.office.inbox import inbox_files
 from sheetsync.office.mailbox import StoreLedger
 from sheetsync.office.store import Store
 from sheetsync.mailer._imap_config import ImapConfig
@@ -173,3 +174,15 @@ def test_huge_headers_are_read_cut(mailbox: Mailbox, good: bytes, tmp_path: Path
     assert first.sender == "a0@s1.example" and [f.filename for f in first.files] == ["good.xlsx"]
     assert second.sender == "b@s2.example" and second.files == () and second.replied  # its name cut: no .xls
     assert [m["In-Reply-To"] for m in replies(outbox)] == ["<params@s2.example>"]
+
+
+def test_a_file_named_like_a_lock_file_is_saved_where_sync_reads_it(mailbox: Mailbox, good: bytes,
+                                                                    tmp_path: Path) -> None:
+    # Saved as "~$รายงาน.xlsx", it was passed over by sync (Excel lock files) for ever, and no one was told.
+    mailbox.deliver(mail_from("a@s1.example", "รายงาน", [("~$รายงาน.xlsx", good, XLSX), (".~lock.อื่น.xlsx", good, XLSX)],
+                              "<tilde@s1.example>"))
+    inbox = tmp_path / "inbox"
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox), environ=env())
+    assert [p.name for p in result.saved] == ["รายงาน.xlsx", "อื่น.xlsx"]
+    assert [f.filename for f in result.messages[0].files] == ["~$รายงาน.xlsx", ".~lock.อื่น.xlsx"]  # as sent
+    assert sorted(p.name for p in inbox_files(inbox)) == ["รายงาน.xlsx", "อื่น.xlsx"]  # what sync reads

@@ -37,6 +37,7 @@ from ._transport import free_path
 
 KEYWORD = "$SheetsyncFetched"
 IMAP_ERRORS = (OSError, ssl.SSLError, imaplib.IMAP4.error)
+_LOCK_PREFIXES = ("~$", ".~lock.")
 
 
 @dataclass
@@ -303,12 +304,22 @@ def _now() -> str:
 def _save(inbox: Path, name: str, data: bytes) -> Path:
     """Write ``data`` into the inbox under a safe, unused name (atomically: a dot file, then a rename)."""
     pure = PurePosixPath(name)
+    stem = _without_lock_prefix(pure.stem)
     try:
         # Synced to disk before the message is marked done in the mailbox: it is never fetched again.
-        return save_bytes(inbox, data, lambda: free_path(inbox, safe_filename(pure.stem, ""), pure.suffix.lower()),
+        return save_bytes(inbox, data, lambda: free_path(inbox, safe_filename(stem, ""), pure.suffix.lower()),
                           durable=True)
     except OSError as exc:
         raise MailError(f"{inbox}: cannot save the attachment {one_line(name)!r} ({exc.strerror or exc})") from exc
+
+
+def _without_lock_prefix(stem: str) -> str:
+    """``stem`` without the prefix of a lock file's name (Excel's ``~$``, LibreOffice's ``.~lock.``):
+    sync passes over files so named, so a school's file sent under one would lie in the inbox for
+    ever, unread and unanswered. Saved under its plain name it is checked (and answered) as any other."""
+    while stem.startswith(_LOCK_PREFIXES):
+        stem = next(stem[len(p):] for p in _LOCK_PREFIXES if stem.startswith(p))
+    return stem
 
 
 def _mark_done(client: IMAPClient, uid: int, mark: str, done_folder: str | None) -> None:
