@@ -12,7 +12,8 @@
     │   ├── DataError                         prefill data that does not fit the form
     │   └── RosterError                       a roster that is unreadable or inconsistent (names file and line)
     ├── MailError                             a message cannot be composed or sent
-    │   └── SendError                         one message was not delivered (``reason``, ``fatal``, ``delivered``)
+    │   ├── SendError                         one message was not delivered (``reason``, ``fatal``, ``delivered``)
+    │   └── MessageTooComplexError            a received message has more MIME parts, or deeper, than the limits
     ├── OfficeError                           the office folder or its sheetsync.toml cannot be used (exit 2)
     ├── OfficeBusyError                       another run is working on this office's store
     ├── StoreError                            the office's store cannot be opened, read or written
@@ -110,6 +111,11 @@ class RosterError(BadInputError):
 
 class MailError(SheetsyncError):
     """A message cannot be composed or sent: bad configuration, a bad address, an outbox problem."""
+
+
+class MessageTooComplexError(MailError):
+    """A received message has more MIME parts, or parts nested deeper, than any mail program writes
+    (:data:`sheetsync.limits.MAX_MIME_PARTS`, ``MAX_MIME_DEPTH``); the fetch refuses it whole."""
 
 
 class SendError(MailError):

@@ -60,3 +60,15 @@ MAX_CELL_TEXT = 32_767
 #: Largest gap in a numbered sequence reported as missing rows, one finding each; a bigger jump
 #: is one wrong number (a table of the form has a few dozen rows at most).
 MAX_SEQUENCE_GAP = 100
+
+
+# Received mail ------------------------------------------------------------------------------
+#: MIME parts one received message may have: an honest one has a handful (text, HTML, a few files);
+#: each part costs the email package time and memory, and a sender chooses how many there are.
+MAX_MIME_PARTS = 500
+#: How deep multiparts may nest (a forwarded message inside a forwarded message: under 10). The email
+#: package parses and walks the tree recursively: ~1,000 levels raise RecursionError.
+MAX_MIME_DEPTH = 30
+#: Spreadsheets (attachments and zip members) taken from one message: each may become a report or an
+#: "unreadable file" answer to its sender, so one (possibly forged) message must not make hundreds.
+MAX_FILES_PER_MESSAGE = 20

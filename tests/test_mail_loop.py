@@ -158,3 +158,26 @@ def test_stopped_after_the_fetch_answers_each_message_once(office: dict[str, Any
     again = run(tmp_path, mailbox, smtp, *sync_args())
     assert again.stdout.strip() == "sheetsync sync: nothing new (mailbox: nothing new)"
     check_answered_once(smtp, office["ids"])
+
+
+def test_the_office_s_own_mail_coming_back_is_never_answered_again(mailbox: Mailbox, smtp: Server, tmp_path: Path,
+                                                                   progress_form: Form, seed: dict[str, Any]) -> None:
+    # The clerk mails a file from a USB stick into the office's mailbox, from the office's address: its
+    # report goes to that address, lands in the same mailbox, and was fetched and answered again each run.
+    (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
+    seed["reports"][2]["progress_percent"] = 5.0  # a mistake: the report carries a marked-up copy
+    write_template(progress_form, tmp_path / "made" / "s1.xlsx", data=seed, recipient="s1")
+    usb = (tmp_path / "made" / "s1.xlsx").read_bytes()
+    mailbox.deliver(mail_from("office@bma.example", "จาก USB", [("วัดไทร.xlsx", usb, XLSX)], "<usb@bma.example>"))
+    assert run(tmp_path, mailbox, smtp, *sync_args()).returncode == 1  # the file has an error: reported
+    sent = len(smtp.handler.envelopes)
+    back = [e.original_content or b"" for e in smtp.handler.envelopes if "office@bma.example" in e.rcpt_tos]
+    assert back  # the mail server delivers the office's copies back into its mailbox
+    for raw in back:
+        mailbox.deliver(raw)
+    again = run(tmp_path, mailbox, smtp, *sync_args())
+    assert again.returncode == 0, again.stderr
+    assert "office's own e-mails came back" in again.stderr and "nothing in it was taken" in again.stderr
+    assert len(smtp.handler.envelopes) == sent  # not answered, and no report on its marked-up copy
+    assert run(tmp_path, mailbox, smtp, *sync_args()).stdout.strip() == \
+        "sheetsync sync: nothing new (mailbox: nothing new)"

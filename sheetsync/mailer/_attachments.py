@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 from pathlib import PurePosixPath
 
+from ..limits import MAX_FILES_PER_MESSAGE
 from ._imap_config import ImapConfig
 
 SPREADSHEETS = (".xlsx", ".ods", ".xls")
@@ -27,7 +28,8 @@ _BY_TYPE = {  # a spreadsheet sent without a file name
 @dataclass(frozen=True)
 class Refusal:
     """An attachment not taken: its name, a reason code (``too-big``, ``zip-too-many``,
-    ``zip-unsafe``, ``zip-broken``, ``message-too-big``) and the limit or detail, for the reply."""
+    ``zip-unsafe``, ``zip-broken``, ``message-too-big``; for the whole message ``whole-message``,
+    ``message-unreadable``, ``too-many-files``) and the limit or detail, for the reply (``fetch.refused.<code>``)."""
 
     name: str
     reason: str
@@ -43,12 +45,13 @@ class Extracted:
     others: list[str] = field(default_factory=list)
 
 
-def extract(message: EmailMessage, config: ImapConfig) -> Extracted:
+def extract(message: EmailMessage, config: ImapConfig, max_files: int = MAX_FILES_PER_MESSAGE) -> Extracted:
     """Every spreadsheet of ``message`` (attachments and members of attached .zip files).
 
     A spreadsheet over ``config.max_attachment`` bytes is refused; so is everything once the
     total passes ``config.max_message``. Attachments that are not spreadsheets (a PDF, a photo)
-    are listed in ``others``.
+    are listed in ``others``. A message with more than ``max_files`` spreadsheets is refused whole
+    (``too-many-files``), read no further: each file taken may become an e-mail to its sender.
     """
     found = Extracted()
     total = 0
@@ -76,6 +79,8 @@ def extract(message: EmailMessage, config: ImapConfig) -> Extracted:
             else:
                 total += len(item)
                 found.spreadsheets.append((item_name, item))
+        if len(found.spreadsheets) > max_files:
+            return Extracted(refused=[Refusal("", "too-many-files", str(max_files))])
     return found
 
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 import email
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
-from email.policy import default
 from email.utils import getaddresses, parseaddr
 
 from ._compose import NAME_HEADER
-from ._headers import RECEIVED_HEADER_LIMIT, header_text, one_line
+from ._headers import RECEIVED, RECEIVED_HEADER_LIMIT, header_text, one_line
 
 #: Senders whose automatic mail is a delivery report (the part before "@", lower case); a person may
 #: write from postmaster@ too, so the sender alone never makes a bounce (see :func:`is_bounce`).
@@ -111,7 +110,7 @@ def _returned(bounce: EmailMessage) -> Message | None:
             return inner if isinstance(inner, Message) else None
         if kind == "text/rfc822-headers":
             text = str(part.get_payload(decode=False))[:RECEIVED_HEADER_LIMIT * 4]
-            return email.message_from_string(text, _class=EmailMessage, policy=default)
+            return email.message_from_string(text, _class=EmailMessage, policy=RECEIVED)
     return None
 
 

@@ -78,16 +78,21 @@ class FetchedMessage:
 
 
 class FetchLedger(Protocol):
-    """What fetching needs from the office's record (the store implements the same three calls).
+    """What fetching needs from the office's record (the store implements the same four calls).
 
     ``seen(message_id, "")`` asks whether the message was handled at all; ``seen(message_id,
-    sha256)`` whether that attachment of it was already saved. ``record`` keeps a message and
+    sha256)`` whether that attachment of it was already saved; ``sender_of`` who sent the message
+    recorded under an id (another sender's message with the same id is another message, see
+    :func:`sheetsync.mailer._imap.ledger_key`). ``record`` keeps a message and
     queues its ``replies`` — together, where the record allows it. ``origin`` finds the message
     that brought a file (by its hash), so the report on it can answer in the thread.
     """
 
     def seen(self, message_id: str, sha256: str) -> bool:
         """True when this message (``sha256 == ""``) or this attachment of it was recorded."""
+
+    def sender_of(self, message_id: str) -> str | None:
+        """The sender of the message recorded under ``message_id``, or None when there is none."""
 
     def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> None:
         """Keep ``message`` and queue ``replies``."""
@@ -109,6 +114,7 @@ class JsonlLedger:
     _messages: list[FetchedMessage] | None = field(default=None, repr=False)
     _by_id: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _by_hash: dict[str, FetchedMessage] = field(default_factory=dict, repr=False)
+    _senders: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def in_inbox(cls, inbox: Path, outbox: Path | None = None) -> JsonlLedger:
@@ -141,6 +147,7 @@ class JsonlLedger:
         assert self._messages is not None
         self._messages.append(message)
         self._by_id.setdefault(message.message_id, set()).update(f.sha256 for f in message.files)
+        self._senders.setdefault(message.message_id, message.sender)
         self._by_hash.update((f.sha256, message) for f in message.files)
 
     def _index(self) -> tuple[dict[str, set[str]], dict[str, FetchedMessage]]:
@@ -151,6 +158,11 @@ class JsonlLedger:
         """See :class:`FetchLedger`."""
         hashes = self._index()[0].get(message_id)
         return hashes is not None and (not sha256 or sha256 in hashes)
+
+    def sender_of(self, message_id: str) -> str | None:
+        """See :class:`FetchLedger`."""
+        self.messages()
+        return self._senders.get(message_id)
 
     def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> None:
         """Queue ``replies`` in the outbox, then append ``message`` (flushed to disk).

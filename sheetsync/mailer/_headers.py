@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import Message
-from email.policy import SMTP, default
+from email.policy import SMTP, EmailPolicy, default
 
 from ..errors import MailError
 
@@ -37,6 +37,24 @@ RECEIVED_HEADER_LIMIT = 4096
 #: email package keeps a space there inside a display name, which splits a Thai name mid-word
 #: ("วัดยายร ่ม") when a mail client encoded it as several words, as Gmail and Outlook do.
 _BETWEEN_ENCODED_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)")
+
+
+class ReceivedPolicy(EmailPolicy):
+    """The email package's default policy, but every header field of a received message is cut to
+    :data:`RECEIVED_HEADER_LIMIT` as the message is parsed — its head, or for References its end —
+    so no read of it (``get``, ``get_content_type``, ``get_filename``, the parser's own boundary
+    lookup) ever parses more: a 1 MB From took 48 s, 50,000 Content-Type parameters 47 s."""
+
+    def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
+        """The header's name and value as the default policy reads them, the value cut."""
+        name, value = super().header_source_parse(sourcelines)
+        if len(value) <= RECEIVED_HEADER_LIMIT:
+            return name, value
+        return name, value[-RECEIVED_HEADER_LIMIT:] if name.lower() == "references" else value[:RECEIVED_HEADER_LIMIT]
+
+
+#: The policy every received message is parsed with (see :class:`ReceivedPolicy`).
+RECEIVED = ReceivedPolicy()
 
 
 def header_text(message: Message | None, name: str, *, tail: bool = False) -> str:

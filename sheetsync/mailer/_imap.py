@@ -11,13 +11,11 @@ way. Messages are read with ``BODY.PEEK``, so the office's mail client still sho
 from __future__ import annotations
 
 import datetime as dt
-import email
 import hashlib
 import imaplib
 import ssl
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
-from email.policy import default
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, Mapping
@@ -26,18 +24,20 @@ from imapclient import IMAPClient
 
 from ..files import save_bytes
 from ..roster import safe_filename
-from ._bounce import Bounce, is_bounce, read_bounce
-from ._attachments import Extracted, Refusal, _megabytes, extract
+from ._bounce import Bounce
+from ._attachments import Extracted, Refusal, _megabytes
 from ..errors import MailError
 from ._config import MailConfig
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger
 from ._headers import header_text, message_ids, one_line
 from ._imap_config import ImapConfig
+from ._reading import Reading, read_message, unreadable
 from ._reply import compose_fetch_reply, must_not_answer, needs_reply
 from ._transport import free_path
 
 KEYWORD = "$SheetsyncFetched"
 IMAP_ERRORS = (OSError, ssl.SSLError, imaplib.IMAP4.error)
+_LOCK_PREFIXES = ("~$", ".~lock.")
 
 
 @dataclass
@@ -133,29 +133,95 @@ def _select(client: IMAPClient, folder: str) -> tuple[bytes, ...]:
 def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, ledger: FetchLedger,
                mail: MailConfig | None, result: FetchResult) -> None:
     head = client.fetch([uid], ["RFC822.SIZE", "BODY.PEEK[HEADER]"]).get(uid, {})
-    header_bytes: bytes = head.get(b"BODY[HEADER]", b"")
-    if int(head.get(b"RFC822.SIZE", 0)) > config.max_message:
-        raw = header_bytes
-        found = Extracted(refused=[Refusal("", "whole-message", _megabytes(config.max_message))])
-        parsed = _parse(raw)
-    else:
-        raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]", header_bytes)
-        parsed = _parse(raw)
-        found = extract(parsed, config)
-    message = _describe(parsed, raw)
+    header: bytes = head.get(b"BODY[HEADER]", b"")
+    whole = int(head.get(b"RFC822.SIZE", 0)) <= config.max_message
+    raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]", header) if whole else header
+    reading, message, silent = _read(raw, header, config, mail, whole, result)
+    message = ledger_key(message, ledger)
     known = ledger.seen(message.message_id, "")
-    if is_bounce(parsed):  # it carries our own message back: its template or marked-up copy is no return
-        if known:
-            result.again += 1
-        else:
-            bounce = read_bounce(parsed)
-            # The failed school address is kept with the message until a digest lists it: the run
-            # may stop before its digest, and the bounce is never fetched again.
-            message = replace(message, undelivered=bounce.line() if bounce.about_a_school else "")
-            ledger.record(message, [])
-            result.messages.append(message)
-            _note_bounce(bounce, message, result)
+    if reading.kind == "bounce" and reading.bounce is not None:
+        _take_bounce(reading.bounce, message, known, ledger, result)
+    elif reading.kind in ("ours", "auto-reply"):
+        _take_nothing(message, known, ledger, result, _NOTHING_TAKEN[reading.kind])
+    else:
+        _take_return(reading.found, message, known, silent, inbox, ledger, mail, config, result)
+
+
+def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None, whole: bool,
+          result: FetchResult) -> tuple[Reading, FetchedMessage, bool]:
+    """The message read: what it is and carries, its description, and whether it must not be answered.
+
+    Never raises for what the message holds: one that cannot be read (a ``RecursionError`` in the
+    email package, parts nested 1,000 deep …) is refused whole, with a one-line problem, so it is
+    recorded and marked like any other and never stops the messages after it.
+    """
+    try:
+        reading = read_message(raw, config, whole=whole)
+        return reading, _describe(reading.parsed, raw), _silent(reading.parsed, mail)
+    except Exception as exc:  # noqa: BLE001 - whatever the email package raises on one sender's message
+        why = one_line(f"{type(exc).__name__}: {exc}", 120)
+    try:
+        reading = unreadable(header)
+        message, silent = _describe(reading.parsed, raw), _silent(reading.parsed, mail)
+    except Exception:  # noqa: BLE001 - not even its header: recorded bare, never answered
+        reading = Reading(EmailMessage(), found=Extracted(refused=[Refusal("", "message-unreadable")]))
+        message, silent = FetchedMessage(message_id=_made_up_id(raw), sender="", fetched_at=_now()), True
+    result.problems.append(f"{one_line(message.sender) or '?'}: the message cannot be read ({why}); "
+                           "nothing in it was taken")
+    return reading, message, silent
+
+
+def ledger_key(message: FetchedMessage, ledger: FetchLedger) -> FetchedMessage:
+    """``message``, under an id of its own when the ledger knows its Message-ID from another sender.
+
+    A Message-ID is only the sender's word: a stranger who sends first with the id a school's mail
+    will carry (or reuses one) must not make the school's file part of the stranger's message, whose
+    sender the school's report would then answer. The same message fetched again (its mark lost)
+    has the same sender, so it is still known. The real id stays last in ``references``: the reply
+    still threads in the sender's mail program.
+    """
+    first = ledger.sender_of(message.message_id)
+    if first is None or first.lower() == message.sender.lower():
+        return message
+    mixed = f"{message.message_id} {message.sender.lower()}".encode("utf-8", errors="replace")
+    return replace(message, message_id=f"<{hashlib.sha256(mixed).hexdigest()[:40]}@sheetsync.invalid>",
+                   references=" ".join([*message_ids(message.references)[-9:], message.message_id]))
+
+
+def _silent(parsed: EmailMessage, mail: MailConfig | None) -> bool:
+    return mail is not None and must_not_answer(parsed, mail)
+
+
+def _take_bounce(bounce: Bounce, message: FetchedMessage, known: bool, ledger: FetchLedger,
+                 result: FetchResult) -> None:
+    if known:
+        result.again += 1
         return
+    # The failed school address is kept with the message until a digest lists it: the run
+    # may stop before its digest, and the bounce is never fetched again.
+    message = replace(message, undelivered=bounce.line() if bounce.about_a_school else "")
+    ledger.record(message, [])
+    result.messages.append(message)
+    _note_bounce(bounce, message, result)
+
+
+_NOTHING_TAKEN = {"ours": "one of the office's own e-mails came back into the mailbox",
+                  "auto-reply": "an automatic reply"}
+
+
+def _take_nothing(message: FetchedMessage, known: bool, ledger: FetchLedger, result: FetchResult, what: str) -> None:
+    """Record a message nothing is taken from and that is never answered (our own, an auto-reply); note it."""
+    if known:
+        result.again += 1
+        return
+    ledger.record(message, [])
+    result.messages.append(message)
+    result.problems.append(f"{one_line(message.sender) or '?'}: {what} ({one_line(message.subject, 120)!r}); "
+                           "nothing in it was taken, not answered")
+
+
+def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent: bool, inbox: Path,
+                 ledger: FetchLedger, mail: MailConfig | None, config: ImapConfig, result: FetchResult) -> None:
     files = []
     for name, data in found.spreadsheets:
         digest = hashlib.sha256(data).hexdigest()
@@ -166,18 +232,7 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
         return
     message = replace(message, files=tuple(files), refused=() if known else tuple(found.refused),
                       others=tuple(found.others))
-    replies = []
-    if not known and needs_reply(message) and (mail is None or not mail.from_addr):
-        result.problems.append(f"{one_line(message.sender) or '?'}: needs a reply, but none can be written "
-                               "without SHEETSYNC_MAIL_FROM and an outbox")
-    elif not known and needs_reply(message) and mail is not None:
-        if must_not_answer(parsed, mail):
-            result.problems.append(f"{message.sender or '?'}: automatic message, not answered")
-        else:
-            try:
-                replies.append(compose_fetch_reply(message, mail, _megabytes(config.max_attachment)))
-            except MailError as exc:
-                result.problems.append(f"{one_line(message.sender) or '?'}: cannot be answered ({exc})")
+    replies = [] if known else _answer(message, silent, mail, config, result)
     message = replace(message, replied=bool(replies))
     ledger.record(message, replies)
     result.messages.append(message)
@@ -185,10 +240,23 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
     result.replies += len(replies)
 
 
-def _parse(raw: bytes) -> EmailMessage:
-    parsed = email.message_from_bytes(raw, _class=EmailMessage, policy=default)
-    assert isinstance(parsed, EmailMessage)
-    return parsed
+def _answer(message: FetchedMessage, silent: bool, mail: MailConfig | None, config: ImapConfig,
+            result: FetchResult) -> list[EmailMessage]:
+    """The polite reply ``message`` needs, if any can and may be written (else a one-line problem)."""
+    sender = one_line(message.sender) or "?"
+    if not needs_reply(message):
+        return []
+    if mail is None or not mail.from_addr:
+        result.problems.append(f"{sender}: needs a reply, but none can be written "
+                               "without SHEETSYNC_MAIL_FROM and an outbox")
+    elif silent:
+        result.problems.append(f"{sender}: automatic message, not answered")
+    else:
+        try:
+            return [compose_fetch_reply(message, mail, _megabytes(config.max_attachment))]
+        except MailError as exc:
+            result.problems.append(f"{sender}: cannot be answered ({exc})")
+    return []
 
 
 def _note_bounce(bounce: Bounce, message: FetchedMessage, result: FetchResult) -> None:
@@ -211,8 +279,7 @@ def _note_bounce(bounce: Bounce, message: FetchedMessage, result: FetchResult) -
 
 def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:
     ids = message_ids(header_text(parsed, "Message-ID"))
-    # A message without a usable Message-ID gets one made from its bytes: the same at every run.
-    message_id = ids[0] if ids else f"<{hashlib.sha256(raw).hexdigest()[:40]}@sheetsync.invalid>"
+    message_id = ids[0] if ids else _made_up_id(raw)
     senders = getaddresses([header_text(parsed, "From")])
     name, address = senders[0] if senders else ("", "")
     try:
@@ -222,18 +289,37 @@ def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:
     return FetchedMessage(message_id=message_id, sender=address if "@" in address else "", sender_name=one_line(name),
                           subject=one_line(header_text(parsed, "Subject"), 300), date=date,
                           references=" ".join(message_ids(header_text(parsed, "References", tail=True))[-10:]),
-                          fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+                          fetched_at=_now())
+
+
+def _made_up_id(raw: bytes) -> str:
+    """A Message-ID for a message without a usable one, made from its bytes: the same at every run."""
+    return f"<{hashlib.sha256(raw).hexdigest()[:40]}@sheetsync.invalid>"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _save(inbox: Path, name: str, data: bytes) -> Path:
     """Write ``data`` into the inbox under a safe, unused name (atomically: a dot file, then a rename)."""
     pure = PurePosixPath(name)
+    stem = _without_lock_prefix(pure.stem)
     try:
         # Synced to disk before the message is marked done in the mailbox: it is never fetched again.
-        return save_bytes(inbox, data, lambda: free_path(inbox, safe_filename(pure.stem, ""), pure.suffix.lower()),
+        return save_bytes(inbox, data, lambda: free_path(inbox, safe_filename(stem, ""), pure.suffix.lower()),
                           durable=True)
     except OSError as exc:
         raise MailError(f"{inbox}: cannot save the attachment {one_line(name)!r} ({exc.strerror or exc})") from exc
+
+
+def _without_lock_prefix(stem: str) -> str:
+    """``stem`` without the prefix of a lock file's name (Excel's ``~$``, LibreOffice's ``.~lock.``):
+    sync passes over files so named, so a school's file sent under one would lie in the inbox for
+    ever, unread and unanswered. Saved under its plain name it is checked (and answered) as any other."""
+    while stem.startswith(_LOCK_PREFIXES):
+        stem = next(stem[len(p):] for p in _LOCK_PREFIXES if stem.startswith(p))
+    return stem
 
 
 def _mark_done(client: IMAPClient, uid: int, mark: str, done_folder: str | None) -> None:

@@ -10,7 +10,7 @@ from ..messages import LANGS, Lang, render
 from ._compose import NAME_HEADER, new_message, set_bilingual_body
 from ._config import MailConfig
 from ._fetched import FetchedMessage
-from ._headers import Thread, one_line, reply_subject, thread_headers
+from ._headers import Thread, header_text, one_line, reply_subject, thread_headers
 from ._texts import say
 
 _ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
@@ -25,20 +25,33 @@ def is_automatic(headers: EmailMessage) -> bool:
     """True for mail a machine wrote (RFC 3834): a bounce or delivery report, an out-of-office
     answer, anything auto-generated or from a "no-reply" sender. A bounce carries our own message
     back, attachments and all: nothing in it is a school's return."""
-    auto = str(headers.get("Auto-Submitted", "no")).strip().lower()
-    precedence = str(headers.get("Precedence", "")).strip().lower()
-    sender = parseaddr(str(headers.get("From", "")))[1].lower()
-    return (auto != "no" or headers.get_content_type() == "multipart/report" or precedence in ("bulk", "junk")
-            or sender.split("@")[0] in _ROBOTS or bool(headers.get("X-Autoreply"))
-            or bool(headers.get("X-Autorespond")))
+    # Every header is read cut (header_text): a sender chooses its length, and parsing grows faster.
+    auto = header_text(headers, "Auto-Submitted").strip().lower() or "no"
+    precedence = header_text(headers, "Precedence").strip().lower()
+    sender = parseaddr(header_text(headers, "From"))[1].lower()
+    return (auto != "no" or headers.get_content_type() == "multipart/report"
+            or precedence in ("bulk", "junk", "auto_reply")
+            or sender.split("@")[0] in _ROBOTS or bool(header_text(headers, "X-Autoreply"))
+            or bool(header_text(headers, "X-Autorespond")))
+
+
+def is_auto_reply(headers: EmailMessage) -> bool:
+    """True for an automatic answer to a message: ``Auto-Submitted: auto-replied`` (RFC 3834) or what
+    vacation programs write instead (``X-Autoreply``, ``X-Autorespond``, ``Precedence: auto_reply``).
+    It answers what it received, often quoting or re-attaching it — our report's marked-up copy — so
+    nothing in it is a school's return. Other automatic mail (a school's mail forwarded by a
+    Microsoft 365 rule: ``auto-forwarded``, ``auto-generated``) is read, only never answered."""
+    auto = header_text(headers, "Auto-Submitted").strip().lower()
+    return (auto.startswith("auto-replied") or header_text(headers, "Precedence").strip().lower() == "auto_reply"
+            or bool(header_text(headers, "X-Autoreply").strip()) or bool(header_text(headers, "X-Autorespond").strip()))
 
 
 def must_not_answer(headers: EmailMessage, config: MailConfig) -> bool:
     """True for mail no machine should answer (RFC 3834): automatic mail (:func:`is_automatic`),
     list mail, and our own messages — so two robots never write to each other forever."""
-    sender = parseaddr(str(headers.get("From", "")))[1].lower()
+    sender = parseaddr(header_text(headers, "From"))[1].lower()
     ours = parseaddr(config.from_addr)[1].lower()
-    precedence = str(headers.get("Precedence", "")).strip().lower()
+    precedence = header_text(headers, "Precedence").strip().lower()
     return (is_automatic(headers) or precedence == "list" or "List-Id" in headers or not sender
             or (bool(ours) and sender == ours))
 

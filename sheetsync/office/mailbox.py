@@ -55,6 +55,11 @@ class StoreLedger:
         return bool(self.store.query("SELECT 1 FROM message_files WHERE message_id = ? AND sha256 = ?",
                                      (message_id, sha256)))
 
+    def sender_of(self, message_id: str) -> str | None:
+        """The sender of the message recorded under ``message_id``, or None when there is none."""
+        rows = self.store.query("SELECT sender FROM messages WHERE message_id = ?", (message_id,))
+        return str(rows[0][0] or "") if rows else None
+
     def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> None:
         """Keep ``message`` and its files, and queue ``replies`` in the store's outbox, in one transaction.
 

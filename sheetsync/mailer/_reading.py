@@ -1,0 +1,103 @@
+"""Reading one received message, whatever its sender made of it: what kind it is and what it carries.
+
+Everything the email package does with a received message happens here, within limits: lines that
+may open a MIME part are counted before it parses anything, and the parsed tree's parts and depth
+before anything walks it (:data:`~sheetsync.limits.MAX_MIME_PARTS`, ``MAX_MIME_DEPTH``). Whatever
+else the package raises on a message no one expected (a ``RecursionError`` deep in its parser, a
+``ValueError`` from a header) reaches the caller, which refuses that one message and goes on.
+"""
+
+from __future__ import annotations
+
+import email
+from dataclasses import dataclass, field
+from email.message import EmailMessage, Message
+from typing import Literal
+
+from ..errors import MessageTooComplexError
+from ..limits import MAX_MIME_DEPTH, MAX_MIME_PARTS
+from ._attachments import Extracted, Refusal, _megabytes, extract
+from ._bounce import Bounce, is_bounce, read_bounce
+from ._compose import NAME_HEADER
+from ._headers import RECEIVED, header_text
+from ._imap_config import ImapConfig
+from ._reply import is_auto_reply
+
+#: ``return``: a message that may bring a school's file; ``bounce``: a delivery report; ``ours``: one of the
+#: office's own e-mails (its ``X-Sheetsync-Name``) delivered to the office's mailbox (a report copied to the
+#: office, the digest); ``auto-reply``: an out-of-office or other automatic answer. Only a return is taken.
+Kind = Literal["return", "bounce", "ours", "auto-reply"]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A received message as read: its headers (and parts), its kind, what it carries, and for a
+    bounce what the bounce says."""
+
+    parsed: EmailMessage
+    kind: Kind = "return"
+    found: Extracted = field(default_factory=Extracted)
+    bounce: Bounce | None = None
+
+
+def parse(raw: bytes) -> EmailMessage:
+    """``raw`` as the email package reads it, every header field cut (:class:`ReceivedPolicy`)."""
+    parsed = email.message_from_bytes(raw, _class=EmailMessage, policy=RECEIVED)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def read_message(raw: bytes, config: ImapConfig, *, whole: bool) -> Reading:
+    """What ``raw`` is and carries.
+
+    :param whole: ``raw`` is the whole message; otherwise only its header (the message is over
+        ``config.max_message``, so nothing of it is opened and it is refused as a whole).
+    :raises Exception: anything the email package raises on a message it cannot read, or
+        :class:`~sheetsync.errors.MessageTooComplexError`; the caller refuses the message (see :func:`unreadable`).
+    """
+    if whole:
+        _count_part_lines(raw)
+    parsed = parse(raw)
+    if is_bounce(parsed):  # it carries our own message back: its template or marked-up copy is no return
+        return Reading(parsed, "bounce", bounce=read_bounce(parsed))
+    # Taking files from these would answer our own report or an echo of it: a mail loop, for ever.
+    if header_text(parsed, NAME_HEADER):
+        return Reading(parsed, "ours")
+    if is_auto_reply(parsed):
+        return Reading(parsed, "auto-reply")
+    if not whole:
+        return Reading(parsed, found=Extracted(refused=[Refusal("", "whole-message", _megabytes(config.max_message))]))
+    _check_structure(parsed)
+    return Reading(parsed, found=extract(parsed, config))
+
+
+def unreadable(header: bytes) -> Reading:
+    """A message that cannot be read, refused whole: its ``header`` (flat, so it parses in bounded
+    time and depth) still says who sent it, for the polite reply.
+
+    :raises Exception: even the header cannot be read (the caller then records the message bare).
+    """
+    return Reading(parse(header), found=Extracted(refused=[Refusal("", "message-unreadable")]))
+
+
+def _count_part_lines(raw: bytes) -> None:
+    """Refuse, before parsing, a message with more lines that may open or close a MIME part (those
+    starting ``--``) than its parts allow: parsing them all is what costs time and depth."""
+    if raw.count(b"\n--") > 2 * MAX_MIME_PARTS:
+        raise MessageTooComplexError(f"more than {MAX_MIME_PARTS} MIME parts")
+
+
+def _check_structure(message: Message) -> None:
+    """Count ``message``'s parts and measure their depth without recursion (``walk`` recurses)."""
+    stack: list[tuple[Message, int]] = [(message, 0)]
+    count = 0
+    while stack:
+        part, depth = stack.pop()
+        count += 1
+        if count > MAX_MIME_PARTS:
+            raise MessageTooComplexError(f"more than {MAX_MIME_PARTS} MIME parts")
+        if depth > MAX_MIME_DEPTH:
+            raise MessageTooComplexError(f"MIME parts nested more than {MAX_MIME_DEPTH} deep")
+        payload = part.get_payload() if part.is_multipart() else None
+        if isinstance(payload, list):
+            stack.extend((child, depth + 1) for child in payload if isinstance(child, Message))
