@@ -155,3 +155,17 @@ def test_master_prints_without_hashes(libreoffice: Any, progress_form: Form, see
         assert units or name != "สรุป"
         for word in units:
             assert any(letters(word) in line for line in lines), f"{name}: header word {word!r} is broken in print"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_date_typed_in_thai_digits_prints_on_one_line(libreoffice: Any, progress_form: Form, tmp_path: Path,
+                                                         fmt: str) -> None:
+    # "๒๙/๑๑/๒๕๖๒" is wider than "29/11/2562": it wrapped as "๒๙/๑๑/๒๕๖" / "๒" in the date column.
+    path = tmp_path / f"empty.{fmt}"
+    write_template(progress_form, path)
+    typed = tmp_path / f"typed.{fmt}"
+    libreoffice.type_into(path, typed, {"B37": "๒๙/๑๑/๒๕๖๒", "C6": "๑/๑๐/๒๕๖๒"}, sheet=progress_form.sheet)
+    text, _ = printed(libreoffice, typed)
+    lines = [line.strip() for line in text.splitlines()]
+    assert any("๒๙/๑๑/๒๕๖๒" in line for line in lines), [line for line in lines if "๒" in line]
+    assert any("๑/๑๐/๒๕๖๒" in line for line in lines)

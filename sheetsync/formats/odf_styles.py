@@ -77,6 +77,8 @@ class StyleBook:
                                       "textalignsource": "fix"}  # "fix": use fo:text-align, not the value type
         if style.wrap:
             cell_props["wrapoption"] = "wrap"
+        if style.shrink:
+            cell_props["shrinktofit"] = "true"
         if style.fill:
             cell_props["backgroundcolor"] = f"#{style.fill.upper()}"
         if style.border:

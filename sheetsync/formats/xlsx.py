@@ -99,7 +99,8 @@ def _styles(style: CellStyle, locked: bool) -> dict[str, Any]:
     # openpyxl style objects are immutable values, so one set per distinct CellStyle is enough.
     return {
         "font": Font(name=style.font, size=style.size, bold=style.bold, italic=style.italic),
-        "alignment": Alignment(horizontal=style.align, vertical="top", wrap_text=style.wrap, indent=style.indent),
+        "alignment": Alignment(horizontal=style.align, vertical="top", wrap_text=style.wrap, indent=style.indent,
+                               shrink_to_fit=style.shrink),
         "fill": PatternFill("solid", fgColor=style.fill) if style.fill else PatternFill(),
         "border": Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN) if style.border else Border(),
         "protection": Protection(locked=locked),

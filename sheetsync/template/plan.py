@@ -31,6 +31,8 @@ BE_DATE_FORMAT = "[$-107041E]d/m/yyyy"
 AMOUNT_FORMAT = '#,##0" บาท"'
 NUMBER_FORMATS = {"date": "@", "amount": AMOUNT_FORMAT, "whole": "0", "percent": "@", "text": "@",
                   "lines": "General", "choice": "General", "auto": "General"}
+#: Kinds whose value is one short line: shrunk to the cell's width rather than wrapped.
+ONE_LINE = ("date",)
 #: Numbers sit on the right, as on the paper form.
 RIGHT_ALIGNED = ("amount", "percent", "whole")
 #: Excel shows "####" for Text-formatted cells longer than 255 characters, so long fields stay General.
@@ -49,6 +51,7 @@ class CellStyle:
     align: str = "left"  # left | center | right
     indent: int = 0
     wrap: bool = True
+    shrink: bool = False  # shrink the text to the cell's width (a one-line value: a date)
     fill: str | None = None  # "RRGGBB"
     border: bool = False
     number_format: str = "General"
@@ -168,6 +171,8 @@ def _base_style(form: Form, name: str | None, kind: str = "auto") -> CellStyle:
         align=str(extra.get("align", "right" if kind in RIGHT_ALIGNED else "left")), indent=int(extra.get("indent", 0)),
         fill=extra.get("fill"), border=bool(extra.get("border", False)),
         number_format=NUMBER_FORMATS.get(kind, "General"),
+        # A date is one line: typed in Thai digits (๒๙/๑๑/๒๕๖๒, wider) it shrinks, never wraps mid-year.
+        wrap=kind not in ONE_LINE, shrink=kind in ONE_LINE,
     )
 
 
