@@ -60,7 +60,7 @@ class Digest:
 def summarize(results: Iterable[Result], roster: Iterable[Recipient]) -> Digest:
     """Sort a batch's results (reports, or ``(path, error)`` for unreadable files) by outcome.
 
-    A report belongs to the roster entry whose id is its ``metadata["recipient"]``; a roster entry
+    A report belongs to the roster entry whose id is its verified ``recipient``; a roster entry
     with no readable report is *missing* (an unreadable file cannot say whom it is from).
     """
     people = {r.id: r for r in roster}
@@ -69,7 +69,7 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient]) -> Digest:
         if not isinstance(result, Report):
             digest.unreadable.append(DigestEntry("", "", result.path.name, problem=one_line(result.reason, LIMIT)))
             continue
-        rid = result.metadata.get("recipient", "")
+        rid = result.recipient  # "" when its identity did not verify: a forged file is no school's
         heard.add(rid)
         who = people.get(rid)
         entry = DigestEntry(rid, who.school if who else "", result.path.name, len(result.errors),
