@@ -199,15 +199,19 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             continue
         try:
             sha = sha256_of(path)
-        except OSError:
-            continue  # gone meanwhile: nothing to do
+        except OSError as exc:  # gone or locked meanwhile
+            result.problems.append(_not_now(path, str(exc.strerror or exc)))
+            continue
         seen = store.seen(sha)
         if seen is not None:
             result.already_seen.append(path)
             mover.move(path, seen, "already received")
             continue
-        result.new.append(path)
         item = check_file(path, forms_dirs=dirs, sha256=sha)
+        if item.retry:  # not its bytes' doing: nothing is recorded, so these bytes are read again next run
+            result.problems.append(_not_now(path, item.retry))
+            continue
+        result.new.append(path)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, origins)
         origin = origins(path) if origins is not None else None
@@ -223,6 +227,12 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         if progress is not None:
             progress(path)
     return outcomes, strangers
+
+
+def _not_now(path: Path, why: str) -> str:
+    """The problem line for a file the file system kept from being read (moved, locked, a disk error)."""
+    return (f"{path.name}: not read this time ({why}); nothing is recorded for it: "
+            "it is read on the next run if it is in the inbox")
 
 
 def _stems(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:
