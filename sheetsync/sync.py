@@ -192,7 +192,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
     taken: set[str] = set()
     outcomes: list[Outcome] = []
     strangers: list[tuple[str, str]] = []
-    for path in inbox_files(inbox):
+    for path in inbox_files(inbox, result.problems):
         fetched = origins is not None and origins(path) is not None  # written whole by our own fetch
         if not fetched and not settled(path, options.settle):
             result.waiting.append(path)

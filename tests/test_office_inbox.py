@@ -81,3 +81,59 @@ def test_a_file_locked_while_it_is_read_is_read_next_run(progress_form: Form, se
     lock["on"] = False
     assert [o.result for o in run(inbox).outcomes()] == ["merged"]
 
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="links need a POSIX file system here")
+def test_links_in_the_inbox_are_passed_over_and_never_followed(progress_form: Form, seed: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    good = school_file(progress_form, seed, inbox / "good.xlsx")
+    outside = school_file(progress_form, seed, tmp_path / "elsewhere" / "other.xlsx")
+    links = {"loop1.xlsx": "loop2.xlsx", "loop2.xlsx": "loop1.xlsx", "dangling.xlsx": str(tmp_path / "nothing"),
+             "outside.xlsx": str(outside), "good-link.xlsx": str(good), "folder.xlsx": str(tmp_path / "elsewhere")}
+    for name, target in links.items():
+        os.symlink(target, inbox / name)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(inbox / "fifo.xlsx")  # not a file: never opened (it would block the run)
+    first = run(inbox)
+    assert [(o.path.name, o.result) for o in first.outcomes()] == [("good.xlsx", "merged")]
+    for name in links:
+        assert [p for p in first.problems if name in p and "link" in p], (name, first.problems)
+    assert (inbox / "processed" / "good.xlsx").is_file() and not (inbox / "processed" / "good.xlsx").is_symlink()
+    assert {name: os.readlink(inbox / name) for name in links} == links  # the links stay as they were
+    assert outside.is_file() and not list((inbox / "processed").glob("*link*"))
+    assert run(inbox).outcomes() == []
+
+
+def test_an_entry_gone_between_listing_and_look_stops_nothing(progress_form: Form, seed: dict[str, Any],
+                                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = tmp_path / "inbox"
+    school_file(progress_form, seed, inbox / "good.xlsx")
+    real = os.scandir
+
+    class Gone:
+        name, path = "gone.xlsx", str(inbox / "gone.xlsx")
+
+        def is_symlink(self) -> bool:
+            return False
+
+        def is_file(self, follow_symlinks: bool = True) -> bool:
+            raise FileNotFoundError(2, "No such file or directory", self.path)
+
+        def stat(self, follow_symlinks: bool = True) -> os.stat_result:
+            raise FileNotFoundError(2, "No such file or directory", self.path)
+
+    class Listing(list[Any]):  # what os.scandir gives: iterable, and closed by a with
+        def __enter__(self) -> Listing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    def listing(path: Any = ".") -> Listing:
+        with real(path) as entries:
+            return Listing([Gone(), *entries] if Path(path) == inbox else entries)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    result = run(inbox)
+    assert [(o.path.name, o.result) for o in result.outcomes()] == [("good.xlsx", "merged")]
+    assert [p for p in result.problems if "gone.xlsx" in p]
