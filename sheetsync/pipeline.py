@@ -12,8 +12,10 @@ traceback goes to the ``sheetsync`` logger, and the run goes on with the next fi
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -29,6 +31,8 @@ from .check.validate import validate
 
 LOG = logging.getLogger("sheetsync")
 UNREADABLE, INTERNAL = "file-unreadable", "internal-error"
+#: The one OS error a file's own bytes can cause: a damaged zip names a negative offset to seek to.
+CONTENT_ERRNOS = frozenset({errno.EINVAL})
 
 
 @dataclass
@@ -46,6 +50,9 @@ class FileResult:
     failure: Finding | None = None
     outputs: list[Path] = field(default_factory=list)
     why: dict[str, str] = field(default_factory=dict)  # why it was not read, in plain words per language (:func:`why_not_read`)
+    #: Why the file could not be read this time when its bytes are not the reason (it was renamed,
+    #: moved or locked meanwhile, the disk failed): "" otherwise. Such a file is read again later.
+    retry: str = ""
 
     @property
     def readable(self) -> bool:
@@ -115,6 +122,7 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
     """
     path = Path(path)
     result = FileResult(path, sha256 or "")
+    before = _stat(path)
     try:
         if not result.sha256:
             result.sha256 = sha256_of(path)
@@ -125,12 +133,42 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
         result.filled, result.report = None, None
         result.why = why_not_read(exc)
         result.failure = failure(path, UNREADABLE, reason, result.why.get("th", ""))
+        result.retry = _not_its_bytes(exc) or _moved(path, before)
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug must not stop the office's run
         LOG.exception("internal error while checking %s", path)
         result.filled, result.report = None, None
         result.why = {lang: render("why.internal", lang) for lang in LANGS}  # not the school's doing
         result.failure = failure(path, INTERNAL, f"{path.name}: internal error ({type(exc).__name__}: {exc})"[:300])
     return result
+
+
+def _not_its_bytes(exc: BaseException) -> str:
+    """The OS error that ``exc`` comes from, when it is the file system's doing (missing, locked, a
+    disk or network failure), not something the file's bytes caused; "" otherwise."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, OSError) and not isinstance(cause, SheetsyncError) and cause.errno is not None \
+                and cause.errno not in CONTENT_ERRNOS:
+            return str(cause.strerror or cause)
+        cause = cause.__cause__  # only what was raised *from*: a context may be any error handled on the way
+    return ""
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _moved(path: Path, before: os.stat_result | None) -> str:
+    """Why the failure may be the file's moving rather than its bytes: it is gone, or another file
+    is at ``path`` now (renamed, moved by an antivirus, replaced); "" when it held still."""
+    after = _stat(path)
+    if before is None or after is None:
+        return "the file was moved or deleted while it was read"
+    same = (before.st_ino, before.st_size, before.st_mtime_ns) == (after.st_ino, after.st_size, after.st_mtime_ns)
+    return "" if same else "the file was changed while it was read"
 
 
 def check_files(paths: Iterable[str | Path], *, form: Form | None = None,

@@ -204,23 +204,27 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
     taken: set[str] = set()
     outcomes: list[Outcome] = []
     strangers: list[tuple[str, str]] = []
-    for path in inbox_files(inbox):
+    for path in inbox_files(inbox, result.problems):
         fetched = origins is not None and origins(path) is not None  # written whole by our own fetch
         if not fetched and not settled(path, options.settle):
             result.waiting.append(path)
             continue
         try:
             sha = sha256_of(path)
-        except OSError:
-            continue  # gone meanwhile: nothing to do
+        except OSError as exc:  # gone or locked meanwhile
+            result.problems.append(_not_now(path, str(exc.strerror or exc)))
+            continue
         seen = store.seen(sha)
         if seen is not None:
             result.already_seen.append(path)
             _answer_again(store, run_id, path, sha, config, origins(path) if origins is not None else None)
             mover.move(path, seen, "already received")
             continue
-        result.new.append(path)
         item = check_file(path, forms_dirs=dirs, sha256=sha)
+        if item.retry:  # not its bytes' doing: nothing is recorded, so these bytes are read again next run
+            result.problems.append(_not_now(path, item.retry))
+            continue
+        result.new.append(path)
         if item.report is not None:  # reports the office holds and this file lacks: told, not dropped silently
             item.report.findings += dropped_rows(store, item)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
@@ -279,6 +283,12 @@ def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailC
     with store.transaction():
         store.queue_mail(sha, run_id, str(message.get("X-Sheetsync-Name") or "reply"),
                          bytes(message.as_bytes(policy=SMTP)))
+
+
+def _not_now(path: Path, why: str) -> str:
+    """The problem line for a file the file system kept from being read (moved, locked, a disk error)."""
+    return (f"{path.name}: not read this time ({why}); nothing is recorded for it: "
+            "it is read on the next run if it is in the inbox")
 
 
 def _stems(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:

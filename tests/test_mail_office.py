@@ -22,12 +22,14 @@ NOTHING_NEW = "sheetsync sync: nothing new (mailbox: nothing new)"
 
 
 @pytest.fixture
-def district(office: dict[str, Any], mailbox: Mailbox, smtp: Server, tmp_path: Path) -> Path:
+def district(office: dict[str, Any], mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:
     """An office made with `sheetsync init`, its [imap] pointing at the test Dovecot and its [mail] at
-    the test SMTP server; the password only in the environment."""
+    the test SMTP server; the password only in the environment. Its key is the one the schools'
+    templates were signed with (the session's), as an office's own templates are."""
     made = sheetsync(tmp_path, "init", "district", "--roster", "schools.csv")
     assert made.returncode == 0, made.stderr
     folder = tmp_path / "district"
+    (folder / "office.key").write_bytes(office_key.read_bytes())
     config = folder / "sheetsync.toml"
     text = config.read_text(encoding="utf-8")
     text = text.replace('from = ""', 'from = "สำนักงานเขตจอมทอง <office@bma.example>"\n'

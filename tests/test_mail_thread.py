@@ -3,6 +3,7 @@ replies that must not be sent, zips and the fetch ledger."""
 
 from __future__ import annotations
 
+import email
 import io
 import json
 import os
@@ -11,18 +12,23 @@ import sys
 import zipfile
 from dataclasses import replace
 from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sheetsync.check.report import Finding
 from sheetsync.mailer import (FetchedFile, FetchedMessage, ImapConfig, JsonlLedger, MailConfig, MailError, Thread,
-                              compose, reply_subject)
+                              compose, reply_subject, summarize)
+from sheetsync.identity import ensure_key
 from sheetsync.mailer._answer import address_report, sender_finding
 from sheetsync.mailer._attachments import extract
 from sheetsync.mailer._headers import thread_headers
 from sheetsync.mailer._reply import must_not_answer
 from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
+from sheetsync.sync import SyncOptions, sync
 from sheetsync.template.write import write_template
 from tests.imap_server import free_port
 from tests.test_mail import CONFIG, HTML, make_report, parse
@@ -30,6 +36,8 @@ from tests.test_mail import CONFIG, HTML, make_report, parse
 ROSTER = [Recipient("school-01", "โรงเรียนวัดไทร", "head@school01.example, clerk@school01.example"),
           Recipient("school-02", "โรงเรียนวัดยายร่ม", "b@school02.example")]
 ORIGIN = Thread("<m1@school01.example>", "ส่งรายงาน มี.ค.", "<a@x.example> <b@x.example>", "teacher@gmail.example")
+FORGED = Finding("identity-not-verified", "error", "_sheetsync", "A1", "", None, "ไม่ได้ออกโดยสำนักงานนี้",
+                 "not issued by this office")
 
 
 @pytest.mark.parametrize(("original", "expected"), [
@@ -72,6 +80,48 @@ def test_the_sender_of_another_schools_file_is_a_warning(tmp_path: Path) -> None
     assert sender_finding(report, ROSTER, replace(ORIGIN, sender="CLERK@school01.example")) is None
     assert sender_finding(report, ROSTER, None) is None
     assert sender_finding(make_report(tmp_path / "r.xlsx", recipient="nobody"), ROSTER, ORIGIN) is None
+
+
+def test_a_file_whose_identity_does_not_verify_belongs_to_no_school(tmp_path: Path) -> None:
+    """Anyone can write recipient="school-01" into a workbook of their own: until the office's key
+    vouches for it, the file is answered to its sender alone and is nobody's in the digest."""
+    report = make_report(tmp_path / "forged.xlsx", errors=0)
+    report.findings.append(FORGED)
+    plan = address_report(report, ROSTER, replace(ORIGIN, sender="mallory@evil.example"))
+    assert plan is not None and plan.to == "mallory@evil.example"
+    assert plan.cc == () and plan.school is None and not plan.sender_on_roster
+    assert address_report(report, ROSTER) is None  # came by hand: nobody to answer
+    assert sender_finding(report, ROSTER, replace(ORIGIN, sender="mallory@evil.example")) is None
+    digest = summarize([report], ROSTER)
+    assert [e.recipient for e in digest.failed] == [""] and ROSTER[0] in digest.missing
+
+
+def test_sync_answers_a_forged_mailed_file_to_its_sender_only(tmp_path: Path, progress_form: Form,
+                                                             seed: dict[str, Any], office_key: Path) -> None:
+    ensure_key(office_key)  # the office has its key; the outsider signs with one of their own
+    inbox = tmp_path / "inbox"
+    write_template(progress_form, inbox / "forged.xlsx", data=seed, recipient="s1", key=os.urandom(32))
+    roster = [Recipient("s1", "โรงเรียนวัดไทร", "a@s1.example"), Recipient("s2", "โรงเรียนวัดยายร่ม", "b@s2.example")]
+    origin = Thread("<f@evil.example>", "hello", "", "mallory@evil.example", "Mallory")
+    config = MailConfig(from_addr="office@bma.example", outbox=tmp_path / "outbox")
+    result = sync(inbox, tmp_path / "master.xlsx", report_dir=tmp_path / "reports", config=config, roster=roster,
+                  options=SyncOptions(settle=0, view="never"), origins=lambda p: origin)
+    assert [(o.result, o.key.recipient if o.key else None) for o in result.outcomes()] == [("refused", "")]
+    sent = {str(m["X-Sheetsync-Name"]): m for m in map(parse_file, (tmp_path / "outbox").glob("*.eml"))}
+    answer = next(m for name, m in sent.items() if name != "digest")
+    assert [a.addr_spec for a in answer["To"].addresses] == ["mallory@evil.example"] and answer["Cc"] is None
+    whole = "".join(part.get_content() for part in answer.walk() if part.get_content_maintype() == "text")
+    assert "a@s1.example" not in whole and "โรงเรียนวัดไทร" not in whole + str(answer["To"])
+    digest = json.loads(next(a for a in sent["digest"].iter_attachments()
+                             if a.get_filename() == "digest.json").get_content())
+    assert [e["recipient"] for e in digest["failed"]] == [""]
+    assert [r["id"] for r in digest["missing"]] == ["s1", "s2"]  # s1 has sent nothing yet
+
+
+def parse_file(path: Path) -> EmailMessage:
+    parsed = email.message_from_bytes(path.read_bytes(), policy=default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
 
 
 def test_summary_only_keeps_files_and_values_out(tmp_path: Path) -> None:

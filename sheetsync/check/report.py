@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+#: The finding that a file's identity (recipient, issue date …) is not signed by the office's key.
+IDENTITY_NOT_VERIFIED = "identity-not-verified"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,20 @@ class Report:
     def codes(self) -> list[str]:
         """The finding codes, in order (handy in tests and logs)."""
         return [f.code for f in self.findings]
+
+    @property
+    def identity_verified(self) -> bool:
+        """False when the file's identity is not signed by the office's key (finding
+        ``identity-not-verified``); True when it is, or when no key was checked."""
+        return all(f.code != IDENTITY_NOT_VERIFIED for f in self.findings)
+
+    @property
+    def recipient(self) -> str:
+        """The roster id the file names, or "" when its identity did not verify.
+
+        Anyone can write any school's id into a workbook of their own: only a signed identity
+        makes the file that school's (its address, its name, its place in the digest)."""
+        return str(self.metadata.get("recipient", "")) if self.identity_verified else ""
 
 
 @dataclass(frozen=True)

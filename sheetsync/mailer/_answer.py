@@ -1,7 +1,8 @@
 """Answering who wrote: where the report on a fetched file goes, and what the office should notice.
 
 The report answers the message that brought the file (its thread), addressed to its sender and
-copied to the roster's address for the school named in the file when that is someone else. A
+copied to the roster's address for the school named in the file when that is someone else (only
+when the office's key vouches for that name: a forged file's sender learns nothing of the school). A
 sender who is on no roster line is still answered; the office hears of it in the digest. When the
 sender is not the roster's address for the school named in the file, the report carries a
 warning (``sender-not-recipient``): someone may have sent another school's file.
@@ -38,9 +39,12 @@ def address_report(report: Report, roster: Iterable[Recipient], origin: Thread |
 
     :param origin: the message that brought the file (from the fetch ledger), if it came by mail.
     :param to: an address given by hand (``--to``): it wins, and no copy is made.
+
+    A file whose identity does not verify names no school (:attr:`Report.recipient`): it is
+    answered to its sender alone, with no copy, no school's name, and not at all without a sender.
     """
     people = list(roster)
-    named = next((r for r in people if r.id and r.id == report.metadata.get("recipient", "")), None)
+    named = _named(report, people)
     school = named.school if named else None
     if to:
         return Addressing(to, school=school, thread=origin)
@@ -57,9 +61,14 @@ def sender_finding(report: Report, roster: Iterable[Recipient], origin: Thread |
     file names (nothing when the file names nobody on the roster, or did not come by mail)."""
     if origin is None or not origin.sender:
         return None
-    named = next((r for r in roster if r.id and r.id == report.metadata.get("recipient", "")), None)
+    named = _named(report, roster)
     if named is None or not named.emails or origin.sender.lower() in (a.lower() for a in named.emails):
         return None
     values = {"sender": origin.sender, "school": named.school or named.id, "expected": ", ".join(named.emails)}
     return Finding(SENDER_FINDING, "warning", "", "", "", origin.sender, render(SENDER_FINDING, "th", **values),
                    render(SENDER_FINDING, "en", **values))
+
+
+def _named(report: Report, roster: Iterable[Recipient]) -> Recipient | None:
+    """The roster entry of the school the file names, when its signed identity says so."""
+    return next((r for r in roster if r.id and r.id == report.recipient), None)

@@ -106,7 +106,7 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     msg["Subject"] = reply_subject(thread.subject, subject) if thread else subject
     for header, value in (thread_headers(thread) if thread else {}).items():
         msg[header] = value
-    msg[NAME_HEADER] = one_line(" ".join(filter(None, [report.metadata.get("recipient"), report.path.stem])))
+    msg[NAME_HEADER] = one_line(" ".join(filter(None, [report.recipient, report.path.stem])))
     greeting = say("mail.greeting", lang, name=one_line(school)) if school else say("mail.greeting.anyone", lang)
     intro = say(f"mail.intro.{_status(report)}", lang, file=report.path.name, errors=len(report.errors),
                 warnings=len(report.warnings))

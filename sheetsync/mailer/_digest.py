@@ -61,7 +61,8 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient],
               missing: Iterable[Recipient] | None = None) -> Digest:
     """Sort a batch's results (reports, or ``(path, error)`` for unreadable files) by outcome.
 
-    A report belongs to the roster entry whose id is its ``metadata["recipient"]``.
+    A report belongs to the roster entry whose id is its verified ``recipient`` (a file whose
+    identity does not verify is nobody's).
 
     :param missing: the roster entries the office has nothing from, as its store says (a sync passes
         :func:`sheetsync.office.summary.nothing_received`). Without it, *missing* is judged from this
@@ -75,7 +76,7 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient],
         if not isinstance(result, Report):
             digest.unreadable.append(DigestEntry("", "", result.path.name, problem=one_line(result.reason, LIMIT)))
             continue
-        rid = result.metadata.get("recipient", "")
+        rid = result.recipient  # "" when its identity did not verify: a forged file is no school's
         heard.add(rid)
         who = people.get(rid)
         entry = DigestEntry(rid, who.school if who else "", result.path.name, len(result.errors),

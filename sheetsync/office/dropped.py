@@ -34,7 +34,7 @@ def dropped_rows(store: Store, item: FileResult) -> list[Finding]:
     key = spec.key_of(item.data)
     if spec.key and not key:
         return []
-    current = store.current_of(item.form.id, key, str(item.metadata.get("recipient", "")).strip())
+    current = store.current_of(item.form.id, key, item.report.recipient.strip())  # a forged file is nobody's
     if current is None:
         return []
     kept = {_number(row, spec) for row in spec.rows_of(item.data)}

@@ -23,14 +23,32 @@ HIDDEN_OR_SYSTEM = 0x2 | 0x4
 RETURNS = (".xlsx", ".ods", ".xls", ".zip")
 
 
-def inbox_files(inbox: Path) -> list[Path]:
+def inbox_files(inbox: Path, notes: list[str] | None = None) -> list[Path]:
     """Files waiting in ``inbox``, oldest first (arrival order): not in a sub-folder, and none that
-    a program made there (hidden ones, Excel's ``~$`` lock files, Explorer's ``desktop.ini``)."""
+    a program made there (hidden ones, Excel's ``~$`` lock files, Explorer's ``desktop.ini``).
+
+    A link is never a file here: it is passed over, never read or moved, whatever it points to (a
+    file outside the inbox, such as the office key; another inbox file, which is taken on its
+    own; nothing; itself). An entry that cannot be looked at (gone since the listing, a disk
+    error) is passed over too. Each gets one line in ``notes``; the others are listed all the same.
+    """
     files = []
-    for entry in os.scandir(inbox):
-        if entry.is_file() and not _made_by_a_program(entry):
-            files.append((entry.stat().st_mtime, entry.name, Path(entry.path)))
+    with os.scandir(inbox) as entries:
+        for entry in entries:
+            try:
+                if entry.is_symlink():
+                    _note(notes, f"{entry.name}: a link, not a file: passed over (links are never followed); "
+                                 "put the file itself in the inbox")
+                elif entry.is_file(follow_symlinks=False) and not _made_by_a_program(entry):
+                    files.append((entry.stat(follow_symlinks=False).st_mtime, entry.name, Path(entry.path)))
+            except OSError as exc:  # this entry only: the others are still listed
+                _note(notes, f"{entry.name}: cannot be looked at ({exc.strerror or exc}): passed over this time")
     return [path for _, _, path in sorted(files)]
+
+
+def _note(notes: list[str] | None, line: str) -> None:
+    if notes is not None:
+        notes.append(line)
 
 
 def _made_by_a_program(entry: os.DirEntry[str]) -> bool:

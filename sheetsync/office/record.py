@@ -83,7 +83,7 @@ def _decide(store: Store, item: FileResult, name: str) -> Outcome:
         return Outcome(path, "quarantined", code, None, item.sha256, item.error or "cannot be read")
     meta, report = item.metadata, item.report
     spec = master_spec(item.form)
-    recipient = str(meta.get("recipient", "")).strip()
+    recipient = report.recipient.strip()  # none when the identity did not verify: not that school's outcome
     key = Key(item.form.id, spec.key_of(item.data), recipient)
     version, template_id = str(meta.get("form_version", "")), str(meta.get("template_id", ""))
     warnings = tuple(_where(f) for f in report.warnings)

@@ -24,7 +24,7 @@ def summary_rows(results: Iterable[Result], lang: Lang = "th") -> list[list[str 
     rows: list[list[str | int]] = [[render(c, lang) for c in COLUMNS]]
     for r in results:
         if isinstance(r, Report):
-            school = r.metadata.get("recipient", "")
+            school = r.recipient
             rows.append([safe_text(r.path.name), safe_text(school), render("summary.yes" if r.valid else "summary.no",
                          lang), len(r.errors), len(r.warnings), ""])
         else:  # file names come from the inbox: as unsafe as any cell

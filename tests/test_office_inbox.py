@@ -1,0 +1,139 @@
+"""The inbox as the file system gives it: files that vanish or are locked while a run reads them,
+and links, loops and other entries that are not plain files."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import sheetsync.sync
+from sheetsync.office.store import Store
+from sheetsync.spec.form import Form
+from sheetsync.sync import SyncOptions, SyncResult, sync
+from sheetsync.template.write import write_template
+
+NOW = SyncOptions(settle=0, view="never")
+
+
+def run(inbox: Path) -> SyncResult:
+    return sync(inbox, inbox.parent / "master.xlsx", report_dir=inbox.parent / "reports", options=NOW)
+
+
+def outcomes(inbox: Path) -> list[tuple[str, str]]:
+    with Store(inbox.parent / "master.sqlite") as store:
+        return [(o.file, o.result) for o in store.outcomes()]
+
+
+def school_file(form: Form, seed: dict[str, Any], path: Path) -> Path:
+    write_template(form, path, data=seed, recipient="s1")
+    return path
+
+
+def test_a_file_renamed_while_it_is_read_is_read_next_run(progress_form: Form, seed: dict[str, Any],
+                                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = tmp_path / "inbox"
+    school_file(progress_form, seed, inbox / "ร.ร.วัดไทร.xlsx")
+    real = sheetsync.sync.check_file
+
+    def renaming(path: Path, **kwargs: Any) -> Any:  # a clerk renames the file as the run reads it
+        path.rename(path.with_name("วัดไทร-final.xlsx"))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(sheetsync.sync, "check_file", renaming)
+    first = run(inbox)
+    assert first.outcomes() == [] and first.new == [] and outcomes(inbox) == []
+    assert [p for p in first.problems if "ร.ร.วัดไทร.xlsx" in p and "next run" in p] == first.problems[:1]
+    assert not (inbox / "quarantine").exists()
+    monkeypatch.setattr(sheetsync.sync, "check_file", real)
+    second = run(inbox)
+    assert [(o.path.name, o.result) for o in second.outcomes()] == [("วัดไทร-final.xlsx", "merged")]
+    assert (inbox / "processed" / "วัดไทร-final.xlsx").exists()
+
+
+@pytest.mark.parametrize("when", ["hashed", "read"])
+def test_a_file_locked_while_it_is_read_is_read_next_run(progress_form: Form, seed: dict[str, Any], tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """A sharing lock (Excel, an antivirus scan) refuses the file for a while: not its content's fault."""
+    inbox = tmp_path / "inbox"
+    locked = school_file(progress_form, seed, inbox / "s1.xlsx")
+    real_open, real_check = pathlib.Path.open, sheetsync.sync.check_file
+    lock = {"on": when == "hashed"}
+
+    def refusing(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if lock["on"] and self.name == locked.name:
+            raise PermissionError(13, "The process cannot access the file", str(self))
+        return real_open(self, *args, **kwargs)
+
+    def locking(path: Path, **kwargs: Any) -> Any:
+        lock["on"] = True
+        return real_check(path, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "open", refusing)
+    monkeypatch.setattr(sheetsync.sync, "check_file", locking)
+    first = run(inbox)
+    assert first.outcomes() == [] and outcomes(inbox) == [] and locked.exists()
+    assert [p for p in first.problems if "s1.xlsx" in p and "next run" in p] == first.problems[:1]
+    monkeypatch.setattr(sheetsync.sync, "check_file", real_check)
+    lock["on"] = False
+    assert [o.result for o in run(inbox).outcomes()] == ["merged"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="links need a POSIX file system here")
+def test_links_in_the_inbox_are_passed_over_and_never_followed(progress_form: Form, seed: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    good = school_file(progress_form, seed, inbox / "good.xlsx")
+    outside = school_file(progress_form, seed, tmp_path / "elsewhere" / "other.xlsx")
+    links = {"loop1.xlsx": "loop2.xlsx", "loop2.xlsx": "loop1.xlsx", "dangling.xlsx": str(tmp_path / "nothing"),
+             "outside.xlsx": str(outside), "good-link.xlsx": str(good), "folder.xlsx": str(tmp_path / "elsewhere")}
+    for name, target in links.items():
+        os.symlink(target, inbox / name)
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(inbox / "fifo.xlsx")  # not a file: never opened (it would block the run)
+    first = run(inbox)
+    assert [(o.path.name, o.result) for o in first.outcomes()] == [("good.xlsx", "merged")]
+    for name in links:
+        assert [p for p in first.problems if name in p and "link" in p], (name, first.problems)
+    assert (inbox / "processed" / "good.xlsx").is_file() and not (inbox / "processed" / "good.xlsx").is_symlink()
+    assert {name: os.readlink(inbox / name) for name in links} == links  # the links stay as they were
+    assert outside.is_file() and not list((inbox / "processed").glob("*link*"))
+    assert run(inbox).outcomes() == []
+
+
+def test_an_entry_gone_between_listing_and_look_stops_nothing(progress_form: Form, seed: dict[str, Any],
+                                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    inbox = tmp_path / "inbox"
+    school_file(progress_form, seed, inbox / "good.xlsx")
+    real = os.scandir
+
+    class Gone:
+        name, path = "gone.xlsx", str(inbox / "gone.xlsx")
+
+        def is_symlink(self) -> bool:
+            return False
+
+        def is_file(self, follow_symlinks: bool = True) -> bool:
+            raise FileNotFoundError(2, "No such file or directory", self.path)
+
+        def stat(self, follow_symlinks: bool = True) -> os.stat_result:
+            raise FileNotFoundError(2, "No such file or directory", self.path)
+
+    class Listing(list[Any]):  # what os.scandir gives: iterable, and closed by a with
+        def __enter__(self) -> Listing:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    def listing(path: Any = ".") -> Listing:
+        with real(path) as entries:
+            return Listing([Gone(), *entries] if Path(path) == inbox else entries)
+
+    monkeypatch.setattr(os, "scandir", listing)
+    result = run(inbox)
+    assert [(o.path.name, o.result) for o in result.outcomes()] == [("good.xlsx", "merged")]
+    assert [p for p in result.problems if "gone.xlsx" in p]
