@@ -18,6 +18,7 @@ from .check.reader import Filled, read_filled
 from .check.report import Report
 from .mailer import (MailConfig, MailError, OutboxMailer, Thread, compose, compose_invitation, earlier_invitations,
                      invitation_key)
+from .mailer._invite import Earlier
 from .mailer._answer import address_report, sender_finding
 from .mailer._reply import compose_unreadable_reply
 from .messages import Lang
@@ -190,7 +191,9 @@ def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], conf
         if before is not None and not again:
             done.already.append(f"{path.name} ({before.path.name}, {'sent' if before.sent else 'waiting'})")
             continue
-        done.queued.append(outbox.write(message))
+        written = outbox.write(message)
+        done.queued.append(written)
         if before is not None and not before.sent:
             before.path.unlink(missing_ok=True)  # replaced: the school gets the new one only
+        earlier[invitation_key(message)] = Earlier(written, sent=False)  # the same template twice in one run
     return done

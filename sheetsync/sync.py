@@ -14,6 +14,7 @@ failure of the office's own state (the store, the disk) stops the run.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -280,9 +281,12 @@ def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailC
     except MailError as exc:
         LOG.warning("%s: cannot be answered (%s)", path.name, exc)
         return
-    with store.transaction():
-        store.queue_mail(sha, run_id, str(message.get("X-Sheetsync-Name") or "reply"),
-                         bytes(message.as_bytes(policy=SMTP)))
+    # Once per message and file: a file that stays in the inbox (open in Excel, a run killed
+    # before the move) is "already seen" at every run, and must not be answered at every run.
+    name = f"again {hashlib.sha256(origin.message_id.encode()).hexdigest()[:16]}"
+    with store.transaction() as db:
+        if not db.execute("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)).fetchone():
+            store.queue_mail(sha, run_id, name, bytes(message.as_bytes(policy=SMTP)))
 
 
 def _not_now(path: Path, why: str) -> str:

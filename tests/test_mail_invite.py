@@ -208,7 +208,7 @@ def test_running_it_twice_mails_no_school_twice(smtp: Server, tmp_path: Path) ->
     invite()
     assert waiting() == ["template s1.eml", "template s2.eml", "template s3.eml", "template s4.eml"]
     again = invite()  # the same command by mistake, before the outbox was sent
-    assert "queued 0 message(s)" in again and "4 school(s) skipped" in again
+    assert "queued 0 message(s)" in again and "4 school(s) skipped" in again and "ข้าม 4 โรงเรียน" in again
     assert "already invited, not queued again: s2 โรงเรียนวัดยายร่ม.xlsx (template s2.eml, waiting)" in again
     assert len(waiting()) == 4
     assert "queued 4 message(s)" in invite("--again") and len(waiting()) == 4  # replaced, not doubled
@@ -279,6 +279,11 @@ def test_a_file_sent_again_is_answered_with_what_became_of_it(district: Path, ma
     assert text.index("รับข้อมูลเข้าระบบแล้ว") < text.index("its data was accepted")
     assert sheetsync(district, "sync", "--send").returncode == 0
     assert len([m for m in smtp.messages() if m["In-Reply-To"] == "<again@s1.example>"]) == 1  # once
+    # The file stays in the inbox (open in Excel, a run killed before the move): never answered again.
+    [kept] = [p for p in (district / "processed").iterdir() if p.read_bytes() == filled.read_bytes()][-1:]
+    (district / "inbox" / "still-here.xlsx").write_bytes(kept.read_bytes())
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    assert len([m for m in smtp.messages() if m["In-Reply-To"] == "<again@s1.example>"]) == 1
 
 
 def test_an_unreadable_file_mailed_from_a_schools_address_is_that_schools(district: Path, mailbox: Mailbox,
@@ -289,3 +294,10 @@ def test_an_unreadable_file_mailed_from_a_schools_address_is_that_schools(distri
     assert sheetsync(district, "sync", "--send").returncode == 2
     with sqlite3.connect(district / "sheetsync.sqlite") as db:
         assert db.execute("SELECT result, recipient FROM outcomes").fetchall() == [("quarantined", "s1")]
+
+
+def test_the_same_template_twice_in_one_call_is_queued_once(progress_form: Form, tmp_path: Path) -> None:
+    write_template(progress_form, tmp_path / "s1.xlsx", recipient="s1")
+    config = MailConfig(from_addr=SENDER, outbox=tmp_path / "outbox")
+    done = queue_templates([tmp_path / "s1.xlsx", tmp_path / "s1.xlsx"], read_roster_text(ROSTER, tmp_path), config)
+    assert [p.name for p in done.queued] == ["template s1.eml"] and done.already == ["s1.xlsx (template s1.eml, waiting)"]

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from sheetsync.spec.form import Form
 from sheetsync.messages import catalogue
-from sheetsync.render import render_for_school, render_text
+from sheetsync.render import render_for_school, render_text, value_text
 from sheetsync.render.html import render_html
 from sheetsync.render.summary import write_summary_csv, write_summary_xlsx
 from sheetsync.check.report import Finding, Report, Unread
@@ -75,6 +75,14 @@ def test_html_names_the_report_a_cell_is_in(progress_form: Form) -> None:
     assert re.search(r"<td[^>]*>B38<br>\(รายงานครั้งที่ 2\)</td>", html)
     assert not re.search(r"<td[^>]*>B6</td>", html)  # the hidden metadata sheet's cell: nowhere a teacher can go
     assert "ความก้าวหน้าของงาน" in html  # the field's label, from the form's schema
+
+
+def test_a_code_typed_without_its_dash_is_not_shown_as_a_date() -> None:
+    # date.fromisoformat reads "25630115" as 15 January 2563: the report showed the code as 15/1/3106.
+    code = Finding("pattern", "error", "แบบรายงาน", "C5", "/project/code", "25630115", "x", "x")
+    assert value_text(None, code) == "25630115"
+    when = Finding("outside-period", "error", "แบบรายงาน", "B43", "/reports/6/date", "2020-10-29", "x", "x")
+    assert value_text(None, when) == "29/10/2563"
 
 
 def test_what_the_school_reads_is_numbered_thai_then_english_without_codes() -> None:

@@ -86,6 +86,7 @@ def test_a_file_lacking_reports_the_office_holds_is_merged_with_a_warning_at_the
     dropped = [f for f in item.report.findings if f.code == "row-dropped"]
     assert [(f.cell, f.severity, f.value) for f in dropped] == [("A42", "warning", 6), ("A43", "warning", 7)]
     assert "รายงานครั้งที่ 7 (29/4/2563) ที่สำนักงานได้รับไว้แล้ว ไม่มีในไฟล์นี้" in dropped[1].message_th
+    assert dropped[1].message_en.startswith("Row 7 (29/4/2563) of reports, which the office already has")
     [outcome] = result.merge.outcomes  # type: ignore[union-attr]
     assert outcome.result == "replaced" and "row-dropped@A42" in outcome.detail
     assert "ที่สำนักงานได้รับไว้แล้ว ไม่มีในไฟล์นี้" in (reports / "february.txt").read_text(encoding="utf-8")

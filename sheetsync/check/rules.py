@@ -8,6 +8,7 @@ missing or unreadable stay silent: those cells already have findings of their ow
 from __future__ import annotations
 
 import datetime as dt
+import re
 import operator
 from dataclasses import dataclass, field
 from collections.abc import Mapping
@@ -60,7 +61,14 @@ class RuleContext:
         return found
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(text: Any) -> dt.date | None:
+    # Only the data's own form, YYYY-MM-DD: fromisoformat also reads "25630115" (a code typed
+    # without its dash) as a date, which a message would then show as 15/1/3106.
+    if not ISO_DATE.fullmatch(str(text)):
+        return None
     try:
         return dt.date.fromisoformat(str(text))
     except ValueError:

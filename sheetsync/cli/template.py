@@ -176,11 +176,13 @@ def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False) ->
     from ..batch import queue_templates
 
     done = queue_templates(paths, plan.people, plan.config, again=again)
+    from ..messages import render
+
     for line in done.already:
-        echo(f"already invited, not queued again: {line}")
+        echo(f"{render('invite.already', 'th')} / {render('invite.already', 'en')}: {line}")
     if done.already:
-        echo(f"{len(done.already)} school(s) skipped: the same invitation is waiting in the outbox or was queued "
-             "in the last 24 hours; --again queues it again")
+        for lang in ("th", "en"):
+            echo(render("invite.skipped", lang, count=len(done.already)))
     for line in done.unsent:
         echo(f"sheetsync: not sent: {line}", err=True)
     echo(f"queued {len(done.queued)} message(s) in {plan.config.outbox}; an office's next sync --send sends "

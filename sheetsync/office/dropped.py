@@ -54,7 +54,8 @@ def _finding(form: Form, spec: MasterSpec, row: dict[str, Any]) -> Finding:
         cell = column.place.at_row(table.first_row + number - 1).ref  # the row where that report belongs
     date = row.get(spec.date or "")
     when = format_be_date(dt.date.fromisoformat(date)) if isinstance(date, str) and _iso(date) else ""
-    values = {"item": column.title if column else spec.number, "number": number, "date": f" ({when})" if when else ""}
+    values = {"item": column.title if column else spec.number, "number": number, "date": f" ({when})" if when else "",
+              "table_en": (spec.table or "").strip("/").split("/")[-1].replace("_", " ")}
     return Finding(DROPPED, "warning", form.sheet, cell, f"{spec.table}/*", number, render(DROPPED, "th", **values),
                    render(DROPPED, "en", **values))
 
