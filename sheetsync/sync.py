@@ -262,17 +262,22 @@ def _sender_school(origin: Thread | None, people: list[Recipient]) -> str:
 def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailConfig | None,
                   origin: Thread | None) -> None:
     """A file the office already has, mailed again in a later message, gets a short answer: when it
-    came, what became of it. (Only the office's store knows when each message was fetched.)"""
+    came, what became of it. (Only the office's store knows which run fetched each message.)"""
     if origin is None or not origin.sender or config is None or not config.from_addr:
         return
     earlier = store.outcomes("sha256 = ?", (sha,))
     if not earlier:
         return
     first = earlier[0]
-    fetched = store.query("SELECT fetched_at FROM messages WHERE message_id = ?", (origin.message_id,))
+    # Later means fetched by a later run than the one that recorded the file (run ids only grow;
+    # clocks are compared to the second and a fetch can follow a run within it). The message whose
+    # file this was, fetched before (a run stopped before setting it aside), was answered then.
+    fetched = store.query("SELECT run_id FROM messages WHERE message_id = ?", (origin.message_id,))
+    recorded = store.query("SELECT run_id FROM outcomes WHERE sha256 = ? ORDER BY id LIMIT 1", (sha,))
+    if not fetched or not recorded or fetched[0][0] is None or recorded[0][0] is None \
+            or int(fetched[0][0]) <= int(recorded[0][0]):
+        return
     try:
-        if not fetched or dt.datetime.fromisoformat(fetched[0][0]) <= dt.datetime.fromisoformat(first.received_at):
-            return  # the message whose file this was (a run stopped before setting it aside): answered then
         received = dt.datetime.fromisoformat(first.received_at).astimezone()  # the school's clock: B.E., local time
         when = f"{format_be_date(received.date())} {received:%H:%M}"
         message = compose_again_reply(origin, path.name, when, first.result, config)
