@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from .errors import LimitError, NotOurFormError, SheetsyncError, UnknownFormError, UnsafeFileError
+from .errors import KeyFileError, LimitError, NotOurFormError, SheetsyncError, UnknownFormError, UnsafeFileError
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import LANGS, render
@@ -128,6 +128,8 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
             result.sha256 = sha256_of(path)
         result.filled = read_filled(path, form=form, forms_dirs=forms_dirs)
         result.report = validate(result.filled, key=key)
+    except KeyFileError:
+        raise  # the office's own key cannot be used: its state, not the school's file (the run stops, one line)
     except (SheetsyncError, OSError) as exc:
         reason = str(exc) if isinstance(exc, SheetsyncError) else f"{path.name}: {exc.strerror or exc}"
         result.filled, result.report = None, None

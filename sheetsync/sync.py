@@ -233,7 +233,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         origin = origins(path) if origins is not None else None
         mails = _reports_and_mail(item, report_dir, _stems(safe_filename(path.stem), taken, report_dir), config,
                                   people, options, result, origin)
-        hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people)
+        hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
         recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
@@ -252,11 +252,15 @@ def _reason(path: Path, item: FileResult, detail: str) -> str:
     return "\n".join([*plain, f"{path.name}: {detail}"])
 
 
-def _sender_school(origin: Thread | None, people: list[Recipient]) -> str:
-    """The roster school whose address mailed a file (for a file that cannot say whom it is from)."""
+def _sender_school(origin: Thread | None, people: list[Recipient], store: Store) -> str:
+    """The roster school whose address mailed a file that cannot say whom it is from — only while
+    that school has nothing on record: a From line is easily forged, and must not turn a school
+    that reported into one that "sent a file that cannot be opened"."""
     sender = origin.sender.lower() if origin is not None and origin.sender else ""
     found = [r.id for r in people if sender and sender in (a.lower() for a in r.emails)]
-    return found[0] if len(found) == 1 else ""  # an address two schools share names neither
+    if len(found) != 1:  # an address two schools share names neither
+        return ""
+    return "" if store.query("SELECT 1 FROM current WHERE recipient = ? LIMIT 1", (found[0],)) else found[0]
 
 
 def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailConfig | None,

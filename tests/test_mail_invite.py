@@ -287,13 +287,24 @@ def test_a_file_sent_again_is_answered_with_what_became_of_it(district: Path, ma
 
 
 def test_an_unreadable_file_mailed_from_a_schools_address_is_that_schools(district: Path, mailbox: Mailbox,
-                                                                           smtp: Server) -> None:
+                                                                           smtp: Server, progress_form: Form,
+                                                                           seed: dict[str, Any]) -> None:
     # The master said the school had sent nothing: the file's name named no one, and its sender was not asked.
     mailbox.deliver(mail_from("a@s1.example", "รายงาน", [("รายงาน.xlsx", b"PK\x03\x04 not a whole file", XLSX)],
                               "<broken@s1.example>"))
     assert sheetsync(district, "sync", "--send").returncode == 2
     with sqlite3.connect(district / "sheetsync.sqlite") as db:
         assert db.execute("SELECT result, recipient FROM outcomes").fetchall() == [("quarantined", "s1")]
+    # Once s1 has reported, a From line (easily forged) no longer makes an unreadable file s1's.
+    filled = district / "made-s1.xlsx"
+    write_template(progress_form, filled, data=seed, recipient="s1", key=load_key(district / "office.key"))
+    mailbox.deliver(mail_from("a@s1.example", "รายงาน", [("ok.xlsx", filled.read_bytes(), XLSX)], "<good@s1.example>"))
+    mailbox.deliver(mail_from("a@s1.example", "again", [("x.xlsx", b"PK\x03\x04 junk, other bytes", XLSX)],
+                              "<junk@s1.example>"))
+    sheetsync(district, "sync", "--send")
+    with sqlite3.connect(district / "sheetsync.sqlite") as db:
+        assert db.execute("SELECT result, recipient FROM outcomes ORDER BY id").fetchall()[1:] == [
+            ("merged", "s1"), ("quarantined", "")]
 
 
 def test_the_same_template_twice_in_one_call_is_queued_once(progress_form: Form, tmp_path: Path) -> None:

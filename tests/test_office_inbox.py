@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
+import sheetsync.pipeline
 import sheetsync.sync
+from sheetsync.errors import KeyFileError
 from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.sync import SyncOptions, SyncResult, sync
@@ -137,3 +139,35 @@ def test_an_entry_gone_between_listing_and_look_stops_nothing(progress_form: For
     result = run(inbox)
     assert [(o.path.name, o.result) for o in result.outcomes()] == [("good.xlsx", "merged")]
     assert [p for p in result.problems if "gone.xlsx" in p]
+
+
+def test_merge_records_nothing_for_a_file_it_could_not_read_and_merges_it_later(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # merge recorded a locked file as quarantined under its hash: the same bytes were then never merged.
+    from sheetsync.master import merge
+
+    locked = school_file(progress_form, seed, tmp_path / "s1.xlsx")
+    real_read = sheetsync.pipeline.read_filled
+
+    def refusing(path: Path, **kwargs: Any) -> Any:
+        raise PermissionError(13, "The process cannot access the file", str(path))
+
+    monkeypatch.setattr(sheetsync.pipeline, "read_filled", refusing)
+    first = merge([locked], tmp_path / "master.xlsx")
+    assert first.outcomes == [] and first.not_read and "s1.xlsx: not read" in first.not_read[0]
+    monkeypatch.setattr(sheetsync.pipeline, "read_filled", real_read)
+    assert [o.result for o in merge([locked], tmp_path / "master.xlsx").outcomes] == ["merged"]
+
+
+def test_an_office_key_that_cannot_be_used_stops_the_run_and_blames_no_school(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A key file readable by others quarantined every school's file as "damaged" and told the school so.
+    inbox = tmp_path / "inbox"
+    school_file(progress_form, seed, inbox / "s1.xlsx")
+    key = tmp_path / "office.key"
+    key.write_bytes(os.urandom(32))
+    key.chmod(0o644)
+    monkeypatch.setenv("SHEETSYNC_KEY_FILE", str(key))
+    with pytest.raises(KeyFileError, match="office.key"):
+        run(inbox)
+    assert (inbox / "s1.xlsx").exists() and not (inbox / "quarantine").exists()

@@ -350,3 +350,25 @@ def test_on_windows_hidden_files_are_passed_over_but_never_a_hidden_spreadsheet(
     assert not _made_by_a_program(Entry("รายงาน.XLSX", hidden | system))  # type: ignore[arg-type]
     assert not _made_by_a_program(Entry("s2.ods", hidden))  # type: ignore[arg-type]
     assert not _made_by_a_program(Entry("notes.pdf", 0))  # type: ignore[arg-type]
+
+
+def test_a_forged_file_is_compared_with_nothing_the_office_holds(progress_form: Form, seed: dict[str, Any],
+                                                                tmp_path: Path) -> None:
+    # Its "" recipient matched the records that have no recipient: an outsider learnt which reports
+    # and dates the office holds, from row-dropped warnings in its own report.
+    from sheetsync.check.report import Finding
+    from sheetsync.office.dropped import dropped_rows
+    from sheetsync.pipeline import check_file
+
+    inbox, master = tmp_path / "inbox", tmp_path / "master.xlsx"
+    write_template(progress_form, inbox / "full.xlsx", data=seed)  # no recipient
+    sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
+    short = json.loads(json.dumps(seed))
+    short["reports"] = short["reports"][:1]
+    write_template(progress_form, tmp_path / "short.xlsx", data=short)
+    item = check_file(tmp_path / "short.xlsx")
+    assert item.report is not None
+    with Store(master.with_suffix(".sqlite")) as store:
+        assert len(dropped_rows(store, item)) == 6  # a genuine file is told what it lacks
+        item.report.findings.append(Finding("identity-not-verified", "error", "_sheetsync", "A1", "", None, "x", "x"))
+        assert dropped_rows(store, item) == []

@@ -67,7 +67,9 @@ def merge_command(
                        school_charts=config.school_charts if config else ())
         Console(soft_wrap=True).print(render_table(result))
         echo(summary_line(result))
-        return exit_code(result)
+        for line in result.not_read:
+            echo(f"sheetsync: {line}", err=True)
+        return 3 if result.not_read else exit_code(result)
 
     guarded(ctx, run)
 

@@ -58,13 +58,18 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     with Store(store or store_beside(master)) as db, run_lock(db, "merge", wait) as run_id:
         imported = import_legacy(db, master)
         changed = bool(expected is not None and db.set_roster(expected)) or imported
-        outcomes = []
+        outcomes, not_read = [], []
         for path in paths:
-            recorded = record_file(db, check_file(path, forms_dirs=dirs), run_id=run_id)
+            item = check_file(path, forms_dirs=dirs)
+            if item.retry:  # not its bytes' doing (locked, moved, a disk error): recorded, it could never be merged
+                not_read.append(f"{Path(path).name}: not read ({item.retry}); nothing is recorded for it: merge it again")
+                continue
+            recorded = record_file(db, item, run_id=run_id)
             outcomes.append(recorded.outcome)
             changed = changed or recorded.outcome.result in ("merged", "replaced")
         if not changed and master.exists() and not db.view_is_stale(master):
-            return MergeResult(master, outcomes, written=False)
+            return MergeResult(master, outcomes, written=False, not_read=not_read)
         view = render_view(db, master, period=period or (today.strftime("%Y-%m") if today else None),
                            forms_dirs=dirs, school_charts=school_charts)
-    return MergeResult(master, outcomes, written=True, backup=view.backup, kept_aside=view.kept_aside)
+    return MergeResult(master, outcomes, written=True, backup=view.backup, kept_aside=view.kept_aside,
+                       not_read=not_read)

@@ -130,6 +130,7 @@ class MergeResult:
     written: bool  # False when nothing new had to be recorded (the master file was left alone)
     backup: Path | None = None
     kept_aside: Path | None = None  # the previous view, edited since it was rendered, moved aside
+    not_read: list[str] = field(default_factory=list)  # files the file system kept from being read: nothing recorded
 
     def by_result(self, result: Result) -> list[Outcome]:
         """The outcomes with this result."""

@@ -26,8 +26,8 @@ DROPPED = "row-dropped"
 def dropped_rows(store: Store, item: FileResult) -> list[Finding]:
     """A warning per row of the form's cumulative table that the store's current version of this
     file's key and recipient holds and the file does not (none for a file that starts a record)."""
-    if item.report is None or item.form is None:
-        return []
+    if item.report is None or item.form is None or not item.report.identity_verified:
+        return []  # a forged file is nobody's: nothing the office holds is compared with it, or told
     spec = master_spec(item.form)
     if not spec.table or not spec.number:
         return []
