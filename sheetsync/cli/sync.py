@@ -209,7 +209,7 @@ def summary_table(result: SyncResult) -> Table:
 
     table = Table(title="sheetsync sync")
     table.add_column("")
-    table.add_column("files", justify="right")
+    table.add_column(f"{render('sync.files', 'th')} / {render('sync.files', 'en')}", justify="right")
     valid = sum(1 for c in result.checked if c.report is not None and c.report.valid)
     sent = len(result.sent.sent) if result.sent is not None else 0
     rows = [("sync.new", len(result.new)), ("sync.already", len(result.already_seen)),
@@ -220,5 +220,5 @@ def summary_table(result: SyncResult) -> Table:
     for code, count in rows:
         table.add_row(f"{render(code, 'th')} / {render(code, 'en')}", str(count))
     if not result.new:
-        table.caption = "nothing new"
+        table.caption = f"{render('sync.nothing', 'th')} / {render('sync.nothing', 'en')}"
     return table
