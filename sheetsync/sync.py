@@ -269,31 +269,29 @@ def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailC
     came, what became of it. (Only the office's store knows which run fetched each message.)"""
     if origin is None or not origin.sender or config is None or not config.from_addr:
         return
-    earlier = store.outcomes("sha256 = ?", (sha,))
-    if not earlier:
-        return
-    first = earlier[0]
+    first = store.query("SELECT received_at, result, run_id FROM outcomes WHERE sha256 = ? ORDER BY id LIMIT 1", (sha,))
+    fetched = store.query("SELECT run_id FROM messages WHERE message_id = ?", (origin.message_id,))
     # Later means fetched by a later run than the one that recorded the file (run ids only grow;
     # clocks are compared to the second and a fetch can follow a run within it). The message whose
     # file this was, fetched before (a run stopped before setting it aside), was answered then.
-    fetched = store.query("SELECT run_id FROM messages WHERE message_id = ?", (origin.message_id,))
-    recorded = store.query("SELECT run_id FROM outcomes WHERE sha256 = ? ORDER BY id LIMIT 1", (sha,))
-    if not fetched or not recorded or fetched[0][0] is None or recorded[0][0] is None \
-            or int(fetched[0][0]) <= int(recorded[0][0]):
+    if not first or not fetched or first[0][2] is None or fetched[0][0] is None or fetched[0][0] <= first[0][2]:
         return
+    # Once per message and file: a file that stays in the inbox (open in Excel, a run killed
+    # before the move) is "already seen" at every run, and must not be answered at every run.
+    name = f"again {hashlib.sha256(origin.message_id.encode()).hexdigest()[:16]}"
+    if store.query("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)):
+        return
+    received_at, result = str(first[0][0]), str(first[0][1])
     try:
-        received = dt.datetime.fromisoformat(first.received_at).astimezone()  # the school's clock: B.E., local time
-        when = f"{format_be_date(received.date())} {received:%H:%M}"
-        message = compose_again_reply(origin, path.name, when, first.result, config)
+        received = dt.datetime.fromisoformat(received_at).astimezone()  # the school's clock: B.E., local time
+        message = compose_again_reply(origin, path.name, f"{format_be_date(received.date())} {received:%H:%M}",
+                                      result, config)
     except ValueError:
         return
     except MailError as exc:
         LOG.warning("%s: cannot be answered (%s)", path.name, exc)
         return
-    # Once per message and file: a file that stays in the inbox (open in Excel, a run killed
-    # before the move) is "already seen" at every run, and must not be answered at every run.
-    name = f"again {hashlib.sha256(origin.message_id.encode()).hexdigest()[:16]}"
-    with store.transaction() as db:
+    with store.transaction() as db:  # checked again inside: another run may have queued it meanwhile
         if not db.execute("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)).fetchone():
             store.queue_mail(sha, run_id, name, bytes(message.as_bytes(policy=SMTP)))
 
