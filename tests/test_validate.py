@@ -118,6 +118,19 @@ def test_a_code_in_thai_digits_that_is_still_wrong_shows_what_was_typed(
     assert "“๕๐๓๖-๓๕๕๓”" in report.errors[0].message_th and report.errors[0].value == "๕๐๓๖-๓๕๕๓"
 
 
+def test_a_wrong_code_is_hinted_from_its_own_schema(progress_form: Form, seed: dict[str, Any], census_form: Form,
+                                                   census_sample: dict[str, Any], tmp_path: Path) -> None:
+    """What to type comes from the field's schema (description, examples), never from another form:
+    the census's 6-digit school code was hinted as the progress report's "8 digits, dash, 4 digits"."""
+    progress = _check(progress_form, seed, tmp_path, {"/project/code": "5036-3553"}).errors[0]
+    assert "กรุณาพิมพ์ตัวเลข 8 หลัก ขีด และตัวเลข 4 หลัก" in progress.message_th
+    assert "example: 50360000-3553" in progress.message_en
+    census = _check(census_form, census_sample, tmp_path, {"/school/code": "12-34"}).errors
+    assert [(f.code, f.cell) for f in census] == [("pattern", "B3")]
+    assert "กรุณาพิมพ์ตัวเลข 6 หลัก" in census[0].message_th and "8 หลัก" not in census[0].message_th
+    assert "example: 104201" in census[0].message_en and "8 digits" not in census[0].message_en
+
+
 # --- 3. a day that does not exist ----------------------------------------------------------------
 
 

@@ -33,7 +33,6 @@ SCHEMA_CODES = {
     "enum": "not-a-choice", "const": "invalid", "additionalProperties": "invalid", "required": "required",
 }
 #: Hints for ``pattern`` findings, by the field's last key.
-PATTERN_HINTS = {"code": "hint.code"}
 
 
 def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
@@ -288,7 +287,7 @@ def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Fin
         params["expected_en"] = render(f"type.{error.validator_value}", "en")
     value = None if code == "required" else error.instance
     if code == "pattern":
-        params |= _hint(PATTERN_HINTS.get(pointer.rsplit("/", 1)[-1], ""))
+        params |= _pattern_hint(schema_node(filled.form.schema, generic(pointer)) or {})
         value = _as_typed(filled, pointer, value)
     if code == "required" and _in_table_row(filled, pointer):
         code, params["row"] = "required-in-row", _row_number(filled, pointer)
@@ -320,6 +319,18 @@ def _year_fields(form: Form) -> set[str]:
     years = {str(rule["year"]) for rule in form.rules if rule.kind == "fiscal_year"}
     dated = [*form.fields, *(column for table in form.tables for column in table.columns)]
     return years | {f.fiscal_year for f in dated if f.fiscal_year}
+
+
+def _pattern_hint(node: dict[str, Any]) -> dict[str, str]:
+    """What to type in a field of a fixed form, from its own schema (the form is the author's, not ours):
+    the Thai hint is its ``description`` (also the cell's input prompt), the English one its first
+    ``examples`` entry; either falls back to a plain "please correct it"."""
+    description = str(node.get("description", "")).strip()
+    examples = node.get("examples")
+    example = str(examples[0]) if isinstance(examples, list) and examples else ""
+    return {"hint": render("hint.pattern", "th", description=description) if description
+            else render("hint.correct", "th"),
+            "hint_en": render("hint.pattern", "en", example=example) if example else render("hint.correct", "en")}
 
 
 def _hint(key: str) -> dict[str, str]:
