@@ -74,7 +74,8 @@ class FileResult:
         """What the batch renderers take: the report, or the file and the finding saying why it was not read."""
         if self.report is not None:
             return self.report
-        return Unread(self.path, self.failure or failure(self.path, UNREADABLE, f"{self.path.name}: not checked"))
+        return Unread(self.path, self.failure or failure(self.path, UNREADABLE, f"{self.path.name}: not checked"),
+                      dict(self.why))
 
     @property
     def data(self) -> dict[str, Any]:

@@ -14,7 +14,7 @@ import pytest
 
 from sheetsync.mailer import MailConfig, compose_digest, summarize
 from sheetsync.check.report import Finding, Report, Result, Unread
-from sheetsync.pipeline import UNREADABLE, failure
+from sheetsync.pipeline import UNREADABLE, check_file, failure
 from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
 
@@ -155,3 +155,21 @@ def test_missing_given_by_the_caller_replaces_the_batch_guess() -> None:
     assert summarize(RESULTS, ROSTER, missing=[]).missing == []
     message = parse(compose_digest([RESULTS[0]], ROSTER, CONFIG, missing=[ROSTER[3]]))
     assert message["Subject"].endswith("ยังไม่ส่ง 1") and _missing(message) == ["school-04"]
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("th", "ไฟล์เสียหาย หรือไม่ใช่ไฟล์แบบรายงาน"),
+    ("en", "not a spreadsheet"),
+])
+def test_a_file_that_cannot_be_opened_is_explained_in_the_digest_s_language(tmp_path: Path, lang: str,
+                                                                           words: str) -> None:
+    """The clerk reads the Thai digest: why a file was not read comes first in Thai words, the
+    reader's own (English) line after it; the English digest keeps that line alone."""
+    broken = tmp_path / "letter.xlsx"
+    broken.write_bytes(b"Dear office, please find our report attached.")
+    message = parse(compose_digest([check_file(broken).result], ROSTER, CONFIG, lang=lang))  # type: ignore[arg-type]
+    text = message.get_body(("plain",))
+    assert text is not None
+    [line] = [ln for ln in text.get_content().splitlines() if "letter.xlsx —" in ln]
+    assert words in line and "not a spreadsheet" in line
+    assert ("ไฟล์" in line) == (lang == "th")

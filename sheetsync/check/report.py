@@ -86,10 +86,12 @@ class Report:
 
 @dataclass(frozen=True)
 class Unread:
-    """A file that could not be read as a form: its path and the finding that says why."""
+    """A file that could not be read as a form: its path, the finding that says why, and why in plain
+    words per language (``{"th": …, "en": …}``, as :func:`sheetsync.pipeline.why_not_read` puts it)."""
 
     path: Path
     failure: Finding
+    why: dict[str, str] = field(default_factory=dict)
 
     @property
     def reason(self) -> str:

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from ..messages import Lang
 from ..render.html import CELL, FONT
-from ..check.report import Report, Result
+from ..check.report import Report, Result, Unread
 from ..roster import Recipient
 from ._compose import NAME_HEADER, Attachment, add_attachment, new_message
 from ._config import MailConfig
@@ -30,8 +30,9 @@ class DigestEntry:
     file: str
     errors: int = 0
     warnings: int = 0
-    problem: str = ""
+    problem: str = ""  # why an unreadable file was not read: the reader's own (English) line
     on_roster: bool = True
+    problem_th: str = ""  # the same in Thai words, the reader's line after it in brackets
 
 
 @dataclass
@@ -74,7 +75,7 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient],
     digest, heard = Digest(roster_size=len(people)), set()
     for result in results:
         if not isinstance(result, Report):
-            digest.unreadable.append(DigestEntry("", "", result.path.name, problem=one_line(result.reason, LIMIT)))
+            digest.unreadable.append(_unreadable_entry(result))
             continue
         rid = result.recipient  # "" when its identity did not verify: a forged file is no school's
         heard.add(rid)
@@ -84,6 +85,12 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient],
         (digest.passed if result.valid else digest.failed).append(entry)
     digest.missing = [r for r in people.values() if r.id not in heard] if missing is None else list(missing)
     return digest
+
+
+def _unreadable_entry(unread: Unread) -> DigestEntry:
+    """A file that could not be read, as the digest lists it: why in the clerk's words first."""
+    reason, why_th = one_line(unread.reason, LIMIT), one_line(unread.why.get("th", ""), LIMIT)
+    return DigestEntry("", "", unread.path.name, problem=reason, problem_th=f"{why_th} ({reason})" if why_th else "")
 
 
 def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], config: MailConfig, lang: Lang = "th",
@@ -168,7 +175,7 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
         ("digest.failed", files, [file_row(e) for e in digest.failed]),
         ("digest.passed", files, [file_row(e) for e in digest.passed]),
         ("digest.unreadable", ["digest.col.file", "digest.col.problem"],
-         [[one_line(e.file, LIMIT), e.problem] for e in digest.unreadable]),
+         [[one_line(e.file, LIMIT), (lang == "th" and e.problem_th) or e.problem] for e in digest.unreadable]),
         ("digest.missing", ["digest.col.recipient", "digest.col.school", "digest.col.email"],
          [[one_line(r.id, LIMIT), one_line(r.school, LIMIT), r.email] for r in digest.missing]),
     ]
