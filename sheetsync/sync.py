@@ -37,7 +37,9 @@ from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
 from .office.outbox import flush_outbox, send_from_store, send_others
 from .office.record import record_file
+from .office.history import local_time
 from .office.store import Store
+from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.summary import nothing_received
 from .office.view import ViewResult, check_view_path, render_view, store_beside
 from .pipeline import INTERNAL, FileResult, check_file, failure, sha256_of
@@ -62,6 +64,8 @@ class SyncResult:
     moved: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     view: ViewResult | None = None
+    not_read: dict[str, str] = field(default_factory=dict)  # file name → why the file system kept it from being read
+    stuck: list[Stuck] = field(default_factory=list)  # those not read for STUCK_RUNS runs in a row: a failed run
 
     def outcomes(self) -> list[Outcome]:
         """The outcome of every new file."""
@@ -129,16 +133,21 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             people = store.roster()
             outcomes, strangers = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress,
                                            options, result, mover, origins)
+            result.stuck = tally(store, result.not_read)
+            result.problems += not_read_lines(result.not_read, result.stuck)
             if result.checked:
                 _write_summaries(result, report_dir)
             kept = undigested(store)  # bounces fetched into this store, this run's or a run's that stopped
             lost = list(dict.fromkeys([*undelivered, *(line for _, line in kept)]))
-            if config is not None and config.from_addr and (result.checked or lost):
+            fresh = [s for s in result.stuck if not s.listed]
+            if config is not None and config.from_addr and (result.checked or lost or fresh):
                 digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers,
-                                        undelivered=lost, missing=_nothing_received(store, people))
+                                        undelivered=lost, missing=_nothing_received(store, people),
+                                        stuck=[(s.name, local_time(s.since), s.reason) for s in fresh])
                 with store.transaction():
                     store.queue_mail(None, run_id, "digest", bytes(digest.as_bytes(policy=SMTP)))
                     mark_digested(store, [message_id for message_id, _ in kept], run_id)
+                    mark_listed(store, [s.name for s in fresh], run_id)
             if config is not None:
                 result.queued = flush_outbox(store, config.outbox)
                 if send and (store.mails("sent") or _others_waiting(store, config.outbox)):
@@ -212,8 +221,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             continue
         try:
             sha = sha256_of(path)
-        except OSError as exc:  # gone or locked meanwhile
-            result.problems.append(_not_now(path, str(exc.strerror or exc)))
+        except OSError as exc:  # gone, locked meanwhile, or not ours to read
+            result.not_read[path.name] = str(exc.strerror or exc)
             continue
         seen = store.seen(sha)
         if seen is not None:
@@ -223,7 +232,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             continue
         item = check_file(path, forms_dirs=dirs, sha256=sha)
         if item.retry:  # not its bytes' doing: nothing is recorded, so these bytes are read again next run
-            result.problems.append(_not_now(path, item.retry))
+            result.not_read[path.name] = item.retry
             continue
         result.new.append(path)
         if item.report is not None:  # reports the office holds and this file lacks: told, not dropped silently
@@ -294,12 +303,6 @@ def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailC
     with store.transaction() as db:  # checked again inside: another run may have queued it meanwhile
         if not db.execute("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)).fetchone():
             store.queue_mail(sha, run_id, name, bytes(message.as_bytes(policy=SMTP)))
-
-
-def _not_now(path: Path, why: str) -> str:
-    """The problem line for a file the file system kept from being read (moved, locked, a disk error)."""
-    return (f"{path.name}: not read this time ({why}); nothing is recorded for it: "
-            "it is read on the next run if it is in the inbox")
 
 
 def _stems(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:

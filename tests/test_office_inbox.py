@@ -8,15 +8,23 @@ import pathlib
 from pathlib import Path
 from typing import Any
 
+import email
+from email.message import EmailMessage
+from email.policy import default
+
 import pytest
+import typer
 
 import sheetsync.pipeline
 import sheetsync.sync
 from sheetsync.errors import KeyFileError
+from sheetsync.mailer import MailConfig
+from sheetsync.office.stuck import STUCK_RUNS
 from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.sync import SyncOptions, SyncResult, sync
 from sheetsync.template.write import write_template
+from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
 
 NOW = SyncOptions(settle=0, view="never")
 
@@ -28,6 +36,13 @@ def run(inbox: Path) -> SyncResult:
 def outcomes(inbox: Path) -> list[tuple[str, str]]:
     with Store(inbox.parent / "master.sqlite") as store:
         return [(o.file, o.result) for o in store.outcomes()]
+
+
+def digests(folder: Path) -> list[EmailMessage]:
+    """The digests the office's store has queued, oldest first."""
+    with Store(folder / "master.sqlite") as store:
+        rows = store.query("SELECT message FROM outbox WHERE name = 'digest' ORDER BY id")
+    return [email.message_from_bytes(bytes(r[0]), policy=default) for r in rows]  # type: ignore[misc]
 
 
 def school_file(form: Form, seed: dict[str, Any], path: Path) -> Path:
@@ -171,3 +186,60 @@ def test_an_office_key_that_cannot_be_used_stops_the_run_and_blames_no_school(
     with pytest.raises(KeyFileError, match="office.key"):
         run(inbox)
     assert (inbox / "s1.xlsx").exists() and not (inbox / "quarantine").exists()
+
+
+def test_a_file_this_computer_cannot_read_run_after_run_is_the_clerk_s_to_see(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file copied in by another account that the office's may not read was "read next run" for
+    ever: every run exited 0, no digest named it, the school never heard. After STUCK_RUNS runs in a
+    row the digest lists it (once), each run says since when, and the command exits 3."""
+    inbox = tmp_path / "inbox"
+    locked = school_file(progress_form, seed, inbox / "s1.xlsx")
+    real_open = pathlib.Path.open
+
+    def refusing(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == locked.name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "open", refusing)
+    config = MailConfig(from_addr="office@example.org", outbox=tmp_path / "outbox")
+
+    def runs(n: int) -> list[SyncResult]:
+        return [sync(inbox, tmp_path / "master.xlsx", report_dir=tmp_path / "reports", config=config, options=NOW)
+                for _ in range(n)]
+
+    early = runs(STUCK_RUNS - 1)
+    assert [r.stuck for r in early] == [[]] * (STUCK_RUNS - 1) and digests(tmp_path) == []
+    assert all([p for p in r.problems if p.startswith("s1.xlsx")] == [
+        "s1.xlsx: not read this time (Permission denied); nothing is recorded for it: "
+        "it is read on the next run if it is in the inbox"] for r in early)
+    stuck, again = runs(2)
+    assert [(s.name, s.runs, s.reason) for s in stuck.stuck] == [("s1.xlsx", STUCK_RUNS, "Permission denied")]
+    thai, english = [p for p in stuck.problems if p.startswith("s1.xlsx")]
+    assert thai.startswith("s1.xlsx: เครื่องนี้อ่านไฟล์ไม่ได้ตั้งแต่ ") and "(4 รอบ)" in thai
+    assert "has not been able to read it since" in english and "may read it" in english
+    [digest] = digests(tmp_path)  # listed once: the next run says it again, but mails nothing
+    assert digest["Subject"] == "ไฟล์ในกล่องรับ 1 ไฟล์ที่เครื่องนี้อ่านไม่ได้ — กรุณาตรวจสอบ"
+    body = digest.get_body(("plain",))
+    assert body is not None and "s1.xlsx — " in body.get_content() and "Permission denied" in body.get_content()
+    assert again.stuck[0].runs == STUCK_RUNS + 1 and again.stuck[0].listed
+    assert outcomes(inbox) == [] and locked.exists()
+    monkeypatch.setattr(pathlib.Path, "open", real_open)  # the clerk gives the office's account the file
+    read = runs(1)[0]
+    assert [o.result for o in read.outcomes()] == ["merged"] and read.stuck == []
+    with Store(tmp_path / "master.sqlite") as store:
+        assert store.query("SELECT * FROM stuck_files") == []
+
+
+def test_sync_exits_3_while_a_file_cannot_be_read_run_after_run(app: typer.Typer, office: Path,
+                                                                 progress_form: Form, seed: dict[str, Any],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (office / "sheetsync.toml").write_text((office / "sheetsync.toml").read_text(encoding="utf-8").replace(
+        "settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    locked = school_file(progress_form, seed, office / "inbox" / "s1.xlsx")
+    real_open = pathlib.Path.open
+    monkeypatch.setattr(pathlib.Path, "open", lambda self, *a, **k: (_ for _ in ()).throw(
+        PermissionError(13, "Permission denied", str(self))) if self.name == locked.name else real_open(self, *a, **k))
+    codes = [in_office(app, office, "sync").exit_code for _ in range(STUCK_RUNS + 1)]
+    assert codes == [0] * (STUCK_RUNS - 1) + [3, 3]

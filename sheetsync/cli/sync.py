@@ -99,10 +99,12 @@ def sync_command(
             echo("sheetsync sync: nothing new" + (f" ({step.result.summary()})" if step.result else ""))
             for problem in result.problems:
                 echo(f"sheetsync: {problem}", err=True)
-            return 3 if step.error else _sent(result)
+            code = _sent(result)
+            return 3 if step.error or result.stuck else code
         if step.result is not None:
             echo(step.result.summary())
-        return 3 if step.error else _report(result, plan.master)
+        code = _report(result, plan.master)
+        return 3 if step.error or result.stuck else code
 
     guarded(ctx, run)
 

@@ -46,11 +46,13 @@ class Digest:
     roster_size: int = 0
     strangers: list[tuple[str, str]] = field(default_factory=list)
     undelivered: list[str] = field(default_factory=list)  # "b@s2.example (template s2)", from bounces
+    stuck: list[tuple[str, str, str]] = field(default_factory=list)  # (file, since, why): this computer cannot read it
 
     @property
-    def only_undelivered(self) -> bool:
-        """No file came: the digest is sent only to say whom the office's e-mail did not reach."""
-        return bool(self.undelivered) and not (self.passed or self.failed or self.unreadable)
+    def nothing_came(self) -> bool:
+        """No file came: the digest is sent only for whom the office's e-mail did not reach, or for
+        inbox files this computer cannot read."""
+        return not (self.passed or self.failed or self.unreadable)
 
     def counts(self) -> dict[str, int]:
         """How many passed, failed, were unreadable and are missing."""
@@ -95,7 +97,8 @@ def _unreadable_entry(unread: Unread) -> DigestEntry:
 
 def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], config: MailConfig, lang: Lang = "th",
                    to: str | None = None, strangers: Iterable[tuple[str, str]] = (),
-                   undelivered: Iterable[str] = (), missing: Iterable[Recipient] | None = None) -> EmailMessage:
+                   undelivered: Iterable[str] = (), missing: Iterable[Recipient] | None = None,
+                   stuck: Iterable[tuple[str, str, str]] = ()) -> EmailMessage:
     """The digest message: text and HTML (every name escaped) plus ``digest.json``.
 
     :param to: defaults to ``config.digest_to``, then ``reply_to``, then ``from_addr``.
@@ -104,6 +107,8 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     :param undelivered: whom the office's own e-mail did not reach (from bounces), to check the roster.
     :param missing: the roster entries the office has nothing from, across every batch (see
         :func:`summarize`); without it, "not sent" counts this batch only.
+    :param stuck: ``(file, since, why)`` of inbox files the file system has kept from being read for
+        runs (:mod:`sheetsync.office.stuck`): the clerk must see to them.
     :raises MailError: an address is not valid.
 
     Example::
@@ -114,16 +119,25 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     digest = summarize(results, roster, missing)
     digest.strangers = [(one_line(sender, LIMIT), one_line(file, LIMIT)) for sender, file in strangers]
     digest.undelivered = [one_line(who, LIMIT) for who in undelivered]
+    digest.stuck = [(one_line(name, LIMIT), since, one_line(why, LIMIT)) for name, since, why in stuck]
     msg = new_message(config, to or config.digest_to or config.reply_to or config.from_addr)
-    subject = ("digest.subject.undelivered", {"count": len(digest.undelivered)}) if digest.only_undelivered \
-        else ("digest.subject", digest.counts())
-    msg["Subject"] = one_line(say(subject[0], lang, **subject[1]), limit=200)
+    code, counts = _subject(digest)
+    msg["Subject"] = one_line(say(code, lang, **counts), limit=200)
     msg[NAME_HEADER] = "digest"
     msg.set_content(digest_text(digest, lang), charset="utf-8")
     msg.add_alternative(digest_html(digest, lang), subtype="html", charset="utf-8")
     data = json.dumps(asdict(digest), ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
     add_attachment(msg, Attachment("digest.json", data, "application/json"))
     return msg
+
+
+def _subject(digest: Digest) -> tuple[str, dict[str, int]]:
+    """The subject's catalogue code and counts: the batch's, or what the digest was sent for."""
+    if not digest.nothing_came:
+        return "digest.subject", digest.counts()
+    if digest.undelivered:
+        return "digest.subject.undelivered", {"count": len(digest.undelivered)}
+    return "digest.subject.stuck", {"count": len(digest.stuck)}
 
 
 def digest_text(digest: Digest, lang: Lang = "th") -> str:
@@ -169,9 +183,11 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
     files = ["digest.col.recipient", "digest.col.school", "digest.col.file", "digest.col.result"]
     strangers = [("digest.strangers", ["digest.col.email", "digest.col.file"], [list(s) for s in digest.strangers])]
     lost = [("digest.undelivered", ["digest.col.undelivered"], [[who] for who in digest.undelivered])]
-    if digest.only_undelivered:
-        return lost
-    return lost * bool(digest.undelivered) + strangers * bool(digest.strangers) + [
+    stuck = [("digest.stuck", ["digest.col.file", "digest.col.since", "digest.col.problem"],
+              [list(s) for s in digest.stuck])]
+    if digest.nothing_came:
+        return lost * bool(digest.undelivered) + stuck * bool(digest.stuck)
+    return lost * bool(digest.undelivered) + stuck * bool(digest.stuck) + strangers * bool(digest.strangers) + [
         ("digest.failed", files, [file_row(e) for e in digest.failed]),
         ("digest.passed", files, [file_row(e) for e in digest.passed]),
         ("digest.unreadable", ["digest.col.file", "digest.col.problem"],

@@ -70,6 +70,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE messages ADD COLUMN undelivered TEXT NOT NULL DEFAULT '';
     ALTER TABLE messages ADD COLUMN digest_run INTEGER
     """,
+    # 4: inbox files the file system kept from being read, run after run (office/stuck.py).
+    """
+    CREATE TABLE stuck_files (name TEXT PRIMARY KEY, first_at TEXT NOT NULL, runs INTEGER NOT NULL,
+                              reason TEXT NOT NULL, digest_run INTEGER)
+    """,
 )
 
 
