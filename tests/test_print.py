@@ -93,6 +93,21 @@ def test_filled_sample_prints_like_the_form(libreoffice: Any, progress_form: For
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_an_amount_with_satang_prints_them(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
+                                           tmp_path: Path, fmt: str) -> None:
+    """The form prints whole baht ("180,000 บาท"), but 170,000.50 printed as "170,001 บาท": a
+    value with a fraction is shown with its satang (a conditional format), prefilled or typed."""
+    seed["project"]["budget_used"] = 170000.5
+    seed["reports"][1]["disbursed"] = 10000.25
+    path = tmp_path / f"satang.{fmt}"
+    write_template(progress_form, path, data=seed)
+    text, _ = printed(libreoffice, path)
+    amounts = re.findall(r"[\d,.]+ บาท", text)
+    assert "170,000.50 บาท" in amounts and "10,000.25 บาท" in amounts
+    assert "180,000 บาท" in amounts and "170,001 บาท" not in amounts and "10,000 บาท" in amounts
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_a_rationale_longer_than_a_row_prints_whole(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
                                                     tmp_path: Path, fmt: str) -> None:
     """Issue 8: a text needing more than Excel's 409 pt row is split over its block's rows, not cut."""

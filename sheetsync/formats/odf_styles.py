@@ -13,12 +13,12 @@ from odf import number
 from odf.element import Element
 from odf.namespaces import STYLENS
 from odf.opendocument import OpenDocument
-from odf.style import (FontFace, Footer, FooterStyle, Header, HeaderFooterProperties, HeaderStyle, MasterPage,
+from odf.style import (FontFace, Footer, FooterStyle, Header, HeaderFooterProperties, HeaderStyle, Map, MasterPage,
                        PageLayout, PageLayoutProperties, ParagraphProperties, Style, TableCellProperties,
                        TableColumnProperties, TableProperties, TableRowProperties, TextProperties)
 
 from ..template.metrics import PT_PER_UNIT
-from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, CellStyle, PageSetup
+from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, FRACTION_FORMATS, CellStyle, PageSetup
 
 #: Excel column-width units to centimetres, as Calc lays out an .xlsx (7 pt a unit, see
 #: sheetsync.template.metrics), so that the .ods and the .xlsx of one plan print alike.
@@ -35,9 +35,14 @@ _ALIGN = {"left": "start", "center": "center", "right": "end"}
 class StyleBook:
     """The styles of one spreadsheet document, created on first use and cached by attributes."""
 
-    def __init__(self, doc: OpenDocument) -> None:
-        """Start an empty style book for ``doc`` (styles are added to it as they are asked for)."""
+    def __init__(self, doc: OpenDocument, base_cell: str = "") -> None:
+        """Start an empty style book for ``doc`` (styles are added to it as they are asked for).
+
+        :param base_cell: the ODF address (``'แบบรายงาน'.A1``) that a cell style's conditions are
+            relative to: A1 of the sheet whose cells use them.
+        """
         self._doc = doc
+        self._base_cell = base_cell
         self._names: dict[tuple[object, ...], str] = {}
         self._fonts: set[str] = set()
 
@@ -95,21 +100,42 @@ class StyleBook:
         if style.italic:
             text_props.update(fontstyle="italic", fontstyleasian="italic", fontstylecomplex="italic")
         element.addElement(TextProperties(**text_props))
+        fraction = FRACTION_FORMATS.get(style.number_format)
+        if fraction is not None:  # a value with a fraction is shown in it: 10,000.50 บาท, never 10,001 บาท
+            # Relative to A1 as its base, [.A1] is each cell itself.
+            attrs = {"condition": "is-true-formula(MOD([.A1];1)<>0)", "applystylename": self._fraction_style(fraction)}
+            if self._base_cell:
+                attrs["basecelladdress"] = self._base_cell
+            element.addElement(Map(**attrs))
         return element
+
+    def _fraction_style(self, number_format: str) -> str:
+        """A common cell style that only sets ``number_format``: what a condition applies (Calc takes
+        only the attributes a style sets itself, so the cell keeps its font, borders and lock)."""
+        def build(name: str) -> Style:
+            # A common style's data style must live in styles.xml with it.
+            data = self._named(("data-common", number_format), "NC", self._builder(number_format), self._doc.styles)
+            return Style(name=name, family="table-cell", datastylename=data)
+        return self._named(("fraction", number_format), "Fraction", build, self._doc.styles)
 
     def data_style(self, number_format: str) -> str | None:
         """Name of the data (number) style for an Excel number format; None for "General"."""
         if number_format == "General":
             return None
+        return self._named(("data", number_format), "N", self._builder(number_format))
+
+    @staticmethod
+    def _builder(number_format: str) -> Callable[[str], Element]:
         builders: dict[str, Callable[[str], Element]] = {
             "@": _text_style, "#,##0.00": lambda n: _number_style(n, 2, True),
             "0": lambda n: _number_style(n, 0, False), BE_DATE_FORMAT: _buddhist_date_style,
             AMOUNT_FORMAT: lambda n: _number_style(n, 0, True, " บาท"),
+            FRACTION_FORMATS[AMOUNT_FORMAT]: lambda n: _number_style(n, 2, True, " บาท"),
         }
         if number_format not in builders:
             # Failing loudly beats an .ods that silently differs from the .xlsx of the same plan.
             raise ValueError(f"the .ods writer has no equivalent of number format {number_format!r}")
-        return self._named(("data", number_format), "N", builders[number_format])
+        return builders[number_format]
 
     def column(self, width_units: float) -> str:
         """Name of a column style ``width_units`` Excel characters wide."""

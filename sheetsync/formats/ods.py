@@ -48,7 +48,7 @@ _TYPE_CHECK = {"whole": "of:cell-content-is-whole-number() and ",
 def write_plan(plan: TemplatePlan, path: Path) -> None:
     """Write ``plan`` to ``path`` as an .ods spreadsheet: protected sheet, validations, metadata."""
     doc = OpenDocumentSpreadsheet()
-    book = StyleBook(doc)
+    book = StyleBook(doc, base_cell=sheet_address(plan.sheet, "A1"))
     validations = _Validations(plan.sheet)
     digest = password_digest(plan.password)
     sheet = _input_table(plan, book, validations, digest)

@@ -12,8 +12,11 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
+from openpyxl.formatting.rule import Rule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import RowDimension
@@ -22,12 +25,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..identity import META_SHEET
-from ..template.plan import CellSpec, CellStyle, PageSetup, SummarySheet, TemplatePlan, Validation
+from ..template.plan import (FRACTION_CONDITION, FRACTION_FORMATS, CellSpec, CellStyle, PageSetup, SummarySheet,
+                             TemplatePlan, Validation)
 
 _THIN = Side(style="thin", color="000000")
 _CM_PER_INCH = 2.54
 #: Spins of Excel's SHA-512 sheet-password hash (what Excel itself writes).
 SPIN_COUNT = 100_000
+#: Number-format ids of the conditional formats' own formats: clear of the cells' (164 up, a few).
+_DXF_FORMAT_IDS = 300
 
 
 def write_plan(plan: TemplatePlan, path: Path) -> None:
@@ -41,6 +47,7 @@ def write_plan(plan: TemplatePlan, path: Path) -> None:
     for cell in plan.cells:
         _write_cell(ws, cell, style_arrays)
     _add_validations(ws, plan.cells)
+    _add_fraction_formats(ws, plan.cells)
     _page_setup(ws, plan)
     _protect(ws, plan.password)
     _metadata_sheet(wb, plan)
@@ -143,6 +150,18 @@ def _add_validations(ws: Worksheet, cells: tuple[CellSpec, ...]) -> None:
         for cell_range in ranges:
             dv.add(cell_range)
         ws.add_data_validation(dv)
+
+
+def _add_fraction_formats(ws: Worksheet, cells: tuple[CellSpec, ...]) -> None:
+    """Each cell of a whole-number format that has a fractional variant shows a fraction in it
+    (Excel and Calc both apply a conditional format's number format)."""
+    formats = sorted(FRACTION_FORMATS.values())
+    for spec in cells:
+        fraction = FRACTION_FORMATS.get(spec.style.number_format)
+        if fraction is not None:
+            style = DifferentialStyle(numFmt=NumberFormat(_DXF_FORMAT_IDS + formats.index(fraction), fraction))
+            condition = FRACTION_CONDITION.format(ref=spec.place.ref)
+            ws.conditional_formatting.add(spec.place.span, Rule(type="expression", formula=[condition], dxf=style))
 
 
 def _data_validation(rule: Validation) -> DataValidation:

@@ -29,6 +29,11 @@ CellValue = str | int | float | dt.date | None
 BE_DATE_FORMAT = "[$-107041E]d/m/yyyy"
 #: Amounts as the form writes them: "180,000 บาท".
 AMOUNT_FORMAT = '#,##0" บาท"'
+#: The number format a value with a fraction is shown in instead (a conditional format in both
+#: writers): the form prints whole baht ("180,000 บาท"), but 10,000.50 must never show as 10,001.
+FRACTION_FORMATS = {AMOUNT_FORMAT: '#,##0.00" บาท"'}
+#: The condition for it, in Excel's syntax, on the cell ``{ref}`` itself.
+FRACTION_CONDITION = "MOD({ref},1)<>0"
 NUMBER_FORMATS = {"date": "@", "amount": AMOUNT_FORMAT, "whole": "0", "percent": "@", "text": "@",
                   "lines": "General", "choice": "General", "auto": "General"}
 #: Kinds whose value is one short line: shrunk to the cell's width rather than wrapped.
