@@ -216,7 +216,8 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
 
     Each file is named ``<id> <school>.<fmt>`` (made safe by :func:`safe_filename`, and unique even
     on case-insensitive file systems), carries the recipient id in its metadata and is prefilled
-    with ``data`` plus the recipient's project code, when the roster has one.
+    with ``data`` plus the recipient's code (``project_code``), when the roster has one, at the field
+    the form declares as its key (``master: key``).
 
     :raises DataError: ``data`` or a recipient's project code does not fit the form (names the id).
     :raises OutputError: a file cannot be written.
@@ -231,7 +232,7 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
     for recipient in roster:
         path = out / _unique_name(f"{recipient.id} {recipient.school}", f".{fmt}", taken)
         try:
-            write_template(form, path, fmt=fmt, data=_prefill(data, recipient), recipient=recipient.id)
+            write_template(form, path, fmt=fmt, data=_prefill(form, data, recipient), recipient=recipient.id)
         except DataError as exc:
             raise DataError(f"recipient {recipient.id!r}: {exc}") from exc
         paths.append(path)
@@ -249,11 +250,23 @@ def _unique_name(text: str, suffix: str, taken: set[str]) -> str:
     return name
 
 
-def _prefill(data: dict[str, Any] | None, recipient: Recipient) -> dict[str, Any]:
+def _prefill(form: Form, data: dict[str, Any] | None, recipient: Recipient) -> dict[str, Any]:
+    """``data`` with the recipient's code (the roster's ``project_code`` column) at the form's key.
+
+    The code goes where the form's ``master: key`` says (``/project/code`` for the progress report,
+    ``/school/code`` for the census); a form that declares no key takes no code from the roster.
+    """
+    from .office.spec import master_spec  # the office's reading of a layout; imported when needed
+
     merged = copy.deepcopy(data) if data else {}
-    if recipient.project_code:
-        project = merged.setdefault("project", {})
-        if not isinstance(project, dict):
-            raise DataError("prefill data /project: expected an object")
-        project["code"] = recipient.project_code
+    key = master_spec(form).key
+    if not recipient.project_code or not key:
+        return merged
+    *parents, name = key[0].strip("/").split("/")
+    node: Any = merged
+    for part in parents:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise DataError(f"prefill data /{part}: expected an object")
+    node[name] = recipient.project_code
     return merged

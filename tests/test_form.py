@@ -170,3 +170,58 @@ def test_a_broken_cell_names_its_yaml_entry(tmp_path: Path, old: str, new: str, 
         load_form(layout)
     assert str(caught.value).startswith(f"progress-report.yaml line {_line_of(layout, new)} (cells[")
     assert problem in str(caught.value)
+
+
+def _census_with_edit(tmp_path: Path, old: str, new: str, schema_edit: dict | None = None) -> Path:
+    """The census layout as text with one line changed (so line numbers are real), its schema edited."""
+    text = (FORMS_DIR / "school-census.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / "school-census.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    schema = json.loads((FORMS_DIR / "school-census.schema.json").read_text(encoding="utf-8"))
+    for pointer, node in (schema_edit or {}).items():
+        parent = schema
+        for part in pointer.strip("/").split("/")[:-1]:
+            parent = parent["properties"][part] if part != "*" else parent["items"]
+        parent["properties"][pointer.rsplit("/", 1)[-1]] = node
+    (tmp_path / "school-census.schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    return tmp_path / "school-census.yaml"
+
+
+SCHOOL_CODE = "{at: B3, field: /school/code}"
+SURVEYED = "{at: D3, field: /school/surveyed_on}"
+
+
+@pytest.mark.parametrize("old, new, schema_edit, needle, problem", [
+    ("{at: B2:D2, field: /school/name}", "{at: A2:D2, field: /school/name}", None, "/school/name}",
+     "cell A2 is already used by school-census.yaml line "),
+    ("{at: C3, text: \"วันที่สำรวจ :\", style: label}", "{at: C3, field: /school/name}", None, "{at: C3, field",
+     "field /school/name is placed more than once (also by school-census.yaml line "),
+    (SURVEYED, "{at: D3, field: /school/surveyed_on, fiscal_year: /school/fiscal_yr}", None, "fiscal_yr",
+     "fiscal_year: '/school/fiscal_yr' is not a whole-number field"),
+    (SCHOOL_CODE, SCHOOL_CODE, {"/school/code": {"title": "รหัส", "type": ["string", "null"]}}, SCHOOL_CODE,
+     "field /school/code has the schema type ['string', 'null'], which no cell holds"),
+    (SCHOOL_CODE, SCHOOL_CODE, {"/school/code": {"title": "รหัส", "oneOf": [{"type": "string"}]}}, SCHOOL_CODE,
+     "field /school/code has no \"type\" in the schema"),
+    (SCHOOL_CODE, SCHOOL_CODE, {"/school/code": {"title": "รหัส", "type": "object", "properties": {
+        "a": {"type": "string"}}}}, SCHOOL_CODE, "field /school/code is an object in the schema; place its fields"),
+    (SCHOOL_CODE, SCHOOL_CODE, {"/school/code": {"title": "รหัส", "type": "string",
+                                                 "enum": [f"เขตที่ {n:02d} ของกรุงเทพมหานคร" for n in range(50)]}},
+     SCHOOL_CODE, "its 50 choices take 1349 characters, more than the 255 an Excel dropdown holds"),
+    (SCHOOL_CODE, SCHOOL_CODE, {"/school/code": {"title": "รหัส", "type": "string", "enum": ["ก, ข", "ค"]}},
+     SCHOOL_CODE, "the choice 'ก, ข' holds a comma"),
+])
+def test_a_layout_mistake_is_one_line_naming_its_entry(tmp_path: Path, old: str, new: str, schema_edit: dict | None,
+                                                         needle: str, problem: str) -> None:
+    layout = _census_with_edit(tmp_path, old, new, schema_edit)
+    with pytest.raises(FormError) as caught:
+        load_form(layout)
+    message = str(caught.value)
+    assert message.startswith(f"school-census.yaml line {_line_of(layout, needle)} "), message
+    assert problem in message and "\n" not in message
+
+
+def test_overlapping_table_rows_name_the_table_and_the_row(tmp_path: Path) -> None:
+    layout = _census_with_edit(tmp_path, "rows: [7, 12]", "rows: [5, 12]")
+    with pytest.raises(FormError, match=r"^school-census.yaml line \d+ \(tables\[0\], /classes\) row 6: cell A6 is "
+                                        r"already used by school-census.yaml line \d+ \(cells\[11\]\)$"):
+        load_form(layout)

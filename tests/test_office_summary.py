@@ -123,3 +123,21 @@ def test_many_projects_each_chart_points_at_its_own_rows(progress_form: Form, tm
     # The last chart draws the last project's 7 rows: below the generated-at line and the header.
     ref = charts[-1].series[0].val.numRef.f
     assert ref.endswith(f"$D${3 + 39 * 7}:$D${2 + 40 * 7}"), ref
+
+
+def test_a_budget_whose_title_names_baht_says_it_once(census_form: Form, tmp_path: Any) -> None:
+    import json
+
+    import yaml
+
+    from sheetsync.spec.form import load_form
+
+    layout = yaml.safe_load(census_form.source.read_text(encoding="utf-8"))
+    layout["master"] |= {"budget": "/school/total_students", "amount": "students"}
+    (tmp_path / "school-census.yaml").write_text(yaml.safe_dump(layout, allow_unicode=True), encoding="utf-8")
+    schema = json.loads((census_form.source.parent / "school-census.schema.json").read_text(encoding="utf-8"))
+    schema["properties"]["school"]["properties"]["total_students"]["title"] = "เงินที่ได้รับจัดสรร (บาท)"
+    (tmp_path / "school-census.schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    form = load_form(tmp_path / "school-census.yaml")
+    sheet = summary_sheet([], {form.id: form}, [], [], None)
+    assert [c.header for c in sheet.columns][9] == "เงินที่ได้รับจัดสรร (บาท)"

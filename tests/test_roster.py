@@ -144,3 +144,9 @@ def test_a_western_csv_is_refused_not_garbled(tmp_path: Path, encoding: str) -> 
         read_roster(path)
     assert str(caught.value).startswith("western.csv: ") and "CSV UTF-8" in str(caught.value)
     assert "กรุณาเปิดใน Excel" in str(caught.value)
+
+
+def test_roster_code_goes_to_the_forms_own_key(tmp_path: Path, census_form: Form) -> None:
+    # The census declares master: key: [/school/code]; it has no /project to put a code in.
+    [path] = templates_for_roster(census_form, [Recipient("s1", "A", "a@x.example", "103601")], tmp_path)
+    assert read_filled(path, forms_dirs=[census_form.source.parent]).data == {"school": {"code": "103601"}}

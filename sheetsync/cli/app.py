@@ -41,7 +41,6 @@ class Lang(str, Enum):
     en = "en"
 
 
-FormOpt = Annotated[str, typer.Option("--form", metavar="ID", help="Form id, or the path of a layout .yaml.")]
 FormsDirOpt = Annotated[Optional[list[Path]], typer.Option(
     "--forms-dir", metavar="DIR", help="Extra folder of forms (repeatable).")]
 RosterOpt = Annotated[Optional[Path], typer.Option(
@@ -95,6 +94,22 @@ def _inside_an_office() -> None:
             office_of(None, here)
         except SheetsyncError:
             pass  # a broken sheetsync.toml is reported by the commands that use the office
+
+
+def office_forms(given: Optional[list[Path]], start: Optional[Path] = None) -> tuple[Path, ...]:
+    """The folders of forms a command searches: those given (``--forms-dir``), then the office's.
+
+    Inside an office folder (or with ``start`` inside one) a form kept in the office's ``[paths]
+    forms`` is found by ``template``, ``read`` and ``validate`` as it is by ``sync``, with no option.
+    """
+    from ..office.config import find_office, load_office
+
+    root = find_office(start or Path.cwd())
+    try:
+        extra = load_office(root).forms_dirs if root is not None else ()
+    except SheetsyncError:
+        extra = ()  # a broken sheetsync.toml is reported by the commands that use the office
+    return (*(given or ()), *extra)
 
 
 def guarded(ctx: typer.Context, action: Callable[[], int]) -> NoReturn:

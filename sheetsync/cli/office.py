@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import echo, guarded, period_option
+from .app import FormsDirOpt, echo, guarded, period_option
 
 OfficeOpt = Annotated[Optional[Path], typer.Option(
     "--office", metavar="DIR", help="The office folder (default: the folder holding sheetsync.toml at or "
@@ -28,22 +28,24 @@ def init_command(
     form: Annotated[str, typer.Option("--form", metavar="ID", help="The form schools fill in.")] = "progress-report",
     roster: Annotated[Optional[Path], typer.Option("--roster", metavar="FILE", help="CSV of who must report; "
                                                    "copied into the office.")] = None,
+    forms_dir: FormsDirOpt = None,
 ) -> None:
     """Make an office folder: sheetsync.toml, inbox/, outbox/, reports/, quarantine/, the store and the key.
 
     \b
     Example:
       sheetsync init district-73 --roster schools.csv
+      sheetsync init district-9 --form school-lunch --forms-dir my-forms/ --roster schools.csv
     """
     from ..office.config import init_office
     from ..spec.registry import find_form
     from ..roster import read_roster
 
     def run() -> int:
-        find_form(form)
+        find_form(form, forms_dir or ())
         if roster is not None:
             read_roster(roster)  # refused here, before anything is made
-        config = init_office(folder, form=form, roster=roster)
+        config = init_office(folder, form=form, roster=roster, forms_dirs=tuple(forms_dir or ()))
         echo(f"made the office {config.root}")
         for line in NEXT_STEPS:
             echo(line.format(dir=folder))

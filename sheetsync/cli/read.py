@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .app import FormsDirOpt, echo, guarded
+from .app import FormsDirOpt, echo, guarded, office_forms
 
 
 def register(app: typer.Typer) -> None:
@@ -31,7 +31,7 @@ def read(
     def run() -> int:
         from ..check.reader import read_filled
 
-        filled = read_filled(file, forms_dirs=forms_dir or ())
+        filled = read_filled(file, forms_dirs=office_forms(forms_dir))
         out: Any = filled.data
         if source_map:
             out = {"data": filled.data, "metadata": filled.metadata,

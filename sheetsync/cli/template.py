@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .app import Fmt, FormOpt, FormsDirOpt, RosterOpt, echo, guarded
+from .app import Fmt, FormsDirOpt, RosterOpt, echo, guarded
 
 if TYPE_CHECKING:
     from ..mailer import MailConfig
@@ -26,7 +26,9 @@ def template(
     ctx: typer.Context,
     output: Annotated[Path, typer.Option("-o", "--output", metavar="PATH",
                                          help="File to write (.xlsx or .ods); a folder with --roster.")],
-    form: FormOpt = "progress-report",
+    form: Annotated[Optional[str], typer.Option(
+        "--form", metavar="ID", help="Form id, or the path of a layout .yaml (default: the office's form, else "
+        "progress-report).")] = None,
     fmt: Annotated[Optional[Fmt], typer.Option("--format", help="Defaults to the output's extension.")] = None,
     data: Annotated[Optional[Path], typer.Option("--data", metavar="FILE",
                                                  help="JSON prefill in the form's shape.")] = None,
@@ -74,15 +76,16 @@ def template(
         if again and not email:
             raise typer.BadParameter("--again goes with --email (it queues an invitation again)")
         office = office_for(output, roster, from_master)  # its key signs the templates, its [mail] sends them
+        dirs = (*(forms_dir or ()), *(office.forms_dirs if office else ()))
         # Everything the e-mail needs is checked before any template is written.
         mail = mail_plan(office, outbox, roster, from_master) if email else None
         if from_master is not None:
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
-                                          fmt=chosen_fmt or "xlsx", forms_dirs=forms_dir or ())
+                                          fmt=chosen_fmt or "xlsx", forms_dirs=dirs)
             echo(f"wrote {len(paths)} templates in {output}")
             return mail_templates(paths, mail, again=again) if mail else 0
         prefill = load_json(data) if data else None
-        chosen = find_form(form, forms_dir or ())
+        chosen = find_form(form or (office.form if office else "progress-report"), dirs)
         if roster is not None:
             people = [r for r in read_roster(roster) if recipient is None or r.id == recipient]
             if not people:

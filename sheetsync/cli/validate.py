@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from .app import (EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, FormsDirOpt, Lang, LangOpt, RosterOpt, SendOpt, echo,
-                  guarded)
+                  guarded, office_forms)
 
 if TYPE_CHECKING:
     from ..batch import Checked
@@ -61,14 +61,15 @@ def validate(
         from ..render import render_text, report_dict
         from ..spec.registry import find_form
 
-        expected = find_form(form, forms_dir or ()) if form else None
+        dirs = office_forms(forms_dir)
+        expected = find_form(form, dirs) if form else None
         keep = report_dir is not None or email  # the batch's reports need every result at the end
         kept: list[Checked] = []
         unreadable = invalid = 0
         if output is OutFmt.json:
             echo("[")
         for n, path in enumerate(files):
-            [item] = check_files([path], form=expected, forms_dirs=forms_dir or ())
+            [item] = check_files([path], form=expected, forms_dirs=dirs)
             unreadable += item.error is not None
             invalid += item.report is not None and not item.report.valid
             if item.error:

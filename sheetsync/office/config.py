@@ -17,6 +17,7 @@ Commands run inside DIR (or with ``--office DIR``) use it; their flags still ove
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import tomllib
@@ -142,8 +143,12 @@ def load_office(root: str | Path) -> OfficeConfig:
     return config
 
 
-def init_office(root: str | Path, *, form: str = "progress-report", roster: Path | None = None) -> OfficeConfig:
+def init_office(root: str | Path, *, form: str = "progress-report", roster: Path | None = None,
+                forms_dirs: tuple[Path, ...] = ()) -> OfficeConfig:
     """Make an office folder (see the module docstring); an existing configuration is never overwritten.
+
+    :param forms_dirs: folders of forms (a form kept outside sheetsync), written as ``[paths] forms``
+        so that every command run in the office finds the office's form.
 
     :raises OfficeError: ``root`` already holds a ``sheetsync.toml``, or cannot be written.
     """
@@ -158,7 +163,11 @@ def init_office(root: str | Path, *, form: str = "progress-report", roster: Path
             roster_name = "roster.csv"
             (root / roster_name).write_bytes(roster.read_bytes())
         _write_key(root / KEY_NAME)
-        (root / CONFIG_NAME).write_text(TEMPLATE.format(form=form, roster=roster_name), encoding="utf-8")
+        text = TEMPLATE.format(form=form, roster=roster_name, forms_line=FORMS_LINE)
+        if forms_dirs:  # TOML basic strings take JSON's escapes
+            listed = ", ".join(json.dumps(str(Path(d).resolve()), ensure_ascii=False) for d in forms_dirs)
+            text = text.replace(FORMS_LINE, f"forms = [{listed}]      # extra folders of forms")
+        (root / CONFIG_NAME).write_text(text, encoding="utf-8")
     except OSError as exc:
         raise OfficeError(f"{root}: cannot make the office folder ({exc.strerror or exc})") from exc
     config = load_office(root)
@@ -240,6 +249,9 @@ def normalize_period(text: str) -> str:
     raise ValueError(f"period {text!r} must be YYYY-MM, e.g. 2020-03 (or 2563-03 in B.E.)")
 
 
+#: The commented ``forms`` line of :data:`TEMPLATE`, replaced when the office is made with folders of forms.
+FORMS_LINE = '# forms = ["forms"]        # extra folders of forms'
+
 TEMPLATE = """\
 # sheetsync office configuration (TOML). Paths are relative to this folder.
 # Commands run inside this folder (or with --office) use it; their options override it.
@@ -264,7 +276,7 @@ outbox = "outbox"          # e-mails waiting to be sent
 master = "master.xlsx"     # the master view (.xlsx or .ods), rendered after every run
 store = "sheetsync.sqlite" # the store of record: back this file up
 key = "office.key"         # the office's secret key: never share it, never put it in a template
-# forms = ["forms"]        # extra folders of forms
+{forms_line}
 
 [run]
 settle_seconds = 2.0       # a file changed more recently than this is left for the next run

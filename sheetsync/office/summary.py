@@ -277,11 +277,16 @@ def _titles(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
     def column(name: str | None, default: str) -> str:
         return title(f"{spec.table}/*/{name}" if spec and spec.table and name else None, default)
 
-    amount = column(spec.amount if spec else None, "จำนวนเงิน").replace("(บาท)", "").strip()
+    amount = _without_baht(column(spec.amount if spec else None, "จำนวนเงิน"))
     return {"key": " · ".join(title(p, p) for p in spec.key) if spec and spec.key else "รหัส",
             "title": title(spec.title if spec else None, "ชื่อ"),
             "progress": "ความก้าวหน้า (%)", "amount": f"{amount} (บาท)", "total": f"{amount} สะสม (บาท)",
-            "budget": title(spec.budget if spec else None, "งบประมาณ") + " (บาท)"}
+            "budget": _without_baht(title(spec.budget if spec else None, "งบประมาณ")) + " (บาท)"}
+
+
+def _without_baht(title: str) -> str:
+    """A field's title without its unit, which the column adds once ("เงินที่ได้รับจัดสรร (บาท)" → "เงินที่ได้รับจัดสรร")."""
+    return title.replace("(บาท)", "").strip()
 
 
 def _flags(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> str | None:

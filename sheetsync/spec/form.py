@@ -20,6 +20,7 @@ from ..errors import FormError
 from .pointers import is_required, schema_node
 from .cells import column_index, column_letter, parse_span
 from .entries import Entry
+from .layoutcheck import check_field, check_places
 from .rulespec import Rule, build_rules
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
@@ -164,6 +165,7 @@ def load_form(layout_path: str | Path) -> Form:
     fields = tuple(_single_field(where, item, schema) for where, item in cells if "field" in item)
     labels = tuple(_label(where, item) for where, item in cells if "field" not in item)
     tables = tuple(_table(where, item, schema) for where, item in table_items)
+    check_places(_places(cells, list(zip((w for w, _ in table_items), tables))))
     form = Form(
         id=_required(layout, "id", layout_path),
         version=str(_required(layout, "version", layout_path)),
@@ -221,7 +223,6 @@ def check_agreement(form: Form) -> None:
             raise FormError(f"{form.source.name}: field {pointer} is placed in the layout but is not in the schema")
     for pointer in sorted(leaves - set(placed)):
         raise FormError(f"{form.source.name}: schema field {pointer} is not placed in the layout")
-    _check_cells_do_not_overlap(form)
 
 
 def parse_range(text: str, where: object) -> Placement:
@@ -253,20 +254,20 @@ def _schema_leaves(node: dict[str, Any], pointer: str, placed: set[str]) -> Iter
         yield pointer
 
 
-def _check_cells_do_not_overlap(form: Form) -> None:
-    seen: dict[tuple[int, int], str] = {}
-    places = [(lab.place, f"label {lab.text[:20]!r}") for lab in form.labels]
-    places += [(f.place, f.pointer) for f in form.fields]
-    for table in form.tables:
+def _places(cells: list[tuple[Entry, dict[str, Any]]], tables: list[tuple[Entry, Table]]
+            ) -> Iterator[tuple[int, int, int, int, str, str | None]]:
+    """Every placement of the layout with the entry that makes it (for :func:`check_places`)."""
+    for where, item in cells:
+        place = parse_range(str(_required(item, "at", where)), where)
+        field = str(item["field"]) if "field" in item else None
+        yield place.col, place.row, place.last_col, place.last_row, str(where), field
+    for where, table in tables:
         for row in range(table.first_row, table.last_row + 1):
-            places += [(c.place.at_row(row), f"{table.pointer} row {row}") for c in table.columns]
-    for place, name in places:
-        for col in range(place.col, place.last_col + 1):
-            for row in range(place.row, place.last_row + 1):
-                if (col, row) in seen:
-                    cell = f"{column_letter(col)}{row}"
-                    raise FormError(f"{form.source.name}: cell {cell} is used by both {seen[(col, row)]} and {name}")
-                seen[(col, row)] = name
+            for c in table.columns:
+                at = c.place.at_row(row)
+                name = table.pointer + "/*" + (f"/{c.pointer}" if c.pointer else "")
+                field = name if row == table.first_row and not c.decorative else None
+                yield at.col, at.row, at.last_col, at.last_row, f"{where} row {row}", field
 
 
 def _entries(layout: dict[str, Any], section: str, path: Path) -> list[tuple[Entry, dict[str, Any]]]:
@@ -324,11 +325,13 @@ def _make_field(where: Entry, item: dict[str, Any], schema: dict[str, Any], poin
     kind = str(item.get("kind") or ("auto" if "auto" in item else _kind_from_schema(node, item)))
     if kind not in KINDS:
         raise FormError(f"{where}: field {full} has unknown kind {kind!r} (known: {', '.join(KINDS)})")
+    choices = item.get("choices") or ({v: str(v) for v in node["enum"]} if "enum" in node else None)
+    check_field(where, full, node, kind, choices, item, schema)
     return Field(
         pointer=pointer, place=place, kind=kind, schema=node,
         required=full.endswith("/*") or is_required(schema, full),
         title=str(node.get("title", full)),
-        choices=item.get("choices") or ({v: str(v) for v in node["enum"]} if "enum" in node else None),
+        choices=choices,
         auto=item.get("auto"),
         fiscal_year=item.get("fiscal_year"), style=item.get("style"),
     )

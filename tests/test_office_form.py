@@ -1,0 +1,59 @@
+"""An office whose form is not the progress report: a form kept in a folder of forms, no Python.
+
+The census (``tests/data/forms/school-census.*``) stands for any form an office adds itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+
+from sheetsync.check.reader import read_filled
+from tests.cli import run
+from tests.conftest import FORMS_DIR
+
+ROSTER = ("recipient_id,school_name,email,project_code\n"
+          "s1,โรงเรียนวัดไทร,head@s1.example,103601\n"
+          "s2,โรงเรียนวัดยายร่ม,head@s2.example,103602\n")
+
+
+def census_office(tmp_path: Path) -> Path:
+    roster = tmp_path / "schools.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    folder = tmp_path / "district"
+    made = run("init", folder, "--form", "school-census", "--forms-dir", FORMS_DIR, "--roster", roster)
+    assert made.returncode == 0, made.stderr
+    return folder
+
+
+def test_init_keeps_the_folder_of_forms_in_the_configuration(tmp_path: Path) -> None:
+    config = tomllib.loads((census_office(tmp_path) / "sheetsync.toml").read_text(encoding="utf-8"))
+    assert config["form"] == "school-census"
+    assert config["paths"]["forms"] == [str(FORMS_DIR.resolve())]
+
+
+def test_template_read_and_validate_in_the_office_use_its_form(tmp_path: Path) -> None:
+    office = census_office(tmp_path)
+    env = {"SHEETSYNC_FORMS": ""}  # nothing from the environment: the office's configuration alone
+    wrote = run("template", "--roster", "roster.csv", "-o", "templates", cwd=office, env=env)
+    assert wrote.returncode == 0, wrote.stderr
+    first = sorted((office / "templates").iterdir())[0]
+    filled = read_filled(first, forms_dirs=[FORMS_DIR])
+    assert filled.form.id == "school-census"
+    assert filled.data == {"school": {"code": "103601"}}  # the roster's code, at the form's key
+    read = run("read", first, cwd=office, env=env)
+    assert read.returncode == 0, read.stderr
+    assert json.loads(read.stdout) == {"school": {"code": "103601"}}
+    checked = run("validate", first, "--format", "json", cwd=office, env=env)
+    assert checked.returncode == 1, checked.stderr  # an empty census: invalid, but read and checked
+    assert {f["code"] for f in json.loads(checked.stdout)[0]["findings"]} == {"required"}
+
+
+def test_an_explicit_form_still_wins_in_an_office(tmp_path: Path) -> None:
+    office = census_office(tmp_path)
+    wrote = run("template", "--form", "progress-report", "-o", "t.xlsx", cwd=office)
+    assert wrote.returncode == 0, wrote.stderr
+    assert read_filled(office / "t.xlsx").form.id == "progress-report"
+    assert os.path.exists(office / "t.xlsx")
