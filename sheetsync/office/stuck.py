@@ -33,6 +33,8 @@ class Stuck:
 def tally(store: Store, failing: Mapping[str, str]) -> list[Stuck]:
     """Count one more failed run for each file of ``failing`` (name → why), forget every other one
     (read at last, or gone), and return those failing for :data:`STUCK_RUNS` runs or more."""
+    if not failing and not store.query("SELECT 1 FROM stuck_files LIMIT 1"):
+        return []  # the usual run writes nothing
     with store.transaction() as db:
         db.executemany("INSERT INTO stuck_files (name, first_at, runs, reason) VALUES (?, ?, 1, ?) "
                        "ON CONFLICT (name) DO UPDATE SET runs = runs + 1, reason = excluded.reason",
