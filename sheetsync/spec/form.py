@@ -186,10 +186,7 @@ def load_form(layout_path: str | Path) -> Form:
     for key in FIELD_LISTS:
         _check_field_list(form, key)
     check_master(form)
-    rules = layout.get("rules", [])
-    if not isinstance(rules, list):
-        raise FormError(f"{layout_path.name}: rules must be a list")
-    return replace(form, rules=build_rules(form, rules, layout_path))
+    return replace(form, rules=build_rules(form))
 
 
 #: Layout keys that list single fields by pointer: ``signature`` (signed by hand: always empty and open
