@@ -41,6 +41,18 @@ def census_form() -> Form:
     return find_form("school-census", [FORMS_DIR])
 
 
+@pytest.fixture(scope="session")
+def lunch_form() -> Form:
+    """A third form written by a tester from its layout and schema alone (a monthly school-lunch report)."""
+    return find_form("school-lunch", [FORMS_DIR])
+
+
+@pytest.fixture
+def lunch_sample() -> dict[str, Any]:
+    """Valid data of the school-lunch form: three grades, 61,600 of 100,000 baht spent (a fresh copy per test)."""
+    return json.loads((DATA / "school-lunch.sample.json").read_text(encoding="utf-8"))
+
+
 @pytest.fixture
 def seed() -> dict[str, Any]:
     """The seed's filled form with all 7 reports (a fresh copy per test)."""

@@ -225,3 +225,57 @@ def test_overlapping_table_rows_name_the_table_and_the_row(tmp_path: Path) -> No
     with pytest.raises(FormError, match=r"^school-census.yaml line \d+ \(tables\[0\], /classes\) row 6: cell A6 is "
                                         r"already used by school-census.yaml line \d+ \(cells\[11\]\)$"):
         load_form(layout)
+
+
+def _lunch_with_edit(tmp_path: Path, old: str, new: str) -> Path:
+    """The school-lunch layout as text with one line changed, so line numbers are real."""
+    text = (FORMS_DIR / "school-lunch.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / "school-lunch.yaml").write_text(text.replace(old, new), encoding="utf-8")
+    shutil.copy(FORMS_DIR / "school-lunch.schema.json", tmp_path)
+    return tmp_path / "school-lunch.yaml"
+
+
+@pytest.mark.parametrize("old, new, place, problem", [
+    ("key: [/school/smis]", "key: [/school/smiss]", "master.key[0]", "'/school/smiss' is not a single field"),
+    ("key: [/school/smis]", "key: /school/smis", "master.key", "expected a list"),
+    ("title: /school/name", "title: /school/names", "master.title", "'/school/names' is not a single field"),
+    ("table: /grades", "table: /grade", "master.table", "'/grade' is not a table of the form (its tables: /grades)"),
+    ("amount: amount", "amount: amounts", "master.amount", "'amounts' is not a column of the table '/grades'"),
+    ("budget: /budget/allocated", "budget: /budget", "master.budget", "'/budget' is not a single field"),
+    ("sheets: {data: โรงเรียน, table: รายชั้น}", "sheets: {data: \"โรงเรียน:1\", table: รายชั้น}",
+     "master.sheets.data", "is not a valid sheet name"),
+    ("sheets: {data: โรงเรียน, table: รายชั้น}", "sheet: {data: โรงเรียน}", "master.sheet", "unknown entry 'sheet'"),
+])
+def test_a_broken_master_entry_is_refused_at_load_naming_its_line(tmp_path: Path, old: str, new: str, place: str,
+                                                                   problem: str) -> None:
+    """Issue 12: a mistake in ``master:`` stops the form from loading (no template is issued), one line naming
+    the YAML place and its line, instead of surfacing at merge time as 'school-lunch.yaml: master.key[0]: …'."""
+    layout = _lunch_with_edit(tmp_path, old, new)
+    with pytest.raises(FormError) as caught:
+        load_form(layout)
+    line = _line_of(layout, new if place != "master.key[0]" else "smiss")
+    assert str(caught.value).startswith(f"school-lunch.yaml line {line} ({place}): ")
+    assert problem in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("old, new, detail, problem", [
+    ("{at: B, field: pupils}", "{at: B, field: pupil}", "tables[0].columns[1], pupil",
+     "field /grades/*/pupil is placed in the layout but is not in the schema"),
+    ("{at: C, field: days}", "{field: days}", "tables[0].columns[2], days", "missing key 'at'"),
+    ("{at: D:E, field: amount}", "{at: D:E, field: amount, kind: money}", "tables[0].columns[3], amount",
+     "unknown kind 'money'"),
+])
+def test_a_broken_table_column_names_the_column_entry(tmp_path: Path, old: str, new: str, detail: str,
+                                                      problem: str) -> None:
+    """Issue 13: the column's own line and place (before: only the table's line, 'line 56 (tables[0], /grades)')."""
+    layout = _lunch_with_edit(tmp_path, old, new)
+    with pytest.raises(FormError) as caught:
+        load_form(layout)
+    assert str(caught.value).startswith(f"school-lunch.yaml line {_line_of(layout, new)} ({detail}): ")
+    assert problem in str(caught.value)
+
+
+def test_the_third_form_loads_from_its_files_alone(lunch_form: Form) -> None:
+    assert lunch_form.id == "school-lunch" and [t.pointer for t in lunch_form.tables] == ["/grades"]
+    assert {f.id for f in list_forms([FORMS_DIR])} >= {"progress-report", "school-census", "school-lunch"}

@@ -196,3 +196,33 @@ def test_every_finding_code_has_thai_and_english_messages() -> None:
         "required-in-row", "locked-cell-changed", "prefilled-cell-changed", "metadata-tampered", "schema-changed"}
     for code in codes:
         assert catalogue()[code]["th"].strip() and catalogue()[code]["en"].strip(), code
+
+
+@pytest.mark.parametrize(("amounts", "named"), [
+    ((22000.0, 90000.0, 19800.0), "D11"),  # the tester's case: the 22,000 in D10 is right; D11's 90,000 is not
+    ((90000.0, 22000.0, 19800.0), "D10"),  # the same outlier one row earlier: named, the finding stays on D11
+])
+def test_running_total_names_the_amount_that_stands_out_not_a_right_one(
+        lunch_form: Form, lunch_sample: dict[str, Any], tmp_path: Path, amounts: tuple[float, ...], named: str) -> None:
+    """Issue 9: an amount is named only if, left out, the running total stays within the budget over the whole
+    column; leaving out the 22,000 still ends 9,800 over (the 19,800 after it), so it is never blamed."""
+    for row, amount in zip(lunch_sample["grades"], amounts):
+        row["amount"] = amount
+    lunch_sample["budget"]["spent"] = 100000.0
+    running = [f for f in _validate(lunch_form, lunch_sample, tmp_path).findings if f.code == "over-budget-running"]
+    assert [f.cell for f in running] == ["D11"]
+    th, en = running[0].message_th, running[0].message_en
+    suspect_th, suspect_en = th[th.index("(ถ้าไม่นับ"):], en[en.index("Without"):]
+    assert f"90,000 บาท ในช่อง {named}" in suspect_th and f"90,000 baht in {named}" in suspect_en
+    assert "22,000" not in th + en
+
+
+def test_running_total_names_no_amount_when_several_could_be_wrong(
+        lunch_form: Form, lunch_sample: dict[str, Any], tmp_path: Path) -> None:
+    """Two earlier amounts, either of which alone would explain the excess: unsure, so neither is named."""
+    for row, amount in zip(lunch_sample["grades"], (30000.0, 30000.0, 50000.0)):
+        row["amount"] = amount
+    lunch_sample["budget"]["spent"] = 100000.0
+    running = [f for f in _validate(lunch_form, lunch_sample, tmp_path).findings if f.code == "over-budget-running"]
+    assert [f.cell for f in running] == ["D12"]
+    assert "ถ้าไม่นับ" not in running[0].message_th and "Without" not in running[0].message_en

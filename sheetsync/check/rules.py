@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 
 from ..limits import MAX_SEQUENCE_GAP
 from ..spec.pointers import lookup
+from ..spec.wording import RULE_CODES
 from .coerce import format_be_date
 
 
@@ -129,7 +130,8 @@ def within(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
         return
     for pointer, value in ctx.column(rule["table"], rule["field"]):
         if (low is not None and value < low) or (high is not None and value > high):
-            yield Hit("outside-period", pointer, value, {"low": _shown(low or "…"), "high": _shown(high or "…")})
+            yield Hit("outside-period", pointer, value, {"low": _shown(low or "…"), "high": _shown(high or "…"),
+                                                         "from": rule["from"], "to": rule["to"]})
 
 
 def not_decreasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
@@ -145,25 +147,49 @@ def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit
     """The running total of a column never exceeds another field (disbursed ≤ budget received).
 
     The finding sits on the first row where the total goes over (FORM.md: that is where the
-    total is wrong). When an earlier amount alone makes the difference (100,000 typed for 10,000
-    in report 6 takes the total over at report 7), the message names it too, as a fact to check.
+    total is wrong). When one amount alone makes the difference (100,000 typed for 10,000 in
+    report 6 takes the total over at report 7), the message names it too, as a fact to check
+    (:func:`_suspect`).
     """
     limit = ctx.get(rule["max"])
     if limit is None:
         return
+    column = ctx.column(rule["table"], rule["field"])
     total = 0.0
-    seen: list[tuple[str, Any]] = []
-    for pointer, value in ctx.column(rule["table"], rule["field"]):
+    for index, (pointer, value) in enumerate(column):
         total += value
         if total > limit + 1e-9:
-            params = {"limit": _shown(limit), "total": _shown(total)}
-            decisive = [(v, p) for p, v in seen if v > 0 and total - v <= limit + 1e-9]
-            if decisive:
-                amount, where = max(decisive)
-                params |= {"suspect": where, "suspect_value": _shown(amount)}
+            params = {"limit": _shown(limit), "total": _shown(total), "other": rule["max"]}
+            suspect = _suspect(column, index, limit)
+            if suspect is not None:
+                params |= {"suspect": suspect[0], "suspect_value": _shown(suspect[1])}
             yield Hit("over-budget-running", pointer, value, params)
             return  # one finding: every later row would repeat it
-        seen.append((pointer, value))
+
+
+def _suspect(column: list[tuple[str, Any]], over: int, limit: Any) -> tuple[str, Any] | None:
+    """The one amount that alone takes the column's running total over ``limit``, or None when unsure.
+
+    An amount counts when, left out, the running total stays within the limit over the *whole*
+    column: with 22,000 / 90,000 / 19,800 against 100,000, leaving out the 22,000 still ends at
+    109,800, so only the 90,000 counts. An earlier amount that counts is named if it is the only
+    one (the row ``over``, where the total goes over, may count too: its cell is the finding's own);
+    else the row ``over`` itself if it alone counts; several earlier ones, or none: nothing.
+    """
+    counts = [i for i, (_, value) in enumerate(column) if value > 0 and _peak_without(column, i) <= limit + 1e-9]
+    earlier = [i for i in counts if i < over]
+    chosen = earlier or [i for i in counts if i == over]
+    return column[chosen[0]] if len(chosen) == 1 else None
+
+
+def _peak_without(column: list[tuple[str, Any]], skipped: int) -> float:
+    """The highest running total of ``column`` with the item at ``skipped`` left out."""
+    total, peak = 0.0, 0.0
+    for index, (_, value) in enumerate(column):
+        if index != skipped:
+            total += value
+            peak = max(peak, total)
+    return peak
 
 
 def total_when_complete(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
@@ -175,7 +201,8 @@ def total_when_complete(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[H
         return
     total = sum(v for _, v in amounts)
     if abs(total - expected) > 0.005:
-        yield Hit("total-mismatch", amounts[-1][0], total, {"expected": _shown(expected)})
+        yield Hit("total-mismatch", amounts[-1][0], total,
+                  {"expected": _shown(expected), "other": rule["equals"], "progress": done[0]})
 
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -186,7 +213,7 @@ def compare(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Two fields compare as declared (budget used <= budget received; end >= start)."""
     left, right = ctx.get(rule["left"]), ctx.get(rule["right"])
     if left is not None and right is not None and not _OPS[rule["op"]](left, right):
-        yield Hit(rule.get("code", "compare-failed"), rule["left"], left,
+        yield Hit("compare-failed", rule["left"], left,
                   {"expected": _shown(right), "other": rule["right"], "op": rule["op"]})
 
 
@@ -237,10 +264,7 @@ RULES: dict[str, Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]] = {
     "compare": compare, "sum_equals": sum_equals, "fiscal_year": fiscal_year,
 }
 
-#: Finding codes each rule kind can emit (the message catalogue must have them all).
-RULE_CODES = ("report-gap", "report-number", "not-increasing", "outside-period", "progress-decreased",
-              "over-budget-running", "total-mismatch", "compare-failed", "sum-mismatch", "fiscal-year-mismatch",
-              "fiscal-year-disagrees", "end-before-start")
+__all__ = ["Hit", "RULES", "RULE_CODES", "RuleContext", "shown"]
 
 
 def shown(value: Any) -> str:

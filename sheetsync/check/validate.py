@@ -9,21 +9,22 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Iterator
 
 from jsonschema.exceptions import ValidationError
 
 from ..template.fingerprint import cell_hash, combined
-from ..spec.form import Form, column_letter, parse_range
+from ..spec.form import Form, parse_range
 from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
-from ..messages import LANGS, Lang, render
-from ..spec.pointers import generic, lookup, schema_node
+from ..messages import render
+from ..spec.pointers import generic, schema_node
 from .quickcheck import Check, quick_check
-from .reader import Filled, as_bad_input, locate
-from .report import Finding, Report, Severity
-from .rules import RULES, Hit, RuleContext, shown
+from .findings import choice_labels, finding as _finding, month_names
+from .reader import Filled, as_bad_input
+from .report import Finding, Report
+from .rulefindings import rule_findings
+from .rules import shown
 
 #: jsonschema keyword → finding code.
 SCHEMA_CODES = {
@@ -50,10 +51,10 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
     with as_bad_input(filled.path):  # a value no rule expected is the file's problem, not a crash
         report.findings += list(_identity(filled, resolve(key, create=False)))
         report.findings += list(_structure(filled))
-        report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=_choice_labels(
-            filled.form, p.pointer), **_month_names(p.params)) for p in filled.problems]
+        report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=choice_labels(
+            filled.form, p.pointer), **month_names(p.params)) for p in filled.problems]
         report.findings += list(_schema(filled))
-        report.findings += list(_rules(filled, {f.path for f in report.errors if f.path}))
+        report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
         report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
     return report
 
@@ -66,54 +67,6 @@ def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
             continue  # the cell is already wrong; one finding says what to do
         yield _finding(filled, "control-character", pointers.get(cell, ""), filled.raw.get(cell),
                        severity="warning", cell=cell, sheet=filled.form.sheet)
-
-
-def _finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Severity = "error",
-             cell: str | None = None, sheet: str | None = None, **params: Any) -> Finding:
-    where = filled.cell_of(pointer)
-    cell = cell or where.cell
-    sheet = sheet or where.sheet
-    label_th, label_en = _labels(filled.form, pointer)
-    values = {"cell": cell, "sheet": sheet, "label": label_th, "label_en": label_en,
-              "value": "" if value is None else shown(value), **params}
-    if "other" in params:
-        values["other_label"], values["other_label_en"] = _labels(filled.form, params["other"])
-    th, en = (render(code, lang, **(values | {"suspect": _suspect(filled, params, lang)})) for lang in LANGS)
-    return Finding(code, severity, sheet, cell, pointer, value, th, en)
-
-
-def _month_names(params: dict[str, Any]) -> dict[str, Any]:
-    """``params`` with the name of its ``month`` (a number) in each language, for messages about a date."""
-    if "month" not in params:
-        return params
-    key = f"month.{params['month']}"
-    return params | {"month_name": render(key, "th"), "month_name_en": render(key, "en")}
-
-
-def _suspect(filled: Filled, params: dict[str, Any], lang: Lang) -> str:
-    """The clause naming an earlier value that alone makes the difference, or nothing."""
-    if "suspect" not in params:
-        return ""
-    return render("suspect-value", lang, cell=filled.cell_of(params["suspect"]).cell,
-                  value=params["suspect_value"])
-
-
-def _choice_labels(form: Form, pointer: str) -> str:
-    """The dropdown labels of the field at ``pointer`` ("เป็นไปตามแผน / ไม่เป็นไปตามแผน"), or ""."""
-    table = next((t for t in form.tables if pointer.startswith(t.pointer + "/")), None)
-    if table is None:
-        field = form.field_at(pointer)
-    else:
-        rest = pointer[len(table.pointer) + 1:].split("/", 1)
-        field = next((c for c in table.columns if c.pointer == (rest[1] if len(rest) > 1 else "")), None)
-    return " / ".join(field.choices.values()) if field is not None and field.choices else ""
-
-
-def _labels(form: Form, pointer: str) -> tuple[str, str]:
-    node = schema_node(form.schema, generic(pointer)) or {}
-    last = pointer.rstrip("/").split("/")[-1]
-    english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
-    return str(node.get("title", last)), english
 
 
 def _identity(filled: Filled, key: bytes | None) -> Iterator[Finding]:
@@ -344,42 +297,3 @@ def _in_table_row(filled: Filled, pointer: str) -> bool:
 
 def _row_number(filled: Filled, pointer: str) -> str:
     return re.sub(r"\D", "", filled.cell_of(pointer).cell)
-
-
-def _rules(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
-    """The findings of the layout's rules, in the layout's order.
-
-    A rule that reads a field already in error (unreadable, against the schema, or flagged by an
-    earlier rule) is skipped: judged by a wrong value, right values would be blamed for it (a
-    mistyped end date put every report "outside the period"). Rules between fields run before
-    rules over tables, since a table's rows are judged by fields (the period, the budget) and
-    never the other way round; within each group the layout's order decides.
-
-    :param flagged: pointers that already have an error; the rules' own errors are added to it.
-    """
-    blocked = {p.pointer for p in filled.problems}
-    ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n),
-                      lambda pointer: filled.cell_of(pointer).cell)
-    found: dict[int, list[Finding]] = {}
-    for index, rule in sorted(enumerate(filled.form.rules), key=lambda pair: pair[1].over_table):
-        if flagged.isdisjoint(rule.fields):
-            found[index] = [_hit_finding(filled, hit) for hit in RULES[rule.kind](rule, ctx)]
-            flagged.update(f.path for f in found[index] if f.severity == "error")
-    for index in sorted(found):
-        yield from found[index]
-
-
-def _hit_finding(filled: Filled, hit: Hit) -> Finding:
-    # The finding's value is what its field holds (the 170,000 of that report), not a total the
-    # rule computed: the message says the total, the value shows what to look at in the cell.
-    found = _finding(filled, hit.code, hit.pointer, hit.value, cell=hit.cell, **hit.params)
-    held = lookup(filled.data, hit.pointer) if hit.pointer else None
-    return replace(found, value=held) if held is not None and not isinstance(held, (dict, list)) else found
-
-
-def _gap_cell(form: Form, table_pointer: str, n: int) -> str:
-    table = form.table_at(table_pointer)
-    if table is None:
-        return locate(form, table_pointer)
-    first_input = next(c for c in table.columns if c.auto is None)
-    return f"{column_letter(first_input.place.col)}{table.first_row + n - 1}"

@@ -21,6 +21,7 @@ from .pointers import is_required, schema_node
 from .cells import column_index, column_letter, parse_span
 from .entries import Entry
 from .layoutcheck import check_field, check_places
+from .master import check_master
 from .rulespec import Rule, build_rules
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
@@ -184,10 +185,8 @@ def load_form(layout_path: str | Path) -> Form:
     check_agreement(form)
     for key in FIELD_LISTS:
         _check_field_list(form, key)
-    rules = layout.get("rules", [])
-    if not isinstance(rules, list):
-        raise FormError(f"{layout_path.name}: rules must be a list")
-    return replace(form, rules=build_rules(form, rules, layout_path))
+    check_master(form)
+    return replace(form, rules=build_rules(form))
 
 
 #: Layout keys that list single fields by pointer: ``signature`` (signed by hand: always empty and open
@@ -296,7 +295,9 @@ def _table(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Table:
     if not (isinstance(rows, list) and len(rows) == 2 and all(isinstance(r, int) for r in rows) and rows[0] <= rows[1]):
         raise FormError(f"{where}: rows must be [first, last], e.g. [34, 45]")
     first, last = rows
-    columns = tuple(_table_column(where, col, schema, pointer, first) for col in _required(item, "columns", where))
+    columns = tuple(_table_column(where.child("columns", j, detail=str(col.get("field", "")) if isinstance(col, dict)
+                                              else ""), col, schema, pointer, first)
+                    for j, col in enumerate(_required(item, "columns", where)))
     scalar = node.get("items", {}).get("type") != "object"
     if scalar and not any(c.pointer == "" and c.auto is None for c in columns):
         raise FormError(f"{where}: table {pointer} holds plain values; place them with field: \"\"")

@@ -5,30 +5,31 @@ max: /project/budget_received}`` becomes a :class:`Rule` only if every parameter
 there, has the right type and names something the form really has (a table, one of that table's
 columns, a field, a known operator or finding code). A mistake is a :class:`FormError` naming the
 YAML entry, so it surfaces when the form loads rather than as a ``KeyError`` in the middle of a
-school's validation.
+school's validation. Every kind also takes ``code:`` and ``message:``, which word its main finding
+(:mod:`sheetsync.spec.wording`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import FormError
 from .entries import entry_name
 from .pointers import schema_node
+from .wording import SITUATIONS, check_layout_messages, check_texts, placeholders
 
 if TYPE_CHECKING:
     from .form import Form
 
 #: Parameter types: a table placed in the form, a column of the rule's table, a schema field,
-#: a list of schema fields, a comparison operator, a finding code of the message catalogue.
-TABLE, COLUMN, FIELD, FIELDS, OP, CODE = "table", "column", "field", "fields", "op", "code"
+#: a list of schema fields, a comparison operator, a finding code of the message catalogue, a text.
+TABLE, COLUMN, FIELD, FIELDS, OP, CODE, MESSAGE = "table", "column", "field", "fields", "op", "code", "message"
 OPERATORS = ("<=", "<", ">=", ">", "==")
 
-#: Each rule kind's parameters: name → (type, required).
-PARAMS: dict[str, dict[str, tuple[str, bool]]] = {
+#: Each rule kind's parameters: name → (type, required); every kind also takes ``code`` and ``message``.
+_KIND_PARAMS: dict[str, dict[str, tuple[str, bool]]] = {
     "sequence": {"table": (TABLE, True), "field": (COLUMN, True)},
     "increasing": {"table": (TABLE, True), "field": (COLUMN, True)},
     "within": {"table": (TABLE, True), "field": (COLUMN, True), "from": (FIELD, True), "to": (FIELD, True)},
@@ -36,10 +37,11 @@ PARAMS: dict[str, dict[str, tuple[str, bool]]] = {
     "running_total_max": {"table": (TABLE, True), "field": (COLUMN, True), "max": (FIELD, True)},
     "total_when_complete": {"table": (TABLE, True), "field": (COLUMN, True), "progress": (COLUMN, True),
                             "equals": (FIELD, True)},
-    "compare": {"left": (FIELD, True), "op": (OP, True), "right": (FIELD, True), "code": (CODE, False)},
+    "compare": {"left": (FIELD, True), "op": (OP, True), "right": (FIELD, True)},
     "sum_equals": {"table": (TABLE, True), "field": (COLUMN, True), "equals": (FIELD, True)},
     "fiscal_year": {"year": (FIELD, True), "dates": (FIELDS, True)},
 }
+PARAMS = {kind: {**params, "code": (CODE, False), "message": (MESSAGE, False)} for kind, params in _KIND_PARAMS.items()}
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Rule(Mapping[str, Any]):
     kind: str
     params: Mapping[str, Any]
     where: str
+    wording: Mapping[str, Any] = field(default_factory=dict)  # the layout's ``messages:``, by finding code
 
     def __getitem__(self, key: str) -> Any:
         return self.params[key]
@@ -74,19 +77,40 @@ class Rule(Mapping[str, Any]):
                 found.extend(value)
         return tuple(found)
 
+    def finding_code(self, code: str) -> str:
+        """The code a finding of this rule carries: the layout's ``code:`` for its main finding, else ``code``."""
+        return str(self.params.get("code", code)) if code == SITUATIONS[self.kind][0] else code
+
+    def message_of(self, code: str, situation: str) -> str | Mapping[str, str]:
+        """The words of this rule's finding ``code`` (given in ``situation``): the rule's own ``message:``
+        (its main finding), else the layout's ``messages:`` entry, else the catalogue's ``code``."""
+        if situation == SITUATIONS[self.kind][0] and "message" in self.params:
+            texts: Mapping[str, str] = self.params["message"]
+            return texts
+        found: str | Mapping[str, str] = self.wording.get(code, code)
+        return found
+
     @property
     def over_table(self) -> bool:
         """True when the rule checks the rows of a table (against fields); False for field-to-field rules."""
         return any(PARAMS[self.kind][name][0] == TABLE for name in self.params)
 
 
-def build_rules(form: Form, entries: list[Any], path: Path) -> tuple[Rule, ...]:
-    """Check every ``rules:`` entry of a layout against its kind and the form; return them typed.
+def build_rules(form: Form) -> tuple[Rule, ...]:
+    """Check every ``rules:`` entry of the form's layout against its kind and the form, and the layout's
+    ``messages:`` against the findings those rules give; return the rules typed.
 
-    :raises FormError: naming the entry (file, line, ``rules[i]``) and what is wrong with it.
+    :raises FormError: naming the entry (file, line, ``rules[i]`` or ``messages.<code>``) and what is wrong.
     """
-    return tuple(_build(form, entry, entry_name(path, "rules", i, _kind_of(entry)))
-                 for i, entry in enumerate(entries))
+    path, entries = form.source, form.layout.get("rules", [])
+    if not isinstance(entries, list):
+        raise FormError(f"{path.name}: rules must be a list")
+    rules = [_build(form, entry, entry_name(path, "rules", i, _kind_of(entry))) for i, entry in enumerate(entries)]
+    given = {rule.finding_code(code): code for rule in rules for code in SITUATIONS[rule.kind]}
+    from ..messages import catalogue  # the catalogue is data; load it only for layouts that name codes
+
+    wording = check_layout_messages(path, form.layout, given, catalogue()) if "messages" in form.layout else {}
+    return tuple(Rule(rule.kind, rule.params, rule.where, wording) for rule in rules)
 
 
 def _kind_of(entry: Any) -> str:
@@ -108,6 +132,9 @@ def _build(form: Form, entry: Any, where: str) -> Rule:
         if name not in params:
             if required:
                 raise FormError(f"{where}: {kind} needs the parameter {name!r} ({_explain(kind_of_param)})")
+            continue
+        if kind_of_param == MESSAGE:
+            params[name] = check_texts(f"{where}: {name}", params[name], placeholders(SITUATIONS[kind][0]))
             continue
         problem = _check_param(form, kind_of_param, params[name], params.get("table"))
         if problem:
@@ -144,4 +171,5 @@ def _is_leaf(form: Form, pointer: str) -> bool:
 
 def _explain(kind: str) -> str:
     return {TABLE: "a table, e.g. /reports", COLUMN: "a column of the table", FIELD: "a field, e.g. /project/code",
-            FIELDS: "a list of fields", OP: "one of " + " ".join(OPERATORS), CODE: "a finding code"}[kind]
+            FIELDS: "a list of fields", OP: "one of " + " ".join(OPERATORS), CODE: "a finding code",
+            MESSAGE: "{th: ..., en: ...}"}[kind]

@@ -1,0 +1,147 @@
+"""A finding from a code, a pointer and the message's parameters: its cell and its Thai and English text.
+
+Every pass of validation builds its findings here. The message is the catalogue's entry for the
+code, unless the caller gives another (a rule's words from its layout: a catalogue key, or the
+layout's own ``{th, en}``). Besides what the caller passes, every message can name the cell, the
+field's title (``label``), the value found, the field's unit (``unit``: " บาท" for an amount, "%"
+for a percentage, nothing otherwise), the table row's own name (``item``: "ชั้น ป.2"), and the titles
+of the other fields a rule names (``other_label``, ``from_label`` …).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from typing import Any
+
+from ..messages import LANGS, Lang, render
+from ..spec.form import Field, Form
+from ..spec.pointers import generic, lookup, schema_node
+from .reader import Filled
+from .report import Finding, Severity
+from .rules import shown
+
+#: Parameters that hold another field's pointer: the message may name that field's title as ``<name>_label``.
+POINTER_PARAMS = ("other", "from", "to", "progress")
+#: Cell kinds whose values carry a unit in messages (catalogue ``unit.<kind>``).
+UNITS = ("amount", "percent")
+
+#: What a finding's text is: a catalogue key, or a layout's own ``{"th": …, "en": …}``.
+Message = str | Mapping[str, str]
+
+
+def finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Severity = "error",
+            cell: str | None = None, sheet: str | None = None, message: Message | None = None,
+            **params: Any) -> Finding:
+    """The finding ``code`` about the value at ``pointer``, its text filled in both languages.
+
+    :param cell: the cell to name, when not the pointer's own (a gap, a metadata cell).
+    :param message: the text to use instead of the catalogue's ``code``.
+    :param params: the message's own placeholders (``expected``, ``limit`` …).
+    """
+    where = filled.cell_of(pointer)
+    cell = cell or where.cell
+    sheet = sheet or where.sheet
+    label_th, label_en = labels(filled.form, pointer)
+    values = {"cell": cell, "sheet": sheet, "label": label_th, "label_en": label_en,
+              "value": "" if value is None else shown(value), **params}
+    for name in POINTER_PARAMS:
+        if isinstance(params.get(name), str):
+            values[f"{name}_label"], values[f"{name}_label_en"] = labels(filled.form, params[name])
+    th, en = (_text(message or code, lang, values | _words(filled, pointer, cell, params, message or code, lang))
+              for lang in LANGS)
+    return Finding(code, severity, sheet, cell, pointer, value, th, en)
+
+
+def _text(message: Message, lang: Lang, values: dict[str, Any]) -> str:
+    if isinstance(message, str):
+        return render(message, lang, **values)
+    return string.Formatter().vformat(message[lang], (), _Lenient(values))
+
+
+class _Lenient(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _words(filled: Filled, pointer: str, cell: str, params: dict[str, Any], message: Message,
+           lang: Lang) -> dict[str, str]:
+    """The placeholders written in ``lang`` for this finding: unit, row name, relation, suspect clause."""
+    suffix = "" if lang == "th" else "_en"
+    found = field_at(filled.form, pointer) if pointer else None
+    kind = found.kind if found is not None else ""
+    unit = render(f"unit.{kind}", lang) if kind in UNITS else ""
+    words = {f"unit{suffix}": unit, f"item{suffix}": _item(filled, pointer, cell, lang),
+             "suspect": _suspect(filled, params, lang, message, unit)}
+    if "op" in params:
+        words[f"relation{suffix}"] = render(f"op.{params['op']}", lang)
+    return words
+
+
+def month_names(params: dict[str, Any]) -> dict[str, Any]:
+    """``params`` with the name of its ``month`` (a number) in each language, for messages about a date."""
+    if "month" not in params:
+        return params
+    key = f"month.{params['month']}"
+    return params | {"month_name": render(key, "th"), "month_name_en": render(key, "en")}
+
+
+def _suspect(filled: Filled, params: dict[str, Any], lang: Lang, message: Message, unit: str) -> str:
+    """The clause naming one amount that alone makes the difference, or nothing.
+
+    A catalogue family (``progress-report.*``) may word it its own way (``progress-report.suspect-value``).
+    """
+    if "suspect" not in params:
+        return ""
+    family = message.split(".")[0] + ".suspect-value" if isinstance(message, str) and "." in message else ""
+    key = family if family and render(family, lang) != family else "suspect-value"
+    return render(key, lang, cell=filled.cell_of(params["suspect"]).cell, value=params["suspect_value"], unit=unit)
+
+
+def _item(filled: Filled, pointer: str, cell: str, lang: Lang) -> str:
+    """The name of the table row ``pointer`` is in (its first column's value after the items' title:
+    "ชั้น ป.2", in English "row 11 (ป.2)"), or "" outside a table."""
+    table = next((t for t in filled.form.tables if pointer.startswith(t.pointer + "/")), None)
+    if table is None:
+        return ""
+    index = pointer[len(table.pointer) + 1:].split("/")[0]
+    row = re.sub(r"\D", "", cell)
+    first = next((c for c in table.columns if not c.decorative), None)
+    if not index.isdigit() or first is None:
+        return render("item.row", lang, row=row)
+    item = f"{table.pointer}/{index}"
+    value = lookup(filled.data, item + (f"/{first.pointer}" if first.pointer else ""))
+    if value is None or isinstance(value, (dict, list)):
+        return render("item.row", lang, row=row)
+    title = str((schema_node(filled.form.schema, generic(item)) or {}).get("title", ""))
+    shown_value = first.choices.get(value, shown(value)) if first.choices else shown(value)
+    return render("item.named", lang, row=row, title=title, value=shown_value).strip()
+
+
+def field_at(form: Form, pointer: str) -> Field | None:
+    """The field (single, or a table's column) that holds the value at ``pointer``, if any."""
+    table = next((t for t in form.tables if pointer.startswith(t.pointer + "/")), None)
+    if table is None:
+        return form.field_at(pointer)
+    rest = pointer[len(table.pointer) + 1:].split("/", 1)
+    return next((c for c in table.columns if c.pointer == (rest[1] if len(rest) > 1 else "")), None)
+
+
+def choice_labels(form: Form, pointer: str) -> str:
+    """The dropdown labels of the field at ``pointer`` ("เป็นไปตามแผน / ไม่เป็นไปตามแผน"), or ""."""
+    field = field_at(form, pointer)
+    return " / ".join(field.choices.values()) if field is not None and field.choices else ""
+
+
+def labels(form: Form, pointer: str) -> tuple[str, str]:
+    """The field's title (Thai) and its key in words (English): ``("ระดับชั้น", "grade")``.
+
+    A table row with no title of its own is named by its table's title.
+    """
+    node = schema_node(form.schema, generic(pointer)) or {}
+    last = pointer.rstrip("/").split("/")[-1]
+    english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
+    if "title" not in node and last.isdigit():
+        node = schema_node(form.schema, generic(pointer.rsplit("/", 1)[0])) or {}
+    return str(node.get("title", last)), english

@@ -1,0 +1,151 @@
+"""What a form declares about its place in the office's master: its key and its cumulative table.
+
+A layout may hold a ``master:`` entry; nothing in the office's code names a field of a form::
+
+    master:
+      key: [/project/code]          # with the recipient, identifies one submission
+      title: /project/name          # what the summary shows as the submission's name
+      table: /reports               # the periodic reports that make the cumulative view
+      number: "no"                  # columns of that table: report number, date,
+      date: date
+      progress: progress_percent    #   percent complete, amount of that report
+      amount: disbursed
+      budget: /project/budget_received
+      flags: [on_plan, on_target]   # yes/no columns; "no" is shown and highlighted
+      sheets: {data: โครงการ, table: รายงาน}   # names of the data sheets (default ข้อมูล, ตาราง)
+
+A form without the entry is keyed by its recipient alone and has no cumulative view. The entry is
+checked when the form loads (:func:`check_master`), so a misspelt pointer is one line naming the YAML
+line (``school-lunch.yaml line 67 (master.key[0]): …``) before any template is issued, not a surprise
+at merge time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import FormError
+from .entries import yaml_place
+from .pointers import lookup
+
+if TYPE_CHECKING:
+    from .form import Form
+
+ENTRY = "master"
+TABLE_COLUMNS = ("number", "date", "progress", "amount")
+_KNOWN = ("key", "title", "table", "budget", "flags", "sheets", *TABLE_COLUMNS)
+
+
+@dataclass(frozen=True)
+class MasterSpec:
+    """The ``master:`` entry of a layout, checked against the form (see the module docstring)."""
+
+    key: tuple[str, ...] = ()
+    title: str | None = None
+    table: str | None = None
+    number: str | None = None
+    date: str | None = None
+    progress: str | None = None
+    amount: str | None = None
+    budget: str | None = None
+    flags: tuple[str, ...] = ()
+    data_sheet: str = "ข้อมูล"
+    table_sheet: str = "ตาราง"
+
+    def key_of(self, data: dict[str, Any]) -> str:
+        """The key values of ``data`` joined by `` · `` ('' if one is missing or empty)."""
+        values = [lookup(data, pointer) for pointer in self.key]
+        texts = ["" if v is None else str(v).strip() for v in values]
+        return "" if any(not t for t in texts) else " · ".join(texts)
+
+    def rows_of(self, data: dict[str, Any]) -> list[dict[str, Any]]:
+        """The rows of the cumulative table, in report-number order (none without a table)."""
+        rows = lookup(data, self.table) if self.table else None
+        items = [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+        if self.number:
+            number = self.number
+            items.sort(key=lambda r: _number(r.get(number)))
+        return items
+
+
+def check_master(form: Form) -> MasterSpec:
+    """The form's ``master:`` entry as a :class:`MasterSpec`; every pointer and column it names must exist.
+
+    :raises FormError: one line naming the YAML entry and its line (``master.key[0]``) and what is wrong.
+    """
+    entry = form.layout.get(ENTRY) or {}
+    if not isinstance(entry, dict):
+        raise FormError(f"{_at(form)}: expected a mapping (key, table, progress …)")
+    unknown = sorted(set(entry) - set(_KNOWN))
+    if unknown:
+        raise FormError(f"{_at(form, unknown[0])}: unknown entry {unknown[0]!r} (known: {', '.join(sorted(_KNOWN))})")
+    key = tuple(str(p) for p in _list(form, entry, "key"))
+    for n, pointer in enumerate(key):
+        _check_single(form, pointer, "key", n)
+    for name in ("title", "budget"):
+        if entry.get(name) is not None:
+            _check_single(form, entry[name], name)
+    flags = tuple(str(f) for f in _list(form, entry, "flags"))
+    _check_columns(form, entry, flags)
+    sheets = _sheets(form, entry.get("sheets") or {})
+    return MasterSpec(key, _opt(entry, "title"), _opt(entry, "table"), _opt(entry, "number"), _opt(entry, "date"),
+                      _opt(entry, "progress"), _opt(entry, "amount"), _opt(entry, "budget"), flags,
+                      sheets.get("data", "ข้อมูล"), sheets.get("table", "ตาราง"))
+
+
+def _at(form: Form, *keys: str | int) -> str:
+    """The YAML place of ``master`` (or of ``keys`` inside it), with its line."""
+    return yaml_place(form.source, (ENTRY, *keys))
+
+
+def _check_single(form: Form, pointer: Any, *keys: str | int) -> None:
+    if not isinstance(pointer, str) or form.field_at(pointer) is None:
+        singles = ", ".join(f.pointer for f in form.fields[:4])
+        raise FormError(f"{_at(form, *keys)}: {pointer!r} is not a single field of the form (such as {singles} …)")
+
+
+def _check_columns(form: Form, entry: dict[str, Any], flags: tuple[str, ...]) -> None:
+    """The table is one of the form's, and number, date, progress, amount and flags are its columns."""
+    table = entry.get("table")
+    columns: list[str] = []
+    if table is not None:
+        found = form.table_at(str(table))
+        if found is None:
+            tables = ", ".join(t.pointer for t in form.tables) or "none"
+            raise FormError(f"{_at(form, 'table')}: {table!r} is not a table of the form (its tables: {tables})")
+        columns = [c.pointer for c in found.columns if not c.decorative]
+    named: list[tuple[tuple[str | int, ...], Any]] = [((name,), entry.get(name)) for name in TABLE_COLUMNS]
+    named += [(("flags", n), flag) for n, flag in enumerate(flags)]
+    for keys, value in named:
+        if value is not None and str(value) not in columns:
+            known = f" (its columns: {', '.join(columns)})" if columns else " (the entry names no table)"
+            raise FormError(f"{_at(form, *keys)}: {value!r} is not a column of the table {table!r}{known}")
+
+
+def _sheets(form: Form, sheets: Any) -> dict[str, str]:
+    if not isinstance(sheets, dict) or set(sheets) - {"data", "table"}:
+        raise FormError(f"{_at(form, 'sheets')}: expected a mapping with data and / or table")
+    for name, value in sheets.items():
+        text = str(value)
+        if not text or len(text) > 31 or any(ch in text for ch in "[]:*?/\\"):
+            raise FormError(f"{_at(form, 'sheets', name)}: {text!r} is not a valid sheet name (1-31 characters, "
+                            "none of []:*?/\\)")
+    return {str(k): str(v) for k, v in sheets.items()}
+
+
+def _list(form: Form, entry: dict[str, Any], name: str) -> list[Any]:
+    value = entry.get(name, [])
+    if not isinstance(value, list):
+        raise FormError(f"{_at(form, name)}: expected a list")
+    return value
+
+
+def _opt(entry: dict[str, Any], name: str) -> str | None:
+    return None if entry.get(name) is None else str(entry[name])
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    return float(value)

@@ -1,0 +1,119 @@
+"""How a rule's findings are worded, and the checks a layout's own wording gets when the form loads.
+
+Every rule kind has one or more *situations*, each a finding code (``sequence``: a gap in the
+numbers, ``report-gap``, or a wrong number, ``report-number``); the first is the rule's main
+finding. Without a word from the layout a finding reads as its kind says of any form, built from
+the fields' own schema titles (catalogue ``<code>``). A layout words them its own way with:
+
+- ``code:`` on a rule: the code (and catalogue message) of the rule's main finding, as ``compare``
+  has always had (``code: budget-over-received``);
+- ``message: {th: …, en: …}`` on a rule: the main finding's text, with the same ``{placeholders}``;
+- ``messages:`` at the top of the layout: ``{finding code: catalogue key or {th: …, en: …}}`` for
+  every finding of the form with that code (the progress report keeps its own words this way).
+
+A text naming a placeholder its finding does not have is refused at load, naming the YAML entry.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import FormError
+from .entries import yaml_place
+
+#: Each rule kind's finding codes; the first is its main finding (the one ``code:`` and ``message:`` word).
+SITUATIONS: dict[str, tuple[str, ...]] = {
+    "sequence": ("report-gap", "report-number"),
+    "increasing": ("not-increasing",),
+    "within": ("outside-period", "end-before-start"),
+    "not_decreasing": ("progress-decreased",),
+    "running_total_max": ("over-budget-running",),
+    "total_when_complete": ("total-mismatch",),
+    "compare": ("compare-failed",),
+    "sum_equals": ("sum-mismatch",),
+    "fiscal_year": ("fiscal-year-mismatch", "fiscal-year-disagrees"),
+}
+
+#: Placeholders every rule finding fills: the cell, the field's title (Thai; English from its key),
+#: the value found, its unit (" บาท" for an amount, "%" for a percentage, else nothing) and, in a
+#: table, the row's own name (its first column's value: "ชั้น ป.2"; "row 11 (ป.2)" in English).
+COMMON = ("cell", "sheet", "label", "label_en", "value", "unit", "unit_en", "item", "item_en")
+_OTHER = ("expected", "other_label", "other_label_en")
+
+#: The further placeholders of each situation.
+EXTRA: dict[str, tuple[str, ...]] = {
+    "report-gap": ("expected",),
+    "report-number": ("expected",),
+    "not-increasing": ("expected",),
+    "outside-period": ("low", "high", "from_label", "from_label_en", "to_label", "to_label_en"),
+    "end-before-start": _OTHER,
+    "progress-decreased": ("expected",),
+    "over-budget-running": ("total", "limit", "suspect", "other_label", "other_label_en"),
+    "total-mismatch": (*_OTHER, "progress_label", "progress_label_en"),
+    "compare-failed": (*_OTHER, "op", "relation", "relation_en"),
+    "sum-mismatch": (*_OTHER, "column"),
+    "fiscal-year-mismatch": ("expected", "low", "high", "low_ce", "high_ce"),
+    "fiscal-year-disagrees": ("expected", "year", "cells"),
+}
+
+#: Every finding code a rule can give by itself (the message catalogue must have them all).
+RULE_CODES = tuple(code for codes in SITUATIONS.values() for code in codes)
+
+
+def placeholders(situation: str) -> tuple[str, ...]:
+    """The placeholders a text for the finding ``situation`` (a default code) may use."""
+    return (*COMMON, *EXTRA[situation])
+
+
+def check_texts(where: str, value: Any, allowed: Iterable[str]) -> dict[str, str]:
+    """A layout's ``{th: …, en: …}`` checked: both languages given as text, every placeholder known.
+
+    :raises FormError: naming ``where`` (the YAML entry) and the first problem.
+    """
+    if not isinstance(value, dict) or set(value) != {"th", "en"} or not all(
+            isinstance(v, str) and v.strip() for v in value.values()):
+        raise FormError(f"{where}: expected {{th: ..., en: ...}}, a Thai and an English text")
+    known = set(allowed)
+    for lang, text in value.items():
+        for name in _names(where, lang, text):
+            if name not in known:
+                raise FormError(f"{where}: {lang}: unknown placeholder {{{name}}} (known: {', '.join(allowed)})")
+    return {"th": value["th"], "en": value["en"]}
+
+
+def _names(where: str, lang: str, text: str) -> list[str]:
+    """The placeholder names of ``text``; :class:`FormError` when its braces are not a format string."""
+    try:
+        fields = [name for _, name, spec, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        raise FormError(f"{where}: {lang}: {exc} (write a literal brace as {{{{ or }}}})") from exc
+    bad = next((name for name in fields if not name.isidentifier()), None)
+    if bad is not None:
+        raise FormError(f"{where}: {lang}: {{{bad}}} is not a placeholder name")
+    return fields
+
+
+def check_layout_messages(path: Path, layout: Mapping[str, Any], given: Mapping[str, str],
+                          catalogue: Mapping[str, Any]) -> dict[str, Any]:
+    """The layout's top-level ``messages:`` checked: ``{code: catalogue key | {th, en}}``.
+
+    :param given: each finding code the form's rules can give → its situation (default code).
+    :raises FormError: naming ``messages.<code>`` and its line.
+    """
+    entry = layout.get("messages") or {}
+    if not isinstance(entry, dict):
+        raise FormError(f"{yaml_place(path, ('messages',))}: expected a mapping {{finding code: message}}")
+    for code, value in entry.items():
+        where = yaml_place(path, ("messages", str(code)))
+        if code not in given:
+            raise FormError(f"{where}: no rule of the form gives the finding {code!r} "
+                            f"(its rules give: {', '.join(sorted(given)) or 'none'})")
+        if isinstance(value, str):
+            if value not in catalogue:
+                raise FormError(f"{where}: {value!r} has no message in the catalogue")
+        else:
+            check_texts(where, value, placeholders(given[code]))
+    return dict(entry)
