@@ -36,7 +36,7 @@ from .office.legacy import import_legacy
 from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
 from .office.outbox import flush_outbox, send_from_store, send_others
-from .office.record import record_file
+from .office.record import disposition_of, record_file
 from .office.store import Store
 from .office.summary import nothing_received
 from .office.view import ViewResult, check_view_path, render_view, store_beside
@@ -234,7 +234,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         mails = _reports_and_mail(item, report_dir, _stems(safe_filename(path.stem), taken, report_dir), config,
                                   people, options, result, origin)
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
-        recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
+        kept_as = mover.name_for(path, disposition_of(item))  # the name history and the view show
+        recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
         mover.move(path, recorded.disposition, _reason(path, item, recorded.outcome.detail))

@@ -13,6 +13,7 @@ import pytest
 import sheetsync.pipeline
 import sheetsync.sync
 from sheetsync.errors import KeyFileError
+from sheetsync.check.reader import read_filled
 from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.sync import SyncOptions, SyncResult, sync
@@ -171,3 +172,23 @@ def test_an_office_key_that_cannot_be_used_stops_the_run_and_blames_no_school(
     with pytest.raises(KeyFileError, match="office.key"):
         run(inbox)
     assert (inbox / "s1.xlsx").exists() and not (inbox / "quarantine").exists()
+
+
+def test_the_store_names_each_file_as_it_is_kept_when_a_school_reuses_a_name(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """A school sends "s1.xlsx" every month: processed/ keeps the second as "s1-2.xlsx", and the
+    ledger, the history and the summary's latest file must name that one, not last month's."""
+    inbox = tmp_path / "inbox"
+    school_file(progress_form, seed, inbox / "s1.xlsx")
+    run(inbox)
+    later = dict(seed)
+    later["reports"] = [dict(r, stage=r["stage"] + " (แก้ไข)") if r["no"] == 7 else r for r in seed["reports"]]
+    school_file(progress_form, later, inbox / "s1.xlsx")
+    run(inbox)
+    kept = sorted(p.name for p in (inbox / "processed").iterdir())
+    assert kept == ["s1-2.xlsx", "s1.xlsx"]
+    assert outcomes(inbox) == [("s1.xlsx", "merged"), ("s1-2.xlsx", "replaced")]
+    with Store(inbox.parent / "master.sqlite") as store:
+        current = store.current_of("progress-report", seed["project"]["code"], "s1")
+    assert current is not None and current.file == "s1-2.xlsx"
+    assert read_filled(inbox / "processed" / current.file).data == later
