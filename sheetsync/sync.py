@@ -29,7 +29,7 @@ from .files import unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
 from .mailer._reply import compose_again_reply
 from .master.model import Key, MergeResult, Outcome
-from .office.dropped import dropped_rows
+from .office.dropped import against_the_store
 from .check.coerce import format_be_date
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
 from .office.legacy import import_legacy
@@ -226,8 +226,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             result.problems.append(_not_now(path, item.retry))
             continue
         result.new.append(path)
-        if item.report is not None:  # reports the office holds and this file lacks: told, not dropped silently
-            item.report.findings += dropped_rows(store, item)
+        if item.report is not None:  # what the office holds and this file lacks or cannot replace: told
+            item.report.findings += against_the_store(store, item)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, origins)
         origin = origins(path) if origins is not None else None
