@@ -169,7 +169,8 @@ def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], conf
     A template whose recipient is not on the roster, or whose address mail cannot use, is left
     unsent and said so; the others are queued all the same. The same invitation waiting in the
     outbox, or sent in the last day (:func:`sheetsync.mailer.earlier_invitations`), is not queued
-    again; with ``again`` it is, and replaces the one still waiting.
+    again; with ``again`` it is, and replaces the one still waiting. A template of other content
+    for the same school (next month's) is a new invitation, and replaces one still waiting.
     """
     people = {r.id: r for r in roster}
     outbox = OutboxMailer(config.outbox)
@@ -178,22 +179,23 @@ def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], conf
     for path in templates:
         filled = read_filled(path)
         who = people.get(filled.metadata.get("recipient", ""))
+        content = str(filled.metadata.get("fingerprint", ""))
         if who is None:
             done.unsent.append(f"{path.name}: not on the roster: {filled.metadata.get('recipient') or 'no recipient'}")
             continue
         try:
             message = compose_invitation(path, who, config, form=filled.form.title, form_en=filled.form.title_en,
-                                         key=master_spec(filled.form).key_of(filled.data))
+                                         key=master_spec(filled.form).key_of(filled.data), content=content)
         except MailError as exc:  # an address the roster let through but mail cannot use
             done.unsent.append(f"{path.name}: {exc}")
             continue
         before = earlier.get(invitation_key(message))
-        if before is not None and not again:
+        if before is not None and before.holds(content) and not again:
             done.already.append(f"{path.name} ({before.path.name}, {'sent' if before.sent else 'waiting'})")
             continue
         written = outbox.write(message)
         done.queued.append(written)
         if before is not None and not before.sent:
             before.path.unlink(missing_ok=True)  # replaced: the school gets the new one only
-        earlier[invitation_key(message)] = Earlier(written, sent=False)  # the same template twice in one run
+        earlier[invitation_key(message)] = Earlier(written, False, content)  # the same template twice in one run
     return done

@@ -29,14 +29,14 @@ from .files import unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
 from .mailer._reply import compose_again_reply
 from .master.model import Key, MergeResult, Outcome
-from .office.dropped import dropped_rows
+from .office.dropped import against_the_store
 from .check.coerce import format_be_date
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
 from .office.legacy import import_legacy
 from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
 from .office.outbox import flush_outbox, send_from_store, send_others
-from .office.record import record_file
+from .office.record import disposition_of, record_file
 from .office.history import local_time
 from .office.store import Store
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
@@ -235,15 +235,16 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             result.not_read[path.name] = item.retry
             continue
         result.new.append(path)
-        if item.report is not None:  # reports the office holds and this file lacks: told, not dropped silently
-            item.report.findings += dropped_rows(store, item)
+        if item.report is not None:  # what the office holds and this file lacks or cannot replace: told
+            item.report.findings += against_the_store(store, item)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, origins)
         origin = origins(path) if origins is not None else None
         mails = _reports_and_mail(item, report_dir, _stems(safe_filename(path.stem), taken, report_dir), config,
                                   people, options, result, origin)
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
-        recorded = record_file(store, item, run_id=run_id, mails=mails, recipient_hint=hint)
+        kept_as = mover.name_for(path, disposition_of(item))  # the name history and the view show
+        recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
         mover.move(path, recorded.disposition, _reason(path, item, recorded.outcome.detail))

@@ -4,6 +4,8 @@ conversation. Real Dovecot, real SMTP, the installed command."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import sqlite3
 import os
@@ -312,3 +314,22 @@ def test_the_same_template_twice_in_one_call_is_queued_once(progress_form: Form,
     config = MailConfig(from_addr=SENDER, outbox=tmp_path / "outbox")
     done = queue_templates([tmp_path / "s1.xlsx", tmp_path / "s1.xlsx"], read_roster_text(ROSTER, tmp_path), config)
     assert [p.name for p in done.queued] == ["template s1.eml"] and done.already == ["s1.xlsx (template s1.eml, waiting)"]
+
+
+def test_next_months_template_is_not_taken_for_last_months_invitation(progress_form: Form, seed: dict[str, Any],
+                                                                      tmp_path: Path) -> None:
+    """Last month's invitation still waiting (or sent today) is not next month's: a template holding
+    other content replaces the waiting one instead of being skipped as 'already invited'."""
+    write_template(progress_form, tmp_path / "blank.xlsx", data={"project": {"code": seed["project"]["code"]}},
+                   recipient="s1")
+    write_template(progress_form, tmp_path / "next.xlsx", data=seed, recipient="s1", lock_rows=True)
+    config = MailConfig(from_addr=SENDER, outbox=tmp_path / "outbox")
+    roster = read_roster_text(ROSTER, tmp_path)
+    assert len(queue_templates([tmp_path / "blank.xlsx"], roster, config).queued) == 1
+    done = queue_templates([tmp_path / "next.xlsx"], roster, config)
+    assert done.already == [] and len(done.queued) == 1
+    [waiting] = (tmp_path / "outbox").glob("*.eml")
+    message = email.message_from_bytes(waiting.read_bytes(), policy=email.policy.default)
+    assert attachment(message)[0] == "next.xlsx"  # type: ignore[arg-type]  # the school gets the newer one only
+    again = queue_templates([tmp_path / "next.xlsx"], roster, config)  # the same command twice
+    assert again.queued == [] and len(again.already) == 1

@@ -6,6 +6,7 @@ import os
 import stat
 import time
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 from sheetsync.spec.form import Form
 from sheetsync.master import read_master
 from sheetsync.office.config import load_office
-from sheetsync.office.history import history
+from sheetsync.office.history import Change, KeyHistory, Version, history, render_history
 from sheetsync.office.store import Store
 from sheetsync.template.write import write_template
 from tests.test_master_support import at, seed_data, variant
@@ -153,3 +154,16 @@ def test_school_charts_come_from_the_configuration(office: Path) -> None:
 
     with pytest.raises(OfficeError, match=r"sheetsync\.toml: school_charts must be a list of recipient ids"):
         load_office(office)
+
+
+def test_history_shows_where_a_long_text_changed() -> None:
+    """A stage text corrected at its end: both sides cut at the same length looked identical."""
+    stage = "จัดสรรงบประมาณและจัดซื้อวัสดุ (ครั้งที่ ๑) (โรงเรียนวัดโพธิ์ทอง)"
+    change = Change("/reports/1/stage", stage, stage + " แก้ไขยอด")
+    item = KeyHistory("progress-report", "50360000-3553", "s01",
+                      [Version("2026-11-30T13:38:41+00:00", "v2.xlsx", "c510f16ab2e7", "replaced", "", "", (change,))])
+    line = render_history([item]).splitlines()[-1]
+    before, after = line.split(": ", 1)[1].split(" → ")
+    assert before != after and "แก้ไขยอด" in after
+    assert "โพธิ์ทอง)" in before  # the end of the old text, from a whole letter on
+    assert not any(unicodedata.category(text.lstrip("…")[0]) == "Mn" for text in (before, after))

@@ -3,14 +3,13 @@ and links, loops and other entries that are not plain files."""
 
 from __future__ import annotations
 
+import email
 import os
 import pathlib
-from pathlib import Path
-from typing import Any
-
-import email
 from email.message import EmailMessage
 from email.policy import default
+from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -19,8 +18,9 @@ import sheetsync.pipeline
 import sheetsync.sync
 from sheetsync.errors import KeyFileError
 from sheetsync.mailer import MailConfig
-from sheetsync.office.stuck import STUCK_RUNS
+from sheetsync.check.reader import read_filled
 from sheetsync.office.store import Store
+from sheetsync.office.stuck import STUCK_RUNS
 from sheetsync.spec.form import Form
 from sheetsync.sync import SyncOptions, SyncResult, sync
 from sheetsync.template.write import write_template
@@ -243,3 +243,23 @@ def test_sync_exits_3_while_a_file_cannot_be_read_run_after_run(app: typer.Typer
         PermissionError(13, "Permission denied", str(self))) if self.name == locked.name else real_open(self, *a, **k))
     codes = [in_office(app, office, "sync").exit_code for _ in range(STUCK_RUNS + 1)]
     assert codes == [0] * (STUCK_RUNS - 1) + [3, 3]
+
+
+def test_the_store_names_each_file_as_it_is_kept_when_a_school_reuses_a_name(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """A school sends "s1.xlsx" every month: processed/ keeps the second as "s1-2.xlsx", and the
+    ledger, the history and the summary's latest file must name that one, not last month's."""
+    inbox = tmp_path / "inbox"
+    school_file(progress_form, seed, inbox / "s1.xlsx")
+    run(inbox)
+    later = dict(seed)
+    later["reports"] = [dict(r, stage=r["stage"] + " (แก้ไข)") if r["no"] == 7 else r for r in seed["reports"]]
+    school_file(progress_form, later, inbox / "s1.xlsx")
+    run(inbox)
+    kept = sorted(p.name for p in (inbox / "processed").iterdir())
+    assert kept == ["s1-2.xlsx", "s1.xlsx"]
+    assert outcomes(inbox) == [("s1.xlsx", "merged"), ("s1-2.xlsx", "replaced")]
+    with Store(inbox.parent / "master.sqlite") as store:
+        current = store.current_of("progress-report", seed["project"]["code"], "s1")
+    assert current is not None and current.file == "s1-2.xlsx"
+    assert read_filled(inbox / "processed" / current.file).data == later

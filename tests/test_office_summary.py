@@ -141,3 +141,30 @@ def test_a_budget_whose_title_names_baht_says_it_once(census_form: Form, tmp_pat
     form = load_form(tmp_path / "school-census.yaml")
     sheet = summary_sheet([], {form.id: form}, [], [], None)
     assert [c.header for c in sheet.columns][9] == "เงินที่ได้รับจัดสรร (บาท)"
+
+
+def test_totals_are_the_sums_of_the_amounts_as_typed(progress_form: Form) -> None:
+    """Amounts with satang add up as the school's figures do: 0.10 + 0.20 is 0.30 in the sheets'
+    cells (a reader's =SUM, a copy into another system), not 0.30000000000000004."""
+    data = seed_data()
+    amounts = [0.1, 0.2, 1234.56, 0.07, 10.01, 0.3, 0.2]
+    for row, amount in zip(data["reports"], amounts):
+        row["disbursed"] = amount
+    forms = {progress_form.id: progress_form}
+    rows = list(cumulative_sheet(lambda: [record(data)], forms).rows)  # type: ignore[union-attr]
+    assert [r[6] for r in rows] == [0.1, 0.3, 1234.86, 1234.93, 1244.94, 1245.24, 1245.44]
+    assert Digest.of(record(data), master_spec(progress_form)).total == 1245.44
+    chart = chart_sheet([record(data), record(data, recipient="s2")], forms)
+    assert chart is not None and [r[6] for r in chart.rows][:2] == [0.2, 0.6]
+
+
+def test_a_budget_spent_to_the_satang_is_not_over_budget(progress_form: Form) -> None:
+    """10,000.10 + 20,000.20 + 15,000.30 + 14,999.40 is the 60,000 received, not 60,000.00000000001
+    and "เกินงบประมาณ" (over budget) on the last row."""
+    data = seed_data()
+    data["project"]["budget_received"] = 60_000
+    data["reports"] = data["reports"][:4]
+    for row, amount in zip(data["reports"], [10_000.1, 20_000.2, 15_000.3, 14_999.4]):
+        row["disbursed"] = amount
+    rows = list(cumulative_sheet(lambda: [record(data)], {progress_form.id: progress_form}).rows)  # type: ignore[union-attr]
+    assert rows[-1][6:] == [60_000, 100.0, None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import json
 import email.policy
@@ -372,3 +373,26 @@ def test_a_forged_file_is_compared_with_nothing_the_office_holds(progress_form: 
         assert len(dropped_rows(store, item)) == 6  # a genuine file is told what it lacks
         item.report.findings.append(Finding("identity-not-verified", "error", "_sheetsync", "A1", "", None, "x", "x"))
         assert dropped_rows(store, item) == []
+
+
+def test_a_file_on_an_older_template_is_not_thanked_as_if_it_were_taken(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """A school corrects report 1 in its first month's file after the office took its file of
+    next month's template: the file is superseded (its figures are not used), and the school must be
+    told so, not "complete and valid, thank you"."""
+    inbox, master, reports = tmp_path / "inbox", tmp_path / "master.xlsx", tmp_path / "reports"
+    write_template(progress_form, inbox / "march.xlsx", data=seed, recipient="s1",
+                   issued=dt.datetime(2020, 3, 1, tzinfo=dt.timezone.utc))
+    sync(inbox, master, report_dir=reports, options=NOW)
+    corrected = json.loads(json.dumps(seed))
+    corrected["reports"][0]["stage"] += " (แก้ไข)"
+    write_template(progress_form, inbox / "february-corrected.xlsx", data=corrected, recipient="s1",
+                   issued=dt.datetime(2020, 2, 1, tzinfo=dt.timezone.utc))
+    result = sync(inbox, master, report_dir=reports, options=NOW)
+    [outcome] = result.merge.outcomes  # type: ignore[union-attr]
+    assert outcome.result == "superseded"
+    [item] = result.checked
+    assert item.report is not None and [f.code for f in item.report.findings] == ["older-template"]
+    assert item.report.findings[0].severity == "warning"
+    told = (reports / "february-corrected.txt").read_text(encoding="utf-8")
+    assert "ไม่ถูกนำไปใช้" in told and "not used" in told

@@ -5,7 +5,9 @@ takes the file, and its report answers in the same conversation.
 
 A clerk who runs the same command twice must not mail every school twice: :func:`earlier_invitations`
 finds the invitations still waiting in the outbox and those sent from it in the last
-:data:`RECENT`, each under :func:`invitation_key` (which template, what subject, which addresses).
+:data:`RECENT`, each under :func:`invitation_key` (which school's template, what subject, which
+addresses) with what its template holds (:data:`CONTENT_HEADER`): next month's template, prefilled
+from the store, holds other content, and is a new invitation, not the same one again.
 """
 
 from __future__ import annotations
@@ -32,15 +34,19 @@ from ._transport import SENT_DIR
 RECENT = dt.timedelta(hours=24)
 _HEAD = 64 * 1024  # bytes of an outbox file read for its headers (an invitation's take a few hundred)
 InvitationKey = tuple[str, str, frozenset[str]]
+#: The fingerprint of the attached template's locked content (the same for the same template
+#: written twice, other for next month's, which holds last month's reports).
+CONTENT_HEADER = "X-Sheetsync-Template-Content"
 
 
 def compose_invitation(template: Path, recipient: Recipient, config: MailConfig, *, form: str,
-                       form_en: str = "", key: str = "") -> EmailMessage:
+                       form_en: str = "", key: str = "", content: str = "") -> EmailMessage:
     """One message to every address the roster gives ``recipient``, Thai then English, with
     ``template`` attached.
 
     :param form: the form's title, for the subject and the first sentence (``form_en`` in English).
     :param key: what tells this template from the school's others (a project code), for the subject.
+    :param content: the fingerprint of the template's locked content (see :data:`CONTENT_HEADER`).
     :raises MailError: an address is not valid, or the template cannot be read.
 
     Example::
@@ -53,6 +59,8 @@ def compose_invitation(template: Path, recipient: Recipient, config: MailConfig,
     who = " ".join(filter(None, [school or recipient.id, f"({one_line(key)})" if key else ""]))
     msg["Subject"] = one_line(say("invite.subject", "th", form=one_line(form), school=who), limit=200)
     msg[NAME_HEADER] = one_line(f"template {recipient.id}")
+    if content:
+        msg[CONTENT_HEADER] = one_line(content)
     sections = [[say("mail.greeting", lang, name=school) if school else say("mail.greeting.anyone", lang),
                  say("invite.intro", lang, form=one_line(form_en if lang == "en" and form_en else form),
                      file=one_line(template.name)),
@@ -65,10 +73,17 @@ def compose_invitation(template: Path, recipient: Recipient, config: MailConfig,
 
 @dataclass(frozen=True)
 class Earlier:
-    """An invitation already in the outbox: its file, and whether it was sent (else it is waiting)."""
+    """An invitation already in the outbox: its file, whether it was sent (else it is waiting), and
+    the content of its template ("" for one queued before :data:`CONTENT_HEADER` existed)."""
 
     path: Path
     sent: bool
+    content: str = ""
+
+    def holds(self, content: str) -> bool:
+        """True when this invitation carries a template of ``content`` (one of unknown content is
+        taken to: better a school not mailed twice)."""
+        return not self.content or not content or self.content == content
 
 
 def invitation_key(message: Message) -> InvitationKey:
@@ -91,7 +106,7 @@ def earlier_invitations(outbox: Path, now: dt.datetime | None = None) -> dict[In
                 continue
             if sent and not _queued_since(headers, now - RECENT):
                 continue
-            found[invitation_key(headers)] = Earlier(path, sent)
+            found[invitation_key(headers)] = Earlier(path, sent, header_text(headers, CONTENT_HEADER).strip())
     return found
 
 

@@ -8,6 +8,7 @@ The office's computed sheets (summary, cumulative view, charts) are in :mod:`she
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
 from ..spec.form import Field, Form, Table
@@ -128,6 +129,20 @@ def number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return 0.0
     return float(value)
+
+
+def add(total: float, amount: float) -> float:
+    """``total + amount`` in decimal, as the figures were typed: binary floats make 0.1 + 0.2
+    0.30000000000000004, a cell a reader's own sum or a copy into another system would carry."""
+    return float(Decimal(repr(total)) + Decimal(repr(amount)))
+
+
+def add_up(amounts: Iterable[float]) -> float:
+    """The sum of ``amounts`` (see :func:`add`)."""
+    total = 0.0
+    for amount in amounts:
+        total = add(total, amount)
+    return total
 
 
 def share(total: float, budget: float) -> float | None:

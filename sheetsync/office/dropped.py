@@ -1,4 +1,10 @@
-"""Rows a new version leaves out: a school's file that lacks reports the office already holds.
+"""What a school's file is told about what the office already holds (:func:`against_the_store`).
+
+A file filled in on an older template than the one whose report the office holds is kept as a
+version but not used (``superseded``): the school is told so (``older-template``), or it would be
+thanked for a correction that never reaches the master.
+
+Rows a new version leaves out: a school's file that lacks reports the office already holds.
 
 A school that sends an older copy, or a file where a row was cleared by mistake, would replace its
 record with fewer reports and nobody would know: the store keeps the earlier version, but the
@@ -14,28 +20,53 @@ from typing import Any
 
 from ..check.coerce import format_be_date
 from ..check.report import Finding
+from ..master.changes import changed_pointers
+from ..master.model import moment
 from ..messages import render
 from ..pipeline import FileResult
 from ..spec.form import Form
 from .spec import MasterSpec, master_spec
-from .store import Store
+from .store import Store, Stored
 
 DROPPED = "row-dropped"
+OLDER = "older-template"
+
+
+def against_the_store(store: Store, item: FileResult) -> list[Finding]:
+    """The warnings ``item`` gets from what the store holds for its key and recipient: ``older-template``
+    when the store's current version comes from a later template and this file would change it (the
+    office keeps it, but does not use it: see :mod:`sheetsync.office.record`), else
+    :func:`dropped_rows`."""
+    current = _current(store, item)
+    if current is None or item.form is None:
+        return []
+    issued = str(item.metadata.get("issued_at", ""))
+    if moment(issued) < moment(current.issued_at) and changed_pointers(current.data, item.data):
+        received = format_be_date(moment(current.received_at).astimezone().date())
+        return [Finding(OLDER, "warning", item.form.sheet, "", "", issued, render(OLDER, "th", received=received),
+                        render(OLDER, "en", received=received))]
+    return dropped_rows(store, item)
+
+
+def _current(store: Store, item: FileResult) -> Stored | None:
+    """The store's current version for ``item``'s key and recipient (none for a forged file: it is nobody's)."""
+    if item.report is None or item.form is None or not item.report.identity_verified:
+        return None
+    spec = master_spec(item.form)
+    key = spec.key_of(item.data)
+    if spec.key and not key:
+        return None
+    return store.current_of(item.form.id, key, item.report.recipient.strip())
 
 
 def dropped_rows(store: Store, item: FileResult) -> list[Finding]:
     """A warning per row of the form's cumulative table that the store's current version of this
     file's key and recipient holds and the file does not (none for a file that starts a record)."""
-    if item.report is None or item.form is None or not item.report.identity_verified:
-        return []  # a forged file is nobody's: nothing the office holds is compared with it, or told
+    current = _current(store, item)  # a forged file is nobody's: nothing the office holds is compared with it
+    if current is None or item.form is None:
+        return []
     spec = master_spec(item.form)
     if not spec.table or not spec.number:
-        return []
-    key = spec.key_of(item.data)
-    if spec.key and not key:
-        return []
-    current = store.current_of(item.form.id, key, item.report.recipient.strip())  # a forged file is nobody's
-    if current is None:
         return []
     kept = {_number(row, spec) for row in spec.rows_of(item.data)}
     return [_finding(item.form, spec, row) for row in spec.rows_of(current.data) if _number(row, spec) not in kept]

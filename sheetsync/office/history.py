@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-
+import os.path
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,8 @@ from .store import Store
 
 #: Values longer than this are cut in the listing.
 SHOWN = 60
+#: Characters shown before the first difference of two long texts that begin alike.
+CONTEXT = 20
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ def render_history(items: list[KeyHistory]) -> str:
             sender = f"  from {_shown(v.sender)}" if v.sender else ""
             lines.append(f"  {local_time(v.received_at)}  {v.result:<11} {v.file}  (sha256 {v.sha256[:12]}){sender}")
             for c in v.changes:
-                lines.append(f"      {c.pointer}: {_shown(c.before)} → {_shown(c.after)}")
+                before, after = _shown_change(c.before, c.after)
+                lines.append(f"      {c.pointer}: {before} → {after}")
     return "\n".join(lines)
 
 
@@ -113,6 +117,20 @@ def local_time(stored: str) -> str:
         return dt.datetime.fromisoformat(stored).astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
     except ValueError:
         return stored[:19]
+
+
+def _shown_change(before: Any, after: Any) -> tuple[str, str]:
+    """Both sides of a change as shown; two texts that begin alike for longer than the listing shows
+    are shown from a little before their first difference, or they would look the same."""
+    if not (isinstance(before, str) and isinstance(after, str)):
+        return _shown(before), _shown(after)
+    start = len(os.path.commonprefix([before, after]))
+    if start < SHOWN - CONTEXT:
+        return _shown(before), _shown(after)
+    cut = start - CONTEXT
+    while cut > 0 and unicodedata.category(before[cut]) == "Mn":  # never begin on a Thai vowel or tone mark
+        cut -= 1
+    return _shown("…" + before[cut:]), _shown("…" + after[cut:])
 
 
 def _shown(value: Any) -> str:

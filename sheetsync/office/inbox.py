@@ -94,11 +94,20 @@ class SetAside:
     moved: list[Path] = field(default_factory=list)
     _blocked: bool = False
 
+    def name_for(self, path: Path, disposition: str) -> str:
+        """The name :meth:`move` will give ``path`` now (its own while the inbox cannot be written), so
+        that the store records the name the clerk finds under ``processed/`` or ``quarantine/``: a
+        school that sends "report.xlsx" every month must not have its latest file named by last
+        month's."""
+        if self._blocked:
+            return path.name
+        return _free(self._folder(disposition), path).name
+
     def move(self, path: Path, disposition: str, reason: str = "") -> Path | None:
         """Move ``path`` into its folder under a safe, free name; with a reason file in quarantine."""
         if self._blocked:
             return None
-        folder = self.quarantine if disposition == "quarantine" else self.processed
+        folder = self._folder(disposition)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             dest = _free(folder, path)
@@ -114,6 +123,9 @@ class SetAside:
             return None
         self.moved.append(dest)
         return dest
+
+    def _folder(self, disposition: str) -> Path:
+        return self.quarantine if disposition == "quarantine" else self.processed
 
 
 def _free(folder: Path, path: Path) -> Path:

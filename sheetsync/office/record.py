@@ -76,9 +76,16 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
     return Recorded(outcome, disposition, new=True)
 
 
+def disposition_of(item: FileResult) -> str:
+    """Where ``item``'s file goes once recorded: ``quarantine`` when it could not be read as a
+    form (or sheetsync failed on it), else ``processed``."""
+    unread = item.failure is not None or item.report is None or item.form is None
+    return QUARANTINE if unread else PROCESSED
+
+
 def _decide(store: Store, item: FileResult, name: str) -> Outcome:
     path = item.path
-    if item.failure is not None or item.report is None or item.form is None:
+    if item.failure is not None or item.report is None or item.form is None:  # as disposition_of
         code = "internal-error" if item.failure is not None and item.failure.code == INTERNAL else "unreadable"
         return Outcome(path, "quarantined", code, None, item.sha256, item.error or "cannot be read")
     meta, report = item.metadata, item.report

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..spec.form import Form
-from ..master.derive import KEY_COLUMNS, as_date, number, share
+from ..master.derive import KEY_COLUMNS, add, add_up, as_date, number, share
 from ..master.layout import ChartBlock, ChartSpec, Column, Highlight, Sheet
 from ..master.model import Key, Record
 from ..spec.pointers import lookup, schema_node
@@ -55,7 +55,7 @@ class Digest:
     def of(cls, record: Record, spec: MasterSpec | None) -> Digest:
         """The digest of ``record`` under its form's declaration."""
         rows = spec.rows_of(record.data) if spec else []
-        total = sum(number(r.get(spec.amount)) for r in rows) if spec and spec.amount and rows else None
+        total = add_up(number(r.get(spec.amount)) for r in rows) if spec and spec.amount and rows else None
         dates = [str(r.get(spec.date)) for r in rows if spec and spec.date and isinstance(r.get(spec.date), str)]
         return cls(record.key, lookup(record.data, spec.title) if spec and spec.title else None, len(rows),
                    rows[-1] if rows else {}, total, lookup(record.data, spec.budget) if spec and spec.budget else None,
@@ -208,7 +208,7 @@ def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, F
             budget, total = number(lookup(record.data, spec.budget) if spec.budget else None), 0.0
             for row in spec.rows_of(record.data):
                 amount = number(row.get(spec.amount)) if spec.amount else 0.0
-                total += amount
+                total = add(total, amount)
                 notes = _flags(row, spec, form)
                 if budget and total > budget:
                     notes = ", ".join(filter(None, [notes, "เกินงบประมาณ"]))
@@ -238,7 +238,7 @@ def chart_sheet(records: Iterable[Record], forms: dict[str, Form], schools: Mapp
     for record in (r for r in records if r.key.form_id == form.id):
         total = 0.0
         for row in spec.rows_of(record.data):
-            total += number(row.get(spec.amount)) if spec.amount else 0.0
+            total = add(total, number(row.get(spec.amount))) if spec.amount else 0.0
             n = int(number(row.get(spec.number)))
             point = (number(row.get(spec.progress)), total)
             points.setdefault(record.key.project_code, {}).setdefault(n, []).append(point)
@@ -253,7 +253,7 @@ def chart_sheet(records: Iterable[Record], forms: dict[str, Form], schools: Mapp
             for n in sorted(group[key]):
                 values = [p for p, _ in group[key][n]]
                 lines.append([key, n, len(values), round(sum(values) / len(values), 2), min(values), max(values),
-                              sum(t for _, t in group[key][n])])
+                              add_up(t for _, t in group[key][n])])
             blocks.append(ChartBlock(title_of(key), first, len(lines) - 1))
     columns = (Column(titles["key"], 16), Column("ครั้งที่", 9, "whole"), Column("จำนวนผู้รายงาน", 10, "whole"),
                Column("ความก้าวหน้าเฉลี่ย (%)", 12, "percent"), Column("ต่ำสุด (%)", 10, "percent"),
