@@ -122,6 +122,34 @@ def test_calc_grows_a_report_row_to_typed_lines(libreoffice: Any, progress_form:
     assert geometry["rows_mm"][40] > 20 * line_height(16) * mm_per_pt * 0.5
 
 
+def test_earlier_reports_of_next_months_template_get_fixed_heights(progress_form: Form,
+                                                                   seed: dict[str, Any]) -> None:
+    """Locked, prefilled report rows hold nothing to type: their height is computed, fixed; the
+    rows still to fill stay fitted by the program."""
+    seed["reports"] = seed["reports"][:3]
+    plan = build_plan(progress_form, seed, lock_rows=True)
+    assert not {37, 38, 39} & plan.fit_rows and set(range(40, 49)) <= plan.fit_rows
+    assert all(plan.row_heights[row] >= round(line_height(16), 1) for row in (37, 38, 39))
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("route", ["ods", "xlsx saved as ods by Calc"])
+def test_a_prefilled_report_row_keeps_its_two_lines_in_calc(libreoffice: Any, progress_form: Form,
+                                                             seed: dict[str, Any], tmp_path: Path, route: str) -> None:
+    """Calc fitted report 1 ("…(โรงเรียนวัดนางนอง)") one line tall each time it opened the .ods,
+    and printed its second line over report 2; so did a school's "save as .ods" of the .xlsx."""
+    seed["reports"] = seed["reports"][:3]
+    seed["reports"][0]["stage"] = "จัดทำโครงการเพื่อขออนุมัติ (โรงเรียนวัดนางนอง)"
+    path = tmp_path / ("t.ods" if route == "ods" else "t.xlsx")
+    write_template(progress_form, path, data=seed, lock_rows=True)
+    if route != "ods":
+        path = libreoffice.convert(path, tmp_path / "saved.ods")
+    geometry = libreoffice.geometry(path, progress_form.sheet, columns=7, rows=48)
+    mm_per_pt = 25.4 / 72
+    assert geometry["rows_mm"][36] >= 2 * line_height(16) * mm_per_pt * 0.95  # two lines, as printed
+    assert geometry["optimal"][39:48] == [True] * 9  # the reports still to come grow as typed
+
+
 @pytest.mark.libreoffice
 def test_xlsx_and_ods_lay_out_alike_in_calc(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
                                            tmp_path: Path) -> None:

@@ -159,9 +159,11 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked, template_id)
     meta = _signed(meta, resolve(key, create=True))
     widths = sizing.column_widths(form, cells)
+    fit = sizing.fit_rows(form)
     return TemplatePlan(
         title=form.title, sheet=form.sheet, cells=tuple(cells), column_widths=widths,
-        row_heights=sizing.row_heights(form, cells, widths), fit_rows=sizing.fit_rows(form), page=_page(form, cells),
+        row_heights=sizing.row_heights(form, cells, widths), fit_rows=fit - sizing.settled_rows(fit, cells),
+        page=_page(form, cells),
         password=password or DEFAULT_PASSWORD, metadata=meta,
         properties={row[0]: row[1] for row in meta if row[0] != "locked"},
     )

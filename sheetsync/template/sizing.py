@@ -51,6 +51,16 @@ def fit_rows(form: Form) -> frozenset[int]:
     return frozenset(rows)
 
 
+def settled_rows(fit: frozenset[int], cells: Sequence[CellSpec]) -> frozenset[int]:
+    """The rows of ``fit`` that hold prefilled, locked values and nothing to type (earlier reports in
+    next period's template): they get the height computed from their text as a fixed one. Calc
+    fits such a row again each time it opens an .ods, and may make a two-line Thai text one line
+    tall, printed over the next row; a fixed height also survives a school's "save as .ods"."""
+    typed = {c.place.row for c in cells if not c.locked}
+    filled = {c.place.row for c in cells if c.role == "prefill" and c.value not in (None, "")}
+    return frozenset(row for row in fit if row in filled and row not in typed)
+
+
 def column_widths(form: Form, cells: Sequence[CellSpec]) -> dict[str, float]:
     """The layout's widths, widened where a cell's longest word or widest value needs more."""
     widths = {k: float(v) for k, v in form.layout.get("columns", {}).items()}
@@ -121,4 +131,4 @@ def row_heights(form: Form, cells: Sequence[CellSpec], widths: dict[str, float])
     return {row: min(height, MAX_ROW_PT) for row, height in heights.items()}
 
 
-__all__ = ["MAX_ROW_PT", "column_widths", "fit_rows", "row_heights", "shown"]
+__all__ = ["MAX_ROW_PT", "column_widths", "fit_rows", "row_heights", "settled_rows", "shown"]
