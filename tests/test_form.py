@@ -259,6 +259,27 @@ def test_a_broken_master_entry_is_refused_at_load_naming_its_line(tmp_path: Path
     assert problem in str(caught.value) and "\n" not in str(caught.value)
 
 
+@pytest.mark.parametrize("entry, place, problem", [
+    ("identity: [/school/smis, /school/nam]", "master.identity[1]", "'/school/nam' is not a single field"),
+    ("identity: /school/smis", "master.identity", "expected a list"),
+    ("headings: {amount: เงิน}", "master.headings.amount", "unknown heading 'amount' (known: number, date"),
+    ("headings: {progress: ร้อยละ}", "master.headings.progress", "the entry declares no progress column"),
+    ("headings: {latest_date: ล่าสุด}", "master.headings.latest_date", "the entry declares no date column"),
+    ("headings: [number]", "master.headings", "expected a mapping"),
+    ("headings: {number: ''}", "master.headings.number", "expected a heading (a text)"),
+    ("sheets: {data: โรงเรียน, cumulative: โรงเรียน}", "master.sheets.data", "'โรงเรียน' names two sheets"),
+])
+def test_identity_and_headings_are_checked_at_load_naming_their_line(tmp_path: Path, entry: str, place: str,
+                                                                      problem: str) -> None:
+    """Issue 10 / 11: the new ``master:`` entries are checked like the others, one line naming the YAML line."""
+    sheets = "  sheets: {data: โรงเรียน, table: รายชั้น}\n"
+    layout = _lunch_with_edit(tmp_path, sheets, sheets + "  number: days\n  " + entry + "\n")
+    with pytest.raises(FormError) as caught:
+        load_form(layout)
+    assert str(caught.value).startswith(f"school-lunch.yaml line {_line_of(layout, entry)} ({place}): ")
+    assert problem in str(caught.value) and "\n" not in str(caught.value)
+
+
 @pytest.mark.parametrize("old, new, detail, problem", [
     ("{at: B, field: pupils}", "{at: B, field: pupil}", "tables[0].columns[1], pupil",
      "field /grades/*/pupil is placed in the layout but is not in the schema"),

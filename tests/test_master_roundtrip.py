@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -12,11 +14,17 @@ from sheetsync.spec.form import Form
 from sheetsync.master import MasterError, merge, read_master, templates_from_master
 from sheetsync.check.reader import read_filled
 from sheetsync.roster import RosterError
+from sheetsync.spec.registry import find_form
 from sheetsync.check.validate import validate
 from tests.cli import run
 from tests.test_master_support import CODES, at, seed_data, submit, variant, unsigned
 
 REPORT_ROW = 37  # the first report row of the progress report's layout
+FORMS = Path(__file__).parent / "data" / "forms"
+LUNCH_ROSTER = ("recipient_id,school_name,email,project_code\n"
+                "s1,โรงเรียนวัดไทร,s1@example.invalid,10360001\n"
+                "s9,โรงเรียนวัดไทร (สาขา),s9@example.invalid,10360001\n"
+                "s10,โรงเรียนใหม่,s10@example.invalid,10360099\n")
 
 
 @pytest.fixture
@@ -149,3 +157,64 @@ def test_mailing_next_months_templates_needs_a_roster_before_anything_is_written
     done = run("template", "--from-master", master, "-o", tmp_path / "next", "--email", env=env, cwd=tmp_path)
     assert done.returncode == 2 and "has no roster to take the addresses from: give --roster" in done.stderr
     assert not (tmp_path / "next").exists()
+
+
+@pytest.fixture
+def lunch_master(lunch_form: Form, lunch_sample: dict[str, Any], tmp_path: Path) -> Path:
+    """A master holding one lunch report (school 10360001, from s1)."""
+    path = tmp_path / "lunch.xlsx"
+    merge([submit(lunch_form, tmp_path, lunch_sample, "s1", name="lunch_s1.xlsx")], path, forms_dirs=[FORMS])
+    return path
+
+
+def roster_file(tmp_path: Path) -> Path:
+    path = tmp_path / "schools.csv"
+    path.write_text(LUNCH_ROSTER, encoding="utf-8")
+    return path
+
+
+def test_a_new_school_of_another_form_gets_that_form_and_its_identity(lunch_master: Path,
+                                                                       tmp_path: Path) -> None:
+    """Issue 10: a school new to a key got a progress report prefilled with /project fields; it gets the
+    form others report the key on, prefilled with that form's key and title (its default identity)."""
+    paths = templates_from_master(lunch_master, tmp_path / "out", roster=roster_file(tmp_path), forms_dirs=[FORMS])
+    filled = {p.name: read_filled(p, forms_dirs=[FORMS]) for p in paths}
+    assert sorted(filled) == ["10360001_s1.xlsx", "10360001_s9.xlsx", "10360099_s10.xlsx"]
+    assert {f.form.id for f in filled.values()} == {"school-lunch"}
+    assert filled["10360001_s9.xlsx"].data == {"school": {"smis": "10360001", "name": "โรงเรียนวัดไทร"}}
+    assert filled["10360099_s10.xlsx"].data == {"school": {"smis": "10360099"}}
+    assert len(filled["10360001_s1.xlsx"].data["grades"]) == 3  # its own report, as sent
+
+
+def test_the_layout_says_what_a_new_school_is_prefilled_with(lunch_form: Form, lunch_sample: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    text = lunch_form.source.read_text(encoding="utf-8").replace(
+        "  title: /school/name\n", "  title: /school/name\n  identity: [/school/smis, /school/district]\n")
+    (forms / "school-lunch.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(FORMS / "school-lunch.schema.json", forms)
+    form = find_form(forms / "school-lunch.yaml")
+    master = tmp_path / "lunch.xlsx"
+    merge([submit(form, tmp_path, lunch_sample, "s1", name="lunch_s1.xlsx")], master, forms_dirs=[forms])
+    (path,) = templates_from_master(master, tmp_path / "out", roster=roster_file(tmp_path), recipient="s9",
+                                    forms_dirs=[forms])
+    assert read_filled(path, forms_dirs=[forms]).data == {"school": {"smis": "10360001", "district": "เขตจอมทอง"}}
+
+
+def test_the_offices_form_is_what_a_school_new_to_every_key_gets(lunch_master: Path, census_form: Form,
+                                                                  census_sample: dict[str, Any],
+                                                                  tmp_path: Path) -> None:
+    """With two forms in the master, a school new to every key gets the office's form (``--form``), and
+    without one the master says it cannot tell which (the progress report was issued before)."""
+    merge([submit(census_form, tmp_path, census_sample, "s2", name="census_s2.xlsx")], lunch_master,
+          forms_dirs=[FORMS])
+    roster = roster_file(tmp_path)
+    with pytest.raises(MasterError, match="holds school-census, school-lunch: say which form a new school gets"):
+        templates_from_master(lunch_master, tmp_path / "none", roster=roster, recipient="s10", forms_dirs=[FORMS])
+    done = run("template", "--from-master", lunch_master, "--roster", roster, "--recipient", "s10", "--form",
+               "school-census", "--forms-dir", FORMS, "-o", tmp_path / "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    (path,) = (tmp_path / "out").iterdir()
+    filled = read_filled(path, forms_dirs=[FORMS])
+    assert filled.form.id == "school-census" and filled.data == {"school": {"code": "10360099"}}

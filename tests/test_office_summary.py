@@ -10,7 +10,7 @@ import pytest
 from sheetsync.spec.form import Form
 from sheetsync.master import Key, Recency, Record
 from sheetsync.office.store import OutcomeRow
-from sheetsync.office.summary import (COMPLETE, CORRECTED, LATE, MUST_FIX, NOTHING, UNREADABLE, UP_TO_DATE, Digest,
+from sheetsync.office.summary import (COMPLETE, CORRECTED, CUMULATIVE, LATE, MUST_FIX, NOTHING, UNREADABLE, UP_TO_DATE, Digest,
                                       Line, chart_sheet, cumulative_sheet, expected_since, status_of, summary_sheet)
 from sheetsync.office.spec import master_spec
 from sheetsync.roster import Recipient
@@ -98,7 +98,8 @@ def test_the_census_form_has_its_own_declaration(census_form: Form) -> None:
     sheet = summary_sheet(digests, {census_form.id: census_form}, [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example")],
                           [], None)
     (row,) = list(sheet.rows)
-    assert row[3] == "103201" and row[4] == "โรงเรียนวัดไทร" and row[13] == UP_TO_DATE
+    line = dict(zip([c.header for c in sheet.columns], row))  # only the columns the census declares
+    assert line["รหัสโรงเรียน"] == "103201" and line["ชื่อโรงเรียน"] == "โรงเรียนวัดไทร" and line["สถานะ"] == UP_TO_DATE
     # A table with nothing to add up: no cumulative view and no chart (its rows are on the data sheets).
     assert cumulative_sheet(lambda: [], {census_form.id: census_form}) is None
     assert chart_sheet([], {census_form.id: census_form}) is None
@@ -140,7 +141,8 @@ def test_a_budget_whose_title_names_baht_says_it_once(census_form: Form, tmp_pat
     (tmp_path / "school-census.schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
     form = load_form(tmp_path / "school-census.yaml")
     sheet = summary_sheet([], {form.id: form}, [], [], None)
-    assert [c.header for c in sheet.columns][9] == "เงินที่ได้รับจัดสรร (บาท)"
+    headers = [c.header for c in sheet.columns]
+    assert headers[headers.index("จำนวนนักเรียน สะสม (บาท)") + 1] == "เงินที่ได้รับจัดสรร (บาท)"
 
 
 def test_totals_are_the_sums_of_the_amounts_as_typed(progress_form: Form) -> None:
@@ -168,3 +170,67 @@ def test_a_budget_spent_to_the_satang_is_not_over_budget(progress_form: Form) ->
         row["disbursed"] = amount
     rows = list(cumulative_sheet(lambda: [record(data)], {progress_form.id: progress_form}).rows)  # type: ignore[union-attr]
     assert rows[-1][6:] == [60_000, 100.0, None]
+
+
+def _headers(sheet: Any) -> list[str]:
+    return [c.header for c in sheet.columns]
+
+
+def test_a_form_without_reports_shows_none_of_the_report_columns(lunch_form: Form, census_form: Form,
+                                                                 lunch_sample: dict[str, Any]) -> None:
+    """Issue 11: the summary showed รายงานล่าสุด (ครั้งที่), วันที่รายงานล่าสุด and ความก้าวหน้า (%), empty,
+    for forms declaring no number, date or progress; only what some form declares is a column now."""
+    forms = {lunch_form.id: lunch_form, census_form.id: census_form}
+    digests = [Digest.of(record(lunch_sample, "s1", "school-lunch", "10360001"), master_spec(lunch_form))]
+    sheet = summary_sheet(digests, forms, [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example")], [], None)
+    assert _headers(sheet) == ["ผู้รายงาน", "ชื่อผู้รายงาน", "เครือข่าย", "รหัสโรงเรียน", "ชื่อโรงเรียน",  # the census first, by id
+                               "จำนวนเงิน สะสม (บาท)", "เงินที่ได้รับจัดสรร (บาท)", "% ของงบประมาณ", "การแก้ไข",
+                               "สถานะ", "ไฟล์ล่าสุด"]
+    (row,) = list(sheet.rows)
+    line = dict(zip(_headers(sheet), row))
+    assert line["จำนวนเงิน สะสม (บาท)"] == 61_600 and line["% ของงบประมาณ"] == 61.6 and line["สถานะ"] == UP_TO_DATE
+    assert [h.column for h in sheet.highlights] == [9, 9, 9, 9, 8]  # the status, then the corrections
+
+
+def test_an_amount_only_table_has_a_running_total_sheet_of_its_own_columns(lunch_form: Form,
+                                                                           lunch_sample: dict[str, Any]) -> None:
+    """Issue 11: the cumulative sheet was ความก้าวหน้าสะสม with empty ครั้งที่, วันที่ and progress columns."""
+    lunch_sample["budget"]["allocated"] = 50_000
+    sheet = cumulative_sheet(lambda: [record(lunch_sample, "s1", "school-lunch", "10360001")],
+                             {lunch_form.id: lunch_form})
+    assert sheet is not None and sheet.name == "ยอดสะสม" != CUMULATIVE
+    assert _headers(sheet) == ["ผู้รายงาน", "รหัส", "จำนวนเงิน (บาท)", "จำนวนเงิน สะสม (บาท)", "% ของงบประมาณ",
+                               "ข้อสังเกต"]
+    rows = list(sheet.rows)
+    assert [r[3] for r in rows] == [22_000, 41_800, 61_600] and rows[-1][5] == "เกินงบประมาณ"
+    assert sheet.freeze_columns == 2 and [h.column for h in sheet.highlights] == [5]
+
+
+def test_report_columns_are_headed_by_the_forms_own_titles(tmp_path: Any, lunch_form: Form) -> None:
+    """Issue 11: the progress heading was always "ความก้าวหน้า (%)", whatever the form called it; without
+    ``headings:`` in its layout a form's columns carry its schema's titles, and the layout may name the sheet."""
+    import shutil
+
+    text = lunch_form.source.read_text(encoding="utf-8").replace(
+        "  amount: amount\n", "  amount: amount\n  number: days\n  progress: pupils\n").replace(
+        "sheets: {data: โรงเรียน, table: รายชั้น}", "sheets: {data: โรงเรียน, table: รายชั้น, cumulative: เงินรายชั้น}")
+    (tmp_path / "school-lunch.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(lunch_form.source.parent / "school-lunch.schema.json", tmp_path)
+    from sheetsync.spec.form import load_form
+
+    form = load_form(tmp_path / "school-lunch.yaml")
+    summary = summary_sheet([], {form.id: form}, [], [], None)
+    assert "จำนวนวัน (ล่าสุด)" in _headers(summary) and "จำนวนนักเรียน (คน)" in _headers(summary)
+    assert "วันที่รายงานล่าสุด" not in _headers(summary) and "ความก้าวหน้า (%)" not in _headers(summary)
+    cumulative = cumulative_sheet(lambda: [], {form.id: form})
+    assert cumulative is not None and cumulative.name == "เงินรายชั้น"
+    assert _headers(cumulative)[2:5] == ["จำนวนวัน", "จำนวนนักเรียน (คน)", "จำนวนเงิน (บาท)"]
+
+
+def test_the_progress_report_keeps_its_headings(progress_form: Form) -> None:
+    summary = summary_sheet([], {progress_form.id: progress_form}, [], [], None)
+    assert _headers(summary)[5:8] == ["รายงานล่าสุด (ครั้งที่)", "วันที่รายงานล่าสุด", "ความก้าวหน้า (%)"]
+    assert len(_headers(summary)) == 15
+    cumulative = cumulative_sheet(lambda: [], {progress_form.id: progress_form})
+    assert cumulative is not None and cumulative.name == CUMULATIVE == "ความก้าวหน้าสะสม"
+    assert _headers(cumulative)[2:5] == ["ครั้งที่", "วันที่", "ความก้าวหน้า (%)"]

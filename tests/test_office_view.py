@@ -147,3 +147,34 @@ def test_a_clerk_edits_the_view_in_libreoffice_and_nothing_is_lost(libreoffice: 
     assert [p.name for p in result.already_seen] == ["again.xlsx"]  # the same file sent again is still known
     after = read_master(master).records
     assert len(after) == len(before) + 1 and all(after[k] == r for k, r in before.items())
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_master_of_forms_without_progress_shows_only_their_columns(census_form: Form, lunch_form: Form,
+                                                                     lunch_sample: dict[str, Any], census_sample:
+                                                                     dict[str, Any], tmp_path: Path,
+                                                                     fmt: str) -> None:
+    """Issue 11: a store of lunch and census reports rendered a summary with the progress report's empty
+    report columns and no running totals at all (the census, first by id, was the only form followed)."""
+    from sheetsync.office.summary import CHARTS, CUMULATIVE
+    from sheetsync.office.view import render_view
+
+    forms = [Path(__file__).parent / "data" / "forms"]
+    files = [tmp_path / "lunch-s1.xlsx", tmp_path / "census-s2.ods"]
+    write_template(lunch_form, files[0], data=lunch_sample, recipient="s1")
+    write_template(census_form, files[1], data=census_sample, recipient="s2")
+    merge(files, tmp_path / "master.xlsx", forms_dirs=forms)
+    view = tmp_path / f"view.{fmt}"
+    with Store(tmp_path / "master.sqlite") as store:
+        render_view(store, view, forms_dirs=forms)
+    names = CalamineWorkbook.from_path(str(view)).sheet_names
+    assert names[:2] == [SUMMARY, "ยอดสะสม"] and CUMULATIVE not in names and CHARTS not in names
+    summary = rows_of(view, SUMMARY)
+    for heading in ("รายงานล่าสุด (ครั้งที่)", "วันที่รายงานล่าสุด", "ความก้าวหน้า (%)"):
+        assert heading not in summary[0]
+    lunch = next(r for r in summary if r["ผู้รายงาน"] == "s1")
+    assert lunch["จำนวนเงิน สะสม (บาท)"] == 61_600 and lunch["เงินที่ได้รับจัดสรร (บาท)"] == 100_000
+    totals = rows_of(view, "ยอดสะสม")
+    assert list(totals[0]) == ["ผู้รายงาน", "รหัส", "จำนวนเงิน (บาท)", "จำนวนเงิน สะสม (บาท)", "% ของงบประมาณ",
+                              "ข้อสังเกต"]
+    assert [r["จำนวนเงิน สะสม (บาท)"] for r in totals] == [22_000, 41_800, 61_600]

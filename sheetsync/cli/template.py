@@ -28,7 +28,8 @@ def template(
                                          help="File to write (.xlsx or .ods); a folder with --roster.")],
     form: Annotated[Optional[str], typer.Option(
         "--form", metavar="ID", help="Form id, or the path of a layout .yaml (default: the office's form, else "
-        "progress-report).")] = None,
+        "progress-report; with --from-master, the form of a school new to every key: the office's form, else the "
+        "one form the master holds).")] = None,
     fmt: Annotated[Optional[Fmt], typer.Option("--format", help="Defaults to the output's extension.")] = None,
     data: Annotated[Optional[Path], typer.Option("--data", metavar="FILE",
                                                  help="JSON prefill in the form's shape.")] = None,
@@ -81,7 +82,8 @@ def template(
         mail = mail_plan(office, outbox, roster, from_master) if email else None
         if from_master is not None:
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
-                                          fmt=chosen_fmt or "xlsx", forms_dirs=dirs)
+                                          fmt=chosen_fmt or "xlsx", forms_dirs=dirs,
+                                          form=form or (office.form if office else None))
             echo(f"wrote {len(paths)} templates in {output}")
             return mail_templates(paths, mail, again=again) if mail else 0
         prefill = load_json(data) if data else None

@@ -2,8 +2,10 @@
 
 Each template is made from the submission the master holds for its key, so the school finds its
 project as it last reported it, every earlier report row locked, and the next row open. A roster
-names the recipients to issue templates to; one without a submission yet gets a template with the
-project's identity (code, name, fiscal year, dates) when the master knows the project.
+names the recipients to issue templates to; one without a submission yet gets a template of the
+form that others report the key on (else of the office's form), prefilled with what the form's layout
+declares as the key's identity (``master: identity``; the progress report: the project's code, name,
+fiscal year and dates, never another school's money).
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..spec.form import Form
+from ..office.spec import master_spec
+from ..spec.pointers import lookup, place
 from ..spec.registry import find_form
 from ..roster import Recipient, read_roster, safe_filename
 from ..template.write import write_template
@@ -19,14 +24,14 @@ from ..errors import MasterError
 from .model import Record
 from .store import read_master
 
-#: What a new recipient of a known project is prefilled with: the project's identity, not its money.
-PROJECT_IDENTITY = ("code", "name", "fiscal_year", "start_date", "end_date")
-DEFAULT_FORM = "progress-report"
+#: One template to write: its form, recipient, prefill and key.
+Target = tuple[Form, str, dict[str, Any], str]
 
 
 def templates_from_master(master_path: str | Path, out_dir: str | Path, *, project: str | None = None,
                           recipient: str | None = None, roster: str | Path | None = None, fmt: str = "xlsx",
-                          forms_dirs: Iterable[str | Path] = (), issued: dt.datetime | None = None) -> list[Path]:
+                          forms_dirs: Iterable[str | Path] = (), issued: dt.datetime | None = None,
+                          form: Form | str | None = None) -> list[Path]:
     """Write next period's templates from the master into ``out_dir``; return their paths.
 
     Without a roster, one template per submission in the master (narrowed by ``project`` and
@@ -37,59 +42,90 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     :param fmt: ``"xlsx"`` or ``"ods"``.
     :param issued: the templates' issue time (default: now); later than the submissions they
         come from, so what comes back replaces them.
-    :raises MasterError: nothing in the master matches ``project`` / ``recipient``.
+    :param form: the office's form (a :class:`Form` or its id): the form of a roster recipient's
+        template when nobody has reported on its key yet, and the one whose submissions tell a
+        key's identity; without it, the one form the master holds.
+    :raises MasterError: nothing in the master matches ``project`` / ``recipient``; or a roster
+        recipient is new to every key and no ``form`` says which form to issue.
     :raises RosterError: the roster cannot be used (from :mod:`sheetsync.roster`).
 
     Example::
 
         templates_from_master("master.xlsx", "outbox", project="50360000-3553")
     """
+    name = Path(master_path).name
     records = sorted(read_master(master_path).records.values(), key=lambda r: r.key)
     if project:
         records = [r for r in records if r.key.project_code == project]
+    dirs = tuple(forms_dirs)
+    office_form = find_form(form, dirs) if isinstance(form, str) else form
     if roster is not None:
         entries = [e for e in read_roster(roster) if recipient is None or e.id == recipient]
-        targets = _roster_targets(entries, records, project)
+        targets = _roster_targets(entries, records, project, office_form, dirs, name)
     else:
-        targets = [(r.key.form_id, r.key.recipient, r.data, r.key.project_code) for r in records
+        targets = [(find_form(r.key.form_id, dirs), r.key.recipient, r.data, r.key.project_code) for r in records
                    if recipient is None or r.key.recipient == recipient]
     if not targets:
         wanted = ", ".join(f"{n} {v}" for n, v in (("project", project), ("recipient", recipient)) if v)
-        raise MasterError(f"{Path(master_path).name}: no submission in the master for {wanted or 'any key'}")
+        raise MasterError(f"{name}: no submission in the master for {wanted or 'any key'}")
     out = Path(out_dir)
     written: list[Path] = []
-    dirs = tuple(forms_dirs)
-    for form_id, who, data, key in targets:
+    for chosen, who, data, key in targets:
         path = _free_name(out, _file_name(key, who, fmt), written)
-        write_template(find_form(form_id, dirs), path, data=data, recipient=who or None, lock_rows=True,
-                       issued=issued)
+        write_template(chosen, path, data=data, recipient=who or None, lock_rows=True, issued=issued)
         written.append(path)
     return written
 
 
-def _roster_targets(entries: list[Recipient], records: list[Record],
-                    project: str | None) -> list[tuple[str, str, dict[str, Any], str]]:
-    targets: list[tuple[str, str, dict[str, Any], str]] = []
+def _roster_targets(entries: list[Recipient], records: list[Record], project: str | None, form: Form | None,
+                    dirs: tuple[str | Path, ...], master: str) -> list[Target]:
+    """One target per roster row and key: the recipient's own submissions, else the key's identity."""
+    targets: list[Target] = []
     for entry in entries:
         code = entry.project_code or project or ""
         if project and code != project:
             continue
         own = [r for r in records if r.key.recipient == entry.id and (not code or r.key.project_code == code)]
         if own:
-            targets += [(r.key.form_id, entry.id, r.data, r.key.project_code) for r in own]
+            targets += [(find_form(r.key.form_id, dirs), entry.id, r.data, r.key.project_code) for r in own]
             continue
-        known = [r for r in records if code and r.key.project_code == code]
-        form_id = known[-1].key.form_id if known else DEFAULT_FORM
-        targets.append((form_id, entry.id, _identity(known[-1].data if known else {}, code), code))
+        known = [r for r in records if code and r.key.project_code == code
+                 and (form is None or r.key.form_id == form.id)]
+        chosen = find_form(known[-1].key.form_id, dirs) if known else form or _only_form(records, dirs, master)
+        targets.append((chosen, entry.id, _identity(chosen, known[-1].data if known else {}, code), code))
     return targets
 
 
-def _identity(data: dict[str, Any], code: str) -> dict[str, Any]:
-    """The project's identity for a recipient who has not reported on it yet."""
+def _only_form(records: list[Record], dirs: tuple[str | Path, ...], master: str) -> Form:
+    """The one form the master's submissions are of, for a recipient new to every key.
+
+    :raises MasterError: the master holds none, or several (the office's form must say which).
+    """
+    ids = sorted({r.key.form_id for r in records})
+    if len(ids) != 1:
+        held = f"holds {', '.join(ids)}" if ids else "holds no submission"
+        raise MasterError(f"{master}: the master {held}: say which form a new school gets (the office's form, "
+                          "or template --form ID)")
+    return find_form(ids[0], dirs)
+
+
+def _identity(form: Form, data: dict[str, Any], code: str) -> dict[str, Any]:
+    """What a recipient who has not reported on the key ``code`` yet is prefilled with: the fields
+    the form's layout declares as the key's identity (``master: identity``), the key from ``code``."""
     if not code:
         return {}
-    project = data.get("project", {})
-    return {"project": {k: project[k] for k in PROJECT_IDENTITY if k in project} | {"code": code}}
+    spec = master_spec(form)
+    prefill: dict[str, Any] = {}
+    for pointer in spec.identity:
+        value = lookup(data, pointer)
+        if value is not None:
+            place(prefill, pointer, value)
+    parts = code.split(" · ")  # a key of several fields is shown joined (MasterSpec.key_of)
+    if len(parts) == len(spec.key):
+        for pointer, part in zip(spec.key, parts):
+            if lookup(prefill, pointer) is None:
+                place(prefill, pointer, part)
+    return prefill
 
 
 def _file_name(key: str, recipient: str, fmt: str) -> str:

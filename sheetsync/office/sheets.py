@@ -8,7 +8,8 @@ report of the store, and what a clerk types into it is not kept.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterator
+from functools import partial
+from typing import Any, Callable, Iterator
 
 from ..errors import UnknownFormError
 from ..spec.form import Form
@@ -66,9 +67,9 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
         return (record_of(s) for s in store.current() if form_id is None or s.form_id == form_id)
 
     latest = max((d.latest_date for d in digests), default="")[:7] or None
-    main = next((f for f in sorted(forms) if specs[f].table), None)
     sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest),
-              cumulative_sheet(records, forms, rows_of_form[main] if main else 0), chart_sheet(records(), forms, _chart_titles(store, school_charts))]
+              *_cumulative_sheets(records, forms, rows_of_form),
+              chart_sheet(records(), forms, _chart_titles(store, school_charts))]
     for form in (forms[k] for k in sorted(forms)):
         spec = specs[form.id]
         suffix = f" {form.id}"[:31 - len(spec.data_sheet)] if len(forms) > 1 else ""
@@ -81,6 +82,20 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     banner = BANNER.format(when=generated.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                            store=store.path.name)
     return [_with_banner(s, banner) for s in sheets if s is not None]
+
+
+def _cumulative_sheets(records: Callable[[str], Iterator[Record]], forms: dict[str, Form],
+                       rows_of_form: dict[str, int]) -> list[Sheet]:
+    """One cumulative sheet per form declaring one, by form id; a name taken already gets the form's id."""
+    sheets: list[Sheet] = []
+    for form_id in sorted(forms):
+        sheet = cumulative_sheet(partial(records, form_id), {form_id: forms[form_id]}, rows_of_form[form_id])
+        if sheet is None:
+            continue
+        if sheet.name in {s.name for s in sheets}:
+            sheet.name += f" {form_id}"[:31 - len(sheet.name)]
+        sheets.append(sheet)
+    return sheets
 
 
 def _chart_titles(store: Store, ids: tuple[str, ...]) -> dict[str, str]:

@@ -24,14 +24,27 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..spec.form import Form
 from ..master.derive import KEY_COLUMNS, add, add_up, as_date, number, share
-from ..master.layout import ChartBlock, ChartSpec, Column, Highlight, Sheet
+from ..master.layout import ChartBlock, ChartSpec, Column, Highlight, Kind, Sheet
 from ..master.model import Key, Record
-from ..spec.pointers import lookup, schema_node
+from ..spec.pointers import lookup
 from ..roster import Recipient
+from .headings import ALWAYS, CUMULATIVE_ROLES, SUMMARY_ROLES, cumulative_name, declared, headings, word
 from .spec import MasterSpec, master_spec
 from .store import OutcomeRow
 
-SUMMARY, CUMULATIVE, CHARTS = "สรุป", "ความก้าวหน้าสะสม", "กราฟรายโครงการ"
+SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
+#: The cumulative sheet of a form declaring progress, unless its layout names it.
+CUMULATIVE = word("sheet.cumulative-progress")
+OVER_BUDGET = word("note.over-budget")
+#: Width and kind of each column, by role (see :mod:`.headings`).
+SUMMARY_SHAPES: dict[str, tuple[float, Kind]] = {
+    "recipient": (14, "text"), "school": (26, "text"), "network": (10, "text"), "key": (16, "text"),
+    "title": (34, "text"), "latest_number": (10, "whole"), "latest_date": (16, "date"), "progress": (12, "percent"),
+    "total": (15, "amount"), "budget": (15, "amount"), "share": (11, "percent"), "notes": (24, "text"),
+    "corrected": (16, "text"), "status": (18, "text"), "file": (24, "text")}
+CUMULATIVE_SHAPES: dict[str, tuple[float, Kind]] = {
+    "number": (9, "whole"), "date": (16, "date"), "progress": (12, "percent"), "amount": (15, "amount"),
+    "total": (15, "amount"), "share": (11, "percent"), "notes": (30, "text")}
 MUST_FIX, UNREADABLE, NOTHING = "ส่งไฟล์ที่ต้องแก้ไข", "ส่งไฟล์ที่เปิดไม่ได้", "ยังไม่ได้รับรายงาน"
 COMPLETE, LATE, UP_TO_DATE = "เสร็จสิ้น", "ล่าช้า", "เป็นปัจจุบัน"
 CORRECTED = "แก้ไขรายงานก่อนหน้า"
@@ -146,60 +159,87 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
                   outcomes: list[OutcomeRow], period: str | None) -> Sheet:
     """One line per roster recipient and key: name, network, latest row, totals, status.
 
+    Only the columns some form declares in its ``master:`` entry are shown (see :mod:`.headings`),
+    each headed as the first form declaring it heads it.
+
     :param records: the digest of every current submission (:meth:`Digest.of`).
     """
-    form = _main_form(forms)
-    spec = master_spec(form) if form else None
-    titles = _titles(form, spec)
-    columns = (Column("ผู้รายงาน", 14), Column("ชื่อผู้รายงาน", 26), Column("เครือข่าย", 10), Column(titles["key"], 16),
-               Column(titles["title"], 34), Column("รายงานล่าสุด (ครั้งที่)", 10, "whole"),
-               Column("วันที่รายงานล่าสุด", 16, "date"), Column(titles["progress"], 12, "percent"),
-               Column(titles["total"], 15, "amount"), Column(titles["budget"], 15, "amount"),
-               Column("% ของงบประมาณ", 11, "percent"), Column("ข้อสังเกต", 24), Column("การแก้ไข", 16),
-               Column("สถานะ", 18), Column("ไฟล์ล่าสุด", 24))
+    ordered = _ordered(forms)
+    specs = {form.id: master_spec(form) for form in ordered}
+    main = specs[ordered[0].id] if ordered else None
+    roles = _summary_roles(specs.values())
+    columns = _summary_columns(ordered, roles)
     people = {r.id: r for r in roster}
     lines = summary_lines(records, roster, outcomes)
-    corrected = _corrected(outcomes, spec)
+    corrected = _corrected(outcomes, specs)
     # A recipient with nothing yet still shows the name others reported for the same key.
     named = {r.key.project_code: r.title for r in records}
     since = expected_since(period)
 
     def rows() -> Iterator[list[Any]]:
         for line in lines:
-            who = people.get(line.recipient)
-            line_spec = master_spec(forms[line.record.key.form_id]) if line.record and \
-                line.record.key.form_id in forms else spec
-            digest = line.record
-            latest = digest.latest if digest else {}
-            total = digest.total if digest else None
-            budget = digest.budget if digest else None
-            yield [line.recipient, who.school if who else "", _network(who), line.key,
-                   digest.title if digest else named.get(line.key),
-                   latest.get(line_spec.number) if line_spec and line_spec.number else None,
-                   as_date(latest.get(line_spec.date)) if line_spec and line_spec.date else None,
-                   latest.get(line_spec.progress) if line_spec and line_spec.progress else None,
-                   total, budget, share(total, number(budget)) if total is not None else None,
-                   _flags(latest, line_spec, forms.get(line.record.key.form_id) if line.record else None),
-                   CORRECTED if (line.recipient, line.key) in corrected else None,
-                   status_of(line, line_spec, since), line.last.file if line.last else None]
+            form_id = line.record.key.form_id if line.record else None
+            spec = specs.get(form_id, main) if form_id else main
+            values = _summary_values(line, spec, forms.get(form_id) if form_id else None, since)
+            values |= {"school": people[line.recipient].school if line.recipient in people else "",
+                       "network": _network(people.get(line.recipient)),
+                       "title": line.record.title if line.record else named.get(line.key),
+                       "corrected": CORRECTED if (line.recipient, line.key) in corrected else None}
+            yield [values.get(role) for role in roles]
 
-    highlights = (Highlight(13, MUST_FIX, RED), Highlight(13, UNREADABLE, RED), Highlight(13, LATE, ORANGE),
-                  Highlight(13, NOTHING, GREY), Highlight(11, None, PINK), Highlight(12, None, PINK))
+    status = roles.index("status")
+    highlights = (Highlight(status, MUST_FIX, RED), Highlight(status, UNREADABLE, RED),
+                  Highlight(status, LATE, ORANGE), Highlight(status, NOTHING, GREY),
+                  *(Highlight(roles.index(r), None, PINK) for r in ("notes", "corrected") if r in roles))
     return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights)
+
+
+def _summary_roles(specs: Iterable[MasterSpec]) -> list[str]:
+    """The summary's columns (by role) that some form declares, in :data:`SUMMARY_ROLES` order."""
+    shown = set(ALWAYS).union(*(declared(spec) for spec in specs))
+    return [role for role in SUMMARY_ROLES if role in shown]
+
+
+def _summary_columns(ordered: list[Form], roles: list[str]) -> tuple[Column, ...]:
+    """The columns of ``roles``, each headed as the first form declaring it heads it."""
+    titles = headings(None, None)
+    for form in reversed(ordered):  # the first form's headings win
+        spec = master_spec(form)
+        own = headings(form, spec)
+        titles |= {role: own[role] for role in own if role in declared(spec) | {"key", "title"}}
+    return tuple(Column(titles[role], *SUMMARY_SHAPES[role]) for role in roles)
+
+
+def _summary_values(line: Line, spec: MasterSpec | None, form: Form | None, since: dt.date) -> dict[str, Any]:
+    """The values of one summary line that its own form's declaration decides."""
+    digest = line.record
+    latest = digest.latest if digest else {}
+    total = digest.total if digest else None
+    budget = digest.budget if digest else None
+    return {"recipient": line.recipient, "key": line.key,
+            "latest_number": latest.get(spec.number) if spec and spec.number else None,
+            "latest_date": as_date(latest.get(spec.date)) if spec and spec.date else None,
+            "progress": latest.get(spec.progress) if spec and spec.progress else None,
+            "total": total, "budget": budget, "share": share(total, number(budget)) if total is not None else None,
+            "notes": _flags(latest, spec, form), "status": status_of(line, spec, since),
+            "file": line.last.file if line.last else None}
 
 
 def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, Form],
                      count: int | None = None) -> Sheet | None:
-    """Every row of each submission's cumulative table with running totals (None: no form declares
-    a table with progress or an amount)."""
-    form = _main_form(forms)
-    spec = master_spec(form) if form else None
-    if form is None or spec is None or not spec.table or not (spec.progress or spec.amount):
+    """Every row of each submission's cumulative table with running totals, for the first form
+    declaring a table with progress or an amount (None: no form does).
+
+    Its columns are those the form declares (see :mod:`.headings`); its name is the layout's
+    (``sheets: cumulative``), else one saying what it holds.
+    """
+    form = _main_form(forms, lambda spec: bool(spec.table and (spec.progress or spec.amount)))
+    if form is None:
         return None
-    titles = _titles(form, spec)
-    columns = (*KEY_COLUMNS, Column("ครั้งที่", 9, "whole"), Column("วันที่", 16, "date"),
-               Column(titles["progress"], 12, "percent"), Column(titles["amount"], 15, "amount"),
-               Column(titles["total"], 15, "amount"), Column("% ของงบประมาณ", 11, "percent"), Column("ข้อสังเกต", 30))
+    spec = master_spec(form)
+    roles = [role for role in CUMULATIVE_ROLES if role in declared(spec, cumulative=True)]
+    titles = headings(form, spec)
+    columns = (*KEY_COLUMNS, *(Column(titles[role], *CUMULATIVE_SHAPES[role]) for role in roles))
     if count is None:
         count = sum(len(spec.rows_of(r.data)) for r in records() if r.key.form_id == form.id)
 
@@ -211,13 +251,16 @@ def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, F
                 total = add(total, amount)
                 notes = _flags(row, spec, form)
                 if budget and total > budget:
-                    notes = ", ".join(filter(None, [notes, "เกินงบประมาณ"]))
-                yield [record.key.recipient, record.key.project_code, row.get(spec.number) if spec.number else None,
-                       as_date(row.get(spec.date)) if spec.date else None,
-                       row.get(spec.progress) if spec.progress else None, amount if spec.amount else None,
-                       total if spec.amount else None, share(total, budget) if spec.amount else None, notes or None]
+                    notes = ", ".join(filter(None, [notes, OVER_BUDGET]))
+                values = {"number": row.get(spec.number) if spec.number else None,
+                          "date": as_date(row.get(spec.date)) if spec.date else None,
+                          "progress": row.get(spec.progress) if spec.progress else None, "amount": amount,
+                          "total": total, "share": share(total, budget), "notes": notes or None}
+                yield [record.key.recipient, record.key.project_code, *(values[role] for role in roles)]
 
-    return Sheet(CUMULATIVE, columns, rows(), count, freeze_columns=3, highlights=(Highlight(8, None, PINK),))
+    notes = (Highlight(len(KEY_COLUMNS) + roles.index("notes"), None, PINK),) if "notes" in roles else ()
+    return Sheet(cumulative_name(spec), columns, rows(), count, freeze_columns=3 if spec.number else 2,
+                 highlights=notes)
 
 
 def chart_sheet(records: Iterable[Record], forms: dict[str, Form], schools: Mapping[str, str] | None = None) -> Sheet | None:
@@ -228,11 +271,11 @@ def chart_sheet(records: Iterable[Record], forms: dict[str, Form], schools: Mapp
         (``school_charts`` in ``sheetsync.toml``, ``sheetsync master --school-chart``).
     """
     schools = schools or {}
-    form = _main_form(forms)
+    form = _main_form(forms, lambda spec: bool(spec.number and spec.progress))
     spec = master_spec(form) if form else None
     if form is None or spec is None or not (spec.number and spec.progress):
         return None
-    titles = _titles(form, spec)
+    titles = headings(form, spec)
     points: dict[str, dict[int, list[tuple[float, float]]]] = {}
     own: dict[str, dict[int, list[tuple[float, float]]]] = {}  # the schools asked for, each alone
     for record in (r for r in records if r.key.form_id == form.id):
@@ -263,30 +306,15 @@ def chart_sheet(records: Iterable[Record], forms: dict[str, Form], schools: Mapp
     return Sheet(CHARTS, columns, iter(lines), len(lines), freeze_columns=2, chart=chart)
 
 
-def _main_form(forms: dict[str, Form]) -> Form | None:
-    """The form the computed sheets follow: the first with a cumulative table, else the first."""
+def _ordered(forms: dict[str, Form]) -> list[Form]:
+    """The forms by id, those with a cumulative table first: the summary's headings follow the first."""
     ordered = [forms[k] for k in sorted(forms)]
-    return next((f for f in ordered if master_spec(f).table), ordered[0] if ordered else None)
+    return sorted(ordered, key=lambda f: not master_spec(f).table)
 
 
-def _titles(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
-    def title(pointer: str | None, default: str) -> str:
-        node = schema_node(form.schema, pointer) if form and pointer else None
-        return str(node.get("title", default)) if node else default
-
-    def column(name: str | None, default: str) -> str:
-        return title(f"{spec.table}/*/{name}" if spec and spec.table and name else None, default)
-
-    amount = _without_baht(column(spec.amount if spec else None, "จำนวนเงิน"))
-    return {"key": " · ".join(title(p, p) for p in spec.key) if spec and spec.key else "รหัส",
-            "title": title(spec.title if spec else None, "ชื่อ"),
-            "progress": "ความก้าวหน้า (%)", "amount": f"{amount} (บาท)", "total": f"{amount} สะสม (บาท)",
-            "budget": _without_baht(title(spec.budget if spec else None, "งบประมาณ")) + " (บาท)"}
-
-
-def _without_baht(title: str) -> str:
-    """A field's title without its unit, which the column adds once ("เงินที่ได้รับจัดสรร (บาท)" → "เงินที่ได้รับจัดสรร")."""
-    return title.replace("(บาท)", "").strip()
+def _main_form(forms: dict[str, Form], wanted: Callable[[MasterSpec], bool]) -> Form | None:
+    """The first form (by id) whose declaration is ``wanted`` (a computed sheet follows one form)."""
+    return next((f for f in _ordered(forms) if wanted(master_spec(f))), None)
 
 
 def _flags(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> str | None:
@@ -299,13 +327,14 @@ def _flags(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> s
     return ", ".join(found) or None
 
 
-def _corrected(outcomes: list[OutcomeRow], spec: MasterSpec | None) -> set[tuple[str, str]]:
-    """Keys whose accepted data changed a row sent before (not just added a new one)."""
-    if not spec or not spec.table:
-        return set()
-    prefix = spec.table + "/"
-    return {(o.recipient, o.key) for o in outcomes if o.result == "replaced"
-            and any(c.startswith(prefix) and c[len(prefix):].count("/") >= 1 for c in o.changes)}
+def _corrected(outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> set[tuple[str, str]]:
+    """Keys whose accepted data changed a row of their form's table sent before (not just added a new one)."""
+    def corrects(o: OutcomeRow) -> bool:
+        spec = specs.get(o.form_id)
+        prefix = f"{spec.table}/" if spec and spec.table else None
+        return prefix is not None and any(c.startswith(prefix) and c[len(prefix):].count("/") >= 1 for c in o.changes)
+
+    return {(o.recipient, o.key) for o in outcomes if o.result == "replaced" and corrects(o)}
 
 
 def _network(who: Recipient | None) -> str:

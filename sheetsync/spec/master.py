@@ -12,7 +12,16 @@ A layout may hold a ``master:`` entry; nothing in the office's code names a fiel
       amount: disbursed
       budget: /project/budget_received
       flags: [on_plan, on_target]   # yes/no columns; "no" is shown and highlighted
-      sheets: {data: โครงการ, table: รายงาน}   # names of the data sheets (default ข้อมูล, ตาราง)
+      sheets: {data: โครงการ, table: รายงาน, cumulative: ความก้าวหน้าสะสม}
+      identity: [/project/code, /project/name, /project/fiscal_year]
+      headings: {number: ครั้งที่, latest_number: รายงานล่าสุด (ครั้งที่)}
+
+``sheets`` names the data sheets (default ข้อมูล, ตาราง) and the cumulative sheet (default
+ความก้าวหน้าสะสม for a form declaring ``progress``, else ยอดสะสม). ``identity`` lists the single
+fields next period's template of a new recipient of a known key is prefilled with (default: the key
+and the title). ``headings`` overrides the master's headings of the table's columns (``number``,
+``date``, ``progress``) and of the summary's latest report (``latest_number``, ``latest_date``);
+by default they are the fields' titles in the schema (and "<title> (ล่าสุด)").
 
 A form without the entry is keyed by its recipient alone and has no cumulative view. The entry is
 checked when the form loads (:func:`check_master`), so a misspelt pointer is one line naming the YAML
@@ -34,7 +43,11 @@ if TYPE_CHECKING:
 
 ENTRY = "master"
 TABLE_COLUMNS = ("number", "date", "progress", "amount")
-_KNOWN = ("key", "title", "table", "budget", "flags", "sheets", *TABLE_COLUMNS)
+_KNOWN = ("key", "title", "table", "budget", "flags", "sheets", "identity", "headings", *TABLE_COLUMNS)
+SHEETS = ("data", "table", "cumulative")
+#: The headings a layout may give, each for a column it declares.
+HEADINGS = {"number": "number", "date": "date", "progress": "progress", "latest_number": "number",
+            "latest_date": "date"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,13 @@ class MasterSpec:
     flags: tuple[str, ...] = ()
     data_sheet: str = "ข้อมูล"
     table_sheet: str = "ตาราง"
+    cumulative_sheet: str | None = None  # None: named by what it holds (see the module docstring)
+    identity: tuple[str, ...] = ()
+    headings: tuple[tuple[str, str], ...] = ()
+
+    def heading(self, name: str) -> str | None:
+        """The layout's own heading for ``name`` (one of :data:`HEADINGS`), if it gives one."""
+        return dict(self.headings).get(name)
 
     def key_of(self, data: dict[str, Any]) -> str:
         """The key values of ``data`` joined by `` · `` ('' if one is missing or empty)."""
@@ -89,9 +109,12 @@ def check_master(form: Form) -> MasterSpec:
     flags = tuple(str(f) for f in _list(form, entry, "flags"))
     _check_columns(form, entry, flags)
     sheets = _sheets(form, entry.get("sheets") or {})
+    identity = _identity(form, entry, key)
+    headings = _headings(form, entry)
     return MasterSpec(key, _opt(entry, "title"), _opt(entry, "table"), _opt(entry, "number"), _opt(entry, "date"),
                       _opt(entry, "progress"), _opt(entry, "amount"), _opt(entry, "budget"), flags,
-                      sheets.get("data", "ข้อมูล"), sheets.get("table", "ตาราง"))
+                      sheets.get("data", "ข้อมูล"), sheets.get("table", "ตาราง"), sheets.get("cumulative"),
+                      identity, headings)
 
 
 def _at(form: Form, *keys: str | int) -> str:
@@ -123,14 +146,42 @@ def _check_columns(form: Form, entry: dict[str, Any], flags: tuple[str, ...]) ->
             raise FormError(f"{_at(form, *keys)}: {value!r} is not a column of the table {table!r}{known}")
 
 
+def _identity(form: Form, entry: dict[str, Any], key: tuple[str, ...]) -> tuple[str, ...]:
+    """The single fields a new recipient of a known key is prefilled with (default: key and title)."""
+    if "identity" not in entry:
+        title = _opt(entry, "title")
+        return key + ((title,) if title and title not in key else ())
+    identity = tuple(_list(form, entry, "identity"))
+    for n, pointer in enumerate(identity):
+        _check_single(form, pointer, "identity", n)
+    return tuple(str(p) for p in identity)
+
+
+def _headings(form: Form, entry: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The layout's own headings, each for a column the entry declares and none empty."""
+    headings = entry.get("headings") or {}
+    if not isinstance(headings, dict):
+        raise FormError(f"{_at(form, 'headings')}: expected a mapping (known: {', '.join(HEADINGS)})")
+    for name, text in headings.items():
+        if name not in HEADINGS:
+            raise FormError(f"{_at(form, 'headings', name)}: unknown heading {name!r} (known: {', '.join(HEADINGS)})")
+        if entry.get(HEADINGS[name]) is None:
+            raise FormError(f"{_at(form, 'headings', name)}: the entry declares no {HEADINGS[name]} column to head")
+        if not isinstance(text, str) or not text.strip():
+            raise FormError(f"{_at(form, 'headings', name)}: expected a heading (a text), found {text!r}")
+    return tuple((str(k), str(v).strip()) for k, v in headings.items())
+
+
 def _sheets(form: Form, sheets: Any) -> dict[str, str]:
-    if not isinstance(sheets, dict) or set(sheets) - {"data", "table"}:
-        raise FormError(f"{_at(form, 'sheets')}: expected a mapping with data and / or table")
+    if not isinstance(sheets, dict) or set(sheets) - set(SHEETS):
+        raise FormError(f"{_at(form, 'sheets')}: expected a mapping with data, table and / or cumulative")
     for name, value in sheets.items():
         text = str(value)
         if not text or len(text) > 31 or any(ch in text for ch in "[]:*?/\\"):
             raise FormError(f"{_at(form, 'sheets', name)}: {text!r} is not a valid sheet name (1-31 characters, "
                             "none of []:*?/\\)")
+        if [str(v) for v in sheets.values()].count(text) > 1:
+            raise FormError(f"{_at(form, 'sheets', name)}: {text!r} names two sheets (one name each)")
     return {str(k): str(v) for k, v in sheets.items()}
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..errors import DataError
+
 _INDEX = re.compile(r"/\d+(?=/|$)")
 
 
@@ -33,6 +35,26 @@ def lookup(data: Any, pointer: str) -> Any:
         else:
             return None
     return node
+
+
+def place(data: dict[str, Any], pointer: str, value: Any) -> None:
+    """Put ``value`` at ``pointer`` (a single field: object keys only) in ``data``, making the objects on the way.
+
+    :raises DataError: a step on the way holds something other than an object.
+
+    Example::
+
+        data = {}
+        place(data, "/school/code", "103601")   # data == {"school": {"code": "103601"}}
+    """
+    *parents, name = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p]
+    node = data
+    for part in parents:
+        child = node.setdefault(part, {})
+        if not isinstance(child, dict):
+            raise DataError(f"{pointer}: /{part} is not an object")
+        node = child
+    node[name] = value
 
 
 def schema_node(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:

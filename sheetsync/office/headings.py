@@ -1,0 +1,79 @@
+"""What the master's computed sheets show of a form, and under which headings.
+
+A column is shown only when a form declares it in its ``master:`` entry (a form without report
+numbers gets no report-number column), and headed by the field's title in the schema unless the
+layout gives its own (``master: headings:``). The words sheetsync adds itself are in
+``sheetsync/messages/master.yaml``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..messages import render
+from ..spec.form import Form
+from ..spec.master import MasterSpec
+from ..spec.pointers import schema_node
+
+#: The summary's columns, in order, by role; roles a form does not declare are left out.
+SUMMARY_ROLES = ("recipient", "school", "network", "key", "title", "latest_number", "latest_date", "progress",
+                 "total", "budget", "share", "notes", "corrected", "status", "file")
+#: The cumulative sheet's columns, in order, by role (after the recipient and the key).
+CUMULATIVE_ROLES = ("number", "date", "progress", "amount", "total", "share", "notes")
+#: The roles shown whatever the form declares.
+ALWAYS = frozenset({"recipient", "school", "network", "key", "title", "status", "file"})
+
+
+def word(code: str, **params: Any) -> str:
+    """The Thai text ``code`` of ``sheetsync/messages/master.yaml``, placeholders filled."""
+    return render(code, "th", source="master.yaml", **params)
+
+
+def declared(spec: MasterSpec, *, cumulative: bool = False) -> set[str]:
+    """The roles of the summary's (or the cumulative sheet's) columns that ``spec`` declares."""
+    roles = {"number": spec.number, "date": spec.date, "progress": spec.progress, "amount": spec.amount,
+             "total": spec.amount, "budget": spec.budget, "share": spec.amount and spec.budget,
+             "latest_number": spec.number, "latest_date": spec.date, "corrected": spec.table}
+    found = {role for role, value in roles.items() if value}
+    if spec.flags or (cumulative and spec.amount and spec.budget):  # "over budget" is a note of a row
+        found.add("notes")
+    return found
+
+
+def headings(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
+    """Every role's heading for ``form`` (the fields' titles, the layout's own headings, else sheetsync's words)."""
+    def title(pointer: str | None, default: str) -> str:
+        node = schema_node(form.schema, pointer) if form and pointer else None
+        return str(node.get("title", default)) if node else default
+
+    def column(name: str | None, default: str) -> str:
+        return title(f"{spec.table}/*/{name}" if spec and spec.table and name else None, default)
+
+    def own(name: str, field: str | None) -> str:
+        return (spec.heading(name) if spec else None) or column(field, name)
+
+    amount = _without_baht(column(spec.amount if spec else None, word("heading.amount")))
+    number, date = own("number", spec.number if spec else None), own("date", spec.date if spec else None)
+    found = {name: word(f"heading.{name}") for name in ("recipient", "school", "network", "share", "notes",
+                                                        "corrected", "status", "file")}
+    return found | {
+        "key": " · ".join(title(p, p) for p in spec.key) if spec and spec.key else word("heading.key"),
+        "title": title(spec.title if spec else None, word("heading.title")),
+        "number": number, "date": date, "progress": own("progress", spec.progress if spec else None),
+        "latest_number": (spec.heading("latest_number") if spec else None) or word("heading.latest", heading=number),
+        "latest_date": (spec.heading("latest_date") if spec else None) or word("heading.latest", heading=date),
+        "amount": word("heading.baht", amount=amount), "total": word("heading.total", amount=amount),
+        "budget": word("heading.baht", amount=_without_baht(title(spec.budget if spec else None,
+                                                                   word("heading.budget"))))}
+
+
+def cumulative_name(spec: MasterSpec) -> str:
+    """The cumulative sheet's name: the layout's (``sheets: cumulative``), else one saying what it holds."""
+    if spec.cumulative_sheet:
+        return spec.cumulative_sheet
+    return word("sheet.cumulative-progress" if spec.progress else "sheet.cumulative")
+
+
+def _without_baht(title: str) -> str:
+    """A field's title without its unit, which the column adds once ("เงินที่ได้รับจัดสรร (บาท)" → "เงินที่ได้รับจัดสรร")."""
+    return title.replace("(บาท)", "").strip()
