@@ -31,7 +31,23 @@ def census_office(tmp_path: Path) -> Path:
 def test_init_keeps_the_folder_of_forms_in_the_configuration(tmp_path: Path) -> None:
     config = tomllib.loads((census_office(tmp_path) / "sheetsync.toml").read_text(encoding="utf-8"))
     assert config["form"] == "school-census"
-    assert config["paths"]["forms"] == [str(FORMS_DIR.resolve())]
+    assert config["paths"]["forms"] == [FORMS_DIR.resolve().as_posix()]
+
+
+def test_a_folder_of_forms_inside_the_office_moves_with_it(tmp_path: Path) -> None:
+    """Written absolute, the office's own forms folder was lost when the office was copied to another
+    computer or drive; inside the office it is kept relative, as the configuration's other paths."""
+    folder = tmp_path / "district"
+    (folder / "forms").mkdir(parents=True)
+    for name in ("school-census.yaml", "school-census.schema.json"):
+        (folder / "forms" / name).write_bytes((FORMS_DIR / name).read_bytes())
+    assert run("init", folder, "--form", "school-census", "--forms-dir", folder / "forms").returncode == 0
+    config = tomllib.loads((folder / "sheetsync.toml").read_text(encoding="utf-8"))
+    assert config["paths"]["forms"] == ["forms"]
+    moved = folder.rename(tmp_path / "district-copy")
+    wrote = run("template", "-o", "blank.xlsx", cwd=moved, env={"SHEETSYNC_FORMS": ""})
+    assert wrote.returncode == 0, wrote.stderr
+    assert read_filled(moved / "blank.xlsx", forms_dirs=[moved / "forms"]).form.id == "school-census"
 
 
 def test_template_read_and_validate_in_the_office_use_its_form(tmp_path: Path) -> None:

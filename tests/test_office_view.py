@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from sheetsync.demo import broken_sample
 from sheetsync.spec.form import Form
+from sheetsync.spec.registry import find_form
 from sheetsync.master import merge, read_master, templates_from_master
 from sheetsync.office.store import Store
 from sheetsync.office.summary import COMPLETE, MUST_FIX, NOTHING, SUMMARY, UNREADABLE, UP_TO_DATE
@@ -178,3 +180,28 @@ def test_a_master_of_forms_without_progress_shows_only_their_columns(census_form
     assert list(totals[0]) == ["ผู้รายงาน", "รหัส", "จำนวนเงิน (บาท)", "จำนวนเงิน สะสม (บาท)", "% ของงบประมาณ",
                               "ข้อสังเกต"]
     assert [r["จำนวนเงิน สะสม (บาท)"] for r in totals] == [22_000, 41_800, 61_600]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_every_sheet_of_the_view_has_a_name_of_its_own(lunch_form: Form, lunch_sample: dict[str, Any],
+                                                       tmp_path: Path, fmt: str) -> None:
+    """A layout may call its cumulative sheet what sheetsync calls another (สรุป): the .xlsx master
+    had a sheet silently renamed, and Calc refused to open the .ods (two tables of one name)."""
+    from sheetsync.office.view import render_view
+
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    layout = lunch_form.source.read_text(encoding="utf-8")
+    assert "sheets: {data: โรงเรียน, table: รายชั้น}" in layout
+    (forms / lunch_form.source.name).write_text(layout.replace(
+        "sheets: {data: โรงเรียน, table: รายชั้น}", "sheets: {data: โรงเรียน, table: รายชั้น, cumulative: สรุป}"),
+        encoding="utf-8")
+    shutil.copy(lunch_form.source.with_name("school-lunch.schema.json"), forms)
+    school = tmp_path / "lunch-s1.xlsx"
+    write_template(find_form("school-lunch", [forms]), school, data=lunch_sample, recipient="s1")
+    merge([school], tmp_path / "master.xlsx", forms_dirs=[forms])
+    view = tmp_path / f"view.{fmt}"
+    with Store(tmp_path / "master.sqlite") as store:
+        render_view(store, view, forms_dirs=[forms])
+    names = CalamineWorkbook.from_path(str(view)).sheet_names
+    assert names[:2] == [SUMMARY, f"{SUMMARY} (2)"] and len({n.casefold() for n in names}) == len(names)

@@ -148,6 +148,30 @@ def test_a_broken_rule_message_names_its_yaml_entry(tmp_path: Path, message: str
     assert problem in text and "\n" not in text
 
 
+@pytest.mark.parametrize("styled", ["{total:,}", "{limit:.2f}", "{value!r}"])
+def test_a_placeholder_with_a_format_is_refused_when_the_form_loads(tmp_path: Path, styled: str) -> None:
+    """Accepted at load, ``{total:,}`` raised at validation: every school file tripping the rule was
+    quarantined as "its content cannot be checked" for the form author's typo."""
+    layout = _lunch(tmp_path, f'  - {RUNNING}, message: {{th: "รวม {styled}", en: "total"}}}}\n')
+    with pytest.raises(FormError, match=r"without a format or conversion") as caught:
+        load_form(layout)
+    assert str(caught.value).startswith(f"school-lunch.yaml line {_line_of(layout, 'message:')} (rules[0]")
+
+
+def test_each_language_may_use_the_other_languages_words(tmp_path: Path, lunch_sample: dict[str, Any]) -> None:
+    """{unit}, {item}, {relation} were filled in the Thai text only: an English text using them
+    (both were accepted at load) showed "{unit}" to the school."""
+    message = ('message: {th: "{label} {value}{unit_en} ต้อง{relation_en}", '
+               'en: "{label_en} {value}{unit} must be {relation} {other_label_en}"}')
+    form = load_form(_lunch(tmp_path, "  - {kind: compare, left: /budget/spent, op: \"<=\", right: /budget/allocated, "
+                                      f"{message}}}\n"))
+    lunch_sample["budget"]["spent"] = 120000.0
+    [found] = [f for f in _validate(form, lunch_sample, tmp_path).findings if f.code == "compare-failed"]
+    assert "{" not in found.message_th + found.message_en
+    assert found.message_en == "spent 120,000 บาท must be ไม่เกิน allocated"
+    assert found.message_th.endswith("120,000 baht ต้องat most")
+
+
 def test_a_layout_words_a_finding_for_every_rule_that_gives_it(tmp_path: Path, lunch_sample: dict[str, Any]) -> None:
     """``messages:`` at the top of a layout: a catalogue key or the layout's own Thai and English."""
     more = ('messages:\n  over-budget-running: {th: "{label}เกิน {limit}", en: "{label_en} over {limit}"}\n'

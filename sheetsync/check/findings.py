@@ -68,14 +68,16 @@ class _Lenient(dict[str, Any]):
 def _words(filled: Filled, pointer: str, cell: str, params: dict[str, Any], message: Message,
            lang: Lang) -> dict[str, str]:
     """The placeholders written in ``lang`` for this finding: unit, row name, relation, suspect clause."""
-    suffix = "" if lang == "th" else "_en"
     found = field_at(filled.form, pointer) if pointer else None
     kind = found.kind if found is not None else ""
-    unit = render(f"unit.{kind}", lang) if kind in UNITS else ""
-    words = {f"unit{suffix}": unit, f"item{suffix}": _item(filled, pointer, cell, lang),
-             "suspect": _suspect(filled, params, lang, message, unit)}
-    if "op" in params:
-        words[f"relation{suffix}"] = render(f"op.{params['op']}", lang)
+    words: dict[str, str] = {}
+    languages: tuple[tuple[Lang, str], ...] = (("th", ""), ("en", "_en"))
+    for each, suffix in languages:  # a text in one language may use the other's words
+        words[f"unit{suffix}"] = render(f"unit.{kind}", each) if kind in UNITS else ""
+        words[f"item{suffix}"] = _item(filled, pointer, cell, each)
+        if "op" in params:
+            words[f"relation{suffix}"] = render(f"op.{params['op']}", each)
+    words["suspect"] = _suspect(filled, params, lang, message, words["unit" if lang == "th" else "unit_en"])
     return words
 
 

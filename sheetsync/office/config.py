@@ -165,7 +165,7 @@ def init_office(root: str | Path, *, form: str = "progress-report", roster: Path
         _write_key(root / KEY_NAME)
         text = TEMPLATE.format(form=form, roster=roster_name, forms_line=FORMS_LINE)
         if forms_dirs:  # TOML basic strings take JSON's escapes
-            listed = ", ".join(json.dumps(str(Path(d).resolve()), ensure_ascii=False) for d in forms_dirs)
+            listed = ", ".join(json.dumps(_config_path(Path(d), root), ensure_ascii=False) for d in forms_dirs)
             text = text.replace(FORMS_LINE, f"forms = [{listed}]      # extra folders of forms")
         (root / CONFIG_NAME).write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -247,6 +247,13 @@ def normalize_period(text: str) -> str:
         year = int(parts[0]) - (543 if int(parts[0]) > 2400 else 0)
         return f"{year:04d}-{int(parts[1]):02d}"
     raise ValueError(f"period {text!r} must be YYYY-MM, e.g. 2020-03 (or 2563-03 in B.E.)")
+
+
+def _config_path(path: Path, root: Path) -> str:
+    """``path`` as ``sheetsync.toml`` keeps it: relative to the office when inside it (the folder
+    may be moved or copied to another computer whole), else absolute. Written with "/" on every OS."""
+    full, base = path.resolve(), root.resolve()
+    return full.relative_to(base).as_posix() if full.is_relative_to(base) else full.as_posix()
 
 
 #: The commented ``forms`` line of :data:`TEMPLATE`, replaced when the office is made with folders of forms.

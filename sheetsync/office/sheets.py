@@ -79,6 +79,7 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
         if table is not None:
             sheets.append(table_sheet(spec.table_sheet + suffix, records(form.id), table, rows_of_form[form.id]))
     sheets.append(ledger_sheet(ledger_of(store)))
+    _unique_names([s for s in sheets if s is not None])
     banner = BANNER.format(when=generated.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
                            store=store.path.name)
     return [_with_banner(s, banner) for s in sheets if s is not None]
@@ -96,6 +97,20 @@ def _cumulative_sheets(records: Callable[[str], Iterator[Record]], forms: dict[s
             sheet.name += f" {form_id}"[:31 - len(sheet.name)]
         sheets.append(sheet)
     return sheets
+
+
+def _unique_names(sheets: list[Sheet]) -> None:
+    """Give every sheet a name no other has (compared as Excel does, case-folded, within 31
+    characters): two forms' layouts may name sheets alike, and a workbook with two sheets of one
+    name is refused by Calc (.ods) or silently renamed by openpyxl (.xlsx)."""
+    taken: set[str] = set()
+    for sheet in sheets:
+        name, n = sheet.name, 2
+        while name.casefold() in taken:
+            suffix = f" ({n})"
+            name, n = sheet.name[:31 - len(suffix)] + suffix, n + 1
+        sheet.name = name
+        taken.add(name.casefold())
 
 
 def _chart_titles(store: Store, ids: tuple[str, ...]) -> dict[str, str]:

@@ -180,8 +180,13 @@ def _sheets(form: Form, sheets: Any) -> dict[str, str]:
         if not text or len(text) > 31 or any(ch in text for ch in "[]:*?/\\"):
             raise FormError(f"{_at(form, 'sheets', name)}: {text!r} is not a valid sheet name (1-31 characters, "
                             "none of []:*?/\\)")
-        if [str(v) for v in sheets.values()].count(text) > 1:
-            raise FormError(f"{_at(form, 'sheets', name)}: {text!r} names two sheets (one name each)")
+    resolved = {"data": "ข้อมูล", "table": "ตาราง"} | {str(k): str(v) for k, v in sheets.items()}
+    for name, text in sorted(resolved.items(), key=lambda item: item[0] not in sheets):  # the given ones first
+        # The defaults count: a cumulative sheet named ข้อมูล clashed with the data sheet's default name.
+        if [v.casefold() for v in resolved.values()].count(text.casefold()) > 1:
+            where = _at(form, "sheets", name) if name in sheets else _at(form, "sheets")
+            raise FormError(f"{where}: {text!r} names two sheets (one name each; data is ข้อมูล and table is "
+                            "ตาราง unless given)")
     return {str(k): str(v) for k, v in sheets.items()}
 
 

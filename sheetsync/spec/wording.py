@@ -87,13 +87,20 @@ def check_texts(where: str, value: Any, allowed: Iterable[str]) -> dict[str, str
 def _names(where: str, lang: str, text: str) -> list[str]:
     """The placeholder names of ``text``; :class:`FormError` when its braces are not a format string."""
     try:
-        fields = [name for _, name, spec, _ in string.Formatter().parse(text) if name is not None]
+        parsed = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None]
     except ValueError as exc:
         raise FormError(f"{where}: {lang}: {exc} (write a literal brace as {{{{ or }}}})") from exc
-    bad = next((name for name in fields if not name.isidentifier()), None)
+    bad = next((name for name, _, _ in parsed if not name.isidentifier()), None)
     if bad is not None:
         raise FormError(f"{where}: {lang}: {{{bad}}} is not a placeholder name")
-    return fields
+    # Every value arrives written as the form shows it (180,000; 29/10/2563): a format of its own
+    # ({total:,}) would fail on each school file that trips the rule, long after the form loaded.
+    styled = next((name for name, spec, conversion in parsed if spec or conversion), None)
+    if styled is not None:
+        raise FormError(f"{where}: {lang}: write {{{styled}}} without a format or conversion "
+                        "(values come already written as the form shows them)")
+    return [name for name, _, _ in parsed]
 
 
 def check_layout_messages(path: Path, layout: Mapping[str, Any], given: Mapping[str, str],
@@ -114,6 +121,7 @@ def check_layout_messages(path: Path, layout: Mapping[str, Any], given: Mapping[
         if isinstance(value, str):
             if value not in catalogue:
                 raise FormError(f"{where}: {value!r} has no message in the catalogue")
+            check_texts(where, catalogue[value], placeholders(given[code]))
         else:
             check_texts(where, value, placeholders(given[code]))
     return dict(entry)
