@@ -24,6 +24,7 @@ from typing import Any, Iterable
 from .errors import DataError, RosterError
 from .messages import render
 from .spec.form import Form
+from .spec.pointers import place
 from .template.write import write_template
 
 __all__ = ["Recipient", "RosterError", "read_roster", "safe_filename", "templates_for_roster"]
@@ -262,11 +263,8 @@ def _prefill(form: Form, data: dict[str, Any] | None, recipient: Recipient) -> d
     key = master_spec(form).key
     if not recipient.project_code or not key:
         return merged
-    *parents, name = key[0].strip("/").split("/")
-    node: Any = merged
-    for part in parents:
-        node = node.setdefault(part, {})
-        if not isinstance(node, dict):
-            raise DataError(f"prefill data /{part}: expected an object")
-    node[name] = recipient.project_code
+    try:
+        place(merged, key[0], recipient.project_code)
+    except DataError as exc:
+        raise DataError(f"prefill data {exc}") from exc
     return merged
