@@ -268,6 +268,7 @@ def test_a_broken_master_entry_is_refused_at_load_naming_its_line(tmp_path: Path
     ("headings: [number]", "master.headings", "expected a mapping"),
     ("headings: {number: ''}", "master.headings.number", "expected a heading (a text)"),
     ("sheets: {data: โรงเรียน, cumulative: โรงเรียน}", "master.sheets.data", "'โรงเรียน' names two sheets"),
+    ("next_period: monthly", "master.next_period", "expected all or identity, found 'monthly'"),
 ])
 def test_identity_and_headings_are_checked_at_load_naming_their_line(tmp_path: Path, entry: str, place: str,
                                                                       problem: str) -> None:
