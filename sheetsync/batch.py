@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from .check.reader import Filled, read_filled
 from .check.report import Report
@@ -162,7 +162,7 @@ class Invited:
 
 
 def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], config: MailConfig, *,
-                    again: bool = False) -> Invited:
+                    again: bool = False, forms_dirs: Sequence[Path] = ()) -> Invited:
     """One message per template into ``config.outbox``, to the roster's addresses for the recipient
     named in the template itself (so a template can never go to another school).
 
@@ -177,7 +177,7 @@ def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], conf
     earlier = earlier_invitations(config.outbox)
     done = Invited()
     for path in templates:
-        filled = read_filled(path)
+        filled = read_filled(path, forms_dirs=forms_dirs)
         who = people.get(filled.metadata.get("recipient", ""))
         content = str(filled.metadata.get("fingerprint", ""))
         if who is None:

@@ -270,6 +270,7 @@ def test_a_broken_master_entry_is_refused_at_load_naming_its_line(tmp_path: Path
     ("sheets: {data: โรงเรียน, cumulative: โรงเรียน}", "master.sheets.data", "'โรงเรียน' names two sheets"),
     # The defaults count: the data sheet is ข้อมูล unless given (two sheets of one name break the .ods master).
     ("sheets: {table: รายชั้น, cumulative: ข้อมูล}", "master.sheets.cumulative", "'ข้อมูล' names two sheets"),
+    ("next_period: monthly", "master.next_period", "expected all or identity, found 'monthly'"),
 ])
 def test_identity_and_headings_are_checked_at_load_naming_their_line(tmp_path: Path, entry: str, place: str,
                                                                       problem: str) -> None:

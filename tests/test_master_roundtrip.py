@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -181,17 +182,39 @@ def test_a_new_school_of_another_form_gets_that_form_and_its_identity(lunch_mast
     filled = {p.name: read_filled(p, forms_dirs=[FORMS]) for p in paths}
     assert sorted(filled) == ["10360001_s1.xlsx", "10360001_s9.xlsx", "10360099_s10.xlsx"]
     assert {f.form.id for f in filled.values()} == {"school-lunch"}
-    assert filled["10360001_s9.xlsx"].data == {"school": {"smis": "10360001", "name": "โรงเรียนวัดไทร"}}
+    identity = {"school": {"smis": "10360001", "name": "โรงเรียนวัดไทร", "district": "เขตจอมทอง"},
+                "budget": {"rate": 22, "method": "จัดทำเอง"},
+                "certification": {"position": "ผู้อำนวยการโรงเรียนวัดไทร"}}
+    assert filled["10360001_s9.xlsx"].data == identity  # the layout's master: identity
     assert filled["10360099_s10.xlsx"].data == {"school": {"smis": "10360099"}}
-    assert len(filled["10360001_s1.xlsx"].data["grades"]) == 3  # its own report, as sent
+    assert filled["10360001_s1.xlsx"].data == identity  # a new month's report: next_period: identity
+
+
+def test_next_months_lunch_template_is_a_new_report_not_last_months_locked(lunch_master: Path,
+                                                                           tmp_path: Path) -> None:
+    """The lunch report is filled anew each month (``master: next_period: identity``): next month's
+    template carried November's month, date, money and grades, all locked, so no school could report
+    December. It carries the school and how it serves lunch; every figure is empty and open."""
+    (path,) = templates_from_master(lunch_master, tmp_path / "next", roster=roster_file(tmp_path), recipient="s1",
+                                    forms_dirs=[FORMS])
+    ws = openpyxl.load_workbook(path)["ค่าอาหารกลางวัน"]
+    for ref in ("B4", "D4", "B5", "B6", "D6", "B7", "A10", "B10", "C10", "D10", "A20"):  # month … grades, problems
+        assert ws[ref].value is None and not ws[ref].protection.locked, ref
+    assert ws["B3"].value == "10360001" and ws["B3"].protection.locked  # the key stays the school's
+    assert ws["D5"].value == 22 and not ws["D5"].protection.locked  # the rate: carried, still open
+
+
+def test_a_progress_reports_next_period_still_carries_its_reports(master: Path, tmp_path: Path) -> None:
+    (path,) = templates_from_master(master, tmp_path / "next", project=CODES[0])
+    assert len(read_filled(path).data["reports"]) == 5  # next_period: all, the default
 
 
 def test_the_layout_says_what_a_new_school_is_prefilled_with(lunch_form: Form, lunch_sample: dict[str, Any],
                                                              tmp_path: Path) -> None:
     forms = tmp_path / "forms"
     forms.mkdir()
-    text = lunch_form.source.read_text(encoding="utf-8").replace(
-        "  title: /school/name\n", "  title: /school/name\n  identity: [/school/smis, /school/district]\n")
+    text = re.sub(r"\n  identity: \[[^]]*\]\n", "\n  identity: [/school/smis, /school/district]\n",
+                  lunch_form.source.read_text(encoding="utf-8"))
     (forms / "school-lunch.yaml").write_text(text, encoding="utf-8")
     shutil.copy(FORMS / "school-lunch.schema.json", forms)
     form = find_form(forms / "school-lunch.yaml")

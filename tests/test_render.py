@@ -98,3 +98,15 @@ def test_what_the_school_reads_is_numbered_thai_then_english_without_codes() -> 
     assert thai.index(f"ข้อสังเกต {len(report.warnings)} รายการ") < thai.index("ส่งมาจาก x")  # notes after fixes
     assert english.startswith(f"To fix: {len(report.errors)}\n  1. ") and "sent by x" in english
     assert render_for_school(Report(Path("ok.xlsx"), "progress-report", {}, [])).startswith("แบบรายงานของท่านถูกต้อง")
+
+
+def test_a_cell_in_a_block_of_grades_names_the_row_not_a_grade(lunch_form: Form) -> None:
+    """The lunch report's third row of grades was named "(ชั้น 3)" beside D12 (the items' title and the
+    row's place), which a teacher reads as grade 3 whatever grade the row holds (อนุบาล 3, ป.1 …).
+    A block the form does not number itself is named by its title and the row's place in it."""
+    report = Report(Path("s02.xlsx"), "school-lunch")
+    report.findings = [Finding("sum-mismatch", "error", lunch_form.sheet, "D12", "/grades/2/amount", 18800.0,
+                               "ผลรวมไม่เท่ากับ", "does not add up")]
+    html = render_html(report, form=lunch_form)
+    assert re.search(r"<td[^>]*>D12<br>\(รายชั้น แถวที่ 3\)</td>", html)
+    assert "ชั้น 3" not in html

@@ -19,6 +19,7 @@ from sheetsync.master import merge, read_master
 from sheetsync.spec.form import Form
 from sheetsync.spec.pointers import lookup
 from sheetsync.template.write import write_template
+from tests.conftest import FORMS_DIR
 
 
 def _typed(form: Form, data: dict[str, Any], tmp_path: Path, typed: dict[str, Any], name: str = "typed") -> Path:
@@ -222,3 +223,20 @@ def test_a_row_inserted_or_deleted_is_one_finding_not_one_per_fixed_cell(progres
     assert [(f.cell, f.severity) for f in moved] == [("A41", "error")]
     assert f"{count} " in moved[0].message_en and "row 41" in moved[0].message_en
     assert not [f for f in findings if f.code in ("locked-cell-changed", "prefilled-cell-changed")]
+
+
+def test_text_in_a_count_suggests_a_number_the_field_takes(lunch_form: Form, lunch_sample: dict[str, Any],
+                                                           tmp_path: Path) -> None:
+    """"สี่สิบห้า" typed for the pupils of a grade (0–2000) or the days of a month (0–31) was told to type
+    digits only "เช่น 10000"; an amount still gets that example."""
+    path = tmp_path / "lunch.xlsx"
+    write_template(lunch_form, path, data=lunch_sample)
+    wb = load_workbook(path)
+    ws = wb[lunch_form.sheet]
+    ws["B11"], ws["C11"], ws["D11"] = "สี่สิบห้า", "ยี่สิบ", "หนึ่งหมื่น"
+    wb.save(path)
+    found = {f.cell: f for f in validate(read_filled(path, forms_dirs=[FORMS_DIR])).findings}
+    assert found["B11"].code == "not-a-number" and found["B11"].message_th.endswith("ตั้งแต่ 0 ถึง 2000")
+    assert found["C11"].message_th.endswith("กรุณาพิมพ์เฉพาะตัวเลข ตั้งแต่ 0 ถึง 31")
+    assert found["C11"].message_en.endswith("Please type digits only, from 0 to 31.")
+    assert found["D11"].message_th.endswith("เช่น 10000") and "10000" not in found["B11"].message_th

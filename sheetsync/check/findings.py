@@ -89,6 +89,21 @@ def month_names(params: dict[str, Any]) -> dict[str, Any]:
     return params | {"month_name": render(key, "th"), "month_name_en": render(key, "en")}
 
 
+def number_example(form: Form, code: str, pointer: str) -> dict[str, Any]:
+    """What a ``not-a-number`` message suggests typing, within the field's range (``example``,
+    ``example_en``): "เช่น 10000" for an amount, "ตั้งแต่ 0 ถึง 31" for a number of days, where 10000
+    would be no example at all; nothing for any other code."""
+    if code != "not-a-number":
+        return {}
+    field = field_at(form, pointer)
+    schema = field.schema if field is not None else {}
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if isinstance(high, (int, float)) and not isinstance(high, bool) and high < 10000:
+        values = {"low": shown(low if isinstance(low, (int, float)) else 0), "high": shown(high)}
+        return {"example": render("example.range", "th", **values), "example_en": render("example.range", "en", **values)}
+    return {"example": render("example.number", "th", value=10000), "example_en": render("example.number", "en", value=10000)}
+
+
 def _suspect(filled: Filled, params: dict[str, Any], lang: Lang, message: Message, unit: str) -> str:
     """The clause naming one amount that alone makes the difference, or nothing.
 

@@ -20,7 +20,7 @@ from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
 from ..messages import render
 from ..spec.pointers import generic, schema_node
 from .quickcheck import Check, quick_check
-from .findings import choice_labels, finding as _finding, month_names
+from .findings import choice_labels, finding as _finding, month_names, number_example
 from .reader import Filled, as_bad_input
 from .report import Finding, Report
 from .rulefindings import rule_findings
@@ -52,7 +52,8 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += list(_identity(filled, resolve(key, create=False)))
         report.findings += list(_structure(filled))
         report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=choice_labels(
-            filled.form, p.pointer), **month_names(p.params)) for p in filled.problems]
+            filled.form, p.pointer), **month_names(p.params), **number_example(filled.form, p.code, p.pointer))
+            for p in filled.problems]
         report.findings += list(_schema(filled))
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
         report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))

@@ -85,7 +85,7 @@ def template(
                                           fmt=chosen_fmt or "xlsx", forms_dirs=dirs,
                                           form=form or (office.form if office else None))
             echo(f"wrote {len(paths)} templates in {output}")
-            return mail_templates(paths, mail, again=again) if mail else 0
+            return mail_templates(paths, mail, again=again, forms_dirs=dirs) if mail else 0
         prefill = load_json(data) if data else None
         chosen = find_form(form or (office.form if office else "progress-report"), dirs)
         if roster is not None:
@@ -94,7 +94,7 @@ def template(
                 raise typer.BadParameter(f"{recipient!r} is not in {roster.name}", param_hint="--recipient")
             paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill)
             echo(f"wrote {len(paths)} templates in {output}")
-            return mail_templates(paths, mail, again=again) if mail else 0
+            return mail_templates(paths, mail, again=again, forms_dirs=dirs) if mail else 0
         write_template(chosen, output, fmt=chosen_fmt, data=prefill, recipient=recipient, password=password)
         echo(f"wrote {output}")
         return 0
@@ -175,12 +175,14 @@ def _say_where_answers_go(config: MailConfig, mailbox: str) -> None:
              "only if that mail arrives there", err=True)
 
 
-def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False) -> int:
+def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False,
+                   forms_dirs: tuple[Path, ...] = ()) -> int:
     """Queue each template to its school; 1 if one was left unsent (each named on stderr). Schools
-    whose same invitation is waiting or was just sent are skipped (``again``: queued all the same)."""
+    whose same invitation is waiting or was just sent are skipped (``again``: queued all the same).
+    ``forms_dirs``: where the templates' form is found (``--forms-dir`` and the office's)."""
     from ..batch import queue_templates
 
-    done = queue_templates(paths, plan.people, plan.config, again=again)
+    done = queue_templates(paths, plan.people, plan.config, again=again, forms_dirs=forms_dirs)
     from ..messages import render
 
     for line in done.already:

@@ -1,7 +1,9 @@
 """Next period's templates from the master: prefilled with everything known, earlier reports locked.
 
 Each template is made from the submission the master holds for its key, so the school finds its
-project as it last reported it, every earlier report row locked, and the next row open. A roster
+project as it last reported it, every earlier report row locked, and the next row open; a form filled
+anew each period (``master: next_period: identity``, such as a monthly report) carries only the key's
+identity, every other cell empty and open. A roster
 names the recipients to issue templates to; one without a submission yet gets a template of the
 form that others report the key on (else of the office's form), prefilled with what the form's layout
 declares as the key's identity (``master: identity``; the progress report: the project's code, name,
@@ -63,8 +65,7 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
         entries = [e for e in read_roster(roster) if recipient is None or e.id == recipient]
         targets = _roster_targets(entries, records, project, office_form, dirs, name)
     else:
-        targets = [(find_form(r.key.form_id, dirs), r.key.recipient, r.data, r.key.project_code) for r in records
-                   if recipient is None or r.key.recipient == recipient]
+        targets = [_own(r, r.key.recipient, dirs) for r in records if recipient is None or r.key.recipient == recipient]
     if not targets:
         wanted = ", ".join(f"{n} {v}" for n, v in (("project", project), ("recipient", recipient)) if v)
         raise MasterError(f"{name}: no submission in the master for {wanted or 'any key'}")
@@ -87,13 +88,23 @@ def _roster_targets(entries: list[Recipient], records: list[Record], project: st
             continue
         own = [r for r in records if r.key.recipient == entry.id and (not code or r.key.project_code == code)]
         if own:
-            targets += [(find_form(r.key.form_id, dirs), entry.id, r.data, r.key.project_code) for r in own]
+            targets += [_own(r, entry.id, dirs) for r in own]
             continue
         known = [r for r in records if code and r.key.project_code == code
                  and (form is None or r.key.form_id == form.id)]
         chosen = find_form(known[-1].key.form_id, dirs) if known else form or _only_form(records, dirs, master)
         targets.append((chosen, entry.id, _identity(chosen, known[-1].data if known else {}, code), code))
     return targets
+
+
+def _own(record: Record, recipient: str, dirs: tuple[str | Path, ...]) -> Target:
+    """Next period's template of a school that reported on the key: its last report (the layout's
+    ``master: next_period: all``), or only the key's identity (``identity``: a form filled anew)."""
+    form = find_form(record.key.form_id, dirs)
+    code = record.key.project_code
+    if master_spec(form).next_period == "identity":
+        return form, recipient, _identity(form, record.data, code), code
+    return form, recipient, record.data, code
 
 
 def _only_form(records: list[Record], dirs: tuple[str | Path, ...], master: str) -> Form:

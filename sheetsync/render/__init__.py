@@ -7,6 +7,7 @@ import re
 from typing import Any, Iterable
 
 from ..check.report import Finding, Report, Result
+from ..messages import render
 from ..spec.form import Form
 from ..spec.pointers import generic, schema_node
 
@@ -63,15 +64,22 @@ def _field_of(form: Form, path: str) -> Any:
 
 
 def row_name(form: Form, finding: Finding) -> str:
-    """"รายงานครั้งที่ 6" for a cell on the 6th row of a block whose items have a title, else ""."""
+    """Which row of a block of rows a cell is in, as the printed form numbers it: "รายงานครั้งที่ 6"
+    on the 6th row of a block the form numbers itself (an ``auto`` column) whose items have a title;
+    else the block's title and the row's place in it ("รายชั้น แถวที่ 3": "ชั้น 3" would read as a
+    grade); "" outside a block, or for a block with no title."""
     match = re.fullmatch(r"[A-Z]+([0-9]+)", finding.cell)
     if finding.sheet != form.sheet or match is None:
         return ""
     row = int(match[1])
     for table in form.tables:
         if table.first_row <= row <= table.last_row:
+            n = row - table.first_row + 1
             items = schema_node(form.schema, table.pointer + "/*") or {}
-            return f"{items['title']} {row - table.first_row + 1}" if items.get("title") else ""
+            if any(c.auto is not None for c in table.columns):
+                return f"{items['title']} {n}" if items.get("title") else ""
+            title = (schema_node(form.schema, table.pointer) or {}).get("title")
+            return render("report.row_of", "th", table=title, n=n) if title else ""
     return ""
 
 

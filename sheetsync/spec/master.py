@@ -15,13 +15,18 @@ A layout may hold a ``master:`` entry; nothing in the office's code names a fiel
       sheets: {data: โครงการ, table: รายงาน, cumulative: ความก้าวหน้าสะสม}
       identity: [/project/code, /project/name, /project/fiscal_year]
       headings: {number: ครั้งที่, latest_number: รายงานล่าสุด (ครั้งที่)}
+      next_period: all              # or identity: what next period's template of a school carries
 
 ``sheets`` names the data sheets (default ข้อมูล, ตาราง) and the cumulative sheet (default
 ความก้าวหน้าสะสม for a form declaring ``progress``, else ยอดสะสม). ``identity`` lists the single
 fields next period's template of a new recipient of a known key is prefilled with (default: the key
 and the title). ``headings`` overrides the master's headings of the table's columns (``number``,
 ``date``, ``progress``) and of the summary's latest report (``latest_number``, ``latest_date``);
-by default they are the fields' titles in the schema (and "<title> (ล่าสุด)").
+by default they are the fields' titles in the schema (and "<title> (ล่าสุด)"). ``next_period`` says
+what next period's template of a school that has reported carries: ``all`` (the default: its last
+report, earlier rows locked and the next one open, for a report that grows period by period) or
+``identity`` (only the ``identity`` fields, every other cell empty and open: a form filled anew each
+period, such as a monthly report).
 
 A form without the entry is keyed by its recipient alone and has no cumulative view. The entry is
 checked when the form loads (:func:`check_master`), so a misspelt pointer is one line naming the YAML
@@ -43,7 +48,9 @@ if TYPE_CHECKING:
 
 ENTRY = "master"
 TABLE_COLUMNS = ("number", "date", "progress", "amount")
-_KNOWN = ("key", "title", "table", "budget", "flags", "sheets", "identity", "headings", *TABLE_COLUMNS)
+_KNOWN = ("key", "title", "table", "budget", "flags", "sheets", "identity", "headings", "next_period",
+          *TABLE_COLUMNS)
+NEXT_PERIOD = ("all", "identity")
 SHEETS = ("data", "table", "cumulative")
 #: The headings a layout may give, each for a column it declares.
 HEADINGS = {"number": "number", "date": "date", "progress": "progress", "latest_number": "number",
@@ -68,6 +75,7 @@ class MasterSpec:
     cumulative_sheet: str | None = None  # None: named by what it holds (see the module docstring)
     identity: tuple[str, ...] = ()
     headings: tuple[tuple[str, str], ...] = ()
+    next_period: str = "all"  # one of NEXT_PERIOD
 
     def heading(self, name: str) -> str | None:
         """The layout's own heading for ``name`` (one of :data:`HEADINGS`), if it gives one."""
@@ -114,7 +122,7 @@ def check_master(form: Form) -> MasterSpec:
     return MasterSpec(key, _opt(entry, "title"), _opt(entry, "table"), _opt(entry, "number"), _opt(entry, "date"),
                       _opt(entry, "progress"), _opt(entry, "amount"), _opt(entry, "budget"), flags,
                       sheets.get("data", "ข้อมูล"), sheets.get("table", "ตาราง"), sheets.get("cumulative"),
-                      identity, headings)
+                      identity, headings, _next_period(form, entry))
 
 
 def _at(form: Form, *keys: str | int) -> str:
@@ -155,6 +163,14 @@ def _identity(form: Form, entry: dict[str, Any], key: tuple[str, ...]) -> tuple[
     for n, pointer in enumerate(identity):
         _check_single(form, pointer, "identity", n)
     return tuple(str(p) for p in identity)
+
+
+def _next_period(form: Form, entry: dict[str, Any]) -> str:
+    """What next period's template carries: ``all`` (the default) or ``identity``."""
+    value = entry.get("next_period", "all")
+    if value not in NEXT_PERIOD:
+        raise FormError(f"{_at(form, 'next_period')}: expected {' or '.join(NEXT_PERIOD)}, found {value!r}")
+    return str(value)
 
 
 def _headings(form: Form, entry: dict[str, Any]) -> tuple[tuple[str, str], ...]:
