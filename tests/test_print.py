@@ -108,6 +108,21 @@ def test_an_amount_with_satang_prints_them(libreoffice: Any, progress_form: Form
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_report_amount_with_satang_prints_whole_on_one_line(libreoffice: Any, progress_form: Form,
+                                                             tmp_path: Path, fmt: str) -> None:
+    """The seed's last payment with satang, typed in a report row (column E, as wide as "170,000 บาท"):
+    the .ods printed ### and the .xlsx split off "บาท" onto a second line; it shrinks to fit instead."""
+    blank, typed = tmp_path / f"blank.{fmt}", tmp_path / f"typed.{fmt}"
+    write_template(progress_form, blank)
+    amounts = ["169,999.50", "999,999.99", "1,234,567.89", "170,000"]
+    libreoffice.type_into(blank, typed, {f"E{37 + i}": a for i, a in enumerate(amounts)}, sheet=progress_form.sheet)
+    text, _ = printed(libreoffice, typed)
+    assert "###" not in text
+    for amount in amounts:
+        assert f"{amount} บาท" in text, amount
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_a_rationale_longer_than_a_row_prints_whole(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
                                                     tmp_path: Path, fmt: str) -> None:
     """Issue 8: a text needing more than Excel's 409 pt row is split over its block's rows, not cut."""

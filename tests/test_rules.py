@@ -226,3 +226,16 @@ def test_running_total_names_no_amount_when_several_could_be_wrong(
     running = [f for f in _validate(lunch_form, lunch_sample, tmp_path).findings if f.code == "over-budget-running"]
     assert [f.cell for f in running] == ["D12"]
     assert "ถ้าไม่นับ" not in running[0].message_th and "Without" not in running[0].message_en
+
+
+def test_an_amount_with_satang_is_named_as_the_cell_shows_it(progress_form: Form, seed: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    """The cell shows 10,000.50 บาท (and the form's percent 65.00): the message said "10,000.5 บาท"
+    and a total of "180,000.5 บาท", a figure the teacher finds nowhere on the sheet."""
+    seed["reports"][5]["disbursed"] = 10000.5
+    findings = {f.code: f for f in _validate(progress_form, seed, tmp_path).findings}
+    over, mismatch = findings["over-budget-running"], findings["total-mismatch"]
+    for text in (over.message_th, over.message_en, mismatch.message_th, mismatch.message_en):
+        assert "180,000.50 " in text and "180,000.5 " not in text, text
+    assert "10,000.50 บาท" in over.message_th and "10,000.50 baht" in over.message_en
+    assert "180,000 บาท" in over.message_th  # a whole amount stays as the form writes it

@@ -80,7 +80,9 @@ def _shown(value: Any) -> str:
     """A value as a Thai reader expects it: B.E. dates, grouped amounts, whole numbers as typed.
 
     The reader gives amounts and percentages as float and whole numbers (years, counts, report
-    numbers) as int: a year reads "2563", never "2,563".
+    numbers) as int: a year reads "2563", never "2,563". A float with a fraction has two decimals,
+    as the sheet shows an amount with satang ("10,000.50 บาท") and the form writes a percentage
+    ("65.50"); a whole one none ("180,000").
     """
     as_date = _date(value) if isinstance(value, str) else None
     if as_date is not None:
@@ -88,7 +90,8 @@ def _shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
+        text = f"{value:,.2f}"
+        return text.removesuffix(".00")
     return str(value)
 
 

@@ -36,8 +36,10 @@ FRACTION_FORMATS = {AMOUNT_FORMAT: '#,##0.00" บาท"'}
 FRACTION_CONDITION = "MOD({ref},1)<>0"
 NUMBER_FORMATS = {"date": "@", "amount": AMOUNT_FORMAT, "whole": "0", "percent": "@", "text": "@",
                   "lines": "General", "choice": "General", "auto": "General"}
-#: Kinds whose value is one short line: shrunk to the cell's width rather than wrapped.
-ONE_LINE = ("date",)
+#: Kinds whose value is one short line: shrunk to the cell's width rather than wrapped. An amount
+#: too: with its satang a six-digit one ("169,999.50 บาท") is wider than the report's column, and
+#: Calc printed it as ### in an .ods (and split "บาท" onto a second line in an .xlsx).
+ONE_LINE = ("date", "amount")
 #: Numbers sit on the right, as on the paper form.
 RIGHT_ALIGNED = ("amount", "percent", "whole")
 #: Excel shows "####" for Text-formatted cells longer than 255 characters, so long fields stay General.
@@ -178,7 +180,8 @@ def _base_style(form: Form, name: str | None, kind: str = "auto") -> CellStyle:
         align=str(extra.get("align", "right" if kind in RIGHT_ALIGNED else "left")), indent=int(extra.get("indent", 0)),
         fill=extra.get("fill"), border=bool(extra.get("border", False)),
         number_format=NUMBER_FORMATS.get(kind, "General"),
-        # A date is one line: typed in Thai digits (๒๙/๑๑/๒๕๖๒, wider) it shrinks, never wraps mid-year.
+        # A date is one line: typed in Thai digits (๒๙/๑๑/๒๕๖๒, wider) it shrinks, never wraps mid-year;
+        # an amount with satang shrinks rather than printing ###.
         wrap=kind not in ONE_LINE, shrink=kind in ONE_LINE,
     )
 
