@@ -171,18 +171,17 @@ def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit
 
 
 def _suspect(column: list[tuple[str, Any]], over: int, limit: Any) -> tuple[str, Any] | None:
-    """The one amount that alone takes the column's running total over ``limit``, or None when unsure.
+    """The one earlier amount that alone takes the column's running total over ``limit``, or None
+    when unsure (FORM.md: the message may name an earlier amount, as a fact to check).
 
     An amount counts when, left out, the running total stays within the limit over the *whole*
     column: with 22,000 / 90,000 / 19,800 against 100,000, leaving out the 22,000 still ends at
-    109,800, so only the 90,000 counts. An earlier amount that counts is named if it is the only
-    one (the row ``over``, where the total goes over, may count too: its cell is the finding's own);
-    else the row ``over`` itself if it alone counts; several earlier ones, or none: nothing.
+    109,800, so it is never blamed. Only rows before ``over`` (where the total goes over) are named,
+    and only one: the finding already sits on ``over``'s own cell, and when the limit itself was
+    mistyped (100,000 for 180,000) the last amount "counts" too, though it is right.
     """
-    counts = [i for i, (_, value) in enumerate(column) if value > 0 and _peak_without(column, i) <= limit + 1e-9]
-    earlier = [i for i in counts if i < over]
-    chosen = earlier or [i for i in counts if i == over]
-    return column[chosen[0]] if len(chosen) == 1 else None
+    counts = [i for i, (_, value) in enumerate(column[:over]) if value > 0 and _peak_without(column, i) <= limit + 1e-9]
+    return column[counts[0]] if len(counts) == 1 else None
 
 
 def _peak_without(column: list[tuple[str, Any]], skipped: int) -> float:
