@@ -234,3 +234,25 @@ def test_the_progress_report_keeps_its_headings(progress_form: Form) -> None:
     cumulative = cumulative_sheet(lambda: [], {progress_form.id: progress_form})
     assert cumulative is not None and cumulative.name == CUMULATIVE == "ความก้าวหน้าสะสม"
     assert _headers(cumulative)[2:5] == ["ครั้งที่", "วันที่", "ความก้าวหน้า (%)"]
+
+
+def test_next_month_of_a_form_filled_anew_is_not_a_correction(lunch_form: Form, progress_form: Form) -> None:
+    """A lunch school's December file replaces November's and changes every grade row: it was flagged
+    "แก้ไขรายงานก่อนหน้า" for every school. For a form filled anew each period (next_period: identity)
+    only a replacement on the same template corrects; the progress report keeps its rule."""
+    from dataclasses import replace
+
+    from sheetsync.office.summary import _corrected
+
+    def lunch(n: int, result: str, template: str) -> OutcomeRow:
+        return replace(outcome(n, "s1", result, key="1010720001", changes=("/grades/0/amount",)),
+                       form_id=lunch_form.id, template_id=template)
+
+    specs = {lunch_form.id: master_spec(lunch_form), progress_form.id: master_spec(progress_form)}
+    assert master_spec(lunch_form).next_period == "identity"
+    assert _corrected([lunch(1, "merged", "nov"), lunch(2, "replaced", "dec")], specs) == set()
+    assert _corrected([lunch(1, "merged", "nov"), lunch(2, "replaced", "dec"), lunch(3, "replaced", "dec")],
+                      specs) == {("s1", "1010720001")}
+    progress = [outcome(1, "s1", "merged"), replace(outcome(2, "s1", "replaced", changes=("/reports/2/disbursed",)),
+                                                    template_id="next")]
+    assert _corrected(progress, specs) == {("s1", CODES[0])}

@@ -328,13 +328,25 @@ def _flags(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> s
 
 
 def _corrected(outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> set[tuple[str, str]]:
-    """Keys whose accepted data changed a row of their form's table sent before (not just added a new one)."""
+    """Keys whose accepted data changed a row of their form's table sent before (not just added a new one).
+
+    A form filled anew each period (``master: next_period: identity``) changes every row from one
+    period to the next: only a replacement on the template of the data it replaces is a correction."""
     def corrects(o: OutcomeRow) -> bool:
         spec = specs.get(o.form_id)
         prefix = f"{spec.table}/" if spec and spec.table else None
         return prefix is not None and any(c.startswith(prefix) and c[len(prefix):].count("/") >= 1 for c in o.changes)
 
-    return {(o.recipient, o.key) for o in outcomes if o.result == "replaced" and corrects(o)}
+    found: set[tuple[str, str]] = set()
+    template_of: dict[tuple[str, str], str] = {}  # the template of each key's accepted data so far
+    for o in outcomes:  # oldest first
+        who, spec = (o.recipient, o.key), specs.get(o.form_id)
+        anew = spec is not None and spec.next_period == "identity"
+        if o.result == "replaced" and corrects(o) and (not anew or template_of.get(who) == o.template_id):
+            found.add(who)
+        if o.result in ("merged", "replaced"):
+            template_of[who] = o.template_id
+    return found
 
 
 def _network(who: Recipient | None) -> str:
