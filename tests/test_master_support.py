@@ -56,3 +56,13 @@ def unsigned(data: dict[str, Any]) -> dict[str, Any]:
     if not certification:
         out.pop("certification", None)
     return out
+
+
+def without_total(sheet: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The summary's lines without its last one, the office's total (checked to be there); other sheets as read."""
+    from sheetsync.office.summary import SUMMARY
+
+    if sheet != SUMMARY:
+        return rows
+    assert rows and rows[-1]["ผู้รายงาน"] == "รวมทั้งหมด", rows[-1:]
+    return rows[:-1]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from sheetsync.demo import broken_sample
@@ -15,13 +16,14 @@ from sheetsync.spec.form import Form
 from sheetsync.spec.registry import find_form
 from sheetsync.master import merge, read_master, templates_from_master
 from sheetsync.office.store import Store
+from sheetsync.office.view import render_view
 from sheetsync.office.summary import COMPLETE, MUST_FIX, NOTHING, SUMMARY, UNREADABLE, UP_TO_DATE
 from sheetsync.check.reader import read_filled
 from sheetsync.roster import Recipient
 from sheetsync.sync import SyncOptions, sync
 from sheetsync.template.write import write_template
 from tests.libreoffice import LibreOffice
-from tests.test_master_support import seed_data, variant
+from tests.test_master_support import seed_data, variant, without_total
 
 CENSUS_SAMPLE = Path(__file__).parent / "data" / "school-census.sample.json"
 
@@ -29,7 +31,7 @@ CENSUS_SAMPLE = Path(__file__).parent / "data" / "school-census.sample.json"
 def rows_of(path: Path, sheet: str) -> list[dict[str, Any]]:
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python()
     assert str(rows[0][0]).startswith("สร้างโดย sheetsync")  # the generated-at line
-    return [dict(zip(rows[1], row)) for row in rows[2:]]
+    return without_total(sheet, [dict(zip(rows[1], row)) for row in rows[2:]])
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +62,30 @@ def test_a_roster_of_eleven_is_listed_whole_with_the_right_statuses(eleven: Path
                 "school-11": NOTHING}
     assert {who: status for who, (_, status) in statuses.items()} == expected
     assert all(name == f"โรงเรียนที่ {int(who[-2:])}" for who, (name, _) in statuses.items())
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_summary_ends_with_the_offices_total_below_its_filter(eleven: Path, tmp_path: Path, fmt: str) -> None:
+    """What the office sends up the line: how many reported, the amounts and budgets added up and
+    their share, on the summary's last line, outside the filter so that a sort never moves it."""
+    view = eleven / "master.xlsx"
+    if fmt == "ods":
+        with Store(eleven / "master.sqlite") as store:
+            render_view(store, tmp_path / "view.ods")
+        view = tmp_path / "view.ods"
+    rows = CalamineWorkbook.from_path(str(view)).get_sheet_by_name(SUMMARY).to_python()
+    header, lines, total = rows[1], [dict(zip(rows[1], r)) for r in rows[2:-1]], dict(zip(rows[1], rows[-1]))
+    reported = [r for r in lines if r["งบประมาณที่เบิกใช้ สะสม (บาท)"] not in ("", None)]
+    assert total["ผู้รายงาน"] == "รวมทั้งหมด" and total["สถานะ"] in ("", None)
+    assert total["ชื่อผู้รายงาน"] == f"ส่งรายงานแล้ว {len(reported)} จาก 11 รายการ" and len(reported) == 7
+    spent = sum(r["งบประมาณที่เบิกใช้ สะสม (บาท)"] for r in reported)
+    budget = sum(r["งบประมาณที่ได้รับ (บาท)"] for r in reported)
+    assert total["งบประมาณที่เบิกใช้ สะสม (บาท)"] == spent and total["งบประมาณที่ได้รับ (บาท)"] == budget
+    assert total["% ของงบประมาณ"] == round(spent * 100 / budget, 2)
+    if fmt == "xlsx":
+        ws = load_workbook(view)[SUMMARY]
+        assert ws.auto_filter.ref.endswith(str(len(rows) - 1))  # the header and the 11 lines, not the total
+    assert len(header) == len(rows[-1])
 
 
 def test_the_view_is_rendered_on_demand_for_another_period(eleven: Path, tmp_path: Path) -> None:

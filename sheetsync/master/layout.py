@@ -76,6 +76,8 @@ class Sheet:
     chart: ChartSpec | None = None
     extra_columns: int = 0  # unnamed trailing text columns (long JSON split over cells)
     banner: str | None = None  # a line above the header (the view says it was generated, and when)
+    #: Rows after the data, outside its filter and highlights: a sort never moves them (a total).
+    footer: tuple[list[Any], ...] = ()
 
 
 def fit_header_words(sheet: Sheet, font: str, size: float) -> Sheet:

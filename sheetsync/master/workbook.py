@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from itertools import chain
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -72,7 +73,8 @@ def write_workbook(sheets: list[Sheet], path: Path) -> None:
             ids = [_style_id(ws, styles[column.kind]) for column in sheet.columns]
             rows_file = Path(folder) / f"{index}.xml"
             with rows_file.open("w", encoding="utf-8") as out:
-                last = write_rows(out, sheet.rows, ids, _style_id(ws, styles["text"]), header_row(sheet) + 1)
+                last = write_rows(out, chain(sheet.rows, sheet.footer), ids, _style_id(ws, styles["text"]),
+                                  header_row(sheet) + 1)
             width = get_column_letter(max(len(sheet.columns) + sheet.extra_columns, 1))
             parts[f"xl/worksheets/sheet{index}.xml"] = (rows_file, f"A1:{width}{max(last, header_row(sheet))}")
             if sheet.chart is not None:

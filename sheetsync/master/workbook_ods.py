@@ -14,6 +14,7 @@ so an office that works in LibreOffice gets an equivalent master. Differences, a
 from __future__ import annotations
 
 import datetime as dt
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -159,9 +160,10 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
         table.addElement(repeated)
     kinds = [column.kind for column in sheet.columns]
     row_style = book.row(ROW_HEIGHT)
-    for values in sheet.rows:
+    footer = [(values, False) for values in sheet.footer]  # outside the highlights, as the .xlsx's
+    for values, highlighted in chain(((values, True) for values in sheet.rows), footer):
         row = TableRow(stylename=row_style)
-        for cell in _cells(values, kinds, _fills(sheet, values), styles):
+        for cell in _cells(values, kinds, _fills(sheet, values) if highlighted else {}, styles):
             row.addElement(cell)
         table.addElement(row)
     return table

@@ -191,7 +191,22 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     highlights = (Highlight(status, MUST_FIX, RED), Highlight(status, UNREADABLE, RED),
                   Highlight(status, LATE, ORANGE), Highlight(status, NOTHING, GREY),
                   *(Highlight(roles.index(r), None, PINK) for r in ("notes", "corrected") if r in roles))
-    return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights)
+    return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights,
+                 footer=(total_row(lines, roles),))
+
+
+def total_row(lines: Sequence[Line], roles: Sequence[str]) -> list[Any]:
+    """The summary's last line, what the office sends up the line: how many of its lines have a
+    report, and the amounts and budgets added up (their share too) — below the filter, so a sort
+    never moves it."""
+    reported = [line.record for line in lines if line.record is not None]
+    total = add_up(d.total for d in reported if d.total is not None)
+    budget = add_up(number(d.budget) for d in reported if d.budget is not None)
+    values = {"recipient": word("total.label"), "school": word("total.reported", reported=len(reported),
+                                                                  count=len(lines)),
+              "total": total if "total" in roles else None, "budget": budget if "budget" in roles else None,
+              "share": share(total, budget) if budget else None}
+    return [values.get(role) for role in roles]
 
 
 def _summary_roles(specs: Iterable[MasterSpec]) -> list[str]:
