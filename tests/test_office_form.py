@@ -87,3 +87,19 @@ def test_templates_of_the_offices_own_form_are_e_mailed(tmp_path: Path) -> None:
     wrote = run("template", "--roster", "roster.csv", "-o", "templates", "--email", cwd=office, env=env)
     assert wrote.returncode == 0, wrote.stderr
     assert len(list((office / "outbox").glob("*.eml"))) == 2
+
+
+def test_templates_of_a_form_given_by_its_layouts_path_are_e_mailed(tmp_path: Path) -> None:
+    """``--form lay/school-lunch.yaml --roster … --email`` wrote the templates, then could not read them
+    back to mail them ("no form 'school-lunch'", exit 2, nothing queued)."""
+    lay = tmp_path / "lay"
+    lay.mkdir()
+    for name in ("school-lunch.yaml", "school-lunch.schema.json"):
+        (lay / name).write_bytes((FORMS_DIR / name).read_bytes())
+    roster = tmp_path / "roster.csv"
+    roster.write_text("recipient_id,school_name,email,project_code\ns01,โรงเรียนวัดไทร,a@example.org,10360001\n",
+                      encoding="utf-8")
+    done = run("template", "--form", lay / "school-lunch.yaml", "--roster", roster, "-o", tmp_path / "out", "--email",
+               "--outbox", tmp_path / "outbox", env={"SHEETSYNC_MAIL_FROM": "office@example.org", "SHEETSYNC_FORMS": ""})
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1

@@ -253,6 +253,9 @@ def test_next_month_of_a_form_filled_anew_is_not_a_correction(lunch_form: Form, 
     assert _corrected([lunch(1, "merged", "nov"), lunch(2, "replaced", "dec")], specs) == set()
     assert _corrected([lunch(1, "merged", "nov"), lunch(2, "replaced", "dec"), lunch(3, "replaced", "dec")],
                       specs) == {("s1", "1010720001")}
+    # November corrected, then December sent: the flag speaks of the period shown, December's.
+    assert _corrected([lunch(1, "merged", "nov"), lunch(2, "replaced", "nov"), lunch(3, "replaced", "dec")],
+                      specs) == set()
     progress = [outcome(1, "s1", "merged"), replace(outcome(2, "s1", "replaced", changes=("/reports/2/disbursed",)),
                                                     template_id="next")]
     assert _corrected(progress, specs) == {("s1", CODES[0])}

@@ -13,6 +13,7 @@ from sheetsync.spec.form import Form
 from sheetsync.messages import catalogue
 from sheetsync.check.reader import read_filled
 from sheetsync.check.report import Report
+from sheetsync.check.rules import shown
 from sheetsync.template.write import write_template
 from sheetsync.check.validate import validate
 
@@ -252,3 +253,23 @@ def test_an_amount_with_satang_is_named_as_the_cell_shows_it(progress_form: Form
         assert "180,000.50 " in text and "180,000.5 " not in text, text
     assert "10,000.50 บาท" in over.message_th and "10,000.50 baht" in over.message_en
     assert "180,000 บาท" in over.message_th  # a whole amount stays as the form writes it
+
+
+@pytest.mark.parametrize(("value", "shown_as"), [
+    (123456789.125, "123,456,789.13"), (1000.005, "1,000.01"), (2.675, "2.68"), (0.125, "0.13"),
+    (170000.004, "170,000.00"), (1e-7, "0.00"), (180000.0, "180,000"), (10000.5, "10,000.50")])
+def test_a_number_is_written_as_its_cell_shows_it(value: float, shown_as: str) -> None:
+    """Whole or not is decided on the value (as the cell's format decides), and rounded half away
+    from zero as Calc and Excel round what they show: 1,000.005 showed as 1,000 in the message and
+    1,000.01 in the cell."""
+    assert shown(value) == shown_as
+
+
+def test_half_a_satang_over_the_budget_is_not_over_it(progress_form: Form, seed: dict[str, Any],
+                                                      tmp_path: Path) -> None:
+    """170,000.004 typed for report 7 made "a total of 180,000 บาท over the budget of 180,000 บาท" and
+    blamed the right 10,000 of report 6; the cells show both to the satang, equal."""
+    seed["reports"][6]["disbursed"] = 170000.004
+    seed["project"]["budget_used"] = 180000.004
+    codes = {f.code for f in _validate(progress_form, seed, tmp_path).findings}
+    assert not codes & {"over-budget-running", "budget-over-received", "total-mismatch"}

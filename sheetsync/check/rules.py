@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import operator
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
@@ -18,6 +19,9 @@ from ..limits import MAX_SEQUENCE_GAP
 from ..spec.pointers import lookup
 from ..spec.wording import RULE_CODES
 from .coerce import format_be_date
+
+#: Amounts closer than this are the same amount: the cells show them to the satang.
+HALF_SATANG = 0.005
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,10 @@ def _shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
-        text = f"{value:,.2f}"
-        return text.removesuffix(".00")
+        if value.is_integer():  # as the cell's format decides: on the value, not on its rounded text
+            return f"{value:,.0f}"
+        # Rounded as Calc and Excel round what they show (half away from zero), not as binary floats do.
+        return f"{Decimal(repr(value)).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
     return str(value)
 
 
@@ -161,7 +167,7 @@ def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit
     total = 0.0
     for index, (pointer, value) in enumerate(column):
         total += value
-        if total > limit + 1e-9:
+        if total > limit + HALF_SATANG:
             params = {"limit": _shown(limit), "total": _shown(total), "other": rule["max"]}
             suspect = _suspect(column, index, limit)
             if suspect is not None:
@@ -180,7 +186,7 @@ def _suspect(column: list[tuple[str, Any]], over: int, limit: Any) -> tuple[str,
     and only one: the finding already sits on ``over``'s own cell, and when the limit itself was
     mistyped (100,000 for 180,000) the last amount "counts" too, though it is right.
     """
-    counts = [i for i, (_, value) in enumerate(column[:over]) if value > 0 and _peak_without(column, i) <= limit + 1e-9]
+    counts = [i for i, (_, value) in enumerate(column[:over]) if value > 0 and _peak_without(column, i) <= limit + HALF_SATANG]
     return column[counts[0]] if len(counts) == 1 else None
 
 
@@ -202,19 +208,25 @@ def total_when_complete(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[H
     if expected is None or not done or not amounts:
         return
     total = sum(v for _, v in amounts)
-    if abs(total - expected) > 0.005:
+    if abs(total - expected) > HALF_SATANG:
         yield Hit("total-mismatch", amounts[-1][0], total,
                   {"expected": _shown(expected), "other": rule["equals"], "progress": done[0]})
 
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
+#: The same comparisons of amounts, which differ only from half a satang on (what the cells show).
+_AMOUNT_OPS: dict[str, Callable[[float, float], bool]] = {
+    "<=": lambda a, b: a <= b + HALF_SATANG, "<": lambda a, b: a < b - HALF_SATANG,
+    ">=": lambda a, b: a >= b - HALF_SATANG, ">": lambda a, b: a > b + HALF_SATANG,
+    "==": lambda a, b: abs(a - b) < HALF_SATANG}
 
 
 def compare(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Two fields compare as declared (budget used <= budget received; end >= start)."""
     left, right = ctx.get(rule["left"]), ctx.get(rule["right"])
-    if left is not None and right is not None and not _OPS[rule["op"]](left, right):
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
+    if left is not None and right is not None and not (_AMOUNT_OPS if numbers else _OPS)[rule["op"]](left, right):
         yield Hit("compare-failed", rule["left"], left,
                   {"expected": _shown(right), "other": rule["right"], "op": rule["op"]})
 
@@ -226,7 +238,7 @@ def sum_equals(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     if expected is None or not values:
         return
     total = sum(v for _, v in values)
-    if abs(total - expected) > 0.005:
+    if abs(total - expected) > HALF_SATANG:
         yield Hit("sum-mismatch", values[-1][0], total,
                   {"expected": _shown(expected), "other": rule["equals"], "column": rule["field"]})
 

@@ -94,7 +94,8 @@ def template(
                 raise typer.BadParameter(f"{recipient!r} is not in {roster.name}", param_hint="--recipient")
             paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill)
             echo(f"wrote {len(paths)} templates in {output}")
-            return mail_templates(paths, mail, again=again, forms_dirs=dirs) if mail else 0
+            # A form given as a layout's path is found again, when the e-mail reads each template back, beside it.
+            return mail_templates(paths, mail, again=again, forms_dirs=(*dirs, chosen.source.parent)) if mail else 0
         write_template(chosen, output, fmt=chosen_fmt, data=prefill, recipient=recipient, password=password)
         echo(f"wrote {output}")
         return 0

@@ -357,6 +357,8 @@ def _corrected(outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> s
     for o in outcomes:  # oldest first
         who, spec = (o.recipient, o.key), specs.get(o.form_id)
         anew = spec is not None and spec.next_period == "identity"
+        if anew and o.result in ("merged", "replaced") and template_of.get(who) != o.template_id:
+            found.discard(who)  # a new period: last period's correction says nothing of this one
         if o.result == "replaced" and corrects(o) and (not anew or template_of.get(who) == o.template_id):
             found.add(who)
         if o.result in ("merged", "replaced"):
