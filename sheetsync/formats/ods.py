@@ -191,7 +191,7 @@ def _input_table(plan: TemplatePlan, book: StyleBook, validations: _Validations,
     header_rows = TableHeaderRows() if repeat else None
     for row in range(1, last_row + 1):
         height = plan.row_heights.get(row)
-        if row in plan.fit_rows:
+        if row in plan.fit_rows or row in plan.grow_rows:  # Calc fits them (merged inputs too: grow_rows)
             element = TableRow(stylename=book.row(None))
         else:
             element = TableRow(stylename=book.row(height)) if height else TableRow()

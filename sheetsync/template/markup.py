@@ -67,7 +67,8 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     # Heights and widths follow the school's own text, not the empty template's.
     widths = sizing.column_widths(filled.form, cells)
     return replace(plan, summary=_summary(filled, report), column_widths=widths,
-                   row_heights=sizing.row_heights(filled.form, cells, widths))
+                   row_heights=sizing.row_heights(filled.form, cells, widths),
+                   grow_rows=sizing.growing_rows(plan.fit_rows, cells))
 
 
 def _issued(text: str | None) -> dt.datetime | None:

@@ -137,6 +137,7 @@ class TemplatePlan:
     properties: dict[str, str] = field(default_factory=dict)
     summary: SummarySheet | None = None
     fit_rows: frozenset[int] = frozenset()  # rows the program fits to their text (no fixed height)
+    grow_rows: frozenset[int] = frozenset()  # rows of merged inputs that Calc fits in an .ods (sizing.growing_rows)
 
 
 def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str | None = None,
@@ -165,6 +166,7 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     return TemplatePlan(
         title=form.title, sheet=form.sheet, cells=tuple(cells), column_widths=widths,
         row_heights=sizing.row_heights(form, cells, widths), fit_rows=fit - sizing.settled_rows(fit, cells),
+        grow_rows=sizing.growing_rows(fit, cells),
         page=_page(form, cells),
         password=password or DEFAULT_PASSWORD, metadata=meta,
         properties={row[0]: row[1] for row in meta if row[0] != "locked"},

@@ -61,6 +61,18 @@ def settled_rows(fit: frozenset[int], cells: Sequence[CellSpec]) -> frozenset[in
     return frozenset(row for row in fit if row in filled and row not in typed)
 
 
+def growing_rows(fit: frozenset[int], cells: Sequence[CellSpec]) -> frozenset[int]:
+    """Rows an .ods leaves for Calc to fit although they hold merged cells: rows not crossed by a
+    block of several rows, with an empty text input to type in and nothing prefilled. Calc grows a
+    row to the text typed into a cell merged across its columns (Excel never fits merged cells, so
+    the .xlsx keeps their heights): an objective typed in Calc shows and prints whole. A prefilled
+    row keeps its computed height (Calc may fit some Thai texts a line short)."""
+    crossed = {row for c in cells if c.place.last_row > c.place.row for row in range(c.place.row, c.place.last_row + 1)}
+    typed = {c.place.row for c in cells if not c.locked and c.kind in ("text", "lines") and c.value in (None, "")}
+    filled = {c.place.row for c in cells if c.role in ("input", "prefill") and c.value not in (None, "")}
+    return frozenset(row for row in typed if row not in fit and row not in crossed and row not in filled)
+
+
 def column_widths(form: Form, cells: Sequence[CellSpec]) -> dict[str, float]:
     """The layout's widths, widened where a cell's longest word or widest value needs more."""
     widths = {k: float(v) for k, v in form.layout.get("columns", {}).items()}
@@ -131,4 +143,4 @@ def row_heights(form: Form, cells: Sequence[CellSpec], widths: dict[str, float])
     return {row: min(height, MAX_ROW_PT) for row, height in heights.items()}
 
 
-__all__ = ["MAX_ROW_PT", "column_widths", "fit_rows", "row_heights", "settled_rows", "shown"]
+__all__ = ["MAX_ROW_PT", "column_widths", "fit_rows", "growing_rows", "row_heights", "settled_rows", "shown"]
