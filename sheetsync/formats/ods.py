@@ -192,6 +192,7 @@ def _input_table(plan: TemplatePlan, book: StyleBook, validations: _Validations,
     for row in range(1, last_row + 1):
         height = plan.row_heights.get(row)
         if row in plan.fit_rows or row in plan.grow_rows:  # Calc fits them (merged inputs too: grow_rows)
+            # No height with them: Calc takes a row given one as sized by hand, and no longer fits it.
             element = TableRow(stylename=book.row(None))
         else:
             element = TableRow(stylename=book.row(height)) if height else TableRow()

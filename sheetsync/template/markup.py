@@ -66,9 +66,9 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     plan = restamp(base, cells, key)
     # Heights and widths follow the school's own text, not the empty template's.
     widths = sizing.column_widths(filled.form, cells)
-    return replace(plan, summary=_summary(filled, report), column_widths=widths,
-                   row_heights=sizing.row_heights(filled.form, cells, widths),
-                   grow_rows=sizing.growing_rows(plan.fit_rows, cells))
+    heights = sizing.row_heights(filled.form, cells, widths)
+    return replace(plan, summary=_summary(filled, report), column_widths=widths, row_heights=heights,
+                   grow_rows=sizing.growing_rows(filled.form, cells, heights))
 
 
 def _issued(text: str | None) -> dt.datetime | None:

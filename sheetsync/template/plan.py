@@ -163,10 +163,11 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     meta = _signed(meta, resolve(key, create=True))
     widths = sizing.column_widths(form, cells)
     fit = sizing.fit_rows(form)
+    heights = sizing.row_heights(form, cells, widths)
     return TemplatePlan(
         title=form.title, sheet=form.sheet, cells=tuple(cells), column_widths=widths,
-        row_heights=sizing.row_heights(form, cells, widths), fit_rows=fit - sizing.settled_rows(fit, cells),
-        grow_rows=sizing.growing_rows(fit, cells),
+        row_heights=heights, fit_rows=fit - sizing.settled_rows(fit, cells),
+        grow_rows=sizing.growing_rows(form, cells, heights),
         page=_page(form, cells),
         password=password or DEFAULT_PASSWORD, metadata=meta,
         properties={row[0]: row[1] for row in meta if row[0] != "locked"},

@@ -61,16 +61,23 @@ def settled_rows(fit: frozenset[int], cells: Sequence[CellSpec]) -> frozenset[in
     return frozenset(row for row in fit if row in filled and row not in typed)
 
 
-def growing_rows(fit: frozenset[int], cells: Sequence[CellSpec]) -> frozenset[int]:
-    """Rows an .ods leaves for Calc to fit although they hold merged cells: rows not crossed by a
-    block of several rows, with an empty text input to type in and nothing prefilled. Calc grows a
+def growing_rows(form: Form, cells: Sequence[CellSpec], heights: dict[int, float]) -> frozenset[int]:
+    """Rows an .ods leaves for Calc to fit although they hold merged cells: one-line rows (the
+    objectives, the names) with an empty text input to type in and nothing prefilled. Calc grows a
     row to the text typed into a cell merged across its columns (Excel never fits merged cells, so
-    the .xlsx keeps their heights): an objective typed in Calc shows and prints whole. A prefilled
-    row keeps its computed height (Calc may fit some Thai texts a line short)."""
+    the .xlsx keeps their heights): an objective typed in Calc shows and prints whole.
+
+    Calc fits an empty row to one line and no row style can set a floor (it ignores
+    style:min-row-height), so a row the layout gives more room keeps it: a table block's rows, a
+    row of the layout's ``heights:``, a row taller than one line. A prefilled row keeps its computed
+    height too (Calc may fit some Thai texts a line short)."""
     crossed = {row for c in cells if c.place.last_row > c.place.row for row in range(c.place.row, c.place.last_row + 1)}
+    tables = {row for table in form.tables for row in range(table.first_row, table.last_row + 1)}
+    sized = {int(row) for row in form.layout.get("heights", {})}
     typed = {c.place.row for c in cells if not c.locked and c.kind in ("text", "lines") and c.value in (None, "")}
     filled = {c.place.row for c in cells if c.role in ("input", "prefill") and c.value not in (None, "")}
-    return frozenset(row for row in typed if row not in fit and row not in crossed and row not in filled)
+    one_line = max((line_height(c.style.size, c.style.font, c.style.bold) for c in cells), default=0.0) + 3 * ROW_PADDING_PT
+    return frozenset(row for row in typed - crossed - tables - sized - filled if heights.get(row, 0.0) <= one_line)
 
 
 def column_widths(form: Form, cells: Sequence[CellSpec]) -> dict[str, float]:
