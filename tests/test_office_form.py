@@ -10,6 +10,8 @@ import os
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from sheetsync.check.reader import read_filled
 from tests.cli import run
 from tests.conftest import FORMS_DIR
@@ -89,17 +91,19 @@ def test_templates_of_the_offices_own_form_are_e_mailed(tmp_path: Path) -> None:
     assert len(list((office / "outbox").glob("*.eml"))) == 2
 
 
-def test_templates_of_a_form_given_by_its_layouts_path_are_e_mailed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("layout", ["school-lunch.yaml", "lunch-2568.yaml"])
+def test_templates_of_a_form_given_by_its_layouts_path_are_e_mailed(tmp_path: Path, layout: str) -> None:
     """``--form lay/school-lunch.yaml --roster … --email`` wrote the templates, then could not read them
-    back to mail them ("no form 'school-lunch'", exit 2, nothing queued)."""
+    back to mail them ("no form 'school-lunch'", exit 2, nothing queued); so did a layout whose file
+    is not named after its id."""
     lay = tmp_path / "lay"
     lay.mkdir()
-    for name in ("school-lunch.yaml", "school-lunch.schema.json"):
-        (lay / name).write_bytes((FORMS_DIR / name).read_bytes())
+    (lay / layout).write_bytes((FORMS_DIR / "school-lunch.yaml").read_bytes())
+    (lay / "school-lunch.schema.json").write_bytes((FORMS_DIR / "school-lunch.schema.json").read_bytes())
     roster = tmp_path / "roster.csv"
     roster.write_text("recipient_id,school_name,email,project_code\ns01,โรงเรียนวัดไทร,a@example.org,10360001\n",
                       encoding="utf-8")
-    done = run("template", "--form", lay / "school-lunch.yaml", "--roster", roster, "-o", tmp_path / "out", "--email",
+    done = run("template", "--form", lay / layout, "--roster", roster, "-o", tmp_path / "out", "--email",
                "--outbox", tmp_path / "outbox", env={"SHEETSYNC_MAIL_FROM": "office@example.org", "SHEETSYNC_FORMS": ""})
     assert done.returncode == 0, done.stderr
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1

@@ -259,3 +259,33 @@ def test_next_month_of_a_form_filled_anew_is_not_a_correction(lunch_form: Form, 
     progress = [outcome(1, "s1", "merged"), replace(outcome(2, "s1", "replaced", changes=("/reports/2/disbursed",)),
                                                     template_id="next")]
     assert _corrected(progress, specs) == {("s1", CODES[0])}
+
+
+def test_the_total_line_adds_only_the_main_forms_amounts(progress_form: Form, lunch_form: Form,
+                                                          lunch_sample: dict[str, Any]) -> None:
+    """A progress report's cumulative disbursement and a school's monthly lunch spending were added
+    into one "รวมทั้งหมด"; amounts are added for the form the columns are headed by, and not at all
+    for a form filled anew each period (its lines may be of different months)."""
+    from sheetsync.office.summary import total_row
+
+    progress = Digest.of(record(seed_data()), master_spec(progress_form))
+    lunch = Digest.of(record(lunch_sample, "s2", lunch_form.id, key="1010720001"), master_spec(lunch_form))
+    forms = {progress_form.id: progress_form, lunch_form.id: lunch_form}
+    sheet = summary_sheet([progress, lunch], forms, [], [], None)
+    headers = [c.header for c in sheet.columns]
+    [total] = sheet.footer
+    line = dict(zip(headers, total))
+    assert line["ผู้รายงาน"] == "รวมทั้งหมด" and line["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 2 จาก 2 รายการ"
+    assert line["งบประมาณที่เบิกใช้ สะสม (บาท)"] == progress.total and line["% ของงบประมาณ"] == 100.0
+    alone = summary_sheet([lunch], {lunch_form.id: lunch_form}, [], [], None)
+    assert [v for v in alone.footer[0] if v not in (None, "")] == ["รวมทั้งหมด", "ส่งรายงานแล้ว 1 จาก 1 รายการ"]
+    assert total_row([], ["recipient", "school", "total"], None) == ["รวมทั้งหมด", "ส่งรายงานแล้ว 0 จาก 0 รายการ", None]
+
+
+def test_half_a_satang_over_the_budget_is_not_noted_over_it(progress_form: Form) -> None:
+    """The rules take 180,000.004 against 180,000 as equal (the cells show both to the satang); the
+    cumulative sheet noted that row "เกินงบประมาณ", contradicting the school's clean report."""
+    data = seed_data()
+    data["reports"][6]["disbursed"] = 170000.004
+    rows = list(cumulative_sheet(lambda: [record(data)], {progress_form.id: progress_form}).rows)  # type: ignore[union-attr]
+    assert rows[-1][-1] is None

@@ -273,3 +273,13 @@ def test_half_a_satang_over_the_budget_is_not_over_it(progress_form: Form, seed:
     seed["project"]["budget_used"] = 180000.004
     codes = {f.code for f in _validate(progress_form, seed, tmp_path).findings}
     assert not codes & {"over-budget-running", "budget-over-received", "total-mismatch"}
+
+
+def test_amounts_adding_up_to_infinity_are_still_reported(progress_form: Form, seed: dict[str, Any],
+                                                          tmp_path: Path) -> None:
+    """Two amounts near the float limit add up to inf: writing the total raised, and the school's file
+    was "unreadable" instead of getting its findings."""
+    seed["reports"][5]["disbursed"] = seed["reports"][6]["disbursed"] = 1.7e308
+    codes = {f.code for f in _validate(progress_form, seed, tmp_path).findings}
+    assert "above-maximum" in codes
+    assert shown(float("inf")) == "inf"

@@ -8,6 +8,7 @@ missing or unreadable stay silent: those cells already have findings of their ow
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import operator
 from dataclasses import dataclass, field
@@ -94,6 +95,8 @@ def _shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, float):
+        if not math.isfinite(value):  # two amounts near the float limit add up to inf
+            return str(value)
         if value.is_integer():  # as the cell's format decides: on the value, not on its rounded text
             return f"{value:,.0f}"
         # Rounded as Calc and Excel round what they show (half away from zero), not as binary floats do.

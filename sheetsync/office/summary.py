@@ -22,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from ..check.rules import HALF_SATANG
 from ..spec.form import Form
 from ..master.derive import KEY_COLUMNS, add, add_up, as_date, number, share
 from ..master.layout import ChartBlock, ChartSpec, Column, Highlight, Kind, Sheet
@@ -192,19 +193,25 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
                   Highlight(status, LATE, ORANGE), Highlight(status, NOTHING, GREY),
                   *(Highlight(roles.index(r), None, PINK) for r in ("notes", "corrected") if r in roles))
     return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights,
-                 footer=(total_row(lines, roles),))
+                 footer=(total_row(lines, roles, ordered[0] if ordered else None),))
 
 
-def total_row(lines: Sequence[Line], roles: Sequence[str]) -> list[Any]:
+def total_row(lines: Sequence[Line], roles: Sequence[str], main: Form | None) -> list[Any]:
     """The summary's last line, what the office sends up the line: how many of its lines have a
     report, and the amounts and budgets added up (their share too) — below the filter, so a sort
-    never moves it."""
+    never moves it.
+
+    Amounts are added for the form whose headings the columns carry (``main``) only, never across
+    forms; and not at all for a form filled anew each period, whose lines may be of several months."""
     reported = [line.record for line in lines if line.record is not None]
-    total = add_up(d.total for d in reported if d.total is not None)
-    budget = add_up(number(d.budget) for d in reported if d.budget is not None)
+    anew = main is None or master_spec(main).next_period == "identity"
+    added = [d for d in reported if main is not None and d.key.form_id == main.id and not anew]
+    total = add_up(d.total for d in added if d.total is not None)
+    budget = add_up(number(d.budget) for d in added if d.budget is not None)
     values = {"recipient": word("total.label"), "school": word("total.reported", reported=len(reported),
                                                                   count=len(lines)),
-              "total": total if "total" in roles else None, "budget": budget if "budget" in roles else None,
+              "total": total if "total" in roles and added else None,
+              "budget": budget if "budget" in roles and added else None,
               "share": share(total, budget) if budget else None}
     return [values.get(role) for role in roles]
 
@@ -265,7 +272,7 @@ def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, F
                 amount = number(row.get(spec.amount)) if spec.amount else 0.0
                 total = add(total, amount)
                 notes = _flags(row, spec, form)
-                if budget and total > budget:
+                if budget and total > budget + HALF_SATANG:  # as the rules judge it (check/rules.py)
                     notes = ", ".join(filter(None, [notes, OVER_BUDGET]))
                 values = {"number": row.get(spec.number) if spec.number else None,
                           "date": as_date(row.get(spec.date)) if spec.date else None,

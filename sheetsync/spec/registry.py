@@ -48,7 +48,13 @@ def find_form(name: str | Path, extra: Iterable[str | Path] = ()) -> Form:
     found = _layout_of(str(name), tuple(search_dirs(extra)))
     if found is not None:
         return _load_cached(found)
-    known = ", ".join(sorted(f.id for f in list_forms(extra))) or "none"
+    forms = list_forms(extra)
+    # A layout whose file is not named after its id (given once by path: lay/lunch-2568.yaml) is
+    # still found by its id, as its templates name it when they are read back.
+    named = next((form for form in forms if form.id == str(name)), None)
+    if named is not None:
+        return named
+    known = ", ".join(sorted(f.id for f in forms)) or "none"
     raise UnknownFormError(f"no form {str(name)!r} (known forms: {known})")
 
 
