@@ -59,10 +59,12 @@ def unsigned(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def without_total(sheet: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The summary's lines without its last one, the office's total (checked to be there); other sheets as read."""
+    """The summary's lines without the office's total and the blank row above it (both checked to be
+    there); other sheets as read."""
     from sheetsync.office.summary import SUMMARY
 
     if sheet != SUMMARY:
         return rows
-    assert rows and rows[-1]["ผู้รายงาน"] == "รวมทั้งหมด", rows[-1:]
-    return rows[:-1]
+    assert len(rows) >= 2 and rows[-1]["ผู้รายงาน"] == "รวมทั้งหมด", rows[-1:]
+    assert all(v in (None, "") for v in rows[-2].values()), rows[-2]
+    return rows[:-2]

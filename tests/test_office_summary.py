@@ -273,12 +273,13 @@ def test_the_total_line_adds_only_the_main_forms_amounts(progress_form: Form, lu
     forms = {progress_form.id: progress_form, lunch_form.id: lunch_form}
     sheet = summary_sheet([progress, lunch], forms, [], [], None)
     headers = [c.header for c in sheet.columns]
-    [total] = sheet.footer
+    blank, total = sheet.footer
+    assert set(blank) == {None}
     line = dict(zip(headers, total))
     assert line["ผู้รายงาน"] == "รวมทั้งหมด" and line["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 2 จาก 2 รายการ"
     assert line["งบประมาณที่เบิกใช้ สะสม (บาท)"] == progress.total and line["% ของงบประมาณ"] == 100.0
     alone = summary_sheet([lunch], {lunch_form.id: lunch_form}, [], [], None)
-    assert [v for v in alone.footer[0] if v not in (None, "")] == ["รวมทั้งหมด", "ส่งรายงานแล้ว 1 จาก 1 รายการ"]
+    assert [v for v in alone.footer[1] if v not in (None, "")] == ["รวมทั้งหมด", "ส่งรายงานแล้ว 1 จาก 1 รายการ"]
     assert total_row([], ["recipient", "school", "total"], None) == ["รวมทั้งหมด", "ส่งรายงานแล้ว 0 จาก 0 รายการ", None]
 
 

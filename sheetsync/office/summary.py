@@ -193,7 +193,9 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
                   Highlight(status, LATE, ORANGE), Highlight(status, NOTHING, GREY),
                   *(Highlight(roles.index(r), None, PINK) for r in ("notes", "corrected") if r in roles))
     return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights,
-                 footer=(total_row(lines, roles, ordered[0] if ordered else None),))
+                 # A blank row first: Calc's and Excel's sort buttons take the block of filled rows
+                 # around the cursor, which would take the total in with the lines.
+                 footer=([None] * len(roles), total_row(lines, roles, ordered[0] if ordered else None)))
 
 
 def total_row(lines: Sequence[Line], roles: Sequence[str], main: Form | None) -> list[Any]:
