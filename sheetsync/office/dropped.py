@@ -45,7 +45,7 @@ def against_the_store(store: Store, item: FileResult) -> list[Finding]:
         received = format_be_date(moment(current.received_at).astimezone().date())
         return [Finding(OLDER, "warning", item.form.sheet, "", "", issued, render(OLDER, "th", received=received),
                         render(OLDER, "en", received=received))]
-    return dropped_rows(store, item)
+    return _missing_rows(item.form, item, current)
 
 
 def _current(store: Store, item: FileResult) -> Stored | None:
@@ -65,11 +65,16 @@ def dropped_rows(store: Store, item: FileResult) -> list[Finding]:
     current = _current(store, item)  # a forged file is nobody's: nothing the office holds is compared with it
     if current is None or item.form is None:
         return []
-    spec = master_spec(item.form)
+    return _missing_rows(item.form, item, current)
+
+
+def _missing_rows(form: Form, item: FileResult, current: Stored) -> list[Finding]:
+    """A warning per row of ``current`` (the store's version) that ``item`` lacks."""
+    spec = master_spec(form)
     if not spec.table or not spec.number:
         return []
     kept = {_number(row, spec) for row in spec.rows_of(item.data)}
-    return [_finding(item.form, spec, row) for row in spec.rows_of(current.data) if _number(row, spec) not in kept]
+    return [_finding(form, spec, row) for row in spec.rows_of(current.data) if _number(row, spec) not in kept]
 
 
 def _number(row: dict[str, Any], spec: MasterSpec) -> Any:
