@@ -153,23 +153,26 @@ def test_a_prefilled_report_row_keeps_its_two_lines_in_calc(libreoffice: Any, pr
 @pytest.mark.libreoffice
 def test_calc_grows_a_merged_one_line_input_typed_into_an_ods(libreoffice: Any, progress_form: Form,
                                                               tmp_path: Path) -> None:
-    """A long qualitative target typed into a blank template (C29:G29, one row) was cut to its row's
-    height on screen and in print. Calc fits a row to a cell merged across its columns: the .ods
-    leaves such empty one-line rows to it; the .xlsx keeps their height (Excel never fits merged
-    cells, and would shrink the row to one line on the first edit). Rows the layout gives more room
-    keep it (Calc would fit an empty row to one line): table blocks, the layout's ``heights:``."""
+    """A long objective or qualitative target typed into a blank template (B17:G17, C29:G29: one row
+    each) was cut to its row's height on screen and in print. Calc fits a row to a cell merged across
+    its columns: the .ods leaves such empty one-line rows with a label to it; the .xlsx keeps their
+    height (Excel never fits merged cells, and would shrink the row to one line on the first edit).
+    Rows the layout gives more room keep it (Calc fits an empty row to its label): ``heights:``, rows
+    taller than a line, unlabelled rows (the networks')."""
     long = "ส่งเสริมให้นักเรียนมีทักษะการอ่าน การเขียน และการคิดวิเคราะห์ ตามมาตรฐานการศึกษาขั้นพื้นฐาน " * 4
     plan = build_plan(progress_form)
-    assert {9, 29} <= plan.grow_rows and not {12, 17, 23, 25, 31, 34, 37} & plan.grow_rows
+    assert {9, 17, 21, 29} <= plan.grow_rows and not {12, 23, 25, 31, 34, 37} & plan.grow_rows
     mm = {}
     for fmt in ("ods", "xlsx"):
         path = tmp_path / f"blank.{fmt}"
         write_template(progress_form, path)
-        mm[fmt] = libreoffice.geometry(path, progress_form.sheet, columns=7, rows=40, entries={"C29": long})["rows_mm"]
+        mm[fmt] = libreoffice.geometry(path, progress_form.sheet, columns=7, rows=40,
+                                       entries={"B17": long, "C29": long})["rows_mm"]
     mm_per_pt = 25.4 / 72
-    assert mm["ods"][28] >= 3 * line_height(16) * mm_per_pt * 0.9  # row 29 holds the typed lines
-    assert mm["xlsx"][28] == pytest.approx(plan.row_heights[29] * mm_per_pt, abs=0.5)  # fixed, as before
-    for row in (17, 23, 25, 31, 34):  # the rows the layout sizes print as tall in the .ods as in the .xlsx
+    for row in (17, 29):
+        assert mm["ods"][row - 1] >= 3 * line_height(16) * mm_per_pt * 0.9, row  # it holds the typed lines
+        assert mm["xlsx"][row - 1] == pytest.approx(plan.row_heights[row] * mm_per_pt, abs=0.5), row  # as before
+    for row in (23, 25, 31, 34):  # the rows the layout sizes print as tall in the .ods as in the .xlsx
         assert mm["ods"][row - 1] == pytest.approx(mm["xlsx"][row - 1], abs=0.6), row
 
 

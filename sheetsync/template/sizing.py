@@ -67,17 +67,20 @@ def growing_rows(form: Form, cells: Sequence[CellSpec], heights: dict[int, float
     row to the text typed into a cell merged across its columns (Excel never fits merged cells, so
     the .xlsx keeps their heights): an objective typed in Calc shows and prints whole.
 
-    Calc fits an empty row to one line and no row style can set a floor (it ignores
-    style:min-row-height), so a row the layout gives more room keeps it: a table block's rows, a
-    row of the layout's ``heights:``, a row taller than one line. A prefilled row keeps its computed
-    height too (Calc may fit some Thai texts a line short)."""
+    Calc fits an empty row to its tallest text and no row style can set a floor (it ignores
+    style:min-row-height), so only a row that holds a label (a line of the form's own text: "1."
+    before an objective) is left to it, and only if the layout asks no more than a line: a row of
+    the layout's ``heights:`` or a taller row keeps its height (a blank form printed the networks'
+    unlabelled rows half a line tall). A prefilled row keeps its computed height too (Calc may fit
+    some Thai texts a line short)."""
     crossed = {row for c in cells if c.place.last_row > c.place.row for row in range(c.place.row, c.place.last_row + 1)}
-    tables = {row for table in form.tables for row in range(table.first_row, table.last_row + 1)}
+    labelled = {c.place.row for c in cells if c.role in ("label", "auto") and str(c.value or "").strip()}
     sized = {int(row) for row in form.layout.get("heights", {})}
     typed = {c.place.row for c in cells if not c.locked and c.kind in ("text", "lines") and c.value in (None, "")}
     filled = {c.place.row for c in cells if c.role in ("input", "prefill") and c.value not in (None, "")}
     one_line = max((line_height(c.style.size, c.style.font, c.style.bold) for c in cells), default=0.0) + 3 * ROW_PADDING_PT
-    return frozenset(row for row in typed - crossed - tables - sized - filled if heights.get(row, 0.0) <= one_line)
+    rows = (typed & labelled) - crossed - sized - filled - fit_rows(form)  # (fit rows are Calc's already)
+    return frozenset(row for row in rows if heights.get(row, 0.0) <= one_line)
 
 
 def column_widths(form: Form, cells: Sequence[CellSpec]) -> dict[str, float]:
