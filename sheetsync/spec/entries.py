@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import yaml
 
@@ -87,6 +87,17 @@ def _walk(node: yaml.Node, keys: Keys) -> Iterator[tuple[Keys, int]]:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             yield from _walk(item, (*keys, index))
+
+
+class Lazy:
+    """A text made only when it is written out: an entry's line is read from the layout's file, which
+    only an error needs (a form loads with a few hundred entries)."""
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+
+    def __str__(self) -> str:
+        return self._make()
 
 
 class Entry:

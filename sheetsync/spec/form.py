@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -19,7 +19,7 @@ import yaml
 from ..errors import FormError
 from .pointers import is_required, schema_node
 from .cells import column_index, column_letter, parse_span
-from .entries import Entry
+from .entries import Entry, Lazy
 from .layoutcheck import check_field, check_places
 from .master import check_master
 from .rulespec import Rule, build_rules
@@ -254,19 +254,20 @@ def _schema_leaves(node: dict[str, Any], pointer: str, placed: set[str]) -> Iter
 
 
 def _places(cells: list[tuple[Entry, dict[str, Any]]], tables: list[tuple[Entry, Table]]
-            ) -> Iterator[tuple[int, int, int, int, str, str | None]]:
-    """Every placement of the layout with the entry that makes it (for :func:`check_places`)."""
+            ) -> Iterator[tuple[int, int, int, int, object, str | None]]:
+    """Every placement of the layout with the entry that makes it (for :func:`check_places`; an entry
+    is written out, reading the layout's text for its line, only for an error)."""
     for where, item in cells:
         place = parse_range(str(_required(item, "at", where)), where)
         field = str(item["field"]) if "field" in item else None
-        yield place.col, place.row, place.last_col, place.last_row, str(where), field
+        yield place.col, place.row, place.last_col, place.last_row, where, field
     for where, table in tables:
         for row in range(table.first_row, table.last_row + 1):
             for c in table.columns:
                 at = c.place.at_row(row)
                 name = table.pointer + "/*" + (f"/{c.pointer}" if c.pointer else "")
                 field = name if row == table.first_row and not c.decorative else None
-                yield at.col, at.row, at.last_col, at.last_row, f"{where} row {row}", field
+                yield at.col, at.row, at.last_col, at.last_row, Lazy(partial("{} row {}".format, where, row)), field
 
 
 def _entries(layout: dict[str, Any], section: str, path: Path) -> list[tuple[Entry, dict[str, Any]]]:

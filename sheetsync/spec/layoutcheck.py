@@ -63,14 +63,14 @@ def _check_choices(where: object, full: str, choices: dict[Any, str]) -> None:
                         f"the {MAX_LIST} an Excel dropdown holds; shorten them or make fewer")
 
 
-def check_places(places: Iterable[tuple[int, int, int, int, str, str | None]]) -> None:
+def check_places(places: Iterable[tuple[int, int, int, int, object, str | None]]) -> None:
     """No cell used by two entries, no field placed by two; :class:`FormError` naming both entries.
 
     :param places: ``(col, row, last_col, last_row, entry, field)`` for every label, field and table cell,
         in layout order; ``field`` is the pointer placed there, given once per field (else None).
     """
-    cells: dict[tuple[int, int], str] = {}
-    fields: dict[str, str] = {}
+    cells: dict[tuple[int, int], object] = {}  # the entries, written out only in an error
+    fields: dict[str, object] = {}
     for col, row, last_col, last_row, entry, field in places:
         if field is not None and field in fields:
             raise FormError(f"{entry}: field {field} is placed more than once (also by {fields[field]})")

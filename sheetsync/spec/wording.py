@@ -17,12 +17,13 @@ A text naming a placeholder its finding does not have is refused at load, naming
 from __future__ import annotations
 
 import string
+from functools import partial
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import FormError
-from .entries import yaml_place
+from .entries import Lazy, yaml_place
 
 #: Each rule kind's finding codes; the first is its main finding (the one ``code:`` and ``message:`` word).
 SITUATIONS: dict[str, tuple[str, ...]] = {
@@ -68,7 +69,7 @@ def placeholders(situation: str) -> tuple[str, ...]:
     return (*COMMON, *EXTRA[situation])
 
 
-def check_texts(where: str, value: Any, allowed: Iterable[str]) -> dict[str, str]:
+def check_texts(where: object, value: Any, allowed: Iterable[str]) -> dict[str, str]:
     """A layout's ``{th: …, en: …}`` checked: both languages given as text, every placeholder known.
 
     :raises FormError: naming ``where`` (the YAML entry) and the first problem.
@@ -84,7 +85,7 @@ def check_texts(where: str, value: Any, allowed: Iterable[str]) -> dict[str, str
     return {"th": value["th"], "en": value["en"]}
 
 
-def _names(where: str, lang: str, text: str) -> list[str]:
+def _names(where: object, lang: str, text: str) -> list[str]:
     """The placeholder names of ``text``; :class:`FormError` when its braces are not a format string."""
     try:
         parsed = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
@@ -114,7 +115,7 @@ def check_layout_messages(path: Path, layout: Mapping[str, Any], given: Mapping[
     if not isinstance(entry, dict):
         raise FormError(f"{yaml_place(path, ('messages',))}: expected a mapping {{finding code: message}}")
     for code, value in entry.items():
-        where = yaml_place(path, ("messages", str(code)))
+        where = Lazy(partial(yaml_place, path, ("messages", str(code))))  # read for its line only in an error
         if code not in given:
             raise FormError(f"{where}: no rule of the form gives the finding {code!r} "
                             f"(its rules give: {', '.join(sorted(given)) or 'none'})")
