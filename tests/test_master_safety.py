@@ -91,6 +91,26 @@ def test_new_master_keeps_usual_permissions(progress_form: Form, tmp_path: Path)
     assert master.stat().st_mode & 0o777 == 0o640
 
 
+def test_the_master_is_flushed_through_a_handle_windows_can_flush(
+        progress_form: Form, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Windows' FlushFileBuffers refuses a handle opened read-only (os.fsync raises OSError there,
+    # where POSIX accepts it): a read-only flush made every master write fail on the clerk's PC.
+    fsync = os.fsync
+    flushed: list[int] = []
+
+    def windows_fsync(fd: int) -> None:
+        import fcntl
+        if os.path.isfile(f"/proc/self/fd/{fd}") and fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            raise OSError(9, "Bad file descriptor")
+        flushed.append(fd)
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", windows_fsync)
+    master = old_master(progress_form, tmp_path)
+    merge([submit(progress_form, tmp_path, seed_data(), "new")], master)
+    assert flushed and len(sheet_rows(master, LEDGER_SHEET)) == 4 and temp_files(master) == []
+
+
 def test_a_master_open_in_excel_on_windows_is_named_as_the_reason(
         progress_form: Form, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # On Windows a file open in Excel cannot be replaced: os.replace fails with a sharing violation,

@@ -96,7 +96,9 @@ def _keep_backup(master: Path) -> Path:
 
 
 def _fsync(path: Path) -> None:
-    with path.open("rb") as handle:
+    # Opened for writing: Windows flushes only a handle that may write (FlushFileBuffers refuses a
+    # read-only one), so a read-only open made every master write fail there.
+    with path.open("r+b") as handle:
         os.fsync(handle.fileno())
 
 
