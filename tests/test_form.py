@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -356,3 +357,33 @@ def test_the_lunch_rules_name_the_fields_they_read(lunch_form: Form) -> None:
     reads = {r.kind: (r.fields, r.over_table) for r in lunch_form.rules}
     assert reads["in_month"] == (("/period/report_date", "/period/month", "/period/fiscal_year"), False)
     assert reads["ratio"] == (("/budget/spent_percent", "/budget/spent", "/budget/allocated"), False)
+
+
+def _lunch_schema_edit(tmp_path: Path, edit: Any) -> Path:
+    """The school-lunch form with its schema changed by ``edit`` (a function of the parsed schema)."""
+    shutil.copy(FORMS_DIR / "school-lunch.yaml", tmp_path)
+    schema = json.loads((FORMS_DIR / "school-lunch.schema.json").read_text(encoding="utf-8"))
+    edit(schema)
+    (tmp_path / "school-lunch.schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    return tmp_path / "school-lunch.yaml"
+
+
+@pytest.mark.parametrize("title", [5, "", None, ["spent"]])
+def test_an_english_title_that_is_not_a_text_is_refused_naming_its_place(tmp_path: Path, title: Any) -> None:
+    def edit(schema: dict[str, Any]) -> None:
+        schema["properties"]["budget"]["properties"]["spent"]["title_en"] = title
+    with pytest.raises(FormError) as caught:
+        load_form(_lunch_schema_edit(tmp_path, edit))
+    assert str(caught.value).startswith("school-lunch.schema.json: /properties/budget/properties/spent: title_en must "
+                                        "be a text, the field's English title")
+
+
+def test_a_field_named_title_en_is_a_field_not_a_title(tmp_path: Path) -> None:
+    """``properties: {title_en: {...}}`` names a field of the data; its schema is no English title."""
+    def edit(schema: dict[str, Any]) -> None:
+        schema["properties"]["school"]["properties"]["title_en"] = {"title": "ชื่ออังกฤษ", "type": "string"}
+    layout = _lunch_schema_edit(tmp_path, edit)
+    layout.write_text(layout.read_text(encoding="utf-8").replace(
+        "  - {at: B3, field: /school/smis}\n", "  - {at: B3, field: /school/smis}\n  - {at: F3, field: /school/title_en}\n"),
+        encoding="utf-8")
+    assert load_form(layout).field_at("/school/title_en") is not None

@@ -4,7 +4,6 @@ percentage spent that equals spent ÷ allocated × 100. Filled templates, read b
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +29,18 @@ def _validate(form: Form, data: dict[str, Any], tmp_path: Path) -> Report:
     return validate(read_filled(path, forms_dirs=[form.source.parent]))
 
 
-def _lunch(tmp_path: Path, rules: list[str], more: str = "", month: dict[str, Any] | None = None) -> Form:
-    """The school-lunch form with only ``rules`` (and ``more`` YAML after them); ``month`` replaces the
-    schema of /period/month."""
+def _lunch(tmp_path: Path, rules: list[str], more: str = "", month: dict[str, Any] | None = None,
+           spent_percent: dict[str, Any] | None = None) -> Form:
+    """The school-lunch form with only ``rules`` (and ``more`` YAML after them); ``month`` and
+    ``spent_percent`` replace the schemas of those fields."""
     head = LUNCH.read_text(encoding="utf-8").split("\nrules:\n")[0]
     lines = "".join(f"  - {rule}\n" for rule in rules)
     (tmp_path / LUNCH.name).write_text(f"{head}\nrules:\n{lines}{more}", encoding="utf-8")
     schema = json.loads((FORMS_DIR / "school-lunch.schema.json").read_text(encoding="utf-8"))
     if month is not None:
         schema["properties"]["period"]["properties"]["month"] = month
+    if spent_percent is not None:
+        schema["properties"]["budget"]["properties"]["spent_percent"] = spent_percent
     (tmp_path / "school-lunch.schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
     return load_form(tmp_path / LUNCH.name)
 
@@ -98,7 +100,9 @@ def test_a_wrong_percentage_is_caught_with_the_value_to_type(lunch_form: Form, l
     assert found.message_th == ("ช่อง B7 (ร้อยละการเบิกจ่าย) 50% ไม่ตรงกับเงินที่เบิกจ่าย (บาท) ÷ เงินที่ได้รับจัดสรร (บาท) "
                                 "× 100 ซึ่งเท่ากับ 61,600 ÷ 100,000 × 100 = 61.60% กรุณาพิมพ์ 61.60 "
                                 "หรือตรวจสอบเงินที่เบิกจ่าย (บาท) (ช่อง D6) และเงินที่ได้รับจัดสรร (บาท) (ช่อง B6)")
-    assert "= 61.60%. Please type 61.60" in found.message_en
+    assert found.message_en == ("Cell B7 (percentage spent) is 50%, but amount spent ÷ amount allocated × 100 is "
+                                "61,600 ÷ 100,000 × 100 = 61.60%. Please type 61.60, or check the amount spent (D6) "
+                                "and the amount allocated (B6).")  # the schema's English titles (title_en)
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
@@ -210,3 +214,13 @@ def test_the_layout_words_the_new_kinds_its_own_way(lunch_sample: dict[str, Any]
     form = _lunch(tmp_path / "coded", [RATIO + ", code: invalid}"])
     [found] = _validate(form, lunch_sample, tmp_path / "coded").findings
     assert (found.code, found.cell) == ("invalid", "B7") and "(ร้อยละการเบิกจ่าย) มีข้อมูลไม่ถูกต้อง" in found.message_th
+
+
+def test_english_messages_name_a_field_by_its_key_without_an_english_title(lunch_sample: dict[str, Any],
+                                                                          tmp_path: Path) -> None:
+    """Schemas are written with Thai titles; a field without ``title_en`` is named by its key in words."""
+    form = _lunch(tmp_path, [RATIO + "}"], spent_percent={"title": "ร้อยละการเบิกจ่าย", "type": "number",
+                                                          "minimum": 0, "maximum": 100})
+    lunch_sample["budget"]["spent_percent"] = 50
+    found = _one(_validate(form, lunch_sample, tmp_path), "ratio-mismatch")
+    assert found.message_en.startswith("Cell B7 (spent percent) is 50%, but amount spent ÷ amount allocated")

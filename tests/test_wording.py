@@ -176,7 +176,7 @@ def test_each_language_may_use_the_other_languages_words(tmp_path: Path, lunch_s
     lunch_sample["budget"]["spent"] = 120000.0
     [found] = [f for f in _validate(form, lunch_sample, tmp_path).findings if f.code == "compare-failed"]
     assert "{" not in found.message_th + found.message_en
-    assert found.message_en == "spent 120,000 บาท must be ไม่เกิน allocated"
+    assert found.message_en == "amount spent 120,000 บาท must be ไม่เกิน amount allocated"  # the schema's title_en
     assert found.message_th.endswith("120,000 baht ต้องat most")
 
 

@@ -158,7 +158,8 @@ def choice_labels(form: Form, pointer: str) -> str:
 
 
 def labels(form: Form, pointer: str) -> tuple[str, str]:
-    """The field's title (Thai) and its key in words (English): ``("ระดับชั้น", "grade")``.
+    """The field's title (Thai) and English title: its schema's ``title`` and ``title_en``, else its
+    key in words (``("ระดับชั้น", "grade")``); schemas are written with Thai titles only.
 
     A table row with no title of its own is named by its table's title.
     """
@@ -167,4 +168,4 @@ def labels(form: Form, pointer: str) -> tuple[str, str]:
     english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
     if "title" not in node and last.isdigit():
         node = schema_node(form.schema, generic(pointer.rsplit("/", 1)[0])) or {}
-    return str(node.get("title", last)), english
+    return str(node.get("title", last)), str(node.get("title_en", english))
