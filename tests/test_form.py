@@ -335,7 +335,8 @@ RATIO = "{kind: ratio, value: /budget/spent_percent, numerator: /budget/spent, d
     (RATIO, RATIO.replace(" numerator: /budget/spent,", ""), "ratio needs the parameter 'numerator' (a number field"),
     ("scale: 100, decimals: 2}", "scale: 0, decimals: 2}", "scale: 0 is not a number above 0"),
     ("scale: 100, decimals: 2}", "scale: 100, decimals: 2.5}", "decimals: 2.5 is not a whole number of decimals"),
-    ("scale: 100, decimals: 2}", "scale: 100, decimals: 7}", "decimals: 7 is not a whole number of decimals from 0 to 6"),
+    ("scale: 100, decimals: 2}", "scale: 100, decimals: 7}",
+     "decimals: 7 is not a whole number of decimals from 0 to 6"),
 ])
 def test_a_broken_in_month_or_ratio_rule_names_its_yaml_entry(tmp_path: Path, old: str, new: str, problem: str) -> None:
     """The two kinds' parameters are checked when the form loads, like every kind's: one line naming the entry."""
@@ -347,7 +348,8 @@ def test_a_broken_in_month_or_ratio_rule_names_its_yaml_entry(tmp_path: Path, ol
     with pytest.raises(FormError) as caught:
         load_form(layout)
     message = str(caught.value)
-    assert message.startswith(f"school-lunch.yaml line {_line_of(layout, f'kind: {kind}')} (rules[{index}], kind {kind}): ")
+    line = _line_of(layout, f"kind: {kind}")
+    assert message.startswith(f"school-lunch.yaml line {line} (rules[{index}], kind {kind}): ")
     assert problem in message and "\n" not in message
 
 
@@ -383,7 +385,7 @@ def test_a_field_named_title_en_is_a_field_not_a_title(tmp_path: Path) -> None:
     def edit(schema: dict[str, Any]) -> None:
         schema["properties"]["school"]["properties"]["title_en"] = {"title": "ชื่ออังกฤษ", "type": "string"}
     layout = _lunch_schema_edit(tmp_path, edit)
-    layout.write_text(layout.read_text(encoding="utf-8").replace(
-        "  - {at: B3, field: /school/smis}\n", "  - {at: B3, field: /school/smis}\n  - {at: F3, field: /school/title_en}\n"),
-        encoding="utf-8")
+    smis = "  - {at: B3, field: /school/smis}\n"
+    layout.write_text(layout.read_text(encoding="utf-8").replace(smis, smis + "  - {at: F3, field: /school/title_en}\n"),
+                      encoding="utf-8")
     assert load_form(layout).field_at("/school/title_en") is not None

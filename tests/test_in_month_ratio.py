@@ -97,8 +97,8 @@ def test_a_wrong_percentage_is_caught_with_the_value_to_type(lunch_form: Form, l
     report = _validate(lunch_form, lunch_sample, tmp_path)
     assert _found(report) == [("ratio-mismatch", "B7", "/budget/spent_percent")]
     found = _one(report, "ratio-mismatch")
-    assert found.message_th == ("ช่อง B7 (ร้อยละการเบิกจ่าย) 50% ไม่ตรงกับเงินที่เบิกจ่าย (บาท) ÷ เงินที่ได้รับจัดสรร (บาท) "
-                                "× 100 ซึ่งเท่ากับ 61,600 ÷ 100,000 × 100 = 61.60% กรุณาพิมพ์ 61.60 "
+    assert found.message_th == ("ช่อง B7 (ร้อยละการเบิกจ่าย) 50% ไม่ตรงกับเงินที่เบิกจ่าย (บาท) ÷ "
+                                "เงินที่ได้รับจัดสรร (บาท) × 100 ซึ่งเท่ากับ 61,600 ÷ 100,000 × 100 = 61.60% กรุณาพิมพ์ 61.60 "
                                 "หรือตรวจสอบเงินที่เบิกจ่าย (บาท) (ช่อง D6) และเงินที่ได้รับจัดสรร (บาท) (ช่อง B6)")
     assert found.message_en == ("Cell B7 (percentage spent) is 50%, but amount spent ÷ amount allocated × 100 is "
                                 "61,600 ÷ 100,000 × 100 = 61.60%. Please type 61.60, or check the amount spent (D6) "
@@ -146,8 +146,8 @@ def test_nothing_allocated_and_something_spent_is_told_on_the_allocation(lunch_s
     report = _validate(form, lunch_sample, tmp_path)
     assert _found(report) == [("ratio-no-denominator", "B6", "/budget/allocated")]
     found = _one(report, "ratio-no-denominator")
-    assert found.message_th == ("ช่อง B6 (เงินที่ได้รับจัดสรร (บาท)) เป็น 0 แต่เงินที่เบิกจ่าย (บาท) (ช่อง D6) เป็น 61,600 "
-                                "จึงคำนวณร้อยละการเบิกจ่าย (ช่อง B7) ไม่ได้ เพราะหารด้วย 0 ไม่ได้ "
+    assert found.message_th == ("ช่อง B6 (เงินที่ได้รับจัดสรร (บาท)) เป็น 0 "
+                                "แต่เงินที่เบิกจ่าย (บาท) (ช่อง D6) เป็น 61,600 จึงคำนวณร้อยละการเบิกจ่าย (ช่อง B7) ไม่ได้ เพราะหารด้วย 0 ไม่ได้ "
                                 "กรุณาพิมพ์เงินที่ได้รับจัดสรร (บาท) ที่ถูกต้อง หรือตรวจสอบเงินที่เบิกจ่าย (บาท)")
     assert "no division by 0" in found.message_en
 
@@ -162,7 +162,8 @@ def test_nothing_of_nothing_is_no_finding(lunch_sample: dict[str, Any], tmp_path
 
 def test_on_the_lunch_form_spending_without_an_allocation_is_said_once(
         lunch_form: Form, lunch_sample: dict[str, Any], tmp_path: Path) -> None:
-    """The form's compare rule (spent ≤ allocated) already blames the spending: the ratio, which reads it, is skipped."""
+    """The form's compare rule (spent ≤ allocated) already blames the spending: the ratio, which reads it,
+    is skipped."""
     lunch_sample["budget"]["allocated"] = 0
     codes = [f.code for f in _validate(lunch_form, lunch_sample, tmp_path).findings]
     assert "compare-failed" in codes and not [c for c in codes if c.startswith("ratio")]
@@ -187,7 +188,8 @@ def test_a_month_of_a_calendar_year(lunch_sample: dict[str, Any], tmp_path: Path
     assert report.valid is fits, _found(report)
     if not fits:
         found = _one(report, "outside-month")
-        assert "ไม่อยู่ในเดือนพฤศจิกายน พ.ศ. 2567 " in found.message_th and "ตั้งแต่ 1/11/2567 ถึง 30/11/2567" in found.message_th
+        assert "ไม่อยู่ในเดือนพฤศจิกายน พ.ศ. 2567 " in found.message_th
+        assert "ตั้งแต่ 1/11/2567 ถึง 30/11/2567" in found.message_th
         assert "November 2567 B.E." in found.message_en
 
 
@@ -213,7 +215,8 @@ def test_the_layout_words_the_new_kinds_its_own_way(lunch_sample: dict[str, Any]
     (tmp_path / "coded").mkdir()  # a layout of its own (forms are cached by file)
     form = _lunch(tmp_path / "coded", [RATIO + ", code: invalid}"])
     [found] = _validate(form, lunch_sample, tmp_path / "coded").findings
-    assert (found.code, found.cell) == ("invalid", "B7") and "(ร้อยละการเบิกจ่าย) มีข้อมูลไม่ถูกต้อง" in found.message_th
+    assert (found.code, found.cell) == ("invalid", "B7")
+    assert "(ร้อยละการเบิกจ่าย) มีข้อมูลไม่ถูกต้อง" in found.message_th
 
 
 def test_english_messages_name_a_field_by_its_key_without_an_english_title(lunch_sample: dict[str, Any],

@@ -54,8 +54,9 @@ _KIND_PARAMS: dict[str, dict[str, tuple[str, bool]]] = {
               "scale": (SCALE, False), "decimals": (DECIMALS, False)},
 }
 PARAMS = {kind: {**params, "code": (CODE, False), "message": (MESSAGE, False)} for kind, params in _KIND_PARAMS.items()}
-#: Parameters of which a kind needs exactly one: the month is of a fiscal year or of a calendar year.
-ONE_OF: dict[str, tuple[str, ...]] = {"in_month": ("fiscal_year", "year")}
+#: Parameters of which a kind needs exactly one (name → what it is): the month is of a fiscal year or a calendar year.
+ONE_OF: dict[str, dict[str, str]] = {"in_month": {"fiscal_year": "the field of the fiscal year, B.E.",
+                                                  "year": "the field of the calendar year, B.E."}}
 
 
 @dataclass(frozen=True)
@@ -159,10 +160,10 @@ def _build(form: Form, entry: Any, where: str) -> Rule:
 
 def _check_one_of(kind: str, params: Mapping[str, Any], where: str) -> None:
     """A kind's alternative parameters (``ONE_OF``): exactly one of them given."""
-    names = ONE_OF.get(kind, ())
+    names = ONE_OF.get(kind, {})
     if names and sum(name in params for name in names) != 1:
         given = " and ".join(repr(n) for n in names if n in params)
-        choices = " or ".join(f"{n!r} ({_explain(PARAMS[kind][n][0], n)})" for n in names)
+        choices = " or ".join(f"{name!r} ({what})" for name, what in names.items())
         raise FormError(f"{where}: {kind} needs {choices}" + (f", not both ({given})" if given else ""))
 
 
@@ -209,7 +210,8 @@ def _check_particular(form: Form, kind: str, value: Any) -> str | None:
         return f"{value!r} is not a field of the schema"
     node = _node(form, value)
     if kind == NUMBER:
-        return None if node.get("type") in ("number", "integer") else f"{value!r} is not a number (type number or integer)"
+        numeric = node.get("type") in ("number", "integer")
+        return None if numeric else f"{value!r} is not a number (type number or integer)"
     if kind == YEAR:
         return None if node.get("type") == "integer" else f"{value!r} is not a year (type integer, B.E.)"
     return _month_problem(value, node)
@@ -225,7 +227,9 @@ def _month_problem(pointer: str, node: Mapping[str, Any]) -> str | None:
     if not isinstance(names, list):
         return f"{pointer!r} is not a month: a whole number 1–12, or a choice (enum) of Thai month names"
     unknown = next((name for name in names if month_number(name) is None), None)
-    return None if unknown is None else f"{pointer!r}: its choice {unknown!r} is not a Thai month name (มกราคม … ธันวาคม)"
+    if unknown is not None:
+        return f"{pointer!r}: its choice {unknown!r} is not a Thai month name (มกราคม … ธันวาคม)"
+    return None
 
 
 def _is_number(value: Any) -> bool:
@@ -241,13 +245,10 @@ def _is_leaf(form: Form, pointer: str) -> bool:
     return node is not None and node.get("type") not in ("object", "array")
 
 
-def _explain(kind: str, name: str = "") -> str:
-    if name == "fiscal_year":
-        return "the field of the fiscal year, B.E."
-    if name == "year":
-        return "the field of the calendar year, B.E."
+def _explain(kind: str) -> str:
     return {TABLE: "a table, e.g. /reports", COLUMN: "a column of the table", FIELD: "a field, e.g. /project/code",
             FIELDS: "a list of fields", OP: "one of " + " ".join(OPERATORS), CODE: "a finding code",
             MESSAGE: "{th: ..., en: ...}", NUMBER: "a number field, e.g. /budget/spent",
-            DATES: "a list of date fields, e.g. [/period/report_date]", MONTH: "the field of the month, e.g. /period/month",
+            DATES: "a list of date fields, e.g. [/period/report_date]",
+            MONTH: "the field of the month, e.g. /period/month",
             YEAR: "the field of the year", SCALE: "a number above 0", DECIMALS: "a number of decimals"}[kind]
