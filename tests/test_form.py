@@ -317,7 +317,7 @@ RATIO = "{kind: ratio, value: /budget/spent_percent, numerator: /budget/spent, d
     (IN_MONTH, IN_MONTH.replace("dates: [/period/report_date]", "date: /period/report_date"),
      "in_month takes no parameter 'date'"),
     (IN_MONTH, IN_MONTH.replace("dates: [/period/report_date]", "dates: [/period/month]"),
-     "dates: '/period/month' is not a date (its schema has no format: date)"),
+     "dates: '/period/month' is not a date field (a single cell of kind date)"),
     (IN_MONTH, IN_MONTH.replace("dates: [/period/report_date]", "dates: /period/report_date"),
      "dates: a list of date fields is needed"),
     (IN_MONTH, IN_MONTH.replace("month: /period/month", "month: /school/name"),

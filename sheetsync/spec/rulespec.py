@@ -204,8 +204,9 @@ def _check_particular(form: Form, kind: str, value: Any) -> str | None:
         bad = next((v for v in value if not (isinstance(v, str) and _is_leaf(form, v))), None)
         if bad is not None:
             return f"{bad!r} is not a field of the schema"
-        undated = next((v for v in value if _node(form, v).get("format") != "date"), None)
-        return None if undated is None else f"{undated!r} is not a date (its schema has no format: date)"
+        # The cell's kind decides how a value is read: only a date cell gives a date to judge.
+        undated = next((v for v in value if getattr(form.field_at(v), "kind", None) != "date"), None)
+        return None if undated is None else f"{undated!r} is not a date field (a single cell of kind date)"
     if not (isinstance(value, str) and _is_leaf(form, value)):
         return f"{value!r} is not a field of the schema"
     node = _node(form, value)
