@@ -52,3 +52,16 @@ def test_help_reads_well(name: str) -> None:
         # An example never runs into the text before it: each stands on its own line.
         assert line.count("sheetsync ") <= 1 or line.strip().startswith("Usage"), f"{name}: {line!r}"
         assert not re.search(r"\S\s+Example:", line), f"{name}: example run into text: {line!r}"
+
+
+def test_every_rule_kind_and_its_findings_are_documented() -> None:
+    """A form author learns the rule kinds from the README: each kind, each of its parameters and
+    each finding code it gives is named there."""
+    from sheetsync.spec.rulespec import PARAMS
+    from sheetsync.spec.wording import SITUATIONS
+
+    for kind, params in PARAMS.items():
+        assert f"`{kind}`" in README, kind
+        assert all(code in README for code in SITUATIONS[kind]), kind
+    for kind in ("in_month", "ratio"):  # the kinds with a paragraph of their own: every parameter named
+        assert all(f"`{name}:`" in README for name in PARAMS[kind] if name not in ("code", "message")), kind

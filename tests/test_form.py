@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -303,3 +304,88 @@ def test_a_broken_table_column_names_the_column_entry(tmp_path: Path, old: str, 
 def test_the_third_form_loads_from_its_files_alone(lunch_form: Form) -> None:
     assert lunch_form.id == "school-lunch" and [t.pointer for t in lunch_form.tables] == ["/grades"]
     assert {f.id for f in list_forms([FORMS_DIR])} >= {"progress-report", "school-census", "school-lunch"}
+
+
+IN_MONTH = "{kind: in_month, dates: [/period/report_date], month: /period/month, fiscal_year: /period/fiscal_year}"
+RATIO = "{kind: ratio, value: /budget/spent_percent, numerator: /budget/spent, denominator: /budget/allocated,"
+
+
+@pytest.mark.parametrize("old, new, problem", [
+    (IN_MONTH, IN_MONTH.replace(", fiscal_year: /period/fiscal_year", ""),
+     "in_month needs 'fiscal_year' (the field of the fiscal year, B.E.) or 'year' (the field of the calendar year"),
+    (IN_MONTH, IN_MONTH.replace("}", ", year: /period/fiscal_year}"), ", not both ('fiscal_year' and 'year')"),
+    (IN_MONTH, IN_MONTH.replace("dates: [/period/report_date]", "date: /period/report_date"),
+     "in_month takes no parameter 'date'"),
+    (IN_MONTH, IN_MONTH.replace("dates: [/period/report_date]", "dates: [/period/month]"),
+     "dates: '/period/month' is not a date field (a single cell of kind date)"),
+    (IN_MONTH, IN_MONTH.replace("dates: [/period/report_date]", "dates: /period/report_date"),
+     "dates: a list of date fields is needed"),
+    (IN_MONTH, IN_MONTH.replace("month: /period/month", "month: /school/name"),
+     "month: '/school/name' is not a month: a whole number 1–12, or a choice (enum) of Thai month names"),
+    (IN_MONTH, IN_MONTH.replace("month: /period/month", "month: /school/district"),
+     "month: '/school/district': its choice 'เขตจอมทอง' is not a Thai month name"),
+    (IN_MONTH, IN_MONTH.replace("month: /period/month", "month: /period/fiscal_year"),
+     "a month number needs minimum: 1, maximum: 12"),
+    (IN_MONTH, IN_MONTH.replace("fiscal_year: /period/fiscal_year", "fiscal_year: /period/report_date"),
+     "fiscal_year: '/period/report_date' is not a year (type integer, B.E.)"),
+    (RATIO, RATIO.replace("value: /budget/spent_percent", "value: /budget/method"),
+     "value: '/budget/method' is not a number (type number or integer)"),
+    (RATIO, RATIO.replace("denominator: /budget/allocated", "denominator: /budget/allocate"),
+     "denominator: '/budget/allocate' is not a field of the schema"),
+    (RATIO, RATIO.replace(" numerator: /budget/spent,", ""), "ratio needs the parameter 'numerator' (a number field"),
+    ("scale: 100, decimals: 2}", "scale: 0, decimals: 2}", "scale: 0 is not a number above 0"),
+    ("scale: 100, decimals: 2}", "scale: 100, decimals: 2.5}", "decimals: 2.5 is not a whole number of decimals"),
+    ("scale: 100, decimals: 2}", "scale: 100, decimals: 7}",
+     "decimals: 7 is not a whole number of decimals from 0 to 6"),
+])
+def test_a_broken_in_month_or_ratio_rule_names_its_yaml_entry(tmp_path: Path, old: str, new: str, problem: str) -> None:
+    """The two kinds' parameters are checked when the form loads, like every kind's: one line naming the entry."""
+    layout = _lunch_with_edit(tmp_path, old, new)
+    kind = "in_month" if "in_month" in old else "ratio"
+    entries = [line for line in layout.read_text(encoding="utf-8").split("\nrules:\n")[1].splitlines()
+               if line.strip().startswith("- ")]
+    index = next(i for i, line in enumerate(entries) if f"kind: {kind}" in line)
+    with pytest.raises(FormError) as caught:
+        load_form(layout)
+    message = str(caught.value)
+    line = _line_of(layout, f"kind: {kind}")
+    assert message.startswith(f"school-lunch.yaml line {line} (rules[{index}], kind {kind}): ")
+    assert problem in message and "\n" not in message
+
+
+def test_the_lunch_rules_name_the_fields_they_read(lunch_form: Form) -> None:
+    """A date, month or ratio already in error skips the rule (the report date outside the fiscal year
+    is said once, by fiscal_year, not again as outside the month)."""
+    reads = {r.kind: (r.fields, r.over_table) for r in lunch_form.rules}
+    assert reads["in_month"] == (("/period/report_date", "/period/month", "/period/fiscal_year"), False)
+    assert reads["ratio"] == (("/budget/spent_percent", "/budget/spent", "/budget/allocated"), False)
+
+
+def _lunch_schema_edit(tmp_path: Path, edit: Any) -> Path:
+    """The school-lunch form with its schema changed by ``edit`` (a function of the parsed schema)."""
+    shutil.copy(FORMS_DIR / "school-lunch.yaml", tmp_path)
+    schema = json.loads((FORMS_DIR / "school-lunch.schema.json").read_text(encoding="utf-8"))
+    edit(schema)
+    (tmp_path / "school-lunch.schema.json").write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    return tmp_path / "school-lunch.yaml"
+
+
+@pytest.mark.parametrize("title", [5, "", None, ["spent"]])
+def test_an_english_title_that_is_not_a_text_is_refused_naming_its_place(tmp_path: Path, title: Any) -> None:
+    def edit(schema: dict[str, Any]) -> None:
+        schema["properties"]["budget"]["properties"]["spent"]["title_en"] = title
+    with pytest.raises(FormError) as caught:
+        load_form(_lunch_schema_edit(tmp_path, edit))
+    assert str(caught.value).startswith("school-lunch.schema.json: /properties/budget/properties/spent: title_en must "
+                                        "be a text, the field's English title")
+
+
+def test_a_field_named_title_en_is_a_field_not_a_title(tmp_path: Path) -> None:
+    """``properties: {title_en: {...}}`` names a field of the data; its schema is no English title."""
+    def edit(schema: dict[str, Any]) -> None:
+        schema["properties"]["school"]["properties"]["title_en"] = {"title": "ชื่ออังกฤษ", "type": "string"}
+    layout = _lunch_schema_edit(tmp_path, edit)
+    smis = "  - {at: B3, field: /school/smis}\n"
+    layout.write_text(layout.read_text(encoding="utf-8").replace(smis, smis + "  - {at: F3, field: /school/title_en}\n"),
+                      encoding="utf-8")
+    assert load_form(layout).field_at("/school/title_en") is not None

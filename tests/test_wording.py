@@ -79,6 +79,14 @@ KINDS: list[tuple[str, str, Callable[[dict[str, Any]], None], str, tuple[str, ..
      "B12", ("จำนวนนักเรียน (คน)", "อัตราค่าอาหารต่อคนต่อวัน (บาท)")),
     ("{kind: fiscal_year, year: /period/fiscal_year, dates: [/period/report_date]}", "fiscal-year-mismatch",
      _set("/period/report_date", "2025-01-15"), "B5", ("วันที่รายงาน", "2567")),
+    ("{kind: in_month, dates: [/period/report_date], month: /period/month, fiscal_year: /period/fiscal_year}",
+     "outside-month", _set("/period/month", "มีนาคม"), "B5",
+     ("วันที่รายงาน", "เดือนมีนาคม ปีงบประมาณ พ.ศ. 2567", "1/3/2567 ถึง 31/3/2567", "แก้ไขเดือนและปีงบประมาณ พ.ศ.")),
+    ("{kind: ratio, value: /budget/spent_percent, numerator: /budget/spent, denominator: /budget/allocated, scale: 100}",
+     "ratio-mismatch", _set("/budget/spent_percent", 60.0), "B7",
+     ("ร้อยละการเบิกจ่าย", "เงินที่เบิกจ่าย (บาท) ÷ เงินที่ได้รับจัดสรร (บาท) × 100", "กรุณาพิมพ์ 61.60")),
+    ("{kind: ratio, value: /budget/spent_percent, numerator: /budget/spent, denominator: /budget/allocated}",
+     "ratio-no-denominator", _set("/budget/allocated", 0), "B6", ("เงินที่ได้รับจัดสรร (บาท)", "ร้อยละการเบิกจ่าย")),
 ]
 
 
@@ -168,7 +176,7 @@ def test_each_language_may_use_the_other_languages_words(tmp_path: Path, lunch_s
     lunch_sample["budget"]["spent"] = 120000.0
     [found] = [f for f in _validate(form, lunch_sample, tmp_path).findings if f.code == "compare-failed"]
     assert "{" not in found.message_th + found.message_en
-    assert found.message_en == "spent 120,000 บาท must be ไม่เกิน allocated"
+    assert found.message_en == "amount spent 120,000 บาท must be ไม่เกิน amount allocated"  # the schema's title_en
     assert found.message_th.endswith("120,000 baht ต้องat most")
 
 

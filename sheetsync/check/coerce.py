@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TypeVar
 
 from ..errors import CoerceError
+from ..thaidates import BE_OFFSET as _BE_OFFSET, MONTHS as _MONTHS
 
 __all__ = [
     "BE_THRESHOLD", "CoerceError", "ascii_digits", "format_be_date", "is_blank", "parse_amount", "parse_choice",
@@ -26,7 +27,6 @@ __all__ = [
     "thai_digits_to_arabic",
 ]  # fmt: skip
 
-_BE_OFFSET = 543
 # No C.E. year this form deals with comes near 2400, and no B.E. year goes below it.
 BE_THRESHOLD = 2400
 
@@ -36,16 +36,6 @@ _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
 _DROP_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE))
 _EDGES = re.compile(rf"^[\s{_INVISIBLE}]+|[\s{_INVISIBLE}]+$")
-
-_MONTH_NAMES = [
-    ("มกราคม", "มค"), ("กุมภาพันธ์", "กพ"), ("มีนาคม", "มีค"), ("เมษายน", "เมย"),
-    ("พฤษภาคม", "พค"), ("มิถุนายน", "มิย"),
-    ("กรกฎาคม", "กค", "กรกฏาคม"),  # ฏ for ฎ is the commonest misspelling
-    ("สิงหาคม", "สค"), ("กันยายน", "กย"), ("ตุลาคม", "ตค"), ("พฤศจิกายน", "พย"),
-    ("ธันวาคม", "ธค"),
-]  # fmt: skip
-# Keys carry no dots or spaces: "ก.พ.", "ก. พ." and "กพ" are all typed.
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names}
 
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 # re.ASCII: \d would also match other scripts' digits ("²", "٣") that int() chokes on.

@@ -22,8 +22,10 @@ from .reader import Filled
 from .report import Finding, Severity
 from .rules import shown
 
-#: Parameters that hold another field's pointer: the message may name that field's title as ``<name>_label``.
-POINTER_PARAMS = ("other", "from", "to", "progress")
+#: Parameters that hold another field's pointer → the name under which the message may give that
+#: field's title and cell (``other_label``, ``other_label_en``, ``other_cell``; ``month_at`` → ``month_label`` …).
+POINTER_PARAMS = {"other": "other", "from": "from", "to": "to", "progress": "progress", "numerator": "numerator",
+                  "denominator": "denominator", "ratio": "ratio", "month_at": "month", "year_at": "year"}
 #: Cell kinds whose values carry a unit in messages (catalogue ``unit.<kind>``).
 UNITS = ("amount", "percent")
 
@@ -46,9 +48,10 @@ def finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Se
     label_th, label_en = labels(filled.form, pointer)
     values = {"cell": cell, "sheet": sheet, "label": label_th, "label_en": label_en,
               "value": "" if value is None else shown(value), **params}
-    for name in POINTER_PARAMS:
+    for name, prefix in POINTER_PARAMS.items():
         if isinstance(params.get(name), str):
-            values[f"{name}_label"], values[f"{name}_label_en"] = labels(filled.form, params[name])
+            values[f"{prefix}_label"], values[f"{prefix}_label_en"] = labels(filled.form, params[name])
+            values[f"{prefix}_cell"] = filled.cell_of(params[name]).cell
     th, en = (_text(message or code, lang, values | _words(filled, pointer, cell, params, message or code, lang))
               for lang in LANGS)
     return Finding(code, severity, sheet, cell, pointer, value, th, en)
@@ -77,6 +80,9 @@ def _words(filled: Filled, pointer: str, cell: str, params: dict[str, Any], mess
         words[f"item{suffix}"] = _item(filled, pointer, cell, each)
         if "op" in params:
             words[f"relation{suffix}"] = render(f"op.{params['op']}", each)
+        if "calendar" in params:  # "เดือนพฤศจิกายน ปีงบประมาณ พ.ศ. 2567", "November of fiscal year 2567"
+            words[f"period{suffix}"] = render(f"period.{params['calendar']}", each, year=params["year"],
+                                              month_name=render(f"month.{params['month']}", each))
     words["suspect"] = _suspect(filled, params, lang, message, words["unit" if lang == "th" else "unit_en"])
     return words
 
@@ -152,7 +158,8 @@ def choice_labels(form: Form, pointer: str) -> str:
 
 
 def labels(form: Form, pointer: str) -> tuple[str, str]:
-    """The field's title (Thai) and its key in words (English): ``("ระดับชั้น", "grade")``.
+    """The field's title (Thai) and English title: its schema's ``title`` and ``title_en``, else its
+    key in words (``("ระดับชั้น", "grade")``); schemas are written with Thai titles only.
 
     A table row with no title of its own is named by its table's title.
     """
@@ -161,4 +168,4 @@ def labels(form: Form, pointer: str) -> tuple[str, str]:
     english = last.replace("_", " ") if not last.isdigit() else pointer.strip("/").split("/")[0]
     if "title" not in node and last.isdigit():
         node = schema_node(form.schema, generic(pointer.rsplit("/", 1)[0])) or {}
-    return str(node.get("title", last)), english
+    return str(node.get("title", last)), str(node.get("title_en", english))

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 from ..limits import MAX_SEQUENCE_GAP
 from ..spec.pointers import lookup
 from ..spec.wording import RULE_CODES
+from ..thaidates import month_number, month_span
 from .coerce import format_be_date
 
 #: Amounts closer than this are the same amount: the cells show them to the satang.
@@ -275,10 +276,65 @@ def _fiscal_year_of(day: dt.date) -> int:
     return day.year + 543 + (1 if day.month >= 10 else 0)
 
 
+def in_month(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """Dates lie in the month one field states (a Thai month name, or 1–12) of the year another states:
+    a fiscal year (``fiscal_year:``; October 2566 is in fiscal year 2567) or a calendar year (``year:``), B.E.
+
+    A date alone cannot say whether it or the month is wrong: the finding sits on the date and its
+    message names the month's and the year's cells as the other thing to check.
+    """
+    fiscal = "fiscal_year" in rule
+    year_at = rule["fiscal_year"] if fiscal else rule["year"]
+    month, year = month_number(ctx.get(rule["month"])), ctx.get(year_at)
+    span = month_span(month, year, fiscal=fiscal) if month is not None and type(year) is int else None
+    if span is None:
+        return  # no month or year to judge by: their own cells have findings
+    first, last = span
+    for pointer in rule["dates"]:
+        value = ctx.get(pointer)
+        day = _date(value) if value is not None else None
+        if day is not None and not first <= day <= last:
+            yield Hit("outside-month", pointer, value, {
+                "low": _shown(first.isoformat()), "high": _shown(last.isoformat()), "month": month, "year": year,
+                "calendar": "fiscal" if fiscal else "calendar", "month_at": rule["month"], "year_at": year_at})
+
+
+def ratio(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """A field equals one field divided by another, times ``scale`` (a share spent: spent ÷ allocated × 100),
+    to the ``decimals`` it is written with (2 by default, as the form writes 61.60): closer than half
+    the last decimal, it is the same number.
+
+    A denominator of 0 divides nothing: with a numerator of 0 too there is nothing to judge (0 of 0);
+    otherwise the denominator is what a teacher must look at, and the finding sits on it.
+    """
+    value, top, bottom = (ctx.get(rule[name]) for name in ("value", "numerator", "denominator"))
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, top, bottom)):
+        return
+    scale, decimals = rule.get("scale", 1), rule.get("decimals", 2)
+    parts = {"numerator": rule["numerator"], "denominator": rule["denominator"], "ratio": rule["value"],
+             "numerator_value": _shown(top), "denominator_value": _shown(bottom),
+             "times": f" × {_shown(scale)}" if scale != 1 else ""}
+    if bottom == 0:
+        if top != 0:
+            yield Hit("ratio-no-denominator", rule["denominator"], bottom, parts)
+        return
+    exact = top / bottom * scale
+    # The float error of the division (~1e-14) must not tip a value exactly half a decimal away.
+    if math.isfinite(exact) and abs(value - exact) > 0.5 * 10.0 ** -decimals * (1 + 1e-9):
+        yield Hit("ratio-mismatch", rule["value"], value, parts | {"expected": _rounded(exact, decimals)})
+
+
+def _rounded(value: float, decimals: int) -> str:
+    """``value`` to ``decimals`` places as a cell shows it (half away from zero), written as :func:`_shown`
+    writes numbers: grouped, and a whole one without decimals ("61.60", "50")."""
+    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    return f"{rounded:,.0f}" if rounded == rounded.to_integral_value() else f"{rounded:,.{decimals}f}"
+
+
 RULES: dict[str, Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]] = {
     "sequence": sequence, "increasing": increasing, "within": within, "not_decreasing": not_decreasing,
     "running_total_max": running_total_max, "total_when_complete": total_when_complete,
-    "compare": compare, "sum_equals": sum_equals, "fiscal_year": fiscal_year,
+    "compare": compare, "sum_equals": sum_equals, "fiscal_year": fiscal_year, "in_month": in_month, "ratio": ratio,
 }
 
 __all__ = ["Hit", "RULES", "RULE_CODES", "RuleContext", "shown"]

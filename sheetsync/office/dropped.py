@@ -19,6 +19,7 @@ import datetime as dt
 from typing import Any
 
 from ..check.coerce import format_be_date
+from ..check.findings import labels
 from ..check.report import Finding
 from ..master.changes import changed_pointers
 from ..master.model import moment
@@ -91,7 +92,7 @@ def _finding(form: Form, spec: MasterSpec, row: dict[str, Any]) -> Finding:
     date = row.get(spec.date or "")
     when = format_be_date(dt.date.fromisoformat(date)) if isinstance(date, str) and _iso(date) else ""
     values = {"item": column.title if column else spec.number, "number": number, "date": f" ({when})" if when else "",
-              "table_en": (spec.table or "").strip("/").split("/")[-1].replace("_", " ")}
+              "table_en": labels(form, spec.table)[1] if spec.table else ""}
     return Finding(DROPPED, "warning", form.sheet, cell, f"{spec.table}/*", number, render(DROPPED, "th", **values),
                    render(DROPPED, "en", **values))
 

@@ -20,7 +20,7 @@ from ..errors import FormError
 from .pointers import is_required, schema_node
 from .cells import column_index, column_letter, parse_span
 from .entries import Entry, Lazy
-from .layoutcheck import check_field, check_places
+from .layoutcheck import check_english_titles, check_field, check_places
 from .master import check_master
 from .rulespec import Rule, build_rules
 
@@ -383,6 +383,7 @@ def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         raise FormError(f"{path.name}: not a valid JSON Schema ({exc.message})") from exc
+    check_english_titles(path.name, schema)
     return dict(schema)
 
 

@@ -4,6 +4,7 @@
 that Excel cannot show, a ``fiscal_year`` that names no year field. :func:`check_places` runs once
 every entry is placed: no cell used twice, no field placed twice. Every error is one line that
 starts with the entry (``school-lunch.yaml line 26 (cells[6], /school/district)``).
+:func:`check_english_titles` checks the schema's ``title_en`` keywords, which English messages use.
 """
 
 from __future__ import annotations
@@ -80,3 +81,32 @@ def check_places(places: Iterable[tuple[int, int, int, int, object, str | None]]
                 if (c, r) in cells:
                     raise FormError(f"{entry}: cell {column_letter(c)}{r} is already used by {cells[(c, r)]}")
                 cells[(c, r)] = entry
+
+
+#: Schema keywords whose value maps names to schemas (a property named "title_en" is a field, not a title).
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+#: Schema keywords whose value is data, never a schema.
+_DATA = ("enum", "const", "default", "examples")
+
+
+def check_english_titles(name: str, node: Any, where: str = "") -> None:
+    """Every ``title_en`` in the schema is a text: a field's English title, which English messages
+    name it by (without one, they use its key: "spent percent").
+
+    :raises FormError: naming the schema file and the place of the keyword (``/properties/budget``).
+    """
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            check_english_titles(name, item, f"{where}/{index}")
+        return
+    if not isinstance(node, dict):
+        return
+    title = node.get("title_en")
+    if "title_en" in node and not (isinstance(title, str) and title.strip()):
+        raise FormError(f"{name}: {where or '/'}: title_en must be a text, the field's English title (found {title!r})")
+    for key, value in node.items():
+        if key in _SCHEMA_MAPS and isinstance(value, dict):
+            for child, schema in value.items():
+                check_english_titles(name, schema, f"{where}/{key}/{child}")
+        elif key not in _DATA:
+            check_english_titles(name, value, f"{where}/{key}")

@@ -11,11 +11,13 @@ school's validation. Every kind also takes ``code:`` and ``message:``, which wor
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import FormError
+from ..thaidates import month_number
 from .entries import entry_name
 from .pointers import schema_node
 from .wording import SITUATIONS, check_layout_messages, check_texts, placeholders
@@ -26,7 +28,14 @@ if TYPE_CHECKING:
 #: Parameter types: a table placed in the form, a column of the rule's table, a schema field,
 #: a list of schema fields, a comparison operator, a finding code of the message catalogue, a text.
 TABLE, COLUMN, FIELD, FIELDS, OP, CODE, MESSAGE = "table", "column", "field", "fields", "op", "code", "message"
+#: More particular fields: a number, a list of dates, a month (1–12 or Thai month names), a year (B.E.);
+#: and plain values: a positive number (a scale), a count of decimals.
+NUMBER, DATES, MONTH, YEAR, SCALE, DECIMALS = "number", "dates", "month", "year", "scale", "decimals"
+#: The types that name one field / a list of fields (what :attr:`Rule.fields` collects).
+ONE_FIELD, FIELD_LISTS = (FIELD, NUMBER, MONTH, YEAR), (FIELDS, DATES)
 OPERATORS = ("<=", "<", ">=", ">", "==")
+#: Most decimals a ratio may be asked to: a percentage is written with two, no form goes past six.
+MAX_DECIMALS = 6
 
 #: Each rule kind's parameters: name → (type, required); every kind also takes ``code`` and ``message``.
 _KIND_PARAMS: dict[str, dict[str, tuple[str, bool]]] = {
@@ -40,8 +49,14 @@ _KIND_PARAMS: dict[str, dict[str, tuple[str, bool]]] = {
     "compare": {"left": (FIELD, True), "op": (OP, True), "right": (FIELD, True)},
     "sum_equals": {"table": (TABLE, True), "field": (COLUMN, True), "equals": (FIELD, True)},
     "fiscal_year": {"year": (FIELD, True), "dates": (FIELDS, True)},
+    "in_month": {"dates": (DATES, True), "month": (MONTH, True), "fiscal_year": (YEAR, False), "year": (YEAR, False)},
+    "ratio": {"value": (NUMBER, True), "numerator": (NUMBER, True), "denominator": (NUMBER, True),
+              "scale": (SCALE, False), "decimals": (DECIMALS, False)},
 }
 PARAMS = {kind: {**params, "code": (CODE, False), "message": (MESSAGE, False)} for kind, params in _KIND_PARAMS.items()}
+#: Parameters of which a kind needs exactly one (name → what it is): the month is of a fiscal year or a calendar year.
+ONE_OF: dict[str, dict[str, str]] = {"in_month": {"fiscal_year": "the field of the fiscal year, B.E.",
+                                                  "year": "the field of the calendar year, B.E."}}
 
 
 @dataclass(frozen=True)
@@ -71,9 +86,9 @@ class Rule(Mapping[str, Any]):
         spec = PARAMS[self.kind]
         found: list[str] = []
         for name, value in self.params.items():
-            if spec[name][0] == FIELD:
+            if spec[name][0] in ONE_FIELD:
                 found.append(value)
-            elif spec[name][0] == FIELDS:
+            elif spec[name][0] in FIELD_LISTS:
                 found.extend(value)
         return tuple(found)
 
@@ -139,7 +154,17 @@ def _build(form: Form, entry: Any, where: str) -> Rule:
         problem = _check_param(form, kind_of_param, params[name], params.get("table"))
         if problem:
             raise FormError(f"{where}: {name}: {problem}")
+    _check_one_of(kind, params, where)
     return Rule(kind, params, where)
+
+
+def _check_one_of(kind: str, params: Mapping[str, Any], where: str) -> None:
+    """A kind's alternative parameters (``ONE_OF``): exactly one of them given."""
+    names = ONE_OF.get(kind, {})
+    if names and sum(name in params for name in names) != 1:
+        given = " and ".join(repr(n) for n in names if n in params)
+        choices = " or ".join(f"{name!r} ({what})" for name, what in names.items())
+        raise FormError(f"{where}: {kind} needs {choices}" + (f", not both ({given})" if given else ""))
 
 
 def _check_param(form: Form, kind: str, value: Any, table: Any) -> str | None:
@@ -159,9 +184,61 @@ def _check_param(form: Form, kind: str, value: Any, table: Any) -> str | None:
         return f"{bad[0]!r} is not a field of the schema" if bad else None
     if kind == OP:
         return None if value in OPERATORS else f"{value!r} is not one of {' '.join(OPERATORS)}"
+    if kind in (NUMBER, DATES, MONTH, YEAR, SCALE, DECIMALS):
+        return _check_particular(form, kind, value)
     from ..messages import catalogue  # the catalogue is data; load it only for layouts that name codes
 
     return None if value in catalogue() else f"{value!r} has no message in the catalogue"
+
+
+def _check_particular(form: Form, kind: str, value: Any) -> str | None:
+    """What is wrong with a parameter naming a particular kind of field, or holding a number."""
+    if kind == SCALE:
+        return None if _is_number(value) and 0 < value < math.inf else f"{value!r} is not a number above 0, e.g. 100"
+    if kind == DECIMALS:
+        return None if type(value) is int and 0 <= value <= MAX_DECIMALS else (
+            f"{value!r} is not a whole number of decimals from 0 to {MAX_DECIMALS}")
+    if kind == DATES:
+        if not isinstance(value, list) or not value:
+            return "a list of date fields is needed, e.g. [/period/report_date]"
+        bad = next((v for v in value if not (isinstance(v, str) and _is_leaf(form, v))), None)
+        if bad is not None:
+            return f"{bad!r} is not a field of the schema"
+        # The cell's kind decides how a value is read: only a date cell gives a date to judge.
+        undated = next((v for v in value if getattr(form.field_at(v), "kind", None) != "date"), None)
+        return None if undated is None else f"{undated!r} is not a date field (a single cell of kind date)"
+    if not (isinstance(value, str) and _is_leaf(form, value)):
+        return f"{value!r} is not a field of the schema"
+    node = _node(form, value)
+    if kind == NUMBER:
+        numeric = node.get("type") in ("number", "integer")
+        return None if numeric else f"{value!r} is not a number (type number or integer)"
+    if kind == YEAR:
+        return None if node.get("type") == "integer" else f"{value!r} is not a year (type integer, B.E.)"
+    return _month_problem(value, node)
+
+
+def _month_problem(pointer: str, node: Mapping[str, Any]) -> str | None:
+    """A month field holds a number 1–12, or one of a list of Thai month names."""
+    if node.get("type") == "integer":
+        # Its range says it is a month: a year or a count named by mistake would pass as "a number".
+        bounded = node.get("minimum", 0) >= 1 and node.get("maximum", 13) <= 12
+        return None if bounded else f"{pointer!r} is not a month: a month number needs minimum: 1, maximum: 12"
+    names = node.get("enum") if node.get("type") == "string" else None
+    if not isinstance(names, list):
+        return f"{pointer!r} is not a month: a whole number 1–12, or a choice (enum) of Thai month names"
+    unknown = next((name for name in names if month_number(name) is None), None)
+    if unknown is not None:
+        return f"{pointer!r}: its choice {unknown!r} is not a Thai month name (มกราคม … ธันวาคม)"
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _node(form: Form, pointer: str) -> dict[str, Any]:
+    return schema_node(form.schema, pointer) or {}
 
 
 def _is_leaf(form: Form, pointer: str) -> bool:
@@ -172,4 +249,7 @@ def _is_leaf(form: Form, pointer: str) -> bool:
 def _explain(kind: str) -> str:
     return {TABLE: "a table, e.g. /reports", COLUMN: "a column of the table", FIELD: "a field, e.g. /project/code",
             FIELDS: "a list of fields", OP: "one of " + " ".join(OPERATORS), CODE: "a finding code",
-            MESSAGE: "{th: ..., en: ...}"}[kind]
+            MESSAGE: "{th: ..., en: ...}", NUMBER: "a number field, e.g. /budget/spent",
+            DATES: "a list of date fields, e.g. [/period/report_date]",
+            MONTH: "the field of the month, e.g. /period/month",
+            YEAR: "the field of the year", SCALE: "a number above 0", DECIMALS: "a number of decimals"}[kind]

@@ -36,6 +36,8 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "compare": ("compare-failed",),
     "sum_equals": ("sum-mismatch",),
     "fiscal_year": ("fiscal-year-mismatch", "fiscal-year-disagrees"),
+    "in_month": ("outside-month",),
+    "ratio": ("ratio-mismatch", "ratio-no-denominator"),
 }
 
 #: Placeholders every rule finding fills: the cell, the field's title (Thai; English from its key),
@@ -43,6 +45,10 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
 #: table, the row's own name (its first column's value: "ชั้น ป.2"; "row 11 (ป.2)" in English).
 COMMON = ("cell", "sheet", "label", "label_en", "value", "unit", "unit_en", "item", "item_en")
 _OTHER = ("expected", "other_label", "other_label_en")
+#: A ratio's parts: their titles, cells and values as shown, and " × 100" for a scale (else nothing).
+_RATIO = ("numerator_label", "numerator_label_en", "numerator_cell", "numerator_value", "denominator_label",
+          "denominator_label_en", "denominator_cell", "denominator_value", "ratio_label", "ratio_label_en",
+          "ratio_cell", "times")
 
 #: The further placeholders of each situation.
 EXTRA: dict[str, tuple[str, ...]] = {
@@ -58,6 +64,10 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "sum-mismatch": (*_OTHER, "column"),
     "fiscal-year-mismatch": ("expected", "low", "high", "low_ce", "high_ce"),
     "fiscal-year-disagrees": ("expected", "year", "cells"),
+    "outside-month": ("low", "high", "period", "period_en", "month_label", "month_label_en", "month_cell",
+                      "year_label", "year_label_en", "year_cell"),
+    "ratio-mismatch": ("expected", *_RATIO),
+    "ratio-no-denominator": _RATIO,
 }
 
 #: Every finding code a rule can give by itself (the message catalogue must have them all).
