@@ -52,3 +52,12 @@ def test_help_reads_well(name: str) -> None:
         # An example never runs into the text before it: each stands on its own line.
         assert line.count("sheetsync ") <= 1 or line.strip().startswith("Usage"), f"{name}: {line!r}"
         assert not re.search(r"\S\s+Example:", line), f"{name}: example run into text: {line!r}"
+
+
+def test_every_entry_of_master_is_documented() -> None:
+    """A layout's ``master:`` entries (key, period, table …) are what an office writes without Python:
+    each one the form loader knows is shown in the README as it is written in a layout."""
+    from sheetsync.spec.master import _KNOWN
+
+    missing = [name for name in _KNOWN if not re.search(rf"(?m)^\s*{name}:|master: {name}:", README)]
+    assert not missing, f"README does not show master: {', '.join(missing)}"

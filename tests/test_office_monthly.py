@@ -19,9 +19,12 @@ from typing import Any
 import pytest
 
 from sheetsync.check.reader import read_filled
-from sheetsync.office.store import Store
-from sheetsync.office.summary import CORRECTED, NOTHING, SUMMARY, UP_TO_DATE, nothing_received
-from sheetsync.master.model import Key
+from sheetsync.master.model import Key, Recency, Record
+from sheetsync.office.spec import master_spec
+from sheetsync.office.store import OutcomeRow, Store
+from sheetsync.office.summary import (CORRECTED, MUST_FIX, NOTHING, SUMMARY, UNREADABLE, UP_TO_DATE, Digest,
+                                      expected_since, nothing_received, status_of, summary_lines)
+from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.cli import run
@@ -171,3 +174,40 @@ def test_invitations_name_the_school_code(office: Path) -> None:
     subjects = sorted(str(email.message_from_bytes(p.read_bytes(), policy=email.policy.default)["Subject"])
                       for p in (office / "outbox").glob("*.eml"))
     assert sorted(s.rsplit("(", 1)[-1] for s in subjects) == ["10360001)", "10360002)", "10360003)"]
+
+
+def _outcome(n: int, result: str, key: str) -> OutcomeRow:
+    return OutcomeRow(n, f"sha{n}", f"f{n}.xlsx", f"2023-11-0{n}T00:00:00", result, "", "", "school-lunch" if key else "",
+                      "1.0.0", "t", "s1", key, None, (), 0)
+
+
+def _digest(lunch_form: Form, sample: dict[str, Any], name: str) -> Digest:
+    key = f"10360001 · 2567 · {name}"
+    return Digest.of(Record(Key(lunch_form.id, key, "s1"), "1.0.0", "t", Recency("", ""), "f.xlsx", "", "", sample),
+                     master_spec(lunch_form))
+
+
+def _statuses(lunch_form: Form, digests: list[Digest], outcomes: list[OutcomeRow]) -> list[tuple[str, str]]:
+    spec = master_spec(lunch_form)
+    roster = [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example", "10360001")]
+    lines = summary_lines(digests, roster, outcomes, {lunch_form.id: spec})
+    return [(spec.split(line.key)[1], status_of(line, spec, expected_since(None))) for line in lines]
+
+
+def test_a_refused_file_of_a_new_month_has_a_line_of_its_own(lunch_form: Form, lunch_sample: dict[str, Any]) -> None:
+    """Keyed by its month, November's refused file matched no line: the school showed up to date."""
+    october = [_digest(lunch_form, lunch_sample, "ตุลาคม")]
+    outcomes = [_outcome(1, "merged", f"10360001 · {OCT}"), _outcome(2, "refused", f"10360001 · {NOV}")]
+    assert _statuses(lunch_form, october, outcomes) == [(OCT, UP_TO_DATE), (NOV, MUST_FIX)]
+
+
+def test_an_unreadable_file_stands_for_the_months_until_a_later_file(lunch_form: Form,
+                                                                     lunch_sample: dict[str, Any]) -> None:
+    """An unreadable file names no month: it marks every line of the school, but once a later file
+    names its month, October's line is October's again (it stayed 'unreadable' for good)."""
+    both = [_digest(lunch_form, lunch_sample, "ตุลาคม"), _digest(lunch_form, lunch_sample, "พฤศจิกายน")]
+    merged = [_outcome(1, "merged", f"10360001 · {OCT}"), _outcome(3, "merged", f"10360001 · {NOV}")]
+    pdf = _outcome(2, "quarantined", "")
+    assert _statuses(lunch_form, both, [merged[0], pdf, merged[1]]) == [(OCT, UP_TO_DATE), (NOV, UP_TO_DATE)]
+    late_pdf = _outcome(4, "quarantined", "")
+    assert _statuses(lunch_form, both, [*merged, late_pdf]) == [(OCT, UNREADABLE), (NOV, UNREADABLE)]
