@@ -211,3 +211,13 @@ def test_an_unreadable_file_stands_for_the_months_until_a_later_file(lunch_form:
     assert _statuses(lunch_form, both, [merged[0], pdf, merged[1]]) == [(OCT, UP_TO_DATE), (NOV, UP_TO_DATE)]
     late_pdf = _outcome(4, "quarantined", "")
     assert _statuses(lunch_form, both, [*merged, late_pdf]) == [(OCT, UNREADABLE), (NOV, UNREADABLE)]
+
+
+def test_the_history_of_a_school_lists_each_of_its_months(months: Path) -> None:
+    from sheetsync.office.history import history
+
+    with Store(months / "sheetsync.sqlite") as store:
+        found = [(h.key, [v.result for v in h.versions]) for h in history(store, key="10360001")]
+        assert history(store, key="1036000") == []  # a code, not the start of one
+    assert found == [(f"10360001 · {OCT}", ["merged", "replaced"]), (f"10360001 · {DEC}", ["merged"]),
+                     (f"10360001 · {NOV}", ["merged"])]

@@ -142,26 +142,28 @@ class _Seen:
     def __init__(self, outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> None:
         self.last: dict[tuple[str, str], OutcomeRow] = {}
         self.keyed: dict[tuple[str, str], OutcomeRow] = {}
+        self.keys: dict[str, dict[str, None]] = {}  # each recipient's keys, in order ('' for no key)
         self.newest: dict[str, int] = {}  # the id of each recipient's latest outcome naming a key
         self.specs = specs
         for o in outcomes:
             if o.result in ("merged", "replaced", "refused", "quarantined") and o.recipient:
                 self.last[(o.recipient, o.key)] = o
+                self.keys.setdefault(o.recipient, {})[o.key] = None
                 if o.key:
                     self.keyed[(o.recipient, o.key)], self.newest[o.recipient] = o, o.id
                 else:  # an unreadable file names no key: it stands for all of the recipient's
-                    for (who, key) in list(self.last):
-                        if who == o.recipient:
-                            self.last[(who, key)] = o
+                    for key in self.keys[o.recipient]:
+                        self.last[(o.recipient, key)] = o
 
     def lines(self, who: str, own: list[Digest]) -> list[Line]:
         """A line per submission of ``who``, then one per period refused with no submission (a form
         with a period: November's refused file is not October's line)."""
         lines = [Line(who, d.key.project_code, d, self.of(who, d.key.form_id, d.key.project_code)) for d in own]
         held = {d.key.project_code for d in own}
-        for (someone, key), o in self.keyed.items():
-            spec = self.specs.get(o.form_id)
-            if someone == who and own and key not in held and o.result == "refused" and spec and spec.period:
+        for key in self.keys.get(who, {}) if own else ():
+            o = self.keyed.get((who, key))
+            spec = self.specs.get(o.form_id) if o else None
+            if o and key not in held and o.result == "refused" and spec and spec.period:
                 lines.append(Line(who, key, None, self.of(who, o.form_id, key)))
         return lines
 
@@ -176,7 +178,7 @@ class _Seen:
 
     def latest(self, who: str) -> OutcomeRow | None:
         """The latest outcome of ``who`` (for a recipient without a submission)."""
-        mine = [o for (someone, _), o in self.last.items() if someone == who]
+        mine = [self.last[(who, key)] for key in self.keys.get(who, {})]
         return max(mine, key=lambda o: o.id) if mine else None
 
 
