@@ -14,7 +14,7 @@ from ..master.model import Record
 from ..spec.form import Form
 from .headings import headings
 from .spec import master_spec
-from .summary import CHARTS, _main_form
+from .summary import CHARTS, main_form
 
 
 def chart_sheet(records: Iterable[Record], forms: dict[str, Form], schools: Mapping[str, str] | None = None) -> Sheet | None:
@@ -25,7 +25,7 @@ def chart_sheet(records: Iterable[Record], forms: dict[str, Form], schools: Mapp
         (``school_charts`` in ``sheetsync.toml``, ``sheetsync master --school-chart``).
     """
     schools = schools or {}
-    form = _main_form(forms, lambda spec: bool(spec.number and spec.progress))
+    form = main_form(forms, lambda spec: bool(spec.number and spec.progress))
     spec = master_spec(form) if form else None
     if form is None or spec is None or not (spec.number and spec.progress):
         return None

@@ -19,10 +19,11 @@ from ..master.derive import KEY_COLUMNS, add, add_up, as_date, number, share
 from ..master.layout import Column, Highlight, Sheet
 from ..master.model import Record
 from ..spec.form import Form
+from ..spec.master import SEP
 from ..spec.pointers import lookup
 from .headings import CUMULATIVE_ROLES, PERIOD_ROLES, cumulative_name, declared, headings
 from .spec import MasterSpec, master_spec
-from .summary import CUMULATIVE_SHAPES, OVER_BUDGET, PINK, _flags, _main_form
+from .summary import CUMULATIVE_SHAPES, OVER_BUDGET, PINK, flag_labels, main_form
 
 #: Width and kind of the columns only a form with a period has.
 PERIOD_SHAPES = {"period": (20.0, "text"), "budget_total": (15.0, "amount")}
@@ -40,7 +41,7 @@ def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, F
     :param count: how many rows of the table the form's submissions hold (counted when None).
     :param keys: how many submissions of the form there are (counted when None).
     """
-    form = _main_form(forms, lambda spec: bool(spec.table and (spec.progress or spec.amount)))
+    form = main_form(forms, lambda spec: bool(spec.table and (spec.progress or spec.amount)))
     if form is None:
         return None
     spec = master_spec(form)
@@ -64,7 +65,7 @@ def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, F
                           "date": as_date(row.get(spec.date)) if spec.date else None,
                           "progress": row.get(spec.progress) if spec.progress else None, "amount": amount,
                           "total": total, "share": share(total, budget),
-                          "notes": _noted(_flags(row, spec, form), total, budget)}
+                          "notes": _noted(flag_labels(row, spec, form), total, budget)}
                 yield [record.key.recipient, record.key.project_code, *(values[role] for role in roles)]
 
     notes = (Highlight(len(KEY_COLUMNS) + roles.index("notes"), None, PINK),) if "notes" in roles else ()
@@ -91,7 +92,7 @@ def _by_period(records: Callable[[], Iterable[Record]], form: Form, spec: Master
                 budget = add(budget, number(lookup(record.data, spec.budget) if spec.budget else None))
                 values = {"period": period, "amount": amount, "total": total, "budget_total": budget,
                           "share": share(total, budget),
-                          "notes": _noted(_flags(table[-1] if table else {}, spec, form), total, budget)}
+                          "notes": _noted(flag_labels(table[-1] if table else {}, spec, form), total, budget)}
                 yield [record.key.recipient, code, *(values[role] for role in roles)]
 
     notes = (Highlight(len(KEY_COLUMNS) + roles.index("notes"), None, PINK),) if "notes" in roles else ()
@@ -101,7 +102,7 @@ def _by_period(records: Callable[[], Iterable[Record]], form: Form, spec: Master
 def _runs_over(spec: MasterSpec, record: Record) -> tuple[str, ...]:
     """What one running total is of: the key, and the period's values but the last (a fiscal year)."""
     code, period = spec.split(record.key.project_code)
-    return (code, *period.split(" · ")[:-1]) if period else (code,)
+    return (code, *period.split(SEP)[:-1]) if period else (code,)
 
 
 def _noted(flags: str | None, total: float, budget: float) -> str | None:

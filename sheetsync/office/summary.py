@@ -323,7 +323,7 @@ def _summary_values(line: Line, spec: MasterSpec | None, form: Form | None, sinc
             "latest_date": as_date(latest.get(spec.date)) if spec and spec.date else None,
             "progress": latest.get(spec.progress) if spec and spec.progress else None,
             "total": total, "budget": budget, "share": share(total, number(budget)) if total is not None else None,
-            "notes": _flags(latest, spec, form), "status": status_of(line, spec, since),
+            "notes": flag_labels(latest, spec, form), "status": status_of(line, spec, since),
             "file": line.last.file if line.last else None}
 
 
@@ -333,12 +333,12 @@ def _ordered(forms: dict[str, Form]) -> list[Form]:
     return sorted(ordered, key=lambda f: not master_spec(f).table)
 
 
-def _main_form(forms: dict[str, Form], wanted: Callable[[MasterSpec], bool]) -> Form | None:
+def main_form(forms: dict[str, Form], wanted: Callable[[MasterSpec], bool]) -> Form | None:
     """The first form (by id) whose declaration is ``wanted`` (a computed sheet follows one form)."""
     return next((f for f in _ordered(forms) if wanted(master_spec(f))), None)
 
 
-def _flags(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> str | None:
+def flag_labels(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> str | None:
     """The labels of the row's flags that say "no" (e.g. ไม่เป็นไปตามแผน)."""
     if not spec or not spec.flags or not row:
         return None
