@@ -185,7 +185,7 @@ def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], conf
             continue
         try:
             message = compose_invitation(path, who, config, form=filled.form.title, form_en=filled.form.title_en,
-                                         key=master_spec(filled.form).key_of(filled.data), content=content)
+                                         key=master_spec(filled.form).code_of(filled.data), content=content)
         except MailError as exc:  # an address the roster let through but mail cannot use
             done.unsent.append(f"{path.name}: {exc}")
             continue

@@ -47,6 +47,21 @@ def lunch_form() -> Form:
     return find_form("school-lunch", [FORMS_DIR])
 
 
+@pytest.fixture(scope="session")
+def lunch_by_school(tmp_path_factory: pytest.TempPathFactory) -> Form:
+    """The lunch form as it was before it declared its period: keyed by the school alone (one line per
+    school, each month replacing the last), for the rules of a form filled anew without a period."""
+    from sheetsync.spec.form import load_form
+
+    folder = tmp_path_factory.mktemp("lunch-by-school")
+    text = (FORMS_DIR / "school-lunch.yaml").read_text(encoding="utf-8")
+    period = "  period: [/period/fiscal_year, /period/month]\n"
+    assert period in text
+    (folder / "school-lunch.yaml").write_text(text.replace(period, ""), encoding="utf-8")
+    (folder / "school-lunch.schema.json").write_bytes((FORMS_DIR / "school-lunch.schema.json").read_bytes())
+    return load_form(folder / "school-lunch.yaml")
+
+
 @pytest.fixture
 def lunch_sample() -> dict[str, Any]:
     """Valid data of the school-lunch form: three grades, 61,600 of 100,000 baht spent (a fresh copy per test)."""

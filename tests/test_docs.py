@@ -65,3 +65,12 @@ def test_every_rule_kind_and_its_findings_are_documented() -> None:
         assert all(code in README for code in SITUATIONS[kind]), kind
     for kind in ("in_month", "ratio"):  # the kinds with a paragraph of their own: every parameter named
         assert all(f"`{name}:`" in README for name in PARAMS[kind] if name not in ("code", "message")), kind
+
+
+def test_every_entry_of_master_is_documented() -> None:
+    """A layout's ``master:`` entries (key, period, table …) are what an office writes without Python:
+    each one the form loader knows is shown in the README as it is written in a layout."""
+    from sheetsync.spec.master import _KNOWN
+
+    missing = [name for name in _KNOWN if not re.search(rf"(?m)^\s*{name}:|master: {name}:", README)]
+    assert not missing, f"README does not show master: {', '.join(missing)}"

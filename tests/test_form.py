@@ -228,6 +228,9 @@ def test_overlapping_table_rows_name_the_table_and_the_row(tmp_path: Path) -> No
         load_form(layout)
 
 
+PERIOD = "period: [/period/fiscal_year, /period/month]"
+
+
 def _lunch_with_edit(tmp_path: Path, old: str, new: str) -> Path:
     """The school-lunch layout as text with one line changed, so line numbers are real."""
     text = (FORMS_DIR / "school-lunch.yaml").read_text(encoding="utf-8")
@@ -247,6 +250,12 @@ def _lunch_with_edit(tmp_path: Path, old: str, new: str) -> Path:
     ("sheets: {data: โรงเรียน, table: รายชั้น}", "sheets: {data: \"โรงเรียน:1\", table: รายชั้น}",
      "master.sheets.data", "is not a valid sheet name"),
     ("sheets: {data: โรงเรียน, table: รายชั้น}", "sheet: {data: โรงเรียน}", "master.sheet", "unknown entry 'sheet'"),
+    (PERIOD, "period: [/period/fiscal_year, /period/months]", "master.period[1]",
+     "'/period/months' is not a single field"),
+    (PERIOD, "period: /period/month", "master.period", "expected a list"),
+    (PERIOD, "period: [/period/month, /school/smis]", "master.period[1]", "'/school/smis' is in master.key already"),
+    (PERIOD, "period: [/period/month, /period/month]", "master.period[1]", "is in master.period already"),
+    (PERIOD, "period: [/grades]", "master.period[0]", "'/grades' is not a single field"),
 ])
 def test_a_broken_master_entry_is_refused_at_load_naming_its_line(tmp_path: Path, old: str, new: str, place: str,
                                                                    problem: str) -> None:
@@ -303,6 +312,27 @@ def test_a_broken_table_column_names_the_column_entry(tmp_path: Path, old: str, 
 
 def test_the_third_form_loads_from_its_files_alone(lunch_form: Form) -> None:
     assert lunch_form.id == "school-lunch" and [t.pointer for t in lunch_form.tables] == ["/grades"]
+    from sheetsync.office.spec import master_spec
+
+    spec = master_spec(lunch_form)
+    assert spec.key == ("/school/smis",) and spec.period == ("/period/fiscal_year", "/period/month")
+
+
+def test_a_period_is_part_of_the_stored_key_and_sorts_in_time_order(lunch_form: Form,
+                                                                     lunch_sample: dict[str, Any]) -> None:
+    """The store keys a monthly report by school and month; the roster's code is the school's; months
+    sort as the schema lists them (the fiscal year's), not as their names do."""
+    from sheetsync.office.spec import master_spec
+
+    spec = master_spec(lunch_form)
+    assert spec.key_of(lunch_sample) == "10360001 · 2567 · พฤศจิกายน" and spec.code_of(lunch_sample) == "10360001"
+    assert spec.split("10360001 · 2567 · พฤศจิกายน") == ("10360001", "2567 · พฤศจิกายน")
+    assert spec.split("10360001") == ("10360001", "")  # stored before the form declared its period
+    lunch_sample["period"].pop("month")
+    assert spec.key_of(lunch_sample) == "" and spec.code_of(lunch_sample) == "10360001"
+    months = ["2568 · ตุลาคม", "2567 · กันยายน", "2567 · ธันวาคม", "2567 · พฤศจิกายน", "2567 · ตุลาคม"]
+    assert sorted(months, key=spec.period_rank) == ["2567 · ตุลาคม", "2567 · พฤศจิกายน", "2567 · ธันวาคม",
+                                                    "2567 · กันยายน", "2568 · ตุลาคม"]
     assert {f.id for f in list_forms([FORMS_DIR])} >= {"progress-report", "school-census", "school-lunch"}
 
 

@@ -10,8 +10,10 @@ import pytest
 from sheetsync.spec.form import Form
 from sheetsync.master import Key, Recency, Record
 from sheetsync.office.store import OutcomeRow
+from sheetsync.office.charts import chart_sheet
+from sheetsync.office.cumulative import cumulative_sheet
 from sheetsync.office.summary import (COMPLETE, CORRECTED, CUMULATIVE, LATE, MUST_FIX, NOTHING, UNREADABLE, UP_TO_DATE, Digest,
-                                      Line, chart_sheet, cumulative_sheet, expected_since, status_of, summary_sheet)
+                                      Line, expected_since, status_of, summary_sheet)
 from sheetsync.office.spec import master_spec
 from sheetsync.roster import Recipient
 from tests.test_master_support import CODES, seed_data
@@ -181,23 +183,26 @@ def test_a_form_without_reports_shows_none_of_the_report_columns(lunch_form: For
     """Issue 11: the summary showed รายงานล่าสุด (ครั้งที่), วันที่รายงานล่าสุด and ความก้าวหน้า (%), empty,
     for forms declaring no number, date or progress; only what some form declares is a column now."""
     forms = {lunch_form.id: lunch_form, census_form.id: census_form}
-    digests = [Digest.of(record(lunch_sample, "s1", "school-lunch", "10360001"), master_spec(lunch_form))]
+    key = "10360001 · 2567 · พฤศจิกายน"  # the lunch report's key holds its period (master: period)
+    digests = [Digest.of(record(lunch_sample, "s1", "school-lunch", key), master_spec(lunch_form))]
     sheet = summary_sheet(digests, forms, [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example")], [], None)
-    assert _headers(sheet) == ["ผู้รายงาน", "ชื่อผู้รายงาน", "เครือข่าย", "รหัสโรงเรียน", "ชื่อโรงเรียน",  # the census first, by id
-                               "จำนวนเงิน สะสม (บาท)", "เงินที่ได้รับจัดสรร (บาท)", "% ของงบประมาณ", "การแก้ไข",
-                               "สถานะ", "ไฟล์ล่าสุด"]
+    assert _headers(sheet) == ["ผู้รายงาน", "ชื่อผู้รายงาน", "เครือข่าย", "รหัสโรงเรียน",  # the census first, by id
+                               "ปีงบประมาณ พ.ศ. · เดือน", "ชื่อโรงเรียน", "จำนวนเงิน สะสม (บาท)",
+                               "เงินที่ได้รับจัดสรร (บาท)", "% ของงบประมาณ", "การแก้ไข", "สถานะ", "ไฟล์ล่าสุด"]
     (row,) = list(sheet.rows)
     line = dict(zip(_headers(sheet), row))
     assert line["จำนวนเงิน สะสม (บาท)"] == 61_600 and line["% ของงบประมาณ"] == 61.6 and line["สถานะ"] == UP_TO_DATE
-    assert [h.column for h in sheet.highlights] == [9, 9, 9, 9, 8]  # the status, then the corrections
+    assert line["รหัสโรงเรียน"] == "10360001" and line["ปีงบประมาณ พ.ศ. · เดือน"] == "2567 · พฤศจิกายน"
+    assert [h.column for h in sheet.highlights] == [10, 10, 10, 10, 9]  # the status, then the corrections
 
 
-def test_an_amount_only_table_has_a_running_total_sheet_of_its_own_columns(lunch_form: Form,
+def test_an_amount_only_table_has_a_running_total_sheet_of_its_own_columns(lunch_by_school: Form,
                                                                            lunch_sample: dict[str, Any]) -> None:
-    """Issue 11: the cumulative sheet was ความก้าวหน้าสะสม with empty ครั้งที่, วันที่ and progress columns."""
+    """Issue 11: the cumulative sheet was ความก้าวหน้าสะสม with empty ครั้งที่, วันที่ and progress columns.
+    (A form with a period has a row per period instead: tests/test_office_monthly.py.)"""
     lunch_sample["budget"]["allocated"] = 50_000
     sheet = cumulative_sheet(lambda: [record(lunch_sample, "s1", "school-lunch", "10360001")],
-                             {lunch_form.id: lunch_form})
+                             {lunch_by_school.id: lunch_by_school})
     assert sheet is not None and sheet.name == "ยอดสะสม" != CUMULATIVE
     assert _headers(sheet) == ["ผู้รายงาน", "รหัส", "จำนวนเงิน (บาท)", "จำนวนเงิน สะสม (บาท)", "% ของงบประมาณ",
                                "ข้อสังเกต"]
@@ -206,16 +211,16 @@ def test_an_amount_only_table_has_a_running_total_sheet_of_its_own_columns(lunch
     assert sheet.freeze_columns == 2 and [h.column for h in sheet.highlights] == [5]
 
 
-def test_report_columns_are_headed_by_the_forms_own_titles(tmp_path: Any, lunch_form: Form) -> None:
+def test_report_columns_are_headed_by_the_forms_own_titles(tmp_path: Any, lunch_by_school: Form) -> None:
     """Issue 11: the progress heading was always "ความก้าวหน้า (%)", whatever the form called it; without
     ``headings:`` in its layout a form's columns carry its schema's titles, and the layout may name the sheet."""
     import shutil
 
-    text = lunch_form.source.read_text(encoding="utf-8").replace(
+    text = lunch_by_school.source.read_text(encoding="utf-8").replace(
         "  amount: amount\n", "  amount: amount\n  number: days\n  progress: pupils\n").replace(
         "sheets: {data: โรงเรียน, table: รายชั้น}", "sheets: {data: โรงเรียน, table: รายชั้น, cumulative: เงินรายชั้น}")
     (tmp_path / "school-lunch.yaml").write_text(text, encoding="utf-8")
-    shutil.copy(lunch_form.source.parent / "school-lunch.schema.json", tmp_path)
+    shutil.copy(lunch_by_school.source.parent / "school-lunch.schema.json", tmp_path)
     from sheetsync.spec.form import load_form
 
     form = load_form(tmp_path / "school-lunch.yaml")
@@ -236,10 +241,12 @@ def test_the_progress_report_keeps_its_headings(progress_form: Form) -> None:
     assert _headers(cumulative)[2:5] == ["ครั้งที่", "วันที่", "ความก้าวหน้า (%)"]
 
 
-def test_next_month_of_a_form_filled_anew_is_not_a_correction(lunch_form: Form, progress_form: Form) -> None:
+def test_next_month_of_a_form_filled_anew_is_not_a_correction(lunch_by_school: Form, lunch_form: Form,
+                                                              progress_form: Form) -> None:
     """A lunch school's December file replaces November's and changes every grade row: it was flagged
     "แก้ไขรายงานก่อนหน้า" for every school. For a form filled anew each period (next_period: identity)
-    only a replacement on the same template corrects; the progress report keeps its rule."""
+    only a replacement on the same template corrects; the progress report keeps its rule. A form
+    declaring its period keys each month apart: a replacement is of the same month, a correction."""
     from dataclasses import replace
 
     from sheetsync.office.summary import _corrected
@@ -248,8 +255,8 @@ def test_next_month_of_a_form_filled_anew_is_not_a_correction(lunch_form: Form, 
         return replace(outcome(n, "s1", result, key="1010720001", changes=("/grades/0/amount",)),
                        form_id=lunch_form.id, template_id=template)
 
-    specs = {lunch_form.id: master_spec(lunch_form), progress_form.id: master_spec(progress_form)}
-    assert master_spec(lunch_form).next_period == "identity"
+    specs = {lunch_by_school.id: master_spec(lunch_by_school), progress_form.id: master_spec(progress_form)}
+    assert master_spec(lunch_by_school).next_period == "identity"
     assert _corrected([lunch(1, "merged", "nov"), lunch(2, "replaced", "dec")], specs) == set()
     assert _corrected([lunch(1, "merged", "nov"), lunch(2, "replaced", "dec"), lunch(3, "replaced", "dec")],
                       specs) == {("s1", "1010720001")}
@@ -259,9 +266,13 @@ def test_next_month_of_a_form_filled_anew_is_not_a_correction(lunch_form: Form, 
     progress = [outcome(1, "s1", "merged"), replace(outcome(2, "s1", "replaced", changes=("/reports/2/disbursed",)),
                                                     template_id="next")]
     assert _corrected(progress, specs) == {("s1", CODES[0])}
+    periodic = {lunch_form.id: master_spec(lunch_form)}
+    october = "1010720001 · 2567 · ตุลาคม"
+    fixed = [replace(lunch(1, "merged", "oct"), key=october), replace(lunch(2, "replaced", "nov"), key=october)]
+    assert _corrected(fixed, periodic) == {("s1", october)}
 
 
-def test_the_total_line_adds_only_the_main_forms_amounts(progress_form: Form, lunch_form: Form,
+def test_the_total_line_adds_only_the_main_forms_amounts(progress_form: Form, lunch_by_school: Form,
                                                           lunch_sample: dict[str, Any]) -> None:
     """A progress report's cumulative disbursement and a school's monthly lunch spending were added
     into one "รวมทั้งหมด"; amounts are added for the form the columns are headed by, and not at all
@@ -269,6 +280,7 @@ def test_the_total_line_adds_only_the_main_forms_amounts(progress_form: Form, lu
     from sheetsync.office.summary import total_row
 
     progress = Digest.of(record(seed_data()), master_spec(progress_form))
+    lunch_form = lunch_by_school  # keyed by the school alone (a form with a period: tests/test_office_monthly.py)
     lunch = Digest.of(record(lunch_sample, "s2", lunch_form.id, key="1010720001"), master_spec(lunch_form))
     forms = {progress_form.id: progress_form, lunch_form.id: lunch_form}
     sheet = summary_sheet([progress, lunch], forms, [], [], None)

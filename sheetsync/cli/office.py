@@ -116,7 +116,7 @@ def history_command(
     recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID", help="Only this recipient.")]
     = None,
     project: Annotated[Optional[str], typer.Option("--project", metavar="CODE", help="Only this key (e.g. a "
-                                                   "project code).")] = None,
+                                                   "project code; a school's code gives each of its months).")] = None,
     master: Annotated[Optional[Path], typer.Option("--master", metavar="FILE", help="A master whose store to "
                                                    "read (default: the office's).")] = None,
     office: OfficeOpt = None,

@@ -3,7 +3,8 @@
 Each template is made from the submission the master holds for its key, so the school finds its
 project as it last reported it, every earlier report row locked, and the next row open; a form filled
 anew each period (``master: next_period: identity``, such as a monthly report) carries only the key's
-identity, every other cell empty and open. A roster
+identity, every other cell empty and open. A form whose key includes its period (``master: period``,
+one line per school and month) gets one template per school and key, made from its latest period. A roster
 names the recipients to issue templates to; one without a submission yet gets a template of the
 form that others report the key on (else of the office's form), prefilled with what the form's layout
 declares as the key's identity (``master: identity``; the progress report: the project's code, name,
@@ -17,13 +18,14 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..spec.form import Form
+from ..spec.master import Rank
 from ..office.spec import master_spec
 from ..spec.pointers import lookup, place
 from ..spec.registry import find_form
 from ..roster import Recipient, read_roster, safe_filename
 from ..template.write import write_template
 from ..errors import MasterError
-from .model import Record
+from .model import Key, Record
 from .store import read_master
 
 #: One template to write: its form, recipient, prefill and key.
@@ -56,16 +58,18 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
         templates_from_master("master.xlsx", "outbox", project="50360000-3553")
     """
     name = Path(master_path).name
-    records = sorted(read_master(master_path).records.values(), key=lambda r: r.key)
-    if project:
-        records = [r for r in records if r.key.project_code == project]
     dirs = tuple(forms_dirs)
+    records = _latest(sorted(read_master(master_path).records.values(), key=lambda r: r.key), dirs)
+    codes = _codes(records, dirs)
+    if project:
+        records = [r for r in records if codes[r.key] == project]
     office_form = find_form(form, dirs) if isinstance(form, str) else form
     if roster is not None:
         entries = [e for e in read_roster(roster) if recipient is None or e.id == recipient]
-        targets = _roster_targets(entries, records, project, office_form, dirs, name)
+        targets = _roster_targets(entries, records, codes, project, office_form, dirs, name)
     else:
-        targets = [_own(r, r.key.recipient, dirs) for r in records if recipient is None or r.key.recipient == recipient]
+        targets = [_own(r, r.key.recipient, codes[r.key], dirs) for r in records
+                   if recipient is None or r.key.recipient == recipient]
     if not targets:
         wanted = ", ".join(f"{n} {v}" for n, v in (("project", project), ("recipient", recipient)) if v)
         raise MasterError(f"{name}: no submission in the master for {wanted or 'any key'}")
@@ -78,33 +82,55 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     return written
 
 
-def _roster_targets(entries: list[Recipient], records: list[Record], project: str | None, form: Form | None,
-                    dirs: tuple[str | Path, ...], master: str) -> list[Target]:
+def _roster_targets(entries: list[Recipient], records: list[Record], codes: dict[Key, str], project: str | None,
+                    form: Form | None, dirs: tuple[str | Path, ...], master: str) -> list[Target]:
     """One target per roster row and key: the recipient's own submissions, else the key's identity."""
     targets: list[Target] = []
     for entry in entries:
         code = entry.project_code or project or ""
         if project and code != project:
             continue
-        own = [r for r in records if r.key.recipient == entry.id and (not code or r.key.project_code == code)]
+        own = [r for r in records if r.key.recipient == entry.id and (not code or codes[r.key] == code)]
         if own:
-            targets += [_own(r, entry.id, dirs) for r in own]
+            targets += [_own(r, entry.id, codes[r.key], dirs) for r in own]
             continue
-        known = [r for r in records if code and r.key.project_code == code
-                 and (form is None or r.key.form_id == form.id)]
+        known = [r for r in records if code and codes[r.key] == code and (form is None or r.key.form_id == form.id)]
         chosen = find_form(known[-1].key.form_id, dirs) if known else form or _only_form(records, dirs, master)
         targets.append((chosen, entry.id, _identity(chosen, known[-1].data if known else {}, code), code))
     return targets
 
 
-def _own(record: Record, recipient: str, dirs: tuple[str | Path, ...]) -> Target:
+def _own(record: Record, recipient: str, code: str, dirs: tuple[str | Path, ...]) -> Target:
     """Next period's template of a school that reported on the key: its last report (the layout's
     ``master: next_period: all``), or only the key's identity (``identity``: a form filled anew)."""
     form = find_form(record.key.form_id, dirs)
-    code = record.key.project_code
     if master_spec(form).next_period == "identity":
         return form, recipient, _identity(form, record.data, code), code
     return form, recipient, record.data, code
+
+
+def _codes(records: list[Record], dirs: tuple[str | Path, ...]) -> dict[Key, str]:
+    """Each record's key without its period (``master: period``): what the roster's code names."""
+    specs = {form_id: master_spec(find_form(form_id, dirs)) for form_id in {r.key.form_id for r in records}}
+    return {r.key: specs[r.key.form_id].split(r.key.project_code)[0] for r in records}
+
+
+def _latest(records: list[Record], dirs: tuple[str | Path, ...]) -> list[Record]:
+    """``records`` with only the latest period of each form, key and recipient (a form without a
+    period keeps every record: one per key already). Next period's template follows the latest."""
+    specs = {form_id: master_spec(find_form(form_id, dirs)) for form_id in {r.key.form_id for r in records}}
+    latest: dict[tuple[str, str, str], tuple[Rank, Record]] = {}
+    kept: list[Record] = []
+    for record in records:
+        spec = specs[record.key.form_id]
+        if not spec.period:
+            kept.append(record)
+            continue
+        code, period = spec.split(record.key.project_code)
+        group, rank = (record.key.form_id, code, record.key.recipient), spec.period_rank(period)
+        if group not in latest or latest[group][0] <= rank:
+            latest[group] = (rank, record)
+    return sorted(kept + [record for _, record in latest.values()], key=lambda r: r.key)
 
 
 def _only_form(records: list[Record], dirs: tuple[str | Path, ...], master: str) -> Form:

@@ -55,7 +55,7 @@ def _current(store: Store, item: FileResult) -> Stored | None:
         return None
     spec = master_spec(item.form)
     key = spec.key_of(item.data)
-    if spec.key and not key:
+    if (spec.key or spec.period) and not key:
         return None
     return store.current_of(item.form.id, key, item.report.recipient.strip())
 

@@ -16,10 +16,12 @@ from ..spec.master import MasterSpec
 from ..spec.pointers import schema_node
 
 #: The summary's columns, in order, by role; roles a form does not declare are left out.
-SUMMARY_ROLES = ("recipient", "school", "network", "key", "title", "latest_number", "latest_date", "progress",
+SUMMARY_ROLES = ("recipient", "school", "network", "key", "period", "title", "latest_number", "latest_date", "progress",
                  "total", "budget", "share", "notes", "corrected", "status", "file")
 #: The cumulative sheet's columns, in order, by role (after the recipient and the key).
 CUMULATIVE_ROLES = ("number", "date", "progress", "amount", "total", "share", "notes")
+#: The cumulative sheet's columns of a form with a period (``master: period``): one row per period.
+PERIOD_ROLES = ("period", "amount", "total", "budget_total", "share", "notes")
 #: The roles shown whatever the form declares.
 ALWAYS = frozenset({"recipient", "school", "network", "key", "title", "status", "file"})
 
@@ -33,7 +35,8 @@ def declared(spec: MasterSpec, *, cumulative: bool = False) -> set[str]:
     """The roles of the summary's (or the cumulative sheet's) columns that ``spec`` declares."""
     roles = {"number": spec.number, "date": spec.date, "progress": spec.progress, "amount": spec.amount,
              "total": spec.amount, "budget": spec.budget, "share": spec.amount and spec.budget,
-             "latest_number": spec.number, "latest_date": spec.date, "corrected": spec.table}
+             "latest_number": spec.number, "latest_date": spec.date, "corrected": spec.table,
+             "period": spec.period, "budget_total": spec.period and spec.budget}
     found = {role for role, value in roles.items() if value}
     if spec.flags or (cumulative and spec.amount and spec.budget):  # "over budget" is a note of a row
         found.add("notes")
@@ -53,18 +56,19 @@ def headings(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
         return (spec.heading(name) if spec else None) or column(field, name)
 
     amount = _without_baht(column(spec.amount if spec else None, word("heading.amount")))
+    budget = _without_baht(title(spec.budget if spec else None, word("heading.budget")))
     number, date = own("number", spec.number if spec else None), own("date", spec.date if spec else None)
     found = {name: word(f"heading.{name}") for name in ("recipient", "school", "network", "share", "notes",
                                                         "corrected", "status", "file")}
     return found | {
         "key": " · ".join(title(p, p) for p in spec.key) if spec and spec.key else word("heading.key"),
+        "period": " · ".join(title(p, p) for p in spec.period) if spec and spec.period else word("heading.period"),
         "title": title(spec.title if spec else None, word("heading.title")),
         "number": number, "date": date, "progress": own("progress", spec.progress if spec else None),
         "latest_number": (spec.heading("latest_number") if spec else None) or word("heading.latest", heading=number),
         "latest_date": (spec.heading("latest_date") if spec else None) or word("heading.latest", heading=date),
         "amount": word("heading.baht", amount=amount), "total": word("heading.total", amount=amount),
-        "budget": word("heading.baht", amount=_without_baht(title(spec.budget if spec else None,
-                                                                   word("heading.budget"))))}
+        "budget": word("heading.baht", amount=budget), "budget_total": word("heading.total", amount=budget)}
 
 
 def cumulative_name(spec: MasterSpec) -> str:

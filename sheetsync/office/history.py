@@ -55,6 +55,8 @@ class KeyHistory:
 def history(store: Store, *, recipient: str | None = None, key: str | None = None) -> list[KeyHistory]:
     """Every key's versions (narrowed by ``recipient`` and ``key``), with the values each one changed.
 
+    ``key`` also takes the code of a form with a period (``master: period``) and gives each of its periods.
+
     Changes are against the version received before it for the same key, whatever became of it.
 
     Example::
@@ -68,8 +70,9 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
         where.append("recipient = ?")
         params.append(recipient)
     if key is not None:
-        where.append("key = ?")
-        params.append(key)
+        # A school's code also names each of its periods (a monthly form's key is "code · year · month").
+        where.append("(key = ? OR substr(key, 1, length(?) + 3) = ? || ' · ')")
+        params += [key, key, key]
     outcomes = store.outcomes(" AND ".join(where), tuple(params))
     data = {s.sha256: s for s in store.versions("s.sha256 IN (SELECT sha256 FROM outcomes WHERE "
                                                 + " AND ".join(where) + ")", tuple(params))}

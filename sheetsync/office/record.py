@@ -100,9 +100,9 @@ def _decide(store: Store, item: FileResult, name: str) -> Outcome:
         listed = ", ".join(_where(f) for f in errors[:LISTED]) + (", …" if len(errors) > LISTED else "")
         return Outcome(path, "refused", "invalid", key, item.sha256, f"{len(errors)} error(s): {listed}",
                        errors=len(errors), **common)
-    if spec.key and not key.project_code:
+    if (spec.key or spec.period) and not key.project_code:
         return Outcome(path, "refused", "no-key", key, item.sha256,
-                       f"no {', '.join(spec.key)}, so no key to merge by", **common)
+                       f"no {', '.join(spec.key + spec.period)}, so no key to merge by", **common)
     received = now()
     issued = str(meta.get("issued_at", ""))
     sub = Stored(0, item.sha256, key.form_id, version, template_id, recipient, key.project_code, issued, received,

@@ -19,7 +19,9 @@ from ..master.model import RESULTS_TH, Key, LedgerEntry, Recency, Record
 from ..spec.registry import find_form
 from .spec import master_spec
 from .store import Store, Stored
-from .summary import Digest, chart_sheet, cumulative_sheet, summary_sheet
+from .cumulative import cumulative_sheet, in_period_order
+from .charts import chart_sheet
+from .summary import Digest, summary_sheet
 
 LEDGER = "บันทึกการรับไฟล์"
 LEDGER_COLUMNS = (Column("รับเมื่อ (UTC)", 19), Column("ไฟล์", 30), Column("ผล", 16), Column("รายละเอียด", 60),
@@ -64,11 +66,13 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
             keys_of_form[sub.form_id] += 1
 
     def records(form_id: str | None = None) -> Iterator[Record]:
-        return (record_of(s) for s in store.current() if form_id is None or s.form_id == form_id)
+        mine = (record_of(s) for s in store.current() if form_id is None or s.form_id == form_id)
+        # A form's periods in time order (ตุลาคม before พฤศจิกายน), not as the store sorts their names.
+        return in_period_order(mine, specs[form_id]) if form_id in specs else mine
 
     latest = max((d.latest_date for d in digests), default="")[:7] or None
     sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest),
-              *_cumulative_sheets(records, forms, rows_of_form),
+              *_cumulative_sheets(records, forms, rows_of_form, keys_of_form),
               chart_sheet(records(), forms, _chart_titles(store, school_charts))]
     for form in (forms[k] for k in sorted(forms)):
         spec = specs[form.id]
@@ -86,11 +90,12 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
 
 
 def _cumulative_sheets(records: Callable[[str], Iterator[Record]], forms: dict[str, Form],
-                       rows_of_form: dict[str, int]) -> list[Sheet]:
+                       rows_of_form: dict[str, int], keys_of_form: dict[str, int]) -> list[Sheet]:
     """One cumulative sheet per form declaring one, by form id; a name taken already gets the form's id."""
     sheets: list[Sheet] = []
     for form_id in sorted(forms):
-        sheet = cumulative_sheet(partial(records, form_id), {form_id: forms[form_id]}, rows_of_form[form_id])
+        sheet = cumulative_sheet(partial(records, form_id), {form_id: forms[form_id]}, rows_of_form[form_id],
+                                 keys_of_form[form_id])
         if sheet is None:
             continue
         if sheet.name in {s.name for s in sheets}:

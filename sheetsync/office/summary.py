@@ -1,5 +1,5 @@
-"""The office's computed sheets: the summary of every roster recipient, the cumulative view of each
-submission, and one chart per key (project) over every recipient's progress.
+"""The office's summary of every roster recipient (the cumulative view is :mod:`.cumulative`'s, the
+charts per key :mod:`.charts`').
 
 What is cumulative comes from each form's ``master:`` declaration (:mod:`.spec`); nothing here
 names a field of a particular form. Every value is computed in Python and written as a value.
@@ -22,14 +22,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from ..check.rules import HALF_SATANG
 from ..spec.form import Form
-from ..master.derive import KEY_COLUMNS, add, add_up, as_date, number, share
-from ..master.layout import ChartBlock, ChartSpec, Column, Highlight, Kind, Sheet
+from ..master.derive import add_up, as_date, number, share
+from ..master.layout import Column, Highlight, Kind, Sheet
 from ..master.model import Key, Record
 from ..spec.pointers import lookup
 from ..roster import Recipient
-from .headings import ALWAYS, CUMULATIVE_ROLES, SUMMARY_ROLES, cumulative_name, declared, headings, word
+from .headings import ALWAYS, SUMMARY_ROLES, declared, headings, word
 from .spec import MasterSpec, master_spec
 from .store import OutcomeRow
 
@@ -40,6 +39,7 @@ OVER_BUDGET = word("note.over-budget")
 #: Width and kind of each column, by role (see :mod:`.headings`).
 SUMMARY_SHAPES: dict[str, tuple[float, Kind]] = {
     "recipient": (14, "text"), "school": (26, "text"), "network": (10, "text"), "key": (16, "text"),
+    "period": (20, "text"),
     "title": (34, "text"), "latest_number": (10, "whole"), "latest_date": (16, "date"), "progress": (12, "percent"),
     "total": (15, "amount"), "budget": (15, "amount"), "share": (11, "percent"), "notes": (24, "text"),
     "corrected": (16, "text"), "status": (18, "text"), "file": (24, "text")}
@@ -112,31 +112,83 @@ def status_of(line: Line, spec: MasterSpec | None, since: dt.date) -> str:
     return UP_TO_DATE
 
 
-def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: list[OutcomeRow]) -> list[Line]:
-    """Every roster recipient (with each of its submissions, or alone), then submissions of others."""
-    last: dict[tuple[str, str], OutcomeRow] = {}
-    for o in outcomes:  # oldest first: the last one wins
-        if o.result in ("merged", "replaced", "refused", "quarantined") and o.recipient:
-            last[(o.recipient, o.key)] = o
-            if not o.key:  # an unreadable file names no key: it stands for all of the recipient's
-                for (who, key) in list(last):
-                    if who == o.recipient:
-                        last[(who, key)] = o
+def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: list[OutcomeRow],
+                  specs: Mapping[str, MasterSpec] | None = None) -> list[Line]:
+    """Every roster recipient (with each of its submissions, or alone), then submissions of others.
+
+    :param specs: the forms' declarations, by form id: a form with a period (``master: period``) has
+        its lines in time order, and a file of a new period that was refused a line of its own.
+    """
+    specs = specs or {}
+    seen = _Seen(outcomes, specs)
     by_recipient: dict[str, list[Digest]] = {}
-    for record in records:
+    for record in sorted(records, key=lambda d: _order(d.key.form_id, d.key.project_code, specs)):
         by_recipient.setdefault(record.key.recipient, []).append(record)
     lines: list[Line] = []
     for entry in roster:
         own = by_recipient.pop(entry.id, [])
-        for record in own:
-            lines.append(Line(entry.id, record.key.project_code, record, last.get((entry.id, record.key.project_code))))
+        lines += seen.lines(entry.id, own)
         if not own:
-            keyed = [o for (who, _), o in last.items() if who == entry.id]
-            latest = max(keyed, key=lambda o: o.id) if keyed else None
+            latest = seen.latest(entry.id)
             lines.append(Line(entry.id, latest.key if latest and latest.key else entry.project_code, None, latest))
     for who in sorted(by_recipient):
-        lines += [Line(who, r.key.project_code, r, last.get((who, r.key.project_code))) for r in by_recipient[who]]
+        lines += seen.lines(who, by_recipient[who])
     return lines
+
+
+class _Seen:
+    """The latest outcome of each recipient's files, by key (oldest first: the last one wins)."""
+
+    def __init__(self, outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> None:
+        self.last: dict[tuple[str, str], OutcomeRow] = {}
+        self.keyed: dict[tuple[str, str], OutcomeRow] = {}
+        self.keys: dict[str, dict[str, None]] = {}  # each recipient's keys, in order ('' for no key)
+        self.newest: dict[str, int] = {}  # the id of each recipient's latest outcome naming a key
+        self.specs = specs
+        for o in outcomes:
+            if o.result in ("merged", "replaced", "refused", "quarantined") and o.recipient:
+                self.last[(o.recipient, o.key)] = o
+                self.keys.setdefault(o.recipient, {})[o.key] = None
+                if o.key:
+                    self.keyed[(o.recipient, o.key)], self.newest[o.recipient] = o, o.id
+                else:  # an unreadable file names no key: it stands for all of the recipient's
+                    for key in self.keys[o.recipient]:
+                        self.last[(o.recipient, key)] = o
+
+    def lines(self, who: str, own: list[Digest]) -> list[Line]:
+        """A line per submission of ``who``, then one per period refused with no submission (a form
+        with a period: November's refused file is not October's line)."""
+        lines = [Line(who, d.key.project_code, d, self.of(who, d.key.form_id, d.key.project_code)) for d in own]
+        held = {d.key.project_code for d in own}
+        for key in self.keys.get(who, {}) if own else ():
+            o = self.keyed.get((who, key))
+            spec = self.specs.get(o.form_id) if o else None
+            if o and key not in held and o.result == "refused" and spec and spec.period:
+                lines.append(Line(who, key, None, self.of(who, o.form_id, key)))
+        return lines
+
+    def of(self, who: str, form_id: str, key: str) -> OutcomeRow | None:
+        """The outcome a line shows: for a form with a period, an unreadable file stands for the
+        recipient's lines only while no later file names a period (else October stayed unreadable)."""
+        found = self.last.get((who, key))
+        spec = self.specs.get(form_id)
+        if found is not None and not found.key and spec and spec.period and found.id < self.newest.get(who, 0):
+            return self.keyed.get((who, key))
+        return found
+
+    def latest(self, who: str) -> OutcomeRow | None:
+        """The latest outcome of ``who`` (for a recipient without a submission)."""
+        mine = [self.last[(who, key)] for key in self.keys.get(who, {})]
+        return max(mine, key=lambda o: o.id) if mine else None
+
+
+def _order(form_id: str, key: str, specs: Mapping[str, MasterSpec]) -> tuple[Any, ...]:
+    """Where a key's line goes among a recipient's: by form and key, a key's periods in time order."""
+    spec = specs.get(form_id)
+    if spec is None or not spec.period:
+        return (form_id, key, ())
+    code, period = spec.split(key)
+    return (form_id, code, spec.period_rank(period))
 
 
 def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes: list[OutcomeRow]) -> list[Recipient]:
@@ -171,10 +223,10 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     roles = _summary_roles(specs.values())
     columns = _summary_columns(ordered, roles)
     people = {r.id: r for r in roster}
-    lines = summary_lines(records, roster, outcomes)
+    lines = summary_lines(records, roster, outcomes, specs)
     corrected = _corrected(outcomes, specs)
     # A recipient with nothing yet still shows the name others reported for the same key.
-    named = {r.key.project_code: r.title for r in records}
+    named = {_split(r.key.form_id, r.key.project_code, specs, main)[0]: r.title for r in records}
     since = expected_since(period)
 
     def rows() -> Iterator[list[Any]]:
@@ -182,9 +234,10 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             form_id = line.record.key.form_id if line.record else None
             spec = specs.get(form_id, main) if form_id else main
             values = _summary_values(line, spec, forms.get(form_id) if form_id else None, since)
+            code, when = _split(form_id or (line.last.form_id if line.last else ""), line.key, specs, main)
             values |= {"school": people[line.recipient].school if line.recipient in people else "",
-                       "network": _network(people.get(line.recipient)),
-                       "title": line.record.title if line.record else named.get(line.key),
+                       "network": _network(people.get(line.recipient)), "key": code, "period": when or None,
+                       "title": line.record.title if line.record else named.get(code),
                        "corrected": CORRECTED if (line.recipient, line.key) in corrected else None}
             yield [values.get(role) for role in roles]
 
@@ -198,20 +251,45 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
                  footer=([None] * len(roles), total_row(lines, roles, ordered[0] if ordered else None)))
 
 
+def _split(form_id: str, key: str, specs: Mapping[str, MasterSpec], main: MasterSpec | None) -> tuple[str, str]:
+    """A line's key as (code, period) under its form's declaration (``master: period``)."""
+    spec = specs.get(form_id, main)
+    return spec.split(key) if spec else (key, "")
+
+
 def total_row(lines: Sequence[Line], roles: Sequence[str], main: Form | None) -> list[Any]:
     """The summary's last line, what the office sends up the line: how many of its lines have a
     report, and the amounts and budgets added up (their share too) — below the filter, so a sort
     never moves it.
 
     Amounts are added for the form whose headings the columns carry (``main``) only, never across
-    forms; and not at all for a form filled anew each period, whose lines may be of several months."""
+    forms; and not at all for a form filled anew each period, whose lines may be of several months —
+    unless it declares its period (``master: period``): then its latest period's lines are added, out
+    of every recipient (a line per school and month would count each school once a month)."""
+    spec = master_spec(main) if main is not None else None
     reported = [line.record for line in lines if line.record is not None]
-    anew = main is None or master_spec(main).next_period == "identity"
+    if main is not None and spec is not None and spec.period:
+        return _period_total(lines, roles, main, spec)
+    anew = spec is None or spec.next_period == "identity"
     added = [d for d in reported if main is not None and d.key.form_id == main.id and not anew]
+    return _total_values(roles, added, word("total.reported", reported=len(reported), count=len(lines)))
+
+
+def _period_total(lines: Sequence[Line], roles: Sequence[str], main: Form, spec: MasterSpec) -> list[Any]:
+    """The total of a form with a period: its latest period's lines, out of every recipient."""
+    mine = [line.record for line in lines if line.record is not None and line.record.key.form_id == main.id]
+    periods = {spec.split(d.key.project_code)[1] for d in mine}
+    latest = max(periods, key=spec.period_rank, default="")
+    added = [d for d in mine if spec.split(d.key.project_code)[1] == latest]
+    said = word("total.reported-period", period=latest or "-", reported=len(added),
+                count=len({line.recipient for line in lines}))
+    return _total_values(roles, added, said)
+
+
+def _total_values(roles: Sequence[str], added: Sequence[Digest], reported: str) -> list[Any]:
     total = add_up(d.total for d in added if d.total is not None)
     budget = add_up(number(d.budget) for d in added if d.budget is not None)
-    values = {"recipient": word("total.label"), "school": word("total.reported", reported=len(reported),
-                                                                  count=len(lines)),
+    values = {"recipient": word("total.label"), "school": reported,
               "total": total if "total" in roles and added else None,
               "budget": budget if "budget" in roles and added else None,
               "share": share(total, budget) if budget else None}
@@ -245,89 +323,8 @@ def _summary_values(line: Line, spec: MasterSpec | None, form: Form | None, sinc
             "latest_date": as_date(latest.get(spec.date)) if spec and spec.date else None,
             "progress": latest.get(spec.progress) if spec and spec.progress else None,
             "total": total, "budget": budget, "share": share(total, number(budget)) if total is not None else None,
-            "notes": _flags(latest, spec, form), "status": status_of(line, spec, since),
+            "notes": flag_labels(latest, spec, form), "status": status_of(line, spec, since),
             "file": line.last.file if line.last else None}
-
-
-def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, Form],
-                     count: int | None = None) -> Sheet | None:
-    """Every row of each submission's cumulative table with running totals, for the first form
-    declaring a table with progress or an amount (None: no form does).
-
-    Its columns are those the form declares (see :mod:`.headings`); its name is the layout's
-    (``sheets: cumulative``), else one saying what it holds.
-    """
-    form = _main_form(forms, lambda spec: bool(spec.table and (spec.progress or spec.amount)))
-    if form is None:
-        return None
-    spec = master_spec(form)
-    roles = [role for role in CUMULATIVE_ROLES if role in declared(spec, cumulative=True)]
-    titles = headings(form, spec)
-    columns = (*KEY_COLUMNS, *(Column(titles[role], *CUMULATIVE_SHAPES[role]) for role in roles))
-    if count is None:
-        count = sum(len(spec.rows_of(r.data)) for r in records() if r.key.form_id == form.id)
-
-    def rows() -> Iterator[list[Any]]:
-        for record in (r for r in records() if r.key.form_id == form.id):
-            budget, total = number(lookup(record.data, spec.budget) if spec.budget else None), 0.0
-            for row in spec.rows_of(record.data):
-                amount = number(row.get(spec.amount)) if spec.amount else 0.0
-                total = add(total, amount)
-                notes = _flags(row, spec, form)
-                if budget and total > budget + HALF_SATANG:  # as the rules judge it (check/rules.py)
-                    notes = ", ".join(filter(None, [notes, OVER_BUDGET]))
-                values = {"number": row.get(spec.number) if spec.number else None,
-                          "date": as_date(row.get(spec.date)) if spec.date else None,
-                          "progress": row.get(spec.progress) if spec.progress else None, "amount": amount,
-                          "total": total, "share": share(total, budget), "notes": notes or None}
-                yield [record.key.recipient, record.key.project_code, *(values[role] for role in roles)]
-
-    notes = (Highlight(len(KEY_COLUMNS) + roles.index("notes"), None, PINK),) if "notes" in roles else ()
-    return Sheet(cumulative_name(spec), columns, rows(), count, freeze_columns=3 if spec.number else 2,
-                 highlights=notes)
-
-
-def chart_sheet(records: Iterable[Record], forms: dict[str, Form], schools: Mapping[str, str] | None = None) -> Sheet | None:
-    """Per key (project) and row number: how many reported, mean / lowest / highest progress and the
-    total amount so far; one chart per key (not one per recipient), then one per school asked for.
-
-    :param schools: recipient id → the chart's title, for the schools the office asked a chart of
-        (``school_charts`` in ``sheetsync.toml``, ``sheetsync master --school-chart``).
-    """
-    schools = schools or {}
-    form = _main_form(forms, lambda spec: bool(spec.number and spec.progress))
-    spec = master_spec(form) if form else None
-    if form is None or spec is None or not (spec.number and spec.progress):
-        return None
-    titles = headings(form, spec)
-    points: dict[str, dict[int, list[tuple[float, float]]]] = {}
-    own: dict[str, dict[int, list[tuple[float, float]]]] = {}  # the schools asked for, each alone
-    for record in (r for r in records if r.key.form_id == form.id):
-        total = 0.0
-        for row in spec.rows_of(record.data):
-            total = add(total, number(row.get(spec.amount))) if spec.amount else 0.0
-            n = int(number(row.get(spec.number)))
-            point = (number(row.get(spec.progress)), total)
-            points.setdefault(record.key.project_code, {}).setdefault(n, []).append(point)
-            if record.key.recipient in schools:
-                label = f"{record.key.project_code} · {record.key.recipient}"
-                own.setdefault(label, {}).setdefault(n, []).append(point)
-    lines: list[list[Any]] = []
-    blocks = []
-    for group, title_of in ((points, lambda key: key), (own, lambda key: f"{schools[key.split(' · ')[-1]]} ({key})")):
-        for key in sorted(group):
-            first = len(lines)
-            for n in sorted(group[key]):
-                values = [p for p, _ in group[key][n]]
-                lines.append([key, n, len(values), round(sum(values) / len(values), 2), min(values), max(values),
-                              add_up(t for _, t in group[key][n])])
-            blocks.append(ChartBlock(title_of(key), first, len(lines) - 1))
-    columns = (Column(titles["key"], 16), Column("ครั้งที่", 9, "whole"), Column("จำนวนผู้รายงาน", 10, "whole"),
-               Column("ความก้าวหน้าเฉลี่ย (%)", 12, "percent"), Column("ต่ำสุด (%)", 10, "percent"),
-               Column("สูงสุด (%)", 10, "percent"), Column(titles["total"] + " รวม", 16, "amount"))
-    chart = ChartSpec(category=1, primary=3, secondary=6, primary_title="ความก้าวหน้าเฉลี่ย (%)",
-                      secondary_title=titles["total"] + " รวม", blocks=tuple(blocks))
-    return Sheet(CHARTS, columns, iter(lines), len(lines), freeze_columns=2, chart=chart)
 
 
 def _ordered(forms: dict[str, Form]) -> list[Form]:
@@ -336,12 +333,12 @@ def _ordered(forms: dict[str, Form]) -> list[Form]:
     return sorted(ordered, key=lambda f: not master_spec(f).table)
 
 
-def _main_form(forms: dict[str, Form], wanted: Callable[[MasterSpec], bool]) -> Form | None:
+def main_form(forms: dict[str, Form], wanted: Callable[[MasterSpec], bool]) -> Form | None:
     """The first form (by id) whose declaration is ``wanted`` (a computed sheet follows one form)."""
     return next((f for f in _ordered(forms) if wanted(master_spec(f))), None)
 
 
-def _flags(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> str | None:
+def flag_labels(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> str | None:
     """The labels of the row's flags that say "no" (e.g. ไม่เป็นไปตามแผน)."""
     if not spec or not spec.flags or not row:
         return None
@@ -355,7 +352,8 @@ def _corrected(outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> s
     """Keys whose accepted data changed a row of their form's table sent before (not just added a new one).
 
     A form filled anew each period (``master: next_period: identity``) changes every row from one
-    period to the next: only a replacement on the template of the data it replaces is a correction."""
+    period to the next: only a replacement on the template of the data it replaces is a correction —
+    unless the form declares its period (``master: period``), whose key tells one period from the next."""
     def corrects(o: OutcomeRow) -> bool:
         spec = specs.get(o.form_id)
         prefix = f"{spec.table}/" if spec and spec.table else None
@@ -365,7 +363,8 @@ def _corrected(outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> s
     template_of: dict[tuple[str, str], str] = {}  # the template of each key's accepted data so far
     for o in outcomes:  # oldest first
         who, spec = (o.recipient, o.key), specs.get(o.form_id)
-        anew = spec is not None and spec.next_period == "identity"
+        # A form with a period keys each period apart: a replacement is always of the same period.
+        anew = spec is not None and spec.next_period == "identity" and not spec.period
         if anew and o.result in ("merged", "replaced") and template_of.get(who) != o.template_id:
             found.discard(who)  # a new period: last period's correction says nothing of this one
         if o.result == "replaced" and corrects(o) and (not anew or template_of.get(who) == o.template_id):

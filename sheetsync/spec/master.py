@@ -4,6 +4,7 @@ A layout may hold a ``master:`` entry; nothing in the office's code names a fiel
 
     master:
       key: [/project/code]          # with the recipient, identifies one submission
+      period: [/period/fiscal_year, /period/month]   # a form sent anew each period: also part of the key
       title: /project/name          # what the summary shows as the submission's name
       table: /reports               # the periodic reports that make the cumulative view
       number: "no"                  # columns of that table: report number, date,
@@ -28,6 +29,13 @@ report, earlier rows locked and the next one open, for a report that grows perio
 ``identity`` (only the ``identity`` fields, every other cell empty and open: a form filled anew each
 period, such as a monthly report).
 
+``period`` lists the fields that say which period a submission is of (a monthly report's fiscal year
+and month, in that order: the last one runs fastest). The store and the view then keep one line per
+key *and period*, while the roster's code, invitations and next period's templates match the ``key``
+alone; the period's values sort in time order (a choice by its place in the schema's ``enum``,
+ตุลาคม before พฤศจิกายน; a number by its value), and the cumulative sheet adds each key's periods up,
+starting again when a period field before the last changes (a new fiscal year).
+
 A form without the entry is keyed by its recipient alone and has no cumulative view. The entry is
 checked when the form loads (:func:`check_master`), so a misspelt pointer is one line naming the YAML
 line (``school-lunch.yaml line 67 (master.key[0]): …``) before any template is issued, not a surprise
@@ -48,13 +56,17 @@ if TYPE_CHECKING:
 
 ENTRY = "master"
 TABLE_COLUMNS = ("number", "date", "progress", "amount")
-_KNOWN = ("key", "title", "table", "budget", "flags", "sheets", "identity", "headings", "next_period",
+_KNOWN = ("key", "period", "title", "table", "budget", "flags", "sheets", "identity", "headings", "next_period",
           *TABLE_COLUMNS)
 NEXT_PERIOD = ("all", "identity")
 SHEETS = ("data", "table", "cumulative")
 #: The headings a layout may give, each for a column it declares.
 HEADINGS = {"number": "number", "date": "date", "progress": "progress", "latest_number": "number",
             "latest_date": "date"}
+#: How the values of a key (and period) are joined into the one text the store keys a submission by.
+SEP = " · "
+#: A period value's place in time (see :meth:`MasterSpec.period_rank`).
+Rank = tuple[tuple[int, float, str], ...]
 
 
 @dataclass(frozen=True)
@@ -76,16 +88,45 @@ class MasterSpec:
     identity: tuple[str, ...] = ()
     headings: tuple[tuple[str, str], ...] = ()
     next_period: str = "all"  # one of NEXT_PERIOD
+    period: tuple[str, ...] = ()
+    period_order: tuple[tuple[str, ...], ...] = ()  # each period field's choices (as text) in the schema's order
 
     def heading(self, name: str) -> str | None:
         """The layout's own heading for ``name`` (one of :data:`HEADINGS`), if it gives one."""
         return dict(self.headings).get(name)
 
     def key_of(self, data: dict[str, Any]) -> str:
-        """The key values of ``data`` joined by `` · `` ('' if one is missing or empty)."""
-        values = [lookup(data, pointer) for pointer in self.key]
-        texts = ["" if v is None else str(v).strip() for v in values]
-        return "" if any(not t for t in texts) else " · ".join(texts)
+        """What the store keys ``data`` by: the key values, then the period's, joined by `` · `` ('' if
+        one is missing or empty)."""
+        return _joined(data, self.key + self.period)
+
+    def code_of(self, data: dict[str, Any]) -> str:
+        """The key values of ``data`` alone, whatever its period (the roster's code; '' if one is missing)."""
+        return _joined(data, self.key)
+
+    def split(self, key: str) -> tuple[str, str]:
+        """A key of :meth:`key_of` as (code, period): the period's values are its last ones.
+
+        A key that does not hold them (one stored before the form declared a period) is all code."""
+        parts, n = key.split(SEP), len(self.period)
+        if not n or not key or len(parts) < n + (1 if self.key else 0):
+            return key, ""
+        return SEP.join(parts[:-n]), SEP.join(parts[-n:])
+
+    def period_rank(self, period: str) -> Rank:
+        """A period of :meth:`split` as what sorts in time order: each value a choice by its place in
+        the schema's list (ตุลาคม before พฤศจิกายน), else a number by its value, else its text."""
+        rank: list[tuple[int, float, str]] = []
+        for n, text in enumerate(period.split(SEP) if period else []):
+            order = self.period_order[n] if n < len(self.period_order) else ()
+            if text in order:
+                rank.append((0, float(order.index(text)), ""))
+            else:
+                try:
+                    rank.append((1, float(text), ""))
+                except ValueError:
+                    rank.append((2, 0.0, text))
+        return tuple(rank)
 
     def rows_of(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         """The rows of the cumulative table, in report-number order (none without a table)."""
@@ -117,12 +158,13 @@ def check_master(form: Form) -> MasterSpec:
     flags = tuple(str(f) for f in _list(form, entry, "flags"))
     _check_columns(form, entry, flags)
     sheets = _sheets(form, entry.get("sheets") or {})
+    period = _period(form, entry, key)
     identity = _identity(form, entry, key)
     headings = _headings(form, entry)
     return MasterSpec(key, _opt(entry, "title"), _opt(entry, "table"), _opt(entry, "number"), _opt(entry, "date"),
                       _opt(entry, "progress"), _opt(entry, "amount"), _opt(entry, "budget"), flags,
                       sheets.get("data", "ข้อมูล"), sheets.get("table", "ตาราง"), sheets.get("cumulative"),
-                      identity, headings, _next_period(form, entry))
+                      identity, headings, _next_period(form, entry), period, _orders(form, period))
 
 
 def _at(form: Form, *keys: str | int) -> str:
@@ -163,6 +205,27 @@ def _identity(form: Form, entry: dict[str, Any], key: tuple[str, ...]) -> tuple[
     for n, pointer in enumerate(identity):
         _check_single(form, pointer, "identity", n)
     return tuple(str(p) for p in identity)
+
+
+def _period(form: Form, entry: dict[str, Any], key: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields saying which period a submission is of: single fields, none of them also in the key."""
+    period = tuple(_list(form, entry, "period"))
+    for n, pointer in enumerate(period):
+        _check_single(form, pointer, "period", n)
+        if pointer in key or pointer in period[:n]:
+            where = "master.key" if pointer in key else "master.period"
+            raise FormError(f"{_at(form, 'period', n)}: {pointer!r} is in {where} already (a field is named once)")
+    return tuple(str(p) for p in period)
+
+
+def _orders(form: Form, period: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Each period field's choices as text, in the schema's order (none for a number or a date)."""
+    orders = []
+    for pointer in period:
+        found = form.field_at(pointer)
+        choices = found.schema.get("enum") if found else None
+        orders.append(tuple(str(c) for c in choices) if isinstance(choices, list) else ())
+    return tuple(orders)
 
 
 def _next_period(form: Form, entry: dict[str, Any]) -> str:
@@ -215,6 +278,12 @@ def _list(form: Form, entry: dict[str, Any], name: str) -> list[Any]:
 
 def _opt(entry: dict[str, Any], name: str) -> str | None:
     return None if entry.get(name) is None else str(entry[name])
+
+
+def _joined(data: dict[str, Any], pointers: tuple[str, ...]) -> str:
+    """The values at ``pointers`` joined by :data:`SEP` ('' if one is missing or empty)."""
+    texts = ["" if v is None else str(v).strip() for v in (lookup(data, p) for p in pointers)]
+    return "" if any(not t for t in texts) else SEP.join(texts)
 
 
 def _number(value: Any) -> float:
