@@ -214,14 +214,14 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
     taken: set[str] = set()
     outcomes: list[Outcome] = []
     strangers: list[tuple[str, str]] = []
-    for path in inbox_files(inbox, result.problems):
+    for path in inbox_files(inbox, result.problems, result.not_read):
         fetched = origins is not None and origins(path) is not None  # written whole by our own fetch
-        if not fetched and not settled(path, options.settle):
-            result.waiting.append(path)
-            continue
         try:
+            if not fetched and not settled(path, options.settle):
+                result.waiting.append(path)
+                continue
             sha = sha256_of(path)
-        except OSError as exc:  # gone, locked meanwhile, or not ours to read
+        except OSError as exc:  # gone, locked meanwhile, or not ours to look at or read
             result.not_read[path.name] = str(exc.strerror or exc)
             continue
         seen = store.seen(sha)

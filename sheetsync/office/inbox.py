@@ -27,14 +27,16 @@ HIDDEN_OR_SYSTEM = 0x2 | 0x4
 RETURNS = (".xlsx", ".ods", ".xls", ".zip")
 
 
-def inbox_files(inbox: Path, notes: list[str] | None = None) -> list[Path]:
+def inbox_files(inbox: Path, notes: list[str] | None = None, failing: dict[str, str] | None = None) -> list[Path]:
     """Files waiting in ``inbox``, oldest first (arrival order): not in a sub-folder, and none that
     a program made there (hidden ones, Excel's ``~$`` lock files, Explorer's ``desktop.ini``).
 
     A link is never a file here: it is passed over, never read or moved, whatever it points to (a
     file outside the inbox, such as the office key; another inbox file, which is taken on its
-    own; nothing; itself). An entry that cannot be looked at (gone since the listing, a disk
-    error) is passed over too. Each gets one line in ``notes``; the others are listed all the same.
+    own; nothing; itself), with one line in ``notes``. An entry that cannot be looked at (gone
+    since the listing, a disk error, a file the office's account may not look at) is passed over
+    too, its name and why in ``failing`` (counted run after run as :mod:`.stuck` says), or a line in
+    ``notes`` when no ``failing`` is given; the others are listed all the same.
     """
     files = []
     with os.scandir(inbox) as entries:
@@ -46,7 +48,10 @@ def inbox_files(inbox: Path, notes: list[str] | None = None) -> list[Path]:
                 elif entry.is_file(follow_symlinks=False) and not _made_by_a_program(entry):
                     files.append((entry.stat(follow_symlinks=False).st_mtime, entry.name, Path(entry.path)))
             except OSError as exc:  # this entry only: the others are still listed
-                _note(notes, f"{entry.name}: cannot be looked at ({exc.strerror or exc}): passed over this time")
+                if failing is not None:
+                    failing[entry.name] = str(exc.strerror or exc)
+                else:
+                    _note(notes, f"{entry.name}: cannot be looked at ({exc.strerror or exc}): passed over this time")
     return [path for _, _, path in sorted(files)]
 
 
@@ -65,16 +70,17 @@ def _made_by_a_program(entry: os.DirEntry[str]) -> bool:
 
 
 def settled(path: Path, seconds: float) -> bool:
-    """True when ``path`` was last changed at least ``seconds`` ago and its size holds still."""
-    try:
-        first = path.stat()
-        if time.time() - first.st_mtime < seconds:
-            return False
-        if seconds > 0:
-            time.sleep(min(seconds, 0.05))
-        second = path.stat()
-    except OSError:
+    """True when ``path`` was last changed at least ``seconds`` ago and its size holds still.
+
+    :raises OSError: when ``path`` cannot be looked at (a file that never can is not "still being
+        written" run after run: the caller counts it as one that cannot be read).
+    """
+    first = path.stat()
+    if time.time() - first.st_mtime < seconds:
         return False
+    if seconds > 0:
+        time.sleep(min(seconds, 0.05))
+    second = path.stat()
     return (first.st_size, first.st_mtime_ns) == (second.st_size, second.st_mtime_ns)
 
 
