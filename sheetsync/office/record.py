@@ -82,7 +82,8 @@ def reason_of(item: FileResult, detail: str) -> str:
     """The note kept beside a file set aside: why, in plain words (Thai, then English) when it could
     not be read, then the technical line."""
     plain = [item.why[lang][:1].upper() + item.why[lang][1:] for lang in ("th", "en") if item.why.get(lang)]
-    return "\n".join([*plain, f"{item.path.name}: {detail}"])
+    technical = detail if detail.startswith(f"{item.path.name}: ") else f"{item.path.name}: {detail}"
+    return "\n".join([*plain, technical])
 
 
 def disposition_of(item: FileResult) -> str:
