@@ -4,8 +4,8 @@ Per new file (by SHA-256 against the store): one pass of the pipeline, its repor
 composed, then ONE transaction records its outcome, its data and its e-mails; only after that
 commit is the file moved (``processed/``, or ``quarantine/`` with a ``.txt`` reason). A run killed
 at any moment therefore leaves each file either in the inbox (and it is processed next time) or
-recorded and set aside (or recorded and still in the inbox: the next run sets it aside without
-processing it again). E-mails are then written to the outbox folder from the store under names
+recorded and set aside (or recorded and still in the inbox: the next run sets it aside as recorded,
+under the name the store gives it and with its reason, without processing it again). E-mails are then written to the outbox folder from the store under names
 fixed by their id, and sent from the store, each marked as it goes: each is queued once and sent
 once across crashes and reruns. A file that fails in any way is that file's outcome; only a
 failure of the office's own state (the store, the disk) stops the run.
@@ -31,7 +31,7 @@ from .mailer._reply import compose_again_reply
 from .master.model import Key, MergeResult, Outcome
 from .office.dropped import against_the_store
 from .check.coerce import format_be_date
-from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, settled
+from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, set_aside, set_aside_late, settled
 from .office.legacy import import_legacy
 from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
@@ -214,21 +214,22 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
     taken: set[str] = set()
     outcomes: list[Outcome] = []
     strangers: list[tuple[str, str]] = []
-    for path in inbox_files(inbox, result.problems):
+    for path in inbox_files(inbox, result.problems, result.not_read):
         fetched = origins is not None and origins(path) is not None  # written whole by our own fetch
-        if not fetched and not settled(path, options.settle):
-            result.waiting.append(path)
-            continue
         try:
+            if not fetched and not settled(path, options.settle):
+                result.waiting.append(path)
+                continue
             sha = sha256_of(path)
-        except OSError as exc:  # gone, locked meanwhile, or not ours to read
+        except OSError as exc:  # gone, locked meanwhile, or not ours to look at or read
             result.not_read[path.name] = str(exc.strerror or exc)
             continue
         seen = store.seen(sha)
         if seen is not None:
             result.already_seen.append(path)
-            _answer_again(store, run_id, path, sha, config, origins(path) if origins is not None else None)
-            mover.move(path, seen, "already received")
+            if not set_aside_late(store, mover, path, sha):
+                _answer_again(store, run_id, path, sha, config, origins(path) if origins is not None else None)
+                mover.move(path, seen, "already received")
             continue
         item = check_file(path, forms_dirs=dirs, sha256=sha)
         if item.retry:  # not its bytes' doing: nothing is recorded, so these bytes are read again next run
@@ -247,19 +248,12 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
-        mover.move(path, recorded.disposition, _reason(path, item, recorded.outcome.detail))
+        set_aside(store, mover, path, sha, (kept_as, recorded.disposition, recorded.reason))
         item.filled = None  # the data is in the store now: keep memory flat over a large inbox
         result.checked.append(item)
         if progress is not None:
             progress(path)
     return outcomes, strangers
-
-
-def _reason(path: Path, item: FileResult, detail: str) -> str:
-    """The note kept beside a file set aside: why, in plain words (Thai, then English) when it could
-    not be read, then the technical line."""
-    plain = [item.why[lang][:1].upper() + item.why[lang][1:] for lang in ("th", "en") if item.why.get(lang)]
-    return "\n".join([*plain, f"{path.name}: {detail}"])
 
 
 def _sender_school(origin: Thread | None, people: list[Recipient], store: Store) -> str:

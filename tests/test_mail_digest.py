@@ -173,3 +173,31 @@ def test_a_file_that_cannot_be_opened_is_explained_in_the_digest_s_language(tmp_
     [line] = [ln for ln in text.get_content().splitlines() if "letter.xlsx —" in ln]
     assert words in line and "not a spreadsheet" in line
     assert ("ไฟล์" in line) == (lang == "th")
+
+
+LOST = ["b@school02.example (template school-02)", "d@school04.example (template school-04)"]
+STUCK = [("s1.xlsx", "3/3/2568 08:00", "Permission denied")]
+
+
+@pytest.mark.parametrize("came, lost, stuck, th, en", [
+    (False, LOST, STUCK,
+     "กรุณาตรวจสอบ: อีเมลของสำนักงานส่งไม่ถึง 2 ราย · ไฟล์ในกล่องรับที่เครื่องนี้อ่านไม่ได้ 1 ไฟล์",
+     "Please check: 2 office e-mail(s) not delivered · 1 inbox file(s) this computer cannot read"),
+    (False, LOST, [], "อีเมลของสำนักงานส่งไม่ถึง 2 ราย — กรุณาตรวจสอบที่อยู่อีเมลในรายชื่อ",
+     "2 office e-mail(s) not delivered — please check the roster's addresses"),
+    (False, [], STUCK, "ไฟล์ในกล่องรับ 1 ไฟล์ที่เครื่องนี้อ่านไม่ได้ — กรุณาตรวจสอบ",
+     "1 file(s) in the inbox this computer cannot read — please check"),
+    (True, LOST, STUCK,
+     "สรุปผลการตรวจสอบแบบรายงาน: ผ่าน 2 · ต้องแก้ไข 2 · เปิดไม่ได้ 1 · ยังไม่ส่ง 1 · อีเมลของสำนักงานส่งไม่ถึง 2 ราย "
+     "· ไฟล์ในกล่องรับที่เครื่องนี้อ่านไม่ได้ 1 ไฟล์",
+     "Report check summary: 2 passed · 2 to fix · 1 unreadable · 1 not sent · 2 office e-mail(s) not delivered "
+     "· 1 inbox file(s) this computer cannot read"),
+], ids=["both", "bounces", "stuck", "files-and-both"])
+def test_the_subject_names_everything_the_digest_asks_the_clerk_to_see_to(
+        came: bool, lost: list[str], stuck: list[tuple[str, str, str]], th: str, en: str) -> None:
+    """A clerk reads subjects in a mailbox: with bounces and stuck files both listed, the subject
+    named the bounces only; with files as well, it named neither."""
+    for lang, subject in (("th", th), ("en", en)):
+        message = parse(compose_digest(RESULTS if came else [], ROSTER, CONFIG, lang=lang,  # type: ignore[arg-type]
+                                       undelivered=lost, stuck=stuck, missing=ROSTER[3:]))
+        assert message["Subject"] == subject

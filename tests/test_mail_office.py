@@ -18,7 +18,7 @@ from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401 
 from tests.test_mail_loop import check_answered_once, office, smtp  # noqa: F401  (fixtures)
 from tests.test_mail_smtp import Server
 
-NOTHING_NEW = "sheetsync sync: nothing new (mailbox: nothing new)"
+NOTHING_NEW = "sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new (mailbox: nothing new)"
 
 
 @pytest.fixture

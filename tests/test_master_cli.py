@@ -62,3 +62,22 @@ def test_a_locked_master_is_one_clear_line_and_exit_3(app: typer.Typer, progress
     assert result.exit_code == 3
     assert "is working on this office; try again when it has finished" in result.output
     assert "'sync' (pid" in result.output
+
+
+def test_the_table_of_files_is_thai_first() -> None:
+    """A clerk who reads no English read 'merged', 'refused', 'quarantined' under 'file', 'result'."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from sheetsync.cli.master import render_table
+    from sheetsync.master.model import Key, MergeResult, Outcome
+
+    outcomes = [Outcome(Path("s1.xlsx"), "merged", "new", Key("f", "p1", "s1"), "a" * 64, "new"),
+                Outcome(Path("scan.pdf"), "quarantined", "unreadable", None, "b" * 64, "not a spreadsheet")]
+    out = StringIO()
+    Console(file=out, width=160).print(render_table(MergeResult(Path("master.xlsx"), outcomes, written=True)))
+    text = out.getvalue()
+    for words in ("ไฟล์ / file", "ผล / result", "ผู้รายงาน / recipient", "รวมแล้ว / merged",
+                  "เปิดไม่ได้ (แยกเก็บ) / quarantined"):
+        assert words in text

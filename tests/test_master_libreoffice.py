@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sheetsync.master.fulltext import TEXT_SHEET
 from sheetsync.spec.form import Form
 from sheetsync.master import merge, read_master, templates_from_master
 from sheetsync.office.summary import CHARTS, CUMULATIVE, SUMMARY
@@ -53,7 +54,7 @@ def test_seed_cumulative_values_in_libreoffice(libreoffice: LibreOffice, master:
 def test_master_opens_with_its_charts(libreoffice: LibreOffice, master: Path) -> None:
     info = libreoffice.inspect(master)
     sheets = {s["name"]: s for s in info["sheets"]}
-    assert list(sheets) == [SUMMARY, CUMULATIVE, CHARTS, "โครงการ", REPORTS, LEDGER_SHEET]
+    assert list(sheets) == [SUMMARY, CUMULATIVE, CHARTS, "โครงการ", REPORTS, TEXT_SHEET, LEDGER_SHEET]
     assert sheets[CHARTS]["charts"] == 2  # one per project, not per school
     assert sheets[SUMMARY]["visible"]
     assert sheets[SUMMARY]["cells"]["D3"]["value"] == CODES[0]

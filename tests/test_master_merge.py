@@ -12,6 +12,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from sheetsync.master.fulltext import TEXT_SHEET
 from sheetsync.demo import broken_sample
 from sheetsync.spec.form import Form
 from sheetsync.master import merge, read_master
@@ -56,7 +57,7 @@ def test_master_is_laid_out_for_people(progress_form: Form, tmp_path: Path) -> N
     master = tmp_path / "master.xlsx"
     merge([submit(progress_form, tmp_path, seed_data(), "s1")], master, today=TODAY)
     wb = openpyxl.load_workbook(master)
-    assert wb.sheetnames == [SUMMARY, CUMULATIVE, CHARTS, "โครงการ", REPORTS, LEDGER_SHEET]
+    assert wb.sheetnames == [SUMMARY, CUMULATIVE, CHARTS, "โครงการ", REPORTS, TEXT_SHEET, LEDGER_SHEET]
     for name in wb.sheetnames:
         ws = wb[name]
         assert ws.freeze_panes is not None and ws.freeze_panes.endswith("3")  # below the header
@@ -227,7 +228,9 @@ def test_text_that_looks_like_a_formula_stays_text(progress_form: Form, tmp_path
     wb = openpyxl.load_workbook(master)
     cells = [c for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value[:1] == "="]
     assert {c.value for c in cells} == {data["reports"][2]["stage"], "=1+1", "=cmd|' /C calc'!A0"}
-    assert len(cells) == 4  # the name on two sheets, the stage and the signer on one each
+    # the name on two sheets, the signer on one, the stage on its table's and (longer than its
+    # cell there) on the sheet of long texts
+    assert len(cells) == 5 and TEXT_SHEET in {c.parent.title for c in cells}
     assert all(c.data_type == "s" for c in cells)
     (record,) = read_master(master).records.values()
     assert record.data == data

@@ -14,6 +14,7 @@ from python_calamine import CalamineWorkbook
 
 from sheetsync.spec.form import Form
 from sheetsync.master import merge, read_master, templates_from_master
+from sheetsync.master.fulltext import TEXT_SHEET
 from sheetsync.office.summary import CHARTS, CUMULATIVE, SUMMARY
 from sheetsync.office.sheets import LEDGER as LEDGER_SHEET
 from sheetsync.check.reader import read_filled
@@ -23,7 +24,7 @@ from tests.test_master_support import CODES, at, seed_data, submit, unsigned, va
 TODAY = dt.date(2020, 5, 10)
 REPORTS = "รายงาน"  # the progress report names its table sheet (master: sheets: table)
 FORMULA = '=HYPERLINK("http://example.invalid","click")'
-ALL_SHEETS = [SUMMARY, CUMULATIVE, CHARTS, "โครงการ", REPORTS, LEDGER_SHEET]
+ALL_SHEETS = [SUMMARY, CUMULATIVE, CHARTS, "โครงการ", REPORTS, TEXT_SHEET, LEDGER_SHEET]
 TOTAL = "งบประมาณที่เบิกใช้ สะสม (บาท)"  # the form's amount column, cumulated
 
 
@@ -112,7 +113,8 @@ def test_formula_looking_text_is_a_string_cell(master: Path) -> None:
         content = archive.read("content.xml").decode("utf-8")
     assert "table:formula" not in content
     cells = re.findall(r"<table:table-cell[^>]*><text:p>" + re.escape(FORMULA) + "</text:p>", content)
-    assert len(cells) == 1 and all('office:value-type="string"' in c.split(">")[0] for c in cells)
+    # on its table's sheet and, longer than its cell there, on the sheet of long texts
+    assert len(cells) == 2 and all('office:value-type="string"' in c.split(">")[0] for c in cells)
     assert [r for r in calamine_rows(master, REPORTS) if FORMULA in r.values()]
 
 

@@ -167,3 +167,26 @@ def test_history_shows_where_a_long_text_changed() -> None:
     assert before != after and "แก้ไขยอด" in after
     assert "โพธิ์ทอง)" in before  # the end of the old text, from a whole letter on
     assert not any(unicodedata.category(text.lstrip("…")[0]) == "Mn" for text in (before, after))
+
+
+def test_a_file_dropped_again_is_named_and_the_run_speaks_thai_first(office: Path, app: typer.Typer,
+                                                                      progress_form: Form,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dropped a second time, a file vanished into processed/ under 'sheetsync sync: nothing new'
+    (English only), the clerk left to wonder whether it was read; a quarantined file's note named
+    the file twice ('scan.xlsx: scan.xlsx: not a spreadsheet')."""
+    config = (office / "sheetsync.toml").read_text(encoding="utf-8")
+    (office / "sheetsync.toml").write_text(config.replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    write_template(progress_form, office / "inbox" / "s1.xlsx", data=seed_data(),
+                   recipient="n73-01")
+    (office / "inbox" / "scan.xlsx").write_text("not a spreadsheet", encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "200")  # the table whole, on a line each
+    first = in_office(app, office, "sync")
+    assert "ไฟล์ / file" in first.output and "รวมแล้ว / merged" in first.output
+    note = (office / "quarantine" / "scan.xlsx.txt").read_text(encoding="utf-8")
+    assert "scan.xlsx: scan.xlsx:" not in note and "scan.xlsx: " in note
+    (office / "inbox" / "again.xlsx").write_bytes((office / "processed" / "s1.xlsx").read_bytes())
+    again = in_office(app, office, "sync")
+    assert again.exit_code == 0
+    assert [line for line in again.output.splitlines() if line][:2] == ["sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new",
+                                             "  again.xlsx: เคยได้รับแล้ว / already seen"]

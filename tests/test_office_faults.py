@@ -92,6 +92,8 @@ def check_exactly_once(office: Path, files: list[Path]) -> None:
         assert sorted(mails) == sorted(sha(p) for p in files[:GOOD + BAD])  # one per readable file
         assert not store.query("SELECT id FROM outbox WHERE written_at IS NULL")
         names = [Path(r[0]).name for r in store.query("SELECT written_path FROM outbox")]
+        for digest, name, folder in store.query("SELECT sha256, name, disposition FROM files"):
+            assert sha(office / "inbox" / folder / name) == digest  # the store names the file kept
         assert len(store.query("SELECT submission_id FROM current")) == GOOD
     on_disk = sorted(p.name for p in (office / "outbox").glob("*.eml"))
     assert on_disk == sorted(names)  # no .eml written twice under two names

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import typer
 
+import sheetsync.office.inbox
 import sheetsync.pipeline
 import sheetsync.sync
 from sheetsync.errors import KeyFileError
@@ -263,3 +264,59 @@ def test_the_store_names_each_file_as_it_is_kept_when_a_school_reuses_a_name(
         current = store.current_of("progress-report", seed["project"]["code"], "s1")
     assert current is not None and current.file == "s1-2.xlsx"
     assert read_filled(inbox / "processed" / current.file).data == later
+
+
+class _Entry:
+    """A directory entry whose stat fails (a failing disk, a file the office's account may not look at)."""
+
+    def __init__(self, entry: os.DirEntry[str]) -> None:
+        self._entry, self.name, self.path = entry, entry.name, entry.path
+
+    def is_symlink(self) -> bool:
+        return self._entry.is_symlink()
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        return self._entry.is_file(follow_symlinks=follow_symlinks)
+
+    def stat(self, *, follow_symlinks: bool = True) -> os.stat_result:
+        raise OSError(5, "Input/output error", self.path)
+
+
+@pytest.mark.parametrize("where", ["listing", "settling"])
+def test_a_file_whose_stat_fails_run_after_run_is_stuck_like_one_that_cannot_be_read(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        where: str) -> None:
+    """Its stat failing (in the folder's listing, or, as Windows answers a listing from the folder
+    itself, only when the file is looked at) it was "passed over this time" or "still being written"
+    every run, for ever: never counted, never in a digest, every run exit 0."""
+    inbox = tmp_path / "inbox"
+    locked = school_file(progress_form, seed, inbox / "s1.xlsx")
+    if where == "listing":
+        real_scandir = os.scandir
+
+        class Listing:
+            def __init__(self, path: Any) -> None:
+                self._it = real_scandir(path)
+
+            def __enter__(self) -> Any:
+                return (_Entry(e) if e.name == locked.name else e for e in self._it.__enter__())
+
+            def __exit__(self, *exc: Any) -> None:
+                self._it.__exit__(*exc)
+        monkeypatch.setattr(sheetsync.office.inbox.os, "scandir", Listing)
+    else:
+        real_stat = pathlib.Path.stat
+
+        def failing(self: Path, **kwargs: Any) -> os.stat_result:
+            if self.name == locked.name:
+                raise OSError(5, "Input/output error", str(self))
+            return real_stat(self, **kwargs)
+        monkeypatch.setattr(pathlib.Path, "stat", failing)
+    config = MailConfig(from_addr="office@example.org", outbox=tmp_path / "outbox")
+    results = [sync(inbox, tmp_path / "master.xlsx", report_dir=tmp_path / "reports", config=config,
+                    options=SyncOptions(settle=1, view="never")) for _ in range(STUCK_RUNS + 1)]
+    assert [len(r.stuck) for r in results] == [0] * (STUCK_RUNS - 1) + [1, 1]
+    assert results[-2].stuck[0].name == "s1.xlsx" and "Input/output error" in results[-2].stuck[0].reason
+    assert all(r.waiting == [] for r in results)  # not "still being written"
+    [digest] = digests(tmp_path)
+    assert "s1.xlsx" in digest.get_body(("plain",)).get_content()  # type: ignore[union-attr]

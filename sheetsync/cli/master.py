@@ -75,23 +75,23 @@ def merge_command(
 
 
 def render_table(result: MergeResult) -> Table:
-    """One row per file: name, result, project / recipient, and why."""
+    """One row per file: name, result, project / recipient, and why; headers and results in Thai,
+    then English (the clerk reads it; a scheduled task's log is read by whoever helps)."""
     from rich.table import Table
     from rich.text import Text
 
+    from ..master.model import RESULTS_TH
     from ..text import safe_text
 
     table = Table(title=str(result.master))
     # "fold" wraps long file names and details instead of cutting them off with an ellipsis.
-    table.add_column("file", overflow="fold")
-    table.add_column("result")
-    table.add_column("project", overflow="fold")
-    table.add_column("recipient", overflow="fold")
-    table.add_column("detail", overflow="fold")
+    for header in ("ไฟล์ / file", "ผล / result", "รหัส / project", "ผู้รายงาน / recipient", "รายละเอียด / detail"):
+        table.add_column(header, overflow="fold")
     for o in result.outcomes:
         project, recipient = (o.key.project_code, o.key.recipient) if o.key else ("", "")
+        shown = f"{RESULTS_TH[o.result]} / {o.result}" if o.result in RESULTS_TH else o.result
         # Text, not markup: a file named "[/]" must not break the table nor "\x1b[2J" clear the screen.
-        table.add_row(*(Text(safe_text(v)) for v in (o.path.name, o.result, project, recipient, o.detail)))
+        table.add_row(*(Text(safe_text(v)) for v in (o.path.name, shown, project, recipient, o.detail)))
     return table
 
 

@@ -96,7 +96,9 @@ def sync_command(
         for line in step.result.problems if step.result else []:
             echo(f"note: {line}", err=True)
         if not result.new and not result.waiting and (step.result is None or not step.result.messages):
-            echo("sheetsync sync: nothing new" + (f" ({step.result.summary()})" if step.result else ""))
+            echo(f"sheetsync sync: {_both('sync.nothing')}" + (f" ({step.result.summary()})" if step.result else ""))
+            for path in result.already_seen:  # dropped again: the clerk is told it is known, not silence
+                echo(f"  {path.name}: {_both('sync.already')}")
             for problem in result.problems:
                 echo(f"sheetsync: {problem}", err=True)
             code = _sent(result)
@@ -176,6 +178,13 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
     return _Plan(inbox or (config.inbox if config else Path("inbox")), master,
                  report_dir or (config.reports if config else master.parent / "reports"), mail,
                  read_roster(roster_file) if roster_file else None, config.forms_dirs if config else (), options)
+
+
+def _both(code: str) -> str:
+    """A catalogue line in Thai, then English."""
+    from ..messages import render
+
+    return f"{render(code, 'th')} / {render(code, 'en')}"
 
 
 def _sent(result: SyncResult) -> int:

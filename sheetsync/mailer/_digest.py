@@ -121,8 +121,7 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     digest.undelivered = [one_line(who, LIMIT) for who in undelivered]
     digest.stuck = [(one_line(name, LIMIT), since, one_line(why, LIMIT)) for name, since, why in stuck]
     msg = new_message(config, to or config.digest_to or config.reply_to or config.from_addr)
-    code, counts = _subject(digest)
-    msg["Subject"] = one_line(say(code, lang, **counts), limit=200)
+    msg["Subject"] = one_line(_subject(digest, lang), limit=200)
     msg[NAME_HEADER] = "digest"
     msg.set_content(digest_text(digest, lang), charset="utf-8")
     msg.add_alternative(digest_html(digest, lang), subtype="html", charset="utf-8")
@@ -131,13 +130,18 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     return msg
 
 
-def _subject(digest: Digest) -> tuple[str, dict[str, int]]:
-    """The subject's catalogue code and counts: the batch's, or what the digest was sent for."""
+def _subject(digest: Digest, lang: Lang) -> str:
+    """The subject: the batch's counts, then everything else the digest asks the clerk to see to
+    (the clerk reads subjects in a mailbox); with no file, what the digest was sent for."""
+    also = [say(f"digest.subject.also.{code}", lang, count=len(rows))
+            for code, rows in (("undelivered", digest.undelivered), ("stuck", digest.stuck)) if rows]
     if not digest.nothing_came:
-        return "digest.subject", digest.counts()
+        return " · ".join([say("digest.subject", lang, **digest.counts()), *also])
+    if len(also) > 1:
+        return say("digest.subject.check", lang, items=" · ".join(also))
     if digest.undelivered:
-        return "digest.subject.undelivered", {"count": len(digest.undelivered)}
-    return "digest.subject.stuck", {"count": len(digest.stuck)}
+        return say("digest.subject.undelivered", lang, count=len(digest.undelivered))
+    return say("digest.subject.stuck", lang, count=len(digest.stuck))
 
 
 def digest_text(digest: Digest, lang: Lang = "th") -> str:

@@ -18,9 +18,6 @@ from .model import Record
 
 KINDS: dict[str, Kind] = {"date": "date", "amount": "amount", "whole": "whole", "auto": "whole", "percent": "percent"}
 KEY_COLUMNS = (Column("ผู้รายงาน", 16), Column("รหัส", 16))
-#: Characters of a long text shown in the view (the whole text is in the store): a page of prose
-#: in one cell makes a sheet unprintable.
-SHOWN_TEXT = 300
 
 
 def data_sheet(name: str, records: Iterable[Record], forms: dict[str, Form], *, skip: set[str],
@@ -38,8 +35,8 @@ def data_sheet(name: str, records: Iterable[Record], forms: dict[str, Form], *, 
 
     def rows() -> Iterator[list[Any]]:
         for record in records:
-            values = [short(cell(f, lookup(record.data, f.pointer))) for f in fields]
-            lists = [short(flatten(t, lookup(record.data, t.pointer))) for t in tables]
+            values = [cell(f, lookup(record.data, f.pointer)) for f in fields]
+            lists = [flatten(t, lookup(record.data, t.pointer)) for t in tables]
             yield [record.key.recipient, record.key.project_code, *values, *lists, record.recency.issued_at,
                    record.file, record.merged_at]
 
@@ -51,7 +48,7 @@ def table_sheet(name: str, records: Iterable[Record], table: Table, count: int) 
     fields = [c for c in table.columns if not c.decorative]
     columns = (*KEY_COLUMNS, *(Column(c.title, 40 if c.kind in ("text", "lines") else 16, KINDS.get(c.kind, "text"))
                                for c in fields))
-    rows = ([record.key.recipient, record.key.project_code, *(short(cell(c, row.get(c.pointer))) for c in fields)]
+    rows = ([record.key.recipient, record.key.project_code, *(cell(c, row.get(c.pointer)) for c in fields)]
             for record in records for row in _rows(record, table))
     return Sheet(name, columns, rows, count, freeze_columns=2)
 
@@ -59,13 +56,6 @@ def table_sheet(name: str, records: Iterable[Record], table: Table, count: int) 
 def _rows(record: Record, table: Table) -> list[dict[str, Any]]:
     found = lookup(record.data, table.pointer)
     return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
-
-
-def short(value: Any) -> Any:
-    """A text cut to :data:`SHOWN_TEXT` characters (with "…"); anything else as it is."""
-    if isinstance(value, str) and len(value) > SHOWN_TEXT:
-        return value[:SHOWN_TEXT - 1] + "…"
-    return value
 
 
 def union(items: list[Any]) -> list[Any]:

@@ -78,6 +78,9 @@ class Sheet:
     banner: str | None = None  # a line above the header (the view says it was generated, and when)
     #: Rows after the data, outside its filter and highlights: a sort never moves them (a total).
     footer: tuple[list[Any], ...] = ()
+    #: Text cells wrap, and each row is as tall as its text (a sheet of texts to read and print);
+    #: otherwise every row is one line tall and a long text shows what fits.
+    wrap: bool = False
 
 
 def fit_header_words(sheet: Sheet, font: str, size: float) -> Sheet:

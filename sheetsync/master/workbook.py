@@ -13,6 +13,7 @@ import math
 import tempfile
 from itertools import chain
 from pathlib import Path
+from typing import Any, Callable
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -35,6 +36,8 @@ FONT_SIZE = 14
 NUMBER_FORMATS: dict[Kind, str] = {"text": "General", "whole": "0", "amount": "#,##0.00", "percent": "0.00",
                                    "date": BE_DATE_FORMAT}
 HEADER_STYLE = "sheetsync หัวตาราง"
+#: Text that wraps, top-aligned, in rows as tall as their text (:attr:`.layout.Sheet.wrap`).
+WRAP_STYLE = "sheetsync text wrapped"
 #: Excel's limit for one cell; derived sheets may shorten a long text (``_data`` never does).
 CELL_MAX = 32_767
 #: Row height (points) that fits Thai text at FONT_SIZE: marks above and below the line need room.
@@ -70,11 +73,14 @@ def write_workbook(sheets: list[Sheet], path: Path) -> None:
             if sheet.banner:
                 ws.append([_banner_cell(ws, sheet.banner)])
             ws.append([_header_cell(ws, column.header) for column in sheet.columns])
-            ids = [_style_id(ws, styles[column.kind]) for column in sheet.columns]
+            wrapped = [sheet.wrap and column.kind == "text" for column in sheet.columns]
+            ids = [_style_id(ws, WRAP_STYLE if wrap else styles[column.kind])
+                   for column, wrap in zip(sheet.columns, wrapped)]
             rows_file = Path(folder) / f"{index}.xml"
             with rows_file.open("w", encoding="utf-8") as out:
                 last = write_rows(out, chain(sheet.rows, sheet.footer), ids, _style_id(ws, styles["text"]),
-                                  header_row(sheet) + 1)
+                                  header_row(sheet) + 1, heights=_heights(sheet) if sheet.wrap else None,
+                                  wrapped=frozenset(n for n, wrap in enumerate(wrapped) if wrap))
             width = get_column_letter(max(len(sheet.columns) + sheet.extra_columns, 1))
             parts[f"xl/worksheets/sheet{index}.xml"] = (rows_file, f"A1:{width}{max(last, header_row(sheet))}")
             if sheet.chart is not None:
@@ -97,11 +103,28 @@ def _named_styles(wb: Workbook) -> dict[Kind, str]:
         name = f"sheetsync {kind}"
         wb.add_named_style(NamedStyle(name, font=Font(name=FONT, size=FONT_SIZE), number_format=number_format))
         names[kind] = name
+    wb.add_named_style(NamedStyle(WRAP_STYLE, font=Font(name=FONT, size=FONT_SIZE), number_format="General",
+                                  alignment=Alignment(vertical="top", wrap_text=True)))
     wb.add_named_style(NamedStyle(
         HEADER_STYLE, font=Font(name=FONT, size=FONT_SIZE, bold=True), fill=PatternFill("solid", fgColor="DDEBF7"),
         alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
         border=Border(bottom=Side(style="thin", color="000000"))))
     return names
+
+
+def _heights(sheet: Sheet) -> Callable[[list[Any]], float]:
+    """Each row's height in points, to fit its wrapped texts: Excel sizes no row on opening."""
+    from ..template.metrics import PT_PER_UNIT, wrapped_lines, line_height
+    from ..template.sizing import MAX_ROW_PT, ROW_PADDING_PT
+
+    widths = [c.width * PT_PER_UNIT if c.kind == "text" else 0.0 for c in sheet.columns]
+    pitch = line_height(FONT_SIZE, FONT)
+
+    def height(values: list[Any]) -> float:
+        lines = max((wrapped_lines(v, w, FONT_SIZE, FONT) for v, w in zip(values, widths) if w and isinstance(v, str)
+                     and v), default=1)
+        return min(max(round(lines * pitch + 2 * ROW_PADDING_PT, 1), ROW_HEIGHT), MAX_ROW_PT)
+    return height
 
 
 def header_row(sheet: Sheet) -> int:

@@ -78,12 +78,13 @@ class _Styles:
     def __init__(self, doc: OpenDocumentSpreadsheet) -> None:
         self.doc = doc
         self.book = StyleBook(doc)
-        self._cells: dict[tuple[Kind | None, str | None], str] = {}
+        self._cells: dict[tuple[Kind | None, str | None, bool], str] = {}
         self._percent: str | None = None
 
-    def cell(self, kind: Kind | None, fill: str | None = None) -> str:
-        """The style of a cell of ``kind`` (None: the header) with an optional background."""
-        name = self._cells.get((kind, fill))
+    def cell(self, kind: Kind | None, fill: str | None = None, wrap: bool = False) -> str:
+        """The style of a cell of ``kind`` (None: the header) with an optional background, its
+        text wrapped when ``wrap``."""
+        name = self._cells.get((kind, fill, wrap))
         if name is not None:
             return name
         name = f"ms{len(self._cells) + 1}"
@@ -95,6 +96,8 @@ class _Styles:
         cell_props = {"verticalalign": "center" if kind is None else "top"}
         if kind is None:
             cell_props.update(wrapoption="wrap", borderbottom=THIN_BORDER)
+        elif wrap:
+            cell_props.update(wrapoption="wrap")
         background = HEADER_FILL if kind is None else fill
         if background:
             cell_props["backgroundcolor"] = f"#{background}"
@@ -109,7 +112,7 @@ class _Styles:
             text.update(fontweight="bold", fontweightasian="bold", fontweightcomplex="bold")
         style.addElement(TextProperties(**text))
         self.doc.automaticstyles.addElement(style)
-        self._cells[(kind, fill)] = name
+        self._cells[(kind, fill, wrap)] = name
         return name
 
     def _data_style(self, kind: Kind | None) -> str | None:
@@ -159,11 +162,12 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
             repeated.addElement(row)
         table.addElement(repeated)
     kinds = [column.kind for column in sheet.columns]
-    row_style = book.row(ROW_HEIGHT)
+    # A sheet of wrapped texts leaves its rows to Calc, which fits each to its text on opening.
+    row_style = book.row(None if sheet.wrap else ROW_HEIGHT)
     footer = [(values, False) for values in sheet.footer]  # outside the highlights, as the .xlsx's
     for values, highlighted in chain(((values, True) for values in sheet.rows), footer):
         row = TableRow(stylename=row_style)
-        for cell in _cells(values, kinds, _fills(sheet, values) if highlighted else {}, styles):
+        for cell in _cells(values, kinds, _fills(sheet, values) if highlighted else {}, styles, sheet.wrap):
             row.addElement(cell)
         table.addElement(row)
     return table
@@ -181,14 +185,15 @@ def _fills(sheet: Sheet, values: list[Any]) -> dict[int, str]:
     return fills
 
 
-def _cells(values: list[Any], kinds: list[Kind], fills: dict[int, str], styles: _Styles) -> Iterator[TableCell]:
+def _cells(values: list[Any], kinds: list[Kind], fills: dict[int, str], styles: _Styles,
+           wrap: bool = False) -> Iterator[TableCell]:
     for n, value in enumerate(values):
         kind: Kind = kinds[n] if n < len(kinds) else "text"
         fill = fills.get(n)
         if (value is None or value == "") and fill is None:
             yield TableCell()  # the column's default style already sets the font
             continue
-        yield _value_cell(TableCell(stylename=styles.cell(kind, fill)), value, kind)
+        yield _value_cell(TableCell(stylename=styles.cell(kind, fill, wrap and kind == "text")), value, kind)
 
 
 def _value_cell(cell: TableCell, value: Any, kind: Kind) -> TableCell:

@@ -16,7 +16,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any, Callable, Iterable
 from xml.sax.saxutils import escape
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -28,21 +28,26 @@ _EPOCH = dt.date(1899, 12, 30)
 _DIMENSION = re.compile(rb"<dimension ref=\"[^\"]*\"\s*/>")
 
 
-def write_rows(out: IO[str], rows: Iterable[list[Any]], styles: list[int], text_style: int, first_row: int) -> int:
+def write_rows(out: IO[str], rows: Iterable[list[Any]], styles: list[int], text_style: int, first_row: int,
+               heights: Callable[[list[Any]], float] | None = None, wrapped: frozenset[int] = frozenset()) -> int:
     """Write ``rows`` as ``<row>`` elements from ``first_row`` on; returns the last row number written.
 
-    :param styles: the cell style (xf index) of each column; columns beyond it get ``text_style``.
+    :param styles: the cell style (xf index) of each column; columns beyond it get ``text_style``,
+        and so does a text in any column (a number format means nothing to it) but ``wrapped`` ones.
+    :param heights: each row's own height in points (else the sheet's default).
+    :param wrapped: the columns whose texts keep their column's style (wrapped text).
     """
     letters = [get_column_letter(n + 1) for n in range(max(len(styles), 1) + 64)]
     number = first_row - 1
     for number, row in enumerate(rows, start=first_row):
-        parts = [f'<row r="{number}">']
+        tall = f' ht="{heights(row):g}" customHeight="1"' if heights is not None else ""
+        parts = [f'<row r="{number}"{tall}>']
         for n, value in enumerate(row):
             if value is None or value == "":
                 continue
             ref = f"{letters[n] if n < len(letters) else get_column_letter(n + 1)}{number}"
             style = styles[n] if n < len(styles) else text_style
-            parts.append(_cell(ref, style, text_style, value))
+            parts.append(_cell(ref, style, style if n in wrapped else text_style, value))
         parts.append("</row>")
         out.write("".join(parts))
     return number

@@ -9,9 +9,13 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Collection
 
+from ..crashpoint import crash_point
 from ..files import replace
+from ..pipeline import sha256_of
 from ..roster import Recipient, safe_filename
+from .store import Store
 
 #: Seconds a file must have been left alone before it is read (a copy may still be running).
 SETTLE_SECONDS = 2.0
@@ -23,14 +27,16 @@ HIDDEN_OR_SYSTEM = 0x2 | 0x4
 RETURNS = (".xlsx", ".ods", ".xls", ".zip")
 
 
-def inbox_files(inbox: Path, notes: list[str] | None = None) -> list[Path]:
+def inbox_files(inbox: Path, notes: list[str] | None = None, failing: dict[str, str] | None = None) -> list[Path]:
     """Files waiting in ``inbox``, oldest first (arrival order): not in a sub-folder, and none that
     a program made there (hidden ones, Excel's ``~$`` lock files, Explorer's ``desktop.ini``).
 
     A link is never a file here: it is passed over, never read or moved, whatever it points to (a
     file outside the inbox, such as the office key; another inbox file, which is taken on its
-    own; nothing; itself). An entry that cannot be looked at (gone since the listing, a disk
-    error) is passed over too. Each gets one line in ``notes``; the others are listed all the same.
+    own; nothing; itself), with one line in ``notes``. An entry that cannot be looked at (gone
+    since the listing, a disk error, a file the office's account may not look at) is passed over
+    too, its name and why in ``failing`` (counted run after run as :mod:`.stuck` says), or a line in
+    ``notes`` when no ``failing`` is given; the others are listed all the same.
     """
     files = []
     with os.scandir(inbox) as entries:
@@ -42,7 +48,10 @@ def inbox_files(inbox: Path, notes: list[str] | None = None) -> list[Path]:
                 elif entry.is_file(follow_symlinks=False) and not _made_by_a_program(entry):
                     files.append((entry.stat(follow_symlinks=False).st_mtime, entry.name, Path(entry.path)))
             except OSError as exc:  # this entry only: the others are still listed
-                _note(notes, f"{entry.name}: cannot be looked at ({exc.strerror or exc}): passed over this time")
+                if failing is not None:
+                    failing[entry.name] = str(exc.strerror or exc)
+                else:
+                    _note(notes, f"{entry.name}: cannot be looked at ({exc.strerror or exc}): passed over this time")
     return [path for _, _, path in sorted(files)]
 
 
@@ -61,16 +70,17 @@ def _made_by_a_program(entry: os.DirEntry[str]) -> bool:
 
 
 def settled(path: Path, seconds: float) -> bool:
-    """True when ``path`` was last changed at least ``seconds`` ago and its size holds still."""
-    try:
-        first = path.stat()
-        if time.time() - first.st_mtime < seconds:
-            return False
-        if seconds > 0:
-            time.sleep(min(seconds, 0.05))
-        second = path.stat()
-    except OSError:
+    """True when ``path`` was last changed at least ``seconds`` ago and its size holds still.
+
+    :raises OSError: when ``path`` cannot be looked at (a file that never can is not "still being
+        written" run after run: the caller counts it as one that cannot be read).
+    """
+    first = path.stat()
+    if time.time() - first.st_mtime < seconds:
         return False
+    if seconds > 0:
+        time.sleep(min(seconds, 0.05))
+    second = path.stat()
     return (first.st_size, first.st_mtime_ns) == (second.st_size, second.st_mtime_ns)
 
 
@@ -93,45 +103,99 @@ class SetAside:
     problems: list[str] = field(default_factory=list)
     moved: list[Path] = field(default_factory=list)
     _blocked: bool = False
+    _given: set[Path] = field(default_factory=set)  # names handed out this run, their files maybe not moved yet
 
     def name_for(self, path: Path, disposition: str) -> str:
-        """The name :meth:`move` will give ``path`` now (its own while the inbox cannot be written), so
-        that the store records the name the clerk finds under ``processed/`` or ``quarantine/``: a
-        school that sends "report.xlsx" every month must not have its latest file named by last
-        month's."""
-        if self._blocked:
-            return path.name
-        return _free(self._folder(disposition), path).name
+        """The name :meth:`move` will give ``path`` (a free one, none given to another file of this
+        run), so that the store records the name the clerk finds under ``processed/`` or
+        ``quarantine/`` — also when the move waits for a later run: a school that sends
+        "report.xlsx" every month must not have its latest file named by last month's."""
+        dest = _free(self.folder(disposition), path, self._given)
+        self._given.add(dest)
+        return dest.name
 
-    def move(self, path: Path, disposition: str, reason: str = "") -> Path | None:
-        """Move ``path`` into its folder under a safe, free name; with a reason file in quarantine."""
+    def move(self, path: Path, disposition: str, reason: str = "", name: str | None = None) -> Path | None:
+        """Move ``path`` into its folder, as ``name`` when that is free (the name the store recorded),
+        else under a safe, free name; with a reason file in quarantine. Returns where it went."""
         if self._blocked:
             return None
-        folder = self._folder(disposition)
+        folder = self.folder(disposition)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            dest = _free(folder, path)
-            if disposition == "quarantine":
-                dest.with_name(dest.name + ".txt").write_text(reason + "\n", encoding="utf-8")
-            replace(path, dest)
+            dest = folder / name if name and not (folder / name).exists() else _free(folder, path, self._given)
+            _move_with_note(path, dest, reason if disposition == "quarantine" else None)
         except FileNotFoundError:
             return None  # already gone (moved by hand): its outcome is recorded all the same
         except OSError as exc:
             self._blocked = True
             self.problems.append(f"{path.parent}: files cannot be moved out of the inbox ({exc.strerror or exc}); "
-                                 "they stay there, known by their content, and are not processed twice")
+                                 "they stay there, known by their content, and are set aside by the next run "
+                                 "without being processed again")
             return None
         self.moved.append(dest)
         return dest
 
-    def _folder(self, disposition: str) -> Path:
+    def folder(self, disposition: str) -> Path:
+        """Where a file of this disposition goes (``quarantine``, else ``processed``)."""
         return self.quarantine if disposition == "quarantine" else self.processed
 
 
-def _free(folder: Path, path: Path) -> Path:
-    """A free name in ``folder`` for ``path``: safe on every OS, ≤ 100 bytes, never overwriting."""
+def set_aside_late(store: Store, mover: SetAside, path: Path, sha: str) -> bool:
+    """Set aside a file an earlier run recorded but did not move (the move refused, or the run
+    killed in between), as it was recorded: not read again, nothing recorded or mailed again.
+
+    Its recorded place may hold it already (a run killed after the move, before noting it): then
+    this one is a copy sent again, and False lets it be handled as one."""
+    recorded = store.not_set_aside(sha)
+    if recorded is None:
+        return False
+    name, disposition, _ = recorded
+    kept = mover.folder(disposition) / name
+    if _holds(kept, sha):
+        store.mark_set_aside(sha, name)
+        return False
+    set_aside(store, mover, path, sha, recorded)
+    return True
+
+
+def set_aside(store: Store, mover: SetAside, path: Path, sha: str, recorded: tuple[str, str, str]) -> None:
+    """Move a recorded file to its folder (under its recorded name when free) and note where it went."""
+    name, disposition, reason = recorded
+    dest = mover.move(path, disposition, reason, name=name)
+    if dest is not None:
+        crash_point("file-set-aside")
+        store.mark_set_aside(sha, dest.name)
+
+
+def _holds(path: Path, sha: str) -> bool:
+    try:
+        return path.is_file() and sha256_of(path) == sha
+    except OSError:
+        return False
+
+
+def _move_with_note(path: Path, dest: Path, note: str | None) -> None:
+    """Move ``path`` to ``dest``, with ``note`` beside it when given: written first (a file in
+    quarantine is never without its reason), taken back when the move fails (nor a reason without
+    its file). A run killed between the two leaves a note the next run writes over."""
+    if note is None:
+        replace(path, dest)
+        return
+    beside = dest.with_name(dest.name + ".txt")
+    beside.write_text(note + "\n", encoding="utf-8")
+    crash_point("reason-written")
+    try:
+        replace(path, dest)
+    except OSError:
+        beside.unlink(missing_ok=True)
+        raise
+
+
+def _free(folder: Path, path: Path, taken: Collection[Path] = ()) -> Path:
+    """A free name in ``folder`` for ``path``: safe on every OS, ≤ 100 bytes, never overwriting,
+    none of ``taken``."""
     suffix = "".join(ch for ch in path.suffix[:16] if ch.isalnum() or ch == ".")
     dest, n = folder / safe_filename(path.stem, suffix), 2
-    while dest.exists() or dest.with_name(dest.name + ".txt").exists():
+    while dest in taken or dest.exists() or dest.with_name(dest.name + ".txt").exists():
         dest, n = folder / safe_filename(path.stem, f"-{n}{suffix}"), n + 1
     return dest

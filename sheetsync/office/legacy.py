@@ -40,6 +40,6 @@ def import_legacy(store: Store, master: Path) -> bool:
                                "recipient": e.recipient, "key": e.project_code})
             if e.sha256:
                 disposition = "quarantine" if e.result == "quarantined" else "processed"
-                store.add_file(e.sha256, e.file, 0, None, 0, disposition)
+                store.add_file(e.sha256, e.file, 0, None, 0, disposition, set_aside=True)
     store.set_roster(old.roster)
     return True

@@ -43,6 +43,7 @@ class Recorded:
     outcome: Outcome
     disposition: str
     new: bool  # False when the store already knew these bytes
+    reason: str = ""  # the note kept beside it in quarantine
 
 
 def record_file(store: Store, item: FileResult, *, run_id: int | None = None, name: str | None = None,
@@ -69,11 +70,20 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
                               outcome.sha256, outcome.detail)
         row_id = store.add_outcome(_row(outcome, name, run_id))
         disposition = QUARANTINE if outcome.result == "quarantined" else PROCESSED
-        if item.sha256:
-            store.add_file(item.sha256, name, _size(item.path), run_id, row_id, disposition)
+        reason = reason_of(item, outcome.detail)
+        if item.sha256:  # the reason is kept too: a file not moved now is set aside with it next run
+            store.add_file(item.sha256, name, _size(item.path), run_id, row_id, disposition, reason=reason)
         for mail_name, message in mails:
             store.queue_mail(item.sha256, run_id, mail_name, message)
-    return Recorded(outcome, disposition, new=True)
+    return Recorded(outcome, disposition, new=True, reason=reason)
+
+
+def reason_of(item: FileResult, detail: str) -> str:
+    """The note kept beside a file set aside: why, in plain words (Thai, then English) when it could
+    not be read, then the technical line."""
+    plain = [item.why[lang][:1].upper() + item.why[lang][1:] for lang in ("th", "en") if item.why.get(lang)]
+    technical = detail if detail.startswith(f"{item.path.name}: ") else f"{item.path.name}: {detail}"
+    return "\n".join([*plain, technical])
 
 
 def disposition_of(item: FileResult) -> str:

@@ -1,5 +1,6 @@
 """The sheets of the master view, computed from the store, in order: the summary, the cumulative
-view, the charts per key, the data as typed, and the ledger of every file received (in Thai).
+view, the charts per key, the data as typed, its long texts whole (to read and print), and the
+ledger of every file received (in Thai).
 
 Each sheet carries a first line saying it was generated, from what, and when: the view is a
 report of the store, and what a clerk types into it is not kept.
@@ -14,6 +15,7 @@ from typing import Any, Callable, Iterator
 from ..errors import UnknownFormError
 from ..spec.form import Form
 from ..master.derive import data_sheet, table_sheet
+from ..master.fulltext import text_sheet
 from ..master.layout import Column, Highlight, Sheet
 from ..master.model import RESULTS_TH, Key, LedgerEntry, Recency, Record
 from ..spec.registry import find_form
@@ -82,6 +84,8 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
         table = form.table_at(spec.table) if spec.table else None
         if table is not None:
             sheets.append(table_sheet(spec.table_sheet + suffix, records(form.id), table, rows_of_form[form.id]))
+    sheets.append(text_sheet(records, forms, {f: {*spec.key, *([spec.table] if spec.table else [])}
+                                              for f, spec in specs.items()}, {f: spec.table for f, spec in specs.items()}))
     sheets.append(ledger_sheet(ledger_of(store)))
     _unique_names([s for s in sheets if s is not None])
     banner = BANNER.format(when=generated.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

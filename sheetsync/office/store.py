@@ -75,6 +75,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE stuck_files (name TEXT PRIMARY KEY, first_at TEXT NOT NULL, runs INTEGER NOT NULL,
                               reason TEXT NOT NULL, digest_run INTEGER)
     """,
+    # 5: when a recorded file was moved out of the inbox, and the note a quarantined one gets: a file
+    # recorded but not moved (a move refused, a run killed) is set aside by the next run as recorded.
+    # Files recorded before are taken as set aside (they were, or are "already received" as before).
+    """
+    ALTER TABLE files ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE files ADD COLUMN set_aside_at TEXT;
+    UPDATE files SET set_aside_at = received_at
+    """,
 )
 
 
@@ -216,10 +224,30 @@ class Store:
         return str(rows[0][0]) if rows else None
 
     def add_file(self, sha256: str, name: str, size: int, run_id: int | None, outcome_id: int,
-                 disposition: str) -> None:
-        """Remember a file's bytes (inside the file's transaction)."""
-        self.db.execute("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        (sha256, name, size, now(), run_id, outcome_id, disposition))
+                 disposition: str, *, reason: str = "", set_aside: bool = False) -> None:
+        """Remember a file's bytes (inside the file's transaction), to be set aside under ``name``
+        (with ``reason`` beside it in quarantine) unless ``set_aside`` says it is already."""
+        self.db.execute("INSERT OR IGNORE INTO files (sha256, name, size, received_at, run_id, outcome_id, "
+                        "disposition, reason, set_aside_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (sha256, name, size, now(), run_id, outcome_id, disposition, reason,
+                         now() if set_aside else None))
+
+    def not_set_aside(self, sha256: str) -> tuple[str, str, str] | None:
+        """``(name, disposition, reason)`` of a recorded file not yet moved out of the inbox."""
+        rows = self.query("SELECT name, disposition, reason FROM files WHERE sha256 = ? AND set_aside_at IS NULL",
+                          (sha256,))
+        return (str(rows[0][0]), str(rows[0][1]), str(rows[0][2])) if rows else None
+
+    def mark_set_aside(self, sha256: str, name: str) -> None:
+        """Record that a file was moved out of the inbox, as ``name`` (the store's name follows it
+        when it had to differ from the one recorded, and the view shows it at its next rendering)."""
+        with self.transaction() as db:
+            old = db.execute("SELECT name FROM files WHERE sha256 = ?", (sha256,)).fetchone()
+            db.execute("UPDATE files SET set_aside_at = ?, name = ? WHERE sha256 = ?", (now(), name, sha256))
+            if old is not None and old[0] != name:
+                for table in ("outcomes", "submissions"):
+                    db.execute(f"UPDATE {table} SET file = ? WHERE sha256 = ? AND file = ?", (name, sha256, old[0]))
+                db.execute("DELETE FROM views")  # every view names the old one: render them again
 
     def add_outcome(self, row: dict[str, Any]) -> int:
         """Insert an outcome (keys as the table's columns, ``changes`` a list); returns its id."""

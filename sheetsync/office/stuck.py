@@ -1,6 +1,6 @@
-"""Inbox files that this computer keeps failing to read: the file system's doing, not their bytes'
-(the office's account may not read a file another account copied in, a failing disk, a sync
-client holding it). One such run is nothing (the file is read next run); :data:`STUCK_RUNS` runs
+"""Inbox files that this computer keeps failing to look at or read: the file system's doing, not
+their bytes' (the office's account may not read a file another account copied in, a failing disk,
+a sync client holding it); a file whose ``stat`` fails counts as one that cannot be read. One such run is nothing (the file is read next run); :data:`STUCK_RUNS` runs
 in a row make it the clerk's to see: listed once in the digest, and every run a failed run (exit
 code 3) until the file is read or moved out of the inbox. Nothing about it is recorded as a
 school's outcome: its bytes were never seen.

@@ -14,10 +14,11 @@ same, so that both formats print alike.
 
 from __future__ import annotations
 
+import math
 import shutil
 import subprocess
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,10 +46,17 @@ class FontMetrics:
     units_per_em: int
     line_em: float  # baseline-to-baseline distance, in ems
     default_advance: int  # for characters the font lacks
+    #: Advance per character met so far: a text's width is summed from a plain dict (a master's
+    #: sheet of long texts measures every character of every school's text).
+    _seen: dict[str, int] = field(default_factory=dict, repr=False)
 
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` in points at ``size`` points."""
-        units = sum(_advance(self, ch) for ch in text)
+        try:
+            units = sum(map(self._seen.__getitem__, text))
+        except KeyError:
+            self._seen.update((ch, _advance(self, ch)) for ch in set(text) if ch not in self._seen)
+            units = sum(map(self._seen.__getitem__, text))
         return units * size / self.units_per_em * LAYOUT_SLACK
 
 
@@ -95,6 +103,30 @@ def line_count(text: str, width_pt: float, size: float, family: str = "TH Sarabu
                 lines += int(full)
             used += width
     return lines
+
+
+#: The room lost at the ends of lines where a text breaks between words (Thai ones included).
+BREAK_SLACK = 1.08
+
+
+def wrapped_lines(text: str, width_pt: float, size: float, family: str = "TH Sarabun New") -> int:
+    """Lines ``text`` takes wrapped in ``width_pt`` by a program that breaks Thai between words
+    (Calc, with its dictionary): :func:`line_count` breaks only at spaces and takes a run of Thai
+    words for one piece, so a long Thai paragraph would take half again the lines it needs. Text
+    of words (every piece short) is counted as :func:`line_count` does: greedy, exact."""
+    exact = line_count(text, width_pt, size, family)
+    usable = max(width_pt - CELL_PADDING_PT, size)
+    if all(width <= usable / 3 for paragraph in _measured(text, size, family, False) for width, _ in paragraph):
+        return exact
+    return min(exact, flowing_lines(text, width_pt, size, family))
+
+
+def flowing_lines(text: str, width_pt: float, size: float, family: str = "TH Sarabun New") -> int:
+    """Lines ``text`` takes wrapped in ``width_pt`` if it could break anywhere, give or take the
+    room lost at line ends (:data:`BREAK_SLACK`): a quick estimate, one sum per paragraph."""
+    usable = max(width_pt - CELL_PADDING_PT, size)
+    metrics = font_metrics(family)
+    return sum(max(1, math.ceil(metrics.width(p, size) * BREAK_SLACK / usable)) for p in text.split("\n"))
 
 
 @lru_cache(maxsize=4096)
