@@ -227,3 +227,12 @@ def test_english_messages_name_a_field_by_its_key_without_an_english_title(lunch
     lunch_sample["budget"]["spent_percent"] = 50
     found = _one(_validate(form, lunch_sample, tmp_path), "ratio-mismatch")
     assert found.message_en.startswith("Cell B7 (spent percent) is 50%, but amount spent ÷ amount allocated")
+
+
+def test_a_huge_ratio_is_told_not_crashed(lunch_sample: dict[str, Any], tmp_path: Path) -> None:
+    """A tiny allocation typed by mistake (1E-25 baht: a valid number ≥ 0) makes spent ÷ allocated × 100
+    a 32-digit number: the teacher must get ratio-mismatch with the value, not a crash of the check."""
+    form = _lunch(tmp_path, [RATIO + "}"])
+    lunch_sample["budget"]["allocated"] = 1e-25
+    report = _validate(form, lunch_sample, tmp_path)
+    assert ("ratio-mismatch", "B7", "/budget/spent_percent") in _found(report)

@@ -12,7 +12,7 @@ import math
 import re
 import operator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
@@ -327,7 +327,10 @@ def ratio(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 def _rounded(value: float, decimals: int) -> str:
     """``value`` to ``decimals`` places as a cell shows it (half away from zero), written as :func:`_shown`
     writes numbers: grouped, and a whole one without decimals ("61.60", "50")."""
-    rounded = Decimal(repr(value)).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    exact = Decimal(repr(value))
+    # Room for every digit kept: a tiny denominator typed by mistake makes a 30-digit percentage.
+    room = Context(prec=max(exact.adjusted(), 0) + decimals + 2)
+    rounded = exact.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP, context=room)
     return f"{rounded:,.0f}" if rounded == rounded.to_integral_value() else f"{rounded:,.{decimals}f}"
 
 

@@ -64,7 +64,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
             if item.retry:  # not its bytes' doing (locked, moved, a disk error): recorded, it could never be merged
                 not_read.append(f"{Path(path).name}: not read ({item.retry}); nothing is recorded for it: merge it again")
                 continue
-            recorded = record_file(db, item, run_id=run_id)
+            recorded = record_file(db, item, run_id=run_id, kept=True)
             outcomes.append(recorded.outcome)
             changed = changed or recorded.outcome.result in ("merged", "replaced")
         if not changed and master.exists() and not db.view_is_stale(master):

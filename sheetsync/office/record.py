@@ -47,10 +47,12 @@ class Recorded:
 
 
 def record_file(store: Store, item: FileResult, *, run_id: int | None = None, name: str | None = None,
-                mails: Sequence[tuple[str, bytes]] = (), recipient_hint: str = "") -> Recorded:
+                mails: Sequence[tuple[str, bytes]] = (), recipient_hint: str = "", kept: bool = False) -> Recorded:
     """Decide and record ``item``'s outcome, its data and its e-mails in one transaction.
 
     :param name: the file's name as received (default: ``item.path.name``).
+    :param kept: the file is not the inbox's to move (``sheetsync merge`` of the clerk's own file):
+        recorded as set aside already, so a copy mailed later is answered as already received.
     :param mails: ``(name, message bytes)`` to queue with the outcome.
     :param recipient_hint: for a file that cannot be read, the roster recipient its name points to.
     """
@@ -72,7 +74,8 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         disposition = QUARANTINE if outcome.result == "quarantined" else PROCESSED
         reason = reason_of(item, outcome.detail)
         if item.sha256:  # the reason is kept too: a file not moved now is set aside with it next run
-            store.add_file(item.sha256, name, _size(item.path), run_id, row_id, disposition, reason=reason)
+            store.add_file(item.sha256, name, _size(item.path), run_id, row_id, disposition, reason=reason,
+                           set_aside=kept)
         for mail_name, message in mails:
             store.queue_mail(item.sha256, run_id, mail_name, message)
     return Recorded(outcome, disposition, new=True, reason=reason)

@@ -224,7 +224,7 @@ def _orders(form: Form, period: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     for pointer in period:
         found = form.field_at(pointer)
         choices = found.schema.get("enum") if found else None
-        orders.append(tuple(str(c) for c in choices) if isinstance(choices, list) else ())
+        orders.append(tuple(key_part(c) for c in choices) if isinstance(choices, list) else ())
     return tuple(orders)
 
 
@@ -282,8 +282,14 @@ def _opt(entry: dict[str, Any], name: str) -> str | None:
 
 def _joined(data: dict[str, Any], pointers: tuple[str, ...]) -> str:
     """The values at ``pointers`` joined by :data:`SEP` ('' if one is missing or empty)."""
-    texts = ["" if v is None else str(v).strip() for v in (lookup(data, p) for p in pointers)]
+    texts = ["" if v is None else key_part(v) for v in (lookup(data, p) for p in pointers)]
     return "" if any(not t for t in texts) else SEP.join(texts)
+
+
+def key_part(value: Any) -> str:
+    """One value as it stands in a stored key: its text, with any ``·`` written ``-``, so that the key
+    splits back into its values (a term "ภาคเรียนที่ 1 · 2567" is one period, not two values)."""
+    return str(value).strip().replace(SEP.strip(), "-")
 
 
 def _number(value: Any) -> float:

@@ -1,4 +1,4 @@
-"""Review: a file the clerk merged by hand (``sheetsync merge``), mailed again by its school."""
+"""A file the clerk merged by hand (``sheetsync merge``), mailed again by its school (found in review)."""
 
 from __future__ import annotations
 
