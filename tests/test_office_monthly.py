@@ -104,7 +104,7 @@ def test_the_store_keeps_one_line_per_school_and_month(months: Path) -> None:
 
 def test_the_summary_shows_the_months_side_by_side_in_time_order(months: Path) -> None:
     summary = rows_of(months / "master.xlsx", SUMMARY)
-    lines = [(r["ผู้รายงาน"], r["รหัสโรงเรียน (SMIS)"], r[PERIOD] or None, r["จำนวนเงิน สะสม (บาท)"] or None,
+    lines = [(r["ผู้รายงาน"], r["รหัสโรงเรียน (SMIS)"], r[PERIOD] or None, r["จำนวนเงิน (บาท)"] or None,
               r["การแก้ไข"] or None, r["สถานะ"]) for r in summary]  # an empty cell reads ''
     assert lines == [("s1", "10360001", OCT, 49_280, CORRECTED, UP_TO_DATE),  # October corrected, in month order
                      ("s1", "10360001", NOV, 61_600, None, UP_TO_DATE),
@@ -143,7 +143,7 @@ def test_the_offices_total_is_of_the_latest_month_only(months: Path) -> None:
     headers, total = rows[1], dict(zip(rows[1], rows[-1]))
     assert total["ผู้รายงาน"] == "รวมทั้งหมด"
     assert total["ชื่อผู้รายงาน"] == f"{DEC}: ส่งรายงานแล้ว 1 จาก 3 ราย"
-    assert total["จำนวนเงิน สะสม (บาท)"] == 55_440 and total["เงินที่ได้รับจัดสรร (บาท)"] == 100_000
+    assert total["จำนวนเงิน (บาท)"] == 55_440 and total["เงินที่ได้รับจัดสรร (บาท)"] == 100_000
     assert total["% ของงบประมาณ"] == 55.44 and PERIOD in headers
 
 

@@ -187,11 +187,11 @@ def test_a_form_without_reports_shows_none_of_the_report_columns(lunch_form: For
     digests = [Digest.of(record(lunch_sample, "s1", "school-lunch", key), master_spec(lunch_form))]
     sheet = summary_sheet(digests, forms, [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example")], [], None)
     assert _headers(sheet) == ["ผู้รายงาน", "ชื่อผู้รายงาน", "เครือข่าย", "รหัสโรงเรียน",  # the census first, by id
-                               "ปีงบประมาณ พ.ศ. · เดือน", "ชื่อโรงเรียน", "จำนวนเงิน สะสม (บาท)",
+                               "ปีงบประมาณ พ.ศ. · เดือน", "ชื่อโรงเรียน", "จำนวนเงิน (บาท)",
                                "เงินที่ได้รับจัดสรร (บาท)", "% ของงบประมาณ", "การแก้ไข", "สถานะ", "ไฟล์ล่าสุด"]
     (row,) = list(sheet.rows)
     line = dict(zip(_headers(sheet), row))
-    assert line["จำนวนเงิน สะสม (บาท)"] == 61_600 and line["% ของงบประมาณ"] == 61.6 and line["สถานะ"] == UP_TO_DATE
+    assert line["จำนวนเงิน (บาท)"] == 61_600 and line["% ของงบประมาณ"] == 61.6 and line["สถานะ"] == UP_TO_DATE
     assert line["รหัสโรงเรียน"] == "10360001" and line["ปีงบประมาณ พ.ศ. · เดือน"] == "2567 · พฤศจิกายน"
     assert [h.column for h in sheet.highlights] == [10, 10, 10, 10, 9]  # the status, then the corrections
 

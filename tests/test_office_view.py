@@ -202,7 +202,7 @@ def test_a_master_of_forms_without_progress_shows_only_their_columns(census_form
     for heading in ("รายงานล่าสุด (ครั้งที่)", "วันที่รายงานล่าสุด", "ความก้าวหน้า (%)"):
         assert heading not in summary[0]
     lunch = next(r for r in summary if r["ผู้รายงาน"] == "s1")
-    assert lunch["จำนวนเงิน สะสม (บาท)"] == 61_600 and lunch["เงินที่ได้รับจัดสรร (บาท)"] == 100_000
+    assert lunch["จำนวนเงิน (บาท)"] == 61_600 and lunch["เงินที่ได้รับจัดสรร (บาท)"] == 100_000
     totals = rows_of(view, "ยอดสะสม")  # a row per school and month (master: period): tests/test_office_monthly.py
     assert list(totals[0]) == ["ผู้รายงาน", "รหัส", "ปีงบประมาณ พ.ศ. · เดือน", "จำนวนเงิน (บาท)",
                               "จำนวนเงิน สะสม (บาท)", "เงินที่ได้รับจัดสรร สะสม (บาท)", "% ของงบประมาณ", "ข้อสังเกต"]

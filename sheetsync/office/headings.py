@@ -71,6 +71,16 @@ def headings(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
         "budget": word("heading.baht", amount=budget), "budget_total": word("heading.total", amount=budget)}
 
 
+def summary_headings(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
+    """The summary's headings for ``form``: as :func:`headings`, except that a form with a period
+    (``master: period``) has a line per period, whose amount is that period's own: headed as the
+    amount, never "so far" (the cumulative sheet is where its periods add up)."""
+    found = headings(form, spec)
+    if spec is not None and spec.period:
+        found["total"] = found["amount"]
+    return found
+
+
 def cumulative_name(spec: MasterSpec) -> str:
     """The cumulative sheet's name: the layout's (``sheets: cumulative``), else one saying what it holds."""
     if spec.cumulative_sheet:

@@ -28,7 +28,7 @@ from ..master.layout import Column, Highlight, Kind, Sheet
 from ..master.model import Key, Record
 from ..spec.pointers import lookup
 from ..roster import Recipient
-from .headings import ALWAYS, SUMMARY_ROLES, declared, headings, word
+from .headings import ALWAYS, SUMMARY_ROLES, declared, summary_headings, word
 from .spec import MasterSpec, master_spec
 from .store import OutcomeRow
 
@@ -304,10 +304,10 @@ def _summary_roles(specs: Iterable[MasterSpec]) -> list[str]:
 
 def _summary_columns(ordered: list[Form], roles: list[str]) -> tuple[Column, ...]:
     """The columns of ``roles``, each headed as the first form declaring it heads it."""
-    titles = headings(None, None)
+    titles = summary_headings(None, None)
     for form in reversed(ordered):  # the first form's headings win
         spec = master_spec(form)
-        own = headings(form, spec)
+        own = summary_headings(form, spec)
         titles |= {role: own[role] for role in own if role in declared(spec) | {"key", "title"}}
     return tuple(Column(titles[role], *SUMMARY_SHAPES[role]) for role in roles)
 
