@@ -241,3 +241,21 @@ def test_the_offices_form_is_what_a_school_new_to_every_key_gets(lunch_master: P
     (path,) = (tmp_path / "out").iterdir()
     filled = read_filled(path, forms_dirs=[FORMS])
     assert filled.form.id == "school-census" and filled.data == {"school": {"code": "10360099"}}
+
+
+def test_templates_from_master_need_only_the_forms_of_what_they_use(progress_form: Form, census_form: Form,
+                                                                    census_sample: dict[str, Any],
+                                                                    tmp_path: Path) -> None:
+    """A record of a form no longer installed (the census, here only in tests/data/forms) made every
+    ``template --from-master`` fail, even one for a project of another form."""
+    master = tmp_path / "master.xlsx"
+    merge([submit(progress_form, tmp_path, seed_data(), "s1"),
+           submit(census_form, tmp_path, census_sample, "s2", name="census_s2.xlsx")], master,
+          forms_dirs=[FORMS])
+    (path,) = templates_from_master(master, tmp_path / "next", project=CODES[0])
+    assert path.name == f"{CODES[0]}_s1.xlsx"
+    assert [p.name for p in templates_from_master(master, tmp_path / "s1", recipient="s1")] == [path.name]
+    with pytest.raises(MasterError, match="school-census.*not installed"):
+        templates_from_master(master, tmp_path / "all", recipient="s2")
+    done = run("template", "--from-master", master, "-o", tmp_path / "cli", cwd=tmp_path, env={"SHEETSYNC_FORMS": ""})
+    assert done.returncode == 3 and "school-census" in done.stderr and "Traceback" not in done.stderr

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..spec.form import Form
-from ..spec.master import Rank
+from ..spec.master import SEP, MasterSpec, Rank
 from ..office.spec import master_spec
 from ..spec.pointers import lookup, place
 from ..spec.registry import find_form
 from ..roster import Recipient, read_roster, safe_filename
 from ..template.write import write_template
-from ..errors import MasterError
+from ..errors import MasterError, UnknownFormError
 from .model import Key, Record
 from .store import read_master
 
@@ -59,17 +59,20 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     """
     name = Path(master_path).name
     dirs = tuple(forms_dirs)
-    records = _latest(sorted(read_master(master_path).records.values(), key=lambda r: r.key), dirs)
-    codes = _codes(records, dirs)
+    forms = _Forms(dirs, name)
+    records = sorted(read_master(master_path).records.values(), key=lambda r: r.key)
+    entries = None if roster is None else [e for e in read_roster(roster) if recipient is None or e.id == recipient]
+    # Narrowed before any form is loaded: a record of a form no longer installed stops only what needs it.
     if project:
-        records = [r for r in records if codes[r.key] == project]
+        records = [r for r in records if project in _codes_within(r.key.project_code) and forms.code(r) == project]
+    held = sorted({r.key.form_id for r in records})  # the forms a school new to every key may get
+    records = _latest(_wanted(records, project, recipient, entries), forms)
+    codes = {r.key: forms.code(r) for r in records}
     office_form = find_form(form, dirs) if isinstance(form, str) else form
-    if roster is not None:
-        entries = [e for e in read_roster(roster) if recipient is None or e.id == recipient]
-        targets = _roster_targets(entries, records, codes, project, office_form, dirs, name)
+    if entries is not None:
+        targets = _roster_targets(entries, records, codes, project, office_form, forms, held)
     else:
-        targets = [_own(r, r.key.recipient, codes[r.key], dirs) for r in records
-                   if recipient is None or r.key.recipient == recipient]
+        targets = [_own(r, r.key.recipient, codes[r.key], forms) for r in records]
     if not targets:
         wanted = ", ".join(f"{n} {v}" for n, v in (("project", project), ("recipient", recipient)) if v)
         raise MasterError(f"{name}: no submission in the master for {wanted or 'any key'}")
@@ -83,8 +86,10 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
 
 
 def _roster_targets(entries: list[Recipient], records: list[Record], codes: dict[Key, str], project: str | None,
-                    form: Form | None, dirs: tuple[str | Path, ...], master: str) -> list[Target]:
-    """One target per roster row and key: the recipient's own submissions, else the key's identity."""
+                    form: Form | None, forms: _Forms, held: list[str]) -> list[Target]:
+    """One target per roster row and key: the recipient's own submissions, else the key's identity.
+
+    :param held: the forms of the master's submissions (of ``project``), for a recipient new to every key."""
     targets: list[Target] = []
     for entry in entries:
         code = entry.project_code or project or ""
@@ -92,37 +97,81 @@ def _roster_targets(entries: list[Recipient], records: list[Record], codes: dict
             continue
         own = [r for r in records if r.key.recipient == entry.id and (not code or codes[r.key] == code)]
         if own:
-            targets += [_own(r, entry.id, codes[r.key], dirs) for r in own]
+            targets += [_own(r, entry.id, codes[r.key], forms) for r in own]
             continue
         known = [r for r in records if code and codes[r.key] == code and (form is None or r.key.form_id == form.id)]
-        chosen = find_form(known[-1].key.form_id, dirs) if known else form or _only_form(records, dirs, master)
+        chosen = forms.load(known[-1]) if known else form or _only_form(held, forms)
         targets.append((chosen, entry.id, _identity(chosen, known[-1].data if known else {}, code), code))
     return targets
 
 
-def _own(record: Record, recipient: str, code: str, dirs: tuple[str | Path, ...]) -> Target:
+def _own(record: Record, recipient: str, code: str, forms: _Forms) -> Target:
     """Next period's template of a school that reported on the key: its last report (the layout's
     ``master: next_period: all``), or only the key's identity (``identity``: a form filled anew)."""
-    form = find_form(record.key.form_id, dirs)
+    form = forms.load(record)
     if master_spec(form).next_period == "identity":
         return form, recipient, _identity(form, record.data, code), code
     return form, recipient, record.data, code
 
 
-def _codes(records: list[Record], dirs: tuple[str | Path, ...]) -> dict[Key, str]:
-    """Each record's key without its period (``master: period``): what the roster's code names."""
-    specs = {form_id: master_spec(find_form(form_id, dirs)) for form_id in {r.key.form_id for r in records}}
-    return {r.key: specs[r.key.form_id].split(r.key.project_code)[0] for r in records}
+class _Forms:
+    """The forms of the master's records, each loaded when a record of it is first needed: a record
+    of a form no longer installed stops only the templates that need it, saying so."""
+
+    def __init__(self, dirs: tuple[str | Path, ...], master: str) -> None:
+        self.dirs, self.master = dirs, master
+        self.found: dict[str, Form] = {}
+
+    def load(self, of: Record | str) -> Form:
+        """The form of a record (or of that id).
+
+        :raises MasterError: it is not installed (the message names the form, and the record)."""
+        form_id = of.key.form_id if isinstance(of, Record) else of
+        if form_id not in self.found:
+            try:
+                self.found[form_id] = find_form(form_id, self.dirs)
+            except UnknownFormError as exc:
+                whose = (f"the submission of {of.key.recipient or '-'} for {of.key.project_code or '-'}"
+                         if isinstance(of, Record) else "the master's submissions")
+                raise MasterError(f"{self.master}: {whose} is of the form {form_id!r}, which is not installed "
+                                  f"({exc}): give its folder (--forms-dir), or leave it out (--project, "
+                                  "--recipient)") from exc
+        return self.found[form_id]
+
+    def spec(self, record: Record) -> MasterSpec:
+        """The ``master:`` entry of ``record``'s form."""
+        return master_spec(self.load(record))
+
+    def code(self, record: Record) -> str:
+        """``record``'s key without its period (``master: period``): what the roster's code names."""
+        return self.spec(record).split(record.key.project_code)[0]
 
 
-def _latest(records: list[Record], dirs: tuple[str | Path, ...]) -> list[Record]:
+def _wanted(records: list[Record], project: str | None, recipient: str | None,
+            entries: list[Recipient] | None) -> list[Record]:
+    """The records the templates asked for may use, told by their text alone (no form loaded): of
+    ``recipient`` (without a roster), or of a roster recipient or of its code (``project``'s by default)."""
+    if entries is None:
+        return [r for r in records if recipient is None or r.key.recipient == recipient]
+    ids = {e.id for e in entries}
+    codes = {e.project_code or project or "" for e in entries} - {""}
+    return [r for r in records if r.key.recipient in ids or codes & _codes_within(r.key.project_code)]
+
+
+def _codes_within(key: str) -> set[str]:
+    """Every code a stored key may be of: its values up to each separator, and the whole key (a key
+    of a form with a period is its code followed by the period's values)."""
+    parts = key.split(SEP)
+    return {SEP.join(parts[:n]) for n in range(1, len(parts) + 1)}
+
+
+def _latest(records: list[Record], forms: _Forms) -> list[Record]:
     """``records`` with only the latest period of each form, key and recipient (a form without a
     period keeps every record: one per key already). Next period's template follows the latest."""
-    specs = {form_id: master_spec(find_form(form_id, dirs)) for form_id in {r.key.form_id for r in records}}
     latest: dict[tuple[str, str, str], tuple[Rank, Record]] = {}
     kept: list[Record] = []
     for record in records:
-        spec = specs[record.key.form_id]
+        spec = forms.spec(record)
         if not spec.period:
             kept.append(record)
             continue
@@ -133,17 +182,16 @@ def _latest(records: list[Record], dirs: tuple[str | Path, ...]) -> list[Record]
     return sorted(kept + [record for _, record in latest.values()], key=lambda r: r.key)
 
 
-def _only_form(records: list[Record], dirs: tuple[str | Path, ...], master: str) -> Form:
-    """The one form the master's submissions are of, for a recipient new to every key.
+def _only_form(held: list[str], forms: _Forms) -> Form:
+    """The one form the master's submissions are of (``held``), for a recipient new to every key.
 
     :raises MasterError: the master holds none, or several (the office's form must say which).
     """
-    ids = sorted({r.key.form_id for r in records})
-    if len(ids) != 1:
-        held = f"holds {', '.join(ids)}" if ids else "holds no submission"
-        raise MasterError(f"{master}: the master {held}: say which form a new school gets (the office's form, "
-                          "or template --form ID)")
-    return find_form(ids[0], dirs)
+    if len(held) != 1:
+        held_text = f"holds {', '.join(held)}" if held else "holds no submission"
+        raise MasterError(f"{forms.master}: the master {held_text}: say which form a new school gets (the office's "
+                          "form, or template --form ID)")
+    return forms.load(held[0])
 
 
 def _identity(form: Form, data: dict[str, Any], code: str) -> dict[str, Any]:
