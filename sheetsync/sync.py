@@ -40,6 +40,8 @@ from .office.record import disposition_of, record_file
 from .office.history import local_time
 from .office.store import Store
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
+from .office.due import main_due
+from .office.sheets import forms_of
 from .office.summary import nothing_received
 from .office.view import ViewResult, check_view_path, render_view, store_beside
 from .pipeline import INTERNAL, FileResult, check_file, failure, sha256_of
@@ -123,6 +125,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
     """
     check_view_path(master)
     result = SyncResult()
+    period = options.period or (today.strftime("%Y-%m") if today else None)
     mover = SetAside(options.processed or inbox / PROCESSED, options.quarantine or inbox / "quarantine")
     handler = _log_to(options.log or master.parent / "sheetsync.log")
     try:
@@ -141,8 +144,9 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             lost = list(dict.fromkeys([*undelivered, *(line for _, line in kept)]))
             fresh = [s for s in result.stuck if not s.listed]
             if config is not None and config.from_addr and (result.checked or lost or fresh):
+                missing, unsent = _nothing_received(store, people, forms_dirs, period)
                 digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers,
-                                        undelivered=lost, missing=_nothing_received(store, people),
+                                        undelivered=lost, missing=missing, missing_period=unsent,
                                         stuck=[(s.name, local_time(s.since), s.reason) for s in fresh])
                 with store.transaction():
                     store.queue_mail(None, run_id, "digest", bytes(digest.as_bytes(policy=SMTP)))
@@ -158,7 +162,6 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                         result.sent.sent += others.sent
                         result.sent.failed += others.failed
             result.merge = MergeResult(master, outcomes, written=False)
-            period = options.period or (today.strftime("%Y-%m") if today else None)
             due = changed or any(o.result in ("merged", "replaced") for o in outcomes) or \
                 store.view_is_stale(master) or not master.exists()
             if due and not _render_now(store, options.view):
@@ -187,12 +190,16 @@ def _write_summaries(result: SyncResult, report_dir: Path) -> None:
             result.problems.append(f"{exc}; the schools' reports and e-mails are not affected")
 
 
-def _nothing_received(store: Store, people: list[Recipient]) -> list[Recipient]:
-    """The roster schools the office has nothing from, in any run: the digest's "not sent" is the
-    master summary's ``ยังไม่ได้รับรายงาน``, not "sent nothing in this batch" (a clerk would chase
-    schools that reported last week)."""
+def _nothing_received(store: Store, people: list[Recipient], forms_dirs: Iterable[Path],
+                      period: str | None) -> tuple[list[Recipient], str]:
+    """The roster schools the office has nothing from, in any run, or, for a form with a period
+    (``master: period``), nothing of the period due: the digest's "not sent" is the master summary's
+    ``ยังไม่ได้รับรายงาน`` / ``ยังไม่ส่ง``, not "sent nothing in this batch" (a clerk would chase
+    schools that reported last week). Also the period due ('' for none)."""
     keys = [Key(str(r[0]), str(r[1]), str(r[2])) for r in store.query("SELECT form_id, key, recipient FROM current")]
-    return nothing_received(people, keys, store.outcomes())
+    forms = forms_of([k.form_id for k in keys], tuple(forms_dirs))
+    due = main_due(forms, keys, period)
+    return nothing_received(people, keys, store.outcomes(), due), due.period if due else ""
 
 
 def _others_waiting(store: Store, folder: Path) -> bool:

@@ -110,7 +110,8 @@ def test_the_summary_shows_the_months_side_by_side_in_time_order(months: Path) -
                      ("s1", "10360001", NOV, 61_600, None, UP_TO_DATE),
                      ("s1", "10360001", DEC, 55_440, None, UP_TO_DATE),
                      ("s2", "10360002", OCT, 46_200, None, UP_TO_DATE),
-                     ("s3", "10360003", None, None, None, NOTHING)]
+                     ("s2", "10360002", DEC, None, None, f"ยังไม่ส่ง {DEC}"),  # the month due: tests/test_office_period_view.py
+                     ("s3", "10360003", DEC, None, None, NOTHING)]
     assert all(r["ชื่อโรงเรียน"] for r in summary[:4])
     data = [(r["ผู้รายงาน"], r["เดือน"]) for r in rows_of(months / "master.xlsx", "โรงเรียน")]
     assert data == [("s1", "ตุลาคม"), ("s1", "พฤศจิกายน"), ("s1", "ธันวาคม"), ("s2", "ตุลาคม")]

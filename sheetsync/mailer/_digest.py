@@ -43,6 +43,7 @@ class Digest:
     failed: list[DigestEntry] = field(default_factory=list)
     unreadable: list[DigestEntry] = field(default_factory=list)
     missing: list[Recipient] = field(default_factory=list)
+    missing_period: str = ""  # the period due they have not sent, for a form sent anew each period
     roster_size: int = 0
     strangers: list[tuple[str, str]] = field(default_factory=list)
     undelivered: list[str] = field(default_factory=list)  # "b@s2.example (template s2)", from bounces
@@ -98,7 +99,7 @@ def _unreadable_entry(unread: Unread) -> DigestEntry:
 def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], config: MailConfig, lang: Lang = "th",
                    to: str | None = None, strangers: Iterable[tuple[str, str]] = (),
                    undelivered: Iterable[str] = (), missing: Iterable[Recipient] | None = None,
-                   stuck: Iterable[tuple[str, str, str]] = ()) -> EmailMessage:
+                   stuck: Iterable[tuple[str, str, str]] = (), missing_period: str = "") -> EmailMessage:
     """The digest message: text and HTML (every name escaped) plus ``digest.json``.
 
     :param to: defaults to ``config.digest_to``, then ``reply_to``, then ``from_addr``.
@@ -107,6 +108,8 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     :param undelivered: whom the office's own e-mail did not reach (from bounces), to check the roster.
     :param missing: the roster entries the office has nothing from, across every batch (see
         :func:`summarize`); without it, "not sent" counts this batch only.
+    :param missing_period: the period ``missing`` have not sent (a form with ``master: period``): the
+        section says which (``ยังไม่ได้ส่ง 2567 · ธันวาคม (2)``).
     :param stuck: ``(file, since, why)`` of inbox files the file system has kept from being read for
         runs (:mod:`sheetsync.office.stuck`): the clerk must see to them.
     :raises MailError: an address is not valid.
@@ -117,6 +120,7 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     """
     roster = list(roster)
     digest = summarize(results, roster, missing)
+    digest.missing_period = one_line(missing_period, LIMIT)
     digest.strangers = [(one_line(sender, LIMIT), one_line(file, LIMIT)) for sender, file in strangers]
     digest.undelivered = [one_line(who, LIMIT) for who in undelivered]
     digest.stuck = [(one_line(name, LIMIT), since, one_line(why, LIMIT)) for name, since, why in stuck]
@@ -148,7 +152,7 @@ def digest_text(digest: Digest, lang: Lang = "th") -> str:
     """The digest as plain text, one line per file or missing recipient."""
     lines = [say("digest.title", lang), _intro(digest, lang)]
     for code, _, rows in _sections(digest, lang):
-        lines += ["", say(code, lang, count=len(rows))]
+        lines += ["", say(code, lang, count=len(rows), period=digest.missing_period)]
         lines += [f"  - {' — '.join(filter(None, row))}" for row in rows] or [f"  ({say('digest.none', lang)})"]
     return "\n".join(lines) + "\n"
 
@@ -160,7 +164,7 @@ def digest_html(digest: Digest, lang: Lang = "th") -> str:
              f'<h2 style="{style}">{escape(say("digest.title", lang))}</h2>',
              f'<p style="{style}">{escape(_intro(digest, lang))}</p>']
     for code, columns, rows in _sections(digest, lang):
-        parts.append(f'<h3 style="{style}">{escape(say(code, lang, count=len(rows)))}</h3>')
+        parts.append(f'<h3 style="{style}">{escape(say(code, lang, count=len(rows), period=digest.missing_period))}</h3>')
         if not rows:
             parts.append(f'<p style="{style}">{escape(say("digest.none", lang))}</p>')
             continue
@@ -196,6 +200,6 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
         ("digest.passed", files, [file_row(e) for e in digest.passed]),
         ("digest.unreadable", ["digest.col.file", "digest.col.problem"],
          [[one_line(e.file, LIMIT), (lang == "th" and e.problem_th) or e.problem] for e in digest.unreadable]),
-        ("digest.missing", ["digest.col.recipient", "digest.col.school", "digest.col.email"],
+        ("digest.missing.period" if digest.missing_period else "digest.missing", ["digest.col.recipient", "digest.col.school", "digest.col.email"],
          [[one_line(r.id, LIMIT), one_line(r.school, LIMIT), r.email] for r in digest.missing]),
     ]

@@ -10,6 +10,8 @@ Status of a summary line, in this order, for the office's reporting period ``P``
   was refused (errors);
 * ``ส่งไฟล์ที่เปิดไม่ได้`` (sent something unreadable) — it was quarantined (a PDF, a damaged file);
 * ``ยังไม่ได้รับรายงาน`` (nothing received) — nothing at all from this recipient;
+* ``ยังไม่ส่ง <period>`` (not sent) — a form with a period (``master: period``): the roster recipient
+  has no line of the period due (:mod:`.due`), and this line of its own says so;
 * ``เสร็จสิ้น`` (complete) — the latest row says 100 % (never late);
 * ``ล่าช้า`` (late for the period) — the latest row is dated before the month preceding ``P``
   (reports are made at the end of each month, so during ``P`` the report of the month before is due);
@@ -30,7 +32,9 @@ from ..spec.pointers import lookup
 from ..roster import Recipient
 from .headings import ALWAYS, SUMMARY_ROLES, declared, summary_headings, word
 from .spec import MasterSpec, master_spec
+from .due import Due, main_due
 from .store import OutcomeRow
+from .total import total_row
 
 SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
 #: The cumulative sheet of a form declaring progress, unless its layout names it.
@@ -84,6 +88,12 @@ class Line:
     key: str
     record: Digest | None
     last: OutcomeRow | None  # the latest outcome of a file from this recipient for this key
+    missing: str = ""  # the period due that this roster recipient has not sent (a line of its own)
+
+    @property
+    def form_id(self) -> str:
+        """The form of the line's submission, else of its latest file ('' when neither says)."""
+        return self.record.key.form_id if self.record else self.last.form_id if self.last else ""
 
 
 def expected_since(period: str | None) -> dt.date:
@@ -100,6 +110,8 @@ def status_of(line: Line, spec: MasterSpec | None, since: dt.date) -> str:
         return MUST_FIX
     if line.last is not None and line.last.result == "quarantined":
         return UNREADABLE
+    if line.missing:
+        return not_sent(line.missing)
     if line.record is None:
         return NOTHING
     latest = line.record.latest
@@ -112,12 +124,19 @@ def status_of(line: Line, spec: MasterSpec | None, since: dt.date) -> str:
     return UP_TO_DATE
 
 
+def not_sent(period: str) -> str:
+    """The status of a roster recipient's line for a period due it has not sent."""
+    return word("status.not-sent", period=period)
+
+
 def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: list[OutcomeRow],
-                  specs: Mapping[str, MasterSpec] | None = None) -> list[Line]:
+                  specs: Mapping[str, MasterSpec] | None = None, due: Due | None = None) -> list[Line]:
     """Every roster recipient (with each of its submissions, or alone), then submissions of others.
 
     :param specs: the forms' declarations, by form id: a form with a period (``master: period``) has
         its lines in time order, and a file of a new period that was refused a line of its own.
+    :param due: the period due of the office's form with a period (:mod:`.due`): a roster recipient
+        without a line of it gets one saying so (one with nothing at all has its line of that period).
     """
     specs = specs or {}
     seen = _Seen(outcomes, specs)
@@ -126,14 +145,26 @@ def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: 
         by_recipient.setdefault(record.key.recipient, []).append(record)
     lines: list[Line] = []
     for entry in roster:
-        own = by_recipient.pop(entry.id, [])
-        lines += seen.lines(entry.id, own)
-        if not own:
-            latest = seen.latest(entry.id)
-            lines.append(Line(entry.id, latest.key if latest and latest.key else entry.project_code, None, latest))
+        lines += _roster_lines(entry, by_recipient.pop(entry.id, []), seen, due)
     for who in sorted(by_recipient):
         lines += seen.lines(who, by_recipient[who])
     return lines
+
+
+def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | None) -> list[Line]:
+    """A roster recipient's lines: each submission, or one line alone; then, with a period due that
+    none of them is of, a line saying it is not sent (an unreadable file since its last report shows)."""
+    lines = seen.lines(entry.id, own)
+    if not own:
+        latest = seen.latest(entry.id)
+        code = entry.project_code
+        lines.append(Line(entry.id, latest.key if latest and latest.key else due.key_of(code) if due else code,
+                          None, latest))
+    if due is None or any(due.sent(Key(line.form_id or due.form_id, line.key, entry.id)) for line in lines):
+        return lines
+    code = next((due.spec.split(d.key.project_code)[0] for d in own if d.key.form_id == due.form_id),
+                entry.project_code)
+    return [*lines, Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.period)]
 
 
 class _Seen:
@@ -181,6 +212,11 @@ class _Seen:
         mine = [self.last[(who, key)] for key in self.keys.get(who, {})]
         return max(mine, key=lambda o: o.id) if mine else None
 
+    def unreadable_since(self, who: str) -> OutcomeRow | None:
+        """The unreadable file ``who`` sent after every file naming a key, if any (it may be the one due)."""
+        latest = self.latest(who)
+        return latest if latest is not None and not latest.key and latest.id > self.newest.get(who, 0) else None
+
 
 def _order(form_id: str, key: str, specs: Mapping[str, MasterSpec]) -> tuple[Any, ...]:
     """Where a key's line goes among a recipient's: by form and key, a key's periods in time order."""
@@ -191,20 +227,25 @@ def _order(form_id: str, key: str, specs: Mapping[str, MasterSpec]) -> tuple[Any
     return (form_id, code, spec.period_rank(period))
 
 
-def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes: list[OutcomeRow]) -> list[Recipient]:
-    """The roster recipients whose summary status is ``ยังไม่ได้รับรายงาน``, in roster order: no
-    current submission, and no file of theirs refused or unreadable either.
+def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes: list[OutcomeRow],
+                     due: Due | None = None) -> list[Recipient]:
+    """The roster recipients whose summary status is ``ยังไม่ได้รับรายงาน`` (no current submission,
+    and no file of theirs refused or unreadable either) or, with ``due``, ``ยังไม่ส่ง`` that period,
+    in roster order.
 
     The office's digest lists these as "not sent": built from :func:`summary_lines` and
     :func:`status_of` so that the digest and the master's summary never disagree.
 
-    :param keys: the key of every current submission (only whom each is from matters here).
+    :param keys: the key of every current submission (whom each is from, and its period, matter here).
     :param outcomes: every outcome, oldest first (:meth:`Store.outcomes`).
+    :param due: the period due of the office's form with a period (:func:`.due.main_due`).
     """
     records = [Digest(key, None, 0, {}, None, None) for key in keys]
     since = expected_since(None)  # the period only tells late from up to date, never "nothing"
-    nothing = {line.recipient for line in summary_lines(records, roster, outcomes)
-               if status_of(line, None, since) == NOTHING}
+    specs = {due.form_id: due.spec} if due else {}
+    unsent = {NOTHING, not_sent(due.period) if due else NOTHING}
+    nothing = {line.recipient for line in summary_lines(records, roster, outcomes, specs, due)
+               if status_of(line, None, since) in unsent}
     return [r for r in roster if r.id in nothing]
 
 
@@ -223,7 +264,8 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     roles = _summary_roles(specs.values())
     columns = _summary_columns(ordered, roles)
     people = {r.id: r for r in roster}
-    lines = summary_lines(records, roster, outcomes, specs)
+    due = main_due(forms, [d.key for d in records], period)
+    lines = summary_lines(records, roster, outcomes, specs, due)
     corrected = _corrected(outcomes, specs)
     # A recipient with nothing yet still shows the name others reported for the same key.
     named = {_split(r.key.form_id, r.key.project_code, specs, main)[0]: r.title for r in records}
@@ -244,56 +286,18 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     status = roles.index("status")
     highlights = (Highlight(status, MUST_FIX, RED), Highlight(status, UNREADABLE, RED),
                   Highlight(status, LATE, ORANGE), Highlight(status, NOTHING, GREY),
+                  *((Highlight(status, not_sent(due.period), ORANGE),) if due else ()),
                   *(Highlight(roles.index(r), None, PINK) for r in ("notes", "corrected") if r in roles))
     return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights,
                  # A blank row first: Calc's and Excel's sort buttons take the block of filled rows
                  # around the cursor, which would take the total in with the lines.
-                 footer=([None] * len(roles), total_row(lines, roles, ordered[0] if ordered else None)))
+                 footer=([None] * len(roles), total_row(lines, roles, ordered[0] if ordered else None, due)))
 
 
 def _split(form_id: str, key: str, specs: Mapping[str, MasterSpec], main: MasterSpec | None) -> tuple[str, str]:
     """A line's key as (code, period) under its form's declaration (``master: period``)."""
     spec = specs.get(form_id, main)
     return spec.split(key) if spec else (key, "")
-
-
-def total_row(lines: Sequence[Line], roles: Sequence[str], main: Form | None) -> list[Any]:
-    """The summary's last line, what the office sends up the line: how many of its lines have a
-    report, and the amounts and budgets added up (their share too) — below the filter, so a sort
-    never moves it.
-
-    Amounts are added for the form whose headings the columns carry (``main``) only, never across
-    forms; and not at all for a form filled anew each period, whose lines may be of several months —
-    unless it declares its period (``master: period``): then its latest period's lines are added, out
-    of every recipient (a line per school and month would count each school once a month)."""
-    spec = master_spec(main) if main is not None else None
-    reported = [line.record for line in lines if line.record is not None]
-    if main is not None and spec is not None and spec.period:
-        return _period_total(lines, roles, main, spec)
-    anew = spec is None or spec.next_period == "identity"
-    added = [d for d in reported if main is not None and d.key.form_id == main.id and not anew]
-    return _total_values(roles, added, word("total.reported", reported=len(reported), count=len(lines)))
-
-
-def _period_total(lines: Sequence[Line], roles: Sequence[str], main: Form, spec: MasterSpec) -> list[Any]:
-    """The total of a form with a period: its latest period's lines, out of every recipient."""
-    mine = [line.record for line in lines if line.record is not None and line.record.key.form_id == main.id]
-    periods = {spec.split(d.key.project_code)[1] for d in mine}
-    latest = max(periods, key=spec.period_rank, default="")
-    added = [d for d in mine if spec.split(d.key.project_code)[1] == latest]
-    said = word("total.reported-period", period=latest or "-", reported=len(added),
-                count=len({line.recipient for line in lines}))
-    return _total_values(roles, added, said)
-
-
-def _total_values(roles: Sequence[str], added: Sequence[Digest], reported: str) -> list[Any]:
-    total = add_up(d.total for d in added if d.total is not None)
-    budget = add_up(number(d.budget) for d in added if d.budget is not None)
-    values = {"recipient": word("total.label"), "school": reported,
-              "total": total if "total" in roles and added else None,
-              "budget": budget if "budget" in roles and added else None,
-              "share": share(total, budget) if budget else None}
-    return [values.get(role) for role in roles]
 
 
 def _summary_roles(specs: Iterable[MasterSpec]) -> list[str]:
