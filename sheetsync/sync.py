@@ -41,6 +41,7 @@ from .office.history import local_time
 from .office.store import Store
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.due import main_due
+from .office.rekey import rekey_periods
 from .office.sheets import forms_of
 from .office.summary import nothing_received
 from .office.view import ViewResult, check_view_path, render_view, store_beside
@@ -131,6 +132,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
     try:
         with Store(options.store or store_beside(master)) as store, run_lock(store, "sync", options.wait) as run_id:
             changed = import_legacy(store, master)
+            changed = rekey_periods(store, forms_dirs) > 0 or changed  # before any file is compared with them
             if roster is not None:
                 changed = store.set_roster(list(roster)) or changed
             people = store.roster()

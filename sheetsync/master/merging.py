@@ -48,6 +48,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     from ..office.legacy import import_legacy
     from ..office.lock import run_lock
     from ..office.record import record_file
+    from ..office.rekey import rekey_periods
     from ..office.store import Store
     from ..office.view import check_view_path, render_view, store_beside
 
@@ -57,6 +58,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     expected = read_roster(roster) if roster is not None else None
     with Store(store or store_beside(master)) as db, run_lock(db, "merge", wait) as run_id:
         imported = import_legacy(db, master)
+        imported = rekey_periods(db, dirs) > 0 or imported  # before any file is compared with them
         changed = bool(expected is not None and db.set_roster(expected)) or imported
         outcomes, not_read = [], []
         for path in paths:

@@ -21,7 +21,7 @@ Status of a summary line, in this order, for the office's reporting period ``P``
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from ..spec.form import Form
@@ -178,6 +178,7 @@ class _Seen:
         self.specs = specs
         for o in outcomes:
             if o.result in ("merged", "replaced", "refused", "quarantined") and o.recipient:
+                o = self._periodless(o)
                 self.last[(o.recipient, o.key)] = o
                 self.keys.setdefault(o.recipient, {})[o.key] = None
                 if o.key:
@@ -185,6 +186,12 @@ class _Seen:
                 else:  # an unreadable file names no key: it stands for all of the recipient's
                     for key in self.keys[o.recipient]:
                         self.last[(o.recipient, key)] = o
+
+    def _periodless(self, o: OutcomeRow) -> OutcomeRow:
+        """A file refused before its form declared its period (its key holds none, its data was not
+        kept to say which): like an unreadable file, it names no period, so no line of its own."""
+        spec = self.specs.get(o.form_id)
+        return replace(o, key="") if o.key and spec and spec.period and not spec.split(o.key)[1] else o
 
     def lines(self, who: str, own: list[Digest]) -> list[Line]:
         """A line per submission of ``who``, then one per period refused with no submission (a form

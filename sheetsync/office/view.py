@@ -20,6 +20,7 @@ from ..master.layout import Sheet
 from ..master.workbook import write_workbook
 from ..master.workbook_ods import write_workbook_ods
 from ..pipeline import sha256_of
+from .rekey import rekey_periods
 from .sheets import view_sheets
 from .store import Store
 
@@ -78,6 +79,8 @@ def render_view(store: Store, path: str | Path, *, period: str | None = None, fo
         raise MasterWriteError(f"{path.name}: cannot create the folder {path.parent} ({exc.strerror})") from exc
     remove_leftovers(path)
     aside = _keep_edited(store, path, when)
+    forms_dirs = tuple(forms_dirs)
+    rekey_periods(store, forms_dirs)  # a store not run since its form declared its period (master --store)
     upto = store.last_outcome_id()
     sheets = view_sheets(store, period=period, forms_dirs=tuple(forms_dirs), generated=when,
                          school_charts=tuple(school_charts))
