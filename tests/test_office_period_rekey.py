@@ -72,6 +72,7 @@ def test_the_rekeying_is_done_by_the_first_run_and_never_again(legacy: Path) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     summary = rows_of(legacy / "master.xlsx", SUMMARY)
     assert [(r["ผู้รายงาน"], r[PERIOD]) for r in summary] == [("s1", OCT), ("s1", NOV), ("s2", OCT), ("s2", NOV)]
+    assert not list(legacy.glob("master.edited-*"))  # rendered again, not taken for a clerk's edited file
     with Store(legacy / "sheetsync.sqlite") as store:
         before = store.query("SELECT id, key FROM submissions ORDER BY id")
     again = run("sync", cwd=legacy, env={"SHEETSYNC_FORMS": ""})
