@@ -31,8 +31,6 @@ RATIO_CHECK_MIN_SIZE = 1 * MB
 MAX_MEMBERS = 10_000
 #: Metadata members read whole ([Content_Types].xml, mimetype, workbook.xml, manifest.xml …).
 MAX_METADATA_SIZE = 1 * MB
-#: OLE files (.xls) are scanned in chunks of this size so a large file never sits in memory.
-SCAN_CHUNK_SIZE = 1 * MB
 
 # Cells ------------------------------------------------------------------------------------
 #: Rows and columns of the hidden metadata sheet that are read (a form of ~500 locked cells

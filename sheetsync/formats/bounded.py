@@ -80,24 +80,30 @@ class _Budget:
         return LimitError(self.path, "limit.member-size", part=name, limit=cap // limits.MB)
 
 
-def bounded_copy(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[bytes, list[Overflow]]:
+def bounded_copy(path: Path, fmt: str, bounds: dict[str, Bounds],
+                 archive: zipfile.ZipFile | None = None) -> tuple[bytes, list[Overflow]]:
     """A copy of the .xlsx/.ods ``path`` holding only the cells within ``bounds``, per sheet name.
 
     Sheets not named in ``bounds`` are emptied. Returns the copy's bytes (for
     ``CalamineWorkbook.from_filelike``) and the first overflowing cell of each clipped sheet.
 
+    :param archive: the file already opened (as :func:`sheetsync.formats.guard.check_container`
+        hands it back, over the bytes it checked); left open. By default ``path`` is opened.
+
     :raises LimitError: a member too large (declared or real), XML entities, too many elements.
     :raises UnreadableFileError: a damaged container or sheet.
     """
+    if archive is None:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
+        with archive:
+            return bounded_copy(path, fmt, bounds, archive)
     budget = _Budget(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
-    with archive:
-        if fmt == "ods":
-            return _ods(path, archive, budget, bounds)
-        return _xlsx(path, archive, budget, bounds)
+    if fmt == "ods":
+        return _ods(path, archive, budget, bounds)
+    return _xlsx(path, archive, budget, bounds)
 
 
 def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,

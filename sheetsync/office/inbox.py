@@ -5,12 +5,14 @@ committed to the store.
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files import replace
+from ..files import NO_FOLLOW, replace
+from .listed import Listed
 from ..roster import Recipient, safe_filename
 
 #: Seconds a file must have been left alone before it is read (a copy may still be running).
@@ -61,14 +63,15 @@ def _made_by_a_program(entry: os.DirEntry[str]) -> bool:
 
 
 def settled(path: Path, seconds: float) -> bool:
-    """True when ``path`` was last changed at least ``seconds`` ago and its size holds still."""
+    """True when ``path`` was last changed at least ``seconds`` ago and its size holds still (the
+    entry itself: a link is never followed)."""
     try:
-        first = path.stat()
+        first = path.lstat()
         if time.time() - first.st_mtime < seconds:
             return False
         if seconds > 0:
             time.sleep(min(seconds, 0.05))
-        second = path.stat()
+        second = path.lstat()
     except OSError:
         return False
     return (first.st_size, first.st_mtime_ns) == (second.st_size, second.st_mtime_ns)
@@ -103,16 +106,23 @@ class SetAside:
             return path.name
         return _free(self._folder(disposition), path).name
 
-    def move(self, path: Path, disposition: str, reason: str = "") -> Path | None:
-        """Move ``path`` into its folder under a safe, free name; with a reason file in quarantine."""
+    def move(self, path: Path, disposition: str, reason: str = "", listed: Listed | None = None) -> Path | None:
+        """Move ``path`` into its folder under a safe, free name; with a reason file in quarantine.
+
+        :param listed: the file as it was read: when what the move took is not that file (another
+            entry was put under its name since), it goes back into the inbox, and nothing else
+            lands in ``processed/`` or ``quarantine/`` in its place.
+        """
         if self._blocked:
             return None
         folder = self._folder(disposition)
         try:
+            _not_a_link(folder, path.parent)
             folder.mkdir(parents=True, exist_ok=True)
             dest = _free(folder, path)
+            note = dest.with_name(dest.name + ".txt")
             if disposition == "quarantine":
-                dest.with_name(dest.name + ".txt").write_text(reason + "\n", encoding="utf-8")
+                _write_new(note, reason + "\n")
             replace(path, dest)
         except FileNotFoundError:
             return None  # already gone (moved by hand): its outcome is recorded all the same
@@ -121,17 +131,50 @@ class SetAside:
             self.problems.append(f"{path.parent}: files cannot be moved out of the inbox ({exc.strerror or exc}); "
                                  "they stay there, known by their content, and are not processed twice")
             return None
+        if listed is not None and not listed.arrived_at(dest):
+            self._put_back(dest, path, note if disposition == "quarantine" else None)
+            return None
         self.moved.append(dest)
         return dest
+
+    def _put_back(self, dest: Path, path: Path, note: Path | None) -> None:
+        """Return to the inbox an entry that took a file's name while the file was read (it is
+        not what was checked), and say so."""
+        back = path if not os.path.lexists(path) else _free(path.parent, path)
+        try:
+            replace(dest, back)
+            if note is not None:
+                note.unlink(missing_ok=True)
+        except OSError as exc:
+            back = dest
+            self.problems.append(f"{dest}: cannot be put back into the inbox ({exc.strerror or exc})")
+        self.problems.append(f"{path.name}: replaced by another entry while it was checked; what was checked is "
+                             f"recorded, and the entry now there was left in the inbox as {back.name}")
 
     def _folder(self, disposition: str) -> Path:
         return self.quarantine if disposition == "quarantine" else self.processed
 
 
 def _free(folder: Path, path: Path) -> Path:
-    """A free name in ``folder`` for ``path``: safe on every OS, ≤ 100 bytes, never overwriting."""
+    """A free name in ``folder`` for ``path``: safe on every OS, ≤ 100 bytes, never overwriting
+    (a link there, even one pointing nowhere, holds its name)."""
     suffix = "".join(ch for ch in path.suffix[:16] if ch.isalnum() or ch == ".")
     dest, n = folder / safe_filename(path.stem, suffix), 2
-    while dest.exists() or dest.with_name(dest.name + ".txt").exists():
+    while os.path.lexists(dest) or os.path.lexists(dest.with_name(dest.name + ".txt")):
         dest, n = folder / safe_filename(path.stem, f"-{n}{suffix}"), n + 1
     return dest
+
+
+def _not_a_link(folder: Path, inbox: Path) -> None:
+    """Refuse a ``processed``/``quarantine`` folder inside the inbox that is a link: whoever may
+    write the inbox could make one, and have the office move files wherever it points."""
+    if folder.parent == inbox and folder.is_symlink():
+        raise OSError(errno.ELOOP, f"{folder.name} is a link, and files are never moved through a link")
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write ``text`` into a new file ``path``; an entry already there (a link planted in its
+    place, pointing anywhere) makes it fail rather than be written through."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_FOLLOW | getattr(os, "O_BINARY", 0), 0o644)
+    with os.fdopen(fd, "wb") as out:
+        out.write(text.encode("utf-8"))
