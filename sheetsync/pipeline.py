@@ -17,7 +17,7 @@ import hashlib
 import logging
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
@@ -29,7 +29,9 @@ from .messages import LANGS, render
 from .check.places import CellRef
 from .check.reader import Filled, read_filled
 from .check.report import Finding, Report, Result, Unread
+from .check.rules import brief
 from .check.validate import validate
+from .limits import MAX_SHOWN_TEXT
 
 LOG = logging.getLogger("sheetsync")
 UNREADABLE, INTERNAL = "file-unreadable", "internal-error"
@@ -55,6 +57,15 @@ class FileResult:
     #: Why the file could not be read this time when its bytes are not the reason (it was renamed,
     #: moved or locked meanwhile, the disk failed): "" otherwise. Such a file is read again later.
     retry: str = ""
+
+    def slim(self) -> None:
+        """Keep only what a run's summaries and digest need once the file is recorded: no data, and
+        each finding's value quoted as its message quotes it (a cell may hold 32,767 characters and
+        a crafted file fills every cell: ~9 MB a file, kept for the whole run)."""
+        self.filled = None
+        if self.report is not None:
+            self.report.findings = [f if not isinstance(f.value, str) or len(f.value) <= MAX_SHOWN_TEXT
+                                    else replace(f, value=brief(f.value)) for f in self.report.findings]
 
     @property
     def readable(self) -> bool:

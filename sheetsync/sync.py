@@ -253,7 +253,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
         mover.move(path, recorded.disposition, _reason(path, item, recorded.outcome.detail), listed)
-        item.filled = None  # the data is in the store now: keep memory flat over a large inbox
+        item.slim()  # the data is in the store now: keep memory flat over a large inbox
         result.checked.append(item)
         if progress is not None:
             progress(path)
