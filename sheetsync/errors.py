@@ -4,6 +4,7 @@
     ├── FormError              (ValueError)   a layout and its schema are broken or disagree (the office's files)
     ├── BadInputError          (ValueError)   something handed to sheetsync cannot be used; names it
     │   ├── UnreadableFileError               not a spreadsheet we can read (names the file)
+    │   │   ├── NotAFileError                 a link, folder, pipe or device where a file was expected
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
     │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
@@ -55,6 +56,15 @@ class UnreadableFileError(BadInputError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path.name}: {reason}")
+
+
+class NotAFileError(UnreadableFileError):
+    """The path names no regular file: a link (where links are not followed), a folder, a pipe or a
+    device. Nothing is read from it (a pipe would block the run, a device never end); ``kind`` says which."""
+
+    def __init__(self, path: str | Path, kind: str) -> None:
+        self.kind = kind
+        super().__init__(path, f"not a file (it is {kind})")
 
 
 class UnsafeFileError(UnreadableFileError):

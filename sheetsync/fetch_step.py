@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Mapping
 
 from .mailer import FetchLedger, FetchResult, ImapConfig, JsonlLedger, MailConfig, MailError, Thread, fetch
-from .pipeline import sha256_of
+from .errors import NotAFileError
+from .files import open_regular
+from .pipeline import sha256_from
 
 
 @dataclass
@@ -29,8 +31,9 @@ class FetchStep:
     def origin(self, path: Path) -> Thread | None:
         """The message that brought the file at ``path`` (by its hash), or ``None``."""
         try:
-            found = self.ledger.origin(sha256_of(path))
-        except OSError:
+            with open_regular(path, follow_links=False) as handle:  # an inbox entry: never through a link
+                found = self.ledger.origin(sha256_from(handle))
+        except (OSError, NotAFileError):
             return None
         return found.thread if found is not None else None
 

@@ -1,14 +1,68 @@
-"""Small file utilities every part of sheetsync shares: atomic writes and unique names."""
+"""Small file utilities every part of sheetsync shares: opening a file to read, atomic writes and
+unique names."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable
+from typing import BinaryIO, Callable
 
-from .errors import OutputError
+from .errors import NotAFileError, OutputError
+
+#: An open never waits: a pipe or device would block or never end; only a regular file is read,
+#: and for a regular file O_NONBLOCK changes nothing.
+READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+#: Makes the open fail on a link instead of following it. Windows has no such flag (and ordinary
+#: users make no links there): a link is then looked for by name, which is the best it allows.
+NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+#: What an open with O_NOFOLLOW fails with on a link (Linux, macOS: ELOOP; FreeBSD: EMLINK).
+LINK_ERRNOS = frozenset({errno.ELOOP, errno.EMLINK})
+
+
+def open_regular(path: str | Path, *, follow_links: bool = True) -> BinaryIO:
+    """Open ``path`` for reading, binary, only if it is a regular file (checked on the open file,
+    so nothing can be swapped in between the look and the read).
+
+    Everything read through the returned file is the file that was opened, whatever happens to
+    its name meanwhile: a caller that hashes, checks and copies from it stores what it checked.
+
+    :param follow_links: False for a name someone else may have made (the inbox): a link there
+        is never opened, whatever it points to.
+    :raises NotAFileError: a link (when not followed), a folder, a pipe, a device.
+    :raises OSError: missing, refused, or another failure of the file system.
+    """
+    flags = READ_FLAGS | (0 if follow_links else NO_FOLLOW)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow_links and exc.errno in LINK_ERRNOS and os.path.islink(path):
+            raise NotAFileError(path, "a link; links are never followed") from exc
+        if os.path.isdir(path):  # Windows refuses to open a folder at all
+            raise NotAFileError(path, "a folder") from exc
+        raise
+    try:
+        kind = _kind(os.fstat(fd).st_mode)
+        if kind is None and not follow_links and not NO_FOLLOW and os.path.islink(path):
+            kind = "a link; links are never followed"
+        if kind is not None:
+            raise NotAFileError(path, kind)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _kind(mode: int) -> str | None:
+    """What a non-regular file is, in words (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "a pipe" if stat.S_ISFIFO(mode) else "a device or socket"
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:

@@ -21,7 +21,7 @@ MAX_TOTAL_UNCOMPRESSED = 200 * MB
 #: header cannot raise it). A filled form's sheet is ~100 KB of XML.
 MAX_MEMBER_INFLATED = 24 * MB
 #: Sum of the bytes really inflated while reading one file.
-MAX_TOTAL_INFLATED = 48 * MB
+MAX_TOTAL_INFLATED = 24 * MB
 #: Spreadsheet XML compresses about 10-30x; deflate cannot exceed ~1030x, and ratios above
 #: 200x only come from padding (runs of zeros), i.e. a crafted bomb.
 MAX_COMPRESSION_RATIO = 200
@@ -31,8 +31,6 @@ RATIO_CHECK_MIN_SIZE = 1 * MB
 MAX_MEMBERS = 10_000
 #: Metadata members read whole ([Content_Types].xml, mimetype, workbook.xml, manifest.xml …).
 MAX_METADATA_SIZE = 1 * MB
-#: OLE files (.xls) are scanned in chunks of this size so a large file never sits in memory.
-SCAN_CHUNK_SIZE = 1 * MB
 
 # Cells ------------------------------------------------------------------------------------
 #: Rows and columns of the hidden metadata sheet that are read (a form of ~500 locked cells
@@ -52,8 +50,15 @@ MAX_ELEMENTS = 3_000_000
 #: Cells (rows × columns, from A1) a sheet of a legacy .xls may span: BIFF cannot be clipped,
 #: and calamine materialises the whole rectangle (a far cell at IV65536 costs ~1 GB).
 MAX_XLS_CELLS = 1_000_000
+#: Characters that cells may stand for beyond the bytes written: a shared string copied into each
+#: cell using it (.xlsx), a repeated cell or row, ``<text:s text:c="N"/>`` spaces (.ods). calamine
+#: builds each copy (a 13 KB file asked for 10⁹ spaces); an honest form's repeats and shared strings
+#: add a few KB.
+MAX_EXPANDED_TEXT = 16_000_000
 #: Characters kept of one cell's text (Excel's own limit per cell).
 MAX_CELL_TEXT = 32_767
+#: Characters of a value that a message quotes (a teacher needs its start to find it).
+MAX_SHOWN_TEXT = 200
 
 
 # Rules ------------------------------------------------------------------------------------

@@ -16,10 +16,12 @@ import errno
 import hashlib
 import logging
 import os
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
+from .files import open_regular
 from .errors import KeyFileError, LimitError, NotOurFormError, SheetsyncError, UnknownFormError, UnsafeFileError
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
@@ -27,7 +29,9 @@ from .messages import LANGS, render
 from .check.places import CellRef
 from .check.reader import Filled, read_filled
 from .check.report import Finding, Report, Result, Unread
+from .check.rules import brief
 from .check.validate import validate
+from .limits import MAX_SHOWN_TEXT
 
 LOG = logging.getLogger("sheetsync")
 UNREADABLE, INTERNAL = "file-unreadable", "internal-error"
@@ -53,6 +57,15 @@ class FileResult:
     #: Why the file could not be read this time when its bytes are not the reason (it was renamed,
     #: moved or locked meanwhile, the disk failed): "" otherwise. Such a file is read again later.
     retry: str = ""
+
+    def slim(self) -> None:
+        """Keep only what a run's summaries and digest need once the file is recorded: no data, and
+        each finding's value quoted as its message quotes it (a cell may hold 32,767 characters and
+        a crafted file fills every cell: ~9 MB a file, kept for the whole run)."""
+        self.filled = None
+        if self.report is not None:
+            self.report.findings = [f if not isinstance(f.value, str) or len(f.value) <= MAX_SHOWN_TEXT
+                                    else replace(f, value=brief(f.value)) for f in self.report.findings]
 
     @property
     def readable(self) -> bool:
@@ -99,22 +112,35 @@ class FileResult:
 
 
 def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file's bytes (how the office knows a file it has seen)."""
+    """The SHA-256 of a file's bytes (how the office knows a file it has seen).
+
+    :raises NotAFileError: ``path`` is a folder, a pipe or a device (never read: it could block or never end).
+    """
+    with open_regular(path) as handle:
+        return sha256_from(handle)
+
+
+def sha256_from(handle: BinaryIO) -> str:
+    """The SHA-256 of an opened file's bytes, read from its start (and left at its end)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
 def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterable[str | Path] = (),
-               sha256: str | None = None, key: KeyArg = OFFICE) -> FileResult:
+               sha256: str | None = None, key: KeyArg = OFFICE, stream: BinaryIO | None = None) -> FileResult:
     """Hash, read and validate one file; never raises for anything the file causes.
 
+    The file is opened once: its hash and everything checked come from that one open file.
+
     :param form: the form the file must be (default: the one its metadata names).
-    :param sha256: the hash, when the caller already computed it.
+    :param sha256: the hash, when the caller already computed it (from ``stream``).
     :param key: the office key the template's identity must be signed with (see
         :func:`sheetsync.check.validate.validate`; an office passes its own key file's key).
+    :param stream: the file, already opened by the caller (:func:`sheetsync.files.open_regular`;
+        the office opens inbox files without following links); ``path`` then only names it.
 
     Example::
 
@@ -123,11 +149,16 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
     """
     path = Path(path)
     result = FileResult(path, sha256 or "")
-    before = _stat(path)
+    before: os.stat_result | None = None
     try:
-        if not result.sha256:
-            result.sha256 = sha256_of(path)
-        result.filled = read_filled(path, form=form, forms_dirs=forms_dirs)
+        with _opened(path, stream) as handle:
+            before = os.fstat(handle.fileno())
+            if not result.sha256:
+                result.sha256 = sha256_from(handle)
+            result.filled = read_filled(path, form=form, forms_dirs=forms_dirs, stream=handle)
+            changed = _changed(before, os.fstat(handle.fileno()))
+        if changed:  # written to while it was read: what was read may be half of each
+            raise OSError(errno.EAGAIN, "the file was changed while it was read")
         result.report = validate(result.filled, key=key)
     except KeyFileError:
         raise  # the office's own key cannot be used: its state, not the school's file (the run stops, one line)
@@ -136,7 +167,7 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
         result.filled, result.report = None, None
         result.why = why_not_read(exc)
         result.failure = failure(path, UNREADABLE, reason, result.why.get("th", ""))
-        result.retry = _not_its_bytes(exc) or _moved(path, before)
+        result.retry = _not_its_bytes(exc) or (_moved(path, before) if stream is None else _rewritten(stream, before))
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug must not stop the office's run
         LOG.exception("internal error while checking %s", path)
         result.filled, result.report = None, None
@@ -157,6 +188,30 @@ def _not_its_bytes(exc: BaseException) -> str:
     return ""
 
 
+@contextmanager
+def _opened(path: Path, stream: BinaryIO | None) -> Iterator[BinaryIO]:
+    """``stream`` as it is (its caller closes it), else ``path`` opened here and closed after."""
+    if stream is not None:
+        yield stream
+        return
+    with open_regular(path) as handle:
+        yield handle
+
+
+def _changed(before: os.stat_result, after: os.stat_result) -> bool:
+    return (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns)
+
+
+def _rewritten(stream: BinaryIO, before: os.stat_result | None) -> str:
+    """Why a failure may be the opened file's being written to meanwhile (its name no longer
+    matters: it was read through ``stream``); "" when it held still."""
+    try:
+        changed = before is not None and _changed(before, os.fstat(stream.fileno()))
+    except OSError:
+        return ""
+    return "the file was changed while it was read" if changed else ""
+
+
 def _stat(path: Path) -> os.stat_result | None:
     try:
         return path.stat()
@@ -168,7 +223,9 @@ def _moved(path: Path, before: os.stat_result | None) -> str:
     """Why the failure may be the file's moving rather than its bytes: it is gone, or another file
     is at ``path`` now (renamed, moved by an antivirus, replaced); "" when it held still."""
     after = _stat(path)
-    if before is None or after is None:
+    if before is None:  # not even opened: its bytes were not the reason
+        return "" if after is not None else "the file was moved or deleted while it was read"
+    if after is None:
         return "the file was moved or deleted while it was read"
     same = (before.st_ino, before.st_size, before.st_mtime_ns) == (after.st_ino, after.st_size, after.st_mtime_ns)
     return "" if same else "the file was changed while it was read"

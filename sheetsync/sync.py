@@ -20,18 +20,19 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from .batch import MARKED_SUFFIX, Origins, message_for, note_senders, write_report
 from .crashpoint import crash_point
-from .errors import OutputError
-from .files import unique_name
+from .errors import NotAFileError, OutputError
+from .files import open_regular, unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
 from .mailer._reply import compose_again_reply
 from .master.model import Key, MergeResult, Outcome
 from .office.dropped import against_the_store
 from .check.coerce import format_be_date
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, set_aside, set_aside_late, settled
+from .office.listed import REPLACED, Listed
 from .office.legacy import import_legacy
 from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
@@ -45,7 +46,7 @@ from .office.rekey import rekey_periods
 from .office.sheets import forms_of
 from .office.summary import nothing_received
 from .office.view import ViewResult, check_view_path, render_view, store_beside
-from .pipeline import INTERNAL, FileResult, check_file, failure, sha256_of
+from .pipeline import INTERNAL, FileResult, check_file, failure
 from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
 
@@ -229,40 +230,64 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             if not fetched and not settled(path, options.settle):
                 result.waiting.append(path)
                 continue
-            sha = sha256_of(path)
-        except OSError as exc:  # gone, locked meanwhile, or not ours to look at or read
+        except OSError as exc:  # gone, or not ours to look at: counted as not read (stuck, run after run)
             result.not_read[path.name] = str(exc.strerror or exc)
             continue
-        seen = store.seen(sha)
-        if seen is not None:
-            result.already_seen.append(path)
-            if not set_aside_late(store, mover, path, sha):
-                _answer_again(store, run_id, path, sha, config, origins(path) if origins is not None else None)
-                mover.move(path, seen, "already received")
+        opened = _open_listed(path, result)
+        if opened is None:
             continue
-        item = check_file(path, forms_dirs=dirs, sha256=sha)
+        with opened:  # hashed and checked through this one open file: the bytes checked are those listed
+            listed = Listed.of(opened)
+            seen = store.seen(listed.sha256)
+            item = None if seen is not None else check_file(path, forms_dirs=dirs, sha256=listed.sha256,
+                                                             stream=opened)
+        if item is None:  # the store has these bytes (``seen`` says where they went)
+            result.already_seen.append(path)
+            if not set_aside_late(store, mover, path, listed):
+                _answer_again(store, run_id, path, listed.sha256, config,
+                              origins(path) if origins is not None else None)
+                mover.move(path, seen or "processed", "already received", listed=listed)
+            continue
+        if not item.retry and not listed.still_at(path):
+            item.retry = REPLACED  # renamed, replaced or written to: read again under what is there then
         if item.retry:  # not its bytes' doing: nothing is recorded, so these bytes are read again next run
             result.not_read[path.name] = item.retry
             continue
         result.new.append(path)
         if item.report is not None:  # what the office holds and this file lacks or cannot replace: told
             item.report.findings += against_the_store(store, item)
+        origin = origins(path) if origins is not None else None  # path is still the file read (still_at)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
-            strangers += note_senders([item], people, origins)
-        origin = origins(path) if origins is not None else None
+            strangers += note_senders([item], people, lambda _: origin)
         mails = _reports_and_mail(item, report_dir, _stems(safe_filename(path.stem), taken, report_dir), config,
                                   people, options, result, origin)
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
         kept_as = mover.name_for(path, disposition_of(item))  # the name history and the view show
-        recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint)
+        recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint,
+                               size=listed.size)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
-        set_aside(store, mover, path, sha, (kept_as, recorded.disposition, recorded.reason))
-        item.filled = None  # the data is in the store now: keep memory flat over a large inbox
+        set_aside(store, mover, path, listed, (kept_as, recorded.disposition, recorded.reason))
+        item.slim()  # the data is in the store now: keep memory flat over a large inbox
         result.checked.append(item)
         if progress is not None:
             progress(path)
     return outcomes, strangers
+
+
+def _open_listed(path: Path, result: SyncResult) -> BinaryIO | None:
+    """``path`` opened for reading, never through a link (None, with the reason noted, otherwise).
+
+    Anyone who can write the inbox can put a link (to the office's key, its store, a system file)
+    or a pipe (which would block the run) under a listed name after the listing: such an entry is
+    passed over like a link found by the listing, and stays where it is."""
+    try:
+        return open_regular(path, follow_links=False)
+    except NotAFileError as exc:
+        result.problems.append(f"{path.name}: {exc.reason}: passed over; put the file itself in the inbox")
+    except OSError as exc:  # gone, locked meanwhile, or not ours to read
+        result.not_read[path.name] = str(exc.strerror or exc)
+    return None
 
 
 def _sender_school(origin: Thread | None, people: list[Recipient], store: Store) -> str:

@@ -31,9 +31,9 @@ def clipped(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Bounds]]:
     calls: list[dict[str, Bounds]] = []
     real = reader.bounded_copy
 
-    def spy(path: Path, fmt: str, bounds: dict[str, Bounds]) -> Any:
+    def spy(path: Path, fmt: str, bounds: dict[str, Bounds], *archive: Any) -> Any:
         calls.append(bounds)
-        return real(path, fmt, bounds)
+        return real(path, fmt, bounds, *archive)  # the archive the guard checked, over the bytes it read
     monkeypatch.setattr(reader, "bounded_copy", spy)
     return calls
 

@@ -1,4 +1,6 @@
-"""The shared file utilities on Windows' terms: a rename refused for a moment, then allowed."""
+"""The shared file utilities: on Windows' terms, a rename refused for a moment, then allowed; and
+opening a file to read only when it is a regular file (a link where links are not followed, a pipe
+or a device never being read)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from sheetsync.errors import OutputError
-from sheetsync.files import replace, write_atomically
+from sheetsync.errors import NotAFileError, OutputError
+from sheetsync.files import open_regular, replace, write_atomically
 
 
 def refused(times: int, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
@@ -47,3 +49,43 @@ def test_a_file_held_open_fails_after_the_last_try_naming_it(tmp_path: Path, mon
 def test_other_errors_are_not_tried_again(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         replace(tmp_path / "missing", tmp_path / "there")
+
+
+def test_only_a_regular_file_is_opened(tmp_path: Path) -> None:
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(b"PK")
+    with open_regular(good, follow_links=False) as handle:
+        assert handle.read() == b"PK"
+    with pytest.raises(NotAFileError, match="a folder"):
+        open_regular(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        open_regular(tmp_path / "nothing.xlsx")
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="links need a POSIX file system here")
+def test_a_link_is_opened_only_when_links_are_followed(tmp_path: Path) -> None:
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(b"PK")
+    (tmp_path / "link.xlsx").symlink_to(good)
+    (tmp_path / "dangling.xlsx").symlink_to(tmp_path / "nothing")
+    with open_regular(tmp_path / "link.xlsx") as handle:  # a name given on the command line: its target
+        assert handle.read() == b"PK"
+    for name in ("link.xlsx", "dangling.xlsx"):
+        with pytest.raises(NotAFileError, match="a link"):
+            open_regular(tmp_path / name, follow_links=False)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="pipes need a POSIX file system here")
+def test_a_pipe_or_a_device_is_never_read(tmp_path: Path) -> None:
+    """Opening a pipe waited for a writer (``validate pipe.xlsx`` hung); a device such as
+    /dev/zero never ends."""
+    from sheetsync.pipeline import check_file
+
+    os.mkfifo(tmp_path / "pipe.xlsx")
+    with pytest.raises(NotAFileError, match="a pipe"):
+        open_regular(tmp_path / "pipe.xlsx")
+    result = check_file(tmp_path / "pipe.xlsx")
+    assert result.error == "pipe.xlsx: not a file (it is a pipe)" and not result.retry
+    if os.path.exists("/dev/zero"):
+        (tmp_path / "zero.xlsx").symlink_to("/dev/zero")
+        assert check_file(tmp_path / "zero.xlsx").error == "zero.xlsx: not a file (it is a device or socket)"

@@ -58,6 +58,14 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "huge-fiscal-year-ods": (1, "above-maximum"),
     "path-in-form-id-xlsx": (2, "not a form id"),
     "dotdot-in-form-id-ods": (2, "not a form id"),
+    # A few bytes that calamine builds into gigabytes within the form's own cells.
+    "ods-space-bomb": (2, "repeat text"),
+    "ods-repeated-text": (2, "repeat text"),
+    "shared-string-copies-xlsx": (2, "repeat text"),
+    "ods-spaces-within-limits": (1, "too-long"),
+    # Two million empty cells inside the form: measuring (or clipping) them held 470-530 MB.
+    "many-empty-cells-in-form-xlsx": (0, ""),
+    "many-cells-in-form-clipped-xlsx": (0, ""),
 }
 
 
@@ -162,3 +170,31 @@ def test_a_refused_file_is_explained_in_thai(corpus: dict[str, Path], case: str)
         assert why == render("why.unknown-form", "th")
     elif case in ("padded-1gib-xlsx", "million-rows-xlsx", "zip-inflation-xlsx", "xml-entity-xlsx"):
         assert why != generic  # a limit says which one, in Thai
+
+
+def test_a_cut_text_is_never_read_as_a_shorter_whole_one(corpus: dict[str, Path]) -> None:
+    """Text longer than a cell holds is cut at 32,767 characters, ending in "…": the 15.9 million
+    spaces between "x" and "y" were cut, then stripped, and the cell read "x" (a valid file)."""
+    from sheetsync import limits
+
+    filled = read_filled(corpus["ods-spaces-within-limits"])
+    text = filled.raw["C37"]
+    assert len(text) == limits.MAX_CELL_TEXT and text.startswith("x ") and text.endswith("…")
+    assert "too-long" in validate(filled).codes()
+
+
+def test_a_long_value_is_quoted_by_its_start_and_not_kept_whole_by_a_run(corpus: dict[str, Path]) -> None:
+    """Each of 40 findings quoted its cell's whole text (32,767 characters) in both languages, and
+    the run kept every file's findings to the end (~9 MB a file)."""
+    from sheetsync import limits
+    from sheetsync.check.rules import brief
+    from sheetsync.pipeline import check_file
+
+    assert brief("ก" * 300) == "ก" * (limits.MAX_SHOWN_TEXT - 1) + "…" and brief("short") == "short"
+    result = check_file(corpus["ods-spaces-within-limits"])
+    assert result.report is not None
+    [finding] = [f for f in result.report.findings if f.code == "too-long"]
+    assert len(finding.message_th) < 1000 and len(finding.message_en) < 1000
+    result.slim()
+    assert result.filled is None
+    assert all(not isinstance(f.value, str) or len(f.value) <= limits.MAX_SHOWN_TEXT for f in result.report.findings)

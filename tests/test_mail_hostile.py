@@ -186,3 +186,35 @@ def test_a_file_named_like_a_lock_file_is_saved_where_sync_reads_it(mailbox: Mai
     assert [p.name for p in result.saved] == ["รายงาน.xlsx", "อื่น.xlsx"]
     assert [f.filename for f in result.messages[0].files] == ["~$รายงาน.xlsx", ".~lock.อื่น.xlsx"]  # as sent
     assert sorted(p.name for p in inbox_files(inbox)) == ["รายงาน.xlsx", "อื่น.xlsx"]  # what sync reads
+
+
+def test_a_zip_of_big_members_is_never_held_past_the_message_limit() -> None:
+    """20 members of 10 MB of zeros, 200 KB zipped: every member was inflated (about 200 MB held at
+    once) before the message's 25 MB total was looked at. Each member is now read at most one byte
+    past what the message may still bring."""
+    import io
+    import tracemalloc
+    import zipfile
+
+    from sheetsync.mailer._attachments import extract
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n in range(20):
+            with archive.open(f"s{n}.xlsx", "w") as member:
+                for _ in range(10):
+                    member.write(bytes(1024 * 1024))
+    message = EmailMessage()
+    message["From"] = "a@s1.example"
+    message.set_content("ส่งรายงานค่ะ")
+    message.add_attachment(packed.getvalue(), maintype="application", subtype="zip", filename="all.zip")
+    config = ImapConfig(host="imap.example")
+    tracemalloc.start()
+    try:
+        found = extract(message, config)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [len(data) for _, data in found.spreadsheets] == [10 * 1024 * 1024] * 2
+    assert [(r.name, r.reason) for r in found.refused] == [(f"s{n}.xlsx", "message-too-big") for n in range(2, 20)]
+    assert peak < config.max_message + config.max_attachment + 8 * 1024 * 1024, peak / 1024 / 1024

@@ -46,6 +46,17 @@ def digests(folder: Path) -> list[EmailMessage]:
     return [email.message_from_bytes(bytes(r[0]), policy=default) for r in rows]  # type: ignore[misc]
 
 
+def refuse_open(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The office's account may not read the file ``name`` (the file is opened with os.open, once)."""
+    real_open = os.open
+
+    def refusing(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.path.basename(os.fspath(path)) == name:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_open(path, *args, **kwargs)
+    monkeypatch.setattr(os, "open", refusing)
+
+
 def school_file(form: Form, seed: dict[str, Any], path: Path) -> Path:
     write_template(form, path, data=seed, recipient="s1")
     return path
@@ -78,19 +89,32 @@ def test_a_file_locked_while_it_is_read_is_read_next_run(progress_form: Form, se
     """A sharing lock (Excel, an antivirus scan) refuses the file for a while: not its content's fault."""
     inbox = tmp_path / "inbox"
     locked = school_file(progress_form, seed, inbox / "s1.xlsx")
-    real_open, real_check = pathlib.Path.open, sheetsync.sync.check_file
+    real_open, real_check = os.open, sheetsync.sync.check_file
     lock = {"on": when == "hashed"}
 
-    def refusing(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if lock["on"] and self.name == locked.name:
-            raise PermissionError(13, "The process cannot access the file", str(self))
-        return real_open(self, *args, **kwargs)
+    # The file is opened once, then hashed and read through that open file: a lock taken before
+    # the open refuses the open; one taken after (Windows' byte-range locks) refuses the reads.
+    def refusing(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if lock["on"] and os.path.basename(os.fspath(path)) == locked.name:
+            raise PermissionError(13, "The process cannot access the file", str(path))
+        return real_open(path, *args, **kwargs)
+
+    class Locked:
+        def __init__(self, stream: Any) -> None:
+            self.stream = stream
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.stream, name)
+
+        def read(self, *args: Any) -> bytes:
+            raise PermissionError(13, "The process cannot access the file because another process has locked "
+                                      "a portion of the file")
 
     def locking(path: Path, **kwargs: Any) -> Any:
         lock["on"] = True
-        return real_check(path, **kwargs)
+        return real_check(path, **{**kwargs, "stream": Locked(kwargs["stream"])})
 
-    monkeypatch.setattr(pathlib.Path, "open", refusing)
+    monkeypatch.setattr(os, "open", refusing)
     monkeypatch.setattr(sheetsync.sync, "check_file", locking)
     first = run(inbox)
     assert first.outcomes() == [] and outcomes(inbox) == [] and locked.exists()
@@ -196,14 +220,8 @@ def test_a_file_this_computer_cannot_read_run_after_run_is_the_clerk_s_to_see(
     row the digest lists it (once), each run says since when, and the command exits 3."""
     inbox = tmp_path / "inbox"
     locked = school_file(progress_form, seed, inbox / "s1.xlsx")
-    real_open = pathlib.Path.open
-
-    def refusing(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self.name == locked.name:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
-
-    monkeypatch.setattr(pathlib.Path, "open", refusing)
+    real_open = os.open
+    refuse_open(monkeypatch, locked.name)
     config = MailConfig(from_addr="office@example.org", outbox=tmp_path / "outbox")
 
     def runs(n: int) -> list[SyncResult]:
@@ -226,7 +244,7 @@ def test_a_file_this_computer_cannot_read_run_after_run_is_the_clerk_s_to_see(
     assert body is not None and "s1.xlsx — " in body.get_content() and "Permission denied" in body.get_content()
     assert again.stuck[0].runs == STUCK_RUNS + 1 and again.stuck[0].listed
     assert outcomes(inbox) == [] and locked.exists()
-    monkeypatch.setattr(pathlib.Path, "open", real_open)  # the clerk gives the office's account the file
+    monkeypatch.setattr(os, "open", real_open)  # the clerk gives the office's account the file
     read = runs(1)[0]
     assert [o.result for o in read.outcomes()] == ["merged"] and read.stuck == []
     with Store(tmp_path / "master.sqlite") as store:
@@ -239,9 +257,7 @@ def test_sync_exits_3_while_a_file_cannot_be_read_run_after_run(app: typer.Typer
     (office / "sheetsync.toml").write_text((office / "sheetsync.toml").read_text(encoding="utf-8").replace(
         "settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
     locked = school_file(progress_form, seed, office / "inbox" / "s1.xlsx")
-    real_open = pathlib.Path.open
-    monkeypatch.setattr(pathlib.Path, "open", lambda self, *a, **k: (_ for _ in ()).throw(
-        PermissionError(13, "Permission denied", str(self))) if self.name == locked.name else real_open(self, *a, **k))
+    refuse_open(monkeypatch, locked.name)
     codes = [in_office(app, office, "sync").exit_code for _ in range(STUCK_RUNS + 1)]
     assert codes == [0] * (STUCK_RUNS - 1) + [3, 3]
 
@@ -305,13 +321,12 @@ def test_a_file_whose_stat_fails_run_after_run_is_stuck_like_one_that_cannot_be_
                 self._it.__exit__(*exc)
         monkeypatch.setattr(sheetsync.office.inbox.os, "scandir", Listing)
     else:
-        real_stat = pathlib.Path.stat
-
-        def failing(self: Path, **kwargs: Any) -> os.stat_result:
-            if self.name == locked.name:
-                raise OSError(5, "Input/output error", str(self))
-            return real_stat(self, **kwargs)
-        monkeypatch.setattr(pathlib.Path, "stat", failing)
+        for name in ("stat", "lstat"):  # the file is looked at without following a link
+            def failing(self: Path, real: Any = getattr(pathlib.Path, name), **kwargs: Any) -> os.stat_result:
+                if self.name == locked.name:
+                    raise OSError(5, "Input/output error", str(self))
+                return real(self, **kwargs)  # type: ignore[no-any-return]
+            monkeypatch.setattr(pathlib.Path, name, failing)
     config = MailConfig(from_addr="office@example.org", outbox=tmp_path / "outbox")
     results = [sync(inbox, tmp_path / "master.xlsx", report_dir=tmp_path / "reports", config=config,
                     options=SyncOptions(settle=1, view="never")) for _ in range(STUCK_RUNS + 1)]
@@ -320,3 +335,134 @@ def test_a_file_whose_stat_fails_run_after_run_is_stuck_like_one_that_cannot_be_
     assert all(r.waiting == [] for r in results)  # not "still being written"
     [digest] = digests(tmp_path)
     assert "s1.xlsx" in digest.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def _swap_after_listing(monkeypatch: pytest.MonkeyPatch, inbox: Path, name: str, target: Path,
+                        when: str = "listed") -> None:
+    """A local user who may write the inbox puts a link to ``target`` under ``name`` after the
+    listing: before the file is opened (``listed``), or after it is read, before it is set aside
+    (``checked``)."""
+    import sheetsync.office.inbox as inbox_module
+
+    def swap() -> None:
+        (inbox / name).unlink()
+        os.symlink(target, inbox / name)
+
+    if when == "listed":
+        real_list = sheetsync.sync.inbox_files
+
+        def listing(folder: Path, notes: list[str] | None = None, failing: dict[str, str] | None = None) -> list[Path]:
+            found = real_list(folder, notes, failing)
+            swap()
+            return found
+        monkeypatch.setattr(sheetsync.sync, "inbox_files", listing)
+    else:
+        real_name_for = inbox_module.SetAside.name_for
+
+        def name_for(self: Any, path: Path, disposition: str) -> str:
+            if path.name == name and not path.is_symlink():
+                swap()
+            return real_name_for(self, path, disposition)
+        monkeypatch.setattr(inbox_module.SetAside, "name_for", name_for)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="links need a POSIX file system here")
+@pytest.mark.parametrize("target", ["key", "store", "school-file"])
+def test_a_file_swapped_for_a_link_after_the_listing_is_never_read_through_it(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        office_key: Path, target: str) -> None:
+    """The inbox was listed, then each file opened by its name: a link put in a file's place in
+    between made the office hash, check, quarantine (and name in its answers) the office's own key,
+    its store, or any file the office may read. Now the listed name is opened without following
+    links, and checked to be a regular file on the open file."""
+    inbox = tmp_path / "inbox"
+    school_file(progress_form, seed, inbox / "good.xlsx")
+    school_file(progress_form, seed, inbox / "victim.xlsx")
+    run(inbox)  # the store exists
+    other = school_file(progress_form, dict(seed, project=dict(seed["project"], code="P-OTHER")),
+                        tmp_path / "elsewhere" / "other.xlsx")
+    aims = {"key": office_key, "store": tmp_path / "master.sqlite", "school-file": other}
+    aim = aims[target]
+    before = aim.read_bytes()
+    school_file(progress_form, dict(seed, project=dict(seed["project"], code="P-NEW")), inbox / "victim.xlsx")
+    _swap_after_listing(monkeypatch, inbox, "victim.xlsx", aim)
+    result = run(inbox)
+    assert result.outcomes() == [] and result.new == []
+    assert [p for p in result.problems if p.startswith("victim.xlsx: not a file (it is a link")], result.problems
+    assert (inbox / "victim.xlsx").is_symlink() and aim.is_file()
+    assert target == "store" or aim.read_bytes() == before  # (the store has this run in it)
+    assert not [p for p in (inbox / "processed").iterdir() if p.is_symlink()]
+    assert not (inbox / "quarantine").exists()
+    assert len([o for o in outcomes(inbox) if o[0].startswith("victim")]) == 1  # the first run's only
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="links need a POSIX file system here")
+def test_a_file_swapped_for_a_link_while_it_is_checked_is_not_set_aside_through_it(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        office_key: Path) -> None:
+    """Swapped after it was read, while its reports are written: the office recorded the file
+    and then moved the link into processed/ (a clerk opening it there opens the office's key).
+    The entry moved is compared with the file read; a stranger goes back into the inbox."""
+    inbox = tmp_path / "inbox"
+    school_file(progress_form, seed, inbox / "victim.xlsx")
+    _swap_after_listing(monkeypatch, inbox, "victim.xlsx", office_key, when="checked")
+    result = run(inbox)
+    assert [o.result for o in result.outcomes()] == ["merged"]  # what was read: the school's file
+    assert [p for p in result.problems if p.startswith("victim.xlsx: replaced by another entry")], result.problems
+    assert (inbox / "victim.xlsx").is_symlink()  # back where it was put, and never followed
+    assert list((inbox / "processed").iterdir()) == []
+    again = run(inbox)
+    assert again.outcomes() == [] and [p for p in again.problems if "victim.xlsx" in p and "link" in p]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="pipes need a POSIX file system here")
+def test_a_file_swapped_for_a_pipe_after_the_listing_does_not_block_the_run(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening a pipe waits for a writer: the run hung for ever."""
+    inbox = tmp_path / "inbox"
+    school_file(progress_form, seed, inbox / "good.xlsx")
+    school_file(progress_form, seed, inbox / "victim.xlsx")
+    real_list = sheetsync.sync.inbox_files
+
+    def listing(folder: Path, notes: list[str] | None = None, failing: dict[str, str] | None = None) -> list[Path]:
+        found = real_list(folder, notes, failing)
+        (inbox / "victim.xlsx").unlink()
+        os.mkfifo(inbox / "victim.xlsx")
+        return found
+    monkeypatch.setattr(sheetsync.sync, "inbox_files", listing)
+    result = run(inbox)
+    assert [(o.path.name, o.result) for o in result.outcomes()] == [("good.xlsx", "merged")]
+    assert [p for p in result.problems if p.startswith("victim.xlsx: not a file (it is a pipe)")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="links need a POSIX file system here")
+def test_links_planted_in_quarantine_are_never_written_through(progress_form: Form, tmp_path: Path) -> None:
+    """quarantine/ sits in the inbox, where anyone who sends files may make it first: a link named
+    like the reason file of the next quarantined file, pointing at a file that does not exist yet,
+    made the office create that file (anywhere it may write) with the reason's text."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "bad.xlsx").write_bytes(b"not a spreadsheet")
+    (inbox / "quarantine").mkdir()
+    aim = tmp_path / "elsewhere" / "planted.txt"
+    aim.parent.mkdir()
+    os.symlink(aim, inbox / "quarantine" / "bad.xlsx.txt")
+    os.symlink(aim, inbox / "quarantine" / "bad.xlsx")
+    result = run(inbox)
+    assert [o.result for o in result.outcomes()] == ["quarantined"]
+    assert not aim.exists()
+    assert (inbox / "quarantine" / "bad-2.xlsx").is_file() and (inbox / "quarantine" / "bad-2.xlsx.txt").is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="links need a POSIX file system here")
+def test_a_processed_folder_that_is_a_link_moves_nothing_through_it(progress_form: Form, seed: dict[str, Any],
+                                                                   tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    school_file(progress_form, seed, inbox / "s1.xlsx")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    os.symlink(elsewhere, inbox / "processed")
+    result = run(inbox)
+    assert [o.result for o in result.outcomes()] == ["merged"]
+    assert list(elsewhere.iterdir()) == [] and (inbox / "s1.xlsx").is_file()
+    assert [p for p in result.problems if "processed is a link" in p]

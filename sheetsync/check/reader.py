@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -88,11 +88,15 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Iterable[str | Path] = ()) -> Filled:
-    """Read a filled template (.xlsx, .ods or .xls).
+def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Iterable[str | Path] = (),
+                stream: BinaryIO | None = None) -> Filled:
+    """Read a filled template (.xlsx, .ods or .xls). The file is read once: every check and the
+    parser take those bytes.
 
     :param form: the form the file must be; by default the one named in the file's metadata.
     :param forms_dirs: extra folders of forms to look the file's form up in.
+    :param stream: the file, already opened (:func:`sheetsync.files.open_regular`); ``path``
+        then only names it in messages.
     :raises UnreadableFileError: not a readable spreadsheet (damaged, macros, encrypted …).
     :raises NotOurFormError: a spreadsheet, but not a sheetsync template (or another form's).
     :raises UnknownFormError: a form or major version this installation does not know.
@@ -103,7 +107,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         filled.data["project"]["code"], filled.source_map["/project/code"].cell
     """
     path = Path(path)
-    checked = check_container(path)
+    checked = check_container(path, stream)
     fmt = checked.fmt
     with as_bad_input(path):
         opener = _Opener(path, checked)
@@ -180,7 +184,7 @@ class _Opener:
     is written as a newline (calamine would drop it)."""
 
     def __init__(self, path: Path, checked: Checked) -> None:
-        self.path, self.fmt, self.archive = path, checked.fmt, checked.archive
+        self.path, self.fmt, self.archive, self.data = path, checked.fmt, checked.archive, checked.data
         self.scanned: Scanned | None = None
         self.last: tuple[set[str], CalamineWorkbook] | None = None  # sheets kept as written, workbook
 
@@ -188,9 +192,8 @@ class _Opener:
         try:
             if self.fmt == "xls":  # BIFF cannot be clipped: refuse a far-reaching sheet, spot the rest in the grid
                 if self.last is None:
-                    check_xls_extent(self.path)
-                    with self.path.open("rb") as handle:
-                        self.last = (set(), CalamineWorkbook.from_filelike(handle))
+                    check_xls_extent(self.path, self.data)
+                    self.last = (set(), _calamine(self.data))
                 book = self.last[1]
                 return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
                               for o in _beyond(book, sheet, b)]
@@ -202,7 +205,7 @@ class _Opener:
                 keep = self.scanned.unclipped(set(bounds))
                 self.last = (keep, _calamine(self.scanned.copy(keep)))  # the copy writes line breaks itself
                 return self.last[1], []
-            data, outside = bounded_copy(self.path, self.fmt, bounds)
+            data, outside = bounded_copy(self.path, self.fmt, bounds, self.archive)
             if self.fmt == "ods":
                 data = with_line_breaks(io.BytesIO(data)) or data
             return _calamine(data), outside
@@ -243,8 +246,12 @@ def _raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
 
 def _safe(rows: Grid) -> Grid:
     """The one boundary for cell text: nothing read goes on with controls, NaN or Infinity."""
-    # Printable text holds no control character: only other text and floats need a look.
-    return [[v if (v.__class__ is str and v.isprintable()) or (v.__class__ is not str and v.__class__ is not float)
+    # Printable text of a cell's length holds no control character and needs no cut: only other
+    # text and floats need a look (a longer text is cut at Excel's limit, or it would travel whole
+    # into the marked-up copy, whose row sizing measured 16 M characters for minutes).
+    cap = limits.MAX_CELL_TEXT
+    return [[v if (v.__class__ is str and len(v) <= cap and v.isprintable())
+             or (v.__class__ is not str and v.__class__ is not float)
              else safe_value(v) for v in row] for row in rows]
 
 

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
-from ..limits import MAX_SEQUENCE_GAP
+from ..limits import MAX_SEQUENCE_GAP, MAX_SHOWN_TEXT
 from ..spec.pointers import lookup
 from ..spec.wording import RULE_CODES
 from ..thaidates import month_number, month_span
@@ -102,7 +102,14 @@ def _shown(value: Any) -> str:
             return f"{value:,.0f}"
         # Rounded as Calc and Excel round what they show (half away from zero), not as binary floats do.
         return f"{Decimal(repr(value)).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
-    return str(value)
+    return brief(str(value))
+
+
+def brief(text: str) -> str:
+    """``text`` as a message quotes it: whole up to :data:`~sheetsync.limits.MAX_SHOWN_TEXT` characters, else
+    its start and "…". A cell holds up to 32,767 characters, and each finding's value went into both
+    languages of its message, each report, the e-mail and the run's memory of it."""
+    return text if len(text) <= MAX_SHOWN_TEXT else text[:MAX_SHOWN_TEXT - 1] + "…"
 
 
 def sequence(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:

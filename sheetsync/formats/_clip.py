@@ -129,7 +129,10 @@ def clip_xlsx_sheet(xml: bytes, clip: Clip) -> bytes:
     end_tag = b"</" + start.group(1) + b"sheetData>"
     end = xml.find(end_tag, start.end())
     body = xml[start.end():end if end >= 0 else len(xml)]
-    kept: list[bytes] = []
+    # Kept by place, the last written winning as in calamine: a cell written twice (which no
+    # program does) is kept once, so 2 million copies of B7 cost one cell, not ~400 MB.
+    rows: dict[int, tuple[bytes, bytes]] = {}
+    cells: dict[tuple[int, int], bytes] = {}
     row = 0
     for element in elements(body, XLSX_ROW, clip):
         number = _number(XLSX_R.search(element.attrs))
@@ -139,10 +142,22 @@ def clip_xlsx_sheet(xml: bytes, clip: Clip) -> bytes:
             # first content below it matters, found with one search rather than row by row.
             _xlsx_first_beyond(body, element, row, clip)
             break
-        attrs = element.attrs if number else b' r="%d"' % row + element.attrs
-        cells = _xlsx_cells(element.inner, row, clip, keep=True)
-        kept.append(b"<" + element.prefix + b"row" + attrs + b">" + cells + b"</" + element.prefix + b"row>")
-    return head + start.group(0) + b"".join(kept) + end_tag + closing
+        rows.setdefault(row, (element.prefix, element.attrs if number else b' r="%d"' % row + element.attrs))
+        _xlsx_cells(element.inner, row, clip, keep=True, into=cells)
+    return head + start.group(0) + _xlsx_rows(rows, cells, start.group(1)) + end_tag + closing
+
+
+def _xlsx_rows(rows: dict[int, tuple[bytes, bytes]], cells: dict[tuple[int, int], bytes], prefix: bytes) -> bytes:
+    """The rows kept, in order, each with its cells in order (a cell naming another row goes to that row)."""
+    by_row: dict[int, list[tuple[int, bytes]]] = {}
+    for (row, col), cell in cells.items():
+        by_row.setdefault(row, []).append((col, cell))
+    kept = []
+    for row in sorted(rows.keys() | by_row.keys()):
+        tag_prefix, attrs = rows.get(row, (prefix, b' r="%d"' % row))
+        inner = b"".join(cell for _, cell in sorted(by_row.get(row, []), key=lambda item: item[0]))
+        kept.append(b"<" + tag_prefix + b"row" + attrs + b">" + inner + b"</" + tag_prefix + b"row>")
+    return b"".join(kept)
 
 
 EMPTY_SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
@@ -165,9 +180,11 @@ def _number(ref: "re.Match[bytes] | None") -> int:
     return int(ref.group(2)[:9]) if ref and ref.group(2) else 0
 
 
-def _xlsx_cells(inner: bytes, row: int, clip: Clip, *, keep: bool) -> bytes:
+def _xlsx_cells(inner: bytes, row: int, clip: Clip, *, keep: bool,
+                into: dict[tuple[int, int], bytes] | None = None) -> bytes:
     """The cells of one row that lie inside ``clip`` (or, with ``keep=False``, b"" / b"x" for
-    whether content was found); the first content cell outside is recorded."""
+    whether content was found); the first content cell outside is recorded. With ``into``, each
+    kept cell is put there by its (row, column) instead."""
     kept: list[bytes] = []
     col = 0
     for cell in elements(inner, XLSX_CELL, clip):
@@ -188,8 +205,12 @@ def _xlsx_cells(inner: bytes, row: int, clip: Clip, *, keep: bool) -> bytes:
                 return b"x" if found and not keep else b"".join(kept)
             continue
         if keep:
-            kept.append(inner[cell.start:cell.end] if has_ref
-                        else cell.rebuilt(b' r="%s%d"' % (column_letters(col).encode(), cell_row) + cell.attrs))
+            written = (inner[cell.start:cell.end] if has_ref
+                       else cell.rebuilt(b' r="%s%d"' % (column_letters(col).encode(), cell_row) + cell.attrs))
+            if into is not None:
+                into[(cell_row, col)] = written
+            else:
+                kept.append(written)
     return b"".join(kept)
 
 

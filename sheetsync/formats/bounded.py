@@ -9,7 +9,9 @@ calamine sees a file, :func:`bounded_copy` writes a small in-memory copy of it i
   dropped, the ``<dimension>`` hint is removed), and the first cell holding content beyond the
   bounds is reported as an :class:`Overflow`;
 * every other sheet is emptied, and parts no reader needs (pictures, printer settings …) are left out;
-* every member is inflated with a real-size cap, and XML declaring a DOCTYPE (entities) is refused.
+* every member is inflated with a real-size cap, and XML declaring a DOCTYPE (entities) is refused;
+* a copy whose cells stand for far more text than they hold (shared strings, repeats, spaces) is
+  refused (:mod:`sheetsync.formats.expansion`).
 
 The XML is scanned with regular expressions over bytes, never built into a tree: the scan costs
 a few bytes of memory per kept cell, whatever the file declares.
@@ -30,6 +32,7 @@ from xml.etree import ElementTree
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, Clip, Overflow, clip_ods_table, clip_xlsx_sheet
+from .expansion import check_ods, check_xlsx
 
 __all__ = ["Bounds", "Overflow", "bounded_copy"]
 
@@ -80,24 +83,30 @@ class _Budget:
         return LimitError(self.path, "limit.member-size", part=name, limit=cap // limits.MB)
 
 
-def bounded_copy(path: Path, fmt: str, bounds: dict[str, Bounds]) -> tuple[bytes, list[Overflow]]:
+def bounded_copy(path: Path, fmt: str, bounds: dict[str, Bounds],
+                 archive: zipfile.ZipFile | None = None) -> tuple[bytes, list[Overflow]]:
     """A copy of the .xlsx/.ods ``path`` holding only the cells within ``bounds``, per sheet name.
 
     Sheets not named in ``bounds`` are emptied. Returns the copy's bytes (for
     ``CalamineWorkbook.from_filelike``) and the first overflowing cell of each clipped sheet.
 
+    :param archive: the file already opened (as :func:`sheetsync.formats.guard.check_container`
+        hands it back, over the bytes it checked); left open. By default ``path`` is opened.
+
     :raises LimitError: a member too large (declared or real), XML entities, too many elements.
     :raises UnreadableFileError: a damaged container or sheet.
     """
+    if archive is None:
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
+        with archive:
+            return bounded_copy(path, fmt, bounds, archive)
     budget = _Budget(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
-    with archive:
-        if fmt == "ods":
-            return _ods(path, archive, budget, bounds)
-        return _xlsx(path, archive, budget, bounds)
+    if fmt == "ods":
+        return _ods(path, archive, budget, bounds)
+    return _xlsx(path, archive, budget, bounds)
 
 
 def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,
@@ -106,11 +115,10 @@ def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,
     small = {n: budget.read(archive, n, limits.MAX_METADATA_SIZE) for n in XLSX_NEEDED if n in names}
     sheets, others = _xlsx_parts(path, small.get("xl/workbook.xml", b""), small.get("xl/_rels/workbook.xml.rels", b""))
     out, overflows = io.BytesIO(), []
+    clipped: list[bytes] = []
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
         for name, data in small.items():
             copy.writestr(name, data)
-        for name in sorted(others & names):
-            copy.writestr(name, budget.read(archive, name))
         for sheet, member in sheets.items():
             if member not in names:
                 continue
@@ -118,8 +126,13 @@ def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,
                 copy.writestr(member, EMPTY_SHEET)
                 continue
             clip = Clip(sheet, bounds[sheet].rows, bounds[sheet].columns, path)
-            copy.writestr(member, clip_xlsx_sheet(budget.read(archive, member), clip))
+            clipped.append(clip_xlsx_sheet(budget.read(archive, member), clip))
+            copy.writestr(member, clipped[-1])
             overflows += clip.overflows
+        for name in sorted(others & names):  # the shared strings (and styles, which hold none)
+            data = budget.read(archive, name)
+            check_xlsx(path, clipped, data)
+            copy.writestr(name, data)
     return out.getvalue(), overflows
 
 
@@ -201,11 +214,13 @@ def _ods(path: Path, archive: zipfile.ZipFile, budget: _Budget,
                           + match.group(1) + b"table-row>")
         done = end
     pieces.append(content[done:])
+    kept = b"".join(pieces)
+    check_ods(path, kept)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
         copy.writestr("mimetype", b"application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
         if "META-INF/manifest.xml" in names:
             copy.writestr("META-INF/manifest.xml", budget.read(archive, "META-INF/manifest.xml",
                                                                limits.MAX_METADATA_SIZE))
-        copy.writestr("content.xml", b"".join(pieces))
+        copy.writestr("content.xml", kept)
     return out.getvalue(), overflows

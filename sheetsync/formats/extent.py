@@ -26,9 +26,11 @@ from pathlib import Path
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, column_number
+from ._pieces import count_matches as _count, distinct_refs as _refs
 from ._stored import stored_zip
 from .odsbreaks import break_lines
 from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts
+from .expansion import check_ods, check_xlsx
 
 __all__ = ["Extent", "Scanned", "scan"]
 
@@ -112,7 +114,10 @@ class Scanned:
     def copy(self, keep: set[str]) -> bytes:
         """A stored copy of the members calamine reads, the sheets in ``keep`` as written (each must
         have been measured) and every other sheet emptied; an .ods line break is written as a
-        newline (:func:`sheetsync.formats.odsbreaks.break_lines`: calamine would drop it)."""
+        newline (:func:`sheetsync.formats.odsbreaks.break_lines`: calamine would drop it).
+
+        :raises LimitError: the copy's cells stand for too much text (:mod:`sheetsync.formats.expansion`).
+        """
         assert all(self._reach.get(name) is not None for name in keep)
         crcs = self._crcs
         if self.fmt == "ods":
@@ -121,11 +126,17 @@ class Scanned:
             if "META-INF/manifest.xml" in self._members:
                 members.append(("META-INF/manifest.xml", self._members["META-INF/manifest.xml"],
                                 crcs.get("META-INF/manifest.xml")))
-            content = break_lines(self._ods_content(keep))
+            kept = self._ods_content(keep)
+            check_ods(self.path, kept)
+            content = break_lines(kept)
             members.append(("content.xml", content, crcs.get("content.xml") if content is self._members["content.xml"]
                             else None))
             return stored_zip(members)
         sheet_members = {member: name for name, member in self._sheets.items()}
+        kept_sheets = [data for member, data in self._members.items() if sheet_members.get(member) in keep]
+        for member, data in self._members.items():  # the shared strings (styles hold none)
+            if member not in sheet_members and member not in XLSX_NEEDED:
+                check_xlsx(self.path, kept_sheets, data)
         members = []
         for member, data in self._members.items():
             name = sheet_members.get(member)
@@ -229,18 +240,16 @@ def _xlsx_extent(xml: bytes) -> Extent | None:
         return None  # only unprefixed cells in the main namespace are measured
     # One pass over every cell start tag, with its reference when written as Excel, Calc and
     # openpyxl write it (r= first, plain A1); ("", "") for any other cell.
-    refs = XLSX_CELL.findall(xml)
+    cells, letters, rows = _refs(XLSX_CELL, xml)
     # Each row or cell takes at least 5 bytes: only a sheet this long can hold too many.
-    if len(xml) > 5 * limits.MAX_ELEMENTS and len(refs) + len(XLSX_ROW_TAG.findall(xml)) > limits.MAX_ELEMENTS:
+    if len(xml) > 5 * limits.MAX_ELEMENTS and cells + _count(XLSX_ROW_TAG, xml) > limits.MAX_ELEMENTS:
         return None  # the clipping path refuses it, naming the sheet
-    if not refs:
+    if not cells:
         return Extent(0, 0)
-    letters, rows = (set(part) for part in zip(*refs))
     if b"" in letters:
-        general = XLSX_CELL_REF.findall(xml)
-        if len(general) != len(refs):
+        general, letters, rows = _refs(XLSX_CELL_REF, xml)
+        if general != cells:
             return None  # a cell without r= (or one hidden from the search): clip it
-        letters, rows = (set(part) for part in zip(*general))
     return Extent(max(map(int, rows)), max(map(column_number, letters)))
 
 

@@ -3,8 +3,9 @@
 :func:`check_spreadsheet` sniffs the real format from the file's bytes (never from its
 extension) and refuses files that are damaged, not spreadsheets, or unsafe to hand to a
 parser: zip bombs, macros, password encryption and links to other workbooks. Nothing is
-ever extracted or decompressed beyond two tiny metadata members. A zip is read into memory
-once (it is at most :data:`MAX_FILE_SIZE`) and handed on opened (:func:`check_container`).
+ever extracted or decompressed beyond two tiny metadata members. The file is read into memory
+once (it is at most :data:`MAX_FILE_SIZE`) and handed on with its bytes (:func:`check_container`):
+what the parsers read is what was checked, even if the file is replaced meanwhile.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from sheetsync.errors import LimitError, UnreadableFileError, UnsafeFileError
+from sheetsync.errors import LimitError, NotAFileError, SheetsyncError, UnreadableFileError, UnsafeFileError
+from sheetsync.files import open_regular
 
 from sheetsync.limits import (MAX_COMPRESSION_RATIO, MAX_FILE_SIZE, MAX_MEMBERS, MAX_METADATA_SIZE,
-                              MAX_TOTAL_UNCOMPRESSED, MB, RATIO_CHECK_MIN_SIZE, SCAN_CHUNK_SIZE)
+                              MAX_TOTAL_UNCOMPRESSED, MB, RATIO_CHECK_MIN_SIZE)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -40,12 +42,13 @@ SEND_FORM = "send the .xlsx or .ods form"
 
 
 class Checked(NamedTuple):
-    """What :func:`check_container` found: the format, and for a zip its archive, opened over the
-    file's bytes in memory (so the scan that follows neither reads the file nor parses its
-    central directory again)."""
+    """What :func:`check_container` found: the format, the file's bytes as read once (the
+    parsers read these, never the file again), and for a zip its archive opened over them (so the
+    scan that follows does not parse its central directory again)."""
 
     fmt: str
     archive: zipfile.ZipFile | None
+    data: bytes = b""
 
 
 def check_spreadsheet(path: Path) -> str:
@@ -58,57 +61,64 @@ def check_spreadsheet(path: Path) -> str:
     return check_container(path).fmt
 
 
-def check_container(path: Path) -> Checked:
-    """:func:`check_spreadsheet`, also handing back the checked zip archive (None for .xls).
+def check_container(path: Path, stream: BinaryIO | None = None) -> Checked:
+    """:func:`check_spreadsheet`, also handing back the file's bytes and the checked zip archive
+    (None for .xls).
+
+    :param stream: the file, already opened (see :func:`sheetsync.files.open_regular`); ``path``
+        then only names it. By default ``path`` is opened here (links followed: a name given on
+        the command line means its target), and only a regular file is read.
 
     The file is read once (it is at most :data:`MAX_FILE_SIZE`); the archive needs no closing.
     """
     path = Path(path)
-    if not path.is_file():
-        reason = "not a file (it is a folder)" if path.is_dir() else "file not found"
-        raise UnreadableFileError(path, reason)
+    if stream is not None:
+        return _check_stream(path, stream)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_SIZE:
-            raise LimitError(path, "limit.file-size", size=f"{size / MB:,.0f}", limit=MAX_FILE_SIZE // MB)
-        with path.open("rb") as stream:
-            head = stream.read(512)
-            if not head:
-                raise UnreadableFileError(path, "the file is empty")
-            if head.startswith(OLE_MAGIC):
-                return Checked(_check_ole(path, stream), None)
-            if head.startswith(ZIP_MAGIC):
-                # Sized by the stat above: read(n) sets n bytes aside before it reads.
-                data = head + stream.read(max(min(size, MAX_FILE_SIZE) - len(head), 0) + 1)
+        with open_regular(path) as opened:
+            return _check_stream(path, opened)
+    except NotAFileError as exc:
+        raise UnreadableFileError(path, exc.reason) from exc
+    except FileNotFoundError as exc:
+        raise UnreadableFileError(path, "file not found") from exc
     except PermissionError as exc:
         raise UnreadableFileError(path, "the file cannot be opened (permission denied)") from exc
     except OSError as exc:
+        if isinstance(exc, SheetsyncError):
+            raise
         raise UnreadableFileError(path, "the file cannot be opened") from exc
-    if head.startswith(ZIP_MAGIC):
-        if len(data) > MAX_FILE_SIZE:  # grown since it was measured
-            raise LimitError(path, "limit.file-size", size=f"{len(data) / MB:,.0f}", limit=MAX_FILE_SIZE // MB)
+
+
+def _check_stream(path: Path, stream: BinaryIO) -> Checked:
+    """The checks of :func:`check_container` on the opened file, read from its start."""
+    try:
+        size = stream.seek(0, io.SEEK_END)
+        if size > MAX_FILE_SIZE:
+            raise LimitError(path, "limit.file-size", size=f"{size / MB:,.0f}", limit=MAX_FILE_SIZE // MB)
+        stream.seek(0)
+        # Sized by the seek above (read(n) sets n bytes aside before it reads); one byte more
+        # tells a file that grew since.
+        data = stream.read(size + 1)
+    except OSError as exc:
+        if isinstance(exc, SheetsyncError):
+            raise
+        raise UnreadableFileError(path, "the file cannot be read") from exc
+    if len(data) > MAX_FILE_SIZE:  # grown since it was measured
+        raise LimitError(path, "limit.file-size", size=f"{len(data) / MB:,.0f}", limit=MAX_FILE_SIZE // MB)
+    if not data:
+        raise UnreadableFileError(path, "the file is empty")
+    if data.startswith(OLE_MAGIC):
+        return Checked(_check_ole(path, data), None, data)
+    if data.startswith(ZIP_MAGIC):
         return _check_zip(path, data)
-    raise UnreadableFileError(path, f"not a spreadsheet ({_describe_bytes(head)}); {SEND_FORM}")
+    raise UnreadableFileError(path, f"not a spreadsheet ({_describe_bytes(data[:512])}); {SEND_FORM}")
 
 
-def _check_ole(path: Path, stream: BinaryIO) -> str:
+def _check_ole(path: Path, data: bytes) -> str:
     """Refuse an encrypted OLE2 container (encrypted .xlsx) and accept a legacy .xls."""
-    if _contains_any(stream, ENCRYPTION_STREAMS):
+    if any(needle in data for needle in ENCRYPTION_STREAMS):
         raise UnsafeFileError(path, ENCRYPTED)
     return "xls"
-
-
-def _contains_any(stream: BinaryIO, needles: tuple[bytes, ...]) -> bool:
-    """Return whether any needle occurs in *stream*, read from the start in chunks."""
-    stream.seek(0)
-    overlap = max(len(needle) for needle in needles) - 1
-    tail = b""
-    while chunk := stream.read(SCAN_CHUNK_SIZE):
-        window = tail + chunk
-        if any(needle in window for needle in needles):
-            return True
-        tail = window[-overlap:]
-    return False
 
 
 def _check_zip(path: Path, data: bytes) -> Checked:
@@ -120,7 +130,7 @@ def _check_zip(path: Path, data: bytes) -> Checked:
     except OSError as exc:
         raise UnreadableFileError(path, "the file cannot be opened") from exc
     _check_bomb(path, archive)
-    return Checked(_classify_zip(path, archive), archive)
+    return Checked(_classify_zip(path, archive), archive, data)
 
 
 def _check_bomb(path: Path, archive: zipfile.ZipFile) -> None:

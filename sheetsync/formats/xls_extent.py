@@ -10,6 +10,7 @@ other formats.
 
 from __future__ import annotations
 
+import io
 import struct
 from pathlib import Path
 
@@ -25,14 +26,17 @@ ONE_CELL = {0x0006, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6}
 CELL_RUNS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, …, last column
 
 
-def check_xls_extent(path: Path) -> None:
+def check_xls_extent(path: Path, data: bytes | None = None) -> None:
     """Refuse ``path`` if one of its sheets reaches beyond :data:`~sheetsync.limits.MAX_XLS_CELLS`.
+
+    :param data: the file's bytes, already read (``path`` then only names it).
 
     :raises LimitError: a sheet too large to materialise (names sheet and cell).
     :raises UnreadableFileError: the file is not a readable .xls.
     """
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        # A file object, never bytes: olefile takes short bytes for a file name to open.
+        with olefile.OleFileIO(io.BytesIO(data) if data is not None else str(path)) as ole:
             stream = "Workbook" if ole.exists("Workbook") else "Book"
             if not ole.exists(stream) or ole.get_size(stream) > limits.MAX_MEMBER_INFLATED:
                 raise UnreadableFileError(path, "not a readable .xls workbook (no workbook stream, or a huge one)")

@@ -5,6 +5,7 @@ committed to the store.
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 from dataclasses import dataclass, field
@@ -12,8 +13,10 @@ from pathlib import Path
 from typing import Collection
 
 from ..crashpoint import crash_point
-from ..files import replace
-from ..pipeline import sha256_of
+from ..errors import NotAFileError
+from ..files import NO_FOLLOW, open_regular, replace
+from ..pipeline import sha256_from
+from .listed import Listed
 from ..roster import Recipient, safe_filename
 from .store import Store
 
@@ -70,17 +73,18 @@ def _made_by_a_program(entry: os.DirEntry[str]) -> bool:
 
 
 def settled(path: Path, seconds: float) -> bool:
-    """True when ``path`` was last changed at least ``seconds`` ago and its size holds still.
+    """True when ``path`` was last changed at least ``seconds`` ago and its size holds still (the
+    entry itself: a link is never followed).
 
     :raises OSError: when ``path`` cannot be looked at (a file that never can is not "still being
         written" run after run: the caller counts it as one that cannot be read).
     """
-    first = path.stat()
+    first = path.lstat()
     if time.time() - first.st_mtime < seconds:
         return False
     if seconds > 0:
         time.sleep(min(seconds, 0.05))
-    second = path.stat()
+    second = path.lstat()
     return (first.st_size, first.st_mtime_ns) == (second.st_size, second.st_mtime_ns)
 
 
@@ -114,16 +118,26 @@ class SetAside:
         self._given.add(dest)
         return dest.name
 
-    def move(self, path: Path, disposition: str, reason: str = "", name: str | None = None) -> Path | None:
+    def move(self, path: Path, disposition: str, reason: str = "", name: str | None = None,
+             listed: Listed | None = None) -> Path | None:
         """Move ``path`` into its folder, as ``name`` when that is free (the name the store recorded),
-        else under a safe, free name; with a reason file in quarantine. Returns where it went."""
+        else under a safe, free name; with a reason file in quarantine. Returns where it went.
+
+        :param listed: the file as it was read: when what the move took is not that file (another
+            entry was put under its name since), it goes back into the inbox, and nothing else
+            lands in ``processed/`` or ``quarantine/`` in its place.
+        """
         if self._blocked:
             return None
         folder = self.folder(disposition)
         try:
+            _not_a_link(folder, path.parent)
             folder.mkdir(parents=True, exist_ok=True)
-            dest = folder / name if name and not (folder / name).exists() else _free(folder, path, self._given)
-            _move_with_note(path, dest, reason if disposition == "quarantine" else None)
+            # The recorded name, when nothing holds it; a note left there by a run killed before the
+            # move is this file's, and is written anew.
+            dest = folder / name if name and not os.path.lexists(folder / name) else _free(folder, path, self._given)
+            note = dest.with_name(dest.name + ".txt")
+            _move_with_note(path, dest, note if disposition == "quarantine" else None, reason)
         except FileNotFoundError:
             return None  # already gone (moved by hand): its outcome is recorded all the same
         except OSError as exc:
@@ -132,6 +146,9 @@ class SetAside:
                                  "they stay there, known by their content, and are set aside by the next run "
                                  "without being processed again")
             return None
+        if listed is not None and not listed.arrived_at(dest):
+            self._put_back(dest, path, note if disposition == "quarantine" else None)
+            return None
         self.moved.append(dest)
         return dest
 
@@ -139,63 +156,95 @@ class SetAside:
         """Where a file of this disposition goes (``quarantine``, else ``processed``)."""
         return self.quarantine if disposition == "quarantine" else self.processed
 
+    def _put_back(self, dest: Path, path: Path, note: Path | None) -> None:
+        """Return to the inbox an entry that took a file's name while the file was read (it is
+        not what was checked), and say so."""
+        back = path if not os.path.lexists(path) else _free(path.parent, path)
+        try:
+            replace(dest, back)
+            if note is not None:
+                note.unlink(missing_ok=True)
+        except OSError as exc:
+            back = dest
+            self.problems.append(f"{dest}: cannot be put back into the inbox ({exc.strerror or exc})")
+        self.problems.append(f"{path.name}: replaced by another entry while it was checked; what was checked is "
+                             f"recorded, and the entry now there was left in the inbox as {back.name}")
 
-def set_aside_late(store: Store, mover: SetAside, path: Path, sha: str) -> bool:
+
+def set_aside_late(store: Store, mover: SetAside, path: Path, listed: Listed) -> bool:
     """Set aside a file an earlier run recorded but did not move (the move refused, or the run
     killed in between), as it was recorded: not read again, nothing recorded or mailed again.
 
     Its recorded place may hold it already (a run killed after the move, before noting it): then
     this one is a copy sent again, and False lets it be handled as one."""
-    recorded = store.not_set_aside(sha)
+    recorded = store.not_set_aside(listed.sha256)
     if recorded is None:
         return False
     name, disposition, _ = recorded
     kept = mover.folder(disposition) / name
-    if _holds(kept, sha):
-        store.mark_set_aside(sha, name)
+    if _holds(kept, listed.sha256):
+        store.mark_set_aside(listed.sha256, name)
         return False
-    set_aside(store, mover, path, sha, recorded)
+    set_aside(store, mover, path, listed, recorded)
     return True
 
 
-def set_aside(store: Store, mover: SetAside, path: Path, sha: str, recorded: tuple[str, str, str]) -> None:
+def set_aside(store: Store, mover: SetAside, path: Path, listed: Listed, recorded: tuple[str, str, str]) -> None:
     """Move a recorded file to its folder (under its recorded name when free) and note where it went."""
     name, disposition, reason = recorded
-    dest = mover.move(path, disposition, reason, name=name)
+    dest = mover.move(path, disposition, reason, name=name, listed=listed)
     if dest is not None:
         crash_point("file-set-aside")
-        store.mark_set_aside(sha, dest.name)
+        store.mark_set_aside(listed.sha256, dest.name)
 
 
 def _holds(path: Path, sha: str) -> bool:
+    """Whether ``path`` is a file (never read through a link) holding the bytes hashed ``sha``."""
     try:
-        return path.is_file() and sha256_of(path) == sha
-    except OSError:
+        with open_regular(path, follow_links=False) as handle:
+            return sha256_from(handle) == sha
+    except (OSError, NotAFileError):
         return False
 
 
-def _move_with_note(path: Path, dest: Path, note: str | None) -> None:
-    """Move ``path`` to ``dest``, with ``note`` beside it when given: written first (a file in
-    quarantine is never without its reason), taken back when the move fails (nor a reason without
-    its file). A run killed between the two leaves a note the next run writes over."""
+def _move_with_note(path: Path, dest: Path, note: Path | None, reason: str) -> None:
+    """Move ``path`` to ``dest``, with ``reason`` in ``note`` beside it when given: written first (a
+    file in quarantine is never without its reason), taken back when the move fails (nor a reason
+    without its file). A run killed between the two leaves a note the next run replaces: the note's
+    place is emptied first (unlinking never follows a link), then the note written as a new file."""
     if note is None:
         replace(path, dest)
         return
-    beside = dest.with_name(dest.name + ".txt")
-    beside.write_text(note + "\n", encoding="utf-8")
+    note.unlink(missing_ok=True)
+    _write_new(note, reason + "\n")
     crash_point("reason-written")
     try:
         replace(path, dest)
     except OSError:
-        beside.unlink(missing_ok=True)
+        note.unlink(missing_ok=True)
         raise
 
 
 def _free(folder: Path, path: Path, taken: Collection[Path] = ()) -> Path:
-    """A free name in ``folder`` for ``path``: safe on every OS, ≤ 100 bytes, never overwriting,
-    none of ``taken``."""
+    """A free name in ``folder`` for ``path``: safe on every OS, ≤ 100 bytes, never overwriting
+    (a link there, even one pointing nowhere, holds its name), none of ``taken``."""
     suffix = "".join(ch for ch in path.suffix[:16] if ch.isalnum() or ch == ".")
     dest, n = folder / safe_filename(path.stem, suffix), 2
-    while dest in taken or dest.exists() or dest.with_name(dest.name + ".txt").exists():
+    while dest in taken or os.path.lexists(dest) or os.path.lexists(dest.with_name(dest.name + ".txt")):
         dest, n = folder / safe_filename(path.stem, f"-{n}{suffix}"), n + 1
     return dest
+
+
+def _not_a_link(folder: Path, inbox: Path) -> None:
+    """Refuse a ``processed``/``quarantine`` folder inside the inbox that is a link: whoever may
+    write the inbox could make one, and have the office move files wherever it points."""
+    if folder.parent == inbox and folder.is_symlink():
+        raise OSError(errno.ELOOP, f"{folder.name} is a link, and files are never moved through a link")
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write ``text`` into a new file ``path``; an entry already there (a link planted in its
+    place, pointing anywhere) makes it fail rather than be written through."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NO_FOLLOW | getattr(os, "O_BINARY", 0), 0o644)
+    with os.fdopen(fd, "wb") as out:
+        out.write(text.encode("utf-8"))

@@ -47,7 +47,8 @@ class Recorded:
 
 
 def record_file(store: Store, item: FileResult, *, run_id: int | None = None, name: str | None = None,
-                mails: Sequence[tuple[str, bytes]] = (), recipient_hint: str = "", kept: bool = False) -> Recorded:
+                mails: Sequence[tuple[str, bytes]] = (), recipient_hint: str = "", kept: bool = False,
+                size: int | None = None) -> Recorded:
     """Decide and record ``item``'s outcome, its data and its e-mails in one transaction.
 
     :param name: the file's name as received (default: ``item.path.name``).
@@ -55,6 +56,7 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         recorded as set aside already, so a copy mailed later is answered as already received.
     :param mails: ``(name, message bytes)`` to queue with the outcome.
     :param recipient_hint: for a file that cannot be read, the roster recipient its name points to.
+    :param size: the file's size as it was read (default: looked up at ``item.path``).
     """
     name = safe_text(name or item.path.name)  # a file name is the school's text too
     with store.transaction():
@@ -74,8 +76,8 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         disposition = QUARANTINE if outcome.result == "quarantined" else PROCESSED
         reason = reason_of(item, outcome.detail)
         if item.sha256:  # the reason is kept too: a file not moved now is set aside with it next run
-            store.add_file(item.sha256, name, _size(item.path), run_id, row_id, disposition, reason=reason,
-                           set_aside=kept)
+            store.add_file(item.sha256, name, _size(item.path) if size is None else size, run_id, row_id, disposition,
+                           reason=reason, set_aside=kept)
         for mail_name, message in mails:
             store.queue_mail(item.sha256, run_id, mail_name, message)
     return Recorded(outcome, disposition, new=True, reason=reason)
@@ -148,7 +150,7 @@ def _row(o: Outcome, name: str, run_id: int | None) -> dict[str, Any]:
 
 def _size(path: Path) -> int:
     try:
-        return path.stat().st_size
+        return path.lstat().st_size  # the entry's own: a link put in its place is not followed
     except OSError:
         return 0
 

@@ -221,6 +221,11 @@ def build(out: Path) -> dict[str, Path]:
         "forged-signature-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B9", "0" * 64)}, 0),
         "bad-locked-ref-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B10", "ZZZZ99999999")}, 0),
         "path-in-form-id-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B1", "/etc/sheetsync/../../x.yaml")}, 0),
+        "ods-space-bomb": ("ods", {"content.xml": ods_cell(FORM_SHEET, "C37", _spaces(1_000_000_000))}, 0),
+        "ods-spaces-within-limits": ("ods", {"content.xml": ods_cell(FORM_SHEET, "C37", _spaces(15_900_000))}, 0),
+        "ods-repeated-text": ("ods", {"content.xml": ods_append_rows(META, _repeated_text(100_000, 1000))}, 0),
+        "many-empty-cells-in-form-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: _cells_in_form(2_000_000)}, 0),
+        "many-cells-in-form-clipped-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: _cells_in_form(1_900_000, b"<c/>")}, 0),
         "dotdot-in-form-id-ods": ("ods", {"content.xml": ods_text(META, "B1", "../../tmp/evil")}, 0),
     }
     built = {}
@@ -230,6 +235,49 @@ def build(out: Path) -> dict[str, Path]:
     for path in base.values():
         path.unlink()
     return built
+
+
+def _spaces(n: int) -> bytes:
+    """A text cell of "x", ``n`` spaces as ODF writes a run of them, and "y" (calamine builds the spaces)."""
+    return (b'<table:table-cell office:value-type="string"><text:p>x<text:s text:c="%d"/>y</text:p>'
+            b"</table:table-cell>" % n)
+
+
+def _repeated_text(size: int, rows: int) -> bytes:
+    """``rows`` repeated rows of 3 repeated cells of ``size`` random letters (within the metadata
+    sheet's 5,000 × 3 cells: calamine builds every copy)."""
+    import random
+
+    text = "".join(random.Random(3).choices("abcdefghijklmnopqrstuvwxyz0123456789", k=size)).encode()
+    return (b'<table:table-row table:number-rows-repeated="%d"><table:table-cell table:number-columns-repeated="3" '
+            b'office:value-type="string"><text:p>%s</text:p></table:table-cell></table:table-row>' % (rows, text))
+
+
+def _cells_in_form(n: int, tail: bytes = b"") -> Edit:
+    """``n`` empty cells at places inside the form (B10:E49, in no order) added to its first row, then
+    ``tail`` (a cell without r= sends the sheet to the clipping path)."""
+    import random
+
+    pick = random.Random(1).choice
+    cells = b"".join(b'<c r="%s%d"/>' % (pick((b"B", b"C", b"D", b"E")), pick(range(10, 50))) for _ in range(n)) + tail
+    return lambda xml: xml.replace(b"</row>", cells + b"</row>", 1)
+
+
+def shared_string_copies(out: Path, base: Path) -> Path:
+    """One shared string of 1 MB of random letters in each of the form's 229 empty cells."""
+    import random
+
+    text = "".join(random.Random(3).choices("abcdefghijklmnopqrstuvwxyz0123456789", k=1024 * 1024)).encode()
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>' + text + b"</t></si></sst>"
+    rel = (b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    path = rewrite(base, out / "shared-string-copies-xlsx.xlsx", {
+        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(b"</Relationships>", rel),
+        XLSX_SHEETS[FORM_SHEET]: lambda xml: re.sub(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|></c>)',
+                                                    rb'<c r="\1" t="s"><v>0</v></c>', xml)})
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", sst)
+    return path
 
 
 def _random_thai(n: int) -> str:
@@ -277,6 +325,7 @@ def _special(out: Path, base: dict[str, Path]) -> dict[str, Path]:
     _lie_about_size(lying, "xl/styles.xml", 1000)
     made["zip-lying-size-xlsx"] = lying
     made["many-shared-strings-xlsx"] = shared_strings(out, base["xlsx"])
+    made["shared-string-copies-xlsx"] = shared_string_copies(out, base["xlsx"])
     macro = out / "macro-xlsx.xlsx"
     rewrite(base["xlsx"], macro, {})
     with zipfile.ZipFile(macro, "a") as z:

@@ -1,0 +1,161 @@
+"""The text python-calamine would build beyond the bytes a file holds, bounded before calamine opens it.
+
+calamine builds each cell's text whole, once for every cell it stands for, so a few bytes can ask
+for gigabytes within the form's own cells (which are read unclipped, since they are the form):
+
+* .xlsx: a shared string is copied into every cell that refers to it (a 3 MB file whose one 4 MB
+  string filled the form's 229 empty cells took 2.3 GB);
+* .ods: a cell is built once per ``number-columns-repeated``, a row once per
+  ``number-rows-repeated`` (a 221 KB file, one 300 KB text in 3,000 repeated cells: 2.7 GB), and
+  ``<text:s text:c="N"/>`` is N spaces (one such element of 30 bytes asking for 10⁹ spaces made a
+  13 KB file abort the process).
+
+Calc writes identical neighbours once with a repeat, and Excel shares repeated strings, so these
+are honest in themselves: it is their product with long text that never is. :func:`check_xlsx` and
+:func:`check_ods` bound, at C speed, the text a file's cells stand for beyond what is written, and
+refuse a file asking more than :data:`sheetsync.limits.MAX_EXPANDED_TEXT` characters.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from html import unescape
+from pathlib import Path
+from typing import Iterable
+
+from .. import limits
+from ..errors import LimitError
+
+# .xlsx ------------------------------------------------------------------------------------------
+#: A shared-string cell's type, however quoted or spaced.
+XLSX_SHARED = re.compile(rb"""\st\s*=\s*["']s["']""")
+#: A shared-string cell whose value follows at once: the index it refers to.
+XLSX_SHARED_INDEX = re.compile(rb"""\st\s*=\s*["']s["'][^>]*>\s*<(?:[\w.-]+:)?v\s*>\s*\+?0*(\d{1,12})\s*<""")
+#: Where each entry of the shared strings starts (any prefix).
+XLSX_SI = re.compile(rb"<(?:[\w.-]+:)?si(?=[\s/>])")
+
+# .ods: calamine knows these elements and attributes by their usual prefixed names only ----------
+ODS_SPACE = re.compile(rb"<text:s(?=[\s/>])([^>]*)>")
+ODS_SPACE_COUNT = re.compile(rb"""\stext:c\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+ODS_REPEATED_CELL = re.compile(rb"""<([\w.-]+:)?(covered-)?table-cell(?=[\s/>])[^>]*?number-columns-repeated\s*=\s*"""
+                               rb"""["']\+?0*(\d{1,12})["'][^>]*?(/?)>""")
+ODS_REPEATED_ROW = re.compile(rb"""<([\w.-]+:)?table-row(?=[\s/>])[^>]*?number-rows-repeated\s*=\s*"""
+                              rb"""["']\+?0*(\d{1,12})["'][^>]*?(/?)>""")
+ODS_CELL = re.compile(rb"""<(?:[\w.-]+:)?(?:covered-)?table-cell(?=[\s/>])([^>]*?)(/?)>""")
+ODS_COLUMNS = re.compile(rb"""number-columns-repeated\s*=\s*["']\+?0*(\d{1,12})["']""")
+DIGITS = re.compile(r"\+?[0-9]{1,12}")
+
+
+def check_xlsx(path: Path, sheets: Iterable[bytes], shared: bytes | None) -> None:
+    """Refuse ``path`` when the shared-string cells of ``sheets`` stand for more text than the limit.
+
+    A quick bound first (cells × the whole shared strings); only past it, each cell's string is
+    measured (an honest file: a few hundred cells, a few KB of strings).
+
+    :raises LimitError: ``limit.expanded-text``.
+    """
+    if not shared:
+        return
+    sheets = list(sheets)
+    cells = sum(len(XLSX_SHARED.findall(xml)) for xml in sheets)
+    if cells * len(shared) <= limits.MAX_EXPANDED_TEXT:
+        return
+    starts = array("q", (m.start() for m in XLSX_SI.finditer(shared)))
+    starts.append(len(shared))
+    sizes = array("q", (b - a for a, b in zip(starts, starts[1:])))
+    longest = max(sizes, default=0)
+    total = measured = 0
+    for xml in sheets:
+        for index in XLSX_SHARED_INDEX.findall(xml):
+            n = int(index)
+            total += sizes[n] if n < len(sizes) else 0
+            measured += 1
+            if total > limits.MAX_EXPANDED_TEXT:
+                raise _refused(path)
+    if total + (cells - measured) * longest > limits.MAX_EXPANDED_TEXT:  # cells written otherwise: the longest each
+        raise _refused(path)
+
+
+def check_ods(path: Path, content: bytes) -> None:
+    """Refuse ``path`` when the repeats and spaces of ``content.xml`` stand for more text than the limit.
+
+    Counted: every ``<text:s>``'s spaces; each repeated cell's text once more per repeat; each
+    repeated row's cells (with their own repeats) once more per repeat. Empty cells and rows weigh
+    nothing, so the repeats Calc writes for the rest of a sheet cost nothing here.
+
+    :raises LimitError: ``limit.expanded-text``.
+    """
+    total = _spaces(content, 0, len(content))
+    if content.find(b"repeated") >= 0:
+        total += _repeated_cells(content) + _repeated_rows(content)
+    if total > limits.MAX_EXPANDED_TEXT:
+        raise _refused(path)
+
+
+def _spaces(content: bytes, start: int, end: int) -> int:
+    """The spaces the ``<text:s>`` elements of ``content[start:end]`` stand for (as calamine reads them)."""
+    total = 0
+    at = content.find(b"<text:s", start, end)
+    if at < 0:
+        return 0
+    for match in ODS_SPACE.finditer(content, at, end):
+        found = ODS_SPACE_COUNT.search(match[1])
+        if found is None:
+            total += 1
+            continue
+        value = unescape((found[1] if found[1] is not None else found[2]).decode("utf-8", "replace"))
+        total += int(value) if DIGITS.fullmatch(value) else 0  # calamine refuses anything else
+        if total > limits.MAX_EXPANDED_TEXT:
+            break
+    return total
+
+
+def _weight(content: bytes, start: int, end: int) -> int:
+    """What the cell body ``content[start:end]`` makes calamine build: its bytes and its spaces."""
+    return end - start + _spaces(content, start, end)
+
+
+def _body_end(content: bytes, start: int, name: bytes) -> int:
+    """Where the element ``name`` whose start tag ends at ``start`` closes (the content's end if never)."""
+    end = content.find(b"</" + name + b">", start)
+    return end if end >= 0 else len(content)
+
+
+def _repeated_cells(content: bytes) -> int:
+    """Each repeated cell's weight, once for each repeat beyond the first."""
+    total = 0
+    for match in ODS_REPEATED_CELL.finditer(content):
+        if match[4]:  # self-closing: empty
+            continue
+        name = (match[1] or b"") + (match[2] or b"") + b"table-cell"
+        total += (int(match[3]) - 1) * _weight(content, match.end(), _body_end(content, match.end(), name))
+        if total > limits.MAX_EXPANDED_TEXT:
+            break
+    return total
+
+
+def _repeated_rows(content: bytes) -> int:
+    """Each repeated row's cells (with their own repeats), once for each repeat beyond the first."""
+    total = 0
+    for match in ODS_REPEATED_ROW.finditer(content):
+        if match[3]:
+            continue
+        end = _body_end(content, match.end(), (match[1] or b"") + b"table-row")
+        row = 0
+        for cell in ODS_CELL.finditer(content, match.end(), end):
+            if cell[2]:
+                continue
+            repeats = ODS_COLUMNS.search(cell[1])
+            close = min(_body_end(content, cell.end(), b"table:table-cell"), end)
+            row += (int(repeats[1]) if repeats else 1) * _weight(content, cell.end(), close)
+            if row > limits.MAX_EXPANDED_TEXT:
+                break
+        total += (int(match[2]) - 1) * row
+        if total > limits.MAX_EXPANDED_TEXT:
+            break
+    return total
+
+
+def _refused(path: Path) -> LimitError:
+    return LimitError(path, "limit.expanded-text", limit=f"{limits.MAX_EXPANDED_TEXT:,}")
