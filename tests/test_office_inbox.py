@@ -213,6 +213,7 @@ def test_a_file_this_computer_cannot_read_run_after_run_is_the_clerk_s_to_see(
     early = runs(STUCK_RUNS - 1)
     assert [r.stuck for r in early] == [[]] * (STUCK_RUNS - 1) and digests(tmp_path) == []
     assert all([p for p in r.problems if p.startswith("s1.xlsx")] == [
+        "s1.xlsx: รอบนี้อ่านไฟล์ไม่ได้ ยังไม่บันทึกอะไรของไฟล์นี้ จะอ่านใหม่รอบหน้าถ้าไฟล์ยังอยู่ใน inbox / "
         "s1.xlsx: not read this time (Permission denied); nothing is recorded for it: "
         "it is read on the next run if it is in the inbox"] for r in early)
     stuck, again = runs(2)

@@ -13,6 +13,7 @@ from typing import Collection
 
 from ..crashpoint import crash_point
 from ..files import replace
+from ..messages import both
 from ..pipeline import sha256_of
 from ..roster import Recipient, safe_filename
 from .store import Store
@@ -43,15 +44,14 @@ def inbox_files(inbox: Path, notes: list[str] | None = None, failing: dict[str, 
         for entry in entries:
             try:
                 if entry.is_symlink():
-                    _note(notes, f"{entry.name}: a link, not a file: passed over (links are never followed); "
-                                 "put the file itself in the inbox")
+                    _note(notes, both("sync.link", file=entry.name))
                 elif entry.is_file(follow_symlinks=False) and not _made_by_a_program(entry):
                     files.append((entry.stat(follow_symlinks=False).st_mtime, entry.name, Path(entry.path)))
             except OSError as exc:  # this entry only: the others are still listed
                 if failing is not None:
                     failing[entry.name] = str(exc.strerror or exc)
                 else:
-                    _note(notes, f"{entry.name}: cannot be looked at ({exc.strerror or exc}): passed over this time")
+                    _note(notes, both("sync.cannot-look", file=entry.name, why=exc.strerror or exc))
     return [path for _, _, path in sorted(files)]
 
 
@@ -128,9 +128,7 @@ class SetAside:
             return None  # already gone (moved by hand): its outcome is recorded all the same
         except OSError as exc:
             self._blocked = True
-            self.problems.append(f"{path.parent}: files cannot be moved out of the inbox ({exc.strerror or exc}); "
-                                 "they stay there, known by their content, and are set aside by the next run "
-                                 "without being processed again")
+            self.problems.append(both("sync.cannot-move", folder=path.parent, why=exc.strerror or exc))
             return None
         self.moved.append(dest)
         return dest
