@@ -29,6 +29,7 @@ from .files import open_regular, unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
 from .mailer._reply import compose_again_reply
 from .master.model import Key, MergeResult, Outcome
+from .messages import both
 from .office.dropped import against_the_store
 from .check.coerce import format_be_date
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, set_aside, set_aside_late, settled
@@ -168,8 +169,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             due = changed or any(o.result in ("merged", "replaced") for o in outcomes) or \
                 store.view_is_stale(master) or not master.exists()
             if due and not _render_now(store, options.view):
-                result.problems.append(f"{master.name} was not rendered again (the store holds more than "
-                                       f"{RENDER_AUTO_KEYS:,} keys): run sheetsync master to update it")
+                result.problems.append(both("sync.not-rendered", master=master.name, limit=f"{RENDER_AUTO_KEYS:,}"))
             elif due:
                 result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
                                           school_charts=options.school_charts)
@@ -190,7 +190,7 @@ def _write_summaries(result: SyncResult, report_dir: Path) -> None:
         try:
             write([c.result for c in result.checked], report_dir / name)
         except OutputError as exc:
-            result.problems.append(f"{exc}; the schools' reports and e-mails are not affected")
+            result.problems.append(both("sync.summary-not-written", file=report_dir / name, why=exc))
 
 
 def _nothing_received(store: Store, people: list[Recipient], forms_dirs: Iterable[Path],
@@ -284,7 +284,7 @@ def _open_listed(path: Path, result: SyncResult) -> BinaryIO | None:
     try:
         return open_regular(path, follow_links=False)
     except NotAFileError as exc:
-        result.problems.append(f"{path.name}: {exc.reason}: passed over; put the file itself in the inbox")
+        result.problems.append(both("sync.not-a-file", file=path.name, kind=exc.kind))
     except OSError as exc:  # gone, locked meanwhile, or not ours to read
         result.not_read[path.name] = str(exc.strerror or exc)
     return None
@@ -361,7 +361,7 @@ def _reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], 
         try:
             message = message_for(item, config, roster, origin=origin)
         except MailError as exc:
-            result.problems.append(f"{item.path.name}: no e-mail ({exc})")
+            result.problems.append(both("sync.no-mail", file=item.path.name, why=exc))
             return []
         return [] if message is None else [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))]
     except OutputError:

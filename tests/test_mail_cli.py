@@ -46,15 +46,15 @@ def test_without_send_it_only_lists(app: typer.Typer, outbox: Path, smtp_server:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("school-01 โรงเรียนวัดไทร แบบรายงาน.eml: ")
     assert "a@school01.example" in lines[0] and "ผลการตรวจสอบแบบรายงาน: โรงเรียนวัดไทร" in lines[0]
-    assert lines[-1] == f"2 message(s) waiting in {outbox}; deliver them with --send"
+    assert lines[-1] == f"มีอีเมลรอส่ง 2 ฉบับใน {outbox} (ส่งด้วย --send) / 2 message(s) waiting in {outbox}; deliver them with --send"
     assert smtp_server.handler.envelopes == [] and len(pending(outbox)) == 2
 
 
 def test_send_delivers_and_says_so(app: typer.Typer, outbox: Path, smtp_server: Server) -> None:  # noqa: F811
     result = CliRunner().invoke(app, ["mail", str(outbox), "--send"], env=env_for(smtp_server.port))
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["sent school-01 โรงเรียนวัดไทร แบบรายงาน.eml",
-                                          "sent school-02 โรงเรียนวัดไทร แบบรายงาน.eml"]
+    assert result.stdout.splitlines() == ["ส่งแล้ว / sent: school-01 โรงเรียนวัดไทร แบบรายงาน.eml",
+                                          "ส่งแล้ว / sent: school-02 โรงเรียนวัดไทร แบบรายงาน.eml"]
     assert len(smtp_server.messages()) == 2 and pending(outbox) == []
     again = CliRunner().invoke(app, ["mail", str(outbox), "--send"], env=env_for(smtp_server.port))
     assert again.exit_code == 0 and again.stdout == "" and len(smtp_server.messages()) == 2
@@ -65,12 +65,12 @@ def test_a_refusal_exits_1_and_a_resend_sends_the_rest(app: typer.Typer, outbox:
     smtp_server.handler.refuse_rcpt = {"b@school02.example"}
     result = CliRunner().invoke(app, ["mail", str(outbox), "--send"], env=env_for(smtp_server.port))
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == ["sent school-01 โรงเรียนวัดไทร แบบรายงาน.eml"]
-    assert result.stderr.startswith("not sent school-02 โรงเรียนวัดไทร แบบรายงาน.eml: SMTP server refused the "
+    assert result.stdout.splitlines() == ["ส่งแล้ว / sent: school-01 โรงเรียนวัดไทร แบบรายงาน.eml"]
+    assert result.stderr.startswith("ส่งไม่ได้ / not sent: school-02 โรงเรียนวัดไทร แบบรายงาน.eml: SMTP server refused the "
                                     "recipient: b@school02.example: 550")
     smtp_server.handler.refuse_rcpt.clear()
     again = CliRunner().invoke(app, ["mail", str(outbox), "--send"], env=env_for(smtp_server.port))
-    assert again.exit_code == 0 and again.stdout.splitlines() == ["sent school-02 โรงเรียนวัดไทร แบบรายงาน.eml"]
+    assert again.exit_code == 0 and again.stdout.splitlines() == ["ส่งแล้ว / sent: school-02 โรงเรียนวัดไทร แบบรายงาน.eml"]
     assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["a@school01.example"], ["b@school02.example"]]
 
 

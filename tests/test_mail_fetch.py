@@ -103,7 +103,7 @@ def test_files_land_in_the_inbox_with_their_story(mailbox: Mailbox, good: bytes,
     assert all(KEYWORD in flags for flags in mailbox.flags())
     assert not any("\\Seen" in flags for flags in mailbox.flags())  # the clerk still sees them as unread
     assert fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox), environ=env()).summary() == \
-        "mailbox: nothing new"
+        "กล่องอีเมล: ไม่มีอีเมลใหม่ / mailbox: nothing new"
 
 
 def test_a_lost_flag_fetches_nothing_twice(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
@@ -115,7 +115,7 @@ def test_a_lost_flag_fetches_nothing_twice(mailbox: Mailbox, good: bytes, tmp_pa
         path.unlink()
     mailbox.remove_flag(KEYWORD)
     again = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox), environ=env())
-    assert again.saved == [] and again.again == 2 and again.summary() == "mailbox: nothing new"
+    assert again.saved == [] and again.again == 2 and again.summary() == "กล่องอีเมล: ไม่มีอีเมลใหม่ / mailbox: nothing new"
     assert list(inbox.glob("*.xlsx")) == [] and len(ledger_lines(inbox)) == 2
     assert all(KEYWORD in flags for flags in mailbox.flags())  # marked again
 

@@ -69,14 +69,15 @@ def test_a_message_nested_too_deep_is_refused_and_the_next_one_read(mailbox: Mai
     assert [deep["message_id"], deeper["message_id"]] == ["<deep@s1.example>", "<deeper@s1.example>"]
     assert [r["reason"] for m in (deep, deeper) for r in m["refused"]] == ["message-unreadable"] * 2
     assert deep["files"] == deeper["files"] == [] and after["files"][0]["filename"] == "good.xlsx"
-    unread = [line for line in result.problems if line.startswith("a@s1.example: the message cannot be read (")]
+    unread = [line for line in result.problems if line.startswith("a@s1.example: อ่านอีเมลไม่ได้ ")
+              and " / a@s1.example: the message cannot be read (" in line]  # Thai, then English
     assert len(unread) == 2 and "RecursionError" in unread[1]  # one line each, no traceback
     told = replies(outbox)  # each sender is told once, from the message's header
     assert sorted(m["In-Reply-To"] for m in told) == ["<deep@s1.example>", "<deeper@s1.example>"]
     assert all("could not be read" in body(m) for m in told)
     assert all(KEYWORD in flags for flags in mailbox.flags())  # marked: it never blocks later mail
     again = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
-    assert again.summary() == "mailbox: nothing new" and len(pending(outbox)) == 2
+    assert again.summary() == "กล่องอีเมล: ไม่มีอีเมลใหม่ / mailbox: nothing new" and len(pending(outbox)) == 2
 
 
 @pytest.mark.parametrize("raw", [nested(60), wide(600), nested(1200), nested(990, closed=False)],

@@ -244,8 +244,8 @@ def test_the_steps_init_prints_work_as_printed_from_beside_the_office(tmp_path: 
     assert made.returncode == 0, made.stderr
     config = tmp_path / "district" / "sheetsync.toml"
     config.write_text(config.read_text(encoding="utf-8").replace('from = ""', f'from = "{SENDER}"', 1), encoding="utf-8")
-    [step] = [line for line in made.stdout.splitlines() if line.startswith("  2. ")]
-    command = step[len("  2. "):].split("   (")[0]
+    # The step's command is printed on a line of its own, below its words (Thai, then English).
+    [command] = [line.strip() for line in made.stdout.splitlines() if "sheetsync template" in line]
     done = subprocess.run(command, shell=True, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(list((tmp_path / "district" / "outbox").glob("template *.eml"))) == 4

@@ -126,7 +126,7 @@ def test_sync_fetches_and_answers_every_sender_in_the_thread(office: dict[str, A
                                                              tmp_path: Path) -> None:
     first = run(tmp_path, mailbox, smtp, *sync_args())
     assert first.returncode == 2, first.stderr  # one file could not be read: quarantined (its sender is answered)
-    assert "mailbox: 7 message(s), 6 file(s) saved, 2 reply(ies) queued" in first.stdout
+    assert "กล่องอีเมล: อีเมล 7 ฉบับ บันทึกไฟล์ 6 ไฟล์ เตรียมตอบกลับ 2 ฉบับ / mailbox: 7 message(s), 6 file(s) saved, 2 reply(ies) queued" in first.stdout
     check_answered_once(smtp, office["ids"])
     stranger = json.loads((tmp_path / "reports" / "แก้แล้ว.json").read_text(encoding="utf-8"))
     assert [f["code"] for f in stranger["findings"]] == ["sender-not-recipient"]
@@ -137,7 +137,7 @@ def test_sync_fetches_and_answers_every_sender_in_the_thread(office: dict[str, A
     assert merged == {"s1", "s2", "s3", "s4"}  # s2 through the helper's corrected file
     second = run(tmp_path, mailbox, smtp, *sync_args())
     assert second.returncode == 0, second.stderr
-    assert second.stdout.strip() == "sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new (mailbox: nothing new)"
+    assert second.stdout.strip() == "sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new (กล่องอีเมล: ไม่มีอีเมลใหม่ / mailbox: nothing new)"
     check_answered_once(smtp, office["ids"])  # nothing sent the second time
     seen = first.stdout + first.stderr + second.stdout + second.stderr
     assert PASSWORD not in seen
@@ -150,13 +150,13 @@ def test_stopped_after_the_fetch_answers_each_message_once(office: dict[str, Any
                                                            tmp_path: Path) -> None:
     fetched = run(tmp_path, mailbox, smtp, "fetch", "inbox", "--outbox", "outbox")  # then the run stops
     assert fetched.returncode == 0, fetched.stderr
-    assert fetched.stdout.strip() == "mailbox: 7 message(s), 6 file(s) saved, 2 reply(ies) queued"
+    assert fetched.stdout.strip() == "กล่องอีเมล: อีเมล 7 ฉบับ บันทึกไฟล์ 6 ไฟล์ เตรียมตอบกลับ 2 ฉบับ / mailbox: 7 message(s), 6 file(s) saved, 2 reply(ies) queued"
     mailbox.remove_flag("$SheetsyncFetched")  # and even the mailbox lost its marks
     done = run(tmp_path, mailbox, smtp, *sync_args())
     assert done.returncode == 2, done.stderr  # one file could not be read: quarantined (its sender is answered)
     check_answered_once(smtp, office["ids"])
     again = run(tmp_path, mailbox, smtp, *sync_args())
-    assert again.stdout.strip() == "sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new (mailbox: nothing new)"
+    assert again.stdout.strip() == "sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new (กล่องอีเมล: ไม่มีอีเมลใหม่ / mailbox: nothing new)"
     check_answered_once(smtp, office["ids"])
 
 
@@ -180,4 +180,4 @@ def test_the_office_s_own_mail_coming_back_is_never_answered_again(mailbox: Mail
     assert "office's own e-mails came back" in again.stderr and "nothing in it was taken" in again.stderr
     assert len(smtp.handler.envelopes) == sent  # not answered, and no report on its marked-up copy
     assert run(tmp_path, mailbox, smtp, *sync_args()).stdout.strip() == \
-        "sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new (mailbox: nothing new)"
+        "sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new (กล่องอีเมล: ไม่มีอีเมลใหม่ / mailbox: nothing new)"

@@ -18,7 +18,7 @@ from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401 
 from tests.test_mail_loop import check_answered_once, office, smtp  # noqa: F401  (fixtures)
 from tests.test_mail_smtp import Server
 
-NOTHING_NEW = "sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new (mailbox: nothing new)"
+NOTHING_NEW = "sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new (กล่องอีเมล: ไม่มีอีเมลใหม่ / mailbox: nothing new)"
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def assert_no_password(folder: Path, smtp: Server, *runs: subprocess.CompletedPr
 def test_office_sync_fetches_records_and_answers_once(district: Path, office: dict[str, Any], smtp: Server) -> None:
     first = sheetsync(district, "sync", "--send")
     assert first.returncode == 2, first.stderr  # one file could not be read: quarantined (its sender is answered)
-    assert "mailbox: 7 message(s), 6 file(s) saved, 2 reply(ies) queued" in first.stdout
+    assert "กล่องอีเมล: อีเมล 7 ฉบับ บันทึกไฟล์ 6 ไฟล์ เตรียมตอบกลับ 2 ฉบับ / mailbox: 7 message(s), 6 file(s) saved, 2 reply(ies) queued" in first.stdout
     check_answered_once(smtp, office["ids"])
     assert not (district / "inbox" / ".fetched.jsonl").exists()  # the store is the record
     with sqlite3.connect(district / "sheetsync.sqlite") as db:
@@ -111,7 +111,7 @@ def test_office_sync_killed_between_fetch_and_reply_answers_once(district: Path,
 def test_office_fetch_alone_then_sync(district: Path, office: dict[str, Any], mailbox: Mailbox, smtp: Server) -> None:
     fetched = sheetsync(district, "fetch")
     assert fetched.returncode == 0, fetched.stderr
-    assert fetched.stdout.strip() == "mailbox: 7 message(s), 6 file(s) saved, 2 reply(ies) queued"
+    assert fetched.stdout.strip() == "กล่องอีเมล: อีเมล 7 ฉบับ บันทึกไฟล์ 6 ไฟล์ เตรียมตอบกลับ 2 ฉบับ / mailbox: 7 message(s), 6 file(s) saved, 2 reply(ies) queued"
     assert len(list((district / "outbox").glob("*.eml"))) == 2  # the polite replies, written from the store
     mailbox.remove_flag("$SheetsyncFetched")  # and the mailbox lost its marks
     done = sheetsync(district, "sync", "--send")

@@ -129,7 +129,7 @@ def test_the_clerks_own_ways_of_asking_for_a_view_and_a_history(office: Path, ap
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
-    assert shown.exit_code == 0 and " +0700  merged" in shown.output, shown.output
+    assert shown.exit_code == 0 and " +0700  รวมแล้ว / merged" in shown.output, shown.output
 
 
 def test_commands_outside_an_office_say_what_to_give(app: typer.Typer, tmp_path: Path) -> None:

@@ -288,7 +288,9 @@ def test_a_summary_or_master_left_open_in_excel_does_not_stop_the_mail(
     result = sync(inbox, master, report_dir=tmp_path / "reports", config=config, options=NOW)
     assert master.exists() and len(result.new) == 1  # the view behind the store is rendered now
     [problem] = result.problems
-    assert problem.startswith(f"{tmp_path / 'reports' / 'summary.xlsx'}: cannot write (it is open in another program")
+    thai, english = problem.split(" / ", 1)  # one line: Thai, then English
+    assert thai.startswith(f"{tmp_path / 'reports' / 'summary.xlsx'}: บันทึกไฟล์สรุปผลไม่ได้")
+    assert english.startswith(f"{tmp_path / 'reports' / 'summary.xlsx'}: cannot write (it is open in another program")
     assert problem.endswith("the schools' reports and e-mails are not affected")
 
 

@@ -52,13 +52,13 @@ def fetch_command(
         from ..errors import MailError, OfficeError
         from ..fetch_step import fetch_step
         from ..mailer import ImapConfig, MailConfig
+        from ..messages import both
         from ..office.config import office_of
 
         config = office_of(office)
         mine = config is not None and (inbox is None or inbox.resolve() == config.inbox)
         if inbox is None and config is None:
-            raise OfficeError("no office here: give INBOX, or run inside an office folder (sheetsync init DIR), "
-                              "or give --office DIR")
+            raise OfficeError(both("error.no-office-fetch"))
         if mine and config is not None:
             return _office_fetch(config, outbox)
         assert inbox is not None
@@ -82,6 +82,7 @@ def _office_fetch(config: OfficeConfig, outbox: Path | None) -> int:
     from ..errors import MailError
     from ..fetch_step import fetch_step
     from ..mailer import JsonlLedger
+    from ..messages import both
     from ..office.config import with_imap_env, with_mail_env
     from ..office.lock import run_lock
     from ..office.mailbox import StoreLedger
@@ -90,8 +91,7 @@ def _office_fetch(config: OfficeConfig, outbox: Path | None) -> int:
 
     imap = with_imap_env(config)
     if not imap.configured:
-        raise MailError(f"{config.root / 'sheetsync.toml'}: no mailbox configured: set host in [imap] "
-                        "(or SHEETSYNC_IMAP_HOST)")
+        raise MailError(both("error.no-mailbox", config=config.root / "sheetsync.toml"))
     mail = with_mail_env(config)
     mail = replace(mail, outbox=outbox) if outbox is not None else mail
     with Store(config.store) as store, run_lock(store, "fetch", config.wait) as run_id:
@@ -106,6 +106,8 @@ def _office_fetch(config: OfficeConfig, outbox: Path | None) -> int:
 
 
 def _say(result: FetchResult) -> None:
+    from ..messages import both
+
     echo(result.summary())
     for line in result.problems:
-        echo(f"note: {line}", err=True)
+        echo(f"{both('mailbox.note')}: {line}", err=True)

@@ -47,6 +47,7 @@ def mail(
 
     def run() -> int:
         from ..mailer import MailConfig, SmtpMailer, send_outbox
+        from ..messages import both
 
         if not send or dry_run:
             return _list(outbox)
@@ -55,9 +56,9 @@ def mail(
         with SmtpMailer(config) as mailer:
             result = send_outbox(outbox, mailer)
         for path in result.sent:
-            echo(f"sent {path.name}")
+            echo(f"{both('mail.sent')}: {path.name}")
         for line in result.lines():
-            echo(f"not sent {line}", err=True)
+            echo(f"{both('sync.not-sent')}: {line}", err=True)
         return 0 if result.ok else 1
 
     guarded(ctx, run)
@@ -65,10 +66,13 @@ def mail(
 
 def _list(outbox: Path) -> int:
     from ..mailer import header_text, one_line, pending, read_message
+    from ..messages import render
 
     waiting = pending(outbox)
     for path in waiting:
         message = read_message(path)
         echo(f"{path.name}: {one_line(header_text(message, 'To'))} — {one_line(header_text(message, 'Subject'))}")
-    echo(f"{len(waiting)} message(s) waiting in {outbox}" + ("; deliver them with --send" if waiting else ""))
+    said = [render("mail.waiting", lang, source="office.yaml", count=len(waiting), outbox=outbox)
+            + (render("mail.how-to-send", lang, source="office.yaml") if waiting else "") for lang in ("th", "en")]
+    echo(" / ".join(said))
     return 0

@@ -18,6 +18,8 @@ from .office import OfficeOpt
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from ..messages import Lang
+
     from ..master import MergeResult
 
 MasterOpt = Annotated[Optional[Path], typer.Option("--master", metavar="FILE", help="The master view (.xlsx or .ods); "
@@ -54,11 +56,12 @@ def merge_command(
 
         from ..errors import OfficeError
         from ..master import merge
+        from ..messages import both
         from ..office.config import office_of
 
         config = office_of(office) if master is None else None
         if config is None and master is None:
-            raise OfficeError("no office here: give --master FILE, or run inside an office folder")
+            raise OfficeError(both("error.no-office-master"))
         target = master if master is not None else config.master if config is not None else Path()
         result = merge(files, target, today=today.date() if today else None, roster=roster,
                        forms_dirs=forms_dir or (config.forms_dirs if config else ()),
@@ -80,30 +83,41 @@ def render_table(result: MergeResult) -> Table:
     from rich.table import Table
     from rich.text import Text
 
-    from ..master.model import RESULTS_TH
+    from ..master.model import result_words
+    from ..messages import both
     from ..text import safe_text
 
     table = Table(title=str(result.master))
     # "fold" wraps long file names and details instead of cutting them off with an ellipsis.
-    for header in ("ไฟล์ / file", "ผล / result", "รหัส / project", "ผู้รายงาน / recipient", "รายละเอียด / detail"):
-        table.add_column(header, overflow="fold")
+    for column in ("file", "result", "project", "recipient", "detail"):
+        table.add_column(both(f"col.{column}"), overflow="fold")
     for o in result.outcomes:
         project, recipient = (o.key.project_code, o.key.recipient) if o.key else ("", "")
-        shown = f"{RESULTS_TH[o.result]} / {o.result}" if o.result in RESULTS_TH else o.result
         # Text, not markup: a file named "[/]" must not break the table nor "\x1b[2J" clear the screen.
-        table.add_row(*(Text(safe_text(v)) for v in (o.path.name, shown, project, recipient, o.detail)))
+        table.add_row(*(Text(safe_text(v)) for v in (o.path.name, result_words(o.result), project, recipient,
+                                                     o.detail)))
     return table
 
 
 def summary_line(result: MergeResult) -> str:
-    """``master.xlsx: 3 merged, 1 replaced, …`` and what happened to the file."""
-    counts = ", ".join(f"{n} {r}" for r, n in result.counts().items() if n)
-    if not result.written:
-        return f"{result.master.name}: {counts or 'no files'}; nothing new, the master was not changed"
-    kept = f" (previous master kept as {result.backup.name})" if result.backup else ""
-    if result.kept_aside is not None:
-        kept = f"; the master had been edited since it was made: kept as {result.kept_aside.name}"
-    return f"{result.master.name}: {counts}; written{kept}"
+    """``master.xlsx: รวมแล้ว 3, แทนที่ฉบับเดิม 1 บันทึกแฟ้มหลักแล้ว / master.xlsx: 3 merged, 1 replaced;
+    written``: what each file became and what happened to the master, Thai then English."""
+    from ..messages import render
+
+    def said(lang: Lang) -> str:
+        counts = ", ".join(render("merge.count", lang, source="office.yaml", count=n,
+                                  result=render(f"result.{r}", lang, source="office.yaml"))
+                           for r, n in result.counts().items() if n)
+        counts = counts or render("merge.no-files", lang, source="office.yaml")
+        if not result.written:
+            return render("merge.unchanged", lang, source="office.yaml", master=result.master.name, counts=counts)
+        kept = render("merge.backup", lang, source="office.yaml", file=result.backup.name) if result.backup else ""
+        if result.kept_aside is not None:
+            kept = render("merge.edited", lang, source="office.yaml", file=result.kept_aside.name)
+        return render("merge.written", lang, source="office.yaml", master=result.master.name, counts=counts,
+                      kept=kept)
+
+    return f"{said('th')} / {said('en')}"
 
 
 def exit_code(result: MergeResult) -> int:

@@ -46,22 +46,38 @@ def init_command(
         if roster is not None:
             read_roster(roster)  # refused here, before anything is made
         config = init_office(folder, form=form, roster=roster, forms_dirs=tuple(forms_dir or ()))
-        echo(f"made the office {config.root}")
-        for line in NEXT_STEPS:
-            echo(line.format(dir=folder))
+        for line in next_steps(folder, has_roster=config.roster is not None, master=config.master.name):
+            echo(line)
         return 0
 
     guarded(ctx, run)
 
 
-NEXT_STEPS = (
-    "next steps:",
-    "  1. edit {dir}/sheetsync.toml: the mail sender ([mail] from), the reporting period",
-    "  2. cd {dir} && sheetsync template --roster roster.csv -o templates/ --email   (one per school, e-mailed)",
-    "  3. drop returned files into {dir}/inbox/ and run: cd {dir} && sheetsync sync",
-    "  4. open {dir}/master.xlsx (a view: rendered again after every run)",
-    "  5. back up the store with: sheetsync backup   (and keep a copy of {dir}/office.key, once)",
+#: What the clerk does after ``init``, in order: the step's words (``init.<step>`` of
+#: messages/office.yaml) and the command to type, if one.
+STEPS = (
+    ("roster", ""),
+    ("config", ""),
+    ("templates", "cd {dir} && sheetsync template --roster roster.csv -o templates/ --email"),
+    ("sync", "cd {dir} && sheetsync sync --send"),
+    ("master", ""),
+    ("backup", "cd {dir} && sheetsync backup"),
 )
+
+
+def next_steps(folder: Path, *, has_roster: bool, master: str) -> list[str]:
+    """``init``'s closing text: the office made, then each step in Thai, in English, and its command.
+
+    Without ``--roster`` the first step is making one: every later step needs it (``roster.csv``).
+    """
+    from ..messages import both, lines
+
+    out = [both("init.made", root=folder), both("init.next")]
+    steps = [(name, command) for name, command in STEPS if has_roster is False or name != "roster"]
+    for n, (name, command) in enumerate(steps, 1):
+        th, en = lines(f"init.{name}", dir=folder, master=folder / master)
+        out += [f"  {n}. {th}", f"     {en}"] + ([f"       {command.format(dir=folder)}"] if command else [])
+    return out
 
 
 def master_command(
@@ -86,6 +102,7 @@ def master_command(
       sheetsync master -o master.ods --period 2020-03
     """
     from ..errors import OfficeError
+    from ..messages import both
     from ..office.config import office_of
     from ..office.store import Store
     from ..office.view import render_view, store_beside
@@ -94,18 +111,18 @@ def master_command(
         config = office_of(office)
         target = output or (config.master if config else None)
         if target is None:
-            raise OfficeError("no office here: give -o FILE (and --store) or run inside an office folder")
+            raise OfficeError(both("error.no-office-view"))
         # Inside an office its store is the source, wherever -o puts the view (the README's example).
         source = store or (config.store if config else store_beside(target))
         if not Path(source).exists():
-            raise OfficeError(f"{source}: no store of record here (run sheetsync sync or merge first)")
+            raise OfficeError(both("error.no-store-here", store=source))
         with Store(source) as db:
             view = render_view(db, target, period=period or (config.period if config else None),
                                forms_dirs=config.forms_dirs if config else (),
                                school_charts=school_chart or (config.school_charts if config else ()))
-        echo(f"wrote {view.path}")
+        echo(both("master.wrote", path=view.path))
         if view.kept_aside is not None:
-            echo(f"{target.name} had been edited since it was made: kept as {view.kept_aside.name}", err=True)
+            echo(both("sync.kept-aside", master=target.name, kept=view.kept_aside.name), err=True)
         return 0
 
     guarded(ctx, run)
@@ -128,6 +145,7 @@ def history_command(
       sheetsync history --recipient school-01 --project 50360000-3553
     """
     from ..errors import OfficeError
+    from ..messages import both
     from ..office.config import office_of
     from ..office.history import history, render_history
     from ..office.store import Store
@@ -137,7 +155,7 @@ def history_command(
         config = office_of(office) if master is None else None
         source = store_beside(master) if master else (config.store if config else None)
         if source is None or not Path(source).exists():
-            raise OfficeError("no store found: run inside an office folder, or give --office or --master")
+            raise OfficeError(both("error.no-store", option="--master"))
         with Store(source) as db:
             echo(render_history(history(db, recipient=recipient, key=project)))
         return 0
@@ -167,6 +185,7 @@ def backup_command(
     import datetime as dt
 
     from ..errors import OfficeError
+    from ..messages import both
     from ..office.backup import BACKUPS, back_up, backup_name
     from ..office.config import office_of
 
@@ -174,15 +193,15 @@ def backup_command(
         config = office_of(office) if store is None else None
         source = store or (config.store if config else None)
         if source is None or not Path(source).exists():
-            raise OfficeError("no store found: run inside an office folder, or give --office or --store")
+            raise OfficeError(both("error.no-store", option="--store"))
         if target is None or target.is_dir() or not target.suffix:  # a folder, made if need be
             folder = target or (config.root / BACKUPS if config else Path(source).parent / BACKUPS)
             path = folder / backup_name(Path(source), dt.datetime.now(dt.timezone.utc))
         else:
             path = target
         made = back_up(source, path)
-        echo(f"backed up {Path(source).name} to {made.path}: {made.submissions} submission(s), "
-             f"{made.outcomes} outcome(s)")
+        echo(both("backup.done", store=Path(source).name, path=made.path, submissions=made.submissions,
+                  outcomes=made.outcomes))
         return 0
 
     guarded(ctx, run)

@@ -77,6 +77,7 @@ def sync_command(
         from rich.progress import Progress
 
         from ..crashpoint import crash_point
+        from ..messages import both
         from ..office.config import office_of
         from ..sync import sync
 
@@ -86,7 +87,7 @@ def sync_command(
             step = _fetch(stack, config, plan)  # the mailbox first, when [imap] or SHEETSYNC_IMAP_HOST names one
             crash_point("fetched")
             if step.error:
-                echo(f"sheetsync: mailbox not read: {step.error}", err=True)
+                echo(f"sheetsync: {both('sync.mailbox-not-read', why=step.error)}", err=True)
             with Progress(transient=True) as bar:
                 task = bar.add_task("ตรวจไฟล์ / checking", total=None)
                 result = sync(plan.inbox, plan.master, report_dir=plan.reports, config=plan.mail, send=send,
@@ -94,7 +95,7 @@ def sync_command(
                               progress=lambda _: bar.advance(task), options=plan.options, origins=step.origin,
                               undelivered=step.result.undelivered if step.result else ())
         for line in step.result.problems if step.result else []:
-            echo(f"note: {line}", err=True)
+            echo(f"{both('mailbox.note')}: {line}", err=True)
         if not result.new and not result.waiting and (step.result is None or not step.result.messages):
             echo(f"sheetsync sync: {_both('sync.nothing')}" + (f" ({step.result.summary()})" if step.result else ""))
             for path in result.already_seen:  # dropped again: the clerk is told it is known, not silence
@@ -151,13 +152,13 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
     """The office's configuration with the command's options over it."""
     from ..errors import OfficeError
     from ..mailer import MailConfig
+    from ..messages import both
     from ..office.config import with_mail_env
     from ..roster import read_roster
     from ..sync import SyncOptions
 
     if config is None and (inbox is None or master is None):
-        raise OfficeError("no office here: give INBOX and --master FILE, or run inside an office folder "
-                          "(sheetsync init DIR), or give --office DIR")
+        raise OfficeError(both("error.no-office-sync"))
     master = master or (config.master if config else None)
     assert master is not None
     mail = with_mail_env(config) if config is not None and (config.mail.from_addr or outbox) else None
@@ -181,19 +182,21 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
 
 
 def _both(code: str) -> str:
-    """A catalogue line in Thai, then English."""
-    from ..messages import render
+    """A line of the catalogue (not the office's texts) in Thai, then English."""
+    from ..messages import both
 
-    return f"{render(code, 'th')} / {render(code, 'en')}"
+    return both(code, source="catalogue.yaml")
 
 
 def _sent(result: SyncResult) -> int:
     """Say what was sent and what could not be; exit code 1 when anything failed."""
+    from ..messages import both
+
     if result.sent is not None and result.sent.sent and not result.new:  # (the table says it otherwise)
-        echo(f"ส่งอีเมลแล้ว / sent {len(result.sent.sent)} e-mail(s)")
+        echo(both("sync.sent", count=len(result.sent.sent)))
     if result.sent is not None:
         for line in result.sent.lines():
-            echo(f"not sent {line}", err=True)
+            echo(f"{both('sync.not-sent')}: {line}", err=True)
     return 0 if result.sent is None or result.sent.ok else 1
 
 
@@ -206,8 +209,10 @@ def _report(result: SyncResult, master: Path) -> int:
     for problem in result.problems:
         echo(f"sheetsync: {problem}", err=True)
     if result.merge is not None and result.merge.kept_aside is not None:
-        echo(f"sheetsync: {master.name} had been edited since it was made: kept as "
-                   f"{result.merge.kept_aside.name}", err=True)
+        from ..messages import both
+
+        echo(f"sheetsync: {both('sync.kept-aside', master=master.name, kept=result.merge.kept_aside.name)}",
+             err=True)
     code = exit_code(result.merge) if result.merge is not None else 0
     return max(code, _sent(result))
 
@@ -216,11 +221,9 @@ def summary_table(result: SyncResult) -> Table:
     """One line per count: what the sync found and did (Thai / English)."""
     from rich.table import Table
 
-    from ..messages import render
-
     table = Table(title="sheetsync sync")
     table.add_column("")
-    table.add_column(f"{render('sync.files', 'th')} / {render('sync.files', 'en')}", justify="right")
+    table.add_column(_both("sync.files"), justify="right")
     valid = sum(1 for c in result.checked if c.report is not None and c.report.valid)
     sent = len(result.sent.sent) if result.sent is not None else 0
     rows = [("sync.new", len(result.new)), ("sync.already", len(result.already_seen)),
@@ -229,7 +232,7 @@ def summary_table(result: SyncResult) -> Table:
             ("sync.unreadable", sum(1 for c in result.checked if c.error)),
             ("sync.queued", len(result.queued)), ("sync.sent", sent), ("sync.moved", len(result.moved))]
     for code, count in rows:
-        table.add_row(f"{render(code, 'th')} / {render(code, 'en')}", str(count))
+        table.add_row(_both(code), str(count))
     if not result.new:
-        table.caption = f"{render('sync.nothing', 'th')} / {render('sync.nothing', 'en')}"
+        table.caption = _both("sync.nothing")
     return table

@@ -67,6 +67,7 @@ def template(
     """
     def run() -> int:
         from ..master import templates_from_master
+        from ..messages import both
         from ..roster import read_roster, templates_for_roster
         from ..spec.registry import find_form
         from ..template.write import write_template
@@ -84,7 +85,7 @@ def template(
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=dirs,
                                           form=form or (office.form if office else None))
-            echo(f"wrote {len(paths)} templates in {output}")
+            echo(both("template.wrote-many", count=len(paths), folder=output))
             return mail_templates(paths, mail, again=again, forms_dirs=dirs) if mail else 0
         prefill = load_json(data) if data else None
         chosen = find_form(form or (office.form if office else "progress-report"), dirs)
@@ -93,11 +94,11 @@ def template(
             if not people:
                 raise typer.BadParameter(f"{recipient!r} is not in {roster.name}", param_hint="--recipient")
             paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill)
-            echo(f"wrote {len(paths)} templates in {output}")
+            echo(both("template.wrote-many", count=len(paths), folder=output))
             # A form given as a layout's path is found again, when the e-mail reads each template back, beside it.
             return mail_templates(paths, mail, again=again, forms_dirs=(*dirs, chosen.source.parent)) if mail else 0
         write_template(chosen, output, fmt=chosen_fmt, data=prefill, recipient=recipient, password=password)
-        echo(f"wrote {output}")
+        echo(both("template.wrote", path=output))
         return 0
 
     guarded(ctx, run)
@@ -184,20 +185,18 @@ def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False,
     from ..batch import queue_templates
 
     done = queue_templates(paths, plan.people, plan.config, again=again, forms_dirs=forms_dirs)
-    from ..messages import render
+    from ..messages import both, render
 
     for line in done.already:
-        echo(f"{render('invite.already', 'th')} / {render('invite.already', 'en')}: {line}")
+        echo(f"{both('invite.already', source='catalogue.yaml')}: {line}")
     if done.already:
         for lang in ("th", "en"):
             echo(render("invite.skipped", lang, count=len(done.already)))
     for line in done.unsent:
-        echo(f"sheetsync: not sent: {line}", err=True)
-    echo(f"queued {len(done.queued)} message(s) in {plan.config.outbox}; an office's next sync --send sends "
-         f"them, or: sheetsync mail {plan.config.outbox} --send")
+        echo(f"sheetsync: {both('sync.not-sent')}: {line}", err=True)
+    echo(both("template.queued", count=len(done.queued), outbox=plan.config.outbox))
     if done.unsent:
-        echo("sheetsync: to send one template alone once it can go: sheetsync template … --recipient ID --email",
-             err=True)
+        echo(f"sheetsync: {both('template.one-later')}", err=True)
     return 1 if done.unsent else 0
 
 

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 from imapclient import IMAPClient
 
 from ..files import save_bytes
+from ..messages import both
 from ..roster import safe_filename
 from ._bounce import Bounce
 from ._attachments import Extracted, Refusal, _megabytes
@@ -53,11 +54,11 @@ class FetchResult:
     undelivered: list[str] = field(default_factory=list)  # whom our e-mail did not reach, from bounces
 
     def summary(self) -> str:
-        """One line: ``"mailbox: 3 message(s), 4 file(s) saved, 1 reply queued"`` or ``"mailbox: nothing new"``."""
+        """One line, Thai then English: ``"กล่องอีเมล: อีเมล 3 ฉบับ … / mailbox: 3 message(s), 4 file(s)
+        saved, 1 reply(ies) queued"``, or ``"กล่องอีเมล: ไม่มีอีเมลใหม่ / mailbox: nothing new"``."""
         if not self.messages:
-            return "mailbox: nothing new"
-        return (f"mailbox: {len(self.messages)} message(s), {len(self.saved)} file(s) saved, "
-                f"{self.replies} reply(ies) queued")
+            return both("mailbox.nothing")
+        return both("mailbox.fetched", messages=len(self.messages), files=len(self.saved), replies=self.replies)
 
 
 def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailConfig | None = None,
@@ -142,7 +143,7 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
     if reading.kind == "bounce" and reading.bounce is not None:
         _take_bounce(reading.bounce, message, known, ledger, result)
     elif reading.kind in ("ours", "auto-reply"):
-        _take_nothing(message, known, ledger, result, _NOTHING_TAKEN[reading.kind])
+        _take_nothing(message, known, ledger, result, reading.kind)
     else:
         _take_return(reading.found, message, known, silent, inbox, ledger, mail, config, result)
 
@@ -166,8 +167,7 @@ def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None
     except Exception:  # noqa: BLE001 - not even its header: recorded bare, never answered
         reading = Reading(EmailMessage(), found=Extracted(refused=[Refusal("", "message-unreadable")]))
         message, silent = FetchedMessage(message_id=_made_up_id(raw), sender="", fetched_at=_now()), True
-    result.problems.append(f"{one_line(message.sender) or '?'}: the message cannot be read ({why}); "
-                           "nothing in it was taken")
+    result.problems.append(both("mailbox.unreadable", sender=one_line(message.sender) or "?", why=why))
     return reading, message, silent
 
 
@@ -205,10 +205,6 @@ def _take_bounce(bounce: Bounce, message: FetchedMessage, known: bool, ledger: F
     _note_bounce(bounce, message, result)
 
 
-_NOTHING_TAKEN = {"ours": "one of the office's own e-mails came back into the mailbox",
-                  "auto-reply": "an automatic reply"}
-
-
 def _take_nothing(message: FetchedMessage, known: bool, ledger: FetchLedger, result: FetchResult, what: str) -> None:
     """Record a message nothing is taken from and that is never answered (our own, an auto-reply); note it."""
     if known:
@@ -216,8 +212,8 @@ def _take_nothing(message: FetchedMessage, known: bool, ledger: FetchLedger, res
         return
     ledger.record(message, [])
     result.messages.append(message)
-    result.problems.append(f"{one_line(message.sender) or '?'}: {what} ({one_line(message.subject, 120)!r}); "
-                           "nothing in it was taken, not answered")
+    result.problems.append(both(f"mailbox.{what}", sender=one_line(message.sender) or "?",
+                                subject=repr(one_line(message.subject, 120))))
 
 
 def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent: bool, inbox: Path,
@@ -247,15 +243,14 @@ def _answer(message: FetchedMessage, silent: bool, mail: MailConfig | None, conf
     if not needs_reply(message):
         return []
     if mail is None or not mail.from_addr:
-        result.problems.append(f"{sender}: needs a reply, but none can be written "
-                               "without SHEETSYNC_MAIL_FROM and an outbox")
+        result.problems.append(both("mailbox.no-reply-possible", sender=sender))
     elif silent:
-        result.problems.append(f"{sender}: automatic message, not answered")
+        result.problems.append(both("mailbox.automatic", sender=sender))
     else:
         try:
             return [compose_fetch_reply(message, mail, _megabytes(config.max_attachment))]
         except MailError as exc:
-            result.problems.append(f"{sender}: cannot be answered ({exc})")
+            result.problems.append(both("mailbox.cannot-answer", sender=sender, why=exc))
     return []
 
 
@@ -265,16 +260,14 @@ def _note_bounce(bounce: Bounce, message: FetchedMessage, result: FetchResult) -
     sender = one_line(message.sender) or "?"
     if bounce.about_a_school:
         result.undelivered.append(bounce.line())
-        result.problems.append(f"{sender}: could not deliver our e-mail to {bounce.line()}: check that address")
+        result.problems.append(both("mailbox.bounce-school", sender=sender, whom=bounce.line()))
     elif bounce.failed and bounce.what == "digest":
-        result.problems.append(f"{sender}: the digest could not be delivered to {bounce.line()}: "
-                               "check [mail] digest_to (SHEETSYNC_MAIL_DIGEST_TO)")
+        result.problems.append(both("mailbox.bounce-digest", sender=sender, whom=bounce.line()))
     elif bounce.delayed:
-        result.problems.append(f"{sender}: delivery of our e-mail ({bounce.what or '?'}) is delayed; "
-                               "the mail server is still trying")
+        result.problems.append(both("mailbox.delayed", sender=sender, what=bounce.what or "?"))
     else:
-        result.problems.append(f"{sender}: a bounce ({one_line(message.subject, 120)!r})"
-                               + (f" for {bounce.line()}" if bounce.failed else "") + "; nothing in it was taken")
+        result.problems.append(both("mailbox.bounce-for" if bounce.failed else "mailbox.bounce", sender=sender,
+                                    subject=repr(one_line(message.subject, 120)), whom=bounce.line()))
 
 
 def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:

@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Iterable
 
+from ..messages import both
 from ..pipeline import check_file
 from ..roster import read_roster
 from .model import MergeResult
@@ -64,7 +65,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
         for path in paths:
             item = check_file(path, forms_dirs=dirs)
             if item.retry:  # not its bytes' doing (locked, moved, a disk error): recorded, it could never be merged
-                not_read.append(f"{Path(path).name}: not read ({item.retry}); nothing is recorded for it: merge it again")
+                not_read.append(both("merge.not-read", file=Path(path).name, why=item.retry))
                 continue
             recorded = record_file(db, item, run_id=run_id, kept=True)
             outcomes.append(recorded.outcome)

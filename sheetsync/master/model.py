@@ -7,17 +7,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from ..messages import both, render
 from ..roster import Recipient
 
 #: What became of one submitted file.
 Result = Literal["merged", "replaced", "unchanged", "refused", "superseded", "quarantined"]
 RESULTS: tuple[Result, ...] = ("merged", "replaced", "unchanged", "refused", "superseded", "quarantined")
-#: Thai labels of the results, as the ledger shows them.
-RESULTS_TH: dict[str, str] = {
-    "merged": "รวมแล้ว", "replaced": "แทนที่ฉบับเดิม", "unchanged": "ไม่เปลี่ยนแปลง",
-    "refused": "ไม่รับ", "superseded": "มีฉบับที่ใหม่กว่า", "quarantined": "เปิดไม่ได้ (แยกเก็บ)",
-}
+#: Thai labels of the results, as the ledger shows them (``sheetsync/messages/office.yaml``, ``result.*``).
+RESULTS_TH: dict[str, str] = {r: render(f"result.{r}", "th", source="office.yaml") for r in RESULTS}
 _EPOCH = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def result_words(result: str) -> str:
+    """A result as the clerk reads it, Thai then the stored code: ``"รวมแล้ว / merged"``."""
+    return both(f"result.{result}") if result in RESULTS else result
 
 
 class Key(NamedTuple):

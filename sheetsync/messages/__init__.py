@@ -39,6 +39,23 @@ def render(code: str, lang: Lang, *, source: str = "catalogue.yaml", **params: A
     return string.Formatter().vformat(entry[lang], (), _Lenient(params))
 
 
+def both(code: str, *, source: str = "office.yaml", **params: Any) -> str:
+    """The message ``code`` on one line, Thai first then English: ``"รวมแล้ว / merged"``.
+
+    The clerk reads the Thai; the English after `` / `` serves whoever helps (and a log).
+
+    Example::
+
+        both("sync.nothing", source="catalogue.yaml")
+    """
+    return f"{render(code, 'th', source=source, **params)} / {render(code, 'en', source=source, **params)}"
+
+
+def lines(code: str, *, source: str = "office.yaml", **params: Any) -> list[str]:
+    """The message ``code`` as two lines, Thai then English (for a text too long for one)."""
+    return [render(code, lang, source=source, **params) for lang in LANGS]
+
+
 class _Lenient(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"

@@ -27,6 +27,7 @@ from typing import Any
 
 from ..errors import MailError, OfficeError
 from ..mailer import ImapConfig, MailConfig
+from ..messages import both
 from .store import Store
 
 CONFIG_NAME = "sheetsync.toml"
@@ -154,7 +155,7 @@ def init_office(root: str | Path, *, form: str = "progress-report", roster: Path
     """
     root = Path(root)
     if (root / CONFIG_NAME).exists():
-        raise OfficeError(f"{root / CONFIG_NAME}: this folder is already an office")
+        raise OfficeError(both("error.already-office", config=root / CONFIG_NAME))
     try:
         for name in FOLDERS:
             (root / name).mkdir(parents=True, exist_ok=True)

@@ -9,12 +9,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..master.changes import changed_pointers
+from ..master.model import result_words
+from ..messages import both
 from ..spec.pointers import lookup
 from .mailbox import senders
 from .store import Store
 
 #: Values longer than this are cut in the listing.
 SHOWN = 60
+#: Results whose detail (why) the listing shows: the file's data was not taken.
+NOT_TAKEN = ("refused", "quarantined", "superseded")
 #: Characters shown before the first difference of two long texts that begin alike.
 CONTEXT = 20
 
@@ -97,20 +101,25 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
 
 
 def render_history(items: list[KeyHistory]) -> str:
-    """The history as text: a heading per key, a line per version, an indented line per change."""
+    """The history as text: a heading per key, a line per version (its result Thai then English),
+    why a file was not taken, and an indented line per change."""
     if not items:
-        return "no submission matches"
+        return both("history.none")
+    width = max((_width(result_words(v.result)) for item in items for v in item.versions), default=0)
     lines = []
     for item in items:
         lines.append(f"{item.form_id} · {item.key or '-'} · {item.recipient or '-'}")
         for v in item.versions:
-            sender = f"  from {_shown(v.sender)}" if v.sender else ""
-            lines.append(f"  {local_time(v.received_at)}  {v.result:<11} {v.file}  (sha256 {v.sha256[:12]}){sender}")
+            sender = f"  {both('history.from', sender=_shown(v.sender))}" if v.sender else ""
+            shown = result_words(v.result)
+            shown += " " * (width - _width(shown))
+            lines.append(f"  {local_time(v.received_at)}  {shown} {v.file}  (sha256 {v.sha256[:12]}){sender}")
+            if v.result in NOT_TAKEN and v.detail:
+                lines.append(f"      {both('history.why')}: {v.detail}")
             for c in v.changes:
                 before, after = _shown_change(c.before, c.after)
                 lines.append(f"      {c.pointer}: {before} → {after}")
     return "\n".join(lines)
-
 
 
 def local_time(stored: str) -> str:
@@ -136,9 +145,14 @@ def _shown_change(before: Any, after: Any) -> tuple[str, str]:
     return _shown("…" + before[cut:]), _shown("…" + after[cut:])
 
 
+def _width(text: str) -> int:
+    """The columns ``text`` takes on a terminal: a Thai vowel or tone mark above or below its letter takes none."""
+    return sum(1 for ch in text if unicodedata.category(ch) != "Mn")
+
+
 def _shown(value: Any) -> str:
     if value is None:
-        return "(ไม่มี / none)"
+        return f"({both('history.none-value')})"
     if isinstance(value, dict):  # a table row: its values by name, not Python's notation
         return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
     text = repr(value) if not isinstance(value, str) else value

@@ -15,6 +15,7 @@ from typing import Collection
 from ..crashpoint import crash_point
 from ..errors import NotAFileError
 from ..files import NO_FOLLOW, open_regular, replace
+from ..messages import both
 from ..pipeline import sha256_from
 from .listed import Listed
 from ..roster import Recipient, safe_filename
@@ -46,15 +47,14 @@ def inbox_files(inbox: Path, notes: list[str] | None = None, failing: dict[str, 
         for entry in entries:
             try:
                 if entry.is_symlink():
-                    _note(notes, f"{entry.name}: a link, not a file: passed over (links are never followed); "
-                                 "put the file itself in the inbox")
+                    _note(notes, both("sync.link", file=entry.name))
                 elif entry.is_file(follow_symlinks=False) and not _made_by_a_program(entry):
                     files.append((entry.stat(follow_symlinks=False).st_mtime, entry.name, Path(entry.path)))
             except OSError as exc:  # this entry only: the others are still listed
                 if failing is not None:
                     failing[entry.name] = str(exc.strerror or exc)
                 else:
-                    _note(notes, f"{entry.name}: cannot be looked at ({exc.strerror or exc}): passed over this time")
+                    _note(notes, both("sync.cannot-look", file=entry.name, why=exc.strerror or exc))
     return [path for _, _, path in sorted(files)]
 
 
@@ -142,9 +142,7 @@ class SetAside:
             return None  # already gone (moved by hand): its outcome is recorded all the same
         except OSError as exc:
             self._blocked = True
-            self.problems.append(f"{path.parent}: files cannot be moved out of the inbox ({exc.strerror or exc}); "
-                                 "they stay there, known by their content, and are set aside by the next run "
-                                 "without being processed again")
+            self.problems.append(both("sync.cannot-move", folder=path.parent, why=exc.strerror or exc))
             return None
         if listed is not None and not listed.arrived_at(dest):
             self._put_back(dest, path, note if disposition == "quarantine" else None)
@@ -166,9 +164,8 @@ class SetAside:
                 note.unlink(missing_ok=True)
         except OSError as exc:
             back = dest
-            self.problems.append(f"{dest}: cannot be put back into the inbox ({exc.strerror or exc})")
-        self.problems.append(f"{path.name}: replaced by another entry while it was checked; what was checked is "
-                             f"recorded, and the entry now there was left in the inbox as {back.name}")
+            self.problems.append(both("sync.cannot-put-back", file=dest, why=exc.strerror or exc))
+        self.problems.append(both("sync.replaced-while-checked", file=path.name, back=back.name))
 
 
 def set_aside_late(store: Store, mover: SetAside, path: Path, listed: Listed) -> bool:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..errors import OfficeBusyError, StoreError
+from ..messages import render
 from .store import Store
 
 
@@ -40,10 +41,7 @@ def run_lock(store: Store, command: str, wait: float = 5.0) -> Iterator[int]:
             lock.execute("BEGIN EXCLUSIVE")
         except sqlite3.OperationalError as exc:
             holder = store.last_run()
-            who = (f"'{holder[0]}' (pid {holder[1]} on {holder[2]}, since {holder[3]})" if holder
-                   else "another sheetsync run")
-            raise OfficeBusyError(f"{store.path.parent}: {who} is working on this office; "
-                                  "try again when it has finished") from exc
+            raise OfficeBusyError(_busy(store.path.parent, holder)) from exc
         run_id = store.start_run(command, os.getpid(), socket.gethostname())
         try:
             yield run_id
@@ -51,3 +49,14 @@ def run_lock(store: Store, command: str, wait: float = 5.0) -> Iterator[int]:
             store.finish_run(run_id)
     finally:
         lock.close()
+
+
+def _busy(office: Path, holder: tuple[str, int, str, str] | None) -> str:
+    """One line, Thai then English: which run holds ``office`` (from the store's ``runs``), and to wait."""
+    said = []
+    for lang in ("th", "en"):
+        who = (render("error.busy-who", lang, source="office.yaml", command=holder[0], pid=holder[1],
+                      host=holder[2], since=holder[3]) if holder
+               else render("error.busy-anyone", lang, source="office.yaml"))
+        said.append(render("error.busy", lang, source="office.yaml", office=office, who=who))
+    return " / ".join(said)

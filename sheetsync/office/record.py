@@ -26,13 +26,13 @@ from typing import Any, Sequence
 from ..master.changes import changed_pointers
 from ..master.model import Key, Outcome, moment
 from ..pipeline import INTERNAL, FileResult
+from ..check.findings import labels
 from ..check.report import Finding
 from ..text import safe_text
+from .details import again, findings_detail, joined, pair, split
 from .spec import master_spec
 from .store import Store, Stored, now
 
-#: How many errors a refusal lists by cell (the count is always complete).
-LISTED = 5
 PROCESSED, QUARANTINE = "processed", "quarantine"
 
 
@@ -64,7 +64,7 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         if known:
             first = known[0]
             key = Key(first.form_id, first.key, first.recipient) if first.form_id else None
-            detail = f"already received as {first.file} on {first.received_at[:19]}: {first.detail}"
+            detail = again(first.file, first.received_at[:19], first.detail)
             result: Any = first.result if first.result in ("refused", "quarantined") else "unchanged"
             return Recorded(Outcome(item.path, result, "same-file", key, item.sha256, detail),
                             store.seen(item.sha256) or PROCESSED, new=False)
@@ -87,6 +87,7 @@ def reason_of(item: FileResult, detail: str) -> str:
     """The note kept beside a file set aside: why, in plain words (Thai, then English) when it could
     not be read, then the technical line."""
     plain = [item.why[lang][:1].upper() + item.why[lang][1:] for lang in ("th", "en") if item.why.get(lang)]
+    detail = split(detail)[1]  # the Thai is in the plain words already
     technical = detail if detail.startswith(f"{item.path.name}: ") else f"{item.path.name}: {detail}"
     return "\n".join([*plain, technical])
 
@@ -102,7 +103,9 @@ def _decide(store: Store, item: FileResult, name: str) -> Outcome:
     path = item.path
     if item.failure is not None or item.report is None or item.form is None:  # as disposition_of
         code = "internal-error" if item.failure is not None and item.failure.code == INTERNAL else "unreadable"
-        return Outcome(path, "quarantined", code, None, item.sha256, item.error or "cannot be read")
+        th, en = pair("unreadable")
+        return Outcome(path, "quarantined", code, None, item.sha256,
+                       joined((item.why.get("th") or th, item.error or en)))
     meta, report = item.metadata, item.report
     spec = master_spec(item.form)
     recipient = report.recipient.strip()  # none when the identity did not verify: not that school's outcome
@@ -112,32 +115,33 @@ def _decide(store: Store, item: FileResult, name: str) -> Outcome:
     common: dict[str, Any] = {"warnings": warnings, "form_version": version, "template_id": template_id}
     if not report.valid:
         errors = report.errors
-        listed = ", ".join(_where(f) for f in errors[:LISTED]) + (", …" if len(errors) > LISTED else "")
-        return Outcome(path, "refused", "invalid", key, item.sha256, f"{len(errors)} error(s): {listed}",
+        return Outcome(path, "refused", "invalid", key, item.sha256, joined(findings_detail("invalid", errors)),
                        errors=len(errors), **common)
     if (spec.key or spec.period) and not key.project_code:
+        pointers = spec.key + spec.period
+        fields = ", ".join(labels(item.form, p)[0] or p for p in pointers)
         return Outcome(path, "refused", "no-key", key, item.sha256,
-                       f"no {', '.join(spec.key + spec.period)}, so no key to merge by", **common)
+                       joined(pair("no-key", fields=fields, pointers=", ".join(pointers))), **common)
     received = now()
     issued = str(meta.get("issued_at", ""))
     sub = Stored(0, item.sha256, key.form_id, version, template_id, recipient, key.project_code, issued, received,
                  name, item.data, warnings)
     current = store.current_of(*key)
-    warned = f"; {len(warnings)} warning(s): {', '.join(warnings)}" if warnings else ""
+    warned = findings_detail("warned", report.warnings) if warnings else ("", "")
     if current is None:
         store.set_current(store.add_submission(sub), *key)
-        return Outcome(path, "merged", "new", key, item.sha256, f"new{warned}", **common)
+        return Outcome(path, "merged", "new", key, item.sha256, joined(pair("new"), warned), **common)
     changes = tuple(changed_pointers(current.data, item.data))
     if not changes:
         return Outcome(path, "unchanged", "same-data", key, item.sha256,
-                       f"the same data as {current.file} (received {current.received_at[:19]})", **common)
+                       joined(pair("same-data", file=current.file, when=current.received_at[:19])), **common)
     sub_id = store.add_submission(sub)
     if moment(issued) < moment(current.issued_at):
         return Outcome(path, "superseded", "older-than-store", key, item.sha256,
-                       f"older than {current.file} (issued {current.issued_at})", changes, **common)
+                       joined(pair("older", file=current.file, issued=current.issued_at)), changes, **common)
     store.set_current(sub_id, *key)
-    return Outcome(path, "replaced", "newer", key, item.sha256,
-                   f"replaces {current.file}; changed: {', '.join(changes)}{warned}", changes, **common)
+    newer = pair("newer", file=current.file, count=len(changes), changes=", ".join(changes))
+    return Outcome(path, "replaced", "newer", key, item.sha256, joined(newer, warned), changes, **common)
 
 
 def _row(o: Outcome, name: str, run_id: int | None) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..messages import LANGS, render
+from ..messages import LANGS, both, render
 from .history import local_time
 from .store import Store, now
 
@@ -61,6 +61,5 @@ def not_read_lines(not_read: Mapping[str, str], stuck: list[Stuck]) -> list[str]
             since, runs = local_time(held[name].since), held[name].runs
             lines += [render("sync.stuck", lang, file=name, since=since, runs=runs, why=why) for lang in LANGS]
         else:
-            lines.append(f"{name}: not read this time ({why}); nothing is recorded for it: "
-                         "it is read on the next run if it is in the inbox")
+            lines.append(both("sync.not-read", file=name, why=why))
     return lines

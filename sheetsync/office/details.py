@@ -1,0 +1,73 @@
+"""Why a file got its outcome, in words a clerk reads: Thai, then `` / `` and the English.
+
+The detail is written once, when the outcome is recorded: the store keeps it, and the master's
+ledger sheet, ``sheetsync history`` and the run's table show it as kept. The Thai names cells with
+short titles of what was found (``B40 (ลำดับที่ขาดหาย)``); the English keeps the finding codes
+(``report-gap@B40``) for whoever helps. The texts are ``detail.*`` of ``messages/office.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from ..check.report import Finding
+from ..messages import catalogue, render
+
+#: Between the Thai and the English of a detail (the Thai never holds it: the catalogue's rule).
+SEP = " / "
+#: How many findings a detail names by cell (the count is always complete).
+LISTED = 5
+_THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+def split(text: str) -> tuple[str, str]:
+    """A stored detail's Thai and English; a detail stored before it had Thai is both."""
+    th, sep, en = text.partition(SEP)
+    if not sep or not _THAI.search(th):
+        return text, text
+    return th, en
+
+
+def findings_detail(code: str, findings: Sequence[Finding], **params: Any) -> tuple[str, str]:
+    """``detail.<code>`` (``invalid``, ``warned``) listing ``findings``: Thai by cell and title,
+    English by ``code@cell``."""
+    more = ", …" if len(findings) > LISTED else ""
+    shown = findings[:LISTED]
+    th = ", ".join(_titled(f) for f in shown) + more
+    en = ", ".join(f"{f.code}@{f.cell}" for f in shown) + more
+    return (render(f"detail.{code}", "th", source="office.yaml", count=len(findings), listed=th, **params),
+            render(f"detail.{code}", "en", source="office.yaml", count=len(findings), listed=en, **params))
+
+
+def joined(*parts: tuple[str, str]) -> str:
+    """Details given as (Thai, English) pairs, each language run together: ``"th th / en en"``."""
+    return "".join(p[0] for p in parts) + SEP + "".join(p[1] for p in parts)
+
+
+def pair(code: str, **params: Any) -> tuple[str, str]:
+    """``detail.<code>`` as (Thai, English).
+
+    Example::
+
+        joined(pair("same-data", file="s1.xlsx", when="2026-03-01T09:00:00"))
+    """
+    return (render(f"detail.{code}", "th", source="office.yaml", **params),
+            render(f"detail.{code}", "en", source="office.yaml", **params))
+
+
+def again(file: str, when: str, earlier: str) -> str:
+    """The detail of a file whose bytes the store has seen: when, as which file, and the earlier detail."""
+    th, en = split(earlier)
+    return (render("detail.same-file", "th", source="office.yaml", file=file, when=when, detail=th) + SEP
+            + render("detail.same-file", "en", source="office.yaml", file=file, when=when, detail=en))
+
+
+def _titled(finding: Finding) -> str:
+    """``B40 (ลำดับที่ขาดหาย)``: the cell and what was found there (the cell alone for a code
+    without a short title, such as a layout's own)."""
+    title = catalogue().get(f"title.{finding.code}", {}).get("th", "")
+    if not finding.cell:
+        return title or finding.code
+    return f"{finding.cell} ({title})" if title else finding.cell

@@ -1,0 +1,113 @@
+"""What the office's commands tell the clerk is Thai first, English after (a tester walking a clerk's
+month found init, history, the outcome's detail, the mailbox line and errors in English only)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import typer
+import yaml
+from typer.testing import CliRunner
+
+from sheetsync.demo import broken_sample
+from sheetsync.master import read_master
+from sheetsync.messages import catalogue
+from sheetsync.office.details import split
+from sheetsync.office.lock import run_lock
+from sheetsync.office.store import Store
+from sheetsync.spec.form import Form
+from tests.test_master_support import seed_data, submit
+
+THAI = re.compile("[\u0e00-\u0e7f]")
+MESSAGES = Path(__file__).parent.parent / "sheetsync" / "messages"
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    from sheetsync.cli import app as sheetsync_app
+
+    return sheetsync_app
+
+
+def test_every_office_text_is_thai_then_english() -> None:
+    texts = yaml.safe_load((MESSAGES / "office.yaml").read_text(encoding="utf-8"))
+    for code, entry in texts.items():
+        assert set(entry) == {"th", "en"}, code
+        assert " / " not in entry["th"], code  # the detail's Thai is split off at the first " / "
+        assert THAI.search(entry["th"]) or not THAI.search(entry["en"]), code
+
+
+def test_every_finding_code_has_a_short_thai_title() -> None:
+    texts = catalogue()
+    codes = [c for c, e in texts.items() if "." not in c and "{cell}" in e["th"] and c != "suspect-value"]
+    assert "report-gap" in codes and "required" in codes
+    assert [c for c in codes if f"title.{c}" not in texts] == []
+
+
+def test_a_refusal_says_why_in_thai_in_the_table_and_the_ledger(app: typer.Typer, progress_form: Form,
+                                                                tmp_path: Path) -> None:
+    master = tmp_path / "master.xlsx"
+    good = submit(progress_form, tmp_path, seed_data(), "s1")
+    bad = submit(progress_form, tmp_path, broken_sample(seed_data()), "s2")
+    done = CliRunner().invoke(app, ["merge", str(good), str(bad), "--master", str(master)], env={"COLUMNS": "400"})
+    assert done.exit_code == 1, done.output
+    assert "ไม่รับ / refused" in done.output and "รวมแล้ว / merged" in done.output
+    assert "รายละเอียด / detail" in done.output
+    assert "รวมแล้ว 1, ไม่รับ 1 บันทึกแฟ้มหลักแล้ว" in done.output and "1 merged, 1 refused; written" in done.output
+    merged, refused = read_master(master).ledger
+    th, en = split(refused.detail)
+    assert th.startswith("ข้อผิดพลาด ") and en.startswith(f"{th.split()[1]} error(s): ")
+    for where in en.split(": ", 1)[1].split(", "):  # every cell the English names, the Thai names with words
+        code, cell = where.split("@")
+        assert f"{cell} ({catalogue()[f'title.{code}']['th']})" in th
+    assert split(merged.detail) == ("รับเป็นฉบับแรกของรายการนี้", "new")
+    history = CliRunner().invoke(app, ["history", "--master", str(master), "--recipient", "s2"])
+    assert history.exit_code == 0 and f"เหตุผล / why: {refused.detail}" in history.output
+    assert "ไม่รับ / refused" in history.output
+
+
+def test_a_file_sent_again_is_known_in_thai(app: typer.Typer, progress_form: Form, tmp_path: Path) -> None:
+    master = tmp_path / "master.xlsx"
+    bad = submit(progress_form, tmp_path, broken_sample(seed_data()), "s2")
+    CliRunner().invoke(app, ["merge", str(bad), "--master", str(master)])
+    with Store(master.with_suffix(".sqlite")) as store:
+        first = store.outcomes()[0].detail
+    from sheetsync.office.details import again
+
+    th, en = split(again(bad.name, "2026-03-01T09:00:00", first))
+    assert th.startswith(f"เคยได้รับไฟล์นี้แล้ว เป็น {bad.name} เมื่อ 2026-03-01T09:00:00: ข้อผิดพลาด ")
+    assert en.startswith(f"already received as {bad.name} on 2026-03-01T09:00:00: ") and "error(s)" in en
+    assert split("2 error(s): report-gap@B40") == ("2 error(s): report-gap@B40",) * 2  # as stored before
+
+
+@pytest.mark.parametrize("with_roster", [True, False])
+def test_init_says_what_to_do_next_in_order(app: typer.Typer, tmp_path: Path, with_roster: bool) -> None:
+    roster = tmp_path / "schools.csv"
+    roster.write_text("recipient_id,school_name,email,project_code\ns1,โรงเรียนวัดไทร,a@s1.example,P\n",
+                      encoding="utf-8")
+    folder = tmp_path / "district"
+    made = CliRunner().invoke(app, ["init", str(folder), *(["--roster", str(roster)] if with_roster else [])])
+    assert made.exit_code == 0, made.output
+    lines = made.output.splitlines()
+    assert lines[0] == f"สร้างโฟลเดอร์สำนักงานแล้ว: {folder} / made the office {folder}"
+    assert lines[1] == "ขั้นตอนต่อไป / next steps:"
+    steps = [i for i, line in enumerate(lines) if re.match(r"  \d\. ", line)]
+    assert [lines[i][2] for i in steps] == [str(n) for n in range(1, len(steps) + 1)]
+    assert all(THAI.search(lines[i]) and not THAI.search(lines[i + 1]) for i in steps)  # Thai, then English
+    assert ("roster.csv" in lines[steps[0]]) is not with_roster  # no roster yet: making one comes first
+    assert (folder / "roster.csv").exists() is with_roster
+    commands = [line.strip() for line in lines if line.startswith("       ")]
+    assert commands == [f"cd {folder} && sheetsync template --roster roster.csv -o templates/ --email",
+                        f"cd {folder} && sheetsync sync --send", f"cd {folder} && sheetsync backup"]
+
+
+def test_a_busy_office_is_one_line_thai_first(app: typer.Typer, progress_form: Form, tmp_path: Path) -> None:
+    master = tmp_path / "master.xlsx"
+    path = submit(progress_form, tmp_path, seed_data(), "s1")
+    with Store(master.with_suffix(".sqlite")) as store, run_lock(store, "sync"):
+        done = CliRunner().invoke(app, ["merge", str(path), "--master", str(master), "--wait", "0"])
+    assert done.exit_code == 3 and len(done.output.strip().splitlines()) == 1
+    thai = done.output.index("กำลังทำงานกับสำนักงานนี้อยู่")
+    assert thai < done.output.index("is working on this office; try again when it has finished")
