@@ -135,6 +135,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
         with Store(options.store or store_beside(master)) as store, run_lock(store, "sync", options.wait) as run_id:
             changed = import_legacy(store, master)
             changed = rekey_periods(store, forms_dirs) > 0 or changed  # before any file is compared with them
+            mover.reserve(store.names_not_set_aside())
             if roster is not None:
                 changed = store.set_roster(list(roster)) or changed
             people = store.roster()

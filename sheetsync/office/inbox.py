@@ -10,7 +10,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Collection
+from typing import Collection, Iterable
 
 from ..crashpoint import crash_point
 from ..errors import NotAFileError
@@ -109,6 +109,11 @@ class SetAside:
     _blocked: bool = False
     _given: set[Path] = field(default_factory=set)  # names handed out this run, their files maybe not moved yet
 
+    def reserve(self, names: Iterable[tuple[str, str]]) -> None:
+        """Keep ``(disposition, name)`` pairs (the store's names of files not moved yet) from being
+        given to another file: two records must never name one kept file."""
+        self._given.update(self.folder(disposition) / name for disposition, name in names)
+
     def name_for(self, path: Path, disposition: str) -> str:
         """The name :meth:`move` will give ``path`` (a free one, none given to another file of this
         run), so that the store records the name the clerk finds under ``processed/`` or
@@ -128,6 +133,11 @@ class SetAside:
             lands in ``processed/`` or ``quarantine/`` in its place.
         """
         if self._blocked:
+            return None
+        if listed is not None and not listed.still_at(path):
+            # Another entry took the name since the file was read: it is not what was checked, so it
+            # stays in the inbox, to be read next run (the file checked is recorded all the same).
+            self.problems.append(both("sync.replaced-left", file=path.name))
             return None
         folder = self.folder(disposition)
         try:
@@ -155,16 +165,18 @@ class SetAside:
         return self.quarantine if disposition == "quarantine" else self.processed
 
     def _put_back(self, dest: Path, path: Path, note: Path | None) -> None:
-        """Return to the inbox an entry that took a file's name while the file was read (it is
-        not what was checked), and say so."""
+        """Return to the inbox an entry that took a file's name in the instant before its move (it is
+        not what was checked), and say so; when it cannot go back, say where it is, for the clerk to
+        put it back (nothing reads ``processed/``)."""
         back = path if not os.path.lexists(path) else _free(path.parent, path)
         try:
             replace(dest, back)
-            if note is not None:
-                note.unlink(missing_ok=True)
         except OSError as exc:
-            back = dest
-            self.problems.append(both("sync.cannot-put-back", file=dest, why=exc.strerror or exc))
+            self.problems.append(both("sync.cannot-put-back", file=path.name, folder=dest.parent.name,
+                                      name=dest.name, why=exc.strerror or exc))
+            return
+        if note is not None:
+            note.unlink(missing_ok=True)
         self.problems.append(both("sync.replaced-while-checked", file=path.name, back=back.name))
 
 
@@ -224,10 +236,12 @@ def _move_with_note(path: Path, dest: Path, note: Path | None, reason: str) -> N
 
 def _free(folder: Path, path: Path, taken: Collection[Path] = ()) -> Path:
     """A free name in ``folder`` for ``path``: safe on every OS, ≤ 100 bytes, never overwriting
-    (a link there, even one pointing nowhere, holds its name), none of ``taken``."""
+    (a link there, even one pointing nowhere, holds its name), none of ``taken``. A reason note
+    alone (its file gone: a run killed between the two) does not hold it: a quarantined file's
+    note is written anew there (:func:`_move_with_note`), never left without its file."""
     suffix = "".join(ch for ch in path.suffix[:16] if ch.isalnum() or ch == ".")
     dest, n = folder / safe_filename(path.stem, suffix), 2
-    while dest in taken or os.path.lexists(dest) or os.path.lexists(dest.with_name(dest.name + ".txt")):
+    while dest in taken or os.path.lexists(dest):
         dest, n = folder / safe_filename(path.stem, f"-{n}{suffix}"), n + 1
     return dest
 

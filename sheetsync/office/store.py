@@ -238,6 +238,11 @@ class Store:
                           (sha256,))
         return (str(rows[0][0]), str(rows[0][1]), str(rows[0][2])) if rows else None
 
+    def names_not_set_aside(self) -> set[tuple[str, str]]:
+        """``(disposition, name)`` of each recorded file still waiting to be moved out of the inbox:
+        names given, that no other file may take."""
+        return {(str(d), str(n)) for n, d in self.query("SELECT name, disposition FROM files WHERE set_aside_at IS NULL")}
+
     def mark_set_aside(self, sha256: str, name: str) -> None:
         """Record that a file was moved out of the inbox, as ``name`` (the store's name follows it
         when it had to differ from the one recorded, and the view shows it at its next rendering)."""
@@ -247,7 +252,9 @@ class Store:
             if old is not None and old[0] != name:
                 for table in ("outcomes", "submissions"):
                     db.execute(f"UPDATE {table} SET file = ? WHERE sha256 = ? AND file = ?", (name, sha256, old[0]))
-                db.execute("DELETE FROM views")  # every view names the old one: render them again
+                # Every view names the old one: each is stale (kept, with its hash, so that a view no
+                # one touched is not taken for one a clerk edited when it is rendered again).
+                db.execute("UPDATE views SET outcome_id = -1")
 
     def add_outcome(self, row: dict[str, Any]) -> int:
         """Insert an outcome (keys as the table's columns, ``changes`` a list); returns its id."""

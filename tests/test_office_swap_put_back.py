@@ -1,4 +1,4 @@
-"""Review of the merged set-aside code (SetAside._put_back): an entry put under a file's name while
+"""Found in review (SetAside._put_back): an entry put under a file's name while
 the file was checked is moved into processed/ by the set-aside, found not to be the file checked,
 and moved back into the inbox. When that move back is refused (on Windows an antivirus or indexer
 holds a file just moved, as files.replace says), the entry stays in processed/ under the name the
@@ -52,3 +52,41 @@ def test_an_entry_that_cannot_be_put_back_is_not_said_to_be_in_the_inbox_nor_los
     run(inbox)
     with Store(tmp_path / "master.sqlite") as store:
         assert store.seen(newer_sha) is not None  # the newer report is read, at the latest by the next run
+
+
+@pytest.mark.parametrize("refused", [False, True])
+def test_an_entry_swapped_in_during_the_move_goes_back_or_is_named_where_it_is(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        refused: bool) -> None:
+    """The newer report takes the name in the instant between the last look and the move: what the
+    move took is not the file checked. It goes back into the inbox (read next run); when that move
+    is refused, the clerk is told where it is and to move it back, never that it is in the inbox."""
+    inbox = tmp_path / "inbox"
+    write_template(progress_form, inbox / "report.xlsx", data=seed, recipient="s1")
+    newer = tmp_path / "newer.xlsx"
+    write_template(progress_form, newer, data=dict(seed, project=dict(seed["project"], code="P-NEW")),
+                   recipient="s1")
+    newer_sha = hashlib.sha256(newer.read_bytes()).hexdigest()
+    real_replace = inbox_module.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if Path(src) == inbox / "report.xlsx" and newer.exists():
+            newer.replace(src)  # swapped in just before the rename
+        if refused and Path(dst).parent == inbox:
+            raise PermissionError(13, "Permission denied")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(inbox_module, "replace", replace)
+    first = run(inbox)
+    [said] = [p for p in first.problems if p.startswith("report.xlsx: ") and "not the file checked" in p
+              or "replaced by another entry" in p]
+    if refused:
+        assert "processed as report.xlsx" in said and "move it back into the inbox" in said
+        assert not (inbox / "report.xlsx").exists()
+        (inbox / "processed" / "report.xlsx").replace(inbox / "report.xlsx")  # the clerk does as told
+    else:
+        assert "left in the inbox as report.xlsx" in said and (inbox / "report.xlsx").exists()
+    monkeypatch.undo()
+    run(inbox)
+    with Store(tmp_path / "master.sqlite") as store:
+        assert store.seen(newer_sha) is not None

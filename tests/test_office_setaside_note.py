@@ -1,4 +1,4 @@
-"""Review of the merged set-aside code: a copy of a quarantined file ("already received") is moved
+"""Found in review: a copy of a quarantined file ("already received") is moved
 with a reason written first; killed between the two (crash point ``reason-written``) the reason
 stays for good without its file: the copy has no recorded name, so the next run takes another name
 (the leftover note holds the first one), and nothing ever removes the note."""

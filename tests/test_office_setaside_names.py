@@ -1,4 +1,4 @@
-"""Review of the merged set-aside code: a file recorded but not moved (the run killed at
+"""Found in review: a file recorded but not moved (the run killed at
 ``file-recorded``, or the move refused) keeps its recorded name ``processed/report.xlsx``; when the
 clerk then copies another school's report.xlsx into the inbox over it, that file is recorded under
 the very same name (SetAside.name_for looks only at the folder and this run's names, not at names

@@ -1,4 +1,4 @@
-"""Review of the merged set-aside/hardening code: a file set aside late under another name than the
+"""Found in review: a file set aside late under another name than the
 one recorded made the store forget every rendered view (``DELETE FROM views``), so the next render
 took the office's own, never-edited master for one a clerk had edited and moved it aside."""
 
