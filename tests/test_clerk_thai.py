@@ -111,3 +111,11 @@ def test_a_busy_office_is_one_line_thai_first(app: typer.Typer, progress_form: F
     assert done.exit_code == 3 and len(done.output.strip().splitlines()) == 1
     thai = done.output.index("กำลังทำงานกับสำนักงานนี้อยู่")
     assert thai < done.output.index("is working on this office; try again when it has finished")
+
+
+def test_a_detail_whose_thai_holds_the_separator_splits_where_the_english_starts() -> None:
+    """A layout's label may hold " / " ("ชื่อ / สกุล"): the Thai was cut there, and the English
+    shown in history and the ledger began with Thai (found in review)."""
+    assert split("ไม่ได้กรอกชื่อ / สกุล จึงไม่รู้ / no /name, so no key") == (
+        "ไม่ได้กรอกชื่อ / สกุล จึงไม่รู้", "no /name, so no key")
+    assert split("already received as a / b.xlsx") == ("already received as a / b.xlsx",) * 2

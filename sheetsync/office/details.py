@@ -23,11 +23,17 @@ _THAI = re.compile("[\u0e00-\u0e7f]")
 
 
 def split(text: str) -> tuple[str, str]:
-    """A stored detail's Thai and English; a detail stored before it had Thai is both."""
-    th, sep, en = text.partition(SEP)
-    if not sep or not _THAI.search(th):
-        return text, text
-    return th, en
+    """A stored detail's Thai and English; a detail stored before it had Thai is both.
+
+    The Thai may hold the separator itself (a layout's label such as "ชื่อ / สกุล"): the split is
+    at the first separator after which no Thai follows."""
+    at = text.find(SEP)
+    while at >= 0:
+        th, en = text[:at], text[at + len(SEP):]
+        if _THAI.search(th) and not _THAI.search(en):
+            return th, en
+        at = text.find(SEP, at + 1)
+    return text, text
 
 
 def findings_detail(code: str, findings: Sequence[Finding], **params: Any) -> tuple[str, str]:
