@@ -22,7 +22,7 @@ import re
 from array import array
 from html import unescape
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .. import limits
 from ..errors import LimitError
@@ -55,9 +55,13 @@ def check_xlsx(path: Path, sheets: Iterable[bytes], shared: bytes | None) -> Non
 
     :raises LimitError: ``limit.expanded-text``.
     """
-    if not shared:
-        return
+    if not shared or XLSX_SI.search(shared) is None:
+        return  # no string item to copy into cells (the styles, passed as calamine reads them too)
     sheets = list(sheets)
+    # Every shared-string cell's type ends in s" or s': their count bounds the cells at C speed (an
+    # honest form: a few hundred, or none where strings are inline), before any regular expression.
+    if sum(xml.count(b's"') + xml.count(b"s'") for xml in sheets) * len(shared) <= limits.MAX_EXPANDED_TEXT:
+        return
     cells = sum(len(XLSX_SHARED.findall(xml)) for xml in sheets)
     if cells * len(shared) <= limits.MAX_EXPANDED_TEXT:
         return
@@ -122,10 +126,28 @@ def _body_end(content: bytes, start: int, name: bytes) -> int:
     return end if end >= 0 else len(content)
 
 
+def _tags_with(content: bytes, pattern: "re.Pattern[bytes]", word: bytes) -> Iterator["re.Match[bytes]"]:
+    """What ``pattern.finditer(content)`` finds, for a pattern that matches a start tag holding
+    ``word`` (``<`` … ``word`` with no ``>`` between): found from each ``word`` at C speed rather than
+    tried at every ``<`` of the content (an honest form holds a handful of repeats among thousands of tags)."""
+    at, done = content.find(word), 0
+    while at >= 0:
+        # The tag holding it starts at a "<" after the last ">" before it (the first that matches).
+        start = max(content.rfind(b">", done, at) + 1, done)
+        match = None
+        while match is None and (start := content.find(b"<", start, at)) >= 0:
+            match = pattern.match(content, start)
+            start += 1
+        if match is not None:
+            yield match
+            done = match.end()
+        at = content.find(word, max(at + 1, done))
+
+
 def _repeated_cells(content: bytes) -> int:
     """Each repeated cell's weight, once for each repeat beyond the first."""
     total = 0
-    for match in ODS_REPEATED_CELL.finditer(content):
+    for match in _tags_with(content, ODS_REPEATED_CELL, b"columns-repeated"):
         if match[4]:  # self-closing: empty
             continue
         name = (match[1] or b"") + (match[2] or b"") + b"table-cell"
@@ -138,7 +160,7 @@ def _repeated_cells(content: bytes) -> int:
 def _repeated_rows(content: bytes) -> int:
     """Each repeated row's cells (with their own repeats), once for each repeat beyond the first."""
     total = 0
-    for match in ODS_REPEATED_ROW.finditer(content):
+    for match in _tags_with(content, ODS_REPEATED_ROW, b"rows-repeated"):
         if match[3]:
             continue
         end = _body_end(content, match.end(), (match[1] or b"") + b"table-row")
