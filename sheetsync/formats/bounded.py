@@ -83,6 +83,14 @@ class _Budget:
         return LimitError(self.path, "limit.member-size", part=name, limit=cap // limits.MB)
 
 
+def open_zip(path: Path) -> zipfile.ZipFile:
+    """The zip at ``path``, opened; a damaged one is an :class:`UnreadableFileError` naming it."""
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
+
+
 def bounded_copy(path: Path, fmt: str, bounds: dict[str, Bounds],
                  archive: zipfile.ZipFile | None = None) -> tuple[bytes, list[Overflow]]:
     """A copy of the .xlsx/.ods ``path`` holding only the cells within ``bounds``, per sheet name.
@@ -97,12 +105,8 @@ def bounded_copy(path: Path, fmt: str, bounds: dict[str, Bounds],
     :raises UnreadableFileError: a damaged container or sheet.
     """
     if archive is None:
-        try:
-            archive = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
-        with archive:
-            return bounded_copy(path, fmt, bounds, archive)
+        with open_zip(path) as opened:
+            return bounded_copy(path, fmt, bounds, opened)
     budget = _Budget(path)
     if fmt == "ods":
         return _ods(path, archive, budget, bounds)

@@ -29,7 +29,7 @@ from ._clip import EMPTY_SHEET, column_number
 from ._pieces import count_matches as _count, distinct_refs as _refs
 from ._stored import stored_zip
 from .odsbreaks import break_lines
-from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts
+from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, open_zip
 from .expansion import check_ods, check_xlsx
 
 __all__ = ["Extent", "Scanned", "scan"]
@@ -200,12 +200,8 @@ def scan(path: Path, fmt: str, archive: zipfile.ZipFile | None = None) -> Scanne
     :raises UnreadableFileError: a damaged container.
     """
     if archive is None:
-        try:
-            archive = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            raise UnreadableFileError(path, "the file is damaged or incomplete (truncated zip)") from exc
-        with archive:
-            return scan(path, fmt, archive)
+        with open_zip(path) as opened:
+            return scan(path, fmt, opened)
     scanned = Scanned(path, fmt)
     budget = _Inflater(path)
     scanned._crcs = budget.crcs
