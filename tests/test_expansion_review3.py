@@ -1,0 +1,79 @@
+"""Review of the expansion check (f388430 and what it rests on): files calamine builds into far more
+text than the check counts. Each case is run with a small limit, so calamine builds a few MB at
+most: the plain file (its control) is refused, the file written as the attacker writes it must be too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheetsync import limits
+from sheetsync.check import reader
+from sheetsync.check.reader import read_filled
+from sheetsync.errors import LimitError
+from sheetsync.formats import expansion
+from sheetsync.spec.registry import find_form
+from sheetsync.template.write import write_template
+from tests.data.hostile.build import FORM_SHEET, META, SEED, XLSX_SHEETS, ods_append_rows, rewrite
+
+LIMIT = 200_000
+TEXT = b"x" * 20_000  # calamine builds it once per repeat / per cell referring to it
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("review3")
+    form = find_form("progress-report")
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    paths = {fmt: out / f"base.{fmt}" for fmt in ("xlsx", "ods")}
+    for fmt, path in paths.items():
+        write_template(form, path, data=seed, recipient="school-01")
+    return paths
+
+
+BUILT: list[int] = []  # the characters calamine built for each workbook it opened
+
+
+@pytest.fixture(autouse=True)
+def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits, "MAX_EXPANDED_TEXT", LIMIT)
+    opened = reader._calamine
+
+    def measured(data: bytes) -> Any:
+        book = opened(data)
+        BUILT.append(sum(len(v) for name in book.sheet_names for row in book.get_sheet_by_name(name).to_python()
+                         for v in row if isinstance(v, str)))
+        return book
+
+    BUILT.clear()
+    monkeypatch.setattr(reader, "_calamine", measured)
+
+
+def _refused(path: Path) -> None:
+    try:
+        read_filled(path)
+    except LimitError as exc:
+        assert exc.code == "limit.expanded-text"
+        return
+    pytest.fail(f"passed the check, and calamine built {max(BUILT, default=0):,} characters (limit {LIMIT:,})")
+
+
+# .ods ---------------------------------------------------------------------------------------------
+def test_finding_repeats_from_their_attribute_is_not_quadratic_in_text_naming_it() -> None:
+    # 1.6 MB of cell text naming the attribute (no '>' within): the plain pattern passes over it
+    # at once, _tags_with looks back to the last '>' from each of its 100,000 words.
+    content = b"<text:p>" + b"columns-repeated" * 100_000 + b"</text:p>"
+    began = time.perf_counter()
+    assert list(expansion.ODS_REPEATED_CELL.finditer(content)) == []
+    plain = time.perf_counter() - began
+    began = time.perf_counter()
+    assert list(expansion._tags_with(content, expansion.ODS_REPEATED_CELL, b"columns-repeated")) == []
+    fast = time.perf_counter() - began
+    assert fast < 20 * plain + 0.05, (plain, fast)
