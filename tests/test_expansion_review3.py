@@ -66,6 +66,39 @@ def _refused(path: Path) -> None:
 
 
 # .ods ---------------------------------------------------------------------------------------------
+def _cell(attrs: bytes = b"") -> bytes:
+    return b'<table:table-cell%s office:value-type="string"><text:p>%s</text:p></table:table-cell>' % (attrs, TEXT)
+
+
+#: 50 rows (within the metadata sheet's 5,000 x 3) of the text: 1 MB, five times the limit.
+ROWS = {
+    "plain": b'<table:table-row table:number-rows-repeated="50">' + _cell() + b"</table:table-row>",
+    # XML allows a raw ">" in an attribute value; quick-xml (calamine) reads the tag to its real end.
+    "gt-in-attribute": b'<table:table-row table:style-name="a>b" table:number-rows-repeated="50">' + _cell()
+                       + b"</table:table-row>",
+}
+
+
+@pytest.mark.parametrize("case", list(ROWS))
+def test_ods_repeated_rows_calamine_builds_are_counted(base: dict[str, Path], tmp_path: Path, case: str) -> None:
+    path = rewrite(base["ods"], tmp_path / f"{case}.ods", {"content.xml": ods_append_rows(META, ROWS[case])})
+    _refused(path)
+
+
+SPACES = {
+    "plain": b'<text:s text:c="1000000"/>',
+    "gt-in-attribute": b'<text:s text:style-name="a>b" text:c="1000000"/>',
+}
+
+
+@pytest.mark.parametrize("case", list(SPACES))
+def test_ods_spaces_calamine_builds_are_counted(base: dict[str, Path], tmp_path: Path, case: str) -> None:
+    row = (b'<table:table-row><table:table-cell office:value-type="string"><text:p>a%sb</text:p>'
+           b"</table:table-cell></table:table-row>" % SPACES[case])
+    path = rewrite(base["ods"], tmp_path / f"spaces-{case}.ods", {"content.xml": ods_append_rows(META, row)})
+    _refused(path)
+
+
 def test_finding_repeats_from_their_attribute_is_not_quadratic_in_text_naming_it() -> None:
     # 1.6 MB of cell text naming the attribute (no '>' within): the plain pattern passes over it
     # at once, _tags_with looks back to the last '>' from each of its 100,000 words.
