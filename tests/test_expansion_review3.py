@@ -76,6 +76,8 @@ ROWS = {
     # XML allows a raw ">" in an attribute value; quick-xml (calamine) reads the tag to its real end.
     "gt-in-attribute": b'<table:table-row table:style-name="a>b" table:number-rows-repeated="50">' + _cell()
                        + b"</table:table-row>",
+    # calamine unescapes the row repeat (decode_and_unescape_value) before parsing it.
+    "character-reference": b'<table:table-row table:number-rows-repeated="&#53;0">' + _cell() + b"</table:table-row>",
 }
 
 
