@@ -112,3 +112,32 @@ def test_finding_repeats_from_their_attribute_is_not_quadratic_in_text_naming_it
     assert list(expansion._tags_with(content, expansion.ODS_REPEATED_CELL, b"columns-repeated")) == []
     fast = time.perf_counter() - began
     assert fast < 20 * plain + 0.05, (plain, fast)
+
+
+# .xlsx --------------------------------------------------------------------------------------------
+SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">%s</sst>'
+ITEMS = {
+    "plain": b"<si><t>" + TEXT + b"</t></si>",
+    # quick-xml reports comments, CDATA and processing instructions as such: calamine's string 0 is
+    # the long one, while XLSX_SI's first "item" (what cells referring to 0 are measured by) is tiny.
+    "si-in-comment": b"<!--<si>--><si><t>" + TEXT + b"</t></si>",
+    "si-in-cdata": b"<![CDATA[<si>]]><si><t>" + TEXT + b"</t></si>",
+    "si-in-processing-instruction": b"<?x <si>?><si><t>" + TEXT + b"</t></si>",
+}
+
+
+def _shared_cells(xml: bytes) -> bytes:
+    return re.sub(rb'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|></c>)', rb'<c r="\1" t="s"><v>0</v></c>', xml)
+
+
+@pytest.mark.parametrize("case", list(ITEMS))
+def test_xlsx_shared_string_copies_calamine_builds_are_counted(base: dict[str, Path], tmp_path: Path,
+                                                              case: str) -> None:
+    rel = (b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+    path = rewrite(base["xlsx"], tmp_path / f"{case}.xlsx", {
+        "xl/_rels/workbook.xml.rels": lambda xml: xml.replace(b"</Relationships>", rel),
+        XLSX_SHEETS[FORM_SHEET]: _shared_cells})
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", SST % ITEMS[case])
+    _refused(path)
