@@ -123,6 +123,9 @@ ITEMS = {
     "si-in-comment": b"<!--<si>--><si><t>" + TEXT + b"</t></si>",
     "si-in-cdata": b"<![CDATA[<si>]]><si><t>" + TEXT + b"</t></si>",
     "si-in-processing-instruction": b"<?x <si>?><si><t>" + TEXT + b"</t></si>",
+    # A prefix is any XML name; calamine matches the local name "si" (XLSX_SI only [\w.-]+ prefixes).
+    "non-ascii-prefix": "<ส:si xmlns:ส='http://schemas.openxmlformats.org/spreadsheetml/2006/main'><ส:t>".encode()
+                        + TEXT + "</ส:t></ส:si>".encode(),
 }
 
 
