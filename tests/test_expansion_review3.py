@@ -144,3 +144,24 @@ def test_xlsx_shared_string_copies_calamine_builds_are_counted(base: dict[str, P
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/sharedStrings.xml", SST % ITEMS[case])
     _refused(path)
+
+
+def test_xlsx_strings_calamine_reads_from_its_fixed_part_are_counted(base: dict[str, Path], tmp_path: Path) -> None:
+    # calamine reads its shared strings from xl/sharedStrings.xml whatever the relationships say; here
+    # that member is the metadata sheet (the relationships name no sharedStrings part to check).
+    items = b'<sst><si><t>' + TEXT + b"</t></si></sst>"
+    path = tmp_path / "strings-in-a-sheet.xlsx"
+    with zipfile.ZipFile(base["xlsx"]) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            name = info.filename
+            if name == "xl/_rels/workbook.xml.rels":
+                data = data.replace(XLSX_SHEETS[META].removeprefix("xl/").encode(), b"sharedStrings.xml")
+            elif name == XLSX_SHEETS[FORM_SHEET]:
+                data = _shared_cells(data)
+            elif name == XLSX_SHEETS[META]:
+                name, data = "xl/sharedStrings.xml", data.replace(b"<sheetData", items + b"<sheetData", 1)
+            elif name == "[Content_Types].xml":
+                data = data.replace(b"/" + XLSX_SHEETS[META].encode(), b"/xl/sharedStrings.xml")
+            new.writestr(name, data)
+    _refused(path)
