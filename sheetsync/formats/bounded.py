@@ -32,7 +32,7 @@ from xml.etree import ElementTree
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, Clip, Overflow, clip_ods_table, clip_xlsx_sheet
-from .expansion import check_ods, check_xlsx
+from .expansion import SHARED_STRINGS, check_ods, check_xlsx
 
 __all__ = ["Bounds", "Overflow", "bounded_copy"]
 
@@ -120,6 +120,7 @@ def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,
     sheets, others = _xlsx_parts(path, small.get("xl/workbook.xml", b""), small.get("xl/_rels/workbook.xml.rels", b""))
     out, overflows = io.BytesIO(), []
     clipped: list[bytes] = []
+    strings: bytes | None = None  # a sheet calamine would also read as its shared strings
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
         for name, data in small.items():
             copy.writestr(name, data)
@@ -132,11 +133,14 @@ def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,
             clip = Clip(sheet, bounds[sheet].rows, bounds[sheet].columns, path)
             clipped.append(clip_xlsx_sheet(budget.read(archive, member), clip))
             copy.writestr(member, clipped[-1])
+            if member == SHARED_STRINGS:  # calamine reads its strings there, whatever the relationships say
+                strings = clipped[-1]
             overflows += clip.overflows
         for name in sorted(others & names):  # the shared strings (and styles, which hold none)
             data = budget.read(archive, name)
             check_xlsx(path, clipped, data)
             copy.writestr(name, data)
+        check_xlsx(path, clipped, strings)
     return out.getvalue(), overflows
 
 

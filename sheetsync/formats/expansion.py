@@ -28,12 +28,14 @@ from .. import limits
 from ..errors import LimitError
 
 # .xlsx ------------------------------------------------------------------------------------------
+#: The part calamine reads its shared strings from, whatever the workbook's relationships say.
+SHARED_STRINGS = "xl/sharedStrings.xml"
 #: A shared-string cell's type, however quoted or spaced.
 XLSX_SHARED = re.compile(rb"""\st\s*=\s*["']s["']""")
 #: A shared-string cell whose value follows at once: the index it refers to.
-XLSX_SHARED_INDEX = re.compile(rb"""\st\s*=\s*["']s["'][^>]*>\s*<(?:[\w.-]+:)?v\s*>\s*\+?0*(\d{1,12})\s*<""")
+XLSX_SHARED_INDEX = re.compile(rb"""\st\s*=\s*["']s["'][^>]*>\s*<(?:[^\s<>/:!?"'=]+:)?v\s*>\s*\+?0*(\d{1,12})\s*<""")
 #: Where each entry of the shared strings starts (any prefix).
-XLSX_SI = re.compile(rb"<(?:[\w.-]+:)?si(?=[\s/>])")
+XLSX_SI = re.compile(rb"""<(?:[^\s<>/:!?"'=]+:)?si(?=[\s/>])""")  # a prefix is any XML name, Thai too
 
 # .ods: calamine knows these elements and attributes by their usual prefixed names only ----------
 ODS_SPACE = re.compile(rb"<text:s(?=[\s/>])([^>]*)>")
@@ -45,6 +47,11 @@ ODS_REPEATED_ROW = re.compile(rb"""<([\w.-]+:)?table-row(?=[\s/>])[^>]*?number-r
 ODS_CELL = re.compile(rb"""<(?:[\w.-]+:)?(?:covered-)?table-cell(?=[\s/>])([^>]*?)(/?)>""")
 ODS_COLUMNS = re.compile(rb"""number-columns-repeated\s*=\s*["']\+?0*(\d{1,12})["']""")
 DIGITS = re.compile(r"\+?[0-9]{1,12}")
+#: A repeat count written otherwise than in plain digits ("+5", "&#53;", " 5"): calamine reads more
+#: of them than the patterns here and the sheet's measure do.
+ODS_ODD_REPEAT = re.compile(rb"""repeated\s*=\s*(?:"(?![0-9]{1,12}")|'(?![0-9]{1,12}'))""")
+#: A start tag to its real end: ">" inside a quoted value does not end it.
+QUOTED_TAG = re.compile(rb"""<(?:[^"'>]|"[^"]*"|'[^']*')*>""")
 
 
 def check_xlsx(path: Path, sheets: Iterable[bytes], shared: bytes | None) -> None:
@@ -63,6 +70,10 @@ def check_xlsx(path: Path, sheets: Iterable[bytes], shared: bytes | None) -> Non
     if sum(xml.count(b's"') + xml.count(b"s'") for xml in sheets) * len(shared) <= limits.MAX_EXPANDED_TEXT:
         return
     cells = sum(len(XLSX_SHARED.findall(xml)) for xml in sheets)
+    if _hides_markup(shared):  # a "<si>" in a comment shifts every index: each cell weighs the whole part
+        if cells * len(shared) > limits.MAX_EXPANDED_TEXT:
+            raise _refused(path)
+        return
     if cells * len(shared) <= limits.MAX_EXPANDED_TEXT:
         return
     starts = array("q", (m.start() for m in XLSX_SI.finditer(shared)))
@@ -81,6 +92,15 @@ def check_xlsx(path: Path, sheets: Iterable[bytes], shared: bytes | None) -> Non
         raise _refused(path)
 
 
+def _hides_markup(part: bytes) -> bool:
+    """Whether ``part`` holds a comment, CDATA or processing instruction past its XML declaration:
+    text there may look like items the parser never reads as such (no honest part holds one)."""
+    body = part.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if body.startswith(b"<?xml"):
+        body = body[body.find(b"?>") + 2:]
+    return b"<!" in body or b"<?" in body
+
+
 def check_ods(path: Path, content: bytes) -> None:
     """Refuse ``path`` when the repeats and spaces of ``content.xml`` stand for more text than the limit.
 
@@ -90,11 +110,31 @@ def check_ods(path: Path, content: bytes) -> None:
 
     :raises LimitError: ``limit.expanded-text``.
     """
+    if ODS_ODD_REPEAT.search(content) is not None or _gt_in_value(content, (b"repeated", b"<text:s")):
+        raise _refused(path)  # read otherwise by calamine than by the patterns here: never honest
     total = _spaces(content, 0, len(content))
     if content.find(b"repeated") >= 0:
         total += _repeated_cells(content) + _repeated_rows(content)
     if total > limits.MAX_EXPANDED_TEXT:
         raise _refused(path)
+
+
+def _gt_in_value(content: bytes, words: Iterable[bytes]) -> bool:
+    """Whether a tag holding one of ``words`` has a raw ``>`` inside an attribute value (XML allows
+    it; calamine reads the tag to its real end, while every pattern here stops at that ``>``).
+
+    Each tag is looked at once, from the last ``<`` before a word (found from the previous word on)."""
+    for word in words:
+        at, lt, seen = content.find(word), -1, -1
+        while at >= 0:
+            lt = max(content.rfind(b"<", lt + 1, at), lt) if word[:1] != b"<" else at
+            if lt > seen and lt >= 0:
+                seen = lt
+                tag = QUOTED_TAG.match(content, lt)
+                if tag is not None and tag.end() > at and content.find(b">", lt) != tag.end() - 1:
+                    return True
+            at = content.find(word, at + 1)
+    return False
 
 
 def _spaces(content: bytes, start: int, end: int) -> int:
@@ -129,19 +169,22 @@ def _body_end(content: bytes, start: int, name: bytes) -> int:
 def _tags_with(content: bytes, pattern: "re.Pattern[bytes]", word: bytes) -> Iterator["re.Match[bytes]"]:
     """What ``pattern.finditer(content)`` finds, for a pattern that matches a start tag holding
     ``word`` (``<`` … ``word`` with no ``>`` between): found from each ``word`` at C speed rather than
-    tried at every ``<`` of the content (an honest form holds a handful of repeats among thousands of tags)."""
-    at, done = content.find(word), 0
+    tried at every ``<`` of the content (an honest form holds a handful of repeats among thousands of tags).
+
+    Each ``<`` is tried at most once and each stretch of the content looked through once: text that
+    names ``word`` a hundred thousand times costs no more than one pass."""
+    at, tried = content.find(word), 0  # every "<" before `tried` was tried, or is cut off by a ">"
     while at >= 0:
         # The tag holding it starts at a "<" after the last ">" before it (the first that matches).
-        start = max(content.rfind(b">", done, at) + 1, done)
+        start = content.rfind(b">", tried, at) + 1 or tried
         match = None
         while match is None and (start := content.find(b"<", start, at)) >= 0:
             match = pattern.match(content, start)
             start += 1
+        tried = match.end() if match is not None else at
         if match is not None:
             yield match
-            done = match.end()
-        at = content.find(word, max(at + 1, done))
+        at = content.find(word, max(at + 1, tried))
 
 
 def _repeated_cells(content: bytes) -> int:

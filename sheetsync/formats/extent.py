@@ -30,7 +30,7 @@ from ._pieces import count_matches as _count, distinct_refs as _refs
 from ._stored import stored_zip
 from .odsbreaks import break_lines
 from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, open_zip
-from .expansion import check_ods, check_xlsx
+from .expansion import SHARED_STRINGS, check_ods, check_xlsx
 
 __all__ = ["Extent", "Scanned", "scan"]
 
@@ -135,7 +135,7 @@ class Scanned:
         sheet_members = {member: name for name, member in self._sheets.items()}
         kept_sheets = [data for member, data in self._members.items() if sheet_members.get(member) in keep]
         for member, data in self._members.items():  # the shared strings (styles hold none)
-            if member not in sheet_members and member not in XLSX_NEEDED:
+            if (member not in sheet_members and member not in XLSX_NEEDED) or member == SHARED_STRINGS:
                 check_xlsx(self.path, kept_sheets, data)
         members = []
         for member, data in self._members.items():

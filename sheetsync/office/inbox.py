@@ -145,7 +145,7 @@ class SetAside:
             folder.mkdir(parents=True, exist_ok=True)
             # The recorded name, when nothing holds it; a note left there by a run killed before the
             # move is this file's, and is written anew.
-            dest = folder / name if name and not os.path.lexists(folder / name) else _free(folder, path, self._given)
+            dest = folder / name if name and _free_name(folder / name) else _free(folder, path, self._given)
             note = dest.with_name(dest.name + ".txt")
             _move_with_note(path, dest, note if disposition == "quarantine" else None, reason)
         except FileNotFoundError:
@@ -234,14 +234,23 @@ def _move_with_note(path: Path, dest: Path, note: Path | None, reason: str) -> N
         raise
 
 
+def _free_name(dest: Path) -> bool:
+    """Whether ``dest`` and its reason note may be written: nothing holds the name (a link there,
+    even one pointing nowhere, holds it), and its note's name is free too, or holds a note left
+    alone by a run killed before the move (written anew: :func:`_move_with_note`). A file there
+    named like the note is another quarantined file (it has a note of its own): never replaced."""
+    note = dest.with_name(dest.name + ".txt")
+    if os.path.lexists(dest):
+        return False
+    return not os.path.lexists(note) or not os.path.lexists(note.with_name(note.name + ".txt"))
+
+
 def _free(folder: Path, path: Path, taken: Collection[Path] = ()) -> Path:
-    """A free name in ``folder`` for ``path``: safe on every OS, ≤ 100 bytes, never overwriting
-    (a link there, even one pointing nowhere, holds its name), none of ``taken``. A reason note
-    alone (its file gone: a run killed between the two) does not hold it: a quarantined file's
-    note is written anew there (:func:`_move_with_note`), never left without its file."""
+    """A free name in ``folder`` for ``path`` (:func:`_free_name`): safe on every OS, ≤ 100 bytes,
+    none of ``taken``."""
     suffix = "".join(ch for ch in path.suffix[:16] if ch.isalnum() or ch == ".")
     dest, n = folder / safe_filename(path.stem, suffix), 2
-    while dest in taken or os.path.lexists(dest):
+    while dest in taken or not _free_name(dest):
         dest, n = folder / safe_filename(path.stem, f"-{n}{suffix}"), n + 1
     return dest
 
