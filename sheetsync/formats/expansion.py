@@ -130,9 +130,12 @@ def _gt_in_value(content: bytes, words: Iterable[bytes]) -> bool:
             lt = max(content.rfind(b"<", lt + 1, at), lt) if word[:1] != b"<" else at
             if lt > seen and lt >= 0:
                 seen = lt
-                tag = QUOTED_TAG.match(content, lt)
-                if tag is not None and tag.end() > at and content.find(b">", lt) != tag.end() - 1:
-                    return True
+                naive = content.find(b">", lt)
+                head = content[lt:naive] if naive >= 0 else b"'"
+                if b"'" in head or head.count(b'"') % 2:  # else its ">" ends it: values paired in "…"
+                    tag = QUOTED_TAG.match(content, lt)
+                    if tag is not None and tag.end() > at and naive != tag.end() - 1:
+                        return True
             at = content.find(word, at + 1)
     return False
 
