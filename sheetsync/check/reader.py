@@ -246,9 +246,8 @@ def _raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
 
 def _safe(rows: Grid) -> Grid:
     """The one boundary for cell text: nothing read goes on with controls, NaN or Infinity."""
-    # Printable text of a cell's length holds no control character and needs no cut: only other
-    # text and floats need a look (a longer text is cut at Excel's limit, or it would travel whole
-    # into the marked-up copy, whose row sizing measured 16 M characters for minutes).
+    # Printable text of a cell's length needs no look: other text and floats do (a longer text is cut
+    # at Excel's limit, or it would travel whole into the marked-up copy, sized for minutes).
     cap = limits.MAX_CELL_TEXT
     return [[v if (v.__class__ is str and len(v) <= cap and v.isprintable())
              or (v.__class__ is not str and v.__class__ is not float)

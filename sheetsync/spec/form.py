@@ -189,8 +189,8 @@ def load_form(layout_path: str | Path) -> Form:
     return replace(form, rules=build_rules(form))
 
 
-#: Layout keys that list single fields by pointer: ``signature`` (signed by hand: always empty and open
-#: in next period's templates) and ``open_prefilled`` (a school keeps them up to date: prefilled, never locked).
+#: Layout keys listing single fields: ``signature`` (signed by hand: empty and open in next period's
+#: templates), ``open_prefilled`` (a school keeps them up to date: prefilled, never locked).
 FIELD_LISTS = ("signature", "open_prefilled")
 
 
@@ -376,12 +376,11 @@ def _load_schema(layout_path: Path, layout: dict[str, Any]) -> dict[str, Any]:
 
 
 def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
+    import jsonschema  # here: loading it costs start-up time that --help does not need
 
     try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
         raise FormError(f"{path.name}: not a valid JSON Schema ({exc.message})") from exc
     check_english_titles(path.name, schema)
     return dict(schema)

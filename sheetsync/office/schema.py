@@ -1,0 +1,67 @@
+"""The store of record's schema, as the steps that create and upgrade it (one per ``PRAGMA user_version``).
+
+A step is never changed once released: an office's store is upgraded in place by the steps after
+its version (:meth:`sheetsync.office.store.Store._migrate`), each in one transaction.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE runs (id INTEGER PRIMARY KEY, command TEXT NOT NULL, pid INTEGER, host TEXT,
+                       started_at TEXT NOT NULL, finished_at TEXT);
+    CREATE TABLE files (sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, size INTEGER, received_at TEXT NOT NULL,
+                        run_id INTEGER, outcome_id INTEGER, disposition TEXT NOT NULL);
+    CREATE TABLE submissions (id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, form_id TEXT NOT NULL,
+                              form_version TEXT, template_id TEXT, recipient TEXT NOT NULL, key TEXT NOT NULL,
+                              issued_at TEXT, received_at TEXT NOT NULL, file TEXT NOT NULL, data TEXT NOT NULL,
+                              warnings TEXT NOT NULL DEFAULT '[]');
+    CREATE INDEX submissions_by_key ON submissions (form_id, key, recipient, id);
+    CREATE TABLE current (form_id TEXT NOT NULL, key TEXT NOT NULL, recipient TEXT NOT NULL,
+                          submission_id INTEGER NOT NULL REFERENCES submissions (id),
+                          PRIMARY KEY (form_id, key, recipient));
+    CREATE TABLE outcomes (id INTEGER PRIMARY KEY, sha256 TEXT, file TEXT NOT NULL, received_at TEXT NOT NULL,
+                           run_id INTEGER, result TEXT NOT NULL, code TEXT NOT NULL, detail TEXT NOT NULL,
+                           form_id TEXT, form_version TEXT, template_id TEXT, recipient TEXT, key TEXT,
+                           submission_id INTEGER, changes TEXT NOT NULL DEFAULT '[]', errors INTEGER DEFAULT 0);
+    CREATE INDEX outcomes_by_sha ON outcomes (sha256);
+    CREATE INDEX outcomes_by_recipient ON outcomes (recipient, id);
+    CREATE TABLE roster (position INTEGER PRIMARY KEY, recipient_id TEXT NOT NULL UNIQUE, school TEXT,
+                         email TEXT, project_code TEXT, extra TEXT NOT NULL DEFAULT '{}');
+    CREATE TABLE outbox (id INTEGER PRIMARY KEY, sha256 TEXT, run_id INTEGER, name TEXT NOT NULL,
+                         message BLOB NOT NULL, queued_at TEXT NOT NULL, written_at TEXT, written_path TEXT,
+                         sent_at TEXT);
+    CREATE TABLE views (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, rendered_at TEXT NOT NULL,
+                        outcome_id INTEGER NOT NULL DEFAULT 0);
+    """,
+    # 2: messages fetched from the office's mailbox, and the files each brought (office/mailbox.py).
+    """
+    CREATE TABLE messages (message_id TEXT PRIMARY KEY, sender TEXT NOT NULL, sender_name TEXT NOT NULL DEFAULT '',
+                           subject TEXT NOT NULL DEFAULT '', date TEXT NOT NULL DEFAULT '',
+                           refs TEXT NOT NULL DEFAULT '', refused TEXT NOT NULL DEFAULT '[]',
+                           others TEXT NOT NULL DEFAULT '[]', replied INTEGER NOT NULL DEFAULT 0,
+                           fetched_at TEXT NOT NULL, run_id INTEGER);
+    CREATE TABLE message_files (id INTEGER PRIMARY KEY, message_id TEXT NOT NULL REFERENCES messages (message_id),
+                                sha256 TEXT NOT NULL, filename TEXT NOT NULL, path TEXT NOT NULL, size INTEGER,
+                                UNIQUE (message_id, sha256));
+    CREATE INDEX message_files_by_sha ON message_files (sha256, id);
+    """,
+    # 3: a bounce's failed school address, kept until the digest of a run lists it (office/mailbox.py).
+    """
+    ALTER TABLE messages ADD COLUMN undelivered TEXT NOT NULL DEFAULT '';
+    ALTER TABLE messages ADD COLUMN digest_run INTEGER
+    """,
+    # 4: inbox files the file system kept from being read, run after run (office/stuck.py).
+    """
+    CREATE TABLE stuck_files (name TEXT PRIMARY KEY, first_at TEXT NOT NULL, runs INTEGER NOT NULL,
+                              reason TEXT NOT NULL, digest_run INTEGER)
+    """,
+    # 5: when a recorded file was moved out of the inbox, and the note a quarantined one gets: a file
+    # recorded but not moved (a move refused, a run killed) is set aside by the next run as recorded.
+    # Files recorded before are taken as set aside (they were, or are "already received" as before).
+    """
+    ALTER TABLE files ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE files ADD COLUMN set_aside_at TEXT;
+    UPDATE files SET set_aside_at = received_at
+    """,
+)
