@@ -20,14 +20,18 @@ from sheetsync.template.write import write_template
 from tests.test_office_inbox import run
 
 
+def _report_and_newer(form: Form, seed: dict[str, Any], tmp_path: Path) -> tuple[Path, Path, str]:
+    """An inbox holding s1's report.xlsx, and s1's newer report beside it (its hash too)."""
+    inbox = tmp_path / "inbox"
+    write_template(form, inbox / "report.xlsx", data=seed, recipient="s1")
+    newer = tmp_path / "newer.xlsx"
+    write_template(form, newer, data=dict(seed, project=dict(seed["project"], code="P-NEW")), recipient="s1")
+    return inbox, newer, hashlib.sha256(newer.read_bytes()).hexdigest()
+
+
 def test_an_entry_that_cannot_be_put_back_is_not_said_to_be_in_the_inbox_nor_lost(
         progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    inbox = tmp_path / "inbox"
-    write_template(progress_form, inbox / "report.xlsx", data=seed, recipient="s1")
-    newer = tmp_path / "newer.xlsx"
-    write_template(progress_form, newer, data=dict(seed, project=dict(seed["project"], code="P-NEW")),
-                   recipient="s1")
-    newer_sha = hashlib.sha256(newer.read_bytes()).hexdigest()
+    inbox, newer, newer_sha = _report_and_newer(progress_form, seed, tmp_path)
     real_name_for, real_replace = inbox_module.SetAside.name_for, inbox_module.replace
 
     def name_for(self: Any, path: Path, disposition: str) -> str:
@@ -61,12 +65,7 @@ def test_an_entry_swapped_in_during_the_move_goes_back_or_is_named_where_it_is(
     """The newer report takes the name in the instant between the last look and the move: what the
     move took is not the file checked. It goes back into the inbox (read next run); when that move
     is refused, the clerk is told where it is and to move it back, never that it is in the inbox."""
-    inbox = tmp_path / "inbox"
-    write_template(progress_form, inbox / "report.xlsx", data=seed, recipient="s1")
-    newer = tmp_path / "newer.xlsx"
-    write_template(progress_form, newer, data=dict(seed, project=dict(seed["project"], code="P-NEW")),
-                   recipient="s1")
-    newer_sha = hashlib.sha256(newer.read_bytes()).hexdigest()
+    inbox, newer, newer_sha = _report_and_newer(progress_form, seed, tmp_path)
     real_replace = inbox_module.replace
 
     def replace(src: str | Path, dst: str | Path) -> None:
