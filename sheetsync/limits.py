@@ -47,13 +47,14 @@ MAX_UNCLIPPED_CELLS = 1_000_000
 #: Row or cell elements scanned in one sheet before the file is refused (each is a few
 #: bytes of XML; an honest form has a few thousand).
 MAX_ELEMENTS = 3_000_000
-#: Cells (rows × columns, from A1) a sheet of a legacy .xls may span: BIFF cannot be clipped,
-#: and calamine materialises the whole rectangle (a far cell at IV65536 costs ~1 GB).
+#: Cells (rows × columns, from A1) a sheet of a legacy .xls may span, and all its sheets together:
+#: BIFF cannot be clipped, and calamine materialises every sheet's whole rectangle when it opens the
+#: file (a far cell at IV65536 costs ~1 GB; 100 sheets of 998,400 cells each, in a 10 KB file, 3 GB).
 MAX_XLS_CELLS = 1_000_000
 #: Characters that cells may stand for beyond the bytes written: a shared string copied into each
-#: cell using it (.xlsx), a repeated cell or row, ``<text:s text:c="N"/>`` spaces (.ods). calamine
-#: builds each copy (a 13 KB file asked for 10⁹ spaces); an honest form's repeats and shared strings
-#: add a few KB.
+#: cell using it (.xlsx; in .xls each LABELSST cell's string counts whole), a repeated cell or row,
+#: ``<text:s text:c="N"/>`` spaces (.ods). calamine builds each copy (a 13 KB file asked for 10⁹
+#: spaces); an honest form's repeats and shared strings add a few KB.
 MAX_EXPANDED_TEXT = 16_000_000
 #: Characters kept of one cell's text (Excel's own limit per cell).
 MAX_CELL_TEXT = 32_767

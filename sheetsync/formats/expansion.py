@@ -13,7 +13,9 @@ for gigabytes within the form's own cells (which are read unclipped, since they 
 Calc writes identical neighbours once with a repeat, and Excel shares repeated strings, so these
 are honest in themselves: it is their product with long text that never is. :func:`check_xlsx` and
 :func:`check_ods` bound, at C speed, the text a file's cells stand for beyond what is written, and
-refuse a file asking more than :data:`sheetsync.limits.MAX_EXPANDED_TEXT` characters.
+refuse a file asking more than :data:`sheetsync.limits.MAX_EXPANDED_TEXT` characters. A legacy .xls
+(each LABELSST cell a copy of a shared string) is bounded the same way while its records are walked
+(:mod:`sheetsync.formats.xls_extent`).
 """
 
 from __future__ import annotations

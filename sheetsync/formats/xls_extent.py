@@ -1,17 +1,30 @@
-"""How far the cells of a legacy .xls reach, read from its BIFF records without building any grid.
+"""What python-calamine would build from a legacy .xls, read from its BIFF records without building it.
 
-python-calamine materialises each .xls sheet from A1 to its farthest cell: one cell at IV65536
-asks for 16.7 M cells (about 1 GB). Unlike .xlsx and .ods, a BIFF stream cannot be clipped
-cheaply, so :func:`check_xls_extent` refuses a file whose sheets reach beyond
-:data:`sheetsync.limits.MAX_XLS_CELLS` cells, naming the sheet and the far cell, before calamine
-opens it. Cells outside the form but within that cap are read, and become a finding like in the
-other formats.
+calamine parses every sheet of an .xls when it opens the file, each from the stream offset its
+BOUNDSHEET record gives, and materialises it from A1 to its farthest cell: one cell at IV65536
+asks for 16.7 M cells (about 1 GB). A BIFF stream cannot be clipped cheaply like .xlsx and .ods,
+so :func:`check_xls_extent` walks the records once, as calamine will, and refuses the file before
+calamine opens it when
+
+* one sheet, or all sheets together, span more than :data:`sheetsync.limits.MAX_XLS_CELLS`
+  cells (100 sheets of two cells each, at A1 and IV3900, asked for 3 GB; so did 100 BOUNDSHEET
+  records naming one such sheet, which calamine parses once for each);
+* its cells stand for more than :data:`sheetsync.limits.MAX_EXPANDED_TEXT` characters: a
+  LABELSST cell is a copy of a string of the shared string table (up to 65,535 characters), so
+  6,229 cells of 14 bytes naming one 32,767-character Thai string made a 244 KB file take 1.6 GB;
+* its records cannot be what a spreadsheet program writes (sheets overlapping in the stream, a
+  DIMENSIONS record whose first row lies past its last, which made calamine ask for 320 GB).
+
+Cells outside the form but within those caps are read, and become a finding like in the other
+formats.
 """
 
 from __future__ import annotations
 
 import io
 import struct
+from array import array
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import olefile
@@ -20,81 +33,204 @@ from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import column_letters
 
-BOF, BOUNDSHEET, DIMENSIONS = 0x0809, 0x0085, 0x0200
+BOF, BOUNDSHEET, DIMENSIONS, EOF = 0x0809, 0x0085, 0x0200, 0x000A
+SST, CONTINUE, LABELSST = 0x00FC, 0x003C, 0x00FD
 #: Records that hold one cell (row, column first) and the two that hold a run of cells.
 ONE_CELL = {0x0006, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6}
 CELL_RUNS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, …, last column
+RECORD = struct.Struct("<HH")
+
+
+@dataclass
+class _Sheet:
+    """What calamine builds from one sheet's records: how far they reach (1-based rows, columns)
+    and the shared-string index of each LABELSST cell."""
+
+    rows: int = 0
+    columns: int = 0
+    labels: array[int] = field(default_factory=lambda: array("L"))
 
 
 def check_xls_extent(path: Path, data: bytes | None = None) -> None:
-    """Refuse ``path`` if one of its sheets reaches beyond :data:`~sheetsync.limits.MAX_XLS_CELLS`.
+    """Refuse ``path`` if calamine would build more from it than the limits allow (see the module).
 
     :param data: the file's bytes, already read (``path`` then only names it).
 
-    :raises LimitError: a sheet too large to materialise (names sheet and cell).
+    :raises LimitError: a sheet, or all of them, too large to materialise (``limit.xls-extent``,
+        naming sheet and cell; ``limit.xls-cells``), or cells standing for too much text
+        (``limit.expanded-text``).
     :raises UnreadableFileError: the file is not a readable .xls.
     """
+    stream = _workbook_stream(path, data)
+    sheets, sst = _globals(stream)
+    walked: dict[int, _Sheet] = {}
+    offsets = sorted({offset for offset, _ in sheets})
+    for offset, stop in zip(offsets, offsets[1:] + [len(stream)]):
+        walked[offset] = _walk(path, stream, offset, stop)
+    cells = 0
+    for offset, name in sheets:  # a sheet named twice is built twice
+        sheet = walked[offset]
+        if sheet.rows * sheet.columns > limits.MAX_XLS_CELLS:
+            raise LimitError(path, "limit.xls-extent", sheet=name, cell=f"{column_letters(sheet.columns)}{sheet.rows}",
+                             limit=f"{limits.MAX_XLS_CELLS:,}")
+        cells += sheet.rows * sheet.columns
+        if cells > limits.MAX_XLS_CELLS:
+            raise LimitError(path, "limit.xls-cells", sheets=len(sheets), limit=f"{limits.MAX_XLS_CELLS:,}")
+    _check_text(path, stream, sst, [walked[offset].labels for offset, _ in sheets])
+
+
+def _workbook_stream(path: Path, data: bytes | None) -> bytes:
+    """The BIFF records of the file: its ``Workbook`` (or older ``Book``) stream."""
     try:
         # A file object, never bytes: olefile takes short bytes for a file name to open.
         with olefile.OleFileIO(io.BytesIO(data) if data is not None else str(path)) as ole:
-            stream = "Workbook" if ole.exists("Workbook") else "Book"
-            if not ole.exists(stream) or ole.get_size(stream) > limits.MAX_MEMBER_INFLATED:
+            name = "Workbook" if ole.exists("Workbook") else "Book"
+            if not ole.exists(name) or ole.get_size(name) > limits.MAX_MEMBER_INFLATED:
                 raise UnreadableFileError(path, "not a readable .xls workbook (no workbook stream, or a huge one)")
-            data = ole.openstream(stream).read()
+            stream: bytes = ole.openstream(name).read()
+            return stream
     except (OSError, ValueError, struct.error) as exc:
         if isinstance(exc, UnreadableFileError):
             raise
         raise UnreadableFileError(path, "the .xls file is damaged") from exc
-    names = _sheet_names(data)
-    for offset, (rows, cols) in _extents(data).items():
-        if rows * cols > limits.MAX_XLS_CELLS:
-            raise LimitError(path, "limit.xls-extent", sheet=names.get(offset, "?"),
-                             cell=f"{column_letters(cols)}{rows}", limit=f"{limits.MAX_XLS_CELLS:,}")
 
 
-def _records(data: bytes) -> list[tuple[int, int, bytes]]:
-    """(offset, type, body) of every record."""
-    out = []
+def _globals(stream: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+    """The workbook's sheets (stream offset, name) and the shared string table as calamine finds
+    them: in the records before the first EOF. The table is the (start, end) of the SST record's
+    body and of each CONTINUE record right after it (the last SST counts, as in calamine)."""
+    sheets: list[tuple[int, str]] = []
+    sst: list[tuple[int, int]] = []
+    in_sst = False
     pos = 0
-    while pos + 4 <= len(data):
-        kind, size = struct.unpack_from("<HH", data, pos)
-        out.append((pos, kind, data[pos + 4:pos + 4 + size]))
-        pos += 4 + size
-    return out
+    while pos + 4 <= len(stream):
+        kind, size = RECORD.unpack_from(stream, pos)
+        body, pos = pos + 4, pos + 4 + size
+        if kind == EOF or pos > len(stream):
+            break
+        if kind == BOUNDSHEET and size >= 8:
+            offset, length, flags = struct.unpack_from("<IxxBB", stream, body)
+            raw = stream[body + 8:min(pos, body + 8 + length * (2 if flags & 1 else 1))]
+            sheets.append((offset, raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")))
+        if kind == SST:
+            sst = [(body, pos)]
+        elif kind == CONTINUE and in_sst:
+            sst.append((body, pos))
+        in_sst = kind in (SST, CONTINUE) and (in_sst or kind == SST)
+    return sheets, sst
 
 
-def _sheet_names(data: bytes) -> dict[int, str]:
-    """Stream offset of each sheet's BOF → the sheet's name (from the BOUNDSHEET records)."""
-    names = {}
-    for _, kind, body in _records(data):
-        if kind == BOUNDSHEET and len(body) >= 8:
-            offset, length, flags = struct.unpack_from("<IxxBB", body, 0)
-            raw = body[8:8 + length * (2 if flags & 1 else 1)]
-            names[offset] = raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")
-    return names
-
-
-def _extents(data: bytes) -> dict[int, tuple[int, int]]:
-    """Per sheet (by its BOF offset): the 1-based (rows, columns) its cells and DIMENSIONS reach."""
-    extents: dict[int, tuple[int, int]] = {}
-    sheet = -1
-    for pos, kind, body in _records(data):
-        if kind == BOF:
-            sheet = pos
-            continue
-        if sheet < 0 or len(body) < 4:
+def _walk(path: Path, stream: bytes, start: int, stop: int) -> _Sheet:
+    """The records of the sheet at ``start``, to its EOF; they must end by ``stop`` (the next
+    sheet's start): sheets that overlap are no spreadsheet program's, and each would be built again."""
+    sheet = _Sheet()
+    rows = columns = 0
+    pos = start
+    while pos + 4 <= len(stream):
+        kind, size = RECORD.unpack_from(stream, pos)
+        body, pos = pos + 4, pos + 4 + size
+        if pos > len(stream) or kind == EOF:
+            break
+        if pos > stop:
+            raise UnreadableFileError(path, "the .xls file is damaged (its sheets overlap)")
+        if size < 4:
             continue
         if kind in ONE_CELL:
-            row, col = struct.unpack_from("<HH", body, 0)
-        elif kind in CELL_RUNS and len(body) >= 6:
-            row = struct.unpack_from("<H", body, 0)[0]
-            col = struct.unpack_from("<H", body, len(body) - 2)[0]
-        elif kind == DIMENSIONS and len(body) >= 12:
-            # last row and column + 1; calamine may size its grid from this record alone
-            last_row, last_col = struct.unpack_from("<I", body, 4)[0], struct.unpack_from("<H", body, 10)[0]
-            row, col = max(last_row - 1, 0), max(last_col - 1, 0)
+            row, col = RECORD.unpack_from(stream, body)
+            if kind == LABELSST and size >= 10:
+                sheet.labels.append(struct.unpack_from("<I", stream, body + 6)[0])
+        elif kind in CELL_RUNS and size >= 6:
+            row, col = RECORD.unpack_from(stream, body)[0], struct.unpack_from("<H", stream, pos - 2)[0]
+        elif kind == DIMENSIONS and size in (10, 14):
+            row, col = _dimensions(path, stream, body, size)
         else:
             continue
-        rows, cols = extents.get(sheet, (0, 0))
-        extents[sheet] = (max(rows, row + 1), max(cols, col + 1))
-    return extents
+        rows, columns = max(rows, row + 1), max(columns, col + 1)
+    sheet.rows, sheet.columns = rows, columns
+    return sheet
+
+
+def _dimensions(path: Path, stream: bytes, body: int, size: int) -> tuple[int, int]:
+    """The last (0-based) row and column of a DIMENSIONS record; calamine sizes its grid from this
+    record alone, from the first row and column to the last."""
+    if size == 14:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<IIHH", stream, body)
+    else:
+        first_row, last_row, first_col, last_col = struct.unpack_from("<HHHH", stream, body)
+    if last_row >= 1 and last_col >= 1 and (first_row > last_row or first_col > last_col):
+        # calamine subtracts first from last without a check: the wrapped size asks for terabytes
+        raise UnreadableFileError(path, "the .xls file is damaged (a sheet's first row lies past its last)")
+    return max(last_row - 1, 0), max(last_col - 1, 0)
+
+
+def _check_text(path: Path, stream: bytes, sst: list[tuple[int, int]], labels: list[array[int]]) -> None:
+    """Refuse ``path`` when its LABELSST cells (``labels``: the string each names, per sheet as
+    calamine builds them) stand for more than :data:`~sheetsync.limits.MAX_EXPANDED_TEXT` characters."""
+    count = sum(len(sheet) for sheet in labels)
+    if not sst or count * min(0xFFFF, sum(end - start for start, end in sst)) <= limits.MAX_EXPANDED_TEXT:
+        return  # no string can make the cells long enough: an honest form ends here or below
+    wanted = max(max(sheet, default=0) for sheet in labels) + 1
+    lengths = _string_lengths(stream, sst, wanted)
+    total = 0
+    for sheet in labels:
+        for index in sheet:
+            total += lengths[index] if index < len(lengths) else 0  # calamine skips an unknown index
+        if total > limits.MAX_EXPANDED_TEXT:
+            raise LimitError(path, "limit.expanded-text", limit=f"{limits.MAX_EXPANDED_TEXT:,}")
+
+
+def _string_lengths(stream: bytes, sst: list[tuple[int, int]], wanted: int) -> array[int]:
+    """The characters of each of the first ``wanted`` strings of the shared string table, read as
+    calamine reads them (BIFF8 XLUnicodeRichExtendedString): characters continued in a CONTINUE
+    record start with a byte of flags of their own; formatting runs and the extended part (phonetic
+    text) are skipped across records without one. Where calamine would fail, the list stops."""
+    out = array("L")
+    segment = 0
+    start, end = sst[0]
+    pos = start + 8
+    if end - start < 8:
+        return out
+    unique = struct.unpack_from("<i", stream, start + 4)[0]
+    for _ in range(min(max(unique, 0), wanted)):
+        if pos == end and segment + 1 < len(sst):  # a string may start in the next record
+            segment += 1
+            pos, end = sst[segment]
+        if end - pos < 3:
+            return out
+        chars, flags = struct.unpack_from("<HB", stream, pos)
+        pos += 3
+        runs = extended = 0
+        if flags & 0x08:
+            if end - pos < 2:
+                return out
+            runs = struct.unpack_from("<H", stream, pos)[0]
+            pos += 2
+        if flags & 0x04:
+            if end - pos < 4:
+                return out
+            extended = struct.unpack_from("<i", stream, pos)[0]
+            pos += 4
+            if extended < 0:
+                return out
+        width, left = (2 if flags & 0x01 else 1), chars
+        while True:
+            taken = min(left, (end - pos) // width)
+            pos, left = pos + taken * width, left - taken
+            if not left:
+                break
+            if segment + 1 >= len(sst) or sst[segment + 1][0] == sst[segment + 1][1]:
+                return out
+            segment += 1
+            pos, end = sst[segment]
+            width, pos = (2 if stream[pos] & 0x01 else 1), pos + 1
+        out.append(chars)
+        skip = runs * 4 + extended
+        while skip:
+            if pos == end:
+                if segment + 1 >= len(sst):
+                    return out
+                segment += 1
+                pos, end = sst[segment]
+            step = min(skip, end - pos)
+            pos, skip = pos + step, skip - step
+    return out

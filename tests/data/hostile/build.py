@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 from sheetsync.formats._clip import ODS_CELL, ODS_ROW, Clip, column_number, elements  # noqa: E402
 from sheetsync.spec.registry import find_form  # noqa: E402
 from sheetsync.template.write import write_template  # noqa: E402
+from tests.data.hostile.xls import build_xls_cases  # noqa: E402
 
 SEED = ROOT / "sheetsync" / "samples" / "progress-report.json"
 FORM_SHEET = "แบบรายงาน"
@@ -334,6 +335,7 @@ def _special(out: Path, base: dict[str, Path]) -> dict[str, Path]:
     named = out / "control\x1b]0;pwned\x07-name.xlsx"
     named.write_bytes(base["xlsx"].read_bytes())
     made["control-chars-file-name-xlsx"] = named
+    made.update(build_xls_cases(out))
     return made
 
 

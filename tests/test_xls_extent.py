@@ -1,0 +1,164 @@
+"""sheetsync.formats.xls_extent: what calamine would build from a legacy .xls, bounded before it opens it.
+
+The .xls files here are written record by record (tests/data/hostile/xls.py), and each case is
+checked against what python-calamine itself reads from the same bytes."""
+
+from __future__ import annotations
+
+import io
+import struct
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from sheetsync import limits
+from sheetsync.check.reader import read_filled
+from sheetsync.check.validate import validate
+from sheetsync.errors import LimitError, UnreadableFileError
+from sheetsync.formats import xls_extent
+from sheetsync.formats.xls_extent import check_xls_extent
+from tests.data.hostile.measure import measure
+from tests.data.hostile.xls import EOF_RECORD, SHARED_STRING_COPIES, label_sst, number, record, shared_strings, xls
+
+LONG = "ก" * 32_767  # Excel's longest cell text, 3 bytes a letter in calamine's UTF-8
+
+
+def _calamine(data: bytes) -> dict[str, list[list[Any]]]:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+
+
+def _check(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "book.xls"
+    path.write_bytes(data)
+    check_xls_extent(path)
+
+
+@pytest.mark.parametrize("cells", [488, 489])
+def test_cells_naming_one_long_shared_string_are_counted_each(tmp_path: Path, cells: int) -> None:
+    # 488 copies of 32,767 characters stay under 16,000,000; the 489th goes past it
+    labels = b"".join(label_sst(n // 200, n % 200, 0) for n in range(cells))
+    data = xls([("S", labels)], _continued_sst([LONG]))
+    assert sum(len(v) for row in _calamine(data)["S"] for v in row) == cells * 32_767  # what calamine builds
+    if cells * 32_767 <= limits.MAX_EXPANDED_TEXT:
+        _check(tmp_path, data)
+    else:
+        with pytest.raises(LimitError) as caught:
+            _check(tmp_path, data)
+        assert caught.value.code == "limit.expanded-text" and str(caught.value).startswith("book.xls: ")
+
+
+def test_cells_of_every_sheet_and_every_name_of_a_sheet_count(tmp_path: Path) -> None:
+    """calamine builds every sheet at once, and a sheet named by two BOUNDSHEETs twice."""
+    half = b"".join(label_sst(n, 0, 0) for n in range(250))
+    with pytest.raises(LimitError, match="repeat text"):
+        _check(tmp_path, xls([("A", half), ("B", half)], _continued_sst([LONG])))
+    with pytest.raises(LimitError, match="repeat text"):
+        _check(tmp_path, xls([("A", half), ("B", b"")], _continued_sst([LONG]), [0, 0]))
+    _check(tmp_path, xls([("A", half), ("B", b"")], _continued_sst([LONG])))
+
+
+@pytest.mark.parametrize("split", [0, 1, 2, 3, 4, 5, 9, 40])
+def test_string_lengths_are_read_as_calamine_reads_them(split: int) -> None:
+    """Strings continued in CONTINUE records (each continuation with flags of its own, so 8-bit
+    characters may go on as 16-bit), with formatting runs and phonetic text skipped across records."""
+    strings = [("abc" * 7, 0x00, b"", b""), ("ไทย" * 5, 0x01, b"", b""), ("x" * 30, 0x08, b"\1\0\2\0" * 3, b""),
+               ("ผล" * 9, 0x0D, b"\0" * 8, b"\7" * 13), ("", 0x00, b"", b""), ("end" * 4, 0x04, b"", b"\0" * 6)]
+    parts = [struct.pack("<II", len(strings), len(strings))]
+    for text, flags, runs, ext in strings:
+        wide = 2 if flags & 1 else 1
+        parts[-1] += struct.pack("<HB", len(text), flags)
+        parts[-1] += struct.pack("<H", len(runs) // 4) if flags & 0x08 else b""
+        parts[-1] += struct.pack("<i", len(ext)) if flags & 0x04 else b""
+        parts[-1] += text[:split].encode("utf-16-le" if wide == 2 else "latin-1")
+        if len(text) > split:  # the rest goes on in a CONTINUE record, as 16-bit characters
+            parts.append(b"\1" + text[split:].encode("utf-16-le"))
+        parts[-1] += runs[:5]
+        if len(runs) > 5 or ext:  # runs and phonetic text may be cut anywhere, with no flags byte
+            parts.append(runs[5:] + ext)
+    sst = record(0x00FC, parts[0]) + b"".join(record(0x003C, part) for part in parts[1:])
+    cells = b"".join(label_sst(i, 0, i) for i in range(len(strings)))
+    data = xls([("S", cells)], sst)
+    read = [row[0] for row in _calamine(data)["S"]]
+    assert read == [s[0] for s in strings]  # calamine builds an empty string as an empty cell
+    stream = xls_extent._workbook_stream(Path("x.xls"), data)
+    assert list(xls_extent._string_lengths(stream, xls_extent._globals(stream)[1], 99)) == [len(s[0]) for s in strings]
+
+
+def test_sheets_that_overlap_in_the_stream_are_refused(tmp_path: Path) -> None:
+    cells = number(0, 0) + number(5, 5)
+    data = xls([("A", cells), ("B", cells)], shared_strings(["x"]), [0, 4])  # B starts inside A
+    assert set(_calamine(data)) == {"A", "B"}
+    with pytest.raises(UnreadableFileError, match="overlap"):
+        _check(tmp_path, data)
+
+
+def test_sheets_together_are_bounded(tmp_path: Path) -> None:
+    far = number(0, 0) + number(3899, 255)  # 998,400 cells: under the cap alone, not with 2,000 more
+    _check(tmp_path, xls([("A", far)], shared_strings(["x"])))
+    with pytest.raises(LimitError) as caught:
+        _check(tmp_path, xls([("A", far), ("B", number(199, 9))], shared_strings(["x"])))
+    assert caught.value.code == "limit.xls-cells" and "2 sheets" in str(caught.value)
+
+
+def test_a_dimensions_record_past_its_own_end_is_refused(tmp_path: Path) -> None:
+    dims = record(0x0200, struct.pack("<IIHHH", 1000, 2, 0, 2, 0))  # first row 1000, last row 1
+    with pytest.raises(UnreadableFileError, match="damaged"):
+        _check(tmp_path, xls([("S", dims + number(0, 0))], shared_strings(["x"])))
+    _check(tmp_path, xls([("S", record(0x0200, struct.pack("<IIHHH", 0, 2, 0, 2, 0)) + number(1, 1))],
+                         shared_strings(["x"])))
+
+
+def test_the_committed_hostile_xls_is_refused_within_the_memory_limit(tmp_path: Path) -> None:
+    """Made by LibreOffice from our own form (make_shared_string_xls.py): 6,229 cells naming one
+    32,767-letter Thai string took 1,594 MB before the bound."""
+    import gzip
+
+    path = tmp_path / "shared-string-copies.xls"
+    path.write_bytes(gzip.decompress(SHARED_STRING_COPIES.read_bytes()))
+    stream = xls_extent._workbook_stream(path, None)
+    assert EOF_RECORD in stream and len(xls_extent._globals(stream)[1]) > 1  # the string runs over CONTINUE records
+    env = {"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PATH": "/usr/bin:/bin"}
+    run = measure([sys.executable, "-m", "sheetsync", "validate", str(path)], env=env)
+    lines = (run.stdout + run.stderr).strip().splitlines()
+    assert run.returncode == 2 and len(lines) == 1 and "shared-string-copies.xls" in lines[0]
+    assert "repeat text to more than 16,000,000 characters" in lines[0]
+    assert run.peak_mb < 300
+
+
+def test_an_honest_calc_xls_with_repeated_strings_reads(tmp_path: Path, libreoffice: Any, progress_form: Any,
+                                                         seed: dict[str, Any]) -> None:
+    from sheetsync.template.write import write_template
+
+    write_template(progress_form, tmp_path / "filled.xlsx", data=seed, recipient="school-01")
+    legacy = libreoffice.convert(tmp_path / "filled.xlsx", tmp_path / "filled.xls")
+    stream = xls_extent._workbook_stream(legacy, None)
+    sheets, sst = xls_extent._globals(stream)
+    labels = [i for offset, _ in sheets for i in xls_extent._walk(legacy, stream, offset, len(stream)).labels]
+    assert len(labels) > len(set(labels)) > 100  # Calc shares the strings typed more than once
+    lengths = xls_extent._string_lengths(stream, sst, len(labels))
+    assert sum(lengths[i] for i in labels) == sum(len(v) for rows in _calamine(legacy.read_bytes()).values()
+                                                 for row in rows for v in row if isinstance(v, str))
+    report = validate(read_filled(legacy))
+    assert report.valid, report.codes()
+    assert read_filled(legacy).data == read_filled(tmp_path / "filled.xlsx").data
+
+
+def _continued_sst(strings: list[str]) -> bytes:
+    """An SST of 16-bit ``strings`` as Excel writes long ones: records of at most 8,224 bytes, each
+    CONTINUE starting with the flags byte of the characters it goes on with."""
+    head = struct.pack("<II", len(strings), len(strings))
+    out, body = b"", head
+    for text in strings:
+        body += struct.pack("<HB", len(text), 1)
+        chars = text.encode("utf-16-le")
+        while chars:
+            room = (8224 - len(body)) // 2 * 2
+            body, chars = body + chars[:room], chars[room:]
+            if chars:
+                out += record(0x00FC if not out else 0x003C, body)
+                body = b"\1"
+    return out + record(0x00FC if not out else 0x003C, body)
