@@ -22,6 +22,7 @@ from email.policy import SMTP
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
+from .clock import Zone, clock_time, local
 from .batch import MARKED_SUFFIX, Origins, message_for, note_senders, write_report
 from .crashpoint import crash_point
 from .errors import NotAFileError, OutputError
@@ -39,7 +40,6 @@ from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
 from .office.outbox import flush_outbox, send_from_store, send_others
 from .office.record import disposition_of, record_file
-from .office.history import local_time
 from .office.store import Store
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.due import main_due
@@ -95,6 +95,7 @@ class SyncOptions:
     view: str = "auto"
     #: Recipient ids that get a chart of their own in the view (charts are per project otherwise).
     school_charts: tuple[str, ...] = ()
+    zone: Zone = None  # the office's time zone (None: this computer's): every time shown is in it
 
 
 #: Up to this many keys, "auto" renders the view after every run that changed something (~1 s
@@ -132,7 +133,8 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
     mover = SetAside(options.processed or inbox / PROCESSED, options.quarantine or inbox / "quarantine")
     handler = _log_to(options.log or master.parent / "sheetsync.log")
     try:
-        with Store(options.store or store_beside(master)) as store, run_lock(store, "sync", options.wait) as run_id:
+        with Store(options.store or store_beside(master)) as store, \
+                run_lock(store, "sync", options.wait, options.zone) as run_id:
             changed = import_legacy(store, master)
             changed = rekey_periods(store, forms_dirs) > 0 or changed  # before any file is compared with them
             mover.reserve(store.names_not_set_aside())
@@ -142,7 +144,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             outcomes, strangers = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress,
                                            options, result, mover, origins)
             result.stuck = tally(store, result.not_read)
-            result.problems += not_read_lines(result.not_read, result.stuck)
+            result.problems += not_read_lines(result.not_read, result.stuck, options.zone)
             if result.checked:
                 _write_summaries(result, report_dir)
             kept = undigested(store)  # bounces fetched into this store, this run's or a run's that stopped
@@ -152,7 +154,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                 missing, unsent = _nothing_received(store, people, forms_dirs, period)
                 digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers,
                                         undelivered=lost, missing=missing, missing_period=unsent,
-                                        stuck=[(s.name, local_time(s.since), s.reason) for s in fresh])
+                                        stuck=[(s.name, clock_time(s.since, options.zone), s.reason) for s in fresh])
                 with store.transaction():
                     store.queue_mail(None, run_id, "digest", bytes(digest.as_bytes(policy=SMTP)))
                     mark_digested(store, [message_id for message_id, _ in kept], run_id)
@@ -173,7 +175,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                 result.problems.append(both("sync.not-rendered", master=master.name, limit=f"{RENDER_AUTO_KEYS:,}"))
             elif due:
                 result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
-                                          school_charts=options.school_charts)
+                                          school_charts=options.school_charts, zone=options.zone)
                 result.merge = MergeResult(master, outcomes, written=True, backup=result.view.backup,
                                            kept_aside=result.view.kept_aside)
     finally:
@@ -246,7 +248,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             result.already_seen.append(path)
             if not set_aside_late(store, mover, path, listed):
                 _answer_again(store, run_id, path, listed.sha256, config,
-                              origins(path) if origins is not None else None)
+                              origins(path) if origins is not None else None, options.zone)
                 mover.move(path, seen or "processed", "already received", listed=listed)
             continue
         if not item.retry and not listed.still_at(path):
@@ -256,7 +258,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             continue
         result.new.append(path)
         if item.report is not None:  # what the office holds and this file lacks or cannot replace: told
-            item.report.findings += against_the_store(store, item)
+            item.report.findings += against_the_store(store, item, options.zone)
         origin = origins(path) if origins is not None else None  # path is still the file read (still_at)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, lambda _: origin)
@@ -265,7 +267,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
         kept_as = mover.name_for(path, disposition_of(item))  # the name history and the view show
         recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint,
-                               size=listed.size)
+                               size=listed.size, zone=options.zone)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
         set_aside(store, mover, path, listed, (kept_as, recorded.disposition, recorded.reason))
@@ -303,7 +305,7 @@ def _sender_school(origin: Thread | None, people: list[Recipient], store: Store)
 
 
 def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailConfig | None,
-                  origin: Thread | None) -> None:
+                  origin: Thread | None, zone: Zone) -> None:
     """A file the office already has, mailed again in a later message, gets a short answer: when it
     came, what became of it. (Only the office's store knows which run fetched each message.)"""
     if origin is None or not origin.sender or config is None or not config.from_addr:
@@ -321,12 +323,10 @@ def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailC
     if store.query("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)):
         return
     received_at, result = str(first[0][0]), str(first[0][1])
+    received = local(received_at, zone)  # the office's clock (the school's too, in Thailand): B.E.
+    when = f"{format_be_date(received.date())} {received:%H:%M}" if received else received_at[:19]
     try:
-        received = dt.datetime.fromisoformat(received_at).astimezone()  # the school's clock: B.E., local time
-        message = compose_again_reply(origin, path.name, f"{format_be_date(received.date())} {received:%H:%M}",
-                                      result, config)
-    except ValueError:
-        return
+        message = compose_again_reply(origin, path.name, when, result, config)
     except MailError as exc:
         LOG.warning("%s: cannot be answered (%s)", path.name, exc)
         return

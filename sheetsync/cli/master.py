@@ -67,7 +67,7 @@ def merge_command(
                        forms_dirs=forms_dir or (config.forms_dirs if config else ()),
                        period=period or (config.period if config else None), wait=wait,
                        store=config.store if config else None,
-                       school_charts=config.school_charts if config else ())
+                       school_charts=config.school_charts if config else (), zone=config.zone if config else None)
         Console(soft_wrap=True).print(render_table(result))
         echo(summary_line(result))
         for line in result.not_read:

@@ -119,7 +119,8 @@ def master_command(
         with Store(source) as db:
             view = render_view(db, target, period=period or (config.period if config else None),
                                forms_dirs=config.forms_dirs if config else (),
-                               school_charts=school_chart or (config.school_charts if config else ()))
+                               school_charts=school_chart or (config.school_charts if config else ()),
+                               zone=config.zone if config else None)
         echo(both("master.wrote", path=view.path))
         if view.kept_aside is not None:
             echo(both("sync.kept-aside", master=target.name, kept=view.kept_aside.name), err=True)
@@ -157,7 +158,7 @@ def history_command(
         if source is None or not Path(source).exists():
             raise OfficeError(both("error.no-store", option="--master"))
         with Store(source) as db:
-            echo(render_history(history(db, recipient=recipient, key=project)))
+            echo(render_history(history(db, recipient=recipient, key=project), config.zone if config else None))
         return 0
 
     guarded(ctx, run)
@@ -196,7 +197,8 @@ def backup_command(
             raise OfficeError(both("error.no-store", option="--store"))
         if target is None or target.is_dir() or not target.suffix:  # a folder, made if need be
             folder = target or (config.root / BACKUPS if config else Path(source).parent / BACKUPS)
-            path = folder / backup_name(Path(source), dt.datetime.now(dt.timezone.utc))
+            path = folder / backup_name(Path(source), dt.datetime.now(dt.timezone.utc),
+                                                config.zone if config else None)
         else:
             path = target
         made = back_up(source, path)

@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Iterable
 
+from ..clock import Zone
 from ..messages import both
 from ..pipeline import check_file
 from ..roster import read_roster
@@ -22,7 +23,7 @@ from .model import MergeResult
 def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.date | None = None,
           roster: str | Path | None = None, forms_dirs: Iterable[str | Path] = (),
           period: str | None = None, wait: float = 5.0, store: str | Path | None = None,
-          school_charts: Iterable[str] = ()) -> MergeResult:
+          school_charts: Iterable[str] = (), zone: Zone = None) -> MergeResult:
     """Merge submitted files into the store beside ``master_path`` and render the master view there.
 
     :param paths: filled templates (.xlsx / .ods); only those without errors are merged.
@@ -34,6 +35,8 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     :param wait: seconds to wait for another run on the same store before giving up.
     :param store: the store of record (default: ``master_path``'s stem + ``.sqlite`` beside it).
     :param school_charts: recipient ids that get a chart of their own in the view.
+    :param zone: the office's time zone (None: this computer's): the times the details and the view
+        show are in it; the store keeps UTC.
     :returns: one outcome per file, in the order given.
     :raises OfficeBusyError: another run holds the store for longer than ``wait``.
     :raises MasterError: ``master_path`` is not an .xlsx or .ods name.
@@ -57,7 +60,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     check_view_path(master)
     dirs = tuple(forms_dirs)
     expected = read_roster(roster) if roster is not None else None
-    with Store(store or store_beside(master)) as db, run_lock(db, "merge", wait) as run_id:
+    with Store(store or store_beside(master)) as db, run_lock(db, "merge", wait, zone) as run_id:
         imported = import_legacy(db, master)
         imported = rekey_periods(db, dirs) > 0 or imported  # before any file is compared with them
         changed = bool(expected is not None and db.set_roster(expected)) or imported
@@ -67,12 +70,12 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
             if item.retry:  # not its bytes' doing (locked, moved, a disk error): recorded, it could never be merged
                 not_read.append(both("merge.not-read", file=Path(path).name, why=item.retry))
                 continue
-            recorded = record_file(db, item, run_id=run_id, kept=True)
+            recorded = record_file(db, item, run_id=run_id, kept=True, zone=zone)
             outcomes.append(recorded.outcome)
             changed = changed or recorded.outcome.result in ("merged", "replaced")
         if not changed and master.exists() and not db.view_is_stale(master):
             return MergeResult(master, outcomes, written=False, not_read=not_read)
         view = render_view(db, master, period=period or (today.strftime("%Y-%m") if today else None),
-                           forms_dirs=dirs, school_charts=school_charts)
+                           forms_dirs=dirs, school_charts=school_charts, zone=zone)
     return MergeResult(master, outcomes, written=True, backup=view.backup, kept_aside=view.kept_aside,
                        not_read=not_read)

@@ -14,6 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..clock import Zone
 from ..errors import OfficeError, OutputError, StoreError
 from ..files import write_atomically
 from .store import BUSY_TIMEOUT
@@ -31,9 +32,10 @@ class Backup:
     outcomes: int
 
 
-def backup_name(store: Path, when: dt.datetime) -> str:
-    """``sheetsync-20261130-171500.sqlite`` for a store named ``sheetsync.sqlite`` (the computer's local time)."""
-    return f"{store.stem}-{when.astimezone():%Y%m%d-%H%M%S}{store.suffix}"
+def backup_name(store: Path, when: dt.datetime, zone: Zone = None) -> str:
+    """``sheetsync-20261130-171500.sqlite`` for a store named ``sheetsync.sqlite``, in the office's
+    time zone (None: this computer's)."""
+    return f"{store.stem}-{when.astimezone(zone):%Y%m%d-%H%M%S}{store.suffix}"
 
 
 def back_up(store: str | Path, target: str | Path) -> Backup:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..clock import Zone, zone_named
 from ..errors import MailError, OfficeError
 from ..mailer import ImapConfig, MailConfig
 from ..messages import both
@@ -58,6 +59,8 @@ class OfficeConfig:
     view: str = "auto"
     school_charts: tuple[str, ...] = ()
     forms_dirs: tuple[Path, ...] = ()
+    #: The office's time zone (``timezone``); None: this computer's own. Every time shown is in it.
+    zone: Zone = None
     mail: MailConfig = field(default_factory=MailConfig)
     #: The office's mailbox (``[imap]``); ``imap.configured`` is False when the section names no host.
     imap: ImapConfig = field(default_factory=ImapConfig)
@@ -116,6 +119,7 @@ def load_office(root: str | Path) -> OfficeConfig:
     def at(value: Any, default: str) -> Path:
         return (root / str(value or default)).resolve()
 
+    zone = _zone(data.get("timezone"), path)  # before the rest: its error is whole already
     try:
         roster = data.get("roster")
         config = OfficeConfig(
@@ -128,7 +132,7 @@ def load_office(root: str | Path) -> OfficeConfig:
             settle=float(run.get("settle_seconds", 2.0)), wait=float(run.get("wait_seconds", 5.0)),
             mark_valid=bool(run.get("mark_valid_files", False)), view=str(run.get("render_view", "auto")),
             school_charts=_ids(run.get("school_charts", []), path),
-            forms_dirs=tuple(at(p, "") for p in paths.get("forms", [])),
+            forms_dirs=tuple(at(p, "") for p in paths.get("forms", [])), zone=zone,
             mail=_mail(mail, at(paths.get("outbox"), "outbox")), imap=_imap(_table(data, "imap", path), path, root))
     except MailError as exc:
         raise OfficeError(str(exc)) from exc
@@ -230,6 +234,20 @@ def _bool(value: Any, name: str) -> bool:
     return value
 
 
+def _zone(value: Any, path: Path) -> Zone:
+    """The ``timezone`` setting's zone (None when empty: this computer's own).
+
+    :raises OfficeError: one line naming the setting, saying to write an offset such as "+07:00"."""
+    if value in (None, ""):
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError("it must be text in quotes")
+        return zone_named(value)
+    except ValueError as exc:
+        raise OfficeError(both("error.timezone", config=path, setting=repr(value), why=exc)) from exc
+
+
 def _ids(value: Any, path: Path) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise OfficeError(f"{path}: school_charts must be a list of recipient ids, e.g. [\"n73-01\"]")
@@ -274,6 +292,11 @@ roster = "{roster}"
 # The reporting period (YYYY-MM) the master's statuses are computed for ("late for the period").
 # Leave empty to use the month of the latest report received; never today's date.
 period = ""
+
+# The time zone every time shown is in (the master, the ledger, history, e-mails); the store keeps UTC.
+# Empty: this computer's own zone. A name such as "Asia/Bangkok" (on Windows it needs the tzdata
+# package), or an offset, which always works: "+07:00".
+timezone = ""
 
 [paths]
 inbox = "inbox"            # returned files are dropped here

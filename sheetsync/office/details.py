@@ -8,12 +8,14 @@ short titles of what was found (``B40 (ลำดับที่ขาดหา�
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from ..check.report import Finding
-from ..messages import catalogue, render
+from ..clock import said_time
+from ..messages import Lang, catalogue, render
 
 #: Between the Thai and the English of a detail (the Thai never holds it: the catalogue's rule).
 SEP = " / "
@@ -53,21 +55,31 @@ def joined(*parts: tuple[str, str]) -> str:
 
 
 def pair(code: str, **params: Any) -> tuple[str, str]:
-    """``detail.<code>`` as (Thai, English).
+    """``detail.<code>`` as (Thai, English). A time given as an aware datetime (in the office's zone:
+    :func:`sheetsync.clock.local`) is written as each language writes it (:func:`sheetsync.clock.said_time`).
 
     Example::
 
-        joined(pair("same-data", file="s1.xlsx", when="2026-03-01T09:00:00"))
+        joined(pair("same-data", file="s1.xlsx", when=local("2026-11-30T23:30:00+00:00", zone)))
     """
-    return (render(f"detail.{code}", "th", source="office.yaml", **params),
-            render(f"detail.{code}", "en", source="office.yaml", **params))
+    return (render(f"detail.{code}", "th", source="office.yaml", **_said(params, "th")),
+            render(f"detail.{code}", "en", source="office.yaml", **_said(params, "en")))
 
 
-def again(file: str, when: str, earlier: str) -> str:
-    """The detail of a file whose bytes the store has seen: when, as which file, and the earlier detail."""
+def again(file: str, when: str | dt.datetime, earlier: str) -> str:
+    """The detail of a file whose bytes the store has seen: when (a time as :func:`pair` takes it), as
+    which file, and the earlier detail."""
     th, en = split(earlier)
-    return (render("detail.same-file", "th", source="office.yaml", file=file, when=when, detail=th) + SEP
-            + render("detail.same-file", "en", source="office.yaml", file=file, when=when, detail=en))
+    return (render("detail.same-file", "th", source="office.yaml", **_said({"when": when}, "th"), file=file,
+                   detail=th) + SEP
+            + render("detail.same-file", "en", source="office.yaml", **_said({"when": when}, "en"), file=file,
+                     detail=en))
+
+
+def _said(params: dict[str, Any], lang: Lang) -> dict[str, Any]:
+    """``params`` with every aware datetime written in ``lang``, in its own zone."""
+    return {k: said_time(v, v.tzinfo, lang) if isinstance(v, dt.datetime) and v.tzinfo else v
+            for k, v in params.items()}
 
 
 def _titled(finding: Finding) -> str:

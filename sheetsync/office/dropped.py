@@ -19,6 +19,7 @@ import datetime as dt
 from typing import Any
 
 from ..check.coerce import format_be_date
+from ..clock import Zone, said_date
 from ..check.findings import labels
 from ..check.report import Finding
 from ..master.changes import changed_pointers
@@ -33,17 +34,17 @@ DROPPED = "row-dropped"
 OLDER = "older-template"
 
 
-def against_the_store(store: Store, item: FileResult) -> list[Finding]:
+def against_the_store(store: Store, item: FileResult, zone: Zone = None) -> list[Finding]:
     """The warnings ``item`` gets from what the store holds for its key and recipient: ``older-template``
     when the store's current version comes from a later template and this file would change it (the
-    office keeps it, but does not use it: see :mod:`sheetsync.office.record`), else
-    :func:`dropped_rows`."""
+    office keeps it, but does not use it: see :mod:`sheetsync.office.record`; it names the day the
+    office received its report, in ``zone``), else :func:`dropped_rows`."""
     current = _current(store, item)
     if current is None or item.form is None:
         return []
     issued = str(item.metadata.get("issued_at", ""))
     if moment(issued) < moment(current.issued_at) and changed_pointers(current.data, item.data):
-        received = format_be_date(moment(current.received_at).astimezone().date())
+        received = said_date(current.received_at, zone)
         return [Finding(OLDER, "warning", item.form.sheet, "", "", issued, render(OLDER, "th", received=received),
                         render(OLDER, "en", received=received))]
     return _missing_rows(item.form, item, current)

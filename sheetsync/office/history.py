@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os.path
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..clock import Zone, clock_time
 from ..master.changes import changed_pointers
 from ..master.model import result_words
 from ..messages import both
@@ -100,9 +100,9 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
     return sorted(keys.values(), key=lambda h: (h.form_id, h.key, h.recipient))
 
 
-def render_history(items: list[KeyHistory]) -> str:
-    """The history as text: a heading per key, a line per version (its result Thai then English),
-    why a file was not taken, and an indented line per change."""
+def render_history(items: list[KeyHistory], zone: Zone = None) -> str:
+    """The history as text: a heading per key, a line per version (when, in ``zone`` — None: this
+    computer's —, its result Thai then English), why a file was not taken, and an indented line per change."""
     if not items:
         return both("history.none")
     width = max((_width(result_words(v.result)) for item in items for v in item.versions), default=0)
@@ -113,22 +113,13 @@ def render_history(items: list[KeyHistory]) -> str:
             sender = f"  {both('history.from', sender=_shown(v.sender))}" if v.sender else ""
             shown = result_words(v.result)
             shown += " " * (width - _width(shown))
-            lines.append(f"  {local_time(v.received_at)}  {shown} {v.file}  (sha256 {v.sha256[:12]}){sender}")
+            lines.append(f"  {clock_time(v.received_at, zone)}  {shown} {v.file}  (sha256 {v.sha256[:12]}){sender}")
             if v.result in NOT_TAKEN and v.detail:
                 lines.append(f"      {both('history.why')}: {v.detail}")
             for c in v.changes:
                 before, after = _shown_change(c.before, c.after)
                 lines.append(f"      {c.pointer}: {before} → {after}")
     return "\n".join(lines)
-
-
-def local_time(stored: str) -> str:
-    """A stored UTC time as the clerk's clock shows it, with its offset: ``2026-11-30 18:44:40 +0700``
-    (the e-mails and the backups a clerk compares it with are in local time)."""
-    try:
-        return dt.datetime.fromisoformat(stored).astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
-    except ValueError:
-        return stored[:19]
 
 
 def _shown_change(before: Any, after: Any) -> tuple[str, str]:

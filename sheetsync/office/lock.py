@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..clock import Zone, said_time
 from ..errors import OfficeBusyError, StoreError
 from ..messages import render
 from .store import Store
@@ -26,8 +27,10 @@ def lock_path(store: Path) -> Path:
 
 
 @contextmanager
-def run_lock(store: Store, command: str, wait: float = 5.0) -> Iterator[int]:
+def run_lock(store: Store, command: str, wait: float = 5.0, zone: Zone = None) -> Iterator[int]:
     """Hold the office for the ``with`` block; yields the run's id in the store.
+
+    :param zone: the office's time zone, in which the error says since when another run holds it.
 
     :raises OfficeBusyError: another run still holds it after ``wait`` seconds.
     """
@@ -41,7 +44,7 @@ def run_lock(store: Store, command: str, wait: float = 5.0) -> Iterator[int]:
             lock.execute("BEGIN EXCLUSIVE")
         except sqlite3.OperationalError as exc:
             holder = store.last_run()
-            raise OfficeBusyError(_busy(store.path.parent, holder)) from exc
+            raise OfficeBusyError(_busy(store.path.parent, holder, zone)) from exc
         run_id = store.start_run(command, os.getpid(), socket.gethostname())
         try:
             yield run_id
@@ -51,12 +54,12 @@ def run_lock(store: Store, command: str, wait: float = 5.0) -> Iterator[int]:
         lock.close()
 
 
-def _busy(office: Path, holder: tuple[str, int, str, str] | None) -> str:
+def _busy(office: Path, holder: tuple[str, int, str, str] | None, zone: Zone) -> str:
     """One line, Thai then English: which run holds ``office`` (from the store's ``runs``), and to wait."""
     said = []
     for lang in ("th", "en"):
         who = (render("error.busy-who", lang, source="office.yaml", command=holder[0], pid=holder[1],
-                      host=holder[2], since=holder[3]) if holder
+                      host=holder[2], since=said_time(holder[3], zone, lang)) if holder
                else render("error.busy-anyone", lang, source="office.yaml"))
         said.append(render("error.busy", lang, source="office.yaml", office=office, who=who))
     return " / ".join(said)

@@ -19,6 +19,7 @@ arrival order itself):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -28,6 +29,7 @@ from ..master.model import Key, Outcome, moment
 from ..pipeline import INTERNAL, FileResult
 from ..check.findings import labels
 from ..check.report import Finding
+from ..clock import Zone, local
 from ..text import safe_text
 from .details import again, findings_detail, joined, pair, split
 from .spec import master_spec
@@ -48,7 +50,7 @@ class Recorded:
 
 def record_file(store: Store, item: FileResult, *, run_id: int | None = None, name: str | None = None,
                 mails: Sequence[tuple[str, bytes]] = (), recipient_hint: str = "", kept: bool = False,
-                size: int | None = None) -> Recorded:
+                size: int | None = None, zone: Zone = None) -> Recorded:
     """Decide and record ``item``'s outcome, its data and its e-mails in one transaction.
 
     :param name: the file's name as received (default: ``item.path.name``).
@@ -57,6 +59,7 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
     :param mails: ``(name, message bytes)`` to queue with the outcome.
     :param recipient_hint: for a file that cannot be read, the roster recipient its name points to.
     :param size: the file's size as it was read (default: looked up at ``item.path``).
+    :param zone: the office's time zone (None: this computer's): a detail naming a time says it in it.
     """
     name = safe_text(name or item.path.name)  # a file name is the school's text too
     with store.transaction():
@@ -64,11 +67,11 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         if known:
             first = known[0]
             key = Key(first.form_id, first.key, first.recipient) if first.form_id else None
-            detail = again(first.file, first.received_at[:19], first.detail)
+            detail = again(first.file, _when(first.received_at, zone), first.detail)
             result: Any = first.result if first.result in ("refused", "quarantined") else "unchanged"
             return Recorded(Outcome(item.path, result, "same-file", key, item.sha256, detail),
                             store.seen(item.sha256) or PROCESSED, new=False)
-        outcome = _decide(store, item, name)
+        outcome = _decide(store, item, name, zone)
         if outcome.result == "quarantined" and recipient_hint:
             outcome = Outcome(outcome.path, outcome.result, outcome.code, Key("", "", recipient_hint),
                               outcome.sha256, outcome.detail)
@@ -99,7 +102,7 @@ def disposition_of(item: FileResult) -> str:
     return QUARANTINE if unread else PROCESSED
 
 
-def _decide(store: Store, item: FileResult, name: str) -> Outcome:
+def _decide(store: Store, item: FileResult, name: str, zone: Zone) -> Outcome:
     path = item.path
     if item.failure is not None or item.report is None or item.form is None:  # as disposition_of
         code = "internal-error" if item.failure is not None and item.failure.code == INTERNAL else "unreadable"
@@ -134,14 +137,20 @@ def _decide(store: Store, item: FileResult, name: str) -> Outcome:
     changes = tuple(changed_pointers(current.data, item.data))
     if not changes:
         return Outcome(path, "unchanged", "same-data", key, item.sha256,
-                       joined(pair("same-data", file=current.file, when=current.received_at[:19])), **common)
+                       joined(pair("same-data", file=current.file, when=_when(current.received_at, zone))), **common)
     sub_id = store.add_submission(sub)
     if moment(issued) < moment(current.issued_at):
         return Outcome(path, "superseded", "older-than-store", key, item.sha256,
-                       joined(pair("older", file=current.file, issued=current.issued_at)), changes, **common)
+                       joined(pair("older", file=current.file, issued=_when(current.issued_at, zone))), changes,
+                       **common)
     store.set_current(sub_id, *key)
     newer = pair("newer", file=current.file, count=len(changes), changes=", ".join(changes))
     return Outcome(path, "replaced", "newer", key, item.sha256, joined(newer, warned), changes, **common)
+
+
+def _when(stored: str, zone: Zone) -> str | dt.datetime:
+    """A stored time for a detail: in the office's zone (as stored when it cannot be read)."""
+    return local(stored, zone) or stored[:19]
 
 
 def _row(o: Outcome, name: str, run_id: int | None) -> dict[str, Any]:

@@ -12,9 +12,10 @@ import datetime as dt
 from functools import partial
 from typing import Any, Callable, Iterator
 
+from ..clock import Zone, cell_time, said_time
 from ..errors import UnknownFormError
 from ..spec.form import Form
-from ..master.derive import data_sheet, table_sheet
+from ..master.derive import RECEIVED_AT, data_sheet, table_sheet
 from ..master.fulltext import text_sheet
 from ..master.layout import Column, Highlight, Sheet
 from ..master.model import RESULTS_TH, Key, LedgerEntry, Recency, Record
@@ -26,7 +27,7 @@ from .charts import chart_sheet
 from .summary import Digest, summary_sheet
 
 LEDGER = "บันทึกการรับไฟล์"
-LEDGER_COLUMNS = (Column("รับเมื่อ (UTC)", 19), Column("ไฟล์", 30), Column("ผล", 16), Column("รายละเอียด", 60),
+LEDGER_COLUMNS = (Column(RECEIVED_AT, 19), Column("ไฟล์", 30), Column("ผล", 16), Column("รายละเอียด", 60),
                   Column("ผู้รายงาน", 14), Column("รหัส", 16), Column("แบบฟอร์ม", 16), Column("รุ่น", 8),
                   Column("รหัสแม่แบบ", 16), Column("SHA-256 (ต้น)", 14))
 #: Short enough to show whole above the narrowest sheet: the key words come first.
@@ -47,7 +48,7 @@ def ledger_of(store: Store) -> list[LedgerEntry]:
 
 
 def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...], generated: dt.datetime,
-                school_charts: tuple[str, ...] = ()) -> list[Sheet]:
+                school_charts: tuple[str, ...] = (), zone: Zone = None) -> list[Sheet]:
     """Every sheet of the view, in order, each with the generated-at line.
 
     The submissions are read from the store once for the summary (a small digest of each is kept)
@@ -55,6 +56,7 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
 
     :param period: ``YYYY-MM``; None means the month of the latest row received (never today).
     :param school_charts: recipient ids that get a chart of their own (beside one chart per project).
+    :param zone: the office's time zone (None: this computer's): every time shown is in it.
     """
     forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], forms_dirs)
     specs = {form_id: master_spec(form) for form_id, form in forms.items()}
@@ -80,16 +82,16 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
         spec = specs[form.id]
         suffix = f" {form.id}"[:31 - len(spec.data_sheet)] if len(forms) > 1 else ""
         sheets.append(data_sheet(spec.data_sheet + suffix, records(form.id), {form.id: form},
-                                 skip={*spec.key, *([spec.table] if spec.table else [])}, count=keys_of_form[form.id]))
+                                 skip={*spec.key, *([spec.table] if spec.table else [])}, count=keys_of_form[form.id],
+                                 zone=zone))
         table = form.table_at(spec.table) if spec.table else None
         if table is not None:
             sheets.append(table_sheet(spec.table_sheet + suffix, records(form.id), table, rows_of_form[form.id]))
     sheets.append(text_sheet(records, forms, {f: {*spec.key, *([spec.table] if spec.table else [])}
                                               for f, spec in specs.items()}, {f: spec.table for f, spec in specs.items()}))
-    sheets.append(ledger_sheet(ledger_of(store)))
+    sheets.append(ledger_sheet(ledger_of(store), zone))
     _unique_names([s for s in sheets if s is not None])
-    banner = BANNER.format(when=generated.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                           store=store.path.name)
+    banner = BANNER.format(when=said_time(generated, zone, "th"), store=store.path.name)
     return [_with_banner(s, banner) for s in sheets if s is not None]
 
 
@@ -128,11 +130,12 @@ def _chart_titles(store: Store, ids: tuple[str, ...]) -> dict[str, str]:
     return {rid: names.get(rid) or rid for rid in ids}
 
 
-def ledger_sheet(entries: list[LedgerEntry]) -> Sheet:
-    """Every file ever received and what became of it, oldest first, in Thai."""
+def ledger_sheet(entries: list[LedgerEntry], zone: Zone = None) -> Sheet:
+    """Every file ever received and what became of it, oldest first, in Thai; when, in ``zone``
+    (None: this computer's)."""
     def rows() -> Iterator[list[Any]]:
         for e in entries:
-            yield [e.received_at, e.file, RESULTS_TH.get(e.result, e.result), e.detail, e.recipient, e.project_code,
+            yield [cell_time(e.received_at, zone), e.file, RESULTS_TH.get(e.result, e.result), e.detail, e.recipient, e.project_code,
                    e.form_id, e.form_version, e.template_id, e.sha256[:12]]
 
     refused = (Highlight(2, RESULTS_TH["refused"], "F4B6B6"), Highlight(2, RESULTS_TH["quarantined"], "F4B6B6"))

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from ..clock import Zone, clock_time
 from ..messages import LANGS, both, render
-from .history import local_time
 from .store import Store, now
 
 #: Runs in a row (an hour at one run every 15 minutes) before a file that cannot be read is reported.
@@ -24,7 +24,7 @@ class Stuck:
     """A file of the inbox not read for :data:`STUCK_RUNS` runs or more."""
 
     name: str
-    since: str  # when it first failed (stored UTC; :func:`sheetsync.office.history.local_time` shows it)
+    since: str  # when it first failed (stored UTC; :func:`sheetsync.clock.clock_time` shows it)
     runs: int
     reason: str  # the file system's words, the last time
     listed: bool  # a digest has listed it already
@@ -51,14 +51,15 @@ def mark_listed(store: Store, names: list[str], run_id: int) -> None:
     store.db.executemany("UPDATE stuck_files SET digest_run = ? WHERE name = ?", [(run_id, n) for n in names])
 
 
-def not_read_lines(not_read: Mapping[str, str], stuck: list[Stuck]) -> list[str]:
+def not_read_lines(not_read: Mapping[str, str], stuck: list[Stuck], zone: Zone = None) -> list[str]:
     """The clerk's lines for this run's files that the file system kept from being read: a file
-    stuck for runs says since when (Thai, then English); any other will be read next run."""
+    stuck for runs says since when (Thai, then English; in ``zone``, None: this computer's); any
+    other will be read next run."""
     held = {s.name: s for s in stuck}
     lines = []
     for name, why in not_read.items():
         if name in held:
-            since, runs = local_time(held[name].since), held[name].runs
+            since, runs = clock_time(held[name].since, zone), held[name].runs
             lines += [render("sync.stuck", lang, file=name, since=since, runs=runs, why=why) for lang in LANGS]
         else:
             lines.append(both("sync.not-read", file=name, why=why))

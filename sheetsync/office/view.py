@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..clock import Zone
 from ..files import replace, why_not_replaced
 from ..master.atomic import remove_leftovers, replace_with_backup
 from ..errors import MasterError, MasterWriteError
@@ -62,11 +63,13 @@ def check_view_path(path: Path) -> None:
 
 
 def render_view(store: Store, path: str | Path, *, period: str | None = None, forms_dirs: Iterable[str | Path] = (),
-                generated: dt.datetime | None = None, school_charts: Iterable[str] = ()) -> ViewResult:
+                generated: dt.datetime | None = None, school_charts: Iterable[str] = (),
+                zone: Zone = None) -> ViewResult:
     """Write the master view of ``store`` at ``path`` (.xlsx or .ods).
 
     :param period: the office's reporting period (``YYYY-MM``), for the summary's statuses.
     :param school_charts: recipient ids that get a chart of their own (charts are per project otherwise).
+    :param zone: the office's time zone (None: this computer's): every time the view shows is in it.
     :raises MasterError: ``path`` has another extension.
     :raises MasterWriteError: the view cannot be written (the previous one is left as it was).
     """
@@ -78,22 +81,23 @@ def render_view(store: Store, path: str | Path, *, period: str | None = None, fo
     except OSError as exc:
         raise MasterWriteError(f"{path.name}: cannot create the folder {path.parent} ({exc.strerror})") from exc
     remove_leftovers(path)
-    aside = _keep_edited(store, path, when)
+    aside = _keep_edited(store, path, when, zone)
     forms_dirs = tuple(forms_dirs)
     rekey_periods(store, forms_dirs)  # a store not run since its form declared its period (master --store)
     upto = store.last_outcome_id()
     sheets = view_sheets(store, period=period, forms_dirs=tuple(forms_dirs), generated=when,
-                         school_charts=tuple(school_charts))
+                         school_charts=tuple(school_charts), zone=zone)
     backup = replace_with_backup(path, lambda tmp: WRITERS[path.suffix.lower()](sheets, tmp))
     store.set_view_hash(path, sha256_of(path), upto)
     return ViewResult(path, aside, None if aside else backup)
 
 
-def _keep_edited(store: Store, path: Path, when: dt.datetime) -> Path | None:
-    """Move the file at ``path`` aside when it is not the view last rendered there."""
+def _keep_edited(store: Store, path: Path, when: dt.datetime, zone: Zone) -> Path | None:
+    """Move the file at ``path`` aside when it is not the view last rendered there (named by the
+    time in the office's zone, as the clerk's clock and the backups' names say it)."""
     if not path.exists() or sha256_of(path) == store.view_hash(path):
         return None
-    stamp = when.astimezone(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    stamp = when.astimezone(zone).strftime("%Y%m%d-%H%M%S")
     aside, n = path.with_name(f"{path.stem}.edited-{stamp}{path.suffix}"), 2
     while aside.exists():
         aside, n = path.with_name(f"{path.stem}.edited-{stamp}-{n}{path.suffix}"), n + 1
