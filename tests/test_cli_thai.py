@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from openpyxl import load_workbook
 
@@ -126,7 +127,18 @@ def test_demo_narrates_thai_then_english(tmp_path: Path) -> None:
     for i in steps:  # each step: a Thai line, then the English one under it
         assert THAI.search(lines[i]) and lines[i + 1].startswith("   ") and not THAI.search(lines[i + 1])
     assert lines[steps[0] + 1].endswith("xlsx identical and valid, ods identical and valid")
-    assert "xlsx เหมือนเดิมและถูกต้อง" in lines[steps[0]]
+    assert "xlsx ได้ข้อมูลเหมือนเดิมและถูกต้อง" in lines[steps[0]]
     assert lines[steps[4] + 1].strip() == "sync again: 0 new files (nothing to do)"
     assert lines[-2].startswith("เสร็จแล้ว") and lines[-1].startswith("done: see ")
     assert len(lines) == 14
+
+
+def test_template_notes_where_answers_go_thai_first(capsys: pytest.CaptureFixture[str]) -> None:
+    from sheetsync.cli.template import _say_where_answers_go
+    from sheetsync.mailer import MailConfig
+
+    _say_where_answers_go(MailConfig(from_addr="office@bma.example"), "inbox@bma.example")
+    thai, english = capsys.readouterr().err.splitlines()
+    assert thai.startswith("หมายเหตุ: โรงเรียนจะตอบกลับไปที่ office@bma.example แต่สำนักงานรับอีเมลจาก inbox@bma.example")
+    assert english == ("note: schools will answer office@bma.example, but the office fetches inbox@bma.example: "
+                       "their files reach sync only if that mail arrives there")
