@@ -18,6 +18,7 @@ from typing import Any, Callable
 from .batch import queue_templates
 from .formats import writer_for
 from .mailer import MailConfig
+from .messages import LANGS, render
 from .master import templates_from_master
 from .template.plan import build_plan
 from .check.reader import read_filled
@@ -91,8 +92,8 @@ def run_demo(out: Path, say: Callable[[str], None] = print) -> DemoResult:
     issued += templates_for_roster(form, read_roster(roster_csv)[::2], out / "templates-ods", fmt="ods", data=header)
     config = MailConfig(from_addr="office@bma.example", reply_to="office@bma.example", outbox=out / "outbox")
     invited = queue_templates(issued[:len(roster)], roster, replace(config, outbox=out / "invitations"))
-    say(f"1. wrote {len(issued)} templates for {len(roster)} schools (roster: {roster_csv.name}); "
-        f"{len(invited.queued)} e-mails sending them in invitations/")
+    say(_step(1, "demo.templates", count=len(issued), schools=len(roster), roster=roster_csv.name,
+              invited=len(invited.queued)))
     inbox = out / "inbox"
     inbox.mkdir(exist_ok=True)
     _fill_inbox(issued, data, inbox, say)
@@ -100,14 +101,21 @@ def run_demo(out: Path, say: Callable[[str], None] = print) -> DemoResult:
     now = SyncOptions(settle=0)
     result = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster, options=now)
     counts = result.merge.counts() if result.merge else {}
-    say(f"3. sync: {len(result.new)} new files; merged {counts.get('merged', 0)}, refused {counts.get('refused', 0)}, "
-        f"quarantined {counts.get('quarantined', 0)}; "
-        f"{len(result.queued)} e-mails (with the digest) in outbox/; reports in reports/; master.xlsx written")
+    say(_step(3, "demo.sync", new=len(result.new), merged=counts.get("merged", 0), refused=counts.get("refused", 0),
+              quarantined=counts.get("quarantined", 0), mails=len(result.queued)))
     again = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster, options=now)
-    say(f"4. sync again: {len(again.new)} new files (nothing to do)")
+    say(_step(4, "demo.again", new=len(again.new)))
     nxt = templates_from_master(out / "master.xlsx", out / "next-month")
-    say(f"5. next month: {len(nxt)} templates prefilled from the master in next-month/")
+    say(_step(5, "demo.next", count=len(nxt)))
     return DemoResult(out, equal, result, nxt)
+
+
+def _step(n: int, code: str, **params: Any) -> str:
+    """Step ``n`` of the demo as two lines: the Thai, then the English under it. A parameter given as
+    ``{"th": …, "en": …}`` is said in each language."""
+    said = [render(code, lang, source="cli.yaml",
+                   **{k: v[lang] if isinstance(v, dict) else v for k, v in params.items()}) for lang in LANGS]
+    return f"{n}. {said[0]}\n   {said[1]}"
 
 
 def _round_trip(form: Any, data: dict[str, Any], folder: Path, say: Callable[[str], None]) -> dict[str, bool]:
@@ -119,8 +127,9 @@ def _round_trip(form: Any, data: dict[str, Any], folder: Path, say: Callable[[st
         write_template(form, path, data=data)
         filled = read_filled(path)
         equal[fmt] = filled.data == data and validate(filled).valid
-    say("0. round trip of the sample (template → read → validate): "
-        + ", ".join(f"{fmt} {'identical and valid' if ok else 'DIFFERS'}" for fmt, ok in equal.items()))
+    results = {lang: ", ".join(render("demo.same" if ok else "demo.differs", lang, source="cli.yaml", fmt=fmt)
+                               for fmt, ok in equal.items()) for lang in LANGS}
+    say(_step(0, "demo.round-trip", results=results))
     return equal
 
 
@@ -145,7 +154,7 @@ def _fill_inbox(issued: list[Path], data: dict[str, Any], inbox: Path, say: Call
         fill_like_a_school(template, school_data, inbox / key)
         sent += 1
     (inbox / "n74-05.xlsx").write_bytes(b"%PDF-1.4 scanned form\n")
-    say(f"2. {sent} schools filled their templates (2 with mistakes); n74-05 sent a PDF, n74-06 sent nothing")
+    say(_step(2, "demo.filled", sent=sent))
 
 
 def _progress_of(data: dict[str, Any], key: str) -> dict[str, Any]:

@@ -28,6 +28,10 @@ def demo(ctx: typer.Context,
         from ..demo import run_demo
 
         result = run_demo(out, say=echo)
-        echo(f"done: see {out}/master.xlsx, {out}/reports/ and {out}/outbox/")
+        from ..messages import lines
+
+        for line in lines("demo.done", source="cli.yaml", master=out / "master.xlsx", reports=f"{out}/reports/",
+                          outbox=f"{out}/outbox/"):
+            echo(line)
         return 0 if all(result.round_trip_equal.values()) else 1
     guarded(ctx, run)

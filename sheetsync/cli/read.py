@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from .app import FormsDirOpt, echo, guarded, office_forms
+
+if TYPE_CHECKING:
+    from ..check.reader import Problem
 
 
 def register(app: typer.Typer) -> None:
@@ -38,6 +41,15 @@ def read(
                    "source_map": {p: {"sheet": c.sheet, "cell": c.cell} for p, c in filled.source_map.items()}}
         echo(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
         for problem in filled.problems:
-            echo(f"{file.name}: {problem.cell}: {problem.code} ({problem.value!r})", err=True)
+            echo(f"{file.name}: {problem_line(problem)}", err=True)
         return 0
     guarded(ctx, run)
+
+
+def problem_line(problem: Problem) -> str:
+    """A value the reader could not understand, Thai first: "ช่อง F6 ไม่ใช่ตัวเลข (พบ 'x') / F6: not-a-number ('x')"."""
+    from ..messages import both, catalogue
+
+    title = catalogue().get(f"title.{problem.code}", {}).get("th", problem.code)
+    return both("read.problem", source="cli.yaml", cell=problem.cell, title=title, kind=problem.code,
+                value=repr(problem.value))

@@ -173,8 +173,10 @@ def _say_where_answers_go(config: MailConfig, mailbox: str) -> None:
 
     answers = parseaddr(config.reply_to or config.from_addr)[1].lower()
     if "@" in mailbox and answers != mailbox.lower():
-        echo(f"note: schools will answer {answers}, but the office fetches {mailbox}: their files reach sync "
-             "only if that mail arrives there", err=True)
+        from ..messages import lines
+
+        for line in lines("template.answers-elsewhere", source="cli.yaml", answers=answers, mailbox=mailbox):
+            echo(line, err=True)
 
 
 def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False,

@@ -98,10 +98,11 @@ def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, t
 
     from ..batch import queue_emails, write_reports
     from ..mailer import MailConfig, OutboxMailer, SmtpMailer, compose_digest, send_outbox
+    from ..messages import said
     from ..roster import read_roster
 
     written = write_reports(checked, report_dir, lang)
-    echo(f"wrote {len(written)} report files in {report_dir}", err=True)
+    echo(said("validate.reports-written", lang, count=len(written), folder=report_dir), err=True)
     if not email:
         return
     config = MailConfig.from_env()
@@ -111,11 +112,11 @@ def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, t
     if config.from_addr:
         queued.append(OutboxMailer(config.outbox).write(compose_digest([c.result for c in checked], recipients,
                                                                        config, lang)))
-    echo(f"queued {len(queued)} message(s) in {config.outbox}", err=True)
+    echo(said("validate.queued", lang, count=len(queued), outbox=config.outbox), err=True)
     if send:
         with SmtpMailer(config) as mailer:
             result = send_outbox(config.outbox, mailer)
         for line in result.lines():
-            echo(f"not sent {line}", err=True)
+            echo(f"{said('validate.not-sent', lang)} {line}", err=True)
         if not result.ok:
             raise typer.Exit(EXIT_INVALID)

@@ -56,6 +56,19 @@ def lines(code: str, *, source: str = "office.yaml", **params: Any) -> list[str]
     return [render(code, lang, source=source, **params) for lang in LANGS]
 
 
+def said(code: str, lang: Lang, *, source: str = "cli.yaml", **params: Any) -> str:
+    """The message ``code`` for a command that has ``--lang``: Thai first then English on one line
+    (as :func:`both`) for ``"th"``, the English alone for ``"en"`` (whoever asked for it reads no Thai).
+
+    Example::
+
+        said("validate.reports-written", "en", count=3, folder="reports")
+    """
+    if lang == "en":
+        return render(code, "en", source=source, **params)
+    return both(code, source=source, **params)
+
+
 class _Lenient(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Any, Iterable
 
 from ..check.report import Finding, Report, Result
-from ..messages import render
+from ..messages import LANGS, Lang, render
 from ..spec.form import Form
 from ..spec.pointers import generic, schema_node
+
+CLI = "cli.yaml"  # the terminal's words (messages/cli.yaml)
+SEVERITY_COLUMNS = 8  # "ข้อผิดพลาด" on screen: its marks above and below take no column
 
 
 def report_dict(report: Report, lang: str = "th") -> dict[str, Any]:
@@ -87,8 +91,6 @@ def render_for_school(report: Report) -> str:
     """The findings as a school reads them in plain text (the ``.txt`` report, the e-mail's text
     part): Thai, then English; numbered, what to fix before the notes; no codes, no English status
     line. A file with nothing to say gets the thank-you line."""
-    from ..messages import render
-
     if not report.findings:
         return "\n".join(render("report.valid", lang) for lang in ("th", "en"))
     blocks = []
@@ -103,14 +105,36 @@ def render_for_school(report: Report) -> str:
 
 
 def render_text(report: Report, lang: str = "th") -> str:
-    """A terminal summary of one report: a status line, then findings grouped by sheet."""
-    counts = f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)"
-    head = f"{'✓' if report.valid else '✗'} {report.path.name}: {'valid' if report.valid else 'invalid'}"
-    lines = [f"{head} — {counts}" if report.findings else head]
+    """A terminal summary of one report: a status line, then findings grouped by sheet.
+
+    In Thai (the default) the status line is Thai then English on one line, and each finding
+    shows its cell, a Thai severity, the Thai message and, at the end, its code for whoever helps:
+    ``C4     ข้อผิดพลาด  ช่อง C4 (…) ยังไม่ได้กรอก … (required)``. ``lang="en"``: English alone,
+    as ``C4     error   required: Cell C4 …``.
+    """
+    langs: tuple[Lang, ...] = ("en",) if lang == "en" else LANGS
+    status = "valid" if report.valid else "invalid"
+    said = []
+    for language in langs:
+        word = render(f"validate.{status}", language, source=CLI)
+        said.append(render("validate.counts", language, source=CLI, status=word, errors=len(report.errors),
+                           warnings=len(report.warnings)) if report.findings else word)
+    lines = [f"{'✓' if report.valid else '✗'} {report.path.name}: {' / '.join(said)}"]
     sheet = None
     for f in ordered(report.findings):
         if f.sheet != sheet:
             sheet = f.sheet
             lines.append(f"  [{sheet}]")
-        lines.append(f"    {f.cell:<6} {f.severity:<7} {f.code}: {f.message(lang)}")
+        if lang == "en":
+            lines.append(f"    {f.cell:<6} {f.severity:<7} {f.code}: {f.message('en')}")
+        else:
+            severity = render(f"severity.{f.severity}", "th", source=CLI)
+            lines.append(f"    {f.cell:<6} {_padded(severity, SEVERITY_COLUMNS)}  {f.message('th')} ({f.code})")
     return "\n".join(lines)
+
+
+def _padded(text: str, columns: int) -> str:
+    """``text`` followed by spaces up to ``columns`` columns on a terminal, where a Thai vowel or
+    tone mark (a combining mark) sits on the letter before it."""
+    shown = sum(unicodedata.category(ch) != "Mn" for ch in text)
+    return text + " " * max(columns - shown, 0)
