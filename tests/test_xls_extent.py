@@ -162,3 +162,15 @@ def _continued_sst(strings: list[str]) -> bytes:
                 out += record(0x00FC if not out else 0x003C, body)
                 body = b"\1"
     return out + record(0x00FC if not out else 0x003C, body)
+
+
+@pytest.mark.xfail(strict=True, reason="calamine's panics escape: PanicException is a BaseException, which neither the "
+                                       "reader (CalamineError) nor the pipeline (Exception) catches; a sync run stops")
+def test_a_sheet_offset_past_the_stream_is_refused_not_a_panic(tmp_path: Path) -> None:
+    """calamine slices the workbook stream at each BOUNDSHEET's offset unchecked: past the end it
+    panics (``range start index … out of range``). Seen with a 6 KB file; the BIFF records calamine
+    reads with too short a body (found by mutating honest containers) panic the same way."""
+    path = tmp_path / "far-sheet.xls"
+    path.write_bytes(xls([("S", number(0, 0))], shared_strings(["x"]), [10 ** 6]))
+    with pytest.raises(UnreadableFileError):
+        read_filled(path)

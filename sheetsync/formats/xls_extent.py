@@ -15,23 +15,24 @@ calamine opens it when
 * its records cannot be what a spreadsheet program writes (sheets overlapping in the stream, a
   DIMENSIONS record whose first row lies past its last, which made calamine ask for 320 GB).
 
+The stream walked is the one calamine will read, found in the container as calamine finds it
+(:mod:`.cfb_check`, which first refuses a container whose chains calamine would follow forever).
+
 Cells outside the form but within those caps are read, and become a finding like in the other
 formats.
 """
 
 from __future__ import annotations
 
-import io
 import struct
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import olefile
-
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import column_letters
+from .cfb_check import workbook_stream
 
 BOF, BOUNDSHEET, DIMENSIONS, EOF = 0x0809, 0x0085, 0x0200, 0x000A
 SST, CONTINUE, LABELSST = 0x00FC, 0x003C, 0x00FD
@@ -80,19 +81,11 @@ def check_xls_extent(path: Path, data: bytes | None = None) -> None:
 
 
 def _workbook_stream(path: Path, data: bytes | None) -> bytes:
-    """The BIFF records of the file: its ``Workbook`` (or older ``Book``) stream."""
-    try:
-        # A file object, never bytes: olefile takes short bytes for a file name to open.
-        with olefile.OleFileIO(io.BytesIO(data) if data is not None else str(path)) as ole:
-            name = "Workbook" if ole.exists("Workbook") else "Book"
-            if not ole.exists(name) or ole.get_size(name) > limits.MAX_MEMBER_INFLATED:
-                raise UnreadableFileError(path, "not a readable .xls workbook (no workbook stream, or a huge one)")
-            stream: bytes = ole.openstream(name).read()
-            return stream
-    except (OSError, ValueError, struct.error) as exc:
-        if isinstance(exc, UnreadableFileError):
-            raise
-        raise UnreadableFileError(path, "the .xls file is damaged") from exc
+    """The BIFF records of the file, as calamine will find them (:mod:`.cfb_check`): its ``Workbook``
+    (or older ``Book``) stream, the container refused first if calamine could not read it sanely."""
+    if data is None:
+        data = path.read_bytes()
+    return workbook_stream(path, data)
 
 
 def _globals(stream: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:

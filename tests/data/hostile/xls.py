@@ -12,6 +12,8 @@ import gzip
 import struct
 from pathlib import Path
 
+from tests.data.hostile.cfb import DAMAGED
+
 SECTOR = 512
 FREE, END, FAT_SECTOR, NO_STREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
 
@@ -103,6 +105,20 @@ def xls(sheets: list[tuple[str, bytes]], sst: bytes, offsets: list[int] | None =
 SHARED_STRING_COPIES = Path(__file__).with_name("shared-string-copies.xls.gz")
 
 
+def shifted_fat() -> bytes:
+    """The first container found to abort calamine (241 KB): the Calc file's workbook stream in
+    :func:`compound_file`, with 8 bytes inserted after the directory sector. Every FAT entry is read
+    two places late, so the directory's chain runs back to sector 0, which names itself: olefile
+    read a 238,010-byte stream (it reads only the sectors a stream's size needs), calamine followed
+    the chain until the process aborted at 2.1 GB."""
+    from sheetsync.formats.cfb_check import workbook_stream
+
+    stream = workbook_stream(Path("calc.xls"), gzip.decompress(SHARED_STRING_COPIES.read_bytes()))
+    data = compound_file(stream)
+    directory_end = (-(-len(stream) // SECTOR) + 2) * SECTOR
+    return data[:directory_end] + bytes(8) + data[directory_end:]
+
+
 def build_xls_cases(out: Path) -> dict[str, Path]:
     """The hostile .xls cases of the corpus, written into ``out``: {case: file}."""
     two_far_cells = number(0, 0) + number(3899, 255)  # A1 and IV3900: 998,400 cells, under the cap alone
@@ -112,6 +128,11 @@ def build_xls_cases(out: Path) -> dict[str, Path]:
         "xls-reversed-dimensions": xls([("S", record(0x0200, struct.pack("<IIHHH", 1000, 2, 0, 2, 0)) + number(0, 0))],
                                        shared_strings(["x"])),
         "shared-string-copies-xls": gzip.decompress(SHARED_STRING_COPIES.read_bytes()),
+        "xls-shifted-fat": shifted_fat(),
+        "xls-directory-loop": DAMAGED["directory-loop"](),
+        "xls-difat-loop": DAMAGED["difat-loop"](),
+        "xls-mini-fat-loop": DAMAGED["mini-fat-loop-of-2-tb"](),
+        "xls-chain-past-the-fat": DAMAGED["stream-past-the-fat"](),
     }
     made = {}
     for name, data in cases.items():

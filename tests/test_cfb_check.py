@@ -1,0 +1,104 @@
+"""sheetsync.formats.cfb_check: the compound-file layer of a .xls, read as calamine reads it, and
+the containers calamine would follow forever refused before it opens them.
+
+What python-calamine 0.37 did with each damaged container of tests/data/hostile/cfb.py (in a child
+process capped at 3 GB of address space): the directory, DIFAT, mini stream (4 GB declared) and
+mini FAT (2 TB declared) loops grew until the process aborted (signal 6, 1.9-2.1 GB); a chain past
+the FAT's entries and a small stream with no mini FAT panicked (``PanicException``, no
+``Exception``, so it stopped the whole run); olefile, used before, ran out of memory itself
+(2.9 GB) on the two looping mini cases. Loops in the workbook stream's own chain calamine cuts at
+the declared size; they are refused all the same (no writer makes them, and 4 GB declared is 4 GB read).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from pathlib import Path
+
+import pytest
+from python_calamine import CalamineError, CalamineWorkbook
+
+from sheetsync.check import reader
+from sheetsync.check.reader import read_filled
+from sheetsync.errors import UnreadableFileError
+from sheetsync.formats.cfb_check import workbook_stream
+from sheetsync.formats.xls_extent import check_xls_extent
+from tests.data.hostile.cfb import DAMAGED, container, large_book, small_book
+from tests.data.hostile.measure import measure
+from tests.data.hostile.xls import SHARED_STRING_COPIES, compound_file, shifted_fat
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("sector", [512, 4096])
+@pytest.mark.parametrize("size", ["small", "large"])
+@pytest.mark.parametrize("difat", [False, True])
+@pytest.mark.parametrize("more", [[], ["\x05SummaryInformation", "Book"]])
+def test_honest_layouts_give_the_stream_calamine_reads(sector: int, size: str, difat: bool, more: list[str]) -> None:
+    """Mini stream or sectors of its own, 512- or 4,096-byte sectors, FAT listed in the header or a
+    DIFAT sector, other streams beside it: the stream is the one calamine parses."""
+    stream = small_book() if size == "small" else large_book()
+    data = bytes(container(stream, sector=sector, difat=difat, entries=more)[0])
+    if sector == 4096 and size == "large":  # no mini stream in a version 4 file: calamine refuses it too
+        with pytest.raises(UnreadableFileError, match="directory is empty"):
+            workbook_stream(Path("book.xls"), data)
+        return
+    assert workbook_stream(Path("book.xls"), data) == stream
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.get_sheet_by_name("S").to_python()[0] == [0.0 if size == "large" else 7.0]
+
+
+def test_the_calc_saved_file_gives_its_stream() -> None:
+    """Saved by LibreOffice Calc (make_shared_string_xls.py): 238,010 bytes of BIFF in a 244 KB file."""
+    data = gzip.decompress(SHARED_STRING_COPIES.read_bytes())
+    stream = workbook_stream(Path("calc.xls"), data)
+    assert len(stream) == 238_010 and stream[:2] == b"\x09\x08"  # a BOF record first
+    assert workbook_stream(Path("x.xls"), compound_file(stream)) == stream  # and as xls.py wraps it
+
+
+@pytest.mark.parametrize("cut", [1, 2])
+def test_the_first_entry_named_workbook_is_the_one_read(cut: int) -> None:
+    """calamine looks the stream up among all directory entries, in order, not through the tree:
+    of two entries named Workbook on the same sectors, the first is read, so it is what gets checked."""
+    data, lay = container(small_book(), name="Workbook", entries=["Workbook"])
+    data[lay.entry(2) + 116:lay.entry(2) + 128] = data[lay.entry(1) + 116:lay.entry(1) + 128]
+    data[lay.entry(cut) + 120:lay.entry(cut) + 124] = (40).to_bytes(4, "little")  # one of them cut to 40 bytes
+    stream = workbook_stream(Path("b.xls"), bytes(data))
+    assert stream == (small_book()[:40] if cut == 1 else small_book())
+    if cut == 2:
+        assert CalamineWorkbook.from_filelike(io.BytesIO(bytes(data))).sheet_names == ["S"]
+    else:  # 40 bytes of BIFF: calamine cannot read it either
+        with pytest.raises(CalamineError):
+            CalamineWorkbook.from_filelike(io.BytesIO(bytes(data)))
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED))
+def test_damaged_containers_are_refused_before_calamine(tmp_path: Path, case: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_calamine(data: bytes) -> None:
+        raise AssertionError("calamine was called")
+
+    monkeypatch.setattr(reader, "_calamine", no_calamine)
+    path = tmp_path / f"{case}.xls"
+    path.write_bytes(DAMAGED[case]())
+    for check in (lambda: check_xls_extent(path, path.read_bytes()), lambda: read_filled(path)):
+        with pytest.raises(UnreadableFileError) as caught:
+            check()
+        message = str(caught.value)
+        assert message.startswith(f"{case}.xls: ") and "\n" not in message
+        assert "the .xls file is damaged" in message or "no workbook stream, or a huge one" in message
+
+
+@pytest.mark.parametrize("case", ["shifted-fat", "directory-loop", "mini-fat-loop-of-2-tb", "stream-past-the-fat"])
+def test_validate_refuses_them_in_one_line_within_memory(tmp_path: Path, case: str) -> None:
+    """End to end, in a child: exit 2, one line naming the file, no abort, no traceback."""
+    path = tmp_path / f"{case}.xls"
+    path.write_bytes(shifted_fat() if case == "shifted-fat" else DAMAGED[case]())
+    run = measure([sys.executable, "-m", "sheetsync", "validate", str(path)],
+                  env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    lines = (run.stdout + run.stderr).strip().splitlines()
+    assert run.returncode == 2 and len(lines) == 1, lines
+    assert f"{case}.xls" in lines[0] and "damaged" in lines[0]
+    assert run.peak_mb < 300
