@@ -198,3 +198,12 @@ class OutputError(SheetsyncError, OSError):
 
 class KeyFileError(SheetsyncError, OSError):
     """The office key file cannot be created or read, or is not safe (readable by others)."""
+
+
+def is_parser_panic(exc: BaseException) -> bool:
+    """Whether ``exc`` is a panic of python-calamine's Rust code: pyo3 raises it as ``PanicException``,
+    a :class:`BaseException` (like ``KeyboardInterrupt``) that ``except Exception`` lets through. A
+    damaged .xls makes calamine panic (a sheet past its stream, a record too short): that file is
+    unreadable, and must never stop the run."""
+    kind = type(exc)
+    return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"

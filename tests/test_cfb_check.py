@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from python_calamine import CalamineError, CalamineWorkbook
 
-from sheetsync.check import reader
+from sheetsync.check import opener
 from sheetsync.check.reader import read_filled
 from sheetsync.errors import UnreadableFileError
 from sheetsync.formats.cfb_check import workbook_stream
@@ -80,7 +80,7 @@ def test_damaged_containers_are_refused_before_calamine(tmp_path: Path, case: st
     def no_calamine(data: bytes) -> None:
         raise AssertionError("calamine was called")
 
-    monkeypatch.setattr(reader, "_calamine", no_calamine)
+    monkeypatch.setattr(opener, "calamine", no_calamine)
     path = tmp_path / f"{case}.xls"
     path.write_bytes(DAMAGED[case]())
     for check in (lambda: check_xls_extent(path, path.read_bytes()), lambda: read_filled(path)):

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from sheetsync import limits
-from sheetsync.check import reader
+from sheetsync.check import opener
 from sheetsync.check.reader import read_filled
 from sheetsync.errors import LimitError
 from sheetsync.formats import expansion
@@ -43,7 +43,7 @@ BUILT: list[int] = []  # the characters calamine built for each workbook it open
 @pytest.fixture(autouse=True)
 def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_EXPANDED_TEXT", LIMIT)
-    opened = reader._calamine
+    opened = opener.calamine
 
     def measured(data: bytes) -> Any:
         book = opened(data)
@@ -52,7 +52,7 @@ def small_limit(monkeypatch: pytest.MonkeyPatch) -> None:
         return book
 
     BUILT.clear()
-    monkeypatch.setattr(reader, "_calamine", measured)
+    monkeypatch.setattr(opener, "calamine", measured)
 
 
 def _refused(path: Path) -> None:

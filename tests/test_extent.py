@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from sheetsync.check import reader
+from sheetsync.check import opener
 from sheetsync.check.reader import form_area, read_filled
 from sheetsync.check.validate import validate
 from sheetsync.formats.bounded import Bounds
@@ -29,12 +29,12 @@ from tests.data.hostile.build import (FAR_ODS, FORM_SHEET, META, XLSX_SHEETS, od
 def clipped(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Bounds]]:
     """The bounds of every clipping copy made while reading."""
     calls: list[dict[str, Bounds]] = []
-    real = reader.bounded_copy
+    real = opener.bounded_copy
 
     def spy(path: Path, fmt: str, bounds: dict[str, Bounds], *archive: Any) -> Any:
         calls.append(bounds)
         return real(path, fmt, bounds, *archive)  # the archive the guard checked, over the bytes it read
-    monkeypatch.setattr(reader, "bounded_copy", spy)
+    monkeypatch.setattr(opener, "bounded_copy", spy)
     return calls
 
 

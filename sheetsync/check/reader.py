@@ -8,10 +8,7 @@ file's hidden metadata sheet, and the locked cells are compared with their recor
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,17 +18,14 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import coerce
+from .opener import Opener, short
 from .places import CellRef, plan_of
 from .. import limits
-from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError
-from ..spec.cells import column_letter
+from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError, is_parser_panic
 from ..identity import META_SHEET
 from ..spec.form import Field, Form, Table, parse_range
-from ..formats.bounded import Bounds, Overflow, bounded_copy
-from ..formats.extent import Scanned, scan
-from ..formats.guard import Checked, check_container
-from ..formats.odsbreaks import with_line_breaks
-from ..formats.xls_extent import check_xls_extent
+from ..formats.bounded import Bounds, Overflow
+from ..formats.guard import check_container
 from ..spec.registry import find_earlier_version, find_form_id
 from ..text import has_hidden_controls, safe_value
 
@@ -110,7 +104,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     checked = check_container(path, stream)
     fmt = checked.fmt
     with as_bad_input(path):
-        opener = _Opener(path, checked)
+        opener = Opener(path, checked)
         meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
         metadata, locked = _metadata(path, opener.open(meta_bounds)[0])
         form = _resolve_form(path, metadata, form, forms_dirs)
@@ -139,8 +133,12 @@ def as_bad_input(path: Path) -> Iterator[None]:
         raise
     except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
             UnicodeError, RecursionError, CalamineError) as exc:
-        raise UnreadableFileError(path, f"its content cannot be checked ({type(exc).__name__}: {_short(exc)}); "
+        raise UnreadableFileError(path, f"its content cannot be checked ({type(exc).__name__}: {short(exc)}); "
                                   "please fill in the template you were sent") from exc
+    except BaseException as exc:
+        if not is_parser_panic(exc):
+            raise
+        raise UnreadableFileError(path, f"cannot be read as a spreadsheet (damaged: {short(exc)})") from exc
 
 
 def form_area(form: Form) -> Bounds:
@@ -174,65 +172,6 @@ def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
     return column.place.at_row(row).ref
 
 
-class _Opener:
-    """Opens one file for calamine, bounded: each call names the sheets that will be read and
-    their :class:`Bounds`. The file is inflated and measured once (:mod:`sheetsync.formats.extent`);
-    when the named sheets lie within their bounds, calamine reads them as written (and a later call
-    whose sheets the first workbook already holds gets that workbook again); otherwise it reads a
-    copy clipped to the bounds (calamine materialises whole grids, so an unclipped far cell would
-    abort the process), which also names the first cell beyond. For .ods, ``<text:line-break/>``
-    is written as a newline (calamine would drop it)."""
-
-    def __init__(self, path: Path, checked: Checked) -> None:
-        self.path, self.fmt, self.archive, self.data = path, checked.fmt, checked.archive, checked.data
-        self.scanned: Scanned | None = None
-        self.last: tuple[set[str], CalamineWorkbook] | None = None  # sheets kept as written, workbook
-
-    def open(self, bounds: dict[str, Bounds]) -> tuple[CalamineWorkbook, list[Overflow]]:
-        try:
-            if self.fmt == "xls":  # BIFF cannot be clipped: refuse a far-reaching sheet, spot the rest in the grid
-                if self.last is None:
-                    check_xls_extent(self.path, self.data)
-                    self.last = (set(), _calamine(self.data))
-                book = self.last[1]
-                return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
-                              for o in _beyond(book, sheet, b)]
-            if self.scanned is None:
-                self.scanned = scan(self.path, self.fmt, self.archive)
-            if self.scanned.fits(bounds):
-                if self.last is not None and set(bounds) <= self.last[0]:
-                    return self.last[1], []
-                keep = self.scanned.unclipped(set(bounds))
-                self.last = (keep, _calamine(self.scanned.copy(keep)))  # the copy writes line breaks itself
-                return self.last[1], []
-            data, outside = bounded_copy(self.path, self.fmt, bounds, self.archive)
-            if self.fmt == "ods":
-                data = with_line_breaks(io.BytesIO(data)) or data
-            return _calamine(data), outside
-        except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
-            if isinstance(exc, UnreadableFileError):
-                raise
-            raise UnreadableFileError(self.path, f"cannot be read as a spreadsheet ({_short(exc)})") from exc
-
-
-def _calamine(data: bytes) -> CalamineWorkbook:
-    # from_filelike sniffs the content; from_path would trust a misleading extension.
-    return CalamineWorkbook.from_filelike(io.BytesIO(data))
-
-
-def _beyond(book: CalamineWorkbook, sheet: str, bounds: Bounds) -> list[Overflow]:
-    """The first cell of ``sheet`` outside ``bounds`` that holds something (as the clipped formats report)."""
-    for r, row in enumerate(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False), start=1):
-        for c, value in enumerate(row, start=1):
-            if (r > bounds.rows or c > bounds.columns) and value not in ("", None):
-                return [Overflow(sheet, f"{column_letter(c)}{r}")]
-    return []
-
-
-def _short(exc: BaseException) -> str:
-    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-
-
 def _raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
     if sheet not in workbook.sheet_names:
         raise NotOurFormError(path, f"the sheet {sheet!r} is missing; was it renamed? Use the template you were sent")
@@ -240,7 +179,7 @@ def _raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
         # skip_empty_area=False keeps cell positions exact even when the first rows are empty.
         rows: Grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except (CalamineError, ValueError) as exc:
-        raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read ({_short(exc)})") from exc
+        raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read ({short(exc)})") from exc
     return rows
 
 

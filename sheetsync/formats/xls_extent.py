@@ -66,6 +66,9 @@ def check_xls_extent(path: Path, data: bytes | None = None) -> None:
     sheets, sst = _globals(stream)
     walked: dict[int, _Sheet] = {}
     offsets = sorted({offset for offset, _ in sheets})
+    if offsets and offsets[-1] + 4 > len(stream):
+        # calamine slices the stream at each sheet's offset unchecked: past its end, it panics
+        raise UnreadableFileError(path, "the .xls file is damaged (a sheet lies past the end of its workbook)")
     for offset, stop in zip(offsets, offsets[1:] + [len(stream)]):
         walked[offset] = _walk(path, stream, offset, stop)
     cells = 0

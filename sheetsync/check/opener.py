@@ -1,0 +1,82 @@
+"""Opening one returned file for python-calamine, bounded (see :class:`Opener`)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from pathlib import Path
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from ..errors import UnreadableFileError
+from ..formats.bounded import Bounds, Overflow, bounded_copy
+from ..formats.extent import Scanned, scan
+from ..formats.guard import Checked
+from ..formats.odsbreaks import with_line_breaks
+from ..formats.xls_extent import check_xls_extent
+from ..spec.cells import column_letter
+
+__all__ = ["Opener", "calamine", "short"]
+
+
+class Opener:
+    """Opens one file for calamine, bounded: each call names the sheets that will be read and
+    their :class:`Bounds`. The file is inflated and measured once (:mod:`sheetsync.formats.extent`);
+    when the named sheets lie within their bounds, calamine reads them as written (and a later call
+    whose sheets the first workbook already holds gets that workbook again); otherwise it reads a
+    copy clipped to the bounds (calamine materialises whole grids, so an unclipped far cell would
+    abort the process), which also names the first cell beyond. For .ods, ``<text:line-break/>``
+    is written as a newline (calamine would drop it)."""
+
+    def __init__(self, path: Path, checked: Checked) -> None:
+        self.path, self.fmt, self.archive, self.data = path, checked.fmt, checked.archive, checked.data
+        self.scanned: Scanned | None = None
+        self.last: tuple[set[str], CalamineWorkbook] | None = None  # sheets kept as written, workbook
+
+    def open(self, bounds: dict[str, Bounds]) -> tuple[CalamineWorkbook, list[Overflow]]:
+        """The workbook holding the sheets of ``bounds``, and the first cell beyond each clipped one."""
+        try:
+            if self.fmt == "xls":  # BIFF cannot be clipped: refuse a far-reaching sheet, spot the rest in the grid
+                if self.last is None:
+                    check_xls_extent(self.path, self.data)
+                    self.last = (set(), calamine(self.data))
+                book = self.last[1]
+                return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
+                              for o in beyond(book, sheet, b)]
+            if self.scanned is None:
+                self.scanned = scan(self.path, self.fmt, self.archive)
+            if self.scanned.fits(bounds):
+                if self.last is not None and set(bounds) <= self.last[0]:
+                    return self.last[1], []
+                keep = self.scanned.unclipped(set(bounds))
+                self.last = (keep, calamine(self.scanned.copy(keep)))  # the copy writes line breaks itself
+                return self.last[1], []
+            data, outside = bounded_copy(self.path, self.fmt, bounds, self.archive)
+            if self.fmt == "ods":
+                data = with_line_breaks(io.BytesIO(data)) or data
+            return calamine(data), outside
+        except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
+            if isinstance(exc, UnreadableFileError):
+                raise
+            raise UnreadableFileError(self.path, f"cannot be read as a spreadsheet ({short(exc)})") from exc
+
+
+def calamine(data: bytes) -> CalamineWorkbook:
+    """A workbook of ``data`` as calamine reads it."""
+    # from_filelike sniffs the content; from_path would trust a misleading extension.
+    return CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+def beyond(book: CalamineWorkbook, sheet: str, bounds: Bounds) -> list[Overflow]:
+    """The first cell of ``sheet`` outside ``bounds`` that holds something (as the clipped formats report)."""
+    for r, row in enumerate(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False), start=1):
+        for c, value in enumerate(row, start=1):
+            if (r > bounds.rows or c > bounds.columns) and value not in ("", None):
+                return [Overflow(sheet, f"{column_letter(c)}{r}")]
+    return []
+
+
+def short(exc: BaseException) -> str:
+    """The first line of ``exc``'s message (at most 120 characters), or its class name."""
+    return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
