@@ -44,9 +44,15 @@ FORM_MARGIN_COLUMNS = 0
 #: Cells (each sheet's rows × columns as written) handed to the parser unclipped before the
 #: sheets to be read are known; beyond it only the sheets read are kept (an honest form: ~600).
 MAX_UNCLIPPED_CELLS = 1_000_000
-#: Row or cell elements scanned in one sheet before the file is refused (each is a few
-#: bytes of XML; an honest form has a few thousand).
-MAX_ELEMENTS = 3_000_000
+#: Row and cell elements the clipping copy walks in one sheet that is read (the form sheet, the
+#: metadata sheet) before the file is refused; each costs ~5 us, so this bounds the walk to ~0.5 s.
+#: Only what lies within the sheet's bounds is walked, one element per row and cell, so honestly
+#: written files stay far below: the bundled form holds ~400 (written by sheetsync or saved again by
+#: Calc, .xlsx or .ods; Calc's trailing empty cells are one repeated element), its metadata ~350, and even
+#: a metadata sheet filled to its 5,000 x 3 bounds would hold 20,000. Only cells written twice or
+#: more at one place (which no program does) reach the limit. A sheet that is not read is never
+#: walked nor refused for its size (it is emptied in the copy).
+MAX_ELEMENTS = 100_000
 #: Cells (rows × columns, from A1) a sheet of a legacy .xls may span, and all its sheets together:
 #: BIFF cannot be clipped, and calamine materialises every sheet's whole rectangle when it opens the
 #: file (a far cell at IV65536 costs ~1 GB; 100 sheets of 998,400 cells each, in a 10 KB file, 3 GB).

@@ -77,9 +77,16 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "xls-difat-loop": (2, "damaged"),
     "xls-mini-fat-loop": (2, "damaged"),
     "xls-chain-past-the-fat": (2, "damaged"),
-    # Two million empty cells inside the form: measuring (or clipping) them held 470-530 MB.
+    # Empty cells inside the form, written at places already taken: just under the element limit they
+    # are read (measured, or clipped when a cell has no r=); just over it the file is refused, after
+    # walking no more than the limit (1.9 million such cells took ~10 s to clip, 2 million held 470 MB).
     "many-empty-cells-in-form-xlsx": (0, ""),
     "many-cells-in-form-clipped-xlsx": (0, ""),
+    "too-many-cells-in-form-xlsx": (2, "rows and cells"),
+    "too-many-cells-in-form-clipped-xlsx": (2, "rows and cells"),
+    # A sheet the school added, four (.xlsx) or two (.ods) times the element limit: never read, never refused.
+    "big-added-sheet-xlsx": (0, ""),
+    "big-added-table-ods": (0, ""),
 }
 
 
@@ -117,6 +124,24 @@ def test_far_cell_leaves_the_data_as_filled(corpus: dict[str, Path], tmp_path: P
     good = read_filled(corpus["padded-20mb-xlsx"]).data
     for case in ("far-cell-form-xlsx", "far-cell-meta-ods", "ods-repeat-bomb-1000"):
         assert read_filled(corpus[case]).data == good
+
+
+@pytest.mark.parametrize(("case", "measured"), [("many-empty-cells-in-form-xlsx", True),
+                                              ("many-cells-in-form-clipped-xlsx", False),
+                                              ("too-many-cells-in-form-xlsx", False)])
+def test_cells_near_the_element_limit_take_the_path_their_case_names(corpus: dict[str, Path], case: str,
+                                                                    measured: bool) -> None:
+    """Just under the limit, cells that all have r= are measured by the scan and read as written; a
+    cell without r= sends the sheet to the clipping copy, and so do too many cells."""
+    from sheetsync.formats.extent import scan
+
+    assert (scan(corpus[case], "xlsx").extents["แบบรายงาน"] is not None) is measured
+
+
+@pytest.mark.parametrize("case", ["big-added-sheet-xlsx", "big-added-table-ods"])
+def test_a_sheet_the_school_added_is_not_read(corpus: dict[str, Path], case: str) -> None:
+    good = read_filled(corpus["padded-20mb-xlsx"]).data
+    assert read_filled(corpus[case]).data == good
 
 
 @pytest.mark.parametrize("case", [c for c, (rc, _) in EXPECTED.items() if rc == 2])

@@ -16,7 +16,6 @@ from sheetsync.spec.form import Form
 from sheetsync.check.reader import read_filled
 from sheetsync.template.write import write_template
 from sheetsync.text import has_hidden_controls, safe_text, safe_value
-from tests.data.hostile.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,11 +31,6 @@ def test_line_breaks_become_newlines_and_other_controls_visible() -> None:
 def test_non_finite_numbers_become_text() -> None:
     assert [safe_value(v) for v in (float("nan"), float("inf"), float("-inf"), 1.5)] == \
         ["NaN", "Infinity", "-Infinity", 1.5]
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return build(tmp_path_factory.mktemp("hostile-text"))
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -15,6 +15,7 @@ from typing import Iterator
 
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
+from ._pieces import count_matches
 
 XLSX_SHEETDATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData(?=[\s/>])[^>]*?(/?)>")
 XLSX_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension(?=[\s/>])[^>]*>")
@@ -196,8 +197,8 @@ def _xlsx_cells(inner: bytes, row: int, clip: Clip, *, keep: bool,
         if cell_row > clip.rows or col > clip.columns:
             if content:
                 clip.beyond(cell_row, col)
-                if not keep:
-                    return b"x"
+                if not keep or (cell_row == row and col > clip.columns):
+                    return b"x" if not keep else b"".join(kept)  # the rest of the row lies beyond too
             elif cell_row == row and col > clip.columns:
                 # Cells of a row are in ascending order: the rest of this row lies beyond the form
                 # too, and only its first content matters, found with one search.
@@ -226,7 +227,7 @@ def _xlsx_first_content_cell(inner: bytes, after: Element, col: int, row: int, c
     if ref and ref.group(1):
         col = column_number(ref.group(1))
     else:  # no r=: count the cells in between
-        col += len(XLSX_CELL.findall(inner, after.end, start)) + 1
+        col += count_matches(XLSX_CELL, inner, after.end, start) + 1  # a piece at a time: no list of them all
     clip.beyond(_number(ref) or row, col)
     return True
 

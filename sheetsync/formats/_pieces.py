@@ -1,4 +1,5 @@
-"""Searching a large sheet a piece at a time, so the matches found are never all held at once.
+"""Searching a large sheet a piece at a time, so the matches found are never all held at once (or
+not held at all: :func:`count_tags`).
 
 ``re.findall`` over a whole sheet builds one object per match: a sheet of 2 million empty cells
 (24 MB of XML, 3 MB zipped) held ~330 MB of tuples while its extent was measured.
@@ -14,13 +15,13 @@ from typing import Iterator
 PIECE = 1 << 20
 
 
-def pieces(xml: bytes) -> Iterator[tuple[int, int]]:
-    """``xml`` in pieces of about :data:`PIECE` bytes, each ending where a tag starts (no match of a
-    start tag's pattern crosses two)."""
-    start = 0
-    while start < len(xml):
-        end = xml.find(b"<", start + PIECE)
-        end = len(xml) if end < 0 else end
+def pieces(xml: bytes, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, int]]:
+    """``xml[start:stop]`` in pieces of about :data:`PIECE` bytes, each ending where a tag starts (no
+    match of a start tag's pattern crosses two)."""
+    stop = len(xml) if stop is None else stop
+    while start < stop:
+        end = xml.find(b"<", start + PIECE, stop)
+        end = stop if end < 0 else end
         yield start, end
         start = end
 
@@ -38,6 +39,12 @@ def distinct_refs(pattern: "re.Pattern[bytes]", xml: bytes) -> tuple[int, set[by
     return count, letters, rows
 
 
-def count_matches(pattern: "re.Pattern[bytes]", xml: bytes) -> int:
-    """How many times ``pattern`` matches in ``xml``, found a piece at a time."""
-    return sum(len(pattern.findall(xml, start, end)) for start, end in pieces(xml))
+def count_matches(pattern: "re.Pattern[bytes]", xml: bytes, start: int = 0, stop: int | None = None) -> int:
+    """How many times ``pattern`` matches in ``xml[start:stop]``, found a piece at a time."""
+    return sum(len(pattern.findall(xml, a, b)) for a, b in pieces(xml, start, stop))
+
+
+def count_tags(xml: bytes, opening: bytes) -> int:
+    """How many start tags ``opening`` (such as ``b"<c"``) begins in ``xml``: each followed by white
+    space, "/" or ">", as a pattern's ``<c(?=[\\s/>])`` finds them, counted at memchr speed."""
+    return sum(xml.count(opening + end) for end in (b" ", b"/", b">", b"\t", b"\n", b"\r", b"\x0b", b"\x0c"))

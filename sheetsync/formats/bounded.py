@@ -59,19 +59,20 @@ class _Budget:
         self.total = 0
 
     def read(self, archive: zipfile.ZipFile, name: str, cap: int = limits.MAX_MEMBER_INFLATED) -> bytes:
+        """The member ``name`` inflated, refused once it passes ``cap`` or the file's total: never
+        more than one chunk is inflated past what either allows."""
         info = archive.getinfo(name)
-        if info.file_size > cap:
-            raise self._too_big(name, cap)
+        self._check_declared(info, name, cap)
         out = bytearray()
         try:
             with archive.open(info) as member:
-                while chunk := member.read(1024 * 1024):
+                while chunk := member.read(min(1024 * 1024, cap + 1 - len(out), self.left + 1)):
                     out += chunk
                     self.total += len(chunk)
                     if len(out) > cap:
                         raise self._too_big(name, cap)
-                    if self.total > limits.MAX_TOTAL_INFLATED:
-                        raise LimitError(self.path, "limit.total-inflated", limit=limits.MAX_TOTAL_INFLATED // limits.MB)
+                    if self.left < 0:
+                        raise self._too_much()
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
             raise UnreadableFileError(self.path, f"the part {name!r} is damaged") from exc
         data = bytes(out)
@@ -79,8 +80,24 @@ class _Budget:
             raise LimitError(self.path, "limit.entities", part=name)
         return data
 
+    @property
+    def left(self) -> int:
+        """Bytes the file may still inflate (negative once past :data:`limits.MAX_TOTAL_INFLATED`)."""
+        return limits.MAX_TOTAL_INFLATED - self.total
+
+    def _check_declared(self, info: zipfile.ZipInfo, name: str, cap: int) -> None:
+        """Refuse a member before inflating it when its declared size already passes a limit (a
+        smaller declared size is no promise: zipfile stops at it, and the reads are capped too)."""
+        if info.file_size > cap:
+            raise self._too_big(name, cap)
+        if info.file_size > self.left:
+            raise self._too_much()
+
     def _too_big(self, name: str, cap: int) -> LimitError:
         return LimitError(self.path, "limit.member-size", part=name, limit=cap // limits.MB)
+
+    def _too_much(self) -> LimitError:
+        return LimitError(self.path, "limit.total-inflated", limit=limits.MAX_TOTAL_INFLATED // limits.MB)
 
 
 def open_zip(path: Path) -> zipfile.ZipFile:

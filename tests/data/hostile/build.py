@@ -22,9 +22,11 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from sheetsync.formats._clip import ODS_CELL, ODS_ROW, Clip, column_number, elements  # noqa: E402
+from sheetsync import limits  # noqa: E402
+from sheetsync.formats._clip import ODS_CELL, ODS_ROW, Clip, column_letters, column_number, elements  # noqa: E402
 from sheetsync.spec.registry import find_form  # noqa: E402
 from sheetsync.template.write import write_template  # noqa: E402
+from tests.data.hostile.added import added_sheet_xlsx, added_table_ods  # noqa: E402
 from tests.data.hostile.xls import build_xls_cases  # noqa: E402
 
 SEED = ROOT / "sheetsync" / "samples" / "progress-report.json"
@@ -42,7 +44,7 @@ def rewrite(src: Path, dst: Path, edits: dict[str, Edit], *, pad: int = 0) -> Pa
         for info in old.infolist():
             data = old.read(info)
             data = edits[info.filename](data) if info.filename in edits else data
-            new.writestr(info, data, compress_type=info.compress_type)
+            new.writestr(info, data, compress_type=info.compress_type, compresslevel=1)  # quick to build
         if pad:
             # Zero bytes between the last member and the central directory, written sparse.
             new.fp.seek(pad, 1)  # type: ignore[union-attr]
@@ -54,7 +56,7 @@ def xml_text(text: str, fmt: str) -> bytes:
     """``text`` as a producer would store it: Calc escapes controls in .xlsx as ``_x000b_``."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if fmt == "xlsx":
-        escaped = "".join(f"_x{ord(c):04x}_" if ord(c) < 32 and c not in "\t\n\r" else c for c in escaped)
+        escaped = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", lambda c: f"_x{ord(c.group()):04x}_", escaped)
     return escaped.encode("utf-8")
 
 
@@ -132,9 +134,8 @@ def many_empty_rows_ods(xml: bytes) -> bytes:
 
 def wide_row_xlsx(xml: bytes) -> bytes:
     """600,000 empty styled cells to the right of the form in its first row, then one with content."""
-    from sheetsync.formats._clip import column_letters
-
-    cells = b"".join(b'<c r="%s1" s="%d"/>' % (column_letters(8 + n % 16000).encode(), n) for n in range(600_000))
+    letters = [column_letters(8 + n).encode() for n in range(16000)]
+    cells = b"".join(b'<c r="%s1" s="%d"/>' % (letters[n % 16000], n) for n in range(600_000))
     cells += b'<c r="XFD1" t="inlineStr"><is><t>far</t></is></c>'
     return xml.replace(b"</row>", cells + b"</row>", 1)
 
@@ -225,9 +226,16 @@ def build(out: Path) -> dict[str, Path]:
         "ods-space-bomb": ("ods", {"content.xml": ods_cell(FORM_SHEET, "C37", _spaces(1_000_000_000))}, 0),
         "ods-spaces-within-limits": ("ods", {"content.xml": ods_cell(FORM_SHEET, "C37", _spaces(15_900_000))}, 0),
         "ods-repeated-text": ("ods", {"content.xml": ods_append_rows(META, _repeated_text(100_000, 1000))}, 0),
-        "many-empty-cells-in-form-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: _cells_in_form(2_000_000)}, 0),
-        "many-cells-in-form-clipped-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: _cells_in_form(1_900_000, b"<c/>")}, 0),
+        # Empty cells inside the form, each written at a place already taken: 1,000 under the element limit
+        # (the template's own ~450 rows and cells count too) and 1,000 over it; measured by the scan when
+        # every cell has r=, clipped cell by cell when one has not.
+        "many-empty-cells-in-form-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: _cells_in_form(UNDER)}, 0),
+        "many-cells-in-form-clipped-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: _cells_in_form(UNDER, b"<c/>")}, 0),
+        "too-many-cells-in-form-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: _cells_in_form(OVER)}, 0),
+        "too-many-cells-in-form-clipped-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: _cells_in_form(OVER, b"<c/>")},
+                                                0),
         "dotdot-in-form-id-ods": ("ods", {"content.xml": ods_text(META, "B1", "../../tmp/evil")}, 0),
+        "big-added-table-ods": ("ods", {"content.xml": added_table_ods}, 0),
     }
     built = {}
     for name, (fmt, edits, pad) in cases.items():
@@ -254,13 +262,17 @@ def _repeated_text(size: int, rows: int) -> bytes:
             b'office:value-type="string"><text:p>%s</text:p></table:table-cell></table:table-row>' % (rows, text))
 
 
+UNDER = limits.MAX_ELEMENTS - 1_000
+OVER = limits.MAX_ELEMENTS + 1_000
+
+
 def _cells_in_form(n: int, tail: bytes = b"") -> Edit:
     """``n`` empty cells at places inside the form (B10:E49, in no order) added to its first row, then
     ``tail`` (a cell without r= sends the sheet to the clipping path)."""
     import random
 
-    pick = random.Random(1).choice
-    cells = b"".join(b'<c r="%s%d"/>' % (pick((b"B", b"C", b"D", b"E")), pick(range(10, 50))) for _ in range(n)) + tail
+    places = [b'<c r="%s%d"/>' % (col, row) for col in (b"B", b"C", b"D", b"E") for row in range(10, 50)]
+    cells = b"".join(random.Random(1).choices(places, k=n)) + tail
     return lambda xml: xml.replace(b"</row>", cells + b"</row>", 1)
 
 
@@ -285,16 +297,18 @@ def _random_thai(n: int) -> str:
     """``n`` Thai letters in no order (so the zip cannot compress them away)."""
     import random
 
-    return "".join(random.Random(9).choices([chr(c) for c in range(0x0E01, 0x0E2F)], k=n))
+    letters = "".join(chr(0x0E01 + i % 46) for i in range(256))  # each byte below names a letter
+    return random.Random(9).randbytes(n).decode("latin-1").translate(dict(enumerate(letters)))
 
 
 def shared_strings(out: Path, base: Path) -> Path:
     """1,050,000 short shared strings (just under the member limit), none of them used."""
     import random
 
-    pick = random.Random(7).randrange
+    numbers = random.Random(7).randbytes(4 * 1_050_000)
     sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' + b"".join(
-        b"<si><t>%d</t></si>" % pick(10 ** 6) for _ in range(1_050_000)) + b"</sst>"
+        b"<si><t>%d</t></si>" % (int.from_bytes(numbers[i:i + 4], "little") % 10 ** 6)
+        for i in range(0, len(numbers), 4)) + b"</sst>"
     rel = (b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
            b'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
     path = rewrite(base, out / "many-shared-strings-xlsx.xlsx",
@@ -327,6 +341,10 @@ def _special(out: Path, base: dict[str, Path]) -> dict[str, Path]:
     made["zip-lying-size-xlsx"] = lying
     made["many-shared-strings-xlsx"] = shared_strings(out, base["xlsx"])
     made["shared-string-copies-xlsx"] = shared_string_copies(out, base["xlsx"])
+    edits, member, sheet = added_sheet_xlsx()
+    added = made["big-added-sheet-xlsx"] = rewrite(base["xlsx"], out / "big-added-sheet-xlsx.xlsx", edits)
+    with zipfile.ZipFile(added, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr(member, sheet)
     macro = out / "macro-xlsx.xlsx"
     rewrite(base["xlsx"], macro, {})
     with zipfile.ZipFile(macro, "a") as z:
