@@ -179,15 +179,17 @@ def _string_lengths(stream: bytes, sst: list[tuple[int, int]], wanted: int) -> a
     """The characters of each of the first ``wanted`` strings of the shared string table, read as
     calamine reads them (BIFF8 XLUnicodeRichExtendedString): characters continued in a CONTINUE
     record start with a byte of flags of their own; formatting runs and the extended part (phonetic
-    text) are skipped across records without one. Where calamine would fail, the list stops."""
+    text) are skipped across records without one. Where calamine would fail, the list stops.
+
+    The count of unique strings the SST declares is not trusted: calamine reads strings until its
+    records end, whatever that count says (0, too few, negative), and so does this walk."""
     out = array("L")
     segment = 0
     start, end = sst[0]
     pos = start + 8
     if end - start < 8:
         return out
-    unique = struct.unpack_from("<i", stream, start + 4)[0]
-    for _ in range(min(max(unique, 0), wanted)):
+    for _ in range(wanted):
         if pos == end and segment + 1 < len(sst):  # a string may start in the next record
             segment += 1
             pos, end = sst[segment]
