@@ -236,3 +236,27 @@ def test_a_busy_office_says_since_when_in_its_time(tmp_path: Path, monkeypatch: 
             with run_lock(other, "merge", 0, zone_named("+07:00")):
                 pass
     assert "ตั้งแต่ 1/12/2569 06:30 น." in str(busy.value) and "since 2026-12-01 06:30 +07:00" in str(busy.value)
+
+
+def test_a_time_out_of_range_in_the_offices_zone_is_shown_as_stored() -> None:
+    """An issue time is the file's own metadata (unsigned where the office has no key): the last second
+    of year 9999, moved to +07:00, is past what Python can hold; the view must still render."""
+    assert cell_time("9999-12-31T23:59:59", zone_named("+07:00")) == "9999-12-31T23:59:59"
+    assert said_time("0001-01-01T00:00:00", zone_named("-05:00"), "th") == "0001-01-01T00:00:00"
+
+
+@pytest.mark.parametrize("machine_zone", ["UTC"], indirect=True)
+def test_history_of_a_master_named_in_an_office_is_in_the_offices_zone(machine_zone: None, received_late: None,
+                                                                       progress_form: Form, tmp_path: Path) -> None:
+    from sheetsync.cli import app as sheetsync_app
+
+    app: typer.Typer = sheetsync_app
+    folder = tmp_path / "office"
+    assert CliRunner().invoke(app, ["init", str(folder)]).exit_code == 0
+    toml = folder / "sheetsync.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('timezone = ""', 'timezone = "+07:00"')
+                    .replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    submit(progress_form, folder / "inbox", variant(seed_data(), reports=5), "s1", issued=ISSUED)
+    assert CliRunner().invoke(app, ["sync", "--office", str(folder)]).exit_code == 0
+    shown = CliRunner().invoke(app, ["history", "--office", str(folder), "--master", str(folder / "master.xlsx")])
+    assert shown.exit_code == 0 and "2026-12-01 06:30:00 +0700" in shown.output, shown.output
