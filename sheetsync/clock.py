@@ -70,7 +70,10 @@ def local(stored: str | dt.datetime, zone: Zone = None) -> dt.datetime | None:
             return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.timezone.utc)
-    return moment.astimezone(zone)
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:  # year 1 or 9999 moved past the calendar's ends: shown as stored
+        return None
 
 
 def cell_time(stored: str, zone: Zone = None) -> str:

@@ -153,11 +153,11 @@ def history_command(
     from ..office.view import store_beside
 
     def run() -> int:
-        config = office_of(office) if master is None else None
+        config = office_of(office) if master is None or office is not None else None
         source = store_beside(master) if master else (config.store if config else None)
         if source is None or not Path(source).exists():
             raise OfficeError(both("error.no-store", option="--master"))
-        with Store(source) as db:
+        with Store(source) as db:  # the office named (or found) says the zone its clerk reads times in
             echo(render_history(history(db, recipient=recipient, key=project), config.zone if config else None))
         return 0
 
