@@ -28,11 +28,11 @@ from .messages import Lang
 
 #: An office's time zone; None means this computer's own.
 Zone = Optional[dt.tzinfo]
-_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})?")
+_OFFSET = re.compile(r"([+-])([0-9]{1,2}):?([0-9]{2})?", re.ASCII)  # +7, +07, +0700, +07:00; ASCII digits only
 
 
 def zone_named(text: str) -> dt.tzinfo:
-    """The time zone a ``timezone`` setting names: ``+07:00`` (also ``+0700``, ``+07``), ``UTC`` / ``Z``,
+    """The time zone a ``timezone`` setting names: ``+07:00`` (also ``+0700``, ``+07``, ``+7``), ``UTC`` / ``Z``,
     or an IANA name (``Asia/Bangkok``), which needs the system's time zone database (on Windows, the
     tzdata package) — an offset never does.
 

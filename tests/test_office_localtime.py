@@ -165,7 +165,8 @@ def test_times_shown_near_midnight_fall_on_the_local_day() -> None:
 
 
 @pytest.mark.parametrize("setting, offset", [("Asia/Bangkok", 7 * 60), ("+07:00", 7 * 60), ("+0700", 7 * 60),
-                                             ("-03:30", -210), ("UTC", 0), ("Z", 0)])
+                                             ("-03:30", -210), ("UTC", 0), ("Z", 0),
+                                             ("+7", 7 * 60), ("+07", 7 * 60)])
 def test_the_timezone_setting(tmp_path: Path, setting: str, offset: int) -> None:
     (tmp_path / "sheetsync.toml").write_text(f'form = "progress-report"\ntimezone = "{setting}"\n', encoding="utf-8")
     zone = load_office(tmp_path).zone
@@ -173,12 +174,14 @@ def test_the_timezone_setting(tmp_path: Path, setting: str, offset: int) -> None
     assert zone.utcoffset(dt.datetime(2026, 11, 30)) == dt.timedelta(minutes=offset)
 
 
-def test_without_a_timezone_setting_the_machines_zone_is_used(tmp_path: Path) -> None:
-    (tmp_path / "sheetsync.toml").write_text('form = "progress-report"\ntimezone = ""\n', encoding="utf-8")
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_without_a_timezone_setting_the_machines_zone_is_used(tmp_path: Path, empty: str) -> None:
+    (tmp_path / "sheetsync.toml").write_text(f'form = "progress-report"\ntimezone = "{empty}"\n', encoding="utf-8")
     assert load_office(tmp_path).zone is None
 
 
-@pytest.mark.parametrize("setting", ["Asia/Bangkokk", "+25:00", "07:00", "../etc/passwd", "/etc/localtime", "Asia", "7"])
+@pytest.mark.parametrize("setting", ["Asia/Bangkokk", "+25:00", "07:00", "../etc/passwd", "/etc/localtime", "Asia", "7",
+                                     "+\u0667"])
 def test_a_wrong_timezone_is_one_clear_line(tmp_path: Path, setting: str) -> None:
     (tmp_path / "sheetsync.toml").write_text(f'timezone = "{setting}"\n', encoding="utf-8")
     with pytest.raises(OfficeError) as raised:

@@ -205,7 +205,6 @@ def test_strings_past_the_declared_unique_count_are_counted(tmp_path: Path, uniq
     assert caught.value.code == "limit.expanded-text"
 
 
-@pytest.mark.xfail(strict=True, reason="nothing bounds the count of shared strings: left to the lead (a cap on the SST)")
 def test_millions_of_empty_shared_strings_stay_within_the_memory_limit(tmp_path: Path) -> None:
     """A 24 MB workbook stream whose SST holds 8 M empty strings (3 bytes each) and no cell naming
     them past the text bound: calamine builds a String for each (`validate`: 411 MB peak; the walk of the
@@ -226,3 +225,21 @@ def test_millions_of_empty_shared_strings_stay_within_the_memory_limit(tmp_path:
     run = measure([sys.executable, "-m", "sheetsync", "validate", str(path)], env=env)
     assert len((run.stdout + run.stderr).strip().splitlines()) == 1
     assert run.peak_mb < 300
+
+
+@pytest.mark.parametrize("count", [1000, 1001])
+def test_the_shared_strings_are_counted_whether_cells_name_them_or_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                       count: int) -> None:
+    """calamine makes a String of every shared string when it opens the file: past the cap (here 1,000)
+    the file is refused, even with no cell naming any, and the declared count does not hide them."""
+    monkeypatch.setattr(limits, "MAX_XLS_STRINGS", 1000)
+    payload = struct.pack("<HB", 0, 0) * count
+    chunks = [payload[i:i + 8223] for i in range(0, len(payload), 8223)]
+    sst = record(0x00FC, struct.pack("<II", 1, 1) + chunks[0]) + b"".join(record(0x003C, c) for c in chunks[1:])
+    data = xls([("S", number(0, 0))], sst)
+    if count <= 1000:
+        _check(tmp_path, data)
+        return
+    with pytest.raises(LimitError) as caught:
+        _check(tmp_path, data)
+    assert caught.value.code == "limit.xls-strings" and "1,000" in str(caught.value)

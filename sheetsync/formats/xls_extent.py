@@ -162,8 +162,13 @@ def _dimensions(path: Path, stream: bytes, body: int, size: int) -> tuple[int, i
 def _check_text(path: Path, stream: bytes, sst: list[tuple[int, int]], labels: list[array[int]]) -> None:
     """Refuse ``path`` when its LABELSST cells (``labels``: the string each names, per sheet as
     calamine builds them) stand for more than :data:`~sheetsync.limits.MAX_EXPANDED_TEXT` characters."""
-    count = sum(len(sheet) for sheet in labels)
-    if not sst or count * min(0xFFFF, sum(end - start for start, end in sst)) <= limits.MAX_EXPANDED_TEXT:
+    count, size = sum(len(sheet) for sheet in labels), sum(end - start for start, end in sst)
+    # Each string takes 3 bytes at least: only so large a table can hold too many (calamine makes a
+    # String of each, named by a cell or not: 8 M empty ones took 411 MB).
+    if size > 3 * limits.MAX_XLS_STRINGS and len(_string_lengths(stream, sst, limits.MAX_XLS_STRINGS + 1)) > \
+            limits.MAX_XLS_STRINGS:
+        raise LimitError(path, "limit.xls-strings", limit=f"{limits.MAX_XLS_STRINGS:,}")
+    if not sst or count * min(0xFFFF, size) <= limits.MAX_EXPANDED_TEXT:
         return  # no string can make the cells long enough: an honest form ends here or below
     wanted = max(max(sheet, default=0) for sheet in labels) + 1
     lengths = _string_lengths(stream, sst, wanted)

@@ -238,7 +238,7 @@ def _zone(value: Any, path: Path) -> Zone:
     """The ``timezone`` setting's zone (None when empty: this computer's own).
 
     :raises OfficeError: one line naming the setting, saying to write an offset such as "+07:00"."""
-    if value in (None, ""):
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         if not isinstance(value, str):
