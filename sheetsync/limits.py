@@ -57,6 +57,9 @@ MAX_ELEMENTS = 100_000
 #: BIFF cannot be clipped, and calamine materialises every sheet's whole rectangle when it opens the
 #: file (a far cell at IV65536 costs ~1 GB; 100 sheets of 998,400 cells each, in a 10 KB file, 3 GB).
 MAX_XLS_CELLS = 1_000_000
+#: Sheets a legacy .xls may name (BOUNDSHEET records): calamine builds each name's sheet, so 900,000
+#: names of one one-cell sheet (23 MB) cost 636 MB within the cell caps. Calc holds at most 10,000.
+MAX_XLS_SHEETS = 10_000
 #: Characters that cells may stand for beyond the bytes written: a shared string copied into each
 #: cell using it (.xlsx; in .xls each LABELSST cell's string counts whole), a repeated cell or row,
 #: ``<text:s text:c="N"/>`` spaces (.ods). calamine builds each copy (a 13 KB file asked for 10⁹
