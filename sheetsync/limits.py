@@ -60,6 +60,9 @@ MAX_XLS_CELLS = 1_000_000
 #: Strings in the shared string table of a legacy .xls: calamine makes one of each when it opens the file,
 #: used or not (8 M empty ones in a 24 MB file took 411 MB); an honest form holds a few hundred.
 MAX_XLS_STRINGS = 100_000
+#: Sheets a legacy .xls may name (BOUNDSHEET records): calamine builds each name's sheet, so 900,000
+#: names of one one-cell sheet (23 MB) cost 636 MB within the cell caps. Calc holds at most 10,000.
+MAX_XLS_SHEETS = 10_000
 #: Characters that cells may stand for beyond the bytes written: a shared string copied into each
 #: cell using it (.xlsx; in .xls each LABELSST cell's string counts whole), a repeated cell or row,
 #: ``<text:s text:c="N"/>`` spaces (.ods). calamine builds each copy (a 13 KB file asked for 10⁹

@@ -16,6 +16,7 @@ import gzip
 import io
 import sys
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from python_calamine import CalamineError, CalamineWorkbook
@@ -23,9 +24,12 @@ from python_calamine import CalamineError, CalamineWorkbook
 from sheetsync.check import opener
 from sheetsync.check.reader import read_filled
 from sheetsync.errors import UnreadableFileError
+from sheetsync.formats.bounded import Bounds
 from sheetsync.formats.cfb_check import workbook_stream
+from sheetsync.formats.guard import check_container
 from sheetsync.formats.xls_extent import check_xls_extent
 from tests.data.hostile.cfb import DAMAGED, container, large_book, small_book
+from tests.data.hostile.disguised import DISGUISED, honest_cut_short, honest_mini_root_size
 from tests.data.hostile.measure import measure
 from tests.data.hostile.xls import SHARED_STRING_COPIES, compound_file, shifted_fat
 
@@ -101,4 +105,58 @@ def test_validate_refuses_them_in_one_line_within_memory(tmp_path: Path, case: s
     lines = (run.stdout + run.stderr).strip().splitlines()
     assert run.returncode == 2 and len(lines) == 1, lines
     assert f"{case}.xls" in lines[0] and "damaged" in lines[0]
+    assert run.peak_mb < 300
+
+
+def _opened_by_the_reader(path: Path) -> list[list[object]]:
+    """Sheet S as read_filled's opener gives it to calamine (the checks run first)."""
+    book, _ = opener.Opener(path, check_container(path)).open({"S": Bounds(300, 5)})
+    return book.get_sheet_by_name("S").to_python()
+
+
+def _read_from_the_checked_stream(path: Path) -> list[list[object]]:
+    """Sheet S as calamine reads it from the stream the checks walked, in an honest container."""
+    stream = workbook_stream(path, path.read_bytes())
+    return CalamineWorkbook.from_filelike(io.BytesIO(compound_file(stream))).get_sheet_by_name("S").to_python()
+
+
+@pytest.mark.parametrize("case", sorted(DISGUISED))
+def test_calamine_reads_the_stream_that_was_checked(tmp_path: Path, case: str) -> None:
+    """The BIFF checks are worth only as much as the stream they walk is the one calamine parses:
+    a last sector cut short, a mini sector cut by the Root Entry's size, a name behind a byte order
+    mark each made calamine read another sheet than the one checked (tests/data/hostile/disguised.py)."""
+    path = tmp_path / f"{case}.xls"
+    path.write_bytes(DISGUISED[case](False))
+    try:
+        checked = _read_from_the_checked_stream(path)
+    except UnreadableFileError:
+        with pytest.raises(UnreadableFileError, match="damaged"):
+            _opened_by_the_reader(path)
+        return
+    assert _opened_by_the_reader(path) == checked
+
+
+@pytest.mark.parametrize("make", [honest_cut_short, honest_mini_root_size])
+def test_a_container_cut_where_its_stream_ends_is_read(tmp_path: Path, make: Callable[[], bytes]) -> None:
+    """A writer that stops the file (or the mini stream) where the workbook stream ends, short of a
+    whole sector, wrote an honest file: it is read, and as calamine reads it."""
+    path = tmp_path / "book.xls"
+    path.write_bytes(make())
+    assert _opened_by_the_reader(path) == _read_from_the_checked_stream(path)
+    assert _opened_by_the_reader(path)[0][0] in (0.0, 7.0)
+
+
+@pytest.mark.parametrize("case", sorted(DISGUISED))
+def test_a_hostile_sheet_calamine_alone_would_read_is_refused(tmp_path: Path, case: str) -> None:
+    """In a child: the sheet only calamine would have read asks for 320 GB (calamine aborted the
+    run, signal 6). Now calamine reads the sheet that was checked: the hostile one is refused as
+    damaged, or (a last sector cut short, handed to calamine padded) never read; one line either way."""
+    path = tmp_path / f"{case}.xls"
+    path.write_bytes(DISGUISED[case](True))
+    run = measure([sys.executable, "-m", "sheetsync", "validate", str(path)],
+                  env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    lines = (run.stdout + run.stderr).strip().splitlines()
+    assert run.returncode == 2 and len(lines) == 1, (run.returncode, lines[-3:])
+    assert f"{case}.xls" in lines[0]
+    assert ("damaged" in lines[0]) == (case != "cut-short-last-sector"), lines[0]
     assert run.peak_mb < 300

@@ -243,3 +243,28 @@ def test_the_shared_strings_are_counted_whether_cells_name_them_or_not(tmp_path:
     with pytest.raises(LimitError) as caught:
         _check(tmp_path, data)
     assert caught.value.code == "limit.xls-strings" and "1,000" in str(caught.value)
+
+
+def _aliased_names(count: int) -> bytes:
+    """A workbook stream of ``count`` BOUNDSHEET records, each naming the same one-cell sheet."""
+    from tests.data.hostile.xls import EOF_RECORD as END, bof, boundsheet
+
+    names = [f"S{i}" for i in range(count)]
+    start = len(bof(5)) + sum(len(boundsheet(0, n)) for n in names) + len(shared_strings(["x"])) + len(END)
+    return (bof(5) + b"".join(boundsheet(start, n) for n in names) + shared_strings(["x"]) + END
+            + bof(0x10) + number(0, 0) + END)
+
+
+def test_a_sheet_named_too_many_times_is_refused(tmp_path: Path) -> None:
+    """calamine builds one sheet (name, grid) for each BOUNDSHEET record: 900,000 of them naming one
+    one-cell sheet (23 MB as a .xls, all under the cell caps) took validate to 636 MB and 3.8 s. Calc
+    holds at most 10,000 sheets, so a workbook naming more is no spreadsheet program's."""
+    from tests.data.hostile.xls import compound_file
+
+    path = tmp_path / "book.xls"
+    path.write_bytes(compound_file(_aliased_names(limits.MAX_XLS_SHEETS)))
+    check_xls_extent(path)
+    path.write_bytes(compound_file(_aliased_names(limits.MAX_XLS_SHEETS + 1)))
+    with pytest.raises(LimitError) as caught:
+        check_xls_extent(path)
+    assert caught.value.code == "limit.xls-sheets" and str(caught.value).startswith("book.xls: ")

@@ -11,6 +11,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import UnreadableFileError
 from ..formats.bounded import Bounds, Overflow, bounded_copy
+from ..formats.cfb_check import whole_sectors
 from ..formats.extent import Scanned, scan
 from ..formats.guard import Checked
 from ..formats.odsbreaks import with_line_breaks
@@ -40,7 +41,7 @@ class Opener:
             if self.fmt == "xls":  # BIFF cannot be clipped: refuse a far-reaching sheet, spot the rest in the grid
                 if self.last is None:
                     check_xls_extent(self.path, self.data)
-                    self.last = (set(), calamine(self.data))
+                    self.last = (set(), calamine(whole_sectors(self.data)))  # as the check read it
                 book = self.last[1]
                 return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
                               for o in beyond(book, sheet, b)]

@@ -16,6 +16,15 @@ declares a mini FAT, then the first directory entry named ``Workbook``, or else 
 end, each sector visited once: a chain can be no longer than the sectors in the file. Anything no
 writer produces (a loop, a sector outside the file or past the FAT, a FAT sector listed twice, a
 declared size larger than the stream's chain) is refused as a damaged file, before calamine opens it.
+
+Three places where calamine reads other bytes than a sector-by-sector model would (each let a sheet
+that only calamine reads past the checks: tests/data/hostile/disguised.py): its first read of a
+last sector cut short gives only what there is of it (later reads give it zero-padded), so the
+file is handed to calamine padded to whole sectors (:func:`whole_sectors`), as this model reads it;
+a mini sector cut by the Root Entry's size is filled from wherever calamine's reader stands, so no
+byte of the workbook stream may come from past that size; and its UTF-16 decoder honours a byte
+order mark at the start of an entry's name (``\ufeffWorkbook`` is ``Workbook`` to it), as
+:func:`_name` does.
 """
 
 from __future__ import annotations
@@ -46,6 +55,13 @@ class _Entry:
     name: str
     start: int
     size: int
+
+
+def whole_sectors(data: bytes) -> bytes:
+    """``data`` (a compound file :func:`workbook_stream` accepted) padded with zeros to a whole number
+    of sectors: the bytes to hand calamine, so that it reads a last sector cut short as it is modelled here."""
+    size = 4096 if HEADER.unpack_from(data)[1] == 12 else 512
+    return data + bytes(-len(data) % size)
 
 
 def workbook_stream(path: Path, data: bytes) -> bytes:
@@ -136,7 +152,7 @@ class _Container:
         raw = self.read(self.dir_start, None, "directory")
         entries = []
         for at in range(0, len(raw) - 127, 128):
-            name = raw[at:at + 64].decode("utf-16-le", "replace").split("\0")[0]
+            name = _name(raw[at:at + 64])
             start, size = struct.unpack_from("<IQ", raw, at + 116)
             entries.append(_Entry(name, start, size if self.size == 4096 else size & 0xFFFFFFFF))
         if not entries or (self.version != 3 and entries[0].start == ENDOFCHAIN):
@@ -153,7 +169,19 @@ class _Container:
             minifat = array("I", self.read(self.minifat_start, None, "mini FAT"))
         count = -(-len(ministream) // MINI_SECTOR)
         chain = self.chain(entry.start, minifat, count, "workbook stream")
-        raw = b"".join(ministream[n * MINI_SECTOR:(n + 1) * MINI_SECTOR].ljust(MINI_SECTOR, b"\0") for n in chain)
-        if entry.size > len(raw):
+        # A mini sector cut by the Root Entry's size is completed by calamine from its reader (file
+        # bytes, or nothing at the file's end): only its part within that size is known.
+        parts = [ministream[n * MINI_SECTOR:(n + 1) * MINI_SECTOR] for n in chain]
+        raw = b"".join(parts)
+        if any(len(part) < MINI_SECTOR for part in parts[:-1]) or entry.size > len(raw):
             self.damaged("its workbook stream is declared larger than its sectors")
         return raw[:entry.size]
+
+
+def _name(raw: bytes) -> str:
+    """A directory entry's name as calamine decodes it (encoding_rs, which sniffs a byte order mark
+    first: UTF-8, UTF-16LE or UTF-16BE), up to its first NUL."""
+    for mark, codec in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(mark):
+            return raw[len(mark):].decode(codec, "replace").split("\0")[0]
+    return raw.decode("utf-16-le", "replace").split("\0")[0]

@@ -12,6 +12,8 @@ calamine opens it when
 * its cells stand for more than :data:`sheetsync.limits.MAX_EXPANDED_TEXT` characters: a
   LABELSST cell is a copy of a string of the shared string table (up to 65,535 characters), so
   6,229 cells of 14 bytes naming one 32,767-character Thai string made a 244 KB file take 1.6 GB;
+* it names more sheets than :data:`sheetsync.limits.MAX_XLS_SHEETS` (calamine builds one for
+  each name: 900,000 names of one small sheet took 636 MB);
 * its records cannot be what a spreadsheet program writes (sheets overlapping in the stream, a
   DIMENSIONS record whose first row lies past its last, which made calamine ask for 320 GB).
 
@@ -58,12 +60,15 @@ def check_xls_extent(path: Path, data: bytes | None = None) -> None:
     :param data: the file's bytes, already read (``path`` then only names it).
 
     :raises LimitError: a sheet, or all of them, too large to materialise (``limit.xls-extent``,
-        naming sheet and cell; ``limit.xls-cells``), or cells standing for too much text
+        naming sheet and cell; ``limit.xls-cells``), more sheets named than Calc holds
+        (``limit.xls-sheets``), or cells standing for too much text
         (``limit.expanded-text``).
     :raises UnreadableFileError: the file is not a readable .xls.
     """
     stream = _workbook_stream(path, data)
     sheets, sst = _globals(stream)
+    if len(sheets) > limits.MAX_XLS_SHEETS:
+        raise LimitError(path, "limit.xls-sheets", sheets=f"{len(sheets):,}", limit=f"{limits.MAX_XLS_SHEETS:,}")
     walked: dict[int, _Sheet] = {}
     offsets = sorted({offset for offset, _ in sheets})
     if offsets and offsets[-1] + 4 > len(stream):
