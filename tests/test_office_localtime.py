@@ -205,9 +205,8 @@ def test_a_name_zoneinfo_cannot_find_says_to_write_the_offset(tmp_path: Path,
     assert zone_named("+07:00").utcoffset(None) == dt.timedelta(hours=7)  # no database needed
 
 
-@pytest.mark.parametrize("machine_zone", ["UTC"], indirect=True)
-def test_history_and_the_master_command_follow_the_office(machine_zone: None, received_late: None,
-                                                          progress_form: Form, tmp_path: Path) -> None:
+def _office_in_bangkok_with_one_file(progress_form: Form, tmp_path: Path) -> tuple[typer.Typer, Path]:
+    """An office made by ``init`` whose zone is +07:00, with one school's file in its inbox."""
     from sheetsync.cli import app as sheetsync_app
 
     app: typer.Typer = sheetsync_app
@@ -217,6 +216,13 @@ def test_history_and_the_master_command_follow_the_office(machine_zone: None, re
     toml.write_text(toml.read_text(encoding="utf-8").replace('timezone = ""', 'timezone = "+07:00"')
                     .replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
     submit(progress_form, folder / "inbox", variant(seed_data(), reports=5), "s1", issued=ISSUED)
+    return app, folder
+
+
+@pytest.mark.parametrize("machine_zone", ["UTC"], indirect=True)
+def test_history_and_the_master_command_follow_the_office(machine_zone: None, received_late: None,
+                                                          progress_form: Form, tmp_path: Path) -> None:
+    app, folder = _office_in_bangkok_with_one_file(progress_form, tmp_path)
     ran = CliRunner().invoke(app, ["sync", "--office", str(folder)])
     assert ran.exit_code == 0, ran.output
     (ledger,) = _cells(folder / "master.xlsx", LEDGER)
@@ -251,15 +257,7 @@ def test_a_time_out_of_range_in_the_offices_zone_is_shown_as_stored() -> None:
 @pytest.mark.parametrize("machine_zone", ["UTC"], indirect=True)
 def test_history_of_a_master_named_in_an_office_is_in_the_offices_zone(machine_zone: None, received_late: None,
                                                                        progress_form: Form, tmp_path: Path) -> None:
-    from sheetsync.cli import app as sheetsync_app
-
-    app: typer.Typer = sheetsync_app
-    folder = tmp_path / "office"
-    assert CliRunner().invoke(app, ["init", str(folder)]).exit_code == 0
-    toml = folder / "sheetsync.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('timezone = ""', 'timezone = "+07:00"')
-                    .replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
-    submit(progress_form, folder / "inbox", variant(seed_data(), reports=5), "s1", issued=ISSUED)
+    app, folder = _office_in_bangkok_with_one_file(progress_form, tmp_path)
     assert CliRunner().invoke(app, ["sync", "--office", str(folder)]).exit_code == 0
     shown = CliRunner().invoke(app, ["history", "--office", str(folder), "--master", str(folder / "master.xlsx")])
     assert shown.exit_code == 0 and "2026-12-01 06:30:00 +0700" in shown.output, shown.output
