@@ -56,11 +56,26 @@ def test_element_limit(tmp_path: Path, progress_form: Form, seed: dict[str, Any]
                        monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "t.xlsx"
     write_template(progress_form, path, data=seed)
-    monkeypatch.setattr(limits, "MAX_ELEMENTS", 50)
+    from sheetsync.formats import _clip
+
+    monkeypatch.setattr(limits, "MAX_ELEMENTS", 50)  # the scan leaves the sheets to the clipping walk
+    monkeypatch.setattr(_clip.Clip, "limit", property(lambda clip: 50))  # which stops there
     with pytest.raises(LimitError) as caught:
         read_filled(path)
     assert caught.value.code == "limit.elements"
     assert "ชีต" in caught.value.message("th") and caught.value.message("th").startswith("t.xlsx: ")
+
+
+def test_a_form_larger_than_the_element_limit_is_still_read(tmp_path: Path) -> None:
+    """A form whose own rows and cells outnumber MAX_ELEMENTS (a table of 60,000 rows) would have every
+    honest return refused: its sheet may write twice what its rectangle holds; past that it is refused."""
+    from sheetsync.formats._clip import Clip
+
+    small, large = Clip("S", 40, 8, tmp_path / "f.xlsx"), Clip("S", 60_000, 3, tmp_path / "f.xlsx")
+    assert small.limit == limits.MAX_ELEMENTS and large.limit == 2 * 60_000 * 4 > limits.MAX_ELEMENTS
+    large.count(60_000 * 4)  # every row and cell of the form, written once
+    with pytest.raises(LimitError, match="480,000"):
+        large.count(60_000 * 4 + 1)
 
 
 def _walked(path: Path, fmt: str, bounds: dict[str, Bounds], monkeypatch: pytest.MonkeyPatch,

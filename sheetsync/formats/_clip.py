@@ -95,10 +95,17 @@ class Clip:
         if not self.overflows:
             self.overflows.append(Overflow(self.sheet, f"{column_letters(col)}{row}"))
 
+    @property
+    def limit(self) -> int:
+        """Rows and cells the sheet may write within the rectangle: :data:`limits.MAX_ELEMENTS`, or for
+        a form too large for it, twice what the rectangle holds (an honest file writes each once)."""
+        return max(limits.MAX_ELEMENTS, 2 * self.rows * (self.columns + 1))
+
     def count(self, n: int = 1) -> None:
+        """Count ``n`` more rows or cells read within the rectangle; refuse the file past :attr:`limit`."""
         self.elements += n
-        if self.elements > limits.MAX_ELEMENTS:
-            raise LimitError(self.path, "limit.elements", sheet=self.sheet, limit=f"{limits.MAX_ELEMENTS:,}")
+        if self.elements > self.limit:
+            raise LimitError(self.path, "limit.elements", sheet=self.sheet, limit=f"{self.limit:,}")
 
 
 def column_letters(col: int) -> str:
