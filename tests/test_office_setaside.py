@@ -32,6 +32,13 @@ RUN = ("import sys; from pathlib import Path; from sheetsync.sync import sync, S
        "     config=MailConfig(from_addr='office@bma.example', outbox=o / 'outbox'))\n")
 
 
+def _killed_at(point: str, office: Path) -> "subprocess.CompletedProcess[str]":
+    """A sync of ``office`` run in a child process that is killed at the crash point ``point``."""
+    env = {**os.environ, CRASH_ENV: point}
+    return subprocess.run([sys.executable, "-c", RUN, str(office)], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
 def _run(office: Path) -> Any:
     return sync(office / "inbox", office / "master.xlsx", report_dir=office / "reports", roster=PEOPLE,
                 config=MailConfig(from_addr="office@bma.example", outbox=office / "outbox"), options=NOW)
@@ -120,9 +127,7 @@ def test_killed_between_recording_and_moving_the_next_run_repairs(
     (inbox / "b.xlsx").write_text("not a spreadsheet", encoding="utf-8")
     files = sorted(_sha(p) for p in inbox.iterdir())
     # b.xlsx is the quarantined one: kill at the point when it is reached (a.xlsx may come first).
-    env = {**os.environ, CRASH_ENV: point + (":2" if point == "file-recorded" else "")}
-    done = subprocess.run([sys.executable, "-c", RUN, str(office)], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = _killed_at(point + (":2" if point == "file-recorded" else ""), office)
     assert done.returncode != 0  # killed
     assert (inbox / "b.xlsx").exists()
     _run(office)
@@ -136,9 +141,7 @@ def test_killed_after_the_move_a_copy_sent_again_is_already_received(progress_fo
                                                                       tmp_path: Path) -> None:
     office, inbox = tmp_path / "office", tmp_path / "office" / "inbox"
     write_template(progress_form, inbox / "a.xlsx", data=seed, recipient="s1")
-    env = {**os.environ, CRASH_ENV: "file-set-aside"}
-    done = subprocess.run([sys.executable, "-c", RUN, str(office)], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = _killed_at("file-set-aside", office)
     assert done.returncode != 0 and (inbox / "processed" / "a.xlsx").exists()
     (inbox / "a.xlsx").write_bytes((inbox / "processed" / "a.xlsx").read_bytes())  # the school sends it again
     again = _run(office)

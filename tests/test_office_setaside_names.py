@@ -7,26 +7,20 @@ school s2's file for school s1's report."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-from sheetsync.crashpoint import CRASH_ENV
 from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.test_office_setaside import ROOT, RUN, _run
+from tests.test_office_setaside import _killed_at, _run
 
 
 def test_a_file_recorded_not_moved_keeps_its_name_to_itself(progress_form: Form, seed: dict[str, Any],
                                                             tmp_path: Path) -> None:
     office, inbox = tmp_path / "office", tmp_path / "office" / "inbox"
     write_template(progress_form, inbox / "report.xlsx", data=seed, recipient="s1")
-    env = {**os.environ, CRASH_ENV: "file-recorded"}
-    done = subprocess.run([sys.executable, "-c", RUN, str(office)], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = _killed_at("file-recorded", office)
     assert done.returncode != 0 and (inbox / "report.xlsx").exists()  # recorded, not moved
     write_template(progress_form, inbox / "report.xlsx", data=seed, recipient="s2")  # copied over it
     _run(office)
