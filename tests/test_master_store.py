@@ -94,3 +94,14 @@ def test_changed_pointers() -> None:
     assert changed_pointers(old, new) == ["/a/1", "/a/2", "/added", "/b/c", "/x~1y"]
     assert changed_pointers(old, old) == []
     assert changed_pointers(1, 2) == ["/"]
+
+
+def test_a_master_calamine_panics_on_is_one_clear_error(tmp_path: Path) -> None:
+    """A master named by the clerk (template --from-master, history --master) is read by calamine unchecked:
+    a damaged .xls made it panic (pyo3's PanicException, no Exception), a traceback; now one clear error."""
+    from tests.data.hostile.xls import number, shared_strings, xls
+
+    damaged = tmp_path / "master.xls"
+    damaged.write_bytes(xls([("S", number(0, 0))], shared_strings(["x"]), [10 ** 6]))  # a sheet past the stream
+    with pytest.raises(MasterFormatError, match="master.xls.*damaged"):
+        read_master(damaged)

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ..roster import Recipient
-from ..errors import MasterFormatError
+from ..errors import MasterFormatError, is_parser_panic
 from .layout import Column, Sheet
 from .model import RESULTS_TH, Key, LedgerEntry, MasterData, Recency, Record
 
@@ -79,6 +79,10 @@ def read_master_workbook(path: str | Path) -> MasterData:
         if isinstance(exc, MasterFormatError):
             raise
         raise MasterFormatError(path, f"cannot be read as a master ({str(exc).splitlines()[0][:120]})") from exc
+    except BaseException as exc:  # a panic of calamine's Rust code on a damaged file (not an Exception)
+        if not is_parser_panic(exc):
+            raise
+        raise MasterFormatError(path, "cannot be read as a master (the file is damaged)") from exc
     _check_header(path, DATA_SHEET, data_rows, DATA_HEADERS)
     _check_header(path, LEDGER_SHEET, ledger_rows, tuple(c.header for c in LEDGER_COLUMNS))
     _check_header(path, ROSTER_SHEET, roster_rows, ROSTER_COLUMNS)
