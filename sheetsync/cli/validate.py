@@ -117,6 +117,6 @@ def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, t
         with SmtpMailer(config) as mailer:
             result = send_outbox(config.outbox, mailer)
         for line in result.lines():
-            echo(f"{said('validate.not-sent', lang)} {line}", err=True)
+            echo(f"{said('sync.not-sent', lang, source='office.yaml')} {line}", err=True)
         if not result.ok:
             raise typer.Exit(EXIT_INVALID)
