@@ -127,7 +127,7 @@ def _line_of(path: Path, needle: str) -> int:
      "op: '=<' is not one of"),
     ("code: budget-over-received", "code: no-such-message", "code: 'no-such-message' has no message"),
     ("dates: [/project/start_date, /project/end_date]", "dates: /project/start_date",
-     "dates: a list of fields is needed"),
+     "dates: a list of date fields is needed"),
     ("{kind: sequence, table: /reports, field: \"no\"}", "{kind: sequence, table: /reports, field: \"no\", by: 2}",
      "sequence takes no parameter 'by'"),
 ])

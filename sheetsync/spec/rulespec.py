@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from ..errors import FormError
@@ -23,16 +24,16 @@ from .pointers import schema_node
 from .wording import SITUATIONS, check_layout_messages, check_texts, placeholders
 
 if TYPE_CHECKING:
-    from .form import Form
+    from .form import Field, Form
 
-#: Parameter types: a table placed in the form, a column of the rule's table, a schema field,
-#: a list of schema fields, a comparison operator, a finding code of the message catalogue, a text.
-TABLE, COLUMN, FIELD, FIELDS, OP, CODE, MESSAGE = "table", "column", "field", "fields", "op", "code", "message"
+#: Parameter types: a table placed in the form, a column of the rule's table, a single field,
+#: a comparison operator, a finding code of the message catalogue, a text.
+TABLE, COLUMN, FIELD, OP, CODE, MESSAGE = "table", "column", "field", "op", "code", "message"
 #: More particular fields: a number, a list of dates, a month (1–12 or Thai month names), a year (B.E.);
 #: and plain values: a positive number (a scale), a count of decimals.
 NUMBER, DATES, MONTH, YEAR, SCALE, DECIMALS = "number", "dates", "month", "year", "scale", "decimals"
 #: The types that name one field / a list of fields (what :attr:`Rule.fields` collects).
-ONE_FIELD, FIELD_LISTS = (FIELD, NUMBER, MONTH, YEAR), (FIELDS, DATES)
+ONE_FIELD, FIELD_LISTS = (FIELD, NUMBER, MONTH, YEAR), (DATES,)
 OPERATORS = ("<=", "<", ">=", ">", "==")
 #: Most decimals a ratio may be asked to: a percentage is written with two, no form goes past six.
 MAX_DECIMALS = 6
@@ -43,16 +44,27 @@ _KIND_PARAMS: dict[str, dict[str, tuple[str, bool]]] = {
     "increasing": {"table": (TABLE, True), "field": (COLUMN, True)},
     "within": {"table": (TABLE, True), "field": (COLUMN, True), "from": (FIELD, True), "to": (FIELD, True)},
     "not_decreasing": {"table": (TABLE, True), "field": (COLUMN, True)},
-    "running_total_max": {"table": (TABLE, True), "field": (COLUMN, True), "max": (FIELD, True)},
+    "running_total_max": {"table": (TABLE, True), "field": (COLUMN, True), "max": (NUMBER, True)},
     "total_when_complete": {"table": (TABLE, True), "field": (COLUMN, True), "progress": (COLUMN, True),
-                            "equals": (FIELD, True)},
+                            "equals": (NUMBER, True)},
     "compare": {"left": (FIELD, True), "op": (OP, True), "right": (FIELD, True)},
-    "sum_equals": {"table": (TABLE, True), "field": (COLUMN, True), "equals": (FIELD, True)},
-    "fiscal_year": {"year": (FIELD, True), "dates": (FIELDS, True)},
+    "sum_equals": {"table": (TABLE, True), "field": (COLUMN, True), "equals": (NUMBER, True)},
+    "fiscal_year": {"year": (YEAR, True), "dates": (DATES, True)},
     "in_month": {"dates": (DATES, True), "month": (MONTH, True), "fiscal_year": (YEAR, False), "year": (YEAR, False)},
     "ratio": {"value": (NUMBER, True), "numerator": (NUMBER, True), "denominator": (NUMBER, True),
               "scale": (SCALE, False), "decimals": (DECIMALS, False)},
 }
+#: What a column's values must be for its kind's arithmetic (a total of texts, a sequence of dates
+#: would stop validation with a TypeError, or compare nonsense): name → whole, number, or ordered
+#: (numbers or dates, which the rule orders).
+COLUMN_VALUES: dict[str, dict[str, str]] = {
+    "sequence": {"field": "whole"}, "increasing": {"field": "ordered"}, "within": {"field": "ordered"},
+    "not_decreasing": {"field": "number"}, "running_total_max": {"field": "number"},
+    "total_when_complete": {"field": "number", "progress": "number"}, "sum_equals": {"field": "number"},
+}
+#: Parameters whose values a rule compares with each other, so must be of one sort (both dates, both numbers).
+ALIKE: dict[str, tuple[tuple[str, str], ...]] = {"within": (("field", "from"), ("field", "to")),
+                                                 "compare": (("left", "right"),)}
 PARAMS = {kind: {**params, "code": (CODE, False), "message": (MESSAGE, False)} for kind, params in _KIND_PARAMS.items()}
 #: Parameters of which a kind needs exactly one (name → what it is): the month is of a fiscal year or a calendar year.
 ONE_OF: dict[str, dict[str, str]] = {"in_month": {"fiscal_year": "the field of the fiscal year, B.E.",
@@ -136,7 +148,7 @@ def _build(form: Form, entry: Any, where: str) -> Rule:
     if not isinstance(entry, dict):
         raise FormError(f"{where}: a rule must be a mapping such as {{kind: sequence, table: /reports, field: no}}")
     kind = entry.get("kind")
-    if kind not in PARAMS:
+    if not isinstance(kind, str) or kind not in PARAMS:
         raise FormError(f"{where}: unknown rule kind {kind!r} (known: {', '.join(sorted(PARAMS))})")
     spec = PARAMS[kind]
     params = {k: v for k, v in entry.items() if k != "kind"}
@@ -155,7 +167,56 @@ def _build(form: Form, entry: Any, where: str) -> Rule:
         if problem:
             raise FormError(f"{where}: {name}: {problem}")
     _check_one_of(kind, params, where)
+    _check_values(form, kind, params, where)
     return Rule(kind, params, where)
+
+
+def _check_values(form: Form, kind: str, params: Mapping[str, Any], where: str) -> None:
+    """The columns a rule adds up or orders hold numbers (or dates), and the fields it compares are alike."""
+    table = form.table_at(str(params.get("table")))
+    for name, wanted in COLUMN_VALUES.get(kind, {}).items():
+        column = next((c for c in table.columns if c.pointer == params[name]), None) if table else None
+        if column is not None and not _holds(column, wanted):
+            raise FormError(f"{where}: {name}: column {params[name]!r} of {table.pointer if table else ''} is "
+                            f"{_sort(column)}, not {_WANTED[wanted]}")
+    for first, second in ALIKE.get(kind, ()):
+        one, other = _placed(form, params, first), _placed(form, params, second)
+        if one is None or other is None:
+            continue
+        ordered = _sort(one) in ("a number", "a date") or (kind == "compare" and params.get("op") == "==")
+        if not ordered:
+            raise FormError(f"{where}: {first}: {params[first]!r} is {_sort(one)}; {kind} orders numbers or dates")
+        if _sort(one) != _sort(other):
+            raise FormError(f"{where}: {second}: {params[second]!r} is {_sort(other)} but {first} "
+                            f"{params[first]!r} is {_sort(one)}; name a field of the same sort")
+
+
+#: What a column must hold, as an error says it.
+_WANTED = {"whole": "a whole number (schema type integer)", "number": "a number (type number or integer)",
+           "ordered": "a number or a date (type number or integer, or format date)"}
+
+
+def _placed(form: Form, params: Mapping[str, Any], name: str) -> Field | None:
+    """The field (single, or a column of the rule's table) a parameter names."""
+    if name == "field":
+        table = form.table_at(str(params.get("table")))
+        return next((c for c in table.columns if c.pointer == params[name]), None) if table else None
+    return form.field_at(str(params[name]))
+
+
+def _sort(placed: Field) -> str:
+    """What sort of value a field holds, as an error names it: a number, a date, a text …"""
+    if placed.kind == "date":
+        return "a date"
+    kind = placed.schema.get("type")
+    return {"number": "a number", "integer": "a number", "boolean": "a yes/no choice",
+            "array": "a list of lines"}.get(str(kind), "a text")
+
+
+def _holds(placed: Field, wanted: str) -> bool:
+    if wanted == "whole":
+        return placed.schema.get("type") == "integer"
+    return _sort(placed) == "a number" or (wanted == "ordered" and _sort(placed) == "a date")
 
 
 def _check_one_of(kind: str, params: Mapping[str, Any], where: str) -> None:
@@ -176,19 +237,14 @@ def _check_param(form: Form, kind: str, value: Any, table: Any) -> str | None:
         names = [c.pointer for c in placed.columns if c.pointer] if placed else []
         return None if str(value) in names else f"{value!r} is not a column of {table} ({', '.join(names)})"
     if kind == FIELD:
-        return None if isinstance(value, str) and _is_leaf(form, value) else f"{value!r} is not a field of the schema"
-    if kind == FIELDS:
-        if not isinstance(value, list) or not value:
-            return "a list of fields is needed, e.g. [/project/start_date]"
-        bad = [v for v in value if not (isinstance(v, str) and _is_leaf(form, v))]
-        return f"{bad[0]!r} is not a field of the schema" if bad else None
+        return _single_problem(form, value)
     if kind == OP:
         return None if value in OPERATORS else f"{value!r} is not one of {' '.join(OPERATORS)}"
     if kind in (NUMBER, DATES, MONTH, YEAR, SCALE, DECIMALS):
         return _check_particular(form, kind, value)
     from ..messages import catalogue  # the catalogue is data; load it only for layouts that name codes
 
-    return None if value in catalogue() else f"{value!r} has no message in the catalogue"
+    return None if isinstance(value, str) and value in catalogue() else f"{value!r} has no message in the catalogue"
 
 
 def _check_particular(form: Form, kind: str, value: Any) -> str | None:
@@ -201,14 +257,15 @@ def _check_particular(form: Form, kind: str, value: Any) -> str | None:
     if kind == DATES:
         if not isinstance(value, list) or not value:
             return "a list of date fields is needed, e.g. [/period/report_date]"
-        bad = next((v for v in value if not (isinstance(v, str) and _is_leaf(form, v))), None)
+        bad = next((problem for problem in map(partial(_single_problem, form), value) if problem), None)
         if bad is not None:
-            return f"{bad!r} is not a field of the schema"
+            return bad
         # The cell's kind decides how a value is read: only a date cell gives a date to judge.
         undated = next((v for v in value if getattr(form.field_at(v), "kind", None) != "date"), None)
         return None if undated is None else f"{undated!r} is not a date field (a single cell of kind date)"
-    if not (isinstance(value, str) and _is_leaf(form, value)):
-        return f"{value!r} is not a field of the schema"
+    problem = _single_problem(form, value)
+    if problem:
+        return problem
     node = _node(form, value)
     if kind == NUMBER:
         numeric = node.get("type") in ("number", "integer")
@@ -241,15 +298,21 @@ def _node(form: Form, pointer: str) -> dict[str, Any]:
     return schema_node(form.schema, pointer) or {}
 
 
-def _is_leaf(form: Form, pointer: str) -> bool:
-    node = schema_node(form.schema, pointer)
-    return node is not None and node.get("type") not in ("object", "array")
+def _single_problem(form: Form, value: Any) -> str | None:
+    """What keeps ``value`` from naming a single field of the form (one cell; not a table's column), or None."""
+    if isinstance(value, str) and form.field_at(value) is not None:
+        return None
+    node = schema_node(form.schema, value) if isinstance(value, str) else None
+    if node is not None and "/*" in value:
+        return f"{value!r} is a column of the table {value.split('/*')[0]}, not a single field"
+    return f"{value!r} is not a field of the schema" if node is None or node.get("type") in ("object", "array") else (
+        f"{value!r} is not a single field of the form")
 
 
 def _explain(kind: str) -> str:
     return {TABLE: "a table, e.g. /reports", COLUMN: "a column of the table", FIELD: "a field, e.g. /project/code",
-            FIELDS: "a list of fields", OP: "one of " + " ".join(OPERATORS), CODE: "a finding code",
+            OP: "one of " + " ".join(OPERATORS), CODE: "a finding code",
             MESSAGE: "{th: ..., en: ...}", NUMBER: "a number field, e.g. /budget/spent",
             DATES: "a list of date fields, e.g. [/period/report_date]",
             MONTH: "the field of the month, e.g. /period/month",
-            YEAR: "the field of the year", SCALE: "a number above 0", DECIMALS: "a number of decimals"}[kind]
+            YEAR: "a whole-number field of the year, B.E., e.g. /period/fiscal_year", SCALE: "a number above 0", DECIMALS: "a number of decimals"}[kind]
