@@ -4,7 +4,6 @@ each is refused when the form loads, one line naming the file and the YAML entry
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any, Callable
 
@@ -104,3 +103,163 @@ def test_rules_of_like_fields_still_load(tmp_path: Path) -> None:
              "{kind: increasing, table: /items, field: bought_on}"]
     form = load_form(_form(tmp_path, FIRST_RULE, FIRST_RULE + "".join(f"  - {r}\n" for r in rules)))
     assert [r.kind for r in form.rules][1:5] == ["compare", "compare", "within", "increasing"]
+
+
+SCHOOL_CODE = "{at: G2, field: /school/code}"
+CONDITION = "      - {at: G, field: condition}"
+
+
+def _refs(schema: dict[str, Any], where: str, ref: str) -> None:
+    node = schema
+    for part in where.split("/")[1:-1]:
+        node = node["properties"][part]
+    node["properties"][where.rsplit("/", 1)[1]] = {"$ref": ref}
+    schema.setdefault("$defs", {})["money"] = {"type": "number", "minimum": 0}
+
+
+@pytest.mark.parametrize("old, new, needle, problem", [
+    # A dropdown's choices map the schema's enum values to labels: a list crashed (AttributeError); a value
+    # the enum lacks, one left out or a label given twice loaded, and refused schools' right answers later.
+    (CONDITION, CONDITION.replace("}", ", choices: [ดี, ชำรุด, จำหน่าย]}"), "choices", "choices must map each value"),
+    (CONDITION, CONDITION.replace("}", ", choices: {ดี: ดี, เสีย: เสีย, จำหน่าย: จำหน่าย}}"), "choices",
+     "the choice 'เสีย' is not a value of the schema's enum ('ดี', 'ชำรุด', 'จำหน่าย')"),
+    (CONDITION, CONDITION.replace("}", ", choices: {ดี: ดี, ชำรุด: ชำรุด}}"), "choices",
+     "choices has no label for 'จำหน่าย' of the schema's enum"),
+    (CONDITION, CONDITION.replace("}", ", choices: {ดี: ดี, ชำรุด: ดี, จำหน่าย: จำหน่าย}}"), "choices",
+     "the label 'ดี' is given to two choices"),
+    # A table column's at: B1 silently put the column on row 16 (B + the table's first row).
+    ("      - {at: B, field: name}", "      - {at: B1, field: name}", "at: B1,",
+     "'B1' is not a column: write the column letters, such as B or D:E"),
+    ("rows: [6, 15]", "rows: [6, 5]", "rows: [6, 5]", "rows must be [first, last], row numbers from 1 with first <= last"),
+    ("rows: [6, 15]", "rows: [0, 5]", "rows: [0, 5]", "rows must be [first, last]"),
+    (SCHOOL_CODE, SCHOOL_CODE.replace("G2", "B0"), "B0", "'B0' is not a cell or range"),
+    (SCHOOL_CODE, SCHOOL_CODE.replace("G2", "AAAA1"), "AAAA1", "'AAAA1' is not a cell or range"),
+    # Typos loaded silently: a misspelt key was ignored, a misspelt style fell back to no style.
+    ("sheet: ครุภัณฑ์\n", "sheet: ครุภัณฑ์\ntabels: []\n", "tabels", "unknown key 'tabels' (known: id, version"),
+    (SCHOOL_CODE, SCHOOL_CODE.replace("}", ", styel: input}"), "styel", "unknown key 'styel' (known: at, field"),
+    ("      - {at: D, field: quantity}", "      - {at: D, field: quantity, stlye: input}", "stlye",
+     "unknown key 'stlye'"),
+    (SCHOOL_CODE, SCHOOL_CODE.replace("}", ", style: inptu}"), "inptu",
+     "style 'inptu' is not one of the layout's styles (title, label, header, input)"),
+    # A cell kind whose reading the schema refuses would refuse every school's file.
+    ("{at: C2:E2, field: /school/name}", "{at: C2:E2, field: /school/name, kind: percent}", "kind: percent",
+     "field /school/name has kind 'percent', which reads number or integer, but its schema type is 'string'"),
+    ("{at: C4, field: /budget/allocated}", "{at: C4, field: /budget/allocated, kind: date}", "kind: date",
+     "write kind: whole or amount or percent, or leave kind out"),
+    # An id no returned file can name (find_form_id refuses it), a version with no major number, a sheet
+    # name Excel refuses: each loaded, and failed at the first returned file or the first template.
+    ("id: equipment-inventory", "id: Equipment Inventory", "id: ", "'Equipment Inventory' is not a form id"),
+    ("version: 1.0.0", "version: one", "version: ", "'one' is not a version such as 1.0.0"),
+    ("sheet: ครุภัณฑ์", "sheet: \"ครุภัณฑ์:2567\"", "sheet: ", "is not a sheet name (1-31 characters"),
+])
+def test_a_layout_mistake_is_refused_at_load_naming_its_line(tmp_path: Path, old: str, new: str, needle: str,
+                                                             problem: str) -> None:
+    layout = _form(tmp_path, old, new)
+    message = _refused(layout)
+    assert message.startswith(f"{NAME}.yaml line {_line_of(layout, needle)} ("), message
+    assert problem in message, message
+
+
+def test_tables_on_the_same_cells_name_both_tables(tmp_path: Path) -> None:
+    def edit(schema: dict[str, Any]) -> None:
+        schema["properties"]["repairs"] = {"title": "การซ่อม", "type": "array", "items": {
+            "type": "object", "properties": {"what": {"title": "รายการซ่อม", "type": "string"}}}}
+    layout = _form(tmp_path, "signature:", "  - path: /repairs\n    rows: [12, 14]\n    columns:\n"
+                   "      - {at: B, field: what}\nsignature:", edit)
+    message = _refused(layout)
+    assert message == (f"{NAME}.yaml line {_line_of(layout, 'path: /repairs')} (tables[1], /repairs) row 12: cell B12 "
+                       f"is already used by {NAME}.yaml line {_line_of(layout, 'path: /items')} (tables[0], /items) row 12")
+
+
+def test_a_schema_field_with_no_cell_says_where_to_place_it(tmp_path: Path) -> None:
+    def edit(schema: dict[str, Any]) -> None:
+        schema["properties"]["items"]["items"]["properties"]["serial"] = {"title": "เลขครุภัณฑ์", "type": "string"}
+    message = _refused(_form(tmp_path, schema_edit=edit))
+    assert message == (f"{NAME}.yaml: schema field /items/*/serial is not placed in the layout; add {{at: <column>, "
+                       "field: serial} to the columns of the table /items, or take it out of the schema")
+
+
+@pytest.mark.parametrize("old, new, needle, problem", [
+    (SCHOOL_CODE, SCHOOL_CODE[:-1], "at: A3:B3", "not valid YAML (expected ',' or '}', but got '{'"),
+    ("cells:\n", "cells:\n\t- {at: Z1, text: x}\n", "\t-", "found character '\\t' that cannot start any token"),
+])
+def test_a_yaml_mistake_is_one_line_with_its_line(tmp_path: Path, old: str, new: str, needle: str, problem: str) -> None:
+    """Before: a multi-line message quoting '<unicode string>' and a caret. The line is where YAML saw the
+    mistake (for a brace left open, the next entry's)."""
+    layout = _form(tmp_path, old, new)
+    message = _refused(layout)
+    line = _line_of(layout, needle)
+    assert message.startswith(f"{NAME}.yaml line {line} column ") and problem in message, message
+    assert "indent with spaces, never tabs" in message and "<unicode string>" not in message
+
+
+@pytest.mark.parametrize("which", ["yaml", "schema.json"])
+def test_a_file_not_in_utf8_is_refused_saying_so(tmp_path: Path, which: str) -> None:
+    """A layout saved in the Thai Windows code page was a UnicodeDecodeError traceback."""
+    layout = _form(tmp_path)
+    target = tmp_path / f"{NAME}.{which}"
+    target.write_bytes(target.read_text(encoding="utf-8").encode("cp874"))
+    message = _refused(layout)
+    assert message.startswith(f"{NAME}.{which}: the ") and message.endswith("is not UTF-8 text (byte "
+                                                                            f"{message.split('(byte ')[1]}")
+    assert "save it as UTF-8" in message
+
+
+@pytest.mark.parametrize("where, ref", [("/budget/spent", "http://127.0.0.1:9/money.json"), ("", "https://x.invalid/s")])
+def test_a_ref_out_of_the_schema_is_refused_never_fetched(tmp_path: Path, where: str, ref: str) -> None:
+    """It loaded (a top-level one), and every school's file failed at validation as 'cannot be checked'."""
+    def edit(schema: dict[str, Any]) -> None:
+        if where:
+            _refs(schema, where, ref)
+        else:
+            schema["$ref"] = ref
+    message = _refused(_form(tmp_path, schema_edit=edit))
+    place = "/properties/budget/properties/spent" if where else "/"
+    assert message.startswith(f"{NAME}.schema.json: {place}: $ref {ref!r} points outside the schema, which sheetsync "
+                              "never fetches; copy the definition into this file's $defs"), message
+
+
+def test_a_field_given_by_a_local_ref_says_to_write_it_in_place(tmp_path: Path) -> None:
+    """Before: 'has no "type" in the schema', though the definition it points at has one."""
+    message = _refused(_form(tmp_path, schema_edit=lambda schema: _refs(schema, "/budget/spent", "#/$defs/money")))
+    assert message.startswith(f"{NAME}.yaml line {_line_of(tmp_path / f'{NAME}.yaml', '/budget/spent')} ")
+    assert "field /budget/spent is a $ref in the schema; write its type and keywords in place" in message
+
+
+def test_two_layouts_of_one_id_in_a_folder_are_refused(tmp_path: Path) -> None:
+    """A layout copied to start a new form, its id left as it was: the first file by name won, silently."""
+    from tests.cli import run
+
+    _form(tmp_path)
+    (tmp_path / "equipment-2568.yaml").write_text((FORM / f"{NAME}.yaml").read_text(encoding="utf-8"),
+                                                  encoding="utf-8")
+    listed = run("forms", "--forms-dir", tmp_path)
+    assert listed.returncode == 3
+    assert listed.stderr.strip().endswith(f"{NAME}.yaml line 3 (id): the form id '{NAME}' is also the id of "
+                                          "equipment-2568.yaml in the same folder; give each form its own id")
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_authors_form_goes_through_template_read_and_validate(tmp_path: Path, fmt: str) -> None:
+    """No Python: the form's files in a --forms-dir folder; its findings speak its schema's titles."""
+    from tests.cli import run
+
+    listed = run("forms", "--forms-dir", FORM)
+    assert f"{NAME}\t1.0.0\tแบบรายงานครุภัณฑ์การศึกษาประจำเดือน" in listed.stdout.splitlines()
+    filled = tmp_path / f"s1.{fmt}"
+    wrote = run("template", "--forms-dir", FORM, "--form", NAME, "--data", FORM / f"{NAME}.json",
+                "--recipient", "s1", "-o", filled)
+    assert wrote.returncode == 0, wrote.stderr
+    read = json.loads(run("read", "--forms-dir", FORM, filled).stdout)
+    assert read["items"][1] == {"no": 3, "name": "ลูกฟุตบอล", "category": "อุปกรณ์กีฬา", "quantity": 10, "cost": 12000.0,
+                                "condition": "ดี"}
+    found = {}
+    for lang in ("th", "en"):
+        checked = run("validate", "--forms-dir", FORM, filled, "--format", "json", "--lang", lang)
+        assert checked.returncode == 1, checked.stderr
+        found[lang] = {f["code"]: (f["cell"], f["message"]) for f in json.loads(checked.stdout)[0]["findings"]}
+    assert set(found["th"]) == {"outside-month", "ratio-mismatch", "report-gap", "sum-mismatch", "over-budget-running"}
+    assert found["th"]["ratio-mismatch"][0] == "G4"
+    assert "ร้อยละที่ใช้ไป" in found["th"]["ratio-mismatch"][1] and "งบที่ได้รับ (บาท)" in found["th"]["ratio-mismatch"][1]
+    assert "percentage spent" in found["en"]["ratio-mismatch"][1] and "amount allocated" in found["en"]["ratio-mismatch"][1]
+    assert "ราคารวม (บาท)" in found["th"]["sum-mismatch"][1] and "total cost" in found["en"]["sum-mismatch"][1]

@@ -14,15 +14,14 @@ from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
-
 from ..errors import FormError
 from .pointers import is_required, schema_node
 from .cells import column_index, column_letter, parse_span
 from .entries import Entry, Lazy
-from .layoutcheck import check_english_titles, check_field, check_places
+from .layoutcheck import check_column_at, check_field, check_layout_keys, check_places
 from .master import check_master
 from .rulespec import Rule, build_rules
+from .sources import read_layout, read_schema
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
 KINDS = ("text", "lines", "whole", "amount", "percent", "date", "choice", "auto")
@@ -160,8 +159,9 @@ def load_form(layout_path: str | Path) -> Form:
         form.field_at("/project/code").place.ref   # "C5"
     """
     layout_path = Path(layout_path)
-    layout = _load_yaml(layout_path)
-    schema = _load_schema(layout_path, layout)
+    layout = read_layout(layout_path)
+    check_layout_keys(layout_path, layout)
+    schema = read_schema(layout_path, str(_required(layout, "schema", layout_path)))
     cells, table_items = _entries(layout, "cells", layout_path), _entries(layout, "tables", layout_path)
     fields = tuple(_single_field(where, item, schema) for where, item in cells if "field" in item)
     labels = tuple(_label(where, item) for where, item in cells if "field" not in item)
@@ -221,7 +221,11 @@ def check_agreement(form: Form) -> None:
         if pointer not in leaves:
             raise FormError(f"{form.source.name}: field {pointer} is placed in the layout but is not in the schema")
     for pointer in sorted(leaves - set(placed)):
-        raise FormError(f"{form.source.name}: schema field {pointer} is not placed in the layout")
+        array, _, column = pointer.partition("/*/")
+        place = (f"add {{at: <column>, field: {column}}} to the columns of the table {array}" if column
+                 else f"add {{at: <cell>, field: {pointer}}} to cells")
+        raise FormError(f"{form.source.name}: schema field {pointer} is not placed in the layout; {place}, "
+                        "or take it out of the schema")
 
 
 def parse_range(text: str, where: object) -> Placement:
@@ -293,8 +297,9 @@ def _table(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Table:
     if node is None or node.get("type") != "array":
         raise FormError(f"{where}: table {pointer} is not an array in the schema")
     rows = _required(item, "rows", where)
-    if not (isinstance(rows, list) and len(rows) == 2 and all(isinstance(r, int) for r in rows) and rows[0] <= rows[1]):
-        raise FormError(f"{where}: rows must be [first, last], e.g. [34, 45]")
+    if not (isinstance(rows, list) and len(rows) == 2 and all(type(r) is int for r in rows) and 1 <= rows[0] <= rows[1]):
+        raise FormError(f"{where.child('rows', detail=pointer)}: rows must be [first, last], row numbers from 1 with "
+                        f"first <= last, e.g. [34, 45] (found {rows!r})")
     first, last = rows
     columns = tuple(_table_column(where.child("columns", j, detail=str(col.get("field", "")) if isinstance(col, dict)
                                               else ""), col, schema, pointer, first)
@@ -310,7 +315,7 @@ def _table(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Table:
 
 
 def _table_column(where: Entry, col: dict[str, Any], schema: dict[str, Any], table: str, row: int) -> Field:
-    cols = str(_required(col, "at", where)).split(":")
+    cols = check_column_at(where, _required(col, "at", where)).split(":")
     place = parse_range(f"{cols[0]}{row}:{cols[-1]}{row}", where)
     name = str(col.get("field", ""))
     full = f"{table}/*" + (f"/{name}" if name else "")
@@ -349,41 +354,6 @@ def _kind_from_schema(node: dict[str, Any], item: dict[str, Any]) -> str:
     if node.get("type") == "array":
         return "lines"
     return "date" if node.get("format") == "date" else "text"
-
-
-def _load_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise FormError(f"{path.name}: cannot read the layout ({exc})") from exc
-    if not isinstance(data, dict):
-        raise FormError(f"{path.name}: a layout must be a mapping")
-    return data
-
-
-def _load_schema(layout_path: Path, layout: dict[str, Any]) -> dict[str, Any]:
-    name = str(_required(layout, "schema", layout_path))
-    candidates = [layout_path.parent / name, layout_path.parent.parent / "schemas" / name,
-                  layout_path.parent / "schemas" / name]
-    for candidate in candidates:
-        if candidate.is_file():
-            try:
-                schema = json.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise FormError(f"{candidate.name}: cannot read the schema ({exc})") from exc
-            return _checked_schema(candidate, schema)
-    raise FormError(f"{layout_path.name}: schema {name} not found beside the layout or in ../schemas/")
-
-
-def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
-    import jsonschema  # here: loading it costs start-up time that --help does not need
-
-    try:
-        jsonschema.Draft202012Validator.check_schema(schema)
-    except jsonschema.SchemaError as exc:
-        raise FormError(f"{path.name}: not a valid JSON Schema ({exc.message})") from exc
-    check_english_titles(path.name, schema)
-    return dict(schema)
 
 
 def _label(where: Entry, item: dict[str, Any]) -> Label:

@@ -9,10 +9,13 @@ starts with the entry (``school-lunch.yaml line 26 (cells[6], /school/district)`
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import FormError
 from .cells import column_letter
+from .entries import Entry, yaml_place
 from .pointers import schema_node
 
 #: Schema types a single cell can hold (an array of plain values is one item per line).
@@ -30,6 +33,9 @@ def check_field(where: object, full: str, node: dict[str, Any], kind: str, choic
     :param item: the layout entry (or table column) placing it.
     """
     _check_type(where, full, node)
+    _check_kind(where, full, node, kind)
+    if "choices" in item:
+        _check_choice_values(where, full, node, item["choices"])
     if kind == "choice" and choices:
         _check_choices(where, full, choices)
     year = item.get("fiscal_year")
@@ -45,11 +51,52 @@ def _check_type(where: object, full: str, node: dict[str, Any]) -> None:
     if kind == "object":
         names = ", ".join(f"{full}/{n}" for n in node.get("properties", {})) or "its fields"
         raise FormError(f"{where}: field {full} is an object in the schema; place its fields ({names}) instead")
+    if kind is None and ("$ref" in node or "$dynamicRef" in node):
+        raise FormError(f"{where}: field {full} is a $ref in the schema; write its type and keywords in place "
+                        "(a cell is read and checked by its field's own schema)")
     if kind is None and not ("enum" in node or "const" in node):
         raise FormError(f"{where}: field {full} has no \"type\" in the schema; give one of {', '.join(PLACEABLE)}")
     if kind is not None and kind not in PLACEABLE:
         raise FormError(f"{where}: field {full} has the schema type {kind!r}, which no cell holds; give one of "
                         f"{', '.join(PLACEABLE)} (an empty cell already means the value is absent)")
+
+
+#: The schema types each cell kind's reading gives a value of (what :data:`~sheetsync.check.reader.PARSERS` return).
+KIND_TYPES = {"text": ("string",), "lines": ("array",), "whole": ("integer", "number"),
+              "amount": ("number", "integer"), "percent": ("number", "integer"), "date": ("string",)}
+
+
+def _check_kind(where: object, full: str, node: dict[str, Any], kind: str) -> None:
+    """A ``kind:`` that reads a value its schema refuses (a percent cell for a text) would refuse every school."""
+    types, given = KIND_TYPES.get(kind), node.get("type")
+    if types is None or not isinstance(given, str) or given in types:
+        return
+    fitting = [name for name, holds in KIND_TYPES.items() if given in holds and name != "lines"]
+    hint = f"kind: {' or '.join(fitting)}" if fitting else "kind: choice (with enum or choices)"
+    raise FormError(f"{where}: field {full} has kind {kind!r}, which reads {' or '.join(types)}, but its schema "
+                    f"type is {given!r}; write {hint}, or leave kind out")
+
+
+def _check_choice_values(where: object, full: str, node: dict[str, Any], given: Any) -> None:
+    """``choices:`` maps each value of the schema's ``enum`` (true/false for a yes/no) to its label."""
+    if not isinstance(given, dict) or not given:
+        raise FormError(f"{where}: field {full}: choices must map each value to its label, such as "
+                        "{true: มี, false: ไม่มี} or {ดี: สภาพดี, ชำรุด: ชำรุด}")
+    allowed = node.get("enum") if isinstance(node.get("enum"), list) else (
+        [True, False] if node.get("type") == "boolean" else None)
+    if allowed is not None:
+        extra = next((value for value in given if value not in allowed), None)
+        if extra is not None:
+            raise FormError(f"{where}: field {full}: the choice {extra!r} is not a value of the schema's enum "
+                            f"({', '.join(map(repr, allowed))}); the keys of choices are those values")
+        missing = [value for value in allowed if value not in given]
+        if missing and node.get("type") != "boolean":
+            raise FormError(f"{where}: field {full}: choices has no label for {missing[0]!r} of the schema's enum; "
+                            "give every value a label")
+    labels = [str(label).strip() for label in given.values()]
+    twice = next((label for label in labels if labels.count(label) > 1), None)
+    if twice is not None:
+        raise FormError(f"{where}: field {full}: the label {twice!r} is given to two choices; a label names one value")
 
 
 def _check_choices(where: object, full: str, choices: dict[Any, str]) -> None:
@@ -110,3 +157,63 @@ def check_english_titles(name: str, node: Any, where: str = "") -> None:
                 check_english_titles(name, schema, f"{where}/{key}/{child}")
         elif key not in _DATA:
             check_english_titles(name, value, f"{where}/{key}")
+
+
+#: The keys a layout, its entries and its tables' columns may have (a typo such as ``tabels:`` is refused).
+TOP_KEYS = ("id", "version", "title", "title_en", "schema", "sheet", "font", "page", "columns", "row_height",
+            "table_row_min", "heights", "styles", "cells", "tables", "signature", "open_prefilled", "master", "rules",
+            "messages")
+ENTRY_KEYS = {"cells": ("at", "field", "text", "style", "kind", "choices", "fiscal_year", "auto"),
+              "tables": ("path", "rows", "columns", "key", "lock_prefilled", "height")}
+COLUMN_KEYS = ("at", "field", "auto", "choices", "fiscal_year", "kind", "style")
+#: What a form id looks like: the registry finds a returned file's form by it, never by a path.
+FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_VERSION = re.compile(r"^[0-9]+(\.[0-9]+){0,2}$")
+_COLUMNS = re.compile(r"^[A-Za-z]{1,3}(:[A-Za-z]{1,3})?$")
+
+
+def check_layout_keys(path: Path, layout: dict[str, Any]) -> None:
+    """No unknown key in the layout, its entries or its tables' columns; a form id, version and sheet name
+    that a template can carry; styles that the layout defines. :class:`FormError` naming the YAML entry."""
+    unknown = next((key for key in layout if key not in TOP_KEYS), None)
+    if unknown is not None:
+        raise FormError(f"{yaml_place(path, (str(unknown),))}: unknown key {unknown!r} (known: {', '.join(TOP_KEYS)})")
+    form_id, version, sheet = layout.get("id"), layout.get("version"), layout.get("sheet")
+    if "id" in layout and not (isinstance(form_id, str) and FORM_ID.fullmatch(form_id)):
+        raise FormError(f"{yaml_place(path, ('id',))}: {form_id!r} is not a form id: lowercase letters, digits, "
+                        "- and _, such as equipment-inventory")
+    if "version" in layout and not _VERSION.fullmatch(str(version)):
+        raise FormError(f"{yaml_place(path, ('version',))}: {version!r} is not a version such as 1.0.0")
+    if "sheet" in layout and (not isinstance(sheet, str) or not 0 < len(sheet) <= 31
+                              or any(ch in sheet for ch in "[]:*?/\\") or sheet.startswith("_")):
+        raise FormError(f"{yaml_place(path, ('sheet',))}: {sheet!r} is not a sheet name (1-31 characters, none of "
+                        "[]:*?/\\, not starting with _)")
+    given = layout.get("styles")
+    styles: dict[str, Any] = given if isinstance(given, dict) else {}
+    for section, keys in ENTRY_KEYS.items():
+        items = layout.get(section)
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if isinstance(item, dict):
+                where = Entry(path, section, index, str(item.get("field") or item.get("path") or ""))
+                _check_keys(where, item, keys, styles)
+                for j, col in enumerate(item.get("columns") or [] if section == "tables" else []):
+                    if isinstance(col, dict):
+                        _check_keys(where.child("columns", j, detail=str(col.get("field", ""))), col, COLUMN_KEYS,
+                                    styles)
+
+
+def _check_keys(where: Entry, item: dict[str, Any], keys: tuple[str, ...], styles: dict[str, Any]) -> None:
+    unknown = next((key for key in item if key not in keys), None)
+    if unknown is not None:
+        raise FormError(f"{where}: unknown key {unknown!r} (known: {', '.join(keys)})")
+    style = item.get("style")
+    if style is not None and style not in styles:
+        raise FormError(f"{where}: style {style!r} is not one of the layout's styles ({', '.join(map(str, styles))})")
+
+
+def check_column_at(where: object, at: Any) -> str:
+    """A table column's ``at:``: its column letters (``B`` or ``D:E``), never a cell; the rows are the table's."""
+    if not (isinstance(at, str) and _COLUMNS.fullmatch(at.strip())):
+        raise FormError(f"{where}: {at!r} is not a column: write the column letters, such as B or D:E "
+                        "(the rows are the table's rows:)")
+    return at.strip()

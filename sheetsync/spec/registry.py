@@ -8,17 +8,16 @@ so that adding a form needs no Python: drop ``<id>.yaml`` and its schema in such
 from __future__ import annotations
 
 import os
-import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import UnknownFormError
+from ..errors import FormError, UnknownFormError
+from .entries import yaml_place
 from .form import Form, load_form
+from .layoutcheck import FORM_ID  # ids read from a school's file must match it: never a path
 
-#: What a form id looks like. Ids read from a school's file must match it: never a path.
-FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 @lru_cache(maxsize=1)  # where the package is does not change while it runs
@@ -90,10 +89,17 @@ def list_forms(extra: Iterable[str | Path] = ()) -> list[Form]:
     """Every form found in the search folders (the first of each id wins)."""
     forms: dict[str, Form] = {}
     for folder in search_dirs(extra):
+        here: dict[str, Form] = {}
         for layout in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
             if "@" in layout.stem:
                 continue  # an earlier version kept for reading old files (find_earlier_version)
             form = _load_cached(layout.resolve())
+            if form.id in here:
+                # A copied layout whose id was not changed: which one a returned file is read with would
+                # depend on the files' names. (A folder given first may override a form of a later one.)
+                raise FormError(f"{yaml_place(layout, ('id',))}: the form id {form.id!r} is also the id of {here[form.id].source.name} "
+                                "in the same folder; give each form its own id")
+            here[form.id] = form
             forms.setdefault(form.id, form)
     return list(forms.values())
 

@@ -1,0 +1,105 @@
+"""Reading a form's two files: the layout (YAML) and its schema (JSON Schema), each refused in one line.
+
+A form author's first mistakes are in the files themselves: a bracket left open, a tab for an
+indent, a file saved in the Thai Windows code page, a schema that is not JSON Schema or that
+points at a definition on the web. Each is a :class:`FormError` naming the file (and, for YAML,
+the line and column) and what to do; nothing here fetches anything: a ``$ref`` that leaves the
+schema is refused, never followed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from ..errors import FormError
+from .layoutcheck import check_english_titles
+
+#: Keywords that point at another schema; only ones inside the same file (``#/$defs/...``) are allowed.
+_REFERENCES = ("$ref", "$dynamicRef")
+#: Schema keywords whose value is data, never a schema (a field may be named "$ref" in ``properties``).
+_DATA = ("enum", "const", "default", "examples")
+
+
+def read_layout(path: Path) -> dict[str, Any]:
+    """The layout's mapping; :class:`FormError` naming the file (and the line of a YAML mistake).
+
+    :param path: the ``.yaml`` layout file.
+    """
+    text = _text(path, "layout")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path.name} line {mark.line + 1} column {mark.column + 1}" if mark else path.name
+        what = "; ".join(str(part) for part in (exc.problem, exc.context) if part)
+        raise FormError(f"{where}: not valid YAML ({what}); check the brackets, quotes and indentation there "
+                        "(indent with spaces, never tabs)") from exc
+    except yaml.YAMLError as exc:
+        raise FormError(f"{path.name}: not valid YAML ({' '.join(str(exc).split())})") from exc
+    if not isinstance(data, dict):
+        raise FormError(f"{path.name}: a layout must be a mapping")
+    return data
+
+
+def read_schema(layout_path: Path, name: str) -> dict[str, Any]:
+    """The schema ``name`` the layout names, found beside the layout or in ``../schemas/``, checked.
+
+    :raises FormError: not found, not UTF-8 JSON, not a valid JSON Schema, or a ``$ref`` out of the file.
+    """
+    candidates = [layout_path.parent / name, layout_path.parent.parent / "schemas" / name,
+                  layout_path.parent / "schemas" / name]
+    for candidate in candidates:
+        if candidate.is_file():
+            text = _text(candidate, "schema")
+            try:
+                schema = json.loads(text)
+            except ValueError as exc:
+                raise FormError(f"{candidate.name}: cannot read the schema ({exc})") from exc
+            return _checked_schema(candidate, schema)
+    raise FormError(f"{layout_path.name}: schema {name} not found beside the layout or in ../schemas/")
+
+
+def _text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormError(f"{path.name}: the {what} is not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x}); "
+                        "save it as UTF-8") from exc
+    except OSError as exc:
+        raise FormError(f"{path.name}: cannot read the {what} ({exc.strerror or exc})") from exc
+
+
+def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
+    import jsonschema  # here: loading it costs start-up time that --help does not need
+
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise FormError(f"{path.name}: not a valid JSON Schema ({exc.message})") from exc
+    for where, keyword, target in _references(schema, ""):
+        if not target.startswith("#"):
+            raise FormError(f"{path.name}: {where or '/'}: {keyword} {target!r} points outside the schema, which "
+                            "sheetsync never fetches; copy the definition into this file's $defs and write "
+                            "\"#/$defs/<name>\"")
+    check_english_titles(path.name, schema)
+    return dict(schema)
+
+
+def _references(node: Any, where: str) -> Iterator[tuple[str, str, str]]:
+    """Every ``$ref`` in the schema: (its place, the keyword, where it points)."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _references(item, f"{where}/{index}")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in _REFERENCES and isinstance(value, str):
+                yield where, key, value
+            elif key == "properties" and isinstance(value, dict):
+                for child, sub in value.items():
+                    yield from _references(sub, f"{where}/properties/{child}")
+            elif key not in _DATA:
+                yield from _references(value, f"{where}/{key}")
