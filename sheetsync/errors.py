@@ -8,6 +8,7 @@
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
     │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
+    │   │   └── SheetMissingError             the template's form sheet is not there (renamed); ``sheet``
     │   ├── UnknownFormError   (LookupError)  no form with that id, or a version we cannot read
     │   ├── UnsupportedFormatError            a file type sheetsync cannot write or read
     │   ├── DataError                         prefill data that does not fit the form
@@ -98,6 +99,15 @@ class NotOurFormError(BadInputError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{self.path.name}: {reason}")
+
+
+class SheetMissingError(NotOurFormError):
+    """The form's sheet is not in the file: a person renamed it (Calc keeps no workbook structure
+    lock) or deleted it. ``sheet`` is the name it must have."""
+
+    def __init__(self, path: str | Path, sheet: str) -> None:
+        self.sheet = sheet
+        super().__init__(path, f"the sheet {sheet!r} is missing; was it renamed? Name it {sheet!r} again")
 
 
 class UnknownFormError(BadInputError, LookupError):

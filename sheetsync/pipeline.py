@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from .files import open_regular
-from .errors import KeyFileError, LimitError, NotOurFormError, SheetsyncError, UnknownFormError, UnsafeFileError
+from .errors import (KeyFileError, LimitError, NotOurFormError, SheetMissingError, SheetsyncError, UnknownFormError,
+                     UnsafeFileError)
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import LANGS, render
@@ -255,6 +256,8 @@ def why_not_read(exc: BaseException) -> dict[str, str]:
     a limit's own message, else a sentence for the kind of error."""
     if isinstance(exc, LimitError):
         return {lang: exc.message(lang).removeprefix(f"{exc.path.name}: ") for lang in LANGS}
+    if isinstance(exc, SheetMissingError):  # the teacher renamed it: naming it back is the whole fix
+        return {lang: render("why.sheet-renamed", lang, sheet=exc.sheet) for lang in LANGS}
     kinds = ((UnsafeFileError, "why.unsafe"), (NotOurFormError, "why.not-our-form"),
              (UnknownFormError, "why.unknown-form"))
     code = next((code for kind, code in kinds if isinstance(exc, kind)), "why.unreadable")

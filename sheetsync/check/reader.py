@@ -21,7 +21,8 @@ from . import coerce
 from .opener import Opener, short
 from .places import CellRef, plan_of
 from .. import limits
-from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError, is_parser_panic
+from ..errors import (NotOurFormError, SheetMissingError, SheetsyncError, UnknownFormError, UnreadableFileError,
+                      is_parser_panic)
 from ..identity import META_SHEET
 from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow
@@ -174,7 +175,7 @@ def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
 
 def _raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
     if sheet not in workbook.sheet_names:
-        raise NotOurFormError(path, f"the sheet {sheet!r} is missing; was it renamed? Use the template you were sent")
+        raise SheetMissingError(path, sheet)
     try:
         # skip_empty_area=False keeps cell positions exact even when the first rows are empty.
         rows: Grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)

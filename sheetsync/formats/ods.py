@@ -24,6 +24,7 @@ from odf.text import A, P
 
 from ..spec.form import column_index, column_letter
 from ..identity import META_SHEET
+from ..template.sizing import held_rows
 from ..template.plan import CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
 from .odf_styles import StyleBook
 
@@ -189,9 +190,10 @@ def _input_table(plan: TemplatePlan, book: StyleBook, validations: _Validations,
     repeat = plan.page.repeat_rows
     # Rows printed atop every page sit inside table:table-header-rows (Calc's print titles).
     header_rows = TableHeaderRows() if repeat else None
+    fitted = (plan.fit_rows - held_rows(plan.fit_rows, plan.cells)) | plan.grow_rows  # see held_rows
     for row in range(1, last_row + 1):
         height = plan.row_heights.get(row)
-        if row in plan.fit_rows or row in plan.grow_rows:  # Calc fits them (merged inputs too: grow_rows)
+        if row in fitted:  # Calc fits them (merged inputs too: grow_rows)
             # No height with them: Calc takes a row given one as sized by hand, and no longer fits it.
             element = TableRow(stylename=book.row(None))
         else:

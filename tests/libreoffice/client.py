@@ -255,6 +255,11 @@ class LibreOffice:
         evaluates it on the cell's present content (None where the rule is not a formula)."""
         return self.request("validity", path=str(path), sheet=sheet, refs=list(refs))
 
+    def fitted_heights(self, path: Path, sheet: str, rows: list[int]) -> dict[int, tuple[float, float]]:
+        """Per row: (height as written, height Calc's own fit gives it), in mm (nothing saved)."""
+        got = self.request("fitted_heights", path=str(path), sheet=sheet, rows=list(rows))
+        return {int(row): (pair[0], pair[1]) for row, pair in got.items()}
+
     @staticmethod
     def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
         """Page sizes in mm; pure Python, see :func:`pdf_page_sizes`."""

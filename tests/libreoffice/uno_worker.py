@@ -245,6 +245,29 @@ class Worker:
         finally:
             self.close_doc(doc)
 
+    def cmd_fitted_heights(self, path, sheet, rows, password="sheetsync"):
+        """Per row (1-based): ``[height as written, height Calc fits it to]`` in mm.
+
+        Calc's own fit (optimal row height) measures the text with the font it really uses (here
+        the fallback for TH Sarabun New) and breaks Thai by its dictionary, as it does in print;
+        a row written shorter than that prints its last lines cut.  Nothing is saved.
+        """
+        doc = self.load(path)
+        try:
+            sh = self.sheet(doc, sheet)
+            if sh.isProtected():
+                sh.unprotect(password)
+            out = {}
+            for row in rows:
+                props = sh.getRows().getByIndex(row - 1)
+                written = props.Height / 100
+                props.Height = 100  # a manual height first, so that the fit below really runs
+                props.OptimalHeight = True
+                out[str(row)] = [written, props.Height / 100]
+            return out
+        finally:
+            self.close_doc(doc)
+
     def cmd_validity(self, path, sheet, refs, password="sheetsync"):
         """Whether each cell's content passes its custom (formula) validation, as Calc computes it.
 

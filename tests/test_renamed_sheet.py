@@ -1,0 +1,29 @@
+"""A teacher renamed the form's sheet (Calc lets her: it keeps no workbook structure lock, for an
+.xlsx or an .ods template alike). The file cannot be read at its cells, but what the school is told
+must say so, Thai first, and how to fix it (name the sheet back), not that this is not the office's
+template and that the data may have been copied into a new file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from sheetsync.pipeline import check_file
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+
+
+def test_a_renamed_sheet_is_told_as_such_thai_first(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    path = tmp_path / "school.xlsx"
+    write_template(progress_form, path, data=seed)
+    book = load_workbook(path)
+    book[progress_form.sheet].title = "แบบรายงาน รร.วัดไทร"
+    book.save(path)
+    result = check_file(path)
+    assert result.filled is None and result.failure is not None
+    thai = result.failure.message("th")
+    assert f"'{progress_form.sheet}'" in thai and "เปลี่ยนชื่อ" in thai, thai
+    assert "คัดลอกข้อมูล" not in thai  # not "the data may have been copied into a new file"
+    assert "renamed" in result.why["en"] and progress_form.sheet in result.why["en"]
