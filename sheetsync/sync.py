@@ -25,7 +25,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 from .clock import Zone, clock_time, local
 from .batch import MARKED_SUFFIX, Origins, message_for, note_senders, write_report
 from .crashpoint import crash_point
-from .errors import NotAFileError, OutputError
+from .errors import MasterWriteError, NotAFileError, OutputError
 from .files import open_regular, unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
 from .mailer._reply import compose_again_reply
@@ -46,7 +46,7 @@ from .office.due import main_due
 from .office.rekey import rekey_periods
 from .office.sheets import forms_of
 from .office.summary import nothing_received
-from .office.view import ViewResult, check_view_path, render_view, store_beside
+from .office.view import ViewResult, check_view_path, not_refreshed, render_view, store_beside
 from .pipeline import INTERNAL, FileResult, check_file, failure
 from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
@@ -71,6 +71,7 @@ class SyncResult:
     view: ViewResult | None = None
     not_read: dict[str, str] = field(default_factory=dict)  # file name → why the file system kept it from being read
     stuck: list[Stuck] = field(default_factory=list)  # those not read for STUCK_RUNS runs in a row: a failed run
+    view_failed: bool = False  # the master view was due but could not be written (a failed run; the next renders it)
 
     def outcomes(self) -> list[Outcome]:
         """The outcome of every new file."""
@@ -174,10 +175,16 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             if due and not _render_now(store, options.view):
                 result.problems.append(both("sync.not-rendered", master=master.name, limit=f"{RENDER_AUTO_KEYS:,}"))
             elif due:
-                result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
-                                          school_charts=options.school_charts, zone=options.zone)
-                result.merge = MergeResult(master, outcomes, written=True, backup=result.view.backup,
-                                           kept_aside=result.view.kept_aside)
+                try:
+                    result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
+                                              school_charts=options.school_charts, zone=options.zone)
+                except MasterWriteError as exc:
+                    # Open in Excel, say: the view stays stale in the store, so the next run renders it
+                    result.problems.append(not_refreshed(master, exc))
+                    result.view_failed = True
+                else:
+                    result.merge = MergeResult(master, outcomes, written=True, backup=result.view.backup,
+                                               kept_aside=result.view.kept_aside)
     finally:
         LOG.removeHandler(handler)
         handler.close()
