@@ -114,3 +114,33 @@ def test_the_master_command_on_an_open_master_is_one_thai_first_line(office: Pat
     thai, english = line.removeprefix("sheetsync: ").split(" / ", 1)
     assert "แฟ้มหลัก" in thai and "Excel" in thai
     assert "open in another program" in english
+
+
+def test_an_outbox_that_cannot_be_written_is_said_and_written_next_run(office: Path, app: typer.Typer,  # noqa: F811
+                                                                       progress_form: Form,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The outbox folder refuses new files (made read-only, a full disk): the e-mails stay queued in
+    # the store. The clerk is told so in Thai, naming the folder (not a hidden temporary file), and
+    # still sees what came in; the master is rendered; the next run writes the e-mails.
+    _ready(office)
+    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
+                   issued=at(40))
+    outbox = os.path.normcase(os.path.abspath(office / "outbox"))
+    replace = os.replace
+
+    def refusing(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if os.path.dirname(os.path.normcase(os.path.abspath(os.fspath(dst)))) == outbox:
+            raise PermissionError(13, "Permission denied", os.fspath(src), None, os.fspath(dst))
+        replace(src, dst, *args, **kwargs)
+    monkeypatch.setattr(os, "replace", refusing)
+    held = in_office(app, office, "sync")
+    assert held.exit_code == 3
+    assert "s1.xlsx" in held.stdout and (office / "master.xlsx").exists()
+    [line] = [x for x in held.stderr.splitlines() if "outbox" in x]
+    thai, english = line.removeprefix("sheetsync: ").split(" / ", 1)
+    assert "อีเมล" in thai and "รอบถัดไป" in thai and ".tmp" not in line
+    assert "next run" in english
+    assert list((office / "outbox").glob("*.eml")) == []
+    monkeypatch.undo()
+    assert in_office(app, office, "sync").exit_code == 0
+    assert len(list((office / "outbox").glob("*.eml"))) == 2  # s1's answer and the digest
