@@ -180,7 +180,14 @@ class MasterFormatError(MasterError, ValueError):
 
 
 class MasterWriteError(MasterError, OSError):
-    """The new master (or its backup) could not be written; the old master is left as it was."""
+    """The new master (or its backup) could not be written; the old master is left as it was.
+
+    The message is English (logs, tests, whoever helps); ``th`` says the same to the clerk, and the
+    command line shows it first."""
+
+    def __init__(self, message: str, *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 class CoerceError(SheetsyncError, ValueError):
@@ -203,7 +210,11 @@ class CoerceError(SheetsyncError, ValueError):
 
 
 class OutputError(SheetsyncError, OSError):
-    """A result file could not be written."""
+    """A result file could not be written; ``th`` says so in Thai (shown first), when known."""
+
+    def __init__(self, message: str, *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 class KeyFileError(SheetsyncError, OSError):

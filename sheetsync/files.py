@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 from .errors import NotAFileError, OutputError
+from .messages import Lang, render
 
 #: An open never waits: a pipe or device would block or never end; only a regular file is read,
 #: and for a regular file O_NONBLOCK changes nothing.
@@ -79,24 +80,35 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write here ({exc.strerror})") from exc
+        raise _cannot_write("file.cannot-write-here", path, exc, replacing=False) from exc
     tmp = Path(tmp_name)
     try:
         write(tmp)
         replace(tmp, path)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({why_not_replaced(exc)})") from exc
+        raise _cannot_write("file.cannot-write", path, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def why_not_replaced(exc: OSError) -> str:
-    """Why a file could not be replaced or moved, in words a clerk can act on.
+def _cannot_write(code: str, path: Path, exc: OSError, *, replacing: bool = True) -> OutputError:
+    """The error for ``path`` left unwritten by ``exc``: English, and the same in Thai for the clerk.
+    Only a file being replaced may be one a program holds open; a folder refusing a new file is
+    told in the system's words."""
+    def said(lang: Lang) -> str:
+        why = why_not_replaced(exc, lang) if replacing else str(exc.strerror or exc)
+        return render(code, lang, source="office.yaml", file=path, why=why)
+    return OutputError(said("en"), th=said("th"))
+
+
+def why_not_replaced(exc: OSError, lang: Lang = "en") -> str:
+    """Why a file could not be replaced or moved, in words a clerk can act on (in ``lang``).
 
     Refused rights are, on Windows, almost always a program holding the file open (Excel keeps
-    the workbook it shows locked), so that is what the clerk is told to fix."""
+    the workbook it shows locked), so that is what the clerk is told to fix. Other failures keep
+    the system's own words (a full disk), in both languages."""
     if isinstance(exc, PermissionError):
-        return "it is open in another program, such as Excel, or read-only: close it and run again"
+        return render("file.open-elsewhere", lang, source="office.yaml")
     return str(exc.strerror or exc)
 
 

@@ -14,7 +14,6 @@ failure of the office's own state (the store, the disk) stops the run.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -22,17 +21,16 @@ from email.policy import SMTP
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
-from .clock import Zone, clock_time, local
+from .clock import Zone, clock_time
 from .batch import MARKED_SUFFIX, Origins, message_for, note_senders, write_report
 from .crashpoint import crash_point
-from .errors import NotAFileError, OutputError
+from .errors import MasterWriteError, NotAFileError, OutputError
 from .files import open_regular, unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
-from .mailer._reply import compose_again_reply
 from .master.model import Key, MergeResult, Outcome
 from .messages import both
+from .office.again import answer_again
 from .office.dropped import against_the_store
-from .check.coerce import format_be_date
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, set_aside, set_aside_late, settled
 from .office.listed import REPLACED, Listed
 from .office.legacy import import_legacy
@@ -46,7 +44,7 @@ from .office.due import main_due
 from .office.rekey import rekey_periods
 from .office.sheets import forms_of
 from .office.summary import nothing_received
-from .office.view import ViewResult, check_view_path, render_view, store_beside
+from .office.view import ViewResult, check_view_path, not_refreshed, render_view, store_beside
 from .pipeline import INTERNAL, FileResult, check_file, failure
 from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
@@ -71,6 +69,9 @@ class SyncResult:
     view: ViewResult | None = None
     not_read: dict[str, str] = field(default_factory=dict)  # file name → why the file system kept it from being read
     stuck: list[Stuck] = field(default_factory=list)  # those not read for STUCK_RUNS runs in a row: a failed run
+    #: The office's own files were not all written (the master view, the outbox's e-mails): a failed
+    #: run, whose store is complete; the next run writes them.
+    unfinished: bool = False
 
     def outcomes(self) -> list[Outcome]:
         """The outcome of every new file."""
@@ -160,29 +161,47 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                     mark_digested(store, [message_id for message_id, _ in kept], run_id)
                     mark_listed(store, [s.name for s in fresh], run_id)
             if config is not None:
-                result.queued = flush_outbox(store, config.outbox)
-                if send and (store.mails("sent") or _others_waiting(store, config.outbox)):
-                    with SmtpMailer(config) as mailer:
-                        result.sent = send_from_store(store, config.outbox, mailer)
-                        # and what others put in the outbox folder (answers of the mailbox fetch)
-                        others = send_others(store, config.outbox, mailer)
-                        result.sent.sent += others.sent
-                        result.sent.failed += others.failed
+                _mail(store, config, send, result)
             result.merge = MergeResult(master, outcomes, written=False)
             due = changed or any(o.result in ("merged", "replaced") for o in outcomes) or \
                 store.view_is_stale(master) or not master.exists()
             if due and not _render_now(store, options.view):
                 result.problems.append(both("sync.not-rendered", master=master.name, limit=f"{RENDER_AUTO_KEYS:,}"))
             elif due:
-                result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
-                                          school_charts=options.school_charts, zone=options.zone)
-                result.merge = MergeResult(master, outcomes, written=True, backup=result.view.backup,
-                                           kept_aside=result.view.kept_aside)
+                try:
+                    result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
+                                              school_charts=options.school_charts, zone=options.zone)
+                except MasterWriteError as exc:
+                    # Open in Excel, say: the view stays stale in the store, so the next run renders it
+                    result.problems.append(not_refreshed(master, exc))
+                    result.unfinished = True
+                else:
+                    result.merge = MergeResult(master, outcomes, written=True, backup=result.view.backup,
+                                               kept_aside=result.view.kept_aside)
     finally:
         LOG.removeHandler(handler)
         handler.close()
     result.moved, result.problems = mover.moved, mover.problems + result.problems
     return result
+
+
+def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> None:
+    """Write the queued e-mails into the outbox folder and, with ``send``, deliver them. An outbox
+    that refuses them is a line and a failed run, not a stopped one: the e-mails stay queued in the
+    store (the next run writes them), and the clerk still sees what this run did."""
+    try:
+        result.queued = flush_outbox(store, config.outbox)
+    except OutputError as exc:
+        result.problems.append(both("sync.outbox-not-written", th=exc.th, en=exc))
+        result.unfinished = True
+        return
+    if send and (store.mails("sent") or _others_waiting(store, config.outbox)):
+        with SmtpMailer(config) as mailer:
+            result.sent = send_from_store(store, config.outbox, mailer)
+            # and what others put in the outbox folder (answers of the mailbox fetch)
+            others = send_others(store, config.outbox, mailer)
+            result.sent.sent += others.sent
+            result.sent.failed += others.failed
 
 
 def _write_summaries(result: SyncResult, report_dir: Path) -> None:
@@ -247,7 +266,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         if item is None:  # the store has these bytes (``seen`` says where they went)
             result.already_seen.append(path)
             if not set_aside_late(store, mover, path, listed):
-                _answer_again(store, run_id, path, listed.sha256, config,
+                answer_again(store, run_id, path, listed.sha256, config,
                               origins(path) if origins is not None else None, options.zone)
                 mover.move(path, seen or "processed", "already received", listed=listed)
             continue
@@ -302,37 +321,6 @@ def _sender_school(origin: Thread | None, people: list[Recipient], store: Store)
     if len(found) != 1:  # an address two schools share names neither
         return ""
     return "" if store.query("SELECT 1 FROM current WHERE recipient = ? LIMIT 1", (found[0],)) else found[0]
-
-
-def _answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailConfig | None,
-                  origin: Thread | None, zone: Zone) -> None:
-    """A file the office already has, mailed again in a later message, gets a short answer: when it
-    came, what became of it. (Only the office's store knows which run fetched each message.)"""
-    if origin is None or not origin.sender or config is None or not config.from_addr:
-        return
-    first = store.query("SELECT received_at, result, run_id FROM outcomes WHERE sha256 = ? ORDER BY id LIMIT 1", (sha,))
-    fetched = store.query("SELECT run_id FROM messages WHERE message_id = ?", (origin.message_id,))
-    # Later means fetched by a later run than the one that recorded the file (run ids only grow;
-    # clocks are compared to the second and a fetch can follow a run within it). The message whose
-    # file this was, fetched before (a run stopped before setting it aside), was answered then.
-    if not first or not fetched or first[0][2] is None or fetched[0][0] is None or fetched[0][0] <= first[0][2]:
-        return
-    # Once per message and file: a file that stays in the inbox (open in Excel, a run killed
-    # before the move) is "already seen" at every run, and must not be answered at every run.
-    name = f"again {hashlib.sha256(origin.message_id.encode()).hexdigest()[:16]}"
-    if store.query("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)):
-        return
-    received_at, result = str(first[0][0]), str(first[0][1])
-    received = local(received_at, zone)  # the office's clock (the school's too, in Thailand): B.E.
-    when = f"{format_be_date(received.date())} {received:%H:%M}" if received else received_at[:19]
-    try:
-        message = compose_again_reply(origin, path.name, when, result, config)
-    except MailError as exc:
-        LOG.warning("%s: cannot be answered (%s)", path.name, exc)
-        return
-    with store.transaction() as db:  # checked again inside: another run may have queued it meanwhile
-        if not db.execute("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)).fetchone():
-            store.queue_mail(sha, run_id, name, bytes(message.as_bytes(policy=SMTP)))
 
 
 def _stems(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:

@@ -269,3 +269,27 @@ def test_master_times_sort_as_time_does_across_the_end_of_summer_time() -> None:
     new_york = zone_named("America/New_York")  # 1 November 2026, 06:00 UTC: 02:00 EDT becomes 01:00 EST
     earlier, later = "2026-11-01T05:30:00+00:00", "2026-11-01T06:10:00+00:00"
     assert cell_time(earlier, new_york) < cell_time(later, new_york)
+
+
+@pytest.mark.parametrize("machine_zone", ["UTC"], indirect=True)
+def test_merge_with_a_master_named_follows_the_office(machine_zone: None, received_late: None,
+                                                      progress_form: Form, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``merge FILE --master M`` in an office: its times are in the office's zone (not this computer's),
+    for another master as for the office's own (which stays the view of the office's store)."""
+    app, folder = _office_in_bangkok_with_one_file(progress_form, tmp_path)
+    [school] = list((folder / "inbox").glob("*.xlsx"))
+    other = tmp_path / "elsewhere" / "master.xlsx"
+    ran = CliRunner().invoke(app, ["merge", str(school), "--master", str(other), "--office", str(folder)])
+    assert ran.exit_code == 0, ran.output
+    (ledger,) = _cells(other, LEDGER)
+    assert ledger["รับเมื่อ"] == "2026-12-01 06:30:00"
+    assert (other.parent / "master.sqlite").exists()  # another master keeps its store beside it
+    monkeypatch.chdir(folder)  # the clerk, inside the office, names its master as the README's example does
+    ran = CliRunner().invoke(app, ["merge", str(school), "--master", "master.xlsx"])
+    assert ran.exit_code == 0, ran.output
+    assert not (folder / "master.sqlite").exists()
+    with Store(folder / "sheetsync.sqlite") as store:
+        assert [o.result for o in store.outcomes()] == ["merged"]
+    (ledger,) = _cells(folder / "master.xlsx", LEDGER)
+    assert ledger["รับเมื่อ"] == "2026-12-01 06:30:00"

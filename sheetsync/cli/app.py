@@ -125,7 +125,8 @@ def guarded(ctx: typer.Context, action: Callable[[], int]) -> NoReturn:
     except SheetsyncError as exc:
         if debug:
             raise
-        echo(f"sheetsync: {exc}", err=True)
+        thai = getattr(exc, "th", "")  # said in Thai too (OutputError, MasterWriteError): the clerk's first
+        echo(f"sheetsync: {thai} / {exc}" if thai else f"sheetsync: {exc}", err=True)
         code = EXIT_BAD_INPUT if isinstance(exc, BadInputError) else EXIT_ERROR
     except OSError as exc:
         if debug:

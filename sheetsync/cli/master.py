@@ -59,15 +59,18 @@ def merge_command(
         from ..messages import both
         from ..office.config import office_of
 
-        config = office_of(office) if master is None else None
+        # The office is looked for even with --master: its clerk reads times in its zone, and its
+        # own master named by hand is still the view of its store (not of a second one beside it).
+        config = office_of(office)
         if config is None and master is None:
             raise OfficeError(both("error.no-office-master"))
         target = master if master is not None else config.master if config is not None else Path()
+        own = config if config is not None and target.resolve() == config.master.resolve() else None
         result = merge(files, target, today=today.date() if today else None, roster=roster,
                        forms_dirs=forms_dir or (config.forms_dirs if config else ()),
-                       period=period or (config.period if config else None), wait=wait,
-                       store=config.store if config else None,
-                       school_charts=config.school_charts if config else (), zone=config.zone if config else None)
+                       period=period or (own.period if own else None), wait=wait,
+                       store=own.store if own else None,
+                       school_charts=own.school_charts if own else (), zone=config.zone if config else None)
         Console(soft_wrap=True).print(render_table(result))
         echo(summary_line(result))
         for line in result.not_read:

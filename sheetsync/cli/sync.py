@@ -103,11 +103,11 @@ def sync_command(
             for problem in result.problems:
                 echo(f"sheetsync: {problem}", err=True)
             code = _sent(result)
-            return 3 if step.error or result.stuck else code
+            return 3 if step.error or result.stuck or result.unfinished else code
         if step.result is not None:
             echo(step.result.summary())
         code = _report(result, plan.master)
-        return 3 if step.error or result.stuck else code
+        return 3 if step.error or result.stuck or result.unfinished else code
 
     guarded(ctx, run)
 

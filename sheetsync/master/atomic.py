@@ -18,6 +18,7 @@ from typing import Callable
 
 from ..errors import MasterWriteError
 from ..files import replace, why_not_replaced
+from ..messages import render
 
 
 def backup_path(master: Path) -> Path:
@@ -46,8 +47,9 @@ def replace_with_backup(master: Path, write: Callable[[Path], None]) -> Path | N
         # A refused rename names its target (filename2): say so when it is not the master (its .bak).
         other = Path(str(exc.filename2)).name if exc.filename2 else ""
         where = f"{other}: " if other and other != master.name else ""
-        raise MasterWriteError(f"{master.name}: cannot write the new master ({where}{why_not_replaced(exc)}); "
-                               "the old one is unchanged") from exc
+        said = {lang: render("master.not-written", lang, source="office.yaml", master=master.name,
+                             why=where + why_not_replaced(exc, lang)) for lang in ("en", "th")}
+        raise MasterWriteError(said["en"], th=said["th"]) from exc
     finally:
         tmp.unlink(missing_ok=True)
     return backup

@@ -15,7 +15,9 @@ from email.policy import SMTP
 from pathlib import Path
 
 from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
+from ..errors import OutputError
 from ..files import replace, save_bytes
+from ..messages import render
 from ..roster import safe_filename
 from .store import Store
 
@@ -28,10 +30,20 @@ def mail_path(folder: Path, mail_id: int, name: str) -> Path:
 
 
 def flush_outbox(store: Store, folder: Path) -> list[Path]:
-    """Write every queued mail not yet written into ``folder``; returns the paths written."""
+    """Write every queued mail not yet written into ``folder``; returns the paths written.
+
+    :raises OutputError: ``folder`` refuses the files (read-only, a full disk), naming the folder
+        (in English, and in Thai as ``th``); what is not written stays queued in the store.
+    """
     written = []
     for mail_id, name, message, _ in store.mails("written"):
-        path = save_bytes(folder, message, lambda: mail_path(folder, mail_id, name))
+        try:
+            path = save_bytes(folder, message, lambda: mail_path(folder, mail_id, name))
+        except OSError as exc:  # named by the folder: the hidden temporary file tells the clerk nothing
+            why = str(exc.strerror or exc)
+            raise OutputError(render("outbox.not-written", "en", source="office.yaml", folder=folder, why=why),
+                              th=render("outbox.not-written", "th", source="office.yaml", folder=folder, why=why)
+                              ) from exc
         store.mark_mail(mail_id, "written", str(path))
         written.append(path)
     return written

@@ -20,6 +20,7 @@ from ..errors import MasterError, MasterWriteError
 from ..master.layout import Sheet
 from ..master.workbook import write_workbook
 from ..master.workbook_ods import write_workbook_ods
+from ..messages import LANGS, Lang, both, render
 from ..pipeline import sha256_of
 from .rekey import rekey_periods
 from .sheets import view_sheets
@@ -79,7 +80,8 @@ def render_view(store: Store, path: str | Path, *, period: str | None = None, fo
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise MasterWriteError(f"{path.name}: cannot create the folder {path.parent} ({exc.strerror})") from exc
+        why = str(exc.strerror or exc)
+        raise _not_written("master.no-folder", path, {"th": why, "en": why}, folder=path.parent) from exc
     remove_leftovers(path)
     aside = _keep_edited(store, path, when, zone)
     forms_dirs = tuple(forms_dirs)
@@ -90,6 +92,14 @@ def render_view(store: Store, path: str | Path, *, period: str | None = None, fo
     backup = replace_with_backup(path, lambda tmp: WRITERS[path.suffix.lower()](sheets, tmp))
     store.set_view_hash(path, sha256_of(path), upto)
     return ViewResult(path, aside, None if aside else backup)
+
+
+def not_refreshed(path: Path, exc: MasterWriteError) -> str:
+    """One line for a run whose view at ``path`` could not be written (``exc``), Thai first: why,
+    that everything else of the run was done, and that the next run renders it."""
+    if isinstance(exc.__cause__, PermissionError):  # on Windows: a program (Excel) holds it open
+        return both("sync.master-open", master=path.name)
+    return both("sync.master-not-refreshed", th=exc.th or exc, en=exc)
 
 
 def _keep_edited(store: Store, path: Path, when: dt.datetime, zone: Zone) -> Path | None:
@@ -104,6 +114,13 @@ def _keep_edited(store: Store, path: Path, when: dt.datetime, zone: Zone) -> Pat
     try:
         replace(path, aside)
     except OSError as exc:
-        raise MasterWriteError(f"{path.name}: the master was edited and cannot be kept aside "
-                               f"({why_not_replaced(exc)}); nothing was overwritten") from exc
+        raise _not_written("master.edited-not-kept", path,
+                           {lang: why_not_replaced(exc, lang) for lang in LANGS}) from exc
     return aside
+
+
+def _not_written(code: str, path: Path, why: dict[Lang, str], **params: object) -> MasterWriteError:
+    """The view's error ``code`` in English, with the same in Thai for the clerk (``why`` in each)."""
+    said = {lang: render(code, lang, source="office.yaml", master=path.name, why=why[lang], **params)
+            for lang in LANGS}
+    return MasterWriteError(said["en"], th=said["th"])
