@@ -92,7 +92,7 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("total-mismatch", _total, "E43", "/reports/6/disbursed"),
     ("budget-over-received", _used_over, "F7", "/project/budget_used"),
     ("end-before-start", _end_before_start, "C7", "/project/end_date"),
-    ("sum-mismatch", _networks, "F26", "/targets/networks/1/budget"),
+    ("sum-mismatch", _networks, "D26", "/targets/networks/1/budget"),
     ("fiscal-year-disagrees", _fiscal, "F5", "/project/fiscal_year"),
     ("fiscal-year-mismatch", _fiscal_one_date, "C7", "/project/end_date"),
 ]

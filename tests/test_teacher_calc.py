@@ -1,5 +1,5 @@
-"""What a teacher filling a blank template in Calc still meets (known, not fixed: each test fails today,
-strict xfail, and starts passing the day it is fixed)."""
+"""What a teacher filling a blank template in Calc meets: what is known and not fixed is a strict xfail
+(it fails today and starts passing the day it is fixed); the rest are fixed and stay so."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from sheetsync.check.reader import read_filled
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
+from tests.test_print import letters, printed
 from tests.test_reopened_ods import lines_lost
 
 pytestmark = pytest.mark.libreoffice
@@ -29,16 +31,38 @@ def test_satang_typed_into_an_ods_still_show_after_calc_saves_it_as_xlsx(libreof
     assert cell["string"] == "20,000.50 บาท"
 
 
-@pytest.mark.xfail(strict=True, reason="the networks' rows keep the layout's two lines; Excel never fits merged cells")
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_a_third_school_typed_into_a_network_row_is_shown(libreoffice: Any, progress_form: Form, tmp_path: Path,
                                                           fmt: str) -> None:
-    """Three schools typed one a line into C25 (the schema allows 14): the row keeps the layout's
+    """Three schools typed one a line into C25 (the schema allows 14). The rows kept the layout's
     ``table_row_min: 36`` pt ("room for two lines"), which with Laksaman's 27.4 pt line pitch is 1.3
-    lines: the second school is cut, the third neither on screen nor in the PDF (measured: 2 lines
-    short of Calc's own fit), and nothing tells the teacher."""
+    lines: the second school was cut, the third neither on screen nor in the PDF (measured: 2 lines
+    short of Calc's own fit), and nothing told the teacher. Since layout version 3 the schools are a
+    plain cell (C, no longer merged C:E), which Calc and Excel grow to what is typed."""
     blank, typed = tmp_path / f"blank.{fmt}", tmp_path / f"typed.{fmt}"
     write_template(progress_form, blank)
     libreoffice.type_into(blank, typed, {"C25": "โรงเรียนวัดโพธิ์ทอง\nโรงเรียนวัดยายร่ม\nโรงเรียนวัดสี่สุก"},
                           sheet=progress_form.sheet)
     assert lines_lost(libreoffice, typed, progress_form.sheet, [25]) == {25: 0}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_samples_networks_typed_into_a_blank_template_print_whole(libreoffice: Any, progress_form: Form,
+                                                                       seed: dict[str, Any], tmp_path: Path,
+                                                                       fmt: str) -> None:
+    """The real form's two networks (5 and 6 schools) typed into a blank template, saved by Calc:
+    every school prints, the form stays on two A4 pages, and the file reads back as typed."""
+    networks = seed["targets"]["networks"]
+    entries = {f"C{25 + i}": "\n".join(n["schools"]) for i, n in enumerate(networks)}
+    entries.update({f"A{25 + i}": str(n["number"]) for i, n in enumerate(networks)})
+    blank, typed = tmp_path / f"blank.{fmt}", tmp_path / f"typed.{fmt}"
+    write_template(progress_form, blank)
+    libreoffice.type_into(blank, typed, entries, sheet=progress_form.sheet)
+    assert lines_lost(libreoffice, typed, progress_form.sheet, [25, 26]) == {25: 0, 26: 0}
+    text, pages = printed(libreoffice, typed)
+    assert pages <= 2
+    stream = letters(text)
+    for school in (s for n in networks for s in n["schools"]):
+        assert letters(school) in stream, school
+    got = read_filled(typed).data["targets"]["networks"]
+    assert [(n["number"], n["schools"]) for n in got] == [(n["number"], n["schools"]) for n in networks]

@@ -2,7 +2,9 @@
 
 Version 2 of the progress report gave the rationale four rows, so every cell below row 12 moved
 down by three. Templates issued before that are still in schools' hands; their files must be read
-at their own cells (``templates/progress-report@1.yaml``), not refused and not misread.
+at their own cells (``templates/progress-report@1.yaml``), not refused and not misread. Version 3
+made each network's schools a plain cell (C25:C28, which Calc and Excel grow to what is typed) and
+moved its budget from F:G to D:E; version 2's files are read with ``progress-report@2.yaml``.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def version_1() -> Form:
 
 
 def test_the_kept_layout_is_version_1_with_the_old_cells(version_1: Form, progress_form: Form) -> None:
-    assert progress_form.major_version == 2
+    assert progress_form.major_version == 3
     assert version_1.table_at("/reports").first_row == 34  # type: ignore[union-attr]
     assert progress_form.table_at("/reports").first_row == 37  # type: ignore[union-attr]
     assert [f.id for f in list_forms()].count("progress-report") == 1  # templates come from version 2 only
@@ -51,6 +53,22 @@ def test_a_version_1_file_is_read_at_its_own_cells(version_1: Form, seed: dict[s
     assert filled.form.version == "1.0.0" and filled.data == seed
     assert filled.source_map["/reports/0/date"].cell == "B34"
     assert validate(filled).valid
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_version_2_file_is_read_at_its_own_network_cells(progress_form: Form, seed: dict[str, Any],
+                                                           tmp_path: Path, fmt: str) -> None:
+    version_2 = find_earlier_version("progress-report", 2)
+    assert version_2 is not None and version_2.version == "2.0.0"
+    seed["targets"]["networks"][1]["budget"] = 80000.0  # the networks' budgets no longer add up
+    path = tmp_path / f"v2.{fmt}"
+    write_template(version_2, path, data=seed, recipient="s1")
+    filled = read_filled(path)
+    assert filled.form.version == "2.0.0" and filled.data == seed
+    assert filled.source_map["/targets/networks/1/budget"].cell == "F26"  # version 3 has it at D26
+    assert filled.source_map["/targets/networks/1/schools"].cell == "C26"
+    assert ("sum-mismatch", "F26") in [(f.code, f.cell) for f in validate(filled).findings]
+    assert progress_form.table_at("/targets/networks").columns[2].place.ref == "D25"  # type: ignore[union-attr]
 
 
 def test_a_mistake_in_a_version_1_file_is_reported_at_its_cell(version_1: Form, seed: dict[str, Any],
@@ -76,16 +94,16 @@ def test_an_unknown_major_version_is_refused_naming_the_file(progress_form: Form
     book = load_workbook(path)
     for row in book[META_SHEET].iter_rows():
         if row[0].value == "form_version":
-            row[1].value = "3.0.0"
+            row[1].value = "4.0.0"
     book.save(path)
-    with pytest.raises(UnknownFormError, match=r"future\.xlsx: made from version 3\.0\.0"):
+    with pytest.raises(UnknownFormError, match=r"future\.xlsx: made from version 4\.0\.0"):
         read_filled(path)
 
 
 def test_earlier_versions_are_looked_up_by_id_only(tmp_path: Path) -> None:
     assert find_earlier_version("../progress-report", 1) is None
     assert find_earlier_version("progress-report", 7) is None
-    assert find_earlier_version("progress-report", 2) is None  # the current layout is not an "earlier" one
+    assert find_earlier_version("progress-report", 3) is None  # the current layout is not an "earlier" one
 
 
 def test_the_office_merges_old_and_new_files_into_one_view(office: Path, app: typer.Typer,  # noqa: F811

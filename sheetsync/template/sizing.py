@@ -1,7 +1,8 @@
 """Column widths and row heights of a template, from the text it holds and the font's metrics.
 
-* Rows whose cells are all single cells (the report rows) are left for the program to fit:
-  Calc and Excel grow such rows to typed text, on screen and in print ("fit rows").
+* Rows of a table whose text cells are single cells (the report rows, the networks' rows) are
+  left for the program to fit: Calc and Excel grow such rows to typed text, on screen and in
+  print ("fit rows").
 * Every other row (merged cells: neither program fits those) gets a height computed from the
   text it holds, never less than the layout asks for, never more than Excel's 409 pt.
 * A column is widened where a label, a header, a prefilled value or the widest value of its
@@ -43,10 +44,16 @@ def shown(cell: CellSpec) -> str:
 
 
 def fit_rows(form: Form) -> frozenset[int]:
-    """Rows of table blocks with no fixed height whose cells are all single cells."""
+    """Rows of table blocks with no fixed height whose cells are all single cells, or whose text
+    cells (kinds text and lines) are. Excel fits a row only to its unmerged cells (Calc to merged
+    ones too), so a text typed into a single cell grows its row in both; a merged number or amount
+    beside it holds one line and needs no fit (the networks: number A:B, schools C, budget D:E). A
+    table of merged cells with no text to grow (a form's dropdowns and numbers) keeps its height."""
     rows: set[int] = set()
     for table in form.tables:
-        if table.height is None and all(c.place.col == c.place.last_col for c in table.columns):
+        texts = [c for c in table.columns if c.kind in ("text", "lines")]
+        merged = [c for c in table.columns if c.place.col != c.place.last_col]
+        if table.height is None and all(c not in merged for c in texts) and (texts or not merged):
             rows.update(range(table.first_row, table.last_row + 1))
     return frozenset(rows)
 
@@ -81,9 +88,9 @@ def growing_rows(form: Form, cells: Sequence[CellSpec], heights: dict[int, float
     Calc fits an empty row to its tallest text and no row style can set a floor (it ignores
     style:min-row-height), so only a row that holds a label (a line of the form's own text: "1."
     before an objective) is left to it, and only if the layout asks no more than a line: a row of
-    the layout's ``heights:`` or a taller row keeps its height (a blank form printed the networks'
-    unlabelled rows half a line tall). A prefilled row keeps its computed height too (Calc may fit
-    some Thai texts a line short)."""
+    the layout's ``heights:`` or a taller row keeps its height (a blank form printed the unlabelled
+    networks' rows of layout version 2, merged C:E, half a line tall). A prefilled row keeps its
+    computed height too (Calc may fit some Thai texts a line short)."""
     crossed = {row for c in cells if c.place.last_row > c.place.row for row in range(c.place.row, c.place.last_row + 1)}
     labelled = {c.place.row for c in cells if c.role in ("label", "auto") and str(c.value or "").strip()}
     sized = {int(row) for row in form.layout.get("heights", {})}
