@@ -66,3 +66,20 @@ def test_the_samples_networks_typed_into_a_blank_template_print_whole(libreoffic
         assert letters(school) in stream, school
     got = read_filled(typed).data["targets"]["networks"]
     assert [(n["number"], n["schools"]) for n in got] == [(n["number"], n["schools"]) for n in networks]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_samples_rationale_typed_into_a_blank_template_has_room(libreoffice: Any, progress_form: Form,
+                                                                     seed: dict[str, Any], tmp_path: Path,
+                                                                     fmt: str) -> None:
+    """The rationale's block (A12:G15, merged over four rows: neither program fits it) was 4 × 30 pt
+    in a blank template: the sample's rationale (1,517 characters, which Calc fits to ~367 pt) showed
+    and printed its first four lines of about fourteen. The block now has the sample's room. Calc's
+    own fit of the same text in B17:G17 (an objective's row, narrower than A:G) is the yardstick."""
+    blank, typed = tmp_path / f"blank.{fmt}", tmp_path / f"typed.{fmt}"
+    write_template(progress_form, blank)
+    libreoffice.type_into(blank, typed, {"A12": seed["rationale"], "B17": seed["rationale"]},
+                          sheet=progress_form.sheet)
+    ((_, needed),) = libreoffice.fitted_heights(typed, progress_form.sheet, [17]).values()
+    rows = libreoffice.geometry(typed, progress_form.sheet, columns=7, rows=15)["rows_mm"]
+    assert sum(rows[11:15]) >= needed
