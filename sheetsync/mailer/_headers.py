@@ -28,6 +28,9 @@ class Thread:
     references: str = ""
     sender: str = ""
     sender_name: str = ""
+    #: The message was written by a machine or came through a list (RFC 3834): it is never answered,
+    #: a report on its file goes to the school's roster address instead (see ``address_report``).
+    automatic: bool = False
 
 
 #: The most of a received header that is read: the email package's parser takes time growing faster

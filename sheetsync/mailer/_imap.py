@@ -33,7 +33,7 @@ from ._fetched import FetchedFile, FetchedMessage, FetchLedger
 from ._headers import header_text, message_ids, one_line
 from ._imap_config import ImapConfig
 from ._reading import Reading, read_message, unreadable
-from ._reply import compose_fetch_reply, must_not_answer, needs_reply
+from ._reply import compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply
 from ._transport import free_path
 
 KEYWORD = "$SheetsyncFetched"
@@ -282,7 +282,7 @@ def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:
     return FetchedMessage(message_id=message_id, sender=address if "@" in address else "", sender_name=one_line(name),
                           subject=one_line(header_text(parsed, "Subject"), 300), date=date,
                           references=" ".join(message_ids(header_text(parsed, "References", tail=True))[-10:]),
-                          fetched_at=_now())
+                          fetched_at=_now(), automatic=is_robot_or_list(parsed))
 
 
 def _made_up_id(raw: bytes) -> str:

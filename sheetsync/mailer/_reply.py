@@ -46,14 +46,19 @@ def is_auto_reply(headers: EmailMessage) -> bool:
             or bool(header_text(headers, "X-Autoreply").strip()) or bool(header_text(headers, "X-Autorespond").strip()))
 
 
+def is_robot_or_list(headers: EmailMessage) -> bool:
+    """True for automatic mail (:func:`is_automatic`) and list mail: its sender is a machine or a
+    whole list, so a report on a file it brought goes to the school's roster address, never to it."""
+    precedence = header_text(headers, "Precedence").strip().lower()
+    return is_automatic(headers) or precedence == "list" or "List-Id" in headers
+
+
 def must_not_answer(headers: EmailMessage, config: MailConfig) -> bool:
-    """True for mail no machine should answer (RFC 3834): automatic mail (:func:`is_automatic`),
-    list mail, and our own messages — so two robots never write to each other forever."""
+    """True for mail no machine should answer (RFC 3834): automatic and list mail
+    (:func:`is_robot_or_list`), and our own messages — so two robots never write to each other forever."""
     sender = parseaddr(header_text(headers, "From"))[1].lower()
     ours = parseaddr(config.from_addr)[1].lower()
-    precedence = header_text(headers, "Precedence").strip().lower()
-    return (is_automatic(headers) or precedence == "list" or "List-Id" in headers or not sender
-            or (bool(ours) and sender == ours))
+    return is_robot_or_list(headers) or not sender or (bool(ours) and sender == ours)
 
 
 def compose_fetch_reply(message: FetchedMessage, config: MailConfig, limit: str) -> EmailMessage:
