@@ -5,7 +5,8 @@ zips) are saved into the inbox folder, the message is recorded in the ledger (wi
 reply), and only then marked — keyword ``$SheetsyncFetched``, or moved to the done folder. A
 crash before the mark leaves the message to the next run, where the ledger (Message-ID and
 file hash) keeps every file from being saved twice; a lost or removed flag is repaired the same
-way. Messages are read with ``BODY.PEEK``, so the office's mail client still shows them unread.
+way. Messages are read with ``BODY.PEEK``, so the office's mail client still shows them unread. A
+server that keeps no keyword of ours (Exchange) gets no mark: the ledger alone says what is new.
 """
 
 from __future__ import annotations
@@ -32,13 +33,15 @@ from ._config import MailConfig
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger
 from ._headers import header_text, message_ids, one_line
 from ._imap_config import ImapConfig
-from ._reading import Reading, read_message, unreadable
+from ._reading import Reading, parse, read_message, unreadable
 from ._reply import compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply
 from ._transport import free_path
 
 KEYWORD = "$SheetsyncFetched"
 IMAP_ERRORS = (OSError, ssl.SSLError, imaplib.IMAP4.error)
 _LOCK_PREFIXES = ("~$", ".~lock.")
+_WHO = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID FROM)]"  # what tells a message the ledger knows
+_HEADER_BATCH = 500
 
 
 @dataclass
@@ -83,13 +86,12 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
     client = _connect(config, password)
     result = FetchResult()
     try:
-        flags = _select(client, config.folder)
-        mark = KEYWORD if b"\\*" in flags else "\\Seen"  # a server without keywords: \Seen instead
-        criteria: list[Any] = ["NOT", "KEYWORD", KEYWORD] if mark == KEYWORD else ["UNSEEN"]
+        keywords = b"\\*" in _select(client, config.folder)
+        criteria: list[Any] = ["NOT", "KEYWORD", KEYWORD] if keywords else ["ALL"]
         uids = client.search(criteria + (["SINCE", config.since] if config.since else []))
-        for uid in sorted(uids):
+        for uid in sorted(uids) if keywords else _not_in_ledger(client, uids, ledger):
             _fetch_one(client, uid, config, inbox, ledger, mail, result)
-            _mark_done(client, uid, mark, config.done_folder)
+            _mark_done(client, uid, KEYWORD if keywords else None, config.done_folder)
         client.logout()
     except IMAP_ERRORS as exc:
         raise MailError(f"IMAP {config.host}: {_clean(exc, password)}") from exc
@@ -129,6 +131,32 @@ def _select(client: IMAPClient, folder: str) -> tuple[bytes, ...]:
         raise MailError(f"IMAP folder {folder!r} cannot be opened ({one_line(str(exc))}): "
                         "check SHEETSYNC_IMAP_FOLDER") from exc
     return tuple(info.get(b"PERMANENTFLAGS", ()))
+
+
+def _not_in_ledger(client: IMAPClient, uids: list[int], ledger: FetchLedger) -> list[int]:
+    """The messages of ``uids`` the ledger does not know, by their Message-ID and sender (two header
+    fields each, read in batches).
+
+    For a server that keeps no keyword of ours (Microsoft Exchange): ``\\Seen`` cannot say what was
+    fetched, since the clerk reading a school's mail first in the mail program hid it from every
+    fetch, and marking it read hid it from the clerk. A message without a Message-ID is read whole.
+    """
+    new = []
+    for start in range(0, len(uids), _HEADER_BATCH):
+        batch = sorted(uids)[start:start + _HEADER_BATCH]
+        heads = client.fetch(batch, [_WHO])
+        for uid in batch:
+            head = next((v for k, v in heads.get(uid, {}).items() if k.startswith(b"BODY[")), b"")
+            try:
+                parsed = parse(head if isinstance(head, bytes) else b"")
+                message = _describe(parsed, b"")
+                known = bool(message_ids(header_text(parsed, "Message-ID"))) and \
+                    ledger.seen(ledger_key(message, ledger).message_id, "")
+            except Exception:  # noqa: BLE001 - a header no parser expected: read whole, as any message is
+                known = False
+            if not known:
+                new.append(uid)
+    return new
 
 
 def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, ledger: FetchLedger,
@@ -315,8 +343,9 @@ def _without_lock_prefix(stem: str) -> str:
     return stem
 
 
-def _mark_done(client: IMAPClient, uid: int, mark: str, done_folder: str | None) -> None:
-    client.add_flags([uid], [mark], silent=True)
+def _mark_done(client: IMAPClient, uid: int, mark: str | None, done_folder: str | None) -> None:
+    if mark:
+        client.add_flags([uid], [mark], silent=True)
     if not done_folder:
         return
     if not client.folder_exists(done_folder):
