@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 from html import escape
 from pathlib import Path
@@ -21,7 +20,7 @@ from ..check.report import Report
 from ..roster import Recipient, safe_filename
 from ..errors import MailError
 from ._config import MailConfig
-from ._headers import Thread, one_line, parse_addresses, reply_subject, thread_headers
+from ._headers import OUTGOING, Thread, one_line, parse_addresses, reply_subject, thread_headers
 from ._texts import say
 
 NAME_HEADER = "X-Sheetsync-Name"  # the outbox file name of a message (see OutboxMailer)
@@ -138,7 +137,7 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
         recipients += parse_addresses(item, display_name=display_name, what="recipient")
     if not recipients:
         raise MailError("no recipient address")
-    msg = EmailMessage(policy=SMTP)
+    msg = EmailMessage(policy=OUTGOING)
     msg["From"] = sender
     msg["To"] = recipients
     copies = [a for item in cc for a in parse_addresses(item, what="copy recipient")]

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 
 from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
+from ..mailer._headers import OUTGOING
 from ..files import replace, save_bytes
 from ..roster import safe_filename
 from .store import Store
@@ -87,7 +87,7 @@ def _send(mailer: Mailer, path: Path, load: Callable[[], EmailMessage], sent: Pa
 
 
 def _parse(data: bytes) -> EmailMessage:
-    message = message_from_bytes(data, _class=EmailMessage, policy=SMTP)
+    message = message_from_bytes(data, _class=EmailMessage, policy=OUTGOING)
     assert isinstance(message, EmailMessage)
     return message
 
