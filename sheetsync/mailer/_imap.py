@@ -31,7 +31,7 @@ from ._attachments import Extracted, Refusal, _megabytes
 from ..errors import MailError
 from ._config import MailConfig
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger
-from ._headers import header_text, message_ids, one_line
+from ._headers import answers_ours, header_text, message_ids, one_line
 from ._imap_config import ImapConfig
 from ._reading import Reading, parse, read_message, unreadable
 from ._reply import compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply
@@ -177,7 +177,7 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
 
 
 def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None, whole: bool,
-          result: FetchResult) -> tuple[Reading, FetchedMessage, bool]:
+          result: FetchResult) -> tuple[Reading, FetchedMessage, str]:
     """The message read: what it is and carries, its description, and whether it must not be answered.
 
     Never raises for what the message holds: one that cannot be read (a ``RecursionError`` in the
@@ -194,7 +194,7 @@ def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None
         message, silent = _describe(reading.parsed, raw), _silent(reading.parsed, mail)
     except Exception:  # noqa: BLE001 - not even its header: recorded bare, never answered
         reading = Reading(EmailMessage(), found=Extracted(refused=[Refusal("", "message-unreadable")]))
-        message, silent = FetchedMessage(message_id=_made_up_id(raw), sender="", fetched_at=_now()), True
+        message, silent = FetchedMessage(message_id=_made_up_id(raw), sender="", fetched_at=_now()), "automatic"
     result.problems.append(both("mailbox.unreadable", sender=one_line(message.sender) or "?", why=why))
     return reading, message, silent
 
@@ -216,8 +216,13 @@ def ledger_key(message: FetchedMessage, ledger: FetchLedger) -> FetchedMessage:
                    references=" ".join([*message_ids(message.references)[-9:], message.message_id]))
 
 
-def _silent(parsed: EmailMessage, mail: MailConfig | None) -> bool:
-    return mail is not None and must_not_answer(parsed, mail)
+def _silent(parsed: EmailMessage, mail: MailConfig | None) -> str:
+    """Why a polite reply to ``parsed`` must not be written: ``automatic`` (RFC 3834), ``answers-ours``
+    (it answers one of ours: with no spreadsheet it gets no reply, or robots write to each other
+    for ever), or '' (it may be answered)."""
+    if mail is not None and must_not_answer(parsed, mail):
+        return "automatic"
+    return "answers-ours" if answers_ours(parsed) else ""
 
 
 def _take_bounce(bounce: Bounce, message: FetchedMessage, known: bool, ledger: FetchLedger,
@@ -244,7 +249,7 @@ def _take_nothing(message: FetchedMessage, known: bool, ledger: FetchLedger, res
                                 subject=repr(one_line(message.subject, 120))))
 
 
-def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent: bool, inbox: Path,
+def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent: str, inbox: Path,
                  ledger: FetchLedger, mail: MailConfig | None, config: ImapConfig, result: FetchResult) -> None:
     files = []
     for name, data in found.spreadsheets:
@@ -264,7 +269,7 @@ def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent:
     result.replies += len(replies)
 
 
-def _answer(message: FetchedMessage, silent: bool, mail: MailConfig | None, config: ImapConfig,
+def _answer(message: FetchedMessage, silent: str, mail: MailConfig | None, config: ImapConfig,
             result: FetchResult) -> list[EmailMessage]:
     """The polite reply ``message`` needs, if any can and may be written (else a one-line problem)."""
     sender = one_line(message.sender) or "?"
@@ -272,8 +277,10 @@ def _answer(message: FetchedMessage, silent: bool, mail: MailConfig | None, conf
         return []
     if mail is None or not mail.from_addr:
         result.problems.append(both("mailbox.no-reply-possible", sender=sender))
-    elif silent:
+    elif silent == "automatic":
         result.problems.append(both("mailbox.automatic", sender=sender))
+    elif silent == "answers-ours" and not message.files:
+        result.problems.append(both("mailbox.answers-ours", sender=sender, subject=repr(one_line(message.subject, 120))))
     else:
         try:
             return [compose_fetch_reply(message, mail, _megabytes(config.max_attachment))]
