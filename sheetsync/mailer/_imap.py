@@ -24,6 +24,7 @@ from typing import Any, Mapping
 from imapclient import IMAPClient
 
 from ..files import save_bytes
+from ..limits import MAX_HEADER_BYTES
 from ..messages import both
 from ..roster import safe_filename
 from ._bounce import Bounce
@@ -42,6 +43,7 @@ IMAP_ERRORS = (OSError, ssl.SSLError, imaplib.IMAP4.error)
 _LOCK_PREFIXES = ("~$", ".~lock.")
 _WHO = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID FROM)]"  # what tells a message the ledger knows
 _HEADER_BATCH = 500
+_HEAD = f"BODY.PEEK[HEADER]<0.{MAX_HEADER_BYTES}>"
 
 
 @dataclass
@@ -161,8 +163,9 @@ def _not_in_ledger(client: IMAPClient, uids: list[int], ledger: FetchLedger) -> 
 
 def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, ledger: FetchLedger,
                mail: MailConfig | None, result: FetchResult) -> None:
-    head = client.fetch([uid], ["RFC822.SIZE", "BODY.PEEK[HEADER]"]).get(uid, {})
-    header: bytes = head.get(b"BODY[HEADER]", b"")
+    head = client.fetch([uid], ["RFC822.SIZE", _HEAD]).get(uid, {})
+    # Only the header's first MAX_HEADER_BYTES: it is all a message over the limit is read for.
+    header = next((v for k, v in head.items() if k.startswith(b"BODY[HEADER]") and isinstance(v, bytes)), b"")
     whole = int(head.get(b"RFC822.SIZE", 0)) <= config.max_message
     raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]", header) if whole else header
     reading, message, silent = _read(raw, header, config, mail, whole, result)
