@@ -24,10 +24,11 @@ def smtp() -> Iterator[Server]:
 
 ROBOTS = [("noreply@system.example", {}), ("a@s1.example", {"Precedence": "bulk"}),
           ("list@lists.example", {"List_Id": "<schools.lists.example>"}),
-          ("a@s1.example", {"Auto_Submitted": "auto-generated"})]
+          ("a@s1.example", {"Auto_Submitted": "auto-generated"}), ("mail@relay.example", {"Return_Path": "<>"})]
 
 
-@pytest.mark.parametrize(("sender", "headers"), ROBOTS, ids=["no-reply", "bulk", "list", "auto-generated"])
+@pytest.mark.parametrize(("sender", "headers"), ROBOTS, ids=["no-reply", "bulk", "list", "auto-generated",
+                                                             "null-return-path"])
 def test_a_file_from_a_robot_is_reported_to_the_school_not_to_the_robot(
         mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],  # noqa: F811
         sender: str, headers: dict[str, str]) -> None:

@@ -23,8 +23,10 @@ def needs_reply(message: FetchedMessage) -> bool:
 
 def is_automatic(headers: EmailMessage) -> bool:
     """True for mail a machine wrote (RFC 3834): a bounce or delivery report, an out-of-office
-    answer, anything auto-generated or from a "no-reply" sender. A bounce carries our own message
-    back, attachments and all: nothing in it is a school's return."""
+    answer, anything auto-generated or from a "no-reply" sender, anything with an empty Return-Path
+    (``<>``: what delivery reports and other notifications are sent with, RFC 5321 §4.5.5; RFC 3834
+    §3.1.5 forbids answering it). A bounce carries our own message back, attachments and all: nothing
+    in it is a school's return."""
     # Every header is read cut (header_text): a sender chooses its length, and parsing grows faster.
     auto = header_text(headers, "Auto-Submitted").strip().lower() or "no"
     precedence = header_text(headers, "Precedence").strip().lower()
@@ -32,7 +34,12 @@ def is_automatic(headers: EmailMessage) -> bool:
     return (auto != "no" or headers.get_content_type() == "multipart/report"
             or precedence in ("bulk", "junk", "auto_reply")
             or sender.split("@")[0] in _ROBOTS or bool(header_text(headers, "X-Autoreply"))
-            or bool(header_text(headers, "X-Autorespond")))
+            or bool(header_text(headers, "X-Autorespond")) or _null_return_path(headers))
+
+
+def _null_return_path(headers: EmailMessage) -> bool:
+    """True when the message carries a Return-Path and it is empty (``<>``)."""
+    return "Return-Path" in headers and not header_text(headers, "Return-Path").strip().strip("<>").strip()
 
 
 def is_auto_reply(headers: EmailMessage) -> bool:
