@@ -44,3 +44,16 @@ def test_mail_the_clerk_read_first_is_still_fetched_once_and_left_as_it_was(
     mailbox.deliver(mail_from("c@s3.example", "ส่งรายงาน", [("สี่สุก.xlsx", good + b"\0\0", XLSX)], "<new@s3.example>"))
     third = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
     assert [p.name for p in third.saved] == ["สี่สุก.xlsx"] and len(third.messages) == 1 and third.replies == 0
+
+
+@pytest.mark.usefixtures("no_keywords")
+def test_a_message_recorded_but_not_moved_is_moved_by_the_next_run(mailbox: Mailbox, good: bytes,  # noqa: F811
+                                                                   tmp_path: Path) -> None:
+    mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", good, XLSX)], "<read@s1.example>"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert mailbox.count() == 1  # recorded; the run that would have moved it stopped (no done folder here)
+    moved = fetch(imap_config(mailbox, done_folder="Done"), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail,
+                  environ=env())
+    assert moved.saved == [] and moved.again == 1
+    assert mailbox.count() == 0 and mailbox.count("Done") == 1

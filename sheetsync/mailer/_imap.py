@@ -91,7 +91,11 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
         keywords = b"\\*" in _select(client, config.folder)
         criteria: list[Any] = ["NOT", "KEYWORD", KEYWORD] if keywords else ["ALL"]
         uids = client.search(criteria + (["SINCE", config.since] if config.since else []))
-        for uid in sorted(uids) if keywords else _not_in_ledger(client, uids, ledger):
+        new, known = (sorted(uids), []) if keywords else _not_in_ledger(client, uids, ledger)
+        for uid in known if config.done_folder else []:  # recorded, not moved yet (a run stopped)
+            _mark_done(client, uid, None, config.done_folder)
+            result.again += 1
+        for uid in new:
             _fetch_one(client, uid, config, inbox, ledger, mail, result)
             _mark_done(client, uid, KEYWORD if keywords else None, config.done_folder)
         client.logout()
@@ -135,15 +139,16 @@ def _select(client: IMAPClient, folder: str) -> tuple[bytes, ...]:
     return tuple(info.get(b"PERMANENTFLAGS", ()))
 
 
-def _not_in_ledger(client: IMAPClient, uids: list[int], ledger: FetchLedger) -> list[int]:
-    """The messages of ``uids`` the ledger does not know, by their Message-ID and sender (two header
-    fields each, read in batches).
+def _not_in_ledger(client: IMAPClient, uids: list[int], ledger: FetchLedger) -> tuple[list[int], list[int]]:
+    """The messages of ``uids`` the ledger does not know, and those it does, by their Message-ID and
+    sender (two header fields each, read in batches).
 
     For a server that keeps no keyword of ours (Microsoft Exchange): ``\\Seen`` cannot say what was
     fetched, since the clerk reading a school's mail first in the mail program hid it from every
     fetch, and marking it read hid it from the clerk. A message without a Message-ID is read whole.
     """
-    new = []
+    new: list[int] = []
+    old: list[int] = []
     for start in range(0, len(uids), _HEADER_BATCH):
         batch = sorted(uids)[start:start + _HEADER_BATCH]
         heads = client.fetch(batch, [_WHO])
@@ -156,9 +161,8 @@ def _not_in_ledger(client: IMAPClient, uids: list[int], ledger: FetchLedger) -> 
                     ledger.seen(ledger_key(message, ledger).message_id, "")
             except Exception:  # noqa: BLE001 - a header no parser expected: read whole, as any message is
                 known = False
-            if not known:
-                new.append(uid)
-    return new
+            (old if known else new).append(uid)
+    return new, old
 
 
 def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, ledger: FetchLedger,
