@@ -20,7 +20,7 @@ from ..check.report import Report
 from ..roster import Recipient, safe_filename
 from ..errors import MailError
 from ._config import MailConfig
-from ._headers import OUR_MARK, OUTGOING, Thread, one_line, parse_addresses, reply_subject, thread_headers
+from ._headers import OUTGOING, Thread, one_line, parse_addresses, reply_subject, thread_headers
 from ._texts import say
 
 NAME_HEADER = "X-Sheetsync-Name"  # the outbox file name of a message (see OutboxMailer)
@@ -121,8 +121,10 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
 
 
 def new_message(config: MailConfig, to: str | Sequence[str], display_name: str = "",
-                cc: Sequence[str] = ()) -> EmailMessage:
+                cc: Sequence[str] = (), idstring: str | None = None) -> EmailMessage:
     """An empty message with From, Reply-To, To (and Cc), Date, Message-ID and ``Auto-Submitted`` set.
+
+    :param idstring: ends the left part of the Message-ID (see :data:`~._headers.REPLY_MARK`).
 
     :raises MailError: the sender, reply-to or a recipient is not a valid address.
     """
@@ -146,7 +148,7 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
     if config.reply_to:
         msg["Reply-To"] = parse_addresses(config.reply_to, what="reply-to (SHEETSYNC_MAIL_REPLY_TO)")
     msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(OUR_MARK, domain=sender[0].domain)  # "<….sheetsync@domain>": see answers_ours
+    msg["Message-ID"] = make_msgid(idstring, domain=sender[0].domain)
     # RFC 3834: tells auto-responders (out-of-office replies) not to answer a machine.
     msg["Auto-Submitted"] = "auto-generated"
     return msg

@@ -139,17 +139,19 @@ def parse_addresses(text: str, *, display_name: str = "", what: str = "address")
 _MSGID = re.compile(r"<[!-;=?-~]{1,250}>")  # printable ASCII without spaces, "<" or ">", in angle brackets
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd|ตอบกลับ|ตอบ)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 MAX_REFERENCES = 10
-#: The end of the left part of every Message-ID the office writes (``<1767….12.345.sheetsync@bma.example>``).
-OUR_MARK = "sheetsync"
+#: The end of the left part of the Message-ID of every reply the office writes to a message it
+#: received (``<1767….12.345.sheetsync-reply@bma.example>``): the polite reply, "cannot be read",
+#: "already received".
+REPLY_MARK = "sheetsync-reply"
 
 
-def answers_ours(headers: Message) -> bool:
-    """True when ``headers`` answer one of the office's own e-mails: the id their In-Reply-To names,
-    or the newest of their References, is one the office wrote (:data:`OUR_MARK`). A robot that
-    answers everything without saying so answers ours: answering it again would never end."""
+def answers_our_reply(headers: Message) -> bool:
+    """True when ``headers`` answer one of the office's replies: the id their In-Reply-To names, or
+    the newest of their References, is one the office wrote (:data:`REPLY_MARK`). A robot that
+    answers everything without saying so answers those: answering it again would never end."""
     parents = message_ids(header_text(headers, "In-Reply-To"))[:1] + \
         message_ids(header_text(headers, "References", tail=True))[-1:]
-    return any(p[1:].rsplit("@", 1)[0].endswith(f".{OUR_MARK}") for p in parents)
+    return any(p[1:].rsplit("@", 1)[0].endswith(f".{REPLY_MARK}") for p in parents)
 
 
 def message_ids(text: str) -> list[str]:

@@ -32,7 +32,7 @@ from ._attachments import Extracted, Refusal, _megabytes
 from ..errors import MailError
 from ._config import MailConfig
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger
-from ._headers import answers_ours, header_text, message_ids, one_line
+from ._headers import answers_our_reply, header_text, message_ids, one_line
 from ._imap_config import ImapConfig
 from ._reading import Reading, parse, read_message, unreadable
 from ._reply import compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply
@@ -224,12 +224,12 @@ def ledger_key(message: FetchedMessage, ledger: FetchLedger) -> FetchedMessage:
 
 
 def _silent(parsed: EmailMessage, mail: MailConfig | None) -> str:
-    """Why a polite reply to ``parsed`` must not be written: ``automatic`` (RFC 3834), ``answers-ours``
-    (it answers one of ours: with no spreadsheet it gets no reply, or robots write to each other
-    for ever), or '' (it may be answered)."""
+    """Why a polite reply to ``parsed`` must not be written: ``automatic`` (RFC 3834), ``answers-reply``
+    (it answers one of our replies: with no spreadsheet it gets no other, or robots write to each
+    other for ever), or '' (it may be answered)."""
     if mail is not None and must_not_answer(parsed, mail):
         return "automatic"
-    return "answers-ours" if answers_ours(parsed) else ""
+    return "answers-reply" if answers_our_reply(parsed) else ""
 
 
 def _take_bounce(bounce: Bounce, message: FetchedMessage, known: bool, ledger: FetchLedger,
@@ -286,8 +286,8 @@ def _answer(message: FetchedMessage, silent: str, mail: MailConfig | None, confi
         result.problems.append(both("mailbox.no-reply-possible", sender=sender))
     elif silent == "automatic":
         result.problems.append(both("mailbox.automatic", sender=sender))
-    elif silent == "answers-ours" and not message.files:
-        result.problems.append(both("mailbox.answers-ours", sender=sender, subject=repr(one_line(message.subject, 120))))
+    elif silent == "answers-reply" and not message.files:
+        result.problems.append(both("mailbox.answers-reply", sender=sender, subject=repr(one_line(message.subject, 120))))
     else:
         try:
             return [compose_fetch_reply(message, mail, _megabytes(config.max_attachment))]

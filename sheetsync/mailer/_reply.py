@@ -10,7 +10,7 @@ from ..messages import LANGS, Lang, render
 from ._compose import NAME_HEADER, new_message, set_bilingual_body
 from ._config import MailConfig
 from ._fetched import FetchedMessage
-from ._headers import Thread, header_text, one_line, reply_subject, thread_headers
+from ._headers import REPLY_MARK, Thread, header_text, one_line, reply_subject, thread_headers
 from ._texts import say
 
 _ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
@@ -116,7 +116,7 @@ def compose_again_reply(thread: Thread, file: str, when: str, result: str, confi
 def _bilingual_reply(thread: Thread, config: MailConfig, fallback_subject: str,
                      sections: list[list[str]]) -> EmailMessage:
     """A reply in ``thread``: each section (Thai, then English) as paragraphs, text and HTML."""
-    msg = new_message(config, thread.sender, thread.sender_name)
+    msg = new_message(config, thread.sender, thread.sender_name, idstring=REPLY_MARK)  # see answers_our_reply
     msg["Subject"] = reply_subject(thread.subject, fallback_subject)
     for header, value in thread_headers(thread).items():
         msg[header] = value
