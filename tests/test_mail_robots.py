@@ -69,3 +69,19 @@ def test_both_ledgers_remember_that_a_robot_sent_the_file(tmp_path: Path, kind: 
             StoreLedger(store).record(robot)
             found = StoreLedger(store).origin("ab" * 32)
     assert found is not None and found.thread.automatic
+
+
+def test_outlook_s_winmail_dat_is_explained(mailbox: Mailbox, tmp_path: Path) -> None:  # noqa: F811
+    # Outlook in Rich Text mode wraps every attachment, the spreadsheet included, into winmail.dat
+    # (application/ms-tnef): the school was only told "winmail.dat is not a report file".
+    from sheetsync.mailer import JsonlLedger, fetch
+    from tests.test_mail_fetch import env, imap_config
+    from tests.test_mail_hostile import body, office_mail, replies
+
+    tnef = b"\x78\x9f\x3e\x22" + b"\0" * 64
+    mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("winmail.dat", tnef, "application/ms-tnef")],
+                              "<rtf@s1.example>"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    [reply] = replies(outbox)
+    assert "Rich Text" in body(reply) and body(reply).index("Rich Text") > body(reply).index("winmail.dat")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import parseaddr
+from pathlib import PurePosixPath
 
 from ..messages import LANGS, Lang, render
 from ._compose import NAME_HEADER, new_message, set_bilingual_body
@@ -134,6 +135,8 @@ def _paragraphs(message: FetchedMessage, lang: Lang, limit: str) -> list[str]:
         paragraphs.append(say("fetch.none", lang))
         if message.others:
             paragraphs.append(say("fetch.others", lang, names=one_line(", ".join(message.others), 300)))
+        if any(PurePosixPath(name).name.lower() == "winmail.dat" for name in message.others):
+            paragraphs.append(say("fetch.winmail", lang))  # Outlook's TNEF: the spreadsheet is inside it
     paragraphs += [say(f"fetch.refused.{r.reason}", lang, name=one_line(r.name), detail=r.detail)
                    for r in message.refused]
     paragraphs += [say("fetch.what_to_send", lang, limit=limit), say("mail.outro", lang)]
