@@ -114,9 +114,10 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
     The address comes from ``to`` if given; else, for a file that came by mail (``origin`` is the
     message that brought it), the reply goes to its sender in that thread, copied to the roster's
     address; else to the roster entry of the file's recipient. A mailed file that cannot be read
-    is answered too, saying why. The marked-up workbook is attached when one was written.
+    is answered too, saying why — unless a robot or a list sent it (``origin.automatic``): no
+    machine's mail is answered, and a report goes to the roster's address alone. The marked-up workbook is attached when one was written.
     """
-    if item.error is not None and origin is not None and origin.sender and not to:
+    if item.error is not None and origin is not None and origin.sender and not origin.automatic and not to:
         # A mailed file we cannot read: its sender still hears why, in the thread.
         reason = item.error.removeprefix(f"{item.path.name}: ")
         return compose_unreadable_reply(origin, item.path.name, reason, config, why=item.why)

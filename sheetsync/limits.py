@@ -90,3 +90,10 @@ MAX_MIME_DEPTH = 30
 #: Spreadsheets (attachments and zip members) taken from one message: each may become a report or an
 #: "unreadable file" answer to its sender, so one (possibly forged) message must not make hundreds.
 MAX_FILES_PER_MESSAGE = 20
+#: Lines shaped like header fields (``Name:``) in one received message, its parts' included: an honest
+#: message has tens (a long chain of Received lines, a few hundred), and a text body few; each costs
+#: the email package ~300 bytes and some time, and 12 MB of header took ~370 MB and 4 s to parse.
+MAX_HEADER_LINES = 20_000
+#: Bytes of a received message's own header that are read: its fields are cut to a few KB anyway
+#: (sheetsync.mailer._headers.RECEIVED_HEADER_LIMIT), and only its first lines are looked at.
+MAX_HEADER_BYTES = 256 * 1024

@@ -201,6 +201,15 @@ class Mailbox:
         finally:
             imap.logout()
 
+    def add_flag(self, flag: str, folder: str = "INBOX") -> None:
+        """Put ``flag`` on every message of ``folder`` (the clerk read them: ``\\Seen``)."""
+        imap = self.server.client(self.user, self.password)
+        try:
+            imap.select(folder)
+            imap.store("1:*", "+FLAGS", f"({flag})")
+        finally:
+            imap.logout()
+
     def remove_flag(self, flag: str, folder: str = "INBOX") -> None:
         """Take ``flag`` off every message of ``folder`` (a lost flag, another client's doing)."""
         imap = self.server.client(self.user, self.password)

@@ -2,7 +2,8 @@
 
 The report answers the message that brought the file (its thread), addressed to its sender and
 copied to the roster's address for the school named in the file when that is someone else (only
-when the office's key vouches for that name: a forged file's sender learns nothing of the school). A
+when the office's key vouches for that name: a forged file's sender learns nothing of the school).
+A file a robot or a list sent (:attr:`Thread.automatic`) is reported to the roster's address alone. A
 sender who is on no roster line is still answered; the office hears of it in the digest. When the
 sender is not the roster's address for the school named in the file, the report carries a
 warning (``sender-not-recipient``): someone may have sent another school's file.
@@ -48,6 +49,8 @@ def address_report(report: Report, roster: Iterable[Recipient], origin: Thread |
     school = named.school if named else None
     if to:
         return Addressing(to, school=school, thread=origin)
+    if origin is not None and origin.automatic:  # a robot or a list: the school hears, in the thread
+        return Addressing(named.email, school=school, thread=origin) if named and named.email else None
     if origin is None or not origin.sender:
         return Addressing(named.email, school=school) if named and named.email else None
     sender = origin.sender.lower()

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 from html import escape
 from pathlib import Path
@@ -21,7 +20,7 @@ from ..check.report import Report
 from ..roster import Recipient, safe_filename
 from ..errors import MailError
 from ._config import MailConfig
-from ._headers import Thread, one_line, parse_addresses, reply_subject, thread_headers
+from ._headers import OUTGOING, Thread, one_line, parse_addresses, reply_subject, thread_headers
 from ._texts import say
 
 NAME_HEADER = "X-Sheetsync-Name"  # the outbox file name of a message (see OutboxMailer)
@@ -122,8 +121,10 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
 
 
 def new_message(config: MailConfig, to: str | Sequence[str], display_name: str = "",
-                cc: Sequence[str] = ()) -> EmailMessage:
+                cc: Sequence[str] = (), idstring: str | None = None) -> EmailMessage:
     """An empty message with From, Reply-To, To (and Cc), Date, Message-ID and ``Auto-Submitted`` set.
+
+    :param idstring: ends the left part of the Message-ID (see :data:`~._headers.REPLY_MARK`).
 
     :raises MailError: the sender, reply-to or a recipient is not a valid address.
     """
@@ -138,7 +139,7 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
         recipients += parse_addresses(item, display_name=display_name, what="recipient")
     if not recipients:
         raise MailError("no recipient address")
-    msg = EmailMessage(policy=SMTP)
+    msg = EmailMessage(policy=OUTGOING)
     msg["From"] = sender
     msg["To"] = recipients
     copies = [a for item in cc for a in parse_addresses(item, what="copy recipient")]
@@ -147,7 +148,7 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
     if config.reply_to:
         msg["Reply-To"] = parse_addresses(config.reply_to, what="reply-to (SHEETSYNC_MAIL_REPLY_TO)")
     msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(domain=sender[0].domain)
+    msg["Message-ID"] = make_msgid(idstring, domain=sender[0].domain)
     # RFC 3834: tells auto-responders (out-of-office replies) not to answer a machine.
     msg["Auto-Submitted"] = "auto-generated"
     return msg

@@ -41,7 +41,8 @@ class FetchedMessage:
     ``message_id`` is the message's own (or, when it has none, one made from its content, the
     same at every run). ``replied`` says a polite reply was queued (no spreadsheet, or a refusal).
     ``undelivered`` is, for a bounce of an e-mail to a school, whom it did not reach and why
-    (:meth:`sheetsync.mailer._bounce.Bounce.line`), for the digest.
+    (:meth:`sheetsync.mailer._bounce.Bounce.line`), for the digest. ``automatic``: a machine or a
+    list sent it (:func:`sheetsync.mailer._reply.is_robot_or_list`), so nothing answers its sender.
     """
 
     message_id: str
@@ -56,11 +57,12 @@ class FetchedMessage:
     replied: bool = False
     fetched_at: str = ""
     undelivered: str = ""
+    automatic: bool = False
 
     @property
     def thread(self) -> Thread:
         """The message as something to reply to."""
-        return Thread(self.message_id, self.subject, self.references, self.sender, self.sender_name)
+        return Thread(self.message_id, self.subject, self.references, self.sender, self.sender_name, self.automatic)
 
     def as_json(self) -> dict[str, Any]:
         """The message as one JSON object (paths as text)."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from email.headerregistry import Address
+from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.message import Message
-from email.policy import SMTP, EmailPolicy, default
+from email.policy import SMTP, EmailPolicy, Policy, default
 
 from ..errors import MailError
 
@@ -28,6 +28,9 @@ class Thread:
     references: str = ""
     sender: str = ""
     sender_name: str = ""
+    #: The message was written by a machine or came through a list (RFC 3834): it is never answered,
+    #: a report on its file goes to the school's roster address instead (see ``address_report``).
+    automatic: bool = False
 
 
 #: The most of a received header that is read: the email package's parser takes time growing faster
@@ -55,6 +58,36 @@ class ReceivedPolicy(EmailPolicy):
 
 #: The policy every received message is parsed with (see :class:`ReceivedPolicy`).
 RECEIVED = ReceivedPolicy()
+
+
+class IdListHeader(UnstructuredHeader, BaseHeader):
+    """``In-Reply-To`` and ``References`` as written: msg-ids folded between ids, never inside one and
+    never as encoded words. The email package treats both fields as free text and RFC 2047-encodes
+    an id longer than a line (Outlook's are ~90 characters), which no mail program reads as a
+    msg-id (RFC 2047 §5): the reply fell out of the school's conversation."""
+
+    max_count = 1
+
+    def fold(self, *, policy: Policy) -> str:
+        """``Name: <a> <b>``, a new line before an id that would pass ``policy.max_line_length``."""
+        lines = [f"{self.name}:"]
+        for token in str(self).split():  # an id is at most ~250 characters: a line stays under 998
+            if len(lines[-1]) + 1 + len(token) > (policy.max_line_length or 78) and lines[-1] != f"{self.name}:":
+                lines.append("")
+            lines[-1] += f" {token}"
+        return policy.linesep.join(lines) + policy.linesep
+
+
+def _outgoing_registry() -> HeaderRegistry:
+    registry = HeaderRegistry()
+    for name in ("in-reply-to", "references"):
+        registry.map_to_type(name, IdListHeader)
+    return registry
+
+
+#: The policy of every message the office writes, and of each read back from its outbox to be sent
+#: (``smtplib`` writes it out again): :data:`email.policy.SMTP` with :class:`IdListHeader`.
+OUTGOING = SMTP.clone(header_factory=_outgoing_registry())
 
 
 def header_text(message: Message | None, name: str, *, tail: bool = False) -> str:
@@ -106,6 +139,19 @@ def parse_addresses(text: str, *, display_name: str = "", what: str = "address")
 _MSGID = re.compile(r"<[!-;=?-~]{1,250}>")  # printable ASCII without spaces, "<" or ">", in angle brackets
 _REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd|ตอบกลับ|ตอบ)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 MAX_REFERENCES = 10
+#: The end of the left part of the Message-ID of every reply the office writes to a message it
+#: received (``<1767….12.345.sheetsync-reply@bma.example>``): the polite reply, "cannot be read",
+#: "already received".
+REPLY_MARK = "sheetsync-reply"
+
+
+def answers_our_reply(headers: Message) -> bool:
+    """True when ``headers`` answer one of the office's replies: the id their In-Reply-To names, or
+    the newest of their References, is one the office wrote (:data:`REPLY_MARK`). A robot that
+    answers everything without saying so answers those: answering it again would never end."""
+    parents = message_ids(header_text(headers, "In-Reply-To"))[:1] + \
+        message_ids(header_text(headers, "References", tail=True))[-1:]
+    return any(p[1:].rsplit("@", 1)[0].endswith(f".{REPLY_MARK}") for p in parents)
 
 
 def message_ids(text: str) -> list[str]:

@@ -5,7 +5,8 @@ zips) are saved into the inbox folder, the message is recorded in the ledger (wi
 reply), and only then marked — keyword ``$SheetsyncFetched``, or moved to the done folder. A
 crash before the mark leaves the message to the next run, where the ledger (Message-ID and
 file hash) keeps every file from being saved twice; a lost or removed flag is repaired the same
-way. Messages are read with ``BODY.PEEK``, so the office's mail client still shows them unread.
+way. Messages are read with ``BODY.PEEK``, so the office's mail client still shows them unread. A
+server that keeps no keyword of ours (Exchange) gets no mark: the ledger alone says what is new.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, Mapping
 from imapclient import IMAPClient
 
 from ..files import save_bytes
+from ..limits import MAX_HEADER_BYTES
 from ..messages import both
 from ..roster import safe_filename
 from ._bounce import Bounce
@@ -30,15 +32,18 @@ from ._attachments import Extracted, Refusal, _megabytes
 from ..errors import MailError
 from ._config import MailConfig
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger
-from ._headers import header_text, message_ids, one_line
+from ._headers import answers_our_reply, header_text, message_ids, one_line
 from ._imap_config import ImapConfig
-from ._reading import Reading, read_message, unreadable
-from ._reply import compose_fetch_reply, must_not_answer, needs_reply
+from ._reading import Reading, parse, read_message, unreadable
+from ._reply import compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply
 from ._transport import free_path
 
 KEYWORD = "$SheetsyncFetched"
 IMAP_ERRORS = (OSError, ssl.SSLError, imaplib.IMAP4.error)
 _LOCK_PREFIXES = ("~$", ".~lock.")
+_WHO = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID FROM)]"  # what tells a message the ledger knows
+_HEADER_BATCH = 500
+_HEAD = f"BODY.PEEK[HEADER]<0.{MAX_HEADER_BYTES}>"
 
 
 @dataclass
@@ -83,13 +88,16 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
     client = _connect(config, password)
     result = FetchResult()
     try:
-        flags = _select(client, config.folder)
-        mark = KEYWORD if b"\\*" in flags else "\\Seen"  # a server without keywords: \Seen instead
-        criteria: list[Any] = ["NOT", "KEYWORD", KEYWORD] if mark == KEYWORD else ["UNSEEN"]
+        keywords = b"\\*" in _select(client, config.folder)
+        criteria: list[Any] = ["NOT", "KEYWORD", KEYWORD] if keywords else ["ALL"]
         uids = client.search(criteria + (["SINCE", config.since] if config.since else []))
-        for uid in sorted(uids):
+        new, known = (sorted(uids), []) if keywords else _not_in_ledger(client, uids, ledger)
+        for uid in known if config.done_folder else []:  # recorded, not moved yet (a run stopped)
+            _mark_done(client, uid, None, config.done_folder)
+            result.again += 1
+        for uid in new:
             _fetch_one(client, uid, config, inbox, ledger, mail, result)
-            _mark_done(client, uid, mark, config.done_folder)
+            _mark_done(client, uid, KEYWORD if keywords else None, config.done_folder)
         client.logout()
     except IMAP_ERRORS as exc:
         raise MailError(f"IMAP {config.host}: {_clean(exc, password)}") from exc
@@ -131,10 +139,37 @@ def _select(client: IMAPClient, folder: str) -> tuple[bytes, ...]:
     return tuple(info.get(b"PERMANENTFLAGS", ()))
 
 
+def _not_in_ledger(client: IMAPClient, uids: list[int], ledger: FetchLedger) -> tuple[list[int], list[int]]:
+    """The messages of ``uids`` the ledger does not know, and those it does, by their Message-ID and
+    sender (two header fields each, read in batches).
+
+    For a server that keeps no keyword of ours (Microsoft Exchange): ``\\Seen`` cannot say what was
+    fetched, since the clerk reading a school's mail first in the mail program hid it from every
+    fetch, and marking it read hid it from the clerk. A message without a Message-ID is read whole.
+    """
+    new: list[int] = []
+    old: list[int] = []
+    for start in range(0, len(uids), _HEADER_BATCH):
+        batch = sorted(uids)[start:start + _HEADER_BATCH]
+        heads = client.fetch(batch, [_WHO])
+        for uid in batch:
+            head = next((v for k, v in heads.get(uid, {}).items() if k.startswith(b"BODY[")), b"")
+            try:
+                parsed = parse(head if isinstance(head, bytes) else b"")
+                message = _describe(parsed, b"")
+                known = bool(message_ids(header_text(parsed, "Message-ID"))) and \
+                    ledger.seen(ledger_key(message, ledger).message_id, "")
+            except Exception:  # noqa: BLE001 - a header no parser expected: read whole, as any message is
+                known = False
+            (old if known else new).append(uid)
+    return new, old
+
+
 def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, ledger: FetchLedger,
                mail: MailConfig | None, result: FetchResult) -> None:
-    head = client.fetch([uid], ["RFC822.SIZE", "BODY.PEEK[HEADER]"]).get(uid, {})
-    header: bytes = head.get(b"BODY[HEADER]", b"")
+    head = client.fetch([uid], ["RFC822.SIZE", _HEAD]).get(uid, {})
+    # Only the header's first MAX_HEADER_BYTES: it is all a message over the limit is read for.
+    header = next((v for k, v in head.items() if k.startswith(b"BODY[HEADER]") and isinstance(v, bytes)), b"")
     whole = int(head.get(b"RFC822.SIZE", 0)) <= config.max_message
     raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]", header) if whole else header
     reading, message, silent = _read(raw, header, config, mail, whole, result)
@@ -149,7 +184,7 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
 
 
 def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None, whole: bool,
-          result: FetchResult) -> tuple[Reading, FetchedMessage, bool]:
+          result: FetchResult) -> tuple[Reading, FetchedMessage, str]:
     """The message read: what it is and carries, its description, and whether it must not be answered.
 
     Never raises for what the message holds: one that cannot be read (a ``RecursionError`` in the
@@ -166,7 +201,7 @@ def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None
         message, silent = _describe(reading.parsed, raw), _silent(reading.parsed, mail)
     except Exception:  # noqa: BLE001 - not even its header: recorded bare, never answered
         reading = Reading(EmailMessage(), found=Extracted(refused=[Refusal("", "message-unreadable")]))
-        message, silent = FetchedMessage(message_id=_made_up_id(raw), sender="", fetched_at=_now()), True
+        message, silent = FetchedMessage(message_id=_made_up_id(raw), sender="", fetched_at=_now()), "automatic"
     result.problems.append(both("mailbox.unreadable", sender=one_line(message.sender) or "?", why=why))
     return reading, message, silent
 
@@ -188,8 +223,13 @@ def ledger_key(message: FetchedMessage, ledger: FetchLedger) -> FetchedMessage:
                    references=" ".join([*message_ids(message.references)[-9:], message.message_id]))
 
 
-def _silent(parsed: EmailMessage, mail: MailConfig | None) -> bool:
-    return mail is not None and must_not_answer(parsed, mail)
+def _silent(parsed: EmailMessage, mail: MailConfig | None) -> str:
+    """Why a polite reply to ``parsed`` must not be written: ``automatic`` (RFC 3834), ``answers-reply``
+    (it answers one of our replies: with no spreadsheet it gets no other, or robots write to each
+    other for ever), or '' (it may be answered)."""
+    if mail is not None and must_not_answer(parsed, mail):
+        return "automatic"
+    return "answers-reply" if answers_our_reply(parsed) else ""
 
 
 def _take_bounce(bounce: Bounce, message: FetchedMessage, known: bool, ledger: FetchLedger,
@@ -216,7 +256,7 @@ def _take_nothing(message: FetchedMessage, known: bool, ledger: FetchLedger, res
                                 subject=repr(one_line(message.subject, 120))))
 
 
-def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent: bool, inbox: Path,
+def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent: str, inbox: Path,
                  ledger: FetchLedger, mail: MailConfig | None, config: ImapConfig, result: FetchResult) -> None:
     files = []
     for name, data in found.spreadsheets:
@@ -236,7 +276,7 @@ def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent:
     result.replies += len(replies)
 
 
-def _answer(message: FetchedMessage, silent: bool, mail: MailConfig | None, config: ImapConfig,
+def _answer(message: FetchedMessage, silent: str, mail: MailConfig | None, config: ImapConfig,
             result: FetchResult) -> list[EmailMessage]:
     """The polite reply ``message`` needs, if any can and may be written (else a one-line problem)."""
     sender = one_line(message.sender) or "?"
@@ -244,8 +284,10 @@ def _answer(message: FetchedMessage, silent: bool, mail: MailConfig | None, conf
         return []
     if mail is None or not mail.from_addr:
         result.problems.append(both("mailbox.no-reply-possible", sender=sender))
-    elif silent:
+    elif silent == "automatic":
         result.problems.append(both("mailbox.automatic", sender=sender))
+    elif silent == "answers-reply" and not message.files:
+        result.problems.append(both("mailbox.answers-reply", sender=sender, subject=repr(one_line(message.subject, 120))))
     else:
         try:
             return [compose_fetch_reply(message, mail, _megabytes(config.max_attachment))]
@@ -282,7 +324,7 @@ def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:
     return FetchedMessage(message_id=message_id, sender=address if "@" in address else "", sender_name=one_line(name),
                           subject=one_line(header_text(parsed, "Subject"), 300), date=date,
                           references=" ".join(message_ids(header_text(parsed, "References", tail=True))[-10:]),
-                          fetched_at=_now())
+                          fetched_at=_now(), automatic=is_robot_or_list(parsed))
 
 
 def _made_up_id(raw: bytes) -> str:
@@ -315,8 +357,9 @@ def _without_lock_prefix(stem: str) -> str:
     return stem
 
 
-def _mark_done(client: IMAPClient, uid: int, mark: str, done_folder: str | None) -> None:
-    client.add_flags([uid], [mark], silent=True)
+def _mark_done(client: IMAPClient, uid: int, mark: str | None, done_folder: str | None) -> None:
+    if mark:
+        client.add_flags([uid], [mark], silent=True)
     if not done_folder:
         return
     if not client.folder_exists(done_folder):

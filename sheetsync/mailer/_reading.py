@@ -2,7 +2,8 @@
 
 Everything the email package does with a received message happens here, within limits: lines that
 may open a MIME part are counted before it parses anything, and the parsed tree's parts and depth
-before anything walks it (:data:`~sheetsync.limits.MAX_MIME_PARTS`, ``MAX_MIME_DEPTH``). Whatever
+before anything walks it (:data:`~sheetsync.limits.MAX_MIME_PARTS`, ``MAX_MIME_DEPTH``), and so are
+lines shaped like header fields (``MAX_HEADER_LINES``: 12 MB of them cost 400 MB to parse). Whatever
 else the package raises on a message no one expected (a ``RecursionError`` deep in its parser, a
 ``ValueError`` from a header) reaches the caller, which refuses that one message and goes on.
 """
@@ -10,12 +11,13 @@ else the package raises on a message no one expected (a ``RecursionError`` deep 
 from __future__ import annotations
 
 import email
+import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 from typing import Literal
 
 from ..errors import MessageTooComplexError
-from ..limits import MAX_MIME_DEPTH, MAX_MIME_PARTS
+from ..limits import MAX_HEADER_LINES, MAX_MIME_DEPTH, MAX_MIME_PARTS
 from ._attachments import Extracted, Refusal, _megabytes, extract
 from ._bounce import Bounce, is_bounce, read_bounce
 from ._compose import NAME_HEADER
@@ -27,6 +29,7 @@ from ._reply import is_auto_reply
 #: office's own e-mails (its ``X-Sheetsync-Name``) delivered to the office's mailbox (a report copied to the
 #: office, the digest); ``auto-reply``: an out-of-office or other automatic answer. Only a return is taken.
 Kind = Literal["return", "bounce", "ours", "auto-reply"]
+_HEADER_LINE = re.compile(rb"(?:^|\n)[!-9;-~]{1,76}:")  # a field name (RFC 5322 §3.6.8), then its colon
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def read_message(raw: bytes, config: ImapConfig, *, whole: bool) -> Reading:
     """
     if whole:
         _count_part_lines(raw)
+    _count_header_lines(raw)
     parsed = parse(raw)
     if is_bounce(parsed):  # it carries our own message back: its template or marked-up copy is no return
         return Reading(parsed, "bounce", bounce=read_bounce(parsed))
@@ -85,6 +89,15 @@ def _count_part_lines(raw: bytes) -> None:
     starting ``--``) than its parts allow: parsing them all is what costs time and depth."""
     if raw.count(b"\n--") > 2 * MAX_MIME_PARTS:
         raise MessageTooComplexError(f"more than {MAX_MIME_PARTS} MIME parts")
+
+
+def _count_header_lines(raw: bytes) -> None:
+    """Refuse, before parsing, a message with more lines shaped like a header field (``Name:``, in
+    its header or a part's) than :data:`~sheetsync.limits.MAX_HEADER_LINES`; counting stops there.
+    Base64 lines have no colon, so a large attachment costs nothing here."""
+    for count, _ in enumerate(_HEADER_LINE.finditer(raw), 1):
+        if count > MAX_HEADER_LINES:
+            raise MessageTooComplexError(f"more than {MAX_HEADER_LINES} header lines")
 
 
 def _check_structure(message: Message) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import parseaddr
+from pathlib import PurePosixPath
 
 from ..messages import LANGS, Lang, render
 from ._compose import NAME_HEADER, new_message, set_bilingual_body
 from ._config import MailConfig
 from ._fetched import FetchedMessage
-from ._headers import Thread, header_text, one_line, reply_subject, thread_headers
+from ._headers import REPLY_MARK, Thread, header_text, one_line, reply_subject, thread_headers
 from ._texts import say
 
 _ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
@@ -23,8 +24,10 @@ def needs_reply(message: FetchedMessage) -> bool:
 
 def is_automatic(headers: EmailMessage) -> bool:
     """True for mail a machine wrote (RFC 3834): a bounce or delivery report, an out-of-office
-    answer, anything auto-generated or from a "no-reply" sender. A bounce carries our own message
-    back, attachments and all: nothing in it is a school's return."""
+    answer, anything auto-generated or from a "no-reply" sender, anything with an empty Return-Path
+    (``<>``: what delivery reports and other notifications are sent with, RFC 5321 §4.5.5; RFC 3834
+    §3.1.5 forbids answering it). A bounce carries our own message back, attachments and all: nothing
+    in it is a school's return."""
     # Every header is read cut (header_text): a sender chooses its length, and parsing grows faster.
     auto = header_text(headers, "Auto-Submitted").strip().lower() or "no"
     precedence = header_text(headers, "Precedence").strip().lower()
@@ -32,7 +35,12 @@ def is_automatic(headers: EmailMessage) -> bool:
     return (auto != "no" or headers.get_content_type() == "multipart/report"
             or precedence in ("bulk", "junk", "auto_reply")
             or sender.split("@")[0] in _ROBOTS or bool(header_text(headers, "X-Autoreply"))
-            or bool(header_text(headers, "X-Autorespond")))
+            or bool(header_text(headers, "X-Autorespond")) or _null_return_path(headers))
+
+
+def _null_return_path(headers: EmailMessage) -> bool:
+    """True when the message carries a Return-Path and it is empty (``<>``)."""
+    return "Return-Path" in headers and not header_text(headers, "Return-Path").strip().strip("<>").strip()
 
 
 def is_auto_reply(headers: EmailMessage) -> bool:
@@ -46,14 +54,19 @@ def is_auto_reply(headers: EmailMessage) -> bool:
             or bool(header_text(headers, "X-Autoreply").strip()) or bool(header_text(headers, "X-Autorespond").strip()))
 
 
+def is_robot_or_list(headers: EmailMessage) -> bool:
+    """True for automatic mail (:func:`is_automatic`) and list mail: its sender is a machine or a
+    whole list, so a report on a file it brought goes to the school's roster address, never to it."""
+    precedence = header_text(headers, "Precedence").strip().lower()
+    return is_automatic(headers) or precedence == "list" or "List-Id" in headers
+
+
 def must_not_answer(headers: EmailMessage, config: MailConfig) -> bool:
-    """True for mail no machine should answer (RFC 3834): automatic mail (:func:`is_automatic`),
-    list mail, and our own messages — so two robots never write to each other forever."""
+    """True for mail no machine should answer (RFC 3834): automatic and list mail
+    (:func:`is_robot_or_list`), and our own messages — so two robots never write to each other forever."""
     sender = parseaddr(header_text(headers, "From"))[1].lower()
     ours = parseaddr(config.from_addr)[1].lower()
-    precedence = header_text(headers, "Precedence").strip().lower()
-    return (is_automatic(headers) or precedence == "list" or "List-Id" in headers or not sender
-            or (bool(ours) and sender == ours))
+    return is_robot_or_list(headers) or not sender or (bool(ours) and sender == ours)
 
 
 def compose_fetch_reply(message: FetchedMessage, config: MailConfig, limit: str) -> EmailMessage:
@@ -104,7 +117,7 @@ def compose_again_reply(thread: Thread, file: str, when: str, result: str, confi
 def _bilingual_reply(thread: Thread, config: MailConfig, fallback_subject: str,
                      sections: list[list[str]]) -> EmailMessage:
     """A reply in ``thread``: each section (Thai, then English) as paragraphs, text and HTML."""
-    msg = new_message(config, thread.sender, thread.sender_name)
+    msg = new_message(config, thread.sender, thread.sender_name, idstring=REPLY_MARK)  # see answers_our_reply
     msg["Subject"] = reply_subject(thread.subject, fallback_subject)
     for header, value in thread_headers(thread).items():
         msg[header] = value
@@ -122,6 +135,8 @@ def _paragraphs(message: FetchedMessage, lang: Lang, limit: str) -> list[str]:
         paragraphs.append(say("fetch.none", lang))
         if message.others:
             paragraphs.append(say("fetch.others", lang, names=one_line(", ".join(message.others), 300)))
+        if any(PurePosixPath(name).name.lower() == "winmail.dat" for name in message.others):
+            paragraphs.append(say("fetch.winmail", lang))  # Outlook's TNEF: the spreadsheet is inside it
     paragraphs += [say(f"fetch.refused.{r.reason}", lang, name=one_line(r.name), detail=r.detail)
                    for r in message.refused]
     paragraphs += [say("fetch.what_to_send", lang, limit=limit), say("mail.outro", lang)]

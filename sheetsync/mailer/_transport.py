@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Iterable, Protocol, Sequence
 
+from ._headers import OUTGOING
 from ..messages import Lang
 from ..check.report import Report
 from ..files import replace, save_bytes
@@ -245,7 +246,7 @@ def read_message(path: Path) -> EmailMessage:
         data = path.read_bytes()
     except OSError as exc:
         raise MailError(f"{path.name}: cannot read ({exc.strerror or exc})") from exc
-    message = email.message_from_bytes(data, _class=EmailMessage, policy=SMTP)
+    message = email.message_from_bytes(data, _class=EmailMessage, policy=OUTGOING)
     # smtplib would otherwise invent an envelope ("None") from a hand-edited file.
     if not message["From"] or not any(message[h] for h in ("To", "Cc", "Bcc")):
         raise MailError(f"{path.name}: not a message sheetsync can send (no From or no recipient)")

@@ -20,7 +20,7 @@ def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailCo
                  origin: Thread | None, zone: Zone) -> None:
     """A file the office already has, mailed again in a later message, gets a short answer: when it
     came, what became of it. (Only the office's store knows which run fetched each message.)"""
-    if origin is None or not origin.sender or config is None or not config.from_addr:
+    if origin is None or not origin.sender or origin.automatic or config is None or not config.from_addr:
         return
     first = store.query("SELECT received_at, result, run_id FROM outcomes WHERE sha256 = ? ORDER BY id LIMIT 1", (sha,))
     fetched = store.query("SELECT run_id FROM messages WHERE message_id = ?", (origin.message_id,))

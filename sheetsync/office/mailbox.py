@@ -32,7 +32,8 @@ from .store import Store, now
 
 #: The header naming a message's outbox file (see :mod:`sheetsync.mailer`).
 NAME_HEADER = "X-Sheetsync-Name"
-_COLUMNS = "message_id, sender, sender_name, subject, date, refs, refused, others, replied, fetched_at, undelivered"
+_COLUMNS = ("message_id, sender, sender_name, subject, date, refs, refused, others, replied, fetched_at, undelivered, "
+            "automatic")
 
 
 @dataclass
@@ -70,11 +71,12 @@ class StoreLedger:
         with self.store.transaction() as db:
             known = bool(db.execute("SELECT 1 FROM messages WHERE message_id = ?", (message.message_id,)).fetchone())
             if not known:
-                db.execute(f"INSERT INTO messages ({_COLUMNS}, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                db.execute(f"INSERT INTO messages ({_COLUMNS}, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            (message.message_id, message.sender, message.sender_name, message.subject, message.date,
                             message.references, json.dumps([asdict(r) for r in message.refused], ensure_ascii=False),
                             json.dumps(list(message.others), ensure_ascii=False), int(message.replied),
-                            message.fetched_at or now(), message.undelivered, self.run_id))
+                            message.fetched_at or now(), message.undelivered, int(message.automatic),
+                            self.run_id))
             db.executemany("INSERT OR IGNORE INTO message_files (message_id, sha256, filename, path, size) "
                            "VALUES (?, ?, ?, ?, ?)",
                            [(message.message_id, f.sha256, f.filename, str(f.path), f.size) for f in message.files])
@@ -114,7 +116,7 @@ class StoreLedger:
                               references=row[5], files=files,
                               refused=tuple(Refusal(**r) for r in json.loads(row[6] or "[]")),
                               others=tuple(json.loads(row[7] or "[]")), replied=bool(row[8]), fetched_at=row[9],
-                              undelivered=row[10])
+                              undelivered=row[10], automatic=bool(row[11]))
 
 
 def undigested(store: Store) -> list[tuple[str, str]]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 
 from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
 from ..errors import OutputError
+from ..mailer._headers import OUTGOING
 from ..files import replace, save_bytes
 from ..messages import render
 from ..roster import safe_filename
@@ -99,7 +99,7 @@ def _send(mailer: Mailer, path: Path, load: Callable[[], EmailMessage], sent: Pa
 
 
 def _parse(data: bytes) -> EmailMessage:
-    message = message_from_bytes(data, _class=EmailMessage, policy=SMTP)
+    message = message_from_bytes(data, _class=EmailMessage, policy=OUTGOING)
     assert isinstance(message, EmailMessage)
     return message
 

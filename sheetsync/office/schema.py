@@ -64,4 +64,9 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE files ADD COLUMN set_aside_at TEXT;
     UPDATE files SET set_aside_at = received_at
     """,
+    # 6: a message a machine or a list sent (mailer/_reply.py is_robot_or_list): the report on its file
+    # goes to the school's roster address, never back to its sender. Older messages count as a person's.
+    """
+    ALTER TABLE messages ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0
+    """,
 )
