@@ -64,4 +64,9 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE files ADD COLUMN set_aside_at TEXT;
     UPDATE files SET set_aside_at = received_at
     """,
+    # 6: inbox files that end early and may still be arriving, as last seen (office/arriving.py).
+    """
+    CREATE TABLE arriving_files (name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                                 inode INTEGER NOT NULL, first_at REAL NOT NULL, still_since REAL NOT NULL)
+    """,
 )
