@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import os
+import struct
 import subprocess
 import sys
 from email.message import EmailMessage
@@ -26,6 +27,7 @@ from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
 from sheetsync.sync import SyncOptions, SyncResult, sync
 from sheetsync.template.write import write_template
+from tests.data.hostile.xls import number, shared_strings, xls
 
 #: The writer: the first part, then a pause until told to go on (stdin), then the rest. It never
 #: locks the file (nothing on Linux does), and keeps writing to whatever its open file became.
@@ -127,6 +129,20 @@ def test_a_file_that_ends_early_is_said_to_be_incomplete(template: Path, tmp_pat
     path.write_bytes(template.read_bytes()[:cut])
     item = check_file(path)
     assert item.incomplete and item.failure is not None and item.failure.code == "file-unreadable"
+
+
+@pytest.mark.parametrize("part", [0.01, 0.5, 0.9])
+def test_an_xls_cut_short_is_incomplete_and_a_whole_damaged_one_is_not(tmp_path: Path, part: float) -> None:
+    data = xls([("Sheet1", number(0, 0) * 2000)], shared_strings(["a"]))
+    path = tmp_path / "cut.xls"
+    path.write_bytes(data[:int(len(data) * part)])
+    item = check_file(path)
+    assert item.incomplete and ".xls file is damaged" in str(item.error)
+    damaged = bytearray(data)
+    struct.pack_into("<I", damaged, 48, 0)  # the directory said to start at the first sector, which holds data
+    path.write_bytes(bytes(damaged))
+    whole = check_file(path)
+    assert not whole.incomplete and "not a readable .xls workbook" in str(whole.error)
 
 
 def test_a_damaged_file_that_is_complete_is_not_incomplete(tmp_path: Path) -> None:
