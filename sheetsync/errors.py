@@ -5,6 +5,7 @@
     ├── BadInputError          (ValueError)   something handed to sheetsync cannot be used; names it
     │   ├── UnreadableFileError               not a spreadsheet we can read (names the file)
     │   │   ├── NotAFileError                 a link, folder, pipe or device where a file was expected
+    │   │   ├── IncompleteFileError           it ends before its container does (damaged, or still being copied)
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
     │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
@@ -66,6 +67,13 @@ class NotAFileError(UnreadableFileError):
     def __init__(self, path: str | Path, kind: str) -> None:
         self.kind = kind
         super().__init__(path, f"not a file (it is {kind})")
+
+
+class IncompleteFileError(UnreadableFileError):
+    """The file ends before its container does: no bytes at all, fewer than its signature, a zip
+    without its central directory (which a zip keeps at its very end), a compound file whose sectors
+    lie past its end. Damaged — or still being copied in by a writer that paused: the office waits
+    a while for such a file (:mod:`sheetsync.office.arriving`) before it refuses it."""
 
 
 class UnsafeFileError(UnreadableFileError):

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from .files import open_regular
-from .errors import (KeyFileError, LimitError, NotOurFormError, SheetMissingError, SheetsyncError, UnknownFormError,
-                     UnsafeFileError)
+from .errors import (IncompleteFileError, KeyFileError, LimitError, NotOurFormError, SheetMissingError, SheetsyncError,
+                     UnknownFormError, UnsafeFileError)
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import LANGS, render
@@ -58,6 +58,9 @@ class FileResult:
     #: Why the file could not be read this time when its bytes are not the reason (it was renamed,
     #: moved or locked meanwhile, the disk failed): "" otherwise. Such a file is read again later.
     retry: str = ""
+    #: The file ends before its container does (:class:`IncompleteFileError`): damaged, or still being
+    #: copied in. The office waits a while for more of it before it refuses it (office/arriving.py).
+    incomplete: bool = False
 
     def slim(self) -> None:
         """Keep only what a run's summaries and digest need once the file is recorded: no data, and
@@ -168,6 +171,7 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
         result.filled, result.report = None, None
         result.why = why_not_read(exc)
         result.failure = failure(path, UNREADABLE, reason, result.why.get("th", ""))
+        result.incomplete = isinstance(exc, IncompleteFileError)
         result.retry = _not_its_bytes(exc) or (_moved(path, before) if stream is None else _rewritten(stream, before))
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug must not stop the office's run
         LOG.exception("internal error while checking %s", path)

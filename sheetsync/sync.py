@@ -30,6 +30,7 @@ from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compo
 from .master.model import Key, MergeResult, Outcome
 from .messages import both
 from .office.again import answer_again
+from .office.arriving import Arrivals
 from .office.dropped import against_the_store
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, set_aside, set_aside_late, settled
 from .office.listed import REPLACED, Listed
@@ -246,6 +247,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
     taken: set[str] = set()
     outcomes: list[Outcome] = []
     strangers: list[tuple[str, str]] = []
+    arrivals = Arrivals(store)
     for path in inbox_files(inbox, result.problems, result.not_read):
         fetched = origins is not None and origins(path) is not None  # written whole by our own fetch
         try:
@@ -275,6 +277,10 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         if item.retry:  # not its bytes' doing: nothing is recorded, so these bytes are read again next run
             result.not_read[path.name] = item.retry
             continue
+        if item.incomplete and not fetched and arrivals.still_arriving(path.name, listed):
+            result.waiting.append(path)  # a copy may have paused: not refused, nothing recorded or sent yet
+            result.problems.append(both("sync.arriving", file=path.name))
+            continue
         result.new.append(path)
         if item.report is not None:  # what the office holds and this file lacks or cannot replace: told
             item.report.findings += against_the_store(store, item, options.zone)
@@ -294,6 +300,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         result.checked.append(item)
         if progress is not None:
             progress(path)
+    arrivals.forget_others([*(p.name for p in result.waiting), *result.not_read])
     return outcomes, strangers
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import limits
-from ..errors import UnreadableFileError
+from ..errors import IncompleteFileError, UnreadableFileError
 
 SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 #: Sector numbers with a meaning of their own (MS-CFB 2.1); calamine ends a DIFAT chain at any of
@@ -87,8 +87,10 @@ class _Container:
 
     def __init__(self, path: Path, data: bytes) -> None:
         self.path, self.data = path, data
-        if len(data) < 512 or not data.startswith(SIGNATURE):
+        if not data.startswith(SIGNATURE):
             self.damaged("no compound-file header")
+        if len(data) < 512:
+            self.cut_short("no compound-file header")
         (self.version, shift, mini_shift, self.dir_start, self.minifat_start, self.minifat_sectors,
          difat_start) = HEADER.unpack_from(data)
         if shift not in (9, 12) or mini_shift != 6:
@@ -103,6 +105,11 @@ class _Container:
         """Refuse the file: one line naming it."""
         raise UnreadableFileError(self.path, f"{DAMAGED} ({why})")
 
+    def cut_short(self, why: str) -> None:
+        """Refuse the file as one that ends before its sectors do (a copy not finished, or cut
+        short): the same line, as an :class:`IncompleteFileError`."""
+        raise IncompleteFileError(self.path, f"{DAMAGED} ({why})")
+
     def sector(self, number: int) -> bytes:
         """The bytes of sector ``number`` (known to lie in the file), zero-padded if cut short."""
         start = (number + 1) * self.size
@@ -115,14 +122,16 @@ class _Container:
         at = difat_start
         while at < RESERVED:
             if at >= self.sectors or at in seen:
-                self.damaged("its DIFAT chain loops or leaves the file")
+                (self.damaged if at in seen else self.cut_short)("its DIFAT chain loops or leaves the file")
             seen.add(at)
             more = array("I", self.sector(at))
             listed.extend(more[:-1])
             at = more[-1]
         fat_sectors = [n for n in listed if n < DIFSECT]
-        if any(n >= self.sectors for n in fat_sectors) or len(set(fat_sectors)) < len(fat_sectors):
+        if len(set(fat_sectors)) < len(fat_sectors):
             self.damaged("its FAT lists a sector outside the file, or one sector twice")
+        if any(n >= self.sectors for n in fat_sectors):
+            self.cut_short("its FAT lists a sector outside the file, or one sector twice")
         return array("I", b"".join(self.sector(n) for n in fat_sectors))
 
     def chain(self, start: int, fat: array[int], count: int, what: str) -> list[int]:
@@ -133,7 +142,9 @@ class _Container:
         at = start
         while at != ENDOFCHAIN:
             if at >= count or at >= len(fat) or at in seen:  # no chain is longer than the sectors there are
-                self.damaged(f"the sector chain of its {what} loops or leaves the file")
+                # a sector the FAT knows and the file does not hold yet: the file's end is missing
+                past_end = fat is self.fat and count <= at < len(fat) and at not in seen
+                (self.cut_short if past_end else self.damaged)(f"the sector chain of its {what} loops or leaves the file")
             seen.add(at)
             out.append(at)
             at = fat[at]

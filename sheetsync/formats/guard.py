@@ -16,7 +16,8 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from sheetsync.errors import LimitError, NotAFileError, SheetsyncError, UnreadableFileError, UnsafeFileError
+from sheetsync.errors import (IncompleteFileError, LimitError, NotAFileError, SheetsyncError, UnreadableFileError,
+                              UnsafeFileError)
 from sheetsync.files import open_regular
 
 from sheetsync.limits import (MAX_COMPRESSION_RATIO, MAX_FILE_SIZE, MAX_MEMBERS, MAX_METADATA_SIZE,
@@ -105,8 +106,11 @@ def _check_stream(path: Path, stream: BinaryIO) -> Checked:
         raise UnreadableFileError(path, "the file cannot be read") from exc
     if len(data) > MAX_FILE_SIZE:  # grown since it was measured
         raise LimitError(path, "limit.file-size", size=f"{len(data) / MB:,.0f}", limit=MAX_FILE_SIZE // MB)
-    if not data:
-        raise UnreadableFileError(path, "the file is empty")
+    if not data:  # a copy may have made the file and not written yet
+        raise IncompleteFileError(path, "the file is empty")
+    if len(data) < len(OLE_MAGIC) and (OLE_MAGIC.startswith(data) or ZIP_MAGIC.startswith(data)):
+        # the first bytes of a spreadsheet and nothing after them: a copy under way, or cut short
+        raise IncompleteFileError(path, f"not a spreadsheet ({_describe_bytes(data)}); {SEND_FORM}")
     if data.startswith(OLE_MAGIC):
         return Checked(_check_ole(path, data), None, data)
     if data.startswith(ZIP_MAGIC):
@@ -126,7 +130,8 @@ def _check_zip(path: Path, data: bytes) -> Checked:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-        raise UnreadableFileError(path, TRUNCATED) from exc
+        # A zip's directory is its last part: a copy that has not reached the end has none yet.
+        raise IncompleteFileError(path, TRUNCATED) from exc
     except OSError as exc:
         raise UnreadableFileError(path, "the file cannot be opened") from exc
     _check_bomb(path, archive)

@@ -69,4 +69,9 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE messages ADD COLUMN automatic INTEGER NOT NULL DEFAULT 0
     """,
+    # 7: inbox files that end early and may still be arriving, as last seen (office/arriving.py).
+    """
+    CREATE TABLE arriving_files (name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                                 inode INTEGER NOT NULL, first_at REAL NOT NULL, still_since REAL NOT NULL)
+    """,
 )
