@@ -10,6 +10,7 @@ style list. Every text value is stored as text: a school's "=…" never becomes 
 from __future__ import annotations
 
 import math
+import string
 import tempfile
 from itertools import chain
 from pathlib import Path
@@ -25,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..messages import render
 from ..template.plan import BE_DATE_FORMAT
 from .layout import ChartSpec, Kind, Sheet, fit_header_words
 from .xlsx_rows import splice, write_rows
@@ -127,6 +129,16 @@ def _heights(sheet: Sheet) -> Callable[[list[Any]], float]:
     return height
 
 
+def footer_pieces() -> list[tuple[str, str | None]]:
+    """The printed footer as (literal text, field) pairs; a field is ``sheet``, ``page`` or ``pages``.
+
+    The words are data (``print.footer`` in ``messages/master.yaml``); each format writes the
+    fields its own way (``&A``/``&P``/``&N`` in .xlsx, ``text:sheet-name``… in .ods).
+    """
+    template = render("print.footer", "th", source="master.yaml", sheet="{sheet}", page="{page}", pages="{pages}")
+    return [(literal, field) for literal, field, _, _ in string.Formatter().parse(template)]
+
+
 def header_row(sheet: Sheet) -> int:
     """The 1-based row of the header: 2 below a banner line, else 1."""
     return 2 if sheet.banner else 1
@@ -153,6 +165,10 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # A printed master runs to many pages, handed on up the line: each says its sheet and page.
+    codes = {"sheet": "&A", "page": "&P", "pages": "&N"}
+    ws.oddFooter.center.text = "".join(literal + codes.get(field or "", "") for literal, field in footer_pieces())
+    ws.oddFooter.center.font, ws.oddFooter.center.size = f"{FONT},Regular", FONT_SIZE - 2
     if sheet.row_count:
         for highlight in sheet.highlights:
             col = get_column_letter(highlight.column + 1)

@@ -36,7 +36,7 @@ from ..formats.odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
 from ..formats.ods import sheet_address
 from ..template.plan import PageSetup
 from .layout import ChartSpec, Kind, Sheet, fit_header_words
-from .workbook import (CELL_MAX, header_row, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
+from .workbook import (CELL_MAX, footer_pieces, header_row, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
                        header_height)
 
 HEADER_FILL = "DDEBF7"
@@ -133,7 +133,7 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
     """One sheet: charts (if any), columns, the header row (repeated on print), then the rows."""
     book = styles.book
     table = Table(name=sheet.name, stylename=book.table(not sheet.hidden,
-                                                        None if sheet.hidden else book.master_page(LANDSCAPE_A4)))
+                                                        None if sheet.hidden else book.master_page(LANDSCAPE_A4, footer_pieces())))
     header_pt = header_height(sheet)
     if sheet.chart is not None and sheet.chart.blocks:
         table.addElement(_charts(doc, sheet, sheet.chart, header_pt))  # table:shapes precedes the columns

@@ -20,6 +20,8 @@ from ..master.fulltext import text_sheet
 from ..master.layout import Column, Highlight, Sheet
 from ..master.model import RESULTS_TH, Key, LedgerEntry, Recency, Record
 from ..spec.registry import find_form
+from ..thaidates import BE_OFFSET, MONTH_NAMES
+from .headings import word
 from .spec import master_spec
 from .store import Store, Stored
 from .cumulative import cumulative_sheet, in_period_order
@@ -31,7 +33,7 @@ LEDGER_COLUMNS = (Column(RECEIVED_AT, 19), Column("ไฟล์", 30), Column("�
                   Column("ผู้รายงาน", 14), Column("รหัส", 16), Column("แบบฟอร์ม", 16), Column("รุ่น", 8),
                   Column("รหัสแม่แบบ", 16), Column("SHA-256 (ต้น)", 14))
 #: Short enough to show whole above the narrowest sheet: the key words come first.
-BANNER = ("สร้างโดย sheetsync (generated) {when} จาก {store} — ไฟล์นี้เป็นรายงาน สิ่งที่แก้ไขจะไม่ถูกบันทึก "
+BANNER = ("สร้างโดย sheetsync (generated) {when} จาก {store}{period} — ไฟล์นี้เป็นรายงาน สิ่งที่แก้ไขจะไม่ถูกบันทึก "
           "(a report: edits here are not kept)")
 
 
@@ -91,7 +93,8 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
                                               for f, spec in specs.items()}, {f: spec.table for f, spec in specs.items()}))
     sheets.append(ledger_sheet(ledger_of(store), zone))
     _unique_names([s for s in sheets if s is not None])
-    banner = BANNER.format(when=said_time(generated, zone, "th"), store=store.path.name)
+    banner = BANNER.format(when=said_time(generated, zone, "th"), store=store.path.name,
+                           period=_as_of(period or latest))
     return [_with_banner(s, banner) for s in sheets if s is not None]
 
 
@@ -151,6 +154,16 @@ def forms_of(form_ids: list[str], dirs: tuple[Any, ...]) -> dict[str, Form]:
         except UnknownFormError:
             continue
     return forms
+
+
+def _as_of(period: str | None) -> str:
+    """`` · สถานะ ณ เดือนมีนาคม 2563``: the month the summary's statuses are for (B.E.), or nothing."""
+    try:
+        year, month = (int(part) for part in (period or "").split("-")[:2])
+        name = MONTH_NAMES[month - 1][0]
+    except (ValueError, IndexError):
+        return ""
+    return " · " + word("banner.period", month=name, year=year + BE_OFFSET)
 
 
 def _with_banner(sheet: Sheet, banner: str) -> Sheet:

@@ -1,0 +1,116 @@
+"""The master as the people up the line receive it: printed, every page says which sheet and which
+page it is; the first line says which month the statuses are for; the totals agree with the store.
+
+Found by printing a 60-school master (3 monthly syncs) in Calc: 171 A4 pages, none numbered, and
+no line said for which month "ล่าช้า" (late) was computed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+
+from sheetsync.master import merge
+from sheetsync.office.store import Store
+from sheetsync.office.summary import SUMMARY
+from sheetsync.office.view import render_view
+from sheetsync.spec.form import Form
+from tests.test_master_support import seed_data, submit, variant
+from tests.test_print import letters
+
+BUDGETS = (50000, 999999.5, 1500000)
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory, progress_form: Form) -> Path:
+    """Three schools of different budgets and progress, merged into one store (no roster)."""
+    folder = tmp_path_factory.mktemp("upline")
+    paths = []
+    for n, (budget, reports) in enumerate(zip(BUDGETS, (4, 6, 7)), start=1):
+        data = variant(seed_data(), code=f"50360000-40{n:02d}", reports=reports)
+        data["project"]["budget_received"] = budget
+        data["targets"]["networks"][0]["budget"] = budget / 2
+        data["targets"]["networks"][1]["budget"] = budget / 2
+        if reports == 7:
+            data["reports"][-1]["disbursed"] = budget - 10000
+            data["project"]["budget_used"] = budget
+        paths.append(submit(progress_form, folder, data, f"s{n}"))
+    result = merge(paths, folder / "master.xlsx", period="2020-03")
+    assert [o.result for o in result.outcomes] == ["merged"] * 3, result.outcomes
+    return folder
+
+
+def view(office: Path, tmp_path: Path, fmt: str, period: str | None = "2020-03") -> Path:
+    path = tmp_path / f"view.{fmt}"
+    with Store(office / "master.sqlite") as store:
+        render_view(store, path, period=period)
+    return path
+
+
+@pytest.mark.parametrize("period, month", [("2020-03", "มีนาคม 2563"), ("2020-05", "พฤษภาคม 2563"),
+                                           (None, "เมษายน 2563")])  # None: the latest report's month
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_first_line_says_which_month_the_statuses_are_for(office: Path, tmp_path: Path, fmt: str,
+                                                              period: str | None, month: str) -> None:
+    book = CalamineWorkbook.from_path(str(view(office, tmp_path, fmt, period)))
+    for name in book.sheet_names:
+        first = str(book.get_sheet_by_name(name).to_python()[0][0])
+        assert first.startswith("สร้างโดย sheetsync"), (name, first)
+        assert f"สถานะ ณ เดือน{month}" in first, (name, first)
+
+
+def test_every_visible_sheet_prints_its_name_and_page_number_xlsx(office: Path, tmp_path: Path) -> None:
+    book = load_workbook(view(office, tmp_path, "xlsx"))
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        footer = ws.oddFooter.center.text or ""
+        assert "&A" in footer and "&P" in footer and "&N" in footer, (ws.title, footer)
+
+
+def test_the_summary_total_agrees_with_the_store(office: Path, tmp_path: Path) -> None:
+    with Store(office / "master.sqlite") as store:
+        data = [json.loads(row[0]) for row in store.query(
+            "SELECT s.data FROM current c JOIN submissions s ON s.id = c.submission_id")]
+    spent = round(sum(r["disbursed"] for d in data for r in d["reports"]), 2)
+    budget = round(sum(d["project"]["budget_received"] for d in data), 2)
+    rows = CalamineWorkbook.from_path(str(view(office, tmp_path, "xlsx"))).get_sheet_by_name(SUMMARY).to_python()
+    heads, total = rows[1], dict(zip(rows[1], rows[-1]))
+    assert total[heads[0]] == "รวมทั้งหมด"
+    assert total["งบประมาณที่เบิกใช้ สะสม (บาท)"] == pytest.approx(spent, abs=0.005)
+    assert total["งบประมาณที่ได้รับ (บาท)"] == pytest.approx(budget, abs=0.005)
+    assert total["% ของงบประมาณ"] == pytest.approx(round(spent / budget * 100, 2), abs=0.005)
+    assert "3 จาก 3" in str(total[heads[1]])
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_every_printed_page_says_its_sheet_and_number(libreoffice: Any, office: Path, tmp_path: Path,
+                                                      fmt: str) -> None:
+    path = view(office, tmp_path, fmt)
+    pdf = libreoffice.convert(path, path.with_suffix(".pdf"))
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [page for page in pages if page.strip()]
+    names = [m.name for m in CalamineWorkbook.from_path(str(path)).sheets_metadata
+             if str(m.visible) == str(type(m.visible).Visible)]
+    assert len(pages) >= len(names)
+    seen = []
+    for n, page in enumerate(pages, start=1):
+        footers = [line for line in page.splitlines() if re.search(r"หน้า\s*\d+\s*/\s*\d+", line)]
+        assert len(footers) == 1, f"page {n} has no page number: {page[-300:]!r}"
+        here, count = (int(x) for x in re.findall(r"หน้า\s*(\d+)\s*/\s*(\d+)", footers[0])[0])
+        assert (here, count) == (n, len(pages)), footers[0]
+        sheet = max((name for name in names if letters(name) in letters(footers[0])), key=len, default=None)
+        assert sheet, f"page {n} does not name its sheet: {footers[0]!r}"
+        seen.append(sheet)
+    assert set(seen) == set(names)
