@@ -114,3 +114,36 @@ def test_every_printed_page_says_its_sheet_and_number(libreoffice: Any, office: 
         assert sheet, f"page {n} does not name its sheet: {footers[0]!r}"
         seen.append(sheet)
     assert set(seen) == set(names)
+
+
+def printed_pages(pdf: Path) -> list[tuple[str, float]]:
+    """Each printed page's text and the median height of its words (points): how large it prints."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in xml.split("<page ")[1:]:
+        words = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)
+        heights = sorted(float(bottom) - float(top) for top, bottom, _ in words)
+        pages.append((" ".join(w for *_, w in words), heights[len(heights) // 2] if heights else 0.0))
+    return pages
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_wide_data_sheet_prints_readable_with_its_key_on_every_page(libreoffice: Any, office: Path,
+                                                                         tmp_path: Path, fmt: str) -> None:
+    # The project sheet (25 columns) printed one page wide at about a fifth of its size: 14 pt text
+    # came out under 3 pt high, against 12 pt on the cumulative sheet, which prints at full size.
+    path = view(office, tmp_path, fmt)
+    pages = printed_pages(libreoffice.convert(path, path.with_suffix(".pdf")))
+
+    def of(sheet: str) -> list[tuple[str, float]]:
+        return [(text, h) for text, h in pages if re.search(rf"(?<![ก-๛]){sheet}\s+—\s+หน้า", text)]
+
+    full = max(h for _, h in of("ความก้าวหน้าสะสม"))
+    data = of("โครงการ")
+    assert len(data) >= 2
+    for text, height in data:
+        assert height >= 0.5 * full, f"the project sheet prints at {height / full:.0%} of full size"
+        for n in (1, 2, 3):  # the recipient and key columns repeat on every page across
+            assert f"50360000-40{n:02d}" in text

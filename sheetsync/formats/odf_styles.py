@@ -170,7 +170,7 @@ class StyleBook:
         :param footer: a footer to print on every page, as (literal text, field) pairs; a field is
             ``sheet``, ``page`` or ``pages`` (none: no footer, as the official form prints).
         """
-        key = (page.paper, page.orientation, page.fit_width, page.fit_pages_tall,
+        key = (page.paper, page.orientation, page.fit_width, page.fit_pages_tall, page.fit_pages_wide,
                tuple(sorted(page.margins_cm.items())))
         layout = self._named(("layout", *key), "pm", lambda name: _page_layout(name, page))
 
@@ -213,13 +213,18 @@ def _page_layout(name: str, page: PageSetup) -> PageLayout:
         width, height = height, width
     props = PageLayoutProperties(pagewidth=f"{width}cm", pageheight=f"{height}cm",
                                  printorientation=page.orientation, tablecentering="horizontal")
+    # Page numbers go on from the sheet before (what Calc writes); without it Calc starts again at 1
+    # on each sheet whose page style differs from the one before.
+    props.setAttrNS(STYLENS, "first-page-number", "continue")
     for side, cm in page.margins_cm.items():
         props.setAttribute(f"margin{side}", f"{cm}cm")
     if page.fit_width:
         # What Calc itself writes for "fit width to 1 page, height N pages (or automatic)":
         # style:scale-to-X / style:scale-to-Y, with scale-to-Y left out for "automatic".
         # odfpy's grammar only knows the loext: spelling, so the attributes are set by namespace.
-        props.setAttrNS(STYLENS, "scale-to-X", "1")
+        props.setAttrNS(STYLENS, "scale-to-X", str(max(page.fit_pages_wide, 1)))
+        if page.fit_pages_wide > 1:
+            props.setAttrNS(STYLENS, "print-page-order", "ltr")  # a row's pages across, one after another
         if page.fit_pages_tall > 0:
             props.setAttrNS(STYLENS, "scale-to-Y", str(page.fit_pages_tall))
     return _with(PageLayout(name=name), props, *_no_header_footer_styles())
