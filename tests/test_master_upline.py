@@ -7,6 +7,7 @@ no line said for which month "ล่าช้า" (late) was computed.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -77,18 +78,43 @@ def test_every_visible_sheet_prints_its_name_and_page_number_xlsx(office: Path, 
 
 
 def test_the_summary_total_agrees_with_the_store(office: Path, tmp_path: Path) -> None:
+    assert_total_agrees(office, view(office, tmp_path, "xlsx"), 3)
+
+
+def test_the_total_still_agrees_after_a_newer_file_replaces_one(office: Path, tmp_path: Path,
+                                                                progress_form: Form) -> None:
+    copy = tmp_path / "office"
+    shutil.copytree(office, copy)
+    data = variant(seed_data(), code="50360000-4001", reports=6)
+    data["project"]["budget_received"] = BUDGETS[0]
+    for network in data["targets"]["networks"]:
+        network["budget"] = BUDGETS[0] / 2
+    data["reports"][5]["disbursed"] = 12345.67
+    data["project"]["budget_used"] = 12345.67
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1)  # issued after the first files
+    newer = submit(progress_form, tmp_path, data, "s1", issued=later)
+    assert [o.result for o in merge([newer], copy / "master.xlsx", period="2020-04").outcomes] == ["replaced"]
+    assert_total_agrees(copy, copy / "master.xlsx", 3)
+
+
+def assert_total_agrees(office: Path, path: Path, schools: int) -> None:
+    """The summary's total line is the store's current data added up, recomputed here."""
     with Store(office / "master.sqlite") as store:
         data = [json.loads(row[0]) for row in store.query(
             "SELECT s.data FROM current c JOIN submissions s ON s.id = c.submission_id")]
     spent = round(sum(r["disbursed"] for d in data for r in d["reports"]), 2)
     budget = round(sum(d["project"]["budget_received"] for d in data), 2)
-    rows = CalamineWorkbook.from_path(str(view(office, tmp_path, "xlsx"))).get_sheet_by_name(SUMMARY).to_python()
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(SUMMARY).to_python()
     heads, total = rows[1], dict(zip(rows[1], rows[-1]))
     assert total[heads[0]] == "รวมทั้งหมด"
     assert total["งบประมาณที่เบิกใช้ สะสม (บาท)"] == pytest.approx(spent, abs=0.005)
     assert total["งบประมาณที่ได้รับ (บาท)"] == pytest.approx(budget, abs=0.005)
     assert total["% ของงบประมาณ"] == pytest.approx(round(spent / budget * 100, 2), abs=0.005)
-    assert "3 จาก 3" in str(total[heads[1]])
+    assert f"{schools} จาก {schools}" in str(total[heads[1]])
+    lines = {row[0]: dict(zip(heads, row)) for row in rows[2:-2]}
+    for d, who in ((d, w) for d in data for w, line in lines.items() if line["รหัสโครงการ"] == d["project"]["code"]):
+        assert lines[who]["รายงานล่าสุด (ครั้งที่)"] == d["reports"][-1]["no"]
+        assert lines[who]["งบประมาณที่เบิกใช้ สะสม (บาท)"] == pytest.approx(sum(r["disbursed"] for r in d["reports"]))
 
 
 @pytest.mark.libreoffice
