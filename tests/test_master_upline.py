@@ -173,3 +173,22 @@ def test_the_wide_data_sheet_prints_readable_with_its_key_on_every_page(libreoff
         assert height >= 0.5 * full, f"the project sheet prints at {height / full:.0%} of full size"
         for n in (1, 2, 3):  # the recipient and key columns repeat on every page across
             assert f"50360000-40{n:02d}" in text
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_cumulative_sheet_names_each_school(progress_form: Form, tmp_path: Path, fmt: str) -> None:
+    # Printed, the 331 rows of a 60-school cumulative sheet said only "n70-01", the roster's id:
+    # nothing a reader up the line knows a school by.
+    roster = tmp_path / "roster.csv"
+    roster.write_text("recipient_id,school_name,email,project_code\n"
+                      "n73-01,โรงเรียนวัดโพธิ์ทอง,a@example.org,50360000-4001\n"
+                      "n73-02,โรงเรียนวัดยายร่ม,b@example.org,50360000-4002\n", encoding="utf-8")
+    paths = [submit(progress_form, tmp_path, variant(seed_data(), code=f"50360000-400{n}", reports=3), f"n73-0{n}")
+             for n in (1, 2)]
+    master = tmp_path / f"master.{fmt}"
+    merge(paths, master, roster=roster, period="2020-01")
+    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name("ความก้าวหน้าสะสม").to_python()
+    heads = rows[1]
+    assert heads[:3] == ["ผู้รายงาน", "ชื่อผู้รายงาน", "รหัส"]
+    names = {"n73-01": "โรงเรียนวัดโพธิ์ทอง", "n73-02": "โรงเรียนวัดยายร่ม"}
+    assert [(r[0], r[1]) for r in rows[2:]] == [(who, names[who]) for who in ("n73-01",) * 3 + ("n73-02",) * 3]

@@ -78,7 +78,8 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
 
     latest = max((d.latest_date for d in digests), default="")[:7] or None
     sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest),
-              *_cumulative_sheets(records, forms, rows_of_form, keys_of_form),
+              *_cumulative_sheets(records, forms, rows_of_form, keys_of_form,
+                                  {r.id: r.school for r in store.roster() if r.school}),
               chart_sheet(records(), forms, _chart_titles(store, school_charts))]
     for form in (forms[k] for k in sorted(forms)):
         spec = specs[form.id]
@@ -99,12 +100,13 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
 
 
 def _cumulative_sheets(records: Callable[[str], Iterator[Record]], forms: dict[str, Form],
-                       rows_of_form: dict[str, int], keys_of_form: dict[str, int]) -> list[Sheet]:
+                       rows_of_form: dict[str, int], keys_of_form: dict[str, int],
+                       names: dict[str, str]) -> list[Sheet]:
     """One cumulative sheet per form declaring one, by form id; a name taken already gets the form's id."""
     sheets: list[Sheet] = []
     for form_id in sorted(forms):
         sheet = cumulative_sheet(partial(records, form_id), {form_id: forms[form_id]}, rows_of_form[form_id],
-                                 keys_of_form[form_id])
+                                 keys_of_form[form_id], names)
         if sheet is None:
             continue
         if sheet.name in {s.name for s in sheets}:
