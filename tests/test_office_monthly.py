@@ -124,7 +124,8 @@ def test_the_running_totals_add_the_months_of_each_school(months: Path, fmt: str
     done = run("master", "-o", view, cwd=months, env={"SHEETSYNC_FORMS": ""})
     assert done.returncode == 0, done.stderr
     totals = rows_of(view, "ยอดสะสม")
-    assert list(totals[0]) == ["ผู้รายงาน", "รหัส", PERIOD, "จำนวนเงิน (บาท)", "จำนวนเงิน สะสม (บาท)",
+    # the roster's school names beside the ids (tests/test_master_upline.py)
+    assert list(totals[0]) == ["ผู้รายงาน", "ชื่อผู้รายงาน", "รหัส", PERIOD, "จำนวนเงิน (บาท)", "จำนวนเงิน สะสม (บาท)",
                                "เงินที่ได้รับจัดสรร สะสม (บาท)", "% ของงบประมาณ", "ข้อสังเกต"]
     lines = [(r["ผู้รายงาน"], r["รหัส"], r[PERIOD], r["จำนวนเงิน (บาท)"], r["จำนวนเงิน สะสม (บาท)"],
               r["เงินที่ได้รับจัดสรร สะสม (บาท)"], r["% ของงบประมาณ"]) for r in totals]

@@ -7,7 +7,7 @@ styles. Nothing here is module-level mutable state: two documents never share a 
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 from odf import number
 from odf.element import Element
@@ -16,6 +16,7 @@ from odf.opendocument import OpenDocument
 from odf.style import (FontFace, Footer, FooterStyle, Header, HeaderFooterProperties, HeaderStyle, Map, MasterPage,
                        PageLayout, PageLayoutProperties, ParagraphProperties, Style, TableCellProperties,
                        TableColumnProperties, TableProperties, TableRowProperties, TextProperties)
+from odf.text import P, PageCount, PageNumber, SheetName
 
 from ..template.metrics import PT_PER_UNIT
 from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, FRACTION_FORMATS, CellStyle, PageSetup
@@ -163,14 +164,18 @@ class StyleBook:
             return _with(Style(**attrs), TableProperties(display="true" if visible else "false"))
         return self._named(("table", visible, master_page), "ta", build)
 
-    def master_page(self, page: PageSetup) -> str:
-        """Name of a master page printing on ``page``'s paper, orientation, margins and scale."""
-        key = (page.paper, page.orientation, page.fit_width, page.fit_pages_tall,
+    def master_page(self, page: PageSetup, footer: Sequence[tuple[str, str | None]] = ()) -> str:
+        """Name of a master page printing on ``page``'s paper, orientation, margins and scale.
+
+        :param footer: a footer to print on every page, as (literal text, field) pairs; a field is
+            ``sheet``, ``page`` or ``pages`` (none: no footer, as the official form prints).
+        """
+        key = (page.paper, page.orientation, page.fit_width, page.fit_pages_tall, page.fit_pages_wide,
                tuple(sorted(page.margins_cm.items())))
         layout = self._named(("layout", *key), "pm", lambda name: _page_layout(name, page))
 
-        return self._named(("master", *key), "PageStyle", lambda name: _master_page(name, layout),
-                           self._doc.masterstyles)
+        return self._named(("master", *key, tuple(footer)), "PageStyle",
+                           lambda name: _master_page(name, layout, footer), self._doc.masterstyles)
 
 
 def _with(parent: Element, *children: Element) -> Element:
@@ -208,13 +213,18 @@ def _page_layout(name: str, page: PageSetup) -> PageLayout:
         width, height = height, width
     props = PageLayoutProperties(pagewidth=f"{width}cm", pageheight=f"{height}cm",
                                  printorientation=page.orientation, tablecentering="horizontal")
+    # Page numbers go on from the sheet before (what Calc writes); without it Calc starts again at 1
+    # on each sheet whose page style differs from the one before.
+    props.setAttrNS(STYLENS, "first-page-number", "continue")
     for side, cm in page.margins_cm.items():
         props.setAttribute(f"margin{side}", f"{cm}cm")
     if page.fit_width:
         # What Calc itself writes for "fit width to 1 page, height N pages (or automatic)":
         # style:scale-to-X / style:scale-to-Y, with scale-to-Y left out for "automatic".
         # odfpy's grammar only knows the loext: spelling, so the attributes are set by namespace.
-        props.setAttrNS(STYLENS, "scale-to-X", "1")
+        props.setAttrNS(STYLENS, "scale-to-X", str(max(page.fit_pages_wide, 1)))
+        if page.fit_pages_wide > 1:
+            props.setAttrNS(STYLENS, "print-page-order", "ltr")  # a row's pages across, one after another
         if page.fit_pages_tall > 0:
             props.setAttrNS(STYLENS, "scale-to-Y", str(page.fit_pages_tall))
     return _with(PageLayout(name=name), props, *_no_header_footer_styles())
@@ -235,12 +245,21 @@ def _no_header_footer_styles() -> tuple[Element, Element]:
             _with(FooterStyle(), HeaderFooterProperties(margintop="0.25cm", **_HEADER_FOOTER)))
 
 
-def _master_page(name: str, layout: str) -> MasterPage:
-    """A master page on ``layout`` that prints no header and no footer.
+def _master_page(name: str, layout: str, footer: Sequence[tuple[str, str | None]] = ()) -> MasterPage:
+    """A master page on ``layout`` that prints no header and, without ``footer``, no footer.
 
     Both are written switched off (style:display="false"), as Calc writes them when they are
     turned off. With none written, Calc reads them as on (though empty, they print nothing), and
     its next save writes them as real headers and footers: with the page-high size Calc gives
     them, every page of the re-saved file printed blank (tests/test_print_resaved.py).
     """
-    return _with(MasterPage(name=name, pagelayoutname=layout), Header(display="false"), Footer(display="false"))
+    if not footer:
+        return _with(MasterPage(name=name, pagelayoutname=layout), Header(display="false"), Footer(display="false"))
+    fields = {"sheet": SheetName, "page": PageNumber, "pages": PageCount}
+    line = P()
+    for literal, field in footer:
+        if literal:
+            line.addText(literal)
+        if field in fields:
+            line.addElement(fields[field]())
+    return _with(MasterPage(name=name, pagelayoutname=layout), Header(display="false"), _with(Footer(), line))

@@ -10,6 +10,7 @@ style list. Every text value is stored as text: a school's "=…" never becomes 
 from __future__ import annotations
 
 import math
+import string
 import tempfile
 from itertools import chain
 from pathlib import Path
@@ -25,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..messages import render
 from ..template.plan import BE_DATE_FORMAT
 from .layout import ChartSpec, Kind, Sheet, fit_header_words
 from .xlsx_rows import splice, write_rows
@@ -43,6 +45,11 @@ CELL_MAX = 32_767
 #: Row height (points) that fits Thai text at FONT_SIZE: marks above and below the line need room.
 ROW_HEIGHT = 21.0
 CHART_WIDTH_CM, CHART_HEIGHT_CM = 16.0, 7.5
+#: Column-width units that print across one A4 landscape page at full size (measured in Calc: a
+#: 150-unit sheet prints at 100 %, a 273-unit one at 57 %).
+PAGE_UNITS = 155.0
+#: The smallest share of full size a sheet is printed at: below it, it prints on more pages across.
+MIN_PRINT_SCALE = 0.5
 
 
 def header_height(sheet: Sheet) -> float:
@@ -127,6 +134,28 @@ def _heights(sheet: Sheet) -> Callable[[list[Any]], float]:
     return height
 
 
+def footer_pieces() -> list[tuple[str, str | None]]:
+    """The printed footer as (literal text, field) pairs; a field is ``sheet``, ``page`` or ``pages``.
+
+    The words are data (``print.footer`` in ``messages/master.yaml``); each format writes the
+    fields its own way (``&A``/``&P``/``&N`` in .xlsx, ``text:sheet-name``… in .ods).
+    """
+    template = render("print.footer", "th", source="master.yaml", sheet="{sheet}", page="{page}", pages="{pages}")
+    return [(literal, field) for literal, field, _, _ in string.Formatter().parse(template)]
+
+
+def pages_wide(sheet: Sheet) -> int:
+    """How many A4 landscape pages across ``sheet`` is fitted to: one, unless that would print it
+    below :data:`MIN_PRINT_SCALE` (the data sheet's 25 columns printed at a fifth of their size,
+    14 pt text under 3 pt high); then as few as keep it at least that large, its first
+    ``freeze_columns`` (who, which key) repeated on each."""
+    total = sum(c.width for c in sheet.columns)
+    if total <= PAGE_UNITS / MIN_PRINT_SCALE:
+        return 1
+    repeated = sum(c.width for c in sheet.columns[:sheet.freeze_columns])
+    return math.ceil((total - repeated) / (PAGE_UNITS / MIN_PRINT_SCALE - repeated))
+
+
 def header_row(sheet: Sheet) -> int:
     """The 1-based row of the header: 2 below a banner line, else 1."""
     return 2 if sheet.banner else 1
@@ -150,9 +179,17 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     ws.print_title_rows = f"1:{top}"  # the generated-at line and the header on every printed page
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide(sheet)
+    if ws.page_setup.fitToWidth > 1:
+        ws.page_setup.pageOrder = "overThenDown"  # a row's pages across, one after another
+        if sheet.freeze_columns:
+            ws.print_title_cols = f"A:{get_column_letter(sheet.freeze_columns)}"
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # A printed master runs to many pages, handed on up the line: each says its sheet and page.
+    codes = {"sheet": "&A", "page": "&P", "pages": "&N"}
+    ws.oddFooter.center.text = "".join(literal + codes.get(field or "", "") for literal, field in footer_pieces())
+    ws.oddFooter.center.font, ws.oddFooter.center.size = f"{FONT},Regular", FONT_SIZE - 2
     if sheet.row_count:
         for highlight in sheet.highlights:
             col = get_column_letter(highlight.column + 1)

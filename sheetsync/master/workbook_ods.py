@@ -14,6 +14,7 @@ so an office that works in LibreOffice gets an equivalent master. Differences, a
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 from typing import Any, Iterator
@@ -26,7 +27,8 @@ from odf.element import Element
 from odf.opendocument import OpenDocument, OpenDocumentChart, OpenDocumentSpreadsheet
 from odf.style import (ChartProperties, GraphicProperties, ParagraphProperties, Style, TableCellProperties,
                        TextProperties)
-from odf.table import DatabaseRange, DatabaseRanges, Shapes, Table, TableCell, TableColumn, TableHeaderRows, TableRow
+from odf.table import (DatabaseRange, DatabaseRanges, Shapes, Table, TableCell, TableColumn, TableHeaderColumns,
+                       TableHeaderRows, TableRow)
 from odf.text import P
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
@@ -36,7 +38,7 @@ from ..formats.odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
 from ..formats.ods import sheet_address
 from ..template.plan import PageSetup
 from .layout import ChartSpec, Kind, Sheet, fit_header_words
-from .workbook import (CELL_MAX, header_row, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
+from .workbook import (CELL_MAX, footer_pieces, pages_wide, header_row, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
                        header_height)
 
 HEADER_FILL = "DDEBF7"
@@ -132,13 +134,23 @@ class _Styles:
 def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table:
     """One sheet: charts (if any), columns, the header row (repeated on print), then the rows."""
     book = styles.book
+    across = pages_wide(sheet)
+    page = replace(LANDSCAPE_A4, fit_pages_wide=across)
     table = Table(name=sheet.name, stylename=book.table(not sheet.hidden,
-                                                        None if sheet.hidden else book.master_page(LANDSCAPE_A4)))
+                                                        None if sheet.hidden else book.master_page(page, footer_pieces())))
     header_pt = header_height(sheet)
     if sheet.chart is not None and sheet.chart.blocks:
         table.addElement(_charts(doc, sheet, sheet.chart, header_pt))  # table:shapes precedes the columns
-    for column in sheet.columns:
-        table.addElement(TableColumn(stylename=book.column(column.width), defaultcellstylename=styles.cell("text")))
+    # A sheet printed on several pages across repeats its first columns (who, which key) on each.
+    repeat = sheet.freeze_columns if across > 1 and not sheet.hidden else 0
+    columns = [TableColumn(stylename=book.column(c.width), defaultcellstylename=styles.cell("text")) for c in sheet.columns]
+    if repeat:
+        header_columns = TableHeaderColumns()
+        for column in columns[:repeat]:
+            header_columns.addElement(column)
+        table.addElement(header_columns)
+    for column in columns[repeat:]:
+        table.addElement(column)
     if sheet.extra_columns:
         table.addElement(TableColumn(numbercolumnsrepeated=str(sheet.extra_columns),
                                      defaultcellstylename=styles.cell("text")))

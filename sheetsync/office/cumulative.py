@@ -12,7 +12,7 @@ period field before the last changes (a new fiscal year): a year's money is neve
 from __future__ import annotations
 
 from itertools import groupby
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ..check.rules import HALF_SATANG
 from ..master.derive import KEY_COLUMNS, add, add_up, as_date, number, share
@@ -21,16 +21,16 @@ from ..master.model import Record
 from ..spec.form import Form
 from ..spec.master import SEP
 from ..spec.pointers import lookup
-from .headings import CUMULATIVE_ROLES, PERIOD_ROLES, cumulative_name, declared, headings
+from .headings import CUMULATIVE_ROLES, PERIOD_ROLES, cumulative_name, declared, headings, word
 from .spec import MasterSpec, master_spec
-from .summary import CUMULATIVE_SHAPES, OVER_BUDGET, PINK, flag_labels, main_form
+from .summary import CUMULATIVE_SHAPES, OVER_BUDGET, PINK, SUMMARY_SHAPES, flag_labels, main_form
 
 #: Width and kind of the columns only a form with a period has.
 PERIOD_SHAPES = {"period": (20.0, "text"), "budget_total": (15.0, "amount")}
 
 
 def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, Form], count: int | None = None,
-                     keys: int | None = None) -> Sheet | None:
+                     keys: int | None = None, names: Mapping[str, str] | None = None) -> Sheet | None:
     """Every row of each submission's cumulative table with running totals (one row per key and
     period for a form with a period and an amount), for the first form declaring a table with progress
     or an amount (None: no form does).
@@ -40,6 +40,8 @@ def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, F
 
     :param count: how many rows of the table the form's submissions hold (counted when None).
     :param keys: how many submissions of the form there are (counted when None).
+    :param names: recipient id → school name (the roster's): given, a column after the id shows it,
+        for a reader who knows a school by its name, not the office's id.
     """
     form = main_form(forms, lambda spec: bool(spec.table and (spec.progress or spec.amount)))
     if form is None:
@@ -48,10 +50,11 @@ def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, F
     if spec.period and spec.amount:
         if keys is None:
             keys = sum(1 for r in records() if r.key.form_id == form.id)
-        return _by_period(records, form, spec, keys)
+        return _by_period(records, form, spec, keys, names)
     roles = [role for role in CUMULATIVE_ROLES if role in declared(spec, cumulative=True)]
     titles = headings(form, spec)
-    columns = (*KEY_COLUMNS, *(Column(titles[role], *CUMULATIVE_SHAPES[role]) for role in roles))
+    who = _Who(names, titles)
+    columns = (*who.columns, *(Column(titles[role], *CUMULATIVE_SHAPES[role]) for role in roles))
     if count is None:
         count = sum(len(spec.rows_of(r.data)) for r in records() if r.key.form_id == form.id)
 
@@ -66,19 +69,21 @@ def cumulative_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, F
                           "progress": row.get(spec.progress) if spec.progress else None, "amount": amount,
                           "total": total, "share": share(total, budget),
                           "notes": _noted(flag_labels(row, spec, form), total, budget)}
-                yield [record.key.recipient, record.key.project_code, *(values[role] for role in roles)]
+                yield [*who.cells(record.key.recipient, record.key.project_code), *(values[role] for role in roles)]
 
-    notes = (Highlight(len(KEY_COLUMNS) + roles.index("notes"), None, PINK),) if "notes" in roles else ()
-    return Sheet(cumulative_name(spec), columns, rows(), count, freeze_columns=3 if spec.number else 2,
-                 highlights=notes)
+    notes = (Highlight(len(who.columns) + roles.index("notes"), None, PINK),) if "notes" in roles else ()
+    return Sheet(cumulative_name(spec), columns, rows(), count,
+                 freeze_columns=len(who.columns) + (1 if spec.number else 0), highlights=notes)
 
 
-def _by_period(records: Callable[[], Iterable[Record]], form: Form, spec: MasterSpec, keys: int) -> Sheet:
+def _by_period(records: Callable[[], Iterable[Record]], form: Form, spec: MasterSpec, keys: int,
+               names: Mapping[str, str] | None) -> Sheet:
     """One row per key and period: the period's amount, the amounts and budgets so far, their share."""
     roles = [role for role in PERIOD_ROLES if role in declared(spec, cumulative=True) | {"period"}]
     titles = headings(form, spec)
     shapes: dict[str, tuple[float, Any]] = {**CUMULATIVE_SHAPES, **PERIOD_SHAPES}
-    columns = (*KEY_COLUMNS, *(Column(titles[role], *shapes[role]) for role in roles))
+    who = _Who(names, titles)
+    columns = (*who.columns, *(Column(titles[role], *shapes[role]) for role in roles))
 
     def rows() -> Iterator[list[Any]]:
         ordered = in_period_order((r for r in records() if r.key.form_id == form.id), spec)
@@ -93,10 +98,23 @@ def _by_period(records: Callable[[], Iterable[Record]], form: Form, spec: Master
                 values = {"period": period, "amount": amount, "total": total, "budget_total": budget,
                           "share": share(total, budget),
                           "notes": _noted(flag_labels(table[-1] if table else {}, spec, form), total, budget)}
-                yield [record.key.recipient, code, *(values[role] for role in roles)]
+                yield [*who.cells(record.key.recipient, code), *(values[role] for role in roles)]
 
-    notes = (Highlight(len(KEY_COLUMNS) + roles.index("notes"), None, PINK),) if "notes" in roles else ()
-    return Sheet(cumulative_name(spec), columns, rows(), keys, freeze_columns=3, highlights=notes)
+    notes = (Highlight(len(who.columns) + roles.index("notes"), None, PINK),) if "notes" in roles else ()
+    return Sheet(cumulative_name(spec), columns, rows(), keys, freeze_columns=len(who.columns) + 1, highlights=notes)
+
+
+class _Who:
+    """The columns that say whose a row is: the recipient id, its school's name when known, the key."""
+
+    def __init__(self, names: Mapping[str, str] | None, titles: Mapping[str, str]) -> None:
+        self.names = names or {}
+        school = Column(titles.get("school") or word("heading.school"), *SUMMARY_SHAPES["school"])  # as the summary's
+        self.columns = (KEY_COLUMNS[0], school, *KEY_COLUMNS[1:]) if self.names else KEY_COLUMNS
+
+    def cells(self, recipient: str, code: str) -> list[Any]:
+        """The row's first cells."""
+        return [recipient, self.names.get(recipient) or None, code] if self.names else [recipient, code]
 
 
 def _runs_over(spec: MasterSpec, record: Record) -> tuple[str, ...]:

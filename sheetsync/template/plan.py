@@ -106,6 +106,7 @@ class PageSetup:
     margins_cm: dict[str, float]
     print_area: str
     repeat_rows: tuple[int, int] | None = None  # first and last row printed atop every page
+    fit_pages_wide: int = 1  # with fit_width: how many pages across the sheet is fitted to
 
 
 @dataclass(frozen=True)
