@@ -30,7 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 from python_calamine import CalamineWorkbook  # noqa: E402
 
+from sheetsync.check.opener import calamine  # noqa: E402
 from sheetsync.check.reader import read_filled  # noqa: E402
+from sheetsync.formats.extent import Scanned, scan  # noqa: E402
+from sheetsync.formats.guard import check_container  # noqa: E402
 from sheetsync.check.validate import validate  # noqa: E402
 from sheetsync.spec.form import Form  # noqa: E402
 from sheetsync.spec.registry import find_form  # noqa: E402
@@ -77,6 +80,31 @@ def compare(label: str, files: list[Path], form: Form) -> None:
           "   (target <= 3x)")
 
 
+def stages(files: list[Path], form: Form) -> None:
+    """Where read + validate spends its time: each stage's cost (ms per form, best of 3), found by
+    timing the pipeline cut after it and subtracting the cut before (so the stages sum to the whole)."""
+    def scanned(p: Path) -> Scanned:
+        return scan(p, p.suffix[1:], check_container(p).archive)
+
+    def parsed(p: Path) -> None:
+        kept = scanned(p)
+        book = calamine(kept.copy(kept.unclipped(set())))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    cuts = [("container check (zip directory, format)", lambda p: check_container(p)),
+            ("inflate + measure the sheets (extent)", scanned),
+            ("expansion checks + stored copy", lambda p: (k := scanned(p)).copy(k.unclipped(set()))),
+            ("calamine parse of the copy", parsed),
+            ("grid -> data, source map, locked cells", lambda p: read_filled(p, form=form)),
+            ("structure + JSON Schema + rules", lambda p: validate(read_filled(p, form=form)))]
+    before = 0.0
+    for label, action in cuts:
+        total = per_file_ms(files, action)
+        print(f"      {label:<42} {max(total - before, 0.0):5.2f} ms")
+        before = total
+
+
 def saved_by_calc(files: list[Path], out: Path, fmt: str) -> list[Path]:
     """``files`` opened and saved again by LibreOffice Calc (headless), or [] without soffice."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -107,6 +135,7 @@ def main(n: int = 200) -> None:
                 files.append(path)
             by_fmt[fmt] = files
             compare(fmt, files, form)
+            stages(files, form)
             resaved = saved_by_calc(files[:RESAVED], Path(tmp) / f"calc-{fmt}", fmt)
             if resaved:  # what schools really send back: the template saved again by their spreadsheet
                 compare(f"{fmt}, saved by LibreOffice Calc", resaved, form)
