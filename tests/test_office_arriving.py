@@ -280,3 +280,29 @@ def test_a_new_file_under_a_waiting_name_waits_on_its_own(template: Path, tmp_pa
     stalled(path)
     assert run(inbox).new == [path] and outcomes(inbox) == [(path.name, "merged")]
 
+
+
+def test_a_copy_paused_before_its_first_byte_waits_though_an_empty_file_was_refused(
+        template: Path, tmp_path: Path, clock: Clock) -> None:
+    """Every copy starts as an empty file. Once the office has refused an empty file, a copy that
+    pauses before writing anything has bytes the store has seen: it must wait all the same, not be
+    moved to quarantine as "already received" while the copy goes on writing into the moved file."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    empty = inbox / "empty.xlsx"
+    empty.write_bytes(b"")
+    stalled(empty)
+    assert run(inbox).waiting == [empty]
+    clock.now += ARRIVING_STILL
+    assert run(inbox).waiting == [] and outcomes(inbox) == [("empty.xlsx", "quarantined")]
+    arriving = inbox / template.name
+    with arriving.open("wb") as out:  # the school's copy, paused before its first byte
+        stalled(arriving)
+        clock.now += 15 * 60
+        first = run(inbox)
+        assert first.waiting == [arriving] and first.already_seen == []
+        out.write(template.read_bytes())
+    clock.now += 15 * 60
+    stalled(arriving)
+    assert run(inbox).new == [arriving]
+    assert outcomes(inbox) == [("empty.xlsx", "quarantined"), (template.name, "merged")]
