@@ -173,7 +173,9 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                     result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
                                               school_charts=options.school_charts, zone=options.zone)
                 except MasterWriteError as exc:
-                    # Open in Excel, say: the view stays stale in the store, so the next run renders it
+                    # Open in Excel, say: the view is marked stale in the store, so the next run renders it
+                    # (due for a new roster too, which the next run will not see as a change)
+                    store.mark_view_stale(master)
                     result.problems.append(not_refreshed(master, exc))
                     result.unfinished = True
                 else:
