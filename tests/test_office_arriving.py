@@ -306,3 +306,20 @@ def test_a_copy_paused_before_its_first_byte_waits_though_an_empty_file_was_refu
     stalled(arriving)
     assert run(inbox).new == [arriving]
     assert outcomes(inbox) == [("empty.xlsx", "quarantined"), (template.name, "merged")]
+
+
+def test_a_file_dated_ahead_of_the_office_clock_is_read(template: Path, tmp_path: Path, clock: Clock) -> None:
+    """Copied (its date kept) from a computer whose clock runs a day ahead, or dropped before the
+    office's own clock was set back a day: it is not "still being written" for a day. One that
+    ends early still waits, by this computer's clock (the arriving rules)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    ahead = os.stat(template).st_mtime + 24 * 3600
+    whole, cut = inbox / template.name, inbox / "cut.xlsx"
+    whole.write_bytes(template.read_bytes())
+    cut.write_bytes(template.read_bytes()[:5000])
+    for path in (whole, cut):
+        os.utime(path, (ahead, ahead))
+    result = run(inbox)
+    assert result.new == [whole] and result.waiting == [cut]
+    assert outcomes(inbox) == [(whole.name, "merged")]
