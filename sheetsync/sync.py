@@ -38,7 +38,7 @@ from .office.legacy import import_legacy
 from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
 from .office.outbox import flush_outbox, send_from_store, send_others
-from .office.record import disposition_of, record_file
+from .office.record import QUARANTINE, disposition_of, record_file
 from .office.store import Store
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.due import main_due
@@ -173,7 +173,9 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                     result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
                                               school_charts=options.school_charts, zone=options.zone)
                 except MasterWriteError as exc:
-                    # Open in Excel, say: the view stays stale in the store, so the next run renders it
+                    # Open in Excel, say: the view is marked stale in the store, so the next run renders it
+                    # (due for a new roster too, which the next run will not see as a change)
+                    store.mark_view_stale(master)
                     result.problems.append(not_refreshed(master, exc))
                     result.unfinished = True
                 else:
@@ -265,6 +267,14 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             seen = store.seen(listed.sha256)
             item = None if seen is not None else check_file(path, forms_dirs=dirs, sha256=listed.sha256,
                                                              stream=opened)
+            # Bytes refused before may be where a copy under way stands (every copy starts empty):
+            # such a file waits as any incomplete file does, before it is set aside as received.
+            early = seen == QUARANTINE and not fetched and store.not_set_aside(listed.sha256) is None and \
+                check_file(path, forms_dirs=dirs, sha256=listed.sha256, stream=opened).incomplete
+        if early and arrivals.still_arriving(path.name, listed):
+            result.waiting.append(path)
+            result.problems.append(both("sync.arriving", file=path.name))
+            continue
         if item is None:  # the store has these bytes (``seen`` says where they went)
             result.already_seen.append(path)
             if not set_aside_late(store, mover, path, listed):

@@ -238,3 +238,88 @@ def test_one_arriving_file_does_not_hold_back_the_others(template: Path, progres
     result = run(inbox)
     assert [p.name for p in result.waiting] == ["cut.xlsx"] and [p.name for p in result.new] == ["whole.xlsx"]
     assert outcomes(inbox) == [("whole.xlsx", "merged")]
+
+
+def test_a_clock_set_back_does_not_keep_a_file_waiting(template: Path, tmp_path: Path, clock: Clock) -> None:
+    """The office's clock was a day ahead when the file was first seen, then set right: the wait is
+    measured from the correction, not from a time that lies a day ahead."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    cut = inbox / template.name
+    cut.write_bytes(template.read_bytes()[:5000])
+    stalled(cut)
+    assert run(inbox).waiting == [cut]
+    clock.now -= 24 * 3600  # set right
+    assert run(inbox).waiting == [cut]
+    clock.now += ARRIVING_STILL  # unchanged for the time a copy may stall, as this clock counts
+    assert run(inbox).waiting == [] and outcomes(inbox) == [(cut.name, "quarantined")]
+
+
+def test_a_new_file_under_a_waiting_name_waits_on_its_own(template: Path, tmp_path: Path, clock: Clock) -> None:
+    """A clerk deletes a file that kept waiting and copies the school's file in again under its
+    name: the new copy, paused, is not refused for the time the old one waited."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = inbox / template.name
+    data = template.read_bytes()
+    path.write_bytes(data[:5000])
+    stalled(path)
+    assert run(inbox).waiting == [path]
+    clock.now += ARRIVING_LIMIT - 60
+    with path.open("rb"):  # held open (as a virus scanner may) while deleted: the new file cannot reuse its inode
+        path.unlink()
+        out = path.open("wb")
+    with out:  # a new file, paused part-way, as the next run comes
+        out.write(data[:7000])
+        out.flush()
+        stalled(path)
+        clock.now += 120
+        assert run(inbox).waiting == [path] and outcomes(inbox) == []
+        out.write(data[7000:])
+    clock.now += 15 * 60
+    stalled(path)
+    assert run(inbox).new == [path] and outcomes(inbox) == [(path.name, "merged")]
+
+
+
+def test_a_copy_paused_before_its_first_byte_waits_though_an_empty_file_was_refused(
+        template: Path, tmp_path: Path, clock: Clock) -> None:
+    """Every copy starts as an empty file. Once the office has refused an empty file, a copy that
+    pauses before writing anything has bytes the store has seen: it must wait all the same, not be
+    moved to quarantine as "already received" while the copy goes on writing into the moved file."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    empty = inbox / "empty.xlsx"
+    empty.write_bytes(b"")
+    stalled(empty)
+    assert run(inbox).waiting == [empty]
+    clock.now += ARRIVING_STILL
+    assert run(inbox).waiting == [] and outcomes(inbox) == [("empty.xlsx", "quarantined")]
+    arriving = inbox / template.name
+    with arriving.open("wb") as out:  # the school's copy, paused before its first byte
+        stalled(arriving)
+        clock.now += 15 * 60
+        first = run(inbox)
+        assert first.waiting == [arriving] and first.already_seen == []
+        out.write(template.read_bytes())
+    clock.now += 15 * 60
+    stalled(arriving)
+    assert run(inbox).new == [arriving]
+    assert outcomes(inbox) == [("empty.xlsx", "quarantined"), (template.name, "merged")]
+
+
+def test_a_file_dated_ahead_of_the_office_clock_is_read(template: Path, tmp_path: Path, clock: Clock) -> None:
+    """Copied (its date kept) from a computer whose clock runs a day ahead, or dropped before the
+    office's own clock was set back a day: it is not "still being written" for a day. One that
+    ends early still waits, by this computer's clock (the arriving rules)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    ahead = os.stat(template).st_mtime + 24 * 3600
+    whole, cut = inbox / template.name, inbox / "cut.xlsx"
+    whole.write_bytes(template.read_bytes())
+    cut.write_bytes(template.read_bytes()[:5000])
+    for path in (whole, cut):
+        os.utime(path, (ahead, ahead))
+    result = run(inbox)
+    assert result.new == [whole] and result.waiting == [cut]
+    assert outcomes(inbox) == [(whole.name, "merged")]

@@ -144,3 +144,34 @@ def test_an_outbox_that_cannot_be_written_is_said_and_written_next_run(office: P
     monkeypatch.undo()
     assert in_office(app, office, "sync").exit_code == 0
     assert len(list((office / "outbox").glob("*.eml"))) == 2  # s1's answer and the digest
+
+
+def _shown(master: Path, text: str) -> bool:
+    """Whether any cell of the view (read from the workbook) holds ``text``."""
+    book = openpyxl.load_workbook(master, read_only=True)
+    try:
+        return any(text in str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
+    finally:
+        book.close()
+
+
+def test_a_roster_change_the_open_master_missed_reaches_it_at_the_next_run(office: Path, app: typer.Typer,  # noqa: F811
+                                                                          progress_form: Form,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only new files make the view due: a new roster does too. When the master was open then,
+    the next run (nothing new in the inbox) must still render it, as the run said it would."""
+    _ready(office)
+    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
+                   issued=at(40))
+    assert in_office(app, office, "sync").exit_code == 0
+    roster = office / "roster.csv"
+    roster.write_text(roster.read_text(encoding="utf-8") + "s9,โรงเรียนบ้านใหม่,head@s9.example,50360000-3553,75\n",
+                      encoding="utf-8")
+    with monkeypatch.context() as held:
+        _held_open(held, office / "master.xlsx")
+        missed = in_office(app, office, "sync")
+    assert missed.exit_code == 3 and "รอบถัดไป" in missed.stderr
+    assert not _shown(office / "master.xlsx", "โรงเรียนบ้านใหม่")
+    later = in_office(app, office, "sync")  # Excel closed: nothing new in the inbox
+    assert later.exit_code == 0
+    assert _shown(office / "master.xlsx", "โรงเรียนบ้านใหม่")

@@ -56,11 +56,16 @@ class Arrivals:
         rows = self.store.query("SELECT size, mtime_ns, inode, first_at, still_since FROM arriving_files "
                                 "WHERE name = ?", (name,))
         same = bool(rows) and tuple(rows[0][:3]) == (listed.size, listed.mtime_ns, listed.inode)
-        first = float(rows[0][3]) if rows else self.now
+        # Another file under the name (deleted and copied in again) waits on its own from now on.
+        first = float(rows[0][3]) if rows and rows[0][2] == listed.inode else self.now
         since = float(rows[0][4]) if same else self.now
+        # A time ahead of the clock was read before the clock was set back: counted from now instead,
+        # or the file would wait until the clock caught up with it (a day, a year).
+        moved_back = first > self.now or since > self.now
+        first, since = min(first, self.now), min(since, self.now)
         if self.now - first >= ARRIVING_LIMIT or self.now - since >= ARRIVING_STILL:
             return False
-        if not same:  # new, or changed since the last run saw it: it is held still from now on
+        if not same or moved_back:  # new, changed since the last run saw it, or a clock set back
             with self.store.transaction() as db:
                 db.execute("INSERT INTO arriving_files (name, size, mtime_ns, inode, first_at, still_since) "
                            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET size = excluded.size, "

@@ -73,14 +73,17 @@ def _made_by_a_program(entry: os.DirEntry[str]) -> bool:
 
 
 def settled(path: Path, seconds: float) -> bool:
-    """True when ``path`` was last changed at least ``seconds`` ago and its size holds still (the
-    entry itself: a link is never followed).
+    """True when ``path`` was last changed at least ``seconds`` ago (or its change time is ahead of
+    this clock) and its size holds still (the entry itself: a link is never followed).
 
     :raises OSError: when ``path`` cannot be looked at (a file that never can is not "still being
         written" run after run: the caller counts it as one that cannot be read).
     """
     first = path.lstat()
-    if time.time() - first.st_mtime < seconds:
+    # A change time ahead of this clock (kept by a copy from a computer whose clock runs ahead, or
+    # this clock set back) says nothing of a writer: the size holding still does, and a file that
+    # still ends early waits by this computer's clock (:mod:`.arriving`), not for the hours ahead.
+    if 0 <= time.time() - first.st_mtime < seconds:
         return False
     if seconds > 0:
         time.sleep(min(seconds, 0.05))

@@ -309,6 +309,12 @@ class Store:
         """The id of the latest outcome (0 when there is none)."""
         return int(self.query("SELECT COALESCE(MAX(id), 0) FROM outcomes")[0][0])
 
+    def mark_view_stale(self, path: Path) -> None:
+        """Make the view at ``path`` due at the next run (kept, with its hash: the view no one
+        touched must not be taken for one a clerk edited): a rendering was due and failed."""
+        with self.transaction() as db:
+            db.execute("UPDATE views SET outcome_id = -1 WHERE path = ?", (str(path.resolve()),))
+
     def view_is_stale(self, path: Path) -> bool:
         """True when ``path`` was never rendered from this store or outcomes were recorded since."""
         rows = self.query("SELECT outcome_id FROM views WHERE path = ?", (str(path.resolve()),))
