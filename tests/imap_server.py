@@ -203,19 +203,17 @@ class Mailbox:
 
     def add_flag(self, flag: str, folder: str = "INBOX") -> None:
         """Put ``flag`` on every message of ``folder`` (the clerk read them: ``\\Seen``)."""
-        imap = self.server.client(self.user, self.password)
-        try:
-            imap.select(folder)
-            imap.store("1:*", "+FLAGS", f"({flag})")
-        finally:
-            imap.logout()
+        self._store_flag("+FLAGS", flag, folder)
 
     def remove_flag(self, flag: str, folder: str = "INBOX") -> None:
         """Take ``flag`` off every message of ``folder`` (a lost flag, another client's doing)."""
+        self._store_flag("-FLAGS", flag, folder)
+
+    def _store_flag(self, how: str, flag: str, folder: str) -> None:
         imap = self.server.client(self.user, self.password)
         try:
             imap.select(folder)
-            imap.store("1:*", "-FLAGS", f"({flag})")
+            imap.store("1:*", how, f"({flag})")
         finally:
             imap.logout()
 

@@ -25,11 +25,14 @@ from tests.test_master_support import at, seed_data, variant
 from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
 
 
-def _ready(office: Path) -> None:
-    """The office sends mail and reads a file as soon as it is there (no settling time in a test)."""
+def _ready(office: Path, form: Form) -> None:
+    """The office sends mail and reads a file as soon as it is there (no settling time in a test),
+    and school s1's filled file waits in its inbox."""
     config = (office / "sheetsync.toml").read_text(encoding="utf-8")
     (office / "sheetsync.toml").write_text(config.replace('from = ""', 'from = "office@bma.example"')
                                            .replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    write_template(form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
+                   issued=at(40))
 
 
 def _recipients(master: Path) -> list[str]:
@@ -58,9 +61,7 @@ def _held_open(monkeypatch: pytest.MonkeyPatch, *held: Path) -> None:
 def test_a_master_open_in_excel_is_refreshed_by_the_next_run(office: Path, app: typer.Typer,  # noqa: F811
                                                              progress_form: Form,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    _ready(office)
-    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
-                   issued=at(40))
+    _ready(office, progress_form)
     assert in_office(app, office, "sync").exit_code == 0
     master = office / "master.xlsx"
     assert _recipients(master) == ["s1"]
@@ -90,9 +91,7 @@ def test_a_master_open_in_excel_is_refreshed_by_the_next_run(office: Path, app: 
 def test_a_master_open_when_nothing_new_came_still_says_so(office: Path, app: typer.Typer,  # noqa: F811
                                                            progress_form: Form,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    _ready(office)
-    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
-                   issued=at(40))
+    _ready(office, progress_form)
     _held_open(monkeypatch, office / "master.xlsx")
     assert in_office(app, office, "sync").exit_code == 3
     later = in_office(app, office, "sync")  # still open: the next run has nothing new, and must say so again
@@ -103,9 +102,7 @@ def test_a_master_open_when_nothing_new_came_still_says_so(office: Path, app: ty
 def test_the_master_command_on_an_open_master_is_one_thai_first_line(office: Path, app: typer.Typer,  # noqa: F811
                                                                       progress_form: Form,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    _ready(office)
-    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
-                   issued=at(40))
+    _ready(office, progress_form)
     assert in_office(app, office, "sync").exit_code == 0
     _held_open(monkeypatch, office / "master.xlsx")
     shown = in_office(app, office, "master")
@@ -122,9 +119,7 @@ def test_an_outbox_that_cannot_be_written_is_said_and_written_next_run(office: P
     # The outbox folder refuses new files (made read-only, a full disk): the e-mails stay queued in
     # the store. The clerk is told so in Thai, naming the folder (not a hidden temporary file), and
     # still sees what came in; the master is rendered; the next run writes the e-mails.
-    _ready(office)
-    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
-                   issued=at(40))
+    _ready(office, progress_form)
     outbox = os.path.normcase(os.path.abspath(office / "outbox"))
     replace = os.replace
 
@@ -160,9 +155,7 @@ def test_a_roster_change_the_open_master_missed_reaches_it_at_the_next_run(offic
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Not only new files make the view due: a new roster does too. When the master was open then,
     the next run (nothing new in the inbox) must still render it, as the run said it would."""
-    _ready(office)
-    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
-                   issued=at(40))
+    _ready(office, progress_form)
     assert in_office(app, office, "sync").exit_code == 0
     roster = office / "roster.csv"
     roster.write_text(roster.read_text(encoding="utf-8") + "s9,โรงเรียนบ้านใหม่,head@s9.example,50360000-3553,75\n",
