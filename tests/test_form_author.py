@@ -263,3 +263,60 @@ def test_the_authors_form_goes_through_template_read_and_validate(tmp_path: Path
     assert "ร้อยละที่ใช้ไป" in found["th"]["ratio-mismatch"][1] and "งบที่ได้รับ (บาท)" in found["th"]["ratio-mismatch"][1]
     assert "percentage spent" in found["en"]["ratio-mismatch"][1] and "amount allocated" in found["en"]["ratio-mismatch"][1]
     assert "ราคารวม (บาท)" in found["th"]["sum-mismatch"][1] and "total cost" in found["en"]["sum-mismatch"][1]
+
+
+def _schema_node(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
+    node = schema
+    for part in pointer.split("/")[1:]:
+        node = node["items"] if part == "*" else node["properties"][part]
+    return node
+
+
+@pytest.mark.parametrize("where, edit, problem", [
+    # A misspelt required name loaded, and every school's file was refused: "Cell A1 (distric) is empty".
+    ("/school", lambda node: node.update(required=["name", "cdoe"]),
+     "/properties/school: required names 'cdoe', which is not one of its properties (name, code)"),
+    ("/items/*", lambda node: node["required"].append("serial"),
+     "/properties/items/items: required names 'serial', which is not one of its properties (no, name, category"),
+    # Bounds no value meets: every school's year was both below the minimum and above the maximum.
+    ("/period/fiscal_year", lambda node: node.update(minimum=2700, maximum=2560),
+     "/properties/period/properties/fiscal_year: minimum 2700 is above maximum 2560; no value could be given"),
+    ("/school/name", lambda node: node.update(minLength=20, maxLength=10), "minLength 20 is above maxLength 10"),
+    ("/items", lambda node: node.update(minItems=11), "minItems 11 is above maxItems 10"),
+])
+def test_a_schema_no_file_could_satisfy_is_refused_at_load(tmp_path: Path, where: str,
+                                                           edit: Callable[[dict[str, Any]], None], problem: str) -> None:
+    message = _refused(_form(tmp_path, schema_edit=lambda schema: edit(_schema_node(schema, where))))
+    assert message.startswith(f"{NAME}.schema.json: "), message
+    assert problem in message, message
+
+
+def test_a_key_given_twice_in_the_layout_is_refused_naming_both_lines(tmp_path: Path) -> None:
+    """A second rules: (appended at the end) replaced the first silently: six of seven rules were never checked."""
+    layout = _form(tmp_path, "rules:\n", "rules:\n")
+    with layout.open("a", encoding="utf-8") as out:
+        out.write("rules:\n  - {kind: compare, left: /budget/spent, op: '<=', right: /budget/allocated}\n")
+    lines = layout.read_text(encoding="utf-8").splitlines()
+    first, second = (i for i, line in enumerate(lines, 1) if line == "rules:")
+    assert _refused(layout) == (f"{NAME}.yaml line {second} column 1: the key 'rules' is given twice (also on line "
+                                f"{first}); YAML keeps only the last, so merge them into one")
+
+
+def test_a_key_given_twice_in_an_entry_is_refused(tmp_path: Path) -> None:
+    layout = _form(tmp_path, SCHOOL_CODE, SCHOOL_CODE.replace("}", ", at: H2}"))
+    message = _refused(layout)
+    assert message.startswith(f"{NAME}.yaml line {_line_of(layout, 'at: H2')} column "), message
+    assert "the key 'at' is given twice" in message
+
+
+def test_a_key_given_twice_in_the_schema_is_refused(tmp_path: Path) -> None:
+    """json keeps the last: a field written "type": "integer", ..., "type": "string" became a text."""
+    layout = _form(tmp_path)
+    schema = tmp_path / f"{NAME}.schema.json"
+    text = schema.read_text(encoding="utf-8")
+    assert '"type": "integer", "minimum": 2560' in text
+    schema.write_text(text.replace('"type": "integer", "minimum": 2560', '"type": "integer", "type": "string", '
+                                   '"minimum": 2560', 1), encoding="utf-8")
+    message = _refused(layout)
+    assert message.startswith(f"{NAME}.schema.json: "), message
+    assert "the key 'type' is given twice" in message

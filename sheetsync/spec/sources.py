@@ -31,7 +31,10 @@ def read_layout(path: Path) -> dict[str, Any]:
     """
     text = _text(path, "layout")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_OneKeyOnce)  # a SafeLoader that also refuses a key given twice
+    except _KeyTwice as exc:
+        raise FormError(f"{path.name} line {exc.line} column {exc.column}: the key {exc.key!r} is given twice (also "
+                        f"on line {exc.first}); YAML keeps only the last, so merge them into one") from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path.name} line {mark.line + 1} column {mark.column + 1}" if mark else path.name
@@ -56,7 +59,10 @@ def read_schema(layout_path: Path, name: str) -> dict[str, Any]:
         if candidate.is_file():
             text = _text(candidate, "schema")
             try:
-                schema = json.loads(text)
+                schema = json.loads(text, object_pairs_hook=_one_key_once)
+            except _KeyTwice as exc:
+                raise FormError(f"{candidate.name}: the key {exc.key!r} is given twice in one object{exc.inside}; "
+                                "JSON keeps only the last, so keep one") from exc
             except ValueError as exc:
                 raise FormError(f"{candidate.name}: cannot read the schema ({exc})") from exc
             return _checked_schema(candidate, schema)
@@ -86,7 +92,69 @@ def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
                             "sheetsync never fetches; copy the definition into this file's $defs and write "
                             "\"#/$defs/<name>\"")
     check_english_titles(path.name, schema)
+    _check_satisfiable(path.name, schema, "")
     return dict(schema)
+
+
+class _KeyTwice(yaml.YAMLError):
+    """A mapping (YAML) or object (JSON) giving one key twice: both readers keep the last silently."""
+
+    def __init__(self, key: Any, line: int = 0, column: int = 0, first: int = 0, inside: str = "") -> None:
+        super().__init__(f"the key {key!r} is given twice")
+        self.key, self.line, self.column, self.first, self.inside = key, line, column, first, inside
+
+
+class _OneKeyOnce(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (a second ``rules:`` appended
+    at the end replaced the first, and its rules were never checked)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # a merge (<<) may be overridden on purpose; other keys are refused by PyYAML itself
+            key = self.construct_object(key_node)
+            if key in seen:
+                mark = key_node.start_mark
+                raise _KeyTwice(key, mark.line + 1, mark.column + 1, seen[key])
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
+def _one_key_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; :class:`_KeyTwice` if a key comes twice."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            title = dict(pairs).get("title")
+            raise _KeyTwice(key, inside=f" (the one titled {title!r})" if isinstance(title, str) else "")
+        out[key] = value
+    return out
+
+
+#: Bounds of one keyword pair no value can meet when the first is above the second.
+_BOUNDS = (("minimum", "maximum"), ("minLength", "maxLength"), ("minItems", "maxItems"))
+
+
+def _check_satisfiable(name: str, node: Any, where: str) -> None:
+    """Along the fields a file's data is read into (properties, a table's items), a ``required`` name
+    that is no property or bounds no value meets would refuse every school's file, each time with a
+    message about a cell the form does not have."""
+    if not isinstance(node, dict):
+        return
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        missing = next((key for key in node.get("required", []) if key not in properties), None)
+        if missing is not None:
+            raise FormError(f"{name}: {where or '/'}: required names {missing!r}, which is not one of its properties "
+                            f"({', '.join(properties)}); correct the name or add the property")
+        for child, schema in properties.items():
+            _check_satisfiable(name, schema, f"{where}/properties/{child}")
+    for low, high in _BOUNDS:
+        least, most = node.get(low), node.get(high)
+        if isinstance(least, (int, float)) and isinstance(most, (int, float)) and least > most:
+            raise FormError(f"{name}: {where or '/'}: {low} {least} is above {high} {most}; no value could be given")
+    _check_satisfiable(name, node.get("items"), f"{where}/items")
 
 
 def _references(node: Any, where: str) -> Iterator[tuple[str, str, str]]:
