@@ -10,6 +10,7 @@ schema is refused, never followed.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -30,11 +31,9 @@ def read_layout(path: Path) -> dict[str, Any]:
     :param path: the ``.yaml`` layout file.
     """
     text = _text(path, "layout")
+    loader = _OneKeyOnce(text, path.name)
     try:
-        data = yaml.load(text, Loader=_OneKeyOnce)  # a SafeLoader that also refuses a key given twice
-    except _KeyTwice as exc:
-        raise FormError(f"{path.name} line {exc.line} column {exc.column}: the key {exc.key!r} is given twice (also "
-                        f"on line {exc.first}); YAML keeps only the last, so merge them into one") from exc
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path.name} line {mark.line + 1} column {mark.column + 1}" if mark else path.name
@@ -43,6 +42,8 @@ def read_layout(path: Path) -> dict[str, Any]:
                         "(indent with spaces, never tabs)") from exc
     except yaml.YAMLError as exc:
         raise FormError(f"{path.name}: not valid YAML ({' '.join(str(exc).split())})") from exc
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise FormError(f"{path.name}: a layout must be a mapping")
     return data
@@ -59,10 +60,9 @@ def read_schema(layout_path: Path, name: str) -> dict[str, Any]:
         if candidate.is_file():
             text = _text(candidate, "schema")
             try:
-                schema = json.loads(text, object_pairs_hook=_one_key_once)
-            except _KeyTwice as exc:
-                raise FormError(f"{candidate.name}: the key {exc.key!r} is given twice in one object{exc.inside}; "
-                                "JSON keeps only the last, so keep one") from exc
+                schema = json.loads(text, object_pairs_hook=partial(_one_key_once, candidate.name))
+            except FormError:
+                raise  # a key given twice (a ValueError too)
             except ValueError as exc:
                 raise FormError(f"{candidate.name}: cannot read the schema ({exc})") from exc
             return _checked_schema(candidate, schema)
@@ -96,17 +96,13 @@ def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
     return dict(schema)
 
 
-class _KeyTwice(yaml.YAMLError):
-    """A mapping (YAML) or object (JSON) giving one key twice: both readers keep the last silently."""
-
-    def __init__(self, key: Any, line: int = 0, column: int = 0, first: int = 0, inside: str = "") -> None:
-        super().__init__(f"the key {key!r} is given twice")
-        self.key, self.line, self.column, self.first, self.inside = key, line, column, first, inside
-
-
 class _OneKeyOnce(yaml.SafeLoader):
     """PyYAML's safe loader, refusing a key given twice in one mapping (a second ``rules:`` appended
     at the end replaced the first, and its rules were never checked)."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.name = name
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
@@ -116,18 +112,21 @@ class _OneKeyOnce(yaml.SafeLoader):
             key = self.construct_object(key_node)
             if key in seen:
                 mark = key_node.start_mark
-                raise _KeyTwice(key, mark.line + 1, mark.column + 1, seen[key])
+                raise FormError(f"{self.name} line {mark.line + 1} column {mark.column + 1}: the key {key!r} is given "
+                                f"twice (also on line {seen[key]}); YAML keeps only the last, so merge them into one")
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)
 
 
-def _one_key_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object's pairs as a dict; :class:`_KeyTwice` if a key comes twice."""
+def _one_key_once(name: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; :class:`FormError` naming the schema file if a key comes twice."""
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
             title = dict(pairs).get("title")
-            raise _KeyTwice(key, inside=f" (the one titled {title!r})" if isinstance(title, str) else "")
+            inside = f" (the one titled {title!r})" if isinstance(title, str) else ""
+            raise FormError(f"{name}: the key {key!r} is given twice in one object{inside}; JSON keeps only the "
+                            "last, so keep one")
         out[key] = value
     return out
 
