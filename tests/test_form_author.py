@@ -320,3 +320,45 @@ def test_a_key_given_twice_in_the_schema_is_refused(tmp_path: Path) -> None:
     message = _refused(layout)
     assert message.startswith(f"{NAME}.schema.json: "), message
     assert "the key 'type' is given twice" in message
+
+
+PAGE = "page: {paper: A4, orientation: landscape, fit_width: true}"
+COLUMNS = "columns: {A: 8, B: 28,"
+INPUT_STYLE = "  input:  {fill: FFF9E5, border: true}"
+
+
+@pytest.mark.parametrize("old, new, needle, place, problem", [
+    # Each was a ValueError or AttributeError traceback from openpyxl, odfpy or float() at the first template.
+    (COLUMNS, "columns: {A: wide, B: 28,", "columns:", "columns.A", "'wide' is not a width"),
+    (COLUMNS, "columns: {A1: 8, B: 28,", "columns:", "columns.A1", "'A1' is not a column"),
+    ("sheet: ครุภัณฑ์\n", "sheet: ครุภัณฑ์\nheights: {x: 20}\n", "heights:", "heights.x", "'x' is not a row number"),
+    ("sheet: ครุภัณฑ์\n", "sheet: ครุภัณฑ์\nheights: {3: -20}\n", "heights:", "heights.3", "-20 is not a height"),
+    ("sheet: ครุภัณฑ์\n", "sheet: ครุภัณฑ์\nrow_height: tall\n", "row_height:", "row_height", "'tall' is not a height"),
+    (INPUT_STYLE, INPUT_STYLE.replace("FFF9E5", "yellow"), "yellow", "styles.input.fill",
+     "'yellow' is not a colour: six hex digits RRGGBB, such as FFF9E5"),
+    (INPUT_STYLE, INPUT_STYLE.replace("}", ", colour: red}"), "colour", "styles.input",
+     "unknown key 'colour' (known: bold, italic, size, align, indent, fill, border)"),
+    (INPUT_STYLE, INPUT_STYLE.replace("}", ", align: centre}"), "centre", "styles.input.align",
+     "'centre' is not one of left, center, right"),
+    ("font: {name: TH Sarabun New, size: 16}", "font: {name: TH Sarabun New, size: big}", "font:", "font.size",
+     "'big' is not a font size"),
+    (PAGE, PAGE.replace("landscape", "sideways"), "page:", "page.orientation", "'sideways' is not one of portrait, landscape"),
+    # Written as Letter in the .xlsx and A4 in the .ods, silently.
+    (PAGE, PAGE.replace("A4", "A44"), "page:", "page.paper", "'A44' is not one of A4, Letter"),
+    (PAGE, PAGE.replace("}", ", fit_pages_tal: 2}"), "page:", "page", "unknown key 'fit_pages_tal'"),
+    (PAGE, PAGE.replace("}", ", margins_cm: {lefft: 1}}"), "page:", "page.margins_cm.lefft",
+     "unknown side 'lefft' (known: left, right, top, bottom)"),
+    (PAGE, PAGE.replace("}", ", repeat_rows: [5]}"), "page:", "page.repeat_rows",
+     "repeat_rows must be [first, last]"),
+    # lock_prefilled: "no" is a text, which locked every prefilled row.
+    ("lock_prefilled: false", 'lock_prefilled: "no"', "lock_prefilled", "tables[0].lock_prefilled",
+     "'no' is not true or false"),
+    ("lock_prefilled: false", "lock_prefilled: false\n    height: auto", "height: auto", "tables[0].height",
+     "'auto' is not a height"),
+])
+def test_a_mistake_in_the_forms_look_is_refused_at_load_naming_its_line(tmp_path: Path, old: str, new: str,
+                                                                         needle: str, place: str, problem: str) -> None:
+    layout = _form(tmp_path, old, new)
+    message = _refused(layout)
+    assert message.startswith(f"{NAME}.yaml line {_line_of(layout, needle)} ({place}): "), message
+    assert problem in message, message
