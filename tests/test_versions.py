@@ -100,6 +100,21 @@ def test_an_unknown_major_version_is_refused_naming_the_file(progress_form: Form
         read_filled(path)
 
 
+@pytest.mark.parametrize("version", ["².0.0", "1²"])
+def test_a_version_of_other_digits_is_refused_as_a_version(progress_form: Form, seed: dict[str, Any], tmp_path: Path,
+                                                          version: str) -> None:
+    """str.isdigit() takes '²', int() does not: the school was told 'its content cannot be checked (ValueError: …)'."""
+    path = tmp_path / "odd.xlsx"
+    write_template(progress_form, path, data=seed)
+    book = load_workbook(path)
+    for row in book[META_SHEET].iter_rows():
+        if row[0].value == "form_version":
+            row[1].value = version
+    book.save(path)
+    with pytest.raises(UnknownFormError, match=f"odd\\.xlsx: made from version {version} of 'progress-report'"):
+        read_filled(path)
+
+
 def test_earlier_versions_are_looked_up_by_id_only(tmp_path: Path) -> None:
     assert find_earlier_version("../progress-report", 1) is None
     assert find_earlier_version("progress-report", 7) is None
