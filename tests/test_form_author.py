@@ -127,6 +127,14 @@ def _refs(schema: dict[str, Any], where: str, ref: str) -> None:
      "choices has no label for 'จำหน่าย' of the schema's enum"),
     (CONDITION, CONDITION.replace("}", ", choices: {ดี: ดี, ชำรุด: ดี, จำหน่าย: จำหน่าย}}"), "choices",
      "the label 'ดี' is given to two choices"),
+    # A label YAML reads as no text (yes is true, an empty one is null, 2 a number) loaded, and the first
+    # template stopped with AttributeError: 'bool' object has no attribute 'split'.
+    (CONDITION, CONDITION.replace("}", ", choices: {ดี: ดี, ชำรุด: yes, จำหน่าย: จำหน่าย}}"), "choices",
+     "the label of 'ชำรุด' is True, not a text; put it in quotes"),
+    (CONDITION, CONDITION.replace("}", ", choices: {ดี: ดี, ชำรุด: , จำหน่าย: จำหน่าย}}"), "choices",
+     "the label of 'ชำรุด' is None, not a text"),
+    (CONDITION, CONDITION.replace("}", ", choices: {ดี: 1, ชำรุด: 2, จำหน่าย: 3}}"), "choices",
+     "the label of 'ดี' is 1, not a text"),
     # A table column's at: B1 silently put the column on row 16 (B + the table's first row).
     ("      - {at: B, field: name}", "      - {at: B1, field: name}", "at: B1,",
      "'B1' is not a column: write the column letters, such as B or D:E"),

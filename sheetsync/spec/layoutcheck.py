@@ -93,7 +93,13 @@ def _check_choice_values(where: object, full: str, node: dict[str, Any], given: 
         if missing and node.get("type") != "boolean":
             raise FormError(f"{where}: field {full}: choices has no label for {missing[0]!r} of the schema's enum; "
                             "give every value a label")
-    labels = [str(label).strip() for label in given.values()]
+    odd = next(((value, label) for value, label in given.items() if not (isinstance(label, str) and label.strip())),
+               None)
+    if odd is not None:
+        raise FormError(f"{where}: field {full}: the label of {odd[0]!r} is {odd[1]!r}, not a text; put it in quotes "
+                        "(\"yes\", \"2\"): YAML reads yes, no, on, off and true as yes/no, a number as a number, "
+                        "and nothing as null")
+    labels = [label.strip() for label in given.values()]
     twice = next((label for label in labels if labels.count(label) > 1), None)
     if twice is not None:
         raise FormError(f"{where}: field {full}: the label {twice!r} is given to two choices; a label names one value")
