@@ -299,6 +299,25 @@ def test_a_schema_no_file_could_satisfy_is_refused_at_load(tmp_path: Path, where
     assert problem in message, message
 
 
+@pytest.mark.parametrize("where, place", [("/items/*", "/properties/items/items"), ("/school", "/properties/school")])
+def test_a_group_of_fields_given_by_a_ref_says_to_write_it_in_place(tmp_path: Path, where: str, place: str) -> None:
+    """A table's items (or an object of fields) moved to $defs: the message was 'field /items/*/no is placed
+    in the layout but is not in the schema', though the schema has it, behind the $ref."""
+    def edit(schema: dict[str, Any]) -> None:
+        parent, _, name = where.rpartition("/")
+        holder = _schema_node(schema, parent) if parent else schema
+        key = "items" if name == "*" else None
+        inner = holder["items"] if key else holder["properties"][name]
+        schema.setdefault("$defs", {})["group"] = inner
+        if key:
+            holder["items"] = {"$ref": "#/$defs/group"}
+        else:
+            holder["properties"][name] = {"$ref": "#/$defs/group"}
+    message = _refused(_form(tmp_path, schema_edit=edit))
+    assert message.startswith(f"{NAME}.schema.json: {place}: $ref '#/$defs/group' holds fields of the form"), message
+    assert "write its properties in place" in message
+
+
 def test_a_key_given_twice_in_the_layout_is_refused_naming_both_lines(tmp_path: Path) -> None:
     """A second rules: (appended at the end) replaced the first silently: six of seven rules were never checked."""
     layout = _form(tmp_path, "rules:\n", "rules:\n")

@@ -92,7 +92,7 @@ def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
                             "sheetsync never fetches; copy the definition into this file's $defs and write "
                             "\"#/$defs/<name>\"")
     check_english_titles(path.name, schema)
-    _check_satisfiable(path.name, schema, "")
+    _check_satisfiable(path.name, schema, "", schema)
     return dict(schema)
 
 
@@ -131,16 +131,32 @@ def _one_key_once(name: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _local_target(root: Any, ref: Any) -> Any:
+    """What a ``$ref`` inside the schema (``#/$defs/item``) points at; None for any other."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return None
+    node = root
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
 #: Bounds of one keyword pair no value can meet when the first is above the second.
 _BOUNDS = (("minimum", "maximum"), ("minLength", "maxLength"), ("minItems", "maxItems"))
 
 
-def _check_satisfiable(name: str, node: Any, where: str) -> None:
+def _check_satisfiable(name: str, node: Any, where: str, root: Any = None) -> None:
     """Along the fields a file's data is read into (properties, a table's items), a ``required`` name
     that is no property or bounds no value meets would refuse every school's file, each time with a
-    message about a cell the form does not have."""
+    message about a cell the form does not have. A ``$ref`` there to a group of fields (a table's
+    items in ``$defs``) hides them from the layout, which would say they are not in the schema."""
     if not isinstance(node, dict):
         return
+    target = _local_target(root, node.get("$ref"))
+    if isinstance(target, dict) and ("properties" in target or "items" in target):
+        raise FormError(f"{name}: {where or '/'}: $ref {node['$ref']!r} holds fields of the form, which sheetsync "
+                        "places by the schema's own properties; write its properties in place")
     properties = node.get("properties")
     if isinstance(properties, dict):
         missing = next((key for key in node.get("required", []) if key not in properties), None)
@@ -148,12 +164,12 @@ def _check_satisfiable(name: str, node: Any, where: str) -> None:
             raise FormError(f"{name}: {where or '/'}: required names {missing!r}, which is not one of its properties "
                             f"({', '.join(properties)}); correct the name or add the property")
         for child, schema in properties.items():
-            _check_satisfiable(name, schema, f"{where}/properties/{child}")
+            _check_satisfiable(name, schema, f"{where}/properties/{child}", root)
     for low, high in _BOUNDS:
         least, most = node.get(low), node.get(high)
         if isinstance(least, (int, float)) and isinstance(most, (int, float)) and least > most:
             raise FormError(f"{name}: {where or '/'}: {low} {least} is above {high} {most}; no value could be given")
-    _check_satisfiable(name, node.get("items"), f"{where}/items")
+    _check_satisfiable(name, node.get("items"), f"{where}/items", root)
 
 
 def _references(node: Any, where: str) -> Iterator[tuple[str, str, str]]:
