@@ -149,6 +149,10 @@ def _refs(schema: dict[str, Any], where: str, ref: str) -> None:
      "unknown key 'stlye'"),
     (SCHOOL_CODE, SCHOOL_CODE.replace("}", ", style: inptu}"), "inptu",
      "style 'inptu' is not one of the layout's styles (title, label, header, input)"),
+    # A dropdown with nothing to choose from loaded, and every school's answer was refused: "must be one of the
+    # list (), but holds ...".
+    ("{at: B16:C16, field: /certification/signer}", "{at: B16:C16, field: /certification/signer, kind: choice}",
+     "kind: choice", "field /certification/signer has kind choice but nothing to choose from"),
     # A cell kind whose reading the schema refuses would refuse every school's file.
     ("{at: C2:E2, field: /school/name}", "{at: C2:E2, field: /school/name, kind: percent}", "kind: percent",
      "field /school/name has kind 'percent', which reads number or integer, but its schema type is 'string'"),

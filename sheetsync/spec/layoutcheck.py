@@ -38,6 +38,9 @@ def check_field(where: object, full: str, node: dict[str, Any], kind: str, choic
         _check_choice_values(where, full, node, item["choices"])
     if kind == "choice" and choices:
         _check_choices(where, full, choices)
+    elif kind == "choice" and node.get("type") != "boolean":  # yes/no has its words (coerce._TRUE_WORDS)
+        raise FormError(f"{where}: field {full} has kind choice but nothing to choose from: give its schema an enum, "
+                        "or the entry choices: {value: label, ...}")
     year = item.get("fiscal_year")
     if year is not None:
         found = schema_node(schema, str(year)) if isinstance(year, str) else None
