@@ -322,6 +322,16 @@ def test_a_group_of_fields_given_by_a_ref_says_to_write_it_in_place(tmp_path: Pa
     assert "write its properties in place" in message
 
 
+def test_an_enum_value_its_own_type_refuses_is_refused_at_load(tmp_path: Path) -> None:
+    """A dropdown offered 3 in a text field's list: every school that picked it was refused ('must be text')."""
+    def edit(schema: dict[str, Any]) -> None:
+        _schema_node(schema, "/items/*/condition")["enum"] = ["ดี", "ชำรุด", 3]
+    layout = _form(tmp_path, schema_edit=edit)
+    message = _refused(layout)
+    assert message.startswith(f"{NAME}.yaml line {_line_of(layout, 'field: condition')} "), message
+    assert "field /items/*/condition: its schema's enum holds 3, which its type 'string' refuses" in message
+
+
 def test_a_key_given_twice_in_the_layout_is_refused_naming_both_lines(tmp_path: Path) -> None:
     """A second rules: (appended at the end) replaced the first silently: six of seven rules were never checked."""
     layout = _form(tmp_path, "rules:\n", "rules:\n")

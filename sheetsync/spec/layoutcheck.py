@@ -34,6 +34,7 @@ def check_field(where: object, full: str, node: dict[str, Any], kind: str, choic
     """
     _check_type(where, full, node)
     _check_kind(where, full, node, kind)
+    _check_enum(where, full, node)
     if "choices" in item:
         _check_choice_values(where, full, node, item["choices"])
     if kind == "choice" and choices:
@@ -78,6 +79,23 @@ def _check_kind(where: object, full: str, node: dict[str, Any], kind: str) -> No
     hint = f"kind: {' or '.join(fitting)}" if fitting else "kind: choice (with enum or choices)"
     raise FormError(f"{where}: field {full} has kind {kind!r}, which reads {' or '.join(types)}, but its schema "
                     f"type is {given!r}; write {hint}, or leave kind out")
+
+
+#: What a value of each schema type is in Python (a bool is no number to JSON Schema).
+_OF_TYPE = {"string": lambda v: isinstance(v, str), "boolean": lambda v: isinstance(v, bool),
+            "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)
+                                  or isinstance(v, float) and v.is_integer()),
+            "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def _check_enum(where: object, full: str, node: dict[str, Any]) -> None:
+    """An ``enum`` value the field's own ``type`` refuses is in the dropdown, and refused whenever picked."""
+    holds = _OF_TYPE.get(str(node.get("type")))
+    values = node.get("enum")
+    odd = next((v for v in values if not holds(v)), None) if holds and isinstance(values, list) else None
+    if odd is not None:
+        raise FormError(f"{where}: field {full}: its schema's enum holds {odd!r}, which its type {node['type']!r} "
+                        "refuses, so a school picking it would be refused; correct or remove it")
 
 
 def _check_choice_values(where: object, full: str, node: dict[str, Any], given: Any) -> None:
