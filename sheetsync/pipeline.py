@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from .files import open_regular
-from .errors import (IncompleteFileError, KeyFileError, LimitError, NotOurFormError, SheetMissingError, SheetsyncError,
-                     UnknownFormError, UnsafeFileError)
+from .errors import (FormError, IncompleteFileError, KeyFileError, LimitError, NotOurFormError, SheetMissingError,
+                     SheetsyncError, UnknownFormError, UnsafeFileError)
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import LANGS, render
@@ -166,6 +166,10 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
         result.report = validate(result.filled, key=key)
     except KeyFileError:
         raise  # the office's own key cannot be used: its state, not the school's file (the run stops, one line)
+    except FormError as exc:  # a layout of the office's (met finding the form a file names): not the file's doing
+        result.filled, result.report = None, None
+        result.why = {lang: render("why.internal", lang) for lang in LANGS}
+        result.failure = failure(path, INTERNAL, f"{path.name}: the office's form cannot be loaded: {exc}"[:300])
     except (SheetsyncError, OSError) as exc:
         reason = str(exc) if isinstance(exc, SheetsyncError) else f"{path.name}: {exc.strerror or exc}"
         result.filled, result.report = None, None

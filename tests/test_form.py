@@ -287,6 +287,10 @@ def test_identity_and_headings_are_checked_at_load_naming_their_line(tmp_path: P
     """Issue 10 / 11: the new ``master:`` entries are checked like the others, one line naming the YAML line."""
     sheets = "  sheets: {data: โรงเรียน, table: รายชั้น}\n"
     layout = _lunch_with_edit(tmp_path, sheets, sheets + "  number: days\n  " + entry + "\n")
+    # The entry replaces the master's own line of that key (a key given twice is refused first).
+    lines = layout.read_text(encoding="utf-8").splitlines(keepends=True)
+    same = [i for i, line in enumerate(lines) if line.startswith(f"  {entry.split(':')[0]}:")]
+    layout.write_text("".join(line for i, line in enumerate(lines) if i not in same[:-1]), encoding="utf-8")
     with pytest.raises(FormError) as caught:
         load_form(layout)
     assert str(caught.value).startswith(f"school-lunch.yaml line {_line_of(layout, entry)} ({place}): ")

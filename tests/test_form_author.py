@@ -127,6 +127,14 @@ def _refs(schema: dict[str, Any], where: str, ref: str) -> None:
      "choices has no label for 'จำหน่าย' of the schema's enum"),
     (CONDITION, CONDITION.replace("}", ", choices: {ดี: ดี, ชำรุด: ดี, จำหน่าย: จำหน่าย}}"), "choices",
      "the label 'ดี' is given to two choices"),
+    # A label YAML reads as no text (yes is true, an empty one is null, 2 a number) loaded, and the first
+    # template stopped with AttributeError: 'bool' object has no attribute 'split'.
+    (CONDITION, CONDITION.replace("}", ", choices: {ดี: ดี, ชำรุด: yes, จำหน่าย: จำหน่าย}}"), "choices",
+     "the label of 'ชำรุด' is True, not a text; put it in quotes"),
+    (CONDITION, CONDITION.replace("}", ", choices: {ดี: ดี, ชำรุด: , จำหน่าย: จำหน่าย}}"), "choices",
+     "the label of 'ชำรุด' is None, not a text"),
+    (CONDITION, CONDITION.replace("}", ", choices: {ดี: 1, ชำรุด: 2, จำหน่าย: 3}}"), "choices",
+     "the label of 'ดี' is 1, not a text"),
     # A table column's at: B1 silently put the column on row 16 (B + the table's first row).
     ("      - {at: B, field: name}", "      - {at: B1, field: name}", "at: B1,",
      "'B1' is not a column: write the column letters, such as B or D:E"),
@@ -141,6 +149,10 @@ def _refs(schema: dict[str, Any], where: str, ref: str) -> None:
      "unknown key 'stlye'"),
     (SCHOOL_CODE, SCHOOL_CODE.replace("}", ", style: inptu}"), "inptu",
      "style 'inptu' is not one of the layout's styles (title, label, header, input)"),
+    # A dropdown with nothing to choose from loaded, and every school's answer was refused: "must be one of the
+    # list (), but holds ...".
+    ("{at: B16:C16, field: /certification/signer}", "{at: B16:C16, field: /certification/signer, kind: choice}",
+     "kind: choice", "field /certification/signer has kind choice but nothing to choose from"),
     # A cell kind whose reading the schema refuses would refuse every school's file.
     ("{at: C2:E2, field: /school/name}", "{at: C2:E2, field: /school/name, kind: percent}", "kind: percent",
      "field /school/name has kind 'percent', which reads number or integer, but its schema type is 'string'"),
@@ -263,3 +275,131 @@ def test_the_authors_form_goes_through_template_read_and_validate(tmp_path: Path
     assert "ร้อยละที่ใช้ไป" in found["th"]["ratio-mismatch"][1] and "งบที่ได้รับ (บาท)" in found["th"]["ratio-mismatch"][1]
     assert "percentage spent" in found["en"]["ratio-mismatch"][1] and "amount allocated" in found["en"]["ratio-mismatch"][1]
     assert "ราคารวม (บาท)" in found["th"]["sum-mismatch"][1] and "total cost" in found["en"]["sum-mismatch"][1]
+
+
+def _schema_node(schema: dict[str, Any], pointer: str) -> dict[str, Any]:
+    node = schema
+    for part in pointer.split("/")[1:]:
+        node = node["items"] if part == "*" else node["properties"][part]
+    return node
+
+
+@pytest.mark.parametrize("where, edit, problem", [
+    # A misspelt required name loaded, and every school's file was refused: "Cell A1 (distric) is empty".
+    ("/school", lambda node: node.update(required=["name", "cdoe"]),
+     "/properties/school: required names 'cdoe', which is not one of its properties (name, code)"),
+    ("/items/*", lambda node: node["required"].append("serial"),
+     "/properties/items/items: required names 'serial', which is not one of its properties (no, name, category"),
+    # Bounds no value meets: every school's year was both below the minimum and above the maximum.
+    ("/period/fiscal_year", lambda node: node.update(minimum=2700, maximum=2560),
+     "/properties/period/properties/fiscal_year: minimum 2700 is above maximum 2560; no value could be given"),
+    ("/school/name", lambda node: node.update(minLength=20, maxLength=10), "minLength 20 is above maxLength 10"),
+    ("/items", lambda node: node.update(minItems=11), "minItems 11 is above maxItems 10"),
+])
+def test_a_schema_no_file_could_satisfy_is_refused_at_load(tmp_path: Path, where: str,
+                                                           edit: Callable[[dict[str, Any]], None], problem: str) -> None:
+    message = _refused(_form(tmp_path, schema_edit=lambda schema: edit(_schema_node(schema, where))))
+    assert message.startswith(f"{NAME}.schema.json: "), message
+    assert problem in message, message
+
+
+@pytest.mark.parametrize("where, place", [("/items/*", "/properties/items/items"), ("/school", "/properties/school")])
+def test_a_group_of_fields_given_by_a_ref_says_to_write_it_in_place(tmp_path: Path, where: str, place: str) -> None:
+    """A table's items (or an object of fields) moved to $defs: the message was 'field /items/*/no is placed
+    in the layout but is not in the schema', though the schema has it, behind the $ref."""
+    def edit(schema: dict[str, Any]) -> None:
+        parent, _, name = where.rpartition("/")
+        holder = _schema_node(schema, parent) if parent else schema
+        key = "items" if name == "*" else None
+        inner = holder["items"] if key else holder["properties"][name]
+        schema.setdefault("$defs", {})["group"] = inner
+        if key:
+            holder["items"] = {"$ref": "#/$defs/group"}
+        else:
+            holder["properties"][name] = {"$ref": "#/$defs/group"}
+    message = _refused(_form(tmp_path, schema_edit=edit))
+    assert message.startswith(f"{NAME}.schema.json: {place}: $ref '#/$defs/group' holds fields of the form"), message
+    assert "write its properties in place" in message
+
+
+def test_an_enum_value_its_own_type_refuses_is_refused_at_load(tmp_path: Path) -> None:
+    """A dropdown offered 3 in a text field's list: every school that picked it was refused ('must be text')."""
+    def edit(schema: dict[str, Any]) -> None:
+        _schema_node(schema, "/items/*/condition")["enum"] = ["ดี", "ชำรุด", 3]
+    layout = _form(tmp_path, schema_edit=edit)
+    message = _refused(layout)
+    assert message.startswith(f"{NAME}.yaml line {_line_of(layout, 'field: condition')} "), message
+    assert "field /items/*/condition: its schema's enum holds 3, which its type 'string' refuses" in message
+
+
+def test_a_key_given_twice_in_the_layout_is_refused_naming_both_lines(tmp_path: Path) -> None:
+    """A second rules: (appended at the end) replaced the first silently: six of seven rules were never checked."""
+    layout = _form(tmp_path, "rules:\n", "rules:\n")
+    with layout.open("a", encoding="utf-8") as out:
+        out.write("rules:\n  - {kind: compare, left: /budget/spent, op: '<=', right: /budget/allocated}\n")
+    lines = layout.read_text(encoding="utf-8").splitlines()
+    first, second = (i for i, line in enumerate(lines, 1) if line == "rules:")
+    assert _refused(layout) == (f"{NAME}.yaml line {second} column 1: the key 'rules' is given twice (also on line "
+                                f"{first}); YAML keeps only the last, so merge them into one")
+
+
+def test_a_key_given_twice_in_an_entry_is_refused(tmp_path: Path) -> None:
+    layout = _form(tmp_path, SCHOOL_CODE, SCHOOL_CODE.replace("}", ", at: H2}"))
+    message = _refused(layout)
+    assert message.startswith(f"{NAME}.yaml line {_line_of(layout, 'at: H2')} column "), message
+    assert "the key 'at' is given twice" in message
+
+
+def test_a_key_given_twice_in_the_schema_is_refused(tmp_path: Path) -> None:
+    """json keeps the last: a field written "type": "integer", ..., "type": "string" became a text."""
+    layout = _form(tmp_path)
+    schema = tmp_path / f"{NAME}.schema.json"
+    text = schema.read_text(encoding="utf-8")
+    assert '"type": "integer", "minimum": 2560' in text
+    schema.write_text(text.replace('"type": "integer", "minimum": 2560', '"type": "integer", "type": "string", '
+                                   '"minimum": 2560', 1), encoding="utf-8")
+    message = _refused(layout)
+    assert message.startswith(f"{NAME}.schema.json: "), message
+    assert "the key 'type' is given twice" in message
+
+
+PAGE = "page: {paper: A4, orientation: landscape, fit_width: true}"
+COLUMNS = "columns: {A: 8, B: 28,"
+INPUT_STYLE = "  input:  {fill: FFF9E5, border: true}"
+
+
+@pytest.mark.parametrize("old, new, needle, place, problem", [
+    # Each was a ValueError or AttributeError traceback from openpyxl, odfpy or float() at the first template.
+    (COLUMNS, "columns: {A: wide, B: 28,", "columns:", "columns.A", "'wide' is not a width"),
+    (COLUMNS, "columns: {A1: 8, B: 28,", "columns:", "columns.A1", "'A1' is not a column"),
+    ("sheet: ครุภัณฑ์\n", "sheet: ครุภัณฑ์\nheights: {x: 20}\n", "heights:", "heights.x", "'x' is not a row number"),
+    ("sheet: ครุภัณฑ์\n", "sheet: ครุภัณฑ์\nheights: {3: -20}\n", "heights:", "heights.3", "-20 is not a height"),
+    ("sheet: ครุภัณฑ์\n", "sheet: ครุภัณฑ์\nrow_height: tall\n", "row_height:", "row_height", "'tall' is not a height"),
+    (INPUT_STYLE, INPUT_STYLE.replace("FFF9E5", "yellow"), "yellow", "styles.input.fill",
+     "'yellow' is not a colour: six hex digits RRGGBB, such as FFF9E5"),
+    (INPUT_STYLE, INPUT_STYLE.replace("}", ", colour: red}"), "colour", "styles.input",
+     "unknown key 'colour' (known: bold, italic, size, align, indent, fill, border)"),
+    (INPUT_STYLE, INPUT_STYLE.replace("}", ", align: centre}"), "centre", "styles.input.align",
+     "'centre' is not one of left, center, right"),
+    ("font: {name: TH Sarabun New, size: 16}", "font: {name: TH Sarabun New, size: big}", "font:", "font.size",
+     "'big' is not a font size"),
+    (PAGE, PAGE.replace("landscape", "sideways"), "page:", "page.orientation", "'sideways' is not one of portrait, landscape"),
+    # Written as Letter in the .xlsx and A4 in the .ods, silently.
+    (PAGE, PAGE.replace("A4", "A44"), "page:", "page.paper", "'A44' is not one of A4, Letter"),
+    (PAGE, PAGE.replace("}", ", fit_pages_tal: 2}"), "page:", "page", "unknown key 'fit_pages_tal'"),
+    (PAGE, PAGE.replace("}", ", margins_cm: {lefft: 1}}"), "page:", "page.margins_cm.lefft",
+     "unknown side 'lefft' (known: left, right, top, bottom)"),
+    (PAGE, PAGE.replace("}", ", repeat_rows: [5]}"), "page:", "page.repeat_rows",
+     "repeat_rows must be [first, last]"),
+    # lock_prefilled: "no" is a text, which locked every prefilled row.
+    ("lock_prefilled: false", 'lock_prefilled: "no"', "lock_prefilled", "tables[0].lock_prefilled",
+     "'no' is not true or false"),
+    ("lock_prefilled: false", "lock_prefilled: false\n    height: auto", "height: auto", "tables[0].height",
+     "'auto' is not a height"),
+])
+def test_a_mistake_in_the_forms_look_is_refused_at_load_naming_its_line(tmp_path: Path, old: str, new: str,
+                                                                         needle: str, place: str, problem: str) -> None:
+    layout = _form(tmp_path, old, new)
+    message = _refused(layout)
+    assert message.startswith(f"{NAME}.yaml line {_line_of(layout, needle)} ({place}): "), message
+    assert problem in message, message

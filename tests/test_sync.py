@@ -263,6 +263,39 @@ def test_a_school_is_not_told_its_file_is_damaged_when_sheetsync_failed(progress
     assert render("why.internal", "th") in body and render("why.unreadable", "th") not in body
 
 
+def test_a_broken_layout_of_the_office_is_not_the_schools_fault(progress_form: Form, seed: dict[str, Any],
+                                                                tmp_path: Path) -> None:
+    """Two layouts of one id in a forms folder (a copy "school-lunch - Copy.yaml") stop list_forms with a
+    FormError, met when a file names a form not found by its file name: that file was quarantined as
+    damaged ("ไฟล์เสียหาย"), the office's mistake sent to the school. It is the office's program, as a
+    bug is: the school is told so, the office's detail names the layout's line."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from sheetsync.identity import META_SHEET
+    from sheetsync.messages import render
+    from sheetsync.pipeline import check_file
+
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    lunch = Path(__file__).parent / "data" / "forms" / "school-lunch"
+    for suffix in (".yaml", ".schema.json"):
+        shutil.copy(lunch.with_name(lunch.name + suffix), forms)
+    shutil.copy(forms / "school-lunch.yaml", forms / "school-lunch - Copy.yaml")
+    path = tmp_path / "s1.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    book = load_workbook(path)
+    for row in book[META_SHEET].iter_rows():
+        if row[0].value == "form_id":
+            row[1].value = "other-form"
+    book.save(path)
+    item = check_file(path, forms_dirs=[forms])
+    assert item.failure is not None and item.failure.code == "internal-error"
+    assert item.why == {lang: render("why.internal", lang) for lang in ("th", "en")}
+    assert "give each form its own id" in str(item.error)
+
+
 def test_a_summary_or_master_left_open_in_excel_does_not_stop_the_mail(
         progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # On Windows a workbook open in Excel cannot be replaced (os.replace: PermissionError). A clerk

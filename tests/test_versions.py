@@ -9,6 +9,8 @@ moved its budget from F:G to D:E; version 2's files are read with ``progress-rep
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +100,52 @@ def test_an_unknown_major_version_is_refused_naming_the_file(progress_form: Form
     book.save(path)
     with pytest.raises(UnknownFormError, match=r"future\.xlsx: made from version 4\.0\.0"):
         read_filled(path)
+
+
+@pytest.mark.parametrize("version", ["².0.0", "1²"])
+def test_a_version_of_other_digits_is_refused_as_a_version(progress_form: Form, seed: dict[str, Any], tmp_path: Path,
+                                                          version: str) -> None:
+    """str.isdigit() takes '²', int() does not: the school was told 'its content cannot be checked (ValueError: …)'."""
+    path = tmp_path / "odd.xlsx"
+    write_template(progress_form, path, data=seed)
+    book = load_workbook(path)
+    for row in book[META_SHEET].iter_rows():
+        if row[0].value == "form_version":
+            row[1].value = version
+    book.save(path)
+    with pytest.raises(UnknownFormError, match=f"odd\\.xlsx: made from version {version} of 'progress-report'"):
+        read_filled(path)
+
+
+def test_a_kept_layout_of_another_version_is_named_not_skipped(tmp_path: Path) -> None:
+    """Version 2 of a form made, its layout copied to <id>@1.yaml after its version was changed: the kept
+    layout said 2.0.0, was skipped without a word, and every version-1 file was refused ('please fill in a
+    template of version 2.x'). The office is told which file is wrong, and ``forms`` says it too."""
+    import shutil
+
+    from sheetsync.errors import FormError
+    from sheetsync.spec.form import load_form
+    from tests.cli import run
+
+    source = Path(__file__).parent / "data" / "equipment"
+    old, new = tmp_path / "old", tmp_path / "forms"
+    for folder in (old, new):
+        folder.mkdir()
+        shutil.copy(source / "equipment-inventory.schema.json", folder)
+    shutil.copy(source / "equipment-inventory.yaml", old)
+    version_1 = load_form(old / "equipment-inventory.yaml")
+    path = tmp_path / "v1.xlsx"
+    write_template(version_1, path, data=json.loads((source / "equipment-inventory.json").read_text(encoding="utf-8")),
+                   recipient="s1")
+    text = (source / "equipment-inventory.yaml").read_text(encoding="utf-8").replace("version: 1.0.0", "version: 2.0.0")
+    for name in ("equipment-inventory.yaml", "equipment-inventory@1.yaml"):
+        (new / name).write_text(text, encoding="utf-8")
+    problem = ("equipment-inventory@1.yaml line 4 (version): a kept layout of version 1 of 'equipment-inventory', but its version is "
+               "2.0.0")
+    with pytest.raises(FormError, match=re.escape(problem)):
+        read_filled(path, forms_dirs=[new])
+    listed = run("forms", "--forms-dir", new)
+    assert listed.returncode == 3 and problem in listed.stderr
 
 
 def test_earlier_versions_are_looked_up_by_id_only(tmp_path: Path) -> None:

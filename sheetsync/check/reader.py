@@ -235,7 +235,8 @@ def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: I
     except UnknownFormError as exc:
         raise UnknownFormError(f"{path.name}: {exc}") from exc
     major = str(version).split(".")[0]
-    if major != str(form.major_version) and major.isdigit() and len(major) < 4:
+    # isascii: "²" is a digit to isdigit() that int() refuses.
+    if major != str(form.major_version) and major.isascii() and major.isdigit() and len(major) < 4:
         # An earlier layout kept beside the form (<id>@<major>.yaml) reads its old files.
         form = find_earlier_version(form_id, int(major), (*dirs, form.source.parent)) or form
     if major != str(form.major_version):

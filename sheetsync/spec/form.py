@@ -18,6 +18,7 @@ from ..errors import FormError
 from .pointers import is_required, schema_node
 from .cells import column_index, column_letter, parse_span
 from .entries import Entry, Lazy
+from .appearance import check_appearance
 from .layoutcheck import check_column_at, check_field, check_layout_keys, check_places
 from .master import check_master
 from .rulespec import Rule, build_rules
@@ -161,6 +162,7 @@ def load_form(layout_path: str | Path) -> Form:
     layout_path = Path(layout_path)
     layout = read_layout(layout_path)
     check_layout_keys(layout_path, layout)
+    check_appearance(layout_path, layout)
     schema = read_schema(layout_path, str(_required(layout, "schema", layout_path)))
     cells, table_items = _entries(layout, "cells", layout_path), _entries(layout, "tables", layout_path)
     fields = tuple(_single_field(where, item, schema) for where, item in cells if "field" in item)

@@ -34,10 +34,14 @@ def check_field(where: object, full: str, node: dict[str, Any], kind: str, choic
     """
     _check_type(where, full, node)
     _check_kind(where, full, node, kind)
+    _check_enum(where, full, node)
     if "choices" in item:
         _check_choice_values(where, full, node, item["choices"])
     if kind == "choice" and choices:
         _check_choices(where, full, choices)
+    elif kind == "choice" and node.get("type") != "boolean":  # yes/no has its words (coerce._TRUE_WORDS)
+        raise FormError(f"{where}: field {full} has kind choice but nothing to choose from: give its schema an enum, "
+                        "or the entry choices: {value: label, ...}")
     year = item.get("fiscal_year")
     if year is not None:
         found = schema_node(schema, str(year)) if isinstance(year, str) else None
@@ -77,6 +81,23 @@ def _check_kind(where: object, full: str, node: dict[str, Any], kind: str) -> No
                     f"type is {given!r}; write {hint}, or leave kind out")
 
 
+#: What a value of each schema type is in Python (a bool is no number to JSON Schema).
+_OF_TYPE = {"string": lambda v: isinstance(v, str), "boolean": lambda v: isinstance(v, bool),
+            "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool)
+                                  or isinstance(v, float) and v.is_integer()),
+            "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def _check_enum(where: object, full: str, node: dict[str, Any]) -> None:
+    """An ``enum`` value the field's own ``type`` refuses is in the dropdown, and refused whenever picked."""
+    holds = _OF_TYPE.get(str(node.get("type")))
+    values = node.get("enum")
+    odd = next((v for v in values if not holds(v)), None) if holds and isinstance(values, list) else None
+    if odd is not None:
+        raise FormError(f"{where}: field {full}: its schema's enum holds {odd!r}, which its type {node['type']!r} "
+                        "refuses, so a school picking it would be refused; correct or remove it")
+
+
 def _check_choice_values(where: object, full: str, node: dict[str, Any], given: Any) -> None:
     """``choices:`` maps each value of the schema's ``enum`` (true/false for a yes/no) to its label."""
     if not isinstance(given, dict) or not given:
@@ -93,7 +114,13 @@ def _check_choice_values(where: object, full: str, node: dict[str, Any], given: 
         if missing and node.get("type") != "boolean":
             raise FormError(f"{where}: field {full}: choices has no label for {missing[0]!r} of the schema's enum; "
                             "give every value a label")
-    labels = [str(label).strip() for label in given.values()]
+    odd = next(((value, label) for value, label in given.items() if not (isinstance(label, str) and label.strip())),
+               None)
+    if odd is not None:
+        raise FormError(f"{where}: field {full}: the label of {odd[0]!r} is {odd[1]!r}, not a text; put it in quotes "
+                        "(\"yes\", \"2\"): YAML reads yes, no, on, off and true as yes/no, a number as a number, "
+                        "and nothing as null")
+    labels = [label.strip() for label in given.values()]
     twice = next((label for label in labels if labels.count(label) > 1), None)
     if twice is not None:
         raise FormError(f"{where}: field {full}: the label {twice!r} is given to two choices; a label names one value")

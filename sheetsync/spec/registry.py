@@ -19,7 +19,6 @@ from .form import Form, load_form
 from .layoutcheck import FORM_ID  # ids read from a school's file must match it: never a path
 
 
-
 @lru_cache(maxsize=1)  # where the package is does not change while it runs
 def bundled_dir() -> Path:
     """The folder of layouts shipped with sheetsync (inside the wheel, or the checkout's)."""
@@ -79,10 +78,23 @@ def find_earlier_version(form_id: str, major: int, extra: Iterable[str | Path] =
     for folder in search_dirs(extra):
         candidate = folder / f"{form_id}@{major}.yaml"
         if candidate.is_file():
-            form = _load_cached(candidate.resolve())
-            if form.id == form_id and form.major_version == major:
-                return form
+            return _kept(candidate)
     return None
+
+
+def _kept(path: Path) -> Form:
+    """The kept layout ``<id>@<major>.yaml``, which must be that id's version ``<major>``.
+
+    :raises FormError: it is another form or version (copied after its version was changed: it was
+        skipped without a word, and every file of that version refused as of an unknown version).
+    """
+    form = _load_cached(path.resolve())
+    form_id, _, major = path.stem.partition("@")
+    if form.id != form_id or str(form.major_version) != major:
+        raise FormError(f"{yaml_place(path, ('version',))}: a kept layout of version {major} of {form_id!r}, but its "
+                        f"version is {form.version} (id {form.id!r}); keep the layout those templates were made from, "
+                        f"with its own id and version")
+    return form
 
 
 def list_forms(extra: Iterable[str | Path] = ()) -> list[Form]:
@@ -91,8 +103,10 @@ def list_forms(extra: Iterable[str | Path] = ()) -> list[Form]:
     for folder in search_dirs(extra):
         here: dict[str, Form] = {}
         for layout in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
-            if "@" in layout.stem:
-                continue  # an earlier version kept for reading old files (find_earlier_version)
+            if "@" in layout.stem:  # an earlier version kept for reading old files (find_earlier_version)
+                if layout.stem.partition("@")[2].isdigit() and layout.suffix == ".yaml":
+                    _kept(layout)  # checked here too, so that `sheetsync forms` says what is wrong with it
+                continue
             form = _load_cached(layout.resolve())
             if form.id in here:
                 # A copied layout whose id was not changed: which one a returned file is read with would

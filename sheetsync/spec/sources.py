@@ -10,6 +10,7 @@ schema is refused, never followed.
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -30,8 +31,9 @@ def read_layout(path: Path) -> dict[str, Any]:
     :param path: the ``.yaml`` layout file.
     """
     text = _text(path, "layout")
+    loader = _OneKeyOnce(text, path.name)
     try:
-        data = yaml.safe_load(text)
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path.name} line {mark.line + 1} column {mark.column + 1}" if mark else path.name
@@ -40,6 +42,8 @@ def read_layout(path: Path) -> dict[str, Any]:
                         "(indent with spaces, never tabs)") from exc
     except yaml.YAMLError as exc:
         raise FormError(f"{path.name}: not valid YAML ({' '.join(str(exc).split())})") from exc
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise FormError(f"{path.name}: a layout must be a mapping")
     return data
@@ -56,7 +60,9 @@ def read_schema(layout_path: Path, name: str) -> dict[str, Any]:
         if candidate.is_file():
             text = _text(candidate, "schema")
             try:
-                schema = json.loads(text)
+                schema = json.loads(text, object_pairs_hook=partial(_one_key_once, candidate.name))
+            except FormError:
+                raise  # a key given twice (a ValueError too)
             except ValueError as exc:
                 raise FormError(f"{candidate.name}: cannot read the schema ({exc})") from exc
             return _checked_schema(candidate, schema)
@@ -86,7 +92,84 @@ def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
                             "sheetsync never fetches; copy the definition into this file's $defs and write "
                             "\"#/$defs/<name>\"")
     check_english_titles(path.name, schema)
+    _check_satisfiable(path.name, schema, "", schema)
     return dict(schema)
+
+
+class _OneKeyOnce(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key given twice in one mapping (a second ``rules:`` appended
+    at the end replaced the first, and its rules were never checked)."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.name = name
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # a merge (<<) may be overridden on purpose; other keys are refused by PyYAML itself
+            key = self.construct_object(key_node)
+            if key in seen:
+                mark = key_node.start_mark
+                raise FormError(f"{self.name} line {mark.line + 1} column {mark.column + 1}: the key {key!r} is given "
+                                f"twice (also on line {seen[key]}); YAML keeps only the last, so merge them into one")
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
+def _one_key_once(name: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; :class:`FormError` naming the schema file if a key comes twice."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            title = dict(pairs).get("title")
+            inside = f" (the one titled {title!r})" if isinstance(title, str) else ""
+            raise FormError(f"{name}: the key {key!r} is given twice in one object{inside}; JSON keeps only the "
+                            "last, so keep one")
+        out[key] = value
+    return out
+
+
+def _local_target(root: Any, ref: Any) -> Any:
+    """What a ``$ref`` inside the schema (``#/$defs/item``) points at; None for any other."""
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return None
+    node = root
+    for part in ref[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+#: Bounds of one keyword pair no value can meet when the first is above the second.
+_BOUNDS = (("minimum", "maximum"), ("minLength", "maxLength"), ("minItems", "maxItems"))
+
+
+def _check_satisfiable(name: str, node: Any, where: str, root: Any = None) -> None:
+    """Along the fields a file's data is read into (properties, a table's items), a ``required`` name
+    that is no property or bounds no value meets would refuse every school's file, each time with a
+    message about a cell the form does not have. A ``$ref`` there to a group of fields (a table's
+    items in ``$defs``) hides them from the layout, which would say they are not in the schema."""
+    if not isinstance(node, dict):
+        return
+    target = _local_target(root, node.get("$ref"))
+    if isinstance(target, dict) and ("properties" in target or "items" in target):
+        raise FormError(f"{name}: {where or '/'}: $ref {node['$ref']!r} holds fields of the form, which sheetsync "
+                        "places by the schema's own properties; write its properties in place")
+    properties = node.get("properties")
+    if isinstance(properties, dict):
+        missing = next((key for key in node.get("required", []) if key not in properties), None)
+        if missing is not None:
+            raise FormError(f"{name}: {where or '/'}: required names {missing!r}, which is not one of its properties "
+                            f"({', '.join(properties)}); correct the name or add the property")
+        for child, schema in properties.items():
+            _check_satisfiable(name, schema, f"{where}/properties/{child}", root)
+    for low, high in _BOUNDS:
+        least, most = node.get(low), node.get(high)
+        if isinstance(least, (int, float)) and isinstance(most, (int, float)) and least > most:
+            raise FormError(f"{name}: {where or '/'}: {low} {least} is above {high} {most}; no value could be given")
+    _check_satisfiable(name, node.get("items"), f"{where}/items", root)
 
 
 def _references(node: Any, where: str) -> Iterator[tuple[str, str, str]]:
