@@ -208,7 +208,7 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     # A printed master runs to many pages, handed on up the line: each says its sheet and page.
     ws.oddFooter.center.font, ws.oddFooter.center.size = f"{FONT},Regular", FONT_SIZE - 2
-    ws.oddFooter.center.text = ""
+    ws.oddFooter.center.text = ""  # measured with its font's codes, before the text, against Excel's limit
     ws.oddFooter.center.text = _xlsx_footer(sheet.office, len(str(ws.oddFooter)))
     if sheet.row_count:
         for highlight in sheet.highlights:
