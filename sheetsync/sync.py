@@ -98,6 +98,7 @@ class SyncOptions:
     #: Recipient ids that get a chart of their own in the view (charts are per project otherwise).
     school_charts: tuple[str, ...] = ()
     zone: Zone = None  # the office's time zone (None: this computer's): every time shown is in it
+    office: str = ""  # the office's name: it heads the view's sheets and prints on its pages
 
 
 #: Up to this many keys, "auto" renders the view after every run that changed something (~1 s
@@ -171,7 +172,8 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             elif due:
                 try:
                     result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
-                                              school_charts=options.school_charts, zone=options.zone)
+                                              school_charts=options.school_charts, zone=options.zone,
+                                              office=options.office)
                 except MasterWriteError as exc:
                     # Open in Excel, say: the view is marked stale in the store, so the next run renders it
                     # (due for a new roster too, which the next run will not see as a change)

@@ -74,3 +74,16 @@ def test_every_entry_of_master_is_documented() -> None:
 
     missing = [name for name in _KNOWN if not re.search(rf"(?m)^\s*{name}:|master: {name}:", README)]
     assert not missing, f"README does not show master: {', '.join(missing)}"
+
+
+def test_every_top_level_office_setting_is_documented() -> None:
+    """Each top-level setting of sheetsync.toml is shown in the README as it is written there."""
+    import tomllib
+
+    from sheetsync.office.config import FORMS_LINE, TEMPLATE
+
+    written = tomllib.loads(TEMPLATE.format(form="progress-report", roster="", forms_line=FORMS_LINE))
+    top = [key for key, value in written.items() if not isinstance(value, dict)]
+    assert "name" in top
+    missing = [key for key in top if f"`{key}`" not in README and f"`{key} = " not in README]
+    assert not missing, f"README does not document {', '.join(missing)} of sheetsync.toml"

@@ -70,7 +70,8 @@ def merge_command(
                        forms_dirs=forms_dir or (config.forms_dirs if config else ()),
                        period=period or (own.period if own else None), wait=wait,
                        store=own.store if own else None,
-                       school_charts=own.school_charts if own else (), zone=config.zone if config else None)
+                       school_charts=own.school_charts if own else (), zone=config.zone if config else None,
+                       office=config.name if config else "")
         Console(soft_wrap=True).print(render_table(result))
         echo(summary_line(result))
         for line in result.not_read:

@@ -120,7 +120,7 @@ def master_command(
             view = render_view(db, target, period=period or (config.period if config else None),
                                forms_dirs=config.forms_dirs if config else (),
                                school_charts=school_chart or (config.school_charts if config else ()),
-                               zone=config.zone if config else None)
+                               zone=config.zone if config else None, office=config.name if config else "")
         echo(both("master.wrote", path=view.path))
         if view.kept_aside is not None:
             echo(both("sync.kept-aside", master=target.name, kept=view.kept_aside.name), err=True)

@@ -174,7 +174,7 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
         log=(config.root / "sheetsync.log") if config else None,
         store=config.store if config is not None and master == config.master else None,
         view=view or (config.view if config else "auto"), school_charts=config.school_charts if config else (),
-        zone=config.zone if config else None)
+        zone=config.zone if config else None, office=config.name if config else "")
     if options.view not in ("auto", "always", "never"):
         raise OfficeError(f"--view must be auto, always or never (not {options.view!r})")
     return _Plan(inbox or (config.inbox if config else Path("inbox")), master,

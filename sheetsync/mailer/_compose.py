@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..messages import Lang
+from ..messages import LANGS, Lang
 from ..render import report_dict
 from ..render.html import FONT
 from ..check.report import Report
@@ -112,8 +112,8 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     names = ", ".join(attachment_name(f.filename) for f in files)
     closing = [say("mail.attachments", lang, names=names)] if files else []
     closing += [say("mail.outro", lang)]
-    msg.set_content(_text_body(greeting, intro, text, closing, say("mail.signature", lang)), charset="utf-8")
-    msg.add_alternative(_html_body(html, greeting, intro, closing, say("mail.signature", lang)), subtype="html",
+    msg.set_content(_text_body(greeting, intro, text, closing, signature(config, lang)), charset="utf-8")
+    msg.add_alternative(_html_body(html, greeting, intro, closing, signature(config, lang)), subtype="html",
                         charset="utf-8")
     for f in files:
         add_attachment(msg, f)
@@ -131,7 +131,8 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
     if not config.from_addr:
         raise MailError("SHEETSYNC_MAIL_FROM is not set: say who the mail comes from, "
                         "e.g. 'Office <office@example.org>'")
-    sender = parse_addresses(config.from_addr, what="sender (SHEETSYNC_MAIL_FROM)")
+    # The office's name is the sender's when the address has none of its own ("Office <a@x>" wins).
+    sender = parse_addresses(config.from_addr, display_name=config.office_name, what="sender (SHEETSYNC_MAIL_FROM)")
     if len(sender) != 1:
         raise MailError("SHEETSYNC_MAIL_FROM must be exactly one address")
     recipients: list[Address] = []
@@ -154,16 +155,26 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
     return msg
 
 
-def set_bilingual_body(msg: EmailMessage, sections: list[list[str]]) -> None:
+def signature(config: MailConfig, lang: Lang) -> str:
+    """The closing line of every mail in ``lang``: written by sheetsync, for the office when it has a name."""
+    if config.office_name:
+        return say("mail.signature.office", lang, office=one_line(config.office_name))
+    return say("mail.signature", lang)
+
+
+def set_bilingual_body(msg: EmailMessage, sections: list[list[str]], config: MailConfig) -> None:
     """Give ``msg`` its text and HTML bodies: each section (Thai, then English) as paragraphs, a
-    rule between them, the signature last."""
-    signature = say("mail.signature", "th")
-    msg.set_content("\n\n".join("\n\n".join(s) for s in sections) + f"\n\n-- \n{signature}\n", charset="utf-8")
+    rule between them, the signature last (in Thai; in English too when it names the office, which
+    a reader of the English section must find as well)."""
+    signatures = [signature(config, lang) for lang in (LANGS if config.office_name else ("th",))]
+    msg.set_content("\n\n".join("\n\n".join(s) for s in sections) + "\n\n-- \n" + "\n".join(signatures) + "\n",
+                    charset="utf-8")
     style = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
     body = '<hr style="border:0;border-top:1px solid #ccc">'.join(
         "".join(f'<p style="{style}">{escape(p)}</p>' for p in section) for section in sections)
+    signed = "<br>".join(escape(line) for line in signatures)
     msg.add_alternative(f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>{body}'
-                        f'<p style="{style};color:#666;font-size:13px">{escape(signature)}</p></body></html>',
+                        f'<p style="{style};color:#666;font-size:13px">{signed}</p></body></html>',
                         subtype="html", charset="utf-8")
 
 

@@ -24,6 +24,8 @@ class MailConfig:
     ``cafile`` adds a certificate authority to trust (an organisation's own CA).
     ``summary_only`` (privacy) keeps the marked-up file and the values read out of every mail:
     the school is told how many items to fix and in which cells.
+    ``office_name`` (an office's ``name``) signs every mail and names the sender when ``from_addr``
+    has no name of its own.
     """
 
     from_addr: str = ""
@@ -38,6 +40,7 @@ class MailConfig:
     digest_to: str | None = None
     outbox: Path = Path("outbox")
     summary_only: bool = False
+    office_name: str = ""
 
     def __post_init__(self) -> None:
         if self.security not in SECURITIES:

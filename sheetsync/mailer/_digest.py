@@ -13,7 +13,7 @@ from ..messages import Lang
 from ..render.html import CELL, FONT
 from ..check.report import Report, Result, Unread
 from ..roster import Recipient
-from ._compose import NAME_HEADER, Attachment, add_attachment, new_message
+from ._compose import NAME_HEADER, Attachment, add_attachment, new_message, signature
 from ._config import MailConfig
 from ._headers import one_line
 from ._texts import say
@@ -127,8 +127,13 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     msg = new_message(config, to or config.digest_to or config.reply_to or config.from_addr)
     msg["Subject"] = one_line(_subject(digest, lang), limit=200)
     msg[NAME_HEADER] = "digest"
-    msg.set_content(digest_text(digest, lang), charset="utf-8")
-    msg.add_alternative(digest_html(digest, lang), subtype="html", charset="utf-8")
+    text, html = digest_text(digest, lang), digest_html(digest, lang)
+    if config.office_name:  # a digest sent up the line says whose run it is (unsigned as before otherwise)
+        signed = signature(config, lang)
+        text += f"\n-- \n{signed}\n"
+        html = html.replace("</div></body>", f'<p style="color:#666;font-size:13px">{escape(signed)}</p></div></body>')
+    msg.set_content(text, charset="utf-8")
+    msg.add_alternative(html, subtype="html", charset="utf-8")
     data = json.dumps(asdict(digest), ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
     add_attachment(msg, Attachment("digest.json", data, "application/json"))
     return msg

@@ -66,7 +66,7 @@ def compose_invitation(template: Path, recipient: Recipient, config: MailConfig,
                      file=one_line(template.name)),
                  say("invite.how", lang, today=format_be_date(dt.date.today())), say("invite.return", lang),
                  say("invite.contact", lang)] for lang in LANGS]
-    set_bilingual_body(msg, sections)
+    set_bilingual_body(msg, sections, config)
     add_attachment(msg, Attachment.from_path(template))
     return msg
 

@@ -122,7 +122,7 @@ def _bilingual_reply(thread: Thread, config: MailConfig, fallback_subject: str,
     for header, value in thread_headers(thread).items():
         msg[header] = value
     msg[NAME_HEADER] = one_line(f"reply {thread.sender}")
-    set_bilingual_body(msg, sections)
+    set_bilingual_body(msg, sections, config)
     return msg
 
 

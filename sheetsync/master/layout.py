@@ -76,6 +76,8 @@ class Sheet:
     chart: ChartSpec | None = None
     extra_columns: int = 0  # unnamed trailing text columns (long JSON split over cells)
     banner: str | None = None  # a line above the header (the view says it was generated, and when)
+    #: The office's name, printed in the footer of every page ("": none, the footer as before).
+    office: str = ""
     #: Rows after the data, outside its filter and highlights: a sort never moves them (a total).
     footer: tuple[list[Any], ...] = ()
     #: Text cells wrap, and each row is as tall as its text (a sheet of texts to read and print);

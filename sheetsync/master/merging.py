@@ -23,7 +23,7 @@ from .model import MergeResult
 def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.date | None = None,
           roster: str | Path | None = None, forms_dirs: Iterable[str | Path] = (),
           period: str | None = None, wait: float = 5.0, store: str | Path | None = None,
-          school_charts: Iterable[str] = (), zone: Zone = None) -> MergeResult:
+          school_charts: Iterable[str] = (), zone: Zone = None, office: str = "") -> MergeResult:
     """Merge submitted files into the store beside ``master_path`` and render the master view there.
 
     :param paths: filled templates (.xlsx / .ods); only those without errors are merged.
@@ -37,6 +37,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     :param school_charts: recipient ids that get a chart of their own in the view.
     :param zone: the office's time zone (None: this computer's): the times the details and the view
         show are in it; the store keeps UTC.
+    :param office: the office's name: it heads every sheet of the view and prints on every page.
     :returns: one outcome per file, in the order given.
     :raises OfficeBusyError: another run holds the store for longer than ``wait``.
     :raises MasterError: ``master_path`` is not an .xlsx or .ods name.
@@ -76,6 +77,6 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
         if not changed and master.exists() and not db.view_is_stale(master):
             return MergeResult(master, outcomes, written=False, not_read=not_read)
         view = render_view(db, master, period=period or (today.strftime("%Y-%m") if today else None),
-                           forms_dirs=dirs, school_charts=school_charts, zone=zone)
+                           forms_dirs=dirs, school_charts=school_charts, zone=zone, office=office)
     return MergeResult(master, outcomes, written=True, backup=view.backup, kept_aside=view.kept_aside,
                        not_read=not_read)

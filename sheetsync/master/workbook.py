@@ -42,6 +42,7 @@ HEADER_STYLE = "sheetsync หัวตาราง"
 WRAP_STYLE = "sheetsync text wrapped"
 #: Excel's limit for one cell; derived sheets may shorten a long text (``_data`` never does).
 CELL_MAX = 32_767
+XLSX_FOOTER_MAX = 255  # characters of a header or footer, codes included, that Excel reads
 #: Row height (points) that fits Thai text at FONT_SIZE: marks above and below the line need room.
 ROW_HEIGHT = 21.0
 CHART_WIDTH_CM, CHART_HEIGHT_CM = 16.0, 7.5
@@ -134,14 +135,33 @@ def _heights(sheet: Sheet) -> Callable[[list[Any]], float]:
     return height
 
 
-def footer_pieces() -> list[tuple[str, str | None]]:
+def footer_pieces(office: str = "") -> list[tuple[str, str | None]]:
     """The printed footer as (literal text, field) pairs; a field is ``sheet``, ``page`` or ``pages``.
 
-    The words are data (``print.footer`` in ``messages/master.yaml``); each format writes the
-    fields its own way (``&A``/``&P``/``&N`` in .xlsx, ``text:sheet-name``… in .ods).
+    The words are data (``print.footer`` in ``messages/master.yaml``, ``print.footer.office`` when
+    the office has a name); each format writes the fields its own way (``&A``/``&P``/``&N`` in
+    .xlsx, ``text:sheet-name``… in .ods).
+
+    :param office: the office's name, a literal of the footer (never read as a template: braces stay).
     """
-    template = render("print.footer", "th", source="master.yaml", sheet="{sheet}", page="{page}", pages="{pages}")
-    return [(literal, field) for literal, field, _, _ in string.Formatter().parse(template)]
+    code = "print.footer.office" if office else "print.footer"
+    template = render(code, "th", source="master.yaml", sheet="{sheet}", page="{page}", pages="{pages}",
+                      office="{office}")
+    return [(literal + office, None) if field == "office" else (literal, field)
+            for literal, field, _, _ in string.Formatter().parse(template)]
+
+
+def _xlsx_footer(office: str, used: int) -> str:
+    """The footer in Excel's codes (``&A`` the sheet, ``&P``/``&N`` the pages; a literal "&" doubled),
+    within the 255 characters Excel reads of a header or footer (``used`` go to its font): a long
+    name with many "&" is cut, never the page number."""
+    codes = {"sheet": "&A", "page": "&P", "pages": "&N"}
+    while True:
+        text = "".join(literal.replace("&", "&&") + codes.get(field or "", "")
+                       for literal, field in footer_pieces(office))
+        if used + len(text) <= XLSX_FOOTER_MAX or len(office) <= 1:
+            return text
+        office = office[:-2].rstrip() + "…"
 
 
 def pages_wide(sheet: Sheet) -> int:
@@ -187,9 +207,9 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     # A printed master runs to many pages, handed on up the line: each says its sheet and page.
-    codes = {"sheet": "&A", "page": "&P", "pages": "&N"}
-    ws.oddFooter.center.text = "".join(literal + codes.get(field or "", "") for literal, field in footer_pieces())
     ws.oddFooter.center.font, ws.oddFooter.center.size = f"{FONT},Regular", FONT_SIZE - 2
+    ws.oddFooter.center.text = ""  # measured with its font's codes, before the text, against Excel's limit
+    ws.oddFooter.center.text = _xlsx_footer(sheet.office, len(str(ws.oddFooter)))
     if sheet.row_count:
         for highlight in sheet.highlights:
             col = get_column_letter(highlight.column + 1)

@@ -137,7 +137,7 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
     across = pages_wide(sheet)
     page = replace(LANDSCAPE_A4, fit_pages_wide=across)
     table = Table(name=sheet.name, stylename=book.table(not sheet.hidden,
-                                                        None if sheet.hidden else book.master_page(page, footer_pieces())))
+                                                        None if sheet.hidden else book.master_page(page, footer_pieces(sheet.office))))
     header_pt = header_height(sheet)
     if sheet.chart is not None and sheet.chart.blocks:
         table.addElement(_charts(doc, sheet, sheet.chart, header_pt))  # table:shapes precedes the columns

@@ -21,6 +21,7 @@ import json
 import os
 import secrets
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,8 @@ class OfficeConfig:
     """An office's configuration, every path absolute."""
 
     root: Path
+    #: The office's own name (``name``), heading its master and signing its e-mails; "" for none.
+    name: str = ""
     form: str = "progress-report"
     roster: Path | None = None
     period: str | None = None
@@ -120,10 +123,11 @@ def load_office(root: str | Path) -> OfficeConfig:
         return (root / str(value or default)).resolve()
 
     zone = _zone(data.get("timezone"), path)  # before the rest: its error is whole already
+    name = _name(data.get("name", ""), path)
     try:
         roster = data.get("roster")
         config = OfficeConfig(
-            root=root, form=str(data.get("form", "progress-report")), roster=at(roster, "") if roster else None,
+            root=root, name=name, form=str(data.get("form", "progress-report")), roster=at(roster, "") if roster else None,
             period=str(data["period"]) if data.get("period") else None,
             master=at(paths.get("master"), "master.xlsx"), inbox=at(paths.get("inbox"), "inbox"),
             processed=at(paths.get("processed"), "processed"), quarantine=at(paths.get("quarantine"), "quarantine"),
@@ -133,7 +137,7 @@ def load_office(root: str | Path) -> OfficeConfig:
             mark_valid=bool(run.get("mark_valid_files", False)), view=str(run.get("render_view", "auto")),
             school_charts=_ids(run.get("school_charts", []), path),
             forms_dirs=tuple(at(p, "") for p in paths.get("forms", [])), zone=zone,
-            mail=_mail(mail, at(paths.get("outbox"), "outbox")), imap=_imap(_table(data, "imap", path), path, root))
+            mail=_mail(mail, at(paths.get("outbox"), "outbox"), name), imap=_imap(_table(data, "imap", path), path, root))
     except MailError as exc:
         raise OfficeError(str(exc)) from exc
     except (TypeError, ValueError) as exc:
@@ -188,7 +192,8 @@ def with_mail_env(config: OfficeConfig) -> MailConfig:
                    digest_to=own.digest_to or env.digest_to, outbox=own.outbox,
                    host=own.host if own.host != "localhost" else env.host, port=own.port or env.port,
                    security=own.security if own.security != "starttls" else env.security,
-                   user=own.user or env.user, summary_only=own.summary_only or env.summary_only)
+                   user=own.user or env.user, summary_only=own.summary_only or env.summary_only,
+                   office_name=own.office_name)
 
 
 def with_imap_env(config: OfficeConfig) -> ImapConfig:
@@ -219,9 +224,9 @@ def _table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
     return value
 
 
-def _mail(mail: dict[str, Any], outbox: Path) -> MailConfig:
+def _mail(mail: dict[str, Any], outbox: Path, office: str) -> MailConfig:
     port = mail.get("smtp_port")
-    return MailConfig(from_addr=str(mail.get("from", "")), reply_to=mail.get("reply_to") or None,
+    return MailConfig(from_addr=str(mail.get("from", "")), office_name=office, reply_to=mail.get("reply_to") or None,
                       digest_to=mail.get("digest_to") or None, host=str(mail.get("smtp_host", "localhost")),
                       port=int(port) if port else None, security=mail.get("smtp_security", "starttls"),
                       user=mail.get("smtp_user") or None, outbox=outbox,
@@ -246,6 +251,30 @@ def _zone(value: Any, path: Path) -> Zone:
         return zone_named(value)
     except ValueError as exc:
         raise OfficeError(both("error.timezone", config=path, setting=repr(value), why=exc)) from exc
+
+
+#: The longest office name taken: it heads every sheet and prints in every page's footer (an .xlsx
+#: footer holds 255 characters in all), and becomes the e-mails' sender name.
+NAME_LIMIT = 120
+
+
+def _name(value: Any, path: Path) -> str:
+    """The ``name`` setting, trimmed ("" when empty).
+
+    :raises OfficeError: one line naming the file: the value is not text, holds a line break or
+        another control character, or is longer than :data:`NAME_LIMIT` characters."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text) \
+                and len(text) <= NAME_LIMIT:
+            return text
+    raise OfficeError(both("error.office-name", config=path, setting=_shown(value), limit=NAME_LIMIT))
+
+
+def _shown(value: Any) -> str:
+    """``value`` as the error shows it: one line, cut short (it may be the whole of a long text)."""
+    said = repr(value)
+    return said if len(said) <= 60 else said[:59] + "…"
 
 
 def _ids(value: Any, path: Path) -> tuple[str, ...]:
@@ -281,6 +310,9 @@ FORMS_LINE = '# forms = ["forms"]        # extra folders of forms'
 TEMPLATE = """\
 # sheetsync office configuration (TOML). Paths are relative to this folder.
 # Commands run inside this folder (or with --office) use it; their options override it.
+
+# The office's name, e.g. "สำนักงานเขตบางรัก": heads every sheet of the master and signs its e-mails.
+name = ""
 
 # The form schools fill in (see `sheetsync forms`).
 form = "{form}"

@@ -50,7 +50,7 @@ def ledger_of(store: Store) -> list[LedgerEntry]:
 
 
 def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...], generated: dt.datetime,
-                school_charts: tuple[str, ...] = (), zone: Zone = None) -> list[Sheet]:
+                school_charts: tuple[str, ...] = (), zone: Zone = None, office: str = "") -> list[Sheet]:
     """Every sheet of the view, in order, each with the generated-at line.
 
     The submissions are read from the store once for the summary (a small digest of each is kept)
@@ -59,6 +59,8 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     :param period: ``YYYY-MM``; None means the month of the latest row received (never today).
     :param school_charts: recipient ids that get a chart of their own (beside one chart per project).
     :param zone: the office's time zone (None: this computer's): every time shown is in it.
+    :param office: the office's name (``name``): it begins every sheet's first line and prints in
+        every page's footer, so that a master sent up the line says whose it is ("": as before).
     """
     forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], forms_dirs)
     specs = {form_id: master_spec(form) for form_id, form in forms.items()}
@@ -96,7 +98,7 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     _unique_names([s for s in sheets if s is not None])
     banner = BANNER.format(when=said_time(generated, zone, "th"), store=store.path.name,
                            period=_as_of(period or latest))
-    return [_with_banner(s, banner) for s in sheets if s is not None]
+    return [_with_banner(s, f"{office} — {banner}" if office else banner, office) for s in sheets if s is not None]
 
 
 def _cumulative_sheets(records: Callable[[str], Iterator[Record]], forms: dict[str, Form],
@@ -168,6 +170,6 @@ def _as_of(period: str | None) -> str:
     return " · " + word("banner.period", month=name, year=year + BE_OFFSET)
 
 
-def _with_banner(sheet: Sheet, banner: str) -> Sheet:
-    sheet.banner = banner
+def _with_banner(sheet: Sheet, banner: str, office: str) -> Sheet:
+    sheet.banner, sheet.office = banner, office
     return sheet

@@ -65,12 +65,14 @@ def check_view_path(path: Path) -> None:
 
 def render_view(store: Store, path: str | Path, *, period: str | None = None, forms_dirs: Iterable[str | Path] = (),
                 generated: dt.datetime | None = None, school_charts: Iterable[str] = (),
-                zone: Zone = None) -> ViewResult:
+                zone: Zone = None, office: str = "") -> ViewResult:
     """Write the master view of ``store`` at ``path`` (.xlsx or .ods).
 
     :param period: the office's reporting period (``YYYY-MM``), for the summary's statuses.
     :param school_charts: recipient ids that get a chart of their own (charts are per project otherwise).
     :param zone: the office's time zone (None: this computer's): every time the view shows is in it.
+    :param office: the office's name (``name`` in ``sheetsync.toml``): it heads every sheet and prints
+        on every page ("": none).
     :raises MasterError: ``path`` has another extension.
     :raises MasterWriteError: the view cannot be written (the previous one is left as it was).
     """
@@ -88,7 +90,7 @@ def render_view(store: Store, path: str | Path, *, period: str | None = None, fo
     rekey_periods(store, forms_dirs)  # a store not run since its form declared its period (master --store)
     upto = store.last_outcome_id()
     sheets = view_sheets(store, period=period, forms_dirs=tuple(forms_dirs), generated=when,
-                         school_charts=tuple(school_charts), zone=zone)
+                         school_charts=tuple(school_charts), zone=zone, office=office)
     backup = replace_with_backup(path, lambda tmp: WRITERS[path.suffix.lower()](sheets, tmp))
     store.set_view_hash(path, sha256_of(path), upto)
     return ViewResult(path, aside, None if aside else backup)
