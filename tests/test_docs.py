@@ -74,3 +74,17 @@ def test_every_entry_of_master_is_documented() -> None:
 
     missing = [name for name in _KNOWN if not re.search(rf"(?m)^\s*{name}:|master: {name}:", README)]
     assert not missing, f"README does not show master: {', '.join(missing)}"
+
+
+def test_the_scheduled_run_works_under_crons_own_path() -> None:
+    """cron starts a job with PATH=/usr/bin:/bin, where ``pip install`` never puts ``sheetsync``: a
+    clerk copying the README's cron line got ``sheetsync: not found`` in sync.log every 15 minutes.
+    Each command of the line is a shell builtin or named by its full path, and the README says how
+    to find that path."""
+    block = re.search(r"```cron\n(.*?)```", README, re.S)
+    assert block, "README has no cron example"
+    for line in block.group(1).strip().splitlines():
+        job = line.split(None, 5)[5].split(">>")[0]  # after the five time fields, before the log
+        words = [part.split()[0] for part in job.split("&&") if part.strip()]
+        assert all(word in ("cd", ".") or word.startswith("/") for word in words), line
+    assert "command -v sheetsync" in README
