@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .errors import DataError, RosterError
-from .messages import render
+from .messages import both, render
 from .spec.form import Form
 from .spec.pointers import place
 from .template.write import write_template
@@ -105,7 +105,7 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RosterError(f"{path}: cannot read the roster ({exc.strerror or exc})") from exc
+        raise RosterError(both("error.roster-unreadable", path=path, why=exc.strerror or exc)) from exc
     # Excel's "CSV UTF-8" writes a BOM; plain "CSV" on Thai Windows writes cp874 (TIS-620). Any
     # other single-byte encoding also "decodes" as cp874 (é becomes a Thai tone mark), so cp874 is
     # taken only when the text reads as Thai: never a silent guess.

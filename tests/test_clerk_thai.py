@@ -119,3 +119,40 @@ def test_a_detail_whose_thai_holds_the_separator_splits_where_the_english_starts
     assert split("ไม่ได้กรอกชื่อ / สกุล จึงไม่รู้ / no /name, so no key") == (
         "ไม่ได้กรอกชื่อ / สกุล จึงไม่รู้", "no /name, so no key")
     assert split("already received as a / b.xlsx") == ("already received as a / b.xlsx",) * 2
+
+
+def _office(tmp_path: Path, roster: bool = True) -> Path:
+    """An office made as the README says, with its roster (or none yet)."""
+    from tests.cli import run
+
+    schools = tmp_path / "schools.csv"
+    schools.write_text("recipient_id,school_name,email,project_code\ns1,โรงเรียนวัดไทร,a@s1.example,P\n",
+                       encoding="utf-8")
+    folder = tmp_path / "district"
+    assert run("init", folder, *(["--roster", schools] if roster else [])).returncode == 0
+    return folder
+
+
+@pytest.mark.parametrize("case", ["no sender", "sender without <>", "no roster yet", "a folder for one template"])
+def test_the_clerks_first_steps_say_what_is_wrong_thai_first(tmp_path: Path, case: str) -> None:
+    """A clerk walking the README's office steps met these in English alone (and "cannot write . files")."""
+    from tests.cli import run
+
+    folder = _office(tmp_path, roster=case != "no roster yet")
+    env = {"SHEETSYNC_MAIL_FROM": ""}
+    args: list[str] = ["template", "--roster", "roster.csv", "-o", "templates/", "--email"]
+    if case == "sender without <>":  # the Thai name and the address, as a clerk first writes them
+        config = folder / "sheetsync.toml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            'from = ""', 'from = "สำนักงานเขตจอมทอง office@bma.example"', 1), encoding="utf-8")
+    elif case == "no roster yet":
+        args = ["template", "--roster", "roster.csv", "-o", "templates/"]
+    elif case == "a folder for one template":
+        args = ["template", "-o", "templates/"]
+    done = run(*args, cwd=folder, env=env)
+    assert done.returncode in (2, 3) and not (folder / "templates").exists()
+    line = [text for text in done.stderr.splitlines() if text.strip()]
+    assert len(line) == 1, done.stderr
+    thai, _, english = line[0].partition(" / ")
+    assert THAI.search(thai) and english and not THAI.search(english.split("'")[0]), line[0]
+    assert "cannot write . files" not in line[0]

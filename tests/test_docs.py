@@ -87,3 +87,17 @@ def test_every_top_level_office_setting_is_documented() -> None:
     assert "name" in top
     missing = [key for key in top if f"`{key}`" not in README and f"`{key} = " not in README]
     assert not missing, f"README does not document {', '.join(missing)} of sheetsync.toml"
+
+
+def test_the_scheduled_run_works_under_crons_own_path() -> None:
+    """cron starts a job with PATH=/usr/bin:/bin, where ``pip install`` never puts ``sheetsync``: a
+    clerk copying the README's cron line got ``sheetsync: not found`` in sync.log every 15 minutes.
+    Each command of the line is a shell builtin or named by its full path, and the README says how
+    to find that path."""
+    block = re.search(r"```cron\n(.*?)```", README, re.S)
+    assert block, "README has no cron example"
+    for line in block.group(1).strip().splitlines():
+        job = line.split(None, 5)[5].split(">>")[0]  # after the five time fields, before the log
+        words = [part.split()[0] for part in job.split("&&") if part.strip()]
+        assert all(word in ("cd", ".") or word.startswith("/") for word in words), line
+    assert "command -v sheetsync" in README

@@ -88,6 +88,19 @@ def test_a_genuinely_independent_error_is_still_reported(progress_form: Form, se
     assert sorted(_errors(report)) == [("end-before-start", "C7"), ("progress-decreased", "D41")]
 
 
+def test_a_report_value_against_the_schema_silences_the_rules_that_read_it(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """250 typed for report 3's 25 %: above 100 is the one mistake. Report 4's 30 % did not go
+    down "from 250 %", and report 3 is not "complete" at 100 % with its total to match."""
+    path = tmp_path / "typed.xlsx"
+    write_template(progress_form, path, data=seed)
+    wb = load_workbook(path)
+    wb[progress_form.sheet]["D39"] = "250"
+    wb.save(path)
+    report = validate(read_filled(path, form=progress_form))
+    assert _errors(report) == [("above-maximum", "D39")]
+
+
 # --- 2. a code typed in Thai digits is the same code ---------------------------------------------
 
 

@@ -52,6 +52,13 @@ def _days(*values: int) -> Callable[[dict[str, Any]], None]:
     return edit
 
 
+def _pupils(*values: int) -> Callable[[dict[str, Any]], None]:
+    def edit(d: dict[str, Any]) -> None:
+        for row, value in zip(d["grades"], values):
+            row["pupils"] = value
+    return edit
+
+
 def _set(pointer: str, value: Any) -> Callable[[dict[str, Any]], None]:
     def edit(d: dict[str, Any]) -> None:
         *parents, last = pointer.strip("/").split("/")
@@ -71,8 +78,10 @@ KINDS: list[tuple[str, str, Callable[[dict[str, Any]], None], str, tuple[str, ..
      "B11", ("จำนวนนักเรียน (คน)", "40", "(50)")),
     ("{kind: running_total_max, table: /grades, field: amount, max: /budget/allocated}", "over-budget-running",
      _set("/grades/1/amount", 90000.0), "D11", ("จำนวนเงิน (บาท)", "เงินที่ได้รับจัดสรร (บาท)", "112,000 บาท")),
-    ("{kind: total_when_complete, table: /grades, field: amount, progress: days, equals: /budget/allocated}",
-     "total-mismatch", _days(100, 100, 100), "D12", ("จำนวนเงิน (บาท)", "เงินที่ได้รับจัดสรร (บาท)", "จำนวนวัน")),
+    # (a "progress" of 100 the schema allows: a value against it is an error of its own, and silences the rule)
+    ("{kind: total_when_complete, table: /grades, field: amount, progress: pupils, equals: /budget/allocated}",
+     "total-mismatch", _pupils(100, 100, 100), "D12",
+     ("จำนวนเงิน (บาท)", "เงินที่ได้รับจัดสรร (บาท)", "จำนวนนักเรียน (คน)")),
     ("{kind: compare, left: /budget/spent, op: \"<=\", right: /budget/allocated}", "compare-failed",
      _set("/budget/spent", 120000.0), "D6", ("เงินที่เบิกจ่าย (บาท)", "ไม่เกิน", "เงินที่ได้รับจัดสรร (บาท)")),
     ("{kind: sum_equals, table: /grades, field: pupils, equals: /budget/rate}", "sum-mismatch", _days(20, 20, 20),

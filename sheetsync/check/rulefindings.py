@@ -23,14 +23,17 @@ def rule_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
     """The findings of the layout's rules, in the layout's order.
 
     A rule that reads a field already in error (unreadable, against the schema, or flagged by an
-    earlier rule) is skipped: judged by a wrong value, right values would be blamed for it (a
+    earlier rule) is skipped, and a table's cell in error before the rules ran is left out of its
+    column: judged by a wrong value, right values would be blamed for it (a
     mistyped end date put every report "outside the period"). Rules between fields run before
     rules over tables, since a table's rows are judged by fields (the period, the budget) and
     never the other way round; within each group the layout's order decides.
 
     :param flagged: pointers that already have an error; the rules' own errors are added to it.
     """
-    blocked = {p.pointer for p in filled.problems}
+    # A table's cell already in error (unreadable, or against the schema: 250 typed for 25 %) is
+    # left out of its column too, or every later report would "go down" from it.
+    blocked = {p.pointer for p in filled.problems} | flagged
     ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n),
                       lambda pointer: filled.cell_of(pointer).cell)
     found: dict[int, list[Finding]] = {}

@@ -141,19 +141,22 @@ def mail_plan(office: OfficeConfig | None, outbox: Path | None, roster: Path | N
 
     from ..errors import MailError, OutputError, RosterError
     from ..mailer import MailConfig
-    from ..mailer._headers import parse_addresses
+    from ..mailer._headers import one_line, parse_addresses
     from ..master import read_master
+    from ..messages import both
     from ..office.config import with_mail_env
     from ..roster import read_roster
 
     config = with_mail_env(office) if office is not None else MailConfig.from_env()
     config = replace(config, outbox=outbox) if outbox else config
     if not config.from_addr:
-        raise MailError("no sender for the e-mails: set [mail] from in sheetsync.toml (or SHEETSYNC_MAIL_FROM)")
-    parse_addresses(config.from_addr, what="sender ([mail] from, or SHEETSYNC_MAIL_FROM)")
+        raise MailError(both("error.no-sender"))
+    try:
+        parse_addresses(config.from_addr, what="sender ([mail] from, or SHEETSYNC_MAIL_FROM)")
+    except MailError as exc:  # a Thai name and the address without <>: the clerk's first try
+        raise MailError(both("error.bad-sender", sender=one_line(config.from_addr, 60), why=exc)) from exc
     if config.summary_only:
-        raise MailError("the office mails no data ([mail] summary_only): templates carry the schools' data, "
-                        "so they are not e-mailed")
+        raise MailError(both("error.summary-only"))
     try:
         config.outbox.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

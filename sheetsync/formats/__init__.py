@@ -28,6 +28,10 @@ def writer_for(fmt: str) -> Callable[[TemplatePlan, Path], None]:
 def format_of(path: Path, fmt: str | None = None) -> str:
     """The format to write: ``fmt`` if given, else the file's extension."""
     chosen = (fmt or path.suffix).lower().lstrip(".")
+    if not chosen:  # "-o templates/": a folder, as for --roster, but one template needs a file name
+        from ..messages import both
+
+        raise UnsupportedFormatError(both("error.no-file-type", name=path.name))
     if chosen not in WRITERS:
         raise UnsupportedFormatError(f"{path.name}: cannot write .{chosen} files; use .xlsx or .ods")
     return chosen
