@@ -190,3 +190,22 @@ def test_a_file_dropped_again_is_named_and_the_run_speaks_thai_first(office: Pat
     assert again.exit_code == 0
     assert [line for line in again.output.splitlines() if line][:2] == ["sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new",
                                              "  again.xlsx: เคยได้รับแล้ว / already seen"]
+
+
+def test_next_periods_templates_inside_the_office_go_to_every_school_of_its_roster(office: Path, app: typer.Typer,
+                                                                                  progress_form: Form) -> None:
+    """s2's only file was refused, so the master holds nothing of s2: next period's templates made
+    inside the office still include s2's, from the office's roster (no --roster needed there)."""
+    config = (office / "sheetsync.toml").read_text(encoding="utf-8")
+    (office / "sheetsync.toml").write_text(config.replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
+                   issued=at(40))
+    wrong = variant(seed_data(), reports=5)
+    wrong["reports"][0]["progress_percent"] = 250.0  # against the schema: refused, nothing of s2 is merged
+    write_template(progress_form, office / "inbox" / "s2.xlsx", data=wrong, recipient="s2", issued=at(40))
+    assert in_office(app, office, "sync").exit_code == 1
+    assert [key.recipient for key in read_master(office / "master.xlsx").records] == ["s1"]
+    made = in_office(app, office, "template", "--from-master", "master.xlsx", "-o", "next")
+    assert made.exit_code == 0, made.output
+    names = sorted(p.name for p in (office / "next").iterdir())
+    assert len(names) == 2 and any("s1" in n for n in names) and any("s2" in n for n in names), names

@@ -78,11 +78,14 @@ def template(
         if again and not email:
             raise typer.BadParameter("--again goes with --email (it queues an invitation again)")
         office = office_for(output, roster, from_master)  # its key signs the templates, its [mail] sends them
+        # Next period's templates go to every school the office expects, also to one whose file was
+        # refused (nothing of it is in the master): inside an office, its roster, as its other commands.
+        expected = roster or (office.roster if office is not None and from_master is not None else None)
         dirs = (*(forms_dir or ()), *(office.forms_dirs if office else ()))
         # Everything the e-mail needs is checked before any template is written.
-        mail = mail_plan(office, outbox, roster, from_master) if email else None
+        mail = mail_plan(office, outbox, expected, from_master) if email else None
         if from_master is not None:
-            paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=roster,
+            paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=expected,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=dirs,
                                           form=form or (office.form if office else None))
             echo(both("template.wrote-many", count=len(paths), folder=output))
