@@ -169,6 +169,8 @@ def test_a_flood_under_one_address_is_answered_as_often_as_the_office_allows(
         mailbox.deliver(mail_from("victim@elsewhere.example", f"สวัสดี {number}", [], f"<flood{number}@x.example>"))
     first = sheetsync(district, "sync", "--send")
     assert first.returncode == 0, first.stderr
+    assert first.stderr.count("victim@elsewhere.example: answered as often as allowed today") == 3
+    assert "2 reply(ies) queued" in first.stdout  # the fetch counts what it queued, not what it composed
     assert len(to(smtp, "victim@elsewhere.example")) == 2  # answers_per_day = 2
     [digest] = digests(smtp)
     assert "victim@elsewhere.example" in digest and "ไม่ได้ตอบกลับอัตโนมัติ" in digest  # in Thai, for the clerk

@@ -64,8 +64,9 @@ class StoreLedger:
         rows = self.store.query("SELECT sender FROM messages WHERE message_id = ?", (message_id,))
         return str(rows[0][0] or "") if rows else None
 
-    def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> None:
-        """Keep ``message`` and its files, and queue ``replies`` in the store's outbox, in one transaction.
+    def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> int:
+        """Keep ``message`` and its files, and queue ``replies`` in the store's outbox, in one transaction;
+        returns how many replies were queued.
 
         A message already recorded only adds its new files: its replies are not queued again. A reply
         to an address the office has answered as often as it may today is not queued either
@@ -92,6 +93,7 @@ class StoreLedger:
                 self.store.queue_mail(None, self.run_id, str(reply.get(NAME_HEADER) or "reply"),
                                       bytes(reply.as_bytes(policy=SMTP)))
         crash_point("fetch-recorded")
+        return len(replies)
 
     def origin(self, sha256: str) -> FetchedMessage | None:
         """The latest recorded message that brought a file with this hash."""
