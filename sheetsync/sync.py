@@ -29,6 +29,7 @@ from .files import open_regular, unique_name
 from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
 from .master.model import Key, MergeResult, Outcome
 from .messages import both
+from .office import answered
 from .office.again import answer_again
 from .office.arriving import Arrivals
 from .office.dropped import against_the_store
@@ -153,15 +154,17 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             kept = undigested(store)  # bounces fetched into this store, this run's or a run's that stopped
             lost = list(dict.fromkeys([*undelivered, *(line for _, line in kept)]))
             fresh = [s for s in result.stuck if not s.listed]
-            if config is not None and config.from_addr and (result.checked or lost or fresh):
+            quiet = answered.withheld(store)  # addresses not answered (too many answers a day), not digested yet
+            if config is not None and config.from_addr and (result.checked or lost or fresh or quiet):
                 missing, unsent = _nothing_received(store, people, forms_dirs, period)
                 digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers,
-                                        undelivered=lost, missing=missing, missing_period=unsent,
+                                        undelivered=lost, missing=missing, missing_period=unsent, withheld=quiet,
                                         stuck=[(s.name, clock_time(s.since, options.zone), s.reason) for s in fresh])
                 with store.transaction():
                     store.queue_mail(None, run_id, "digest", bytes(digest.as_bytes(policy=SMTP)))
                     mark_digested(store, [message_id for message_id, _ in kept], run_id)
                     mark_listed(store, [s.name for s in fresh], run_id)
+                    answered.mark_digested(store, run_id)
             if config is not None:
                 _mail(store, config, send, result)
             result.merge = MergeResult(master, outcomes, written=False)
@@ -299,12 +302,12 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         origin = origins(path) if origins is not None else None  # path is still the file read (still_at)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, lambda _: origin)
-        mails = _reports_and_mail(item, report_dir, _stems(safe_filename(path.stem), taken, report_dir), config,
+        mails, answer = _reports_and_mail(item, report_dir, _stems(safe_filename(path.stem), taken, report_dir), config,
                                   people, options, result, origin)
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
         kept_as = mover.name_for(path, disposition_of(item))  # the name history and the view show
         recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint,
-                               size=listed.size, zone=options.zone)
+                               size=listed.size, zone=options.zone, answer=answer)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
         set_aside(store, mover, path, listed, (kept_as, recorded.disposition, recorded.reason))
@@ -353,8 +356,9 @@ def _stems(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:
 
 def _reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], config: MailConfig | None,
                       roster: list[Recipient], options: SyncOptions, result: SyncResult,
-                      origin: Thread | None) -> list[tuple[str, bytes]]:
-    """The file's reports and its e-mail; whatever this file makes go wrong is this file's outcome.
+                      origin: Thread | None) -> tuple[list[tuple[str, bytes]], answered.Answer | None]:
+    """The file's reports and its e-mail, and what that e-mail is as an answer to the message that
+    brought the file (None when none did); whatever this file makes go wrong is this file's outcome.
 
     A report that cannot be written for lack of room or rights (:class:`OutputError`) is the
     office's own state failing, and stops the run; anything else the file causes here (a bug of
@@ -365,13 +369,17 @@ def _reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], 
             report_dir.mkdir(parents=True, exist_ok=True)
             item.outputs = _write_report(item, report_dir, stems, options.mark_valid or not item.valid)
         if config is None or not config.from_addr:
-            return []
+            return [], None
         try:
             message = message_for(item, config, roster, origin=origin)
         except MailError as exc:
             result.problems.append(both("sync.no-mail", file=item.path.name, why=exc))
-            return []
-        return [] if message is None else [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))]
+            return [], None
+        if message is None:
+            return [], None
+        answer = None if origin is None else answered.Answer.to(message, origin.message_id,
+                                                                 per_day=config.answers_per_day)
+        return [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))], answer
     except OutputError:
         raise
     except Exception as exc:  # noqa: BLE001 - one file must never stop the office's run
@@ -379,7 +387,7 @@ def _reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], 
         item.filled, item.report, item.outputs = None, None, []
         item.failure = failure(item.path, INTERNAL, f"{item.path.name}: internal error while writing its report "
                                                     f"({type(exc).__name__}: {exc})"[:300])
-        return []
+        return [], None
 
 
 def _write_report(item: FileResult, report_dir: Path, stems: Iterator[str], mark: bool) -> list[Path]:

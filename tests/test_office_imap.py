@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sheetsync.errors import OfficeError
+from sheetsync.errors import MailError, OfficeError
 from sheetsync.mailer import FetchedFile, FetchedMessage, ImapConfig, JsonlLedger, MailConfig, Refusal
 from sheetsync.office.config import init_office, load_office, with_imap_env, with_mail_env
 from sheetsync.office.mailbox import StoreLedger
@@ -84,6 +84,22 @@ def test_summary_only_has_a_key_in_the_mail_section(tmp_path: Path, monkeypatch:
     edit(tmp_path / "o", "summary_only = true", 'summary_only = "yes"')
     with pytest.raises(OfficeError, match="summary_only must be true or false"):
         load_office(tmp_path / "o")
+
+
+def test_answers_per_day_has_a_key_in_the_mail_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHEETSYNC_MAIL_ANSWERS_PER_DAY", raising=False)
+    init_office(tmp_path / "o")
+    assert with_mail_env(load_office(tmp_path / "o")).answers_per_day == 3
+    monkeypatch.setenv("SHEETSYNC_MAIL_ANSWERS_PER_DAY", "5")  # the environment where the office keeps the default
+    assert with_mail_env(load_office(tmp_path / "o")).answers_per_day == 5
+    edit(tmp_path / "o", "answers_per_day = 3", "answers_per_day = 0")
+    assert with_mail_env(load_office(tmp_path / "o")).answers_per_day == 0
+    edit(tmp_path / "o", "answers_per_day = 0", 'answers_per_day = "3"')
+    with pytest.raises(OfficeError, match="answers_per_day must be a whole number"):
+        load_office(tmp_path / "o")
+    monkeypatch.setenv("SHEETSYNC_MAIL_ANSWERS_PER_DAY", "-1")
+    with pytest.raises(MailError, match="SHEETSYNC_MAIL_ANSWERS_PER_DAY"):
+        MailConfig.from_env()
 
 
 def message(mid: str, *files: FetchedFile, **fields: str) -> FetchedMessage:

@@ -127,7 +127,7 @@ def _fetch(stack: ExitStack, config: OfficeConfig | None, plan: _Plan) -> FetchS
     if config is None:
         return fetch_step(plan.inbox, plan.mail, keep_going=True)
     store = stack.enter_context(Store(plan.options.store or store_beside(plan.master)))
-    ledger = StoreLedger(store)
+    ledger = StoreLedger(store, answers_per_day=(plan.mail or config.mail).answers_per_day)
     imap = with_imap_env(config)
     with run_lock(store, "fetch", plan.options.wait) as run_id:  # one fetch at a time per office
         ledger.run_id = run_id

@@ -13,6 +13,8 @@ from ..errors import MailError
 Security = Literal["starttls", "ssl", "none"]
 SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
 DEFAULT_PORTS: dict[Security, int] = {"starttls": 587, "ssl": 465, "none": 25}
+#: Automatic answers to one address within 24 hours, by default (``[mail] answers_per_day``).
+ANSWERS_PER_DAY = 3
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,9 @@ class MailConfig:
     the school is told how many items to fix and in which cells.
     ``office_name`` (an office's ``name``) signs every mail and names the sender when ``from_addr``
     has no name of its own.
+    ``answers_per_day`` bounds the automatic answers to one address within 24 hours (RFC 3834 §2:
+    a robot that mails back what it gets, saying nothing of being one, must not be answered for
+    ever); 0 sets no bound. The office's store keeps the count (:mod:`sheetsync.office.answered`).
     """
 
     from_addr: str = ""
@@ -41,12 +46,16 @@ class MailConfig:
     outbox: Path = Path("outbox")
     summary_only: bool = False
     office_name: str = ""
+    answers_per_day: int = ANSWERS_PER_DAY
 
     def __post_init__(self) -> None:
         if self.security not in SECURITIES:
             raise MailError(f"unknown SMTP security {self.security!r}: use one of {', '.join(SECURITIES)}")
         if self.port is not None and not 0 < self.port < 65536:
             raise MailError(f"SMTP port {self.port} is out of range")
+        if isinstance(self.answers_per_day, bool) or not isinstance(self.answers_per_day, int) \
+                or self.answers_per_day < 0:
+            raise MailError(f"answers_per_day must be a whole number, 0 or more (not {self.answers_per_day!r})")
 
     @property
     def smtp_port(self) -> int:
@@ -62,7 +71,8 @@ class MailConfig:
         ``SHEETSYNC_MAIL_OUTBOX``, ``SHEETSYNC_SMTP_HOST``, ``SHEETSYNC_SMTP_PORT``,
         ``SHEETSYNC_SMTP_SECURITY`` (starttls, ssl or none), ``SHEETSYNC_SMTP_USER``,
         ``SHEETSYNC_SMTP_TIMEOUT``, ``SHEETSYNC_SMTP_CAFILE``, ``SHEETSYNC_MAIL_SUMMARY_ONLY``
-        (1/yes/true: no attachment, no data in the body); the password is read later from
+        (1/yes/true: no attachment, no data in the body), ``SHEETSYNC_MAIL_ANSWERS_PER_DAY`` (automatic
+        answers to one address within 24 hours; 0: no bound); the password is read later from
         ``SHEETSYNC_SMTP_PASSWORD``.
 
         :raises MailError: a number or the security value is wrong.
@@ -84,7 +94,8 @@ class MailConfig:
                    timeout=_number("SHEETSYNC_SMTP_TIMEOUT", get("SHEETSYNC_SMTP_TIMEOUT")) or 30.0,
                    cafile=get("SHEETSYNC_SMTP_CAFILE"), digest_to=get("SHEETSYNC_MAIL_DIGEST_TO"),
                    outbox=Path(get("SHEETSYNC_MAIL_OUTBOX") or "outbox"),
-                   summary_only=_flag("SHEETSYNC_MAIL_SUMMARY_ONLY", get("SHEETSYNC_MAIL_SUMMARY_ONLY")))
+                   summary_only=_flag("SHEETSYNC_MAIL_SUMMARY_ONLY", get("SHEETSYNC_MAIL_SUMMARY_ONLY")),
+                   answers_per_day=_count("SHEETSYNC_MAIL_ANSWERS_PER_DAY", get("SHEETSYNC_MAIL_ANSWERS_PER_DAY")))
 
     def updated(self, *, host: str | None = None, port: int | None = None, security: str | None = None,
                 user: str | None = None) -> MailConfig:
@@ -121,6 +132,15 @@ def _flag(name: str, text: str | None) -> bool:
     if text.lower() in ("0", "no", "false", "off"):
         return False
     raise MailError(f"{name}={text!r}: use 1 or 0")
+
+
+def _count(name: str, text: str | None) -> int:
+    number = _number(name, text)
+    if number is None:
+        return ANSWERS_PER_DAY
+    if not number.is_integer() or number < 0:
+        raise MailError(f"{name}={text!r} is not a whole number, 0 or more")
+    return int(number)
 
 
 def _port(text: str | None) -> int | None:

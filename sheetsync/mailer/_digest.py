@@ -48,11 +48,12 @@ class Digest:
     strangers: list[tuple[str, str]] = field(default_factory=list)
     undelivered: list[str] = field(default_factory=list)  # "b@s2.example (template s2)", from bounces
     stuck: list[tuple[str, str, str]] = field(default_factory=list)  # (file, since, why): this computer cannot read it
+    withheld: list[str] = field(default_factory=list)  # addresses answered too often today: their mail was not answered
 
     @property
     def nothing_came(self) -> bool:
-        """No file came: the digest is sent only for whom the office's e-mail did not reach, or for
-        inbox files this computer cannot read."""
+        """No file came: the digest is sent only for whom the office's e-mail did not reach, for
+        inbox files this computer cannot read, or for senders it did not answer."""
         return not (self.passed or self.failed or self.unreadable)
 
     def counts(self) -> dict[str, int]:
@@ -99,7 +100,8 @@ def _unreadable_entry(unread: Unread) -> DigestEntry:
 def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], config: MailConfig, lang: Lang = "th",
                    to: str | None = None, strangers: Iterable[tuple[str, str]] = (),
                    undelivered: Iterable[str] = (), missing: Iterable[Recipient] | None = None,
-                   stuck: Iterable[tuple[str, str, str]] = (), missing_period: str = "") -> EmailMessage:
+                   stuck: Iterable[tuple[str, str, str]] = (), missing_period: str = "",
+                   withheld: Iterable[str] = ()) -> EmailMessage:
     """The digest message: text and HTML (every name escaped) plus ``digest.json``.
 
     :param to: defaults to ``config.digest_to``, then ``reply_to``, then ``from_addr``.
@@ -112,6 +114,9 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
         section says which (``ยังไม่ได้ส่ง 2567 · ธันวาคม (2)``).
     :param stuck: ``(file, since, why)`` of inbox files the file system has kept from being read for
         runs (:mod:`sheetsync.office.stuck`): the clerk must see to them.
+    :param withheld: addresses whose mail was checked and recorded but not answered, the office
+        having answered them as often as it may in a day (:mod:`sheetsync.office.answered`): a robot
+        mailing back what it gets, or a flood under someone's name. The clerk may answer by hand.
     :raises MailError: an address is not valid.
 
     Example::
@@ -124,6 +129,7 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     digest.strangers = [(one_line(sender, LIMIT), one_line(file, LIMIT)) for sender, file in strangers]
     digest.undelivered = [one_line(who, LIMIT) for who in undelivered]
     digest.stuck = [(one_line(name, LIMIT), since, one_line(why, LIMIT)) for name, since, why in stuck]
+    digest.withheld = list(dict.fromkeys(one_line(who, LIMIT) for who in withheld))
     msg = new_message(config, to or config.digest_to or config.reply_to or config.from_addr)
     msg["Subject"] = one_line(_subject(digest, lang), limit=200)
     msg[NAME_HEADER] = "digest"
@@ -143,13 +149,16 @@ def _subject(digest: Digest, lang: Lang) -> str:
     """The subject: the batch's counts, then everything else the digest asks the clerk to see to
     (the clerk reads subjects in a mailbox); with no file, what the digest was sent for."""
     also = [say(f"digest.subject.also.{code}", lang, count=len(rows))
-            for code, rows in (("undelivered", digest.undelivered), ("stuck", digest.stuck)) if rows]
+            for code, rows in (("undelivered", digest.undelivered), ("stuck", digest.stuck),
+                               ("withheld", digest.withheld)) if rows]
     if not digest.nothing_came:
         return " · ".join([say("digest.subject", lang, **digest.counts()), *also])
     if len(also) > 1:
         return say("digest.subject.check", lang, items=" · ".join(also))
     if digest.undelivered:
         return say("digest.subject.undelivered", lang, count=len(digest.undelivered))
+    if digest.withheld:
+        return say("digest.subject.withheld", lang, count=len(digest.withheld))
     return say("digest.subject.stuck", lang, count=len(digest.stuck))
 
 
@@ -198,9 +207,11 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
     lost = [("digest.undelivered", ["digest.col.undelivered"], [[who] for who in digest.undelivered])]
     stuck = [("digest.stuck", ["digest.col.file", "digest.col.since", "digest.col.problem"],
               [list(s) for s in digest.stuck])]
+    quiet = [("digest.withheld", ["digest.col.email"], [[who] for who in digest.withheld])]
+    first = lost * bool(digest.undelivered) + stuck * bool(digest.stuck) + quiet * bool(digest.withheld)
     if digest.nothing_came:
-        return lost * bool(digest.undelivered) + stuck * bool(digest.stuck)
-    return lost * bool(digest.undelivered) + stuck * bool(digest.stuck) + strangers * bool(digest.strangers) + [
+        return first
+    return first + strangers * bool(digest.strangers) + [
         ("digest.failed", files, [file_row(e) for e in digest.failed]),
         ("digest.passed", files, [file_row(e) for e in digest.passed]),
         ("digest.unreadable", ["digest.col.file", "digest.col.problem"],

@@ -96,8 +96,9 @@ class FetchLedger(Protocol):
     def sender_of(self, message_id: str) -> str | None:
         """The sender of the message recorded under ``message_id``, or None when there is none."""
 
-    def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> None:
-        """Keep ``message`` and queue ``replies``."""
+    def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> int:
+        """Keep ``message`` and queue ``replies``; returns how many were queued (the store withholds
+        those to an address it answered as often as it may today)."""
 
     def origin(self, sha256: str) -> FetchedMessage | None:
         """The latest recorded message that brought a file with this hash."""
@@ -166,8 +167,9 @@ class JsonlLedger:
         self.messages()
         return self._senders.get(message_id)
 
-    def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> None:
-        """Queue ``replies`` in the outbox, then append ``message`` (flushed to disk).
+    def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> int:
+        """Queue ``replies`` in the outbox, then append ``message`` (flushed to disk); returns how
+        many replies were queued (all of them: this ledger keeps no count of answers).
 
         :raises MailError: there are replies but no outbox, or a file cannot be written.
         """
@@ -187,6 +189,7 @@ class JsonlLedger:
         except OSError as exc:
             raise MailError(f"{self.path}: cannot record the fetched message ({exc.strerror or exc})") from exc
         self._add(message)
+        return len(replies)
 
     def origin(self, sha256: str) -> FetchedMessage | None:
         """See :class:`FetchLedger`."""

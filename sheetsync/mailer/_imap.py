@@ -270,10 +270,12 @@ def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent:
                       others=tuple(found.others))
     replies = [] if known else _answer(message, silent, mail, config, result)
     message = replace(message, replied=bool(replies))
-    ledger.record(message, replies)
+    queued = ledger.record(message, replies)
     result.messages.append(message)
     result.saved += [f.path for f in files]
-    result.replies += len(replies)
+    result.replies += queued
+    if queued < len(replies):  # the store's daily limit of answers to one address (RFC 3834 §2)
+        result.problems.append(both("mailbox.withheld", sender=one_line(message.sender) or "?"))
 
 
 def _answer(message: FetchedMessage, silent: str, mail: MailConfig | None, config: ImapConfig,

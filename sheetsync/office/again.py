@@ -11,6 +11,7 @@ from ..check.coerce import format_be_date
 from ..clock import Zone, local
 from ..mailer import MailConfig, MailError, Thread
 from ..mailer._reply import compose_again_reply
+from .answered import Answer, take_turn
 from .store import Store
 
 LOG = logging.getLogger("sheetsync")
@@ -19,7 +20,9 @@ LOG = logging.getLogger("sheetsync")
 def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailConfig | None,
                  origin: Thread | None, zone: Zone) -> None:
     """A file the office already has, mailed again in a later message, gets a short answer: when it
-    came, what became of it. (Only the office's store knows which run fetched each message.)"""
+    came, what became of it. (Only the office's store knows which run fetched each message.) At
+    most once a day per address and file, within the office's answers a day to that address
+    (:mod:`sheetsync.office.answered`)."""
     if origin is None or not origin.sender or origin.automatic or config is None or not config.from_addr:
         return
     first = store.query("SELECT received_at, result, run_id FROM outcomes WHERE sha256 = ? ORDER BY id LIMIT 1", (sha,))
@@ -43,5 +46,7 @@ def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailCo
         LOG.warning("%s: cannot be answered (%s)", path.name, exc)
         return
     with store.transaction() as db:  # checked again inside: another run may have queued it meanwhile
-        if not db.execute("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)).fetchone():
+        if db.execute("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)).fetchone():
+            return
+        if take_turn(store, Answer.to(message, origin.message_id, "again", sha, config.answers_per_day), run_id):
             store.queue_mail(sha, run_id, name, bytes(message.as_bytes(policy=SMTP)))

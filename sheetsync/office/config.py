@@ -29,6 +29,7 @@ from typing import Any
 from ..clock import Zone, zone_named
 from ..errors import MailError, OfficeError
 from ..mailer import ImapConfig, MailConfig
+from ..mailer._config import ANSWERS_PER_DAY
 from ..messages import both
 from .store import Store
 
@@ -193,7 +194,9 @@ def with_mail_env(config: OfficeConfig) -> MailConfig:
                    host=own.host if own.host != "localhost" else env.host, port=own.port or env.port,
                    security=own.security if own.security != "starttls" else env.security,
                    user=own.user or env.user, summary_only=own.summary_only or env.summary_only,
-                   office_name=own.office_name)
+                   office_name=own.office_name,
+                   answers_per_day=own.answers_per_day if own.answers_per_day != ANSWERS_PER_DAY
+                   else env.answers_per_day)
 
 
 def with_imap_env(config: OfficeConfig) -> ImapConfig:
@@ -230,7 +233,14 @@ def _mail(mail: dict[str, Any], outbox: Path, office: str) -> MailConfig:
                       digest_to=mail.get("digest_to") or None, host=str(mail.get("smtp_host", "localhost")),
                       port=int(port) if port else None, security=mail.get("smtp_security", "starttls"),
                       user=mail.get("smtp_user") or None, outbox=outbox,
-                      summary_only=_bool(mail.get("summary_only", False), "[mail] summary_only"))
+                      summary_only=_bool(mail.get("summary_only", False), "[mail] summary_only"),
+                      answers_per_day=_per_day(mail.get("answers_per_day", ANSWERS_PER_DAY)))
+
+
+def _per_day(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"[mail] answers_per_day must be a whole number, 0 or more, without quotes (not {value!r})")
+    return value
 
 
 def _bool(value: Any, name: str) -> bool:
@@ -357,6 +367,7 @@ from = ""                  # e.g. "office@bma.example"; empty: no e-mail is writ
 # smtp_security = "starttls"   # starttls, ssl or none
 # smtp_user = ""           # the password only ever comes from SHEETSYNC_SMTP_PASSWORD
 summary_only = false       # true: e-mails carry only the summary (no marked-up file, no values read)
+answers_per_day = 3        # automatic answers to one address within 24 hours (0: no bound); see README
 
 # The mailbox schools send their files to. With a host here, `sheetsync sync` first fetches new
 # messages from it (and `sheetsync fetch` does only that). The password is NEVER written here:

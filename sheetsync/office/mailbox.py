@@ -20,7 +20,7 @@ or answered again.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
@@ -28,6 +28,7 @@ from typing import Any, Sequence
 
 from ..crashpoint import crash_point
 from ..mailer import FetchedFile, FetchedMessage, JsonlLedger, Refusal
+from .answered import DEFAULT_PER_DAY, Answer, take_turn
 from .store import Store, now
 
 #: The header naming a message's outbox file (see :mod:`sheetsync.mailer`).
@@ -48,6 +49,8 @@ class StoreLedger:
 
     store: Store
     run_id: int | None = None
+    #: The office's ``[mail] answers_per_day``: a reply over it is recorded as withheld, not queued.
+    answers_per_day: int = DEFAULT_PER_DAY
 
     def seen(self, message_id: str, sha256: str) -> bool:
         """True when this message (``sha256 == ""``) or this attachment of it was recorded."""
@@ -61,15 +64,21 @@ class StoreLedger:
         rows = self.store.query("SELECT sender FROM messages WHERE message_id = ?", (message_id,))
         return str(rows[0][0] or "") if rows else None
 
-    def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> None:
-        """Keep ``message`` and its files, and queue ``replies`` in the store's outbox, in one transaction.
+    def record(self, message: FetchedMessage, replies: Sequence[EmailMessage] = ()) -> int:
+        """Keep ``message`` and its files, and queue ``replies`` in the store's outbox, in one transaction;
+        returns how many replies were queued.
 
-        A message already recorded only adds its new files: its replies are not queued again.
+        A message already recorded only adds its new files: its replies are not queued again. A reply
+        to an address the office has answered as often as it may today is not queued either
+        (:mod:`sheetsync.office.answered`); the run's digest names the address.
 
         :raises StoreError: the store cannot be written.
         """
         with self.store.transaction() as db:
             known = bool(db.execute("SELECT 1 FROM messages WHERE message_id = ?", (message.message_id,)).fetchone())
+            replies = [] if known else [r for r in replies if take_turn(self.store, Answer.to(
+                r, message.message_id, "reply", per_day=self.answers_per_day), self.run_id)]
+            message = replace(message, replied=bool(replies)) if message.replied and not replies else message
             if not known:
                 db.execute(f"INSERT INTO messages ({_COLUMNS}, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            (message.message_id, message.sender, message.sender_name, message.subject, message.date,
@@ -80,10 +89,11 @@ class StoreLedger:
             db.executemany("INSERT OR IGNORE INTO message_files (message_id, sha256, filename, path, size) "
                            "VALUES (?, ?, ?, ?, ?)",
                            [(message.message_id, f.sha256, f.filename, str(f.path), f.size) for f in message.files])
-            for reply in () if known else replies:
+            for reply in replies:
                 self.store.queue_mail(None, self.run_id, str(reply.get(NAME_HEADER) or "reply"),
                                       bytes(reply.as_bytes(policy=SMTP)))
         crash_point("fetch-recorded")
+        return len(replies)
 
     def origin(self, sha256: str) -> FetchedMessage | None:
         """The latest recorded message that brought a file with this hash."""

@@ -31,6 +31,7 @@ from ..check.findings import labels
 from ..check.report import Finding
 from ..clock import Zone, local
 from ..text import safe_text
+from .answered import Answer, take_turn
 from .details import again, findings_detail, joined, pair, split
 from .spec import master_spec
 from .store import Store, Stored, now
@@ -50,13 +51,15 @@ class Recorded:
 
 def record_file(store: Store, item: FileResult, *, run_id: int | None = None, name: str | None = None,
                 mails: Sequence[tuple[str, bytes]] = (), recipient_hint: str = "", kept: bool = False,
-                size: int | None = None, zone: Zone = None) -> Recorded:
+                size: int | None = None, zone: Zone = None, answer: Answer | None = None) -> Recorded:
     """Decide and record ``item``'s outcome, its data and its e-mails in one transaction.
 
     :param name: the file's name as received (default: ``item.path.name``).
     :param kept: the file is not the inbox's to move (``sheetsync merge`` of the clerk's own file):
         recorded as set aside already, so a copy mailed later is answered as already received.
     :param mails: ``(name, message bytes)`` to queue with the outcome.
+    :param answer: what ``mails`` are when they answer a fetched message: they are queued only
+        if the office may still answer its address today (:func:`sheetsync.office.answered.take_turn`).
     :param recipient_hint: for a file that cannot be read, the roster recipient its name points to.
     :param size: the file's size as it was read (default: looked up at ``item.path``).
     :param zone: the office's time zone (None: this computer's): a detail naming a time says it in it.
@@ -81,6 +84,8 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         if item.sha256:  # the reason is kept too: a file not moved now is set aside with it next run
             store.add_file(item.sha256, name, _size(item.path) if size is None else size, run_id, row_id, disposition,
                            reason=reason, set_aside=kept)
+        if mails and answer is not None and not take_turn(store, answer, run_id):
+            mails = ()  # over the day's answers to that address: checked and recorded, not answered
         for mail_name, message in mails:
             store.queue_mail(item.sha256, run_id, mail_name, message)
     return Recorded(outcome, disposition, new=True, reason=reason)

@@ -74,4 +74,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE arriving_files (name TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
                                  inode INTEGER NOT NULL, first_at REAL NOT NULL, still_since REAL NOT NULL)
     """,
+    # 8: every automatic answer to a fetched message, sent or withheld, and when (office/answered.py): at
+    # most so many answers to one address a day (RFC 3834 §2), whatever its mail says of itself.
+    """
+    CREATE TABLE answers (id INTEGER PRIMARY KEY, address TEXT NOT NULL, message_id TEXT NOT NULL,
+                          kind TEXT NOT NULL, sha256 TEXT NOT NULL DEFAULT '', at TEXT NOT NULL, run_id INTEGER,
+                          withheld INTEGER NOT NULL DEFAULT 0, digest_run INTEGER);
+    CREATE INDEX answers_by_address ON answers (address, at)
+    """,
 )

@@ -1,0 +1,184 @@
+"""A robot that mails back whatever the office sent it, saying nothing of being one (an auto-forwarder
+or a ticket system that strips Auto-Submitted, Precedence and List-*, gives each message a new
+Message-ID and no In-Reply-To): every run answered what it sent back, and it answered that, for
+ever. RFC 3834 §2: an automatic answerer must not answer one sender more than so often in a period,
+and must keep a record to know. A real Dovecot and a real SMTP server, as tests/test_mail_loop.py.
+"""
+
+from __future__ import annotations
+
+import email
+import itertools
+import json
+import sqlite3
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from sheetsync.identity import ensure_key
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.test_mail_fetch import XLSX, mail_from
+from tests.test_mail_loop import ROSTER, run, sync_args
+from tests.test_mail_office import sheetsync
+from tests.test_mail_smtp import Server, run_server
+
+ROBOT = "forward@s1.example"
+_IDS = itertools.count(1)
+
+
+@pytest.fixture
+def smtp() -> Iterator[Server]:
+    yield from run_server()
+
+
+def echo(raw: bytes) -> bytes:
+    """What the robot mails back for ``raw``: its attachments, in a new message with a new Message-ID,
+    no In-Reply-To or References, and no header saying a machine wrote it."""
+    got = email.message_from_bytes(raw, policy=default)
+    assert isinstance(got, EmailMessage)
+    back = EmailMessage()
+    back["From"], back["To"] = ROBOT, "office@bma.example"
+    back["Subject"] = f"FW: {got['Subject']}"
+    back["Message-ID"] = f"<echo{next(_IDS)}@s1.example>"
+    back.set_content("Forwarded automatically.")
+    for part in got.iter_attachments():
+        assert isinstance(part, EmailMessage)
+        maintype, subtype = part.get_content_type().split("/")
+        back.add_attachment(part.get_content(), maintype=maintype, subtype=subtype, filename=part.get_filename())
+    return back.as_bytes()
+
+
+def to(smtp: Server, address: str) -> list[bytes]:
+    return [e.original_content or b"" for e in smtp.handler.envelopes if address in e.rcpt_tos]
+
+
+def digests(smtp: Server) -> list[str]:
+    return [m.get_body(("plain",)).get_content() for m in smtp.messages()  # type: ignore[union-attr]
+            if m["X-Sheetsync-Name"] == "digest"]
+
+
+def withheld_in_digests(smtp: Server) -> list[list[str]]:
+    """What each digest's digest.json lists as not answered, digest by digest."""
+    found = []
+    for message in smtp.messages():
+        if message["X-Sheetsync-Name"] == "digest":
+            [part] = [p for p in message.iter_attachments() if p.get_filename() == "digest.json"]
+            found.append(json.loads(part.get_content())["withheld"])
+    return found
+
+
+def school_file(tmp_path: Path, form: Form, seed: dict[str, Any], name: str, percent: float | None = None) -> bytes:
+    if percent is not None:
+        seed["reports"][2]["progress_percent"] = percent  # 5.0: progress going backwards, an error
+    write_template(form, tmp_path / "made" / name, data=seed, recipient="s1")
+    return (tmp_path / "made" / name).read_bytes()
+
+
+def test_a_robot_echoing_every_answer_is_answered_at_most_three_times_a_day(
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+    (tmp_path / "schools.csv").write_text(ROSTER.replace("a@s1.example", ROBOT), encoding="utf-8")
+    data = school_file(tmp_path, progress_form, seed, "s1.xlsx", 5.0)  # with a mistake: a marked-up copy comes back
+    mailbox.deliver(mail_from(ROBOT, "ส่งรายงาน", [("วัดไทร.xlsx", data, XLSX)], "<file@s1.example>"))
+    echoed = 0
+    for _ in range(7):  # seven runs, the robot mailing back everything it got before each
+        run(tmp_path, mailbox, smtp, *sync_args())
+        for raw in to(smtp, ROBOT)[echoed:]:
+            mailbox.deliver(echo(raw))
+        echoed = len(to(smtp, ROBOT))
+    assert echoed == 3  # the file's report and two answers to what came back; then nothing more
+    assert withheld_in_digests(smtp) == [[], [], [], [ROBOT]]  # the office hears it, once (later runs: nothing new)
+    assert any("ไม่ได้ตอบกลับอัตโนมัติ" in d for d in digests(smtp))
+    store = sqlite3.connect(tmp_path / "master.sqlite")
+    withheld = store.execute("SELECT COUNT(DISTINCT message_id) FROM answers WHERE withheld = 1").fetchone()[0]
+    store.close()
+    assert withheld == 1  # the fourth echo was checked and recorded, only not answered; the robot sent no fifth
+
+    # A day later (the store's record moved back 25 hours, as the clock would have): answered again.
+    store = sqlite3.connect(tmp_path / "master.sqlite")
+    with store:
+        store.execute("UPDATE answers SET at = strftime('%Y-%m-%dT%H:%M:%f000+00:00', at, '-25 hours')")
+    store.close()
+    mailbox.deliver(mail_from(ROBOT, "แก้แล้ว", [("แก้.xlsx", school_file(tmp_path, progress_form, seed, "fix.xlsx",
+                                                                              6.0), XLSX)], "<fix@s1.example>"))
+    run(tmp_path, mailbox, smtp, *sync_args())
+    assert len(to(smtp, ROBOT)) == 4
+
+
+def test_a_school_sending_two_corrections_in_a_day_gets_both_answers(
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+    (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
+    first = school_file(tmp_path, progress_form, seed, "one.xlsx", 5.0)
+    mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", first, XLSX)], "<one@s1.example>"))
+    run(tmp_path, mailbox, smtp, *sync_args())
+    second = school_file(tmp_path, progress_form, seed, "two.xlsx", 6.0)
+    mailbox.deliver(mail_from("a@s1.example", "แก้ครั้งที่ 1", [("วัดไทร.xlsx", second, XLSX)], "<two@s1.example>"))
+    run(tmp_path, mailbox, smtp, *sync_args())
+    third = school_file(tmp_path, progress_form, seed, "three.xlsx", 7.0)
+    mailbox.deliver(mail_from("a@s1.example", "แก้ครั้งที่ 2", [("วัดไทร.xlsx", third, XLSX)], "<three@s1.example>"))
+    run(tmp_path, mailbox, smtp, *sync_args())
+    answered = [email.message_from_bytes(raw, policy=default)["In-Reply-To"] for raw in to(smtp, "a@s1.example")]
+    assert answered == ["<one@s1.example>", "<two@s1.example>", "<three@s1.example>"]
+    assert not any("ไม่ได้ตอบกลับอัตโนมัติ" in d for d in digests(smtp))
+
+
+@pytest.fixture
+def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:  # noqa: F811
+    """An empty office made with `sheetsync init`: its [imap] the test Dovecot, its [mail] the test SMTP
+    server, at most two automatic answers to one address a day (``[mail] answers_per_day``)."""
+    (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
+    assert sheetsync(tmp_path, "init", "district", "--roster", "schools.csv").returncode == 0
+    folder = tmp_path / "district"
+    (folder / "office.key").write_bytes(ensure_key(office_key) and office_key.read_bytes())  # the schools' key
+    config = folder / "sheetsync.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "answers_per_day = 3" in text  # the default, written where the clerk sees it
+    text = text.replace("answers_per_day = 3", "answers_per_day = 2")
+    text = text.replace('from = ""', 'from = "office@bma.example"\ndigest_to = "boss@bma.example"\n'
+                        f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\nsmtp_security = "none"', 1)
+    text = text.replace("\n[imap]\n", f'\n[imap]\nhost = "127.0.0.1"\nport = {mailbox.server.tls_port}\n'
+                        f'user = "{mailbox.user}"\ncafile = "{mailbox.server.cafile}"\n', 1)
+    config.write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_the_same_file_sent_again_and_again_is_answered_once_a_day(
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        seed: dict[str, Any]) -> None:
+    data = school_file(tmp_path, progress_form, seed, "s1.xlsx")
+    for number in range(1, 5):  # the report, then the same bytes three times more, in new messages
+        mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", data, XLSX)], f"<n{number}@s1.example>"))
+        assert sheetsync(district, "sync", "--send").returncode == 0
+    answered = [email.message_from_bytes(raw, policy=default)["In-Reply-To"] for raw in to(smtp, "a@s1.example")]
+    assert answered == ["<n1@s1.example>", "<n2@s1.example>"]  # the report, then one "already received"
+    assert sum("a@s1.example" in d for d in digests(smtp)) == 1  # named once, not at every run
+    store = sqlite3.connect(district / "sheetsync.sqlite")
+    kept = store.execute("SELECT COUNT(*) FROM message_files").fetchone()[0]
+    store.close()
+    assert kept == 4  # every message and its file recorded
+
+
+def test_a_flood_under_one_address_is_answered_as_often_as_the_office_allows(
+        district: Path, mailbox: Mailbox, smtp: Server) -> None:  # noqa: F811
+    # Backscatter: mail with no spreadsheet under a forged sender, each asking for "no file came through".
+    for number in range(1, 6):
+        mailbox.deliver(mail_from("victim@elsewhere.example", f"สวัสดี {number}", [], f"<flood{number}@x.example>"))
+    first = sheetsync(district, "sync", "--send")
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.count("victim@elsewhere.example: answered as often as allowed today") == 3
+    assert "2 reply(ies) queued" in first.stdout  # the fetch counts what it queued, not what it composed
+    assert len(to(smtp, "victim@elsewhere.example")) == 2  # answers_per_day = 2
+    [digest] = digests(smtp)
+    assert "victim@elsewhere.example" in digest and "ไม่ได้ตอบกลับอัตโนมัติ" in digest  # in Thai, for the clerk
+    [subject] = [m["Subject"] for m in smtp.messages() if m["X-Sheetsync-Name"] == "digest"]
+    assert subject.startswith("ไม่ได้ตอบกลับอัตโนมัติ 1 ราย")
+    store = sqlite3.connect(district / "sheetsync.sqlite")
+    recorded = store.execute("SELECT COUNT(*), SUM(replied) FROM messages").fetchone()
+    store.close()
+    assert tuple(recorded) == (5, 2)  # all five recorded; three not answered
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    assert len(digests(smtp)) == 1  # nothing new: no second digest naming the same address

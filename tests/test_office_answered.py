@@ -1,0 +1,87 @@
+"""The office's record of its automatic answers (sheetsync/office/answered.py): at most so many a day
+to one address, "already received" once a day per file, and the count kept across runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sheetsync.office.answered import Answer, mark_digested, take_turn, withheld
+from sheetsync.office.store import Store
+
+T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)
+
+
+def at(hours: float) -> str:
+    """A moment ``hours`` after T0, written as the store writes times."""
+    return (T0 + dt.timedelta(hours=hours)).isoformat(timespec="microseconds")
+
+
+def turn(store: Store, answer: Answer, hours: float) -> bool:
+    with store.transaction():
+        return take_turn(store, answer, 1, at(hours))
+
+
+def test_one_address_is_answered_three_times_a_day_then_again_the_next_day(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        given = [turn(store, Answer("robot@x.example", f"<m{n}@x>"), n) for n in range(5)]
+        assert given == [True, True, True, False, False]
+        assert turn(store, Answer("school@y.example", "<other@y>"), 5)  # another address has its own count
+        assert not turn(store, Answer("robot@x.example", "<m5@x>"), 23.9)
+        assert turn(store, Answer("robot@x.example", "<m6@x>"), 24.5)  # <m0> is out of the window: one turn
+        assert not turn(store, Answer("robot@x.example", "<m7@x>"), 24.6)
+
+
+def test_the_files_of_one_message_are_one_answer(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        for n in range(3):
+            assert turn(store, Answer("a@s.example", f"<m{n}@s>"), 0)
+        assert turn(store, Answer("a@s.example", "<m2@s>", sha256="second file"), 1)  # a zip's second school
+        assert turn(store, Answer("a@s.example", "<m2@s>", "reply"), 1)  # and the fetch's note on what was refused
+        assert not turn(store, Answer("a@s.example", "<m3@s>"), 1)
+
+
+def test_already_received_once_a_day_per_file(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        assert turn(store, Answer("a@s.example", "<n1@s>", "again", "abc", per_day=10), 0)
+        assert not turn(store, Answer("a@s.example", "<n2@s>", "again", "abc", per_day=10), 1)
+        assert turn(store, Answer("a@s.example", "<n3@s>", "again", "def", per_day=10), 1)  # other bytes
+        assert turn(store, Answer("a@s.example", "<n4@s>", "again", "abc", per_day=10), 25)
+
+
+def test_the_same_answer_asked_again_keeps_its_decision_and_counts_once(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        assert turn(store, Answer("a@s.example", "<m1@s>", per_day=1), 0)
+        assert turn(store, Answer("a@s.example", "<m1@s>", per_day=1), 1)  # a run stopped before the move
+        assert not turn(store, Answer("a@s.example", "<m2@s>", per_day=1), 2)
+        assert not turn(store, Answer("a@s.example", "<m2@s>", per_day=1), 30)  # withheld it was
+        count = store.query("SELECT COUNT(*) FROM answers")[0][0]
+        assert count == 2
+
+
+def test_no_limit_and_no_address(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        assert all(turn(store, Answer("a@s.example", f"<m{n}@s>", per_day=0), 0) for n in range(10))
+        assert all(turn(store, Answer("", f"<x{n}@s>", per_day=1), 0) for n in range(3))
+
+
+def test_a_clock_set_back_does_not_reset_the_count(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        for n in range(3):
+            assert turn(store, Answer("a@s.example", f"<m{n}@s>"), 10)
+        assert not turn(store, Answer("a@s.example", "<m3@s>"), 5)  # answers "after" now still count
+
+
+def test_the_digest_names_a_withheld_address_once_a_day(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.sqlite") as store:
+        for n in range(6):
+            turn(store, Answer("robot@x.example", f"<m{n}@x>", per_day=1), n)
+        turn(store, Answer("b@x.example", "<b1@x>", per_day=0), 0)
+        assert withheld(store, at(6)) == ["robot@x.example"]
+        with store.transaction():
+            mark_digested(store, 7)
+        assert withheld(store, at(6)) == []
+        turn(store, Answer("robot@x.example", "<m9@x>", per_day=1), 10)
+        assert withheld(store, at(10)) == []  # named today already
+        turn(store, Answer("robot@x.example", "<m10@x>", per_day=1), 40)
+        assert withheld(store, at(40)) == ["robot@x.example"]
