@@ -80,7 +80,9 @@ def school_file(tmp_path: Path, form: Form, seed: dict[str, Any], name: str, per
 
 
 def test_a_robot_echoing_every_answer_is_answered_at_most_three_times_a_day(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHEETSYNC_MAIL_ANSWERS_PER_DAY", "3")  # the office's limit (default 10): fewer runs to reach it
     (tmp_path / "schools.csv").write_text(ROSTER.replace("a@s1.example", ROBOT), encoding="utf-8")
     data = school_file(tmp_path, progress_form, seed, "s1.xlsx", 5.0)  # with a mistake: a marked-up copy comes back
     mailbox.deliver(mail_from(ROBOT, "ส่งรายงาน", [("วัดไทร.xlsx", data, XLSX)], "<file@s1.example>"))
@@ -136,8 +138,8 @@ def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -
     (folder / "office.key").write_bytes(ensure_key(office_key) and office_key.read_bytes())  # the schools' key
     config = folder / "sheetsync.toml"
     text = config.read_text(encoding="utf-8")
-    assert "answers_per_day = 3" in text  # the default, written where the clerk sees it
-    text = text.replace("answers_per_day = 3", "answers_per_day = 2")
+    assert "answers_per_day = 10" in text  # the default, written where the clerk sees it
+    text = text.replace("answers_per_day = 10", "answers_per_day = 2")
     text = text.replace('from = ""', 'from = "office@bma.example"\ndigest_to = "boss@bma.example"\n'
                         f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\nsmtp_security = "none"', 1)
     text = text.replace("\n[imap]\n", f'\n[imap]\nhost = "127.0.0.1"\nport = {mailbox.server.tls_port}\n'

@@ -22,23 +22,23 @@ def turn(store: Store, answer: Answer, hours: float) -> bool:
         return take_turn(store, answer, 1, at(hours))
 
 
-def test_one_address_is_answered_three_times_a_day_then_again_the_next_day(tmp_path: Path) -> None:
+def test_one_address_is_answered_so_many_times_a_day_then_again_the_next_day(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite") as store:
-        given = [turn(store, Answer("robot@x.example", f"<m{n}@x>"), n) for n in range(5)]
+        given = [turn(store, Answer("robot@x.example", f"<m{n}@x>", per_day=3), n) for n in range(5)]
         assert given == [True, True, True, False, False]
         assert turn(store, Answer("school@y.example", "<other@y>"), 5)  # another address has its own count
-        assert not turn(store, Answer("robot@x.example", "<m5@x>"), 23.9)
-        assert turn(store, Answer("robot@x.example", "<m6@x>"), 24.5)  # <m0> is out of the window: one turn
-        assert not turn(store, Answer("robot@x.example", "<m7@x>"), 24.6)
+        assert not turn(store, Answer("robot@x.example", "<m5@x>", per_day=3), 23.9)
+        assert turn(store, Answer("robot@x.example", "<m6@x>", per_day=3), 24.5)  # <m0> is out of the window: one turn
+        assert not turn(store, Answer("robot@x.example", "<m7@x>", per_day=3), 24.6)
 
 
 def test_the_files_of_one_message_are_one_answer(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite") as store:
         for n in range(3):
-            assert turn(store, Answer("a@s.example", f"<m{n}@s>"), 0)
-        assert turn(store, Answer("a@s.example", "<m2@s>", sha256="second file"), 1)  # a zip's second school
-        assert turn(store, Answer("a@s.example", "<m2@s>", "reply"), 1)  # and the fetch's note on what was refused
-        assert not turn(store, Answer("a@s.example", "<m3@s>"), 1)
+            assert turn(store, Answer("a@s.example", f"<m{n}@s>", per_day=3), 0)
+        assert turn(store, Answer("a@s.example", "<m2@s>", sha256="second file", per_day=3), 1)  # a zip's second school
+        assert turn(store, Answer("a@s.example", "<m2@s>", "reply", per_day=3), 1)  # the fetch's note on what was refused
+        assert not turn(store, Answer("a@s.example", "<m3@s>", per_day=3), 1)
 
 
 def test_already_received_once_a_day_per_file(tmp_path: Path) -> None:
@@ -68,8 +68,8 @@ def test_no_limit_and_no_address(tmp_path: Path) -> None:
 def test_a_clock_set_back_does_not_reset_the_count(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite") as store:
         for n in range(3):
-            assert turn(store, Answer("a@s.example", f"<m{n}@s>"), 10)
-        assert not turn(store, Answer("a@s.example", "<m3@s>"), 5)  # answers "after" now still count
+            assert turn(store, Answer("a@s.example", f"<m{n}@s>", per_day=3), 10)
+        assert not turn(store, Answer("a@s.example", "<m3@s>", per_day=3), 5)  # answers "after" now still count
 
 
 def test_the_digest_names_a_withheld_address_once_a_day(tmp_path: Path) -> None:
@@ -85,3 +85,11 @@ def test_the_digest_names_a_withheld_address_once_a_day(tmp_path: Path) -> None:
         assert withheld(store, at(10)) == []  # named today already
         turn(store, Answer("robot@x.example", "<m10@x>", per_day=1), 40)
         assert withheld(store, at(40)) == ["robot@x.example"]
+
+
+def test_by_default_a_teacher_correcting_all_afternoon_is_answered_every_time(tmp_path: Path) -> None:
+    """The default leaves room for a teacher's many tries in a day (each one a new message), while
+    a robot's echoes stop at ten a day."""
+    with Store(tmp_path / "s.sqlite") as store:
+        assert all(turn(store, Answer("teacher@s.example", f"<try{n}@s>"), n / 4) for n in range(10))
+        assert not turn(store, Answer("teacher@s.example", "<try10@s>"), 3)

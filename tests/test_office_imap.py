@@ -89,10 +89,10 @@ def test_summary_only_has_a_key_in_the_mail_section(tmp_path: Path, monkeypatch:
 def test_answers_per_day_has_a_key_in_the_mail_section(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SHEETSYNC_MAIL_ANSWERS_PER_DAY", raising=False)
     init_office(tmp_path / "o")
-    assert with_mail_env(load_office(tmp_path / "o")).answers_per_day == 3
+    assert with_mail_env(load_office(tmp_path / "o")).answers_per_day == 10
     monkeypatch.setenv("SHEETSYNC_MAIL_ANSWERS_PER_DAY", "5")  # the environment where the office keeps the default
     assert with_mail_env(load_office(tmp_path / "o")).answers_per_day == 5
-    edit(tmp_path / "o", "answers_per_day = 3", "answers_per_day = 0")
+    edit(tmp_path / "o", "answers_per_day = 10", "answers_per_day = 0")
     assert with_mail_env(load_office(tmp_path / "o")).answers_per_day == 0
     edit(tmp_path / "o", "answers_per_day = 0", 'answers_per_day = "3"')
     with pytest.raises(OfficeError, match="answers_per_day must be a whole number"):

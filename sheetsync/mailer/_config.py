@@ -14,7 +14,7 @@ Security = Literal["starttls", "ssl", "none"]
 SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
 DEFAULT_PORTS: dict[Security, int] = {"starttls": 587, "ssl": 465, "none": 25}
 #: Automatic answers to one address within 24 hours, by default (``[mail] answers_per_day``).
-ANSWERS_PER_DAY = 3
+ANSWERS_PER_DAY = 10
 
 
 @dataclass(frozen=True)

@@ -367,7 +367,7 @@ from = ""                  # e.g. "office@bma.example"; empty: no e-mail is writ
 # smtp_security = "starttls"   # starttls, ssl or none
 # smtp_user = ""           # the password only ever comes from SHEETSYNC_SMTP_PASSWORD
 summary_only = false       # true: e-mails carry only the summary (no marked-up file, no values read)
-answers_per_day = 3        # automatic answers to one address within 24 hours (0: no bound); see README
+answers_per_day = 10       # automatic answers to one address within 24 hours (0: no bound); see README
 
 # The mailbox schools send their files to. With a host here, `sheetsync sync` first fetches new
 # messages from it (and `sheetsync fetch` does only that). The password is NEVER written here:
