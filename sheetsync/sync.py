@@ -16,21 +16,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable
 
 from .clock import Zone, clock_time
-from .batch import MARKED_SUFFIX, Origins, message_for, note_senders, write_report
+from .batch import Origins, note_senders
 from .crashpoint import crash_point
 from .errors import MasterWriteError, NotAFileError, OutputError
-from .files import open_regular, unique_name
-from .mailer import MailConfig, MailError, SendResult, SmtpMailer, Thread, compose_digest
+from .files import open_regular
+from .mailer import MailConfig, SendResult, SmtpMailer, Thread, compose_digest
 from .master.model import Key, MergeResult, Outcome
 from .messages import both
 from .office import answered
 from .office.again import answer_again
+from .office.answering import reports_and_mail, report_names
 from .office.arriving import Arrivals
 from .office.dropped import against_the_store
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, set_aside, set_aside_late, settled
@@ -47,7 +47,7 @@ from .office.rekey import rekey_periods
 from .office.sheets import forms_of
 from .office.summary import nothing_received
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, store_beside
-from .pipeline import INTERNAL, FileResult, check_file, failure
+from .pipeline import FileResult, check_file
 from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
 
@@ -302,8 +302,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         origin = origins(path) if origins is not None else None  # path is still the file read (still_at)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, lambda _: origin)
-        mails, answer = _reports_and_mail(item, report_dir, _stems(safe_filename(path.stem), taken, report_dir), config,
-                                  people, options, result, origin)
+        mails, answer = reports_and_mail(item, report_dir, report_names(safe_filename(path.stem), taken, report_dir),
+                                         config, people, options.mark_valid, result.problems, origin)
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
         kept_as = mover.name_for(path, disposition_of(item))  # the name history and the view show
         recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint,
@@ -343,67 +343,6 @@ def _sender_school(origin: Thread | None, people: list[Recipient], store: Store)
     if len(found) != 1:  # an address two schools share names neither
         return ""
     return "" if store.query("SELECT 1 FROM current WHERE recipient = ? LIMIT 1", (found[0],)) else found[0]
-
-
-def _stems(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:
-    """The name for a file's reports (its own, unless another file of this run has it), then, should
-    an earlier report of that name be held open, one that no report in ``report_dir`` has."""
-    yield unique_name(stem, taken)
-    fresh = unique_name(stem, taken | {p.stem.removesuffix(MARKED_SUFFIX) for p in report_dir.iterdir()})
-    taken.add(fresh)
-    yield fresh
-
-
-def _reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], config: MailConfig | None,
-                      roster: list[Recipient], options: SyncOptions, result: SyncResult,
-                      origin: Thread | None) -> tuple[list[tuple[str, bytes]], answered.Answer | None]:
-    """The file's reports and its e-mail, and what that e-mail is as an answer to the message that
-    brought the file (None when none did); whatever this file makes go wrong is this file's outcome.
-
-    A report that cannot be written for lack of room or rights (:class:`OutputError`) is the
-    office's own state failing, and stops the run; anything else the file causes here (a bug of
-    ours on odd content) quarantines the file with the reason, and the run goes on.
-    """
-    try:
-        if item.readable:
-            report_dir.mkdir(parents=True, exist_ok=True)
-            item.outputs = _write_report(item, report_dir, stems, options.mark_valid or not item.valid)
-        if config is None or not config.from_addr:
-            return [], None
-        try:
-            message = message_for(item, config, roster, origin=origin)
-        except MailError as exc:
-            result.problems.append(both("sync.no-mail", file=item.path.name, why=exc))
-            return [], None
-        if message is None:
-            return [], None
-        answer = None if origin is None else answered.Answer.to(message, origin.message_id,
-                                                                 per_day=config.answers_per_day)
-        return [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))], answer
-    except OutputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - one file must never stop the office's run
-        LOG.exception("internal error while reporting on %s", item.path)
-        item.filled, item.report, item.outputs = None, None, []
-        item.failure = failure(item.path, INTERNAL, f"{item.path.name}: internal error while writing its report "
-                                                    f"({type(exc).__name__}: {exc})"[:300])
-        return [], None
-
-
-def _write_report(item: FileResult, report_dir: Path, stems: Iterator[str], mark: bool) -> list[Path]:
-    """The file's reports; when an earlier report of the same name cannot be replaced because the
-    clerk has it open (Excel locks it on Windows), under a name no report has yet."""
-    try:
-        return write_report(item, report_dir, next(stems), mark=mark)
-    except OutputError as exc:
-        if not isinstance(exc.__cause__, PermissionError):
-            raise
-        return write_report(item, report_dir, next(stems), mark=mark)
-
-
-def _bytes(message: EmailMessage) -> bytes:
-    return bytes(message.as_bytes(policy=SMTP))
-
 
 
 def _log_to(path: Path) -> logging.Handler:

@@ -147,11 +147,12 @@ def test_the_view_can_be_left_for_later(progress_form: Form, seed: dict[str, Any
 
 def test_a_bug_of_ours_on_one_file_quarantines_it_and_the_run_goes_on(
         progress_form: Form, seed: dict[str, Any], tmp_path: Path, monkeypatch: Any) -> None:
+    import sheetsync.office.answering
     import sheetsync.pipeline
-    import sheetsync.sync
 
     inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
-    real_validate, real_report = getattr(sheetsync.pipeline, "validate"), getattr(sheetsync.sync, "write_report")
+    real_validate = getattr(sheetsync.pipeline, "validate")
+    real_report = getattr(sheetsync.office.answering, "write_report")
 
     def validate(filled: Any, **kwargs: Any) -> Any:
         if filled.path.name == "s1.xlsx":
@@ -164,7 +165,7 @@ def test_a_bug_of_ours_on_one_file_quarantines_it_and_the_run_goes_on(
         return real_report(item, *args, **kwargs)
 
     monkeypatch.setattr(sheetsync.pipeline, "validate", validate)
-    monkeypatch.setattr(sheetsync.sync, "write_report", write_report)
+    monkeypatch.setattr(sheetsync.office.answering, "write_report", write_report)
     result = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
     assert result.merge is not None
     assert sorted((o.path.name, o.result, o.code) for o in result.merge.outcomes) == [

@@ -1,0 +1,84 @@
+"""A returned file's answer: its reports written in the office's folder and its e-mail composed
+(:func:`sheetsync.sync.sync` records both with the file's outcome, in one transaction)."""
+
+from __future__ import annotations
+
+import logging
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+from typing import Iterator
+
+from ..batch import MARKED_SUFFIX, message_for, write_report
+from ..errors import OutputError
+from ..files import unique_name
+from ..mailer import MailConfig, MailError, Thread
+from ..messages import both
+from ..pipeline import INTERNAL, FileResult, failure
+from ..roster import Recipient
+from .answered import Answer
+
+LOG = logging.getLogger("sheetsync")
+
+
+def report_names(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:
+    """The name for a file's reports (its own, unless another file of this run has it), then, should
+    an earlier report of that name be held open, one that no report in ``report_dir`` has."""
+    yield unique_name(stem, taken)
+    fresh = unique_name(stem, taken | {p.stem.removesuffix(MARKED_SUFFIX) for p in report_dir.iterdir()})
+    taken.add(fresh)
+    yield fresh
+
+
+def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], config: MailConfig | None,
+                     roster: list[Recipient], mark_valid: bool, problems: list[str],
+                     origin: Thread | None) -> tuple[list[tuple[str, bytes]], Answer | None]:
+    """The file's reports and its e-mail, and what that e-mail is as an answer to the message that
+    brought the file (None when none did); whatever this file makes go wrong is this file's outcome.
+
+    A report that cannot be written for lack of room or rights (:class:`OutputError`) is the
+    office's own state failing, and stops the run; anything else the file causes here (a bug of
+    ours on odd content) quarantines the file with the reason, and the run goes on.
+
+    :param stems: names for the reports (:func:`report_names`).
+    :param problems: where a mail that cannot be composed is said (one line, Thai first).
+    """
+    try:
+        if item.readable:
+            report_dir.mkdir(parents=True, exist_ok=True)
+            item.outputs = _write_report(item, report_dir, stems, mark_valid or not item.valid)
+        if config is None or not config.from_addr:
+            return [], None
+        try:
+            message = message_for(item, config, roster, origin=origin)
+        except MailError as exc:
+            problems.append(both("sync.no-mail", file=item.path.name, why=exc))
+            return [], None
+        if message is None:
+            return [], None
+        answer = None if origin is None else Answer.to(message, origin.message_id,
+                                                                 per_day=config.answers_per_day)
+        return [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))], answer
+    except OutputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one file must never stop the office's run
+        LOG.exception("internal error while reporting on %s", item.path)
+        item.filled, item.report, item.outputs = None, None, []
+        item.failure = failure(item.path, INTERNAL, f"{item.path.name}: internal error while writing its report "
+                                                    f"({type(exc).__name__}: {exc})"[:300])
+        return [], None
+
+
+def _write_report(item: FileResult, report_dir: Path, stems: Iterator[str], mark: bool) -> list[Path]:
+    """The file's reports; when an earlier report of the same name cannot be replaced because the
+    clerk has it open (Excel locks it on Windows), under a name no report has yet."""
+    try:
+        return write_report(item, report_dir, next(stems), mark=mark)
+    except OutputError as exc:
+        if not isinstance(exc.__cause__, PermissionError):
+            raise
+        return write_report(item, report_dir, next(stems), mark=mark)
+
+
+def _bytes(message: EmailMessage) -> bytes:
+    return bytes(message.as_bytes(policy=SMTP))
