@@ -283,3 +283,13 @@ def test_amounts_adding_up_to_infinity_are_still_reported(progress_form: Form, s
     codes = {f.code for f in _validate(progress_form, seed, tmp_path).findings}
     assert "above-maximum" in codes
     assert shown(float("inf")) == "inf"
+
+
+def test_the_sequence_rule_handles_a_number_no_table_could_hold() -> None:
+    """Defence in depth: the schema's maximum keeps 1e308 out of the rules' columns, but a form whose
+    schema sets none must not make the sequence rule loop (it once counted up to the number)."""
+    from sheetsync.check.rules import RuleContext, sequence
+
+    ctx = RuleContext({"reports": [{"no": 1}, {"no": 1e308}, {"no": 3}]}, set(), lambda table, n: f"A{n}")
+    hits = list(sequence({"table": "/reports", "field": "no"}, ctx))
+    assert [(h.code, h.pointer) for h in hits] == [("report-number", "/reports/1/no"), ("report-number", "/reports/2/no")]
