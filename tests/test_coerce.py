@@ -495,3 +495,10 @@ def test_parse_code_makes_every_digit_ascii(raw: object, expected: str) -> None:
 
 def test_ascii_digits_leaves_other_text_alone() -> None:
     assert ascii_digits("ด้านที่ ๓ - มหานคร ²") == "ด้านที่ 3 - มหานคร ²"  # "²" is a digit to isdigit, not a decimal
+
+
+@pytest.mark.parametrize(("typed", "day"), [("29/11/62", date(2019, 11, 29)), ("31/12/62", date(2019, 12, 31)),
+                                            ("2019-11-29", date(2019, 11, 29))])
+def test_dates_pasted_past_the_cells_rule_are_read_as_the_readme_says(typed: str, day: date) -> None:
+    # A two-digit year is the Buddhist Era's (62 = 2562), as Thai people write it; ISO is ISO.
+    assert parse_date(typed) == day
