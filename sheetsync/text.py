@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Any
 
 from .limits import MAX_CELL_TEXT
@@ -60,3 +61,28 @@ def safe_value(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     return value
+
+
+#: Characters that belong to the letter before them: combining marks (Thai vowels above and below,
+#: tone marks: category Mn) and the spacing marks that still cannot start a line, among them Thai
+#: SARA AM "ำ" (category Lo, but a spacing mark for grapheme clusters, Unicode UAX #29).
+_SPACING_MARKS = frozenset("\u0e33\u0eb3\u200d")
+
+
+def clusters(text: str) -> list[str]:
+    """``text`` cut into what a reader sees as one letter: a base character with the marks after it.
+
+    A line break between a Thai consonant and its vowel or tone mark shows the mark alone on the
+    next line, where it floats over nothing ("ตรงกั" / "น" is fine, "ก" / "ั" is not).
+
+    Example::
+
+        clusters("กำนัน") == ["กำ", "นั", "น"]
+    """
+    pieces: list[str] = []
+    for ch in text:
+        if pieces and pieces[-1] != "\n" and (ch in _SPACING_MARKS or unicodedata.category(ch) in ("Mn", "Mc", "Me")):
+            pieces[-1] += ch
+        else:
+            pieces.append(ch)
+    return pieces

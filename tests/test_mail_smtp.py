@@ -225,10 +225,29 @@ def test_server_down_leaves_the_outbox_intact(workbook: Path, tmp_path: Path) ->
     before = {p: p.read_bytes() for p in queued}
     with SmtpMailer(config) as mailer:
         result = send_outbox(outbox, mailer)
-    reason = f"cannot connect to SMTP server 127.0.0.1:{port}: Connection refused"
+    # Thai first for the clerk (the sync prints "ส่งไม่ได้ / not sent: …" before it), English after " / ".
+    reason = (f"เชื่อมต่อเครื่องส่งอีเมล 127.0.0.1:{port} ไม่ได้ เพราะเครื่องนั้นไม่รับการเชื่อมต่อ "
+              "กรุณาตรวจชื่อเครื่องและพอร์ตของเครื่องส่งอีเมล อีเมลยังรออยู่ในกล่องขาออก"
+              f" / cannot connect to SMTP server 127.0.0.1:{port}: Connection refused")
     assert result.sent == []
     assert result.lines() == [f"{queued[0].name}: {reason}", f"{queued[1].name}: not sent: {reason}"]
     assert {p: p.read_bytes() for p in pending(outbox)} == before
+
+
+def test_a_server_that_never_answers_is_a_timeout_said_in_thai(workbook: Path, tmp_path: Path) -> None:
+    with socket.socket() as silent:  # takes the connection (the kernel does) but never says hello
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+        config = MailConfig(from_addr="office@example.org", host="127.0.0.1", port=port, security="none", timeout=1)
+        with pytest.raises(SendError) as caught:
+            SmtpMailer(config).send(compose(report_for(workbook), to="a@school01.example", config=config, html=HTML,
+                                            text="t"))
+    assert caught.value.fatal
+    assert caught.value.reason == (
+        f"เชื่อมต่อเครื่องส่งอีเมล 127.0.0.1:{port} ไม่ได้ภายใน 1 วินาที (หมดเวลา) กรุณาตรวจการเชื่อมต่อเครือข่าย"
+        f"และชื่อเครื่องส่งอีเมล อีเมลยังรออยู่ในกล่องขาออก / cannot connect to SMTP server 127.0.0.1:{port}: "
+        "Connection unexpectedly closed: timed out")
 
 
 def test_login_with_the_password_from_the_environment(auth_server: Server, workbook: Path,
@@ -250,8 +269,10 @@ def test_failed_login_stops_the_batch(auth_server: Server, workbook: Path, tmp_p
     with SmtpMailer(auth_server.config(user="office")) as mailer:
         result = send_outbox(outbox, mailer)
     assert len(auth_server.logins) == 1  # not once per message: that locks accounts
-    assert result.lines()[0].startswith(f"{queued[0].name}: SMTP login as 'office' failed: 535")
-    assert result.lines()[1].startswith(f"{queued[1].name}: not sent: SMTP login")
+    thai = ("เข้าระบบเครื่องส่งอีเมลในชื่อ 'office' ไม่สำเร็จ กรุณาตรวจชื่อผู้ใช้และรหัสผ่าน (SHEETSYNC_SMTP_PASSWORD) "
+            "อีเมลยังรออยู่ในกล่องขาออก")
+    assert result.lines()[0].startswith(f"{queued[0].name}: {thai} / SMTP login as 'office' failed: 535")
+    assert result.lines()[1].startswith(f"{queued[1].name}: not sent: {thai} / SMTP login")
     assert pending(outbox) == queued and auth_server.messages() == []
 
 

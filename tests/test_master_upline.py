@@ -192,3 +192,38 @@ def test_the_cumulative_sheet_names_each_school(progress_form: Form, tmp_path: P
     assert heads[:3] == ["ผู้รายงาน", "ชื่อผู้รายงาน", "รหัส"]
     names = {"n73-01": "โรงเรียนวัดโพธิ์ทอง", "n73-02": "โรงเรียนวัดยายร่ม"}
     assert [(r[0], r[1]) for r in rows[2:]] == [(who, names[who]) for who in ("n73-01",) * 3 + ("n73-02",) * 3]
+
+
+@pytest.fixture(scope="module")
+def refused_office(tmp_path_factory: pytest.TempPathFactory, office: Path, progress_form: Form) -> Path:
+    """The three schools, then a file refused for four findings: a ledger detail of ~220 characters."""
+    folder = tmp_path_factory.mktemp("refused")
+    shutil.copytree(office, folder, dirs_exist_ok=True)
+    data = variant(seed_data(), code="50360000-4004", reports=6)
+    data["reports"][2]["progress_percent"] = 1.0
+    data["reports"][4]["date"] = "2019-01-01"
+    data["project"]["budget_used"] = 99999999
+    [outcome] = merge([submit(progress_form, folder, data, "s4")], folder / "master.xlsx", period="2020-03").outcomes
+    assert outcome.result == "refused" and len(outcome.detail) > 200, outcome
+    return folder
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_printed_ledger_shows_each_detail_whole(libreoffice: Any, refused_office: Path, tmp_path: Path,
+                                                     fmt: str) -> None:
+    # Printed, the ledger's "รายละเอียด" column showed what fit one line of its cell: "ข้อผิดพลาด 4 รายการ:
+    # B41 (ไม่เรียงตามลำดับ), B41 (อยู่นอก" and nothing of which cells, nor the codes for whoever helps.
+    from sheetsync.office.sheets import LEDGER
+
+    path = view(refused_office, tmp_path, fmt)
+    pdf = libreoffice.convert(path, path.with_suffix(".pdf"))
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    ledger = [page for page in pages if re.search(rf"{LEDGER}\s+—\s+หน้า", page)]
+    assert ledger, "no page of the ledger printed"
+    printed = letters("".join(ledger))
+    # Its end, in Thai and in English (pieces no hyphen splits: Calc may break a line after "-").
+    for piece in ("F7", "(เกินงบประมาณที่ได้รับ)", "decreased@D39", "received@F7", "period@B41"):
+        assert letters(piece) in printed, f"{piece!r} is not printed:\n{''.join(ledger)[:3000]}"

@@ -11,7 +11,9 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+from sheetsync.identity import ensure_key
 from sheetsync.office.store import Store
 
 SEED = Path(__file__).parent.parent / "sheetsync" / "samples" / "progress-report.json"
@@ -60,3 +62,43 @@ def test_templates_issued_in_the_office_verify_and_another_offices_do_not(tmp_pa
     report = json.loads((ours / "reports" / "s2-from-elsewhere.json").read_text(encoding="utf-8"))
     assert "identity-not-verified" in {f["code"] for f in report["findings"]}
     assert not (home / ".config" / "sheetsync" / "office.key").exists()  # nothing fell back to the user's key
+
+
+def test_validate_outside_the_office_says_which_key_it_used(tmp_path: Path) -> None:
+    # The clerk's walk: a template the office issued, checked from the home folder, was "not issued by
+    # this office" (the user's key checked it), and read as a forged template.
+    from typer.testing import CliRunner
+
+    from sheetsync.cli import app
+
+    home = tmp_path / "home"
+    (home / ".config" / "sheetsync").mkdir(parents=True)
+    ensure_key(home / ".config" / "sheetsync" / "office.key")  # this user's own key, made by an earlier command
+    env = {"SHEETSYNC_KEY_FILE": None, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config")}
+
+    def run(cwd: Path, *args: str | Path) -> Any:
+        before = Path.cwd()
+        os.chdir(cwd)
+        try:
+            return CliRunner().invoke(app, [str(a) for a in args], env=env)
+        finally:
+            os.chdir(before)
+
+    office = tmp_path / "district"
+    assert run(tmp_path, "init", office, "--roster", roster(tmp_path / "schools.csv", ["s1"])).exit_code == 0
+    issued = office / "s1.xlsx"
+    assert run(office, "template", "--recipient", "s1", "--data", SEED, "-o", issued).exit_code == 0
+
+    outside = run(tmp_path, "validate", "--format", "json", issued)
+    codes = [f["code"] for f in json.loads(outside.stdout)[0]["findings"]]
+    assert codes == ["identity-not-verified"]  # the finding itself is unchanged (schools see it)
+    [hint] = outside.stderr.splitlines()
+    assert hint.startswith("sheetsync: หมายเหตุ: ตรวจครั้งนี้ใช้กุญแจของผู้ใช้เครื่องนี้ (")
+    assert hint.endswith("run it inside the office folder, or with --office DIR") and "--office" in hint.split(" / ")[0]
+    english = run(tmp_path, "validate", "--lang", "en", issued).stderr.splitlines()
+    assert english == [f"sheetsync: note: this check used this user's key ({home / '.config' / 'sheetsync' / 'office.key'}), "
+                       "outside any office folder, so templates the office issued may be reported as not issued by it; "
+                       "run it inside the office folder, or with --office DIR"]
+    for where, args in ((office, ()), (tmp_path, ("--office", office))):  # the office's key: valid, and no note
+        done = run(where, "validate", *args, issued)
+        assert (done.exit_code, done.stderr) == (0, ""), done.output

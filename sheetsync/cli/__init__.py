@@ -14,6 +14,7 @@ import sys
 
 from . import demo, fetch, forms, mail, master, office, read, sync, template, validate
 from .app import app
+from .output import flush_quietly
 
 for _command in (template, read, validate, forms, master, fetch, sync, mail, demo, office):
     _command.register(app)
@@ -22,7 +23,10 @@ for _command in (template, read, validate, forms, master, fetch, sync, mail, dem
 def main() -> None:
     """Entry point of the ``sheetsync`` console script."""
     unicode_output()
-    app()
+    try:
+        app()
+    finally:
+        flush_quietly()  # what is still buffered when the reader has gone is not an error at exit
 
 
 def unicode_output() -> None:

@@ -11,6 +11,7 @@ Exit codes: 0 success / all valid, 1 some file invalid, 2 unreadable input or ba
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -20,6 +21,7 @@ import typer
 
 from ..errors import BadInputError, SheetsyncError
 from ..text import safe_text
+from .output import reader_gone
 
 EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT, EXIT_ERROR = 0, 1, 2, 3
 
@@ -141,8 +143,12 @@ def echo(message: str, err: bool = False) -> None:
 
     Text from returned files, rosters and file names may hold control characters (ESC
     sequences retitle the window or clear the screen): they are shown as visible symbols.
+    A reader that has gone (``| head``) is no error: the rest goes nowhere (see :mod:`.output`).
     """
-    typer.echo(safe_text(message), err=err)
+    try:
+        typer.echo(safe_text(message), err=err)
+    except BrokenPipeError:
+        reader_gone(sys.stderr if err else sys.stdout)
 
 
 def _os_error_line(exc: OSError) -> str:

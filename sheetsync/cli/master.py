@@ -14,6 +14,7 @@ import typer
 
 from .app import FormsDirOpt, RosterOpt, TodayOpt, echo, guarded, period_option
 from .office import OfficeOpt
+from .output import Wrapped, show
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -52,8 +53,6 @@ def merge_command(
       sheetsync merge inbox/*.xlsx --master master.xlsx --roster schools.csv
     """
     def run() -> int:
-        from rich.console import Console
-
         from ..errors import OfficeError
         from ..master import merge
         from ..messages import both
@@ -72,7 +71,7 @@ def merge_command(
                        store=own.store if own else None,
                        school_charts=own.school_charts if own else (), zone=config.zone if config else None,
                        office=config.name if config else "")
-        Console(soft_wrap=True).print(render_table(result))
+        show(render_table(result))
         echo(summary_line(result))
         for line in result.not_read:
             echo(f"sheetsync: {line}", err=True)
@@ -85,7 +84,6 @@ def render_table(result: MergeResult) -> Table:
     """One row per file: name, result, project / recipient, and why; headers and results in Thai,
     then English (the clerk reads it; a scheduled task's log is read by whoever helps)."""
     from rich.table import Table
-    from rich.text import Text
 
     from ..master.model import result_words
     from ..messages import both
@@ -97,8 +95,9 @@ def render_table(result: MergeResult) -> Table:
         table.add_column(both(f"col.{column}"), overflow="fold")
     for o in result.outcomes:
         project, recipient = (o.key.project_code, o.key.recipient) if o.key else ("", "")
-        # Text, not markup: a file named "[/]" must not break the table nor "\x1b[2J" clear the screen.
-        table.add_row(*(Text(safe_text(v)) for v in (o.path.name, result_words(o.result), project, recipient,
+        # Plain text, not markup: a file named "[/]" must not break the table nor "\x1b[2J" clear the
+        # screen; wrapped between whole letters, never between a Thai letter and its vowel.
+        table.add_row(*(Wrapped(safe_text(v)) for v in (o.path.name, result_words(o.result), project, recipient,
                                                      o.detail)))
     return table
 

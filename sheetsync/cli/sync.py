@@ -11,6 +11,7 @@ import typer
 from .app import SendOpt, TodayOpt, echo, guarded, period_option
 from .master import exit_code, render_table
 from .office import OfficeOpt
+from .output import Wrapped, progress, show
 
 if TYPE_CHECKING:
     from contextlib import ExitStack
@@ -74,8 +75,6 @@ def sync_command(
     def run() -> int:
         from contextlib import ExitStack
 
-        from rich.progress import Progress
-
         from ..crashpoint import crash_point
         from ..messages import both
         from ..office.config import office_of
@@ -88,11 +87,10 @@ def sync_command(
             crash_point("fetched")
             if step.error:
                 echo(f"sheetsync: {both('sync.mailbox-not-read', why=step.error)}", err=True)
-            with Progress(transient=True) as bar:
-                task = bar.add_task("ตรวจไฟล์ / checking", total=None)
+            with progress("ตรวจไฟล์ / checking") as bar:
                 result = sync(plan.inbox, plan.master, report_dir=plan.reports, config=plan.mail, send=send,
                               roster=plan.roster, today=today.date() if today else None, forms_dirs=plan.forms_dirs,
-                              progress=lambda _: bar.advance(task), options=plan.options, origins=step.origin,
+                              progress=lambda _: bar.advance(bar.task_ids[0]), options=plan.options, origins=step.origin,
                               undelivered=step.result.undelivered if step.result else ())
         for line in step.result.problems if step.result else []:
             echo(f"{both('mailbox.note')}: {line}", err=True)
@@ -202,11 +200,9 @@ def _sent(result: SyncResult) -> int:
 
 
 def _report(result: SyncResult, master: Path) -> int:
-    from rich.console import Console
-
-    Console(soft_wrap=True).print(summary_table(result))
+    show(summary_table(result))
     if result.merge is not None and result.merge.outcomes:
-        Console(soft_wrap=True).print(render_table(result.merge))
+        show(render_table(result.merge))
     for problem in result.problems:
         echo(f"sheetsync: {problem}", err=True)
     if result.merge is not None and result.merge.kept_aside is not None:
@@ -233,7 +229,7 @@ def summary_table(result: SyncResult) -> Table:
             ("sync.unreadable", sum(1 for c in result.checked if c.error)),
             ("sync.queued", len(result.queued)), ("sync.sent", sent), ("sync.moved", len(result.moved))]
     for code, count in rows:
-        table.add_row(_both(code), str(count))
+        table.add_row(Wrapped(_both(code)), str(count))
     if not result.new:
         table.caption = _both("sync.nothing")
     return table

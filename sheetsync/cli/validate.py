@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -11,6 +12,7 @@ import typer
 
 from .app import (EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, FormsDirOpt, Lang, LangOpt, RosterOpt, SendOpt, echo,
                   guarded, office_forms)
+from .office import OfficeOpt
 
 if TYPE_CHECKING:
     from ..batch import Checked
@@ -46,10 +48,13 @@ def validate(
     outbox: Annotated[Optional[Path], typer.Option(
         "--outbox", metavar="DIR", help="Folder of .eml files [env SHEETSYNC_MAIL_OUTBOX].")] = None,
     forms_dir: FormsDirOpt = None,
+    office: OfficeOpt = None,
 ) -> None:
     """Validate filled templates; exit 0 if all are valid, 1 if any is not, 2 if one cannot be read.
 
     Each file's result is printed as soon as it is checked, so any number of files fits in memory.
+    A template's identity is checked with the office's key: run it inside the office folder (or
+    with --office DIR); elsewhere the key of this user is used, which did not sign the office's.
 
     \b
     Examples:
@@ -59,19 +64,26 @@ def validate(
     def run() -> int:
         from ..batch import check_files
         from ..render import render_text, report_dict
+        from ..identity import KEY_ENV
+        from ..office.config import office_of
         from ..spec.registry import find_form
 
-        dirs = office_forms(forms_dir)
+        config = office_of(office)  # the office's key verifies the templates it issued
+        own_key = config is None and not os.environ.get(KEY_ENV)
+        dirs = office_forms(forms_dir, config.root if config else None)
         expected = find_form(form, dirs) if form else None
         keep = report_dir is not None or email  # the batch's reports need every result at the end
         kept: list[Checked] = []
         unreadable = invalid = 0
+        unverified = False
         if output is OutFmt.json:
             echo("[")
         for n, path in enumerate(files):
             [item] = check_files([path], form=expected, forms_dirs=dirs)
             unreadable += item.error is not None
             invalid += item.report is not None and not item.report.valid
+            unverified = unverified or (item.report is not None and any(
+                f.code == "identity-not-verified" for f in item.report.findings))
             if item.error:
                 echo(f"sheetsync: {item.error}", err=True)
             if output is OutFmt.json:
@@ -85,10 +97,22 @@ def validate(
                 kept.append(item)
         if output is OutFmt.json:
             echo("]")
+        if unverified and own_key:
+            _say_which_key(lang.value)
         if keep:
             deliver(kept, report_dir or Path("reports"), email, send, to, roster, outbox, lang.value)
         return EXIT_BAD_INPUT if unreadable else EXIT_INVALID if invalid else EXIT_OK
     guarded(ctx, run)
+
+
+def _say_which_key(lang: Language) -> None:
+    """A file "not issued by this office" was checked with this user's key, outside any office:
+    the clerk took a template the office had issued for a forged one. (The finding itself stays as
+    it is: schools read it.)"""
+    from ..identity import key_path
+    from ..messages import said
+
+    echo(f"sheetsync: {said('validate.key-outside-office', lang, key=key_path())}", err=True)
 
 
 def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, to: str | None,

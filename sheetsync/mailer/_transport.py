@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Iterable, Protocol, Sequence
 
 from ._headers import OUTGOING
-from ..messages import Lang
+from ..messages import Lang, both
 from ..check.report import Report
 from ..files import replace, save_bytes
 from ..roster import safe_filename
@@ -152,11 +152,13 @@ class SmtpMailer:
             connected = True
             return smtp
         except smtplib.SMTPAuthenticationError as exc:
-            raise SendError(f"SMTP login as {cfg.user!r} failed: {_reply(exc)}", fatal=True) from exc
+            raise SendError(both("smtp.login", source="office.yaml", user=repr(cfg.user), reply=_reply(exc)),
+                            fatal=True) from exc
         except MailError as exc:
             raise SendError(str(exc), fatal=True) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise SendError(f"cannot connect to SMTP server {where}: {_short(exc)}", fatal=True) from exc
+            raise SendError(both(_why_not_connected(exc), source="office.yaml", where=where, why=_short(exc),
+                                 seconds=f"{cfg.timeout:g}"), fatal=True) from exc
         finally:
             if not connected and smtp is not None:
                 smtp.close()
@@ -320,6 +322,19 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
 def _refusals(recipients: dict[str, tuple[int, bytes]]) -> str:
     return "; ".join(f"{addr}: {code} {' '.join(msg.decode('utf-8', 'replace').split())}"
                      for addr, (code, msg) in recipients.items())
+
+
+def _why_not_connected(exc: BaseException) -> str:
+    """The message for a connection that failed: refused, timed out (smtplib reports a greeting
+    that never came as "Connection unexpectedly closed: timed out"), or any other reason."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return "smtp.refused"
+        if isinstance(seen, TimeoutError):
+            return "smtp.timeout"
+        seen = seen.__cause__ or seen.__context__
+    return "smtp.unreachable"
 
 
 def _short(exc: BaseException) -> str:

@@ -18,11 +18,16 @@ Kind = Literal["text", "whole", "amount", "percent", "date"]
 
 @dataclass(frozen=True)
 class Column:
-    """One column: its header (Thai), width in characters and kind."""
+    """One column: its header (Thai), width in characters and kind.
+
+    ``wrap``: its texts wrap and each row grows to fit them, on a sheet whose other columns keep
+    one line (the ledger's details: cut at the cell's edge, printed, they said nothing of why).
+    """
 
     header: str
     width: float
     kind: Kind = "text"
+    wrap: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,12 @@ class Sheet:
     #: Text cells wrap, and each row is as tall as its text (a sheet of texts to read and print);
     #: otherwise every row is one line tall and a long text shows what fits.
     wrap: bool = False
+
+
+def wrapped_columns(sheet: Sheet) -> tuple[bool, ...]:
+    """For each column of ``sheet``, whether its texts wrap: every text column of a :attr:`Sheet.wrap`
+    sheet, and any column marked :attr:`Column.wrap`."""
+    return tuple(column.wrap or (sheet.wrap and column.kind == "text") for column in sheet.columns)
 
 
 def fit_header_words(sheet: Sheet, font: str, size: float) -> Sheet:

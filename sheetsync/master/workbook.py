@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..messages import render
 from ..template.plan import BE_DATE_FORMAT
-from .layout import ChartSpec, Kind, Sheet, fit_header_words
+from .layout import ChartSpec, Kind, Sheet, fit_header_words, wrapped_columns
 from .xlsx_rows import splice, write_rows
 
 FONT = "TH Sarabun New"
@@ -81,13 +81,13 @@ def write_workbook(sheets: list[Sheet], path: Path) -> None:
             if sheet.banner:
                 ws.append([_banner_cell(ws, sheet.banner)])
             ws.append([_header_cell(ws, column.header) for column in sheet.columns])
-            wrapped = [sheet.wrap and column.kind == "text" for column in sheet.columns]
+            wrapped = wrapped_columns(sheet)
             ids = [_style_id(ws, WRAP_STYLE if wrap else styles[column.kind])
                    for column, wrap in zip(sheet.columns, wrapped)]
             rows_file = Path(folder) / f"{index}.xml"
             with rows_file.open("w", encoding="utf-8") as out:
                 last = write_rows(out, chain(sheet.rows, sheet.footer), ids, _style_id(ws, styles["text"]),
-                                  header_row(sheet) + 1, heights=_heights(sheet) if sheet.wrap else None,
+                                  header_row(sheet) + 1, heights=_heights(sheet, wrapped) if any(wrapped) else None,
                                   wrapped=frozenset(n for n, wrap in enumerate(wrapped) if wrap))
             width = get_column_letter(max(len(sheet.columns) + sheet.extra_columns, 1))
             parts[f"xl/worksheets/sheet{index}.xml"] = (rows_file, f"A1:{width}{max(last, header_row(sheet))}")
@@ -109,7 +109,10 @@ def _named_styles(wb: Workbook) -> dict[Kind, str]:
     names: dict[Kind, str] = {}
     for kind, number_format in NUMBER_FORMATS.items():
         name = f"sheetsync {kind}"
-        wb.add_named_style(NamedStyle(name, font=Font(name=FONT, size=FONT_SIZE), number_format=number_format))
+        # Top-aligned, as the .ods's: beside a wrapped text that makes its row tall, a value stays
+        # on the row's first line.
+        wb.add_named_style(NamedStyle(name, font=Font(name=FONT, size=FONT_SIZE), number_format=number_format,
+                                      alignment=Alignment(vertical="top")))
         names[kind] = name
     wb.add_named_style(NamedStyle(WRAP_STYLE, font=Font(name=FONT, size=FONT_SIZE), number_format="General",
                                   alignment=Alignment(vertical="top", wrap_text=True)))
@@ -120,12 +123,12 @@ def _named_styles(wb: Workbook) -> dict[Kind, str]:
     return names
 
 
-def _heights(sheet: Sheet) -> Callable[[list[Any]], float]:
+def _heights(sheet: Sheet, wrapped: tuple[bool, ...]) -> Callable[[list[Any]], float]:
     """Each row's height in points, to fit its wrapped texts: Excel sizes no row on opening."""
     from ..template.metrics import PT_PER_UNIT, wrapped_lines, line_height
     from ..template.sizing import MAX_ROW_PT, ROW_PADDING_PT
 
-    widths = [c.width * PT_PER_UNIT if c.kind == "text" else 0.0 for c in sheet.columns]
+    widths = [c.width * PT_PER_UNIT if wrap else 0.0 for c, wrap in zip(sheet.columns, wrapped)]
     pitch = line_height(FONT_SIZE, FONT)
 
     def height(values: list[Any]) -> float:

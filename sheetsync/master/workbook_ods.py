@@ -37,7 +37,7 @@ from ..check.coerce import format_be_date
 from ..formats.odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
 from ..formats.ods import sheet_address
 from ..template.plan import PageSetup
-from .layout import ChartSpec, Kind, Sheet, fit_header_words
+from .layout import ChartSpec, Kind, Sheet, fit_header_words, wrapped_columns
 from .workbook import (CELL_MAX, footer_pieces, pages_wide, header_row, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
                        header_height)
 
@@ -174,12 +174,13 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
             repeated.addElement(row)
         table.addElement(repeated)
     kinds = [column.kind for column in sheet.columns]
-    # A sheet of wrapped texts leaves its rows to Calc, which fits each to its text on opening.
-    row_style = book.row(None if sheet.wrap else ROW_HEIGHT)
+    wrapped = wrapped_columns(sheet)
+    # A sheet with wrapped texts leaves its rows to Calc, which fits each to its text on opening.
+    row_style = book.row(None if any(wrapped) else ROW_HEIGHT)
     footer = [(values, False) for values in sheet.footer]  # outside the highlights, as the .xlsx's
     for values, highlighted in chain(((values, True) for values in sheet.rows), footer):
         row = TableRow(stylename=row_style)
-        for cell in _cells(values, kinds, _fills(sheet, values) if highlighted else {}, styles, sheet.wrap):
+        for cell in _cells(values, kinds, _fills(sheet, values) if highlighted else {}, styles, wrapped):
             row.addElement(cell)
         table.addElement(row)
     return table
@@ -198,14 +199,15 @@ def _fills(sheet: Sheet, values: list[Any]) -> dict[int, str]:
 
 
 def _cells(values: list[Any], kinds: list[Kind], fills: dict[int, str], styles: _Styles,
-           wrap: bool = False) -> Iterator[TableCell]:
+           wrapped: tuple[bool, ...] = ()) -> Iterator[TableCell]:
     for n, value in enumerate(values):
         kind: Kind = kinds[n] if n < len(kinds) else "text"
         fill = fills.get(n)
         if (value is None or value == "") and fill is None:
             yield TableCell()  # the column's default style already sets the font
             continue
-        yield _value_cell(TableCell(stylename=styles.cell(kind, fill, wrap and kind == "text")), value, kind)
+        wrap = n < len(wrapped) and wrapped[n]
+        yield _value_cell(TableCell(stylename=styles.cell(kind, fill, wrap)), value, kind)
 
 
 def _value_cell(cell: TableCell, value: Any, kind: Kind) -> TableCell:

@@ -29,7 +29,7 @@ from .charts import chart_sheet
 from .summary import Digest, summary_sheet
 
 LEDGER = "บันทึกการรับไฟล์"
-LEDGER_COLUMNS = (Column(RECEIVED_AT, 19), Column("ไฟล์", 30), Column("ผล", 16), Column("รายละเอียด", 60),
+LEDGER_COLUMNS = (Column(RECEIVED_AT, 19), Column("ไฟล์", 30), Column("ผล", 16), Column("รายละเอียด", 60, wrap=True),
                   Column("ผู้รายงาน", 14), Column("รหัส", 16), Column("แบบฟอร์ม", 16), Column("รุ่น", 8),
                   Column("รหัสแม่แบบ", 16), Column("SHA-256 (ต้น)", 14))
 #: Short enough to show whole above the narrowest sheet: the key words come first.
