@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sheetsync.office.answered import Answer, mark_digested, take_turn, withheld
 from sheetsync.office.store import Store
+from sheetsync.roster import Recipient
 
 T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)
 
@@ -93,3 +94,17 @@ def test_by_default_a_teacher_correcting_all_afternoon_is_answered_every_time(tm
     with Store(tmp_path / "s.sqlite") as store:
         assert all(turn(store, Answer("teacher@s.example", f"<try{n}@s>"), n / 4) for n in range(10))
         assert not turn(store, Answer("teacher@s.example", "<try10@s>"), 3)
+
+
+def test_an_address_the_roster_gives_several_schools_is_answered_for_each_of_them(tmp_path: Path) -> None:
+    """Small schools of one network often share one address (the roster says so): each school's
+    file, and its tries, are answered; a robot there still stops, at so many a day per school."""
+    shared = [Recipient(f"s{n}", f"โรงเรียน {n}", "Net@Schools.example", "") for n in range(4)]
+    roster = [*shared, Recipient("s9", "โรงเรียนวัดไทร", "head@s9.example, net@schools.example", ""),
+              Recipient("s10", "โรงเรียนวัดยายร่ม", "other@s10.example", "")]
+    with Store(tmp_path / "s.sqlite") as store:
+        store.set_roster(roster)
+        given = [turn(store, Answer("net@schools.example", f"<m{n}@s>", per_day=3), n / 10) for n in range(16)]
+        assert given == [True] * 15 + [False]  # five schools at that address: 5 × 3 a day
+        assert [turn(store, Answer("other@s10.example", f"<o{n}@s>", per_day=3), 1) for n in range(4)] == \
+            [True, True, True, False]  # an address of one school: as before

@@ -7,8 +7,8 @@ is a new sender's new message at every run: nothing in its headers says otherwis
 would never end; a forged sender would get the same flood (backscatter). So every automatic answer
 to a fetched message (the report on its file, "already received", the polite reply of the fetch)
 is recorded here, with its address and time, and an address already answered for
-:attr:`Answer.per_day` messages within :data:`WINDOW` is not answered again until the window has
-passed. Two files of one message are one answer's worth (a zip of four schools' files is one
+:attr:`Answer.per_day` messages within :data:`WINDOW` (that many for each school the roster gives
+that address) is not answered again until the window has passed. Two files of one message are one answer's worth (a zip of four schools' files is one
 message). The same file sent again is answered "already received" at most once a window per
 address. Withheld mail is still read, checked and recorded in full: only its answer is not queued,
 and the run's digest names the address, once a window (:func:`withheld`, :func:`mark_digested`).
@@ -91,7 +91,17 @@ def _allowed(store: Store, answer: Answer, moment: str) -> bool:
     if any(r[0] == answer.message_id and r[3] for r in rows):
         return False  # this message was withheld already: its other files are too
     answered = {r[0] for r in sent}
-    return answer.message_id in answered or len(answered) < answer.per_day
+    return answer.message_id in answered or len(answered) < answer.per_day * _schools_at(store, answer.address)
+
+
+def _schools_at(store: Store, address: str) -> int:
+    """How many schools the roster gives ``address`` (at least 1). Small schools of one network
+    often share one address: each school's file, and its tries, are that address's due — the office's
+    own roster says so, where a robot or a forged sender cannot add to it."""
+    # LIKE only narrows (it ignores ASCII case; a "_" in the address matches any one character):
+    # the comparison that counts is the one below, address by address.
+    rows = store.db.execute("SELECT email FROM roster WHERE email LIKE ?", (f"%{address}%",)).fetchall()
+    return max(1, sum(address in (a.strip().lower() for a in str(r[0] or "").split(",")) for r in rows))
 
 
 def _since(moment: str) -> str:
