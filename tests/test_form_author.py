@@ -379,6 +379,9 @@ INPUT_STYLE = "  input:  {fill: FFF9E5, border: true}"
     ("sheet: ครุภัณฑ์\n", "sheet: ครุภัณฑ์\nrow_height: tall\n", "row_height:", "row_height", "'tall' is not a height"),
     (INPUT_STYLE, INPUT_STYLE.replace("FFF9E5", "yellow"), "yellow", "styles.input.fill",
      "'yellow' is not a colour: six hex digits RRGGBB, such as FFF9E5"),
+    # Six digits alone are a number to YAML: the message said 808080 was not six hex digits.
+    (INPUT_STYLE, INPUT_STYLE.replace("FFF9E5", "808080"), "808080", "styles.input.fill",
+     "808080 is a number to YAML, not a colour: put the six hex digits in quotes"),
     (INPUT_STYLE, INPUT_STYLE.replace("}", ", colour: red}"), "colour", "styles.input",
      "unknown key 'colour' (known: bold, italic, size, align, indent, fill, border)"),
     (INPUT_STYLE, INPUT_STYLE.replace("}", ", align: centre}"), "centre", "styles.input.align",

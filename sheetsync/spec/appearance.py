@@ -97,8 +97,12 @@ def _check_style(keys: Keys, style: dict[Any, Any], refuse: Refuse) -> None:
         refuse((*keys, "align"), f"{style['align']!r} is not one of {', '.join(ALIGNS)}")
     if "indent" in style and not (type(style["indent"]) is int and 0 <= style["indent"] <= 15):
         refuse((*keys, "indent"), f"{style['indent']!r} is not an indent (a whole number 0 to 15)")
-    if "fill" in style and not (isinstance(style["fill"], str) and _COLOUR.fullmatch(style["fill"])):
-        refuse((*keys, "fill"), f"{style['fill']!r} is not a colour: six hex digits RRGGBB, such as FFF9E5")
+    fill = style.get("fill")
+    if type(fill) is int:  # fill: 808080 (or 000000, read as octal 0): digits alone are a number to YAML
+        refuse((*keys, "fill"), f"{fill!r} is a number to YAML, not a colour: put the six hex digits in quotes, "
+                                "such as \"808080\"")
+    if "fill" in style and not (isinstance(fill, str) and _COLOUR.fullmatch(fill)):
+        refuse((*keys, "fill"), f"{fill!r} is not a colour: six hex digits RRGGBB, such as FFF9E5")
 
 
 def _check_page(page: dict[Any, Any], refuse: Refuse) -> None:
