@@ -108,3 +108,15 @@ def test_an_address_the_roster_gives_several_schools_is_answered_for_each_of_the
         assert given == [True] * 15 + [False]  # five schools at that address: 5 × 3 a day
         assert [turn(store, Answer("other@s10.example", f"<o{n}@s>", per_day=3), 1) for n in range(4)] == \
             [True, True, True, False]  # an address of one school: as before
+
+
+def test_a_file_sent_once_more_beside_a_new_one_keeps_the_new_one_answered(tmp_path: Path) -> None:
+    """A teacher mails the corrected file with the old one still attached: the old one was answered
+    "already received" today, so it is not again; the new file's report is not held back with it."""
+    with Store(tmp_path / "s.sqlite") as store:
+        assert turn(store, Answer("a@s.example", "<m1@s>", "again", "old", per_day=10), 0)
+        assert not turn(store, Answer("a@s.example", "<m2@s>", "again", "old", per_day=10), 1)
+        assert turn(store, Answer("a@s.example", "<m2@s>", per_day=10), 1)  # the corrected file's report
+        assert turn(store, Answer("a@s.example", "<m2@s>", sha256="another new file", per_day=10), 1)
+        assert [turn(store, Answer("a@s.example", f"<m{n}@s>", per_day=10), 2) for n in range(3, 13)] == \
+            [True] * 8 + [False] * 2  # the limit itself still holds: <m1> and <m2> were two of the ten
