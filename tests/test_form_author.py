@@ -10,7 +10,9 @@ from typing import Any, Callable
 import pytest
 
 from sheetsync.errors import FormError
+from sheetsync.check.reader import read_filled
 from sheetsync.spec.form import load_form
+from sheetsync.template.write import write_template
 
 FORM = Path(__file__).parent / "data" / "equipment"
 NAME = "equipment-inventory"
@@ -377,6 +379,9 @@ INPUT_STYLE = "  input:  {fill: FFF9E5, border: true}"
     ("sheet: ครุภัณฑ์\n", "sheet: ครุภัณฑ์\nrow_height: tall\n", "row_height:", "row_height", "'tall' is not a height"),
     (INPUT_STYLE, INPUT_STYLE.replace("FFF9E5", "yellow"), "yellow", "styles.input.fill",
      "'yellow' is not a colour: six hex digits RRGGBB, such as FFF9E5"),
+    # Six digits alone are a number to YAML: the message said 808080 was not six hex digits.
+    (INPUT_STYLE, INPUT_STYLE.replace("FFF9E5", "808080"), "808080", "styles.input.fill",
+     "808080 is a number to YAML, not a colour: put the six hex digits in quotes"),
     (INPUT_STYLE, INPUT_STYLE.replace("}", ", colour: red}"), "colour", "styles.input",
      "unknown key 'colour' (known: bold, italic, size, align, indent, fill, border)"),
     (INPUT_STYLE, INPUT_STYLE.replace("}", ", align: centre}"), "centre", "styles.input.align",
@@ -403,3 +408,21 @@ def test_a_mistake_in_the_forms_look_is_refused_at_load_naming_its_line(tmp_path
     message = _refused(layout)
     assert message.startswith(f"{NAME}.yaml line {_line_of(layout, needle)} ({place}): "), message
     assert problem in message, message
+
+
+@pytest.mark.parametrize("old, new", [
+    # A section whose every entry is commented out is empty to YAML (null): the check took it as
+    # absent, and the first template stopped with AttributeError: 'NoneType' object has no attribute …
+    ("sheet: ครุภัณฑ์\n", "sheet: ครุภัณฑ์\nheights:\n  # 3: 40\n"),
+    (COLUMNS, "columns:\n# {A: 8, B: 28,"),
+    ("font: {name: TH Sarabun New, size: 16}", "font:"),
+    (PAGE, "page:\n  # paper: Letter"),
+    (PAGE, PAGE.replace("}", ", margins_cm: }")),
+    (INPUT_STYLE, "  input:"),
+])
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_section_of_the_look_left_empty_is_as_if_absent(tmp_path: Path, old: str, new: str, fmt: str) -> None:
+    layout = _form(tmp_path, old, new)
+    form = load_form(layout)
+    write_template(form, tmp_path / f"t.{fmt}")
+    assert read_filled(tmp_path / f"t.{fmt}", form=form).form.id == NAME

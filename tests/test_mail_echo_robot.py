@@ -164,6 +164,27 @@ def test_the_same_file_sent_again_and_again_is_answered_once_a_day(
     assert kept == 4  # every message and its file recorded
 
 
+
+def test_a_corrected_file_sent_beside_the_old_one_is_answered(
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        seed: dict[str, Any]) -> None:
+    # The old file came twice (its report, then "already received"); the teacher then mails the
+    # corrected file with the old one still attached. Its report was withheld with the old file's
+    # third "already received", as if the address had been answered too often.
+    config = district / "sheetsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("answers_per_day = 2", "answers_per_day = 10"),
+                      encoding="utf-8")
+    old = school_file(tmp_path, progress_form, seed, "old.xlsx", 5.0)
+    new = school_file(tmp_path, progress_form, seed, "new.xlsx", 6.0)
+    for number, files in enumerate([[("1-เดิม.xlsx", old, XLSX)], [("1-เดิม.xlsx", old, XLSX)],
+                                     [("1-เดิม.xlsx", old, XLSX), ("2-แก้แล้ว.xlsx", new, XLSX)]], start=1):
+        mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", files, f"<c{number}@s1.example>"))
+        done = sheetsync(district, "sync", "--send")
+        assert done.returncode in (0, 1), done.stderr  # 1: a file refused (progress going backwards)
+    answered = [email.message_from_bytes(raw, policy=default) for raw in to(smtp, "a@s1.example")]
+    assert [m["In-Reply-To"] for m in answered] == ["<c1@s1.example>", "<c2@s1.example>", "<c3@s1.example>"]
+    assert any(p.get_filename() and "แก้แล้ว" in p.get_filename() for p in answered[2].iter_attachments())
+
 def test_a_flood_under_one_address_is_answered_as_often_as_the_office_allows(
         district: Path, mailbox: Mailbox, smtp: Server) -> None:  # noqa: F811
     # Backscatter: mail with no spreadsheet under a forged sender, each asking for "no file came through".

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sheetsync.office.answered import Answer, mark_digested, take_turn, withheld
 from sheetsync.office.store import Store
+from sheetsync.roster import Recipient
 
 T0 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.timezone.utc)
 
@@ -93,3 +94,29 @@ def test_by_default_a_teacher_correcting_all_afternoon_is_answered_every_time(tm
     with Store(tmp_path / "s.sqlite") as store:
         assert all(turn(store, Answer("teacher@s.example", f"<try{n}@s>"), n / 4) for n in range(10))
         assert not turn(store, Answer("teacher@s.example", "<try10@s>"), 3)
+
+
+def test_an_address_the_roster_gives_several_schools_is_answered_for_each_of_them(tmp_path: Path) -> None:
+    """Small schools of one network often share one address (the roster says so): each school's
+    file, and its tries, are answered; a robot there still stops, at so many a day per school."""
+    shared = [Recipient(f"s{n}", f"โรงเรียน {n}", "Net@Schools.example", "") for n in range(4)]
+    roster = [*shared, Recipient("s9", "โรงเรียนวัดไทร", "head@s9.example, net@schools.example", ""),
+              Recipient("s10", "โรงเรียนวัดยายร่ม", "other@s10.example", "")]
+    with Store(tmp_path / "s.sqlite") as store:
+        store.set_roster(roster)
+        given = [turn(store, Answer("net@schools.example", f"<m{n}@s>", per_day=3), n / 10) for n in range(16)]
+        assert given == [True] * 15 + [False]  # five schools at that address: 5 × 3 a day
+        assert [turn(store, Answer("other@s10.example", f"<o{n}@s>", per_day=3), 1) for n in range(4)] == \
+            [True, True, True, False]  # an address of one school: as before
+
+
+def test_a_file_sent_once_more_beside_a_new_one_keeps_the_new_one_answered(tmp_path: Path) -> None:
+    """A teacher mails the corrected file with the old one still attached: the old one was answered
+    "already received" today, so it is not again; the new file's report is not held back with it."""
+    with Store(tmp_path / "s.sqlite") as store:
+        assert turn(store, Answer("a@s.example", "<m1@s>", "again", "old", per_day=10), 0)
+        assert not turn(store, Answer("a@s.example", "<m2@s>", "again", "old", per_day=10), 1)
+        assert turn(store, Answer("a@s.example", "<m2@s>", per_day=10), 1)  # the corrected file's report
+        assert turn(store, Answer("a@s.example", "<m2@s>", sha256="another new file", per_day=10), 1)
+        assert [turn(store, Answer("a@s.example", f"<m{n}@s>", per_day=10), 2) for n in range(3, 13)] == \
+            [True] * 8 + [False] * 2  # the limit itself still holds: <m1> and <m2> were two of the ten

@@ -7,8 +7,8 @@ is a new sender's new message at every run: nothing in its headers says otherwis
 would never end; a forged sender would get the same flood (backscatter). So every automatic answer
 to a fetched message (the report on its file, "already received", the polite reply of the fetch)
 is recorded here, with its address and time, and an address already answered for
-:attr:`Answer.per_day` messages within :data:`WINDOW` is not answered again until the window has
-passed. Two files of one message are one answer's worth (a zip of four schools' files is one
+:attr:`Answer.per_day` messages within :data:`WINDOW` (that many for each school the roster gives
+that address) is not answered again until the window has passed. Two files of one message are one answer's worth (a zip of four schools' files is one
 message). The same file sent again is answered "already received" at most once a window per
 address. Withheld mail is still read, checked and recorded in full: only its answer is not queued,
 and the run's digest names the address, once a window (:func:`withheld`, :func:`mark_digested`).
@@ -29,6 +29,10 @@ from .store import Store, now
 
 #: How far back answers to one address are counted.
 WINDOW = dt.timedelta(hours=24)
+#: Why an answer was not queued (the ``withheld`` column; 0: it was): the address was answered as
+#: often as it may be today, or these bytes were answered "already received" today — no reason to
+#: hold back the answer on another file of the same message (the corrected file beside the old one).
+OVER_LIMIT, ANSWERED_ALREADY = 1, 2
 #: Automatic answers to one address within :data:`WINDOW`, unless the office's ``[mail]
 #: answers_per_day`` says otherwise (0: no limit).
 DEFAULT_PER_DAY = ANSWERS_PER_DAY
@@ -72,26 +76,38 @@ def take_turn(store: Store, answer: Answer, run_id: int | None, at: str | None =
                             "AND sha256 = ? ORDER BY id DESC LIMIT 1", key).fetchone()
     if done is not None:
         return not done[0]
-    allowed = _allowed(store, answer, moment)
+    why = _why_not(store, answer, moment)
     store.db.execute("INSERT INTO answers (address, message_id, kind, sha256, at, run_id, withheld) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?)", (*key, moment, run_id, int(not allowed)))
-    return allowed
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", (*key, moment, run_id, why))
+    return not why
 
 
-def _allowed(store: Store, answer: Answer, moment: str) -> bool:
+def _why_not(store: Store, answer: Answer, moment: str) -> int:
+    """0 when ``answer`` may be queued, else :data:`OVER_LIMIT` or :data:`ANSWERED_ALREADY`."""
     if not answer.address or answer.per_day <= 0:
-        return True
+        return 0
     since = _since(moment)
     # Times after ``moment`` count too: they were recorded before this computer's clock was set back.
     rows = store.db.execute("SELECT message_id, kind, sha256, withheld FROM answers WHERE address = ? AND at > ?",
                             (answer.address, since)).fetchall()
     sent = [r for r in rows if not r[3]]
     if answer.kind == "again" and any(r[1] == "again" and r[2] == answer.sha256 for r in sent):
-        return False  # the same bytes were answered "already received" within the window
-    if any(r[0] == answer.message_id and r[3] for r in rows):
-        return False  # this message was withheld already: its other files are too
+        return ANSWERED_ALREADY  # the same bytes were answered "already received" within the window
+    if any(r[0] == answer.message_id and r[3] == OVER_LIMIT for r in rows):
+        return OVER_LIMIT  # this message was withheld already: its other files are too
     answered = {r[0] for r in sent}
-    return answer.message_id in answered or len(answered) < answer.per_day
+    fits = answer.message_id in answered or len(answered) < answer.per_day * _schools_at(store, answer.address)
+    return 0 if fits else OVER_LIMIT
+
+
+def _schools_at(store: Store, address: str) -> int:
+    """How many schools the roster gives ``address`` (at least 1). Small schools of one network
+    often share one address: each school's file, and its tries, are that address's due — the office's
+    own roster says so, where a robot or a forged sender cannot add to it."""
+    # LIKE only narrows (it ignores ASCII case; a "_" in the address matches any one character):
+    # the comparison that counts is the one below, address by address.
+    rows = store.db.execute("SELECT email FROM roster WHERE email LIKE ?", (f"%{address}%",)).fetchall()
+    return max(1, sum(address in (a.strip().lower() for a in str(r[0] or "").split(",")) for r in rows))
 
 
 def _since(moment: str) -> str:
@@ -106,8 +122,8 @@ def withheld(store: Store, at: str | None = None) -> list[str]:
     """The addresses some answer was withheld from that no digest has named yet, each once, first
     withheld first — except those a digest named within :data:`WINDOW` before ``at`` (a flood spread
     over a day's runs is named once, not in a digest every run)."""
-    rows = store.query("SELECT address, MIN(id) FROM answers WHERE withheld = 1 AND digest_run IS NULL "
-                       "AND address NOT IN (SELECT address FROM answers WHERE withheld = 1 "
+    rows = store.query("SELECT address, MIN(id) FROM answers WHERE withheld != 0 AND digest_run IS NULL "
+                       "AND address NOT IN (SELECT address FROM answers WHERE withheld != 0 "
                        "AND digest_run IS NOT NULL AND at > ?) GROUP BY address ORDER BY MIN(id)",
                        (_since(at or now()),))
     return [str(r[0]) for r in rows]
@@ -116,4 +132,4 @@ def withheld(store: Store, at: str | None = None) -> list[str]:
 def mark_digested(store: Store, run_id: int) -> None:
     """Record that the digest of run ``run_id`` accounts for every withheld answer so far: it names
     their addresses, or one did within the window (inside the transaction that queues it)."""
-    store.db.execute("UPDATE answers SET digest_run = ? WHERE withheld = 1 AND digest_run IS NULL", (run_id,))
+    store.db.execute("UPDATE answers SET digest_run = ? WHERE withheld != 0 AND digest_run IS NULL", (run_id,))

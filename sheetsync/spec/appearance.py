@@ -33,7 +33,8 @@ Refuse = Callable[[Keys, str], NoReturn]
 
 def check_appearance(path: Path, layout: dict[str, Any]) -> None:
     """The layout's ``columns``, ``heights``, ``row_height``, ``table_row_min``, ``font``, ``styles``,
-    ``page`` and its tables' ``height`` and ``lock_prefilled``: each a value the writers take.
+    ``page`` and its tables' ``height`` and ``lock_prefilled``: each a value the writers take. A
+    section left empty is taken out of ``layout``, as if absent.
 
     :raises FormError: naming the YAML place (``school-lunch.yaml line 10 (page.paper): …``).
     """
@@ -67,6 +68,22 @@ def check_appearance(path: Path, layout: dict[str, Any]) -> None:
             _number(("tables", index, "height"), table["height"], MAX_HEIGHT, "height (points), or null", refuse)
         if "lock_prefilled" in table and not isinstance(table["lock_prefilled"], bool):
             refuse(("tables", index, "lock_prefilled"), f"{table['lock_prefilled']!r} is not true or false")
+    _drop_empty(layout)
+
+
+def _drop_empty(layout: dict[str, Any]) -> None:
+    """A section left empty (every entry under ``heights:`` commented out, YAML's null) is absent,
+    for the writers as for the check above: they read ``layout.get("heights", {})``, and stopped
+    with AttributeError on the null."""
+    for key in ("columns", "heights", "font", "styles", "page"):
+        if key in layout and layout[key] is None:
+            del layout[key]
+    styles = layout.get("styles") or {}
+    for name in [name for name, style in styles.items() if style is None]:
+        styles[name] = {}
+    page = layout.get("page") or {}
+    if "margins_cm" in page and page["margins_cm"] is None:
+        del page["margins_cm"]
 
 
 def _check_style(keys: Keys, style: dict[Any, Any], refuse: Refuse) -> None:
@@ -80,8 +97,12 @@ def _check_style(keys: Keys, style: dict[Any, Any], refuse: Refuse) -> None:
         refuse((*keys, "align"), f"{style['align']!r} is not one of {', '.join(ALIGNS)}")
     if "indent" in style and not (type(style["indent"]) is int and 0 <= style["indent"] <= 15):
         refuse((*keys, "indent"), f"{style['indent']!r} is not an indent (a whole number 0 to 15)")
-    if "fill" in style and not (isinstance(style["fill"], str) and _COLOUR.fullmatch(style["fill"])):
-        refuse((*keys, "fill"), f"{style['fill']!r} is not a colour: six hex digits RRGGBB, such as FFF9E5")
+    fill = style.get("fill")
+    if type(fill) is int:  # fill: 808080 (or 000000, read as octal 0): digits alone are a number to YAML
+        refuse((*keys, "fill"), f"{fill!r} is a number to YAML, not a colour: put the six hex digits in quotes, "
+                                "such as \"808080\"")
+    if "fill" in style and not (isinstance(fill, str) and _COLOUR.fullmatch(fill)):
+        refuse((*keys, "fill"), f"{fill!r} is not a colour: six hex digits RRGGBB, such as FFF9E5")
 
 
 def _check_page(page: dict[Any, Any], refuse: Refuse) -> None:
