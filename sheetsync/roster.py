@@ -26,6 +26,7 @@ from .messages import both, render
 from .spec.form import Form
 from .spec.pointers import place
 from .template.write import write_template
+from .text import thai_windows_text
 
 __all__ = ["Recipient", "RosterError", "read_roster", "safe_filename", "templates_for_roster"]
 
@@ -106,32 +107,10 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise RosterError(both("error.roster-unreadable", path=path, why=exc.strerror or exc)) from exc
-    # Excel's "CSV UTF-8" writes a BOM; plain "CSV" on Thai Windows writes cp874 (TIS-620). Any
-    # other single-byte encoding also "decodes" as cp874 (é becomes a Thai tone mark), so cp874 is
-    # taken only when the text reads as Thai: never a silent guess.
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp874")
-    except UnicodeDecodeError:
-        text = ""
-    if plausibly_thai(text):
+    text = thai_windows_text(raw)
+    if text is not None:
         return text
     raise RosterError(f"{path.name}: {render('roster.encoding', 'th')} / {render('roster.encoding', 'en')}")
-
-
-_THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")
-# A Thai vowel sign or tone mark needs a Thai consonant before it; Thai letters do not sit
-# inside Latin words. Both are what Latin-1 or cp1252 text looks like when read as cp874.
-_NOT_THAI = re.compile("(?:^|[^\u0e01-\u0e2f\u0e31-\u0e3a\u0e40-\u0e4e])[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
-                       "|[A-Za-z][\u0e01-\u0e5b]|[\u0e01-\u0e5b][A-Za-z]", re.M)
-
-
-def plausibly_thai(text: str) -> bool:
-    """Whether ``text`` (decoded as cp874) reads as Thai rather than as mis-decoded Western text."""
-    return bool(_THAI_CONSONANT.search(text)) and not _NOT_THAI.search(text)
 
 
 def _header_key(name: str) -> str:

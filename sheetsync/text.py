@@ -86,3 +86,34 @@ def clusters(text: str) -> list[str]:
         else:
             pieces.append(ch)
     return pieces
+
+
+def thai_windows_text(raw: bytes) -> str | None:
+    """``raw`` as a text a Thai office's Windows programs save: UTF-8 (with or without the byte-order
+    mark Excel's "CSV UTF-8" and older Notepad write), else cp874 (TIS-620: plain "CSV" and Notepad's
+    "ANSI" on Thai Windows) when it reads as Thai; None otherwise.
+
+    Any other single-byte encoding also "decodes" as cp874 (é becomes a Thai tone mark), so cp874 is
+    taken only when the text reads as Thai: never a silent guess.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp874")
+    except UnicodeDecodeError:
+        return None
+    return text if plausibly_thai(text) else None
+
+
+_THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")
+# A Thai vowel sign or tone mark needs a Thai consonant before it; Thai letters do not sit
+# inside Latin words. Both are what Latin-1 or cp1252 text looks like when read as cp874.
+_NOT_THAI = re.compile("(?:^|[^\u0e01-\u0e2f\u0e31-\u0e3a\u0e40-\u0e4e])[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]"
+                       "|[A-Za-z][\u0e01-\u0e5b]|[\u0e01-\u0e5b][A-Za-z]", re.M)
+
+
+def plausibly_thai(text: str) -> bool:
+    """Whether ``text`` (decoded as cp874) reads as Thai rather than as mis-decoded Western text."""
+    return bool(_THAI_CONSONANT.search(text)) and not _NOT_THAI.search(text)

@@ -426,3 +426,11 @@ def test_a_section_of_the_look_left_empty_is_as_if_absent(tmp_path: Path, old: s
     form = load_form(layout)
     write_template(form, tmp_path / f"t.{fmt}")
     assert read_filled(tmp_path / f"t.{fmt}", form=form).form.id == NAME
+
+
+def test_a_form_saved_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    """Windows Notepad (before 2019) saves UTF-8 with a byte-order mark: the layout and schema still load."""
+    layout = _form(tmp_path)
+    for path in (layout, tmp_path / f"{NAME}.schema.json"):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_form(layout).id == NAME

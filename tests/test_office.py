@@ -209,3 +209,23 @@ def test_next_periods_templates_inside_the_office_go_to_every_school_of_its_rost
     assert made.exit_code == 0, made.output
     names = sorted(p.name for p in (office / "next").iterdir())
     assert len(names) == 2 and any("s1" in n for n in names) and any("s2" in n for n in names), names
+
+
+@pytest.mark.parametrize("saved_as", ["utf-8-sig", "cp874"])
+def test_a_configuration_saved_by_windows_notepad_is_read(office: Path, saved_as: str) -> None:
+    """Notepad writes UTF-8 with a byte-order mark (before 2019) or, as "ANSI" on Thai Windows, cp874:
+    the office's Thai name comes through either way (a BOM was "Invalid statement", cp874 a traceback)."""
+    config = office / "sheetsync.toml"
+    config.write_bytes(config.read_text(encoding="utf-8").replace('name = ""', 'name = "สำนักงานเขตบางรัก"')
+                       .encode(saved_as))
+    assert load_office(office).name == "สำนักงานเขตบางรัก"
+
+
+def test_a_configuration_in_another_encoding_is_one_thai_first_line(office: Path, app: typer.Typer) -> None:
+    config = office / "sheetsync.toml"
+    config.write_bytes(config.read_text(encoding="utf-8").replace('name = ""', 'name = "Bureau d\'été"')
+                       .encode("latin-1", errors="replace"))  # its Thai comments cannot be Latin-1
+    result = in_office(app, office, "sync")
+    assert result.exit_code == 2
+    [line] = result.stderr.splitlines()
+    assert "UTF-8" in line and line.index("แฟ้มตั้งค่า") < line.index("neither UTF-8") and "Traceback" not in line

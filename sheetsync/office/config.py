@@ -31,6 +31,7 @@ from ..errors import MailError, OfficeError
 from ..mailer import ImapConfig, MailConfig
 from ..mailer._config import ANSWERS_PER_DAY
 from ..messages import both
+from ..text import thai_windows_text
 from .store import Store
 
 CONFIG_NAME = "sheetsync.toml"
@@ -113,7 +114,11 @@ def load_office(root: str | Path) -> OfficeConfig:
     root = Path(root).resolve()
     path = root / CONFIG_NAME
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # Saved by Windows Notepad it may begin with a byte-order mark, or be Thai Windows' "ANSI" (cp874).
+        text = thai_windows_text(path.read_bytes())
+        if text is None:
+            raise OfficeError(both("error.office-encoding", config=path))
+        data = tomllib.loads(text)
     except OSError as exc:
         raise OfficeError(f"{path}: cannot read the office's configuration ({exc.strerror})") from exc
     except tomllib.TOMLDecodeError as exc:

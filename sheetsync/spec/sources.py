@@ -71,7 +71,7 @@ def read_schema(layout_path: Path, name: str) -> dict[str, Any]:
 
 def _text(path: Path, what: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # Windows Notepad may begin a UTF-8 file with a BOM
     except UnicodeDecodeError as exc:
         raise FormError(f"{path.name}: the {what} is not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x}); "
                         "save it as UTF-8") from exc
