@@ -105,7 +105,9 @@ def run_demo(out: Path, say: Callable[[str], None] = print) -> DemoResult:
               quarantined=counts.get("quarantined", 0), mails=len(result.queued)))
     again = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster, options=now)
     say(_step(4, "demo.again", new=len(again.new)))
-    nxt = templates_from_master(out / "master.xlsx", out / "next-month")
+    # Next month every school on the roster gets its template: also those whose file was refused or
+    # never came (nothing of theirs is in the master), as an office's `template --from-master` does.
+    nxt = templates_from_master(out / "master.xlsx", out / "next-month", roster=roster_csv)
     say(_step(5, "demo.next", count=len(nxt)))
     return DemoResult(out, equal, result, nxt)
 

@@ -73,6 +73,10 @@ def test_forms_and_demo(tmp_path: Path) -> None:
     assert len(master.records) == 7  # 9 schools sent a form, 2 had errors
     assert len(list((tmp_path / "demo" / "outbox").glob("*.eml"))) == 10
     assert "0 new files" in done.stdout  # the second sync did nothing
+    # Next month's templates: every school on the roster, also n74-05 (sent a PDF) and n74-06 (sent nothing).
+    nxt = sorted(p.name for p in (tmp_path / "demo" / "next-month").iterdir())
+    assert len(nxt) == 11 and any("n74-05" in n for n in nxt) and any("n74-06" in n for n in nxt), nxt
+    assert "11 templates, one for every school on the roster" in done.stdout
 
 
 def _xlsm(path: Path) -> None:
