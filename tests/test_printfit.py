@@ -7,18 +7,20 @@ printed to PDF, the PDF's text read back with ``pdftotext``.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
-from sheetsync.check.printfit import boxes
+from sheetsync.check.printfit import _surely_fits, boxes
 from sheetsync.check.reader import read_filled
 from sheetsync.check.report import Report
 from sheetsync.check.validate import validate
 from sheetsync.spec.form import Form
 from sheetsync.template.markup import write_marked_up
+from sheetsync.template.metrics import wrapped_lines
 from sheetsync.template.write import write_template
 from tests.test_print import letters, printed
 from tests.test_reopened_ods import lines_lost
@@ -89,6 +91,20 @@ def test_a_text_that_fits_and_a_cell_already_in_error_get_no_warning(progress_fo
     report = validate(read_filled(path))
     assert cut(report) == []
     assert ("too-long", "C31") in [(f.code, f.cell) for f in report.errors]
+
+
+def test_the_quick_test_never_passes_a_text_that_the_measure_finds_too_long(progress_form: Form,
+                                                                             seed: dict[str, Any]) -> None:
+    """Texts are measured (wrapped) only when one sum of advances cannot tell that they fit: on texts of
+    the sample's words, runs of Thai, spaces and line ends, the quick test never says "fits" where
+    the measure says otherwise."""
+    rnd = random.Random(7)
+    words = seed["rationale"].split() + ["ก" * 120, "a", "โรงเรียน/เครือข่าย", "-"]
+    for _ in range(3000):
+        box = rnd.choice(list(boxes(progress_form).values()))
+        text = "".join(rnd.choice(words) + rnd.choice(["", " ", " ", "\n", "\u200b"]) for _ in range(rnd.randint(1, 40)))
+        if _surely_fits(text, box):
+            assert wrapped_lines(text, box.width_pt, box.size, box.font) <= box.lines, (text, box)
 
 
 def test_the_new_finding_code_is_documented() -> None:
