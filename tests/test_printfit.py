@@ -19,6 +19,7 @@ from sheetsync.check.reader import read_filled
 from sheetsync.check.report import Report
 from sheetsync.check.validate import validate
 from sheetsync.spec.form import Form
+from sheetsync.spec.registry import find_earlier_version
 from sheetsync.template.markup import write_marked_up
 from sheetsync.template.metrics import wrapped_lines
 from sheetsync.template.write import write_template
@@ -91,6 +92,21 @@ def test_a_text_that_fits_and_a_cell_already_in_error_get_no_warning(progress_fo
     report = validate(read_filled(path))
     assert cut(report) == []
     assert ("too-long", "C31") in [(f.code, f.cell) for f in report.errors]
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_three_schools_of_a_network_are_cut_in_a_version_2_file_only(progress_form: Form, tmp_path: Path,
+                                                                     version: int) -> None:
+    """Layout version 2 merged a network's schools over C:E at 36 pt, a line and a bit: the second
+    school was cut and the third not printed (tests/test_teacher_calc.py). Version 3's plain cell C
+    grows with what is typed: no warning there."""
+    form = find_earlier_version("progress-report", 2) if version == 2 else progress_form
+    assert form is not None
+    blank = tmp_path / "blank.xlsx"
+    write_template(form, blank)
+    path = typed_with_openpyxl(form, blank, tmp_path, {"C25": "โรงเรียนวัดโพธิ์ทอง\nโรงเรียนวัดยายร่ม\nโรงเรียนวัดสี่สุก"})
+    report = validate(read_filled(path))
+    assert cut(report) == ([("C25", "warning", "/targets/networks/0/schools")] if version == 2 else [])
 
 
 def test_the_quick_test_never_passes_a_text_that_the_measure_finds_too_long(progress_form: Form,
