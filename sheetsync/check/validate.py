@@ -3,7 +3,9 @@
 1. structure: locked cells unchanged (by their recorded hashes), metadata intact;
 2. values: cells that could not be read as their kind, then the JSON Schema (every error,
    format checks on);
-3. the cross-field rules the layout declares (:mod:`sheetsync.check.rules`).
+3. the cross-field rules the layout declares (:mod:`sheetsync.check.rules`);
+4. warnings on what the paper form would not show: invisible control characters, and texts
+   longer than their cell prints (:mod:`sheetsync.check.printfit`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ..spec.form import Form, parse_range
 from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
 from ..messages import render
 from ..spec.pointers import generic, schema_node
+from .printfit import print_findings
 from .quickcheck import Check, quick_check
 from .findings import choice_labels, finding as _finding, month_names, number_example
 from .reader import Filled, as_bad_input
@@ -56,7 +59,9 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
             for p in filled.problems]
         report.findings += list(_schema(filled))
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
-        report.findings += list(_controls(filled, {f.cell for f in report.errors if f.sheet == filled.form.sheet}))
+        wrong = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
+        report.findings += list(_controls(filled, wrong))
+        report.findings += list(print_findings(filled, wrong))
     return report
 
 

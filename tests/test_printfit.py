@@ -1,0 +1,222 @@
+"""A text longer than its cell prints gets the warning ``text-cut-in-print`` (sheetsync/check/printfit.py).
+
+The office files the printed form as the paper record; a merged or fixed-height cell does not grow,
+so the end of a long text is simply not on paper. Proved with Calc: the text typed in, the file
+printed to PDF, the PDF's text read back with ``pdftotext``.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from sheetsync.check.printfit import _surely_fits, boxes
+from sheetsync.check.reader import read_filled
+from sheetsync.check.report import Report
+from sheetsync.check.validate import validate
+from sheetsync.spec.form import Form
+from sheetsync.spec.registry import find_earlier_version
+from sheetsync.template.markup import write_marked_up
+from sheetsync.template.metrics import wrapped_lines
+from sheetsync.template.write import write_template
+from tests.test_print import letters, printed
+from tests.test_reopened_ods import lines_lost
+
+README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+CODE = "text-cut-in-print"
+
+
+def points(seed: dict[str, Any], count: int) -> list[str]:
+    """The sample's rationale written as ``count`` numbered points of about 70 characters each."""
+    text = seed["rationale"].replace("\n", "")
+    size = len(text) // 22 + 1
+    pieces = [text[i:i + size].strip() for i in range(0, len(text), size)]
+    return [f"{n}. {piece}" for n, piece in enumerate(pieces[:count], start=1)]
+
+
+def cut(report: Report) -> list[tuple[str, str, str]]:
+    return [(f.cell, f.severity, f.path) for f in report.findings if f.code == CODE]
+
+
+def issued(form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str, *, blank: tuple[str, ...] = ()) -> Path:
+    """A school's template prefilled from the sample (the reports stay open); the rationale (and ``blank``)
+    left to type."""
+    path = tmp_path / f"issued.{fmt}"
+    left = ("rationale", *blank)
+    write_template(form, path, data={k: v for k, v in seed.items() if k not in left},
+                   recipient="school-07")
+    return path
+
+
+def typed_with_openpyxl(form: Form, source: Path, tmp_path: Path, entries: dict[str, str]) -> Path:
+    book = load_workbook(source)
+    for ref, text in entries.items():
+        book[form.sheet][ref] = text
+    path = tmp_path / "returned.xlsx"
+    book.save(path)
+    return path
+
+
+def test_the_rationales_box_and_the_rows_that_grow(progress_form: Form) -> None:
+    """The rationale's block A12:G15 (4 × 100 pt) prints about 14 lines; cells whose rows the programs
+    grow to what is typed (a report's stage, a network's schools: fit rows) have no box at all."""
+    found = boxes(progress_form)
+    assert found["A12"].lines == 14
+    assert found["C23"].lines == 1 and not found["C23"].grows_in_ods  # row 23 has the layout's 48 pt
+    assert found["B17"].grows_in_ods  # an objective's row: Calc fits it in an .ods
+    assert not {"C25", "C37", "C48"} & set(found)
+
+
+def test_a_long_rationale_is_a_warning_and_the_file_is_still_taken(progress_form: Form, seed: dict[str, Any],
+                                                                    tmp_path: Path) -> None:
+    long_stage = " ".join(seed["rationale"].split())[:1500]  # a report's row grows: no warning there
+    path = typed_with_openpyxl(progress_form, issued(progress_form, seed, tmp_path, "xlsx"), tmp_path,
+                               {"A12": "\n".join(points(seed, 22)), "C37": long_stage})
+    report = validate(read_filled(path))
+    assert report.valid, [(f.code, f.cell) for f in report.errors]
+    assert cut(report) == [("A12", "warning", "/rationale")]
+    (warning,) = (f for f in report.findings if f.code == CODE)
+    assert "14 บรรทัด จาก 22 บรรทัด" in warning.message_th
+    assert "14 of its 22 lines" in warning.message_en
+
+
+def test_a_text_that_fits_and_a_cell_already_in_error_get_no_warning(progress_form: Form, seed: dict[str, Any],
+                                                                       tmp_path: Path) -> None:
+    source = issued(progress_form, seed, tmp_path, "xlsx", blank=("plan_alignment",))
+    path = typed_with_openpyxl(progress_form, source, tmp_path,
+                               {"A12": "\n".join(points(seed, 8)), "C31": "ก" * 600})  # over maxLength 500
+    report = validate(read_filled(path))
+    assert cut(report) == []
+    assert ("too-long", "C31") in [(f.code, f.cell) for f in report.errors]
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_three_schools_of_a_network_are_cut_in_a_version_2_file_only(progress_form: Form, tmp_path: Path,
+                                                                     version: int) -> None:
+    """Layout version 2 merged a network's schools over C:E at 36 pt, a line and a bit: the second
+    school was cut and the third not printed (tests/test_teacher_calc.py). Version 3's plain cell C
+    grows with what is typed: no warning there."""
+    form = find_earlier_version("progress-report", 2) if version == 2 else progress_form
+    assert form is not None
+    blank = tmp_path / "blank.xlsx"
+    write_template(form, blank)
+    path = typed_with_openpyxl(form, blank, tmp_path, {"C25": "โรงเรียนวัดโพธิ์ทอง\nโรงเรียนวัดยายร่ม\nโรงเรียนวัดสี่สุก"})
+    report = validate(read_filled(path))
+    assert cut(report) == ([("C25", "warning", "/targets/networks/0/schools")] if version == 2 else [])
+
+
+def test_the_quick_test_never_passes_a_text_that_the_measure_finds_too_long(progress_form: Form,
+                                                                             seed: dict[str, Any]) -> None:
+    """Texts are measured (wrapped) only when one sum of advances cannot tell that they fit: on texts of
+    the sample's words, runs of Thai, spaces and line ends, the quick test never says "fits" where
+    the measure says otherwise."""
+    rnd = random.Random(7)
+    words = seed["rationale"].split() + ["ก" * 120, "a", "โรงเรียน/เครือข่าย", "-"]
+    for _ in range(3000):
+        box = rnd.choice(list(boxes(progress_form).values()))
+        text = "".join(rnd.choice(words) + rnd.choice(["", " ", " ", "\n", "\u200b"]) for _ in range(rnd.randint(1, 40)))
+        if _surely_fits(text, box):
+            assert wrapped_lines(text, box.width_pt, box.size, box.font) <= box.lines, (text, box)
+
+
+def test_the_new_finding_code_is_documented() -> None:
+    assert f"`{CODE}`" in README
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_rationale_typed_in_calc_is_cut_in_print_as_the_warning_says(libreoffice: Any, progress_form: Form,
+                                                                       seed: dict[str, Any], tmp_path: Path,
+                                                                       fmt: str) -> None:
+    """22 points (about 1,500 Thai characters) typed into A12 of a template in Calc: the warning names
+    A12 and says about 14 of 22 lines print; Calc's PDF holds the first points, not the last ones.
+    The marked-up copy colours A12 as a warning and explains it."""
+    rationale = points(seed, 22)
+    assert 1400 <= len("\n".join(rationale)) <= 1700
+    typed = tmp_path / f"typed.{fmt}"
+    libreoffice.type_into(issued(progress_form, seed, tmp_path, fmt), typed, {"A12": "\n".join(rationale)},
+                          sheet=progress_form.sheet)
+    filled = read_filled(typed)
+    report = validate(filled)
+    assert report.valid, [(f.code, f.cell) for f in report.errors]
+    assert cut(report) == [("A12", "warning", "/rationale")]
+    (warning,) = (f for f in report.findings if f.code == CODE)
+    assert "14 บรรทัด จาก 22 บรรทัด" in warning.message_th
+
+    stream = letters(printed(libreoffice, typed)[0])
+    shown = [letters(point) in stream for point in rationale]
+    assert shown[0] and not shown[-1]
+    assert 14 <= sum(shown) < 22, shown  # Calc prints 15 whole lines of the 400 pt (16 with one clipped)
+    assert shown == sorted(shown, reverse=True)  # the first points, then nothing
+
+    marked = tmp_path / f"marked.{fmt}"
+    write_marked_up(filled, report, marked)
+    cell = libreoffice.cells(marked, progress_form.sheet, ["A12"])["A12"]
+    assert "พิมพ์ได้ประมาณ 14 บรรทัด" in cell["annotation"]
+    if fmt == "xlsx":
+        assert load_workbook(marked)[progress_form.sheet]["A12"].fill.fgColor.rgb.endswith("FFEB9C")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_rationale_that_fits_gets_no_warning_and_prints_whole(libreoffice: Any, progress_form: Form,
+                                                                seed: dict[str, Any], tmp_path: Path,
+                                                                fmt: str) -> None:
+    rationale = points(seed, 10)
+    typed = tmp_path / f"typed.{fmt}"
+    libreoffice.type_into(issued(progress_form, seed, tmp_path, fmt), typed, {"A12": "\n".join(rationale)},
+                          sheet=progress_form.sheet)
+    assert cut(validate(read_filled(typed))) == []
+    stream = letters(printed(libreoffice, typed)[0])
+    assert all(letters(point) in stream for point in rationale)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_long_objective_is_cut_in_an_xlsx_and_grows_in_an_ods(libreoffice: Any, progress_form: Form,
+                                                                seed: dict[str, Any], tmp_path: Path,
+                                                                fmt: str) -> None:
+    """An objective (B17:G17, one line) of three lines: the .xlsx keeps the row's height (a warning;
+    Calc's own fit of the text needs more than the row has: printed, the rest is clipped); in an .ods
+    Calc fits the row as it is typed (no warning, nothing lost)."""
+    objective = " ".join(points(seed, 3))
+    typed = tmp_path / f"typed.{fmt}"
+    libreoffice.type_into(issued(progress_form, seed, tmp_path, fmt, blank=("objectives",)), typed, {"B17": objective},
+                          sheet=progress_form.sheet)
+    report = validate(read_filled(typed))
+    lost = lines_lost(libreoffice, typed, progress_form.sheet, [17])[17]
+    if fmt == "xlsx":
+        assert cut(report) == [("B17", "warning", "/objectives/0")]
+        assert lost >= 1
+    else:
+        assert cut(report) == []
+        assert lost == 0
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_samples_texts_typed_into_a_blank_template_get_no_warning(libreoffice: Any, progress_form: Form,
+                                                                      seed: dict[str, Any], tmp_path: Path,
+                                                                      fmt: str) -> None:
+    """Every text of the sample (its 1,517-character rationale, objectives, targets, the two-line
+    indicator in row 34's 56 pt …) typed into a blank template: the layout has room for each, so no
+    warning; and Calc loses no line of any of them."""
+    texts = {f.place.ref: value for f in progress_form.fields if f.kind == "text"
+             and isinstance(value := _at(seed, f.pointer), str)}
+    texts.update({f"B{17 + i}": objective for i, objective in enumerate(seed["objectives"])})
+    blank, typed = tmp_path / f"blank.{fmt}", tmp_path / f"typed.{fmt}"
+    write_template(progress_form, blank)
+    libreoffice.type_into(blank, typed, texts, sheet=progress_form.sheet)
+    assert cut(validate(read_filled(typed))) == []
+    rows = sorted({int(ref[1:]) for ref in texts} - {12})  # the rationale's block: test_teacher_calc
+    assert lines_lost(libreoffice, typed, progress_form.sheet, rows) == {row: 0 for row in rows}
+
+
+def _at(data: dict[str, Any], pointer: str) -> Any:
+    for key in pointer.strip("/").split("/"):
+        data = data.get(key, {}) if isinstance(data, dict) else {}
+    return data
