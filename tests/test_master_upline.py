@@ -117,15 +117,20 @@ def assert_total_agrees(office: Path, path: Path, schools: int) -> None:
         assert lines[who]["งบประมาณที่เบิกใช้ สะสม (บาท)"] == pytest.approx(sum(r["disbursed"] for r in d["reports"]))
 
 
+def _printed_pages(libreoffice: Any, path: Path) -> list[str]:
+    """``path`` printed by Calc (its PDF read back by pdftotext), page by page."""
+    pdf = libreoffice.convert(path, path.with_suffix(".pdf"))
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout.split("\f")
+
+
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
 def test_every_printed_page_says_its_sheet_and_number(libreoffice: Any, office: Path, tmp_path: Path,
                                                       fmt: str) -> None:
     path = view(office, tmp_path, fmt)
-    pdf = libreoffice.convert(path, path.with_suffix(".pdf"))
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")
+    pages = _printed_pages(libreoffice, path)
     pages = [page for page in pages if page.strip()]
     names = [m.name for m in CalamineWorkbook.from_path(str(path)).sheets_metadata
              if str(m.visible) == str(type(m.visible).Visible)]
@@ -218,9 +223,7 @@ def test_the_printed_ledger_shows_each_detail_whole(libreoffice: Any, refused_of
     from sheetsync.office.sheets import LEDGER
 
     path = view(refused_office, tmp_path, fmt)
-    pdf = libreoffice.convert(path, path.with_suffix(".pdf"))
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")
+    pages = _printed_pages(libreoffice, path)
     ledger = [page for page in pages if re.search(rf"{LEDGER}\s+—\s+หน้า", page)]
     assert ledger, "no page of the ledger printed"
     printed = letters("".join(ledger))

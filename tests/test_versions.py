@@ -89,15 +89,20 @@ def test_a_mistake_in_a_version_1_file_is_reported_at_its_cell(version_1: Form, 
     assert again.source_map["/reports/2/progress_percent"].cell == "D36"
 
 
+def _say_version(path: Path, version: str) -> None:
+    """The template at ``path`` as if made from ``version`` of its form (its metadata edited)."""
+    book = load_workbook(path)
+    for row in book[META_SHEET].iter_rows():
+        if row[0].value == "form_version":
+            row[1].value = version
+    book.save(path)
+
+
 def test_an_unknown_major_version_is_refused_naming_the_file(progress_form: Form, seed: dict[str, Any],
                                                              tmp_path: Path) -> None:
     path = tmp_path / "future.xlsx"
     write_template(progress_form, path, data=seed)
-    book = load_workbook(path)
-    for row in book[META_SHEET].iter_rows():
-        if row[0].value == "form_version":
-            row[1].value = "4.0.0"
-    book.save(path)
+    _say_version(path, "4.0.0")
     with pytest.raises(UnknownFormError, match=r"future\.xlsx: made from version 4\.0\.0"):
         read_filled(path)
 
@@ -108,11 +113,7 @@ def test_a_version_of_other_digits_is_refused_as_a_version(progress_form: Form, 
     """str.isdigit() takes '²', int() does not: the school was told 'its content cannot be checked (ValueError: …)'."""
     path = tmp_path / "odd.xlsx"
     write_template(progress_form, path, data=seed)
-    book = load_workbook(path)
-    for row in book[META_SHEET].iter_rows():
-        if row[0].value == "form_version":
-            row[1].value = version
-    book.save(path)
+    _say_version(path, version)
     with pytest.raises(UnknownFormError, match=f"odd\\.xlsx: made from version {version} of 'progress-report'"):
         read_filled(path)
 
