@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import stat
 import time
@@ -229,3 +231,25 @@ def test_a_configuration_in_another_encoding_is_one_thai_first_line(office: Path
     assert result.exit_code == 2
     [line] = result.stderr.splitlines()
     assert "UTF-8" in line and line.index("แฟ้มตั้งค่า") < line.index("neither UTF-8") and "Traceback" not in line
+
+
+def test_validate_email_inside_the_office_uses_its_mail_settings_and_roster(office: Path, app: typer.Typer,
+                                                                           progress_form: Form,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """`validate --email` run in the office mails as the office does (its sender and name, its outbox,
+    its roster's addresses): it read only the environment, so it said there was no sender."""
+    for name in [n for n in os.environ if n.startswith("SHEETSYNC_MAIL_")]:
+        monkeypatch.delenv(name)
+    config = office / "sheetsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('from = ""', 'from = "office@bma.example"')
+                      .replace('name = ""', 'name = "สำนักงานเขตบางรัก"'), encoding="utf-8")
+    data = variant(seed_data(), reports=5)
+    data["reports"][2]["progress_percent"] = 5.0  # progress going back: an error to report
+    write_template(progress_form, office / "s1.xlsx", data=data, recipient="s1", issued=at(40))
+    done = in_office(app, office, "validate", "s1.xlsx", "--email")
+    assert done.exit_code == 1, done.output
+    mails = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+             for p in (office / "outbox").glob("*.eml")]
+    [report] = [m for m in mails if m["To"] and "head@s1.example" in str(m["To"])]
+    assert report["From"].addresses[0].addr_spec == "office@bma.example"
+    assert "สำนักงานเขตบางรัก" in report.get_body(("plain",)).get_content()

@@ -16,6 +16,7 @@ from .office import OfficeOpt
 
 if TYPE_CHECKING:
     from ..batch import Checked
+    from ..office.config import OfficeConfig
     from ..messages import Lang as Language
 
 
@@ -100,7 +101,7 @@ def validate(
         if unverified and own_key:
             _say_which_key(lang.value)
         if keep:
-            deliver(kept, report_dir or Path("reports"), email, send, to, roster, outbox, lang.value)
+            deliver(kept, report_dir or Path("reports"), email, send, to, roster, outbox, lang.value, config)
         return EXIT_BAD_INPUT if unreadable else EXIT_INVALID if invalid else EXIT_OK
     guarded(ctx, run)
 
@@ -116,21 +117,27 @@ def _say_which_key(lang: Language) -> None:
 
 
 def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, to: str | None,
-            roster: Path | None, outbox: Path | None, lang: Language) -> None:
-    """Reports into ``report_dir``; with ``email``, messages and a digest into the outbox (and sent)."""
+            roster: Path | None, outbox: Path | None, lang: Language, office: OfficeConfig | None = None) -> None:
+    """Reports into ``report_dir``; with ``email``, messages and a digest into the outbox (and sent).
+
+    Inside an office, its ``[mail]`` settings (its sender, name, server, outbox) and its roster are
+    the defaults, as for ``sync`` and ``template --email``; elsewhere the environment's.
+    """
     from dataclasses import replace
 
     from ..batch import queue_emails, write_reports
     from ..mailer import MailConfig, OutboxMailer, SmtpMailer, compose_digest, send_outbox
     from ..messages import said
+    from ..office.config import with_mail_env
     from ..roster import read_roster
 
     written = write_reports(checked, report_dir, lang)
     echo(said("validate.reports-written", lang, count=len(written), folder=report_dir), err=True)
     if not email:
         return
-    config = MailConfig.from_env()
+    config = with_mail_env(office) if office is not None else MailConfig.from_env()
     config = replace(config, outbox=outbox) if outbox else config
+    roster = roster or (office.roster if office is not None else None)
     recipients = read_roster(roster) if roster else []
     queued = queue_emails(checked, config, roster=recipients, to=to, lang=lang)
     if config.from_addr:
