@@ -434,3 +434,17 @@ def test_a_form_saved_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
     for path in (layout, tmp_path / f"{NAME}.schema.json"):
         path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert load_form(layout).id == NAME
+
+
+@pytest.mark.parametrize("old, new, needle", [
+    ('      - {at: A, field: "no"}', "      - {at: A, field: no}", "field: no}"),
+    ('    key: "no"', "    key: no", "path: /items"),  # the table's entry is named
+    (FIRST_RULE, FIRST_RULE.replace('field: "no"', "field: no"), "kind: sequence"),
+])
+def test_a_bare_no_as_a_fields_name_says_to_quote_it(tmp_path: Path, old: str, new: str, needle: str) -> None:
+    """YAML reads a bare no as false: the message said 'field /items/*/False is placed in the layout but
+    is not in the schema' (or 'False is not a column'), with no word of the quotes it needs."""
+    layout = _form(tmp_path, old, new)
+    message = _refused(layout)
+    assert f"line {_line_of(layout, needle)}" in message
+    assert "False is not a field's name" in message and "quotes" in message

@@ -229,10 +229,18 @@ def check_layout_keys(path: Path, layout: dict[str, Any]) -> None:
                                     styles)
 
 
+#: Keys whose value names a field: text, never what YAML makes of a bare no, yes, on, off or 12.
+NAMING_KEYS = ("field", "path", "key", "fiscal_year")
+
+
 def _check_keys(where: Entry, item: dict[str, Any], keys: tuple[str, ...], styles: dict[str, Any]) -> None:
     unknown = next((key for key in item if key not in keys), None)
     if unknown is not None:
         raise FormError(f"{where}: unknown key {unknown!r} (known: {', '.join(keys)})")
+    odd = next(((key, item[key]) for key in NAMING_KEYS if key in item and not isinstance(item[key], str)), None)
+    if odd is not None:
+        raise FormError(f"{where}: {odd[0]}: {odd[1]!r} is not a field's name: YAML reads a bare no, yes, on, off or a "
+                        f"number as such; put the name in quotes ({odd[0]}: \"no\")")
     style = item.get("style")
     if style is not None and style not in styles:
         raise FormError(f"{where}: style {style!r} is not one of the layout's styles ({', '.join(map(str, styles))})")

@@ -230,6 +230,9 @@ def _check_one_of(kind: str, params: Mapping[str, Any], where: str) -> None:
 
 def _check_param(form: Form, kind: str, value: Any, table: Any) -> str | None:
     """What is wrong with one parameter's value, or None."""
+    if kind in (TABLE, COLUMN, FIELD) and not isinstance(value, str):
+        return (f"{value!r} is not a field's name: YAML reads a bare no, yes, on, off or a number as such; "
+                "put the name in quotes")
     if kind == TABLE:
         return None if isinstance(value, str) and form.table_at(value) else f"{value!r} is not a table of the form"
     if kind == COLUMN:
