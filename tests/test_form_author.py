@@ -448,3 +448,12 @@ def test_a_bare_no_as_a_fields_name_says_to_quote_it(tmp_path: Path, old: str, n
     message = _refused(layout)
     assert f"line {_line_of(layout, needle)}" in message
     assert "False is not a field's name" in message and "quotes" in message
+
+
+@pytest.mark.parametrize("text", ["yes", "1.", ""])
+def test_a_label_yaml_reads_as_no_text_says_to_quote_it(tmp_path: Path, text: str) -> None:
+    """A label's bare yes printed True on the form, 1. printed 1.0, an empty text None."""
+    old = '  - {at: F2, text: "รหัส :", style: label}'
+    layout = _form(tmp_path, old, old.replace('"รหัส :"', text))
+    message = _refused(layout)
+    assert f"line {_line_of(layout, 'at: F2,')}" in message and "put the text in quotes" in message

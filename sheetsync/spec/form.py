@@ -359,7 +359,12 @@ def _kind_from_schema(node: dict[str, Any], item: dict[str, Any]) -> str:
 
 
 def _label(where: Entry, item: dict[str, Any]) -> Label:
-    return Label(parse_range(str(_required(item, "at", where)), where), str(item.get("text", "")), item.get("style"))
+    text = item.get("text", "")
+    if isinstance(text, (bool, float)) or text is None:
+        # YAML reads a bare yes as true, "1." as 1.0 and an empty value as null: printed True, 1.0, None.
+        raise FormError(f"{where}: text: {text!r} is not the text to print: YAML reads a bare yes, no, an empty "
+                        "value or a number such as 1. as such; put the text in quotes (text: \"1.\")")
+    return Label(parse_range(str(_required(item, "at", where)), where), str(text), item.get("style"))
 
 
 def _required(mapping: dict[str, Any], key: str, where: Path | Entry) -> Any:
