@@ -236,14 +236,19 @@ def test_same_names_from_two_schools_both_kept(mailbox: Mailbox, good: bytes, ot
     assert [p.name for p in inbox.iterdir() if p.name.startswith(".fetch-")] == []  # no temporary file left
 
 
-def test_old_mail_is_left_alone(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
+def fetched_since_2021(mailbox: Mailbox, good: bytes, tmp_path: Path) -> list[str]:
+    """A mail of 2020 and one of now, fetched with SHEETSYNC_IMAP_SINCE=2021-01-01: the names saved."""
     mailbox.deliver(mail_from("a@s1.example", "2020", [("old.xlsx", good, XLSX)], "<old@s1>"),
                     received='"01-Jan-2020 10:00:00 +0700"')
     mailbox.deliver(mail_from("a@s1.example", "now", [("new.xlsx", good, XLSX)], "<new@s1>"))
     inbox = tmp_path / "inbox"
     since = ImapConfig.from_env({"SHEETSYNC_IMAP_SINCE": "2021-01-01"}).since
     result = fetch(imap_config(mailbox, since=since), inbox, JsonlLedger.in_inbox(inbox), environ=env())
-    assert [p.name for p in result.saved] == ["new.xlsx"]
+    return [p.name for p in result.saved]
+
+
+def test_old_mail_is_left_alone(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
+    assert fetched_since_2021(mailbox, good, tmp_path) == ["new.xlsx"]
     assert sorted(KEYWORD in flags for flags in mailbox.flags()) == [False, True]
     with pytest.raises(MailError, match="SINCE"):
         ImapConfig.from_env({"SHEETSYNC_IMAP_SINCE": "1/3/2569"})

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from sheetsync.mailer import ImapConfig, JsonlLedger, fetch
+from sheetsync.mailer import JsonlLedger, fetch
 from sheetsync.mailer import _imap
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_fetch import XLSX, env, good, imap_config, mail_from  # noqa: F401
+from tests.test_mail_fetch import XLSX, env, fetched_since_2021, good, imap_config, mail_from  # noqa: F401
 from tests.test_mail_hostile import office_mail
 
 
@@ -61,10 +61,4 @@ def test_a_message_recorded_but_not_moved_is_moved_by_the_next_run(mailbox: Mail
 
 @pytest.mark.usefixtures("no_keywords")
 def test_old_mail_is_left_alone_without_keywords_too(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:  # noqa: F811
-    mailbox.deliver(mail_from("a@s1.example", "2020", [("old.xlsx", good, XLSX)], "<old@s1>"),
-                    received='"01-Jan-2020 10:00:00 +0700"')
-    mailbox.deliver(mail_from("a@s1.example", "now", [("new.xlsx", good, XLSX)], "<new@s1>"))
-    inbox = tmp_path / "inbox"
-    since = ImapConfig.from_env({"SHEETSYNC_IMAP_SINCE": "2021-01-01"}).since
-    result = fetch(imap_config(mailbox, since=since), inbox, JsonlLedger.in_inbox(inbox), environ=env())
-    assert [p.name for p in result.saved] == ["new.xlsx"]
+    assert fetched_since_2021(mailbox, good, tmp_path) == ["new.xlsx"]
