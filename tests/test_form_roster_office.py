@@ -50,3 +50,14 @@ def test_the_masters_heading_of_a_list_is_the_lists_title(synced: Path) -> None:
     assert "นักเรียนรายชั้น" in headings and "ชั้น" not in headings
     assert [c.value for c in book["รายชื่อครู"][2]][2:] == ["ชื่อ-สกุล", "ตำแหน่ง", "วิทยฐานะ", "วันที่บรรจุ", "โทรศัพท์"]
     assert book["รายชื่อครู"]["D3"].value == "ผู้อำนวยการ"  # a choice by its Thai label
+
+
+def test_next_years_templates_carry_only_the_schools_identity(synced: Path) -> None:
+    """`next_period: identity`: next year's template of the school that reported carries its name, code,
+    type and contacts (its `master: identity`), no pupils or teachers; the other school only its code."""
+    made = run("template", "--from-master", "master.xlsx", "-o", "next", cwd=synced, env=ENV)
+    assert made.returncode == 0, made.stderr
+    first, second = (read_filled(p, forms_dirs=[synced / "forms"]).data for p in sorted((synced / "next").iterdir()))
+    assert first == {"school": {"name": "โรงเรียนวัดบางนา", "code": "10110001", "type": "extended"},
+                     "contact": {"email": "bangna@school.example", "phone": "021234567"}}
+    assert second == {"school": {"code": "10110002"}}
