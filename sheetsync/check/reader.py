@@ -76,7 +76,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "text": coerce.parse_text,
     "lines": coerce.parse_lines,
     "whole": coerce.parse_whole,
-    "auto": coerce.parse_whole,
+    "auto": coerce.parse_whole,  # the row's number ("{n}"); a label of another type: see _parse
     "amount": coerce.parse_amount,
     "percent": coerce.parse_percent,
     "date": lambda raw: coerce.parse_date(raw).isoformat(),
@@ -266,6 +266,12 @@ def _parse(filled: Filled, f: Field, raw: Any, pointer: str, cell: str) -> tuple
     try:
         if f.kind == "choice":
             return True, coerce.parse_choice(raw, f.choices or {v: str(v) for v in f.schema.get("enum", [])})
+        if f.kind == "auto" and f.schema.get("type") != "integer":
+            # A locked row label with a field behind it ("ป.{n}" for a grade): what it says is the value.
+            enum = f.schema.get("enum")
+            if f.schema.get("type") == "number":
+                return True, coerce.parse_amount(raw)
+            return True, coerce.parse_choice(raw, {v: str(v) for v in enum}) if enum else coerce.parse_text(raw)
         if f.kind == "text" and "pattern" in f.schema:
             # A pattern makes the text a code: typed in Thai digits it is still the same code.
             return True, coerce.parse_code(raw)

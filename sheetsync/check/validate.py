@@ -208,11 +208,14 @@ def _schema(filled: Filled) -> Iterator[Finding]:
     validator = filled.form.validator
     unreadable = {p.pointer for p in filled.problems}
     seen: set[tuple[str, str]] = set()  # jsonschema repeats "required" once per missing name
-    for error in sorted(validator.iter_errors(filled.data), key=lambda e: list(map(str, e.absolute_path))):
+    # A format error first: an address that breaks both its format and its pattern is told once, as an address.
+    for error in sorted(validator.iter_errors(filled.data),
+                        key=lambda e: (list(map(str, e.absolute_path)), e.validator != "format")):
         for pointer in _pointers(error, filled.form):
-            if (str(error.validator), pointer) in seen:
+            kind = "pattern" if error.validator in ("format", "pattern") else str(error.validator)
+            if (kind, pointer) in seen:
                 continue
-            seen.add((str(error.validator), pointer))
+            seen.add((kind, pointer))
             if not any(pointer == u or pointer.startswith(u + "/") for u in unreadable):
                 yield _schema_finding(filled, error, pointer)
 
@@ -236,6 +239,9 @@ def _required_leaves(form: Form, pointer: str) -> list[str]:
 
 def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Finding:
     code = SCHEMA_CODES.get(str(error.validator), "invalid")
+    if error.validator == "format" and error.validator_value != "date":
+        # Only a date is "not a date": an e-mail (or a uuid) is told what it is, with the field's own hint.
+        code = "not-an-email" if error.validator_value == "email" else "pattern"
     params: dict[str, Any] = {}
     if code in ("too-long", "too-many"):
         params["limit"] = shown(float(error.validator_value))  # a count of characters or items: grouped
@@ -245,7 +251,7 @@ def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Fin
         params["expected"] = render(f"type.{error.validator_value}", "th")
         params["expected_en"] = render(f"type.{error.validator_value}", "en")
     value = None if code == "required" else error.instance
-    if code == "pattern":
+    if code in ("pattern", "not-an-email"):
         params |= _pattern_hint(schema_node(filled.form.schema, generic(pointer)) or {})
         value = _as_typed(filled, pointer, value)
     if code == "required" and _in_table_row(filled, pointer):

@@ -108,8 +108,10 @@ def _shown(value: Any) -> str:
 
 
 def table_title(table: Table) -> str:
-    """A table's heading: its first titled column, else its pointer."""
-    titled = [c.title for c in table.columns if not c.decorative and c.title]
+    """A table's heading: a list of rows by its own schema title (its first column's, "ชั้น" or "ลำดับ",
+    names one cell of a row, not the list), a list of plain values by its column's; else its pointer."""
+    own = [table.title] if table.title and not table.scalar_items else []
+    titled = own or [c.title for c in table.columns if not c.decorative and c.title]
     return titled[0] if titled else table.pointer.strip("/")
 
 

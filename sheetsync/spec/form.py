@@ -86,6 +86,7 @@ class Table:
     lock_prefilled: bool
     height: float | None
     scalar_items: bool  # the array holds strings, not objects
+    title: str = ""  # the array's own schema title ("นักเรียนรายชั้น"), naming the whole list
 
     @property
     def capacity(self) -> int:
@@ -313,7 +314,7 @@ def _table(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Table:
     if key is not None and not any(c.pointer == key for c in columns):
         raise FormError(f"{where}: table {pointer} key {key!r} is not one of its columns")
     return Table(pointer, first, last, columns, key, bool(item.get("lock_prefilled", True)),
-                 item.get("height"), scalar)
+                 item.get("height"), scalar, str(node.get("title") or ""))
 
 
 def _table_column(where: Entry, col: dict[str, Any], schema: dict[str, Any], table: str, row: int) -> Field:
