@@ -82,7 +82,8 @@ def merge_command(
 
 def render_table(result: MergeResult) -> Table:
     """One row per file: name, result, key (the form's code: a project's, a school's), recipient, and
-    why; headers and results in Thai, then English (the clerk reads it; a scheduled task's log is read by whoever helps)."""
+    why; headers and results in Thai, then English (the clerk reads it; a scheduled task's log is
+    read by whoever helps)."""
     from rich.table import Table
 
     from ..master.model import result_words
