@@ -77,6 +77,19 @@ def test_summary_lists_every_roster_recipient_with_its_status(progress_form: For
     assert rows[1][4] == seed_data()["project"]["name"]  # named by what others reported for the key
 
 
+def test_a_roster_without_networks_prints_no_empty_network_column(progress_form: Form) -> None:
+    roster = [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example", CODES[0])]
+    digests = [Digest.of(record(seed_data()), master_spec(progress_form))]
+    plain = summary_sheet(digests, {progress_form.id: progress_form}, roster, [], "2020-05")
+    assert "เครือข่าย" not in [c.header for c in plain.columns]
+    (row,) = list(plain.rows)
+    assert len(row) == len(plain.columns) and row[:2] == ["s1", "โรงเรียนวัดไทร"]
+    networked = [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example", CODES[0], extra={"เครือข่าย": "73"})]
+    sheet = summary_sheet(digests, {progress_form.id: progress_form}, networked, [], "2020-05")
+    line = dict(zip([c.header for c in sheet.columns], next(iter(sheet.rows))))
+    assert line["เครือข่าย"] == "73"
+
+
 def test_one_chart_per_project_over_every_school(progress_form: Form) -> None:
     other = seed_data()
     other["project"]["code"] = CODES[1]
@@ -186,14 +199,15 @@ def test_a_form_without_reports_shows_none_of_the_report_columns(lunch_form: For
     key = "10360001 · 2567 · พฤศจิกายน"  # the lunch report's key holds its period (master: period)
     digests = [Digest.of(record(lunch_sample, "s1", "school-lunch", key), master_spec(lunch_form))]
     sheet = summary_sheet(digests, forms, [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example")], [], None)
-    assert _headers(sheet) == ["ผู้รายงาน", "ชื่อผู้รายงาน", "เครือข่าย", "รหัสโรงเรียน",  # the census first, by id
+    # the census first, by id; no network column: this roster has none
+    assert _headers(sheet) == ["ผู้รายงาน", "ชื่อผู้รายงาน", "รหัสโรงเรียน",
                                "ปีงบประมาณ พ.ศ. · เดือน", "ชื่อโรงเรียน", "จำนวนเงิน (บาท)",
                                "เงินที่ได้รับจัดสรร (บาท)", "% ของงบประมาณ", "การแก้ไข", "สถานะ", "ไฟล์ล่าสุด"]
     (row,) = list(sheet.rows)
     line = dict(zip(_headers(sheet), row))
     assert line["จำนวนเงิน (บาท)"] == 61_600 and line["% ของงบประมาณ"] == 61.6 and line["สถานะ"] == UP_TO_DATE
     assert line["รหัสโรงเรียน"] == "10360001" and line["ปีงบประมาณ พ.ศ. · เดือน"] == "2567 · พฤศจิกายน"
-    assert [h.column for h in sheet.highlights] == [10, 10, 10, 10, 9]  # the status, then the corrections
+    assert [h.column for h in sheet.highlights] == [9, 9, 9, 9, 8]  # the status, then the corrections
 
 
 def test_an_amount_only_table_has_a_running_total_sheet_of_its_own_columns(lunch_by_school: Form,
@@ -233,7 +247,9 @@ def test_report_columns_are_headed_by_the_forms_own_titles(tmp_path: Any, lunch_
 
 
 def test_the_progress_report_keeps_its_headings(progress_form: Form) -> None:
-    summary = summary_sheet([], {progress_form.id: progress_form}, [], [], None)
+    networked = [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example", extra={"network": "73"})]
+    summary = summary_sheet([], {progress_form.id: progress_form}, networked, [], None)
+    assert _headers(summary)[2] == "เครือข่าย"
     assert _headers(summary)[5:8] == ["รายงานล่าสุด (ครั้งที่)", "วันที่รายงานล่าสุด", "ความก้าวหน้า (%)"]
     assert len(_headers(summary)) == 15
     cumulative = cumulative_sheet(lambda: [], {progress_form.id: progress_form})

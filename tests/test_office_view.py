@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 from sheetsync.demo import broken_sample
+from sheetsync.spec.cells import column_letter
 from sheetsync.spec.form import Form
 from sheetsync.spec.registry import find_form
 from sheetsync.master import merge, read_master, templates_from_master
@@ -163,8 +164,9 @@ def test_a_clerk_edits_the_view_in_libreoffice_and_nothing_is_lost(libreoffice: 
     subprocess.run(["cp", "-r", str(eleven), str(office)], check=True)
     master = office / "master.xlsx"
     before = read_master(master).records
-    typed = libreoffice.type_into(master, tmp_path / "edited.xlsx", {"O3": "โทรตามแล้ว"}, sheet=SUMMARY)
-    assert typed["O3"]["string"] == "โทรตามแล้ว"
+    file_column = column_letter(list(rows_of(master, SUMMARY)[0]).index("ไฟล์ล่าสุด") + 1)
+    typed = libreoffice.type_into(master, tmp_path / "edited.xlsx", {f"{file_column}3": "โทรตามแล้ว"}, sheet=SUMMARY)
+    assert typed[f"{file_column}3"]["string"] == "โทรตามแล้ว"
     (tmp_path / "edited.xlsx").replace(master)  # the clerk saved over the view
     write_template(progress_form, office / "inbox" / "school-11.xlsx", data=variant(seed_data(), reports=5),
                    recipient="school-11")

@@ -268,7 +268,8 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     ordered = _ordered(forms)
     specs = {form.id: master_spec(form) for form in ordered}
     main = specs[ordered[0].id] if ordered else None
-    roles = _summary_roles(specs.values())
+    # A roster with no network column would print an empty column on every page.
+    roles = [role for role in _summary_roles(specs.values()) if role != "network" or any(map(_network, roster))]
     columns = _summary_columns(ordered, roles)
     people = {r.id: r for r in roster}
     due = main_due(forms, [d.key for d in records], period)
