@@ -268,3 +268,17 @@ def test_the_warning_says_how_many_lines_calc_prints_whole(libreoffice: Any, pro
     shown = whole_lines(pdf, line)
     assert f"about {shown} of its {typed} lines" in warning.message_en
 
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_line_break_pasted_after_a_text_is_no_warning(libreoffice: Any, progress_form: Form, tmp_path: Path,
+                                                        fmt: str) -> None:
+    """An objective pasted from Word ends with its paragraph's line break: nothing more prints than
+    the one line, which is whole on paper; it was warned as "1 of its 2 lines"."""
+    objective, name = "เพื่อพัฒนาคุณภาพการศึกษา\n", "โครงการพัฒนาคุณภาพการศึกษา\n\n"
+    blank, path = tmp_path / f"blank.{fmt}", tmp_path / f"typed.{fmt}"
+    write_template(progress_form, blank)
+    libreoffice.type_into(blank, path, {"B17": objective, "C4": name}, sheet=progress_form.sheet)
+    assert cut(validate(read_filled(path))) == []
+    stream = letters(printed(libreoffice, path)[0])
+    assert letters(objective) in stream and letters(name) in stream

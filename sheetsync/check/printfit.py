@@ -53,6 +53,8 @@ def print_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
     prefilled = filled.locked_expected
     for ref, box in boxes(filled.form).items():
         text = filled.raw.get(ref)
+        if isinstance(text, str):  # a line break pasted after the text (Word's paragraph end) prints nothing
+            text = text.rstrip()
         if not isinstance(text, str) or len(text) <= box.short and "\n" not in text:
             continue  # (a name, a code: most cells hold one short line)
         if ref in flagged or ref in prefilled:
