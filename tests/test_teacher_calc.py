@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +18,25 @@ from tests.test_reopened_ods import lines_lost
 pytestmark = pytest.mark.libreoffice
 
 
-@pytest.mark.xfail(strict=True, reason="Calc drops the .ods cell style's conditional map (satang) when it saves as .xlsx")
-def test_satang_typed_into_an_ods_still_show_after_calc_saves_it_as_xlsx(libreoffice: Any, progress_form: Form,
+@pytest.mark.xfail(strict=True, reason="Calc's own .xlsx export of the fraction's conditional format; not sheetsync's")
+def test_satang_typed_into_an_ods_still_print_after_calc_saves_it_as_xlsx(libreoffice: Any, progress_form: Form,
                                                                          tmp_path: Path) -> None:
-    """Typed "20,000.50 บาท" into E38 of the .ods, saved as .xlsx (as schools do when the office asks
-    for Excel): the value is still 20000.5, but it shows and prints "20,001 บาท" (the saved .xlsx has
-    no conditional format left). Typed into the .xlsx template and saved as .xlsx it shows 20,000.50 บาท."""
+    """Known, not fixed: typed "20,000.50 บาท" into E38 of the .ods, saved as .xlsx (as schools do when
+    the office asks for Excel): the value is still 20000.5, but it prints "20,001 บาท" (typed into the
+    .xlsx template and saved as .xlsx it prints 20,000.50 บาท). Tried: basing the .ods's condition on
+    F6 instead of A1 (Calc then writes ``MOD(F6,1)`` rather than ``MOD(A1,1)`` over F6:G7 D25:E28
+    E37:E48) makes only the networks' D26 right; an .xlsx template that Calc itself saved as .ods (one
+    conditional format per cell) loses F7 and E38 the same way, so it is Calc's .xlsx export.
+    (Calc's API gives a cell's string without its conditional format: only the print tells.)"""
     blank, saved = tmp_path / "blank.ods", tmp_path / "saved.xlsx"
     write_template(progress_form, blank)
-    libreoffice.type_into(blank, saved, {"E38": "20,000.50 บาท"}, sheet=progress_form.sheet)
-    cell = libreoffice.cells(saved, progress_form.sheet, ["E38"])["E38"]
-    assert cell["value"] == 20000.5
-    assert cell["string"] == "20,000.50 บาท"
+    libreoffice.type_into(blank, saved, {"E38": "20,000.50 บาท", "F7": "1500.25", "D26": "7.5", "E37": "100"},
+                          sheet=progress_form.sheet)
+    assert libreoffice.cells(saved, progress_form.sheet, ["E38"])["E38"]["value"] == 20000.5
+    text, _ = printed(libreoffice, saved)
+    amounts = re.findall(r"[\d,.]+ บาท", text)
+    for shown in ("20,000.50 บาท", "1,500.25 บาท", "7.50 บาท", "100 บาท"):
+        assert shown in amounts, (shown, amounts)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])

@@ -22,7 +22,7 @@ from typing import Iterator
 
 from ..spec.form import Form, column_letter
 from ..template import sizing
-from ..template.metrics import CELL_PADDING_PT, LAYOUT_SLACK, PT_PER_UNIT, font_metrics, line_height, wrapped_lines
+from ..template.metrics import CELL_PADDING_PT, LAYOUT_SLACK, PT_PER_UNIT, font_metrics, printed_line_pitch, wrapped_lines
 from ..template.plan import build_plan
 from .findings import finding
 from .reader import Filled
@@ -53,6 +53,8 @@ def print_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
     prefilled = filled.locked_expected
     for ref, box in boxes(filled.form).items():
         text = filled.raw.get(ref)
+        if isinstance(text, str):  # a line break pasted after the text (Word's paragraph end) prints nothing
+            text = text.rstrip()
         if not isinstance(text, str) or len(text) <= box.short and "\n" not in text:
             continue  # (a name, a code: most cells hold one short line)
         if ref in flagged or ref in prefilled:
@@ -120,10 +122,10 @@ def _boxes(form: Form) -> dict[str, Box]:
         columns = range(cell.place.col, cell.place.last_col + 1)
         width = sum(plan.column_widths.get(column_letter(c), 9.0) for c in columns) * PT_PER_UNIT
         height = sum(plan.row_heights.get(r, 0.0) for r in rows)
-        # Calc prints the first line at the cell's top edge: no margin is lost (sizing's rows keep one
-        # as slack). Measured: 4 × 100 pt printed 15 whole lines where this counts 14; row 34's 56 pt
-        # shows both lines of the sample's indicator.
-        lines = math.floor(height / line_height(style.size, style.font) + 1e-6)
+        # Calc prints the first line at the cell's top edge, each next one a body (no line gap) lower:
+        # measured, 4 × 100 pt print 15 whole lines, row 34's 56 pt two, row 23's 48 pt one (the marks
+        # below the second line are cut).
+        lines = math.floor(height / printed_line_pitch(style.size, style.font) + 1e-6)
         width -= style.indent * sizing.PT_PER_INDENT
         metrics = font_metrics(style.font)
         widest = metrics.width(chr(max(metrics.advances, key=metrics.advances.__getitem__, default=32)), style.size)
