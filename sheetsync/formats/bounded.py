@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import io
 import re
+import string
 import zipfile
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from html import unescape
 from pathlib import Path
+from typing import Iterable
 from xml.etree import ElementTree
 
 from .. import limits
@@ -132,37 +134,72 @@ def bounded_copy(path: Path, fmt: str, bounds: dict[str, Bounds],
 
 def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,
           bounds: dict[str, Bounds]) -> tuple[bytes, list[Overflow]]:
-    names = set(archive.namelist())
-    small = {n: budget.read(archive, n, limits.MAX_METADATA_SIZE) for n in XLSX_NEEDED if n in names}
+    names = archive.namelist()
+    found = found_members(path, names)
+    small = {n: budget.read(archive, n, limits.MAX_METADATA_SIZE) for n in XLSX_NEEDED if n in set(names)}
     sheets, others = _xlsx_parts(path, small.get("xl/workbook.xml", b""), small.get("xl/_rels/workbook.xml.rels", b""))
     out, overflows = io.BytesIO(), []
     clipped: list[bytes] = []
     strings: bytes | None = None  # a sheet calamine would also read as its shared strings
+    # Each name is written once (calamine would read the last of two copies, and finds names in
+    # either case): a sheet read first, then other sheets (emptied), then the other parts.
+    written: set[str] = set()
+    order = sorted(sheets.items(), key=lambda item: item[0] not in bounds)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
-        for name, data in small.items():
-            copy.writestr(name, data)
-        for sheet, member in sheets.items():
-            if member not in names:
+        for sheet, target in order:
+            member = found.get(fold(target))
+            if member is None or fold(member) in written:
                 continue
+            written.add(fold(member))
             if sheet not in bounds:
                 copy.writestr(member, EMPTY_SHEET)
                 continue
             clip = Clip(sheet, bounds[sheet].rows, bounds[sheet].columns, path)
             clipped.append(clip_xlsx_sheet(budget.read(archive, member), clip))
             copy.writestr(member, clipped[-1])
-            if member == SHARED_STRINGS:  # calamine reads its strings there, whatever the relationships say
+            if fold(member) == fold(SHARED_STRINGS):  # calamine reads its strings there, whatever the relationships say
                 strings = clipped[-1]
             overflows += clip.overflows
-        for name in sorted(others & names):  # the shared strings (and styles, which hold none)
-            data = budget.read(archive, name)
+        for name, data in small.items():
+            if fold(name) not in written:
+                written.add(fold(name))
+                copy.writestr(name, data)
+        for part in sorted(others):  # the shared strings (and styles, which hold none)
+            member = found.get(fold(part))
+            if member is None or fold(member) in written:
+                continue
+            written.add(fold(member))
+            data = budget.read(archive, member)
             check_xlsx(path, clipped, data)
-            copy.writestr(name, data)
+            copy.writestr(member, data)
         check_xlsx(path, clipped, strings)
     return out.getvalue(), overflows
 
 
+def fold(name: str) -> str:
+    """``name`` as calamine compares member names: ASCII letters in either case are the same."""
+    return name.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def found_members(path: Path, names: Iterable[str]) -> dict[str, str]:
+    """Each folded member name (:func:`fold`) → the member of that name.
+
+    :raises UnreadableFileError: two members whose names differ only in case (or not at all):
+        calamine would read one of them, not necessarily the one checked.
+    """
+    found: dict[str, str] = {}
+    for name in names:
+        if found.setdefault(fold(name), name) is not name:
+            raise UnreadableFileError(path, f"the file is damaged (two parts are named {name[:100]!r})")
+    return found
+
+
 def _xlsx_parts(path: Path, workbook: bytes, rels: bytes) -> tuple[dict[str, str], set[str]]:
-    """Sheet name → worksheet member, and the other members calamine reads (styles, strings)."""
+    """Sheet name → the worksheet member calamine looks for (see :func:`calamine_member`; to be
+    found with :func:`found_members`), and the other members it reads (styles, shared strings)."""
     if len(workbook) + len(rels) <= 64 * 1024:  # small enough to keep a few: every file of a form lists the same
         try:
             sheets, others = _known_parts(workbook, rels)
@@ -185,27 +222,22 @@ def _parse_parts(path: Path, workbook: bytes, rels: bytes) -> tuple[dict[str, st
         raise UnreadableFileError(path, "the workbook's list of sheets is damaged") from exc
     targets: dict[str, tuple[str, str]] = {}
     for rel in links:
-        target = rel.get("Target", "")
-        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        targets[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], _normalise(member))
+        targets[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], calamine_member(rel.get("Target", "")))
     sheets: dict[str, str] = {}
     for element in book.iter():
         if element.tag.rsplit("}", 1)[-1] == "sheet":
             kind, member = targets.get(element.get(f"{REL_NS}id", ""), ("", ""))
             if kind == "worksheet":
-                sheets[element.get("name", "")] = member
-    others = {member for kind, member in targets.values() if kind in ("styles", "sharedStrings")}
-    return sheets, others
+                sheets.setdefault(element.get("name", ""), member)  # calamine reads the first of a name
+    # calamine reads styles and shared strings at these places whatever the relationships say: a
+    # relationship naming another member (a sheet, say) must not copy it unclipped.
+    return sheets, {"xl/styles.xml", SHARED_STRINGS}
 
 
-def _normalise(member: str) -> str:
-    parts: list[str] = []
-    for part in member.split("/"):
-        if part == "..":
-            parts = parts[:-1]
-        elif part not in ("", "."):
-            parts.append(part)
-    return "/".join(parts)
+def calamine_member(target: str) -> str:
+    """The member calamine reads for a relationship's ``target``: one leading ``/`` dropped, else
+    ``xl/`` put before it; nothing else is resolved (``..``, ``%2E`` and ``\\`` stay as written)."""
+    return target[1:] if target.startswith("/") else f"xl/{target}"
 
 
 def _ods(path: Path, archive: zipfile.ZipFile, budget: _Budget,

@@ -29,7 +29,7 @@ from ._clip import EMPTY_SHEET, column_number
 from ._pieces import count_tags as _tags, distinct_refs as _refs
 from ._stored import stored_zip
 from .odsbreaks import break_lines
-from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, open_zip
+from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, found_members, fold, open_zip
 from .expansion import SHARED_STRINGS, check_ods, check_xlsx
 
 __all__ = ["Extent", "Scanned", "scan"]
@@ -219,10 +219,16 @@ def _scan_xlsx(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, name
             members[name] = budget.read(archive, name, limits.MAX_METADATA_SIZE)
     sheets, others = _xlsx_parts(scanned.path, members.get("xl/workbook.xml", b""),
                                  members.get("xl/_rels/workbook.xml.rels", b""))
-    for name in sorted(others & names):
-        members[name] = budget.read(archive, name)
-    for sheet, member in sheets.items():
-        if member in names and member not in members:
+    found = found_members(scanned.path, archive.namelist())
+    for part in sorted(others):
+        if (other := found.get(fold(part))) is not None:
+            members[other] = budget.read(archive, other)
+    taken = {fold(member) for member in members}
+    for sheet, target in sheets.items():
+        # A sheet sharing its member (in either case) with a part taken is left to bounded_copy.
+        member = found.get(fold(target))
+        if member is not None and fold(member) not in taken:
+            taken.add(fold(member))
             members[member] = budget.read(archive, member)
             scanned._sheets[sheet] = member
             scanned._reach[sheet] = _xlsx_extent(members[member])
