@@ -207,7 +207,7 @@ def _report(result: SyncResult, master: Path) -> int:
     for problem in result.problems:
         echo(f"sheetsync: {problem}", err=True)
     _say_kept_aside(result, master)
-    code = exit_code(result.merge) if result.merge is not None else 0
+    code = exit_code(result.merge, unreadable=1) if result.merge is not None else 0
     return max(code, _sent(result))
 
 
