@@ -44,14 +44,35 @@ def broken_sample(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def demo_roster(data: dict[str, Any]) -> list[Recipient]:
-    """The seed's 11 schools as a roster (ids n73-01 …, addresses on example.org)."""
-    schools = []
+    """The seed's 11 schools as a roster (ids n73-01 …, addresses on example.org), each with a
+    project of its own (:func:`school_project`)."""
+    schools: list[Recipient] = []
     for network in data["targets"]["networks"]:
         for i, name in enumerate(network["schools"], start=1):
             rid = f"n{network['number']}-{i:02d}"
-            schools.append(Recipient(rid, name, f"{rid}@example.org", data["project"]["code"],
-                                     extra={"network": str(network["number"])}))
+            code = school_project(data, len(schools))["project"]["code"]
+            schools.append(Recipient(rid, name, f"{rid}@example.org", code, extra={"network": str(network["number"])}))
     return schools
+
+
+def school_project(data: dict[str, Any], n: int) -> dict[str, Any]:
+    """The sample as the ``n``-th school's own project: its own code and budget (12,000 to 28,000
+    baht), its spending scaled to that budget. Every school sending the seed's network project
+    itself would add the network's 180,000 baht once per school in the master's totals."""
+    school = copy.deepcopy(data)
+    project = school["project"]
+    budget = 12000 + 4000 * (n % 5)
+    scale = budget / project["budget_received"]
+    project |= {"code": f"{project['code'][:9]}{3600 + n:04d}", "budget_received": budget, "budget_used": budget}
+    networks = school["targets"]["networks"]
+    for network in networks:
+        network["budget"] = round(network["budget"] * scale)
+    networks[-1]["budget"] += budget - sum(nw["budget"] for nw in networks)
+    spent = 0
+    for report in school["reports"]:
+        report["disbursed"] = budget - spent if report["progress_percent"] >= 100 else round(report["disbursed"] * scale)
+        spent += report["disbursed"]
+    return school
 
 
 def fill_like_a_school(template: Path, data: dict[str, Any], out: Path) -> None:
@@ -87,16 +108,19 @@ def run_demo(out: Path, say: Callable[[str], None] = print) -> DemoResult:
     equal = _round_trip(form, data, out / "round-trip", say)
     roster = demo_roster(data)
     roster_csv = _write_roster(roster, out / "schools.csv")
-    header = {k: v for k, v in data.items() if k != "reports"}
-    issued = templates_for_roster(form, read_roster(roster_csv), out / "templates", data=header)
-    issued += templates_for_roster(form, read_roster(roster_csv)[::2], out / "templates-ods", fmt="ods", data=header)
+    recipients = read_roster(roster_csv)
+    projects = {r.id: school_project(data, n) for n, r in enumerate(recipients)}
+    header = {r.id: {k: v for k, v in projects[r.id].items() if k != "reports"} for r in recipients}
+    issued = [p for r in recipients for p in templates_for_roster(form, [r], out / "templates", data=header[r.id])]
+    issued += [p for r in recipients[::2]
+               for p in templates_for_roster(form, [r], out / "templates-ods", fmt="ods", data=header[r.id])]
     config = MailConfig(from_addr="office@bma.example", reply_to="office@bma.example", outbox=out / "outbox")
     invited = queue_templates(issued[:len(roster)], roster, replace(config, outbox=out / "invitations"))
     say(_step(1, "demo.templates", count=len(issued), schools=len(roster), roster=roster_csv.name,
               invited=len(invited.queued)))
     inbox = out / "inbox"
     inbox.mkdir(exist_ok=True)
-    _fill_inbox(issued, data, inbox, say)
+    _fill_inbox(issued, projects, inbox, say)
     # The demo wrote the files itself: no copy can still be running, so nothing needs to settle.
     now = SyncOptions(settle=0)
     result = sync(inbox, out / "master.xlsx", report_dir=out / "reports", config=config, roster=roster, options=now)
@@ -143,16 +167,17 @@ def _write_roster(roster: list[Recipient], path: Path) -> Path:
     return path
 
 
-def _fill_inbox(issued: list[Path], data: dict[str, Any], inbox: Path, say: Callable[[str], None]) -> None:
+def _fill_inbox(issued: list[Path], projects: dict[str, dict[str, Any]], inbox: Path,
+                say: Callable[[str], None]) -> None:
     """Most schools fill correctly; two make mistakes, one sends junk, one sends nothing."""
     by_school = {read_filled(p).metadata["recipient"] + p.suffix: p for p in issued}
-    plans = {"n73-02.xlsx": broken_sample(data), "n74-04.ods": _overspent(data)}
+    plans = {"n73-02.xlsx": broken_sample(projects["n73-02"]), "n74-04.ods": _overspent(projects["n74-04"])}
     skipped = {"n74-05", "n74-06"}  # n74-05 sends junk instead, n74-06 nothing
     sent = 0
     for key, template in sorted(by_school.items()):
         if key.split(".")[0] in skipped or (key.endswith(".xlsx") and key[:-5] + ".ods" in by_school):
             continue
-        school_data = plans.get(key, _progress_of(data, key))
+        school_data = plans.get(key) or _progress_of(projects[key.split(".")[0]], key)
         fill_like_a_school(template, school_data, inbox / key)
         sent += 1
     (inbox / "n74-05.xlsx").write_bytes(b"%PDF-1.4 scanned form\n")
@@ -169,5 +194,5 @@ def _progress_of(data: dict[str, Any], key: str) -> dict[str, Any]:
 
 def _overspent(data: dict[str, Any]) -> dict[str, Any]:
     school = copy.deepcopy(data)
-    school["reports"][5]["disbursed"] = 100000
+    school["reports"][5]["disbursed"] = school["project"]["budget_received"] * 2  # twice its whole budget
     return school

@@ -71,6 +71,14 @@ def test_forms_and_demo(tmp_path: Path) -> None:
 
     master = read_master(tmp_path / "demo" / "master.xlsx")
     assert len(master.records) == 7  # 9 schools sent a form, 2 had errors
+    # Each school reports a project of its own, with its own budget and spending: the summary's total
+    # is not the sample's network budget counted once per school (7 x 180,000 baht).
+    records = list(master.records.values())
+    assert len({r.data["project"]["code"] for r in records}) == 7
+    budgets = [r.data["project"]["budget_received"] for r in records]
+    assert len(set(budgets)) > 1 and sum(budgets) < 180000 * 2
+    spent = {sum(x["disbursed"] for x in r.data["reports"]) for r in records}
+    assert len(spent) > 1
     assert len(list((tmp_path / "demo" / "outbox").glob("*.eml"))) == 10
     assert "0 new files" in done.stdout  # the second sync did nothing
     # Next month's templates: every school on the roster, also n74-05 (sent a PDF) and n74-06 (sent nothing).

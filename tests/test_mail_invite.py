@@ -294,7 +294,7 @@ def test_an_unreadable_file_mailed_from_a_schools_address_is_that_schools(distri
     # The master said the school had sent nothing: the file's name named no one, and its sender was not asked.
     mailbox.deliver(mail_from("a@s1.example", "รายงาน", [("รายงาน.xlsx", b"PK\x03\x04 not a whole file", XLSX)],
                               "<broken@s1.example>"))
-    assert sheetsync(district, "sync", "--send").returncode == 2
+    assert sheetsync(district, "sync", "--send").returncode == 1
     with sqlite3.connect(district / "sheetsync.sqlite") as db:
         assert db.execute("SELECT result, recipient FROM outcomes").fetchall() == [("quarantined", "s1")]
     # Once s1 has reported, a From line (easily forged) no longer makes an unreadable file s1's.

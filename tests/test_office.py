@@ -80,7 +80,7 @@ def test_sync_inside_the_office_uses_its_configuration(office: Path, app: typer.
                    issued=at(40))
     (office / "inbox" / "s2-scan.pdf").write_bytes(b"%PDF-1.4")
     result = in_office(app, office, "sync")
-    assert result.exit_code == 2, result.output  # the PDF could not be read
+    assert result.exit_code == 1, result.output  # the PDF set aside: a school's file not taken (2: a wrong command)
     assert (office / "processed" / "s1.xlsx").exists()
     assert (office / "quarantine" / "s2-scan.pdf").exists() and (office / "quarantine" / "s2-scan.pdf.txt").exists()
     assert (office / "master.xlsx").exists() and len(list((office / "outbox").glob("*.eml"))) == 2

@@ -124,8 +124,14 @@ def summary_line(result: MergeResult) -> str:
     return f"{said('th')} / {said('en')}"
 
 
-def exit_code(result: MergeResult) -> int:
-    """2 if a file could not be read (quarantined), 1 if one was refused as invalid, else 0."""
+def exit_code(result: MergeResult, *, unreadable: int = 2) -> int:
+    """``unreadable`` (2, the code of an unreadable input) if a file could not be read (quarantined),
+    1 if one was refused as invalid, else 0.
+
+    ``sync`` passes 1: its files are the schools', not the command's; one set aside is a school's file
+    not taken (its school is told, as for a refused one), and 2 stays the code of a wrong command
+    (no office here, a bad option), which a scheduler must not confuse with a school's PDF.
+    """
     if result.by_result("quarantined"):
-        return 2
+        return unreadable
     return 1 if result.by_result("refused") else 0

@@ -100,6 +100,7 @@ def sync_command(
                 echo(f"  {path.name}: {_both('sync.already')}")
             for problem in result.problems:
                 echo(f"sheetsync: {problem}", err=True)
+            _say_kept_aside(result, plan.master)  # a view due from before (it failed then) may find it edited
             code = _sent(result)
             return 3 if step.error or result.stuck or result.unfinished else code
         if step.result is not None:
@@ -205,13 +206,18 @@ def _report(result: SyncResult, master: Path) -> int:
         show(render_table(result.merge))
     for problem in result.problems:
         echo(f"sheetsync: {problem}", err=True)
+    _say_kept_aside(result, master)
+    code = exit_code(result.merge, unreadable=1) if result.merge is not None else 0
+    return max(code, _sent(result))
+
+
+def _say_kept_aside(result: SyncResult, master: Path) -> None:
+    """One line when the run moved an edited view aside before rendering the new one."""
     if result.merge is not None and result.merge.kept_aside is not None:
         from ..messages import both
 
         echo(f"sheetsync: {both('sync.kept-aside', master=master.name, kept=result.merge.kept_aside.name)}",
              err=True)
-    code = exit_code(result.merge) if result.merge is not None else 0
-    return max(code, _sent(result))
 
 
 def summary_table(result: SyncResult) -> Table:

@@ -58,7 +58,9 @@ def send_from_store(store: Store, folder: Path, mailer: Mailer) -> SendResult:
     """
     result = SendResult()
     for mail_id, name, message, written in store.mails("sent"):
-        path = Path(written) if written else mail_path(folder, mail_id, name)
+        # Written into this outbox under its own name: look for it here, not at the absolute path
+        # recorded then, which an office folder moved or copied since no longer is (or is another's).
+        path = folder / Path(written).name if written else mail_path(folder, mail_id, name)
         if (folder / SENT_DIR / path.name).exists() and not path.exists():
             store.mark_mail(mail_id, "sent")
             continue

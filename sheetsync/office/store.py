@@ -295,9 +295,15 @@ class Store:
                 db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (now(), mail_id))
 
     def view_hash(self, path: Path) -> str | None:
-        """The SHA-256 of the view last rendered at ``path``."""
+        """The SHA-256 of the view last rendered at ``path`` — or, where none ever was, at the latest
+        path of the same name: the views are kept by absolute path, and an office folder moved or
+        copied whole (another computer, a new drive) still holds the view it had, untouched."""
         rows = self.query("SELECT sha256 FROM views WHERE path = ?", (str(path.resolve()),))
-        return str(rows[0][0]) if rows else None
+        if not rows:
+            rows = [r for r in self.query("SELECT path, sha256 FROM views ORDER BY rendered_at DESC")
+                    if Path(str(r[0])).name == path.name][:1]
+            return str(rows[0][1]) if rows else None
+        return str(rows[0][0])
 
     def set_view_hash(self, path: Path, sha256: str, outcome_id: int) -> None:
         """Remember what was rendered at ``path``, from the outcomes up to ``outcome_id``."""
