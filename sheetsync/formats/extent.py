@@ -391,11 +391,6 @@ def _usual_prefixes(content: bytes) -> bool:
     return content.count(ODS_TABLE_NS) == 1 and b'xmlns:table="' + ODS_TABLE_NS + b'"' in content
 
 
-def _repeat(pattern: "re.Pattern[bytes]", attrs: bytes) -> int:
-    found = pattern.search(attrs)
-    return max(1, int(found.group(1)[:9])) if found else 1
-
-
 def _plain_encoding(xml: bytes) -> bool:
     """UTF-8 (or ASCII) as the searches expect: no NUL bytes, no other declared encoding."""
     declared = ENCODING.match(xml[:200])
