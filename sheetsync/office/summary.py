@@ -32,6 +32,7 @@ from ..spec.pointers import lookup
 from ..roster import Recipient
 from .headings import ALWAYS, SUMMARY_ROLES, declared, summary_headings, word
 from .spec import MasterSpec, master_spec
+from .corrected import corrected_keys
 from .due import Due, main_due
 from .store import OutcomeRow
 from .total import total_row
@@ -274,7 +275,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     people = {r.id: r for r in roster}
     due = main_due(forms, [d.key for d in records], period)
     lines = summary_lines(records, roster, outcomes, specs, due)
-    corrected = _corrected(outcomes, specs)
+    corrected = corrected_keys(outcomes, specs)
     # A recipient with nothing yet still shows the name others reported for the same key.
     named = {_split(r.key.form_id, r.key.project_code, specs, main)[0]: r.title for r in records}
     since = expected_since(period)
@@ -358,32 +359,6 @@ def flag_labels(row: dict[str, Any], spec: MasterSpec | None, form: Form | None)
     labels = {c.pointer: c.choices or {} for c in table.columns} if table else {}
     found = [str(labels.get(f, {}).get(False, f"{f}: no")) for f in spec.flags if row.get(f) is False]
     return ", ".join(found) or None
-
-
-def _corrected(outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> set[tuple[str, str]]:
-    """Keys whose accepted data changed a row of their form's table sent before (not just added a new one).
-
-    A form filled anew each period (``master: next_period: identity``) changes every row from one
-    period to the next: only a replacement on the template of the data it replaces is a correction —
-    unless the form declares its period (``master: period``), whose key tells one period from the next."""
-    def corrects(o: OutcomeRow) -> bool:
-        spec = specs.get(o.form_id)
-        prefix = f"{spec.table}/" if spec and spec.table else None
-        return prefix is not None and any(c.startswith(prefix) and c[len(prefix):].count("/") >= 1 for c in o.changes)
-
-    found: set[tuple[str, str]] = set()
-    template_of: dict[tuple[str, str], str] = {}  # the template of each key's accepted data so far
-    for o in outcomes:  # oldest first
-        who, spec = (o.recipient, o.key), specs.get(o.form_id)
-        # A form with a period keys each period apart: a replacement is always of the same period.
-        anew = spec is not None and spec.next_period == "identity" and not spec.period
-        if anew and o.result in ("merged", "replaced") and template_of.get(who) != o.template_id:
-            found.discard(who)  # a new period: last period's correction says nothing of this one
-        if o.result == "replaced" and corrects(o) and (not anew or template_of.get(who) == o.template_id):
-            found.add(who)
-        if o.result in ("merged", "replaced"):
-            template_of[who] = o.template_id
-    return found
 
 
 def _network(who: Recipient | None) -> str:
