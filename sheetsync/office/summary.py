@@ -16,6 +16,10 @@ Status of a summary line, in this order, for the office's reporting period ``P``
 * ``ล่าช้า`` (late for the period) — the latest row is dated before the month preceding ``P``
   (reports are made at the end of each month, so during ``P`` the report of the month before is due);
 * ``เป็นปัจจุบัน`` (up to date) — otherwise.
+
+Before all of these, with a roster: a line of a recipient it no longer lists (closed, merged into
+another) is ``ไม่อยู่ในรายชื่อแล้ว`` (no longer on the roster; ``ไม่อยู่ในรายชื่อ`` when the store has no
+record it ever was): its data is the record, but nothing is due from it, so never late nor a problem.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ CUMULATIVE_SHAPES: dict[str, tuple[float, Kind]] = {
 MUST_FIX, UNREADABLE, NOTHING = "ส่งไฟล์ที่ต้องแก้ไข", "ส่งไฟล์ที่เปิดไม่ได้", "ยังไม่ได้รับรายงาน"
 COMPLETE, LATE, UP_TO_DATE = "เสร็จสิ้น", "ล่าช้า", "เป็นปัจจุบัน"
 CORRECTED = "แก้ไขรายงานก่อนหน้า"
+#: The status of a line whose recipient the roster no longer lists (known to have left it, or not).
+LEFT, OFF_ROSTER = word("status.left"), word("status.off-roster")
 RED, ORANGE, PINK, GREY = "F4B6B6", "FFD9A0", "FCE4E4", "E7E6E6"
 NETWORK_COLUMNS = ("network", "เครือข่าย", "network_no")
 
@@ -258,13 +264,15 @@ def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes:
 
 
 def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequence[Recipient],
-                  outcomes: list[OutcomeRow], period: str | None) -> Sheet:
+                  outcomes: list[OutcomeRow], period: str | None, left: Mapping[str, str] | None = None) -> Sheet:
     """One line per roster recipient and key: name, network, latest row, totals, status.
 
     Only the columns some form declares in its ``master:`` entry are shown (see :mod:`.headings`),
     each headed as the first form declaring it heads it.
 
     :param records: the digest of every current submission (:meth:`Digest.of`).
+    :param left: recipient id → last known name of each recipient taken off the roster
+        (:meth:`Store.roster_left`): its lines show that name, and say it is no longer listed.
     """
     ordered = _ordered(forms)
     specs = {form.id: master_spec(form) for form in ordered}
@@ -286,7 +294,10 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             spec = specs.get(form_id, main) if form_id else main
             values = _summary_values(line, spec, forms.get(form_id) if form_id else None, since)
             code, when = _split(form_id or (line.last.form_id if line.last else ""), line.key, specs, main)
-            values |= {"school": people[line.recipient].school if line.recipient in people else "",
+            if roster and line.recipient not in people:  # nothing is due from it (see the module docstring)
+                values["status"] = LEFT if line.recipient in (left or {}) else OFF_ROSTER
+            values |= {"school": people[line.recipient].school if line.recipient in people else
+                       (left or {}).get(line.recipient, ""),
                        "network": _network(people.get(line.recipient)), "key": code, "period": when or None,
                        "title": line.record.title if line.record else named.get(code),
                        "corrected": CORRECTED if (line.recipient, line.key) in corrected else None}
