@@ -9,7 +9,13 @@ from .store import OutcomeRow
 
 
 def corrected_keys(outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> set[tuple[str, str]]:
-    """Keys whose accepted data changed a row of their form's table sent before (not just added a new one).
+    """Keys corrected this period: accepted data that changed a row of their form's table the office
+    had accepted before (not just added a new one), with no file on a later template since.
+
+    The flag is the office's attention to data it had already accepted being changed, this period:
+    a file made from a later template (next period's, from ``template --from-master``) is the news of
+    a new period, and clears it — December's fixed typo is not January's concern. A correction on the
+    later template flags it again. (A file on an earlier template is ``superseded``, never accepted.)
 
     A form filled anew each period (``master: next_period: identity``) changes every row from one
     period to the next: only a replacement on the template of the data it replaces is a correction —
@@ -25,8 +31,8 @@ def corrected_keys(outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) 
         who, spec = (o.recipient, o.key), specs.get(o.form_id)
         # A form with a period keys each period apart: a replacement is always of the same period.
         anew = spec is not None and spec.next_period == "identity" and not spec.period
-        if anew and o.result in ("merged", "replaced") and template_of.get(who) != o.template_id:
-            found.discard(who)  # a new period: last period's correction says nothing of this one
+        if o.result in ("merged", "replaced") and template_of.get(who) != o.template_id:
+            found.discard(who)  # a later template: the last period's correction is not this one's news
         if o.result == "replaced" and corrects(o) and (not anew or template_of.get(who) == o.template_id):
             found.add(who)
         if o.result in ("merged", "replaced"):
