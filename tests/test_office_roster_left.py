@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sheetsync.office.store import Store
-from sheetsync.office.summary import LATE, LEFT, OFF_ROSTER, SUMMARY, nothing_received
+from sheetsync.office.summary import LATE, LEFT, SUMMARY, nothing_received
 from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
 from tests.cli import run
@@ -80,11 +80,20 @@ def test_the_store_remembers_who_left_until_they_come_back(tmp_path: Path) -> No
         assert store.roster_left() == {} and [r.school for r in store.roster()][1] == "โรงเรียนวัดยายร่มวิทยา"
 
 
-def test_a_school_taken_off_before_the_store_kept_who_left_is_not_late_either(office: Path) -> None:
-    """A store upgraded after the school was taken off holds no name for it: its line says it is not
-    on the roster (not "no longer": nothing says it ever was), and is not late."""
+def test_a_school_taken_off_before_the_store_kept_who_left_is_named_once_listed_and_taken_off_again(
+        office: Path) -> None:
+    """A store upgraded after the school was taken off holds no record of it: it shows as any sender
+    not on the roster does, until the clerk lists it for one run and takes it off again."""
     with Store(office / "sheetsync.sqlite") as store:
         store.db.execute("DELETE FROM roster_left")
     assert run("master", "--period", "2020-06", cwd=office).returncode == 0
     rows = {r["ผู้รายงาน"]: r for r in rows_of(office / "master.xlsx", SUMMARY)}
-    assert rows[CLOSED]["สถานะ"] == OFF_ROSTER and rows[CLOSED]["ชื่อผู้รายงาน"] in ("", None)
+    assert rows[CLOSED]["สถานะ"] == LATE and not rows[CLOSED]["ชื่อผู้รายงาน"]
+    roster = office / "roster.csv"
+    one = roster.read_text(encoding="utf-8")
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert run("sync", cwd=office).returncode == 0
+    roster.write_text(one, encoding="utf-8")
+    assert run("sync", "--period", "2020-06", cwd=office).returncode == 0
+    rows = {r["ผู้รายงาน"]: r for r in rows_of(office / "master.xlsx", SUMMARY)}
+    assert rows[CLOSED]["สถานะ"] == LEFT and rows[CLOSED]["ชื่อผู้รายงาน"] == "โรงเรียนวัดยายร่ม"

@@ -17,9 +17,9 @@ Status of a summary line, in this order, for the office's reporting period ``P``
   (reports are made at the end of each month, so during ``P`` the report of the month before is due);
 * ``เป็นปัจจุบัน`` (up to date) — otherwise.
 
-Before all of these, with a roster: a line of a recipient it no longer lists (closed, merged into
-another) is ``ไม่อยู่ในรายชื่อแล้ว`` (no longer on the roster; ``ไม่อยู่ในรายชื่อ`` when the store has no
-record it ever was): its data is the record, but nothing is due from it, so never late nor a problem.
+Before all of these: a line of a recipient taken off the roster (closed, merged into another) is
+``ไม่อยู่ในรายชื่อแล้ว`` (no longer on the roster): its data is the record, but nothing is due from it,
+so it is never late nor a problem. A sender the store never knew on the roster keeps the statuses above.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ CUMULATIVE_SHAPES: dict[str, tuple[float, Kind]] = {
 MUST_FIX, UNREADABLE, NOTHING = "ส่งไฟล์ที่ต้องแก้ไข", "ส่งไฟล์ที่เปิดไม่ได้", "ยังไม่ได้รับรายงาน"
 COMPLETE, LATE, UP_TO_DATE = "เสร็จสิ้น", "ล่าช้า", "เป็นปัจจุบัน"
 CORRECTED = "แก้ไขรายงานก่อนหน้า"
-#: The status of a line whose recipient the roster no longer lists (known to have left it, or not).
-LEFT, OFF_ROSTER = word("status.left"), word("status.off-roster")
+#: The status of a line whose recipient the roster no longer lists (it was taken off).
+LEFT = word("status.left")
 RED, ORANGE, PINK, GREY = "F4B6B6", "FFD9A0", "FCE4E4", "E7E6E6"
 NETWORK_COLUMNS = ("network", "เครือข่าย", "network_no")
 
@@ -294,8 +294,8 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             spec = specs.get(form_id, main) if form_id else main
             values = _summary_values(line, spec, forms.get(form_id) if form_id else None, since)
             code, when = _split(form_id or (line.last.form_id if line.last else ""), line.key, specs, main)
-            if roster and line.recipient not in people:  # nothing is due from it (see the module docstring)
-                values["status"] = LEFT if line.recipient in (left or {}) else OFF_ROSTER
+            if line.recipient in (left or {}) and line.recipient not in people:  # nothing is due from it
+                values["status"] = LEFT
             values |= {"school": people[line.recipient].school if line.recipient in people else
                        (left or {}).get(line.recipient, ""),
                        "network": _network(people.get(line.recipient)), "key": code, "period": when or None,
