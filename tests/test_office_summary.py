@@ -265,7 +265,7 @@ def test_next_month_of_a_form_filled_anew_is_not_a_correction(lunch_by_school: F
     declaring its period keys each month apart: a replacement is of the same month, a correction."""
     from dataclasses import replace
 
-    from sheetsync.office.summary import _corrected
+    from sheetsync.office.corrected import corrected_keys as _corrected
 
     def lunch(n: int, result: str, template: str) -> OutcomeRow:
         return replace(outcome(n, "s1", result, key="1010720001", changes=("/grades/0/amount",)),

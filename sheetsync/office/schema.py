@@ -82,4 +82,12 @@ MIGRATIONS: tuple[str, ...] = (
                           withheld INTEGER NOT NULL DEFAULT 0, digest_run INTEGER);
     CREATE INDEX answers_by_address ON answers (address, at)
     """,
+    # 9: each recipient taken off the roster (closed, merged into another), as the roster last listed it
+    # (office/store.py set_roster): its data stays the record, shown under its last known name. A school
+    # taken off before this step left nothing to name it by.
+    """
+    CREATE TABLE roster_left (recipient_id TEXT PRIMARY KEY, school TEXT NOT NULL DEFAULT '',
+                              email TEXT NOT NULL DEFAULT '', project_code TEXT NOT NULL DEFAULT '',
+                              extra TEXT NOT NULL DEFAULT '{}', left_at TEXT NOT NULL)
+    """,
 )

@@ -79,9 +79,9 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
         return in_period_order(mine, specs[form_id]) if form_id in specs else mine
 
     latest = max((d.latest_date for d in digests), default="")[:7] or None
-    sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest),
-              *_cumulative_sheets(records, forms, rows_of_form, keys_of_form,
-                                  {r.id: r.school for r in store.roster() if r.school}),
+    left = store.roster_left()
+    sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest, left),
+              *_cumulative_sheets(records, forms, rows_of_form, keys_of_form, _names(store, left)),
               chart_sheet(records(), forms, _chart_titles(store, school_charts))]
     for form in (forms[k] for k in sorted(forms)):
         spec = specs[form.id]
@@ -131,9 +131,14 @@ def _unique_names(sheets: list[Sheet]) -> None:
         taken.add(name.casefold())
 
 
+def _names(store: Store, left: dict[str, str]) -> dict[str, str]:
+    """Recipient id → its school's name on the roster, else as the roster last listed it (one taken off)."""
+    return {rid: name for rid, name in {**left, **{r.id: r.school for r in store.roster()}}.items() if name}
+
+
 def _chart_titles(store: Store, ids: tuple[str, ...]) -> dict[str, str]:
-    """Recipient id → its school's name on the roster (else the id), for the charts asked for."""
-    names = {r.id: r.school for r in store.roster()}
+    """Recipient id → its school's name (:func:`_names`, else the id), for the charts asked for."""
+    names = _names(store, store.roster_left())
     return {rid: names.get(rid) or rid for rid in ids}
 
 

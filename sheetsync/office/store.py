@@ -2,8 +2,8 @@
 
 It keeps what a workbook cannot: every submission ever accepted with its full data (never
 overwritten), every outcome (merged, replaced, unchanged, superseded, refused, quarantined, and
-why), the files already seen (by SHA-256), the roster, the outbox of e-mails, and the hash of the
-last master view rendered. One transaction per file (:meth:`Store.transaction`): a process killed
+why), the files already seen (by SHA-256), the roster (and, as last listed, whoever was taken off
+it), the outbox of e-mails, and the hash of the last master view rendered. One transaction per file (:meth:`Store.transaction`): a process killed
 at any moment leaves the store as it was before or after that file, never between.
 
 The schema is created and upgraded by :data:`sheetsync.office.schema.MIGRATIONS`, one step per
@@ -260,15 +260,27 @@ class Store:
         return [Recipient(r[0], r[1] or "", r[2] or "", r[3] or "", json.loads(r[4] or "{}")) for r in rows]
 
     def set_roster(self, roster: list[Recipient]) -> bool:
-        """Replace the roster (its own transaction); True when it changed."""
+        """Replace the roster (its own transaction); True when it changed. Whoever it no longer lists is
+        kept in ``roster_left`` as last listed (:meth:`roster_left`)."""
         if roster == self.roster() and [r.extra for r in roster] == [r.extra for r in self.roster()]:
             return False
+        before, kept = self.roster(), {r.id for r in roster}
         with self.transaction() as db:
+            # Who leaves is remembered as last listed (its name names its data); who comes back is listed again.
+            db.executemany("INSERT OR REPLACE INTO roster_left VALUES (?, ?, ?, ?, ?, ?)",
+                           [(r.id, r.school, r.email, r.project_code, json.dumps(r.extra, ensure_ascii=False), now())
+                            for r in before if r.id not in kept])
+            db.executemany("DELETE FROM roster_left WHERE recipient_id = ?", [(r.id,) for r in roster])
             db.execute("DELETE FROM roster")
             db.executemany("INSERT INTO roster VALUES (?, ?, ?, ?, ?, ?)",
                            [(n, r.id, r.school, r.email, r.project_code, json.dumps(r.extra, ensure_ascii=False))
                             for n, r in enumerate(roster)])
         return True
+
+    def roster_left(self) -> dict[str, str]:
+        """Recipient id → school name of everyone taken off the roster, as the roster last listed it
+        ('' for a name it did not give)."""
+        return {str(r[0]): str(r[1] or "") for r in self.query("SELECT recipient_id, school FROM roster_left")}
 
     def queue_mail(self, sha256: str | None, run_id: int | None, name: str, message: bytes) -> int:
         """Queue one e-mail (inside the transaction of the file it is about)."""

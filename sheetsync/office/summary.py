@@ -16,6 +16,10 @@ Status of a summary line, in this order, for the office's reporting period ``P``
 * ``ล่าช้า`` (late for the period) — the latest row is dated before the month preceding ``P``
   (reports are made at the end of each month, so during ``P`` the report of the month before is due);
 * ``เป็นปัจจุบัน`` (up to date) — otherwise.
+
+Before all of these: a line of a recipient taken off the roster (closed, merged into another) is
+``ไม่อยู่ในรายชื่อแล้ว`` (no longer on the roster): its data is the record, but nothing is due from it,
+so it is never late nor a problem. A sender the store never knew on the roster keeps the statuses above.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from ..spec.pointers import lookup
 from ..roster import Recipient
 from .headings import ALWAYS, SUMMARY_ROLES, declared, summary_headings, word
 from .spec import MasterSpec, master_spec
+from .corrected import corrected_keys
 from .due import Due, main_due
 from .store import OutcomeRow
 from .total import total_row
@@ -53,6 +58,8 @@ CUMULATIVE_SHAPES: dict[str, tuple[float, Kind]] = {
 MUST_FIX, UNREADABLE, NOTHING = "ส่งไฟล์ที่ต้องแก้ไข", "ส่งไฟล์ที่เปิดไม่ได้", "ยังไม่ได้รับรายงาน"
 COMPLETE, LATE, UP_TO_DATE = "เสร็จสิ้น", "ล่าช้า", "เป็นปัจจุบัน"
 CORRECTED = "แก้ไขรายงานก่อนหน้า"
+#: The status of a line whose recipient the roster no longer lists (it was taken off).
+LEFT = word("status.left")
 RED, ORANGE, PINK, GREY = "F4B6B6", "FFD9A0", "FCE4E4", "E7E6E6"
 NETWORK_COLUMNS = ("network", "เครือข่าย", "network_no")
 
@@ -257,13 +264,15 @@ def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes:
 
 
 def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequence[Recipient],
-                  outcomes: list[OutcomeRow], period: str | None) -> Sheet:
+                  outcomes: list[OutcomeRow], period: str | None, left: Mapping[str, str] | None = None) -> Sheet:
     """One line per roster recipient and key: name, network, latest row, totals, status.
 
     Only the columns some form declares in its ``master:`` entry are shown (see :mod:`.headings`),
     each headed as the first form declaring it heads it.
 
     :param records: the digest of every current submission (:meth:`Digest.of`).
+    :param left: recipient id → last known name of each recipient taken off the roster
+        (:meth:`Store.roster_left`): its lines show that name, and say it is no longer listed.
     """
     ordered = _ordered(forms)
     specs = {form.id: master_spec(form) for form in ordered}
@@ -274,7 +283,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     people = {r.id: r for r in roster}
     due = main_due(forms, [d.key for d in records], period)
     lines = summary_lines(records, roster, outcomes, specs, due)
-    corrected = _corrected(outcomes, specs)
+    corrected = corrected_keys(outcomes, specs)
     # A recipient with nothing yet still shows the name others reported for the same key.
     named = {_split(r.key.form_id, r.key.project_code, specs, main)[0]: r.title for r in records}
     since = expected_since(period)
@@ -285,7 +294,10 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             spec = specs.get(form_id, main) if form_id else main
             values = _summary_values(line, spec, forms.get(form_id) if form_id else None, since)
             code, when = _split(form_id or (line.last.form_id if line.last else ""), line.key, specs, main)
-            values |= {"school": people[line.recipient].school if line.recipient in people else "",
+            if line.recipient in (left or {}) and line.recipient not in people:  # nothing is due from it
+                values["status"] = LEFT
+            values |= {"school": people[line.recipient].school if line.recipient in people else
+                       (left or {}).get(line.recipient, ""),
                        "network": _network(people.get(line.recipient)), "key": code, "period": when or None,
                        "title": line.record.title if line.record else named.get(code),
                        "corrected": CORRECTED if (line.recipient, line.key) in corrected else None}
@@ -358,32 +370,6 @@ def flag_labels(row: dict[str, Any], spec: MasterSpec | None, form: Form | None)
     labels = {c.pointer: c.choices or {} for c in table.columns} if table else {}
     found = [str(labels.get(f, {}).get(False, f"{f}: no")) for f in spec.flags if row.get(f) is False]
     return ", ".join(found) or None
-
-
-def _corrected(outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> set[tuple[str, str]]:
-    """Keys whose accepted data changed a row of their form's table sent before (not just added a new one).
-
-    A form filled anew each period (``master: next_period: identity``) changes every row from one
-    period to the next: only a replacement on the template of the data it replaces is a correction —
-    unless the form declares its period (``master: period``), whose key tells one period from the next."""
-    def corrects(o: OutcomeRow) -> bool:
-        spec = specs.get(o.form_id)
-        prefix = f"{spec.table}/" if spec and spec.table else None
-        return prefix is not None and any(c.startswith(prefix) and c[len(prefix):].count("/") >= 1 for c in o.changes)
-
-    found: set[tuple[str, str]] = set()
-    template_of: dict[tuple[str, str], str] = {}  # the template of each key's accepted data so far
-    for o in outcomes:  # oldest first
-        who, spec = (o.recipient, o.key), specs.get(o.form_id)
-        # A form with a period keys each period apart: a replacement is always of the same period.
-        anew = spec is not None and spec.next_period == "identity" and not spec.period
-        if anew and o.result in ("merged", "replaced") and template_of.get(who) != o.template_id:
-            found.discard(who)  # a new period: last period's correction says nothing of this one
-        if o.result == "replaced" and corrects(o) and (not anew or template_of.get(who) == o.template_id):
-            found.add(who)
-        if o.result in ("merged", "replaced"):
-            template_of[who] = o.template_id
-    return found
 
 
 def _network(who: Recipient | None) -> str:

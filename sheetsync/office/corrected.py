@@ -1,0 +1,40 @@
+"""Which keys the summary flags as corrected (column การแก้ไข, ``แก้ไขรายงานก่อนหน้า``)."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from .spec import MasterSpec
+from .store import OutcomeRow
+
+
+def corrected_keys(outcomes: list[OutcomeRow], specs: Mapping[str, MasterSpec]) -> set[tuple[str, str]]:
+    """Keys corrected this period: accepted data that changed a row of their form's table the office
+    had accepted before (not just added a new one), with no file on a later template since.
+
+    The flag is the office's attention to data it had already accepted being changed, this period:
+    a file made from a later template (next period's, from ``template --from-master``) is the news of
+    a new period, and clears it — December's fixed typo is not January's concern. A correction on the
+    later template flags it again. (A file on an earlier template is ``superseded``, never accepted.)
+
+    A form filled anew each period (``master: next_period: identity``) changes every row from one
+    period to the next: only a replacement on the template of the data it replaces is a correction —
+    unless the form declares its period (``master: period``), whose key tells one period from the next."""
+    def corrects(o: OutcomeRow) -> bool:
+        spec = specs.get(o.form_id)
+        prefix = f"{spec.table}/" if spec and spec.table else None
+        return prefix is not None and any(c.startswith(prefix) and c[len(prefix):].count("/") >= 1 for c in o.changes)
+
+    found: set[tuple[str, str]] = set()
+    template_of: dict[tuple[str, str], str] = {}  # the template of each key's accepted data so far
+    for o in outcomes:  # oldest first
+        who, spec = (o.recipient, o.key), specs.get(o.form_id)
+        # A form with a period keys each period apart: a replacement is always of the same period.
+        anew = spec is not None and spec.next_period == "identity" and not spec.period
+        if o.result in ("merged", "replaced") and template_of.get(who) != o.template_id:
+            found.discard(who)  # a later template: the last period's correction is not this one's news
+        if o.result == "replaced" and corrects(o) and (not anew or template_of.get(who) == o.template_id):
+            found.add(who)
+        if o.result in ("merged", "replaced"):
+            template_of[who] = o.template_id
+    return found

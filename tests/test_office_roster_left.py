@@ -1,0 +1,99 @@
+"""A school taken off the roster (closed, merged into another) between months.
+
+The office's store kept only the current roster: a school removed from it lost its name in the
+summary and the cumulative sheet, and its line stayed late (ล่าช้า, orange) month after month. Its
+data is the record and stays; its line now shows its last known name and says it is no longer on
+the roster, neither late nor a problem, and it is never "not sent" nor given next month's template.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sheetsync.office.store import Store
+from sheetsync.office.summary import LATE, LEFT, SUMMARY, nothing_received
+from sheetsync.roster import Recipient
+from sheetsync.spec.form import Form
+from tests.cli import run
+from tests.test_master_support import CODES, seed_data, submit, variant
+from tests.test_office_view import rows_of
+
+ROSTER = ("recipient_id,school_name,email,project_code\n"
+          f"s1,โรงเรียนวัดไทร,head@s1.example,{CODES[0]}\n"
+          f"s2,โรงเรียนวัดยายร่ม,head@s2.example,{CODES[1]}\n")
+CLOSED = "s2"
+
+
+@pytest.fixture
+def office(tmp_path: Path, progress_form: Form) -> Path:
+    """A progress-report office whose two schools sent three reports each; then s2 closed and the
+    clerk took it off the roster, and the next run rendered the master for June 2020."""
+    roster = tmp_path / "schools.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    folder = tmp_path / "district"
+    assert run("init", folder, "--roster", roster).returncode == 0
+    config = folder / "sheetsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0"),
+                      encoding="utf-8")
+    for who, code in (("s1", CODES[0]), ("s2", CODES[1])):
+        submit(progress_form, folder / "inbox", variant(seed_data(), code=code, reports=3), who)
+    assert run("sync", cwd=folder).returncode == 0
+    (folder / "roster.csv").write_text(ROSTER.splitlines(keepends=True)[0] + ROSTER.splitlines(keepends=True)[1],
+                                       encoding="utf-8")
+    synced = run("sync", "--period", "2020-06", cwd=folder)
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    return folder
+
+
+def test_a_school_off_the_roster_keeps_its_data_and_name_and_is_not_late(office: Path) -> None:
+    rows = {r["ผู้รายงาน"]: r for r in rows_of(office / "master.xlsx", SUMMARY)}
+    assert rows["s1"]["สถานะ"] == LATE  # still on the roster: its reports are late for June
+    left = rows[CLOSED]
+    assert left["สถานะ"] == LEFT and left["ชื่อผู้รายงาน"] == "โรงเรียนวัดยายร่ม"
+    assert left["รหัสโครงการ"] == CODES[1] and left["รายงานล่าสุด (ครั้งที่)"] == 3  # the record is kept
+    cumulative = [r for r in rows_of(office / "master.xlsx", "ความก้าวหน้าสะสม") if r["ผู้รายงาน"] == CLOSED]
+    assert len(cumulative) == 3 and {r["ชื่อผู้รายงาน"] for r in cumulative} == {"โรงเรียนวัดยายร่ม"}
+
+
+def test_a_school_off_the_roster_is_never_due(office: Path, tmp_path: Path) -> None:
+    with Store(office / "sheetsync.sqlite") as store:
+        keys = [k for k, in store.query("SELECT recipient FROM current")]
+        assert CLOSED in keys
+        assert nothing_received(store.roster(), [], store.outcomes()) == [Recipient(
+            "s1", "โรงเรียนวัดไทร", "head@s1.example", CODES[0])]
+    made = run("template", "--from-master", office / "master.xlsx", "-o", tmp_path / "next", cwd=office)
+    assert made.returncode == 0, made.stdout + made.stderr
+    assert [p.name for p in (tmp_path / "next").iterdir() if CLOSED in p.name] == []
+    assert any("s1" in p.name for p in (tmp_path / "next").iterdir())
+
+
+def test_the_store_remembers_who_left_until_they_come_back(tmp_path: Path) -> None:
+    first = [Recipient("s1", "โรงเรียนวัดไทร", "a@x.example"), Recipient("s2", "โรงเรียนวัดยายร่ม", "b@x.example")]
+    with Store(tmp_path / "store.sqlite") as store:
+        store.set_roster(first)
+        assert store.roster_left() == {}
+        store.set_roster(first[:1])
+        assert store.roster_left() == {"s2": "โรงเรียนวัดยายร่ม"}
+        store.set_roster([first[0], Recipient("s2", "โรงเรียนวัดยายร่มวิทยา", "b@x.example")])
+        assert store.roster_left() == {} and [r.school for r in store.roster()][1] == "โรงเรียนวัดยายร่มวิทยา"
+
+
+def test_a_school_taken_off_before_the_store_kept_who_left_is_named_once_listed_and_taken_off_again(
+        office: Path) -> None:
+    """A store upgraded after the school was taken off holds no record of it: it shows as any sender
+    not on the roster does, until the clerk lists it for one run and takes it off again."""
+    with Store(office / "sheetsync.sqlite") as store:
+        store.db.execute("DELETE FROM roster_left")
+    assert run("master", "--period", "2020-06", cwd=office).returncode == 0
+    rows = {r["ผู้รายงาน"]: r for r in rows_of(office / "master.xlsx", SUMMARY)}
+    assert rows[CLOSED]["สถานะ"] == LATE and not rows[CLOSED]["ชื่อผู้รายงาน"]
+    roster = office / "roster.csv"
+    one = roster.read_text(encoding="utf-8")
+    roster.write_text(ROSTER, encoding="utf-8")
+    assert run("sync", cwd=office).returncode == 0
+    roster.write_text(one, encoding="utf-8")
+    assert run("sync", "--period", "2020-06", cwd=office).returncode == 0
+    rows = {r["ผู้รายงาน"]: r for r in rows_of(office / "master.xlsx", SUMMARY)}
+    assert rows[CLOSED]["สถานะ"] == LEFT and rows[CLOSED]["ชื่อผู้รายงาน"] == "โรงเรียนวัดยายร่ม"
