@@ -17,7 +17,7 @@ from pathlib import Path
 from ..clock import Zone
 from ..errors import OfficeError, OutputError, StoreError
 from ..files import write_atomically
-from .store import BUSY_TIMEOUT
+from .store import BUSY_TIMEOUT, store_error
 
 #: Where ``sheetsync backup`` puts copies by default, in the office folder.
 BACKUPS = "backups"
