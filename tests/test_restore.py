@@ -149,3 +149,20 @@ def test_a_backup_of_an_older_schema_is_restored_and_upgraded(app: typer.Typer, 
         assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert recipients(store) == ["s1"]
     assert int(sqlite3.connect(old).execute("PRAGMA user_version").fetchone()[0]) == 1  # the backup untouched
+
+
+def test_a_store_with_a_page_overwritten_or_its_wal_deleted_is_met_by_one_line(
+        app: typer.Typer, office: Path, progress_form: Form) -> None:
+    mailing(office)
+    arrive(progress_form, office, "s1", 40)
+    assert in_office(app, office, "sync").exit_code == 0
+    store = office / "sheetsync.sqlite"
+    with sqlite3.connect(store) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(store.read_bytes())
+    data[4096:8192] = bytes(range(256)) * 16  # one page of the tables garbled
+    store.write_bytes(bytes(data))
+    arrive(progress_form, office, "s2", 41)
+    done = in_office(app, office, "sync")
+    assert done.exit_code == 3 and "sheetsync restore" in done.output, (done.exit_code, done.output)
+    assert (office / "inbox" / "s2.xlsx").exists() and not (office / "processed" / "s2.xlsx").exists()

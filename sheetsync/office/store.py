@@ -138,15 +138,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception); waits for other writers."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception); waits for other writers.
+
+        :raises StoreError: SQLite failed inside the block (a damaged page, a full disk), after the rollback.
+        """
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: the store is busy or cannot be written ({exc})") from exc
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as exc:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                if not isinstance(exc, sqlite3.Error):  # else the first error says more than the rollback's
+                    raise
+            if isinstance(exc, sqlite3.Error):  # a damaged page met mid-way: one line, not a traceback
+                raise store_error(self.path, exc, "cannot write to the store") from exc
             raise
         try:
             self.db.execute("COMMIT")
