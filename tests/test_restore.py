@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -166,3 +167,20 @@ def test_a_store_with_a_page_overwritten_or_its_wal_deleted_is_met_by_one_line(
     done = in_office(app, office, "sync")
     assert done.exit_code == 3 and "sheetsync restore" in done.output, (done.exit_code, done.output)
     assert (office / "inbox" / "s2.xlsx").exists() and not (office / "processed" / "s2.xlsx").exists()
+
+
+def test_the_folder_lost_a_new_init_and_the_kept_key_then_restore(app: typer.Typer, office: Path,
+                                                                  progress_form: Form, tmp_path: Path) -> None:
+    usb = backed_up_then_more(app, office, progress_form, tmp_path / "b.sqlite")
+    kept = {name: (office / name).read_bytes() for name in ("office.key", "sheetsync.toml", "roster.csv")}
+    shutil.rmtree(office)  # the disk died
+    made = in_office(app, tmp_path, "init", str(office), "--roster", str(tmp_path / "schools.csv"))
+    assert made.exit_code == 0, made.output
+    for name, data in kept.items():
+        (office / name).write_bytes(data)
+    done = in_office(app, office, "restore", str(usb))  # the empty store init made needs no --force
+    assert done.exit_code == 0, done.output
+    assert in_office(app, office, "sync").exit_code == 0
+    assert recipients(office / "sheetsync.sqlite") == ["s1"]  # s2 came after the backup: gone with the disk
+    shown = in_office(app, office, "history", "--recipient", "s1")
+    assert shown.exit_code == 0 and "s1.xlsx" in shown.output
