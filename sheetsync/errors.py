@@ -171,7 +171,12 @@ class OfficeBusyError(SheetsyncError):
 
 
 class StoreError(SheetsyncError):
-    """The office's store cannot be opened, read or written (the run stops; nothing is lost)."""
+    """The office's store cannot be opened, read or written (the run stops; nothing is lost);
+    ``th`` says so in Thai (shown first), when known (a damaged store: restore it from a backup)."""
+
+    def __init__(self, message: str, *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 class MasterError(SheetsyncError):

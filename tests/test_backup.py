@@ -79,7 +79,8 @@ def test_backup_never_replaces_the_store_itself_nor_leaves_files_beside_it(app: 
 
 def test_a_source_that_is_no_store_is_named_as_the_fault(app: typer.Typer, office: Path, tmp_path: Path) -> None:
     done = in_office(app, office, "backup", str(tmp_path / "out.sqlite"), "--store", str(office / "sheetsync.toml"))
-    assert done.exit_code == 3 and "sheetsync.toml: cannot read the office's store" in done.output, done.output
+    assert done.exit_code == 3 and "is damaged" in done.output and "sheetsync.toml (file is not a database)" in done.output, \
+        done.output
     assert not (tmp_path / "out.sqlite").exists()
     with pytest.raises(StoreError, match="missing.sqlite: cannot open the office's store"):
         back_up(tmp_path / "missing.sqlite", tmp_path / "copy.sqlite")

@@ -12,11 +12,11 @@ import io
 import os
 import sys
 
-from . import demo, fetch, forms, mail, master, office, read, sync, template, validate
+from . import demo, fetch, forms, mail, master, office, read, restore, sync, template, validate
 from .app import app
 from .output import flush_quietly
 
-for _command in (template, read, validate, forms, master, fetch, sync, mail, demo, office):
+for _command in (template, read, validate, forms, master, fetch, sync, mail, demo, office, restore):
     _command.register(app)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..clock import Zone
 from ..errors import OfficeError, OutputError, StoreError
 from ..files import write_atomically
-from .store import BUSY_TIMEOUT
+from .store import BUSY_TIMEOUT, store_error
 
 #: Where ``sheetsync backup`` puts copies by default, in the office folder.
 BACKUPS = "backups"
@@ -75,7 +75,7 @@ def _copy(source: Path, tmp: Path) -> tuple[int, int]:
         db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the store itself is sound to read
     except sqlite3.Error as exc:
         db.close()
-        raise StoreError(f"{source}: cannot read the office's store ({exc})") from exc
+        raise store_error(source, exc, "cannot read the office's store") from exc
     out = sqlite3.connect(tmp, isolation_level=None)
     try:
         db.backup(out)

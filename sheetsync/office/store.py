@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import StoreError
+from ..messages import render
 from ..roster import Recipient
 from .schema import MIGRATIONS
 
@@ -93,7 +94,7 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"{self.path}: cannot open the office's store ({exc})") from exc
+            raise store_error(self.path, exc, "cannot open the office's store") from exc
 
     def __enter__(self) -> Store:
         return self
@@ -137,15 +138,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception); waits for other writers."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` (``ROLLBACK`` on any exception); waits for other writers.
+
+        :raises StoreError: SQLite failed inside the block (a damaged page, a full disk), after the rollback.
+        """
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: the store is busy or cannot be written ({exc})") from exc
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as exc:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                if not isinstance(exc, sqlite3.Error):  # else the first error says more than the rollback's
+                    raise
+            if isinstance(exc, sqlite3.Error):  # a damaged page met mid-way: one line, not a traceback
+                raise store_error(self.path, exc, "cannot write to the store") from exc
             raise
         try:
             self.db.execute("COMMIT")
@@ -157,7 +167,7 @@ class Store:
         try:
             return self.db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot read the store ({exc})") from exc
+            raise store_error(self.path, exc, "cannot read the store") from exc
 
     # Files and outcomes --------------------------------------------------------------------------
 
@@ -366,6 +376,22 @@ _SELECT_SUB = ("SELECT s.id, s.sha256, s.form_id, s.form_version, s.template_id,
 def _stored(row: Any) -> Stored:
     return Stored(int(row[0]), row[1], row[2], row[3] or "", row[4] or "", row[5], row[6], row[7] or "", row[8],
                   row[9], json.loads(row[10]), tuple(json.loads(row[11] or "[]")))
+
+
+def damaged(exc: BaseException) -> bool:
+    """Whether SQLite found the file damaged or no database at all (``SQLITE_CORRUPT``, ``SQLITE_NOTADB``):
+    waiting or running again cannot help, only a backup can."""
+    return isinstance(exc, sqlite3.DatabaseError) and \
+        (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def store_error(path: Path, exc: BaseException, what: str) -> StoreError:
+    """The :class:`StoreError` for ``exc`` met at ``path``: for a damaged store, Thai first and the way
+    back (``sheetsync restore``), since the clerk reading it can do nothing else; otherwise ``what``."""
+    if not damaged(exc):
+        return StoreError(f"{path}: {what} ({exc})")
+    return StoreError(render("error.store-damaged", "en", source="office.yaml", store=path, why=exc),
+                      th=render("error.store-damaged", "th", source="office.yaml", store=path, why=exc))
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:

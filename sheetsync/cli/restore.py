@@ -1,0 +1,56 @@
+"""``sheetsync restore``: a backup made the office's store again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .app import echo, guarded
+from .office import OfficeOpt
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``restore`` to ``app``."""
+    app.command("restore")(restore_command)
+
+
+def restore_command(
+    ctx: typer.Context,
+    backup: Annotated[Path, typer.Argument(metavar="BACKUP", help="The backup to restore (a file made by "
+                                           "sheetsync backup).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace the store even when it is sound and holds "
+                                        "data (it is kept aside, never deleted).")] = False,
+    office: OfficeOpt = None,
+) -> None:
+    """Make a backup the office's store again, after its disk failed or its store was damaged.
+
+    The backup is checked first; the old store is moved aside, never deleted; files received after
+    the backup are moved back into the inbox, so that the next sync reads them again.
+
+    \b
+    Example:
+      sheetsync restore E:/sheetsync-backups/sheetsync-20261130-171500.sqlite
+    """
+    from ..errors import OfficeError
+    from ..messages import both
+    from ..office.config import office_of
+    from ..office.restore import restore
+
+    def run() -> int:
+        config = office_of(office)
+        if config is None:
+            raise OfficeError(both("error.no-store", option="--office"))
+        done = restore(backup, config.store, set_aside=(config.processed, config.quarantine), inbox=config.inbox,
+                       force=force, zone=config.zone)
+        echo(both("restore.done", store=config.store.name, backup=backup, submissions=done.submissions,
+                  outcomes=done.outcomes))
+        if done.kept:
+            echo(both("restore.kept", kept=done.kept[0].name))
+        if done.put_back:
+            echo(both("restore.put-back", count=len(done.put_back), inbox=config.inbox))
+        echo(both("restore.next", dir=config.root))
+        return 0
+
+    guarded(ctx, run)

@@ -1,0 +1,165 @@
+"""Putting a backup back as the office's store (``sheetsync restore``), for a clerk whose store was lost.
+
+Copying a backup over ``sheetsync.sqlite`` by hand goes wrong in quiet ways: a ``-wal`` file left by the
+damaged store is replayed into the copy (SQLite cannot tell it belongs to another file), a sound store is
+overwritten by an older one, and the files that arrived after the backup sit in ``processed/`` unknown to
+the store, so the next run says "nothing new" and they are lost from the master. Here the backup is
+checked first (``PRAGMA integrity_check`` and the tables of a sheetsync store), the old store and its
+``-wal``/``-shm`` are moved aside (never deleted), the backup is copied in with SQLite's backup API, and
+every set-aside file the backup does not know goes back into the inbox, to be read again by the next run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..clock import Zone
+from ..errors import BadInputError, OfficeBusyError, OfficeError
+from ..files import open_regular, unique_name
+from ..messages import both
+from ..pipeline import sha256_from
+from .backup import back_up
+from .lock import lock_path
+from .schema import MIGRATIONS
+from .store import Store
+
+#: The tables every version of the store has had since its first (a file without them is no store of ours).
+TABLES = frozenset({"runs", "files", "submissions", "current", "outcomes", "roster", "outbox", "views"})
+
+#: The files SQLite keeps beside a store, moved aside with it (a store's -wal belongs to it alone).
+BESIDE = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What ``restore`` did: the old store's files kept aside, the counts restored, the files put back."""
+
+    kept: tuple[Path, ...]
+    submissions: int
+    outcomes: int
+    put_back: tuple[Path, ...]
+
+
+def check_backup(backup: Path) -> int:
+    """The schema version of a backup that is whole and a sheetsync store.
+
+    :raises BadInputError: it is missing, damaged, not a sheetsync store, or made by a newer sheetsync
+        (naming it, Thai first).
+    """
+    if not backup.is_file():
+        raise BadInputError(both("restore.missing", backup=backup))
+    try:
+        with sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True) as db:
+            verdict = [str(r[0]) for r in db.execute("PRAGMA integrity_check").fetchall()]
+            tables = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error as exc:
+        raise BadInputError(both("restore.damaged", backup=backup, why=exc)) from exc
+    if verdict != ["ok"]:
+        raise BadInputError(both("restore.damaged", backup=backup, why="; ".join(verdict[:3])))
+    if not TABLES <= tables or version < 1:
+        raise BadInputError(both("restore.not-a-store", backup=backup))
+    if version > len(MIGRATIONS):
+        raise BadInputError(both("restore.newer", backup=backup))
+    return version
+
+
+def restore(backup: Path, store: Path, *, set_aside: tuple[Path, ...], inbox: Path, force: bool = False,
+            zone: Zone = None) -> Restored:
+    """Make the backup at ``backup`` the store at ``store``; put back into ``inbox`` each file of the
+    ``set_aside`` folders (processed, quarantine) that the backup does not know.
+
+    A sound store that holds anything is replaced only with ``force``; whatever was there is moved
+    aside as ``<name>.damaged-<date>-<time>.sqlite`` (``.replaced-`` when it was sound), never deleted.
+
+    :raises BadInputError: the backup cannot be used (:func:`check_backup`).
+    :raises OfficeError: the store is sound and ``force`` is not given; the backup is the store itself.
+    :raises OfficeBusyError: a run holds the office.
+
+    Example::
+
+        restore(Path("E:/sheetsync-20261130-171500.sqlite"), Path("district/sheetsync.sqlite"),
+                set_aside=(Path("district/processed"), Path("district/quarantine")), inbox=Path("district/inbox"))
+    """
+    if backup.resolve() in {store.resolve(), *(Path(f"{store}{end}").resolve() for end in BESIDE)}:
+        raise OfficeError(both("restore.is-the-store", backup=backup))
+    check_backup(backup)
+    lock = sqlite3.connect(lock_path(store), timeout=5.0, isolation_level=None)
+    try:
+        try:
+            lock.execute("BEGIN EXCLUSIVE")  # no run may write the store while it is swapped
+        except sqlite3.OperationalError as exc:
+            raise OfficeBusyError(both("restore.busy", store=store)) from exc
+        sound = _holds_something(store)
+        if sound and not force:
+            raise OfficeError(both("restore.sound", store=store))
+        kept = _move_aside(store, "replaced" if sound is not None else "damaged", zone)
+        made = back_up(backup, store)
+        with Store(store) as db:  # brought up to this sheetsync's schema here, once
+            with db.transaction() as tx:
+                tx.execute("UPDATE views SET outcome_id = -1")  # the view shows the lost store: render it again
+            put_back = tuple(_put_back(db, folder, inbox) for folder in set_aside)
+    finally:
+        lock.close()
+    return Restored(kept, made.submissions, made.outcomes, tuple(p for paths in put_back for p in paths))
+
+
+def _holds_something(store: Path) -> bool | None:
+    """True for a sound store holding anything, False for a sound empty one (a new ``init``), None for
+    none at all or a damaged one."""
+    if not store.exists():
+        return None
+    try:
+        with sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True) as db:
+            if [r[0] for r in db.execute("PRAGMA integrity_check").fetchall()] != ["ok"]:
+                return None
+            return any(db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in ("outcomes", "submissions"))
+    except sqlite3.Error:
+        return None
+
+
+def _move_aside(store: Path, label: str, zone: Zone) -> tuple[Path, ...]:
+    """Rename the store and the files SQLite keeps beside it to one dated name, kept together."""
+    if not store.exists():
+        return ()
+    stamp = dt.datetime.now(dt.timezone.utc).astimezone(zone).strftime("%Y%m%d-%H%M%S")
+    taken = {p.name for p in store.parent.iterdir()}
+    name = unique_name(f"{store.stem}.{label}-{stamp}", {n.removesuffix(store.suffix) for n in taken})
+    kept = []
+    for end in ("", *BESIDE):
+        old = Path(f"{store}{end}")
+        if old.exists():
+            new = store.with_name(f"{name}{store.suffix}{end}")
+            os.rename(old, new)  # never replaces: the name is free (checked above)
+            kept.append(new)
+    return tuple(kept)
+
+
+def _put_back(store: Store, folder: Path, inbox: Path) -> list[Path]:
+    """Move each file of ``folder`` the store does not know (by SHA-256) into ``inbox``; a quarantine
+    note (``<name>.txt`` beside its file) stays, and so does every file the store knows."""
+    if not folder.is_dir():
+        return []
+    taken = {p.name for p in inbox.iterdir()} if inbox.is_dir() else set()
+    moved = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_symlink() or not path.is_file():
+            continue
+        if path.suffix == ".txt" and path.with_suffix("").is_file():
+            continue  # what the run that set it aside said of it
+        with open_regular(path, follow_links=False) as handle:
+            if store.seen(sha256_from(handle)):
+                continue
+        inbox.mkdir(parents=True, exist_ok=True)
+        name, n = path.name, 2
+        while name in taken:  # s2.xlsx → s2-2.xlsx: the extension says what it is
+            name, n = f"{path.stem}-{n}{path.suffix}", n + 1
+        taken.add(name)
+        target = inbox / name
+        os.rename(path, target)
+        moved.append(target)
+    return moved
