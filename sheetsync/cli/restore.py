@@ -43,7 +43,8 @@ def restore_command(
         if config is None:
             raise OfficeError(both("error.no-store", option="--office"))
         done = restore(backup, config.store, set_aside=(config.processed, config.quarantine), inbox=config.inbox,
-                       force=force, zone=config.zone)
+                       force=force, zone=config.zone,
+                       view=config.master)
         echo(both("restore.done", store=config.store.name, backup=backup, submissions=done.submissions,
                   outcomes=done.outcomes))
         if done.kept:

@@ -21,7 +21,7 @@ from ..clock import Zone
 from ..errors import BadInputError, OfficeBusyError, OfficeError
 from ..files import open_regular, unique_name
 from ..messages import both
-from ..pipeline import sha256_from
+from ..pipeline import sha256_from, sha256_of
 from .backup import back_up
 from .lock import lock_path
 from .schema import MIGRATIONS
@@ -69,12 +69,15 @@ def check_backup(backup: Path) -> int:
 
 
 def restore(backup: Path, store: Path, *, set_aside: tuple[Path, ...], inbox: Path, force: bool = False,
-            zone: Zone = None) -> Restored:
+            zone: Zone = None, view: Path | None = None) -> Restored:
     """Make the backup at ``backup`` the store at ``store``; put back into ``inbox`` each file of the
     ``set_aside`` folders (processed, quarantine) that the backup does not know.
 
     A sound store that holds anything is replaced only with ``force``; whatever was there is moved
     aside as ``<name>.damaged-<date>-<time>.sqlite`` (``.replaced-`` when it was sound), never deleted.
+
+    :param view: the office's master; rendered from the lost store after the backup was made, it is
+        still the office's own view (rendered again by the next run), not one a clerk edited.
 
     :raises BadInputError: the backup cannot be used (:func:`check_backup`).
     :raises OfficeError: the store is sound and ``force`` is not given; the backup is the store itself.
@@ -102,6 +105,8 @@ def restore(backup: Path, store: Path, *, set_aside: tuple[Path, ...], inbox: Pa
         with Store(store) as db:  # brought up to this sheetsync's schema here, once
             with db.transaction() as tx:
                 tx.execute("UPDATE views SET outcome_id = -1")  # the view shows the lost store: render it again
+            if view is not None and view.is_file():
+                db.set_view_hash(view, sha256_of(view), -1)
             put_back = tuple(_put_back(db, folder, inbox) for folder in set_aside)
     finally:
         lock.close()
