@@ -87,3 +87,20 @@ def test_a_reference_to_another_file_in_an_ods(libreoffice: Any, progress_form: 
             dst.writestr(info, data, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype"
                          else zipfile.ZIP_DEFLATED)
     assert _by_cell(linked)["F6"] == {"formula-external"}
+
+
+def test_a_formula_saved_without_its_result(progress_form: Form, tmp_path: Path) -> None:
+    """A program that does not calculate (openpyxl, some converters) saves a formula with no result:
+    calamine reads it as an empty cell, so the school was told the cell is empty."""
+    import openpyxl
+
+    path = tmp_path / "uncalculated.xlsx"
+    write_template(progress_form, path)
+    book = openpyxl.load_workbook(path)
+    book[progress_form.sheet]["F6"] = "=1000*12"
+    book[progress_form.sheet]["C4"] = "=1/0"
+    book.save(path)
+    found = _by_cell(path)
+    assert found["F6"] == {"formula-error"} and found["C4"] == {"formula-error"}, found
+    f6 = next(f for f in validate(read_filled(path), key=None).findings if f.cell == "F6")
+    assert f6.value == "=1000*12"

@@ -96,8 +96,8 @@ def _xlsx(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Cel
         error = None
         if kind is not None and kind.group(1) == b"e":
             error = _text(value) or "#ERROR"
-        elif value_at < 0 and b"<is>" not in body:
-            error = ""  # no stored result: calamine reads the cell as empty
+        elif (value_at < 0 and b"<is>" not in body) or (not value and (kind is None or kind.group(1) == b"n")):
+            error = ""  # no stored result (openpyxl writes none): calamine reads the cell as empty
         found[at] = CellFormula(_text(formula), error)
     return found
 
