@@ -17,6 +17,7 @@ import pytest
 
 from sheetsync.check.reader import read_filled
 from sheetsync.check.validate import validate
+from sheetsync.errors import UnsafeFileError
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 
@@ -87,6 +88,12 @@ def test_a_reference_to_another_file_in_an_ods(libreoffice: Any, progress_form: 
             dst.writestr(info, data, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype"
                          else zipfile.ZIP_DEFLATED)
     assert _by_cell(linked)["F6"] == {"formula-external"}
+    # Saved by Calc as .xlsx, the reference becomes an external link part: the guard refuses the file.
+    resaved = tmp_path / "linked.xlsx"
+    libreoffice.convert(linked, resaved)
+    assert any(n.startswith("xl/externalLinks/") for n in zipfile.ZipFile(resaved).namelist())
+    with pytest.raises(UnsafeFileError, match="links to other workbooks"):
+        read_filled(resaved)
 
 
 def test_a_formula_saved_without_its_result(progress_form: Form, tmp_path: Path) -> None:
