@@ -111,3 +111,19 @@ def test_a_formula_saved_without_its_result(progress_form: Form, tmp_path: Path)
     assert found["F6"] == {"formula-error"} and found["C4"] == {"formula-error"}, found
     f6 = next(f for f in validate(read_filled(path), key=None).findings if f.cell == "F6")
     assert f6.value == "=1000*12"
+
+
+def test_formulas_are_looked_for_in_the_wanted_cells_only() -> None:
+    """Untrusted XML: a cell written again and again, a row of many formulas, nothing evaluated."""
+    from sheetsync.formats.formulas import find_formulas
+
+    xlsx = b'<sheetData><row r="4">' + b'<c r="C4" t="e"><f>1/0</f><v>#DIV/0!</v>' * 20_000 + b"</row></sheetData>"
+    assert {at: (f.code, f.shown) for at, f in find_formulas(xlsx, "xlsx", {(3, 2)}).items()} == {
+        (3, 2): ("formula-error", "#DIV/0!")}
+    cell = b'<table:table-cell table:formula="of:=RAND()" office:value-type="float" office:value="0.5"/>'
+    ods = (b'<table:table-row table:number-rows-repeated="3"><table:table-cell/></table:table-row>'
+           b'<table:table-row><table:table-cell table:number-columns-repeated="2"/>' + cell * 20_000
+           + b"</table:table-row>")
+    found = find_formulas(ods, "ods", {(3, 2), (3, 3), (0, 0)})
+    assert {at: f.code for at, f in found.items()} == {(3, 2): "formula-volatile", (3, 3): "formula-volatile"}
+    assert find_formulas(ods, "ods", set()) == {} and find_formulas(b"<sheetData/>", "xlsx", {(0, 0)}) == {}

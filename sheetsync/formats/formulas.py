@@ -84,8 +84,8 @@ def _xlsx(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Cel
         if ref is None:
             continue  # a cell without r= is not located here (the extent scan clips such sheets)
         at = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
-        if at not in wanted:
-            continue
+        if at not in wanted or at in found:
+            continue  # each wanted cell is looked into once: a cell written twice costs no second search
         end = xml.find(b"</c>", match.end())
         body = xml[match.end():end if end >= 0 else len(xml)]
         closed = body.find(b">")
@@ -106,7 +106,7 @@ def _ods(body: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Cel
     """One pass over the rows and cells (repeats counted) up to the last formula, or to the last
     row wanted."""
     found: dict[tuple[int, int], CellFormula] = {}
-    last_row = max(row for row, _ in wanted)
+    last_row, last_col = max(row for row, _ in wanted), max(col for _, col in wanted)
     row, rows, col = 0, 0, 0  # the current row's first index (0-based) and its repeats; its next column
     last = body.rfind(b"table:formula")
     for token in ODS_TOKEN.finditer(body, 0, body.find(b">", last) + 1):  # up to the last formula's tag
@@ -120,7 +120,7 @@ def _ods(body: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Cel
             if row > last_row:
                 break
             continue
-        if name == b"table-cell" and b"table:formula" in attrs:
+        if col <= last_col and name == b"table-cell" and b"table:formula" in attrs:
             places = [at for at in wanted if row <= at[0] < row + rows and col <= at[1] < col + times]
             if places:
                 cell = _ods_cell(body, token.end(), attrs)
