@@ -13,6 +13,7 @@ from ..errors import UnreadableFileError
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.cfb_check import whole_sectors
 from ..formats.extent import Scanned, scan
+from ..formats.formulas import CellFormula, find_formulas
 from ..formats.guard import Checked
 from ..formats.odsbreaks import with_line_breaks
 from ..formats.xls_extent import check_xls_extent
@@ -61,6 +62,12 @@ class Opener:
             if isinstance(exc, UnreadableFileError):
                 raise
             raise UnreadableFileError(self.path, f"cannot be read as a spreadsheet ({short(exc)})") from exc
+
+    def formulas(self, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], CellFormula]:
+        """The formulas of the cells ``wanted`` (0-based) of ``sheet``, from the part already inflated
+        by :meth:`open` (none for .xls, or for a sheet whose part is not held as one piece)."""
+        part = self.scanned.part(sheet) if self.scanned is not None else None
+        return {} if part is None else find_formulas(part, self.fmt, wanted)
 
 
 def calamine(data: bytes) -> CalamineWorkbook:

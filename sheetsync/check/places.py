@@ -37,6 +37,7 @@ class Plan:
     rows: dict[str, list[_Row]]  # table pointer -> its rows
     inputs: dict[str, list[int]]  # table pointer -> indices of the columns a school fills
     area: Bounds  # the cells a template of the form can hold (see sheetsync.check.reader.form_area)
+    cells: set[tuple[int, int]]  # every input cell, 0-based (row, column): fields and tables' input columns
 
 
 def plan_of(form: Form) -> Plan:
@@ -55,7 +56,10 @@ def plan_of(form: Form) -> Plan:
             inputs[table.pointer] = [index for c, index, _ in columns if c.auto is None]
         if len(_PLANS) >= 64:  # forms reloaded again and again (tests, a long-lived office): keep few
             _PLANS.clear()
-        entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs, _area(form)))
+        cells = {(row, col) for _, row, col, _ in fields}
+        cells |= {(row - 1, c.place.col - 1) for t in form.tables for c in t.columns if not c.decorative
+                  and c.auto is None for row in range(t.first_row, t.last_row + 1)}
+        entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs, _area(form), cells))
     return entry[1]
 
 

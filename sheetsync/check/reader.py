@@ -112,6 +112,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
         raw = _raw_grid(path, workbook, form.sheet)
         grid = _safe(raw)
+        _mark_formulas(grid, opener, form)
         filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside, grid=grid)
         _read_fields(filled, grid)
         for table in form.tables:
@@ -261,8 +262,37 @@ def _value(grid: Grid, row: int, col: int) -> Any:
     return ""
 
 
+class FormulaShown(str):
+    """What an input cell holding a formula the office cannot use shows (its error, else the
+    formula), standing in the grid for calamine's value; ``code`` is the finding it gets."""
+
+    code: str
+
+
+def _mark_formulas(grid: Grid, opener: Opener, form: Form) -> None:
+    """Put a :class:`FormulaShown` in each input cell whose formula is an error, volatile or external.
+
+    calamine reads an error result as an empty cell (a teacher seeing #DIV/0! would be told the cell
+    is empty) and a RAND() as whatever it last showed; a plain computed value stays as calamine read it.
+    """
+    found = opener.formulas(form.sheet, plan_of(form).cells)
+    for (row, col), formula in found.items():
+        if formula.code is None:
+            continue
+        shown = FormulaShown(safe_value(formula.shown))
+        shown.code = formula.code
+        while len(grid) <= row:
+            grid.append([])
+        line = grid[row]
+        line.extend([""] * (col + 1 - len(line)))
+        line[col] = shown
+
+
 def _parse(filled: Filled, f: Field, raw: Any, pointer: str, cell: str) -> tuple[bool, Any]:
     """(ok, value) for one raw cell; a failure is recorded as a :class:`Problem`."""
+    if raw.__class__ is FormulaShown:
+        filled.problems.append(Problem(raw.code, pointer, cell, str(raw), f.title))
+        return False, None
     try:
         if f.kind == "choice":
             return True, coerce.parse_choice(raw, f.choices or {v: str(v) for v in f.schema.get("enum", [])})

@@ -110,6 +110,14 @@ class Scanned:
                 return set(measured)
         return needed
 
+    def part(self, sheet: str) -> bytes | None:
+        """The XML of ``sheet`` as inflated (.xlsx: its worksheet; .ods: its table's body), if held."""
+        if self.fmt == "ods":
+            bodies = [(start, end) for name, start, end in self._tables if name == sheet]
+            return self._members["content.xml"][bodies[0][0]:bodies[0][1]] if len(bodies) == 1 else None
+        member = self._sheets.get(sheet)
+        return None if member is None else self._members[member]
+
     def copy(self, keep: set[str]) -> bytes:
         """A stored copy of the members calamine reads, the sheets in ``keep`` as written (each must
         have been measured) and every other sheet emptied; an .ods line break is written as a

@@ -1,0 +1,129 @@
+"""Formulas a teacher types into the unlocked input cells, in real Calc (.xlsx and .ods).
+
+Policy (README, ``sheetsync validate``): a formula whose result is a plain value is what the teacher
+meant (``=1000*12``) and its stored result is read; a formula whose result is an error (#DIV/0!),
+one whose value changes every time the file opens (RAND, NOW, TODAY) and one that reaches another
+file or the network (WEBSERVICE, HYPERLINK, ``'file:…'#``) are refused naming the cell. Nothing
+here touches the network: the one address used is 127.0.0.1 on the discard port.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheetsync.check.reader import read_filled
+from sheetsync.check.validate import validate
+from sheetsync.errors import UnsafeFileError
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+
+TYPED = {
+    "F6": "=1000*12",  # amount: a sum typed as a formula
+    "F7": "=F6-1000",  # amount: a reference to another input cell
+    "C4": "=1/0",  # text, required: #DIV/0!
+    "C31": '=WEBSERVICE("http://127.0.0.1:9/x")',  # text, optional: #VALUE! (and the network)
+    "C32": '=HYPERLINK("http://127.0.0.1:9/x";"link")',  # text: a link
+    "E37": "=RAND()",  # amount: a new value on every open
+    "E38": "=1/0",  # amount in a report row: #DIV/0!
+    "C6": "=TODAY()",  # date: the cell is text-formatted, so Calc keeps what was typed as text
+    "D37": "=50+5",  # percent: text-formatted too
+}
+
+
+def _typed(libreoffice: Any, form: Form, tmp_path: Path, fmt: str) -> Path:
+    blank, typed = tmp_path / f"blank.{fmt}", tmp_path / f"typed.{fmt}"
+    write_template(form, blank)
+    libreoffice.type_into(blank, typed, TYPED, sheet=form.sheet)
+    return typed
+
+
+def _by_cell(path: Path) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for f in validate(read_filled(path), key=None).findings:
+        found.setdefault(f.cell, set()).add(f.code)
+    return found
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_formulas_typed_in_calc(libreoffice: Any, progress_form: Form, tmp_path: Path, fmt: str) -> None:
+    typed = _typed(libreoffice, progress_form, tmp_path, fmt)
+    filled = read_filled(typed)
+    found = _by_cell(typed)
+    # A computed plain value is what the teacher meant: read, no finding on its cell.
+    assert filled.data["project"]["budget_received"] == 12000
+    assert filled.data["project"]["budget_used"] == 11000
+    assert "F6" not in found and "F7" not in found, found
+    # An error result is told as such, never as an empty cell.
+    assert found["C4"] == {"formula-error"}, found.get("C4")
+    assert found["E38"] == {"formula-error"}, found.get("E38")
+    report = validate(filled, key=None)
+    div = next(f for f in report.findings if f.cell == "C4")
+    assert div.value == "#DIV/0!" and "C4" in div.message_th and "#DIV/0!" in div.message_th
+    # A value that changes on every open, or one from elsewhere, is refused.
+    assert found["E37"] == {"formula-volatile"}, found.get("E37")
+    assert found["C31"] == {"formula-external"}, found.get("C31")
+    assert found["C32"] == {"formula-external"}, found.get("C32")
+    assert "disbursed" not in filled.data["reports"][0]
+    # Text-formatted cells keep a typed formula as text: refused as not a date / percent.
+    assert found["C6"] == {"not-a-date"} and found["D37"] == {"not-a-percent"}, found
+
+
+@pytest.mark.libreoffice
+def test_a_reference_to_another_file_in_an_ods(libreoffice: Any, progress_form: Form, tmp_path: Path) -> None:
+    """Typing ``='file:///etc/hostname'#$Sheet1.A1`` aborts the headless soffice (it tries to load
+    the link), so the reference Calc would save is written into the typed file's cell instead."""
+    typed = _typed(libreoffice, progress_form, tmp_path, "ods")
+    linked = tmp_path / "linked.ods"
+    with zipfile.ZipFile(typed) as src, zipfile.ZipFile(linked, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "content.xml":
+                data = data.replace(b'table:formula="of:=1000*12"',
+                                    b"table:formula=\"of:=['file:///etc/hostname'#$Sheet1.A1]\"")
+            dst.writestr(info, data, compress_type=zipfile.ZIP_STORED if info.filename == "mimetype"
+                         else zipfile.ZIP_DEFLATED)
+    assert _by_cell(linked)["F6"] == {"formula-external"}
+    # Saved by Calc as .xlsx, the reference becomes an external link part: the guard refuses the file.
+    resaved = tmp_path / "linked.xlsx"
+    libreoffice.convert(linked, resaved)
+    assert any(n.startswith("xl/externalLinks/") for n in zipfile.ZipFile(resaved).namelist())
+    with pytest.raises(UnsafeFileError, match="links to other workbooks"):
+        read_filled(resaved)
+
+
+def test_a_formula_saved_without_its_result(progress_form: Form, tmp_path: Path) -> None:
+    """A program that does not calculate (openpyxl, some converters) saves a formula with no result:
+    calamine reads it as an empty cell, so the school was told the cell is empty."""
+    import openpyxl
+
+    path = tmp_path / "uncalculated.xlsx"
+    write_template(progress_form, path)
+    book = openpyxl.load_workbook(path)
+    book[progress_form.sheet]["F6"] = "=1000*12"
+    book[progress_form.sheet]["C4"] = "=1/0"
+    book.save(path)
+    found = _by_cell(path)
+    assert found["F6"] == {"formula-error"} and found["C4"] == {"formula-error"}, found
+    f6 = next(f for f in validate(read_filled(path), key=None).findings if f.cell == "F6")
+    assert f6.value == "=1000*12"
+
+
+def test_formulas_are_looked_for_in_the_wanted_cells_only() -> None:
+    """Untrusted XML: a cell written again and again, a row of many formulas, nothing evaluated."""
+    from sheetsync.formats.formulas import find_formulas
+
+    xlsx = b'<sheetData><row r="4">' + b'<c r="C4" t="e"><f>1/0</f><v>#DIV/0!</v>' * 20_000 + b"</row></sheetData>"
+    assert {at: (f.code, f.shown) for at, f in find_formulas(xlsx, "xlsx", {(3, 2)}).items()} == {
+        (3, 2): ("formula-error", "#DIV/0!")}
+    cell = b'<table:table-cell table:formula="of:=RAND()" office:value-type="float" office:value="0.5"/>'
+    ods = (b'<table:table-row table:number-rows-repeated="3"><table:table-cell/></table:table-row>'
+           b'<table:table-row><table:table-cell table:number-columns-repeated="2"/>' + cell * 20_000
+           + b"</table:table-row>")
+    found = find_formulas(ods, "ods", {(3, 2), (3, 3), (0, 0)})
+    assert {at: f.code for at, f in found.items()} == {(3, 2): "formula-volatile", (3, 3): "formula-volatile"}
+    assert find_formulas(ods, "ods", set()) == {} and find_formulas(b"<sheetData/>", "xlsx", {(0, 0)}) == {}
