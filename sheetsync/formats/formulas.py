@@ -69,7 +69,18 @@ def find_formulas(xml: bytes, fmt: str, wanted: set[tuple[int, int]]) -> dict[tu
         return {}
     if fmt == "ods":
         return _ods(xml, wanted) if b"table:formula" in xml else {}
-    return _xlsx(xml, wanted) if b"<f" in xml else {}
+    return _xlsx(xml, wanted) if _has_cell_formula(xml) else {}
+
+
+def _has_cell_formula(xml: bytes) -> bool:
+    """Whether an ``<f>`` element is in ``xml``: one pass, stepping over the ``<formula1>`` of the
+    template's own dropdowns (in every sheet sheetsync writes, so ``b"<f" in xml`` is always true)."""
+    at = xml.find(b"<f")
+    while at >= 0:
+        if xml[at + 2:at + 3] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):
+            return True
+        at = xml.find(b"<f", at + 2)
+    return False
 
 
 def _text(raw: bytes) -> str:
