@@ -13,6 +13,8 @@ from typing import Iterator
 #: Bytes of a sheet searched at once: the matches of one piece are held together (2 million
 #: cells found at once held ~330 MB of tuples).
 PIECE = 1 << 20
+#: An XML declaration's encoding.
+ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
 
 
 def pieces(xml: bytes, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, int]]:
@@ -48,3 +50,9 @@ def count_tags(xml: bytes, opening: bytes) -> int:
     """How many start tags ``opening`` (such as ``b"<c"``) begins in ``xml``: each followed by white
     space, "/" or ">", as a pattern's ``<c(?=[\\s/>])`` finds them, counted at memchr speed."""
     return sum(xml.count(opening + end) for end in (b" ", b"/", b">", b"\t", b"\n", b"\r", b"\x0b", b"\x0c"))
+
+
+def plain_encoding(xml: bytes) -> bool:
+    """UTF-8 (or ASCII) as the searches expect: no NUL bytes, no other declared encoding."""
+    declared = ENCODING.match(xml[:200])
+    return b"\x00" not in xml and (declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"))

@@ -26,7 +26,7 @@ from pathlib import Path
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, column_number
-from ._pieces import count_tags as _tags, distinct_refs as _refs
+from ._pieces import count_tags as _tags, distinct_refs as _refs, plain_encoding as _plain_encoding
 from ._stored import stored_zip
 from .odsbreaks import break_lines
 from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, found_members, fold, open_zip
@@ -41,7 +41,6 @@ XLSX_SHEETDATA = re.compile(rb"<sheetData[\s/>]")
 XLSX_NS = b"schemas.openxmlformats.org/spreadsheetml/2006/main"
 ODS_TABLE_NS = b"urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 XLSX_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension(?=[\s/>])[^>]*>")
-ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
 ODS_TABLE_OPEN = re.compile(rb"<(table:)table(?=[\s/>])([^>]*?)(/?)>")
 ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)["']""")
 ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)["']""")
@@ -112,11 +111,10 @@ class Scanned:
 
     def part(self, sheet: str) -> bytes | None:
         """The XML of ``sheet`` as inflated (.xlsx: its worksheet; .ods: its table's body), if held."""
-        if self.fmt == "ods":
-            bodies = [(start, end) for name, start, end in self._tables if name == sheet]
-            return self._members["content.xml"][bodies[0][0]:bodies[0][1]] if len(bodies) == 1 else None
-        member = self._sheets.get(sheet)
-        return None if member is None else self._members[member]
+        if self.fmt != "ods":
+            return self._members.get(self._sheets.get(sheet, ""))
+        bodies = [(start, end) for name, start, end in self._tables if name == sheet]
+        return self._members["content.xml"][bodies[0][0]:bodies[0][1]] if len(bodies) == 1 else None
 
     def copy(self, keep: set[str]) -> bytes:
         """A stored copy of the members calamine reads, the sheets in ``keep`` as written (each must
@@ -397,9 +395,3 @@ def _rows_between(body: bytes, start: int, end: int) -> bool:
 def _usual_prefixes(content: bytes) -> bool:
     """Whether the table namespace is bound once, to ``table:`` (what the searches look for)."""
     return content.count(ODS_TABLE_NS) == 1 and b'xmlns:table="' + ODS_TABLE_NS + b'"' in content
-
-
-def _plain_encoding(xml: bytes) -> bool:
-    """UTF-8 (or ASCII) as the searches expect: no NUL bytes, no other declared encoding."""
-    declared = ENCODING.match(xml[:200])
-    return b"\x00" not in xml and (declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"))
