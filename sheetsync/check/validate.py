@@ -20,7 +20,7 @@ from ..template.fingerprint import cell_hash, combined
 from ..spec.form import Form, parse_range
 from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
 from ..messages import render
-from ..spec.pointers import generic, schema_node
+from ..spec.pointers import generic, lookup, schema_node
 from .printfit import print_findings
 from .quickcheck import Check, quick_check
 from .findings import choice_labels, finding as _finding, month_names, number_example
@@ -61,6 +61,7 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
         wrong = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
         report.findings += list(_controls(filled, wrong))
+        report.findings += list(_percent_fractions(filled, wrong))
         report.findings += list(print_findings(filled, wrong))
     return report
 
@@ -73,6 +74,21 @@ def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
             continue  # the cell is already wrong; one finding says what to do
         yield _finding(filled, "control-character", pointers.get(cell, ""), filled.raw.get(cell),
                        severity="warning", cell=cell, sheet=filled.form.sheet)
+
+
+def _percent_fractions(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
+    """A warning on a percentage typed as a fraction ("0.45" without "%"): it is read as 0.45 %, and a
+    teacher who meant 45 % (as a spreadsheet's percent format shows 0.45) would never see why."""
+    percents = {f.pointer for f in filled.form.fields if f.kind == "percent"} | {
+        f"{t.pointer}/*/{c.pointer}" for t in filled.form.tables for c in t.columns if c.kind == "percent"}
+    for pointer, ref in filled.source_map.items():
+        typed = filled.raw.get(ref.cell)
+        if ref.cell in flagged or not isinstance(typed, str) or generic(pointer) not in percents:
+            continue
+        value = lookup(filled.data, pointer)
+        if isinstance(value, (int, float)) and 0 < value < 1 and "%" not in typed and "ร้อยละ" not in typed:
+            yield _finding(filled, "percent-as-fraction", pointer, typed.strip(), severity="warning", cell=ref.cell,
+                           sheet=filled.form.sheet, meant=shown(round(value * 100, 10)))
 
 
 def _identity(filled: Filled, key: bytes | None) -> Iterator[Finding]:
