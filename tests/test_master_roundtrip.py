@@ -109,16 +109,17 @@ def test_roster_issues_to_known_and_new_recipients(master: Path, tmp_path: Path)
                       f"s10,โรงเรียนใหม่,s10@example.invalid,{CODES[3]}\n", encoding="utf-8-sig")
     paths = templates_from_master(master, tmp_path / "out", roster=roster)
     data = {p.name: read_filled(p) for p in paths}
-    assert sorted(data) == [f"{CODES[1]}_s2.xlsx", f"{CODES[1]}_s9.xlsx", f"{CODES[3]}_s10.xlsx"]
-    assert len(data[f"{CODES[1]}_s2.xlsx"].data["reports"]) == 7
-    new = data[f"{CODES[1]}_s9.xlsx"]
+    # Named as the roster's first templates are: a school's file keeps its name month after month.
+    assert sorted(data) == ["s10 โรงเรียนใหม่.xlsx", "s2 โรงเรียนวัดไทร.xlsx", "s9 โรงเรียนวัดยายร่ม.xlsx"]
+    assert len(data["s2 โรงเรียนวัดไทร.xlsx"].data["reports"]) == 7
+    new = data["s9 โรงเรียนวัดยายร่ม.xlsx"]
     assert new.metadata["recipient"] == "s9" and "reports" not in new.data
     assert new.data["project"]["name"] == seed_data()["project"]["name"]
     assert "budget_received" not in new.data["project"]  # the project's identity, not another school's money
-    assert data[f"{CODES[3]}_s10.xlsx"].data == {"project": {"code": CODES[3]}}
+    assert data["s10 โรงเรียนใหม่.xlsx"].data == {"project": {"code": CODES[3]}}
     # --recipient narrows a roster too (it was ignored: with --email every school would have been mailed).
     only = templates_from_master(master, tmp_path / "one", roster=roster, recipient="s9")
-    assert [p.name for p in only] == [f"{CODES[1]}_s9.xlsx"]
+    assert [p.name for p in only] == ["s9 โรงเรียนวัดยายร่ม.xlsx"]
 
 
 def test_the_school_fills_the_next_row_and_it_merges_back(master: Path, tmp_path: Path) -> None:
@@ -179,15 +180,17 @@ def test_a_new_school_of_another_form_gets_that_form_and_its_identity(lunch_mast
     """Issue 10: a school new to a key got a progress report prefilled with /project fields; it gets the
     form others report the key on, prefilled with that form's key and title (its default identity)."""
     paths = templates_from_master(lunch_master, tmp_path / "out", roster=roster_file(tmp_path), forms_dirs=[FORMS])
-    filled = {p.name: read_filled(p, forms_dirs=[FORMS]) for p in paths}
-    assert sorted(filled) == ["10360001_s1.xlsx", "10360001_s9.xlsx", "10360099_s10.xlsx"]
+    filled = {read_filled(p, forms_dirs=[FORMS]).metadata["recipient"]: read_filled(p, forms_dirs=[FORMS])
+              for p in paths}
+    assert sorted(filled) == ["s1", "s10", "s9"] and all(p.name.startswith(f"{p.name.split()[0]} โรงเรียน")
+                                                         for p in paths)
     assert {f.form.id for f in filled.values()} == {"school-lunch"}
     identity = {"school": {"smis": "10360001", "name": "โรงเรียนวัดไทร", "district": "เขตจอมทอง"},
                 "budget": {"rate": 22, "method": "จัดทำเอง"},
                 "certification": {"position": "ผู้อำนวยการโรงเรียนวัดไทร"}}
-    assert filled["10360001_s9.xlsx"].data == identity  # the layout's master: identity
-    assert filled["10360099_s10.xlsx"].data == {"school": {"smis": "10360099"}}
-    assert filled["10360001_s1.xlsx"].data == identity  # a new month's report: next_period: identity
+    assert filled["s9"].data == identity  # the layout's master: identity
+    assert filled["s10"].data == {"school": {"smis": "10360099"}}
+    assert filled["s1"].data == identity  # a new month's report: next_period: identity
 
 
 def test_next_months_lunch_template_is_a_new_report_not_last_months_locked(lunch_master: Path,
@@ -259,3 +262,12 @@ def test_templates_from_master_need_only_the_forms_of_what_they_use(progress_for
         templates_from_master(master, tmp_path / "all", recipient="s2")
     done = run("template", "--from-master", master, "-o", tmp_path / "cli", cwd=tmp_path, env={"SHEETSYNC_FORMS": ""})
     assert done.returncode == 3 and "school-census" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_school_of_two_projects_gets_two_files_named_for_it_and_each_project(master: Path, tmp_path: Path) -> None:
+    roster = tmp_path / "schools.csv"
+    roster.write_text("recipient_id,school_name,email,project_code\ns1,โรงเรียนวัดไทร,s1@example.invalid,\n",
+                      encoding="utf-8")
+    paths = templates_from_master(master, tmp_path / "out", roster=roster)
+    assert sorted(p.name for p in paths) == sorted(f"s1 โรงเรียนวัดไทร {code}.xlsx" for code in CODES[:2])
+    assert {read_filled(p).data["project"]["code"] for p in paths} == set(CODES[:2])

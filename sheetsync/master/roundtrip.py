@@ -14,6 +14,7 @@ fiscal year and dates, never another school's money).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -40,8 +41,9 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
 
     Without a roster, one template per submission in the master (narrowed by ``project`` and
     ``recipient``); with a roster (see :func:`sheetsync.roster.read_roster`), one per roster row
-    and project (``project`` narrows it too). Files are named ``<project code>_<recipient>.<fmt>``,
-    made safe on every OS.
+    and project (``project`` narrows it too). Files are named ``<recipient> <school>.<fmt>`` as the
+    roster's first templates are (the key after it for a school with several keys); without a roster
+    ``<project code>_<recipient>.<fmt>``; made safe on every OS.
 
     :param fmt: ``"xlsx"`` or ``"ods"``.
     :param issued: the templates' issue time (default: now); later than the submissions they
@@ -78,8 +80,11 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
         raise MasterError(f"{name}: no submission in the master for {wanted or 'any key'}")
     out = Path(out_dir)
     written: list[Path] = []
+    schools = {e.id: e.school for e in entries or ()}
+    keys_of = Counter(who for _, who, _, _ in targets)
     for chosen, who, data, key in targets:
-        path = _free_name(out, _file_name(key, who, fmt), written)
+        name = _file_name(key, who, fmt, schools.get(who, ""), several=keys_of[who] > 1)
+        path = _free_name(out, name, written)
         write_template(chosen, path, data=data, recipient=who or None, lock_rows=True, issued=issued)
         written.append(path)
     return written
@@ -213,8 +218,14 @@ def _identity(form: Form, data: dict[str, Any], code: str) -> dict[str, Any]:
     return prefill
 
 
-def _file_name(key: str, recipient: str, fmt: str) -> str:
-    stem = "_".join(part for part in (key, recipient) if part) or "template"
+def _file_name(key: str, recipient: str, fmt: str, school: str = "", *, several: bool = False) -> str:
+    """``<recipient> <school>`` as the roster's first templates are named (the key after it when the
+    school has several), so a school's file keeps its name month after month; without a roster,
+    ``<key>_<recipient>``."""
+    if school:
+        stem = " ".join(part for part in (recipient, school, key if several else "") if part)
+    else:
+        stem = "_".join(part for part in (key, recipient) if part) or "template"
     return safe_filename(stem, f".{fmt.lstrip('.')}")
 
 
