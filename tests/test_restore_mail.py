@@ -1,0 +1,73 @@
+"""``sheetsync restore`` and the office's e-mail: the outbox numbering and the mailbox's marks after a
+backup is put back. Real SMTP (aiosmtpd) and real IMAP (Dovecot)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from pathlib import Path
+
+import typer
+
+from sheetsync.office.store import Store
+from sheetsync.spec.form import Form
+from tests.test_mail_smtp import Server
+from tests.test_mail_loop import smtp  # noqa: F401 - fixture
+from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_restore import arrive, recipients
+
+__all__ = ["app", "office", "smtp"]
+
+
+def smtp_office(office: Path, smtp: Server) -> Path:
+    """The office sending through the test SMTP server, its digest to the boss, no settling time."""
+    toml = office / "sheetsync.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0").replace(
+        'from = ""', f'from = "office@bma.example"\ndigest_to = "boss@bma.example"\nsmtp_host = "127.0.0.1"\n'
+                     f'smtp_port = {smtp.port}\nsmtp_security = "none"'), encoding="utf-8")
+    return office
+
+
+def sent_to(smtp: Server, address: str) -> list[EmailMessage]:
+    """The e-mails the SMTP server received for ``address``."""
+    return [m for m in smtp.messages() if address in str(m["To"])]
+
+
+def synced(app: typer.Typer, office: Path) -> None:
+    done = in_office(app, office, "sync", "--send")
+    assert done.exit_code == 0, done.output
+
+
+def garble_and_restore(app: typer.Typer, office: Path, backup: Path) -> str:
+    (office / "sheetsync.sqlite").write_bytes(b"\0" * 4096)
+    done = in_office(app, office, "restore", str(backup))
+    assert done.exit_code == 0, done.output
+    return str(done.output)
+
+
+def test_after_restore_no_new_mail_is_taken_for_a_sent_one_and_none_is_sent_twice(
+        app: typer.Typer, office: Path, progress_form: Form, smtp: Server, tmp_path: Path) -> None:
+    smtp_office(office, smtp)
+    arrive(progress_form, office, "s1", 40)
+    synced(app, office)  # 000001 s1's report, 000002 the digest
+    backup = tmp_path / "usb" / "b.sqlite"
+    assert in_office(app, office, "backup", str(backup)).exit_code == 0
+    arrive(progress_form, office, "s2", 41)
+    synced(app, office)  # 000003 s2, 000004 digest
+    arrive(progress_form, office, "s3", 42)
+    synced(app, office)  # 000005 the digest (s3 is on no roster: only the digest names it)
+    assert len(sent_to(smtp, "boss@bma.example")) == 3
+    sent = {p.name: p.read_bytes() for p in (office / "outbox" / "sent").iterdir()}
+    assert len(sent) == 5
+    said = garble_and_restore(app, office, backup)
+    assert "ส่งแล้ว 3 ฉบับ" in said and "3 sent" in said, said  # 000003 to 000005, taken back into the store
+    arrive(progress_form, office, "s4", 43)  # a file new to the office
+    synced(app, office)  # reads s2 and s3 again (put back) and s4
+    assert recipients(office / "sheetsync.sqlite") == ["s1", "s2", "s3", "s4"]
+    for school in ("s1", "s2"):  # each school on the roster answered once, s2 also after its file was read again
+        assert len(sent_to(smtp, f"head@{school}.example")) == 1, school
+    assert len(sent_to(smtp, "boss@bma.example")) == 4  # this run's digest too
+    for name, data in sent.items():  # no new mail took the number of one sent before the restore
+        assert (office / "outbox" / "sent" / name).read_bytes() == data, name
+    assert len(list((office / "outbox" / "sent").iterdir())) == 6
+    with Store(office / "sheetsync.sqlite") as db:
+        assert db.mails("sent") == []  # nothing left waiting
