@@ -156,5 +156,10 @@ def adopt_from_disk(store: Store, folder: Path) -> tuple[int, int]:
                        "sent_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
                        (number, sha if _SHA256.fullmatch(sha) else None, name, data, now(), now(),
                         str(folder / path.name), now() if sent else None))
+            replied = str(headers.get("In-Reply-To") or "").strip()
+            if name.startswith("reply ") and replied:  # the fetch's polite reply: a message fetched again is
+                db.execute("INSERT INTO answers (address, message_id, kind, sha256, at, run_id, withheld) "
+                           "VALUES (?, ?, 'reply', '', ?, NULL, 0)", (name.removeprefix("reply ").lower(),
+                                                                    replied, now()))  # not answered twice
     sent_count = sum(1 for _, sent in found.values() if sent)
     return sent_count, len(found) - sent_count
