@@ -44,13 +44,15 @@ def restore_command(
             raise OfficeError(both("error.no-store", option="--office"))
         done = restore(backup, config.store, set_aside=(config.processed, config.quarantine), inbox=config.inbox,
                        force=force, zone=config.zone,
-                       view=config.master)
+                       view=config.master, outbox=config.outbox)
         echo(both("restore.done", store=config.store.name, backup=backup, submissions=done.submissions,
                   outcomes=done.outcomes))
         if done.kept:
             echo(both("restore.kept", kept=done.kept[0].name))
         if done.put_back:
             echo(both("restore.put-back", count=len(done.put_back), inbox=config.inbox))
+        if any(done.mails):
+            echo(both("restore.mails", outbox=config.outbox.name, sent=done.mails[0], waiting=done.mails[1]))
         echo(both("restore.next", dir=config.root))
         return 0
 

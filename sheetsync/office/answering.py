@@ -17,6 +17,7 @@ from ..messages import both
 from ..pipeline import INTERNAL, FileResult, failure
 from ..roster import Recipient
 from .answered import Answer
+from .outbox import FILE_HEADER
 
 LOG = logging.getLogger("sheetsync")
 
@@ -56,6 +57,8 @@ def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], c
             return [], None
         if message is None:
             return [], None
+        if item.sha256:
+            message[FILE_HEADER] = item.sha256
         answer = None if origin is None else Answer.to(message, origin.message_id,
                                                                  per_day=config.answers_per_day)
         return [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))], answer

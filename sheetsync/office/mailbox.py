@@ -76,7 +76,10 @@ class StoreLedger:
         """
         with self.store.transaction() as db:
             known = bool(db.execute("SELECT 1 FROM messages WHERE message_id = ?", (message.message_id,)).fetchone())
-            replies = [] if known else [r for r in replies if take_turn(self.store, Answer.to(
+            # A reply a restore took back from the outbox folder (outbox.adopt_from_disk) answered it already.
+            answered = known or bool(db.execute("SELECT 1 FROM answers WHERE message_id = ? AND kind = 'reply' "
+                                                "AND run_id IS NULL", (message.message_id,)).fetchone())
+            replies = [] if answered else [r for r in replies if take_turn(self.store, Answer.to(
                 r, message.message_id, "reply", per_day=self.answers_per_day), self.run_id)]
             message = replace(message, replied=bool(replies)) if message.replied and not replies else message
             if not known:

@@ -4,12 +4,20 @@ then sent and marked sent one by one.
 Writing is idempotent (the same id always gives the same file name, and the file is replaced
 atomically), so a run killed between writing a message and marking it written writes the same
 file again, never a second copy.
+
+That makes the numbering the store's alone to give: a store restored from a backup
+(``sheetsync restore``) would give again the numbers of the mails written after the backup, and
+writing a new mail under such a number replaces the file of the old one in ``sent/``.
+:func:`adopt_from_disk` takes those files back into the store first.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from email import message_from_bytes
+from email.parser import BytesHeaderParser
+from email.policy import default
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -19,9 +27,16 @@ from ..mailer._headers import OUTGOING
 from ..files import replace, save_bytes
 from ..messages import render
 from ..roster import safe_filename
-from .store import Store
+from .store import Store, now
 
 SENT_DIR = "sent"
+
+#: The header naming the file (its SHA-256) an e-mail answers: after a restore, the file read again is
+#: known as answered by the mail on disk (:func:`adopt_from_disk`), not answered a second time.
+FILE_HEADER = "X-Sheetsync-File"
+
+_NUMBERED = re.compile(r"(\d{6,})-.+\.eml")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def mail_path(folder: Path, mail_id: int, name: str) -> Path:
@@ -113,3 +128,38 @@ def _archive(path: Path, sent: Path) -> Path:
     dest = sent / path.name
     replace(path, dest)
     return dest
+
+
+def adopt_from_disk(store: Store, folder: Path) -> tuple[int, int]:
+    """Take into the store every mail file of ``folder`` and ``folder/sent`` numbered past the store's
+    outbox (written by a store since lost, after the backup it was restored from); returns
+    ``(sent, waiting)``.
+
+    Each keeps its number, so the next mail is numbered past every file on disk and never replaces
+    one; one in ``sent/`` is recorded as sent, one still waiting is sent by the next ``--send``. The
+    file an e-mail answers (:data:`FILE_HEADER`) is kept with it: read again, it is not answered again.
+    """
+    last = int(store.query("SELECT COALESCE(MAX(id), 0) FROM outbox")[0][0])
+    found: dict[int, tuple[Path, bool]] = {}
+    for where, sent in ((folder, False), (folder / SENT_DIR, True)):
+        for path in sorted(where.iterdir()) if where.is_dir() else []:
+            match = _NUMBERED.fullmatch(path.name)
+            if match and int(match[1]) > last and path.is_file() and not path.is_symlink():
+                found[int(match[1])] = (path, sent)  # sent/ is looked at last: a copy left waiting was sent
+    with store.transaction() as db:
+        for number, (path, sent) in sorted(found.items()):
+            data = path.read_bytes()
+            headers = BytesHeaderParser(policy=default).parsebytes(data)
+            sha = str(headers.get(FILE_HEADER) or "").strip()
+            name = str(headers.get("X-Sheetsync-Name") or path.stem.split("-", 1)[1])
+            db.execute("INSERT INTO outbox (id, sha256, run_id, name, message, queued_at, written_at, written_path, "
+                       "sent_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+                       (number, sha if _SHA256.fullmatch(sha) else None, name, data, now(), now(),
+                        str(folder / path.name), now() if sent else None))
+            replied = str(headers.get("In-Reply-To") or "").strip()
+            if name.startswith("reply ") and replied:  # the fetch's polite reply: a message fetched again is
+                db.execute("INSERT INTO answers (address, message_id, kind, sha256, at, run_id, withheld) "
+                           "VALUES (?, ?, 'reply', '', ?, NULL, 0)", (name.removeprefix("reply ").lower(),
+                                                                    replied, now()))  # not answered twice
+    sent_count = sum(1 for _, sent in found.values() if sent)
+    return sent_count, len(found) - sent_count

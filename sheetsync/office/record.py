@@ -84,7 +84,10 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         if item.sha256:  # the reason is kept too: a file not moved now is set aside with it next run
             store.add_file(item.sha256, name, _size(item.path) if size is None else size, run_id, row_id, disposition,
                            reason=reason, set_aside=kept)
-        if mails and answer is not None and not take_turn(store, answer, run_id):
+        if mails and item.sha256 and store.query(
+                "SELECT 1 FROM outbox WHERE sha256 = ? AND run_id IS NULL AND sha256 IS NOT NULL", (item.sha256,)):
+            mails = ()  # answered by a mail the outbox kept while the store was lost (restore): not twice
+        elif mails and answer is not None and not take_turn(store, answer, run_id):
             mails = ()  # over the day's answers to that address: checked and recorded, not answered
         for mail_name, message in mails:
             store.queue_mail(item.sha256, run_id, mail_name, message)

@@ -24,6 +24,7 @@ from ..messages import both
 from ..pipeline import sha256_from, sha256_of
 from .backup import back_up
 from .lock import lock_path
+from .outbox import adopt_from_disk
 from .schema import MIGRATIONS
 from .store import Store
 
@@ -42,6 +43,8 @@ class Restored:
     submissions: int
     outcomes: int
     put_back: tuple[Path, ...]
+    #: Mails of the outbox folder written after the backup, taken back into the store: sent, waiting.
+    mails: tuple[int, int] = (0, 0)
 
 
 def check_backup(backup: Path) -> int:
@@ -69,7 +72,7 @@ def check_backup(backup: Path) -> int:
 
 
 def restore(backup: Path, store: Path, *, set_aside: tuple[Path, ...], inbox: Path, force: bool = False,
-            zone: Zone = None, view: Path | None = None) -> Restored:
+            zone: Zone = None, view: Path | None = None, outbox: Path | None = None) -> Restored:
     """Make the backup at ``backup`` the store at ``store``; put back into ``inbox`` each file of the
     ``set_aside`` folders (processed, quarantine) that the backup does not know.
 
@@ -78,6 +81,8 @@ def restore(backup: Path, store: Path, *, set_aside: tuple[Path, ...], inbox: Pa
 
     :param view: the office's master; rendered from the lost store after the backup was made, it is
         still the office's own view (rendered again by the next run), not one a clerk edited.
+    :param outbox: the office's outbox folder: its mails written after the backup are taken back into the
+        store (:func:`~sheetsync.office.outbox.adopt_from_disk`), so that none is sent twice or overwritten.
 
     :raises BadInputError: the backup cannot be used (:func:`check_backup`).
     :raises OfficeError: the store is sound and ``force`` is not given; the backup is the store itself.
@@ -107,10 +112,11 @@ def restore(backup: Path, store: Path, *, set_aside: tuple[Path, ...], inbox: Pa
                 tx.execute("UPDATE views SET outcome_id = -1")  # the view shows the lost store: render it again
             if view is not None and view.is_file():
                 db.set_view_hash(view, sha256_of(view), -1)
+            mails = adopt_from_disk(db, outbox) if outbox is not None else (0, 0)
             put_back = tuple(_put_back(db, folder, inbox) for folder in set_aside)
     finally:
         lock.close()
-    return Restored(kept, made.submissions, made.outcomes, tuple(p for paths in put_back for p in paths))
+    return Restored(kept, made.submissions, made.outcomes, tuple(p for paths in put_back for p in paths), mails)
 
 
 def _holds_something(store: Path) -> bool | None:

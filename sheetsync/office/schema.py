@@ -90,4 +90,11 @@ MIGRATIONS: tuple[str, ...] = (
                               email TEXT NOT NULL DEFAULT '', project_code TEXT NOT NULL DEFAULT '',
                               extra TEXT NOT NULL DEFAULT '{}', left_at TEXT NOT NULL)
     """,
+    # 10: the mails a restore took back from the outbox folder (office/outbox.py adopt_from_disk, no run),
+    # by the file each answered, and its polite replies by the message each answered: a file read again
+    # or a message fetched again after the restore is not answered twice.
+    """
+    CREATE INDEX outbox_adopted_by_sha ON outbox (sha256) WHERE run_id IS NULL AND sha256 IS NOT NULL;
+    CREATE INDEX answers_adopted_by_message ON answers (message_id) WHERE run_id IS NULL
+    """,
 )
