@@ -24,8 +24,17 @@ ENV = {"SHEETSYNC_FORMS": ""}  # the office's configuration alone
 @pytest.fixture
 def synced(tmp_path: Path) -> Path:
     """An office of the roster form whose two schools each sent a file: one right, one with mistakes."""
+    return synced_office(tmp_path)
+
+
+def synced_office(tmp_path: Path, master: str = "") -> Path:
+    """The office of :func:`synced`; ``master`` adds lines to the layout's ``master:`` entry."""
     office = tmp_path / "district"
     shutil.copytree(FORM_DIR, office / "forms", ignore=shutil.ignore_patterns("typed-*"))
+    layout = office / "forms" / "teacher-roster.yaml"
+    text = layout.read_text(encoding="utf-8")
+    assert "  next_period: identity\n" in text
+    layout.write_text(text.replace("  next_period: identity\n", f"  next_period: identity\n{master}"), encoding="utf-8")
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     made = run("init", office, "--roster", tmp_path / "schools.csv", "--form", "teacher-roster",
                "--forms-dir", office / "forms", env=ENV)
@@ -42,12 +51,16 @@ def synced(tmp_path: Path) -> Path:
     return office
 
 
-def test_the_masters_heading_of_a_list_is_the_lists_title(synced: Path) -> None:
-    """The grade table, shown as text on the school's line, is headed นักเรียนรายชั้น (its schema
-    title), not ชั้น (the title of its first column, one cell of a row); the teachers get their own sheet."""
+def test_a_table_the_layout_keeps_as_text_is_one_cell_headed_by_its_title(tmp_path: Path) -> None:
+    """`master: as_text: [/pupils]`: the grades stay one cell of text on the school's line, headed
+    นักเรียนรายชั้น (its schema title), not ชั้น (the title of its first column, one cell of a row), with
+    no sheet of their own; the teachers keep theirs."""
+    synced = synced_office(tmp_path, master="  as_text: [/pupils]\n")
     book = load_workbook(synced / "master.xlsx")
     headings = [c.value for c in book["โรงเรียน"][2]]
-    assert "นักเรียนรายชั้น" in headings and "ชั้น" not in headings
+    assert "นักเรียนรายชั้น" in headings and "ชั้น" not in headings and "นักเรียนรายชั้น" not in book.sheetnames
+    grades = book["โรงเรียน"].cell(3, headings.index("นักเรียนรายชั้น") + 1).value
+    assert str(grades).startswith("ชั้น: ป.1; ชาย (คน): 20")
     assert [c.value for c in book["รายชื่อครู"][2]][2:] == ["ชื่อ-สกุล", "ตำแหน่ง", "วิทยฐานะ", "วันที่บรรจุ", "โทรศัพท์"]
     assert book["รายชื่อครู"]["D3"].value == "ผู้อำนวยการ"  # a choice by its Thai label
 
@@ -61,3 +74,27 @@ def test_next_years_templates_carry_only_the_schools_identity(synced: Path) -> N
     assert first == {"school": {"name": "โรงเรียนวัดบางนา", "code": "10110001", "type": "extended"},
                      "contact": {"email": "bangna@school.example", "phone": "021234567"}}
     assert second == {"school": {"code": "10110002"}}
+
+
+def _rows(book: Path, name: str) -> list[list[object]]:
+    """The sheet ``name`` of ``book`` below its generated-at line: the header, then the rows."""
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(book)).get_sheet_by_name(name).to_python()[1:]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_every_table_of_rows_has_a_sheet_of_its_own(synced: Path, fmt: str) -> None:
+    """The grades (the form's first table, not the master's `table:`) get a sheet of rows named by their
+    schema title, school and code first, to sort, filter, add up and print; the school's line no longer
+    carries them as one cell of text (the teachers' sheet is as before)."""
+    view = synced / f"view.{fmt}"
+    made = run("master", "-o", view.name, cwd=synced, env=ENV)
+    assert made.returncode == 0, made.stderr
+    header, *grades = _rows(view, "นักเรียนรายชั้น")
+    assert header == ["ผู้รายงาน", "รหัส", "ชั้น", "ชาย (คน)", "หญิง (คน)", "รวม (คน)"]
+    assert [row[2] for row in grades] == ["ป.1", "ป.2", "ป.3", "ป.4", "ป.5", "ป.6"]
+    assert {row[0] for row in grades} == {"10110001"} and sum(float(str(row[5])) for row in grades) == 228
+    school = _rows(view, "โรงเรียน")[0]
+    assert "นักเรียนรายชั้น" not in school and "รายชื่อครู" not in school
+    assert _rows(view, "รายชื่อครู")[1][2] == "นางสาวสมศรี ใจดี"
