@@ -27,14 +27,15 @@ def synced(tmp_path: Path) -> Path:
     return synced_office(tmp_path)
 
 
-def synced_office(tmp_path: Path, master: str = "") -> Path:
-    """The office of :func:`synced`; ``master`` adds lines to the layout's ``master:`` entry."""
+def synced_office(tmp_path: Path, master: str = "  next_period: identity\n") -> Path:
+    """The office of :func:`synced`; ``master`` replaces the line ``next_period: identity`` of the
+    layout's ``master:`` entry (with more lines, or another)."""
     office = tmp_path / "district"
     shutil.copytree(FORM_DIR, office / "forms", ignore=shutil.ignore_patterns("typed-*"))
     layout = office / "forms" / "teacher-roster.yaml"
     text = layout.read_text(encoding="utf-8")
     assert "  next_period: identity\n" in text
-    layout.write_text(text.replace("  next_period: identity\n", f"  next_period: identity\n{master}"), encoding="utf-8")
+    layout.write_text(text.replace("  next_period: identity\n", master), encoding="utf-8")
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     made = run("init", office, "--roster", tmp_path / "schools.csv", "--form", "teacher-roster",
                "--forms-dir", office / "forms", env=ENV)
@@ -55,7 +56,7 @@ def test_a_table_the_layout_keeps_as_text_is_one_cell_headed_by_its_title(tmp_pa
     """`master: as_text: [/pupils]`: the grades stay one cell of text on the school's line, headed
     นักเรียนรายชั้น (its schema title), not ชั้น (the title of its first column, one cell of a row), with
     no sheet of their own; the teachers keep theirs."""
-    synced = synced_office(tmp_path, master="  as_text: [/pupils]\n")
+    synced = synced_office(tmp_path, master="  next_period: identity\n  as_text: [/pupils]\n")
     book = load_workbook(synced / "master.xlsx")
     headings = [c.value for c in book["โรงเรียน"][2]]
     assert "นักเรียนรายชั้น" in headings and "ชั้น" not in headings and "นักเรียนรายชั้น" not in book.sheetnames
@@ -98,3 +99,19 @@ def test_every_table_of_rows_has_a_sheet_of_its_own(synced: Path, fmt: str) -> N
     school = _rows(view, "โรงเรียน")[0]
     assert "นักเรียนรายชั้น" not in school and "รายชื่อครู" not in school
     assert _rows(view, "รายชื่อครู")[1][2] == "นางสาวสมศรี ใจดี"
+
+
+def test_next_years_templates_carry_both_tables_back(tmp_path: Path) -> None:
+    """The round trip reads the store, not the view's sheets: with `next_period: all`, next year's
+    template of the school carries its grades and its teachers as it sent them, though each table
+    now has a sheet of rows in the master and neither is a text on the school's line."""
+    synced = synced_office(tmp_path, master="  next_period: all\n")
+    assert "นักเรียนรายชั้น" in load_workbook(synced / "master.xlsx").sheetnames
+    made = run("template", "--from-master", "master.xlsx", "-o", "next", cwd=synced, env=ENV)
+    assert made.returncode == 0, made.stderr
+    sent = next(read_filled(p, forms_dirs=[synced / "forms"]).data for p in sorted((synced / "processed").rglob("*.xlsx"))
+                if "10110001" in p.name)
+    again = read_filled(sorted((synced / "next").iterdir())[0], forms_dirs=[synced / "forms"]).data
+    assert [g["grade"] for g in again["pupils"]] == ["ป.1", "ป.2", "ป.3", "ป.4", "ป.5", "ป.6"]
+    assert again["pupils"] == sent["pupils"] and again["teachers"] == sent["teachers"]
+    assert len(again["teachers"]) == 3
