@@ -27,15 +27,20 @@ def synced(tmp_path: Path) -> Path:
     return synced_office(tmp_path)
 
 
-def synced_office(tmp_path: Path, master: str = "  next_period: identity\n") -> Path:
+def synced_office(tmp_path: Path, master: str = "  next_period: identity\n", grades: str = "นักเรียนรายชั้น") -> Path:
     """The office of :func:`synced`; ``master`` replaces the line ``next_period: identity`` of the
-    layout's ``master:`` entry (with more lines, or another)."""
+    layout's ``master:`` entry (with more lines, or another), ``grades`` the grade table's schema title."""
     office = tmp_path / "district"
     shutil.copytree(FORM_DIR, office / "forms", ignore=shutil.ignore_patterns("typed-*"))
     layout = office / "forms" / "teacher-roster.yaml"
     text = layout.read_text(encoding="utf-8")
     assert "  next_period: identity\n" in text
     layout.write_text(text.replace("  next_period: identity\n", master), encoding="utf-8")
+    schema = office / "forms" / "teacher-roster.schema.json"
+    text = schema.read_text(encoding="utf-8")
+    assert text.count('"title": "นักเรียนรายชั้น"') == 1
+    schema.write_text(text.replace('"title": "นักเรียนรายชั้น"', json.dumps({"title": grades}, ensure_ascii=False)[1:-1]),
+                      encoding="utf-8")
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     made = run("init", office, "--roster", tmp_path / "schools.csv", "--form", "teacher-roster",
                "--forms-dir", office / "forms", env=ENV)
@@ -115,3 +120,20 @@ def test_next_years_templates_carry_both_tables_back(tmp_path: Path) -> None:
     assert [g["grade"] for g in again["pupils"]] == ["ป.1", "ป.2", "ป.3", "ป.4", "ป.5", "ป.6"]
     assert again["pupils"] == sent["pupils"] and again["teachers"] == sent["teachers"]
     assert len(again["teachers"]) == 3
+
+
+@pytest.mark.parametrize("title, name", [
+    ("จำนวนนักเรียน/ชั้น: [ป.1*-ป.6?] ตามทะเบียนนักเรียน", "จำนวนนักเรียน ชั้น ป.1 -ป.6 ตาม"),
+    ("รายชื่อครู", "รายชื่อครู (2)"),  # the layout's name of the teachers' sheet: theirs keeps it
+])
+def test_a_tables_sheet_is_named_as_excel_and_calc_allow(tmp_path: Path, title: str, name: str) -> None:
+    """The grades' sheet is named by their schema title, made a name Excel and Calc take: none of
+    []:*?/\\, at most 31 characters, and no other sheet's name."""
+    synced = synced_office(tmp_path, grades=title)
+    assert len(name) == 31 or name.endswith("(2)")
+    for fmt in ("xlsx", "ods"):
+        made = run("master", "-o", f"view.{fmt}", cwd=synced, env=ENV)
+        assert made.returncode == 0, made.stderr
+        header, *grades = _rows(synced / f"view.{fmt}", name)
+        assert header[2:] == ["ชั้น", "ชาย (คน)", "หญิง (คน)", "รวม (คน)"] and len(grades) == 6
+        assert _rows(synced / f"view.{fmt}", "รายชื่อครู")[1][2] == "นางสาวสมศรี ใจดี"

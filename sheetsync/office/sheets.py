@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from ..clock import Zone, cell_time, said_time
 from ..errors import UnknownFormError
@@ -87,25 +87,28 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest, left),
               *_cumulative_sheets(records, forms, rows_of_form, keys_of_form, _names(store, left)),
               chart_sheet(records(), forms, _chart_titles(store, school_charts))]
+    titled: list[Sheet] = []  # sheets named by a table's title: a name a layout gives comes first
     for form in (forms[k] for k in sorted(forms)):
         sheets += _form_sheets(form, specs[form.id], records, keys_of_form[form.id], rows_of_table,
-                               several=len(forms) > 1, zone=zone)
+                               several=len(forms) > 1, zone=zone, titled=titled)
     sheets.append(text_sheet(records, forms, {f: {*spec.key, *(t.pointer for t in row_tables[f])}
                                               for f, spec in specs.items()},
                              {f: {t.pointer for t in row_tables[f]} for f in specs}))
     sheets.append(ledger_sheet(ledger_of(store), zone))
-    _unique_names([s for s in sheets if s is not None])
+    _unique_names([s for s in sheets if s is not None], last=titled)
     banner = BANNER.format(when=said_time(generated, zone, "th"), store=store.path.name,
                            period=_as_of(period or latest))
     return [_with_banner(s, f"{office} — {banner}" if office else banner, office) for s in sheets if s is not None]
 
 
 def _form_sheets(form: Form, spec: MasterSpec, records: Callable[[str], Iterator[Record]], keys: int,
-                 rows_of_table: dict[tuple[str, str], int], *, several: bool, zone: Zone) -> list[Sheet]:
+                 rows_of_table: dict[tuple[str, str], int], *, several: bool, zone: Zone,
+                 titled: list[Sheet]) -> list[Sheet]:
     """A form's data sheet (a line per submission: its single fields, and its lists shown as text),
     then a sheet of rows for each of its tables of rows (:meth:`MasterSpec.row_tables`), in the form's
     order: the master's ``table`` named by ``sheets: table``, any other by its schema title. With
-    ``several`` forms in the view, each name ends with the form's id."""
+    ``several`` forms in the view, each name ends with the form's id. The sheets named by a title are
+    also added to ``titled``."""
     def named(name: str) -> str:
         return name + (f" {form.id}"[:31 - len(name)] if several else "")
 
@@ -115,6 +118,8 @@ def _form_sheets(form: Form, spec: MasterSpec, records: Callable[[str], Iterator
     for table in tables:
         name = spec.table_sheet if table.pointer == spec.table else sheet_name(table.title or table.pointer)
         sheets.append(table_sheet(named(name), records(form.id), table, rows_of_table.get((form.id, table.pointer), 0)))
+        if table.pointer != spec.table:
+            titled.append(sheets[-1])
     return sheets
 
 
@@ -134,12 +139,14 @@ def _cumulative_sheets(records: Callable[[str], Iterator[Record]], forms: dict[s
     return sheets
 
 
-def _unique_names(sheets: list[Sheet]) -> None:
+def _unique_names(sheets: list[Sheet], last: Sequence[Sheet] = ()) -> None:
     """Give every sheet a name no other has (compared as Excel does, case-folded, within 31
     characters): two forms' layouts may name sheets alike, and a workbook with two sheets of one
-    name is refused by Calc (.ods) or silently renamed by openpyxl (.xlsx)."""
+    name is refused by Calc (.ods) or silently renamed by openpyxl (.xlsx). The sheets of ``last``
+    are renamed rather than the others (a table titled รายชื่อครู leaves the layout's รายชื่อครู be)."""
     taken: set[str] = set()
-    for sheet in sheets:
+    later = {id(s) for s in last}
+    for sheet in [s for s in sheets if id(s) not in later] + [s for s in sheets if id(s) in later]:
         name, n = sheet.name, 2
         while name.casefold() in taken:
             suffix = f" ({n})"
