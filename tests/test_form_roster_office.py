@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -137,3 +138,27 @@ def test_a_tables_sheet_is_named_as_excel_and_calc_allow(tmp_path: Path, title: 
         header, *grades = _rows(synced / f"view.{fmt}", name)
         assert header[2:] == ["ชั้น", "ชาย (คน)", "หญิง (คน)", "รวม (คน)"] and len(grades) == 6
         assert _rows(synced / f"view.{fmt}", "รายชื่อครู")[1][2] == "นางสาวสมศรี ใจดี"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_calc_prints_the_grades_sheet_with_its_school(libreoffice: Any, synced: Path, fmt: str) -> None:
+    """Printed by Calc, the grades' sheet is a page of its own: its footer names it, and it shows each
+    grade's row beside the school's code, at the size the other sheets print."""
+    from tests.test_master_upline import printed_pages
+    from tests.test_print import letters
+
+    made = run("master", "-o", f"view.{fmt}", cwd=synced, env=ENV)
+    assert made.returncode == 0, made.stderr
+    pages = printed_pages(libreoffice.convert(synced / f"view.{fmt}", synced / f"view-{fmt}.pdf"))
+    def of(sheet: str) -> list[tuple[str, float]]:  # pdftotext may set a tone mark apart: letters only
+        return [(text, h) for text, h in pages if letters(f" {sheet} — หน้า") in letters(text)]
+
+    grades = of("นักเรียนรายชั้น")
+    assert len(grades) == 1, [text[-80:] for text, _ in pages]
+    text, height = grades[0]
+    assert all(f"ป.{n}" in text for n in range(1, 7)) and "10110001" in text
+    assert letters("ชาย (คน)") in letters(text) and "38" in text.split()
+    teachers = of("รายชื่อครู")
+    assert teachers and height >= 0.9 * teachers[0][1]
