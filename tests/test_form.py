@@ -281,6 +281,9 @@ def test_a_broken_master_entry_is_refused_at_load_naming_its_line(tmp_path: Path
     # The defaults count: the data sheet is ข้อมูล unless given (two sheets of one name break the .ods master).
     ("sheets: {table: รายชั้น, cumulative: ข้อมูล}", "master.sheets.cumulative", "'ข้อมูล' names two sheets"),
     ("next_period: monthly", "master.next_period", "expected all or identity, found 'monthly'"),
+    ("as_text: [/grade]", "master.as_text[0]", "'/grade' is not a table of the form (its tables: /grades)"),
+    ("as_text: [/grades]", "master.as_text[0]", "'/grades' is the master's table (master.table)"),
+    ("as_text: /grades", "master.as_text", "expected a list"),
 ])
 def test_identity_and_headings_are_checked_at_load_naming_their_line(tmp_path: Path, entry: str, place: str,
                                                                       problem: str) -> None:

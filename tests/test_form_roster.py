@@ -72,3 +72,25 @@ def test_fields_required_by_another_are_found_on_their_cells(roster_form: Form, 
     found = {(f.code, f.cell) for f in report.findings}
     assert {("required", "D3"), ("required", "E28"), ("pattern", "E5"), ("pattern", "F17"),
             ("compare-failed", "D30")} <= found
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_template_prefilled_with_the_grades_puts_each_on_its_row(roster_form: Form, tmp_path: Path,
+                                                                   fmt: str) -> None:
+    """The grade rows are keyed by their label (`key: grade`, `auto: "ป.{n}"`): prefilled with what a school
+    sent (next year's template from the master, `next_period: all`), ป.3 lands on the third row and reads
+    back as sent; prefilling crashed on int("ป.1")."""
+    sent = read_roster_file(typed_file(roster_form, tmp_path, "typed-valid.json")).data
+    grades = [sent["pupils"][2], sent["pupils"][0]]  # out of order, and with a gap
+    path = tmp_path / f"prefilled.{fmt}"
+    write_template(roster_form, path, data={"school": {"code": "10110001"}, "pupils": grades}, recipient="10110001")
+    back = read_roster_file(path).data["pupils"]
+    assert back == [sent["pupils"][0], sent["pupils"][2]]
+
+
+def test_a_grade_the_form_has_no_row_for_is_refused_by_name(roster_form: Form, tmp_path: Path) -> None:
+    """Prefill data naming a grade the table has no row for (ม.1) is refused, saying which item and value."""
+    from sheetsync.errors import DataError
+
+    with pytest.raises(DataError, match=r"/pupils/0/grade: 'ม.1'"):
+        write_template(roster_form, tmp_path / "t.xlsx", data={"pupils": [{"grade": "ม.1", "boys": 1}]})

@@ -55,12 +55,13 @@ def table_sheet(name: str, records: Iterable[Record], table: Table, count: int) 
     columns = (*KEY_COLUMNS, *(Column(c.title, 40 if c.kind in ("text", "lines") else 16, KINDS.get(c.kind, "text"))
                                for c in fields))
     rows = ([record.key.recipient, record.key.project_code, *(cell(c, row.get(c.pointer)) for c in fields)]
-            for record in records for row in _rows(record, table))
+            for record in records for row in table_rows(record.data, table))
     return Sheet(name, columns, rows, count, freeze_columns=2)
 
 
-def _rows(record: Record, table: Table) -> list[dict[str, Any]]:
-    found = lookup(record.data, table.pointer)
+def table_rows(data: dict[str, Any], table: Table) -> list[dict[str, Any]]:
+    """The rows of ``table`` in a submission's ``data`` (its items that are objects, as typed)."""
+    found = lookup(data, table.pointer)
     return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
 
 
@@ -113,6 +114,19 @@ def table_title(table: Table) -> str:
     own = [table.title] if table.title and not table.scalar_items else []
     titled = own or [c.title for c in table.columns if not c.decorative and c.title]
     return titled[0] if titled else table.pointer.strip("/")
+
+
+def sheet_name(text: str, fallback: str = "ตาราง") -> str:
+    """``text`` as a sheet name Excel and Calc accept: none of ``[]:*?/\\`` (each a space), no
+    apostrophe at either end, at most 31 characters, not Excel's reserved "History"; ``fallback``
+    when nothing is left. (Two sheets of one name are told apart when the view is put together.)"""
+    name = " ".join("".join(" " if ch in _NOT_IN_NAMES else ch for ch in text).split())[:31].strip(" '")
+    if name.casefold() == "history":
+        name += " (1)"
+    return name or fallback
+
+
+_NOT_IN_NAMES = frozenset("[]:*?/\\") | {chr(n) for n in range(32)}
 
 
 def width(f: Field) -> float:

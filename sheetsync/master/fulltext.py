@@ -36,12 +36,12 @@ _TEXT_KINDS = ("text", "lines")
 
 
 def text_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, Form], skips: dict[str, set[str]],
-               tables: dict[str, str | None]) -> Sheet | None:
+               tables: dict[str, set[str]]) -> Sheet | None:
     """Every long text of every submission, whole: ``[recipient, key, what it is, text]`` rows.
 
     :param records: called twice (to count the rows, then to stream them).
     :param skips: per form, the pointers its data sheet leaves out (the key; its row table).
-    :param tables: per form, the pointer of the table shown row by row on its table sheet.
+    :param tables: per form, the pointers of the tables shown row by row on sheets of their own.
     :returns: None when no text is longer than its cell shows.
     """
     def rows() -> Iterator[list[Any]]:
@@ -49,7 +49,7 @@ def text_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, Form], 
             form = forms.get(record.key.form_id)
             if form is None:
                 continue
-            for title, text in long_texts(record.data, form, skips.get(form.id, set()), tables.get(form.id)):
+            for title, text in long_texts(record.data, form, skips.get(form.id, set()), tables.get(form.id, set())):
                 parts = chunks(text, TEXT_WIDTH * PT_PER_UNIT, ROW_LINES)
                 for n, part in enumerate(parts, start=1):
                     shown = title if len(parts) == 1 else f"{title} ({n}/{len(parts)})"
@@ -59,14 +59,15 @@ def text_sheet(records: Callable[[], Iterable[Record]], forms: dict[str, Form], 
     return Sheet(TEXT_SHEET, TEXT_COLUMNS, rows(), count, freeze_columns=2, wrap=True) if count else None
 
 
-def long_texts(data: dict[str, Any], form: Form, skip: set[str], table: str | None) -> Iterator[tuple[str, str]]:
-    """``(what it is, text)`` of each text of ``data`` longer than its data-sheet cell shows."""
+def long_texts(data: dict[str, Any], form: Form, skip: set[str], tables: set[str]) -> Iterator[tuple[str, str]]:
+    """``(what it is, text)`` of each text of ``data`` longer than its data-sheet cell shows (or,
+    in a table of ``tables``, than its cell on the table's sheet of rows)."""
     for f in form.fields:
         value = cell(f, lookup(data, f.pointer))
         if f.pointer not in skip and f.kind in _TEXT_KINDS and _overflows(value, width(f)):
             yield f.title, str(value)
     for t in form.tables:
-        if t.pointer == table:
+        if t.pointer in tables:
             yield from _row_texts(t, lookup(data, t.pointer))
         elif t.pointer not in skip:
             text = flatten(t, lookup(data, t.pointer))

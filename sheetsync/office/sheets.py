@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from ..clock import Zone, cell_time, said_time
 from ..errors import UnknownFormError
 from ..spec.form import Form
-from ..master.derive import RECEIVED_AT, data_sheet, table_sheet
+from ..master.derive import RECEIVED_AT, data_sheet, sheet_name, table_rows, table_sheet
 from ..master.fulltext import text_sheet
 from ..master.layout import Column, Highlight, Sheet
 from ..master.model import RESULTS_TH, Key, LedgerEntry, Recency, Record
 from ..spec.registry import find_form
 from ..thaidates import BE_OFFSET, MONTH_NAMES
 from .headings import word
-from .spec import master_spec
+from .spec import MasterSpec, master_spec
 from .store import Store, Stored
 from .cumulative import cumulative_sheet, in_period_order
 from .charts import chart_sheet
@@ -64,14 +64,18 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     """
     forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], forms_dirs)
     specs = {form_id: master_spec(form) for form_id, form in forms.items()}
-    digests, rows_of_form, keys_of_form = [], dict.fromkeys(forms, 0), dict.fromkeys(forms, 0)
+    digests, keys_of_form = [], dict.fromkeys(forms, 0)
+    rows_of_table: dict[tuple[str, str], int] = {}  # (form id, table) → rows on its sheet
+    row_tables = {form_id: specs[form_id].row_tables(form) for form_id, form in forms.items()}
     for sub in store.current():
         record = record_of(sub)
-        digest = Digest.of(record, specs.get(sub.form_id))
-        digests.append(digest)
+        digests.append(Digest.of(record, specs.get(sub.form_id)))
         if sub.form_id in forms:
-            rows_of_form[sub.form_id] += digest.rows
             keys_of_form[sub.form_id] += 1
+            for table in row_tables[sub.form_id]:
+                place = (sub.form_id, table.pointer)
+                rows_of_table[place] = rows_of_table.get(place, 0) + len(table_rows(record.data, table))
+    rows_of_form = {form_id: rows_of_table.get((form_id, specs[form_id].table or ""), 0) for form_id in forms}
 
     def records(form_id: str | None = None) -> Iterator[Record]:
         mine = (record_of(s) for s in store.current() if form_id is None or s.form_id == form_id)
@@ -83,22 +87,40 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest, left),
               *_cumulative_sheets(records, forms, rows_of_form, keys_of_form, _names(store, left)),
               chart_sheet(records(), forms, _chart_titles(store, school_charts))]
+    titled: list[Sheet] = []  # sheets named by a table's title: a name a layout gives comes first
     for form in (forms[k] for k in sorted(forms)):
-        spec = specs[form.id]
-        suffix = f" {form.id}"[:31 - len(spec.data_sheet)] if len(forms) > 1 else ""
-        sheets.append(data_sheet(spec.data_sheet + suffix, records(form.id), {form.id: form},
-                                 skip={*spec.key, *([spec.table] if spec.table else [])}, count=keys_of_form[form.id],
-                                 zone=zone))
-        table = form.table_at(spec.table) if spec.table else None
-        if table is not None:
-            sheets.append(table_sheet(spec.table_sheet + suffix, records(form.id), table, rows_of_form[form.id]))
-    sheets.append(text_sheet(records, forms, {f: {*spec.key, *([spec.table] if spec.table else [])}
-                                              for f, spec in specs.items()}, {f: spec.table for f, spec in specs.items()}))
+        sheets += _form_sheets(form, specs[form.id], records, keys_of_form[form.id], rows_of_table,
+                               several=len(forms) > 1, zone=zone, titled=titled)
+    sheets.append(text_sheet(records, forms, {f: {*spec.key, *(t.pointer for t in row_tables[f])}
+                                              for f, spec in specs.items()},
+                             {f: {t.pointer for t in row_tables[f]} for f in specs}))
     sheets.append(ledger_sheet(ledger_of(store), zone))
-    _unique_names([s for s in sheets if s is not None])
+    _unique_names([s for s in sheets if s is not None], last=titled)
     banner = BANNER.format(when=said_time(generated, zone, "th"), store=store.path.name,
                            period=_as_of(period or latest))
     return [_with_banner(s, f"{office} — {banner}" if office else banner, office) for s in sheets if s is not None]
+
+
+def _form_sheets(form: Form, spec: MasterSpec, records: Callable[[str], Iterator[Record]], keys: int,
+                 rows_of_table: dict[tuple[str, str], int], *, several: bool, zone: Zone,
+                 titled: list[Sheet]) -> list[Sheet]:
+    """A form's data sheet (a line per submission: its single fields, and its lists shown as text),
+    then a sheet of rows for each of its tables of rows (:meth:`MasterSpec.row_tables`), in the form's
+    order: the master's ``table`` named by ``sheets: table``, any other by its schema title. With
+    ``several`` forms in the view, each name ends with the form's id. The sheets named by a title are
+    also added to ``titled``."""
+    def named(name: str) -> str:
+        return name + (f" {form.id}"[:31 - len(name)] if several else "")
+
+    tables = spec.row_tables(form)
+    sheets = [data_sheet(named(spec.data_sheet), records(form.id), {form.id: form},
+                         skip={*spec.key, *(t.pointer for t in tables)}, count=keys, zone=zone)]
+    for table in tables:
+        name = spec.table_sheet if table.pointer == spec.table else sheet_name(table.title or table.pointer)
+        sheets.append(table_sheet(named(name), records(form.id), table, rows_of_table.get((form.id, table.pointer), 0)))
+        if table.pointer != spec.table:
+            titled.append(sheets[-1])
+    return sheets
 
 
 def _cumulative_sheets(records: Callable[[str], Iterator[Record]], forms: dict[str, Form],
@@ -117,12 +139,14 @@ def _cumulative_sheets(records: Callable[[str], Iterator[Record]], forms: dict[s
     return sheets
 
 
-def _unique_names(sheets: list[Sheet]) -> None:
+def _unique_names(sheets: list[Sheet], last: Sequence[Sheet] = ()) -> None:
     """Give every sheet a name no other has (compared as Excel does, case-folded, within 31
     characters): two forms' layouts may name sheets alike, and a workbook with two sheets of one
-    name is refused by Calc (.ods) or silently renamed by openpyxl (.xlsx)."""
+    name is refused by Calc (.ods) or silently renamed by openpyxl (.xlsx). The sheets of ``last``
+    are renamed rather than the others (a table titled รายชื่อครู leaves the layout's รายชื่อครู be)."""
     taken: set[str] = set()
-    for sheet in sheets:
+    later = {id(s) for s in last}
+    for sheet in [s for s in sheets if id(s) not in later] + [s for s in sheets if id(s) in later]:
         name, n = sheet.name, 2
         while name.casefold() in taken:
             suffix = f" ({n})"

@@ -17,6 +17,7 @@ A layout may hold a ``master:`` entry; nothing in the office's code names a fiel
       identity: [/project/code, /project/name, /project/fiscal_year]
       headings: {number: ครั้งที่, latest_number: รายงานล่าสุด (ครั้งที่)}
       next_period: all              # or identity: what next period's template of a school carries
+      as_text: [/targets/networks]  # tables kept as one text per submission (default: a sheet of rows each)
 
 ``sheets`` names the data sheets (default ข้อมูล, ตาราง) and the cumulative sheet (default
 ความก้าวหน้าสะสม for a form declaring ``progress``, else ยอดสะสม). ``identity`` lists the single
@@ -28,6 +29,12 @@ what next period's template of a school that has reported carries: ``all`` (the 
 report, earlier rows locked and the next one open, for a report that grows period by period) or
 ``identity`` (only the ``identity`` fields, every other cell empty and open: a form filled anew each
 period, such as a monthly report).
+
+Every table of rows (its items objects, not plain values) gets a sheet of its own, one row per row
+of every submission, the recipient and key first: ``table`` on the sheet ``sheets: table`` names, any
+other on a sheet named by its schema ``title`` (made a valid sheet name: see
+:func:`sheetsync.master.derive.sheet_name`). ``as_text`` lists the tables shown instead as one cell of
+text on each submission's line of the data sheet (a list of plain values always is).
 
 ``period`` lists the fields that say which period a submission is of (a monthly report's fiscal year
 and month, in that order: the last one runs fastest). The store and the view then keep one line per
@@ -52,12 +59,12 @@ from .entries import yaml_place
 from .pointers import lookup
 
 if TYPE_CHECKING:
-    from .form import Form
+    from .form import Form, Table
 
 ENTRY = "master"
 TABLE_COLUMNS = ("number", "date", "progress", "amount")
 _KNOWN = ("key", "period", "title", "table", "budget", "flags", "sheets", "identity", "headings", "next_period",
-          *TABLE_COLUMNS)
+          "as_text", *TABLE_COLUMNS)
 NEXT_PERIOD = ("all", "identity")
 SHEETS = ("data", "table", "cumulative")
 #: The headings a layout may give, each for a column it declares.
@@ -90,6 +97,7 @@ class MasterSpec:
     next_period: str = "all"  # one of NEXT_PERIOD
     period: tuple[str, ...] = ()
     period_order: tuple[tuple[str, ...], ...] = ()  # each period field's choices (as text) in the schema's order
+    as_text: tuple[str, ...] = ()  # tables shown as text on the data sheet, not on a sheet of rows
 
     def heading(self, name: str) -> str | None:
         """The layout's own heading for ``name`` (one of :data:`HEADINGS`), if it gives one."""
@@ -128,6 +136,12 @@ class MasterSpec:
                     rank.append((2, 0.0, text))
         return tuple(rank)
 
+    def row_tables(self, form: Form) -> list[Table]:
+        """The tables of ``form`` shown row by row on a sheet of their own, in the form's order: every
+        table of objects but those listed in ``as_text`` (``table`` always)."""
+        return [t for t in form.tables if t.pointer == self.table
+                or not (t.scalar_items or t.pointer in self.as_text)]
+
     def rows_of(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         """The rows of the cumulative table, in report-number order (none without a table)."""
         rows = lookup(data, self.table) if self.table else None
@@ -164,7 +178,8 @@ def check_master(form: Form) -> MasterSpec:
     return MasterSpec(key, _opt(entry, "title"), _opt(entry, "table"), _opt(entry, "number"), _opt(entry, "date"),
                       _opt(entry, "progress"), _opt(entry, "amount"), _opt(entry, "budget"), flags,
                       sheets.get("data", "ข้อมูล"), sheets.get("table", "ตาราง"), sheets.get("cumulative"),
-                      identity, headings, _next_period(form, entry), period, _orders(form, period))
+                      identity, headings, _next_period(form, entry), period, _orders(form, period),
+                      _as_text(form, entry))
 
 
 def _at(form: Form, *keys: str | int) -> str:
@@ -205,6 +220,19 @@ def _identity(form: Form, entry: dict[str, Any], key: tuple[str, ...]) -> tuple[
     for n, pointer in enumerate(identity):
         _check_single(form, pointer, "identity", n)
     return tuple(str(p) for p in identity)
+
+
+def _as_text(form: Form, entry: dict[str, Any]) -> tuple[str, ...]:
+    """The tables kept as text on the data sheet: tables of the form, never the master's ``table``."""
+    named = tuple(str(p) for p in _list(form, entry, "as_text"))
+    for n, pointer in enumerate(named):
+        if form.table_at(pointer) is None:
+            tables = ", ".join(t.pointer for t in form.tables) or "none"
+            raise FormError(f"{_at(form, 'as_text', n)}: {pointer!r} is not a table of the form (its tables: {tables})")
+        if pointer == entry.get("table"):
+            raise FormError(f"{_at(form, 'as_text', n)}: {pointer!r} is the master's table (master.table): its rows "
+                            "are what the cumulative view adds up, on a sheet of their own")
+    return named
 
 
 def _period(form: Form, entry: dict[str, Any], key: tuple[str, ...]) -> tuple[str, ...]:

@@ -84,8 +84,8 @@ def _table_values(table: Table, items: Any) -> dict[str, CellValue]:
         n = _row_number(table, index, item)
         for col in table.columns:
             raw = item if table.scalar_items else (item.get(col.pointer) if col.pointer else None)
-            if col.decorative or raw is None:
-                continue
+            if col.decorative or raw is None or col.auto not in (None, "{n}"):
+                continue  # a label such as ป.3 is the row's own: the row was chosen by it (_keyed_row)
             where = f"{table.pointer}/{index}" + (f"/{col.pointer}" if col.pointer else "")
             values[f"{table.pointer}/#{n}" + (f"/{col.pointer}" if col.pointer else "")] = to_cell(col, raw, where)
     return values
@@ -94,12 +94,27 @@ def _table_values(table: Table, items: Any) -> dict[str, CellValue]:
 def _row_number(table: Table, index: int, item: Any) -> int:
     n = index + 1
     if table.key is not None and isinstance(item, dict) and item.get(table.key) is not None:
-        n = int(item[table.key])
+        n = _keyed_row(table, index, item[table.key])
     if not 1 <= n <= table.capacity:
         raise DataError(f"prefill data {table.pointer}/{index}: row {n} does not fit the form's "
                         f"{table.capacity} rows")
     return n
 
+
+def _keyed_row(table: Table, index: int, value: Any) -> int:
+    """The row the key ``value`` of item ``index`` sits on: the row whose printed label it is (a key
+    column ``auto: "ป.{n}"`` shows ป.3 on row 3, and the reader reads it so), else its number."""
+    column = next((c for c in table.columns if c.pointer == table.key), None)
+    auto = column.auto if column is not None and column.auto != "{n}" else None
+    labels = [auto.format(n=n) for n in range(1, table.capacity + 1)] if auto else []
+    if str(value) in labels:
+        return labels.index(str(value)) + 1
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        rows = ", ".join(labels) if labels else f"1-{table.capacity}"
+        raise DataError(f"prefill data {table.pointer}/{index}/{table.key}: {value!r} is not a row of the form's "
+                        f"table (its rows: {rows})") from None
 
 
 def _refuse_unknown(form: Form, data: dict[str, Any], prefix: str) -> None:
