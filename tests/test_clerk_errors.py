@@ -1,0 +1,70 @@
+"""The errors a clerk meets in the office's own files (roster.csv, sheetsync.toml) and its mail are
+Thai first, English after, and name the file and its line or key (a clerk editing roster.csv in Excel
+was told "roster.csv: line 2: 'not-an-email' is not an e-mail address" in English only)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.cli import Ran, run
+
+THAI = re.compile("[\u0e00-\u0e7f]")
+HEADER = "recipient_id,school_name,email,project_code\n"
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    folder = tmp_path / "off1"
+    assert run("init", folder).returncode == 0
+    return folder
+
+
+def thai_first(ran: Ran, *names: str) -> tuple[str, str]:
+    """The error's one line, split into its Thai and its English; the Thai comes first and names ``names``."""
+    lines = ran.stderr.strip().splitlines()
+    assert len(lines) == 1, ran.stderr
+    line = lines[0].removeprefix("sheetsync: ")
+    th, _, en = line.partition(" / ")
+    assert THAI.search(th) and en, line  # (the English may quote Thai data: a school name, a header)
+    for name in names:
+        assert name in th, (name, th)
+    return th, en
+
+
+def issue(office: Path, roster: str, encoding: str = "utf-8") -> Ran:
+    (office / "roster.csv").write_text(roster, encoding=encoding)
+    return run("template", "--roster", "roster.csv", "-o", "templates", cwd=office)
+
+
+@pytest.mark.parametrize("rows, names, english", [
+    ("s1,โรงเรียนวัดไทร,not-an-email,P\n", ["roster.csv", "บรรทัด 2", "โรงเรียนวัดไทร", "school@example.org"],
+     "line 2: 'not-an-email' is not an e-mail address"),
+    ("s1,โรงเรียนวัดไทร,a@s1.example,P\ns1,โรงเรียนวัดโพธิ์,b@s1.example,P\n",
+     ["roster.csv", "บรรทัด 3", "'s1'", "บรรทัด 2", "โรงเรียนวัดโพธิ์"], "line 3: duplicate recipient id 's1' (first on line 2)"),
+    ("s1,โรงเรียนวัดไทร,,P\n", ["roster.csv", "บรรทัด 2", "โรงเรียนวัดไทร", "email"],
+     "line 2: the e-mail address of 's1' is empty"),
+    (",โรงเรียนวัดไทร,a@s1.example,P\n", ["roster.csv", "บรรทัด 2", "โรงเรียนวัดไทร", "recipient_id"],
+     "line 2: the recipient id is empty"),
+    ("s1,,a@s1.example,P\n", ["roster.csv", "บรรทัด 2", "'s1'", "school_name"], "line 2: the school name of 's1' is empty"),
+])
+def test_a_bad_roster_line_is_named_in_thai_with_what_to_do(office: Path, rows: str, names: list[str],
+                                                              english: str) -> None:
+    ran = issue(office, HEADER + rows)
+    assert ran.returncode == 2
+    th, en = thai_first(ran, *names)
+    assert en == f"roster.csv: {english}" or en.startswith(f"roster.csv: {english}"), en
+
+
+def test_a_roster_without_a_column_or_without_anything_says_which_in_thai(office: Path) -> None:
+    th, en = thai_first(issue(office, "recipient_id,school_name,project_code\ns1,A,P\n"),
+                        "roster.csv", "บรรทัด 1", "email", "อีเมล")
+    assert en.startswith("roster.csv: line 1: missing column 'email'")
+    th, en = thai_first(issue(office, ""), "roster.csv", "recipient_id, school_name, email")
+    assert en.startswith("roster.csv: the roster is empty")
+
+
+def test_a_roster_in_another_encoding_is_still_thai_first(office: Path) -> None:
+    thai_first(issue(office, HEADER + "s1,Ecole,é@x.example,P\n", encoding="latin-1"), "roster.csv", "UTF-8")
