@@ -68,3 +68,41 @@ def test_a_roster_without_a_column_or_without_anything_says_which_in_thai(office
 
 def test_a_roster_in_another_encoding_is_still_thai_first(office: Path) -> None:
     thai_first(issue(office, HEADER + "s1,Ecole,é@x.example,P\n", encoding="latin-1"), "roster.csv", "UTF-8")
+
+
+def edit(office: Path, old: str, new: str) -> None:
+    config = office / "sheetsync.toml"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("old, new, names, english", [
+    ("# port = 993", 'port = "x"', ["sheetsync.toml", "[imap] port"], "[imap] port must be a positive number"),
+    ("[run]", "[run]\nsettle_seconds = 1\n[mail]", ["sheetsync.toml", "บรรทัด 43", "ตัวอักษรที่ 6"], "Cannot declare ('mail',) twice"),
+    ("settle_seconds = 2.0", 'settle_seconds = "fast"', ["sheetsync.toml", "[run] settle_seconds", "'fast'"],
+     "[run] settle_seconds must be a number"),
+    ("wait_seconds = 5.0", "wait_seconds = -1", ["[run] wait_seconds"], "[run] wait_seconds must be a number"),
+    ("# smtp_port = 587", 'smtp_port = "x"', ["sheetsync.toml", "[mail] smtp_port"], "[mail] smtp_port must be"),
+    ('# smtp_security = "starttls"', 'smtp_security = "tls"', ["sheetsync.toml", "[mail] smtp_security", "ssl"],
+     "[mail] smtp_security must be one of starttls, ssl, none"),
+    ('render_view = "auto"', 'render_view = "sometimes"', ["sheetsync.toml", "render_view", "always"],
+     "render_view must be auto, always or never"),
+    ('period = ""', 'period = "March"', ["sheetsync.toml", "period", "2569-03"], "period 'March' must be YYYY-MM"),
+    ("summary_only = false", 'summary_only = "yes"', ["sheetsync.toml", "[mail] summary_only", "true"],
+     "[mail] summary_only must be true or false"),
+    ("settle_seconds = 2.0", "settle_second = 2.0", ["sheetsync.toml", "[run]", "settle_second", "settle_seconds"],
+     "[run] has an unknown key settle_second"),
+    ('form = "progress-report"', 'form = "progress-report"\nrostr = "roster.csv"', ["sheetsync.toml", "rostr"],
+     "has an unknown key rostr"),
+    ("school_charts = []", 'school_charts = "n73-01"', ["sheetsync.toml", "school_charts", '["n73-01"]'],
+     "school_charts must be a list of recipient ids"),
+    ("[paths]", "inbox = 3\n[paths]", ["sheetsync.toml", "inbox"], "inbox"),
+])
+def test_a_wrong_setting_is_named_in_thai_with_what_to_do(office: Path, old: str, new: str, names: list[str],
+                                                            english: str) -> None:
+    edit(office, old, new)
+    ran = run("sync", cwd=office)
+    assert ran.returncode == 2, ran.stderr
+    th, en = thai_first(ran, *names)
+    assert en.startswith(str(office / "sheetsync.toml")) and english in en, en
