@@ -138,7 +138,12 @@ class RosterError(BadInputError):
 
 
 class MailError(SheetsyncError):
-    """A message cannot be composed or sent: bad configuration, a bad address, an outbox problem."""
+    """A message cannot be composed or sent, or the mailbox read: bad configuration, a bad address, an
+    outbox problem, a server that cannot be reached; ``th`` says so in Thai (shown first), when known."""
+
+    def __init__(self, message: str = "", *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 class MessageTooComplexError(MailError):

@@ -106,3 +106,41 @@ def test_a_wrong_setting_is_named_in_thai_with_what_to_do(office: Path, old: str
     assert ran.returncode == 2, ran.stderr
     th, en = thai_first(ran, *names)
     assert en.startswith(str(office / "sheetsync.toml")) and english in en, en
+
+
+def mailbox(office: Path, port: int, *, user: str = 'user = "reports@bma.example"') -> None:
+    edit(office, '# host = "mail.bma.example"', 'host = "127.0.0.1"')
+    edit(office, "# port = 993", f"port = {port}")
+    edit(office, '# security = "ssl"', 'security = "none"')
+    edit(office, '# user = "reports@bma.example"', user)
+
+
+def no_imap_env() -> dict[str, str]:
+    import os
+
+    return {k: "" for k in os.environ if k.startswith("SHEETSYNC_IMAP_")}
+
+
+def test_a_mailbox_that_cannot_be_reached_says_why_in_thai(office: Path) -> None:
+    from tests.imap_server import free_port
+
+    port = free_port()
+    mailbox(office, port)
+    env = {**no_imap_env(), "SHEETSYNC_IMAP_PASSWORD": "Pw-never-shown-42"}
+    ran = run("fetch", cwd=office, env=env)
+    assert ran.returncode == 3
+    th, en = thai_first(ran, f"127.0.0.1:{port}", "[imap]")
+    assert en.startswith(f"cannot reach the IMAP server 127.0.0.1:{port}")
+    synced = run("sync", cwd=office, env=env)  # sync goes on with the inbox, and says why in Thai too
+    first = synced.stderr.splitlines()[0]
+    assert first.index(f"127.0.0.1:{port}") < first.index(" / mailbox not read: cannot reach the IMAP server")
+
+
+def test_a_mailbox_without_its_password_or_user_says_what_to_set_in_thai(office: Path) -> None:
+    mailbox(office, 993)
+    th, en = thai_first(run("fetch", cwd=office, env=no_imap_env()), "SHEETSYNC_IMAP_PASSWORD", "reports@bma.example")
+    assert "is set but SHEETSYNC_IMAP_PASSWORD is not" in en
+    edit(office, 'user = "reports@bma.example"', "")
+    th, en = thai_first(run("fetch", cwd=office, env={**no_imap_env(), "SHEETSYNC_IMAP_PASSWORD": "x"}),
+                        "[imap]", "user")
+    assert "SHEETSYNC_IMAP_USER is not set" in en

@@ -10,7 +10,7 @@ from typing import Literal, Mapping, cast
 
 from ..errors import MailError
 from ..messages import both, render
-from ._config import _number, password_from_env
+from ._config import _number, mail_error, password_from_env
 
 ImapSecurity = Literal["ssl", "starttls", "none"]
 IMAP_SECURITIES: tuple[ImapSecurity, ...] = ("ssl", "starttls", "none")
@@ -189,7 +189,7 @@ class ImapConfig:
             another machine.
         """
         if not self.user:
-            raise MailError("SHEETSYNC_IMAP_USER is not set: say which mailbox to log in to")
+            raise mail_error("imap.no-user")
         return password_from_env("IMAP", self.host, self.security, self.user, self.password_env, environ)
 
     def ssl_context(self) -> ssl.SSLContext:
@@ -200,4 +200,4 @@ class ImapConfig:
         try:
             return ssl.create_default_context(cafile=self.cafile)
         except (OSError, ssl.SSLError) as exc:
-            raise MailError(f"SHEETSYNC_IMAP_CAFILE {self.cafile}: cannot be used ({exc})") from exc
+            raise mail_error("imap.cafile", cafile=self.cafile, why=exc) from exc

@@ -154,8 +154,8 @@ class SmtpMailer:
         except smtplib.SMTPAuthenticationError as exc:
             raise SendError(both("smtp.login", source="office.yaml", user=repr(cfg.user), reply=_reply(exc)),
                             fatal=True) from exc
-        except MailError as exc:
-            raise SendError(str(exc), fatal=True) from exc
+        except MailError as exc:  # no password, or one that would travel in clear: Thai first, as every reason
+            raise SendError(f"{exc.th} / {exc}" if exc.th else str(exc), fatal=True) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise SendError(both(_why_not_connected(exc), source="office.yaml", where=where, why=_short(exc),
                                  seconds=f"{cfg.timeout:g}"), fatal=True) from exc
@@ -169,7 +169,7 @@ def _tls_context(cafile: str | None) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=cafile)
     except (OSError, ssl.SSLError) as exc:
-        raise SendError(f"SHEETSYNC_SMTP_CAFILE {cafile}: cannot load ({_short(exc)})", fatal=True) from exc
+        raise SendError(both("smtp.cafile", source="mailbox.yaml", cafile=cafile, why=_short(exc)), fatal=True) from exc
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:

@@ -140,7 +140,7 @@ def load_office(root: str | Path) -> OfficeConfig:
             mail=_mail(table(data, "mail", path), path, at(paths.get("outbox"), "outbox"), name),
             imap=_imap(table(data, "imap", path), path, root))
     except MailError as exc:
-        raise OfficeError(str(exc)) from exc
+        raise OfficeError(f"{exc.th} / {exc}" if exc.th else str(exc)) from exc
     if config.period:
         try:
             config = replace(config, period=normalize_period(config.period))
