@@ -144,3 +144,13 @@ def test_a_mailbox_without_its_password_or_user_says_what_to_set_in_thai(office:
     th, en = thai_first(run("fetch", cwd=office, env={**no_imap_env(), "SHEETSYNC_IMAP_PASSWORD": "x"}),
                         "[imap]", "user")
     assert "SHEETSYNC_IMAP_USER is not set" in en
+
+
+def test_a_backup_that_cannot_be_made_says_why_in_thai(office: Path) -> None:
+    th, en = thai_first(run("backup", "sheetsync.sqlite", cwd=office), "sheetsync.sqlite")
+    assert en.endswith("that is the store itself; give another file or a folder for the copy")
+    (office / "not-a-store").mkdir()
+    ran = run("backup", "--store", "not-a-store", "copy.sqlite", cwd=office)
+    assert ran.returncode == 3
+    th, en = thai_first(ran, "not-a-store")
+    assert "cannot open the office's store" in en
