@@ -185,7 +185,11 @@ class StoreError(SheetsyncError):
 
 
 class MasterError(SheetsyncError):
-    """Base class of the master workbook's errors."""
+    """Base class of the master workbook's errors; ``th`` says one in Thai (shown first), when known."""
+
+    def __init__(self, message: str, *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 class MasterFormatError(MasterError, ValueError):
@@ -202,10 +206,6 @@ class MasterWriteError(MasterError, OSError):
 
     The message is English (logs, tests, whoever helps); ``th`` says the same to the clerk, and the
     command line shows it first."""
-
-    def __init__(self, message: str, *, th: str = "") -> None:
-        super().__init__(message)
-        self.th = th
 
 
 class CoerceError(SheetsyncError, ValueError):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sheetsync.spec.form import Form
 from tests.cli import Ran, run
 
 THAI = re.compile("[\u0e00-\u0e7f]")
@@ -154,3 +155,15 @@ def test_a_backup_that_cannot_be_made_says_why_in_thai(office: Path) -> None:
     assert ran.returncode == 3
     th, en = thai_first(ran, "not-a-store")
     assert "cannot open the office's store" in en
+
+
+def test_next_months_templates_from_a_master_without_the_project_say_so_in_thai(progress_form: Form,
+                                                                                tmp_path: Path) -> None:
+    from sheetsync.master import merge
+    from tests.test_master_support import seed_data, submit
+
+    merge([submit(progress_form, tmp_path, seed_data(), "s1")], tmp_path / "master.xlsx")
+    ran = run("template", "--from-master", "master.xlsx", "--project", "9", "-o", "next-month", cwd=tmp_path)
+    assert ran.returncode == 3
+    th, en = thai_first(ran, "master.xlsx", "9")
+    assert en == "master.xlsx: no submission in the master for project 9"
