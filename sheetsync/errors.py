@@ -138,7 +138,12 @@ class RosterError(BadInputError):
 
 
 class MailError(SheetsyncError):
-    """A message cannot be composed or sent: bad configuration, a bad address, an outbox problem."""
+    """A message cannot be composed or sent, or the mailbox read: bad configuration, a bad address, an
+    outbox problem, a server that cannot be reached; ``th`` says so in Thai (shown first), when known."""
+
+    def __init__(self, message: str = "", *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 class MessageTooComplexError(MailError):
@@ -180,7 +185,11 @@ class StoreError(SheetsyncError):
 
 
 class MasterError(SheetsyncError):
-    """Base class of the master workbook's errors."""
+    """Base class of the master workbook's errors; ``th`` says one in Thai (shown first), when known."""
+
+    def __init__(self, message: str, *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 class MasterFormatError(MasterError, ValueError):
@@ -197,10 +206,6 @@ class MasterWriteError(MasterError, OSError):
 
     The message is English (logs, tests, whoever helps); ``th`` says the same to the clerk, and the
     command line shows it first."""
-
-    def __init__(self, message: str, *, th: str = "") -> None:
-        super().__init__(message)
-        self.th = th
 
 
 class CoerceError(SheetsyncError, ValueError):

@@ -22,11 +22,12 @@ from .pipeline import sha256_from
 @dataclass
 class FetchStep:
     """What the fetch did (``None`` when no mailbox is configured, or it failed: ``error`` says
-    why) and the ledger it used."""
+    why, ``error_th`` the same in Thai when known) and the ledger it used."""
 
     result: FetchResult | None
     ledger: FetchLedger
     error: str | None = None
+    error_th: str = ""
 
     def origin(self, path: Path) -> Thread | None:
         """The message that brought the file at ``path`` (by its hash), or ``None``."""
@@ -64,4 +65,4 @@ def fetch_step(inbox: Path, mail: MailConfig | None = None, *, imap: ImapConfig 
     except MailError as exc:
         if not keep_going:
             raise
-        return FetchStep(None, ledger, str(exc))
+        return FetchStep(None, ledger, str(exc), exc.th)

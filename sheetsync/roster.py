@@ -43,6 +43,7 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9
 _UNSAFE = set('/\\:*?"<>|')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CLOCK$", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 MAX_NAME_BYTES = 100
+SOURCE = "roster.yaml"  # the roster's messages
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def read_roster(path: str | Path) -> list[Recipient]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
-        raise RosterError(f"{path.name}: the roster is empty")
+        raise RosterError(_said("roster.empty", path))
     columns = _columns(path, header)
     recipients: list[Recipient] = []
     first_line: dict[str, int] = {}
@@ -95,8 +96,8 @@ def read_roster(path: str | Path) -> list[Recipient]:
             continue
         recipient = _recipient(path, reader.line_num, header, columns, row)
         if recipient.id in first_line:
-            raise RosterError(f"{path.name}: line {reader.line_num}: duplicate recipient id {recipient.id!r} "
-                              f"(first on line {first_line[recipient.id]})")
+            raise RosterError(_said("roster.duplicate-id", path, line=reader.line_num, id=repr(recipient.id),
+                                    school=recipient.school, first=first_line[recipient.id]))
         first_line[recipient.id] = reader.line_num
         recipients.append(recipient)
     return recipients
@@ -110,7 +111,12 @@ def _read_text(path: Path) -> str:
     text = thai_windows_text(raw)
     if text is not None:
         return text
-    raise RosterError(f"{path.name}: {render('roster.encoding', 'th')} / {render('roster.encoding', 'en')}")
+    raise RosterError(f"{path.name}: {render('roster.encoding', 'th')} / {path.name}: {render('roster.encoding', 'en')}")
+
+
+def _said(code: str, path: Path, **params: object) -> str:
+    """The roster's message ``code``, Thai first then English, naming the file (as the clerk saved it)."""
+    return both(code, source=SOURCE, file=path.name, **params)
 
 
 def _header_key(name: str) -> str:
@@ -125,8 +131,8 @@ def _columns(path: Path, header: list[str]) -> dict[str, int]:
         if index is not None:
             found[column] = index
         elif column in REQUIRED:
-            raise RosterError(f"{path.name}: line 1: missing column {aliases[0]!r} "
-                              f"(accepted headers: {', '.join(aliases)})")
+            raise RosterError(_said("roster.missing-column", path, column=aliases[0], accepted=", ".join(aliases),
+                                    meaning=render(f"roster.column.{column}", "th", source=SOURCE)))
     return found
 
 
@@ -135,17 +141,21 @@ def _recipient(path: Path, line: int, header: list[str], columns: dict[str, int]
         index = columns.get(column)
         return row[index].strip() if index is not None and index < len(row) else ""
 
-    where = f"{path.name}: line {line}"
+    def refuse(code: str, column: str, **params: str) -> RosterError:
+        # The column as its header is written in this file: the clerk finds it by that name.
+        return RosterError(_said(code, path, line=line, column=header[columns[column]].strip(), id=repr(cell("id")),
+                                 school=cell("school") or repr(cell("id")), **params))
+
     if not cell("id"):
-        raise RosterError(f"{where}: the recipient id is empty")
+        raise refuse("roster.empty-id", "id")
     if not cell("school"):
-        raise RosterError(f"{where}: the school name of {cell('id')!r} is empty")
+        raise refuse("roster.empty-school", "school")
     emails = [a.strip() for a in re.split(r"[,;]", cell("email")) if a.strip()]
     if not emails:
-        raise RosterError(f"{where}: the e-mail address of {cell('id')!r} is empty")
+        raise refuse("roster.empty-email", "email")
     for address in emails:
         if not _EMAIL.match(address):
-            raise RosterError(f"{where}: {address!r} is not an e-mail address")
+            raise refuse("roster.bad-email", "email", address=repr(address))
     used = set(columns.values())
     extra = {h: row[i].strip() for i, h in enumerate(header) if i not in used and i < len(row) and h.strip()}
     return Recipient(id=cell("id"), school=cell("school"), email=", ".join(emails),

@@ -57,8 +57,8 @@ def test_imap_section_maps_to_imap_config(tmp_path: Path, monkeypatch: pytest.Mo
 @pytest.mark.parametrize("line, said", [
     ('password = "x"', "must not hold the password"),
     ('imap_password = "x"', "must not hold the password"),
-    ('hots = "typo.example"', "unknown key(s) hots"),
-    ('security = "tls"', "unknown IMAP security"),
+    ('hots = "typo.example"', "[imap] has an unknown key hots"),
+    ('security = "tls"', "[imap] security must be one of ssl, starttls, none"),
     ("port = 0", "must be a positive number"),
     ('since = "March"', "is not a date"),
     ("max_attachment_mb = -1", "must be a positive number"),

@@ -61,7 +61,8 @@ def test_thai_windows_csv_is_read_as_cp874(tmp_path: Path) -> None:
 def test_errors_name_the_file_and_line(tmp_path: Path, text: str, where: str, what: str) -> None:
     with pytest.raises(RosterError) as caught:
         read_roster(write_csv(tmp_path, text))
-    assert str(caught.value).startswith(f"schools.csv: {where}: ")
+    th, en = str(caught.value).split(" / ", 1)  # Thai first, for the clerk
+    assert th.startswith(f"schools.csv: บรรทัด {where.split()[1]}: ") and en.startswith(f"schools.csv: {where}: ")
     assert what in str(caught.value)
     assert isinstance(caught.value, SheetsyncError) and isinstance(caught.value, ValueError)
 

@@ -86,7 +86,8 @@ def sync_command(
             step = _fetch(stack, config, plan)  # the mailbox first, when [imap] or SHEETSYNC_IMAP_HOST names one
             crash_point("fetched")
             if step.error:
-                echo(f"sheetsync: {both('sync.mailbox-not-read', why=step.error)}", err=True)
+                echo(f"sheetsync: {both('sync.mailbox-not-read', why=step.error, why_th=step.error_th or step.error)}",
+                     err=True)
             with progress("ตรวจไฟล์ / checking") as bar:
                 result = sync(plan.inbox, plan.master, report_dir=plan.reports, config=plan.mail, send=send,
                               roster=plan.roster, today=today.date() if today else None, forms_dirs=plan.forms_dirs,

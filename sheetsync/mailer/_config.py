@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Literal, Mapping, cast
 
 from ..errors import MailError
+from ..messages import render
 
 Security = Literal["starttls", "ssl", "none"]
 SECURITIES: tuple[Security, ...] = ("starttls", "ssl", "none")
 DEFAULT_PORTS: dict[Security, int] = {"starttls": 587, "ssl": 465, "none": 25}
+SOURCE = "mailbox.yaml"  # what the clerk is told when the mail settings or servers cannot be used
 #: Automatic answers to one address within 24 hours, by default (``[mail] answers_per_day``).
 ANSWERS_PER_DAY = 10
 
@@ -169,11 +171,15 @@ def password_from_env(service: str, host: str, security: str, user: str | None, 
     :param service: ``"SMTP"`` or ``"IMAP"``, as the messages name it.
     :raises MailError: the variable is not set, or ``security`` is ``none`` towards another host.
     """
+    service_th = render(f"mail.service.{service}", "th", source=SOURCE)
     if security == "none" and not _is_loopback(host):
-        raise MailError(f"refusing to send the {service} password unencrypted to {host}: "
-                        f"use SHEETSYNC_{service}_SECURITY=starttls or ssl")
+        raise mail_error("mail.cleartext", service=service, service_th=service_th, host=host)
     value = (os.environ if environ is None else environ).get(variable)
     if not value:
-        raise MailError(f"{service} user {user!r} is set but {variable} is not: "
-                        "put the password in that environment variable")
+        raise mail_error("mail.no-password", service=service, service_th=service_th, user=repr(user), variable=variable)
     return value
+
+
+def mail_error(code: str, **params: object) -> MailError:
+    """The :class:`MailError` ``code`` of ``mailbox.yaml``: English as its text, Thai as its ``th``."""
+    return MailError(render(code, "en", source=SOURCE, **params), th=render(code, "th", source=SOURCE, **params))

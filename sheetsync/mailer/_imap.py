@@ -30,7 +30,7 @@ from ..roster import safe_filename
 from ._bounce import Bounce
 from ._attachments import Extracted, Refusal, _megabytes
 from ..errors import MailError
-from ._config import MailConfig
+from ._config import MailConfig, mail_error
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger
 from ._headers import answers_our_reply, header_text, message_ids, one_line
 from ._imap_config import ImapConfig
@@ -100,7 +100,7 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
             _mark_done(client, uid, KEYWORD if keywords else None, config.done_folder)
         client.logout()
     except IMAP_ERRORS as exc:
-        raise MailError(f"IMAP {config.host}: {_clean(exc, password)}") from exc
+        raise mail_error("imap.failed", host=config.host, why=_clean(exc, password)) from exc
     finally:
         _close(client)
     return result
@@ -113,17 +113,16 @@ def _connect(config: ImapConfig, password: str) -> IMAPClient:
         client = IMAPClient(config.host, port=config.imap_port, ssl=config.security == "ssl", ssl_context=context,
                             timeout=config.timeout)
     except IMAP_ERRORS as exc:
-        raise MailError(f"cannot reach the IMAP server {where} ({_clean(exc, password)})") from exc
+        raise mail_error("imap.unreachable", where=where, why=_clean(exc, password)) from exc
     try:
         if config.security == "starttls":
             if not client.has_capability("STARTTLS"):
-                raise MailError(f"the IMAP server {where} does not offer STARTTLS: "
-                                "use SHEETSYNC_IMAP_SECURITY=ssl (port 993)")
+                raise mail_error("imap.no-starttls", where=where)
             client.starttls(context)
         client.login(config.user, password)
     except IMAP_ERRORS as exc:
         _close(client)
-        raise MailError(f"IMAP login as {config.user!r} on {where} failed ({_clean(exc, password)})") from exc
+        raise mail_error("imap.login", user=repr(config.user), where=where, why=_clean(exc, password)) from exc
     except MailError:
         _close(client)
         raise
@@ -134,8 +133,7 @@ def _select(client: IMAPClient, folder: str) -> tuple[bytes, ...]:
     try:
         info: dict[bytes, Any] = client.select_folder(folder)
     except imaplib.IMAP4.error as exc:
-        raise MailError(f"IMAP folder {folder!r} cannot be opened ({one_line(str(exc))}): "
-                        "check SHEETSYNC_IMAP_FOLDER") from exc
+        raise mail_error("imap.folder", folder=repr(folder), why=one_line(str(exc))) from exc
     return tuple(info.get(b"PERMANENTFLAGS", ()))
 
 
@@ -347,7 +345,7 @@ def _save(inbox: Path, name: str, data: bytes) -> Path:
         return save_bytes(inbox, data, lambda: free_path(inbox, safe_filename(stem, ""), pure.suffix.lower()),
                           durable=True)
     except OSError as exc:
-        raise MailError(f"{inbox}: cannot save the attachment {one_line(name)!r} ({exc.strerror or exc})") from exc
+        raise mail_error("imap.cannot-save", inbox=inbox, name=repr(one_line(name)), why=exc.strerror or exc) from exc
 
 
 def _without_lock_prefix(stem: str) -> str:

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from typing import Literal, Mapping, cast
 
 from ..errors import MailError
-from ._config import _number, password_from_env
+from ..messages import both, render
+from ._config import _number, mail_error, password_from_env
 
 ImapSecurity = Literal["ssl", "starttls", "none"]
 IMAP_SECURITIES: tuple[ImapSecurity, ...] = ("ssl", "starttls", "none")
@@ -17,6 +18,10 @@ IMAP_PORTS: dict[ImapSecurity, int] = {"ssl": 993, "starttls": 143, "none": 143}
 MB = 1024 * 1024
 _TABLE_KEYS = frozenset({"host", "port", "user", "security", "folder", "done_folder", "cafile", "since", "timeout",
                          "max_attachment_mb", "max_message_mb", "max_zip_members"})
+#: What each key of ``[imap]`` looks like, for the message saying a value is wrong.
+_EXAMPLES = {"host": "mail.bma.example", "user": "reports@bma.example", "folder": "INBOX", "done_folder": "Done",
+             "cafile": "ca.pem", "security": "ssl", "port": "993", "timeout": "60", "max_attachment_mb": "10",
+             "max_message_mb": "25", "max_zip_members": "20"}
 
 
 @dataclass(frozen=True)
@@ -124,20 +129,26 @@ class ImapConfig:
         :param where: the file, named in every message.
         :raises MailError: an unknown key, a wrong value, or a password (it never belongs in a file).
         """
-        if any("password" in str(key).lower() for key in table):
-            raise MailError(f"{where}: [imap] must not hold the password: put it in the environment "
-                            "variable SHEETSYNC_IMAP_PASSWORD")
+        def wrong(code: str, key: str = "", **params: object) -> MailError:
+            shown = repr(table.get(key))
+            return MailError(both(code, source="settings.yaml", config=where, key=f"[imap] {key}", name=key,
+                                  value=shown if len(shown) <= 60 else shown[:59] + "…", **params))
+
+        secret = next((str(key) for key in table if "password" in str(key).lower()), None)
+        if secret is not None:
+            raise wrong("settings.imap-password", secret)
         unknown = sorted(set(table) - _TABLE_KEYS)
         if unknown:
-            raise MailError(f"{where}: [imap] has unknown key(s) {', '.join(unknown)} "
-                            f"(known: {', '.join(sorted(_TABLE_KEYS))})")
+            known = ", ".join(sorted(_TABLE_KEYS))
+            raise MailError(f"{render('settings.unknown', 'th', source='settings.yaml', config=where, key=unknown[0], section='หัวข้อ [imap]', known=known)}"
+                            f" / {render('settings.unknown', 'en', source='settings.yaml', config=where, key=unknown[0], where='[imap]', known=known)}")
 
         def text(key: str) -> str | None:
             value = table.get(key)
             if value is None or value == "":
                 return None
             if not isinstance(value, str):
-                raise MailError(f"{where}: [imap] {key} must be text (in quotes)")
+                raise wrong("settings.text", key, example=_EXAMPLES.get(key, ""))
             return value.strip() or None
 
         def number(key: str) -> float | None:
@@ -145,7 +156,7 @@ class ImapConfig:
             if value is None:
                 return None
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise MailError(f"{where}: [imap] {key} must be a positive number")
+                raise wrong("settings.positive", key, example=_EXAMPLES.get(key, ""))
             return float(value)
 
         since = table.get("since")
@@ -153,23 +164,23 @@ class ImapConfig:
             try:
                 since = dt.date.fromisoformat(since.strip())
             except ValueError as exc:
-                raise MailError(f"{where}: [imap] since {since!r} is not a date such as 2026-03-01") from exc
+                raise wrong("settings.since", "since") from exc
         if since in ("", None):
             since = None
         elif not isinstance(since, dt.date) or isinstance(since, dt.datetime):
-            raise MailError(f"{where}: [imap] since must be a day such as 2026-03-01")
+            raise wrong("settings.since", "since")
         port, timeout = number("port"), number("timeout")
-        if port is not None and not port.is_integer():
-            raise MailError(f"{where}: [imap] port must be a whole number")
+        if port is not None and not (port.is_integer() and port < 65536):
+            raise wrong("settings.port", "port", example=993)
+        security = (text("security") or "ssl").lower()
+        if security not in IMAP_SECURITIES:
+            raise wrong("settings.choice", "security", choices=", ".join(IMAP_SECURITIES))
         attachment, message, members = number("max_attachment_mb"), number("max_message_mb"), number("max_zip_members")
-        try:
-            return cls(host=text("host") or "", port=int(port) if port is not None else None,
-                       security=cast(ImapSecurity, (text("security") or "ssl").lower()), user=text("user") or "",
-                       folder=text("folder") or "INBOX", done_folder=text("done_folder"), cafile=text("cafile"),
-                       timeout=timeout or 60.0, max_attachment=int((attachment or 10) * MB),
-                       max_message=int((message or 25) * MB), max_zip_members=int(members or 20), since=since)
-        except MailError as exc:
-            raise MailError(f"{where}: [imap] {exc}") from exc
+        return cls(host=text("host") or "", port=int(port) if port is not None else None,
+                   security=security, user=text("user") or "",
+                   folder=text("folder") or "INBOX", done_folder=text("done_folder"), cafile=text("cafile"),
+                   timeout=timeout or 60.0, max_attachment=int((attachment or 10) * MB),
+                   max_message=int((message or 25) * MB), max_zip_members=int(members or 20), since=since)
 
     def password(self, environ: Mapping[str, str] | None = None) -> str:
         """The IMAP password, from the environment variable ``password_env``.
@@ -178,7 +189,7 @@ class ImapConfig:
             another machine.
         """
         if not self.user:
-            raise MailError("SHEETSYNC_IMAP_USER is not set: say which mailbox to log in to")
+            raise mail_error("imap.no-user")
         return password_from_env("IMAP", self.host, self.security, self.user, self.password_env, environ)
 
     def ssl_context(self) -> ssl.SSLContext:
@@ -189,4 +200,4 @@ class ImapConfig:
         try:
             return ssl.create_default_context(cafile=self.cafile)
         except (OSError, ssl.SSLError) as exc:
-            raise MailError(f"SHEETSYNC_IMAP_CAFILE {self.cafile}: cannot be used ({exc})") from exc
+            raise mail_error("imap.cafile", cafile=self.cafile, why=exc) from exc

@@ -103,22 +103,24 @@ class SmtpMailer:
         try:
             refused = smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise SendError(f"SMTP server refused the recipient: {_refusals(exc.recipients)}") from exc
+            raise SendError(_said("smtp.refused-recipient", addresses=", ".join(exc.recipients),
+                                  refusals=_refusals(exc.recipients))) from exc
         except smtplib.SMTPSenderRefused as exc:
-            raise SendError(f"SMTP server refused the sender {exc.sender!r}: {_reply(exc)}") from exc
+            raise SendError(_said("smtp.refused-sender", sender=repr(exc.sender), reply=_reply(exc))) from exc
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code == 421:  # the server is closing this connection; the next message reconnects
                 self.close()
-            raise SendError(f"SMTP server refused: {_reply(exc)}") from exc
+            raise SendError(_said("smtp.refused-message", reply=_reply(exc))) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self.close()  # the connection is in an unknown state; the next message reconnects
-            raise SendError(f"SMTP delivery failed: {_short(exc)}") from exc
+            raise SendError(_said("smtp.failed", why=_short(exc))) from exc
         finally:
             if not self._session:
                 self.close()
         if refused:
             # Some recipients have it: sending it again would give them a second copy.
-            raise SendError(f"delivered to the others, but refused for {_refusals(refused)}", delivered=True)
+            raise SendError(_said("smtp.partly-refused", addresses=", ".join(refused), refusals=_refusals(refused)),
+                            delivered=True)
 
     def close(self) -> None:
         """Say goodbye to the server, if connected."""
@@ -154,8 +156,8 @@ class SmtpMailer:
         except smtplib.SMTPAuthenticationError as exc:
             raise SendError(both("smtp.login", source="office.yaml", user=repr(cfg.user), reply=_reply(exc)),
                             fatal=True) from exc
-        except MailError as exc:
-            raise SendError(str(exc), fatal=True) from exc
+        except MailError as exc:  # no password, or one that would travel in clear: Thai first, as every reason
+            raise SendError(f"{exc.th} / {exc}" if exc.th else str(exc), fatal=True) from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise SendError(both(_why_not_connected(exc), source="office.yaml", where=where, why=_short(exc),
                                  seconds=f"{cfg.timeout:g}"), fatal=True) from exc
@@ -169,7 +171,7 @@ def _tls_context(cafile: str | None) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=cafile)
     except (OSError, ssl.SSLError) as exc:
-        raise SendError(f"SHEETSYNC_SMTP_CAFILE {cafile}: cannot load ({_short(exc)})", fatal=True) from exc
+        raise SendError(_said("smtp.cafile", cafile=cafile, why=_short(exc)), fatal=True) from exc
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
@@ -312,6 +314,11 @@ def _archive(path: Path, sent: Path) -> Path:
         raise MailError(f"{path.name} was sent but could not be moved to {sent} ({exc.strerror or exc}); "
                         "move it by hand before sending again") from exc
     return target
+
+
+def _said(code: str, **params: object) -> str:
+    """A reason of ``mailbox.yaml``, Thai first then English (the clerk reads it in the list of what was not sent)."""
+    return both(code, source="mailbox.yaml", **params)
 
 
 def _reply(exc: smtplib.SMTPResponseException) -> str:

@@ -26,6 +26,7 @@ from ..spec.registry import find_form
 from ..roster import Recipient, read_roster, safe_filename
 from ..template.write import write_template
 from ..errors import MasterError, UnknownFormError
+from ..messages import LANGS, Lang, render
 from .model import Key, Record
 from .store import read_master
 
@@ -76,8 +77,11 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     else:
         targets = [_own(r, r.key.recipient, codes[r.key], forms) for r in records]
     if not targets:
-        wanted = ", ".join(f"{n} {v}" for n, v in (("project", project), ("recipient", recipient)) if v)
-        raise MasterError(f"{name}: no submission in the master for {wanted or 'any key'}")
+        asked = [(n, v) for n, v in (("project", project), ("recipient", recipient)) if v]
+        wanted = {lang: ", ".join(_said(f"roundtrip.wanted.{n}", lang, value=v) for n, v in asked)
+                  or _said("roundtrip.wanted.any", lang) for lang in LANGS}
+        raise MasterError(_said("roundtrip.none", "en", master=name, wanted=wanted["en"]),
+                          th=_said("roundtrip.none", "th", master=name, wanted=wanted["th"]))
     out = Path(out_dir)
     written: list[Path] = []
     schools = {e.id: e.school for e in entries or ()}
@@ -136,11 +140,12 @@ class _Forms:
             try:
                 self.found[form_id] = find_form(form_id, self.dirs)
             except UnknownFormError as exc:
-                whose = (f"the submission of {of.key.recipient or '-'} for {of.key.project_code or '-'}"
-                         if isinstance(of, Record) else "the master's submissions")
-                raise MasterError(f"{self.master}: {whose} is of the form {form_id!r}, which is not installed "
-                                  f"({exc}): give its folder (--forms-dir), or leave it out (--project, "
-                                  "--recipient)") from exc
+                whose = {lang: _said("roundtrip.whose", lang, recipient=of.key.recipient or "-",
+                                     project=of.key.project_code or "-") if isinstance(of, Record)
+                         else _said("roundtrip.whose-all", lang) for lang in LANGS}
+                said = {"master": self.master, "form": repr(form_id), "why": exc}
+                raise MasterError(_said("roundtrip.not-installed", "en", whose=whose["en"], **said),
+                                  th=_said("roundtrip.not-installed", "th", whose_th=whose["th"], **said)) from exc
         return self.found[form_id]
 
     def spec(self, record: Record) -> MasterSpec:
@@ -194,9 +199,13 @@ def _only_form(held: list[str], forms: _Forms) -> Form:
     """
     if len(held) != 1:
         held_text = f"holds {', '.join(held)}" if held else "holds no submission"
-        raise MasterError(f"{forms.master}: the master {held_text}: say which form a new school gets (the office's "
-                          "form, or template --form ID)")
+        raise MasterError(_said("roundtrip.which-form", "en", master=forms.master, held=held_text),
+                          th=_said("roundtrip.which-form", "th", master=forms.master, held_th=", ".join(held) or "-"))
     return forms.load(held[0])
+
+
+def _said(code: str, lang: Lang, **params: Any) -> str:
+    return render(code, lang, source="master.yaml", **params)
 
 
 def _identity(form: Form, data: dict[str, Any], code: str) -> dict[str, Any]:

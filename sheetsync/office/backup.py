@@ -17,7 +17,8 @@ from pathlib import Path
 from ..clock import Zone
 from ..errors import OfficeError, OutputError, StoreError
 from ..files import write_atomically
-from .store import BUSY_TIMEOUT, store_error
+from ..messages import Lang, both, render
+from .store import BUSY_TIMEOUT, damaged, store_error
 
 #: Where ``sheetsync backup`` puts copies by default, in the office folder.
 BACKUPS = "backups"
@@ -53,12 +54,13 @@ def back_up(store: str | Path, target: str | Path) -> Backup:
     source, target = Path(store), Path(target)
     own = {source.resolve(), *(Path(f"{source}{end}").resolve() for end in ("-wal", "-shm", "-journal"))}
     if target.resolve() in own:
-        raise OfficeError(f"{target}: that is the store itself; give another file or a folder for the copy")
+        raise OfficeError(both("backup.is-the-store", target=target))
     counts: list[int] = []
     try:
         write_atomically(target, lambda tmp: counts.extend(_copy(source, tmp)))
     except sqlite3.Error as exc:  # the disk filled up, say
-        raise OutputError(f"{target}: cannot write the backup ({exc})") from exc
+        raise OutputError(_said("backup.cannot-write", "en", target=target, why=exc),
+                          th=_said("backup.cannot-write", "th", target=target, why=exc)) from exc
     return Backup(target, *counts)
 
 
@@ -69,22 +71,31 @@ def _copy(source: Path, tmp: Path) -> tuple[int, int]:
     try:  # mode=rw: a missing store is an error, never a new empty one
         db = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT)
     except sqlite3.Error as exc:
-        raise StoreError(f"{source}: cannot open the office's store ({exc})") from exc
+        raise _store_error("backup.cannot-open", source, exc) from exc
     try:
         db.execute("PRAGMA query_only=ON")
         db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the store itself is sound to read
     except sqlite3.Error as exc:
         db.close()
-        raise store_error(source, exc, "cannot read the office's store") from exc
+        raise (store_error(source, exc, "") if damaged(exc) else _store_error("backup.cannot-read", source, exc)) from exc
     out = sqlite3.connect(tmp, isolation_level=None)
     try:
         db.backup(out)
         out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         verdict = out.execute("PRAGMA quick_check").fetchone()[0]
         if verdict != "ok":
-            raise StoreError(f"{source}: its copy does not read back whole ({verdict})")
+            raise _store_error("backup.not-whole", source, verdict)
         return (int(out.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]),
                 int(out.execute("SELECT COUNT(*) FROM outcomes").fetchone()[0]))
     finally:
         out.close()
         db.close()
+
+
+def _store_error(code: str, store: Path, why: object) -> StoreError:
+    """The :class:`StoreError` ``code`` of ``office.yaml``: English as its text, Thai as its ``th``."""
+    return StoreError(_said(code, "en", store=store, why=why), th=_said(code, "th", store=store, why=why))
+
+
+def _said(code: str, lang: Lang, **params: object) -> str:
+    return render(code, lang, source="office.yaml", **params)

@@ -20,18 +20,18 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..clock import Zone, zone_named
 from ..errors import MailError, OfficeError
 from ..mailer import ImapConfig, MailConfig
-from ..mailer._config import ANSWERS_PER_DAY
+from ..mailer._config import ANSWERS_PER_DAY, SECURITIES, Security
 from ..messages import both
-from ..text import thai_windows_text
+from . import settings
+from .settings import choice, flag, number, read_settings, shown, table, text, whole
 from .store import Store
 
 CONFIG_NAME = "sheetsync.toml"
@@ -113,48 +113,39 @@ def load_office(root: str | Path) -> OfficeConfig:
     """
     root = Path(root).resolve()
     path = root / CONFIG_NAME
-    try:
-        # Saved by Windows Notepad it may begin with a byte-order mark, or be Thai Windows' "ANSI" (cp874).
-        text = thai_windows_text(path.read_bytes())
-        if text is None:
-            raise OfficeError(both("error.office-encoding", config=path))
-        data = tomllib.loads(text)
-    except OSError as exc:
-        raise OfficeError(f"{path}: cannot read the office's configuration ({exc.strerror})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise OfficeError(f"{path}: {exc}") from exc
-    paths, run, mail = _table(data, "paths", path), _table(data, "run", path), _table(data, "mail", path)
+    data = read_settings(path)
+    paths, run = settings.paths(table(data, "paths", path), path), table(data, "run", path)
 
     def at(value: Any, default: str) -> Path:
         return (root / str(value or default)).resolve()
 
     zone = _zone(data.get("timezone"), path)  # before the rest: its error is whole already
     name = _name(data.get("name", ""), path)
+    roster = text(data, "roster", path, example="roster.csv")
+    view = text(run, "render_view", path, "[run]", "auto") or "auto"
+    if view not in ("auto", "always", "never"):
+        raise settings.wrong("settings.render-view", path, value=shown(view))
     try:
-        roster = data.get("roster")
         config = OfficeConfig(
-            root=root, name=name, form=str(data.get("form", "progress-report")), roster=at(roster, "") if roster else None,
-            period=str(data["period"]) if data.get("period") else None,
+            root=root, name=name, form=text(data, "form", path, example="progress-report") or "progress-report",
+            roster=at(roster, "") if roster else None, period=text(data, "period", path, example="2569-03") or None,
             master=at(paths.get("master"), "master.xlsx"), inbox=at(paths.get("inbox"), "inbox"),
             processed=at(paths.get("processed"), "processed"), quarantine=at(paths.get("quarantine"), "quarantine"),
             reports=at(paths.get("reports"), "reports"), outbox=at(paths.get("outbox"), "outbox"),
             store=at(paths.get("store"), STORE_NAME), key_file=at(paths.get("key"), KEY_NAME),
-            settle=float(run.get("settle_seconds", 2.0)), wait=float(run.get("wait_seconds", 5.0)),
-            mark_valid=bool(run.get("mark_valid_files", False)), view=str(run.get("render_view", "auto")),
+            settle=number(run, "settle_seconds", 2.0, path, "[run]"), wait=number(run, "wait_seconds", 5.0, path, "[run]"),
+            mark_valid=flag(run, "mark_valid_files", path, "[run]"), view=view,
             school_charts=_ids(run.get("school_charts", []), path),
             forms_dirs=tuple(at(p, "") for p in paths.get("forms", [])), zone=zone,
-            mail=_mail(mail, at(paths.get("outbox"), "outbox"), name), imap=_imap(_table(data, "imap", path), path, root))
+            mail=_mail(table(data, "mail", path), path, at(paths.get("outbox"), "outbox"), name),
+            imap=_imap(table(data, "imap", path), path, root))
     except MailError as exc:
-        raise OfficeError(str(exc)) from exc
-    except (TypeError, ValueError) as exc:
-        raise OfficeError(f"{path}: {exc}") from exc
-    if config.view not in ("auto", "always", "never"):
-        raise OfficeError(f"{path}: render_view must be auto, always or never (not {config.view!r})")
+        raise OfficeError(f"{exc.th} / {exc}" if exc.th else str(exc)) from exc
     if config.period:
         try:
             config = replace(config, period=normalize_period(config.period))
         except ValueError as exc:
-            raise OfficeError(f"{path}: {exc}") from exc
+            raise settings.wrong("settings.period", path, value=shown(config.period), why=exc) from exc
     return config
 
 
@@ -184,7 +175,7 @@ def init_office(root: str | Path, *, form: str = "progress-report", roster: Path
             text = text.replace(FORMS_LINE, f"forms = [{listed}]      # extra folders of forms")
         (root / CONFIG_NAME).write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise OfficeError(f"{root}: cannot make the office folder ({exc.strerror or exc})") from exc
+        raise OfficeError(both("settings.cannot-make", source=settings.SOURCE, folder=root, why=exc.strerror or exc)) from exc
     config = load_office(root)
     Store(config.store).close()
     return config
@@ -225,33 +216,22 @@ def _write_key(path: Path) -> None:
         out.write(secrets.token_bytes(32))
 
 
-def _table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise OfficeError(f"{path}: [{name}] must be a table")
-    return value
+def _mail(mail: dict[str, Any], path: Path, outbox: Path, office: str) -> MailConfig:
+    where = "[mail]"
+    return MailConfig(from_addr=text(mail, "from", path, where, "office@bma.example"), office_name=office,
+                      reply_to=text(mail, "reply_to", path, where, "office@bma.example") or None,
+                      digest_to=text(mail, "digest_to", path, where, "clerk@bma.example") or None,
+                      host=text(mail, "smtp_host", path, where, "localhost") or "localhost",
+                      port=whole(mail, "smtp_port", path, where, example=587, port=True),
+                      security=cast(Security, choice(mail, "smtp_security", SECURITIES, path, where)),
+                      user=text(mail, "smtp_user", path, where, "office@bma.example") or None, outbox=outbox,
+                      summary_only=flag(mail, "summary_only", path, where),
+                      answers_per_day=_or(whole(mail, "answers_per_day", path, where, example=ANSWERS_PER_DAY),
+                                          ANSWERS_PER_DAY))
 
 
-def _mail(mail: dict[str, Any], outbox: Path, office: str) -> MailConfig:
-    port = mail.get("smtp_port")
-    return MailConfig(from_addr=str(mail.get("from", "")), office_name=office, reply_to=mail.get("reply_to") or None,
-                      digest_to=mail.get("digest_to") or None, host=str(mail.get("smtp_host", "localhost")),
-                      port=int(port) if port else None, security=mail.get("smtp_security", "starttls"),
-                      user=mail.get("smtp_user") or None, outbox=outbox,
-                      summary_only=_bool(mail.get("summary_only", False), "[mail] summary_only"),
-                      answers_per_day=_per_day(mail.get("answers_per_day", ANSWERS_PER_DAY)))
-
-
-def _per_day(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"[mail] answers_per_day must be a whole number, 0 or more, without quotes (not {value!r})")
-    return value
-
-
-def _bool(value: Any, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be true or false (without quotes)")
-    return value
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value  # 0 is a value (no bound), not "not given"
 
 
 def _zone(value: Any, path: Path) -> Zone:
@@ -283,18 +263,12 @@ def _name(value: Any, path: Path) -> str:
         if not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text) \
                 and len(text) <= NAME_LIMIT:
             return text
-    raise OfficeError(both("error.office-name", config=path, setting=_shown(value), limit=NAME_LIMIT))
-
-
-def _shown(value: Any) -> str:
-    """``value`` as the error shows it: one line, cut short (it may be the whole of a long text)."""
-    said = repr(value)
-    return said if len(said) <= 60 else said[:59] + "…"
+    raise OfficeError(both("error.office-name", config=path, setting=shown(value), limit=NAME_LIMIT))
 
 
 def _ids(value: Any, path: Path) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise OfficeError(f"{path}: school_charts must be a list of recipient ids, e.g. [\"n73-01\"]")
+        raise settings.wrong("settings.school-charts", path, value=shown(value))
     return tuple(value)
 
 

@@ -1,0 +1,182 @@
+"""The values of ``sheetsync.toml``, each checked against its key.
+
+The clerk edits the file by hand (in Notepad): a wrong value, an unknown key or a syntax error is
+refused in one line, Thai first, naming the file and the key (or the line) and saying what to write.
+The texts are in ``sheetsync/messages/settings.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..errors import OfficeError
+from ..messages import both, render
+from ..text import thai_windows_text
+
+SOURCE = "settings.yaml"
+
+#: Every key each part of the file may hold ("" is the top, before the first [section]); [imap] is
+#: checked by :meth:`sheetsync.mailer.ImapConfig.from_table`.
+KNOWN: dict[str, tuple[str, ...]] = {
+    "": ("name", "form", "roster", "period", "timezone", "paths", "run", "mail", "imap"),
+    "paths": ("inbox", "processed", "quarantine", "reports", "outbox", "master", "store", "key", "forms"),
+    "run": ("settle_seconds", "wait_seconds", "mark_valid_files", "render_view", "school_charts"),
+    "mail": ("from", "reply_to", "digest_to", "smtp_host", "smtp_port", "smtp_security", "smtp_user",
+             "summary_only", "answers_per_day"),
+}
+#: tomllib's message (its start) → what it most likely means to a person editing the file.
+_SYNTAX_HINTS = (("Cannot declare", "twice"), ("Cannot overwrite", "twice"), ("Invalid value", "value"),
+                 ("Illegal character", "string"), ("Unterminated string", "string"))
+_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def wrong(code: str, path: Path, **params: Any) -> OfficeError:
+    """The error ``code`` of ``settings.yaml``, Thai first, naming the file ``path``."""
+    return OfficeError(both(code, source=SOURCE, config=path, **params))
+
+
+def read_settings(path: Path) -> dict[str, Any]:
+    """The TOML of ``path`` (UTF-8 with or without a BOM, or Thai Windows' cp874), its keys checked.
+
+    :raises OfficeError: it cannot be read, is not TOML (naming the line and column), or holds an
+        unknown key (naming it and the part of the file it is in).
+    """
+    try:
+        # Saved by Windows Notepad it may begin with a byte-order mark, or be Thai Windows' "ANSI" (cp874).
+        text = thai_windows_text(path.read_bytes())
+    except OSError as exc:
+        raise wrong("settings.unreadable", path, why=exc.strerror or exc) from exc
+    if text is None:
+        raise OfficeError(both("error.office-encoding", config=path))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax(path, str(exc)) from exc
+    for section, known in KNOWN.items():
+        table = data.get(section, {}) if section else data
+        unknown = sorted(set(table) - set(known)) if isinstance(table, dict) else []
+        if unknown:
+            where = {lang: render("settings.section.top", lang, source=SOURCE) if not section
+                     else render("settings.section", lang, source=SOURCE, name=section) for lang in ("th", "en")}
+            raise _apart("settings.unknown", path, {"section": where["th"]}, {"where": where["en"]},
+                         key=unknown[0], known=", ".join(known))
+    return data
+
+
+def _syntax(path: Path, said: str) -> OfficeError:
+    found = _AT.search(said)
+    line, column = (found.group(1), found.group(2)) if found else ("?", "?")
+    why = said[:found.start()] if found else said
+    kind = next((k for start, k in _SYNTAX_HINTS if why.startswith(start)), "other")
+    hint = {lang: render(f"settings.syntax.{kind}", lang, source=SOURCE) for lang in ("th", "en")}
+    return _apart("settings.syntax", path, {"hint": hint["th"]}, {"hint": hint["en"], "why": why},
+                  line=line, column=column)
+
+
+def _apart(code: str, path: Path, th: dict[str, Any], en: dict[str, Any], **params: Any) -> OfficeError:
+    """As :func:`wrong`, where a placeholder's value is itself said in each language (``th``, ``en``)."""
+    return OfficeError(f"{render(code, 'th', source=SOURCE, config=path, **th, **params)}"
+                       f" / {render(code, 'en', source=SOURCE, config=path, **en, **params)}")
+
+
+def table(data: dict[str, Any], name: str, path: Path) -> dict[str, Any]:
+    """The section ``[name]`` (empty when the file has none).
+
+    :raises OfficeError: ``name`` is there but is not a section (``name = …`` at the top)."""
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        raise wrong("settings.table", path, key=name)
+    return value
+
+
+def number(section: dict[str, Any], key: str, default: float, path: Path, where: str) -> float:
+    """The number ``key`` of ``section`` (``where`` names the section: ``"[run]"``), 0 or more.
+
+    A number in quotes (``"2"``) is taken, as it always was.
+
+    :raises OfficeError: it is other text, true/false, or below 0."""
+    value = section.get(key, default)
+    got = _numeric(value)
+    if got is None or got < 0:
+        raise wrong("settings.number", path, key=f"{where} {key}", name=key, example=default, value=shown(value))
+    return got
+
+
+def whole(section: dict[str, Any], key: str, path: Path, where: str, *, example: int,
+          port: bool = False) -> int | None:
+    """The whole number ``key`` of ``section``, 0 or more (a port: 1 to 65535), or None when not given.
+
+    :raises OfficeError: it is text, true/false, a fraction or out of range."""
+    value = section.get(key)
+    if value is None:
+        return None
+    # A port in quotes ("587") was always taken; a count never was (it says "without quotes").
+    got = _numeric(value) if port or not isinstance(value, str) else None
+    if got is None or not got.is_integer() or got < 0 or (port and not 0 < got < 65536):
+        raise wrong("settings.port" if port else "settings.whole", path, key=f"{where} {key}", name=key,
+                    example=example, value=shown(value))
+    return int(got)
+
+
+def _numeric(value: Any) -> float | None:
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None if isinstance(value, bool) or not isinstance(value, (int, float)) else float(value)
+
+
+def flag(section: dict[str, Any], key: str, path: Path, where: str) -> bool:
+    """The true/false ``key`` of ``section`` (false when not given).
+
+    :raises OfficeError: it is anything but true or false (``"false"`` in quotes is text, and was
+        once taken as true)."""
+    value = section.get(key, False)
+    if not isinstance(value, bool):
+        raise wrong("settings.flag", path, key=f"{where} {key}", value=shown(value))
+    return value
+
+
+def text(section: dict[str, Any], key: str, path: Path, where: str = "", example: str = "") -> str:
+    """The text ``key`` of ``section``, trimmed ("" when not given).
+
+    :raises OfficeError: it is a number, true/false, a list or a section."""
+    value = section.get(key, "")
+    if not isinstance(value, str):
+        raise wrong("settings.text", path, key=f"{where} {key}".strip(), name=key, example=example,
+                    value=shown(value))
+    return value.strip()
+
+
+def choice(section: dict[str, Any], key: str, choices: tuple[str, ...], path: Path, where: str) -> str:
+    """The text ``key`` of ``section``, one of ``choices`` (the first when not given), lower-cased.
+
+    :raises OfficeError: it is none of them."""
+    value = section.get(key, choices[0])
+    if not isinstance(value, str) or value.strip().lower() not in choices:
+        raise wrong("settings.choice", path, key=f"{where} {key}".strip(), choices=", ".join(choices),
+                    value=shown(value))
+    return value.strip().lower()
+
+
+def paths(section: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The ``[paths]`` section, each name a text (``forms`` a list of them).
+
+    :raises OfficeError: a name is a number, true/false or a list where one name goes."""
+    for key, value in section.items():
+        ok = all(isinstance(v, str) for v in value) if key == "forms" and isinstance(value, list) \
+            else isinstance(value, str) and key != "forms"
+        if not ok:
+            example = '["forms"]' if key == "forms" else key
+            raise wrong("settings.paths", path, key=key, example=example, value=shown(value))
+    return section
+
+
+def shown(value: Any) -> str:
+    """``value`` as an error shows it: one line, cut short (it may be the whole of a long text)."""
+    said = repr(value)
+    return said if len(said) <= 60 else said[:59] + "…"
