@@ -44,3 +44,16 @@ def _inside(folder: Path | None) -> Iterator[None]:
         yield
     finally:
         os.chdir(before)
+
+
+def new_office(tmp_path: Path, roster: str) -> Path:
+    """An office made by ``sheetsync init`` in ``tmp_path/district`` with ``roster`` (CSV text) as its
+    roster, and files taken at once (``settle_seconds = 0``: the tests write them whole)."""
+    csv = tmp_path / "schools.csv"
+    csv.write_text(roster, encoding="utf-8")
+    folder = tmp_path / "district"
+    assert run("init", folder, "--roster", csv).returncode == 0
+    config = folder / "sheetsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0"),
+                      encoding="utf-8")
+    return folder

@@ -17,7 +17,7 @@ from sheetsync.check.reader import read_filled
 from sheetsync.office.summary import CORRECTED, SUMMARY
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.cli import run
+from tests.cli import new_office, run
 from tests.test_master_support import CODES, at, seed_data, submit, variant
 from tests.test_office_view import rows_of
 
@@ -47,14 +47,7 @@ def sync(office: Path) -> None:
 
 @pytest.fixture
 def office(tmp_path: Path) -> Path:
-    roster = tmp_path / "schools.csv"
-    roster.write_text(ROSTER, encoding="utf-8")
-    folder = tmp_path / "district"
-    assert run("init", folder, "--roster", roster).returncode == 0
-    config = folder / "sheetsync.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0"),
-                      encoding="utf-8")
-    return folder
+    return new_office(tmp_path, ROSTER)
 
 
 def test_a_correction_is_news_until_next_months_file(office: Path, progress_form: Form, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from sheetsync.office.store import Store
 from sheetsync.office.summary import LATE, LEFT, SUMMARY, nothing_received
 from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
-from tests.cli import run
+from tests.cli import new_office, run
 from tests.test_master_support import CODES, seed_data, submit, variant
 from tests.test_office_view import rows_of
 
@@ -30,13 +30,7 @@ CLOSED = "s2"
 def office(tmp_path: Path, progress_form: Form) -> Path:
     """A progress-report office whose two schools sent three reports each; then s2 closed and the
     clerk took it off the roster, and the next run rendered the master for June 2020."""
-    roster = tmp_path / "schools.csv"
-    roster.write_text(ROSTER, encoding="utf-8")
-    folder = tmp_path / "district"
-    assert run("init", folder, "--roster", roster).returncode == 0
-    config = folder / "sheetsync.toml"
-    config.write_text(config.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0"),
-                      encoding="utf-8")
+    folder = new_office(tmp_path, ROSTER)
     for who, code in (("s1", CODES[0]), ("s2", CODES[1])):
         submit(progress_form, folder / "inbox", variant(seed_data(), code=code, reports=3), who)
     assert run("sync", cwd=folder).returncode == 0
