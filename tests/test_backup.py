@@ -85,3 +85,30 @@ def test_a_source_that_is_no_store_is_named_as_the_fault(app: typer.Typer, offic
     with pytest.raises(StoreError, match="missing.sqlite: cannot open the office's store"):
         back_up(tmp_path / "missing.sqlite", tmp_path / "copy.sqlite")
     assert not (tmp_path / "missing.sqlite").exists()  # never made by asking for a copy of it
+
+
+@pytest.mark.parametrize("damage", ["torn-rows", "stray-pages"])
+def test_backup_of_a_damaged_store_is_one_line_saying_so(app: typer.Typer, office: Path, progress_form: Form,
+                                                          tmp_path: Path, damage: str) -> None:
+    synced(app, office, progress_form)
+    store = office / "sheetsync.sqlite"
+    with sqlite3.connect(store) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page = int(db.execute("PRAGMA page_size").fetchone()[0])
+        roots = [int(r[0]) for r in db.execute("SELECT rootpage FROM sqlite_master WHERE name IN "
+                                                "('submissions', 'outcomes', 'files', 'runs')")]
+    with store.open("r+b") as handle:
+        if damage == "torn-rows":  # their cells point past their pages: reading a row fails
+            for root in roots:
+                handle.seek((root - 1) * page + 8)
+                handle.write(b"\xff\xf0" * 4)
+        else:  # pages no table owns: every row reads, SQLite's check says so in several lines
+            size = int.from_bytes(handle.read(32)[28:32], "big")
+            handle.seek(28)
+            handle.write((size + 3).to_bytes(4, "big"))
+            handle.seek(size * page)
+            handle.write(bytes(3 * page))
+    done = in_office(app, office, "backup", str(tmp_path / "copy.sqlite"))
+    assert done.exit_code == 3 and "Traceback" not in done.output, done.output
+    assert len(done.output.strip().splitlines()) == 1, done.output  # SQLite's verdict is many lines
+    assert "sheetsync restore" in done.output and not (tmp_path / "copy.sqlite").exists()

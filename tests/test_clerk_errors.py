@@ -109,6 +109,15 @@ def test_a_wrong_setting_is_named_in_thai_with_what_to_do(office: Path, old: str
     assert en.startswith(str(office / "sheetsync.toml")) and english in en, en
 
 
+@pytest.mark.parametrize("wrong", ['forms = "forms"', "forms = [3]"])
+def test_forms_not_a_list_of_names_is_shown_the_toml_that_works(office: Path, wrong: str) -> None:
+    edit(office, '# forms = ["forms"]', wrong)
+    ran = run("sync", cwd=office)
+    assert ran.returncode == 2, ran.stderr
+    th, en = thai_first(ran, "sheetsync.toml", 'forms = ["forms"]')
+    assert 'forms = ["forms"]' in en and '"["' not in th + en, th + en  # what it shows is valid TOML to copy
+
+
 def mailbox(office: Path, port: int, *, user: str = 'user = "reports@bma.example"') -> None:
     edit(office, '# host = "mail.bma.example"', 'host = "127.0.0.1"')
     edit(office, "# port = 993", f"port = {port}")

@@ -184,3 +184,20 @@ def test_the_folder_lost_a_new_init_and_the_kept_key_then_restore(app: typer.Typ
     assert recipients(office / "sheetsync.sqlite") == ["s1"]  # s2 came after the backup: gone with the disk
     shown = in_office(app, office, "history", "--recipient", "s1")
     assert shown.exit_code == 0 and "s1.xlsx" in shown.output
+
+
+def test_a_backup_sqlite_finds_faults_in_is_refused_in_one_line(app: typer.Typer, office: Path, progress_form: Form,
+                                                                tmp_path: Path) -> None:
+    usb = tmp_path / "usb.sqlite"
+    backed_up_then_more(app, office, progress_form, usb)
+    with usb.open("r+b") as handle:  # pages no table owns: the integrity check lists each on a line of its own
+        page = int.from_bytes(handle.read(18)[16:18], "big")
+        size = int.from_bytes(handle.read(14)[10:14], "big")  # bytes 28-31: the pages in the file
+        handle.seek(28)
+        handle.write((size + 3).to_bytes(4, "big"))
+        handle.seek(size * page)
+        handle.write(bytes(3 * page))
+    done = in_office(app, office, "restore", "--force", str(usb))
+    assert done.exit_code == 2 and "usb.sqlite" in done.output and "never used" in done.output, done.output
+    assert len(done.output.strip().splitlines()) == 1 and "Traceback" not in done.output, done.output
+    assert recipients(office / "sheetsync.sqlite") == ["s1", "s2"]  # the store is left as it was

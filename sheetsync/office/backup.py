@@ -18,7 +18,7 @@ from ..clock import Zone
 from ..errors import OfficeError, OutputError, StoreError
 from ..files import write_atomically
 from ..messages import Lang, both, render
-from .store import BUSY_TIMEOUT, damaged, store_error
+from .store import BUSY_TIMEOUT, damaged, store_error, verdict_line
 
 #: Where ``sheetsync backup`` puts copies by default, in the office folder.
 BACKUPS = "backups"
@@ -59,6 +59,8 @@ def back_up(store: str | Path, target: str | Path) -> Backup:
     try:
         write_atomically(target, lambda tmp: counts.extend(_copy(source, tmp)))
     except sqlite3.Error as exc:  # the disk filled up, say
+        if damaged(exc):  # the pages copied are torn: the store's fault, not the target's (no disk to check)
+            raise store_error(source, exc, "") from exc
         raise OutputError(_said("backup.cannot-write", "en", target=target, why=exc),
                           th=_said("backup.cannot-write", "th", target=target, why=exc)) from exc
     return Backup(target, *counts)
@@ -82,9 +84,9 @@ def _copy(source: Path, tmp: Path) -> tuple[int, int]:
     try:
         db.backup(out)
         out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-        verdict = out.execute("PRAGMA quick_check").fetchone()[0]
-        if verdict != "ok":
-            raise _store_error("backup.not-whole", source, verdict)
+        verdict = [str(r[0]) for r in out.execute("PRAGMA quick_check").fetchall()]
+        if verdict != ["ok"]:
+            raise _store_error("backup.not-whole", source, verdict_line(verdict))
         return (int(out.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]),
                 int(out.execute("SELECT COUNT(*) FROM outcomes").fetchone()[0]))
     finally:

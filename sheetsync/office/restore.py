@@ -26,7 +26,7 @@ from .backup import back_up
 from .lock import lock_path
 from .outbox import adopt_from_disk
 from .schema import MIGRATIONS
-from .store import Store
+from .store import Store, verdict_line
 
 #: The tables every version of the store has had since its first (a file without them is no store of ours).
 TABLES = frozenset({"runs", "files", "submissions", "current", "outcomes", "roster", "outbox", "views"})
@@ -63,7 +63,7 @@ def check_backup(backup: Path) -> int:
     except sqlite3.Error as exc:
         raise BadInputError(both("restore.damaged", backup=backup, why=exc)) from exc
     if verdict != ["ok"]:
-        raise BadInputError(both("restore.damaged", backup=backup, why="; ".join(verdict[:3])))
+        raise BadInputError(both("restore.damaged", backup=backup, why=verdict_line(verdict)))
     if not TABLES <= tables or version < 1:
         raise BadInputError(both("restore.not-a-store", backup=backup))
     if version > len(MIGRATIONS):

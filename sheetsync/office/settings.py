@@ -170,9 +170,9 @@ def paths(section: dict[str, Any], path: Path) -> dict[str, Any]:
     for key, value in section.items():
         ok = all(isinstance(v, str) for v in value) if key == "forms" and isinstance(value, list) \
             else isinstance(value, str) and key != "forms"
-        if not ok:
-            example = '["forms"]' if key == "forms" else key
-            raise wrong("settings.paths", path, key=key, example=example, value=shown(value))
+        if not ok:  # forms is a list: its example is no name in quotes
+            raise (wrong("settings.forms", path, value=shown(value)) if key == "forms"
+                   else wrong("settings.paths", path, key=key, example=key, value=shown(value)))
     return section
 
 

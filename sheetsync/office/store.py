@@ -385,6 +385,14 @@ def damaged(exc: BaseException) -> bool:
         (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
+def verdict_line(verdict: list[str]) -> str:
+    """SQLite's ``integrity_check`` / ``quick_check`` rows on a damaged file (a heading, then a line per
+    fault, several to a row) as the start of one line: an error is one line naming the file."""
+    faults = [line.strip() for row in verdict for line in row.splitlines() if line.strip() and
+              not line.startswith("***")]
+    return "; ".join(faults[:2]) + (f"; … ({len(faults)})" if len(faults) > 2 else "")
+
+
 def store_error(path: Path, exc: BaseException, what: str) -> StoreError:
     """The :class:`StoreError` for ``exc`` met at ``path``: for a damaged store, Thai first and the way
     back (``sheetsync restore``), since the clerk reading it can do nothing else; otherwise ``what``."""
