@@ -46,3 +46,17 @@ def test_a_percentage_typed_with_its_sign_or_whole_is_no_warning(progress_form: 
     typed = dict(zip(cells, ["0.5 %", "ร้อยละ 0.6", "25"]))
     report = validate(read_filled(typed_with_openpyxl(progress_form, issued, tmp_path, typed)))
     assert not [f for f in report.findings if f.code == CODE]
+
+
+def test_a_fraction_after_a_whole_percent_gets_the_hint_beside_the_rules_error(progress_form: Form,
+                                                                               seed: dict[str, Any],
+                                                                               tmp_path: Path) -> None:
+    """0.45 typed after a report of 10 % is "progress went down" (an error); the warning beside it says
+    why: it was read as 0.45 %, and 45 is what to type."""
+    issued = tmp_path / "issued.xlsx"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    cells = progress_cells(progress_form, 2)
+    report = validate(read_filled(typed_with_openpyxl(progress_form, issued, tmp_path, {cells[1]: "0.45"})))
+    on_cell = {f.code: f for f in report.findings if f.cell == cells[1]}
+    assert on_cell[CODE].severity == "warning" and "กรุณาพิมพ์ 45" in on_cell[CODE].message_th
+    assert any(f.severity == "error" for f in on_cell.values()) and not report.valid

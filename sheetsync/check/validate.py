@@ -58,10 +58,12 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
             filled.form, p.pointer), **month_names(p.params), **number_example(filled.form, p.code, p.pointer))
             for p in filled.problems]
         report.findings += list(_schema(filled))
+        unread = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
         wrong = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
         report.findings += list(_controls(filled, wrong))
-        report.findings += list(_percent_fractions(filled, wrong))
+        # Beside a rule's error too: 0.45 typed after 10 % is "progress went down", and this says why.
+        report.findings += list(_percent_fractions(filled, unread))
         report.findings += list(print_findings(filled, wrong))
     return report
 
