@@ -165,3 +165,13 @@ def unique_name(stem: str, taken: set[str]) -> str:
         name, n = f"{stem}-{n}", n + 1
     taken.add(name)
     return name
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """Which file ``path`` names now (device, inode; None if none): a file renamed aside and another
+    put in its place under the same name are told apart."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino

@@ -18,7 +18,8 @@ from ..clock import Zone
 from ..errors import OfficeError, OutputError, StoreError
 from ..files import write_atomically
 from ..messages import Lang, both, render
-from .store import BUSY_TIMEOUT, damaged, store_error, verdict_line
+from .sqlite_faults import damaged, store_error, verdict_line
+from .store import BUSY_TIMEOUT
 
 #: Where ``sheetsync backup`` puts copies by default, in the office folder.
 BACKUPS = "backups"

@@ -17,7 +17,8 @@ from typing import Iterator
 
 from ..clock import Zone, said_time
 from ..errors import OfficeBusyError, StoreError
-from ..messages import render
+from ..files import file_identity
+from ..messages import both, render
 from .store import Store
 
 
@@ -45,6 +46,10 @@ def run_lock(store: Store, command: str, wait: float = 5.0, zone: Zone = None) -
         except sqlite3.OperationalError as exc:
             holder = store.last_run()
             raise OfficeBusyError(_busy(store.path.parent, holder, zone)) from exc
+        if file_identity(store.path) != store.file_id:
+            # A restore held the office meanwhile and moved this store aside: what this run opened is
+            # the old file now, and anything written to it would be lost to the office.
+            raise OfficeBusyError(both("error.store-replaced", store=store.path))
         run_id = store.start_run(command, os.getpid(), socket.gethostname())
         try:
             yield run_id

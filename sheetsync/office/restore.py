@@ -26,7 +26,8 @@ from .backup import back_up
 from .lock import lock_path
 from .outbox import adopt_from_disk
 from .schema import MIGRATIONS
-from .store import Store, verdict_line
+from .sqlite_faults import verdict_line
+from .store import Store
 
 #: The tables every version of the store has had since its first (a file without them is no store of ours).
 TABLES = frozenset({"runs", "files", "submissions", "current", "outcomes", "roster", "outbox", "views"})

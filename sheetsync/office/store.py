@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import StoreError
-from ..messages import render
+from ..files import file_identity
 from ..roster import Recipient
 from .schema import MIGRATIONS
+from .sqlite_faults import store_error
 
 #: Seconds a writer waits for another one's transaction before giving up.
 BUSY_TIMEOUT = 30.0
@@ -93,6 +94,7 @@ class Store:
             self.db.execute("PRAGMA synchronous=FULL")  # committed means on disk, before a file moves
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self.file_id = file_identity(self.path)  # what a run waiting for the office checks it still names
         except (sqlite3.Error, OSError) as exc:
             raise store_error(self.path, exc, "cannot open the office's store") from exc
 
@@ -376,30 +378,6 @@ _SELECT_SUB = ("SELECT s.id, s.sha256, s.form_id, s.form_version, s.template_id,
 def _stored(row: Any) -> Stored:
     return Stored(int(row[0]), row[1], row[2], row[3] or "", row[4] or "", row[5], row[6], row[7] or "", row[8],
                   row[9], json.loads(row[10]), tuple(json.loads(row[11] or "[]")))
-
-
-def damaged(exc: BaseException) -> bool:
-    """Whether SQLite found the file damaged or no database at all (``SQLITE_CORRUPT``, ``SQLITE_NOTADB``):
-    waiting or running again cannot help, only a backup can."""
-    return isinstance(exc, sqlite3.DatabaseError) and \
-        (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
-
-
-def verdict_line(verdict: list[str]) -> str:
-    """SQLite's ``integrity_check`` / ``quick_check`` rows on a damaged file (a heading, then a line per
-    fault, several to a row) as the start of one line: an error is one line naming the file."""
-    faults = [line.strip() for row in verdict for line in row.splitlines() if line.strip() and
-              not line.startswith("***")]
-    return "; ".join(faults[:2]) + (f"; … ({len(faults)})" if len(faults) > 2 else "")
-
-
-def store_error(path: Path, exc: BaseException, what: str) -> StoreError:
-    """The :class:`StoreError` for ``exc`` met at ``path``: for a damaged store, Thai first and the way
-    back (``sheetsync restore``), since the clerk reading it can do nothing else; otherwise ``what``."""
-    if not damaged(exc):
-        return StoreError(f"{path}: {what} ({exc})")
-    return StoreError(render("error.store-damaged", "en", source="office.yaml", store=path, why=exc),
-                      th=render("error.store-damaged", "th", source="office.yaml", store=path, why=exc))
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:

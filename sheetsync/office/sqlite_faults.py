@@ -1,0 +1,34 @@
+"""What SQLite's errors mean for the office: a damaged store (only a backup helps, ``sheetsync restore``)
+told apart from one that cannot be reached, and SQLite's multi-line verdicts said in one line."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ..errors import StoreError
+from ..messages import render
+
+
+def damaged(exc: BaseException) -> bool:
+    """Whether SQLite found the file damaged or no database at all (``SQLITE_CORRUPT``, ``SQLITE_NOTADB``):
+    waiting or running again cannot help, only a backup can."""
+    return isinstance(exc, sqlite3.DatabaseError) and \
+        (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def verdict_line(verdict: list[str]) -> str:
+    """SQLite's ``integrity_check`` / ``quick_check`` rows on a damaged file (a heading, then a line per
+    fault, several to a row) as the start of one line: an error is one line naming the file."""
+    faults = [line.strip() for row in verdict for line in row.splitlines() if line.strip() and
+              not line.startswith("***")]
+    return "; ".join(faults[:2]) + (f"; … ({len(faults)})" if len(faults) > 2 else "")
+
+
+def store_error(path: Path, exc: BaseException, what: str) -> StoreError:
+    """The :class:`StoreError` for ``exc`` met at ``path``: for a damaged store, Thai first and the way
+    back (``sheetsync restore``), since the clerk reading it can do nothing else; otherwise ``what``."""
+    if not damaged(exc):
+        return StoreError(f"{path}: {what} ({exc})")
+    return StoreError(render("error.store-damaged", "en", source="office.yaml", store=path, why=exc),
+                      th=render("error.store-damaged", "th", source="office.yaml", store=path, why=exc))
