@@ -143,11 +143,12 @@ def _recipient(path: Path, line: int, header: list[str], columns: dict[str, int]
 
     def refuse(code: str, column: str, **params: str) -> RosterError:
         # The column as its header is written in this file: the clerk finds it by that name.
+        params = {"school": cell("school") or repr(cell("id")), **params}
         return RosterError(_said(code, path, line=line, column=header[columns[column]].strip(), id=repr(cell("id")),
-                                 school=cell("school") or repr(cell("id")), **params))
+                                 **params))
 
-    if not cell("id"):
-        raise refuse("roster.empty-id", "id")
+    if not cell("id"):  # (the school named, or else "the school of this line": an empty id says nothing)
+        raise refuse("roster.empty-id", "id", school=cell("school") or "โรงเรียนในบรรทัดนี้")
     if not cell("school"):
         raise refuse("roster.empty-school", "school")
     emails = [a.strip() for a in re.split(r"[,;]", cell("email")) if a.strip()]

@@ -49,6 +49,8 @@ def issue(office: Path, roster: str, encoding: str = "utf-8") -> Ran:
      "line 2: the e-mail address of 's1' is empty"),
     (",โรงเรียนวัดไทร,a@s1.example,P\n", ["roster.csv", "บรรทัด 2", "โรงเรียนวัดไทร", "recipient_id"],
      "line 2: the recipient id is empty"),
+    (",,a@s1.example,P\n", ["roster.csv", "บรรทัด 2", "ของ โรงเรียนในบรรทัดนี้ ว่าง", "recipient_id"],  # not "ของ ''"
+     "line 2: the recipient id is empty"),
     ("s1,,a@s1.example,P\n", ["roster.csv", "บรรทัด 2", "'s1'", "school_name"], "line 2: the school name of 's1' is empty"),
 ])
 def test_a_bad_roster_line_is_named_in_thai_with_what_to_do(office: Path, rows: str, names: list[str],
