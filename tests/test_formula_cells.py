@@ -127,3 +127,23 @@ def test_formulas_are_looked_for_in_the_wanted_cells_only() -> None:
     found = find_formulas(ods, "ods", {(3, 2), (3, 3), (0, 0)})
     assert {at: f.code for at, f in found.items()} == {(3, 2): "formula-volatile", (3, 3): "formula-volatile"}
     assert find_formulas(ods, "ods", set()) == {} and find_formulas(b"<sheetData/>", "xlsx", {(0, 0)}) == {}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_call_past_the_characters_a_message_shows_is_still_found(fmt: str) -> None:
+    """The formula was cut to the 120 characters a message quotes before it was looked into: a
+    RAND() or a link at character 200 of a long IF() was read as a plain value."""
+    from sheetsync.formats.formulas import find_formulas
+
+    long = "IF(" + "+".join(["F6"] * 50) + '>0;{};0)'
+    cells = {
+        "xlsx": lambda text: b'<row r="4"><c r="C4"><f>' + text.encode() + b"</f><v>1</v></c></row>",
+        "ods": lambda text: (b'<table:table-row table:number-rows-repeated="3"/><table:table-row>'
+                             b'<table:table-cell table:number-columns-repeated="2"/><table:table-cell table:formula="of:='
+                             + text.encode() + b'" office:value-type="float" office:value="1"/></table:table-row>'),
+    }
+    for call, code in (("RAND()", "formula-volatile"), ('HYPERLINK("http://127.0.0.1:9/")', "formula-external")):
+        text = long.format(call).replace(">", "&gt;").replace("\"", "&quot;")
+        found = find_formulas(cells[fmt](text), fmt, {(3, 2)})
+        assert found[(3, 2)].code == code, (call, found)
+        assert len(found[(3, 2)].shown) == 121  # the message still quotes its start only

@@ -17,15 +17,15 @@ from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._pieces import count_matches
 
-XLSX_SHEETDATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData(?=[\s/>])[^>]*?(/?)>")
-XLSX_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension(?=[\s/>])[^>]*>")
-XLSX_ROW = re.compile(rb"<((?:[\w.-]+:)?)(row)(?=[\s/>])([^>]*?)(/?)>")
-XLSX_CELL = re.compile(rb"<((?:[\w.-]+:)?)(c)(?=[\s/>])([^>]*?)(/?)>")
+XLSX_SHEETDATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData(?=[\s/>])[^<>]*?(/?)>")
+XLSX_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension(?=[\s/>])[^<>]*>")
+XLSX_ROW = re.compile(rb"<((?:[\w.-]+:)?)(row)(?=[\s/>])([^<>]*?)(/?)>")
+XLSX_CELL = re.compile(rb"<((?:[\w.-]+:)?)(c)(?=[\s/>])([^<>]*?)(/?)>")
 XLSX_R = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]*)\$?(\d*)["']""")
-XLSX_CONTENT = re.compile(rb"<(?:[\w.-]+:)?(?:v|t|f)(?:\s[^>]*)?>\s*[^<\s]")
-ODS_ROW = re.compile(rb"<((?:[\w.-]+:)?)(table-row)(?=[\s/>])([^>]*?)(/?)>")
-ODS_CELL = re.compile(rb"<((?:[\w.-]+:)?)((?:covered-)?table-cell)(?=[\s/>])([^>]*?)(/?)>")
-ODS_GROUP = re.compile(rb"<(/?)((?:[\w.-]+:)?table-(?:row-group|header-rows|rows))(?=[\s/>])[^>]*?(/?)>")
+XLSX_CONTENT = re.compile(rb"<(?:[\w.-]+:)?(?:v|t|f)(?:\s[^<>]*)?>\s*[^<\s]")
+ODS_ROW = re.compile(rb"<((?:[\w.-]+:)?)(table-row)(?=[\s/>])([^<>]*?)(/?)>")
+ODS_CELL = re.compile(rb"<((?:[\w.-]+:)?)((?:covered-)?table-cell)(?=[\s/>])([^<>]*?)(/?)>")
+ODS_GROUP = re.compile(rb"<(/?)((?:[\w.-]+:)?table-(?:row-group|header-rows|rows))(?=[\s/>])[^<>]*?(/?)>")
 ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)["']""")
 ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)["']""")
 ODS_TEXT = re.compile(rb">[^<]*[^<\s][^<]*<")

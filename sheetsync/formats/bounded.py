@@ -41,7 +41,7 @@ __all__ = ["Bounds", "Overflow", "bounded_copy"]
 XLSX_NEEDED = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 ODS_NEEDED = ("mimetype", "META-INF/manifest.xml", "content.xml")
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-ODS_TABLE = re.compile(rb"<((?:[\w.-]+:)?)table(?=[\s/>])([^>]*?)(/?)>")
+ODS_TABLE = re.compile(rb"<((?:[\w.-]+:)?)table(?=[\s/>])([^<>]*?)(/?)>")
 TABLE_NAME = re.compile(rb"""[\s:]name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 

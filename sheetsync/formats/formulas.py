@@ -19,13 +19,20 @@ from ._clip import column_number
 __all__ = ["CellFormula", "find_formulas"]
 
 MAX_SHOWN = 120  # characters of a formula kept for a message
+#: Characters of a formula looked into for what it calls (Excel's own limit on a formula's length):
+#: a RAND() past the characters a message shows is still a RAND().
+MAX_FORMULA = 8_192
 #: Functions whose value changes every time the file opens (or is recalculated).
 VOLATILE = re.compile(r"(?<![\w.])(?:[\w]+\.)*(RAND|RANDBETWEEN|RANDARRAY|NOW|TODAY)\s*\(", re.IGNORECASE)
 #: What reaches outside the file: another workbook, a web address, a link, a live data feed.
 EXTERNAL = re.compile(r"(?<![\w.])(?:[\w]+\.)*(WEBSERVICE|FILTERXML|HYPERLINK|DDE|RTD|IMPORTXML|IMPORTDATA)\s*\("
                       r"|'?(?:file|https?|ftp|smb):|\[\d+\]|'#\$", re.IGNORECASE)
-#: ``<c …>`` directly followed by its ``<f>`` (the schema puts the formula first in a cell).
-XLSX_FORMULA_CELL = re.compile(rb"<c(\s[^>]*)?>\s*<f(?=[\s>/])")
+#: A cell's start tag up to its ``<f`` (the schema puts the formula first in a cell), matched from the
+#: ``<`` before that ``<f``: it never reads past a ``<``, so no part of the sheet is read twice.
+XLSX_CELL_START = re.compile(rb"<c(\s[^<>]*)?>\s*")
+#: What follows a formula: its stored result (``<v>``, which may be empty) or inline text.
+XLSX_RESULT = re.compile(rb"\s*<(v|is)(?=[\s/>])[^<>]*?(/?)>([^<]*)")
+F_TAG_ENDS = (b">", b" ", b"/", b"\t", b"\n", b"\r")
 XLSX_REF = re.compile(rb"""(?<=\s)r\s*=\s*["']\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})["']""")
 XLSX_TYPE = re.compile(rb"""(?<=\s)t\s*=\s*["']([a-zA-Z]+)["']""")
 ODS_FORMULA = re.compile(rb"""table:formula\s*=\s*"([^"]*)\"""")
@@ -38,7 +45,7 @@ ODS_TEXT = re.compile(rb"<text:p(?:\s[^>]*)?>([^<]*)")
 
 @dataclass(frozen=True)
 class CellFormula:
-    """A cell's formula as written (at most :data:`MAX_SHOWN` characters), and the error it shows
+    """A cell's formula as written (at most :data:`MAX_FORMULA` characters), and the error it shows
     (``"#DIV/0!"``; ``""`` for a formula saved without a result; None when it has a value)."""
 
     text: str
@@ -59,7 +66,7 @@ class CellFormula:
     @property
     def shown(self) -> str:
         """What the teacher sees in the cell, as far as a message can tell: the error, else the formula."""
-        return self.error or f"={self.text}"
+        return self.error or f"={self.text[:MAX_SHOWN]}"
 
 
 def find_formulas(xml: bytes, fmt: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], CellFormula]:
@@ -69,47 +76,49 @@ def find_formulas(xml: bytes, fmt: str, wanted: set[tuple[int, int]]) -> dict[tu
         return {}
     if fmt == "ods":
         return _ods(xml, wanted) if b"table:formula" in xml else {}
-    return _xlsx(xml, wanted) if _has_cell_formula(xml) else {}
+    return _xlsx(xml, wanted)
 
 
-def _has_cell_formula(xml: bytes) -> bool:
-    """Whether an ``<f>`` element is in ``xml``: one pass, stepping over the ``<formula1>`` of the
-    template's own dropdowns (in every sheet sheetsync writes, so ``b"<f" in xml`` is always true)."""
-    at = xml.find(b"<f")
-    while at >= 0:
-        if xml[at + 2:at + 3] in (b">", b" ", b"/", b"\t", b"\n", b"\r"):
-            return True
-        at = xml.find(b"<f", at + 2)
-    return False
-
-
-def _text(raw: bytes) -> str:
-    return unescape(raw[:MAX_SHOWN * 8].decode("utf-8", "replace"))[:MAX_SHOWN]
+def _text(raw: bytes, limit: int = MAX_SHOWN) -> str:
+    return unescape(raw[:limit * 8].decode("utf-8", "replace"))[:limit]
 
 
 def _xlsx(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], CellFormula]:
+    """One forward pass over the ``<f`` tags (C-speed searches; the ``<formula1>`` of the template's
+    own dropdowns is stepped over), each looking back to its cell's start tag only as far as the
+    ``<`` before it: a sheet of unclosed ``<c`` tags costs one pass, not one per tag."""
     found: dict[tuple[int, int], CellFormula] = {}
-    for match in XLSX_FORMULA_CELL.finditer(xml):
-        attrs = match.group(1) or b""
+    at = xml.find(b"<f")
+    while at >= 0:
+        f_at, at = at, xml.find(b"<f", at + 2)
+        if xml[f_at + 2:f_at + 3] not in F_TAG_ENDS:
+            continue
+        cell = XLSX_CELL_START.fullmatch(xml, max(xml.rfind(b"<", 0, f_at), 0), f_at)
+        attrs: bytes = (cell.group(1) or b"") if cell is not None else b""
         ref = XLSX_REF.search(attrs)
         if ref is None:
-            continue  # a cell without r= is not located here (the extent scan clips such sheets)
-        at = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
-        if at not in wanted or at in found:
+            continue  # not a cell's formula, or a cell without r= (the extent scan clips such sheets)
+        place = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
+        if place not in wanted or place in found:
             continue  # each wanted cell is looked into once: a cell written twice costs no second search
-        end = xml.find(b"</c>", match.end())
-        body = xml[match.end():end if end >= 0 else len(xml)]
-        closed = body.find(b">")
-        formula = b"" if closed < 0 or body[closed - 1:closed] == b"/" else body[closed + 1:body.find(b"<", closed)]
+        closed = xml.find(b">", f_at)
+        if closed < 0:
+            break
+        if xml[closed - 1:closed] == b"/":
+            formula, after = b"", closed + 1
+        else:
+            end = xml.find(b"<", closed + 1)
+            end = len(xml) if end < 0 else end
+            formula, after = xml[closed + 1:end], xml.find(b">", end) + 1
+        result = XLSX_RESULT.match(xml, after) if after else None
         kind = XLSX_TYPE.search(attrs)
-        value_at = body.find(b"<v>")
-        value = body[value_at + 3:body.find(b"<", value_at + 3)] if value_at >= 0 else b""
+        value = result.group(3) if result is not None and result.group(1) == b"v" else b""
         error = None
         if kind is not None and kind.group(1) == b"e":
             error = _text(value) or "#ERROR"
-        elif (value_at < 0 and b"<is>" not in body) or (not value and (kind is None or kind.group(1) == b"n")):
+        elif result is None or (result.group(1) == b"v" and not value and (kind is None or kind.group(1) == b"n")):
             error = ""  # no stored result (openpyxl writes none): calamine reads the cell as empty
-        found[at] = CellFormula(_text(formula), error)
+        found[place] = CellFormula(_text(formula, MAX_FORMULA), error)
     return found
 
 
@@ -142,7 +151,7 @@ def _ods(body: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Cel
 
 def _ods_cell(body: bytes, content: int, attrs: bytes) -> CellFormula:
     formula = ODS_FORMULA.search(attrs)
-    text = _text(formula.group(1)) if formula else ""
+    text = _text(formula.group(1), MAX_FORMULA) if formula else ""
     text = text[4:] if text.startswith("of:=") else text.lstrip("=")
     error = None
     if ODS_ERROR.search(attrs):
