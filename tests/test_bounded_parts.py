@@ -22,7 +22,7 @@ from sheetsync.check.validate import validate
 from sheetsync.errors import UnreadableFileError
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.data.hostile.build import rewrite, xlsx_text
+from tests.data.hostile.build import chain, rewrite, xlsx_text
 from tests.data.hostile.measure import measure
 
 FORM_MEMBER = "xl/worksheets/sheet1.xml"
@@ -77,7 +77,7 @@ def test_a_relationship_naming_the_form_sheet_as_another_part_copies_it_clipped(
 def test_a_form_sheet_named_in_another_case_is_the_one_clipped(base: Path, tmp_path: Path) -> None:
     # The relationship says SHEET1.xml, the zip holds sheet1.xml: calamine finds it all the same, and
     # a sharedStrings relationship to sheet1.xml used to copy it as sent.
-    edits = {**FAR, RELS: _chain(lambda x: x.replace(b"/xl/worksheets/sheet1.xml", b"worksheets/SHEET1.xml"),
+    edits = {**FAR, RELS: chain(lambda x: x.replace(b"/xl/worksheets/sheet1.xml", b"worksheets/SHEET1.xml"),
                                  _extra_rel(b"sharedStrings", b"worksheets/sheet1.xml"))}
     rc, output = _validate(rewrite(base, tmp_path / "case.xlsx", edits))
     assert rc == 1 and "XFD1048576" in output
@@ -112,9 +112,3 @@ def test_a_sheet_sharing_the_form_sheets_member_leaves_the_form_as_filled(base: 
     assert [(o.sheet, o.cell) for o in filled.outside] == [("แบบรายงาน", "XFD1048576")]
 
 
-def _chain(*edits: Any) -> Any:
-    def apply(data: bytes) -> bytes:
-        for edit in edits:
-            data = edit(data)
-        return data
-    return apply

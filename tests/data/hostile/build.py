@@ -200,12 +200,12 @@ def build(out: Path) -> dict[str, Path]:
         "padded-20mb-xlsx": ("xlsx", {}, 20 * 1024 ** 2),
         "xml-entity-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: entity}, 0),
         "encrypted-ods": ("ods", {"META-INF/manifest.xml": encrypted_manifest}, 0),
-        "control-chars-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: _chain(
+        "control-chars-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: chain(
             xlsx_text("C37", CONTROL_TEXT), xlsx_text("B38", "31/10/2562" + ESCAPES),
             xlsx_text("D38", "65" + ESCAPES), xlsx_text("E38", "100" + ESCAPES),
             xlsx_text("F38", "เป็นไปตามแผน" + ESCAPES), xlsx_text("A1", "title" + ESCAPES),
             xlsx_text("C25", "school\x0bschool" + ESCAPES))}, 0),
-        "control-chars-ods": ("ods", {"content.xml": _chain(
+        "control-chars-ods": ("ods", {"content.xml": chain(
             ods_text(FORM_SHEET, "C37", CONTROL_TEXT), ods_text(FORM_SHEET, "B38", "31/10/2562" + ESCAPES),
             ods_text(FORM_SHEET, "E38", "100" + ESCAPES), ods_text(FORM_SHEET, "A1", "title" + ESCAPES))}, 0),
         "control-chars-recipient-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B4", "school-01" + ESCAPES)}, 0),
@@ -318,7 +318,8 @@ def shared_strings(out: Path, base: Path) -> Path:
     return path
 
 
-def _chain(*edits: Edit) -> Edit:
+def chain(*edits: Edit) -> Edit:
+    """One edit doing ``edits`` in turn."""
     def edit(data: bytes) -> bytes:
         for step in edits:
             data = step(data)
