@@ -230,3 +230,39 @@ def test_the_printed_ledger_shows_each_detail_whole(libreoffice: Any, refused_of
     # Its end, in Thai and in English (pieces no hyphen splits: Calc may break a line after "-").
     for piece in ("F7", "(เกินงบประมาณที่ได้รับ)", "decreased@D39", "received@F7", "period@B41"):
         assert letters(piece) in printed, f"{piece!r} is not printed:\n{''.join(ledger)[:3000]}"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_summary_prints_large_enough_to_read(libreoffice: Any, progress_form: Form, tmp_path: Path,
+                                                 fmt: str) -> None:
+    # With a roster (a network column) the summary's 15 columns, every text on one line, were 273
+    # width units: fitted to one A4 page across it printed at 57 % (14 pt as 8), 0.64 of the
+    # cumulative sheet's size. Its long texts now wrap, its widths are its headings' longest words,
+    # and the latest file's name (the clerk's, to open it) is not printed.
+    schools = ("โรงเรียนวัดบางขุนเทียนนอก", "โรงเรียนวัดบางปรุหนองโรง", "โรงเรียนวัดมงคลวราราม")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("recipient_id,school_name,email,project_code,network\n" + "".join(
+        f"n73-0{n},{school},s{n}@example.org,50360000-400{n},73\n" for n, school in enumerate(schools, start=1)),
+        encoding="utf-8")
+    paths = [submit(progress_form, tmp_path, variant(seed_data(), code=f"50360000-400{n}", reports=3 + n), f"n73-0{n}")
+             for n in (1, 2)]
+    master = tmp_path / f"master.{fmt}"
+    merge(paths, master, roster=roster, period="2020-03")
+    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(SUMMARY).to_python()
+    assert rows[1][2] == "เครือข่าย" and rows[1][-1] == "ไฟล์ล่าสุด"  # the widest summary there is
+    assert str(rows[2][-1]).endswith(f".{fmt}") or rows[2][-1]  # the file's name is in the workbook
+
+    pages = printed_pages(libreoffice.convert(master, master.with_suffix(".pdf")))
+
+    def of(sheet: str) -> list[tuple[str, float]]:
+        return [(text, h) for text, h in pages if re.search(rf"(?<![ก-๛]){sheet}\s+—\s+หน้า", text)]
+
+    [(summary, height)] = of(SUMMARY)
+    full = max(h for _, h in of("ความก้าวหน้าสะสม"))
+    assert height >= 0.75 * full, f"the summary prints at {height / full:.0%} of the cumulative sheet's size"
+    printed, words = letters(summary), [letters(w) for w in summary.split()]
+    for school in schools + ("ยังไม่ได้รับรายงาน",):  # wrapped (on two lines at most), each prints whole
+        assert letters(school) in words or any(letters(school) == a + b for a in words for b in words), school
+    assert letters("ไฟล์ล่าสุด") not in printed and ".xlsx" not in summary

@@ -88,6 +88,14 @@ class Sheet:
     #: Text cells wrap, and each row is as tall as its text (a sheet of texts to read and print);
     #: otherwise every row is one line tall and a long text shows what fits.
     wrap: bool = False
+    #: How many leading columns print (None: all). The rest are for the screen only: the summary's
+    #: latest file name tells the clerk which file to open, and nothing to whoever reads the paper.
+    print_columns: int | None = None
+
+
+def printed_columns(sheet: Sheet) -> tuple[Column, ...]:
+    """The columns of ``sheet`` that print (:attr:`Sheet.print_columns`)."""
+    return sheet.columns if sheet.print_columns is None else sheet.columns[:sheet.print_columns]
 
 
 def wrapped_columns(sheet: Sheet) -> tuple[bool, ...]:

@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..messages import render
 from ..template.plan import BE_DATE_FORMAT
-from .layout import ChartSpec, Kind, Sheet, fit_header_words, wrapped_columns
+from .layout import ChartSpec, Kind, Sheet, fit_header_words, printed_columns, wrapped_columns
 from .xlsx_rows import splice, write_rows
 
 FONT = "TH Sarabun New"
@@ -172,7 +172,7 @@ def pages_wide(sheet: Sheet) -> int:
     below :data:`MIN_PRINT_SCALE` (the data sheet's 25 columns printed at a fifth of their size,
     14 pt text under 3 pt high); then as few as keep it at least that large, its first
     ``freeze_columns`` (who, which key) repeated on each."""
-    total = sum(c.width for c in sheet.columns)
+    total = sum(c.width for c in printed_columns(sheet))
     if total <= PAGE_UNITS / MIN_PRINT_SCALE:
         return 1
     repeated = sum(c.width for c in sheet.columns[:sheet.freeze_columns])
@@ -209,6 +209,8 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
             ws.print_title_cols = f"A:{get_column_letter(sheet.freeze_columns)}"
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if sheet.print_columns is not None:
+        ws.print_area = f"A1:{get_column_letter(sheet.print_columns)}{top + sheet.row_count + len(sheet.footer)}"
     # A printed master runs to many pages, handed on up the line: each says its sheet and page.
     ws.oddFooter.center.font, ws.oddFooter.center.size = f"{FONT},Regular", FONT_SIZE - 2
     ws.oddFooter.center.text = ""  # measured with its font's codes, before the text, against Excel's limit

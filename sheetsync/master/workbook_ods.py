@@ -138,6 +138,9 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
     page = replace(LANDSCAPE_A4, fit_pages_wide=across)
     table = Table(name=sheet.name, stylename=book.table(not sheet.hidden,
                                                         None if sheet.hidden else book.master_page(page, footer_pieces(sheet.office))))
+    if sheet.print_columns is not None and not sheet.hidden:
+        last = header_row(sheet) + sheet.row_count + len(sheet.footer)
+        table.setAttribute("printranges", sheet_address(sheet.name, f"A1:{get_column_letter(sheet.print_columns)}{last}"))
     header_pt = header_height(sheet)
     if sheet.chart is not None and sheet.chart.blocks:
         table.addElement(_charts(doc, sheet, sheet.chart, header_pt))  # table:shapes precedes the columns

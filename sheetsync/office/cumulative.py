@@ -23,7 +23,7 @@ from ..spec.master import SEP
 from ..spec.pointers import lookup
 from .headings import CUMULATIVE_ROLES, PERIOD_ROLES, cumulative_name, declared, headings, word
 from .spec import MasterSpec, master_spec
-from .summary import CUMULATIVE_SHAPES, OVER_BUDGET, PINK, SUMMARY_SHAPES, flag_labels, main_form
+from .summary import CUMULATIVE_SHAPES, OVER_BUDGET, PINK, flag_labels, main_form
 
 #: Width and kind of the columns only a form with a period has.
 PERIOD_SHAPES = {"period": (20.0, "text"), "budget_total": (15.0, "amount")}
@@ -109,7 +109,7 @@ class _Who:
 
     def __init__(self, names: Mapping[str, str] | None, titles: Mapping[str, str]) -> None:
         self.names = names or {}
-        school = Column(titles.get("school") or word("heading.school"), *SUMMARY_SHAPES["school"])  # as the summary's
+        school = Column(titles.get("school") or word("heading.school"), *CUMULATIVE_SHAPES["school"])
         self.columns = (KEY_COLUMNS[0], school, *KEY_COLUMNS[1:]) if self.names else KEY_COLUMNS
 
     def cells(self, recipient: str, code: str) -> list[Any]:

@@ -45,15 +45,22 @@ SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
 #: The cumulative sheet of a form declaring progress, unless its layout names it.
 CUMULATIVE = word("sheet.cumulative-progress")
 OVER_BUDGET = word("note.over-budget")
-#: Width and kind of each column, by role (see :mod:`.headings`).
+#: Width and kind of each column, by role (see :mod:`.headings`). Printed, the summary is fitted to
+#: one A4 page across: at these widths (most of them their heading's longest word, which Calc and
+#: Excel will not break) and with its long texts wrapped it prints at about three quarters of full
+#: size; at one line per text (273 units with the file name) it printed at 57 %, 14 pt as 8.
 SUMMARY_SHAPES: dict[str, tuple[float, Kind]] = {
-    "recipient": (14, "text"), "school": (26, "text"), "network": (10, "text"), "key": (16, "text"),
-    "period": (20, "text"),
-    "title": (34, "text"), "latest_number": (10, "whole"), "latest_date": (16, "date"), "progress": (12, "percent"),
-    "total": (15, "amount"), "budget": (15, "amount"), "share": (11, "percent"), "notes": (24, "text"),
-    "corrected": (16, "text"), "status": (18, "text"), "file": (24, "text")}
+    "recipient": (12, "text"), "school": (20, "text"), "network": (9, "text"), "key": (16, "text"),
+    "period": (14, "text"),
+    "title": (24, "text"), "latest_number": (10, "whole"), "latest_date": (12, "date"), "progress": (10, "percent"),
+    "total": (13, "amount"), "budget": (13, "amount"), "share": (9, "percent"), "notes": (16, "text"),
+    "corrected": (12, "text"), "status": (14, "text"), "file": (24, "text")}
+#: The summary's columns whose texts wrap (each line grows to fit them) rather than show what fits.
+SUMMARY_WRAPPED = frozenset({"school", "title", "notes", "corrected", "status"})
+#: The summary's columns for the screen only (the clerk's: which file to open), never printed.
+SCREEN_ONLY = ("file",)
 CUMULATIVE_SHAPES: dict[str, tuple[float, Kind]] = {
-    "number": (9, "whole"), "date": (16, "date"), "progress": (12, "percent"), "amount": (15, "amount"),
+    "school": (26, "text"), "number": (9, "whole"), "date": (16, "date"), "progress": (12, "percent"), "amount": (15, "amount"),
     "total": (15, "amount"), "share": (11, "percent"), "notes": (30, "text")}
 MUST_FIX, UNREADABLE, NOTHING = "ส่งไฟล์ที่ต้องแก้ไข", "ส่งไฟล์ที่เปิดไม่ได้", "ยังไม่ได้รับรายงาน"
 COMPLETE, LATE, UP_TO_DATE = "เสร็จสิ้น", "ล่าช้า", "เป็นปัจจุบัน"
@@ -308,7 +315,9 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
                   Highlight(status, LATE, ORANGE), Highlight(status, NOTHING, GREY),
                   *((Highlight(status, not_sent(due.period), ORANGE),) if due else ()),
                   *(Highlight(roles.index(r), None, PINK) for r in ("notes", "corrected") if r in roles))
-    return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights,
+    printed = len([role for role in roles if role not in SCREEN_ONLY])
+    assert roles[printed:] == [role for role in roles if role in SCREEN_ONLY]  # a print area takes leading columns
+    return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights, print_columns=printed,
                  # A blank row first: Calc's and Excel's sort buttons take the block of filled rows
                  # around the cursor, which would take the total in with the lines.
                  footer=([None] * len(roles), total_row(lines, roles, ordered[0] if ordered else None, due)))
@@ -333,7 +342,7 @@ def _summary_columns(ordered: list[Form], roles: list[str]) -> tuple[Column, ...
         spec = master_spec(form)
         own = summary_headings(form, spec)
         titles |= {role: own[role] for role in own if role in declared(spec) | {"key", "title"}}
-    return tuple(Column(titles[role], *SUMMARY_SHAPES[role]) for role in roles)
+    return tuple(Column(titles[role], *SUMMARY_SHAPES[role], wrap=role in SUMMARY_WRAPPED) for role in roles)
 
 
 def _summary_values(line: Line, spec: MasterSpec | None, form: Form | None, since: dt.date) -> dict[str, Any]:
