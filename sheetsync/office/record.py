@@ -32,6 +32,7 @@ from ..check.report import Finding
 from ..clock import Zone, local
 from ..text import safe_text
 from .answered import Answer, take_turn
+from .outbox import answered_alike
 from .details import again, findings_detail, joined, pair, split
 from .spec import master_spec
 from .store import Store, Stored, now
@@ -93,6 +94,8 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         if mails and item.sha256 and store.query(
                 "SELECT 1 FROM outbox WHERE sha256 = ? AND run_id IS NULL AND sha256 IS NOT NULL", (item.sha256,)):
             mails = ()  # answered by a mail the outbox kept while the store was lost (restore): not twice
+        elif mails and put_back and all([answered_alike(store, item.sha256, *mail) for mail in mails]):
+            mails = ()  # the same answer, in an e-mail written by an older sheetsync that does not name its file
         elif mails and answer is not None and not take_turn(store, answer, run_id):
             mails = ()  # over the day's answers to that address: checked and recorded, not answered
         for mail_name, message in mails:
