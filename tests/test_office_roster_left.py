@@ -9,8 +9,10 @@ the roster, neither late nor a problem, and it is never "not sent" nor given nex
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from sheetsync.office.store import Store
 from sheetsync.office.summary import LATE, LEFT, SUMMARY, nothing_received
@@ -91,3 +93,23 @@ def test_a_school_taken_off_before_the_store_kept_who_left_is_named_once_listed_
     assert run("sync", "--period", "2020-06", cwd=office).returncode == 0
     rows = {r["ผู้รายงาน"]: r for r in rows_of(office / "master.xlsx", SUMMARY)}
     assert rows[CLOSED]["สถานะ"] == LEFT and rows[CLOSED]["ชื่อผู้รายงาน"] == "โรงเรียนวัดยายร่ม"
+
+
+def summary_with_totals(master: Path) -> list[dict[str, Any]]:
+    """Every row of the summary below its headings, the blank row and the office's totals included."""
+    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(SUMMARY).to_python()
+    return [dict(zip(rows[1], row)) for row in rows[2:]]
+
+
+def test_the_total_sent_up_the_line_counts_the_roster_alone_and_shows_the_school_that_left_apart(
+        office: Path) -> None:
+    rows = summary_with_totals(office / "master.xlsx")
+    budget = "งบประมาณที่ได้รับ (บาท)"
+    by = {r["ผู้รายงาน"]: r for r in rows if r["ผู้รายงาน"]}
+    s1, left, total = by["s1"], by[CLOSED], by["รวมทั้งหมด"]
+    assert left["สถานะ"] == LEFT and left[budget] > 0  # its line and its money stay in view
+    assert total["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 1 จาก 1 รายการ"  # was: 2 of 2, the closed school counted
+    assert total[budget] == s1[budget]  # was: s1's and s2's added
+    [apart] = [r for r in rows if r["ผู้รายงาน"] == "ไม่อยู่ในรายชื่อแล้ว"]
+    assert rows.index(apart) == rows.index(total) + 1 and apart["ชื่อผู้รายงาน"] == "1 ราย ไม่รวมในยอดข้างบน"
+    assert apart[budget] == left[budget]
