@@ -113,3 +113,25 @@ def test_the_total_sent_up_the_line_counts_the_roster_alone_and_shows_the_school
     [apart] = [r for r in rows if r["ผู้รายงาน"] == "ไม่อยู่ในรายชื่อแล้ว"]
     assert rows.index(apart) == rows.index(total) + 1 and apart["ชื่อผู้รายงาน"] == "1 ราย ไม่รวมในยอดข้างบน"
     assert apart[budget] == left[budget]
+
+
+def test_a_form_with_a_period_counts_the_roster_alone_in_its_period_total(lunch_form: Form,
+                                                                          lunch_sample: dict[str, Any]) -> None:
+    """The school-lunch report (``master: period``): "of every recipient" was every recipient with a line,
+    a school taken off the roster included."""
+    from sheetsync.office.spec import master_spec
+    from sheetsync.office.summary import Digest, summary_sheet
+    from tests.test_office_summary import record
+
+    spec = master_spec(lunch_form)
+    key = spec.key_of(lunch_sample)
+    digests = [Digest.of(record(lunch_sample, who, lunch_form.id, key=key), spec) for who in ("s1", "s2")]
+    roster = [Recipient("s1", "โรงเรียนวัดไทร", "head@s1.example")]
+    sheet = summary_sheet(digests, {lunch_form.id: lunch_form}, roster, [], None, {"s2": "โรงเรียนวัดยายร่ม"})
+    headers = [c.header for c in sheet.columns]
+    _, total, apart = (dict(zip(headers, row)) for row in sheet.footer)
+    period = spec.split(key)[1]
+    assert total["ชื่อผู้รายงาน"] == f"{period}: ส่งรายงานแล้ว 1 จาก 1 ราย"  # was: 2 of 2
+    amount = "จำนวนเงิน (บาท)"
+    assert digests[0].total and total[amount] == apart[amount] == digests[0].total  # was: both schools' added
+    assert apart["ผู้รายงาน"] == "ไม่อยู่ในรายชื่อแล้ว" and apart["ชื่อผู้รายงาน"] == "1 ราย ไม่รวมในยอดข้างบน"
