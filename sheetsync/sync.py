@@ -60,6 +60,8 @@ class SyncResult:
     """What one sync did."""
 
     new: list[Path] = field(default_factory=list)
+    #: Of ``new``, the files a restore put back (received by the store since lost): read again, not sent again.
+    reread: list[Path] = field(default_factory=list)
     already_seen: list[Path] = field(default_factory=list)
     waiting: list[Path] = field(default_factory=list)  # still being written: left for the next run
     checked: list[FileResult] = field(default_factory=list)
@@ -155,9 +157,12 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             lost = list(dict.fromkeys([*undelivered, *(line for _, line in kept)]))
             fresh = [s for s in result.stuck if not s.listed]
             quiet = answered.withheld(store)  # addresses not answered (too many answers a day), not digested yet
-            if config is not None and config.from_addr and (result.checked or lost or fresh or quiet):
+            # Files only read again after a restore were in the lost store's digests already: no digest for them alone
+            if config is not None and config.from_addr and (len(result.checked) > len(result.reread) or lost or fresh
+                                                            or quiet):
                 missing, unsent = _nothing_received(store, people, forms_dirs, period)
                 digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers,
+                                        reread=result.reread,
                                         undelivered=lost, missing=missing, missing_period=unsent, withheld=quiet,
                                         stuck=[(s.name, clock_time(s.since, options.zone), s.reason) for s in fresh])
                 with store.transaction():
@@ -310,6 +315,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
                                size=listed.size, zone=options.zone, answer=answer)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
+        if recorded.reread:
+            result.reread.append(path)
         set_aside(store, mover, path, listed, (kept_as, recorded.disposition, recorded.reason))
         item.slim()  # the data is in the store now: keep memory flat over a large inbox
         result.checked.append(item)

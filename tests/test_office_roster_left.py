@@ -9,8 +9,10 @@ the roster, neither late nor a problem, and it is never "not sent" nor given nex
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from sheetsync.office.store import Store
 from sheetsync.office.summary import LATE, LEFT, SUMMARY, nothing_received
@@ -91,3 +93,45 @@ def test_a_school_taken_off_before_the_store_kept_who_left_is_named_once_listed_
     assert run("sync", "--period", "2020-06", cwd=office).returncode == 0
     rows = {r["ผู้รายงาน"]: r for r in rows_of(office / "master.xlsx", SUMMARY)}
     assert rows[CLOSED]["สถานะ"] == LEFT and rows[CLOSED]["ชื่อผู้รายงาน"] == "โรงเรียนวัดยายร่ม"
+
+
+def summary_with_totals(master: Path) -> list[dict[str, Any]]:
+    """Every row of the summary below its headings, the blank row and the office's totals included."""
+    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(SUMMARY).to_python()
+    return [dict(zip(rows[1], row)) for row in rows[2:]]
+
+
+def test_the_total_sent_up_the_line_counts_the_roster_alone_and_shows_the_school_that_left_apart(
+        office: Path) -> None:
+    rows = summary_with_totals(office / "master.xlsx")
+    budget = "งบประมาณที่ได้รับ (บาท)"
+    by = {r["ผู้รายงาน"]: r for r in rows if r["ผู้รายงาน"]}
+    s1, left, total = by["s1"], by[CLOSED], by["รวมทั้งหมด"]
+    assert left["สถานะ"] == LEFT and left[budget] > 0  # its line and its money stay in view
+    assert total["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 1 จาก 1 รายการ"  # was: 2 of 2, the closed school counted
+    assert total[budget] == s1[budget]  # was: s1's and s2's added
+    [apart] = [r for r in rows if r["ผู้รายงาน"] == "ไม่อยู่ในรายชื่อแล้ว"]
+    assert rows.index(apart) == rows.index(total) + 1 and apart["ชื่อผู้รายงาน"] == "1 ราย ไม่รวมในยอดข้างบน"
+    assert apart[budget] == left[budget]
+
+
+def test_a_form_with_a_period_counts_the_roster_alone_in_its_period_total(lunch_form: Form,
+                                                                          lunch_sample: dict[str, Any]) -> None:
+    """The school-lunch report (``master: period``): "of every recipient" was every recipient with a line,
+    a school taken off the roster included."""
+    from sheetsync.office.spec import master_spec
+    from sheetsync.office.summary import Digest, summary_sheet
+    from tests.test_office_summary import record
+
+    spec = master_spec(lunch_form)
+    key = spec.key_of(lunch_sample)
+    digests = [Digest.of(record(lunch_sample, who, lunch_form.id, key=key), spec) for who in ("s1", "s2")]
+    roster = [Recipient("s1", "โรงเรียนวัดไทร", "head@s1.example")]
+    sheet = summary_sheet(digests, {lunch_form.id: lunch_form}, roster, [], None, {"s2": "โรงเรียนวัดยายร่ม"})
+    headers = [c.header for c in sheet.columns]
+    _, total, apart = (dict(zip(headers, row)) for row in sheet.footer)
+    period = spec.split(key)[1]
+    assert total["ชื่อผู้รายงาน"] == f"{period}: ส่งรายงานแล้ว 1 จาก 1 ราย"  # was: 2 of 2
+    amount = "จำนวนเงิน (บาท)"
+    assert digests[0].total and total[amount] == apart[amount] == digests[0].total  # was: both schools' added
+    assert apart["ผู้รายงาน"] == "ไม่อยู่ในรายชื่อแล้ว" and apart["ชื่อผู้รายงาน"] == "1 ราย ไม่รวมในยอดข้างบน"

@@ -293,7 +293,7 @@ def test_the_total_line_adds_only_the_main_forms_amounts(progress_form: Form, lu
     """A progress report's cumulative disbursement and a school's monthly lunch spending were added
     into one "รวมทั้งหมด"; amounts are added for the form the columns are headed by, and not at all
     for a form filled anew each period (its lines may be of different months)."""
-    from sheetsync.office.summary import total_row
+    from sheetsync.office.total import total_row
 
     progress = Digest.of(record(seed_data()), master_spec(progress_form))
     lunch_form = lunch_by_school  # keyed by the school alone (a form with a period: tests/test_office_monthly.py)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
+from email import message_from_bytes
+from email.policy import default
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -201,3 +205,43 @@ def test_a_backup_sqlite_finds_faults_in_is_refused_in_one_line(app: typer.Typer
     assert done.exit_code == 2 and "usb.sqlite" in done.output and "never used" in done.output, done.output
     assert len(done.output.strip().splitlines()) == 1 and "Traceback" not in done.output, done.output
     assert recipients(office / "sheetsync.sqlite") == ["s1", "s2"]  # the store is left as it was
+
+
+def digests(office: Path) -> list[dict[str, Any]]:
+    """The digest.json of every digest e-mail in the outbox (waiting or sent), oldest first."""
+    found = []
+    for path in sorted((office / "outbox").rglob("*-digest.eml"), key=lambda p: p.name):
+        message = message_from_bytes(path.read_bytes(), policy=default)
+        [part] = [p for p in message.iter_attachments() if p.get_filename() == "digest.json"]
+        found.append(json.loads(part.get_content()))
+    return found
+
+
+def test_files_read_again_after_restore_are_said_to_be_not_new_from_their_schools(
+        app: typer.Typer, office: Path, progress_form: Form, tmp_path: Path) -> None:
+    usb = backed_up_then_more(app, office, progress_form, tmp_path / "b.sqlite")
+    assert [d["passed"][0]["recipient"] for d in digests(office)] == ["s1", "s2"]
+    (office / "sheetsync.sqlite").write_bytes(b"\0" * 4096)
+    assert in_office(app, office, "restore", str(usb)).exit_code == 0
+    arrive(progress_form, office, "s3", 42)  # new to the office, beside s2.xlsx put back into the inbox
+    done = in_office(app, office, "sync")
+    assert done.exit_code == 0, done.output
+    table = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in done.output.splitlines()
+             if line.count("│") == 3 and line.split("│")[2].strip().isdigit()}
+    assert table["ไฟล์ใหม่ / new"] == "1", done.output  # s3 alone (was 2: s2 counted as new again)
+    assert any(k.startswith("อ่านใหม่หลังกู้คืน") and v == "1" for k, v in table.items()), done.output
+    last = digests(office)[-1]  # the digest of this run: s2 is not a file its school sent again
+    assert [e["recipient"] for e in last["passed"]] == ["s3"] and not last["failed"]
+    assert [(e["recipient"], e["file"]) for e in last["reread"]] == [("s2", "s2.xlsx")]
+    with Store(office / "sheetsync.sqlite") as db:  # the master's ledger says why s2.xlsx came twice
+        [s2] = db.outcomes("recipient = ?", ("s2",))
+        assert s2.result == "merged" and "read again after the restore from b.sqlite" in s2.detail, s2.detail
+
+
+def test_a_run_that_only_reads_again_what_restore_put_back_sends_no_digest(
+        app: typer.Typer, office: Path, progress_form: Form, tmp_path: Path) -> None:
+    usb = backed_up_then_more(app, office, progress_form, tmp_path / "b.sqlite")
+    (office / "sheetsync.sqlite").write_bytes(b"\0" * 4096)
+    assert in_office(app, office, "restore", str(usb)).exit_code == 0
+    assert in_office(app, office, "sync").exit_code == 0
+    assert len(digests(office)) == 2  # the lost store's two; s2's re-read is in the second already

@@ -10,6 +10,7 @@ import pytest
 import typer
 
 from sheetsync.mailer import _imap
+from sheetsync.office.outbox import FILE_HEADER
 from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
@@ -123,3 +124,37 @@ def test_mail_fetched_after_the_backup_is_read_once_and_answered_once_after_rest
         assert len(db.versions()) == 2  # ... nor read twice
     assert {a: len(sent_to(smtp, a)) for a in before} == before  # nobody answered again
     assert not list((office / "inbox").glob("*.xlsx"))
+
+
+def written_by_an_older_sheetsync(office: Path) -> None:
+    """Take the header naming the file answered off every e-mail on disk, as sheetsync wrote them before it."""
+    for path in (office / "outbox").rglob("*.eml"):
+        data = path.read_bytes()
+        head, _, body = data.partition(b"\r\n\r\n")
+        kept = [line for line in head.split(b"\r\n") if not line.lower().startswith(FILE_HEADER.lower().encode())]
+        path.write_bytes(b"\r\n".join(kept) + b"\r\n\r\n" + body)
+
+
+@pytest.mark.parametrize("how", ["dropped", "mailed"])
+def test_a_report_of_an_older_sheetsync_is_not_sent_again_for_a_file_read_again(
+        app: typer.Typer, office: Path, progress_form: Form, smtp: Server, mailbox: Mailbox, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    smtp_office(office, smtp)
+    if how == "mailed":  # answered in the school's thread (To its sender, Re: its subject)
+        imap_office(office, mailbox, monkeypatch)
+    deliver = (lambda who, day: mailbox.deliver(school_mail(progress_form, tmp_path, who, day))) if how == "mailed" \
+        else (lambda who, day: arrive(progress_form, office, who, day))
+    deliver("s1", 40)
+    synced(app, office)
+    backup = tmp_path / "usb" / "b.sqlite"
+    assert in_office(app, office, "backup", str(backup)).exit_code == 0
+    deliver("s2", 41)
+    synced(app, office)
+    assert len(sent_to(smtp, "head@s2.example")) == 1
+    written_by_an_older_sheetsync(office)
+    garble_and_restore(app, office, backup)
+    arrive(progress_form, office, "s1", 45)  # s1 sends a new version after the restore: answered as ever
+    synced(app, office)
+    assert recipients(office / "sheetsync.sqlite") == ["s1", "s2"]
+    assert len(sent_to(smtp, "head@s2.example")) == 1  # s2 is not answered a second time
+    assert len(sent_to(smtp, "head@s1.example")) == 2

@@ -7,7 +7,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from html import escape
-from typing import Iterable
+from pathlib import Path
+from typing import Collection, Iterable
 
 from ..messages import Lang
 from ..render.html import CELL, FONT
@@ -49,6 +50,9 @@ class Digest:
     undelivered: list[str] = field(default_factory=list)  # "b@s2.example (template s2)", from bounces
     stuck: list[tuple[str, str, str]] = field(default_factory=list)  # (file, since, why): this computer cannot read it
     withheld: list[str] = field(default_factory=list)  # addresses answered too often today: their mail was not answered
+    #: Files received by a store since lost and read again after a restore: listed apart, counted nowhere else
+    #: (their schools did not send them again).
+    reread: list[DigestEntry] = field(default_factory=list)
 
     @property
     def nothing_came(self) -> bool:
@@ -63,7 +67,7 @@ class Digest:
 
 
 def summarize(results: Iterable[Result], roster: Iterable[Recipient],
-              missing: Iterable[Recipient] | None = None) -> Digest:
+              missing: Iterable[Recipient] | None = None, reread: Collection[Path] = ()) -> Digest:
     """Sort a batch's results (reports, or ``(path, error)`` for unreadable files) by outcome.
 
     A report belongs to the roster entry whose id is its verified ``recipient`` (a file whose
@@ -74,19 +78,21 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient],
         batch alone: a roster entry with no readable report in it — which is also every school that
         reported in an earlier batch, and the school of an unreadable file (it cannot say whom it is
         from). Only a caller that checks every school's return in one batch should rely on that.
+    :param reread: the paths of files read again after a restore (:attr:`Digest.reread`).
     """
     people = {r.id: r for r in roster}
     digest, heard = Digest(roster_size=len(people)), set()
     for result in results:
+        again = result.path in reread
         if not isinstance(result, Report):
-            digest.unreadable.append(_unreadable_entry(result))
+            (digest.reread if again else digest.unreadable).append(_unreadable_entry(result))
             continue
         rid = result.recipient  # "" when its identity did not verify: a forged file is no school's
         heard.add(rid)
         who = people.get(rid)
         entry = DigestEntry(rid, who.school if who else "", result.path.name, len(result.errors),
                             len(result.warnings), on_roster=who is not None)
-        (digest.passed if result.valid else digest.failed).append(entry)
+        (digest.reread if again else digest.passed if result.valid else digest.failed).append(entry)
     digest.missing = [r for r in people.values() if r.id not in heard] if missing is None else list(missing)
     return digest
 
@@ -101,7 +107,7 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
                    to: str | None = None, strangers: Iterable[tuple[str, str]] = (),
                    undelivered: Iterable[str] = (), missing: Iterable[Recipient] | None = None,
                    stuck: Iterable[tuple[str, str, str]] = (), missing_period: str = "",
-                   withheld: Iterable[str] = ()) -> EmailMessage:
+                   withheld: Iterable[str] = (), reread: Collection[Path] = ()) -> EmailMessage:
     """The digest message: text and HTML (every name escaped) plus ``digest.json``.
 
     :param to: defaults to ``config.digest_to``, then ``reply_to``, then ``from_addr``.
@@ -117,6 +123,8 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     :param withheld: addresses whose mail was checked and recorded but not answered, the office
         having answered them as often as it may in a day (:mod:`sheetsync.office.answered`): a robot
         mailing back what it gets, or a flood under someone's name. The clerk may answer by hand.
+    :param reread: the paths of ``results`` that a restore put back into the inbox (received by the store
+        since lost): listed in a section of their own, not counted as received, passed or to fix.
     :raises MailError: an address is not valid.
 
     Example::
@@ -124,7 +132,7 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
         msg = compose_digest(results, read_roster("schools.csv"), MailConfig.from_env())
     """
     roster = list(roster)
-    digest = summarize(results, roster, missing)
+    digest = summarize(results, roster, missing, reread)
     digest.missing_period = one_line(missing_period, LIMIT)
     digest.strangers = [(one_line(sender, LIMIT), one_line(file, LIMIT)) for sender, file in strangers]
     digest.undelivered = [one_line(who, LIMIT) for who in undelivered]
@@ -200,6 +208,8 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
     def file_row(e: DigestEntry) -> list[str]:
         school = e.school if e.on_roster else say("digest.not_on_roster", lang)
         counts = say("digest.counts", lang, errors=e.errors, warnings=e.warnings)
+        if e.problem:  # an unreadable file read again
+            counts, school = (lang == "th" and e.problem_th) or e.problem, ""
         return [one_line(e.recipient, LIMIT), one_line(school, LIMIT), one_line(e.file, LIMIT), counts]
 
     files = ["digest.col.recipient", "digest.col.school", "digest.col.file", "digest.col.result"]
@@ -209,8 +219,9 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
               [list(s) for s in digest.stuck])]
     quiet = [("digest.withheld", ["digest.col.email"], [[who] for who in digest.withheld])]
     first = lost * bool(digest.undelivered) + stuck * bool(digest.stuck) + quiet * bool(digest.withheld)
+    again = [("digest.reread", files, [file_row(e) for e in digest.reread])] * bool(digest.reread)
     if digest.nothing_came:
-        return first
+        return first + again
     return first + strangers * bool(digest.strangers) + [
         ("digest.failed", files, [file_row(e) for e in digest.failed]),
         ("digest.passed", files, [file_row(e) for e in digest.passed]),
@@ -218,4 +229,4 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
          [[one_line(e.file, LIMIT), (lang == "th" and e.problem_th) or e.problem] for e in digest.unreadable]),
         ("digest.missing.period" if digest.missing_period else "digest.missing", ["digest.col.recipient", "digest.col.school", "digest.col.email"],
          [[one_line(r.id, LIMIT), one_line(r.school, LIMIT), r.email] for r in digest.missing]),
-    ]
+    ] + again

@@ -130,6 +130,48 @@ def _archive(path: Path, sent: Path) -> Path:
     return dest
 
 
+def answered_alike(store: Store, sha256: str, name: str, message: bytes) -> bool:
+    """Whether a mail taken back from disk (:func:`adopt_from_disk`) that names no file already says what
+    ``message`` says — the same ``X-Sheetsync-Name`` (school and file), the same text and HTML, attachments
+    of the same names — and if so, take it as the answer to the file ``sha256`` (call it inside the file's
+    transaction; each such mail answers one file).
+
+    A report written by a sheetsync older than :data:`FILE_HEADER` does not name its file, and nothing
+    else ties it to the file's bytes: the marked-up copy it attaches is not the file, the message it
+    answered (``In-Reply-To``) was recorded in the store that was lost, and a file's name is not its own
+    (two versions arrive as ``s2.xlsx``). So it is not matched to a file, only to an answer: a file read
+    again after the restore whose new report would say, word for word, what the school was already sent
+    is not answered a second time. Anything that makes the wording differ (the roster or the office's
+    texts changed since, findings against the store that depend on the order files are read in) sends
+    it again, as before: a school may be told twice, never left untold.
+    """
+    mine = _said(message)
+    for mail_id, data in store.db.execute("SELECT id, message FROM outbox WHERE run_id IS NULL AND sha256 IS NULL "
+                                          "AND name = ? ORDER BY id", (name,)).fetchall():
+        if _said(bytes(data)) == mine:
+            store.db.execute("UPDATE outbox SET sha256 = ? WHERE id = ?", (sha256, mail_id))
+            return True
+    return False
+
+
+def _said(data: bytes) -> tuple[tuple[str, str], ...]:
+    """What a mail says to its reader: its name, each text part's type and words, each attachment's name
+    (not its bytes: a marked-up workbook written twice differs in its timestamps). Not its subject nor its
+    addresses: an answer in the school's thread is ``Re:`` its subject, to its sender."""
+    message = message_from_bytes(data, _class=EmailMessage, policy=default)
+    assert isinstance(message, EmailMessage)
+    said = [("name", str(message.get("X-Sheetsync-Name") or ""))]
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        filename = part.get_filename()
+        if filename is not None:
+            said.append(("attachment", filename))
+        elif part.get_content_maintype() == "text":
+            said.append((part.get_content_type(), str(part.get_content())))
+    return tuple(said)
+
+
 def adopt_from_disk(store: Store, folder: Path) -> tuple[int, int]:
     """Take into the store every mail file of ``folder`` and ``folder/sent`` numbered past the store's
     outbox (written by a store since lost, after the backup it was restored from); returns

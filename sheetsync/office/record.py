@@ -20,7 +20,7 @@ arrival order itself):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -32,6 +32,7 @@ from ..check.report import Finding
 from ..clock import Zone, local
 from ..text import safe_text
 from .answered import Answer, take_turn
+from .outbox import answered_alike
 from .details import again, findings_detail, joined, pair, split
 from .spec import master_spec
 from .store import Store, Stored, now
@@ -47,6 +48,9 @@ class Recorded:
     disposition: str
     new: bool  # False when the store already knew these bytes
     reason: str = ""  # the note kept beside it in quarantine
+    #: The file was received by a store since lost, and a restore put it back into the inbox: read
+    #: again, not sent again by its school (its detail says so, the digest lists it apart).
+    reread: bool = False
 
 
 def record_file(store: Store, item: FileResult, *, run_id: int | None = None, name: str | None = None,
@@ -78,6 +82,9 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         if outcome.result == "quarantined" and recipient_hint:
             outcome = Outcome(outcome.path, outcome.result, outcome.code, Key("", "", recipient_hint),
                               outcome.sha256, outcome.detail)
+        put_back = store.query("SELECT backup FROM put_back WHERE sha256 = ?", (item.sha256,)) if item.sha256 else []
+        if put_back:  # history and the ledger say why the file is here again
+            outcome = replace(outcome, detail=joined(pair("reread", backup=put_back[0][0]), split(outcome.detail)))
         row_id = store.add_outcome(_row(outcome, name, run_id))
         disposition = QUARANTINE if outcome.result == "quarantined" else PROCESSED
         reason = reason_of(item, outcome.detail)
@@ -87,11 +94,13 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         if mails and item.sha256 and store.query(
                 "SELECT 1 FROM outbox WHERE sha256 = ? AND run_id IS NULL AND sha256 IS NOT NULL", (item.sha256,)):
             mails = ()  # answered by a mail the outbox kept while the store was lost (restore): not twice
+        elif mails and put_back and all([answered_alike(store, item.sha256, *mail) for mail in mails]):
+            mails = ()  # the same answer, in an e-mail written by an older sheetsync that does not name its file
         elif mails and answer is not None and not take_turn(store, answer, run_id):
             mails = ()  # over the day's answers to that address: checked and recorded, not answered
         for mail_name, message in mails:
             store.queue_mail(item.sha256, run_id, mail_name, message)
-    return Recorded(outcome, disposition, new=True, reason=reason)
+    return Recorded(outcome, disposition, new=True, reason=reason, reread=bool(put_back))
 
 
 def reason_of(item: FileResult, detail: str) -> str:

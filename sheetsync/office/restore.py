@@ -27,7 +27,7 @@ from .lock import lock_path
 from .outbox import adopt_from_disk
 from .schema import MIGRATIONS
 from .sqlite_faults import verdict_line
-from .store import Store
+from .store import Store, now
 
 #: The tables every version of the store has had since its first (a file without them is no store of ours).
 TABLES = frozenset({"runs", "files", "submissions", "current", "outcomes", "roster", "outbox", "views"})
@@ -114,7 +114,7 @@ def restore(backup: Path, store: Path, *, set_aside: tuple[Path, ...], inbox: Pa
             if view is not None and view.is_file():
                 db.set_view_hash(view, sha256_of(view), -1)
             mails = adopt_from_disk(db, outbox) if outbox is not None else (0, 0)
-            put_back = tuple(_put_back(db, folder, inbox) for folder in set_aside)
+            put_back = tuple(_put_back(db, folder, inbox, backup.name) for folder in set_aside)
     finally:
         lock.close()
     return Restored(kept, made.submissions, made.outcomes, tuple(p for paths in put_back for p in paths), mails)
@@ -151,9 +151,12 @@ def _move_aside(store: Path, label: str, zone: Zone) -> tuple[Path, ...]:
     return tuple(kept)
 
 
-def _put_back(store: Store, folder: Path, inbox: Path) -> list[Path]:
+def _put_back(store: Store, folder: Path, inbox: Path, backup: str) -> list[Path]:
     """Move each file of ``folder`` the store does not know (by SHA-256) into ``inbox``; a quarantine
-    note (``<name>.txt`` beside its file) stays, and so does every file the store knows."""
+    note (``<name>.txt`` beside its file) stays, and so does every file the store knows.
+
+    Each is recorded as put back (table ``put_back``) before it moves: the run that reads it again
+    says so, and a school is not counted as having sent it twice."""
     if not folder.is_dir():
         return []
     taken = {p.name for p in inbox.iterdir()} if inbox.is_dir() else set()
@@ -164,14 +167,18 @@ def _put_back(store: Store, folder: Path, inbox: Path) -> list[Path]:
         if path.suffix == ".txt" and path.with_suffix("").is_file():
             continue  # what the run that set it aside said of it
         with open_regular(path, follow_links=False) as handle:
-            if store.seen(sha256_from(handle)):
-                continue
+            sha = sha256_from(handle)
+        if store.seen(sha):
+            continue
         inbox.mkdir(parents=True, exist_ok=True)
         name, n = path.name, 2
         while name in taken:  # s2.xlsx → s2-2.xlsx: the extension says what it is
             name, n = f"{path.stem}-{n}{path.suffix}", n + 1
         taken.add(name)
         target = inbox / name
+        with store.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO put_back (sha256, name, backup, at) VALUES (?, ?, ?, ?)",
+                       (sha, name, backup, now()))
         os.rename(path, target)
         moved.append(target)
     return moved

@@ -39,7 +39,7 @@ from .spec import MasterSpec, master_spec
 from .corrected import corrected_keys
 from .due import Due, main_due
 from .store import OutcomeRow
-from .total import total_row
+from .total import total_rows
 
 SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
 #: The cumulative sheet of a form declaring progress, unless its layout names it.
@@ -294,6 +294,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     # A recipient with nothing yet still shows the name others reported for the same key.
     named = {_split(r.key.form_id, r.key.project_code, specs, main)[0]: r.title for r in records}
     since = expected_since(period)
+    gone = {who for who in left or {} if who not in people}  # taken off: neither counted nor added in the total
 
     def rows() -> Iterator[list[Any]]:
         for line in lines:
@@ -301,7 +302,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             spec = specs.get(form_id, main) if form_id else main
             values = _summary_values(line, spec, forms.get(form_id) if form_id else None, since)
             code, when = _split(form_id or (line.last.form_id if line.last else ""), line.key, specs, main)
-            if line.recipient in (left or {}) and line.recipient not in people:  # nothing is due from it
+            if line.recipient in gone:  # nothing is due from it
                 values["status"] = LEFT
             values |= {"school": people[line.recipient].school if line.recipient in people else
                        (left or {}).get(line.recipient, ""),
@@ -320,7 +321,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights, print_columns=printed,
                  # A blank row first: Calc's and Excel's sort buttons take the block of filled rows
                  # around the cursor, which would take the total in with the lines.
-                 footer=([None] * len(roles), total_row(lines, roles, ordered[0] if ordered else None, due)))
+                 footer=([None] * len(roles), *total_rows(lines, roles, ordered[0] if ordered else None, due, gone)))
 
 
 def _split(form_id: str, key: str, specs: Mapping[str, MasterSpec], main: MasterSpec | None) -> tuple[str, str]:

@@ -1,8 +1,8 @@
-"""The summary's last line, รวมทั้งหมด: what the office sends up the line (see :func:`total_row`)."""
+"""The summary's last lines, รวมทั้งหมด: what the office sends up the line (see :func:`total_rows`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Sequence
 
 from ..master.derive import add_up, number, share
 from ..spec.form import Form
@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 
 def total_row(lines: Sequence[Line], roles: Sequence[str], main: Form | None, due: Due | None = None) -> list[Any]:
-    """The summary's last line, what the office sends up the line: how many of its lines have a
-    report, and the amounts and budgets added up (their share too) — below the filter, so a sort
+    """The summary's total line of ``lines``, what the office sends up the line: how many of its lines
+    have a report, and the amounts and budgets added up (their share too) — below the filter, so a sort
     never moves it.
 
     Amounts are added for the form whose headings the columns carry (``main``) only, never across
@@ -24,31 +24,66 @@ def total_row(lines: Sequence[Line], roles: Sequence[str], main: Form | None, du
     unless it declares its period (``master: period``): then the lines of its period due (``due``, else
     its latest period) are added, out of every recipient (a line per school and month would count
     each school once a month)."""
+    return total_rows(lines, roles, main, due)[0]
+
+
+def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, due: Due | None = None,
+               left: Collection[str] = ()) -> list[list[Any]]:
+    """The total line (:func:`total_row`) of the lines of recipients on the roster, then, when some line
+    is of a recipient taken off it (``left``), a line of theirs: how many, and their amounts added apart.
+
+    A district clerk sends the total up the line as "so many of our schools reported, this much spent":
+    a school closed or merged into another is not one of the office's schools any more, so it is neither
+    counted nor added there; its line stays in view with its status, and its money on a line of its own
+    below, so that the two lines still add up to every line shown.
+
+    Example::
+
+        total_rows(lines, roles, form, due, left={"s2"})  # [[รวมทั้งหมด …], [ไม่อยู่ในรายชื่อแล้ว …]]
+    """
     spec = master_spec(main) if main is not None else None
+    period = _period_of(lines, main, spec, due) if main is not None and spec is not None and spec.period else None
+    listed = [line for line in lines if line.recipient not in left]
+    gone = [line for line in lines if line.recipient in left]
+    added, reported, count = _added(listed, main, spec, period)
+    if period is not None:
+        said = word("total.reported-period", period=period or "-", reported=reported, count=count)
+    else:
+        said = word("total.reported", reported=reported, count=count)
+    rows = [_total_values(roles, added, word("total.label"), said)]
+    if gone:
+        added = _added(gone, main, spec, period)[0]
+        rows.append(_total_values(roles, added, word("total.left.label"),
+                                  word("total.left", count=len({line.recipient for line in gone}))))
+    return rows
+
+
+def _period_of(lines: Sequence[Line], main: Form, spec: MasterSpec, due: Due | None) -> str:
+    """The period a form with a period is added up for: the one due, else its latest."""
+    if due is not None:
+        return due.period
+    periods = {spec.split(line.record.key.project_code)[1] for line in lines
+               if line.record is not None and line.record.key.form_id == main.id}
+    return max(periods, key=spec.period_rank, default="")
+
+
+def _added(lines: Sequence[Line], main: Form | None, spec: MasterSpec | None,
+           period: str | None) -> tuple[list[Digest], int, int]:
+    """The submissions whose amounts are added, how many lines (or recipients, of a period) reported,
+    out of how many."""
     reported = [line.record for line in lines if line.record is not None]
-    if main is not None and spec is not None and spec.period:
-        return _period_total(lines, roles, main, spec, due.period if due else None)
+    if main is not None and spec is not None and period is not None:
+        mine = [d for d in reported if d.key.form_id == main.id and spec.split(d.key.project_code)[1] == period]
+        return mine, len(mine), len({line.recipient for line in lines})
     anew = spec is None or spec.next_period == "identity"
     added = [d for d in reported if main is not None and d.key.form_id == main.id and not anew]
-    return _total_values(roles, added, word("total.reported", reported=len(reported), count=len(lines)))
+    return added, len(reported), len(lines)
 
 
-def _period_total(lines: Sequence[Line], roles: Sequence[str], main: Form, spec: MasterSpec,
-                  due: str | None) -> list[Any]:
-    """The total of a form with a period: the lines of its period due (else its latest), out of every recipient."""
-    mine = [line.record for line in lines if line.record is not None and line.record.key.form_id == main.id]
-    periods = {spec.split(d.key.project_code)[1] for d in mine}
-    latest = due or max(periods, key=spec.period_rank, default="")
-    added = [d for d in mine if spec.split(d.key.project_code)[1] == latest]
-    said = word("total.reported-period", period=latest or "-", reported=len(added),
-                count=len({line.recipient for line in lines}))
-    return _total_values(roles, added, said)
-
-
-def _total_values(roles: Sequence[str], added: Sequence[Digest], reported: str) -> list[Any]:
+def _total_values(roles: Sequence[str], added: Sequence[Digest], label: str, said: str) -> list[Any]:
     total = add_up(d.total for d in added if d.total is not None)
     budget = add_up(number(d.budget) for d in added if d.budget is not None)
-    values = {"recipient": word("total.label"), "school": reported,
+    values = {"recipient": label, "school": said,
               "total": total if "total" in roles and added else None,
               "budget": budget if "budget" in roles and added else None,
               "share": share(total, budget) if budget else None}
