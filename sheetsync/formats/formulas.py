@@ -6,6 +6,11 @@ the cells themselves, in the part :mod:`sheetsync.formats.extent` already holds 
 forward pass of C-speed searches over the sheet (.xlsx) or over the form's table (.ods), which
 stops at the last formula and keeps only the cells asked for. Nothing is evaluated, and nothing a
 formula names (another file, an address) is ever opened.
+
+The searches read the XML as calamine does, not as Excel, Calc and openpyxl happen to write it: a
+formula may follow its cell's tag after a comment, hold CDATA, use a prefixed element (``<x:f>``)
+or a single-quoted attribute (``table:formula='…'``), and a tag inside a comment is no tag. Such a
+sheet is first rewritten plainly (:func:`plain`), a cost only files written so pay.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from dataclasses import dataclass
 from html import unescape
 
 from ._clip import column_number
+from ._pieces import hides_markup
+from .expansion import QUOTED_TAG
 
 __all__ = ["CellFormula", "find_formulas"]
 
@@ -27,20 +34,27 @@ VOLATILE = re.compile(r"(?<![\w.])(?:[\w]+\.)*(RAND|RANDBETWEEN|RANDARRAY|NOW|TO
 #: What reaches outside the file: another workbook, a web address, a link, a live data feed.
 EXTERNAL = re.compile(r"(?<![\w.])(?:[\w]+\.)*(WEBSERVICE|FILTERXML|HYPERLINK|DDE|RTD|IMPORTXML|IMPORTDATA)\s*\("
                       r"|'?(?:file|https?|ftp|smb):|\[\d+\]|'#\$", re.IGNORECASE)
-#: A cell's start tag up to its ``<f`` (the schema puts the formula first in a cell), matched from the
-#: ``<`` before that ``<f``: it never reads past a ``<``, so no part of the sheet is read twice.
-XLSX_CELL_START = re.compile(rb"<c(\s[^<>]*)?>\s*")
+#: A cell's start tag (never read past a ``<``, so no part of the sheet is read twice).
+XLSX_CELL_START = re.compile(rb"<c(\s[^<>]*)?>")
 #: What follows a formula: its stored result (``<v>``, which may be empty) or inline text.
 XLSX_RESULT = re.compile(rb"\s*<(v|is)(?=[\s/>])[^<>]*?(/?)>([^<]*)")
 F_TAG_ENDS = (b">", b" ", b"/", b"\t", b"\n", b"\r")
 XLSX_REF = re.compile(rb"""(?<=\s)r\s*=\s*["']\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})["']""")
 XLSX_TYPE = re.compile(rb"""(?<=\s)t\s*=\s*["']([a-zA-Z]+)["']""")
-ODS_FORMULA = re.compile(rb"""table:formula\s*=\s*"([^"]*)\"""")
+#: A cell's formula, in either quotes (and under any prefix: Calc reads the one bound to the table
+#: namespace, which :func:`sheetsync.formats.extent.scan` requires to be ``table:``).
+ODS_FORMULA = re.compile(rb"""(?<![\w.:-])(?:[\w.-]+:)?formula\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 ODS_ERROR = re.compile(rb"""calcext:value-type\s*=\s*["']error["']""")
 ODS_VALUE = re.compile(rb"""office:value-type\s*=""")
 ODS_TOKEN = re.compile(rb"<table:(table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>|</table:table-row>")
 ODS_REPEAT = re.compile(rb"""number-(?:rows|columns)-repeated\s*=\s*["'](\d+)["']""")
 ODS_TEXT = re.compile(rb"<text:p(?:\s[^>]*)?>([^<]*)")
+#: Markup that holds no element: a comment, a processing instruction, CDATA (text written raw).
+MARKUP = re.compile(rb"<(!--|\?|!\[CDATA\[)")
+MARKUP_ENDS = {b"!--": b"-->", b"?": b"?>", b"![CDATA[": b"]]>"}
+#: An element's prefix in a start or end tag: calamine knows .xlsx elements by their local names.
+XLSX_PREFIX = re.compile(rb"""<(/?)[^\s<>/:!?"'=]+:""")
+XLSX_PREFIXED = re.compile(rb":(?:c|f|v|is|sheetData)[\s/>]")
 
 
 @dataclass(frozen=True)
@@ -75,8 +89,37 @@ def find_formulas(xml: bytes, fmt: str, wanted: set[tuple[int, int]]) -> dict[tu
     if not wanted:
         return {}
     if fmt == "ods":
-        return _ods(xml, wanted) if b"table:formula" in xml else {}
-    return _xlsx(xml, wanted)
+        return _ods(plain(xml, fmt), wanted) if b"formula" in xml else {}
+    return _xlsx(plain(xml, fmt), wanted)
+
+
+def plain(xml: bytes, fmt: str) -> bytes:
+    """``xml`` as the searches here read it: comments and processing instructions dropped, CDATA
+    written as the escaped text it stands for, and (.xlsx) elements without their prefixes. An
+    honest sheet holds none of them and is returned as it is, after a few C-speed searches."""
+    if hides_markup(xml):
+        xml = _without_markup(xml)
+    if fmt == "xlsx" and XLSX_PREFIXED.search(xml) is not None:
+        xml = XLSX_PREFIX.sub(rb"<\1", xml)
+    return xml
+
+
+def _without_markup(xml: bytes) -> bytes:
+    """``xml`` without comments and processing instructions, its CDATA escaped text (one pass:
+    each piece of markup ends at the first end mark after it, as in any XML parser; one never
+    ended takes the rest of the part with it)."""
+    pieces, done = [], 0
+    while (markup := MARKUP.search(xml, done)) is not None:
+        pieces.append(xml[done:markup.start()])
+        closing = MARKUP_ENDS[markup.group(1)]
+        end = xml.find(closing, markup.end())
+        if end < 0:
+            return b"".join(pieces)
+        if closing == b"]]>":
+            pieces.append(xml[markup.end():end].replace(b"&", b"&amp;").replace(b"<", b"&lt;").replace(b">", b"&gt;"))
+        done = end + len(closing)
+    pieces.append(xml[done:])
+    return b"".join(pieces)
 
 
 def _text(raw: bytes, limit: int = MAX_SHOWN) -> str:
@@ -84,24 +127,30 @@ def _text(raw: bytes, limit: int = MAX_SHOWN) -> str:
 
 
 def _xlsx(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], CellFormula]:
-    """One forward pass over the ``<f`` tags (C-speed searches; the ``<formula1>`` of the template's
-    own dropdowns is stepped over), each looking back to its cell's start tag only as far as the
-    ``<`` before it: a sheet of unclosed ``<c`` tags costs one pass, not one per tag."""
+    """One forward pass over the ``<f`` tags of the cells (those after ``</sheetData>`` belong to
+    validations), each taken to belong to the last cell tag before it, looked for only since the
+    ``<f`` before (a cell with something between its tag and its formula is still that cell's;
+    a sheet of unclosed ``<c`` tags costs one pass, not one per tag). A cell written twice is
+    read as calamine reads it: the last one counts."""
     found: dict[tuple[int, int], CellFormula] = {}
-    at = xml.find(b"<f")
+    stop = xml.rfind(b"</sheetData>")
+    stop = len(xml) if stop < 0 else stop
+    cell, since = -1, 0
+    at = xml.find(b"<f", 0, stop)
     while at >= 0:
-        f_at, at = at, xml.find(b"<f", at + 2)
+        f_at, at = at, xml.find(b"<f", at + 2, stop)
         if xml[f_at + 2:f_at + 3] not in F_TAG_ENDS:
             continue
-        cell = XLSX_CELL_START.fullmatch(xml, max(xml.rfind(b"<", 0, f_at), 0), f_at)
-        attrs: bytes = (cell.group(1) or b"") if cell is not None else b""
+        cell, since = max(_last_cell(xml, since, f_at), cell), f_at
+        tag = XLSX_CELL_START.match(xml, cell) if cell >= 0 else None
+        attrs: bytes = (tag.group(1) or b"") if tag is not None else b""
         ref = XLSX_REF.search(attrs)
         if ref is None:
             continue  # not a cell's formula, or a cell without r= (the extent scan clips such sheets)
         place = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
-        if place not in wanted or place in found:
-            continue  # each wanted cell is looked into once: a cell written twice costs no second search
-        closed = xml.find(b">", f_at)
+        if place not in wanted:
+            continue
+        closed = xml.find(b">", f_at, stop)
         if closed < 0:
             break
         if xml[closed - 1:closed] == b"/":
@@ -122,15 +171,27 @@ def _xlsx(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Cel
     return found
 
 
+def _last_cell(xml: bytes, start: int, end: int) -> int:
+    """Where the last cell start tag of ``xml[start:end]`` begins (-1: none), read backwards once."""
+    at = xml.rfind(b"<c", start, end)
+    while at >= 0 and xml[at + 2:at + 3] not in F_TAG_ENDS:
+        at = xml.rfind(b"<c", start, at)
+    return at
+
+
 def _ods(body: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], CellFormula]:
     """One pass over the rows and cells (repeats counted) up to the last formula, or to the last
     row wanted."""
     found: dict[tuple[int, int], CellFormula] = {}
     last_row, last_col = max(row for row, _ in wanted), max(col for _, col in wanted)
     row, rows, col = 0, 0, 0  # the current row's first index (0-based) and its repeats; its next column
-    last = body.rfind(b"table:formula")
+    last = body.rfind(b"formula")
     for token in ODS_TOKEN.finditer(body, 0, body.find(b">", last) + 1):  # up to the last formula's tag
         name, attrs = token.group(1), token.group(2) or b""
+        if b"'" in attrs or attrs.count(b'"') % 2:  # a ">" inside a value: the tag ends further on
+            stop = body.find(b"<", token.start() + 1)
+            whole = QUOTED_TAG.match(body, token.start(), len(body) if stop < 0 else stop)
+            attrs = whole.group()[len(name or b"") + 7:-1] if whole is not None else attrs
         repeat = ODS_REPEAT.search(attrs) if b"repeated" in attrs else None
         times = max(1, int(repeat.group(1)[:9])) if repeat else 1
         if name is None:  # </table:table-row>
@@ -140,7 +201,7 @@ def _ods(body: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Cel
             if row > last_row:
                 break
             continue
-        if col <= last_col and name == b"table-cell" and b"table:formula" in attrs:
+        if col <= last_col and name == b"table-cell" and b"formula" in attrs:
             places = [at for at in wanted if row <= at[0] < row + rows and col <= at[1] < col + times]
             if places:
                 cell = _ods_cell(body, token.end(), attrs)
@@ -151,7 +212,7 @@ def _ods(body: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Cel
 
 def _ods_cell(body: bytes, content: int, attrs: bytes) -> CellFormula:
     formula = ODS_FORMULA.search(attrs)
-    text = _text(formula.group(1), MAX_FORMULA) if formula else ""
+    text = _text(formula.group(1) if formula.group(1) is not None else formula.group(2), MAX_FORMULA) if formula else ""
     text = text[4:] if text.startswith("of:=") else text.lstrip("=")
     error = None
     if ODS_ERROR.search(attrs):
