@@ -162,6 +162,7 @@ RAND_XLSX = {
     "instruction-before-formula": b"<?x?><f>RAND()</f><v>0.5</v>",
     "prefixed-formula": b'<x:f xmlns:x="' + SPREADSHEETML + b'">RAND()</x:f><v>0.5</v>',
     "prefixed-cell": b"<f>RAND()</f><v>0.5</v>",  # made <x:c><x:f>…<x:v> below
+    "lower-case-reference": b"<f>RAND()</f><v>0.5</v>",  # made r="e37" below (calamine reads it as E37)
 }
 RAND_ODS = {
     "single-quotes": b"<table:table-cell table:formula='of:=RAND()' office:value-type='float' office:value='0.5'/>",
@@ -198,6 +199,8 @@ def test_a_formula_written_unusually_is_still_found(progress_form: Form, tmp_pat
                 xml = xml.replace(b'<worksheet xmlns="', b'<worksheet xmlns:x="' + SPREADSHEETML + b'" xmlns="', 1)
                 xml = xml.replace(b'<c r="E37" t="n"><f>RAND()</f><v>0.5</v></c>',
                                   b'<x:c r="E37" t="n"><x:f>RAND()</x:f><x:v>0.5</x:v></x:c>')
+            if case == "lower-case-reference":
+                xml = xml.replace(b'<c r="E37" t="n">', b'<c r="e37" t="n">')
             return xml
         path = _crafted(progress_form, tmp_path, "xlsx", edit)
     assert _calamine_e37(path, FORM_SHEET) == 0.5  # what the school would have had accepted

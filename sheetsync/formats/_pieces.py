@@ -61,8 +61,10 @@ def plain_encoding(xml: bytes) -> bool:
 def hides_markup(part: bytes) -> bool:
     """Whether ``part`` holds a comment, CDATA or processing instruction past its XML declaration:
     text there may look like tags the parser never reads as such, and a tag there is no tag to it
-    (no spreadsheet program writes one into a sheet). Two searches at memchr speed, no copy."""
-    start = len(part) - len(part.lstrip(b"\xef\xbb\xbf \t\r\n"))
+    (no spreadsheet program writes one into a sheet). Searched for their rare second byte at memchr
+    speed, no copy ("<" starts every tag: a search for "<!" stops at each, 2 us per KB)."""
+    start = part.find(b"<")
     if part.startswith(b"<?xml", start):
         start = part.find(b"?>", start) + 2 or len(part)
-    return part.find(b"<!", start) >= 0 or part.find(b"<?", start) >= 0
+    return ((part.find(b"!", start) >= 0 and part.find(b"<!", start) >= 0)
+            or (part.find(b"?", start) >= 0 and part.find(b"<?", start) >= 0))
