@@ -230,6 +230,52 @@ def test_a_cell_written_twice_is_read_as_its_last(progress_form: Form, tmp_path:
     assert _by_cell(path)["E37"] == {"formula-volatile"}
 
 
+MASTER_IN_A1 = {  # E37 takes its formula from the locked title cell A1 (its text unchanged)
+    "shared": (b'<f t="shared" ref="A1:G50" si="0">RAND()</f>', b'<f t="shared" si="0"/><v>0.5</v>'),
+    "array": (b'<f t="array" ref="A1:G50">RAND()</f>', b"<v>0.5</v>"),
+}
+
+
+@pytest.mark.parametrize("kind", list(MASTER_IN_A1))
+def test_a_formula_taken_from_a_cell_not_looked_into_is_found(progress_form: Form, tmp_path: Path, kind: str) -> None:
+    from tests.data.hostile.build import FORM_SHEET, set_xlsx_cell
+
+    master, cell = MASTER_IN_A1[kind]
+
+    def edit(xml: bytes) -> bytes:
+        xml = set_xlsx_cell("E37", cell, b' t="n"')(xml)
+        return xml.replace(b'<c r="A1" s="1" t="inlineStr">', b'<c r="A1" s="1" t="inlineStr">' + master, 1)
+    path = _crafted(progress_form, tmp_path, "xlsx", edit)
+    assert _calamine_e37(path, FORM_SHEET) == 0.5
+    found = _by_cell(path)
+    assert found["E37"] == {"formula-volatile"} and "A1" not in found, found
+
+
+def test_a_formula_whose_cell_does_not_say_where_it_is_is_found(progress_form: Form, tmp_path: Path) -> None:
+    """Cells without r= follow the one before (calamine places the fifth cell of row 37 in E37)."""
+    import re
+
+    def edit(xml: bytes) -> bytes:
+        row = re.search(rb'<row r="37"[^>]*>.*?</row>', xml, re.S)
+        assert row is not None
+        return (xml[:row.start()] + b'<row r="37"><c/><c/><c/><c/><c t="n"><f>RAND()</f><v>0.5</v></c></row>'
+                + xml[row.end():])
+    path = _crafted(progress_form, tmp_path, "xlsx", edit)
+    assert _calamine_e37(path, "แบบรายงาน") == 0.5
+    assert _by_cell(path)["E37"] == {"formula-volatile"}
+
+
+def test_many_array_formulas_cost_one_look_each() -> None:
+    """Past MAX_ARRAYS arrays over the wanted cells, the next one is every open cell's (one look each)."""
+    from sheetsync.formats.formulas import MAX_ARRAYS, find_formulas
+
+    arrays = b"".join(b'<c r="A%d"><f t="array" ref="B1:B1">1</f><v>1</v></c>' % (n + 1) for n in range(MAX_ARRAYS))
+    xml = (b"<sheetData><row r=\"1\">" + arrays + b'</row><row r="2"><c r="A2"><f t="array" ref="B2">RAND()</f>'
+           b"<v>1</v></c></row></sheetData>" + b'<c r="A3"><f t="array" ref="A3">RAND()</f></c>' * 50_000)
+    found = find_formulas(xml, "xlsx", {(0, 1), (4, 2)})
+    assert found[(0, 1)].text == "1" and found[(4, 2)].code == "formula-volatile"
+
+
 @pytest.mark.parametrize("binding", ["on-the-cell", "twice-on-the-root"])
 def test_an_ods_whose_formulas_cannot_be_placed_is_refused(progress_form: Form, tmp_path: Path, binding: str) -> None:
     """The table namespace bound to a second prefix: the search measured no table and looked for no

@@ -73,7 +73,7 @@ class Opener:
             raise UnreadableFileError(self.path, f"the sheet {sheet!r} is written in a way no spreadsheet program "
                                       "writes it (its formulas cannot be checked); please fill in the template you "
                                       "were sent")
-        return {} if part is None else find_formulas(part, self.fmt, wanted)
+        return {} if part is None else find_formulas(part, self.fmt, wanted, path=self.path, sheet=sheet)
 
 
 def calamine(data: bytes) -> CalamineWorkbook:

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from html import unescape
 
-from ._clip import column_number
+from ._clip import Clip, clip_xlsx_sheet, column_number
 from ._pieces import hides_markup
 from .expansion import QUOTED_TAG
 
@@ -55,6 +56,10 @@ MARKUP_ENDS = {b"!--": b"-->", b"?": b"?>", b"![CDATA[": b"]]>"}
 #: An element's prefix in a start or end tag: calamine knows .xlsx elements by their local names.
 XLSX_PREFIX = re.compile(rb"""<(/?)[^\s<>/:!?"'=]+:""")
 XLSX_PREFIXED = re.compile(rb":(?:c|f|v|is|sheetData)[\s/>]")
+XLSX_F_ATTR = re.compile(rb"""(?<=\s)(t|si|ref)\s*=\s*["']([^"'<>]*)["']""")
+XLSX_RANGE = re.compile(rb"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})(?::\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6}))?")
+#: Array formulas over the wanted cells looked into one by one (see :func:`_in_arrays`).
+MAX_ARRAYS = 1_000
 #: A formula's start tag (a search for this pattern runs at twice the speed of ``find(b"<f")``).
 XLSX_F = re.compile(rb"<f(?=[\s/>])")
 
@@ -85,14 +90,25 @@ class CellFormula:
         return self.error or f"={self.text[:MAX_SHOWN]}"
 
 
-def find_formulas(xml: bytes, fmt: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], CellFormula]:
+def find_formulas(xml: bytes, fmt: str, wanted: set[tuple[int, int]], *, path: Path = Path(),
+                  sheet: str = "") -> dict[tuple[int, int], CellFormula]:
     """The formulas of the cells ``wanted`` (0-based row, column) in one sheet's XML: an .xlsx
-    worksheet part, or the body of an .ods ``<table:table>`` (holding no sub-table)."""
+    worksheet part, or the body of an .ods ``<table:table>`` (holding no sub-table).
+
+    :param path: the file, and ``sheet`` its sheet, named if the sheet must be clipped to place
+        its cells and cannot be (:func:`sheetsync.formats._clip.clip_xlsx_sheet`).
+    :raises LimitError: such a sheet holds too many rows and cells.
+    """
     if not wanted:
         return {}
     if fmt == "ods":
         return _ods(plain(xml, fmt), wanted) if b"table:formula" in xml else {}
-    return _xlsx(plain(xml, fmt), wanted)
+    xml = plain(xml, fmt)
+    found = _xlsx(xml, wanted)
+    if found is None:  # a formula's cell without r=: placed as calamine places it, by the clipping copy
+        clip = Clip(sheet, max(row for row, _ in wanted) + 1, max(col for _, col in wanted) + 1, path)
+        found = _xlsx(clip_xlsx_sheet(xml, clip), wanted, place_all=False) or {}
+    return found
 
 
 def plain(xml: bytes, fmt: str) -> bytes:
@@ -144,13 +160,19 @@ def _text(raw: bytes, limit: int = MAX_SHOWN) -> str:
     return unescape(raw[:limit * 8].decode("utf-8", "replace"))[:limit]
 
 
-def _xlsx(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], CellFormula]:
+def _xlsx(xml: bytes, wanted: set[tuple[int, int]], place_all: bool = True) -> dict[tuple[int, int], CellFormula] | None:
     """One forward pass over the ``<f`` tags of the cells (those after ``</sheetData>`` belong to
     validations), each taken to belong to the last cell tag before it, looked for only since the
     ``<f`` before (a cell with something between its tag and its formula is still that cell's;
     a sheet of unclosed ``<c`` tags costs one pass, not one per tag). A cell written twice is
-    read as calamine reads it: the last one counts."""
+    read as calamine reads it: the last one counts. A formula shared from another cell
+    (``<f t="shared" si="0"/>``) is its first cell's; a cell inside another one's array formula
+    (``<f t="array" ref="A1:G50">``) has that one. None (with ``place_all``) when a formula's cell
+    does not say where it is (no ``r=``)."""
     found: dict[tuple[int, int], CellFormula] = {}
+    shared: dict[bytes, str] = {}  # si → the formula of the cell it is shared from
+    children: dict[tuple[int, int], bytes] = {}  # wanted cell → the si of the formula it shares
+    arrays: list[tuple[int, int, int, int, str]] = []  # rows and columns (0-based, inclusive) → formula
     stop = xml.rfind(b"</sheetData>")
     stop = len(xml) if stop < 0 else stop
     cell, since = -1, 0
@@ -160,20 +182,30 @@ def _xlsx(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Cel
         tag = XLSX_CELL_START.match(xml, cell) if cell >= 0 else None
         attrs: bytes = (tag.group(1) or b"") if tag is not None else b""
         ref = XLSX_REF.search(attrs)
-        if ref is None:
-            continue  # not a cell's formula, or a cell without r= (the extent scan clips such sheets)
-        place = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
-        if place not in wanted:
-            continue
         closed = xml.find(b">", f_at, stop)
         if closed < 0:
             break
+        if ref is None:
+            if tag is not None and place_all:
+                return None  # a cell placed by those before it: found on the sheet with every r= written
+            continue  # not a cell's formula
+        place = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
+        head = xml[f_at + 2:closed]
+        master = b"ref" in head
+        if place not in wanted and not master:
+            continue
         if xml[closed - 1:closed] == b"/":
             formula, after = b"", closed + 1
         else:
             end = xml.find(b"<", closed + 1)
             end = len(xml) if end < 0 else end
             formula, after = xml[closed + 1:end], xml.find(b">", end) + 1
+        text = _text(formula, MAX_FORMULA)
+        f_attrs = dict(XLSX_F_ATTR.findall(head)) if master or b"si" in head else {}
+        if master:
+            _master(f_attrs, text, shared, arrays)
+        if place not in wanted:
+            continue
         result = XLSX_RESULT.match(xml, after) if after else None
         kind = XLSX_TYPE.search(attrs)
         value = result.group(3) if result is not None and result.group(1) == b"v" else b""
@@ -182,8 +214,50 @@ def _xlsx(xml: bytes, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], Cel
             error = _text(value) or "#ERROR"
         elif result is None or (result.group(1) == b"v" and not value and (kind is None or kind.group(1) == b"n")):
             error = ""  # no stored result (openpyxl writes none): calamine reads the cell as empty
-        found[place] = CellFormula(_text(formula, MAX_FORMULA), error)
+        found[place] = CellFormula(text, error)
+        if not text.strip() and f_attrs.get(b"t") == b"shared" and b"si" in f_attrs:
+            children[place] = f_attrs[b"si"]
+    for place, si in children.items():
+        if si in shared:
+            found[place] = CellFormula(shared[si], found[place].error)
+    if arrays:
+        _in_arrays(arrays, wanted, found)
     return found
+
+
+def _master(f_attrs: dict[bytes, bytes], text: str, shared: dict[bytes, str],
+            arrays: list[tuple[int, int, int, int, str]]) -> None:
+    """Record a formula that other cells take: shared (by its ``si``) or an array's (by its range)."""
+    kind = f_attrs.get(b"t", b"")
+    if kind == b"shared" and b"si" in f_attrs and text.strip():
+        shared.setdefault(f_attrs[b"si"], text)
+    elif kind != b"shared":  # an array (or a data table): every cell of its range is its
+        span = XLSX_RANGE.fullmatch(f_attrs.get(b"ref", b"").strip())
+        if span is not None:
+            first = (int(span.group(2)) - 1, column_number(span.group(1)) - 1)
+            last = (int(span.group(4)) - 1, column_number(span.group(3)) - 1) if span.group(3) else first
+            arrays.append((first[0], first[1], last[0], last[1], text))
+
+
+def _in_arrays(arrays: list[tuple[int, int, int, int, str]], wanted: set[tuple[int, int]],
+               found: dict[tuple[int, int], CellFormula]) -> None:
+    """Give each wanted cell without a formula of its own the formula of an array holding it. Past
+    :data:`MAX_ARRAYS` arrays over the wanted cells (no form holds as many), every cell still
+    without one is given the next (each array then costs one look, not one per cell)."""
+    top, left = min(row for row, _ in wanted), min(col for _, col in wanted)
+    bottom, right = max(row for row, _ in wanted), max(col for _, col in wanted)
+    open_cells = wanted - found.keys()
+    over = 0
+    for r1, c1, r2, c2, text in arrays:
+        if not open_cells:
+            return
+        if r2 < top or r1 > bottom or c2 < left or c1 > right:
+            continue
+        over += 1
+        held = open_cells if over > MAX_ARRAYS else {at for at in open_cells if r1 <= at[0] <= r2 and c1 <= at[1] <= c2}
+        for at in held:
+            found[at] = CellFormula(text, None)
+        open_cells = open_cells - held
 
 
 def _last_cell(xml: bytes, start: int, end: int) -> int:
