@@ -17,7 +17,7 @@ import pytest
 
 from sheetsync.check.reader import read_filled
 from sheetsync.check.validate import validate
-from sheetsync.errors import UnsafeFileError
+from sheetsync.errors import UnreadableFileError, UnsafeFileError
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 
@@ -147,3 +147,150 @@ def test_a_call_past_the_characters_a_message_shows_is_still_found(fmt: str) -> 
         found = find_formulas(cells[fmt](text), fmt, {(3, 2)})
         assert found[(3, 2)].code == code, (call, found)
         assert len(found[(3, 2)].shown) == 121  # the message still quotes its start only
+
+
+# Crafted files (no program writes them, calamine reads them): the RAND() typed into E37 was hidden
+# from the search while calamine read its last result as a plain 0.5.
+SPREADSHEETML = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RAND_XLSX = {
+    "cdata": b"<f><![CDATA[RAND()]]></f><v>0.5</v>",
+    "cdata-part": b"<f>RAN<![CDATA[D]]>()</f><v>0.5</v>",
+    "comment-in-formula": b"<f>RAN<!-- x -->D()</f><v>0.5</v>",
+    "instruction-in-formula": b"<f>RAN<?x y?>D()</f><v>0.5</v>",
+    "comment-before-formula": b"<!-- x --><f>RAND()</f><v>0.5</v>",
+    "cell-tag-in-comment": b'<!--<c r="H1">--><f>RAND()</f><v>0.5</v>',
+    "instruction-before-formula": b"<?x?><f>RAND()</f><v>0.5</v>",
+    "prefixed-formula": b'<x:f xmlns:x="' + SPREADSHEETML + b'">RAND()</x:f><v>0.5</v>',
+    "prefixed-cell": b"<f>RAND()</f><v>0.5</v>",  # made <x:c><x:f>…<x:v> below
+    "lower-case-reference": b"<f>RAND()</f><v>0.5</v>",  # made r="e37" below (calamine reads it as E37)
+}
+RAND_ODS = {
+    "single-quotes": b"<table:table-cell table:formula='of:=RAND()' office:value-type='float' office:value='0.5'/>",
+    "raw-gt-in-formula": b'<table:table-cell office:value-type="float" office:value="0.5" '
+                         b'table:formula="of:=IF(1>0;RAND();0)"/>',
+}
+
+
+def _crafted(form: Form, tmp_path: Path, fmt: str, edit: Any) -> Path:
+    from tests.data.hostile.build import FORM_SHEET, XLSX_SHEETS, rewrite
+
+    base = tmp_path / f"base.{fmt}"
+    write_template(form, base)
+    member = XLSX_SHEETS[FORM_SHEET] if fmt == "xlsx" else "content.xml"
+    return rewrite(base, tmp_path / f"crafted.{fmt}", {member: edit})
+
+
+def _calamine_e37(path: Path, sheet: str) -> Any:
+    from python_calamine import CalamineWorkbook
+
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)[36][4]
+
+
+@pytest.mark.parametrize("case", list(RAND_XLSX) + list(RAND_ODS))
+def test_a_formula_written_unusually_is_still_found(progress_form: Form, tmp_path: Path, case: str) -> None:
+    from tests.data.hostile.build import FORM_SHEET, ods_cell, set_xlsx_cell
+
+    if case in RAND_ODS:
+        path = _crafted(progress_form, tmp_path, "ods", ods_cell(FORM_SHEET, "E37", RAND_ODS[case]))
+    else:
+        def edit(xml: bytes) -> bytes:
+            xml = set_xlsx_cell("E37", RAND_XLSX[case], b' t="n"')(xml)
+            if case == "prefixed-cell":
+                xml = xml.replace(b'<worksheet xmlns="', b'<worksheet xmlns:x="' + SPREADSHEETML + b'" xmlns="', 1)
+                xml = xml.replace(b'<c r="E37" t="n"><f>RAND()</f><v>0.5</v></c>',
+                                  b'<x:c r="E37" t="n"><x:f>RAND()</x:f><x:v>0.5</x:v></x:c>')
+            if case == "lower-case-reference":
+                xml = xml.replace(b'<c r="E37" t="n">', b'<c r="e37" t="n">')
+            return xml
+        path = _crafted(progress_form, tmp_path, "xlsx", edit)
+    assert _calamine_e37(path, FORM_SHEET) == 0.5  # what the school would have had accepted
+    assert _by_cell(path)["E37"] == {"formula-volatile"}
+
+
+def test_a_cell_tag_in_a_comment_of_an_ods_cell_moves_no_formula(progress_form: Form, tmp_path: Path) -> None:
+    """Three phantom cells in a comment of C37's text put E37's RAND() in H37, a cell not looked into."""
+    from tests.data.hostile.build import FORM_SHEET, ods_cell
+
+    rand = b'<table:table-cell table:formula="of:=RAND()" office:value-type="float" office:value="0.5"/>'
+    phantom = (b'<table:table-cell office:value-type="string"><text:p>a<!--<table:table-cell '
+               b'table:number-columns-repeated="3"/>--></text:p></table:table-cell>')
+    path = _crafted(progress_form, tmp_path, "ods",
+                    lambda xml: ods_cell(FORM_SHEET, "E37", rand)(ods_cell(FORM_SHEET, "C37", phantom)(xml)))
+    assert _calamine_e37(path, FORM_SHEET) == 0.5
+    assert _by_cell(path)["E37"] == {"formula-volatile"}
+
+
+def test_a_cell_written_twice_is_read_as_its_last(progress_form: Form, tmp_path: Path) -> None:
+    """calamine reads the last of two E37s: a plain formula first no longer hides a RAND() after it."""
+    from tests.data.hostile.build import FORM_SHEET, set_xlsx_cell
+
+    twice = b'<f>1+1</f><v>2</v></c><c r="E37" t="n"><f>RAND()</f><v>0.5</v>'
+    path = _crafted(progress_form, tmp_path, "xlsx", set_xlsx_cell("E37", twice, b' t="n"'))
+    assert _calamine_e37(path, FORM_SHEET) == 0.5
+    assert _by_cell(path)["E37"] == {"formula-volatile"}
+
+
+MASTER_IN_A1 = {  # E37 takes its formula from the locked title cell A1 (its text unchanged)
+    "shared": (b'<f t="shared" ref="A1:G50" si="0">RAND()</f>', b'<f t="shared" si="0"/><v>0.5</v>'),
+    "array": (b'<f t="array" ref="A1:G50">RAND()</f>', b"<v>0.5</v>"),
+}
+
+
+@pytest.mark.parametrize("kind", list(MASTER_IN_A1))
+def test_a_formula_taken_from_a_cell_not_looked_into_is_found(progress_form: Form, tmp_path: Path, kind: str) -> None:
+    from tests.data.hostile.build import FORM_SHEET, set_xlsx_cell
+
+    master, cell = MASTER_IN_A1[kind]
+
+    def edit(xml: bytes) -> bytes:
+        xml = set_xlsx_cell("E37", cell, b' t="n"')(xml)
+        return xml.replace(b'<c r="A1" s="1" t="inlineStr">', b'<c r="A1" s="1" t="inlineStr">' + master, 1)
+    path = _crafted(progress_form, tmp_path, "xlsx", edit)
+    assert _calamine_e37(path, FORM_SHEET) == 0.5
+    found = _by_cell(path)
+    assert found["E37"] == {"formula-volatile"} and "A1" not in found, found
+
+
+def test_a_formula_whose_cell_does_not_say_where_it_is_is_found(progress_form: Form, tmp_path: Path) -> None:
+    """Cells without r= follow the one before (calamine places the fifth cell of row 37 in E37)."""
+    import re
+
+    def edit(xml: bytes) -> bytes:
+        row = re.search(rb'<row r="37"[^>]*>.*?</row>', xml, re.S)
+        assert row is not None
+        return (xml[:row.start()] + b'<row r="37"><c/><c/><c/><c/><c t="n"><f>RAND()</f><v>0.5</v></c></row>'
+                + xml[row.end():])
+    path = _crafted(progress_form, tmp_path, "xlsx", edit)
+    assert _calamine_e37(path, "แบบรายงาน") == 0.5
+    assert _by_cell(path)["E37"] == {"formula-volatile"}
+
+
+def test_many_array_formulas_cost_one_look_each() -> None:
+    """Past MAX_ARRAYS arrays over the wanted cells, the next one is every open cell's (one look each)."""
+    from sheetsync.formats.formulas import MAX_ARRAYS, find_formulas
+
+    arrays = b"".join(b'<c r="A%d"><f t="array" ref="B1:B1">1</f><v>1</v></c>' % (n + 1) for n in range(MAX_ARRAYS))
+    xml = (b"<sheetData><row r=\"1\">" + arrays + b'</row><row r="2"><c r="A2"><f t="array" ref="B2">RAND()</f>'
+           b"<v>1</v></c></row></sheetData>" + b'<c r="A3"><f t="array" ref="A3">RAND()</f></c>' * 50_000)
+    found = find_formulas(xml, "xlsx", {(0, 1), (4, 2)})
+    assert found[(0, 1)].text == "1" and found[(4, 2)].code == "formula-volatile"
+
+
+@pytest.mark.parametrize("binding", ["on-the-cell", "twice-on-the-root"])
+def test_an_ods_whose_formulas_cannot_be_placed_is_refused(progress_form: Form, tmp_path: Path, binding: str) -> None:
+    """The table namespace bound to a second prefix: the search measured no table and looked for no
+    formula at all (any formula of the file, a tt:formula too, went unseen)."""
+    from tests.data.hostile.build import FORM_SHEET, ods_cell
+
+    ns = b'xmlns:tt="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    if binding == "on-the-cell":
+        cell = b'<table:table-cell ' + ns + b' tt:formula="of:=RAND()" office:value-type="float" office:value="0.5"/>'
+        edit = ods_cell(FORM_SHEET, "E37", cell)
+    else:
+        cell = b'<table:table-cell table:formula="of:=RAND()" office:value-type="float" office:value="0.5"/>'
+        edit = lambda xml: ods_cell(FORM_SHEET, "E37", cell)(xml).replace(  # noqa: E731
+            b"<office:document-content ", b"<office:document-content " + ns + b" ", 1)
+    path = _crafted(progress_form, tmp_path, "ods", edit)
+    assert _calamine_e37(path, FORM_SHEET) == 0.5
+    with pytest.raises(UnreadableFileError, match=r"crafted\.ods.*formulas cannot be checked"):
+        read_filled(path)

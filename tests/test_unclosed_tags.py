@@ -34,6 +34,7 @@ TAG_PATTERNS = {
     "_clip.XLSX_SHEETDATA": _clip.XLSX_SHEETDATA, "_clip.XLSX_DIMENSION": _clip.XLSX_DIMENSION,
     "_clip.XLSX_ROW": _clip.XLSX_ROW, "_clip.XLSX_CELL": _clip.XLSX_CELL, "_clip.XLSX_CONTENT": _clip.XLSX_CONTENT,
     "_clip.ODS_ROW": _clip.ODS_ROW, "_clip.ODS_CELL": _clip.ODS_CELL, "_clip.ODS_GROUP": _clip.ODS_GROUP,
+    "formulas.XLSX_PREFIX": formulas.XLSX_PREFIX, "formulas.MARKUP": formulas.MARKUP,
     "expansion.ODS_SPACE": expansion.ODS_SPACE, "expansion.ODS_CELL": expansion.ODS_CELL,
     "expansion.ODS_REPEATED_CELL": expansion.ODS_REPEATED_CELL, "expansion.ODS_REPEATED_ROW": expansion.ODS_REPEATED_ROW,
 }
@@ -83,6 +84,16 @@ def test_a_sheet_of_unclosed_cell_tags_is_read(base: Path, tmp_path: Path, where
 def test_formula_search_reads_unclosed_tags_once() -> None:
     """Unclosed ``<c`` tags before a formula cell: found, the cell's formula told."""
     xml = b"<sheetData><!--" + _junk(b"<c ", 50_000) + b'--><row r="4"><c r="C4"><f>RAND()</f><v>0.5</v></c></row>'
+    found = formulas.find_formulas(xml, "xlsx", {(3, 2)})
+    assert {at: f.code for at, f in found.items()} == {(3, 2): "formula-volatile"}
+
+
+def test_formula_search_reads_comments_and_prefixes_once() -> None:
+    """Comments full of unclosed tags, prefixed ones among them, before a prefixed formula cell: the
+    sheet is rewritten plainly in one pass each (comments out, then prefixes), then searched once."""
+    junk = b"".join(b"<!--<c <x:c <x:f " + os.urandom(3).hex().encode() + b"-->" for _ in range(20_000))
+    xml = (b'<x:sheetData>' + junk + _junk(b"<x:c ", 20_000)
+           + b'<x:row r="4"><x:c r="C4"><!----><x:f>RAND()</x:f><x:v>0.5</x:v></x:c></x:row></x:sheetData>')
     found = formulas.find_formulas(xml, "xlsx", {(3, 2)})
     assert {at: f.code for at, f in found.items()} == {(3, 2): "formula-volatile"}
 

@@ -67,7 +67,13 @@ class Opener:
         """The formulas of the cells ``wanted`` (0-based) of ``sheet``, from the part already inflated
         by :meth:`open` (none for .xls, or for a sheet whose part is not held as one piece)."""
         part = self.scanned.part(sheet) if self.scanned is not None else None
-        return {} if part is None else find_formulas(part, self.fmt, wanted)
+        if part is None and self.fmt == "ods" and self.scanned is not None and self.scanned.holds(b"formula"):
+            # Calc writes one table namespace, as table:, and each sheet's name once: a file written
+            # otherwise has formulas the search cannot place, and calamine reads their results.
+            raise UnreadableFileError(self.path, f"the sheet {sheet!r} is written in a way no spreadsheet program "
+                                      "writes it (its formulas cannot be checked); please fill in the template you "
+                                      "were sent")
+        return {} if part is None else find_formulas(part, self.fmt, wanted, path=self.path, sheet=sheet)
 
 
 def calamine(data: bytes) -> CalamineWorkbook:

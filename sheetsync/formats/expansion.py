@@ -28,6 +28,7 @@ from typing import Iterable, Iterator
 
 from .. import limits
 from ..errors import LimitError
+from ._pieces import hides_markup
 
 # .xlsx ------------------------------------------------------------------------------------------
 #: The part calamine reads its shared strings from, whatever the workbook's relationships say.
@@ -77,7 +78,7 @@ def check_xlsx(path: Path, sheets: Iterable[bytes], shared: bytes | None) -> Non
     if sum(xml.count(b's"') + xml.count(b"s'") for xml in sheets) * len(shared) <= limits.MAX_EXPANDED_TEXT:
         return
     cells = sum(len(XLSX_SHARED.findall(xml)) for xml in sheets)
-    if _hides_markup(shared):  # a "<si>" in a comment shifts every index: each cell weighs the whole part
+    if hides_markup(shared):  # a "<si>" in a comment shifts every index: each cell weighs the whole part
         if cells * len(shared) > limits.MAX_EXPANDED_TEXT:
             raise _refused(path)
         return
@@ -97,15 +98,6 @@ def check_xlsx(path: Path, sheets: Iterable[bytes], shared: bytes | None) -> Non
                 raise _refused(path)
     if total + (cells - measured) * longest > limits.MAX_EXPANDED_TEXT:  # cells written otherwise: the longest each
         raise _refused(path)
-
-
-def _hides_markup(part: bytes) -> bool:
-    """Whether ``part`` holds a comment, CDATA or processing instruction past its XML declaration:
-    text there may look like items the parser never reads as such (no honest part holds one)."""
-    body = part.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if body.startswith(b"<?xml"):
-        body = body[body.find(b"?>") + 2:]
-    return b"<!" in body or b"<?" in body
 
 
 def check_ods(path: Path, content: bytes) -> None:

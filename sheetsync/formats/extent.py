@@ -118,6 +118,10 @@ class Scanned:
         bodies = [(start, end) for name, start, end in self._tables if name == sheet]
         return self._members["content.xml"][bodies[0][0]:bodies[0][1]] if len(bodies) == 1 else None
 
+    def holds(self, word: bytes) -> bool:
+        """Whether any member inflated holds ``word`` (a search at C speed)."""
+        return any(word in data for data in self._members.values())
+
     def copy(self, keep: set[str]) -> bytes:
         """A stored copy of the members calamine reads, the sheets in ``keep`` as written (each must
         have been measured) and every other sheet emptied; an .ods line break is written as a
