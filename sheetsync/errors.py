@@ -157,14 +157,18 @@ class SendError(MailError):
     ``fatal`` is true when no further message can get through either (the server cannot be
     reached, or the login failed), so a batch stops instead of failing the same way many times.
     ``delivered`` is true when some recipients took the message and others refused it: it must
-    not be sent again as is.
+    not be sent again as is. ``th`` and ``en``, when known, are the two halves of a ``reason`` said
+    Thai first (``"<th> / <en>"``), so a line about it can put its own words in each half.
     """
 
-    def __init__(self, reason: str, *, fatal: bool = False, delivered: bool = False) -> None:
+    def __init__(self, reason: str, *, fatal: bool = False, delivered: bool = False, th: str = "",
+                 en: str = "") -> None:
         self.reason = reason
         self.fatal = fatal
         self.delivered = delivered
+        self.en = en
         super().__init__(reason)
+        self.th = th
 
 
 class OfficeError(BadInputError):

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 from tests.cli import run
-from tests.test_clerk_errors import thai_first
+from tests.test_clerk_errors import THAI, thai_first
+from tests.test_mail_smtp import Server, free_port, run_server
 
 GOOD = b"From: office@bma.example\r\nTo: head@s1.example\r\nSubject: report\r\n\r\nbody\r\n"
 
@@ -27,6 +29,11 @@ def outbox(tmp_path: Path) -> Path:
     (folder / "a.eml").write_bytes(GOOD)
     (folder / "b.eml").write_bytes(GOOD)
     return folder
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    yield from run_server()
 
 
 @pytest.mark.parametrize("name, value, english", [
@@ -69,3 +76,74 @@ def test_fetch_without_a_mailbox_says_which_variables_to_set_in_thai(tmp_path: P
     assert ran.returncode == 3
     th, en = thai_first(ran, "SHEETSYNC_IMAP_HOST", "SHEETSYNC_IMAP_USER", "SHEETSYNC_IMAP_PASSWORD")
     assert en == "no mailbox configured: set SHEETSYNC_IMAP_HOST (and _USER, SHEETSYNC_IMAP_PASSWORD)"
+
+
+def test_a_missing_outbox_folder_is_named_in_thai(tmp_path: Path) -> None:
+    for args in (["--send"], []):
+        ran = run("mail", tmp_path / "nope", *args, env=bare())
+        assert ran.returncode == 3
+        th, en = thai_first(ran, str(tmp_path / "nope"), "กล่องขาออก")
+        assert en == f"{tmp_path / 'nope'}: no such outbox folder"
+
+
+def test_listing_an_outbox_with_a_file_that_is_no_message_names_it_in_thai(outbox: Path) -> None:
+    (outbox / "notes.eml").write_text("Subject: hand-written\r\n\r\nno sender\r\n")
+    ran = run("mail", outbox, env=bare())
+    assert ran.returncode == 3
+    th, en = thai_first(ran, "notes.eml", "From")
+    assert en == "notes.eml: not a message sheetsync can send (no From or no recipient)"
+
+
+def not_sent(stderr: str) -> dict[str, tuple[str, str]]:
+    """Each "ส่งไม่ได้ / not sent: NAME: REASON" line of ``stderr``: NAME → the reason's Thai and English."""
+    found = {}
+    for line in stderr.splitlines():
+        assert line.startswith("ส่งไม่ได้ / not sent: "), line
+        name, _, reason = line.removeprefix("ส่งไม่ได้ / not sent: ").partition(": ")
+        th, _, en = reason.partition(" / ")
+        assert THAI.search(th) and en and not THAI.search(en), line
+        found[name] = (th, en)
+    return found
+
+
+def test_a_server_that_refuses_the_connection_is_said_in_thai_for_each_message(outbox: Path) -> None:
+    port = free_port()
+    ran = run("mail", outbox, "--send", env=bare(SHEETSYNC_SMTP_HOST="127.0.0.1", SHEETSYNC_SMTP_PORT=str(port),
+                                                SHEETSYNC_SMTP_SECURITY="none", SHEETSYNC_SMTP_TIMEOUT="5"))
+    assert ran.returncode == 1 and ran.stdout == ""
+    lines = not_sent(ran.stderr)
+    assert lines["a.eml"][0].startswith(f"เชื่อมต่อเครื่องส่งอีเมล 127.0.0.1:{port} ไม่ได้")
+    assert lines["a.eml"][1] == f"cannot connect to SMTP server 127.0.0.1:{port}: Connection refused"
+    # The one not tried: "not sent: " used to stand in English before the Thai.
+    assert lines["b.eml"] == (f"ยังไม่ได้ลองส่ง: {lines['a.eml'][0]}", f"not sent: {lines['a.eml'][1]}")
+
+
+def test_a_missing_password_is_said_in_thai(outbox: Path, server: Server) -> None:
+    ran = run("mail", outbox, "--send", env=bare(SHEETSYNC_SMTP_HOST="127.0.0.1", SHEETSYNC_SMTP_PORT=str(server.port),
+                                                SHEETSYNC_SMTP_SECURITY="none", SHEETSYNC_SMTP_USER="office"))
+    assert ran.returncode == 1
+    lines = not_sent(ran.stderr)
+    assert "SHEETSYNC_SMTP_PASSWORD" in lines["a.eml"][0] and lines["b.eml"][0].startswith("ยังไม่ได้ลองส่ง: ")
+    assert lines["b.eml"][1] == "not sent: SMTP user 'office' is set but SHEETSYNC_SMTP_PASSWORD is not: " \
+        "put the password in that environment variable"
+
+
+def test_a_file_that_is_no_message_is_said_in_thai_and_the_rest_sent(outbox: Path, server: Server) -> None:
+    (outbox / "notes.eml").write_text("Subject: hand-written\r\n\r\nno sender\r\n")
+    ran = run("mail", outbox, "--send", env=bare(SHEETSYNC_SMTP_HOST="127.0.0.1", SHEETSYNC_SMTP_PORT=str(server.port),
+                                                SHEETSYNC_SMTP_SECURITY="none"))
+    assert ran.returncode == 1
+    assert ran.stdout.splitlines() == ["ส่งแล้ว / sent: a.eml", "ส่งแล้ว / sent: b.eml"]
+    th, en = not_sent(ran.stderr)["notes.eml"]
+    assert "From" in th and "notes.eml" not in th + en  # the line names the file once
+    assert en == "not a message sheetsync can send (no From or no recipient)"
+
+
+def test_a_message_sent_but_not_moved_says_so_in_thai(outbox: Path, server: Server) -> None:
+    (outbox / "sent").write_text("a file where the folder of sent messages goes")
+    ran = run("mail", outbox, "--send", env=bare(SHEETSYNC_SMTP_HOST="127.0.0.1", SHEETSYNC_SMTP_PORT=str(server.port),
+                                                SHEETSYNC_SMTP_SECURITY="none"))
+    assert ran.returncode == 3
+    th, en = thai_first(ran, "a.eml", str(outbox / "sent"), "ซ้ำ")
+    assert en.startswith(f"a.eml was sent but could not be moved to {outbox / 'sent'} (")
+    assert en.endswith("); move it by hand before sending again")
