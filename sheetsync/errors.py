@@ -44,7 +44,19 @@ class SheetsyncError(Exception):
 
 
 class FormError(SheetsyncError, ValueError):
-    """A form layout or schema is broken, or the two disagree; the message names the YAML entry."""
+    """A form layout or schema is broken, or the two disagree; the message names the YAML entry.
+
+    ``th`` says it in Thai (shown first: form authors are office staff); when not given, a Thai line
+    naming the place and pointing to the English (:func:`sheetsync.spec.said.thai_frame`).
+    """
+
+    def __init__(self, message: str = "", *, th: str = "") -> None:
+        super().__init__(message)
+        if not th:
+            from .spec.said import thai_frame  # (late: the spec package imports this module)
+
+            th = thai_frame(message)
+        self.th = th
 
 
 class BadInputError(SheetsyncError, ValueError):

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from ..errors import FormError
 from .cells import column_letter
 from .entries import Entry, yaml_place
+from .said import form_error
 from .pointers import schema_node
 
 #: Schema types a single cell can hold (an array of plain values is one item per line).
@@ -148,12 +149,12 @@ def check_places(places: Iterable[tuple[int, int, int, int, object, str | None]]
     fields: dict[str, object] = {}
     for col, row, last_col, last_row, entry, field in places:
         if field is not None and field in fields:
-            raise FormError(f"{entry}: field {field} is placed more than once (also by {fields[field]})")
+            raise form_error(entry, "form.placed-twice-by", field=field, other=fields[field])
         fields.setdefault(field or "", entry)
         for c in range(col, last_col + 1):
             for r in range(row, last_row + 1):
                 if (c, r) in cells:
-                    raise FormError(f"{entry}: cell {column_letter(c)}{r} is already used by {cells[(c, r)]}")
+                    raise form_error(entry, "form.cell-used", cell=f"{column_letter(c)}{r}", other=cells[(c, r)])
                 cells[(c, r)] = entry
 
 
@@ -204,17 +205,15 @@ def check_layout_keys(path: Path, layout: dict[str, Any]) -> None:
     that a template can carry; styles that the layout defines. :class:`FormError` naming the YAML entry."""
     unknown = next((key for key in layout if key not in TOP_KEYS), None)
     if unknown is not None:
-        raise FormError(f"{yaml_place(path, (str(unknown),))}: unknown key {unknown!r} (known: {', '.join(TOP_KEYS)})")
+        raise form_error(yaml_place(path, (str(unknown),)), "form.unknown-key", key=repr(unknown), known=", ".join(TOP_KEYS))
     form_id, version, sheet = layout.get("id"), layout.get("version"), layout.get("sheet")
     if "id" in layout and not (isinstance(form_id, str) and FORM_ID.fullmatch(form_id)):
-        raise FormError(f"{yaml_place(path, ('id',))}: {form_id!r} is not a form id: lowercase letters, digits, "
-                        "- and _, such as equipment-inventory")
+        raise form_error(yaml_place(path, ("id",)), "form.id", value=repr(form_id))
     if "version" in layout and not _VERSION.fullmatch(str(version)):
-        raise FormError(f"{yaml_place(path, ('version',))}: {version!r} is not a version such as 1.0.0")
+        raise form_error(yaml_place(path, ("version",)), "form.version", value=repr(version))
     if "sheet" in layout and (not isinstance(sheet, str) or not 0 < len(sheet) <= 31
                               or any(ch in sheet for ch in "[]:*?/\\") or sheet.startswith("_")):
-        raise FormError(f"{yaml_place(path, ('sheet',))}: {sheet!r} is not a sheet name (1-31 characters, none of "
-                        "[]:*?/\\, not starting with _)")
+        raise form_error(yaml_place(path, ("sheet",)), "form.sheet", value=repr(sheet))
     given = layout.get("styles")
     styles: dict[str, Any] = given if isinstance(given, dict) else {}
     for section, keys in ENTRY_KEYS.items():
@@ -236,14 +235,13 @@ NAMING_KEYS = ("field", "path", "key", "fiscal_year")
 def _check_keys(where: Entry, item: dict[str, Any], keys: tuple[str, ...], styles: dict[str, Any]) -> None:
     unknown = next((key for key in item if key not in keys), None)
     if unknown is not None:
-        raise FormError(f"{where}: unknown key {unknown!r} (known: {', '.join(keys)})")
+        raise form_error(where, "form.unknown-key", key=repr(unknown), known=", ".join(keys))
     odd = next(((key, item[key]) for key in NAMING_KEYS if key in item and not isinstance(item[key], str)), None)
     if odd is not None:
-        raise FormError(f"{where}: {odd[0]}: {odd[1]!r} is not a field's name: YAML reads a bare no, yes, on, off or a "
-                        f"number as such; put the name in quotes ({odd[0]}: \"no\")")
+        raise form_error(where, "form.bare-name", key=odd[0], value=repr(odd[1]))
     style = item.get("style")
     if style is not None and style not in styles:
-        raise FormError(f"{where}: style {style!r} is not one of the layout's styles ({', '.join(map(str, styles))})")
+        raise form_error(where, "form.style", style=repr(style), styles=", ".join(map(str, styles)))
 
 
 def check_column_at(where: object, at: Any) -> str:
