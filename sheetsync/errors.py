@@ -131,7 +131,12 @@ class SheetMissingError(NotOurFormError):
 
 
 class UnknownFormError(BadInputError, LookupError):
-    """No form with this id is known, or the file's form version cannot be read."""
+    """No form with this id is known, or the file's form version cannot be read; ``th`` says it in Thai
+    (shown first), when known."""
+
+    def __init__(self, message: str = "", *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 class UnsupportedFormatError(BadInputError):

@@ -89,3 +89,21 @@ def test_a_mistake_not_worded_in_thai_yet_still_names_its_place_in_thai(tmp_path
         th, en = thai_first(ran, f"{NAME}.yaml บรรทัด", "(rules[1]", "ภาษาอังกฤษ")
         assert "year: '/school/name' is not a year" in en
 
+
+
+def test_a_copied_layout_with_the_same_id_says_so_in_thai(tmp_path: Path) -> None:
+    (tmp_path / "form").mkdir()
+    layout = _form(tmp_path / "form")
+    layout.with_name(f"{NAME} - Copy.yaml").write_text(layout.read_text(encoding="utf-8"), encoding="utf-8")
+    listed = run("forms", "--forms-dir", layout.parent)
+    assert listed.returncode == 3
+    th, en = thai_first(listed, f"{NAME}.yaml บรรทัด", "(id)", "'equipment-inventory'", "ซ้ำ")
+    assert en.endswith(f"the form id 'equipment-inventory' is also the id of {NAME} - Copy.yaml in the same folder; "
+                       "give each form its own id"), en
+
+
+def test_an_unknown_form_says_which_there_are_in_thai(tmp_path: Path) -> None:
+    ran = run("template", "--form", "equipment-inventry", "-o", tmp_path / "t.xlsx")
+    assert ran.returncode == 2
+    th, en = thai_first(ran, "'equipment-inventry'", "progress-report", "--forms-dir")
+    assert en == "no form 'equipment-inventry' (known forms: progress-report)"
