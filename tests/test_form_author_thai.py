@@ -41,6 +41,25 @@ def test_a_layout_mistake_is_thai_first_naming_the_line(tmp_path: Path, old: str
         assert en.startswith(f"{NAME}.yaml line ") and english in en, en
 
 
+@pytest.mark.parametrize("old, new, names, english", [
+    ("{at: C2:E2, field: /school/name}", "{at: C2:E2, field: /school/name, kind: percent}",
+     ["บรรทัด 20", "/school/name", "'percent'", "kind: text or date"],
+     "field /school/name has kind 'percent', which reads number or integer, but its schema type is 'string'"),
+    ("{at: G, field: condition}", "{at: G, field: condition, choices: {ดี: สภาพดี, ชำรุด: ชำรุด}}",
+     ["/items/*/condition", "'จำหน่าย'", "enum"], "choices has no label for 'จำหน่าย' of the schema's enum"),
+    ("{at: G, field: condition}", '{at: G, field: condition, choices: {ดี: "ดี, ใช้ได้", ชำรุด: ชำรุด, จำหน่าย: จำหน่าย}}',
+     ["/items/*/condition", "'ดี, ใช้ได้'", "Excel"], "the choice 'ดี, ใช้ได้' holds a comma or a double quote"),
+    ("{at: G, field: condition}", "{at: G, field: condition, choices: {ดี: yes, ชำรุด: ชำรุด, จำหน่าย: จำหน่าย}}",
+     ["/items/*/condition", "True", '"yes"'], "the label of 'ดี' is True, not a text"),
+])
+def test_a_fields_cell_that_cannot_hold_it_is_said_in_thai(tmp_path: Path, old: str, new: str, names: list[str],
+                                                           english: str) -> None:
+    (tmp_path / "form").mkdir()
+    for ran in both_commands(tmp_path, _form(tmp_path / "form", old, new)):
+        th, en = thai_first(ran, f"{NAME}.yaml บรรทัด", *names)
+        assert english in en, en
+
+
 def test_a_field_not_in_the_schema_says_so_in_thai(tmp_path: Path) -> None:
     (tmp_path / "form").mkdir()
     layout = _form(tmp_path / "form", "{at: C2:E2, field: /school/name}", "{at: C2:E2, field: /school/nmae}")

@@ -41,29 +41,25 @@ def check_field(where: object, full: str, node: dict[str, Any], kind: str, choic
     if kind == "choice" and choices:
         _check_choices(where, full, choices)
     elif kind == "choice" and node.get("type") != "boolean":  # yes/no has its words (coerce._TRUE_WORDS)
-        raise FormError(f"{where}: field {full} has kind choice but nothing to choose from: give its schema an enum, "
-                        "or the entry choices: {value: label, ...}")
+        raise form_error(where, "form.choice-nothing", field=full)
     year = item.get("fiscal_year")
     if year is not None:
         found = schema_node(schema, str(year)) if isinstance(year, str) else None
         if found is None or found.get("type") != "integer":
-            raise FormError(f"{where}: fiscal_year: {year!r} is not a whole-number field of the schema "
-                            "(the pointer of the fiscal-year field, such as /project/fiscal_year)")
+            raise form_error(where, "form.fiscal-year", value=repr(year))
 
 
 def _check_type(where: object, full: str, node: dict[str, Any]) -> None:
     kind = node.get("type")
     if kind == "object":
         names = ", ".join(f"{full}/{n}" for n in node.get("properties", {})) or "its fields"
-        raise FormError(f"{where}: field {full} is an object in the schema; place its fields ({names}) instead")
+        raise form_error(where, "form.object", field=full, names=names)
     if kind is None and ("$ref" in node or "$dynamicRef" in node):
-        raise FormError(f"{where}: field {full} is a $ref in the schema; write its type and keywords in place "
-                        "(a cell is read and checked by its field's own schema)")
+        raise form_error(where, "form.ref", field=full)
     if kind is None and not ("enum" in node or "const" in node):
-        raise FormError(f"{where}: field {full} has no \"type\" in the schema; give one of {', '.join(PLACEABLE)}")
+        raise form_error(where, "form.no-type", field=full, types=", ".join(PLACEABLE))
     if kind is not None and kind not in PLACEABLE:
-        raise FormError(f"{where}: field {full} has the schema type {kind!r}, which no cell holds; give one of "
-                        f"{', '.join(PLACEABLE)} (an empty cell already means the value is absent)")
+        raise form_error(where, "form.bad-type", field=full, type=repr(kind), types=", ".join(PLACEABLE))
 
 
 #: The schema types each cell kind's reading gives a value of (what :data:`~sheetsync.check.reader.PARSERS` return).
@@ -78,8 +74,8 @@ def _check_kind(where: object, full: str, node: dict[str, Any], kind: str) -> No
         return
     fitting = [name for name, holds in KIND_TYPES.items() if given in holds and name != "lines"]
     hint = f"kind: {' or '.join(fitting)}" if fitting else "kind: choice (with enum or choices)"
-    raise FormError(f"{where}: field {full} has kind {kind!r}, which reads {' or '.join(types)}, but its schema "
-                    f"type is {given!r}; write {hint}, or leave kind out")
+    raise form_error(where, "form.kind-type", field=full, kind=repr(kind), reads=" or ".join(types), type=repr(given),
+                     hint=hint)
 
 
 #: What a value of each schema type is in Python (a bool is no number to JSON Schema).
@@ -95,48 +91,40 @@ def _check_enum(where: object, full: str, node: dict[str, Any]) -> None:
     values = node.get("enum")
     odd = next((v for v in values if not holds(v)), None) if holds and isinstance(values, list) else None
     if odd is not None:
-        raise FormError(f"{where}: field {full}: its schema's enum holds {odd!r}, which its type {node['type']!r} "
-                        "refuses, so a school picking it would be refused; correct or remove it")
+        raise form_error(where, "form.enum-type", field=full, value=repr(odd), type=repr(node["type"]))
 
 
 def _check_choice_values(where: object, full: str, node: dict[str, Any], given: Any) -> None:
     """``choices:`` maps each value of the schema's ``enum`` (true/false for a yes/no) to its label."""
     if not isinstance(given, dict) or not given:
-        raise FormError(f"{where}: field {full}: choices must map each value to its label, such as "
-                        "{true: มี, false: ไม่มี} or {ดี: สภาพดี, ชำรุด: ชำรุด}")
+        raise form_error(where, "form.choices-map", field=full)
     allowed = node.get("enum") if isinstance(node.get("enum"), list) else (
         [True, False] if node.get("type") == "boolean" else None)
     if allowed is not None:
         extra = next((value for value in given if value not in allowed), None)
         if extra is not None:
-            raise FormError(f"{where}: field {full}: the choice {extra!r} is not a value of the schema's enum "
-                            f"({', '.join(map(repr, allowed))}); the keys of choices are those values")
+            raise form_error(where, "form.choice-extra", field=full, value=repr(extra), allowed=", ".join(map(repr, allowed)))
         missing = [value for value in allowed if value not in given]
         if missing and node.get("type") != "boolean":
-            raise FormError(f"{where}: field {full}: choices has no label for {missing[0]!r} of the schema's enum; "
-                            "give every value a label")
+            raise form_error(where, "form.choice-missing", field=full, value=repr(missing[0]))
     odd = next(((value, label) for value, label in given.items() if not (isinstance(label, str) and label.strip())),
                None)
     if odd is not None:
-        raise FormError(f"{where}: field {full}: the label of {odd[0]!r} is {odd[1]!r}, not a text; put it in quotes "
-                        "(\"yes\", \"2\"): YAML reads yes, no, on, off and true as yes/no, a number as a number, "
-                        "and nothing as null")
+        raise form_error(where, "form.choice-label", field=full, value=repr(odd[0]), label=repr(odd[1]))
     labels = [label.strip() for label in given.values()]
     twice = next((label for label in labels if labels.count(label) > 1), None)
     if twice is not None:
-        raise FormError(f"{where}: field {full}: the label {twice!r} is given to two choices; a label names one value")
+        raise form_error(where, "form.choice-twice", field=full, label=repr(twice))
 
 
 def _check_choices(where: object, full: str, choices: dict[Any, str]) -> None:
     labels = [str(label) for label in choices.values()]
     odd = next((label for label in labels if "," in label or '"' in label), None)
     if odd is not None:
-        raise FormError(f"{where}: field {full}: the choice {odd!r} holds a comma or a double quote, which would "
-                        "split it in Excel's dropdown; write it without")
+        raise form_error(where, "form.choice-comma", field=full, label=repr(odd))
     length = len(",".join(labels))
     if length > MAX_LIST:
-        raise FormError(f"{where}: field {full}: its {len(labels)} choices take {length} characters, more than "
-                        f"the {MAX_LIST} an Excel dropdown holds; shorten them or make fewer")
+        raise form_error(where, "form.choice-long", field=full, count=len(labels), length=length, most=MAX_LIST)
 
 
 def check_places(places: Iterable[tuple[int, int, int, int, object, str | None]]) -> None:
