@@ -147,3 +147,27 @@ def test_a_message_sent_but_not_moved_says_so_in_thai(outbox: Path, server: Serv
     th, en = thai_first(ran, "a.eml", str(outbox / "sent"), "ซ้ำ")
     assert en.startswith(f"a.eml was sent but could not be moved to {outbox / 'sent'} (")
     assert en.endswith("); move it by hand before sending again")
+
+
+@pytest.mark.parametrize("sender, names, english", [
+    ("", ["SHEETSYNC_MAIL_FROM", "[mail]"], "SHEETSYNC_MAIL_FROM is not set: say who the mail comes from"),
+    ("a@bma.example, b@bma.example", ["SHEETSYNC_MAIL_FROM", "a@bma.example, b@bma.example"],
+     "SHEETSYNC_MAIL_FROM must be exactly one address"),
+])
+def test_no_sender_or_two_are_said_in_thai(sender: str, names: list[str], english: str) -> None:
+    from sheetsync.errors import MailError
+    from sheetsync.mailer._compose import new_message
+    from sheetsync.mailer import MailConfig
+
+    with pytest.raises(MailError) as caught:
+        new_message(MailConfig(from_addr=sender), to="head@s1.example")
+    assert str(caught.value).startswith(english) and all(name in caught.value.th for name in names)
+
+
+def test_a_password_kept_from_a_cleartext_server_says_which_variable_to_set() -> None:
+    from sheetsync.errors import MailError
+    from sheetsync.mailer import MailConfig
+
+    with pytest.raises(MailError) as caught:  # outside an office there is no sheetsync.toml to edit
+        MailConfig(host="smtp.bma.example", security="none", user="office").password({"SHEETSYNC_SMTP_PASSWORD": "x"})
+    assert "SHEETSYNC_SMTP_SECURITY=starttls" in caught.value.th and "unencrypted" in str(caught.value)
