@@ -184,8 +184,8 @@ class SendError(MailError):
         self.fatal = fatal
         self.delivered = delivered
         self.en = en
-        super().__init__(reason)
-        self.th = th
+        # Its text is the English half when the Thai is apart (a command prints "<th> / <text>"), else the reason.
+        super().__init__(en if th and en else reason, th=th if en else "")
 
 
 class OfficeError(BadInputError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import pytest
 
@@ -171,3 +171,19 @@ def test_a_password_kept_from_a_cleartext_server_says_which_variable_to_set() ->
     with pytest.raises(MailError) as caught:  # outside an office there is no sheetsync.toml to edit
         MailConfig(host="smtp.bma.example", security="none", user="office").password({"SHEETSYNC_SMTP_PASSWORD": "x"})
     assert "SHEETSYNC_SMTP_SECURITY=starttls" in caught.value.th and "unencrypted" in str(caught.value)
+
+
+def test_an_outbox_that_cannot_be_written_is_one_line_thai_first(progress_form: Any, seed: dict[str, Any],
+                                                                 tmp_path: Path) -> None:
+    from sheetsync.template.write import write_template
+
+    good = tmp_path / "s01.xlsx"
+    write_template(progress_form, good, data=seed, recipient="s01")
+    (tmp_path / "outbox").write_text("a file where the outbox folder goes")
+    ran = run("validate", good, "--report-dir", tmp_path / "reports", "--email", "--to", "head@s01.example",
+              "--outbox", tmp_path / "outbox", env=bare(SHEETSYNC_MAIL_FROM="office@bma.example"))
+    assert ran.returncode == 3
+    line = ran.stderr.strip().splitlines()[-1]
+    th, _, en = line.removeprefix("sheetsync: ").partition(" / ")
+    assert th.startswith(f"บันทึกอีเมลลงกล่องขาออก {tmp_path / 'outbox'} ไม่ได้") and THAI.search(th)
+    assert en.startswith(f"cannot write to the outbox {tmp_path / 'outbox'} (") and not THAI.search(en), line
