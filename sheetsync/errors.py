@@ -44,7 +44,19 @@ class SheetsyncError(Exception):
 
 
 class FormError(SheetsyncError, ValueError):
-    """A form layout or schema is broken, or the two disagree; the message names the YAML entry."""
+    """A form layout or schema is broken, or the two disagree; the message names the YAML entry.
+
+    ``th`` says it in Thai (shown first: form authors are office staff); when not given, a Thai line
+    naming the place and pointing to the English (:func:`sheetsync.spec.said.thai_frame`).
+    """
+
+    def __init__(self, message: str = "", *, th: str = "") -> None:
+        super().__init__(message)
+        if not th:
+            from .spec.said import thai_frame  # (late: the spec package imports this module)
+
+            th = thai_frame(message)
+        self.th = th
 
 
 class BadInputError(SheetsyncError, ValueError):
@@ -119,7 +131,12 @@ class SheetMissingError(NotOurFormError):
 
 
 class UnknownFormError(BadInputError, LookupError):
-    """No form with this id is known, or the file's form version cannot be read."""
+    """No form with this id is known, or the file's form version cannot be read; ``th`` says it in Thai
+    (shown first), when known."""
+
+    def __init__(self, message: str = "", *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 class UnsupportedFormatError(BadInputError):
@@ -157,14 +174,18 @@ class SendError(MailError):
     ``fatal`` is true when no further message can get through either (the server cannot be
     reached, or the login failed), so a batch stops instead of failing the same way many times.
     ``delivered`` is true when some recipients took the message and others refused it: it must
-    not be sent again as is.
+    not be sent again as is. ``th`` and ``en``, when known, are the two halves of a ``reason`` said
+    Thai first (``"<th> / <en>"``), so a line about it can put its own words in each half.
     """
 
-    def __init__(self, reason: str, *, fatal: bool = False, delivered: bool = False) -> None:
+    def __init__(self, reason: str, *, fatal: bool = False, delivered: bool = False, th: str = "",
+                 en: str = "") -> None:
         self.reason = reason
         self.fatal = fatal
         self.delivered = delivered
-        super().__init__(reason)
+        self.en = en
+        # Its text is the English half when the Thai is apart (a command prints "<th> / <text>"), else the reason.
+        super().__init__(en if th and en else reason, th=th if en else "")
 
 
 class OfficeError(BadInputError):

@@ -209,7 +209,9 @@ def test_a_stray_file_is_reported_and_the_rest_sent(smtp_server: Server, workboo
     (outbox / ".half-written.tmp").write_bytes(b"From: x")
     result = send_outbox(outbox, SmtpMailer(smtp_server.config()))
     assert [p.name for p in result.sent] == [queued.name]
-    assert result.lines() == ["notes.eml: not a message sheetsync can send (no From or no recipient)"]
+    [line] = result.lines()  # Thai first, the file named once
+    assert line.startswith("notes.eml: ไฟล์นี้ไม่ใช่อีเมลที่ส่งได้")
+    assert line.endswith(" / not a message sheetsync can send (no From or no recipient)")
     assert len(smtp_server.messages()) == 1
 
 
@@ -230,11 +232,13 @@ def test_server_down_leaves_the_outbox_intact(workbook: Path, tmp_path: Path) ->
     with SmtpMailer(config) as mailer:
         result = send_outbox(outbox, mailer)
     # Thai first for the clerk (the sync prints "ส่งไม่ได้ / not sent: …" before it), English after " / ".
-    reason = (f"เชื่อมต่อเครื่องส่งอีเมล 127.0.0.1:{port} ไม่ได้ เพราะเครื่องนั้นไม่รับการเชื่อมต่อ "
-              "กรุณาตรวจชื่อเครื่องและพอร์ตของเครื่องส่งอีเมล อีเมลยังรออยู่ในกล่องขาออก"
-              f" / cannot connect to SMTP server 127.0.0.1:{port}: Connection refused")
+    thai = (f"เชื่อมต่อเครื่องส่งอีเมล 127.0.0.1:{port} ไม่ได้ เพราะเครื่องนั้นไม่รับการเชื่อมต่อ "
+            "กรุณาตรวจชื่อเครื่องและพอร์ตของเครื่องส่งอีเมล อีเมลยังรออยู่ในกล่องขาออก")
+    english = f"cannot connect to SMTP server 127.0.0.1:{port}: Connection refused"
     assert result.sent == []
-    assert result.lines() == [f"{queued[0].name}: {reason}", f"{queued[1].name}: not sent: {reason}"]
+    # The one not tried says so in each half (it said "not sent: " before the Thai).
+    assert result.lines() == [f"{queued[0].name}: {thai} / {english}",
+                              f"{queued[1].name}: ยังไม่ได้ลองส่ง: {thai} / not sent: {english}"]
     assert {p: p.read_bytes() for p in pending(outbox)} == before
 
 
@@ -276,7 +280,7 @@ def test_failed_login_stops_the_batch(auth_server: Server, workbook: Path, tmp_p
     thai = ("เข้าระบบเครื่องส่งอีเมลในชื่อ 'office' ไม่สำเร็จ กรุณาตรวจชื่อผู้ใช้และรหัสผ่าน (SHEETSYNC_SMTP_PASSWORD) "
             "อีเมลยังรออยู่ในกล่องขาออก")
     assert result.lines()[0].startswith(f"{queued[0].name}: {thai} / SMTP login as 'office' failed: 535")
-    assert result.lines()[1].startswith(f"{queued[1].name}: not sent: {thai} / SMTP login")
+    assert result.lines()[1].startswith(f"{queued[1].name}: ยังไม่ได้ลองส่ง: {thai} / not sent: SMTP login")
     assert pending(outbox) == queued and auth_server.messages() == []
 
 

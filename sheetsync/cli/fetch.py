@@ -52,7 +52,7 @@ def fetch_command(
         from ..errors import MailError, OfficeError
         from ..fetch_step import fetch_step
         from ..mailer import ImapConfig, MailConfig
-        from ..messages import both
+        from ..messages import both, render
         from ..office.config import office_of
 
         config = office_of(office)
@@ -64,7 +64,8 @@ def fetch_command(
         assert inbox is not None
         imap = ImapConfig.from_env()
         if not imap.configured:
-            raise MailError("no mailbox configured: set SHEETSYNC_IMAP_HOST (and _USER, SHEETSYNC_IMAP_PASSWORD)")
+            raise MailError(render("env.no-mailbox", "en", source="mailbox.yaml"),
+                            th=render("env.no-mailbox", "th", source="mailbox.yaml"))
         mail = replace(MailConfig.from_env(), outbox=outbox) if outbox is not None else None
         step = fetch_step(inbox, mail, imap=imap)
         assert step.result is not None

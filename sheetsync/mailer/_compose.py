@@ -19,7 +19,7 @@ from ..render.html import FONT
 from ..check.report import Report
 from ..roster import Recipient, safe_filename
 from ..errors import MailError
-from ._config import MailConfig
+from ._config import MailConfig, mail_error
 from ._headers import OUTGOING, Thread, one_line, parse_addresses, reply_subject, thread_headers
 from ._texts import say
 
@@ -129,12 +129,11 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
     :raises MailError: the sender, reply-to or a recipient is not a valid address.
     """
     if not config.from_addr:
-        raise MailError("SHEETSYNC_MAIL_FROM is not set: say who the mail comes from, "
-                        "e.g. 'Office <office@example.org>'")
+        raise mail_error("env.no-sender")
     # The office's name is the sender's when the address has none of its own ("Office <a@x>" wins).
     sender = parse_addresses(config.from_addr, display_name=config.office_name, what="sender (SHEETSYNC_MAIL_FROM)")
     if len(sender) != 1:
-        raise MailError("SHEETSYNC_MAIL_FROM must be exactly one address")
+        raise mail_error("env.one-sender", value=repr(config.from_addr))
     recipients: list[Address] = []
     for item in [to] if isinstance(to, str) else to:
         recipients += parse_addresses(item, display_name=display_name, what="recipient")

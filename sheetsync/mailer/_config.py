@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -52,12 +53,12 @@ class MailConfig:
 
     def __post_init__(self) -> None:
         if self.security not in SECURITIES:
-            raise MailError(f"unknown SMTP security {self.security!r}: use one of {', '.join(SECURITIES)}")
+            raise _service_error("mail.security", "SMTP", value=repr(self.security), choices=", ".join(SECURITIES))
         if self.port is not None and not 0 < self.port < 65536:
-            raise MailError(f"SMTP port {self.port} is out of range")
+            raise _service_error("mail.port", "SMTP", port=self.port)
         if isinstance(self.answers_per_day, bool) or not isinstance(self.answers_per_day, int) \
                 or self.answers_per_day < 0:
-            raise MailError(f"answers_per_day must be a whole number, 0 or more (not {self.answers_per_day!r})")
+            raise mail_error("mail.answers-per-day", value=repr(self.answers_per_day))
 
     @property
     def smtp_port(self) -> int:
@@ -90,10 +91,11 @@ class MailConfig:
 
         return cls(from_addr=get("SHEETSYNC_MAIL_FROM") or "", reply_to=get("SHEETSYNC_MAIL_REPLY_TO"),
                    host=get("SHEETSYNC_SMTP_HOST") or "localhost",
-                   port=_port(get("SHEETSYNC_SMTP_PORT")),
-                   security=cast(Security, (get("SHEETSYNC_SMTP_SECURITY") or "starttls").lower()),
+                   port=env_port("SHEETSYNC_SMTP_PORT", get("SHEETSYNC_SMTP_PORT"), example=587),
+                   security=cast(Security, env_choice("SHEETSYNC_SMTP_SECURITY", get("SHEETSYNC_SMTP_SECURITY"),
+                                                      SECURITIES, "SMTP")),
                    user=get("SHEETSYNC_SMTP_USER"),
-                   timeout=_number("SHEETSYNC_SMTP_TIMEOUT", get("SHEETSYNC_SMTP_TIMEOUT")) or 30.0,
+                   timeout=env_number("SHEETSYNC_SMTP_TIMEOUT", get("SHEETSYNC_SMTP_TIMEOUT"), example=30) or 30.0,
                    cafile=get("SHEETSYNC_SMTP_CAFILE"), digest_to=get("SHEETSYNC_MAIL_DIGEST_TO"),
                    outbox=Path(get("SHEETSYNC_MAIL_OUTBOX") or "outbox"),
                    summary_only=_flag("SHEETSYNC_MAIL_SUMMARY_ONLY", get("SHEETSYNC_MAIL_SUMMARY_ONLY")),
@@ -117,13 +119,49 @@ class MailConfig:
         return password_from_env("SMTP", self.host, self.security, self.user, self.password_env, environ)
 
 
-def _number(name: str, text: str | None) -> float | None:
+def env_number(name: str, text: str | None, *, example: object) -> float | None:
+    """The number the environment variable ``name`` holds (``text``), None when it is not set (0, as
+    it always was, also means "the usual value").
+
+    :raises MailError: it is not a number, or is below 0 or endless (a time, a size): Thai first,
+        naming the variable, its value and ``example``."""
     if text is None:
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError as exc:
-        raise MailError(f"{name}={text!r} is not a number") from exc
+        raise mail_error("env.number", name=name, value=repr(text), example=example) from exc
+    if not (math.isfinite(number) and number >= 0):  # -1 or "nan" stopped a send with a traceback
+        raise mail_error("env.positive", name=name, value=repr(text), example=example)
+    return number or None
+
+
+def env_port(name: str, text: str | None, *, example: int) -> int | None:
+    """The port the environment variable ``name`` holds (``text``), None when it is not set.
+
+    :raises MailError: it is not a whole number from 1 to 65535 (naming the variable)."""
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError as exc:
+        raise mail_error("env.number", name=name, value=repr(text), example=example) from exc
+    if not number.is_integer():
+        raise mail_error("env.whole", name=name, value=repr(text), example=example)
+    if not 0 < number < 65536:
+        raise mail_error("env.port", name=name, value=repr(text), example=example)
+    return int(number)
+
+
+def env_choice(name: str, text: str | None, choices: tuple[str, ...], service: str) -> str:
+    """The value of the environment variable ``name`` (``text``), lower-cased, one of ``choices``
+    (the first when it is not set).
+
+    :raises MailError: it is none of them (naming the variable and the choices)."""
+    value = (text or choices[0]).lower()
+    if value not in choices:
+        raise mail_error("env.choice", name=name, value=repr(text), choices=", ".join(choices), service=service)
+    return value
 
 
 def _flag(name: str, text: str | None) -> bool:
@@ -133,24 +171,18 @@ def _flag(name: str, text: str | None) -> bool:
         return True
     if text.lower() in ("0", "no", "false", "off"):
         return False
-    raise MailError(f"{name}={text!r}: use 1 or 0")
+    raise mail_error("env.flag", name=name, value=repr(text))
 
 
 def _count(name: str, text: str | None) -> int:
-    number = _number(name, text)
-    if number is None:
+    if text is None:
         return ANSWERS_PER_DAY
+    try:
+        number = float(text)
+    except ValueError as exc:
+        raise mail_error("env.number", name=name, value=repr(text), example=ANSWERS_PER_DAY) from exc
     if not number.is_integer() or number < 0:
-        raise MailError(f"{name}={text!r} is not a whole number, 0 or more")
-    return int(number)
-
-
-def _port(text: str | None) -> int | None:
-    number = _number("SHEETSYNC_SMTP_PORT", text)
-    if number is None:
-        return None
-    if not number.is_integer():
-        raise MailError(f"SHEETSYNC_SMTP_PORT={text!r} is not a whole number")
+        raise mail_error("env.count", name=name, value=repr(text), example=ANSWERS_PER_DAY)
     return int(number)
 
 
@@ -178,6 +210,12 @@ def password_from_env(service: str, host: str, security: str, user: str | None, 
     if not value:
         raise mail_error("mail.no-password", service=service, service_th=service_th, user=repr(user), variable=variable)
     return value
+
+
+def _service_error(code: str, service: str, **params: object) -> MailError:
+    """As :func:`mail_error`, for a message naming the mail server ``service`` ("SMTP", "IMAP")."""
+    return mail_error(code, service=service, service_th=render(f"mail.service.{service}", "th", source=SOURCE),
+                      **params)
 
 
 def mail_error(code: str, **params: object) -> MailError:

@@ -10,7 +10,7 @@ from typing import Literal, Mapping, cast
 
 from ..errors import MailError
 from ..messages import both, render
-from ._config import _number, mail_error, password_from_env
+from ._config import _service_error, env_choice, env_number, env_port, mail_error, password_from_env
 
 ImapSecurity = Literal["ssl", "starttls", "none"]
 IMAP_SECURITIES: tuple[ImapSecurity, ...] = ("ssl", "starttls", "none")
@@ -59,11 +59,12 @@ class ImapConfig:
 
     def __post_init__(self) -> None:
         if self.security not in IMAP_SECURITIES:
-            raise MailError(f"unknown IMAP security {self.security!r}: use one of {', '.join(IMAP_SECURITIES)}")
+            raise _service_error("mail.security", "IMAP", value=repr(self.security),
+                                 choices=", ".join(IMAP_SECURITIES))
         if self.port is not None and not 0 < self.port < 65536:
-            raise MailError(f"IMAP port {self.port} is out of range")
+            raise _service_error("mail.port", "IMAP", port=self.port)
         if min(self.max_attachment, self.max_message, self.max_zip_members) <= 0:
-            raise MailError("IMAP size limits must be positive")
+            raise mail_error("mail.limits")
 
     @property
     def configured(self) -> bool:
@@ -100,22 +101,22 @@ class ImapConfig:
         def get(name: str) -> str | None:
             return env.get(f"SHEETSYNC_IMAP_{name}", "").strip() or None
 
-        port = _number("SHEETSYNC_IMAP_PORT", get("PORT"))
-        if port is not None and not port.is_integer():
-            raise MailError(f"SHEETSYNC_IMAP_PORT={get('PORT')!r} is not a whole number")
+        port = env_port("SHEETSYNC_IMAP_PORT", get("PORT"), example=993)
         since = get("SINCE")
         try:
             day = dt.date.fromisoformat(since) if since else base.since
         except ValueError as exc:
-            raise MailError(f"SHEETSYNC_IMAP_SINCE={since!r} is not a date such as 2026-03-01") from exc
-        attachment = _number("SHEETSYNC_IMAP_MAX_ATTACHMENT_MB", get("MAX_ATTACHMENT_MB"))
-        message = _number("SHEETSYNC_IMAP_MAX_MESSAGE_MB", get("MAX_MESSAGE_MB"))
-        return cls(host=get("HOST") or base.host, port=int(port) if port is not None else base.port,
-                   security=cast(ImapSecurity, (get("SECURITY") or base.security).lower()),
+            raise mail_error("env.date", name="SHEETSYNC_IMAP_SINCE", value=repr(since)) from exc
+        attachment = env_number("SHEETSYNC_IMAP_MAX_ATTACHMENT_MB", get("MAX_ATTACHMENT_MB"), example=10)
+        message = env_number("SHEETSYNC_IMAP_MAX_MESSAGE_MB", get("MAX_MESSAGE_MB"), example=25)
+        security = env_choice("SHEETSYNC_IMAP_SECURITY", get("SECURITY"), IMAP_SECURITIES, "IMAP") \
+            if get("SECURITY") else base.security
+        return cls(host=get("HOST") or base.host, port=port if port is not None else base.port,
+                   security=cast(ImapSecurity, security),
                    user=get("USER") or base.user, password_env=base.password_env,
                    folder=get("FOLDER") or base.folder, done_folder=get("DONE_FOLDER") or base.done_folder,
                    cafile=get("CAFILE") or base.cafile,
-                   timeout=_number("SHEETSYNC_IMAP_TIMEOUT", get("TIMEOUT")) or base.timeout,
+                   timeout=env_number("SHEETSYNC_IMAP_TIMEOUT", get("TIMEOUT"), example=60) or base.timeout,
                    max_attachment=int(attachment * MB) if attachment else base.max_attachment,
                    max_message=int(message * MB) if message else base.max_message,
                    max_zip_members=base.max_zip_members, since=day)

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Iterable, Protocol, Sequence
 
 from ._headers import OUTGOING
-from ..messages import Lang, both
+from ..messages import LANGS, Lang, render
 from ..check.report import Report
 from ..files import replace, save_bytes
 from ..roster import safe_filename
@@ -64,7 +64,7 @@ class OutboxMailer:
             # A dot name that is not *.eml until complete: a half-written file is never taken for a message.
             return save_bytes(self.folder, data, lambda: free_path(self.folder, name, ".eml"))
         except OSError as exc:
-            raise SendError(f"cannot write to the outbox {self.folder} ({exc.strerror or exc})", fatal=True) from exc
+            raise _refusal("outbox.cannot-write", folder=self.folder, why=exc.strerror or exc, fatal=True) from exc
 
 
 class SmtpMailer:
@@ -103,24 +103,24 @@ class SmtpMailer:
         try:
             refused = smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise SendError(_said("smtp.refused-recipient", addresses=", ".join(exc.recipients),
-                                  refusals=_refusals(exc.recipients))) from exc
+            raise _refusal("smtp.refused-recipient", addresses=", ".join(exc.recipients),
+                           refusals=_refusals(exc.recipients)) from exc
         except smtplib.SMTPSenderRefused as exc:
-            raise SendError(_said("smtp.refused-sender", sender=repr(exc.sender), reply=_reply(exc))) from exc
+            raise _refusal("smtp.refused-sender", sender=repr(exc.sender), reply=_reply(exc)) from exc
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code == 421:  # the server is closing this connection; the next message reconnects
                 self.close()
-            raise SendError(_said("smtp.refused-message", reply=_reply(exc))) from exc
+            raise _refusal("smtp.refused-message", reply=_reply(exc)) from exc
         except (smtplib.SMTPException, OSError) as exc:
             self.close()  # the connection is in an unknown state; the next message reconnects
-            raise SendError(_said("smtp.failed", why=_short(exc))) from exc
+            raise _refusal("smtp.failed", why=_short(exc)) from exc
         finally:
             if not self._session:
                 self.close()
         if refused:
             # Some recipients have it: sending it again would give them a second copy.
-            raise SendError(_said("smtp.partly-refused", addresses=", ".join(refused), refusals=_refusals(refused)),
-                            delivered=True)
+            raise _refusal("smtp.partly-refused", addresses=", ".join(refused), refusals=_refusals(refused),
+                           delivered=True)
 
     def close(self) -> None:
         """Say goodbye to the server, if connected."""
@@ -154,13 +154,12 @@ class SmtpMailer:
             connected = True
             return smtp
         except smtplib.SMTPAuthenticationError as exc:
-            raise SendError(both("smtp.login", source="office.yaml", user=repr(cfg.user), reply=_reply(exc)),
-                            fatal=True) from exc
+            raise _refusal("smtp.login", "office.yaml", user=repr(cfg.user), reply=_reply(exc), fatal=True) from exc
         except MailError as exc:  # no password, or one that would travel in clear: Thai first, as every reason
-            raise SendError(f"{exc.th} / {exc}" if exc.th else str(exc), fatal=True) from exc
+            raise SendError(f"{exc.th} / {exc}" if exc.th else str(exc), fatal=True, th=exc.th, en=str(exc)) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            raise SendError(both(_why_not_connected(exc), source="office.yaml", where=where, why=_short(exc),
-                                 seconds=f"{cfg.timeout:g}"), fatal=True) from exc
+            raise _refusal(_why_not_connected(exc), "office.yaml", where=where, why=_short(exc),
+                           seconds=f"{cfg.timeout:g}", fatal=True) from exc
         finally:
             if not connected and smtp is not None:
                 smtp.close()
@@ -171,7 +170,7 @@ def _tls_context(cafile: str | None) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=cafile)
     except (OSError, ssl.SSLError) as exc:
-        raise SendError(_said("smtp.cafile", cafile=cafile, why=_short(exc)), fatal=True) from exc
+        raise _refusal("smtp.cafile", cafile=cafile, why=_short(exc), fatal=True) from exc
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
@@ -237,7 +236,7 @@ def pending(folder: str | Path) -> list[Path]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise MailError(f"{folder}: no such outbox folder")
+        raise _outbox_error("outbox.missing", folder=folder)
     return sorted(p for p in folder.glob("*.eml") if p.is_file())
 
 
@@ -249,11 +248,11 @@ def read_message(path: Path) -> EmailMessage:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise MailError(f"{path.name}: cannot read ({exc.strerror or exc})") from exc
+        raise _outbox_error("outbox.unreadable", name=path.name, why=exc.strerror or exc) from exc
     message = email.message_from_bytes(data, _class=EmailMessage, policy=OUTGOING)
     # smtplib would otherwise invent an envelope ("None") from a hand-edited file.
     if not message["From"] or not any(message[h] for h in ("To", "Cc", "Bcc")):
-        raise MailError(f"{path.name}: not a message sheetsync can send (no From or no recipient)")
+        raise _outbox_error("outbox.not-a-message", name=path.name)
     return message
 
 
@@ -278,7 +277,7 @@ def send_outbox(folder: str | Path, mailer: Mailer) -> SendResult:
     stopped: str | None = None
     for path in pending(folder):
         if stopped is not None:
-            result.failed.append((path, f"not sent: {stopped}"))
+            result.failed.append((path, stopped))
             continue
         try:
             mailer.send(read_message(path))
@@ -286,9 +285,9 @@ def send_outbox(folder: str | Path, mailer: Mailer) -> SendResult:
             if exc.delivered:
                 result.sent.append(_archive(path, folder / SENT_DIR))
             result.failed.append((path, exc.reason))
-            stopped = exc.reason if exc.fatal else None
-        except MailError as exc:  # unreadable file: SendResult.lines() adds the name itself
-            result.failed.append((path, str(exc).removeprefix(f"{path.name}: ")))
+            stopped = _not_tried(exc) if exc.fatal else None
+        except MailError as exc:  # a file that is no message: SendResult.lines() adds the name itself
+            result.failed.append((path, without_name(exc, path.name)))
         else:
             result.sent.append(_archive(path, folder / SENT_DIR))
     return result
@@ -311,14 +310,34 @@ def _archive(path: Path, sent: Path) -> Path:
         replace(path, target)
     except OSError as exc:
         # Already delivered: say so loudly, since a resend would send it again.
-        raise MailError(f"{path.name} was sent but could not be moved to {sent} ({exc.strerror or exc}); "
-                        "move it by hand before sending again") from exc
+        raise _outbox_error("outbox.not-moved", name=path.name, sent=sent, why=exc.strerror or exc) from exc
     return target
 
 
-def _said(code: str, **params: object) -> str:
-    """A reason of ``mailbox.yaml``, Thai first then English (the clerk reads it in the list of what was not sent)."""
-    return both(code, source="mailbox.yaml", **params)
+def _refusal(code: str, source: str = "mailbox.yaml", *, fatal: bool = False, delivered: bool = False,
+             **params: object) -> SendError:
+    """The :class:`SendError` whose reason is ``code`` of ``source``, Thai first then English (the
+    clerk reads it in the list of what was not sent)."""
+    th, en = (render(code, lang, source=source, **params) for lang in LANGS)
+    return SendError(f"{th} / {en}", fatal=fatal, delivered=delivered, th=th, en=en)
+
+
+def _not_tried(exc: SendError) -> str:
+    """The reason of a message not tried after ``exc`` stopped the batch: "not sent" in each half."""
+    th, en = (render("smtp.not-tried", lang, source="mailbox.yaml") for lang in LANGS)
+    return f"{th}: {exc.th} / {en}: {exc.en}" if exc.th and exc.en else f"{th} / {en}: {exc.reason}"
+
+
+def _outbox_error(code: str, **params: object) -> MailError:
+    """The :class:`MailError` ``code`` of ``mailbox.yaml`` about an outbox or one of its files."""
+    return MailError(render(code, "en", source="mailbox.yaml", **params),
+                     th=render(code, "th", source="mailbox.yaml", **params))
+
+
+def without_name(exc: MailError, name: str) -> str:
+    """``exc`` said Thai first, without the file ``name`` that starts each half (the line names it once)."""
+    en = str(exc).removeprefix(f"{name}: ")
+    return f"{exc.th.removeprefix(f'{name}: ')} / {en}" if exc.th else en
 
 
 def _reply(exc: smtplib.SMTPResponseException) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
 from ..errors import OutputError
 from ..mailer._headers import OUTGOING
+from ..mailer._transport import without_name
 from ..files import replace, save_bytes
 from ..messages import render
 from ..roster import safe_filename
@@ -109,7 +110,7 @@ def _send(mailer: Mailer, path: Path, load: Callable[[], EmailMessage], sent: Pa
         result.failed.append((path, exc.reason))
         return "stop" if exc.fatal else "failed"
     except MailError as exc:  # a file in the folder that is not a message we can send
-        result.failed.append((path, str(exc).removeprefix(f"{path.name}: ")))
+        result.failed.append((path, without_name(exc, path.name)))
         return "failed"
     result.sent.append(_archive(path, sent))
     return "sent"

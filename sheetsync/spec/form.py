@@ -23,6 +23,8 @@ from .layoutcheck import check_column_at, check_field, check_layout_keys, check_
 from .master import check_master
 from .rulespec import Rule, build_rules
 from .sources import read_layout, read_schema
+from .said import SOURCE, form_error
+from ..messages import render
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
 KINDS = ("text", "lines", "whole", "amount", "percent", "date", "choice", "auto")
@@ -218,17 +220,16 @@ def check_agreement(form: Form) -> None:
         placed += [f"{table.pointer}/*" + (f"/{c.pointer}" if c.pointer else "") for c in table.columns if not c.decorative]
     duplicates = sorted({p for p in placed if placed.count(p) > 1})
     if duplicates:
-        raise FormError(f"{form.source.name}: field {duplicates[0]} is placed more than once")
+        raise form_error(form.source.name, "form.placed-twice", field=duplicates[0])
     leaves = set(_schema_leaves(form.schema, "", set(placed)))
     for pointer in placed:
         if pointer not in leaves:
-            raise FormError(f"{form.source.name}: field {pointer} is placed in the layout but is not in the schema")
+            raise form_error(form.source.name, "form.not-in-schema", field=pointer)
     for pointer in sorted(leaves - set(placed)):
         array, _, column = pointer.partition("/*/")
-        place = (f"add {{at: <column>, field: {column}}} to the columns of the table {array}" if column
-                 else f"add {{at: <cell>, field: {pointer}}} to cells")
-        raise FormError(f"{form.source.name}: schema field {pointer} is not placed in the layout; {place}, "
-                        "or take it out of the schema")
+        place = {lang: render("form.place-column", lang, source=SOURCE, column=column, array=array) if column
+                 else render("form.place-cell", lang, source=SOURCE, field=pointer) for lang in ("th", "en")}
+        raise form_error(form.source.name, "form.not-placed", field=pointer, place=place["en"], place_th=place["th"])
 
 
 def parse_range(text: str, where: object) -> Placement:
@@ -331,10 +332,10 @@ def _make_field(where: Entry, item: dict[str, Any], schema: dict[str, Any], poin
                 place: Placement) -> Field:
     node = schema_node(schema, full)
     if node is None:
-        raise FormError(f"{where}: field {full} is placed in the layout but is not in the schema")
+        raise form_error(where, "form.not-in-schema", field=full)
     kind = str(item.get("kind") or ("auto" if "auto" in item else _kind_from_schema(node, item)))
     if kind not in KINDS:
-        raise FormError(f"{where}: field {full} has unknown kind {kind!r} (known: {', '.join(KINDS)})")
+        raise form_error(where, "form.unknown-kind", field=full, kind=repr(kind), known=", ".join(KINDS))
     choices = item.get("choices") or ({v: str(v) for v in node["enum"]} if "enum" in node else None)
     check_field(where, full, node, kind, choices, item, schema)
     return Field(
@@ -370,7 +371,7 @@ def _label(where: Entry, item: dict[str, Any]) -> Label:
 
 def _required(mapping: dict[str, Any], key: str, where: Path | Entry) -> Any:
     if key not in mapping:
-        raise FormError(f"{where.name if isinstance(where, Path) else where}: missing key {key!r}")
+        raise form_error(where.name if isinstance(where, Path) else where, "form.missing-key", key=repr(key))
     return mapping[key]
 
 

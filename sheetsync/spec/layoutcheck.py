@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from ..errors import FormError
 from .cells import column_letter
 from .entries import Entry, yaml_place
+from .said import form_error
 from .pointers import schema_node
 
 #: Schema types a single cell can hold (an array of plain values is one item per line).
@@ -40,29 +41,25 @@ def check_field(where: object, full: str, node: dict[str, Any], kind: str, choic
     if kind == "choice" and choices:
         _check_choices(where, full, choices)
     elif kind == "choice" and node.get("type") != "boolean":  # yes/no has its words (coerce._TRUE_WORDS)
-        raise FormError(f"{where}: field {full} has kind choice but nothing to choose from: give its schema an enum, "
-                        "or the entry choices: {value: label, ...}")
+        raise form_error(where, "form.choice-nothing", field=full)
     year = item.get("fiscal_year")
     if year is not None:
         found = schema_node(schema, str(year)) if isinstance(year, str) else None
         if found is None or found.get("type") != "integer":
-            raise FormError(f"{where}: fiscal_year: {year!r} is not a whole-number field of the schema "
-                            "(the pointer of the fiscal-year field, such as /project/fiscal_year)")
+            raise form_error(where, "form.fiscal-year", value=repr(year))
 
 
 def _check_type(where: object, full: str, node: dict[str, Any]) -> None:
     kind = node.get("type")
     if kind == "object":
         names = ", ".join(f"{full}/{n}" for n in node.get("properties", {})) or "its fields"
-        raise FormError(f"{where}: field {full} is an object in the schema; place its fields ({names}) instead")
+        raise form_error(where, "form.object", field=full, names=names)
     if kind is None and ("$ref" in node or "$dynamicRef" in node):
-        raise FormError(f"{where}: field {full} is a $ref in the schema; write its type and keywords in place "
-                        "(a cell is read and checked by its field's own schema)")
+        raise form_error(where, "form.ref", field=full)
     if kind is None and not ("enum" in node or "const" in node):
-        raise FormError(f"{where}: field {full} has no \"type\" in the schema; give one of {', '.join(PLACEABLE)}")
+        raise form_error(where, "form.no-type", field=full, types=", ".join(PLACEABLE))
     if kind is not None and kind not in PLACEABLE:
-        raise FormError(f"{where}: field {full} has the schema type {kind!r}, which no cell holds; give one of "
-                        f"{', '.join(PLACEABLE)} (an empty cell already means the value is absent)")
+        raise form_error(where, "form.bad-type", field=full, type=repr(kind), types=", ".join(PLACEABLE))
 
 
 #: The schema types each cell kind's reading gives a value of (what :data:`~sheetsync.check.reader.PARSERS` return).
@@ -77,8 +74,8 @@ def _check_kind(where: object, full: str, node: dict[str, Any], kind: str) -> No
         return
     fitting = [name for name, holds in KIND_TYPES.items() if given in holds and name != "lines"]
     hint = f"kind: {' or '.join(fitting)}" if fitting else "kind: choice (with enum or choices)"
-    raise FormError(f"{where}: field {full} has kind {kind!r}, which reads {' or '.join(types)}, but its schema "
-                    f"type is {given!r}; write {hint}, or leave kind out")
+    raise form_error(where, "form.kind-type", field=full, kind=repr(kind), reads=" or ".join(types), type=repr(given),
+                     hint=hint)
 
 
 #: What a value of each schema type is in Python (a bool is no number to JSON Schema).
@@ -94,48 +91,40 @@ def _check_enum(where: object, full: str, node: dict[str, Any]) -> None:
     values = node.get("enum")
     odd = next((v for v in values if not holds(v)), None) if holds and isinstance(values, list) else None
     if odd is not None:
-        raise FormError(f"{where}: field {full}: its schema's enum holds {odd!r}, which its type {node['type']!r} "
-                        "refuses, so a school picking it would be refused; correct or remove it")
+        raise form_error(where, "form.enum-type", field=full, value=repr(odd), type=repr(node["type"]))
 
 
 def _check_choice_values(where: object, full: str, node: dict[str, Any], given: Any) -> None:
     """``choices:`` maps each value of the schema's ``enum`` (true/false for a yes/no) to its label."""
     if not isinstance(given, dict) or not given:
-        raise FormError(f"{where}: field {full}: choices must map each value to its label, such as "
-                        "{true: มี, false: ไม่มี} or {ดี: สภาพดี, ชำรุด: ชำรุด}")
+        raise form_error(where, "form.choices-map", field=full)
     allowed = node.get("enum") if isinstance(node.get("enum"), list) else (
         [True, False] if node.get("type") == "boolean" else None)
     if allowed is not None:
         extra = next((value for value in given if value not in allowed), None)
         if extra is not None:
-            raise FormError(f"{where}: field {full}: the choice {extra!r} is not a value of the schema's enum "
-                            f"({', '.join(map(repr, allowed))}); the keys of choices are those values")
+            raise form_error(where, "form.choice-extra", field=full, value=repr(extra), allowed=", ".join(map(repr, allowed)))
         missing = [value for value in allowed if value not in given]
         if missing and node.get("type") != "boolean":
-            raise FormError(f"{where}: field {full}: choices has no label for {missing[0]!r} of the schema's enum; "
-                            "give every value a label")
+            raise form_error(where, "form.choice-missing", field=full, value=repr(missing[0]))
     odd = next(((value, label) for value, label in given.items() if not (isinstance(label, str) and label.strip())),
                None)
     if odd is not None:
-        raise FormError(f"{where}: field {full}: the label of {odd[0]!r} is {odd[1]!r}, not a text; put it in quotes "
-                        "(\"yes\", \"2\"): YAML reads yes, no, on, off and true as yes/no, a number as a number, "
-                        "and nothing as null")
+        raise form_error(where, "form.choice-label", field=full, value=repr(odd[0]), label=repr(odd[1]))
     labels = [label.strip() for label in given.values()]
     twice = next((label for label in labels if labels.count(label) > 1), None)
     if twice is not None:
-        raise FormError(f"{where}: field {full}: the label {twice!r} is given to two choices; a label names one value")
+        raise form_error(where, "form.choice-twice", field=full, label=repr(twice))
 
 
 def _check_choices(where: object, full: str, choices: dict[Any, str]) -> None:
     labels = [str(label) for label in choices.values()]
     odd = next((label for label in labels if "," in label or '"' in label), None)
     if odd is not None:
-        raise FormError(f"{where}: field {full}: the choice {odd!r} holds a comma or a double quote, which would "
-                        "split it in Excel's dropdown; write it without")
+        raise form_error(where, "form.choice-comma", field=full, label=repr(odd))
     length = len(",".join(labels))
     if length > MAX_LIST:
-        raise FormError(f"{where}: field {full}: its {len(labels)} choices take {length} characters, more than "
-                        f"the {MAX_LIST} an Excel dropdown holds; shorten them or make fewer")
+        raise form_error(where, "form.choice-long", field=full, count=len(labels), length=length, most=MAX_LIST)
 
 
 def check_places(places: Iterable[tuple[int, int, int, int, object, str | None]]) -> None:
@@ -148,12 +137,12 @@ def check_places(places: Iterable[tuple[int, int, int, int, object, str | None]]
     fields: dict[str, object] = {}
     for col, row, last_col, last_row, entry, field in places:
         if field is not None and field in fields:
-            raise FormError(f"{entry}: field {field} is placed more than once (also by {fields[field]})")
+            raise form_error(entry, "form.placed-twice-by", field=field, other=fields[field])
         fields.setdefault(field or "", entry)
         for c in range(col, last_col + 1):
             for r in range(row, last_row + 1):
                 if (c, r) in cells:
-                    raise FormError(f"{entry}: cell {column_letter(c)}{r} is already used by {cells[(c, r)]}")
+                    raise form_error(entry, "form.cell-used", cell=f"{column_letter(c)}{r}", other=cells[(c, r)])
                 cells[(c, r)] = entry
 
 
@@ -204,17 +193,15 @@ def check_layout_keys(path: Path, layout: dict[str, Any]) -> None:
     that a template can carry; styles that the layout defines. :class:`FormError` naming the YAML entry."""
     unknown = next((key for key in layout if key not in TOP_KEYS), None)
     if unknown is not None:
-        raise FormError(f"{yaml_place(path, (str(unknown),))}: unknown key {unknown!r} (known: {', '.join(TOP_KEYS)})")
+        raise form_error(yaml_place(path, (str(unknown),)), "form.unknown-key", key=repr(unknown), known=", ".join(TOP_KEYS))
     form_id, version, sheet = layout.get("id"), layout.get("version"), layout.get("sheet")
     if "id" in layout and not (isinstance(form_id, str) and FORM_ID.fullmatch(form_id)):
-        raise FormError(f"{yaml_place(path, ('id',))}: {form_id!r} is not a form id: lowercase letters, digits, "
-                        "- and _, such as equipment-inventory")
+        raise form_error(yaml_place(path, ("id",)), "form.id", value=repr(form_id))
     if "version" in layout and not _VERSION.fullmatch(str(version)):
-        raise FormError(f"{yaml_place(path, ('version',))}: {version!r} is not a version such as 1.0.0")
+        raise form_error(yaml_place(path, ("version",)), "form.version", value=repr(version))
     if "sheet" in layout and (not isinstance(sheet, str) or not 0 < len(sheet) <= 31
                               or any(ch in sheet for ch in "[]:*?/\\") or sheet.startswith("_")):
-        raise FormError(f"{yaml_place(path, ('sheet',))}: {sheet!r} is not a sheet name (1-31 characters, none of "
-                        "[]:*?/\\, not starting with _)")
+        raise form_error(yaml_place(path, ("sheet",)), "form.sheet", value=repr(sheet))
     given = layout.get("styles")
     styles: dict[str, Any] = given if isinstance(given, dict) else {}
     for section, keys in ENTRY_KEYS.items():
@@ -236,14 +223,13 @@ NAMING_KEYS = ("field", "path", "key", "fiscal_year")
 def _check_keys(where: Entry, item: dict[str, Any], keys: tuple[str, ...], styles: dict[str, Any]) -> None:
     unknown = next((key for key in item if key not in keys), None)
     if unknown is not None:
-        raise FormError(f"{where}: unknown key {unknown!r} (known: {', '.join(keys)})")
+        raise form_error(where, "form.unknown-key", key=repr(unknown), known=", ".join(keys))
     odd = next(((key, item[key]) for key in NAMING_KEYS if key in item and not isinstance(item[key], str)), None)
     if odd is not None:
-        raise FormError(f"{where}: {odd[0]}: {odd[1]!r} is not a field's name: YAML reads a bare no, yes, on, off or a "
-                        f"number as such; put the name in quotes ({odd[0]}: \"no\")")
+        raise form_error(where, "form.bare-name", key=odd[0], value=repr(odd[1]))
     style = item.get("style")
     if style is not None and style not in styles:
-        raise FormError(f"{where}: style {style!r} is not one of the layout's styles ({', '.join(map(str, styles))})")
+        raise form_error(where, "form.style", style=repr(style), styles=", ".join(map(str, styles)))
 
 
 def check_column_at(where: object, at: Any) -> str:

@@ -13,9 +13,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import FormError, UnknownFormError
+from ..errors import UnknownFormError
 from .entries import yaml_place
 from .form import Form, load_form
+from .said import SOURCE, form_error
+from ..messages import render
 from .layoutcheck import FORM_ID  # ids read from a school's file must match it: never a path
 
 
@@ -53,7 +55,8 @@ def find_form(name: str | Path, extra: Iterable[str | Path] = ()) -> Form:
     if named is not None:
         return named
     known = ", ".join(sorted(f.id for f in forms)) or "none"
-    raise UnknownFormError(f"no form {str(name)!r} (known forms: {known})")
+    said = {lang: render("form.unknown", lang, source=SOURCE, name=repr(str(name)), known=known) for lang in ("th", "en")}
+    raise UnknownFormError(said["en"], th=said["th"])
 
 
 def find_form_id(form_id: str, extra: Iterable[str | Path] = ()) -> Form:
@@ -91,9 +94,8 @@ def _kept(path: Path) -> Form:
     form = _load_cached(path.resolve())
     form_id, _, major = path.stem.partition("@")
     if form.id != form_id or str(form.major_version) != major:
-        raise FormError(f"{yaml_place(path, ('version',))}: a kept layout of version {major} of {form_id!r}, but its "
-                        f"version is {form.version} (id {form.id!r}); keep the layout those templates were made from, "
-                        f"with its own id and version")
+        raise form_error(yaml_place(path, ("version",)), "form.kept-version", major=major, id=repr(form_id),
+                         version=form.version, own_id=repr(form.id))
     return form
 
 
@@ -111,8 +113,8 @@ def list_forms(extra: Iterable[str | Path] = ()) -> list[Form]:
             if form.id in here:
                 # A copied layout whose id was not changed: which one a returned file is read with would
                 # depend on the files' names. (A folder given first may override a form of a later one.)
-                raise FormError(f"{yaml_place(layout, ('id',))}: the form id {form.id!r} is also the id of {here[form.id].source.name} "
-                                "in the same folder; give each form its own id")
+                raise form_error(yaml_place(layout, ("id",)), "form.same-id", id=repr(form.id),
+                                 other=here[form.id].source.name)
             here[form.id] = form
             forms.setdefault(form.id, form)
     return list(forms.values())

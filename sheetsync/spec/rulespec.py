@@ -22,6 +22,7 @@ from ..thaidates import month_number
 from .entries import entry_name
 from .pointers import schema_node
 from .wording import SITUATIONS, check_layout_messages, check_texts, placeholders
+from .said import form_error
 
 if TYPE_CHECKING:
     from .form import Field, Form
@@ -149,16 +150,16 @@ def _build(form: Form, entry: Any, where: str) -> Rule:
         raise FormError(f"{where}: a rule must be a mapping such as {{kind: sequence, table: /reports, field: no}}")
     kind = entry.get("kind")
     if not isinstance(kind, str) or kind not in PARAMS:
-        raise FormError(f"{where}: unknown rule kind {kind!r} (known: {', '.join(sorted(PARAMS))})")
+        raise form_error(where, "form.rule-kind", kind=repr(kind), known=", ".join(sorted(PARAMS)))
     spec = PARAMS[kind]
     params = {k: v for k, v in entry.items() if k != "kind"}
     unknown = sorted(set(params) - set(spec))
     if unknown:
-        raise FormError(f"{where}: {kind} takes no parameter {unknown[0]!r} (it takes: {', '.join(spec)})")
+        raise form_error(where, "form.rule-extra", kind=kind, name=repr(unknown[0]), takes=", ".join(spec))
     for name, (kind_of_param, required) in spec.items():
         if name not in params:
             if required:
-                raise FormError(f"{where}: {kind} needs the parameter {name!r} ({_explain(kind_of_param)})")
+                raise form_error(where, "form.rule-needs", kind=kind, name=repr(name), explain=_explain(kind_of_param))
             continue
         if kind_of_param == MESSAGE:
             params[name] = check_texts(f"{where}: {name}", params[name], placeholders(SITUATIONS[kind][0]))

@@ -18,6 +18,7 @@ import yaml
 
 from ..errors import FormError
 from .layoutcheck import check_english_titles
+from .said import form_error
 
 #: Keywords that point at another schema; only ones inside the same file (``#/$defs/...``) are allowed.
 _REFERENCES = ("$ref", "$dynamicRef")
@@ -38,14 +39,13 @@ def read_layout(path: Path) -> dict[str, Any]:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path.name} line {mark.line + 1} column {mark.column + 1}" if mark else path.name
         what = "; ".join(str(part) for part in (exc.problem, exc.context) if part)
-        raise FormError(f"{where}: not valid YAML ({what}); check the brackets, quotes and indentation there "
-                        "(indent with spaces, never tabs)") from exc
+        raise form_error(where, "form.yaml-syntax", what=what) from exc
     except yaml.YAMLError as exc:
-        raise FormError(f"{path.name}: not valid YAML ({' '.join(str(exc).split())})") from exc
+        raise form_error(path.name, "form.yaml-invalid", what=" ".join(str(exc).split())) from exc
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise FormError(f"{path.name}: a layout must be a mapping")
+        raise form_error(path.name, "form.not-mapping")
     return data
 
 
@@ -64,19 +64,19 @@ def read_schema(layout_path: Path, name: str) -> dict[str, Any]:
             except FormError:
                 raise  # a key given twice (a ValueError too)
             except ValueError as exc:
-                raise FormError(f"{candidate.name}: cannot read the schema ({exc})") from exc
+                raise form_error(candidate.name, "form.schema-json", why=exc) from exc
             return _checked_schema(candidate, schema)
-    raise FormError(f"{layout_path.name}: schema {name} not found beside the layout or in ../schemas/")
+    raise form_error(layout_path.name, "form.schema-missing", name=name)
 
 
 def _text(path: Path, what: str) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")  # Windows Notepad may begin a UTF-8 file with a BOM
     except UnicodeDecodeError as exc:
-        raise FormError(f"{path.name}: the {what} is not UTF-8 text (byte {exc.start} is 0x{exc.object[exc.start]:02x}); "
-                        "save it as UTF-8") from exc
+        raise form_error(path.name, "form.not-utf8", what=what, at=exc.start,
+                         byte=f"0x{exc.object[exc.start]:02x}") from exc
     except OSError as exc:
-        raise FormError(f"{path.name}: cannot read the {what} ({exc.strerror or exc})") from exc
+        raise form_error(path.name, "form.unreadable", what=what, why=exc.strerror or exc) from exc
 
 
 def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
@@ -112,8 +112,8 @@ class _OneKeyOnce(yaml.SafeLoader):
             key = self.construct_object(key_node)
             if key in seen:
                 mark = key_node.start_mark
-                raise FormError(f"{self.name} line {mark.line + 1} column {mark.column + 1}: the key {key!r} is given "
-                                f"twice (also on line {seen[key]}); YAML keeps only the last, so merge them into one")
+                raise form_error(f"{self.name} line {mark.line + 1} column {mark.column + 1}", "form.yaml-twice",
+                                 key=repr(key), other=seen[key])
             seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)
 
@@ -124,9 +124,9 @@ def _one_key_once(name: str, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in out:
             title = dict(pairs).get("title")
-            inside = f" (the one titled {title!r})" if isinstance(title, str) else ""
-            raise FormError(f"{name}: the key {key!r} is given twice in one object{inside}; JSON keeps only the "
-                            "last, so keep one")
+            titled = isinstance(title, str)
+            raise form_error(name, "form.json-twice", key=repr(key), inside=f" (the one titled {title!r})" if titled else "",
+                             inside_th=f" (ในส่วนที่ title คือ {title!r})" if titled else "")
         out[key] = value
     return out
 
