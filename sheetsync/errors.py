@@ -34,9 +34,12 @@ they are findings (see :mod:`sheetsync.check.report`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from .messages import render
 
 
 class SheetsyncError(Exception):
@@ -47,16 +50,12 @@ class FormError(SheetsyncError, ValueError):
     """A form layout or schema is broken, or the two disagree; the message names the YAML entry.
 
     ``th`` says it in Thai (shown first: form authors are office staff); when not given, a Thai line
-    naming the place and pointing to the English (:func:`sheetsync.spec.said.thai_frame`).
+    naming the place and pointing to the English (:func:`thai_frame`).
     """
 
     def __init__(self, message: str = "", *, th: str = "") -> None:
         super().__init__(message)
-        if not th:
-            from .spec.said import thai_frame  # (late: the spec package imports this module)
-
-            th = thai_frame(message)
-        self.th = th
+        self.th = th or thai_frame(message)
 
 
 class BadInputError(SheetsyncError, ValueError):
@@ -267,3 +266,28 @@ def is_parser_panic(exc: BaseException) -> bool:
     unreadable, and must never stop the run."""
     kind = type(exc)
     return kind.__name__ == "PanicException" and kind.__module__ == "pyo3_runtime"
+
+
+_LINE = re.compile(r" line (\d+)")
+_COLUMN = re.compile(r" column (\d+)")
+
+
+def thai_place(place: str) -> str:
+    """``place`` as :func:`sheetsync.spec.entries.yaml_place` writes it, its line and column said in Thai.
+
+    Example::
+
+        thai_place("school-lunch.yaml line 61 (tables[0].columns[1], pupil)")
+        # 'school-lunch.yaml บรรทัด 61 (tables[0].columns[1], pupil)'
+    """
+    head, paren, rest = place.partition(" (")  # the entry's keys in brackets stay as the file spells them
+    return _COLUMN.sub(r" ตัวอักษรที่ \1", _LINE.sub(r" บรรทัด \1", head)) + paren + rest
+
+
+def thai_frame(message: str) -> str:
+    """The Thai of a form author's mistake ``message`` (English, ``"<place>: <what>"``) that
+    ``messages/form.yaml`` does not word: where to look, and that the English after it says what to change."""
+    place, found, _ = message.partition(": ")
+    if not found:
+        return render("form.mistake.nowhere", "th", source="form.yaml")
+    return render("form.mistake", "th", source="form.yaml", place=thai_place(place))

@@ -12,8 +12,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
 Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")  # Thai first, as every message to a school
 
@@ -21,6 +19,8 @@ LANGS: tuple[Lang, ...] = ("th", "en")  # Thai first, as every message to a scho
 @lru_cache(maxsize=4)
 def catalogue(name: str = "catalogue.yaml") -> dict[str, dict[str, str]]:
     """Every message of the data file ``name`` beside this module, as ``{code: {"th", "en"}}``."""
+    import yaml  # late: every error class needs this module, and `sheetsync --help` no message
+
     text = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
     data: dict[str, dict[str, str]] = yaml.safe_load(text)
     return data
