@@ -59,7 +59,12 @@ class FormError(SheetsyncError, ValueError):
 
 
 class BadInputError(SheetsyncError, ValueError):
-    """Something given to sheetsync (a returned file, prefill data, a roster, a form id) cannot be used."""
+    """Something given to sheetsync (a returned file, prefill data, a roster, a form id) cannot be used;
+    ``th`` says it in Thai (shown first), when known."""
+
+    def __init__(self, message: str = "", *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 class UnreadableFileError(BadInputError):
@@ -132,10 +137,6 @@ class SheetMissingError(NotOurFormError):
 class UnknownFormError(BadInputError, LookupError):
     """No form with this id is known, or the file's form version cannot be read; ``th`` says it in Thai
     (shown first), when known."""
-
-    def __init__(self, message: str = "", *, th: str = "") -> None:
-        super().__init__(message)
-        self.th = th
 
 
 class UnsupportedFormatError(BadInputError):

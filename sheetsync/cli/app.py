@@ -11,6 +11,7 @@ Exit codes: 0 success / all valid, 1 some file invalid, 2 unreadable input or ba
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from dataclasses import dataclass
 from enum import Enum
@@ -20,6 +21,7 @@ from typing import Annotated, Callable, NoReturn, Optional
 import typer
 
 from ..errors import BadInputError, SheetsyncError
+from ..messages import render
 from ..text import safe_text
 from .output import reader_gone
 
@@ -98,6 +100,19 @@ def _inside_an_office() -> None:
             pass  # a broken sheetsync.toml is reported by the commands that use the office
 
 
+def forms_dirs_given(given: Optional[list[Path]]) -> tuple[Path, ...]:
+    """The folders of forms given by ``--forms-dir``, each checked, as is ``$SHEETSYNC_FORMS``'s: one
+    that is no folder is refused, naming it (a typo would leave only the bundled forms, and the form
+    looked for "unknown")."""
+    env = [Path(p) for p in os.environ.get("SHEETSYNC_FORMS", "").split(os.pathsep) if p]
+    for folder, given_as in [*((p, "--forms-dir") for p in given or ()), *((p, "SHEETSYNC_FORMS") for p in env)]:
+        if not folder.is_dir():
+            said = {lang: render("forms.no-folder", lang, source="cli.yaml", folder=folder, given=given_as)
+                    for lang in ("th", "en")}
+            raise BadInputError(said["en"], th=said["th"])
+    return tuple(given or ())
+
+
 def office_forms(given: Optional[list[Path]], start: Optional[Path] = None) -> tuple[Path, ...]:
     """The folders of forms a command searches: those given (``--forms-dir``), then the office's.
 
@@ -106,6 +121,7 @@ def office_forms(given: Optional[list[Path]], start: Optional[Path] = None) -> t
     """
     from ..office.config import find_office, load_office
 
+    given = list(forms_dirs_given(given))
     root = find_office(start or Path.cwd())
     try:
         extra = load_office(root).forms_dirs if root is not None else ()

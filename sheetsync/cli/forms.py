@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from .app import FormsDirOpt, echo, guarded
+from .app import FormsDirOpt, echo, forms_dirs_given, guarded
 
 
 def register(app: typer.Typer) -> None:
@@ -22,7 +22,7 @@ def forms(ctx: typer.Context, forms_dir: FormsDirOpt = None) -> None:
     def run() -> int:
         from ..spec.registry import list_forms
 
-        for f in list_forms(forms_dir or ()):
+        for f in list_forms(forms_dirs_given(forms_dir)):
             echo(f"{f.id}\t{f.version}\t{f.title}")
         return 0
     guarded(ctx, run)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import FormsDirOpt, RosterOpt, TodayOpt, echo, guarded, period_option
+from .app import FormsDirOpt, RosterOpt, TodayOpt, echo, forms_dirs_given, guarded, period_option
 from .office import OfficeOpt
 from .output import Wrapped, show
 
@@ -66,7 +66,7 @@ def merge_command(
         target = master if master is not None else config.master if config is not None else Path()
         own = config if config is not None and target.resolve() == config.master.resolve() else None
         result = merge(files, target, today=today.date() if today else None, roster=roster,
-                       forms_dirs=forms_dir or (config.forms_dirs if config else ()),
+                       forms_dirs=forms_dirs_given(forms_dir) or (config.forms_dirs if config else ()),
                        period=period or (own.period if own else None), wait=wait,
                        store=own.store if own else None,
                        school_charts=own.school_charts if own else (), zone=config.zone if config else None,

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import FormsDirOpt, echo, guarded, period_option
+from .app import FormsDirOpt, echo, forms_dirs_given, guarded, period_option
 
 OfficeOpt = Annotated[Optional[Path], typer.Option(
     "--office", metavar="DIR", help="The office folder (default: the folder holding sheetsync.toml at or "
@@ -42,7 +42,7 @@ def init_command(
     from ..roster import read_roster
 
     def run() -> int:
-        find_form(form, forms_dir or ())
+        find_form(form, forms_dirs_given(forms_dir))
         if roster is not None:
             read_roster(roster)  # refused here, before anything is made
         config = init_office(folder, form=form, roster=roster, forms_dirs=tuple(forms_dir or ()))

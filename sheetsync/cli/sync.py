@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import SendOpt, TodayOpt, echo, guarded, period_option
+from .app import SendOpt, TodayOpt, echo, forms_dirs_given, guarded, period_option
 from .master import exit_code, render_table
 from .office import OfficeOpt
 from .output import Wrapped, progress, show
@@ -80,6 +80,7 @@ def sync_command(
         from ..office.config import office_of
         from ..sync import sync
 
+        forms_dirs_given(None)  # $SHEETSYNC_FORMS naming no folder: said once, not as every file's unknown form
         config = office_of(office)
         plan = _plan(config, inbox, master, outbox, report_dir, roster, period, settle, mark_valid, wait, view)
         with ExitStack() as stack:

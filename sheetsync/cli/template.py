@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .app import Fmt, FormsDirOpt, RosterOpt, echo, guarded
+from .app import Fmt, FormsDirOpt, RosterOpt, echo, forms_dirs_given, guarded
 
 if TYPE_CHECKING:
     from ..mailer import MailConfig
@@ -81,7 +81,7 @@ def template(
         # Next period's templates go to every school the office expects, also to one whose file was
         # refused (nothing of it is in the master): inside an office, its roster, as its other commands.
         expected = roster or (office.roster if office is not None and from_master is not None else None)
-        dirs = (*(forms_dir or ()), *(office.forms_dirs if office else ()))
+        dirs = (*forms_dirs_given(forms_dir), *(office.forms_dirs if office else ()))
         # Everything the e-mail needs is checked before any template is written.
         mail = mail_plan(office, outbox, expected, from_master) if email else None
         if from_master is not None:
