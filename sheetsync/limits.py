@@ -63,6 +63,17 @@ MAX_XLS_STRINGS = 100_000
 #: Sheets a legacy .xls may name (BOUNDSHEET records): calamine builds each name's sheet, so 900,000
 #: names of one one-cell sheet (23 MB) cost 636 MB within the cell caps. Calc holds at most 10,000.
 MAX_XLS_SHEETS = 10_000
+#: Formula tokens of a legacy .xls walked (all sheets) to bound what calamine makes of them
+#: (:mod:`sheetsync.formats.xls_formulas`); an honest form holds a few thousand.
+MAX_XLS_FORMULA_TOKENS = 1_000_000
+#: Bytes of formula text calamine may move while it spells the formulas of a legacy .xls (counted
+#: as an upper bound per token; ~0.1 s). An honest form's formulas move a few hundred KB at most;
+#: a 28 KB file of space tokens moved ~10^12 (37 s), a 66 KB one ran for minutes.
+MAX_XLS_FORMULA_WORK = 1_000_000_000
+#: CONTINUE records after the shared string table of a legacy .xls: calamine takes each off the front
+#: of a list, so reading through n of them costs n² (250,000 empty ones in a 1 MB file: 32 s). Writers
+#: fill each to 8,224 bytes, so a 24 MB table needs ~3,000.
+MAX_XLS_CONTINUES = 10_000
 #: Characters that cells may stand for beyond the bytes written: a shared string copied into each
 #: cell using it (.xlsx; in .xls each LABELSST cell's string counts whole), a repeated cell or row,
 #: ``<text:s text:c="N"/>`` spaces (.ods). calamine builds each copy (a 13 KB file asked for 10⁹

@@ -32,11 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import limits
-from ..errors import LimitError, UnreadableFileError
+from ..errors import LimitError, UnreadableFileError, UnsafeFileError
 from ._clip import column_letters
 from .cfb_check import workbook_stream
+from .guard import ENCRYPTED
+from .xls_formulas import formula_cost
 
-BOF, BOUNDSHEET, DIMENSIONS, EOF = 0x0809, 0x0085, 0x0200, 0x000A
+BOF, BOUNDSHEET, DIMENSIONS, EOF, FILEPASS, FORMULA = 0x0809, 0x0085, 0x0200, 0x000A, 0x002F, 0x0006
 SST, CONTINUE, LABELSST = 0x00FC, 0x003C, 0x00FD
 #: Records that hold one cell (row, column first) and the two that hold a run of cells.
 ONE_CELL = {0x0006, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6}
@@ -46,12 +48,19 @@ RECORD = struct.Struct("<HH")
 
 @dataclass
 class _Sheet:
-    """What calamine builds from one sheet's records: how far they reach (1-based rows, columns)
-    and the shared-string index of each LABELSST cell."""
+    """What calamine builds from one sheet's records: how far they reach (1-based rows, columns),
+    the shared-string index of each LABELSST cell, the cells it collects (a cell written twice
+    is collected twice), the bytes of records it walks, and what its formulas cost
+    (:mod:`.xls_formulas`: tokens, text, bytes moved)."""
 
     rows: int = 0
     columns: int = 0
     labels: array[int] = field(default_factory=lambda: array("L"))
+    cells: int = 0
+    length: int = 0
+    tokens: int = 0
+    text: int = 0
+    work: int = 0
 
 
 def check_xls_extent(path: Path, data: bytes | None = None) -> None:
@@ -66,7 +75,7 @@ def check_xls_extent(path: Path, data: bytes | None = None) -> None:
     :raises UnreadableFileError: the file is not a readable .xls.
     """
     stream = _workbook_stream(path, data)
-    sheets, sst = _globals(stream)
+    sheets, sst = _globals(path, stream)
     if len(sheets) > limits.MAX_XLS_SHEETS:
         raise LimitError(path, "limit.xls-sheets", sheets=f"{len(sheets):,}", limit=f"{limits.MAX_XLS_SHEETS:,}")
     walked: dict[int, _Sheet] = {}
@@ -76,6 +85,9 @@ def check_xls_extent(path: Path, data: bytes | None = None) -> None:
         raise UnreadableFileError(path, "the .xls file is damaged (a sheet lies past the end of its workbook)")
     for offset, stop in zip(offsets, offsets[1:] + [len(stream)]):
         walked[offset] = _walk(path, stream, offset, stop)
+    if sum(sheet.tokens for sheet in walked.values()) > limits.MAX_XLS_FORMULA_TOKENS:
+        raise LimitError(path, "limit.xls-work")
+    _check_work(path, [walked[offset] for offset, _ in sheets], len(sheets))
     cells = 0
     for offset, name in sheets:  # a sheet named twice is built twice
         sheet = walked[offset]
@@ -88,6 +100,21 @@ def check_xls_extent(path: Path, data: bytes | None = None) -> None:
     _check_text(path, stream, sst, [walked[offset].labels for offset, _ in sheets])
 
 
+def _check_work(path: Path, built: list[_Sheet], names: int) -> None:
+    """Refuse ``path`` when calamine, building ``built`` (each sheet once per name), would walk more
+    records than a whole workbook stream holds (a sheet named 10,000 times over 1 MB of records took
+    39 s), collect more cells than it may hold (a cell written again and again: 3.3 M copies in 20 MB
+    took 322 MB), or spend too much on formulas (:mod:`.xls_formulas`)."""
+    if sum(sheet.length for sheet in built) > limits.MAX_MEMBER_INFLATED:
+        raise LimitError(path, "limit.xls-work")
+    if sum(sheet.work for sheet in built) > limits.MAX_XLS_FORMULA_WORK:
+        raise LimitError(path, "limit.xls-work")
+    if sum(sheet.text for sheet in built) > limits.MAX_EXPANDED_TEXT:
+        raise LimitError(path, "limit.expanded-text", limit=f"{limits.MAX_EXPANDED_TEXT:,}")
+    if sum(sheet.cells for sheet in built) > limits.MAX_XLS_CELLS:
+        raise LimitError(path, "limit.xls-cells", sheets=names, limit=f"{limits.MAX_XLS_CELLS:,}")
+
+
 def _workbook_stream(path: Path, data: bytes | None) -> bytes:
     """The BIFF records of the file, as calamine will find them (:mod:`.cfb_check`): its ``Workbook``
     (or older ``Book``) stream, the container refused first if calamine could not read it sanely."""
@@ -96,10 +123,15 @@ def _workbook_stream(path: Path, data: bytes | None) -> bytes:
     return workbook_stream(path, data)
 
 
-def _globals(stream: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+def _globals(path: Path, stream: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
     """The workbook's sheets (stream offset, name) and the shared string table as calamine finds
     them: in the records before the first EOF. The table is the (start, end) of the SST record's
-    body and of each CONTINUE record right after it (the last SST counts, as in calamine)."""
+    body and of each CONTINUE record right after it (the last SST counts, as in calamine).
+
+    :raises UnsafeFileError: the workbook is encrypted (a FILEPASS record: calamine refuses RC4
+        with a message of no help, and reads XOR-obfuscated records as they are, garbled).
+    :raises UnreadableFileError: the table goes on in more CONTINUE records than any writer makes
+        (calamine reads through them in time growing with their square)."""
     sheets: list[tuple[int, str]] = []
     sst: list[tuple[int, int]] = []
     in_sst = False
@@ -109,6 +141,8 @@ def _globals(stream: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, int]
         body, pos = pos + 4, pos + 4 + size
         if kind == EOF or pos > len(stream):
             break
+        if kind == FILEPASS:
+            raise UnsafeFileError(path, ENCRYPTED)
         if kind == BOUNDSHEET and size >= 8:
             offset, length, flags = struct.unpack_from("<IxxBB", stream, body)
             raw = stream[body + 8:min(pos, body + 8 + length * (2 if flags & 1 else 1))]
@@ -117,6 +151,8 @@ def _globals(stream: bytes) -> tuple[list[tuple[int, str]], list[tuple[int, int]
             sst = [(body, pos)]
         elif kind == CONTINUE and in_sst:
             sst.append((body, pos))
+            if len(sst) > limits.MAX_XLS_CONTINUES + 1:
+                raise UnreadableFileError(path, "the .xls file is damaged (its shared strings are cut into too many pieces)")
         in_sst = kind in (SST, CONTINUE) and (in_sst or kind == SST)
     return sheets, sst
 
@@ -138,17 +174,30 @@ def _walk(path: Path, stream: bytes, start: int, stop: int) -> _Sheet:
             continue
         if kind in ONE_CELL:
             row, col = RECORD.unpack_from(stream, body)
+            sheet.cells += 1
             if kind == LABELSST and size >= 10:
                 sheet.labels.append(struct.unpack_from("<I", stream, body + 6)[0])
+            elif kind == FORMULA and size >= 22:
+                _formula(sheet, stream[body + 22:min(pos, body + 22 + struct.unpack_from("<H", stream, body + 20)[0])])
         elif kind in CELL_RUNS and size >= 6:
             row, col = RECORD.unpack_from(stream, body)[0], struct.unpack_from("<H", stream, pos - 2)[0]
+            sheet.cells += (size - 6) // (6 if kind == 0x00BD else 2)
         elif kind == DIMENSIONS and size in (10, 14):
             row, col = _dimensions(path, stream, body, size)
         else:
             continue
         rows, columns = max(rows, row + 1), max(columns, col + 1)
-    sheet.rows, sheet.columns = rows, columns
+    sheet.rows, sheet.columns, sheet.length = rows, columns, pos - start
     return sheet
+
+
+def _formula(sheet: _Sheet, rgce: bytes) -> None:
+    """Add what the formula tokens ``rgce`` cost calamine to ``sheet`` (the text of one that fails
+    is a message of about 100 characters naming its cell)."""
+    cost = formula_cost(rgce)
+    sheet.tokens += cost.tokens
+    sheet.text += max(cost.text, 120)
+    sheet.work += cost.work
 
 
 def _dimensions(path: Path, stream: bytes, body: int, size: int) -> tuple[int, int]:
