@@ -337,3 +337,19 @@ def test_an_encrypted_workbook_is_refused_as_encrypted(tmp_path: Path, kind: int
                                    + bof(0x10) + number(0, 0) + EOF_RECORD))
     with pytest.raises(UnsafeFileError, match="^locked.xls: the file is password-encrypted"):
         read_filled(path)
+
+
+@pytest.mark.parametrize("records", [
+    record(0x00E5, struct.pack("<H", 65535)),  # MERGECELLS: 65,535 ranges announced, none there
+    record(0x0006, struct.pack("<HHHdHIH", 0, 0, 15, 1.0, 0, 0, 3) + b"\x25\0\0"),  # a reference cut short
+], ids=["mergecells", "formula"])
+def test_a_panic_prints_nothing_but_the_files_line(tmp_path: Path, capfd: pytest.CaptureFixture[str],
+                                                   records: bytes) -> None:
+    """Rust's panic hook wrote three lines of its own to the standard error (``thread '<unnamed>'
+    panicked at …/calamine-0.37.0/src/utils.rs…``) before the file's one line: in a batch, every
+    damaged .xls added them. Now the file's line is all there is."""
+    path = tmp_path / "short.xls"
+    path.write_bytes(xls([("S", number(0, 0) + records)], shared_strings(["x"])))
+    with pytest.raises(UnreadableFileError, match="^short.xls: cannot be read as a spreadsheet"):
+        read_filled(path)
+    assert capfd.readouterr().err == ""
