@@ -353,3 +353,25 @@ def test_a_panic_prints_nothing_but_the_files_line(tmp_path: Path, capfd: pytest
     with pytest.raises(UnreadableFileError, match="^short.xls: cannot be read as a spreadsheet"):
         read_filled(path)
     assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("name", ["Sheet1", "Report", "รายงาน"])
+def test_a_biff5_sheet_is_named_as_written(tmp_path: Path, name: str) -> None:
+    """Excel 5/95 (BIFF5, stream "Book") writes a sheet's name as 8-bit characters of the workbook's
+    code page with no flags byte: read as BIFF8, "Sheet1" was named 敨瑥� in the message and
+    "Report" eport."""
+    def bof5(kind: int) -> bytes:
+        return record(0x0809, struct.pack("<HHHH", 0x0500, kind, 0, 0))
+
+    def sheet(offset: int) -> bytes:
+        raw = name.encode("cp874")
+        return record(0x0085, struct.pack("<IBBB", offset, 0, 0, len(raw)) + raw)
+
+    codepage = record(0x0042, struct.pack("<H", 874))
+    head = len(bof5(5) + codepage + sheet(0) + EOF_RECORD)
+    stream = bof5(5) + codepage + sheet(head) + EOF_RECORD + bof5(0x10) + number(0, 0) + number(65535, 255) + EOF_RECORD
+    data = compound_file(stream, name="Book")
+    assert list(_calamine(data)) == [name]  # calamine reads it
+    with pytest.raises(LimitError) as caught:
+        _check(tmp_path, data)
+    assert caught.value.code == "limit.xls-extent" and f"the sheet {name} of this .xls" in str(caught.value)

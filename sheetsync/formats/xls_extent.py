@@ -26,6 +26,7 @@ formats.
 
 from __future__ import annotations
 
+import codecs
 import struct
 from array import array
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from .cfb_check import workbook_stream
 from .guard import ENCRYPTED
 from .xls_formulas import formula_cost
 
-BOF, BOUNDSHEET, DIMENSIONS, EOF, FILEPASS, FORMULA = 0x0809, 0x0085, 0x0200, 0x000A, 0x002F, 0x0006
+BOF, BOUNDSHEET, DIMENSIONS, EOF, FILEPASS, FORMULA, CODEPAGE = 0x0809, 0x0085, 0x0200, 0x000A, 0x002F, 0x0006, 0x0042
 SST, CONTINUE, LABELSST = 0x00FC, 0x003C, 0x00FD
 #: Records that hold one cell (row, column first) and the two that hold a run of cells.
 ONE_CELL = {0x0006, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x00D6}
@@ -134,7 +135,7 @@ def _globals(path: Path, stream: bytes) -> tuple[list[tuple[int, str]], list[tup
         (calamine reads through them in time growing with their square)."""
     sheets: list[tuple[int, str]] = []
     sst: list[tuple[int, int]] = []
-    in_sst = False
+    in_sst, biff8, codec = False, True, "latin-1"
     pos = 0
     while pos + 4 <= len(stream):
         kind, size = RECORD.unpack_from(stream, pos)
@@ -143,10 +144,12 @@ def _globals(path: Path, stream: bytes) -> tuple[list[tuple[int, str]], list[tup
             break
         if kind == FILEPASS:
             raise UnsafeFileError(path, ENCRYPTED)
-        if kind == BOUNDSHEET and size >= 8:
-            offset, length, flags = struct.unpack_from("<IxxBB", stream, body)
-            raw = stream[body + 8:min(pos, body + 8 + length * (2 if flags & 1 else 1))]
-            sheets.append((offset, raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")))
+        if kind == BOF and size >= 4:
+            biff8 = _is_biff8(*struct.unpack_from("<HH", stream, body))
+        elif kind == CODEPAGE and size >= 2:
+            codec = _codec(struct.unpack_from("<H", stream, body)[0])
+        elif kind == BOUNDSHEET and size >= (8 if biff8 else 7):
+            sheets.append((struct.unpack_from("<I", stream, body)[0], _sheet_name(stream[body + 6:pos], biff8, codec)))
         if kind == SST:
             sst = [(body, pos)]
         elif kind == CONTINUE and in_sst:
@@ -155,6 +158,28 @@ def _globals(path: Path, stream: bytes) -> tuple[list[tuple[int, str]], list[tup
                 raise UnreadableFileError(path, "the .xls file is damaged (its shared strings are cut into too many pieces)")
         in_sst = kind in (SST, CONTINUE) and (in_sst or kind == SST)
     return sheets, sst
+
+
+def _is_biff8(version: int, kind: int) -> bool:
+    """Whether a BOF record of ``version`` and ``kind`` starts BIFF8 records, as calamine tells:
+    BIFF2 to BIFF5 (Excel 2 to 95) write names without the flags byte of BIFF8's."""
+    return version not in (0x0002, 0x0007, 0x0200, 0x0300, 0x0400, 0x0500) and (version != 0 or kind != 0x1000)
+
+
+def _codec(codepage: int) -> str:
+    """The Python codec of a CODEPAGE record's code page (1200 is UTF-16, read as BIFF8 does)."""
+    try:
+        return codecs.lookup(f"cp{codepage}").name if codepage != 1200 else "latin-1"
+    except LookupError:
+        return "latin-1"
+
+
+def _sheet_name(raw: bytes, biff8: bool, codec: str) -> str:
+    """The name a BOUNDSHEET record gives (``raw``: its body from the name's length on), for messages."""
+    if not biff8:  # a length, then 8-bit characters of the workbook's code page
+        return raw[1:1 + raw[0]].decode(codec, "replace")
+    wide = raw[1] & 1
+    return raw[2:2 + raw[0] * (2 if wide else 1)].decode("utf-16-le" if wide else "latin-1", "replace")
 
 
 def _walk(path: Path, stream: bytes, start: int, stop: int) -> _Sheet:
