@@ -106,7 +106,7 @@ def _check_work(path: Path, built: list[_Sheet], names: int) -> None:
     records than a whole workbook stream holds (a sheet named 10,000 times over 1 MB of records took
     39 s), collect more cells than it may hold (a cell written again and again: 3.3 M copies in 20 MB
     took 322 MB), or spend too much on formulas (:mod:`.xls_formulas`)."""
-    if sum(sheet.length for sheet in built) > limits.MAX_MEMBER_INFLATED:
+    if sum(sheet.length for sheet in built) > limits.MAX_XLS_STREAM:
         raise LimitError(path, "limit.xls-work")
     if sum(sheet.work for sheet in built) > limits.MAX_XLS_FORMULA_WORK:
         raise LimitError(path, "limit.xls-work")
