@@ -375,3 +375,17 @@ def test_a_biff5_sheet_is_named_as_written(tmp_path: Path, name: str) -> None:
     with pytest.raises(LimitError) as caught:
         _check(tmp_path, data)
     assert caught.value.code == "limit.xls-extent" and f"the sheet {name} of this .xls" in str(caught.value)
+
+
+@pytest.mark.parametrize("records", [
+    record(0x00BD, struct.pack("<HHHIH", 0, 10, 15, 0, 5)),  # MULRK: last column before the first
+    record(0x0205, struct.pack("<HHHBB", 0, 0, 15, 0, 9)),  # BOOLERR: neither a bool nor an error
+], ids=["mulrk", "boolerr"])
+def test_records_calamine_refuses_make_a_damaged_xls(tmp_path: Path, records: bytes) -> None:
+    """calamine's own error (``Invalid rk length…``) is lost behind from_filelike's "Cannot detect file
+    format", which told a teacher the file was no spreadsheet at all; it is a damaged .xls."""
+    path = tmp_path / "odd.xls"
+    path.write_bytes(xls([("S", number(0, 0) + records)], shared_strings(["x"])))
+    with pytest.raises(UnreadableFileError) as caught:
+        read_filled(path)
+    assert str(caught.value) == "odd.xls: the .xls file is damaged (its records cannot be read)"

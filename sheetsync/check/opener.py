@@ -65,6 +65,10 @@ class Opener:
         except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
             if isinstance(exc, UnreadableFileError):
                 raise
+            if self.fmt == "xls" and isinstance(exc, CalamineError):
+                # from_filelike, having failed as .xls, tries the other formats and says only "Cannot
+                # detect file format": the container was checked, so its records are what is damaged
+                raise UnreadableFileError(self.path, "the .xls file is damaged (its records cannot be read)") from exc
             raise UnreadableFileError(self.path, f"cannot be read as a spreadsheet ({short(exc)})") from exc
 
     def formulas(self, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], CellFormula]:
