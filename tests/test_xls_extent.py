@@ -328,13 +328,10 @@ def test_an_encrypted_workbook_is_refused_as_encrypted(tmp_path: Path, kind: int
     """A FILEPASS record: RC4 (kind 1) made calamine say only "Cannot detect file format"; XOR
     obfuscation (kind 0) it reads through, its records garbled. Either is a password-encrypted file."""
     from sheetsync.errors import UnsafeFileError
-    from tests.data.hostile.xls import bof, boundsheet
+    from tests.data.hostile.xls import encrypted
 
-    filepass = record(0x002F, struct.pack("<H", kind) + bytes(52 if kind else 4))
-    head = len(bof(5) + filepass + boundsheet(0, "S") + shared_strings(["x"]) + EOF_RECORD)
     path = tmp_path / "locked.xls"
-    path.write_bytes(compound_file(bof(5) + filepass + boundsheet(head, "S") + shared_strings(["x"]) + EOF_RECORD
-                                   + bof(0x10) + number(0, 0) + EOF_RECORD))
+    path.write_bytes(compound_file(encrypted(kind)))
     with pytest.raises(UnsafeFileError, match="^locked.xls: the file is password-encrypted"):
         read_filled(path)
 

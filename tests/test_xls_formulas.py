@@ -23,18 +23,13 @@ from sheetsync.errors import LimitError
 from sheetsync.formats.xls_extent import check_xls_extent
 from sheetsync.formats.xls_formulas import formula_cost
 from tests.data.hostile.measure import measure
-from tests.data.hostile.xls import EOF_RECORD, bof, compound_file, number, record, shared_strings, xls
+from tests.data.hostile.xls import EOF_RECORD, bof, compound_file, formula, number, record, shared_strings, xls
 
 ROOT = Path(__file__).resolve().parent.parent
 LONG_NAME = "ก" * 255  # the longest sheet name BIFF8 holds, 3 bytes a letter in calamine's UTF-8
 SPACES = bytes([0x19, 0x40, 0x00, 0xFF])  # PtgAttrSpace: 255 spaces before its operand
 REF3D = bytes([0x3A]) + struct.pack("<HHH", 0, 0, 0)  # Sheet!A1, through EXTERNSHEET entry 0
 ADD = b"\x03"
-
-
-def formula(row: int, col: int, rgce: bytes) -> bytes:
-    """A FORMULA record of ``rgce`` whose cached value is the number 1."""
-    return record(0x0006, struct.pack("<HHHdHIH", row, col, 15, 1.0, 0, 0, len(rgce)) + rgce)
 
 
 def text(chars: int) -> bytes:
