@@ -15,7 +15,14 @@ calamine opens it when
 * it names more sheets than :data:`sheetsync.limits.MAX_XLS_SHEETS` (calamine builds one for
   each name: 900,000 names of one small sheet took 636 MB);
 * its records cannot be what a spreadsheet program writes (sheets overlapping in the stream, a
-  DIMENSIONS record whose first row lies past its last, which made calamine ask for 320 GB).
+  DIMENSIONS record whose first row lies past its last, which made calamine ask for 320 GB; a
+  shared string table in more than :data:`sheetsync.limits.MAX_XLS_CONTINUES` pieces, which
+  calamine reads in time growing with their square);
+* calamine would collect more cell records than :data:`sheetsync.limits.MAX_XLS_CELLS` (a cell
+  written again and again, within a small extent), walk more records than a whole workbook stream
+  holds (a sheet named by thousands of BOUNDSHEETs), or spend more than the limits on spelling its
+  formulas (:mod:`.xls_formulas`);
+* it is encrypted (a FILEPASS record).
 
 The stream walked is the one calamine will read, found in the container as calamine finds it
 (:mod:`.cfb_check`, which first refuses a container whose chains calamine would follow forever).
