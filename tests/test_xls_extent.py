@@ -386,3 +386,18 @@ def test_records_calamine_refuses_make_a_damaged_xls(tmp_path: Path, records: by
     with pytest.raises(UnreadableFileError) as caught:
         read_filled(path)
     assert str(caught.value) == "odd.xls: the .xls file is damaged (its records cannot be read)"
+
+
+def test_a_calc_xls_saved_with_a_password_is_refused_as_encrypted(tmp_path: Path, libreoffice: Any,
+                                                                  progress_form: Any, seed: dict[str, Any]) -> None:
+    """Calc's "Save with password" to .xls writes a FILEPASS record and encrypts every record after it
+    (RC4): the walk read the encrypted bytes as records and refused the file as "damaged (a sheet's
+    first row lies past its last)", or as "the sheet 嶤はஆ貺… reaches cell CQZJ1375798107" (the
+    garble differs each save). It is an encrypted file, and says so."""
+    from sheetsync.errors import UnsafeFileError
+    from sheetsync.template.write import write_template
+
+    write_template(progress_form, tmp_path / "filled.xlsx", data=seed, recipient="school-01")
+    locked = libreoffice.convert(tmp_path / "filled.xlsx", tmp_path / "locked.xls", password="secret")
+    with pytest.raises(UnsafeFileError, match="^locked.xls: the file is password-encrypted"):
+        read_filled(locked)
