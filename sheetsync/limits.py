@@ -53,6 +53,11 @@ MAX_UNCLIPPED_CELLS = 1_000_000
 #: more at one place (which no program does) reach the limit. A sheet that is not read is never
 #: walked nor refused for its size (it is emptied in the copy).
 MAX_ELEMENTS = 100_000
+#: Bytes of the workbook stream of a legacy .xls (all its sheets, strings and pictures; checked on
+#: the bytes its sector chain holds, before calamine opens it). calamine holds about 4.5 times the stream
+#: while it opens one (validate peaked at 117 MB for 8 MB of cell text, 205 MB for 20 MB); a filled
+#: form's stream is ~50 KB.
+MAX_XLS_STREAM = 8 * MB
 #: Cells (rows × columns, from A1) a sheet of a legacy .xls may span, and all its sheets together:
 #: BIFF cannot be clipped, and calamine materialises every sheet's whole rectangle when it opens the
 #: file (a far cell at IV65536 costs ~1 GB; 100 sheets of 998,400 cells each, in a 10 KB file, 3 GB).
@@ -63,6 +68,17 @@ MAX_XLS_STRINGS = 100_000
 #: Sheets a legacy .xls may name (BOUNDSHEET records): calamine builds each name's sheet, so 900,000
 #: names of one one-cell sheet (23 MB) cost 636 MB within the cell caps. Calc holds at most 10,000.
 MAX_XLS_SHEETS = 10_000
+#: Formula tokens of a legacy .xls walked (all sheets) to bound what calamine makes of them
+#: (:mod:`sheetsync.formats.xls_formulas`); an honest form holds a few thousand.
+MAX_XLS_FORMULA_TOKENS = 1_000_000
+#: Bytes of formula text calamine may move while it spells the formulas of a legacy .xls (counted
+#: as an upper bound per token; ~0.1 s). An honest form's formulas move a few hundred KB at most;
+#: a 28 KB file of space tokens moved ~10^12 (37 s), a 66 KB one ran for minutes.
+MAX_XLS_FORMULA_WORK = 1_000_000_000
+#: CONTINUE records after the shared string table of a legacy .xls: calamine takes each off the front
+#: of a list, so reading through n of them costs n² (250,000 empty ones in a 1 MB file: 32 s). Writers
+#: fill each to 8,224 bytes, so a 24 MB table needs ~3,000.
+MAX_XLS_CONTINUES = 10_000
 #: Characters that cells may stand for beyond the bytes written: a shared string copied into each
 #: cell using it (.xlsx; in .xls each LABELSST cell's string counts whole), a repeated cell or row,
 #: ``<text:s text:c="N"/>`` spaces (.ods). calamine builds each copy (a 13 KB file asked for 10⁹

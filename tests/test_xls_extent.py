@@ -22,7 +22,8 @@ from sheetsync.errors import LimitError, UnreadableFileError, is_parser_panic
 from sheetsync.formats import xls_extent
 from sheetsync.formats.xls_extent import check_xls_extent
 from tests.data.hostile.measure import measure
-from tests.data.hostile.xls import EOF_RECORD, SHARED_STRING_COPIES, label_sst, number, record, shared_strings, xls
+from tests.data.hostile.xls import (EOF_RECORD, SHARED_STRING_COPIES, compound_file, label_sst, number, record,
+                                    shared_strings, xls)
 
 LONG = "ก" * 32_767  # Excel's longest cell text, 3 bytes a letter in calamine's UTF-8
 
@@ -86,7 +87,7 @@ def test_string_lengths_are_read_as_calamine_reads_them(split: int) -> None:
     read = [row[0] for row in _calamine(data)["S"]]
     assert read == [s[0] for s in strings]  # calamine builds an empty string as an empty cell
     stream = xls_extent._workbook_stream(Path("x.xls"), data)
-    assert list(xls_extent._string_lengths(stream, xls_extent._globals(stream)[1], 99)) == [len(s[0]) for s in strings]
+    assert list(xls_extent._string_lengths(stream, xls_extent._globals(Path("x.xls"), stream)[1], 99)) == [len(s[0]) for s in strings]
 
 
 def test_sheets_that_overlap_in_the_stream_are_refused(tmp_path: Path) -> None:
@@ -121,7 +122,7 @@ def test_the_committed_hostile_xls_is_refused_within_the_memory_limit(tmp_path: 
     path = tmp_path / "shared-string-copies.xls"
     path.write_bytes(gzip.decompress(SHARED_STRING_COPIES.read_bytes()))
     stream = xls_extent._workbook_stream(path, None)
-    assert EOF_RECORD in stream and len(xls_extent._globals(stream)[1]) > 1  # the string runs over CONTINUE records
+    assert EOF_RECORD in stream and len(xls_extent._globals(Path("x.xls"), stream)[1]) > 1  # the string runs over CONTINUE records
     env = {"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PATH": "/usr/bin:/bin"}
     run = measure([sys.executable, "-m", "sheetsync", "validate", str(path)], env=env)
     lines = (run.stdout + run.stderr).strip().splitlines()
@@ -137,7 +138,7 @@ def test_an_honest_calc_xls_with_repeated_strings_reads(tmp_path: Path, libreoff
     write_template(progress_form, tmp_path / "filled.xlsx", data=seed, recipient="school-01")
     legacy = libreoffice.convert(tmp_path / "filled.xlsx", tmp_path / "filled.xls")
     stream = xls_extent._workbook_stream(legacy, None)
-    sheets, sst = xls_extent._globals(stream)
+    sheets, sst = xls_extent._globals(Path("x.xls"), stream)
     labels = [i for offset, _ in sheets for i in xls_extent._walk(legacy, stream, offset, len(stream)).labels]
     assert len(labels) > len(set(labels)) > 100  # Calc shares the strings typed more than once
     lengths = xls_extent._string_lengths(stream, sst, len(labels))
@@ -268,3 +269,135 @@ def test_a_sheet_named_too_many_times_is_refused(tmp_path: Path) -> None:
     with pytest.raises(LimitError) as caught:
         check_xls_extent(path)
     assert caught.value.code == "limit.xls-sheets" and str(caught.value).startswith("book.xls: ")
+
+
+@pytest.mark.parametrize("pieces", [100, 101])
+def test_shared_strings_cut_into_too_many_pieces_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            pieces: int) -> None:
+    """calamine takes each CONTINUE record of the shared string table off the front of a list, so
+    reading a string through n of them costs n²: one string with phonetic text of 2 GB declared, then
+    250,000 empty CONTINUE records (1 MB), took validate 32 s. Writers fill each to 8,224 bytes (a
+    24 MB table needs ~3,000); past the limit (here 100) the file is damaged."""
+    monkeypatch.setattr(limits, "MAX_XLS_CONTINUES", 100)
+    sst = record(0x00FC, struct.pack("<II", 1, 1) + struct.pack("<HBi", 1, 0x04, 0x7FFFFFFF) + b"a")
+    data = xls([("S", number(0, 0))], sst + record(0x003C, b"") * pieces)
+    if pieces <= 100:
+        _check(tmp_path, data)
+        return
+    with pytest.raises(UnreadableFileError, match="^book.xls: the .xls file is damaged"):
+        _check(tmp_path, data)
+
+
+def test_a_sheet_read_once_per_name_is_bounded_by_the_bytes_walked(tmp_path: Path) -> None:
+    """calamine walks a sheet's records once for each BOUNDSHEET naming it: 10,000 names of one sheet
+    of 1 MB of records (a 1.2 MB file) took 39 s. All names together may walk no more than a whole
+    workbook stream holds."""
+    from tests.data.hostile.cfb import container, put
+    from tests.data.hostile.xls import bof, boundsheet
+
+    names = [f"S{i}" for i in range(10_000)]
+    start = len(bof(5)) + sum(len(boundsheet(0, n)) for n in names) + len(shared_strings(["x"])) + len(EOF_RECORD)
+    stream = (bof(5) + b"".join(boundsheet(start, n) for n in names) + shared_strings(["x"]) + EOF_RECORD
+              + bof(0x10) + number(0, 0) + record(0x0001, b"") * 250_000 + EOF_RECORD)
+    data, lay = container(stream, sector=4096)
+    with pytest.raises(LimitError) as caught:
+        _check(tmp_path, bytes(put(data, lay.entry(0) + 116, lay.directory[0])))
+    assert caught.value.code == "limit.xls-work"
+
+
+@pytest.mark.parametrize("copies", [10, 11])
+def test_cells_written_again_and_again_count_each_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        copies: int) -> None:
+    """calamine collects every cell record, also one at a place already written, before it builds the
+    grid: one row of 100 numbers written over and over (MULRK, 20 MB) took 322 MB within a 100-cell
+    extent. Each copy counts against the cells read (here 1,000)."""
+    monkeypatch.setattr(limits, "MAX_XLS_CELLS", 1000)
+    run = record(0x00BD, struct.pack("<HH", 0, 0) + struct.pack("<HI", 15, 0x3FF00000) * 100 + struct.pack("<H", 99))
+    data = xls([("S", run * copies)], shared_strings(["x"]))
+    assert len(_calamine(data)["S"][0]) == 100
+    if copies * 100 <= 1000:
+        _check(tmp_path, data)
+        return
+    with pytest.raises(LimitError) as caught:
+        _check(tmp_path, data)
+    assert caught.value.code == "limit.xls-cells"
+
+
+@pytest.mark.parametrize("kind", [0, 1])
+def test_an_encrypted_workbook_is_refused_as_encrypted(tmp_path: Path, kind: int) -> None:
+    """A FILEPASS record: RC4 (kind 1) made calamine say only "Cannot detect file format"; XOR
+    obfuscation (kind 0) it reads through, its records garbled. Either is a password-encrypted file."""
+    from sheetsync.errors import UnsafeFileError
+    from tests.data.hostile.xls import encrypted
+
+    path = tmp_path / "locked.xls"
+    path.write_bytes(compound_file(encrypted(kind)))
+    with pytest.raises(UnsafeFileError, match="^locked.xls: the file is password-encrypted"):
+        read_filled(path)
+
+
+@pytest.mark.parametrize("records", [
+    record(0x00E5, struct.pack("<H", 65535)),  # MERGECELLS: 65,535 ranges announced, none there
+    record(0x0006, struct.pack("<HHHdHIH", 0, 0, 15, 1.0, 0, 0, 3) + b"\x25\0\0"),  # a reference cut short
+], ids=["mergecells", "formula"])
+def test_a_panic_prints_nothing_but_the_files_line(tmp_path: Path, capfd: pytest.CaptureFixture[str],
+                                                   records: bytes) -> None:
+    """Rust's panic hook wrote three lines of its own to the standard error (``thread '<unnamed>'
+    panicked at …/calamine-0.37.0/src/utils.rs…``) before the file's one line: in a batch, every
+    damaged .xls added them. Now the file's line is all there is."""
+    path = tmp_path / "short.xls"
+    path.write_bytes(xls([("S", number(0, 0) + records)], shared_strings(["x"])))
+    with pytest.raises(UnreadableFileError, match="^short.xls: cannot be read as a spreadsheet"):
+        read_filled(path)
+    assert capfd.readouterr().err == ""
+
+
+@pytest.mark.parametrize("name", ["Sheet1", "Report", "รายงาน"])
+def test_a_biff5_sheet_is_named_as_written(tmp_path: Path, name: str) -> None:
+    """Excel 5/95 (BIFF5, stream "Book") writes a sheet's name as 8-bit characters of the workbook's
+    code page with no flags byte: read as BIFF8, "Sheet1" was named 敨瑥� in the message and
+    "Report" eport."""
+    def bof5(kind: int) -> bytes:
+        return record(0x0809, struct.pack("<HHHH", 0x0500, kind, 0, 0))
+
+    def sheet(offset: int) -> bytes:
+        raw = name.encode("cp874")
+        return record(0x0085, struct.pack("<IBBB", offset, 0, 0, len(raw)) + raw)
+
+    codepage = record(0x0042, struct.pack("<H", 874))
+    head = len(bof5(5) + codepage + sheet(0) + EOF_RECORD)
+    stream = bof5(5) + codepage + sheet(head) + EOF_RECORD + bof5(0x10) + number(0, 0) + number(65535, 255) + EOF_RECORD
+    data = compound_file(stream, name="Book")
+    assert list(_calamine(data)) == [name]  # calamine reads it
+    with pytest.raises(LimitError) as caught:
+        _check(tmp_path, data)
+    assert caught.value.code == "limit.xls-extent" and f"the sheet {name} of this .xls" in str(caught.value)
+
+
+@pytest.mark.parametrize("records", [
+    record(0x00BD, struct.pack("<HHHIH", 0, 10, 15, 0, 5)),  # MULRK: last column before the first
+    record(0x0205, struct.pack("<HHHBB", 0, 0, 15, 0, 9)),  # BOOLERR: neither a bool nor an error
+], ids=["mulrk", "boolerr"])
+def test_records_calamine_refuses_make_a_damaged_xls(tmp_path: Path, records: bytes) -> None:
+    """calamine's own error (``Invalid rk length…``) is lost behind from_filelike's "Cannot detect file
+    format", which told a teacher the file was no spreadsheet at all; it is a damaged .xls."""
+    path = tmp_path / "odd.xls"
+    path.write_bytes(xls([("S", number(0, 0) + records)], shared_strings(["x"])))
+    with pytest.raises(UnreadableFileError) as caught:
+        read_filled(path)
+    assert str(caught.value) == "odd.xls: the .xls file is damaged (its records cannot be read)"
+
+
+def test_a_calc_xls_saved_with_a_password_is_refused_as_encrypted(tmp_path: Path, libreoffice: Any,
+                                                                  progress_form: Any, seed: dict[str, Any]) -> None:
+    """Calc's "Save with password" to .xls writes a FILEPASS record and encrypts every record after it
+    (RC4): the walk read the encrypted bytes as records and refused the file as "damaged (a sheet's
+    first row lies past its last)", or as "the sheet 嶤はஆ貺… reaches cell CQZJ1375798107" (the
+    garble differs each save). It is an encrypted file, and says so."""
+    from sheetsync.errors import UnsafeFileError
+    from sheetsync.template.write import write_template
+
+    write_template(progress_form, tmp_path / "filled.xlsx", data=seed, recipient="school-01")
+    locked = libreoffice.convert(tmp_path / "filled.xlsx", tmp_path / "locked.xls", password="secret")
+    with pytest.raises(UnsafeFileError, match="^locked.xls: the file is password-encrypted"):
+        read_filled(locked)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
+import sys
 import zipfile
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -61,6 +65,10 @@ class Opener:
         except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
             if isinstance(exc, UnreadableFileError):
                 raise
+            if self.fmt == "xls" and isinstance(exc, CalamineError):
+                # from_filelike, having failed as .xls, tries the other formats and says only "Cannot
+                # detect file format": the container was checked, so its records are what is damaged
+                raise UnreadableFileError(self.path, "the .xls file is damaged (its records cannot be read)") from exc
             raise UnreadableFileError(self.path, f"cannot be read as a spreadsheet ({short(exc)})") from exc
 
     def formulas(self, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], CellFormula]:
@@ -79,7 +87,31 @@ class Opener:
 def calamine(data: bytes) -> CalamineWorkbook:
     """A workbook of ``data`` as calamine reads it."""
     # from_filelike sniffs the content; from_path would trust a misleading extension.
-    return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    with _panics_unprinted():
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+@contextmanager
+def _panics_unprinted() -> Iterator[None]:
+    """Nothing calamine's Rust code prints reaches the standard error while it runs: a panic (a .xls
+    record too short for what calamine reads of it) is printed by Rust's own hook straight to file
+    descriptor 2, three lines naming a Rust source file, before pyo3 raises it and the file gets its
+    one line (:func:`sheetsync.errors.is_parser_panic`). sheetsync runs no other thread meanwhile."""
+    try:
+        sys.stderr.flush()
+        saved: int | None = os.dup(2)
+    except (OSError, ValueError):  # no standard error to keep quiet
+        saved = None
+    if saved is None:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as sink:
+            os.dup2(sink.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def beyond(book: CalamineWorkbook, sheet: str, bounds: Bounds) -> list[Overflow]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import limits
-from ..errors import IncompleteFileError, UnreadableFileError
+from ..errors import IncompleteFileError, LimitError, UnreadableFileError
 
 SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 #: Sector numbers with a meaning of their own (MS-CFB 2.1); calamine ends a DIFAT chain at any of
@@ -45,7 +45,7 @@ MINI_SECTOR = 64
 MINI_CUTOFF = 4096  # calamine's, whatever the header says: smaller streams live in the mini stream
 HEADER = struct.Struct("<26xHxxHH14xI8xIII")  # what calamine reads of the header (MS-CFB 2.2)
 DAMAGED = "the .xls file is damaged"
-NO_WORKBOOK = "not a readable .xls workbook (no workbook stream, or a huge one)"
+NO_WORKBOOK = "not a readable .xls workbook (no workbook stream)"
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,9 @@ def workbook_stream(path: Path, data: bytes) -> bytes:
 
     :param path: names the file in messages only; ``data`` is its content, already read.
     :raises UnreadableFileError: the container is damaged in a way calamine would not survive or
-        read sanely (``the .xls file is damaged (…)``), or holds no workbook stream, or a huge one.
+        read sanely (``the .xls file is damaged (…)``), or holds no workbook stream.
+    :raises LimitError: the workbook stream is larger than :data:`~sheetsync.limits.MAX_XLS_STREAM`
+        (``limit.xls-stream``).
     """
     box = _Container(path, data)
     entries = box.directory()
@@ -77,8 +79,9 @@ def workbook_stream(path: Path, data: bytes) -> bytes:
     if not found:
         raise UnreadableFileError(path, NO_WORKBOOK)
     stream = box.stream(found[0], entries[0])  # no longer than the file: each sector is read once
-    if len(stream) > limits.MAX_MEMBER_INFLATED:
-        raise UnreadableFileError(path, NO_WORKBOOK)
+    if len(stream) > limits.MAX_XLS_STREAM:  # (a size its sectors cannot hold is damage, said above)
+        raise LimitError(path, "limit.xls-stream", size=f"{len(stream) / limits.MB:,.0f}",
+                         limit=limits.MAX_XLS_STREAM // limits.MB)
     return stream
 
 

@@ -203,13 +203,14 @@ class LibreOffice:
         self.close()
 
     # -- public API -------------------------------------------------------------
-    def convert(self, src: Path, dest: Path, sheet: str | None = None) -> Path:
+    def convert(self, src: Path, dest: Path, sheet: str | None = None, password: str | None = None) -> Path:
         """Re-save ``src`` as ``dest``; the format follows dest's extension.
 
         xlsx, ods, xls, pdf and csv are known; csv is UTF-8 and holds one sheet:
         ``sheet`` (by name) or else the first sheet (not the file's active one).
+        With ``password`` the file is saved encrypted, as Calc's "Save with password" does.
         """
-        return Path(self.request("convert", src=str(src), dest=str(dest), sheet=sheet))
+        return Path(self.request("convert", src=str(src), dest=str(dest), sheet=sheet, password=password))
 
     def inspect(self, path: Path) -> dict[str, Any]:
         """Everything a test may want to assert about a workbook, as plain JSON.

@@ -149,7 +149,7 @@ class Worker:
         while self._staged:
             os.remove(self._staged.pop())
 
-    def store(self, doc, dest, sheet=None):
+    def store(self, doc, dest, sheet=None, password=None):
         dest = os.path.abspath(dest)
         ext = os.path.splitext(dest)[1].lower()
         if ext.lstrip(".") not in FILTERS:
@@ -157,6 +157,8 @@ class Worker:
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         target = dest if dest.isascii() else self.stage(ext)
         args = [pv("FilterName", FILTERS[ext.lstrip(".")]), pv("Overwrite", True)]
+        if password is not None:  # "Save with password": the file is encrypted
+            args.append(pv("Password", password))
         renamed = None
         if ext == ".csv":
             options = CSV_OPTIONS
@@ -192,10 +194,10 @@ class Worker:
     def cmd_ping(self):
         return "pong"
 
-    def cmd_convert(self, src, dest, sheet=None):
+    def cmd_convert(self, src, dest, sheet=None, password=None):
         doc = self.load(src)
         try:
-            return self.store(doc, dest, sheet)
+            return self.store(doc, dest, sheet, password)
         finally:
             self.close_doc(doc)
 

@@ -83,6 +83,19 @@ def number(row: int, col: int, value: float = 1.0) -> bytes:
     return record(0x0203, struct.pack("<HHHd", row, col, 15, value))
 
 
+def formula(row: int, col: int, rgce: bytes) -> bytes:
+    """A FORMULA cell of the tokens ``rgce`` whose cached value is the number 1."""
+    return record(0x0006, struct.pack("<HHHdHIH", row, col, 15, 1.0, 0, 0, len(rgce)) + rgce)
+
+
+def encrypted(kind: int) -> bytes:
+    """A one-sheet workbook stream after a FILEPASS record: XOR obfuscation (``kind`` 0) or RC4 (1)."""
+    filepass = record(0x002F, struct.pack("<H", kind) + bytes(52 if kind else 4))
+    head = len(bof(5) + filepass + boundsheet(0, "S") + shared_strings(["x"]) + EOF_RECORD)
+    return (bof(5) + filepass + boundsheet(head, "S") + shared_strings(["x"]) + EOF_RECORD
+            + bof(0x10) + number(0, 0) + EOF_RECORD)
+
+
 def book(sheets: list[tuple[str, bytes]], sst: bytes, offsets: list[int] | None = None) -> bytes:
     """A workbook stream: globals (one BOUNDSHEET per sheet, ``sst``), then each sheet's records
     between its BOF and EOF. ``offsets`` (one per sheet, counted from the first sheet's BOF) point
@@ -133,6 +146,13 @@ def build_xls_cases(out: Path) -> dict[str, Path]:
         "xls-difat-loop": DAMAGED["difat-loop"](),
         "xls-mini-fat-loop": DAMAGED["mini-fat-loop-of-2-tb"](),
         "xls-chain-past-the-fat": DAMAGED["stream-past-the-fat"](),
+        # 16,000 space tokens in one formula (66 KB): calamine inserted the spaces one by one, for minutes
+        "xls-formula-spaces": xls([("S", formula(0, 0, bytes([0x17, 255, 0]) + b"a" * 255
+                                                 + bytes([0x19, 0x40, 0, 255]) * 16_000))], shared_strings(["x"])),
+        # a string skipping 2 GB of phonetic text over 250,000 empty CONTINUE records (1 MB): 32 s
+        "xls-continue-pieces": xls([("S", number(0, 0))], record(0x00FC, struct.pack("<IIHBi", 1, 1, 1, 4, 0x7FFFFFFF)
+                                                                + b"a") + record(0x003C, b"") * 250_000),
+        "xls-encrypted": compound_file(encrypted(1)),
     }
     made = {}
     for name, data in cases.items():
