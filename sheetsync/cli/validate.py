@@ -86,7 +86,7 @@ def validate(
             unverified = unverified or (item.report is not None and any(
                 f.code == "identity-not-verified" for f in item.report.findings))
             if item.error:
-                echo(f"sheetsync: {item.error}", err=True)
+                echo(f"sheetsync: {unread_line(item, lang.value)}", err=True)
             if output is OutFmt.json:
                 entry = report_dict(item.report, lang.value) if item.report is not None else {
                     "file": str(item.path), "valid": False, "findings": [], "error": item.error}
@@ -151,3 +151,10 @@ def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, t
             echo(f"{said('sync.not-sent', lang, source='office.yaml')} {line}", err=True)
         if not result.ok:
             raise typer.Exit(EXIT_INVALID)
+
+
+def unread_line(item: Checked, lang: str) -> str:
+    """Why ``item`` could not be read, naming it: Thai first (in plain words), then the reader's own
+    English; English only with ``--lang en``."""
+    thai = item.why.get("th", "") if lang == "th" else ""
+    return f"{item.path.name}: {thai} / {item.error}" if thai else str(item.error)
