@@ -89,8 +89,11 @@ def test_json_and_errors_keep_their_shape(progress_form: Form, seed: dict[str, A
                                                                                          "error"}]
     assert set(parsed[1]["findings"][0]) == {"code", "severity", "sheet", "cell", "path", "value", "message"}
     assert parsed[1]["findings"][0]["severity"] == "error" and THAI.search(parsed[1]["findings"][0]["message"])
-    assert done.stderr.splitlines() == ["sheetsync: junk.xlsx: not a spreadsheet (a PDF document); send the .xlsx or "
-                                        ".ods form"]
+    # The one line naming it, Thai first (the default --lang th); the JSON keeps the reader's English.
+    [line] = done.stderr.splitlines()
+    assert line.startswith("sheetsync: junk.xlsx: ") and THAI.search(line.partition(" / ")[0])
+    assert line.endswith(" / junk.xlsx: not a spreadsheet (a PDF document); send the .xlsx or .ods form")
+    assert parsed[2]["error"] == "junk.xlsx: not a spreadsheet (a PDF document); send the .xlsx or .ods form"
 
 
 def test_reports_written_and_queued_thai_first(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
