@@ -127,10 +127,7 @@ def env_number(name: str, text: str | None, *, example: object) -> float | None:
         naming the variable, its value and ``example``."""
     if text is None:
         return None
-    try:
-        number = float(text)
-    except ValueError as exc:
-        raise mail_error("env.number", name=name, value=repr(text), example=example) from exc
+    number = _env_float(name, text, example)
     if not (math.isfinite(number) and number >= 0):  # -1 or "nan" stopped a send with a traceback
         raise mail_error("env.positive", name=name, value=repr(text), example=example)
     return number or None
@@ -142,15 +139,20 @@ def env_port(name: str, text: str | None, *, example: int) -> int | None:
     :raises MailError: it is not a whole number from 1 to 65535 (naming the variable)."""
     if text is None:
         return None
-    try:
-        number = float(text)
-    except ValueError as exc:
-        raise mail_error("env.number", name=name, value=repr(text), example=example) from exc
+    number = _env_float(name, text, example)
     if not number.is_integer():
         raise mail_error("env.whole", name=name, value=repr(text), example=example)
     if not 0 < number < 65536:
         raise mail_error("env.port", name=name, value=repr(text), example=example)
     return int(number)
+
+
+def _env_float(name: str, text: str, example: object) -> float:
+    """``text``, the value of the environment variable ``name``, as a number (refused naming both)."""
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise mail_error("env.number", name=name, value=repr(text), example=example) from exc
 
 
 def env_choice(name: str, text: str | None, choices: tuple[str, ...], service: str) -> str:
