@@ -1,4 +1,4 @@
-"""The quick bound of a plainly written .ods table (sheetsync.formats.extent._ods_bound): never below
+"""The quick bound of a plainly written .ods table (sheetsync.formats.ods_extent.ods_bound): never below
 the exact extent, given only where the row-by-row measure would measure the table too, and the
 reader's decisions (kept as written, or clipped) are the same as with the exact extent."""
 
@@ -15,7 +15,8 @@ from sheetsync.check.reader import read_filled
 from sheetsync.check.validate import validate
 from sheetsync.formats import extent
 from sheetsync.formats.bounded import Bounds
-from sheetsync.formats.extent import Extent, _ods_bound, _ods_extent, scan
+from sheetsync.formats.extent import scan
+from sheetsync.formats.ods_extent import Extent, ods_bound, ods_extent
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.data.hostile.build import FORM_SHEET, META, ods_append_rows, rewrite
@@ -32,8 +33,8 @@ def measured(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     def spy(body: bytes) -> Extent | None:
         calls.append(len(body))
-        return _ods_extent(body)
-    monkeypatch.setattr(extent, "_ods_extent", spy)
+        return ods_extent(body)
+    monkeypatch.setattr(extent, "ods_extent", spy)
     return calls
 
 
@@ -68,7 +69,7 @@ def test_the_bound_is_never_below_the_exact_extent(tmp_path: Path, progress_form
                                                    rows: bytes, sheet: str) -> None:
     path = rewrite(_ods(tmp_path, progress_form, seed), tmp_path / "plain.ods", {"content.xml": ods_append_rows(sheet, rows)})
     body = _body(path, sheet)
-    bound, exact = _ods_bound(body), _ods_extent(body)
+    bound, exact = ods_bound(body), ods_extent(body)
     assert bound is not None and exact is not None
     assert bound.rows >= exact.rows and bound.columns >= exact.columns
     assert scan(path, "ods").extents[sheet] == exact
@@ -88,7 +89,7 @@ def test_a_table_written_otherwise_is_measured_row_by_row(tmp_path: Path, progre
                                                           rows: bytes) -> None:
     path = rewrite(_ods(tmp_path, progress_form, seed), tmp_path / "odd.ods",
                    {"content.xml": ods_append_rows(FORM_SHEET, rows)})
-    assert _ods_bound(_body(path, FORM_SHEET)) is None
+    assert ods_bound(_body(path, FORM_SHEET)) is None
 
 
 def test_empty_cells_past_the_form_keep_the_fast_path(tmp_path: Path, progress_form: Form, seed: dict[str, Any],

@@ -18,9 +18,7 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
 from html import unescape
-from operator import add, lt, methodcaller
 from pathlib import Path
 
 from .. import limits
@@ -31,6 +29,7 @@ from ._stored import stored_zip
 from .odsbreaks import break_lines
 from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, found_members, fold, open_zip
 from .expansion import SHARED_STRINGS, check_ods, check_xlsx
+from .ods_extent import Extent, ods_bound, ods_extent
 
 __all__ = ["Extent", "Scanned", "scan"]
 
@@ -44,25 +43,7 @@ XLSX_NS = b"schemas.openxmlformats.org/spreadsheetml/2006/main"
 ODS_TABLE_NS = b"urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 XLSX_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension(?=[\s/>])[^<>]*>")
 ODS_TABLE_OPEN = re.compile(rb"<(table:)table(?=[\s/>])([^<>]*?)(/?)>")
-ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)["']""")
-ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)["']""")
-ODS_EMPTY_CELL = re.compile(rb'<table:(?:covered-)?table-cell(?:\s+table:(?:style-name|number-columns-repeated)'
-                            rb'\s*=\s*"[^"<>]*")*\s*/>')
-ODS_EMPTY_RUN = re.compile(rb"(?:\s*" + ODS_EMPTY_CELL.pattern + rb")*\s*")  # only empty cells
 ODS_STUB = b"<table:table-row><table:table-cell/></table:table-row>"
-#: What may follow ``<table:table-row`` in a row's own tag (not a row group's or header rows').
-ROW_TAG_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r")
-
-
-@dataclass(frozen=True)
-class Extent:
-    """The last row and column holding a cell (1-based; 0 × 0 for an empty sheet)."""
-
-    rows: int
-    columns: int
-
-    def within(self, bounds: Bounds) -> bool:
-        return self.rows <= bounds.rows and self.columns <= bounds.columns
 
 
 class Scanned:
@@ -88,7 +69,7 @@ class Scanned:
 
     def _exact(self, name: str) -> Extent | None:
         start, end = self._pending.pop(name)
-        found = self._reach[name] = _ods_extent(self._members["content.xml"][start:end])
+        found = self._reach[name] = ods_extent(self._members["content.xml"][start:end])
         return found
 
     def fits(self, bounds: dict[str, Bounds]) -> bool:
@@ -304,98 +285,16 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
         if end < 0:
             raise UnreadableFileError(scanned.path, f"the sheet {name!r} is damaged (it never ends)")
         scanned._tables.append((name, done, end))
-        quick = None if twice else _ods_bound(content[done:end])
+        quick = None if twice else ods_bound(content[done:end])
         if quick is not None:
             reach[name], pending[name] = quick, (done, end)
         else:
-            reach[name] = None if twice else _ods_extent(content[done:end])
+            reach[name] = None if twice else ods_extent(content[done:end])
         done = end
     if starts:  # a table written otherwise, or one inside another: measure nothing, clip every sheet
         scanned._reach.clear()
         scanned._pending.clear()
         scanned._tables.clear()
-
-
-def _ods_extent(body: bytes) -> Extent | None:
-    """How far the table's cells that may hold something reach, counting repeats (``body`` holds
-    no sub-table); None for rows written in a way not measured here.
-
-    One loop over the rows with every test written out: this runs for each row of every file,
-    and a function call per test cost more than the searches themselves."""
-    if len(body) > 7 * limits.MAX_ELEMENTS and body.count(b"<table:") > limits.MAX_ELEMENTS:
-        return None  # the clipping path counts rows and cells, and refuses it naming the sheet
-    find, rfind, count, empty = body.find, body.rfind, body.count, ODS_EMPTY_CELL.match
-    row_tag, cell_tag, covered_tag = b"<table:table-row", b"<table:table-cell", b"<table:covered-table-cell"
-    row = rows = columns = pos = 0  # rows seen (with repeats); the extent so far
-    while (end := find(b"</table:table-row>", pos)) >= 0:
-        start = rfind(row_tag, pos, end)  # this row's own start tag (rows hold no rows)
-        if start < 0 or body[start + 16:start + 17] not in ROW_TAG_ENDS:
-            return None  # a self-closing row, or a row group's tag: clip
-        tag_end = find(b">", start, end)
-        if tag_end < 0 or (find(row_tag, pos, start) >= 0 and _rows_between(body, pos, start)):
-            return None  # written oddly: clip
-        repeated = 1
-        if find(b"rows-repeated", start, tag_end) >= 0:
-            found = ODS_ROWS_REPEATED.search(body, start, tag_end)
-            repeated = max(1, int(found.group(1)[:9])) if found else 1
-        # The row's last cell that may hold something; only trailing empty cells are passed over.
-        last = max(rfind(cell_tag, tag_end, end), rfind(covered_tag, tag_end, end))
-        if last >= 0 and empty(body, last):
-            # Merged cells leave a run of empty covered cells: when all that follows the last
-            # closing cell tag is such a run, step over it at once (the loop below would skip
-            # each of them and stop at the same cell).
-            close = max(rfind(b"</table:table-cell>", tag_end, end), rfind(b"</table:covered-table-cell>", tag_end, end))
-            if close >= 0 and ODS_EMPTY_RUN.fullmatch(body, find(b">", close) + 1, end):
-                last = max(rfind(cell_tag, tag_end, close), rfind(covered_tag, tag_end, close))
-        while last >= 0 and empty(body, last):
-            last = max(rfind(cell_tag, tag_end, last), rfind(covered_tag, tag_end, last))
-        if last >= 0:
-            cell_end = find(b">", last, end) + 1  # every cell up to the end of that one's start tag
-            if not cell_end:
-                return None  # a tag never closed: not measured
-            width = count(cell_tag, tag_end, cell_end) + count(covered_tag, tag_end, cell_end)
-            if find(b"columns-repeated", tag_end, cell_end) >= 0:
-                width += sum(max(1, int(n[:9])) - 1 for n in ODS_COLUMNS_REPEATED.findall(body, tag_end, cell_end))
-            rows, columns = row + repeated, max(columns, width)
-        row += repeated
-        pos = end + 18
-    return None if _rows_between(body, pos, len(body)) else Extent(rows, columns)
-
-
-def _ods_bound(body: bytes) -> Extent | None:
-    """A bound on :func:`_ods_extent` found at C speed, for a table written plainly: no repeats, no
-    row groups, every row tag ``<table:table-row>`` or ``<table:table-row …>``, each row closed
-    before the next starts and every tag closed. None when the table is written otherwise.
-
-    Those are the conditions under which :func:`_ods_extent` measures the table (never None), and
-    each of its rows then holds at most the cells between its closing tag and the one before:
-    so the table reaches no further than (rows, most cells between two row ends)."""
-    row_tag = b"<table:table-row"
-    # Repeats before the first row are the columns' (which hold no cells): only the rows' count.
-    if len(body) > 7 * limits.MAX_ELEMENTS or body.find(b"repeated", max(body.find(row_tag), 0)) >= 0:
-        return None  # repeats (or a table the row-by-row measure may refuse): measured row by row
-    chunks = body.split(b"</table:table-row>")  # each ends where one row does; the last one holds no row
-    rows = len(chunks) - 1
-    if list(map(methodcaller("count", row_tag), chunks)) != [1] * rows + [0]:
-        return None  # a row inside another, one never closed, or a row group
-    if body.count(row_tag + b" ") + body.count(row_tag + b">") != rows:
-        return None  # a row tag written otherwise
-    ends = chunks[:-1]
-    if any(map(lt, map(methodcaller("rfind", b">"), ends), map(methodcaller("rfind", b"<"), ends))):
-        return None  # a row's last tag (its own, or its last cell's) never closed
-    cells = map(add, map(methodcaller("count", b"<table:table-cell"), chunks),
-                map(methodcaller("count", b"<table:covered-table-cell"), chunks))
-    return Extent(rows, max(cells))
-
-
-def _rows_between(body: bytes, start: int, end: int) -> bool:
-    """Whether a row element starts in ``body[start:end]`` (row groups and header rows aside)."""
-    at = body.find(b"<table:table-row", start, end)
-    while at >= 0:
-        if body[at + 16:at + 17] in ROW_TAG_ENDS:
-            return True
-        at = body.find(b"<table:table-row", at + 16, end)
-    return False
 
 
 def _usual_prefixes(content: bytes) -> bool:
