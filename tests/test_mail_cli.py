@@ -116,3 +116,18 @@ def test_login_needs_the_password_variable(app: typer.Typer, outbox: Path, smtp_
     result = CliRunner().invoke(app, ["mail", str(outbox), "--send"], env=env)
     assert result.exit_code == 1 and "SHEETSYNC_SMTP_PASSWORD is not" in result.stderr
     assert MailConfig.from_env(env).user == "office" and len(pending(outbox)) == 2
+
+
+def test_listing_goes_past_a_file_that_is_no_message(app: typer.Typer, outbox: Path,
+                                                     smtp_server: Server) -> None:  # noqa: F811
+    """A hand-made .eml in the outbox gets its line; the messages after it are still listed (exit 1)."""
+    (outbox / "0-notes.eml").write_text("just some notes, no headers\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["mail", str(outbox)], env=env_for(smtp_server.port))
+    assert result.exit_code == 1, result.output
+    listed = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in listed[:2]] == ["school-01 โรงเรียนวัดไทร แบบรายงาน.eml",
+                                                         "school-02 โรงเรียนวัดไทร แบบรายงาน.eml"]
+    bad = result.stderr.splitlines()
+    assert len(bad) == 1 and bad[0].startswith("ส่งไม่ได้ / not sent: 0-notes.eml: ไฟล์นี้ไม่ใช่อีเมลที่ส่งได้")
+    assert bad[0].endswith("not a message sheetsync can send (no From or no recipient)")
+    assert "Traceback" not in result.output and len(pending(outbox)) == 3

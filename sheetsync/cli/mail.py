@@ -65,14 +65,23 @@ def mail(
 
 
 def _list(outbox: Path) -> int:
+    """List each waiting message; one that cannot be read gets its line on stderr (as ``--send`` would
+    say it) and the others are still listed. Exit 1 when any could not be read."""
+    from ..errors import MailError
     from ..mailer import header_text, one_line, pending, read_message
-    from ..messages import render
+    from ..mailer._transport import without_name
+    from ..messages import both, render
 
-    waiting = pending(outbox)
+    waiting, bad = pending(outbox), 0
     for path in waiting:
-        message = read_message(path)
+        try:
+            message = read_message(path)
+        except MailError as exc:
+            bad += 1
+            echo(f"{both('sync.not-sent')}: {path.name}: {without_name(exc, path.name)}", err=True)
+            continue
         echo(f"{path.name}: {one_line(header_text(message, 'To'))} — {one_line(header_text(message, 'Subject'))}")
     said = [render("mail.waiting", lang, source="office.yaml", count=len(waiting), outbox=outbox)
             + (render("mail.how-to-send", lang, source="office.yaml") if waiting else "") for lang in ("th", "en")]
     echo(" / ".join(said))
-    return 0
+    return 1 if bad else 0
