@@ -218,12 +218,12 @@ def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> N
 
 
 def _write_summaries(result: SyncResult, report_dir: Path) -> None:
-    """The batch's summary.xlsx and summary.csv. One that cannot be written (a clerk left it open
-    in Excel, which on Windows locks it) is a problem line, not a stopped run: the schools'
-    e-mails, queued already, must still go out."""
+    """The batch's summary.xlsx and summary.csv, a file read again after a restore marked as such.
+    One that cannot be written (a clerk left it open in Excel, which on Windows locks it) is a problem
+    line, not a stopped run: the schools' e-mails, queued already, must still go out."""
     for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
         try:
-            write([c.result for c in result.checked], report_dir / name)
+            write([c.result for c in result.checked], report_dir / name, reread=result.reread)
         except OutputError as exc:
             result.problems.append(both("sync.summary-not-written", file=report_dir / name, why=exc))
 

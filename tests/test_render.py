@@ -61,6 +61,22 @@ def test_summary_csv_and_xlsx(tmp_path: Path) -> None:
     assert ws["D2"].value == 2 and ws.freeze_panes == "A2"
 
 
+def test_summary_marks_files_read_again_and_counts_them_only_when_there_are_some(tmp_path: Path) -> None:
+    ok, bad = Report(Path("inbox/s2.xlsx"), "progress-report", {}), Path("inbox/s4.xlsx")
+    results = [_report(), ok, Unread(bad, failure(bad, UNREADABLE, "s4.xlsx: not a spreadsheet"))]
+    write_summary_xlsx(results, tmp_path / "summary.xlsx", reread=[ok.path, bad])
+    ws = load_workbook(tmp_path / "summary.xlsx").active
+    assert ws is not None
+    again = "อ่านใหม่หลังกู้คืน (ได้รับไว้ก่อนแล้ว)"
+    assert [ws[f"G{r}"].value for r in (2, 3, 4)] == [None, again, again]
+    assert ws["A6"].value == "ไฟล์ใหม่" and ws["B6"].value == 1 and ws["B7"].value == 2  # numbers, not text
+    assert ws.auto_filter.ref == "A1:G4"  # sorting the files leaves the counts where they are
+    assert ws["A3"].fill.fgColor.rgb.endswith("EDEDED") and ws["A4"].fill.fgColor.rgb.endswith("FDE2E1")
+    write_summary_xlsx([ok], tmp_path / "plain.xlsx")  # no restore: the summary as it always was
+    plain = load_workbook(tmp_path / "plain.xlsx").active
+    assert plain is not None and plain.max_row == 2 and plain["G2"].value is None
+
+
 def test_no_catalogue_entry_renders_empty() -> None:
     assert len(catalogue()) >= 30  # an empty or truncated catalogue must not pass
     for code, entry in catalogue().items():

@@ -226,14 +226,15 @@ def summary_table(result: SyncResult) -> Table:
     """One line per count: what the sync found and did (Thai / English)."""
     from rich.table import Table
 
+    from ..render.summary import new_and_reread
+
     table = Table(title="sheetsync sync")
     table.add_column("")
     table.add_column(_both("sync.files"), justify="right")
     valid = sum(1 for c in result.checked if c.report is not None and c.report.valid)
     sent = len(result.sent.sent) if result.sent is not None else 0
     # A file a restore put back was received before: read again, not new from its school (said apart).
-    reread = [("sync.reread", len(result.reread))] if result.reread else []
-    rows = [("sync.new", len(result.new) - len(result.reread)), *reread, ("sync.already", len(result.already_seen)),
+    rows = [*new_and_reread(len(result.new), len(result.reread)), ("sync.already", len(result.already_seen)),
             ("sync.waiting", len(result.waiting)), ("sync.valid", valid),
             ("sync.invalid", sum(1 for c in result.checked if c.report is not None and not c.report.valid)),
             ("sync.unreadable", sum(1 for c in result.checked if c.error)),
