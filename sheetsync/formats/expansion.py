@@ -109,25 +109,32 @@ def check_ods(path: Path, content: bytes) -> None:
 
     :raises LimitError: ``limit.expanded-text``.
     """
-    if ODS_ODD_REPEAT.search(content) is not None or _gt_in_value(content, (b"repeated", b"<text:s")):
+    # Each word is looked for once: every pass below starts at its first occurrence (an honest form
+    # holds its styles and validations, a third of the part, before any of them; ours holds no <text:s>).
+    repeated, spaces = content.find(b"repeated"), content.find(b"<text:s")
+    if repeated >= 0 and ODS_ODD_REPEAT.search(content, repeated) is not None:
         raise _refused(path)  # read otherwise by calamine than by the patterns here: never honest
-    total = _spaces(content, 0, len(content))
-    if content.find(b"repeated") >= 0:
-        total += _repeated_cells(content) + _repeated_rows(content)
+    if _gt_in_value(content, ((b"repeated", repeated), (b"<text:s", spaces))):
+        raise _refused(path)
+    total = _spaces(content, spaces, len(content)) if spaces >= 0 else 0
+    if repeated >= 0:
+        total += _repeated_cells(content, repeated) + _repeated_rows(content, repeated)
     if total > limits.MAX_EXPANDED_TEXT:
         raise _refused(path)
 
 
-def _gt_in_value(content: bytes, words: Iterable[bytes]) -> bool:
+def _gt_in_value(content: bytes, words: Iterable[tuple[bytes, int]]) -> bool:
     """Whether a tag holding one of ``words`` is written so the patterns here would misread it: a raw
     ``>`` inside an attribute value (XML allows it; calamine reads the tag to its real end, while every
     pattern here stops at that ``>``), or a tag that does not end before the next ``<`` (never XML;
     the patterns here stop at a ``<``).
 
     Each tag is looked at once, and only as far as the next ``<``; the ``<`` before a word is looked
-    for only in the stretch since the word before: linear, however the words repeat."""
-    for word in words:
-        at, lt, seen, searched = content.find(word), -1, -1, 0
+    for only in the stretch since the word before: linear, however the words repeat.
+
+    :param words: each word with its first occurrence in ``content`` (-1 when there is none)."""
+    for word, first in words:
+        at, lt, seen, searched = first, -1, -1, 0
         while at >= 0:
             if word[:1] == b"<":
                 lt = at
@@ -178,14 +185,16 @@ def _body_end(content: bytes, start: int, name: bytes) -> int:
     return end if end >= 0 else len(content)
 
 
-def _tags_with(content: bytes, pattern: "re.Pattern[bytes]", word: bytes) -> Iterator["re.Match[bytes]"]:
+def _tags_with(content: bytes, pattern: "re.Pattern[bytes]", word: bytes, start: int = 0) -> Iterator["re.Match[bytes]"]:
     """What ``pattern.finditer(content)`` finds, for a pattern that matches a start tag holding
     ``word`` (``<`` … ``word`` with no ``>`` between): found from each ``word`` at C speed rather than
     tried at every ``<`` of the content (an honest form holds a handful of repeats among thousands of tags).
 
     Each ``<`` is tried at most once and each stretch of the content looked through once: text that
-    names ``word`` a hundred thousand times costs no more than one pass."""
-    at, tried = content.find(word), 0  # every "<" before `tried` was tried, or is cut off by a ">"
+    names ``word`` a hundred thousand times costs no more than one pass.
+
+    :param start: where ``word`` may first be (none of it is before)."""
+    at, tried = content.find(word, start), 0  # every "<" before `tried` was tried, or is cut off by a ">"
     while at >= 0:
         # The tag holding it starts at a "<" after the last ">" before it (the first that matches).
         start = content.rfind(b">", tried, at) + 1 or tried
@@ -199,10 +208,11 @@ def _tags_with(content: bytes, pattern: "re.Pattern[bytes]", word: bytes) -> Ite
         at = content.find(word, max(at + 1, tried))
 
 
-def _repeated_cells(content: bytes) -> int:
-    """Each repeated cell's weight, once for each repeat beyond the first."""
+def _repeated_cells(content: bytes, start: int) -> int:
+    """Each repeated cell's weight, once for each repeat beyond the first (``start``: where the first
+    ``repeated`` of the content is)."""
     total = 0
-    for match in _tags_with(content, ODS_REPEATED_CELL, b"columns-repeated"):
+    for match in _tags_with(content, ODS_REPEATED_CELL, b"columns-repeated", max(start - 8, 0)):
         if match[4]:  # self-closing: empty
             continue
         name = (match[1] or b"") + (match[2] or b"") + b"table-cell"
@@ -212,10 +222,11 @@ def _repeated_cells(content: bytes) -> int:
     return total
 
 
-def _repeated_rows(content: bytes) -> int:
-    """Each repeated row's cells (with their own repeats), once for each repeat beyond the first."""
+def _repeated_rows(content: bytes, start: int) -> int:
+    """Each repeated row's cells (with their own repeats), once for each repeat beyond the first
+    (``start``: where the first ``repeated`` of the content is)."""
     total = 0
-    for match in _tags_with(content, ODS_REPEATED_ROW, b"rows-repeated"):
+    for match in _tags_with(content, ODS_REPEATED_ROW, b"rows-repeated", max(start - 5, 0)):
         if match[3]:
             continue
         end = _body_end(content, match.end(), (match[1] or b"") + b"table-row")

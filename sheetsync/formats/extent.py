@@ -265,8 +265,10 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
     # Only the usual prefixes are measured: anything else (or such words in text) is clipped.
     if not (_plain_encoding(content) and _usual_prefixes(content)):
         return  # nothing measured: every sheet is clipped
-    starts = content.count(b"<table:table") - content.count(b"<table:table-")
-    done = 0
+    # The tables' start tags counted from the first (the styles and validations before it, a third of
+    # an honest part, hold none).
+    done = max(content.find(b"<table:table"), 0)
+    starts = content.count(b"<table:table", done) - content.count(b"<table:table-", done)
     while (start := content.find(b"<table:table ", done)) >= 0:
         match = ODS_TABLE_OPEN.match(content, start)
         if match is None:
