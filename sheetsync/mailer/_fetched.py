@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol, Sequence
 
 from ._attachments import Refusal
-from ..errors import MailError
 from ._headers import Thread
-from ._transport import OutboxMailer
+from ._transport import OutboxMailer, mailbox_error
 
 LEDGER_NAME = ".fetched.jsonl"
 
@@ -134,7 +133,7 @@ class JsonlLedger:
             try:
                 lines = self.path.read_text(encoding="utf-8").splitlines() if self.path.exists() else []
             except OSError as exc:
-                raise MailError(f"{self.path}: cannot read ({exc.strerror or exc})") from exc
+                raise mailbox_error("ledger.unreadable", path=self.path, why=exc.strerror or exc) from exc
             for number, line in enumerate(lines, 1):
                 if not line.strip():
                     continue
@@ -143,7 +142,7 @@ class JsonlLedger:
                 except (ValueError, KeyError, TypeError) as exc:
                     if number == len(lines):  # a line cut by a crash: the message is fetched again
                         continue
-                    raise MailError(f"{self.path}, line {number}: not a fetch record ({exc})") from exc
+                    raise mailbox_error("ledger.bad-line", path=self.path, line=number, why=exc) from exc
         return self._messages
 
     def _add(self, message: FetchedMessage) -> None:
@@ -174,7 +173,7 @@ class JsonlLedger:
         :raises MailError: there are replies but no outbox, or a file cannot be written.
         """
         if replies and self.outbox is None:
-            raise MailError("a reply must be queued but no outbox is configured (SHEETSYNC_MAIL_OUTBOX)")
+            raise mailbox_error("ledger.no-outbox")
         for reply in replies:
             OutboxMailer(self.outbox or Path()).write(reply)
         line = json.dumps(message.as_json(), ensure_ascii=False, allow_nan=False).encode("utf-8") + b"\n"
@@ -187,7 +186,7 @@ class JsonlLedger:
                 out.flush()
                 os.fsync(out.fileno())
         except OSError as exc:
-            raise MailError(f"{self.path}: cannot record the fetched message ({exc.strerror or exc})") from exc
+            raise mailbox_error("ledger.not-written", path=self.path, why=exc.strerror or exc) from exc
         self._add(message)
         return len(replies)
 

@@ -236,7 +236,7 @@ def pending(folder: str | Path) -> list[Path]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise _outbox_error("outbox.missing", folder=folder)
+        raise mailbox_error("outbox.missing", folder=folder)
     return sorted(p for p in folder.glob("*.eml") if p.is_file())
 
 
@@ -248,11 +248,11 @@ def read_message(path: Path) -> EmailMessage:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _outbox_error("outbox.unreadable", name=path.name, why=exc.strerror or exc) from exc
+        raise mailbox_error("outbox.unreadable", name=path.name, why=exc.strerror or exc) from exc
     message = email.message_from_bytes(data, _class=EmailMessage, policy=OUTGOING)
     # smtplib would otherwise invent an envelope ("None") from a hand-edited file.
     if not message["From"] or not any(message[h] for h in ("To", "Cc", "Bcc")):
-        raise _outbox_error("outbox.not-a-message", name=path.name)
+        raise mailbox_error("outbox.not-a-message", name=path.name)
     return message
 
 
@@ -310,7 +310,7 @@ def _archive(path: Path, sent: Path) -> Path:
         replace(path, target)
     except OSError as exc:
         # Already delivered: say so loudly, since a resend would send it again.
-        raise _outbox_error("outbox.not-moved", name=path.name, sent=sent, why=exc.strerror or exc) from exc
+        raise mailbox_error("outbox.not-moved", name=path.name, sent=sent, why=exc.strerror or exc) from exc
     return target
 
 
@@ -328,8 +328,8 @@ def _not_tried(exc: SendError) -> str:
     return f"{th}: {exc.th} / {en}: {exc.en}" if exc.th and exc.en else f"{th} / {en}: {exc.reason}"
 
 
-def _outbox_error(code: str, **params: object) -> MailError:
-    """The :class:`MailError` ``code`` of ``mailbox.yaml`` about an outbox or one of its files."""
+def mailbox_error(code: str, **params: object) -> MailError:
+    """The :class:`MailError` ``code`` of ``mailbox.yaml``, Thai and English (an outbox, its files, a ledger)."""
     return MailError(render(code, "en", source="mailbox.yaml", **params),
                      th=render(code, "th", source="mailbox.yaml", **params))
 
