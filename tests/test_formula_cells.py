@@ -294,3 +294,17 @@ def test_an_ods_whose_formulas_cannot_be_placed_is_refused(progress_form: Form, 
     assert _calamine_e37(path, FORM_SHEET) == 0.5
     with pytest.raises(UnreadableFileError, match=r"crafted\.ods.*formulas cannot be checked"):
         read_filled(path)
+
+
+def test_a_gt_inside_a_cell_tags_value_keeps_its_error_type() -> None:
+    """XML allows a raw ">" in an attribute value: the cell's type after it is still read (it was
+    dropped, and a formula's error result read as its value)."""
+    from sheetsync.formats.formulas import find_formulas
+
+    for quote in (b'"', b"'"):
+        odd = b"x=" + quote + b"a>b" + quote
+        xlsx = b'<sheetData><row r="4"><c r="C4" ' + odd + b' t="e"><f>1/0</f><v>#DIV/0!</v></c></row></sheetData>'
+        assert {at: (f.code, f.shown) for at, f in find_formulas(xlsx, "xlsx", {(3, 2)}).items()} == {
+            (3, 2): ("formula-error", "#DIV/0!")}
+    unclosed = b'<sheetData><row r="4"><c r="C4" x="a t="e"><f>1/0</f><v>#DIV/0!</v></c></row></sheetData>'
+    assert find_formulas(unclosed, "xlsx", {(3, 2)})[(3, 2)].code == "formula-error"  # read as before

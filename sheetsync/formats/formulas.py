@@ -37,6 +37,9 @@ EXTERNAL = re.compile(r"(?<![\w.])(?:[\w]+\.)*(WEBSERVICE|FILTERXML|HYPERLINK|DD
                       r"|'?(?:file|https?|ftp|smb):|\[\d+\]|'#\$", re.IGNORECASE)
 #: A cell's start tag (never read past a ``<``, so no part of the sheet is read twice).
 XLSX_CELL_START = re.compile(rb"<c(\s[^<>]*)?>")
+#: The same to its real end: a ">" inside a quoted value (XML allows it; calamine reads past it) does
+#: not end it, so a type written after one (``t="e"``) is still the cell's.
+XLSX_CELL_QUOTED = re.compile(rb"""<c(\s(?:[^<>"']|"[^"<]*"|'[^'<]*')*)?>""")
 #: What follows a formula: its stored result (``<v>``, which may be empty) or inline text.
 XLSX_RESULT = re.compile(rb"\s*<(v|is)(?=[\s/>])[^<>]*?(/?)>([^<]*)")
 F_TAG_ENDS = (b">", b" ", b"/", b"\t", b"\n", b"\r")
@@ -179,7 +182,7 @@ def _xlsx(xml: bytes, wanted: set[tuple[int, int]], place_all: bool = True) -> d
     for f_tag in XLSX_F.finditer(xml, 0, stop):
         f_at = f_tag.start()
         cell, since = max(_last_cell(xml, since, f_at), cell), f_at
-        tag = XLSX_CELL_START.match(xml, cell) if cell >= 0 else None
+        tag = (XLSX_CELL_QUOTED.match(xml, cell) or XLSX_CELL_START.match(xml, cell)) if cell >= 0 else None
         attrs: bytes = (tag.group(1) or b"") if tag is not None else b""
         ref = XLSX_REF.search(attrs)
         closed = xml.find(b">", f_at, stop)
