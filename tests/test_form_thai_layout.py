@@ -138,3 +138,27 @@ def test_a_master_entry_that_is_no_mapping_is_thai_first(tmp_path: Path) -> None
     layout.write_text(text[:start] + text[end:], encoding="utf-8")
     th = refused(layout, "expected a mapping (key, table, progress …)")
     assert th.startswith(f"{LINE} 122 (master): master: ต้องเป็นรายการแบบ ชื่อ: ค่า"), th
+
+
+@pytest.mark.parametrize("old, new, names, english", [
+    ('      - {at: B:G, field: ""}', '      - {at: B:G, field: "", auto: "{n}"}', [LINE, "/objectives", 'field: ""'],
+     'table /objectives holds plain values; place them with field: ""'),
+    ("    height: null            # rows grow with the schools", "    height: 0 #", [LINE, "(tables[1].height)", "null"],
+     "0 is not a height (points), or null: a number above 0, at most 409"),
+    ("  table: /reports\n", "", [LINE, "(master.number)", "table:"],
+     "'no' is not a column of the table None (the entry names no table)"),
+])
+def test_more_mistakes_of_a_table_are_thai_first(tmp_path: Path, old: str, new: str, names: list[str],
+                                                 english: str) -> None:
+    th = refused(broken(tmp_path, old, new), english)
+    for name in names:
+        assert name in th, (name, th)
+
+
+def test_rules_that_are_no_list_are_thai_first(tmp_path: Path) -> None:
+    layout = broken(tmp_path, "rules:\n", "rules: sequence\nrules_was:\n")
+    text = layout.read_text(encoding="utf-8")
+    start, end = text.index("rules_was:"), text.index("# This report's own words")
+    layout.write_text(text[:start] + text[end:], encoding="utf-8")
+    th = refused(layout, "rules must be a list")
+    assert th.startswith("progress-report.yaml: rules ต้องเป็นรายการ") and "- (ขีด)" in th, th
