@@ -9,6 +9,7 @@ from typing import Callable
 
 import pytest
 
+from sheetsync.errors import FormError
 from tests.cli import Ran, run
 from tests.test_clerk_errors import thai_first
 from tests.test_form_author import FIRST_RULE, FORM, NAME, _form
@@ -97,16 +98,25 @@ def test_a_missing_schema_says_where_it_was_looked_for_in_thai(tmp_path: Path) -
         assert en == f"{NAME}.yaml: schema {NAME}.schema.json not found beside the layout or in ../schemas/"
 
 
-def test_a_mistake_not_worded_in_thai_yet_still_names_its_place_in_thai(tmp_path: Path) -> None:
-    # fiscal_year on a text field: no Thai wording of its own; the Thai says where, the English what.
+def test_a_rules_parameter_of_the_wrong_sort_is_said_in_thai(tmp_path: Path) -> None:
+    # fiscal_year on a text field: it had no Thai wording of its own (the Thai said only where, the English what).
     (tmp_path / "form").mkdir()
     text = (FORM / f"{NAME}.yaml").read_text(encoding="utf-8")
     assert FIRST_RULE in text
     layout = _form(tmp_path / "form", FIRST_RULE,
                    FIRST_RULE + "  - {kind: fiscal_year, year: /school/name, dates: [/period/report_date]}\n")
     for ran in both_commands(tmp_path, layout):
-        th, en = thai_first(ran, f"{NAME}.yaml บรรทัด", "(rules[1]", "ภาษาอังกฤษ")
-        assert "year: '/school/name' is not a year" in en
+        th, en = thai_first(ran, f"{NAME}.yaml บรรทัด", "(rules[1], kind fiscal_year): year", "'/school/name'",
+                            "ช่องปี พ.ศ.", "integer")
+        assert en.endswith("year: '/school/name' is not a year (type integer, B.E.)"), en
+
+
+def test_a_mistake_not_worded_in_thai_still_names_its_place_in_thai() -> None:
+    # Every mistake sheetsync finds in a form has its words in form.yaml; one raised without them still
+    # says in Thai where to look, and that the English after it says what to change.
+    error = FormError("school-lunch.yaml line 61 (tables[0].columns[1], pupil): something new")
+    assert error.th.startswith("school-lunch.yaml บรรทัด 61 (tables[0].columns[1], pupil): "), error.th
+    assert "ภาษาอังกฤษ" in error.th
 
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, NoReturn, Protocol
 
-from ..errors import FormError
 from .entries import Keys, yaml_place
+from .said import form_error
 
 #: The tallest row Excel takes (points), and its widest column (characters).
 MAX_HEIGHT, MAX_WIDTH = 409, 255
@@ -27,8 +27,10 @@ SIDES = ("left", "right", "top", "bottom")
 FONT_KEYS = ("name", "size")
 _COLUMN = re.compile(r"^[A-Z]{1,3}$")
 _COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
-#: Stops the load with one line naming a YAML place.
-Refuse = Callable[[Keys, str], NoReturn]
+class Refuse(Protocol):
+    """Stops the load with one line naming a YAML place: the mistake ``code`` of ``form.yaml``."""
+
+    def __call__(self, keys: Keys, code: str, /, **params: Any) -> NoReturn: ...
 
 
 def check_appearance(path: Path, layout: dict[str, Any]) -> None:
@@ -38,26 +40,26 @@ def check_appearance(path: Path, layout: dict[str, Any]) -> None:
 
     :raises FormError: naming the YAML place (``school-lunch.yaml line 10 (page.paper): …``).
     """
-    def refuse(keys: Keys, problem: str) -> NoReturn:
-        raise FormError(f"{yaml_place(path, keys)}: {problem}")
+    def refuse(keys: Keys, code: str, /, **params: Any) -> NoReturn:
+        raise form_error(yaml_place(path, keys), code, **params)
 
     for letter, width in _mapping(layout, ("columns",), refuse).items():
         if not (isinstance(letter, str) and _COLUMN.fullmatch(letter)):
-            refuse(("columns", str(letter)), f"{letter!r} is not a column: capital letters, such as A or AB")
-        _number(("columns", str(letter)), width, MAX_WIDTH, "width (characters)", refuse)
+            refuse(("columns", str(letter)), "form.look.column", value=repr(letter))
+        _number(("columns", str(letter)), width, MAX_WIDTH, "form.look.width", refuse)
     for row, height in _mapping(layout, ("heights",), refuse).items():
         if not (type(row) is int and row >= 1 or isinstance(row, str) and row.isdigit() and int(row) >= 1):
-            refuse(("heights", str(row)), f"{row!r} is not a row number (1, 2, …)")
-        _number(("heights", str(row)), height, MAX_HEIGHT, "height (points)", refuse)
+            refuse(("heights", str(row)), "form.look.row", value=repr(row))
+        _number(("heights", str(row)), height, MAX_HEIGHT, "form.look.height", refuse)
     for key in ("row_height", "table_row_min"):
         if key in layout:
-            _number((key,), layout[key], MAX_HEIGHT, "height (points)", refuse)
+            _number((key,), layout[key], MAX_HEIGHT, "form.look.height", refuse)
     font = _mapping(layout, ("font",), refuse)
     _known(("font",), font, FONT_KEYS, refuse)
     if "name" in font and not (isinstance(font["name"], str) and font["name"].strip()):
-        refuse(("font", "name"), f"{font['name']!r} is not a font name")
+        refuse(("font", "name"), "form.look.font", value=repr(font["name"]))
     if "size" in font:
-        _number(("font", "size"), font["size"], MAX_HEIGHT, "font size (points)", refuse)
+        _number(("font", "size"), font["size"], MAX_HEIGHT, "form.look.font-size", refuse)
     for name in _mapping(layout, ("styles",), refuse):
         _check_style(("styles", str(name)), _mapping(layout["styles"], (str(name),), refuse, ("styles",)), refuse)
     _check_page(_mapping(layout, ("page",), refuse), refuse)
@@ -65,9 +67,9 @@ def check_appearance(path: Path, layout: dict[str, Any]) -> None:
         if not isinstance(table, dict):
             continue  # the table's own check says what a table is
         if table.get("height") is not None:
-            _number(("tables", index, "height"), table["height"], MAX_HEIGHT, "height (points), or null", refuse)
+            _number(("tables", index, "height"), table["height"], MAX_HEIGHT, "form.look.table-height", refuse)
         if "lock_prefilled" in table and not isinstance(table["lock_prefilled"], bool):
-            refuse(("tables", index, "lock_prefilled"), f"{table['lock_prefilled']!r} is not true or false")
+            refuse(("tables", index, "lock_prefilled"), "form.look.flag", value=repr(table["lock_prefilled"]))
     _drop_empty(layout)
 
 
@@ -90,42 +92,41 @@ def _check_style(keys: Keys, style: dict[Any, Any], refuse: Refuse) -> None:
     _known(keys, style, STYLE_KEYS, refuse)
     for flag in ("bold", "italic", "border"):
         if flag in style and not isinstance(style[flag], bool):
-            refuse((*keys, flag), f"{style[flag]!r} is not true or false")
+            refuse((*keys, flag), "form.look.flag", value=repr(style[flag]))
     if "size" in style:
-        _number((*keys, "size"), style["size"], MAX_HEIGHT, "font size (points)", refuse)
+        _number((*keys, "size"), style["size"], MAX_HEIGHT, "form.look.font-size", refuse)
     if "align" in style and style["align"] not in ALIGNS:
-        refuse((*keys, "align"), f"{style['align']!r} is not one of {', '.join(ALIGNS)}")
+        refuse((*keys, "align"), "form.look.one-of", value=repr(style["align"]), known=", ".join(ALIGNS))
     if "indent" in style and not (type(style["indent"]) is int and 0 <= style["indent"] <= 15):
-        refuse((*keys, "indent"), f"{style['indent']!r} is not an indent (a whole number 0 to 15)")
+        refuse((*keys, "indent"), "form.look.indent", value=repr(style["indent"]))
     fill = style.get("fill")
     if type(fill) is int:  # fill: 808080 (or 000000, read as octal 0): digits alone are a number to YAML
-        refuse((*keys, "fill"), f"{fill!r} is a number to YAML, not a colour: put the six hex digits in quotes, "
-                                "such as \"808080\"")
+        refuse((*keys, "fill"), "form.look.fill-number", value=repr(fill))
     if "fill" in style and not (isinstance(fill, str) and _COLOUR.fullmatch(fill)):
-        refuse((*keys, "fill"), f"{fill!r} is not a colour: six hex digits RRGGBB, such as FFF9E5")
+        refuse((*keys, "fill"), "form.look.fill", value=repr(fill))
 
 
 def _check_page(page: dict[Any, Any], refuse: Refuse) -> None:
     _known(("page",), page, PAGE_KEYS, refuse)
     if "paper" in page and str(page["paper"]).upper() not in (p.upper() for p in PAPERS):
-        refuse(("page", "paper"), f"{page['paper']!r} is not one of {', '.join(PAPERS)}")
+        refuse(("page", "paper"), "form.look.one-of", value=repr(page["paper"]), known=", ".join(PAPERS))
     if "orientation" in page and page["orientation"] not in ORIENTATIONS:
-        refuse(("page", "orientation"), f"{page['orientation']!r} is not one of {', '.join(ORIENTATIONS)}")
+        refuse(("page", "orientation"), "form.look.one-of", value=repr(page["orientation"]),
+               known=", ".join(ORIENTATIONS))
     if "fit_width" in page and not isinstance(page["fit_width"], bool):
-        refuse(("page", "fit_width"), f"{page['fit_width']!r} is not true or false")
+        refuse(("page", "fit_width"), "form.look.flag", value=repr(page["fit_width"]))
     tall = page.get("fit_pages_tall", 0)
     if not (type(tall) is int and tall >= 0):
-        refuse(("page", "fit_pages_tall"), f"{tall!r} is not a number of pages (0: as many as needed)")
+        refuse(("page", "fit_pages_tall"), "form.look.pages", value=repr(tall))
     for side, cm in _mapping(page, ("margins_cm",), refuse, ("page",)).items():
         if side not in SIDES:
-            refuse(("page", "margins_cm", str(side)), f"unknown side {side!r} (known: {', '.join(SIDES)})")
+            refuse(("page", "margins_cm", str(side)), "form.look.side", side=repr(side), known=", ".join(SIDES))
         if isinstance(cm, bool) or not isinstance(cm, (int, float)) or not 0 <= cm <= 10:
-            refuse(("page", "margins_cm", str(side)), f"{cm!r} is not a margin (centimetres, 0 to 10)")
+            refuse(("page", "margins_cm", str(side)), "form.look.margin", value=repr(cm))
     rows = page.get("repeat_rows")
     if rows is not None and not (isinstance(rows, list) and len(rows) == 2 and all(type(r) is int for r in rows)
                                  and 1 <= rows[0] <= rows[1]):
-        refuse(("page", "repeat_rows"), f"repeat_rows must be [first, last], row numbers from 1, such as [36, 36] "
-                                        f"(found {rows!r})")
+        refuse(("page", "repeat_rows"), "form.look.repeat-rows", rows=repr(rows))
 
 
 def _mapping(parent: dict[Any, Any], keys: tuple[str], refuse: Refuse, above: Keys = ()) -> dict[Any, Any]:
@@ -134,16 +135,17 @@ def _mapping(parent: dict[Any, Any], keys: tuple[str], refuse: Refuse, above: Ke
     if value is None:
         return {}
     if not isinstance(value, dict):
-        refuse((*above, *keys), f"expected a mapping, such as {{key: value}} (found {value!r})")
+        refuse((*above, *keys), "form.look.mapping", value=repr(value))
     return dict(value)
 
 
 def _known(keys: Keys, given: dict[Any, Any], known: tuple[str, ...], refuse: Refuse) -> None:
     unknown = next((key for key in given if key not in known), None)
     if unknown is not None:
-        refuse(keys, f"unknown key {unknown!r} (known: {', '.join(known)})")
+        refuse(keys, "form.unknown-key", key=repr(unknown), known=", ".join(known))
 
 
-def _number(keys: Keys, value: Any, most: float, what: str, refuse: Refuse) -> None:
+def _number(keys: Keys, value: Any, most: float, code: str, refuse: Refuse) -> None:
+    """A width, a height or a size: refused (the mistake ``code``) unless a number above 0, at most ``most``."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= most:
-        refuse(keys, f"{value!r} is not a {what}: a number above 0, at most {most}")
+        refuse(keys, code, value=repr(value), most=most)

@@ -14,7 +14,6 @@ from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import FormError
 from .pointers import is_required, schema_node
 from .cells import column_index, column_letter, parse_span
 from .entries import Entry, Lazy
@@ -23,8 +22,7 @@ from .layoutcheck import check_column_at, check_field, check_layout_keys, check_
 from .master import check_master
 from .rulespec import Rule, build_rules
 from .sources import read_layout, read_schema
-from .said import SOURCE, form_error
-from ..messages import render
+from .said import form_error, words
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
 KINDS = ("text", "lines", "whole", "amount", "percent", "date", "choice", "auto")
@@ -203,11 +201,10 @@ def _check_field_list(form: Form, key: str) -> None:
     """:class:`FormError` naming ``key`` and the entry when it is not a list of single fields' pointers."""
     listed = form.layout.get(key, [])
     if not isinstance(listed, list):
-        raise FormError(f"{form.source.name}: {key} must be a list of field pointers")
+        raise form_error(form.source.name, "form.field-list", key=key)
     for index, pointer in enumerate(listed):
         if not isinstance(pointer, str) or form.field_at(pointer) is None:
-            raise FormError(f"{form.source.name}: {key}[{index}]: {pointer!r} is not a field of the form "
-                            "(a single field's pointer, such as /project/budget_used)")
+            raise form_error(f"{form.source.name}: {key}[{index}]", "form.field-list-item", pointer=repr(pointer))
 
 
 def check_agreement(form: Form) -> None:
@@ -227,9 +224,9 @@ def check_agreement(form: Form) -> None:
             raise form_error(form.source.name, "form.not-in-schema", field=pointer)
     for pointer in sorted(leaves - set(placed)):
         array, _, column = pointer.partition("/*/")
-        place = {lang: render("form.place-column", lang, source=SOURCE, column=column, array=array) if column
-                 else render("form.place-cell", lang, source=SOURCE, field=pointer) for lang in ("th", "en")}
-        raise form_error(form.source.name, "form.not-placed", field=pointer, place=place["en"], place_th=place["th"])
+        place = (words("place", "form.place-column", column=column, array=array) if column
+                 else words("place", "form.place-cell", field=pointer))
+        raise form_error(form.source.name, "form.not-placed", field=pointer, **place)
 
 
 def parse_range(text: str, where: object) -> Placement:
@@ -237,7 +234,7 @@ def parse_range(text: str, where: object) -> Placement:
     try:
         return _parse_range(text)
     except ValueError as exc:
-        raise FormError(f"{where}: {exc}") from exc
+        raise form_error(where, "form.cell-at", at=repr(text), why=exc) from exc
 
 
 @lru_cache(maxsize=4096)
@@ -281,12 +278,12 @@ def _places(cells: list[tuple[Entry, dict[str, Any]]], tables: list[tuple[Entry,
 def _entries(layout: dict[str, Any], section: str, path: Path) -> list[tuple[Entry, dict[str, Any]]]:
     items = layout.get(section, [])
     if not isinstance(items, list):
-        raise FormError(f"{path.name}: {section} must be a list")
+        raise form_error(path.name, "form.list", key=section)
     named = [(Entry(path, section, i, str(item.get("field") or item.get("path") or "") if isinstance(item, dict)
                     else ""), item) for i, item in enumerate(items)]
     for where, item in named:
         if not isinstance(item, dict):
-            raise FormError(f"{where}: an entry must be a mapping such as {{at: C5, field: /project/code}}")
+            raise form_error(where, "form.entry-mapping")
     return named
 
 
@@ -299,21 +296,20 @@ def _table(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Table:
     pointer = str(_required(item, "path", where))
     node = schema_node(schema, pointer)
     if node is None or node.get("type") != "array":
-        raise FormError(f"{where}: table {pointer} is not an array in the schema")
+        raise form_error(where, "form.table-not-array", pointer=pointer)
     rows = _required(item, "rows", where)
     if not (isinstance(rows, list) and len(rows) == 2 and all(type(r) is int for r in rows) and 1 <= rows[0] <= rows[1]):
-        raise FormError(f"{where.child('rows', detail=pointer)}: rows must be [first, last], row numbers from 1 with "
-                        f"first <= last, e.g. [34, 45] (found {rows!r})")
+        raise form_error(where.child("rows", detail=pointer), "form.table-rows", rows=repr(rows))
     first, last = rows
     columns = tuple(_table_column(where.child("columns", j, detail=str(col.get("field", "")) if isinstance(col, dict)
                                               else ""), col, schema, pointer, first)
                     for j, col in enumerate(_required(item, "columns", where)))
     scalar = node.get("items", {}).get("type") != "object"
     if scalar and not any(c.pointer == "" and c.auto is None for c in columns):
-        raise FormError(f"{where}: table {pointer} holds plain values; place them with field: \"\"")
+        raise form_error(where, "form.table-plain", pointer=pointer)
     key = item.get("key")
     if key is not None and not any(c.pointer == key for c in columns):
-        raise FormError(f"{where}: table {pointer} key {key!r} is not one of its columns")
+        raise form_error(where, "form.table-key", pointer=pointer, key=repr(key))
     return Table(pointer, first, last, columns, key, bool(item.get("lock_prefilled", True)),
                  item.get("height"), scalar, str(node.get("title") or ""))
 
@@ -364,8 +360,7 @@ def _label(where: Entry, item: dict[str, Any]) -> Label:
     text = item.get("text", "")
     if isinstance(text, (bool, float)) or text is None:
         # YAML reads a bare yes as true, "1." as 1.0 and an empty value as null: printed True, 1.0, None.
-        raise FormError(f"{where}: text: {text!r} is not the text to print: YAML reads a bare yes, no, an empty "
-                        "value or a number such as 1. as such; put the text in quotes (text: \"1.\")")
+        raise form_error(where, "form.label-text", text=repr(text))
     return Label(parse_range(str(_required(item, "at", where)), where), str(text), item.get("style"))
 
 

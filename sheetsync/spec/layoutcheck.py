@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import FormError
 from .cells import column_letter
 from .entries import Entry, yaml_place
 from .said import form_error
@@ -166,7 +165,7 @@ def check_english_titles(name: str, node: Any, where: str = "") -> None:
         return
     title = node.get("title_en")
     if "title_en" in node and not (isinstance(title, str) and title.strip()):
-        raise FormError(f"{name}: {where or '/'}: title_en must be a text, the field's English title (found {title!r})")
+        raise form_error(f"{name}: {where or '/'}", "form.title-en", title=repr(title))
     for key, value in node.items():
         if key in _SCHEMA_MAPS and isinstance(value, dict):
             for child, schema in value.items():
@@ -235,6 +234,5 @@ def _check_keys(where: Entry, item: dict[str, Any], keys: tuple[str, ...], style
 def check_column_at(where: object, at: Any) -> str:
     """A table column's ``at:``: its column letters (``B`` or ``D:E``), never a cell; the rows are the table's."""
     if not (isinstance(at, str) and _COLUMNS.fullmatch(at.strip())):
-        raise FormError(f"{where}: {at!r} is not a column: write the column letters, such as B or D:E "
-                        "(the rows are the table's rows:)")
+        raise form_error(where, "form.column-at", at=repr(at))
     return at.strip()

@@ -54,9 +54,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import FormError
 from .entries import yaml_place
 from .pointers import lookup
+from .said import form_error
 
 if TYPE_CHECKING:
     from .form import Form, Table
@@ -159,10 +159,11 @@ def check_master(form: Form) -> MasterSpec:
     """
     entry = form.layout.get(ENTRY) or {}
     if not isinstance(entry, dict):
-        raise FormError(f"{_at(form)}: expected a mapping (key, table, progress …)")
+        raise form_error(_at(form), "form.master.mapping")
     unknown = sorted(set(entry) - set(_KNOWN))
     if unknown:
-        raise FormError(f"{_at(form, unknown[0])}: unknown entry {unknown[0]!r} (known: {', '.join(sorted(_KNOWN))})")
+        raise form_error(_at(form, unknown[0]), "form.master.unknown", name=repr(unknown[0]),
+                         known=", ".join(sorted(_KNOWN)))
     key = tuple(str(p) for p in _list(form, entry, "key"))
     for n, pointer in enumerate(key):
         _check_single(form, pointer, "key", n)
@@ -190,7 +191,7 @@ def _at(form: Form, *keys: str | int) -> str:
 def _check_single(form: Form, pointer: Any, *keys: str | int) -> None:
     if not isinstance(pointer, str) or form.field_at(pointer) is None:
         singles = ", ".join(f.pointer for f in form.fields[:4])
-        raise FormError(f"{_at(form, *keys)}: {pointer!r} is not a single field of the form (such as {singles} …)")
+        raise form_error(_at(form, *keys), "form.master.not-single", pointer=repr(pointer), singles=singles)
 
 
 def _check_columns(form: Form, entry: dict[str, Any], flags: tuple[str, ...]) -> None:
@@ -201,14 +202,14 @@ def _check_columns(form: Form, entry: dict[str, Any], flags: tuple[str, ...]) ->
         found = form.table_at(str(table))
         if found is None:
             tables = ", ".join(t.pointer for t in form.tables) or "none"
-            raise FormError(f"{_at(form, 'table')}: {table!r} is not a table of the form (its tables: {tables})")
+            raise form_error(_at(form, "table"), "form.master.not-table", table=repr(table), tables=tables)
         columns = [c.pointer for c in found.columns if not c.decorative]
     named: list[tuple[tuple[str | int, ...], Any]] = [((name,), entry.get(name)) for name in TABLE_COLUMNS]
     named += [(("flags", n), flag) for n, flag in enumerate(flags)]
     for keys, value in named:
         if value is not None and str(value) not in columns:
-            known = f" (its columns: {', '.join(columns)})" if columns else " (the entry names no table)"
-            raise FormError(f"{_at(form, *keys)}: {value!r} is not a column of the table {table!r}{known}")
+            raise form_error(_at(form, *keys), "form.master.not-column" if columns else "form.master.no-table",
+                             value=repr(value), table=repr(table), columns=", ".join(columns))
 
 
 def _identity(form: Form, entry: dict[str, Any], key: tuple[str, ...]) -> tuple[str, ...]:
@@ -228,10 +229,9 @@ def _as_text(form: Form, entry: dict[str, Any]) -> tuple[str, ...]:
     for n, pointer in enumerate(named):
         if form.table_at(pointer) is None:
             tables = ", ".join(t.pointer for t in form.tables) or "none"
-            raise FormError(f"{_at(form, 'as_text', n)}: {pointer!r} is not a table of the form (its tables: {tables})")
+            raise form_error(_at(form, "as_text", n), "form.master.not-table", table=repr(pointer), tables=tables)
         if pointer == entry.get("table"):
-            raise FormError(f"{_at(form, 'as_text', n)}: {pointer!r} is the master's table (master.table): its rows "
-                            "are what the cumulative view adds up, on a sheet of their own")
+            raise form_error(_at(form, "as_text", n), "form.master.as-text-table", pointer=repr(pointer))
     return named
 
 
@@ -242,7 +242,7 @@ def _period(form: Form, entry: dict[str, Any], key: tuple[str, ...]) -> tuple[st
         _check_single(form, pointer, "period", n)
         if pointer in key or pointer in period[:n]:
             where = "master.key" if pointer in key else "master.period"
-            raise FormError(f"{_at(form, 'period', n)}: {pointer!r} is in {where} already (a field is named once)")
+            raise form_error(_at(form, "period", n), "form.master.named-twice", pointer=repr(pointer), where=where)
     return tuple(str(p) for p in period)
 
 
@@ -260,7 +260,8 @@ def _next_period(form: Form, entry: dict[str, Any]) -> str:
     """What next period's template carries: ``all`` (the default) or ``identity``."""
     value = entry.get("next_period", "all")
     if value not in NEXT_PERIOD:
-        raise FormError(f"{_at(form, 'next_period')}: expected {' or '.join(NEXT_PERIOD)}, found {value!r}")
+        raise form_error(_at(form, "next_period"), "form.master.next-period", choices=" or ".join(NEXT_PERIOD),
+                         value=repr(value))
     return str(value)
 
 
@@ -268,39 +269,38 @@ def _headings(form: Form, entry: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """The layout's own headings, each for a column the entry declares and none empty."""
     headings = entry.get("headings") or {}
     if not isinstance(headings, dict):
-        raise FormError(f"{_at(form, 'headings')}: expected a mapping (known: {', '.join(HEADINGS)})")
+        raise form_error(_at(form, "headings"), "form.master.headings-mapping", known=", ".join(HEADINGS))
     for name, text in headings.items():
         if name not in HEADINGS:
-            raise FormError(f"{_at(form, 'headings', name)}: unknown heading {name!r} (known: {', '.join(HEADINGS)})")
+            raise form_error(_at(form, "headings", name), "form.master.heading-unknown", name=repr(name),
+                             known=", ".join(HEADINGS))
         if entry.get(HEADINGS[name]) is None:
-            raise FormError(f"{_at(form, 'headings', name)}: the entry declares no {HEADINGS[name]} column to head")
+            raise form_error(_at(form, "headings", name), "form.master.heading-no-column", column=HEADINGS[name])
         if not isinstance(text, str) or not text.strip():
-            raise FormError(f"{_at(form, 'headings', name)}: expected a heading (a text), found {text!r}")
+            raise form_error(_at(form, "headings", name), "form.master.heading-text", text=repr(text))
     return tuple((str(k), str(v).strip()) for k, v in headings.items())
 
 
 def _sheets(form: Form, sheets: Any) -> dict[str, str]:
     if not isinstance(sheets, dict) or set(sheets) - set(SHEETS):
-        raise FormError(f"{_at(form, 'sheets')}: expected a mapping with data, table and / or cumulative")
+        raise form_error(_at(form, "sheets"), "form.master.sheets-mapping")
     for name, value in sheets.items():
         text = str(value)
         if not text or len(text) > 31 or any(ch in text for ch in "[]:*?/\\"):
-            raise FormError(f"{_at(form, 'sheets', name)}: {text!r} is not a valid sheet name (1-31 characters, "
-                            "none of []:*?/\\)")
+            raise form_error(_at(form, "sheets", name), "form.master.sheet-name", text=repr(text))
     resolved = {"data": "ข้อมูล", "table": "ตาราง"} | {str(k): str(v) for k, v in sheets.items()}
     for name, text in sorted(resolved.items(), key=lambda item: item[0] not in sheets):  # the given ones first
         # The defaults count: a cumulative sheet named ข้อมูล clashed with the data sheet's default name.
         if [v.casefold() for v in resolved.values()].count(text.casefold()) > 1:
             where = _at(form, "sheets", name) if name in sheets else _at(form, "sheets")
-            raise FormError(f"{where}: {text!r} names two sheets (one name each; data is ข้อมูล and table is "
-                            "ตาราง unless given)")
+            raise form_error(where, "form.master.sheet-twice", text=repr(text))
     return {str(k): str(v) for k, v in sheets.items()}
 
 
 def _list(form: Form, entry: dict[str, Any], name: str) -> list[Any]:
     value = entry.get(name, [])
     if not isinstance(value, list):
-        raise FormError(f"{_at(form, name)}: expected a list")
+        raise form_error(_at(form, name), "form.master.list")
     return value
 
 

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from ..errors import FormError
 from ..thaidates import month_number
 from .entries import entry_name
 from .pointers import schema_node
 from .wording import SITUATIONS, check_layout_messages, check_texts, placeholders
-from .said import form_error
+from .said import form_error, words
 
 if TYPE_CHECKING:
     from .form import Field, Form
@@ -36,6 +35,8 @@ NUMBER, DATES, MONTH, YEAR, SCALE, DECIMALS = "number", "dates", "month", "year"
 #: The types that name one field / a list of fields (what :attr:`Rule.fields` collects).
 ONE_FIELD, FIELD_LISTS = (FIELD, NUMBER, MONTH, YEAR), (DATES,)
 OPERATORS = ("<=", "<", ">=", ">", "==")
+#: What is wrong with a parameter's value: a mistake of ``form.yaml`` and what its message needs.
+Problem = tuple[str, dict[str, Any]]
 #: Most decimals a ratio may be asked to: a percentage is written with two, no form goes past six.
 MAX_DECIMALS = 6
 
@@ -132,7 +133,7 @@ def build_rules(form: Form) -> tuple[Rule, ...]:
     """
     path, entries = form.source, form.layout.get("rules", [])
     if not isinstance(entries, list):
-        raise FormError(f"{path.name}: rules must be a list")
+        raise form_error(path.name, "form.list", key="rules")
     rules = [_build(form, entry, entry_name(path, "rules", i, _kind_of(entry))) for i, entry in enumerate(entries)]
     given = {rule.finding_code(code): code for rule in rules for code in SITUATIONS[rule.kind]}
     from ..messages import catalogue  # the catalogue is data; load it only for layouts that name codes
@@ -147,7 +148,7 @@ def _kind_of(entry: Any) -> str:
 
 def _build(form: Form, entry: Any, where: str) -> Rule:
     if not isinstance(entry, dict):
-        raise FormError(f"{where}: a rule must be a mapping such as {{kind: sequence, table: /reports, field: no}}")
+        raise form_error(where, "form.rule-mapping")
     kind = entry.get("kind")
     if not isinstance(kind, str) or kind not in PARAMS:
         raise form_error(where, "form.rule-kind", kind=repr(kind), known=", ".join(sorted(PARAMS)))
@@ -166,7 +167,7 @@ def _build(form: Form, entry: Any, where: str) -> Rule:
             continue
         problem = _check_param(form, kind_of_param, params[name], params.get("table"))
         if problem:
-            raise FormError(f"{where}: {name}: {problem}")
+            raise form_error(f"{where}: {name}", problem[0], **problem[1])
     _check_one_of(kind, params, where)
     _check_values(form, kind, params, where)
     return Rule(kind, params, where)
@@ -178,23 +179,21 @@ def _check_values(form: Form, kind: str, params: Mapping[str, Any], where: str) 
     for name, wanted in COLUMN_VALUES.get(kind, {}).items():
         column = next((c for c in table.columns if c.pointer == params[name]), None) if table else None
         if column is not None and not _holds(column, wanted):
-            raise FormError(f"{where}: {name}: column {params[name]!r} of {table.pointer if table else ''} is "
-                            f"{_sort(column)}, not {_WANTED[wanted]}")
+            raise form_error(f"{where}: {name}", "form.rule-column-holds", column=repr(params[name]),
+                             table=table.pointer if table else "", **words("sort", f"form.sort.{_sort(column)}"),
+                             **words("wanted", f"form.wanted.{wanted}"))
     for first, second in ALIKE.get(kind, ()):
         one, other = _placed(form, params, first), _placed(form, params, second)
         if one is None or other is None:
             continue
-        ordered = _sort(one) in ("a number", "a date") or (kind == "compare" and params.get("op") == "==")
+        ordered = _sort(one) in ("number", "date") or (kind == "compare" and params.get("op") == "==")
         if not ordered:
-            raise FormError(f"{where}: {first}: {params[first]!r} is {_sort(one)}; {kind} orders numbers or dates")
+            raise form_error(f"{where}: {first}", "form.rule-not-ordered", value=repr(params[first]), kind=kind,
+                             **words("sort", f"form.sort.{_sort(one)}"))
         if _sort(one) != _sort(other):
-            raise FormError(f"{where}: {second}: {params[second]!r} is {_sort(other)} but {first} "
-                            f"{params[first]!r} is {_sort(one)}; name a field of the same sort")
-
-
-#: What a column must hold, as an error says it.
-_WANTED = {"whole": "a whole number (schema type integer)", "number": "a number (type number or integer)",
-           "ordered": "a number or a date (type number or integer, or format date)"}
+            raise form_error(f"{where}: {second}", "form.rule-not-alike", value=repr(params[second]), first=first,
+                             other=repr(params[first]), **words("sort", f"form.sort.{_sort(other)}"),
+                             **words("other_sort", f"form.sort.{_sort(one)}"))
 
 
 def _placed(form: Form, params: Mapping[str, Any], name: str) -> Field | None:
@@ -206,18 +205,18 @@ def _placed(form: Form, params: Mapping[str, Any], name: str) -> Field | None:
 
 
 def _sort(placed: Field) -> str:
-    """What sort of value a field holds, as an error names it: a number, a date, a text …"""
+    """What sort of value a field holds: number, date, choice (yes/no), lines or text (an error names
+    it by ``form.sort.<sort>`` of ``form.yaml``)."""
     if placed.kind == "date":
-        return "a date"
+        return "date"
     kind = placed.schema.get("type")
-    return {"number": "a number", "integer": "a number", "boolean": "a yes/no choice",
-            "array": "a list of lines"}.get(str(kind), "a text")
+    return {"number": "number", "integer": "number", "boolean": "choice", "array": "lines"}.get(str(kind), "text")
 
 
 def _holds(placed: Field, wanted: str) -> bool:
     if wanted == "whole":
         return placed.schema.get("type") == "integer"
-    return _sort(placed) == "a number" or (wanted == "ordered" and _sort(placed) == "a date")
+    return _sort(placed) == "number" or (wanted == "ordered" and _sort(placed) == "date")
 
 
 def _check_one_of(kind: str, params: Mapping[str, Any], where: str) -> None:
@@ -226,71 +225,73 @@ def _check_one_of(kind: str, params: Mapping[str, Any], where: str) -> None:
     if names and sum(name in params for name in names) != 1:
         given = " and ".join(repr(n) for n in names if n in params)
         choices = " or ".join(f"{name!r} ({what})" for name, what in names.items())
-        raise FormError(f"{where}: {kind} needs {choices}" + (f", not both ({given})" if given else ""))
+        raise form_error(where, "form.rule-not-both" if given else "form.rule-one-of", kind=kind, choices=choices,
+                         given=given, names_th=" หรือ ".join(map(repr, names)))
 
 
-def _check_param(form: Form, kind: str, value: Any, table: Any) -> str | None:
+def _check_param(form: Form, kind: str, value: Any, table: Any) -> Problem | None:
     """What is wrong with one parameter's value, or None."""
     if kind in (TABLE, COLUMN, FIELD) and not isinstance(value, str):
-        return (f"{value!r} is not a field's name: YAML reads a bare no, yes, on, off or a number as such; "
-                "put the name in quotes")
+        return "form.rule-bare-name", {"value": repr(value)}
     if kind == TABLE:
-        return None if isinstance(value, str) and form.table_at(value) else f"{value!r} is not a table of the form"
+        found = isinstance(value, str) and form.table_at(value)
+        return None if found else ("form.rule-not-table", {"value": repr(value)})
     if kind == COLUMN:
         placed = form.table_at(str(table))
         names = [c.pointer for c in placed.columns if c.pointer] if placed else []
-        return None if str(value) in names else f"{value!r} is not a column of {table} ({', '.join(names)})"
+        return None if str(value) in names else (
+            "form.rule-not-column", {"value": repr(value), "table": table, "names": ", ".join(names)})
     if kind == FIELD:
         return _single_problem(form, value)
     if kind == OP:
-        return None if value in OPERATORS else f"{value!r} is not one of {' '.join(OPERATORS)}"
+        return None if value in OPERATORS else ("form.rule-op", {"value": repr(value), "ops": " ".join(OPERATORS)})
     if kind in (NUMBER, DATES, MONTH, YEAR, SCALE, DECIMALS):
         return _check_particular(form, kind, value)
     from ..messages import catalogue  # the catalogue is data; load it only for layouts that name codes
 
-    return None if isinstance(value, str) and value in catalogue() else f"{value!r} has no message in the catalogue"
+    return None if isinstance(value, str) and value in catalogue() else ("form.no-message", {"value": repr(value)})
 
 
-def _check_particular(form: Form, kind: str, value: Any) -> str | None:
+def _check_particular(form: Form, kind: str, value: Any) -> Problem | None:
     """What is wrong with a parameter naming a particular kind of field, or holding a number."""
     if kind == SCALE:
-        return None if _is_number(value) and 0 < value < math.inf else f"{value!r} is not a number above 0, e.g. 100"
+        return None if _is_number(value) and 0 < value < math.inf else ("form.rule-scale", {"value": repr(value)})
     if kind == DECIMALS:
         return None if type(value) is int and 0 <= value <= MAX_DECIMALS else (
-            f"{value!r} is not a whole number of decimals from 0 to {MAX_DECIMALS}")
+            "form.rule-decimals", {"value": repr(value), "most": MAX_DECIMALS})
     if kind == DATES:
         if not isinstance(value, list) or not value:
-            return "a list of date fields is needed, e.g. [/period/report_date]"
+            return "form.rule-dates", {}
         bad = next((problem for problem in map(partial(_single_problem, form), value) if problem), None)
         if bad is not None:
             return bad
         # The cell's kind decides how a value is read: only a date cell gives a date to judge.
         undated = next((v for v in value if getattr(form.field_at(v), "kind", None) != "date"), None)
-        return None if undated is None else f"{undated!r} is not a date field (a single cell of kind date)"
+        return None if undated is None else ("form.rule-not-date", {"value": repr(undated)})
     problem = _single_problem(form, value)
     if problem:
         return problem
     node = _node(form, value)
     if kind == NUMBER:
         numeric = node.get("type") in ("number", "integer")
-        return None if numeric else f"{value!r} is not a number (type number or integer)"
+        return None if numeric else ("form.rule-not-number", {"value": repr(value)})
     if kind == YEAR:
-        return None if node.get("type") == "integer" else f"{value!r} is not a year (type integer, B.E.)"
+        return None if node.get("type") == "integer" else ("form.rule-not-year", {"value": repr(value)})
     return _month_problem(value, node)
 
 
-def _month_problem(pointer: str, node: Mapping[str, Any]) -> str | None:
+def _month_problem(pointer: str, node: Mapping[str, Any]) -> Problem | None:
     """A month field holds a number 1–12, or one of a list of Thai month names."""
     if node.get("type") == "integer":
         # Its range says it is a month: a year or a count named by mistake would pass as "a number".
         bounded = node.get("minimum", 0) >= 1 and node.get("maximum", 13) <= 12
-        return None if bounded else f"{pointer!r} is not a month: a month number needs minimum: 1, maximum: 12"
+        return None if bounded else ("form.rule-month-range", {"value": repr(pointer)})
     names = node.get("enum") if node.get("type") == "string" else None
     if not isinstance(names, list):
-        return f"{pointer!r} is not a month: a whole number 1–12, or a choice (enum) of Thai month names"
+        return "form.rule-not-month", {"value": repr(pointer)}
     unknown = next((name for name in names if month_number(name) is None), None)
     if unknown is not None:
-        return f"{pointer!r}: its choice {unknown!r} is not a Thai month name (มกราคม … ธันวาคม)"
+        return "form.rule-month-name", {"value": repr(pointer), "choice": repr(unknown)}
     return None
 
 
@@ -302,15 +303,15 @@ def _node(form: Form, pointer: str) -> dict[str, Any]:
     return schema_node(form.schema, pointer) or {}
 
 
-def _single_problem(form: Form, value: Any) -> str | None:
+def _single_problem(form: Form, value: Any) -> Problem | None:
     """What keeps ``value`` from naming a single field of the form (one cell; not a table's column), or None."""
     if isinstance(value, str) and form.field_at(value) is not None:
         return None
     node = schema_node(form.schema, value) if isinstance(value, str) else None
     if node is not None and "/*" in value:
-        return f"{value!r} is a column of the table {value.split('/*')[0]}, not a single field"
-    return f"{value!r} is not a field of the schema" if node is None or node.get("type") in ("object", "array") else (
-        f"{value!r} is not a single field of the form")
+        return "form.rule-is-column", {"value": repr(value), "table": value.split("/*")[0]}
+    unknown = node is None or node.get("type") in ("object", "array")
+    return ("form.rule-not-in-schema" if unknown else "form.rule-not-single"), {"value": repr(value)}
 
 
 def _explain(kind: str) -> str:

@@ -85,12 +85,11 @@ def _checked_schema(path: Path, schema: Any) -> dict[str, Any]:
     try:
         jsonschema.Draft202012Validator.check_schema(schema)
     except jsonschema.SchemaError as exc:
-        raise FormError(f"{path.name}: not a valid JSON Schema ({exc.message})") from exc
+        raise form_error(path.name, "form.schema-invalid", why=exc.message) from exc
     for where, keyword, target in _references(schema, ""):
         if not target.startswith("#"):
-            raise FormError(f"{path.name}: {where or '/'}: {keyword} {target!r} points outside the schema, which "
-                            "sheetsync never fetches; copy the definition into this file's $defs and write "
-                            "\"#/$defs/<name>\"")
+            raise form_error(f"{path.name}: {where or '/'}", "form.schema-outside", keyword=keyword,
+                             target=repr(target))
     check_english_titles(path.name, schema)
     _check_satisfiable(path.name, schema, "", schema)
     return dict(schema)
@@ -155,20 +154,20 @@ def _check_satisfiable(name: str, node: Any, where: str, root: Any = None) -> No
         return
     target = _local_target(root, node.get("$ref"))
     if isinstance(target, dict) and ("properties" in target or "items" in target):
-        raise FormError(f"{name}: {where or '/'}: $ref {node['$ref']!r} holds fields of the form, which sheetsync "
-                        "places by the schema's own properties; write its properties in place")
+        raise form_error(f"{name}: {where or '/'}", "form.schema-ref-fields", ref=repr(node["$ref"]))
     properties = node.get("properties")
     if isinstance(properties, dict):
         missing = next((key for key in node.get("required", []) if key not in properties), None)
         if missing is not None:
-            raise FormError(f"{name}: {where or '/'}: required names {missing!r}, which is not one of its properties "
-                            f"({', '.join(properties)}); correct the name or add the property")
+            raise form_error(f"{name}: {where or '/'}", "form.schema-required", name=repr(missing),
+                             properties=", ".join(properties))
         for child, schema in properties.items():
             _check_satisfiable(name, schema, f"{where}/properties/{child}", root)
     for low, high in _BOUNDS:
         least, most = node.get(low), node.get(high)
         if isinstance(least, (int, float)) and isinstance(most, (int, float)) and least > most:
-            raise FormError(f"{name}: {where or '/'}: {low} {least} is above {high} {most}; no value could be given")
+            raise form_error(f"{name}: {where or '/'}", "form.schema-bounds", low=low, least=least, high=high,
+                             most=most)
     _check_satisfiable(name, node.get("items"), f"{where}/items", root)
 
 

@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import FormError
 from .entries import Lazy, yaml_place
+from .said import form_error
 
 #: Each rule kind's finding codes; the first is its main finding (the one ``code:`` and ``message:`` word).
 SITUATIONS: dict[str, tuple[str, ...]] = {
@@ -86,12 +86,13 @@ def check_texts(where: object, value: Any, allowed: Iterable[str]) -> dict[str, 
     """
     if not isinstance(value, dict) or set(value) != {"th", "en"} or not all(
             isinstance(v, str) and v.strip() for v in value.values()):
-        raise FormError(f"{where}: expected {{th: ..., en: ...}}, a Thai and an English text")
+        raise form_error(where, "form.texts")
     known = set(allowed)
     for lang, text in value.items():
         for name in _names(where, lang, text):
             if name not in known:
-                raise FormError(f"{where}: {lang}: unknown placeholder {{{name}}} (known: {', '.join(allowed)})")
+                raise form_error(f"{where}: {lang}", "form.placeholder", placeholder=f"{{{name}}}",
+                                 known=", ".join(allowed))
     return {"th": value["th"], "en": value["en"]}
 
 
@@ -101,16 +102,15 @@ def _names(where: object, lang: str, text: str) -> list[str]:
         parsed = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text)
                   if name is not None]
     except ValueError as exc:
-        raise FormError(f"{where}: {lang}: {exc} (write a literal brace as {{{{ or }}}})") from exc
+        raise form_error(f"{where}: {lang}", "form.braces", why=exc) from exc
     bad = next((name for name, _, _ in parsed if not name.isidentifier()), None)
     if bad is not None:
-        raise FormError(f"{where}: {lang}: {{{bad}}} is not a placeholder name")
+        raise form_error(f"{where}: {lang}", "form.placeholder-name", placeholder=f"{{{bad}}}")
     # Every value arrives written as the form shows it (180,000; 29/10/2563): a format of its own
     # ({total:,}) would fail on each school file that trips the rule, long after the form loaded.
     styled = next((name for name, spec, conversion in parsed if spec or conversion), None)
     if styled is not None:
-        raise FormError(f"{where}: {lang}: write {{{styled}}} without a format or conversion "
-                        "(values come already written as the form shows them)")
+        raise form_error(f"{where}: {lang}", "form.placeholder-format", placeholder=f"{{{styled}}}")
     return [name for name, _, _ in parsed]
 
 
@@ -123,15 +123,14 @@ def check_layout_messages(path: Path, layout: Mapping[str, Any], given: Mapping[
     """
     entry = layout.get("messages") or {}
     if not isinstance(entry, dict):
-        raise FormError(f"{yaml_place(path, ('messages',))}: expected a mapping {{finding code: message}}")
+        raise form_error(yaml_place(path, ("messages",)), "form.messages-mapping")
     for code, value in entry.items():
         where = Lazy(partial(yaml_place, path, ("messages", str(code))))  # read for its line only in an error
         if code not in given:
-            raise FormError(f"{where}: no rule of the form gives the finding {code!r} "
-                            f"(its rules give: {', '.join(sorted(given)) or 'none'})")
+            raise form_error(where, "form.messages-code", finding=repr(code), given=", ".join(sorted(given)) or "none")
         if isinstance(value, str):
             if value not in catalogue:
-                raise FormError(f"{where}: {value!r} has no message in the catalogue")
+                raise form_error(where, "form.no-message", value=repr(value))
             check_texts(where, catalogue[value], placeholders(given[code]))
         else:
             check_texts(where, value, placeholders(given[code]))
