@@ -21,6 +21,9 @@ from ..messages import Lang, both, render
 from .sqlite_faults import damaged, store_error, verdict_line
 from .store import BUSY_TIMEOUT
 
+#: The first bytes of every SQLite database file (an earlier backup may be replaced, nothing else).
+SQLITE_HEADER = b"SQLite format 3\x00"
+
 #: Where ``sheetsync backup`` puts copies by default, in the office folder.
 BACKUPS = "backups"
 
@@ -44,7 +47,8 @@ def back_up(store: str | Path, target: str | Path) -> Backup:
     """Copy the committed state of the store at ``store`` to ``target`` (a new file, or one replaced
     whole). The store is only read: nothing in it changes, not even its schema version.
 
-    :raises OfficeError: ``target`` is the store itself (or one of its own files).
+    :raises OfficeError: ``target`` is the store itself (or one of its own files), or a file that is
+        not a SQLite database (the office key, a roster: never replaced by a copy).
     :raises OutputError: ``target`` cannot be written (naming it).
     :raises StoreError: the store cannot be read, or its copy does not read back as a sound database.
 
@@ -56,6 +60,8 @@ def back_up(store: str | Path, target: str | Path) -> Backup:
     own = {source.resolve(), *(Path(f"{source}{end}").resolve() for end in ("-wal", "-shm", "-journal"))}
     if target.resolve() in own:
         raise OfficeError(both("backup.is-the-store", target=target))
+    if not _replaceable(target):
+        raise OfficeError(both("backup.not-a-backup", target=target))
     counts: list[int] = []
     try:
         write_atomically(target, lambda tmp: counts.extend(_copy(source, tmp)))
@@ -65,6 +71,20 @@ def back_up(store: str | Path, target: str | Path) -> Backup:
         raise OutputError(_said("backup.cannot-write", "en", target=target, why=exc),
                           th=_said("backup.cannot-write", "th", target=target, why=exc)) from exc
     return Backup(target, *counts)
+
+
+def _replaceable(target: Path) -> bool:
+    """Whether ``target`` may be replaced by a copy: nothing there, an empty file, or a SQLite file
+    (an earlier backup of that name). Anything else is someone's data: ``sheetsync backup office.key``,
+    typed by a clerk told to keep a copy of the key, must not replace the key with the store."""
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return True  # a folder, or a file that cannot be read: writing it says why, naming it
+    return head in (b"", SQLITE_HEADER)
 
 
 def _copy(source: Path, tmp: Path) -> tuple[int, int]:
