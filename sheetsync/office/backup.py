@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..clock import Zone
-from ..errors import OfficeError, OutputError, StoreError
+from ..errors import OfficeError, OutputError
 from ..files import write_atomically
 from ..messages import Lang, both, render
-from .sqlite_faults import damaged, store_error, verdict_line
+from .sqlite_faults import damaged, store_error, store_said, verdict_line
 from .store import BUSY_TIMEOUT
 
 #: The first bytes of every SQLite database file (an earlier backup may be replaced, nothing else).
@@ -94,30 +94,25 @@ def _copy(source: Path, tmp: Path) -> tuple[int, int]:
     try:  # mode=rw: a missing store is an error, never a new empty one
         db = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT)
     except sqlite3.Error as exc:
-        raise _store_error("backup.cannot-open", source, exc) from exc
+        raise store_said("backup.cannot-open", source, exc) from exc
     try:
         db.execute("PRAGMA query_only=ON")
         db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the store itself is sound to read
     except sqlite3.Error as exc:
         db.close()
-        raise (store_error(source, exc, "") if damaged(exc) else _store_error("backup.cannot-read", source, exc)) from exc
+        raise (store_error(source, exc, "") if damaged(exc) else store_said("backup.cannot-read", source, exc)) from exc
     out = sqlite3.connect(tmp, isolation_level=None)
     try:
         db.backup(out)
         out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         verdict = [str(r[0]) for r in out.execute("PRAGMA quick_check").fetchall()]
         if verdict != ["ok"]:
-            raise _store_error("backup.not-whole", source, verdict_line(verdict))
+            raise store_said("backup.not-whole", source, verdict_line(verdict))
         return (int(out.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]),
                 int(out.execute("SELECT COUNT(*) FROM outcomes").fetchone()[0]))
     finally:
         out.close()
         db.close()
-
-
-def _store_error(code: str, store: Path, why: object) -> StoreError:
-    """The :class:`StoreError` ``code`` of ``office.yaml``: English as its text, Thai as its ``th``."""
-    return StoreError(_said(code, "en", store=store, why=why), th=_said(code, "th", store=store, why=why))
 
 
 def _said(code: str, lang: Lang, **params: object) -> str:
