@@ -221,3 +221,11 @@ def test_an_inbox_that_is_gone_says_so_in_thai(office: Path) -> None:
     assert ran.returncode == 3
     th, en = thai_first(ran, "inbox")
     assert "sheetsync init" not in en and "inbox" in en
+
+
+def test_a_master_of_another_file_type_says_so_in_thai(office: Path) -> None:
+    ran = run("master", "-o", "master.pdf", cwd=office)  # a clerk asking for something to print
+    assert ran.returncode in (2, 3)
+    th, en = thai_first(ran, "master.pdf", ".xlsx", ".ods")
+    assert en == "master.pdf: a master must be an .xlsx or .ods file"
+    assert not (office / "master.pdf").exists()
