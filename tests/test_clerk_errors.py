@@ -229,3 +229,12 @@ def test_a_master_of_another_file_type_says_so_in_thai(office: Path) -> None:
     th, en = thai_first(ran, "master.pdf", ".xlsx", ".ods")
     assert en == "master.pdf: a master must be an .xlsx or .ods file"
     assert not (office / "master.pdf").exists()
+
+
+def test_a_period_typed_wrong_says_so_in_thai_and_thai_digits_are_a_period(office: Path) -> None:
+    ran = run("master", "--period", "มี.ค. 2563", cwd=office)
+    assert ran.returncode == 2 and THAI.search(ran.stderr.split("must be YYYY-MM")[0].replace("มี.ค. 2563", "")), \
+        ran.stderr
+    assert "2563-03" in ran.stderr
+    done = run("master", "--period", "๒๕๖๓-๐๓", cwd=office)  # the B.E. year in Thai digits, as official text writes it
+    assert done.returncode == 0, done.stderr
