@@ -25,6 +25,7 @@
     │   └── MasterWriteError   (OSError)      the view could not be written (the old one is kept)
     ├── CoerceError            (ValueError)   a typed cell value cannot be understood (always becomes a finding)
     ├── KeyFileError           (OSError)      the office key cannot be created or read, or is not private
+    ├── InboxError             (OSError)      the inbox folder cannot be listed (gone, not a folder)
     └── OutputError            (OSError)      a result could not be written (names the path)
 
 The command line maps them to exit codes: a :class:`BadInputError` is 2 (like a usage error), any
@@ -257,7 +258,21 @@ class OutputError(SheetsyncError, OSError):
 
 
 class KeyFileError(SheetsyncError, OSError):
-    """The office key file cannot be created or read, or is not safe (readable by others)."""
+    """The office key file cannot be created or read, or is not safe (readable by others); ``th``
+    says so in Thai (shown first), when known."""
+
+    def __init__(self, message: str, *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
+
+
+class InboxError(SheetsyncError, OSError):
+    """The inbox folder cannot be listed (deleted, renamed, not a folder): the run stops before any
+    file, and ``th`` says so in Thai (shown first)."""
+
+    def __init__(self, message: str, *, th: str = "") -> None:
+        super().__init__(message)
+        self.th = th
 
 
 def is_parser_panic(exc: BaseException) -> bool:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Literal, Mapping
 
 from .errors import KeyFileError
+from .messages import render
 
 KEY_ENV = "SHEETSYNC_KEY_FILE"
 #: The hidden sheet where a template records its identity (the write side fills it, the read side checks it).
@@ -77,7 +78,7 @@ def load_key(path: str | Path | None = None) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise KeyFileError(f"{path}: the office key cannot be read ({exc.strerror or exc})") from exc
+        raise _key_error("key.cannot-read", path, why=exc.strerror or exc) from exc
     key = _parse_key(path, raw, mode)
     if len(_LOADED) > 64:
         _LOADED.clear()
@@ -92,7 +93,7 @@ _LOADED: dict[str, tuple[tuple[int, int, int, int, int], bytes]] = {}
 def _parse_key(path: Path, raw: bytes, mode: int) -> bytes:
     """The key in ``raw`` (the file's bytes), refusing a damaged file or one others can read."""
     if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-        raise KeyFileError(f"{path}: the office key is readable by other users; run: chmod 600 {path}")
+        raise _key_error("key.shared", path)
     if len(raw) == 32:
         return raw
     try:
@@ -100,8 +101,15 @@ def _parse_key(path: Path, raw: bytes, mode: int) -> bytes:
     except (UnicodeDecodeError, ValueError):
         key = b""
     if len(key) != 32:
-        raise KeyFileError(f"{path}: the office key is damaged (expected 32 bytes or 64 hex digits)")
+        raise _key_error("key.damaged", path)
     return key
+
+
+def _key_error(code: str, path: Path, **params: object) -> KeyFileError:
+    """The :class:`KeyFileError` of message ``code`` of ``office.yaml``, Thai first: the run stops on the
+    office's own key, and the clerk is the one to put it right."""
+    return KeyFileError(render(code, "en", source="office.yaml", path=path, **params),
+                        th=render(code, "th", source="office.yaml", path=path, **params))
 
 
 def ensure_key(path: str | Path | None = None) -> bytes:
@@ -124,7 +132,7 @@ def ensure_key(path: str | Path | None = None) -> bytes:
     except FileExistsError:
         return load_key(path) or key
     except OSError as exc:
-        raise KeyFileError(f"{path}: cannot create the office key ({exc.strerror})") from exc
+        raise _key_error("key.cannot-create", path, why=exc.strerror or exc) from exc
     with os.fdopen(fd, "wb") as handle:
         handle.write(key)
     return key

@@ -112,3 +112,23 @@ def test_backup_of_a_damaged_store_is_one_line_saying_so(app: typer.Typer, offic
     assert done.exit_code == 3 and "Traceback" not in done.output, done.output
     assert len(done.output.strip().splitlines()) == 1, done.output  # SQLite's verdict is many lines
     assert "sheetsync restore" in done.output and not (tmp_path / "copy.sqlite").exists()
+
+
+@pytest.mark.parametrize("target", ["office.key", "roster.csv", "sheetsync.toml"])
+def test_backup_never_overwrites_a_file_that_is_not_a_backup(app: typer.Typer, office: Path, target: str) -> None:
+    """``sheetsync backup office.key`` (a clerk told to keep a copy of the key) must not replace the key."""
+    kept = (office / target).read_bytes()
+    done = in_office(app, office, "backup", target)
+    assert done.exit_code == 2 and "Traceback" not in done.output, done.output
+    assert len(done.output.strip().splitlines()) == 1 and target in done.output
+    assert done.output.index("ไม่ใช่ไฟล์สำรอง") < done.output.index("not a backup")  # Thai first
+    assert (office / target).read_bytes() == kept
+
+
+def test_backup_replaces_an_earlier_backup_of_the_same_name(app: typer.Typer, office: Path, tmp_path: Path) -> None:
+    target = tmp_path / "usb" / "sheetsync.sqlite"
+    assert in_office(app, office, "backup", str(target)).exit_code == 0
+    done = in_office(app, office, "backup", str(target))
+    assert done.exit_code == 0, done.output
+    (tmp_path / "empty.sqlite").write_bytes(b"")  # a file made empty first (touch) is no one's data
+    assert in_office(app, office, "backup", str(tmp_path / "empty.sqlite")).exit_code == 0

@@ -178,3 +178,63 @@ def test_next_months_templates_from_a_master_without_the_project_say_so_in_thai(
     assert ran.returncode == 3
     th, en = thai_first(ran, "master.xlsx", "9")
     assert en == "master.xlsx: no submission in the master for project 9"
+
+
+@pytest.mark.parametrize("damage, english", [
+    ("damaged", "the office key is damaged"),
+    ("shared", "the office key is readable by other users"),
+])
+def test_an_office_key_that_cannot_be_used_says_so_in_thai(office: Path, tmp_path: Path, damage: str,
+                                                          english: str) -> None:
+    """The office's own trouble stops the run in the clerk's language too (it was English only). A
+    process of its own: the office's key is taken from the environment the tests share otherwise."""
+    from tests.test_office_key import sheetsync
+
+    home = tmp_path / "home"
+    home.mkdir()
+    assert sheetsync(office, home, "template", "-o", "inbox/s1.xlsx").returncode == 0
+    edit(office, "settle_seconds = 2.0", "settle_seconds = 0")
+    key = office / "office.key"
+    if damage == "damaged":
+        key.write_bytes(b"not a key")
+    else:
+        key.chmod(0o644)
+    done = sheetsync(office, home, "sync")
+    assert done.returncode == 3, done.stderr
+    th, en = thai_first(Ran(done.returncode, done.stdout, done.stderr), "office.key")
+    assert english in en
+
+
+def test_a_store_that_cannot_be_opened_says_so_in_thai(office: Path) -> None:
+    store = office / "sheetsync.sqlite"
+    store.unlink()
+    store.mkdir()  # what a store the office's account may not open looks like to SQLite
+    ran = run("sync", cwd=office)
+    assert ran.returncode == 3
+    th, en = thai_first(ran, "sheetsync.sqlite")
+    assert "cannot open the office's store" in en
+
+
+def test_an_inbox_that_is_gone_says_so_in_thai(office: Path) -> None:
+    (office / "inbox").rmdir()  # a clerk tidying the office folder deleted it
+    ran = run("sync", cwd=office)
+    assert ran.returncode == 3
+    th, en = thai_first(ran, "inbox")
+    assert "sheetsync init" not in en and "inbox" in en
+
+
+def test_a_master_of_another_file_type_says_so_in_thai(office: Path) -> None:
+    ran = run("master", "-o", "master.pdf", cwd=office)  # a clerk asking for something to print
+    assert ran.returncode in (2, 3)
+    th, en = thai_first(ran, "master.pdf", ".xlsx", ".ods")
+    assert en == "master.pdf: a master must be an .xlsx or .ods file"
+    assert not (office / "master.pdf").exists()
+
+
+def test_a_period_typed_wrong_says_so_in_thai_and_thai_digits_are_a_period(office: Path) -> None:
+    ran = run("master", "--period", "มี.ค. 2563", cwd=office)
+    assert ran.returncode == 2 and THAI.search(ran.stderr.split("must be YYYY-MM")[0].replace("มี.ค. 2563", "")), \
+        ran.stderr
+    assert "2563-03" in ran.stderr
+    done = run("master", "--period", "๒๕๖๓-๐๓", cwd=office)  # the B.E. year in Thai digits, as official text writes it
+    assert done.returncode == 0, done.stderr

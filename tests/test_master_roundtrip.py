@@ -271,3 +271,19 @@ def test_a_school_of_two_projects_gets_two_files_named_for_it_and_each_project(m
     paths = templates_from_master(master, tmp_path / "out", roster=roster)
     assert sorted(p.name for p in paths) == sorted(f"s1 โรงเรียนวัดไทร {code}.xlsx" for code in CODES[:2])
     assert {read_filled(p).data["project"]["code"] for p in paths} == set(CODES[:2])
+
+
+def test_a_roster_code_in_thai_digits_still_finds_the_schools_reports(master: Path, tmp_path: Path) -> None:
+    """The roster's codes typed in Thai digits (as its first templates read them: the same code) must
+    give each school next month's template with its own reports, not a new one with none of them."""
+    thai = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+    roster = tmp_path / "schools.csv"
+    roster.write_text("recipient_id,school_name,email,project_code\n"
+                      f"s2,โรงเรียนวัดไทร,s2@example.invalid,{CODES[1].translate(thai)}\n"
+                      f"s9,โรงเรียนวัดยายร่ม,s9@example.invalid,{CODES[1].translate(thai)}\n", encoding="utf-8")
+    data = {p.name: read_filled(p).data for p in templates_from_master(master, tmp_path / "out", roster=roster)}
+    assert len(data["s2 โรงเรียนวัดไทร.xlsx"]["reports"]) == 7
+    assert data["s9 โรงเรียนวัดยายร่ม.xlsx"]["project"]["name"] == seed_data()["project"]["name"]
+    for asked in (CODES[1], CODES[1].translate(thai)):  # --project either way, with the office's roster
+        (path,) = templates_from_master(master, tmp_path / asked, roster=roster, project=asked, recipient="s2")
+        assert len(read_filled(path).data["reports"]) == 7

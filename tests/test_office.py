@@ -253,3 +253,18 @@ def test_validate_email_inside_the_office_uses_its_mail_settings_and_roster(offi
     [report] = [m for m in mails if m["To"] and "head@s1.example" in str(m["To"])]
     assert report["From"].addresses[0].addr_spec == "office@bma.example"
     assert "สำนักงานเขตบางรัก" in report.get_body(("plain",)).get_content()
+
+
+def test_history_finds_a_code_typed_as_the_clerk_types_it(office: Path, app: typer.Typer, progress_form: Form) -> None:
+    """A code in Thai digits, or pasted with a space, is the same code: the store keeps it in ASCII
+    (as the roster's and the school's Thai digits are read), and finding nothing there misleads."""
+    config = (office / "sheetsync.toml").read_text(encoding="utf-8")
+    (office / "sheetsync.toml").write_text(config.replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    write_template(progress_form, office / "inbox" / "s1.xlsx", data=variant(seed_data(), reports=5), recipient="s1",
+                   issued=at(40))
+    assert in_office(app, office, "sync").exit_code == 0
+    code = seed_data()["project"]["code"]
+    thai = code.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    for asked in (["--project", thai], ["--project", f" {code} "], ["--recipient", " s1 ", "--project", code]):
+        shown = in_office(app, office, "history", *asked)
+        assert shown.exit_code == 0 and "รวมแล้ว / merged" in shown.output, (asked, shown.output)

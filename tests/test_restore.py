@@ -245,3 +245,20 @@ def test_a_run_that_only_reads_again_what_restore_put_back_sends_no_digest(
     assert in_office(app, office, "restore", str(usb)).exit_code == 0
     assert in_office(app, office, "sync").exit_code == 0
     assert len(digests(office)) == 2  # the lost store's two; s2's re-read is in the second already
+
+
+def test_restore_given_the_backups_folder_names_the_newest_backup_in_it(app: typer.Typer, office: Path) -> None:
+    """``sheetsync restore E:/sheetsync-backups`` (the folder the README says to keep) was told "no such
+    backup file": the clerk is shown the file to give instead, and nothing is changed."""
+    usb = office.parent / "usb"
+    usb.mkdir()
+    for name in ("sheetsync-20261130-171500.sqlite", "sheetsync-20261201-090000.sqlite"):
+        assert in_office(app, office, "backup", str(usb / name)).exit_code == 0
+    before = (office / "sheetsync.sqlite").read_bytes()
+    done = in_office(app, office, "restore", str(usb))
+    assert done.exit_code == 2 and len(done.output.strip().splitlines()) == 1, done.output
+    assert str(usb / "sheetsync-20261201-090000.sqlite") in done.output.split(" / ")[0]  # Thai first, naming it
+    assert (office / "sheetsync.sqlite").read_bytes() == before
+    (usb / "empty").mkdir()
+    done = in_office(app, office, "restore", str(usb / "empty"))
+    assert done.exit_code == 2 and "folder" in done.output and "no such backup file" not in done.output

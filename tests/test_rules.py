@@ -18,6 +18,7 @@ from sheetsync.template.write import write_template
 from sheetsync.check.validate import validate
 
 from tests.conftest import FORMS_DIR
+from tests.typing import typed_entries
 
 
 def _validate(form: Form, data: dict[str, Any], tmp_path: Path) -> Report:
@@ -293,3 +294,23 @@ def test_the_sequence_rule_handles_a_number_no_table_could_hold() -> None:
     ctx = RuleContext({"reports": [{"no": 1}, {"no": 1e308}, {"no": 3}]}, set(), lambda table, n: f"A{n}")
     hits = list(sequence({"table": "/reports", "field": "no"}, ctx))
     assert [(h.code, h.pointer) for h in hits] == [("report-number", "/reports/1/no"), ("report-number", "/reports/2/no")]
+
+
+@pytest.mark.parametrize("cell, typed, total", [
+    ("E42", "หนึ่งหมื่น", "total-mismatch"),    # report 6's amount, unreadable: the total is not known
+    ("E42", "-5000", "total-mismatch"),         # against the schema (below zero): left out of the column
+    ("D26", "แปดหมื่น", "sum-mismatch"),        # a network's budget, unreadable: the networks' sum is not known
+])
+def test_a_total_is_not_judged_without_one_of_its_amounts(progress_form: Form, seed: dict[str, Any],
+                                                           tmp_path: Path, cell: str, typed: str, total: str) -> None:
+    """One wrong value, one finding: a sum that leaves out the amount in error would blame the
+    school's right total ("18,889 baht differs from 20,000") for a cell it cannot read."""
+    path = tmp_path / "t.xlsx"
+    write_template(progress_form, path)  # blank: a school types every cell, the networks' too
+    wb = load_workbook(path)
+    for ref, text in {**typed_entries(progress_form, seed), cell: typed}.items():
+        wb[progress_form.sheet][ref] = text
+    wb.save(path)
+    report = validate(read_filled(path))
+    assert [f.cell for f in report.findings if f.severity == "error"] == [cell], report.findings
+    assert total not in report.codes()

@@ -50,6 +50,13 @@ class RuleContext:
         """The value at ``pointer``, or None when absent or unreadable."""
         return None if pointer in self.blocked else lookup(self.data, pointer)
 
+    def incomplete(self, table: str, name: str) -> bool:
+        """Whether a row of ``table`` holds column ``name`` in error (unreadable, or against the schema):
+        a total of that column is then not known, and judging it would blame the right amounts."""
+        head, tail = f"{table}/", f"/{name}"
+        return any(p.startswith(head) and p.endswith(tail) and p[len(head):-len(tail)].isdigit()
+                   for p in self.blocked)
+
     def column(self, table: str, name: str) -> list[tuple[str, Any]]:
         """``(pointer, value)`` of column ``name`` in every item of ``table`` that has it."""
         items = self.get(table) or []
@@ -216,7 +223,7 @@ def total_when_complete(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[H
     expected = ctx.get(rule["equals"])
     done = [p for p, v in ctx.column(rule["table"], rule["progress"]) if v >= 100]
     amounts = ctx.column(rule["table"], rule["field"])
-    if expected is None or not done or not amounts:
+    if expected is None or not done or not amounts or ctx.incomplete(rule["table"], rule["field"]):
         return
     total = sum(v for _, v in amounts)
     if abs(total - expected) > HALF_SATANG:
@@ -246,7 +253,7 @@ def sum_equals(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """A column adds up to another field (the networks' budgets = budget received)."""
     expected = ctx.get(rule["equals"])
     values = ctx.column(rule["table"], rule["field"])
-    if expected is None or not values:
+    if expected is None or not values or ctx.incomplete(rule["table"], rule["field"]):
         return
     total = sum(v for _, v in values)
     if abs(total - expected) > HALF_SATANG:

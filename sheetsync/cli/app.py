@@ -61,10 +61,12 @@ def period_option(value: Optional[str]) -> Optional[str]:
         return None
     from ..office.config import normalize_period
 
+    from ..messages import both
+
     try:
         return normalize_period(value)
     except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+        raise typer.BadParameter(both("error.period", source="cli.yaml", value=repr(value))) from exc
 
 
 SendOpt = Annotated[bool, typer.Option("--send", help="Deliver the outbox over SMTP afterwards.")]

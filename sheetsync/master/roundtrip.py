@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..check.coerce import ascii_digits
 from ..spec.form import Form
 from ..spec.master import SEP, MasterSpec, Rank
 from ..office.spec import master_spec
@@ -67,7 +68,8 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     entries = None if roster is None else [e for e in read_roster(roster) if recipient is None or e.id == recipient]
     # Narrowed before any form is loaded: a record of a form no longer installed stops only what needs it.
     if project:
-        records = [r for r in records if project in _codes_within(r.key.project_code) and forms.code(r) == project]
+        records = [r for r in records if _code(project) in _codes_within(r.key.project_code)
+                   and _code(forms.code(r)) == _code(project)]
     held = sorted({r.key.form_id for r in records})  # the forms a school new to every key may get
     records = _latest(_wanted(records, project, recipient, entries), forms)
     codes = {r.key: forms.code(r) for r in records}
@@ -102,13 +104,14 @@ def _roster_targets(entries: list[Recipient], records: list[Record], codes: dict
     targets: list[Target] = []
     for entry in entries:
         code = entry.project_code or project or ""
-        if project and code != project:
+        if project and _code(code) != _code(project):
             continue
-        own = [r for r in records if r.key.recipient == entry.id and (not code or codes[r.key] == code)]
+        own = [r for r in records if r.key.recipient == entry.id and (not code or _code(codes[r.key]) == _code(code))]
         if own:
             targets += [_own(r, entry.id, codes[r.key], forms) for r in own]
             continue
-        known = [r for r in records if code and codes[r.key] == code and (form is None or r.key.form_id == form.id)]
+        known = [r for r in records if code and _code(codes[r.key]) == _code(code)
+                 and (form is None or r.key.form_id == form.id)]
         chosen = forms.load(known[-1]) if known else form or _only_form(held, forms)
         targets.append((chosen, entry.id, _identity(chosen, known[-1].data if known else {}, code), code))
     return targets
@@ -164,7 +167,7 @@ def _wanted(records: list[Record], project: str | None, recipient: str | None,
     if entries is None:
         return [r for r in records if recipient is None or r.key.recipient == recipient]
     ids = {e.id for e in entries}
-    codes = {e.project_code or project or "" for e in entries} - {""}
+    codes = {_code(e.project_code or project or "") for e in entries} - {""}
     return [r for r in records if r.key.recipient in ids or codes & _codes_within(r.key.project_code)]
 
 
@@ -172,7 +175,13 @@ def _codes_within(key: str) -> set[str]:
     """Every code a stored key may be of: its values up to each separator, and the whole key (a key
     of a form with a period is its code followed by the period's values)."""
     parts = key.split(SEP)
-    return {SEP.join(parts[:n]) for n in range(1, len(parts) + 1)}
+    return {_code(SEP.join(parts[:n])) for n in range(1, len(parts) + 1)}
+
+
+def _code(text: str) -> str:
+    """A code as it is compared: its digits in ASCII. A roster or a clerk may write ๕๐๓๖๐๐๐๐-๓๕๕๓ for
+    the code every file's key field reads as 50360000-3553 (a code's Thai digits are read as ASCII)."""
+    return ascii_digits(text.strip())
 
 
 def _latest(records: list[Record], forms: _Forms) -> list[Record]:

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..clock import Zone
-from ..errors import OfficeError, OutputError, StoreError
+from ..errors import OfficeError, OutputError
 from ..files import write_atomically
 from ..messages import Lang, both, render
-from .sqlite_faults import damaged, store_error, verdict_line
+from .sqlite_faults import damaged, store_error, store_said, verdict_line
 from .store import BUSY_TIMEOUT
+
+#: The first bytes of every SQLite database file (an earlier backup may be replaced, nothing else).
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 #: Where ``sheetsync backup`` puts copies by default, in the office folder.
 BACKUPS = "backups"
@@ -44,7 +47,8 @@ def back_up(store: str | Path, target: str | Path) -> Backup:
     """Copy the committed state of the store at ``store`` to ``target`` (a new file, or one replaced
     whole). The store is only read: nothing in it changes, not even its schema version.
 
-    :raises OfficeError: ``target`` is the store itself (or one of its own files).
+    :raises OfficeError: ``target`` is the store itself (or one of its own files), or a file that is
+        not a SQLite database (the office key, a roster: never replaced by a copy).
     :raises OutputError: ``target`` cannot be written (naming it).
     :raises StoreError: the store cannot be read, or its copy does not read back as a sound database.
 
@@ -56,6 +60,8 @@ def back_up(store: str | Path, target: str | Path) -> Backup:
     own = {source.resolve(), *(Path(f"{source}{end}").resolve() for end in ("-wal", "-shm", "-journal"))}
     if target.resolve() in own:
         raise OfficeError(both("backup.is-the-store", target=target))
+    if not _replaceable(target):
+        raise OfficeError(both("backup.not-a-backup", target=target))
     counts: list[int] = []
     try:
         write_atomically(target, lambda tmp: counts.extend(_copy(source, tmp)))
@@ -67,6 +73,20 @@ def back_up(store: str | Path, target: str | Path) -> Backup:
     return Backup(target, *counts)
 
 
+def _replaceable(target: Path) -> bool:
+    """Whether ``target`` may be replaced by a copy: nothing there, an empty file, or a SQLite file
+    (an earlier backup of that name). Anything else is someone's data: ``sheetsync backup office.key``,
+    typed by a clerk told to keep a copy of the key, must not replace the key with the store."""
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return True  # a folder, or a file that cannot be read: writing it says why, naming it
+    return head in (b"", SQLITE_HEADER)
+
+
 def _copy(source: Path, tmp: Path) -> tuple[int, int]:
     """Copy into the (empty) file ``tmp``; the numbers of submissions and outcomes copied."""
     # A plain connection, only ever reading: a backup never migrates the store it copies. (A
@@ -74,30 +94,25 @@ def _copy(source: Path, tmp: Path) -> tuple[int, int]:
     try:  # mode=rw: a missing store is an error, never a new empty one
         db = sqlite3.connect(f"{source.resolve().as_uri()}?mode=rw", uri=True, timeout=BUSY_TIMEOUT)
     except sqlite3.Error as exc:
-        raise _store_error("backup.cannot-open", source, exc) from exc
+        raise store_said("backup.cannot-open", source, exc) from exc
     try:
         db.execute("PRAGMA query_only=ON")
         db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()  # the store itself is sound to read
     except sqlite3.Error as exc:
         db.close()
-        raise (store_error(source, exc, "") if damaged(exc) else _store_error("backup.cannot-read", source, exc)) from exc
+        raise (store_error(source, exc, "") if damaged(exc) else store_said("backup.cannot-read", source, exc)) from exc
     out = sqlite3.connect(tmp, isolation_level=None)
     try:
         db.backup(out)
         out.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         verdict = [str(r[0]) for r in out.execute("PRAGMA quick_check").fetchall()]
         if verdict != ["ok"]:
-            raise _store_error("backup.not-whole", source, verdict_line(verdict))
+            raise store_said("backup.not-whole", source, verdict_line(verdict))
         return (int(out.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]),
                 int(out.execute("SELECT COUNT(*) FROM outcomes").fetchone()[0]))
     finally:
         out.close()
         db.close()
-
-
-def _store_error(code: str, store: Path, why: object) -> StoreError:
-    """The :class:`StoreError` ``code`` of ``office.yaml``: English as its text, Thai as its ``th``."""
-    return StoreError(_said(code, "en", store=store, why=why), th=_said(code, "th", store=store, why=why))
 
 
 def _said(code: str, lang: Lang, **params: object) -> str:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
+from ..check.coerce import ascii_digits
 from ..clock import Zone, zone_named
 from ..errors import MailError, OfficeError
 from ..mailer import ImapConfig, MailConfig
@@ -278,7 +279,7 @@ def normalize_period(text: str) -> str:
 
     :raises ValueError: ``text`` is no such period (the message says what is expected).
     """
-    parts = text.strip().split("-")
+    parts = ascii_digits(text.strip()).split("-")  # ๒๕๖๓-๐๓: the B.E. year as official text writes it
     if len(parts) == 2 and len(parts[0]) == 4 and all(p.isdigit() and p.isascii() for p in parts) \
             and 1 <= int(parts[1]) <= 12:
         year = int(parts[0]) - (543 if int(parts[0]) > 2400 else 0)

@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..check.coerce import ascii_digits
 from ..clock import Zone, clock_time
 from ..master.changes import changed_pointers
 from ..master.model import result_words
@@ -72,11 +73,13 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
     where, params = ["form_id != ''"], []
     if recipient is not None:
         where.append("recipient = ?")
-        params.append(recipient)
+        params.append(recipient.strip())  # pasted with a space around it
     if key is not None:
-        # A school's code also names each of its periods (a monthly form's key is "code · year · month").
-        where.append("(key = ? OR substr(key, 1, length(?) + 3) = ? || ' · ')")
-        params += [key, key, key]
+        # As typed, and with its digits in ASCII (a code in Thai digits is stored so, read from any file);
+        # a school's code also names each of its periods (a monthly form's key is "code · year · month").
+        asked = list(dict.fromkeys([key.strip(), ascii_digits(key.strip())]))
+        where.append("(" + " OR ".join(["(key = ? OR substr(key, 1, length(?) + 3) = ? || ' · ')"] * len(asked)) + ")")
+        params += [k for k in asked for _ in range(3)]
     outcomes = store.outcomes(" AND ".join(where), tuple(params))
     data = {s.sha256: s for s in store.versions("s.sha256 IN (SELECT sha256 FROM outcomes WHERE "
                                                 + " AND ".join(where) + ")", tuple(params))}

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Collection, Iterable
 
 from ..crashpoint import crash_point
-from ..errors import NotAFileError
+from ..errors import InboxError, NotAFileError
 from ..files import NO_FOLLOW, open_regular, replace
-from ..messages import both
+from ..messages import both, render
 from ..pipeline import sha256_from
 from .listed import Listed
 from ..roster import Recipient, safe_filename
@@ -41,9 +41,15 @@ def inbox_files(inbox: Path, notes: list[str] | None = None, failing: dict[str, 
     since the listing, a disk error, a file the office's account may not look at) is passed over
     too, its name and why in ``failing`` (counted run after run as :mod:`.stuck` says), or a line in
     ``notes`` when no ``failing`` is given; the others are listed all the same.
+
+    :raises InboxError: the inbox itself cannot be listed (deleted, renamed, not a folder).
     """
     files = []
-    with os.scandir(inbox) as entries:
+    try:
+        listing = os.scandir(inbox)
+    except OSError as exc:
+        raise _no_inbox(inbox, exc) from exc
+    with listing as entries:
         for entry in entries:
             try:
                 if entry.is_symlink():
@@ -89,6 +95,14 @@ def settled(path: Path, seconds: float) -> bool:
         time.sleep(min(seconds, 0.05))
     second = path.lstat()
     return (first.st_size, first.st_mtime_ns) == (second.st_size, second.st_mtime_ns)
+
+
+def _no_inbox(inbox: Path, exc: OSError) -> InboxError:
+    """An inbox deleted, renamed or not a folder stops the run before any file, Thai first: made again
+    without a word, a misspelt ``[paths] inbox`` would leave the files in the real one unread."""
+    why = exc.strerror or exc
+    return InboxError(render("sync.no-inbox", "en", source="office.yaml", inbox=inbox, why=why),
+                      th=render("sync.no-inbox", "th", source="office.yaml", inbox=inbox, why=why))
 
 
 def recipient_in_name(name: str, roster: list[Recipient]) -> str:

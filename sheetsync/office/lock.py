@@ -39,7 +39,8 @@ def run_lock(store: Store, command: str, wait: float = 5.0, zone: Zone = None) -
     try:
         lock = sqlite3.connect(path, timeout=max(wait, 0.0), isolation_level=None)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot create the office's lock file ({exc})") from exc
+        raise StoreError(render("store.cannot-lock", "en", source="office.yaml", path=path, why=exc),
+                         th=render("store.cannot-lock", "th", source="office.yaml", path=path, why=exc)) from exc
     try:
         try:
             lock.execute("BEGIN EXCLUSIVE")

@@ -48,12 +48,23 @@ class Restored:
     mails: tuple[int, int] = (0, 0)
 
 
+def _a_folder(folder: Path) -> BadInputError:
+    """The error for a folder given as the backup (the one the README says to keep them in), naming
+    the newest backup in it: their names (``sheetsync-<date>-<time>.sqlite``) sort by time."""
+    found = sorted((p for p in folder.glob("*.sqlite") if p.is_file()), key=lambda p: p.name)
+    if not found:
+        return BadInputError(both("restore.empty-folder", backup=folder))
+    return BadInputError(both("restore.folder", backup=folder, newest=found[-1]))
+
+
 def check_backup(backup: Path) -> int:
     """The schema version of a backup that is whole and a sheetsync store.
 
-    :raises BadInputError: it is missing, damaged, not a sheetsync store, or made by a newer sheetsync
-        (naming it, Thai first).
+    :raises BadInputError: it is missing, a folder (the newest backup in it is named), damaged, not a
+        sheetsync store, or made by a newer sheetsync (naming it, Thai first).
     """
+    if backup.is_dir():
+        raise _a_folder(backup)
     if not backup.is_file():
         raise BadInputError(both("restore.missing", backup=backup))
     try:

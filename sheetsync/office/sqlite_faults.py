@@ -25,10 +25,16 @@ def verdict_line(verdict: list[str]) -> str:
     return "; ".join(faults[:2]) + (f"; … ({len(faults)})" if len(faults) > 2 else "")
 
 
-def store_error(path: Path, exc: BaseException, what: str) -> StoreError:
-    """The :class:`StoreError` for ``exc`` met at ``path``: for a damaged store, Thai first and the way
-    back (``sheetsync restore``), since the clerk reading it can do nothing else; otherwise ``what``."""
-    if not damaged(exc):
-        return StoreError(f"{path}: {what} ({exc})")
-    return StoreError(render("error.store-damaged", "en", source="office.yaml", store=path, why=exc),
-                      th=render("error.store-damaged", "th", source="office.yaml", store=path, why=exc))
+def store_error(path: Path, exc: BaseException, code: str) -> StoreError:
+    """The :class:`StoreError` for ``exc`` met at ``path``, Thai first: for a damaged store the way back
+    (``sheetsync restore``), since the clerk reading it can do nothing else; otherwise the message
+    ``code`` of ``office.yaml`` (``store.cannot-open`` …), given ``store`` and ``why``."""
+    said = "error.store-damaged" if damaged(exc) or not code else code
+    return StoreError(render(said, "en", source="office.yaml", store=path, why=exc),
+                      th=render(said, "th", source="office.yaml", store=path, why=exc))
+
+
+def store_said(code: str, path: Path, why: object) -> StoreError:
+    """The :class:`StoreError` of message ``code`` of ``office.yaml`` about the store at ``path``, Thai first."""
+    return StoreError(render(code, "en", source="office.yaml", store=path, why=why),
+                      th=render(code, "th", source="office.yaml", store=path, why=why))

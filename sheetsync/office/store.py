@@ -21,11 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import StoreError
 from ..files import file_identity
 from ..roster import Recipient
 from .schema import MIGRATIONS
-from .sqlite_faults import store_error
+from .sqlite_faults import store_error, store_said
 
 #: Seconds a writer waits for another one's transaction before giving up.
 BUSY_TIMEOUT = 30.0
@@ -96,7 +95,7 @@ class Store:
             self._migrate()
             self.file_id = file_identity(self.path)  # what a run waiting for the office checks it still names
         except (sqlite3.Error, OSError) as exc:
-            raise store_error(self.path, exc, "cannot open the office's store") from exc
+            raise store_error(self.path, exc, "store.cannot-open") from exc
 
     def __enter__(self) -> Store:
         return self
@@ -147,7 +146,7 @@ class Store:
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: the store is busy or cannot be written ({exc})") from exc
+            raise store_said("store.busy", self.path, exc) from exc
         try:
             yield self.db
         except BaseException as exc:
@@ -157,19 +156,19 @@ class Store:
                 if not isinstance(exc, sqlite3.Error):  # else the first error says more than the rollback's
                     raise
             if isinstance(exc, sqlite3.Error):  # a damaged page met mid-way: one line, not a traceback
-                raise store_error(self.path, exc, "cannot write to the store") from exc
+                raise store_error(self.path, exc, "store.cannot-write") from exc
             raise
         try:
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot commit to the store ({exc})") from exc
+            raise store_said("store.cannot-commit", self.path, exc) from exc
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         """Rows of a read-only query (wrapped so that a store failure is a :class:`StoreError`)."""
         try:
             return self.db.execute(sql, params).fetchall()
         except sqlite3.Error as exc:
-            raise store_error(self.path, exc, "cannot read the store") from exc
+            raise store_error(self.path, exc, "store.cannot-read") from exc
 
     # Files and outcomes --------------------------------------------------------------------------
 
@@ -258,7 +257,7 @@ class Store:
             for row in cursor:
                 yield _stored(row)
         except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot read the store ({exc})") from exc
+            raise store_said("store.cannot-read", self.path, exc) from exc
 
     def versions(self, where: str = "1", params: tuple[Any, ...] = ()) -> list[Stored]:
         """Every stored submission matching an SQL condition on ``s``, oldest first."""

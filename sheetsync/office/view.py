@@ -60,7 +60,9 @@ def store_beside(master: str | Path) -> Path:
 def check_view_path(path: Path) -> None:
     """:raises MasterError: ``path`` is not an .xlsx or .ods file name."""
     if path.suffix.lower() not in WRITERS:
-        raise MasterError(f"{path.name}: a master must be an {' or '.join(WRITERS)} file")
+        said = {lang: render("error.view-type", lang, source="office.yaml", file=path.name,
+                             types=(" หรือ " if lang == "th" else " or ").join(WRITERS)) for lang in LANGS}
+        raise MasterError(said["en"], th=said["th"])
 
 
 def render_view(store: Store, path: str | Path, *, period: str | None = None, forms_dirs: Iterable[str | Path] = (),
