@@ -238,3 +238,31 @@ def test_a_period_typed_wrong_says_so_in_thai_and_thai_digits_are_a_period(offic
     assert "2563-03" in ran.stderr
     done = run("master", "--period", "๒๕๖๓-๐๓", cwd=office)  # the B.E. year in Thai digits, as official text writes it
     assert done.returncode == 0, done.stderr
+
+
+def test_a_view_choice_typed_wrong_says_so_in_thai(office: Path) -> None:
+    ran = run("sync", "--view", "sometimes", cwd=office)
+    assert ran.returncode == 2
+    th, en = thai_first(ran, "--view", "auto", "always", "never")
+    assert en == "--view must be auto, always or never (not 'sometimes')"
+
+
+def test_an_outbox_that_cannot_be_made_says_so_in_thai(office: Path) -> None:
+    (office / "taken").write_text("a file where the outbox folder should be", encoding="utf-8")
+    (office / "roster.csv").write_text(HEADER + "n1,โรงเรียนวัดไทร,a@school01.example,\n", encoding="utf-8")
+    ran = run("template", "--roster", "roster.csv", "-o", "templates", "--email", "--outbox", "taken/outbox",
+              cwd=office, env={"SHEETSYNC_MAIL_FROM": "office@bma.example"})
+    assert ran.returncode == 3
+    th, en = thai_first(ran, "taken/outbox", "กล่องขาออก")
+    assert en.startswith("taken/outbox: cannot make the outbox (")
+    assert not (office / "templates").exists()
+
+
+def test_a_master_folder_that_cannot_be_written_says_so_in_thai(tmp_path: Path) -> None:
+    from sheetsync.errors import MasterWriteError
+    from sheetsync.master.atomic import replace_with_backup
+
+    with pytest.raises(MasterWriteError) as caught:
+        replace_with_backup(tmp_path / "gone" / "master.xlsx", lambda tmp: None)
+    assert caught.value.th.startswith(f"master.xlsx: บันทึกไฟล์ใน {tmp_path / 'gone'} ไม่ได้")
+    assert str(caught.value).startswith(f"master.xlsx: cannot write in {tmp_path / 'gone'} (")

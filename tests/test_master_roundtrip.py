@@ -158,6 +158,7 @@ def test_mailing_next_months_templates_needs_a_roster_before_anything_is_written
     env = {"SHEETSYNC_MAIL_FROM": "office@bma.example", "SHEETSYNC_MAIL_OUTBOX": str(tmp_path / "outbox")}
     done = run("template", "--from-master", master, "-o", tmp_path / "next", "--email", env=env, cwd=tmp_path)
     assert done.returncode == 2 and "has no roster to take the addresses from: give --roster" in done.stderr
+    assert done.stderr.startswith(f"sheetsync: {master.name} ไม่มีรายชื่อโรงเรียนให้ใช้อีเมล กรุณาระบุไฟล์รายชื่อด้วย --roster / ")
     assert not (tmp_path / "next").exists()
 
 

@@ -177,7 +177,9 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
         view=view or (config.view if config else "auto"), school_charts=config.school_charts if config else (),
         zone=config.zone if config else None, office=config.name if config else "")
     if options.view not in ("auto", "always", "never"):
-        raise OfficeError(f"--view must be auto, always or never (not {options.view!r})")
+        from ..messages import both
+
+        raise OfficeError(both("error.view-choice", view=repr(options.view)))
     return _Plan(inbox or (config.inbox if config else Path("inbox")), master,
                  report_dir or (config.reports if config else master.parent / "reports"), mail,
                  read_roster(roster_file) if roster_file else None, config.forms_dirs if config else (), options)

@@ -143,10 +143,11 @@ def mail_plan(office: OfficeConfig | None, outbox: Path | None, roster: Path | N
     from dataclasses import replace
 
     from ..errors import MailError, OutputError, RosterError
+    from ..files import why_not_replaced
     from ..mailer import MailConfig
     from ..mailer._headers import one_line, parse_addresses
     from ..master import read_master
-    from ..messages import both
+    from ..messages import both, render
     from ..office.config import with_mail_env
     from ..roster import read_roster
 
@@ -163,11 +164,12 @@ def mail_plan(office: OfficeConfig | None, outbox: Path | None, roster: Path | N
     try:
         config.outbox.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{config.outbox}: cannot make the outbox ({exc.strerror or exc})") from exc
+        said = {lang: render("error.outbox-not-made", lang, source="office.yaml", outbox=config.outbox,
+                             why=why_not_replaced(exc, lang)) for lang in ("th", "en")}
+        raise OutputError(said["en"], th=said["th"]) from exc
     people = read_roster(roster) if roster is not None else read_master(master).roster if master else []
     if not people:
-        raise RosterError(f"{master.name if master else 'the master'} has no roster to take the addresses from: "
-                          "give --roster")
+        raise RosterError(both("error.no-roster-in-master", master=master.name if master else "master"))
     if office is not None and office.imap.configured:
         _say_where_answers_go(config, office.imap.user)
     return MailPlan(config, people)

@@ -36,7 +36,9 @@ def replace_with_backup(master: Path, write: Callable[[Path], None]) -> Path | N
     try:
         tmp = _new_temp(master)
     except OSError as exc:
-        raise MasterWriteError(f"{master.name}: cannot write in {master.parent} ({exc.strerror})") from exc
+        said = {lang: render("master.no-temp", lang, source="office.yaml", master=master.name, folder=master.parent,
+                             why=why_not_replaced(exc, lang)) for lang in ("en", "th")}
+        raise MasterWriteError(said["en"], th=said["th"]) from exc
     try:
         write(tmp)
         _fsync(tmp)
