@@ -42,6 +42,13 @@ def test_option_is_documented_with_help(name: str, option: str) -> None:
     assert option in README, f"README does not mention {option} (of sheetsync {name})"
 
 
+@pytest.mark.parametrize("option", [o for p in COMMAND.params for o in p.opts if o.startswith("--") and o != "--help"])
+def test_global_option_is_documented_with_help(option: str) -> None:
+    param = next(p for p in COMMAND.params if option in p.opts)
+    assert (param.help or "").strip(), f"sheetsync {option} has no help text"
+    assert f"sheetsync {option}" in README, f"README does not mention `sheetsync {option}`"
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_help_reads_well(name: str) -> None:
     result = CliRunner().invoke(app, [name, "--help"], terminal_width=100)

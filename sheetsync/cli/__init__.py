@@ -15,6 +15,7 @@ import sys
 from . import demo, fetch, forms, mail, master, office, read, restore, sync, template, validate
 from .app import app
 from .output import flush_quietly
+from .usage import run
 
 for _command in (template, read, validate, forms, master, fetch, sync, mail, demo, office, restore):
     _command.register(app)
@@ -24,9 +25,10 @@ def main() -> None:
     """Entry point of the ``sheetsync`` console script."""
     unicode_output()
     try:
-        app()
+        code = run(app)
     finally:
         flush_quietly()  # what is still buffered when the reader has gone is not an error at exit
+    sys.exit(code)
 
 
 def unicode_output() -> None:

@@ -79,9 +79,20 @@ class Settings:
     debug: bool = False
 
 
+def _show_version(asked: bool) -> None:
+    """``--version``: the version, as whoever helps the office asks for it first."""
+    if asked:
+        from .._version import __version__
+
+        echo(f"sheetsync {__version__}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _main(ctx: typer.Context,
-          debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
+          debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+          version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", is_eager=True,
+                                                callback=_show_version)] = False) -> None:
     ctx.obj = Settings(debug=debug)
     _inside_an_office()
 
