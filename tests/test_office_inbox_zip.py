@@ -265,3 +265,28 @@ def test_the_office_s_mailbox_limits_are_the_inbox_s(tmp_path: Path) -> None:
     _in_office(app, folder, "sync", "--settle", "0")
     assert (folder / "processed" / "many.zip").is_file() and not (folder / "quarantine" / "many.zip").exists()
     assert len(list((folder / "quarantine").glob("r*.xlsx"))) == MAX_ZIP_MEMBERS + 1  # each read, each refused
+
+
+def test_restore_leaves_the_kept_zips_and_puts_back_their_files(progress_form: Form, seed: dict[str, Any],
+                                                                tmp_path: Path) -> None:
+    from sheetsync.cli import app
+
+    roster = tmp_path / "schools.csv"
+    roster.write_text("recipient_id,school_name,email\ns1,ก,a@s1.example\ns2,ข,b@s2.example\n", encoding="utf-8")
+    office = tmp_path / "district"
+    assert CliRunner().invoke(app, ["init", str(office), "--roster", str(roster)]).exit_code == 0
+    s1, s2 = _returns(progress_form, tmp_path / "mail", seed, "s1", "s2")
+    _zip(office / "inbox" / "a.zip", [(s1.name, s1.read_bytes())])
+    assert _in_office(app, office, "sync", "--settle", "0").exit_code == 0
+    assert _in_office(app, office, "backup", str(tmp_path / "usb" / "b.sqlite")).exit_code == 0
+    _zip(office / "inbox" / "b.zip", [(s2.name, s2.read_bytes())])
+    assert _in_office(app, office, "sync", "--settle", "0").exit_code == 0
+    restored = _in_office(app, office, "restore", str(tmp_path / "usb" / "b.sqlite"), "--force")
+    assert restored.exit_code == 0, restored.output
+    assert _inbox_files(office) == ["s2.xlsx"]  # the zips are originals, kept: their files are what is read
+    assert sorted(p.name for p in (office / "processed").glob("*.zip")) == ["a.zip", "b.zip"]
+    again = _in_office(app, office, "sync", "--settle", "0")
+    assert again.exit_code == 0, again.output
+    with Store(office / "sheetsync.sqlite") as store:
+        assert sorted(str(r[0]) for r in store.query("SELECT file FROM outcomes")) == ["s1.xlsx", "s2.xlsx"]
+    assert _inbox_files(office) == []
