@@ -6,6 +6,7 @@ Unset (always, outside the tests) it does nothing. Points:
 
 - ``fetch-recorded``: a fetched message (and its polite reply) was just committed to the store;
 - ``fetched``: the fetch of ``sync`` is over, no file of it processed yet;
+- ``zip-unpacked``: a .zip of the inbox was unpacked into it, the zip not set aside yet;
 - ``file-recorded``: a file's outcome and e-mails were just committed, the file not yet set aside;
 - ``reason-written``: a quarantined file's reason is written beside its place, the file not moved yet;
 - ``file-set-aside``: a recorded file was just moved, the store not yet told so.

@@ -14,6 +14,14 @@ MB = 1024 * 1024
 #: Largest file read at all (checked on the file's real size before anything is parsed).
 MAX_FILE_SIZE = 25 * MB
 
+# Returns sent in a .zip (attached to an e-mail, or dropped into the inbox) -------------------
+#: Entries a .zip of returns may hold; a zip with more is not opened (a school sends a few files).
+MAX_ZIP_MEMBERS = 20
+#: Bytes one spreadsheet may have when it comes by e-mail or in a zip (a filled form: ~20 KB).
+MAX_RETURN_SIZE = 10 * MB
+#: Bytes all the spreadsheets of one e-mail, or of one zip, may have together.
+MAX_RETURNS_SIZE = 25 * MB
+
 # Zip containers (.xlsx, .ods) -------------------------------------------------------------
 #: Sum of the sizes the zip directory declares for its members.
 MAX_TOTAL_UNCOMPRESSED = 200 * MB

@@ -41,6 +41,7 @@ from .office.mailbox import mark_digested, undigested
 from .office.outbox import flush_outbox, send_from_store, send_others
 from .office.record import QUARANTINE, disposition_of, record_file
 from .office.store import Store
+from .office.unzipping import ZIP, unpack_zips
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.due import main_due
 from .office.rekey import rekey_periods
@@ -50,6 +51,7 @@ from .office.view import ViewResult, check_view_path, not_refreshed, render_view
 from .pipeline import FileResult, check_file
 from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
+from .zipped import ZipLimits
 
 PROCESSED = "processed"
 LOG = logging.getLogger("sheetsync")
@@ -72,6 +74,8 @@ class SyncResult:
     problems: list[str] = field(default_factory=list)
     view: ViewResult | None = None
     not_read: dict[str, str] = field(default_factory=dict)  # file name → why the file system kept it from being read
+    #: .zip files of the inbox refused, whole or in part (set aside in quarantine with the reason).
+    zips_refused: list[Path] = field(default_factory=list)
     stuck: list[Stuck] = field(default_factory=list)  # those not read for STUCK_RUNS runs in a row: a failed run
     #: The office's own files were not all written (the master view, the outbox's e-mails): a failed
     #: run, whose store is complete; the next run writes them.
@@ -102,6 +106,7 @@ class SyncOptions:
     school_charts: tuple[str, ...] = ()
     zone: Zone = None  # the office's time zone (None: this computer's): every time shown is in it
     office: str = ""  # the office's name: it heads the view's sheets and prints on its pages
+    zips: ZipLimits = ZipLimits()  # what one .zip dropped into the inbox may bring (as one attached to an e-mail)
 
 
 #: Up to this many keys, "auto" renders the view after every run that changed something (~1 s
@@ -147,6 +152,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             if roster is not None:
                 changed = store.set_roster(list(roster)) or changed
             people = store.roster()
+            _unpack(store, inbox, mover, options, result)
             outcomes, strangers = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress,
                                            options, result, mover, origins)
             result.stuck = tally(store, result.not_read)
@@ -251,6 +257,15 @@ def _render_now(store: Store, when: str) -> bool:
     return int(store.query("SELECT COUNT(*) FROM current")[0][0]) <= RENDER_AUTO_KEYS
 
 
+def _unpack(store: Store, inbox: Path, mover: SetAside, options: SyncOptions, result: SyncResult) -> None:
+    """Unpack the inbox's .zip files into it (webmail's "download all"), before it is read."""
+    unpacked = unpack_zips(inbox, store, mover, limits=options.zips, settle=options.settle)
+    result.waiting += unpacked.waiting
+    result.not_read.update(unpacked.not_read)
+    result.problems += unpacked.problems
+    result.zips_refused += unpacked.refused
+
+
 def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: MailConfig | None,
              people: list[Recipient], forms_dirs: Iterable[Path], progress: Callable[[Path], None] | None,
              options: SyncOptions, result: SyncResult, mover: SetAside,
@@ -261,6 +276,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
     strangers: list[tuple[str, str]] = []
     arrivals = Arrivals(store)
     for path in inbox_files(inbox, result.problems, result.not_read):
+        if path.suffix.lower() == ZIP:  # unpacked by _unpack; one still there waits, or could not be moved
+            continue
         fetched = origins is not None and origins(path) is not None  # written whole by our own fetch
         try:
             if not fetched and not settled(path, options.settle):

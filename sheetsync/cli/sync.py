@@ -103,7 +103,7 @@ def sync_command(
             for problem in result.problems:
                 echo(f"sheetsync: {problem}", err=True)
             _say_kept_aside(result, plan.master)  # a view due from before (it failed then) may find it edited
-            code = _sent(result)
+            code = max(_sent(result), 1 if result.zips_refused else 0)  # a refused zip is a school's file not taken
             return 3 if step.error or result.stuck or result.unfinished else code
         if step.result is not None:
             echo(step.result.summary())
@@ -175,7 +175,8 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
         log=(config.root / "sheetsync.log") if config else None,
         store=config.store if config is not None and master == config.master else None,
         view=view or (config.view if config else "auto"), school_charts=config.school_charts if config else (),
-        zone=config.zone if config else None, office=config.name if config else "")
+        zone=config.zone if config else None, office=config.name if config else "",
+        zips=config.imap.zip_limits if config else SyncOptions().zips)  # an inbox .zip: the mailbox's limits
     if options.view not in ("auto", "always", "never"):
         from ..messages import both
 
@@ -212,7 +213,7 @@ def _report(result: SyncResult, master: Path) -> int:
         echo(f"sheetsync: {problem}", err=True)
     _say_kept_aside(result, master)
     code = exit_code(result.merge, unreadable=1) if result.merge is not None else 0
-    return max(code, _sent(result))
+    return max(code, 1 if result.zips_refused else 0, _sent(result))  # a refused zip is a school's file not taken
 
 
 def _say_kept_aside(result: SyncResult, master: Path) -> None:

@@ -31,7 +31,7 @@ from ._fetched import FetchedFile, FetchedMessage, FetchLedger, JsonlLedger
 from ._headers import Thread, header_text, one_line, reply_subject
 from ._imap import KEYWORD, FetchResult, fetch
 from ._imap_config import ImapConfig
-from ._attachments import Refusal
+from ..zipped import Refusal
 from ._reply import compose_fetch_reply
 from ._invite import RECENT, compose_invitation, earlier_invitations, invitation_key
 from ._transport import (Mailer, OutboxMailer, SendResult, SmtpMailer, pending, read_message, send_outbox,

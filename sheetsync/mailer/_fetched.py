@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, Sequence
 
-from ._attachments import Refusal
+from ..zipped import Refusal
 from ._headers import Thread
 from ._transport import OutboxMailer, mailbox_error
 

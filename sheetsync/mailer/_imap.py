@@ -28,7 +28,8 @@ from ..limits import MAX_HEADER_BYTES
 from ..messages import both
 from ..roster import safe_filename
 from ._bounce import Bounce
-from ._attachments import Extracted, Refusal, _megabytes
+from ..zipped import Refusal
+from ._attachments import Extracted, _megabytes
 from ..errors import MailError
 from ._config import MailConfig, mail_error
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Literal, Mapping, cast
 
 from ..errors import MailError
+from ..limits import MAX_RETURN_SIZE, MAX_RETURNS_SIZE, MAX_ZIP_MEMBERS
 from ..messages import both, render
+from ..zipped import ZipLimits
 from ._config import _service_error, env_choice, env_number, env_port, mail_error, password_from_env
 
 ImapSecurity = Literal["ssl", "starttls", "none"]
@@ -52,9 +54,9 @@ class ImapConfig:
     done_folder: str | None = None
     timeout: float = 60.0
     cafile: str | None = None
-    max_attachment: int = 10 * MB
-    max_message: int = 25 * MB
-    max_zip_members: int = 20
+    max_attachment: int = MAX_RETURN_SIZE
+    max_message: int = MAX_RETURNS_SIZE
+    max_zip_members: int = MAX_ZIP_MEMBERS
     since: dt.date | None = None
 
     def __post_init__(self) -> None:
@@ -65,6 +67,11 @@ class ImapConfig:
             raise _service_error("mail.port", "IMAP", port=self.port)
         if min(self.max_attachment, self.max_message, self.max_zip_members) <= 0:
             raise mail_error("mail.limits")
+
+    @property
+    def zip_limits(self) -> ZipLimits:
+        """What one attached .zip may bring (its members, each spreadsheet, all of them)."""
+        return ZipLimits(self.max_zip_members, self.max_attachment, self.max_message)
 
     @property
     def configured(self) -> bool:
@@ -180,8 +187,10 @@ class ImapConfig:
         return cls(host=text("host") or "", port=int(port) if port is not None else None,
                    security=security, user=text("user") or "",
                    folder=text("folder") or "INBOX", done_folder=text("done_folder"), cafile=text("cafile"),
-                   timeout=timeout or 60.0, max_attachment=int((attachment or 10) * MB),
-                   max_message=int((message or 25) * MB), max_zip_members=int(members or 20), since=since)
+                   timeout=timeout or 60.0,
+                   max_attachment=int(attachment * MB) if attachment else MAX_RETURN_SIZE,
+                   max_message=int(message * MB) if message else MAX_RETURNS_SIZE,
+                   max_zip_members=int(members) if members else MAX_ZIP_MEMBERS, since=since)
 
     def password(self, environ: Mapping[str, str] | None = None) -> str:
         """The IMAP password, from the environment variable ``password_env``.

@@ -18,7 +18,8 @@ from typing import Literal
 
 from ..errors import MessageTooComplexError
 from ..limits import MAX_HEADER_LINES, MAX_MIME_DEPTH, MAX_MIME_PARTS
-from ._attachments import Extracted, Refusal, _megabytes, extract
+from ..zipped import Refusal
+from ._attachments import Extracted, _megabytes, extract
 from ._bounce import Bounce, is_bounce, read_bounce
 from ._compose import NAME_HEADER
 from ._headers import RECEIVED, header_text

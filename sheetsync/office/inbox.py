@@ -208,7 +208,7 @@ def set_aside_late(store: Store, mover: SetAside, path: Path, listed: Listed) ->
         return False
     name, disposition, _ = recorded
     kept = mover.folder(disposition) / name
-    if _holds(kept, listed.sha256):
+    if holds(kept, listed.sha256):
         store.mark_set_aside(listed.sha256, name)
         return False
     set_aside(store, mover, path, listed, recorded)
@@ -224,7 +224,7 @@ def set_aside(store: Store, mover: SetAside, path: Path, listed: Listed, recorde
         store.mark_set_aside(listed.sha256, dest.name)
 
 
-def _holds(path: Path, sha: str) -> bool:
+def holds(path: Path, sha: str) -> bool:
     """Whether ``path`` is a file (never read through a link) holding the bytes hashed ``sha``."""
     try:
         with open_regular(path, follow_links=False) as handle:

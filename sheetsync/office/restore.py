@@ -28,6 +28,7 @@ from .outbox import adopt_from_disk
 from .schema import MIGRATIONS
 from .sqlite_faults import verdict_line
 from .store import Store, now
+from .unzipping import ZIP
 
 #: The tables every version of the store has had since its first (a file without them is no store of ours).
 TABLES = frozenset({"runs", "files", "submissions", "current", "outcomes", "roster", "outbox", "views"})
@@ -164,7 +165,8 @@ def _move_aside(store: Path, label: str, zone: Zone) -> tuple[Path, ...]:
 
 def _put_back(store: Store, folder: Path, inbox: Path, backup: str) -> list[Path]:
     """Move each file of ``folder`` the store does not know (by SHA-256) into ``inbox``; a quarantine
-    note (``<name>.txt`` beside its file) stays, and so does every file the store knows.
+    note (``<name>.txt`` beside its file) stays, and so does every file the store knows, and every kept
+    .zip (its spreadsheets were set aside, and are put back, each on its own).
 
     Each is recorded as put back (table ``put_back``) before it moves: the run that reads it again
     says so, and a school is not counted as having sent it twice."""
@@ -177,6 +179,8 @@ def _put_back(store: Store, folder: Path, inbox: Path, backup: str) -> list[Path
             continue
         if path.suffix == ".txt" and path.with_suffix("").is_file():
             continue  # what the run that set it aside said of it
+        if path.suffix.lower() == ZIP:
+            continue  # a zip dropped into the inbox, kept: never recorded, its spreadsheets were, each on its own
         with open_regular(path, follow_links=False) as handle:
             sha = sha256_from(handle)
         if store.seen(sha):

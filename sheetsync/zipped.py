@@ -1,0 +1,128 @@
+"""The spreadsheets of a .zip of returns, taken within limits: one function for the two ways a zip
+comes in (attached to an e-mail the office fetches, or dropped into the inbox by a clerk who used
+webmail's "download all").
+
+Nothing here trusts the zip: a zip with too many entries is not opened, an encrypted member is
+refused, a member is read at most one byte past what may still be taken (whatever its header
+declares), only the last component of a member's path is kept, and a nested zip is not opened
+(it is not a spreadsheet).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import IO
+
+from .limits import MAX_RETURN_SIZE, MAX_RETURNS_SIZE, MAX_ZIP_MEMBERS
+
+#: What a school may return (lower case); members with other suffixes are listed, never read.
+SPREADSHEETS = (".xlsx", ".ods", ".xls")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A file not taken: its name, a reason code (``too-big``, ``zip-too-many``, ``zip-unsafe``,
+    ``zip-broken``, ``message-too-big``; for a whole message ``whole-message``,
+    ``message-unreadable``, ``too-many-files``) and the limit or detail, for the reply
+    (``fetch.refused.<code>``) or the clerk (``sync.zip.<code>``)."""
+
+    name: str
+    reason: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What one zip may bring: ``members`` entries at most (more: not opened), ``member`` bytes for
+    one spreadsheet, ``total`` bytes for all it brings (an e-mail's whole size, for an attachment)."""
+
+    members: int = MAX_ZIP_MEMBERS
+    member: int = MAX_RETURN_SIZE
+    total: int = MAX_RETURNS_SIZE
+
+
+@dataclass
+class Unzipped:
+    """What a zip brought: spreadsheets ``(name, bytes)``, refusals, other members' names (``zip/name``)."""
+
+    spreadsheets: list[tuple[str, bytes]] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    others: list[str] = field(default_factory=list)
+
+
+def unzip_spreadsheets(zip_name: str, source: IO[bytes], limits: ZipLimits, room: int | None = None) -> Unzipped:
+    """The spreadsheets of the zip read from ``source`` (a seekable binary file), each read at most
+    one byte past what may still be taken, so the members held at once never pass ``room`` (default
+    ``limits.total``), whatever the zip declares (20 members of 10 MB of zeros, 200 KB zipped).
+
+    :param zip_name: the zip's name, for refusals and ``others``.
+    :param room: bytes still allowed (for an e-mail: its limit less what its other attachments took).
+
+    Example::
+
+        with open("n73.zip", "rb") as handle:
+            found = unzip_spreadsheets("n73.zip", handle, ZipLimits())
+    """
+    found = Unzipped()
+    room = limits.total if room is None else room
+    try:
+        archive = zipfile.ZipFile(source)
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        found.refused.append(Refusal(zip_name, "zip-broken", str(exc)))
+        return found
+    with archive:
+        if len(members) > limits.members:
+            found.refused.append(Refusal(zip_name, "zip-too-many", str(limits.members)))
+            return found
+        for member in members:
+            name = PurePosixPath(member_name(member).replace("\\", "/")).name
+            if not name or name.startswith((".", "~$")) or "__MACOSX" in member.filename:
+                continue  # a Mac's resource forks, Excel's lock files: nobody sent them
+            shown = f"{zip_name}/{name}"
+            if PurePosixPath(name.lower()).suffix not in SPREADSHEETS:
+                found.others.append(shown)
+            elif member.flag_bits & 0x1:
+                found.refused.append(Refusal(shown, "zip-unsafe", "encrypted"))
+            else:
+                room -= _take(archive, member, name, shown, limits, room, found)
+    return found
+
+
+def _take(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, shown: str, limits: ZipLimits,
+          room: int, found: Unzipped) -> int:
+    """Read ``member`` into ``found`` (or refuse it there); the bytes it took."""
+    cap = min(limits.member, max(room, 0))
+    try:
+        with archive.open(member) as handle:
+            content = handle.read(cap + 1)  # never more, whatever the header says
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError) as exc:
+        found.refused.append(Refusal(shown, "zip-broken", str(exc)))
+        return 0
+    if len(content) > cap:  # refused here, without being held
+        too_big = len(content) > limits.member
+        found.refused.append(Refusal(name, "too-big" if too_big else "message-too-big",
+                                     megabytes(limits.member if too_big else limits.total)))
+        return 0
+    found.spreadsheets.append((name, content))
+    return len(content)
+
+
+def member_name(member: zipfile.ZipInfo) -> str:
+    """The member's name; Windows zips of Thai names are cp874 without the UTF-8 flag."""
+    if member.flag_bits & 0x800:
+        return member.filename
+    raw = member.filename.encode("cp437", errors="replace")
+    for encoding in ("utf-8", "cp874"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return member.filename
+
+
+def megabytes(limit: int) -> str:
+    """``limit`` bytes as the people reading a refusal count them: ``"10 MB"``."""
+    return f"{limit / (1024 * 1024):g} MB"
