@@ -33,7 +33,7 @@ from .office.again import answer_again
 from .office.answering import reports_and_mail, report_names
 from .office.arriving import Arrivals
 from .office.dropped import against_the_store
-from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, recipient_in_name, set_aside, set_aside_late, settled
+from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, open_in_calc, recipient_in_name, set_aside, set_aside_late, settled
 from .office.listed import REPLACED, Listed
 from .office.legacy import import_legacy
 from .office.lock import run_lock
@@ -181,8 +181,9 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             result.merge = MergeResult(master, outcomes, written=False)
             due = changed or any(o.result in ("merged", "replaced") for o in outcomes) or \
                 store.view_is_stale(master) or not master.exists()
-            if due and not _render_now(store, options.view):
-                result.problems.append(both("sync.not-rendered", master=master.name, limit=f"{RENDER_AUTO_KEYS:,}"))
+            if due and not _render_now(store, options.view):  # why: the office asked so, or the view is large
+                code = "sync.not-rendered-never" if options.view == "never" else "sync.not-rendered"
+                result.problems.append(both(code, master=master.name, limit=f"{RENDER_AUTO_KEYS:,}"))
             elif due:
                 try:
                     result.view = render_view(store, master, period=period, forms_dirs=tuple(forms_dirs),
@@ -279,6 +280,10 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         if path.suffix.lower() == ZIP:  # unpacked by _unpack; one still there waits, or could not be moved
             continue
         fetched = origins is not None and origins(path) is not None  # written whole by our own fetch
+        if open_in_calc(path):  # read once the clerk (or whoever) closes it
+            result.waiting.append(path)
+            result.problems.append(both("sync.open-in-calc", file=path.name))
+            continue
         try:
             if not fetched and not settled(path, options.settle):
                 result.waiting.append(path)

@@ -467,3 +467,24 @@ def test_a_processed_folder_that_is_a_link_moves_nothing_through_it(progress_for
     assert [o.result for o in result.outcomes()] == ["merged"]
     assert list(elsewhere.iterdir()) == [] and (inbox / "s1.xlsx").is_file()
     assert [p for p in result.problems if "processed is a link" in p]
+
+
+def test_a_file_open_in_libreoffice_waits_until_it_is_closed(progress_form: Form, seed: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    """A clerk looking at a school's file in Calc from the inbox: it is not read and moved from under
+    Calc (saving would put the clerk's edits back as the school's); a lock a crash left is passed over."""
+    inbox = tmp_path / "inbox"
+    shown = school_file(progress_form, seed, inbox / "s1.xlsx")
+    lock = inbox / ".~lock.s1.xlsx#"
+    lock.write_text(",clerk,office-pc,01.12.2026 09:00,file:///home/clerk/.config/libreoffice/4;", encoding="utf-8")
+    first = run(inbox)
+    assert first.waiting == [shown] and first.outcomes() == [] and outcomes(inbox) == []
+    assert [p for p in first.problems if "s1.xlsx" in p] == [
+        "s1.xlsx: ไฟล์นี้เปิดค้างอยู่ในโปรแกรม LibreOffice จะตรวจเมื่อปิดไฟล์แล้ว (ในการตรวจครั้งถัดไป) / "
+        "s1.xlsx: open in LibreOffice; it is read once it is closed (at a later run)"]
+    assert shown.exists() and not (inbox / "processed" / "s1.xlsx").exists()
+    old = os.stat(lock).st_mtime - sheetsync.office.inbox.OPEN_LOCK_SECONDS - 60  # left by a Calc that crashed
+    os.utime(lock, (old, old))
+    second = run(inbox)
+    assert [(o.path.name, o.result) for o in second.outcomes()] == [("s1.xlsx", "merged")] and second.waiting == []
+    assert lock.exists()  # Calc's file: never ours to remove

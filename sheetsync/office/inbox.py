@@ -78,6 +78,25 @@ def _made_by_a_program(entry: os.DirEntry[str]) -> bool:
             and bool(getattr(entry.stat(), "st_file_attributes", 0) & HIDDEN_OR_SYSTEM))
 
 
+#: A LibreOffice lock file (``.~lock.NAME#``) younger than this says the file beside it is open in
+#: Calc; an older one was left by a Calc that crashed or a computer switched off, and is passed over.
+OPEN_LOCK_SECONDS = 12 * 3600
+
+
+def open_in_calc(path: Path) -> bool:
+    """Whether ``path`` is open in LibreOffice now: its lock file is beside it, and recent.
+
+    Calc locks nothing on Linux: a file the clerk opened from the inbox would be read and moved while
+    it is shown, and saving it would then put the clerk's edits back into the inbox as the school's
+    return. (Excel on Windows holds its file locked, and such a file waits as one that cannot be read.)
+    """
+    try:
+        changed = path.with_name(f".~lock.{path.name}#").lstat().st_mtime
+    except OSError:
+        return False
+    return time.time() - changed < OPEN_LOCK_SECONDS
+
+
 def settled(path: Path, seconds: float) -> bool:
     """True when ``path`` was last changed at least ``seconds`` ago (or its change time is ahead of
     this clock) and its size holds still (the entry itself: a link is never followed).
