@@ -242,6 +242,7 @@ def test_sync_in_an_office_says_a_refused_zip_and_exits_1(tmp_path: Path) -> Non
     assert result.exit_code == 1, result.output
     assert (folder / "quarantine" / "many.zip").is_file() and (folder / "quarantine" / "many.zip.txt").is_file()
     assert "ไฟล์บีบอัด many.zip" in result.output
+    assert "nothing new" not in result.output  # it was something new, set aside
 
 
 def _in_office(app: typer.Typer, office: Path, *args: str) -> Any:

@@ -96,7 +96,8 @@ def sync_command(
                               undelivered=step.result.undelivered if step.result else ())
         for line in step.result.problems if step.result else []:
             echo(f"{both('mailbox.note')}: {line}", err=True)
-        if not result.new and not result.waiting and (step.result is None or not step.result.messages):
+        if not result.new and not result.waiting and not result.zips_refused and (
+                step.result is None or not step.result.messages):  # (a refused zip is something new, set aside)
             echo(f"sheetsync sync: {_both('sync.nothing')}" + (f" ({step.result.summary()})" if step.result else ""))
             for path in result.already_seen:  # dropped again: the clerk is told it is known, not silence
                 echo(f"  {path.name}: {_both('sync.already')}")
@@ -241,9 +242,10 @@ def summary_table(result: SyncResult) -> Table:
             ("sync.waiting", len(result.waiting)), ("sync.valid", valid),
             ("sync.invalid", sum(1 for c in result.checked if c.report is not None and not c.report.valid)),
             ("sync.unreadable", sum(1 for c in result.checked if c.error)),
-            ("sync.queued", len(result.queued)), ("sync.sent", sent), ("sync.moved", len(result.moved))]
+            ("sync.queued", len(result.queued)), ("sync.sent", sent), ("sync.moved", len(result.moved)),
+            *([("sync.zips-refused", len(result.zips_refused))] if result.zips_refused else [])]
     for code, count in rows:
         table.add_row(Wrapped(_both(code)), str(count))
-    if not result.new:
+    if not result.new and not result.zips_refused:
         table.caption = _both("sync.nothing")
     return table
