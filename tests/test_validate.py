@@ -145,6 +145,17 @@ def test_a_wrong_code_is_hinted_from_its_own_schema(progress_form: Form, seed: d
     assert "example: 104201" in census[0].message_en and "8 digits" not in census[0].message_en
 
 
+
+@pytest.mark.parametrize("typed", ["50360000 - 3553", "503600003553", "5036"])
+def test_a_code_typed_with_spaces_is_one_pattern_finding_not_also_too_long(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path, typed: str) -> None:
+    """Found typing into Calc: "50360000 - 3553" in C5 got two errors on the one cell, the pattern's
+    (which says what to type) and "longer than 13 characters, please shorten the text", which asks
+    for something else; a value that breaks its pattern is told once, by the pattern's hint."""
+    report = _check(progress_form, seed, tmp_path, {"/project/code": typed})
+    assert _errors(report) == [("pattern", "C5")]
+
+
 # --- 3. a day that does not exist ----------------------------------------------------------------
 
 

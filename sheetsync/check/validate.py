@@ -218,6 +218,8 @@ def _quick(form: Form) -> Check | None:
 
 _QUICK: dict[int, tuple[Form, Check | None]] = {}
 
+_LENGTHS = ("minLength", "maxLength")
+
 
 def _schema(filled: Filled) -> Iterator[Finding]:
     quick = _quick(filled.form)
@@ -227,11 +229,15 @@ def _schema(filled: Filled) -> Iterator[Finding]:
     unreadable = {p.pointer for p in filled.problems}
     seen: set[tuple[str, str]] = set()  # jsonschema repeats "required" once per missing name
     # A format error first: an address that breaks both its format and its pattern is told once, as an address.
-    for error in sorted(validator.iter_errors(filled.data),
-                        key=lambda e: (list(map(str, e.absolute_path)), e.validator != "format")):
+    errors = sorted(validator.iter_errors(filled.data),
+                    key=lambda e: (list(map(str, e.absolute_path)), e.validator != "format"))
+    # A value off its pattern is told once, with the pattern's hint of what to type: its length
+    # ("50360000 - 3553" is too long for a code) is not a second problem to shorten it by.
+    shaped = {p for e in errors if e.validator in ("format", "pattern") for p in _pointers(e, filled.form)}
+    for error in errors:
         for pointer in _pointers(error, filled.form):
             kind = "pattern" if error.validator in ("format", "pattern") else str(error.validator)
-            if (kind, pointer) in seen:
+            if (kind, pointer) in seen or (kind in _LENGTHS and pointer in shaped):
                 continue
             seen.add((kind, pointer))
             if not any(pointer == u or pointer.startswith(u + "/") for u in unreadable):
