@@ -249,6 +249,29 @@ def test_a_row_inserted_or_deleted_is_one_finding_not_one_per_fixed_cell(progres
     assert not [f for f in findings if f.code in ("locked-cell-changed", "prefilled-cell-changed")]
 
 
+
+@pytest.mark.parametrize(("row", "edit"), [(6, "insert"), (39, "insert"), (38, "delete")])
+def test_a_row_moved_is_the_only_finding_from_that_row_down(progress_form: Form, seed: dict[str, Any],
+                                                            tmp_path: Path, row: int, edit: str) -> None:
+    """Found in Calc (the sheet unprotected, a row inserted at 6 or 39, or row 38 deleted): beside the
+    one ``rows-inserted`` error the teacher got every cell below read one row off: "C6 is empty",
+    "A25 is not a number (found 'เครือข่ายที่')", the column headers as reports, "A39 (report no.) is
+    empty" for the inserted row itself: 2 to 12 errors for one row, most of them asking to type what
+    was typed. The row is one problem, told once, with what to do (delete it)."""
+    path = tmp_path / "moved.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    if edit == "delete":
+        ws.delete_rows(row)
+    else:
+        ws.insert_rows(row)
+        ws[f"C{row}"] = "แทรกแถว"
+    wb.save(path)
+    findings = validate(read_filled(path)).findings
+    assert [(f.code, f.cell) for f in findings] == [(f"rows-{edit.rstrip('e')}ed", f"A{row}")]
+
+
 def test_text_in_a_count_suggests_a_number_the_field_takes(lunch_form: Form, lunch_sample: dict[str, Any],
                                                            tmp_path: Path) -> None:
     """"สี่สิบห้า" typed for the pupils of a grade (0–2000) or the days of a month (0–31) was told to type

@@ -65,7 +65,19 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         # Beside a rule's error too: 0.45 typed after 10 % is "progress went down", and this says why.
         report.findings += list(_percent_fractions(filled, unread))
         report.findings += list(print_findings(filled, wrong))
+    report.findings = _above_moved_rows(report.findings, filled.form.sheet)
     return report
+
+
+def _above_moved_rows(findings: list[Finding], sheet: str) -> list[Finding]:
+    """The findings, less those a row inserted or deleted put there: from that row down every cell
+    was read a row off (a label as a value, a value as missing), and the one ``rows-inserted`` /
+    ``rows-deleted`` error already says what to do."""
+    moved = next((f for f in findings if f.code in ("rows-inserted", "rows-deleted")), None)
+    if moved is None:
+        return findings
+    start = _row_col(moved.cell)[0]
+    return [f for f in findings if f is moved or f.sheet != sheet or _row_col(f.cell)[0] < start]
 
 
 def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
