@@ -65,7 +65,19 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         # Beside a rule's error too: 0.45 typed after 10 % is "progress went down", and this says why.
         report.findings += list(_percent_fractions(filled, unread))
         report.findings += list(print_findings(filled, wrong))
+    report.findings = _above_moved_rows(report.findings, filled.form.sheet)
     return report
+
+
+def _above_moved_rows(findings: list[Finding], sheet: str) -> list[Finding]:
+    """The findings, less those a row inserted or deleted put there: from that row down every cell
+    was read a row off (a label as a value, a value as missing), and the one ``rows-inserted`` /
+    ``rows-deleted`` error already says what to do."""
+    moved = next((f for f in findings if f.code in ("rows-inserted", "rows-deleted")), None)
+    if moved is None:
+        return findings
+    start = _row_col(moved.cell)[0]
+    return [f for f in findings if f is moved or f.sheet != sheet or _row_col(f.cell)[0] < start]
 
 
 def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
@@ -218,6 +230,8 @@ def _quick(form: Form) -> Check | None:
 
 _QUICK: dict[int, tuple[Form, Check | None]] = {}
 
+_LENGTHS = ("minLength", "maxLength")
+
 
 def _schema(filled: Filled) -> Iterator[Finding]:
     quick = _quick(filled.form)
@@ -227,11 +241,15 @@ def _schema(filled: Filled) -> Iterator[Finding]:
     unreadable = {p.pointer for p in filled.problems}
     seen: set[tuple[str, str]] = set()  # jsonschema repeats "required" once per missing name
     # A format error first: an address that breaks both its format and its pattern is told once, as an address.
-    for error in sorted(validator.iter_errors(filled.data),
-                        key=lambda e: (list(map(str, e.absolute_path)), e.validator != "format")):
+    errors = sorted(validator.iter_errors(filled.data),
+                    key=lambda e: (list(map(str, e.absolute_path)), e.validator != "format"))
+    # A value off its pattern is told once, with the pattern's hint of what to type: its length
+    # ("50360000 - 3553" is too long for a code) is not a second problem to shorten it by.
+    shaped = {p for e in errors if e.validator in ("format", "pattern") for p in _pointers(e, filled.form)}
+    for error in errors:
         for pointer in _pointers(error, filled.form):
             kind = "pattern" if error.validator in ("format", "pattern") else str(error.validator)
-            if (kind, pointer) in seen:
+            if (kind, pointer) in seen or (kind in _LENGTHS and pointer in shaped):
                 continue
             seen.add((kind, pointer))
             if not any(pointer == u or pointer.startswith(u + "/") for u in unreadable):
