@@ -149,15 +149,19 @@ MAX_REFERENCES = 10
 #: received (``<1767….12.345.sheetsync-reply@bma.example>``): the polite reply, "cannot be read",
 #: "already received".
 REPLY_MARK = "sheetsync-reply"
+#: The same for the office's digest: its readers are the office's own people, and their answer to it
+#: ("thanks, chase s4") is no school's return to be told "no spreadsheet came through".
+DIGEST_MARK = "sheetsync-digest"
 
 
 def answers_our_reply(headers: Message) -> bool:
-    """True when ``headers`` answer one of the office's replies: the id their In-Reply-To names, or
-    the newest of their References, is one the office wrote (:data:`REPLY_MARK`). A robot that
-    answers everything without saying so answers those: answering it again would never end."""
+    """True when ``headers`` answer one of the office's replies or its digest: the id their
+    In-Reply-To names, or the newest of their References, is one the office wrote
+    (:data:`REPLY_MARK`, :data:`DIGEST_MARK`). A robot that answers everything without saying so
+    answers those: answering it again would never end."""
     parents = message_ids(header_text(headers, "In-Reply-To"))[:1] + \
         message_ids(header_text(headers, "References", tail=True))[-1:]
-    return any(p[1:].rsplit("@", 1)[0].endswith(f".{REPLY_MARK}") for p in parents)
+    return any(p[1:].rsplit("@", 1)[0].endswith((f".{REPLY_MARK}", f".{DIGEST_MARK}")) for p in parents)
 
 
 def message_ids(text: str) -> list[str]:
