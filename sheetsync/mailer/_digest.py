@@ -16,7 +16,7 @@ from ..check.report import Report, Result, Unread
 from ..roster import Recipient
 from ._compose import NAME_HEADER, Attachment, add_attachment, new_message, signature
 from ._config import MailConfig
-from ._headers import one_line
+from ._headers import DIGEST_MARK, one_line
 from ._texts import say
 
 LIMIT = 200  # characters of a name or reason shown; a pasted essay must not bury the digest
@@ -138,7 +138,8 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     digest.undelivered = [one_line(who, LIMIT) for who in undelivered]
     digest.stuck = [(one_line(name, LIMIT), since, one_line(why, LIMIT)) for name, since, why in stuck]
     digest.withheld = list(dict.fromkeys(one_line(who, LIMIT) for who in withheld))
-    msg = new_message(config, to or config.digest_to or config.reply_to or config.from_addr)
+    msg = new_message(config, to or config.digest_to or config.reply_to or config.from_addr,
+                      idstring=DIGEST_MARK)  # an answer to it gets no polite reply (answers_our_reply)
     msg["Subject"] = one_line(_subject(digest, lang), limit=200)
     msg[NAME_HEADER] = "digest"
     text, html = digest_text(digest, lang), digest_html(digest, lang)

@@ -40,6 +40,11 @@ RECEIVED_HEADER_LIMIT = 4096
 #: email package keeps a space there inside a display name, which splits a Thai name mid-word
 #: ("วัดยายร ่ม") when a mail client encoded it as several words, as Gmail and Outlook do.
 _BETWEEN_ENCODED_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)")
+#: Thai Windows' code page as mail programs name it (IANA's ``windows-874``: Outlook and Thunderbird on a
+#: Thai Windows label subjects, names and file names so), in an encoded word (``=?windows-874?B?``) or a
+#: parameter (``filename*=windows-874''…``). Python knows it only as ``cp874``: read under its name,
+#: every Thai letter became mojibake (``Ẻ��§ҹ.xlsx``) in the file saved, the report and the reply's subject.
+_THAI_WINDOWS = re.compile(r"(=\?|\*=\s*\"?)(?:x-)?(?:windows|ms|cp)-?874(?=[?*'])", re.IGNORECASE)
 
 
 class ReceivedPolicy(EmailPolicy):
@@ -49,11 +54,12 @@ class ReceivedPolicy(EmailPolicy):
     lookup) ever parses more: a 1 MB From took 48 s, 50,000 Content-Type parameters 47 s."""
 
     def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
-        """The header's name and value as the default policy reads them, the value cut."""
+        """The header's name and value as the default policy reads them, the value cut, and Thai Windows'
+        charset under the name Python knows (:data:`_THAI_WINDOWS`)."""
         name, value = super().header_source_parse(sourcelines)
-        if len(value) <= RECEIVED_HEADER_LIMIT:
-            return name, value
-        return name, value[-RECEIVED_HEADER_LIMIT:] if name.lower() == "references" else value[:RECEIVED_HEADER_LIMIT]
+        if len(value) > RECEIVED_HEADER_LIMIT:
+            value = value[-RECEIVED_HEADER_LIMIT:] if name.lower() == "references" else value[:RECEIVED_HEADER_LIMIT]
+        return name, _THAI_WINDOWS.sub(r"\1cp874", value)
 
 
 #: The policy every received message is parsed with (see :class:`ReceivedPolicy`).
@@ -143,15 +149,19 @@ MAX_REFERENCES = 10
 #: received (``<1767….12.345.sheetsync-reply@bma.example>``): the polite reply, "cannot be read",
 #: "already received".
 REPLY_MARK = "sheetsync-reply"
+#: The same for the office's digest: its readers are the office's own people, and their answer to it
+#: ("thanks, chase s4") is no school's return to be told "no spreadsheet came through".
+DIGEST_MARK = "sheetsync-digest"
 
 
 def answers_our_reply(headers: Message) -> bool:
-    """True when ``headers`` answer one of the office's replies: the id their In-Reply-To names, or
-    the newest of their References, is one the office wrote (:data:`REPLY_MARK`). A robot that
-    answers everything without saying so answers those: answering it again would never end."""
+    """True when ``headers`` answer one of the office's replies or its digest: the id their
+    In-Reply-To names, or the newest of their References, is one the office wrote
+    (:data:`REPLY_MARK`, :data:`DIGEST_MARK`). A robot that answers everything without saying so
+    answers those: answering it again would never end."""
     parents = message_ids(header_text(headers, "In-Reply-To"))[:1] + \
         message_ids(header_text(headers, "References", tail=True))[-1:]
-    return any(p[1:].rsplit("@", 1)[0].endswith(f".{REPLY_MARK}") for p in parents)
+    return any(p[1:].rsplit("@", 1)[0].endswith((f".{REPLY_MARK}", f".{DIGEST_MARK}")) for p in parents)
 
 
 def message_ids(text: str) -> list[str]:

@@ -97,8 +97,8 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
             _mark_done(client, uid, None, config.done_folder)
             result.again += 1
         for uid in new:
-            _fetch_one(client, uid, config, inbox, ledger, mail, result)
-            _mark_done(client, uid, KEYWORD if keywords else None, config.done_folder)
+            if _fetch_one(client, uid, config, inbox, ledger, mail, result):
+                _mark_done(client, uid, KEYWORD if keywords else None, config.done_folder)
         client.logout()
     except IMAP_ERRORS as exc:
         raise mail_error("imap.failed", host=config.host, why=_clean(exc, password)) from exc
@@ -165,12 +165,16 @@ def _not_in_ledger(client: IMAPClient, uids: list[int], ledger: FetchLedger) -> 
 
 
 def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, ledger: FetchLedger,
-               mail: MailConfig | None, result: FetchResult) -> None:
+               mail: MailConfig | None, result: FetchResult) -> bool:
+    """Take message ``uid``; False when it is gone (deleted or moved since the search listed it): it
+    is then not recorded as a message of nothing from no one (a message still there comes next run)."""
     head = client.fetch([uid], ["RFC822.SIZE", _HEAD]).get(uid, {})
     # Only the header's first MAX_HEADER_BYTES: it is all a message over the limit is read for.
     header = next((v for k, v in head.items() if k.startswith(b"BODY[HEADER]") and isinstance(v, bytes)), b"")
     whole = int(head.get(b"RFC822.SIZE", 0)) <= config.max_message
-    raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]", header) if whole else header
+    raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]") if whole and head else header
+    if not head or not isinstance(raw, bytes):
+        return False
     reading, message, silent = _read(raw, header, config, mail, whole, result)
     message = ledger_key(message, ledger)
     known = ledger.seen(message.message_id, "")
@@ -180,6 +184,7 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
         _take_nothing(message, known, ledger, result, reading.kind)
     else:
         _take_return(reading.found, message, known, silent, inbox, ledger, mail, config, result)
+    return True
 
 
 def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None, whole: bool,

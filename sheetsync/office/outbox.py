@@ -102,12 +102,16 @@ def send_others(store: Store, folder: Path, mailer: Mailer) -> SendResult:
 
 
 def _send(mailer: Mailer, path: Path, load: Callable[[], EmailMessage], sent: Path, result: SendResult) -> str:
-    """Send the message of outbox file ``path``: ``"sent"`` (its file moved into ``sent``),
+    """Send the message of outbox file ``path``: ``"sent"`` (its file moved into ``sent``; also when
+    the server refused some of its recipients, said in ``result``),
     ``"failed"`` (said in ``result``, the next may go), or ``"stop"`` (the server cannot be used)."""
     try:
         mailer.send(load())
     except SendError as exc:
         result.failed.append((path, exc.reason))
+        if exc.delivered:  # some recipients have it: sent again, they would get it at every run
+            result.sent.append(_archive(path, sent))
+            return "sent"
         return "stop" if exc.fatal else "failed"
     except MailError as exc:  # a file in the folder that is not a message we can send
         result.failed.append((path, without_name(exc, path.name)))

@@ -1,0 +1,84 @@
+"""Mail from a Thai Windows machine: Outlook (and Thunderbird set to Thai) label Thai text with the
+charset name ``windows-874`` (IANA's name for code page 874) in encoded words (RFC 2047) and file
+name parameters (RFC 2231). Python knows that code page only as ``cp874``. A real Dovecot and a real
+SMTP server, as tests/test_mail_loop.py."""
+
+from __future__ import annotations
+
+import base64
+import email
+import json
+import urllib.parse
+from email.policy import default
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from sheetsync.mailer._reading import parse
+from sheetsync.mailer import header_text
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.test_mail_loop import ROSTER, run, sync_args
+from tests.test_mail_smtp import Server, run_server
+
+SUBJECT = "ส่งรายงานเดือนมีนาคม"
+TEACHER = "ครูสมศรี ใจดี"
+FILE = "แบบรายงาน วัดไทร.xlsx"
+
+
+@pytest.fixture
+def smtp() -> Iterator[Server]:
+    yield from run_server()
+
+
+def word(text: str, charset: str) -> str:
+    """``text`` as one RFC 2047 encoded word in ``charset`` (code page 874's bytes)."""
+    return f"=?{charset}?B?{base64.b64encode(text.encode('cp874')).decode()}?="
+
+
+def thai_outlook(data: bytes, charset: str = "windows-874", message_id: str = "<th874@s1.example>") -> bytes:
+    """A message as Outlook on a Thai Windows writes it: every Thai text in code page 874."""
+    body = base64.b64encode("ส่งแบบรายงานค่ะ".encode("cp874")).decode()
+    attachment = base64.encodebytes(data).decode().replace("\n", "\r\n")
+    return (f"From: {word(TEACHER, charset)} <a@s1.example>\r\nTo: office@bma.example\r\n"
+            f"Subject: {word(SUBJECT, charset)}\r\nDate: Mon, 02 Mar 2026 09:15:00 +0700\r\n"
+            f"Message-ID: {message_id}\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="----=_NextPart_000_0001"\r\n\r\n'
+            "------=_NextPart_000_0001\r\n"
+            f'Content-Type: text/plain; charset="{charset}"\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}\r\n'
+            "------=_NextPart_000_0001\r\n"
+            f'Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;\r\n'
+            f'\tname="{word(FILE, charset)}"\r\nContent-Transfer-Encoding: base64\r\n'
+            f"Content-Disposition: attachment;\r\n\tfilename*={charset}''{urllib.parse.quote(FILE.encode('cp874'))}\r\n"
+            f"\r\n{attachment}\r\n------=_NextPart_000_0001--\r\n").encode("ascii")
+
+
+@pytest.mark.parametrize("charset", ["windows-874", "WINDOWS-874", "x-windows-874"])
+def test_a_windows_874_subject_sender_and_file_name_read_as_thai(charset: str) -> None:
+    parsed = parse(thai_outlook(b"PK\x03\x04", charset))
+    assert header_text(parsed, "Subject") == SUBJECT
+    assert TEACHER in header_text(parsed, "From")
+    attachment = list(parsed.iter_attachments())[0]
+    assert attachment.get_filename() == FILE
+    assert attachment.get_param("name") is not None
+
+
+def test_a_file_from_thai_outlook_keeps_its_thai_name_and_is_answered_in_thai(
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+    (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
+    write_template(progress_form, tmp_path / "made" / "s1.xlsx", data=seed, recipient="s1")
+    mailbox.deliver(thai_outlook((tmp_path / "made" / "s1.xlsx").read_bytes()))
+    done = run(tmp_path, mailbox, smtp, *sync_args())
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in (tmp_path / "inbox" / "processed").rglob("*.xlsx")] == [FILE]
+    answers = [email.message_from_bytes(e.original_content or b"", policy=default)
+               for e in smtp.handler.envelopes if "a@s1.example" in e.rcpt_tos]
+    assert len(answers) == 1
+    assert answers[0]["Subject"] == f"Re: {SUBJECT}" and answers[0]["In-Reply-To"] == "<th874@s1.example>"
+    body = answers[0].get_body(("plain",))
+    assert body is not None and f"“{FILE}”" in body.get_content()
+    recorded = json.loads((tmp_path / "inbox" / ".fetched.jsonl").read_text(encoding="utf-8"))
+    assert (recorded["sender_name"], recorded["subject"]) == (TEACHER, SUBJECT)
+    assert [f["filename"] for f in recorded["files"]] == [FILE]
