@@ -42,7 +42,7 @@ FORGED = Finding("identity-not-verified", "error", "_sheetsync", "A1", "", None,
 
 @pytest.mark.parametrize(("original", "expected"), [
     ("ส่งรายงาน", "Re: ส่งรายงาน"), ("Re: ส่งรายงาน", "Re: ส่งรายงาน"), ("RE: re: Fwd: x", "Re: x"),
-    ("ตอบกลับ: x", "Re: x"), ("", "fallback"), ("a\r\nBcc: evil@example.com", "Re: a Bcc: evil@example.com"),
+    ("ตอบกลับ: x", "Re: x"), ("ส่งต่อ: x", "Re: x"), ("Re: ส่งต่อ: x", "Re: x"), ("", "fallback"), ("a\r\nBcc: evil@example.com", "Re: a Bcc: evil@example.com"),
 ])
 def test_reply_subject_is_never_doubled(original: str, expected: str) -> None:
     assert reply_subject(original, "fallback") == expected

@@ -143,7 +143,7 @@ def parse_addresses(text: str, *, display_name: str = "", what: str = "address")
 
 
 _MSGID = re.compile(r"<[!-;=?-~]{1,250}>")  # printable ASCII without spaces, "<" or ">", in angle brackets
-_REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd|ตอบกลับ|ตอบ)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_REPLY_PREFIX = re.compile(r"^\s*((re|aw|sv|fw|fwd|ตอบกลับ|ตอบ|ส่งต่อ)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 MAX_REFERENCES = 10
 #: The end of the left part of the Message-ID of every reply the office writes to a message it
 #: received (``<1767….12.345.sheetsync-reply@bma.example>``): the polite reply, "cannot be read",
