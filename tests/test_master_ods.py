@@ -157,3 +157,33 @@ def test_a_master_saved_by_libreoffice_is_kept_aside_and_nothing_is_lost(
     assert result.kept_aside.name.startswith("master.edited-") and result.kept_aside.suffix == ".ods"
     after = read_master(master).records
     assert len(after) == 3 and all(after[k] == r for k, r in before.items())
+
+
+def _label_cells(master: Path) -> list[list[str]]:
+    """The cell each chart's series takes its name from (``'sheet'.$D$2``), chart by chart."""
+    with zipfile.ZipFile(master) as archive:
+        charts = sorted(n for n in archive.namelist() if re.fullmatch(r"Object \d+/content\.xml", n))
+        return [re.findall(r'chart:label-cell-address="([^"]+)"', archive.read(n).decode("utf-8")) for n in charts]
+
+
+def test_each_chart_series_is_named_by_its_column_heading(master: Path) -> None:
+    # Calc's legend said "Column D" and "Column G": the series took their names from row 1, which became
+    # the generated-at line (text in A1 only) when the view got one; the headings are on row 2.
+    rows = CalamineWorkbook.from_path(str(master)).get_sheet_by_name(CHARTS).to_python()
+    labels = _label_cells(master)
+    assert len(labels) == 2
+    for chart in labels:
+        assert len(chart) == 2
+        for address in chart:
+            found = re.fullmatch(r"'(.+)'\.\$([A-Z]+)\$(\d+)", address)
+            assert found is not None and found.group(1) == CHARTS, address
+            column, row = ord(found.group(2)) - ord("A"), int(found.group(3)) - 1
+            assert rows[row][column] == rows[1][column] != "", (address, rows[row][column])
+    assert [rows[1][ord(re.findall(r"\$([A-Z]+)\$", a)[0]) - ord("A")] for a in labels[0]] == [
+        "ความก้าวหน้าเฉลี่ย (%)", "งบประมาณที่เบิกใช้ สะสม (บาท) รวม"]
+
+
+@pytest.mark.libreoffice
+def test_calc_names_each_chart_series_by_its_heading(libreoffice: LibreOffice, master: Path) -> None:
+    sheets = {s["name"]: s for s in libreoffice.inspect(master)["sheets"]}
+    assert sheets[CHARTS]["chart_series"] == [["ความก้าวหน้าเฉลี่ย (%)", "งบประมาณที่เบิกใช้ สะสม (บาท) รวม"]] * 2

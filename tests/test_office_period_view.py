@@ -22,7 +22,7 @@ from sheetsync.office.summary import NOTHING, SUMMARY, UP_TO_DATE
 from sheetsync.spec.form import Form
 from tests.cli import run
 from tests.test_master_support import seed_data, submit
-from tests.test_office_monthly import DEC, NOV, OCT, PERIOD
+from tests.test_office_monthly import DEC, NOV, OCT, PERIOD, month, send
 from tests.test_office_monthly import months, office  # noqa: F401  (fixtures)
 from tests.test_office_view import rows_of
 
@@ -101,3 +101,15 @@ def test_a_progress_reports_summary_still_says_cumulative(progress_form: Form, t
     merge([submit(progress_form, tmp_path, seed_data(), "s1")], master)
     (line,) = rows_of(master, SUMMARY)
     assert "งบประมาณที่เบิกใช้ สะสม (บาท)" in line  # a report that grows: its amount is so far
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_month_not_sent_between_two_sent_is_listed_in_time_order(months: Path, lunch_form: Form,
+                                                                   lunch_sample: dict[str, Any], fmt: str) -> None:
+    """s2 sent October and December but not November, the month due: its "not sent" line came after
+    December (October, December, November), as if added at the end, in a summary whose months are in
+    time order everywhere else."""
+    send(months, lunch_form, "s2-dec.xlsx", month(lunch_sample, "ธันวาคม", 10, school="s2"), "s2", "ธันวาคม")
+    path = view(months, fmt, "--period", "2566-12")
+    assert [line for line in lines(path) if line[0] == "s2"] == [
+        ("s2", OCT, 46_200, UP_TO_DATE), ("s2", NOV, None, f"ยังไม่ส่ง {NOV}"), ("s2", DEC, 30_800, UP_TO_DATE)]

@@ -135,3 +135,21 @@ def test_a_form_with_a_period_counts_the_roster_alone_in_its_period_total(lunch_
     amount = "จำนวนเงิน (บาท)"
     assert digests[0].total and total[amount] == apart[amount] == digests[0].total  # was: both schools' added
     assert apart["ผู้รายงาน"] == "ไม่อยู่ในรายชื่อแล้ว" and apart["ชื่อผู้รายงาน"] == "1 ราย ไม่รวมในยอดข้างบน"
+
+
+def test_a_school_off_the_roster_keeps_its_network(tmp_path: Path, progress_form: Form) -> None:
+    # Its name was kept as the roster last listed it, its network (the roster's network column) was not:
+    # up the line, a summary sorted or added up by network lost the school's line from its network.
+    roster = ("recipient_id,school_name,email,project_code,network\n"
+              f"s1,โรงเรียนวัดไทร,head@s1.example,{CODES[0]},73\n"
+              f"s2,โรงเรียนวัดยายร่ม,head@s2.example,{CODES[1]},74\n")
+    folder = new_office(tmp_path, roster)
+    for who, code in (("s1", CODES[0]), ("s2", CODES[1])):
+        submit(progress_form, folder / "inbox", variant(seed_data(), code=code, reports=3), who)
+    assert run("sync", cwd=folder).returncode == 0
+    (folder / "roster.csv").write_text("".join(roster.splitlines(keepends=True)[:2]), encoding="utf-8")
+    synced = run("sync", "--period", "2020-06", cwd=folder)
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    rows = {r["ผู้รายงาน"]: r for r in rows_of(folder / "master.xlsx", SUMMARY)}
+    assert rows[CLOSED]["สถานะ"] == LEFT and rows[CLOSED]["ชื่อผู้รายงาน"] == "โรงเรียนวัดยายร่ม"
+    assert (rows["s1"]["เครือข่าย"], rows[CLOSED]["เครือข่าย"]) == ("73", "74")

@@ -258,7 +258,7 @@ def _charts(doc: OpenDocumentSpreadsheet, sheet: Sheet, spec: ChartSpec, header_
         def column(index: int) -> str:
             letter = get_column_letter(index + 1)
             return sheet_address(sheet.name, f"${letter}${first}:${letter}${last}")
-        href = doc.addObject(_chart_document(sheet.name, spec, block.title, column))
+        href = doc.addObject(_chart_document(sheet.name, spec, block.title, column, head))
         frame = Frame(name=f"Chart {n}", zindex=str(n - 1), width=f"{CHART_WIDTH_CM}cm",
                       height=f"{CHART_HEIGHT_CM}cm", x=f"{x_cm:.3f}cm", y=f"{y_cm:.3f}cm")
         ranges = " ".join(column(i) for i in (spec.category, spec.primary, spec.secondary))
@@ -269,8 +269,9 @@ def _charts(doc: OpenDocumentSpreadsheet, sheet: Sheet, spec: ChartSpec, header_
     return shapes
 
 
-def _chart_document(sheet_name: str, spec: ChartSpec, title: str, column: Any) -> OpenDocument:
-    """A line chart: ``primary`` on the left axis (0–100), ``secondary`` on the right one."""
+def _chart_document(sheet_name: str, spec: ChartSpec, title: str, column: Any, head: int) -> OpenDocument:
+    """A line chart: ``primary`` on the left axis (0–100), ``secondary`` on the right one, each named
+    by its column's heading on row ``head`` (1-based: below the generated-at line, when there is one)."""
     chart_doc = OpenDocumentChart()
     styles: dict[str, tuple[Element, ...]] = {
         "axis100": (ChartProperties(displaylabel="true", minimum="0", maximum="100"),),
@@ -302,7 +303,7 @@ def _chart_document(sheet_name: str, spec: ChartSpec, title: str, column: Any) -
     for (index, axis), style in zip(((spec.primary, "primary-y"), (spec.secondary, "secondary-y")), SERIES_COLOURS):
         letter = get_column_letter(index + 1)
         plot.addElement(Series(valuescellrangeaddress=column(index), attachedaxis=axis, stylename=style,
-                               labelcelladdress=sheet_address(sheet_name, f"${letter}$1"),
+                               labelcelladdress=sheet_address(sheet_name, f"${letter}${head}"),
                                attributes={"class": "chart:line"}))
     chart.addElement(plot)
     return chart_doc

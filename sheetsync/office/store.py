@@ -291,7 +291,12 @@ class Store:
     def roster_left(self) -> dict[str, str]:
         """Recipient id → school name of everyone taken off the roster, as the roster last listed it
         ('' for a name it did not give)."""
-        return {str(r[0]): str(r[1] or "") for r in self.query("SELECT recipient_id, school FROM roster_left")}
+        return {who: r.school for who, r in self.roster_left_people().items()}
+
+    def roster_left_people(self) -> dict[str, Recipient]:
+        """Recipient id → everyone taken off the roster, as the roster last listed them (name, network …)."""
+        rows = self.query("SELECT recipient_id, school, email, project_code, extra FROM roster_left")
+        return {str(r[0]): Recipient(r[0], r[1] or "", r[2] or "", r[3] or "", json.loads(r[4] or "{}")) for r in rows}
 
     def queue_mail(self, sha256: str | None, run_id: int | None, name: str, message: bytes) -> int:
         """Queue one e-mail (inside the transaction of the file it is about)."""

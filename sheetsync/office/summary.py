@@ -178,7 +178,18 @@ def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | N
         return lines
     code = next((due.spec.split(d.key.project_code)[0] for d in own if d.key.form_id == due.form_id),
                 entry.project_code)
-    return [*lines, Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.period)]
+    missing = Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.period)
+    # In time order among the key's months: a month sent after the one due (December when November is
+    # due, on a past period's view) comes after its "not sent" line.
+    later = (n for n, line in enumerate(lines) if line.form_id == due.form_id and _later(due, line.key, code))
+    at = next(later, len(lines))
+    return [*lines[:at], missing, *lines[at:]]
+
+
+def _later(due: Due, key: str, code: str) -> bool:
+    """Whether stored ``key`` is a report of ``code`` for a period after the one ``due``."""
+    own, period = due.spec.split(key)
+    return own == code and due.spec.period_rank(period) > due.spec.period_rank(due.period)
 
 
 class _Seen:
@@ -271,15 +282,16 @@ def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes:
 
 
 def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequence[Recipient],
-                  outcomes: list[OutcomeRow], period: str | None, left: Mapping[str, str] | None = None) -> Sheet:
+                  outcomes: list[OutcomeRow], period: str | None,
+                  left: Mapping[str, str | Recipient] | None = None) -> Sheet:
     """One line per roster recipient and key: name, network, latest row, totals, status.
 
     Only the columns some form declares in its ``master:`` entry are shown (see :mod:`.headings`),
     each headed as the first form declaring it heads it.
 
     :param records: the digest of every current submission (:meth:`Digest.of`).
-    :param left: recipient id → last known name of each recipient taken off the roster
-        (:meth:`Store.roster_left`): its lines show that name, and say it is no longer listed.
+    :param left: recipient id → each recipient taken off the roster as last listed, or its name alone
+        (:meth:`Store.roster_left_people`): its lines show its name and network, and say it is no longer listed.
     """
     ordered = _ordered(forms)
     specs = {form.id: master_spec(form) for form in ordered}
@@ -295,6 +307,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     named = {_split(r.key.form_id, r.key.project_code, specs, main)[0]: r.title for r in records}
     since = expected_since(period)
     gone = {who for who in left or {} if who not in people}  # taken off: neither counted nor added in the total
+    last_listed = {who: r if isinstance(r, Recipient) else Recipient(who, r, "") for who, r in (left or {}).items()}
 
     def rows() -> Iterator[list[Any]]:
         for line in lines:
@@ -304,9 +317,9 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             code, when = _split(form_id or (line.last.form_id if line.last else ""), line.key, specs, main)
             if line.recipient in gone:  # nothing is due from it
                 values["status"] = LEFT
-            values |= {"school": people[line.recipient].school if line.recipient in people else
-                       (left or {}).get(line.recipient, ""),
-                       "network": _network(people.get(line.recipient)), "key": code, "period": when or None,
+            listed = people.get(line.recipient) or last_listed.get(line.recipient)
+            values |= {"school": listed.school if listed else "",
+                       "network": _network(listed), "key": code, "period": when or None,
                        "title": line.record.title if line.record else named.get(code),
                        "corrected": CORRECTED if (line.recipient, line.key) in corrected else None}
             yield [values.get(role) for role in roles]

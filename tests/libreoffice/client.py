@@ -216,7 +216,7 @@ class LibreOffice:
         """Everything a test may want to assert about a workbook, as plain JSON.
 
         ``{"sheets": [{"name", "visible", "protected", "used_range", "cells":
-        {"A1": {...}}, "merged", "page", "print_areas", "charts"}],
+        {"A1": {...}}, "merged", "page", "print_areas", "charts", "chart_series"}],
         "named_ranges": {name: content}, "user_properties": {name: value}}``.
         Listed cells: those with content or a note, unlocked ones and validated
         ones.  See :meth:`cells` for the per-cell keys.

@@ -271,6 +271,25 @@ def page(doc, sheet):
     }
 
 
+def chart_series(sheet):
+    """The text of each chart's series' label cells, chart by chart ("None" for a label cell that is
+    empty, where Calc's legend says "Column D"). A name written as a literal (openpyxl's) reads "".""" 
+    charts = sheet.getCharts()
+    out = []
+    for i in range(charts.getCount()):
+        diagram = charts.getByIndex(i).getEmbeddedObject().getFirstDiagram()
+        names = []
+        for system in diagram.getCoordinateSystems():
+            for kind in system.getChartTypes():
+                for series in kind.getDataSeries():
+                    for sequence in series.getDataSequences():
+                        label = sequence.getLabel()
+                        if label is not None:
+                            names.append(" ".join(str(x) for x in label.getData()))
+        out.append(names)
+    return out
+
+
 # -- whole document -------------------------------------------------------------
 def inspect_doc(doc):
     formats = {}
@@ -289,6 +308,7 @@ def inspect_doc(doc):
             "page": page(doc, sh),
             "print_areas": [range_ref(a) for a in sh.getPrintAreas()],
             "charts": sh.getCharts().getCount(),
+            "chart_series": chart_series(sh),
         })
     names = doc.NamedRanges
     named = {n: names.getByName(n).getContent() for n in names.getElementNames()}
