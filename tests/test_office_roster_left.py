@@ -127,7 +127,8 @@ def test_a_form_with_a_period_counts_the_roster_alone_in_its_period_total(lunch_
     key = spec.key_of(lunch_sample)
     digests = [Digest.of(record(lunch_sample, who, lunch_form.id, key=key), spec) for who in ("s1", "s2")]
     roster = [Recipient("s1", "โรงเรียนวัดไทร", "head@s1.example")]
-    sheet = summary_sheet(digests, {lunch_form.id: lunch_form}, roster, [], None, {"s2": "โรงเรียนวัดยายร่ม"})
+    sheet = summary_sheet(digests, {lunch_form.id: lunch_form}, roster, [], None,
+                          {"s2": Recipient("s2", "โรงเรียนวัดยายร่ม", "")})
     headers = [c.header for c in sheet.columns]
     _, total, apart = (dict(zip(headers, row)) for row in sheet.footer)
     period = spec.split(key)[1]

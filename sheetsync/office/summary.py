@@ -282,15 +282,14 @@ def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes:
 
 
 def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequence[Recipient],
-                  outcomes: list[OutcomeRow], period: str | None,
-                  left: Mapping[str, str | Recipient] | None = None) -> Sheet:
+                  outcomes: list[OutcomeRow], period: str | None, left: Mapping[str, Recipient] | None = None) -> Sheet:
     """One line per roster recipient and key: name, network, latest row, totals, status.
 
     Only the columns some form declares in its ``master:`` entry are shown (see :mod:`.headings`),
     each headed as the first form declaring it heads it.
 
     :param records: the digest of every current submission (:meth:`Digest.of`).
-    :param left: recipient id → each recipient taken off the roster as last listed, or its name alone
+    :param left: recipient id → each recipient taken off the roster as last listed
         (:meth:`Store.roster_left_people`): its lines show its name and network, and say it is no longer listed.
     """
     ordered = _ordered(forms)
@@ -307,7 +306,6 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     named = {_split(r.key.form_id, r.key.project_code, specs, main)[0]: r.title for r in records}
     since = expected_since(period)
     gone = {who for who in left or {} if who not in people}  # taken off: neither counted nor added in the total
-    last_listed = {who: r if isinstance(r, Recipient) else Recipient(who, r, "") for who, r in (left or {}).items()}
 
     def rows() -> Iterator[list[Any]]:
         for line in lines:
@@ -317,7 +315,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             code, when = _split(form_id or (line.last.form_id if line.last else ""), line.key, specs, main)
             if line.recipient in gone:  # nothing is due from it
                 values["status"] = LEFT
-            listed = people.get(line.recipient) or last_listed.get(line.recipient)
+            listed = people.get(line.recipient) or (left or {}).get(line.recipient)
             values |= {"school": listed.school if listed else "",
                        "network": _network(listed), "key": code, "period": when or None,
                        "title": line.record.title if line.record else named.get(code),
