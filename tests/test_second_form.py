@@ -143,3 +143,38 @@ def test_a_school_that_sent_the_term_due_is_up_to_date(form: Form, sample: dict[
     status = {row[0]: row[11] for row in rows}
     assert status == {"s1": "เป็นปัจจุบัน", "s2": "ยังไม่ได้รับรายงาน"}, rows
     shutil.rmtree(office / "templates")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["ods", "xlsx"])
+def test_typed_in_calc_reads_back_as_written(form: Form, sample: dict[str, Any], tmp_path: Path, fmt: str,
+                                             libreoffice: Any) -> None:
+    """Real typing in Calc (Thai locale): B.E. dates, Thai digits, the dropdowns' labels, satang."""
+    blank, typed = tmp_path / f"blank.{fmt}", tmp_path / f"typed.{fmt}"
+    write_template(form, blank)
+    libreoffice.type_into(blank, typed, typed_entries(form, sample), sheet=form.sheet)
+    filled = read_filled(typed, forms_dirs=[FOLDER])
+    assert filled.problems == []
+    assert filled.data == sample
+    assert validate(filled).valid
+
+
+def test_a_total_that_disagrees_with_its_rows_names_the_totals_cell_too(form: Form, sample: dict[str, Any],
+                                                                        tmp_path: Path) -> None:
+    """The hours add up to 56 but the total (G19) says 50: the finding sat on the last row (G10) and never
+    named G19, the cell a school that mistyped the total must fix; a comparison named its other cell neither."""
+    sample["total_hours"] = 50
+    sample["certification"]["date"] = "2025-03-20"
+    path = tmp_path / "total.xlsx"
+    write_template(form, path, data=sample)
+    found = {f.code: f for f in validate(read_filled(path, forms_dirs=[FOLDER])).findings}
+    assert found["sum-mismatch"].cell == "G10"
+    assert "G19" in found["sum-mismatch"].message_th and "G19" in found["sum-mismatch"].message_en
+    assert "H3" in found["compare-failed"].message_th and "H3" in found["compare-failed"].message_en
+
+
+def test_a_layouts_own_words_may_name_the_other_cell(tmp_path: Path) -> None:
+    layout = _copy(tmp_path, "  - {kind: sum_equals, table: /trainings, field: hours, equals: /total_hours}",
+                   '  - {kind: sum_equals, table: /trainings, field: hours, equals: /total_hours,\n'
+                   '     message: {th: "ชั่วโมงรวม {value} ไม่ตรงกับช่อง {other_cell}", en: "{value} is not {other_cell}"}}')
+    assert load_form(layout).rules[0]["message"]["th"].endswith("{other_cell}")
