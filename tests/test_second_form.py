@@ -178,3 +178,14 @@ def test_a_layouts_own_words_may_name_the_other_cell(tmp_path: Path) -> None:
                    '  - {kind: sum_equals, table: /trainings, field: hours, equals: /total_hours,\n'
                    '     message: {th: "ชั่วโมงรวม {value} ไม่ตรงกับช่อง {other_cell}", en: "{value} is not {other_cell}"}}')
     assert load_form(layout).rules[0]["message"]["th"].endswith("{other_cell}")
+
+
+def test_a_rule_missing_a_parameter_says_what_it_is_in_thai(tmp_path: Path) -> None:
+    """"กฎ within ต้องมีค่า 'to' (a field, e.g. /project/code)": the Thai said what to add in English,
+    with the progress report's field as the example."""
+    layout = _copy(tmp_path, "{kind: increasing, table: /trainings, field: start}",
+                   "{kind: within, table: /trainings, field: start, from: /period/report_date}")
+    with pytest.raises(FormError) as caught:
+        load_form(layout)
+    assert "'to'" in caught.value.th and "a field" not in caught.value.th
+    assert "ช่องเดี่ยว" in caught.value.th and "a field" in str(caught.value)
