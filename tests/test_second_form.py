@@ -189,3 +189,12 @@ def test_a_rule_missing_a_parameter_says_what_it_is_in_thai(tmp_path: Path) -> N
         load_form(layout)
     assert "'to'" in caught.value.th and "a field" not in caught.value.th
     assert "ช่องเดี่ยว" in caught.value.th and "a field" in str(caught.value)
+
+
+def test_a_choice_written_as_a_number_for_a_text_enum_is_told_to_quote_it(tmp_path: Path) -> None:
+    """``{1: ภาคเรียนที่ 1, …}`` for the enum ["1", "2"]: YAML reads 1 as a number, and the message said only
+    that 1 is not one of '1', '2' — which reads as nonsense to a clerk."""
+    layout = _copy(tmp_path, '{"1": ภาคเรียนที่ 1, "2": ภาคเรียนที่ 2}', "{1: ภาคเรียนที่ 1, 2: ภาคเรียนที่ 2}")
+    with pytest.raises(FormError) as caught:
+        load_form(layout)
+    assert '"1"' in caught.value.th and '"1"' in str(caught.value)

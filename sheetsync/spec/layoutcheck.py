@@ -101,6 +101,9 @@ def _check_choice_values(where: object, full: str, node: dict[str, Any], given: 
         [True, False] if node.get("type") == "boolean" else None)
     if allowed is not None:
         extra = next((value for value in given if value not in allowed), None)
+        if extra is not None and not isinstance(extra, str) and str(extra).lower() in allowed:
+            # YAML read 1 (or true) as a number where the schema's enum holds the text "1"
+            raise form_error(where, "form.choice-quote", field=full, value=repr(extra), text=f'"{str(extra).lower()}"')
         if extra is not None:
             raise form_error(where, "form.choice-extra", field=full, value=repr(extra), allowed=", ".join(map(repr, allowed)))
         missing = [value for value in allowed if value not in given]
