@@ -198,3 +198,14 @@ def test_a_choice_written_as_a_number_for_a_text_enum_is_told_to_quote_it(tmp_pa
     with pytest.raises(FormError) as caught:
         load_form(layout)
     assert '"1"' in caught.value.th and '"1"' in str(caught.value)
+
+
+def test_a_schema_json_mistake_names_its_line_in_thai(tmp_path: Path) -> None:
+    """A comma too many: the Thai named the line only inside the English parser's words."""
+    layout = _copy(tmp_path, schema_old='"maximum": 3000},', schema_new='"maximum": 3000},,')
+    line = next(i for i, text in enumerate((tmp_path / "forms" / f"{NAME}.schema.json").read_text(
+        encoding="utf-8").splitlines(), 1) if "3000},," in text)
+    with pytest.raises(FormError) as caught:
+        load_form(layout)
+    assert caught.value.th.startswith(f"{NAME}.schema.json บรรทัด {line} ")
+    assert str(caught.value).startswith(f"{NAME}.schema.json line {line} column ")
