@@ -23,7 +23,8 @@ def typed(kind: str, value: Any, n: int) -> str:
                  f"{d.day}/{d.month}/{be}".translate(THAI), f"{d.day}/{d.month}/{d.year}"]
         return forms[n % len(forms)]
     if kind == "amount":
-        forms = [f"{value:,.0f}", f"{value:,.0f} บาท", f"{value:,.0f}".translate(THAI), f"{value:.2f}"]
+        shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"  # satang typed as shown
+        forms = [shown, f"{shown} บาท", shown.translate(THAI), f"{value:.2f}"]
         return forms[n % len(forms)]
     if kind == "percent":
         number = parse_percent(value)  # the plan holds "10.00 %"

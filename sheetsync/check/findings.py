@@ -137,7 +137,9 @@ def _item(filled: Filled, pointer: str, cell: str, lang: Lang) -> str:
     value = lookup(filled.data, item + (f"/{first.pointer}" if first.pointer else ""))
     if value is None or isinstance(value, (dict, list)):
         return render("item.row", lang, row=row)
-    title = str((schema_node(filled.form.schema, generic(item)) or {}).get("title", ""))
+    # The items' title ("ชั้น"); without one, the first column's ("ที่"), never a bare "ถึง3".
+    title = str((schema_node(filled.form.schema, generic(item)) or {}).get("title", "")
+                or first.schema.get("title", ""))
     shown_value = first.choices.get(value, shown(value)) if first.choices else shown(value)
     return render("item.named", lang, row=row, title=title, value=shown_value).strip()
 

@@ -15,6 +15,7 @@ Status of a summary line, in this order, for the office's reporting period ``P``
 * ``เสร็จสิ้น`` (complete) — the latest row says 100 % (never late);
 * ``ล่าช้า`` (late for the period) — the latest row is dated before the month preceding ``P``
   (reports are made at the end of each month, so during ``P`` the report of the month before is due);
+  never for a form with a period, whose lines are late only by the period due not being sent;
 * ``เป็นปัจจุบัน`` (up to date) — otherwise.
 
 Before all of these: a line of a recipient taken off the roster (closed, merged into another) is
@@ -131,7 +132,9 @@ def status_of(line: Line, spec: MasterSpec | None, since: dt.date) -> str:
     latest = line.record.latest
     if spec and spec.progress and number(latest.get(spec.progress)) >= 100:
         return COMPLETE
-    if spec and spec.date and line.record.rows:
+    # A form sent anew each period is late by not sending the period due (``line.missing``), never by
+    # its table's dates: a term's last training may well be months before the term's report.
+    if spec and spec.date and not spec.period and line.record.rows:
         date = as_date(latest.get(spec.date))
         if date is None or date < since:
             return LATE

@@ -22,7 +22,7 @@ from .layoutcheck import check_column_at, check_field, check_layout_keys, check_
 from .master import check_master
 from .rulespec import Rule, build_rules
 from .sources import read_layout, read_schema
-from .said import form_error, words
+from .said import form_error, words, yes_no_labels
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
 KINDS = ("text", "lines", "whole", "amount", "percent", "date", "choice", "auto")
@@ -333,6 +333,8 @@ def _make_field(where: Entry, item: dict[str, Any], schema: dict[str, Any], poin
     if kind not in KINDS:
         raise form_error(where, "form.unknown-kind", field=full, kind=repr(kind), known=", ".join(KINDS))
     choices = item.get("choices") or ({v: str(v) for v in node["enum"]} if "enum" in node else None)
+    if choices is None and node.get("type") == "boolean":
+        choices = yes_no_labels()  # without them the cell had no dropdown and took no answer at all
     check_field(where, full, node, kind, choices, item, schema)
     return Field(
         pointer=pointer, place=place, kind=kind, schema=node,

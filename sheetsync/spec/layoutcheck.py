@@ -39,7 +39,7 @@ def check_field(where: object, full: str, node: dict[str, Any], kind: str, choic
         _check_choice_values(where, full, node, item["choices"])
     if kind == "choice" and choices:
         _check_choices(where, full, choices)
-    elif kind == "choice" and node.get("type") != "boolean":  # yes/no has its words (coerce._TRUE_WORDS)
+    elif kind == "choice":
         raise form_error(where, "form.choice-nothing", field=full)
     year = item.get("fiscal_year")
     if year is not None:
@@ -101,10 +101,15 @@ def _check_choice_values(where: object, full: str, node: dict[str, Any], given: 
         [True, False] if node.get("type") == "boolean" else None)
     if allowed is not None:
         extra = next((value for value in given if value not in allowed), None)
+        if extra is not None and not isinstance(extra, str) and str(extra).lower() in allowed:
+            # YAML read 1 (or true) as a number where the schema's enum holds the text "1"
+            raise form_error(where, "form.choice-quote", field=full, value=repr(extra), text=f'"{str(extra).lower()}"')
         if extra is not None:
             raise form_error(where, "form.choice-extra", field=full, value=repr(extra), allowed=", ".join(map(repr, allowed)))
         missing = [value for value in allowed if value not in given]
-        if missing and node.get("type") != "boolean":
+        if missing and node.get("type") == "boolean":  # a dropdown of one label: the school cannot say no
+            raise form_error(where, "form.choice-yes-no", field=full, value=str(missing[0]).lower())
+        if missing:
             raise form_error(where, "form.choice-missing", field=full, value=repr(missing[0]))
     odd = next(((value, label) for value, label in given.items() if not (isinstance(label, str) and label.strip())),
                None)

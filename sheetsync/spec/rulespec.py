@@ -160,7 +160,7 @@ def _build(form: Form, entry: Any, where: str) -> Rule:
     for name, (kind_of_param, required) in spec.items():
         if name not in params:
             if required:
-                raise form_error(where, "form.rule-needs", kind=kind, name=repr(name), explain=_explain(kind_of_param))
+                raise form_error(where, "form.rule-needs", kind=kind, name=repr(name), **_explain(kind_of_param))
             continue
         if kind_of_param == MESSAGE:
             params[name] = check_texts(f"{where}: {name}", params[name], placeholders(SITUATIONS[kind][0]))
@@ -314,10 +314,6 @@ def _single_problem(form: Form, value: Any) -> Problem | None:
     return ("form.rule-not-in-schema" if unknown else "form.rule-not-single"), {"value": repr(value)}
 
 
-def _explain(kind: str) -> str:
-    return {TABLE: "a table, e.g. /reports", COLUMN: "a column of the table", FIELD: "a field, e.g. /project/code",
-            OP: "one of " + " ".join(OPERATORS), CODE: "a finding code",
-            MESSAGE: "{th: ..., en: ...}", NUMBER: "a number field, e.g. /budget/spent",
-            DATES: "a list of date fields, e.g. [/period/report_date]",
-            MONTH: "the field of the month, e.g. /period/month",
-            YEAR: "a whole-number field of the year, B.E., e.g. /period/fiscal_year", SCALE: "a number above 0", DECIMALS: "a number of decimals"}[kind]
+def _explain(kind: str) -> dict[str, str]:
+    """What a parameter of the sort ``kind`` is, in both languages (``explain`` and ``explain_th``)."""
+    return words("explain", f"form.param.{kind}", ops=" ".join(OPERATORS))

@@ -41,3 +41,8 @@ def words(name: str, code: str, /, **params: Any) -> dict[str, str]:
     """
     return {name: render(code, "en", source=SOURCE, **params),
             f"{name}_th": render(code, "th", source=SOURCE, **params)}
+
+
+def yes_no_labels() -> dict[Any, str]:
+    """The dropdown of a yes/no (``boolean``) field whose layout gives no ``choices:``: ใช่ / ไม่ใช่."""
+    return {True: render("form.label.yes", "th", source=SOURCE), False: render("form.label.no", "th", source=SOURCE)}

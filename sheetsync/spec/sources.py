@@ -63,6 +63,9 @@ def read_schema(layout_path: Path, name: str) -> dict[str, Any]:
                 schema = json.loads(text, object_pairs_hook=partial(_one_key_once, candidate.name))
             except FormError:
                 raise  # a key given twice (a ValueError too)
+            except json.JSONDecodeError as exc:  # the place said as a YAML mistake's is, Thai first
+                raise form_error(f"{candidate.name} line {exc.lineno} column {exc.colno}", "form.schema-json",
+                                 why=exc.msg) from exc
             except ValueError as exc:
                 raise form_error(candidate.name, "form.schema-json", why=exc) from exc
             return _checked_schema(candidate, schema)

@@ -44,7 +44,7 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
 #: the value found, its unit (" บาท" for an amount, "%" for a percentage, else nothing) and, in a
 #: table, the row's own name (its first column's value: "ชั้น ป.2"; "row 11 (ป.2)" in English).
 COMMON = ("cell", "sheet", "label", "label_en", "value", "unit", "unit_en", "item", "item_en")
-_OTHER = ("expected", "other_label", "other_label_en")
+_OTHER = ("expected", "other_label", "other_label_en", "other_cell")  # the other field's title and cell
 #: A ratio's parts: their titles, cells and values as shown, and " × 100" for a scale (else nothing).
 _RATIO = ("numerator_label", "numerator_label_en", "numerator_cell", "numerator_value", "denominator_label",
           "denominator_label_en", "denominator_cell", "denominator_value", "ratio_label", "ratio_label_en",
@@ -58,7 +58,7 @@ EXTRA: dict[str, tuple[str, ...]] = {
     "outside-period": ("low", "high", "from_label", "from_label_en", "to_label", "to_label_en"),
     "end-before-start": _OTHER,
     "progress-decreased": ("expected",),
-    "over-budget-running": ("total", "limit", "suspect", "other_label", "other_label_en"),
+    "over-budget-running": ("total", "limit", "suspect", "other_label", "other_label_en", "other_cell"),
     "total-mismatch": (*_OTHER, "progress_label", "progress_label_en"),
     "compare-failed": (*_OTHER, "op", "relation", "relation_en"),
     "sum-mismatch": (*_OTHER, "column"),
