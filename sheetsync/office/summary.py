@@ -1,8 +1,7 @@
 """The office's summary of every roster recipient (the cumulative view is :mod:`.cumulative`'s, the
-charts per key :mod:`.charts`').
-
-What is cumulative comes from each form's ``master:`` declaration (:mod:`.spec`); nothing here
-names a field of a particular form. Every value is computed in Python and written as a value.
+charts per key :mod:`.charts`'). What is cumulative comes from each form's ``master:`` declaration
+(:mod:`.spec`); nothing here names a field of a particular form. Every value is computed in Python
+and written as a value.
 
 Status of a summary line, in this order, for the office's reporting period ``P`` (``YYYY-MM``):
 
@@ -10,8 +9,8 @@ Status of a summary line, in this order, for the office's reporting period ``P``
   was refused (errors);
 * ``ส่งไฟล์ที่เปิดไม่ได้`` (sent something unreadable) — it was quarantined (a PDF, a damaged file);
 * ``ยังไม่ได้รับรายงาน`` (nothing received) — nothing at all from this recipient;
-* ``ยังไม่ส่ง <period>`` (not sent) — a form with a period (``master: period``): the roster recipient
-  has no line of the period due (:mod:`.due`), and this line of its own says so;
+* ``ยังไม่ส่ง <period>`` (not sent) — a form with a period (``master: period``) has no line of the
+  period due (:mod:`.due`) from the roster recipient: this line of its own says so;
 * ``เสร็จสิ้น`` (complete) — the latest row says 100 % (never late);
 * ``ล่าช้า`` (late for the period) — the latest row is dated before the month preceding ``P``
   (reports are made at the end of each month, so during ``P`` the report of the month before is due);
@@ -51,8 +50,7 @@ OVER_BUDGET = word("note.over-budget")
 #: Excel will not break) and with its long texts wrapped it prints at about three quarters of full
 #: size; at one line per text (273 units with the file name) it printed at 57 %, 14 pt as 8.
 SUMMARY_SHAPES: dict[str, tuple[float, Kind]] = {
-    "recipient": (12, "text"), "school": (20, "text"), "network": (9, "text"), "key": (16, "text"),
-    "period": (14, "text"),
+    "recipient": (12, "text"), "school": (20, "text"), "network": (9, "text"), "key": (16, "text"), "period": (14, "text"),
     "title": (24, "text"), "latest_number": (10, "whole"), "latest_date": (12, "date"), "progress": (10, "percent"),
     "total": (13, "amount"), "budget": (13, "amount"), "share": (9, "percent"), "notes": (16, "text"),
     "corrected": (12, "text"), "status": (14, "text"), "file": (24, "text")}
