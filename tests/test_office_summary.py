@@ -9,6 +9,7 @@ import pytest
 
 from sheetsync.spec.form import Form
 from sheetsync.master import Key, Recency, Record
+from sheetsync.master.workbook import CHART_ROWS
 from sheetsync.office.store import OutcomeRow
 from sheetsync.office.charts import chart_sheet
 from sheetsync.office.cumulative import cumulative_sheet
@@ -99,7 +100,9 @@ def test_one_chart_per_project_over_every_school(progress_form: Form) -> None:
     sheet = chart_sheet([record(seed_data()), record(late, "s3"), record(other, "s2")],
                         {progress_form.id: progress_form})
     assert sheet is not None and sheet.chart is not None
-    assert [(b.title, b.first, b.last) for b in sheet.chart.blocks] == [(CODES[0], 0, 6), (CODES[1], 7, 9)]
+    # Each block as tall as its chart (CHART_ROWS): blank rows below the first project's seven.
+    assert [(b.title, b.first, b.last) for b in sheet.chart.blocks] == [(CODES[0], 0, 6),
+                                                                       (CODES[1], CHART_ROWS, CHART_ROWS + 2)]
     rows = list(sheet.rows)
     assert rows[0][:6] == [CODES[0], 1, 2, 10.0, 10.0, 10.0]  # two schools reported round 1
     assert rows[2][:3] == [CODES[0], 3, 1]
@@ -136,9 +139,10 @@ def test_many_projects_each_chart_points_at_its_own_rows(progress_form: Form, tm
     write_workbook([sheet], tmp_path / "charts.xlsx")
     charts = openpyxl.load_workbook(tmp_path / "charts.xlsx")["กราฟรายโครงการ"]._charts
     assert len(charts) == 40
-    # The last chart draws the last project's 7 rows: below the generated-at line and the header.
+    # The last chart draws the last project's 7 rows: below the generated-at line, the header and 39
+    # blocks each as tall as a chart.
     ref = charts[-1].series[0].val.numRef.f
-    assert ref.endswith(f"$D${3 + 39 * 7}:$D${2 + 40 * 7}"), ref
+    assert ref.endswith(f"$D${3 + 39 * CHART_ROWS}:$D${2 + 39 * CHART_ROWS + 7}"), ref
 
 
 def test_a_budget_whose_title_names_baht_says_it_once(census_form: Form, tmp_path: Any) -> None:

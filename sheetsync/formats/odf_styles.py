@@ -144,16 +144,18 @@ class StyleBook:
             Style(name=name, family="table-column"),
             TableColumnProperties(columnwidth=f"{width_units * CM_PER_EXCEL_UNIT:.3f}cm", breakbefore="auto")))
 
-    def row(self, height_pt: float | None) -> str:
+    def row(self, height_pt: float | None, page_break: bool = False) -> str:
         """Name of a row style: of fixed height (merged cells, which Calc does not fit), or with
-        None, of optimal height (Calc fits the row to its text, also to what is typed later)."""
+        None, of optimal height (Calc fits the row to its text, also to what is typed later);
+        with ``page_break``, the row starts a printed page."""
+        before = "page" if page_break else "auto"
         if height_pt is None:
-            return self._named(("row", None), "ro", lambda name: _with(
+            return self._named(("row", None, before), "ro", lambda name: _with(
                 Style(name=name, family="table-row"),
-                TableRowProperties(useoptimalrowheight="true", breakbefore="auto")))
-        return self._named(("row", height_pt), "ro", lambda name: _with(
+                TableRowProperties(useoptimalrowheight="true", breakbefore=before)))
+        return self._named(("row", height_pt, before), "ro", lambda name: _with(
             Style(name=name, family="table-row"),
-            TableRowProperties(rowheight=f"{height_pt:g}pt", useoptimalrowheight="false", breakbefore="auto")))
+            TableRowProperties(rowheight=f"{height_pt:g}pt", useoptimalrowheight="false", breakbefore=before)))
 
     def table(self, visible: bool, master_page: str | None) -> str:
         """Name of a table style: shown or hidden, printed with ``master_page``."""

@@ -24,6 +24,7 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..messages import render
@@ -51,6 +52,12 @@ CHART_WIDTH_CM, CHART_HEIGHT_CM = 16.0, 7.5
 PAGE_UNITS = 155.0
 #: The smallest share of full size a sheet is printed at: below it, it prints on more pages across.
 MIN_PRINT_SCALE = 0.5
+#: Points of an A4 landscape page that the sheet prints on, across and down: Calc's 2 cm margins each
+#: side (Excel's 0.75 inch, read by Calc, leave a little more), and 1 in at top and bottom with the
+#: footer (Calc printed 457 pt of rows there from an .xlsx, 465 from an .ods).
+PRINT_WIDTH_PT, PRINT_HEIGHT_PT = (29.7 - 4.0) * 28.35, 595.3 - 2 * 72.0
+#: The gap column between the table and its charts (Calc's default column width), in points.
+GAP_PT = 64.0
 
 
 def header_height(sheet: Sheet) -> float:
@@ -179,6 +186,48 @@ def pages_wide(sheet: Sheet) -> int:
     return math.ceil((total - repeated) / (PAGE_UNITS / MIN_PRINT_SCALE - repeated))
 
 
+def chart_spans(spec: ChartSpec, header: int) -> list[tuple[int, int, int]]:
+    """Each block's first row, the row its chart is anchored at, and its last row (the rows' or the
+    chart's, whichever is lower); 1-based, the data starting below ``header``. A chart starts beside
+    its rows, or below the chart before when that one is taller than its rows."""
+    spans, next_free = [], 1
+    for block in spec.blocks:
+        first, last = block.first + header + 1, block.last + header + 1
+        top = max(first, next_free)
+        next_free = top + CHART_ROWS
+        spans.append((first, top, max(last, next_free - 1)))
+    return spans
+
+
+def print_scale(sheet: Sheet) -> float:
+    """The share of full size a chart sheet prints at, fitted to the page's width: its columns, the
+    gap and the chart (Calc fits what it prints to the end of the column the chart ends in, so it
+    prints a little smaller than this: a page holds at least the rows reckoned with it)."""
+    from ..template.metrics import PT_PER_UNIT
+
+    width = sum(c.width for c in sheet.columns) * PT_PER_UNIT + GAP_PT + CHART_WIDTH_CM * 28.35
+    return min(1.0, PRINT_WIDTH_PT / width)
+
+
+def chart_breaks(sheet: Sheet) -> list[int]:
+    """The 1-based rows a chart sheet's pages must start at, so that no block (its rows and its chart)
+    is cut by a page: a block that would cross the page's end starts the next one. A block taller than
+    a page starts a page and is left to Calc's own breaks."""
+    if sheet.chart is None:
+        return []
+    head = header_row(sheet)
+    repeated = header_height(sheet) + (ROW_HEIGHT if sheet.banner else 0.0)  # printed on every page
+    per_page = max(int((PRINT_HEIGHT_PT / print_scale(sheet) - repeated) // ROW_HEIGHT), 1)
+    breaks, page = [], head + 1
+    for first, _, last in chart_spans(sheet.chart, head):
+        if last - page + 1 > per_page and first > page:
+            breaks.append(first)
+            page = first
+        while last - page + 1 > per_page:  # a block taller than a page: Calc breaks it every page
+            page += per_page
+    return breaks
+
+
 def header_row(sheet: Sheet) -> int:
     """The 1-based row of the header: 2 below a banner line, else 1."""
     return 2 if sheet.banner else 1
@@ -208,6 +257,8 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
         if sheet.freeze_columns:
             ws.print_title_cols = f"A:{get_column_letter(sheet.freeze_columns)}"
     ws.page_setup.fitToHeight = 0
+    for row in chart_breaks(sheet):
+        ws.row_breaks.append(Break(id=row - 1))  # a break's id is the last row above it
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if sheet.print_columns is not None:
         ws.print_area = f"A1:{get_column_letter(sheet.print_columns)}{top + sheet.row_count + len(sheet.footer)}"
@@ -257,9 +308,8 @@ def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int, header: i
     :param header: the 1-based row of the header (the data starts below it).
     """
     anchor_col = get_column_letter(columns + 2)
-    next_free = 1
-    for block in spec.blocks:
-        first, last = block.first + header + 1, block.last + header + 1  # 1-based rows below the header
+    for block, (first, top, _) in zip(spec.blocks, chart_spans(spec, header)):
+        last = block.last + header + 1
         chart = LineChart()
         chart.title = block.title
         chart.width, chart.height = CHART_WIDTH_CM, CHART_HEIGHT_CM
@@ -282,6 +332,4 @@ def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int, header: i
         for series in (*chart.series, *money.series):
             series.smooth = False  # monthly figures: straight segments, no invented curves
         chart += money
-        top = max(first, next_free)
         ws.add_chart(chart, f"{anchor_col}{top}")
-        next_free = top + CHART_ROWS

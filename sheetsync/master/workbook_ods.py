@@ -38,8 +38,8 @@ from ..formats.odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
 from ..formats.ods import sheet_address
 from ..template.plan import PageSetup
 from .layout import ChartSpec, Kind, Sheet, fit_header_words, wrapped_columns
-from .workbook import (CELL_MAX, footer_pieces, pages_wide, header_row, CHART_HEIGHT_CM, CHART_ROWS, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
-                       header_height)
+from .workbook import (CELL_MAX, footer_pieces, pages_wide, header_row, CHART_HEIGHT_CM, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
+                       chart_breaks, chart_spans, header_height)
 
 HEADER_FILL = "DDEBF7"
 #: Points per centimetre, to place charts from row heights given in points.
@@ -179,10 +179,11 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
     kinds = [column.kind for column in sheet.columns]
     wrapped = wrapped_columns(sheet)
     # A sheet with wrapped texts leaves its rows to Calc, which fits each to its text on opening.
-    row_style = book.row(None if any(wrapped) else ROW_HEIGHT)
+    height = None if any(wrapped) else ROW_HEIGHT
+    breaks = {row - header_row(sheet) - 1 for row in chart_breaks(sheet)}  # 0-based data rows
     footer = [(values, False) for values in sheet.footer]  # outside the highlights, as the .xlsx's
-    for values, highlighted in chain(((values, True) for values in sheet.rows), footer):
-        row = TableRow(stylename=row_style)
+    for n, (values, highlighted) in enumerate(chain(((values, True) for values in sheet.rows), footer)):
+        row = TableRow(stylename=book.row(height, n in breaks))
         for cell in _cells(values, kinds, _fills(sheet, values) if highlighted else {}, styles, wrapped):
             row.addElement(cell)
         table.addElement(row)
@@ -246,14 +247,11 @@ def _charts(doc: OpenDocumentSpreadsheet, sheet: Sheet, spec: ChartSpec, header_
     """One embedded line chart per block, stacked right of the table, each near its rows."""
     shapes = Shapes()
     x_cm = sum(c.width for c in sheet.columns) * CM_PER_EXCEL_UNIT + GAP_CM
-    next_free = 1
     head = header_row(sheet)
     above = ROW_HEIGHT if sheet.banner else 0.0
-    for n, block in enumerate(spec.blocks, start=1):
-        first, last = block.first + head + 1, block.last + head + 1  # 1-based rows below the header
-        top = max(first, next_free)
+    for n, (block, (first, top, _)) in enumerate(zip(spec.blocks, chart_spans(spec, head)), start=1):
+        last = block.last + head + 1
         y_cm = (above + header_pt + (top - head - 1) * ROW_HEIGHT) / PT_PER_CM
-        next_free = top + CHART_ROWS
 
         def column(index: int) -> str:
             letter = get_column_letter(index + 1)

@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 from ..master.derive import add, add_up, number
 from ..master.layout import ChartBlock, ChartSpec, Column, Sheet
 from ..master.model import Record
+from ..master.workbook import CHART_ROWS
 from ..spec.form import Form
 from .headings import headings
 from .spec import master_spec
@@ -43,9 +44,13 @@ def chart_sheet(records: Iterable[Record], forms: dict[str, Form], schools: Mapp
                 label = f"{record.key.project_code} · {record.key.recipient}"
                 own.setdefault(label, {}).setdefault(n, []).append(point)
     lines: list[list[Any]] = []
-    blocks = []
+    blocks: list[ChartBlock] = []
     for group, title_of in ((points, lambda key: key), (own, lambda key: f"{schools[key.split(' · ')[-1]]} ({key})")):
         for key in sorted(group):
+            if lines:
+                # Each block as tall as its chart at least, so that a chart sits beside its own
+                # rows and a page break can go between two blocks without cutting one.
+                lines.extend([] for _ in range(CHART_ROWS - (len(lines) - blocks[-1].first)))
             first = len(lines)
             for n in sorted(group[key]):
                 values = [p for p, _ in group[key][n]]
