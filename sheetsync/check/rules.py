@@ -249,6 +249,30 @@ def compare(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
                   {"expected": _shown(right), "other": rule["right"], "op": rule["op"]})
 
 
+def row_compare(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
+    """In each row of a table, two columns compare as declared (a training's end >= its start).
+
+    Amounts compare to half a satang, dates as dates. A row with either cell empty or in error is
+    not judged: the cell in error has its own finding, and one wrong value is told once.
+    """
+    table, left_name, right_name, op = rule["table"], rule["left"], rule["right"], rule["op"]
+    items = ctx.get(table)
+    for index in range(len(items) if isinstance(items, list) else 0):
+        left_at, right_at = f"{table}/{index}/{left_name}", f"{table}/{index}/{right_name}"
+        left, right = ctx.get(left_at), ctx.get(right_at)
+        if _holds(op, left, right) is False:
+            yield Hit("row-compare-failed", left_at, left, {"expected": _shown(right), "other": right_at, "op": op})
+
+
+def _holds(op: str, left: Any, right: Any) -> bool | None:
+    """Whether ``left op right``: two amounts to half a satang, two dates as dates; None when the two are
+    not both numbers or both dates (an empty cell, a value the schema already refused)."""
+    if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right)):
+        return _AMOUNT_OPS[op](left, right)
+    days = (_date(left), _date(right)) if isinstance(left, str) and isinstance(right, str) else (None, None)
+    return _OPS[op](days[0], days[1]) if days[0] is not None and days[1] is not None else None
+
+
 def sum_equals(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """A column adds up to another field (the networks' budgets = budget received)."""
     expected = ctx.get(rule["equals"])
@@ -351,7 +375,8 @@ def _rounded(value: float, decimals: int) -> str:
 RULES: dict[str, Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]] = {
     "sequence": sequence, "increasing": increasing, "within": within, "not_decreasing": not_decreasing,
     "running_total_max": running_total_max, "total_when_complete": total_when_complete,
-    "compare": compare, "sum_equals": sum_equals, "fiscal_year": fiscal_year, "in_month": in_month, "ratio": ratio,
+    "compare": compare, "row_compare": row_compare, "sum_equals": sum_equals, "fiscal_year": fiscal_year,
+    "in_month": in_month, "ratio": ratio,
 }
 
 __all__ = ["Hit", "RULES", "RULE_CODES", "RuleContext", "shown"]

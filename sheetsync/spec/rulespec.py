@@ -50,6 +50,7 @@ _KIND_PARAMS: dict[str, dict[str, tuple[str, bool]]] = {
     "total_when_complete": {"table": (TABLE, True), "field": (COLUMN, True), "progress": (COLUMN, True),
                             "equals": (NUMBER, True)},
     "compare": {"left": (FIELD, True), "op": (OP, True), "right": (FIELD, True)},
+    "row_compare": {"table": (TABLE, True), "left": (COLUMN, True), "op": (OP, True), "right": (COLUMN, True)},
     "sum_equals": {"table": (TABLE, True), "field": (COLUMN, True), "equals": (NUMBER, True)},
     "fiscal_year": {"year": (YEAR, True), "dates": (DATES, True)},
     "in_month": {"dates": (DATES, True), "month": (MONTH, True), "fiscal_year": (YEAR, False), "year": (YEAR, False)},
@@ -63,10 +64,12 @@ COLUMN_VALUES: dict[str, dict[str, str]] = {
     "sequence": {"field": "whole"}, "increasing": {"field": "ordered"}, "within": {"field": "ordered"},
     "not_decreasing": {"field": "number"}, "running_total_max": {"field": "number"},
     "total_when_complete": {"field": "number", "progress": "number"}, "sum_equals": {"field": "number"},
+    "row_compare": {"left": "ordered", "right": "ordered"},
 }
 #: Parameters whose values a rule compares with each other, so must be of one sort (both dates, both numbers).
-ALIKE: dict[str, tuple[tuple[str, str], ...]] = {"within": (("field", "from"), ("field", "to")),
-                                                 "compare": (("left", "right"),)}
+ALIKE: dict[str, tuple[tuple[str, str], ...]] = {
+    "within": (("field", "from"), ("field", "to")), "compare": (("left", "right"),),
+    "row_compare": (("left", "right"),)}
 PARAMS = {kind: {**params, "code": (CODE, False), "message": (MESSAGE, False)} for kind, params in _KIND_PARAMS.items()}
 #: Parameters of which a kind needs exactly one (name → what it is): the month is of a fiscal year or a calendar year.
 ONE_OF: dict[str, dict[str, str]] = {"in_month": {"fiscal_year": "the field of the fiscal year, B.E.",
@@ -166,6 +169,8 @@ def _build(form: Form, entry: Any, where: str) -> Rule:
             params[name] = check_texts(f"{where}: {name}", params[name], placeholders(SITUATIONS[kind][0]))
             continue
         problem = _check_param(form, kind_of_param, params[name], params.get("table"))
+        if problem and kind == "compare" and problem[0] == "form.rule-is-column":
+            problem = "form.rule-compare-column", problem[1]  # what to write instead: row_compare
         if problem:
             raise form_error(f"{where}: {name}", problem[0], **problem[1])
     _check_one_of(kind, params, where)
@@ -183,7 +188,7 @@ def _check_values(form: Form, kind: str, params: Mapping[str, Any], where: str) 
                              table=table.pointer if table else "", **words("sort", f"form.sort.{_sort(column)}"),
                              **words("wanted", f"form.wanted.{wanted}"))
     for first, second in ALIKE.get(kind, ()):
-        one, other = _placed(form, params, first), _placed(form, params, second)
+        one, other = _placed(form, kind, params, first), _placed(form, kind, params, second)
         if one is None or other is None:
             continue
         ordered = _sort(one) in ("number", "date") or (kind == "compare" and params.get("op") == "==")
@@ -196,9 +201,9 @@ def _check_values(form: Form, kind: str, params: Mapping[str, Any], where: str) 
                              **words("other_sort", f"form.sort.{_sort(one)}"))
 
 
-def _placed(form: Form, params: Mapping[str, Any], name: str) -> Field | None:
+def _placed(form: Form, kind: str, params: Mapping[str, Any], name: str) -> Field | None:
     """The field (single, or a column of the rule's table) a parameter names."""
-    if name == "field":
+    if PARAMS[kind][name][0] == COLUMN:
         table = form.table_at(str(params.get("table")))
         return next((c for c in table.columns if c.pointer == params[name]), None) if table else None
     return form.field_at(str(params[name]))
