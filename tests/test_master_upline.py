@@ -66,6 +66,9 @@ def test_the_first_line_says_which_month_the_statuses_are_for(office: Path, tmp_
         first = str(book.get_sheet_by_name(name).to_python()[0][0])
         assert first.startswith("สร้างโดย sheetsync"), (name, first)
         assert f"สถานะ ณ เดือน{month}" in first, (name, first)
+        # March's view holds April's figures (the latest received): it says so; May's and the latest's do not
+        later = "(ตัวเลขเป็นข้อมูลล่าสุดที่ได้รับ ถึงเดือนเมษายน 2563)"
+        assert (later in first) == (period == "2020-03"), (name, first)
 
 
 def test_every_visible_sheet_prints_its_name_and_page_number_xlsx(office: Path, tmp_path: Path) -> None:

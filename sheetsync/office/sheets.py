@@ -98,7 +98,7 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     sheets.append(ledger_sheet(ledger_of(store), zone))
     _unique_names([s for s in sheets if s is not None], last=titled)
     banner = BANNER.format(when=said_time(generated, zone, "th"), store=store.path.name,
-                           period=_as_of(period or latest))
+                           period=_as_of(period or latest, latest))
     return [_with_banner(s, f"{office} — {banner}" if office else banner, office) for s in sheets if s is not None]
 
 
@@ -190,14 +190,24 @@ def forms_of(form_ids: list[str], dirs: tuple[Any, ...]) -> dict[str, Form]:
     return forms
 
 
-def _as_of(period: str | None) -> str:
-    """`` · สถานะ ณ เดือนมีนาคม 2563``: the month the summary's statuses are for (B.E.), or nothing."""
+def _as_of(period: str | None, latest: str | None = None) -> str:
+    """`` · สถานะ ณ เดือนมีนาคม 2563``: the month the summary's statuses are for (B.E.), or nothing;
+    for a month before the ``latest`` report's, that the figures are still the latest received (a
+    reader up the line, given January's view, must not take April's figures for January's)."""
+    said = _month_words(period)
+    if not said:
+        return ""
+    later = _month_words(latest) if latest and period and latest[:7] > period[:7] else None
+    return " · " + word("banner.period", **said) + (" " + word("banner.figures-later", **later) if later else "")
+
+
+def _month_words(period: str | None) -> dict[str, Any] | None:
+    """``{"month": "มีนาคม", "year": 2563}`` for ``2020-03``; None for anything else."""
     try:
         year, month = (int(part) for part in (period or "").split("-")[:2])
-        name = MONTH_NAMES[month - 1][0]
+        return {"month": MONTH_NAMES[month - 1][0], "year": year + BE_OFFSET}
     except (ValueError, IndexError):
-        return ""
-    return " · " + word("banner.period", month=name, year=year + BE_OFFSET)
+        return None
 
 
 def _with_banner(sheet: Sheet, banner: str, office: str) -> Sheet:
