@@ -46,6 +46,10 @@ MAX_NAME_BYTES = 100
 SOURCE = "roster.yaml"  # the roster's messages
 
 
+#: The roster columns that name a school's network (the summary shows it beside the school).
+NETWORK_COLUMNS = ("network", "เครือข่าย", "network_no")
+
+
 @dataclass(frozen=True)
 class Recipient:
     """One row of the roster.
@@ -64,6 +68,11 @@ class Recipient:
     def emails(self) -> tuple[str, ...]:
         """Each address of :attr:`email`."""
         return tuple(a.strip() for a in self.email.split(",") if a.strip())
+
+    @property
+    def network(self) -> str:
+        """The school's network (เครือข่าย), from a roster column so headed; '' when there is none."""
+        return next((self.extra[k] for k in self.extra if k.strip().casefold() in NETWORK_COLUMNS), "")
 
 
 def read_roster(path: str | Path) -> list[Recipient]:

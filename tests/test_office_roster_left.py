@@ -154,3 +154,28 @@ def test_a_school_off_the_roster_keeps_its_network(tmp_path: Path, progress_form
     rows = {r["ผู้รายงาน"]: r for r in rows_of(folder / "master.xlsx", SUMMARY)}
     assert rows[CLOSED]["สถานะ"] == LEFT and rows[CLOSED]["ชื่อผู้รายงาน"] == "โรงเรียนวัดยายร่ม"
     assert (rows["s1"]["เครือข่าย"], rows[CLOSED]["เครือข่าย"]) == ("73", "74")
+
+
+def test_a_project_renumbered_on_the_roster_leaves_its_old_code_apart(tmp_path: Path, progress_form: Form) -> None:
+    """The clerk changes s2's project code on the roster (4001 → 4002) and s2 sends the new project: the
+    old code's line is no longer one of the office's to count — it was late for ever, and its budget
+    was added into the total beside the new one's (counted twice, sent up the line)."""
+    folder = new_office(tmp_path, ROSTER)
+    for who, code in (("s1", CODES[0]), ("s2", CODES[1])):
+        submit(progress_form, folder / "inbox", variant(seed_data(), code=code, reports=3), who)
+    assert run("sync", cwd=folder).returncode == 0
+    renumbered = ROSTER.replace(f"head@s2.example,{CODES[1]}", f"head@s2.example,{CODES[2]}")
+    (folder / "roster.csv").write_text(renumbered, encoding="utf-8")
+    submit(progress_form, folder / "inbox", variant(seed_data(), code=CODES[2], reports=3), "s2")
+    synced = run("sync", "--period", "2020-06", cwd=folder)
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    rows = summary_with_totals(folder / "master.xlsx")
+    budget, code = "งบประมาณที่ได้รับ (บาท)", "รหัสโครงการ"
+    lines = {(r["ผู้รายงาน"], r[code]): r for r in rows if r["ผู้รายงาน"] in ("s1", "s2")}
+    old, new = lines[("s2", CODES[1])], lines[("s2", CODES[2])]
+    assert old["สถานะ"] == LEFT and new["สถานะ"] == LATE == lines[("s1", CODES[0])]["สถานะ"]
+    total = next(r for r in rows if r["ผู้รายงาน"] == "รวมทั้งหมด")
+    assert total["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 2 จาก 2 รายการ"  # was: 3 of 3, the old code counted
+    assert total[budget] == lines[("s1", CODES[0])][budget] + new[budget]  # was: the old code's added too
+    [apart] = [r for r in rows if r["ผู้รายงาน"] == "ไม่อยู่ในรายชื่อแล้ว"]
+    assert apart[budget] == old[budget] and apart["ชื่อผู้รายงาน"] == "1 ราย ไม่รวมในยอดข้างบน"

@@ -39,7 +39,7 @@ from .spec import MasterSpec, master_spec
 from .corrected import corrected_keys
 from .due import Due, main_due
 from .store import OutcomeRow
-from .total import total_rows
+from .total import replaced_codes, total_rows
 
 SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
 #: The cumulative sheet of a form declaring progress, unless its layout names it.
@@ -67,7 +67,6 @@ CORRECTED = "แก้ไขรายงานก่อนหน้า"
 #: The status of a line whose recipient the roster no longer lists (it was taken off).
 LEFT = word("status.left")
 RED, ORANGE, PINK, GREY = "F4B6B6", "FFD9A0", "FCE4E4", "E7E6E6"
-NETWORK_COLUMNS = ("network", "เครือข่าย", "network_no")
 
 
 @dataclass(frozen=True)
@@ -297,7 +296,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     specs = {form.id: master_spec(form) for form in ordered}
     main = specs[ordered[0].id] if ordered else None
     # A roster with no network column would print an empty column on every page.
-    roles = [role for role in _summary_roles(specs.values()) if role != "network" or any(map(_network, roster))]
+    roles = [role for role in _summary_roles(specs.values()) if role != "network" or any(r.network for r in roster)]
     columns = _summary_columns(ordered, roles)
     people = {r.id: r for r in roster}
     due = main_due(forms, [d.key for d in records], period)
@@ -307,6 +306,10 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     named = {_split(r.key.form_id, r.key.project_code, specs, main)[0]: r.title for r in records}
     since = expected_since(period)
     gone = {who for who in left or {} if who not in people}  # taken off: neither counted nor added in the total
+    renumbered = replaced_codes(lines, people, lambda line: _split(line.form_id, line.key, specs, main)[0])
+
+    def apart(line: Line) -> bool:  # nothing is due from it: its recipient, or its code, is off the roster
+        return line.recipient in gone or (line.recipient, line.key) in renumbered
 
     def rows() -> Iterator[list[Any]]:
         for line in lines:
@@ -314,11 +317,11 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             spec = specs.get(form_id, main) if form_id else main
             values = _summary_values(line, spec, forms.get(form_id) if form_id else None, since)
             code, when = _split(form_id or (line.last.form_id if line.last else ""), line.key, specs, main)
-            if line.recipient in gone:  # nothing is due from it
+            if apart(line):
                 values["status"] = LEFT
             listed = people.get(line.recipient) or (left or {}).get(line.recipient)
             values |= {"school": listed.school if listed else "",
-                       "network": _network(listed), "key": code, "period": when or None,
+                       "network": listed.network if listed else "", "key": code, "period": when or None,
                        "title": line.record.title if line.record else named.get(code),
                        "corrected": CORRECTED if (line.recipient, line.key) in corrected else None}
             yield [values.get(role) for role in roles]
@@ -333,7 +336,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights, print_columns=printed,
                  # A blank row first: Calc's and Excel's sort buttons take the block of filled rows
                  # around the cursor, which would take the total in with the lines.
-                 footer=([None] * len(roles), *total_rows(lines, roles, ordered[0] if ordered else None, due, gone)))
+                 footer=([None] * len(roles), *total_rows(lines, roles, ordered[0] if ordered else None, due, apart)))
 
 
 def _split(form_id: str, key: str, specs: Mapping[str, MasterSpec], main: MasterSpec | None) -> tuple[str, str]:
@@ -392,10 +395,4 @@ def flag_labels(row: dict[str, Any], spec: MasterSpec | None, form: Form | None)
     labels = {c.pointer: c.choices or {} for c in table.columns} if table else {}
     found = [str(labels.get(f, {}).get(False, f"{f}: no")) for f in spec.flags if row.get(f) is False]
     return ", ".join(found) or None
-
-
-def _network(who: Recipient | None) -> str:
-    if who is None:
-        return ""
-    return next((who.extra[k] for k in who.extra if k.strip().casefold() in NETWORK_COLUMNS), "")
 

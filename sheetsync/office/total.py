@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Collection, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
+from ..check.coerce import ascii_digits
 from ..master.derive import add_up, number, share
+from ..roster import Recipient
+from ..spec.master import SEP
 from ..spec.form import Form
 from .due import Due
 from .headings import word
@@ -28,9 +31,10 @@ def total_row(lines: Sequence[Line], roles: Sequence[str], main: Form | None, du
 
 
 def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, due: Due | None = None,
-               left: Collection[str] = ()) -> list[list[Any]]:
+               left: Callable[[Line], bool] = lambda line: False) -> list[list[Any]]:
     """The total line (:func:`total_row`) of the lines of recipients on the roster, then, when some line
-    is of a recipient taken off it (``left``), a line of theirs: how many, and their amounts added apart.
+    is not on it (``left``: its recipient taken off, or a code its roster entry no longer names), a line
+    of theirs: how many recipients, and their amounts added apart.
 
     A district clerk sends the total up the line as "so many of our schools reported, this much spent":
     a school closed or merged into another is not one of the office's schools any more, so it is neither
@@ -39,12 +43,12 @@ def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, d
 
     Example::
 
-        total_rows(lines, roles, form, due, left={"s2"})  # [[รวมทั้งหมด …], [ไม่อยู่ในรายชื่อแล้ว …]]
+        total_rows(lines, roles, form, due, left=lambda line: line.recipient == "s2")  # [[รวมทั้งหมด …], [ไม่อยู่ใน…]]
     """
     spec = master_spec(main) if main is not None else None
     period = _period_of(lines, main, spec, due) if main is not None and spec is not None and spec.period else None
-    listed = [line for line in lines if line.recipient not in left]
-    gone = [line for line in lines if line.recipient in left]
+    listed = [line for line in lines if not left(line)]
+    gone = [line for line in lines if left(line)]
     added, reported, count = _added(listed, main, spec, period)
     if period is not None:
         said = word("total.reported-period", period=period or "-", reported=reported, count=count)
@@ -88,3 +92,20 @@ def _total_values(roles: Sequence[str], added: Sequence[Digest], label: str, sai
               "budget": budget if "budget" in roles and added else None,
               "share": share(total, budget) if budget else None}
     return [values.get(role) for role in roles]
+
+
+def replaced_codes(lines: Sequence[Line], roster: Mapping[str, Recipient],
+                   code_of: Callable[[Line], str]) -> set[tuple[str, str]]:
+    """The lines whose code their recipient's roster entry no longer names: the roster lists it with
+    another code (a project renumbered, 5006 → 5010), so the old key is no longer one of the office's
+    to count — its line stays in view, added apart as a line off the roster is. A roster entry naming
+    no code keeps every key; codes compare with ASCII digits (a roster may write ๕๐๐๖), and a key of
+    several values by its first (the roster's code is put at a form's first key field). Each line as
+    (recipient, key)."""
+    found = set()
+    for line in lines:
+        entry = roster.get(line.recipient)
+        listed = ascii_digits(entry.project_code.strip()) if entry is not None else ""
+        if listed and ascii_digits(code_of(line).split(SEP)[0].strip()) != listed:
+            found.add((line.recipient, line.key))
+    return found
