@@ -5,6 +5,7 @@ output appended to a log that may sit on a full disk (found by an exploratory wa
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,10 @@ from pathlib import Path
 import pytest
 import typer
 
-from tests.test_office import app, office  # noqa: F401 - fixtures
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+from tests.test_master_support import seed_data, variant
+from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
 
 __all__ = ["app", "office"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,3 +58,25 @@ def test_a_quiet_scheduled_run_writes_its_one_line(office: Path, app: typer.Type
     done = scheduled("sync", "--office", office, stdout=log, stderr=log)
     assert done.returncode == 0
     assert log.read_text(encoding="utf-8").splitlines() == ["sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_what_a_run_writes_follows_the_umask_as_the_master_does(office: Path, app: typer.Typer, progress_form: Form,
+                                                               umask: int) -> None:
+    # The reports, the summary and the e-mails were 0600 whatever the umask (the master followed it).
+    config = (office / "sheetsync.toml").read_text(encoding="utf-8")
+    (office / "sheetsync.toml").write_text(config.replace('from = ""', 'from = "office@bma.example"')
+                                           .replace("settle_seconds = 2.0", "settle_seconds = 0"), encoding="utf-8")
+    bad = variant(seed_data(), reports=5)
+    bad["reports"][2]["progress_percent"] = 5.0  # an error: its marked-up copy is written too
+    write_template(progress_form, office / "inbox" / "s1.xlsx", data=bad, recipient="s1")
+    before = os.umask(umask)
+    try:
+        assert in_office(app, office, "sync").exit_code == 1
+    finally:
+        os.umask(before)
+    written = [office / "master.xlsx", *(office / "reports").iterdir(), *(office / "outbox").glob("*.eml")]
+    assert len(written) > 6 and (office / "reports" / "summary.xlsx") in written
+    assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == \
+        {p.name: oct(0o666 & ~umask) for p in written}
