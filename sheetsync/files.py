@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -77,11 +77,10 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+        fd, tmp = open_temp(path.parent, f".{path.stem}-", path.suffix, like=path)
         os.close(fd)
     except OSError as exc:
         raise _cannot_write("file.cannot-write-here", path, exc, replacing=False) from exc
-    tmp = Path(tmp_name)
     try:
         write(tmp)
         replace(tmp, path)
@@ -89,6 +88,37 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
         raise _cannot_write("file.cannot-write", path, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+#: A new temporary file: never an existing one, binary (Windows), not inherited by child processes.
+TEMP_FLAGS = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0) | \
+    getattr(os, "O_CLOEXEC", 0)
+
+
+def open_temp(folder: Path, prefix: str, suffix: str, *, like: Path | None = None) -> tuple[int, Path]:
+    """A new, empty temporary file in ``folder`` (its descriptor, open for writing, and its path)
+    with the permissions the file it becomes should have: those of ``like`` when it exists, else
+    what the umask gives any new file.
+
+    Not ``tempfile.mkstemp``: its files are private (0600) whatever the umask, so every report,
+    summary and e-mail the scheduled run wrote was unreadable to the clerk's colleagues while the
+    master beside them (see :mod:`sheetsync.master.atomic`) was not.
+
+    :raises OSError: when the folder cannot be written.
+    """
+    for _ in range(100):
+        tmp = folder / f"{prefix}{secrets.token_hex(6)}{suffix}"
+        try:
+            fd = os.open(tmp, TEMP_FLAGS, 0o666)
+        except FileExistsError:
+            continue
+        try:
+            if like is not None and like.exists():
+                os.chmod(tmp, stat.S_IMODE(like.stat().st_mode))
+        except OSError:
+            pass  # the old file's permissions could not be read or copied: the umask's stand
+        return fd, tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(folder))
 
 
 def _cannot_write(code: str, path: Path, exc: OSError, *, replacing: bool = True) -> OutputError:
@@ -143,8 +173,7 @@ def save_bytes(folder: Path, data: bytes, name: Callable[[], Path], *, durable: 
     :raises OSError: when the folder cannot be written; nothing is left behind.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
+    fd, tmp = open_temp(folder, ".", ".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)

@@ -5,13 +5,14 @@ or a device never being read)."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sheetsync.errors import NotAFileError, OutputError
-from sheetsync.files import open_regular, replace, write_atomically
+from sheetsync.files import open_regular, replace, save_bytes, write_atomically
 
 
 def refused(times: int, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
@@ -89,3 +90,34 @@ def test_a_pipe_or_a_device_is_never_read(tmp_path: Path) -> None:
     if os.path.exists("/dev/zero"):
         (tmp_path / "zero.xlsx").symlink_to("/dev/zero")
         assert check_file(tmp_path / "zero.xlsx").error == "zero.xlsx: not a file (it is a device or socket)"
+
+
+@pytest.fixture
+def umask_022() -> Any:
+    """The usual umask (group and others may read what is written), restored afterwards."""
+    before = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_new_file_written_atomically_gets_the_umasks_permissions(tmp_path: Path, umask_022: Any) -> None:
+    # Was 0600 whatever the umask (tempfile.mkstemp): the scheduled run's reports and summary were
+    # unreadable to the clerk's colleagues, while the master beside them was readable.
+    report = tmp_path / "summary.csv"
+    write_atomically(report, lambda tmp: tmp.write_text("a,b\n", encoding="utf-8"))
+    saved = save_bytes(tmp_path, b"From: a@b\n\nhi\n", lambda: tmp_path / "000001-s1.eml")
+    assert stat.S_IMODE(report.stat().st_mode) == 0o644
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o644
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_a_file_replaced_atomically_keeps_its_permissions(tmp_path: Path, umask_022: Any) -> None:
+    report = tmp_path / "summary.csv"
+    report.write_text("old\n", encoding="utf-8")
+    report.chmod(0o640)
+    write_atomically(report, lambda tmp: tmp.write_text("new\n", encoding="utf-8"))
+    assert stat.S_IMODE(report.stat().st_mode) == 0o640 and report.read_text(encoding="utf-8") == "new\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.csv"]  # no temporary file left

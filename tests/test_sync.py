@@ -374,6 +374,22 @@ def test_files_that_programs_leave_in_the_inbox_are_not_returns(progress_form: F
     assert sorted(p.name for p in inbox.iterdir() if p.is_file()) == sorted([*made, "s2.ods"])  # left where they are
 
 
+def test_a_download_still_running_in_a_browser_is_left_alone(progress_form: Form, seed: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    # The clerk saves a school's attachment from webmail straight into the inbox while the scheduled run
+    # starts: the browser's partial file was quarantined as "an unknown file type", and the browser's
+    # rename at the end then failed (the download lost).
+    inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
+    partial = ["s4.xlsx.crdownload", "s5.xlsx.part", "Unconfirmed 81234.crdownload", "s6.ods.download"]
+    for n, name in enumerate(partial, start=4):  # all written, the browser not yet done (its checks, its rename)
+        write_template(progress_form, tmp_path / f"s{n}.xlsx", data=seed, recipient=f"s{n}")
+        (tmp_path / f"s{n}.xlsx").rename(inbox / name)
+    result = sync(inbox, master, report_dir=tmp_path / "reports", options=NOW)
+    assert sorted(p.name for p in result.new) == ["notes-s3.xlsx", "s1.xlsx", "s2.ods"]
+    assert sorted(p.name for p in (inbox / "quarantine").iterdir()) == ["notes-s3.xlsx", "notes-s3.xlsx.txt"]
+    assert set(partial) <= {p.name for p in inbox.iterdir()}  # left for the browser to finish
+
+
 def test_on_windows_hidden_files_are_passed_over_but_never_a_hidden_spreadsheet() -> None:
     # st_file_attributes exists on Windows only: a stand-in for os.DirEntry carries it here.
     class Entry:

@@ -13,7 +13,7 @@ import os
 import sys
 
 from . import demo, fetch, forms, mail, master, office, read, restore, sync, template, validate
-from .app import app
+from .app import EXIT_ERROR, EXIT_INVALID, EXIT_OK, app
 from .output import flush_quietly
 from .usage import run
 
@@ -26,8 +26,15 @@ def main() -> None:
     unicode_output()
     try:
         code = run(app)
-    finally:
+    except OSError:
+        if not flush_quietly():  # not the output's own failure: shown as any other error
+            raise
+        code = EXIT_ERROR  # even the error line could not be written (stdout and stderr on a full disk)
+    except BaseException:
         flush_quietly()  # what is still buffered when the reader has gone is not an error at exit
+        raise
+    if flush_quietly() and code in (EXIT_OK, EXIT_INVALID):
+        code = EXIT_ERROR  # the log lost what the run said: the office's own trouble, for the scheduler to show
     sys.exit(code)
 
 

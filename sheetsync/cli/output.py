@@ -36,17 +36,25 @@ def reader_gone(stream: IO[str]) -> None:
         os.close(devnull)
 
 
-def flush_quietly() -> None:
-    """Flush standard output and error at exit; a reader already gone is no error."""
+def flush_quietly() -> bool:
+    """Flush standard output and error at exit; a reader already gone is no error.
+
+    :returns: True when the output could not be written (its disk is full, say): the scheduled run's
+        log lost it, and only the exit code is left to say so. Python would otherwise print a
+        traceback at exit and end with code 120, which no scheduler's reader knows.
+    """
+    lost = False
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except BrokenPipeError:
+        except OSError as exc:
+            lost = lost or not isinstance(exc, BrokenPipeError)  # a reader gone chose to stop reading
             reader_gone(stream)
             try:
                 stream.flush()  # what was still buffered now goes to the null device
             except OSError:
                 pass  # a second failure flushing at exit has nobody left to tell
+    return lost
 
 
 def show(renderable: RenderableType) -> None:

@@ -25,6 +25,9 @@ from .store import Store
 SETTLE_SECONDS = 2.0
 #: Files that Windows Explorer writes into a folder it shows (lower case): nobody sent them.
 EXPLORER_FILES = frozenset({"desktop.ini", "thumbs.db", "ehthumbs.db"})
+#: What a web browser names a download still running (Chrome and Edge, Firefox, Safari, others):
+#: it renames the file when done, and a file moved away meanwhile makes the download fail.
+DOWNLOADING = (".crdownload", ".part", ".partial", ".download")
 #: Windows' hidden and system file attributes (``st_file_attributes``; absent elsewhere).
 HIDDEN_OR_SYSTEM = 0x2 | 0x4
 #: What a school may send (lower case): never passed over for its attributes.
@@ -33,7 +36,8 @@ RETURNS = (".xlsx", ".ods", ".xls", ".zip")
 
 def inbox_files(inbox: Path, notes: list[str] | None = None, failing: dict[str, str] | None = None) -> list[Path]:
     """Files waiting in ``inbox``, oldest first (arrival order): not in a sub-folder, and none that
-    a program made there (hidden ones, Excel's ``~$`` lock files, Explorer's ``desktop.ini``).
+    a program made there (hidden ones, Excel's ``~$`` lock files, Explorer's ``desktop.ini``, a
+    browser's download still running).
 
     A link is never a file here: it is passed over, never read or moved, whatever it points to (a
     file outside the inbox, such as the office key; another inbox file, which is taken on its
@@ -71,6 +75,8 @@ def _note(notes: list[str] | None, line: str) -> None:
 
 def _made_by_a_program(entry: os.DirEntry[str]) -> bool:
     if entry.name.startswith((".", "~$")) or entry.name.lower() in EXPLORER_FILES:
+        return True
+    if entry.name.lower().endswith(DOWNLOADING):  # the clerk saving an attachment from webmail into the inbox
         return True
     # A spreadsheet stays a return even when hidden: the "shortcut virus" of school USB sticks
     # hides every file on them, and a copy keeps the attribute.
