@@ -90,8 +90,11 @@ def test_the_master_says_what_the_clerks_clock_said(machine_zone: None, received
         assert (CalamineWorkbook.from_path(str(view)).get_sheet_by_name(sheet).to_python()
                 == CalamineWorkbook.from_path(str(again)).get_sheet_by_name(sheet).to_python())
     if fmt == "xlsx":
-        book = openpyxl.load_workbook(view, read_only=True)
-        rows = list(book[LEDGER].iter_rows(values_only=True))
+        book = openpyxl.load_workbook(view, read_only=True)  # holds the file open until closed
+        try:
+            rows = list(book[LEDGER].iter_rows(values_only=True))
+        finally:
+            book.close()
         assert rows[1][0] == "รับเมื่อ" and rows[2][0] == "2026-12-01 06:30:00"
 
 

@@ -140,8 +140,11 @@ def test_the_offices_total_is_of_the_latest_month_only(months: Path) -> None:
     against three months' budgets under a heading of one; the total is the latest month's."""
     from openpyxl import load_workbook
 
-    sheet = load_workbook(months / "master.xlsx", read_only=True)[SUMMARY]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    book = load_workbook(months / "master.xlsx", read_only=True)  # holds the file open until closed
+    try:
+        rows = [list(r) for r in book[SUMMARY].iter_rows(values_only=True)]
+    finally:
+        book.close()
     headers, total = rows[1], dict(zip(rows[1], rows[-1]))
     assert total["ผู้รายงาน"] == "รวมทั้งหมด"
     assert total["ชื่อผู้รายงาน"] == f"{DEC}: ส่งรายงานแล้ว 1 จาก 3 ราย"
