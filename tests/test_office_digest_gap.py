@@ -63,8 +63,13 @@ def fill(inbox: Path, form: Form, seed: dict[str, Any], schools: list[str], pdf:
 
 
 def digests(office: Path) -> list[Message]:
-    """The digests queued in the store, oldest first."""
-    with sqlite3.connect(office / "sheetsync.sqlite") as db:
+    """The digests queued in the office's store, oldest first."""
+    return digests_in(office / "sheetsync.sqlite")
+
+
+def digests_in(store: Path) -> list[Message]:
+    """The digests queued in ``store``, oldest first."""
+    with sqlite3.connect(store) as db:
         rows = db.execute("SELECT message FROM outbox WHERE name = 'digest' ORDER BY id").fetchall()
     return [message_from_bytes(bytes(r[0]), policy=default) for r in rows]
 
@@ -145,3 +150,36 @@ def test_a_store_from_before_lists_no_old_file_again(district: Path, progress_fo
         rows = db.execute("SELECT file, digest_run FROM outcomes ORDER BY id").fetchall()
     assert rows[:2] == [("s1.xlsx", 0), ("s2.xlsx", 0)] and rows[2][0] == "s3.xlsx" and rows[2][1] > 0
     assert sheetsync(district, "sync").returncode == 0 and len(digests(district)) == 1  # never listed again
+
+
+def test_a_run_stopped_by_a_full_disk_at_its_digest_leaves_its_files_to_the_next(
+        tmp_path: Path, progress_form: Form, seed: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheetsync.errors import StoreError
+    from sheetsync.mailer import MailConfig
+    from sheetsync.office.store import Store
+    from sheetsync.roster import Recipient
+    from sheetsync.sync import SyncOptions, sync
+
+    office, inbox = tmp_path / "office", tmp_path / "office" / "inbox"
+    for school in SCHOOLS[:2]:
+        write_template(progress_form, inbox / f"{school}.xlsx", data=seed, recipient=school)
+    people = [Recipient(s, f"โรงเรียน {s}", f"{s}@school.example") for s in SCHOOLS]
+    config = MailConfig(from_addr="office@bma.example", outbox=office / "outbox")
+
+    def run() -> Any:
+        return sync(inbox, office / "master.xlsx", report_dir=office / "reports", roster=people, config=config,
+                    options=SyncOptions(settle=0, view="never"))
+    real = Store.queue_mail
+
+    def full(self: Store, sha256: str | None, run_id: int | None, name: str, message: bytes) -> int:
+        if name == "digest":  # SQLite's own error, as a full disk raises it inside the transaction
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(self, sha256, run_id, name, message)
+    monkeypatch.setattr(Store, "queue_mail", full)
+    with pytest.raises(StoreError):
+        run()  # the schools' e-mails were queued with their files; the digest was not
+    monkeypatch.setattr(Store, "queue_mail", real)
+    again = run()
+    assert again.new == []
+    [digest] = digests_in(office / "master.sqlite")
+    assert listed(digest)["passed"] == ["s1.xlsx", "s2.xlsx"]
