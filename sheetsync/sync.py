@@ -36,6 +36,7 @@ from .office.dropped import against_the_store
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, open_in_calc, recipient_in_name, set_aside, set_aside_late, settled
 from .office.listed import REPLACED, Listed
 from .office.legacy import import_legacy
+from .office.digested import NO_DIGEST, Undigested, mark_listed as files_listed, undigested as undigested_files
 from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
 from .office.outbox import flush_outbox, send_from_store, send_others
@@ -80,6 +81,8 @@ class SyncResult:
     #: The office's own files were not all written (the master view, the outbox's e-mails): a failed
     #: run, whose store is complete; the next run writes them.
     unfinished: bool = False
+    #: Files recorded by an earlier run that queued no digest (killed, a full disk), listed by this run's.
+    earlier: list[Undigested] = field(default_factory=list)
 
     def outcomes(self) -> list[Outcome]:
         """The outcome of every new file."""
@@ -163,12 +166,15 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             lost = list(dict.fromkeys([*undelivered, *(line for _, line in kept)]))
             fresh = [s for s in result.stuck if not s.listed]
             quiet = answered.withheld(store)  # addresses not answered (too many answers a day), not digested yet
+            waiting = undigested_files(store)  # this run's files, and those of a run killed before its digest
+            result.earlier = [w for w in waiting if w.run_id != run_id]
+            rereads = [*result.reread, *(w.file.path for w in result.earlier if w.reread)]
             # Files only read again after a restore were in the lost store's digests already: no digest for them alone
-            if config is not None and config.from_addr and (len(result.checked) > len(result.reread) or lost or fresh
-                                                            or quiet):
+            if config is not None and config.from_addr and (len(result.checked) + len(result.earlier) > len(rereads)
+                                                            or lost or fresh or quiet):
                 missing, unsent = _nothing_received(store, people, forms_dirs, period)
-                digest = compose_digest([c.result for c in result.checked], people, config, strangers=strangers,
-                                        reread=result.reread,
+                digest = compose_digest([*(c.result for c in result.checked), *(w.file for w in result.earlier)],
+                                        people, config, strangers=strangers, reread=rereads,
                                         undelivered=lost, missing=missing, missing_period=unsent, withheld=quiet,
                                         stuck=[(s.name, clock_time(s.since, options.zone), s.reason) for s in fresh])
                 with store.transaction():
@@ -176,6 +182,11 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                     mark_digested(store, [message_id for message_id, _ in kept], run_id)
                     mark_listed(store, [s.name for s in fresh], run_id)
                     answered.mark_digested(store, run_id)
+                    files_listed(store, [w.outcome_id for w in waiting], run_id)
+            elif waiting:  # no digest is due (no mail; only files read again): none will list these
+                with store.transaction():
+                    files_listed(store, [w.outcome_id for w in waiting], NO_DIGEST)
+                result.earlier = []
             if config is not None:
                 _mail(store, config, send, result)
             result.merge = MergeResult(master, outcomes, written=False)

@@ -104,7 +104,8 @@ def sync_command(
             for problem in result.problems:
                 echo(f"sheetsync: {problem}", err=True)
             _say_kept_aside(result, plan.master)  # a view due from before (it failed then) may find it edited
-            code = max(_sent(result), 1 if result.zips_refused else 0)  # a refused zip is a school's file not taken
+            _say_earlier(result)
+            code = max(_sent(result), 1 if result.zips_refused else 0, _earlier_code(result))  # a refused zip: a file not taken
             return 3 if step.error or result.stuck or result.unfinished else code
         if step.result is not None:
             echo(step.result.summary())
@@ -213,8 +214,23 @@ def _report(result: SyncResult, master: Path) -> int:
     for problem in result.problems:
         echo(f"sheetsync: {problem}", err=True)
     _say_kept_aside(result, master)
+    _say_earlier(result)
     code = exit_code(result.merge, unreadable=1) if result.merge is not None else 0
-    return max(code, 1 if result.zips_refused else 0, _sent(result))  # a refused zip is a school's file not taken
+    return max(code, 1 if result.zips_refused else 0, _sent(result), _earlier_code(result))  # a refused zip: a file not taken
+
+
+def _say_earlier(result: SyncResult) -> None:
+    """One line when the digest lists files an earlier run recorded but never digested (it was killed)."""
+    if result.earlier:
+        from ..messages import both
+
+        echo(f"sheetsync: {both('sync.earlier', count=len(result.earlier))}", err=True)
+
+
+def _earlier_code(result: SyncResult) -> int:
+    """1 when the digest lists a file of an earlier run that was refused or set aside in quarantine
+    (as for a file of this run: a school's file not taken)."""
+    return 1 if any(e.result in ("quarantined", "refused") for e in result.earlier) else 0
 
 
 def _say_kept_aside(result: SyncResult, master: Path) -> None:

@@ -175,7 +175,7 @@ def _row(o: Outcome, name: str, run_id: int | None) -> dict[str, Any]:
     return {"sha256": o.sha256, "file": name, "received_at": now(), "run_id": run_id, "result": o.result,
             "code": o.code, "detail": o.detail, "form_id": form_id, "form_version": o.form_version,
             "template_id": o.template_id, "recipient": recipient, "key": key, "changes": o.changes,
-            "errors": o.errors}
+            "errors": o.errors, "warnings": len(o.warnings)}
 
 
 def _size(path: Path) -> int:

@@ -104,4 +104,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE put_back (sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, backup TEXT NOT NULL, at TEXT NOT NULL);
     CREATE INDEX outbox_adopted_unnamed ON outbox (name) WHERE run_id IS NULL AND sha256 IS NULL
     """,
+    # 12: which digest listed each file a sync recorded (office/digested.py), and its warnings (the digest
+    # counts them): a run killed, or stopped by a full disk, before it queued its digest leaves its files to
+    # the next run's. Files recorded before this step were digested (or never will be): 0, no run.
+    """
+    ALTER TABLE outcomes ADD COLUMN warnings INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE outcomes ADD COLUMN digest_run INTEGER;
+    UPDATE outcomes SET digest_run = 0;
+    CREATE INDEX outcomes_undigested ON outcomes (id) WHERE digest_run IS NULL
+    """,
 )
