@@ -116,8 +116,7 @@ def _structure(filled: Filled) -> Iterator[Finding]:
     meta = filled.metadata
     tampered = combined(filled.locked_expected.items()) != meta.get("fingerprint")
     found = filled.locked_found
-    changed = [] if tampered else [(ref, expected) for ref, expected in filled.locked_expected.items()
-                                   if _hash_of(found.get(ref)) != expected]
+    changed = [] if tampered else _changed(filled)
     moved = _rows_moved(filled, changed)
     for spill in filled.outside:  # content the form cannot hold was not read: say where it starts
         if not (moved and moved[1] > 0 and spill.sheet == filled.form.sheet):  # (pushed there by inserted rows)
@@ -144,6 +143,25 @@ def _structure(filled: Filled) -> Iterator[Finding]:
     if meta.get("schema_hash") and meta["schema_hash"] != filled.form.schema_hash:
         yield _finding(filled, "schema-changed", "", None, severity="warning", cell=meta_cell("schema_hash"),
                        sheet=META_SHEET)
+
+
+def rows_moved(filled: Filled) -> tuple[int, int] | None:
+    """(row, n) when the school's sheet has ``n`` rows inserted at ``row`` (n < 0: deleted), as its
+    ``rows-inserted`` / ``rows-deleted`` finding says; None otherwise (or when its metadata was altered).
+
+    Example::
+
+        rows_moved(read_filled("inbox/s1.xlsx"))  # (6, 1): a row inserted at 6
+    """
+    if combined(filled.locked_expected.items()) != filled.metadata.get("fingerprint"):
+        return None
+    return _rows_moved(filled, _changed(filled))
+
+
+def _changed(filled: Filled) -> list[tuple[str, str]]:
+    """The fixed cells (label or prefilled) whose value is not the one the template held."""
+    found = filled.locked_found
+    return [(ref, expected) for ref, expected in filled.locked_expected.items() if _hash_of(found.get(ref)) != expected]
 
 
 #: Rows a teacher may have inserted (or deleted) at once that :func:`_rows_moved` recognises.

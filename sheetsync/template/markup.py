@@ -18,6 +18,7 @@ from typing import Any
 from ..check.coerce import CoerceError, format_be_date, parse_date
 from ..check.reader import Filled
 from ..check.report import Finding, Report
+from ..check.validate import rows_moved
 from ..formats import format_of, writer_for
 from ..identity import META_SHEET, OFFICE
 from ..messages import render
@@ -61,8 +62,8 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     for finding in report.findings:
         if finding.sheet == filled.form.sheet:
             by_cell.setdefault(finding.cell, []).append(finding)
-    prefilled = set(filled.locked_expected)
-    cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, [])) for c in base.cells]
+    prefilled, moved = set(filled.locked_expected), rows_moved(filled)
+    cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, []), moved) for c in base.cells]
     plan = restamp(base, cells, key)
     # Heights and widths follow the school's own text, not the empty template's.
     widths = sizing.column_widths(filled.form, cells)
@@ -78,10 +79,11 @@ def _issued(text: str | None) -> dt.datetime | None:
         return None
 
 
-def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: list[Finding]) -> CellSpec:
+def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: list[Finding],
+                 moved: tuple[int, int] | None) -> CellSpec:
     ref = cell.place.ref
     if cell.role in ("input", "prefill"):
-        value: Any = filled.raw.get(ref, filled.locked_found.get(ref) if ref in prefilled else None)
+        value = _typed(cell, filled, prefilled, moved)
         # What the office filled in stays locked, as in the original, unless it was changed:
         # then the school must be able to put it back.
         locked = ref in prefilled and not any(f.code == "prefilled-cell-changed" for f in findings)
@@ -92,6 +94,18 @@ def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: 
     worst = "error" if any(f.severity == "error" for f in findings) else "warning"
     note = "\n\n".join(f"{f.message_th}\n{f.message_en}" for f in findings)
     return replace(cell, style=replace(cell.style, fill=FILLS[worst]), note=note)
+
+
+def _typed(cell: CellSpec, filled: Filled, prefilled: set[str], moved: tuple[int, int] | None) -> Any:
+    """What the school typed for ``cell``: as read, or, below rows it inserted (deleted), from where
+    they pushed it — the copy is the form with each value in its own cell again, not a row off."""
+    ref, row = cell.place.ref, cell.place.row
+    if moved is None or row < moved[0]:
+        return filled.raw.get(ref, filled.locked_found.get(ref) if ref in prefilled else None)
+    at, col = row + moved[1] - 1, cell.place.col - 1  # 0-based in the school's grid
+    if at < moved[0] - 1 or at >= len(filled.grid) or col >= len(filled.grid[at]):
+        return None  # a deleted row's, or pushed past what was read
+    return filled.grid[at][col]
 
 
 def _cell_value(value: Any, kind: str) -> Any:
