@@ -33,6 +33,8 @@ from .messages import render
 KEY_ENV = "SHEETSYNC_KEY_FILE"
 #: The hidden sheet where a template records its identity (the write side fills it, the read side checks it).
 META_SHEET = "_sheetsync"
+#: The first sheet of a marked-up copy: every finding, linked to its cell (sheetsync.template.markup).
+FINDINGS_SHEET = "ผลการตรวจสอบ"
 #: The first rows of that sheet, in this order (key in column A, value in column B).
 META_ROWS = ("form_id", "form_version", "template_id", "recipient", "issued_at", "schema_hash")
 #: The metadata the signature covers, in this order.

@@ -315,3 +315,30 @@ def test_text_in_a_count_suggests_a_number_the_field_takes(lunch_form: Form, lun
     assert found["C11"].message_th.endswith("กรุณาพิมพ์เฉพาะตัวเลข ตั้งแต่ 0 ถึง 31")
     assert found["C11"].message_en.endswith("Please type digits only, from 0 to 31.")
     assert found["D11"].message_th.endswith("เช่น 10000") and "10000" not in found["B11"].message_th
+
+
+def test_a_copy_of_the_form_sheet_filled_instead_of_it_is_named(progress_form: Form, seed: dict[str, Any],
+                                                                tmp_path: Path) -> None:
+    """Found in Calc: a teacher copies the form sheet (to keep a blank one) and fills the copy. Only the
+    form's own sheet is read: the report told her its cells were empty, and never named the copy."""
+    from sheetsync.template.markup import write_marked_up
+
+    path = tmp_path / "copied.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    wb = load_workbook(path)
+    copied = wb.copy_worksheet(wb[progress_form.sheet])
+    copied.title = "แบบรายงาน (2)"
+    copied["C37"] = "ทำตามแผน"
+    wb.create_sheet("ว่าง")  # an empty sheet added: nothing to say
+    wb.save(path)
+    report = validate(read_filled(path))
+    [said] = [f for f in report.findings if f.code == "sheet-not-read"]
+    assert (said.sheet, said.severity) == ("แบบรายงาน (2)", "warning")
+    assert said.message_th.startswith("แผ่นงาน “แบบรายงาน (2)” ที่เพิ่มเข้ามามีข้อมูล ซึ่งระบบไม่อ่าน")
+    assert f"“{progress_form.sheet}”" in said.message_th and report.valid  # the form itself is whole
+    marked = tmp_path / "marked.xlsx"  # a marked-up copy sent back has its list of findings: not added by the school
+    plain = tmp_path / "plain.xlsx"
+    write_template(progress_form, plain, data=seed, recipient="s1")
+    filled = read_filled(plain)
+    write_marked_up(filled, validate(filled), marked)
+    assert "sheet-not-read" not in validate(read_filled(marked)).codes()

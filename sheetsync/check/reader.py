@@ -23,7 +23,7 @@ from .places import CellRef, plan_of
 from .. import limits
 from ..errors import (NotOurFormError, SheetMissingError, SheetsyncError, UnknownFormError, UnreadableFileError,
                       is_parser_panic)
-from ..identity import META_SHEET
+from ..identity import FINDINGS_SHEET, META_SHEET
 from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow
 from ..formats.guard import check_container
@@ -64,6 +64,7 @@ class Filled:
     outside: list[Overflow] = field(default_factory=list)  # first content beyond the form, per sheet
     controls: list[str] = field(default_factory=list)  # input cells whose text held control characters
     grid: list[list[Any]] = field(default_factory=list, repr=False)  # the form sheet's cells (made safe)
+    added: list[str] = field(default_factory=list)  # sheets the school added that hold values (never read)
 
     def cell_of(self, pointer: str) -> CellRef:
         """The cell behind ``pointer``; for an absent field, the empty input cell it belongs in."""
@@ -119,6 +120,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
             _read_table(filled, grid, table)
         filled.locked_found = {ref: _value(grid, *at) if (at := _cell_index(ref)) else None for ref in locked}
         filled.controls = _hidden_controls(raw, filled.raw)
+        filled.added = _added_sheets(opener, form)
     return filled
 
 
@@ -193,6 +195,17 @@ def _safe(rows: Grid) -> Grid:
     return [[v if (v.__class__ is str and len(v) <= cap and v.isprintable())
              or (v.__class__ is not str and v.__class__ is not float)
              else safe_value(v) for v in row] for row in rows]
+
+
+#: Sheets a template or its marked-up copy has besides the form (the copy's list of findings).
+OWN_SHEETS = (META_SHEET, FINDINGS_SHEET)
+
+
+def _added_sheets(opener: Opener, form: Form) -> list[str]:
+    """The sheets beside the form's own that hold values: a copy of the form sheet filled instead of
+    it, say (they are never read; .xls is not looked into)."""
+    scanned = opener.scanned
+    return [] if scanned is None else [s for s in scanned.with_values() if s not in (form.sheet, *OWN_SHEETS)]
 
 
 def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:

@@ -62,6 +62,8 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
         wrong = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
         report.findings += list(_controls(filled, wrong))
+        report.findings += [_finding(filled, "sheet-not-read", "", None, severity="warning", cell="A1", sheet=name,
+                                     form_sheet=filled.form.sheet) for name in filled.added]
         # Beside a rule's error too: 0.45 typed after 10 % is "progress went down", and this says why.
         report.findings += list(_percent_fractions(filled, unread))
         report.findings += list(print_findings(filled, wrong))

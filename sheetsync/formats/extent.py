@@ -99,6 +99,12 @@ class Scanned:
         bodies = [(start, end) for name, start, end in self._tables if name == sheet]
         return self._members["content.xml"][bodies[0][0]:bodies[0][1]] if len(bodies) == 1 else None
 
+    def with_values(self) -> list[str]:
+        """The sheets (.xlsx, .ods) whose XML holds a value: a cell's ``<v>``, inline text or formula,
+        or an ODS cell's text or value — not only formatting. A heuristic at C speed, for a warning."""
+        marks = (b"<text:p", b"office:value=", b"table:formula=") if self.fmt == "ods" else (b"<v>", b"<is>", b"<f>", b"<f ")
+        return [name for name in self._reach if (part := self.part(name)) is not None and any(m in part for m in marks)]
+
     def holds(self, word: bytes) -> bool:
         """Whether any member inflated holds ``word`` (a search at C speed)."""
         return any(word in data for data in self._members.values())

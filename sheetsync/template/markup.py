@@ -20,7 +20,7 @@ from ..check.reader import Filled
 from ..check.report import Finding, Report
 from ..check.validate import rows_moved
 from ..formats import format_of, writer_for
-from ..identity import META_SHEET, OFFICE
+from ..identity import FINDINGS_SHEET, META_SHEET, OFFICE
 from ..messages import render
 from ..render import field_label, ordered, row_name, value_text
 from . import sizing
@@ -29,7 +29,7 @@ from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, r
 from ..files import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
-SUMMARY_SHEET = "ผลการตรวจสอบ"
+SUMMARY_SHEET = FINDINGS_SHEET
 
 
 def write_marked_up(filled: Filled, report: Report, path: str | Path, *, fmt: str | None = None,
