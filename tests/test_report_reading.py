@@ -65,3 +65,5 @@ def test_a_prefilled_cell_emptied_is_one_finding(progress_form: Form, seed: dict
     path = _filled(progress_form, seed, tmp_path / "s.xlsx", {"C4": None, "F6": None})
     findings = [(f.code, f.cell) for f in validate(read_filled(path)).findings]
     assert findings == [("prefilled-cell-changed", "C4"), ("prefilled-cell-changed", "F6")]
+    emptied = validate(read_filled(path)).findings[0]
+    assert "“”" not in emptied.message_th and "ถูกลบออก" in emptied.message_th and "emptied" in emptied.message_en

@@ -141,7 +141,9 @@ def _structure(filled: Filled) -> Iterator[Finding]:
                            expected=labels[ref])
         else:
             pointer = pointers.get(ref, "")
-            yield _finding(filled, "prefilled-cell-changed", pointer, value, cell=ref, sheet=filled.form.sheet)
+            emptied = value is None or value == ""  # "changed to “”" reads as nothing to a teacher
+            yield _finding(filled, "prefilled-cell-changed", pointer, value, cell=ref, sheet=filled.form.sheet,
+                           message="prefilled-cell-changed.emptied" if emptied else None)
     if meta.get("schema_hash") and meta["schema_hash"] != filled.form.schema_hash:
         yield _finding(filled, "schema-changed", "", None, severity="warning", cell=meta_cell("schema_hash"),
                        sheet=META_SHEET)
