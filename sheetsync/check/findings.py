@@ -29,6 +29,8 @@ POINTER_PARAMS = {"other": "other", "from": "from", "to": "to", "progress": "pro
 #: Cell kinds whose values carry a unit in messages (catalogue ``unit.<kind>``).
 UNITS = ("amount", "percent")
 
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n\v\f\u2028\u2029]+[ \t]*")
+
 #: What a finding's text is: a catalogue key, or a layout's own ``{"th": …, "en": …}``.
 Message = str | Mapping[str, str]
 
@@ -46,8 +48,9 @@ def finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Se
     cell = cell or where.cell
     sheet = sheet or where.sheet
     label_th, label_en = labels(filled.form, pointer)
+    quoted = {name: _one_line(v) if isinstance(v, str) else v for name, v in params.items()}
     values = {"cell": cell, "sheet": sheet, "label": label_th, "label_en": label_en,
-              "value": "" if value is None else shown(value), **params}
+              "value": "" if value is None else _one_line(shown(value)), **quoted}
     for name, prefix in POINTER_PARAMS.items():
         if isinstance(params.get(name), str):
             values[f"{prefix}_label"], values[f"{prefix}_label_en"] = labels(filled.form, params[name])
@@ -55,6 +58,12 @@ def finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Se
     th, en = (_text(message or code, lang, values | _words(filled, pointer, cell, params, message or code, lang))
               for lang in LANGS)
     return Finding(code, severity, sheet, cell, pointer, value, th, en)
+
+
+def _one_line(text: str) -> str:
+    # A message is one line of a numbered list (the school's .txt, the mail, the terminal): a value
+    # typed on two lines ("10\n000", a two-line heading) is quoted on one, its lines joined by a space.
+    return _LINE_BREAKS.sub(" ", text)
 
 
 def _text(message: Message, lang: Lang, values: dict[str, Any]) -> str:

@@ -57,7 +57,9 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=choice_labels(
             filled.form, p.pointer), **month_names(p.params), **number_example(filled.form, p.code, p.pointer))
             for p in filled.problems]
-        report.findings += list(_schema(filled))
+        # A prefilled cell changed (emptied, retyped) is one problem, "restore it": not also "fill it in".
+        restore = {f.path for f in report.findings if f.code == "prefilled-cell-changed" and f.path}
+        report.findings += list(_schema(filled, restore))
         unread = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
         wrong = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
@@ -141,7 +143,9 @@ def _structure(filled: Filled) -> Iterator[Finding]:
                            expected=labels[ref])
         else:
             pointer = pointers.get(ref, "")
-            yield _finding(filled, "prefilled-cell-changed", pointer, value, cell=ref, sheet=filled.form.sheet)
+            emptied = value is None or value == ""  # "changed to “”" reads as nothing to a teacher
+            yield _finding(filled, "prefilled-cell-changed", pointer, value, cell=ref, sheet=filled.form.sheet,
+                           message="prefilled-cell-changed.emptied" if emptied else None)
     if meta.get("schema_hash") and meta["schema_hash"] != filled.form.schema_hash:
         yield _finding(filled, "schema-changed", "", None, severity="warning", cell=meta_cell("schema_hash"),
                        sheet=META_SHEET)
@@ -253,12 +257,12 @@ _QUICK: dict[int, tuple[Form, Check | None]] = {}
 _LENGTHS = ("minLength", "maxLength")
 
 
-def _schema(filled: Filled) -> Iterator[Finding]:
+def _schema(filled: Filled, told: set[str]) -> Iterator[Finding]:
     quick = _quick(filled.form)
     if quick is not None and quick(filled.data):
         return  # certainly valid: iter_errors would find nothing
     validator = filled.form.validator
-    unreadable = {p.pointer for p in filled.problems}
+    unreadable = {p.pointer for p in filled.problems} | told
     seen: set[tuple[str, str]] = set()  # jsonschema repeats "required" once per missing name
     # A format error first: an address that breaks both its format and its pattern is told once, as an address.
     errors = sorted(validator.iter_errors(filled.data),

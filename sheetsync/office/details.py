@@ -16,6 +16,7 @@ from typing import Any
 from ..check.report import Finding
 from ..clock import said_time
 from ..messages import Lang, catalogue, render
+from ..render import ordered
 
 #: Between the Thai and the English of a detail (the Thai never holds it: the catalogue's rule).
 SEP = " / "
@@ -40,9 +41,9 @@ def split(text: str) -> tuple[str, str]:
 
 def findings_detail(code: str, findings: Sequence[Finding], **params: Any) -> tuple[str, str]:
     """``detail.<code>`` (``invalid``, ``warned``) listing ``findings``: Thai by cell and title,
-    English by ``code@cell``."""
+    English by ``code@cell``; the first :data:`LISTED` as the form reads (top to bottom)."""
     more = ", …" if len(findings) > LISTED else ""
-    shown = findings[:LISTED]
+    shown = ordered(findings)[:LISTED]  # the top of the school's own report, not the order the checks ran
     th = ", ".join(_titled(f) for f in shown) + more
     en = ", ".join(f"{f.code}@{f.cell}" for f in shown) + more
     return (render(f"detail.{code}", "th", source="office.yaml", count=len(findings), listed=th, **params),
