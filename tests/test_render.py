@@ -126,3 +126,13 @@ def test_a_cell_in_a_block_of_grades_names_the_row_not_a_grade(lunch_form: Form)
     html = render_html(report, form=lunch_form)
     assert re.search(r"<td[^>]*>D12<br>\(รายชั้น แถวที่ 3\)</td>", html)
     assert "ชั้น 3" not in html
+
+
+def test_the_html_report_says_its_language_and_has_a_title(tmp_path: Path) -> None:
+    """A browser tab, a saved page and a screen reader know what the page is and that it is Thai."""
+    from sheetsync.render.html import render_html
+
+    page = render_html(Report(Path("ร.ร.<วัด>&ไทร.xlsx"), "progress-report", {}))
+    assert page.startswith('<!DOCTYPE html>\n<html lang="th"><head><meta charset="utf-8"><title>')
+    assert "<title>ผลการตรวจสอบแบบรายงาน / Validation report — ร.ร.&lt;วัด&gt;&amp;ไทร.xlsx</title>" in page
+    assert '<html lang="en">' in render_html(Report(Path("a.xlsx"), "progress-report", {}), langs=("en",))

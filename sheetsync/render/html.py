@@ -34,7 +34,10 @@ def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tup
     if report.findings:
         parts.append(_table(ordered(report.findings), schema or {}, langs, form))
     parts.append("</div>")
-    return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>" + "".join(parts) + "</body></html>"
+    # The page's language (screen readers, fonts, hyphenation) and a title (a browser tab, a saved page).
+    title = f"{_t('report.title', langs)} — {escape(report.path.name)}"
+    return (f'<!DOCTYPE html>\n<html lang="{langs[0]}"><head><meta charset="utf-8"><title>{title}</title></head><body>'
+            + "".join(parts) + "</body></html>")
 
 
 def _t(code: str, langs: tuple[Lang, ...], **params: Any) -> str:
