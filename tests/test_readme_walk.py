@@ -22,3 +22,11 @@ def test_sync_with_an_outbox_and_no_sender_refuses_before_any_file(tmp_path: Pat
     assert ran.returncode == 3
     assert "SHEETSYNC_MAIL_FROM" in ran.stderr and ran.stderr.startswith("sheetsync: ยังไม่ได้")
     assert (inbox / "school-01.xlsx").exists() and not (tmp_path / "master.sqlite").exists()
+
+
+def test_restore_outside_an_office_says_what_to_do_once(tmp_path: Path) -> None:
+    """`restore` outside an office said "give --office or --office"; the README's step 2 is `init` first."""
+    ran = run("restore", tmp_path / "sheetsync-20261130-171500.sqlite", cwd=tmp_path)
+    assert ran.returncode == 2
+    assert "--office or --office" not in ran.stderr and "หรือใส่ --office หรือ --office" not in ran.stderr
+    assert "sheetsync init" in ran.stderr and "--office DIR" in ran.stderr
