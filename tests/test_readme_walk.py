@@ -30,3 +30,13 @@ def test_restore_outside_an_office_says_what_to_do_once(tmp_path: Path) -> None:
     assert ran.returncode == 2
     assert "--office or --office" not in ran.stderr and "หรือใส่ --office หรือ --office" not in ran.stderr
     assert "sheetsync init" in ran.stderr and "--office DIR" in ran.stderr
+
+
+@pytest.mark.parametrize("command", ["read", "validate"])
+def test_a_mistyped_file_name_is_said_in_thai_as_not_found(tmp_path: Path, command: str) -> None:
+    """`read` said a missing file in English alone; `validate` told the clerk, in Thai, it was damaged."""
+    ran = run(command, "school-1.xlsx", cwd=tmp_path)
+    assert ran.returncode == 2
+    line = ran.stderr.strip()
+    assert line.startswith("sheetsync: school-1.xlsx: ไม่พบไฟล์") and "เสียหาย" not in line
+    assert " / " in line and line.count("\n") == 0
