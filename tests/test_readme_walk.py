@@ -40,3 +40,13 @@ def test_a_mistyped_file_name_is_said_in_thai_as_not_found(tmp_path: Path, comma
     line = ran.stderr.strip()
     assert line.startswith("sheetsync: school-1.xlsx: ไม่พบไฟล์") and "เสียหาย" not in line
     assert " / " in line and line.count("\n") == 0
+
+
+def test_template_data_that_cannot_be_read_is_said_in_thai_first(tmp_path: Path) -> None:
+    """`template --data project.json`: a missing or broken JSON file was said in English alone."""
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "list.json").write_text("[]", encoding="utf-8")
+    for name in ("project.json", "broken.json", "list.json"):
+        ran = run("template", "--data", name, "-o", "school-01.xlsx", cwd=tmp_path)
+        assert ran.returncode == 2 and ran.stderr.startswith(f"sheetsync: {name}: อ่าน"), ran.stderr
+        assert " / " in ran.stderr and not (tmp_path / "school-01.xlsx").exists()
