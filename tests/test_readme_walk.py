@@ -50,3 +50,12 @@ def test_template_data_that_cannot_be_read_is_said_in_thai_first(tmp_path: Path)
         ran = run("template", "--data", name, "-o", "school-01.xlsx", cwd=tmp_path)
         assert ran.returncode == 2 and ran.stderr.startswith(f"sheetsync: {name}: อ่าน"), ran.stderr
         assert " / " in ran.stderr and not (tmp_path / "school-01.xlsx").exists()
+
+
+def test_read_says_a_file_it_cannot_read_thai_first(tmp_path: Path) -> None:
+    """`read junk.xlsx` said it in English alone, where `validate junk.xlsx` says it Thai first."""
+    (tmp_path / "junk.xlsx").write_text("junk\n", encoding="utf-8")
+    said = {command: run(command, "junk.xlsx", cwd=tmp_path) for command in ("read", "validate")}
+    assert said["read"].returncode == said["validate"].returncode == 2
+    assert said["read"].stderr == said["validate"].stderr
+    assert said["read"].stderr.startswith("sheetsync: junk.xlsx: ไฟล์เสียหาย") and " / junk.xlsx: not a spreadsheet" in said["read"].stderr
