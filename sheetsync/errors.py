@@ -69,12 +69,12 @@ class BadInputError(SheetsyncError, ValueError):
 
 
 class UnreadableFileError(BadInputError):
-    """A file cannot be read as a spreadsheet; the message names the file."""
+    """A file cannot be read as a spreadsheet; the message names the file (``th``: in Thai, when known)."""
 
-    def __init__(self, path: str | Path, reason: str) -> None:
+    def __init__(self, path: str | Path, reason: str, *, th: str = "") -> None:
         self.path = Path(path)
         self.reason = reason
-        super().__init__(f"{self.path.name}: {reason}")
+        super().__init__(f"{self.path.name}: {reason}", th=th)
 
 
 class NotAFileError(UnreadableFileError):

@@ -185,6 +185,11 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
     return result
 
 
+def _not_found(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or was raised from, a file that is not there."""
+    return isinstance(exc, FileNotFoundError) or isinstance(exc.__cause__, FileNotFoundError)
+
+
 def _not_its_bytes(exc: BaseException) -> str:
     """The OS error that ``exc`` comes from, when it is the file system's doing (missing, locked, a
     disk or network failure), not something the file's bytes caused; "" otherwise."""
@@ -264,6 +269,8 @@ def why_not_read(exc: BaseException) -> dict[str, str]:
     a limit's own message, else a sentence for the kind of error."""
     if isinstance(exc, LimitError):
         return {lang: exc.message(lang).removeprefix(f"{exc.path.name}: ") for lang in LANGS}
+    if _not_found(exc):  # a mistyped name on the command line: "damaged" would send the clerk the wrong way
+        return {lang: render("why.not-found", lang) for lang in LANGS}
     if isinstance(exc, SheetMissingError):  # the teacher renamed it: naming it back is the whole fix
         return {lang: render("why.sheet-renamed", lang, sheet=exc.sheet) for lang in LANGS}
     kinds = ((UnsafeFileError, "why.unsafe"), (NotOurFormError, "why.not-our-form"),

@@ -33,8 +33,15 @@ def read(
     """
     def run() -> int:
         from ..check.reader import read_filled
+        from ..errors import BadInputError
+        from ..pipeline import why_not_read
 
-        filled = read_filled(file, forms_dirs=office_forms(forms_dir))
+        forms_dirs = office_forms(forms_dir)  # the office's own trouble, said as it is: not the file's
+        try:
+            filled = read_filled(file, forms_dirs=forms_dirs)
+        except BadInputError as exc:  # said as validate says it: Thai first, in a teacher's words
+            exc.th = exc.th or f"{file.name}: {why_not_read(exc)['th']}"
+            raise
         out: Any = filled.data
         if source_map:
             out = {"data": filled.data, "metadata": filled.metadata,

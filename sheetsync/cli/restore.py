@@ -41,7 +41,7 @@ def restore_command(
     def run() -> int:
         config = office_of(office)
         if config is None:
-            raise OfficeError(both("error.no-store", option="--office"))
+            raise OfficeError(both("error.no-office-restore"))
         done = restore(backup, config.store, set_aside=(config.processed, config.quarantine), inbox=config.inbox,
                        force=force, zone=config.zone,
                        view=config.master, outbox=config.outbox)

@@ -167,6 +167,10 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
     mail = with_mail_env(config) if config is not None and (config.mail.from_addr or outbox) else None
     if outbox is not None:
         mail = replace(mail or MailConfig.from_env(), outbox=outbox)
+        if not mail.from_addr:  # asked for e-mails: taking the files without them would never answer the schools
+            from ..errors import MailError
+
+            raise MailError(both("error.no-sender"))
     roster_file = roster or (config.roster if config else None)
     mine = config is not None and inbox is None
     options = SyncOptions(

@@ -213,11 +213,16 @@ def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False,
 def load_json(path: Path) -> dict[str, Any]:
     """The JSON object in ``path``; :class:`DataError` naming the file if it is not one."""
     from ..errors import DataError
+    from ..messages import render
+
+    def refused(code: str, **params: Any) -> DataError:  # Thai first: the clerk typed this name
+        said = {lang: render(code, lang, source="cli.yaml", file=path.name, **params) for lang in ("th", "en")}
+        return DataError(said["en"], th=said["th"])
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise DataError(f"{path.name}: cannot read JSON ({exc})") from exc
+        raise refused("template.data-unreadable", why=exc) from exc
     if not isinstance(data, dict):
-        raise DataError(f"{path.name}: expected a JSON object")
+        raise refused("template.data-not-object")
     return data

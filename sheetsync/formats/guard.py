@@ -19,6 +19,7 @@ from typing import BinaryIO, NamedTuple
 from sheetsync.errors import (IncompleteFileError, LimitError, NotAFileError, SheetsyncError, UnreadableFileError,
                               UnsafeFileError)
 from sheetsync.files import open_regular
+from sheetsync.messages import render
 
 from sheetsync.limits import (MAX_COMPRESSION_RATIO, MAX_FILE_SIZE, MAX_MEMBERS, MAX_METADATA_SIZE,
                               MAX_TOTAL_UNCOMPRESSED, MB, RATIO_CHECK_MIN_SIZE)
@@ -81,7 +82,8 @@ def check_container(path: Path, stream: BinaryIO | None = None) -> Checked:
     except NotAFileError as exc:
         raise UnreadableFileError(path, exc.reason) from exc
     except FileNotFoundError as exc:
-        raise UnreadableFileError(path, "file not found") from exc
+        raise UnreadableFileError(path, "file not found",  # a mistyped name, most often: not a damaged file
+                                  th=f"{path.name}: {render('why.not-found', 'th')}") from exc
     except PermissionError as exc:
         raise UnreadableFileError(path, "the file cannot be opened (permission denied)") from exc
     except OSError as exc:
