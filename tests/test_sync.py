@@ -98,6 +98,9 @@ def test_a_file_still_being_written_waits_for_the_next_run(progress_form: Form, 
     inbox, master = _inbox(progress_form, seed, tmp_path), tmp_path / "master.xlsx"
     result = sync(inbox, master, report_dir=tmp_path / "reports", options=SyncOptions(settle=3600))
     assert result.new == [] and len(result.waiting) == 3 and len(list(inbox.iterdir())) == 3
+    from sheetsync.cli.sync import summary_table
+
+    assert summary_table(result).caption is None  # files still arriving are not "nothing new"
 
 
 def test_long_names_and_a_read_only_inbox(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:

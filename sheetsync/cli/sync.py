@@ -266,6 +266,6 @@ def summary_table(result: SyncResult) -> Table:
             *([("sync.zips-refused", len(result.zips_refused))] if result.zips_refused else [])]
     for code, count in rows:
         table.add_row(Wrapped(_both(code)), str(count))
-    if not result.new and not result.zips_refused:
+    if not result.new and not result.zips_refused and not result.waiting:  # files still arriving are not "nothing"
         table.caption = _both("sync.nothing")
     return table
