@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 import sheetsync.office.arriving
@@ -25,6 +24,7 @@ from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
 from sheetsync.sync import SyncOptions, SyncResult, sync
 from sheetsync.template.write import write_template
+from tests.test_office import in_office
 
 ROOT = Path(__file__).parent.parent
 PEOPLE = [Recipient("s1", "โรงเรียนวัดไทร", "a@s1.example"), Recipient("s2", "โรงเรียนวัดยายร่ม", "b@s2.example")]
@@ -238,20 +238,11 @@ def test_sync_in_an_office_says_a_refused_zip_and_exits_1(tmp_path: Path) -> Non
     folder = tmp_path / "district"
     assert CliRunner().invoke(app, ["init", str(folder), "--roster", str(roster)]).exit_code == 0
     _zip(folder / "inbox" / "many.zip", [(f"r{n}.xlsx", b"x") for n in range(MAX_ZIP_MEMBERS + 1)])
-    result = _in_office(app, folder, "sync", "--settle", "0")
+    result = in_office(app, folder, "sync", "--settle", "0")
     assert result.exit_code == 1, result.output
     assert (folder / "quarantine" / "many.zip").is_file() and (folder / "quarantine" / "many.zip.txt").is_file()
     assert "ไฟล์บีบอัด many.zip" in result.output
     assert "nothing new" not in result.output  # it was something new, set aside
-
-
-def _in_office(app: typer.Typer, office: Path, *args: str) -> Any:
-    cwd = Path.cwd()
-    os.chdir(office)
-    try:
-        return CliRunner().invoke(app, list(args))
-    finally:
-        os.chdir(cwd)
 
 
 def test_the_office_s_mailbox_limits_are_the_inbox_s(tmp_path: Path) -> None:
@@ -263,7 +254,7 @@ def test_the_office_s_mailbox_limits_are_the_inbox_s(tmp_path: Path) -> None:
     toml.write_text(toml.read_text(encoding="utf-8").replace("# max_zip_members = 20", "max_zip_members = 30"),
                     encoding="utf-8")
     _zip(folder / "inbox" / "many.zip", [(f"r{n}.xlsx", b"not a report %d" % n) for n in range(MAX_ZIP_MEMBERS + 1)])
-    _in_office(app, folder, "sync", "--settle", "0")
+    in_office(app, folder, "sync", "--settle", "0")
     assert (folder / "processed" / "many.zip").is_file() and not (folder / "quarantine" / "many.zip").exists()
     assert len(list((folder / "quarantine").glob("r*.xlsx"))) == MAX_ZIP_MEMBERS + 1  # each read, each refused
 
@@ -278,15 +269,15 @@ def test_restore_leaves_the_kept_zips_and_puts_back_their_files(progress_form: F
     assert CliRunner().invoke(app, ["init", str(office), "--roster", str(roster)]).exit_code == 0
     s1, s2 = _returns(progress_form, tmp_path / "mail", seed, "s1", "s2")
     _zip(office / "inbox" / "a.zip", [(s1.name, s1.read_bytes())])
-    assert _in_office(app, office, "sync", "--settle", "0").exit_code == 0
-    assert _in_office(app, office, "backup", str(tmp_path / "usb" / "b.sqlite")).exit_code == 0
+    assert in_office(app, office, "sync", "--settle", "0").exit_code == 0
+    assert in_office(app, office, "backup", str(tmp_path / "usb" / "b.sqlite")).exit_code == 0
     _zip(office / "inbox" / "b.zip", [(s2.name, s2.read_bytes())])
-    assert _in_office(app, office, "sync", "--settle", "0").exit_code == 0
-    restored = _in_office(app, office, "restore", str(tmp_path / "usb" / "b.sqlite"), "--force")
+    assert in_office(app, office, "sync", "--settle", "0").exit_code == 0
+    restored = in_office(app, office, "restore", str(tmp_path / "usb" / "b.sqlite"), "--force")
     assert restored.exit_code == 0, restored.output
     assert _inbox_files(office) == ["s2.xlsx"]  # the zips are originals, kept: their files are what is read
     assert sorted(p.name for p in (office / "processed").glob("*.zip")) == ["a.zip", "b.zip"]
-    again = _in_office(app, office, "sync", "--settle", "0")
+    again = in_office(app, office, "sync", "--settle", "0")
     assert again.exit_code == 0, again.output
     with Store(office / "sheetsync.sqlite") as store:
         assert sorted(str(r[0]) for r in store.query("SELECT file FROM outcomes")) == ["s1.xlsx", "s2.xlsx"]
