@@ -53,9 +53,10 @@ def test_validate_json_shape_and_exit_codes(progress_form: Form, seed: dict[str,
     result = json.loads(done.stdout)
     assert [r["valid"] for r in result] == [True, False]
     finding = result[1]["findings"][0]
-    assert set(finding) == {"code", "severity", "sheet", "cell", "path", "value", "message"}
+    assert set(finding) == {"code", "severity", "sheet", "cell", "path", "value", "message", "th", "en"}
     assert (finding["code"], finding["cell"], finding["value"]) == ("progress-decreased", "D39", 5.0)
-    assert finding["message"].startswith("Cell D39")
+    assert finding["message"].startswith("Cell D39") and finding["message"] == finding["en"]
+    assert finding["th"].startswith("ช่อง D39")  # both languages whatever --lang: a script needs one run
     text = run("validate", bad).stdout
     assert "D39" in text and "ความก้าวหน้า" in text
 

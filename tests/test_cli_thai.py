@@ -87,7 +87,8 @@ def test_json_and_errors_keep_their_shape(progress_form: Form, seed: dict[str, A
     parsed = json.loads(done.stdout)
     assert [set(entry) for entry in parsed] == [{"file", "valid", "findings"}] * 2 + [{"file", "valid", "findings",
                                                                                          "error"}]
-    assert set(parsed[1]["findings"][0]) == {"code", "severity", "sheet", "cell", "path", "value", "message"}
+    assert set(parsed[1]["findings"][0]) == {"code", "severity", "sheet", "cell", "path", "value", "message", "th",
+                                             "en"}
     assert parsed[1]["findings"][0]["severity"] == "error" and THAI.search(parsed[1]["findings"][0]["message"])
     # The one line naming it, Thai first (the default --lang th); the JSON keeps the reader's English.
     [line] = done.stderr.splitlines()

@@ -33,12 +33,11 @@ class Finding:
         return self.message_en if lang == "en" else self.message_th
 
     def as_dict(self, lang: str = "th") -> dict[str, Any]:
-        """The finding as the JSON report shows it (one ``message`` in ``lang``)."""
+        """The finding as the JSON report shows it: ``message`` in ``lang``, and both languages as
+        ``th`` and ``en`` (a script need not run twice to have both)."""
         data = asdict(self)
-        data["message"] = self.message(lang)
-        data.pop("message_th")
-        data.pop("message_en")
-        return {k: data[k] for k in ("code", "severity", "sheet", "cell", "path", "value", "message")}
+        data |= {"message": self.message(lang), "th": self.message_th, "en": self.message_en}
+        return {k: data[k] for k in ("code", "severity", "sheet", "cell", "path", "value", "message", "th", "en")}
 
 
 @dataclass
