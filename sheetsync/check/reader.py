@@ -205,7 +205,7 @@ def _added_sheets(opener: Opener, form: Form) -> list[str]:
     """The sheets beside the form's own that hold values: a copy of the form sheet filled instead of
     it, say (they are never read; .xls is not looked into)."""
     scanned = opener.scanned
-    return [] if scanned is None else [s for s in scanned.with_values() if s not in (form.sheet, *OWN_SHEETS)]
+    return [] if scanned is None else scanned.with_values({form.sheet, *OWN_SHEETS})
 
 
 def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:

@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from html import unescape
 from pathlib import Path
+from typing import Collection
 
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
@@ -99,11 +100,13 @@ class Scanned:
         bodies = [(start, end) for name, start, end in self._tables if name == sheet]
         return self._members["content.xml"][bodies[0][0]:bodies[0][1]] if len(bodies) == 1 else None
 
-    def with_values(self) -> list[str]:
-        """The sheets (.xlsx, .ods) whose XML holds a value: a cell's ``<v>``, inline text or formula,
-        or an ODS cell's text or value — not only formatting. A heuristic at C speed, for a warning."""
+    def with_values(self, besides: Collection[str]) -> list[str]:
+        """The sheets (.xlsx, .ods) not in ``besides`` whose XML holds a value: a cell's ``<v>``, inline
+        text or formula, or an ODS cell's text or value — not only formatting. A heuristic at C speed,
+        for a warning; a template's own sheets are never looked at (every file has them)."""
         marks = (b"<text:p", b"office:value=", b"table:formula=") if self.fmt == "ods" else (b"<v>", b"<is>", b"<f>", b"<f ")
-        return [name for name in self._reach if (part := self.part(name)) is not None and any(m in part for m in marks)]
+        others = [name for name in self._reach if name not in besides]
+        return [name for name in others if (part := self.part(name)) is not None and any(m in part for m in marks)]
 
     def holds(self, word: bytes) -> bool:
         """Whether any member inflated holds ``word`` (a search at C speed)."""
