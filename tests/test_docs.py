@@ -23,6 +23,22 @@ def options(name: str) -> list[Any]:
     return [p for p in COMMAND.commands[name].params if p.param_type_name == "option"]
 
 
+def test_the_readme_opens_with_the_demo_and_the_tests() -> None:
+    """The page opens with exactly two set-up commands, right under the title: the demo, then the
+    tests (``.ci/run`` runs the second verbatim). Whatever is added for the clerk comes after them."""
+    opening = re.match(r"# sheetsync\n\n```bash\n(.*?)```\n", README, re.S)
+    assert opening, "README does not open with a bash block under its title"
+    assert opening.group(1).splitlines() == ["pip install . && sheetsync demo", "pip install '.[test]' && pytest"]
+
+
+def test_every_document_the_readme_links_to_is_there() -> None:
+    """The README sends developers and form authors to docs/*.md: each link names a file that exists."""
+    root = Path(__file__).parent.parent
+    linked = set(re.findall(r"\]\((docs/[\w.-]+\.md)(?:#[\w-]*)?\)", README))
+    missing = [name for name in sorted(linked) if not (root / name).is_file()]
+    assert not missing, f"README links to missing {', '.join(missing)}"
+
+
 def test_there_are_commands() -> None:
     assert {"template", "read", "validate", "merge", "sync", "mail", "forms", "demo"} <= set(NAMES)
 
