@@ -15,6 +15,8 @@ from typer.testing import CliRunner
 from sheetsync.cli import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+# A form author's guide (linked from the README's "Adding a form"): rule kinds, the master: entry.
+FORMS = (Path(__file__).parent.parent / "docs" / "forms.md").read_text(encoding="utf-8")
 COMMAND: Any = typer.main.get_command(app)  # a click-style group (typer may vendor its own click)
 NAMES = sorted(COMMAND.commands)
 
@@ -78,25 +80,25 @@ def test_help_reads_well(name: str) -> None:
 
 
 def test_every_rule_kind_and_its_findings_are_documented() -> None:
-    """A form author learns the rule kinds from the README: each kind, each of its parameters and
+    """A form author learns the rule kinds from docs/forms.md: each kind, each of its parameters and
     each finding code it gives is named there."""
     from sheetsync.spec.rulespec import PARAMS
     from sheetsync.spec.wording import SITUATIONS
 
     for kind, params in PARAMS.items():
-        assert f"`{kind}`" in README, kind
-        assert all(code in README for code in SITUATIONS[kind]), kind
+        assert f"`{kind}`" in FORMS, kind
+        assert all(code in FORMS for code in SITUATIONS[kind]), kind
     for kind in ("in_month", "ratio"):  # the kinds with a paragraph of their own: every parameter named
-        assert all(f"`{name}:`" in README for name in PARAMS[kind] if name not in ("code", "message")), kind
+        assert all(f"`{name}:`" in FORMS for name in PARAMS[kind] if name not in ("code", "message")), kind
 
 
 def test_every_entry_of_master_is_documented() -> None:
     """A layout's ``master:`` entries (key, period, table …) are what an office writes without Python:
-    each one the form loader knows is shown in the README as it is written in a layout."""
+    each one the form loader knows is shown in docs/forms.md as it is written in a layout."""
     from sheetsync.spec.master import _KNOWN
 
-    missing = [name for name in _KNOWN if not re.search(rf"(?m)^\s*{name}:|master: {name}:", README)]
-    assert not missing, f"README does not show master: {', '.join(missing)}"
+    missing = [name for name in _KNOWN if not re.search(rf"(?m)^\s*{name}:|master: {name}:", FORMS)]
+    assert not missing, f"docs/forms.md does not show master: {', '.join(missing)}"
 
 
 def test_every_top_level_office_setting_is_documented() -> None:
