@@ -126,3 +126,41 @@ def test_the_scheduled_run_works_under_crons_own_path() -> None:
         words = [part.split()[0] for part in job.split("&&") if part.strip()]
         assert all(word in ("cd", ".") or word.startswith("/") for word in words), line
     assert "command -v sheetsync" in README
+
+
+def _clerks_settings() -> str:
+    """The settings block of step 4 of the README's "For the office": the lines a clerk changes."""
+    part = README.split("\n## For the office", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```toml\n(.*?)```", part, re.S)[0]
+
+
+def _set(text: str, section: str, key: str, line: str) -> str:
+    """``text`` with the one line of ``key`` in ``section`` (written, or a note after ``#``) replaced."""
+    start = text.index(f"\n{section}\n") if section else 0
+    end = text.find("\n[", start + 1)
+    end = len(text) if end < 0 else end
+    body, count = re.subn(rf"(?m)^#?\s*{key}\s*=.*$", line, text[start:end])
+    assert count == 1, f"sheetsync.toml has {count} line(s) of {key} in {section or 'the top'}"
+    return text[:start] + body + text[end:]
+
+
+def test_the_clerks_settings_made_as_the_readme_says_are_the_offices(tmp_path: Path) -> None:
+    """Step 4 of "For the office": in the sheetsync.toml ``sheetsync init`` wrote, the clerk changes
+    each line the README shows (deleting the ``#`` of a setting written as a note). The office then
+    loads with those settings: no line of the README is one the file does not have."""
+    from sheetsync.office.config import init_office, load_office
+
+    init_office(tmp_path / "office")
+    path = tmp_path / "office" / "sheetsync.toml"
+    text, section = path.read_text(encoding="utf-8"), ""
+    for line in _clerks_settings().splitlines():
+        setting = re.split(r"\s+#", line, maxsplit=1)[0].strip()
+        if setting.startswith("["):
+            section = setting
+        elif setting:
+            text = _set(text, section, setting.split("=", 1)[0].strip(), setting)
+    path.write_text(text, encoding="utf-8")
+    office = load_office(tmp_path / "office")
+    assert office.name == "สำนักงานเขตจอมทอง" and office.zone is not None
+    assert (office.mail.from_addr, office.mail.host, office.mail.port) == ("office@bma.example", "smtp.bma.example", 587)
+    assert (office.imap.host, office.imap.user) == ("mail.bma.example", "reports@bma.example")
