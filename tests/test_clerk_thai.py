@@ -156,3 +156,26 @@ def test_the_clerks_first_steps_say_what_is_wrong_thai_first(tmp_path: Path, cas
     thai, _, english = line[0].partition(" / ")
     assert THAI.search(thai) and english and not THAI.search(english.split("'")[0]), line[0]
     assert "cannot write . files" not in line[0]
+
+
+@pytest.mark.parametrize("args, said", [
+    (["--format", "ods", "-o", "school.xlsx"], "ชื่อไฟล์ลงท้ายด้วย .xlsx แต่สั่งให้เขียนเป็น .ods"),
+    (["--format", "xlsx", "-o", "school.ods"], "ชื่อไฟล์ลงท้ายด้วย .ods แต่สั่งให้เขียนเป็น .xlsx"),
+    (["-o", "school.pdf"], "เขียนไฟล์ .pdf ไม่ได้"),
+])
+def test_a_template_is_never_written_under_another_formats_name(tmp_path: Path, app: typer.Typer, args: list[str],
+                                                                  said: str) -> None:
+    """``--format ods -o school.xlsx`` wrote an .ods named .xlsx, which the school's Excel refuses."""
+    done = CliRunner().invoke(app, ["template", *args[:-1], str(tmp_path / args[-1])])
+    assert done.exit_code == 2 and not list(tmp_path.iterdir())
+    line = done.output.strip().splitlines()
+    assert len(line) == 1 and line[0].startswith("sheetsync: ") and said in line[0].partition(" / ")[0], done.output
+
+
+def test_a_file_named_for_its_format_is_written_in_it(tmp_path: Path, app: typer.Typer) -> None:
+    from python_calamine import CalamineWorkbook
+
+    done = CliRunner().invoke(app, ["template", "--format", "ods", "-o", str(tmp_path / "school.ods")])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "school.ods").read_bytes()[:2] == b"PK"
+    assert "_sheetsync" in CalamineWorkbook.from_path(str(tmp_path / "school.ods")).sheet_names

@@ -53,3 +53,23 @@ def test_a_command_that_fails_keeps_its_own_exit_code(tmp_path: Path) -> None:
     assert ran.returncode == 2 and ran.stderr.startswith("sheetsync: missing.xlsx: ")
     (tmp_path / "empty").mkdir()
     assert sheetsync("forms", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize("args, thai", [
+    (["--email"], "--email ต้องใช้คู่กับ --roster หรือ --from-master"),
+    (["--again"], "--again ใช้คู่กับ --email เท่านั้น"),
+])
+def test_options_that_go_together_are_said_thai_first(tmp_path: Path, args: list[str], thai: str) -> None:
+    """These were English only, under a Thai line with a hole where an option's name belonged."""
+    done = sheetsync("template", *args, "-o", "school.xlsx", cwd=tmp_path)
+    assert done.returncode == 2 and not (tmp_path / "school.xlsx").exists()
+    first = done.stderr.splitlines()[0]
+    assert first.startswith(f"sheetsync: {thai}") and "  " not in first, done.stderr
+
+
+def test_a_school_not_on_the_roster_is_said_thai_first(tmp_path: Path) -> None:
+    (tmp_path / "roster.csv").write_text("recipient_id,school_name,email\nn73-01,โรงเรียนวัดโพธิ์ทอง,a@example.org\n", encoding="utf-8")
+    done = sheetsync("template", "--roster", "roster.csv", "-o", "templates/", "--recipient", "n99-99", cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[0].startswith("sheetsync: ค่าที่ใส่ให้ --recipient ใช้ไม่ได้"), done.stderr
+    assert "ไม่มี n99-99 ในรายชื่อโรงเรียน roster.csv" in done.stderr

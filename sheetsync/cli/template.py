@@ -74,9 +74,9 @@ def template(
 
         chosen_fmt = fmt.value if fmt else None
         if email and roster is None and from_master is None:
-            raise typer.BadParameter("--email needs --roster or --from-master (who gets which template)")
+            raise typer.BadParameter(both("template.email-needs-list", source="cli.yaml"))
         if again and not email:
-            raise typer.BadParameter("--again goes with --email (it queues an invitation again)")
+            raise typer.BadParameter(both("template.again-needs-email", source="cli.yaml"))
         office = office_for(output, roster, from_master)  # its key signs the templates, its [mail] sends them
         # Next period's templates go to every school the office expects, also to one whose file was
         # refused (nothing of it is in the master): inside an office, its roster, as its other commands.
@@ -95,7 +95,8 @@ def template(
         if roster is not None:
             people = [r for r in read_roster(roster) if recipient is None or r.id == recipient]
             if not people:
-                raise typer.BadParameter(f"{recipient!r} is not in {roster.name}", param_hint="--recipient")
+                raise typer.BadParameter(both("template.not-on-roster", source="cli.yaml", recipient=recipient,
+                                              roster=roster.name), param_hint="--recipient")
             paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill)
             echo(both("template.wrote-many", count=len(paths), folder=output))
             # A form given as a layout's path is found again, when the e-mail reads each template back, beside it.

@@ -62,10 +62,19 @@ def _what(exc: Any, command: str) -> str:
     if isinstance(exc, _CLICK.MissingParameter):
         return render("usage.missing", "th", source="cli.yaml", name=_name(exc.param), command=command)
     if isinstance(exc, _CLICK.BadParameter):
-        return render("usage.bad-value", "th", source="cli.yaml", name=exc.param_hint or _name(exc.param))
+        name = exc.param_hint or _name(exc.param)
+        if not name:  # raised by a command about its options together: its own words, Thai first, say it
+            return _thai_part(exc.message) or render("usage.other", "th", source="cli.yaml", command=command)
+        return render("usage.bad-value", "th", source="cli.yaml", name=name)
     if isinstance(exc, _CLICK.BadOptionUsage):
         return render("usage.needs-value", "th", source="cli.yaml", option=exc.option_name)
     return render("usage.other", "th", source="cli.yaml", command=command)
+
+
+def _thai_part(message: str) -> str:
+    """The Thai before " / " of a message sheetsync wrote Thai first ("" for click's own English)."""
+    thai = message.split(" / ", 1)[0]
+    return thai if any("\u0e00" <= ch <= "\u0e7f" for ch in thai) else ""
 
 
 def _name(param: Any) -> str:

@@ -14,6 +14,8 @@ from ..errors import UnsupportedFormatError
 from ..template.plan import TemplatePlan
 
 WRITERS: dict[str, str] = {"xlsx": "sheetsync.formats.xlsx", "ods": "sheetsync.formats.ods"}
+#: Extensions that say which spreadsheet a file is: a file named so must be written in that format.
+SPREADSHEET_SUFFIXES = frozenset({"xlsx", "xlsm", "xls", "ods", "fods", "csv"})
 
 
 def writer_for(fmt: str) -> Callable[[TemplatePlan, Path], None]:
@@ -26,12 +28,19 @@ def writer_for(fmt: str) -> Callable[[TemplatePlan, Path], None]:
 
 
 def format_of(path: Path, fmt: str | None = None) -> str:
-    """The format to write: ``fmt`` if given, else the file's extension."""
-    chosen = (fmt or path.suffix).lower().lstrip(".")
-    if not chosen:  # "-o templates/": a folder, as for --roster, but one template needs a file name
-        from ..messages import both
+    """The format to write: ``fmt`` if given, else the file's extension.
 
+    :raises UnsupportedFormatError: no format, one sheetsync cannot write, or ``fmt`` other than the
+        extension of a spreadsheet's name (an .ods named .xlsx is refused by the school's Excel).
+    """
+    from ..messages import both
+
+    suffix = path.suffix.lower().lstrip(".")
+    chosen = (fmt or suffix).lower().lstrip(".")
+    if not chosen:  # "-o templates/": a folder, as for --roster, but one template needs a file name
         raise UnsupportedFormatError(both("error.no-file-type", name=path.name))
     if chosen not in WRITERS:
-        raise UnsupportedFormatError(f"{path.name}: cannot write .{chosen} files; use .xlsx or .ods")
+        raise UnsupportedFormatError(both("error.cannot-write", name=path.name, fmt=chosen))
+    if suffix in SPREADSHEET_SUFFIXES and suffix != chosen:
+        raise UnsupportedFormatError(both("error.format-not-name", name=path.name, fmt=chosen, suffix=suffix))
     return chosen
