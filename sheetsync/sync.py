@@ -39,7 +39,7 @@ from .office.legacy import import_legacy
 from .office.digested import NO_DIGEST, Undigested, mark_listed as files_listed, undigested as undigested_files
 from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
-from .office.outbox import flush_outbox, send_from_store, send_others
+from .office.outbox import count_others, flush_outbox, send_from_store, send_others
 from .office.record import QUARANTINE, disposition_of, record_file
 from .office.store import Store
 from .office.unzipping import ZIP, unpack_zips
@@ -229,10 +229,11 @@ def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> N
     if send and (store.mails("sent") or _others_waiting(store, config.outbox)):
         with SmtpMailer(config) as mailer:
             result.sent = send_from_store(store, config.outbox, mailer)
-            # and what others put in the outbox folder (answers of the mailbox fetch)
-            others = send_others(store, config.outbox, mailer)
-            result.sent.sent += others.sent
-            result.sent.failed += others.failed
+            # and what others put in the outbox folder (answers of the mailbox fetch, invitations)
+            if result.sent.stopped:  # the server cannot be used: not tried again, counted
+                result.sent.not_tried += count_others(store, config.outbox)
+            else:
+                result.sent.add(send_others(store, config.outbox, mailer))
 
 
 def _write_summaries(result: SyncResult, report_dir: Path) -> None:

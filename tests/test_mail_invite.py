@@ -333,3 +333,28 @@ def test_next_months_template_is_not_taken_for_last_months_invitation(progress_f
     assert attachment(message)[0] == "next.xlsx"  # type: ignore[arg-type]  # the school gets the newer one only
     again = queue_templates([tmp_path / "next.xlsx"], roster, config)  # the same command twice
     assert again.queued == [] and len(again.already) == 1
+
+
+def test_a_server_that_cannot_be_reached_is_tried_once_and_says_how_many_wait(smtp: Server, tmp_path: Path) -> None:
+    """With the server down, sync --send said why for the first invitation and nothing of the others."""
+    from tests.imap_server import free_port
+
+    (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
+    assert run("init", tmp_path / "district", "--roster", tmp_path / "schools.csv").returncode == 0
+    office = tmp_path / "district"
+    config = office / "sheetsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        'from = ""', f'from = "{SENDER}"\nsmtp_host = "127.0.0.1"\nsmtp_security = "none"', 1), encoding="utf-8")
+    env = {"SHEETSYNC_SMTP_USER": "", "SHEETSYNC_SMTP_PORT": str(free_port())}
+    assert run("template", "--roster", "roster.csv", "-o", "templates/", "--email", cwd=office, env=env).returncode == 0
+    down = run("sync", "--send", cwd=office, env=env)
+    assert down.returncode == 1
+    said = [line for line in down.stderr.splitlines() if line.startswith("ส่งไม่ได้ / not sent: ")]
+    assert len(said) == 2 and "127.0.0.1" in said[0], down.stderr
+    assert said[1].endswith("อีก 3 ฉบับยังไม่ได้ลองส่ง เพราะใช้เครื่องส่งอีเมลไม่ได้ อีเมลทั้งหมดยังรออยู่ในกล่องขาออก "
+                            "และจะส่งในรอบถัดไป / 3 more not tried, as the mail server cannot be used: they wait in "
+                            "the outbox for the next run"), said[1]
+    assert len(list((office / "outbox").glob("*.eml"))) == 4 and not smtp.messages()
+    up = run("sync", "--send", cwd=office, env={**env, "SHEETSYNC_SMTP_PORT": str(smtp.port)})
+    assert up.returncode == 0, up.stderr
+    assert len(smtp.messages()) == 4 and not list((office / "outbox").glob("*.eml"))

@@ -34,7 +34,7 @@ def test_sync_send_without_a_mail_server_says_why_in_thai(office: Path, app: typ
         os.chdir(cwd)
     failures = [line for line in result.stderr.splitlines() if line.startswith("ส่งไม่ได้ / not sent: ")]
     assert result.exit_code == 1 and failures, result.output
-    for line in failures:
+    for line in failures[:-1] if "ฉบับยังไม่ได้ลองส่ง" in failures[-1] else failures:  # the last: how many wait
         reason = line.split(".eml: ", 1)[1].removeprefix("not sent: ")
         assert reason.startswith(f"เชื่อมต่อเครื่องส่งอีเมล 127.0.0.1:{port} ไม่ได้ เพราะเครื่องนั้นไม่รับการเชื่อมต่อ"), line
         assert reason.endswith(f" / cannot connect to SMTP server 127.0.0.1:{port}: Connection refused"), line

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import Iterable, Protocol, Sequence
 
 from ._headers import OUTGOING
-from ..messages import LANGS, Lang, render
+from ..messages import LANGS, Lang, both, render
 from ..check.report import Report
 from ..files import replace, save_bytes
 from ..roster import safe_filename
@@ -218,6 +218,10 @@ class SendResult:
 
     sent: list[Path] = field(default_factory=list)
     failed: list[tuple[Path, str]] = field(default_factory=list)
+    #: Messages left waiting, not tried, once the server could not be used (said in one line).
+    not_tried: int = 0
+    #: The server could not be used (unreachable, login refused): nothing more is tried this run.
+    stopped: bool = False
 
     @property
     def ok(self) -> bool:
@@ -225,8 +229,17 @@ class SendResult:
         return not self.failed
 
     def lines(self) -> list[str]:
-        """One line per failure: ``"school-01.eml: SMTP server refused: 550 …"``."""
-        return [f"{path.name}: {reason}" for path, reason in self.failed]
+        """One line per failure: ``"school-01.eml: SMTP server refused: 550 …"``, then how many were not
+        tried after the server could not be used."""
+        rest = [both("smtp.rest-not-tried", source="mailbox.yaml", count=self.not_tried)] if self.not_tried else []
+        return [f"{path.name}: {reason}" for path, reason in self.failed] + rest
+
+    def add(self, other: SendResult) -> None:
+        """Take in what ``other`` did (a second pass over the same server)."""
+        self.sent += other.sent
+        self.failed += other.failed
+        self.not_tried += other.not_tried
+        self.stopped = self.stopped or other.stopped
 
 
 def pending(folder: str | Path) -> list[Path]:

@@ -82,11 +82,13 @@ def send_from_store(store: Store, folder: Path, mailer: Mailer) -> SendResult:
             continue
         if not path.exists():
             continue
+        if result.stopped:  # counted, not tried: each try would fail alike (and may lock the account)
+            result.not_tried += 1
+            continue
         outcome = _send(mailer, path, lambda: _parse(message), folder / SENT_DIR, result)
         if outcome == "sent":
             store.mark_mail(mail_id, "sent")
-        elif outcome == "stop":
-            break
+        result.stopped = outcome == "stop"
     return result
 
 
@@ -96,9 +98,19 @@ def send_others(store: Store, folder: Path, mailer: Mailer) -> SendResult:
     result = SendResult()
     known = store.written_names()
     for path in pending(folder) if folder.is_dir() else []:
-        if path.name not in known and _send(mailer, path, lambda: read_message(path), folder / SENT_DIR, result) == "stop":
-            break
+        if path.name in known:
+            continue
+        if result.stopped:
+            result.not_tried += 1
+        else:
+            result.stopped = _send(mailer, path, lambda: read_message(path), folder / SENT_DIR, result) == "stop"
     return result
+
+
+def count_others(store: Store, folder: Path) -> int:
+    """How many messages wait in ``folder`` that the store did not queue (what :func:`send_others` sends)."""
+    known = store.written_names()
+    return sum(1 for path in (pending(folder) if folder.is_dir() else []) if path.name not in known)
 
 
 def _send(mailer: Mailer, path: Path, load: Callable[[], EmailMessage], sent: Path, result: SendResult) -> str:
