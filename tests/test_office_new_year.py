@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from sheetsync.office.store import Store
+from sheetsync.check.reader import read_filled
+from sheetsync.master import merge, templates_from_master
 from sheetsync.master.model import Key
 from sheetsync.office.summary import LEFT, NOTHING, nothing_received
 from sheetsync.spec.form import Form
@@ -58,3 +60,25 @@ def test_the_digest_lists_a_school_yet_to_send_its_new_project(tmp_path: Path, p
         keys = [Key(*map(str, row)) for row in store.query("SELECT form_id, key, recipient FROM current")]
         listed = nothing_received(store.roster(), keys, store.outcomes())
     assert [r.id for r in listed] == ["s2"]  # the digest's "not sent", as the summary says
+
+
+def _twelve(code: str) -> dict[str, Any]:
+    """The seed's project with all twelve report rows filled (its last months: nothing more spent)."""
+    data = variant(seed_data(), code=code)
+    for no, day in zip(range(8, 13), ("2020-05-29", "2020-06-30", "2020-07-31", "2020-08-31", "2020-09-30")):
+        data["reports"].append(dict(data["reports"][-1], no=no, date=day, disbursed=0))
+    return data
+
+
+def test_a_project_whose_twelve_rows_are_filled_gets_no_next_template(tmp_path: Path, progress_form: Form) -> None:
+    """In October every report row of last year's project is filled: its "next" template had every row
+    locked and none open — nothing the school could send back — and was written and e-mailed all the same."""
+    master = tmp_path / "master.xlsx"
+    merged = merge([submit(progress_form, tmp_path, _twelve(CODES[0]), "s1"),
+                    submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1], reports=5), "s2")], master)
+    assert [o.result for o in merged.outcomes] == ["merged", "merged"]
+    said: list[str] = []
+    written = templates_from_master(master, tmp_path / "next", say=said.append)
+    assert [read_filled(p).metadata["recipient"] for p in written] == ["s2"]
+    [line] = said
+    assert "s1" in line and CODES[0] in line and line.index("ครบ") < line.index(" / ")  # Thai first
