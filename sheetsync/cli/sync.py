@@ -99,8 +99,7 @@ def sync_command(
         if not result.new and not result.waiting and not result.zips_refused and (
                 step.result is None or not step.result.messages):  # (a refused zip is something new, set aside)
             echo(f"sheetsync sync: {_both('sync.nothing')}" + (f" ({step.result.summary()})" if step.result else ""))
-            for path in result.already_seen:  # dropped again: the clerk is told it is known, not silence
-                echo(f"  {path.name}: {_both('sync.already')}")
+            _say_already(result)
             for problem in result.problems:
                 echo(f"sheetsync: {problem}", err=True)
             _say_kept_aside(result, plan.master)  # a view due from before (it failed then) may find it edited
@@ -215,12 +214,19 @@ def _report(result: SyncResult, master: Path) -> int:
     show(summary_table(result))
     if result.merge is not None and result.merge.outcomes:
         show(render_table(result.merge))
+    _say_already(result)  # beside new files too: the table only counts them, the ledger has no line for them
     for problem in result.problems:
         echo(f"sheetsync: {problem}", err=True)
     _say_kept_aside(result, master)
     _say_earlier(result)
     code = exit_code(result.merge, unreadable=1) if result.merge is not None else 0
     return max(code, 1 if result.zips_refused else 0, _sent(result), _earlier_code(result))  # a refused zip: a file not taken
+
+
+def _say_already(result: SyncResult) -> None:
+    """A line per file dropped again (its bytes already received): the clerk is told it is known, not silence."""
+    for path in result.already_seen:
+        echo(f"  {path.name}: {_both('sync.already')}")
 
 
 def _say_earlier(result: SyncResult) -> None:

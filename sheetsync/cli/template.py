@@ -87,7 +87,7 @@ def template(
         if from_master is not None:
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=expected,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=dirs,
-                                          form=form or (office.form if office else None))
+                                          form=form or (office.form if office else None), say=echo)
             echo(both("template.wrote-many", count=len(paths), folder=output))
             return mail_templates(paths, mail, again=again, forms_dirs=dirs) if mail else 0
         prefill = load_json(data) if data else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from ..check.coerce import ascii_digits
 from ..spec.form import Form
@@ -38,7 +38,7 @@ Target = tuple[Form, str, dict[str, Any], str]
 def templates_from_master(master_path: str | Path, out_dir: str | Path, *, project: str | None = None,
                           recipient: str | None = None, roster: str | Path | None = None, fmt: str = "xlsx",
                           forms_dirs: Iterable[str | Path] = (), issued: dt.datetime | None = None,
-                          form: Form | str | None = None) -> list[Path]:
+                          form: Form | str | None = None, say: Callable[[str], None] | None = None) -> list[Path]:
     """Write next period's templates from the master into ``out_dir``; return their paths.
 
     Without a roster, one template per submission in the master (narrowed by ``project`` and
@@ -50,6 +50,9 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     :param fmt: ``"xlsx"`` or ``"ods"``.
     :param issued: the templates' issue time (default: now); later than the submissions they
         come from, so what comes back replaces them.
+    :param say: told, in a line (Thai, then English), of each key left out because every row of its
+        table is filled already (last fiscal year's project in October): its template would have
+        every row locked and none open, nothing a school could send back.
     :param form: the office's form (a :class:`Form` or its id): the form of a roster recipient's
         template when nobody has reported on its key yet, and the one whose submissions tell a
         key's identity; without it, the one form the master holds.
@@ -84,6 +87,11 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
                   or _said("roundtrip.wanted.any", lang) for lang in LANGS}
         raise MasterError(_said("roundtrip.none", "en", master=name, wanted=wanted["en"]),
                           th=_said("roundtrip.none", "th", master=name, wanted=wanted["th"]))
+    for target in [t for t in targets if _full(t)]:
+        if say is not None:
+            rows = {"rows": _rows(target), "recipient": target[1] or "-", "key": target[3]}
+            say(f"{_said('roundtrip.full', 'th', **rows)} / {_said('roundtrip.full', 'en', **rows)}")
+    targets = [t for t in targets if not _full(t)]
     out = Path(out_dir)
     written: list[Path] = []
     schools = {e.id: e.school for e in entries or ()}
@@ -115,6 +123,22 @@ def _roster_targets(entries: list[Recipient], records: list[Record], codes: dict
         chosen = forms.load(known[-1]) if known else form or _only_form(held, forms)
         targets.append((chosen, entry.id, _identity(chosen, known[-1].data if known else {}, code), code))
     return targets
+
+
+def _rows(target: Target) -> int:
+    """How many rows of its form's table (``master: table``) a target's prefill fills."""
+    chosen, _, data, _ = target
+    spec = master_spec(chosen)
+    rows = lookup(data, spec.table) if spec.table else None
+    return len(rows) if isinstance(rows, list) else 0
+
+
+def _full(target: Target) -> bool:
+    """Whether a target's template would have no row open: every row of its table filled (a form
+    filled anew each period starts empty, so is never full)."""
+    spec = master_spec(target[0])
+    table = target[0].table_at(spec.table) if spec.table and spec.next_period != "identity" else None
+    return table is not None and _rows(target) >= table.capacity
 
 
 def _own(record: Record, recipient: str, code: str, forms: _Forms) -> Target:

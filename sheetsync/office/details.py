@@ -15,8 +15,12 @@ from typing import Any
 
 from ..check.report import Finding
 from ..clock import said_time
-from ..messages import Lang, catalogue, render
+from ..messages import LANGS, Lang, catalogue, render
 from ..render import ordered
+from ..spec.form import Form
+from ..spec.pointers import lookup
+from .headings import headings
+from .spec import master_spec
 
 #: Between the Thai and the English of a detail (the Thai never holds it: the catalogue's rule).
 SEP = " / "
@@ -75,6 +79,57 @@ def again(file: str, when: str | dt.datetime, earlier: str) -> str:
                    detail=th) + SEP
             + render("detail.same-file", "en", source="office.yaml", **_said({"when": when}, "en"), file=file,
                      detail=en))
+
+
+def replaced(file: str, old: dict[str, Any], new: dict[str, Any], changes: Sequence[str],
+             form: Form) -> tuple[str, str]:
+    """``detail.newer`` of a file replacing ``file``: the rows of the form's table (``master: table``)
+    it adds or no longer holds, each by its number as the school sees it (``ครั้งที่ 12``; the row's
+    place from 1 without a number field), then how many other values changed (``changes``: pointers).
+
+    Example::
+
+        replaced("s1.xlsx", march, april, ["/reports/11"], form)  # th: "… (เพิ่มแถว ครั้งที่ 12)"
+    """
+    spec = master_spec(form)
+    table = spec.table or ""
+    whole = {c: _row_of(c, table) for c in changes}
+    rows = {"added": [c for c, at in whole.items() if at is not None and at >= _count(old, table)],
+            "removed": [c for c, at in whole.items() if at is not None and at >= _count(new, table)]}
+    changed = [c for c in changes if c not in rows["added"] + rows["removed"]]
+    heading = headings(form, spec)["number"]
+    said: dict[Lang, list[str]] = {lang: [] for lang in LANGS}
+    for kind, data in (("added", new), ("removed", old)):
+        numbers = ", ".join(_row_number(data, c, table, spec.number) for c in rows[kind])
+        for lang in LANGS if rows[kind] else ():
+            word = render("detail.rows" if len(rows[kind]) > 1 else "detail.row", lang, source="office.yaml")
+            said[lang].append(render(f"detail.rows-{kind}", lang, source="office.yaml", heading=heading,
+                                     rows=word, numbers=numbers, pointers=", ".join(rows[kind])))
+    for lang in LANGS if changed else ():
+        said[lang].append(render("detail.values-changed", lang, source="office.yaml", count=len(changed),
+                                 changes=", ".join(changed)))
+    return (render("detail.newer", "th", source="office.yaml", file=file, what="; ".join(said["th"])),
+            render("detail.newer", "en", source="office.yaml", file=file, what="; ".join(said["en"])))
+
+
+def _row_of(pointer: str, table: str) -> int | None:
+    """The index of the whole row ``pointer`` names in ``table`` (``/reports/11`` → 11), else None."""
+    rest = pointer[len(table) + 1:] if table and pointer.startswith(f"{table}/") else ""
+    return int(rest) if rest.isdigit() else None
+
+
+def _count(data: dict[str, Any], table: str) -> int:
+    rows = lookup(data, table) if table else None
+    return len(rows) if isinstance(rows, list) else 0
+
+
+def _row_number(data: dict[str, Any], pointer: str, table: str, number: str | None) -> str:
+    """The number a school sees on the row ``pointer`` names: its number field, else its place from 1."""
+    row = lookup(data, pointer)
+    value = row.get(number) if isinstance(row, dict) and number else None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value) if value not in (None, "") else str((_row_of(pointer, table) or 0) + 1)
 
 
 def _said(params: dict[str, Any], lang: Lang) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from ..clock import Zone, local
 from ..text import safe_text
 from .answered import Answer, take_turn
 from .outbox import answered_alike
-from .details import again, findings_detail, joined, pair, split
+from .details import again, findings_detail, joined, pair, replaced, split
 from .spec import master_spec
 from .store import Store, Stored, now
 
@@ -161,7 +161,7 @@ def _decide(store: Store, item: FileResult, name: str, zone: Zone) -> Outcome:
                        joined(pair("older", file=current.file, issued=_when(current.issued_at, zone))), changes,
                        **common)
     store.set_current(sub_id, *key)
-    newer = pair("newer", file=current.file, count=len(changes), changes=", ".join(changes))
+    newer = replaced(current.file, current.data, item.data, changes, item.form)
     return Outcome(path, "replaced", "newer", key, item.sha256, joined(newer, warned), changes, **common)
 
 

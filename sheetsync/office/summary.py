@@ -39,7 +39,7 @@ from .spec import MasterSpec, master_spec
 from .corrected import corrected_keys
 from .due import Due, main_due
 from .store import OutcomeRow
-from .total import replaced_codes, total_rows
+from .total import new_code, replaced_codes, total_rows
 
 SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
 #: The cumulative sheet of a form declaring progress, unless its layout names it.
@@ -169,15 +169,19 @@ def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | N
     """A roster recipient's lines: each submission, or one line alone; then, with a period due that
     none of them is of, a line saying it is not sent (an unreadable file since its last report shows)."""
     lines = seen.lines(entry.id, own)
+    renumbered = new_code(entry, own, seen.specs)  # its own line is due, the old codes' are apart
     if not own:
         latest = seen.latest(entry.id)
         code = entry.project_code
         lines.append(Line(entry.id, latest.key if latest and latest.key else due.key_of(code) if due else code,
                           None, latest))
+    elif renumbered and due is None:
+        lines.append(Line(entry.id, renumbered, None,
+                          seen.last.get((entry.id, renumbered)) or seen.unreadable_since(entry.id)))
     if due is None or any(due.sent(Key(line.form_id or due.form_id, line.key, entry.id)) for line in lines):
         return lines
-    code = next((due.spec.split(d.key.project_code)[0] for d in own if d.key.form_id == due.form_id),
-                entry.project_code)
+    code = renumbered or next((due.spec.split(d.key.project_code)[0] for d in own if d.key.form_id == due.form_id),
+                              entry.project_code)
     missing = Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.period)
     # In time order among the key's months: a month sent after the one due (December when November is
     # due, on a past period's view) comes after its "not sent" line.

@@ -109,3 +109,20 @@ def replaced_codes(lines: Sequence[Line], roster: Mapping[str, Recipient],
         if listed and ascii_digits(code_of(line).split(SEP)[0].strip()) != listed:
             found.add((line.recipient, line.key))
     return found
+
+
+def new_code(entry: Recipient, own: Sequence[Digest], specs: Mapping[str, MasterSpec]) -> str:
+    """The code ``entry``'s roster row names when none of its submissions ``own`` is of it (the
+    project renumbered, or a new fiscal year's project not sent yet), in ASCII digits; else ''.
+
+    That code is the school's now: its line is due, while the old codes' lines are set apart
+    (:func:`replaced_codes`). Compared as :func:`replaced_codes` compares."""
+    listed = ascii_digits(entry.project_code.strip())
+    if not listed or not own:
+        return ""
+    held = set()
+    for digest in own:
+        spec = specs.get(digest.key.form_id)
+        code = spec.split(digest.key.project_code)[0] if spec else digest.key.project_code
+        held.add(ascii_digits(code.split(SEP)[0].strip()))
+    return "" if listed in held else listed
