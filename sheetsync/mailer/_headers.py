@@ -16,6 +16,7 @@ from email.message import Message
 from email.policy import SMTP, EmailPolicy, Policy, default
 
 from ..errors import MailError
+from ..text import plausibly_thai
 
 MAX_HEADER_TEXT = 120  # characters of user text in a subject or display name; the rest is cut
 
@@ -60,7 +61,32 @@ class ReceivedPolicy(EmailPolicy):
         name, value = super().header_source_parse(sourcelines)
         if len(value) > RECEIVED_HEADER_LIMIT:
             value = value[-RECEIVED_HEADER_LIMIT:] if name.lower() == "references" else value[:RECEIVED_HEADER_LIMIT]
-        return name, _THAI_WINDOWS.sub(r"\1cp874", value)
+        return name, _THAI_WINDOWS.sub(r"\1cp874", _raw_thai(value))
+
+
+def _raw_thai(value: str) -> str:
+    """``value`` with raw TIS-620 bytes (an older Thai mail program's, against RFC 5322) read as Thai.
+
+    The parser hands raw bytes over as surrogates; raw UTF-8 (RFC 6532) the email package reads
+    itself, any other it turns into U+FFFD, so a file was saved as ``Ẻ��§ҹ.xlsx``: TIS-620 is
+    handed on as that UTF-8. Western bytes also "decode" as cp874, so they are kept as they are
+    unless the text reads as Thai."""
+    try:
+        raw = value.encode("ascii", "surrogateescape")
+        raw.decode("utf-8")
+        return value  # plain ASCII, or raw UTF-8
+    except UnicodeEncodeError:
+        return value  # not read from bytes
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp874")
+    except UnicodeDecodeError:
+        return value
+    if not plausibly_thai(text):
+        return value
+    # As the raw UTF-8 the package reads (and writes back out, where a Thai str would not encode).
+    return text.encode("utf-8").decode("ascii", "surrogateescape")
 
 
 #: The policy every received message is parsed with (see :class:`ReceivedPolicy`).
