@@ -112,3 +112,18 @@ def test_raw_western_header_bytes_are_not_taken_for_thai() -> None:
     raw = raw_thai(b"PK", "utf-8").replace(FILE.encode("utf-8"), "Relevé été.xlsx".encode("latin-1"))
     [(name, _)] = extract(parse(raw), ImapConfig()).spreadsheets
     assert not any("\u0e00" <= ch <= "\u0e7f" for ch in name)
+
+
+@pytest.mark.parametrize("words", [1, 2])
+def test_an_unquoted_encoded_word_file_name_is_read(words: int) -> None:
+    """``filename==?utf-8?B?…?=`` without quotes (some mail programs and web forms send it): the
+    email package found no file name, and an octet-stream attachment so named was silently dropped."""
+    cut = len(FILE) // words
+    encoded = " ".join(f"=?utf-8?B?{base64.b64encode(FILE[i:i + cut].encode()).decode()}?="
+                       for i in range(0, len(FILE), cut))
+    raw = ("From: a@s1.example\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+           'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+           f"Content-Type: application/octet-stream; name={encoded}\r\n"
+           f"Content-Disposition: attachment; filename={encoded}; size=4\r\n"
+           "Content-Transfer-Encoding: base64\r\n\r\nUEsDBA==\r\n--b--\r\n").encode("ascii")
+    assert [name for name, _ in extract(parse(raw), ImapConfig()).spreadsheets] == [FILE]
