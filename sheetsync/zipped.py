@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import IO
 
 from .limits import MAX_RETURN_SIZE, MAX_RETURNS_SIZE, MAX_ZIP_MEMBERS
+from .text import plausibly_thai
 
 #: What a school may return (lower case); members with other suffixes are listed, never read.
 SPREADSHEETS = (".xlsx", ".ods", ".xls")
@@ -122,12 +123,25 @@ def member_name(member: zipfile.ZipInfo) -> str:
     unicode = _unicode_path(member.extra, raw)
     if unicode is not None:
         return unicode
-    for encoding in ("utf-8", "cp874"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return member.filename
+    utf8, thai = _decoded(raw, "utf-8"), _decoded(raw, "cp874")
+    if utf8 is None:
+        return thai if thai is not None else member.filename
+    # Pairs of Thai letters in code page 874 are UTF-8 too ("รถ" is the bytes of "ö"); "café" in
+    # UTF-8 is "cafรฉ" in cp874. Thai one way and Latin the other: Thai only if it reads as Thai.
+    if thai is not None and not _has_thai(utf8) and not utf8.isascii() and plausibly_thai(thai):
+        return thai
+    return utf8
+
+
+def _has_thai(text: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
+
+
+def _decoded(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
 
 
 #: Info-ZIP's Unicode Path extra field (APPNOTE.TXT 4.6.9): version 1, the CRC-32 of the legacy name, UTF-8.

@@ -64,6 +64,14 @@ def test_explorer_on_thai_windows_writes_code_page_874() -> None:
     assert names(zip_of(member(THAI.encode("cp874")))) == [THAI]
 
 
+def test_a_short_thai_name_that_is_also_utf_8_is_read_as_thai() -> None:
+    # ร ถ in code page 874 are the bytes of UTF-8 "ö": "รถ.xlsx" came out "ö.xlsx".
+    assert names(zip_of(member("รถ.xlsx".encode("cp874")), member("หก ลบ.xlsx".encode("cp874")))) == ["รถ.xlsx", "หก ลบ.xlsx"]
+    without_flag = ["Übersicht.xlsx", "café.xlsx", "s1แบบรายงาน.xlsx"]  # UTF-8 without the flag
+    assert names(zip_of(*(member(name.encode("utf-8")) for name in without_flag))) == without_flag
+    assert names(zip_of(member("s1แบบรายงาน.xlsx".encode("cp874")))) == ["s1แบบรายงาน.xlsx"]
+
+
 def test_seven_zip_writes_utf_8_with_the_flag() -> None:
     assert names(zip_of(member(THAI.encode("utf-8"), utf8=True))) == [THAI]
 
