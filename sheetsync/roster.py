@@ -117,10 +117,16 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise RosterError(both("error.roster-unreadable", path=path, why=exc.strerror or exc)) from exc
-    text = thai_windows_text(raw)
+    # A roster kept in Excel is a workbook (.xlsx and .ods are zips, .xls an OLE file): say so, not "not UTF-8".
+    code = "roster.workbook" if raw.startswith(_WORKBOOK_MARKS) else "roster.encoding"
+    text = thai_windows_text(raw) if code == "roster.encoding" else None
     if text is not None:
         return text
-    raise RosterError(f"{path.name}: {render('roster.encoding', 'th')} / {path.name}: {render('roster.encoding', 'en')}")
+    raise RosterError(f"{path.name}: {render(code, 'th')} / {path.name}: {render(code, 'en')}")
+
+
+#: How a workbook's bytes begin: a zip (.xlsx, .ods) or an OLE compound file (.xls).
+_WORKBOOK_MARKS = (b"PK\x03\x04", bytes.fromhex("d0cf11e0a1b11ae1"))
 
 
 def _said(code: str, path: Path, **params: object) -> str:

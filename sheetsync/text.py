@@ -12,6 +12,7 @@ character its visible Unicode picture (ESC → ␛, BEL → ␇, DEL → ␡), a
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
 import unicodedata
@@ -90,12 +91,18 @@ def clusters(text: str) -> list[str]:
 
 def thai_windows_text(raw: bytes) -> str | None:
     """``raw`` as a text a Thai office's Windows programs save: UTF-8 (with or without the byte-order
-    mark Excel's "CSV UTF-8" and older Notepad write), else cp874 (TIS-620: plain "CSV" and Notepad's
-    "ANSI" on Thai Windows) when it reads as Thai; None otherwise.
+    mark Excel's "CSV UTF-8" and older Notepad write), UTF-16 with its mark (Notepad's "Unicode",
+    Excel's "Unicode Text"), else cp874 (TIS-620: plain "CSV" and Notepad's "ANSI" on Thai Windows)
+    when it reads as Thai; None otherwise.
 
     Any other single-byte encoding also "decodes" as cp874 (é becomes a Thai tone mark), so cp874 is
     taken only when the text reads as Thai: never a silent guess.
     """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")  # the mark says which byte order, and is dropped
+        except UnicodeDecodeError:
+            return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:

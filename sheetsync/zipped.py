@@ -10,12 +10,15 @@ declares), only the last component of a member's path is kept, and a nested zip 
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import IO
 
 from .limits import MAX_RETURN_SIZE, MAX_RETURNS_SIZE, MAX_ZIP_MEMBERS
+from .text import plausibly_thai
 
 #: What a school may return (lower case); members with other suffixes are listed, never read.
 SPREADSHEETS = (".xlsx", ".ods", ".xls")
@@ -111,16 +114,58 @@ def _take(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, shown: s
 
 
 def member_name(member: zipfile.ZipInfo) -> str:
-    """The member's name; Windows zips of Thai names are cp874 without the UTF-8 flag."""
+    """The member's name as the sender saw it: 7-Zip writes UTF-8 and sets the flag; Info-ZIP and
+    WinRAR add the UTF-8 name in a Unicode Path extra field beside a legacy one ("?" where the OEM
+    code page has no letter); Windows Explorer on Thai Windows writes code page 874, with no flag."""
     if member.flag_bits & 0x800:
         return member.filename
-    raw = member.filename.encode("cp437", errors="replace")
-    for encoding in ("utf-8", "cp874"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
+    raw = member.orig_filename.encode("cp437")  # the bytes as written: zipfile read them as cp437
+    unicode = _unicode_path(member.extra, raw)
+    if unicode is not None:
+        return unicode
+    utf8, thai = _decoded(raw, "utf-8"), _decoded(raw, "cp874")
+    if utf8 is None:
+        return thai if thai is not None else member.filename
+    # Pairs of Thai letters in code page 874 are UTF-8 too ("รถ" is the bytes of "ö"); "café" in
+    # UTF-8 is "cafรฉ" in cp874. Thai one way and Latin the other: Thai only if it reads as Thai.
+    if thai is not None and not _has_thai(utf8) and not utf8.isascii() and plausibly_thai(thai):
+        return thai
+    return utf8
+
+
+def _has_thai(text: str) -> bool:
+    return any("\u0e00" <= ch <= "\u0e7f" for ch in text)
+
+
+def _decoded(raw: bytes, encoding: str) -> str | None:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+#: Info-ZIP's Unicode Path extra field (APPNOTE.TXT 4.6.9): version 1, the CRC-32 of the legacy name, UTF-8.
+_UNICODE_PATH = 0x7075
+
+
+def _unicode_path(extra: bytes, raw: bytes) -> str | None:
+    """The UTF-8 name of a Unicode Path field in ``extra`` that belongs to the legacy name ``raw``
+    (a tool that renamed the member without knowing the field left it holding the old name: its CRC
+    then differs); None when there is none, or it is not readable."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, at)
+        body = extra[at + 4:at + 4 + size]
+        at += 4 + size
+        if kind != _UNICODE_PATH or len(body) < 5 or body[0] != 1:
             continue
-    return member.filename
+        if struct.unpack_from("<I", body, 1)[0] != zlib.crc32(raw):
+            continue
+        try:
+            return body[5:].decode("utf-8") or None
+        except UnicodeDecodeError:
+            return None
+    return None
 
 
 def megabytes(limit: int) -> str:

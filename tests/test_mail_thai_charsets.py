@@ -15,6 +15,8 @@ from typing import Any, Iterator
 
 import pytest
 
+from sheetsync.mailer._attachments import extract
+from sheetsync.mailer._imap_config import ImapConfig
 from sheetsync.mailer._reading import parse
 from sheetsync.mailer import header_text
 from sheetsync.spec.form import Form
@@ -82,3 +84,46 @@ def test_a_file_from_thai_outlook_keeps_its_thai_name_and_is_answered_in_thai(
     recorded = json.loads((tmp_path / "inbox" / ".fetched.jsonl").read_text(encoding="utf-8"))
     assert (recorded["sender_name"], recorded["subject"]) == (TEACHER, SUBJECT)
     assert [f["filename"] for f in recorded["files"]] == [FILE]
+
+
+def raw_thai(data: bytes, encoding: str) -> bytes:
+    """A message as an older Thai mail program sends it, Thai text in its headers as raw bytes in
+    ``encoding``, no encoded words (RFC 6532 allows raw UTF-8; raw TIS-620 breaks the rules)."""
+    return (f"From: {TEACHER} <a@s1.example>\r\nTo: office@bma.example\r\nSubject: {SUBJECT}\r\n"
+            "Message-ID: <raw@s1.example>\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+            "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n"
+            f'Content-Disposition: attachment; filename="{FILE}"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+            f"{base64.b64encode(data).decode()}\r\n--b--\r\n").encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp874"])
+def test_raw_thai_header_bytes_read_as_thai(encoding: str) -> None:
+    """Raw TIS-620 came out as U+FFFD mojibake: a file saved as ``Ẻ��§ҹ �Ѵ��.xlsx``, a subject unreadable."""
+    parsed = parse(raw_thai(b"PK\x03\x04", encoding))
+    assert header_text(parsed, "Subject") == SUBJECT and TEACHER in header_text(parsed, "From")
+    assert [name for name, _ in extract(parsed, ImapConfig()).spreadsheets] == [FILE]
+    again = parse(parsed.as_bytes())  # written out again (a Thai str in a header could not be)
+    assert [name for name, _ in extract(again, ImapConfig()).spreadsheets] == [FILE]
+
+
+def test_raw_western_header_bytes_are_not_taken_for_thai() -> None:
+    """Latin-1 bytes also "decode" as cp874: they stay as the email package reads them, not turned Thai."""
+    raw = raw_thai(b"PK", "utf-8").replace(FILE.encode("utf-8"), "Relevé été.xlsx".encode("latin-1"))
+    [(name, _)] = extract(parse(raw), ImapConfig()).spreadsheets
+    assert not any("\u0e00" <= ch <= "\u0e7f" for ch in name)
+
+
+@pytest.mark.parametrize("words", [1, 2])
+def test_an_unquoted_encoded_word_file_name_is_read(words: int) -> None:
+    """``filename==?utf-8?B?…?=`` without quotes (some mail programs and web forms send it): the
+    email package found no file name, and an octet-stream attachment so named was silently dropped."""
+    cut = len(FILE) // words
+    encoded = " ".join(f"=?utf-8?B?{base64.b64encode(FILE[i:i + cut].encode()).decode()}?="
+                       for i in range(0, len(FILE), cut))
+    raw = ("From: a@s1.example\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+           'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+           f"Content-Type: application/octet-stream; name={encoded}\r\n"
+           f"Content-Disposition: attachment; filename={encoded}; size=4\r\n"
+           "Content-Transfer-Encoding: base64\r\n\r\nUEsDBA==\r\n--b--\r\n").encode("ascii")
+    assert [name for name, _ in extract(parse(raw), ImapConfig()).spreadsheets] == [FILE]

@@ -213,13 +213,14 @@ def test_next_periods_templates_inside_the_office_go_to_every_school_of_its_rost
     assert len(names) == 2 and any("s1" in n for n in names) and any("s2" in n for n in names), names
 
 
-@pytest.mark.parametrize("saved_as", ["utf-8-sig", "cp874"])
+@pytest.mark.parametrize("saved_as", ["utf-8-sig", "cp874", "utf-16"])
 def test_a_configuration_saved_by_windows_notepad_is_read(office: Path, saved_as: str) -> None:
-    """Notepad writes UTF-8 with a byte-order mark (before 2019) or, as "ANSI" on Thai Windows, cp874:
-    the office's Thai name comes through either way (a BOM was "Invalid statement", cp874 a traceback)."""
+    """Notepad writes UTF-8 with a byte-order mark (before 2019), as "ANSI" on Thai Windows cp874, or as
+    "Unicode" UTF-16 LE with a mark, each with CRLF: the office's Thai name comes through every way (a BOM
+    was "Invalid statement", cp874 a traceback, UTF-16 "neither UTF-8 nor Thai")."""
     config = office / "sheetsync.toml"
     config.write_bytes(config.read_text(encoding="utf-8").replace('name = ""', 'name = "สำนักงานเขตบางรัก"')
-                       .encode(saved_as))
+                       .replace("\n", "\r\n").encode(saved_as))
     assert load_office(office).name == "สำนักงานเขตบางรัก"
 
 

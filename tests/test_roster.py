@@ -50,6 +50,30 @@ def test_thai_windows_csv_is_read_as_cp874(tmp_path: Path) -> None:
     assert read_roster(path)[0].school == "โรงเรียนวัดไทร"
 
 
+@pytest.mark.parametrize("saved_as, delimiter", [("utf-16-le", "\t"), ("utf-16-le", ","), ("utf-16-be", ",")])
+def test_a_unicode_roster_from_excel_or_notepad_is_read(tmp_path: Path, saved_as: str, delimiter: str) -> None:
+    """Excel's "Unicode Text" (tab-separated) and Notepad's "Unicode" are UTF-16 with a byte-order
+    mark, CRLF: they were refused as "neither UTF-8 nor Thai"."""
+    rows = [["recipient_id", "school_name", "email"], ["s1", "โรงเรียนวัดไทร", "x@y.example"]]
+    text = "\ufeff" + "".join(delimiter.join(row) + "\r\n" for row in rows)
+    roster = read_roster(write_csv(tmp_path, text, encoding=saved_as))
+    assert roster == [Recipient("s1", "โรงเรียนวัดไทร", "x@y.example")]
+
+
+@pytest.mark.parametrize("name", ["schools.xlsx", "schools.xls", "schools.csv"])
+def test_a_workbook_given_as_the_roster_says_so(tmp_path: Path, name: str) -> None:
+    """A roster kept in Excel and named as it is (or renamed .csv): one line saying it is a workbook
+    and how to save it as CSV, not that it is in an encoding that is not UTF-8."""
+    head = b"PK\x03\x04" if name != "schools.xls" else bytes.fromhex("d0cf11e0a1b11ae1")
+    path = tmp_path / name
+    path.write_bytes(head + bytes(range(256)) * 4)
+    with pytest.raises(RosterError) as caught:
+        read_roster(path)
+    said = str(caught.value)
+    assert said.startswith(f"{name}: ") and "\n" not in said and "CSV UTF-8" in said
+    assert said.index("สมุดงาน") < said.index("workbook") and "neither UTF-8" not in said
+
+
 @pytest.mark.parametrize("text, where, what", [
     ("recipient_id,school_name\ns1,A\n", "line 1", "missing column 'email'"),
     ("id,school,email\ns1,A,a@x.example\ns2,B,b@x.example\ns1,C,c@x.example\n", "line 4",

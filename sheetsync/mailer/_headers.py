@@ -16,6 +16,7 @@ from email.message import Message
 from email.policy import SMTP, EmailPolicy, Policy, default
 
 from ..errors import MailError
+from ..text import plausibly_thai
 
 MAX_HEADER_TEXT = 120  # characters of user text in a subject or display name; the rest is cut
 
@@ -48,6 +49,12 @@ _BETWEEN_ENCODED_WORDS = re.compile(r"(=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)\s+(?==\?[
 _THAI_WINDOWS = re.compile(r"(=\?|\*=\s*\"?)(?:x-)?(?:windows|ms|cp)-?874(?=[?*'])", re.IGNORECASE)
 
 
+#: A file name parameter given as encoded words without quotes (``filename==?utf-8?B?…?=``): not
+#: valid MIME, so the email package found no name at all. In quotes it reads them, as Gmail sends them.
+_UNQUOTED_WORDS = re.compile(r"(\b(?:file)?name\s*=\s*)(=\?[^?\s\"]+\?[bBqQ]\?[^?\s\"]*\?="
+                             r"(?:\s+=\?[^?\s\"]+\?[bBqQ]\?[^?\s\"]*\?=)*)(?=\s*(?:;|$))", re.IGNORECASE)
+
+
 class ReceivedPolicy(EmailPolicy):
     """The email package's default policy, but every header field of a received message is cut to
     :data:`RECEIVED_HEADER_LIMIT` as the message is parsed — its head, or for References its end —
@@ -55,12 +62,41 @@ class ReceivedPolicy(EmailPolicy):
     lookup) ever parses more: a 1 MB From took 48 s, 50,000 Content-Type parameters 47 s."""
 
     def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
-        """The header's name and value as the default policy reads them, the value cut, and Thai Windows'
-        charset under the name Python knows (:data:`_THAI_WINDOWS`)."""
+        """The header's name and value as the default policy reads them, the value cut, Thai Windows'
+        charset under the name Python knows (:data:`_THAI_WINDOWS`), raw TIS-620 read as Thai, and
+        a file name of encoded words put in the quotes it lacked (:data:`_UNQUOTED_WORDS`)."""
         name, value = super().header_source_parse(sourcelines)
         if len(value) > RECEIVED_HEADER_LIMIT:
             value = value[-RECEIVED_HEADER_LIMIT:] if name.lower() == "references" else value[:RECEIVED_HEADER_LIMIT]
-        return name, _THAI_WINDOWS.sub(r"\1cp874", value)
+        value = _THAI_WINDOWS.sub(r"\1cp874", _raw_thai(value))
+        if name.lower() in ("content-type", "content-disposition"):
+            value = _UNQUOTED_WORDS.sub(r'\1"\2"', value)
+        return name, value
+
+
+def _raw_thai(value: str) -> str:
+    """``value`` with raw TIS-620 bytes (an older Thai mail program's, against RFC 5322) read as Thai.
+
+    The parser hands raw bytes over as surrogates; raw UTF-8 (RFC 6532) the email package reads
+    itself, any other it turns into U+FFFD, so a file was saved as ``Ẻ��§ҹ.xlsx``: TIS-620 is
+    handed on as that UTF-8. Western bytes also "decode" as cp874, so they are kept as they are
+    unless the text reads as Thai."""
+    try:
+        raw = value.encode("ascii", "surrogateescape")
+        raw.decode("utf-8")
+        return value  # plain ASCII, or raw UTF-8
+    except UnicodeEncodeError:
+        return value  # not read from bytes
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp874")
+    except UnicodeDecodeError:
+        return value
+    if not plausibly_thai(text):
+        return value
+    # As the raw UTF-8 the package reads (and writes back out, where a Thai str would not encode).
+    return text.encode("utf-8").decode("ascii", "surrogateescape")
 
 
 #: The policy every received message is parsed with (see :class:`ReceivedPolicy`).

@@ -117,8 +117,11 @@ def load_office(root: str | Path) -> OfficeConfig:
     data = read_settings(path)
     paths, run = settings.paths(table(data, "paths", path), path), table(data, "run", path)
 
-    def at(value: Any, default: str) -> Path:
-        return (root / str(value or default)).resolve()
+    def at(value: Any, default: str, key: str) -> Path:
+        return (root / settings.path_value(str(value or default), key, path)).resolve()
+
+    def place(key: str, default: str) -> Path:  # a [paths] entry
+        return at(paths.get(key), default, f"[paths] {key}")
 
     zone = _zone(data.get("timezone"), path)  # before the rest: its error is whole already
     name = _name(data.get("name", ""), path)
@@ -129,16 +132,17 @@ def load_office(root: str | Path) -> OfficeConfig:
     try:
         config = OfficeConfig(
             root=root, name=name, form=text(data, "form", path, example="progress-report") or "progress-report",
-            roster=at(roster, "") if roster else None, period=text(data, "period", path, example="2569-03") or None,
-            master=at(paths.get("master"), "master.xlsx"), inbox=at(paths.get("inbox"), "inbox"),
-            processed=at(paths.get("processed"), "processed"), quarantine=at(paths.get("quarantine"), "quarantine"),
-            reports=at(paths.get("reports"), "reports"), outbox=at(paths.get("outbox"), "outbox"),
-            store=at(paths.get("store"), STORE_NAME), key_file=at(paths.get("key"), KEY_NAME),
+            roster=at(roster, "", "roster") if roster else None,
+            period=text(data, "period", path, example="2569-03") or None,
+            master=place("master", "master.xlsx"), inbox=place("inbox", "inbox"),
+            processed=place("processed", "processed"), quarantine=place("quarantine", "quarantine"),
+            reports=place("reports", "reports"), outbox=place("outbox", "outbox"),
+            store=place("store", STORE_NAME), key_file=place("key", KEY_NAME),
             settle=number(run, "settle_seconds", 2.0, path, "[run]"), wait=number(run, "wait_seconds", 5.0, path, "[run]"),
             mark_valid=flag(run, "mark_valid_files", path, "[run]"), view=view,
             school_charts=_ids(run.get("school_charts", []), path),
-            forms_dirs=tuple(at(p, "") for p in paths.get("forms", [])), zone=zone,
-            mail=_mail(table(data, "mail", path), path, at(paths.get("outbox"), "outbox"), name),
+            forms_dirs=tuple(at(p, "", "[paths] forms") for p in paths.get("forms", [])), zone=zone,
+            mail=_mail(table(data, "mail", path), path, place("outbox", "outbox"), name),
             imap=_imap(table(data, "imap", path), path, root))
     except MailError as exc:
         raise OfficeError(f"{exc.th} / {exc}" if exc.th else str(exc)) from exc
@@ -207,7 +211,7 @@ def with_imap_env(config: OfficeConfig) -> ImapConfig:
 def _imap(table: dict[str, Any], path: Path, root: Path) -> ImapConfig:
     imap = ImapConfig.from_table(table, str(path))
     if imap.cafile:  # relative to the office, like every path of the file
-        imap = replace(imap, cafile=str((root / imap.cafile).resolve()))
+        imap = replace(imap, cafile=str((root / settings.path_value(imap.cafile, "[imap] cafile", path)).resolve()))
     return imap
 
 

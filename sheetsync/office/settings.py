@@ -7,6 +7,7 @@ The texts are in ``sheetsync/messages/settings.yaml``.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -29,7 +30,10 @@ KNOWN: dict[str, tuple[str, ...]] = {
 }
 #: tomllib's message (its start) → what it most likely means to a person editing the file.
 _SYNTAX_HINTS = (("Cannot declare", "twice"), ("Cannot overwrite", "twice"), ("Invalid value", "value"),
-                 ("Illegal character", "string"), ("Unterminated string", "string"))
+                 ("Illegal character", "string"), ("Unterminated string", "string"),
+                 ("Unescaped '\\'", "backslash"))
+#: A path only Windows reads: a drive (``C:\office``, ``C:/office``) or a network share (``\\server\share``).
+_WINDOWS_ONLY = re.compile(r"^(?:[A-Za-z]:|\\\\)")
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -180,3 +184,23 @@ def shown(value: Any) -> str:
     """``value`` as an error shows it: one line, cut short (it may be the whole of a long text)."""
     said = repr(value)
     return said if len(said) <= 60 else said[:59] + "…"
+
+
+def path_value(value: str, key: str, path: Path) -> str:
+    """``value``, a path set in ``path`` under ``key`` (``[paths] inbox``), as this computer reads it.
+
+    On Windows it is taken as written. Elsewhere a relative path's backslashes are folders
+    (``mail\\inbox`` is ``mail/inbox``, as it was on Windows: an office folder moves whole), while
+    a Windows drive or network share is refused: taken as written it became a folder (or a new,
+    empty store) named ``C:\\office\\inbox`` inside the office.
+
+    :raises OfficeError: a line break or tab in the path (``"data\\new"`` in double quotes is
+        read so), or, elsewhere than on Windows, a drive or a network share.
+    """
+    if any(ch < " " for ch in value):
+        raise wrong("settings.path-escape", path, key=key, value=shown(value))
+    if os.name == "nt" or not value:
+        return value
+    if _WINDOWS_ONLY.match(value):
+        raise wrong("settings.windows-path", path, key=key, value=f"'{value}'")
+    return value.replace("\\", "/")
