@@ -6,6 +6,7 @@
     │   ├── UnreadableFileError               not a spreadsheet we can read (names the file)
     │   │   ├── NotAFileError                 a link, folder, pipe or device where a file was expected
     │   │   ├── IncompleteFileError           it ends before its container does (damaged, or still being copied)
+    │   │   ├── SavedAsOtherTypeError         a spreadsheet saved as a type not read (.fods); ``kind`` names it
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
     │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
@@ -91,6 +92,17 @@ class IncompleteFileError(UnreadableFileError):
     without its central directory (which a zip keeps at its very end), a compound file whose sectors
     lie past its end. Damaged — or still being copied in by a writer that paused: the office waits
     a while for such a file (:mod:`sheetsync.office.arriving`) before it refuses it."""
+
+
+class SavedAsOtherTypeError(UnreadableFileError):
+    """A spreadsheet, but saved as a type sheetsync does not read: Calc's "Save As" offers a flat XML
+    .fods beside .ods, and an Excel 2003 XML. Nothing typed is lost: saving it again as .ods or .xlsx is
+    the whole fix, so the school is told that, not that the file is damaged. ``kind`` names the type."""
+
+    def __init__(self, path: str | Path, kind: str) -> None:
+        self.kind = kind
+        super().__init__(path, f"saved as {kind}, which is not read here; open it and save it again "
+                               "(File > Save As) as .ods or .xlsx")
 
 
 class UnsafeFileError(UnreadableFileError):

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from .files import open_regular
-from .errors import (FormError, IncompleteFileError, KeyFileError, LimitError, NotOurFormError, SheetMissingError,
-                     SheetsyncError, UnknownFormError, UnsafeFileError)
+from .errors import (FormError, IncompleteFileError, KeyFileError, LimitError, NotOurFormError, SavedAsOtherTypeError,
+                     SheetMissingError, SheetsyncError, UnknownFormError, UnsafeFileError)
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import LANGS, render
@@ -273,6 +273,8 @@ def why_not_read(exc: BaseException) -> dict[str, str]:
         return {lang: render("why.not-found", lang) for lang in LANGS}
     if isinstance(exc, SheetMissingError):  # the teacher renamed it: naming it back is the whole fix
         return {lang: render("why.sheet-renamed", lang, sheet=exc.sheet) for lang in LANGS}
+    if isinstance(exc, SavedAsOtherTypeError):  # "damaged" would have the teacher fill it in again
+        return {lang: render("why.saved-as", lang, kind=exc.kind) for lang in LANGS}
     kinds = ((UnsafeFileError, "why.unsafe"), (NotOurFormError, "why.not-our-form"),
              (UnknownFormError, "why.unknown-form"))
     code = next((code for kind, code in kinds if isinstance(exc, kind)), "why.unreadable")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from sheetsync.check.reader import read_filled
+from sheetsync.check.validate import validate
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.test_print import letters, printed
@@ -91,3 +92,22 @@ def test_the_samples_rationale_typed_into_a_blank_template_has_room(libreoffice:
     ((_, needed),) = libreoffice.fitted_heights(typed, progress_form.sheet, [17]).values()
     rows = libreoffice.geometry(typed, progress_form.sheet, columns=7, rows=15)["rows_mm"]
     assert sum(rows[11:15]) >= needed
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_text_that_calc_turned_into_a_date_is_told_on_its_cell(libreoffice: Any, progress_form: Form,
+                                                               seed: dict[str, Any], tmp_path: Path, fmt: str) -> None:
+    """A long free-text cell (a report's stage, a target, the project's name) stays General, since Excel
+    shows #### for a Text-formatted cell over 255 characters; so Calc takes what looks like a date there
+    for one: a stage typed "1/2" became 1 February of this year (shown 01/02/26) and read back as
+    "2026-02-01", with no word to the school. Now a warning on the cell says what the program made of
+    it and how to keep the text as typed (a leading apostrophe); the file is still taken."""
+    issued, typed = tmp_path / f"issued.{fmt}", tmp_path / f"typed.{fmt}"
+    write_template(progress_form, issued, data=seed)
+    libreoffice.type_into(issued, typed, {"C37": "1/2", "C38": "ขั้นที่ 1/2", "C39": "'1/2"},
+                          sheet=progress_form.sheet)
+    report = validate(read_filled(typed))
+    warned = [f for f in report.findings if f.code == "text-became-date"]
+    assert [f.cell for f in warned] == ["C37"] and warned[0].severity == "warning" and report.valid
+    assert warned[0].message_th.startswith("ช่อง C37") and "'1/2" in warned[0].message_th
+    assert "'1/2" in warned[0].message_en

@@ -16,8 +16,8 @@ import zlib
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from sheetsync.errors import (IncompleteFileError, LimitError, NotAFileError, SheetsyncError, UnreadableFileError,
-                              UnsafeFileError)
+from sheetsync.errors import (IncompleteFileError, LimitError, NotAFileError, SavedAsOtherTypeError, SheetsyncError,
+                              UnreadableFileError, UnsafeFileError)
 from sheetsync.files import open_regular
 from sheetsync.messages import render
 
@@ -41,6 +41,11 @@ ODS_BASIC_INDEX_FILES = frozenset(
 ENCRYPTED = "the file is password-encrypted; save it without a password and send it again"
 TRUNCATED = "the file is damaged or incomplete (truncated zip)"
 SEND_FORM = "send the .xlsx or .ods form"
+#: How far into a file its XML says it is a spreadsheet: a flat .fods names its type after some 2 KB of
+#: namespace declarations (Calc 7.4), an Excel 2003 XML in its second line.
+FLAT_HEAD = 16 * 1024
+_FODS = (b"<office:document", b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"')
+_EXCEL_2003_XML = b'progid="Excel.Sheet"'
 
 
 class Checked(NamedTuple):
@@ -117,6 +122,8 @@ def _check_stream(path: Path, stream: BinaryIO) -> Checked:
         return Checked(_check_ole(path, data), None, data)
     if data.startswith(ZIP_MAGIC):
         return _check_zip(path, data)
+    if kind := _flat_spreadsheet(data[:FLAT_HEAD]):
+        raise SavedAsOtherTypeError(path, kind)
     raise UnreadableFileError(path, f"not a spreadsheet ({_describe_bytes(data[:512])}); {SEND_FORM}")
 
 
@@ -230,6 +237,17 @@ def _describe_zip(names: set[str], mimetype: str) -> str:
     if mimetype.startswith("application/vnd.oasis.opendocument."):
         return kinds.get(mimetype.rsplit(".", 1)[-1], "an OpenDocument file")
     return "a zip archive"
+
+
+def _flat_spreadsheet(head: bytes) -> str:
+    """The type of a spreadsheet saved as one XML file (no zip), or "" for any other file.
+
+    Only the head is looked at, as bytes: nothing is parsed, so an entity or a huge file costs nothing."""
+    if all(mark in head for mark in _FODS):
+        return "Flat XML ODF Spreadsheet (.fods)"
+    if _EXCEL_2003_XML in head and b"<?mso-application" in head:
+        return "Excel 2003 XML (.xml)"
+    return ""
 
 
 def _describe_bytes(head: bytes) -> str:

@@ -36,6 +36,7 @@ import uno_inspect  # noqa: E402  (sibling file: the script's dir is on sys.path
 FILTERS = {
     "xlsx": "Calc MS Excel 2007 XML",
     "ods": "calc8",
+    "fods": "OpenDocument Spreadsheet Flat XML",
     "xls": "MS Excel 97",
     "pdf": "calc_pdf_Export",
     "csv": "Text - txt - csv (StarCalc)",
