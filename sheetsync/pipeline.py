@@ -35,6 +35,8 @@ from .check.validate import validate
 from .limits import MAX_SHOWN_TEXT
 
 LOG = logging.getLogger("sheetsync")
+#: Files that cannot be read whose reason says how to mend the file itself (name its sheet back, save it again).
+FIXED_IN_THE_FILE = (SheetMissingError, SavedAsOtherTypeError)
 UNREADABLE, INTERNAL = "file-unreadable", "internal-error"
 #: The one OS error a file's own bytes can cause: a damaged zip names a negative offset to seek to.
 CONTENT_ERRNOS = frozenset({errno.EINVAL})
@@ -174,7 +176,8 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
         reason = str(exc) if isinstance(exc, SheetsyncError) else f"{path.name}: {exc.strerror or exc}"
         result.filled, result.report = None, None
         result.why = why_not_read(exc)
-        result.failure = failure(path, UNREADABLE, reason, result.why.get("th", ""))
+        result.failure = failure(path, UNREADABLE, reason, result.why.get("th", ""),
+                                 fix_in_file=isinstance(exc, FIXED_IN_THE_FILE))
         result.incomplete = isinstance(exc, IncompleteFileError)
         result.retry = _not_its_bytes(exc) or (_moved(path, before) if stream is None else _rewritten(stream, before))
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug must not stop the office's run
@@ -253,15 +256,18 @@ def check_files(paths: Iterable[str | Path], *, form: Form | None = None,
         yield check_file(path, form=form, forms_dirs=dirs, key=key)
 
 
-def failure(path: Path, code: str, reason: str, why_th: str = "") -> Finding:
+def failure(path: Path, code: str, reason: str, why_th: str = "", *, fix_in_file: bool = False) -> Finding:
     """The finding that stands for a file which could not be read; ``value`` is the one-line reason.
 
     The Thai message says why in Thai (``why_th``, by default that the file cannot be opened),
-    then the reader's own words; the English one gives the reader's words."""
+    then the reader's own words; the English one gives the reader's words. Both end asking for the
+    office's template again, unless ``fix_in_file``: the reason then says how to mend this very file
+    (asked for the template again, the teacher would fill it in again for nothing)."""
     short = reason.removeprefix(f"{path.name}: ")
     why = why_th or render("why.unreadable", "th")
-    return Finding(code, "error", "", "", "", reason, render(code, "th", file=path.name, reason=short, why=why),
-                   render(code, "en", file=path.name, reason=short))
+    said = f"{code}.this-file" if fix_in_file else code
+    return Finding(code, "error", "", "", "", reason, render(said, "th", file=path.name, reason=short, why=why),
+                   render(said, "en", file=path.name, reason=short))
 
 
 def why_not_read(exc: BaseException) -> dict[str, str]:

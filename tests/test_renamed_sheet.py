@@ -27,3 +27,23 @@ def test_a_renamed_sheet_is_told_as_such_thai_first(progress_form: Form, seed: d
     assert f"'{progress_form.sheet}'" in thai and "เปลี่ยนชื่อ" in thai, thai
     assert "คัดลอกข้อมูล" not in thai  # not "the data may have been copied into a new file"
     assert "renamed" in result.why["en"] and progress_form.sheet in result.why["en"]
+
+
+def test_a_file_mended_in_place_is_not_asked_for_again(progress_form: Form, seed: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    """The message told the teacher to name the sheet back (or save the file again), then to send the
+    office's template again: she would fill in a blank one for nothing."""
+    renamed = tmp_path / "school.xlsx"
+    write_template(progress_form, renamed, data=seed)
+    book = load_workbook(renamed)
+    book[progress_form.sheet].title = "Sheet1"
+    book.save(renamed)
+    flat = tmp_path / "flat.xlsx"
+    flat.write_bytes(b'<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook></Workbook>')
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(b"PK\x03\x04 not a whole zip")
+    for path, asked_again in ((renamed, False), (flat, False), (damaged, True)):
+        finding = check_file(path).failure
+        assert finding is not None and finding.code == "file-unreadable"
+        assert ("กรุณาส่งแบบฟอร์มที่ได้รับจากสำนักงาน" in finding.message("th")) is asked_again, finding.message("th")
+        assert ("send the template you received" in finding.message("en")) is asked_again, finding.message("en")
