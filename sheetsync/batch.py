@@ -21,7 +21,7 @@ from .mailer import (MailConfig, MailError, OutboxMailer, Thread, compose, compo
 from .mailer._invite import Earlier
 from .mailer._answer import address_report, sender_finding
 from .mailer._reply import compose_unreadable_reply
-from .messages import Lang
+from .messages import Lang, first
 from .office.spec import master_spec
 from .pipeline import FileResult
 from .pipeline import check_files as check_stream
@@ -84,8 +84,10 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     marked = out_dir / f"{stem}{MARKED_SUFFIX}.{fmt}"
     if mark:  # first: the one a clerk may hold open in Excel; refused, it leaves the others as they were
         write_marked_up(filled, report, marked)
-    write_atomically(text, lambda tmp: tmp.write_text(render_for_school(report) + "\n", encoding="utf-8"))
-    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, form=filled.form), encoding="utf-8"))
+    # Both languages in every report (the school reads the Thai); --lang en puts the English first.
+    write_atomically(text, lambda tmp: tmp.write_text(render_for_school(report, lang) + "\n", encoding="utf-8"))
+    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, langs=first(lang), form=filled.form),
+                                                      encoding="utf-8"))
     body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
     return [text, html, data, marked] if mark else [text, html, data]
@@ -127,8 +129,9 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
     if plan is None:
         return None
     marked = [p for p in item.outputs[-1:] if MARKED_SUFFIX in p.stem]
-    return compose(item.report, to=plan.to, config=config, lang=lang, html=render_html(item.report, form=item.filled.form),
-                   text=render_for_school(item.report), attachments=marked, school=plan.school, thread=plan.thread,
+    return compose(item.report, to=plan.to, config=config, lang=lang,
+                   html=render_html(item.report, langs=first(lang), form=item.filled.form),
+                   text=render_for_school(item.report, lang), attachments=marked, school=plan.school, thread=plan.thread,
                    cc=plan.cc)
 
 

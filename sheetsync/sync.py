@@ -387,8 +387,11 @@ def _sender_school(origin: Thread | None, people: list[Recipient], store: Store)
 
 
 def _log_to(path: Path) -> logging.Handler:
-    """Tracebacks of internal errors go to the office's log file (created only when written to)."""
-    handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    """Tracebacks of internal errors go to the office's log file (created only when written to).
+
+    A file name Python could not decode (its bytes kept as escapes, outside UTF-8 mode) is written
+    escaped: the line that says which file failed must not fail itself."""
+    handler = logging.FileHandler(path, encoding="utf-8", errors="backslashreplace", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     LOG.addHandler(handler)
     return handler

@@ -7,6 +7,9 @@ import email.policy
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from sheetsync.messages import render
 from sheetsync.spec.form import Form
 from sheetsync.check.reader import read_filled
 from sheetsync.template.write import write_template
@@ -54,3 +57,27 @@ def test_template_roster_puts_the_recipient_in_each_file(tmp_path: Path) -> None
     assert recipients == {"s/01", "CON"}
     first = read_filled(next(f for f in files if read_filled(f).metadata["recipient"] == "s/01"))
     assert first.data["project"]["code"] == "50360000-3553"
+
+
+@pytest.mark.parametrize("lang, first", [("th", "th"), ("en", "en")])
+def test_report_dir_puts_the_asked_language_first(progress_form: Form, seed: dict[str, Any], tmp_path: Path,
+                                                  lang: str, first: str) -> None:
+    # `validate --lang en --report-dir DIR` wrote every .txt and .html Thai first all the same.
+    seed["reports"][3]["progress_percent"] = 1.0  # progress going back: one error to report
+    bad = tmp_path / "s02.xlsx"
+    write_template(progress_form, bad, data=seed, recipient="s02")
+    done = run("validate", bad, "--report-dir", tmp_path / "reports", "--lang", lang, "--email", "--to",
+               "head@s02.example", "--outbox", tmp_path / "outbox", env={"SHEETSYNC_MAIL_FROM": "office@bma.example"})
+    assert done.returncode == 1, done.stderr
+    text = (tmp_path / "reports" / "s02.txt").read_text(encoding="utf-8")
+    page = (tmp_path / "reports" / "s02.html").read_text(encoding="utf-8")
+    heads = {language: render("report.list.errors", language, count=1) for language in ("th", "en")}
+    titles = {language: render("report.title", language) for language in ("th", "en")}
+    second = "en" if first == "th" else "th"
+    assert -1 < text.index(heads[first]) < text.index(heads[second])  # both there, the asked one first
+    assert -1 < page.index(titles[first]) < page.index(titles[second])
+    assert f'<html lang="{first}">' in page
+    [mail] = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+              for p in (tmp_path / "outbox").glob("*.eml") if b"head@s02.example" in p.read_bytes()]
+    body = mail.get_body(("plain",)).get_content()  # the e-mail's text is the report's: the same order
+    assert -1 < body.index(heads[first]) < body.index(heads[second])

@@ -5,6 +5,7 @@ output appended to a log that may sit on a full disk (found by an exploratory wa
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -80,3 +81,20 @@ def test_what_a_run_writes_follows_the_umask_as_the_master_does(office: Path, ap
     assert len(written) > 6 and (office / "reports" / "summary.xlsx") in written
     assert {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == \
         {p.name: oct(0o666 & ~umask) for p in written}
+
+
+@needs_dev_full
+@pytest.mark.parametrize("output", ["json", "text"])
+def test_an_output_that_cannot_be_written_is_said_thai_first(tmp_path: Path, progress_form: Form, output: str) -> None:
+    # `validate --format json f.xlsx > /dev/full` said "sheetsync: No space left on device", English
+    # alone, where every other error line is Thai first.
+    filled = tmp_path / "f.xlsx"
+    write_template(progress_form, filled, data=seed_data())
+    errors = tmp_path / "stderr.txt"
+    done = scheduled("validate", "--format", output, filled, stdout=FULL, stderr=errors)
+    said = errors.read_text(encoding="utf-8")
+    assert done.returncode == 3, said
+    [line] = said.splitlines()
+    thai, _, english = line.removeprefix("sheetsync: ").partition(" / ")
+    assert re.search("[\u0e00-\u0e7f]", thai) and not re.search("[\u0e00-\u0e7f]", english), line
+    assert "No space left on device" in english and "Traceback" not in said

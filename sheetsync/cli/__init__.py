@@ -23,6 +23,7 @@ for _command in (template, read, validate, forms, master, fetch, sync, mail, dem
 
 def main() -> None:
     """Entry point of the ``sheetsync`` console script."""
+    utf8_names()
     unicode_output()
     try:
         code = run(app)
@@ -38,10 +39,32 @@ def main() -> None:
     sys.exit(code)
 
 
+def utf8_names() -> None:
+    """Start again in Python's UTF-8 mode when this Python names files in ASCII (``PYTHONUTF8=0`` under
+    the C or POSIX locale, on Linux or macOS); otherwise return at once.
+
+    Such a Python keeps each byte of a Thai file name as an escape (a lone surrogate) that no log,
+    store, report or e-mail can write, and cannot make a file whose name holds Thai (``-ตรวจแล้ว.xlsx``):
+    every ``sync`` stopped at the first Thai name in the inbox. The names on disk are UTF-8, as every
+    other program there writes them, and UTF-8 mode reads them so; Python itself takes that mode in
+    those locales unless told not to. ``-X utf8=0`` on Python's command line is kept (and ends no
+    loop); a locale with Thai letters of its own (TIS-620) is left as it is; Windows names files in
+    UTF-16 whatever the locale.
+    """
+    if os.name != "posix" or sys.flags.utf8_mode or "utf8" in sys._xoptions or not sys.executable:
+        return
+    if codecs.lookup(sys.getfilesystemencoding()).name != "ascii" or getattr(sys, "frozen", False):
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
+
+
 def unicode_output() -> None:
     """Make standard output and error UTF-8 when they go to a file or a pipe; where a character
     cannot be written (a console's code page, an encoding the user chose), write "?" instead of
-    stopping.
+    stopping — on standard error, its escape (``\u0e42``): the error lines name files, and the name
+    must stay whole for whoever helps.
 
     Windows gives a redirected stream its ANSI code page (cp1252, or cp874 on Thai Windows), which
     has no "✗" and, in cp1252, no Thai: a scheduled task appending to its log ended in
@@ -52,10 +75,11 @@ def unicode_output() -> None:
     for stream in (sys.stdout, sys.stderr):
         if not isinstance(stream, io.TextIOWrapper) or codecs.lookup(stream.encoding).name == "utf-8":
             continue
+        errors = "backslashreplace" if stream is sys.stderr else "replace"
         if stream.isatty() or chosen:
-            stream.reconfigure(errors="replace")
+            stream.reconfigure(errors=errors)
         else:
-            stream.reconfigure(encoding="utf-8", errors="replace")
+            stream.reconfigure(encoding="utf-8", errors=errors)
 
 
-__all__ = ["app", "main", "unicode_output"]
+__all__ = ["app", "main", "unicode_output", "utf8_names"]

@@ -23,7 +23,7 @@ import typer
 from ..errors import BadInputError, SheetsyncError
 from ..messages import render
 from ..text import safe_text
-from .output import reader_gone
+from .output import output_lost, reader_gone
 
 EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT, EXIT_ERROR = 0, 1, 2, 3
 
@@ -173,11 +173,17 @@ def echo(message: str, err: bool = False) -> None:
     Text from returned files, rosters and file names may hold control characters (ESC
     sequences retitle the window or clear the screen): they are shown as visible symbols.
     A reader that has gone (``| head``) is no error: the rest goes nowhere (see :mod:`.output`).
+    Standard output that cannot be written (a full disk) is an :class:`~sheetsync.errors.OutputError`,
+    said Thai first like every other error.
     """
     try:
         typer.echo(safe_text(message), err=err)
     except BrokenPipeError:
         reader_gone(sys.stderr if err else sys.stdout)
+    except OSError as exc:
+        if err:  # the error line itself cannot be written: only the exit code is left (see main)
+            raise
+        raise output_lost(exc) from exc
 
 
 def _os_error_line(exc: OSError) -> str:

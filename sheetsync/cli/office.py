@@ -131,8 +131,8 @@ def master_command(
 
 def history_command(
     ctx: typer.Context,
-    recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID", help="Only this recipient.")]
-    = None,
+    recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID", help="Only this recipient "
+                                                     "(upper or lower case alike when none is exactly so).")] = None,
     project: Annotated[Optional[str], typer.Option("--project", metavar="CODE", help="Only this key (e.g. a "
                                                    "project code; a school's code gives each of its months).")] = None,
     master: Annotated[Optional[Path], typer.Option("--master", metavar="FILE", help="A master whose store to "
@@ -148,7 +148,7 @@ def history_command(
     from ..errors import OfficeError
     from ..messages import both
     from ..office.config import office_of
-    from ..office.history import history, render_history
+    from ..office.history import history, recipients_matching, render_history
     from ..office.store import Store
     from ..office.view import store_beside
 
@@ -158,6 +158,9 @@ def history_command(
         if source is None or not Path(source).exists():
             raise OfficeError(both("error.no-store", option="--master"))
         with Store(source) as db:  # the office named (or found) says the zone its clerk reads times in
+            ids = recipients_matching(db, recipient) if recipient is not None else []
+            if len(ids) > 1:  # ids that differ only in case, none of them as typed: say whose these are
+                echo(f"sheetsync: {both('history.recipients', typed=recipient, ids=', '.join(ids))}", err=True)
             echo(render_history(history(db, recipient=recipient, key=project), config.zone if config else None))
         return 0
 

@@ -14,6 +14,7 @@ import re
 import sys
 from typing import IO, TYPE_CHECKING, Iterator
 
+from ..errors import OutputError
 from ..text import clusters
 
 if TYPE_CHECKING:
@@ -57,9 +58,26 @@ def flush_quietly() -> bool:
     return lost
 
 
+def output_lost(exc: OSError) -> OutputError:
+    """Standard output could not be written (``> /dev/full``, a full disk): the error to stop with,
+    Thai first as every error line, the system's own words in both halves."""
+    from ..messages import render
+
+    said = {lang: render("output.lost", lang, source="cli.yaml", why=exc.strerror or exc) for lang in ("th", "en")}
+    return OutputError(said["en"], th=said["th"])
+
+
 def show(renderable: RenderableType) -> None:
-    """Print a table (or any rich renderable) on standard output; a closed pipe ends it quietly."""
-    _console().print(renderable)
+    """Print a table (or any rich renderable) on standard output; a closed pipe ends it quietly.
+
+    :raises OutputError: standard output cannot be written (see :func:`output_lost`).
+    """
+    try:
+        _console().print(renderable)
+    except BrokenPipeError:
+        raise  # rich's on_broken_pipe has already sent the rest to the null device
+    except OSError as exc:
+        raise output_lost(exc) from exc
 
 
 def progress(label: str) -> Progress:

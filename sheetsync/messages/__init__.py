@@ -16,6 +16,17 @@ Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")  # Thai first, as every message to a school
 
 
+def first(lang: Lang) -> tuple[Lang, ...]:
+    """Both languages, ``lang`` first: a report asked for in English (``--lang en``) still carries the
+    Thai the school reads, after it.
+
+    Example::
+
+        first("en") == ("en", "th")
+    """
+    return (lang, *(other for other in LANGS if other != lang))
+
+
 @lru_cache(maxsize=4)
 def catalogue(name: str = "catalogue.yaml") -> dict[str, dict[str, str]]:
     """Every message of the data file ``name`` beside this module, as ``{code: {"th", "en"}}``."""

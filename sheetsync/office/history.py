@@ -60,7 +60,9 @@ class KeyHistory:
 def history(store: Store, *, recipient: str | None = None, key: str | None = None) -> list[KeyHistory]:
     """Every key's versions (narrowed by ``recipient`` and ``key``), with the values each one changed.
 
-    ``key`` also takes the code of a form with a period (``master: period``) and gives each of its periods.
+    ``recipient`` is found as :func:`recipients_matching` finds it (upper or lower case alike when no
+    id is exactly as typed). ``key`` also takes the code of a form with a period (``master: period``)
+    and gives each of its periods.
 
     Changes are against the version received before it for the same key, whatever became of it.
 
@@ -72,8 +74,9 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
     """
     where, params = ["form_id != ''"], []
     if recipient is not None:
-        where.append("recipient = ?")
-        params.append(recipient.strip())  # pasted with a space around it
+        ids = recipients_matching(store, recipient) or [recipient.strip()]
+        where.append(f"recipient IN ({', '.join('?' * len(ids))})")
+        params += ids
     if key is not None:
         # As typed, and with its digits in ASCII (a code in Thai digits is stored so, read from any file);
         # a school's code also names each of its periods (a monthly form's key is "code · year · month").
@@ -101,6 +104,26 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
                                      stored.issued_at if stored else "", changes,
                                      mailed.get(o.sha256, ("", ""))[0]))
     return sorted(keys.values(), key=lambda h: (h.form_id, h.key, h.recipient))
+
+
+def recipients_matching(store: Store, typed: str) -> list[str]:
+    """The recipient ids of the store that ``typed`` names: itself alone when the store knows it as
+    typed; else every id that differs from it only in upper and lower case (a clerk types
+    ``School-01`` for ``school-01``), sorted; none when nothing matches.
+
+    Two ids that differ only in case are two schools to the store: typed exactly, one is found; typed
+    as neither, both are (and the command says which).
+
+    Example::
+
+        recipients_matching(store, " SCHOOL-01 ") == ["school-01"]
+    """
+    typed = typed.strip()  # pasted with a space around it
+    if store.query("SELECT 1 FROM outcomes WHERE recipient = ? LIMIT 1", (typed,)):
+        return [typed]
+    folded = typed.casefold()
+    known = store.query("SELECT DISTINCT recipient FROM outcomes WHERE recipient != ''")
+    return sorted(r for (r,) in known if r.casefold() == folded)
 
 
 def render_history(items: list[KeyHistory], zone: Zone = None) -> str:

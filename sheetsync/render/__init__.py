@@ -8,7 +8,7 @@ import unicodedata
 from typing import Any, Iterable
 
 from ..check.report import Finding, Report, Result
-from ..messages import LANGS, Lang, render
+from ..messages import LANGS, Lang, first, render
 from ..spec.form import Form
 from ..spec.pointers import generic, schema_node
 
@@ -87,19 +87,19 @@ def row_name(form: Form, finding: Finding) -> str:
     return ""
 
 
-def render_for_school(report: Report) -> str:
+def render_for_school(report: Report, lang: Lang = "th") -> str:
     """The findings as a school reads them in plain text (the ``.txt`` report, the e-mail's text
-    part): Thai, then English; numbered, what to fix before the notes; no codes, no English status
-    line. A file with nothing to say gets the thank-you line."""
+    part): Thai, then English (English first for ``lang="en"``); numbered, what to fix before the
+    notes; no codes, no English status line. A file with nothing to say gets the thank-you line."""
     if not report.findings:
-        return "\n".join(render("report.valid", lang) for lang in ("th", "en"))
+        return "\n".join(render("report.valid", language) for language in first(lang))
     blocks = []
-    for lang in ("th", "en"):
+    for language in first(lang):
         lines = []
         for severity, found in (("error", report.errors), ("warning", report.warnings)):
             if found:
-                lines.append(render(f"report.list.{severity}s", lang, count=len(found)))
-                lines += [f"  {n}. {f.message(lang)}" for n, f in enumerate(ordered(found), start=1)]
+                lines.append(render(f"report.list.{severity}s", language, count=len(found)))
+                lines += [f"  {n}. {f.message(language)}" for n, f in enumerate(ordered(found), start=1)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
