@@ -179,3 +179,19 @@ def test_a_file_named_for_its_format_is_written_in_it(tmp_path: Path, app: typer
     assert done.exit_code == 0, done.output
     assert (tmp_path / "school.ods").read_bytes()[:2] == b"PK"
     assert "_sheetsync" in CalamineWorkbook.from_path(str(tmp_path / "school.ods")).sheet_names
+
+
+@pytest.mark.parametrize("sender", ["", "สำนักงานเขตจอมทอง office@bma.example"])
+def test_validate_email_without_a_sender_stops_before_any_report(tmp_path: Path, progress_form: Form,
+                                                                  sender: str) -> None:
+    """It wrote every report first, then stopped (sync and template --email refuse before any file)."""
+    from sheetsync.template.write import write_template
+    from tests.cli import run
+
+    school = tmp_path / "s1.xlsx"
+    write_template(progress_form, school, recipient="s1")
+    done = run("validate", school, "--report-dir", tmp_path / "reports", "--email", "--to", "s1@example.org",
+               cwd=tmp_path, env={"SHEETSYNC_MAIL_FROM": sender, "SHEETSYNC_MAIL_OUTBOX": str(tmp_path / "outbox")})
+    assert done.returncode == 3 and not (tmp_path / "reports").exists() and not (tmp_path / "outbox").exists()
+    [line] = [text for text in done.stderr.splitlines() if text.strip()]
+    assert line.startswith("sheetsync: ") and THAI.search(line.partition(" / ")[0]) and "sender" in line, line

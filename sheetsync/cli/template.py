@@ -146,7 +146,6 @@ def mail_plan(office: OfficeConfig | None, outbox: Path | None, roster: Path | N
     from ..errors import MailError, OutputError, RosterError
     from ..files import why_not_replaced
     from ..mailer import MailConfig
-    from ..mailer._headers import one_line, parse_addresses
     from ..master import read_master
     from ..messages import both, render
     from ..office.config import with_mail_env
@@ -154,12 +153,7 @@ def mail_plan(office: OfficeConfig | None, outbox: Path | None, roster: Path | N
 
     config = with_mail_env(office) if office is not None else MailConfig.from_env()
     config = replace(config, outbox=outbox) if outbox else config
-    if not config.from_addr:
-        raise MailError(both("error.no-sender"))
-    try:
-        parse_addresses(config.from_addr, what="sender ([mail] from, or SHEETSYNC_MAIL_FROM)")
-    except MailError as exc:  # a Thai name and the address without <>: the clerk's first try
-        raise MailError(both("error.bad-sender", sender=one_line(config.from_addr, 60), why=exc)) from exc
+    config.check_sender()
     if config.summary_only:
         raise MailError(both("error.summary-only"))
     try:

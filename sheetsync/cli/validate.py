@@ -16,6 +16,7 @@ from .office import OfficeOpt
 
 if TYPE_CHECKING:
     from ..batch import Checked
+    from ..mailer import MailConfig
     from ..office.config import OfficeConfig
     from ..messages import Lang as Language
 
@@ -73,6 +74,8 @@ def validate(
         own_key = config is None and not os.environ.get(KEY_ENV)
         dirs = office_forms(forms_dir, config.root if config else None)
         expected = find_form(form, dirs) if form else None
+        if email:  # no sender: said before any report is written (as sync and template --email do)
+            mail_config(config, outbox).check_sender()
         keep = report_dir is not None or email  # the batch's reports need every result at the end
         kept: list[Checked] = []
         unreadable = invalid = 0
@@ -123,20 +126,16 @@ def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, t
     Inside an office, its ``[mail]`` settings (its sender, name, server, outbox) and its roster are
     the defaults, as for ``sync`` and ``template --email``; elsewhere the environment's.
     """
-    from dataclasses import replace
-
     from ..batch import queue_emails, write_reports
-    from ..mailer import MailConfig, OutboxMailer, SmtpMailer, compose_digest, send_outbox
+    from ..mailer import OutboxMailer, SmtpMailer, compose_digest, send_outbox
     from ..messages import said
-    from ..office.config import with_mail_env
     from ..roster import read_roster
 
     written = write_reports(checked, report_dir, lang)
     echo(said("validate.reports-written", lang, count=len(written), folder=report_dir), err=True)
     if not email:
         return
-    config = with_mail_env(office) if office is not None else MailConfig.from_env()
-    config = replace(config, outbox=outbox) if outbox else config
+    config = mail_config(office, outbox)
     roster = roster or (office.roster if office is not None else None)
     recipients = read_roster(roster) if roster else []
     queued = queue_emails(checked, config, roster=recipients, to=to, lang=lang)
@@ -151,6 +150,17 @@ def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, t
             echo(f"{said('sync.not-sent', lang, source='office.yaml')} {line}", err=True)
         if not result.ok:
             raise typer.Exit(EXIT_INVALID)
+
+
+def mail_config(office: OfficeConfig | None, outbox: Path | None) -> MailConfig:
+    """The mail settings: the office's ``[mail]`` (else the environment's), ``outbox`` over its outbox."""
+    from dataclasses import replace
+
+    from ..mailer import MailConfig
+    from ..office.config import with_mail_env
+
+    config = with_mail_env(office) if office is not None else MailConfig.from_env()
+    return replace(config, outbox=outbox) if outbox else config
 
 
 def unread_line(item: Checked, lang: str) -> str:

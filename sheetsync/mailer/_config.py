@@ -111,6 +111,22 @@ class MailConfig:
         return replace(self, host=host or self.host, port=self.port if port is None else port,
                        security=cast(Security, security or self.security), user=user or self.user)
 
+    def check_sender(self) -> None:
+        """Check there is a sender, written as an address, before anything is written for the mail.
+
+        :raises MailError: no sender (``[mail] from``, ``SHEETSYNC_MAIL_FROM``), or one that is no
+            address (a Thai name and the address without ``<>``: the clerk's first try), Thai first.
+        """
+        from ..messages import both
+        from ._headers import one_line, parse_addresses
+
+        if not self.from_addr:
+            raise MailError(both("error.no-sender"))
+        try:
+            parse_addresses(self.from_addr, what="sender ([mail] from, or SHEETSYNC_MAIL_FROM)")
+        except MailError as exc:
+            raise MailError(both("error.bad-sender", sender=one_line(self.from_addr, 60), why=exc)) from exc
+
     def password(self, environ: Mapping[str, str] | None = None) -> str:
         """The SMTP password, from the environment variable ``password_env``.
 
