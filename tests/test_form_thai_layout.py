@@ -90,7 +90,7 @@ def test_a_mistake_in_the_look_of_the_sheet_is_thai_first(tmp_path: Path, old: s
 @pytest.mark.parametrize("old, new, names, english", [
     # sheetsync/spec/master.py: the master: entry
     ("  title: /project/name\n  table", "  titel: /project/name\n  table", [LINE, "(master.titel)", "'titel'"],
-     "unknown entry 'titel' (known: amount, as_text, budget, date, flags, headings, identity, key, next_period, "
+     "unknown entry 'titel' (known: amount, as_text, budget, carry, date, flags, headings, identity, key, next_period, "
      "number, period, progress, sheets, table, title)"),
     ("key: [/project/code]", "key: [/project/cod]", [LINE, "(master.key[0])", "'/project/cod'", "cells"],
      "'/project/cod' is not a single field of the form (such as /project/name, /project/code, /project/fiscal_year, "
@@ -106,6 +106,12 @@ def test_a_mistake_in_the_look_of_the_sheet_is_thai_first(tmp_path: Path, old: s
     ("flags: [on_plan, on_target]", "flags: on_plan", [LINE, "(master.flags)", "วงเล็บเหลี่ยม"], "expected a list"),
     ("key: [/project/code]", "key: [/project/code]\n  period: [/project/code]", [LINE, "(master.period[0])",
      "master.key", "ที่เดียว"], "'/project/code' is in master.key already (a field is named once)"),
+    ("carry: [/unit/agency,", "carry: [/project/code,", [LINE, "(master.carry[0])", "'/project/code'", "key"],
+     "'/project/code' is part of the key: a new key's template takes it from the roster, never from the school's "
+     "last key"),
+    ("carry: [/unit/agency,", "carry: [/project/name,", [LINE, "(master.carry[0])", "'/project/name'", "open_prefilled"],
+     "'/project/name' is carried from the school's last key, so the school must be able to correct it: add it to "
+     "open_prefilled"),
     ("  title: /project/name\n", "  title: /project/name\n  next_period: weekly\n", [LINE, "(master.next_period)",
      "'weekly'", "all", "identity"], "expected all or identity, found 'weekly'"),
     ("headings: {number: ครั้งที่,", "headings: {numbr: ครั้งที่,", [LINE, "'numbr'", "latest_number"],

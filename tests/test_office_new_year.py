@@ -82,3 +82,22 @@ def test_a_project_whose_twelve_rows_are_filled_gets_no_next_template(tmp_path: 
     assert [read_filled(p).metadata["recipient"] for p in written] == ["s2"]
     [line] = said
     assert "s1" in line and CODES[0] in line and line.index("ครบ") < line.index(" / ")  # Thai first
+
+
+def test_a_schools_new_project_template_keeps_who_it_is(tmp_path: Path, progress_form: Form) -> None:
+    """The new year's template carried only the new code: the school typed its unit, the person
+    responsible, the coordinator and the signer's position again, all as they were last year."""
+    from openpyxl import load_workbook
+
+    folder = _new_year_office(tmp_path, progress_form)
+    last = variant(seed_data(), code=CODES[1], reports=3)["unit"]
+    written = templates_from_master(folder / "master.xlsx", tmp_path / "next", roster=folder / "roster.csv")
+    [new] = [p for p in written if read_filled(p).metadata["recipient"] == "s2"]
+    data = read_filled(new).data
+    assert data["project"] == {"code": CODES[3]}  # the new project's own data: the school types it
+    assert data["unit"] == last
+    sheet = load_workbook(new)[progress_form.sheet]
+    for pointer in ("/unit/agency", "/unit/responsible_person", "/unit/coordinator"):
+        cell = sheet[progress_form.field_at(pointer).place.ref]  # type: ignore[union-attr]
+        assert cell.value and cell.protection.locked is False, pointer  # what changed, the school corrects
+    assert sheet[progress_form.field_at("/project/code").place.ref].protection.locked  # type: ignore[union-attr]

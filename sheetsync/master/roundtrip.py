@@ -121,8 +121,24 @@ def _roster_targets(entries: list[Recipient], records: list[Record], codes: dict
         known = [r for r in records if code and _code(codes[r.key]) == _code(code)
                  and (form is None or r.key.form_id == form.id)]
         chosen = forms.load(known[-1]) if known else form or _only_form(held, forms)
-        targets.append((chosen, entry.id, _identity(chosen, known[-1].data if known else {}, code), code))
+        prefill = _identity(chosen, known[-1].data if known else {}, code)
+        targets.append((chosen, entry.id, _carried(chosen, prefill, records, entry.id), code))
     return targets
+
+
+def _carried(form: Form, prefill: dict[str, Any], records: list[Record], recipient: str) -> dict[str, Any]:
+    """``prefill`` with what the layout's ``master: carry`` keeps from the recipient's own latest
+    submission of ``form`` on another key (a new fiscal year's project: its unit, who answers for it)."""
+    carry = master_spec(form).carry
+    mine = [r for r in records if r.key.recipient == recipient and r.key.form_id == form.id]
+    if not carry or not mine:
+        return prefill
+    last = max(mine, key=lambda r: r.merged_at).data
+    for pointer in carry:
+        value = lookup(last, pointer)
+        if value is not None and lookup(prefill, pointer) is None:
+            place(prefill, pointer, value)
+    return prefill
 
 
 def _rows(target: Target) -> int:

@@ -18,6 +18,7 @@ A layout may hold a ``master:`` entry; nothing in the office's code names a fiel
       headings: {number: ครั้งที่, latest_number: รายงานล่าสุด (ครั้งที่)}
       next_period: all              # or identity: what next period's template of a school carries
       as_text: [/targets/networks]  # tables kept as one text per submission (default: a sheet of rows each)
+      carry: [/unit/agency]         # what a school's template for a key new to it keeps from its last one
 
 ``sheets`` names the data sheets (default ข้อมูล, ตาราง) and the cumulative sheet (default
 ความก้าวหน้าสะสม for a form declaring ``progress``, else ยอดสะสม). ``identity`` lists the single
@@ -35,6 +36,11 @@ of every submission, the recipient and key first: ``table`` on the sheet ``sheet
 other on a sheet named by its schema ``title`` (made a valid sheet name: see
 :func:`sheetsync.master.derive.sheet_name`). ``as_text`` lists the tables shown instead as one cell of
 text on each submission's line of the data sheet (a list of plain values always is).
+
+``carry`` lists the single fields a school's first template for a key new to it (a new fiscal year's
+project, its new code on the roster) is prefilled with from the school's own latest submission on
+another key of the form: who it is and who answers for it, not the old project's data. Each must be
+one of the layout's ``open_prefilled`` fields (the school corrects what changed) and none the key.
 
 ``period`` lists the fields that say which period a submission is of (a monthly report's fiscal year
 and month, in that order: the last one runs fastest). The store and the view then keep one line per
@@ -64,7 +70,7 @@ if TYPE_CHECKING:
 ENTRY = "master"
 TABLE_COLUMNS = ("number", "date", "progress", "amount")
 _KNOWN = ("key", "period", "title", "table", "budget", "flags", "sheets", "identity", "headings", "next_period",
-          "as_text", *TABLE_COLUMNS)
+          "as_text", "carry", *TABLE_COLUMNS)
 NEXT_PERIOD = ("all", "identity")
 SHEETS = ("data", "table", "cumulative")
 #: The headings a layout may give, each for a column it declares.
@@ -98,6 +104,7 @@ class MasterSpec:
     period: tuple[str, ...] = ()
     period_order: tuple[tuple[str, ...], ...] = ()  # each period field's choices (as text) in the schema's order
     as_text: tuple[str, ...] = ()  # tables shown as text on the data sheet, not on a sheet of rows
+    carry: tuple[str, ...] = ()  # kept from a school's last key in its template for a key new to it
 
     def heading(self, name: str) -> str | None:
         """The layout's own heading for ``name`` (one of :data:`HEADINGS`), if it gives one."""
@@ -180,7 +187,7 @@ def check_master(form: Form) -> MasterSpec:
                       _opt(entry, "progress"), _opt(entry, "amount"), _opt(entry, "budget"), flags,
                       sheets.get("data", "ข้อมูล"), sheets.get("table", "ตาราง"), sheets.get("cumulative"),
                       identity, headings, _next_period(form, entry), period, _orders(form, period),
-                      _as_text(form, entry))
+                      _as_text(form, entry), _carry(form, entry, key + period))
 
 
 def _at(form: Form, *keys: str | int) -> str:
@@ -221,6 +228,20 @@ def _identity(form: Form, entry: dict[str, Any], key: tuple[str, ...]) -> tuple[
     for n, pointer in enumerate(identity):
         _check_single(form, pointer, "identity", n)
     return tuple(str(p) for p in identity)
+
+
+def _carry(form: Form, entry: dict[str, Any], key: tuple[str, ...]) -> tuple[str, ...]:
+    """The single fields a school's template for a key new to it keeps from its last key: each left open
+    (``open_prefilled``: the school corrects what changed), none of them the key."""
+    carried = tuple(_list(form, entry, "carry"))
+    kept_open = form.layout.get("open_prefilled") or ()
+    for n, pointer in enumerate(carried):
+        _check_single(form, pointer, "carry", n)
+        if pointer in key:
+            raise form_error(_at(form, "carry", n), "form.master.carry-key", pointer=repr(pointer))
+        if pointer not in kept_open:
+            raise form_error(_at(form, "carry", n), "form.master.carry-locked", pointer=repr(pointer))
+    return tuple(str(p) for p in carried)
 
 
 def _as_text(form: Form, entry: dict[str, Any]) -> tuple[str, ...]:
