@@ -34,6 +34,11 @@ class Due:
     spec: MasterSpec
     period: str  # as the stored key holds it ("2567 · ธันวาคม")
 
+    @property
+    def label(self) -> str:
+        """The period due as the template's choices show it (``2567 · ภาคเรียนที่ 2``)."""
+        return self.spec.period_label(self.period)
+
     def key_of(self, code: str) -> str:
         """The stored key of ``code``'s report of the period due."""
         return SEP.join(part for part in (code, self.period) if part)
