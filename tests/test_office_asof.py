@@ -136,3 +136,14 @@ def test_no_version_is_dropped_from_the_store(office: Path, tmp_path: Path) -> N
     view(office, tmp_path, "xlsx", "2020-02")
     with Store(office / "master.sqlite") as store:
         assert [(s.id, s.key) for s in store.current()] == before and len(store.versions()) == 5
+
+
+def test_the_digest_says_not_sent_of_whom_the_past_view_does(office: Path, progress_form: Form) -> None:
+    """The office's digest lists as not sent whom the summary does (sync's ``_nothing_received``)."""
+    from sheetsync.office.asof import held
+    from sheetsync.office.summary import nothing_received
+
+    with Store(office / "master.sqlite") as store:
+        for period, missing in (("2020-02", ["s3"]), ("2020-03", []), (None, [])):
+            keys, outcomes = held(store, {progress_form.id: progress_form}, period)
+            assert [r.id for r in nothing_received(store.roster(), keys, outcomes)] == missing, period

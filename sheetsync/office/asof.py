@@ -33,10 +33,10 @@ from typing import Iterable, Iterator, Mapping
 
 from ..clock import Zone, local
 from ..master.derive import as_date
-from ..master.model import moment
+from ..master.model import Key, moment
 from ..spec.form import Form
 from .due import period_month
-from .spec import MasterSpec
+from .spec import MasterSpec, master_spec
 from .store import OutcomeRow, Store, Stored
 
 #: The outcomes of a file accepted as a version (the others name no version of their own).
@@ -119,3 +119,17 @@ def as_of(store: Store, months: Months, period: str | None) -> AsOf | None:
         if best is not None:
             chosen.add(best.id)
     return AsOf(period, store, months, frozenset(chosen), frozenset(later))
+
+
+def held(store: Store, forms: Mapping[str, Form], period: str | None,
+         zone: Zone = None) -> tuple[list[Key], list[OutcomeRow]]:
+    """The keys and the outcomes the master view of ``period`` shows (:func:`as_of`; the store's current
+    when none is later): the office's digest says "not sent" of whom the view's summary does.
+
+    :raises StoreError: the store cannot be read.
+    """
+    past = as_of(store, Months(forms, {f: master_spec(form) for f, form in forms.items()}, zone), period)
+    if past is None:
+        rows = store.query("SELECT form_id, key, recipient FROM current")
+        return [Key(str(r[0]), str(r[1]), str(r[2])) for r in rows], store.outcomes()
+    return [Key(s.form_id, s.key, s.recipient) for s in past.versions()], past.outcomes(store.outcomes())
