@@ -26,7 +26,7 @@ from .crashpoint import crash_point
 from .errors import MasterWriteError, NotAFileError, OutputError
 from .files import open_regular
 from .mailer import MailConfig, SendResult, SmtpMailer, Thread, compose_digest
-from .master.model import Key, MergeResult, Outcome
+from .master.model import MergeResult, Outcome
 from .messages import both
 from .office import answered
 from .office.again import answer_again
@@ -44,6 +44,7 @@ from .office.record import QUARANTINE, disposition_of, record_file
 from .office.store import Store
 from .office.unzipping import ZIP, unpack_zips
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
+from .office.asof import held
 from .office.due import main_due
 from .office.rekey import rekey_periods
 from .office.sheets import forms_of
@@ -172,7 +173,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             # Files only read again after a restore were in the lost store's digests already: no digest for them alone
             if config is not None and config.from_addr and (len(result.checked) + len(result.earlier) > len(rereads)
                                                             or lost or fresh or quiet):
-                missing, unsent = _nothing_received(store, people, forms_dirs, period)
+                missing, unsent = _nothing_received(store, people, forms_dirs, period, options.zone)
                 digest = compose_digest([*(c.result for c in result.checked), *(w.file for w in result.earlier)],
                                         people, config, strangers=strangers, reread=rereads,
                                         undelivered=lost, missing=missing, missing_period=unsent, withheld=quiet,
@@ -248,15 +249,15 @@ def _write_summaries(result: SyncResult, report_dir: Path) -> None:
 
 
 def _nothing_received(store: Store, people: list[Recipient], forms_dirs: Iterable[Path],
-                      period: str | None) -> tuple[list[Recipient], str]:
+                      period: str | None, zone: Zone) -> tuple[list[Recipient], str]:
     """The roster schools the office has nothing from, in any run, or, for a form with a period
     (``master: period``), nothing of the period due: the digest's "not sent" is the master summary's
     ``ยังไม่ได้รับรายงาน`` / ``ยังไม่ส่ง``, not "sent nothing in this batch" (a clerk would chase
-    schools that reported last week). Also the period due ('' for none)."""
-    keys = [Key(str(r[0]), str(r[1]), str(r[2])) for r in store.query("SELECT form_id, key, recipient FROM current")]
-    forms = forms_of([k.form_id for k in keys], tuple(forms_dirs))
+    schools that reported last week), of the period's view (:mod:`.office.asof`). Also the period due ('' for none)."""
+    forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], tuple(forms_dirs))
+    keys, outcomes = held(store, forms, period, zone)
     due = main_due(forms, keys, period)
-    return nothing_received(people, keys, store.outcomes(), due), due.period if due else ""
+    return nothing_received(people, keys, outcomes, due), due.period if due else ""
 
 
 def _others_waiting(store: Store, folder: Path) -> bool:

@@ -47,7 +47,7 @@ def office(tmp_path_factory: pytest.TempPathFactory, progress_form: Form) -> Pat
 def view(office: Path, fmt: str) -> Path:
     path = office / f"view.{fmt}"
     with Store(office / "master.sqlite") as store:
-        render_view(store, path, period="2020-03")
+        render_view(store, path, period="2020-04")  # the month of its latest report: its figures
     return path
 
 

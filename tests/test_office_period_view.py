@@ -113,3 +113,16 @@ def test_a_month_not_sent_between_two_sent_is_listed_in_time_order(months: Path,
     path = view(months, fmt, "--period", "2566-12")
     assert [line for line in lines(path) if line[0] == "s2"] == [
         ("s2", OCT, 46_200, UP_TO_DATE), ("s2", NOV, None, f"ยังไม่ส่ง {NOV}"), ("s2", DEC, 30_800, UP_TO_DATE)]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_past_months_view_leaves_out_the_months_after_it(months: Path, fmt: str) -> None:
+    """Rendered for November 2023 once December had come, the view listed December's line and added it
+    into s1's running totals (tests/test_office_asof.py): a month's view holds the months up to it.
+    October is the version corrected after November came: the latest of October's own."""
+    path = view(months, fmt, "--period", "2566-11")
+    assert lines(path) == [("s1", OCT, 49_280, UP_TO_DATE), ("s1", NOV, 61_600, UP_TO_DATE),
+                           ("s2", OCT, 46_200, UP_TO_DATE), ("s3", OCT, None, NOTHING)]
+    totals = [(r["ผู้รายงาน"], r[PERIOD], r[CUMULATIVE]) for r in rows_of(path, "ยอดสะสม")]
+    assert totals == [("s1", OCT, 49_280), ("s1", NOV, 110_880), ("s2", OCT, 46_200)]
+    assert [r["เดือน"] for r in rows_of(path, "โรงเรียน")] == ["ตุลาคม", "พฤศจิกายน", "ตุลาคม"]

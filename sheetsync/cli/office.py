@@ -85,7 +85,8 @@ def master_command(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", metavar="FILE", help="Where to write the "
                                                    "view (.xlsx or .ods); default: the office's master.")] = None,
     period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", callback=period_option, help="The reporting period for "
-                                                  "the summary's statuses (default: the office's).")] = None,
+                                                  "the summary's statuses and the view's figures (each school's "
+                                                  "version reporting up to it; default: the office's).")] = None,
     store: Annotated[Optional[Path], typer.Option("--store", metavar="FILE", help="The store to render "
                                                   "(default: the office's, or the one beside -o).")] = None,
     school_chart: Annotated[Optional[list[str]], typer.Option(

@@ -45,7 +45,8 @@ def sync_command(
                                                    help="CSV of schools (for addresses and the digest).")] = None,
     today: TodayOpt = None,
     period: Annotated[Optional[str], typer.Option("--period", metavar="YYYY-MM", callback=period_option, help="The reporting period for "
-                                                  "the summary's statuses (default: the office's).")] = None,
+                                                  "the summary's statuses and the view's figures (each school's "
+                                                  "version reporting up to it; default: the office's).")] = None,
     settle: Annotated[Optional[float], typer.Option("--settle", metavar="SECONDS", help="Seconds a file must be "
                                                     "left alone before it is read (default 2).")] = None,
     mark_valid: Annotated[bool, typer.Option("--mark-valid", help="Also write a marked-up workbook for files "

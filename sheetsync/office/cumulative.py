@@ -95,7 +95,7 @@ def _by_period(records: Callable[[], Iterable[Record]], form: Form, spec: Master
                 amount = add_up(number(row.get(spec.amount or "")) for row in table)
                 total = add(total, amount)
                 budget = add(budget, number(lookup(record.data, spec.budget) if spec.budget else None))
-                values = {"period": period, "amount": amount, "total": total, "budget_total": budget,
+                values = {"period": spec.period_label(period), "amount": amount, "total": total, "budget_total": budget,
                           "share": share(total, budget),
                           "notes": _noted(flag_labels(table[-1] if table else {}, spec, form), total, budget)}
                 yield [*who.cells(record.key.recipient, code), *(values[role] for role in roles)]

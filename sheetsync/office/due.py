@@ -34,6 +34,11 @@ class Due:
     spec: MasterSpec
     period: str  # as the stored key holds it ("2567 · ธันวาคม")
 
+    @property
+    def label(self) -> str:
+        """The period due as the template's choices show it (``2567 · ภาคเรียนที่ 2``)."""
+        return self.spec.period_label(self.period)
+
     def key_of(self, code: str) -> str:
         """The stored key of ``code``'s report of the period due."""
         return SEP.join(part for part in (code, self.period) if part)
@@ -65,17 +70,43 @@ def _month_before(form: Form, spec: MasterSpec, period: str) -> str | None:
     rule of its layout names exactly its period fields (else None: the form's period is no month)."""
     year, month = (int(part) for part in period.split("-")[:2])
     year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    found = _month_fields(form, spec)
+    if found is None:
+        return None
+    month_at, year_at, fiscal = found
+    values = {year_at: year + BE_OFFSET + (1 if fiscal and month >= FISCAL_START else 0),
+              month_at: _month_value(form, month_at, month)}
+    if all(values[p] is not None for p in spec.period):
+        return SEP.join(key_part(values[p]) for p in spec.period)
+    return None
+
+
+def period_month(form: Form, spec: MasterSpec, period: str) -> str | None:
+    """The calendar month (``YYYY-MM``) a stored period of ``form`` is (``2567 · ตุลาคม`` of a fiscal
+    year → ``2023-10``), when an ``in_month`` rule names its period fields; else None."""
+    found = _month_fields(form, spec)
+    values = dict(zip(spec.period, period.split(SEP))) if period else {}
+    if found is None or len(values) != len(spec.period):
+        return None
+    month_at, year_at, fiscal = found
+    text = values[month_at]
+    month = month_number(text) or (month_number(int(text)) if text.isdigit() else None)
+    if month is None or not values[year_at].isdigit():
+        return None
+    year = int(values[year_at]) - BE_OFFSET - (1 if fiscal and month >= FISCAL_START else 0)
+    return f"{year:04d}-{month:02d}"
+
+
+def _month_fields(form: Form, spec: MasterSpec) -> tuple[str, str, bool] | None:
+    """``(month, year, fiscal)`` pointers of the ``in_month`` rule naming exactly the form's two period
+    fields (``fiscal``: the year is a fiscal year, B.E.), if there is one."""
     for rule in form.rules:
         if rule.kind != "in_month":
             continue
         fiscal = "fiscal_year" in rule.params
         year_at = str(rule["fiscal_year"] if fiscal else rule["year"])
-        if {str(rule["month"]), year_at} != set(spec.period) or len(spec.period) != 2:
-            continue
-        values = {year_at: year + BE_OFFSET + (1 if fiscal and month >= FISCAL_START else 0),
-                  str(rule["month"]): _month_value(form, str(rule["month"]), month)}
-        if all(values[p] is not None for p in spec.period):
-            return SEP.join(key_part(values[p]) for p in spec.period)
+        if {str(rule["month"]), year_at} == set(spec.period) and len(spec.period) == 2:
+            return str(rule["month"]), year_at, fiscal
     return None
 
 

@@ -23,6 +23,7 @@ from ..spec.registry import find_form
 from ..thaidates import BE_OFFSET, MONTH_NAMES
 from .headings import word
 from .spec import MasterSpec, master_spec
+from .asof import Months, as_of
 from .store import Store, Stored
 from .cumulative import cumulative_sheet, in_period_order
 from .charts import chart_sheet
@@ -64,10 +65,13 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     """
     forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], forms_dirs)
     specs = {form_id: master_spec(form) for form_id, form in forms.items()}
+    past = as_of(store, Months(forms, specs, zone), period)  # None: the store's current, as ever
+    shown = past.versions if past else store.current
+    outcomes = past.outcomes(store.outcomes()) if past else store.outcomes()
     digests, keys_of_form = [], dict.fromkeys(forms, 0)
     rows_of_table: dict[tuple[str, str], int] = {}  # (form id, table) → rows on its sheet
     row_tables = {form_id: specs[form_id].row_tables(form) for form_id, form in forms.items()}
-    for sub in store.current():
+    for sub in shown():
         record = record_of(sub)
         digests.append(Digest.of(record, specs.get(sub.form_id)))
         if sub.form_id in forms:
@@ -78,13 +82,13 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     rows_of_form = {form_id: rows_of_table.get((form_id, specs[form_id].table or ""), 0) for form_id in forms}
 
     def records(form_id: str | None = None) -> Iterator[Record]:
-        mine = (record_of(s) for s in store.current() if form_id is None or s.form_id == form_id)
+        mine = (record_of(s) for s in shown() if form_id is None or s.form_id == form_id)
         # A form's periods in time order (ตุลาคม before พฤศจิกายน), not as the store sorts their names.
         return in_period_order(mine, specs[form_id]) if form_id in specs else mine
 
     latest = max((d.latest_date for d in digests), default="")[:7] or None
     left = store.roster_left()
-    sheets = [summary_sheet(digests, forms, store.roster(), store.outcomes(), period or latest,
+    sheets = [summary_sheet(digests, forms, store.roster(), outcomes, period or latest,
                             store.roster_left_people()),
               *_cumulative_sheets(records, forms, rows_of_form, keys_of_form, _names(store, left)),
               chart_sheet(records(), forms, _chart_titles(store, school_charts))]
@@ -98,7 +102,7 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     sheets.append(ledger_sheet(ledger_of(store), zone))
     _unique_names([s for s in sheets if s is not None], last=titled)
     banner = BANNER.format(when=said_time(generated, zone, "th"), store=store.path.name,
-                           period=_as_of(period or latest, latest))
+                           period=_as_of(period or latest, figures=past is not None))
     return [_with_banner(s, f"{office} — {banner}" if office else banner, office) for s in sheets if s is not None]
 
 
@@ -190,15 +194,14 @@ def forms_of(form_ids: list[str], dirs: tuple[Any, ...]) -> dict[str, Form]:
     return forms
 
 
-def _as_of(period: str | None, latest: str | None = None) -> str:
+def _as_of(period: str | None, *, figures: bool = False) -> str:
     """`` · สถานะ ณ เดือนมีนาคม 2563``: the month the summary's statuses are for (B.E.), or nothing;
-    for a month before the ``latest`` report's, that the figures are still the latest received (a
-    reader up the line, given January's view, must not take April's figures for January's)."""
+    with ``figures`` (a past period's view, :mod:`.asof`), that the figures are the versions reporting
+    up to that month (a reader up the line, given January's view, must know April's are not in it)."""
     said = _month_words(period)
     if not said:
         return ""
-    later = _month_words(latest) if latest and period and latest[:7] > period[:7] else None
-    return " · " + word("banner.period", **said) + (" " + word("banner.figures-later", **later) if later else "")
+    return " · " + word("banner.period", **said) + (" " + word("banner.figures-as-of", **said) if figures else "")
 
 
 def _month_words(period: str | None) -> dict[str, Any] | None:

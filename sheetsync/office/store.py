@@ -251,10 +251,17 @@ class Store:
 
     def current(self) -> Iterator[Stored]:
         """Every key's current submission, ordered by form, key and recipient (streamed)."""
+        return self._streamed(f"{_SELECT_SUB} JOIN current c ON c.submission_id = s.id "
+                              "ORDER BY c.form_id, c.key, c.recipient")
+
+    def versions_by_key(self) -> Iterator[Stored]:
+        """Every stored submission ordered by form, key, recipient and arrival (streamed): each key's
+        versions together, oldest first, the keys as :meth:`current` orders them."""
+        return self._streamed(f"{_SELECT_SUB} ORDER BY s.form_id, s.key, s.recipient, s.id")
+
+    def _streamed(self, sql: str) -> Iterator[Stored]:
         try:
-            cursor = self.db.execute(f"{_SELECT_SUB} JOIN current c ON c.submission_id = s.id "
-                                     "ORDER BY c.form_id, c.key, c.recipient")
-            for row in cursor:
+            for row in self.db.execute(sql):
                 yield _stored(row)
         except sqlite3.Error as exc:
             raise store_said("store.cannot-read", self.path, exc) from exc

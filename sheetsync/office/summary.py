@@ -100,7 +100,7 @@ class Line:
     key: str
     record: Digest | None
     last: OutcomeRow | None  # the latest outcome of a file from this recipient for this key
-    missing: str = ""  # the period due that this roster recipient has not sent (a line of its own)
+    missing: str = ""  # the period due that this roster recipient has not sent, as labelled (a line of its own)
 
     @property
     def form_id(self) -> str:
@@ -182,7 +182,7 @@ def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | N
         return lines
     code = renumbered or next((due.spec.split(d.key.project_code)[0] for d in own if d.key.form_id == due.form_id),
                               entry.project_code)
-    missing = Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.period)
+    missing = Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.label)
     # In time order among the key's months: a month sent after the one due (December when November is
     # due, on a past period's view) comes after its "not sent" line.
     later = (n for n, line in enumerate(lines) if line.form_id == due.form_id and _later(due, line.key, code))
@@ -279,7 +279,7 @@ def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes:
     records = [Digest(key, None, 0, {}, None, None) for key in keys]
     since = expected_since(None)  # the period only tells late from up to date, never "nothing"
     specs = {due.form_id: due.spec} if due else {}
-    unsent = {NOTHING, not_sent(due.period) if due else NOTHING}
+    unsent = {NOTHING, not_sent(due.label) if due else NOTHING}
     nothing = {line.recipient for line in summary_lines(records, roster, outcomes, specs, due)
                if status_of(line, None, since) in unsent}
     return [r for r in roster if r.id in nothing]
@@ -325,7 +325,8 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
                 values["status"] = LEFT
             listed = people.get(line.recipient) or (left or {}).get(line.recipient)
             values |= {"school": listed.school if listed else "",
-                       "network": listed.network if listed else "", "key": code, "period": when or None,
+                       "network": listed.network if listed else "", "key": code,
+                       "period": (spec.period_label(when) if spec else when) or None,  # as the template shows it
                        "title": line.record.title if line.record else named.get(code),
                        "corrected": CORRECTED if (line.recipient, line.key) in corrected else None}
             yield [values.get(role) for role in roles]
@@ -333,7 +334,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     status = roles.index("status")
     highlights = (Highlight(status, MUST_FIX, RED), Highlight(status, UNREADABLE, RED),
                   Highlight(status, LATE, ORANGE), Highlight(status, NOTHING, GREY),
-                  *((Highlight(status, not_sent(due.period), ORANGE),) if due else ()),
+                  *((Highlight(status, not_sent(due.label), ORANGE),) if due else ()),
                   *(Highlight(roles.index(r), None, PINK) for r in ("notes", "corrected") if r in roles))
     printed = len([role for role in roles if role not in SCREEN_ONLY])
     assert roles[printed:] == [role for role in roles if role in SCREEN_ONLY]  # a print area takes leading columns

@@ -51,7 +51,8 @@ def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, d
     gone = [line for line in lines if left(line)]
     added, reported, count = _added(listed, main, spec, period)
     if period is not None:
-        said = word("total.reported-period", period=period or "-", reported=reported, count=count)
+        said = word("total.reported-period", period=spec.period_label(period) if spec and period else "-",
+                    reported=reported, count=count)
     else:
         said = word("total.reported", reported=reported, count=count)
     rows = [_total_values(roles, added, word("total.label"), said)]

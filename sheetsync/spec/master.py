@@ -47,7 +47,9 @@ and month, in that order: the last one runs fastest). The store and the view the
 key *and period*, while the roster's code, invitations and next period's templates match the ``key``
 alone; the period's values sort in time order (a choice by its place in the schema's ``enum``,
 ตุลาคม before พฤศจิกายน; a number by its value), and the cumulative sheet adds each key's periods up,
-starting again when a period field before the last changes (a new fiscal year).
+starting again when a period field before the last changes (a new fiscal year). The master shows a
+period's values as the template's dropdown shows them (the layout's ``choices``: ``2567 · ภาคเรียนที่ 2``
+for the stored ``2567 · 2``: :meth:`MasterSpec.period_label`).
 
 A form without the entry is keyed by its recipient alone and has no cumulative view. The entry is
 checked when the form loads (:func:`check_master`), so a misspelt pointer is one line naming the YAML
@@ -105,6 +107,7 @@ class MasterSpec:
     period_order: tuple[tuple[str, ...], ...] = ()  # each period field's choices (as text) in the schema's order
     as_text: tuple[str, ...] = ()  # tables shown as text on the data sheet, not on a sheet of rows
     carry: tuple[str, ...] = ()  # kept from a school's last key in its template for a key new to it
+    period_labels: tuple[tuple[tuple[str, str], ...], ...] = ()  # each period field's (value as text, label)
 
     def heading(self, name: str) -> str | None:
         """The layout's own heading for ``name`` (one of :data:`HEADINGS`), if it gives one."""
@@ -127,6 +130,13 @@ class MasterSpec:
         if not n or not key or len(parts) < n + (1 if self.key else 0):
             return key, ""
         return SEP.join(parts[:-n]), SEP.join(parts[-n:])
+
+    def period_label(self, period: str) -> str:
+        """A period of :meth:`split` as the school chose it in the template: each value that is one of
+        its field's choices shown by the choice's label (``2567 · 2`` → ``2567 · ภาคเรียนที่ 2``)."""
+        texts = period.split(SEP) if period else []
+        labels = [dict(self.period_labels[n]) if n < len(self.period_labels) else {} for n in range(len(texts))]
+        return SEP.join(labels[n].get(text, text) for n, text in enumerate(texts))
 
     def period_rank(self, period: str) -> Rank:
         """A period of :meth:`split` as what sorts in time order: each value a choice by its place in
@@ -187,7 +197,7 @@ def check_master(form: Form) -> MasterSpec:
                       _opt(entry, "progress"), _opt(entry, "amount"), _opt(entry, "budget"), flags,
                       sheets.get("data", "ข้อมูล"), sheets.get("table", "ตาราง"), sheets.get("cumulative"),
                       identity, headings, _next_period(form, entry), period, _orders(form, period),
-                      _as_text(form, entry), _carry(form, entry, key + period))
+                      _as_text(form, entry), _carry(form, entry, key + period), _labels(form, period))
 
 
 def _at(form: Form, *keys: str | int) -> str:
@@ -275,6 +285,16 @@ def _orders(form: Form, period: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         choices = found.schema.get("enum") if found else None
         orders.append(tuple(key_part(c) for c in choices) if isinstance(choices, list) else ())
     return tuple(orders)
+
+
+def _labels(form: Form, period: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """Each period field's choices of the layout (``choices:``) as (value as a key holds it, label)."""
+    labels = []
+    for pointer in period:
+        found = form.field_at(pointer)
+        choices = found.choices if found is not None and found.choices else {}
+        labels.append(tuple((key_part(value), key_part(label)) for value, label in choices.items()))
+    return tuple(labels)
 
 
 def _next_period(form: Form, entry: dict[str, Any]) -> str:

@@ -1,0 +1,135 @@
+"""The master of a past period: each school's figures as it had reported them up to that month.
+
+The store keeps every version of every key (:mod:`.store`). The view of the office's period ``P``
+(``sheetsync master --period``) shows, for each key (form, key and recipient), the version the store
+would have made current (:mod:`.record`: in arrival order, each replaces the one before unless its
+template was issued earlier) out of the versions whose **own month** is not later than ``P``. A key
+none of whose versions is of ``P`` or before is not in that view: its school has sent nothing by then.
+
+A version's own month, the first that it has:
+
+1. a form declaring its period (``master: period``) whose fields name a calendar month (a rule
+   ``in_month`` names them, as :mod:`.due` reads it): that month (``2567 · ตุลาคม`` → October 2023);
+2. the latest date of its table's ``date`` column (``master: date``): the date of the report it
+   brings, which the summary shows as its latest and judges "late" by;
+3. the month it was received, in the office's time zone.
+
+Why the report's own month before the day it came: a month's report is made at its end and comes in
+the month after (during ``P`` the report of the month before is due), so "October's figures" are the
+report of October whenever it came, and a correction of October sent in December is October's figures
+too. The day of receipt stands only for a version that dates nothing itself.
+
+Outcomes follow the versions: those of a version later than ``P`` are left out (the line's file is
+its figures' file, a later correction does not flag ``P``); a refused file kept no data to date it and
+stays, unless its key names a later month. The ledger stays whole: it is the record of what came.
+When every current version is of ``P`` or before, the view is the store's current as it always was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Iterable, Iterator, Mapping
+
+from ..clock import Zone, local
+from ..master.derive import as_date
+from ..master.model import Key, moment
+from ..spec.form import Form
+from .due import period_month
+from .spec import MasterSpec, master_spec
+from .store import OutcomeRow, Store, Stored
+
+#: The outcomes of a file accepted as a version (the others name no version of their own).
+ACCEPTED = ("merged", "replaced", "superseded")
+
+
+@dataclass(frozen=True)
+class Months:
+    """The own month of each stored version (see the module docstring), by its form's declaration."""
+
+    forms: Mapping[str, Form]
+    specs: Mapping[str, MasterSpec]
+    zone: Zone = None
+
+    def of_key(self, form_id: str, key: str) -> str | None:
+        """The month a stored key's period names (rule 1), if its form's period is a month."""
+        spec, form = self.specs.get(form_id), self.forms.get(form_id)
+        if spec is None or form is None or not spec.period:
+            return None
+        return period_month(form, spec, spec.split(key)[1])
+
+    def of(self, sub: Stored) -> str:
+        """The version's own month, ``YYYY-MM``."""
+        said = self.of_key(sub.form_id, sub.key)
+        if said:
+            return said
+        spec = self.specs.get(sub.form_id)
+        dates = [as_date(row.get(spec.date)) for row in spec.rows_of(sub.data)] if spec and spec.date else []
+        latest = max((d for d in dates if d is not None), default=None)
+        if latest is not None:
+            return latest.strftime("%Y-%m")
+        received = local(sub.received_at, self.zone)
+        return received.strftime("%Y-%m") if received else sub.received_at[:7]
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The versions and outcomes of a past period's view (:func:`as_of`)."""
+
+    period: str
+    store: Store
+    months: Months
+    chosen: frozenset[int]  # the id of each key's version as of the period
+    later: frozenset[tuple[str, str, str, str]]  # (sha256, form, recipient, key) of the versions after it
+
+    def versions(self) -> Iterator[Stored]:
+        """Each key's version as of the period, ordered as :meth:`Store.current` (streamed)."""
+        return (sub for sub in self.store.versions_by_key() if sub.id in self.chosen)
+
+    def outcomes(self, outcomes: Iterable[OutcomeRow]) -> list[OutcomeRow]:
+        """``outcomes`` but those of versions later than the period, and of refused files whose key
+        names a later month."""
+        def kept(o: OutcomeRow) -> bool:
+            if o.result in ACCEPTED:
+                return (o.sha256, o.form_id, o.recipient, o.key) not in self.later
+            month = self.months.of_key(o.form_id, o.key) if o.key else None
+            return month is None or month <= self.period
+
+        return [o for o in outcomes if kept(o)]
+
+
+def as_of(store: Store, months: Months, period: str | None) -> AsOf | None:
+    """The view of ``period`` (``YYYY-MM``) when some current version is later than it; None when
+    none is (no period, or the latest: the view is the store's current, as it always was).
+
+    :raises StoreError: the store cannot be read.
+    """
+    if not period or all(months.of(sub) <= period[:7] for sub in store.current()):
+        return None
+    period = period[:7]
+    chosen: set[int] = set()
+    later: set[tuple[str, str, str, str]] = set()
+    for _, versions in groupby(store.versions_by_key(), key=lambda s: (s.form_id, s.key, s.recipient)):
+        best: Stored | None = None
+        for sub in versions:
+            if months.of(sub) > period:
+                later.add((sub.sha256, sub.form_id, sub.recipient, sub.key))
+            elif best is None or not moment(sub.issued_at) < moment(best.issued_at):
+                best = sub  # as the store chose (record.py): an earlier template never replaces
+        if best is not None:
+            chosen.add(best.id)
+    return AsOf(period, store, months, frozenset(chosen), frozenset(later))
+
+
+def held(store: Store, forms: Mapping[str, Form], period: str | None,
+         zone: Zone = None) -> tuple[list[Key], list[OutcomeRow]]:
+    """The keys and the outcomes the master view of ``period`` shows (:func:`as_of`; the store's current
+    when none is later): the office's digest says "not sent" of whom the view's summary does.
+
+    :raises StoreError: the store cannot be read.
+    """
+    past = as_of(store, Months(forms, {f: master_spec(form) for f, form in forms.items()}, zone), period)
+    if past is None:
+        rows = store.query("SELECT form_id, key, recipient FROM current")
+        return [Key(str(r[0]), str(r[1]), str(r[2])) for r in rows], store.outcomes()
+    return [Key(s.form_id, s.key, s.recipient) for s in past.versions()], past.outcomes(store.outcomes())
