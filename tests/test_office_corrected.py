@@ -84,3 +84,25 @@ def test_a_correction_is_news_until_next_months_file(office: Path, progress_form
     (office / "inbox" / "jan-fixed.xlsx").write_bytes(january.read_bytes())
     sync(office)
     assert corrected(office) == CORRECTED
+
+
+def test_a_finished_projects_correction_is_news_only_in_its_own_period(office: Path, progress_form: Form,
+                                                                        tmp_path: Path) -> None:
+    """A finished project gets no later template to clear its flag: last year's line stayed pink for ever."""
+    import datetime as dt
+
+    done = submit(progress_form, tmp_path, variant(seed_data(), reports=7), "s1", issued=at(0))
+    (office / "inbox" / "done.xlsx").write_bytes(done.read_bytes())
+    sync(office)
+    retype(done, {"/reports/1/stage": "จัดสรรงบประมาณแล้ว (แก้ไขคำผิด)"})
+    (office / "inbox" / "done-fixed.xlsx").write_bytes(done.read_bytes())
+    sync(office)
+    (row,) = [r for r in rows_of(office / "master.xlsx", SUMMARY) if r["ผู้รายงาน"] == "s1"]
+    assert row["สถานะ"] == "เสร็จสิ้น" and row[FLAG] == CORRECTED
+    this_month = dt.datetime.now(dt.timezone.utc)
+    later = f"{this_month.year + 1}-01"
+    for period, flagged in ((f"{this_month:%Y-%m}", True), (later, False)):
+        shown = run("master", "--period", period, "-o", f"view-{period}.xlsx", cwd=office)
+        assert shown.returncode == 0, shown.stdout + shown.stderr
+        (row,) = [r for r in rows_of(office / f"view-{period}.xlsx", SUMMARY) if r["ผู้รายงาน"] == "s1"]
+        assert (row[FLAG] == CORRECTED) is flagged, (period, row)

@@ -68,7 +68,8 @@ def test_summary_lists_every_roster_recipient_with_its_status(progress_form: For
     outcomes = [outcome(1, "s1", "merged"), outcome(2, "s1", "replaced", changes=("/reports/2/disbursed",)),
                 outcome(3, "s3", "refused"), outcome(4, "s4", "quarantined", key="")]
     digests = [Digest.of(record(seed_data()), master_spec(progress_form))]
-    sheet = summary_sheet(digests, {progress_form.id: progress_form}, roster, outcomes, "2020-05")
+    # March: the month s1's finished project was corrected (a finished key's flag holds for that period alone)
+    sheet = summary_sheet(digests, {progress_form.id: progress_form}, roster, outcomes, "2020-03")
     rows = list(sheet.rows)
     assert sheet.row_count == len(rows) == 4
     assert [(r[0], r[1], r[13]) for r in rows] == [("s1", "โรงเรียนวัดไทร", COMPLETE), ("s2", "โรงเรียนวัดยายร่ม", NOTHING),
@@ -269,7 +270,10 @@ def test_next_month_of_a_form_filled_anew_is_not_a_correction(lunch_by_school: F
     declaring its period keys each month apart: a replacement is of the same month, a correction."""
     from dataclasses import replace
 
-    from sheetsync.office.corrected import corrected_keys as _corrected
+    from sheetsync.office.corrected import corrected_keys
+
+    def _corrected(outcomes: list[OutcomeRow], specs: dict[str, Any]) -> set[tuple[str, str]]:
+        return set(corrected_keys(outcomes, specs))
 
     def lunch(n: int, result: str, template: str) -> OutcomeRow:
         return replace(outcome(n, "s1", result, key="1010720001", changes=("/grades/0/amount",)),

@@ -36,7 +36,7 @@ from ..spec.pointers import lookup
 from ..roster import Recipient
 from .headings import ALWAYS, SUMMARY_ROLES, declared, summary_headings, word
 from .spec import MasterSpec, master_spec
-from .corrected import corrected_keys
+from .corrected import corrected_keys, still_news
 from .due import Due, main_due
 from .store import OutcomeRow
 from .total import new_code, replaced_codes, total_rows
@@ -328,7 +328,8 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
                        "network": listed.network if listed else "", "key": code,
                        "period": (spec.period_label(when) if spec else when) or None,  # as the template shows it
                        "title": line.record.title if line.record else named.get(code),
-                       "corrected": CORRECTED if (line.recipient, line.key) in corrected else None}
+                       "corrected": CORRECTED if (fixed := corrected.get((line.recipient, line.key))) and still_news(
+                           fixed, values.get("status") in (COMPLETE, LEFT), period) else None}
             yield [values.get(role) for role in roles]
 
     status = roles.index("status")
