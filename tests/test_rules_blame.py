@@ -161,3 +161,26 @@ def test_the_order_rules_blame_what_breaks_the_order(kind: str, values: list[int
     ctx = RuleContext({"t": [{"v": v} for v in values]}, set(), lambda table, n: "")
     hits = list(RULES[kind]({"table": "/t", "field": "v"}, ctx))
     assert [(h.code, h.pointer) for h in hits] == [(code, f"/t/{i}/v") for code, i in blamed]
+
+
+def test_an_amount_typed_ten_times_over_is_one_total_finding(progress_form: Form, seed: dict[str, Any],
+                                                            tmp_path: Path) -> None:
+    """100,000 for 10,000 in report 6: the running total goes over the budget at report 7, and the total
+    differs from the budget used. One column, one wrong amount: the running total tells it, naming E42."""
+    found = _errors(progress_form, _report(seed, 5, "disbursed", 100000), tmp_path)
+    assert _cells(found) == [("over-budget-running", "E43")]
+    assert "E42" in found[0].message_th and "E42" in found[0].message_en
+
+
+def test_a_cost_typed_too_high_is_found_where_the_total_goes_over(training_form: Form, training: dict[str, Any],
+                                                                  tmp_path: Path) -> None:
+    """280,000 for 28,000 in row 3: over the budget from row 3 on (H9), and the costs no longer add up to
+    the expenses (H10, the last cost, which is right). The running total's finding sits on the row."""
+    training["trainings"][2]["cost"] = 280000
+    assert _cells(_errors(training_form, training, tmp_path, [TRAINING])) == [("over-budget-running", "H9")]
+
+
+def test_a_cost_typed_too_low_is_still_a_sum_that_differs(training_form: Form, training: dict[str, Any],
+                                                          tmp_path: Path) -> None:
+    training["trainings"][2]["cost"] = 2800
+    assert _cells(_errors(training_form, training, tmp_path, [TRAINING])) == [("sum-mismatch", "H10")]

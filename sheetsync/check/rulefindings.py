@@ -31,6 +31,9 @@ def rule_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
     blames is left out of the columns the later rules read, and a break that a cell an earlier
     finding could blame would explain is that finding's: it is told once, on that cell (a start
     typed too late is after its own end and before the next start: the start is named, once).
+    A column one total found wrong is not judged by another: one amount typed ten times over takes
+    the running total over the budget and the sum away from the expenses, and is told once, by the
+    running total (on the row where it goes over, naming the amount that stands out).
 
     :param flagged: pointers that already have an error; the rules' own errors are added to it.
     """
@@ -40,14 +43,18 @@ def rule_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
     ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n),
                       lambda pointer: filled.cell_of(pointer).cell)
     kept: list[_Blame] = []
+    totalled: set[tuple[str, str]] = set()  # columns a total already found wrong: their total is not known
     for index, rule in sorted(enumerate(filled.form.rules), key=lambda pair: _tier(pair[1])):
-        if not flagged.isdisjoint(rule.fields):
+        column = (rule["table"], rule["field"]) if _tier(rule) in (RUNNING, TOTALS) else None
+        if not flagged.isdisjoint(rule.fields) or column in totalled:
             continue
         blaming = _tier(rule) in (ROW, NEIGHBOURS)
         earlier = [blame for blame in kept if blame.blaming]
         hits = [_Blame(index, rule, _worded(rule, hit), blaming) for hit in RULES[rule.kind](rule, ctx)]
         new = [blame for blame in hits if not (blaming and _explained(earlier, blame.hit))]
         kept += new
+        if column is not None and new:
+            totalled.add(column)
         flagged.update(blame.hit.pointer for blame in kept)
         blocked.update(blame.hit.pointer for blame in kept if blame.blaming)
     for blame in sorted(kept, key=lambda blame: blame.index):  # stable: each rule's hits in its own order
@@ -55,10 +62,11 @@ def rule_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
 
 
 #: How sure a rule's finding is of its cell, in the order rules run: between fields; a row judged by
-#: fields or by its own other cell; a row judged by its neighbours; totals (which name no one amount).
-FIELDS, ROW, NEIGHBOURS, TOTALS = range(4)
+#: fields or by its own other cell; a row judged by its neighbours; a running total (found on the row
+#: where it goes over); other totals (found on the last amount: they name no row).
+FIELDS, ROW, NEIGHBOURS, RUNNING, TOTALS = range(5)
 TIERS = {"within": ROW, "row_compare": ROW, "sequence": NEIGHBOURS, "increasing": NEIGHBOURS,
-         "not_decreasing": NEIGHBOURS}
+         "not_decreasing": NEIGHBOURS, "running_total_max": RUNNING}
 
 
 def _tier(rule: Rule) -> int:
