@@ -272,11 +272,14 @@ def test_the_authors_form_goes_through_template_read_and_validate(tmp_path: Path
         checked = run("validate", "--forms-dir", FORM, filled, "--format", "json", "--lang", lang)
         assert checked.returncode == 1, checked.stderr
         found[lang] = {f["code"]: (f["cell"], f["message"]) for f in json.loads(checked.stdout)[0]["findings"]}
-    assert set(found["th"]) == {"outside-month", "ratio-mismatch", "report-gap", "sum-mismatch", "over-budget-running"}
+    # (the costs, 52,000, are over the 50,000 allocated and differ from the 48,000 spent: one column, told
+    # once, by the running total; tests/test_rules_blame.py)
+    assert set(found["th"]) == {"outside-month", "ratio-mismatch", "report-gap", "over-budget-running"}
     assert found["th"]["ratio-mismatch"][0] == "G4"
     assert "ร้อยละที่ใช้ไป" in found["th"]["ratio-mismatch"][1] and "งบที่ได้รับ (บาท)" in found["th"]["ratio-mismatch"][1]
     assert "percentage spent" in found["en"]["ratio-mismatch"][1] and "amount allocated" in found["en"]["ratio-mismatch"][1]
-    assert "ราคารวม (บาท)" in found["th"]["sum-mismatch"][1] and "total cost" in found["en"]["sum-mismatch"][1]
+    over = found["th"]["over-budget-running"][1], found["en"]["over-budget-running"][1]
+    assert "ราคารวม (บาท)" in over[0] and "total cost" in over[1], over
 
 
 def _schema_node(schema: dict[str, Any], pointer: str) -> dict[str, Any]:

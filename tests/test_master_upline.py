@@ -214,6 +214,8 @@ def refused_office(tmp_path_factory: pytest.TempPathFactory, office: Path, progr
     data["reports"][2]["progress_percent"] = 1.0
     data["reports"][4]["date"] = "2019-01-01"
     data["project"]["budget_used"] = 99999999
+    # (report 5's date, a year early, is one finding, outside the period, no longer also "not in order")
+    data["targets"]["networks"][1]["budget"] = 80000
     [outcome] = merge([submit(progress_form, folder, data, "s4")], folder / "master.xlsx", period="2020-03").outcomes
     assert outcome.result == "refused" and len(outcome.detail) > 200, outcome
     return folder

@@ -6,7 +6,7 @@ rule's main finding another code (``code:``) and any finding its own words (:mod
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from ..spec.cells import column_letter
@@ -20,14 +20,20 @@ from .rules import RULES, Hit, RuleContext
 
 
 def rule_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
-    """The findings of the layout's rules, in the layout's order.
+    """The findings of the layout's rules, in the layout's order: one mistake, one finding, on its cell.
 
     A rule that reads a field already in error (unreadable, against the schema, or flagged by an
     earlier rule) is skipped, and a table's cell in error before the rules ran is left out of its
-    column: judged by a wrong value, right values would be blamed for it (a
-    mistyped end date put every report "outside the period"). Rules between fields run before
-    rules over tables, since a table's rows are judged by fields (the period, the budget) and
-    never the other way round; within each group the layout's order decides.
+    column: judged by a wrong value, right values would be blamed for it (a mistyped end date put
+    every report "outside the period"). The rules run from the surest to the least sure
+    (:data:`TIERS`): rules between fields, rules that judge a row by fields or by its own other
+    cell, rules that judge a row by its neighbours, totals. A cell a row rule or a neighbour rule
+    blames is left out of the columns the later rules read, and a break that a cell an earlier
+    finding could blame would explain is that finding's: it is told once, on that cell (a start
+    typed too late is after its own end and before the next start: the start is named, once).
+    A column one total found wrong is not judged by another: one amount typed ten times over takes
+    the running total over the budget and the sum away from the expenses, and is told once, by the
+    running total (on the row where it goes over, naming the amount that stands out).
 
     :param flagged: pointers that already have an error; the rules' own errors are added to it.
     """
@@ -36,13 +42,69 @@ def rule_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
     blocked = {p.pointer for p in filled.problems} | flagged
     ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n),
                       lambda pointer: filled.cell_of(pointer).cell)
-    found: dict[int, list[Finding]] = {}
-    for index, rule in sorted(enumerate(filled.form.rules), key=lambda pair: pair[1].over_table):
-        if flagged.isdisjoint(rule.fields):
-            found[index] = [_hit_finding(filled, rule, hit) for hit in RULES[rule.kind](rule, ctx)]
-            flagged.update(f.path for f in found[index] if f.severity == "error")
-    for index in sorted(found):
-        yield from found[index]
+    kept: list[_Blame] = []
+    totalled: set[tuple[str, str]] = set()  # columns a total already found wrong: their total is not known
+    for index, rule in sorted(enumerate(filled.form.rules), key=lambda pair: _tier(pair[1])):
+        column = (rule["table"], rule["field"]) if _tier(rule) in (RUNNING, TOTALS) else None
+        if not flagged.isdisjoint(rule.fields) or column in totalled:
+            continue
+        blaming = _tier(rule) in (ROW, NEIGHBOURS)
+        earlier = [blame for blame in kept if blame.blaming]
+        hits = [_Blame(index, rule, _worded(rule, hit), blaming) for hit in RULES[rule.kind](rule, ctx)]
+        new = [blame for blame in hits if not (blaming and _explained(earlier, blame.hit))]
+        kept += new
+        if column is not None and new:
+            totalled.add(column)
+        flagged.update(blame.hit.pointer for blame in kept)
+        blocked.update(blame.hit.pointer for blame in kept if blame.blaming)
+    for blame in sorted(kept, key=lambda blame: blame.index):  # stable: each rule's hits in its own order
+        yield _hit_finding(filled, blame.rule, blame.hit)
+
+
+#: How sure a rule's finding is of its cell, in the order rules run: between fields; a row judged by
+#: fields or by its own other cell; a row judged by its neighbours; a running total (found on the row
+#: where it goes over); other totals (found on the last amount: they name no row).
+FIELDS, ROW, NEIGHBOURS, RUNNING, TOTALS = range(5)
+TIERS = {"within": ROW, "row_compare": ROW, "sequence": NEIGHBOURS, "increasing": NEIGHBOURS,
+         "not_decreasing": NEIGHBOURS, "running_total_max": RUNNING}
+
+
+def _tier(rule: Rule) -> int:
+    return TIERS.get(rule.kind, TOTALS) if rule.over_table else FIELDS
+
+
+@dataclass
+class _Blame:
+    """A rule's hit, as it stands: a later finding may move it to a cell it offered ``instead``."""
+
+    index: int  # the rule's place in the layout
+    rule: Rule
+    hit: Hit
+    blaming: bool  # a row's or a neighbour rule's: it blames its cell, and joins others on a shared one
+
+
+def _cells(hit: Hit) -> set[str]:
+    return {hit.pointer, *(other.pointer for other in hit.instead)}
+
+
+def _explained(earlier: list[_Blame], hit: Hit) -> bool:
+    """Whether a cell an earlier finding blames, or could blame instead, would explain ``hit`` too:
+    then that finding moves to the shared cell (if it is not there already) and ``hit`` is not told."""
+    cells = _cells(hit)
+    for blame in earlier:
+        shared = cells & _cells(blame.hit)
+        if shared:
+            if blame.hit.pointer not in shared:
+                blame.hit = next(other for other in blame.hit.instead if other.pointer in shared)
+            return True
+    return False
+
+
+def _worded(rule: Rule, hit: Hit) -> Hit:
+    """``hit`` less the cells it offers instead with its own code when the layout words that code
+    itself: "the end must not be before the start" would be wrong on the start's cell."""
+    own = rule.finding_code(hit.code) != hit.code or rule.message_of(hit.code, hit.code) != hit.code
+    return replace(hit, instead=tuple(other for other in hit.instead if not (own and other.code == hit.code)))
 
 
 def _hit_finding(filled: Filled, rule: Rule, hit: Hit) -> Finding:

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Context, Decimal
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
@@ -21,6 +21,7 @@ from ..spec.pointers import lookup
 from ..spec.wording import RULE_CODES
 from ..thaidates import month_number, month_span
 from .coerce import format_be_date
+from .order import breaks
 
 #: Amounts closer than this are the same amount: the cells show them to the satang.
 HALF_SATANG = 0.005
@@ -35,6 +36,8 @@ class Hit:
     value: Any
     params: dict[str, Any] = field(default_factory=dict)
     cell: str | None = None  # set when the place is a row with no data (a gap)
+    #: The same break found on another cell that could as well be the wrong one (a row's other side).
+    instead: tuple[Hit, ...] = ()
 
 
 @dataclass
@@ -42,7 +45,7 @@ class RuleContext:
     """What rules can see: the data, and which tables rows were filled."""
 
     data: dict[str, Any]
-    blocked: set[str]  # pointers whose cell could not be read: rules skip them
+    blocked: set[str]  # pointers whose cell is unreadable or already blamed: rules skip them
     gap_cell: Callable[[str, int], str]  # (table pointer, row number) -> first input cell
     cell_of: Callable[[str], str] = str  # pointer -> its cell, for messages naming another cell
 
@@ -137,12 +140,10 @@ def sequence(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 
 
 def increasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    """Dates (or numbers) strictly increase from one row to the next."""
-    previous: Any = None
-    for pointer, value in ctx.column(rule["table"], rule["field"]):
-        if previous is not None and value <= previous:
-            yield Hit("not-increasing", pointer, value, {"expected": _shown(previous)})
-        previous = value
+    """Dates (or numbers) strictly increase from one row to the next; a value out of order with the
+    rows around it is found on its own cell (:mod:`.order`), not on the right row after it."""
+    yield from _order_hits(ctx.column(rule["table"], rule["field"]), ("not-increasing", "not-before-next"),
+                           strict=True)
 
 
 def within(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
@@ -162,12 +163,22 @@ def within(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 
 
 def not_decreasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
-    """A column never goes down from one row to the next (progress)."""
-    previous: Any = None
-    for pointer, value in ctx.column(rule["table"], rule["field"]):
-        if previous is not None and value < previous:
-            yield Hit("progress-decreased", pointer, value, {"expected": _shown(previous)})
-        previous = value if previous is None else max(previous, value)
+    """A column never goes down from one row to the next (progress): a value too high for the rows
+    after it is found on its own cell, not on each right row after it (:mod:`.order`)."""
+    yield from _order_hits(ctx.column(rule["table"], rule["field"]), ("progress-decreased", "progress-above-next"),
+                           strict=False, running_max=True)
+
+
+def _order_hits(column: list[tuple[str, Any]], codes: tuple[str, str], *, strict: bool,
+                running_max: bool = False) -> Iterator[Hit]:
+    """A hit for each break of order: ``codes[0]`` on a value that must come after an earlier one,
+    ``codes[1]`` on one that must come before a later one. A break either value could be the
+    cause of names the earlier value as what may be wrong instead."""
+    for found in breaks([value for _, value in column], strict=strict, running_max=running_max):
+        (pointer, value), (other, against) = column[found.at], column[found.against]
+        hit = Hit(codes[0] if found.after else codes[1], pointer, value, {"expected": _shown(against), "other": other})
+        yield hit if found.certain else replace(
+            hit, instead=(Hit(codes[1], other, against, {"expected": _shown(value), "other": pointer}),))
 
 
 def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
@@ -249,8 +260,15 @@ def compare(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
                   {"expected": _shown(right), "other": rule["right"], "op": rule["op"]})
 
 
+#: Each comparison read from its right side: end >= start is start <= end.
+_TURNED = {"<=": ">=", "<": ">", ">=": "<=", ">": "<", "==": "=="}
+
+
 def row_compare(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """In each row of a table, two columns compare as declared (a training's end >= its start).
+
+    The finding sits on the left cell; the right one, which may as well be the wrong one, is offered
+    instead (a start typed too late is also out of order with the next row's start: then the start is named).
 
     Amounts compare to half a satang, dates as dates. A row with either cell empty or in error is
     not judged: the cell in error has its own finding, and one wrong value is told once.
@@ -261,7 +279,10 @@ def row_compare(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
         left_at, right_at = f"{table}/{index}/{left_name}", f"{table}/{index}/{right_name}"
         left, right = ctx.get(left_at), ctx.get(right_at)
         if _holds(op, left, right) is False:
-            yield Hit("row-compare-failed", left_at, left, {"expected": _shown(right), "other": right_at, "op": op})
+            turned = Hit("row-compare-failed", right_at, right, {"expected": _shown(left), "other": left_at,
+                                                                "op": _TURNED[op]})
+            yield Hit("row-compare-failed", left_at, left, {"expected": _shown(right), "other": right_at, "op": op},
+                      instead=(turned,))
 
 
 def _holds(op: str, left: Any, right: Any) -> bool | None:

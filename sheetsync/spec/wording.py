@@ -28,9 +28,9 @@ from .said import form_error
 #: Each rule kind's finding codes; the first is its main finding (the one ``code:`` and ``message:`` word).
 SITUATIONS: dict[str, tuple[str, ...]] = {
     "sequence": ("report-gap", "report-number"),
-    "increasing": ("not-increasing",),
+    "increasing": ("not-increasing", "not-before-next"),
     "within": ("outside-period", "end-before-start"),
-    "not_decreasing": ("progress-decreased",),
+    "not_decreasing": ("progress-decreased", "progress-above-next"),
     "running_total_max": ("over-budget-running",),
     "total_when_complete": ("total-mismatch",),
     "compare": ("compare-failed",),
@@ -55,10 +55,12 @@ _RATIO = ("numerator_label", "numerator_label_en", "numerator_cell", "numerator_
 EXTRA: dict[str, tuple[str, ...]] = {
     "report-gap": ("expected",),
     "report-number": ("expected",),
-    "not-increasing": ("expected",),
+    "not-increasing": _OTHER,  # the other: the row it must come after
+    "not-before-next": _OTHER,  # the row it must come before
     "outside-period": ("low", "high", "from_label", "from_label_en", "to_label", "to_label_en"),
     "end-before-start": _OTHER,
-    "progress-decreased": ("expected",),
+    "progress-decreased": _OTHER,
+    "progress-above-next": _OTHER,
     "over-budget-running": ("total", "limit", "suspect", "other_label", "other_label_en", "other_cell"),
     "total-mismatch": (*_OTHER, "progress_label", "progress_label_en"),
     "compare-failed": (*_OTHER, "op", "relation", "relation_en"),
