@@ -61,3 +61,32 @@ def test_a_small_part_compressed_with_an_unknown_method_is_damaged(tmp_path: Pat
                                                                    fmt: str, member: str) -> None:
     # zipfile raises NotImplementedError for a method it does not know (99 is AES, 14 LZMA in some builds)
     assert_refused(tmp_path, f"method.{fmt}", with_method(filled[fmt], member, 99), "damaged")
+
+
+def with_member(data: bytes, member: str, edit: Callable[[bytes], bytes]) -> bytes:
+    """The zip ``data`` with ``member`` edited, zipped again validly (so the XML is what is damaged)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            raw = old.read(info)
+            new.writestr(info, edit(raw) if info.filename == member else raw)
+    return out.getvalue()
+
+
+def declaring(encoding: bytes) -> Callable[[bytes], bytes]:
+    """An edit giving a part another declared encoding (its bytes stay UTF-8, as every writer's)."""
+    return lambda xml: b'<?xml version="1.0" encoding="' + encoding + b'"?>' + re.sub(rb"^<\?xml[^>]*\?>", b"", xml)
+
+
+@pytest.mark.parametrize("encoding", [b"x-unknown", b"rot13", b"cp874", b"unicode_escape", b"UTF-32", b"utf-16"])
+@pytest.mark.parametrize("member", ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"])
+def test_the_list_of_sheets_is_read_as_calamine_reads_it_whatever_encoding_it_declares(
+        tmp_path: Path, filled: dict[str, bytes], member: str, encoding: bytes) -> None:
+    # calamine reads every part as UTF-8 whatever its declaration says; the sheets' names and members
+    # were read with the declared codec (an unknown one was a LookupError, an internal-error; Thai names
+    # read as cp874 did not name the form's sheet)
+    path = tmp_path / "declared.xlsx"
+    path.write_bytes(with_member(filled["xlsx"], member, declaring(encoding)))
+    result = check_file(path)
+    assert result.report is not None, result.error
+    assert result.report.valid, [f.code for f in result.report.findings]
