@@ -14,6 +14,8 @@ from typing import Callable
 
 import pytest
 
+from sheetsync.check.reader import as_bad_input
+from sheetsync.errors import UnreadableFileError
 from sheetsync.pipeline import UNREADABLE, check_file
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
@@ -90,3 +92,11 @@ def test_the_list_of_sheets_is_read_as_calamine_reads_it_whatever_encoding_it_de
     result = check_file(path)
     assert result.report is not None, result.error
     assert result.report.valid, [f.code for f in result.report.findings]
+
+
+def test_a_codec_the_file_names_and_python_lacks_is_the_files_outcome(tmp_path: Path) -> None:
+    # a second line behind the fix above: LookupError (the parent of KeyError and IndexError) is what
+    # codecs raise for an encoding a part names and Python does not know
+    with pytest.raises(UnreadableFileError, match="LookupError"):
+        with as_bad_input(tmp_path / "x.xlsx"):
+            "".encode("x-unknown")

@@ -135,7 +135,7 @@ def as_bad_input(path: Path) -> Iterator[None]:
         yield
     except SheetsyncError:
         raise
-    except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+    except (ArithmeticError, ValueError, TypeError, LookupError, AttributeError,  # LookupError: also a codec a part names
             UnicodeError, RecursionError, CalamineError) as exc:
         raise UnreadableFileError(path, f"its content cannot be checked ({type(exc).__name__}: {short(exc)}); "
                                   "please fill in the template you were sent") from exc
