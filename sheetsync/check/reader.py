@@ -135,7 +135,8 @@ def as_bad_input(path: Path) -> Iterator[None]:
         yield
     except SheetsyncError:
         raise
-    except (ArithmeticError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+    # LookupError: KeyError, IndexError, and a codec named by a part that Python does not know.
+    except (ArithmeticError, ValueError, TypeError, LookupError, AttributeError,
             UnicodeError, RecursionError, CalamineError) as exc:
         raise UnreadableFileError(path, f"its content cannot be checked ({type(exc).__name__}: {short(exc)}); "
                                   "please fill in the template you were sent") from exc

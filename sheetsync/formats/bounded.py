@@ -216,8 +216,10 @@ def _known_parts(workbook: bytes, rels: bytes) -> tuple[dict[str, str], set[str]
 
 def _parse_parts(path: Path, workbook: bytes, rels: bytes) -> tuple[dict[str, str], set[str]]:
     try:
-        book = ElementTree.fromstring(workbook)
-        links = ElementTree.fromstring(rels)
+        # As UTF-8 whatever the part declares, as calamine reads it: a declared codec would name the
+        # sheets otherwise (or be none Python knows, or one decoding escapes).
+        book = ElementTree.fromstring(workbook, ElementTree.XMLParser(encoding="utf-8"))
+        links = ElementTree.fromstring(rels, ElementTree.XMLParser(encoding="utf-8"))
     except ElementTree.ParseError as exc:
         raise UnreadableFileError(path, "the workbook's list of sheets is damaged") from exc
     targets: dict[str, tuple[str, str]] = {}

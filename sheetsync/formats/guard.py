@@ -224,6 +224,8 @@ def _read_small(path: Path, archive: zipfile.ZipFile, name: str) -> str:
         data = archive.read(info)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise UnreadableFileError(path, TRUNCATED) from exc
+    except NotImplementedError as exc:  # a compression method zipfile does not know: no writer of spreadsheets uses one
+        raise UnreadableFileError(path, f"the part {name!r} is damaged") from exc
     return data.decode("utf-8", errors="replace").strip()
 
 
