@@ -30,7 +30,7 @@ from .messages import LANGS, render
 from .check.places import CellRef
 from .check.reader import Filled, read_filled
 from .check.report import Finding, Report, Result, Unread
-from .check.rules import brief
+from .check.shown import brief
 from .check.validate import validate
 from .limits import MAX_SHOWN_TEXT
 

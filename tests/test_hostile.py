@@ -234,7 +234,7 @@ def test_a_long_value_is_quoted_by_its_start_and_not_kept_whole_by_a_run(corpus:
     """Each of 40 findings quoted its cell's whole text (32,767 characters) in both languages, and
     the run kept every file's findings to the end (~9 MB a file)."""
     from sheetsync import limits
-    from sheetsync.check.rules import brief
+    from sheetsync.check.shown import brief
     from sheetsync.pipeline import check_file
 
     assert brief("ก" * 300) == "ก" * (limits.MAX_SHOWN_TEXT - 1) + "…" and brief("short") == "short"

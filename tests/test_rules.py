@@ -13,7 +13,7 @@ from sheetsync.spec.form import Form
 from sheetsync.messages import catalogue
 from sheetsync.check.reader import read_filled
 from sheetsync.check.report import Report
-from sheetsync.check.rules import shown
+from sheetsync.check.shown import shown
 from sheetsync.template.write import write_template
 from sheetsync.check.validate import validate
 

@@ -20,7 +20,7 @@ from ..spec.form import Field, Form
 from ..spec.pointers import generic, lookup, schema_node
 from .reader import Filled
 from .report import Finding, Severity
-from .rules import shown
+from .shown import shown
 
 #: Parameters that hold another field's pointer → the name under which the message may give that
 #: field's title and cell (``other_label``, ``other_label_en``, ``other_cell``; ``month_at`` → ``month_label`` …).

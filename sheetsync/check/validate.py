@@ -30,7 +30,7 @@ from .findings import choice_labels, finding as _finding, month_names, number_ex
 from .reader import Filled, as_bad_input
 from .report import Finding, Report
 from .rulefindings import rule_findings
-from .rules import shown
+from .shown import shown
 
 #: jsonschema keyword → finding code.
 SCHEMA_CODES = {

@@ -43,6 +43,11 @@ class Due:
         """The stored key of ``code``'s report of the period due."""
         return SEP.join(part for part in (code, self.period) if part)
 
+    def later(self, key: str, code: str) -> bool:
+        """Whether stored ``key`` is a report of ``code`` for a period after the one due."""
+        own, period = self.spec.split(key)
+        return own == code and self.spec.period_rank(period) > self.spec.period_rank(self.period)
+
     def sent(self, key: Key) -> bool:
         """Whether a stored key is a report of the period due (of this form)."""
         return key.form_id == self.form_id and self.spec.split(key.project_code)[1] == self.period

@@ -185,15 +185,9 @@ def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | N
     missing = Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.label)
     # In time order among the key's months: a month sent after the one due (December when November is
     # due, on a past period's view) comes after its "not sent" line.
-    later = (n for n, line in enumerate(lines) if line.form_id == due.form_id and _later(due, line.key, code))
+    later = (n for n, line in enumerate(lines) if line.form_id == due.form_id and due.later(line.key, code))
     at = next(later, len(lines))
     return [*lines[:at], missing, *lines[at:]]
-
-
-def _later(due: Due, key: str, code: str) -> bool:
-    """Whether stored ``key`` is a report of ``code`` for a period after the one ``due``."""
-    own, period = due.spec.split(key)
-    return own == code and due.spec.period_rank(period) > due.spec.period_rank(due.period)
 
 
 class _Seen:

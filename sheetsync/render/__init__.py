@@ -47,7 +47,7 @@ def field_label(schema: dict[str, Any], path: str) -> str:
 def value_text(form: Form | None, finding: Finding) -> str:
     """A finding's value as the school wrote it: 270,000 and 15, not 270000.0; a date as 29/10/2563,
     not 2020-10-29; a year or a count (a whole-number field) as 2564, without a thousands separator."""
-    from ..check.rules import shown
+    from ..check.shown import shown
 
     value = finding.value
     if value is None:
