@@ -241,6 +241,8 @@ def _summary_table(summary: SummarySheet, form_sheet: str, book: StyleBook, dige
     """The protected findings sheet placed first; column A links to each cell on the form."""
     page = book.master_page(summary.page) if summary.page is not None else None
     attrs = {"printranges": sheet_address(summary.name, summary.page.print_area)} if summary.page else {}
+    if not summary.printed:
+        attrs = {"print": "false"}  # ODF 1.2: the sheet is not printed (Calc's print range "none")
     table = Table(name=summary.name, stylename=book.table(True, page), protected="true", protectionkey=digest,
                   protectionkeydigestalgorithm=SHA256_URI, **attrs)
     for width in summary.widths:

@@ -17,6 +17,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.dimensions import RowDimension
@@ -251,6 +252,10 @@ def _summary_sheet(wb: Workbook, summary: SummarySheet, plan: TemplatePlan) -> N
         ws.row_dimensions[number] = _FittedRow(ws, index=number, ht=height)
     if summary.page is not None:
         _print_setup(ws, summary.page)
+    if not summary.printed:
+        # xlsx has no "never print this sheet": a print area of one empty cell prints nothing
+        # (Calc skips the empty page, so the whole workbook prints the form's pages only).
+        ws.print_area = f"{get_column_letter(len(summary.widths) + 1)}1"
     ws.freeze_panes = "A2"
     ws.protection.sheet = True
     for name, value in sheet_password_hash(plan.password).items():

@@ -4,7 +4,8 @@ A fresh copy of the school's template version is built from the form, holding ex
 school's file held (raw cell values, so a date typed as unreadable text stays visible as typed),
 with the same cells locked and the original template id, recipient and issue date. Each cell with
 a finding is filled red (error) or yellow (warning) and carries a note in Thai and English; a
-first sheet "ผลการตรวจสอบ" lists every finding with a link to its cell. Read back, the file gives
+first sheet "ผลการตรวจสอบ" lists every finding with a link to its cell; it is for the screen and
+is left out when the workbook is printed (notes never print either), so the paper is the form. Read back, the file gives
 the same data as the school's, so once fixed it is a normal submission.
 """
 
@@ -151,7 +152,9 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
     page = PageSetup(paper="A4", orientation="landscape", fit_width=True, fit_pages_tall=0,
                      margins_cm={"left": 1.2, "right": 1.2, "top": 1.5, "bottom": 1.5},
                      print_area=f"A1:E{len(rows) + 1}", repeat_rows=(1, 1))
-    return SummarySheet(SUMMARY_SHEET, header, tuple(rows), tuple(links), widths, tuple(fills), heights, page)
+    # The teacher prints the fixed form to sign it; the list of what was wrong is not part of it.
+    return SummarySheet(SUMMARY_SHEET, header, tuple(rows), tuple(links), widths, tuple(fills), heights, page,
+                        printed=False)
 
 
 def _row_height(row: tuple[str, ...], widths: tuple[float, ...], bold: bool) -> float:

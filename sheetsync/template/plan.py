@@ -121,6 +121,9 @@ class SummarySheet:
     fills: tuple[str | None, ...] = ()  # per row: "RRGGBB" background
     heights: tuple[float, ...] = ()  # points, the header row first: wrapped text shown whole
     page: PageSetup | None = None  # how it prints (landscape, fit to width, header repeated)
+    #: False: for the screen only, left out when the whole workbook is printed (Calc's default,
+    #: Excel's "Print Entire Workbook"), so that the paper holds the form and nothing else.
+    printed: bool = True
 
 
 @dataclass(frozen=True)
