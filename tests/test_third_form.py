@@ -183,3 +183,15 @@ def test_an_office_of_three_schools_over_two_months(form: Form, sample: dict[str
     assert november.returncode == 0, november.stderr
     lines = {row[0]: row for row in _rows(office / "november.xlsx", "สรุป") if row[0] in SCHOOLS}
     assert {rid: row[3] for rid, row in lines.items()} == {rid: "2568 · พฤศจิกายน" for rid in SCHOOLS}, lines
+
+
+def test_the_longest_remark_prints_whole(form: Form, sample: dict[str, Any], tmp_path: Path) -> None:
+    """The remarks' block was given 120 pt by guess: 500 characters printed 4 lines of 7 (text-cut-in-print).
+    docs/forms.md now says how to find the height: type the longest text and validate."""
+    blank, typed = tmp_path / "blank.xlsx", tmp_path / "typed.xlsx"
+    write_template(form, blank, data={"school": sample["school"]})
+    book = load_workbook(blank)
+    book[form.sheet]["A16"] = "ก" * form.field_at("/remarks").schema["maxLength"]  # type: ignore[union-attr]
+    book.save(typed)
+    found = validate(read_filled(typed, forms_dirs=[FOLDER]), key=None).findings
+    assert "text-cut-in-print" not in {f.code for f in found}

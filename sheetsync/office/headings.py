@@ -55,10 +55,10 @@ def headings(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
     def own(name: str, field: str | None) -> str:
         return (spec.heading(name) if spec else None) or column(field, name)
 
-    amount = _without_baht(column(spec.amount if spec else None, word("heading.amount")))
-    budget = _without_baht(title(spec.budget if spec else None, word("heading.budget")))
     # Baht only for money: an amount column of another kind (an average of pupils) is headed by its title alone.
     unit, budget_unit = _unit(form, spec, spec.amount if spec else None), _unit(form, spec, None)
+    amount = _without_baht(column(spec.amount if spec else None, word("heading.amount")), unit)
+    budget = _without_baht(title(spec.budget if spec else None, word("heading.budget")), budget_unit)
     number, date = own("number", spec.number if spec else None), own("date", spec.date if spec else None)
     found = {name: word(f"heading.{name}") for name in ("recipient", "school", "network", "share", "notes",
                                                         "corrected", "status", "file")}
@@ -104,6 +104,7 @@ def cumulative_name(spec: MasterSpec) -> str:
     return word("sheet.cumulative-progress" if spec.progress else "sheet.cumulative")
 
 
-def _without_baht(title: str) -> str:
-    """A field's title without its unit, which the column adds once ("เงินที่ได้รับจัดสรร (บาท)" → "เงินที่ได้รับจัดสรร")."""
-    return title.replace("(บาท)", "").strip()
+def _without_baht(title: str, unit: str) -> str:
+    """A field's title without its unit, which the column adds once ("เงินที่ได้รับจัดสรร (บาท)" → "เงินที่ได้รับจัดสรร");
+    a column that adds none (``unit`` "") keeps the title as its author wrote it."""
+    return title.replace("(บาท)", "").strip() if unit else title
