@@ -195,3 +195,19 @@ def test_the_longest_remark_prints_whole(form: Form, sample: dict[str, Any], tmp
     book.save(typed)
     found = validate(read_filled(typed, forms_dirs=[FOLDER]), key=None).findings
     assert "text-cut-in-print" not in {f.code for f in found}
+
+
+def test_a_renumbered_school_keeps_its_signers_position(form: Form, sample: dict[str, Any], tmp_path: Path) -> None:
+    """``master: carry``: a school given a new code on the roster gets a template of the new code that keeps
+    the position it signed with (open, to correct), the new code locked, its name to type again."""
+    office = _office(tmp_path)
+    assert run("template", "--roster", "roster.csv", "-o", "templates/", cwd=office).returncode == 0
+    _month(office, "templates", form, sample, "พฤศจิกายน")
+    roster = (office / "roster.csv").read_text(encoding="utf-8").replace("1010720003", "1010720099")
+    (office / "roster.csv").write_text(roster, encoding="utf-8")
+    made = run("template", "--from-master", "master.xlsx", "-o", "next/", cwd=office)
+    assert made.returncode == 0, made.stderr
+    sheet = load_workbook(next((office / "next").glob("s3 *.xlsx")))[form.sheet]
+    assert (sheet["F2"].value, sheet["F2"].protection.locked) == ("1010720099", True)
+    assert (sheet["B19"].value, sheet["B19"].protection.locked) == ("ผู้อำนวยการโรงเรียนวัดไทร", False)
+    assert sheet["B2"].value is None and sheet["B6"].value is None

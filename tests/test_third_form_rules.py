@@ -153,3 +153,18 @@ def test_the_master_heads_a_number_that_is_no_money_without_baht(form: Form) -> 
 
     found = headings(form, check_master(form))
     assert found["amount"] == "มาเรียนเฉลี่ยต่อวัน (คน)" and found["total"] == "มาเรียนเฉลี่ยต่อวัน (คน) สะสม"
+
+
+def test_a_primary_school_without_kindergarten_keeps_its_grades_on_their_rows(
+        form: Form, sample: dict[str, Any], tmp_path: Path) -> None:
+    """A school with no อ.1–อ.3 (its rows left empty): its ป.1–ป.6, prefilled or in its marked-up copy, went
+    onto the first six rows and read back as อ.1–ป.3. A labelled column keys its rows, as ``key:`` would."""
+    data = copy.deepcopy(sample)
+    data["grades"] = data["grades"][3:]
+    data["grades"][0]["total"] = 39  # a mistake, so that the school gets a marked-up copy
+    path = tmp_path / "primary.xlsx"
+    write_template(form, path, data=data)
+    assert load_workbook(path)[form.sheet]["B9"].value == 20  # ป.1's boys, on ป.1's row
+    filled = read_filled(path, forms_dirs=[FOLDER])
+    assert [g["grade"] for g in filled.data["grades"]] == ["ป.1", "ป.2", "ป.3", "ป.4", "ป.5", "ป.6"]
+    assert [(f.code, f.cell) for f in validate(filled, key=None).findings] == [("row-sum-mismatch", "D9")]

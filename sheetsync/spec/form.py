@@ -320,6 +320,10 @@ def _table(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Table:
     key = item.get("key")
     if key is not None and not any(c.pointer == key for c in columns):
         raise form_error(where, "form.table-key", pointer=pointer, key=repr(key))
+    if key is None:
+        # A row label that reads back as a field (ป.1 on its row) says which row an item goes on: without
+        # it, a school's ป.1–ป.6 with อ.1–อ.3 left empty were written onto the first six rows.
+        key = next((c.pointer for c in columns if c.pointer and c.auto is not None), None)
     return Table(pointer, first, last, columns, key, bool(item.get("lock_prefilled", True)),
                  item.get("height"), scalar, str(node.get("title") or ""))
 
