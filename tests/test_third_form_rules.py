@@ -19,6 +19,7 @@ from sheetsync.check.validate import validate
 from sheetsync.errors import FormError
 from sheetsync.spec.form import Form, load_form
 from sheetsync.template.write import write_template
+from tests.cli import run
 
 FOLDER = Path(__file__).parent / "data" / "attendance"
 NAME = "student-attendance"
@@ -157,8 +158,9 @@ def test_the_master_heads_a_number_that_is_no_money_without_baht(form: Form) -> 
 
 def test_a_primary_school_without_kindergarten_keeps_its_grades_on_their_rows(
         form: Form, sample: dict[str, Any], tmp_path: Path) -> None:
-    """A school with no อ.1–อ.3 (its rows left empty): its ป.1–ป.6, prefilled or in its marked-up copy, went
-    onto the first six rows and read back as อ.1–ป.3. A labelled column keys its rows, as ``key:`` would."""
+    """A school with no อ.1–อ.3 (its rows left empty): its ป.1–ป.6, prefilled (``template --data``), went onto
+    the first six rows and read back as อ.1–ป.3. A labelled column keys its rows, as ``key:`` would; the
+    marked-up copy of its file (which kept its rows right before too) has them on their rows."""
     data = copy.deepcopy(sample)
     data["grades"] = data["grades"][3:]
     data["grades"][0]["total"] = 39  # a mistake, so that the school gets a marked-up copy
@@ -168,3 +170,7 @@ def test_a_primary_school_without_kindergarten_keeps_its_grades_on_their_rows(
     filled = read_filled(path, forms_dirs=[FOLDER])
     assert [g["grade"] for g in filled.data["grades"]] == ["ป.1", "ป.2", "ป.3", "ป.4", "ป.5", "ป.6"]
     assert [(f.code, f.cell) for f in validate(filled, key=None).findings] == [("row-sum-mismatch", "D9")]
+    checked = run("validate", "--forms-dir", FOLDER, "--report-dir", tmp_path / "reports", path)
+    assert checked.returncode == 1, checked.stderr
+    marked = load_workbook(next((tmp_path / "reports").glob("*-ตรวจแล้ว.xlsx")))[form.sheet]
+    assert (marked["A9"].value, marked["B9"].value, marked["D9"].value, marked["B6"].value) == ("ป.1", 20, 39, None)
