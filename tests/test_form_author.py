@@ -159,7 +159,7 @@ def _refs(schema: dict[str, Any], where: str, ref: str) -> None:
     ("{at: C2:E2, field: /school/name}", "{at: C2:E2, field: /school/name, kind: percent}", "kind: percent",
      "field /school/name has kind 'percent', which reads number or integer, but its schema type is 'string'"),
     ("{at: C4, field: /budget/allocated}", "{at: C4, field: /budget/allocated, kind: date}", "kind: date",
-     "write kind: whole or amount or percent, or leave kind out"),
+     "write kind: whole or amount or number or percent, or leave kind out"),
     # An id no returned file can name (find_form_id refuses it), a version with no major number, a sheet
     # name Excel refuses: each loaded, and failed at the first returned file or the first template.
     ("id: equipment-inventory", "id: Equipment Inventory", "id: ", "'Equipment Inventory' is not a form id"),

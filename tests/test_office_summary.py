@@ -162,7 +162,8 @@ def test_a_budget_whose_title_names_baht_says_it_once(census_form: Form, tmp_pat
     form = load_form(tmp_path / "school-census.yaml")
     sheet = summary_sheet([], {form.id: form}, [], [], None)
     headers = [c.header for c in sheet.columns]
-    assert headers[headers.index("จำนวนนักเรียน สะสม (บาท)") + 1] == "เงินที่ได้รับจัดสรร (บาท)"
+    # Pupils are no money (a whole number): no "(บาท)" after them; the budget's title keeps its own once.
+    assert headers[headers.index("จำนวนนักเรียน สะสม") + 1] == "เงินที่ได้รับจัดสรร (บาท)"
 
 
 def test_totals_are_the_sums_of_the_amounts_as_typed(progress_form: Form) -> None:

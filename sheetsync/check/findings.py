@@ -55,6 +55,10 @@ def finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Se
         if isinstance(params.get(name), str):
             values[f"{prefix}_label"], values[f"{prefix}_label_en"] = labels(filled.form, params[name])
             values[f"{prefix}_cell"] = filled.cell_of(params[name]).cell
+    if isinstance(params.get("parts"), list):  # a row's parts, each named as an other field is
+        named = [labels(filled.form, part) for part in params["parts"]]
+        values |= {"parts_label": " + ".join(th for th, _ in named), "parts_label_en": " + ".join(en for _, en in named),
+                   "parts_cells": " + ".join(filled.cell_of(part).cell for part in params["parts"])}
     th, en = (_text(message or code, lang, values | _words(filled, pointer, cell, params, message or code, lang))
               for lang in LANGS)
     return Finding(code, severity, sheet, cell, pointer, value, th, en)

@@ -79,6 +79,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "whole": coerce.parse_whole,
     "auto": coerce.parse_whole,  # the row's number ("{n}"); a label of another type: see _parse
     "amount": coerce.parse_amount,
+    "number": coerce.parse_amount,  # a number that is no money: read as an amount is (commas, Thai digits)
     "percent": coerce.parse_percent,
     "date": lambda raw: coerce.parse_date(raw).isoformat(),
 }

@@ -65,7 +65,7 @@ def rule_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
 #: fields or by its own other cell; a row judged by its neighbours; a running total (found on the row
 #: where it goes over); other totals (found on the last amount: they name no row).
 FIELDS, ROW, NEIGHBOURS, RUNNING, TOTALS = range(5)
-TIERS = {"within": ROW, "row_compare": ROW, "sequence": NEIGHBOURS, "increasing": NEIGHBOURS,
+TIERS = {"within": ROW, "row_compare": ROW, "row_sum": ROW, "row_ratio": ROW, "sequence": NEIGHBOURS, "increasing": NEIGHBOURS,
          "not_decreasing": NEIGHBOURS, "running_total_max": RUNNING}
 
 

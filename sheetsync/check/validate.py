@@ -257,7 +257,7 @@ def _fixed_texts(form: Form) -> dict[str, str]:
         for n, row in enumerate(range(table.first_row, table.last_row + 1), start=1):
             for col in table.columns:
                 if col.auto is not None:
-                    texts[col.place.at_row(row).ref] = str(n) if col.auto == "{n}" else col.auto.format(n=n)
+                    texts[col.place.at_row(row).ref] = str(col.auto_label(n))
     return texts
 
 

@@ -17,7 +17,7 @@ from ..spec.pointers import lookup
 from .layout import Column, Kind, Sheet
 from .model import Record
 
-KINDS: dict[str, Kind] = {"date": "date", "amount": "amount", "whole": "whole", "auto": "whole", "percent": "percent"}
+KINDS: dict[str, Kind] = {"date": "date", "amount": "amount", "number": "amount", "whole": "whole", "auto": "whole", "percent": "percent"}
 KEY_COLUMNS = (Column("ผู้รายงาน", 16), Column("รหัส", 16))
 #: Headers of the times shown (the office's time zone, as the clerk's clock: the store keeps UTC).
 ISSUED_AT, RECEIVED_AT = "ออกแม่แบบเมื่อ", "รับเมื่อ"
@@ -131,7 +131,7 @@ _NOT_IN_NAMES = frozenset("[]:*?/\\") | {chr(n) for n in range(32)}
 
 def width(f: Field) -> float:
     """Column width for a field: narrow for numbers and dates, wide for long text."""
-    if f.kind in ("date", "whole", "amount", "percent"):
+    if f.kind in ("date", "whole", "amount", "number", "percent"):
         return 16
     return 40 if f.kind == "lines" or int(f.schema.get("maxLength", 0)) > 300 else 24
 

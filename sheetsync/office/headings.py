@@ -55,8 +55,10 @@ def headings(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
     def own(name: str, field: str | None) -> str:
         return (spec.heading(name) if spec else None) or column(field, name)
 
-    amount = _without_baht(column(spec.amount if spec else None, word("heading.amount")))
-    budget = _without_baht(title(spec.budget if spec else None, word("heading.budget")))
+    # Baht only for money: an amount column of another kind (an average of pupils) is headed by its title alone.
+    unit, budget_unit = _unit(form, spec, spec.amount if spec else None), _unit(form, spec, None)
+    amount = _without_baht(column(spec.amount if spec else None, word("heading.amount")), unit)
+    budget = _without_baht(title(spec.budget if spec else None, word("heading.budget")), budget_unit)
     number, date = own("number", spec.number if spec else None), own("date", spec.date if spec else None)
     found = {name: word(f"heading.{name}") for name in ("recipient", "school", "network", "share", "notes",
                                                         "corrected", "status", "file")}
@@ -67,8 +69,22 @@ def headings(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
         "number": number, "date": date, "progress": own("progress", spec.progress if spec else None),
         "latest_number": (spec.heading("latest_number") if spec else None) or word("heading.latest", heading=number),
         "latest_date": (spec.heading("latest_date") if spec else None) or word("heading.latest", heading=date),
-        "amount": word("heading.baht", amount=amount), "total": word("heading.total", amount=amount),
-        "budget": word("heading.baht", amount=budget), "budget_total": word("heading.total", amount=budget)}
+        "amount": word(f"heading{unit}", amount=amount), "total": word(f"heading.total{unit}", amount=amount),
+        "budget": word(f"heading{budget_unit}", amount=budget),
+        "budget_total": word(f"heading.total{budget_unit}", amount=budget)}
+
+
+def _unit(form: Form | None, spec: MasterSpec | None, column: str | None) -> str:
+    """The suffix of the heading's words: ``.baht`` for money (an ``amount`` cell, as every amount of a form
+    without a layout to say is), else nothing (a ``number`` or ``whole`` column: pupils, days)."""
+    if form is None or spec is None:
+        return ".baht"
+    if column is None:
+        placed = form.field_at(spec.budget) if spec.budget else None
+    else:
+        table = form.table_at(spec.table) if spec.table else None
+        placed = next((c for c in table.columns if c.pointer == column), None) if table else None
+    return ".baht" if placed is None or placed.kind == "amount" else ""
 
 
 def summary_headings(form: Form | None, spec: MasterSpec | None) -> dict[str, str]:
@@ -88,6 +104,7 @@ def cumulative_name(spec: MasterSpec) -> str:
     return word("sheet.cumulative-progress" if spec.progress else "sheet.cumulative")
 
 
-def _without_baht(title: str) -> str:
-    """A field's title without its unit, which the column adds once ("เงินที่ได้รับจัดสรร (บาท)" → "เงินที่ได้รับจัดสรร")."""
-    return title.replace("(บาท)", "").strip()
+def _without_baht(title: str, unit: str) -> str:
+    """A field's title without its unit, which the column adds once ("เงินที่ได้รับจัดสรร (บาท)" → "เงินที่ได้รับจัดสรร");
+    a column that adds none (``unit`` "") keeps the title as its author wrote it."""
+    return title.replace("(บาท)", "").strip() if unit else title

@@ -18,14 +18,15 @@ from .pointers import is_required, schema_node
 from .cells import column_index, column_letter, parse_span
 from .entries import Entry, Lazy
 from .appearance import check_appearance
-from .layoutcheck import check_column_at, check_field, check_layout_keys, check_places
+from .layoutcheck import auto_labels, check_column_at, check_field, check_layout_keys, check_places
 from .master import check_master
 from .rulespec import Rule, build_rules
 from .sources import read_layout, read_schema
 from .said import form_error, words, yes_no_labels
 
 #: Kinds of input cell; each has its own parsing rule, validation and number format.
-KINDS = ("text", "lines", "whole", "amount", "percent", "date", "choice", "auto")
+#: ``number`` is a number that is no money (an average of pupils, 19.5): shown as typed, with no unit.
+KINDS = ("text", "lines", "whole", "amount", "number", "percent", "date", "choice", "auto")
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,18 @@ class Field:
     required: bool
     title: str
     choices: dict[Any, str] | None = None
-    auto: str | None = None  # locked text computed from the row number, e.g. "{n}."
+    auto: str | tuple[str, ...] | None = None  # locked row label: "{n}." from the row number, or one per row
     fiscal_year: str | None = None  # pointer of the fiscal-year field that bounds a date
     style: str | None = None
+
+    def auto_label(self, n: int) -> str | int:
+        """The locked label of a table's ``n``-th row (from 1): the list's ``n``-th entry (``อ.1`` …
+        ``ป.6``), else the text with ``{n}`` filled in — a bare ``"{n}"`` is the number itself, so that it
+        reads back as one."""
+        if isinstance(self.auto, tuple):
+            return self.auto[n - 1]
+        text = str(self.auto)
+        return n if text == "{n}" else text.format(n=n)
 
     @property
     def decorative(self) -> bool:
@@ -302,7 +312,7 @@ def _table(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Table:
         raise form_error(where.child("rows", detail=pointer), "form.table-rows", rows=repr(rows))
     first, last = rows
     columns = tuple(_table_column(where.child("columns", j, detail=str(col.get("field", "")) if isinstance(col, dict)
-                                              else ""), col, schema, pointer, first)
+                                              else ""), col, schema, pointer, first, last)
                     for j, col in enumerate(_required(item, "columns", where)))
     scalar = node.get("items", {}).get("type") != "object"
     if scalar and not any(c.pointer == "" and c.auto is None for c in columns):
@@ -310,18 +320,27 @@ def _table(where: Entry, item: dict[str, Any], schema: dict[str, Any]) -> Table:
     key = item.get("key")
     if key is not None and not any(c.pointer == key for c in columns):
         raise form_error(where, "form.table-key", pointer=pointer, key=repr(key))
+    if key is None:
+        # A row label that reads back as a field (ป.1 on its row) says which row an item goes on: without
+        # it, a school's ป.1–ป.6 with อ.1–อ.3 left empty were written onto the first six rows.
+        key = next((c.pointer for c in columns if c.pointer and c.auto is not None), None)
     return Table(pointer, first, last, columns, key, bool(item.get("lock_prefilled", True)),
                  item.get("height"), scalar, str(node.get("title") or ""))
 
 
-def _table_column(where: Entry, col: dict[str, Any], schema: dict[str, Any], table: str, row: int) -> Field:
+def _table_column(where: Entry, col: dict[str, Any], schema: dict[str, Any], table: str, row: int,
+                  last: int) -> Field:
     cols = check_column_at(where, _required(col, "at", where)).split(":")
     place = parse_range(f"{cols[0]}{row}:{cols[-1]}{row}", where)
     name = str(col.get("field", ""))
     full = f"{table}/*" + (f"/{name}" if name else "")
     if "field" not in col:  # a purely decorative auto column such as the "1." before an objective
-        return Field("", place, "auto", {}, False, "", auto=str(_required(col, "auto", where)), style=col.get("style"))
-    return _make_field(where, col, schema, name, full, place)
+        auto = auto_labels(where, _required(col, "auto", where), last - row + 1)
+        return Field("", place, "auto", {}, False, "", auto=auto, style=col.get("style"))
+    made = _make_field(where, col, schema, name, full, place)
+    if "auto" in col:
+        made = replace(made, auto=auto_labels(where, col["auto"], last - row + 1, made.schema.get("enum")))
+    return made
 
 
 def _make_field(where: Entry, item: dict[str, Any], schema: dict[str, Any], pointer: str, full: str,

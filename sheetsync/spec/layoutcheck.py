@@ -61,9 +61,32 @@ def _check_type(where: object, full: str, node: dict[str, Any]) -> None:
         raise form_error(where, "form.bad-type", field=full, type=repr(kind), types=", ".join(PLACEABLE))
 
 
+def auto_labels(where: object, auto: Any, rows: int, enum: list[Any] | None = None) -> str | tuple[str, ...]:
+    """A table column's ``auto:`` as the form keeps it: a text with ``{n}`` (``"ป.{n}"``), or a list of one
+    label per row of the table (``[อ.1, อ.2, อ.3, ป.1, …]``, for rows no single pattern names); else
+    :class:`FormError` naming ``where``. A field's labels must be values of its schema ``enum``, since each
+    reads back as its row's value."""
+    if isinstance(auto, str):
+        try:
+            auto.format(n=1)
+        except (KeyError, IndexError, ValueError):
+            raise form_error(where, "form.auto-text", auto=repr(auto)) from None
+        return auto
+    if not (isinstance(auto, list) and auto and all(isinstance(a, (str, int, float)) for a in auto)):
+        raise form_error(where, "form.auto-text", auto=repr(auto))
+    labels = tuple(str(a) for a in auto)
+    if len(labels) != rows:
+        raise form_error(where, "form.auto-count", given=len(labels), rows=rows)
+    unknown = [a for a in labels if enum is not None and a not in {str(v) for v in enum}]
+    if unknown:
+        raise form_error(where, "form.auto-not-enum", label=repr(unknown[0]),
+                         allowed=", ".join(str(v) for v in enum or []))
+    return labels
+
+
 #: The schema types each cell kind's reading gives a value of (what :data:`~sheetsync.check.reader.PARSERS` return).
 KIND_TYPES = {"text": ("string",), "lines": ("array",), "whole": ("integer", "number"),
-              "amount": ("number", "integer"), "percent": ("number", "integer"), "date": ("string",)}
+              "amount": ("number", "integer"), "number": ("number", "integer"), "percent": ("number", "integer"), "date": ("string",)}
 
 
 def _check_kind(where: object, full: str, node: dict[str, Any], kind: str) -> None:

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 #: Parameter types: a table placed in the form, a column of the rule's table, a single field,
 #: a comparison operator, a finding code of the message catalogue, a text.
 TABLE, COLUMN, FIELD, OP, CODE, MESSAGE = "table", "column", "field", "op", "code", "message"
+#: A list of columns of the rule's table (the parts a row's total adds up).
+COLUMNS = "columns"
 #: More particular fields: a number, a list of dates, a month (1–12 or Thai month names), a year (B.E.);
 #: and plain values: a positive number (a scale), a count of decimals.
 NUMBER, DATES, MONTH, YEAR, SCALE, DECIMALS = "number", "dates", "month", "year", "scale", "decimals"
@@ -53,9 +55,13 @@ _KIND_PARAMS: dict[str, dict[str, tuple[str, bool]]] = {
     "row_compare": {"table": (TABLE, True), "left": (COLUMN, True), "op": (OP, True), "right": (COLUMN, True)},
     "sum_equals": {"table": (TABLE, True), "field": (COLUMN, True), "equals": (NUMBER, True)},
     "fiscal_year": {"year": (YEAR, True), "dates": (DATES, True)},
-    "in_month": {"dates": (DATES, True), "month": (MONTH, True), "fiscal_year": (YEAR, False), "year": (YEAR, False)},
+    # Without dates it only says that the month and the year name a calendar month (the master's period).
+    "in_month": {"dates": (DATES, False), "month": (MONTH, True), "fiscal_year": (YEAR, False), "year": (YEAR, False)},
     "ratio": {"value": (NUMBER, True), "numerator": (NUMBER, True), "denominator": (NUMBER, True),
               "scale": (SCALE, False), "decimals": (DECIMALS, False)},
+    "row_sum": {"table": (TABLE, True), "fields": (COLUMNS, True), "equals": (COLUMN, True)},
+    "row_ratio": {"table": (TABLE, True), "value": (COLUMN, True), "numerator": (COLUMN, True),
+                  "denominator": (COLUMN, True), "scale": (SCALE, False), "decimals": (DECIMALS, False)},
 }
 #: What a column's values must be for its kind's arithmetic (a total of texts, a sequence of dates
 #: would stop validation with a TypeError, or compare nonsense): name → whole, number, or ordered
@@ -65,6 +71,8 @@ COLUMN_VALUES: dict[str, dict[str, str]] = {
     "not_decreasing": {"field": "number"}, "running_total_max": {"field": "number"},
     "total_when_complete": {"field": "number", "progress": "number"}, "sum_equals": {"field": "number"},
     "row_compare": {"left": "ordered", "right": "ordered"},
+    "row_sum": {"fields": "number", "equals": "number"},
+    "row_ratio": {"value": "number", "numerator": "number", "denominator": "number"},
 }
 #: Parameters whose values a rule compares with each other, so must be of one sort (both dates, both numbers).
 ALIKE: dict[str, tuple[tuple[str, str], ...]] = {
@@ -182,11 +190,12 @@ def _check_values(form: Form, kind: str, params: Mapping[str, Any], where: str) 
     """The columns a rule adds up or orders hold numbers (or dates), and the fields it compares are alike."""
     table = form.table_at(str(params.get("table")))
     for name, wanted in COLUMN_VALUES.get(kind, {}).items():
-        column = next((c for c in table.columns if c.pointer == params[name]), None) if table else None
-        if column is not None and not _holds(column, wanted):
-            raise form_error(f"{where}: {name}", "form.rule-column-holds", column=repr(params[name]),
-                             table=table.pointer if table else "", **words("sort", f"form.sort.{_sort(column)}"),
-                             **words("wanted", f"form.wanted.{wanted}"))
+        names = params[name] if isinstance(params[name], list) else [params[name]]
+        for column in (c for c in (table.columns if table else ()) if c.pointer in names):
+            if not _holds(column, wanted):
+                raise form_error(f"{where}: {name}", "form.rule-column-holds", column=repr(column.pointer),
+                                 table=table.pointer if table else "", **words("sort", f"form.sort.{_sort(column)}"),
+                                 **words("wanted", f"form.wanted.{wanted}"))
     for first, second in ALIKE.get(kind, ()):
         one, other = _placed(form, kind, params, first), _placed(form, kind, params, second)
         if one is None or other is None:
@@ -248,6 +257,11 @@ def _check_param(form: Form, kind: str, value: Any, table: Any) -> Problem | Non
             "form.rule-not-column", {"value": repr(value), "table": table, "names": ", ".join(names)})
     if kind == FIELD:
         return _single_problem(form, value)
+    if kind == COLUMNS:
+        if not (isinstance(value, list) and len(value) >= 2):
+            return "form.rule-columns", {"value": repr(value)}
+        return next((problem for problem in (_check_param(form, COLUMN, name, table) for name in value) if problem),
+                    None)
     if kind == OP:
         return None if value in OPERATORS else ("form.rule-op", {"value": repr(value), "ops": " ".join(OPERATORS)})
     if kind in (NUMBER, DATES, MONTH, YEAR, SCALE, DECIMALS):

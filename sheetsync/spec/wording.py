@@ -39,6 +39,8 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
     "fiscal_year": ("fiscal-year-mismatch", "fiscal-year-disagrees"),
     "in_month": ("outside-month",),
     "ratio": ("ratio-mismatch", "ratio-no-denominator"),
+    "row_sum": ("row-sum-mismatch",),
+    "row_ratio": ("row-ratio-mismatch", "row-ratio-no-denominator"),
 }
 
 #: Placeholders every rule finding fills: the cell, the field's title (Thai; English from its key),
@@ -72,6 +74,10 @@ EXTRA: dict[str, tuple[str, ...]] = {
                       "year_label", "year_label_en", "year_cell"),
     "ratio-mismatch": ("expected", *_RATIO),
     "ratio-no-denominator": _RATIO,
+    # A row's total: its parts' titles ("นักเรียนชาย (คน) + นักเรียนหญิง (คน)"), cells and values, joined by " + ".
+    "row-sum-mismatch": ("expected", "parts_label", "parts_label_en", "parts_cells", "parts_values"),
+    "row-ratio-mismatch": ("expected", *_RATIO),
+    "row-ratio-no-denominator": _RATIO,
 }
 
 #: Every finding code a rule can give by itself (the message catalogue must have them all).

@@ -34,14 +34,14 @@ AMOUNT_FORMAT = '#,##0" บาท"'
 FRACTION_FORMATS = {AMOUNT_FORMAT: '#,##0.00" บาท"'}
 #: The condition for it, in Excel's syntax, on the cell ``{ref}`` itself.
 FRACTION_CONDITION = "MOD({ref},1)<>0"
-NUMBER_FORMATS = {"date": "@", "amount": AMOUNT_FORMAT, "whole": "0", "percent": "@", "text": "@",
+NUMBER_FORMATS = {"date": "@", "amount": AMOUNT_FORMAT, "number": "General", "whole": "0", "percent": "@", "text": "@",
                   "lines": "General", "choice": "General", "auto": "General"}
 #: Kinds whose value is one short line: shrunk to the cell's width rather than wrapped. An amount
 #: too: with its satang a six-digit one ("169,999.50 บาท") is wider than the report's column, and
 #: Calc printed it as ### in an .ods (and split "บาท" onto a second line in an .xlsx).
 ONE_LINE = ("date", "amount")
 #: Numbers sit on the right, as on the paper form.
-RIGHT_ALIGNED = ("amount", "percent", "whole")
+RIGHT_ALIGNED = ("amount", "number", "percent", "whole")
 #: Excel shows "####" for Text-formatted cells longer than 255 characters, so long fields stay General.
 LONG_TEXT = 255
 DEFAULT_PASSWORD = "sheetsync"
@@ -216,7 +216,7 @@ def _table_cells(form: Form, values: dict[str, CellValue], lock_rows: bool) -> I
             for col in table.columns:
                 place = col.place.at_row(row)
                 if col.auto is not None:
-                    yield CellSpec(place, _auto_value(col.auto, n), _base_style(form, col.style or "auto"), True,
+                    yield CellSpec(place, col.auto_label(n), _base_style(form, col.style or "auto"), True,
                                    "auto", pointer=_row_pointer(table, n, col) if col.pointer else None)
                     continue
                 yield _input_cell(form, col, place, _row_pointer(table, n, col),
@@ -240,11 +240,6 @@ def _input_cell(form: Form, f: Field, place: Placement, pointer: str, value: Cel
     return CellSpec(place, value, style, False, "input", _validation(form, f, place), pointer, f.kind)
 
 
-def _auto_value(template: str, n: int) -> CellValue:
-    # A bare "{n}" is a number so that it reads back as one; anything richer is text.
-    return n if template == "{n}" else template.format(n=n)
-
-
 def _validation(form: Form, f: Field, place: Placement) -> Validation | None:
     ref, node = f"${column_letter(place.col)}${place.row}", f.schema
     title = f.title[:32]  # Excel's limit for an input-prompt title
@@ -264,6 +259,10 @@ def _validation(form: Form, f: Field, place: Placement) -> Validation | None:
     if f.kind == "amount":
         return make("decimal", render("dv.amount", "th"), operator="between",
                     formula1=str(node.get("minimum", 0)), formula2=str(node.get("maximum", 1e15)))
+    if f.kind == "number":
+        low, high = node.get("minimum", 0), node.get("maximum", 1e15)
+        return make("decimal", render("dv.number", "th", low=low, high=high), operator="between",
+                    formula1=str(low), formula2=str(high))
     if f.kind == "percent":
         # Percent cells are Text-formatted so that "65", "65%" and "65 %" arrive as typed in
         # both Excel and Calc (their number parsing disagrees); the formula strips the % sign.

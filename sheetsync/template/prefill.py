@@ -63,7 +63,7 @@ def _convert(f: Field, raw: Any) -> CellValue:
         if isinstance(raw, bool) or float(raw) != int(raw):
             raise ValueError("not a whole number")
         return int(raw)
-    if f.kind == "amount":
+    if f.kind in ("amount", "number"):
         if isinstance(raw, bool):
             raise ValueError("not a number")
         return float(raw) if not float(raw).is_integer() else int(raw)
@@ -105,8 +105,8 @@ def _keyed_row(table: Table, index: int, value: Any) -> int:
     """The row the key ``value`` of item ``index`` sits on: the row whose printed label it is (a key
     column ``auto: "ป.{n}"`` shows ป.3 on row 3, and the reader reads it so), else its number."""
     column = next((c for c in table.columns if c.pointer == table.key), None)
-    auto = column.auto if column is not None and column.auto != "{n}" else None
-    labels = [auto.format(n=n) for n in range(1, table.capacity + 1)] if auto else []
+    auto = column is not None and column.auto is not None and column.auto != "{n}"
+    labels = [str(column.auto_label(n)) for n in range(1, table.capacity + 1)] if column and auto else []
     if str(value) in labels:
         return labels.index(str(value)) + 1
     try:

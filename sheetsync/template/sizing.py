@@ -28,7 +28,7 @@ MAX_ROW_PT = 409.0
 #: Room above and below the text of a cell, in points.
 ROW_PADDING_PT = 3.0
 #: The widest value each kind of input cell must show on one line.
-WIDEST = {"date": "30/12/2563", "amount": "9,999,999 บาท", "percent": "100.00 %", "whole": "2563"}
+WIDEST = {"date": "30/12/2563", "amount": "9,999,999 บาท", "number": "9,999.99", "percent": "100.00 %", "whole": "2563"}
 #: Points of one Excel indent level (3 characters of the default font).
 PT_PER_INDENT = 10.5
 
