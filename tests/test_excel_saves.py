@@ -132,3 +132,12 @@ def test_formulas_with_their_cached_results_and_booleans(progress_form: Form, se
     first = result.data["reports"][0]
     assert (first["stage"], first["on_plan"], first["on_target"]) == (seed["reports"][0]["stage"], True, True)
     assert result.data["reports"][5]["disbursed"] == 10000.0 and result.valid, errors(result)
+def test_an_error_value_typed_is_no_empty_cell(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """"#N/A" typed (or pasted) into a number cell is an error value, not a formula: the cell shows #N/A,
+    and the school is told so, not that the cell is empty."""
+    result = checked(saved(progress_form, seed, tmp_path, {"E42": Typed("e", "#N/A"), "F5": Typed("e", "#REF!")}))
+    assert {("error-value", "E42"), ("error-value", "F5")} <= set(errors(result))
+    assert ("required-in-row", "E42") not in errors(result)
+    assert result.report is not None
+    shown = next(f for f in result.report.findings if f.cell == "E42")
+    assert "#N/A" in shown.message_th and shown.message_th.startswith("ช่อง E42")
