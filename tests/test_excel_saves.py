@@ -92,6 +92,34 @@ def test_a_percent_excel_made_a_fraction_is_the_percent_shown(progress_form: For
     assert result.valid, errors(result)
 
 
+def test_a_hundred_percent_in_a_percent_cell_is_a_hundred(progress_form: Form, seed: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    """"100%" (and "150%") in a percent-formatted cell is stored as 1 (1.5): the percent shown is 100."""
+    typed = {"D42": number(0.7, 9), "D43": number(1.0, 9)}
+    result = checked(saved(progress_form, seed, tmp_path, typed))
+    assert [r["progress_percent"] for r in result.data["reports"][5:]] == [70.0, 100.0]
+    assert result.valid, errors(result)
+
+
+@pytest.mark.parametrize("fmt", [9, 10, "0.0%", '0" "%', "[$-41E]0.00%;[Red]-0.00%"])
+def test_any_percent_format_shows_the_number_times_a_hundred(progress_form: Form, seed: dict[str, Any],
+                                                            tmp_path: Path, fmt: int | str) -> None:
+    """1.5 in a percent format shows 150 %: out of range, and said so as 150, never read as 1.5 %."""
+    result = checked(saved(progress_form, seed, tmp_path, {"D43": number(1.5, fmt), "D37": number(0.1, fmt)}))
+    assert result.report is not None
+    found = [f for f in result.report.errors if f.cell == "D43"]
+    assert found and all("150" in f.message_th for f in found), [(f.code, f.message_th) for f in found]
+    assert result.data["reports"][0]["progress_percent"] == 10.0
+
+
+def test_a_number_in_a_format_that_only_quotes_a_percent_sign_is_the_number(progress_form: Form,
+                                                                           seed: dict[str, Any], tmp_path: Path) -> None:
+    """"%" in quotes or escaped is a literal: 100 shown as "100%" is 100, not 10,000."""
+    typed = {"D43": number(100.0, '0"%"'), "D42": number(70.0, "0\\%")}
+    result = checked(saved(progress_form, seed, tmp_path, typed))
+    assert [r["progress_percent"] for r in result.data["reports"][5:]] == [70.0, 100.0], errors(result)
+
+
 def test_an_amount_typed_with_thousands_commas(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
     """"170,000" typed becomes the number 170000 with the format #,##0 (built-in 3)."""
     result = checked(saved(progress_form, seed, tmp_path, {"E43": number(170000.0, 3), "F6": number(180000.0, 3)}))

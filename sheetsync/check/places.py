@@ -38,6 +38,7 @@ class Plan:
     inputs: dict[str, list[int]]  # table pointer -> indices of the columns a school fills
     area: Bounds  # the cells a template of the form can hold (see sheetsync.check.reader.form_area)
     cells: set[tuple[int, int]]  # every input cell, 0-based (row, column): fields and tables' input columns
+    percents: set[tuple[int, int]]  # the input cells of percentages, 0-based
 
 
 def plan_of(form: Form) -> Plan:
@@ -59,7 +60,10 @@ def plan_of(form: Form) -> Plan:
         cells = {(row, col) for _, row, col, _ in fields}
         cells |= {(row - 1, c.place.col - 1) for t in form.tables for c in t.columns if not c.decorative
                   and c.auto is None for row in range(t.first_row, t.last_row + 1)}
-        entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs, _area(form), cells))
+        percents = {(row, col) for f, row, col, _ in fields if f.kind == "percent"}
+        percents |= {(row - 1, c.place.col - 1) for t in form.tables for c in t.columns if c.kind == "percent"
+                     and not c.decorative and c.auto is None for row in range(t.first_row, t.last_row + 1)}
+        entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs, _area(form), cells, percents))
     return entry[1]
 
 

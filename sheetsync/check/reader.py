@@ -114,6 +114,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         raw = _raw_grid(path, workbook, form.sheet)
         grid = _safe(raw)
         _mark_formulas(grid, opener, form)
+        _mark_percents(grid, opener, form)
         filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside, grid=grid)
         _read_fields(filled, grid)
         for table in form.tables:
@@ -300,6 +301,14 @@ def _mark_formulas(grid: Grid, opener: Opener, form: Form) -> None:
         line = grid[row]
         line.extend([""] * (col + 1 - len(line)))
         line[col] = shown
+
+
+def _mark_percents(grid: Grid, opener: Opener, form: Form) -> None:
+    """Make the number of each percentage cell shown in a percent format a :class:`coerce.PercentShown`:
+    calamine reads "100%" as 1.0, which alone would be taken as 1 %."""
+    for row, col in opener.percent_cells(form.sheet, plan_of(form).percents):
+        if row < len(grid) and col < len(grid[row]) and grid[row][col].__class__ is float:
+            grid[row][col] = coerce.PercentShown(grid[row][col])
 
 
 def _parse(filled: Filled, f: Field, raw: Any, pointer: str, cell: str) -> tuple[bool, Any]:

@@ -1,0 +1,35 @@
+"""Percent formats found in an .xlsx's styles, and the cells shown in them (sheetsync.formats.numfmt)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sheetsync.formats.numfmt import is_percent_format, percent_cells, percent_styles
+
+STYLES = (b'<styleSheet><numFmts count="3"><numFmt numFmtId="164" formatCode="0.0%"/>'
+          b'<numFmt numFmtId="165" formatCode="0&quot;%&quot;"/><numFmt numFmtId="166" formatCode="[$-1070000]d/m/yyyy;@"/>'
+          b'</numFmts><cellStyleXfs count="1"><xf numFmtId="9"/></cellStyleXfs><cellXfs count="6">'
+          b'<xf numFmtId="0" fontId="0"/><xf numFmtId="9" fontId="0"><alignment/></xf><xf numFmtId="164"/>'
+          b'<xf numFmtId="165"/><xf numFmtId="166"/><xf fontId="1" numFmtId="10"/></cellXfs></styleSheet>')
+
+
+@pytest.mark.parametrize("code, percent", [
+    ("0%", True), ("0.00%", True), ("[$-41E]0.0%;[Red]-0.0%", True), ('#,##0" บาท"', False),
+    ('0"%"', False), ("0\\%", False), ("[$-1070000]d/m/yyyy;@", False), ('"ร้อยละ "0', False),
+])
+def test_a_percent_sign_counts_outside_quotes_escapes_and_brackets(code: str, percent: bool) -> None:
+    assert is_percent_format(code) is percent
+
+
+def test_the_cell_formats_whose_number_format_is_a_percent() -> None:
+    assert percent_styles(STYLES) == {1, 2, 5}  # 9, 164 and 10; not the quoted "%" nor cellStyleXfs'
+    assert percent_styles(b'<styleSheet><cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>') == set()
+
+
+def test_the_wanted_cells_in_those_formats() -> None:
+    sheet = (b'<worksheet><sheetData><row r="37"><c r="D37" s="1"><v>0.1</v></c><c r="E37" s="2"><v>1</v></c>'
+             b'<c s="1"><v>1</v></c><c r="D38" s="12" t="n"><v>1</v></c><c r="D39" t="n" s=\'5\'><v>1</v></c>'
+             b'</row></sheetData></worksheet>')
+    wanted = {(36, 3), (37, 3), (38, 3)}
+    assert percent_cells(sheet, frozenset({1, 2, 5}), wanted) == {(36, 3), (38, 3)}
+    assert percent_cells(sheet, frozenset(), wanted) == set()
