@@ -154,8 +154,8 @@ def _typed_cell(book: _Book, sheet: int, ref: str, s: str, typed: Typed) -> str:
         return f'<c r="{ref}"{style} t="s"><v>{book.shared(inner)}</v></c>'
     if typed.kind == "b":
         return f'<c r="{ref}"{style} t="b"><v>{int(bool(typed.value))}</v></c>'
-    if typed.kind == "e":
-        return f'<c r="{ref}"{style} t="e"><v>{escape(str(typed.value))}</v></c>'
+    if typed.kind in ("e", "d"):
+        return f'<c r="{ref}"{style} t="{typed.kind}"><v>{escape(str(typed.value))}</v></c>'
     return f'<c r="{ref}"{style}><v>{typed.value!r}</v></c>' if isinstance(typed.value, float) \
         else f'<c r="{ref}"{style}><v>{typed.value}</v></c>'
 

@@ -76,6 +76,28 @@ def test_a_date_excel_stored_as_a_serial_reads_as_the_day_meant(progress_form: F
     assert ("not-a-date", "B37") not in errors(result)
 
 
+@pytest.mark.parametrize("fmt", ["[$-1070000]d/m/yyyy;@", "[$-D07041E]d/m/yyyy", "[$-th-TH,107]d/m/yyyy", "d/m/bbbb"])
+def test_a_be_year_typed_into_a_buddhist_format_shows_543_years_on(progress_form: Form, seed: dict[str, Any],
+                                                                   tmp_path: Path, fmt: str) -> None:
+    """Thai Excel parses a typed date in the Gregorian calendar even where the Buddhist one is set: 31/10/2562
+    is stored as the year 2562 C.E., which a Buddhist-calendar format shows (and prints) as 31/10/3105. The
+    date meant is read, and a warning says what the cell shows and how to type it so that it shows right."""
+    result = checked(saved(progress_form, seed, tmp_path, {"B37": number(SERIAL_2562, fmt)}))
+    assert result.data["reports"][0]["date"] == OCT31.isoformat() and result.valid, errors(result)
+    assert result.report is not None
+    warned = [f for f in result.report.findings if f.code == "date-shown-later"]
+    assert [(f.cell, f.severity) for f in warned] == [("B37", "warning")]
+    assert "31/10/3105" in warned[0].message_th and "31/10/2562" in warned[0].message_th
+
+
+@pytest.mark.parametrize("stored, fmt", [(SERIAL_2562, 14), (SERIAL_2562, "d/m/yyyy"),
+                                         (SERIAL_2019, "[$-1070000]d/m/yyyy;@")])
+def test_a_date_shown_as_typed_gets_no_warning(progress_form: Form, seed: dict[str, Any], tmp_path: Path,
+                                               stored: float, fmt: int | str) -> None:
+    result = checked(saved(progress_form, seed, tmp_path, {"B37": number(stored, fmt)}))
+    assert result.report is not None and not [f for f in result.report.findings if f.code == "date-shown-later"]
+
+
 def test_dates_of_a_workbook_in_the_1904_date_system(progress_form: Form, seed: dict[str, Any],
                                                     tmp_path: Path) -> None:
     """Excel for Mac's older workbooks (``<workbookPr date1904="1"/>``) count days from 1904."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sheetsync.formats.numfmt import is_percent_format, percent_cells, percent_styles
+from sheetsync.formats.numfmt import is_buddhist_format, is_percent_format, styled_cells, styles_where
 
 STYLES = (b'<styleSheet><numFmts count="3"><numFmt numFmtId="164" formatCode="0.0%"/>'
           b'<numFmt numFmtId="165" formatCode="0&quot;%&quot;"/><numFmt numFmtId="166" formatCode="[$-1070000]d/m/yyyy;@"/>'
@@ -21,9 +21,18 @@ def test_a_percent_sign_counts_outside_quotes_escapes_and_brackets(code: str, pe
     assert is_percent_format(code) is percent
 
 
+@pytest.mark.parametrize("code, buddhist", [
+    ("[$-1070000]d/m/yyyy;@", True), ("[$-107041E]d/m/yyyy", True), ("[$-D07041E]d mmmm yyyy", True),
+    ("[$-th-TH,107]d/m/yyyy", True), ("d/m/bbbb", True), ("[$-41E]d/m/yyyy", False), ("[$-th-TH]d/m/yyyy", False),
+    ("d/m/yyyy", False), ('d/m/yyyy" bb"', False), ("[Blue]d/m/yyyy", False), ("[$€-2] #,##0", False),
+])
+def test_a_buddhist_calendar_by_its_locale_tag_or_its_year_code(code: str, buddhist: bool) -> None:
+    assert is_buddhist_format(code) is buddhist
+
+
 def test_the_cell_formats_whose_number_format_is_a_percent() -> None:
-    assert percent_styles(STYLES) == {1, 2, 5}  # 9, 164 and 10; not the quoted "%" nor cellStyleXfs'
-    assert percent_styles(b'<styleSheet><cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>') == set()
+    assert styles_where(STYLES, is_percent_format) == {1, 2, 5}  # 9, 164 and 10; not the quoted "%" nor cellStyleXfs'
+    assert styles_where(b'<styleSheet><cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>', is_percent_format) == set()
 
 
 def test_the_wanted_cells_in_those_formats() -> None:
@@ -31,5 +40,5 @@ def test_the_wanted_cells_in_those_formats() -> None:
              b'<c s="1"><v>1</v></c><c r="D38" s="12" t="n"><v>1</v></c><c r="D39" t="n" s=\'5\'><v>1</v></c>'
              b'</row></sheetData></worksheet>')
     wanted = {(36, 3), (37, 3), (38, 3)}
-    assert percent_cells(sheet, frozenset({1, 2, 5}), wanted) == {(36, 3), (38, 3)}
-    assert percent_cells(sheet, frozenset(), wanted) == set()
+    assert styled_cells(sheet, frozenset({1, 2, 5}), wanted) == {(36, 3), (38, 3)}
+    assert styled_cells(sheet, frozenset(), wanted) == set()

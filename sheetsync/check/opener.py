@@ -9,7 +9,7 @@ import zipfile
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -19,7 +19,7 @@ from ..formats.cfb_check import whole_sectors
 from ..formats.extent import Scanned, scan
 from ..formats.formulas import CellFormula, find_formulas
 from ..formats.guard import Checked
-from ..formats.numfmt import percent_cells, percent_styles
+from ..formats.numfmt import styled_cells, styles_where
 from ..formats.odsbreaks import with_line_breaks
 from ..formats.xls_extent import check_xls_extent
 from ..spec.cells import column_letter
@@ -84,15 +84,15 @@ class Opener:
                                       "were sent")
         return {} if part is None else find_formulas(part, self.fmt, wanted, path=self.path, sheet=sheet)
 
-    def percent_cells(self, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
-        """The cells ``wanted`` (0-based) of ``sheet`` shown in a percent format (.xlsx only: see
+    def styled(self, sheet: str, wanted: set[tuple[int, int]], kind: Callable[[str], bool]) -> set[tuple[int, int]]:
+        """The cells ``wanted`` (0-based) of ``sheet`` whose number format is of ``kind`` (.xlsx only: see
         :mod:`sheetsync.formats.numfmt`), from the parts already inflated by :meth:`open`."""
         if self.fmt != "xlsx" or self.scanned is None:
             return set()
         part, styles = self.scanned.part(sheet), self.scanned.member("xl/styles.xml")
         if part is None or styles is None:
             return set()
-        return percent_cells(part, percent_styles(styles), wanted)
+        return styled_cells(part, styles_where(styles, kind), wanted)
 
 
 def calamine(data: bytes) -> CalamineWorkbook:

@@ -1,4 +1,5 @@
-"""Which cells of an .xlsx sheet are shown in a percent format, from its styles and the cells' ``s=``.
+"""Which cells of an .xlsx sheet are shown in a kind of number format (a percent, a Buddhist-calendar
+date), from the file's styles and the cells' ``s=``.
 
 python-calamine gives a cell's number, not its format: "100%" in a percent-formatted cell is stored
 as 1 and comes back as 1.0, the same as a plain 1. A template's percent cells are Text-formatted, so
@@ -7,6 +8,10 @@ workbook (Excel pastes formats into unlocked cells of a protected sheet) or in a
 Then the number behind "100%" must be read as 100, not as 1 %. The searches read the parts already
 inflated (bounded) at C speed: the cells are looked for only when the styles hold a percent format,
 which no template's do.
+
+A date typed in Thai Excel is parsed in the Gregorian calendar even where Windows is set to the
+Buddhist one: "31/10/2562" is stored as the year 2562 C.E., and a Buddhist-calendar format (``[$-1070000]``,
+``[$-107041E]``, ``bbbb``) then shows and prints it 543 years on, as 31/10/3105.
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from html import unescape
+from typing import Callable
 
 from ._clip import column_number
 
-__all__ = ["is_percent_format", "percent_cells", "percent_styles"]
+__all__ = ["is_buddhist_format", "is_percent_format", "styled_cells", "styles_where"]
 
 #: Excel's built-in percent formats: 0% and 0.00%.
 BUILT_IN_PERCENT = frozenset({9, 10})
@@ -28,6 +34,13 @@ FMT_ID = re.compile(rb"""(?<=\s)numFmtId\s*=\s*["']([0-9]{1,9})["']""")
 FMT_CODE = re.compile(rb"""(?<=\s)formatCode\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 #: What in a format code is no placeholder: quoted text, an escaped character, [colour]/[$-locale].
 LITERAL = re.compile(r'"[^"]*"?|\\.|\[[^\]]*\]?|_.|\*.')
+#: A locale and calendar tag: ``[$-1070000]``, ``[$-D07041E]`` (hex: digits, calendar, LCID) or ``[$-th-TH,107]``.
+LOCALE = re.compile(r"\[\$[^\]-]*-(?:([0-9A-Fa-f]{1,8})|[A-Za-z-]+,([0-9A-Fa-f]{1,4}))\]")
+#: The Buddhist calendar's number in a locale tag.
+BUDDHIST = 0x07
+QUOTED = re.compile(r'"[^"]*"?|\\.')
+#: Excel's Buddhist-Era year codes (bb, bbbb), outside quotes and brackets.
+BE_YEAR = re.compile(r"b{2,4}", re.I)
 REF = re.compile(rb"""(?<=\s)r\s*=\s*["']\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})["']""")
 
 
@@ -36,16 +49,27 @@ def is_percent_format(code: str) -> bool:
     return "%" in LITERAL.sub("", code)
 
 
+def is_buddhist_format(code: str) -> bool:
+    """Whether the number format ``code`` shows dates in the Buddhist calendar (years 543 on)."""
+    code = QUOTED.sub("", code)
+    for tag in LOCALE.finditer(code):
+        if tag.group(1) is not None and (int(tag.group(1), 16) >> 16) & 0xFF == BUDDHIST:
+            return True
+        if tag.group(2) is not None and int(tag.group(2), 16) & 0xFF == BUDDHIST:
+            return True
+    return BE_YEAR.search(LITERAL.sub("", code)) is not None
+
+
 @lru_cache(maxsize=64)  # every file of a school, saved by the same program, holds the same styles
-def percent_styles(styles: bytes) -> frozenset[int]:
+def styles_where(styles: bytes, kind: Callable[[str], bool]) -> frozenset[int]:
     """The indices of ``styles.xml``'s cell formats (``cellXfs``, what a cell's ``s=`` names) whose
-    number format is a percent."""
-    percent = set(BUILT_IN_PERCENT)
+    number format is of ``kind`` (:func:`is_percent_format`, :func:`is_buddhist_format`)."""
+    percent = set(BUILT_IN_PERCENT) if kind is is_percent_format else set()
     for element in NUM_FMT.finditer(styles):
         fmt_id, code = FMT_ID.search(element.group(1)), FMT_CODE.search(element.group(1))
         if fmt_id is not None and code is not None:
             text = unescape((code.group(1) if code.group(1) is not None else code.group(2)).decode("utf-8", "replace"))
-            if is_percent_format(text):
+            if kind(text):
                 percent.add(int(fmt_id.group(1)))
             else:
                 percent.discard(int(fmt_id.group(1)))  # a custom format redefining a built-in id is its own
@@ -60,7 +84,7 @@ def percent_styles(styles: bytes) -> frozenset[int]:
     return frozenset(found)
 
 
-def percent_cells(sheet: bytes, styles: frozenset[int], wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
+def styled_cells(sheet: bytes, styles: frozenset[int], wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """The cells among ``wanted`` (0-based row, column) of the worksheet XML ``sheet`` whose style
     (``s=``) is one of ``styles``. A cell without ``r=`` (no spreadsheet program writes one) is left out."""
     if not styles or not wanted:
