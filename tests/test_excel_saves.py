@@ -12,8 +12,10 @@ from typing import Any
 
 import pytest
 
+from sheetsync.check.reader import read_filled
 from sheetsync.pipeline import FileResult, check_file
 from sheetsync.spec.form import Form
+from sheetsync.template.markup import write_marked_up
 from sheetsync.template.write import write_template
 from tests.cli import run
 from tests.excel_saves import Typed, excel_saved, number, text
@@ -191,3 +193,15 @@ def test_an_error_value_typed_is_no_empty_cell(progress_form: Form, seed: dict[s
     assert result.report is not None
     shown = next(f for f in result.report.findings if f.cell == "E42")
     assert "#N/A" in shown.message_th and shown.message_th.startswith("ช่อง E42")
+
+
+def test_the_marked_up_copy_keeps_the_percent_shown(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """The copy sent back has Text percent cells: "100%" (1 in a percent format) goes back as the percent,
+    so the copy, fixed and returned, still reads 100 — not 1, which would be 1 %."""
+    result = checked(saved(progress_form, seed, tmp_path, {"D42": number(0.7, 9), "D43": number(1.0, 9),
+                                                           "E42": Typed("e", "#N/A")}))
+    assert result.filled is not None and result.report is not None
+    copy = tmp_path / "marked.xlsx"
+    write_marked_up(result.filled, result.report, copy)
+    again = read_filled(copy)
+    assert [r["progress_percent"] for r in again.data["reports"][5:]] == [70.0, 100.0]
