@@ -256,9 +256,25 @@ def _package(parts: dict[str, bytes], book: _Book) -> None:
     parts["xl/_rels/workbook.xml.rels"], parts["[Content_Types].xml"] = rels.encode(), types.encode()
 
 
+STRICT = {MAIN: "http://purl.oclc.org/ooxml/spreadsheetml/main",
+          REL: "http://purl.oclc.org/ooxml/officeDocument/relationships"}
+
+
+def _strict(parts: dict[str, bytes]) -> None:
+    """The parts as Excel's "Strict Open XML Spreadsheet" writes them: the ISO 29500 Strict namespaces
+    (the relationship types too) and ``conformance="strict"``."""
+    for name, data in parts.items():
+        if name.endswith((".xml", ".rels")) and name != "[Content_Types].xml":
+            for transitional, strict in STRICT.items():
+                data = data.replace(transitional.encode(), strict.encode())
+            parts[name] = data
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+
+
 def excel_saved(source: Path, target: Path, typed: dict[str, Typed] | None = None, *, date1904: bool = False,
-                move_validation: bool = True) -> Path:
-    """``source`` (a template openpyxl wrote) as Excel saves it with ``typed`` in its form sheet."""
+                move_validation: bool = True, strict: bool = False) -> Path:
+    """``source`` (a template openpyxl wrote) as Excel saves it with ``typed`` in its form sheet
+    (with ``strict``, saved as "Strict Open XML Spreadsheet")."""
     with zipfile.ZipFile(source) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     book = _Book(parts)
@@ -269,6 +285,8 @@ def excel_saved(source: Path, target: Path, typed: dict[str, Typed] | None = Non
     parts["xl/styles.xml"] = _styles(parts["xl/styles.xml"].decode(), book).encode()
     parts["docProps/app.xml"] = APP.encode()
     _package(parts, book)
+    if strict:
+        _strict(parts)
     order = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"]
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for name in order + sorted(set(parts) - set(order)):

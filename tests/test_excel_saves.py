@@ -56,6 +56,15 @@ def test_a_template_resaved_by_excel_reads_as_written(progress_form: Form, seed:
     assert result.metadata["recipient"] == "school-07"
 
 
+def test_a_template_saved_as_strict_open_xml(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """Excel's Save As offers "Strict Open XML Spreadsheet (*.xlsx)" beside the usual workbook: other
+    namespaces (``purl.oclc.org/ooxml``), the same cells."""
+    path = saved(progress_form, seed, tmp_path, {"B37": number(SERIAL_2019, "[$-1070000]d/m/yyyy;@")}, strict=True)
+    result = checked(path)
+    assert result.valid, errors(result)
+    assert result.data["reports"][0]["date"] == OCT31.isoformat() and result.metadata["recipient"] == "school-07"
+
+
 def test_the_cli_validates_a_file_excel_saved(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
     path = saved(progress_form, seed, tmp_path, {"B37": number(SERIAL_2019, "[$-1070000]d/m/yyyy;@")})
     done = run("validate", path)
