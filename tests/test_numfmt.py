@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from sheetsync.formats.numfmt import is_buddhist_format, is_percent_format, styled_cells, styles_where
@@ -42,3 +44,12 @@ def test_the_wanted_cells_in_those_formats() -> None:
     wanted = {(36, 3), (37, 3), (38, 3)}
     assert styled_cells(sheet, frozenset({1, 2, 5}), wanted) == {(36, 3), (38, 3)}
     assert styled_cells(sheet, frozenset(), wanted) == set()
+
+
+def test_unclosed_tags_cost_one_pass() -> None:
+    """A hostile styles part of 2 MB of unclosed ``<cellXfs`` and ``<numFmt`` tags is read in one pass
+    (each search stops at the next ``<``), and, larger than what is remembered, is not kept."""
+    styles = b"<styleSheet>" + b'<numFmt numFmtId="164" formatCode="0%"' * 50_000 + b"<cellXfs " * 100_000
+    started = time.perf_counter()
+    assert styles_where(styles, is_percent_format) == set()
+    assert time.perf_counter() - started < 1.0

@@ -27,7 +27,8 @@ __all__ = ["is_buddhist_format", "is_percent_format", "styled_cells", "styles_wh
 
 #: Excel's built-in percent formats: 0% and 0.00%.
 BUILT_IN_PERCENT = frozenset({9, 10})
-CELL_XFS = re.compile(rb"<cellXfs(?=[\s>])(.*?)</cellXfs>", re.S)
+#: Styles up to this size are remembered (an office's files share a few); a larger part is looked into each time.
+CACHED_STYLES = 256 * 1024
 XF = re.compile(rb"<xf(?=[\s/>])([^<>]*)>")
 NUM_FMT = re.compile(rb"<numFmt(?=[\s/>])([^<>]*)>")
 FMT_ID = re.compile(rb"""(?<=\s)numFmtId\s*=\s*["']([0-9]{1,9})["']""")
@@ -41,6 +42,7 @@ BUDDHIST = 0x07
 QUOTED = re.compile(r'"[^"]*"?|\\.')
 #: Excel's Buddhist-Era year codes (bb, bbbb), outside quotes and brackets.
 BE_YEAR = re.compile(r"b{2,4}", re.I)
+STYLED_CELL = re.compile(rb"""<c\s[^<>]*?(?<=\s)s\s*=\s*["']([0-9]{1,9})["'][^<>]*>""")
 REF = re.compile(rb"""(?<=\s)r\s*=\s*["']\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})["']""")
 
 
@@ -60,10 +62,20 @@ def is_buddhist_format(code: str) -> bool:
     return BE_YEAR.search(LITERAL.sub("", code)) is not None
 
 
-@lru_cache(maxsize=64)  # every file of a school, saved by the same program, holds the same styles
 def styles_where(styles: bytes, kind: Callable[[str], bool]) -> frozenset[int]:
     """The indices of ``styles.xml``'s cell formats (``cellXfs``, what a cell's ``s=`` names) whose
     number format is of ``kind`` (:func:`is_percent_format`, :func:`is_buddhist_format`)."""
+    if len(styles) > CACHED_STYLES:  # never kept: 64 large parts would hold their size 64 times
+        return _styles_where(styles, kind)
+    return _cached_styles_where(styles, kind)
+
+
+@lru_cache(maxsize=64)  # every file of a school, saved by the same program, holds the same styles
+def _cached_styles_where(styles: bytes, kind: Callable[[str], bool]) -> frozenset[int]:
+    return _styles_where(styles, kind)
+
+
+def _styles_where(styles: bytes, kind: Callable[[str], bool]) -> frozenset[int]:
     percent = set(BUILT_IN_PERCENT) if kind is is_percent_format else set()
     for element in NUM_FMT.finditer(styles):
         fmt_id, code = FMT_ID.search(element.group(1)), FMT_CODE.search(element.group(1))
@@ -73,11 +85,13 @@ def styles_where(styles: bytes, kind: Callable[[str], bool]) -> frozenset[int]:
                 percent.add(int(fmt_id.group(1)))
             else:
                 percent.discard(int(fmt_id.group(1)))  # a custom format redefining a built-in id is its own
-    block = CELL_XFS.search(styles)
-    if block is None:
+    # Searched for, not matched (a regular expression would read on from every unclosed <cellXfs).
+    start = styles.find(b"<cellXfs")
+    end = styles.find(b"</cellXfs>", start)
+    if start < 0 or end < 0:
         return frozenset()
     found = set()
-    for index, xf in enumerate(XF.finditer(block.group(1))):
+    for index, xf in enumerate(XF.finditer(styles, start, end)):
         fmt_id = FMT_ID.search(xf.group(1))
         if fmt_id is not None and int(fmt_id.group(1)) in percent:
             found.add(index)
@@ -89,10 +103,10 @@ def styled_cells(sheet: bytes, styles: frozenset[int], wanted: set[tuple[int, in
     (``s=``) is one of ``styles``. A cell without ``r=`` (no spreadsheet program writes one) is left out."""
     if not styles or not wanted:
         return set()
-    names = b"|".join(str(index).encode() for index in sorted(styles))
-    tag = re.compile(rb"""<c\s[^<>]*?(?<=\s)s\s*=\s*["'](?:""" + names + rb""")["'][^<>]*>""")
     found = set()
-    for cell in tag.finditer(sheet):
+    for cell in STYLED_CELL.finditer(sheet):
+        if int(cell.group(1)) not in styles:
+            continue
         ref = REF.search(cell.group())
         if ref is not None:
             place = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1)
