@@ -22,7 +22,7 @@ from ..errors import CoerceError
 from ..thaidates import BE_OFFSET as _BE_OFFSET, MONTHS as _MONTHS
 
 __all__ = [
-    "BE_THRESHOLD", "CoerceError", "ascii_digits", "format_be_date", "is_blank", "parse_amount", "parse_choice",
+    "BE_THRESHOLD", "CoerceError", "PercentShown", "ascii_digits", "format_be_date", "is_blank", "parse_amount", "parse_choice",
     "parse_code", "parse_date", "parse_lines", "parse_percent", "parse_text", "parse_whole",
     "thai_digits_to_arabic",
 ]  # fmt: skip
@@ -51,6 +51,11 @@ _PERCENT_AFFIXES = re.compile(r"^ร้อยละ ?|(?: ?(?:%|％|เปอร
 _TRUE_WORDS = frozenset({"true", "ใช่", "✓", "✔"})
 _FALSE_WORDS = frozenset({"false", "ไม่ใช่"})
 _Value = TypeVar("_Value")
+
+
+class PercentShown(float):
+    """A number its cell shows in a percent format: 1.0 behind "100%" (the reader marks these, from
+    the file's styles; calamine gives the bare number)."""
 
 
 def is_blank(raw: object) -> bool:
@@ -123,8 +128,12 @@ def parse_percent(raw: object) -> float:
 
     Our templates format these cells as text, so a real number there means the cell was
     percent-formatted after all: 0 < v < 1 is the fraction behind "65 %" and is scaled
-    to 65.0; any other number is taken as already in percent. Typed text "0.65" stays 0.65.
+    to 65.0; any other number is taken as already in percent. Typed text "0.65" stays 0.65. A number
+    known to be shown in a percent format (:class:`PercentShown`) is the percent shown: 1.0 is 100.
     """
+    if isinstance(raw, PercentShown):
+        # Rounding kills binary noise such as 0.07 * 100 == 7.000000000000001.
+        return round(_real(float(raw), "not-a-percent", raw) * 100, 10)
     if isinstance(raw, str):
         text = _PERCENT_AFFIXES.sub("", _clean(thai_digits_to_arabic(raw)))
         return _real(float(_decimal(text, raw, "not-a-percent")), "not-a-percent", raw)

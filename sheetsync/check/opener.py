@@ -9,7 +9,7 @@ import zipfile
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -19,6 +19,7 @@ from ..formats.cfb_check import whole_sectors
 from ..formats.extent import Scanned, scan
 from ..formats.formulas import CellFormula, find_formulas
 from ..formats.guard import Checked
+from ..formats.numfmt import styled_cells, styles_where
 from ..formats.odsbreaks import with_line_breaks
 from ..formats.xls_extent import check_xls_extent
 from ..spec.cells import column_letter
@@ -82,6 +83,16 @@ class Opener:
                                       "writes it (its formulas cannot be checked); please fill in the template you "
                                       "were sent")
         return {} if part is None else find_formulas(part, self.fmt, wanted, path=self.path, sheet=sheet)
+
+    def styled(self, sheet: str, wanted: set[tuple[int, int]], kind: Callable[[str], bool]) -> set[tuple[int, int]]:
+        """The cells ``wanted`` (0-based) of ``sheet`` whose number format is of ``kind`` (.xlsx only: see
+        :mod:`sheetsync.formats.numfmt`), from the parts already inflated by :meth:`open`."""
+        if self.fmt != "xlsx" or self.scanned is None:
+            return set()
+        part, styles = self.scanned.part(sheet), self.scanned.member("xl/styles.xml")
+        if part is None or styles is None:
+            return set()
+        return styled_cells(part, styles_where(styles, kind), wanted)
 
 
 def calamine(data: bytes) -> CalamineWorkbook:

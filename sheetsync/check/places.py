@@ -38,6 +38,8 @@ class Plan:
     inputs: dict[str, list[int]]  # table pointer -> indices of the columns a school fills
     area: Bounds  # the cells a template of the form can hold (see sheetsync.check.reader.form_area)
     cells: set[tuple[int, int]]  # every input cell, 0-based (row, column): fields and tables' input columns
+    percents: set[tuple[int, int]]  # the input cells of percentages, 0-based
+    dates: set[tuple[int, int]]  # the input cells of dates, 0-based
 
 
 def plan_of(form: Form) -> Plan:
@@ -59,11 +61,19 @@ def plan_of(form: Form) -> Plan:
         cells = {(row, col) for _, row, col, _ in fields}
         cells |= {(row - 1, c.place.col - 1) for t in form.tables for c in t.columns if not c.decorative
                   and c.auto is None for row in range(t.first_row, t.last_row + 1)}
-        entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs, _area(form), cells))
+        entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs, _area(form), cells, _of_kind(form, "percent"),
+                                               _of_kind(form, "date")))
     return entry[1]
 
 
 _PLANS: dict[int, tuple[Form, Plan]] = {}  # id(form) -> (form, plan); the form kept so the id stays its own
+
+
+def _of_kind(form: Form, kind: str) -> set[tuple[int, int]]:
+    """The input cells (0-based) of the fields and table columns of ``kind``."""
+    found = {(f.place.row - 1, f.place.col - 1) for f in form.fields if f.kind == kind}
+    return found | {(row - 1, c.place.col - 1) for t in form.tables for c in t.columns if c.kind == kind
+                    and not c.decorative and c.auto is None for row in range(t.first_row, t.last_row + 1)}
 
 
 def _area(form: Form) -> Bounds:

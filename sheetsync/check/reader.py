@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator
 from python_calamine import CalamineError, CalamineWorkbook
 
 from . import coerce
+from .formatted import dates_shown_later, mark_percents
 from .opener import Opener, short
 from .places import CellRef, plan_of
 from .. import limits
@@ -65,6 +66,7 @@ class Filled:
     controls: list[str] = field(default_factory=list)  # input cells whose text held control characters
     grid: list[list[Any]] = field(default_factory=list, repr=False)  # the form sheet's cells (made safe)
     added: list[str] = field(default_factory=list)  # sheets the school added that hold values (never read)
+    shown_later: list[str] = field(default_factory=list)  # date cells shown 543 years on (formatted.py)
 
     def cell_of(self, pointer: str) -> CellRef:
         """The cell behind ``pointer``; for an absent field, the empty input cell it belongs in."""
@@ -115,6 +117,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         raw = _raw_grid(path, workbook, form.sheet)
         grid = _safe(raw)
         _mark_formulas(grid, opener, form)
+        mark_percents(grid, opener, form)
         filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside, grid=grid)
         _read_fields(filled, grid)
         for table in form.tables:
@@ -122,6 +125,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         filled.locked_found = {ref: _value(grid, *at) if (at := _cell_index(ref)) else None for ref in locked}
         filled.controls = _hidden_controls(raw, filled.raw)
         filled.added = _added_sheets(opener, form)
+        filled.shown_later = dates_shown_later(grid, opener, form)
     return filled
 
 

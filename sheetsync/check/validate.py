@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -20,12 +19,11 @@ from jsonschema.exceptions import ValidationError
 from ..template.fingerprint import cell_hash, combined
 from ..spec.form import Form, parse_range
 from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
-from ..errors import CoerceError
 from ..messages import render
-from ..spec.pointers import generic, lookup, schema_node
-from .coerce import format_be_date, parse_date
+from ..spec.pointers import generic, schema_node
 from .printfit import print_findings
 from .quickcheck import Check, quick_check
+from .converted import dates_shown_later, percent_fractions, text_as_dates
 from .findings import choice_labels, finding as _finding, month_names, number_example
 from .reader import Filled, as_bad_input
 from .report import Finding, Report
@@ -70,8 +68,9 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += [_finding(filled, "sheet-not-read", "", None, severity="warning", cell="A1", sheet=name,
                                      form_sheet=filled.form.sheet) for name in filled.added]
         # Beside a rule's error too: 0.45 typed after 10 % is "progress went down", and this says why.
-        report.findings += list(_percent_fractions(filled, unread))
-        report.findings += list(_text_as_dates(filled, unread))
+        report.findings += list(percent_fractions(filled, unread))
+        report.findings += list(text_as_dates(filled, unread))
+        report.findings += list(dates_shown_later(filled))
         report.findings += list(print_findings(filled, wrong))
     report.findings = _above_moved_rows(report.findings, filled.form.sheet)
     return report
@@ -96,46 +95,6 @@ def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
             continue  # the cell is already wrong; one finding says what to do
         yield _finding(filled, "control-character", pointers.get(cell, ""), filled.raw.get(cell),
                        severity="warning", cell=cell, sheet=filled.form.sheet)
-
-
-def _percent_fractions(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
-    """A warning on a percentage typed as a fraction ("0.45" without "%"): it is read as 0.45 %, and a
-    teacher who meant 45 % (as a spreadsheet's percent format shows 0.45) would never see why."""
-    percents = _pointers_of(filled.form, ("percent",))
-    for pointer, ref in filled.source_map.items():
-        typed = filled.raw.get(ref.cell)
-        if ref.cell in flagged or not isinstance(typed, str) or generic(pointer) not in percents:
-            continue
-        value = lookup(filled.data, pointer)
-        if isinstance(value, (int, float)) and 0 < value < 1 and "%" not in typed and "ร้อยละ" not in typed:
-            yield _finding(filled, "percent-as-fraction", pointer, typed.strip(), severity="warning", cell=ref.cell,
-                           sheet=filled.form.sheet, meant=shown(round(value * 100, 10)))
-
-
-def _text_as_dates(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
-    """A warning on a free-text cell that holds a date: long text cells stay General (Excel shows ####
-    for a Text-formatted cell over 255 characters), and there Calc and Excel make a date of what looks
-    like one ("1/2", a stage, became 1 February): the school is told what was read, and how to keep text."""
-    texts = _pointers_of(filled.form, ("text", "lines"))
-    for pointer, ref in filled.source_map.items():
-        stored = filled.raw.get(ref.cell)
-        if isinstance(stored, date) and ref.cell not in flagged and generic(pointer) in texts:
-            yield _finding(filled, "text-became-date", pointer, lookup(filled.data, pointer), severity="warning",
-                           cell=ref.cell, sheet=filled.form.sheet, date=_be_text(stored))
-
-
-def _pointers_of(form: Form, kinds: tuple[str, ...]) -> set[str]:
-    """The generic pointers of the form's fields (table columns as ``/table/*/column``) of these kinds."""
-    return {f.pointer for f in form.fields if f.kind in kinds} | {
-        f"{t.pointer}/*/{c.pointer}" for t in form.tables for c in t.columns if c.kind in kinds}
-
-
-def _be_text(stored: date) -> str:
-    """The stored date as the school reads dates (d/m/yyyy B.E.); a year already B.E. (Calc's typed 2562) kept."""
-    try:
-        return format_be_date(parse_date(stored))
-    except CoerceError:  # 29/2 of a B.E. year that was no leap year: shown as stored
-        return f"{stored.day}/{stored.month}/{stored.year}"
 
 
 def _identity(filled: Filled, key: bytes | None) -> Iterator[Finding]:

@@ -41,6 +41,8 @@ __all__ = ["Bounds", "Overflow", "bounded_copy"]
 XLSX_NEEDED = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels")
 ODS_NEEDED = ("mimetype", "META-INF/manifest.xml", "content.xml")
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+#: The same in ISO 29500 Strict, as Excel's "Strict Open XML Spreadsheet" writes it (calamine reads both).
+STRICT_REL_NS = "{http://purl.oclc.org/ooxml/officeDocument/relationships}"
 ODS_TABLE = re.compile(rb"<((?:[\w.-]+:)?)table(?=[\s/>])([^<>]*?)(/?)>")
 TABLE_NAME = re.compile(rb"""[\s:]name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
@@ -228,7 +230,8 @@ def _parse_parts(path: Path, workbook: bytes, rels: bytes) -> tuple[dict[str, st
     sheets: dict[str, str] = {}
     for element in book.iter():
         if element.tag.rsplit("}", 1)[-1] == "sheet":
-            kind, member = targets.get(element.get(f"{REL_NS}id", ""), ("", ""))
+            rel_id = element.get(f"{REL_NS}id", element.get(f"{STRICT_REL_NS}id", ""))
+            kind, member = targets.get(rel_id, ("", ""))
             if kind == "worksheet":
                 sheets.setdefault(element.get("name", ""), member)  # calamine reads the first of a name
     # calamine reads styles and shared strings at these places whatever the relationships say: a

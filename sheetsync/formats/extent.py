@@ -100,6 +100,11 @@ class Scanned:
         bodies = [(start, end) for name, start, end in self._tables if name == sheet]
         return self._members["content.xml"][bodies[0][0]:bodies[0][1]] if len(bodies) == 1 else None
 
+    def member(self, name: str) -> bytes | None:
+        """The member ``name`` as inflated (found as calamine finds it, whatever its case), if held."""
+        wanted = fold(name)
+        return next((data for member, data in self._members.items() if fold(member) == wanted), None)
+
     def with_values(self, besides: Collection[str]) -> list[str]:
         """The sheets (.xlsx, .ods) not in ``besides`` whose XML holds a value: a cell's ``<v>``, inline
         text or formula, or an ODS cell's text or value — not only formatting. A heuristic at C speed,

@@ -44,6 +44,8 @@ XLSX_CELL_QUOTED = re.compile(rb"""<c(\s(?:[^<>"']|"[^"<]*"|'[^'<]*')*)?>""")
 XLSX_RESULT = re.compile(rb"\s*<(v|is)(?=[\s/>])[^<>]*?(/?)>([^<]*)")
 F_TAG_ENDS = (b">", b" ", b"/", b"\t", b"\n", b"\r")
 XLSX_REF = re.compile(rb"""(?<=\s)r\s*=\s*["']\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})["']""")
+#: A cell's type attribute saying it holds an error (whether or not a formula made it).
+XLSX_ERROR_TYPE = re.compile(rb"""(?<=\s)t\s*=\s*["']e["']""")
 XLSX_TYPE = re.compile(rb"""(?<=\s)t\s*=\s*["']([a-zA-Z]+)["']""")
 #: A cell's formula, in either quotes (the part is only searched where the table namespace is bound
 #: once, to ``table:``: :meth:`sheetsync.formats.extent.Scanned.part`).
@@ -74,11 +76,16 @@ class CellFormula:
 
     text: str
     error: str | None
+    #: No formula at all: an error value typed or pasted (Excel keeps "#N/A" typed into a number cell
+    #: as the error itself, ``<c t="e"><v>#N/A</v></c>``), which calamine reads as an empty cell.
+    value: bool = False
 
     @property
     def code(self) -> str | None:
-        """The finding its cell gets: ``formula-error``, ``formula-external``, ``formula-volatile``,
-        or None for a formula whose stored result is a plain value (read as if typed)."""
+        """The finding its cell gets: ``error-value``, ``formula-error``, ``formula-external``,
+        ``formula-volatile``, or None for a formula whose stored result is a plain value (read as if typed)."""
+        if self.value:
+            return "error-value"
         if EXTERNAL.search(self.text):
             return "formula-external"  # first: a link that fails is still a link
         if self.error is not None:
@@ -110,8 +117,33 @@ def find_formulas(xml: bytes, fmt: str, wanted: set[tuple[int, int]], *, path: P
     found = _xlsx(xml, wanted)
     if found is None:  # a formula's cell without r=: placed as calamine places it, by the clipping copy
         clip = Clip(sheet, max(row for row, _ in wanted) + 1, max(col for _, col in wanted) + 1, path)
-        found = _xlsx(clip_xlsx_sheet(xml, clip), wanted, place_all=False) or {}
+        xml = clip_xlsx_sheet(xml, clip)
+        found = _xlsx(xml, wanted, place_all=False) or {}
+    _error_values(xml, wanted, found)
     return found
+
+
+def _error_values(xml: bytes, wanted: set[tuple[int, int]], found: dict[tuple[int, int], CellFormula]) -> None:
+    """Add each wanted cell that holds an error value without a formula (``t="e"``, no ``<f>``). A
+    cell that does not say where it is (no ``r=``; no spreadsheet program writes one) is left out."""
+    if b'"e"' not in xml and b"'e'" not in xml:  # two C-speed searches: the common case
+        return
+    stop = xml.rfind(b"</sheetData>")
+    stop = len(xml) if stop < 0 else stop
+    since = 0
+    for kind in XLSX_ERROR_TYPE.finditer(xml, 0, stop):
+        start = _last_cell(xml, since, kind.start())
+        since = kind.end()
+        tag = XLSX_CELL_QUOTED.match(xml, start) if start >= 0 else None
+        if tag is None or tag.end() < kind.end():  # not a cell's own type
+            continue
+        ref = XLSX_REF.search(tag.group(1) or b"")
+        place = (int(ref.group(2)) - 1, column_number(ref.group(1)) - 1) if ref else None
+        if place is None or place not in wanted or place in found:
+            continue
+        result = XLSX_RESULT.match(xml, tag.end())
+        shown = result.group(3) if result is not None and result.group(1) == b"v" else b""
+        found[place] = CellFormula("", _text(shown) or "#ERROR", value=True)
 
 
 def plain(xml: bytes, fmt: str) -> bytes:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..check.coerce import CoerceError, format_be_date, parse_date
+from ..check.coerce import CoerceError, PercentShown, format_be_date, parse_date, parse_percent
 from ..check.reader import Filled
 from ..check.report import Finding, Report
 from ..check.validate import rows_moved
@@ -26,6 +26,7 @@ from ..messages import render
 from ..render import field_label, ordered, row_name, value_text
 from . import sizing
 from .metrics import PT_PER_UNIT, line_count, line_height
+from .prefill import percent_text
 from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
 from ..files import write_atomically
 
@@ -112,6 +113,10 @@ def _typed(cell: CellSpec, filled: Filled, prefilled: set[str], moved: tuple[int
 def _cell_value(value: Any, kind: str) -> Any:
     if value in (None, ""):
         return None
+    if kind == "percent" and isinstance(value, PercentShown):
+        # The percent its cell showed ("100%", stored as 1): as a bare number in the copy's Text cell, 1
+        # would show as 1 and be read back as 1 %.
+        return percent_text(parse_percent(value))
     if kind == "date" and isinstance(value, dt.date):
         # A date stored as a date (an older template, or a program that converted it) goes
         # back as the B.E. text the form's Text date cells hold (see plan._date_rule).

@@ -57,8 +57,7 @@ def _convert(f: Field, raw: Any) -> CellValue:
     if f.kind == "percent":
         # Percent cells are Text cells: write the number as text so 0.5 is not read as 50 %,
         # the way the form prints it ("10.00 %").
-        number = float(raw)
-        return f"{number:.2f} %" if round(number, 2) == number else f"{_number_text(number)} %"
+        return percent_text(float(raw))
     if f.kind in ("whole", "auto"):
         if isinstance(raw, bool) or float(raw) != int(raw):
             raise ValueError("not a whole number")
@@ -68,6 +67,11 @@ def _convert(f: Field, raw: Any) -> CellValue:
             raise ValueError("not a number")
         return float(raw) if not float(raw).is_integer() else int(raw)
     return str(raw)
+
+
+def percent_text(number: float) -> str:
+    """A percentage as the form's Text percent cells hold it: "10.00 %" (more decimals only when it has them)."""
+    return f"{number:.2f} %" if round(number, 2) == number else f"{_number_text(number)} %"
 
 
 def _number_text(number: float) -> str:
