@@ -259,10 +259,19 @@ def _why_of_bytes(head: bytes) -> str:
     damaged or unknown bytes): a web page (Excel's "Save as Web Page", a web site's "export to Excel") or
     text (Excel's "Save as CSV") sent under a spreadsheet's name is not damaged, and no copy of it helps."""
     kind = _describe_bytes(head)
-    if kind == "a text file":  # CSV: its first line holds the delimiter (Thai Excel writes commas, others ; or tab)
-        first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0]
-        return "why.csv" if any(mark in first for mark in (b",", b";", b"\t")) else ""
+    if kind == "a text file":
+        return "why.csv" if _looks_like_csv(head) else ""
     return "why.web-page" if kind == "a web page saved with a spreadsheet name" else ""
+
+
+def _looks_like_csv(head: bytes) -> bool:
+    """Whether text looks like rows of a table: two lines or more (the last one, perhaps cut, left out) with
+    the same number of one delimiter (Excel writes commas, or ; or tab by the computer's region). A letter
+    has commas too, but not the same number on every line."""
+    lines = head.splitlines()[:-1] if not head.endswith((b"\n", b"\r")) else head.splitlines()
+    lines = [line for line in lines[:5] if line.strip()]
+    return len(lines) >= 2 and any(len({line.count(mark) for line in lines}) == 1 and lines[0].count(mark) > 0
+                                   for mark in (b",", b";", b"\t"))
 
 
 def _describe_bytes(head: bytes) -> str:
