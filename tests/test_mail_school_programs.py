@@ -158,3 +158,40 @@ def test_a_spreadsheet_of_a_kind_not_read_is_not_called_no_report(mailbox: Mailb
     text = body(replies(outbox)[0])
     thai = render(why, "th")
     assert name in text and thai in text and text.index(thai) < text.index("Dear"), text
+
+
+def test_the_file_among_photos_and_inside_a_forwarded_message_is_taken(mailbox: Mailbox, tmp_path: Path,  # noqa: F811
+                                                                       progress_form: Form, seed: dict[str, Any]) -> None:
+    # Already right, kept so: twenty attachments (nineteen photos of the school's work and the file),
+    # and Outlook's "Forward as Attachment" (the whole message attached, message/rfc822).
+    write_template(progress_form, tmp_path / "made.xlsx", data=seed, recipient="s1")
+    good = (tmp_path / "made.xlsx").read_bytes()
+    photos = [(f"IMG_{n:04d}.jpg", b"\xff\xd8\xff\xe0" + bytes(30_000), "image/jpeg") for n in range(19)]
+    mailbox.deliver(mail_from(TEACHER, "ส่งรายงานพร้อมรูป", [*photos, ("วัดไทร.xlsx", good, XLSX)], "<photos@s1.example>"))
+    inner = EmailMessage()
+    inner["From"], inner["Subject"] = TEACHER, "ส่งรายงาน"
+    inner.set_content("ส่งรายงานค่ะ")
+    inner.add_attachment(good, maintype="application", subtype=XLSX.split("/")[1], filename="ยายร่ม.xlsx")
+    outer = EmailMessage()
+    outer["From"], outer["To"], outer["Subject"] = "ผอ. <head@s1.example>", "office@bma.example", "FW: ส่งรายงาน"
+    outer["Message-ID"] = "<fw@s1.example>"
+    outer.set_content("ส่งต่อครับ")
+    outer.add_attachment(inner, filename="ส่งรายงาน.eml")
+    mailbox.deliver(outer.as_bytes())
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert sorted(p.name for p in result.saved) == ["ยายร่ม.xlsx", "วัดไทร.xlsx"] and result.replies == 0
+
+
+def test_outlook_s_winmail_dat_without_a_name_is_explained(mailbox: Mailbox, tmp_path: Path) -> None:  # noqa: F811
+    # Outlook's Rich Text mail (TNEF) as some gateways pass it on: application/ms-tnef with no file name.
+    # Nameless, it was no attachment at all: the school read only "no report file".
+    raw = mail_from(TEACHER, "ส่งรายงาน", [("winmail.dat", b"\x78\x9f\x3e\x22" + bytes(64), "application/ms-tnef")],
+                    "<rtf@s1.example>").replace(b'; filename="winmail.dat"', b"").replace(b"attachment\n", b"inline\n")
+    assert b"winmail.dat" not in raw
+    mailbox.deliver(raw)
+    inbox, outbox, mail = office_mail(tmp_path)
+    fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    text = body(replies(outbox)[0])
+    thai = render("fetch.winmail", "th", source="mail.yaml")
+    assert thai in text and text.index(thai) < text.index("Dear")

@@ -22,6 +22,8 @@ _BY_TYPE = {  # a spreadsheet sent without a file name
     "application/vnd.ms-excel": ".xls",
 }
 
+_TNEF = ("application/ms-tnef", "application/vnd.ms-tnef")
+
 
 @dataclass
 class Extracted:
@@ -79,6 +81,8 @@ def _name_of(part: Message) -> str | None:
     name = part.get_filename()
     if name:
         return PurePosixPath(name.replace("\\", "/")).name or None
+    if part.get_content_type() in _TNEF:  # Outlook's Rich Text wrapping (winmail.dat), passed on nameless
+        return "winmail.dat"
     suffix = _BY_TYPE.get(part.get_content_type())
     return f"attachment{suffix}" if suffix else None
 
