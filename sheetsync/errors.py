@@ -70,11 +70,15 @@ class BadInputError(SheetsyncError, ValueError):
 
 
 class UnreadableFileError(BadInputError):
-    """A file cannot be read as a spreadsheet; the message names the file (``th``: in Thai, when known)."""
+    """A file cannot be read as a spreadsheet; the message names the file (``th``: in Thai, when known).
 
-    def __init__(self, path: str | Path, reason: str, *, th: str = "") -> None:
+    ``why``, when known, is the catalogue entry that tells a teacher what this file is and what to do
+    (``why.encrypted``, ``why.csv`` …): "damaged" would send them the wrong way."""
+
+    def __init__(self, path: str | Path, reason: str, *, th: str = "", why: str = "") -> None:
         self.path = Path(path)
         self.reason = reason
+        self.why = why
         super().__init__(f"{self.path.name}: {reason}", th=th)
 
 

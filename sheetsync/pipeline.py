@@ -23,7 +23,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 from .files import open_regular
 from .errors import (FormError, IncompleteFileError, KeyFileError, LimitError, NotOurFormError, SavedAsOtherTypeError,
-                     SheetMissingError, SheetsyncError, UnknownFormError, UnsafeFileError)
+                     SheetMissingError, SheetsyncError, UnknownFormError, UnreadableFileError, UnsafeFileError)
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import LANGS, render
@@ -37,6 +37,8 @@ from .limits import MAX_SHOWN_TEXT
 LOG = logging.getLogger("sheetsync")
 #: Files that cannot be read whose reason says how to mend the file itself (name its sheet back, save it again).
 FIXED_IN_THE_FILE = (SheetMissingError, SavedAsOtherTypeError)
+#: The reasons (:attr:`UnreadableFileError.why`) that say how to mend the file itself: no template asked for again.
+FIXED_WHYS = ("why.encrypted", "why.macros", "why.xlsb")
 UNREADABLE, INTERNAL = "file-unreadable", "internal-error"
 #: The one OS error a file's own bytes can cause: a damaged zip names a negative offset to seek to.
 CONTENT_ERRNOS = frozenset({errno.EINVAL})
@@ -177,7 +179,7 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
         result.filled, result.report = None, None
         result.why = why_not_read(exc)
         result.failure = failure(path, UNREADABLE, reason, result.why.get("th", ""),
-                                 fix_in_file=isinstance(exc, FIXED_IN_THE_FILE))
+                                 fix_in_file=isinstance(exc, FIXED_IN_THE_FILE) or _fixed_in_the_file(exc))
         result.incomplete = isinstance(exc, IncompleteFileError)
         result.retry = _not_its_bytes(exc) or (_moved(path, before) if stream is None else _rewritten(stream, before))
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug must not stop the office's run
@@ -186,6 +188,11 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
         result.why = {lang: render("why.internal", lang) for lang in LANGS}  # not the school's doing
         result.failure = failure(path, INTERNAL, f"{path.name}: internal error ({type(exc).__name__}: {exc})"[:300])
     return result
+
+
+def _fixed_in_the_file(exc: BaseException) -> bool:
+    """Whether the reason says how to mend this very file (a password taken off, saved as .xlsx)."""
+    return isinstance(exc, UnreadableFileError) and exc.why in FIXED_WHYS
 
 
 def _not_found(exc: BaseException) -> bool:
@@ -281,6 +288,8 @@ def why_not_read(exc: BaseException) -> dict[str, str]:
         return {lang: render("why.sheet-renamed", lang, sheet=exc.sheet) for lang in LANGS}
     if isinstance(exc, SavedAsOtherTypeError):  # "damaged" would have the teacher fill it in again
         return {lang: render("why.saved-as", lang, kind=exc.kind) for lang in LANGS}
+    if isinstance(exc, UnreadableFileError) and exc.why:  # what this file is, and what to do with it
+        return {lang: render(exc.why, lang) for lang in LANGS}
     kinds = ((UnsafeFileError, "why.unsafe"), (NotOurFormError, "why.not-our-form"),
              (UnknownFormError, "why.unknown-form"))
     code = next((code for kind, code in kinds if isinstance(exc, kind)), "why.unreadable")

@@ -124,13 +124,14 @@ def _check_stream(path: Path, stream: BinaryIO) -> Checked:
         return _check_zip(path, data)
     if kind := _flat_spreadsheet(data[:FLAT_HEAD]):
         raise SavedAsOtherTypeError(path, kind)
-    raise UnreadableFileError(path, f"not a spreadsheet ({_describe_bytes(data[:512])}); {SEND_FORM}")
+    head = data[:512]
+    raise UnreadableFileError(path, f"not a spreadsheet ({_describe_bytes(head)}); {SEND_FORM}", why=_why_of_bytes(head))
 
 
 def _check_ole(path: Path, data: bytes) -> str:
     """Refuse an encrypted OLE2 container (encrypted .xlsx) and accept a legacy .xls."""
     if any(needle in data for needle in ENCRYPTION_STREAMS):
-        raise UnsafeFileError(path, ENCRYPTED)
+        raise UnsafeFileError(path, ENCRYPTED, why="why.encrypted")
     return "xls"
 
 
@@ -163,7 +164,7 @@ def _check_bomb(path: Path, archive: zipfile.ZipFile) -> None:
                 path, f"the part {info.filename!r} is compressed suspiciously well; it may be a zip bomb"
             )
         if info.flag_bits & 0x1:
-            raise UnsafeFileError(path, ENCRYPTED)
+            raise UnsafeFileError(path, ENCRYPTED, why="why.encrypted")
 
 
 def _ratio_too_high(info: zipfile.ZipInfo) -> bool:
@@ -180,14 +181,14 @@ def _classify_zip(path: Path, archive: zipfile.ZipFile) -> str:
         _check_xlsx(path, archive, names)
         return "xlsx"
     if "xl/workbook.bin" in names:
-        raise UnreadableFileError(path, f"an Excel binary workbook (.xlsb) cannot be read; {SEND_FORM}")
+        raise UnreadableFileError(path, f"an Excel binary workbook (.xlsb) cannot be read; {SEND_FORM}", why="why.xlsb")
     mimetype = _read_small(path, archive, "mimetype") if "mimetype" in names else ""
     if mimetype in ODS_MIMETYPES:
         _check_ods(path, names)
         # Calc's "Save with password" keeps the zip readable but encrypts content.xml; only the
         # manifest says so.
         if "META-INF/manifest.xml" in names and "encryption-data" in _read_small(path, archive, "META-INF/manifest.xml"):
-            raise UnsafeFileError(path, ENCRYPTED)
+            raise UnsafeFileError(path, ENCRYPTED, why="why.encrypted")
         return "ods"
     raise UnreadableFileError(path, f"not a spreadsheet ({_describe_zip(names, mimetype)}); {SEND_FORM}")
 
@@ -196,7 +197,8 @@ def _check_xlsx(path: Path, archive: zipfile.ZipFile, names: set[str]) -> None:
     """Refuse macro-enabled workbooks and workbooks with external links."""
     content_types = _read_small(path, archive, "[Content_Types].xml")
     if "xl/vbaProject.bin" in names or "macroenabled" in content_types.lower():
-        raise UnsafeFileError(path, "the file contains macros (.xlsm); save it as a normal .xlsx workbook")
+        raise UnsafeFileError(path, "the file contains macros (.xlsm); save it as a normal .xlsx workbook",
+                              why="why.macros")
     if any(name.startswith("xl/externalLinks/") for name in names):
         raise UnsafeFileError(
             path, "the file links to other workbooks; remove the external links and send it again"
@@ -211,7 +213,7 @@ def _check_ods(path: Path, names: set[str]) -> None:
         is_basic_code = name.startswith("Basic/") and name.rsplit("/", 1)[-1] not in ODS_BASIC_INDEX_FILES
         if is_basic_code or name.startswith("Scripts/"):
             raise UnsafeFileError(
-                path, "the file contains macros; save it as a normal .ods spreadsheet without macros"
+                path, "the file contains macros; save it as a normal .ods spreadsheet without macros", why="why.macros"
             )
 
 
@@ -250,6 +252,26 @@ def _flat_spreadsheet(head: bytes) -> str:
     if _EXCEL_2003_XML in head and b"<?mso-application" in head:
         return "Excel 2003 XML (.xml)"
     return ""
+
+
+def _why_of_bytes(head: bytes) -> str:
+    """The catalogue entry telling a teacher what a non-zip, non-OLE file is and what to do ('' for
+    damaged or unknown bytes): a web page (Excel's "Save as Web Page", a web site's "export to Excel") or
+    text (Excel's "Save as CSV") sent under a spreadsheet's name is not damaged, and no copy of it helps."""
+    kind = _describe_bytes(head)
+    if kind == "a text file":
+        return "why.csv" if _looks_like_csv(head) else ""
+    return "why.web-page" if kind == "a web page saved with a spreadsheet name" else ""
+
+
+def _looks_like_csv(head: bytes) -> bool:
+    """Whether text looks like rows of a table: two lines or more (the last one, perhaps cut, left out) with
+    the same number of one delimiter (Excel writes commas, or ; or tab by the computer's region). A letter
+    has commas too, but not the same number on every line."""
+    lines = head.splitlines()[:-1] if not head.endswith((b"\n", b"\r")) else head.splitlines()
+    lines = [line for line in lines[:5] if line.strip()]
+    return len(lines) >= 2 and any(len({line.count(mark) for line in lines}) == 1 and lines[0].count(mark) > 0
+                                   for mark in (b",", b";", b"\t"))
 
 
 def _describe_bytes(head: bytes) -> str:

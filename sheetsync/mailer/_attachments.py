@@ -14,12 +14,15 @@ from pathlib import PurePosixPath
 from ..limits import MAX_FILES_PER_MESSAGE
 from ..zipped import SPREADSHEETS, Refusal, megabytes, unzip_spreadsheets
 from ._imap_config import ImapConfig
+from ._not_taken import cloud_link, saved_as
 
 _BY_TYPE = {  # a spreadsheet sent without a file name
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
     "application/vnd.oasis.opendocument.spreadsheet": ".ods",
     "application/vnd.ms-excel": ".xls",
 }
+
+_TNEF = ("application/ms-tnef", "application/vnd.ms-tnef")
 
 
 @dataclass
@@ -67,6 +70,9 @@ def extract(message: EmailMessage, config: ImapConfig, max_files: int = MAX_FILE
                 found.spreadsheets.append((item_name, item))
         if len(found.spreadsheets) > max_files:
             return Extracted(refused=[Refusal("", "too-many-files", str(max_files))])
+    if not found.spreadsheets and not found.refused:  # say what came instead (beside a file, it is no matter)
+        found.refused = saved_as(found.others) + cloud_link(message)
+        found.others = [name for name in found.others if name not in {r.name for r in found.refused}]
     return found
 
 
@@ -75,6 +81,8 @@ def _name_of(part: Message) -> str | None:
     name = part.get_filename()
     if name:
         return PurePosixPath(name.replace("\\", "/")).name or None
+    if part.get_content_type() in _TNEF:  # Outlook's Rich Text wrapping (winmail.dat), passed on nameless
+        return "winmail.dat"
     suffix = _BY_TYPE.get(part.get_content_type())
     return f"attachment{suffix}" if suffix else None
 

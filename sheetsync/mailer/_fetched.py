@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, Protocol, Sequence
 
 from ..zipped import Refusal
 from ._headers import Thread
+from ._sent import sent_from_folder
 from ._transport import OutboxMailer, mailbox_error
 
 LEDGER_NAME = ".fetched.jsonl"
@@ -102,6 +103,10 @@ class FetchLedger(Protocol):
     def origin(self, sha256: str) -> FetchedMessage | None:
         """The latest recorded message that brought a file with this hash."""
 
+    def sent_by_office(self, sha256: str) -> str | None:
+        """The name under which the office itself mailed a spreadsheet with this hash (a report's
+        marked-up copy), or None: mailed back unchanged, it is no return (:mod:`._sent`)."""
+
 
 @dataclass
 class JsonlLedger:
@@ -117,6 +122,7 @@ class JsonlLedger:
     _by_id: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _by_hash: dict[str, FetchedMessage] = field(default_factory=dict, repr=False)
     _senders: dict[str, str] = field(default_factory=dict, repr=False)
+    _sent: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def in_inbox(cls, inbox: Path, outbox: Path | None = None) -> JsonlLedger:
@@ -193,6 +199,13 @@ class JsonlLedger:
     def origin(self, sha256: str) -> FetchedMessage | None:
         """See :class:`FetchLedger`."""
         return self._index()[1].get(sha256)
+
+    def sent_by_office(self, sha256: str) -> str | None:
+        """See :class:`FetchLedger`: the spreadsheets attached to the mails of the outbox folder (read
+        once per ledger, when a message first brings a spreadsheet)."""
+        if self._sent is None:
+            self._sent = sent_from_folder(self.outbox) if self.outbox is not None else {}
+        return self._sent.get(sha256)
 
 
 def _drop_torn_tail(out: BinaryIO) -> None:

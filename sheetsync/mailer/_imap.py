@@ -36,6 +36,7 @@ from ._fetched import FetchedFile, FetchedMessage, FetchLedger
 from ._headers import answers_our_reply, header_text, message_ids, one_line
 from ._imap_config import ImapConfig
 from ._reading import Reading, parse, read_message, unreadable
+from ._sent import copies_back
 from ._reply import compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply
 from ._transport import free_path
 
@@ -262,16 +263,21 @@ def _take_nothing(message: FetchedMessage, known: bool, ledger: FetchLedger, res
 
 def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent: str, inbox: Path,
                  ledger: FetchLedger, mail: MailConfig | None, config: ImapConfig, result: FetchResult) -> None:
-    files = []
+    files, ours = [], []
     for name, data in found.spreadsheets:
         digest = hashlib.sha256(data).hexdigest()
-        if not ledger.seen(message.message_id, digest):
+        if ledger.sent_by_office(digest) is not None:  # the office's own copy, mailed back unchanged
+            ours.append(name)
+        elif not ledger.seen(message.message_id, digest):
             files.append(FetchedFile(_save(inbox, name, data), name, digest, len(data)))
     if known and not files:
         result.again += 1
         return
-    message = replace(message, files=tuple(files), refused=() if known else tuple(found.refused),
-                      others=tuple(found.others))
+    back, note = copies_back(ours, message.sender, message.references, taken=bool(files) or known)
+    result.problems += [note] if note else []
+    silent = "copy-back" if ours and not (files or back) else silent
+    message = replace(message, files=tuple(files), refused=() if known else tuple(found.refused) + tuple(back),
+                      others=tuple(found.others) + tuple(name for name in ours if not back))
     replies = [] if known else _answer(message, silent, mail, config, result)
     message = replace(message, replied=bool(replies))
     queued = ledger.record(message, replies)
@@ -290,6 +296,8 @@ def _answer(message: FetchedMessage, silent: str, mail: MailConfig | None, confi
         return []
     if mail is None or not mail.from_addr:
         result.problems.append(both("mailbox.no-reply-possible", sender=sender))
+    elif silent == "copy-back":
+        pass  # noted for the clerk already (copies_back)
     elif silent == "automatic":
         result.problems.append(both("mailbox.automatic", sender=sender))
     elif silent == "answers-reply" and not message.files:

@@ -13,6 +13,7 @@ from ._config import MailConfig
 from ._fetched import FetchedMessage
 from ._headers import REPLY_MARK, Thread, header_text, one_line, reply_subject, thread_headers
 from ._texts import say
+from ..zipped import Refusal
 
 _ROBOTS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply", "do-not-reply")
 
@@ -90,7 +91,7 @@ def compose_unreadable_reply(thread: Thread, file: str, reason: str, config: Mai
     """
     sections = [[say("mail.greeting.anyone", lang),
                  say("unreadable.intro", lang, file=one_line(file), reason=one_line(reason, 300),
-                     why=one_line((why or {}).get(lang, ""), 300) or render("why.unreadable", lang)),
+                     why=one_line((why or {}).get(lang, ""), 600) or render("why.unreadable", lang)),
                  say("unreadable.what_to_send", lang), say("mail.outro", lang)] for lang in LANGS]
     return _bilingual_reply(thread, config, say("unreadable.subject", "th", file=one_line(file)), sections)
 
@@ -137,7 +138,12 @@ def _paragraphs(message: FetchedMessage, lang: Lang, limit: str) -> list[str]:
             paragraphs.append(say("fetch.others", lang, names=one_line(", ".join(message.others), 300)))
         if any(PurePosixPath(name).name.lower() == "winmail.dat" for name in message.others):
             paragraphs.append(say("fetch.winmail", lang))  # Outlook's TNEF: the spreadsheet is inside it
-    paragraphs += [say(f"fetch.refused.{r.reason}", lang, name=one_line(r.name), detail=r.detail)
+    paragraphs += [say(f"fetch.refused.{r.reason}", lang, name=one_line(r.name), detail=_detail(r, lang))
                    for r in message.refused]
     paragraphs += [say("fetch.what_to_send", lang, limit=limit), say("mail.outro", lang)]
     return paragraphs
+
+
+def _detail(refusal: Refusal, lang: Lang) -> str:
+    """A refusal's detail as the reply shows it: for ``saved-as`` its catalogue entry, in ``lang``."""
+    return render(refusal.detail, lang) if refusal.reason == "saved-as" else refusal.detail

@@ -105,6 +105,11 @@ class StoreLedger:
                                 "ORDER BY f.id DESC LIMIT 1", (sha256,))
         return self._message(rows[0]) if rows else None
 
+    def sent_by_office(self, sha256: str) -> str | None:
+        """The name under which the office mailed a spreadsheet with this hash (a marked-up copy), or None."""
+        rows = self.store.query("SELECT name FROM sent_files WHERE sha256 = ?", (sha256,))
+        return str(rows[0][0]) if rows else None
+
     def messages(self) -> list[FetchedMessage]:
         """Every recorded message, oldest first."""
         return [self._message(r) for r in self.store.query(f"SELECT {_COLUMNS} FROM messages ORDER BY rowid")]

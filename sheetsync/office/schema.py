@@ -113,4 +113,10 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE outcomes SET digest_run = 0;
     CREATE INDEX outcomes_undigested ON outcomes (id) WHERE digest_run IS NULL
     """,
+    # 13: every spreadsheet the office mailed (a report's marked-up copy), by its hash (mailer/_sent.py): a
+    # school forwarding the report mails it back unchanged, and it is no return. Mails queued before this
+    # step are not listed (their copies, mailed back, are read as before).
+    """
+    CREATE TABLE sent_files (sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, at TEXT NOT NULL)
+    """,
 )

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..files import file_identity
+from ..mailer._sent import attached_spreadsheets
 from ..roster import Recipient
 from .schema import MIGRATIONS
 from .sqlite_faults import store_error, store_said
@@ -309,6 +310,8 @@ class Store:
         """Queue one e-mail (inside the transaction of the file it is about)."""
         cursor = self.db.execute("INSERT INTO outbox (sha256, run_id, name, message, queued_at) VALUES (?, ?, ?, ?, ?)",
                                  (sha256, run_id, name, message, now()))
+        self.db.executemany("INSERT OR IGNORE INTO sent_files (sha256, name, at) VALUES (?, ?, ?)",
+                            [(digest, file, now()) for digest, file in attached_spreadsheets(message).items()])
         return int(cursor.lastrowid or 0)
 
     def mails(self, state: str) -> list[tuple[int, str, bytes, str | None]]:
