@@ -211,8 +211,9 @@ def test_a_refused_file_is_explained_in_thai(corpus: dict[str, Path], case: str)
     assert why in thai and EXPECTED[case][1] in thai  # the Thai why, then the reader's words
     assert sum("\u0e00" <= ch <= "\u0e7f" for ch in why) > 10  # a Thai sentence, not a code
     generic = render("why.unreadable", "th")
-    if case in ("macro-xlsx", "encrypted-ods"):
-        assert why == render("why.unsafe", "th")
+    if case in ("macro-xlsx", "encrypted-ods"):  # what it is, and how to save it again: not the template again
+        assert why == render("why.macros" if "macro" in case else "why.encrypted", "th")
+        assert "กรุณาส่งแบบฟอร์มที่ได้รับจากสำนักงาน" not in thai
     elif "form-id" in case:
         assert why == render("why.unknown-form", "th")
     elif case in ("padded-1gib-xlsx", "million-rows-xlsx", "zip-inflation-xlsx", "xml-entity-xlsx"):
