@@ -132,7 +132,8 @@ def _fetch(stack: ExitStack, config: OfficeConfig | None, plan: _Plan) -> FetchS
     store = stack.enter_context(Store(plan.options.store or store_beside(plan.master)))
     ledger = StoreLedger(store, answers_per_day=(plan.mail or config.mail).answers_per_day)
     imap = with_imap_env(config)
-    with run_lock(store, "fetch", plan.options.wait) as run_id:  # one fetch at a time per office
+    # one fetch at a time per office; a second run says since when the first holds it, in the office's time
+    with run_lock(store, "fetch", plan.options.wait, plan.options.zone) as run_id:
         ledger.run_id = run_id
         ledger.adopt(JsonlLedger.in_inbox(plan.inbox))
         return fetch_step(plan.inbox, plan.mail, imap=imap, ledger=ledger, keep_going=True)
