@@ -55,7 +55,7 @@ def fetch_command(
         from ..messages import both, render
         from ..office.config import office_of
 
-        config = office_of(office)
+        config = office_of(office, with_store=True)
         mine = config is not None and (inbox is None or inbox.resolve() == config.inbox)
         if inbox is None and config is None:
             raise OfficeError(both("error.no-office-fetch"))

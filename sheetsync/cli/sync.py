@@ -82,7 +82,7 @@ def sync_command(
         from ..sync import sync
 
         forms_dirs_given(None)  # $SHEETSYNC_FORMS naming no folder: said once, not as every file's unknown form
-        config = office_of(office)
+        config = office_of(office, with_store=True)
         plan = _plan(config, inbox, master, outbox, report_dir, roster, period, settle, mark_valid, wait, view)
         with ExitStack() as stack:
             step = _fetch(stack, config, plan)  # the mailbox first, when [imap] or SHEETSYNC_IMAP_HOST names one
