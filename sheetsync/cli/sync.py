@@ -157,7 +157,7 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
     from ..errors import OfficeError
     from ..mailer import MailConfig
     from ..messages import both
-    from ..office.config import with_mail_env
+    from ..office.config import CONFIG_NAME, with_mail_env
     from ..roster import read_roster
     from ..sync import SyncOptions
 
@@ -183,7 +183,8 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
         store=config.store if config is not None and master == config.master else None,
         view=view or (config.view if config else "auto"), school_charts=config.school_charts if config else (),
         zone=config.zone if config else None, office=config.name if config else "",
-        zips=config.imap.zip_limits if config else SyncOptions().zips)  # an inbox .zip: the mailbox's limits
+        zips=config.imap.zip_limits if config else SyncOptions().zips,  # an inbox .zip: the mailbox's limits
+        settings=config.root / CONFIG_NAME if config else None)
     if options.view not in ("auto", "always", "never"):
         from ..messages import both
 
