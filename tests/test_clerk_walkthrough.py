@@ -159,3 +159,4 @@ def _summary_banner(master: Path) -> str:
 
     return str(CalamineWorkbook.from_path(str(master)).get_sheet_by_name("สรุป").to_python()[0][0])
 
+
