@@ -49,7 +49,7 @@ from .office.due import main_due
 from .office.rekey import rekey_periods
 from .office.sheets import forms_of
 from .office.summary import nothing_received
-from .office.view import ViewResult, check_view_path, not_refreshed, render_view, store_beside
+from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
 from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
@@ -111,6 +111,7 @@ class SyncOptions:
     zone: Zone = None  # the office's time zone (None: this computer's): every time shown is in it
     office: str = ""  # the office's name: it heads the view's sheets and prints on its pages
     zips: ZipLimits = ZipLimits()  # what one .zip dropped into the inbox may bring (as one attached to an e-mail)
+    settings: Path | None = None  # the office's sheetsync.toml: changed since the view was rendered, it is due
 
 
 #: Up to this many keys, "auto" renders the view after every run that changed something (~1 s
@@ -192,7 +193,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                 _mail(store, config, send, result)
             result.merge = MergeResult(master, outcomes, written=False)
             due = changed or any(o.result in ("merged", "replaced") for o in outcomes) or \
-                store.view_is_stale(master) or not master.exists()
+                store.view_is_stale(master) or not master.exists() or settings_newer(store, master, options.settings)
             if due and not _render_now(store, options.view):  # why: the office asked so, or the view is large
                 code = "sync.not-rendered-never" if options.view == "never" else "sync.not-rendered"
                 result.problems.append(both(code, master=master.name, limit=f"{RENDER_AUTO_KEYS:,}"))

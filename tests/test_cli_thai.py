@@ -145,4 +145,6 @@ def test_template_notes_where_answers_go_thai_first(capsys: pytest.CaptureFixtur
     thai, english = capsys.readouterr().err.splitlines()
     assert thai.startswith("หมายเหตุ: โรงเรียนจะตอบกลับไปที่ office@bma.example แต่สำนักงานรับอีเมลจาก inbox@bma.example")
     assert english == ("note: schools will answer office@bma.example, but the office fetches inbox@bma.example: "
-                       "their files reach sync only if that mail arrives there")
+                       "their files reach sync only if that mail arrives there (if it is not forwarded there, "
+                       "write reply_to = \"inbox@bma.example\" under [mail] in sheetsync.toml)")
+    assert 'reply_to = "inbox@bma.example"' in thai  # what to do, found by a clerk who met this note

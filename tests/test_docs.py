@@ -164,3 +164,6 @@ def test_the_clerks_settings_made_as_the_readme_says_are_the_offices(tmp_path: P
     assert office.name == "สำนักงานเขตจอมทอง" and office.zone is not None
     assert (office.mail.from_addr, office.mail.host, office.mail.port) == ("office@bma.example", "smtp.bma.example", 587)
     assert (office.imap.host, office.imap.user) == ("mail.bma.example", "reports@bma.example")
+    # Schools answer the box the office fetches (else `template` notes they will not), and the
+    # clerk's digest goes elsewhere than that box (found following the README literally).
+    assert office.mail.reply_to == office.imap.user and office.mail.digest_to not in (None, "", office.imap.user)

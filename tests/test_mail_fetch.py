@@ -257,3 +257,16 @@ def test_old_mail_is_left_alone(mailbox: Mailbox, good: bytes, tmp_path: Path) -
 def test_sync_hook_does_nothing_without_a_mailbox(tmp_path: Path) -> None:
     step = fetch_step(tmp_path / "inbox", environ={})
     assert step.result is None and not (tmp_path / "inbox").exists()
+
+
+def test_a_wrong_mailbox_password_is_said_in_the_servers_words_not_as_python_bytes(mailbox: Mailbox,
+                                                                                   tmp_path: Path) -> None:
+    # sync printed "… failed (b'[AUTHENTICATIONFAILED] Authentication failed.')": Python's spelling of
+    # the server's reply, in both halves of the line the clerk reads.
+    # (found by a clerk walking through the README: the office's wrong-password line)
+    inbox = tmp_path / "inbox"
+    with pytest.raises(MailError) as failed:
+        fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox),
+              environ={"SHEETSYNC_IMAP_PASSWORD": PASSWORD + "-wrong"})
+    said = str(failed.value)
+    assert "Authentication failed" in said and "b'" not in said and 'b"' not in said, said

@@ -24,10 +24,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FULL = Path("/dev/full")  # every write to it fails with "No space left on device", as a full disk's log
 
 
-def scheduled(*args: str | Path, stdout: Path, stderr: Path) -> subprocess.CompletedProcess[bytes]:
+def scheduled(*args: str | Path, stdout: Path, stderr: Path,
+              extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     """``python -m sheetsync ARGS`` as a scheduler runs it: stdin from the null device, a bare
-    environment (no HOME, no LANG, no TERM), the root folder as its working directory."""
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    environment (no HOME, no LANG, no TERM) with ``extra`` added, the root folder as its working directory."""
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **(extra or {})}
     with open(os.devnull, "rb") as nothing, open(stdout, "wb") as out, open(stderr, "wb") as err:
         return subprocess.run([sys.executable, "-m", "sheetsync", *map(str, args)], stdin=nothing, stdout=out,
                               stderr=err, env=env, cwd="/", timeout=300)
@@ -49,9 +50,14 @@ def test_a_log_on_a_full_disk_is_exit_code_3_not_a_traceback(office: Path, app: 
 
 
 @needs_dev_full
-def test_a_run_whose_every_output_is_lost_still_ends_with_code_3(office: Path, app: typer.Typer) -> None:
-    done = scheduled("sync", "--office", office, stdout=FULL, stderr=FULL)
-    assert done.returncode == 3  # was 120: even the error line could not be written
+@pytest.mark.parametrize("extra", [{}, {"PYTHONUNBUFFERED": "1"}])
+def test_a_run_whose_every_output_is_lost_still_ends_with_code_3(office: Path, app: typer.Typer,
+                                                                  extra: dict[str, str]) -> None:
+    # Was 120: even the error line could not be written. Then 1 where Python writes unbuffered (as
+    # many a container and service sets it): the failed line left nothing to flush at exit, so
+    # the error escaped as Python's own.
+    done = scheduled("sync", "--office", office, stdout=FULL, stderr=FULL, extra=extra)
+    assert done.returncode == 3
 
 
 def test_a_quiet_scheduled_run_writes_its_one_line(office: Path, app: typer.Typer, tmp_path: Path) -> None:

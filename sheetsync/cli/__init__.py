@@ -13,6 +13,7 @@ import os
 import sys
 
 from . import demo, fetch, forms, mail, master, office, read, restore, sync, template, validate
+from ..errors import OutputError
 from .app import EXIT_ERROR, EXIT_INVALID, EXIT_OK, app
 from .output import flush_quietly
 from .usage import run
@@ -27,8 +28,10 @@ def main() -> None:
     unicode_output()
     try:
         code = run(app)
-    except OSError:
-        if not flush_quietly():  # not the output's own failure: shown as any other error
+    except OSError as exc:
+        # Only the output's own failure ends here quietly; with Python unbuffered (PYTHONUNBUFFERED)
+        # the failed line left nothing to flush, so its type says it, not a second failure.
+        if not flush_quietly() and not isinstance(exc, OutputError):
             raise
         code = EXIT_ERROR  # even the error line could not be written (stdout and stderr on a full disk)
     except BaseException:

@@ -181,9 +181,9 @@ def echo(message: str, err: bool = False) -> None:
     except BrokenPipeError:
         reader_gone(sys.stderr if err else sys.stdout)
     except OSError as exc:
-        if err:  # the error line itself cannot be written: only the exit code is left (see main)
-            raise
-        raise output_lost(exc) from exc
+        # The error line itself cannot be written: only the exit code is left (see main), which must
+        # know it from any other OSError even when nothing is left buffered to fail again at exit.
+        raise output_lost(exc, "output.error-lost" if err else "output.lost") from exc
 
 
 def _os_error_line(exc: OSError) -> str:

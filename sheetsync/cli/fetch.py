@@ -55,7 +55,7 @@ def fetch_command(
         from ..messages import both, render
         from ..office.config import office_of
 
-        config = office_of(office)
+        config = office_of(office, with_store=True)
         mine = config is not None and (inbox is None or inbox.resolve() == config.inbox)
         if inbox is None and config is None:
             raise OfficeError(both("error.no-office-fetch"))
@@ -95,7 +95,7 @@ def _office_fetch(config: OfficeConfig, outbox: Path | None) -> int:
         raise MailError(both("error.no-mailbox", config=config.root / "sheetsync.toml"))
     mail = with_mail_env(config)
     mail = replace(mail, outbox=outbox) if outbox is not None else mail
-    with Store(config.store) as store, run_lock(store, "fetch", config.wait) as run_id:
+    with Store(config.store) as store, run_lock(store, "fetch", config.wait, config.zone) as run_id:
         ledger = StoreLedger(store, run_id, answers_per_day=mail.answers_per_day)
         ledger.adopt(JsonlLedger.in_inbox(config.inbox))
         step = fetch_step(config.inbox, mail if mail.from_addr else None, imap=imap, ledger=ledger)

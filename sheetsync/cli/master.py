@@ -60,7 +60,7 @@ def merge_command(
 
         # The office is looked for even with --master: its clerk reads times in its zone, and its
         # own master named by hand is still the view of its store (not of a second one beside it).
-        config = office_of(office)
+        config = office_of(office, with_store=True)
         if config is None and master is None:
             raise OfficeError(both("error.no-office-master"))
         target = master if master is not None else config.master if config is not None else Path()

@@ -109,7 +109,7 @@ def master_command(
     from ..office.view import render_view, store_beside
 
     def run() -> int:
-        config = office_of(office)
+        config = office_of(office, with_store=True)
         target = output or (config.master if config else None)
         if target is None:
             raise OfficeError(both("error.no-office-view"))
@@ -154,7 +154,7 @@ def history_command(
     from ..office.view import store_beside
 
     def run() -> int:
-        config = office_of(office) if master is None or office is not None else None
+        config = office_of(office, with_store=True) if master is None or office is not None else None
         source = store_beside(master) if master else (config.store if config else None)
         if source is None or not Path(source).exists():
             raise OfficeError(both("error.no-store", option="--master"))
@@ -195,7 +195,7 @@ def backup_command(
     from ..office.config import office_of
 
     def run() -> int:
-        config = office_of(office) if store is None else None
+        config = office_of(office, with_store=True) if store is None else None
         source = store or (config.store if config else None)
         if source is None or not Path(source).exists():
             raise OfficeError(both("error.no-store", option="--store"))

@@ -58,12 +58,16 @@ def flush_quietly() -> bool:
     return lost
 
 
-def output_lost(exc: OSError) -> OutputError:
+def output_lost(exc: OSError, code: str = "output.lost") -> OutputError:
     """Standard output could not be written (``> /dev/full``, a full disk): the error to stop with,
-    Thai first as every error line, the system's own words in both halves."""
+    Thai first as every error line, the system's own words in both halves.
+
+    :param code: ``"output.error-lost"`` when standard error itself failed: nobody reads that error,
+        but its type tells the entry point that only the exit code is left to say so.
+    """
     from ..messages import render
 
-    said = {lang: render("output.lost", lang, source="cli.yaml", why=exc.strerror or exc) for lang in ("th", "en")}
+    said = {lang: render(code, lang, source="cli.yaml", why=exc.strerror or exc) for lang in ("th", "en")}
     return OutputError(said["en"], th=said["th"])
 
 

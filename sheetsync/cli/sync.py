@@ -82,7 +82,7 @@ def sync_command(
         from ..sync import sync
 
         forms_dirs_given(None)  # $SHEETSYNC_FORMS naming no folder: said once, not as every file's unknown form
-        config = office_of(office)
+        config = office_of(office, with_store=True)
         plan = _plan(config, inbox, master, outbox, report_dir, roster, period, settle, mark_valid, wait, view)
         with ExitStack() as stack:
             step = _fetch(stack, config, plan)  # the mailbox first, when [imap] or SHEETSYNC_IMAP_HOST names one
@@ -132,7 +132,8 @@ def _fetch(stack: ExitStack, config: OfficeConfig | None, plan: _Plan) -> FetchS
     store = stack.enter_context(Store(plan.options.store or store_beside(plan.master)))
     ledger = StoreLedger(store, answers_per_day=(plan.mail or config.mail).answers_per_day)
     imap = with_imap_env(config)
-    with run_lock(store, "fetch", plan.options.wait) as run_id:  # one fetch at a time per office
+    # one fetch at a time per office; a second run says since when the first holds it, in the office's time
+    with run_lock(store, "fetch", plan.options.wait, plan.options.zone) as run_id:
         ledger.run_id = run_id
         ledger.adopt(JsonlLedger.in_inbox(plan.inbox))
         return fetch_step(plan.inbox, plan.mail, imap=imap, ledger=ledger, keep_going=True)
@@ -156,7 +157,7 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
     from ..errors import OfficeError
     from ..mailer import MailConfig
     from ..messages import both
-    from ..office.config import with_mail_env
+    from ..office.config import CONFIG_NAME, with_mail_env
     from ..roster import read_roster
     from ..sync import SyncOptions
 
@@ -182,7 +183,8 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
         store=config.store if config is not None and master == config.master else None,
         view=view or (config.view if config else "auto"), school_charts=config.school_charts if config else (),
         zone=config.zone if config else None, office=config.name if config else "",
-        zips=config.imap.zip_limits if config else SyncOptions().zips)  # an inbox .zip: the mailbox's limits
+        zips=config.imap.zip_limits if config else SyncOptions().zips,  # an inbox .zip: the mailbox's limits
+        settings=config.root / CONFIG_NAME if config else None)
     if options.view not in ("auto", "always", "never"):
         from ..messages import both
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import imaplib
+import re
 import ssl
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
@@ -388,8 +389,19 @@ def _mark_done(client: IMAPClient, uid: int, mark: str | None, done_folder: str 
 
 def _clean(exc: BaseException, password: str) -> str:
     """One line about ``exc`` that can never show the password."""
-    text = one_line(exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__)
+    text = one_line(_said(exc))
     return text.replace(password, "***") if password else text
+
+
+def _said(exc: BaseException) -> str:
+    """What ``exc`` says: a server's reply as its text, not as Python spells bytes (IMAPClient's
+    ``LoginError`` carries ``str(b'[AUTHENTICATIONFAILED] …')``, which the clerk would read)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc) or type(exc).__name__
+    if re.fullmatch(r"b'[^'\\]*'|b\"[^\"\\]*\"", text):  # a plain bytes literal, nothing escaped inside
+        return text[2:-1]
+    return text
 
 
 def _close(client: IMAPClient) -> None:

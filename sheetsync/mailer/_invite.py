@@ -19,6 +19,7 @@ from email.parser import BytesHeaderParser
 from email.policy import default
 from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
+from typing import Iterator
 
 from ..check.coerce import format_be_date
 from ..messages import LANGS
@@ -100,14 +101,26 @@ def earlier_invitations(outbox: Path, now: dt.datetime | None = None) -> dict[In
     now = now or dt.datetime.now(dt.timezone.utc)
     found: dict[InvitationKey, Earlier] = {}
     for folder, sent in ((outbox / SENT_DIR, True), (outbox, False)):  # a waiting one wins over a sent one
-        for path in sorted(folder.glob("template*.eml")):
-            headers = _headers(path)
-            if headers is None or not header_text(headers, NAME_HEADER).startswith("template "):
-                continue
-            if sent and not _queued_since(headers, now - RECENT):
+        # Oldest first, so that of two sent copies of one school's invitation (last month's kept as
+        # "template s1.eml" beside this month's "template s1-2.eml") the newer says what the school was
+        # sent last; the file's time breaks a tie of the Date header, which counts whole seconds.
+        for headers, path, written in sorted(_invitations(folder), key=lambda found: (_queued(found[0]), found[2])):
+            if sent and _queued(headers) < now - RECENT:
                 continue
             found[invitation_key(headers)] = Earlier(path, sent, header_text(headers, CONTENT_HEADER).strip())
     return found
+
+
+def _invitations(folder: Path) -> Iterator[tuple[Message, Path, int]]:
+    """The headers, path and modification time (ns) of each invitation in ``folder`` (files that
+    cannot be read passed over)."""
+    for path in folder.glob("template*.eml"):
+        headers = _headers(path)
+        if headers is not None and header_text(headers, NAME_HEADER).startswith("template "):
+            try:
+                yield headers, path, path.stat().st_mtime_ns
+            except OSError:
+                continue
 
 
 def _headers(path: Path) -> Message | None:
@@ -119,9 +132,11 @@ def _headers(path: Path) -> Message | None:
     return BytesHeaderParser(policy=default).parsebytes(head)
 
 
-def _queued_since(headers: Message, since: dt.datetime) -> bool:
+def _queued(headers: Message) -> dt.datetime:
+    """When an invitation was queued (its ``Date``); one without a date it can be read from counts
+    as long ago: it is not a recent invitation, and sorts first."""
     try:
         queued = parsedate_to_datetime(header_text(headers, "Date"))
     except (TypeError, ValueError, IndexError):
-        return False
-    return (queued if queued.tzinfo else queued.replace(tzinfo=dt.timezone.utc)) >= since
+        return dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    return queued if queued.tzinfo else queued.replace(tzinfo=dt.timezone.utc)

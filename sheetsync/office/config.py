@@ -93,17 +93,23 @@ def find_office(start: Path) -> Path | None:
     return None
 
 
-def office_of(folder: Path | None, start: Path | None = None) -> OfficeConfig | None:
+def office_of(folder: Path | None, start: Path | None = None, *, with_store: bool = False) -> OfficeConfig | None:
     """The office named by ``--office`` (``folder``), else the one at or above ``start`` (default: the
     current folder), else None.
 
+    :param with_store: the command works on the office's store: one lost (deleted, not restored) stops it.
     :raises OfficeError: ``folder`` is given but holds no valid ``sheetsync.toml``.
+    :raises StoreError: ``with_store``, and the store is gone though the office has worked.
     """
     found = folder if folder is not None else find_office(start or Path.cwd())
     if found is None:
         return None
     config = load_office(found)
     use_office_key(config)
+    if with_store:
+        from .legacy import check_store_kept
+
+        check_store_kept(config.store, config.master, (config.processed, config.quarantine))
     return config
 
 

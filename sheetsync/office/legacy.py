@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..errors import MasterFormatError
 from ..master.store import read_master_workbook
+from .sqlite_faults import store_said
 from .store import Store
 
 
@@ -43,3 +44,33 @@ def import_legacy(store: Store, master: Path) -> bool:
                 store.add_file(e.sha256, e.file, 0, None, 0, disposition, set_aside=True)
     store.set_roster(old.roster)
     return True
+
+
+def check_store_kept(store: Path, master: Path, set_aside: tuple[Path, ...]) -> None:
+    """Stop when an office that has worked has lost its store (deleted, or a folder copied without it).
+
+    Opening it would make a new, empty store: the office would seem never to have received anything,
+    every file read again would be taken for new, and a restore would then need ``--force``. An office
+    never run (no master, nothing in ``set_aside``: processed/ and quarantine/) may make its store
+    now, and so may one whose master was written before the store (imported into it).
+
+    :raises StoreError: the store is missing though the office has worked; restore it from a backup.
+    """
+    if store.exists():
+        return
+    worked = any(_holds_a_file(folder) for folder in set_aside)
+    if master.exists() and not worked:
+        try:
+            read_master_workbook(master)
+            return  # a master written before the store: the first run imports it
+        except MasterFormatError:
+            worked = True  # a view of a store that is gone
+    if worked:
+        raise store_said("error.store-lost", store, "")
+
+
+def _holds_a_file(folder: Path) -> bool:
+    try:
+        return any(True for _ in folder.iterdir())
+    except OSError:  # a folder missing or not listable says nothing of a store
+        return False

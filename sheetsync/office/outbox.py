@@ -24,7 +24,7 @@ from pathlib import Path
 from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
 from ..errors import OutputError
 from ..mailer._headers import OUTGOING
-from ..mailer._transport import without_name
+from ..mailer._transport import free_path, without_name
 from ..files import replace, save_bytes
 from ..messages import render
 from ..roster import safe_filename
@@ -103,7 +103,9 @@ def send_others(store: Store, folder: Path, mailer: Mailer) -> SendResult:
         if result.stopped:
             result.not_tried += 1
         else:
-            result.stopped = _send(mailer, path, lambda: read_message(path), folder / SENT_DIR, result) == "stop"
+            # Named by what they carry ("template s1.eml" every month): last month's sent copy is kept
+            sent = _send(mailer, path, lambda: read_message(path), folder / SENT_DIR, result, keep_earlier=True)
+            result.stopped = sent == "stop"
     return result
 
 
@@ -113,22 +115,24 @@ def count_others(store: Store, folder: Path) -> int:
     return sum(1 for path in (pending(folder) if folder.is_dir() else []) if path.name not in known)
 
 
-def _send(mailer: Mailer, path: Path, load: Callable[[], EmailMessage], sent: Path, result: SendResult) -> str:
+def _send(mailer: Mailer, path: Path, load: Callable[[], EmailMessage], sent: Path, result: SendResult,
+          keep_earlier: bool = False) -> str:
     """Send the message of outbox file ``path``: ``"sent"`` (its file moved into ``sent``; also when
     the server refused some of its recipients, said in ``result``),
-    ``"failed"`` (said in ``result``, the next may go), or ``"stop"`` (the server cannot be used)."""
+    ``"failed"`` (said in ``result``, the next may go), or ``"stop"`` (the server cannot be used).
+    ``keep_earlier``: a file of the same name in ``sent`` stays, this one is numbered (``-2``)."""
     try:
         mailer.send(load())
     except SendError as exc:
         result.failed.append((path, exc.reason))
         if exc.delivered:  # some recipients have it: sent again, they would get it at every run
-            result.sent.append(_archive(path, sent))
+            result.sent.append(_archive(path, sent, keep_earlier))
             return "sent"
         return "stop" if exc.fatal else "failed"
     except MailError as exc:  # a file in the folder that is not a message we can send
         result.failed.append((path, without_name(exc, path.name)))
         return "failed"
-    result.sent.append(_archive(path, sent))
+    result.sent.append(_archive(path, sent, keep_earlier))
     return "sent"
 
 
@@ -138,11 +142,11 @@ def _parse(data: bytes) -> EmailMessage:
     return message
 
 
-def _archive(path: Path, sent: Path) -> Path:
+def _archive(path: Path, sent: Path, keep_earlier: bool = False) -> Path:
     if not path.exists():
         return path
     sent.mkdir(parents=True, exist_ok=True)
-    dest = sent / path.name
+    dest = free_path(sent, path.stem, path.suffix) if keep_earlier else sent / path.name
     replace(path, dest)
     return dest
 

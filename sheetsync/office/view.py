@@ -57,6 +57,20 @@ def store_beside(master: str | Path) -> Path:
     return beside
 
 
+def settings_newer(store: Store, path: Path, settings: Path | None) -> bool:
+    """Whether the office's settings (``sheetsync.toml``) changed after the view at ``path`` was last
+    rendered: a period, name, time zone or chart written there shows at the next run, not only at
+    the next one that receives a file."""
+    rendered = store.query("SELECT rendered_at FROM views WHERE path = ?", (str(path.resolve()),))
+    if settings is None or not rendered:
+        return False
+    try:
+        changed = dt.datetime.fromtimestamp(settings.stat().st_mtime, dt.timezone.utc)
+    except OSError:  # settings that cannot be looked at were read already, or the run stopped
+        return False
+    return changed > dt.datetime.fromisoformat(str(rendered[0][0]))
+
+
 def check_view_path(path: Path) -> None:
     """:raises MasterError: ``path`` is not an .xlsx or .ods file name."""
     if path.suffix.lower() not in WRITERS:
