@@ -6,7 +6,8 @@ CPU seconds when other work shares the machine's cores (wall seconds then count 
 
 - ``sync`` with nothing new: without a period, with the office's period the latest month (every
   version is of it or before), and with a past period (March: most versions are later);
-- ``sync`` of 10, then 100, new files (a correction of September from as many schools);
+- ``sync`` of 10, then 100, new files (a correction of September from as many schools), then of 10
+  more with a past period (its view is rendered of March: each key's version as of March);
 - ``master`` of the current view, and of a past ``--period``;
 - ``history`` of every key, and of one school;
 - ``template --from-master`` for every school, in an office of one month less (11 versions a
@@ -145,10 +146,10 @@ def run_all(code: Path, office: Path, bases: list[Path], schools: int,
     row("sync, nothing new", sync)
     row(f"sync, nothing new, --period {LATEST}", [*sync, "--period", LATEST])
     row(f"sync, nothing new, --period {PAST}", [*sync, "--period", PAST])
-    for count, first in ((10, 1), (100, 11)):
+    for count, first, period in ((10, 1, []), (100, 11, []), (10, 101, ["--period", PAST])):
         for n in range(first, first + count):
             shutil.copy(bases[n - 1], office / "inbox" / bases[n - 1].name)
-        row(f"sync, {count} new", sync)
+        row(f"sync, {count} new{' ' + ' '.join(period) if period else ''}", [*sync, *period])
     row("master (current)", ["master", "-o", "view.xlsx"])
     row(f"master --period {PAST}", ["master", "-o", "view-past.xlsx", "--period", PAST])
     row("history (every key)", ["history"])
@@ -176,7 +177,7 @@ def main() -> None:
         os.environ["SHEETSYNC_KEY_FILE"] = str(pristine / "office.key")  # the copies' key is the same
         files = folder / "new"
         files.mkdir()
-        bases = [files / f"{school(n)[0]}-corrected.xlsx" for n in range(1, min(110, args.schools) + 1)]
+        bases = [files / f"{school(n)[0]}-corrected.xlsx" for n in range(1, min(120, args.schools) + 1)]
         for n, path in enumerate(bases, 1):
             make_file(path, n, args.months)
         print(f"made the office ({args.schools} schools × {args.months} versions) in "
