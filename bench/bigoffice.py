@@ -146,7 +146,7 @@ def run_all(code: Path, office: Path, bases: list[Path], schools: int,
     row("sync, nothing new", sync)
     row(f"sync, nothing new, --period {LATEST}", [*sync, "--period", LATEST])
     row(f"sync, nothing new, --period {PAST}", [*sync, "--period", PAST])
-    for count, first, period in ((10, 1, []), (100, 11, []), (10, 101, ["--period", PAST])):
+    for count, first, period in ((10, 1, []), (100, 11, []), (10, 111, ["--period", PAST])):
         for n in range(first, first + count):
             shutil.copy(bases[n - 1], office / "inbox" / bases[n - 1].name)
         row(f"sync, {count} new{' ' + ' '.join(period) if period else ''}", [*sync, *period])
