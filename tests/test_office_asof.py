@@ -147,3 +147,22 @@ def test_the_digest_says_not_sent_of_whom_the_past_view_does(office: Path, progr
         for period, missing in (("2020-02", ["s3"]), ("2020-03", []), (None, [])):
             keys, outcomes = held(store, {progress_form.id: progress_form}, period)
             assert [r.id for r in nothing_received(store.roster(), keys, outcomes)] == missing, period
+
+
+def test_a_past_view_reads_each_key_s_version_as_of_the_period(office: Path, progress_form: Form) -> None:
+    """The view streams a period's versions once a sheet: those chosen are read by id (the store keeps
+    a year of versions of each key beside them), in the order of the store's current, whatever the
+    number of ids (one statement parameter, never SQLite's bound on their count)."""
+    from sheetsync.office.asof import Months, as_of
+    from sheetsync.office.spec import master_spec
+
+    forms = {progress_form.id: progress_form}
+    with Store(office / "master.sqlite") as store:
+        past = as_of(store, Months(forms, {progress_form.id: master_spec(progress_form)}), "2020-02")
+        assert past is not None
+        every = list(store.versions_by_key())
+        february = [(s.id, s.recipient) for s in every if s.id in past.chosen]
+        assert [(s.id, s.recipient) for s in past.versions()] == february
+        assert [s.recipient for s in past.versions()] == ["s1", "s2"]
+        current = [s.id for s in store.current()]
+        assert [s.id for s in store.chosen([*reversed(current), *range(10**6, 10**6 + 40_000)])] == current

@@ -11,6 +11,7 @@ import pytest
 from odf.opendocument import load
 from odf.table import Table, TableHeaderRows, TableRow
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from sheetsync.spec.form import Form
 from sheetsync.spec.pointers import generic, schema_node
@@ -255,3 +256,29 @@ def test_every_text_block_holds_the_longest_text_its_schema_allows(progress_form
         assert _block_height_needed(plan, cell, text) <= room, (cell.pointer, cell.place.span)
         checked += 1
     assert checked >= 15
+
+
+def test_every_cell_of_a_merged_block_has_its_block_s_style(progress_form: Form, seed: dict[str, Any],
+                                                            tmp_path: Path) -> None:
+    """A merged block is written with its style (borders, lock, fill) on every cell, edges and inside
+    alike: the writer merges without openpyxl's pass copying the top-left cell's borders to the edges,
+    then styles each cell itself (a border or a lock on the first cell only would leave holes).
+    Read from the sheet's XML: openpyxl's reader redoes that pass on the blocks it loads."""
+    from openpyxl.utils.cell import range_boundaries
+
+    path = tmp_path / "t.xlsx"
+    plan = build_plan(progress_form, seed, recipient="school-01")
+    write_template(progress_form, path, data=seed, recipient="school-01")
+    ws = load_workbook(path)[progress_form.sheet]
+    blocks = [c for c in plan.cells if c.place.span != c.place.ref]
+    assert blocks and {str(r) for r in ws.merged_cells.ranges} == {c.place.span for c in blocks}
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    style = dict(re.findall(r'<c r="([A-Z]+[0-9]+)" s="([0-9]+)"', xml))
+    for spec in blocks:
+        first_col, first_row, last_col, last_row = range_boundaries(spec.place.span)
+        refs = [f"{get_column_letter(c)}{r}" for r in range(first_row, last_row + 1)
+                for c in range(first_col, last_col + 1)]
+        assert {style.get(ref) for ref in refs} == {style[spec.place.ref]}, spec.place.span
+    anchor = next(c for c in blocks if c.style.border and c.locked)
+    assert ws[anchor.place.ref].border.left.style == "thin" and ws[anchor.place.ref].protection.locked

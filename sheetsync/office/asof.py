@@ -83,8 +83,9 @@ class AsOf:
     later: frozenset[tuple[str, str, str, str]]  # (sha256, form, recipient, key) of the versions after it
 
     def versions(self) -> Iterator[Stored]:
-        """Each key's version as of the period, ordered as :meth:`Store.current` (streamed)."""
-        return (sub for sub in self.store.versions_by_key() if sub.id in self.chosen)
+        """Each key's version as of the period, ordered as :meth:`Store.current` (streamed; only those
+        are read: the view streams them once a sheet, and the store keeps every version of each)."""
+        return self.store.chosen(self.chosen)
 
     def outcomes(self, outcomes: Iterable[OutcomeRow]) -> list[OutcomeRow]:
         """``outcomes`` but those of versions later than the period, and of refused files whose key

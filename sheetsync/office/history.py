@@ -173,5 +173,5 @@ def _shown(value: Any) -> str:
     if isinstance(value, dict):  # a table row: its values by name, not Python's notation
         return "; ".join(f"{k}: {_shown(v)}" for k, v in value.items())
     text = repr(value) if not isinstance(value, str) else value
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return text if len(text) <= SHOWN else text[:SHOWN - 1] + "…"
+    text = text if len(text) <= SHOWN else text[:SHOWN - 1] + "…"  # cut first: one character for one
+    return "".join(ch if ch.isprintable() else " " for ch in text)

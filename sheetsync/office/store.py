@@ -19,7 +19,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..files import file_identity
 from ..mailer._sent import attached_spreadsheets
@@ -260,9 +260,16 @@ class Store:
         versions together, oldest first, the keys as :meth:`current` orders them."""
         return self._streamed(f"{_SELECT_SUB} ORDER BY s.form_id, s.key, s.recipient, s.id")
 
-    def _streamed(self, sql: str) -> Iterator[Stored]:
+    def chosen(self, ids: Iterable[int]) -> Iterator[Stored]:
+        """The submissions of ``ids``, one a key, ordered as :meth:`current` orders its keys
+        (streamed): only those are read, however many versions the store keeps beside them."""
+        # One parameter whatever the count (SQLite bounds a statement's parameters).
+        return self._streamed(f"{_SELECT_SUB} WHERE s.id IN (SELECT value FROM json_each(?)) "
+                              "ORDER BY s.form_id, s.key, s.recipient, s.id", (json.dumps(sorted(ids)),))
+
+    def _streamed(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[Stored]:
         try:
-            for row in self.db.execute(sql):
+            for row in self.db.execute(sql, params):
                 yield _stored(row)
         except sqlite3.Error as exc:
             raise store_said("store.cannot-read", self.path, exc) from exc
