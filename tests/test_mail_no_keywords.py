@@ -18,12 +18,12 @@ from tests.test_mail_hostile import office_mail
 
 @pytest.fixture
 def no_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = _imap._select
+    real = _imap.select
 
     def select(client: Any, folder: str) -> tuple[bytes, ...]:
         return tuple(f for f in real(client, folder) if f != b"\\*")
 
-    monkeypatch.setattr(_imap, "_select", select)
+    monkeypatch.setattr(_imap, "select", select)
 
 
 @pytest.mark.usefixtures("no_keywords")

@@ -103,8 +103,8 @@ def test_mail_fetched_after_the_backup_is_read_once_and_answered_once_after_rest
         app: typer.Typer, office: Path, progress_form: Form, smtp: Server, mailbox: Mailbox, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, keywords: bool) -> None:
     if not keywords:  # a server that keeps no keyword of ours (Exchange): the store's ledger alone says "fetched"
-        real = _imap._select
-        monkeypatch.setattr(_imap, "_select", lambda client, folder: tuple(
+        real = _imap.select
+        monkeypatch.setattr(_imap, "select", lambda client, folder: tuple(
             f for f in real(client, folder) if f != b"\\*"))
     imap_office(smtp_office(office, smtp), mailbox, monkeypatch)
     mailbox.deliver(school_mail(progress_form, tmp_path, "s1", 40))

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import imaplib
-import re
-import ssl
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
@@ -36,13 +33,13 @@ from ._config import MailConfig, mail_error
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger
 from ._headers import answers_our_reply, header_text, message_ids, one_line
 from ._imap_config import ImapConfig
+from ._imap_session import IMAP_ERRORS, clean, close, connect, mark_done, select
 from ._reading import Reading, parse, read_message, unreadable
 from ._sent import copies_back
 from ._reply import compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply
 from ._transport import free_path
 
 KEYWORD = "$SheetsyncFetched"
-IMAP_ERRORS = (OSError, ssl.SSLError, imaplib.IMAP4.error)
 _LOCK_PREFIXES = ("~$", ".~lock.")
 _WHO = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID FROM)]"  # what tells a message the ledger knows
 _HEADER_BATCH = 500
@@ -88,56 +85,25 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
     """
     password = config.password(environ)
     inbox.mkdir(parents=True, exist_ok=True)
-    client = _connect(config, password)
+    client = connect(config, password)
     result = FetchResult()
     try:
-        keywords = b"\\*" in _select(client, config.folder)
+        keywords = b"\\*" in select(client, config.folder)
         criteria: list[Any] = ["NOT", "KEYWORD", KEYWORD] if keywords else ["ALL"]
         uids = client.search(criteria + (["SINCE", config.since] if config.since else []))
         new, known = (sorted(uids), []) if keywords else _not_in_ledger(client, uids, ledger)
         for uid in known if config.done_folder else []:  # recorded, not moved yet (a run stopped)
-            _mark_done(client, uid, None, config.done_folder)
+            mark_done(client, uid, None, config.done_folder)
             result.again += 1
         for uid in new:
             if _fetch_one(client, uid, config, inbox, ledger, mail, result):
-                _mark_done(client, uid, KEYWORD if keywords else None, config.done_folder)
+                mark_done(client, uid, KEYWORD if keywords else None, config.done_folder)
         client.logout()
     except IMAP_ERRORS as exc:
-        raise mail_error("imap.failed", host=config.host, why=_clean(exc, password)) from exc
+        raise mail_error("imap.failed", host=config.host, why=clean(exc, password)) from exc
     finally:
-        _close(client)
+        close(client)
     return result
-
-
-def _connect(config: ImapConfig, password: str) -> IMAPClient:
-    context = config.ssl_context() if config.security != "none" else None
-    where = f"{config.host}:{config.imap_port}"
-    try:
-        client = IMAPClient(config.host, port=config.imap_port, ssl=config.security == "ssl", ssl_context=context,
-                            timeout=config.timeout)
-    except IMAP_ERRORS as exc:
-        raise mail_error("imap.unreachable", where=where, why=_clean(exc, password)) from exc
-    try:
-        if config.security == "starttls":
-            if not client.has_capability("STARTTLS"):
-                raise mail_error("imap.no-starttls", where=where)
-            client.starttls(context)
-        client.login(config.user, password)
-    except IMAP_ERRORS as exc:
-        _close(client)
-        raise mail_error("imap.login", user=repr(config.user), where=where, why=_clean(exc, password)) from exc
-    except MailError:
-        _close(client)
-        raise
-    return client
-
-
-def _select(client: IMAPClient, folder: str) -> tuple[bytes, ...]:
-    try:
-        info: dict[bytes, Any] = client.select_folder(folder)
-    except imaplib.IMAP4.error as exc:
-        raise mail_error("imap.folder", folder=repr(folder), why=one_line(str(exc))) from exc
-    return tuple(info.get(b"PERMANENTFLAGS", ()))
 
 
 def _not_in_ledger(client: IMAPClient, uids: list[int], ledger: FetchLedger) -> tuple[list[int], list[int]]:
@@ -370,42 +336,3 @@ def _without_lock_prefix(stem: str) -> str:
     while stem.startswith(_LOCK_PREFIXES):
         stem = next(stem[len(p):] for p in _LOCK_PREFIXES if stem.startswith(p))
     return stem
-
-
-def _mark_done(client: IMAPClient, uid: int, mark: str | None, done_folder: str | None) -> None:
-    if mark:
-        client.add_flags([uid], [mark], silent=True)
-    if not done_folder:
-        return
-    if not client.folder_exists(done_folder):
-        client.create_folder(done_folder)
-    if client.has_capability("MOVE"):
-        client.move([uid], done_folder)
-    else:
-        client.copy([uid], done_folder)
-        client.delete_messages([uid], silent=True)
-        client.uid_expunge([uid])
-
-
-def _clean(exc: BaseException, password: str) -> str:
-    """One line about ``exc`` that can never show the password."""
-    text = one_line(_said(exc))
-    return text.replace(password, "***") if password else text
-
-
-def _said(exc: BaseException) -> str:
-    """What ``exc`` says: a server's reply as its text, not as Python spells bytes (IMAPClient's
-    ``LoginError`` carries ``str(b'[AUTHENTICATIONFAILED] …')``, which the clerk would read)."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    text = str(exc) or type(exc).__name__
-    if re.fullmatch(r"b'[^'\\]*'|b\"[^\"\\]*\"", text):  # a plain bytes literal, nothing escaped inside
-        return text[2:-1]
-    return text
-
-
-def _close(client: IMAPClient) -> None:
-    try:
-        client.shutdown()
-    except IMAP_ERRORS:
-        pass
