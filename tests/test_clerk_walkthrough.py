@@ -24,10 +24,12 @@ ROSTER = "recipient_id,school_name,email,project_code\ns1,โรงเรีย�
 
 
 def _school_file(office: Path, form: Form, reports: int) -> Path:
-    """The roster school's file with ``reports`` rows, signed with the office's key, in the inbox."""
+    """The roster school's file with ``reports`` rows, in the inbox, signed with the key the office's
+    commands use in the tests (the session's, tests/conftest.py: the office's own key file is not read
+    while $SHEETSYNC_KEY_FILE is set)."""
     path = office / "inbox" / f"s1-{reports}.xlsx"
     data = variant(seed_data(), reports=reports)
-    write_template(form, path, data=data, recipient="s1", key=load_key(office / "office.key"))
+    write_template(form, path, data=data, recipient="s1")
     return path
 
 
