@@ -6,7 +6,6 @@ share worked out within each row (attendance ÷ total × 100)."""
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 from typing import Any
 
@@ -21,21 +20,7 @@ from sheetsync.spec.form import Form, load_form
 from sheetsync.template.write import write_template
 from tests.cli import run
 
-FOLDER = Path(__file__).parent / "data" / "attendance"
-NAME = "student-attendance"
-
-
-@pytest.fixture(scope="module")
-def form() -> Form:
-    """The form as its author wrote it."""
-    return load_form(FOLDER / f"{NAME}.yaml")
-
-
-@pytest.fixture()
-def sample() -> dict[str, Any]:
-    """November's report of one school: nine grades, right to the last decimal."""
-    data: dict[str, Any] = json.loads((FOLDER / f"{NAME}.json").read_text(encoding="utf-8"))
-    return data
+from tests.test_third_form import FOLDER, NAME, form, sample  # noqa: F401  (fixtures)
 
 
 def _edited(tmp_path: Path, old: str, new: str) -> Path:

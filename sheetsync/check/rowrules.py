@@ -48,20 +48,31 @@ def row_ratio(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """In each row, the ``value`` column is ``numerator`` ÷ ``denominator`` × ``scale``, to its
     ``decimals`` (as :func:`~sheetsync.check.rules.ratio` judges two fields). A denominator of 0 with a
     numerator of 0 is nothing of nothing; with another numerator, the denominator's cell is found."""
-    table, scale, decimals = rule["table"], rule.get("scale", 1), rule.get("decimals", 2)
+    table = rule["table"]
     for index in _rows(ctx, table):
         at = {name: f"{table}/{index}/{rule[name]}" for name in ("value", "numerator", "denominator")}
         value, top, bottom = (ctx.get(at[name]) for name in ("value", "numerator", "denominator"))
         if not all(_number(v) for v in (value, top, bottom)):
             continue
-        parts = {"numerator": at["numerator"], "denominator": at["denominator"], "ratio": at["value"],
-                 "numerator_value": shown(top), "denominator_value": shown(bottom),
-                 "times": f" × {shown(scale)}" if scale != 1 else ""}
-        if bottom == 0:
-            if top != 0:
-                yield Hit("row-ratio-no-denominator", at["denominator"], bottom, parts)
-            continue
-        exact = top / bottom * scale
-        # The float error of the division (~1e-14) must not tip a value exactly half a decimal away.
-        if math.isfinite(exact) and abs(value - exact) > 0.5 * 10.0 ** -decimals * (1 + 1e-9):
-            yield Hit("row-ratio-mismatch", at["value"], value, parts | {"expected": rounded(exact, decimals)})
+        yield from ratio_hits(rule, at, (value, top, bottom), "row-ratio")
+
+
+def ratio_hits(rule: Mapping[str, Any], at: Mapping[str, str], values: tuple[Any, Any, Any],
+               codes: str) -> Iterator[Hit]:
+    """The judgement of ``ratio`` and ``row_ratio``: ``value`` is ``numerator`` ÷ ``denominator`` × the
+    rule's ``scale``, to its ``decimals`` (closer than half the last decimal is the same number).
+    ``at`` gives the three pointers, ``values`` their numbers, ``codes`` the codes' stem (``ratio``,
+    ``row-ratio``: ``-mismatch`` on the value, ``-no-denominator`` on a 0 that divides a number)."""
+    value, top, bottom = values
+    scale, decimals = rule.get("scale", 1), rule.get("decimals", 2)
+    parts = {"numerator": at["numerator"], "denominator": at["denominator"], "ratio": at["value"],
+             "numerator_value": shown(top), "denominator_value": shown(bottom),
+             "times": f" × {shown(scale)}" if scale != 1 else ""}
+    if bottom == 0:
+        if top != 0:
+            yield Hit(f"{codes}-no-denominator", at["denominator"], bottom, parts)
+        return
+    exact = top / bottom * scale
+    # The float error of the division (~1e-14) must not tip a value exactly half a decimal away.
+    if math.isfinite(exact) and abs(value - exact) > 0.5 * 10.0 ** -decimals * (1 + 1e-9):
+        yield Hit(f"{codes}-mismatch", at["value"], value, parts | {"expected": rounded(exact, decimals)})

@@ -8,7 +8,6 @@ missing or unreadable stay silent: those cells already have findings of their ow
 from __future__ import annotations
 
 import datetime as dt
-import math
 import operator
 from dataclasses import replace
 from collections.abc import Mapping
@@ -17,10 +16,10 @@ from typing import Any, Callable, Iterator
 from ..limits import MAX_SEQUENCE_GAP
 from ..spec.wording import RULE_CODES
 from ..thaidates import month_number, month_span
-from .shown import iso_date as _date, rounded as _rounded, shown as _shown
+from .shown import iso_date as _date, shown as _shown
 from .order import breaks
 from .hits import HALF_SATANG, Hit, RuleContext
-from .rowrules import row_ratio, row_sum
+from .rowrules import ratio_hits, row_ratio, row_sum
 
 
 def sequence(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
@@ -270,18 +269,8 @@ def ratio(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     value, top, bottom = (ctx.get(rule[name]) for name in ("value", "numerator", "denominator"))
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, top, bottom)):
         return
-    scale, decimals = rule.get("scale", 1), rule.get("decimals", 2)
-    parts = {"numerator": rule["numerator"], "denominator": rule["denominator"], "ratio": rule["value"],
-             "numerator_value": _shown(top), "denominator_value": _shown(bottom),
-             "times": f" × {_shown(scale)}" if scale != 1 else ""}
-    if bottom == 0:
-        if top != 0:
-            yield Hit("ratio-no-denominator", rule["denominator"], bottom, parts)
-        return
-    exact = top / bottom * scale
-    # The float error of the division (~1e-14) must not tip a value exactly half a decimal away.
-    if math.isfinite(exact) and abs(value - exact) > 0.5 * 10.0 ** -decimals * (1 + 1e-9):
-        yield Hit("ratio-mismatch", rule["value"], value, parts | {"expected": _rounded(exact, decimals)})
+    at = {name: rule[name] for name in ("value", "numerator", "denominator")}
+    yield from ratio_hits(rule, at, (value, top, bottom), "ratio")
 
 
 RULES: dict[str, Callable[[Mapping[str, Any], RuleContext], Iterator[Hit]]] = {
