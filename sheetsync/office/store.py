@@ -12,67 +12,22 @@ The schema is created and upgraded by :data:`sheetsync.office.schema.MIGRATIONS`
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..files import file_identity
 from ..mailer._sent import attached_spreadsheets
 from ..roster import Recipient
+from .rows import OutcomeRow as OutcomeRow, Stored as Stored, now as now  # where they were always imported from
 from .schema import MIGRATIONS
 from .sqlite_faults import store_error, store_said
 
 #: Seconds a writer waits for another one's transaction before giving up.
 BUSY_TIMEOUT = 30.0
-
-
-@dataclass(frozen=True)
-class Stored:
-    """One accepted submission as the store keeps it."""
-
-    id: int
-    sha256: str
-    form_id: str
-    form_version: str
-    template_id: str
-    recipient: str
-    key: str
-    issued_at: str
-    received_at: str
-    file: str
-    data: dict[str, Any]
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class OutcomeRow:
-    """One row of the ``outcomes`` table."""
-
-    id: int
-    sha256: str
-    file: str
-    received_at: str
-    result: str
-    code: str
-    detail: str
-    form_id: str
-    form_version: str
-    template_id: str
-    recipient: str
-    key: str
-    submission_id: int | None
-    changes: tuple[str, ...]
-    errors: int
-
-
-def now() -> str:
-    """The current time as stored: ISO 8601 in UTC, to the microsecond (so that it also orders)."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 class Store:
