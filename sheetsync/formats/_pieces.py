@@ -68,3 +68,49 @@ def hides_markup(part: bytes) -> bool:
         start = part.find(b"?>", start) + 2 or len(part)
     return ((part.find(b"!", start) >= 0 and part.find(b"<!", start) >= 0)
             or (part.find(b"?", start) >= 0 and part.find(b"<?", start) >= 0))
+
+
+#: The root element's name, after the prolog (a byte-order mark, white space, the XML declaration,
+#: comments) — looked for in the part's first bytes only. Each alternative matches one way, so a
+#: failed search never backtracks through the prolog.
+_ROOT = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s|<\?[^>]*>|<!--(?:[^-]|-(?!->))*-->)*<([A-Za-z_][\w.:-]*)")
+_ROOT_WINDOW = 4096
+_END_TAG = re.compile(rb"</([A-Za-z_][\w.:-]*)\s*>")
+_SPACE = b" \t\r\n"
+#: Comments and processing instructions after the root looked past, at most (more: not judged).
+_MAX_TRAILING = 20
+
+
+def cut_short(xml: bytes) -> bool:
+    """Whether the XML part ``xml`` stops before its root element ends: written by a program that
+    died while writing it. calamine reads such a sheet up to the cut without a word when the cut
+    falls between two tags, and the rows after it would be silently missing. A part whose root
+    cannot be found in its first bytes (not UTF-8, not XML) is not judged here: its parser is."""
+    root = _ROOT.match(xml, 0, _ROOT_WINDOW)
+    if root is None:
+        return False
+    stop = _content_end(xml, len(xml))
+    for _ in range(_MAX_TRAILING):  # comments and processing instructions may follow the root
+        opening = b"<!--" if xml.endswith(b"-->", 0, stop) else b"<?" if xml.endswith(b"?>", 0, stop) else None
+        if opening is None:
+            break
+        stop = _content_end(xml, max(xml.rfind(opening, root.end(), stop), 0))
+    else:
+        return False
+    end = _END_TAG.match(xml, max(xml.rfind(b"</", 0, stop), 0), stop)
+    if end is not None and end.end() == stop:
+        return end.group(1) != root.group(1)
+    opened = xml.find(b">", root.end())
+    # A root written empty (<worksheet/>) ends the part where its start tag does.
+    return not (0 < opened < stop and xml[opened - 1:opened] == b"/" and opened + 1 == stop)
+
+
+def _content_end(xml: bytes, stop: int) -> int:
+    """Where ``xml[:stop]`` ends without the white space at its end."""
+    while stop > 0:  # a piece at a time: a part may end in megabytes of white space
+        start = max(stop - 4096, 0)
+        kept = len(xml[start:stop].rstrip(_SPACE))
+        if kept:
+            return start + kept
+        stop = start
+    return 0

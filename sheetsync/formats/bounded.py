@@ -34,6 +34,7 @@ from xml.etree import ElementTree
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, Clip, Overflow, clip_ods_table, clip_xlsx_sheet
+from ._pieces import cut_short
 from .expansion import SHARED_STRINGS, check_ods, check_xlsx
 
 __all__ = ["Bounds", "Overflow", "bounded_copy"]
@@ -82,6 +83,15 @@ class _Budget:
         data = bytes(out)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise LimitError(self.path, "limit.entities", part=name)
+        return self.whole(name, data)
+
+    def whole(self, name: str, data: bytes) -> bytes:
+        """``data``, the part ``name`` as inflated, once it is known to end where its XML does.
+
+        :raises UnreadableFileError: it stops before its root element ends (:func:`cut_short`).
+        """
+        if cut_short(data):
+            raise UnreadableFileError(self.path, f"the part {name!r} is damaged (it is cut short)")
         return data
 
     @property

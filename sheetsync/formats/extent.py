@@ -194,7 +194,7 @@ class _Inflater(_Budget):
         if data.find(b"!") >= 0 and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
             raise LimitError(self.path, "limit.entities", part=name)
         self.crcs[name] = info.CRC
-        return data
+        return self.whole(name, data)
 
 
 def scan(path: Path, fmt: str, archive: zipfile.ZipFile | None = None) -> Scanned:
