@@ -108,7 +108,7 @@ def cut_short(xml: bytes) -> bool:
 def _content_end(xml: bytes, stop: int) -> int:
     """Where ``xml[:stop]`` ends without the white space at its end."""
     while stop > 0:  # a piece at a time: a part may end in megabytes of white space
-        start = max(stop - 4096, 0)
+        start = max(stop - 256, 0)
         kept = len(xml[start:stop].rstrip(_SPACE))
         if kept:
             return start + kept
