@@ -16,7 +16,9 @@ class Finding:
     """One thing to fix, at one cell.
 
     ``code`` is a stable slug (the key of the message catalogue); ``path`` is the JSON pointer of
-    the value; ``value`` is what was found, as read.
+    the value; ``value`` is what was found, as read. ``rests_on`` names the other cells of the sheet
+    a rule's finding was judged by (the budget, the rest of its column or row): a change to any of
+    them may be the fix (the marked-up copy clears the cell's mark then).
     """
 
     code: str
@@ -27,6 +29,7 @@ class Finding:
     value: Any
     message_th: str
     message_en: str
+    rests_on: tuple[str, ...] = ()
 
     def message(self, lang: str = "th") -> str:
         """The message in ``lang`` ("th" or "en")."""

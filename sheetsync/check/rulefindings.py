@@ -6,13 +6,14 @@ rule's main finding another code (``code:``) and any finding its own words (:mod
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Iterator
 
 from ..spec.cells import column_letter
 from ..spec.form import Form
 from ..spec.pointers import lookup
-from ..spec.rulespec import Rule
+from ..spec.rulespec import COLUMN, COLUMNS, PARAMS, Rule
 from .findings import finding
 from .reader import Filled, locate
 from .report import Finding
@@ -114,7 +115,29 @@ def _hit_finding(filled: Filled, rule: Rule, hit: Hit) -> Finding:
     found = finding(filled, code, hit.pointer, hit.value, cell=hit.cell, message=rule.message_of(code, hit.code),
                     **hit.params)
     held = lookup(filled.data, hit.pointer) if hit.pointer else None
+    found = replace(found, rests_on=_rests_on(filled, rule, found.cell))
     return replace(found, value=held) if held is not None and not isinstance(held, (dict, list)) else found
+
+
+def _rests_on(filled: Filled, rule: Rule, own: str) -> tuple[str, ...]:
+    """The other cells of the form's sheet that ``rule`` judged its finding on ``own`` by: its single fields (the
+    budget), and its table's columns: in the hit's own row for a rule within a row, down to it for a
+    running total (any amount above may take it over), down the whole table for the others."""
+    cells = {where.cell for where in map(filled.cell_of, rule.fields) if where.sheet == filled.form.sheet}
+    table = filled.form.table_at(str(rule["table"])) if rule.over_table else None
+    if table is not None:
+        spec = PARAMS[rule.kind]
+        names: set[str] = set()
+        for name, value in rule.params.items():
+            if spec[name][0] in (COLUMN, COLUMNS):
+                names.update([str(value)] if spec[name][0] == COLUMN else map(str, value))
+        letters = [column_letter(c.place.col) for c in table.columns if c.pointer in names]
+        at = int(re.sub(r"\D", "", own))
+        # A running total is judged down to its own row: a report typed below cannot be the fix.
+        last = at if _tier(rule) == RUNNING else table.last_row
+        rows = [at] if _tier(rule) == ROW else range(table.first_row, last + 1)
+        cells.update(f"{letter}{row}" for letter in letters for row in rows)
+    return tuple(sorted(cells - {own}))
 
 
 def _gap_cell(form: Form, table_pointer: str, n: int) -> str:

@@ -68,11 +68,15 @@ class StyleBook:
             self._fonts.add(family)
         return family
 
-    def cell(self, style: CellStyle, locked: bool) -> str:
-        """Name of the cell style for ``style`` with the given protection."""
-        return self._named(("cell", style, locked), "ce", lambda name: self._cell_style(name, style, locked))
+    def cell(self, style: CellStyle, locked: bool, mark: tuple[str, str] | None = None) -> str:
+        """Name of the cell style for ``style`` with the given protection.
 
-    def _cell_style(self, name: str, style: CellStyle, locked: bool) -> Style:
+        :param mark: a finding's fill ("RRGGBB") and the OpenFormula condition under which it shows
+            (a marked-up copy: see :mod:`sheetsync.template.marks`).
+        """
+        return self._named(("cell", style, locked, mark), "ce", lambda name: self._cell_style(name, style, locked, mark))
+
+    def _cell_style(self, name: str, style: CellStyle, locked: bool, mark: tuple[str, str] | None = None) -> Style:
         font = self.font(style.font)
         data_style = self.data_style(style.number_format)
         attrs = {"name": name, "family": "table-cell"}
@@ -102,13 +106,34 @@ class StyleBook:
             text_props.update(fontstyle="italic", fontstyleasian="italic", fontstylecomplex="italic")
         element.addElement(TextProperties(**text_props))
         fraction = FRACTION_FORMATS.get(style.number_format)
+        # Relative to A1 as its base, [.A1] is each cell itself.
+        has_fraction = "MOD([.A1];1)<>0"
+        # Calc applies the first true condition only: a marked amount's mark with its satang first.
+        if mark is not None and fraction is not None:
+            self._map(element, f"AND({mark[1]};{has_fraction})", self._mark_style(mark[0], fraction))
+        if mark is not None:
+            self._map(element, mark[1], self._mark_style(mark[0], None))
         if fraction is not None:  # a value with a fraction is shown in it: 10,000.50 บาท, never 10,001 บาท
-            # Relative to A1 as its base, [.A1] is each cell itself.
-            attrs = {"condition": "is-true-formula(MOD([.A1];1)<>0)", "applystylename": self._fraction_style(fraction)}
-            if self._base_cell:
-                attrs["basecelladdress"] = self._base_cell
-            element.addElement(Map(**attrs))
+            self._map(element, has_fraction, self._fraction_style(fraction))
         return element
+
+    def _map(self, element: Style, formula: str, style: str) -> None:
+        """Apply the common style ``style`` to the cells of ``element`` where ``formula`` is true."""
+        attrs = {"condition": f"is-true-formula({formula})", "applystylename": style}
+        if self._base_cell:
+            attrs["basecelladdress"] = self._base_cell
+        element.addElement(Map(**attrs))
+
+    def _mark_style(self, fill: str, number_format: str | None) -> str:
+        """A common cell style that only sets a finding's ``fill`` (and ``number_format``, for an
+        amount with satang): what a mark's condition applies."""
+        def build(name: str) -> Style:
+            attrs = {"name": name, "family": "table-cell"}
+            if number_format is not None:
+                attrs["datastylename"] = self._named(("data-common", number_format), "NC", self._builder(number_format),
+                                                     self._doc.styles)
+            return _with(Style(**attrs), TableCellProperties(backgroundcolor=f"#{fill.upper()}"))
+        return self._named(("mark", fill, number_format), "Mark", build, self._doc.styles)
 
     def _fraction_style(self, number_format: str) -> str:
         """A common cell style that only sets ``number_format``: what a condition applies (Calc takes

@@ -215,7 +215,8 @@ def _input_table(plan: TemplatePlan, book: StyleBook, validations: _Validations,
 
 def _cell(spec: CellSpec, anchor: bool, book: StyleBook, validations: _Validations) -> Element:
     """The anchor of a (merged) cell with its value, or one of the cells it covers."""
-    attrs = {"stylename": book.cell(spec.style, spec.locked)}
+    mark = (spec.mark.fill, odf_formula(spec.mark.condition)) if spec.mark is not None else None
+    attrs = {"stylename": book.cell(spec.style, spec.locked, mark)}
     if spec.validation is not None and not spec.locked:
         # Covered cells carry the rule too, so a converted .xlsx validates the whole merged range
         # as the .xlsx writer does.

@@ -50,7 +50,7 @@ def write_plan(plan: TemplatePlan, path: Path) -> None:
     for cell in plan.cells:
         _write_cell(ws, cell, style_arrays)
     _add_validations(ws, plan.cells)
-    _add_fraction_formats(ws, plan.cells)
+    _add_conditional_formats(ws, plan.cells)
     _page_setup(ws, plan)
     _protect(ws, plan.password)
     _metadata_sheet(wb, plan)
@@ -168,16 +168,32 @@ def _add_validations(ws: Worksheet, cells: tuple[CellSpec, ...]) -> None:
         ws.add_data_validation(dv)
 
 
-def _add_fraction_formats(ws: Worksheet, cells: tuple[CellSpec, ...]) -> None:
+def _add_conditional_formats(ws: Worksheet, cells: tuple[CellSpec, ...]) -> None:
     """Each cell of a whole-number format that has a fractional variant shows a fraction in it
-    (Excel and Calc both apply a conditional format's number format)."""
+    (Excel and Calc both apply a conditional format's number format), and a finding's mark shows
+    while its condition holds.
+
+    A marked amount gets one list of rules, the first true one winning (stopIfTrue): mark and
+    fraction, mark, fraction. Calc applies only the first true rule of the cell's formats, so
+    two separate formats would show the mark without the satang (10,000.50 as "10,001 บาท") or
+    the satang without the mark.
+    """
     formats = sorted(FRACTION_FORMATS.values())
     for spec in cells:
         fraction = FRACTION_FORMATS.get(spec.style.number_format)
-        if fraction is not None:
-            style = DifferentialStyle(numFmt=NumberFormat(_DXF_FORMAT_IDS + formats.index(fraction), fraction))
-            condition = FRACTION_CONDITION.format(ref=spec.place.ref)
-            ws.conditional_formatting.add(spec.place.span, Rule(type="expression", formula=[condition], dxf=style))
+        number = NumberFormat(_DXF_FORMAT_IDS + formats.index(fraction), fraction) if fraction else None
+        has_fraction = FRACTION_CONDITION.format(ref=spec.place.ref)
+        rules: list[tuple[str, DifferentialStyle]] = []
+        if spec.mark is not None:
+            fill = PatternFill("solid", fgColor=spec.mark.fill, bgColor=spec.mark.fill)
+            if number is not None:
+                rules.append((f"AND({spec.mark.condition},{has_fraction})", DifferentialStyle(fill=fill, numFmt=number)))
+            rules.append((spec.mark.condition, DifferentialStyle(fill=fill)))
+        if number is not None:
+            rules.append((has_fraction, DifferentialStyle(numFmt=number)))
+        for condition, style in rules:
+            rule = Rule(type="expression", formula=[condition], dxf=style, stopIfTrue=len(rules) > 1)
+            ws.conditional_formatting.add(spec.place.span, rule)
 
 
 def _data_validation(rule: Validation) -> DataValidation:

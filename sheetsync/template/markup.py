@@ -3,7 +3,8 @@
 A fresh copy of the school's template version is built from the form, holding exactly what the
 school's file held (raw cell values, so a date typed as unreadable text stays visible as typed),
 with the same cells locked and the original template id, recipient and issue date. Each cell with
-a finding is filled red (error) or yellow (warning) and carries a note in Thai and English; a
+a finding is filled red (error) or yellow (warning), for as long as it holds what was found wrong
+(:mod:`.marks`: typed over, the colour goes), and carries a note in Thai and English; a
 first sheet "ผลการตรวจสอบ" lists every finding with a link to its cell; it is for the screen and
 is left out when the workbook is printed (notes never print either), so the paper is the form. Read back, the file gives
 the same data as the school's, so once fixed it is a normal submission.
@@ -27,7 +28,8 @@ from ..render import field_label, ordered, row_name, value_text
 from . import sizing
 from .metrics import PT_PER_UNIT, line_count, line_height
 from .prefill import percent_text
-from .plan import CellSpec, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
+from .marks import still_holds
+from .plan import CellSpec, Mark, PageSetup, SummarySheet, TemplatePlan, build_plan, restamp
 from ..files import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
@@ -66,6 +68,8 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
             by_cell.setdefault(finding.cell, []).append(finding)
     prefilled, moved = set(filled.locked_expected), rows_moved(filled)
     cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, []), moved) for c in base.cells]
+    held = {c.place.ref: c for c in cells}
+    cells = [_marked(c, by_cell.get(c.place.ref, []), held) for c in cells]
     plan = restamp(base, cells, key)
     # Heights and widths follow the school's own text, not the empty template's.
     widths = sizing.column_widths(filled.form, cells)
@@ -91,11 +95,23 @@ def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: 
         locked = ref in prefilled and not any(f.code == "prefilled-cell-changed" for f in findings)
         cell = replace(cell, value=_cell_value(value, cell.kind), locked=locked, role="prefill" if locked else "input",
                        validation=None if locked else cell.validation)
+    return cell
+
+
+def _marked(cell: CellSpec, findings: list[Finding], held: dict[str, CellSpec]) -> CellSpec:
+    """``cell`` with its findings' note and colour: a colour that shows only while the cell, and
+    the other cells its findings were judged by, hold what the copy gives them (see :mod:`.marks`);
+    painted into the style where none of them can be typed into."""
     if not findings:
         return cell
     worst = "error" if any(f.severity == "error" for f in findings) else "warning"
     note = "\n\n".join(f"{f.message_th}\n{f.message_en}" for f in findings)
-    return replace(cell, style=replace(cell.style, fill=FILLS[worst]), note=note)
+    refs = dict.fromkeys([cell.place.ref, *(ref for f in findings for ref in f.rests_on)])
+    open_cells = [held[ref] for ref in refs if ref in held and not held[ref].locked]
+    if not open_cells:
+        return replace(cell, style=replace(cell.style, fill=FILLS[worst]), note=note)
+    condition = still_holds((c.place.ref, c.value) for c in open_cells)
+    return replace(cell, note=note, mark=Mark(FILLS[worst], condition))
 
 
 def _typed(cell: CellSpec, filled: Filled, prefilled: set[str], moved: tuple[int, int] | None) -> Any:

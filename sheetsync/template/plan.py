@@ -81,6 +81,15 @@ class Validation:
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A finding's colour on a cell, shown only while ``condition`` (Excel's syntax, absolute
+    references) holds: while the cells it was found on still hold what was found."""
+
+    fill: str  # "RRGGBB"
+    condition: str
+
+
+@dataclass(frozen=True)
 class CellSpec:
     """One cell (or merged block) of the template."""
 
@@ -93,6 +102,7 @@ class CellSpec:
     pointer: str | None = None  # JSON pointer of the data behind an input cell
     kind: str = ""  # the field's kind (see sheetsync.spec.form.KINDS); "" for labels
     note: str | None = None  # a comment shown on the cell (findings in a marked-up file)
+    mark: Mark | None = None  # a conditional fill over the style's (findings in a marked-up file)
 
 
 @dataclass(frozen=True)
