@@ -28,7 +28,7 @@ from sheetsync.check.reader import read_filled
 from sheetsync.check.validate import validate
 from sheetsync.spec.form import Form
 from sheetsync.template.markup import FILLS, write_marked_up
-from sheetsync.template.marks import holds, literal
+from sheetsync.template.marks import MAX_CONDITION, holds, literal, still_holds
 from sheetsync.template.write import write_template
 from tests.test_markup import _school_file
 
@@ -55,8 +55,10 @@ def _marked(form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str) -> Path:
 
 def test_conditions() -> None:
     assert holds("B38", None) == "LEN(TRIM($B$38))=0"
-    assert holds("D38", "5") == 'EXACT(SUBSTITUTE($D$38,CHAR(13),""),"5")'
-    assert "ISNUMBER($E$43)" in holds("E43", 170000.5) and "170000.5" in holds("E43", 170000.5)
+    assert holds("D38", "5") == 'EXACT($D$38,"5")'
+    assert holds("D38", 'a\nb') == 'EXACT(SUBSTITUTE($D$38,CHAR(13),""),"a"&CHAR(10)&"b")'
+    assert holds("E43", 0) == "AND(ISNUMBER($E$43),$E$43=0)"
+    assert holds("E43", 170000.5) == "$E$43=170000.5" and holds("E43", 10**20) == "$E$43=100000000000000000000"
     assert literal('a"b\r\nc') == '"a""b"&CHAR(13)&CHAR(10)&"c"'
     long = holds("C37", "ก" * 300 + "\r\nข")
     assert "LEN(" in long and "=302" in long and max(len(s) for s in re.findall(r'"[^"]*"', long)) <= 255
@@ -166,3 +168,26 @@ def test_typed_text_keeps_its_mark_until_it_changes(libreoffice: Any, progress_f
     fixed = tmp_path / "fixed.pdf"
     assert red_share(fixed, "1/11/2562") == 0
     assert red_share(fixed, "<script>alert(1)</script>") > 0.3  # the long text is unchanged: still marked
+
+
+def test_a_condition_stays_within_what_excel_takes() -> None:
+    # Conditions grew with each cell a finding rests on and each character of a text: a column-wide
+    # rule over twelve long descriptions wrote thousands of characters into one conditional format,
+    # past what Excel takes (it "repairs" the file, with a warning, and drops the rule).
+    long_texts = [(f"C{row}", "รายละเอียดการดำเนินงาน " * 20) for row in range(38, 50)]
+    own = ("E43", 170000.5)
+    assert still_holds(own) == holds(*own)
+    alone = still_holds(own, long_texts)
+    assert alone == holds(*own)  # too long with the others: the marked cell alone clears it
+    assert still_holds(own, long_texts[:1]).startswith("AND($E$43=170000.5,AND(LEN($C$38)=460,")  # one fits
+    assert still_holds(own, [("E42", 100000)]).startswith("AND(")  # short ones are joined
+    assert len(still_holds(("C37", '"' * 5000))) <= MAX_CONDITION  # a long text: its length and ends
+    assert len(still_holds(("C37", "\x01" * 5000))) <= MAX_CONDITION  # fewer characters at each end
+    assert still_holds(None, long_texts) is None  # a locked cell judged by long texts: painted
+
+
+def test_every_condition_of_a_marked_copy_fits(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    seed["objectives"] = ["เพื่อ \"พัฒนา\" คุณภาพ " * 40] + seed["objectives"][1:]
+    ws = load_workbook(_marked(progress_form, seed, tmp_path, "xlsx"))[progress_form.sheet]
+    formulas = [f for cf in ws.conditional_formatting for rule in cf.rules for f in rule.formula]
+    assert formulas and max(map(len, formulas)) <= 255

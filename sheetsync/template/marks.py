@@ -15,20 +15,32 @@ from collections.abc import Iterable
 
 from .plan import CellValue
 
-#: A long text is recognised by its length and this many characters at each end: Excel refuses a
-#: text literal of more than 255 characters in a formula.
-END = 100
+#: A long text is recognised by its length and this many characters at each end.
+END = 30
+#: The longest condition written. Excel refuses a text literal of more than 255 characters in a
+#: formula, and older Excels a conditional format's formula that long; a file Excel must "repair"
+#: greets the teacher with a warning and loses the rule. No Excel here to try longer ones on, so
+#: 255 less room for the satang's condition the .xlsx writer may join to it ("AND(…,MOD(E43,1)<>0)").
+MAX_CONDITION = 255 - 30
 
 
-def still_holds(cells: Iterable[tuple[str, CellValue]]) -> str:
-    """The condition that every ``(ref, value)`` cell still holds ``value`` (``None``: is still empty).
+def still_holds(own: tuple[str, CellValue] | None, others: Iterable[tuple[str, CellValue]] = ()) -> str | None:
+    """The condition that the marked cell ``own`` (None: one nothing can be typed into) and the
+    ``others`` it was judged by still hold what they hold (a value ``None``: still empty). Past
+    :data:`MAX_CONDITION` the others are left out (any change to the marked cell still clears it);
+    None when that is not enough either (a text of many quotes, a locked cell judged by long ones):
+    the mark is then painted, as it always was.
 
     Example::
 
-        still_holds([("B38", "วันจันทร์")])  # 'EXACT(SUBSTITUTE($B$38,CHAR(13),""),"วันจันทร์")'
+        still_holds(("B38", "วันจันทร์"))  # 'EXACT($B$38,"วันจันทร์")'
     """
-    parts = [holds(ref, value) for ref, value in cells]
-    return parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
+    first = [holds(*own)] if own is not None else []
+    parts = first + [holds(ref, value) for ref, value in others]
+    if not parts:
+        return None
+    joined = parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
+    return next((c for c in (joined, *first) if len(c) <= MAX_CONDITION), None)
 
 
 def holds(ref: str, value: CellValue) -> str:
@@ -43,23 +55,36 @@ def holds(ref: str, value: CellValue) -> str:
     if isinstance(value, bool):  # before int: bool is an int subclass
         return f"AND(ISLOGICAL({at}),{at}={'TRUE()' if value else 'FALSE()'})"
     if isinstance(value, (int, float)):
-        # Formulas read at most 15 digits: a tolerance far below a satang, not equality.
-        return f"AND(ISNUMBER({at}),ABS({at}-({_number(value)}))<={1e-9 * max(1.0, abs(value)):.3G})"
+        # "=" compares numbers to 15 digits, and a text ("5") or an empty cell to a number never
+        # equals it, but for 0, which an empty cell is.
+        return f"AND(ISNUMBER({at}),{at}=0)" if value == 0 else f"{at}={_number(value)}"
     if isinstance(value, dt.date):
         serial = f"DATE({value.year},{value.month},{value.day})"
         if isinstance(value, dt.datetime):
             serial += f"+TIME({value.hour},{value.minute},{value.second})"
-        return f"AND(ISNUMBER({at}),ABS({at}-({serial}))<0.00001)"
+        return f"{at}={serial}"
     return _text_holds(at, str(value).replace("\r", ""))
 
 
 def _text_holds(at: str, text: str) -> str:
+    """``at`` holds ``text``, whole while that is short enough, else its length and its ends."""
     # A line typed in Calc ends in LF; one read from a file may have ended in CR LF: both are one break.
-    shown = f'SUBSTITUTE({at},CHAR(13),"")'
-    if len(text) <= 2 * END:
-        return f"EXACT({shown},{literal(text)})"
-    return (f"AND(LEN({shown})={len(text)},EXACT(LEFT({shown},{END}),{literal(text[:END])}),"
-            f"EXACT(RIGHT({shown},{END}),{literal(text[-END:])}))")
+    shown = f'SUBSTITUTE({at},CHAR(13),"")' if "\n" in text else at
+    whole = f"EXACT({shown},{literal(text)})"
+    if len(whole) <= MAX_CONDITION:
+        return whole
+    for end in (END, END // 3):  # fewer characters at each end when these hold many quotes
+        left, right = text[:end], text[-end:]
+        ends = (f"AND(LEN({shown})={len(text)},EXACT(LEFT({_source(at, left)},{end}),{literal(left)}),"
+                f"EXACT(RIGHT({_source(at, right)},{end}),{literal(right)}))")
+        if len(ends) <= MAX_CONDITION:
+            break
+    return ends
+
+
+def _source(at: str, piece: str) -> str:
+    """The cell as ``piece`` is to be found in it: without CRs, if the piece spans a line break."""
+    return f'SUBSTITUTE({at},CHAR(13),"")' if "\n" in piece else at
 
 
 def literal(text: str) -> str:

@@ -108,9 +108,10 @@ def _marked(cell: CellSpec, findings: list[Finding], held: dict[str, CellSpec]) 
     note = "\n\n".join(f"{f.message_th}\n{f.message_en}" for f in findings)
     refs = dict.fromkeys([cell.place.ref, *(ref for f in findings for ref in f.rests_on)])
     open_cells = [held[ref] for ref in refs if ref in held and not held[ref].locked]
-    if not open_cells:
+    own = (cell.place.ref, cell.value) if not cell.locked else None
+    condition = still_holds(own, [(c.place.ref, c.value) for c in open_cells if c.place.ref != cell.place.ref])
+    if condition is None:
         return replace(cell, style=replace(cell.style, fill=FILLS[worst]), note=note)
-    condition = still_holds((c.place.ref, c.value) for c in open_cells)
     return replace(cell, note=note, mark=Mark(FILLS[worst], condition))
 
 
