@@ -9,7 +9,8 @@ CPU seconds when other work shares the machine's cores (wall seconds then count 
 - ``sync`` of 10, then 100, new files (a correction of September from as many schools), then of 10
   more with a past period (its view is rendered of March: each key's version as of March);
 - ``master`` of the current view, and of a past ``--period``;
-- ``history`` of every key, and of one school;
+- ``history`` of every key, of one school and of none (what the command takes listing nothing), and a
+  line of its peak memory listing every key beside that (``--history-only``: those rows alone);
 - ``template --from-master`` for every school, in an office of one month less (11 versions a
   school: a school whose twelve rows are filled gets no next template).
 
@@ -21,7 +22,7 @@ Several code trees can be measured in one run, each on its own copy of the same 
 within one run are what to compare; the machines are noisy): ``--code DIR`` (repeatable, default
 this one), e.g. a ``git worktree`` of an older commit.
 
-Run: python bench/bigoffice.py [--schools 400] [--months 12] [--code DIR]…
+Run: python bench/bigoffice.py [--schools 400] [--months 12] [--code DIR]… [--history-only]
 """
 
 from __future__ import annotations
@@ -125,12 +126,15 @@ def timed(code: Path, office: Path, args: list[str]) -> tuple[float, float, floa
     proc = subprocess.Popen([sys.executable, "-m", "sheetsync", *args], cwd=office, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert proc.stdout is not None
-    out = proc.stdout.read()
+    # Only the last line is kept: the child's peak (``ru_maxrss``) counts this process's own, from before
+    # it started the command, and a history of 96,000 versions read whole made it 189 MB.
+    last = b""
+    for line in proc.stdout:
+        last = line.strip() or last
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - began
     peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
-    last = out.decode(errors="replace").strip().splitlines()[-1:] or [""]
-    return seconds, cpu, peak, f"[{os.waitstatus_to_exitcode(status)}] {last[0][:60]}"
+    return seconds, cpu, peak, f"[{os.waitstatus_to_exitcode(status)}] {last.decode(errors='replace')[:60]}"
 
 
 def run_all(code: Path, office: Path, bases: list[Path], schools: int,
@@ -152,8 +156,7 @@ def run_all(code: Path, office: Path, bases: list[Path], schools: int,
         row(f"sync, {count} new{' ' + ' '.join(period) if period else ''}", [*sync, *period])
     row("master (current)", ["master", "-o", "view.xlsx"])
     row(f"master --period {PAST}", ["master", "-o", "view-past.xlsx", "--period", PAST])
-    row("history (every key)", ["history"])
-    row("history --recipient (one school)", ["history", "--recipient", school(schools // 2)[0]])
+    rows += history_rows(code, office, schools)
     office = august  # (a school whose twelve rows are filled gets no next template)
     row("master (August: 11 versions a school)", ["master"])
     row(f"template --from-master ({schools} schools)",
@@ -161,11 +164,30 @@ def run_all(code: Path, office: Path, bases: list[Path], schools: int,
     return rows
 
 
+#: The titles of ``history``'s rows: its peak memory listing every key, and listing none (the command's floor).
+EVERY_KEY, NO_KEY = "history (every key)", "history --recipient (none listed)"
+
+
+def history_rows(code: Path, office: Path, schools: int) -> list[tuple[str, float, float, float, str]]:
+    """``history`` of every key, of one school, and of no school (what the command takes listing nothing)."""
+    return [(title, *timed(code, office, args)) for title, args in (
+        (EVERY_KEY, ["history"]), ("history --recipient (one school)", ["history", "--recipient", school(schools // 2)[0]]),
+        (NO_KEY, ["history", "--recipient", "nobody"]))]
+
+
+def history_memory(rows: list[tuple[str, float, float, float, str]], versions: int) -> str:
+    """The line saying ``history``'s peak memory for the whole store, beside its floor listing nothing."""
+    peak = {title: mb for title, _, _, mb, _ in rows}
+    return (f"history's peak memory, {versions:,} versions: {peak[EVERY_KEY]:.0f} MB listing every key, "
+            f"{peak[NO_KEY]:.0f} MB listing none")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--schools", type=int, default=400)
     parser.add_argument("--months", type=int, default=12)
     parser.add_argument("--code", type=Path, action="append", default=[])
+    parser.add_argument("--history-only", action="store_true", help="only history's rows (no syncs)")
     args = parser.parse_args()
     codes = [c.resolve() for c in args.code] or [ROOT]
     with tempfile.TemporaryDirectory() as tmp:
@@ -173,6 +195,9 @@ def main() -> None:
         pristine = folder / "pristine" / "office"
         began = time.perf_counter()
         make_office(pristine, args.schools, args.months)
+        if args.history_only:
+            tables = [(code, history_rows(code, pristine, args.schools)) for code in codes]
+            return report(tables, args.schools * args.months)
         make_office(folder / "august" / "office", args.schools, args.months - 1)
         os.environ["SHEETSYNC_KEY_FILE"] = str(pristine / "office.key")  # the copies' key is the same
         files = folder / "new"
@@ -188,11 +213,17 @@ def main() -> None:
             shutil.copytree(pristine, office)
             shutil.copytree(folder / "august" / "office", office.parent / "august")
             tables.append((code, run_all(code, office, bases, args.schools, office.parent / "august")))
+    report(tables, args.schools * args.months)
+
+
+def report(tables: list[tuple[Path, list[tuple[str, float, float, float, str]]]], versions: int) -> None:
+    """Each code tree's table, and the line of history's peak memory under it."""
     for code, rows in tables:
         print(f"\ncode: {code}")
         print(f"{'command':<42} {'seconds':>8} {'CPU s':>7} {'peak MB':>8}  [exit] last line")
         for title, seconds, cpu, mb, last in rows:
             print(f"{title:<42} {seconds:>8.2f} {cpu:>7.2f} {mb:>8.0f}  {last}")
+        print(history_memory(rows, versions))
 
 
 if __name__ == "__main__":

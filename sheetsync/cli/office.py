@@ -149,7 +149,7 @@ def history_command(
     from ..errors import OfficeError
     from ..messages import both
     from ..office.config import office_of
-    from ..office.history import history, recipients_matching, render_history
+    from ..office.history import history_lines, recipients_matching
     from ..office.store import Store
     from ..office.view import store_beside
 
@@ -162,7 +162,9 @@ def history_command(
             ids = recipients_matching(db, recipient) if recipient is not None else []
             if len(ids) > 1:  # ids that differ only in case, none of them as typed: say whose these are
                 echo(f"sheetsync: {both('history.recipients', typed=recipient, ids=', '.join(ids))}", err=True)
-            echo(render_history(history(db, recipient=recipient, key=project), config.zone if config else None))
+            # Each line as its version is read: an office of any size is listed in the same memory.
+            for line in history_lines(db, recipient=recipient, key=project, zone=config.zone if config else None):
+                echo(line)
         return 0
 
     guarded(ctx, run)

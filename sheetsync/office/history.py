@@ -1,11 +1,15 @@
-"""Every version received per key, and what changed between them (``sheetsync history``)."""
+"""Every version received per key, and what changed between them (``sheetsync history``).
+
+The listing is read from the store as it is written (:func:`history_lines`): one version's data and
+the one before it (what its changes are against) are held at a time, whatever the store's size.
+"""
 
 from __future__ import annotations
 
 import os.path
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from ..check.coerce import ascii_digits
 from ..clock import Zone, clock_time
@@ -65,6 +69,7 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
     and gives each of its periods.
 
     Changes are against the version received before it for the same key, whatever became of it.
+    The whole list is in memory: :func:`history_lines` lists a store of any size.
 
     Example::
 
@@ -72,6 +77,59 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
             for version in item.versions:
                 print(version.received_at, version.file, [c.pointer for c in version.changes])
     """
+    items: list[KeyHistory] = []
+    for k, version in versions(store, recipient=recipient, key=key):
+        if not items or (items[-1].form_id, items[-1].key, items[-1].recipient) != k:
+            items.append(KeyHistory(*k))
+        items[-1].versions.append(version)
+    return items
+
+
+def versions(store: Store, *, recipient: str | None = None, key: str | None = None
+             ) -> Iterator[tuple[tuple[str, str, str], Version]]:
+    """Each version :func:`history` lists, with its key ``(form_id, key, recipient)``, in the same
+    order (keys sorted, each key's versions oldest first), read from the store as it goes: only the
+    version being read and the data of the one before it (what its changes are against) are held.
+
+    Example::
+
+        for (form_id, code, who), version in versions(store, key="50360000-3553"):
+            print(who, version.file, len(version.changes))
+    """
+    return _versions(store, *_where(store, recipient, key))
+
+
+def _versions(store: Store, where: str, params: tuple[str, ...]) -> Iterator[tuple[tuple[str, str, str], Version]]:
+    """:func:`versions` of the outcomes matching ``where``."""
+    # Keys are ordered as Python orders them: no key or recipient (NULL) is the same as an empty one,
+    # and SQLite's byte order of UTF-8 text is the order of its code points.
+    # A version's data is the latest submission stored with its file's bytes (as the listing always
+    # showed). Submissions have no index by sha256: one pass groups them, instead of one scan a row.
+    rows = store.query_streamed(
+        "SELECT o.sha256, o.file, o.received_at, o.result, o.detail, COALESCE(o.form_id, ''), "
+        "COALESCE(o.key, ''), COALESCE(o.recipient, ''), latest.id FROM outcomes o LEFT JOIN "
+        f"(SELECT sha256, MAX(id) AS id FROM submissions WHERE sha256 IN (SELECT sha256 FROM outcomes WHERE {where}) "
+        f"GROUP BY sha256) latest ON latest.sha256 = o.sha256 WHERE {where} ORDER BY 6, 7, 8, o.id", params * 2)
+    k_before: tuple[str, str, str] | None = None
+    before: dict[str, Any] | None = None
+    for sha, file, received_at, result, detail, form_id, code, who, sub_id in rows:
+        k = (form_id, code, who)
+        if k != k_before:
+            k_before, before = k, None
+        stored = store.submission(sub_id) if sub_id is not None else None
+        changes: tuple[Change, ...] = ()
+        if stored is not None:
+            if before is not None:
+                changes = tuple(Change(p, lookup(before, p), lookup(stored.data, p))
+                                for p in changed_pointers(before, stored.data))
+            before = stored.data
+        sender = senders(store, [sha]).get(sha, ("", ""))[0] if sha else ""
+        yield k, Version(received_at, file, sha or "", result, detail, stored.issued_at if stored else "", changes,
+                         sender)
+
+
+def _where(store: Store, recipient: str | None, key: str | None) -> tuple[str, tuple[str, ...]]:
+    """The condition on ``outcomes`` (and its parameters) of the versions asked for."""
     where, params = ["form_id != ''"], []
     if recipient is not None:
         ids = recipients_matching(store, recipient) or [recipient.strip()]
@@ -83,27 +141,7 @@ def history(store: Store, *, recipient: str | None = None, key: str | None = Non
         asked = list(dict.fromkeys([key.strip(), ascii_digits(key.strip())]))
         where.append("(" + " OR ".join(["(key = ? OR substr(key, 1, length(?) + 3) = ? || ' · ')"] * len(asked)) + ")")
         params += [k for k in asked for _ in range(3)]
-    outcomes = store.outcomes(" AND ".join(where), tuple(params))
-    data = {s.sha256: s for s in store.versions("s.sha256 IN (SELECT sha256 FROM outcomes WHERE "
-                                                + " AND ".join(where) + ")", tuple(params))}
-    mailed = senders(store, [o.sha256 for o in outcomes if o.sha256])
-    keys: dict[tuple[str, str, str], KeyHistory] = {}
-    previous: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for o in outcomes:
-        k = (o.form_id, o.key, o.recipient)
-        item = keys.setdefault(k, KeyHistory(*k))
-        stored = data.get(o.sha256)
-        changes: tuple[Change, ...] = ()
-        if stored is not None:
-            before = previous.get(k)
-            if before is not None:
-                changes = tuple(Change(p, lookup(before, p), lookup(stored.data, p))
-                                for p in changed_pointers(before, stored.data))
-            previous[k] = stored.data
-        item.versions.append(Version(o.received_at, o.file, o.sha256, o.result, o.detail,
-                                     stored.issued_at if stored else "", changes,
-                                     mailed.get(o.sha256, ("", ""))[0]))
-    return sorted(keys.values(), key=lambda h: (h.form_id, h.key, h.recipient))
+    return " AND ".join(where), tuple(params)
 
 
 def recipients_matching(store: Store, typed: str) -> list[str]:
@@ -128,24 +166,61 @@ def recipients_matching(store: Store, typed: str) -> list[str]:
 
 def render_history(items: list[KeyHistory], zone: Zone = None) -> str:
     """The history as text: a heading per key, a line per version (when, in ``zone`` — None: this
-    computer's —, its result Thai then English), why a file was not taken, and an indented line per change."""
+    computer's —, its result Thai then English), why a file was not taken, and an indented line per change.
+
+    The text of :func:`history_lines`, of versions already in memory."""
     if not items:
         return both("history.none")
     width = max((_width(result_words(v.result)) for item in items for v in item.versions), default=0)
     lines = []
     for item in items:
-        lines.append(f"{item.form_id} · {item.key or '-'} · {item.recipient or '-'}")
+        lines.append(_heading((item.form_id, item.key, item.recipient)))
         for v in item.versions:
-            sender = f"  {both('history.from', sender=_shown(v.sender))}" if v.sender else ""
-            shown = result_words(v.result)
-            shown += " " * (width - _width(shown))
-            lines.append(f"  {clock_time(v.received_at, zone)}  {shown} {v.file}  (sha256 {v.sha256[:12]}){sender}")
-            if v.result in NOT_TAKEN and v.detail:
-                lines.append(f"      {both('history.why')}: {v.detail}")
-            for c in v.changes:
-                before, after = _shown_change(c.before, c.after)
-                lines.append(f"      {c.pointer}: {before} → {after}")
+            lines += _version_lines(v, width, zone)
     return "\n".join(lines)
+
+
+def history_lines(store: Store, *, recipient: str | None = None, key: str | None = None,
+                  zone: Zone = None) -> Iterator[str]:
+    """The lines of :func:`render_history` for the versions :func:`history` finds, each as soon as
+    its version is read: the memory it takes does not grow with the store.
+
+    Example::
+
+        for line in history_lines(store, recipient="school-01"):
+            print(line)
+    """
+    where, params = _where(store, recipient, key)
+    # The results' column is as wide as the widest result listed: the few results there are say it first.
+    results = store.query(f"SELECT DISTINCT result FROM outcomes WHERE {where}", params)
+    width = max((_width(result_words(r)) for (r,) in results), default=0)
+    k_before: tuple[str, str, str] | None = None
+    for k, version in _versions(store, where, params):
+        if k != k_before:
+            yield _heading(k)
+        yield from _version_lines(version, width, zone)
+        k_before = k
+    if k_before is None:
+        yield both("history.none")
+
+
+def _heading(k: tuple[str, str, str]) -> str:
+    """A key's heading: its form, key and recipient (``-`` for none)."""
+    form_id, code, recipient = k
+    return f"{form_id} · {code or '-'} · {recipient or '-'}"
+
+
+def _version_lines(v: Version, width: int, zone: Zone) -> Iterator[str]:
+    """A version's line (its result padded to ``width`` columns), why it was not taken, its changes."""
+    sender = f"  {both('history.from', sender=_shown(v.sender))}" if v.sender else ""
+    shown = result_words(v.result)
+    shown += " " * (width - _width(shown))
+    yield f"  {clock_time(v.received_at, zone)}  {shown} {v.file}  (sha256 {v.sha256[:12]}){sender}"
+    if v.result in NOT_TAKEN and v.detail:
+        yield f"      {both('history.why')}: {v.detail}"
+    for c in v.changes:
+        before, after = _shown_change(c.before, c.after)
+        yield f"      {c.pointer}: {before} → {after}"
 
 
 def _shown_change(before: Any, after: Any) -> tuple[str, str]:

@@ -222,6 +222,19 @@ class Store:
         return self._streamed(f"{_SELECT_SUB} WHERE s.id IN (SELECT value FROM json_each(?)) "
                               "ORDER BY s.form_id, s.key, s.recipient, s.id", (json.dumps(sorted(ids)),))
 
+    def submission(self, sub_id: int) -> Stored | None:
+        """The stored submission of id ``sub_id``, if any."""
+        rows = self.query(f"{_SELECT_SUB} WHERE s.id = ?", (sub_id,))
+        return _stored(rows[0]) if rows else None
+
+    def query_streamed(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[Any]:
+        """Rows of a read-only query one at a time, as SQLite finds them (:meth:`query` holds them all);
+        a failure, met at any row, is a :class:`StoreError` as :meth:`query` raises it."""
+        try:
+            yield from self.db.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise store_error(self.path, exc, "store.cannot-read") from exc
+
     def _streamed(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[Stored]:
         try:
             for row in self.db.execute(sql, params):
