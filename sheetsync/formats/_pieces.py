@@ -99,7 +99,8 @@ def cut_short(xml: bytes) -> bool:
         return False
     end = _END_TAG.match(xml, max(xml.rfind(b"</", 0, stop), 0), stop)
     if end is not None and end.end() == stop:
-        return end.group(1) != root.group(1)
+        # Local names: a prefix written on one tag only is the parser's to judge, not a cut.
+        return end.group(1).rpartition(b":")[2] != root.group(1).rpartition(b":")[2]
     opened = xml.find(b">", root.end())
     # A root written empty (<worksheet/>) ends the part where its start tag does.
     return not (0 < opened < stop and xml[opened - 1:opened] == b"/" and opened + 1 == stop)
