@@ -14,12 +14,12 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 from types import TracebackType
 from typing import Iterable, Protocol, Sequence
 
-from ._headers import OUTGOING
+from ._headers import OUTGOING, wire_bytes
+from ._intl import smtputf8_needed_by
 from ..messages import LANGS, Lang, both, render
 from ..check.report import Report
 from ..files import replace, save_bytes
@@ -58,7 +58,7 @@ class OutboxMailer:
 
     def write(self, message: EmailMessage) -> Path:
         """Like :meth:`send`, returning the path written."""
-        data = message.as_bytes(policy=SMTP)
+        data = wire_bytes(message)
         name = str(message.get(NAME_HEADER) or "message")
         try:
             # A dot name that is not *.eml until complete: a half-written file is never taken for a message.
@@ -105,6 +105,10 @@ class SmtpMailer:
         except smtplib.SMTPRecipientsRefused as exc:
             raise _refusal("smtp.refused-recipient", addresses=", ".join(exc.recipients),
                            refusals=_refusals(exc.recipients)) from exc
+        except smtplib.SMTPNotSupportedError as exc:  # a Thai local part, and the server offers no SMTPUTF8
+            code, address, school = smtputf8_needed_by(message)
+            # The office's own address: every message would fail alike (stop, count the rest).
+            raise _refusal(code, fatal=code.endswith("-sender"), address=address, school=school) from exc
         except smtplib.SMTPSenderRefused as exc:
             raise _refusal("smtp.refused-sender", sender=repr(exc.sender), reply=_reply(exc)) from exc
         except smtplib.SMTPResponseException as exc:
