@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["is_address", "needs_smtputf8", "same_address", "shown_address", "wire_address", "wire_domain"]
+__all__ = ["is_address", "needs_smtputf8", "same_address", "shown_address", "shown_addresses", "wire_address",
+           "wire_domain"]
 
 #: The ASCII characters of a dot-atom local part (RFC 5322 ``atext``) and of a domain label (LDH).
 _ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
@@ -26,6 +27,8 @@ _LDH = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 #: Unicode categories a Thai (or other) local part or domain label may use: letters, combining marks
 #: (Thai vowels and tone marks are ``Mn``), digits. Spaces, controls and format characters are not.
 _WORDLIKE = ("L", "M", "N")
+#: An address inside a header's text: what stands around an ``@`` up to a space, a comma or angle brackets.
+_IN_TEXT = re.compile(r"[^\s<>,;\"]+@[^\s<>,;\"]+")
 MAX_LOCAL_BYTES = 64  # RFC 5321 §4.5.3.1.1 (octets: a Thai letter is three in UTF-8)
 MAX_DOMAIN = 253
 
@@ -72,6 +75,12 @@ def shown_address(address: str) -> str:
     if not at or "xn--" not in domain.lower():
         return str(address)
     return f"{local}@{'.'.join(_shown_label(label) for label in domain.split('.'))}"
+
+
+def shown_addresses(text: str) -> str:
+    """``text`` (a header as read: ``โรงเรียน <somsri@xn--…>, b@x.org``) with every address in it shown
+    as :func:`shown_address` shows it."""
+    return _IN_TEXT.sub(lambda found: shown_address(found[0]), str(text))
 
 
 def same_address(one: str, other: str) -> bool:

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+from typer.testing import CliRunner
 
+from sheetsync.cli import app
 from sheetsync.address import is_address, same_address, shown_address, wire_address
 from sheetsync.errors import MailError, RosterError
 from sheetsync.mailer import MailConfig, OutboxMailer, SmtpMailer, compose, pending, read_message, send_outbox
@@ -139,3 +141,21 @@ def test_without_smtputf8_that_mail_waits_and_the_others_go(plain_server: Server
     assert THAI_LOCAL in en and "SMTPUTF8" in en
     assert [e.rcpt_tos for e in plain_server.handler.envelopes] == [["head@school01.example"],
                                                                     [f"somsri@{WIRE_DOMAIN}"]]
+
+
+def test_the_outbox_list_shows_thai_addresses_in_thai(workbook: Path, tmp_path: Path) -> None:
+    config = MailConfig(from_addr="office@สพป.ไทย")
+    queue(tmp_path / "outbox", config, workbook, THAI_DOMAIN)
+    listed = CliRunner().invoke(app, ["mail", str(tmp_path / "outbox")])
+    assert listed.exit_code == 0, listed.output
+    assert f"{SCHOOL} <{THAI_DOMAIN}>" in listed.output and "xn--" not in listed.output
+
+
+def test_a_refused_thai_address_is_named_in_thai(plain_server: Server, workbook: Path, tmp_path: Path) -> None:
+    queued = queue(tmp_path / "outbox", plain_server.config(), workbook, THAI_DOMAIN)
+    plain_server.handler.refuse_rcpt = {f"somsri@{WIRE_DOMAIN}"}
+    with SmtpMailer(plain_server.config()) as mailer:
+        result = send_outbox(tmp_path / "outbox", mailer)
+    [line] = result.lines()
+    assert line.startswith(f"{queued.name}: เครื่องส่งอีเมลไม่รับอีเมลผู้รับ {THAI_DOMAIN} ")  # to find in roster.csv
+    assert pending(tmp_path / "outbox") == [queued]

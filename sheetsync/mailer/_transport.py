@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Iterable, Protocol, Sequence
 
+from ..address import shown_address
 from ._headers import OUTGOING, wire_bytes
 from ._intl import smtputf8_needed_by
 from ..messages import LANGS, Lang, both, render
@@ -103,7 +104,7 @@ class SmtpMailer:
         try:
             refused = smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise _refusal("smtp.refused-recipient", addresses=", ".join(exc.recipients),
+            raise _refusal("smtp.refused-recipient", addresses=", ".join(map(shown_address, exc.recipients)),
                            refusals=_refusals(exc.recipients)) from exc
         except smtplib.SMTPNotSupportedError as exc:  # a Thai local part, and the server offers no SMTPUTF8
             code, address, school = smtputf8_needed_by(message)
@@ -123,8 +124,8 @@ class SmtpMailer:
                 self.close()
         if refused:
             # Some recipients have it: sending it again would give them a second copy.
-            raise _refusal("smtp.partly-refused", addresses=", ".join(refused), refusals=_refusals(refused),
-                           delivered=True)
+            raise _refusal("smtp.partly-refused", addresses=", ".join(map(shown_address, refused)),
+                           refusals=_refusals(refused), delivered=True)
 
     def close(self) -> None:
         """Say goodbye to the server, if connected."""
@@ -363,7 +364,8 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
 
 
 def _refusals(recipients: dict[str, tuple[int, bytes]]) -> str:
-    return "; ".join(f"{addr}: {code} {' '.join(msg.decode('utf-8', 'replace').split())}"
+    # Each address as the clerk finds it in roster.csv: a .ไทย domain in Thai (the server's reply keeps its xn--).
+    return "; ".join(f"{shown_address(addr)}: {code} {' '.join(msg.decode('utf-8', 'replace').split())}"
                      for addr, (code, msg) in recipients.items())
 
 
