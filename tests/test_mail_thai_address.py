@@ -159,3 +159,11 @@ def test_a_refused_thai_address_is_named_in_thai(plain_server: Server, workbook:
     [line] = result.lines()
     assert line.startswith(f"{queued.name}: เครื่องส่งอีเมลไม่รับอีเมลผู้รับ {THAI_DOMAIN} ")  # to find in roster.csv
     assert pending(tmp_path / "outbox") == [queued]
+
+
+@pytest.mark.parametrize("mailbox", ["reports@สพป.ไทย", f"reports@{wire_address('x@สพป.ไทย').split('@')[1]}"])
+def test_answers_to_the_fetched_thai_mailbox_need_no_note(mailbox: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from sheetsync.cli.template import _say_where_answers_go
+
+    _say_where_answers_go(MailConfig(from_addr="office@สพป.ไทย", reply_to="Reports <reports@สพป.ไทย>"), mailbox)
+    assert capsys.readouterr().err == ""  # the same mailbox, whichever way its domain is written
