@@ -167,3 +167,19 @@ def test_answers_to_the_fetched_thai_mailbox_need_no_note(mailbox: str, capsys: 
 
     _say_where_answers_go(MailConfig(from_addr="office@สพป.ไทย", reply_to="Reports <reports@สพป.ไทย>"), mailbox)
     assert capsys.readouterr().err == ""  # the same mailbox, whichever way its domain is written
+
+
+def test_a_thai_reply_to_travels_with_smtputf8_or_waits(utf8_server: Server, plain_server: Server, workbook: Path,
+                                                         tmp_path: Path) -> None:
+    # The office's fetched mailbox under a Thai name: every mail names it, whoever it goes to.
+    outbox = tmp_path / "outbox"
+    queued = queue(outbox, plain_server.config(reply_to="สารบรรณ@สพป.ไทย"), workbook, "head@school01.example")
+    with SmtpMailer(plain_server.config()) as mailer:
+        refused = send_outbox(outbox, mailer)
+    [line] = refused.lines()
+    assert "สารบรรณ@สพป.ไทย" in line and "SMTPUTF8" in line and pending(outbox) == [queued]
+    with SmtpMailer(utf8_server.config()) as mailer:
+        assert send_outbox(outbox, mailer).ok
+    [envelope] = utf8_server.handler.envelopes
+    assert "SMTPUTF8" in envelope.mail_options and envelope.rcpt_tos == ["head@school01.example"]
+    assert f"Reply-To: <{wire_address('สารบรรณ@สพป.ไทย')}>\r\n".encode("utf-8") in (envelope.original_content or b"")

@@ -10,6 +10,9 @@ RFC 6532) and only the addresses raw; without UTF-8 it is written as the email p
 from __future__ import annotations
 
 import base64
+import copy
+import smtplib
+from typing import Callable
 
 from email.headerregistry import AddressHeader, BaseHeader
 from email.message import Message
@@ -63,10 +66,10 @@ def _one(name: str, spec: str) -> str:
 
 def smtputf8_needed_by(message: Message) -> tuple[str, str, str]:
     """Why ``message`` needs SMTPUTF8, for a server that does not offer it: the message code
-    (``smtp.no-smtputf8-sender`` when the office's own address has a Thai local part: every mail
+    (``smtp.no-smtputf8-sender`` when the office's own address, From or Reply-To, has a Thai local part: every mail
     needs it; else ``smtp.no-smtputf8``), the address shown in Thai, and the school (the display name
     the address is written with, or the message's name)."""
-    for _, address in getaddresses([str(message.get(name) or "") for name in ("Sender", "From")]):
+    for _, address in getaddresses([str(message.get(name) or "") for name in ("Sender", "From", "Reply-To")]):
         if needs_smtputf8(address):
             return "smtp.no-smtputf8-sender", shown_address(address), ""
     named = str(message.get("X-Sheetsync-Name") or "")
@@ -74,3 +77,21 @@ def smtputf8_needed_by(message: Message) -> tuple[str, str, str]:
         if needs_smtputf8(address):
             return "smtp.no-smtputf8", shown_address(address), name or named or shown_address(address)
     return "smtp.no-smtputf8", "?", named or "?"
+
+
+def send_utf8(smtp: smtplib.SMTP, message: Message,
+              write: Callable[[Message], bytes]) -> dict[str, tuple[int, bytes]]:
+    """Send ``message`` with SMTPUTF8, written out by ``write`` (raw UTF-8 headers) without its Bcc field,
+    as ``smtp.send_message`` would. ``smtplib`` asks for SMTPUTF8 only when an envelope address is not ASCII: a Thai local part in
+    Reply-To alone (the office's own mailbox) would go out as raw UTF-8 without it, or not be written.
+
+    :raises smtplib.SMTPNotSupportedError: the server does not offer SMTPUTF8 (nothing was sent).
+    """
+    smtp.ehlo_or_helo_if_needed()
+    if not smtp.has_extn("smtputf8"):
+        raise smtplib.SMTPNotSupportedError("the message names an address that needs SMTPUTF8, not offered")
+    sender = getaddresses([str(message.get("Sender") or message.get("From") or "")])
+    recipients = [a for _, a in getaddresses([str(message.get(h) or "") for h in ("To", "Cc", "Bcc")]) if a]
+    shown = copy.copy(message)
+    del shown["Bcc"]  # its addresses are in the envelope, never in what every recipient reads
+    return smtp.sendmail(sender[0][1] if sender else "", recipients, write(shown), ["SMTPUTF8", "BODY=8BITMIME"])

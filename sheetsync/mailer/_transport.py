@@ -19,8 +19,8 @@ from types import TracebackType
 from typing import Iterable, Protocol, Sequence
 
 from ..address import shown_address
-from ._headers import OUTGOING, wire_bytes
-from ._intl import smtputf8_needed_by
+from ._headers import OUTGOING, needs_utf8, wire_bytes
+from ._intl import send_utf8, smtputf8_needed_by
 from ..messages import LANGS, Lang, both, render
 from ..check.report import Report
 from ..files import replace, save_bytes
@@ -102,7 +102,7 @@ class SmtpMailer:
         """
         smtp = self._connection()
         try:
-            refused = smtp.send_message(message)
+            refused = send_utf8(smtp, message, wire_bytes) if needs_utf8(message) else smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
             raise _refusal("smtp.refused-recipient", addresses=", ".join(map(shown_address, exc.recipients)),
                            refusals=_refusals(exc.recipients)) from exc
