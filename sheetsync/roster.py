@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from .address import is_address, shown_address
 from .errors import DataError, RosterError
 from .messages import both, render
 from .spec.form import Form
@@ -38,8 +39,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "project_code": ("project_code", "code", "รหัสโครงการ"),
 }
 REQUIRED = ("id", "school", "email")
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 _UNSAFE = set('/\\:*?"<>|')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CLOCK$", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
 MAX_NAME_BYTES = 100
@@ -166,11 +165,13 @@ def _recipient(path: Path, line: int, header: list[str], columns: dict[str, int]
         raise refuse("roster.empty-id", "id", school=cell("school") or "โรงเรียนในบรรทัดนี้")
     if not cell("school"):
         raise refuse("roster.empty-school", "school")
-    emails = [a.strip() for a in re.split(r"[,;]", cell("email")) if a.strip()]
+    # Thai addresses (อีเมลภาษาไทย) are kept as people read them, an ``xn--`` domain turned back into Thai.
+    emails = [shown_address(unicodedata.normalize("NFC", a.strip())) for a in re.split(r"[,;]", cell("email"))
+              if a.strip()]
     if not emails:
         raise refuse("roster.empty-email", "email")
     for address in emails:
-        if not _EMAIL.match(address):
+        if not is_address(address):
             raise refuse("roster.bad-email", "email", address=repr(address))
     used = set(columns.values())
     extra = {h: row[i].strip() for i, h in enumerate(header) if i not in used and i < len(row) and h.strip()}

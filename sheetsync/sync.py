@@ -16,11 +16,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from email.policy import SMTP
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
 from .clock import Zone, clock_time
+from .mailer._headers import wire_bytes
 from .batch import Origins, note_senders
 from .crashpoint import crash_point
 from .errors import MasterWriteError, NotAFileError, OutputError
@@ -180,7 +180,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                                         undelivered=lost, missing=missing, missing_period=unsent, withheld=quiet,
                                         stuck=[(s.name, clock_time(s.since, options.zone), s.reason) for s in fresh])
                 with store.transaction():
-                    store.queue_mail(None, run_id, "digest", bytes(digest.as_bytes(policy=SMTP)))
+                    store.queue_mail(None, run_id, "digest", wire_bytes(digest))
                     mark_digested(store, [message_id for message_id, _ in kept], run_id)
                     mark_listed(store, [s.name for s in fresh], run_id)
                     answered.mark_digested(store, run_id)

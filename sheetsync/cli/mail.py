@@ -67,6 +67,7 @@ def mail(
 def _list(outbox: Path) -> int:
     """List each waiting message; one that cannot be read gets its line on stderr (as ``--send`` would
     say it) and the others are still listed. Exit 1 when any could not be read."""
+    from ..address import shown_addresses
     from ..errors import MailError
     from ..mailer import header_text, one_line, pending, read_message
     from ..mailer._transport import without_name
@@ -80,7 +81,8 @@ def _list(outbox: Path) -> int:
             bad += 1
             echo(f"{both('sync.not-sent')}: {path.name}: {without_name(exc, path.name)}", err=True)
             continue
-        echo(f"{path.name}: {one_line(header_text(message, 'To'))} — {one_line(header_text(message, 'Subject'))}")
+        to = shown_addresses(header_text(message, "To"))  # a .ไทย domain in Thai, not as it travels (xn--)
+        echo(f"{path.name}: {one_line(to)} — {one_line(header_text(message, 'Subject'))}")
     said = [render("mail.waiting", lang, source="office.yaml", count=len(waiting), outbox=outbox)
             + (render("mail.how-to-send", lang, source="office.yaml") if waiting else "") for lang in ("th", "en")]
     echo(" / ".join(said))

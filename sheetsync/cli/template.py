@@ -174,8 +174,11 @@ def _say_where_answers_go(config: MailConfig, mailbox: str) -> None:
     """A note when schools' answers would not reach the mailbox the office fetches."""
     from email.utils import parseaddr
 
+    from ..address import same_address
+
     answers = parseaddr(config.reply_to or config.from_addr)[1].lower()
-    if "@" in mailbox and answers != mailbox.lower():
+    # A .ไทย mailbox is the same whether its domain is written in Thai or as it travels (xn--).
+    if "@" in mailbox and not same_address(answers, mailbox):
         from ..messages import lines
 
         for line in lines("template.answers-elsewhere", source="cli.yaml", answers=answers, mailbox=mailbox):

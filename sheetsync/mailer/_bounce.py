@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage, Message
 from email.utils import getaddresses, parseaddr
 
+from ..address import shown_address
 from ._compose import NAME_HEADER
 from ._headers import RECEIVED, RECEIVED_HEADER_LIMIT, header_text, one_line
 
@@ -85,14 +86,14 @@ def read_bounce(bounce: EmailMessage) -> Bounce:
         return Bounce((), what, "", delayed)
     if failed:
         recipients = (_address(header_text(b, "Final-Recipient") or header_text(b, "Original-Recipient")) for b in failed)
-        addresses = tuple(dict.fromkeys(a for a in recipients if a))
+        addresses = tuple(dict.fromkeys(shown_address(a) for a in recipients if a))  # a .ไทย domain in Thai
         reason = " ".join(filter(None, [header_text(failed[0], "Status").strip(),
                                         header_text(failed[0], "Diagnostic-Code").split(";", 1)[-1].strip()]))
         return Bounce(addresses[:5], what, one_line(reason, 80))
     # No delivery-status part (an older or plain bounce): the returned message's own recipients.
     to = header_text(returned, "To") if returned is not None and _report_type(bounce) in (None, "delivery-status", "") \
         else ""
-    addresses = tuple(dict.fromkeys(a for _, a in getaddresses([to]) if "@" in a))
+    addresses = tuple(dict.fromkeys(shown_address(a) for _, a in getaddresses([to]) if "@" in a))
     return Bounce(addresses[:5], what)
 
 

@@ -7,16 +7,20 @@ user-supplied text (a school name, a file name, a subject) one harmless line, so
 
 from __future__ import annotations
 
-import base64
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
-from email.message import Message
+from email.errors import HeaderParseError, NonASCIILocalPartDefect
+from email.message import EmailMessage, Message
 from email.policy import SMTP, EmailPolicy, Policy, default
+from email.utils import getaddresses
 
+from ..address import is_address, needs_smtputf8, wire_domain
 from ..errors import MailError
 from ..text import plausibly_thai
+from ._intl import UnicodeAddressHeader, encoded_words
 
 MAX_HEADER_TEXT = 120  # characters of user text in a subject or display name; the rest is cut
 
@@ -99,6 +103,11 @@ def _raw_thai(value: str) -> str:
     return text.encode("utf-8").decode("ascii", "surrogateescape")
 
 
+if TYPE_CHECKING:  # typeshed's policies are generic in the message class they make; Python 3.11's are not
+    _EmailPolicy = EmailPolicy[EmailMessage]
+else:
+    _EmailPolicy = EmailPolicy
+
 #: The policy every received message is parsed with (see :class:`ReceivedPolicy`).
 RECEIVED = ReceivedPolicy()
 
@@ -137,22 +146,33 @@ class SpacedTextHeader(UnstructuredHeader, BaseHeader):
         text = str(self)
         if text.isascii():
             return super().fold(policy=policy)
-        lines, chunk = [], ""
-        for ch in text:
-            if len((chunk + ch).encode("utf-8")) > _WORD_BYTES:
-                lines.append(_encoded_word(chunk))
-                chunk = ""
-            chunk += ch
-        lines.append(_encoded_word(chunk))
-        return f"{self.name}: " + (policy.linesep + " ").join(lines) + policy.linesep
+        return f"{self.name}: " + (policy.linesep + " ").join(encoded_words(text)) + policy.linesep
 
 
-#: UTF-8 bytes in one encoded word: 39 make 52 base64 characters, a line of at most 76 with "Subject: ".
-_WORD_BYTES = 39
+class OneAddressListHeader(UnicodeAddressHeader):
+    """From, To, Cc, Bcc, Reply-To: at most one of each, as the email package has them."""
+
+    max_count = 1
 
 
-def _encoded_word(text: str) -> str:
-    return "=?utf-8?b?" + base64.b64encode(text.encode("utf-8")).decode("ascii") + "?="
+class OutgoingPolicy(_EmailPolicy):
+    """The policy of the office's own messages: an outbox file's raw UTF-8 header (an address with a Thai
+    local part, see :mod:`._intl`) is read as text, not as the surrogates the parser hands over."""
+
+    def header_source_parse(self, sourcelines: list[str]) -> tuple[str, str]:
+        """The header's name and value, raw UTF-8 read as UTF-8; in an address field, a display name's
+        encoded words joined (the parser puts a space between them, "วัดสุ ทธิ", which ``smtplib`` would
+        then send when it writes the fields again for SMTPUTF8)."""
+        name, value = super().header_source_parse(sourcelines)
+        if name.lower() in _ADDRESS_FIELDS:
+            value = _BETWEEN_ENCODED_WORDS.sub(r"\1", value)
+        try:
+            return name, value.encode("ascii", "surrogateescape").decode("utf-8")
+        except UnicodeError:
+            return name, value
+
+
+_ADDRESS_FIELDS = ("from", "to", "cc", "bcc", "reply-to")
 
 
 def _outgoing_registry() -> HeaderRegistry:
@@ -160,13 +180,17 @@ def _outgoing_registry() -> HeaderRegistry:
     for name in ("in-reply-to", "references"):
         registry.map_to_type(name, IdListHeader)
     registry.map_to_type("subject", SpacedTextHeader)
+    for name in _ADDRESS_FIELDS:
+        registry.map_to_type(name, OneAddressListHeader)
     return registry
 
 
 #: The policy of every message the office writes, and of each read back from its outbox to be sent
-#: (``smtplib`` writes it out again): :data:`email.policy.SMTP` with :class:`IdListHeader` and
-#: :class:`SpacedTextHeader`.
-OUTGOING = SMTP.clone(header_factory=_outgoing_registry())
+#: (``smtplib`` writes it out again): :data:`email.policy.SMTP` with :class:`IdListHeader`,
+#: :class:`SpacedTextHeader` and :class:`~._intl.UnicodeAddressHeader`; ``OUTGOING_UTF8`` for a mail that
+#: names a Thai local part (see :func:`wire_bytes`).
+OUTGOING: EmailPolicy[EmailMessage] = OutgoingPolicy(linesep="\r\n", header_factory=_outgoing_registry())
+OUTGOING_UTF8 = OUTGOING.clone(utf8=True)
 
 
 def header_text(message: Message | None, name: str, *, tail: bool = False) -> str:
@@ -197,22 +221,45 @@ def one_line(text: str, limit: int = MAX_HEADER_TEXT) -> str:
 
 
 def parse_addresses(text: str, *, display_name: str = "", what: str = "address") -> tuple[Address, ...]:
-    """Addresses from ``text`` ("a@x.org", "Name <a@x.org>, b@y.org"); ``display_name`` names
-    those written without one.
+    """Addresses from ``text`` ("a@x.org", "Name <a@x.org>, b@โรงเรียน.ไทย"), as they travel: a Thai
+    domain in its IDNA form (``xn--…``), a Thai local part as it is (it needs SMTPUTF8, see
+    :func:`wire_bytes`); ``display_name`` names those written without one.
 
-    :raises MailError: ``text`` holds no address, or one that is not a plain ASCII ``local@domain``.
+    :raises MailError: ``text`` holds no address, or one that is no usable ``local@domain``
+        (see :func:`sheetsync.address.is_address`).
     """
-    header = SMTP.header_factory("To", one_line(text, limit=10_000))
+    try:
+        written = one_line(text, limit=10_000)
+        header = SMTP.header_factory("To", written)
+        addresses = header.addresses
+    except (HeaderParseError, IndexError) as exc:  # the email package's parser stumbles on "a@" (IndexError)
+        raise MailError(f"{what} {one_line(text, 60)!r} is not a valid e-mail address") from exc
     found: list[Address] = []
-    for address in header.addresses:
-        spec = address.addr_spec
-        if not address.username or not address.domain or "." not in address.domain or not spec.isascii():
+    for address in addresses:
+        spec = f"{address.username}@{address.domain}"
+        # Written as one word: the parser also takes "ครู @โรงเรียน.ไทย" (spaces, comments), no one's address.
+        if not address.username or not address.domain or not is_address(spec) or spec not in written:
             raise MailError(f"{what} {spec!r} is not a usable e-mail address")
         name = one_line(address.display_name or display_name)
-        found.append(Address(display_name=name, username=address.username, domain=address.domain))
-    if not found or header.defects:
+        found.append(Address(display_name=name, username=address.username, domain=wire_domain(address.domain)))
+    # A Thai local part is a defect only to RFC 5322 without RFC 6532: is_address has judged it.
+    if not found or any(not isinstance(d, NonASCIILocalPartDefect) for d in header.defects):
         raise MailError(f"{what} {one_line(text, 60)!r} is not a valid e-mail address")
     return tuple(found)
+
+
+def needs_utf8(message: Message) -> bool:
+    """Whether ``message`` names an address with a Thai (non-ASCII) local part: it can travel only with
+    SMTPUTF8, its headers as raw UTF-8 (RFC 6532)."""
+    fields = [str(message.get(name) or "") for name in ("From", "Sender", "To", "Cc", "Bcc", "Reply-To")]
+    return any(needs_smtputf8(address) for _, address in getaddresses(fields))
+
+
+def wire_bytes(message: Message) -> bytes:
+    """``message`` as the outbox keeps it and SMTP carries it: :data:`email.policy.SMTP`, or with raw UTF-8
+    headers when it names a Thai local part (the email package would write that address as encoded
+    words, which no server or mail program reads as an address)."""
+    return bytes(message.as_bytes(policy=OUTGOING_UTF8 if needs_utf8(message) else SMTP))
 
 
 _MSGID = re.compile(r"<[!-;=?-~]{1,250}>")  # printable ASCII without spaces, "<" or ">", in angle brackets

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
@@ -21,6 +22,7 @@ from typing import Any, Mapping
 
 from imapclient import IMAPClient
 
+from ..address import shown_address
 from ..files import save_bytes
 from ..limits import MAX_HEADER_BYTES
 from ..messages import both
@@ -302,6 +304,8 @@ def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:
         date = parsedate_to_datetime(header_text(parsed, "Date")).isoformat()
     except (TypeError, ValueError, IndexError):
         date = ""
+    # Recorded and compared with the roster as people read it: a .ไทย domain in Thai, whether it came as xn--.
+    address = shown_address(unicodedata.normalize("NFC", address))
     return FetchedMessage(message_id=message_id, sender=address if "@" in address else "", sender_name=one_line(name),
                           subject=one_line(header_text(parsed, "Subject"), 300), date=date,
                           references=" ".join(message_ids(header_text(parsed, "References", tail=True))[-10:]),

@@ -14,12 +14,13 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 from types import TracebackType
 from typing import Iterable, Protocol, Sequence
 
-from ._headers import OUTGOING
+from ..address import shown_address
+from ._headers import OUTGOING, needs_utf8, wire_bytes
+from ._intl import send_utf8, smtputf8_needed_by
 from ..messages import LANGS, Lang, both, render
 from ..check.report import Report
 from ..files import replace, save_bytes
@@ -58,7 +59,7 @@ class OutboxMailer:
 
     def write(self, message: EmailMessage) -> Path:
         """Like :meth:`send`, returning the path written."""
-        data = message.as_bytes(policy=SMTP)
+        data = wire_bytes(message)
         name = str(message.get(NAME_HEADER) or "message")
         try:
             # A dot name that is not *.eml until complete: a half-written file is never taken for a message.
@@ -101,10 +102,14 @@ class SmtpMailer:
         """
         smtp = self._connection()
         try:
-            refused = smtp.send_message(message)
+            refused = send_utf8(smtp, message, wire_bytes) if needs_utf8(message) else smtp.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise _refusal("smtp.refused-recipient", addresses=", ".join(exc.recipients),
+            raise _refusal("smtp.refused-recipient", addresses=", ".join(map(shown_address, exc.recipients)),
                            refusals=_refusals(exc.recipients)) from exc
+        except smtplib.SMTPNotSupportedError as exc:  # a Thai local part, and the server offers no SMTPUTF8
+            code, address, school = smtputf8_needed_by(message)
+            # The office's own address: every message would fail alike (stop, count the rest).
+            raise _refusal(code, fatal=code.endswith("-sender"), address=address, school=school) from exc
         except smtplib.SMTPSenderRefused as exc:
             raise _refusal("smtp.refused-sender", sender=repr(exc.sender), reply=_reply(exc)) from exc
         except smtplib.SMTPResponseException as exc:
@@ -119,8 +124,8 @@ class SmtpMailer:
                 self.close()
         if refused:
             # Some recipients have it: sending it again would give them a second copy.
-            raise _refusal("smtp.partly-refused", addresses=", ".join(refused), refusals=_refusals(refused),
-                           delivered=True)
+            raise _refusal("smtp.partly-refused", addresses=", ".join(map(shown_address, refused)),
+                           refusals=_refusals(refused), delivered=True)
 
     def close(self) -> None:
         """Say goodbye to the server, if connected."""
@@ -359,7 +364,8 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
 
 
 def _refusals(recipients: dict[str, tuple[int, bytes]]) -> str:
-    return "; ".join(f"{addr}: {code} {' '.join(msg.decode('utf-8', 'replace').split())}"
+    # Each address as the clerk finds it in roster.csv: a .ไทย domain in Thai (the server's reply keeps its xn--).
+    return "; ".join(f"{shown_address(addr)}: {code} {' '.join(msg.decode('utf-8', 'replace').split())}"
                      for addr, (code, msg) in recipients.items())
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from email.policy import SMTP
 from pathlib import Path
 
 from ..check.coerce import format_be_date
 from ..clock import Zone, local
 from ..mailer import MailConfig, MailError, Thread
+from ..mailer._headers import wire_bytes
 from ..mailer._reply import compose_again_reply
 from .answered import Answer, take_turn
 from .store import Store
@@ -49,4 +49,4 @@ def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailCo
         if db.execute("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)).fetchone():
             return
         if take_turn(store, Answer.to(message, origin.message_id, "again", sha, config.answers_per_day), run_id):
-            store.queue_mail(sha, run_id, name, bytes(message.as_bytes(policy=SMTP)))
+            store.queue_mail(sha, run_id, name, wire_bytes(message))

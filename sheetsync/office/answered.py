@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
 
+from ..address import shown_address
 from ..mailer._config import ANSWERS_PER_DAY
 from .store import Store, now
 
@@ -58,7 +59,8 @@ class Answer:
            per_day: int = DEFAULT_PER_DAY) -> Answer:
         """The answer ``message`` (composed, addressed) would be."""
         found = [a for _, a in getaddresses([str(message.get("To") or "")]) if a]
-        return cls(found[0].lower() if found else "", message_id, kind, sha256, per_day)
+        # Counted under the address as the sender's is recorded: a .ไทย domain in Thai, not as it travels.
+        return cls(shown_address(found[0]).lower() if found else "", message_id, kind, sha256, per_day)
 
 
 def take_turn(store: Store, answer: Answer, run_id: int | None, at: str | None = None) -> bool:

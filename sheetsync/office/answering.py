@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 from typing import Iterator
 
@@ -13,6 +12,7 @@ from ..batch import MARKED_SUFFIX, message_for, write_report
 from ..errors import OutputError
 from ..files import unique_name
 from ..mailer import MailConfig, MailError, Thread
+from ..mailer._headers import wire_bytes
 from ..messages import both
 from ..pipeline import INTERNAL, FileResult, failure
 from ..roster import Recipient
@@ -84,4 +84,4 @@ def _write_report(item: FileResult, report_dir: Path, stems: Iterator[str], mark
 
 
 def _bytes(message: EmailMessage) -> bytes:
-    return bytes(message.as_bytes(policy=SMTP))
+    return wire_bytes(message)

@@ -22,12 +22,12 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, replace
 from email.message import EmailMessage
-from email.policy import SMTP
 from pathlib import Path
 from typing import Any, Sequence
 
 from ..crashpoint import crash_point
 from ..mailer import FetchedFile, FetchedMessage, JsonlLedger, Refusal
+from ..mailer._headers import wire_bytes
 from .answered import DEFAULT_PER_DAY, Answer, take_turn
 from .store import Store, now
 
@@ -94,7 +94,7 @@ class StoreLedger:
                            [(message.message_id, f.sha256, f.filename, str(f.path), f.size) for f in message.files])
             for reply in replies:
                 self.store.queue_mail(None, self.run_id, str(reply.get(NAME_HEADER) or "reply"),
-                                      bytes(reply.as_bytes(policy=SMTP)))
+                                      wire_bytes(reply))
         crash_point("fetch-recorded")
         return len(replies)
 

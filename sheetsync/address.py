@@ -1,0 +1,140 @@
+"""E-mail addresses, Thai ones included: which are usable, how they travel, how they are shown.
+
+Thailand gives schools and offices addresses under ``.ไทย`` (THNIC's อีเมลภาษาไทย), with an ASCII
+local part (``somsri@โรงเรียนวัดสุทธิ.ไทย``) or a Thai one (``ครูสมศรี@โรงเรียนวัดสุทธิ.ไทย``).
+
+- A Thai *domain* travels as its IDNA form (``xn--…``, RFC 5890): every mail server takes it, and
+  it is the same mailbox. :func:`wire_address` gives that form.
+- A Thai *local part* cannot be written in ASCII at all: the mail needs a server offering SMTPUTF8
+  (RFC 6531) and its headers go as raw UTF-8 (RFC 6532). :func:`needs_smtputf8` says so.
+- People read every address in Thai: :func:`shown_address` turns ``xn--`` labels back.
+
+What is refused stays refused: no ``@`` or no domain, a domain without a dot, spaces, control or
+other invisible characters, a label no IDNA encoder accepts.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["is_address", "needs_smtputf8", "same_address", "shown_address", "shown_addresses", "wire_address",
+           "wire_domain"]
+
+#: The ASCII characters of a dot-atom local part (RFC 5322 ``atext``) and of a domain label (LDH).
+_ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
+_LDH = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
+#: Unicode categories a Thai (or other) local part or domain label may use: letters, combining marks
+#: (Thai vowels and tone marks are ``Mn``), digits. Spaces, controls and format characters are not.
+_WORDLIKE = ("L", "M", "N")
+#: An address inside a header's text: what stands around an ``@`` up to a space, a comma or angle brackets.
+_IN_TEXT = re.compile(r"[^\s<>,;\"]+@[^\s<>,;\"]+")
+MAX_LOCAL_BYTES = 64  # RFC 5321 §4.5.3.1.1 (octets: a Thai letter is three in UTF-8)
+MAX_DOMAIN = 253
+
+
+def is_address(text: str) -> bool:
+    """Whether ``text`` is one usable ``local@domain`` address, ASCII or Thai in either part.
+
+    Example::
+
+        is_address("ครูสมศรี@โรงเรียนวัดสุทธิ.ไทย")  # True
+        is_address("somsri@localhost")               # False: no dot in the domain
+    """
+    local, at, domain = str(text).rpartition("@")
+    return bool(at) and _local_ok(local) and _domain_ok(domain)
+
+
+def needs_smtputf8(address: str) -> bool:
+    """Whether mail to or from ``address`` needs a server offering SMTPUTF8: its local part is not ASCII
+    (a Thai domain alone never does: it travels as ``xn--``)."""
+    return not str(address).rpartition("@")[0].isascii()
+
+
+def wire_domain(domain: str) -> str:
+    """``domain`` as it travels: every Thai label in its IDNA form (``โรงเรียน.ไทย`` → ``xn--….xn--o3cw4h``);
+    an ASCII domain as it is. A domain that has no IDNA form is given back unchanged."""
+    if domain.isascii():
+        return domain
+    try:
+        return ".".join(_wire_label(label) for label in unicodedata.normalize("NFC", domain).split("."))
+    except UnicodeError:
+        return domain
+
+
+def wire_address(address: str) -> str:
+    """``address`` with its domain in the form it travels in (see :func:`wire_domain`)."""
+    local, at, domain = str(address).rpartition("@")
+    return f"{local}{at}{wire_domain(domain)}" if at else str(address)
+
+
+def shown_address(address: str) -> str:
+    """``address`` as people read it: each ``xn--`` label of its domain in Thai
+    (``somsri@xn--….xn--o3cw4h`` → ``somsri@โรงเรียนวัดสุทธิ.ไทย``), anything else as it is."""
+    local, at, domain = str(address).rpartition("@")
+    if not at or "xn--" not in domain.lower():
+        return str(address)
+    return f"{local}@{'.'.join(_shown_label(label) for label in domain.split('.'))}"
+
+
+def shown_addresses(text: str) -> str:
+    """``text`` (a header as read: ``โรงเรียน <somsri@xn--…>, b@x.org``) with every address in it shown
+    as :func:`shown_address` shows it."""
+    return _IN_TEXT.sub(lambda found: shown_address(found[0]), str(text))
+
+
+def same_address(one: str, other: str) -> bool:
+    """Whether two addresses name the same mailbox as far as the office can tell: case aside, and a Thai
+    domain the same whether written in Thai or as ``xn--``."""
+    return _key(one) == _key(other)
+
+
+def _key(address: str) -> str:
+    return shown_address(unicodedata.normalize("NFC", str(address).strip())).lower()
+
+
+def _local_ok(local: str) -> bool:
+    if not local or len(local.encode("utf-8")) > MAX_LOCAL_BYTES or ".." in local or local.startswith(".") \
+            or local.endswith("."):
+        return False
+    return all(_ATEXT.fullmatch(part) or (not part.isascii() and _wordlike(part, extra=_ATEXT))
+               for part in local.split("."))
+
+
+def _domain_ok(domain: str) -> bool:
+    labels = domain.split(".")
+    if len(labels) < 2 or any(not _label_ok(label) for label in labels):
+        return False
+    return len(wire_domain(domain)) <= MAX_DOMAIN
+
+
+def _label_ok(label: str) -> bool:
+    if label.isascii():
+        return bool(_LDH.fullmatch(label))
+    if not _wordlike(label, extra=re.compile("-")) or label.startswith("-") or label.endswith("-"):
+        return False
+    try:
+        return bool(_LDH.fullmatch(_wire_label(label)))
+    except UnicodeError:
+        return False
+
+
+def _wordlike(text: str, *, extra: re.Pattern[str]) -> bool:
+    """Every character a letter, a mark or a digit, or an ASCII character ``extra`` allows."""
+    return all(unicodedata.category(ch)[0] in _WORDLIKE if not ch.isascii() else bool(extra.fullmatch(ch))
+               for ch in text)
+
+
+def _wire_label(label: str) -> str:
+    # The standard library's codec (IDNA 2003 with nameprep): for Thai labels it gives what IDNA 2008
+    # gives, and it needs no package beyond Python itself.
+    return label if label.isascii() else label.encode("idna").decode("ascii")
+
+
+def _shown_label(label: str) -> str:
+    if not label.lower().startswith("xn--"):
+        return label
+    try:
+        return label.lower().encode("ascii").decode("idna")  # "XN--": the codec takes only the lower case
+    except UnicodeError:
+        return label  # not a real IDNA label: shown as received

@@ -1,0 +1,97 @@
+"""Headers of a mail that names a Thai local part (``ครูสมศรี@โรงเรียนวัดสุทธิ.ไทย``).
+
+Such a mail travels only with SMTPUTF8 (RFC 6531), its addresses as raw UTF-8 (RFC 6532). The email
+package then writes *every* header raw, display names included, and its own parser cannot read a raw
+Thai display name back ("expected ':' at end of group display name"): the outbox file would no longer
+say whom it is for. So an address header keeps its display names as encoded words (still valid under
+RFC 6532) and only the addresses raw; without UTF-8 it is written as the email package writes it.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import smtplib
+from typing import Callable
+
+from email.headerregistry import AddressHeader, BaseHeader
+from email.message import Message
+from email.policy import Policy
+from email.utils import getaddresses
+
+from ..address import needs_smtputf8, shown_address
+
+#: UTF-8 bytes in one encoded word: 39 make 52 base64 characters, a line of at most 76 with "Subject: ".
+WORD_BYTES = 39
+
+
+def encoded_words(text: str) -> list[str]:
+    """``text`` as RFC 2047 encoded words (``=?utf-8?b?…?=``), cut between whole characters, each one
+    short enough for a line of its own; a space stays inside a word (RFC 2047 §6.2)."""
+    words, chunk = [], ""
+    for ch in text:
+        if chunk and len((chunk + ch).encode("utf-8")) > WORD_BYTES:
+            words.append(_encoded_word(chunk))
+            chunk = ""
+        chunk += ch
+    words.append(_encoded_word(chunk))
+    return words
+
+
+def _encoded_word(text: str) -> str:
+    return "=?utf-8?b?" + base64.b64encode(text.encode("utf-8")).decode("ascii") + "?="
+
+
+# (typeshed's AddressHeader.init and BaseHeader.init differ; at run time AddressHeader's is the one used)
+class UnicodeAddressHeader(AddressHeader, BaseHeader):  # type: ignore[misc]
+    """From, To, Cc, Reply-To …: with a UTF-8 policy (a mail naming a Thai local part), each display name
+    as encoded words and each address raw, one address per line; otherwise as the email package folds it."""
+
+    def fold(self, *, policy: Policy) -> str:
+        """``Name: =?utf-8?b?…?= <ครูสมศรี@xn--…>``, or the email package's folding without UTF-8."""
+        if not getattr(policy, "utf8", False):
+            return str(super().fold(policy=policy))
+        items = [_one(address.display_name, address.addr_spec) for group in self.groups for address in group.addresses]
+        return f"{self.name}: " + ("," + policy.linesep + " ").join(items) + policy.linesep
+
+
+def _one(name: str, spec: str) -> str:
+    if not name:
+        return f"<{spec}>"
+    if name.isascii():
+        quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{quoted}" <{spec}>'
+    return " ".join(encoded_words(name)) + f" <{spec}>"
+
+
+def smtputf8_needed_by(message: Message) -> tuple[str, str, str]:
+    """Why ``message`` needs SMTPUTF8, for a server that does not offer it: the message code
+    (``smtp.no-smtputf8-sender`` when the office's own address, From or Reply-To, has a Thai local part: every mail
+    needs it; else ``smtp.no-smtputf8``), the address shown in Thai, and the school (the display name
+    the address is written with, or the message's name)."""
+    for _, address in getaddresses([str(message.get(name) or "") for name in ("Sender", "From", "Reply-To")]):
+        if needs_smtputf8(address):
+            return "smtp.no-smtputf8-sender", shown_address(address), ""
+    named = str(message.get("X-Sheetsync-Name") or "")
+    for name, address in getaddresses([str(message.get(name) or "") for name in ("To", "Cc", "Bcc")]):
+        if needs_smtputf8(address):
+            return "smtp.no-smtputf8", shown_address(address), name or named or shown_address(address)
+    return "smtp.no-smtputf8", "?", named or "?"
+
+
+def send_utf8(smtp: smtplib.SMTP, message: Message,
+              write: Callable[[Message], bytes]) -> dict[str, tuple[int, bytes]]:
+    """Send ``message`` with SMTPUTF8, written out by ``write`` (raw UTF-8 headers) without its Bcc field,
+    as ``smtp.send_message`` would. ``smtplib`` asks for SMTPUTF8 only when an envelope address is not ASCII: a Thai local part in
+    Reply-To alone (the office's own mailbox) would go out as raw UTF-8 without it, or not be written.
+
+    :raises smtplib.SMTPNotSupportedError: the server does not offer SMTPUTF8 (nothing was sent).
+    """
+    smtp.ehlo_or_helo_if_needed()
+    if not smtp.has_extn("smtputf8"):
+        raise smtplib.SMTPNotSupportedError("the message names an address that needs SMTPUTF8, not offered")
+    sender = getaddresses([str(message.get("Sender") or message.get("From") or "")])
+    recipients = [a for _, a in getaddresses([str(message.get(h) or "") for h in ("To", "Cc", "Bcc")]) if a]
+    shown = copy.copy(message)
+    del shown["Bcc"]  # its addresses are in the envelope, never in what every recipient reads
+    return smtp.sendmail(sender[0][1] if sender else "", recipients, write(shown), ["SMTPUTF8", "BODY=8BITMIME"])
