@@ -30,10 +30,11 @@ class FetchStep:
     error_th: str = ""
 
     def origin(self, path: Path) -> Thread | None:
-        """The message that brought the file at ``path`` (by its hash), or ``None``."""
+        """The message that brought the file at ``path`` (by its hash; of two that brought the same
+        bytes, the one whose file was saved under this name), or ``None``."""
         try:
             with open_regular(path, follow_links=False) as handle:  # an inbox entry: never through a link
-                found = self.ledger.origin(sha256_from(handle))
+                found = self.ledger.origin(sha256_from(handle), path.name)
         except (OSError, NotAFileError):
             return None
         return found.thread if found is not None else None

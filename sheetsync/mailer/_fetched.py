@@ -100,8 +100,10 @@ class FetchLedger(Protocol):
         """Keep ``message`` and queue ``replies``; returns how many were queued (the store withholds
         those to an address it answered as often as it may today)."""
 
-    def origin(self, sha256: str) -> FetchedMessage | None:
-        """The latest recorded message that brought a file with this hash."""
+    def origin(self, sha256: str, name: str = "") -> FetchedMessage | None:
+        """The latest recorded message that brought a file with this hash — the one whose file was
+        saved into the inbox as ``name``, when one was (two messages can bring the same bytes: each
+        file is its own message's)."""
 
     def sent_by_office(self, sha256: str) -> str | None:
         """The name under which the office itself mailed a spreadsheet with this hash (a report's
@@ -121,6 +123,7 @@ class JsonlLedger:
     _messages: list[FetchedMessage] | None = field(default=None, repr=False)
     _by_id: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _by_hash: dict[str, FetchedMessage] = field(default_factory=dict, repr=False)
+    _by_saved: dict[tuple[str, str], FetchedMessage] = field(default_factory=dict, repr=False)
     _senders: dict[str, str] = field(default_factory=dict, repr=False)
     _sent: dict[str, str] | None = field(default=None, repr=False)
 
@@ -157,6 +160,7 @@ class JsonlLedger:
         self._by_id.setdefault(message.message_id, set()).update(f.sha256 for f in message.files)
         self._senders.setdefault(message.message_id, message.sender)
         self._by_hash.update((f.sha256, message) for f in message.files)
+        self._by_saved.update(((f.sha256, f.path.name), message) for f in message.files)
 
     def _index(self) -> tuple[dict[str, set[str]], dict[str, FetchedMessage]]:
         self.messages()
@@ -196,9 +200,10 @@ class JsonlLedger:
         self._add(message)
         return len(replies)
 
-    def origin(self, sha256: str) -> FetchedMessage | None:
+    def origin(self, sha256: str, name: str = "") -> FetchedMessage | None:
         """See :class:`FetchLedger`."""
-        return self._index()[1].get(sha256)
+        latest = self._index()[1].get(sha256)
+        return self._by_saved.get((sha256, name), latest) if name else latest
 
     def sent_by_office(self, sha256: str) -> str | None:
         """See :class:`FetchLedger`: the spreadsheets attached to the mails of the outbox folder (read

@@ -1,4 +1,8 @@
-"""A file the office already has, mailed again in a later message: its sender is answered once."""
+"""A file the office already has, mailed again in another message: its sender is answered once.
+
+The other message may be a later one, or one fetched with the first (a teacher who saw no answer
+yet sending the file again, the school's head sending it too): the file is checked and stored once,
+its report answers the message whose file was read first, and each other message is told here."""
 
 from __future__ import annotations
 
@@ -19,18 +23,18 @@ LOG = logging.getLogger("sheetsync")
 
 def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailConfig | None,
                  origin: Thread | None, zone: Zone) -> None:
-    """A file the office already has, mailed again in a later message, gets a short answer: when it
-    came, what became of it. (Only the office's store knows which run fetched each message.) At
-    most once a day per address and file, within the office's answers a day to that address
-    (:mod:`sheetsync.office.answered`)."""
+    """A file the office already has, mailed again in another message, gets a short answer: when it
+    came, what became of it. (Only the office's store knows which message got the file's report,
+    and which run fetched each message.) At most once a day per address and file, within the
+    office's answers a day to that address (:mod:`sheetsync.office.answered`)."""
     if origin is None or not origin.sender or origin.automatic or config is None or not config.from_addr:
         return
     first = store.query("SELECT received_at, result, run_id FROM outcomes WHERE sha256 = ? ORDER BY id LIMIT 1", (sha,))
     fetched = store.query("SELECT run_id FROM messages WHERE message_id = ?", (origin.message_id,))
-    # Later means fetched by a later run than the one that recorded the file (run ids only grow;
-    # clocks are compared to the second and a fetch can follow a run within it). The message whose
-    # file this was, fetched before (a run stopped before setting it aside), was answered then.
-    if not first or not fetched or first[0][2] is None or fetched[0][0] is None or fetched[0][0] <= first[0][2]:
+    # A message fetched into the store (not adopted from an older ledger), about a file recorded by a run
+    if not first or not fetched or first[0][2] is None or fetched[0][0] is None:
+        return
+    if _had_report(store, origin.message_id, sha, int(first[0][2]), int(fetched[0][0])):
         return
     # Once per message and file: a file that stays in the inbox (open in Excel, a run killed
     # before the move) is "already seen" at every run, and must not be answered at every run.
@@ -41,7 +45,7 @@ def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailCo
     received = local(received_at, zone)  # the office's clock (the school's too, in Thailand): B.E.
     when = f"{format_be_date(received.date())} {received:%H:%M}" if received else received_at[:19]
     try:
-        message = compose_again_reply(origin, path.name, when, result, config)
+        message = compose_again_reply(origin, _sent_as(store, origin.message_id, sha, path.name), when, result, config)
     except MailError as exc:
         LOG.warning("%s: cannot be answered (%s)", path.name, exc)
         return
@@ -50,3 +54,25 @@ def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailCo
             return
         if take_turn(store, Answer.to(message, origin.message_id, "again", sha, config.answers_per_day), run_id):
             store.queue_mail(sha, run_id, name, wire_bytes(message))
+
+
+def _had_report(store: Store, message_id: str, sha: str, first_run: int, fetched_run: int) -> bool:
+    """Whether the message ``message_id`` had its answer on the file ``sha``: the file's report.
+
+    The message whose file was recorded got the report (a run stopped before setting it aside meets
+    its file again); any other — sent again before any answer came, or by someone else of the school,
+    fetched by the same run or a later one — has not. When no report names these bytes (written by an
+    older sheetsync, or none composed), a message fetched by the run that recorded the file or earlier
+    (run ids only grow) is taken as the one answered, as sheetsync did before."""
+    rows = store.query("SELECT message_id FROM answers WHERE kind = 'report' AND sha256 = ?", (sha,))
+    if rows:
+        return any(r[0] == message_id for r in rows)
+    return fetched_run <= first_run
+
+
+def _sent_as(store: Store, message_id: str, sha: str, saved: str) -> str:
+    """The file's name as the message attached it (the inbox may have saved it under another: the
+    same name came in an earlier message too), else ``saved``."""
+    rows = store.query("SELECT filename FROM message_files WHERE message_id = ? AND sha256 = ? ORDER BY id LIMIT 1",
+                       (message_id, sha))
+    return str(rows[0][0] or saved) if rows else saved

@@ -45,7 +45,7 @@ class Answer:
 
     ``address``: whom it goes to (its ``To``); ``message_id``: the fetched message it answers;
     ``kind``: ``report``, ``again`` (a file the office already has) or ``reply`` (the fetch's polite
-    reply); ``sha256``: the file it is about, for ``again``; ``per_day``: the office's limit.
+    reply); ``sha256``: the file it is about, for ``report`` and ``again``; ``per_day``: the office's limit.
     """
 
     address: str

@@ -59,8 +59,10 @@ def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], c
             return [], None
         if item.sha256:
             message[FILE_HEADER] = item.sha256
-        answer = None if origin is None else Answer.to(message, origin.message_id,
-                                                                 per_day=config.answers_per_day)
+        # The file's hash too: a second message with these bytes is then told "already received"
+        # (office/again.py), and the message answered here is not
+        answer = None if origin is None else Answer.to(message, origin.message_id, "report", item.sha256,
+                                                       per_day=config.answers_per_day)
         return [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))], answer
     except OutputError:
         raise

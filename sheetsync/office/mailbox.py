@@ -98,12 +98,17 @@ class StoreLedger:
         crash_point("fetch-recorded")
         return len(replies)
 
-    def origin(self, sha256: str) -> FetchedMessage | None:
-        """The latest recorded message that brought a file with this hash."""
-        rows = self.store.query(f"SELECT {', '.join('m.' + c for c in _COLUMNS.split(', '))} FROM message_files f "
-                                "JOIN messages m ON m.message_id = f.message_id WHERE f.sha256 = ? "
-                                "ORDER BY f.id DESC LIMIT 1", (sha256,))
-        return self._message(rows[0]) if rows else None
+    def origin(self, sha256: str, name: str = "") -> FetchedMessage | None:
+        """The latest recorded message that brought a file with this hash — the one whose file was
+        saved into the inbox as ``name``, when one was: two messages can bring the same bytes (a
+        teacher sending it again, the school's head sending it too), and each file is its own
+        message's, so each message gets its own answer."""
+        rows = self.store.query(f"SELECT {', '.join('m.' + c for c in _COLUMNS.split(', '))}, f.path "
+                                "FROM message_files f JOIN messages m ON m.message_id = f.message_id "
+                                "WHERE f.sha256 = ? ORDER BY f.id DESC", (sha256,))
+        # The saved path as the fetch wrote it (relative or not): its name is what sync lists
+        saved = [r for r in rows if name and Path(str(r[-1])).name == name]
+        return self._message((saved or rows)[0]) if rows else None
 
     def sent_by_office(self, sha256: str) -> str | None:
         """The name under which the office mailed a spreadsheet with this hash (a marked-up copy), or None."""

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from email import message_from_bytes
 from email.parser import BytesHeaderParser
 from email.policy import default
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
+from email.utils import getaddresses
 from pathlib import Path
 
 from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
@@ -224,5 +225,16 @@ def adopt_from_disk(store: Store, folder: Path) -> tuple[int, int]:
                 db.execute("INSERT INTO answers (address, message_id, kind, sha256, at, run_id, withheld) "
                            "VALUES (?, ?, 'reply', '', ?, NULL, 0)", (name.removeprefix("reply ").lower(),
                                                                     replied, now()))  # not answered twice
+            elif _SHA256.fullmatch(sha) and replied and not name.startswith("again "):
+                # The report on a file, answering its message: fetched again, that message is not told
+                # "already received" (office/again.py) — it has its answer
+                db.execute("INSERT INTO answers (address, message_id, kind, sha256, at, run_id, withheld) "
+                           "VALUES (?, ?, 'report', ?, ?, NULL, 0)", (_first_to(headers), replied, sha, now()))
     sent_count = sum(1 for _, sent in found.values() if sent)
     return sent_count, len(found) - sent_count
+
+
+def _first_to(headers: Message) -> str:
+    """The first address an e-mail is to, lower-cased ('' for none)."""
+    found = [a for _, a in getaddresses([str(headers.get("To") or "")]) if a]
+    return found[0].lower() if found else ""
