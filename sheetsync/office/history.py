@@ -105,7 +105,8 @@ def _versions(store: Store, where: str, params: tuple[str, ...]) -> Iterator[tup
     # and SQLite's byte order of UTF-8 text is the order of its code points.
     # A version's data is the submission its key stored with its file's bytes: never another key's (a
     # store made by hand, or by an older sheetsync, may hold one file's bytes under two keys). Found by
-    # the key's own index (submissions_by_key), among that key's versions alone.
+    # the key's own index (submissions_by_key), among that key's versions alone: an index by sha256 was
+    # measured and not added (docs/development.md, history).
     rows = store.query_streamed(
         "SELECT o.sha256, o.file, o.received_at, o.result, o.detail, COALESCE(o.form_id, ''), "
         "COALESCE(o.key, ''), COALESCE(o.recipient, ''), (SELECT MAX(s.id) FROM submissions s "
