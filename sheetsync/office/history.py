@@ -103,8 +103,8 @@ def _versions(store: Store, where: str, params: tuple[str, ...]) -> Iterator[tup
     """:func:`versions` of the outcomes matching ``where``."""
     # Keys are ordered as Python orders them: no key or recipient (NULL) is the same as an empty one,
     # and SQLite's byte order of UTF-8 text is the order of its code points.
-    # A version's data is the submission its key stored with its file's bytes: never another key's (a
-    # store made by hand, or by an older sheetsync, may hold one file's bytes under two keys). Found by
+    # A version's data is the submission its key stored with its file's bytes, never another key's: sync
+    # stores a file's bytes once, under one key, but the listing does not rest on that. Found by
     # the key's own index (submissions_by_key), among that key's versions alone: an index by sha256 was
     # measured and not added (docs/development.md, history).
     rows = store.query_streamed(
