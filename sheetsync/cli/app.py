@@ -176,14 +176,34 @@ def echo(message: str, err: bool = False) -> None:
     Standard output that cannot be written (a full disk) is an :class:`~sheetsync.errors.OutputError`,
     said Thai first like every other error.
     """
+    _echoed(message, err)
+
+
+def echo_read(message: str) -> bool:
+    """Print one line on standard output as :func:`echo` does; False when its reader has just gone
+    (``| head``): a command whose output is all it does stops there, as the rest would go nowhere.
+
+    Example::
+
+        for line in lines:
+            if not echo_read(line):
+                break
+    """
+    return _echoed(message, False)
+
+
+def _echoed(message: str, err: bool) -> bool:
+    """:func:`echo`; False when the reader has just gone."""
     try:
         typer.echo(safe_text(message), err=err)
     except BrokenPipeError:
         reader_gone(sys.stderr if err else sys.stdout)
+        return False
     except OSError as exc:
         # The error line itself cannot be written: only the exit code is left (see main), which must
         # know it from any other OSError even when nothing is left buffered to fail again at exit.
         raise output_lost(exc, "output.error-lost" if err else "output.lost") from exc
+    return True
 
 
 def _os_error_line(exc: OSError) -> str:

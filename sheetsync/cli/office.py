@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .app import FormsDirOpt, echo, forms_dirs_given, guarded, period_option
+from .app import FormsDirOpt, echo, echo_read, forms_dirs_given, guarded, period_option
 
 OfficeOpt = Annotated[Optional[Path], typer.Option(
     "--office", metavar="DIR", help="The office folder (default: the folder holding sheetsync.toml at or "
@@ -164,7 +164,8 @@ def history_command(
                 echo(f"sheetsync: {both('history.recipients', typed=recipient, ids=', '.join(ids))}", err=True)
             # Each line as its version is read: an office of any size is listed in the same memory.
             for line in history_lines(db, recipient=recipient, key=project, zone=config.zone if config else None):
-                echo(line)
+                if not echo_read(line):
+                    break  # its reader has gone (| head): the rest of the store is not read for no one
         return 0
 
     guarded(ctx, run)

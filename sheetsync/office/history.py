@@ -103,13 +103,16 @@ def _versions(store: Store, where: str, params: tuple[str, ...]) -> Iterator[tup
     """:func:`versions` of the outcomes matching ``where``."""
     # Keys are ordered as Python orders them: no key or recipient (NULL) is the same as an empty one,
     # and SQLite's byte order of UTF-8 text is the order of its code points.
-    # A version's data is the latest submission stored with its file's bytes (as the listing always
-    # showed). Submissions have no index by sha256: one pass groups them, instead of one scan a row.
+    # A version's data is the submission its key stored with its file's bytes, never another key's: sync
+    # stores a file's bytes once, under one key, but the listing does not rest on that. Found by
+    # the key's own index (submissions_by_key), among that key's versions alone: an index by sha256 was
+    # measured and not added (docs/development.md, history).
     rows = store.query_streamed(
         "SELECT o.sha256, o.file, o.received_at, o.result, o.detail, COALESCE(o.form_id, ''), "
-        "COALESCE(o.key, ''), COALESCE(o.recipient, ''), latest.id FROM outcomes o LEFT JOIN "
-        f"(SELECT sha256, MAX(id) AS id FROM submissions WHERE sha256 IN (SELECT sha256 FROM outcomes WHERE {where}) "
-        f"GROUP BY sha256) latest ON latest.sha256 = o.sha256 WHERE {where} ORDER BY 6, 7, 8, o.id", params * 2)
+        "COALESCE(o.key, ''), COALESCE(o.recipient, ''), (SELECT MAX(s.id) FROM submissions s "
+        "WHERE s.form_id = COALESCE(o.form_id, '') AND s.key = COALESCE(o.key, '') "
+        "AND s.recipient = COALESCE(o.recipient, '') AND s.sha256 = o.sha256) "
+        f"FROM outcomes o WHERE {where} ORDER BY 6, 7, 8, o.id", params)
     k_before: tuple[str, str, str] | None = None
     before: dict[str, Any] | None = None
     for sha, file, received_at, result, detail, form_id, code, who, sub_id in rows:
