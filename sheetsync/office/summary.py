@@ -11,6 +11,8 @@ Status of a summary line, in this order, for the office's reporting period ``P``
 * ``ยังไม่ได้รับรายงาน`` (nothing received) — nothing at all from this recipient;
 * ``ยังไม่ส่ง <period>`` (not sent) — a form with a period (``master: period``) has no line of the
   period due (:mod:`.due`) from the roster recipient: this line of its own says so;
+* ``ยังไม่ส่ง <months> (ปีงบประมาณ <year>)`` (owing) — a project whose fiscal year is over left its
+  last months unsent (:mod:`.yearend`): set apart by a new code on the roster only once they are sent;
 * ``เสร็จสิ้น`` (complete) — the latest row says 100 % (never late);
 * ``ล่าช้า`` (late for the period) — the latest row is dated before the month preceding ``P``
   (reports are made at the end of each month, so during ``P`` the report of the month before is due);
@@ -34,12 +36,13 @@ from ..master.layout import Column, Highlight, Kind, Sheet
 from ..master.model import Key, Record
 from ..spec.pointers import lookup
 from ..roster import Recipient
-from .headings import ALWAYS, SUMMARY_ROLES, declared, summary_headings, word
+from .headings import ALWAYS, SUMMARY_ROLES, declared, flag_labels, summary_headings, word
 from .spec import MasterSpec, master_spec
 from .corrected import corrected_keys, still_news
 from .due import Due, main_due
 from .store import OutcomeRow
 from .total import new_code, replaced_codes, total_rows
+from .yearend import owed, owing_status, year_end
 
 SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
 #: The cumulative sheet of a form declaring progress, unless its layout names it.
@@ -80,16 +83,18 @@ class Digest:
     total: float | None
     budget: Any
     latest_date: str = ""
+    year_end: str = ""  # the last month of its project's fiscal year, while a row is empty (:mod:`.yearend`)
 
     @classmethod
-    def of(cls, record: Record, spec: MasterSpec | None) -> Digest:
-        """The digest of ``record`` under its form's declaration."""
+    def of(cls, record: Record, spec: MasterSpec | None, form: Form | None = None) -> Digest:
+        """The digest of ``record`` under its form's declaration (``form``: the layout, whose rules say
+        which fiscal year a project runs in, for what it owes once the year is over)."""
         rows = spec.rows_of(record.data) if spec else []
         total = add_up(number(r.get(spec.amount)) for r in rows) if spec and spec.amount and rows else None
         dates = [str(r.get(spec.date)) for r in rows if spec and spec.date and isinstance(r.get(spec.date), str)]
         return cls(record.key, lookup(record.data, spec.title) if spec and spec.title else None, len(rows),
                    rows[-1] if rows else {}, total, lookup(record.data, spec.budget) if spec and spec.budget else None,
-                   max(dates, default=""))
+                   max(dates, default=""), year_end(form, spec, record.data))
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,8 @@ def status_of(line: Line, spec: MasterSpec | None, since: dt.date) -> str:
         return not_sent(line.missing)
     if line.record is None:
         return NOTHING
+    if months := owed(line.record, spec, since):
+        return owing_status(months)
     latest = line.record.latest
     if spec and spec.progress and number(latest.get(spec.progress)) >= 100:
         return COMPLETE
@@ -307,7 +314,9 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     renumbered = replaced_codes(lines, people, lambda line: _split(line.form_id, line.key, specs, main)[0])
 
     def apart(line: Line) -> bool:  # nothing is due from it: its recipient, or its code, is off the roster
-        return line.recipient in gone or (line.recipient, line.key) in renumbered
+        # An old code whose year ended unfinished still owes its last months: not set apart.
+        return line.recipient in gone or (line.recipient, line.key) in renumbered and not owed(
+            line.record, specs.get(line.form_id, main), since)
 
     def rows() -> Iterator[list[Any]]:
         for line in lines:
@@ -327,9 +336,12 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             yield [values.get(role) for role in roles]
 
     status = roles.index("status")
+    owing = sorted({owing_status(months) for line in lines if line.recipient not in gone
+                    and (months := owed(line.record, specs.get(line.form_id, main), since))})
     highlights = (Highlight(status, MUST_FIX, RED), Highlight(status, UNREADABLE, RED),
                   Highlight(status, LATE, ORANGE), Highlight(status, NOTHING, GREY),
                   *((Highlight(status, not_sent(due.label), ORANGE),) if due else ()),
+                  *(Highlight(status, said, ORANGE) for said in owing),
                   *(Highlight(roles.index(r), None, PINK) for r in ("notes", "corrected") if r in roles))
     printed = len([role for role in roles if role not in SCREEN_ONLY])
     assert roles[printed:] == [role for role in roles if role in SCREEN_ONLY]  # a print area takes leading columns
@@ -385,14 +397,3 @@ def _ordered(forms: dict[str, Form]) -> list[Form]:
 def main_form(forms: dict[str, Form], wanted: Callable[[MasterSpec], bool]) -> Form | None:
     """The first form (by id) whose declaration is ``wanted`` (a computed sheet follows one form)."""
     return next((f for f in _ordered(forms) if wanted(master_spec(f))), None)
-
-
-def flag_labels(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> str | None:
-    """The labels of the row's flags that say "no" (e.g. ไม่เป็นไปตามแผน)."""
-    if not spec or not spec.flags or not row:
-        return None
-    table = form.table_at(spec.table) if form and spec.table else None
-    labels = {c.pointer: c.choices or {} for c in table.columns} if table else {}
-    found = [str(labels.get(f, {}).get(False, f"{f}: no")) for f in spec.flags if row.get(f) is False]
-    return ", ".join(found) or None
-
