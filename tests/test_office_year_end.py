@@ -20,12 +20,14 @@ from typing import Any
 
 import pytest
 
+from sheetsync.check.reader import read_filled
 from sheetsync.office.spec import master_spec
 from sheetsync.office.store import Store
 from sheetsync.office.summary import COMPLETE, LEFT, NOTHING, SUMMARY, Digest, Line, expected_since, status_of
 from sheetsync.spec.form import Form
 from tests.cli import new_office, run
 from tests.test_master_support import CODES, seed_data, submit, variant
+from tests.test_office_roster_left import summary_with_totals
 from tests.test_office_summary import record
 from tests.test_office_view import rows_of
 
@@ -41,8 +43,8 @@ LATER = (("2020-04-29", 75.0), ("2020-05-29", 80.0), ("2020-06-30", 85.0), ("202
 
 def months(code: str, count: int) -> dict[str, Any]:
     """The seed's project with its first ``count`` monthly reports (October on), complete at the twelfth."""
-    data = variant(seed_data(), code=code, reports=6)
-    for no, (day, progress) in enumerate(LATER[:count - 6], 7):
+    data = variant(seed_data(), code=code, reports=min(count, 6))
+    for no, (day, progress) in enumerate(LATER[:max(count - 6, 0)], 7):
         last = no == 12
         data["reports"].append(dict(data["reports"][-1], no=no, date=day, progress_percent=progress,
                                     disbursed=170000 if last else 0))
@@ -177,8 +179,7 @@ def test_a_year_ended_with_two_months_unsent_owes_both(tmp_path: Path, progress_
     (0, "2020-10", "ยังไม่ส่ง ตุลาคม 2562 – กันยายน 2563 (ปีงบประมาณ 2563)"),  # a year of nothing
 ])
 def test_what_an_ended_year_owes(progress_form: Form, reports: int, period: str, expected: str | None) -> None:
-    data = months(CODES[1], max(reports, 6))
-    data["reports"] = data["reports"][:reports]
+    data = months(CODES[1], reports)
     spec = master_spec(progress_form)
     digest = Digest.of(record(data), spec, progress_form)
     status = status_of(Line("s2", CODES[1], digest, None), spec, expected_since(period))
@@ -190,3 +191,50 @@ def test_a_project_complete_before_september_owes_nothing(progress_form: Form) -
     spec = master_spec(progress_form)
     digest = Digest.of(record(seed_data()), spec, progress_form)
     assert status_of(Line("s1", CODES[0], digest, None), spec, expected_since("2020-10")) == COMPLETE
+
+
+#: October's roster listing both of s2's projects: last year's, still owing September, and the new one.
+BOTH = NEW_YEAR.replace(CODES[3], f'"{CODES[1]}, {CODES[3]}"')
+
+
+@pytest.fixture
+def both_listed(tmp_path: Path, progress_form: Form) -> Path:
+    """:func:`year_ended`, the roster naming both of s2's codes."""
+    folder = mailing(new_office(tmp_path, ROSTER))
+    submit(progress_form, folder / "inbox", months(CODES[0], 12), "s1")
+    submit(progress_form, folder / "inbox", months(CODES[1], 11), "s2")
+    sync(folder, "--period", "2020-09")
+    (folder / "roster.csv").write_text(BOTH, encoding="utf-8")
+    submit(progress_form, folder / "inbox", next_year(months(CODES[2], 1)), "s1")
+    sync(folder, "--period", "2020-10")
+    return folder
+
+
+def test_a_school_listed_with_both_years_codes_owes_both(both_listed: Path) -> None:
+    lines = statuses(both_listed)
+    assert lines[("s2", CODES[1])] == OWING and lines[("s2", CODES[3])] == NOTHING
+    assert lines[("s1", CODES[0])] == LEFT  # finished, and no longer listed
+    total = next(r for r in summary_with_totals(both_listed / "master.xlsx") if r["ผู้รายงาน"] == "รวมทั้งหมด")
+    assert total["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 2 จาก 3 รายการ"  # s1's new project, s2's old; s2's new is not
+    assert [o["key"] for o in last_digest(both_listed)["owing"]] == [CODES[1]]
+    assert [r["id"] for r in last_digest(both_listed)["missing"]] == ["s2"]  # its new project: nothing yet
+
+
+def test_next_months_templates_follow_every_code_listed(both_listed: Path) -> None:
+    written = run("template", "--from-master", "master.xlsx", "-o", "next", cwd=both_listed)
+    assert written.returncode == 0, written.stdout + written.stderr
+    filled = {(f.metadata["recipient"], f.data["project"]["code"]): f.data
+              for f in map(read_filled, sorted((both_listed / "next").iterdir()))}
+    assert sorted(filled) == [("s1", CODES[2]), ("s2", CODES[1]), ("s2", CODES[3])]
+    assert len(filled[("s2", CODES[1])]["reports"]) == 11  # September's row open
+    assert "reports" not in filled[("s2", CODES[3])] and filled[("s2", CODES[3])]["unit"]  # who it is, kept
+
+
+def test_a_code_taken_off_the_roster_once_sent_is_set_apart(both_listed: Path, progress_form: Form) -> None:
+    submit(progress_form, both_listed / "inbox", months(CODES[1], 12), "s2", name="september.xlsx")
+    sync(both_listed, "--period", "2020-10")
+    assert statuses(both_listed)[("s2", CODES[1])] == COMPLETE  # still listed: its line as any other
+    (both_listed / "roster.csv").write_text(NEW_YEAR, encoding="utf-8")
+    submit(progress_form, both_listed / "inbox", next_year(months(CODES[3], 1)), "s2", name="october.xlsx")
+    sync(both_listed, "--period", "2020-10")
+    assert statuses(both_listed)[("s2", CODES[1])] == LEFT

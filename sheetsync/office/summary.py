@@ -41,7 +41,7 @@ from .spec import MasterSpec, master_spec
 from .corrected import corrected_keys, still_news
 from .due import Due, main_due
 from .store import OutcomeRow
-from .total import new_code, replaced_codes, total_rows
+from .total import new_codes, replaced_codes, total_rows
 from .yearend import owed, owing_status, year_end
 
 SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
@@ -176,19 +176,20 @@ def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | N
     """A roster recipient's lines: each submission, or one line alone; then, with a period due that
     none of them is of, a line saying it is not sent (an unreadable file since its last report shows)."""
     lines = seen.lines(entry.id, own)
-    renumbered = new_code(entry, own, seen.specs)  # its own line is due, the old codes' are apart
+    renumbered = new_codes(entry, own, seen.specs)  # listed codes not sent: their lines are due, the old codes' apart
+    fresh = renumbered if due is None else ()  # (with a period due, its "not sent" line names the first)
+    listed = entry.codes or ("",)
     if not own:
-        latest = seen.latest(entry.id)
-        code = entry.project_code
+        latest, code, fresh = seen.latest(entry.id), listed[0], listed[1:]  # several codes listed: a line each
         lines.append(Line(entry.id, latest.key if latest and latest.key else due.key_of(code) if due else code,
                           None, latest))
-    elif renumbered and due is None:
-        lines.append(Line(entry.id, renumbered, None,
-                          seen.last.get((entry.id, renumbered)) or seen.unreadable_since(entry.id)))
+    for key in (due.key_of(code) if due else code for code in fresh):
+        if all(line.key != key for line in lines):  # (a refused file of that code may have its line already)
+            lines.append(Line(entry.id, key, None, seen.last.get((entry.id, key)) or seen.unreadable_since(entry.id)))
     if due is None or any(due.sent(Key(line.form_id or due.form_id, line.key, entry.id)) for line in lines):
         return lines
-    code = renumbered or next((due.spec.split(d.key.project_code)[0] for d in own if d.key.form_id == due.form_id),
-                              entry.project_code)
+    code = next(iter(renumbered), "") or next(
+        (due.spec.split(d.key.project_code)[0] for d in own if d.key.form_id == due.form_id), listed[0])
     missing = Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.label)
     # In time order among the key's months: a month sent after the one due (December when November is
     # due, on a past period's view) comes after its "not sent" line.
