@@ -21,9 +21,11 @@ from typing import Any
 import pytest
 
 from sheetsync.check.reader import read_filled
+from sheetsync.office.owing import owing
 from sheetsync.office.spec import master_spec
 from sheetsync.office.store import Store
 from sheetsync.office.summary import COMPLETE, LEFT, NOTHING, SUMMARY, Digest, Line, expected_since, status_of
+from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
 from tests.cli import new_office, run
 from tests.test_master_support import CODES, seed_data, submit, variant
@@ -238,3 +240,14 @@ def test_a_code_taken_off_the_roster_once_sent_is_set_apart(both_listed: Path, p
     submit(progress_form, both_listed / "inbox", next_year(months(CODES[3], 1)), "s2", name="october.xlsx")
     sync(both_listed, "--period", "2020-10")
     assert statuses(both_listed)[("s2", CODES[1])] == LEFT
+
+
+def test_a_project_renumbered_within_its_year_owes_only_under_its_new_code(progress_form: Form) -> None:
+    """5006's October to February went on as 5010 (the roster's code changed in March): once the year
+    is over, 5006 owes no March to September, and 5010 owes the September it did not send."""
+    spec = master_spec(progress_form)
+    old, new = (Digest.of(record(months(code, count), "s2"), spec, progress_form)
+                for code, count in ((CODES[1], 5), (CODES[3], 11)))
+    roster = [Recipient("s2", "โรงเรียนวัดยายร่ม", "b@x.example", CODES[3])]
+    found = owing([old, new], roster, [], {progress_form.id: spec}, "2020-10")
+    assert [(o.key, o.months) for o in found] == [(CODES[3], "กันยายน 2563")]

@@ -42,7 +42,7 @@ from .corrected import corrected_keys, still_news
 from .due import Due, main_due
 from .store import OutcomeRow
 from .total import new_codes, replaced_codes, total_rows
-from .yearend import owed, owing_status, year_end
+from .yearend import continued, owed, owing_status, year_end
 
 SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
 #: The cumulative sheet of a form declaring progress, unless its layout names it.
@@ -83,7 +83,8 @@ class Digest:
     total: float | None
     budget: Any
     latest_date: str = ""
-    year_end: str = ""  # the last month of its project's fiscal year, while a row is empty (:mod:`.yearend`)
+    year_end: str = ""  # the last month of its project's fiscal year (:mod:`.yearend`)
+    full: bool = False  # every row of its table filled, or its project went on under another code: owes nothing
 
     @classmethod
     def of(cls, record: Record, spec: MasterSpec | None, form: Form | None = None) -> Digest:
@@ -94,7 +95,7 @@ class Digest:
         dates = [str(r.get(spec.date)) for r in rows if spec and spec.date and isinstance(r.get(spec.date), str)]
         return cls(record.key, lookup(record.data, spec.title) if spec and spec.title else None, len(rows),
                    rows[-1] if rows else {}, total, lookup(record.data, spec.budget) if spec and spec.budget else None,
-                   max(dates, default=""), year_end(form, spec, record.data))
+                   max(dates, default=""), *year_end(form, spec, record.data))
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: 
     :param due: the period due of the office's form with a period (:mod:`.due`): a roster recipient
         without a line of it gets one saying so (one with nothing at all has its line of that period).
     """
-    specs = specs or {}
+    specs, records = specs or {}, continued(records)  # a project renumbered within its year owes nothing
     seen = _Seen(outcomes, specs)
     by_recipient: dict[str, list[Digest]] = {}
     for record in sorted(records, key=lambda d: _order(d.key.form_id, d.key.project_code, specs)):

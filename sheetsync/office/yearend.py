@@ -14,6 +14,8 @@ A submission's project **owes** when, for the office's reporting period ``P``:
   complete (100 %: never late, never owing);
 * its year's last month (September) is before ``P`` — during ``P`` the report of the month before is
   due, as for "late" —, and its latest report is of an earlier month.
+* it did not go on under another code: of a school's submissions of one form and fiscal year, only the
+  one with the latest report may owe (a project renumbered within its year, :func:`continued`).
 
 It owes every month from the one after its latest report (the year's first, when it sent no row) to
 September. Its summary line says so (``ยังไม่ส่ง กันยายน 2563 (ปีงบประมาณ 2563)``) instead of being
@@ -24,7 +26,8 @@ roster. Nothing here names a field of a form.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..master.derive import as_date, number
 from ..spec.form import Form
@@ -40,23 +43,37 @@ if TYPE_CHECKING:
 LAST_MONTH = FISCAL_START - 1
 
 
-def year_end(form: Form | None, spec: MasterSpec | None, data: dict[str, Any]) -> str:
+def year_end(form: Form | None, spec: MasterSpec | None, data: dict[str, Any]) -> tuple[str, bool]:
     """The last month (``YYYY-MM``) of the fiscal year of a submission's project, when its form keeps a
-    year per key (see the module docstring) and ``data`` leaves a row of its table empty; else ''.
+    year per key (see the module docstring), else ''; and whether ``data`` fills every row of its table.
 
     Example::
 
-        year_end(form, master_spec(form), data)  # '2020-09' for 11 reports of fiscal year 2563
+        year_end(form, master_spec(form), data)  # ('2020-09', False) for 11 reports of fiscal year 2563
     """
     year_at = _year_at(form, spec)
     table = form.table_at(spec.table) if form is not None and spec is not None and spec.table else None
-    if year_at is None or table is None or spec is None or len(spec.rows_of(data)) >= table.capacity:
-        return ""
+    if year_at is None or table is None or spec is None:
+        return "", False
     year = lookup(data, year_at)
     if isinstance(year, float) and year.is_integer():
         year = int(year)  # a number read back from a spreadsheet
     span = month_span(LAST_MONTH, year, fiscal=True) if type(year) is int else None
-    return span[0].strftime("%Y-%m") if span else ""
+    return span[0].strftime("%Y-%m") if span else "", len(spec.rows_of(data)) >= table.capacity
+
+
+def continued(records: Sequence[Digest]) -> list[Digest]:
+    """``records``, each of a project renumbered within its year marked as owing nothing: of a school's
+    submissions of one form and fiscal year, only the one with the latest report may owe (5006's
+    October to February went on as 5010: 5006 owes no March, 5010 owes what it did not send)."""
+    latest: dict[tuple[str, str, str], str] = {}
+    for d in records:
+        if d.year_end:
+            place = (d.key.form_id, d.key.recipient, d.year_end)
+            latest[place] = max(latest.get(place, ""), d.latest_date)
+    # ties (two projects reported up to the same day) keep both: neither went on as the other
+    return [replace(d, full=True) if d.year_end and d.latest_date < latest[(d.key.form_id, d.key.recipient, d.year_end)]
+            else d for d in records]
 
 
 def keeps_years(form: Form | None) -> bool:
@@ -77,7 +94,7 @@ def _year_at(form: Form | None, spec: MasterSpec | None) -> str | None:
 def owed(digest: Digest | None, spec: MasterSpec | None, since: dt.date) -> tuple[str, ...]:
     """The months (``YYYY-MM``) the project of ``digest`` owes, in order (see the module docstring);
     ``since`` is the first day of the month due (:func:`.summary.expected_since` of the period)."""
-    if digest is None or not digest.year_end or spec is None or not spec.date:
+    if digest is None or not digest.year_end or digest.full or spec is None or not spec.date:
         return ()
     end = dt.date.fromisoformat(f"{digest.year_end}-01")
     if end > since or (spec.progress and number(digest.latest.get(spec.progress)) >= 100):
