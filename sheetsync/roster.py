@@ -6,7 +6,9 @@ A roster is a spreadsheet saved as CSV, one row per recipient (a school or unit)
     school-01,โรงเรียนวัดไทร,head@school01.example,50360000-3553
 
 Header names are matched loosely (case, spaces and a few Thai synonyms); any other column is
-kept in :attr:`Recipient.extra`. :func:`templates_for_roster` writes one prefilled template per
+kept in :attr:`Recipient.extra`. A school reporting on several projects at once (in October, last
+year's final report and the new year's first) lists each code in its one ``project_code`` cell,
+separated by ``,`` or ``;`` (:attr:`Recipient.codes`). :func:`templates_for_roster` writes one prefilled template per
 recipient with the recipient id in the template's metadata, so a returned file names its sender.
 """
 
@@ -53,8 +55,9 @@ NETWORK_COLUMNS = ("network", "เครือข่าย", "network_no")
 class Recipient:
     """One row of the roster.
 
-    ``email`` may hold several addresses separated by commas (see :attr:`emails`); ``extra`` keeps
-    every other column of the row, keyed by its header as written.
+    ``email`` may hold several addresses separated by commas (see :attr:`emails`), and
+    ``project_code`` several codes (see :attr:`codes`); ``extra`` keeps every other column of the row,
+    keyed by its header as written.
     """
 
     id: str
@@ -67,6 +70,11 @@ class Recipient:
     def emails(self) -> tuple[str, ...]:
         """Each address of :attr:`email`."""
         return tuple(a.strip() for a in self.email.split(",") if a.strip())
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Each project code of :attr:`project_code`, in order, once (none when the cell is empty)."""
+        return _codes(self.project_code)
 
     @property
     def network(self) -> str:
@@ -176,7 +184,13 @@ def _recipient(path: Path, line: int, header: list[str], columns: dict[str, int]
     used = set(columns.values())
     extra = {h: row[i].strip() for i, h in enumerate(header) if i not in used and i < len(row) and h.strip()}
     return Recipient(id=cell("id"), school=cell("school"), email=", ".join(emails),
-                     project_code=cell("project_code"), extra=extra)
+                     project_code=", ".join(_codes(cell("project_code"))), extra=extra)
+
+
+def _codes(cell: str) -> tuple[str, ...]:
+    """The codes a ``project_code`` cell names: separated by ``,`` or ``;`` (a code holds neither),
+    each once, in order."""
+    return tuple(dict.fromkeys(c.strip() for c in re.split(r"[,;]", cell) if c.strip()))
 
 
 def safe_filename(text: str, suffix: str = "", max_bytes: int = MAX_NAME_BYTES) -> str:
@@ -224,7 +238,8 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
     Each file is named ``<id> <school>.<fmt>`` (made safe by :func:`safe_filename`, and unique even
     on case-insensitive file systems), carries the recipient id in its metadata and is prefilled
     with ``data`` plus the recipient's code (``project_code``), when the roster has one, at the field
-    the form declares as its key (``master: key``).
+    the form declares as its key (``master: key``). A recipient listing several codes gets one
+    template per code, named ``<id> <school> <code>.<fmt>``.
 
     :raises DataError: ``data`` or a recipient's project code does not fit the form (names the id).
     :raises OutputError: a file cannot be written.
@@ -237,12 +252,15 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
     taken: set[str] = set()
     paths: list[Path] = []
     for recipient in roster:
-        path = out / _unique_name(f"{recipient.id} {recipient.school}", f".{fmt}", taken)
-        try:
-            write_template(form, path, fmt=fmt, data=_prefill(form, data, recipient), recipient=recipient.id)
-        except DataError as exc:
-            raise DataError(f"recipient {recipient.id!r}: {exc}") from exc
-        paths.append(path)
+        codes = recipient.codes or ("",)
+        for code in codes:
+            name = " ".join(part for part in (recipient.id, recipient.school, code if len(codes) > 1 else "") if part)
+            path = out / _unique_name(name, f".{fmt}", taken)
+            try:
+                write_template(form, path, fmt=fmt, data=_prefill(form, data, code), recipient=recipient.id)
+            except DataError as exc:
+                raise DataError(f"recipient {recipient.id!r}: {exc}") from exc
+            paths.append(path)
     return paths
 
 
@@ -257,8 +275,8 @@ def _unique_name(text: str, suffix: str, taken: set[str]) -> str:
     return name
 
 
-def _prefill(form: Form, data: dict[str, Any] | None, recipient: Recipient) -> dict[str, Any]:
-    """``data`` with the recipient's code (the roster's ``project_code`` column) at the form's key.
+def _prefill(form: Form, data: dict[str, Any] | None, code: str) -> dict[str, Any]:
+    """``data`` with a recipient's ``code`` (one of the roster's ``project_code`` column) at the form's key.
 
     The code goes where the form's ``master: key`` says (``/project/code`` for the progress report,
     ``/school/code`` for the census); a form that declares no key takes no code from the roster.
@@ -267,10 +285,10 @@ def _prefill(form: Form, data: dict[str, Any] | None, recipient: Recipient) -> d
 
     merged = copy.deepcopy(data) if data else {}
     key = master_spec(form).key
-    if not recipient.project_code or not key:
+    if not code or not key:
         return merged
     try:
-        place(merged, key[0], recipient.project_code)
+        place(merged, key[0], code)
     except DataError as exc:
         raise DataError(f"prefill data {exc}") from exc
     return merged

@@ -36,6 +36,16 @@ class DigestEntry:
     problem_th: str = ""  # the same in Thai words, the reader's line after it in brackets
 
 
+@dataclass(frozen=True)
+class OwedEntry:
+    """A roster school's project owing the last month(s) of its ended fiscal year, as the digest lists it."""
+
+    recipient: str
+    school: str
+    key: str
+    months: str  # ``กันยายน 2563``, as the master's summary says them
+
+
 @dataclass
 class Digest:
     """A batch summed up; :func:`summarize` builds it, :func:`compose_digest` mails it."""
@@ -45,6 +55,7 @@ class Digest:
     unreadable: list[DigestEntry] = field(default_factory=list)
     missing: list[Recipient] = field(default_factory=list)
     missing_period: str = ""  # the period due they have not sent, for a form sent anew each period
+    owing: list[OwedEntry] = field(default_factory=list)  # projects whose year ended with months unsent
     roster_size: int = 0
     strangers: list[tuple[str, str]] = field(default_factory=list)
     undelivered: list[str] = field(default_factory=list)  # "b@s2.example (template s2)", from bounces
@@ -107,7 +118,8 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
                    to: str | None = None, strangers: Iterable[tuple[str, str]] = (),
                    undelivered: Iterable[str] = (), missing: Iterable[Recipient] | None = None,
                    stuck: Iterable[tuple[str, str, str]] = (), missing_period: str = "",
-                   withheld: Iterable[str] = (), reread: Collection[Path] = ()) -> EmailMessage:
+                   withheld: Iterable[str] = (), reread: Collection[Path] = (),
+                   owing: Iterable[tuple[str, str, str, str]] = ()) -> EmailMessage:
     """The digest message: text and HTML (every name escaped) plus ``digest.json``.
 
     :param to: defaults to ``config.digest_to``, then ``reply_to``, then ``from_addr``.
@@ -125,6 +137,9 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
         mailing back what it gets, or a flood under someone's name. The clerk may answer by hand.
     :param reread: the paths of ``results`` that a restore put back into the inbox (received by the store
         since lost): listed in a section of their own, not counted as received, passed or to fix.
+    :param owing: ``(recipient, school, key, months)`` of the roster's projects whose fiscal year ended
+        with its last months not reported (``sheetsync.office.owing``): listed beside "not sent" until
+        the months are sent or the school is taken off the roster.
     :raises MailError: an address is not valid.
 
     Example::
@@ -134,6 +149,7 @@ def compose_digest(results: Iterable[Result], roster: Iterable[Recipient], confi
     roster = list(roster)
     digest = summarize(results, roster, missing, reread)
     digest.missing_period = one_line(missing_period, LIMIT)
+    digest.owing = [OwedEntry(*(one_line(part, LIMIT) for part in row)) for row in owing]
     digest.strangers = [(one_line(sender, LIMIT), one_line(file, LIMIT)) for sender, file in strangers]
     digest.undelivered = [one_line(who, LIMIT) for who in undelivered]
     digest.stuck = [(one_line(name, LIMIT), since, one_line(why, LIMIT)) for name, since, why in stuck]
@@ -160,8 +176,9 @@ def _subject(digest: Digest, lang: Lang) -> str:
     also = [say(f"digest.subject.also.{code}", lang, count=len(rows))
             for code, rows in (("undelivered", digest.undelivered), ("stuck", digest.stuck),
                                ("withheld", digest.withheld)) if rows]
-    if not digest.nothing_came:
-        return " · ".join([say("digest.subject", lang, **digest.counts()), *also])
+    if not digest.nothing_came:  # a year's months owed are listed beside "not sent", never a digest's reason
+        owed = [say("digest.subject.also.owing", lang, count=len(digest.owing))] * bool(digest.owing)
+        return " · ".join([say("digest.subject", lang, **digest.counts()), *owed, *also])
     if len(also) > 1:
         return say("digest.subject.check", lang, items=" · ".join(also))
     if digest.undelivered:
@@ -230,4 +247,6 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
          [[one_line(e.file, LIMIT), (lang == "th" and e.problem_th) or e.problem] for e in digest.unreadable]),
         ("digest.missing.period" if digest.missing_period else "digest.missing", ["digest.col.recipient", "digest.col.school", "digest.col.email"],
          [[one_line(r.id, LIMIT), one_line(r.school, LIMIT), r.email] for r in digest.missing]),
+        *[("digest.owing", ["digest.col.recipient", "digest.col.school", "digest.col.key", "digest.col.months"],
+           [[o.recipient, o.school, o.key, o.months] for o in digest.owing])] * bool(digest.owing),
     ] + again

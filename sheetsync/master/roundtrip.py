@@ -106,12 +106,12 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
 
 def _roster_targets(entries: list[Recipient], records: list[Record], codes: dict[Key, str], project: str | None,
                     form: Form | None, forms: _Forms, held: list[str]) -> list[Target]:
-    """One target per roster row and key: the recipient's own submissions, else the key's identity.
+    """One target per roster row, code (a row may list several) and key: the recipient's own submissions,
+    else the key's identity.
 
     :param held: the forms of the master's submissions (of ``project``), for a recipient new to every key."""
     targets: list[Target] = []
-    for entry in entries:
-        code = entry.project_code or project or ""
+    for entry, code in ((e, c) for e in entries for c in e.codes or (project or "",)):
         if project and _code(code) != _code(project):
             continue
         own = [r for r in records if r.key.recipient == entry.id and (not code or _code(codes[r.key]) == _code(code))]
@@ -207,7 +207,7 @@ def _wanted(records: list[Record], project: str | None, recipient: str | None,
     if entries is None:
         return [r for r in records if recipient is None or r.key.recipient == recipient]
     ids = {e.id for e in entries}
-    codes = {_code(e.project_code or project or "") for e in entries} - {""}
+    codes = {_code(c) for e in entries for c in e.codes or (project or "",)} - {""}
     return [r for r in records if r.key.recipient in ids or codes & _codes_within(r.key.project_code)]
 
 

@@ -21,9 +21,9 @@ from ..master.model import Record
 from ..spec.form import Form
 from ..spec.master import SEP
 from ..spec.pointers import lookup
-from .headings import CUMULATIVE_ROLES, PERIOD_ROLES, cumulative_name, declared, headings, word
+from .headings import CUMULATIVE_ROLES, PERIOD_ROLES, cumulative_name, declared, flag_labels, headings, word
 from .spec import MasterSpec, master_spec
-from .summary import CUMULATIVE_SHAPES, OVER_BUDGET, PINK, flag_labels, main_form
+from .summary import CUMULATIVE_SHAPES, OVER_BUDGET, PINK, main_form
 
 #: Width and kind of the columns only a form with a period has.
 PERIOD_SHAPES = {"period": (20.0, "text"), "budget_total": (15.0, "amount")}

@@ -108,3 +108,14 @@ def _without_baht(title: str, unit: str) -> str:
     """A field's title without its unit, which the column adds once ("เงินที่ได้รับจัดสรร (บาท)" → "เงินที่ได้รับจัดสรร");
     a column that adds none (``unit`` "") keeps the title as its author wrote it."""
     return title.replace("(บาท)", "").strip() if unit else title
+
+
+def flag_labels(row: dict[str, Any], spec: MasterSpec | None, form: Form | None) -> str | None:
+    """The labels of the row's flags that say "no" (e.g. ไม่เป็นไปตามแผน)."""
+    if not spec or not spec.flags or not row:
+        return None
+    table = form.table_at(spec.table) if form and spec.table else None
+    labels = {c.pointer: c.choices or {} for c in table.columns} if table else {}
+    found = [str(labels.get(f, {}).get(False, f"{f}: no")) for f in spec.flags if row.get(f) is False]
+    return ", ".join(found) or None
+

@@ -73,7 +73,7 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
     row_tables = {form_id: specs[form_id].row_tables(form) for form_id, form in forms.items()}
     for sub in shown():
         record = record_of(sub)
-        digests.append(Digest.of(record, specs.get(sub.form_id)))
+        digests.append(Digest.of(record, specs.get(sub.form_id), forms.get(sub.form_id)))
         if sub.form_id in forms:
             keys_of_form[sub.form_id] += 1
             for table in row_tables[sub.form_id]:

@@ -98,7 +98,7 @@ def _total_values(roles: Sequence[str], added: Sequence[Digest], label: str, sai
 def replaced_codes(lines: Sequence[Line], roster: Mapping[str, Recipient],
                    code_of: Callable[[Line], str]) -> set[tuple[str, str]]:
     """The lines whose code their recipient's roster entry no longer names: the roster lists it with
-    another code (a project renumbered, 5006 → 5010), so the old key is no longer one of the office's
+    other codes (a project renumbered, 5006 → 5010), so the old key is no longer one of the office's
     to count — its line stays in view, added apart as a line off the roster is. A roster entry naming
     no code keeps every key; codes compare with ASCII digits (a roster may write ๕๐๐๖), and a key of
     several values by its first (the roster's code is put at a form's first key field). Each line as
@@ -106,24 +106,33 @@ def replaced_codes(lines: Sequence[Line], roster: Mapping[str, Recipient],
     found = set()
     for line in lines:
         entry = roster.get(line.recipient)
-        listed = ascii_digits(entry.project_code.strip()) if entry is not None else ""
-        if listed and ascii_digits(code_of(line).split(SEP)[0].strip()) != listed:
+        listed = listed_codes(entry) if entry is not None else ()
+        if listed and _first(code_of(line)) not in listed:
             found.add((line.recipient, line.key))
     return found
 
 
-def new_code(entry: Recipient, own: Sequence[Digest], specs: Mapping[str, MasterSpec]) -> str:
-    """The code ``entry``'s roster row names when none of its submissions ``own`` is of it (the
-    project renumbered, or a new fiscal year's project not sent yet), in ASCII digits; else ''.
+def new_codes(entry: Recipient, own: Sequence[Digest], specs: Mapping[str, MasterSpec]) -> tuple[str, ...]:
+    """The codes ``entry``'s roster row names that none of its submissions ``own`` is of (the project
+    renumbered, or a new fiscal year's project not sent yet), in ASCII digits; none when it has no
+    submission at all (its one line stands for them).
 
-    That code is the school's now: its line is due, while the old codes' lines are set apart
-    (:func:`replaced_codes`). Compared as :func:`replaced_codes` compares."""
-    listed = ascii_digits(entry.project_code.strip())
-    if not listed or not own:
-        return ""
+    Those codes are the school's now: their lines are due, while the codes no longer listed are set
+    apart (:func:`replaced_codes`). Compared as :func:`replaced_codes` compares."""
+    if not own:
+        return ()
     held = set()
     for digest in own:
         spec = specs.get(digest.key.form_id)
-        code = spec.split(digest.key.project_code)[0] if spec else digest.key.project_code
-        held.add(ascii_digits(code.split(SEP)[0].strip()))
-    return "" if listed in held else listed
+        held.add(_first(spec.split(digest.key.project_code)[0] if spec else digest.key.project_code))
+    return tuple(code for code in listed_codes(entry) if code not in held)
+
+
+def listed_codes(entry: Recipient) -> tuple[str, ...]:
+    """The codes ``entry``'s roster row names (:attr:`Recipient.codes`), as codes compare: ASCII digits."""
+    return tuple(dict.fromkeys(ascii_digits(code) for code in entry.codes))
+
+
+def _first(key: str) -> str:
+    """A key's code as a roster's compares: its first value, in ASCII digits."""
+    return ascii_digits(key.split(SEP)[0].strip())

@@ -1,0 +1,74 @@
+"""The projects the office's digest lists as owing a year's last reports: the summary's own lines.
+
+A project whose fiscal year ended unfinished says so on its summary line (:mod:`.yearend`); the digest
+lists the same lines, built from :func:`.summary.summary_lines` and :func:`.summary.status_of`, so the
+two never disagree: every roster school's project whose status is "not sent <months> (fiscal year)".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+from ..clock import Zone
+from ..roster import Recipient
+from ..spec.form import Form
+from .asof import Months, as_of
+from .sheets import record_of
+from .spec import MasterSpec, master_spec
+from .store import OutcomeRow, Store
+from .summary import Digest, expected_since, status_of, summary_lines
+from .yearend import keeps_years, owed, owed_months, owing_status
+
+
+@dataclass(frozen=True)
+class Owed:
+    """A roster school's project that owes the last month(s) of its ended fiscal year."""
+
+    recipient: str
+    school: str
+    key: str
+    months: str  # as the clerk reads them: ``กันยายน 2563``
+
+    def row(self) -> tuple[str, str, str, str]:
+        """The digest's row of it: recipient, school, key, months."""
+        return self.recipient, self.school, self.key, self.months
+
+
+def owing(records: list[Digest], roster: Sequence[Recipient], outcomes: list[OutcomeRow],
+          specs: Mapping[str, MasterSpec], period: str | None) -> list[Owed]:
+    """The lines of roster schools whose summary status says they owe a year's last months, in the
+    summary's order (a school taken off the roster owes nothing; a file to fix shows as that instead).
+
+    :param records: the digest of every current submission, made with its form (:meth:`Digest.of`).
+    :param period: the office's reporting period, ``YYYY-MM`` (None: nothing is owed).
+    """
+    since = expected_since(period)
+    people = {r.id: r for r in roster}
+    found: list[Owed] = []
+    for line in summary_lines(records, roster, outcomes, specs):
+        spec = specs.get(line.form_id)
+        months = owed(line.record, spec, since) if line.recipient in people else ()
+        if months and status_of(line, spec, since) == owing_status(months):
+            found.append(Owed(line.recipient, people[line.recipient].school, line.key, owed_months(months)))
+    return found
+
+
+def owing_in_store(store: Store, forms: Mapping[str, Form], roster: Sequence[Recipient], period: str | None,
+                   zone: Zone = None) -> list[Owed]:
+    """:func:`owing` of the master view of ``period`` (the store's current when none is later; without a
+    period, the month of the latest report, as the view's summary takes it).
+
+    Reads every current submission once, only when some form keeps a fiscal year per key.
+
+    :raises StoreError: the store cannot be read.
+    """
+    if not any(keeps_years(form) for form in forms.values()):
+        return []
+    specs = {form_id: master_spec(form) for form_id, form in forms.items()}
+    past = as_of(store, Months(forms, specs, zone), period)
+    shown = past.versions() if past else store.current()
+    outcomes = past.outcomes(store.outcomes()) if past else store.outcomes()
+    digests = [Digest.of(record_of(s), specs.get(s.form_id), forms.get(s.form_id)) for s in shown]
+    latest = max((d.latest_date for d in digests), default="")[:7] or None
+    return owing(digests, roster, outcomes, specs, period or latest)
