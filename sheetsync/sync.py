@@ -44,12 +44,8 @@ from .office.record import QUARANTINE, disposition_of, record_file
 from .office.store import Store
 from .office.unzipping import ZIP, unpack_zips
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
-from .office.asof import held
-from .office.due import main_due
-from .office.owing import Owed, owing_in_store
+from .office.owing import not_received
 from .office.rekey import rekey_periods
-from .office.sheets import forms_of
-from .office.summary import nothing_received
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
 from .render.summary import write_summary_csv, write_summary_xlsx
@@ -175,7 +171,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             # Files only read again after a restore were in the lost store's digests already: no digest for them alone
             if config is not None and config.from_addr and (len(result.checked) + len(result.earlier) > len(rereads)
                                                             or lost or fresh or quiet):
-                missing, unsent, owing = _nothing_received(store, people, forms_dirs, period, options.zone)
+                missing, unsent, owing = not_received(store, people, forms_dirs, period, options.zone)
                 digest = compose_digest([*(c.result for c in result.checked), *(w.file for w in result.earlier)],
                                         people, config, strangers=strangers, reread=rereads,
                                         undelivered=lost, missing=missing, missing_period=unsent, withheld=quiet,
@@ -249,20 +245,6 @@ def _write_summaries(result: SyncResult, report_dir: Path) -> None:
             write([c.result for c in result.checked], report_dir / name, reread=result.reread)
         except OutputError as exc:
             result.problems.append(both("sync.summary-not-written", file=report_dir / name, why=exc))
-
-
-def _nothing_received(store: Store, people: list[Recipient], forms_dirs: Iterable[Path],
-                      period: str | None, zone: Zone) -> tuple[list[Recipient], str, list[Owed]]:
-    """The roster schools the office has nothing from, in any run, or, for a form with a period
-    (``master: period``), nothing of the period due: the digest's "not sent" is the master summary's
-    ``ยังไม่ได้รับรายงาน`` / ``ยังไม่ส่ง``, not "sent nothing in this batch" (a clerk would chase
-    schools that reported last week), of the period's view (:mod:`.office.asof`). Also the period due ('' for none),
-    and the projects whose fiscal year ended with months not sent (the summary's, :mod:`.office.owing`)."""
-    forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], tuple(forms_dirs))
-    keys, outcomes = held(store, forms, period, zone)
-    due = main_due(forms, keys, period)
-    return (nothing_received(people, keys, outcomes, due), due.period if due else "",
-            owing_in_store(store, forms, people, period, zone))
 
 
 def _others_waiting(store: Store, folder: Path) -> bool:

@@ -8,16 +8,18 @@ two never disagree: every roster school's project whose status is "not sent <mon
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
 
 from ..clock import Zone
 from ..roster import Recipient
 from ..spec.form import Form
-from .asof import Months, as_of
-from .sheets import record_of
+from .asof import Months, as_of, held
+from .due import main_due
+from .sheets import forms_of, record_of
 from .spec import MasterSpec, master_spec
 from .store import OutcomeRow, Store
-from .summary import Digest, expected_since, status_of, summary_lines
+from .summary import Digest, expected_since, nothing_received, status_of, summary_lines
 from .yearend import keeps_years, owed, owed_months, owing_status
 
 
@@ -72,3 +74,17 @@ def owing_in_store(store: Store, forms: Mapping[str, Form], roster: Sequence[Rec
     digests = [Digest.of(record_of(s), specs.get(s.form_id), forms.get(s.form_id)) for s in shown]
     latest = max((d.latest_date for d in digests), default="")[:7] or None
     return owing(digests, roster, outcomes, specs, period or latest)
+
+
+def not_received(store: Store, people: list[Recipient], forms_dirs: Iterable[Path],
+                 period: str | None, zone: Zone) -> tuple[list[Recipient], str, list[Owed]]:
+    """What the office's digest says is owed: the roster schools the office has nothing from, in any
+    run, or, for a form with a period (``master: period``), nothing of the period due — the master
+    summary's ``ยังไม่ได้รับรายงาน`` / ``ยังไม่ส่ง``, not "sent nothing in this batch" (a clerk would
+    chase schools that reported last week), of the period's view (:mod:`.asof`); the period due ('' for
+    none); and the projects whose fiscal year ended with months not sent (:func:`owing_in_store`)."""
+    forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], tuple(forms_dirs))
+    keys, outcomes = held(store, forms, period, zone)
+    due = main_due(forms, keys, period)
+    return (nothing_received(people, keys, outcomes, due), due.period if due else "",
+            owing_in_store(store, forms, people, period, zone))

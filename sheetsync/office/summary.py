@@ -338,12 +338,11 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             yield [values.get(role) for role in roles]
 
     status = roles.index("status")
-    owing = sorted({owing_status(months) for line in lines if line.recipient not in gone
-                    and (months := owed(line.record, specs.get(line.form_id, main), since))})
+    owing = {owing_status(months) for line in lines if line.recipient not in gone
+             and (months := owed(line.record, specs.get(line.form_id, main), since))}
     highlights = (Highlight(status, MUST_FIX, RED), Highlight(status, UNREADABLE, RED),
                   Highlight(status, LATE, ORANGE), Highlight(status, NOTHING, GREY),
-                  *((Highlight(status, not_sent(due.label), ORANGE),) if due else ()),
-                  *(Highlight(status, said, ORANGE) for said in owing),
+                  *(Highlight(status, said, ORANGE) for said in sorted(owing | ({not_sent(due.label)} if due else set()))),
                   *(Highlight(roles.index(r), None, PINK) for r in ("notes", "corrected") if r in roles))
     printed = len([role for role in roles if role not in SCREEN_ONLY])
     assert roles[printed:] == [role for role in roles if role in SCREEN_ONLY]  # a print area takes leading columns
