@@ -57,6 +57,14 @@ def test_the_wire_domain_is_the_one_thnic_gives() -> None:
     assert same_address(f"SomSri@{WIRE_DOMAIN.upper()}", THAI_DOMAIN)
 
 
+def test_sara_am_travels_as_browsers_and_mail_servers_write_it() -> None:
+    # ำ (U+0E33) is mapped to ํ + า by UTS 46, as browsers, THNIC and email-validator (IDNA 2008 with
+    # UTS 46) convert it; Python's codec (IDNA 2003) does the same. Pinned: a codec that refused it, or
+    # kept it, would send a school's mail to another domain, or none.
+    assert wire_address("saraban@สำนักงานเขต.ไทย") == "saraban@xn--12cco1dqc9i9bhe9m2f.xn--o3cw4h"
+    assert is_address("saraban@สำนักงานเขต.ไทย") and is_address("ครูกำแพง@กำแพงเพชร.ไทย")
+
+
 @pytest.mark.parametrize("address", [THAI_DOMAIN, THAI_LOCAL, f"somsri@{WIRE_DOMAIN}", "ครู.สมศรี@school.example",
                                      "head@school01.example", "a+b@sub.โรงเรียน.ไทย"])
 def test_usable_addresses(address: str) -> None:
