@@ -85,7 +85,7 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient],
     identity does not verify is nobody's).
 
     :param missing: the roster entries the office has nothing from, as its store says (a sync passes
-        :func:`sheetsync.office.summary.nothing_received`). Without it, *missing* is judged from this
+        :func:`sheetsync.office.owing.nothing_received`). Without it, *missing* is judged from this
         batch alone: a roster entry with no readable report in it — which is also every school that
         reported in an earlier batch, and the school of an unreadable file (it cannot say whom it is
         from). Only a caller that checks every school's return in one batch should rely on that.

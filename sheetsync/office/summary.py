@@ -266,28 +266,6 @@ def _order(form_id: str, key: str, specs: Mapping[str, MasterSpec]) -> tuple[Any
     return (form_id, code, spec.period_rank(period))
 
 
-def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes: list[OutcomeRow],
-                     due: Due | None = None) -> list[Recipient]:
-    """The roster recipients whose summary status is ``ยังไม่ได้รับรายงาน`` (no current submission,
-    and no file of theirs refused or unreadable either) or, with ``due``, ``ยังไม่ส่ง`` that period,
-    in roster order.
-
-    The office's digest lists these as "not sent": built from :func:`summary_lines` and
-    :func:`status_of` so that the digest and the master's summary never disagree.
-
-    :param keys: the key of every current submission (whom each is from, and its period, matter here).
-    :param outcomes: every outcome, oldest first (:meth:`Store.outcomes`).
-    :param due: the period due of the office's form with a period (:func:`.due.main_due`).
-    """
-    records = [Digest(key, None, 0, {}, None, None) for key in keys]
-    since = expected_since(None)  # the period only tells late from up to date, never "nothing"
-    specs = {due.form_id: due.spec} if due else {}
-    unsent = {NOTHING, not_sent(due.label) if due else NOTHING}
-    nothing = {line.recipient for line in summary_lines(records, roster, outcomes, specs, due)
-               if status_of(line, None, since) in unsent}
-    return [r for r in roster if r.id in nothing]
-
-
 def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequence[Recipient],
                   outcomes: list[OutcomeRow], period: str | None, left: Mapping[str, Recipient] | None = None) -> Sheet:
     """One line per roster recipient and key: name, network, latest row, totals, status.
