@@ -8,7 +8,7 @@ the two never disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -85,7 +85,9 @@ def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes:
     in roster order.
 
     The office's digest lists these as "not sent": built from :func:`summary_lines` and
-    :func:`status_of` so that the digest and the master's summary never disagree.
+    :func:`status_of` so that the digest and the master's summary never disagree. A roster row listing
+    several codes is listed with the codes whose lines say so as its ``project_code``: once, or, with
+    ``due``, once for each code (each owes its own report of the period).
 
     :param keys: the key of every current submission (whom each is from, and its period, matter here).
     :param outcomes: every outcome, oldest first (:meth:`Store.outcomes`).
@@ -95,9 +97,22 @@ def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes:
     since = expected_since(None)  # the period only tells late from up to date, never "nothing"
     specs = {due.form_id: due.spec} if due else {}
     unsent = {NOTHING, not_sent(due.label) if due else NOTHING}
-    nothing = {line.recipient for line in summary_lines(records, roster, outcomes, specs, due)
-               if status_of(line, None, since) in unsent}
-    return [r for r in roster if r.id in nothing]
+    codes: dict[str, dict[str, None]] = {}
+    for line in summary_lines(records, roster, outcomes, specs, due):
+        if status_of(line, None, since) in unsent:
+            code = due.spec.split(line.key)[0] if due and line.form_id in (due.form_id, "") else line.key
+            codes.setdefault(line.recipient, {})[code] = None
+    return [listed for r in roster if r.id in codes for listed in _as_listed(r, list(codes[r.id]), due)]
+
+
+def _as_listed(entry: Recipient, codes: list[str], due: Due | None) -> list[Recipient]:
+    """``entry`` as the digest lists it, for its ``codes`` not sent: as it is when its row names one
+    code; else narrowed to those codes, once for every code of a period due (else once for all)."""
+    if len(entry.codes) < 2:
+        return [entry]
+    if due is None:
+        return [replace(entry, project_code=", ".join(codes))]
+    return [replace(entry, project_code=code) for code in codes]
 
 
 def not_received(store: Store, people: list[Recipient], forms_dirs: Iterable[Path],
