@@ -141,7 +141,7 @@ def test_no_version_is_dropped_from_the_store(office: Path, tmp_path: Path) -> N
 def test_the_digest_says_not_sent_of_whom_the_past_view_does(office: Path, progress_form: Form) -> None:
     """The office's digest lists as not sent whom the summary does (sync's ``_nothing_received``)."""
     from sheetsync.office.asof import held
-    from sheetsync.office.summary import nothing_received
+    from sheetsync.office.owing import nothing_received
 
     with Store(office / "master.sqlite") as store:
         for period, missing in (("2020-02", ["s3"]), ("2020-03", []), (None, [])):

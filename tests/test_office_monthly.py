@@ -20,10 +20,11 @@ import pytest
 
 from sheetsync.check.reader import read_filled
 from sheetsync.master.model import Key, Recency, Record
+from sheetsync.office.owing import nothing_received
 from sheetsync.office.spec import master_spec
 from sheetsync.office.store import OutcomeRow, Store
 from sheetsync.office.summary import (CORRECTED, MUST_FIX, NOTHING, SUMMARY, UNREADABLE, UP_TO_DATE, Digest,
-                                      expected_since, nothing_received, status_of, summary_lines)
+                                      expected_since, status_of, summary_lines)
 from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template

@@ -15,7 +15,8 @@ from sheetsync.office.store import Store
 from sheetsync.check.reader import read_filled
 from sheetsync.master import merge, templates_from_master
 from sheetsync.master.model import Key
-from sheetsync.office.summary import LEFT, NOTHING, nothing_received
+from sheetsync.office.owing import nothing_received
+from sheetsync.office.summary import LEFT, NOTHING
 from sheetsync.spec.form import Form
 from tests.cli import new_office, run
 from tests.test_master_support import CODES, seed_data, submit, variant

@@ -15,7 +15,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from sheetsync.office.store import Store
-from sheetsync.office.summary import LATE, LEFT, SUMMARY, nothing_received
+from sheetsync.office.owing import nothing_received
+from sheetsync.office.summary import LATE, LEFT, SUMMARY
 from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
 from tests.cli import new_office, run

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from sheetsync.check.reader import read_filled
-from sheetsync.office.summary import NOTHING, expected_since, nothing_received, status_of, summary_lines
+from sheetsync.office.owing import nothing_received
+from sheetsync.office.summary import NOTHING, expected_since, status_of, summary_lines
 from sheetsync.roster import Recipient, read_roster, templates_for_roster
 from sheetsync.spec.form import Form
 from tests.test_master_support import CODES

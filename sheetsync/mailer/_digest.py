@@ -55,6 +55,9 @@ class Digest:
     unreadable: list[DigestEntry] = field(default_factory=list)
     missing: list[Recipient] = field(default_factory=list)
     missing_period: str = ""  # the period due they have not sent, for a form sent anew each period
+    #: A roster row lists several codes: each entry of ``missing`` names its code(s) not sent (one entry
+    #: per code of a period due), and the section shows them in a column of their own.
+    several_codes: bool = False
     owing: list[OwedEntry] = field(default_factory=list)  # projects whose year ended with months unsent
     roster_size: int = 0
     strangers: list[tuple[str, str]] = field(default_factory=list)
@@ -85,7 +88,7 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient],
     identity does not verify is nobody's).
 
     :param missing: the roster entries the office has nothing from, as its store says (a sync passes
-        :func:`sheetsync.office.summary.nothing_received`). Without it, *missing* is judged from this
+        :func:`sheetsync.office.owing.nothing_received`). Without it, *missing* is judged from this
         batch alone: a roster entry with no readable report in it — which is also every school that
         reported in an earlier batch, and the school of an unreadable file (it cannot say whom it is
         from). Only a caller that checks every school's return in one batch should rely on that.
@@ -105,6 +108,7 @@ def summarize(results: Iterable[Result], roster: Iterable[Recipient],
                             len(result.warnings), on_roster=who is not None)
         (digest.reread if again else digest.passed if result.valid else digest.failed).append(entry)
     digest.missing = [r for r in people.values() if r.id not in heard] if missing is None else list(missing)
+    digest.several_codes = any(len(r.codes) > 1 for r in people.values())
     return digest
 
 
@@ -245,8 +249,19 @@ def _sections(digest: Digest, lang: Lang) -> list[tuple[str, list[str], list[lis
         ("digest.passed", files, [file_row(e) for e in digest.passed]),
         ("digest.unreadable", ["digest.col.file", "digest.col.problem"],
          [[one_line(e.file, LIMIT), (lang == "th" and e.problem_th) or e.problem] for e in digest.unreadable]),
-        ("digest.missing.period" if digest.missing_period else "digest.missing", ["digest.col.recipient", "digest.col.school", "digest.col.email"],
-         [[one_line(r.id, LIMIT), one_line(r.school, LIMIT), r.email] for r in digest.missing]),
+        ("digest.missing.period" if digest.missing_period else "digest.missing", _missing_columns(digest),
+         [_missing_row(r, digest.several_codes) for r in digest.missing]),
         *[("digest.owing", ["digest.col.recipient", "digest.col.school", "digest.col.key", "digest.col.months"],
            [[o.recipient, o.school, o.key, o.months] for o in digest.owing])] * bool(digest.owing),
     ] + again
+
+
+def _missing_columns(digest: Digest) -> list[str]:
+    """The column header codes of the "not sent" section: the code too when a roster row lists several."""
+    return ["digest.col.recipient", "digest.col.school", *["digest.col.key"] * digest.several_codes, "digest.col.email"]
+
+
+def _missing_row(entry: Recipient, several_codes: bool) -> list[str]:
+    """A "not sent" row: who, and (``several_codes``) which of its codes, then where to write."""
+    return [one_line(entry.id, LIMIT), one_line(entry.school, LIMIT),
+            *[one_line(entry.project_code, LIMIT)] * several_codes, entry.email]

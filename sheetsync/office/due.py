@@ -17,13 +17,17 @@ Nothing here names a field of a form: the rule ``in_month`` says which fields ho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from ..check.coerce import ascii_digits
 from ..master.model import Key
 from ..spec.form import Form
 from ..spec.master import SEP, MasterSpec, key_part
 from ..thaidates import BE_OFFSET, FISCAL_START, month_number
 from .spec import master_spec
+
+if TYPE_CHECKING:
+    from .summary import Line
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,26 @@ class Due:
     def sent(self, key: Key) -> bool:
         """Whether a stored key is a report of the period due (of this form)."""
         return key.form_id == self.form_id and self.spec.split(key.project_code)[1] == self.period
+
+    def code_of(self, key: str) -> str:
+        """Stored ``key``'s code as a roster's compares: its first value before the period, ASCII digits."""
+        return ascii_digits(self.spec.split(key)[0].split(SEP)[0].strip())
+
+    def unsent(self, codes: Iterable[str], lines: Sequence[Line]) -> list[str]:
+        """Those of ``codes`` (a roster row's, ASCII digits) that no line of a school's ``lines`` reports
+        for the period due: each is owed a "not sent" line of its own."""
+        sent = {self.code_of(line.key) for line in lines
+                if self.sent(Key(line.form_id or self.form_id, line.key, line.recipient))}
+        return [code for code in codes if code not in sent]
+
+    def place(self, lines: Sequence[Line], code: str) -> int:
+        """Where ``code``'s "not sent" line goes among a school's ``lines``: in time order among the code's
+        own (before its first period after the one due), else after them, else last."""
+        own = [n for n, line in enumerate(lines)
+               if line.form_id in (self.form_id, "") and self.code_of(line.key) == code]
+        due = self.spec.period_rank(self.period)
+        later = (n for n in own if self.spec.period_rank(self.spec.split(lines[n].key)[1]) > due)
+        return next(later, own[-1] + 1 if own else len(lines))
 
 
 def due_period(form: Form | None, keys: Iterable[Key], period: str | None) -> Due | None:

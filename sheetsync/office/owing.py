@@ -1,25 +1,27 @@
-"""The projects the office's digest lists as owing a year's last reports: the summary's own lines.
+"""What the office's digest lists as owed: the summary's own lines.
 
-A project whose fiscal year ended unfinished says so on its summary line (:mod:`.yearend`); the digest
-lists the same lines, built from :func:`.summary.summary_lines` and :func:`.summary.status_of`, so the
-two never disagree: every roster school's project whose status is "not sent <months> (fiscal year)".
+The roster schools that have sent nothing, or nothing of the period due (:func:`nothing_received`), and
+the projects whose fiscal year ended unfinished (:func:`owing`, :mod:`.yearend`): the digest lists the
+lines the summary shows so, built from :func:`.summary.summary_lines` and :func:`.summary.status_of`, so
+the two never disagree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from ..clock import Zone
+from ..master.model import Key
 from ..roster import Recipient
 from ..spec.form import Form
 from .asof import Months, as_of, held
-from .due import main_due
+from .due import Due, main_due
 from .sheets import forms_of, record_of
 from .spec import MasterSpec, master_spec
 from .store import OutcomeRow, Store
-from .summary import Digest, expected_since, nothing_received, status_of, summary_lines
+from .summary import NOTHING, Digest, expected_since, not_sent, status_of, summary_lines
 from .yearend import keeps_years, owed, owed_months, owing_status
 
 
@@ -74,6 +76,43 @@ def owing_in_store(store: Store, forms: Mapping[str, Form], roster: Sequence[Rec
     digests = [Digest.of(record_of(s), specs.get(s.form_id), forms.get(s.form_id)) for s in shown]
     latest = max((d.latest_date for d in digests), default="")[:7] or None
     return owing(digests, roster, outcomes, specs, period or latest)
+
+
+def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes: list[OutcomeRow],
+                     due: Due | None = None) -> list[Recipient]:
+    """The roster recipients whose summary status is ``ยังไม่ได้รับรายงาน`` (no current submission,
+    and no file of theirs refused or unreadable either) or, with ``due``, ``ยังไม่ส่ง`` that period,
+    in roster order.
+
+    The office's digest lists these as "not sent": built from :func:`summary_lines` and
+    :func:`status_of` so that the digest and the master's summary never disagree. A roster row listing
+    several codes is listed with the codes whose lines say so as its ``project_code``: once, or, with
+    ``due``, once for each code (each owes its own report of the period).
+
+    :param keys: the key of every current submission (whom each is from, and its period, matter here).
+    :param outcomes: every outcome, oldest first (:meth:`Store.outcomes`).
+    :param due: the period due of the office's form with a period (:func:`.due.main_due`).
+    """
+    records = [Digest(key, None, 0, {}, None, None) for key in keys]
+    since = expected_since(None)  # the period only tells late from up to date, never "nothing"
+    specs = {due.form_id: due.spec} if due else {}
+    unsent = {NOTHING, not_sent(due.label) if due else NOTHING}
+    codes: dict[str, dict[str, None]] = {}
+    for line in summary_lines(records, roster, outcomes, specs, due):
+        if status_of(line, None, since) in unsent:
+            code = due.spec.split(line.key)[0] if due and line.form_id in (due.form_id, "") else line.key
+            codes.setdefault(line.recipient, {})[code] = None
+    return [listed for r in roster if r.id in codes for listed in _as_listed(r, list(codes[r.id]), due)]
+
+
+def _as_listed(entry: Recipient, codes: list[str], due: Due | None) -> list[Recipient]:
+    """``entry`` as the digest lists it, for its ``codes`` not sent: as it is when its row names one
+    code; else narrowed to those codes, once for every code of a period due (else once for all)."""
+    if len(entry.codes) < 2:
+        return [entry]
+    if due is None:
+        return [replace(entry, project_code=", ".join(codes))]
+    return [replace(entry, project_code=code) for code in codes]
 
 
 def not_received(store: Store, people: list[Recipient], forms_dirs: Iterable[Path],

@@ -10,7 +10,8 @@ Status of a summary line, in this order, for the office's reporting period ``P``
 * ``ส่งไฟล์ที่เปิดไม่ได้`` (sent something unreadable) — it was quarantined (a PDF, a damaged file);
 * ``ยังไม่ได้รับรายงาน`` (nothing received) — nothing at all from this recipient;
 * ``ยังไม่ส่ง <period>`` (not sent) — a form with a period (``master: period``) has no line of the
-  period due (:mod:`.due`) from the roster recipient: this line of its own says so;
+  period due (:mod:`.due`) from the roster recipient (of each code, when its row lists several): this
+  line of its own says so;
 * ``ยังไม่ส่ง <months> (ปีงบประมาณ <year>)`` (owing) — a project whose fiscal year is over left its
   last months unsent (:mod:`.yearend`): set apart by a new code on the roster only once they are sent;
 * ``เสร็จสิ้น`` (complete) — the latest row says 100 % (never late);
@@ -41,7 +42,7 @@ from .spec import MasterSpec, master_spec
 from .corrected import corrected_keys, still_news
 from .due import Due, main_due
 from .store import OutcomeRow
-from .total import new_codes, replaced_codes, total_rows
+from .total import listed_codes, new_codes, replaced_codes, total_rows
 from .yearend import continued, owed, owing_status, year_end
 
 SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
@@ -175,10 +176,11 @@ def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: 
 
 def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | None) -> list[Line]:
     """A roster recipient's lines: each submission, or one line alone; then, with a period due that
-    none of them is of, a line saying it is not sent (an unreadable file since its last report shows)."""
+    none of them is of, a line saying it is not sent (an unreadable file since its last report shows) —
+    for a roster row listing several codes, one such line for each code without its report of the period."""
     lines = seen.lines(entry.id, own)
     renumbered = new_codes(entry, own, seen.specs)  # listed codes not sent: their lines are due, the old codes' apart
-    fresh = renumbered if due is None else ()  # (with a period due, its "not sent" line names the first)
+    fresh = renumbered if due is None else ()  # (with a period due, its "not sent" line names it)
     listed = entry.codes or ("",)
     if not own:
         latest, code, fresh = seen.latest(entry.id), listed[0], listed[1:]  # several codes listed: a line each
@@ -187,7 +189,14 @@ def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | N
     for key in (due.key_of(code) if due else code for code in fresh):
         if all(line.key != key for line in lines):  # (a refused file of that code may have its line already)
             lines.append(Line(entry.id, key, None, seen.last.get((entry.id, key)) or seen.unreadable_since(entry.id)))
-    if due is None or any(due.sent(Key(line.form_id or due.form_id, line.key, entry.id)) for line in lines):
+    if due is None:
+        return lines
+    if len(listed) > 1:  # several codes: each owes its own report of the period due
+        for code in due.unsent(listed_codes(entry), lines):
+            lines.insert(due.place(lines, code), Line(entry.id, due.key_of(code), None,
+                                                      seen.unreadable_since(entry.id), due.label))
+        return lines
+    if any(due.sent(Key(line.form_id or due.form_id, line.key, entry.id)) for line in lines):
         return lines
     code = next(iter(renumbered), "") or next(
         (due.spec.split(d.key.project_code)[0] for d in own if d.key.form_id == due.form_id), listed[0])
@@ -264,28 +273,6 @@ def _order(form_id: str, key: str, specs: Mapping[str, MasterSpec]) -> tuple[Any
         return (form_id, key, ())
     code, period = spec.split(key)
     return (form_id, code, spec.period_rank(period))
-
-
-def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes: list[OutcomeRow],
-                     due: Due | None = None) -> list[Recipient]:
-    """The roster recipients whose summary status is ``ยังไม่ได้รับรายงาน`` (no current submission,
-    and no file of theirs refused or unreadable either) or, with ``due``, ``ยังไม่ส่ง`` that period,
-    in roster order.
-
-    The office's digest lists these as "not sent": built from :func:`summary_lines` and
-    :func:`status_of` so that the digest and the master's summary never disagree.
-
-    :param keys: the key of every current submission (whom each is from, and its period, matter here).
-    :param outcomes: every outcome, oldest first (:meth:`Store.outcomes`).
-    :param due: the period due of the office's form with a period (:func:`.due.main_due`).
-    """
-    records = [Digest(key, None, 0, {}, None, None) for key in keys]
-    since = expected_since(None)  # the period only tells late from up to date, never "nothing"
-    specs = {due.form_id: due.spec} if due else {}
-    unsent = {NOTHING, not_sent(due.label) if due else NOTHING}
-    nothing = {line.recipient for line in summary_lines(records, roster, outcomes, specs, due)
-               if status_of(line, None, since) in unsent}
-    return [r for r in roster if r.id in nothing]
 
 
 def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequence[Recipient],

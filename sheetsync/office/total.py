@@ -26,7 +26,7 @@ def total_row(lines: Sequence[Line], roles: Sequence[str], main: Form | None, du
     forms; and not at all for a form filled anew each period, whose lines may be of several months —
     unless it declares its period (``master: period``): then the lines of its period due (``due``, else
     its latest period) are added, out of every recipient (a line per school and month would count
-    each school once a month)."""
+    each school once a month) — out of each code of a recipient whose roster row lists several."""
     return total_rows(lines, roles, main, due)[0]
 
 
@@ -79,10 +79,21 @@ def _added(lines: Sequence[Line], main: Form | None, spec: MasterSpec | None,
     reported = [line.record for line in lines if line.record is not None]
     if main is not None and spec is not None and period is not None:
         mine = [d for d in reported if d.key.form_id == main.id and spec.split(d.key.project_code)[1] == period]
-        return mine, len(mine), len({line.recipient for line in lines})
+        return mine, len(mine), _reports_due(lines, main, spec)
     anew = spec is None or spec.next_period == "identity"
     added = [d for d in reported if main is not None and d.key.form_id == main.id and not anew]
     return added, len(reported), len(lines)
+
+
+def _reports_due(lines: Sequence[Line], main: Form, spec: MasterSpec) -> int:
+    """How many reports of a period ``lines``' recipients owe: one each, or one for each code of a
+    recipient whose lines are of several (its roster row lists several codes, each with its lines)."""
+    codes: dict[str, set[str]] = {}
+    for line in lines:
+        own = codes.setdefault(line.recipient, set())
+        if line.form_id in (main.id, ""):
+            own.add(_first(spec.split(line.key)[0]))
+    return sum(max(len(own), 1) for own in codes.values())
 
 
 def _total_values(roles: Sequence[str], added: Sequence[Digest], label: str, said: str) -> list[Any]:
