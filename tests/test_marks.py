@@ -115,13 +115,22 @@ def test_ods_marks_are_conditional_and_keep_the_satang_rule(progress_form: Form,
     assert plain[0] == satang
 
 
-def red_share(pdf: Path, word: str, fill: str = FILLS["error"]) -> float:
-    """The share of the pixels around ``word`` (as pdftotext finds it, once in ``pdf``) that have the error
-    fill (or ``fill``, "RRGGBB")."""
+def _boxes(xml: str, word: str) -> list[tuple[int, tuple[str, ...]]]:
+    """Each place of ``word`` in pdftotext's ``-bbox`` output: its page and its box."""
+    return [(number, box) for number, page in enumerate(xml.split("<page ")[1:], start=1)
+            for box in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                                  + re.escape(escape(word, quote=False)) + "</word>", page)]
+
+
+def red_share(pdf: Path, word: str, fill: str = FILLS["error"], row: str | None = None) -> float:
+    """The share of the pixels around ``word`` (as pdftotext finds it, once in ``pdf``; with ``row``, its
+    first place on the line of the word ``row``) that have the error fill (or ``fill``, "RRGGBB")."""
     xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    found = [(number, box) for number, page in enumerate(xml.split("<page ")[1:], start=1)
-             for box in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
-                                   + re.escape(escape(word, quote=False)) + "</word>", page)]
+    found = _boxes(xml, word)
+    if row is not None:
+        ((page, line),) = _boxes(xml, row)
+        found = sorted(((n, box) for n, box in found if n == page and abs(float(box[1]) - float(line[1])) < 3),
+                       key=lambda place: float(place[1][0]))[:1]
     assert len(found) == 1, (word, found)
     number, box = found[0]
     x0, y0, x1, y1 = (float(v) for v in box)
@@ -221,3 +230,27 @@ def test_a_time_in_a_cell_is_marked_until_it_changes(libreoffice: Any, progress_
     libreoffice.type_into(marked, tmp_path / "fixed.pdf", {"E39": "สองพัน", "C40": "ประชุมครู"}, sheet=progress_form.sheet)
     fixed = tmp_path / "fixed.pdf"
     assert red_share(fixed, "สองพัน") == 0 and red_share(fixed, "ประชุมครู", FILLS["warning"]) == 0
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_true_or_false_in_an_amount_is_marked(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
+                                              tmp_path: Path, fmt: str) -> None:
+    """TRUE typed into an amount is a logical value in Excel; in Calc a number under the amount's format,
+    not logical: its mark's condition (ISLOGICAL) never held in Calc, and the error showed unmarked."""
+    issued = tmp_path / "issued.xlsx"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    wb = load_workbook(issued)
+    wb[progress_form.sheet]["E39"], wb[progress_form.sheet]["E40"] = True, False
+    wb.save(tmp_path / "returned.xlsx")
+    school = read_filled(tmp_path / "returned.xlsx")
+    report = validate(school)
+    assert {"E39", "E40"} <= {f.cell for f in report.errors}
+    marked = tmp_path / f"marked.{fmt}"
+    write_marked_up(school, report, marked)
+    sent = libreoffice.convert(marked, tmp_path / "sent.pdf")  # shown as "1 บาท" and "0 บาท" on reports 3 and 4
+    assert red_share(sent, "1", row="29/12/2562") > 0.3 and red_share(sent, "0", row="29/1/2563") > 0.3
+    libreoffice.type_into(marked, tmp_path / "fixed.pdf", {"E39": "1250", "E40": "2500"}, sheet=progress_form.sheet)
+    fixed = tmp_path / "fixed.pdf"
+    assert red_share(fixed, "1,250", row="29/12/2562") == 0 and red_share(fixed, "2,500", row="29/1/2563") == 0

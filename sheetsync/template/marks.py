@@ -53,7 +53,9 @@ def holds(ref: str, value: CellValue) -> str:
     if value is None or value == "":
         return f"LEN(TRIM({at}))=0"  # spaces alone are still nothing typed
     if isinstance(value, bool):  # before int: bool is an int subclass
-        return f"AND(ISLOGICAL({at}),{at}={'TRUE()' if value else 'FALSE()'})"
+        # Calc holds a logical value as a number, logical only under a logical format: under the cell's
+        # own (an amount's, a text's) TRUE is the number 1 there, and ISLOGICAL is false.
+        return f"IF(ISLOGICAL({at}),{at}={'TRUE()' if value else 'FALSE()'},AND(ISNUMBER({at}),{at}={int(value)}))"
     if isinstance(value, (int, float)):
         # "=" compares numbers to 15 digits, and a text ("5") or an empty cell to a number never
         # equals it, but for 0, which an empty cell is.
