@@ -10,6 +10,7 @@ of rules, as Calc applies only the first true one.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -32,7 +33,6 @@ from sheetsync.template.marks import MAX_CONDITION, holds, literal, still_holds
 from sheetsync.template.write import write_template
 from tests.test_markup import _school_file
 
-RED = tuple(int(FILLS["error"][i:i + 2], 16) for i in (0, 2, 4))
 
 
 def _marked(form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str) -> Path:
@@ -115,12 +115,22 @@ def test_ods_marks_are_conditional_and_keep_the_satang_rule(progress_form: Form,
     assert plain[0] == satang
 
 
-def red_share(pdf: Path, word: str) -> float:
-    """The share of the pixels around ``word`` (as pdftotext finds it, once in ``pdf``) that have the error fill."""
+def _boxes(xml: str, word: str) -> list[tuple[int, tuple[str, ...]]]:
+    """Each place of ``word`` in pdftotext's ``-bbox`` output: its page and its box."""
+    return [(number, box) for number, page in enumerate(xml.split("<page ")[1:], start=1)
+            for box in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                                  + re.escape(escape(word, quote=False)) + "</word>", page)]
+
+
+def red_share(pdf: Path, word: str, fill: str = FILLS["error"], row: str | None = None) -> float:
+    """The share of the pixels around ``word`` (as pdftotext finds it, once in ``pdf``; with ``row``, its
+    first place on the line of the word ``row``) that have the error fill (or ``fill``, "RRGGBB")."""
     xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    found = [(number, box) for number, page in enumerate(xml.split("<page ")[1:], start=1)
-             for box in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
-                                   + re.escape(escape(word, quote=False)) + "</word>", page)]
+    found = _boxes(xml, word)
+    if row is not None:
+        ((page, line),) = _boxes(xml, row)
+        found = sorted(((n, box) for n, box in found if n == page and abs(float(box[1]) - float(line[1])) < 3),
+                       key=lambda place: float(place[1][0]))[:1]
     assert len(found) == 1, (word, found)
     number, box = found[0]
     x0, y0, x1, y1 = (float(v) for v in box)
@@ -132,7 +142,8 @@ def red_share(pdf: Path, word: str) -> float:
     width, pixels, scale = int(head.group(1)), raw[head.end():], dpi / 72
     samples = [tuple(pixels[(y * width + x) * 3:(y * width + x) * 3 + 3])
                for y in range(int(y0 * scale), int(y1 * scale) + 1) for x in range(int(x0 * scale), int(x1 * scale) + 1)]
-    return sum(1 for rgb in samples if all(abs(a - b) <= 6 for a, b in zip(rgb, RED))) / len(samples)
+    colour = tuple(int(fill[i:i + 2], 16) for i in (0, 2, 4))
+    return sum(1 for rgb in samples if all(abs(a - b) <= 6 for a, b in zip(rgb, colour))) / len(samples)
 
 
 @pytest.mark.libreoffice
@@ -191,3 +202,55 @@ def test_every_condition_of_a_marked_copy_fits(progress_form: Form, seed: dict[s
     ws = load_workbook(_marked(progress_form, seed, tmp_path, "xlsx"))[progress_form.sheet]
     formulas = [f for cf in ws.conditional_formatting for rule in cf.rules for f in rule.formula]
     assert formulas and max(map(len, formulas)) <= 255
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_time_in_a_cell_is_marked_until_it_changes(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
+                                                     tmp_path: Path, fmt: str) -> None:
+    """Excel turns "12:30" typed into an amount into a time, and a pasted NOW() is a moment with a fraction of
+    a second: read back (calamine gives a time and a datetime), each is an error whose mark never showed in the
+    .xlsx copy (its condition compared the time's text, and the moment to the whole second)."""
+    issued = tmp_path / "issued.xlsx"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    wb = load_workbook(issued)
+    wb[progress_form.sheet]["E39"] = dt.time(12, 30)
+    wb[progress_form.sheet]["C40"] = dt.datetime(2020, 1, 2, 3, 4, 5, 600000)
+    wb.save(tmp_path / "returned.xlsx")
+    school = read_filled(tmp_path / "returned.xlsx")
+    report = validate(school)
+    assert {"E39", "C40"} <= {f.cell for f in report.findings}
+    marked = tmp_path / f"marked.{fmt}"
+    write_marked_up(school, report, marked)
+    sent = libreoffice.convert(marked, tmp_path / "sent.pdf")
+    # As Calc shows them: the time in days in the amount's format, or its text; the moment as its format has it
+    time_shown, moment_shown = ("0.52", "3:04:05") if fmt == "xlsx" else ("12:30:00", "03:04")
+    assert red_share(sent, time_shown) > 0.3 and red_share(sent, moment_shown, FILLS["warning"]) > 0.3
+    libreoffice.type_into(marked, tmp_path / "fixed.pdf", {"E39": "สองพัน", "C40": "ประชุมครู"}, sheet=progress_form.sheet)
+    fixed = tmp_path / "fixed.pdf"
+    assert red_share(fixed, "สองพัน") == 0 and red_share(fixed, "ประชุมครู", FILLS["warning"]) == 0
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_true_or_false_in_an_amount_is_marked(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
+                                              tmp_path: Path, fmt: str) -> None:
+    """TRUE typed into an amount is a logical value in Excel; in Calc a number under the amount's format,
+    not logical: its mark's condition (ISLOGICAL) never held in Calc, and the error showed unmarked."""
+    issued = tmp_path / "issued.xlsx"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    wb = load_workbook(issued)
+    wb[progress_form.sheet]["E39"], wb[progress_form.sheet]["E40"] = True, False
+    wb.save(tmp_path / "returned.xlsx")
+    school = read_filled(tmp_path / "returned.xlsx")
+    report = validate(school)
+    assert {"E39", "E40"} <= {f.cell for f in report.errors}
+    marked = tmp_path / f"marked.{fmt}"
+    write_marked_up(school, report, marked)
+    sent = libreoffice.convert(marked, tmp_path / "sent.pdf")  # shown as "1 บาท" and "0 บาท" on reports 3 and 4
+    assert red_share(sent, "1", row="29/12/2562") > 0.3 and red_share(sent, "0", row="29/1/2563") > 0.3
+    libreoffice.type_into(marked, tmp_path / "fixed.pdf", {"E39": "1250", "E40": "2500"}, sheet=progress_form.sheet)
+    fixed = tmp_path / "fixed.pdf"
+    assert red_share(fixed, "1,250", row="29/12/2562") == 0 and red_share(fixed, "2,500", row="29/1/2563") == 0

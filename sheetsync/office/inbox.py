@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,13 +60,28 @@ def inbox_files(inbox: Path, notes: list[str] | None = None, failing: dict[str, 
                 if entry.is_symlink():
                     _note(notes, both("sync.link", file=entry.name))
                 elif entry.is_file(follow_symlinks=False) and not _made_by_a_program(entry):
-                    files.append((entry.stat(follow_symlinks=False).st_mtime, entry.name, Path(entry.path)))
+                    files.append((entry.stat(follow_symlinks=False).st_mtime_ns, _given_order(entry.name),
+                                  Path(entry.path)))
             except OSError as exc:  # this entry only: the others are still listed
                 if failing is not None:
                     failing[entry.name] = str(exc.strerror or exc)
                 else:
                     _note(notes, both("sync.cannot-look", file=entry.name, why=exc.strerror or exc))
     return [path for _, _, path in sorted(files)]
+
+
+#: A name the fetch (or a copy) numbered because its own was taken: ``รายงาน-2.xlsx``.
+_NUMBERED = re.compile(r"(.+)-(\d{1,9})")
+
+
+def _given_order(name: str) -> tuple[str, int, str]:
+    """What orders files of one modification time (a coarse clock: Windows' ticks ~16 ms, FAT's 2 s):
+    ``รายงาน.xlsx`` before ``รายงาน-2.xlsx`` before ``รายงาน-10.xlsx``, as their names were given (by
+    name alone ``-`` sorts before ``.``, and the later e-mail's file was read first)."""
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, dot + suffix) if stem else (name, "")
+    numbered = _NUMBERED.fullmatch(stem)
+    return (numbered[1], int(numbered[2]), suffix) if numbered else (stem, 1, suffix)
 
 
 def _note(notes: list[str] | None, line: str) -> None:

@@ -53,7 +53,9 @@ def holds(ref: str, value: CellValue) -> str:
     if value is None or value == "":
         return f"LEN(TRIM({at}))=0"  # spaces alone are still nothing typed
     if isinstance(value, bool):  # before int: bool is an int subclass
-        return f"AND(ISLOGICAL({at}),{at}={'TRUE()' if value else 'FALSE()'})"
+        # Calc holds a logical value as a number, logical only under a logical format: under the cell's
+        # own (an amount's, a text's) TRUE is the number 1 there, and ISLOGICAL is false.
+        return f"IF(ISLOGICAL({at}),{at}={'TRUE()' if value else 'FALSE()'},AND(ISNUMBER({at}),{at}={int(value)}))"
     if isinstance(value, (int, float)):
         # "=" compares numbers to 15 digits, and a text ("5") or an empty cell to a number never
         # equals it, but for 0, which an empty cell is.
@@ -62,8 +64,24 @@ def holds(ref: str, value: CellValue) -> str:
         serial = f"DATE({value.year},{value.month},{value.day})"
         if isinstance(value, dt.datetime):
             serial += f"+TIME({value.hour},{value.minute},{value.second})"
+            if value.microsecond:  # the .xlsx keeps a fraction of a second, the .ods not: within the second
+                return f"AND(ISNUMBER({at}),ABS({at}-({serial}))<TIME(0,0,1))"
         return f"{at}={serial}"
+    if isinstance(value, (dt.time, dt.timedelta)):
+        return _duration_holds(at, value)
     return _text_holds(at, str(value).replace("\r", ""))
+
+
+def _duration_holds(at: str, value: dt.time | dt.timedelta) -> str:
+    """``at`` holds the time of day or the duration ``value`` (a time typed into a number's cell):
+    the .xlsx writes it as a number of days, the .ods as its text ("12:30:00"). Within the second
+    (the .xlsx keeps its fraction); IF, as a text's subtraction is an error even beside a true EXACT."""
+    if isinstance(value, dt.time):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+    else:
+        seconds = value.total_seconds()
+    days = _number(seconds / 86400)
+    return f"IF(ISNUMBER({at}),ABS({at}-{days})<TIME(0,0,1),EXACT({at},{literal(str(value))}))"
 
 
 def _text_holds(at: str, text: str) -> str:
