@@ -251,3 +251,15 @@ def test_a_project_renumbered_within_its_year_owes_only_under_its_new_code(progr
     roster = [Recipient("s2", "โรงเรียนวัดยายร่ม", "b@x.example", CODES[3])]
     found = owing([old, new], roster, [], {progress_form.id: spec}, "2020-10")
     assert [(o.key, o.months) for o in found] == [(CODES[3], "กันยายน 2563")]
+
+
+def test_two_projects_of_one_year_both_listed_each_owe_what_they_did_not_send(progress_form: Form) -> None:
+    """s2 runs two projects in one fiscal year, both on its roster row: 5007 stopped in February,
+    5010 in August. Neither went on as the other (the roster still lists both), so each owes its own
+    months; before, 5007 was taken for 5010's old code and owed nothing (found by a review)."""
+    spec = master_spec(progress_form)
+    short, long = (Digest.of(record(months(code, count), "s2"), spec, progress_form)
+                   for code, count in ((CODES[1], 5), (CODES[3], 11)))
+    roster = [Recipient("s2", "โรงเรียนวัดยายร่ม", "b@x.example", f"{CODES[1]}; {CODES[3]}")]
+    found = owing([short, long], roster, [], {progress_form.id: spec}, "2020-10")
+    assert [(o.key, o.months) for o in found] == [(CODES[1], "มีนาคม – กันยายน 2563"), (CODES[3], "กันยายน 2563")]

@@ -161,7 +161,7 @@ def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: 
     :param due: the period due of the office's form with a period (:mod:`.due`): a roster recipient
         without a line of it gets one saying so (one with nothing at all has its line of that period).
     """
-    specs, records = specs or {}, continued(records)  # a project renumbered within its year owes nothing
+    specs, records = specs or {}, continued(records, roster)  # a project renumbered within its year owes nothing
     seen = _Seen(outcomes, specs)
     by_recipient: dict[str, list[Digest]] = {}
     for record in sorted(records, key=lambda d: _order(d.key.form_id, d.key.project_code, specs)):

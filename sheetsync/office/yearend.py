@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from ..check.coerce import ascii_digits
 from ..master.derive import as_date, number
+from ..roster import Recipient
 from ..spec.form import Form
 from ..spec.master import MasterSpec
 from ..spec.pointers import lookup
@@ -62,18 +64,22 @@ def year_end(form: Form | None, spec: MasterSpec | None, data: dict[str, Any]) -
     return span[0].strftime("%Y-%m") if span else "", len(spec.rows_of(data)) >= table.capacity
 
 
-def continued(records: Sequence[Digest]) -> list[Digest]:
+def continued(records: Sequence[Digest], roster: Iterable[Recipient] = ()) -> list[Digest]:
     """``records``, each of a project renumbered within its year marked as owing nothing: of a school's
     submissions of one form and fiscal year, only the one with the latest report may owe (5006's
-    October to February went on as 5010: 5006 owes no March, 5010 owes what it did not send)."""
+    October to February went on as 5010: 5006 owes no March, 5010 owes what it did not send). A code
+    the ``roster`` still lists for its school beside another is a project of its own, never renumbered."""
+    listed = {(r.id, ascii_digits(code)) for r in roster if len(r.codes) > 1 for code in r.codes}
     latest: dict[tuple[str, str, str], str] = {}
     for d in records:
         if d.year_end:
             place = (d.key.form_id, d.key.recipient, d.year_end)
             latest[place] = max(latest.get(place, ""), d.latest_date)
-    # ties (two projects reported up to the same day) keep both: neither went on as the other
-    return [replace(d, full=True) if d.year_end and d.latest_date < latest[(d.key.form_id, d.key.recipient, d.year_end)]
-            else d for d in records]
+
+    def went_on(d: Digest) -> bool:  # ties (two projects reported up to the same day) keep both
+        return bool(d.year_end) and d.latest_date < latest[(d.key.form_id, d.key.recipient, d.year_end)] \
+            and (d.key.recipient, ascii_digits(d.key.project_code)) not in listed
+    return [replace(d, full=True) if went_on(d) else d for d in records]
 
 
 def keeps_years(form: Form | None) -> bool:
