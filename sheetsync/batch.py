@@ -18,7 +18,7 @@ from .check.reader import Filled, read_filled
 from .check.report import Report
 from .mailer import (MailConfig, MailError, OutboxMailer, Thread, compose, compose_invitation, earlier_invitations,
                      invitation_key)
-from .mailer._invite import Earlier
+from .mailer._invite import Earlier, InvitationKey
 from .mailer._answer import address_report, sender_finding
 from .mailer._reply import compose_unreadable_reply
 from .messages import Lang, first
@@ -199,7 +199,16 @@ def queue_templates(templates: Iterable[Path], roster: Iterable[Recipient], conf
             continue
         written = outbox.write(message)
         done.queued.append(written)
-        if before is not None and not before.sent:
-            before.path.unlink(missing_ok=True)  # replaced: the school gets the new one only
+        _withdraw_waiting(earlier, invitation_key(message), written)  # replaced: the school gets the new one only
         earlier[invitation_key(message)] = Earlier(written, False, content)  # the same template twice in one run
     return done
+
+
+def _withdraw_waiting(earlier: dict[InvitationKey, Earlier], key: InvitationKey, written: Path) -> None:
+    """Delete the invitations still waiting of the same template and subject as ``key``, to these
+    addresses or to others: a corrected roster address makes a new invitation, and the one to the old
+    address (which may be why it still waits: refused, or needing SMTPUTF8) would fail at every send."""
+    for other, waiting in list(earlier.items()):
+        if other[:2] == key[:2] and not waiting.sent and waiting.path != written:
+            waiting.path.unlink(missing_ok=True)
+            del earlier[other]

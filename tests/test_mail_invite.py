@@ -358,3 +358,19 @@ def test_a_server_that_cannot_be_reached_is_tried_once_and_says_how_many_wait(sm
     up = run("sync", "--send", cwd=office, env={**env, "SHEETSYNC_SMTP_PORT": str(smtp.port)})
     assert up.returncode == 0, up.stderr
     assert len(smtp.messages()) == 4 and not list((office / "outbox").glob("*.eml"))
+
+
+def test_a_corrected_address_replaces_the_invitation_still_waiting(progress_form: Form, tmp_path: Path) -> None:
+    """s2's address could not be sent to (a Thai local part, no SMTPUTF8 at the office's server): the
+    clerk corrected the roster and queued s2's template again. The new invitation was queued beside the
+    old one, which failed again at every send and kept each run's exit code at 1 (found writing the
+    Thai guide): the one to the old address is withdrawn, the school gets the new one only."""
+    write_template(progress_form, tmp_path / "s2.xlsx", recipient="s2")
+    config = MailConfig(from_addr=SENDER, outbox=tmp_path / "outbox")
+    wrong = ROSTER.replace("b@s2.example", "ครูสมศรี@s2.example")
+    assert [p.name for p in queue_templates([tmp_path / "s2.xlsx"], read_roster_text(wrong, tmp_path), config).queued] \
+        == ["template s2.eml"]
+    done = queue_templates([tmp_path / "s2.xlsx"], read_roster_text(ROSTER, tmp_path), config)
+    waiting = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert waiting == done.queued and len(waiting) == 1
+    assert "b@s2.example" in waiting[0].read_text(encoding="utf-8")
