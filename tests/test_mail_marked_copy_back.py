@@ -106,3 +106,20 @@ def test_in_an_office_the_store_knows_the_copies_it_mailed(
     names = sorted(str(r[0]) for r in store.execute("SELECT name FROM files"))
     store.close()
     assert names == ["วัดไทร-2.xlsx", "วัดไทร.xlsx"]  # the copy is no file of the school's
+
+
+def test_the_copy_fixed_and_sent_back_under_its_own_name_is_answered_without_the_office_s_json(
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+    # The school types its corrections into the marked-up copy and sends it back under the name it
+    # came with, "…-ตรวจแล้ว.xlsx" (as the reply invites): valid, it got the office's JSON report of
+    # the file attached, "…-ตรวจแล้ว.json", taken for the marked-up copy by its name.
+    report, fixed = _first_report(tmp_path, mailbox, smtp, progress_form, seed)
+    [copy] = [str(p.get_filename()) for p in report.iter_attachments() if str(p.get_filename()).endswith(".xlsx")]
+    assert copy.endswith("-ตรวจแล้ว.xlsx")
+    mailbox.deliver(mail_from("a@s1.example", f"Re: {report['Subject']}", [(copy, fixed, XLSX)], "<two@s1.example>",
+                              In_Reply_To=str(report["Message-ID"]), References=str(report["Message-ID"])))
+    done = run(tmp_path, mailbox, smtp, *sync_args())
+    assert done.returncode == 0, done.stdout + done.stderr
+    [answer] = [m for m in smtp.messages() if m["In-Reply-To"] == "<two@s1.example>"]
+    assert "ผ่านการตรวจสอบ" in body(answer)
+    assert [p.get_filename() for p in answer.iter_attachments()] == []  # a valid file: nothing to open
