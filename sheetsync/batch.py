@@ -36,6 +36,8 @@ from .files import unique_name, write_atomically
 Origins = Callable[[Path], Thread | None]  # the message that brought a file, if it came by mail
 
 MARKED_SUFFIX = "-ตรวจแล้ว"
+#: What a marked-up copy can be (it keeps the format of the file it marks).
+WORKBOOKS = (".xlsx", ".ods")
 #: A batch's files are the pipeline's results (the name this module used before the pipeline).
 Checked = FileResult
 
@@ -128,7 +130,9 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
     plan = address_report(item.report, roster, origin, to)
     if plan is None:
         return None
-    marked = [p for p in item.outputs[-1:] if MARKED_SUFFIX in p.stem]
+    # The marked-up copy is the one workbook among the outputs: its name cannot tell it, as a school
+    # that fixes the copy sends it back as "…-ตรวจแล้ว.xlsx" and its .json report then ends the same way.
+    marked = [p for p in item.outputs[-1:] if p.suffix.lower() in WORKBOOKS]
     return compose(item.report, to=plan.to, config=config, lang=lang,
                    html=render_html(item.report, langs=first(lang), form=item.filled.form),
                    text=render_for_school(item.report, lang), attachments=marked, school=plan.school, thread=plan.thread,

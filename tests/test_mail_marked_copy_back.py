@@ -106,3 +106,45 @@ def test_in_an_office_the_store_knows_the_copies_it_mailed(
     names = sorted(str(r[0]) for r in store.execute("SELECT name FROM files"))
     store.close()
     assert names == ["วัดไทร-2.xlsx", "วัดไทร.xlsx"]  # the copy is no file of the school's
+
+
+def test_the_copy_fixed_and_sent_back_under_its_own_name_is_answered_without_the_office_s_json(
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+    # The school types its corrections into the marked-up copy and sends it back under the name it
+    # came with, "…-ตรวจแล้ว.xlsx" (as the reply invites): valid, it got the office's JSON report of
+    # the file attached, "…-ตรวจแล้ว.json", taken for the marked-up copy by its name.
+    report, fixed = _first_report(tmp_path, mailbox, smtp, progress_form, seed)
+    [copy] = [str(p.get_filename()) for p in report.iter_attachments() if str(p.get_filename()).endswith(".xlsx")]
+    assert copy.endswith("-ตรวจแล้ว.xlsx")
+    mailbox.deliver(mail_from("a@s1.example", f"Re: {report['Subject']}", [(copy, fixed, XLSX)], "<two@s1.example>",
+                              In_Reply_To=str(report["Message-ID"]), References=str(report["Message-ID"])))
+    done = run(tmp_path, mailbox, smtp, *sync_args())
+    assert done.returncode == 0, done.stdout + done.stderr
+    [answer] = [m for m in smtp.messages() if m["In-Reply-To"] == "<two@s1.example>"]
+    assert "ผ่านการตรวจสอบ" in body(answer)
+    assert [p.get_filename() for p in answer.iter_attachments()] == []  # a valid file: nothing to open
+
+
+def _asks_questions_by_reply(message: EmailMessage) -> list[str]:
+    """The lines of ``message`` that invite a question as a reply to it (Thai or English)."""
+    return [line for line in body(message).splitlines()
+            if ("ข้อสงสัย" in line and "ตอบกลับ" in line) or ("question" in line and "reply" in line)]
+
+
+def test_a_school_is_never_told_to_ask_its_question_by_replying_to_the_fetched_box(
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+    # The report ended "หากมีข้อสงสัย กรุณาตอบกลับอีเมลฉบับนี้" (any question: reply to this e-mail), but
+    # replies go to the box sync fetches: the school that asked so was answered by the program that
+    # no report file was found — ending with the same line, so it asked again and again. The
+    # invitation already said to contact the office directly.
+    report, _ = _first_report(tmp_path, mailbox, smtp, progress_form, seed)
+    assert _asks_questions_by_reply(report) == []
+    question = EmailMessage()
+    question["From"], question["To"], question["Subject"] = "a@s1.example", "office@bma.example", f"Re: {report['Subject']}"
+    question["Message-ID"], question["In-Reply-To"] = "<ask@s1.example>", str(report["Message-ID"])
+    question.set_content("ขอสอบถามว่าช่อง E46 ต้องกรอกยอดสะสมหรือยอดเดือนนี้คะ")
+    mailbox.deliver(question.as_bytes())
+    run(tmp_path, mailbox, smtp, *sync_args())
+    [answer] = [m for m in smtp.messages() if m["In-Reply-To"] == "<ask@s1.example>"]
+    assert _asks_questions_by_reply(answer) == []
+    assert "ติดต่อสำนักงานโดยตรง" in body(answer)  # as the invitation says

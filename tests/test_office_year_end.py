@@ -32,6 +32,7 @@ from tests.test_master_support import CODES, seed_data, submit, variant
 from tests.test_office_roster_left import summary_with_totals
 from tests.test_office_summary import record
 from tests.test_office_view import rows_of
+from tests.test_docs_thai import GUIDE, README
 
 ROSTER = ("recipient_id,school_name,email,project_code\n"
           f"s1,โรงเรียนวัดไทร,head@s1.example,{CODES[0]}\n"
@@ -263,3 +264,23 @@ def test_two_projects_of_one_year_both_listed_each_owe_what_they_did_not_send(pr
     roster = [Recipient("s2", "โรงเรียนวัดยายร่ม", "b@x.example", f"{CODES[1]}; {CODES[3]}")]
     found = owing([short, long], roster, [], {progress_form.id: spec}, "2020-10")
     assert [(o.key, o.months) for o in found] == [(CODES[1], "มีนาคม – กันยายน 2563"), (CODES[3], "กันยายน 2563")]
+
+
+def test_last_years_code_left_listed_once_sent_is_added_to_the_new_years_total(both_listed: Path,
+                                                                              progress_form: Form) -> None:
+    """What the guide tells the clerk: take last year's code off the roster once its September is in,
+    or the total sent up the line adds last year's project to this year's."""
+    submit(progress_form, both_listed / "inbox", months(CODES[1], 12), "s2", name="september.xlsx")
+    sync(both_listed, "--period", "2020-10")
+    budget = "งบประมาณที่ได้รับ (บาท)"
+
+    def total() -> Any:
+        rows = summary_with_totals(both_listed / "master.xlsx")
+        return next(r for r in rows if r["ผู้รายงาน"] == "รวมทั้งหมด")[budget]
+
+    listed = total()
+    (both_listed / "roster.csv").write_text(NEW_YEAR, encoding="utf-8")
+    sync(both_listed, "--period", "2020-10")
+    assert statuses(both_listed)[("s2", CODES[1])] == LEFT
+    assert listed - total() == months(CODES[1], 12)["project"]["budget_received"]
+    assert "take last year's code off" in README and "ลบรหัสของปีที่แล้วออก" in GUIDE  # the clerk is told so
