@@ -336,7 +336,8 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     return Sheet(SUMMARY, columns, rows(), len(lines), freeze_columns=2, highlights=highlights, print_columns=printed,
                  # A blank row first: Calc's and Excel's sort buttons take the block of filled rows
                  # around the cursor, which would take the total in with the lines.
-                 footer=([None] * len(roles), *total_rows(lines, roles, ordered[0] if ordered else None, due, apart)))
+                 footer=([None] * len(roles), *total_rows(lines, roles, ordered[0] if ordered else None, due, apart, lambda line: bool(owed(
+                     line.record, specs.get(line.form_id, main), since)))))
 
 
 def _split(form_id: str, key: str, specs: Mapping[str, MasterSpec], main: MasterSpec | None) -> tuple[str, str]:

@@ -31,12 +31,14 @@ def total_row(lines: Sequence[Line], roles: Sequence[str], main: Form | None, du
 
 
 def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, due: Due | None = None,
-               left: Callable[[Line], bool] = lambda line: False) -> list[list[Any]]:
+               left: Callable[[Line], bool] = lambda line: False,
+               owing: Callable[[Line], bool] = lambda line: False) -> list[list[Any]]:
     """The total line (:func:`total_row`) of the lines of recipients on the roster, then, when some line
     is not on it (``left``: its recipient taken off, or a code its roster entry no longer names), a line
     of theirs: how many recipients, and their amounts added apart.
 
-    A district clerk sends the total up the line as "so many of our schools reported, this much spent":
+    A line that ``owing`` says still owes its year's last months (its status says "not sent") is not
+    counted as reported; its amounts are added. A district clerk sends the total up the line as "so many of our schools reported, this much spent":
     a school closed or merged into another is not one of the office's schools any more, so it is neither
     counted nor added there; its line stays in view with its status, and its money on a line of its own
     below, so that the two lines still add up to every line shown.
@@ -50,6 +52,7 @@ def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, d
     listed = [line for line in lines if not left(line)]
     gone = [line for line in lines if left(line)]
     added, reported, count = _added(listed, main, spec, period)
+    reported -= 0 if period is not None else sum(1 for line in listed if line.record is not None and owing(line))
     if period is not None:
         said = word("total.reported-period", period=spec.period_label(period) if spec and period else "-",
                     reported=reported, count=count)
