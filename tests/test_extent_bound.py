@@ -63,6 +63,9 @@ def test_an_honest_ods_is_read_without_measuring_row_by_row(tmp_path: Path, prog
     b"<table:table-row>" + TEXT + EMPTY * 3 + b"</table:table-row><table:table-row></table:table-row>",
     b"<table:table-row>" + EMPTY * 8 + TEXT + b"</table:table-row>",
     TEXT + b"<table:table-row>" + TEXT + b"</table:table-row>",  # a cell outside any row
+    # rows that do not start right after the row before (looked at one by one, not seen at once)
+    b"<table:table-header-rows><table:table-row>" + TEXT + b"</table:table-row></table:table-header-rows>",
+    b'\n  <table:table-row table:style-name="ro1">' + TEXT + b"</table:table-row>",
 ])
 @pytest.mark.parametrize("sheet", [FORM_SHEET, META])
 def test_the_bound_is_never_below_the_exact_extent(tmp_path: Path, progress_form: Form, seed: dict[str, Any],
@@ -79,6 +82,8 @@ def test_the_bound_is_never_below_the_exact_extent(tmp_path: Path, progress_form
     b'<table:table-row table:number-rows-repeated="2">' + TEXT + b"</table:table-row>",
     b'<table:table-row>' + b'<table:table-cell table:number-columns-repeated="2"/>' + TEXT + b"</table:table-row>",
     b"<table:table-row\n>" + TEXT + b"</table:table-row>",
+    b" <table:table-row\t>" + TEXT + b"</table:table-row>",  # after white space: its tag looked at, not seen at once
+    b"<table:table-header-rows><table:table-row\r>" + TEXT + b"</table:table-row></table:table-header-rows>",
     b"<table:table-row-group><table:table-row>" + TEXT + b"</table:table-row></table:table-row-group>",
     b"<table:table-row/><table:table-row>" + TEXT + b"</table:table-row>",
     b"<table:table-row>" + TEXT,  # a row never closed

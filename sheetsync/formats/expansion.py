@@ -58,6 +58,9 @@ DIGITS = re.compile(r"\+?[0-9]{1,12}")
 #: A repeat count written otherwise than in plain digits ("+5", "&#53;", " 5"): calamine reads more
 #: of them than the patterns here and the sheet's measure do.
 ODS_ODD_REPEAT = re.compile(rb"""repeated\s*=\s*(?:"(?![0-9]{1,12}")|'(?![0-9]{1,12}'))""")
+#: The words :func:`check_ods` starts from, as patterns: a search at up to twice the speed of
+#: ``bytes.find`` for such short words in a part's XML.
+REPEATED, SPACES = re.compile(rb"repeated"), re.compile(rb"<text:s")
 #: A start tag to its real end: ">" inside a quoted value does not end it.
 QUOTED_TAG = re.compile(rb"""<(?:[^"'>]|"[^"]*"|'[^']*')*>""")
 
@@ -111,7 +114,7 @@ def check_ods(path: Path, content: bytes) -> None:
     """
     # Each word is looked for once: every pass below starts at its first occurrence (an honest form
     # holds its styles and validations, a third of the part, before any of them; ours holds no <text:s>).
-    repeated, spaces = content.find(b"repeated"), content.find(b"<text:s")
+    repeated, spaces = _first(REPEATED, content), _first(SPACES, content)
     if repeated >= 0 and ODS_ODD_REPEAT.search(content, repeated) is not None:
         raise _refused(path)  # read otherwise by calamine than by the patterns here: never honest
     if _gt_in_value(content, ((b"repeated", repeated), (b"<text:s", spaces))):
@@ -121,6 +124,12 @@ def check_ods(path: Path, content: bytes) -> None:
         total += _repeated_cells(content, repeated) + _repeated_rows(content, repeated)
     if total > limits.MAX_EXPANDED_TEXT:
         raise _refused(path)
+
+
+def _first(word: "re.Pattern[bytes]", content: bytes) -> int:
+    """Where ``word`` (a pattern of plain bytes) first occurs in ``content``, or -1."""
+    found = word.search(content)
+    return -1 if found is None else found.start()
 
 
 def _gt_in_value(content: bytes, words: Iterable[tuple[bytes, int]]) -> bool:

@@ -25,7 +25,8 @@ from typing import Collection
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, column_number
-from ._pieces import count_tags as _tags, distinct_refs as _refs, plain_encoding as _plain_encoding
+from ._pieces import (count_matches as _count, count_tags as _tags, distinct_refs as _refs,
+                      plain_encoding as _plain_encoding)
 from ._stored import stored_zip
 from .odsbreaks import break_lines
 from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, found_members, fold, open_zip
@@ -44,6 +45,9 @@ XLSX_NS = b"schemas.openxmlformats.org/spreadsheetml/2006/main"
 ODS_TABLE_NS = b"urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 XLSX_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension(?=[\s/>])[^<>]*>")
 ODS_TABLE_OPEN = re.compile(rb"<(table:)table(?=[\s/>])([^<>]*?)(/?)>")
+#: Every ``<table:table`` but the ``<table:table-…`` elements (rows, cells, columns): a table's start,
+#: or a tag written otherwise. One search at the speed of ``count`` (two counts cost twice as much).
+ODS_TABLE_START = re.compile(rb"<table:table(?!-)")
 ODS_STUB = b"<table:table-row><table:table-cell/></table:table-row>"
 
 
@@ -282,7 +286,7 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
     # The tables' start tags counted from the first (the styles and validations before it, a third of
     # an honest part, hold none).
     done = max(content.find(b"<table:table"), 0)
-    starts = content.count(b"<table:table", done) - content.count(b"<table:table-", done)
+    starts = _count(ODS_TABLE_START, content, done)
     while (start := content.find(b"<table:table ", done)) >= 0:
         match = ODS_TABLE_OPEN.match(content, start)
         if match is None:
