@@ -27,6 +27,7 @@ from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, column_number
 from ._pieces import (count_matches as _count, count_tags as _tags, distinct_refs as _refs,
                       plain_encoding as _plain_encoding)
+from ._inflate import inflated
 from ._stored import stored_zip
 from .odsbreaks import break_lines
 from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, found_members, fold, open_zip
@@ -176,17 +177,23 @@ class Scanned:
 class _Inflater(_Budget):
     """:class:`_Budget`'s caps, checked on one read of at most cap + 1 bytes (no chunk copies)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data: bytes | None = None) -> None:
         super().__init__(path)
-        self.crcs: dict[str, int] = {}  # zipfile compares each member's CRC once it has read it whole
+        self.data = data  # the zip's bytes, when held: a plain member is inflated from them (_inflate)
+        self.crcs: dict[str, int] = {}  # each member's CRC, compared once it was read whole
 
     def read(self, archive: zipfile.ZipFile, name: str, cap: int = limits.MAX_MEMBER_INFLATED) -> bytes:
         """The member ``name``, inflated in one read capped at ``cap`` or what the total still allows."""
         info = archive.getinfo(name)
         self._check_declared(info, name, cap)
+        # Declared within the caps, so read whole: straight from the bytes, else (any other member) by zipfile.
+        found = inflated(self.data, info) if self.data is not None else None
         try:
-            with archive.open(info) as member:
-                data = member.read(min(cap, self.left) + 1)
+            if found is not None:
+                data = found
+            else:
+                with archive.open(info) as member:
+                    data = member.read(min(cap, self.left) + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
             raise UnreadableFileError(self.path, f"the part {name!r} is damaged") from exc
         if len(data) > cap:
@@ -201,11 +208,13 @@ class _Inflater(_Budget):
         return self.whole(name, data)
 
 
-def scan(path: Path, fmt: str, archive: zipfile.ZipFile | None = None) -> Scanned:
+def scan(path: Path, fmt: str, archive: zipfile.ZipFile | None = None, data: bytes | None = None) -> Scanned:
     """Inflate (within :mod:`sheetsync.limits`) and measure the .xlsx/.ods at ``path``.
 
     :param archive: the file already opened (as :func:`sheetsync.formats.guard.check_container`
         hands it back); left open.
+    :param data: the bytes ``archive`` was opened over, if they are at hand (plain members are then
+        inflated from them directly: :mod:`sheetsync.formats._inflate`).
     :raises LimitError: a member too large, XML entities.
     :raises UnreadableFileError: a damaged container.
     """
@@ -213,7 +222,7 @@ def scan(path: Path, fmt: str, archive: zipfile.ZipFile | None = None) -> Scanne
         with open_zip(path) as opened:
             return scan(path, fmt, opened)
     scanned = Scanned(path, fmt)
-    budget = _Inflater(path)
+    budget = _Inflater(path, data)
     scanned._crcs = budget.crcs
     names = set(archive.namelist())
     if fmt == "ods":
