@@ -86,6 +86,8 @@ def _order(form: Form) -> tuple[_Step, ...]:
                        tier in (ROW, NEIGHBOURS))
                       for index, rule in sorted(enumerate(form.rules), key=lambda pair: _tier(pair[1]))
                       for tier in (_tier(rule),))
+        if len(_ORDERS) >= 64:  # forms reloaded again and again (tests, a long-lived office): keep few
+            _ORDERS.clear()
         entry = _ORDERS[id(form)] = (form, steps)
     return entry[1]
 
