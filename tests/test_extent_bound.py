@@ -4,6 +4,7 @@ reader's decisions (kept as written, or clipped) are the same as with the exact 
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -57,12 +58,42 @@ def test_an_honest_ods_is_read_without_measuring_row_by_row(tmp_path: Path, prog
     assert report.valid and clipped == [] and measured == []
 
 
+def _as_calc(xml: bytes) -> bytes:
+    """Each run of a merged block's covered cells written as Calc writes it: one cell, repeated."""
+    def one(run: re.Match[bytes]) -> bytes:
+        return b'<table:covered-table-cell table:style-name="%s" table:number-columns-repeated="%d"/>' % (
+            run[1], run[0].count(b"<table:covered-table-cell"))
+    return re.sub(rb'<table:covered-table-cell table:style-name="(\w+)"/>(?:<table:covered-table-cell '
+                  rb'table:style-name="\1"/>)+', one, xml)
+
+
+def test_merged_cells_written_as_calc_writes_them_keep_the_fast_path(tmp_path: Path, progress_form: Form,
+                                                                     seed: dict[str, Any],
+                                                                     clipped: list[dict[str, Bounds]],
+                                                                     measured: list[int]) -> None:
+    clean = _ods(tmp_path, progress_form, seed)
+    path = rewrite(clean, tmp_path / "calc.ods", {"content.xml": _as_calc})
+    assert b"number-columns-repeated" in _body(path, FORM_SHEET)
+    filled = read_filled(path)
+    assert filled.data == read_filled(clean).data and validate(filled).valid
+    assert clipped == [] and measured == []
+
+
 @pytest.mark.parametrize("rows", [
     b"",
     b"<table:table-row>" + EMPTY * 10 + b"</table:table-row>",  # empty cells past the form: counted by the bound only
     b"<table:table-row>" + TEXT + EMPTY * 3 + b"</table:table-row><table:table-row></table:table-row>",
     b"<table:table-row>" + EMPTY * 8 + TEXT + b"</table:table-row>",
     TEXT + b"<table:table-row>" + TEXT + b"</table:table-row>",  # a cell outside any row
+    # rows that do not start right after the row before (looked at one by one, not seen at once)
+    b"<table:table-header-rows><table:table-row>" + TEXT + b"</table:table-row></table:table-header-rows>",
+    b'\n  <table:table-row table:style-name="ro1">' + TEXT + b"</table:table-row>",
+    # columns repeated (as Calc writes merged and empty neighbours), before, between and after the text
+    b"<table:table-row>" + b'<table:table-cell table:number-columns-repeated="9"/>' + TEXT + b"</table:table-row>",
+    b"<table:table-row>" + TEXT + b'<table:covered-table-cell table:number-columns-repeated="6"/>' + TEXT
+    + b'<table:table-cell table:style-name="ce1" table:number-columns-repeated="4"/></table:table-row>',
+    b'<table:table-row><table:table-cell table:number-columns-repeated="9" office:value-type="string">'
+    b"<text:p>x</text:p></table:table-cell></table:table-row>",
 ])
 @pytest.mark.parametrize("sheet", [FORM_SHEET, META])
 def test_the_bound_is_never_below_the_exact_extent(tmp_path: Path, progress_form: Form, seed: dict[str, Any],
@@ -77,8 +108,10 @@ def test_the_bound_is_never_below_the_exact_extent(tmp_path: Path, progress_form
 
 @pytest.mark.parametrize("rows", [
     b'<table:table-row table:number-rows-repeated="2">' + TEXT + b"</table:table-row>",
-    b'<table:table-row>' + b'<table:table-cell table:number-columns-repeated="2"/>' + TEXT + b"</table:table-row>",
+    b"<table:table-row>" + b'<table:table-cell table:number-columns-repeated="1000"/>' + TEXT + b"</table:table-row>",
     b"<table:table-row\n>" + TEXT + b"</table:table-row>",
+    b" <table:table-row\t>" + TEXT + b"</table:table-row>",  # after white space: its tag looked at, not seen at once
+    b"<table:table-header-rows><table:table-row\r>" + TEXT + b"</table:table-row></table:table-header-rows>",
     b"<table:table-row-group><table:table-row>" + TEXT + b"</table:table-row></table:table-row-group>",
     b"<table:table-row/><table:table-row>" + TEXT + b"</table:table-row>",
     b"<table:table-row>" + TEXT,  # a row never closed

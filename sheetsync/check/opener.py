@@ -52,7 +52,7 @@ class Opener:
                 return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
                               for o in beyond(book, sheet, b)]
             if self.scanned is None:
-                self.scanned = scan(self.path, self.fmt, self.archive)
+                self.scanned = scan(self.path, self.fmt, self.archive, self.data or None)
             if self.scanned.fits(bounds):
                 if self.last is not None and set(bounds) <= self.last[0]:
                     return self.last[1], []

@@ -230,12 +230,13 @@ def _metadata(path: Path, workbook: CalamineWorkbook) -> tuple[dict[str, str], d
         raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
     meta: dict[str, str] = {}
     locked: dict[str, str] = {}
-    text = coerce.parse_text
-    for row in _safe(_raw_grid(path, workbook, META_SHEET)):
-        # Printable text with no space at either end is its own parse_text (the only printable
-        # white space is " ", and invisible characters are not printable): most cells here.
-        cells = [v if v.__class__ is str and (not v or (v.isprintable() and v[0] != " " and v[-1] != " "))
-                 else text(v) if v is not None else "" for v in row]
+    text, cap = coerce.parse_text, limits.MAX_CELL_TEXT
+    for row in _raw_grid(path, workbook, META_SHEET):
+        # Printable text of a cell's length with no space at either end is already safe (_safe) and
+        # its own parse_text (the only printable white space is " ", and invisible characters are
+        # not printable): most cells here. Any other value is made safe first, as _safe would.
+        cells = [v if v.__class__ is str and len(v) <= cap and (not v or (v.isprintable() and v[0] != " " and v[-1] != " "))
+                 else text(safe_value(v)) if v is not None else "" for v in row]
         if len(cells) >= 3 and cells[0] == "locked":
             locked[cells[1]] = cells[2]
         elif len(cells) >= 2 and cells[0]:

@@ -45,11 +45,9 @@ def rule_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
                       lambda pointer: filled.cell_of(pointer).cell)
     kept: list[_Blame] = []
     totalled: set[tuple[str, str]] = set()  # columns a total already found wrong: their total is not known
-    for index, rule in sorted(enumerate(filled.form.rules), key=lambda pair: _tier(pair[1])):
-        column = (rule["table"], rule["field"]) if _tier(rule) in (RUNNING, TOTALS) else None
-        if not flagged.isdisjoint(rule.fields) or column in totalled:
+    for index, rule, fields, column, blaming in _order(filled.form):
+        if not flagged.isdisjoint(fields) or column in totalled:
             continue
-        blaming = _tier(rule) in (ROW, NEIGHBOURS)
         earlier = [blame for blame in kept if blame.blaming]
         hits = [_Blame(index, rule, _worded(rule, hit), blaming) for hit in RULES[rule.kind](rule, ctx)]
         new = [blame for blame in hits if not (blaming and _explained(earlier, blame.hit))]
@@ -72,6 +70,30 @@ TIERS = {"within": ROW, "row_compare": ROW, "row_sum": ROW, "row_ratio": ROW, "s
 
 def _tier(rule: Rule) -> int:
     return TIERS.get(rule.kind, TOTALS) if rule.over_table else FIELDS
+
+
+#: A rule as :func:`rule_findings` runs it: its place in the layout, the rule, the fields it reads,
+#: the column it totals (None for other tiers), and whether it blames its cell.
+_Step = tuple[int, Rule, tuple[str, ...], "tuple[str, str] | None", bool]
+
+
+def _order(form: Form) -> tuple[_Step, ...]:
+    """The form's rules in the order they run, with what each run needs: worked out once per form
+    (every file of a form runs the same rules)."""
+    entry = _ORDERS.get(id(form))
+    if entry is None or entry[0] is not form:
+        steps = tuple((index, rule, rule.fields, (rule["table"], rule["field"]) if tier in (RUNNING, TOTALS) else None,
+                       tier in (ROW, NEIGHBOURS))
+                      for index, rule in sorted(enumerate(form.rules), key=lambda pair: _tier(pair[1]))
+                      for tier in (_tier(rule),))
+        if len(_ORDERS) >= 64:  # forms reloaded again and again (tests, a long-lived office): keep few
+            _ORDERS.clear()
+        entry = _ORDERS[id(form)] = (form, steps)
+    return entry[1]
+
+
+#: id(form) → (the form, its rules' steps); the form is kept so that its id is not reused meanwhile.
+_ORDERS: dict[int, tuple[Form, tuple[_Step, ...]]] = {}
 
 
 @dataclass

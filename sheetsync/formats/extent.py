@@ -25,7 +25,9 @@ from typing import Collection
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, column_number
-from ._pieces import count_tags as _tags, distinct_refs as _refs, plain_encoding as _plain_encoding
+from ._pieces import (count_matches as _count, count_tags as _tags, distinct_refs as _refs,
+                      plain_encoding as _plain_encoding)
+from ._inflate import inflated
 from ._stored import stored_zip
 from .odsbreaks import break_lines
 from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, found_members, fold, open_zip
@@ -44,6 +46,9 @@ XLSX_NS = b"schemas.openxmlformats.org/spreadsheetml/2006/main"
 ODS_TABLE_NS = b"urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 XLSX_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension(?=[\s/>])[^<>]*>")
 ODS_TABLE_OPEN = re.compile(rb"<(table:)table(?=[\s/>])([^<>]*?)(/?)>")
+#: Every ``<table:table`` but the ``<table:table-…`` elements (rows, cells, columns): a table's start,
+#: or a tag written otherwise. One search at the speed of ``count`` (two counts cost twice as much).
+ODS_TABLE_START = re.compile(rb"<table:table(?!-)")
 ODS_STUB = b"<table:table-row><table:table-cell/></table:table-row>"
 
 
@@ -172,17 +177,23 @@ class Scanned:
 class _Inflater(_Budget):
     """:class:`_Budget`'s caps, checked on one read of at most cap + 1 bytes (no chunk copies)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data: bytes | None = None) -> None:
         super().__init__(path)
-        self.crcs: dict[str, int] = {}  # zipfile compares each member's CRC once it has read it whole
+        self.data = data  # the zip's bytes, when held: a plain member is inflated from them (_inflate)
+        self.crcs: dict[str, int] = {}  # each member's CRC, compared once it was read whole
 
     def read(self, archive: zipfile.ZipFile, name: str, cap: int = limits.MAX_MEMBER_INFLATED) -> bytes:
         """The member ``name``, inflated in one read capped at ``cap`` or what the total still allows."""
         info = archive.getinfo(name)
         self._check_declared(info, name, cap)
+        # Declared within the caps, so read whole: straight from the bytes, else (any other member) by zipfile.
+        found = inflated(self.data, info) if self.data is not None else None
         try:
-            with archive.open(info) as member:
-                data = member.read(min(cap, self.left) + 1)
+            if found is not None:
+                data = found
+            else:
+                with archive.open(info) as member:
+                    data = member.read(min(cap, self.left) + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
             raise UnreadableFileError(self.path, f"the part {name!r} is damaged") from exc
         if len(data) > cap:
@@ -197,11 +208,13 @@ class _Inflater(_Budget):
         return self.whole(name, data)
 
 
-def scan(path: Path, fmt: str, archive: zipfile.ZipFile | None = None) -> Scanned:
+def scan(path: Path, fmt: str, archive: zipfile.ZipFile | None = None, data: bytes | None = None) -> Scanned:
     """Inflate (within :mod:`sheetsync.limits`) and measure the .xlsx/.ods at ``path``.
 
     :param archive: the file already opened (as :func:`sheetsync.formats.guard.check_container`
         hands it back); left open.
+    :param data: the bytes ``archive`` was opened over, if they are at hand (plain members are then
+        inflated from them directly: :mod:`sheetsync.formats._inflate`).
     :raises LimitError: a member too large, XML entities.
     :raises UnreadableFileError: a damaged container.
     """
@@ -209,7 +222,7 @@ def scan(path: Path, fmt: str, archive: zipfile.ZipFile | None = None) -> Scanne
         with open_zip(path) as opened:
             return scan(path, fmt, opened)
     scanned = Scanned(path, fmt)
-    budget = _Inflater(path)
+    budget = _Inflater(path, data)
     scanned._crcs = budget.crcs
     names = set(archive.namelist())
     if fmt == "ods":
@@ -282,7 +295,7 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
     # The tables' start tags counted from the first (the styles and validations before it, a third of
     # an honest part, hold none).
     done = max(content.find(b"<table:table"), 0)
-    starts = content.count(b"<table:table", done) - content.count(b"<table:table-", done)
+    starts = _count(ODS_TABLE_START, content, done)
     while (start := content.find(b"<table:table ", done)) >= 0:
         match = ODS_TABLE_OPEN.match(content, start)
         if match is None:

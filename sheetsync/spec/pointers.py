@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..errors import DataError
@@ -10,6 +11,7 @@ from ..errors import DataError
 _INDEX = re.compile(r"/\d+(?=/|$)")
 
 
+@lru_cache(maxsize=4096)  # asked for each value of every file: the same few hundred pointers of a form
 def generic(pointer: str) -> str:
     """The pointer with every array index as ``*``: ``/reports/3/date`` → ``/reports/*/date``.
 
@@ -27,7 +29,7 @@ def lookup(data: Any, pointer: str) -> Any:
         lookup({"reports": [{"no": 1}]}, "/reports/0/no")   # 1
     """
     node = data
-    for part in [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p]:
+    for part in _parts(pointer):
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:
@@ -35,6 +37,12 @@ def lookup(data: Any, pointer: str) -> Any:
         else:
             return None
     return node
+
+
+@lru_cache(maxsize=4096)  # rules and warnings look up the same pointers of a form in every file
+def _parts(pointer: str) -> tuple[str, ...]:
+    """The keys ``pointer`` names, unescaped (``~1`` is "/", ``~0`` is "~")."""
+    return tuple(p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/") if p)
 
 
 def place(data: dict[str, Any], pointer: str, value: Any) -> None:
