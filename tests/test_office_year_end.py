@@ -104,17 +104,23 @@ def last_digest(folder: Path) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture
-def year_ended(tmp_path: Path, progress_form: Form) -> Path:
-    """Last year's projects sent (s1 twelve reports, s2 eleven); then October's roster of the new year."""
+def turn_of_the_year(tmp_path: Path, form: Form, october_roster: str) -> Path:
+    """Last year's projects sent (s1 twelve reports, s2 eleven); then ``october_roster``, and s1's
+    first report of the new year."""
     folder = mailing(new_office(tmp_path, ROSTER))
-    submit(progress_form, folder / "inbox", months(CODES[0], 12), "s1")
-    submit(progress_form, folder / "inbox", months(CODES[1], 11), "s2")
+    submit(form, folder / "inbox", months(CODES[0], 12), "s1")
+    submit(form, folder / "inbox", months(CODES[1], 11), "s2")
     sync(folder, "--period", "2020-09")
-    (folder / "roster.csv").write_text(NEW_YEAR, encoding="utf-8")
-    submit(progress_form, folder / "inbox", next_year(months(CODES[2], 1)), "s1")  # a file this run: a digest
+    (folder / "roster.csv").write_text(october_roster, encoding="utf-8")
+    submit(form, folder / "inbox", next_year(months(CODES[2], 1)), "s1")  # a file this run: a digest
     sync(folder, "--period", "2020-10")
     return folder
+
+
+@pytest.fixture
+def year_ended(tmp_path: Path, progress_form: Form) -> Path:
+    """:func:`turn_of_the_year` with October's roster of the new year."""
+    return turn_of_the_year(tmp_path, progress_form, NEW_YEAR)
 
 
 def test_an_unfinished_year_owes_its_last_month_after_the_roster_names_the_new_project(year_ended: Path) -> None:
@@ -203,14 +209,7 @@ BOTH = NEW_YEAR.replace(CODES[3], f'"{CODES[1]}, {CODES[3]}"')
 @pytest.fixture
 def both_listed(tmp_path: Path, progress_form: Form) -> Path:
     """:func:`year_ended`, the roster naming both of s2's codes."""
-    folder = mailing(new_office(tmp_path, ROSTER))
-    submit(progress_form, folder / "inbox", months(CODES[0], 12), "s1")
-    submit(progress_form, folder / "inbox", months(CODES[1], 11), "s2")
-    sync(folder, "--period", "2020-09")
-    (folder / "roster.csv").write_text(BOTH, encoding="utf-8")
-    submit(progress_form, folder / "inbox", next_year(months(CODES[2], 1)), "s1")
-    sync(folder, "--period", "2020-10")
-    return folder
+    return turn_of_the_year(tmp_path, progress_form, BOTH)
 
 
 def test_a_school_listed_with_both_years_codes_owes_both(both_listed: Path) -> None:
