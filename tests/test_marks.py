@@ -26,6 +26,7 @@ from odf.table import TableRow
 from openpyxl import load_workbook
 
 from sheetsync.check.reader import read_filled
+from sheetsync.check.report import Report
 from sheetsync.check.validate import validate
 from sheetsync.spec.form import Form
 from sheetsync.template.markup import FILLS, write_marked_up
@@ -204,6 +205,22 @@ def test_every_condition_of_a_marked_copy_fits(progress_form: Form, seed: dict[s
     assert formulas and max(map(len, formulas)) <= 255
 
 
+def _returned_marked(form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str,
+                     typed: dict[str, Any]) -> tuple[Report, Path]:
+    """A template returned with the ``typed`` values as Excel stores them, its report, and its marked-up copy."""
+    issued = tmp_path / "issued.xlsx"
+    write_template(form, issued, data=seed, recipient="school-07")
+    wb = load_workbook(issued)
+    for ref, value in typed.items():
+        wb[form.sheet][ref] = value
+    wb.save(tmp_path / "returned.xlsx")
+    school = read_filled(tmp_path / "returned.xlsx")
+    report = validate(school)
+    marked = tmp_path / f"marked.{fmt}"
+    write_marked_up(school, report, marked)
+    return report, marked
+
+
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
@@ -212,17 +229,9 @@ def test_a_time_in_a_cell_is_marked_until_it_changes(libreoffice: Any, progress_
     """Excel turns "12:30" typed into an amount into a time, and a pasted NOW() is a moment with a fraction of
     a second: read back (calamine gives a time and a datetime), each is an error whose mark never showed in the
     .xlsx copy (its condition compared the time's text, and the moment to the whole second)."""
-    issued = tmp_path / "issued.xlsx"
-    write_template(progress_form, issued, data=seed, recipient="school-07")
-    wb = load_workbook(issued)
-    wb[progress_form.sheet]["E39"] = dt.time(12, 30)
-    wb[progress_form.sheet]["C40"] = dt.datetime(2020, 1, 2, 3, 4, 5, 600000)
-    wb.save(tmp_path / "returned.xlsx")
-    school = read_filled(tmp_path / "returned.xlsx")
-    report = validate(school)
+    report, marked = _returned_marked(progress_form, seed, tmp_path, fmt,
+                                      {"E39": dt.time(12, 30), "C40": dt.datetime(2020, 1, 2, 3, 4, 5, 600000)})
     assert {"E39", "C40"} <= {f.cell for f in report.findings}
-    marked = tmp_path / f"marked.{fmt}"
-    write_marked_up(school, report, marked)
     sent = libreoffice.convert(marked, tmp_path / "sent.pdf")
     # As Calc shows them: the time in days in the amount's format, or its text; the moment as its format has it
     time_shown, moment_shown = ("0.52", "3:04:05") if fmt == "xlsx" else ("12:30:00", "03:04")
@@ -239,16 +248,8 @@ def test_true_or_false_in_an_amount_is_marked(libreoffice: Any, progress_form: F
                                               tmp_path: Path, fmt: str) -> None:
     """TRUE typed into an amount is a logical value in Excel; in Calc a number under the amount's format,
     not logical: its mark's condition (ISLOGICAL) never held in Calc, and the error showed unmarked."""
-    issued = tmp_path / "issued.xlsx"
-    write_template(progress_form, issued, data=seed, recipient="school-07")
-    wb = load_workbook(issued)
-    wb[progress_form.sheet]["E39"], wb[progress_form.sheet]["E40"] = True, False
-    wb.save(tmp_path / "returned.xlsx")
-    school = read_filled(tmp_path / "returned.xlsx")
-    report = validate(school)
+    report, marked = _returned_marked(progress_form, seed, tmp_path, fmt, {"E39": True, "E40": False})
     assert {"E39", "E40"} <= {f.cell for f in report.errors}
-    marked = tmp_path / f"marked.{fmt}"
-    write_marked_up(school, report, marked)
     sent = libreoffice.convert(marked, tmp_path / "sent.pdf")  # shown as "1 บาท" and "0 บาท" on reports 3 and 4
     assert red_share(sent, "1", row="29/12/2562") > 0.3 and red_share(sent, "0", row="29/1/2563") > 0.3
     libreoffice.type_into(marked, tmp_path / "fixed.pdf", {"E39": "1250", "E40": "2500"}, sheet=progress_form.sheet)
