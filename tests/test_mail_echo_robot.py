@@ -23,7 +23,7 @@ from sheetsync.template.write import write_template
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER, run, sync_args
-from tests.test_mail_office import sheetsync
+from tests.test_mail_office import mail_office, sheetsync
 from tests.test_mail_smtp import Server, run_server
 
 ROBOT = "forward@s1.example"
@@ -116,18 +116,12 @@ def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -
     """An empty office made with `sheetsync init`: its [imap] the test Dovecot, its [mail] the test SMTP
     server, at most two automatic answers to one address a day (``[mail] answers_per_day``)."""
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
-    assert sheetsync(tmp_path, "init", "district", "--roster", "schools.csv").returncode == 0
-    folder = tmp_path / "district"
-    (folder / "office.key").write_bytes(ensure_key(office_key) and office_key.read_bytes())  # the schools' key
+    ensure_key(office_key)  # the schools' key
+    folder = mail_office(tmp_path, mailbox, smtp, office_key)
     config = folder / "sheetsync.toml"
     text = config.read_text(encoding="utf-8")
     assert "answers_per_day = 10" in text  # the default, written where the clerk sees it
-    text = text.replace("answers_per_day = 10", "answers_per_day = 2")
-    text = text.replace('from = ""', 'from = "office@bma.example"\ndigest_to = "boss@bma.example"\n'
-                        f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\nsmtp_security = "none"', 1)
-    text = text.replace("\n[imap]\n", f'\n[imap]\nhost = "127.0.0.1"\nport = {mailbox.server.tls_port}\n'
-                        f'user = "{mailbox.user}"\ncafile = "{mailbox.server.cafile}"\n', 1)
-    config.write_text(text, encoding="utf-8")
+    config.write_text(text.replace("answers_per_day = 10", "answers_per_day = 2"), encoding="utf-8")
     return folder
 
 

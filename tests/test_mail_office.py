@@ -26,18 +26,25 @@ def district(office: dict[str, Any], mailbox: Mailbox, smtp: Server, tmp_path: P
     """An office made with `sheetsync init`, its [imap] pointing at the test Dovecot and its [mail] at
     the test SMTP server; the password only in the environment. Its key is the one the schools'
     templates were signed with (the session's), as an office's own templates are."""
+    return mail_office(tmp_path, mailbox, smtp, office_key, sender="สำนักงานเขตจอมทอง <office@bma.example>",
+                       imap_extra="max_attachment_mb = 0.25\n")
+
+
+def mail_office(tmp_path: Path, mailbox: Mailbox, smtp: Server, office_key: Path, *,
+                sender: str = "office@bma.example", digest_to: str = "boss@bma.example", imap_extra: str = "") -> Path:
+    """The office ``district`` that `sheetsync init` makes beside ``tmp_path / "schools.csv"``, signing
+    with ``office_key`` (the schools' templates' key), mailing as ``sender`` through ``smtp`` and
+    fetching from ``mailbox`` (plus ``imap_extra`` lines in its [imap])."""
     made = sheetsync(tmp_path, "init", "district", "--roster", "schools.csv")
     assert made.returncode == 0, made.stderr
     folder = tmp_path / "district"
     (folder / "office.key").write_bytes(office_key.read_bytes())
     config = folder / "sheetsync.toml"
     text = config.read_text(encoding="utf-8")
-    text = text.replace('from = ""', 'from = "สำนักงานเขตจอมทอง <office@bma.example>"\n'
-                        f'digest_to = "boss@bma.example"\nsmtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\n'
-                        'smtp_security = "none"', 1)
+    text = text.replace('from = ""', f'from = "{sender}"\ndigest_to = "{digest_to}"\nsmtp_host = "127.0.0.1"\n'
+                        f'smtp_port = {smtp.port}\nsmtp_security = "none"', 1)
     text = text.replace("\n[imap]\n", f'\n[imap]\nhost = "127.0.0.1"\nport = {mailbox.server.tls_port}\n'
-                        f'user = "{mailbox.user}"\ncafile = "{mailbox.server.cafile}"\n'
-                        'max_attachment_mb = 0.25\n', 1)
+                        f'user = "{mailbox.user}"\ncafile = "{mailbox.server.cafile}"\n{imap_extra}', 1)
     config.write_text(text, encoding="utf-8")
     return folder
 

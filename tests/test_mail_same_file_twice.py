@@ -24,7 +24,7 @@ from sheetsync.template.write import write_template
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER
-from tests.test_mail_office import sheetsync
+from tests.test_mail_office import mail_office, sheetsync
 from tests.test_mail_smtp import Server, run_server
 
 HEAD = "head@s1-school.example"  # the school's head: not the roster's address
@@ -39,17 +39,8 @@ def smtp() -> Iterator[Server]:
 def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:  # noqa: F811
     """An empty office made with `sheetsync init`: its [imap] the test Dovecot, its [mail] the test SMTP server."""
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
-    assert sheetsync(tmp_path, "init", "district", "--roster", "schools.csv").returncode == 0
-    folder = tmp_path / "district"
-    (folder / "office.key").write_bytes(ensure_key(office_key) and office_key.read_bytes())  # the schools' key
-    config = folder / "sheetsync.toml"
-    text = config.read_text(encoding="utf-8")
-    text = text.replace('from = ""', 'from = "office@bma.example"\ndigest_to = "boss@bma.example"\n'
-                        f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp.port}\nsmtp_security = "none"', 1)
-    text = text.replace("\n[imap]\n", f'\n[imap]\nhost = "127.0.0.1"\nport = {mailbox.server.tls_port}\n'
-                        f'user = "{mailbox.user}"\ncafile = "{mailbox.server.cafile}"\n', 1)
-    config.write_text(text, encoding="utf-8")
-    return folder
+    ensure_key(office_key)  # the schools' key
+    return mail_office(tmp_path, mailbox, smtp, office_key)
 
 
 def school_file(tmp_path: Path, form: Form, seed: dict[str, Any], percent: float | None = None) -> bytes:

@@ -18,7 +18,7 @@ from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.test_mail_fetch import XLSX
-from tests.test_mail_office import sheetsync
+from tests.test_mail_office import mail_office, sheetsync
 from tests.test_mail_smtp import Server, run_server
 
 THAI_LOCAL = "ครูสมศรี@โรงเรียนวัดสุทธิ.ไทย"
@@ -55,16 +55,8 @@ def district(tmp_path: Path, mailbox: Mailbox, plain: Server, office_key: Path, 
         seed["project"]["code"] = code
         write_template(progress_form, tmp_path / "made" / f"{rid}.xlsx", data=seed, recipient=rid)
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
-    assert sheetsync(tmp_path, "init", "district", "--roster", "schools.csv").returncode == 0
-    folder = tmp_path / "district"
-    (folder / "office.key").write_bytes(office_key.read_bytes())  # the key the templates were signed with
-    config = folder / "sheetsync.toml"
-    text = config.read_text(encoding="utf-8").replace(
-        'from = ""', 'from = "สำนักงานเขตจอมทอง <office@สพป.ไทย>"\ndigest_to = "boss@สพป.ไทย"\n'
-        f'smtp_host = "127.0.0.1"\nsmtp_port = {plain.port}\nsmtp_security = "none"', 1)
-    text = text.replace("\n[imap]\n", f'\n[imap]\nhost = "127.0.0.1"\nport = {mailbox.server.tls_port}\n'
-                        f'user = "{mailbox.user}"\ncafile = "{mailbox.server.cafile}"\n', 1)
-    config.write_text(text, encoding="utf-8")
+    folder = mail_office(tmp_path, mailbox, plain, office_key, sender="สำนักงานเขตจอมทอง <office@สพป.ไทย>",
+                         digest_to="boss@สพป.ไทย")
     mailbox.deliver(thai_mail(f"ครูสมศรี <{THAI_LOCAL}>", "ส่งรายงานวัดสุทธิ", "วัดสุทธิ.xlsx",
                               (tmp_path / "made" / "s1.xlsx").read_bytes(), "<s1@thai.example>"))
     mailbox.deliver(thai_mail(wire_address(THAI_DOMAIN), "ส่งรายงานวัดไทร", "วัดไทร.xlsx",
