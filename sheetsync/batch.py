@@ -16,11 +16,9 @@ from typing import Callable, Iterable, Sequence
 
 from .check.reader import Filled, read_filled
 from .check.report import Report
-from .mailer import (MailConfig, MailError, OutboxMailer, Thread, compose, compose_invitation, earlier_invitations,
-                     invitation_key)
-from .mailer._invite import Earlier, InvitationKey
-from .mailer._answer import address_report, sender_finding
-from .mailer._reply import compose_unreadable_reply
+from .mailer import (Earlier, InvitationKey, MailConfig, MailError, OutboxMailer, Thread, address_report, compose,
+                     compose_invitation, compose_unreadable_reply, earlier_invitations, invitation_key,
+                     sender_finding)
 from .messages import Lang, first
 from .office.spec import master_spec
 from .pipeline import FileResult

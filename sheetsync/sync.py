@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
 from .clock import Zone, clock_time
-from .mailer._headers import wire_bytes
 from .batch import Origins, note_senders
 from .crashpoint import crash_point
 from .errors import MasterWriteError, NotAFileError, OutputError
 from .files import open_regular
-from .mailer import MailConfig, SendResult, SmtpMailer, Thread, compose_digest
+from .mailer import MailConfig, SendResult, SmtpMailer, Thread, compose_digest, wire_bytes
 from .master.model import MergeResult, Outcome
 from .messages import both
 from .office import answered

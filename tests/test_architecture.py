@@ -76,6 +76,48 @@ def test_nothing_imports_the_cli() -> None:
             assert not any(d.startswith("sheetsync.cli") for d in deps), f"{module} imports the CLI"
 
 
+def _every_import(path: Path) -> set[str]:
+    """Every sheetsync module ``path`` imports, at any depth (inside functions too)."""
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(parent + ([base] if base else []))
+            found.add(base)
+            for alias in node.names:
+                # A private name of a module is reached like a private module: base._name.
+                if _is_module(f"{base}.{alias.name}") or alias.name.startswith("_"):
+                    found.add(f"{base}.{alias.name}")
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+    return {name for name in found if name.startswith("sheetsync")}
+
+
+def test_a_packages_private_modules_are_its_own() -> None:
+    """``sheetsync.mailer._headers`` (or a private name such as ``formats.bounded._Budget``) is imported
+    from within its own package only: the rest of the code goes through the package's ``__init__`` or
+    the module's public names, so a layer never reaches into another's insides."""
+    reached = []
+    for path in PACKAGE.rglob("*.py"):
+        importer = _module_name(path)
+        for name in _every_import(path):
+            parts = name.split(".")
+            private = next((i for i, part in enumerate(parts) if i and part.startswith("_")
+                            and part not in ("__init__", "__main__", "_version")), None)
+            if private is None:
+                continue
+            owner = ".".join(parts[:private])
+            if not (PACKAGE / Path(*parts[1:private]) / "__init__.py").exists():
+                owner = owner.rpartition(".")[0]  # a module's private name: its package's own
+            if owner != "sheetsync" and not (importer == owner or importer.startswith(owner + ".")):
+                reached.append(f"{importer} imports {name}")
+    assert not reached, "\n".join(sorted(reached))
+
+
 def test_every_exception_class_lives_in_errors() -> None:
     for info in pkgutil.walk_packages(sheetsync.__path__, "sheetsync."):
         if info.name == "sheetsync.__main__":

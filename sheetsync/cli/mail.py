@@ -69,8 +69,7 @@ def _list(outbox: Path) -> int:
     say it) and the others are still listed. Exit 1 when any could not be read."""
     from ..address import shown_addresses
     from ..errors import MailError
-    from ..mailer import header_text, one_line, pending, read_message
-    from ..mailer._transport import without_name
+    from ..mailer import header_text, one_line, pending, read_message, without_name
     from ..messages import both, render
 
     waiting, bad = pending(outbox), 0

@@ -24,24 +24,29 @@ Exceptions::
 from __future__ import annotations
 
 from ._compose import Attachment, compose, mime_type_of, recipient_for, report_attachment, subject_for
-from ._config import MailConfig
+from ._answer import address_report, sender_finding
+from ._config import ANSWERS_PER_DAY, SECURITIES, MailConfig, Security
 from ..errors import MailError, SendError
 from ._digest import Digest, DigestEntry, compose_digest, digest_html, digest_text, summarize
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger, JsonlLedger
-from ._headers import Thread, header_text, one_line, reply_subject
+from ._headers import OUTGOING, Thread, header_text, one_line, reply_subject, wire_bytes
 from ._imap import KEYWORD, FetchResult, fetch
 from ._imap_config import ImapConfig
 from ..zipped import Refusal
-from ._reply import compose_fetch_reply
-from ._invite import RECENT, compose_invitation, earlier_invitations, invitation_key
-from ._transport import (Mailer, OutboxMailer, SendResult, SmtpMailer, pending, read_message, send_outbox,
-                         send_report)
+from ._reply import compose_again_reply, compose_fetch_reply, compose_unreadable_reply
+from ._invite import RECENT, Earlier, InvitationKey, compose_invitation, earlier_invitations, invitation_key
+from ._sent import attached_spreadsheets
+from ._transport import (Mailer, OutboxMailer, SendResult, SmtpMailer, free_path, pending, read_message,
+                         send_outbox, send_report, without_name)
 
 __all__ = [
-    "KEYWORD", "RECENT", "Attachment", "Digest", "DigestEntry", "FetchLedger", "FetchResult", "FetchedFile",
-    "FetchedMessage", "ImapConfig", "JsonlLedger", "MailConfig", "MailError", "Mailer", "OutboxMailer", "Refusal",
-    "SendError", "SendResult", "SmtpMailer", "Thread", "compose", "compose_digest", "compose_fetch_reply",
-    "compose_invitation", "digest_html", "digest_text", "earlier_invitations", "fetch", "header_text",
-    "invitation_key", "mime_type_of", "one_line", "pending", "read_message", "recipient_for", "reply_subject",
-    "report_attachment", "send_outbox", "send_report", "subject_for", "summarize",
+    "ANSWERS_PER_DAY", "KEYWORD", "OUTGOING", "RECENT", "SECURITIES", "Attachment", "Digest", "DigestEntry",
+    "Earlier", "FetchLedger", "FetchResult", "FetchedFile", "FetchedMessage", "ImapConfig", "InvitationKey",
+    "JsonlLedger", "MailConfig", "MailError", "Mailer", "OutboxMailer", "Refusal", "Security", "SendError",
+    "SendResult", "SmtpMailer", "Thread", "address_report", "attached_spreadsheets", "compose",
+    "compose_again_reply", "compose_digest", "compose_fetch_reply", "compose_invitation",
+    "compose_unreadable_reply", "digest_html", "digest_text", "earlier_invitations", "fetch", "free_path",
+    "header_text", "invitation_key", "mime_type_of", "one_line", "pending", "read_message", "recipient_for",
+    "reply_subject", "report_attachment", "send_outbox", "send_report", "sender_finding", "subject_for",
+    "summarize", "wire_bytes", "without_name"
 ]

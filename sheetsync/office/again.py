@@ -12,9 +12,7 @@ from pathlib import Path
 
 from ..check.coerce import format_be_date
 from ..clock import Zone, local
-from ..mailer import MailConfig, MailError, Thread
-from ..mailer._headers import wire_bytes
-from ..mailer._reply import compose_again_reply
+from ..mailer import MailConfig, MailError, Thread, compose_again_reply, wire_bytes
 from .answered import Answer, take_turn
 from .store import Store
 

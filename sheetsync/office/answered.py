@@ -25,7 +25,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses
 
 from ..address import shown_address
-from ..mailer._config import ANSWERS_PER_DAY
+from ..mailer import ANSWERS_PER_DAY
 from .store import Store, now
 
 #: How far back answers to one address are counted.

@@ -11,8 +11,7 @@ from typing import Iterator
 from ..batch import MARKED_SUFFIX, message_for, write_report
 from ..errors import OutputError
 from ..files import unique_name
-from ..mailer import MailConfig, MailError, Thread
-from ..mailer._headers import wire_bytes
+from ..mailer import MailConfig, MailError, Thread, wire_bytes
 from ..messages import both
 from ..pipeline import INTERNAL, FileResult, failure
 from ..roster import Recipient

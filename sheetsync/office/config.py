@@ -28,8 +28,7 @@ from typing import Any, cast
 from ..check.coerce import ascii_digits
 from ..clock import Zone, zone_named
 from ..errors import MailError, OfficeError
-from ..mailer import ImapConfig, MailConfig
-from ..mailer._config import ANSWERS_PER_DAY, SECURITIES, Security
+from ..mailer import ANSWERS_PER_DAY, SECURITIES, ImapConfig, MailConfig, Security
 from ..messages import both
 from . import settings
 from .settings import choice, flag, number, read_settings, shown, table, text, whole

@@ -26,8 +26,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..crashpoint import crash_point
-from ..mailer import FetchedFile, FetchedMessage, JsonlLedger, Refusal
-from ..mailer._headers import wire_bytes
+from ..mailer import FetchedFile, FetchedMessage, JsonlLedger, Refusal, wire_bytes
 from .answered import DEFAULT_PER_DAY, Answer, take_turn
 from .store import Store, now
 

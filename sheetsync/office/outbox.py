@@ -22,10 +22,9 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses
 from pathlib import Path
 
-from ..mailer import Mailer, MailError, SendError, SendResult, pending, read_message
 from ..errors import OutputError
-from ..mailer._headers import OUTGOING
-from ..mailer._transport import free_path, without_name
+from ..mailer import (OUTGOING, Mailer, MailError, SendError, SendResult, free_path, pending, read_message,
+                      without_name)
 from ..files import replace, save_bytes
 from ..messages import render
 from ..roster import safe_filename

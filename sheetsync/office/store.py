@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..files import file_identity
-from ..mailer._sent import attached_spreadsheets
+from ..mailer import attached_spreadsheets
 from ..roster import Recipient
 from .rows import OutcomeRow as OutcomeRow, Stored as Stored, now as now  # where they were always imported from
 from .schema import MIGRATIONS
