@@ -260,6 +260,33 @@ class Worker:
             other.close(True)
             self.close_doc(doc)
 
+    def cmd_copy_paste(self, src, dest, pairs, sheet=None):
+        """Copy each range and paste it at another cell of the same sheet, as Calc's Copy and Paste do
+        (``pairs``: ``[[from, to], ...]``, e.g. ``["B42:G42", "B43"]``); an empty ``to`` deletes the
+        range's contents instead (the Delete key). Save as ``dest``; the pasted cells as they ended up."""
+        doc = self.load(src)
+        try:
+            sh = self.sheet(doc, sheet) if sheet else doc.getSheets().getByIndex(0)
+            ctrl = doc.CurrentController
+            ctrl.setActiveSheet(sh)
+            refs = []
+            for source, target in pairs:
+                rng = sh.getCellRangeByName(source)
+                if not target:
+                    rng.clearContents(1 | 2 | 4 | 16)  # values, dates, strings, formulas: what Delete clears
+                    continue
+                ctrl.select(rng)
+                clip = ctrl.getTransferable()
+                ctrl.select(sh.getCellRangeByName(target))
+                ctrl.insertTransferable(clip)
+                refs.append(target)
+            result = uno_inspect.cells_of(doc, sh, refs)
+            if dest:
+                self.store(doc, dest, sh.Name)
+            return result
+        finally:
+            self.close_doc(doc)
+
     def cmd_geometry(self, path, sheet, columns=26, rows=60, entries=None):
         """Column widths and row heights in mm (and which rows fit their text), as Calc lays
         the sheet out, after setting ``entries`` (cell -> text, as ``type_into`` types) if any."""
