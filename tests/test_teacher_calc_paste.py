@@ -76,3 +76,22 @@ def test_a_ce_date_pasted_in_a_buddhist_format_is_read_as_shown(libreoffice: Any
     assert result.filled is not None and result.report is not None
     assert result.filled.data["reports"][6]["date"] == "2020-04-29"
     assert result.report.findings == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_row_copied_over_the_next_or_deleted_is_told_on_its_cell(libreoffice: Any, progress_form: Form,
+                                                                   seed: dict[str, Any], tmp_path: Path,
+                                                                   fmt: str) -> None:
+    """Report 6 copied over report 7 (to start from it, then forgetting to change it): its date, no later
+    than the one before, is told on B43. Report 6's contents deleted (the Delete key on B42:G42): the gap
+    is told on B42, and the copy keeps the rest as written."""
+    issued, copied, deleted = tmp_path / f"issued.{fmt}", tmp_path / f"copied.{fmt}", tmp_path / f"deleted.{fmt}"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    libreoffice.copy_paste(issued, copied, [("B42:G42", "B43")], sheet=progress_form.sheet)
+    result = check_file(copied)
+    assert result.report is not None and [(f.code, f.cell) for f in result.report.errors] == [("not-increasing", "B43")]
+    libreoffice.copy_paste(issued, deleted, [("B42:G42", "")], sheet=progress_form.sheet)
+    result = check_file(deleted)
+    assert result.filled is not None and result.report is not None
+    assert [r["no"] for r in result.filled.data["reports"]] == [1, 2, 3, 4, 5, 7]
+    assert ("report-gap", "B42") in [(f.code, f.cell) for f in result.report.errors]
