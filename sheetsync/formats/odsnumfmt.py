@@ -14,6 +14,7 @@ the usual prefixes (``table:``, ``style:``, ``number:``) are looked for, as Calc
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Callable
 
 from .expansion import QUOTED_TAG
@@ -32,13 +33,14 @@ BUDDHIST = re.compile(rb"""number:calendar\s*=\s*["']buddhist["']""")
 MAX_PARENTS = 16
 
 
-def data_style_code(kind: bytes, element: bytes) -> str:
-    """A format code standing for the data style ``<number:{kind}-style …>…`` (``element`` its whole
-    text): what :func:`sheetsync.formats.numfmt.is_percent_format` and ``is_buddhist_format`` look at."""
+def data_style_code(kind: bytes, buddhist: bool = False) -> str:
+    """A format code standing for the data style ``<number:{kind}-style>`` (``buddhist``: its parts say
+    ``number:calendar="buddhist"``): what :func:`sheetsync.formats.numfmt.is_percent_format` and
+    ``is_buddhist_format`` look at."""
     if kind == b"percentage":
         return "0%"
     if kind == b"date":
-        return "[$-1070000]d/m/yyyy" if BUDDHIST.search(element) else "d/m/yyyy"
+        return "[$-1070000]d/m/yyyy" if buddhist else "d/m/yyyy"
     return "General"
 
 
@@ -50,11 +52,7 @@ def ods_styles_where(parts: list[tuple[bytes, int]], kind: Callable[[str], bool]
     """
     of_kind: set[bytes] = set()
     for xml, end in parts:
-        for match in DATA_STYLE.finditer(xml, 0, end):
-            name = NAME.search(match.group(2))
-            close = -1 if match.group(3) else xml.find(b"</number:" + match.group(1) + b"-style>", match.end(), end)
-            if name is not None and kind(data_style_code(match.group(1), xml[match.start():max(close, match.end())])):
-                of_kind.add(name.group(1))
+        of_kind |= _data_styles(xml, end, kind)
     if not of_kind:
         return frozenset()
     styles: dict[bytes, tuple[bytes | None, bytes | None]] = {}  # cell style → (its data style, its parent)
@@ -64,6 +62,26 @@ def ods_styles_where(parts: list[tuple[bytes, int]], kind: Callable[[str], bool]
             if name is not None:
                 styles[name.group(1)] = (data.group(1) if data else None, parent.group(1) if parent else None)
     return frozenset(name for name in styles if _data_style(styles, name) in of_kind)
+
+
+def _data_styles(xml: bytes, end: int, kind: Callable[[str], bool]) -> set[bytes]:
+    """The names of the data styles of ``kind`` in ``xml[:end]``. One pass: every Buddhist calendar is
+    found once, and each date style holds one if one lies before its end (a search from each unclosed
+    tag to the next end would cost a hostile part its size times their number)."""
+    calendars = [m.start() for m in BUDDHIST.finditer(xml, 0, end)]
+    found, close = set(), -1
+    for match in DATA_STYLE.finditer(xml, 0, end):
+        name = NAME.search(match.group(2))
+        buddhist = False
+        if match.group(1) == b"date" and not match.group(3):
+            if close < match.end():
+                close = xml.find(b"</number:date-style>", match.end(), end)
+                close = end if close < 0 else close
+            at = bisect_right(calendars, match.end())
+            buddhist = at < len(calendars) and calendars[at] < close
+        if name is not None and kind(data_style_code(match.group(1), buddhist)):
+            found.add(name.group(1))
+    return found
 
 
 def _data_style(styles: dict[bytes, tuple[bytes | None, bytes | None]], name: bytes) -> bytes | None:
