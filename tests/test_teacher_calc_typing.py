@@ -74,3 +74,22 @@ def test_a_thirteenth_report_finds_no_row_and_changes_nothing(libreoffice: Any, 
     assert all(c["string"] == "" for ref, c in cells.items() if ref != "C49") and "13" not in cells["C49"]["string"]
     filled = read_filled(typed)
     assert filled.data == seed and validate(filled).findings == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_an_amount_written_the_thai_way_with_a_trailing_dash_is_told_how_to_type_it(
+        libreoffice: Any, progress_form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str) -> None:
+    """"170,000.-" (the amount, and no satang: how Thai documents write money) typed into E43: Calc reads
+    the trailing "-" as a minus sign and stores -170000 (with " บาท" after it, it stays text and is read
+    as 170000). The teacher, who typed no minus, was told only that -170,000 is below 0 and to correct
+    it; she is told that ".-" (or brackets) made it negative, and to type 170000. Calc's own refusal
+    while typing (the cell's rule) says the same."""
+    issued, typed = tmp_path / f"issued.{fmt}", tmp_path / f"typed.{fmt}"
+    write_template(progress_form, issued, data=seed)
+    cells = libreoffice.type_into(issued, typed, {"E43": "170,000.-"}, sheet=progress_form.sheet)
+    assert cells["E43"]["value"] == -170000 and ".-" in cells["E43"]["validation"]["error_message"]
+    report = validate(read_filled(typed))
+    assert [(f.cell, f.code) for f in report.findings] == [("E43", "below-minimum")]
+    said = report.findings[0]
+    assert said.message_th.startswith("ช่อง E43") and ".-" in said.message_th and "170000" in said.message_th
+    assert ".-" in said.message_en and "170000" in said.message_en

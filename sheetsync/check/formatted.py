@@ -5,7 +5,8 @@ only with a paste from another workbook or in a sheet unprotected (a template's 
 cells are Text-formatted): a percent format ("100%" is stored as 1), and a Buddhist-calendar date
 format holding a year typed in B.E. (Thai Excel parses 31/10/2562 in the Gregorian calendar: the year
 2562 C.E., which that format shows and prints 543 years on, as 31/10/3105). The cells' formats are
-looked up in the .xlsx's styles (:mod:`sheetsync.formats.numfmt`), only for cells holding such values.
+looked up in the .xlsx's styles (:mod:`sheetsync.formats.numfmt`) or the .ods's
+(:mod:`sheetsync.formats.odsnumfmt`), only for cells holding such values.
 """
 
 from __future__ import annotations
@@ -28,9 +29,12 @@ Grid = list[list[Any]]
 def mark_percents(grid: Grid, opener: Opener, form: Form) -> None:
     """Make the number of each percentage cell shown in a percent format a :class:`coerce.PercentShown`:
     calamine reads "100%" as 1.0, which alone would be taken as 1 %."""
-    for row, col in opener.styled(form.sheet, plan_of(form).percents, is_percent_format):
-        if row < len(grid) and col < len(grid[row]) and grid[row][col].__class__ is float:
-            grid[row][col] = coerce.PercentShown(grid[row][col])
+    height = len(grid)
+    # Only cells holding a number are looked up (a template's percent cells are Text: the common case is none).
+    held = {(row, col) for row, col in plan_of(form).percents
+            if row < height and col < len(grid[row]) and grid[row][col].__class__ is float}
+    for row, col in opener.styled(form.sheet, held, is_percent_format) if held else ():
+        grid[row][col] = coerce.PercentShown(grid[row][col])
 
 
 def dates_shown_later(grid: Grid, opener: Opener, form: Form) -> list[str]:

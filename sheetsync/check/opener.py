@@ -21,6 +21,7 @@ from ..formats.formulas import CellFormula, find_formulas
 from ..formats.guard import Checked
 from ..formats.numfmt import styled_cells, styles_where
 from ..formats.odsbreaks import with_line_breaks
+from ..formats.odsnumfmt import ods_styled_cells, ods_styles_where
 from ..formats.xls_extent import check_xls_extent
 from ..spec.cells import column_letter
 
@@ -85,12 +86,20 @@ class Opener:
         return {} if part is None else find_formulas(part, self.fmt, wanted, path=self.path, sheet=sheet)
 
     def styled(self, sheet: str, wanted: set[tuple[int, int]], kind: Callable[[str], bool]) -> set[tuple[int, int]]:
-        """The cells ``wanted`` (0-based) of ``sheet`` whose number format is of ``kind`` (.xlsx only: see
-        :mod:`sheetsync.formats.numfmt`), from the parts already inflated by :meth:`open`."""
-        if self.fmt != "xlsx" or self.scanned is None:
+        """The cells ``wanted`` (0-based) of ``sheet`` whose number format is of ``kind`` (.xlsx: see
+        :mod:`sheetsync.formats.numfmt`; .ods: :mod:`sheetsync.formats.odsnumfmt`), from the parts
+        already inflated by :meth:`open` (and an .ods's styles.xml, inflated here the first time)."""
+        if self.scanned is None or not wanted or (part := self.scanned.part(sheet)) is None:
             return set()
-        part, styles = self.scanned.part(sheet), self.scanned.member("xl/styles.xml")
-        if part is None or styles is None:
+        if self.fmt == "ods":
+            content = self.scanned.member("content.xml") or b""
+            # The styles before content.xml's body, and styles.xml's (Calc writes data styles in both).
+            parts = [(content, max(content.find(b"<office:body"), 0))]
+            if (styles_part := self.scanned.extra(self.archive, "styles.xml")) is not None:
+                parts.append((styles_part, len(styles_part)))
+            return ods_styled_cells(part, ods_styles_where(parts, kind), wanted)
+        styles = self.scanned.member("xl/styles.xml") if self.fmt == "xlsx" else None
+        if styles is None:
             return set()
         return styled_cells(part, styles_where(styles, kind), wanted)
 

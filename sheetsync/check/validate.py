@@ -24,7 +24,7 @@ from ..spec.pointers import generic, schema_node
 from .printfit import print_findings
 from .quickcheck import Check, quick_check
 from .converted import dates_shown_later, percent_fractions, text_as_dates
-from .findings import choice_labels, finding as _finding, month_names, number_example
+from .findings import choice_labels, field_at, finding as _finding, month_names, number_example
 from .reader import Filled, as_bad_input
 from .report import Finding, Report
 from .rulefindings import rule_findings
@@ -294,7 +294,7 @@ def _schema_finding(filled: Filled, error: ValidationError, pointer: str) -> Fin
     if code in ("too-long", "too-many"):
         params["limit"] = shown(float(error.validator_value))  # a count of characters or items: grouped
     if code in ("below-minimum", "above-maximum"):
-        params |= _range_params(filled.form, pointer, error.validator_value)
+        params |= _range_params(filled.form, pointer, error.validator_value, error.instance)
     if code == "wrong-type":
         params["expected"] = render(f"type.{error.validator_value}", "th")
         params["expected_en"] = render(f"type.{error.validator_value}", "en")
@@ -314,17 +314,25 @@ def _as_typed(filled: Filled, pointer: str, value: Any) -> Any:
     return typed.strip() if isinstance(typed, str) else value
 
 
-def _range_params(form: Form, pointer: str, limit: Any) -> dict[str, Any]:
+def _range_params(form: Form, pointer: str, limit: Any, value: Any) -> dict[str, Any]:
     """The limit of a range finding written as the field's values are, and a hint on what to type.
 
     A whole number (schema type integer: a year, a count) is written plainly, as the template shows
     it ("2500", never "2,500"); an amount's limit keeps its thousands separators. A field the form
     declares as a fiscal year gets a hint to type the 4-digit B.E. year (63 and 2020 are the slips).
+    A negative amount was typed as Thai documents write money, "170,000.-" (or in brackets), which the
+    programs read as minus: it is told so, with the amount to type.
     """
     node = schema_node(form.schema, generic(pointer)) or {}
     whole = node.get("type") == "integer" and isinstance(limit, (int, float)) and float(limit).is_integer()
-    hint = "hint.year" if pointer in _year_fields(form) else "hint.correct"
-    return {"limit": str(int(limit)) if whole else shown(float(limit)), **_hint(hint)}
+    params = {"limit": str(int(limit)) if whole else shown(float(limit))}
+    found = field_at(form, pointer)
+    if found is not None and found.kind in ("amount", "number") and isinstance(value, (int, float)) and value < 0:
+        amount = -value
+        typed = str(int(amount)) if float(amount).is_integer() else repr(float(amount))
+        return params | {"hint": render("hint.negative-amount", "th", amount=typed),
+                         "hint_en": render("hint.negative-amount", "en", amount=typed)}
+    return params | _hint("hint.year" if pointer in _year_fields(form) else "hint.correct")
 
 
 def _year_fields(form: Form) -> set[str]:

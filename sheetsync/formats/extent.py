@@ -65,6 +65,8 @@ class Scanned:
         self._crcs: dict[str, int] = {}  # member → its CRC-32, as checked while inflating it
         self._sheets: dict[str, str] = {}  # xlsx: sheet → member
         self._tables: list[tuple[str, int, int]] = []  # ods: (name, start, end) of each table's body
+        self._budget: _Budget | None = None  # the caps the scan inflated within, for :meth:`extra`
+        self._extra: dict[str, bytes | None] = {}  # members inflated after the scan (None: absent)
 
     @property
     def extents(self) -> dict[str, Extent | None]:
@@ -109,6 +111,20 @@ class Scanned:
         """The member ``name`` as inflated (found as calamine finds it, whatever its case), if held."""
         wanted = fold(name)
         return next((data for member, data in self._members.items() if fold(member) == wanted), None)
+
+    def extra(self, archive: zipfile.ZipFile | None, name: str) -> bytes | None:
+        """The member ``name``, which the scan did not inflate (an .ods's styles.xml), inflated once
+        from ``archive`` within the file's caps, or None where there is no such member (or no archive).
+
+        :raises LimitError: it is too large, or holds XML entities.
+        :raises UnreadableFileError: it is damaged.
+        """
+        if name not in self._extra:
+            found = None
+            if archive is not None and self._budget is not None and name in archive.namelist():
+                found = self._budget.read(archive, name)
+            self._extra[name] = found
+        return self._extra[name]
 
     def with_values(self, besides: Collection[str]) -> list[str]:
         """The sheets (.xlsx, .ods) not in ``besides`` whose XML holds a value: a cell's ``<v>``, inline
@@ -223,7 +239,7 @@ def scan(path: Path, fmt: str, archive: zipfile.ZipFile | None = None, data: byt
             return scan(path, fmt, opened)
     scanned = Scanned(path, fmt)
     budget = _Inflater(path, data)
-    scanned._crcs = budget.crcs
+    scanned._crcs, scanned._budget = budget.crcs, budget
     names = set(archive.namelist())
     if fmt == "ods":
         _scan_ods(scanned, archive, budget, names)

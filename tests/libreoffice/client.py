@@ -244,6 +244,24 @@ class LibreOffice:
         return self.request("type_into", src=str(src), dest=str(dest) if dest else None,
                             entries=dict(entries), sheet=sheet)
 
+    def paste_into(self, src: Path, dest: Path | None, entries: dict[str, tuple[str, str | None]],
+                   sheet: str | None = None) -> dict[str, dict[str, Any]]:
+        """Paste into each cell a cell copied from another workbook, its number format with it:
+        ``entries`` maps a cell to (the text typed into the other workbook's cell, its number
+        format code in en-US terms, or None for the format Calc gave the typing: "45%" -> 0%).
+        Saves as ``dest`` (unless None) and returns the cells as they ended up (see :meth:`cells`).
+        Sheet protection applies as to Calc's own Paste."""
+        return self.request("paste_into", src=str(src), dest=str(dest) if dest else None,
+                            entries={k: list(v) for k, v in entries.items()}, sheet=sheet)
+
+    def copy_paste(self, src: Path, dest: Path | None, pairs: list[tuple[str, str]],
+                   sheet: str | None = None) -> dict[str, dict[str, Any]]:
+        """Copy each range of ``pairs`` (from, to) and paste it at ``to`` on the same sheet, as Calc's
+        Copy and Paste do; an empty ``to`` deletes the range's contents (the Delete key). Saves as
+        ``dest`` (unless None); the pasted cells' top-left cells as they ended up."""
+        return self.request("copy_paste", src=str(src), dest=str(dest) if dest else None,
+                            pairs=[list(p) for p in pairs], sheet=sheet)
+
     def geometry(self, path: Path, sheet: str, columns: int = 26, rows: int = 60,
                  entries: dict[str, str] | None = None) -> dict[str, Any]:
         """``{"columns_mm", "rows_mm", "optimal", "repeat_rows"}`` of ``sheet`` as Calc lays it

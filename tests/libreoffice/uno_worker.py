@@ -103,7 +103,8 @@ class Worker:
         self.disable_auto_input(smgr)
 
     def disable_auto_input(self, smgr):
-        """Turn off Calc's AutoInput (autocomplete from the column).
+        """Turn off Calc's AutoInput (autocomplete from the column), and its question before a paste
+        replaces what a cell holds.
 
         Tests type exact values; AutoInput would complete a typed prefix from the column
         above, which a person notices and a script does not.
@@ -114,6 +115,9 @@ class Worker:
             "com.sun.star.configuration.ConfigurationUpdateAccess",
             (pv("nodepath", "/org.openoffice.Office.Calc/Input"),))
         access.setPropertyValue("AutoInput", False)
+        # A paste over a cell holding something asks "You are pasting data into cells that already
+        # contain data"; a dialog in a headless soffice kills it (as a person, the test answers yes).
+        access.setPropertyValue("ReplaceCellsWarning", False)
         access.commitChanges()
 
     # -- document helpers -------------------------------------------------
@@ -229,6 +233,60 @@ class Worker:
         finally:
             self.close_doc(doc)
 
+    def cmd_paste_into(self, src, dest, entries, sheet=None):
+        """Paste into each cell a cell copied from another workbook, with its number format, as
+        Calc's Paste does: ``entries`` maps a cell to ``[typed, format]``, the text typed into the
+        other workbook's cell (in soffice's locale) and its number format code (None: the one Calc
+        gave it from the typing). Save as ``dest`` (unless None); the cells as they ended up."""
+        doc = self.load(src)
+        other = self.desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (pv("Hidden", True),))
+        try:
+            sh = self.sheet(doc, sheet) if sheet else doc.getSheets().getByIndex(0)
+            for row, (cell_ref, (typed, code)) in enumerate(entries.items()):
+                source = other.getSheets().getByIndex(0).getCellByPosition(0, row)  # a fresh cell each
+                source.FormulaLocal = typed
+                if code is not None:
+                    source.NumberFormat = _format_key(other, code)
+                other.CurrentController.select(source)
+                clip = other.CurrentController.getTransferable()
+                doc.CurrentController.setActiveSheet(sh)
+                doc.CurrentController.select(sh.getCellRangeByName(cell_ref))
+                doc.CurrentController.insertTransferable(clip)
+            result = uno_inspect.cells_of(doc, sh, list(entries))
+            if dest:
+                self.store(doc, dest, sh.Name)
+            return result
+        finally:
+            other.close(True)
+            self.close_doc(doc)
+
+    def cmd_copy_paste(self, src, dest, pairs, sheet=None):
+        """Copy each range and paste it at another cell of the same sheet, as Calc's Copy and Paste do
+        (``pairs``: ``[[from, to], ...]``, e.g. ``["B42:G42", "B43"]``); an empty ``to`` deletes the
+        range's contents instead (the Delete key). Save as ``dest``; the pasted cells as they ended up."""
+        doc = self.load(src)
+        try:
+            sh = self.sheet(doc, sheet) if sheet else doc.getSheets().getByIndex(0)
+            ctrl = doc.CurrentController
+            ctrl.setActiveSheet(sh)
+            refs = []
+            for source, target in pairs:
+                rng = sh.getCellRangeByName(source)
+                if not target:
+                    rng.clearContents(1 | 2 | 4 | 16)  # values, dates, strings, formulas: what Delete clears
+                    continue
+                ctrl.select(rng)
+                clip = ctrl.getTransferable()
+                ctrl.select(sh.getCellRangeByName(target))
+                ctrl.insertTransferable(clip)
+                refs.append(target)
+            result = uno_inspect.cells_of(doc, sh, refs)
+            if dest:
+                self.store(doc, dest, sh.Name)
+            return result
+        finally:
+            self.close_doc(doc)
+
     def cmd_geometry(self, path, sheet, columns=26, rows=60, entries=None):
         """Column widths and row heights in mm (and which rows fit their text), as Calc lays
         the sheet out, after setting ``entries`` (cell -> text, as ``type_into`` types) if any."""
@@ -302,6 +360,15 @@ class Worker:
         except Exception:  # the bridge drops while soffice quits: expected
             pass
         return "bye"
+
+
+def _format_key(doc, code):
+    """The key of the number format ``code`` (en-US codes) in ``doc``, added if need be."""
+    formats = doc.getNumberFormats()
+    locale = uno.createUnoStruct("com.sun.star.lang.Locale")
+    locale.Language, locale.Country = "en", "US"
+    key = formats.queryKey(code, locale, False)
+    return key if key >= 0 else formats.addNew(code, locale)
 
 
 def _repeat_rows(sheet):
