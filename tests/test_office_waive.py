@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from sheetsync.check.reader import read_filled
 from sheetsync.office.owing import owing
 from sheetsync.office.spec import master_spec
 from sheetsync.office.store import Store
@@ -125,3 +126,12 @@ def test_a_waived_digest_owes_nothing(progress_form: Form) -> None:
     waived = Digest.of(record(months(CODES[1], 11), "s2"), spec, progress_form, waived=REASON)
     assert owing([waived], roster, [], {progress_form.id: spec}, "2020-10") == []
     assert status_of(Line("s2", CODES[1], waived, None), spec, expected_since("2020-10")) == waived_status(REASON)
+
+
+def test_no_next_template_is_made_for_a_waived_project(both_listed: Path) -> None:
+    waive(both_listed, CODES[1], "--reason", REASON)
+    written = run("template", "--from-master", "master.xlsx", "-o", "next", cwd=both_listed)
+    assert written.returncode == 0, written.stdout + written.stderr
+    made = {(f.metadata["recipient"], f.data["project"]["code"]) for f in map(read_filled, (both_listed / "next").iterdir())}
+    assert made == {("s1", CODES[2]), ("s2", CODES[3])}  # was: s2's waived project too, its September open
+    assert f"s2 {CODES[1]}: ยกเว้นเดือนที่เหลือ" in written.stdout

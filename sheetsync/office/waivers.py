@@ -16,6 +16,7 @@ as any other. The school's other projects are not touched.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from ..check.coerce import ascii_digits
@@ -99,6 +100,14 @@ def waivers(store: Store) -> list[Waiver]:
 def holding(store: Store) -> dict[tuple[str, str], str]:
     """(recipient, code) → the reason ('' for none) of every waiver that holds."""
     return {(w.recipient, w.code): w.reason for w in waivers(store) if w.undone_at is None}
+
+
+def waived_projects(path: Path) -> set[tuple[str, str]]:
+    """(recipient, code) of every project waived in the store at ``path`` (none while there is no store)."""
+    if not path.exists():
+        return set()
+    with Store(path) as store:
+        return set(holding(store))
 
 
 def with_waivers(digests: Iterable[Digest], held: Mapping[tuple[str, str], str]) -> list[Digest]:
