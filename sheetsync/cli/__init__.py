@@ -12,13 +12,13 @@ import io
 import os
 import sys
 
-from . import demo, fetch, forms, mail, master, office, read, restore, sync, template, validate
+from . import demo, fetch, forms, mail, master, office, read, restore, sync, template, validate, waive
 from ..errors import OutputError
 from .app import EXIT_ERROR, EXIT_INVALID, EXIT_OK, app
 from .output import flush_quietly
 from .usage import run
 
-for _command in (template, read, validate, forms, master, fetch, sync, mail, demo, office, restore):
+for _command in (template, read, validate, forms, master, fetch, sync, mail, demo, office, restore, waive):
     _command.register(app)
 
 

@@ -67,6 +67,7 @@ def template(
     """
     def run() -> int:
         from ..master import templates_from_master
+        from ..office.waivers import waived_projects
         from ..messages import both
         from ..roster import read_roster, templates_for_roster
         from ..spec.registry import find_form
@@ -87,7 +88,8 @@ def template(
         if from_master is not None:
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=expected,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=dirs,
-                                          form=form or (office.form if office else None), say=echo)
+                                          form=form or (office.form if office else None), say=echo,
+                                          waived=waived_projects(office.store) if office else ())
             echo(both("template.wrote-many", count=len(paths), folder=output))
             return mail_templates(paths, mail, again=again, forms_dirs=dirs) if mail else 0
         prefill = load_json(data) if data else None

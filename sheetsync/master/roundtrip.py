@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Collection, Iterable
 
 from ..check.coerce import ascii_digits
 from ..spec.form import Form
@@ -38,7 +38,8 @@ Target = tuple[Form, str, dict[str, Any], str]
 def templates_from_master(master_path: str | Path, out_dir: str | Path, *, project: str | None = None,
                           recipient: str | None = None, roster: str | Path | None = None, fmt: str = "xlsx",
                           forms_dirs: Iterable[str | Path] = (), issued: dt.datetime | None = None,
-                          form: Form | str | None = None, say: Callable[[str], None] | None = None) -> list[Path]:
+                          form: Form | str | None = None, say: Callable[[str], None] | None = None,
+                          waived: Collection[tuple[str, str]] = ()) -> list[Path]:
     """Write next period's templates from the master into ``out_dir``; return their paths.
 
     Without a roster, one template per submission in the master (narrowed by ``project`` and
@@ -53,6 +54,9 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     :param say: told, in a line (Thai, then English), of each key left out because every row of its
         table is filled already (last fiscal year's project in October): its template would have
         every row locked and none open, nothing a school could send back.
+    :param waived: (recipient, code in ASCII digits) of each project whose remaining months the clerk
+        waived (:mod:`sheetsync.office.waivers`): nothing more is due from it, so no template (``say``
+        is told).
     :param form: the office's form (a :class:`Form` or its id): the form of a roster recipient's
         template when nobody has reported on its key yet, and the one whose submissions tell a
         key's identity; without it, the one form the master holds.
@@ -92,6 +96,11 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
             rows = {"rows": _rows(target), "recipient": target[1] or "-", "key": target[3]}
             say(f"{_said('roundtrip.full', 'th', **rows)} / {_said('roundtrip.full', 'en', **rows)}")
     targets = [t for t in targets if not _full(t)]
+    for target in [t for t in targets if (t[1], _code(t[3])) in waived]:
+        if say is not None:
+            said = {"recipient": target[1] or "-", "key": target[3]}
+            say(f"{_said('roundtrip.waived', 'th', **said)} / {_said('roundtrip.waived', 'en', **said)}")
+    targets = [t for t in targets if (t[1], _code(t[3])) not in waived]
     out = Path(out_dir)
     written: list[Path] = []
     schools = {e.id: e.school for e in entries or ()}

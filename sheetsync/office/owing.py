@@ -22,6 +22,7 @@ from .sheets import forms_of, record_of
 from .spec import MasterSpec, master_spec
 from .store import OutcomeRow, Store
 from .summary import NOTHING, Digest, expected_since, not_sent, status_of, summary_lines
+from .waivers import holding, with_waivers
 from .yearend import keeps_years, owed, owed_months, owing_status
 
 
@@ -42,7 +43,8 @@ class Owed:
 def owing(records: list[Digest], roster: Sequence[Recipient], outcomes: list[OutcomeRow],
           specs: Mapping[str, MasterSpec], period: str | None) -> list[Owed]:
     """The lines of roster schools whose summary status says they owe a year's last months, in the
-    summary's order (a school taken off the roster owes nothing; a file to fix shows as that instead).
+    summary's order (a school taken off the roster owes nothing, nor a project the clerk waived,
+    :mod:`.waivers`; a file to fix shows as that instead).
 
     :param records: the digest of every current submission, made with its form (:meth:`Digest.of`).
     :param period: the office's reporting period, ``YYYY-MM`` (None: nothing is owed).
@@ -73,7 +75,8 @@ def owing_in_store(store: Store, forms: Mapping[str, Form], roster: Sequence[Rec
     past = as_of(store, Months(forms, specs, zone), period)
     shown = past.versions() if past else store.current()
     outcomes = past.outcomes(store.outcomes()) if past else store.outcomes()
-    digests = [Digest.of(record_of(s), specs.get(s.form_id), forms.get(s.form_id)) for s in shown]
+    digests = with_waivers((Digest.of(record_of(s), specs.get(s.form_id), forms.get(s.form_id)) for s in shown),
+                           holding(store))  # a project waived by the clerk owes nothing
     latest = max((d.latest_date for d in digests), default="")[:7] or None
     return owing(digests, roster, outcomes, specs, period or latest)
 

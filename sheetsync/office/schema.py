@@ -119,4 +119,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE sent_files (sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, at TEXT NOT NULL)
     """,
+    # 14: a project's remaining months waived by the clerk (office/waivers.py, ``sheetsync waive``): who,
+    # when and why, and, once undone, who undid it and when (the row stays: the record keeps both).
+    """
+    CREATE TABLE waivers (id INTEGER PRIMARY KEY, recipient TEXT NOT NULL, code TEXT NOT NULL,
+                          reason TEXT NOT NULL DEFAULT '', waived_by TEXT NOT NULL DEFAULT '', waived_at TEXT NOT NULL,
+                          undone_by TEXT, undone_at TEXT);
+    CREATE INDEX waivers_by_code ON waivers (code, recipient, id)
+    """,
 )

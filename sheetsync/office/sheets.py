@@ -28,6 +28,7 @@ from .store import Store, Stored
 from .cumulative import cumulative_sheet, in_period_order
 from .charts import chart_sheet
 from .summary import Digest, summary_sheet
+from .waivers import holding, with_waivers
 
 LEDGER = "บันทึกการรับไฟล์"
 LEDGER_COLUMNS = (Column(RECEIVED_AT, 19), Column("ไฟล์", 30), Column("ผล", 16), Column("รายละเอียด", 60, wrap=True),
@@ -88,6 +89,7 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
 
     latest = max((d.latest_date for d in digests), default="")[:7] or None
     left = store.roster_left()
+    digests = with_waivers(digests, holding(store))  # the projects the clerk said owe nothing more
     sheets = [summary_sheet(digests, forms, store.roster(), outcomes, period or latest,
                             store.roster_left_people()),
               *_cumulative_sheets(records, forms, rows_of_form, keys_of_form, _names(store, left)),

@@ -3,7 +3,7 @@
 It keeps what a workbook cannot: every submission ever accepted with its full data (never
 overwritten), every outcome (merged, replaced, unchanged, superseded, refused, quarantined, and
 why), the files already seen (by SHA-256), the roster (and, as last listed, whoever was taken off
-it), the outbox of e-mails, and the hash of the last master view rendered. One transaction per file (:meth:`Store.transaction`): a process killed
+it), the outbox of e-mails, the clerk's waivers (:mod:`.waivers`), and the hash of the last master view rendered. One transaction per file (:meth:`Store.transaction`): a process killed
 at any moment leaves the store as it was before or after that file, never between.
 
 The schema is created and upgraded by :data:`sheetsync.office.schema.MIGRATIONS`, one step per

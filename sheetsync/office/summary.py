@@ -12,6 +12,8 @@ Status of a summary line, in this order, for the office's reporting period ``P``
 * ``ยังไม่ส่ง <period>`` (not sent) — a form with a period (``master: period``) has no line of the
   period due (:mod:`.due`) from the roster recipient (of each code, when its row lists several): this
   line of its own says so;
+* ``ยกเว้น: <why>`` (waived) — the clerk waived the project's remaining months (:mod:`.waivers`): it is
+  cancelled or closed early, nothing more is due from it;
 * ``ยังไม่ส่ง <months> (ปีงบประมาณ <year>)`` (owing) — a project whose fiscal year is over left its
   last months unsent (:mod:`.yearend`): set apart by a new code on the roster only once they are sent;
 * ``เสร็จสิ้น`` (complete) — the latest row says 100 % (never late);
@@ -43,6 +45,7 @@ from .corrected import corrected_keys, still_news
 from .due import Due, main_due
 from .store import OutcomeRow
 from .total import listed_codes, new_codes, replaced_codes, total_rows
+from .waivers import waived_line, waived_status
 from .yearend import continued, owed, owing_status, year_end
 
 SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
@@ -86,17 +89,19 @@ class Digest:
     latest_date: str = ""
     year_end: str = ""  # the last month of its project's fiscal year (:mod:`.yearend`)
     full: bool = False  # every row of its table filled, or its project went on under another code: owes nothing
+    waived: str | None = None  # the clerk's reason ('' for none) when its remaining months are waived (:mod:`.waivers`)
 
     @classmethod
-    def of(cls, record: Record, spec: MasterSpec | None, form: Form | None = None) -> Digest:
+    def of(cls, record: Record, spec: MasterSpec | None, form: Form | None = None, waived: str | None = None) -> Digest:
         """The digest of ``record`` under its form's declaration (``form``: the layout, whose rules say
-        which fiscal year a project runs in, for what it owes once the year is over)."""
+        which fiscal year a project runs in, for what it owes once the year is over; ``waived``: the
+        reason when the clerk waived its remaining months)."""
         rows = spec.rows_of(record.data) if spec else []
         total = add_up(number(r.get(spec.amount)) for r in rows) if spec and spec.amount and rows else None
         dates = [str(r.get(spec.date)) for r in rows if spec and spec.date and isinstance(r.get(spec.date), str)]
         return cls(record.key, lookup(record.data, spec.title) if spec and spec.title else None, len(rows),
                    rows[-1] if rows else {}, total, lookup(record.data, spec.budget) if spec and spec.budget else None,
-                   max(dates, default=""), *year_end(form, spec, record.data))
+                   max(dates, default=""), *year_end(form, spec, record.data), waived)
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,8 @@ def status_of(line: Line, spec: MasterSpec | None, since: dt.date) -> str:
         return not_sent(line.missing)
     if line.record is None:
         return NOTHING
+    if line.record.waived is not None:
+        return waived_status(line.record.waived)
     if months := owed(line.record, spec, since):
         return owing_status(months)
     latest = line.record.latest
@@ -313,7 +320,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
             spec = specs.get(form_id, main) if form_id else main
             values = _summary_values(line, spec, forms.get(form_id) if form_id else None, since)
             code, when = _split(form_id or (line.last.form_id if line.last else ""), line.key, specs, main)
-            if apart(line):
+            if apart(line) and (line.recipient in gone or not waived_line(line)):  # a waiver shows as such
                 values["status"] = LEFT
             listed = people.get(line.recipient) or (left or {}).get(line.recipient)
             values |= {"school": listed.school if listed else "",
@@ -337,7 +344,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
                  # A blank row first: Calc's and Excel's sort buttons take the block of filled rows
                  # around the cursor, which would take the total in with the lines.
                  footer=([None] * len(roles), *total_rows(lines, roles, ordered[0] if ordered else None, due, apart, lambda line: bool(owed(
-                     line.record, specs.get(line.form_id, main), since)))))
+                     line.record, specs.get(line.form_id, main), since)), waived_line)))
 
 
 def _split(form_id: str, key: str, specs: Mapping[str, MasterSpec], main: MasterSpec | None) -> tuple[str, str]:

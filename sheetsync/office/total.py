@@ -32,13 +32,16 @@ def total_row(lines: Sequence[Line], roles: Sequence[str], main: Form | None, du
 
 def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, due: Due | None = None,
                left: Callable[[Line], bool] = lambda line: False,
-               owing: Callable[[Line], bool] = lambda line: False) -> list[list[Any]]:
+               owing: Callable[[Line], bool] = lambda line: False,
+               waived: Callable[[Line], bool] = lambda line: False) -> list[list[Any]]:
     """The total line (:func:`total_row`) of the lines of recipients on the roster, then, when some line
     is not on it (``left``: its recipient taken off, or a code its roster entry no longer names), a line
     of theirs: how many recipients, and their amounts added apart.
 
     A line that ``owing`` says still owes its year's last months (its status says "not sent") is not
-    counted as reported; its amounts are added. A district clerk sends the total up the line as "so many of our schools reported, this much spent":
+    counted as reported; its amounts are added. Nor is a line ``waived`` (its project's remaining months
+    waived by the clerk, :mod:`.waivers`) counted, as reported or as due: the count says how many were
+    waived; its amounts are added as its line's place says. A district clerk sends the total up the line as "so many of our schools reported, this much spent":
     a school closed or merged into another is not one of the office's schools any more, so it is neither
     counted nor added there; its line stays in view with its status, and its money on a line of its own
     below, so that the two lines still add up to every line shown.
@@ -56,8 +59,10 @@ def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, d
     if period is not None:
         said = word("total.reported-period", period=spec.period_label(period) if spec and period else "-",
                     reported=reported, count=count)
-    else:
-        said = word("total.reported", reported=reported, count=count)
+    else:  # a waived line has a report: neither that report nor the line is counted
+        free = sum(1 for line in listed if line.record is not None and waived(line))
+        said = word("total.reported", reported=reported - free, count=count - free) + (
+            word("total.waived", count=free) if free else "")
     rows = [_total_values(roles, added, word("total.label"), said)]
     if gone:
         added = _added(gone, main, spec, period)[0]

@@ -20,7 +20,7 @@ A submission's project **owes** when, for the office's reporting period ``P``:
 It owes every month from the one after its latest report (the year's first, when it sent no row) to
 September. Its summary line says so (``ยังไม่ส่ง กันยายน 2563 (ปีงบประมาณ 2563)``) instead of being
 set apart, and the office's digest lists it, until the month is sent or the school is taken off the
-roster. Nothing here names a field of a form.
+roster, or the clerk waives them (:mod:`.waivers`). Nothing here names a field of a form.
 """
 
 from __future__ import annotations
@@ -100,8 +100,9 @@ def _year_at(form: Form | None, spec: MasterSpec | None) -> str | None:
 def owed(digest: Digest | None, spec: MasterSpec | None, since: dt.date) -> tuple[str, ...]:
     """The months (``YYYY-MM``) the project of ``digest`` owes, in order (see the module docstring);
     ``since`` is the first day of the month due (:func:`.summary.expected_since` of the period)."""
-    if digest is None or not digest.year_end or digest.full or spec is None or not spec.date:
-        return ()
+    if digest is None or not digest.year_end or digest.full or digest.waived is not None or spec is None \
+            or not spec.date:
+        return ()  # (a project whose remaining months the clerk waived owes none of them)
     end = dt.date.fromisoformat(f"{digest.year_end}-01")
     if end > since or (spec.progress and number(digest.latest.get(spec.progress)) >= 100):
         return ()  # the year's last report is not due yet, or the project is complete

@@ -1,0 +1,111 @@
+"""``sheetsync waive``: a project's remaining months not due (cancelled or closed early), or the waivers listed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from .app import echo, guarded
+from .office import OfficeOpt
+
+if TYPE_CHECKING:
+    from ..office.config import OfficeConfig
+    from ..office.store import Store
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``waive`` to ``app``."""
+    app.command("waive")(waive_command)
+
+
+def waive_command(
+    ctx: typer.Context,
+    code: Annotated[Optional[str], typer.Argument(metavar="CODE", help="The project's code, as the master's "
+                                                  "summary shows it (none: list every waiver).")] = None,
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why nothing more is due (shown in "
+                                        "the summary and kept in the office's record).")] = "",
+    undo: Annotated[bool, typer.Option("--undo", help="Undo the project's waiver: its months not sent are "
+                                       "due again (the record keeps both).")] = False,
+    office: OfficeOpt = None,
+) -> None:
+    """Waive a project's remaining months (cancelled or closed early): no longer owed nor counted as due.
+
+    Recorded in the office's store with who, when and why; the master is made again at once. Its
+    data stays, and a report that still arrives is merged as usual. Without CODE, every waiver made
+    (and undone) is listed.
+
+    \b
+    Example:
+      sheetsync waive 50360000-4001 --reason "กทม. ยกเลิกโครงการ"
+      sheetsync waive 50360000-4001 --undo
+      sheetsync waive
+    """
+    from ..errors import OfficeError
+    from ..messages import both
+    from ..office.config import office_of
+    from ..office.store import Store
+
+    def run() -> int:
+        config = office_of(office, with_store=True)
+        if config is None or not config.store.exists():
+            raise OfficeError(both("error.no-office-waive"))
+        if code is None and (undo or reason):
+            raise OfficeError(both("error.waive-code"))
+        with Store(config.store) as db:
+            if code is None:
+                list_waivers(db, config)
+            else:
+                change(db, config, code.strip(), reason, undo)
+        return 0
+
+    guarded(ctx, run)
+
+
+def list_waivers(db: Store, config: OfficeConfig) -> None:
+    """Print every waiver of store ``db``, oldest first, or a line saying there is none."""
+    from ..messages import both
+    from ..office.waivers import waiver_line, waivers
+
+    made, names = waivers(db), schools(db)
+    for waiver in made:
+        echo(waiver_line(waiver, names.get(waiver.recipient, ""), config.zone))
+    if not made:
+        echo(both("waive.none"))
+
+
+def change(db: Store, config: OfficeConfig, code: str, reason: str, undo: bool) -> None:
+    """Waive (or undo) ``code`` in store ``db``, say so for each school, and make the master again."""
+    from ..errors import MasterWriteError
+    from ..messages import both
+    from ..office.view import not_refreshed, render_view
+    from ..office.waivers import undo as undone, waive
+
+    made = undone(db, code, clerk()) if undo else waive(db, code, reason, clerk())
+    names = schools(db)
+    for waiver in made:
+        echo(both("waive.undone" if undo else "waive.done", project=waiver.code, recipient=waiver.recipient,
+                  school=names.get(waiver.recipient, "")))
+    db.mark_view_stale(config.master)  # the next sync makes it, should it not be made now
+    try:
+        view = render_view(db, config.master, period=config.period, forms_dirs=config.forms_dirs,
+                           school_charts=config.school_charts, zone=config.zone, office=config.name)
+    except MasterWriteError as exc:  # open in Excel, say: recorded all the same
+        echo(not_refreshed(config.master, exc), err=True)
+        return
+    echo(both("master.wrote", path=view.path))
+
+
+def schools(db: Store) -> dict[str, str]:
+    """Recipient id → school name, of the roster and of those taken off it."""
+    return {**{who: r.school for who, r in db.roster_left_people().items()}, **{r.id: r.school for r in db.roster()}}
+
+
+def clerk() -> str:
+    """Who is waiving: this computer's account name ('' when it cannot say)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no user name in the environment nor the password database
+        return ""

@@ -1,0 +1,137 @@
+"""A project cancelled or closed early by the BMA: its remaining months are not due (``sheetsync waive``).
+
+Played over the turn of a fiscal year as tests/test_office_year_end.py plays it: s2's project of 2563
+sent eleven reports, September's never came, and the line stayed orange (ยังไม่ส่ง กันยายน 2563) and in
+every digest. The clerk's only way out was to take the school off the roster, which also dropped its
+new project. ``sheetsync waive CODE --reason …`` says that project owes nothing more: recorded in the
+store with who, when and why, shown in the summary, undone with ``--undo``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheetsync.check.reader import read_filled
+from sheetsync.office.owing import owing
+from sheetsync.office.spec import master_spec
+from sheetsync.office.store import Store
+from sheetsync.office.summary import LEFT, NOTHING, Digest, Line, expected_since, status_of
+from sheetsync.office.waivers import waived_status
+from sheetsync.roster import Recipient
+from sheetsync.spec.form import Form
+from tests.cli import run
+from tests.test_master_support import CODES, submit
+from tests.test_office_roster_left import summary_with_totals
+from tests.test_office_summary import record
+from tests.test_office_year_end import (BOTH, NEW_YEAR, OWING, last_digest, last_message, months, next_year,
+                                        statuses, sync, turn_of_the_year)
+
+REASON = "กทม. ยกเลิกโครงการ"
+WAIVED = f"ยกเว้น: {REASON}"
+
+
+@pytest.fixture
+def year_ended(tmp_path: Path, progress_form: Form) -> Path:
+    """s2's project of 2563 owes September; October's roster names each school's new project only."""
+    return turn_of_the_year(tmp_path, progress_form, NEW_YEAR)
+
+
+@pytest.fixture
+def both_listed(tmp_path: Path, progress_form: Form) -> Path:
+    """The same, the roster naming both of s2's codes (last year's owing, and the new one)."""
+    return turn_of_the_year(tmp_path, progress_form, BOTH)
+
+
+def waive(folder: Path, *args: str) -> str:
+    """``sheetsync waive ARGS`` in the office, which must succeed; what it printed."""
+    done = run("waive", *args, cwd=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def total_line(folder: Path) -> dict[str, Any]:
+    """The summary's รวมทั้งหมด line."""
+    return next(r for r in summary_with_totals(folder / "master.xlsx") if r["ผู้รายงาน"] == "รวมทั้งหมด")
+
+
+def test_a_waived_project_shows_as_waived_and_the_schools_other_project_as_before(year_ended: Path) -> None:
+    assert statuses(year_ended)[("s2", CODES[1])] == OWING
+    assert total_line(year_ended)["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 1 จาก 3 รายการ"
+    said = waive(year_ended, CODES[1], "--reason", REASON)
+    assert CODES[1] in said and "โรงเรียนวัดยายร่ม" in said
+    lines = statuses(year_ended)  # the master is made again at once
+    assert lines[("s2", CODES[1])] == WAIVED  # was: ยังไม่ส่ง กันยายน 2563 (orange)
+    assert lines[("s2", CODES[3])] == NOTHING  # the school's new project is still due
+    assert lines[("s1", CODES[0])] == LEFT
+    # Its code no longer on the roster, nothing due from it: set apart as a finished project is.
+    assert total_line(year_ended)["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 1 จาก 2 รายการ"
+
+
+def test_a_waived_project_is_not_in_the_digests_owing_list(year_ended: Path, progress_form: Form) -> None:
+    waive(year_ended, CODES[1], "--reason", REASON)
+    submit(progress_form, year_ended / "inbox", next_year(months(CODES[2], 2)), "s1", name="november.xlsx")
+    sync(year_ended, "--period", "2020-11")
+    digest = last_digest(year_ended)
+    assert digest["owing"] == []
+    assert [r["id"] for r in digest["missing"]] == ["s2"]  # its new project: still nothing, still listed
+    assert "ค้างรายงานท้ายปีงบประมาณ" not in str(last_message(year_ended)["Subject"])
+
+
+def test_a_waived_project_is_not_counted_as_due_in_the_total(both_listed: Path) -> None:
+    assert total_line(both_listed)["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 1 จาก 3 รายการ"
+    waive(both_listed, CODES[1], "--reason", REASON)
+    assert statuses(both_listed)[("s2", CODES[1])] == WAIVED
+    assert statuses(both_listed)[("s2", CODES[3])] == NOTHING
+    assert total_line(both_listed)["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 1 จาก 2 รายการ (ยกเว้น 1)"
+
+
+def test_a_waiver_is_listed_with_who_when_why_and_undone(year_ended: Path) -> None:
+    waive(year_ended, CODES[1], "--reason", REASON)
+    listed = waive(year_ended)
+    assert CODES[1] in listed and REASON in listed and "ยกเว้นเมื่อ" in listed and "โดย" in listed
+    waive(year_ended, CODES[1], "--undo")
+    assert statuses(year_ended)[("s2", CODES[1])] == OWING  # owed again, as before the waiver
+    listed = waive(year_ended)
+    assert REASON in listed and "ยกเลิกการยกเว้นเมื่อ" in listed  # the record keeps both
+    with Store(year_ended / "sheetsync.sqlite") as store:
+        [(reason, by, undone)] = store.query("SELECT reason, waived_by, undone_at FROM waivers")
+    assert reason == REASON and by and undone
+
+
+def test_a_report_of_a_waived_project_is_still_merged(year_ended: Path, progress_form: Form) -> None:
+    waive(year_ended, CODES[1])
+    submit(progress_form, year_ended / "inbox", months(CODES[1], 12), "s2", name="september.xlsx")
+    sync(year_ended, "--period", "2020-10")
+    with Store(year_ended / "sheetsync.sqlite") as store:
+        [kept] = [s for s in store.current() if s.key == CODES[1]]
+    assert len(kept.data["reports"]) == 12
+    assert statuses(year_ended)[("s2", CODES[1])] == "ยกเว้น"  # no reason given: the word alone
+
+
+def test_a_code_the_office_never_received_is_refused(year_ended: Path) -> None:
+    done = run("waive", "50360000-9999", cwd=year_ended)
+    assert done.returncode == 2 and "50360000-9999" in done.stderr
+    undone = run("waive", CODES[1], "--undo", cwd=year_ended)
+    assert undone.returncode == 2 and CODES[1] in undone.stderr  # nothing to undo
+
+
+def test_a_waived_digest_owes_nothing(progress_form: Form) -> None:
+    spec = master_spec(progress_form)
+    digest = Digest.of(record(months(CODES[1], 11), "s2"), spec, progress_form)
+    roster = [Recipient("s2", "โรงเรียนวัดยายร่ม", "b@x.example", CODES[1])]
+    assert [o.key for o in owing([digest], roster, [], {progress_form.id: spec}, "2020-10")] == [CODES[1]]
+    waived = Digest.of(record(months(CODES[1], 11), "s2"), spec, progress_form, waived=REASON)
+    assert owing([waived], roster, [], {progress_form.id: spec}, "2020-10") == []
+    assert status_of(Line("s2", CODES[1], waived, None), spec, expected_since("2020-10")) == waived_status(REASON)
+
+
+def test_no_next_template_is_made_for_a_waived_project(both_listed: Path) -> None:
+    waive(both_listed, CODES[1], "--reason", REASON)
+    written = run("template", "--from-master", "master.xlsx", "-o", "next", cwd=both_listed)
+    assert written.returncode == 0, written.stdout + written.stderr
+    made = {(f.metadata["recipient"], f.data["project"]["code"]) for f in map(read_filled, (both_listed / "next").iterdir())}
+    assert made == {("s1", CODES[2]), ("s2", CODES[3])}  # was: s2's waived project too, its September open
+    assert f"s2 {CODES[1]}: ยกเว้นเดือนที่เหลือ" in written.stdout
