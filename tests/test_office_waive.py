@@ -17,6 +17,7 @@ import pytest
 from sheetsync.check.reader import read_filled
 from sheetsync.office.owing import owing
 from sheetsync.office.spec import master_spec
+from sheetsync.office.lock import run_lock
 from sheetsync.office.store import Store
 from sheetsync.office.summary import LEFT, NOTHING, Digest, Line, expected_since, status_of
 from sheetsync.office.waivers import waived_status
@@ -135,3 +136,19 @@ def test_no_next_template_is_made_for_a_waived_project(both_listed: Path) -> Non
     made = {(f.metadata["recipient"], f.data["project"]["code"]) for f in map(read_filled, (both_listed / "next").iterdir())}
     assert made == {("s1", CODES[2]), ("s2", CODES[3])}  # was: s2's waived project too, its September open
     assert f"s2 {CODES[1]}: ยกเว้นเดือนที่เหลือ" in written.stdout
+
+
+def test_a_waiver_waits_for_a_run_that_holds_the_office_and_says_so_if_it_goes_on(year_ended: Path) -> None:
+    """``sync`` (or a ``restore`` moving the store aside) holds the office: a waiver written meanwhile
+    could land in a store being replaced, and its master be drawn under the run's. It waits, then
+    says the office is busy, Thai first, and records nothing."""
+    with Store(year_ended / "sheetsync.sqlite") as store, run_lock(store, "sync"):
+        settings = year_ended / "sheetsync.toml"
+        settings.write_text(settings.read_text(encoding="utf-8").replace("wait_seconds = 5.0", "wait_seconds = 0"),
+                            encoding="utf-8")
+        done = run("waive", CODES[1], "--reason", REASON, cwd=year_ended)
+    assert done.returncode != 0 and len(done.stderr.strip().splitlines()) == 1, done.stdout + done.stderr
+    assert done.stderr.index("กำลังทำงานกับสำนักงานนี้อยู่") < done.stderr.index("is working on this office")
+    with Store(year_ended / "sheetsync.sqlite") as store:
+        assert store.query("SELECT COUNT(*) FROM waivers")[0][0] == 0
+    assert "ยังไม่มีโครงการที่ยกเว้น" in waive(year_ended)

@@ -44,6 +44,7 @@ def waive_command(
     from ..errors import OfficeError
     from ..messages import both
     from ..office.config import office_of
+    from ..office.lock import run_lock
     from ..office.store import Store
 
     def run() -> int:
@@ -55,7 +56,9 @@ def waive_command(
         with Store(config.store) as db:
             if code is None:
                 list_waivers(db, config)
-            else:
+                return 0
+            # Held as a run holds it: a sync draws the master too, and a restore may move this store aside.
+            with run_lock(db, "waive", config.wait, config.zone):
                 change(db, config, code.strip(), reason, undo)
         return 0
 
