@@ -29,7 +29,7 @@ from .master.model import MergeResult, Outcome
 from .messages import both
 from .office import answered
 from .office.again import answer_again
-from .office.answering import reports_and_mail, report_names
+from .office.answering import report_names, reports_and_mail, write_summaries
 from .office.arriving import Arrivals
 from .office.dropped import against_the_store
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, open_in_calc, recipient_in_name, set_aside, set_aside_late, settled
@@ -47,7 +47,6 @@ from .office.owing import not_received
 from .office.rekey import rekey_periods
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
-from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
 from .zipped import ZipLimits
 
@@ -236,14 +235,9 @@ def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> N
 
 
 def _write_summaries(result: SyncResult, report_dir: Path) -> None:
-    """The batch's summary.xlsx and summary.csv, a file read again after a restore marked as such.
-    One that cannot be written (a clerk left it open in Excel, which on Windows locks it) is a problem
-    line, not a stopped run: the schools' e-mails, queued already, must still go out."""
-    for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
-        try:
-            write([c.result for c in result.checked], report_dir / name, reread=result.reread)
-        except OutputError as exc:
-            result.problems.append(both("sync.summary-not-written", file=report_dir / name, why=exc))
+    """The batch's summary.xlsx and summary.csv (:func:`write_summaries`); what could not be written
+    is a problem line, not a stopped run: the schools' e-mails, queued already, must still go out."""
+    result.problems += write_summaries([c.result for c in result.checked], report_dir, result.reread)
 
 
 def _others_waiting(store: Store, folder: Path) -> bool:
@@ -328,10 +322,16 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         origin = origins(path) if origins is not None else None  # path is still the file read (still_at)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, lambda _: origin)
-        mails, answer = reports_and_mail(item, report_dir, report_names(safe_filename(path.stem), taken, report_dir),
-                                         config, people, options.mark_valid, result.problems, origin)
+        # The name history and the view show, also its reports' name: a school whose file comes as
+        # "report.xlsx" every month has this month's kept as "report-2.xlsx", its reports beside last month's
+        disposition = disposition_of(item)
+        kept_as = mover.name_for(path, disposition)
+        stems = report_names(safe_filename(Path(kept_as).stem), taken, report_dir)
+        mails, answer = reports_and_mail(item, report_dir, stems, config, people, options.mark_valid,
+                                         result.problems, origin)
+        if disposition_of(item) != disposition:  # sheetsync failed on it while reporting: set aside instead
+            kept_as = mover.name_for(path, disposition_of(item))
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
-        kept_as = mover.name_for(path, disposition_of(item))  # the name history and the view show
         recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint,
                                size=listed.size, zone=options.zone, answer=answer)
         crash_point("file-recorded")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Collection, Iterator
 
 from ..batch import MARKED_SUFFIX, message_for, write_report
 from ..errors import OutputError
@@ -14,6 +14,8 @@ from ..files import unique_name
 from ..mailer import MailConfig, MailError, Thread, wire_bytes
 from ..messages import both
 from ..pipeline import INTERNAL, FileResult, failure
+from ..check.report import Result
+from ..render.summary import write_summary_csv, write_summary_xlsx
 from ..roster import Recipient
 from .answered import Answer
 from .outbox import FILE_HEADER
@@ -86,3 +88,39 @@ def _write_report(item: FileResult, report_dir: Path, stems: Iterator[str], mark
 
 def _bytes(message: EmailMessage) -> bytes:
     return wire_bytes(message)
+
+
+#: Writes a run's summary (:mod:`sheetsync.render.summary`): results, path, files read again.
+SummaryWriter = Callable[..., None]
+
+
+def write_summaries(results: list[Result], report_dir: Path, reread: Collection[Path] = ()) -> list[str]:
+    """The run's ``summary.xlsx`` and ``summary.csv`` in ``report_dir``; returns a line (Thai first)
+    for each that could not be written there.
+
+    One the clerk holds open (Excel locks it on Windows) is written beside it under a free name
+    (``summary-2.xlsx``), and the line names that file: left as it was, the summary would show the
+    last check's files as this one's, and running again (nothing new) would not write it.
+    """
+    problems = []
+    for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
+        path = report_dir / name
+        try:
+            write(results, path, reread=reread)
+        except OutputError as exc:
+            problems.append(_beside(results, path, write, reread, exc))
+    return problems
+
+
+def _beside(results: list[Result], path: Path, write: SummaryWriter, reread: Collection[Path],
+            exc: OutputError) -> str:
+    """The summary written under a free name when ``path`` is held open, and the line saying where."""
+    if isinstance(exc.__cause__, PermissionError):
+        stem = unique_name(path.stem, {path.stem, *(p.stem for p in path.parent.glob(f"{path.stem}-*{path.suffix}"))})
+        kept = path.with_name(stem + path.suffix)
+        try:
+            write(results, kept, reread=reread)
+            return both("sync.summary-beside", file=path, name=path.name, kept=kept.name)
+        except OutputError:
+            pass  # the folder itself refuses: said as any summary not written
+    return both("sync.summary-not-written", file=path, why=exc)
