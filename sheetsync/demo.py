@@ -185,9 +185,10 @@ def _fill_inbox(issued: list[Path], projects: dict[str, dict[str, Any]], inbox: 
 
 
 def _progress_of(data: dict[str, Any], key: str) -> dict[str, Any]:
-    """Schools are at different points of the year: some have fewer reports so far."""
+    """Schools are at different points of the year, none finished yet (4 to 6 of the sample's 7
+    reports: a project at 100 % would get no next month's template)."""
     school = copy.deepcopy(data)
-    keep = 5 + sum(map(ord, key)) % 3
+    keep = 4 + sum(map(ord, key)) % 3
     school["reports"] = school["reports"][:keep]
     return school
 

@@ -30,11 +30,12 @@ LUNCH_ROSTER = ("recipient_id,school_name,email,project_code\n"
 
 @pytest.fixture
 def master(progress_form: Form, tmp_path: Path) -> Path:
-    """A master holding two projects of s1 (5 and 7 reports) and one of s2."""
+    """A master holding two projects of s1 (5 and 6 reports) and one of s2, none complete yet (a
+    complete one gets no next template)."""
     path = tmp_path / "master.xlsx"
     merge([submit(progress_form, tmp_path, variant(seed_data(), reports=5), "s1", issued=at(30)),
-           submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1]), "s1", issued=at(30)),
-           submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1]), "s2", issued=at(30))], path)
+           submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1], reports=6), "s1", issued=at(30)),
+           submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1], reports=6), "s2", issued=at(30))], path)
     return path
 
 
@@ -111,7 +112,7 @@ def test_roster_issues_to_known_and_new_recipients(master: Path, tmp_path: Path)
     data = {p.name: read_filled(p) for p in paths}
     # Named as the roster's first templates are: a school's file keeps its name month after month.
     assert sorted(data) == ["s10 โรงเรียนใหม่.xlsx", "s2 โรงเรียนวัดไทร.xlsx", "s9 โรงเรียนวัดยายร่ม.xlsx"]
-    assert len(data["s2 โรงเรียนวัดไทร.xlsx"].data["reports"]) == 7
+    assert len(data["s2 โรงเรียนวัดไทร.xlsx"].data["reports"]) == 6
     new = data["s9 โรงเรียนวัดยายร่ม.xlsx"]
     assert new.metadata["recipient"] == "s9" and "reports" not in new.data
     assert new.data["project"]["name"] == seed_data()["project"]["name"]
@@ -253,7 +254,7 @@ def test_templates_from_master_need_only_the_forms_of_what_they_use(progress_for
     """A record of a form no longer installed (the census, here only in tests/data/forms) made every
     ``template --from-master`` fail, even one for a project of another form."""
     master = tmp_path / "master.xlsx"
-    merge([submit(progress_form, tmp_path, seed_data(), "s1"),
+    merge([submit(progress_form, tmp_path, variant(seed_data(), reports=6), "s1"),
            submit(census_form, tmp_path, census_sample, "s2", name="census_s2.xlsx")], master,
           forms_dirs=[FORMS])
     (path,) = templates_from_master(master, tmp_path / "next", project=CODES[0])
@@ -283,8 +284,32 @@ def test_a_roster_code_in_thai_digits_still_finds_the_schools_reports(master: Pa
                       f"s2,โรงเรียนวัดไทร,s2@example.invalid,{CODES[1].translate(thai)}\n"
                       f"s9,โรงเรียนวัดยายร่ม,s9@example.invalid,{CODES[1].translate(thai)}\n", encoding="utf-8")
     data = {p.name: read_filled(p).data for p in templates_from_master(master, tmp_path / "out", roster=roster)}
-    assert len(data["s2 โรงเรียนวัดไทร.xlsx"]["reports"]) == 7
+    assert len(data["s2 โรงเรียนวัดไทร.xlsx"]["reports"]) == 6
     assert data["s9 โรงเรียนวัดยายร่ม.xlsx"]["project"]["name"] == seed_data()["project"]["name"]
     for asked in (CODES[1], CODES[1].translate(thai)):  # --project either way, with the office's roster
         (path,) = templates_from_master(master, tmp_path / asked, roster=roster, project=asked, recipient="s2")
-        assert len(read_filled(path).data["reports"]) == 7
+        assert len(read_filled(path).data["reports"]) == 6
+
+
+def test_a_finished_project_gets_no_next_template_unless_its_school_is_named(progress_form: Form,
+                                                                              tmp_path: Path) -> None:
+    """A project whose latest report says 100 % is complete (the summary's เสร็จสิ้น, never late): the
+    README says it gets no later template, yet every month it was sent one headed "the report to fill
+    in" (found by a clerk's walkthrough). A line says why; naming the school makes one all the same."""
+    master = tmp_path / "master.xlsx"
+    merge([submit(progress_form, tmp_path, variant(seed_data(), reports=5), "s1", issued=at(30)),
+           submit(progress_form, tmp_path, variant(seed_data(), code=CODES[1]), "s2", issued=at(30))], master)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("recipient_id,school_name,email,project_code\n"
+                      f"s1,โรงเรียนวัดไทร,s1@example.invalid,{CODES[0]}\n"
+                      f"s2,โรงเรียนวัดยายร่ม,s2@example.invalid,{CODES[1]}\n", encoding="utf-8")
+    said: list[str] = []
+    for listed in (None, roster):
+        said.clear()
+        paths = templates_from_master(master, tmp_path / f"next-{bool(listed)}", roster=listed, say=said.append)
+        assert [read_filled(p).metadata["recipient"] for p in paths] == ["s1"]
+        (line,) = said
+        assert line.index("s2") < line.index("เสร็จสิ้น") < line.index(" / ") < line.index("complete")
+        assert "--recipient s2" in line
+    (path,) = templates_from_master(master, tmp_path / "asked", recipient="s2", say=said.append)
+    assert read_filled(path).metadata["recipient"] == "s2"

@@ -135,6 +135,9 @@ def test_sync_cli_and_next_month_from_master(progress_form: Form, seed: dict[str
     assert "nothing new" in run("sync", inbox, "--master", master, "--settle", "0").stdout
     out = run("template", "--from-master", master, "-o", tmp_path / "next", "--format", "ods")
     assert out.returncode == 0, out.stderr
+    assert "--recipient s1" in out.stdout and not list((tmp_path / "next").glob("*.ods"))  # s1's project is complete
+    out = run("template", "--from-master", master, "-o", tmp_path / "next", "--format", "ods", "--recipient", "s1")
+    assert out.returncode == 0, out.stderr
     assert [p.name for p in (tmp_path / "next").iterdir()] == ["50360000-3553_s1.ods"]
 
 

@@ -28,6 +28,7 @@ from ..roster import Recipient, read_roster, safe_filename
 from ..template.write import write_template
 from ..errors import MasterError, UnknownFormError
 from ..messages import LANGS, Lang, render
+from .derive import number
 from .model import Key, Record
 from .store import read_master
 
@@ -53,7 +54,8 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
         come from, so what comes back replaces them.
     :param say: told, in a line (Thai, then English), of each key left out because every row of its
         table is filled already (last fiscal year's project in October): its template would have
-        every row locked and none open, nothing a school could send back.
+        every row locked and none open, nothing a school could send back; and of each left out because
+        its project is complete (100 % in its latest report), unless ``recipient`` names the school.
     :param waived: (recipient, code in ASCII digits) of each project whose remaining months the clerk
         waived (:mod:`sheetsync.office.waivers`): nothing more is due from it, so no template (``say``
         is told).
@@ -96,6 +98,12 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
             rows = {"rows": _rows(target), "recipient": target[1] or "-", "key": target[3]}
             say(f"{_said('roundtrip.full', 'th', **rows)} / {_said('roundtrip.full', 'en', **rows)}")
     targets = [t for t in targets if not _full(t)]
+    if recipient is None:  # a school named is asked for all the same
+        for target in [t for t in targets if _finished(t)]:
+            if say is not None:
+                said = {"recipient": target[1] or "-", "key": target[3]}
+                say(f"{_said('roundtrip.finished', 'th', **said)} / {_said('roundtrip.finished', 'en', **said)}")
+        targets = [t for t in targets if not _finished(t)]
     for target in [t for t in targets if (t[1], _code(t[3])) in waived]:
         if say is not None:
             said = {"recipient": target[1] or "-", "key": target[3]}
@@ -164,6 +172,14 @@ def _full(target: Target) -> bool:
     spec = master_spec(target[0])
     table = target[0].table_at(spec.table) if spec.table and spec.next_period != "identity" else None
     return table is not None and _rows(target) >= table.capacity
+
+
+def _finished(target: Target) -> bool:
+    """Whether a target's project is complete: its latest report says 100 % (the summary's เสร็จสิ้น,
+    never late), so nothing more is due from it."""
+    spec = master_spec(target[0])
+    rows = spec.rows_of(target[2]) if spec.progress and spec.next_period != "identity" else []
+    return bool(rows) and number(rows[-1].get(spec.progress)) >= 100
 
 
 def _own(record: Record, recipient: str, code: str, forms: _Forms) -> Target:
