@@ -178,8 +178,11 @@ def _finished(target: Target) -> bool:
     """Whether a target's project is complete: its latest report says 100 % (the summary's เสร็จสิ้น,
     never late), so nothing more is due from it."""
     spec = master_spec(target[0])
-    rows = spec.rows_of(target[2]) if spec.progress and spec.next_period != "identity" else []
-    return bool(rows) and number(rows[-1].get(spec.progress)) >= 100
+    progress = spec.progress if spec.next_period != "identity" else None
+    if not progress:
+        return False
+    rows = spec.rows_of(target[2])
+    return bool(rows) and number(rows[-1].get(progress)) >= 100
 
 
 def _own(record: Record, recipient: str, code: str, forms: _Forms) -> Target:
