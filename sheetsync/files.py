@@ -204,3 +204,17 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return found.st_dev, found.st_ino
+
+
+def move_into(source: Path, folder: Path) -> Path:
+    """Move ``source`` into ``folder`` (made if need be) under its own name, or ``<stem>-2``, ``-3`` …
+    when a file of that name is there already: nothing there is ever replaced. Returns where it went.
+
+    :raises OSError: it cannot be moved (Windows refuses while a program such as Excel has it open).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    target, n = folder / source.name, 2
+    while target.exists():
+        target, n = folder / f"{source.stem}-{n}{source.suffix}", n + 1
+    os.replace(source, target)  # same disk: a rename
+    return target

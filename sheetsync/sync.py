@@ -41,6 +41,7 @@ from .office.mailbox import mark_digested, undigested
 from .office.outbox import count_others, flush_outbox, send_from_store, send_others
 from .office.record import QUARANTINE, disposition_of, record_file
 from .office.store import Store
+from .office.superseded import move_aside
 from .office.unzipping import ZIP, unpack_zips
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.owing import not_received
@@ -155,6 +156,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             _unpack(store, inbox, mover, options, result)
             outcomes, strangers = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress,
                                            options, result, mover, origins)
+            move_aside(store, report_dir)  # earlier files' reports this run's made out of date (or a run's before)
             result.stuck = tally(store, result.not_read)
             result.problems += not_read_lines(result.not_read, result.stuck, options.zone)
             if result.checked:

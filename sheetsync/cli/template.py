@@ -38,7 +38,8 @@ def template(
     roster: RosterOpt = None,
     from_master: Annotated[Optional[Path], typer.Option(
         "--from-master", metavar="MASTER", help="Next period's templates, prefilled from this master, into the "
-        "-o folder.")] = None,
+        "-o folder; the earlier templates there move into its old/ (only the schools' asked for with --recipient "
+        "or --project).")] = None,
     project: Annotated[Optional[str], typer.Option("--project", metavar="CODE",
                                                    help="With --from-master: only this project.")] = None,
     password: Annotated[Optional[str], typer.Option(

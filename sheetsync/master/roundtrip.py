@@ -29,6 +29,7 @@ from ..template.write import write_template
 from ..errors import MasterError, UnknownFormError
 from ..messages import LANGS, Lang, render
 from .derive import number
+from .earlier import OLD, MovedAside, move_earlier
 from .model import Key, Record
 from .store import read_master
 
@@ -47,15 +48,18 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     ``recipient``); with a roster (see :func:`sheetsync.roster.read_roster`), one per roster row
     and project (``project`` narrows it too). Files are named ``<recipient> <school>.<fmt>`` as the
     roster's first templates are (the key after it for a school with several keys); without a roster
-    ``<project code>_<recipient>.<fmt>``; made safe on every OS.
+    ``<project code>_<recipient>.<fmt>``; made safe on every OS. Earlier templates in ``out_dir`` move
+    into ``out_dir/old/<day>/`` first (:func:`sheetsync.master.earlier.move_earlier`): all of them in a
+    run for everyone, only those under the names written in a run narrowed by ``project`` / ``recipient``.
 
     :param fmt: ``"xlsx"`` or ``"ods"``.
     :param issued: the templates' issue time (default: now); later than the submissions they
         come from, so what comes back replaces them.
     :param say: told, in a line (Thai, then English), of each key left out because every row of its
         table is filled already (last fiscal year's project in October): its template would have
-        every row locked and none open, nothing a school could send back; and of each left out because
-        its project is complete (100 % in its latest report), unless ``recipient`` names the school.
+        every row locked and none open, nothing a school could send back; of each left out because its
+        project is complete (100 % in its latest report), unless ``recipient`` names the school; and of
+        the earlier templates moved aside, and each that could not be (open in Excel).
     :param waived: (recipient, code in ASCII digits) of each project whose remaining months the clerk
         waived (:mod:`sheetsync.office.waivers`): nothing more is due from it, so no template (``say``
         is told).
@@ -110,15 +114,30 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
             say(f"{_said('roundtrip.waived', 'th', **said)} / {_said('roundtrip.waived', 'en', **said)}")
     targets = [t for t in targets if (t[1], _code(t[3])) not in waived]
     out = Path(out_dir)
-    written: list[Path] = []
+    paths: list[Path] = []
     schools = {e.id: e.school for e in entries or ()}
     keys_of = Counter(who for _, who, _, _ in targets)
-    for chosen, who, data, key in targets:
-        name = _file_name(key, who, fmt, schools.get(who, ""), several=keys_of[who] > 1)
-        path = _free_name(out, name, written)
+    for _, who, _, key in targets:
+        paths.append(_free_name(out, _file_name(key, who, fmt, schools.get(who, ""), several=keys_of[who] > 1), paths))
+    # Last period's templates out of the way first: the folder then holds only what to send now
+    _say_moved(move_earlier(out, [p.name for p in paths], everyone=not (project or recipient), forms_dirs=dirs),
+               out, say)
+    for (chosen, who, data, _), path in zip(targets, paths):
         write_template(chosen, path, data=data, recipient=who or None, lock_rows=True, issued=issued)
-        written.append(path)
-    return written
+    return paths
+
+
+def _say_moved(aside: MovedAside, out: Path, say: Callable[[str], None] | None) -> None:
+    """One line for the earlier templates moved aside, one for each that could not be (held open)."""
+    if say is None:
+        return
+    folder = out / OLD
+    if aside.moved:
+        say(f"{_said('roundtrip.moved', 'th', count=len(aside.moved), folder=folder)} / "
+            f"{_said('roundtrip.moved', 'en', count=len(aside.moved), folder=folder)}")
+    for path in aside.held:
+        say(f"{_said('roundtrip.not-moved', 'th', file=path.name, folder=folder)} / "
+            f"{_said('roundtrip.not-moved', 'en', file=path.name, folder=folder)}")
 
 
 def _roster_targets(entries: list[Recipient], records: list[Record], codes: dict[Key, str], project: str | None,

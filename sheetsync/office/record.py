@@ -36,6 +36,7 @@ from .outbox import answered_alike
 from .details import again, findings_detail, joined, pair, replaced, split
 from .spec import master_spec
 from .store import Store, Stored, now
+from .superseded import note_reports
 
 PROCESSED, QUARANTINE = "processed", "quarantine"
 
@@ -86,6 +87,7 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         if put_back:  # history and the ledger say why the file is here again
             outcome = replace(outcome, detail=joined(pair("reread", backup=put_back[0][0]), split(outcome.detail)))
         row_id = store.add_outcome(_row(outcome, name, run_id))
+        note_reports(store, row_id, outcome, [p.name for p in item.outputs])  # reports/ shows the latest
         disposition = QUARANTINE if outcome.result == "quarantined" else PROCESSED
         reason = reason_of(item, outcome.detail)
         if item.sha256:  # the reason is kept too: a file not moved now is set aside with it next run

@@ -127,4 +127,14 @@ MIGRATIONS: tuple[str, ...] = (
                           undone_by TEXT, undone_at TEXT);
     CREATE INDEX waivers_by_code ON waivers (code, recipient, id)
     """,
+    # 15: the reports each file's check wrote into reports/ (by name, owned by the outcome that wrote it
+    # last), and those a newer file of the same school and key made out of date, to be moved into
+    # reports/old/ (office/superseded.py): a clerk opening reports/ sees each school's current state.
+    # Reports written before this step are not listed (they stay where they are).
+    """
+    CREATE TABLE report_files (name TEXT PRIMARY KEY COLLATE NOCASE, outcome_id INTEGER NOT NULL,
+                               aside INTEGER NOT NULL DEFAULT 0);
+    CREATE INDEX report_files_by_outcome ON report_files (outcome_id);
+    CREATE INDEX report_files_aside ON report_files (name) WHERE aside = 1
+    """,
 )

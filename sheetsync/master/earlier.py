@@ -1,0 +1,76 @@
+"""Next period's templates take the place of the last: the earlier ones in the output folder move into
+``old/<the day they were made>/`` (never deleted), so that the folder holds only the templates a clerk
+should print or forward now.
+
+Written into the folder where last month's still lay, next month's templates left some of last
+month's beside them (a school taken off the roster, a project whose every row is filled), and a
+clerk could take one of those. What moves: a file of the name a template is about to be written
+under (kept rather than replaced), and, in a run for every school, every other earlier template
+(a workbook that reads as a form with the office's template identity). Anything else the clerk put
+there stays where it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..check.reader import read_filled
+from ..errors import SheetsyncError
+from ..files import move_into
+
+#: The subfolder earlier templates move into.
+OLD = "old"
+WORKBOOKS = (".xlsx", ".ods")
+
+
+@dataclass
+class MovedAside:
+    """What :func:`move_earlier` did: where each earlier template went, and those it could not move."""
+
+    moved: list[Path] = field(default_factory=list)
+    held: list[Path] = field(default_factory=list)  # open in Excel on Windows, say: left where they are
+
+
+def move_earlier(out: Path, names: Iterable[str], *, everyone: bool,
+                 forms_dirs: Iterable[str | Path] = ()) -> MovedAside:
+    """Move the earlier templates of ``out`` into ``out/old/<day>/`` before this run's are written.
+
+    :param names: the file names this run is about to write: whatever holds one of them is moved.
+    :param everyone: the run writes every school's template (no ``--recipient`` or ``--project``):
+        every other earlier template moves too; a run for some schools leaves the others' in place.
+    :param forms_dirs: where the forms of earlier templates are found (a template of a form that
+        cannot be read is not recognised, and stays).
+    """
+    done = MovedAside()
+    if not out.is_dir():
+        return done
+    writing = {n.casefold() for n in names}  # Windows and macOS see "A.xlsx" and "a.xlsx" as one file
+    dirs = tuple(forms_dirs)
+    for path in sorted(out.iterdir()):
+        if path.is_symlink() or not path.is_file():
+            continue
+        if path.name.casefold() not in writing and not (everyone and _is_template(path, dirs)):
+            continue
+        try:
+            done.moved.append(move_into(path, out / OLD / _day(path)))
+        except OSError:
+            done.held.append(path)
+    return done
+
+
+def _is_template(path: Path, forms_dirs: tuple[str | Path, ...]) -> bool:
+    """Whether ``path`` is a workbook carrying a template's identity (one of ours, filled in or not)."""
+    if path.suffix.lower() not in WORKBOOKS:
+        return False
+    try:
+        return bool(read_filled(path, forms_dirs=forms_dirs).metadata.get("template_id"))
+    except (SheetsyncError, OSError):
+        return False  # not a form we can read: the clerk's own, left alone
+
+
+def _day(path: Path) -> str:
+    """The day ``path`` was made (written), ``YYYY-MM-DD`` as the office's backups are named."""
+    return dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
