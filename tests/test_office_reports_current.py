@@ -61,9 +61,10 @@ def test_the_corrected_file_under_the_same_name_moves_the_old_marked_copy(office
     assert f"s1{MARKED}.xlsx" in names(reports)
     send(office, progress_form, "s1.xlsx", variant(seed_data(), code=CODES[0], reports=5), "s1", 1)
     assert f"s1{MARKED}.xlsx" not in names(reports)  # the school is done: no red marks left for it
-    assert {"s1.txt", "s1.html", "s1.json"} <= names(reports)  # the passed report, in place
-    assert f"s1{MARKED}.xlsx" in names(reports / "old")  # kept, out of the way
-    assert json.loads((reports / "s1.json").read_text(encoding="utf-8"))["valid"] is True
+    # The passed report, named as processed/ keeps the file (s1-2.xlsx: the first s1.xlsx is there)
+    assert {"s1-2.txt", "s1-2.html", "s1-2.json"} <= names(reports)
+    assert {f"s1{MARKED}.xlsx", "s1.txt", "s1.json"} <= names(reports / "old")  # kept, out of the way
+    assert json.loads((reports / "s1-2.json").read_text(encoding="utf-8"))["valid"] is True
 
 
 def test_the_corrected_file_under_another_name_moves_every_old_report(office: Path, progress_form: Form) -> None:
