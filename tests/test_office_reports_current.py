@@ -144,3 +144,17 @@ def test_another_month_of_a_monthly_form_keeps_its_reports(tmp_path: Path, lunch
     reports = office / "reports"
     assert f"s1-oct{MARKED}.xlsx" in names(reports), names(reports)  # October still has to be fixed
     assert "s1-nov.txt" in names(reports)
+
+
+def test_another_schools_file_of_the_same_name_in_another_format_keeps_both_reports(office: Path,
+                                                                                     progress_form: Form) -> None:
+    """Reports are named as processed/ keeps the file: "แบบรายงาน.xlsx" kept last month and
+    "แบบรายงาน.ods" now (another school, or the office's other template format) must not share the
+    reports' name, or the second writes over the first's check (another school's, or one not moved aside)."""
+    reports = office / "reports"
+    send(office, progress_form, "แบบรายงาน.xlsx", wrong(variant(seed_data(), code=CODES[0], reports=5)), "s1", 0)
+    send(office, progress_form, "แบบรายงาน.ods", wrong(variant(seed_data(), code=CODES[1], reports=4)), "s2", 0)
+    assert len(list(reports.glob("*.txt"))) == 2 and len(list(reports.glob("*.json"))) == 2, names(reports)
+    assert f"แบบรายงาน{MARKED}.xlsx" in names(reports)  # s1's marked copy still beside its own check
+    kept = sorted(p.stem for p in (office / "processed").iterdir())
+    assert kept == sorted(p.stem for p in reports.glob("*.json"))  # each named as its file is kept

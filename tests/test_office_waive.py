@@ -152,3 +152,14 @@ def test_a_waiver_waits_for_a_run_that_holds_the_office_and_says_so_if_it_goes_o
     with Store(year_ended / "sheetsync.sqlite") as store:
         assert store.query("SELECT COUNT(*) FROM waivers")[0][0] == 0
     assert "ยังไม่มีโครงการที่ยกเว้น" in waive(year_ended)
+
+
+def test_a_master_edited_by_hand_is_kept_aside_and_the_clerk_told(year_ended: Path) -> None:
+    """The master is made again at once: one the clerk typed into is kept aside first (as a run and
+    ``sheetsync master`` keep it), and, as they do, the clerk is told where it went."""
+    master = year_ended / "master.xlsx"
+    master.write_bytes(master.read_bytes() + b"\0")  # stands for a clerk's edit saved over it
+    done = run("waive", CODES[1], "--reason", REASON, cwd=year_ended)
+    assert done.returncode == 0, done.stdout + done.stderr
+    kept = [p.name for p in year_ended.glob("master.edited-*.xlsx")]
+    assert len(kept) == 1 and kept[0] in done.stdout + done.stderr, done.stdout + done.stderr

@@ -159,3 +159,14 @@ def test_a_primary_school_without_kindergarten_keeps_its_grades_on_their_rows(
     assert checked.returncode == 1, checked.stderr
     marked = load_workbook(next((tmp_path / "reports").glob("*-ตรวจแล้ว.xlsx")))[form.sheet]
     assert (marked["A9"].value, marked["B9"].value, marked["D9"].value, marked["B6"].value) == ("ป.1", 20, 39, None)
+
+
+def test_a_negative_count_is_not_told_about_money(form: Form, sample: dict[str, Any], tmp_path: Path) -> None:
+    """The ".-" hint is for money (``170,000.-``, an ``amount`` cell): a field the author declared
+    ``kind: number`` (pupils present a day) typed negative is told to correct it, not about baht."""
+    data = copy.deepcopy(sample)
+    data["grades"][0]["attendance"] = -19.5
+    found = [f for f in _findings(form, data, tmp_path) if f.code == "below-minimum"]
+    assert [f.cell for f in found] == ["F6"]
+    assert ".-" not in found[0].message_th and "จำนวนเงิน" not in found[0].message_th, found[0].message_th
+    assert "กรุณาแก้ไข" in found[0].message_th

@@ -327,7 +327,8 @@ def _range_params(form: Form, pointer: str, limit: Any, value: Any) -> dict[str,
     whole = node.get("type") == "integer" and isinstance(limit, (int, float)) and float(limit).is_integer()
     params = {"limit": str(int(limit)) if whole else shown(float(limit))}
     found = field_at(form, pointer)
-    if found is not None and found.kind in ("amount", "number") and isinstance(value, (int, float)) and value < 0:
+    # Money only: ".-" is how baht are written; a count or a measure (kind number) typed negative is not told so.
+    if found is not None and found.kind == "amount" and isinstance(value, (int, float)) and value < 0:
         amount = -value
         typed = str(int(amount)) if float(amount).is_integer() else repr(float(amount))
         return params | {"hint": render("hint.negative-amount", "th", amount=typed),

@@ -96,6 +96,8 @@ def change(db: Store, config: OfficeConfig, code: str, reason: str, undo: bool) 
     except MasterWriteError as exc:  # open in Excel, say: recorded all the same
         echo(not_refreshed(config.master, exc), err=True)
         return
+    if view.kept_aside is not None:  # the clerk typed into it: told where it went, as a run tells it
+        echo(both("sync.kept-aside", master=config.master.name, kept=view.kept_aside.name), err=True)
     echo(both("master.wrote", path=view.path))
 
 

@@ -166,20 +166,40 @@ class SetAside:
     moved: list[Path] = field(default_factory=list)
     _blocked: bool = False
     _given: set[Path] = field(default_factory=set)  # names handed out this run, their files maybe not moved yet
+    _stems: set[str] | None = None  # processed/'s names without extension, case-folded (:meth:`_kept_stems`)
 
     def reserve(self, names: Iterable[tuple[str, str]]) -> None:
         """Keep ``(disposition, name)`` pairs (the store's names of files not moved yet) from being
         given to another file: two records must never name one kept file."""
-        self._given.update(self.folder(disposition) / name for disposition, name in names)
+        for disposition, name in names:
+            self._given.add(self.folder(disposition) / name)
+            if self.folder(disposition) == self.processed:
+                self._kept_stems().add(Path(name).stem.casefold())
 
     def name_for(self, path: Path, disposition: str) -> str:
         """The name :meth:`move` will give ``path`` (a free one, none given to another file of this
         run), so that the store records the name the clerk finds under ``processed/`` or
         ``quarantine/`` — also when the move waits for a later run: a school that sends
-        "report.xlsx" every month must not have its latest file named by last month's."""
-        dest = _free(self.folder(disposition), path, self._given)
+        "report.xlsx" every month must not have its latest file named by last month's.
+
+        Its stem is free there too, whatever the extension: the file's reports are named by it, and
+        "report.ods" kept beside last month's "report.xlsx" would write over that file's reports."""
+        folder = self.folder(disposition)
+        stems = self._kept_stems() if folder == self.processed else set()  # quarantine/: no reports
+        dest = _free(folder, path, self._given, stems)
         self._given.add(dest)
+        stems.add(dest.stem.casefold())
         return dest.name
+
+    def _kept_stems(self) -> set[str]:
+        """The names in processed/ without extension, case-folded, and those given this run: listed
+        once a run (processed/ grows by thousands a month)."""
+        if self._stems is None:
+            try:  # a kept .zip has no reports (its spreadsheets have, each under its own name)
+                self._stems = {p.stem.casefold() for p in self.processed.iterdir() if p.suffix.lower() != ".zip"}
+            except OSError:  # not made yet (or not listable: the move says so)
+                self._stems = set()
+        return self._stems
 
     def move(self, path: Path, disposition: str, reason: str = "", name: str | None = None,
              listed: Listed | None = None) -> Path | None:
@@ -303,12 +323,12 @@ def _free_name(dest: Path) -> bool:
     return not os.path.lexists(note) or not os.path.lexists(note.with_name(note.name + ".txt"))
 
 
-def _free(folder: Path, path: Path, taken: Collection[Path] = ()) -> Path:
+def _free(folder: Path, path: Path, taken: Collection[Path] = (), stems: Collection[str] = ()) -> Path:
     """A free name in ``folder`` for ``path`` (:func:`_free_name`): safe on every OS, ≤ 100 bytes,
-    none of ``taken``."""
+    none of ``taken``, and its stem (case-folded) none of ``stems``."""
     suffix = "".join(ch for ch in path.suffix[:16] if ch.isalnum() or ch == ".")
     dest, n = folder / safe_filename(path.stem, suffix), 2
-    while dest in taken or not _free_name(dest):
+    while dest in taken or dest.stem.casefold() in stems or not _free_name(dest):
         dest, n = folder / safe_filename(path.stem, f"-{n}{suffix}"), n + 1
     return dest
 
