@@ -117,6 +117,11 @@ def test_a_code_the_office_never_received_is_refused(year_ended: Path) -> None:
     assert done.returncode == 2 and "50360000-9999" in done.stderr
     undone = run("waive", CODES[1], "--undo", cwd=year_ended)
     assert undone.returncode == 2 and CODES[1] in undone.stderr  # nothing to undo
+    # A reason given with --undo was dropped without a word (review): refused, nothing recorded.
+    waive(year_ended, CODES[1], "--reason", REASON)
+    both = run("waive", CODES[1], "--undo", "--reason", "ผิด", cwd=year_ended)
+    assert both.returncode == 2 and both.stderr.index("--reason") < both.stderr.index(" / "), both.stderr
+    assert statuses(year_ended)[("s2", CODES[1])] == WAIVED
 
 
 def test_a_waived_digest_owes_nothing(progress_form: Form) -> None:

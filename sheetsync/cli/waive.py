@@ -53,6 +53,8 @@ def waive_command(
             raise OfficeError(both("error.no-office-waive"))
         if code is None and (undo or reason):
             raise OfficeError(both("error.waive-code"))
+        if undo and reason:  # an undo keeps the waiver's own reason: one given here would be lost
+            raise OfficeError(both("error.waive-undo-reason"))
         with Store(config.store) as db:
             if code is None:
                 list_waivers(db, config)
