@@ -374,3 +374,20 @@ def test_a_corrected_address_replaces_the_invitation_still_waiting(progress_form
     waiting = sorted((tmp_path / "outbox").glob("*.eml"))
     assert waiting == done.queued and len(waiting) == 1
     assert "b@s2.example" in waiting[0].read_text(encoding="utf-8")
+
+
+def test_the_invitation_tells_how_to_paste_from_another_file(progress_form: Form, tmp_path: Path) -> None:
+    """Excel and Calc paste a cell's format with its value, its protection too: an input cell pasted into
+    from the teacher's own workbook becomes locked on the protected form, and its mistake can no longer
+    be typed over (seen in Calc). The invitation says, in each language, to paste values only."""
+    from sheetsync.mailer import compose_invitation
+
+    template = tmp_path / "s1.xlsx"
+    write_template(progress_form, template, recipient="s1")
+    school = Recipient(id="s1", school="โรงเรียนวัดไทร", email="head@s1.example", project_code="")
+    config = MailConfig(from_addr="office@bma.example", reply_to="office@bma.example")
+    body = compose_invitation(template, school, config, form="แบบรายงานความก้าวหน้า").get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    thai, english = text.index("ค่าเท่านั้น"), text.index("paste the values only")
+    assert text.index("Ctrl+Shift+V") < english and thai < text.index("กรุณาตอบกลับอีเมลฉบับนี้") < english

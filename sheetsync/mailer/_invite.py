@@ -65,7 +65,8 @@ def compose_invitation(template: Path, recipient: Recipient, config: MailConfig,
     sections = [[say("mail.greeting", lang, name=school) if school else say("mail.greeting.anyone", lang),
                  say("invite.intro", lang, form=one_line(form_en if lang == "en" and form_en else form),
                      file=one_line(template.name)),
-                 say("invite.how", lang, today=format_be_date(dt.date.today())), say("invite.return", lang),
+                 say("invite.how", lang, today=format_be_date(dt.date.today())), say("invite.paste", lang),
+                 say("invite.return", lang),
                  say("invite.contact", lang)] for lang in LANGS]
     set_bilingual_body(msg, sections, config)
     add_attachment(msg, Attachment.from_path(template))
