@@ -338,8 +338,9 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
                                size=listed.size, zone=options.zone, answer=answer)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
+        _name_as_kept(item, kept_as)  # the digest and summaries name it as processed/ and reports/ do
         if recorded.reread:
-            result.reread.append(path)
+            result.reread.append(item.path)
         set_aside(store, mover, path, listed, (kept_as, recorded.disposition, recorded.reason))
         item.slim()  # the data is in the store now: keep memory flat over a large inbox
         result.checked.append(item)
@@ -347,6 +348,15 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             progress(path)
     arrivals.forget_others([*(p.name for p in result.waiting), *result.not_read])
     return outcomes, strangers
+
+
+def _name_as_kept(item: FileResult, kept_as: str) -> None:
+    """Give ``item`` (and its report) the name it is kept under: the school's second "report.xlsx" is
+    "report-2.xlsx" in processed/, in reports/, the master and history, so the digest and summary say so
+    too (the schools' answers, written before, keep the name the school gave it)."""
+    item.path = item.path.with_name(kept_as)
+    if item.report is not None:
+        item.report.path = item.path
 
 
 def _open_listed(path: Path, result: SyncResult) -> BinaryIO | None:

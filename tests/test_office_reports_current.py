@@ -24,6 +24,7 @@ from tests.cli import new_office, run
 from tests.conftest import FORMS_DIR
 from tests.test_master_support import CODES, at, seed_data, variant
 from tests.test_office_monthly import ISSUED, month
+from tests.test_office_year_end import last_digest
 
 ROSTER = ("recipient_id,school_name,email,project_code\n"
           f"s1,โรงเรียนวัดไทร,head@s1.example,{CODES[0]}\n"
@@ -65,6 +66,21 @@ def test_the_corrected_file_under_the_same_name_moves_the_old_marked_copy(office
     assert {"s1-2.txt", "s1-2.html", "s1-2.json"} <= names(reports)
     assert {f"s1{MARKED}.xlsx", "s1.txt", "s1.json"} <= names(reports / "old")  # kept, out of the way
     assert json.loads((reports / "s1-2.json").read_text(encoding="utf-8"))["valid"] is True
+
+
+def test_the_digest_and_summary_name_a_file_as_it_is_kept(office: Path, progress_form: Form) -> None:
+    # The corrected s1.xlsx is kept as s1-2.xlsx (processed/, its reports, the master, history), but the
+    # digest and reports/summary.xlsx named it "s1.xlsx": the clerk looking for its report found the
+    # refused file's, in reports/old/ (a digest of a run stopped before its digest named it s1-2.xlsx).
+    config = office / "sheetsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('from = ""', 'from = "office@bma.example"', 1),
+                      encoding="utf-8")
+    send(office, progress_form, "s1.xlsx", wrong(variant(seed_data(), code=CODES[0], reports=5)), "s1", 0)
+    send(office, progress_form, "s1.xlsx", variant(seed_data(), code=CODES[0], reports=5), "s1", 1)
+    [passed] = last_digest(office)["passed"]
+    assert passed["file"] == "s1-2.xlsx" and "s1-2.txt" in names(office / "reports")
+    summary = (office / "reports" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "s1-2.xlsx" in summary and "s1.xlsx" not in summary
 
 
 def test_the_corrected_file_under_another_name_moves_every_old_report(office: Path, progress_form: Form) -> None:

@@ -124,6 +124,18 @@ def test_a_code_the_office_never_received_is_refused(year_ended: Path) -> None:
     assert statuses(year_ended)[("s2", CODES[1])] == WAIVED
 
 
+def test_undo_with_a_reason_is_told_the_command_for_the_code_typed(year_ended: Path) -> None:
+    # The refusal said to type `sheetsync waive 50360000-4001 --undo` whatever code the clerk typed:
+    # typed as told, it would undo another project's waiver (CODES[1] is that very example code).
+    waive(year_ended, CODES[1], "--reason", REASON)
+    refused = run("waive", CODES[2], "--undo", "--reason", "ผิด", cwd=year_ended)
+    assert refused.returncode == 2
+    thai, _, english = refused.stderr.partition(" / ")
+    for said in (thai, english):
+        assert f"sheetsync waive {CODES[2]} --undo" in said and CODES[1] not in said, refused.stderr
+    assert statuses(year_ended)[("s2", CODES[1])] == WAIVED  # nothing undone
+
+
 def test_a_waived_digest_owes_nothing(progress_form: Form) -> None:
     spec = master_spec(progress_form)
     digest = Digest.of(record(months(CODES[1], 11), "s2"), spec, progress_form)

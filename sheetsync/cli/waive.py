@@ -54,7 +54,7 @@ def waive_command(
         if code is None and (undo or reason):
             raise OfficeError(both("error.waive-code"))
         if undo and reason:  # an undo keeps the waiver's own reason: one given here would be lost
-            raise OfficeError(both("error.waive-undo-reason"))
+            raise OfficeError(both("error.waive-undo-reason", project=_quoted((code or "").strip())))
         with Store(config.store) as db:
             if code is None:
                 list_waivers(db, config)
@@ -65,6 +65,11 @@ def waive_command(
         return 0
 
     guarded(ctx, run)
+
+
+def _quoted(code: str) -> str:
+    """``code`` as the clerk can type it back: in quotes when it holds a space or is empty."""
+    return f'"{code}"' if not code or any(c.isspace() for c in code) else code
 
 
 def list_waivers(db: Store, config: OfficeConfig) -> None:
