@@ -119,9 +119,25 @@ def with_waivers(digests: Iterable[Digest], held: Mapping[tuple[str, str], str])
     return found
 
 
+def marked(digests: Iterable[Digest]) -> dict[tuple[str, str], str]:
+    """(recipient, code) → reason of each of ``digests`` marked waived (:func:`with_waivers`)."""
+    return {(d.key.recipient, code_of(d.key.project_code)): d.waived for d in digests if d.waived is not None}
+
+
+def of_recipient(held: Mapping[tuple[str, str], str], recipient: str) -> dict[str, str]:
+    """Code → reason of the waivers ``held`` (:func:`holding`) of ``recipient``'s projects."""
+    return {code: reason for (who, code), reason in held.items() if who == recipient}
+
+
+def waived_reason(line: Line) -> str | None:
+    """The reason ('' for none) the summary's ``line`` is of a waived project, else None: its report's
+    mark, or, for a line without one (a code that never reported), its own."""
+    return line.record.waived if line.record is not None else line.waived
+
+
 def waived_line(line: Line) -> bool:
     """Whether the summary's ``line`` is of a project whose remaining months the clerk waived."""
-    return line.record is not None and line.record.waived is not None
+    return waived_reason(line) is not None
 
 
 def waived_status(reason: str) -> str:
