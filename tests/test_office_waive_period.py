@@ -131,3 +131,8 @@ def view_of(office: Path) -> Path:
     done = run("sync", cwd=office, env={"SHEETSYNC_FORMS": ""})
     assert done.returncode == 0, done.stdout + done.stderr
     return office
+
+
+def test_a_code_waived_without_a_reason_is_not_asked_for_either(two_codes: Path) -> None:  # noqa: F811
+    waive(two_codes, SECOND)
+    assert [line for line in lines(two_codes) if line[1] == SECOND] == [("s2", SECOND, OCT, "ยกเว้น")]

@@ -212,11 +212,13 @@ def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | N
         return lines
     if len(listed) > 1:  # several codes: each owes its own report of the period due
         for code in due.unsent(listed_codes(entry), lines):
-            line = Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.label)
-            if code in waived:  # owes nothing: only a code with no line at all gets one, saying so
-                line = replace(line, last=None, missing="", waived=waived[code])
-            if not line.waived or all(due.code_of(other.key) != code for other in lines):
-                lines.insert(due.place(lines, code), line)
+            if code not in waived:
+                line = Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.label)
+            elif any(due.code_of(other.key) == code for other in lines):
+                continue  # its own lines say it is waived: nothing more is due
+            else:  # never reported: one line, saying it is waived
+                line = Line(entry.id, due.key_of(code), None, None, waived=waived[code])
+            lines.insert(due.place(lines, code), line)
         return lines
     if any(due.sent(Key(line.form_id or due.form_id, line.key, entry.id)) for line in lines):
         return lines
