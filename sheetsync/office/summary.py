@@ -8,12 +8,13 @@ Status of a summary line, in this order, for the office's reporting period ``P``
 * ``ส่งไฟล์ที่ต้องแก้ไข`` (sent a file that must be fixed) — the recipient's latest file for the key
   was refused (errors);
 * ``ส่งไฟล์ที่เปิดไม่ได้`` (sent something unreadable) — it was quarantined (a PDF, a damaged file);
+* ``ยกเว้น: <why>`` (waived) — the clerk waived the project's remaining months (:mod:`.waivers`): it is
+  cancelled or closed early, nothing more is due from it (no "not sent" line of the period due either;
+  a code on the roster that never reported has one line saying so);
 * ``ยังไม่ได้รับรายงาน`` (nothing received) — nothing at all from this recipient;
 * ``ยังไม่ส่ง <period>`` (not sent) — a form with a period (``master: period``) has no line of the
   period due (:mod:`.due`) from the roster recipient (of each code, when its row lists several): this
   line of its own says so;
-* ``ยกเว้น: <why>`` (waived) — the clerk waived the project's remaining months (:mod:`.waivers`): it is
-  cancelled or closed early, nothing more is due from it;
 * ``ยังไม่ส่ง <months> (ปีงบประมาณ <year>)`` (owing) — a project whose fiscal year is over left its
   last months unsent (:mod:`.yearend`): set apart by a new code on the roster only once they are sent;
 * ``เสร็จสิ้น`` (complete) — the latest row says 100 % (never late);
@@ -171,8 +172,8 @@ def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: 
     :param due: the period due of the office's form with a period (:mod:`.due`): a roster recipient
         without a line of it gets one saying so (one with nothing at all has its line of that period).
     :param waived: (recipient, code) → reason of each project the clerk waived (:func:`.waivers.holding`;
-        those ``records`` are marked with count too): it is owed no line of the period due, and a code
-        listed on the roster that never reported has one line saying it is waived.
+        ``records`` marked waived count too): it owes no line of the period due, and a code its roster
+        row lists that never reported has one line saying it is waived.
     """
     specs, records = specs or {}, continued(records, roster)  # a project renumbered within its year owes nothing
     held = {**dict(waived or {}), **marked(records)}

@@ -40,9 +40,9 @@ def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, d
 
     A line that ``owing`` says still owes its year's last months (its status says "not sent") is not
     counted as reported; its amounts are added. Nor is a line ``waived`` (its project's remaining months
-    waived by the clerk, :mod:`.waivers`) counted, as reported or as due — of a form with a period, its
-    code, whose report of the period due, should one still come, is not counted either: the count says
-    how many were waived; its amounts are added as its line's place says. A district clerk sends the total up the line as "so many of our schools reported, this much spent":
+    waived by the clerk, :mod:`.waivers`) counted, as reported or as due (of a form with a period: its
+    code is not due that period, and its report of it, should one still come, is not counted as sent):
+    the count says how many were waived; its amounts are added as its line's place says. A district clerk sends the total up the line as "so many of our schools reported, this much spent":
     a school closed or merged into another is not one of the office's schools any more, so it is neither
     counted nor added there; its line stays in view with its status, and its money on a line of its own
     below, so that the two lines still add up to every line shown.
