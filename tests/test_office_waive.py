@@ -180,3 +180,17 @@ def test_a_master_edited_by_hand_is_kept_aside_and_the_clerk_told(year_ended: Pa
     assert done.returncode == 0, done.stdout + done.stderr
     kept = [p.name for p in year_ended.glob("master.edited-*.xlsx")]
     assert len(kept) == 1 and kept[0] in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+def test_a_project_that_never_reported_can_be_waived(both_listed: Path, progress_form: Form) -> None:
+    """s2's new project, cancelled before its first report: refused, the clerk was told to take it off
+    roster.csv, which keeps no record of why (and for a school of that one code, left it owing a report
+    of no code at all). Its roster row lists it: it is waived, and says so, on a line of its own."""
+    said = waive(both_listed, CODES[3], "--reason", REASON)
+    assert CODES[3] in said and "โรงเรียนวัดยายร่ม" in said
+    assert statuses(both_listed)[("s2", CODES[3])] == WAIVED  # was: ยังไม่ได้รับรายงาน
+    assert statuses(both_listed)[("s2", CODES[1])] == OWING  # the school's other project: owed as before
+    assert total_line(both_listed)["ชื่อผู้รายงาน"] == "ส่งรายงานแล้ว 1 จาก 2 รายการ (ยกเว้น 1)"
+    submit(progress_form, both_listed / "inbox", next_year(months(CODES[2], 2)), "s1", name="november.xlsx")
+    sync(both_listed, "--period", "2020-11")
+    assert last_digest(both_listed)["missing"] == []  # was: s2, for its new project

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
 def waive_command(
     ctx: typer.Context,
     code: Annotated[Optional[str], typer.Argument(metavar="CODE", help="The project's code, as the master's "
-                                                  "summary shows it (none: list every waiver).")] = None,
+                                                  "summary or roster.csv shows it (none: list every waiver).")] = None,
     reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why nothing more is due (shown in "
                                         "the summary and kept in the office's record).")] = "",
     undo: Annotated[bool, typer.Option("--undo", help="Undo the project's waiver: its months not sent are "
@@ -32,8 +32,8 @@ def waive_command(
     """Waive a project's remaining months (cancelled or closed early): no longer owed nor counted as due.
 
     Recorded in the office's store with who, when and why; the master is made again at once. Its
-    data stays, and a report that still arrives is merged as usual. Without CODE, every waiver made
-    (and undone) is listed.
+    data stays, and a report that still arrives is merged as usual. A code on the roster that never
+    reported may be waived too. Without CODE, every waiver made (and undone) is listed.
 
     \b
     Example:

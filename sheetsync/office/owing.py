@@ -82,7 +82,7 @@ def owing_in_store(store: Store, forms: Mapping[str, Form], roster: Sequence[Rec
 
 
 def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes: list[OutcomeRow],
-                     due: Due | None = None) -> list[Recipient]:
+                     due: Due | None = None, waived: Mapping[tuple[str, str], str] | None = None) -> list[Recipient]:
     """The roster recipients whose summary status is ``ยังไม่ได้รับรายงาน`` (no current submission,
     and no file of theirs refused or unreadable either) or, with ``due``, ``ยังไม่ส่ง`` that period,
     in roster order.
@@ -95,13 +95,15 @@ def nothing_received(roster: Sequence[Recipient], keys: Iterable[Key], outcomes:
     :param keys: the key of every current submission (whom each is from, and its period, matter here).
     :param outcomes: every outcome, oldest first (:meth:`Store.outcomes`).
     :param due: the period due of the office's form with a period (:func:`.due.main_due`).
+    :param waived: (recipient, code) → reason of each project the clerk waived (:func:`.waivers.holding`):
+        not listed, its lines say so.
     """
     records = [Digest(key, None, 0, {}, None, None) for key in keys]
     since = expected_since(None)  # the period only tells late from up to date, never "nothing"
     specs = {due.form_id: due.spec} if due else {}
     unsent = {NOTHING, not_sent(due.label) if due else NOTHING}
     codes: dict[str, dict[str, None]] = {}
-    for line in summary_lines(records, roster, outcomes, specs, due):
+    for line in summary_lines(records, roster, outcomes, specs, due, waived):
         if status_of(line, None, since) in unsent:
             code = due.spec.split(line.key)[0] if due and line.form_id in (due.form_id, "") else line.key
             codes.setdefault(line.recipient, {})[code] = None
@@ -128,5 +130,6 @@ def not_received(store: Store, people: list[Recipient], forms_dirs: Iterable[Pat
     forms = forms_of([str(r[0]) for r in store.query("SELECT DISTINCT form_id FROM current")], tuple(forms_dirs))
     keys, outcomes = held(store, forms, period, zone)
     due = main_due(forms, keys, period)
-    return (nothing_received(people, keys, outcomes, due), due.period if due else "",
+    # A project waived owes nothing, the month due of a form with a period included: as the master says.
+    return (nothing_received(people, keys, outcomes, due, holding(store)), due.period if due else "",
             owing_in_store(store, forms, people, period, zone))

@@ -89,9 +89,10 @@ def view_sheets(store: Store, *, period: str | None, forms_dirs: tuple[Any, ...]
 
     latest = max((d.latest_date for d in digests), default="")[:7] or None
     left = store.roster_left()
-    digests = with_waivers(digests, holding(store))  # the projects the clerk said owe nothing more
+    waived = holding(store)  # the projects the clerk said owe nothing more: in every period's view
+    digests = with_waivers(digests, waived)
     sheets = [summary_sheet(digests, forms, store.roster(), outcomes, period or latest,
-                            store.roster_left_people()),
+                            store.roster_left_people(), waived),
               *_cumulative_sheets(records, forms, rows_of_form, keys_of_form, _names(store, left)),
               chart_sheet(records(), forms, _chart_titles(store, school_charts))]
     titled: list[Sheet] = []  # sheets named by a table's title: a name a layout gives comes first

@@ -8,12 +8,13 @@ Status of a summary line, in this order, for the office's reporting period ``P``
 * ``ส่งไฟล์ที่ต้องแก้ไข`` (sent a file that must be fixed) — the recipient's latest file for the key
   was refused (errors);
 * ``ส่งไฟล์ที่เปิดไม่ได้`` (sent something unreadable) — it was quarantined (a PDF, a damaged file);
+* ``ยกเว้น: <why>`` (waived) — the clerk waived the project's remaining months (:mod:`.waivers`): it is
+  cancelled or closed early, nothing more is due from it (no "not sent" line of the period due either;
+  a code on the roster that never reported has one line saying so);
 * ``ยังไม่ได้รับรายงาน`` (nothing received) — nothing at all from this recipient;
 * ``ยังไม่ส่ง <period>`` (not sent) — a form with a period (``master: period``) has no line of the
   period due (:mod:`.due`) from the roster recipient (of each code, when its row lists several): this
   line of its own says so;
-* ``ยกเว้น: <why>`` (waived) — the clerk waived the project's remaining months (:mod:`.waivers`): it is
-  cancelled or closed early, nothing more is due from it;
 * ``ยังไม่ส่ง <months> (ปีงบประมาณ <year>)`` (owing) — a project whose fiscal year is over left its
   last months unsent (:mod:`.yearend`): set apart by a new code on the roster only once they are sent;
 * ``เสร็จสิ้น`` (complete) — the latest row says 100 % (never late);
@@ -33,6 +34,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from ..check.coerce import ascii_digits
 from ..spec.form import Form
 from ..master.derive import add_up, as_date, number, share
 from ..master.layout import Column, Highlight, Kind, Sheet
@@ -45,7 +47,7 @@ from .corrected import corrected_keys, still_news
 from .due import Due, main_due
 from .store import OutcomeRow
 from .total import listed_codes, new_codes, replaced_codes, total_rows
-from .waivers import waived_line, waived_status
+from .waivers import code_of, marked, of_recipient, waived_line, waived_reason, waived_status
 from .yearend import continued, owed, owing_status, year_end
 
 SUMMARY, CHARTS = "สรุป", "กราฟรายโครงการ"
@@ -113,6 +115,7 @@ class Line:
     record: Digest | None
     last: OutcomeRow | None  # the latest outcome of a file from this recipient for this key
     missing: str = ""  # the period due that this roster recipient has not sent, as labelled (a line of its own)
+    waived: str | None = None  # a line without a report: the reason its code was waived (:mod:`.waivers`)
 
     @property
     def form_id(self) -> str:
@@ -134,12 +137,12 @@ def status_of(line: Line, spec: MasterSpec | None, since: dt.date) -> str:
         return MUST_FIX
     if line.last is not None and line.last.result == "quarantined":
         return UNREADABLE
+    if (reason := waived_reason(line)) is not None:
+        return waived_status(reason)
     if line.missing:
         return not_sent(line.missing)
     if line.record is None:
         return NOTHING
-    if line.record.waived is not None:
-        return waived_status(line.record.waived)
     if months := owed(line.record, spec, since):
         return owing_status(months)
     latest = line.record.latest
@@ -160,31 +163,39 @@ def not_sent(period: str) -> str:
 
 
 def summary_lines(records: list[Digest], roster: Sequence[Recipient], outcomes: list[OutcomeRow],
-                  specs: Mapping[str, MasterSpec] | None = None, due: Due | None = None) -> list[Line]:
+                  specs: Mapping[str, MasterSpec] | None = None, due: Due | None = None,
+                  waived: Mapping[tuple[str, str], str] | None = None) -> list[Line]:
     """Every roster recipient (with each of its submissions, or alone), then submissions of others.
 
     :param specs: the forms' declarations, by form id: a form with a period (``master: period``) has
         its lines in time order, and a file of a new period that was refused a line of its own.
     :param due: the period due of the office's form with a period (:mod:`.due`): a roster recipient
         without a line of it gets one saying so (one with nothing at all has its line of that period).
+    :param waived: (recipient, code) → reason of each project the clerk waived (:func:`.waivers.holding`;
+        ``records`` marked waived count too): it owes no line of the period due, and a code its roster
+        row lists that never reported has one line saying it is waived.
     """
     specs, records = specs or {}, continued(records, roster)  # a project renumbered within its year owes nothing
+    held = {**dict(waived or {}), **marked(records)}
     seen = _Seen(outcomes, specs)
     by_recipient: dict[str, list[Digest]] = {}
     for record in sorted(records, key=lambda d: _order(d.key.form_id, d.key.project_code, specs)):
         by_recipient.setdefault(record.key.recipient, []).append(record)
     lines: list[Line] = []
     for entry in roster:
-        lines += _roster_lines(entry, by_recipient.pop(entry.id, []), seen, due)
+        lines += _roster_lines(entry, by_recipient.pop(entry.id, []), seen, due, of_recipient(held, entry.id))
     for who in sorted(by_recipient):
         lines += seen.lines(who, by_recipient[who])
     return lines
 
 
-def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | None) -> list[Line]:
+def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | None,
+                  waived: Mapping[str, str]) -> list[Line]:
     """A roster recipient's lines: each submission, or one line alone; then, with a period due that
     none of them is of, a line saying it is not sent (an unreadable file since its last report shows) —
-    for a roster row listing several codes, one such line for each code without its report of the period."""
+    for a roster row listing several codes, one such line for each code without its report of the period.
+    A code the clerk waived (``waived``: code → reason) owes no such line: one that never reported has
+    a line saying it is waived instead."""
     lines = seen.lines(entry.id, own)
     renumbered = new_codes(entry, own, seen.specs)  # listed codes not sent: their lines are due, the old codes' apart
     fresh = renumbered if due is None else ()  # (with a period due, its "not sent" line names it)
@@ -192,21 +203,30 @@ def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | N
     if not own:
         latest, code, fresh = seen.latest(entry.id), listed[0], listed[1:]  # several codes listed: a line each
         lines.append(Line(entry.id, latest.key if latest and latest.key else due.key_of(code) if due else code,
-                          None, latest))
-    for key in (due.key_of(code) if due else code for code in fresh):
+                          None, latest, waived=waived.get(ascii_digits(code))))
+    for code in fresh:
+        key = due.key_of(code) if due else code
         if all(line.key != key for line in lines):  # (a refused file of that code may have its line already)
-            lines.append(Line(entry.id, key, None, seen.last.get((entry.id, key)) or seen.unreadable_since(entry.id)))
+            lines.append(Line(entry.id, key, None, seen.last.get((entry.id, key)) or seen.unreadable_since(entry.id),
+                              waived=waived.get(ascii_digits(code))))
     if due is None:
         return lines
     if len(listed) > 1:  # several codes: each owes its own report of the period due
         for code in due.unsent(listed_codes(entry), lines):
-            lines.insert(due.place(lines, code), Line(entry.id, due.key_of(code), None,
-                                                      seen.unreadable_since(entry.id), due.label))
+            if code not in waived:
+                line = Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.label)
+            elif any(due.code_of(other.key) == code for other in lines):
+                continue  # its own lines say it is waived: nothing more is due
+            else:  # never reported: one line, saying it is waived
+                line = Line(entry.id, due.key_of(code), None, None, waived=waived[code])
+            lines.insert(due.place(lines, code), line)
         return lines
     if any(due.sent(Key(line.form_id or due.form_id, line.key, entry.id)) for line in lines):
         return lines
     code = next(iter(renumbered), "") or next(
         (due.spec.split(d.key.project_code)[0] for d in own if d.key.form_id == due.form_id), listed[0])
+    if code_of(code) in waived:  # its lines say so: nothing more is due
+        return lines
     missing = Line(entry.id, due.key_of(code), None, seen.unreadable_since(entry.id), due.label)
     # In time order among the key's months: a month sent after the one due (December when November is
     # due, on a past period's view) comes after its "not sent" line.
@@ -283,7 +303,8 @@ def _order(form_id: str, key: str, specs: Mapping[str, MasterSpec]) -> tuple[Any
 
 
 def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequence[Recipient],
-                  outcomes: list[OutcomeRow], period: str | None, left: Mapping[str, Recipient] | None = None) -> Sheet:
+                  outcomes: list[OutcomeRow], period: str | None, left: Mapping[str, Recipient] | None = None,
+                  waived: Mapping[tuple[str, str], str] | None = None) -> Sheet:
     """One line per roster recipient and key: name, network, latest row, totals, status.
 
     Only the columns some form declares in its ``master:`` entry are shown (see :mod:`.headings`),
@@ -292,6 +313,8 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     :param records: the digest of every current submission (:meth:`Digest.of`).
     :param left: recipient id → each recipient taken off the roster as last listed
         (:meth:`Store.roster_left_people`): its lines show its name and network, and say it is no longer listed.
+    :param waived: (recipient, code) → reason of each project the clerk waived (:func:`.waivers.holding`),
+        whether or not it ever reported (:func:`summary_lines`).
     """
     ordered = _ordered(forms)
     specs = {form.id: master_spec(form) for form in ordered}
@@ -301,7 +324,7 @@ def summary_sheet(records: list[Digest], forms: dict[str, Form], roster: Sequenc
     columns = _summary_columns(ordered, roles)
     people = {r.id: r for r in roster}
     due = main_due(forms, [d.key for d in records], period)
-    lines = summary_lines(records, roster, outcomes, specs, due)
+    lines = summary_lines(records, roster, outcomes, specs, due, waived)
     corrected = corrected_keys(outcomes, specs)
     # A recipient with nothing yet still shows the name others reported for the same key.
     named = {_split(r.key.form_id, r.key.project_code, specs, main)[0]: r.title for r in records}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Collection, Mapping, Sequence
 
 from ..check.coerce import ascii_digits
 from ..master.derive import add_up, number, share
@@ -40,8 +40,9 @@ def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, d
 
     A line that ``owing`` says still owes its year's last months (its status says "not sent") is not
     counted as reported; its amounts are added. Nor is a line ``waived`` (its project's remaining months
-    waived by the clerk, :mod:`.waivers`) counted, as reported or as due: the count says how many were
-    waived; its amounts are added as its line's place says. A district clerk sends the total up the line as "so many of our schools reported, this much spent":
+    waived by the clerk, :mod:`.waivers`) counted, as reported or as due (of a form with a period: its
+    code is not due that period, and its report of it, should one still come, is not counted as sent):
+    the count says how many were waived; its amounts are added as its line's place says. A district clerk sends the total up the line as "so many of our schools reported, this much spent":
     a school closed or merged into another is not one of the office's schools any more, so it is neither
     counted nor added there; its line stays in view with its status, and its money on a line of its own
     below, so that the two lines still add up to every line shown.
@@ -54,15 +55,17 @@ def total_rows(lines: Sequence[Line], roles: Sequence[str], main: Form | None, d
     period = _period_of(lines, main, spec, due) if main is not None and spec is not None and spec.period else None
     listed = [line for line in lines if not left(line)]
     gone = [line for line in lines if left(line)]
-    added, reported, count = _added(listed, main, spec, period)
-    reported -= 0 if period is not None else sum(1 for line in listed if line.record is not None and owing(line))
-    if period is not None:
-        said = word("total.reported-period", period=spec.period_label(period) if spec and period else "-",
-                    reported=reported, count=count)
-    else:  # a waived line has a report: neither that report nor the line is counted
-        free = sum(1 for line in listed if line.record is not None and waived(line))
-        said = word("total.reported", reported=reported - free, count=count - free) + (
-            word("total.waived", count=free) if free else "")
+    if period is not None and main is not None and spec is not None:
+        free = _waived_codes(listed, main, spec, waived)  # neither due nor reported: its money is added
+        added, reported, count = _added(listed, main, spec, period, free)
+        said = word("total.reported-period", period=spec.period_label(period) if period else "-",
+                    reported=reported, count=count) + (word("total.waived", count=len(free)) if free else "")
+    else:  # a waived line (with a report or not) is counted neither as reported nor as due
+        added, reported, count = _added(listed, main, spec, period)
+        reported -= sum(1 for line in listed if line.record is not None and (owing(line) or waived(line)))
+        free = {(line.recipient, line.key) for line in listed if waived(line)}
+        said = word("total.reported", reported=reported, count=count - len(free)) + (
+            word("total.waived", count=len(free)) if free else "")
     rows = [_total_values(roles, added, word("total.label"), said)]
     if gone:
         added = _added(gone, main, spec, period)[0]
@@ -80,28 +83,37 @@ def _period_of(lines: Sequence[Line], main: Form, spec: MasterSpec, due: Due | N
     return max(periods, key=spec.period_rank, default="")
 
 
-def _added(lines: Sequence[Line], main: Form | None, spec: MasterSpec | None,
-           period: str | None) -> tuple[list[Digest], int, int]:
+def _waived_codes(lines: Sequence[Line], main: Form, spec: MasterSpec,
+                  waived: Callable[[Line], bool]) -> set[tuple[str, str]]:
+    """(recipient, code) of each code of ``main``, a form with a period, that ``lines`` say is waived."""
+    return {(line.recipient, _first(spec.split(line.key)[0])) for line in lines
+            if line.form_id in (main.id, "") and waived(line)}
+
+
+def _added(lines: Sequence[Line], main: Form | None, spec: MasterSpec | None, period: str | None,
+           free: Collection[tuple[str, str]] = ()) -> tuple[list[Digest], int, int]:
     """The submissions whose amounts are added, how many lines (or recipients, of a period) reported,
-    out of how many."""
+    out of how many (of a period: ``free``, the (recipient, code) waived, neither reported nor due)."""
     reported = [line.record for line in lines if line.record is not None]
     if main is not None and spec is not None and period is not None:
         mine = [d for d in reported if d.key.form_id == main.id and spec.split(d.key.project_code)[1] == period]
-        return mine, len(mine), _reports_due(lines, main, spec)
+        counted = [d for d in mine if (d.key.recipient, _first(spec.split(d.key.project_code)[0])) not in free]
+        return mine, len(counted), _reports_due(lines, main, spec, free)
     anew = spec is None or spec.next_period == "identity"
     added = [d for d in reported if main is not None and d.key.form_id == main.id and not anew]
     return added, len(reported), len(lines)
 
 
-def _reports_due(lines: Sequence[Line], main: Form, spec: MasterSpec) -> int:
+def _reports_due(lines: Sequence[Line], main: Form, spec: MasterSpec, free: Collection[tuple[str, str]]) -> int:
     """How many reports of a period ``lines``' recipients owe: one each, or one for each code of a
-    recipient whose lines are of several (its roster row lists several codes, each with its lines)."""
+    recipient whose lines are of several (its roster row lists several codes, each with its lines) —
+    but those of ``free`` (recipient, code), waived: a recipient whose every code is waived owes none."""
     codes: dict[str, set[str]] = {}
     for line in lines:
         own = codes.setdefault(line.recipient, set())
         if line.form_id in (main.id, ""):
             own.add(_first(spec.split(line.key)[0]))
-    return sum(max(len(own), 1) for own in codes.values())
+    return sum(len({c for c in own if (who, c) not in free}) if own else 1 for who, own in codes.items())
 
 
 def _total_values(roles: Sequence[str], added: Sequence[Digest], label: str, said: str) -> list[Any]:

@@ -4,13 +4,21 @@ A project cancelled or closed early by the BMA owes no more reports, yet its lin
 once its fiscal year was over, orange (``ยังไม่ส่ง กันยายน 2563 (ปีงบประมาณ 2563)``, :mod:`.yearend`) and
 in every digest; taking its school off the roster also dropped the school's other projects. A waiver
 names the project's code. It is kept in the store of record (the ``waivers`` table), one row per
-school whose reports of that code the office holds, with who waived it, when and why; undoing it
-keeps the row and adds who undid it and when, so the record shows both.
+school whose reports of that code the office holds or whose roster row lists it, with who waived it,
+when and why; undoing it keeps the row and adds who undid it and when, so the record shows both.
 
-While a waiver holds, the project's summary line says ``ยกเว้น: <why>`` (:func:`waived_status`), it
-owes nothing (not orange, not in the digest's list of year-end months owed), and it is not counted as
-due in the total; its data stays in the master, and a report that still arrives is taken and merged
-as any other. The school's other projects are not touched.
+While a waiver holds, the project's summary lines say ``ยกเว้น: <why>`` (:func:`waived_status`; a code
+that never reported has one line saying so), it owes nothing (not orange, not in the digest's list of
+year-end months owed; of a form with a period, no "not sent" line of the period due, nor a place in the
+digest's list of those), and it is not counted as due in the total; its data stays in the master, and a
+report that still arrives is taken and merged as any other. The school's other projects are not touched.
+
+A waiver holds in the view of every period, a past month's (``sheetsync master --period``) too: it
+says the project owes nothing more, none of its months not sent (the progress report's year-end month
+is one before the waiver, the case it was made for), and a past month's view already shows what is
+known now (a month's report that came late is in it). Compared with the day it was made, it would also
+turn on the office's ``period`` setting, which a clerk re-running an old month or catching up sets to
+a month before today. The record of when it was made is :func:`waivers`'; undoing it holds everywhere too.
 """
 
 from __future__ import annotations
@@ -53,17 +61,21 @@ def code_of(key: str) -> str:
 
 def waive(store: Store, code: str, reason: str, by: str) -> list[Waiver]:
     """Waive the remaining months of project ``code`` for every school whose reports of it the store
-    holds; return the new waivers. A waiver the project already had is undone by the new one (the
-    latest reason holds; both stay in the record).
+    holds, and every school whose roster row lists it (a project cancelled before it ever reported:
+    taking its code off the row would keep no record of why, and leave a school of that one code owing
+    a report of none); return the new waivers. A waiver the project already had is undone by the new
+    one (the latest reason holds; both stay in the record).
 
-    :raises OfficeError: the store holds no report of ``code``.
+    :raises OfficeError: neither a report the store holds nor the roster names ``code``.
 
     Example::
 
         waive(store, "50360000-4001", "กทม. ยกเลิกโครงการ", "somsri")
     """
     wanted = code_of(code)
-    schools = sorted({str(r[0]) for r in store.query("SELECT recipient, key FROM current") if code_of(str(r[1])) == wanted})
+    sent = {str(r[0]) for r in store.query("SELECT recipient, key FROM current") if code_of(str(r[1])) == wanted}
+    listed = {r.id for r in store.roster() if wanted in (ascii_digits(c) for c in r.codes)}
+    schools = sorted(sent | listed)
     if not schools:
         raise OfficeError(both("error.waive-unknown", project=code))
     at = now()
@@ -119,9 +131,25 @@ def with_waivers(digests: Iterable[Digest], held: Mapping[tuple[str, str], str])
     return found
 
 
+def marked(digests: Iterable[Digest]) -> dict[tuple[str, str], str]:
+    """(recipient, code) → reason of each of ``digests`` marked waived (:func:`with_waivers`)."""
+    return {(d.key.recipient, code_of(d.key.project_code)): d.waived for d in digests if d.waived is not None}
+
+
+def of_recipient(held: Mapping[tuple[str, str], str], recipient: str) -> dict[str, str]:
+    """Code → reason of the waivers ``held`` (:func:`holding`) of ``recipient``'s projects."""
+    return {code: reason for (who, code), reason in held.items() if who == recipient}
+
+
+def waived_reason(line: Line) -> str | None:
+    """The reason ('' for none) the summary's ``line`` is of a waived project, else None: its report's
+    mark, or, for a line without one (a code that never reported), its own."""
+    return line.record.waived if line.record is not None else line.waived
+
+
 def waived_line(line: Line) -> bool:
     """Whether the summary's ``line`` is of a project whose remaining months the clerk waived."""
-    return line.record is not None and line.record.waived is not None
+    return waived_reason(line) is not None
 
 
 def waived_status(reason: str) -> str:
