@@ -121,7 +121,8 @@ def test_a_form_with_a_period_counts_the_roster_alone_in_its_period_total(lunch_
     """The school-lunch report (``master: period``): "of every recipient" was every recipient with a line,
     a school taken off the roster included."""
     from sheetsync.office.spec import master_spec
-    from sheetsync.office.summary import Digest, summary_sheet
+    from sheetsync.office.summary import Digest
+    from sheetsync.office.summary_sheet import summary_sheet
     from tests.test_office_summary import record
 
     spec = master_spec(lunch_form)

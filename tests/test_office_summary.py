@@ -14,7 +14,8 @@ from sheetsync.office.store import OutcomeRow
 from sheetsync.office.charts import chart_sheet
 from sheetsync.office.cumulative import cumulative_sheet
 from sheetsync.office.summary import (COMPLETE, CORRECTED, CUMULATIVE, LATE, MUST_FIX, NOTHING, UNREADABLE, UP_TO_DATE, Digest,
-                                      Line, expected_since, status_of, summary_sheet)
+                                      Line, expected_since, status_of)
+from sheetsync.office.summary_sheet import summary_sheet
 from sheetsync.office.spec import master_spec
 from sheetsync.roster import Recipient
 from tests.test_master_support import CODES, seed_data

@@ -27,7 +27,8 @@ from .asof import Months, as_of
 from .store import Store, Stored
 from .cumulative import cumulative_sheet, in_period_order
 from .charts import chart_sheet
-from .summary import Digest, summary_sheet
+from .summary import Digest
+from .summary_sheet import summary_sheet
 from .waivers import holding, with_waivers
 
 LEDGER = "บันทึกการรับไฟล์"
