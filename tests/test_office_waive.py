@@ -194,3 +194,14 @@ def test_a_project_that_never_reported_can_be_waived(both_listed: Path, progress
     submit(progress_form, both_listed / "inbox", next_year(months(CODES[2], 2)), "s1", name="november.xlsx")
     sync(both_listed, "--period", "2020-11")
     assert last_digest(both_listed)["missing"] == []  # was: s2, for its new project
+
+
+def test_a_complete_project_has_nothing_left_to_waive(year_ended: Path) -> None:
+    """s1's project of 2563 reached 100 % in September: waiving it was taken without a word, and took it
+    out of the total's "reported" count (2 of 4 became 1 of 3, found by a clerk's walkthrough). Refused,
+    Thai first, naming the project; nothing recorded."""
+    done = run("waive", CODES[0], "--reason", REASON, cwd=year_ended)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stdout + done.stderr
+    assert CODES[0] in done.stderr and done.stderr.index("เสร็จสิ้น") < done.stderr.index("complete")
+    with Store(year_ended / "sheetsync.sqlite") as store:
+        assert store.query("SELECT COUNT(*) FROM waivers")[0][0] == 0

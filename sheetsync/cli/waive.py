@@ -86,11 +86,13 @@ def list_waivers(db: Store, config: OfficeConfig) -> None:
 
 def change(db: Store, config: OfficeConfig, code: str, reason: str, undo: bool) -> None:
     """Waive (or undo) ``code`` in store ``db``, say so for each school, and make the master again."""
-    from ..errors import MasterWriteError
+    from ..errors import MasterWriteError, OfficeError
     from ..messages import both
     from ..office.view import not_refreshed, render_view
     from ..office.waivers import undo as undone, waive
 
+    if not undo and complete(db, config, code):
+        raise OfficeError(both("error.waive-complete", project=code))
     made = undone(db, code, clerk()) if undo else waive(db, code, reason, clerk())
     names = schools(db)
     for waiver in made:
@@ -106,6 +108,33 @@ def change(db: Store, config: OfficeConfig, code: str, reason: str, undo: bool) 
     if view.kept_aside is not None:  # the clerk typed into it: told where it went, as a run tells it
         echo(both("sync.kept-aside", master=config.master.name, kept=view.kept_aside.name), err=True)
     echo(both("master.wrote", path=view.path))
+
+
+def complete(db: Store, config: OfficeConfig, code: str) -> bool:
+    """Whether every school of project ``code`` sent a report of it whose latest row says 100 %: nothing
+    remains to waive (waived, it would only leave the total's count of reports sent)."""
+    from ..check.coerce import ascii_digits
+    from ..master.derive import number
+    from ..office.sheets import forms_of, record_of
+    from ..office.spec import master_spec
+    from ..office.summary import Digest
+    from ..office.waivers import code_of
+
+    wanted = code_of(code)
+    held = [s for s in db.current() if code_of(s.key) == wanted]
+    listed = {r.id for r in db.roster() if wanted in (ascii_digits(c) for c in r.codes)}
+    if not held or listed - {s.recipient for s in held}:  # a school of it sent nothing yet: it may be waived
+        return False
+    forms = forms_of([s.form_id for s in held], tuple(config.forms_dirs))
+    for sub in held:
+        form = forms.get(sub.form_id)
+        spec = master_spec(form) if form is not None else None
+        if spec is None or not spec.progress:
+            return False
+        latest = Digest.of(record_of(sub), spec, form).latest
+        if number(latest.get(spec.progress)) < 100:
+            return False
+    return True
 
 
 def schools(db: Store) -> dict[str, str]:
