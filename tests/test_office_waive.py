@@ -205,3 +205,14 @@ def test_a_complete_project_has_nothing_left_to_waive(year_ended: Path) -> None:
     assert CODES[0] in done.stderr and done.stderr.index("เสร็จสิ้น") < done.stderr.index("complete")
     with Store(year_ended / "sheetsync.sqlite") as store:
         assert store.query("SELECT COUNT(*) FROM waivers")[0][0] == 0
+
+
+def test_history_of_a_school_says_its_waivers(year_ended: Path) -> None:
+    """``history --recipient s2`` listed s2's files but never the waiver that made its line ยกเว้น: only
+    ``sheetsync waive`` said who waived it, when and why (found by a clerk's walkthrough)."""
+    waive(year_ended, CODES[1], "--reason", REASON)
+    listed = run("history", "--recipient", "S2", cwd=year_ended).stdout.splitlines()
+    (heading,) = [i for i, line in enumerate(listed) if line.startswith("การยกเว้น")]
+    assert heading > 0 and REASON in listed[heading + 1] and CODES[1] in listed[heading + 1]
+    assert not any(line.startswith("การยกเว้น") for line in run("history", "--recipient", "s1", cwd=year_ended).stdout.splitlines())
+    assert REASON in run("history", "--project", CODES[1], cwd=year_ended).stdout

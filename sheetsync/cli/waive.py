@@ -75,9 +75,9 @@ def _quoted(code: str) -> str:
 def list_waivers(db: Store, config: OfficeConfig) -> None:
     """Print every waiver of store ``db``, oldest first, or a line saying there is none."""
     from ..messages import both
-    from ..office.waivers import waiver_line, waivers
+    from ..office.waivers import school_names, waiver_line, waivers
 
-    made, names = waivers(db), schools(db)
+    made, names = waivers(db), school_names(db)
     for waiver in made:
         echo(waiver_line(waiver, names.get(waiver.recipient, ""), config.zone))
     if not made:
@@ -89,12 +89,12 @@ def change(db: Store, config: OfficeConfig, code: str, reason: str, undo: bool) 
     from ..errors import MasterWriteError, OfficeError
     from ..messages import both
     from ..office.view import not_refreshed, render_view
-    from ..office.waivers import undo as undone, waive
+    from ..office.waivers import school_names, undo as undone, waive
 
     if not undo and complete(db, config, code):
         raise OfficeError(both("error.waive-complete", project=code))
     made = undone(db, code, clerk()) if undo else waive(db, code, reason, clerk())
-    names = schools(db)
+    names = school_names(db)
     for waiver in made:
         echo(both("waive.undone" if undo else "waive.done", project=waiver.code, recipient=waiver.recipient,
                   school=names.get(waiver.recipient, "")))
@@ -135,11 +135,6 @@ def complete(db: Store, config: OfficeConfig, code: str) -> bool:
         if number(latest.get(spec.progress)) < 100:
             return False
     return True
-
-
-def schools(db: Store) -> dict[str, str]:
-    """Recipient id → school name, of the roster and of those taken off it."""
-    return {**{who: r.school for who, r in db.roster_left_people().items()}, **{r.id: r.school for r in db.roster()}}
 
 
 def clerk() -> str:

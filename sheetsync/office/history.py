@@ -205,6 +205,23 @@ def history_lines(store: Store, *, recipient: str | None = None, key: str | None
         k_before = k
     if k_before is None:
         yield both("history.none")
+    yield from _waiver_lines(store, recipient, key, zone)
+
+
+def _waiver_lines(store: Store, recipient: str | None, key: str | None, zone: Zone) -> Iterator[str]:
+    """The waivers (``sheetsync waive``) of the schools and project asked for, undone ones too: what made
+    a line of theirs say ยกเว้น, who decided it, when and why."""
+    from .waivers import code_of, school_names, waiver_line, waivers  # (its module reads the master's headings)
+
+    ids = {r.casefold() for r in recipients_matching(store, recipient) or [recipient.strip()]} if recipient else None
+    code = code_of(key) if key is not None else None
+    shown = [w for w in waivers(store) if (ids is None or w.recipient.casefold() in ids)
+             and (code is None or w.code == code)]
+    if shown:
+        yield both("history.waivers")
+    names = school_names(store) if shown else {}
+    for waiver in shown:
+        yield f"  {waiver_line(waiver, names.get(waiver.recipient, ''), zone)}"
 
 
 def _heading(k: tuple[str, str, str]) -> str:

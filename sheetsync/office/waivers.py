@@ -122,6 +122,11 @@ def waived_projects(path: Path) -> set[tuple[str, str]]:
         return set(holding(store))
 
 
+def school_names(store: Store) -> dict[str, str]:
+    """Recipient id → school name, of the roster and of those taken off it (a waiver's line names it)."""
+    return {**{who: r.school for who, r in store.roster_left_people().items()}, **{r.id: r.school for r in store.roster()}}
+
+
 def with_waivers(digests: Iterable[Digest], held: Mapping[tuple[str, str], str]) -> list[Digest]:
     """``digests``, each of a project waived (:func:`holding`) marked with its reason."""
     found = []
