@@ -216,3 +216,17 @@ def test_history_of_a_school_says_its_waivers(year_ended: Path) -> None:
     assert heading > 0 and REASON in listed[heading + 1] and CODES[1] in listed[heading + 1]
     assert not any(line.startswith("การยกเว้น") for line in run("history", "--recipient", "s1", cwd=year_ended).stdout.splitlines())
     assert REASON in run("history", "--project", CODES[1], cwd=year_ended).stdout
+
+
+def test_history_of_a_school_typed_exactly_gives_its_own_waivers_only(year_ended: Path) -> None:
+    """Two ids that differ only in case are two schools (``history --recipient``): typed exactly, one is
+    found. Its files were; its waivers were also those of the other id (compared in either case)."""
+    waive(year_ended, CODES[1], "--reason", REASON)
+    with Store(year_ended / "sheetsync.sqlite") as store, store.transaction() as db:
+        db.executemany("INSERT INTO waivers (recipient, code, reason, waived_by, waived_at) VALUES (?, ?, ?, ?, ?)",
+                       [(who, CODES[3], why, "somsri", "2020-10-01T00:00:00+00:00")
+                        for who, why in (("S2", "ของอีกโรงเรียน"), ("S9", "ไม่เคยส่งไฟล์"))])
+    listed = run("history", "--recipient", "s2", cwd=year_ended).stdout
+    assert REASON in listed and "ของอีกโรงเรียน" not in listed
+    # An id that never sent a file (its waiver is all the store has of it) is found in either case still
+    assert "ไม่เคยส่งไฟล์" in run("history", "--recipient", "s9", cwd=year_ended).stdout
