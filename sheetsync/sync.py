@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
@@ -353,10 +353,15 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
 def _name_as_kept(item: FileResult, kept_as: str) -> None:
     """Give ``item`` (and its report) the name it is kept under: the school's second "report.xlsx" is
     "report-2.xlsx" in processed/, in reports/, the master and history, so the digest and summary say so
-    too (the schools' answers, written before, keep the name the school gave it)."""
+    too (the schools' answers, written before, keep the name the school gave it). The reason an unreadable
+    file was not read names it too ("report.xlsx: not a spreadsheet"): beside "report-2.xlsx" it named
+    the first file, refused before."""
+    named = f"{item.path.name}: "
     item.path = item.path.with_name(kept_as)
     if item.report is not None:
         item.report.path = item.path
+    if item.failure is not None and isinstance(item.failure.value, str) and item.failure.value.startswith(named):
+        item.failure = replace(item.failure, value=f"{kept_as}: {item.failure.value.removeprefix(named)}")
 
 
 def _open_listed(path: Path, result: SyncResult) -> BinaryIO | None:

@@ -174,3 +174,20 @@ def test_another_schools_file_of_the_same_name_in_another_format_keeps_both_repo
     assert f"แบบรายงาน{MARKED}.xlsx" in names(reports)  # s1's marked copy still beside its own check
     kept = sorted(p.stem for p in (office / "processed").iterdir())
     assert kept == sorted(p.stem for p in reports.glob("*.json"))  # each named as its file is kept
+
+
+def test_the_digest_names_an_unreadable_file_as_it_is_kept_in_its_reason_too(office: Path) -> None:
+    # The second unreadable s1.xlsx is kept as quarantine/s1-2.xlsx: the digest's row and the summary named
+    # it so, but the reason beside it still said "s1.xlsx: …" — the first file, refused a week before.
+    config = office / "sheetsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('from = ""', 'from = "office@bma.example"', 1),
+                      encoding="utf-8")
+    for text in (b"not a spreadsheet", b"still not a spreadsheet"):
+        (office / "inbox" / "s1.xlsx").write_bytes(text)
+        assert run("sync", cwd=office).returncode in (0, 1)
+    assert "s1-2.xlsx" in names(office / "quarantine")
+    [unread] = last_digest(office)["unreadable"]
+    assert unread["file"] == "s1-2.xlsx"
+    assert "s1-2.xlsx" in unread["problem"] and "s1.xlsx" not in unread["problem"]
+    summary = (office / "reports" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "s1-2.xlsx" in summary and "s1.xlsx" not in summary

@@ -216,3 +216,38 @@ def test_history_of_a_school_says_its_waivers(year_ended: Path) -> None:
     assert heading > 0 and REASON in listed[heading + 1] and CODES[1] in listed[heading + 1]
     assert not any(line.startswith("การยกเว้น") for line in run("history", "--recipient", "s1", cwd=year_ended).stdout.splitlines())
     assert REASON in run("history", "--project", CODES[1], cwd=year_ended).stdout
+
+
+def test_history_of_a_school_typed_exactly_gives_its_own_waivers_only(year_ended: Path) -> None:
+    """Two ids that differ only in case are two schools (``history --recipient``): typed exactly, one is
+    found. Its files were; its waivers were also those of the other id (compared in either case)."""
+    waive(year_ended, CODES[1], "--reason", REASON)
+    with Store(year_ended / "sheetsync.sqlite") as store, store.transaction() as db:
+        db.executemany("INSERT INTO waivers (recipient, code, reason, waived_by, waived_at) VALUES (?, ?, ?, ?, ?)",
+                       [(who, CODES[3], why, "somsri", "2020-10-01T00:00:00+00:00")
+                        for who, why in (("S2", "ของอีกโรงเรียน"), ("S9", "ไม่เคยส่งไฟล์"))])
+    listed = run("history", "--recipient", "s2", cwd=year_ended).stdout
+    assert REASON in listed and "ของอีกโรงเรียน" not in listed
+    # An id that never sent a file (its waiver is all the store has of it) is found in either case still
+    assert "ไม่เคยส่งไฟล์" in run("history", "--recipient", "s9", cwd=year_ended).stdout
+
+
+@pytest.mark.parametrize("waived", [{}, {("s2", CODES[1]): REASON}])
+def test_each_code_of_a_school_whose_only_file_was_refused_has_its_line(progress_form: Form,
+                                                                        waived: dict[tuple[str, str], str]) -> None:
+    """s2 lists two projects and sent only a file of its second, refused: that file's line was its one
+    line, and its first project had none — neither "nothing received" nor, waived, ยกเว้น."""
+    from sheetsync.office.store import OutcomeRow
+    from sheetsync.office.summary import MUST_FIX, summary_lines
+    from sheetsync.office.total import total_rows
+    from sheetsync.office.waivers import waived_line
+
+    spec = master_spec(progress_form)
+    roster = [Recipient("s2", "โรงเรียนวัดยายร่ม", "b@x.example", f"{CODES[1]}; {CODES[2]}")]
+    refused = OutcomeRow(1, "x", "s2.xlsx", "2020-10-05", "refused", "", "", progress_form.id, "1", "", "s2",
+                         CODES[2], None, (), 1)
+    lines = summary_lines([], roster, [refused], {progress_form.id: spec}, None, waived)
+    assert {line.key: status_of(line, spec, expected_since(None)) for line in lines} == {
+        CODES[1]: WAIVED if waived else NOTHING, CODES[2]: MUST_FIX}
+    [total] = total_rows(lines, ["recipient", "school"], progress_form, waived=waived_line)[:1]
+    assert total[1] == ("ส่งรายงานแล้ว 0 จาก 1 รายการ (ยกเว้น 1)" if waived else "ส่งรายงานแล้ว 0 จาก 2 รายการ")

@@ -17,7 +17,13 @@ from typing import Any
 import pytest
 
 from sheetsync.check.reader import read_filled
-from sheetsync.office.summary import SUMMARY, UP_TO_DATE
+from sheetsync.office.due import Due
+from sheetsync.office.rows import OutcomeRow
+from sheetsync.office.spec import master_spec
+from sheetsync.office.summary import SUMMARY, UP_TO_DATE, summary_lines
+from sheetsync.office.total import total_rows
+from sheetsync.office.waivers import waived_line
+from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
 from tests.cli import run
 from tests.conftest import FORMS_DIR
@@ -140,3 +146,24 @@ def view_of(office: Path) -> Path:
 def test_a_code_waived_without_a_reason_is_not_asked_for_either(two_codes: Path) -> None:  # noqa: F811
     waive(two_codes, SECOND)
     assert [line for line in lines(two_codes) if line[1] == SECOND] == [("s2", SECOND, OCT, "ยกเว้น")]
+
+
+def _refused(who: str, key: str, form_id: str) -> OutcomeRow:
+    """A file of ``who`` for ``key`` refused (errors to fix)."""
+    return OutcomeRow(1, "x", "s2-dec.xlsx", "2025-01-03", "refused", "", "", form_id, "1", "", who, key, None, (), 1)
+
+
+@pytest.mark.parametrize("waived, due_codes", [("10360002", 1), (SECOND, 1)])
+def test_a_waiver_is_of_its_own_codes_line(lunch_form: Form, waived: str, due_codes: int) -> None:
+    """s2 (two codes) sent nothing but a refused December of its second code: its first line is that file's.
+    That line took the first code's waiver (the total counted the code to fix as waived: 0 of 0), and a
+    waiver of the second code was lost (its file to fix counted as due, the first code's too: 0 of 2)."""
+    spec = master_spec(lunch_form)
+    due = Due(lunch_form.id, spec, DEC)
+    roster = [Recipient("s2", "โรงเรียนวัดยายร่ม", "b@x.example", f"10360002; {SECOND}")]
+    found = summary_lines([], roster, [_refused("s2", f"{SECOND} · {DEC}", lunch_form.id)], {lunch_form.id: spec},
+                          due, {("s2", waived): REASON})
+    assert {due.code_of(line.key): line.waived for line in found} == {
+        code: REASON if code == waived else None for code in ("10360002", SECOND)}
+    [total] = total_rows(found, ["recipient", "school"], lunch_form, due, waived=waived_line)[:1]
+    assert total[1] == f"{DEC}: ส่งรายงานแล้ว 0 จาก {due_codes} ราย (ยกเว้น 1)"

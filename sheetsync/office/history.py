@@ -213,15 +213,23 @@ def _waiver_lines(store: Store, recipient: str | None, key: str | None, zone: Zo
     a line of theirs say ยกเว้น, who decided it, when and why."""
     from .waivers import code_of, school_names, waiver_line, waivers  # (its module reads the master's headings)
 
-    ids = {r.casefold() for r in recipients_matching(store, recipient) or [recipient.strip()]} if recipient else None
-    code = code_of(key) if key is not None else None
-    shown = [w for w in waivers(store) if (ids is None or w.recipient.casefold() in ids)
-             and (code is None or w.code == code)]
+    made, code = waivers(store), code_of(key) if key is not None else None
+    # The ids whose files the listing shows (found as :func:`recipients_matching` finds them: two ids that
+    # differ only in case are two schools), else, for a school that never sent a file, its waivers' ids so found
+    ids = set(recipients_matching(store, recipient) or _matching({w.recipient for w in made}, recipient)) \
+        if recipient is not None else None
+    shown = [w for w in made if (ids is None or w.recipient in ids) and (code is None or w.code == code)]
     if shown:
         yield both("history.waivers")
     names = school_names(store) if shown else {}
     for waiver in shown:
         yield f"  {waiver_line(waiver, names.get(waiver.recipient, ''), zone)}"
+
+
+def _matching(known: set[str], typed: str) -> list[str]:
+    """Those of ``known`` ids that ``typed`` names, as :func:`recipients_matching` finds them."""
+    typed = typed.strip()
+    return [typed] if typed in known else sorted(r for r in known if r.casefold() == typed.casefold())
 
 
 def _heading(k: tuple[str, str, str]) -> str:

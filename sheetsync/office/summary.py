@@ -201,9 +201,13 @@ def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | N
     fresh = renumbered if due is None else ()  # (with a period due, its "not sent" line names it)
     listed = entry.codes or ("",)
     if not own:
-        latest, code, fresh = seen.latest(entry.id), listed[0], listed[1:]  # several codes listed: a line each
-        lines.append(Line(entry.id, latest.key if latest and latest.key else due.key_of(code) if due else code,
-                          None, latest, waived=waived.get(ascii_digits(code))))
+        latest, code = seen.latest(entry.id), listed[0]
+        key = latest.key if latest and latest.key else due.key_of(code) if due else code
+        # the waiver of its key's code: a file of the row's second code makes the line that one's
+        lines.append(Line(entry.id, key, None, latest, waived=waived.get(code_of(key))))
+        # several codes listed: a line each — the first code's too when that line is another code's
+        # (with a period due, a code without its report of it has its "not sent" line below)
+        fresh = listed[1:] if due else tuple(c for c in listed if code_of(c) != code_of(key))
     for code in fresh:
         key = due.key_of(code) if due else code
         if all(line.key != key for line in lines):  # (a refused file of that code may have its line already)
