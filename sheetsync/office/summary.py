@@ -207,7 +207,8 @@ def _roster_lines(entry: Recipient, own: list[Digest], seen: _Seen, due: Due | N
         lines.append(Line(entry.id, key, None, latest, waived=waived.get(code_of(key))))
         # several codes listed: a line each — the first code's too when that line is another code's
         # (with a period due, a code without its report of it has its "not sent" line below)
-        fresh = listed[1:] if due else tuple(c for c in listed if code_of(c) != code_of(key))
+        # (a row naming no code has its one line: no code is owed a line of its own)
+        fresh = listed[1:] if due or not entry.codes else tuple(c for c in listed if code_of(c) != code_of(key))
     for code in fresh:
         key = due.key_of(code) if due else code
         if all(line.key != key for line in lines):  # (a refused file of that code may have its line already)
