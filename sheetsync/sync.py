@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
@@ -39,7 +39,7 @@ from .office.digested import NO_DIGEST, Undigested, mark_listed as files_listed,
 from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
 from .office.outbox import count_others, flush_outbox, send_from_store, send_others
-from .office.record import QUARANTINE, disposition_of, record_file
+from .office.record import QUARANTINE, disposition_of, name_as_kept, record_file
 from .office.store import Store
 from .office.superseded import move_aside
 from .office.unzipping import ZIP, unpack_zips
@@ -338,7 +338,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
                                size=listed.size, zone=options.zone, answer=answer)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
-        _name_as_kept(item, kept_as)  # the digest and summaries name it as processed/ and reports/ do
+        name_as_kept(item, kept_as)  # the digest and summaries name it as processed/ and reports/ do
         if recorded.reread:
             result.reread.append(item.path)
         set_aside(store, mover, path, listed, (kept_as, recorded.disposition, recorded.reason))
@@ -348,20 +348,6 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             progress(path)
     arrivals.forget_others([*(p.name for p in result.waiting), *result.not_read])
     return outcomes, strangers
-
-
-def _name_as_kept(item: FileResult, kept_as: str) -> None:
-    """Give ``item`` (and its report) the name it is kept under: the school's second "report.xlsx" is
-    "report-2.xlsx" in processed/, in reports/, the master and history, so the digest and summary say so
-    too (the schools' answers, written before, keep the name the school gave it). The reason an unreadable
-    file was not read names it too ("report.xlsx: not a spreadsheet"): beside "report-2.xlsx" it named
-    the first file, refused before."""
-    named = f"{item.path.name}: "
-    item.path = item.path.with_name(kept_as)
-    if item.report is not None:
-        item.report.path = item.path
-    if item.failure is not None and isinstance(item.failure.value, str) and item.failure.value.startswith(named):
-        item.failure = replace(item.failure, value=f"{kept_as}: {item.failure.value.removeprefix(named)}")
 
 
 def _open_listed(path: Path, result: SyncResult) -> BinaryIO | None:

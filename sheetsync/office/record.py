@@ -189,3 +189,17 @@ def _size(path: Path) -> int:
 
 def _where(finding: Finding) -> str:
     return f"{finding.code}@{finding.cell}"
+
+
+def name_as_kept(item: FileResult, kept_as: str) -> None:
+    """Give ``item`` (and its report) the name it is kept under: the school's second "report.xlsx" is
+    "report-2.xlsx" in processed/, in reports/, the master and history, so the digest and summary say so
+    too (the schools' answers, written before, keep the name the school gave it). The reason an unreadable
+    file was not read names it too ("report.xlsx: not a spreadsheet"): beside "report-2.xlsx" it named
+    the first file, refused before."""
+    named = f"{item.path.name}: "
+    item.path = item.path.with_name(kept_as)
+    if item.report is not None:
+        item.report.path = item.path
+    if item.failure is not None and isinstance(item.failure.value, str) and item.failure.value.startswith(named):
+        item.failure = replace(item.failure, value=f"{kept_as}: {item.failure.value.removeprefix(named)}")
