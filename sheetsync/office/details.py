@@ -27,17 +27,22 @@ SEP = " / "
 #: How many findings a detail names by cell (the count is always complete).
 LISTED = 5
 _THAI = re.compile("[\u0e00-\u0e7f]")
+_THAI_WORD = re.compile("[\u0e00-\u0e7f]+")
+#: A file's name as a detail's English quotes it: up to its extension, never across ":", ";", "(" or "/".
+_FILE_NAME = re.compile(r"[^\s:;()/][^:;()/]*?\.[A-Za-z]{2,6}\b")
 
 
 def split(text: str) -> tuple[str, str]:
     """A stored detail's Thai and English; a detail stored before it had Thai is both.
 
-    The Thai may hold the separator itself (a layout's label such as "ชื่อ / สกุล"): the split is
-    at the first separator after which no Thai follows."""
+    The English may hold Thai: a file's name (as `sheetsync template` names a school's file,
+    "replaces n73-03 โรงเรียนวัดยายร่ม.xlsx") or words the Thai says too. The Thai may hold the separator
+    itself (a layout's label such as "ชื่อ / สกุล"). The split is at the first separator after which
+    the only Thai is in a file's name or said before it."""
     at = text.find(SEP)
     while at >= 0:
         th, en = text[:at], text[at + len(SEP):]
-        if _THAI.search(th) and not _THAI.search(en):
+        if _THAI.search(th) and all(word in th for word in _THAI_WORD.findall(_FILE_NAME.sub("", en))):
             return th, en
         at = text.find(SEP, at + 1)
     return text, text

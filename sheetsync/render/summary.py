@@ -18,7 +18,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..messages import Lang, render
-from ..check.report import Report, Result
+from ..check.report import Report, Result, Unread
 from ..files import write_atomically
 from ..text import safe_text
 
@@ -54,9 +54,16 @@ def summary_rows(results: Iterable[Result], lang: Lang = "th", reread: Collectio
             rows.append([safe_text(r.path.name), safe_text(school), render("summary.yes" if r.valid else "summary.no",
                          lang), len(r.errors), len(r.warnings), "", note])
         else:  # file names come from the inbox: as unsafe as any cell
-            rows.append([safe_text(r.path.name), "", render("summary.unreadable", lang), "", "", safe_text(r.reason),
-                         note])
+            rows.append([safe_text(r.path.name), "", render("summary.unreadable", lang), "", "",
+                         safe_text(_why(r, lang)), note])
     return rows
+
+
+def _why(item: Unread, lang: Lang) -> str:
+    """Why ``item`` was not read, naming it: in Thai, the plain words first, then the reader's own
+    English for whoever helps (as the run's table says it); in English, the reader's line."""
+    thai = item.why.get("th", "") if lang == "th" else ""
+    return f"{item.path.name}: {thai} / {item.reason}" if thai else item.reason
 
 
 def write_summary_csv(results: Iterable[Result], path: Path, lang: Lang = "th", *,
