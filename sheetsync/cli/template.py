@@ -100,7 +100,8 @@ def template(
             if not people:
                 raise typer.BadParameter(both("template.not-on-roster", source="cli.yaml", recipient=recipient,
                                               roster=roster.name), param_hint="--recipient")
-            paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill)
+            paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill, say=echo,
+                                         waived=waived_projects(office.store) if office else ())
             echo(both("template.wrote-many", count=len(paths), folder=output))
             # A form given as a layout's path is found again, when the e-mail reads each template back, beside it.
             return mail_templates(paths, mail, again=again, forms_dirs=(*dirs, chosen.source.parent)) if mail else 0
