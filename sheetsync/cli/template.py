@@ -90,7 +90,8 @@ def template(
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=expected,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=dirs,
                                           form=form or (office.form if office else None), say=echo,
-                                          waived=waived_projects(office.store) if office else ())
+                                          waived=waived_projects(office.store) if office else (),
+                                          zone=office.zone if office else None)
             echo(both("template.wrote-many", count=len(paths), folder=output))
             return mail_templates(paths, mail, again=again, forms_dirs=dirs) if mail else 0
         prefill = load_json(data) if data else None
