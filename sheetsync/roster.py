@@ -21,9 +21,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Collection, Iterable
 
 from .address import is_address, shown_address
+from .check.coerce import ascii_digits
 from .errors import DataError, RosterError
 from .messages import both, render
 from .spec.form import Form
@@ -232,7 +233,8 @@ def _fit(text: str, max_bytes: int) -> str:
 
 
 def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str | Path, fmt: str = "xlsx",
-                         data: dict[str, Any] | None = None) -> list[Path]:
+                         data: dict[str, Any] | None = None, *, waived: Collection[tuple[str, str]] = (),
+                         say: Callable[[str], None] | None = None) -> list[Path]:
     """Write one template per recipient into ``out_dir`` and return the paths, in roster order.
 
     Each file is named ``<id> <school>.<fmt>`` (made safe by :func:`safe_filename`, and unique even
@@ -240,6 +242,10 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
     with ``data`` plus the recipient's code (``project_code``), when the roster has one, at the field
     the form declares as its key (``master: key``). A recipient listing several codes gets one
     template per code, named ``<id> <school> <code>.<fmt>``.
+
+    :param waived: (recipient, code in ASCII digits) of each project whose remaining months the office
+        waived (:mod:`sheetsync.office.waivers`): nothing is due from it, so no template; ``say`` is told
+        of each in a line (Thai, then English), as next period's templates do.
 
     :raises DataError: ``data`` or a recipient's project code does not fit the form (names the id).
     :raises OutputError: a file cannot be written.
@@ -252,7 +258,7 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
     taken: set[str] = set()
     paths: list[Path] = []
     for recipient in roster:
-        codes = recipient.codes or ("",)
+        codes = _due(recipient, waived, say)
         for code in codes:
             name = " ".join(part for part in (recipient.id, recipient.school, code if len(codes) > 1 else "") if part)
             path = out / _unique_name(name, f".{fmt}", taken)
@@ -262,6 +268,18 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
                 raise DataError(f"recipient {recipient.id!r}: {exc}") from exc
             paths.append(path)
     return paths
+
+
+def _due(recipient: Recipient, waived: Collection[tuple[str, str]], say: Callable[[str], None] | None) -> tuple[str, ...]:
+    """The codes ``recipient`` gets a template of: each of its roster row's not ``waived`` (``say`` names
+    each left out); ``("",)`` for a row naming none. A school whose every code is waived gets none."""
+    if not recipient.codes:
+        return ("",)
+    left_out = [c for c in recipient.codes if (recipient.id, ascii_digits(c.strip())) in waived]
+    for code in left_out:
+        if say is not None:
+            say(both("roundtrip.waived", source="master.yaml", recipient=recipient.id, key=code))
+    return tuple(c for c in recipient.codes if c not in left_out)
 
 
 def _unique_name(text: str, suffix: str, taken: set[str]) -> str:

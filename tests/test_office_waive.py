@@ -155,6 +155,29 @@ def test_no_next_template_is_made_for_a_waived_project(both_listed: Path) -> Non
     assert f"s2 {CODES[1]}: ยกเว้นเดือนที่เหลือ" in written.stdout
 
 
+def test_no_first_template_is_made_for_a_waived_project(both_listed: Path, tmp_path: Path) -> None:
+    """``template --roster`` (first templates, not next month's) still made one for a project the office
+    had waived: its school would be asked for reports of a cancelled project. Left out, a line naming
+    it, as ``--from-master`` does; the school's other project gets its template, named as a school of
+    one code's is. With no office around, the roster alone says what to make: every code, as before."""
+    waive(both_listed, CODES[1], "--reason", REASON)
+    written = run("template", "--roster", "roster.csv", "-o", "templates", cwd=both_listed)
+    assert written.returncode == 0, written.stdout + written.stderr
+    made = {p.name: (f.metadata["recipient"], f.data["project"]["code"])
+            for p, f in ((p, read_filled(p)) for p in (both_listed / "templates").iterdir())}
+    assert made == {"s1 โรงเรียนวัดไทร.xlsx": ("s1", CODES[2]), "s2 โรงเรียนวัดยายร่ม.xlsx": ("s2", CODES[3])}
+    assert f"s2 {CODES[1]}: ยกเว้นเดือนที่เหลือ" in written.stdout
+    assert written.stdout.index("ยกเว้นเดือนที่เหลือ") < written.stdout.index("remaining months are waived")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "roster.csv").write_bytes((both_listed / "roster.csv").read_bytes())
+    written = run("template", "--roster", "roster.csv", "-o", "templates", cwd=elsewhere)
+    assert written.returncode == 0, written.stdout + written.stderr
+    made_there = {(f.metadata["recipient"], f.data["project"]["code"])
+                  for f in map(read_filled, (elsewhere / "templates").iterdir())}
+    assert made_there == {("s1", CODES[2]), ("s2", CODES[1]), ("s2", CODES[3])}
+
+
 def test_a_waiver_waits_for_a_run_that_holds_the_office_and_says_so_if_it_goes_on(year_ended: Path) -> None:
     """``sync`` (or a ``restore`` moving the store aside) holds the office: a waiver written meanwhile
     could land in a store being replaced, and its master be drawn under the run's. It waits, then

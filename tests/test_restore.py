@@ -262,3 +262,43 @@ def test_restore_given_the_backups_folder_names_the_newest_backup_in_it(app: typ
     (usb / "empty").mkdir()
     done = in_office(app, office, "restore", str(usb / "empty"))
     assert done.exit_code == 2 and "folder" in done.output and "no such backup file" not in done.output
+
+
+def aside(office: Path) -> list[str]:
+    """The names of the stores kept aside in ``office`` (``sheetsync.replaced-…``, ``sheetsync.damaged-…``)."""
+    return sorted(p.name for p in office.iterdir() if p.name.startswith(("sheetsync.replaced-", "sheetsync.damaged-")))
+
+
+def test_a_store_that_holds_nothing_is_removed_not_kept(app: typer.Typer, office: Path, progress_form: Form,
+                                                        tmp_path: Path) -> None:
+    """Restored into a new folder, the empty store ``init`` made was kept as sheetsync.replaced-….sqlite and
+    named on screen, a file that puzzles a clerk and holds nothing to want back. Removed, and not said;
+    so is one a check run before the restore wrote to (its runs, the roster read, the master drawn)."""
+    usb = backed_up_then_more(app, office, progress_form, tmp_path / "b.sqlite")
+    for run_first in (False, True):
+        shutil.rmtree(office)  # the folder is gone: a new init, then restore
+        assert in_office(app, tmp_path, "init", str(office), "--roster", str(tmp_path / "schools.csv")).exit_code == 0
+        if run_first:
+            assert in_office(app, office, "sync").exit_code == 0
+        done = in_office(app, office, "restore", str(usb))
+        assert done.exit_code == 0, done.output
+        assert aside(office) == [] and not list(office.glob("sheetsync.sqlite-*")), sorted(os.listdir(office))
+        assert "เก็บที่เก็บข้อมูลเดิมไว้เป็น" not in done.output and "kept as" not in done.output, done.output
+        assert recipients(office / "sheetsync.sqlite") == ["s1"]
+
+
+def test_a_store_that_holds_only_a_waiver_is_still_kept(app: typer.Typer, office: Path, tmp_path: Path) -> None:
+    """No file recorded, but a waiver the clerk made: something to want back, kept aside as before, and
+    the line names the file kept, which is there."""
+    usb = tmp_path / "b.sqlite"
+    assert in_office(app, office, "backup", str(usb)).exit_code == 0
+    with Store(office / "sheetsync.sqlite") as store, store.transaction() as db:
+        db.execute("INSERT INTO waivers (recipient, code, reason, waived_by, waived_at) VALUES (?, ?, ?, ?, ?)",
+                   ("s1", "50360000-3553", "กทม. ยกเลิกโครงการ", "somsri", "2026-11-30T00:00:00+00:00"))
+    done = in_office(app, office, "restore", "--force", str(usb))
+    assert done.exit_code == 0, done.output
+    [kept] = [name for name in aside(office) if name.endswith(".sqlite")]
+    [said] = [line for line in done.output.splitlines() if "kept as" in line]
+    assert kept in said.split(" / ")[0]  # Thai first, naming it
+    with Store(office / kept) as store:
+        assert store.query("SELECT code FROM waivers") == [("50360000-3553",)]

@@ -13,8 +13,9 @@ from __future__ import annotations
 import email
 import email.policy
 import os
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import openpyxl
 import pytest
@@ -109,3 +110,32 @@ def test_an_earlier_template_held_open_stays_and_is_named(office: Path, monkeypa
     assert made.returncode == 0, made.stdout + made.stderr
     assert held.exists() and S2 in made.stdout
     assert [p.name for p in (nxt / "old").rglob("*") if p.is_file()] == [S1]
+
+
+@pytest.fixture
+def machine_in_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """This computer's own time zone set to UTC (``TZ``, as a PC's setting is)."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("the machine's zone is set through TZ only where time.tzset exists")
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_old_folder_is_named_by_the_offices_date(office: Path, machine_in_utc: None) -> None:
+    """Last month's templates, made at 03:00 on 1 December in Bangkok (20:00 on 30 November UTC), went
+    into next/old/2026-11-30/ on a computer whose clock is set to UTC: every other date the office shows
+    (the master, the ledger, a backup's name) is in its ``timezone``, so old/ is named by that too."""
+    templates(office)
+    nxt = office / "next"
+    made = 1796068800  # 2026-11-30T20:00:00Z
+    for name in (S1, S2):
+        os.utime(nxt / name, (made, made))
+    config = office / "sheetsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('timezone = ""', 'timezone = "Asia/Bangkok"', 1),
+                      encoding="utf-8")
+    templates(office, "--again")
+    assert sorted(p.relative_to(nxt / "old").as_posix() for p in (nxt / "old").rglob("*") if p.is_file()) == [
+        f"2026-12-01/{S1}", f"2026-12-01/{S2}"]

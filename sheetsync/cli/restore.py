@@ -26,8 +26,9 @@ def restore_command(
 ) -> None:
     """Make a backup the office's store again, after its disk failed or its store was damaged.
 
-    The backup is checked first; the old store is moved aside, never deleted; files received after
-    the backup are moved back into the inbox, so that the next sync reads them again.
+    The backup is checked first; the old store is moved aside, never deleted (one holding nothing, as
+    a new init makes, is removed); files received after the backup are moved back into the inbox, so
+    that the next sync reads them again.
 
     \b
     Example:

@@ -90,7 +90,8 @@ def template(
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=expected,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=dirs,
                                           form=form or (office.form if office else None), say=echo,
-                                          waived=waived_projects(office.store) if office else ())
+                                          waived=waived_projects(office.store) if office else (),
+                                          zone=office.zone if office else None)
             echo(both("template.wrote-many", count=len(paths), folder=output))
             return mail_templates(paths, mail, again=again, forms_dirs=dirs) if mail else 0
         prefill = load_json(data) if data else None
@@ -100,7 +101,8 @@ def template(
             if not people:
                 raise typer.BadParameter(both("template.not-on-roster", source="cli.yaml", recipient=recipient,
                                               roster=roster.name), param_hint="--recipient")
-            paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill)
+            paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill, say=echo,
+                                         waived=waived_projects(office.store) if office else ())
             echo(both("template.wrote-many", count=len(paths), folder=output))
             # A form given as a layout's path is found again, when the e-mail reads each template back, beside it.
             return mail_templates(paths, mail, again=again, forms_dirs=(*dirs, chosen.source.parent)) if mail else 0

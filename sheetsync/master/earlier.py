@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..check.reader import read_filled
+from ..clock import Zone
 from ..errors import SheetsyncError
 from ..files import move_into
 
@@ -35,7 +36,7 @@ class MovedAside:
 
 
 def move_earlier(out: Path, names: Iterable[str], *, everyone: bool,
-                 forms_dirs: Iterable[str | Path] = ()) -> MovedAside:
+                 forms_dirs: Iterable[str | Path] = (), zone: Zone = None) -> MovedAside:
     """Move the earlier templates of ``out`` into ``out/old/<day>/`` before this run's are written.
 
     :param names: the file names this run is about to write: whatever holds one of them is moved.
@@ -43,6 +44,7 @@ def move_earlier(out: Path, names: Iterable[str], *, everyone: bool,
         every other earlier template moves too; a run for some schools leaves the others' in place.
     :param forms_dirs: where the forms of earlier templates are found (a template of a form that
         cannot be read is not recognised, and stays).
+    :param zone: the office's time zone (None: this computer's), whose date names ``<day>``.
     """
     done = MovedAside()
     if not out.is_dir():
@@ -55,7 +57,7 @@ def move_earlier(out: Path, names: Iterable[str], *, everyone: bool,
         if path.name.casefold() not in writing and not (everyone and _is_template(path, dirs)):
             continue
         try:
-            done.moved.append(move_into(path, out / OLD / _day(path)))
+            done.moved.append(move_into(path, out / OLD / _day(path, zone)))
         except OSError:
             done.held.append(path)
     return done
@@ -71,6 +73,7 @@ def _is_template(path: Path, forms_dirs: tuple[str | Path, ...]) -> bool:
         return False  # not a form we can read: the clerk's own, left alone
 
 
-def _day(path: Path) -> str:
-    """The day ``path`` was made (written), ``YYYY-MM-DD`` as the office's backups are named."""
-    return dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
+def _day(path: Path, zone: Zone) -> str:
+    """The day ``path`` was made (written) in ``zone``, ``YYYY-MM-DD`` as the office's backups are named
+    (by the office's date, as every date it shows: not the computer's, which may be set to another zone)."""
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, zone).date().isoformat()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection, Iterable
 
 from ..check.coerce import ascii_digits
+from ..clock import Zone
 from ..spec.form import Form
 from ..spec.master import SEP, MasterSpec, Rank
 from ..office.spec import master_spec
@@ -41,7 +42,7 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
                           recipient: str | None = None, roster: str | Path | None = None, fmt: str = "xlsx",
                           forms_dirs: Iterable[str | Path] = (), issued: dt.datetime | None = None,
                           form: Form | str | None = None, say: Callable[[str], None] | None = None,
-                          waived: Collection[tuple[str, str]] = ()) -> list[Path]:
+                          waived: Collection[tuple[str, str]] = (), zone: Zone = None) -> list[Path]:
     """Write next period's templates from the master into ``out_dir``; return their paths.
 
     Without a roster, one template per submission in the master (narrowed by ``project`` and
@@ -63,6 +64,7 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     :param waived: (recipient, code in ASCII digits) of each project whose remaining months the clerk
         waived (:mod:`sheetsync.office.waivers`): nothing more is due from it, so no template (``say``
         is told).
+    :param zone: the office's time zone (None: this computer's): ``<day>`` of ``old/`` is its date.
     :param form: the office's form (a :class:`Form` or its id): the form of a roster recipient's
         template when nobody has reported on its key yet, and the one whose submissions tell a
         key's identity; without it, the one form the master holds.
@@ -120,7 +122,8 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     for _, who, _, key in targets:
         paths.append(_free_name(out, _file_name(key, who, fmt, schools.get(who, ""), several=keys_of[who] > 1), paths))
     # Last period's templates out of the way first: the folder then holds only what to send now
-    _say_moved(move_earlier(out, [p.name for p in paths], everyone=not (project or recipient), forms_dirs=dirs),
+    _say_moved(move_earlier(out, [p.name for p in paths], everyone=not (project or recipient), forms_dirs=dirs,
+                           zone=zone),
                out, say)
     for (chosen, who, data, _), path in zip(targets, paths):
         write_template(chosen, path, data=data, recipient=who or None, lock_rows=True, issued=issued)

@@ -5,8 +5,9 @@ damaged store is replayed into the copy (SQLite cannot tell it belongs to anothe
 overwritten by an older one, and the files that arrived after the backup sit in ``processed/`` unknown to
 the store, so the next run says "nothing new" and they are lost from the master. Here the backup is
 checked first (``PRAGMA integrity_check`` and the tables of a sheetsync store), the old store and its
-``-wal``/``-shm`` are moved aside (never deleted), the backup is copied in with SQLite's backup API, and
-every set-aside file the backup does not know goes back into the inbox, to be read again by the next run.
+``-wal``/``-shm`` are moved aside (never deleted, but for one that holds nothing), the backup is copied in
+with SQLite's backup API, and every set-aside file the backup does not know goes back into the inbox, to
+be read again by the next run.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,11 +38,17 @@ TABLES = frozenset({"runs", "files", "submissions", "current", "outcomes", "rost
 #: The files SQLite keeps beside a store, moved aside with it (a store's -wal belongs to it alone).
 BESIDE = ("-wal", "-shm", "-journal")
 
+#: Tables whose rows a store holding nothing may have: the runs' own log, the roster as read from
+#: roster.csv, the hash of the master drawn, files still settling in the inbox. All are there again
+#: on disk or remade by the next run: a new ``init`` and a check run before the restore leave only these.
+BOOKKEEPING = frozenset({"runs", "roster", "views", "arriving_files"})
+
 
 @dataclass(frozen=True)
 class Restored:
     """What ``restore`` did: the old store's files kept aside, the counts restored, the files put back."""
 
+    #: The old store's files kept aside, the store first; none when it held nothing (removed instead).
     kept: tuple[Path, ...]
     submissions: int
     outcomes: int
@@ -90,7 +98,9 @@ def restore(backup: Path, store: Path, *, set_aside: tuple[Path, ...], inbox: Pa
     ``set_aside`` folders (processed, quarantine) that the backup does not know.
 
     A sound store that holds anything is replaced only with ``force``; whatever was there is moved
-    aside as ``<name>.damaged-<date>-<time>.sqlite`` (``.replaced-`` when it was sound), never deleted.
+    aside as ``<name>.damaged-<date>-<time>.sqlite`` (``.replaced-`` when it was sound), never deleted,
+    but for a sound store holding nothing a clerk could want back (the one a new ``init`` made: no file
+    recorded, no waiver, no e-mail; :data:`BOOKKEEPING` aside), which is removed.
 
     :param view: the office's master; rendered from the lost store after the backup was made, it is
         still the office's own view (rendered again by the next run), not one a clerk edited.
@@ -118,6 +128,7 @@ def restore(backup: Path, store: Path, *, set_aside: tuple[Path, ...], inbox: Pa
         sound = _holds_something(store)
         if sound and not force:
             raise OfficeError(both("restore.sound", store=store))
+        empty = sound is False and _holds_nothing(store)
         kept = _move_aside(store, "replaced" if sound is not None else "damaged", zone)
         made = back_up(backup, store)
         with Store(store) as db:  # brought up to this sheetsync's schema here, once
@@ -129,6 +140,8 @@ def restore(backup: Path, store: Path, *, set_aside: tuple[Path, ...], inbox: Pa
             put_back = tuple(_put_back(db, folder, inbox, backup.name) for folder in set_aside)
     finally:
         lock.close()
+    if empty:  # moved aside first all the same: had the restore failed, it would be where it was
+        kept = _removed(kept)
     return Restored(kept, made.submissions, made.outcomes, tuple(p for paths in put_back for p in paths), mails)
 
 
@@ -144,6 +157,30 @@ def _holds_something(store: Path) -> bool | None:
             return any(db.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in ("outcomes", "submissions"))
     except sqlite3.Error:
         return None
+
+
+def _holds_nothing(store: Path) -> bool:
+    """Whether the sound store at ``store`` holds no row but in :data:`BOOKKEEPING` tables (checked table
+    by table, so a table a later schema adds counts too); False when it cannot be read."""
+    try:
+        with closing(sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            tables = [str(r[0]) for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                                    "AND name NOT LIKE 'sqlite_%'")]
+            return not any(db.execute('SELECT 1 FROM "{}" LIMIT 1'.format(t.replace('"', '""'))).fetchone()
+                           for t in tables if t not in BOOKKEEPING)
+    except sqlite3.Error:
+        return False
+
+
+def _removed(kept: tuple[Path, ...]) -> tuple[Path, ...]:
+    """Delete the files of a store moved aside that held nothing; return those still there. The store
+    itself goes last, so that whatever is left (a file held open) is named by it, and holds together."""
+    for n in range(len(kept) - 1, -1, -1):
+        try:
+            kept[n].unlink()
+        except OSError:
+            return kept[: n + 1]
+    return ()
 
 
 def _move_aside(store: Path, label: str, zone: Zone) -> tuple[Path, ...]:
