@@ -28,8 +28,9 @@ SEP = " / "
 LISTED = 5
 _THAI = re.compile("[\u0e00-\u0e7f]")
 _THAI_WORD = re.compile("[\u0e00-\u0e7f]+")
-#: A file's name as a detail's English quotes it: up to its extension, never across ":", ";", "(" or "/".
-_FILE_NAME = re.compile(r"[^\s:;()/][^:;()/]*?\.[A-Za-z]{2,6}\b")
+#: What a file's name in a detail's English never crosses, and how it ends (its extension).
+_BREAKS = re.compile(r"[:;()/]")
+_EXTENSION = re.compile(r"\.[A-Za-z]{2,6}\b")
 
 
 def split(text: str) -> tuple[str, str]:
@@ -42,10 +43,21 @@ def split(text: str) -> tuple[str, str]:
     at = text.find(SEP)
     while at >= 0:
         th, en = text[:at], text[at + len(SEP):]
-        if _THAI.search(th) and all(word in th for word in _THAI_WORD.findall(_FILE_NAME.sub("", en))):
+        if _THAI.search(th) and all(word in th for word in _THAI_WORD.findall(_without_file_names(en))):
             return th, en
         at = text.find(SEP, at + 1)
     return text, text
+
+
+def _without_file_names(en: str) -> str:
+    """``en`` without the file names it quotes: in each stretch between ":", ";", "(", ")" and "/",
+    whatever comes up to its last extension (found in one pass: the school names the file, and a
+    pattern reaching lazily for an extension took seconds on a long name with none)."""
+    kept = []
+    for stretch in _BREAKS.split(en):
+        ends = [m.end() for m in _EXTENSION.finditer(stretch)]
+        kept.append(stretch[ends[-1]:] if ends else stretch)
+    return " ".join(kept)
 
 
 def findings_detail(code: str, findings: Sequence[Finding], **params: Any) -> tuple[str, str]:
