@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -20,7 +21,7 @@ from typing import Any
 import pytest
 
 from sheetsync.check.reader import read_filled
-from sheetsync.errors import CellUnreadableError
+from sheetsync.errors import CellUnreadableError, UnreadableFileError
 from sheetsync.spec.form import Form
 from sheetsync.sync import SyncOptions, sync
 from sheetsync.template.write import write_template
@@ -87,3 +88,21 @@ def test_sync_sets_it_aside_and_merges_the_good_file(tmp_path: Path, progress_fo
     assert outcomes == {"good.xlsx": "merged", "s1.xlsx": "quarantined"}
     reason = (inbox / "quarantine" / "s1.xlsx.txt").read_text(encoding="utf-8")
     assert "B38" in reason
+
+
+def test_in_an_xls_the_row_is_named_and_nothing_else_is_printed(tmp_path: Path,
+                                                                 capfd: pytest.CaptureFixture[str]) -> None:
+    """A .xls has no sheet XML to find the cell in: its row is named (here in the metadata sheet,
+    read first), and calamine's panic prints nothing either."""
+    from tests.data.hostile.xls import EOF_RECORD, bof, boundsheet, compound_file, number, record, shared_strings
+
+    date_styles = b"".join(record(0x00E0, struct.pack("<HH", 0, 14) + bytes(16)) for _ in range(16))  # XF 0-15: d/m/y
+    sst = shared_strings(["x"])
+    start = len(bof(5) + date_styles + boundsheet(0, "_sheetsync") + sst + EOF_RECORD)
+    stream = (bof(5) + date_styles + boundsheet(start, "_sheetsync") + sst + EOF_RECORD
+              + bof(0x10) + number(0, 0) + number(2, 1, -1e15) + EOF_RECORD)
+    path = tmp_path / "s1.xls"
+    path.write_bytes(compound_file(stream))
+    with pytest.raises(UnreadableFileError, match=r"^s1.xls: sheet '_sheetsync' cannot be read \(row 3: "):
+        read_filled(path)
+    assert capfd.readouterr().err == ""
