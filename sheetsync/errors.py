@@ -7,6 +7,7 @@
     │   │   ├── NotAFileError                 a link, folder, pipe or device where a file was expected
     │   │   ├── IncompleteFileError           it ends before its container does (damaged, or still being copied)
     │   │   ├── SavedAsOtherTypeError         a spreadsheet saved as a type not read (.fods); ``kind`` names it
+    │   │   ├── CellUnreadableError           one cell stops the sheet being read (``sheet``, ``cell``)
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
     │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
@@ -107,6 +108,18 @@ class SavedAsOtherTypeError(UnreadableFileError):
         self.kind = kind
         super().__init__(path, f"saved as {kind}, which is not read here; open it and save it again "
                                "(File > Save As) as .ods or .xlsx")
+
+
+class CellUnreadableError(UnreadableFileError):
+    """One cell of ``sheet`` stops the whole sheet being read: a number in a date- or time-formatted
+    cell that no date or time can be (calamine makes such a cell a date as it builds the sheet, and a
+    number far out of range breaks the build). Typing the date in ``cell`` again is the whole fix."""
+
+    def __init__(self, path: str | Path, sheet: str, cell: str, detail: str) -> None:
+        self.sheet = sheet
+        self.cell = cell
+        super().__init__(path, f"the cell {cell} of the sheet {sheet!r} holds a number that no date or time can "
+                               f"be ({detail}); type the date in it again")
 
 
 class UnsafeFileError(UnreadableFileError):

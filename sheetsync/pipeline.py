@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from .files import open_regular
-from .errors import (FormError, IncompleteFileError, KeyFileError, LimitError, NotOurFormError, SavedAsOtherTypeError,
+from .errors import (CellUnreadableError, FormError, IncompleteFileError, KeyFileError, LimitError, NotOurFormError, SavedAsOtherTypeError,
                      SheetMissingError, SheetsyncError, UnknownFormError, UnreadableFileError, UnsafeFileError)
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
@@ -36,7 +36,7 @@ from .limits import MAX_SHOWN_TEXT
 
 LOG = logging.getLogger("sheetsync")
 #: Files that cannot be read whose reason says how to mend the file itself (name its sheet back, save it again).
-FIXED_IN_THE_FILE = (SheetMissingError, SavedAsOtherTypeError)
+FIXED_IN_THE_FILE = (SheetMissingError, SavedAsOtherTypeError, CellUnreadableError)
 #: The reasons (:attr:`UnreadableFileError.why`) that say how to mend the file itself: no template asked for again.
 FIXED_WHYS = ("why.encrypted", "why.macros", "why.xlsb")
 UNREADABLE, INTERNAL = "file-unreadable", "internal-error"
@@ -286,6 +286,8 @@ def why_not_read(exc: BaseException) -> dict[str, str]:
         return {lang: render("why.not-found", lang) for lang in LANGS}
     if isinstance(exc, SheetMissingError):  # the teacher renamed it: naming it back is the whole fix
         return {lang: render("why.sheet-renamed", lang, sheet=exc.sheet) for lang in LANGS}
+    if isinstance(exc, CellUnreadableError):  # one cell to type again, not a damaged file to fill in anew
+        return {lang: render("why.cell-unreadable", lang, cell=exc.cell, sheet=exc.sheet) for lang in LANGS}
     if isinstance(exc, SavedAsOtherTypeError):  # "damaged" would have the teacher fill it in again
         return {lang: render("why.saved-as", lang, kind=exc.kind) for lang in LANGS}
     if isinstance(exc, UnreadableFileError) and exc.why:  # what this file is, and what to do with it

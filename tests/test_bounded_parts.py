@@ -100,6 +100,32 @@ def test_two_members_named_alike_are_refused(base: Path, tmp_path: Path) -> None
     assert rc == 2 and len(output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("far_first", [True, False], ids=["far-copy-first", "far-copy-last"])
+def test_an_ods_holding_its_content_twice_is_refused(tmp_path: Path, progress_form: Form, seed: dict[str, Any],
+                                                      far_first: bool) -> None:
+    """(attack3) Two members named content.xml: the .xlsx twin above was refused, the .ods was read,
+    its last copy checked and read; LibreOffice may show the other, and which copy calamine's zip
+    reader takes is its own choice. A copy holding a cell far away, first or last, is refused alike."""
+    base = tmp_path / "base.ods"
+    write_template(progress_form, base, data=seed, recipient="school-01")
+    with zipfile.ZipFile(base) as old:
+        content = old.read("content.xml")
+        far = content.replace(b"</table:table>", b'<table:table-row table:number-rows-repeated="1048000">'
+                              b'<table:table-cell table:number-columns-repeated="16000"><text:p>x</text:p>'
+                              b"</table:table-cell></table:table-row></table:table>", 1)
+        first, last = (far, content) if far_first else (content, far)
+        path = tmp_path / "twice.ods"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+            for info in old.infolist():
+                new.writestr(info, first if info.filename == "content.xml" else old.read(info))
+            with pytest.warns(UserWarning, match="Duplicate name"):
+                new.writestr("content.xml", last)
+    with pytest.raises(UnreadableFileError, match="two parts"):
+        read_filled(path)
+    rc, output = _validate(path)
+    assert rc == 2 and len(output.strip().splitlines()) == 1
+
+
 def test_a_sheet_sharing_the_form_sheets_member_leaves_the_form_as_filled(base: Path, tmp_path: Path) -> None:
     # Another sheet listed first with the form's relationship: the copy once held the member twice,
     # emptied and clipped.

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 import zipfile
 import zlib
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ..errors import UnreadableFileError
+from ..errors import CellUnreadableError, UnreadableFileError, is_parser_panic
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.cfb_check import whole_sectors
 from ..formats.extent import Scanned, scan
@@ -25,7 +26,7 @@ from ..formats.odsnumfmt import ods_styled_cells, ods_styles_where
 from ..formats.xls_extent import check_xls_extent
 from ..spec.cells import column_letter
 
-__all__ = ["Opener", "calamine", "short"]
+__all__ = ["Opener", "calamine", "sheet_rows", "short"]
 
 
 class Opener:
@@ -51,7 +52,7 @@ class Opener:
                     self.last = (set(), calamine(whole_sectors(self.data)))  # as the check read it
                 book = self.last[1]
                 return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
-                              for o in beyond(book, sheet, b)]
+                              for o in beyond(self.path, book, sheet, b)]
             if self.scanned is None:
                 self.scanned = scan(self.path, self.fmt, self.archive, self.data or None)
             if self.scanned.fits(bounds):
@@ -134,9 +135,66 @@ def _panics_unprinted() -> Iterator[None]:
         os.close(saved)
 
 
-def beyond(book: CalamineWorkbook, sheet: str, bounds: Bounds) -> list[Overflow]:
+def sheet_rows(path: Path, book: CalamineWorkbook, sheet: str, part: bytes | None = None) -> list[list[Any]]:
+    """Every row of ``sheet`` from A1, as calamine builds them (nothing its Rust code prints is shown).
+
+    :param part: the sheet's XML as inflated (:meth:`Scanned.part`), to name the cell that stops the build.
+    :raises CellUnreadableError: a number in a date- or time-formatted cell that no date or time can
+        be: calamine makes it a date as it builds the sheet, and one far out of range breaks the whole
+        build (a date: a panic of chrono's; a duration: Python's timedelta overflows).
+    :raises UnreadableFileError: calamine cannot read the sheet otherwise.
+    """
+    try:
+        with _panics_unprinted():
+            rows: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        return rows
+    except (CalamineError, ValueError) as exc:
+        raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read ({short(exc)})") from exc
+    except BaseException as exc:
+        if not isinstance(exc, OverflowError) and not is_parser_panic(exc):
+            raise
+        row = _failing_row(book, sheet)
+        cell = _far_number(part, row) if part is not None else None
+        if cell is None:
+            raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read (row {row}: {short(exc)})") from exc
+        raise CellUnreadableError(path, sheet, cell, short(exc)) from exc
+
+
+def _failing_row(book: CalamineWorkbook, sheet: str) -> int:
+    """The row (1-based, counted from A1 as ``to_python`` counts) whose build fails, read row by row."""
+    done = 0
+    try:
+        with _panics_unprinted():
+            for _ in book.get_sheet_by_name(sheet).iter_rows():
+                done += 1
+    except BaseException as exc:
+        if not isinstance(exc, (OverflowError, CalamineError, ValueError)) and not is_parser_panic(exc):
+            raise
+    return done + 1
+
+
+#: Excel's last date, 31/12/9999: a number beyond it, either way, is no date a person typed.
+_LAST_DATE = 2_958_465
+_XLSX_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,64})</(?:\w+:)?v>")
+
+
+def _far_number(part: bytes, row: int) -> str | None:
+    """The first cell of ``row`` in the .xlsx sheet XML ``part`` whose number lies beyond any date."""
+    cells = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})%d"[^>]*>(.{0,300}?)</(?:\w+:)?c>' % row, re.S)
+    for found in cells.finditer(part):
+        value = _XLSX_VALUE.search(found.group(2))
+        try:
+            far = value is not None and abs(float(value.group(1))) > _LAST_DATE
+        except ValueError:  # not a number: not this cell
+            continue
+        if far:
+            return f"{found.group(1).decode()}{row}"
+    return None
+
+
+def beyond(path: Path, book: CalamineWorkbook, sheet: str, bounds: Bounds) -> list[Overflow]:
     """The first cell of ``sheet`` outside ``bounds`` that holds something (as the clipped formats report)."""
-    for r, row in enumerate(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False), start=1):
+    for r, row in enumerate(sheet_rows(path, book, sheet), start=1):
         for c, value in enumerate(row, start=1):
             if (r > bounds.rows or c > bounds.columns) and value not in ("", None):
                 return [Overflow(sheet, f"{column_letter(c)}{r}")]

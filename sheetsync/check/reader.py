@@ -19,7 +19,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from . import coerce
 from .formatted import dates_shown_later, mark_percents
-from .opener import Opener, short
+from .opener import Opener, sheet_rows, short
 from .places import CellRef, plan_of
 from .. import limits
 from ..errors import (NotOurFormError, SheetMissingError, SheetsyncError, UnknownFormError, UnreadableFileError,
@@ -111,10 +111,10 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     with as_bad_input(path):
         opener = Opener(path, checked)
         meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
-        metadata, locked = _metadata(path, opener.open(meta_bounds)[0])
+        metadata, locked = _metadata(path, opener.open(meta_bounds)[0], opener)
         form = _resolve_form(path, metadata, form, forms_dirs)
         workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
-        raw = _raw_grid(path, workbook, form.sheet)
+        raw = _raw_grid(path, workbook, form.sheet, opener)
         grid = _safe(raw)
         _mark_formulas(grid, opener, form)
         mark_percents(grid, opener, form)
@@ -182,15 +182,11 @@ def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
     return column.place.at_row(row).ref
 
 
-def _raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str) -> Grid:
+def _raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str, opener: Opener) -> Grid:
     if sheet not in workbook.sheet_names:
         raise SheetMissingError(path, sheet)
-    try:
-        # skip_empty_area=False keeps cell positions exact even when the first rows are empty.
-        rows: Grid = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    except (CalamineError, ValueError) as exc:
-        raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read ({short(exc)})") from exc
-    return rows
+    # skip_empty_area=False keeps cell positions exact even when the first rows are empty.
+    return sheet_rows(path, workbook, sheet, opener.scanned.part(sheet) if opener.scanned is not None else None)
 
 
 def _safe(rows: Grid) -> Grid:
@@ -225,13 +221,13 @@ def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
     return found
 
 
-def _metadata(path: Path, workbook: CalamineWorkbook) -> tuple[dict[str, str], dict[str, str]]:
+def _metadata(path: Path, workbook: CalamineWorkbook, opener: Opener) -> tuple[dict[str, str], dict[str, str]]:
     if META_SHEET not in workbook.sheet_names:
         raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
     meta: dict[str, str] = {}
     locked: dict[str, str] = {}
     text, cap = coerce.parse_text, limits.MAX_CELL_TEXT
-    for row in _raw_grid(path, workbook, META_SHEET):
+    for row in _raw_grid(path, workbook, META_SHEET, opener):
         # Printable text of a cell's length with no space at either end is already safe (_safe) and
         # its own parse_text (the only printable white space is " ", and invisible characters are
         # not printable): most cells here. Any other value is made safe first, as _safe would.

@@ -299,6 +299,8 @@ def _without_dimension(xml: bytes) -> bytes:
 
 
 def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names: set[str]) -> None:
+    # Two copies of a part: which one calamine's zip reader takes (or LibreOffice shows) is theirs to say.
+    found_members(scanned.path, archive.namelist())
     if "content.xml" not in names:
         raise UnreadableFileError(scanned.path, "the spreadsheet has no content (content.xml is missing)")
     content = scanned._members["content.xml"] = budget.read(archive, "content.xml")
