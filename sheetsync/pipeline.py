@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from .files import open_regular
-from .errors import (CellUnreadableError, FormError, IncompleteFileError, KeyFileError, LimitError, NotOurFormError, SavedAsOtherTypeError,
-                     SheetMissingError, SheetsyncError, UnknownFormError, UnreadableFileError, UnsafeFileError)
+from .errors import (CellUnreadableError, FormError, IncompleteFileError, KeyFileError, LimitError, NotOurFormError,
+                     SavedAsOtherTypeError, SheetMissingError, SheetsyncError, UnknownFormError, UnreadableFileError,
+                     UnsafeFileError)
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import LANGS, render
