@@ -2,8 +2,8 @@
 
 Tried and found right (no test of its own; the reader's side is tests/test_coerce.py): a label typed
 with a trailing space or with sara e typed twice reads as the label; a label chosen and then deleted
-leaves the row with one finding on that cell (required-in-row); each label is the list's own entry in
-both formats, so typing it exactly passes Calc's check.
+(Delete) leaves the row with one finding on that cell (required-in-row); Calc reads each label as an
+entry of the cell's list in both formats.
 """
 
 from __future__ import annotations

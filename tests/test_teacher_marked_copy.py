@@ -5,7 +5,7 @@ the file she sends back.
 Tried and found right (no test here, each is covered elsewhere or below): the corrected copy, saved by
 Calc as .xlsx or .ods, reads back with the office's identity (template id, recipient, signature) and
 only what is still wrong; checked again, its new marked-up copy lists only that, with no note left
-from the first round on a cell she fixed; the findings sheet's column A link opens the cell in Calc.
+from the first round on a cell she fixed; the findings sheet's column A links to the cell in both formats.
 """
 
 from __future__ import annotations
