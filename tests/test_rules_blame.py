@@ -163,6 +163,35 @@ def test_the_order_rules_blame_what_breaks_the_order(kind: str, values: list[int
     assert [(h.code, h.pointer) for h in hits] == [(code, f"/t/{i}/v") for code, i in blamed]
 
 
+@pytest.mark.parametrize("kind, values, fixed, blamed", [
+    ("not_decreasing", [10, 20, 25, 30, 65, 40, 50], 5, [("progress-decreased", 5), ("progress-decreased", 6)]),
+    ("increasing", [1, 2, 3, 4, 9, 5, 6, 7], 5, [("not-increasing", 5), ("not-increasing", 6), ("not-increasing", 7)]),
+    ("increasing", [1, 2, 3, 4, 9, 5, 10, 7], 5, [("not-increasing", 5), ("not-increasing", 7)]),
+    ("increasing", [1, 2, 3, 8, 6, 9], 3, [("not-increasing", 4)]),  # two free values swapped: as before
+    ("increasing", [5, 1, 2, 3], 1, [("not-increasing", 1), ("not-increasing", 2), ("not-increasing", 3)]),
+])
+def test_values_prefilled_and_locked_stand(kind: str, values: list[int], fixed: int,
+                                           blamed: list[tuple[str, int]]) -> None:
+    """The first ``fixed`` rows are prefilled and locked by the office (next period's template): a value
+    out of order with them is found on the school's own cell, even where the locked one alone is out of
+    the longest ordered run."""
+    ctx = RuleContext({"t": [{"v": v} for v in values]}, set(), lambda table, n: "",
+                      fixed=frozenset(f"/t/{i}/v" for i in range(fixed)))
+    hits = list(RULES[kind]({"table": "/t", "field": "v"}, ctx))
+    assert [(h.code, h.pointer) for h in hits] == [(code, f"/t/{i}/v") for code, i in blamed]
+
+
+@pytest.mark.parametrize("fixed, suspect", [(0, "/t/5/v"), (6, None)])
+def test_a_locked_amount_is_never_the_one_that_stands_out(fixed: int, suspect: str | None) -> None:
+    """Report 7's 180,000 (for 170,000) takes the total over the 180,000 received. Typed in a blank
+    template, report 6's 10,000 is named as the amount that may be wrong; prefilled and locked (next
+    period's template), it is the office's own record, and the school could not change it: not named."""
+    ctx = RuleContext({"t": [{"v": v} for v in [0, 0, 0, 0, 0, 10000, 180000]], "budget": 180000}, set(),
+                      lambda table, n: "", fixed=frozenset(f"/t/{i}/v" for i in range(fixed)))
+    [hit] = RULES["running_total_max"]({"table": "/t", "field": "v", "max": "/budget"}, ctx)
+    assert (hit.pointer, hit.params.get("suspect")) == ("/t/6/v", suspect)
+
+
 def test_an_amount_typed_ten_times_over_is_one_total_finding(progress_form: Form, seed: dict[str, Any],
                                                             tmp_path: Path) -> None:
     """100,000 for 10,000 in report 6: the running total goes over the budget at report 7, and the total

@@ -34,6 +34,9 @@ class RuleContext:
     blocked: set[str]  # pointers whose cell is unreadable or already blamed: rules skip them
     gap_cell: Callable[[str, int], str]  # (table pointer, row number) -> first input cell
     cell_of: Callable[[str], str] = str  # pointer -> its cell, for messages naming another cell
+    #: Pointers whose cells the office prefilled from its record and locked (earlier reports in next
+    #: period's template): they stand, and what breaks a rule with them is found on the other side.
+    fixed: frozenset[str] = frozenset()
 
     def get(self, pointer: str) -> Any:
         """The value at ``pointer``, or None when absent or unreadable."""

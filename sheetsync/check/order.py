@@ -15,7 +15,7 @@ reader allows far more, and every file is checked.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -32,12 +32,17 @@ class Break:
     certain: bool
 
 
-def breaks(values: Sequence[Any], *, strict: bool, running_max: bool = False) -> list[Break]:
+def breaks(values: Sequence[Any], *, strict: bool, running_max: bool = False,
+           fixed: Set[int] = frozenset()) -> list[Break]:
     """The breaks of order in ``values`` (increasing when ``strict``, else never decreasing), by row.
 
     :param running_max: judge an uncertain value by the highest before it (progress never goes back
         below a level it reached), not by the one just before it.
+    :param fixed: positions that stand whatever the others say (earlier reports the office prefilled
+        from its record and locked): never found, each value out of order with one of them is.
     """
+    if fixed:
+        return _around(values, fixed, strict, running_max)
     ranks = _ranks(values)
     odd = _outside_every_longest_run(ranks, strict)
     kept = [i for i in range(len(ranks)) if i not in odd]
@@ -107,3 +112,36 @@ def _walk(ranks: Sequence[int], odd: set[int], strict: bool, running_max: bool) 
         if previous is None or not running_max or rank > ranks[previous]:
             previous = i
     return found
+
+
+def _around(values: Sequence[Any], fixed: Set[int], strict: bool, running_max: bool) -> list[Break]:
+    """:func:`breaks` with the values at ``fixed`` standing: a free value out of order with a fixed one
+    is found against the highest fixed value before it (else the lowest after it); the free values in
+    order with every fixed one are then judged among themselves."""
+    ranks = _ranks(values)
+    count = len(ranks)
+    before: list[int | None] = [None] * count  # the position of the highest fixed value before each
+    after: list[int | None] = [None] * count  # the position of the lowest fixed value after each
+    best: int | None = None
+    for i in range(count):
+        before[i] = best
+        if i in fixed and (best is None or ranks[i] >= ranks[best]):
+            best = i
+    best = None
+    for i in reversed(range(count)):
+        after[i] = best
+        if i in fixed and (best is None or ranks[i] <= ranks[best]):
+            best = i
+    found: list[Break] = []
+    free: list[int] = []
+    for i in (i for i in range(count) if i not in fixed):
+        low, high = before[i], after[i]
+        if low is not None and not _in_order(ranks[low], ranks[i], strict):
+            found.append(Break(i, low, after=True, certain=True))
+        elif high is not None and not _in_order(ranks[i], ranks[high], strict):
+            found.append(Break(i, high, after=False, certain=True))
+        else:
+            free.append(i)
+    among = breaks([values[i] for i in free], strict=strict, running_max=running_max)
+    found += [Break(free[b.at], free[b.against], b.after, b.certain) for b in among]
+    return sorted(found, key=lambda b: b.at)

@@ -42,7 +42,7 @@ def rule_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
     # left out of its column too, or every later report would "go down" from it.
     blocked = {p.pointer for p in filled.problems} | flagged
     ctx = RuleContext(filled.data, blocked, lambda table, n: _gap_cell(filled.form, table, n),
-                      lambda pointer: filled.cell_of(pointer).cell)
+                      lambda pointer: filled.cell_of(pointer).cell, _prefilled(filled))
     kept: list[_Blame] = []
     totalled: set[tuple[str, str]] = set()  # columns a total already found wrong: their total is not known
     for index, rule, fields, column, blaming in _order(filled.form):
@@ -128,6 +128,12 @@ def _worded(rule: Rule, hit: Hit) -> Hit:
     itself: "the end must not be before the start" would be wrong on the start's cell."""
     own = rule.finding_code(hit.code) != hit.code or rule.message_of(hit.code, hit.code) != hit.code
     return replace(hit, instead=tuple(other for other in hit.instead if not (own and other.code == hit.code)))
+
+
+def _prefilled(filled: Filled) -> frozenset[str]:
+    """The pointers read from cells the office prefilled and locked (next period's earlier reports)."""
+    locked = filled.locked_expected
+    return frozenset(p for p, where in filled.source_map.items() if where.cell in locked) if locked else frozenset()
 
 
 def _hit_finding(filled: Filled, rule: Rule, hit: Hit) -> Finding:

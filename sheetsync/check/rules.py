@@ -43,7 +43,7 @@ def increasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Dates (or numbers) strictly increase from one row to the next; a value out of order with the
     rows around it is found on its own cell (:mod:`.order`), not on the right row after it."""
     yield from _order_hits(ctx.column(rule["table"], rule["field"]), ("not-increasing", "not-before-next"),
-                           strict=True)
+                           strict=True, fixed=ctx.fixed)
 
 
 def within(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
@@ -66,15 +66,17 @@ def not_decreasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """A column never goes down from one row to the next (progress): a value too high for the rows
     after it is found on its own cell, not on each right row after it (:mod:`.order`)."""
     yield from _order_hits(ctx.column(rule["table"], rule["field"]), ("progress-decreased", "progress-above-next"),
-                           strict=False, running_max=True)
+                           strict=False, running_max=True, fixed=ctx.fixed)
 
 
 def _order_hits(column: list[tuple[str, Any]], codes: tuple[str, str], *, strict: bool,
-                running_max: bool = False) -> Iterator[Hit]:
+                running_max: bool = False, fixed: frozenset[str] = frozenset()) -> Iterator[Hit]:
     """A hit for each break of order: ``codes[0]`` on a value that must come after an earlier one,
     ``codes[1]`` on one that must come before a later one. A break either value could be the
-    cause of names the earlier value as what may be wrong instead."""
-    for found in breaks([value for _, value in column], strict=strict, running_max=running_max):
+    cause of names the earlier value as what may be wrong instead. Values at ``fixed`` pointers
+    (prefilled and locked) stand: the school cannot change them, so the other side is found."""
+    standing = {i for i, (pointer, _) in enumerate(column) if pointer in fixed} if fixed else set()
+    for found in breaks([value for _, value in column], strict=strict, running_max=running_max, fixed=standing):
         (pointer, value), (other, against) = column[found.at], column[found.against]
         hit = Hit(codes[0] if found.after else codes[1], pointer, value, {"expected": _shown(against), "other": other})
         yield hit if found.certain else replace(
@@ -98,14 +100,15 @@ def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit
         total += value
         if total > limit + HALF_SATANG:
             params = {"limit": _shown(limit), "total": _shown(total), "other": rule["max"]}
-            suspect = _suspect(column, index, limit)
+            suspect = _suspect(column, index, limit, ctx.fixed)
             if suspect is not None:
                 params |= {"suspect": suspect[0], "suspect_value": _shown(suspect[1])}
             yield Hit("over-budget-running", pointer, value, params)
             return  # one finding: every later row would repeat it
 
 
-def _suspect(column: list[tuple[str, Any]], over: int, limit: Any) -> tuple[str, Any] | None:
+def _suspect(column: list[tuple[str, Any]], over: int, limit: Any,
+             fixed: frozenset[str] = frozenset()) -> tuple[str, Any] | None:
     """The one earlier amount that alone takes the column's running total over ``limit``, or None
     when unsure (FORM.md: the message may name an earlier amount, as a fact to check).
 
@@ -113,9 +116,11 @@ def _suspect(column: list[tuple[str, Any]], over: int, limit: Any) -> tuple[str,
     column: with 22,000 / 90,000 / 19,800 against 100,000, leaving out the 22,000 still ends at
     109,800, so it is never blamed. Only rows before ``over`` (where the total goes over) are named,
     and only one: the finding already sits on ``over``'s own cell, and when the limit itself was
-    mistyped (100,000 for 180,000) the last amount "counts" too, though it is right.
+    mistyped (100,000 for 180,000) the last amount "counts" too, though it is right. An amount at a
+    ``fixed`` pointer (prefilled and locked from the office's record) is never named: it stands.
     """
-    counts = [i for i, (_, value) in enumerate(column[:over]) if value > 0 and _peak_without(column, i) <= limit + HALF_SATANG]
+    counts = [i for i, (pointer, value) in enumerate(column[:over])
+              if value > 0 and pointer not in fixed and _peak_without(column, i) <= limit + HALF_SATANG]
     return column[counts[0]] if len(counts) == 1 else None
 
 

@@ -258,14 +258,19 @@ def _summary_table(summary: SummarySheet, form_sheet: str, book: StyleBook, dige
         element = _text_row(row[1:], book.cell(CellStyle(fill=fill, border=True), True), book.row(None))
         first = TableCell(stylename=book.cell(CellStyle(fill=fill, border=True), True), valuetype="string")
         target = summary.links[index]
-        paragraph = P()
         if target:
+            # Calc drops a <text:line-break/> inside a link ("D39(รายงานครั้งที่ 3)"): the cell's
+            # name is the link, what follows it paragraphs of their own, as in _paragraphs.
+            name, *rest = str(row[0]).split("\n")
             link = A(href="#" + sheet_address(form_sheet, target), type="simple")
-            teletype.addTextToElement(link, str(row[0]))
+            teletype.addTextToElement(link, name)
+            paragraph = P()
             paragraph.addElement(link)
+            first.addElement(paragraph)
+            if rest:
+                _paragraphs(first, "\n".join(rest))
         else:
-            teletype.addTextToElement(paragraph, str(row[0]))
-        first.addElement(paragraph)
+            _paragraphs(first, str(row[0]))
         element.insertBefore(first, element.firstChild)
         table.addElement(element)
     return table

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from typing import Any, Iterator
 
 from .._version import __version__
@@ -261,7 +262,7 @@ def _validation(form: Form, f: Field, place: Placement) -> Validation | None:
                           prompt_title=title, error_title=render("dv.error_title", "th"), **kw)
 
     if f.kind == "choice" and f.choices:
-        return make("list", render("dv.choice", "th"), choices=tuple(f.choices.values()))
+        return _choice_rule(f, make)
     if f.kind == "whole":
         low, high = node.get("minimum", 0), node.get("maximum", 2147483647)
         return make("whole", render("dv.whole", "th", low=low, high=high), operator="between",
@@ -287,6 +288,17 @@ def _validation(form: Form, f: Field, place: Placement) -> Validation | None:
         hint = render("dv.lines" if f.kind == "lines" else "dv.text", "th", limit=limit)
         return make("text_length", hint, operator="lessThanOrEqual", formula1=str(limit))
     return None
+
+
+def _choice_rule(f: Field, make: Callable[..., Validation]) -> Validation:
+    """A dropdown's rule. Its refusal names the answers ("กรุณาเลือก “เป็นไปตามแผน” หรือ
+    “ไม่เป็นไปตามแผน” จากรายการ"), not the field's title, which may be one of them; a list too long
+    for Excel's 255 characters keeps the plain "pick from the list"."""
+    choices = tuple(f.choices.values()) if f.choices else ()
+    rule = make("list", render("dv.choice", "th"), choices=choices)  # the dropdown shows the answers
+    named = render("dv.choice.or", "th").join(f"“{label}”" for label in choices)
+    refusal = render("dv.choice.named", "th", choices=named)
+    return rule if len(refusal) > 255 else replace(rule, error=refusal)
 
 
 def _date_rule(form: Form, f: Field, ref: str) -> tuple[str, str]:
