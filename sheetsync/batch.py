@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .check.reader import Filled, read_filled
 from .check.report import Report
@@ -70,13 +70,30 @@ def write_reports(checked: list[FileResult], out_dir: Path, lang: Lang = "th", *
     return written
 
 
-def write_report(item: FileResult, out_dir: Path, stem: str, lang: Lang = "th", *, mark: bool = True) -> list[Path]:
-    """One submission's ``<stem>.txt/.html/.json`` (and, with ``mark``, the marked-up file, last)."""
+def write_report(item: FileResult, out_dir: Path, stem: str, lang: Lang = "th", *, mark: bool = True,
+                 kept: Path | None = None) -> list[Path]:
+    """One submission's ``<stem>.txt/.html/.json`` (and, with ``mark``, the marked-up file, last).
+
+    :param kept: where the office keeps the file (``processed/report-2.xlsx``), for the ``.json``'s
+        ``"file"``; then ``"received_as"`` says the name it came under, when that differs. The
+        ``.html`` is what the school is sent, and names its file as the school sent it.
+    """
     assert item.filled is not None and item.report is not None, "only a file that was read has reports"
-    return _write_one(item.filled, item.report, out_dir, stem, lang, mark)
+    return _write_one(item.filled, item.report, out_dir, stem, lang, mark, kept)
 
 
-def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: Lang, mark: bool) -> list[Path]:
+def _as_kept(report: Report, lang: Lang, kept: Path | None) -> dict[str, Any]:
+    """The ``.json`` report of a file (:func:`sheetsync.render.report_dict`), naming it as ``kept``
+    (and, kept under another name, as it was received): the clerk finds the very file it is about."""
+    entry = report_dict(report, lang)
+    if kept is None:
+        return entry
+    received = {"received_as": report.path.name} if kept.name != report.path.name else {}
+    return {"file": str(kept), **received, **{k: v for k, v in entry.items() if k != "file"}}
+
+
+def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: Lang, mark: bool,
+               kept: Path | None) -> list[Path]:
     text = out_dir / f"{stem}.txt"
     html = out_dir / f"{stem}.html"
     data = out_dir / f"{stem}.json"
@@ -88,7 +105,7 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     write_atomically(text, lambda tmp: tmp.write_text(render_for_school(report, lang) + "\n", encoding="utf-8"))
     write_atomically(html, lambda tmp: tmp.write_text(render_html(report, langs=first(lang), form=filled.form),
                                                       encoding="utf-8"))
-    body = json.dumps(report_dict(report, lang), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    body = json.dumps(_as_kept(report, lang, kept), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
     return [text, html, data, marked] if mark else [text, html, data]
 

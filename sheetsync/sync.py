@@ -330,15 +330,17 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         kept_as = mover.name_for(path, disposition)
         stems = report_names(safe_filename(Path(kept_as).stem), taken, report_dir)
         mails, answer = reports_and_mail(item, report_dir, stems, config, people, options.mark_valid,
-                                         result.problems, origin)
+                                         result.problems, origin, mover.folder(disposition) / kept_as)
         if disposition_of(item) != disposition:  # sheetsync failed on it while reporting: set aside instead
             kept_as = mover.name_for(path, disposition_of(item))
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
+        # Named as kept from here on (the school's e-mail, composed above, keeps the name it sent): the
+        # outcome on screen, its detail, the note beside it in quarantine/, the digest and summaries
+        name_as_kept(item, kept_as)
         recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint,
                                size=listed.size, zone=options.zone, answer=answer)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
-        name_as_kept(item, kept_as)  # the digest and summaries name it as processed/ and reports/ do
         if recorded.reread:
             result.reread.append(item.path)
         set_aside(store, mover, path, listed, (kept_as, recorded.disposition, recorded.reason))

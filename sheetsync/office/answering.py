@@ -34,7 +34,7 @@ def report_names(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:
 
 def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], config: MailConfig | None,
                      roster: list[Recipient], mark_valid: bool, problems: list[str],
-                     origin: Thread | None) -> tuple[list[tuple[str, bytes]], Answer | None]:
+                     origin: Thread | None, kept: Path | None = None) -> tuple[list[tuple[str, bytes]], Answer | None]:
     """The file's reports and its e-mail, and what that e-mail is as an answer to the message that
     brought the file (None when none did); whatever this file makes go wrong is this file's outcome.
 
@@ -44,11 +44,13 @@ def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], c
 
     :param stems: names for the reports (:func:`report_names`).
     :param problems: where a mail that cannot be composed is said (one line, Thai first).
+    :param kept: where the office keeps the file, as its ``.json`` report names it (the e-mail, to the
+        school, names it as the school sent it: "report.xlsx", not the "report-2.xlsx" kept beside last month's).
     """
     try:
         if item.readable:
             report_dir.mkdir(parents=True, exist_ok=True)
-            item.outputs = _write_report(item, report_dir, stems, mark_valid or not item.valid)
+            item.outputs = _write_report(item, report_dir, stems, mark_valid or not item.valid, kept)
         if config is None or not config.from_addr:
             return [], None
         try:
@@ -75,15 +77,16 @@ def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], c
         return [], None
 
 
-def _write_report(item: FileResult, report_dir: Path, stems: Iterator[str], mark: bool) -> list[Path]:
+def _write_report(item: FileResult, report_dir: Path, stems: Iterator[str], mark: bool,
+                  kept: Path | None) -> list[Path]:
     """The file's reports; when an earlier report of the same name cannot be replaced because the
     clerk has it open (Excel locks it on Windows), under a name no report has yet."""
     try:
-        return write_report(item, report_dir, next(stems), mark=mark)
+        return write_report(item, report_dir, next(stems), mark=mark, kept=kept)
     except OutputError as exc:
         if not isinstance(exc.__cause__, PermissionError):
             raise
-        return write_report(item, report_dir, next(stems), mark=mark)
+        return write_report(item, report_dir, next(stems), mark=mark, kept=kept)
 
 
 def _bytes(message: EmailMessage) -> bytes:

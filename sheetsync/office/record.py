@@ -59,7 +59,7 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
                 size: int | None = None, zone: Zone = None, answer: Answer | None = None) -> Recorded:
     """Decide and record ``item``'s outcome, its data and its e-mails in one transaction.
 
-    :param name: the file's name as received (default: ``item.path.name``).
+    :param name: the file's name as the office keeps it (default: ``item.path.name``).
     :param kept: the file is not the inbox's to move (``sheetsync merge`` of the clerk's own file):
         recorded as set aside already, so a copy mailed later is answered as already received.
     :param mails: ``(name, message bytes)`` to queue with the outcome.
@@ -193,8 +193,9 @@ def _where(finding: Finding) -> str:
 
 def name_as_kept(item: FileResult, kept_as: str) -> None:
     """Give ``item`` (and its report) the name it is kept under: the school's second "report.xlsx" is
-    "report-2.xlsx" in processed/, in reports/, the master and history, so the digest and summary say so
-    too (the schools' answers, written before, keep the name the school gave it). The reason an unreadable
+    "report-2.xlsx" in processed/, in reports/, the master and history, so its outcome (the table ``sync``
+    prints), the digest and summary say so too (the schools' answers, written before, keep the name the
+    school gave it; :func:`record_file` is then given the item renamed). The reason an unreadable
     file was not read names it too ("report.xlsx: not a spreadsheet"): beside "report-2.xlsx" it named
     the first file, refused before."""
     named = f"{item.path.name}: "
