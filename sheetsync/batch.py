@@ -9,15 +9,15 @@ the outbox is sent); ``queue_templates`` one per template, to the school it was 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .check.reader import Filled, read_filled
 from .check.report import Report
-from .mailer import (Earlier, InvitationKey, MailConfig, MailError, OutboxMailer, Thread, address_report, compose,
-                     compose_invitation, compose_unreadable_reply, earlier_invitations, invitation_key,
+from .mailer import (Attachment, Earlier, InvitationKey, MailConfig, MailError, OutboxMailer, Thread, address_report,
+                     compose, compose_invitation, compose_unreadable_reply, earlier_invitations, invitation_key,
                      sender_finding)
 from .messages import Lang, first
 from .office.spec import master_spec
@@ -147,11 +147,22 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
         return None
     # The marked-up copy is the one workbook among the outputs: its name cannot tell it, as a school
     # that fixes the copy sends it back as "…-ตรวจแล้ว.xlsx" and its .json report then ends the same way.
-    marked = [p for p in item.outputs[-1:] if p.suffix.lower() in WORKBOOKS]
+    marked = [_as_sent(item.report.path.name, p) for p in item.outputs[-1:] if p.suffix.lower() in WORKBOOKS]
     return compose(item.report, to=plan.to, config=config, lang=lang,
                    html=render_html(item.report, langs=first(lang), form=item.filled.form),
                    text=render_for_school(item.report, lang), attachments=marked, school=plan.school, thread=plan.thread,
                    cc=plan.cc)
+
+
+def _as_sent(sent: str, marked: Path) -> Attachment:
+    """The marked-up copy ``marked`` as the school gets it: named after the file it sent (``sent``),
+    marked once — not after the name the office keeps it by ("report-2-ตรวจแล้ว.xlsx" for the second
+    month's "report.xlsx"), nor marked again when the school sent back such a copy still to fix.
+
+    :raises MailError: the copy cannot be read.
+    """
+    copy = Attachment.from_path(marked)
+    return replace(copy, filename=f"{Path(sent).stem.removesuffix(MARKED_SUFFIX)}{MARKED_SUFFIX}{marked.suffix}")
 
 
 def note_senders(checked: list[FileResult], roster: Iterable[Recipient], origins: Origins) -> list[tuple[str, str]]:

@@ -365,8 +365,10 @@ def test_a_report_left_open_in_excel_gets_its_successor_beside_it(
     messages = [email.message_from_bytes(m.read_bytes(), policy=email.policy.default)
                 for m in sorted((tmp_path / "outbox").glob("*.eml"))]
     to_school = [m for m in messages if [a.addr_spec for a in m["To"].addresses] == ["b@s2.example"]]
-    assert [[a.get_filename() for a in m.iter_attachments()][0] for m in to_school] == [
-        "s2-ตรวจแล้ว.ods", "s2-2-ตรวจแล้ว.ods"]  # the second reply carries the new copy
+    # each reply names the copy after the file the school sent; the second carries the new file's copy
+    copies = [next(m.iter_attachments()) for m in to_school]
+    assert [a.get_filename() for a in copies] == ["s2-ตรวจแล้ว.ods", "s2-ตรวจแล้ว.ods"]
+    assert copies[1].get_payload(decode=True) == (reports / "s2-2-ตรวจแล้ว.ods").read_bytes()
 
 
 def test_files_that_programs_leave_in_the_inbox_are_not_returns(progress_form: Form, seed: dict[str, Any],
