@@ -13,8 +13,6 @@ from email.policy import default
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
@@ -46,7 +44,6 @@ def text_of(message: EmailMessage) -> str:
     return str(body.get_content())  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(strict=True, reason="each file of a message is answered by its own e-mail (two, three replies)")
 def test_one_message_with_two_files_gets_one_answer(
         district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
         seed: dict[str, Any]) -> None:
@@ -77,9 +74,14 @@ def test_one_message_with_two_files_gets_one_answer(
     again = sheetsync(district, "sync", "--send")
     assert again.returncode == 0, again.stderr  # nothing new
     assert len(answers_to(smtp, "<two@s1.example>")) == 1  # nothing sent twice
+    fixed = project_file(tmp_path, progress_form, seed, "fixed.xlsx", "50360000-0002")
+    mailbox.deliver(mail_from("a@s1.example", "แก้แล้ว", [("โครงการสอง.xlsx", fixed, XLSX)], "<fixed@s1.example>"))
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    later = answers_to(smtp, "<fixed@s1.example>")
+    assert len(later) == 1 and "2 ไฟล์" not in text_of(later[0])  # the file sent again: answered on its own
+    assert str(later[0]["X-Sheetsync-Name"]) == "s1 โครงการสอง"
 
 
-@pytest.mark.xfail(strict=True, reason="each file of a message is answered by its own e-mail (two, three replies)")
 def test_a_zip_of_three_months_gets_one_answer(
         district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
         seed: dict[str, Any]) -> None:
@@ -92,3 +94,23 @@ def test_a_zip_of_three_months_gets_one_answer(
     assert len(got) == 1  # one answer, not three
     text = text_of(got[0])
     assert all(name in text for name, _ in files) and "3 ไฟล์" in text
+
+
+def test_a_run_killed_between_the_files_of_one_message_still_sends_one_answer(
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        seed: dict[str, Any]) -> None:
+    files = [(f"{code}.xlsx", project_file(tmp_path, progress_form, seed, f"{code}.xlsx", f"50360000-000{code}"))
+             for code in (1, 2)]
+    mailbox.deliver(mail_from("a@s1.example", "สองโครงการ", [(n, d, XLSX) for n, d in files], "<kill@s1.example>"))
+    killed = sheetsync(district, "sync", "--send", crash="file-recorded:1")  # the first file's answer queued, alone
+    assert killed.returncode == -9, killed.stderr
+    assert smtp.messages() == []
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    got = answers_to(smtp, "<kill@s1.example>")
+    assert len(got) == 1  # the second file's answer joined the first's, queued by the run that died
+    assert all(name in text_of(got[0]) for name, _ in files)
+    with sqlite3.connect(district / "sheetsync.sqlite") as db:
+        rows = db.execute("SELECT sha256 IS NOT NULL, carried_by IS NOT NULL, sent_at IS NOT NULL FROM outbox "
+                          "WHERE name NOT LIKE 'digest%' ORDER BY id").fetchall()
+    assert sorted(rows) == [(0, 0, 1), (1, 1, 1), (1, 1, 1)]  # each file's answer, carried by one e-mail, sent
