@@ -122,8 +122,9 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
          undelivered: Iterable[str] = ()) -> SyncResult:
     """Process every new file of ``inbox`` into the store beside ``master`` and render the view.
 
-    :param config: when given (and it has a From address), one e-mail per readable submission plus
-        a digest are queued; with ``send`` they are then delivered over SMTP.
+    :param config: when given (and it has a From address), one e-mail per readable submission (one
+        per fetched message for its files: office/joining.py) plus a digest are queued; with ``send``
+        they are then delivered over SMTP.
     :param roster: who must report; kept in the store until another is given.
     :param today: only sets the default period (its month) when ``options.period`` is not given.
     :param progress: called once per file checked (a progress bar).
@@ -329,8 +330,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         disposition = disposition_of(item)
         kept_as = mover.name_for(path, disposition)
         stems = report_names(safe_filename(Path(kept_as).stem), taken, report_dir)
-        mails, answer = reports_and_mail(item, report_dir, stems, config, people, options.mark_valid,
-                                         result.problems, origin, mover.folder(disposition) / kept_as)
+        mails, answer, joining = reports_and_mail(item, report_dir, stems, config, people, options.mark_valid,
+                                                  result.problems, origin, mover.folder(disposition) / kept_as)
         if disposition_of(item) != disposition:  # sheetsync failed on it while reporting: set aside instead
             kept_as = mover.name_for(path, disposition_of(item))
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
@@ -338,7 +339,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         # outcome on screen, its detail, the note beside it in quarantine/, the digest and summaries
         name_as_kept(item, kept_as)
         recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint,
-                               size=listed.size, zone=options.zone, answer=answer)
+                               size=listed.size, zone=options.zone, answer=answer, joining=joining)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
         if recorded.reread:

@@ -143,6 +143,10 @@ def test_a_store_from_before_lists_no_old_file_again(district: Path, progress_fo
         db.execute("DROP TABLE IF EXISTS sent_files")  # step 13's
         db.execute("DROP TABLE IF EXISTS waivers")  # step 14's
         db.execute("DROP TABLE IF EXISTS report_files")  # step 15's
+        db.execute("DROP INDEX IF EXISTS outbox_to_join")  # step 16's
+        db.execute("DROP INDEX IF EXISTS outbox_carried")
+        for column in ("joins", "part", "carried_by"):
+            db.execute(f"ALTER TABLE outbox DROP COLUMN {column}")
         db.execute("PRAGMA user_version=11")
     fill(inbox, progress_form, seed, SCHOOLS[2:3], pdf=False)
     again = sheetsync(district, "sync")

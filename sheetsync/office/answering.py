@@ -11,13 +11,16 @@ from typing import Callable, Collection, Iterator
 from ..batch import MARKED_SUFFIX, message_for, write_report
 from ..errors import OutputError
 from ..files import unique_name
-from ..mailer import MailConfig, MailError, Thread, wire_bytes
+from ..mailer import MailConfig, MailError, Part, Thread, report_part, unreadable_part, wire_bytes
 from ..messages import both
 from ..pipeline import INTERNAL, FileResult, failure
 from ..check.report import Result
+from ..render import render_for_school
+from ..render.html import render_html
 from ..render.summary import write_summary_csv, write_summary_xlsx
 from ..roster import Recipient
 from .answered import Answer
+from .joining import Joining, join_key
 from .outbox import FILE_HEADER
 
 LOG = logging.getLogger("sheetsync")
@@ -34,9 +37,11 @@ def report_names(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:
 
 def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], config: MailConfig | None,
                      roster: list[Recipient], mark_valid: bool, problems: list[str],
-                     origin: Thread | None, kept: Path | None = None) -> tuple[list[tuple[str, bytes]], Answer | None]:
-    """The file's reports and its e-mail, and what that e-mail is as an answer to the message that
-    brought the file (None when none did); whatever this file makes go wrong is this file's outcome.
+                     origin: Thread | None, kept: Path | None = None
+                     ) -> tuple[list[tuple[str, bytes]], Answer | None, Joining | None]:
+    """The file's reports and its e-mail, what that e-mail is as an answer to the message that
+    brought the file (None when none did), and what joins it to the answers on that message's other
+    files (:mod:`sheetsync.office.joining`); whatever this file makes go wrong is this file's outcome.
 
     A report that cannot be written for lack of room or rights (:class:`OutputError`) is the
     office's own state failing, and stops the run; anything else the file causes here (a bug of
@@ -52,21 +57,22 @@ def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], c
             report_dir.mkdir(parents=True, exist_ok=True)
             item.outputs = _write_report(item, report_dir, stems, mark_valid or not item.valid, kept)
         if config is None or not config.from_addr:
-            return [], None
+            return [], None, None
         try:
             message = message_for(item, config, roster, origin=origin)
         except MailError as exc:
             problems.append(both("sync.no-mail", file=item.path.name, why=exc))
-            return [], None
+            return [], None, None
         if message is None:
-            return [], None
+            return [], None, None
         if item.sha256:
             message[FILE_HEADER] = item.sha256
         # The file's hash too: a second message with these bytes is then told "already received"
         # (office/again.py), and the message answered here is not
         answer = None if origin is None else Answer.to(message, origin.message_id, "report", item.sha256,
                                                        per_day=config.answers_per_day)
-        return [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))], answer
+        joining = _joining(item, message) if answer is not None and not config.summary_only else None
+        return [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))], answer, joining
     except OutputError:
         raise
     except Exception as exc:  # noqa: BLE001 - one file must never stop the office's run
@@ -74,7 +80,24 @@ def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], c
         item.filled, item.report, item.outputs = None, None, []
         item.failure = failure(item.path, INTERNAL, f"{item.path.name}: internal error while writing its report "
                                                     f"({type(exc).__name__}: {exc})"[:300])
-        return [], None
+        return [], None, None
+
+
+def _joining(item: FileResult, message: EmailMessage) -> Joining | None:
+    """What joins the answer ``message`` on ``item`` to the answers on the other files of its message,
+    and the file's section of the e-mail that carries them (None: an answer in no thread)."""
+    key = join_key(message)
+    if not key:
+        return None
+    part: Part
+    if item.error is not None:  # the reply on a file that cannot be read (batch.message_for)
+        part = unreadable_part(item.path.name, item.error.removeprefix(f"{item.path.name}: "), item.why)
+    elif item.report is not None and item.filled is not None:
+        part = report_part(item.report, render_for_school(item.report),
+                           render_html(item.report, form=item.filled.form))
+    else:
+        return None
+    return Joining(key, part)
 
 
 def _write_report(item: FileResult, report_dir: Path, stems: Iterator[str], mark: bool,

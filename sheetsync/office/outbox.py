@@ -213,7 +213,9 @@ def adopt_from_disk(store: Store, folder: Path) -> tuple[int, int]:
         for number, (path, sent) in sorted(found.items()):
             data = path.read_bytes()
             headers = BytesHeaderParser(policy=default).parsebytes(data)
-            sha = str(headers.get(FILE_HEADER) or "").strip()
+            # An e-mail carrying the answers on several files of one message names each (office/joining.py)
+            shas = [s for s in (str(v).strip() for v in headers.get_all(FILE_HEADER) or []) if _SHA256.fullmatch(s)]
+            sha = shas[0] if shas else ""
             name = str(headers.get("X-Sheetsync-Name") or path.stem.split("-", 1)[1])
             db.execute("INSERT INTO outbox (id, sha256, run_id, name, message, queued_at, written_at, written_path, "
                        "sent_at) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
@@ -224,11 +226,12 @@ def adopt_from_disk(store: Store, folder: Path) -> tuple[int, int]:
                 db.execute("INSERT INTO answers (address, message_id, kind, sha256, at, run_id, withheld) "
                            "VALUES (?, ?, 'reply', '', ?, NULL, 0)", (name.removeprefix("reply ").lower(),
                                                                     replied, now()))  # not answered twice
-            elif _SHA256.fullmatch(sha) and replied and not name.startswith("again "):
+            elif shas and replied and not name.startswith("again "):
                 # The report on a file, answering its message: fetched again, that message is not told
-                # "already received" (office/again.py) — it has its answer
-                db.execute("INSERT INTO answers (address, message_id, kind, sha256, at, run_id, withheld) "
-                           "VALUES (?, ?, 'report', ?, ?, NULL, 0)", (_first_to(headers), replied, sha, now()))
+                # "already received" (office/again.py) — it has its answer; read again, its file is not answered
+                db.executemany("INSERT INTO answers (address, message_id, kind, sha256, at, run_id, withheld) "
+                               "VALUES (?, ?, 'report', ?, ?, NULL, 0)",
+                               [(_first_to(headers), replied, one, now()) for one in shas])
     sent_count = sum(1 for _, sent in found.values() if sent)
     return sent_count, len(found) - sent_count
 

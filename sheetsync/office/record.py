@@ -32,6 +32,7 @@ from ..check.report import Finding
 from ..clock import Zone, local
 from ..text import safe_text
 from .answered import Answer, take_turn
+from .joining import Joining, queue_answer
 from .outbox import answered_alike
 from .details import again, findings_detail, joined, pair, replaced, split
 from .spec import master_spec
@@ -56,7 +57,8 @@ class Recorded:
 
 def record_file(store: Store, item: FileResult, *, run_id: int | None = None, name: str | None = None,
                 mails: Sequence[tuple[str, bytes]] = (), recipient_hint: str = "", kept: bool = False,
-                size: int | None = None, zone: Zone = None, answer: Answer | None = None) -> Recorded:
+                size: int | None = None, zone: Zone = None, answer: Answer | None = None,
+                joining: Joining | None = None) -> Recorded:
     """Decide and record ``item``'s outcome, its data and its e-mails in one transaction.
 
     :param name: the file's name as the office keeps it (default: ``item.path.name``).
@@ -65,6 +67,8 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
     :param mails: ``(name, message bytes)`` to queue with the outcome.
     :param answer: what ``mails`` are when they answer a fetched message: they are queued only
         if the office may still answer its address today (:func:`sheetsync.office.answered.take_turn`).
+    :param joining: how the one mail of ``mails`` joins the answers on the other files of the message
+        it answers, to leave in one e-mail (:mod:`sheetsync.office.joining`).
     :param recipient_hint: for a file that cannot be read, the roster recipient its name points to.
     :param size: the file's size as it was read (default: looked up at ``item.path``).
     :param zone: the office's time zone (None: this computer's): a detail naming a time says it in it.
@@ -93,16 +97,26 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         if item.sha256:  # the reason is kept too: a file not moved now is set aside with it next run
             store.add_file(item.sha256, name, _size(item.path) if size is None else size, run_id, row_id, disposition,
                            reason=reason, set_aside=kept)
-        if mails and item.sha256 and store.query(
-                "SELECT 1 FROM outbox WHERE sha256 = ? AND run_id IS NULL AND sha256 IS NOT NULL", (item.sha256,)):
+        if mails and item.sha256 and _adopted(store, item.sha256):
             mails = ()  # answered by a mail the outbox kept while the store was lost (restore): not twice
         elif mails and put_back and all([answered_alike(store, item.sha256, *mail) for mail in mails]):
             mails = ()  # the same answer, in an e-mail written by an older sheetsync that does not name its file
         elif mails and answer is not None and not take_turn(store, answer, run_id):
             mails = ()  # over the day's answers to that address: checked and recorded, not answered
         for mail_name, message in mails:
-            store.queue_mail(item.sha256, run_id, mail_name, message)
+            if joining is not None and item.sha256 and len(mails) == 1:
+                queue_answer(store, item.sha256, run_id, mail_name, message, joining)
+            else:
+                store.queue_mail(item.sha256, run_id, mail_name, message)
     return Recorded(outcome, disposition, new=True, reason=reason, reread=bool(put_back))
+
+
+def _adopted(store: Store, sha256: str) -> bool:
+    """Whether a mail the outbox kept while the store was lost answers the file ``sha256`` (its own, or
+    one carrying the answers on several files of its message: office/joining.py)."""
+    return bool(store.query("SELECT 1 FROM outbox WHERE sha256 = ? AND run_id IS NULL AND sha256 IS NOT NULL "
+                            "UNION ALL SELECT 1 FROM answers WHERE sha256 = ? AND run_id IS NULL AND kind = 'report' "
+                            "LIMIT 1", (sha256, sha256)))
 
 
 def reason_of(item: FileResult, detail: str) -> str:

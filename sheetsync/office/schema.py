@@ -137,4 +137,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX report_files_by_outcome ON report_files (outcome_id);
     CREATE INDEX report_files_aside ON report_files (name) WHERE aside = 1
     """,
+    # 16: the answers to the files of one fetched message, carried by one e-mail (office/joining.py): each
+    # file's answer keeps its row (its file, its own e-mail as composed), ``part`` its section of the joined
+    # one, ``joins`` what answers to join it with (the message and its addressees), ``carried_by`` the row
+    # of the e-mail that carries it. Mails queued before this step are each their own e-mail.
+    """
+    ALTER TABLE outbox ADD COLUMN joins TEXT;
+    ALTER TABLE outbox ADD COLUMN part TEXT;
+    ALTER TABLE outbox ADD COLUMN carried_by INTEGER;
+    CREATE INDEX outbox_to_join ON outbox (joins) WHERE written_at IS NULL AND joins IS NOT NULL;
+    CREATE INDEX outbox_carried ON outbox (carried_by) WHERE carried_by IS NOT NULL
+    """,
 )

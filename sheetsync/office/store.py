@@ -290,22 +290,26 @@ class Store:
         return int(cursor.lastrowid or 0)
 
     def mails(self, state: str) -> list[tuple[int, str, bytes, str | None]]:
-        """``(id, name, message, written path)`` of mails not yet ``written`` or not yet ``sent``."""
+        """``(id, name, message, written path)`` of mails not yet ``written`` or not yet ``sent`` (an
+        answer another e-mail carries is that e-mail's: office/joining.py)."""
         column = {"written": "written_at", "sent": "sent_at"}[state]
         return [(int(r[0]), str(r[1]), bytes(r[2]), r[3]) for r in
-                self.query(f"SELECT id, name, message, written_path FROM outbox WHERE {column} IS NULL ORDER BY id")]
+                self.query(f"SELECT id, name, message, written_path FROM outbox WHERE {column} IS NULL "
+                           "AND carried_by IS NULL ORDER BY id")]
 
     def written_names(self) -> set[str]:
         """The file names of every mail written to the outbox folder from the store."""
         return {Path(str(r[0])).name for r in self.query("SELECT written_path FROM outbox WHERE written_path IS NOT NULL")}
 
     def mark_mail(self, mail_id: int, state: str, path: str | None = None) -> None:
-        """Record that a mail was written to the outbox folder (with its path) or sent."""
+        """Record that a mail was written to the outbox folder (with its path) or sent — and so each
+        answer it carries (office/joining.py)."""
         with self.transaction() as db:
             if state == "written":
-                db.execute("UPDATE outbox SET written_at = ?, written_path = ? WHERE id = ?", (now(), path, mail_id))
+                db.execute("UPDATE outbox SET written_at = ?, written_path = ? WHERE id = ? OR carried_by = ?",
+                           (now(), path, mail_id, mail_id))
             else:
-                db.execute("UPDATE outbox SET sent_at = ? WHERE id = ?", (now(), mail_id))
+                db.execute("UPDATE outbox SET sent_at = ? WHERE id = ? OR carried_by = ?", (now(), mail_id, mail_id))
 
     def view_hash(self, path: Path) -> str | None:
         """The SHA-256 of the view last rendered at ``path`` — or, where none ever was, at the latest

@@ -1,0 +1,168 @@
+"""One e-mail answering the several files of one message: each file's result (Thai, then English) and
+every file's attachments, under a heading that says how many files came and how many must be corrected.
+
+A teacher who sends her two projects (or a .zip of three months) in one e-mail expects one answer to
+it. Each file's answer is still composed on its own (:func:`~._compose.compose`, or the reply on a file
+that cannot be read): :func:`compose_joined` makes the one e-mail from those answers and from each
+file's :class:`Part` (its section of the joined e-mail), so it can be made again whenever another
+answer joins them (``sheetsync.office.joining``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+from html import escape
+from typing import Mapping, Sequence
+
+from ..check.report import Report
+from ..messages import LANGS
+from ..render.html import FONT
+from ._compose import NAME_HEADER, attachment_name
+from ._headers import OUTGOING, one_line
+from ._texts import say
+
+#: The headers a joined e-mail takes from its first file's answer: all of them answer one message,
+#: to the same people (``sheetsync.office.joining`` joins only those).
+_COPIED = ("From", "To", "Cc", "Reply-To", "Subject", "In-Reply-To", "References", "Date", "Auto-Submitted")
+_STYLE = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
+
+
+@dataclass(frozen=True)
+class Part:
+    """A file's section of a joined e-mail: its name as the school sent it, its status (``valid``,
+    ``warnings``, ``fix`` or ``unreadable``), how many errors and warnings, and what to do about
+    them as text and as an HTML fragment (Thai, then English)."""
+
+    file: str
+    status: str
+    errors: int = 0
+    warnings: int = 0
+    text: str = ""
+    html: str = ""
+
+    def dumps(self) -> str:
+        """The part as JSON (as the office's store keeps it)."""
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def loads(cls, data: str) -> Part:
+        """The part :meth:`dumps` wrote."""
+        return cls(**json.loads(data))
+
+
+def report_part(report: Report, text: str, html: str) -> Part:
+    """``report``'s part: the intro of its e-mail in both languages, then ``text`` (the findings as a
+    school reads them, :func:`sheetsync.render.render_for_school`) and ``html`` (:func:`render_html`)."""
+    status = "fix" if report.errors else "warnings" if report.warnings else "valid"
+    counts = {"errors": len(report.errors), "warnings": len(report.warnings)}
+    intros = [say(f"mail.intro.{status}", lang, file=report.path.name, **counts) for lang in LANGS]
+    inner = html.split("<body>", 1)[-1].rsplit("</body>", 1)[0]  # the findings' page, without its frame
+    return Part(report.path.name, status, counts["errors"], counts["warnings"], "\n\n".join([*intros, text.strip("\n")]),
+                "".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in intros) + inner)
+
+
+def unreadable_part(file: str, reason: str, why: Mapping[str, str]) -> Part:
+    """The part of a file that cannot be read as a report: why (``why`` in plain words per language,
+    ``reason`` the reader's line), and what to send instead."""
+    said = [p for lang in LANGS for p in (
+        say("unreadable.intro", lang, file=one_line(file), reason=one_line(reason, 300),
+            why=one_line(why.get(lang, ""), 600) or say("joined.result.unreadable", lang)),
+        say("unreadable.what_to_send", lang))]
+    return Part(file, "unreadable", text="\n\n".join(said),
+                html="".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in said))
+
+
+def compose_joined(answers: Sequence[tuple[bytes, Part]], name: str = "") -> EmailMessage:
+    """One e-mail carrying ``answers`` (each file's own e-mail, as composed, and its part), in order:
+    the first one's addresses, thread and subject; a greeting and a heading (how many files, how many
+    to correct), each file's result and section, every file's attachments, the first one's signature.
+
+    :param name: its name (``X-Sheetsync-Name``, its outbox file's); default: the first report's, and
+        how many more files.
+    """
+    mails = [_parse(data) for data, _ in answers]
+    parts = [part for _, part in answers]
+    first = mails[0]
+    msg = EmailMessage(policy=OUTGOING)
+    for header in _COPIED:
+        if first[header] is not None:
+            msg[header] = str(first[header])
+    if not str(first["Subject"] or "").startswith("Re: "):  # the message had none: this e-mail's own says it
+        del msg["Subject"]
+        msg["Subject"] = _subject(parts)
+    domain = parseaddr(str(first["From"] or ""))[1].rpartition("@")[2] or None
+    msg["Message-ID"] = make_msgid(domain=domain)
+    msg[NAME_HEADER] = one_line(name) if name else _name(mails, parts)
+    greeting, signature = _frame(first)
+    files = [a for m in mails for a in m.iter_attachments()]
+    names = ", ".join(attachment_name(str(a.get_filename() or "")) for a in files)
+    closing = [say("mail.attachments", lang, names=names) for lang in LANGS] if files else []
+    closing += [say("mail.outro", lang) for lang in LANGS]
+    heading = _heading(parts)
+    sections = [(_lines(n, part), part) for n, part in enumerate(parts, start=1)]
+    text = [greeting, *heading, *("\n".join([*lines, "", part.text]) for lines, part in sections), *closing]
+    msg.set_content("\n\n".join(text) + f"\n\n-- \n{signature}\n", charset="utf-8")
+    msg.add_alternative(_html(greeting, heading, sections, closing, signature), subtype="html", charset="utf-8")
+    for attachment in files:
+        msg.add_attachment(attachment.get_payload(decode=True), maintype=attachment.get_content_maintype(),
+                           subtype=attachment.get_content_subtype(), filename=attachment.get_filename())
+    return msg
+
+
+def _name(mails: Sequence[EmailMessage], parts: Sequence[Part]) -> str:
+    """The joined e-mail's name (its outbox file's): its first report's and how many more files —
+    never a polite reply's (``reply <sender>``, which the office counts and adopts as such)."""
+    named = [str(m[NAME_HEADER] or "") for m, p in zip(mails, parts) if p.status != "unreadable"]
+    sender = parseaddr(str(mails[0]["To"] or ""))[1]
+    return one_line(f"{next((n for n in named if n), f'files {sender}')} +{len(parts) - 1}")
+
+
+def _parse(data: bytes) -> EmailMessage:
+    message = message_from_bytes(data, _class=EmailMessage, policy=OUTGOING)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _frame(message: EmailMessage) -> tuple[str, str]:
+    """The greeting (its first paragraph) and the signature (below ``-- ``) of a file's own e-mail."""
+    body = message.get_body(("plain",))
+    text = str(body.get_content()).replace("\r\n", "\n") if isinstance(body, EmailMessage) else ""
+    above, _, signature = text.rpartition("\n-- \n")
+    return above.split("\n\n", 1)[0].strip() or say("mail.greeting.anyone", "th"), signature.strip()
+
+
+def _heading(parts: Sequence[Part]) -> list[str]:
+    """How many files came and how many must be corrected (Thai, then English)."""
+    fix = sum(1 for p in parts if p.status in ("fix", "unreadable"))
+    code = "joined.heading.fix" if fix else "joined.heading.valid"
+    return [say(code, lang, count=len(parts), fix=fix, passed=len(parts) - fix) for lang in LANGS]
+
+
+def _subject(parts: Sequence[Part]) -> str:
+    """"ผลการตรวจสอบแบบรายงาน 3 ไฟล์ — ต้องแก้ไข 1 ไฟล์" (or "— ผ่านทุกไฟล์")."""
+    fix = sum(1 for p in parts if p.status in ("fix", "unreadable"))
+    code = "joined.subject.fix" if fix else "joined.subject.valid"
+    return one_line(say(code, "th", count=len(parts), fix=fix), limit=200)
+
+
+def _lines(number: int, part: Part) -> list[str]:
+    """The file's line, Thai then English: its number, its name, its result."""
+    return [say("joined.file", lang, number=number, file=one_line(part.file),
+                result=say(f"joined.result.{part.status}", lang, errors=part.errors, warnings=part.warnings))
+            for lang in LANGS]
+
+
+def _html(greeting: str, heading: list[str], sections: list[tuple[list[str], Part]], closing: list[str],
+          signature: str) -> str:
+    top = "".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in (greeting, *heading))
+    files = "".join('<hr style="border:0;border-top:1px solid #ccc">'
+                    f'<h3 style="{_STYLE}">{"<br>".join(escape(line) for line in lines)}</h3>{part.html}'
+                    for lines, part in sections)
+    bottom = "".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in closing)
+    signed = f'<p style="{_STYLE};color:#666;font-size:13px">{escape(signature).replace(chr(10), "<br>")}</p>'
+    return f'<!DOCTYPE html>\n<html lang="th"><head><meta charset="utf-8"></head><body>{top}{files}' \
+           f'<hr style="border:0;border-top:1px solid #ccc">{bottom}{signed}</body></html>'

@@ -1,0 +1,116 @@
+"""One e-mail from a school bringing several files (its two projects, a .zip of three months) gets one
+answer, not one per file: a teacher expects her one message answered once, each file's result in it
+(Thai first) and each file's marked-up copy attached. A real Dovecot and a real SMTP server, in an
+office folder, as tests/test_mail_office.py."""
+
+from __future__ import annotations
+
+import email
+import json
+import sqlite3
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.test_mail_echo_robot import district, smtp, to  # noqa: F401  (fixtures)
+from tests.test_mail_fetch import XLSX, mail_from, zipped
+from tests.test_mail_office import sheetsync
+from tests.test_mail_smtp import Server
+
+
+def project_file(tmp_path: Path, form: Form, seed: dict[str, Any], name: str, code: str,
+                 mistake: bool = False) -> bytes:
+    """s1's file for project ``code``; with ``mistake``, progress going backwards (an error to fix)."""
+    data = json.loads(json.dumps(seed))
+    data["project"]["code"] = code
+    if mistake:
+        data["reports"][2]["progress_percent"] = 5.0
+    write_template(form, tmp_path / "made" / name, data=data, recipient="s1")
+    return (tmp_path / "made" / name).read_bytes()
+
+
+def answers_to(smtp: Server, message_id: str) -> list[EmailMessage]:
+    found = [email.message_from_bytes(raw, policy=default) for raw in to(smtp, "a@s1.example")]
+    return [m for m in found if isinstance(m, EmailMessage) and str(m["In-Reply-To"]) == message_id]
+
+
+def text_of(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())  # type: ignore[attr-defined]
+
+
+def test_one_message_with_two_files_gets_one_answer(
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        seed: dict[str, Any]) -> None:
+    good = project_file(tmp_path, progress_form, seed, "good.xlsx", "50360000-0001")
+    wrong = project_file(tmp_path, progress_form, seed, "wrong.xlsx", "50360000-0002", mistake=True)
+    mailbox.deliver(mail_from("ครูสมศรี <a@s1.example>", "ส่งรายงานสองโครงการ",
+                              [("โครงการหนึ่ง.xlsx", good, XLSX), ("โครงการสอง.xlsx", wrong, XLSX)],
+                              "<two@s1.example>"))
+    first = sheetsync(district, "sync", "--send")
+    assert first.returncode == 1, first.stderr  # a file refused (progress going backwards)
+    got = answers_to(smtp, "<two@s1.example>")
+    assert len(got) == 1  # one answer to her one e-mail (it was two, one per file)
+    answer = got[0]
+    assert str(answer["Subject"]) == "Re: ส่งรายงานสองโครงการ"  # in her thread
+    text = text_of(answer)
+    for name in ("โครงการหนึ่ง.xlsx", "โครงการสอง.xlsx"):
+        assert name in text
+    assert "2 ไฟล์" in text and "2 file" in text  # how many files it answers, Thai first
+    assert text.index("2 ไฟล์") < text.index("2 file")
+    assert "ต้องแก้ไข" in text  # the second file's result says what to fix
+    names = [p.get_filename() or "" for p in answer.iter_attachments()]
+    assert any("โครงการสอง" in n for n in names)  # the wrong file's marked-up copy
+    with sqlite3.connect(district / "sheetsync.sqlite") as db:
+        answered = db.execute("SELECT COUNT(DISTINCT sha256) FROM answers WHERE kind = 'report' "
+                              "AND message_id = '<two@s1.example>' AND withheld = 0").fetchone()[0]
+        unsent = db.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL").fetchone()[0]
+    assert answered == 2 and unsent == 0  # each file's answer recorded, all sent
+    again = sheetsync(district, "sync", "--send")
+    assert again.returncode == 0, again.stderr  # nothing new
+    assert len(answers_to(smtp, "<two@s1.example>")) == 1  # nothing sent twice
+    fixed = project_file(tmp_path, progress_form, seed, "fixed.xlsx", "50360000-0002")
+    mailbox.deliver(mail_from("a@s1.example", "แก้แล้ว", [("โครงการสอง.xlsx", fixed, XLSX)], "<fixed@s1.example>"))
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    later = answers_to(smtp, "<fixed@s1.example>")
+    assert len(later) == 1 and "2 ไฟล์" not in text_of(later[0])  # the file sent again: answered on its own
+    assert str(later[0]["X-Sheetsync-Name"]) == "s1 โครงการสอง"
+
+
+def test_a_zip_of_three_months_gets_one_answer(
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        seed: dict[str, Any]) -> None:
+    files = [(f"{m}.xlsx", project_file(tmp_path, progress_form, seed, f"{m}.xlsx", f"50360000-000{n}"))
+             for n, m in enumerate(("ตุลาคม", "พฤศจิกายน", "ธันวาคม"), start=1)]
+    mailbox.deliver(mail_from("a@s1.example", "สามเดือน", [("สามเดือน.zip", zipped(*files), "application/zip")],
+                              "<zip@s1.example>"))
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    got = answers_to(smtp, "<zip@s1.example>")
+    assert len(got) == 1  # one answer, not three
+    text = text_of(got[0])
+    assert all(name in text for name, _ in files) and "3 ไฟล์" in text
+
+
+def test_a_run_killed_between_the_files_of_one_message_still_sends_one_answer(
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        seed: dict[str, Any]) -> None:
+    files = [(f"{code}.xlsx", project_file(tmp_path, progress_form, seed, f"{code}.xlsx", f"50360000-000{code}"))
+             for code in (1, 2)]
+    mailbox.deliver(mail_from("a@s1.example", "สองโครงการ", [(n, d, XLSX) for n, d in files], "<kill@s1.example>"))
+    killed = sheetsync(district, "sync", "--send", crash="file-recorded:1")  # the first file's answer queued, alone
+    assert killed.returncode == -9, killed.stderr
+    assert smtp.messages() == []
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    got = answers_to(smtp, "<kill@s1.example>")
+    assert len(got) == 1  # the second file's answer joined the first's, queued by the run that died
+    assert all(name in text_of(got[0]) for name, _ in files)
+    with sqlite3.connect(district / "sheetsync.sqlite") as db:
+        rows = db.execute("SELECT sha256 IS NOT NULL, carried_by IS NOT NULL, sent_at IS NOT NULL FROM outbox "
+                          "WHERE name NOT LIKE 'digest%' ORDER BY id").fetchall()
+    assert sorted(rows) == [(0, 0, 1), (1, 1, 1), (1, 1, 1)]  # each file's answer, carried by one e-mail, sent

@@ -1,0 +1,89 @@
+"""Answers on the files of one message, joined in the store (office/joining.py): which join, what the one
+e-mail says, and how the outbox writes and marks it. No network: tests/test_mail_one_answer.py sends."""
+
+from __future__ import annotations
+
+import email
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+
+from sheetsync.mailer import Attachment, Thread, compose, report_part, unreadable_part, wire_bytes
+from sheetsync.office.joining import Joining, join_key, queue_answer
+from sheetsync.office.outbox import FILE_HEADER, adopt_from_disk, flush_outbox
+from sheetsync.office.store import Store
+from tests.test_mail import CONFIG, HTML, make_report
+
+THREAD = Thread(message_id="<two@s1.example>", sender="a@s1.example", subject="ส่งรายงาน")
+
+
+def answer(name: str, errors: int, cc: tuple[str, ...] = ()) -> tuple[bytes, Joining]:
+    report = make_report(Path(name), errors=errors, recipient="s1")
+    files = [Attachment(f"{Path(name).stem}-ตรวจแล้ว.xlsx", b"PK", "application/vnd.ms-excel")] if errors else []
+    message = compose(report, to="a@s1.example", cc=cc, config=CONFIG, html=HTML, text="C5: ต้องกรอก / required",
+                      attachments=files, school="โรงเรียนวัดไทร", thread=THREAD)
+    return wire_bytes(message), Joining(join_key(message), report_part(report, "C5: ต้องกรอก / required", HTML))
+
+
+def queue(store: Store, sha: str, mail: tuple[bytes, Joining]) -> None:
+    with store.transaction():
+        queue_answer(store, sha * 64, 1, f"s1 {sha}", *mail)
+
+
+def read(data: bytes) -> EmailMessage:
+    parsed = email.message_from_bytes(data, policy=default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def test_three_files_of_one_message_leave_in_one_email_each_answer_kept(tmp_path: Path) -> None:
+    with Store(tmp_path / "office.sqlite") as store:
+        for sha, errors in (("a", 0), ("b", 2), ("c", 0)):
+            queue(store, sha, answer(f"{sha}.xlsx", errors))
+        written = flush_outbox(store, tmp_path / "outbox")
+        assert len(written) == 1  # one e-mail for the three answers
+        sent = read(written[0].read_bytes())
+        rows = store.query("SELECT sha256, written_path FROM outbox ORDER BY id")
+    assert [r[0] for r in rows] == ["a" * 64, "b" * 64, None, "c" * 64]  # each file's answer, and the e-mail
+    assert {r[1] for r in rows} == {str(written[0])}  # all written with it
+    assert sorted(str(v).strip() for v in sent.get_all(FILE_HEADER) or []) == [c * 64 for c in "abc"]
+    assert str(sent["Subject"]) == "Re: ส่งรายงาน" and str(sent["In-Reply-To"]) == "<two@s1.example>"
+    text = str(sent.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert text.startswith("เรียน โรงเรียนวัดไทร")
+    assert "3 ไฟล์" in text and "ต้องแก้ไข 1 ไฟล์" in text and "1 need correcting" in text
+    assert text.index("ไฟล์ที่ 2: “b.xlsx” — ต้องแก้ไข 2 รายการ") < text.index("File 2: “b.xlsx” — 2 item(s) to fix")
+    assert [p.get_filename() for p in sent.iter_attachments()] == ["b-ตรวจแล้ว.xlsx"]
+    assert str(sent["X-Sheetsync-Name"]) == "answers s1 a"  # named once, by the first: a third file keeps its name
+
+
+def test_answers_to_other_people_or_already_written_are_not_joined(tmp_path: Path) -> None:
+    with Store(tmp_path / "office.sqlite") as store:
+        queue(store, "a", answer("a.xlsx", 0))
+        queue(store, "b", answer("b.xlsx", 0, cc=("d@s4.example",)))  # another school copied: its own e-mail
+        assert len(flush_outbox(store, tmp_path / "outbox")) == 2
+        queue(store, "c", answer("c.xlsx", 0))  # a file of that message read later: the first e-mail is written
+        assert len(flush_outbox(store, tmp_path / "outbox")) == 1
+        assert store.query("SELECT COUNT(*) FROM outbox WHERE carried_by IS NOT NULL")[0][0] == 0
+
+
+def test_a_file_that_cannot_be_read_is_one_of_the_files_answered(tmp_path: Path) -> None:
+    unreadable = compose(make_report(Path("x.xlsx"), errors=0), to="a@s1.example", config=CONFIG, html=HTML,
+                         text="", thread=THREAD, school="โรงเรียนวัดไทร")
+    part = unreadable_part("scan.xlsx", "not a spreadsheet", {"th": "ไฟล์เสียหาย", "en": "the file is damaged"})
+    with Store(tmp_path / "office.sqlite") as store:
+        queue(store, "a", (wire_bytes(unreadable), Joining(join_key(unreadable), part)))
+        queue(store, "b", answer("b.xlsx", 0))
+        sent = read(flush_outbox(store, tmp_path / "outbox")[0].read_bytes())
+    text = str(sent.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert "“scan.xlsx” — เปิดอ่านไม่ได้" in text and "ไฟล์เสียหาย" in text and "ต้องแก้ไข 1 ไฟล์" in text
+
+
+def test_a_store_restored_takes_back_the_one_email_as_the_answer_on_each_file(tmp_path: Path) -> None:
+    with Store(tmp_path / "office.sqlite") as store:
+        queue(store, "a", answer("a.xlsx", 0))
+        queue(store, "b", answer("b.xlsx", 1))
+        flush_outbox(store, tmp_path / "outbox")
+    with Store(tmp_path / "restored.sqlite") as restored:  # a backup from before: it knows of neither
+        assert adopt_from_disk(restored, tmp_path / "outbox") == (0, 1)
+        answered = restored.query("SELECT sha256, message_id FROM answers WHERE kind = 'report' ORDER BY sha256")
+    assert answered == [("a" * 64, "<two@s1.example>"), ("b" * 64, "<two@s1.example>")]  # read again: not answered
