@@ -137,4 +137,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX report_files_by_outcome ON report_files (outcome_id);
     CREATE INDEX report_files_aside ON report_files (name) WHERE aside = 1
     """,
+    # 16: the month of the report each file read brought (its table's latest date, office/asof.py): a
+    # refused file keeps no data, and a past month's view dates it as it dates an accepted one. Files
+    # recorded before this step are dated by the month they came.
+    """
+    ALTER TABLE outcomes ADD COLUMN month TEXT NOT NULL DEFAULT ''
+    """,
 )
