@@ -110,7 +110,7 @@ def _missing(message: EmailMessage) -> list[str]:
 
 
 def test_a_later_digest_does_not_chase_schools_already_on_record(progress_form: Form, seed: dict[str, Any],
-                                                                 tmp_path: Path) -> None:
+                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The clerk's complaint: run 1 accepts n73-01..03; run 2 brings more files, and its digest
     listed n73-01..03 as not sent. "Not sent" is what the store holds, as the master's summary says:
     a school with a file to fix (n73-07) or an unreadable one (n73-04) sent something, and is
@@ -124,6 +124,8 @@ def test_a_later_digest_does_not_chase_schools_already_on_record(progress_form: 
     roster = [Recipient(f"n73-0{n}", f"โรงเรียนที่ {n}", f"head@n{n}.example") for n in range(1, 8)]
     inbox, master = tmp_path / "inbox", tmp_path / "master.xlsx"
     config = MailConfig(from_addr="office@bma.example", outbox=tmp_path / "outbox")
+    # Received in the office's period: the PDF dates nothing but its arrival (office/asof.py).
+    monkeypatch.setattr("sheetsync.office.record.now", lambda: "2020-04-20T03:00:00+00:00")
 
     def run() -> EmailMessage:
         sync(inbox, master, report_dir=tmp_path / "reports", config=config, roster=roster,

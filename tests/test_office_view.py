@@ -51,8 +51,10 @@ def eleven(tmp_path_factory: pytest.TempPathFactory, progress_form: Form) -> Pat
     (inbox / "scan school-10.pdf").write_bytes(b"%PDF-1.4\n% a scanned form, not a spreadsheet\n")
     roster = [Recipient(f"school-{n:02d}", f"โรงเรียนที่ {n}", f"head@s{n}.example", seed_data()["project"]["code"])
               for n in range(1, 12)]
-    sync(inbox, office / "master.xlsx", report_dir=office / "reports", roster=roster,
-         options=SyncOptions(settle=0, period="2020-03"))
+    with pytest.MonkeyPatch.context() as clock:  # received in March, the view's period: the PDF dates nothing
+        clock.setattr("sheetsync.office.record.now", lambda: "2020-03-20T03:00:00+00:00")  # but its arrival
+        sync(inbox, office / "master.xlsx", report_dir=office / "reports", roster=roster,
+             options=SyncOptions(settle=0, period="2020-03"))
     return office
 
 

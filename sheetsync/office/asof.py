@@ -19,17 +19,21 @@ the month after (during ``P`` the report of the month before is due), so "Octobe
 report of October whenever it came, and a correction of October sent in December is October's figures
 too. The day of receipt stands only for a version that dates nothing itself.
 
-Outcomes follow the versions: those of a version later than ``P`` are left out (the line's file is
-its figures' file, a later correction does not flag ``P``); a refused file kept no data to date it and
-stays, unless its key names a later month. The ledger stays whole: it is the record of what came.
-When every current version is of ``P`` or before, the view is the store's current as it always was.
+A file that is not a version (refused, unreadable, unchanged) is dated by the same rule, so that a
+past month's view says of it what it says of the version it would have been: its key's period, else
+the report it brought (its table's latest date, kept with its outcome when it was read: the store
+keeps no data of a refused file), else the month it came. December's view shows neither a January
+report accepted nor one refused, and a fix sent later leaves no earlier month "to fix" for good.
+The outcomes of the versions later than ``P`` are left out with them (the line's file is its figures'
+file, a later correction does not flag ``P``). The ledger stays whole: it is the record of what came. When every
+current version and every file is of ``P`` or before, the view is the store's current as it always was.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from ..clock import Zone, local
 from ..master.derive import as_date
@@ -45,7 +49,8 @@ ACCEPTED = ("merged", "replaced", "superseded")
 
 @dataclass(frozen=True)
 class Months:
-    """The own month of each stored version (see the module docstring), by its form's declaration."""
+    """The own month of each stored version and of each file's outcome (see the module docstring), by its
+    form's declaration."""
 
     forms: Mapping[str, Form]
     specs: Mapping[str, MasterSpec]
@@ -60,16 +65,28 @@ class Months:
 
     def of(self, sub: Stored) -> str:
         """The version's own month, ``YYYY-MM``."""
-        said = self.of_key(sub.form_id, sub.key)
-        if said:
-            return said
-        spec = self.specs.get(sub.form_id)
-        dates = [as_date(row.get(spec.date)) for row in spec.rows_of(sub.data)] if spec and spec.date else []
-        latest = max((d for d in dates if d is not None), default=None)
-        if latest is not None:
-            return latest.strftime("%Y-%m")
-        received = local(sub.received_at, self.zone)
-        return received.strftime("%Y-%m") if received else sub.received_at[:7]
+        return self._own(sub.form_id, sub.key, report_month(self.specs.get(sub.form_id), sub.data), sub.received_at)
+
+    def of_file(self, o: OutcomeRow) -> str:
+        """The own month of a file's outcome, ``YYYY-MM``, by the same rule (its report's as it was read)."""
+        return self._own(o.form_id, o.key, o.month, o.received_at)
+
+    def _own(self, form_id: str, key: str, reported: str, received_at: str) -> str:
+        said = self.of_key(form_id, key) if key else None
+        if said or reported:
+            return said or reported
+        received = local(received_at, self.zone)
+        return received.strftime("%Y-%m") if received else received_at[:7]
+
+
+def report_month(spec: MasterSpec | None, data: dict[str, Any]) -> str:
+    """The month of the report ``data`` brings: its table's latest date (``master: date``), ``YYYY-MM``;
+    '' when it dates none (no such column, no date read)."""
+    if spec is None or not spec.date or not data:
+        return ""
+    dates = (as_date(row.get(spec.date)) for row in spec.rows_of(data))
+    latest = max((d for d in dates if d is not None), default=None)
+    return latest.strftime("%Y-%m") if latest is not None else ""
 
 
 @dataclass(frozen=True)
@@ -88,26 +105,28 @@ class AsOf:
         return self.store.chosen(self.chosen)
 
     def outcomes(self, outcomes: Iterable[OutcomeRow]) -> list[OutcomeRow]:
-        """``outcomes`` but those of versions later than the period, and of refused files whose key
-        names a later month."""
+        """``outcomes`` but those of versions later than the period, and of other files (refused,
+        unreadable) whose own month is later."""
         def kept(o: OutcomeRow) -> bool:
             if o.result in ACCEPTED:
                 return (o.sha256, o.form_id, o.recipient, o.key) not in self.later
-            month = self.months.of_key(o.form_id, o.key) if o.key else None
-            return month is None or month <= self.period
+            return self.months.of_file(o) <= self.period
 
         return [o for o in outcomes if kept(o)]
 
 
 def as_of(store: Store, months: Months, period: str | None) -> AsOf | None:
-    """The view of ``period`` (``YYYY-MM``) when some current version is later than it; None when
-    none is (no period, or the latest: the view is the store's current, as it always was).
+    """The view of ``period`` (``YYYY-MM``) when some current version, or some other file, is later
+    than it; None when none is (no period, or the latest: the view is the store's current, as it always was).
 
     :raises StoreError: the store cannot be read.
     """
-    if not period or all(months.of(sub) <= period[:7] for sub in store.current()):
+    if not period:
         return None
     period = period[:7]
+    others = store.outcomes(f"result NOT IN ({', '.join('?' * len(ACCEPTED))})", ACCEPTED)
+    if all(months.of(s) <= period for s in store.current()) and all(months.of_file(o) <= period for o in others):
+        return None
     chosen: set[int] = set()
     later: set[tuple[str, str, str, str]] = set()
     for _, versions in groupby(store.versions_by_key(), key=lambda s: (s.form_id, s.key, s.recipient)):

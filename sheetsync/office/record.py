@@ -32,6 +32,7 @@ from ..check.report import Finding
 from ..clock import Zone, local
 from ..text import safe_text
 from .answered import Answer, take_turn
+from .asof import report_month
 from .joining import Joining, queue_answer
 from .outbox import answered_alike
 from .details import again, findings_detail, joined, pair, replaced, split
@@ -90,7 +91,9 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
         put_back = store.query("SELECT backup FROM put_back WHERE sha256 = ?", (item.sha256,)) if item.sha256 else []
         if put_back:  # history and the ledger say why the file is here again
             outcome = replace(outcome, detail=joined(pair("reread", backup=put_back[0][0]), split(outcome.detail)))
-        row_id = store.add_outcome(_row(outcome, name, run_id))
+        # The month of the report it brought: a refused file keeps no data, and a past month's view dates it.
+        month = report_month(master_spec(item.form), item.data) if item.form is not None else ""
+        row_id = store.add_outcome(_row(outcome, name, run_id) | {"month": month})
         note_reports(store, row_id, outcome, [p.name for p in item.outputs])  # reports/ shows the latest
         disposition = QUARANTINE if outcome.result == "quarantined" else PROCESSED
         reason = reason_of(item, outcome.detail)

@@ -47,6 +47,7 @@ class OutcomeRow:
     submission_id: int | None
     changes: tuple[str, ...]
     errors: int
+    month: str = ""  # the month of the report the file brought, YYYY-MM ('' for none: office/asof.py)
 
 
 def now() -> str:

@@ -148,4 +148,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX outbox_to_join ON outbox (joins) WHERE written_at IS NULL AND joins IS NOT NULL;
     CREATE INDEX outbox_carried ON outbox (carried_by) WHERE carried_by IS NOT NULL
     """,
+    # 17: the month of the report each file read brought (its table's latest date, office/asof.py): a
+    # refused file keeps no data, and a past month's view dates it as it dates an accepted one. Files
+    # recorded before this step are dated by the month they came.
+    """
+    ALTER TABLE outcomes ADD COLUMN month TEXT NOT NULL DEFAULT ''
+    """,
 )

@@ -177,10 +177,11 @@ class Store:
     def outcomes(self, where: str = "1", params: tuple[Any, ...] = ()) -> list[OutcomeRow]:
         """Outcomes matching an SQL condition, oldest first."""
         rows = self.query(f"SELECT id, sha256, file, received_at, result, code, detail, form_id, form_version, "
-                          f"template_id, recipient, key, submission_id, changes, errors FROM outcomes "
+                          f"template_id, recipient, key, submission_id, changes, errors, month FROM outcomes "
                           f"WHERE {where} ORDER BY id", params)
         return [OutcomeRow(int(r[0]), r[1] or "", r[2], r[3], r[4], r[5], r[6], r[7] or "", r[8] or "", r[9] or "",
-                           r[10] or "", r[11] or "", r[12], tuple(json.loads(r[13] or "[]")), int(r[14] or 0))
+                           r[10] or "", r[11] or "", r[12], tuple(json.loads(r[13] or "[]")), int(r[14] or 0),
+                           r[15] or "")
                 for r in rows]
 
     # Submissions ---------------------------------------------------------------------------------
