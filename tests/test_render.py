@@ -136,3 +136,15 @@ def test_the_html_report_says_its_language_and_has_a_title(tmp_path: Path) -> No
     assert page.startswith('<!DOCTYPE html>\n<html lang="th"><head><meta charset="utf-8"><title>')
     assert "<title>ผลการตรวจสอบแบบรายงาน / Validation report — ร.ร.&lt;วัด&gt;&amp;ไทร.xlsx</title>" in page
     assert '<html lang="en">' in render_html(Report(Path("a.xlsx"), "progress-report", {}), langs=("en",))
+
+
+def test_summary_csv_quotes_a_name_that_starts_with_a_tab_or_a_carriage_return(tmp_path: Path) -> None:
+    # OWASP's list of what starts a formula in a spreadsheet opening a CSV holds TAB and CR beside
+    # "=", "+", "-", "@" (a name "\t=HYPERLINK(…)" is read as a formula by some importers).
+    names = ["\t=1+2.xlsx", "\r=1+3.xlsx"]
+    results = [Unread(Path("inbox") / n, failure(Path("inbox") / n, UNREADABLE, f"{n}: not a spreadsheet"))
+               for n in names]
+    write_summary_csv(results, tmp_path / "summary.csv")
+    with (tmp_path / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [row[0] for row in rows[1:3]] == ["'" + n for n in names]

@@ -115,7 +115,8 @@ def _shade(ws: Worksheet, rows: list[list[str | int]], lang: Lang) -> None:
 
 
 def _safe(value: str | int) -> str | int:
-    # A spreadsheet opening the CSV would run "=..." as a formula: prefix it with a quote.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    # A spreadsheet opening the CSV would run "=..." as a formula: prefix it with a quote (TAB and CR
+    # too: OWASP's list, as some importers skip them before reading the formula behind).
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
