@@ -28,7 +28,7 @@ from .mailer import MailConfig, SendResult, SmtpMailer, Thread, compose_digest, 
 from .master.model import MergeResult, Outcome
 from .messages import both
 from .office import answered
-from .office.again import answer_again
+from .office.again import answer_again, sent_as
 from .office.answering import report_names, reports_and_mail, write_summaries
 from .office.arriving import Arrivals
 from .office.dropped import against_the_store
@@ -325,6 +325,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         origin = origins(path) if origins is not None else None  # path is still the file read (still_at)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, lambda _: origin)
+        if origin is not None:  # its answer names it as sent, not as the inbox saved it beside a namesake
+            name_as_kept(item, sent_as(store, origin.message_id, listed.sha256, path.name))
         # The name history and the view show, also its reports' name: a school whose file comes as
         # "report.xlsx" every month has this month's kept as "report-2.xlsx", its reports beside last month's
         disposition = disposition_of(item)

@@ -135,3 +135,19 @@ def test_an_unreadable_file_is_dated_by_the_month_it_came(office: Path, progress
     assert run("sync", cwd=office).returncode in (0, 1)
     assert statuses(office, "2562-12")["s2"] == (3, UP_TO_DATE, "s2-dec.xlsx")
     assert statuses(office, "2563-02")["s2"][1] == UNREADABLE
+
+
+def test_a_file_refused_for_a_date_typed_a_year_on_still_says_to_fix(office: Path, progress_form: Form,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """s2's January report dated 29/1/2564 for 2563 (the year typed one on): refused, the date outside
+    the project. Dated by that date, the file was of January 2021, later than every month the office
+    looks at: January's master and digest said s2 sent nothing, while s2 had been told to fix it. A
+    file is never dated later than the month it came: a report is made before it is sent."""
+    arrive(office, progress_form, monkeypatch, "s2-dec.xlsx", reports(2, 3), "s2", dt.datetime(2019, 12, 30, 9), 0)
+    typo = reports(2, 4)
+    typo["reports"][-1]["date"] = "2021-01-29"
+    arrive(office, progress_form, monkeypatch, "s2-jan.xlsx", typo, "s2", dt.datetime(2020, 1, 30, 10), 30)
+    with Store(office / "sheetsync.sqlite") as store:
+        assert [o.result for o in store.outcomes("file = 's2-jan.xlsx'")] == ["refused"]
+    assert statuses(office, "2563-01")["s2"][1] == MUST_FIX
+    assert statuses(office, "2562-12")["s2"] == (3, UP_TO_DATE, "s2-dec.xlsx")

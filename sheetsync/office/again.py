@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from ..check.coerce import format_be_date
 from ..clock import Zone, local
@@ -43,7 +43,7 @@ def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailCo
     received = local(received_at, zone)  # the office's clock (the school's too, in Thailand): B.E.
     when = f"{format_be_date(received.date())} {received:%H:%M}" if received else received_at[:19]
     try:
-        message = compose_again_reply(origin, _sent_as(store, origin.message_id, sha, path.name), when, result, config)
+        message = compose_again_reply(origin, sent_as(store, origin.message_id, sha, path.name), when, result, config)
     except MailError as exc:
         LOG.warning("%s: cannot be answered (%s)", path.name, exc)
         return
@@ -68,9 +68,10 @@ def _had_report(store: Store, message_id: str, sha: str, first_run: int, fetched
     return fetched_run <= first_run
 
 
-def _sent_as(store: Store, message_id: str, sha: str, saved: str) -> str:
+def sent_as(store: Store, message_id: str, sha: str, saved: str) -> str:
     """The file's name as the message attached it (the inbox may have saved it under another: the
-    same name came in an earlier message too), else ``saved``."""
+    same name came in an earlier message too), else ``saved``; a bare name, never a folder's."""
     rows = store.query("SELECT filename FROM message_files WHERE message_id = ? AND sha256 = ? ORDER BY id LIMIT 1",
                        (message_id, sha))
-    return str(rows[0][0] or saved) if rows else saved
+    name = PurePath(str(rows[0][0] or "")).name if rows else ""
+    return name if name not in ("", ".", "..") else saved

@@ -68,13 +68,19 @@ class Months:
         return self._own(sub.form_id, sub.key, report_month(self.specs.get(sub.form_id), sub.data), sub.received_at)
 
     def of_file(self, o: OutcomeRow) -> str:
-        """The own month of a file's outcome, ``YYYY-MM``, by the same rule (its report's as it was read)."""
-        return self._own(o.form_id, o.key, o.month, o.received_at)
+        """The own month of a file's outcome, ``YYYY-MM``, by the same rule (its report's as it was read) —
+        never later than the month it came: a report is made before it is sent, so a later date is one
+        mistyped (29/1/2564 for 2563), often the very reason the file was refused, and the school told to
+        fix it must not show in the month's master as having sent nothing."""
+        came = self._came(o.received_at)
+        return self._own(o.form_id, o.key, min(o.month, came) if o.month else "", o.received_at)
 
     def _own(self, form_id: str, key: str, reported: str, received_at: str) -> str:
         said = self.of_key(form_id, key) if key else None
-        if said or reported:
-            return said or reported
+        return said or reported or self._came(received_at)
+
+    def _came(self, received_at: str) -> str:
+        """The month of ``received_at`` in the office's time zone."""
         received = local(received_at, self.zone)
         return received.strftime("%Y-%m") if received else received_at[:7]
 
