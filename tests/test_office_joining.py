@@ -8,9 +8,9 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
-from sheetsync.mailer import Attachment, Thread, compose, report_part, unreadable_part, wire_bytes
+from sheetsync.mailer import Attachment, Thread, compose, pending, report_part, unreadable_part, wire_bytes
 from sheetsync.office.joining import Joining, join_key, queue_answer
-from sheetsync.office.outbox import FILE_HEADER, adopt_from_disk, flush_outbox
+from sheetsync.office.outbox import FILE_HEADER, adopt_from_disk, count_others, flush_outbox, mail_path
 from sheetsync.office.store import Store
 from tests.test_mail import CONFIG, HTML, make_report
 
@@ -87,3 +87,23 @@ def test_a_store_restored_takes_back_the_one_email_as_the_answer_on_each_file(tm
         assert adopt_from_disk(restored, tmp_path / "outbox") == (0, 1)
         answered = restored.query("SELECT sha256, message_id FROM answers WHERE kind = 'report' ORDER BY sha256")
     assert answered == [("a" * 64, "<two@s1.example>"), ("b" * 64, "<two@s1.example>")]  # read again: not answered
+
+
+def test_an_answer_a_killed_run_wrote_but_did_not_mark_is_not_sent_beside_the_email_that_joins_it(
+        tmp_path: Path) -> None:
+    # A run writes the first file's answer into outbox/ and is killed before marking it written; the
+    # message's second file is read by a later run (it was open in Calc) and joins that answer. The one
+    # e-mail carrying both is written: the first answer's own file must not stay beside it, where the
+    # outbox's "others" (send_others) would send it too, and the school would get that answer twice.
+    outbox = tmp_path / "outbox"
+    with Store(tmp_path / "office.sqlite") as store:
+        queue(store, "a", answer("a.xlsx", 2))
+        [(first, name, data, _)] = store.mails("written")
+        outbox.mkdir()
+        mail_path(outbox, first, name).write_bytes(data)  # written, never marked: the run died here
+        queue(store, "b", answer("b.xlsx", 0))
+        written = flush_outbox(store, outbox)
+        assert [p.name for p in pending(outbox)] == [p.name for p in written]
+        assert count_others(store, outbox) == 0
+    [joined] = written
+    assert sorted(str(v).strip() for v in read(joined.read_bytes()).get_all(FILE_HEADER) or []) == ["a" * 64, "b" * 64]

@@ -53,16 +53,32 @@ def flush_outbox(store: Store, folder: Path) -> list[Path]:
     """
     written = []
     for mail_id, name, message, _ in store.mails("written"):
+        _drop_own_copies(store, folder, mail_id)
         try:
             path = save_bytes(folder, message, lambda: mail_path(folder, mail_id, name))
         except OSError as exc:  # named by the folder: the hidden temporary file tells the clerk nothing
-            why = str(exc.strerror or exc)
-            raise OutputError(render("outbox.not-written", "en", source="office.yaml", folder=folder, why=why),
-                              th=render("outbox.not-written", "th", source="office.yaml", folder=folder, why=why)
-                              ) from exc
+            raise _not_written(folder, exc) from exc
         store.mark_mail(mail_id, "written", str(path))
         written.append(path)
     return written
+
+
+def _drop_own_copies(store: Store, folder: Path, carrier: int) -> None:
+    """Delete the own e-mail of each answer ``carrier`` now carries (office/joining.py) that a run killed
+    before marking it written left in ``folder``: beside the e-mail that carries it, it would be sent too
+    (:func:`send_others`), and the school answered twice. Only a row never marked written is carried."""
+    for carried, name in store.query("SELECT id, name FROM outbox WHERE carried_by = ?", (carrier,)):
+        try:
+            mail_path(folder, int(carried), str(name)).unlink(missing_ok=True)
+        except OSError as exc:  # held open: the next run tries again, before it writes the carrier
+            raise _not_written(folder, exc) from exc
+
+
+def _not_written(folder: Path, exc: OSError) -> OutputError:
+    """The outbox ``folder`` refusing a file, in one line naming it (English, and Thai as ``th``)."""
+    why = str(exc.strerror or exc)
+    return OutputError(render("outbox.not-written", "en", source="office.yaml", folder=folder, why=why),
+                       th=render("outbox.not-written", "th", source="office.yaml", folder=folder, why=why))
 
 
 def send_from_store(store: Store, folder: Path, mailer: Mailer) -> SendResult:
