@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..messages import LANGS, Lang
+from ..messages import LANGS, Lang, first, render
 from ..render import report_dict
 from ..render.html import FONT
 from ..check.report import Report
@@ -33,6 +33,8 @@ MIME_TYPES = {
     ".pdf": "application/pdf",
     ".html": "text/html",
 }
+#: The workbooks attached to a report's e-mail: its marked-up copy (an .xls is marked up as .xlsx).
+WORKBOOKS = (".xlsx", ".ods", ".xls")
 _SUFFIX = re.compile(r"[A-Za-z0-9]{1,8}")  # an extension kept whole in attachment names
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
@@ -111,13 +113,29 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
                 warnings=len(report.warnings))
     names = ", ".join(attachment_name(f.filename) for f in files)
     closing = [say("mail.attachments", lang, names=names)] if files else []
+    explained = marked_note(len(report.errors), len(report.warnings), [f.filename for f in files], first(lang))
     closing += [say("mail.outro", lang)]
-    msg.set_content(_text_body(greeting, intro, text, closing, signature(config, lang)), charset="utf-8")
+    msg.set_content(_text_body(greeting, intro, text, [*explained, *closing], signature(config, lang)), charset="utf-8")
     msg.add_alternative(_html_body(html, greeting, intro, closing, signature(config, lang)), subtype="html",
                         charset="utf-8")
     for f in files:
         add_attachment(msg, f)
     return msg
+
+
+def marked_note(errors: int, warnings: int, attached: Iterable[str], langs: Sequence[Lang] = LANGS) -> list[str]:
+    """What the HTML report says of the marked-up copy (its red and yellow cells, to be corrected in it and
+    sent back: catalogue ``report.invalid``), a paragraph in each of ``langs``, for an e-mail's text part;
+    nothing when nothing was found or no copy is among the ``attached`` file names (a workbook attached to
+    a report's e-mail is its marked-up copy: sheetsync attaches no other).
+
+    Example::
+
+        marked_note(2, 0, ["report-ตรวจแล้ว.xlsx"])  # ["พบรายการที่ต้องแก้ไข 2 รายการ …", "2 item(s) to fix …"]
+    """
+    if not (errors or warnings) or not any(Path(name).suffix.lower() in WORKBOOKS for name in attached):
+        return []
+    return [render("report.invalid", lang, errors=errors, warnings=warnings) for lang in langs]
 
 
 def new_message(config: MailConfig, to: str | Sequence[str], display_name: str = "",
