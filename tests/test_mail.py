@@ -17,8 +17,8 @@ import yaml
 
 from sheetsync.spec.form import Form
 from sheetsync.mailer._compose import attachment_name
-from sheetsync.mailer import (Attachment, MailConfig, MailError, OutboxMailer, compose, pending, recipient_for,
-                              subject_for)
+from sheetsync.mailer import (Attachment, MailConfig, MailError, OutboxMailer, Thread, compose, pending,
+                              recipient_for, subject_for)
 from sheetsync.check.report import Finding, Report
 from sheetsync.messages import render
 from sheetsync.render.html import render_html
@@ -266,3 +266,19 @@ def test_the_text_part_explains_the_marked_copy_as_the_html_part_does(tmp_path: 
     bare = parse(compose(report, to="head@school01.example", config=CONFIG, html=HTML, text="C5",
                          school="โรงเรียนวัดไทร"))
     assert said[0] not in bare.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_a_new_message_names_the_project_in_its_subject_a_reply_keeps_its_own(tmp_path: Path) -> None:
+    """A school with two projects got two e-mails both headed "ผลการตรวจสอบแบบรายงาน: <school> — …": the
+    key (the project's code, with its field's title) tells them apart in a new message's subject, even
+    after a very long school name, within 200 characters; a reply in the school's thread keeps "Re: …"."""
+    report = make_report(tmp_path / "a.xlsx", errors=3)
+    key = "รหัสโครงการ 50360000-3600"
+    message = compose(report, to="head@school01.example", config=CONFIG, html=HTML, text="x", school="โรงเรียนวัดไทร",
+                      key=key)
+    assert message["Subject"] == "ผลการตรวจสอบแบบรายงาน: โรงเรียนวัดไทร รหัสโครงการ 50360000-3600 — ต้องแก้ไข 3 รายการ"
+    long = compose(report, to="head@school01.example", config=CONFIG, html=HTML, text="x", school="ก" * 5000, key=key)
+    assert key in long["Subject"] and len(long["Subject"]) <= 200
+    reply = compose(report, to="head@school01.example", config=CONFIG, html=HTML, text="x", school="โรงเรียนวัดไทร",
+                    key=key, thread=Thread("<a@s1.example>", subject="ส่งรายงาน"))
+    assert reply["Subject"] == "Re: ส่งรายงาน"

@@ -35,6 +35,8 @@ MIME_TYPES = {
 }
 #: The workbooks attached to a report's e-mail: its marked-up copy (an .xls is marked up as .xlsx).
 WORKBOOKS = (".xlsx", ".ods", ".xls")
+#: A subject's room for the name and for the key after it: with the words around them, within 200.
+SUBJECT_NAME, SUBJECT_KEY = 80, 60
 _SUFFIX = re.compile(r"[A-Za-z0-9]{1,8}")  # an extension kept whole in attachment names
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
@@ -70,7 +72,8 @@ def mime_type_of(filename: str) -> str:
 
 def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html: str, text: str,
             attachments: Iterable[Path | Attachment] = (), lang: Lang = "th", school: str | None = None,
-            attach_report: bool = False, thread: Thread | None = None, cc: Sequence[str] = ()) -> EmailMessage:
+            attach_report: bool = False, thread: Thread | None = None, cc: Sequence[str] = (),
+            key: str = "") -> EmailMessage:
     """One message about ``report``: text and HTML alternatives plus attachments.
 
     The subject says the school (or file) and how many items to fix, in ``lang``. The bodies are
@@ -85,6 +88,9 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     :param thread: the message that brought the file: the mail then answers it (``Re:`` subject,
         ``In-Reply-To`` and ``References``), so it lands in the sender's conversation.
     :param cc: addresses copied (the roster's address when someone else sent the file).
+    :param key: what the report is keyed by, in words ("รหัสโครงการ 50360000-3600"): a new message's
+        subject names it after the school, so a school's results on two projects are told apart (a
+        reply keeps the subject of the school's own thread).
     :raises MailError: an address is not valid, or an attachment cannot be read.
 
     With ``config.summary_only`` (the office must not mail data) nothing is attached and the body
@@ -103,7 +109,7 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
         text = html = say("mail.summary_only", lang, cells=_cells(report) or "-")
     name = one_line(school or "") or one_line(report.path.name)
     msg = new_message(config, to, school or "", cc=cc)
-    subject = subject_for(report, name, lang)
+    subject = subject_for(report, name, lang, key=key)
     msg["Subject"] = reply_subject(thread.subject, subject) if thread else subject
     for header, value in (thread_headers(thread) if thread else {}).items():
         msg[header] = value
@@ -195,9 +201,11 @@ def set_bilingual_body(msg: EmailMessage, sections: list[list[str]], config: Mai
                         subtype="html", charset="utf-8")
 
 
-def subject_for(report: Report, name: str, lang: Lang = "th") -> str:
-    """The subject line for ``report``: "ผลการตรวจสอบแบบรายงาน: <name> — ต้องแก้ไข 3 รายการ"."""
-    return one_line(say(f"mail.subject.{_status(report)}", lang, name=one_line(name),
+def subject_for(report: Report, name: str, lang: Lang = "th", *, key: str = "") -> str:
+    """The subject line for ``report``: "ผลการตรวจสอบแบบรายงาน: <name> — ต้องแก้ไข 3 รายการ"; with a
+    ``key`` ("รหัสโครงการ 50360000-3600") after the name, which is cut short first so that the key shows."""
+    named = f"{one_line(name, limit=SUBJECT_NAME)} {one_line(key, limit=SUBJECT_KEY)}" if key.strip() else one_line(name)
+    return one_line(say(f"mail.subject.{_status(report)}", lang, name=named,
                         errors=len(report.errors), warnings=len(report.warnings)), limit=200)
 
 
