@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from .check.findings import labels
 from .check.reader import Filled, read_filled
 from .check.report import Report
 from .mailer import (Attachment, Earlier, InvitationKey, MailConfig, MailError, OutboxMailer, Thread, address_report,
@@ -28,6 +29,7 @@ from .render.html import render_html
 from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
 from .spec.form import Form
+from .spec.pointers import lookup
 from .template.markup import write_marked_up
 from .files import unique_name, write_atomically
 
@@ -151,7 +153,24 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
     return compose(item.report, to=plan.to, config=config, lang=lang,
                    html=render_html(item.report, langs=first(lang), form=item.filled.form),
                    text=render_for_school(item.report, lang), attachments=marked, school=plan.school, thread=plan.thread,
-                   cc=plan.cc)
+                   cc=plan.cc, key=_key_words(item.filled, lang))
+
+
+def _key_words(filled: Filled, lang: Lang = "th") -> str:
+    """What ``filled`` is keyed by (the form's ``master: key``), each field's title and value: "รหัสโครงการ
+    50360000-3600" ("code 50360000-3600" in English); "" when the form has no key or the file holds none
+    (a school's results on two projects are told apart by it).
+
+    :raises FormError: the form's ``master:`` entry is broken.
+    """
+    words = []
+    for pointer in master_spec(filled.form).key:
+        value = lookup(filled.data, pointer)
+        if value is None or isinstance(value, (dict, list)) or not str(value).strip():
+            return ""
+        title_th, title_en = labels(filled.form, pointer)
+        words.append(f"{title_th if lang == 'th' else title_en} {value}")
+    return " ".join(words)
 
 
 def _as_sent(sent: str, marked: Path) -> Attachment:

@@ -9,6 +9,7 @@ import string
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.policy import SMTP, default
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,11 @@ import yaml
 
 from sheetsync.spec.form import Form
 from sheetsync.mailer._compose import attachment_name
-from sheetsync.mailer import (Attachment, MailConfig, MailError, OutboxMailer, compose, pending, recipient_for,
-                              subject_for)
+from sheetsync.mailer import (Attachment, MailConfig, MailError, OutboxMailer, Thread, compose, pending,
+                              recipient_for, subject_for)
 from sheetsync.check.report import Finding, Report
+from sheetsync.messages import render
+from sheetsync.render.html import render_html
 from sheetsync.roster import Recipient
 from sheetsync.template.write import write_template
 
@@ -245,3 +248,37 @@ def test_outbox_names_are_safe_unique_and_written_atomically(tmp_path: Path) -> 
     assert pending(tmp_path / "outbox") == sorted([first, second])
     assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == sorted([first.name, second.name])
     assert first.read_bytes() == message.as_bytes(policy=SMTP)
+
+
+def test_the_text_part_explains_the_marked_copy_as_the_html_part_does(tmp_path: Path, workbook: Path) -> None:
+    """The HTML part says the wrong cells of the attached copy are red (notes yellow) and that she may
+    correct them in it and send it back; the text part said only "ไฟล์แนบ: …-ตรวจแล้ว.xlsx". It says the
+    same words now, Thai then English, before the line naming the file — and only with a copy attached."""
+    report = make_report(workbook, errors=3, warnings=1)
+    marked = Attachment("โรงเรียนวัดไทร แบบรายงาน-ตรวจแล้ว.xlsx", workbook.read_bytes(), XLSX)
+    said = [render("report.invalid", lang, errors=3, warnings=1) for lang in ("th", "en")]
+    message = parse(compose(report, to="head@school01.example", config=CONFIG, html=render_html(report), text="C5",
+                            attachments=[marked], school="โรงเรียนวัดไทร"))
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+    assert all(escape(line) in html for line in said)
+    assert -1 < text.index(said[0]) < text.index(said[1]) < text.index("ไฟล์แนบ: "), text
+    bare = parse(compose(report, to="head@school01.example", config=CONFIG, html=HTML, text="C5",
+                         school="โรงเรียนวัดไทร"))
+    assert said[0] not in bare.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_a_new_message_names_the_project_in_its_subject_a_reply_keeps_its_own(tmp_path: Path) -> None:
+    """A school with two projects got two e-mails both headed "ผลการตรวจสอบแบบรายงาน: <school> — …": the
+    key (the project's code, with its field's title) tells them apart in a new message's subject, even
+    after a very long school name, within 200 characters; a reply in the school's thread keeps "Re: …"."""
+    report = make_report(tmp_path / "a.xlsx", errors=3)
+    key = "รหัสโครงการ 50360000-3600"
+    message = compose(report, to="head@school01.example", config=CONFIG, html=HTML, text="x", school="โรงเรียนวัดไทร",
+                      key=key)
+    assert message["Subject"] == "ผลการตรวจสอบแบบรายงาน: โรงเรียนวัดไทร รหัสโครงการ 50360000-3600 — ต้องแก้ไข 3 รายการ"
+    long = compose(report, to="head@school01.example", config=CONFIG, html=HTML, text="x", school="ก" * 5000, key=key)
+    assert key in long["Subject"] and len(long["Subject"]) <= 200
+    reply = compose(report, to="head@school01.example", config=CONFIG, html=HTML, text="x", school="โรงเรียนวัดไทร",
+                    key=key, thread=Thread("<a@s1.example>", subject="ส่งรายงาน"))
+    assert reply["Subject"] == "Re: ส่งรายงาน"

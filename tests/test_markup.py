@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
+from sheetsync.render.html import render_html
 from sheetsync.spec.form import Form
 from sheetsync.template.markup import SUMMARY_SHEET, write_marked_up
 from sheetsync.check.reader import read_filled
@@ -123,3 +125,24 @@ def test_the_findings_name_the_field_and_show_the_value_as_the_school_typed_it(p
     late = next(f for f in report.findings if f.code == "outside-period")
     assert by_cell[late.cell][3] == "29/10/2563" and by_cell[late.cell][2] == "วันที่รายงาน"
     assert not any(str(r[2]).count("-") and str(r[2]).islower() for r in rows)  # no code in the Field column
+
+
+def test_a_missing_report_is_labelled_by_the_column_its_cell_is_in(progress_form: Form, seed: dict[str, Any],
+                                                                  tmp_path: Path) -> None:
+    """Report 4 left out, report 5 typed: the finding points at B40, the empty report's date, but the
+    findings sheet labelled it "รายงานครั้งที่", the title of column A (the report's number). The label
+    is the title of the column the linked cell is in; the HTML report's "Field" column says the same."""
+    seed["reports"] = [r for r in seed["reports"] if r["no"] != 4]
+    path = tmp_path / "s1.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    filled = read_filled(path)
+    report = validate(filled)
+    gap = next(f for f in report.findings if f.code == "report-gap")
+    assert gap.cell == "B40"
+    out = tmp_path / "s1-marked.xlsx"
+    write_marked_up(filled, report, out)
+    rows = [[c.value for c in row] for row in load_workbook(out)[SUMMARY_SHEET].iter_rows(min_row=2)]
+    row = next(r for r in rows if str(r[0]).split("\n")[0] == "B40")
+    assert row[2] == "วันที่รายงาน", row
+    html = render_html(report, form=progress_form)
+    assert re.search(r"<td[^>]*>B40<br>\(รายงานครั้งที่ 4\)</td><td[^>]*>วันที่รายงาน</td>", html), html

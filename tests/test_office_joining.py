@@ -9,6 +9,7 @@ from email.policy import default
 from pathlib import Path
 
 from sheetsync.mailer import Attachment, Thread, compose, pending, report_part, unreadable_part, wire_bytes
+from sheetsync.messages import render
 from sheetsync.office.joining import Joining, join_key, queue_answer
 from sheetsync.office.outbox import FILE_HEADER, adopt_from_disk, count_others, flush_outbox, mail_path
 from sheetsync.office.store import Store
@@ -53,6 +54,11 @@ def test_three_files_of_one_message_leave_in_one_email_each_answer_kept(tmp_path
     assert "3 ไฟล์" in text and "ต้องแก้ไข 1 ไฟล์" in text and "1 need correcting" in text
     assert text.index("ไฟล์ที่ 2: “b.xlsx” — ต้องแก้ไข 2 รายการ") < text.index("File 2: “b.xlsx” — 2 item(s) to fix")
     assert [p.get_filename() for p in sent.iter_attachments()] == ["b-ตรวจแล้ว.xlsx"]
+    # The text says what the HTML says of b's marked-up copy (its red cells, to correct and send back),
+    # in b's section, Thai then English; a and c, valid, have no copy to explain.
+    said = [render("report.invalid", lang, errors=2, warnings=0) for lang in ("th", "en")]
+    assert text.index("ไฟล์ที่ 2: “b.xlsx”") < text.index(said[0]) < text.index(said[1]) < text.index("ไฟล์ที่ 3:")
+    assert text.count(said[0]) == 1
     assert str(sent["X-Sheetsync-Name"]) == "answers s1 a"  # named once, by the first: a third file keeps its name
 
 

@@ -11,10 +11,12 @@ by one cell, that cell is named once.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from sheetsync.check.reader import read_filled
@@ -213,3 +215,56 @@ def test_a_cost_typed_too_low_is_still_a_sum_that_differs(training_form: Form, t
                                                           tmp_path: Path) -> None:
     training["trainings"][2]["cost"] = 2800
     assert _cells(_errors(training_form, training, tmp_path, [TRAINING])) == [("sum-mismatch", "H10")]
+
+
+def _next_month(form: Form, seed: dict[str, Any], tmp_path: Path, percents: dict[int, float]) -> list[Finding]:
+    """The errors of next month's template (reports 1–5 prefilled and locked) with the reports ``percents``
+    ({report number: percent}) typed after them, as a teacher fills her rows (read back, validated)."""
+    seed["reports"] = seed["reports"][:5]
+    path = tmp_path / "next.xlsx"
+    write_template(form, path, data=seed, recipient="s1", lock_rows=True)
+    book = openpyxl.load_workbook(path)
+    sheet = book[form.sheet]
+    for no, percent in percents.items():
+        row = 36 + no
+        typed = {"B": dt.datetime(2020, no - 3, 28), "C": "เครือข่ายโรงเรียนดำเนินกิจกรรมตามแผน", "D": percent / 100,
+                 "E": 0, "F": "เป็นไปตามแผน", "G": "เป็นไปตามเป้าหมาย"}
+        for column, value in typed.items():
+            sheet[f"{column}{row}"] = value
+    book.save(path)
+    return [f for f in validate(read_filled(path)).findings if f.severity == "error"]
+
+
+def test_a_break_with_an_earlier_report_not_just_before_names_it(progress_form: Form, seed: dict[str, Any],
+                                                                 tmp_path: Path) -> None:
+    """Reports 1–5 locked (…, 65 %), report 6 typed 40 % and report 7 50 %: report 7 is found against
+    report 5's 65 %, not against the 40 % just before it. "ลดลงจากรายงานครั้งก่อน (65%)" told her the report
+    before was 65 %: the message names report 5 and its cell; report 6's own, against the one just before
+    it, keeps today's words."""
+    found = {f.cell: f for f in _next_month(progress_form, seed, tmp_path, {6: 40.0, 7: 50.0})}
+    assert sorted(found) == ["D42", "D43"]
+    six, seven = found["D42"], found["D43"]
+    assert six.message_th.startswith("ช่อง D42 ความก้าวหน้า 40% ลดลงจากรายงานครั้งก่อน (65%)"), six.message_th
+    assert "previous report's 65%" in six.message_en
+    assert "ครั้งก่อน" not in seven.message_th and "previous" not in seven.message_en, seven.message_th
+    assert seven.message_th.startswith("ช่อง D43 ความก้าวหน้า 50% ลดลงจากรายงานครั้งที่ 5 (65% ในช่อง D41)"), \
+        seven.message_th
+    assert "65% of an earlier report (cell D41)" in seven.message_en, seven.message_en
+
+
+@pytest.mark.parametrize("kind, values, blamed, apart", [
+    ("not_decreasing", [10, 80, 90, 30, 40, 50], [("progress-above-next", 1, 3), ("progress-above-next", 2, 3)],
+     [True, False]),
+    ("increasing", [1, 2, 3, 0], [("not-increasing", 3, 2)], [False]),
+    ("not_decreasing", [10, 50, 60, 40], [("progress-decreased", 3, 2)], [False]),
+])
+def test_a_break_says_whether_its_other_value_is_the_next_row(kind: str, values: list[int],
+                                                              blamed: list[tuple[str, int, int]],
+                                                              apart: list[bool]) -> None:
+    """A hit against a value that is not in the row next to it says so: its message cannot say "the
+    previous row" or "the next row" of a value two rows away."""
+    ctx = RuleContext({"t": [{"v": v} for v in values]}, set(), lambda table, n: "")
+    hits = list(RULES[kind]({"table": "/t", "field": "v"}, ctx))
+    assert [(h.code, h.pointer, h.params["other"]) for h in hits] == [
+        (code, f"/t/{i}/v", f"/t/{j}/v") for code, i, j in blamed]
+    assert [h.apart for h in hits] == apart

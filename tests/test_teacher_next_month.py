@@ -47,3 +47,6 @@ def test_a_slip_against_a_locked_earlier_report_is_found_on_her_own_cells(
     found = {(f.code, f.cell) for f in validate(filled).errors}
     assert found == {("progress-decreased", "D42"), ("progress-decreased", "D43")}, found
     assert not {f.cell for f in validate(filled).findings} & set(filled.locked_expected)
+    # Report 7 is found against report 5's 65 %, not the 40 % just before it: the message says which.
+    seven = next(f for f in validate(filled).errors if f.cell == "D43")
+    assert "ลดลงจากรายงานครั้งที่ 5 (65% ในช่อง D41)" in seven.message_th, seven.message_th

@@ -5,7 +5,7 @@ code, unless the caller gives another (a rule's words from its layout: a catalog
 layout's own ``{th, en}``). Besides what the caller passes, every message can name the cell, the
 field's title (``label``), the value found, the field's unit (``unit``: " บาท" for an amount, "%"
 for a percentage, nothing otherwise), the table row's own name (``item``: "ชั้น ป.2"), and the titles
-of the other fields a rule names (``other_label``, ``from_label`` …).
+of the other fields a rule names (``other_label``, ``from_label`` …; the other's table row: ``other_item``).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class _Lenient(dict[str, Any]):
 
 def _words(filled: Filled, pointer: str, cell: str, params: dict[str, Any], message: Message,
            lang: Lang) -> dict[str, str]:
-    """The placeholders written in ``lang`` for this finding: unit, row name, relation, suspect clause."""
+    """The placeholders written in ``lang`` for this finding: unit, row names, relation, suspect clause."""
     found = field_at(filled.form, pointer) if pointer else None
     kind = found.kind if found is not None else ""
     words: dict[str, str] = {}
@@ -91,6 +91,8 @@ def _words(filled: Filled, pointer: str, cell: str, params: dict[str, Any], mess
     for each, suffix in languages:  # a text in one language may use the other's words
         words[f"unit{suffix}"] = render(f"unit.{kind}", each) if kind in UNITS else ""
         words[f"item{suffix}"] = _item(filled, pointer, cell, each)
+        if isinstance(params.get("other"), str):  # the other row's own name: "รายงานครั้งที่ 5"
+            words[f"other_item{suffix}"] = _item(filled, params["other"], filled.cell_of(params["other"]).cell, each)
         if "op" in params:
             words[f"relation{suffix}"] = render(f"op.{params['op']}", each)
         if "calendar" in params:  # "เดือนพฤศจิกายน ปีงบประมาณ พ.ศ. 2567", "November of fiscal year 2567"

@@ -24,6 +24,9 @@ class Hit:
     cell: str | None = None  # set when the place is a row with no data (a gap)
     #: The same break found on another cell that could as well be the wrong one (a row's other side).
     instead: tuple[Hit, ...] = ()
+    #: An order rule's hit whose other value is not in the row next to it (report 7 against report 5's
+    #: 65 %): its message cannot say "the previous report", and names that row instead.
+    apart: bool = False
 
 
 @dataclass

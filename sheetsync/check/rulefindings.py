@@ -14,7 +14,8 @@ from ..spec.cells import column_letter
 from ..spec.form import Form
 from ..spec.pointers import lookup
 from ..spec.rulespec import COLUMN, COLUMNS, PARAMS, Rule
-from .findings import finding
+from ..messages import catalogue
+from .findings import Message, finding
 from .reader import Filled, locate
 from .report import Finding
 from .rules import RULES, Hit, RuleContext
@@ -140,11 +141,21 @@ def _hit_finding(filled: Filled, rule: Rule, hit: Hit) -> Finding:
     # The finding's value is what its field holds (the 170,000 of that report), not a total the
     # rule computed: the message says the total, the value shows what to look at in the cell.
     code = rule.finding_code(hit.code)
-    found = finding(filled, code, hit.pointer, hit.value, cell=hit.cell, message=rule.message_of(code, hit.code),
-                    **hit.params)
+    message = rule.message_of(code, hit.code)
+    found = finding(filled, code, hit.pointer, hit.value, cell=hit.cell,
+                    message=_apart(message) if hit.apart else message, **hit.params)
     held = lookup(filled.data, hit.pointer) if hit.pointer else None
     found = replace(found, rests_on=_rests_on(filled, rule, found.cell))
     return replace(found, value=held) if held is not None and not isinstance(held, (dict, list)) else found
+
+
+def _apart(message: Message) -> Message:
+    """The words of an order break with a row not next to its own: the catalogue's ``<key>.apart``, which
+    names that row ("ลดลงจากรายงานครั้งที่ 5 (65% ในช่อง D41)"), where "the previous report" would name
+    the wrong one; a layout's own text, or a key with no such entry, stays as it is."""
+    if isinstance(message, str) and f"{message}.apart" in catalogue():
+        return f"{message}.apart"
+    return message
 
 
 def _rests_on(filled: Filled, rule: Rule, own: str) -> tuple[str, ...]:

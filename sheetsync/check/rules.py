@@ -42,7 +42,7 @@ def sequence(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 def increasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """Dates (or numbers) strictly increase from one row to the next; a value out of order with the
     rows around it is found on its own cell (:mod:`.order`), not on the right row after it."""
-    yield from _order_hits(ctx.column(rule["table"], rule["field"]), ("not-increasing", "not-before-next"),
+    yield from _order_hits(rule["table"], ctx.column(rule["table"], rule["field"]), ("not-increasing", "not-before-next"),
                            strict=True, fixed=ctx.fixed)
 
 
@@ -65,22 +65,31 @@ def within(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
 def not_decreasing(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:
     """A column never goes down from one row to the next (progress): a value too high for the rows
     after it is found on its own cell, not on each right row after it (:mod:`.order`)."""
-    yield from _order_hits(ctx.column(rule["table"], rule["field"]), ("progress-decreased", "progress-above-next"),
+    yield from _order_hits(rule["table"], ctx.column(rule["table"], rule["field"]),
+                           ("progress-decreased", "progress-above-next"),
                            strict=False, running_max=True, fixed=ctx.fixed)
 
 
-def _order_hits(column: list[tuple[str, Any]], codes: tuple[str, str], *, strict: bool,
+def _order_hits(table: str, column: list[tuple[str, Any]], codes: tuple[str, str], *, strict: bool,
                 running_max: bool = False, fixed: frozenset[str] = frozenset()) -> Iterator[Hit]:
     """A hit for each break of order: ``codes[0]`` on a value that must come after an earlier one,
     ``codes[1]`` on one that must come before a later one. A break either value could be the
     cause of names the earlier value as what may be wrong instead. Values at ``fixed`` pointers
-    (prefilled and locked) stand: the school cannot change them, so the other side is found."""
+    (prefilled and locked) stand: the school cannot change them, so the other side is found.
+    A hit against a value not in the row next to its own is ``apart`` (its words name that row)."""
     standing = {i for i, (pointer, _) in enumerate(column) if pointer in fixed} if fixed else set()
     for found in breaks([value for _, value in column], strict=strict, running_max=running_max, fixed=standing):
         (pointer, value), (other, against) = column[found.at], column[found.against]
-        hit = Hit(codes[0] if found.after else codes[1], pointer, value, {"expected": _shown(against), "other": other})
+        apart = abs(_row(table, pointer) - _row(table, other)) != 1
+        hit = Hit(codes[0] if found.after else codes[1], pointer, value, {"expected": _shown(against), "other": other},
+                  apart=apart)
         yield hit if found.certain else replace(
-            hit, instead=(Hit(codes[1], other, against, {"expected": _shown(value), "other": pointer}),))
+            hit, instead=(Hit(codes[1], other, against, {"expected": _shown(value), "other": pointer}, apart=apart),))
+
+
+def _row(table: str, pointer: str) -> int:
+    """The row (item index) of ``table`` that ``pointer`` (``<table>/<i>/<column>``) is in."""
+    return int(pointer[len(table) + 1:].split("/", 1)[0])
 
 
 def running_total_max(rule: Mapping[str, Any], ctx: RuleContext) -> Iterator[Hit]:

@@ -13,7 +13,7 @@ from html import escape
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..messages import LANGS, Lang
+from ..messages import LANGS, Lang, first, render
 from ..render import report_dict
 from ..render.html import FONT
 from ..check.report import Report
@@ -33,6 +33,10 @@ MIME_TYPES = {
     ".pdf": "application/pdf",
     ".html": "text/html",
 }
+#: The workbooks attached to a report's e-mail: its marked-up copy (an .xls is marked up as .xlsx).
+WORKBOOKS = (".xlsx", ".ods", ".xls")
+#: A subject's room for the name and for the key after it: with the words around them, within 200.
+SUBJECT_NAME, SUBJECT_KEY = 80, 60
 _SUFFIX = re.compile(r"[A-Za-z0-9]{1,8}")  # an extension kept whole in attachment names
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
@@ -68,7 +72,8 @@ def mime_type_of(filename: str) -> str:
 
 def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html: str, text: str,
             attachments: Iterable[Path | Attachment] = (), lang: Lang = "th", school: str | None = None,
-            attach_report: bool = False, thread: Thread | None = None, cc: Sequence[str] = ()) -> EmailMessage:
+            attach_report: bool = False, thread: Thread | None = None, cc: Sequence[str] = (),
+            key: str = "") -> EmailMessage:
     """One message about ``report``: text and HTML alternatives plus attachments.
 
     The subject says the school (or file) and how many items to fix, in ``lang``. The bodies are
@@ -83,6 +88,9 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     :param thread: the message that brought the file: the mail then answers it (``Re:`` subject,
         ``In-Reply-To`` and ``References``), so it lands in the sender's conversation.
     :param cc: addresses copied (the roster's address when someone else sent the file).
+    :param key: what the report is keyed by, in words ("รหัสโครงการ 50360000-3600"): a new message's
+        subject names it after the school, so a school's results on two projects are told apart (a
+        reply keeps the subject of the school's own thread).
     :raises MailError: an address is not valid, or an attachment cannot be read.
 
     With ``config.summary_only`` (the office must not mail data) nothing is attached and the body
@@ -101,7 +109,7 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
         text = html = say("mail.summary_only", lang, cells=_cells(report) or "-")
     name = one_line(school or "") or one_line(report.path.name)
     msg = new_message(config, to, school or "", cc=cc)
-    subject = subject_for(report, name, lang)
+    subject = subject_for(report, name, lang, key=key)
     msg["Subject"] = reply_subject(thread.subject, subject) if thread else subject
     for header, value in (thread_headers(thread) if thread else {}).items():
         msg[header] = value
@@ -111,13 +119,29 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
                 warnings=len(report.warnings))
     names = ", ".join(attachment_name(f.filename) for f in files)
     closing = [say("mail.attachments", lang, names=names)] if files else []
+    explained = marked_note(len(report.errors), len(report.warnings), [f.filename for f in files], first(lang))
     closing += [say("mail.outro", lang)]
-    msg.set_content(_text_body(greeting, intro, text, closing, signature(config, lang)), charset="utf-8")
+    msg.set_content(_text_body(greeting, intro, text, [*explained, *closing], signature(config, lang)), charset="utf-8")
     msg.add_alternative(_html_body(html, greeting, intro, closing, signature(config, lang)), subtype="html",
                         charset="utf-8")
     for f in files:
         add_attachment(msg, f)
     return msg
+
+
+def marked_note(errors: int, warnings: int, attached: Iterable[str], langs: Sequence[Lang] = LANGS) -> list[str]:
+    """What the HTML report says of the marked-up copy (its red and yellow cells, to be corrected in it and
+    sent back: catalogue ``report.invalid``), a paragraph in each of ``langs``, for an e-mail's text part;
+    nothing when nothing was found or no copy is among the ``attached`` file names (a workbook attached to
+    a report's e-mail is its marked-up copy: sheetsync attaches no other).
+
+    Example::
+
+        marked_note(2, 0, ["report-ตรวจแล้ว.xlsx"])  # ["พบรายการที่ต้องแก้ไข 2 รายการ …", "2 item(s) to fix …"]
+    """
+    if not (errors or warnings) or not any(Path(name).suffix.lower() in WORKBOOKS for name in attached):
+        return []
+    return [render("report.invalid", lang, errors=errors, warnings=warnings) for lang in langs]
 
 
 def new_message(config: MailConfig, to: str | Sequence[str], display_name: str = "",
@@ -177,9 +201,11 @@ def set_bilingual_body(msg: EmailMessage, sections: list[list[str]], config: Mai
                         subtype="html", charset="utf-8")
 
 
-def subject_for(report: Report, name: str, lang: Lang = "th") -> str:
-    """The subject line for ``report``: "ผลการตรวจสอบแบบรายงาน: <name> — ต้องแก้ไข 3 รายการ"."""
-    return one_line(say(f"mail.subject.{_status(report)}", lang, name=one_line(name),
+def subject_for(report: Report, name: str, lang: Lang = "th", *, key: str = "") -> str:
+    """The subject line for ``report``: "ผลการตรวจสอบแบบรายงาน: <name> — ต้องแก้ไข 3 รายการ"; with a
+    ``key`` ("รหัสโครงการ 50360000-3600") after the name, which is cut short first so that the key shows."""
+    named = f"{one_line(name, limit=SUBJECT_NAME)} {one_line(key, limit=SUBJECT_KEY)}" if key.strip() else one_line(name)
+    return one_line(say(f"mail.subject.{_status(report)}", lang, name=named,
                         errors=len(report.errors), warnings=len(report.warnings)), limit=200)
 
 

@@ -21,7 +21,7 @@ from typing import Mapping, Sequence
 from ..check.report import Report
 from ..messages import LANGS
 from ..render.html import FONT
-from ._compose import NAME_HEADER, attachment_name
+from ._compose import NAME_HEADER, attachment_name, marked_note
 from ._headers import OUTGOING, one_line
 from ._texts import say
 
@@ -104,7 +104,11 @@ def compose_joined(answers: Sequence[tuple[bytes, Part]], name: str = "") -> Ema
     closing += [say("mail.outro", lang) for lang in LANGS]
     heading = _heading(parts)
     sections = [(_lines(n, part), part) for n, part in enumerate(parts, start=1)]
-    text = [greeting, *heading, *("\n".join([*lines, "", part.text]) for lines, part in sections), *closing]
+    # Each file's text says what its HTML says of its marked-up copy, when one is attached.
+    notes = [marked_note(part.errors, part.warnings, [str(a.get_filename() or "") for a in mail.iter_attachments()])
+             for mail, part in zip(mails, parts)]
+    text = [greeting, *heading, *("\n\n".join(["\n".join([*lines, "", part.text]), *note])
+                                  for (lines, part), note in zip(sections, notes)), *closing]
     msg.set_content("\n\n".join(text) + f"\n\n-- \n{signature}\n", charset="utf-8")
     msg.add_alternative(_html(greeting, heading, sections, closing, signature), subtype="html", charset="utf-8")
     for attachment in files:

@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from ..check.report import Finding, Report, Result
 from ..messages import LANGS, Lang, first, render
+from ..spec.cells import column_index
 from ..spec.form import Form
 from ..spec.pointers import generic, schema_node
 
@@ -42,6 +43,27 @@ def field_label(schema: dict[str, Any], path: str) -> str:
     """The title of the field a finding is about ("ความก้าวหน้าของงานฯ (%)"), or "" (no field, no title)."""
     node = schema_node(schema, generic(path)) if schema and path else None
     return str(node.get("title", "")) if node else ""
+
+
+def finding_label(schema: dict[str, Any], finding: Finding, form: Form | None = None) -> str:
+    """The title of what a finding's cell holds: its field's (:func:`field_label`), but for a finding about
+    a whole row of a table (report 4 missing, found on B40) the title of the column that cell is in
+    ("วันที่รายงาน"), not the row's ("รายงานครั้งที่", column A's): the label goes with the cell it links to."""
+    column = _row_column(form, finding) if form is not None else None
+    if column is not None:
+        return str(column.schema.get("title") or column.title)
+    return field_label(schema, finding.path)
+
+
+def _row_column(form: Form, finding: Finding) -> Any:
+    """The column of ``form``'s table that a finding about one of its whole rows sits in, else None."""
+    table = next((t for t in form.tables if finding.path.startswith(t.pointer + "/")), None)
+    match = re.fullmatch(r"([A-Z]+)[0-9]+", finding.cell)
+    if table is None or match is None or finding.sheet != form.sheet \
+            or not finding.path[len(table.pointer) + 1:].isdigit():
+        return None
+    col = column_index(match[1])
+    return next((c for c in table.columns if c.place.col <= col <= c.place.last_col), None)
 
 
 def value_text(form: Form | None, finding: Finding) -> str:

@@ -9,7 +9,7 @@ from ..identity import META_SHEET
 from ..spec.form import Form
 from ..messages import Lang, render
 from ..check.report import Finding, Report
-from . import field_label, ordered, row_name, value_text
+from . import finding_label, ordered, row_name, value_text
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"
 CELL = "border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left"
@@ -64,7 +64,7 @@ def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...], form: Form
     todo = "<br>".join(escape(f.message(lang)) for lang in langs)
     where = "" if f.sheet == META_SHEET else \
         escape(f.cell) + (f"<br>({escape(row)})" if form and (row := row_name(form, f)) else "")
-    cells = [where, escape(field_label(schema, f.path)), escape(value).replace("\n", "<br>"), todo,
+    cells = [where, escape(finding_label(schema, f, form)), escape(value).replace("\n", "<br>"), todo,
              _t(f"report.severity.{f.severity}", langs)]
     return f'<tr style="background:{ROW_BG[f.severity]}">' + "".join(f'<td style="{CELL}">{c}</td>' for c in cells) + "</tr>"
 

@@ -47,7 +47,8 @@ SITUATIONS: dict[str, tuple[str, ...]] = {
 #: the value found, its unit (" บาท" for an amount, "%" for a percentage, else nothing) and, in a
 #: table, the row's own name (its first column's value: "ชั้น ป.2"; "row 11 (ป.2)" in English).
 COMMON = ("cell", "sheet", "label", "label_en", "value", "unit", "unit_en", "item", "item_en")
-_OTHER = ("expected", "other_label", "other_label_en", "other_cell")  # the other field's title and cell
+#: The other field's title and cell, and in a table its row's own name ("รายงานครั้งที่ 5").
+_OTHER = ("expected", "other_label", "other_label_en", "other_cell", "other_item", "other_item_en")
 #: A ratio's parts: their titles, cells and values as shown, and " × 100" for a scale (else nothing).
 _RATIO = ("numerator_label", "numerator_label_en", "numerator_cell", "numerator_value", "denominator_label",
           "denominator_label_en", "denominator_cell", "denominator_value", "ratio_label", "ratio_label_en",

@@ -24,7 +24,7 @@ from ..check.validate import rows_moved
 from ..formats import format_of, writer_for
 from ..identity import FINDINGS_SHEET, META_SHEET, OFFICE
 from ..messages import render
-from ..render import field_label, ordered, row_name, value_text
+from ..render import finding_label, ordered, row_name, value_text
 from . import sizing
 from .metrics import PT_PER_UNIT, line_count, line_height
 from .prefill import percent_text
@@ -161,7 +161,7 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
         where = f"{f.cell}\n({row})" if on_form and (row := row_name(filled.form, f)) else f.cell
         # A finding about the file as a whole (its hidden identity sheet) names no cell a teacher could find.
         rows.append((where if on_form else "" if f.sheet == META_SHEET else f"{f.sheet}!{f.cell}",
-                     render(f"report.severity.{f.severity}", "th"), field_label(filled.form.schema, f.path), value,
+                     render(f"report.severity.{f.severity}", "th"), finding_label(filled.form.schema, f, filled.form), value,
                      f"{f.message_th}\n{f.message_en}"))
         links.append(f.cell if on_form else None)
         fills.append(FILLS[f.severity])
