@@ -104,3 +104,21 @@ def test_a_files_section_of_a_joined_answer_points_at_its_copy_only_when_attache
     html = joining.part.html
     assert "ต้องแก้ไข 0" not in html and "กรุณาแก้ไข" not in html, html
     assert all(words in html for words in ATTACHED) is mark_valid, html
+
+
+def test_a_summary_only_email_says_nothing_of_an_attached_file_and_escapes_the_sheets_it_names(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    # The office mails no data (summary_only): nothing attached, and its words are all the HTML part says;
+    # they name the cells to check, by sheet, and a sheet's name is the school's own text: "<b>" stays text.
+    path = _with_notes_only(progress_form, seed, tmp_path / "s1.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["Sheet2"].title = '<a href="x.example">'
+    book.save(path)
+    item = check_file(path)
+    config = MailConfig(from_addr="office@bma.example", outbox=tmp_path / "outbox", summary_only=True)
+    [(_, data)], _, _ = reports_and_mail(item, tmp_path / "reports", iter(["s1"]), config, ROSTER, True, [], None)
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage) and not list(message.iter_attachments())
+    html = str(message.get_body(("html",)).get_content())  # type: ignore[union-attr]
+    assert '<a href="x.example">' not in html and "&lt;a href=" in html, html
+    assert not any(words in html for words in ATTACHED), html
