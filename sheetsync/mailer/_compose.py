@@ -40,6 +40,7 @@ SUBJECT_NAME, SUBJECT_KEY = 80, 60
 _SUFFIX = re.compile(r"[A-Za-z0-9]{1,8}")  # an extension kept whole in attachment names
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
+_PARAGRAPH = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
         files.append(report_attachment(report, lang))
     if config.summary_only:
         files = []
-        text = html = say("mail.summary_only", lang, cells=_cells(report) or "-")
+        text = say("mail.summary_only", lang, cells=_cells(report) or "-")
+        html = f'<p style="{_PARAGRAPH}">{escape(text)}</p>'  # it names sheets, the school's own text
     name = one_line(school or "") or one_line(report.path.name)
     msg = new_message(config, to, school or "", cc=cc)
     subject = subject_for(report, name, lang, key=key)
@@ -270,7 +272,7 @@ def _text_body(greeting: str, intro: str, text: str, closing: list[str], signatu
 
 
 def _html_body(html: str, greeting: str, intro: str, closing: list[str], signature: str) -> str:
-    style = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
+    style = _PARAGRAPH
     top = "".join(f'<p style="{style}">{escape(p)}</p>' for p in (greeting, intro))
     bottom = "".join(f'<p style="{style}">{escape(p)}</p>' for p in closing)
     bottom += f'<p style="{style};color:#666;font-size:13px">{escape(signature)}</p>'
