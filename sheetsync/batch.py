@@ -105,8 +105,8 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
         write_marked_up(filled, report, marked)
     # Both languages in every report (the school reads the Thai); --lang en puts the English first.
     write_atomically(text, lambda tmp: tmp.write_text(render_for_school(report, lang) + "\n", encoding="utf-8"))
-    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, langs=first(lang), form=filled.form),
-                                                      encoding="utf-8"))
+    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, langs=first(lang), form=filled.form,
+                                                                  marked=mark), encoding="utf-8"))
     body = json.dumps(_as_kept(report, lang, kept), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
     return [text, html, data, marked] if mark else [text, html, data]
@@ -151,7 +151,7 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
     # that fixes the copy sends it back as "…-ตรวจแล้ว.xlsx" and its .json report then ends the same way.
     marked = [_as_sent(item.report.path.name, p) for p in item.outputs[-1:] if p.suffix.lower() in WORKBOOKS]
     return compose(item.report, to=plan.to, config=config, lang=lang,
-                   html=render_html(item.report, langs=first(lang), form=item.filled.form),
+                   html=render_html(item.report, langs=first(lang), form=item.filled.form, marked=bool(marked)),
                    text=render_for_school(item.report, lang), attachments=marked, school=plan.school, thread=plan.thread,
                    cc=plan.cc, key=_key_words(item.filled, lang))
 

@@ -257,8 +257,8 @@ def test_the_text_part_explains_the_marked_copy_as_the_html_part_does(tmp_path: 
     report = make_report(workbook, errors=3, warnings=1)
     marked = Attachment("โรงเรียนวัดไทร แบบรายงาน-ตรวจแล้ว.xlsx", workbook.read_bytes(), XLSX)
     said = [render("report.invalid", lang, errors=3, warnings=1) for lang in ("th", "en")]
-    message = parse(compose(report, to="head@school01.example", config=CONFIG, html=render_html(report), text="C5",
-                            attachments=[marked], school="โรงเรียนวัดไทร"))
+    message = parse(compose(report, to="head@school01.example", config=CONFIG, html=render_html(report, marked=True),
+                            text="C5", attachments=[marked], school="โรงเรียนวัดไทร"))
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     html = message.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert all(escape(line) in html for line in said)

@@ -13,8 +13,8 @@ from html import escape
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..messages import LANGS, Lang, first, render
-from ..render import report_dict
+from ..messages import LANGS, Lang, first
+from ..render import findings_line, report_dict
 from ..render.html import FONT
 from ..check.report import Report
 from ..roster import Recipient, safe_filename
@@ -40,6 +40,7 @@ SUBJECT_NAME, SUBJECT_KEY = 80, 60
 _SUFFIX = re.compile(r"[A-Za-z0-9]{1,8}")  # an extension kept whole in attachment names
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 _BODY_CLOSE = re.compile(r"</body\s*>", re.IGNORECASE)
+_PARAGRAPH = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,15 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     Example::
 
         msg = compose(report, to="head@school01.example", config=MailConfig.from_env(),
-                      html=render_html(report), text=render_for_school(report), attachments=[marked])
+                      html=render_html(report, marked=True), text=render_for_school(report), attachments=[marked])
     """
     files = [a if isinstance(a, Attachment) else Attachment.from_path(a) for a in attachments]
     if attach_report:
         files.append(report_attachment(report, lang))
     if config.summary_only:
         files = []
-        text = html = say("mail.summary_only", lang, cells=_cells(report) or "-")
+        text = say("mail.summary_only", lang, cells=_cells(report) or "-")
+        html = f'<p style="{_PARAGRAPH}">{escape(text)}</p>'  # it names sheets, the school's own text
     name = one_line(school or "") or one_line(report.path.name)
     msg = new_message(config, to, school or "", cc=cc)
     subject = subject_for(report, name, lang, key=key)
@@ -131,7 +133,8 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
 
 def marked_note(errors: int, warnings: int, attached: Iterable[str], langs: Sequence[Lang] = LANGS) -> list[str]:
     """What the HTML report says of the marked-up copy (its red and yellow cells, to be corrected in it and
-    sent back: catalogue ``report.invalid``), a paragraph in each of ``langs``, for an e-mail's text part;
+    sent back, or its notes looked at: :func:`~sheetsync.render.findings_line`), a paragraph in each of
+    ``langs``, for an e-mail's text part;
     nothing when nothing was found or no copy is among the ``attached`` file names (a workbook attached to
     a report's e-mail is its marked-up copy: sheetsync attaches no other).
 
@@ -141,7 +144,13 @@ def marked_note(errors: int, warnings: int, attached: Iterable[str], langs: Sequ
     """
     if not (errors or warnings) or not any(Path(name).suffix.lower() in WORKBOOKS for name in attached):
         return []
-    return [render("report.invalid", lang, errors=errors, warnings=warnings) for lang in langs]
+    return [findings_line(errors, warnings, lang, marked=True) for lang in langs]
+
+
+def carries_marked(message: EmailMessage) -> bool:
+    """Whether ``message`` (a report's e-mail) has its marked-up copy attached: a workbook among its
+    attachments (sheetsync attaches no other to a report's e-mail)."""
+    return any(Path(str(a.get_filename() or "")).suffix.lower() in WORKBOOKS for a in message.iter_attachments())
 
 
 def new_message(config: MailConfig, to: str | Sequence[str], display_name: str = "",
@@ -263,7 +272,7 @@ def _text_body(greeting: str, intro: str, text: str, closing: list[str], signatu
 
 
 def _html_body(html: str, greeting: str, intro: str, closing: list[str], signature: str) -> str:
-    style = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
+    style = _PARAGRAPH
     top = "".join(f'<p style="{style}">{escape(p)}</p>' for p in (greeting, intro))
     bottom = "".join(f'<p style="{style}">{escape(p)}</p>' for p in closing)
     bottom += f'<p style="{style};color:#666;font-size:13px">{escape(signature)}</p>'

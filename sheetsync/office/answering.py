@@ -11,7 +11,7 @@ from typing import Callable, Collection, Iterator
 from ..batch import MARKED_SUFFIX, message_for, write_report
 from ..errors import OutputError
 from ..files import unique_name
-from ..mailer import MailConfig, MailError, Part, Thread, report_part, unreadable_part, wire_bytes
+from ..mailer import MailConfig, MailError, Part, Thread, carries_marked, report_part, unreadable_part, wire_bytes
 from ..messages import both
 from ..pipeline import INTERNAL, FileResult, failure
 from ..check.report import Result
@@ -94,7 +94,7 @@ def _joining(item: FileResult, message: EmailMessage) -> Joining | None:
         part = unreadable_part(item.path.name, item.error.removeprefix(f"{item.path.name}: "), item.why)
     elif item.report is not None and item.filled is not None:
         part = report_part(item.report, render_for_school(item.report),
-                           render_html(item.report, form=item.filled.form))
+                           render_html(item.report, form=item.filled.form, marked=carries_marked(message)))
     else:
         return None
     return Joining(key, part)

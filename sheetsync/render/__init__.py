@@ -109,6 +109,19 @@ def row_name(form: Form, finding: Finding) -> str:
     return ""
 
 
+def findings_line(errors: int, warnings: int, lang: Lang = "th", *, marked: bool = False) -> str:
+    """The line above a report's findings, in ``lang``: how many to fix and how many notes, and where to
+    correct them — in the attached marked-up copy (red and yellow cells) only when ``marked``, else as
+    listed below. A file with notes only passed: it is asked to look at them, not to correct "0 items".
+
+    Example::
+
+        findings_line(0, 2)  # "ผ่านการตรวจสอบ มีข้อสังเกต 2 รายการ กรุณาดูข้อสังเกตด้านล่าง"
+    """
+    code = "report.invalid" if errors else "report.notes"
+    return render(code if marked else f"{code}.listed", lang, errors=errors, warnings=warnings)
+
+
 def render_for_school(report: Report, lang: Lang = "th") -> str:
     """The findings as a school reads them in plain text (the ``.txt`` report, the e-mail's text
     part): Thai, then English (English first for ``lang="en"``); numbered, what to fix before the

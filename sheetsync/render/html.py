@@ -9,7 +9,7 @@ from ..identity import META_SHEET
 from ..spec.form import Form
 from ..messages import Lang, render
 from ..check.report import Finding, Report
-from . import finding_label, ordered, row_name, value_text
+from . import finding_label, findings_line, ordered, row_name, value_text
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"
 CELL = "border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left"
@@ -18,19 +18,21 @@ MAX_VALUE = 300  # characters of a found value shown in the table (the cell keep
 
 
 def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tuple[Lang, ...] = ("th", "en"),
-                *, form: Form | None = None) -> str:
+                *, form: Form | None = None, marked: bool = False) -> str:
     """A self-contained HTML page: summary line, then one table of findings (Thai first).
 
     :param schema: the form's schema, to show each field's Thai label (optional).
     :param form: the form (its schema is used when ``schema`` is None), so that a cell in a
         block of rows also names its row as the form does: "E42 (รายงานครั้งที่ 6)".
+    :param marked: the file's marked-up copy goes with the page (attached to its e-mail): the summary
+        line then says to correct it there; otherwise it points at the findings listed below.
     """
     if schema is None and form is not None:
         schema = form.schema
     parts = [f'<div style="font-family:{FONT};font-size:16px;color:#111">',
              f'<h2 style="margin:0 0 8px 0">{_t("report.title", langs)}</h2>',
              f'<p style="margin:0 0 8px 0">{_t("report.file", langs)}: {escape(report.path.name)}</p>',
-             f'<p style="margin:0 0 12px 0">{_summary(report, langs)}</p>']
+             f'<p style="margin:0 0 12px 0">{_summary(report, langs, marked)}</p>']
     if report.findings:
         parts.append(_table(ordered(report.findings), schema or {}, langs, form))
     parts.append("</div>")
@@ -44,10 +46,11 @@ def _t(code: str, langs: tuple[Lang, ...], **params: Any) -> str:
     return " / ".join(escape(render(code, lang, **params)) for lang in langs)
 
 
-def _summary(report: Report, langs: tuple[Lang, ...]) -> str:
+def _summary(report: Report, langs: tuple[Lang, ...], marked: bool) -> str:
     if report.valid and not report.findings:
         return _t("report.valid", langs)
-    return _t("report.invalid", langs, errors=len(report.errors), warnings=len(report.warnings))
+    return " / ".join(escape(findings_line(len(report.errors), len(report.warnings), lang, marked=marked))
+                      for lang in langs)
 
 
 def _table(findings: list[Finding], schema: dict[str, Any], langs: tuple[Lang, ...], form: Form | None) -> str:
