@@ -46,7 +46,9 @@ def mail_path(folder: Path, mail_id: int, name: str) -> Path:
 
 
 def flush_outbox(store: Store, folder: Path) -> list[Path]:
-    """Write every queued mail not yet written into ``folder``; returns the paths written.
+    """Write every queued mail not yet written into ``folder``; returns the paths written. An e-mail
+    carrying the answers on several files of one message first takes the place of any of their own
+    e-mails a killed run left there unmarked (:func:`_drop_own_copies`).
 
     :raises OutputError: ``folder`` refuses the files (read-only, a full disk), naming the folder
         (in English, and in Thai as ``th``); what is not written stays queued in the store.
