@@ -34,7 +34,7 @@ MIME_TYPES = {
     ".html": "text/html",
 }
 #: The workbooks attached to a report's e-mail: its marked-up copy (an .xls is marked up as .xlsx).
-WORKBOOKS = (".xlsx", ".ods", ".xls")
+WORKBOOKS = (".xlsx", ".ods")
 #: A subject's room for the name and for the key after it: with the words around them, within 200.
 SUBJECT_NAME, SUBJECT_KEY = 80, 60
 _SUFFIX = re.compile(r"[A-Za-z0-9]{1,8}")  # an extension kept whole in attachment names
@@ -142,7 +142,7 @@ def marked_note(errors: int, warnings: int, attached: Iterable[str], langs: Sequ
 
         marked_note(2, 0, ["report-ตรวจแล้ว.xlsx"])  # ["พบรายการที่ต้องแก้ไข 2 รายการ …", "2 item(s) to fix …"]
     """
-    if not (errors or warnings) or not any(Path(name).suffix.lower() in WORKBOOKS for name in attached):
+    if not (errors or warnings) or not any(map(_is_marked_copy, attached)):
         return []
     return [findings_line(errors, warnings, lang, marked=True) for lang in langs]
 
@@ -150,7 +150,13 @@ def marked_note(errors: int, warnings: int, attached: Iterable[str], langs: Sequ
 def carries_marked(message: EmailMessage) -> bool:
     """Whether ``message`` (a report's e-mail) has its marked-up copy attached: a workbook among its
     attachments (sheetsync attaches no other to a report's e-mail)."""
-    return any(Path(str(a.get_filename() or "")).suffix.lower() in WORKBOOKS for a in message.iter_attachments())
+    return any(_is_marked_copy(str(a.get_filename() or "")) for a in message.iter_attachments())
+
+
+def _is_marked_copy(filename: str) -> bool:
+    """Whether an attachment of a report's e-mail named ``filename`` is its marked-up copy (a workbook:
+    sheetsync attaches no other to it)."""
+    return Path(filename).suffix.lower() in WORKBOOKS
 
 
 def new_message(config: MailConfig, to: str | Sequence[str], display_name: str = "",
