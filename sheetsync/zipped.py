@@ -28,7 +28,8 @@ SPREADSHEETS = (".xlsx", ".ods", ".xls")
 class Refusal:
     """A file not taken: its name, a reason code (``too-big``, ``zip-too-many``, ``zip-unsafe``,
     ``zip-broken``, ``message-too-big``; for a whole message ``whole-message``,
-    ``message-unreadable``, ``too-many-files``) and the limit or detail, for the reply
+    ``message-unreadable``, ``too-many-files``; for an attachment whose header was too long to
+    find its name in, ``header-too-long``) and the limit or detail, for the reply
     (``fetch.refused.<code>``) or the clerk (``sync.zip.<code>``)."""
 
     name: str
