@@ -135,3 +135,6 @@ def test_two_zip_members_of_one_name_are_told_apart_in_the_one_answer(
     names = [p.get_filename() or "" for p in answer.iter_attachments()]
     assert len(names) == 2 and len(set(names)) == 2, names  # each file's marked-up copy, told apart
     assert all(name.endswith("-ตรวจแล้ว.xlsx") for name in names)
+    # Told apart by the folder each lay in, which the teacher knows them by.
+    assert "“รายงาน (โครงการหนึ่ง).xlsx”" in headings[0] and "“รายงาน (โครงการสอง).xlsx”" in headings[1]
+    assert sorted(names) == sorted(["รายงาน (โครงการหนึ่ง)-ตรวจแล้ว.xlsx", "รายงาน (โครงการสอง)-ตรวจแล้ว.xlsx"])
