@@ -100,6 +100,7 @@ def _read_parameters_only(value: str) -> str:
     the header goes on past that, or what is kept is still over :data:`RECEIVED_HEADER_LIMIT` (the
     email package's time grows faster than a header's length), it is marked :data:`CUT_MARK`."""
     searched = value[:RECEIVED_PARAMETERS_LIMIT]
+    cut = len(value) > len(searched)
     head, _, _ = searched[:RECEIVED_HEADER_LIMIT].partition(";")
     kept, position = [], searched.find(";")
     while position >= 0:
@@ -107,11 +108,12 @@ def _read_parameters_only(value: str) -> str:
         if found is None:  # a stray ';' with no name after it
             position = searched.find(";", position + 1)
             continue
-        if _READ_PARAMETERS.fullmatch(found[1]) and found[2] is not None:
+        # One that runs to where the search stops may be cut in two (an open quote would take in the mark).
+        if _READ_PARAMETERS.fullmatch(found[1]) and found[2] is not None and not (cut and found.end() == len(searched)):
             kept.append(f"{found[1]}={found[2].strip()}")
         position = searched.find(";", found.end())
     params = "".join(f"; {parameter}" for parameter in kept)
-    if len(value) > RECEIVED_PARAMETERS_LIMIT or len(params) > RECEIVED_HEADER_LIMIT:
+    if cut or len(params) > RECEIVED_HEADER_LIMIT:
         params = (params if len(params) <= RECEIVED_HEADER_LIMIT else "") + f'; {CUT_MARK}="1"'
     return head.strip() + params
 

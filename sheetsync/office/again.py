@@ -12,8 +12,8 @@ from pathlib import Path, PurePath
 
 from ..check.coerce import format_be_date
 from ..clock import Zone, local
-from ..roster import safe_filename
 from ..mailer import MailConfig, MailError, Thread, compose_again_reply, wire_bytes
+from ..roster import safe_filename
 from .answered import Answer, take_turn
 from .store import Store
 
