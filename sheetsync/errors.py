@@ -7,7 +7,7 @@
     │   │   ├── NotAFileError                 a link, folder, pipe or device where a file was expected
     │   │   ├── IncompleteFileError           it ends before its container does (damaged, or still being copied)
     │   │   ├── SavedAsOtherTypeError         a spreadsheet saved as a type not read (.fods); ``kind`` names it
-    │   │   ├── CellUnreadableError           one cell stops the sheet being read (``sheet``, ``cell``)
+    │   │   ├── CellUnreadableError           one cell stops the sheet being read (``sheet``, ``cell``, ``hidden``)
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
     │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
@@ -113,13 +113,18 @@ class SavedAsOtherTypeError(UnreadableFileError):
 class CellUnreadableError(UnreadableFileError):
     """One cell of ``sheet`` stops the whole sheet being read: a number in a date- or time-formatted
     cell that no date or time can be (calamine makes such a cell a date as it builds the sheet, and a
-    number far out of range breaks the build). Typing the date in ``cell`` again is the whole fix."""
+    number far out of range breaks the build). Typing the date in ``cell`` again is the whole fix —
+    unless the sheet is ``hidden`` (the template's metadata, which no teacher sees or types into):
+    the file's hidden part is then damaged, and the file cannot be mended by her."""
 
-    def __init__(self, path: str | Path, sheet: str, cell: str, detail: str) -> None:
+    def __init__(self, path: str | Path, sheet: str, cell: str, detail: str, *, hidden: bool = False) -> None:
         self.sheet = sheet
         self.cell = cell
-        super().__init__(path, f"the cell {cell} of the sheet {sheet!r} holds a number that no date or time can "
-                               f"be ({detail}); type the date in it again")
+        self.detail = detail
+        self.hidden = hidden
+        what = f"the cell {cell} of the sheet {sheet!r} holds a number that no date or time can be ({detail})"
+        super().__init__(path, f"the file's hidden part is damaged: {what}" if hidden
+                         else f"{what}; type the date in it again")
 
 
 class UnsafeFileError(UnreadableFileError):

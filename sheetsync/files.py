@@ -77,7 +77,7 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = open_temp(path.parent, f".{path.stem}-", path.suffix, like=path)
+        fd, tmp = open_temp(path.parent, *temp_affixes(path), like=path)
         os.close(fd)
     except OSError as exc:
         raise _cannot_write("file.cannot-write-here", path, exc, replacing=False) from exc
@@ -88,6 +88,33 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
         raise _cannot_write("file.cannot-write", path, exc) from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+#: At most this many bytes of the target's stem go into its temporary's name, and a suffix longer than
+#: :data:`TEMP_SUFFIX_BYTES` becomes ``.tmp``: the temporary's name stays well inside the 255 bytes a
+#: file system allows one name (ext4), whatever the target's (85 Thai letters are 255 bytes).
+TEMP_STEM_BYTES = 60
+TEMP_SUFFIX_BYTES = 16
+
+
+def temp_affixes(path: Path) -> tuple[str, str]:
+    """The prefix and suffix of ``path``'s temporary in :func:`write_atomically`: a dot (hidden, so the
+    inbox and a clerk's folder view pass it over), the start of its stem (recognisable beside it) and
+    its suffix (a writer may go by it); bounded, since a name near the limit plus a random part
+    would not fit."""
+    suffix = path.suffix if len(os.fsencode(path.suffix)) <= TEMP_SUFFIX_BYTES else ".tmp"
+    return f".{_cut(path.stem, TEMP_STEM_BYTES)}-", suffix
+
+
+def _cut(text: str, max_bytes: int) -> str:
+    """``text`` cut to at most ``max_bytes`` as the file system stores it, between whole characters
+    (``os.fsencode``: a name read from a Linux disk may hold bytes that are not UTF-8)."""
+    size = 0
+    for index, char in enumerate(text):
+        size += len(os.fsencode(char))
+        if size > max_bytes:
+            return text[:index]
+    return text
 
 
 #: A new temporary file: never an existing one, binary (Windows), not inherited by child processes.

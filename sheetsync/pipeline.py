@@ -180,7 +180,7 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
         result.filled, result.report = None, None
         result.why = why_not_read(exc)
         result.failure = failure(path, UNREADABLE, reason, result.why.get("th", ""),
-                                 fix_in_file=isinstance(exc, FIXED_IN_THE_FILE) or _fixed_in_the_file(exc))
+                                 fix_in_file=_fixed_in_the_file(exc))
         result.incomplete = isinstance(exc, IncompleteFileError)
         result.retry = _not_its_bytes(exc) or (_moved(path, before) if stream is None else _rewritten(stream, before))
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug must not stop the office's run
@@ -192,8 +192,11 @@ def check_file(path: str | Path, *, form: Form | None = None, forms_dirs: Iterab
 
 
 def _fixed_in_the_file(exc: BaseException) -> bool:
-    """Whether the reason says how to mend this very file (a password taken off, saved as .xlsx)."""
-    return isinstance(exc, UnreadableFileError) and exc.why in FIXED_WHYS
+    """Whether the reason says how to mend this very file (a password taken off, saved as .xlsx); a
+    date in the hidden metadata sheet is no teacher's to mend."""
+    if isinstance(exc, CellUnreadableError) and exc.hidden:
+        return False
+    return isinstance(exc, FIXED_IN_THE_FILE) or (isinstance(exc, UnreadableFileError) and exc.why in FIXED_WHYS)
 
 
 def _not_found(exc: BaseException) -> bool:
@@ -287,6 +290,8 @@ def why_not_read(exc: BaseException) -> dict[str, str]:
         return {lang: render("why.not-found", lang) for lang in LANGS}
     if isinstance(exc, SheetMissingError):  # the teacher renamed it: naming it back is the whole fix
         return {lang: render("why.sheet-renamed", lang, sheet=exc.sheet) for lang in LANGS}
+    if isinstance(exc, CellUnreadableError) and exc.hidden:  # no cell she sees: the original, or a fresh template
+        return {lang: render("why.hidden-part-damaged", lang, cell=exc.cell, sheet=exc.sheet) for lang in LANGS}
     if isinstance(exc, CellUnreadableError):  # one cell to type again, not a damaged file to fill in anew
         return {lang: render("why.cell-unreadable", lang, cell=exc.cell, sheet=exc.sheet) for lang in LANGS}
     if isinstance(exc, SavedAsOtherTypeError):  # "damaged" would have the teacher fill it in again

@@ -28,7 +28,8 @@ SPREADSHEETS = (".xlsx", ".ods", ".xls")
 class Refusal:
     """A file not taken: its name, a reason code (``too-big``, ``zip-too-many``, ``zip-unsafe``,
     ``zip-broken``, ``message-too-big``; for a whole message ``whole-message``,
-    ``message-unreadable``, ``too-many-files``) and the limit or detail, for the reply
+    ``message-unreadable``, ``too-many-files``; for an attachment whose header was too long to
+    find its name in, ``header-too-long``) and the limit or detail, for the reply
     (``fetch.refused.<code>``) or the clerk (``sync.zip.<code>``)."""
 
     name: str
@@ -48,7 +49,7 @@ class ZipLimits:
 
 @dataclass
 class Unzipped:
-    """What a zip brought: spreadsheets ``(name, bytes)``, refusals, other members' names (``zip/name``)."""
+    """What a zip brought: spreadsheets ``(path in the zip, bytes)``, refusals, other members' names (``zip/name``)."""
 
     spreadsheets: list[tuple[str, bytes]] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
@@ -58,7 +59,8 @@ class Unzipped:
 def unzip_spreadsheets(zip_name: str, source: IO[bytes], limits: ZipLimits, room: int | None = None) -> Unzipped:
     """The spreadsheets of the zip read from ``source`` (a seekable binary file), each read at most
     one byte past what may still be taken, so the members held at once never pass ``room`` (default
-    ``limits.total``), whatever the zip declares (20 members of 10 MB of zeros, 200 KB zipped).
+    ``limits.total``), whatever the zip declares (20 members of 10 MB of zeros, 200 KB zipped). Each
+    is named by where it lay in the zip (:func:`inside`: ``x/good.xlsx``).
 
     :param zip_name: the zip's name, for refusals and ``others``.
     :param room: bytes still allowed (for an e-mail: its limit less what its other attachments took).
@@ -81,7 +83,8 @@ def unzip_spreadsheets(zip_name: str, source: IO[bytes], limits: ZipLimits, room
             found.refused.append(Refusal(zip_name, "zip-too-many", str(limits.members)))
             return found
         for member in members:
-            name = PurePosixPath(member_name(member).replace("\\", "/")).name
+            path = PurePosixPath(member_name(member).replace("\\", "/"))
+            name = path.name
             if not name or name.startswith((".", "~$")) or "__MACOSX" in member.filename:
                 continue  # a Mac's resource forks, Excel's lock files: nobody sent them
             shown = f"{zip_name}/{name}"
@@ -90,8 +93,15 @@ def unzip_spreadsheets(zip_name: str, source: IO[bytes], limits: ZipLimits, room
             elif member.flag_bits & 0x1:
                 found.refused.append(Refusal(shown, "zip-unsafe", "encrypted"))
             else:
-                room -= _take(archive, member, name, shown, limits, room, found)
+                room -= _take(archive, member, inside(path), shown, limits, room, found)
     return found
+
+
+def inside(path: PurePosixPath) -> str:
+    """Where a member lay in its zip, as the school sees it there (``โครงการสอง/รายงาน.xlsx``): its folders
+    kept, so two members of one name are told apart (:func:`sheetsync.office.again.sent_as`), but never
+    above the zip's top (``../``) nor from the disk's root. Only its last part is ever a file name."""
+    return "/".join(part for part in path.parts if part not in ("/", ".", ".."))
 
 
 def _take(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str, shown: str, limits: ZipLimits,

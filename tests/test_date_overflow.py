@@ -25,7 +25,7 @@ from sheetsync.errors import CellUnreadableError, UnreadableFileError
 from sheetsync.spec.form import Form
 from sheetsync.sync import SyncOptions, sync
 from sheetsync.template.write import write_template
-from tests.data.hostile.build import FORM_SHEET, XLSX_SHEETS, rewrite, set_xlsx_cell
+from tests.data.hostile.build import FORM_SHEET, META, XLSX_SHEETS, rewrite, set_xlsx_cell
 
 #: A date (numFmtId 14) and a duration ([h]:mm:ss, 46): the two ways calamine makes a number a time.
 FORMATS = {"date": (14, "-1e15"), "duration": (46, "1e15")}
@@ -42,16 +42,17 @@ def _add_style(number_format: int) -> Any:
     return edit
 
 
-def out_of_range(tmp_path: Path, form: Form, seed: dict[str, Any], kind: str, name: str = "s1.xlsx") -> Path:
-    """A valid return whose report date B38 holds ``kind``'s number under ``kind``'s format."""
+def out_of_range(tmp_path: Path, form: Form, seed: dict[str, Any], kind: str, name: str = "s1.xlsx",
+                 sheet: str = FORM_SHEET, ref: str = "B38") -> Path:
+    """A valid return whose report date B38 (or ``ref`` of ``sheet``) holds ``kind``'s number under ``kind``'s format."""
     base = tmp_path / "base.xlsx"
     write_template(form, base, data=seed, recipient="s1")
     number_format, value = FORMATS[kind]
     with zipfile.ZipFile(base) as z:
         head = re.search(rb'<cellXfs count="(\d+)"', z.read("xl/styles.xml"))
     assert head is not None  # the added style's index is the count before it
-    cell = set_xlsx_cell("B38", b"<v>" + value.encode() + b"</v>", b' s="' + head.group(1) + b'"')
-    return rewrite(base, tmp_path / name, {"xl/styles.xml": _add_style(number_format), XLSX_SHEETS[FORM_SHEET]: cell})
+    cell = set_xlsx_cell(ref, b"<v>" + value.encode() + b"</v>", b' s="' + head.group(1) + b'"')
+    return rewrite(base, tmp_path / name, {"xl/styles.xml": _add_style(number_format), XLSX_SHEETS[sheet]: cell})
 
 
 @pytest.mark.parametrize("kind", sorted(FORMATS))
@@ -106,3 +107,24 @@ def test_in_an_xls_the_row_is_named_and_nothing_else_is_printed(tmp_path: Path,
     with pytest.raises(UnreadableFileError, match=r"^s1.xls: sheet '_sheetsync' cannot be read \(row 3: "):
         read_filled(path)
     assert capfd.readouterr().err == ""
+
+
+def test_a_bad_date_in_the_hidden_sheet_is_told_as_damage_not_as_a_date_to_type(
+        tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
+    """The hidden sheet holding the template's identity (its issue date in B5) is one no teacher sees:
+    "type the date in B5 again" sent her looking for a cell she cannot find. The file's hidden part is
+    damaged: she sends the file as she filled it, or asks the office for a fresh template."""
+    from sheetsync.pipeline import check_file
+    path = out_of_range(tmp_path, progress_form, seed, "date", sheet=META, ref="B5")
+    with pytest.raises(CellUnreadableError) as caught:
+        read_filled(path)
+    assert (caught.value.sheet, caught.value.cell, caught.value.hidden) == (META, "B5", True)
+    assert "again" not in str(caught.value) and "hidden" in str(caught.value)
+    item = check_file(path)
+    assert item.failure is not None and item.report is None
+    th, en = item.why["th"], item.why["en"]
+    assert "พิมพ์วันที่" not in th and "type the date" not in en  # no cell to type into
+    assert "ซ่อน" in th and "สำนักงาน" in th and "hidden" in en and "fresh template" in en
+    # The finding ends asking for the office's template (the file itself cannot be mended by the teacher).
+    said = item.failure.message_th + " / " + item.failure.message_en
+    assert "แบบฟอร์มที่ได้รับจากสำนักงาน" in said and "template you received from the office" in said

@@ -121,3 +121,52 @@ def test_a_file_replaced_atomically_keeps_its_permissions(tmp_path: Path, umask_
     write_atomically(report, lambda tmp: tmp.write_text("new\n", encoding="utf-8"))
     assert stat.S_IMODE(report.stat().st_mode) == 0o640 and report.read_text(encoding="utf-8") == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["summary.csv"]  # no temporary file left
+
+
+#: Linux's (ext4's) and most file systems' limit on one name, in bytes.
+NAME_MAX = 255
+
+
+def long_thai_name(suffix: str) -> str:
+    """A name of Thai letters (3 bytes each in UTF-8) that, with ``suffix``, just fits in a name."""
+    stem = "รายงานความก้าวหน้าโครงการ" * 4
+    budget = NAME_MAX - len(suffix.encode("utf-8"))
+    return stem.encode("utf-8")[:budget].decode("utf-8", errors="ignore") + suffix
+
+
+def test_a_file_whose_name_nearly_fills_the_limit_is_written(tmp_path: Path) -> None:
+    # The temporary name was the target's plus 14 bytes: a name within 14 bytes of the limit could not be written.
+    target = tmp_path / long_thai_name(".xlsx")
+    assert NAME_MAX - 14 < len(target.name.encode("utf-8")) <= NAME_MAX
+    seen: list[Path] = []
+
+    def write(tmp: Path) -> None:
+        seen.append(tmp)
+        tmp.write_bytes(b"data")
+
+    write_atomically(target, write)
+    assert target.read_bytes() == b"data"
+    assert seen[0].parent == target.parent  # beside it: the rename stays atomic
+    assert len(seen[0].name.encode("utf-8")) <= NAME_MAX
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]
+
+
+def test_the_temporary_of_a_long_name_is_passed_over_by_the_inbox(tmp_path: Path) -> None:
+    from sheetsync.office.inbox import inbox_files
+    target = tmp_path / long_thai_name(".xlsx")
+    listed: list[list[Path]] = []
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(b"half")
+        listed.append(inbox_files(tmp_path))  # while it is being written: never taken for a return
+
+    write_atomically(target, write)
+    assert listed == [[]]
+    assert inbox_files(tmp_path) == [target]
+
+
+def test_a_template_under_a_long_thai_name_is_written_and_reads_back(tmp_path: Path, progress_form: Any) -> None:
+    from sheetsync import read_filled, write_template
+    target = tmp_path / long_thai_name(".xlsx")
+    write_template(progress_form, target, recipient="n73-01")
+    assert read_filled(target).metadata["recipient"] == "n73-01"

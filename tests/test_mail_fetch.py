@@ -100,7 +100,7 @@ def test_files_land_in_the_inbox_with_their_story(mailbox: Mailbox, good: bytes,
     assert first["sender_name"] == "ครูสมศรี" and first["subject"] == "ส่งรายงาน มี.ค."
     assert first["date"] == "2026-03-02T09:15:00+07:00"
     assert first["files"][0]["sha256"] == hashlib.sha256(good).hexdigest()
-    assert [f["filename"] for f in second["files"]] == ["good.xlsx", "other.ods"]
+    assert [f["filename"] for f in second["files"]] == ["x/good.xlsx", "other.ods"]  # as it lay in the zip
     assert all(KEYWORD in flags for flags in mailbox.flags())
     assert not any("\\Seen" in flags for flags in mailbox.flags())  # the clerk still sees them as unread
     assert fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox), environ=env()).summary() == \

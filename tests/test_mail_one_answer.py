@@ -114,3 +114,27 @@ def test_a_run_killed_between_the_files_of_one_message_still_sends_one_answer(
         rows = db.execute("SELECT sha256 IS NOT NULL, carried_by IS NOT NULL, sent_at IS NOT NULL FROM outbox "
                           "WHERE name NOT LIKE 'digest%' ORDER BY id").fetchall()
     assert sorted(rows) == [(0, 0, 1), (1, 1, 1), (1, 1, 1)]  # each file's answer, carried by one e-mail, sent
+
+
+def test_two_zip_members_of_one_name_are_told_apart_in_the_one_answer(
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        seed: dict[str, Any]) -> None:
+    # One school's two projects, each in its folder under the same name: the one answer gave both files the
+    # same heading ("รายงาน.xlsx") and both marked-up copies the same name, so the teacher could not tell
+    # which red cells were in which file.
+    one = project_file(tmp_path, progress_form, seed, "one.xlsx", "50360000-0001", mistake=True)
+    two = project_file(tmp_path, progress_form, seed, "two.xlsx", "50360000-0002", mistake=True)
+    members = (("โครงการหนึ่ง/รายงาน.xlsx", one), ("โครงการสอง/รายงาน.xlsx", two))
+    mailbox.deliver(mail_from("a@s1.example", "สองโครงการ", [("ทั้งหมด.zip", zipped(*members), "application/zip")],
+                              "<same-name@s1.example>"))
+    assert sheetsync(district, "sync", "--send").returncode == 1  # both have a mistake
+    [answer] = answers_to(smtp, "<same-name@s1.example>")
+    text = text_of(answer)
+    headings = [line for line in text.splitlines() if line.startswith("ไฟล์ที่ ")]
+    assert len(headings) == 2 and len(set(h.split(" — ")[0].split(": ", 1)[1] for h in headings)) == 2, headings
+    names = [p.get_filename() or "" for p in answer.iter_attachments()]
+    assert len(names) == 2 and len(set(names)) == 2, names  # each file's marked-up copy, told apart
+    assert all(name.endswith("-ตรวจแล้ว.xlsx") for name in names)
+    # Told apart by the folder each lay in, which the teacher knows them by.
+    assert "“รายงาน (โครงการหนึ่ง).xlsx”" in headings[0] and "“รายงาน (โครงการสอง).xlsx”" in headings[1]
+    assert sorted(names) == sorted(["รายงาน (โครงการหนึ่ง)-ตรวจแล้ว.xlsx", "รายงาน (โครงการสอง)-ตรวจแล้ว.xlsx"])

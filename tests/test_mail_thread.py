@@ -174,7 +174,8 @@ def test_zip_members_are_bounded_and_named_safely() -> None:
     thai = "โรงเรียน".encode("cp874")  # as a Thai Windows zip writes it: cp874, no UTF-8 flag
     assert len(thai) == len(b"PLACEHLD")
     found = extract(zip_message(buffer.getvalue().replace(b"PLACEHLD", thai)), ImapConfig(max_attachment=1000))
-    assert [name for name, _ in found.spreadsheets] == ["evil.xlsx", "โรงเรียน.ods"]
+    # Named by where they lay in the zip, never above it (the inbox saves a file under its last part only).
+    assert [name for name, _ in found.spreadsheets] == ["etc/evil.xlsx", "โรงเรียน.ods"]
     assert found.others == ["a.zip/photo.jpg", "a.zip/inner.zip"]  # a nested zip is not opened
     assert [(r.name, r.reason) for r in found.refused] == [("big.xlsx", "too-big")]
     broken = extract(zip_message(b"PK\x03\x04 not really"), ImapConfig())

@@ -22,8 +22,8 @@ from .formatted import dates_shown_later, mark_percents
 from .opener import Opener, sheet_rows, short
 from .places import CellRef, plan_of
 from .. import limits
-from ..errors import (NotOurFormError, SheetMissingError, SheetsyncError, UnknownFormError, UnreadableFileError,
-                      is_parser_panic)
+from ..errors import (CellUnreadableError, NotOurFormError, SheetMissingError, SheetsyncError, UnknownFormError,
+                      UnreadableFileError, is_parser_panic)
 from ..identity import FINDINGS_SHEET, META_SHEET
 from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow
@@ -227,7 +227,7 @@ def _metadata(path: Path, workbook: CalamineWorkbook, opener: Opener) -> tuple[d
     meta: dict[str, str] = {}
     locked: dict[str, str] = {}
     text, cap = coerce.parse_text, limits.MAX_CELL_TEXT
-    for row in _raw_grid(path, workbook, META_SHEET, opener):
+    for row in _hidden_rows(path, workbook, opener):
         # Printable text of a cell's length with no space at either end is already safe (_safe) and
         # its own parse_text (the only printable white space is " ", and invisible characters are
         # not printable): most cells here. Any other value is made safe first, as _safe would.
@@ -240,6 +240,15 @@ def _metadata(path: Path, workbook: CalamineWorkbook, opener: Opener) -> tuple[d
     if "form_id" not in meta or "form_version" not in meta:
         raise NotOurFormError(path, "the template metadata is damaged (no form id or version)")
     return meta, locked
+
+
+def _hidden_rows(path: Path, workbook: CalamineWorkbook, opener: Opener) -> Grid:
+    """The metadata sheet's rows; a cell there that stops it being read is said to be in a hidden sheet:
+    no teacher can type that date again (see :class:`CellUnreadableError`)."""
+    try:
+        return _raw_grid(path, workbook, META_SHEET, opener)
+    except CellUnreadableError as exc:
+        raise CellUnreadableError(path, exc.sheet, exc.cell, exc.detail, hidden=True) from exc
 
 
 def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: Iterable[str | Path]) -> Form:

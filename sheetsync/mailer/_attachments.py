@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 from ..limits import MAX_FILES_PER_MESSAGE
 from ..zipped import SPREADSHEETS, Refusal, megabytes, unzip_spreadsheets
+from ._headers import RECEIVED_PARAMETERS_LIMIT, header_was_cut
 from ._imap_config import ImapConfig
 from ._not_taken import cloud_link, saved_as
 
@@ -49,6 +50,8 @@ def extract(message: EmailMessage, config: ImapConfig, max_files: int = MAX_FILE
             continue
         name = _name_of(part)
         if name is None:
+            if header_was_cut(part):  # its name may have been past the bound: say so, not "no spreadsheet"
+                found.refused.append(Refusal("", "header-too-long", f"{RECEIVED_PARAMETERS_LIMIT:,}"))
             continue
         payload = part.get_payload(decode=True)
         data = payload if isinstance(payload, bytes) else b""

@@ -42,6 +42,12 @@ class Thread:
 #: The most of a received header that is read: the email package's parser takes time growing faster
 #: than a header's length (700 KB of addresses: seconds), and a sender controls that length.
 RECEIVED_HEADER_LIMIT = 4096
+#: The most of a received Content-Type or Content-Disposition searched for the parameters a file name and
+#: the parts are read from (:data:`_READ_PARAMETERS`): a name after 1,000 other parameters was cut off with
+#: the rest, and the sender told no spreadsheet came. Past this the header is marked (:data:`CUT_MARK`).
+RECEIVED_PARAMETERS_LIMIT = 65536
+#: The parameter a received header too long to search whole is marked with (see :func:`header_was_cut`).
+CUT_MARK = "x-sheetsync-cut"
 #: Folding white space between two encoded words (RFC 2047 §6.2: it is not part of the text). The
 #: email package keeps a space there inside a display name, which splits a Thai name mid-word
 #: ("วัดยายร ่ม") when a mail client encoded it as several words, as Gmail and Outlook do.
@@ -70,12 +76,52 @@ class ReceivedPolicy(EmailPolicy):
         charset under the name Python knows (:data:`_THAI_WINDOWS`), raw TIS-620 read as Thai, and
         a file name of encoded words put in the quotes it lacked (:data:`_UNQUOTED_WORDS`)."""
         name, value = super().header_source_parse(sourcelines)
-        if len(value) > RECEIVED_HEADER_LIMIT:
+        if len(value) > RECEIVED_HEADER_LIMIT and name.lower() in ("content-type", "content-disposition"):
+            value = _read_parameters_only(value)
+        elif len(value) > RECEIVED_HEADER_LIMIT:
             value = value[-RECEIVED_HEADER_LIMIT:] if name.lower() == "references" else value[:RECEIVED_HEADER_LIMIT]
         value = _THAI_WINDOWS.sub(r"\1cp874", _raw_thai(value))
         if name.lower() in ("content-type", "content-disposition"):
             value = _UNQUOTED_WORDS.sub(r'\1"\2"', value)
         return name, value
+
+
+#: The parameters of a Content-Type or Content-Disposition anything here reads (a file name, also in RFC 2231
+#: pieces ``filename*0*=``; a multipart's boundary; a text's charset): of a header too long, only they are kept.
+_READ_PARAMETERS = re.compile(r"(?:(?:file)?name|boundary|charset)(?:\*\d{1,4})?\*?", re.IGNORECASE)
+#: One ``; name=value`` of a header field, the value quoted (with backslash escapes) or plain. Each
+#: alternative is anchored on what it cannot contain, so a search stays linear in the header's length.
+_PARAMETER = re.compile(r';\s*([^\s=;"]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^;]*))?')
+
+
+def _read_parameters_only(value: str) -> str:
+    """A long Content-Type or Content-Disposition ``value`` as its type and the parameters that are read
+    (:data:`_READ_PARAMETERS`), found in its first :data:`RECEIVED_PARAMETERS_LIMIT` characters. When
+    the header goes on past that, or what is kept is still over :data:`RECEIVED_HEADER_LIMIT` (the
+    email package's time grows faster than a header's length), it is marked :data:`CUT_MARK`."""
+    searched = value[:RECEIVED_PARAMETERS_LIMIT]
+    cut = len(value) > len(searched)
+    head, _, _ = searched[:RECEIVED_HEADER_LIMIT].partition(";")
+    kept, position = [], searched.find(";")
+    while position >= 0:
+        found = _PARAMETER.match(searched, position)
+        if found is None:  # a stray ';' with no name after it
+            position = searched.find(";", position + 1)
+            continue
+        # One that runs to where the search stops may be cut in two (an open quote would take in the mark).
+        if _READ_PARAMETERS.fullmatch(found[1]) and found[2] is not None and not (cut and found.end() == len(searched)):
+            kept.append(f"{found[1]}={found[2].strip()}")
+        position = searched.find(";", found.end())
+    params = "".join(f"; {parameter}" for parameter in kept)
+    if cut or len(params) > RECEIVED_HEADER_LIMIT:
+        params = (params if len(params) <= RECEIVED_HEADER_LIMIT else "") + f'; {CUT_MARK}="1"'
+    return head.strip() + params
+
+
+def header_was_cut(part: Message) -> bool:
+    """Whether a received part's Content-Type or Content-Disposition was too long to be searched
+    whole for its file name (:func:`_read_parameters_only`)."""
+    return any(part.get_param(CUT_MARK, header=name) is not None for name in ("content-type", "content-disposition"))
 
 
 def _raw_thai(value: str) -> str:

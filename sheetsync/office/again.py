@@ -13,6 +13,7 @@ from pathlib import Path, PurePath
 from ..check.coerce import format_be_date
 from ..clock import Zone, local
 from ..mailer import MailConfig, MailError, Thread, compose_again_reply, wire_bytes
+from ..roster import safe_filename
 from .answered import Answer, take_turn
 from .store import Store
 
@@ -70,8 +71,33 @@ def _had_report(store: Store, message_id: str, sha: str, first_run: int, fetched
 
 def sent_as(store: Store, message_id: str, sha: str, saved: str) -> str:
     """The file's name as the message attached it (the inbox may have saved it under another: the
-    same name came in an earlier message too), else ``saved``; a bare name, never a folder's."""
-    rows = store.query("SELECT filename FROM message_files WHERE message_id = ? AND sha256 = ? ORDER BY id LIMIT 1",
-                       (message_id, sha))
-    name = PurePath(str(rows[0][0] or "")).name if rows else ""
-    return name if name not in ("", ".", "..") else saved
+    same name came in an earlier message too), else ``saved``; a bare name, never a folder's.
+
+    Two files of one message under one name (``โครงการหนึ่ง/รายงาน.xlsx`` and ``โครงการสอง/รายงาน.xlsx``
+    in a .zip) are told apart (:func:`told_apart`): the one answer to the message gave both the same
+    heading, and their marked-up copies the same name.
+    """
+    sent: dict[str, str] = {}  # each file of the message (at most MAX_FILES_PER_MESSAGE), in order
+    for row_sha, filename in store.query("SELECT sha256, filename FROM message_files WHERE message_id = ? "
+                                         "ORDER BY id", (message_id,)):
+        sent.setdefault(str(row_sha), str(filename or ""))
+    name = PurePath(sent.get(sha, "")).name
+    if name in ("", ".", ".."):
+        return saved
+    namesakes = [s for s, filename in sent.items() if PurePath(filename).name == name]
+    return name if len(namesakes) < 2 else told_apart(name, [sent[s] for s in namesakes], namesakes.index(sha))
+
+
+#: The most of a folder's path that goes into a name (:func:`told_apart`), in bytes.
+FOLDER_BYTES = 60
+
+
+def told_apart(name: str, paths: list[str], index: int) -> str:
+    """``name`` for the ``index``-th of files sent as ``paths`` that all end in it: with its folder in the
+    zip (``รายงาน (โครงการสอง).xlsx``) when the folders tell them apart, else numbered (``รายงาน (2).xlsx``)."""
+    folders = [PurePath(p).parent.as_posix() for p in paths]
+    own = folders[index]
+    label = own.replace("/", " - ") if own != "." and folders.count(own) == 1 else str(index + 1)
+    label = safe_filename(label, max_bytes=FOLDER_BYTES)  # a folder's name is the sender's: made safe as any
+    stem, suffix = PurePath(name).stem, PurePath(name).suffix
+    return safe_filename(stem, f" ({label}){suffix}")
