@@ -170,9 +170,12 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     :raises DataError: when ``data`` does not fit the form.
     """
     values = prefill_values(form, data or {})
-    # Next period's templates (lock_rows) leave the signature lines empty and open to sign anew.
-    signed = frozenset(form.layout.get("signature", ())) if lock_rows else frozenset()
-    cells = [*_label_cells(form), *_field_cells(form, values, signed), *_table_cells(form, values, lock_rows)]
+    # Signature lines are signed by hand: never locked. Next period's templates (lock_rows) also
+    # leave them empty, to sign anew; a first template keeps a prefilled name (a round trip of a
+    # filled report reads back the same), open for whoever signs this time to type over.
+    signature = frozenset(form.layout.get("signature", ()))
+    cells = [*_label_cells(form), *_field_cells(form, values, signature, emptied=lock_rows),
+             *_table_cells(form, values, lock_rows)]
     locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
     meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked, template_id)
     meta = _signed(meta, resolve(key, create=True))
@@ -209,12 +212,13 @@ def _label_cells(form: Form) -> Iterator[CellSpec]:
         yield CellSpec(label.place, label.text, _base_style(form, label.style), True, "label")
 
 
-def _field_cells(form: Form, values: dict[str, CellValue], signed: frozenset[str]) -> Iterator[CellSpec]:
+def _field_cells(form: Form, values: dict[str, CellValue], signature: frozenset[str],
+                 emptied: bool) -> Iterator[CellSpec]:
     # Fields a school keeps up to date (the budget used so far, who is responsible) stay open when
     # prefilled: locked at last period's value, a later cross-check could never be satisfied.
-    kept_open = frozenset(form.layout.get("open_prefilled", ()))
+    kept_open = frozenset(form.layout.get("open_prefilled", ())) | signature
     for f in form.fields:
-        value = None if f.pointer in signed else values.get(f.pointer)
+        value = None if emptied and f.pointer in signature else values.get(f.pointer)
         yield _input_cell(form, f, f.place, f.pointer, value, lock_if_filled=f.pointer not in kept_open)
 
 
