@@ -80,10 +80,11 @@ def held_rows(fit: frozenset[int], cells: Sequence[CellSpec]) -> frozenset[int]:
 
 
 def growing_rows(form: Form, cells: Sequence[CellSpec], heights: dict[int, float]) -> frozenset[int]:
-    """Rows an .ods leaves for Calc to fit although they hold merged cells: one-line rows (the
-    objectives, the names) with an empty text input to type in and nothing prefilled. Calc grows a
-    row to the text typed into a cell merged across its columns (Excel never fits merged cells, so
-    the .xlsx keeps their heights): an objective typed in Calc shows and prints whole.
+    """Rows an .ods and an .xlsx leave for Calc to fit although they hold merged cells: one-line rows
+    (the objectives, the names) with an empty text input to type in and nothing prefilled. Calc grows
+    a row to the text typed into a cell merged across its columns: an objective typed in Calc shows
+    and prints whole. (Excel fits a row to its single cells only: it keeps the one line written, as
+    when the .xlsx pinned these rows, which cut what a teacher typed in Calc.)
 
     Calc fits an empty row to its tallest text and no row style can set a floor (it ignores
     style:min-row-height), so only a row that holds a label (a line of the form's own text: "1."
