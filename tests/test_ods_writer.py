@@ -203,7 +203,7 @@ def test_validations_defined_and_referenced(doc: OpenDocument, plan: TemplatePla
         "of:cell-content-is-whole-number() and cell-content-is-between(1,9999)")
     assert rule("B25") is rule("A25")  # covered cells carry the anchor's rule
     b34 = rule("B37")
-    assert b34.getAttribute("condition").startswith('of:is-true-formula(AND(MID([.$B$37];LEN([.$B$37])-4;1)="/";')
+    assert b34.getAttribute("condition").startswith('of:is-true-formula(AND(LEFT(RIGHT(TRIM([.$B$37]);5))="/";')
     assert '[.$F$5]=""' in b34.getAttribute("condition")  # the fiscal year, once typed
     assert b34.getAttribute("basecelladdress") == f"'{SHEET}'.B37"
     assert rule("B38") is not b34  # relative to their own cell: one definition each

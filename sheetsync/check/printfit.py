@@ -10,8 +10,9 @@ A cell's box is what its template gave it: the width of its columns and the heig
 as :mod:`sheetsync.template.sizing` lays out a blank template of the file's form version; its text
 is wrapped as :func:`sheetsync.template.metrics.wrapped_lines` wraps Thai (as Calc does, between
 words). Rows the programs grow to what is typed are left out: a table's rows of single text cells
-(the reports, the networks: fit rows) and, in an .ods, the rows Calc fits (``grow_rows``). So is a
-cell prefilled and locked by the office (its row was sized for that very text).
+(the reports, the networks: fit rows) and, in an .ods, the rows Calc fits (``grow_rows``). Calc fits
+those of an .xlsx too, but Excel does not, and an .xlsx does not say which of them filled it: it keeps
+the warning. So is a cell prefilled and locked by the office (its row was sized for that very text).
 """
 
 from __future__ import annotations

@@ -98,7 +98,9 @@ def _lay_out(ws: Worksheet, plan: TemplatePlan) -> None:
     for letter, width in plan.column_widths.items():
         ws.column_dimensions[letter].width = width
     for row, height in plan.row_heights.items():
-        if row in plan.fit_rows:
+        # grow_rows too: Calc fits an .xlsx's merged inputs as it does an .ods's (Excel fits the row to
+        # its single cells only, and keeps the height written until then: no worse than a fixed one).
+        if row in plan.fit_rows or row in plan.grow_rows:
             ws.row_dimensions[row] = _FittedRow(ws, index=row, ht=height)
         else:
             ws.row_dimensions[row].height = height

@@ -170,9 +170,12 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     :raises DataError: when ``data`` does not fit the form.
     """
     values = prefill_values(form, data or {})
-    # Next period's templates (lock_rows) leave the signature lines empty and open to sign anew.
-    signed = frozenset(form.layout.get("signature", ())) if lock_rows else frozenset()
-    cells = [*_label_cells(form), *_field_cells(form, values, signed), *_table_cells(form, values, lock_rows)]
+    # Signature lines are signed by hand: never locked. Next period's templates (lock_rows) also
+    # leave them empty, to sign anew; a first template keeps a prefilled name (a round trip of a
+    # filled report reads back the same), open for whoever signs this time to type over.
+    signature = frozenset(form.layout.get("signature", ()))
+    cells = [*_label_cells(form), *_field_cells(form, values, signature, emptied=lock_rows),
+             *_table_cells(form, values, lock_rows)]
     locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
     meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked, template_id)
     meta = _signed(meta, resolve(key, create=True))
@@ -209,12 +212,13 @@ def _label_cells(form: Form) -> Iterator[CellSpec]:
         yield CellSpec(label.place, label.text, _base_style(form, label.style), True, "label")
 
 
-def _field_cells(form: Form, values: dict[str, CellValue], signed: frozenset[str]) -> Iterator[CellSpec]:
+def _field_cells(form: Form, values: dict[str, CellValue], signature: frozenset[str],
+                 emptied: bool) -> Iterator[CellSpec]:
     # Fields a school keeps up to date (the budget used so far, who is responsible) stay open when
     # prefilled: locked at last period's value, a later cross-check could never be satisfied.
-    kept_open = frozenset(form.layout.get("open_prefilled", ()))
+    kept_open = frozenset(form.layout.get("open_prefilled", ())) | signature
     for f in form.fields:
-        value = None if f.pointer in signed else values.get(f.pointer)
+        value = None if emptied and f.pointer in signature else values.get(f.pointer)
         yield _input_cell(form, f, f.place, f.pointer, value, lock_if_filled=f.pointer not in kept_open)
 
 
@@ -315,12 +319,18 @@ def _date_rule(form: Form, f: Field, ref: str) -> tuple[str, str]:
     other spellings; the Thai message says what to type. It checks the shape, the day (1-31),
     the month (1-12) and the year (2400-2700, or the fiscal year's two calendar years when the
     form names its fiscal-year cell); an impossible day (30/2) is left to the reader's finding.
-    Excel limits a validation formula to 255 characters, hence the arithmetic below.
+    Spaces at either end are allowed, as the reader allows them: a thumb adds one after "2563",
+    and Calc keeps it, so the end is read from the trimmed text (a rule reading the text's last
+    five characters refused "31/10/2562 " with a message asking for exactly that). The start is
+    read as typed (VALUE takes " 31"); the month is the one or two characters after the first
+    slash, a slash among them read as "e0" ("3/" of "29/3/2563" is 3e0, 3; "/2" of "31//2562" is
+    no number), which needs neither the text's length nor the locale's decimal point. Excel limits a validation formula to 255
+    characters, hence the arithmetic below, and one TRIM per end-anchored piece only.
     """
     slash = f'FIND("/",{ref})'
     day = f"VALUE(LEFT({ref},{slash}-1))"
-    month = f"VALUE(MID({ref},{slash}+1,LEN({ref})-5-{slash}))"
-    year = f"VALUE(RIGHT({ref},4))"
+    month = f'VALUE(SUBSTITUTE(MID({ref},{slash}+1,2),"/","e0"))'
+    year = f"VALUE(RIGHT(TRIM({ref}),4))"
     year_field = form.field_at(f.fiscal_year) if f.fiscal_year else None
     if year_field is None:
         hint, years = render("dv.date", "th"), f"ABS({year}-2550)<=150"
@@ -329,7 +339,7 @@ def _date_rule(form: Form, f: Field, ref: str) -> tuple[str, str]:
         # Fiscal year N runs Oct N-1 .. Sep N (B.E.); with no fiscal year typed yet, any B.E. year.
         hint = render("dv.date_fy", "th")
         years = f'ABS({year}-IF({fy}="",2550,{fy}-0.5))<=IF({fy}="",150,0.5)'
-    rule = f'AND(MID({ref},LEN({ref})-4,1)="/",{years},ABS({day}-16)<=15,ABS({month}-6.5)<=5.5)'
+    rule = f'AND(LEFT(RIGHT(TRIM({ref}),5))="/",{years},ABS({day}-16)<=15,ABS({month}-6.5)<=5.5)'
     return hint, rule
 
 

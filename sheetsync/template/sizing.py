@@ -80,22 +80,25 @@ def held_rows(fit: frozenset[int], cells: Sequence[CellSpec]) -> frozenset[int]:
 
 
 def growing_rows(form: Form, cells: Sequence[CellSpec], heights: dict[int, float]) -> frozenset[int]:
-    """Rows an .ods leaves for Calc to fit although they hold merged cells: one-line rows (the
-    objectives, the names) with an empty text input to type in and nothing prefilled. Calc grows a
-    row to the text typed into a cell merged across its columns (Excel never fits merged cells, so
-    the .xlsx keeps their heights): an objective typed in Calc shows and prints whole.
+    """Rows an .ods and an .xlsx leave for Calc to fit although they hold merged cells: one-line rows
+    (the objectives, the names) with an empty text input to type in and nothing prefilled. Calc grows
+    a row to the text typed into a cell merged across its columns: an objective typed in Calc shows
+    and prints whole. (Excel fits a row to its single cells only: it keeps the one line written, as
+    when the .xlsx pinned these rows, which cut what a teacher typed in Calc.)
 
     Calc fits an empty row to its tallest text and no row style can set a floor (it ignores
     style:min-row-height), so only a row that holds a label (a line of the form's own text: "1."
     before an objective) is left to it, and only if the layout asks no more than a line: a row of
     the layout's ``heights:`` or a taller row keeps its height (a blank form printed the unlabelled
-    networks' rows of layout version 2, merged C:E, half a line tall). A prefilled row keeps its
-    computed height too (Calc may fit some Thai texts a line short)."""
+    networks' rows of layout version 2, merged C:E, half a line tall). A row prefilled and locked
+    keeps its computed height too (Calc may fit some Thai texts a line short); one whose prefilled
+    text stays open to type over (next month's names, ``open_prefilled``) is Calc's, if that text
+    takes one line: pinned to it, a longer name typed there was cut."""
     crossed = {row for c in cells if c.place.last_row > c.place.row for row in range(c.place.row, c.place.last_row + 1)}
     labelled = {c.place.row for c in cells if c.role in ("label", "auto") and str(c.value or "").strip()}
     sized = {int(row) for row in form.layout.get("heights", {})}
-    typed = {c.place.row for c in cells if not c.locked and c.kind in ("text", "lines") and c.value in (None, "")}
-    filled = {c.place.row for c in cells if c.role in ("input", "prefill") and c.value not in (None, "")}
+    typed = {c.place.row for c in cells if not c.locked and c.kind in ("text", "lines")}
+    filled = {c.place.row for c in cells if c.role == "prefill" and c.value not in (None, "")}
     one_line = max((line_height(c.style.size, c.style.font, c.style.bold) for c in cells), default=0.0) + 3 * ROW_PADDING_PT
     rows = (typed & labelled) - crossed - sized - filled - fit_rows(form)  # (fit rows are Calc's already)
     return frozenset(row for row in rows if heights.get(row, 0.0) <= one_line)
