@@ -1,7 +1,8 @@
 """A batch of returned files: check each, write its reports, queue its e-mail.
 
 Per submission, ``write_reports`` writes ``<name>.txt``, ``<name>.html``, ``<name>.json`` and the
-marked-up file ``<name>-ตรวจแล้ว.<xlsx|ods>``; per batch, ``summary.xlsx`` and ``summary.csv``.
+marked-up file ``<name>-ตรวจแล้ว.<xlsx|ods>`` (``<name>`` is the file's stem, or its whole name when
+another file has that stem: see :func:`report_stem`); per batch, ``summary.xlsx`` and ``summary.csv``.
 ``queue_emails`` puts one ``.eml`` per readable submission in the outbox (nothing is sent until
 the outbox is sent); ``queue_templates`` one per template, to the school it was written for.
 """
@@ -58,10 +59,11 @@ def write_reports(checked: list[FileResult], out_dir: Path, lang: Lang = "th", *
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     taken: set[str] = set()
+    stems = [item.path.stem for item in checked if item.filled is not None and item.report is not None]
     for item in checked:
         if item.filled is None or item.report is None:
             continue
-        stem = unique_name(safe_filename(item.path.stem), taken)
+        stem = unique_name(report_stem(item.path, stems, out_dir), taken)
         item.outputs = write_report(item, out_dir, stem, lang, mark=mark_valid or not item.report.valid)
         written += item.outputs
     if not summary:
@@ -70,6 +72,29 @@ def write_reports(checked: list[FileResult], out_dir: Path, lang: Lang = "th", *
         write([c.result for c in checked], out_dir / name, lang)
         written.append(out_dir / name)
     return written
+
+
+def report_stem(path: Path, stems: list[str], out_dir: Path) -> str:
+    """The name of ``path``'s reports in ``out_dir``: its stem (``x`` for ``x.xlsx``), or its whole
+    name (``x.xlsx``) when that stem is another file's: another of the batch's ``stems``, or an
+    earlier run's report there (its ``.json`` names a file of another name).
+
+    Both of ``x.xlsx`` and ``x.ods`` take their whole names, whatever order they come in: their
+    reports do not overwrite each other, and each is found by its file's name.
+    """
+    stem = safe_filename(path.stem)
+    if stems.count(path.stem) > 1 or _reported_name(out_dir / f"{stem}.json") not in (None, path.name):
+        return safe_filename(path.name)
+    return stem
+
+
+def _reported_name(report: Path) -> str | None:
+    """The name of the file an earlier ``.json`` report is about (None: no such report, or unreadable)."""
+    try:
+        told = json.loads(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return Path(told["file"]).name if isinstance(told, dict) and isinstance(told.get("file"), str) else None
 
 
 def write_report(item: FileResult, out_dir: Path, stem: str, lang: Lang = "th", *, mark: bool = True,

@@ -22,6 +22,7 @@ from .messages import LANGS, render
 from .master import templates_from_master
 from .template.plan import build_plan
 from .check.reader import read_filled
+from .spec.form import Form
 from .spec.registry import find_form
 from .roster import Recipient, read_roster, templates_for_roster
 from .sync import SyncOptions, SyncResult, sync
@@ -75,6 +76,20 @@ def school_project(data: dict[str, Any], n: int) -> dict[str, Any]:
     return school
 
 
+def unsigned(form: Form, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` less the fields of the form's layout signed by hand (``signature``: the progress
+    report's signer): a template the office issues leaves them for the school, as next period's do."""
+    data = copy.deepcopy(data)
+    for pointer in form.layout.get("signature", ()):
+        *parents, last = (part.replace("~1", "/").replace("~0", "~") for part in pointer.strip("/").split("/"))
+        node: Any = data
+        for key in parents:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
+    return data
+
+
 def fill_like_a_school(template: Path, data: dict[str, Any], out: Path) -> None:
     """What a school's filled copy of ``template`` holds: same template id and locks, ``data`` typed in."""
     issued = read_filled(template)
@@ -110,7 +125,8 @@ def run_demo(out: Path, say: Callable[[str], None] = print) -> DemoResult:
     roster_csv = _write_roster(roster, out / "schools.csv")
     recipients = read_roster(roster_csv)
     projects = {r.id: school_project(data, n) for n, r in enumerate(recipients)}
-    header = {r.id: {k: v for k, v in projects[r.id].items() if k != "reports"} for r in recipients}
+    # What the office knows of each school's project; the signature line is the school's to sign.
+    header = {r.id: unsigned(form, {k: v for k, v in projects[r.id].items() if k != "reports"}) for r in recipients}
     issued = [p for r in recipients for p in templates_for_roster(form, [r], out / "templates", data=header[r.id])]
     issued += [p for r in recipients[::2]
                for p in templates_for_roster(form, [r], out / "templates-ods", fmt="ods", data=header[r.id])]

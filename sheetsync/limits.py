@@ -99,7 +99,7 @@ MAX_SHOWN_TEXT = 200
 
 
 # Rules ------------------------------------------------------------------------------------
-#: Largest gap in a numbered sequence reported as missing rows, one finding each; a bigger jump
+#: Largest gap in a numbered sequence reported as missing rows (one finding naming them); a bigger jump
 #: is one wrong number (a table of the form has a few dozen rows at most).
 MAX_SEQUENCE_GAP = 100
 

@@ -86,6 +86,9 @@ def test_forms_and_demo(tmp_path: Path) -> None:
     nxt = sorted(p.name for p in (tmp_path / "demo" / "next-month").iterdir())
     assert len(nxt) == 11 and any("n74-05" in n for n in nxt) and any("n74-06" in n for n in nxt), nxt
     assert "11 templates, one for every school on the roster" in done.stdout
+    # The signature line is the school's to sign: no template the demo issues names a signer.
+    issued = [*(tmp_path / "demo" / "templates").iterdir(), *(tmp_path / "demo" / "templates-ods").iterdir()]
+    assert issued and not [p.name for p in issued if read_filled(p).data.get("certification", {}).get("signer")]
 
 
 def _xlsm(path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import json
 import email.policy
 from pathlib import Path
 from typing import Any
@@ -81,3 +82,37 @@ def test_report_dir_puts_the_asked_language_first(progress_form: Form, seed: dic
               for p in (tmp_path / "outbox").glob("*.eml") if b"head@s02.example" in p.read_bytes()]
     body = mail.get_body(("plain",)).get_content()  # the e-mail's text is the report's: the same order
     assert -1 < body.index(heads[first]) < body.index(heads[second])
+
+
+def test_report_dir_keeps_the_reports_of_two_files_of_one_name_apart(progress_form: Form, seed: dict[str, Any],
+                                                                       tmp_path: Path) -> None:
+    """``x.xlsx`` and ``x.ods`` in one run (or one run each) get reports of their own, whatever the order."""
+    xlsx, ods = tmp_path / "x.xlsx", tmp_path / "x.ods"
+    write_template(progress_form, xlsx, data=seed, recipient="s01")
+    seed["reports"][3]["progress_percent"] = 1.0
+    write_template(progress_form, ods, data=seed, recipient="s02")
+    for order in ((ods, xlsx), (xlsx, ods)):
+        reports = tmp_path / f"reports-{order[0].suffix[1:]}"
+        assert run("validate", *order, "--report-dir", reports).returncode == 1
+        for source in (xlsx, ods):
+            for ext in ("txt", "html", "json"):
+                assert (reports / f"{source.name}.{ext}").exists(), sorted(p.name for p in reports.iterdir())
+            told = json.loads((reports / f"{source.name}.json").read_text(encoding="utf-8"))
+            assert Path(told["file"]).name == source.name
+        assert (reports / "x.ods-ตรวจแล้ว.ods").exists()
+        assert not (reports / "x.json").exists()
+
+
+def test_report_dir_keeps_an_earlier_runs_reports_of_another_file(progress_form: Form, seed: dict[str, Any],
+                                                                    tmp_path: Path) -> None:
+    """One run checks ``x.xlsx``, the next ``x.ods`` into the same folder: the first's reports stay;
+    checking ``x.xlsx`` again writes over its own (a file of a name of its own keeps the plain name)."""
+    xlsx, ods = tmp_path / "x.xlsx", tmp_path / "x.ods"
+    write_template(progress_form, xlsx, data=seed, recipient="s01")
+    write_template(progress_form, ods, data=seed, recipient="s02")
+    reports = tmp_path / "reports"
+    for source in (xlsx, ods, xlsx):
+        assert run("validate", source, "--report-dir", reports).returncode == 0
+    assert Path(json.loads((reports / "x.json").read_text(encoding="utf-8"))["file"]).name == "x.xlsx"
+    assert Path(json.loads((reports / "x.ods.json").read_text(encoding="utf-8"))["file"]).name == "x.ods"
+    assert not (reports / "x-2.json").exists()

@@ -317,3 +317,19 @@ def test_a_total_is_not_judged_without_one_of_its_amounts(progress_form: Form, s
     report = validate(read_filled(path))
     assert [f.cell for f in report.findings if f.severity == "error"] == [cell], report.findings
     assert total not in report.codes()
+
+
+def test_rows_skipped_together_are_one_finding_at_the_first(progress_form: Form, seed: dict[str, Any],
+                                                            tmp_path: Path) -> None:
+    """A report typed six rows down (reports 3 to 8 empty) is one gap: on the first empty row's cell,
+    its words naming every row skipped, not six findings of one row each."""
+    last = dict(seed["reports"][6], no=9)
+    seed["reports"] = seed["reports"][:2] + [last]
+    report = _validate(progress_form, seed, tmp_path)
+    gaps = [f for f in report.findings if f.code == "report-gap"]
+    assert [(f.cell, f.path) for f in gaps] == [("B39", "/reports/2")], report.codes()
+    th, en = gaps[0].message_th, gaps[0].message_en
+    for words in (th, en):
+        assert "3" in words and "8" in words and "B39" in words and "B44" in words, words
+        assert "{" not in words
+    assert th.index("B39") < th.index("B44")

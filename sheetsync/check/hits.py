@@ -27,6 +27,8 @@ class Hit:
     #: An order rule's hit whose other value is not in the row next to it (report 7 against report 5's
     #: 65 %): its message cannot say "the previous report", and names that row instead.
     apart: bool = False
+    #: A gap of several rows (reports 3 to 8 skipped): its message names them all (``<key>.rows``).
+    run: bool = False
 
 
 @dataclass

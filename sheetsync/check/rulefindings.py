@@ -143,18 +143,22 @@ def _hit_finding(filled: Filled, rule: Rule, hit: Hit) -> Finding:
     code = rule.finding_code(hit.code)
     message = rule.message_of(code, hit.code)
     found = finding(filled, code, hit.pointer, hit.value, cell=hit.cell,
-                    message=_apart(message) if hit.apart else message, **hit.params)
+                    message=_variant(message, "apart" if hit.apart else "rows" if hit.run else ""), **hit.params)
     held = lookup(filled.data, hit.pointer) if hit.pointer else None
     found = replace(found, rests_on=_rests_on(filled, rule, found.cell))
     return replace(found, value=held) if held is not None and not isinstance(held, (dict, list)) else found
 
 
-def _apart(message: Message) -> Message:
-    """The words of an order break with a row not next to its own: the catalogue's ``<key>.apart``, which
-    names that row ("ลดลงจากรายงานครั้งที่ 5 (65% ในช่อง D41)"), where "the previous report" would name
-    the wrong one; a layout's own text, or a key with no such entry, stays as it is."""
-    if isinstance(message, str) and f"{message}.apart" in catalogue():
-        return f"{message}.apart"
+def _variant(message: Message, variant: str) -> Message:
+    """The catalogue's ``<key>.<variant>`` words for a hit of that kind, if it has them.
+
+    ``apart``: an order break with a row not next to its own names that row ("ลดลงจากรายงานครั้งที่ 5
+    (65% ในช่อง D41)"), where "the previous report" would name the wrong one. ``rows``: a gap of
+    several rows names them all ("รายงานครั้งที่ 3 ถึง 8"). A layout's own text, or a key with no such
+    entry, stays as it is.
+    """
+    if variant and isinstance(message, str) and f"{message}.{variant}" in catalogue():
+        return f"{message}.{variant}"
     return message
 
 

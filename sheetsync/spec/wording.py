@@ -56,7 +56,7 @@ _RATIO = ("numerator_label", "numerator_label_en", "numerator_cell", "numerator_
 
 #: The further placeholders of each situation.
 EXTRA: dict[str, tuple[str, ...]] = {
-    "report-gap": ("expected",),
+    "report-gap": ("expected", "last", "last_cell"),  # last, last_cell: a run of rows (else empty)
     "report-number": ("expected",),
     "not-increasing": _OTHER,  # the other: the row it must come after
     "not-before-next": _OTHER,  # the row it must come before
