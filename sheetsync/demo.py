@@ -23,6 +23,7 @@ from .master import templates_from_master
 from .template.plan import build_plan
 from .check.reader import read_filled
 from .spec.form import Form
+from .spec.pointers import remove
 from .spec.registry import find_form
 from .roster import Recipient, read_roster, templates_for_roster
 from .sync import SyncOptions, SyncResult, sync
@@ -81,12 +82,7 @@ def unsigned(form: Form, data: dict[str, Any]) -> dict[str, Any]:
     report's signer): a template the office issues leaves them for the school, as next period's do."""
     data = copy.deepcopy(data)
     for pointer in form.layout.get("signature", ()):
-        *parents, last = (part.replace("~1", "/").replace("~0", "~") for part in pointer.strip("/").split("/"))
-        node: Any = data
-        for key in parents:
-            node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            node.pop(last, None)
+        remove(data, pointer)
     return data
 
 

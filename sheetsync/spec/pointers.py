@@ -65,6 +65,16 @@ def place(data: dict[str, Any], pointer: str, value: Any) -> None:
     node[name] = value
 
 
+def remove(data: dict[str, Any], pointer: str) -> None:
+    """Take the value at ``pointer`` (a single field: object keys only) out of ``data``, if it is there."""
+    *parents, name = _parts(pointer)
+    node: Any = data
+    for part in parents:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(name, None)
+
+
 def schema_node(schema: dict[str, Any], pointer: str) -> dict[str, Any] | None:
     """The schema node describing ``pointer`` (``*`` or digits step into array items)."""
     node: dict[str, Any] = schema
