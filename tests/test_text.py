@@ -46,6 +46,21 @@ def test_a_cell_holding_what_xml_cannot_hold_is_told_and_written(corpus: dict[st
         write_marked_up(filled, report, tmp_path / f"{case}-marked.xlsx")  # raised ValueError (lxml)
 
 
+def test_a_value_quoted_in_a_message_cannot_turn_the_message_around(progress_form: Form, seed: dict[str, Any],
+                                                                     tmp_path: Path) -> None:
+    # U+202E (right-to-left override) typed in a cell and quoted in its finding showed the rest of the
+    # office's sentence, on the school's screen and in its e-mail, written backwards.
+    from tests.data.hostile.build import rewrite, xlsx_text
+
+    base, path = tmp_path / "base.xlsx", tmp_path / "bidi.xlsx"
+    write_template(progress_form, base, data=seed, recipient="s1")
+    rewrite(base, path, {"xl/worksheets/sheet1.xml": xlsx_text("D38", "6\u202e5\u2067")})
+    filled = read_filled(path)
+    [said] = [f for f in validate(filled).findings if f.cell == "D38"]
+    assert "65" in said.message_th and "65" in said.message_en
+    assert not any(ch in said.message_th + said.message_en for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def test_non_finite_numbers_become_text() -> None:
     assert [safe_value(v) for v in (float("nan"), float("inf"), float("-inf"), 1.5)] == \
         ["NaN", "Infinity", "-Infinity", 1.5]
