@@ -75,3 +75,16 @@ def test_validate_writes_the_reports_of_a_file_whose_name_is_not_utf_8(progress_
     reports = {p.suffix: p for p in (tmp_path / "reports").iterdir()}
     assert "r\ufffd.xlsx" in reports[".html"].read_text(encoding="utf-8")
     assert json.loads(reports[".json"].read_text(encoding="utf-8"))["file"].endswith("r\ufffd.xlsx")
+
+
+@pytest.mark.parametrize("raw", [b".~lock." + "รายงาน.xlsx".encode("cp874") + b"#", b"~$" + "รายงาน.xlsx".encode("cp874"),
+                                 "รายงาน.xlsx".encode("cp874") + b".crdownload"])
+def test_a_lock_file_or_a_download_under_way_is_left_as_it_is(tmp_path: Path, raw: bytes) -> None:
+    # Renamed, Calc's lock file lost its leading dot: the file beside it read while open in Calc, the lock
+    # file itself set aside as an unreadable return.
+    from sheetsync.office.renaming import readable_names
+
+    (tmp_path / "inbox").mkdir()
+    path = os.fsencode(tmp_path / "inbox") + b"/" + raw
+    open(path, "wb").close()
+    assert readable_names(tmp_path / "inbox") == [] and os.path.exists(path)

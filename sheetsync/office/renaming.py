@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from ..messages import both
 from ..roster import safe_filename
 from ..text import plausibly_thai
+from .inbox import DOWNLOADING
 
 #: The longest extension kept apart from the stem, so that shortening a long name never cuts it.
 _SUFFIX_CHARS = 8
@@ -35,7 +36,8 @@ def readable_names(inbox: Path) -> list[str]:
     found: list[str] = []
     try:
         with os.scandir(inbox) as entries:
-            found = [e.name for e in entries if not _utf8(e.name) and e.is_file(follow_symlinks=False)]
+            found = [e.name for e in entries if not _utf8(e.name) and not _made_by_a_program(e.name)
+                     and e.is_file(follow_symlinks=False)]
     except OSError:
         return []
     return [_rename(inbox, name) for name in found]
@@ -58,6 +60,12 @@ def readable_name(name: str) -> str:
     pure = PurePosixPath(text)
     suffix = pure.suffix if pure.suffix.isascii() and len(pure.suffix) <= _SUFFIX_CHARS else ""
     return safe_filename(pure.stem if suffix else text, suffix.lower())
+
+
+def _made_by_a_program(name: str) -> bool:
+    """A lock file (Excel's ``~$``, Calc's ``.~lock.``) or a download under way: renamed, Calc's lock file
+    would lose its dot and no longer say its file is open, and a browser's download would fail."""
+    return name.startswith((".", "~$")) or name.lower().endswith(DOWNLOADING)
 
 
 def _utf8(name: str) -> bool:
