@@ -155,7 +155,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             if roster is not None:
                 changed = store.set_roster(list(roster)) or changed
             people = store.roster()
-            result.problems += readable_names(inbox)  # before any name is looked at, zips' too
+            result.problems += readable_names(inbox, options.settle)  # before any name is looked at, zips' too
             _unpack(store, inbox, mover, options, result)
             outcomes, strangers = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress,
                                            options, result, mover, origins)

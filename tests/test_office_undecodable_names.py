@@ -88,3 +88,14 @@ def test_a_lock_file_or_a_download_under_way_is_left_as_it_is(tmp_path: Path, ra
     path = os.fsencode(tmp_path / "inbox") + b"/" + raw
     open(path, "wb").close()
     assert readable_names(tmp_path / "inbox") == [] and os.path.exists(path)
+
+
+def test_a_file_still_being_written_is_renamed_only_once_settled(tmp_path: Path) -> None:
+    # A copy under way (a Windows client over Samba reopens the file by its name) must keep its name.
+    from sheetsync.office.renaming import readable_names
+
+    (tmp_path / "inbox").mkdir()
+    path = os.fsencode(tmp_path / "inbox") + b"/" + "รายงาน.xlsx".encode("cp874")
+    open(path, "wb").close()
+    assert readable_names(tmp_path / "inbox", settle=60) == [] and os.path.exists(path)
+    assert len(readable_names(tmp_path / "inbox", settle=0)) == 1 and not os.path.exists(path)

@@ -16,15 +16,16 @@ from pathlib import Path, PurePosixPath
 from ..messages import both
 from ..roster import safe_filename
 from ..text import plausibly_thai
-from .inbox import DOWNLOADING
+from .inbox import DOWNLOADING, SETTLE_SECONDS, settled
 
 #: The longest extension kept apart from the stem, so that shortening a long name never cuts it.
 _SUFFIX_CHARS = 8
 
 
-def readable_names(inbox: Path) -> list[str]:
+def readable_names(inbox: Path, settle: float = SETTLE_SECONDS) -> list[str]:
     """Rename each file of ``inbox`` whose name is not UTF-8 to :func:`readable_name` of it (numbered
     ``-2``, ``-3`` … when that is taken); the clerk's lines, one per file (renamed, or why not).
+    A file changed within ``settle`` seconds waits for a later run: a copy may still write it by its name.
 
     An inbox that cannot be listed is left alone: the run's own listing says why.
 
@@ -40,7 +41,7 @@ def readable_names(inbox: Path) -> list[str]:
                      and e.is_file(follow_symlinks=False)]
     except OSError:
         return []
-    return [_rename(inbox, name) for name in found]
+    return [_rename(inbox, name) for name in found if _settled(inbox / name, settle)]
 
 
 def readable_name(name: str) -> str:
@@ -66,6 +67,13 @@ def _made_by_a_program(name: str) -> bool:
     """A lock file (Excel's ``~$``, Calc's ``.~lock.``) or a download under way: renamed, Calc's lock file
     would lose its dot and no longer say its file is open, and a browser's download would fail."""
     return name.startswith((".", "~$")) or name.lower().endswith(DOWNLOADING)
+
+
+def _settled(path: Path, settle: float) -> bool:
+    try:
+        return settled(path, settle)
+    except OSError:  # gone, or not ours to look at: the run's listing says so
+        return False
 
 
 def _utf8(name: str) -> bool:
