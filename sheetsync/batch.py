@@ -31,6 +31,7 @@ from .render.summary import write_summary_csv, write_summary_xlsx
 from .roster import Recipient, safe_filename
 from .spec.form import Form
 from .spec.pointers import lookup
+from .text import safe_text
 from .template.markup import write_marked_up
 from .files import unique_name, write_atomically
 
@@ -115,8 +116,8 @@ def _as_kept(report: Report, lang: Lang, kept: Path | None) -> dict[str, Any]:
     entry = report_dict(report, lang)
     if kept is None:
         return entry
-    received = {"received_as": report.path.name} if kept.name != report.path.name else {}
-    return {"file": str(kept), **received, **{k: v for k, v in entry.items() if k != "file"}}
+    received = {"received_as": safe_text(report.path.name)} if kept.name != report.path.name else {}
+    return {"file": safe_text(str(kept)), **received, **{k: v for k, v in entry.items() if k != "file"}}
 
 
 def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: Lang, mark: bool,

@@ -46,6 +46,7 @@ from .office.unzipping import ZIP, unpack_zips
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.owing import not_received
 from .office.rekey import rekey_periods
+from .office.renaming import readable_names
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
 from .roster import Recipient, safe_filename
@@ -154,6 +155,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             if roster is not None:
                 changed = store.set_roster(list(roster)) or changed
             people = store.roster()
+            result.problems += readable_names(inbox, options.settle)  # before any name is looked at, zips' too
             _unpack(store, inbox, mover, options, result)
             outcomes, strangers = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress,
                                            options, result, mover, origins)

@@ -7,7 +7,8 @@ terminal obeys (ESC and C1 sequences retitle the window, clear the screen, move 
 printed to a terminal, so nothing downstream — writers, renderers, terminals — can fail or be
 steered. The text is kept as data: a vertical tab (Word's and Calc's line break inside a
 cell, stored by Calc as ``_x000b_``) or a form feed becomes a newline, every other control
-character its visible Unicode picture (ESC → ␛, BEL → ␇, DEL → ␡), and a C1 control U+FFFD.
+character its visible Unicode picture (ESC → ␛, BEL → ␇, DEL → ␡), and a C1 control, or a code point
+XML cannot hold (U+FFFF), U+FFFD.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from typing import Any
 
 from .limits import MAX_CELL_TEXT
 
-#: Controls a workbook cannot hold or a terminal would obey (tab, newline, return are kept).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Controls a workbook cannot hold or a terminal would obey (tab, newline, return are kept), and the
+#: code points XML 1.0 has no character for (U+FFFE, U+FFFF, lone surrogates): calamine reads them from a
+#: file written raw, and lxml refuses to write them into the marked-up copy, the master or a summary.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 #: Controls that are line breaks in spreadsheet programs.
 LINE_BREAKS = "\x0b\x0c"
 

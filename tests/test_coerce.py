@@ -493,6 +493,14 @@ def test_parse_code_makes_every_digit_ascii(raw: object, expected: str) -> None:
     assert parse_code(raw) == expected
 
 
+@pytest.mark.parametrize("raw", ["5036\u200b0000-3553", "50360000\u200d-3553", "\ufeff5036\u20600000-3553",
+                                 "5036\u200c0000-3553"])
+def test_a_code_pasted_with_invisible_characters_is_the_code(raw: str) -> None:
+    # Pasted from LINE, a web page or a PDF: the finding quoted "50360000-3553" as the wrong form, the same
+    # to the eye as the code it asked for, and the school could not see what to change.
+    assert parse_code(raw) == "50360000-3553"
+
+
 def test_ascii_digits_leaves_other_text_alone() -> None:
     assert ascii_digits("ด้านที่ ๓ - มหานคร ²") == "ด้านที่ 3 - มหานคร ²"  # "²" is a digit to isdigit, not a decimal
 

@@ -48,6 +48,8 @@ EXPECTED: dict[str, tuple[int, str]] = {
     "forged-issue-date-xlsx": (1, "identity-not-verified"),
     "forged-issue-date-ods": (1, "identity-not-verified"),
     "forged-signature-xlsx": (1, "identity-not-verified"),
+    "noncharacters-xlsx": (0, "control-character"),
+    "noncharacters-ods": (0, "control-character"),
     "nan-xlsx": (1, "not-a-number"),
     "nan-ods": (1, "not-a-number"),
     "infinity-xlsx": (1, "not-a-number"),

@@ -14,6 +14,8 @@ import pytest
 
 from sheetsync.spec.form import Form
 from sheetsync.check.reader import read_filled
+from sheetsync.check.validate import validate
+from sheetsync.template.markup import write_marked_up
 from sheetsync.template.write import write_template
 from sheetsync.text import has_hidden_controls, safe_text, safe_value
 
@@ -26,6 +28,37 @@ def test_line_breaks_become_newlines_and_other_controls_visible() -> None:
     assert safe_text("\x00\x7f\x85\x9b") == "␀␡\ufffd\ufffd"
     assert safe_text("ไทย\tok\r\n") == "ไทย\tok\r\n"
     assert has_hidden_controls("a\x1bb") and not has_hidden_controls("a\x0bb\n")
+
+
+def test_what_xml_cannot_hold_becomes_a_replacement_character() -> None:
+    # U+FFFE, U+FFFF and lone surrogates are no characters of XML 1.0: a cell holding one (read by calamine
+    # from a file written raw) made the marked-up copy's writer raise, and the file was set aside as unreadable.
+    assert safe_text("a\uffffb\ufffec\ud800") == "a\ufffdb\ufffdc\ufffd"
+    assert has_hidden_controls("a\uffff") and safe_text("\ufffd\U0010ffff") == "\ufffd\U0010ffff"
+
+
+def test_a_cell_holding_what_xml_cannot_hold_is_told_and_written(corpus: dict[str, Path], tmp_path: Path) -> None:
+    for case in ("noncharacters-xlsx", "noncharacters-ods"):
+        filled = read_filled(corpus[case])
+        assert filled.data["reports"][0]["stage"] == "โครงการ\ufffd\ufffdพัฒนา" and "C37" in filled.controls
+        report = validate(filled)
+        assert ("control-character", "C37") in [(f.code, f.cell) for f in report.findings]
+        write_marked_up(filled, report, tmp_path / f"{case}-marked.xlsx")  # raised ValueError (lxml)
+
+
+def test_a_value_quoted_in_a_message_cannot_turn_the_message_around(progress_form: Form, seed: dict[str, Any],
+                                                                     tmp_path: Path) -> None:
+    # U+202E (right-to-left override) typed in a cell and quoted in its finding showed the rest of the
+    # office's sentence, on the school's screen and in its e-mail, written backwards.
+    from tests.data.hostile.build import rewrite, xlsx_text
+
+    base, path = tmp_path / "base.xlsx", tmp_path / "bidi.xlsx"
+    write_template(progress_form, base, data=seed, recipient="s1")
+    rewrite(base, path, {"xl/worksheets/sheet1.xml": xlsx_text("D38", "6\u202e5\u2067")})
+    filled = read_filled(path)
+    [said] = [f for f in validate(filled).findings if f.cell == "D38"]
+    assert "65" in said.message_th and "65" in said.message_en
+    assert not any(ch in said.message_th + said.message_en for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def test_non_finite_numbers_become_text() -> None:

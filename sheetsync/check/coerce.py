@@ -192,8 +192,10 @@ def parse_text(raw: object) -> str:
 def parse_code(raw: object) -> str:
     """Read a code (text whose form a pattern fixes, such as "50360000-3553") like :func:`parse_text`,
     with its digits made ASCII: "๕๐๓๖๐๐๐๐-๓๕๕๓" is the same code, and codes are compared and
-    stored as ASCII. Free prose keeps its Thai digits; this is for codes only."""
-    return ascii_digits(parse_text(raw))
+    stored as ASCII. Free prose keeps its Thai digits; this is for codes only. Zero-width characters
+    (pasted along from LINE, a web page or a PDF) are no part of a code: kept, they made a code that
+    looks right to the eye fail its pattern, and the finding quoted it looking just as asked."""
+    return ascii_digits(parse_text(raw).translate(_DROP_INVISIBLE))
 
 
 def parse_lines(raw: object) -> list[str]:

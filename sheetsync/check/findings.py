@@ -30,6 +30,9 @@ POINTER_PARAMS = {"other": "other", "from": "from", "to": "to", "progress": "pro
 UNITS = ("amount", "percent")
 
 _LINE_BREAKS = re.compile(r"[ \t]*[\r\n\v\f\u2028\u2029]+[ \t]*")
+#: Bidirectional embeddings, overrides and isolates: quoted in a message, a value's U+202E showed the rest of
+#: the office's sentence written backwards (the value itself keeps them, as typed).
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 #: What a finding's text is: a catalogue key, or a layout's own ``{"th": …, "en": …}``.
 Message = str | Mapping[str, str]
@@ -67,7 +70,7 @@ def finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Se
 def _one_line(text: str) -> str:
     # A message is one line of a numbered list (the school's .txt, the mail, the terminal): a value
     # typed on two lines ("10\n000", a two-line heading) is quoted on one, its lines joined by a space.
-    return _LINE_BREAKS.sub(" ", text)
+    return _BIDI_CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
 
 
 def _text(message: Message, lang: Lang, values: dict[str, Any]) -> str:

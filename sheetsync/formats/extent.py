@@ -65,6 +65,7 @@ class Scanned:
         self._crcs: dict[str, int] = {}  # member → its CRC-32, as checked while inflating it
         self._sheets: dict[str, str] = {}  # xlsx: sheet → member
         self._tables: list[tuple[str, int, int]] = []  # ods: (name, start, end) of each table's body
+        self._bodies: dict[str, list[tuple[int, int]]] = {}  # ods: the same by name (a file may hold 60,000)
         self._budget: _Budget | None = None  # the caps the scan inflated within, for :meth:`extra`
         self._extra: dict[str, bytes | None] = {}  # members inflated after the scan (None: absent)
 
@@ -104,7 +105,7 @@ class Scanned:
         """The XML of ``sheet`` as inflated (.xlsx: its worksheet; .ods: its table's body), if held."""
         if self.fmt != "ods":
             return self._members.get(self._sheets.get(sheet, ""))
-        bodies = [(start, end) for name, start, end in self._tables if name == sheet]
+        bodies = self._bodies.get(sheet, [])
         return self._members["content.xml"][bodies[0][0]:bodies[0][1]] if len(bodies) == 1 else None
 
     def member(self, name: str) -> bytes | None:
@@ -332,6 +333,7 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
         if end < 0:
             raise UnreadableFileError(scanned.path, f"the sheet {name!r} is damaged (it never ends)")
         scanned._tables.append((name, done, end))
+        scanned._bodies.setdefault(name, []).append((done, end))
         quick = None if twice else ods_bound(content[done:end])
         if quick is not None:
             reach[name], pending[name] = quick, (done, end)
@@ -342,6 +344,7 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
         scanned._reach.clear()
         scanned._pending.clear()
         scanned._tables.clear()
+        scanned._bodies.clear()
 
 
 def _usual_prefixes(content: bytes) -> bool:

@@ -12,6 +12,7 @@ from ..messages import LANGS, Lang, first, render
 from ..spec.cells import column_index
 from ..spec.form import Form
 from ..spec.pointers import generic, schema_node
+from ..text import safe_text
 
 CLI = "cli.yaml"  # the terminal's words (messages/cli.yaml)
 SEVERITY_COLUMNS = 8  # "ข้อผิดพลาด" on screen: its marks above and below take no column
@@ -19,13 +20,14 @@ SEVERITY_COLUMNS = 8  # "ข้อผิดพลาด" on screen: its marks ab
 
 def report_dict(report: Report, lang: str = "th") -> dict[str, Any]:
     """One file's report in the documented JSON shape ``{"file", "valid", "findings"}``."""
-    return {"file": str(report.path), "valid": report.valid,
+    # The path as read from the disk may hold what no JSON file can (a name not in UTF-8: lone surrogates).
+    return {"file": safe_text(str(report.path)), "valid": report.valid,
             "findings": [f.as_dict(lang) for f in ordered(report.findings)]}
 
 
 def render_json(results: Iterable[Result], lang: str = "th") -> str:
     """A JSON list, one object per file; unreadable files carry ``"error"`` and no findings."""
-    items = [report_dict(r, lang) if isinstance(r, Report) else {"file": str(r.path), "valid": False, "findings": [],
+    items = [report_dict(r, lang) if isinstance(r, Report) else {"file": safe_text(str(r.path)), "valid": False, "findings": [],
                                                                   "error": r.reason} for r in results]
     return json.dumps(items, ensure_ascii=False, indent=2, default=str, allow_nan=False)
 

@@ -35,6 +35,7 @@ META = "_sheetsync"
 XLSX_SHEETS = {FORM_SHEET: "xl/worksheets/sheet1.xml", META: "xl/worksheets/sheet2.xml"}
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"  # retitle the window, clear the screen, go red
 CONTROL_TEXT = "line 1\x0bline 2 \x01\x7f\x85" + ESCAPES
+NONCHARACTERS = "โครงการ\uffff\ufffeพัฒนา"  # not characters of XML 1.0 (its Char production)
 Edit = Callable[[bytes], bytes]
 
 
@@ -209,6 +210,10 @@ def build(out: Path) -> dict[str, Path]:
             ods_text(FORM_SHEET, "C37", CONTROL_TEXT), ods_text(FORM_SHEET, "B38", "31/10/2562" + ESCAPES),
             ods_text(FORM_SHEET, "E38", "100" + ESCAPES), ods_text(FORM_SHEET, "A1", "title" + ESCAPES))}, 0),
         "control-chars-recipient-xlsx": ("xlsx", {XLSX_SHEETS[META]: xlsx_text("B4", "school-01" + ESCAPES)}, 0),
+        # Written raw (not as Calc's _xFFFF_): no XML 1.0 document may hold them, yet calamine reads them, and
+        # the marked-up copy, the master and the summary are XML that lxml refuses to write with them.
+        "noncharacters-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_text("C37", NONCHARACTERS)}, 0),
+        "noncharacters-ods": ("ods", {"content.xml": ods_text(FORM_SHEET, "C37", NONCHARACTERS)}, 0),
         "nan-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_number("E37", "NaN")}, 0),
         "infinity-xlsx": ("xlsx", {XLSX_SHEETS[FORM_SHEET]: xlsx_number("E37", "inf")}, 0),
         "nan-ods": ("ods", {"content.xml": ods_number(FORM_SHEET, "E37", "NaN")}, 0),
