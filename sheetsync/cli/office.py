@@ -54,14 +54,14 @@ def init_command(
 
 
 #: What the clerk does after ``init``, in order: the step's words (``init.<step>`` of
-#: messages/office.yaml) and the command to type, if one.
+#: messages/office.yaml) and the command to type, if one (``{cd}``: into the office, quoted as typed).
 STEPS = (
     ("roster", ""),
     ("config", ""),
-    ("templates", "cd {dir} && sheetsync template --roster roster.csv -o templates/ --email"),
-    ("sync", "cd {dir} && sheetsync sync --send"),
+    ("templates", "{cd} && sheetsync template --roster roster.csv -o templates/ --email"),
+    ("sync", "{cd} && sheetsync sync --send"),
     ("master", ""),
-    ("backup", "cd {dir} && sheetsync backup"),
+    ("backup", "{cd} && sheetsync backup"),
 )
 
 
@@ -71,12 +71,13 @@ def next_steps(folder: Path, *, has_roster: bool, master: str) -> list[str]:
     Without ``--roster`` the first step is making one: every later step needs it (``roster.csv``).
     """
     from ..messages import both, lines
+    from .shell import cd_command
 
     out = [both("init.made", root=folder), both("init.next")]
     steps = [(name, command) for name, command in STEPS if has_roster is False or name != "roster"]
     for n, (name, command) in enumerate(steps, 1):
         th, en = lines(f"init.{name}", dir=folder, master=folder / master)
-        out += [f"  {n}. {th}", f"     {en}"] + ([f"       {command.format(dir=folder)}"] if command else [])
+        out += [f"  {n}. {th}", f"     {en}"] + ([f"       {command.format(cd=cd_command(folder))}"] if command else [])
     return out
 
 

@@ -199,6 +199,7 @@ def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False,
 
     done = queue_templates(paths, plan.people, plan.config, again=again, forms_dirs=forms_dirs)
     from ..messages import both, render
+    from .shell import shell_arg
 
     for line in done.already:
         echo(f"{both('invite.already', source='catalogue.yaml')}: {line}")
@@ -207,7 +208,8 @@ def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False,
             echo(render("invite.skipped", lang, count=len(done.already)))
     for line in done.unsent:
         echo(f"sheetsync: {both('sync.not-sent')}: {line}", err=True)
-    echo(both("template.queued", count=len(done.queued), outbox=plan.config.outbox))
+    echo(both("template.queued", count=len(done.queued), outbox=plan.config.outbox,
+              outbox_arg=shell_arg(plan.config.outbox)))
     if done.unsent:
         echo(f"sheetsync: {both('template.one-later')}", err=True)
     return 1 if done.unsent else 0
