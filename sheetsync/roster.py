@@ -32,7 +32,7 @@ from .spec.pointers import place
 from .template.write import write_template
 from .text import thai_windows_text
 
-__all__ = ["Recipient", "RosterError", "read_roster", "safe_filename", "templates_for_roster", "with_zeros_kept",
+__all__ = ["Recipient", "RosterError", "read_roster", "require_schools", "safe_filename", "templates_for_roster", "with_zeros_kept",
            "zeros_note"]
 
 # Accepted header names per column, compared after _header_key(); the first one is shown in errors.
@@ -119,6 +119,17 @@ def read_roster(path: str | Path) -> list[Recipient]:
         first_line[recipient.id] = reader.line_num
         recipients.append(recipient)
     return recipients
+
+
+def require_schools(people: list[Recipient], path: str | Path) -> list[Recipient]:
+    """``people``, read from the roster at ``path``, when it names at least one school.
+
+    :raises RosterError: it holds its headings only (saved from Excel before a school was typed):
+        every command given it would make nothing, and say so in terms of its own options.
+    """
+    if not people:
+        raise RosterError(_said("roster.no-schools", Path(path)))
+    return people
 
 
 def with_zeros_kept(roster: list[Recipient], known: Collection[str]) -> tuple[list[Recipient], list[tuple[Recipient, str]]]:

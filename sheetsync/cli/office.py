@@ -39,12 +39,12 @@ def init_command(
     """
     from ..office.config import init_office
     from ..spec.registry import find_form
-    from ..roster import read_roster
+    from ..roster import read_roster, require_schools
 
     def run() -> int:
         find_form(form, forms_dirs_given(forms_dir))
         if roster is not None:
-            read_roster(roster)  # refused here, before anything is made
+            require_schools(read_roster(roster), roster)  # refused here, before anything is made
         config = init_office(folder, form=form, roster=roster, forms_dirs=tuple(forms_dir or ()))
         for line in next_steps(folder, has_roster=config.roster is not None, master=config.master.name):
             echo(line)

@@ -178,11 +178,13 @@ def mail_plan(office: OfficeConfig | None, outbox: Path | None, roster: Path | N
 def office_roster(path: Path, office: OfficeConfig | None, *, say: bool = False) -> list[Recipient]:
     """The roster at ``path``; inside an office, each id whose leading zeros Excel cut is the office's
     own again (:func:`sheetsync.roster.with_zeros_kept`), said on stderr when ``say``: a template
-    issued to ``101`` instead of ``0101`` would come back as another school."""
-    from ..office.store import Store
-    from ..roster import read_roster, with_zeros_kept, zeros_note
+    issued to ``101`` instead of ``0101`` would come back as another school.
 
-    people = read_roster(path)
+    :raises RosterError: the roster cannot be used, or names no school (its headings only)."""
+    from ..office.store import Store
+    from ..roster import read_roster, require_schools, with_zeros_kept, zeros_note
+
+    people = require_schools(read_roster(path), path)
     if office is None or not office.store.exists():
         return people
     with Store(office.store) as store:
