@@ -1,7 +1,6 @@
-"""Found by a clerk who wrote a heading of ``sheetsync.toml`` with a capital letter (``[Mail]``, as
-Notepad's autocorrect-trained hands do): she was told ``ไม่รู้จักชื่อ Mail ในส่วนบนของไฟล์ (ก่อนหัวข้อแรก)``,
-"unknown name Mail at the top of the file, before the first heading" — of a line that is a heading,
-in the middle of the file."""
+"""Found by a clerk who wrote a heading of ``sheetsync.toml`` with a capital letter (``[Mail]``, as a
+title is written): she was told ``ไม่รู้จักชื่อ Mail ในส่วนบนของไฟล์ (ก่อนหัวข้อแรก)``, "unknown name Mail at
+the top of the file, before the first heading" — of a line that is a heading, in the middle of the file."""
 
 from __future__ import annotations
 
