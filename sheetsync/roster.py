@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable
 
@@ -32,7 +32,8 @@ from .spec.pointers import place
 from .template.write import write_template
 from .text import thai_windows_text
 
-__all__ = ["Recipient", "RosterError", "read_roster", "safe_filename", "templates_for_roster"]
+__all__ = ["Recipient", "RosterError", "read_roster", "require_schools", "safe_filename", "templates_for_roster", "with_zeros_kept",
+           "zeros_note"]
 
 # Accepted header names per column, compared after _header_key(); the first one is shown in errors.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -118,6 +119,50 @@ def read_roster(path: str | Path) -> list[Recipient]:
         first_line[recipient.id] = reader.line_num
         recipients.append(recipient)
     return recipients
+
+
+def require_schools(people: list[Recipient], path: str | Path) -> list[Recipient]:
+    """``people``, read from the roster at ``path``, when it names at least one school.
+
+    :raises RosterError: it holds its headings only (saved from Excel before a school was typed):
+        every command given it would make nothing, and say so in terms of its own options.
+    """
+    if not people:
+        raise RosterError(_said("roster.no-schools", Path(path)))
+    return people
+
+
+def with_zeros_kept(roster: list[Recipient], known: Collection[str]) -> tuple[list[Recipient], list[tuple[Recipient, str]]]:
+    """``roster`` with each id Excel cut the leading zeros off given back as the office knows it, and
+    each such ``(recipient as written, id kept)``.
+
+    Excel reads ``0101`` in a CSV as the number 101 and saves ``101``: the school's files, issued to
+    ``0101``, then matched no one on the roster. An id of digits only that the office never saw is
+    taken as the office's one id (``known``: from its store) of the same digits after leading zeros,
+    when there is exactly one and the roster does not list it as well; any other id is kept as written.
+    """
+    listed = {r.id for r in roster}
+    padded: dict[str, list[str]] = {}
+    for known_id in known:
+        if known_id.isascii() and known_id.isdigit() and known_id.startswith("0"):
+            padded.setdefault(known_id.lstrip("0"), []).append(known_id)
+    kept: list[Recipient] = []
+    restored: list[tuple[Recipient, str]] = []
+    for recipient in roster:
+        written = recipient.id
+        match = padded.get(written.lstrip("0"), []) if written.isascii() and written.isdigit() \
+            and written not in known else []
+        if len(match) == 1 and match[0] not in listed:
+            kept.append(replace(recipient, id=match[0]))
+            restored.append((recipient, match[0]))
+        else:
+            kept.append(recipient)
+    return kept, restored
+
+
+def zeros_note(recipient: Recipient, kept: str) -> str:
+    """The clerk's line for an id :func:`with_zeros_kept` gave its zeros back, Thai first."""
+    return both("roster.zeros-kept", source=SOURCE, id=repr(recipient.id), school=recipient.school, kept=repr(kept))
 
 
 def _read_text(path: Path) -> str:

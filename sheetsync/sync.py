@@ -49,7 +49,7 @@ from .office.rekey import rekey_periods
 from .office.renaming import readable_names
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
-from .roster import Recipient, safe_filename
+from .roster import Recipient, safe_filename, with_zeros_kept, zeros_note
 from .zipped import ZipLimits
 
 PROCESSED = "processed"
@@ -153,7 +153,9 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             changed = rekey_periods(store, forms_dirs) > 0 or changed  # before any file is compared with them
             mover.reserve(store.names_not_set_aside())
             if roster is not None:
-                changed = store.set_roster(list(roster)) or changed
+                listed, restored = with_zeros_kept(list(roster), store.known_recipients())
+                result.problems += [zeros_note(written, kept) for written, kept in restored]
+                changed = store.set_roster(listed) or changed
             people = store.roster()
             result.problems += readable_names(inbox, options.settle)  # before any name is looked at, zips' too
             _unpack(store, inbox, mover, options, result)

@@ -53,3 +53,26 @@ def month_span(month: int, year: int, *, fiscal: bool) -> tuple[dt.date, dt.date
 
 
 __all__ = ["BE_OFFSET", "FISCAL_START", "MONTHS", "MONTH_NAMES", "month_number", "month_span"]
+
+
+#: A year above this is B.E. (no office writes a Christian year past 2400), as in a form's cells.
+BE_FROM = 2400
+
+
+def settings_day(value: str | dt.date) -> dt.date:
+    """A day an office writes in its settings, ``2569-12-01`` (B.E., as Thai offices write every date)
+    or ``2026-12-01``, as a date of the Christian era (``2026-12-01`` both).
+
+    A TOML date literal already is a :class:`datetime.date` (of the year as written); text is
+    ``YYYY-MM-DD``. 29 February of a B.E. year is the leap day of its Christian year.
+
+    :raises ValueError: ``value`` is no such day.
+    """
+    if isinstance(value, dt.date):
+        year, month, day = value.year, value.month, value.day
+    else:
+        parts = value.strip().split("-")
+        if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts) or len(parts[0]) != 4:
+            raise ValueError(f"{value!r} is not a day such as 2026-12-01")
+        year, month, day = (int(p) for p in parts)
+    return dt.date(year - BE_OFFSET if year > BE_FROM else year, month, day)

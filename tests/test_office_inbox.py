@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import pathlib
 from email.message import EmailMessage
 from email.policy import default
@@ -238,6 +239,8 @@ def test_a_file_this_computer_cannot_read_run_after_run_is_the_clerk_s_to_see(
     assert [(s.name, s.runs, s.reason) for s in stuck.stuck] == [("s1.xlsx", STUCK_RUNS, "Permission denied")]
     thai, english = [p for p in stuck.problems if p.startswith("s1.xlsx")]
     assert thai.startswith("s1.xlsx: เครื่องนี้อ่านไฟล์ไม่ได้ตั้งแต่ ") and "(4 รอบ)" in thai
+    # Thai dates are Buddhist Era, as in every other Thai sentence (it said "ตั้งแต่ 2026-12-01 …")
+    assert re.search(r"ตั้งแต่ \d{1,2}/\d{1,2}/25\d\d \d\d:\d\d น\. \(", thai), thai
     assert "has not been able to read it since" in english and "may read it" in english
     [digest] = digests(tmp_path)  # listed once: the next run says it again, but mails nothing
     assert digest["Subject"] == "ไฟล์ในกล่องรับ 1 ไฟล์ที่เครื่องนี้อ่านไม่ได้ — กรุณาตรวจสอบ"

@@ -39,12 +39,12 @@ def init_command(
     """
     from ..office.config import init_office
     from ..spec.registry import find_form
-    from ..roster import read_roster
+    from ..roster import read_roster, require_schools
 
     def run() -> int:
         find_form(form, forms_dirs_given(forms_dir))
         if roster is not None:
-            read_roster(roster)  # refused here, before anything is made
+            require_schools(read_roster(roster), roster)  # refused here, before anything is made
         config = init_office(folder, form=form, roster=roster, forms_dirs=tuple(forms_dir or ()))
         for line in next_steps(folder, has_roster=config.roster is not None, master=config.master.name):
             echo(line)
@@ -54,14 +54,14 @@ def init_command(
 
 
 #: What the clerk does after ``init``, in order: the step's words (``init.<step>`` of
-#: messages/office.yaml) and the command to type, if one.
+#: messages/office.yaml) and the command to type, if one (``{cd}``: into the office, quoted as typed).
 STEPS = (
     ("roster", ""),
     ("config", ""),
-    ("templates", "cd {dir} && sheetsync template --roster roster.csv -o templates/ --email"),
-    ("sync", "cd {dir} && sheetsync sync --send"),
+    ("templates", "{cd} && sheetsync template --roster roster.csv -o templates/ --email"),
+    ("sync", "{cd} && sheetsync sync --send"),
     ("master", ""),
-    ("backup", "cd {dir} && sheetsync backup"),
+    ("backup", "{cd} && sheetsync backup"),
 )
 
 
@@ -71,12 +71,13 @@ def next_steps(folder: Path, *, has_roster: bool, master: str) -> list[str]:
     Without ``--roster`` the first step is making one: every later step needs it (``roster.csv``).
     """
     from ..messages import both, lines
+    from .shell import cd_command
 
     out = [both("init.made", root=folder), both("init.next")]
     steps = [(name, command) for name, command in STEPS if has_roster is False or name != "roster"]
     for n, (name, command) in enumerate(steps, 1):
         th, en = lines(f"init.{name}", dir=folder, master=folder / master)
-        out += [f"  {n}. {th}", f"     {en}"] + ([f"       {command.format(dir=folder)}"] if command else [])
+        out += [f"  {n}. {th}", f"     {en}"] + ([f"       {command.format(cd=cd_command(folder))}"] if command else [])
     return out
 
 

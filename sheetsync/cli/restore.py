@@ -38,6 +38,7 @@ def restore_command(
     from ..messages import both
     from ..office.config import office_of
     from ..office.restore import restore
+    from .shell import cd_command
 
     def run() -> int:
         config = office_of(office)
@@ -54,7 +55,7 @@ def restore_command(
             echo(both("restore.put-back", count=len(done.put_back), inbox=config.inbox))
         if any(done.mails):
             echo(both("restore.mails", outbox=config.outbox.name, sent=done.mails[0], waiting=done.mails[1]))
-        echo(both("restore.next", dir=config.root))
+        echo(both("restore.next", cd=cd_command(config.root)))
         return 0
 
     guarded(ctx, run)

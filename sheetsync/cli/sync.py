@@ -172,6 +172,8 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
             from ..errors import MailError
 
             raise MailError(both("error.no-sender"))
+    if mail is not None and mail.from_addr:
+        mail.check_sender()  # a mistyped address of the office's stops the run before any file is taken
     roster_file = roster or (config.roster if config else None)
     mine = config is not None and inbox is None
     options = SyncOptions(

@@ -70,7 +70,7 @@ def template(
         from ..master import templates_from_master
         from ..office.waivers import waived_projects
         from ..messages import both
-        from ..roster import read_roster, templates_for_roster
+        from ..roster import templates_for_roster
         from ..spec.registry import find_form
         from ..template.write import write_template
 
@@ -87,7 +87,8 @@ def template(
         # Everything the e-mail needs is checked before any template is written.
         mail = mail_plan(office, outbox, expected, from_master) if email else None
         if from_master is not None:
-            paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=expected,
+            listed = office_roster(expected, office, say=True) if expected is not None else None
+            paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=listed,
                                           fmt=chosen_fmt or "xlsx", forms_dirs=dirs,
                                           form=form or (office.form if office else None), say=echo,
                                           waived=waived_projects(office.store) if office else (),
@@ -97,7 +98,7 @@ def template(
         prefill = load_json(data) if data else None
         chosen = find_form(form or (office.form if office else "progress-report"), dirs)
         if roster is not None:
-            people = [r for r in read_roster(roster) if recipient is None or r.id == recipient]
+            people = [r for r in office_roster(roster, office, say=True) if recipient is None or r.id == recipient]
             if not people:
                 raise typer.BadParameter(both("template.not-on-roster", source="cli.yaml", recipient=recipient,
                                               roster=roster.name), param_hint="--recipient")
@@ -154,7 +155,6 @@ def mail_plan(office: OfficeConfig | None, outbox: Path | None, roster: Path | N
     from ..master import read_master
     from ..messages import both, render
     from ..office.config import with_mail_env
-    from ..roster import read_roster
 
     config = with_mail_env(office) if office is not None else MailConfig.from_env()
     config = replace(config, outbox=outbox) if outbox else config
@@ -167,12 +167,31 @@ def mail_plan(office: OfficeConfig | None, outbox: Path | None, roster: Path | N
         said = {lang: render("error.outbox-not-made", lang, source="office.yaml", outbox=config.outbox,
                              why=why_not_replaced(exc, lang)) for lang in ("th", "en")}
         raise OutputError(said["en"], th=said["th"]) from exc
-    people = read_roster(roster) if roster is not None else read_master(master).roster if master else []
+    people = office_roster(roster, office) if roster is not None else read_master(master).roster if master else []
     if not people:
         raise RosterError(both("error.no-roster-in-master", master=master.name if master else "master"))
     if office is not None and office.imap.configured:
         _say_where_answers_go(config, office.imap.user)
     return MailPlan(config, people)
+
+
+def office_roster(path: Path, office: OfficeConfig | None, *, say: bool = False) -> list[Recipient]:
+    """The roster at ``path``; inside an office, each id whose leading zeros Excel cut is the office's
+    own again (:func:`sheetsync.roster.with_zeros_kept`), said on stderr when ``say``: a template
+    issued to ``101`` instead of ``0101`` would come back as another school.
+
+    :raises RosterError: the roster cannot be used, or names no school (its headings only)."""
+    from ..office.store import Store
+    from ..roster import read_roster, require_schools, with_zeros_kept, zeros_note
+
+    people = require_schools(read_roster(path), path)
+    if office is None or not office.store.exists():
+        return people
+    with Store(office.store) as store:
+        people, restored = with_zeros_kept(people, store.known_recipients())
+    for written, kept in restored if say else ():
+        echo(f"sheetsync: {zeros_note(written, kept)}", err=True)
+    return people
 
 
 def _say_where_answers_go(config: MailConfig, mailbox: str) -> None:
@@ -199,6 +218,7 @@ def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False,
 
     done = queue_templates(paths, plan.people, plan.config, again=again, forms_dirs=forms_dirs)
     from ..messages import both, render
+    from .shell import shell_arg
 
     for line in done.already:
         echo(f"{both('invite.already', source='catalogue.yaml')}: {line}")
@@ -207,7 +227,8 @@ def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False,
             echo(render("invite.skipped", lang, count=len(done.already)))
     for line in done.unsent:
         echo(f"sheetsync: {both('sync.not-sent')}: {line}", err=True)
-    echo(both("template.queued", count=len(done.queued), outbox=plan.config.outbox))
+    echo(both("template.queued", count=len(done.queued), outbox=plan.config.outbox,
+              outbox_arg=shell_arg(plan.config.outbox)))
     if done.unsent:
         echo(f"sheetsync: {both('template.one-later')}", err=True)
     return 1 if done.unsent else 0

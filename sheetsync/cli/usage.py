@@ -20,6 +20,10 @@ from .app import echo
 _CLICK: Any = sys.modules[next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError").__module__]
 
 
+#: The exit code typer gives a command stopped with Ctrl+C (KeyboardInterrupt), as shells do (128 + SIGINT).
+INTERRUPTED = 130
+
+
 def run(app: typer.Typer) -> int:
     """Run ``app`` on the command line's arguments; its exit code (2 for a command typed wrong)."""
     try:
@@ -35,6 +39,10 @@ def run(app: typer.Typer) -> int:
     except typer.Abort:  # Ctrl-D at a prompt (typer.Abort is click's Abort where typer uses click)
         echo("Aborted!", err=True)
         return 1
+    if code == INTERRUPTED:  # typer's word for Ctrl+C: without a line the clerk cannot tell what became of the run
+        from ..messages import both
+
+        echo(f"sheetsync: {both('usage.interrupted', source='cli.yaml')}", err=True)
     return code if isinstance(code, int) else 0
 
 

@@ -112,10 +112,12 @@ class MailConfig:
                        security=cast(Security, security or self.security), user=user or self.user)
 
     def check_sender(self) -> None:
-        """Check there is a sender, written as an address, before anything is written for the mail.
+        """Check there is a sender, and that each of the office's addresses is one, before anything is
+        written for the mail (a typo found at the first e-mail stopped a run that had taken files).
 
         :raises MailError: no sender (``[mail] from``, ``SHEETSYNC_MAIL_FROM``), or one that is no
-            address (a Thai name and the address without ``<>``: the clerk's first try), Thai first.
+            address (a Thai name and the address without ``<>``: the clerk's first try), or a
+            ``reply_to`` / ``digest_to`` that is none, Thai first, naming the setting.
         """
         from ..messages import both
         from ._headers import one_line, parse_addresses
@@ -126,6 +128,13 @@ class MailConfig:
             parse_addresses(self.from_addr, what="sender ([mail] from, or SHEETSYNC_MAIL_FROM)")
         except MailError as exc:
             raise MailError(both("error.bad-sender", sender=one_line(self.from_addr, 60), why=exc)) from exc
+        for key, value in (("reply_to", self.reply_to), ("digest_to", self.digest_to)):
+            try:
+                if value:
+                    parse_addresses(value, what=key)
+            except MailError as exc:
+                raise MailError(both("error.bad-office-address", key=key, value=repr(one_line(value or "", 60)),
+                                     env=f"SHEETSYNC_MAIL_{key.upper()}")) from exc
 
     def password(self, environ: Mapping[str, str] | None = None) -> str:
         """The SMTP password, from the environment variable ``password_env``.

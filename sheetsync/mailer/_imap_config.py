@@ -11,6 +11,7 @@ from typing import Literal, Mapping, cast
 from ..errors import MailError
 from ..limits import MAX_RETURN_SIZE, MAX_RETURNS_SIZE, MAX_ZIP_MEMBERS
 from ..messages import both, render
+from ..thaidates import settings_day
 from ..zipped import ZipLimits
 from ._config import _service_error, env_choice, env_number, env_port, mail_error, password_from_env
 
@@ -111,7 +112,7 @@ class ImapConfig:
         port = env_port("SHEETSYNC_IMAP_PORT", get("PORT"), example=993)
         since = get("SINCE")
         try:
-            day = dt.date.fromisoformat(since) if since else base.since
+            day = settings_day(since) if since else base.since  # 2569-12-01 (B.E.) as well
         except ValueError as exc:
             raise mail_error("env.date", name="SHEETSYNC_IMAP_SINCE", value=repr(since)) from exc
         attachment = env_number("SHEETSYNC_IMAP_MAX_ATTACHMENT_MB", get("MAX_ATTACHMENT_MB"), example=10)
@@ -168,14 +169,14 @@ class ImapConfig:
             return float(value)
 
         since = table.get("since")
-        if isinstance(since, str) and since.strip():
-            try:
-                since = dt.date.fromisoformat(since.strip())
+        if since in ("", None) or (isinstance(since, str) and not since.strip()):
+            since = None
+        elif isinstance(since, str) or (isinstance(since, dt.date) and not isinstance(since, dt.datetime)):
+            try:  # a Thai office writes the day it set up in B.E. (2569-12-01): read as 2569 C.E., no mail was ever new enough
+                since = settings_day(since)
             except ValueError as exc:
                 raise wrong("settings.since", "since") from exc
-        if since in ("", None):
-            since = None
-        elif not isinstance(since, dt.date) or isinstance(since, dt.datetime):
+        else:
             raise wrong("settings.since", "since")
         port, timeout = number("port"), number("timeout")
         if port is not None and not (port.is_integer() and port < 65536):

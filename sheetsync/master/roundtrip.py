@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Collection, Iterable
+from typing import Any, Callable, Collection, Iterable, Sequence
 
 from ..check.coerce import ascii_digits
 from ..clock import Zone
@@ -39,7 +39,8 @@ Target = tuple[Form, str, dict[str, Any], str]
 
 
 def templates_from_master(master_path: str | Path, out_dir: str | Path, *, project: str | None = None,
-                          recipient: str | None = None, roster: str | Path | None = None, fmt: str = "xlsx",
+                          recipient: str | None = None, roster: str | Path | Sequence[Recipient] | None = None,
+                          fmt: str = "xlsx",
                           forms_dirs: Iterable[str | Path] = (), issued: dt.datetime | None = None,
                           form: Form | str | None = None, say: Callable[[str], None] | None = None,
                           waived: Collection[tuple[str, str]] = (), zone: Zone = None) -> list[Path]:
@@ -47,7 +48,7 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
 
     Without a roster, one template per submission in the master (narrowed by ``project`` and
     ``recipient``); with a roster (see :func:`sheetsync.roster.read_roster`), one per roster row
-    and project (``project`` narrows it too). Files are named ``<recipient> <school>.<fmt>`` as the
+    and project (``project`` narrows it too; a roster already read may be given as its recipients). Files are named ``<recipient> <school>.<fmt>`` as the
     roster's first templates are (the key after it for a school with several keys); without a roster
     ``<project code>_<recipient>.<fmt>``; made safe on every OS. Earlier templates in ``out_dir`` move
     into ``out_dir/old/<day>/`` first (:func:`sheetsync.master.earlier.move_earlier`): all of them in a
@@ -80,7 +81,8 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     dirs = tuple(forms_dirs)
     forms = _Forms(dirs, name)
     records = sorted(read_master(master_path).records.values(), key=lambda r: r.key)
-    entries = None if roster is None else [e for e in read_roster(roster) if recipient is None or e.id == recipient]
+    people = read_roster(roster) if isinstance(roster, (str, Path)) else roster
+    entries = None if people is None else [e for e in people if recipient is None or e.id == recipient]
     # Narrowed before any form is loaded: a record of a form no longer installed stops only what needs it.
     if project:
         records = [r for r in records if _code(project) in _codes_within(r.key.project_code)

@@ -27,7 +27,7 @@ def first(lang: Lang) -> tuple[Lang, ...]:
     return (lang, *(other for other in LANGS if other != lang))
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=None)  # each file once: a run uses texts of most of them (a bound of 4 parsed them anew per file)
 def catalogue(name: str = "catalogue.yaml") -> dict[str, dict[str, str]]:
     """Every message of the data file ``name`` beside this module, as ``{code: {"th", "en"}}``."""
     import yaml  # late: every error class needs this module, and `sheetsync --help` no message

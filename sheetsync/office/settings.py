@@ -62,6 +62,9 @@ def read_settings(path: Path) -> dict[str, Any]:
     for section, known in KNOWN.items():
         table = data.get(section, {}) if section else data
         unknown = sorted(set(table) - set(known)) if isinstance(table, dict) else []
+        if unknown and not section and isinstance(data[unknown[0]], dict):  # a heading ([Mail]), not a key
+            headings = ", ".join(f"[{k}]" for k in KNOWN if k)
+            raise wrong("settings.unknown-heading", path, key=unknown[0], known=headings)
         if unknown:
             where = {lang: render("settings.section.top", lang, source=SOURCE) if not section
                      else render("settings.section", lang, source=SOURCE, name=section) for lang in ("th", "en")}

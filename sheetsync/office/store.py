@@ -282,6 +282,13 @@ class Store:
         rows = self.query("SELECT recipient_id, school, email, project_code, extra FROM roster_left")
         return {str(r[0]): Recipient(r[0], r[1] or "", r[2] or "", r[3] or "", json.loads(r[4] or "{}")) for r in rows}
 
+    def known_recipients(self) -> set[str]:
+        """Every recipient id the office has known: listed on a roster, or named by a file it took (a
+        refused file's is left out: nothing vouches for what it claims)."""
+        rows = self.query("SELECT recipient_id FROM roster UNION SELECT recipient_id FROM roster_left "
+                          "UNION SELECT recipient FROM submissions")
+        return {str(r[0]) for r in rows if r[0]}
+
     def queue_mail(self, sha256: str | None, run_id: int | None, name: str, message: bytes) -> int:
         """Queue one e-mail (inside the transaction of the file it is about)."""
         cursor = self.db.execute("INSERT INTO outbox (sha256, run_id, name, message, queued_at) VALUES (?, ?, ?, ?, ?)",

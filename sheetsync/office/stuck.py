@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from ..clock import Zone, clock_time
+from ..clock import Zone, said_time
 from ..messages import LANGS, both, render
 from .store import Store, now
 
@@ -24,7 +24,7 @@ class Stuck:
     """A file of the inbox not read for :data:`STUCK_RUNS` runs or more."""
 
     name: str
-    since: str  # when it first failed (stored UTC; :func:`sheetsync.clock.clock_time` shows it)
+    since: str  # when it first failed (stored UTC; :func:`sheetsync.clock.said_time` says it)
     runs: int
     reason: str  # the file system's words, the last time
     listed: bool  # a digest has listed it already
@@ -59,8 +59,9 @@ def not_read_lines(not_read: Mapping[str, str], stuck: list[Stuck], zone: Zone =
     lines = []
     for name, why in not_read.items():
         if name in held:
-            since, runs = clock_time(held[name].since, zone), held[name].runs
-            lines += [render("sync.stuck", lang, file=name, since=since, runs=runs, why=why) for lang in LANGS]
+            since, runs = held[name].since, held[name].runs  # each language dates it its own way (B.E. in Thai)
+            lines += [render("sync.stuck", lang, file=name, since=said_time(since, zone, lang), runs=runs, why=why)
+                      for lang in LANGS]
         else:
             lines.append(both("sync.not-read", file=name, why=why))
     return lines

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from ..check.coerce import ascii_digits
-from ..clock import Zone, clock_time
+from ..clock import Zone, said_time
 from ..errors import OfficeError
 from ..messages import LANGS, Lang, both, render
 from ..spec.master import SEP
@@ -167,10 +167,10 @@ def waiver_line(waiver: Waiver, school: str, zone: Zone = None) -> str:
     whom and why it was waived, and when and by whom it was undone (times in the office's ``zone``)."""
     def said(lang: Lang) -> str:
         text = render("waive.line", lang, source="office.yaml", project=waiver.code, recipient=waiver.recipient,
-                      school=school, at=clock_time(waiver.waived_at, zone), by=waiver.waived_by or "-",
+                      school=school, at=said_time(waiver.waived_at, zone, lang), by=waiver.waived_by or "-",
                       reason=waiver.reason or "-")
         if waiver.undone_at is not None:
-            text += render("waive.line-undone", lang, source="office.yaml", at=clock_time(waiver.undone_at, zone),
+            text += render("waive.line-undone", lang, source="office.yaml", at=said_time(waiver.undone_at, zone, lang),
                            by=waiver.undone_by or "-")
         return text
 
