@@ -19,17 +19,17 @@ from tests.test_reopened_ods import lines_lost
 pytestmark = pytest.mark.libreoffice
 
 
-@pytest.mark.xfail(strict=True, reason="Calc's own .xlsx export of the fraction's conditional format; not sheetsync's")
+@pytest.mark.parametrize("saved_as", ["xlsx", "ods"])
 def test_satang_typed_into_an_ods_still_print_after_calc_saves_it_as_xlsx(libreoffice: Any, progress_form: Form,
-                                                                         tmp_path: Path) -> None:
-    """Known, not fixed: typed "20,000.50 บาท" into E38 of the .ods, saved as .xlsx (as schools do when
-    the office asks for Excel): the value is still 20000.5, but it prints "20,001 บาท" (typed into the
-    .xlsx template and saved as .xlsx it prints 20,000.50 บาท). Tried: basing the .ods's condition on
-    F6 instead of A1 (Calc then writes ``MOD(F6,1)`` rather than ``MOD(A1,1)`` over F6:G7 D25:E28
-    E37:E48) makes only the networks' D26 right; an .xlsx template that Calc itself saved as .ods (one
-    conditional format per cell) loses F7 and E38 the same way, so it is Calc's .xlsx export.
-    (Calc's API gives a cell's string without its conditional format: only the print tells.)"""
-    blank, saved = tmp_path / "blank.ods", tmp_path / "saved.xlsx"
+                                                                         tmp_path: Path, saved_as: str) -> None:
+    """Typed "20,000.50 บาท" into E38 of the .ods, saved as .xlsx (as schools do when the office asks for
+    Excel): the value was still 20000.5, but it printed "20,001 บาท". Every amount cell shared one style
+    whose satang condition was ``MOD([.A1];1)<>0`` on base A1: Calc made one conditional format of them
+    all and wrote it to the .xlsx as ``MOD(A1,1)<>0`` over ``F6:G7 D25:E28 E37:E48``, read relative to
+    the range's first cell (so F7 tested A2). Each amount cell now has its condition on itself, its base:
+    Calc writes ``MOD(F7,1)<>0`` over ``F7:G7``. (Calc's API gives a cell's string without its
+    conditional format: only the print tells.) Saved as .ods again, the amounts print as typed too."""
+    blank, saved = tmp_path / "blank.ods", tmp_path / f"saved.{saved_as}"
     write_template(progress_form, blank)
     libreoffice.type_into(blank, saved, {"E38": "20,000.50 บาท", "F7": "1500.25", "D26": "7.5", "E37": "100"},
                           sheet=progress_form.sheet)
