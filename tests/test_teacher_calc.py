@@ -27,7 +27,7 @@ def test_satang_typed_into_an_ods_still_print_after_calc_saves_it_as_xlsx(libreo
     whose satang condition was ``MOD([.A1];1)<>0`` on base A1: Calc made one conditional format of them
     all and wrote it to the .xlsx as ``MOD(A1,1)<>0`` over ``F6:G7 D25:E28 E37:E48``, read relative to
     the range's first cell (so F7 tested A2). Each amount cell now has its condition on itself, its base:
-    Calc writes ``MOD(F7,1)<>0`` over ``F7:G7``. (Calc's API gives a cell's string without its
+    Calc writes ``MOD($F7,1)<>0`` over ``F7:G7``. (Calc's API gives a cell's string without its
     conditional format: only the print tells.) Saved as .ods again, the amounts print as typed too."""
     blank, saved = tmp_path / "blank.ods", tmp_path / f"saved.{saved_as}"
     write_template(progress_form, blank)
@@ -37,6 +37,23 @@ def test_satang_typed_into_an_ods_still_print_after_calc_saves_it_as_xlsx(libreo
     text, _ = printed(libreoffice, saved)
     amounts = re.findall(r"[\d,.]+ บาท", text)
     for shown in ("20,000.50 บาท", "1,500.25 บาท", "7.50 บาท", "100 บาท"):
+        assert shown in amounts, (shown, amounts)
+
+
+def test_satang_still_print_when_the_ods_calc_saved_is_saved_as_xlsx_later(libreoffice: Any, progress_form: Form,
+                                                                             tmp_path: Path) -> None:
+    """The .ods filled and saved in Calc, opened again and saved as .xlsx (the office asked for Excel after
+    all), an amount pasted down its column on the way: the satang still print. With each cell's
+    condition fully relative (``MOD([.E38];1)``), Calc reopening its own .ods joined them all into one
+    conditional format again and wrote ``MOD(F6,1)<>0`` over ``F6:G7 D25:E28 E37:E48``: "20,001 บาท"."""
+    blank, typed, saved = tmp_path / "blank.ods", tmp_path / "typed.ods", tmp_path / "saved.xlsx"
+    write_template(progress_form, blank)
+    libreoffice.type_into(blank, typed, {"E38": "20,000.50 บาท", "E39": "100", "F7": "1500.25", "D26": "7.5"},
+                          sheet=progress_form.sheet)
+    libreoffice.copy_paste(typed, saved, [("E38", "E40")], sheet=progress_form.sheet)
+    amounts = re.findall(r"[\d,.]+ บาท", printed(libreoffice, saved)[0])
+    assert amounts.count("20,000.50 บาท") == 2, amounts
+    for shown in ("1,500.25 บาท", "7.50 บาท", "100 บาท"):
         assert shown in amounts, (shown, amounts)
 
 

@@ -89,7 +89,7 @@ class StyleBook:
             cell. Calc makes one conditional format of every cell that shares a style's condition,
             and its .xlsx export writes the formula as it is relative to its base (``MOD(A1,1)`` over
             ``F6:G7 D25:E28 …``), where Excel and Calc read it relative to the range's first cell:
-            a base that is that first cell reads the same in both.
+            a base that is that first cell reads the same in both (tests/test_teacher_calc.py).
         """
         at = at if self._sheet and style.number_format in FRACTION_FORMATS else ""
         return self._named(("cell", style, locked, mark, at), "ce",
@@ -126,9 +126,10 @@ class StyleBook:
             text_props.update(fontstyle="italic", fontstyleasian="italic", fontstylecomplex="italic")
         element.addElement(TextProperties(**text_props))
         fraction = FRACTION_FORMATS.get(style.number_format)
-        # Relative to the cell itself as its base (or A1 as A1's), this is each cell itself: a copy
-        # pasted elsewhere tests its own value.
-        has_fraction = f"MOD([.{at or 'A1'}];1)<>0"
+        # Each cell itself, its row relative: a copy pasted down its column tests its own value. Its
+        # column is fixed, or Calc, reopening an .ods it saved, joins the amount cells' identical
+        # relative conditions into one again (and its .xlsx export loses them as described in cell()).
+        has_fraction = f"MOD([.${at}];1)<>0" if at else "MOD([.A1];1)<>0"
         base = sheet_address(self._sheet, at) if at else self._base_cell
         # Calc applies the first true condition only: a marked amount's mark with its satang first.
         if mark is not None and fraction is not None:
