@@ -55,6 +55,19 @@ def test_every_finding_code_has_a_short_thai_title() -> None:
     assert [c for c in codes if f"title.{c}" not in texts] == []
 
 
+def test_a_title_fits_a_finding_about_one_row_and_one_about_several() -> None:
+    """A title is looked up by the finding's code alone (office/details.py, cli/read.py), never by the
+    words' variant: the title of a code whose words have a ``.rows`` variant (a gap of several rows is
+    one finding) must not speak of one row ("a row skipped" was said of rows 3 to 8 too)."""
+    texts = catalogue()
+    codes = {key.removesuffix(".rows").rsplit(".", 1)[-1] for key in texts if key.endswith(".rows")}
+    assert "report-gap" in codes
+    for code in codes:
+        title = texts[f"title.{code}"]
+        assert not re.match(r"(a|an|one)\b", title["en"], re.I), (code, title)
+        assert "หนึ่ง" not in title["th"], (code, title)
+
+
 def test_a_refusal_says_why_in_thai_in_the_table_and_the_ledger(app: typer.Typer, progress_form: Form,
                                                                 tmp_path: Path) -> None:
     master = tmp_path / "master.xlsx"

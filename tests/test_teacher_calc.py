@@ -19,17 +19,17 @@ from tests.test_reopened_ods import lines_lost
 pytestmark = pytest.mark.libreoffice
 
 
-@pytest.mark.xfail(strict=True, reason="Calc's own .xlsx export of the fraction's conditional format; not sheetsync's")
+@pytest.mark.parametrize("saved_as", ["xlsx", "ods"])
 def test_satang_typed_into_an_ods_still_print_after_calc_saves_it_as_xlsx(libreoffice: Any, progress_form: Form,
-                                                                         tmp_path: Path) -> None:
-    """Known, not fixed: typed "20,000.50 บาท" into E38 of the .ods, saved as .xlsx (as schools do when
-    the office asks for Excel): the value is still 20000.5, but it prints "20,001 บาท" (typed into the
-    .xlsx template and saved as .xlsx it prints 20,000.50 บาท). Tried: basing the .ods's condition on
-    F6 instead of A1 (Calc then writes ``MOD(F6,1)`` rather than ``MOD(A1,1)`` over F6:G7 D25:E28
-    E37:E48) makes only the networks' D26 right; an .xlsx template that Calc itself saved as .ods (one
-    conditional format per cell) loses F7 and E38 the same way, so it is Calc's .xlsx export.
-    (Calc's API gives a cell's string without its conditional format: only the print tells.)"""
-    blank, saved = tmp_path / "blank.ods", tmp_path / "saved.xlsx"
+                                                                         tmp_path: Path, saved_as: str) -> None:
+    """Typed "20,000.50 บาท" into E38 of the .ods, saved as .xlsx (as schools do when the office asks for
+    Excel): the value was still 20000.5, but it printed "20,001 บาท". Every amount cell shared one style
+    whose satang condition was ``MOD([.A1];1)<>0`` on base A1: Calc made one conditional format of them
+    all and wrote it to the .xlsx as ``MOD(A1,1)<>0`` over ``F6:G7 D25:E28 E37:E48``, read relative to
+    the range's first cell (so F7 tested A2). Each amount cell now has its condition on itself, its base:
+    Calc writes ``MOD($F7,1)<>0`` over ``F7:G7``. (Calc's API gives a cell's string without its
+    conditional format: only the print tells.) Saved as .ods again, the amounts print as typed too."""
+    blank, saved = tmp_path / "blank.ods", tmp_path / f"saved.{saved_as}"
     write_template(progress_form, blank)
     libreoffice.type_into(blank, saved, {"E38": "20,000.50 บาท", "F7": "1500.25", "D26": "7.5", "E37": "100"},
                           sheet=progress_form.sheet)
@@ -37,6 +37,23 @@ def test_satang_typed_into_an_ods_still_print_after_calc_saves_it_as_xlsx(libreo
     text, _ = printed(libreoffice, saved)
     amounts = re.findall(r"[\d,.]+ บาท", text)
     for shown in ("20,000.50 บาท", "1,500.25 บาท", "7.50 บาท", "100 บาท"):
+        assert shown in amounts, (shown, amounts)
+
+
+def test_satang_still_print_when_the_ods_calc_saved_is_saved_as_xlsx_later(libreoffice: Any, progress_form: Form,
+                                                                             tmp_path: Path) -> None:
+    """The .ods filled and saved in Calc, opened again and saved as .xlsx (the office asked for Excel after
+    all), an amount pasted down its column on the way: the satang still print. With each cell's
+    condition fully relative (``MOD([.E38];1)``), Calc reopening its own .ods joined them all into one
+    conditional format again and wrote ``MOD(F6,1)<>0`` over ``F6:G7 D25:E28 E37:E48``: "20,001 บาท"."""
+    blank, typed, saved = tmp_path / "blank.ods", tmp_path / "typed.ods", tmp_path / "saved.xlsx"
+    write_template(progress_form, blank)
+    libreoffice.type_into(blank, typed, {"E38": "20,000.50 บาท", "E39": "100", "F7": "1500.25", "D26": "7.5"},
+                          sheet=progress_form.sheet)
+    libreoffice.copy_paste(typed, saved, [("E38", "E40")], sheet=progress_form.sheet)
+    amounts = re.findall(r"[\d,.]+ บาท", printed(libreoffice, saved)[0])
+    assert amounts.count("20,000.50 บาท") == 2, amounts
+    for shown in ("1,500.25 บาท", "7.50 บาท", "100 บาท"):
         assert shown in amounts, (shown, amounts)
 
 

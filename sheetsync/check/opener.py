@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterator
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from ..errors import CellUnreadableError, UnreadableFileError, is_parser_panic
+from .. import limits
+from ..errors import CellUnreadableError, LimitError, UnreadableFileError, is_parser_panic
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.cfb_check import whole_sectors
 from ..formats.extent import Scanned, scan
@@ -103,6 +104,28 @@ class Opener:
         if styles is None:
             return set()
         return styled_cells(part, styles_where(styles, kind), wanted)
+
+
+    def saved_by_calc(self) -> bool:
+        """Whether an .xlsx names LibreOffice Calc as the program that saved it last (the first words of
+        ``<Application>`` in ``docProps/app.xml``: "LibreOffice/7.4…", "LibreOfficeDev/…"; Excel writes
+        "Microsoft Excel", openpyxl "Microsoft Excel Compatible / Openpyxl …"). The part is untrusted:
+        inflated within the metadata cap, refused with entities, searched, never parsed. A part that
+        cannot be read says nothing: it is no proof of Calc, and the file was readable without it."""
+        if self.fmt != "xlsx" or self.scanned is None:
+            return False
+        try:
+            app = self.scanned.extra(self.archive, APP_XML, limits.MAX_METADATA_SIZE)
+        except (LimitError, UnreadableFileError):
+            return False
+        found = None if app is None else _APPLICATION.search(app)
+        return found is not None and found.group(1).startswith(b"LibreOffice")
+
+
+#: The part of an .xlsx that names the program that wrote it (the package's extended properties).
+APP_XML = "docProps/app.xml"
+#: ``<Application>`` and its text (any namespace prefix; whitespace around the name is the writer's own).
+_APPLICATION = re.compile(rb"<(?:[\w.-]+:)?Application>\s*([^<]{0,200})<")
 
 
 def calamine(data: bytes) -> CalamineWorkbook:

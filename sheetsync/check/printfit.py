@@ -11,8 +11,10 @@ as :mod:`sheetsync.template.sizing` lays out a blank template of the file's form
 is wrapped as :func:`sheetsync.template.metrics.wrapped_lines` wraps Thai (as Calc does, between
 words). Rows the programs grow to what is typed are left out: a table's rows of single text cells
 (the reports, the networks: fit rows) and, in an .ods, the rows Calc fits (``grow_rows``). Calc fits
-those of an .xlsx too, but Excel does not, and an .xlsx does not say which of them filled it: it keeps
-the warning. So is a cell prefilled and locked by the office (its row was sized for that very text).
+those of an .xlsx too, and saves the height it grew them to, but Excel does not: an .xlsx keeps the
+warning there unless it names Calc as the program that saved it last (its ``docProps/app.xml``:
+:meth:`sheetsync.check.opener.Opener.saved_by_calc`). So is a cell prefilled and locked by the office
+(its row was sized for that very text).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class Box:
     lines: int  # whole lines the rows' height shows
     size: float
     font: str
-    grows_in_ods: bool  # Calc fits this row in an .ods (sizing.growing_rows): nothing is cut there
+    grows_in_calc: bool  # Calc fits this row (sizing.growing_rows): nothing is cut in a file Calc saved
     short: int  # characters that fit one line even if each were the font's widest: no need to measure
 
 
@@ -60,7 +62,7 @@ def print_findings(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
             continue  # (a name, a code: most cells hold one short line)
         if ref in flagged or ref in prefilled:
             continue
-        if box.grows_in_ods and filled.fmt == "ods":
+        if box.grows_in_calc and (filled.fmt == "ods" or filled.saved_by_calc):
             continue
         if _surely_fits(text, box):
             continue

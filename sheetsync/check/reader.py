@@ -67,6 +67,7 @@ class Filled:
     grid: list[list[Any]] = field(default_factory=list, repr=False)  # the form sheet's cells (made safe)
     added: list[str] = field(default_factory=list)  # sheets the school added that hold values (never read)
     shown_later: list[str] = field(default_factory=list)  # date cells shown 543 years on (formatted.py)
+    saved_by_calc: bool = False  # an .xlsx that names Calc as the program that saved it last (printfit.py)
 
     def cell_of(self, pointer: str) -> CellRef:
         """The cell behind ``pointer``; for an absent field, the empty input cell it belongs in."""
@@ -126,6 +127,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         filled.controls = _hidden_controls(raw, filled.raw)
         filled.added = _added_sheets(opener, form)
         filled.shown_later = dates_shown_later(grid, opener, form)
+        filled.saved_by_calc = opener.saved_by_calc()
     return filled
 
 

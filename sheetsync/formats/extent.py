@@ -113,9 +113,10 @@ class Scanned:
         wanted = fold(name)
         return next((data for member, data in self._members.items() if fold(member) == wanted), None)
 
-    def extra(self, archive: zipfile.ZipFile | None, name: str) -> bytes | None:
+    def extra(self, archive: zipfile.ZipFile | None, name: str, cap: int = limits.MAX_MEMBER_INFLATED) -> bytes | None:
         """The member ``name``, which the scan did not inflate (an .ods's styles.xml), inflated once
-        from ``archive`` within the file's caps, or None where there is no such member (or no archive).
+        from ``archive`` within the file's caps (and ``cap``), or None where there is no such member
+        (or no archive).
 
         :raises LimitError: it is too large, or holds XML entities.
         :raises UnreadableFileError: it is damaged.
@@ -123,7 +124,7 @@ class Scanned:
         if name not in self._extra:
             found = None
             if archive is not None and self._budget is not None and name in archive.namelist():
-                found = self._budget.read(archive, name)
+                found = self._budget.read(archive, name, cap)
             self._extra[name] = found
         return self._extra[name]
 

@@ -33,17 +33,28 @@ THIN_BORDER = "0.74pt solid #000000"
 _ALIGN = {"left": "start", "center": "center", "right": "end"}
 
 
+def sheet_address(sheet: str, ref: str) -> str:
+    """A cell or range address on ``sheet`` in ODF syntax, e.g. ``'แบบรายงาน'.B37``.
+
+    The sheet name is always quoted: names with spaces or Thai marks need it, and quoting
+    is valid for every name.
+    """
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    return ":".join(f"{quoted}.{part}" for part in ref.split(":"))
+
+
 class StyleBook:
     """The styles of one spreadsheet document, created on first use and cached by attributes."""
 
-    def __init__(self, doc: OpenDocument, base_cell: str = "") -> None:
+    def __init__(self, doc: OpenDocument, sheet: str = "") -> None:
         """Start an empty style book for ``doc`` (styles are added to it as they are asked for).
 
-        :param base_cell: the ODF address (``'แบบรายงาน'.A1``) that a cell style's conditions are
-            relative to: A1 of the sheet whose cells use them.
+        :param sheet: the sheet whose cells use the cell styles: their conditions are relative to a
+            cell of it (A1, or for an amount's satang the cell itself).
         """
         self._doc = doc
-        self._base_cell = base_cell
+        self._sheet = sheet
+        self._base_cell = sheet_address(sheet, "A1") if sheet else ""
         self._names: dict[tuple[object, ...], str] = {}
         self._fonts: set[str] = set()
 
@@ -68,15 +79,24 @@ class StyleBook:
             self._fonts.add(family)
         return family
 
-    def cell(self, style: CellStyle, locked: bool, mark: tuple[str, str] | None = None) -> str:
+    def cell(self, style: CellStyle, locked: bool, mark: tuple[str, str] | None = None, at: str = "") -> str:
         """Name of the cell style for ``style`` with the given protection.
 
         :param mark: a finding's fill ("RRGGBB") and the OpenFormula condition under which it shows
             (a marked-up copy: see :mod:`sheetsync.template.marks`).
+        :param at: the cell (A1; a merged block's first) that uses the style. An amount's satang
+            condition is written on the cell itself, with the cell as its base: one style per amount
+            cell. Calc makes one conditional format of every cell that shares a style's condition,
+            and its .xlsx export writes the formula as it is relative to its base (``MOD(A1,1)`` over
+            ``F6:G7 D25:E28 …``), where Excel and Calc read it relative to the range's first cell:
+            a base that is that first cell reads the same in both (tests/test_teacher_calc.py).
         """
-        return self._named(("cell", style, locked, mark), "ce", lambda name: self._cell_style(name, style, locked, mark))
+        at = at if self._sheet and style.number_format in FRACTION_FORMATS else ""
+        return self._named(("cell", style, locked, mark, at), "ce",
+                           lambda name: self._cell_style(name, style, locked, mark, at))
 
-    def _cell_style(self, name: str, style: CellStyle, locked: bool, mark: tuple[str, str] | None = None) -> Style:
+    def _cell_style(self, name: str, style: CellStyle, locked: bool, mark: tuple[str, str] | None = None,
+                    at: str = "") -> Style:
         font = self.font(style.font)
         data_style = self.data_style(style.number_format)
         attrs = {"name": name, "family": "table-cell"}
@@ -106,22 +126,26 @@ class StyleBook:
             text_props.update(fontstyle="italic", fontstyleasian="italic", fontstylecomplex="italic")
         element.addElement(TextProperties(**text_props))
         fraction = FRACTION_FORMATS.get(style.number_format)
-        # Relative to A1 as its base, [.A1] is each cell itself.
-        has_fraction = "MOD([.A1];1)<>0"
+        # Each cell itself, its row relative: a copy pasted down its column tests its own value. Its
+        # column is fixed, or Calc, reopening an .ods it saved, joins the amount cells' identical
+        # relative conditions into one again (and its .xlsx export loses them as described in cell()).
+        has_fraction = f"MOD([.${at}];1)<>0" if at else "MOD([.A1];1)<>0"
+        base = sheet_address(self._sheet, at) if at else self._base_cell
         # Calc applies the first true condition only: a marked amount's mark with its satang first.
         if mark is not None and fraction is not None:
-            self._map(element, f"AND({mark[1]};{has_fraction})", self._mark_style(mark[0], fraction))
+            self._map(element, f"AND({mark[1]};{has_fraction})", self._mark_style(mark[0], fraction), base)
         if mark is not None:
-            self._map(element, mark[1], self._mark_style(mark[0], None))
+            self._map(element, mark[1], self._mark_style(mark[0], None), base)
         if fraction is not None:  # a value with a fraction is shown in it: 10,000.50 บาท, never 10,001 บาท
-            self._map(element, has_fraction, self._fraction_style(fraction))
+            self._map(element, has_fraction, self._fraction_style(fraction), base)
         return element
 
-    def _map(self, element: Style, formula: str, style: str) -> None:
-        """Apply the common style ``style`` to the cells of ``element`` where ``formula`` is true."""
+    def _map(self, element: Style, formula: str, style: str, base: str) -> None:
+        """Apply the common style ``style`` to the cells of ``element`` where ``formula`` (relative
+        to the cell ``base``) is true."""
         attrs = {"condition": f"is-true-formula({formula})", "applystylename": style}
-        if self._base_cell:
-            attrs["basecelladdress"] = self._base_cell
+        if base:
+            attrs["basecelladdress"] = base
         element.addElement(Map(**attrs))
 
     def _mark_style(self, fill: str, number_format: str | None) -> str:

@@ -26,7 +26,7 @@ from ..spec.form import column_index, column_letter
 from ..identity import META_SHEET
 from ..template.sizing import held_rows
 from ..template.plan import CellSpec, CellStyle, CellValue, SummarySheet, TemplatePlan, Validation
-from .odf_styles import StyleBook
+from .odf_styles import StyleBook, sheet_address
 
 #: The only digest LibreOffice accepts besides SHA-1: SHA-256 over the UTF-8 password.
 SHA256_URI = "http://www.w3.org/2000/09/xmldsig#sha256"
@@ -49,7 +49,7 @@ _TYPE_CHECK = {"whole": "of:cell-content-is-whole-number() and ",
 def write_plan(plan: TemplatePlan, path: Path) -> None:
     """Write ``plan`` to ``path`` as an .ods spreadsheet: protected sheet, validations, metadata."""
     doc = OpenDocumentSpreadsheet()
-    book = StyleBook(doc, base_cell=sheet_address(plan.sheet, "A1"))
+    book = StyleBook(doc, sheet=plan.sheet)
     validations = _Validations(plan.sheet)
     digest = password_digest(plan.password)
     sheet = _input_table(plan, book, validations, digest)
@@ -82,14 +82,6 @@ def odf_formula(excel: str) -> str:
     return _translate(excel)[0]
 
 
-def sheet_address(sheet: str, ref: str) -> str:
-    """A cell or range address on ``sheet`` in ODF syntax, e.g. ``'แบบรายงาน'.B37``.
-
-    The sheet name is always quoted: names with spaces or Thai marks need it, and quoting
-    is valid for every name.
-    """
-    quoted = "'" + sheet.replace("'", "''") + "'"
-    return ":".join(f"{quoted}.{part}" for part in ref.split(":"))
 
 
 def _translate(excel: str) -> tuple[str, bool]:
@@ -216,7 +208,7 @@ def _input_table(plan: TemplatePlan, book: StyleBook, validations: _Validations,
 def _cell(spec: CellSpec, anchor: bool, book: StyleBook, validations: _Validations) -> Element:
     """The anchor of a (merged) cell with its value, or one of the cells it covers."""
     mark = (spec.mark.fill, odf_formula(spec.mark.condition)) if spec.mark is not None else None
-    attrs = {"stylename": book.cell(spec.style, spec.locked, mark)}
+    attrs = {"stylename": book.cell(spec.style, spec.locked, mark, at=spec.place.ref)}
     if spec.validation is not None and not spec.locked:
         # Covered cells carry the rule too, so a converted .xlsx validates the whole merged range
         # as the .xlsx writer does.

@@ -35,7 +35,7 @@ from openpyxl.utils import get_column_letter
 
 from ..check.coerce import format_be_date
 from ..formats.odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
-from ..formats.ods import sheet_address
+from ..formats.odf_styles import sheet_address
 from ..template.plan import PageSetup
 from .layout import ChartSpec, Kind, Sheet, fit_header_words, wrapped_columns
 from .workbook import (CELL_MAX, footer_pieces, pages_wide, header_row, CHART_HEIGHT_CM, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
