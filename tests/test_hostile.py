@@ -96,6 +96,12 @@ EXPECTED: dict[str, tuple[int, str]] = {
     # A sheet the school added, four (.xlsx) or two (.ods) times the element limit: never read, never refused.
     "big-added-sheet-xlsx": (0, ""),
     "big-added-table-ods": (0, ""),
+    # Two sheets of one name: no spreadsheet program saves them (names.py); Excel's names ignore case.
+    "meta-sheet-twice-ods": (2, "two sheets named"),
+    "form-sheet-twice-ods": (2, "two sheets named"),
+    "meta-sheet-twice-xlsx": (2, "two sheets named"),
+    "meta-sheet-twice-by-case-xlsx": (2, "two sheets named"),
+    "meta-sheet-twice-xls": (2, "two sheets named"),
 }
 
 
