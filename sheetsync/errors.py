@@ -8,6 +8,7 @@
     │   │   ├── IncompleteFileError           it ends before its container does (damaged, or still being copied)
     │   │   ├── SavedAsOtherTypeError         a spreadsheet saved as a type not read (.fods); ``kind`` names it
     │   │   ├── CellUnreadableError           one cell stops the sheet being read (``sheet``, ``cell``, ``hidden``)
+    │   │   ├── SheetTwiceError               two sheets of one name, which no program saves (``sheet``)
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
     │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
@@ -125,6 +126,21 @@ class CellUnreadableError(UnreadableFileError):
         what = f"the cell {cell} of the sheet {sheet!r} holds a number that no date or time can be ({detail})"
         super().__init__(path, f"the file's hidden part is damaged: {what}" if hidden
                          else f"{what}; type the date in it again")
+
+
+class SheetTwiceError(UnreadableFileError):
+    """Two sheets of one name — or of names told apart only by case, which Calc and Excel both take for
+    one name (:func:`sheetsync.check.opener.one_name_each`). Neither program saves such a file (each
+    refuses the second name), so it was made or changed by other means, and which of the two a reader
+    takes is that reader's choice: a second metadata sheet once gave the file the identity written in
+    it. ``sheet`` is the second name as written, ``first`` the one it repeats."""
+
+    def __init__(self, path: str | Path, sheet: str, first: str) -> None:
+        self.sheet = sheet
+        self.first = first
+        also = "" if first == sheet else f" (as {first!r} is: sheet names ignore case)"
+        super().__init__(path, f"two sheets named {sheet!r}{also}, which no spreadsheet program saves; "
+                               "the file was changed by other means")
 
 
 class UnsafeFileError(UnreadableFileError):

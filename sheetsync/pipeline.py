@@ -23,8 +23,8 @@ from typing import Any, BinaryIO, Iterable, Iterator
 
 from .files import open_regular
 from .errors import (CellUnreadableError, FormError, IncompleteFileError, KeyFileError, LimitError, NotOurFormError,
-                     SavedAsOtherTypeError, SheetMissingError, SheetsyncError, UnknownFormError, UnreadableFileError,
-                     UnsafeFileError)
+                     SavedAsOtherTypeError, SheetMissingError, SheetTwiceError, SheetsyncError, UnknownFormError,
+                     UnreadableFileError, UnsafeFileError)
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import LANGS, render
@@ -294,6 +294,8 @@ def why_not_read(exc: BaseException) -> dict[str, str]:
         return {lang: render("why.hidden-part-damaged", lang, cell=exc.cell, sheet=exc.sheet) for lang in LANGS}
     if isinstance(exc, CellUnreadableError):  # one cell to type again, not a damaged file to fill in anew
         return {lang: render("why.cell-unreadable", lang, cell=exc.cell, sheet=exc.sheet) for lang in LANGS}
+    if isinstance(exc, SheetTwiceError):  # hand-made: the file as filled, or a fresh template
+        return {lang: render("why.sheet-twice", lang, sheet=brief(exc.sheet)) for lang in LANGS}
     if isinstance(exc, SavedAsOtherTypeError):  # "damaged" would have the teacher fill it in again
         return {lang: render("why.saved-as", lang, kind=exc.kind) for lang in LANGS}
     if isinstance(exc, UnreadableFileError) and exc.why:  # what this file is, and what to do with it

@@ -27,6 +27,10 @@ from .limits import MAX_CELL_TEXT
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 #: Controls that are line breaks in spreadsheet programs.
 LINE_BREAKS = "\x0b\x0c"
+#: Bidirectional embeddings, overrides and isolates: in a name or a quoted value shown inside the office's
+#: sentence, a U+202E shows the rest of the sentence written backwards ("list\u202etxt.exe" reads
+#: "listexe.txt"). Text kept as data (a cell's value, a file's name on disk) keeps them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -46,6 +50,18 @@ def safe_text(text: str) -> str:
         safe_text("a\\x0bb\\x1b[2J") == "a\\nb␛[2J"
     """
     return CONTROL.sub(_picture, text) if CONTROL.search(text) else text
+
+
+def shown_name(text: str) -> str:
+    """``text`` (a file's or a sheet's name, a line for the terminal) as shown to a person:
+    :func:`safe_text`, and no direction control (:data:`BIDI_CONTROLS`) to turn the line around.
+
+    Example::
+
+        shown_name("list\\u202etxt.exe") == "listtxt.exe"
+    """
+    text = safe_text(text)
+    return BIDI_CONTROLS.sub("", text) if BIDI_CONTROLS.search(text) else text
 
 
 def has_hidden_controls(text: str) -> bool:

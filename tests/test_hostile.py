@@ -13,7 +13,7 @@ import pytest
 
 from sheetsync.errors import SheetsyncError, UnreadableFileError
 from sheetsync.check.reader import read_filled
-from sheetsync.text import safe_text
+from sheetsync.text import BIDI_CONTROLS, shown_name
 from sheetsync.check.validate import validate
 from tests.data.hostile.measure import measure
 
@@ -96,6 +96,15 @@ EXPECTED: dict[str, tuple[int, str]] = {
     # A sheet the school added, four (.xlsx) or two (.ods) times the element limit: never read, never refused.
     "big-added-sheet-xlsx": (0, ""),
     "big-added-table-ods": (0, ""),
+    # Two sheets of one name: no spreadsheet program saves them (names.py); Excel's names ignore case.
+    "meta-sheet-twice-ods": (2, "two sheets named"),
+    "form-sheet-twice-ods": (2, "two sheets named"),
+    "meta-sheet-twice-xlsx": (2, "two sheets named"),
+    "meta-sheet-twice-by-case-xlsx": (2, "two sheets named"),
+    "meta-sheet-twice-xls": (2, "two sheets named"),
+    # Direction controls in a file's or a sheet's name: shown without them (the name on disk keeps them).
+    "bidi-file-name-xlsx": (0, ""),
+    "bidi-sheet-name-ods": (0, "sheet-not-read"),
 }
 
 
@@ -113,7 +122,8 @@ def test_validate_names_the_file_within_limits(corpus: dict[str, Path], case: st
     assert "Traceback" not in output and "panicked" not in output
     assert run.peak_mb < PEAK_MB
     first = output.strip().splitlines()[0]
-    assert safe_text(path.name) in first
+    assert shown_name(path.name) in first
+    assert not BIDI_CONTROLS.search(output)  # no name shown steers the direction of the line
     if rc == 2:
         assert words in first and len(output.strip().splitlines()) == 1
 

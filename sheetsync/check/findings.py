@@ -20,6 +20,7 @@ from ..spec.form import Field, Form
 from ..spec.pointers import generic, lookup, schema_node
 from .reader import Filled
 from .report import Finding, Severity
+from ..text import BIDI_CONTROLS, shown_name
 from .shown import shown
 
 #: Parameters that hold another field's pointer → the name under which the message may give that
@@ -30,9 +31,6 @@ POINTER_PARAMS = {"other": "other", "from": "from", "to": "to", "progress": "pro
 UNITS = ("amount", "percent")
 
 _LINE_BREAKS = re.compile(r"[ \t]*[\r\n\v\f\u2028\u2029]+[ \t]*")
-#: Bidirectional embeddings, overrides and isolates: quoted in a message, a value's U+202E showed the rest of
-#: the office's sentence written backwards (the value itself keeps them, as typed).
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 #: What a finding's text is: a catalogue key, or a layout's own ``{"th": …, "en": …}``.
 Message = str | Mapping[str, str]
@@ -49,7 +47,7 @@ def finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Se
     """
     where = filled.cell_of(pointer)
     cell = cell or where.cell
-    sheet = sheet or where.sheet
+    sheet = shown_name(sheet or where.sheet)  # a sheet the school named: in every report's headings
     label_th, label_en = labels(filled.form, pointer)
     quoted = {name: _one_line(v) if isinstance(v, str) else v for name, v in params.items()}
     values = {"cell": cell, "sheet": sheet, "label": label_th, "label_en": label_en,
@@ -70,7 +68,9 @@ def finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Se
 def _one_line(text: str) -> str:
     # A message is one line of a numbered list (the school's .txt, the mail, the terminal): a value
     # typed on two lines ("10\n000", a two-line heading) is quoted on one, its lines joined by a space.
-    return _BIDI_CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
+    # Quoted in a message, a value's U+202E showed the rest of the office's sentence written backwards
+    # (the value itself keeps them, as typed).
+    return BIDI_CONTROLS.sub("", _LINE_BREAKS.sub(" ", text))
 
 
 def _text(message: Message, lang: Lang, values: dict[str, Any]) -> str:

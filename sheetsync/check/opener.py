@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 from python_calamine import CalamineError, CalamineWorkbook
 
 from .. import limits
-from ..errors import CellUnreadableError, LimitError, UnreadableFileError, is_parser_panic
+from ..errors import CellUnreadableError, LimitError, SheetTwiceError, UnreadableFileError, is_parser_panic
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.cfb_check import whole_sectors
 from ..formats.extent import Scanned, scan
@@ -27,7 +27,7 @@ from ..formats.odsnumfmt import ods_styled_cells, ods_styles_where
 from ..formats.xls_extent import check_xls_extent
 from ..spec.cells import column_letter
 
-__all__ = ["Opener", "calamine", "sheet_rows", "short"]
+__all__ = ["Opener", "calamine", "one_name_each", "sheet_rows", "short"]
 
 
 class Opener:
@@ -50,7 +50,7 @@ class Opener:
             if self.fmt == "xls":  # BIFF cannot be clipped: refuse a far-reaching sheet, spot the rest in the grid
                 if self.last is None:
                     check_xls_extent(self.path, self.data)
-                    self.last = (set(), calamine(whole_sectors(self.data)))  # as the check read it
+                    self.last = (set(), self._named(calamine(whole_sectors(self.data))))  # as the check read it
                 book = self.last[1]
                 return book, [o for sheet, b in bounds.items() if sheet in book.sheet_names
                               for o in beyond(self.path, book, sheet, b)]
@@ -60,12 +60,12 @@ class Opener:
                 if self.last is not None and set(bounds) <= self.last[0]:
                     return self.last[1], []
                 keep = self.scanned.unclipped(set(bounds))
-                self.last = (keep, calamine(self.scanned.copy(keep)))  # the copy writes line breaks itself
+                self.last = (keep, self._named(calamine(self.scanned.copy(keep))))  # the copy writes line breaks itself
                 return self.last[1], []
             data, outside = bounded_copy(self.path, self.fmt, bounds, self.archive)
             if self.fmt == "ods":
                 data = with_line_breaks(io.BytesIO(data)) or data
-            return calamine(data), outside
+            return self._named(calamine(data)), outside
         except (CalamineError, OSError, ValueError, zipfile.BadZipFile, zlib.error) as exc:
             if isinstance(exc, UnreadableFileError):
                 raise
@@ -74,6 +74,11 @@ class Opener:
                 # detect file format": the container was checked, so its records are what is damaged
                 raise UnreadableFileError(self.path, "the .xls file is damaged (its records cannot be read)") from exc
             raise UnreadableFileError(self.path, f"cannot be read as a spreadsheet ({short(exc)})") from exc
+
+    def _named(self, book: CalamineWorkbook) -> CalamineWorkbook:
+        """``book``, once its sheets are known to have one name each (:func:`one_name_each`)."""
+        one_name_each(self.path, book.sheet_names)
+        return book
 
     def formulas(self, sheet: str, wanted: set[tuple[int, int]]) -> dict[tuple[int, int], CellFormula]:
         """The formulas of the cells ``wanted`` (0-based) of ``sheet``, from the part already inflated
@@ -105,7 +110,6 @@ class Opener:
             return set()
         return styled_cells(part, styles_where(styles, kind), wanted)
 
-
     def saved_by_calc(self) -> bool:
         """Whether an .xlsx names LibreOffice Calc as the program that saved it last (the first words of
         ``<Application>`` in ``docProps/app.xml``: "LibreOffice/7.4…", "LibreOfficeDev/…"; Excel writes
@@ -126,6 +130,27 @@ class Opener:
 APP_XML = "docProps/app.xml"
 #: ``<Application>`` and its text (any namespace prefix; whitespace around the name is the writer's own).
 _APPLICATION = re.compile(rb"<(?:[\w.-]+:)?Application>\s*([^<]{0,200})<")
+
+
+def one_name_each(path: Path, names: list[str]) -> None:
+    """Refuse two sheets of one name, told apart by case or not (calamine lists every sheet the file
+    lists, in .xlsx, .ods and .xls alike).
+
+    Calc and Excel refuse a second sheet of a name, whatever its case, so no file they save has one:
+    which of the two a reader takes is then that reader's choice (a second metadata sheet gave the
+    file its identity), and the file is refused as changed by hand. Names are compared in small
+    letters, which tells apart what those programs may not ("straße", "strasse"): never refuse a
+    file they could have saved.
+
+    :raises SheetTwiceError: naming the second sheet.
+    """
+    if len({name.lower() for name in names}) == len(names):
+        return  # a file's few names, or 60,000 added ones, in milliseconds
+    seen: dict[str, str] = {}
+    for name in names:
+        if name.lower() in seen:
+            raise SheetTwiceError(path, name, seen[name.lower()])
+        seen[name.lower()] = name
 
 
 def calamine(data: bytes) -> CalamineWorkbook:

@@ -22,7 +22,7 @@ import typer
 
 from ..errors import BadInputError, SheetsyncError
 from ..messages import render
-from ..text import safe_text
+from ..text import shown_name
 from .output import output_lost, reader_gone
 
 EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT, EXIT_ERROR = 0, 1, 2, 3
@@ -195,7 +195,7 @@ def echo_read(message: str) -> bool:
 def _echoed(message: str, err: bool) -> bool:
     """:func:`echo`; False when the reader has just gone."""
     try:
-        typer.echo(safe_text(message), err=err)
+        typer.echo(shown_name(message), err=err)  # no control obeyed, no direction turned
     except BrokenPipeError:
         reader_gone(sys.stderr if err else sys.stdout)
         return False

@@ -88,7 +88,7 @@ def render_table(result: MergeResult) -> Table:
 
     from ..master.model import result_words
     from ..messages import both
-    from ..text import safe_text
+    from ..text import shown_name
 
     table = Table(title=str(result.master))
     # "fold" wraps long file names and details instead of cutting them off with an ellipsis.
@@ -96,9 +96,10 @@ def render_table(result: MergeResult) -> Table:
         table.add_column(both(f"col.{column}"), overflow="fold")
     for o in result.outcomes:
         project, recipient = (o.key.project_code, o.key.recipient) if o.key else ("", "")
-        # Plain text, not markup: a file named "[/]" must not break the table nor "\x1b[2J" clear the
-        # screen; wrapped between whole letters, never between a Thai letter and its vowel.
-        table.add_row(*(Wrapped(safe_text(v)) for v in (o.path.name, result_words(o.result), project, recipient,
+        # Plain text, not markup: a file named "[/]" must not break the table, "\x1b[2J" clear the screen
+        # nor U+202E turn the line around; wrapped between whole letters, never between a Thai letter
+        # and its vowel.
+        table.add_row(*(Wrapped(shown_name(v)) for v in (o.path.name, result_words(o.result), project, recipient,
                                                      o.detail)))
     return table
 

@@ -325,7 +325,7 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
         done = match.end()
         starts -= 1
         reach, pending = scanned._reach, scanned._pending
-        twice = name in reach  # two sheets of one name: neither is measured
+        twice = name in reach  # two sheets of one name: neither is measured (the file is refused: opener.one_name_each)
         pending.pop(name, None)
         if match.group(3):  # <table:table …/>: nothing inside
             reach[name] = None if twice else Extent(0, 0)

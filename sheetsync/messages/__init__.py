@@ -12,6 +12,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
 
+from ..text import BIDI_CONTROLS
+
 Lang = Literal["th", "en"]
 LANGS: tuple[Lang, ...] = ("th", "en")  # Thai first, as every message to a school
 
@@ -49,7 +51,14 @@ def render(code: str, lang: Lang, *, source: str = "catalogue.yaml", **params: A
     entry = catalogue(source).get(code)
     if entry is None:
         return code
-    return string.Formatter().vformat(entry[lang], (), _Lenient(params))
+    # A name from outside (a file's as sent, a sheet's) holding a direction control showed the rest of the
+    # office's sentence written backwards: none reaches a message (the names on disk keep them).
+    shown = {k: _without_bidi(v) if isinstance(v, str) else v for k, v in params.items()}
+    return string.Formatter().vformat(entry[lang], (), _Lenient(shown))
+
+
+def _without_bidi(text: str) -> str:
+    return BIDI_CONTROLS.sub("", text) if BIDI_CONTROLS.search(text) else text
 
 
 def both(code: str, *, source: str = "office.yaml", **params: Any) -> str:

@@ -9,7 +9,7 @@ from ..identity import META_SHEET
 from ..spec.form import Form
 from ..messages import Lang, render
 from ..check.report import Finding, Report
-from ..text import safe_text
+from ..text import shown_name
 from . import finding_label, findings_line, ordered, row_name, value_text
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"
@@ -32,14 +32,14 @@ def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tup
         schema = form.schema
     parts = [f'<div style="font-family:{FONT};font-size:16px;color:#111">',
              f'<h2 style="margin:0 0 8px 0">{_t("report.title", langs)}</h2>',
-             f'<p style="margin:0 0 8px 0">{_t("report.file", langs)}: {escape(safe_text(report.path.name))}</p>',
+             f'<p style="margin:0 0 8px 0">{_t("report.file", langs)}: {escape(shown_name(report.path.name))}</p>',
              f'<p style="margin:0 0 12px 0">{_summary(report, langs, marked)}</p>']
     if report.findings:
         parts.append(_table(ordered(report.findings), schema or {}, langs, form))
     parts.append("</div>")
     # The page's language (screen readers, fonts, hyphenation) and a title (a browser tab, a saved page).
     # The name as read from the disk may hold what no page can (a name not in UTF-8: lone surrogates).
-    title = f"{_t('report.title', langs)} — {escape(safe_text(report.path.name))}"
+    title = f"{_t('report.title', langs)} — {escape(shown_name(report.path.name))}"
     return (f'<!DOCTYPE html>\n<html lang="{langs[0]}"><head><meta charset="utf-8"><title>{title}</title></head><body>'
             + "".join(parts) + "</body></html>")
 

@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..messages import Lang, render
 from ..check.report import Report, Result, Unread
 from ..files import write_atomically
-from ..text import safe_text
+from ..text import safe_text, shown_name
 
 COLUMNS = ["summary.col.file", "summary.col.school", "summary.col.valid", "summary.col.errors",
            "summary.col.warnings", "summary.col.problem", "summary.col.note"]
@@ -51,11 +51,11 @@ def summary_rows(results: Iterable[Result], lang: Lang = "th", reread: Collectio
         note = render(REREAD, lang) if r.path in reread else ""
         if isinstance(r, Report):
             school = r.recipient
-            rows.append([safe_text(r.path.name), safe_text(school), render("summary.yes" if r.valid else "summary.no",
+            rows.append([shown_name(r.path.name), safe_text(school), render("summary.yes" if r.valid else "summary.no",
                          lang), len(r.errors), len(r.warnings), "", note])
         else:  # file names come from the inbox: as unsafe as any cell
-            rows.append([safe_text(r.path.name), "", render("summary.unreadable", lang), "", "",
-                         safe_text(_why(r, lang)), note])
+            rows.append([shown_name(r.path.name), "", render("summary.unreadable", lang), "", "",
+                         shown_name(_why(r, lang)), note])
     return rows
 
 

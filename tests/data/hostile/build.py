@@ -27,6 +27,8 @@ from sheetsync.formats._clip import ODS_CELL, ODS_ROW, Clip, column_letters, col
 from sheetsync.spec.registry import find_form  # noqa: E402
 from sheetsync.template.write import write_template  # noqa: E402
 from tests.data.hostile.added import added_sheet_xlsx, added_table_ods  # noqa: E402
+from tests.data.hostile.names import (BIDI_NAME, ods_table_renamed_copy, ods_table_twice, twice_xls,  # noqa: E402
+                                      xlsx_sheet_listed_again)
 from tests.data.hostile.xls import build_xls_cases  # noqa: E402
 
 SEED = ROOT / "sheetsync" / "samples" / "progress-report.json"
@@ -241,6 +243,12 @@ def build(out: Path) -> dict[str, Path]:
                                                 0),
         "dotdot-in-form-id-ods": ("ods", {"content.xml": ods_text(META, "B1", "../../tmp/evil")}, 0),
         "big-added-table-ods": ("ods", {"content.xml": added_table_ods}, 0),
+        # Two sheets of one name (tests/data/hostile/names.py): the second metadata sheet forged.
+        "meta-sheet-twice-ods": ("ods", {"content.xml": ods_table_twice(META, (b"school-01", b"school-02"))}, 0),
+        "form-sheet-twice-ods": ("ods", {"content.xml": ods_table_twice(FORM_SHEET)}, 0),
+        "meta-sheet-twice-xlsx": ("xlsx", {"xl/workbook.xml": xlsx_sheet_listed_again(META)}, 0),
+        "meta-sheet-twice-by-case-xlsx": ("xlsx", {"xl/workbook.xml": xlsx_sheet_listed_again("_SheetSync")}, 0),
+        "bidi-sheet-name-ods": ("ods", {"content.xml": ods_table_renamed_copy(FORM_SHEET, BIDI_NAME)}, 0),
     }
     built = {}
     for name, (fmt, edits, pad) in cases.items():
@@ -359,6 +367,10 @@ def _special(out: Path, base: dict[str, Path]) -> dict[str, Path]:
     named = out / "control\x1b]0;pwned\x07-name.xlsx"
     named.write_bytes(base["xlsx"].read_bytes())
     made["control-chars-file-name-xlsx"] = named
+    bidi = out / f"{BIDI_NAME}-name.xlsx"  # shown as "listexe.txt-name.xlsx"
+    bidi.write_bytes(base["xlsx"].read_bytes())
+    made["bidi-file-name-xlsx"] = bidi
+    made["meta-sheet-twice-xls"] = twice_xls(out)
     made.update(build_xls_cases(out))
     return made
 
