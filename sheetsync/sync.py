@@ -56,6 +56,10 @@ PROCESSED = "processed"
 LOG = logging.getLogger("sheetsync")
 
 
+#: How many schools a roster no longer lists are named in the line that says so (the rest are counted).
+_NAMES_SHOWN = 3
+
+
 @dataclass
 class SyncResult:
     """What one sync did."""
@@ -153,9 +157,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             changed = rekey_periods(store, forms_dirs) > 0 or changed  # before any file is compared with them
             mover.reserve(store.names_not_set_aside())
             if roster is not None:
-                listed, restored = with_zeros_kept(list(roster), store.known_recipients())
-                result.problems += [zeros_note(written, kept) for written, kept in restored]
-                changed = store.set_roster(listed) or changed
+                changed = _take_roster(store, list(roster), result) or changed
             people = store.roster()
             result.problems += readable_names(inbox, options.settle)  # before any name is looked at, zips' too
             _unpack(store, inbox, mover, options, result)
@@ -239,6 +241,21 @@ def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> N
                 result.sent.not_tried += count_others(store, config.outbox)
             else:
                 result.sent.add(send_others(store, config.outbox, mailer))
+
+
+def _take_roster(store: Store, roster: list[Recipient], result: SyncResult) -> bool:
+    """Make ``roster`` the store's (True when it changed), saying which ids got their zeros back and
+    who it no longer lists: a roster cut short by mistake is seen at once, and put right by restoring it."""
+    listed, restored = with_zeros_kept(roster, store.known_recipients())
+    result.problems += [zeros_note(written, kept) for written, kept in restored]
+    before = store.roster()
+    kept = {r.id for r in listed}
+    gone = [r.school or r.id for r in before if r.id not in kept]
+    if gone:  # their data stays (shown "no longer on the roster"); a restored roster lists them again
+        shown = ", ".join(gone[:_NAMES_SHOWN]) + (" …" if len(gone) > _NAMES_SHOWN else "")
+        result.problems.append(both("sync.roster-left", count=len(gone), before=len(before), now=len(listed),
+                                    names=shown))
+    return store.set_roster(listed)
 
 
 def _write_summaries(result: SyncResult, report_dir: Path) -> None:

@@ -48,3 +48,24 @@ def test_sync_with_an_emptied_roster_named_on_the_command_line_is_refused(tmp_pa
     done = run("sync", "--roster", empty, cwd=office)
     assert done.returncode == 2 and "empty.csv" in done.stderr and "ไม่มีรายชื่อโรงเรียน" in done.stderr
     assert _listed(office) == (["s1", "s2"], {})
+
+
+FOUR = ROSTER + ("s3,โรงเรียนบ้านนา,c@s3.example,50360000-3602\n"
+                 "s4,โรงเรียนบ้านดอน,d@s4.example,50360000-3603\n")
+
+
+def test_a_roster_cut_short_says_how_many_left_and_loses_nothing(tmp_path: Path) -> None:
+    office = new_office(tmp_path, FOUR)
+    assert run("sync", cwd=office).returncode == 0
+    (office / "roster.csv").write_text(FOUR.splitlines(keepends=True)[0] + FOUR.splitlines(keepends=True)[1],
+                                       encoding="utf-8")  # half a file pasted: one school of four
+    done = run("sync", cwd=office)
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if "โรงเรียนวัดไทร" in line]
+    assert len(said) == 1 and "3" in said[0] and "4" in said[0], done.stderr
+    assert said[0].index("ไม่อยู่ในรายชื่อ") < said[0].index(" / ")
+    assert _listed(office) == (["s1"], {"s2": "โรงเรียนวัดไทร", "s3": "โรงเรียนบ้านนา", "s4": "โรงเรียนบ้านดอน"})
+    assert "โรงเรียนวัดไทร" not in run("sync", cwd=office).stderr  # said once, when they left
+    (office / "roster.csv").write_text(FOUR, encoding="utf-8")  # put back: listed again, as before
+    assert run("sync", cwd=office).returncode == 0
+    assert _listed(office) == (["s1", "s2", "s3", "s4"], {})
