@@ -42,6 +42,7 @@ from .office.outbox import count_others, flush_outbox, send_from_store, send_oth
 from .office.record import QUARANTINE, disposition_of, name_as_kept, record_file
 from .office.store import Store
 from .office.superseded import move_aside
+from .office.waivers import school_names
 from .office.unzipping import ZIP, unpack_zips
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.owing import not_received
@@ -167,7 +168,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             result.stuck = tally(store, result.not_read)
             result.problems += not_read_lines(result.not_read, result.stuck, options.zone)
             if result.checked:
-                _write_summaries(result, report_dir)
+                _write_summaries(result, report_dir, school_names(store))
             kept = undigested(store)  # bounces fetched into this store, this run's or a run's that stopped
             lost = list(dict.fromkeys([*undelivered, *(line for _, line in kept)]))
             fresh = [s for s in result.stuck if not s.listed]
@@ -258,10 +259,11 @@ def _take_roster(store: Store, roster: list[Recipient], result: SyncResult) -> b
     return store.set_roster(listed)
 
 
-def _write_summaries(result: SyncResult, report_dir: Path) -> None:
-    """The batch's summary.xlsx and summary.csv (:func:`write_summaries`); what could not be written
-    is a problem line, not a stopped run: the schools' e-mails, queued already, must still go out."""
-    result.problems += write_summaries([c.result for c in result.checked], report_dir, result.reread)
+def _write_summaries(result: SyncResult, report_dir: Path, names: dict[str, str]) -> None:
+    """The batch's summary.xlsx and summary.csv (:func:`write_summaries`), naming each school as
+    ``names`` do; what could not be written is a problem line, not a stopped run: the schools'
+    e-mails, queued already, must still go out."""
+    result.problems += write_summaries([c.result for c in result.checked], report_dir, result.reread, names)
 
 
 def _others_waiting(store: Store, folder: Path) -> bool:
