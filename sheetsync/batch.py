@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .check.findings import labels
 from .check.reader import Filled, read_filled
@@ -50,12 +50,13 @@ def check_files(paths: Iterable[Path], *, form: Form | None = None, forms_dirs: 
 
 
 def write_reports(checked: list[FileResult], out_dir: Path, lang: Lang = "th", *, mark_valid: bool = True,
-                  summary: bool = True) -> list[Path]:
+                  summary: bool = True, names: Mapping[str, str] | None = None) -> list[Path]:
     """Write every submission's reports (and the batch summary) into ``out_dir``; return all paths.
 
     :param mark_valid: also write the marked-up workbook of a file without errors (the costly
         part of a report: an office that only confirms valid files turns it off).
     :param summary: write ``summary.xlsx`` and ``summary.csv`` for the batch.
+    :param names: recipient id → school name (a roster's): the summary names each file's school.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -70,7 +71,7 @@ def write_reports(checked: list[FileResult], out_dir: Path, lang: Lang = "th", *
     if not summary:
         return written
     for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
-        write([c.result for c in checked], out_dir / name, lang)
+        write([c.result for c in checked], out_dir / name, lang, names=names)
         written.append(out_dir / name)
     return written
 

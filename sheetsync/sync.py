@@ -42,6 +42,7 @@ from .office.outbox import count_others, flush_outbox, send_from_store, send_oth
 from .office.record import QUARANTINE, disposition_of, name_as_kept, record_file
 from .office.store import Store
 from .office.superseded import move_aside
+from .office.waivers import school_names
 from .office.unzipping import ZIP, unpack_zips
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.owing import not_received
@@ -54,6 +55,10 @@ from .zipped import ZipLimits
 
 PROCESSED = "processed"
 LOG = logging.getLogger("sheetsync")
+
+
+#: How many schools a roster no longer lists are named in the line that says so (the rest are counted).
+_NAMES_SHOWN = 3
 
 
 @dataclass
@@ -153,9 +158,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             changed = rekey_periods(store, forms_dirs) > 0 or changed  # before any file is compared with them
             mover.reserve(store.names_not_set_aside())
             if roster is not None:
-                listed, restored = with_zeros_kept(list(roster), store.known_recipients())
-                result.problems += [zeros_note(written, kept) for written, kept in restored]
-                changed = store.set_roster(listed) or changed
+                changed = _take_roster(store, list(roster), result) or changed
             people = store.roster()
             result.problems += readable_names(inbox, options.settle)  # before any name is looked at, zips' too
             _unpack(store, inbox, mover, options, result)
@@ -165,7 +168,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             result.stuck = tally(store, result.not_read)
             result.problems += not_read_lines(result.not_read, result.stuck, options.zone)
             if result.checked:
-                _write_summaries(result, report_dir)
+                _write_summaries(result, report_dir, school_names(store))
             kept = undigested(store)  # bounces fetched into this store, this run's or a run's that stopped
             lost = list(dict.fromkeys([*undelivered, *(line for _, line in kept)]))
             fresh = [s for s in result.stuck if not s.listed]
@@ -241,10 +244,26 @@ def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> N
                 result.sent.add(send_others(store, config.outbox, mailer))
 
 
-def _write_summaries(result: SyncResult, report_dir: Path) -> None:
-    """The batch's summary.xlsx and summary.csv (:func:`write_summaries`); what could not be written
-    is a problem line, not a stopped run: the schools' e-mails, queued already, must still go out."""
-    result.problems += write_summaries([c.result for c in result.checked], report_dir, result.reread)
+def _take_roster(store: Store, roster: list[Recipient], result: SyncResult) -> bool:
+    """Make ``roster`` the store's (True when it changed), saying which ids got their zeros back and
+    who it no longer lists: a roster cut short by mistake is seen at once, and put right by restoring it."""
+    listed, restored = with_zeros_kept(roster, store.known_recipients())
+    result.problems += [zeros_note(written, kept) for written, kept in restored]
+    before = store.roster()
+    kept = {r.id for r in listed}
+    gone = [r.school or r.id for r in before if r.id not in kept]
+    if gone:  # their data stays (shown "no longer on the roster"); a restored roster lists them again
+        shown = ", ".join(gone[:_NAMES_SHOWN]) + (" …" if len(gone) > _NAMES_SHOWN else "")
+        result.problems.append(both("sync.roster-left", count=len(gone), before=len(before), now=len(listed),
+                                    names=shown))
+    return store.set_roster(listed)
+
+
+def _write_summaries(result: SyncResult, report_dir: Path, names: dict[str, str]) -> None:
+    """The batch's summary.xlsx and summary.csv (:func:`write_summaries`), naming each school as
+    ``names`` do; what could not be written is a problem line, not a stopped run: the schools'
+    e-mails, queued already, must still go out."""
+    result.problems += write_summaries([c.result for c in result.checked], report_dir, result.reread, names)
 
 
 def _others_waiting(store: Store, folder: Path) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 from typing import Annotated, Optional
 
 import typer
@@ -65,18 +65,24 @@ STEPS = (
 )
 
 
-def next_steps(folder: Path, *, has_roster: bool, master: str) -> list[str]:
+def next_steps(folder: PurePath, *, has_roster: bool, master: str) -> list[str]:
     """``init``'s closing text: the office made, then each step in Thai, in English, and its command.
 
     Without ``--roster`` the first step is making one: every later step needs it (``roster.csv``).
+    Each file named is ``folder`` joined as its computer joins paths (``C:\\district-73\\roster.csv``
+    on Windows: a forward slash after a Windows folder reads as a mistake).
     """
     from ..messages import both, lines
+    from ..office.config import CONFIG_NAME, KEY_NAME
     from .shell import cd_command
 
     out = [both("init.made", root=folder), both("init.next")]
+    sep = "\\" if isinstance(folder, PureWindowsPath) else "/"  # after a folder: it is one, not a file
+    paths = {"roster": str(folder / "roster.csv"), "config": str(folder / CONFIG_NAME),
+             "key": str(folder / KEY_NAME), "inbox": f"{folder / 'inbox'}{sep}", "master": str(folder / master)}
     steps = [(name, command) for name, command in STEPS if has_roster is False or name != "roster"]
     for n, (name, command) in enumerate(steps, 1):
-        th, en = lines(f"init.{name}", dir=folder, master=folder / master)
+        th, en = lines(f"init.{name}", **paths)
         out += [f"  {n}. {th}", f"     {en}"] + ([f"       {command.format(cd=cd_command(folder))}"] if command else [])
     return out
 

@@ -158,7 +158,7 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
     from ..mailer import MailConfig
     from ..messages import both
     from ..office.config import CONFIG_NAME, with_mail_env
-    from ..roster import read_roster
+    from ..roster import read_roster, require_schools
     from ..sync import SyncOptions
 
     if config is None and (inbox is None or master is None):
@@ -175,6 +175,8 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
     if mail is not None and mail.from_addr:
         mail.check_sender()  # a mistyped address of the office's stops the run before any file is taken
     roster_file = roster or (config.roster if config else None)
+    # A roster emptied by mistake would mark every school as left: refused before any file is taken.
+    people = require_schools(read_roster(roster_file), roster_file) if roster_file else None
     mine = config is not None and inbox is None
     options = SyncOptions(
         settle=settle if settle is not None else (config.settle if config else 2.0),
@@ -193,7 +195,7 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
         raise OfficeError(both("error.view-choice", view=repr(options.view)))
     return _Plan(inbox or (config.inbox if config else Path("inbox")), master,
                  report_dir or (config.reports if config else master.parent / "reports"), mail,
-                 read_roster(roster_file) if roster_file else None, config.forms_dirs if config else (), options)
+                 people, config.forms_dirs if config else (), options)
 
 
 def _both(code: str) -> str:

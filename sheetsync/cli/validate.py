@@ -131,13 +131,13 @@ def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, t
     from ..messages import said
     from ..roster import read_roster
 
-    written = write_reports(checked, report_dir, lang)
+    roster = roster or (office.roster if office is not None and email else None)
+    recipients = read_roster(roster) if roster else []  # the summary names their schools too
+    written = write_reports(checked, report_dir, lang, names={r.id: r.school for r in recipients})
     echo(said("validate.reports-written", lang, count=len(written), folder=report_dir), err=True)
     if not email:
         return
     config = mail_config(office, outbox)
-    roster = roster or (office.roster if office is not None else None)
-    recipients = read_roster(roster) if roster else []
     queued = queue_emails(checked, config, roster=recipients, to=to, lang=lang)
     if config.from_addr:
         queued.append(OutboxMailer(config.outbox).write(compose_digest([c.result for c in checked], recipients,

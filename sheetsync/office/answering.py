@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Callable, Collection, Iterator
+from typing import Callable, Collection, Iterator, Mapping
 
 from ..batch import MARKED_SUFFIX, message_for, write_report
 from ..errors import OutputError
@@ -120,17 +121,19 @@ def _bytes(message: EmailMessage) -> bytes:
 SummaryWriter = Callable[..., None]
 
 
-def write_summaries(results: list[Result], report_dir: Path, reread: Collection[Path] = ()) -> list[str]:
+def write_summaries(results: list[Result], report_dir: Path, reread: Collection[Path] = (),
+                    names: Mapping[str, str] | None = None) -> list[str]:
     """The run's ``summary.xlsx`` and ``summary.csv`` in ``report_dir``; returns a line (Thai first)
-    for each that could not be written there.
+    for each that could not be written there. ``names`` (recipient id → school name) name each file's
+    school beside its id (:func:`sheetsync.render.summary.summary_rows`).
 
     One the clerk holds open (Excel locks it on Windows) is written beside it under a free name
     (``summary-2.xlsx``), and the line names that file: left as it was, the summary would show the
     last check's files as this one's, and running again (nothing new) would not write it.
     """
     problems = []
-    for name, write in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
-        path = report_dir / name
+    for name, writer in (("summary.xlsx", write_summary_xlsx), ("summary.csv", write_summary_csv)):
+        path, write = report_dir / name, partial(writer, names=names)
         try:
             write(results, path, reread=reread)
         except OutputError as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Collection, Iterable
+from typing import Collection, Iterable, Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..messages import Lang, render
 from ..check.report import Report, Result, Unread
 from ..files import write_atomically
-from ..text import safe_text, shown_name
+from ..text import shown_name
 
 COLUMNS = ["summary.col.file", "summary.col.school", "summary.col.valid", "summary.col.errors",
            "summary.col.warnings", "summary.col.problem", "summary.col.note"]
@@ -40,23 +40,38 @@ def new_and_reread(files: int, reread: int) -> list[tuple[str, int]]:
     return [("sync.new", files - reread), *([(REREAD, reread)] if reread else [])]
 
 
-def summary_rows(results: Iterable[Result], lang: Lang = "th", reread: Collection[Path] = ()) -> list[list[str | int]]:
+def summary_rows(results: Iterable[Result], lang: Lang = "th", reread: Collection[Path] = (), *,
+                 names: Mapping[str, str] | None = None) -> list[list[str | int]]:
     """Header plus one row per file; an unreadable file shows why in its file-problem column.
 
     :param reread: the paths of ``results`` a restore put back into the inbox: their note says they
         were read again after the restore (received before), whatever their check found.
+    :param names: recipient id → school name (the office's roster): the sender's column shows the
+        name with the id after it; an id it does not name is shown alone.
     """
     rows: list[list[str | int]] = [[render(c, lang) for c in COLUMNS]]
     for r in results:
         note = render(REREAD, lang) if r.path in reread else ""
         if isinstance(r, Report):
-            school = r.recipient
-            rows.append([shown_name(r.path.name), safe_text(school), render("summary.yes" if r.valid else "summary.no",
+            rows.append([shown_name(r.path.name), school_shown(r.recipient, names or {}), render("summary.yes" if r.valid else "summary.no",
                          lang), len(r.errors), len(r.warnings), "", note])
         else:  # file names come from the inbox: as unsafe as any cell
             rows.append([shown_name(r.path.name), "", render("summary.unreadable", lang), "", "",
                          shown_name(_why(r, lang)), note])
     return rows
+
+
+def school_shown(recipient: str, names: Mapping[str, str]) -> str:
+    """The sender's cell: ``"โรงเรียนวัดไทร (s2)"`` when ``names`` knows ``recipient``'s name, else
+    its id alone ("" for a file no school's signature vouches for). A name from the roster is as
+    unsafe as any cell: no control or direction character reaches the sheet.
+
+    Example::
+
+        school_shown("s2", {"s2": "โรงเรียนวัดไทร"}) == "โรงเรียนวัดไทร (s2)"
+    """
+    name = names.get(recipient, "").strip() if recipient else ""
+    return shown_name(f"{name} ({recipient})" if name else recipient)
 
 
 def _why(item: Unread, lang: Lang) -> str:
@@ -67,25 +82,26 @@ def _why(item: Unread, lang: Lang) -> str:
 
 
 def write_summary_csv(results: Iterable[Result], path: Path, lang: Lang = "th", *,
-                      reread: Collection[Path] = ()) -> None:
-    """UTF-8 with a BOM, so Excel opens the Thai text correctly; ``reread`` as for :func:`summary_rows`."""
+                      reread: Collection[Path] = (), names: Mapping[str, str] | None = None) -> None:
+    """UTF-8 with a BOM, so Excel opens the Thai text correctly; ``reread`` and ``names`` as for
+    :func:`summary_rows`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for row in summary_rows(results, lang, reread):
+    for row in summary_rows(results, lang, reread, names=names):
         writer.writerow([_safe(v) for v in row])
     write_atomically(path, lambda tmp: tmp.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8"))
 
 
 def write_summary_xlsx(results: Iterable[Result], path: Path, lang: Lang = "th", *,
-                       reread: Collection[Path] = ()) -> None:
+                       reread: Collection[Path] = (), names: Mapping[str, str] | None = None) -> None:
     """A one-sheet workbook with frozen header, filter, failing rows shaded and files read again
     greyed; with any file read again (``reread``, as for :func:`summary_rows`), the counts of new
-    files and of files read again under the table."""
+    files and of files read again under the table; ``names`` as for :func:`summary_rows`."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = render("report.title", lang)[:31]
-    rows = summary_rows(results, lang, reread)
+    rows = summary_rows(results, lang, reread, names=names)
     for row in rows:
         ws.append(row)
     for cell in ws["A"] + ws["B"] + ws["F"] + ws["G"]:
@@ -99,7 +115,7 @@ def write_summary_xlsx(results: Iterable[Result], path: Path, lang: Lang = "th",
             ws.append([render(code, lang), count])
     for cell in ws[1]:
         cell.font = Font(name="TH Sarabun New", size=16, bold=True)
-    for letter, width in zip("ABCDEFG", (40, 24, 14, 12, 12, 60, 40)):
+    for letter, width in zip("ABCDEFG", (40, 40, 14, 12, 12, 60, 40)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     write_atomically(path, lambda tmp: wb.save(tmp))
