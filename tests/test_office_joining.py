@@ -4,11 +4,13 @@ e-mail says, and how the outbox writes and marks it. No network: tests/test_mail
 from __future__ import annotations
 
 import email
+import os
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
-from sheetsync.mailer import Attachment, Thread, compose, pending, report_part, unreadable_part, wire_bytes
+from sheetsync.limits import MAX_ANSWER_SIZE, MAX_RETURNS_SIZE, MB
+from sheetsync.mailer import Attachment, Thread, compose, compose_joined, pending, report_part, unreadable_part, wire_bytes
 from sheetsync.messages import render
 from sheetsync.office.joining import Joining, join_key, queue_answer
 from sheetsync.office.outbox import FILE_HEADER, adopt_from_disk, count_others, flush_outbox, mail_path
@@ -113,3 +115,45 @@ def test_an_answer_a_killed_run_wrote_but_did_not_mark_is_not_sent_beside_the_em
         assert count_others(store, outbox) == 0
     [joined] = written
     assert sorted(str(v).strip() for v in read(joined.read_bytes()).get_all(FILE_HEADER) or []) == ["a" * 64, "b" * 64]
+
+
+def big_answer(name: str, size: int) -> tuple[bytes, Joining]:
+    """An answer on ``name`` with 2 errors and a marked-up copy of ``size`` bytes."""
+    report = make_report(Path(name), errors=2, recipient="s1")
+    copy = Attachment(f"{Path(name).stem}-ตรวจแล้ว.xlsx", os.urandom(size), "application/vnd.ms-excel")
+    message = compose(report, to="a@s1.example", config=CONFIG, html=HTML, text=f"{name} C5: ต้องกรอก / required",
+                      attachments=[copy], school="โรงเรียนวัดไทร", thread=THREAD)
+    return wire_bytes(message), Joining(join_key(message), report_part(report, f"{name} C5: ต้องกรอก", HTML))
+
+
+def test_a_joined_answer_too_big_for_mail_servers_leaves_copies_out_and_says_which(tmp_path: Path) -> None:
+    # A .zip of many big files: one reply carrying every marked-up copy passed what mail servers take
+    # (most refuse over 10-25 MB), was bounced, and the teacher got nothing. Scaled down: a 1 MB cap.
+    answers = [big_answer(f"{n}.xlsx", 300_000) for n in ("m1", "m2", "m3", "m4")]
+    joined = compose_joined([(data, j.part) for data, j in answers], "answers", max_size=1 * MB)
+    data = wire_bytes(joined)
+    assert len(data) <= 1 * MB
+    sent = read(data)
+    attached = [p.get_filename() for p in sent.iter_attachments()]
+    assert attached == ["m1-ตรวจแล้ว.xlsx", "m2-ตรวจแล้ว.xlsx"]  # in the files' order, as many as fit
+    text = str(sent.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert all(f"m{n}.xlsx C5: ต้องกรอก" in text for n in range(1, 5))  # every file's findings still said
+    left = [render("joined.not_attached", lang, source="mail.yaml", names="m3-ตรวจแล้ว.xlsx, m4-ตรวจแล้ว.xlsx") for lang in ("th", "en")]
+    assert text.index(left[0]) < text.index(left[1])  # which copies are not attached, and how to get them
+    for n in (3, 4):  # each left-out file's own section says so
+        section = text.split(f"ไฟล์ที่ {n}:", 1)[1].split("ไฟล์ที่ ", 1)[0]
+        assert render("joined.file_not_attached", "th", source="mail.yaml") in section
+    html = str(sent.get_body(("html",)).get_content())  # type: ignore[union-attr]
+    assert "m3-ตรวจแล้ว.xlsx" in html
+
+
+def test_a_joined_answer_within_the_cap_attaches_every_copy(tmp_path: Path) -> None:
+    answers = [big_answer(f"{n}.xlsx", 100_000) for n in ("m1", "m2")]
+    joined = compose_joined([(data, j.part) for data, j in answers], "answers", max_size=1 * MB)
+    assert len([p for p in joined.iter_attachments()]) == 2
+    text = str(joined.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert render("joined.file_not_attached", "th", source="mail.yaml") not in text
+
+
+def test_the_office_caps_a_joined_answer_at_what_it_accepts_itself() -> None:
+    assert MAX_ANSWER_SIZE == MAX_RETURNS_SIZE  # the office's own limit on a received message (25 MB)
