@@ -10,7 +10,7 @@ from email.policy import default
 from pathlib import Path
 
 from sheetsync.limits import MAX_ANSWER_SIZE, MAX_RETURNS_SIZE, MB
-from sheetsync.mailer import Attachment, Thread, compose, compose_joined, pending, report_part, unreadable_part, wire_bytes
+from sheetsync.mailer import Attachment, Thread, again_part, compose, compose_joined, pending, report_part, unreadable_part, wire_bytes
 from sheetsync.messages import render
 from sheetsync.office.joining import Joining, join_key, queue_answer
 from sheetsync.office.outbox import FILE_HEADER, adopt_from_disk, count_others, flush_outbox, mail_path
@@ -157,3 +157,17 @@ def test_a_joined_answer_within_the_cap_attaches_every_copy(tmp_path: Path) -> N
 
 def test_the_office_caps_a_joined_answer_at_what_it_accepts_itself() -> None:
     assert MAX_ANSWER_SIZE == MAX_RETURNS_SIZE  # the office's own limit on a received message (25 MB)
+
+
+def test_a_file_already_received_and_still_to_fix_counts_as_one_to_correct(tmp_path: Path) -> None:
+    again = compose(make_report(Path("x.xlsx"), errors=0), to="a@s1.example", config=CONFIG, html=HTML,
+                    text="", thread=THREAD, school="โรงเรียนวัดไทร")
+    with Store(tmp_path / "office.sqlite") as store:
+        queue(store, "a", (wire_bytes(again), Joining(join_key(again), again_part("old.xlsx", "1/3/2569 10:00",
+                                                                                "refused"))))
+        queue(store, "b", answer("b.xlsx", 0))
+        sent = read(flush_outbox(store, tmp_path / "outbox")[0].read_bytes())
+    text = str(sent.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert "ไฟล์ที่ 1: “old.xlsx” — ได้รับไว้แล้ว ยังต้องแก้ไข" in text and "ต้องแก้ไข 1 ไฟล์" in text
+    assert "ยังมีรายการที่ต้องแก้ไข" in text  # what became of it then, and what to do
+    assert str(sent["X-Sheetsync-Name"]) == "answers s1 a"

@@ -24,6 +24,7 @@ from ..messages import LANGS
 from ..render.html import FONT
 from ._compose import NAME_HEADER, attachment_name, marked_note
 from ._headers import OUTGOING, one_line, wire_bytes
+from ._reply import AGAIN
 from ._texts import say
 
 #: The headers a joined e-mail takes from its first file's answer: all of them answer one message,
@@ -35,7 +36,8 @@ _STYLE = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
 @dataclass(frozen=True)
 class Part:
     """A file's section of a joined e-mail: its name as the school sent it, its status (``valid``,
-    ``warnings``, ``fix`` or ``unreadable``), how many errors and warnings, and what to do about
+    ``warnings``, ``fix``, ``unreadable``, or ``again`` / ``again-fix`` for a file the office already
+    had: what became of it then, to be corrected or not), how many errors and warnings, and what to do about
     them as text and as an HTML fragment (Thai, then English)."""
 
     file: str
@@ -77,6 +79,16 @@ def unreadable_part(file: str, reason: str, why: Mapping[str, str]) -> Part:
                 html="".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in said))
 
 
+def again_part(file: str, when: str, result: str) -> Part:
+    """The part of a file the office already had, byte for byte (:func:`compose_again_reply`): when it
+    came and what became of it (``result``, the earlier outcome); ``again-fix`` when it is still to be
+    corrected (or could not be read)."""
+    key = AGAIN.get(result, "again.unreadable")
+    said = [say("again.intro", lang, file=one_line(file), when=one_line(when), result=say(key, lang)) for lang in LANGS]
+    status = "again-fix" if key in ("again.refused", "again.unreadable") else "again"
+    return Part(file, status, text="\n\n".join(said), html="".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in said))
+
+
 def compose_joined(answers: Sequence[tuple[bytes, Part]], name: str = "", max_size: int | None = None) -> EmailMessage:
     """One e-mail carrying ``answers`` (each file's own e-mail, as composed, and its part), in order:
     the first one's addresses, thread and subject; a greeting and a heading (how many files, how many
@@ -106,7 +118,9 @@ def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
             files: Sequence[tuple[int, EmailMessage]], kept: int) -> EmailMessage:
     """The joined e-mail with the first ``kept`` of ``files`` (each with the number of the answer it
     comes from) attached, and the others named as left out."""
-    first = mails[0]
+    # A report's answer gives the e-mail its headers and frame (greeting, signature): "already received"
+    # is a polite reply's, to anyone
+    first = next((m for m, p in zip(mails, parts) if p.status in _REPORTS), mails[0])
     msg = EmailMessage(policy=OUTGOING)
     for header in _COPIED:
         if first[header] is not None:
@@ -139,6 +153,10 @@ def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
     return msg
 
 
+#: The statuses of a file's report (the others: a file that cannot be read, a file the office already had).
+_REPORTS = ("valid", "warnings", "fix")
+#: The statuses of a file still to be corrected (counted in the heading and subject).
+_TO_FIX = ("fix", "unreadable", "again-fix")
 #: A file's note that its copy is left out, in each language (put in its HTML section too).
 _LEFT_NOTES = frozenset(say("joined.file_not_attached", lang) for lang in LANGS)
 
@@ -178,8 +196,8 @@ def _body_estimate(parts: Sequence[Part]) -> int:
 
 def _name(mails: Sequence[EmailMessage], parts: Sequence[Part]) -> str:
     """The joined e-mail's name (its outbox file's): its first report's and how many more files —
-    never a polite reply's (``reply <sender>``, which the office counts and adopts as such)."""
-    named = [str(m[NAME_HEADER] or "") for m, p in zip(mails, parts) if p.status != "unreadable"]
+    never a polite reply's (``reply <sender>``: "already received" too, which the office counts and adopts as such)."""
+    named = [str(m[NAME_HEADER] or "") for m, p in zip(mails, parts) if p.status in _REPORTS]
     sender = parseaddr(str(mails[0]["To"] or ""))[1]
     return one_line(f"{next((n for n in named if n), f'files {sender}')} +{len(parts) - 1}")
 
@@ -200,14 +218,14 @@ def _frame(message: EmailMessage) -> tuple[str, str]:
 
 def _heading(parts: Sequence[Part]) -> list[str]:
     """How many files came and how many must be corrected (Thai, then English)."""
-    fix = sum(1 for p in parts if p.status in ("fix", "unreadable"))
+    fix = sum(1 for p in parts if p.status in _TO_FIX)
     code = "joined.heading.fix" if fix else "joined.heading.valid"
     return [say(code, lang, count=len(parts), fix=fix, passed=len(parts) - fix) for lang in LANGS]
 
 
 def _subject(parts: Sequence[Part]) -> str:
     """"ผลการตรวจสอบแบบรายงาน 3 ไฟล์ — ต้องแก้ไข 1 ไฟล์" (or "— ผ่านทุกไฟล์")."""
-    fix = sum(1 for p in parts if p.status in ("fix", "unreadable"))
+    fix = sum(1 for p in parts if p.status in _TO_FIX)
     code = "joined.subject.fix" if fix else "joined.subject.valid"
     return one_line(say(code, "th", count=len(parts), fix=fix), limit=200)
 
