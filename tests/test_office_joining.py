@@ -13,7 +13,8 @@ from sheetsync.limits import MAX_ANSWER_SIZE, MAX_RETURNS_SIZE, MB
 from sheetsync.mailer import Attachment, Thread, again_part, compose, compose_joined, pending, report_part, unreadable_part, wire_bytes
 from sheetsync.messages import render
 from sheetsync.office.joining import Joining, join_key, queue_answer
-from sheetsync.office.outbox import FILE_HEADER, adopt_from_disk, count_others, flush_outbox, mail_path
+from sheetsync.office.outbox import (FILE_HEADER, adopt_from_disk, count_others, flush_outbox, mail_path,
+                                      take_sent_by_hand)
 from sheetsync.office.store import Store
 from tests.test_mail import CONFIG, HTML, make_report
 
@@ -171,3 +172,32 @@ def test_a_file_already_received_and_still_to_fix_counts_as_one_to_correct(tmp_p
     assert "ไฟล์ที่ 1: “old.xlsx” — ได้รับไว้แล้ว ยังต้องแก้ไข" in text and "ต้องแก้ไข 1 ไฟล์" in text
     assert "ยังมีรายการที่ต้องแก้ไข" in text  # what became of it then, and what to do
     assert str(sent["X-Sheetsync-Name"]) == "answers s1 a"
+
+
+def test_an_answer_a_killed_run_wrote_and_the_clerk_sent_by_hand_is_not_joined_again(tmp_path: Path) -> None:
+    # As above, but the clerk sent the outbox by hand (`sheetsync mail outbox --send` moved the file into
+    # sent/) before the message's second file was read: joined, the first answer went out twice.
+    outbox = tmp_path / "outbox"
+    with Store(tmp_path / "office.sqlite") as store:
+        queue(store, "a", answer("a.xlsx", 2))
+        [(first, name, data, _)] = store.mails("written")
+        (outbox / "sent").mkdir(parents=True)
+        mail_path(outbox / "sent", first, name).write_bytes(data)  # written, never marked; sent by hand
+        assert take_sent_by_hand(store, outbox) == 1  # what sync does before it records any file
+        queue(store, "b", answer("b.xlsx", 0))
+        [written] = flush_outbox(store, outbox)
+        assert store.query("SELECT COUNT(*) FROM outbox WHERE carried_by IS NOT NULL")[0][0] == 0
+        assert store.query("SELECT sent_at IS NOT NULL FROM outbox WHERE id = ?", (first,))[0][0] == 1
+        assert store.query("SELECT sha256 FROM outbox WHERE written_path = ?", (str(written),)) == [("b" * 64,)]
+    assert "a.xlsx" not in str(read(written.read_bytes()).get_body(("plain",)).get_content())  # type: ignore[union-attr]
+
+
+def test_a_file_in_sent_that_is_not_the_queued_answer_is_not_taken_for_it(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    with Store(tmp_path / "office.sqlite") as store:
+        queue(store, "a", answer("a.xlsx", 2))
+        [(first, name, _, _)] = store.mails("written")
+        (outbox / "sent").mkdir(parents=True)
+        mail_path(outbox / "sent", first, name).write_bytes(b"Subject: another\r\n\r\nx\r\n")  # a restored store's
+        assert take_sent_by_hand(store, outbox) == 0
+        assert len(flush_outbox(store, outbox)) == 1  # told twice, never untold
