@@ -9,7 +9,8 @@ Unset (always, outside the tests) it does nothing. Points:
 - ``zip-unpacked``: a .zip of the inbox was unpacked into it, the zip not set aside yet;
 - ``file-recorded``: a file's outcome and e-mails were just committed, the file not yet set aside;
 - ``reason-written``: a quarantined file's reason is written beside its place, the file not moved yet;
-- ``file-set-aside``: a recorded file was just moved, the store not yet told so.
+- ``file-set-aside``: a recorded file was just moved, the store not yet told so;
+- ``mail-written``: an e-mail was just written into the outbox folder, the store not yet told so.
 """
 
 from __future__ import annotations

@@ -104,6 +104,13 @@ MAX_SHOWN_TEXT = 200
 MAX_SEQUENCE_GAP = 100
 
 
+# Sent mail --------------------------------------------------------------------------------------
+#: Bytes one answer carrying the files of one message may have as sent (encoded attachments included):
+#: the office's own limit on a message it receives. Most mail servers refuse a message over 10-25 MB,
+#: so a joined answer (a .zip of many files, each with its marked-up copy) attaches copies only while
+#: it stays below this, and names the others (sheetsync.mailer._joined).
+MAX_ANSWER_SIZE = MAX_RETURNS_SIZE
+
 # Received mail ------------------------------------------------------------------------------
 #: MIME parts one received message may have: an honest one has a handful (text, HTML, a few files);
 #: each part costs the email package time and memory, and a sender chooses how many there are.

@@ -38,7 +38,7 @@ from .office.legacy import import_legacy
 from .office.digested import NO_DIGEST, Undigested, mark_listed as files_listed, undigested as undigested_files
 from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
-from .office.outbox import count_others, flush_outbox, send_from_store, send_others
+from .office.outbox import count_others, flush_outbox, send_from_store, send_others, take_sent_by_hand
 from .office.record import QUARANTINE, disposition_of, name_as_kept, record_file
 from .office.store import Store
 from .office.superseded import move_aside
@@ -162,6 +162,8 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             people = store.roster()
             result.problems += readable_names(inbox, options.settle)  # before any name is looked at, zips' too
             _unpack(store, inbox, mover, options, result)
+            if config is not None:  # an answer the clerk sent by hand is not joined by a file of its message
+                take_sent_by_hand(store, config.outbox)
             outcomes, strangers = _process(store, run_id, inbox, report_dir, config, people, forms_dirs, progress,
                                            options, result, mover, origins)
             move_aside(store, report_dir)  # earlier files' reports this run's made out of date (or a run's before)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import email
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -138,3 +141,54 @@ def test_two_zip_members_of_one_name_are_told_apart_in_the_one_answer(
     # Told apart by the folder each lay in, which the teacher knows them by.
     assert "“รายงาน (โครงการหนึ่ง).xlsx”" in headings[0] and "“รายงาน (โครงการสอง).xlsx”" in headings[1]
     assert sorted(names) == sorted(["รายงาน (โครงการหนึ่ง)-ตรวจแล้ว.xlsx", "รายงาน (โครงการสอง)-ตรวจแล้ว.xlsx"])
+
+
+def test_a_file_already_received_sent_with_new_files_is_told_in_the_one_answer(
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        seed: dict[str, Any]) -> None:
+    # She sends project one; later project one again with two new ones in one e-mail. She got two e-mails
+    # back for that one: "already received" on the first file, and the answer on the new ones.
+    one = project_file(tmp_path, progress_form, seed, "one.xlsx", "50360000-0001")
+    mailbox.deliver(mail_from("a@s1.example", "โครงการหนึ่ง", [("โครงการหนึ่ง.xlsx", one, XLSX)], "<first@s1.example>"))
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    two = project_file(tmp_path, progress_form, seed, "two.xlsx", "50360000-0002")
+    three = project_file(tmp_path, progress_form, seed, "three.xlsx", "50360000-0003", mistake=True)
+    mailbox.deliver(mail_from("a@s1.example", "ครบทุกโครงการ", [("โครงการหนึ่ง.xlsx", one, XLSX),
+                                                              ("โครงการสอง.xlsx", two, XLSX),
+                                                              ("โครงการสาม.xlsx", three, XLSX)], "<all@s1.example>"))
+    assert sheetsync(district, "sync", "--send").returncode == 1  # project three has a mistake
+    got = answers_to(smtp, "<all@s1.example>")
+    assert len(got) == 1, [str(m["Subject"]) for m in got]  # one answer to her one e-mail
+    text = text_of(got[0])
+    assert all(name in text for name in ("โครงการหนึ่ง.xlsx", "โครงการสอง.xlsx", "โครงการสาม.xlsx"))
+    assert "ได้รับไฟล์นี้ (“โครงการหนึ่ง.xlsx”) ไว้แล้วเมื่อ " in text  # the already-received note, in it
+    assert text.index("ได้รับไฟล์นี้") < text.index("The office already received this file")
+    assert "ต้องแก้ไข 1 ไฟล์" in text  # project three; project one was accepted before
+    assert any("โครงการสาม" in (p.get_filename() or "") for p in got[0].iter_attachments())
+    assert sheetsync(district, "sync", "--send").returncode == 0
+    assert len(answers_to(smtp, "<all@s1.example>")) == 1  # nothing sent twice
+
+
+def test_an_answer_sent_by_hand_after_a_killed_run_is_not_sent_again_joined(
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        seed: dict[str, Any]) -> None:
+    # A run writes the one answer into outbox/ and is killed before marking it written; the clerk sends the
+    # outbox by hand (`sheetsync mail outbox --send`). The next sync wrote it again (or joined it to the answer
+    # on another file of the message) and sent it a second time.
+    files = [(f"{code}.xlsx", project_file(tmp_path, progress_form, seed, f"{code}.xlsx", f"50360000-000{code}"))
+             for code in (1, 2)]
+    mailbox.deliver(mail_from("a@s1.example", "สองโครงการ", [(n, d, XLSX) for n, d in files], "<hand@s1.example>"))
+    assert sheetsync(district, "sync", "--send", crash="mail-written:1").returncode == -9  # the answer written
+    assert smtp.messages() == [] and len(list((district / "outbox").glob("*.eml"))) == 1
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env.update(SHEETSYNC_SMTP_HOST="127.0.0.1", SHEETSYNC_SMTP_PORT=str(smtp.port), SHEETSYNC_SMTP_SECURITY="none")
+    by_hand = subprocess.run([sys.executable, "-m", "sheetsync", "mail", "outbox", "--send"], capture_output=True,
+                             text=True, timeout=120, env=env, cwd=district)
+    assert by_hand.returncode == 0, by_hand.stderr
+    assert len(answers_to(smtp, "<hand@s1.example>")) == 1
+    for _ in range(2):
+        assert sheetsync(district, "sync", "--send").returncode == 0
+    assert len(answers_to(smtp, "<hand@s1.example>")) == 1  # sent once, by the clerk
+    with sqlite3.connect(district / "sheetsync.sqlite") as db:
+        unsent = db.execute("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND name NOT LIKE 'digest%'").fetchone()
+    assert unsent[0] == 0  # the store knows it was sent

@@ -4,14 +4,17 @@ e-mail says, and how the outbox writes and marks it. No network: tests/test_mail
 from __future__ import annotations
 
 import email
+import os
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
-from sheetsync.mailer import Attachment, Thread, compose, pending, report_part, unreadable_part, wire_bytes
+from sheetsync.limits import MAX_ANSWER_SIZE, MAX_RETURNS_SIZE, MB
+from sheetsync.mailer import Attachment, Thread, again_part, compose, compose_joined, pending, report_part, unreadable_part, wire_bytes
 from sheetsync.messages import render
 from sheetsync.office.joining import Joining, join_key, queue_answer
-from sheetsync.office.outbox import FILE_HEADER, adopt_from_disk, count_others, flush_outbox, mail_path
+from sheetsync.office.outbox import (FILE_HEADER, adopt_from_disk, count_others, flush_outbox, mail_path,
+                                      take_sent_by_hand)
 from sheetsync.office.store import Store
 from tests.test_mail import CONFIG, HTML, make_report
 
@@ -113,3 +116,88 @@ def test_an_answer_a_killed_run_wrote_but_did_not_mark_is_not_sent_beside_the_em
         assert count_others(store, outbox) == 0
     [joined] = written
     assert sorted(str(v).strip() for v in read(joined.read_bytes()).get_all(FILE_HEADER) or []) == ["a" * 64, "b" * 64]
+
+
+def big_answer(name: str, size: int) -> tuple[bytes, Joining]:
+    """An answer on ``name`` with 2 errors and a marked-up copy of ``size`` bytes."""
+    report = make_report(Path(name), errors=2, recipient="s1")
+    copy = Attachment(f"{Path(name).stem}-ตรวจแล้ว.xlsx", os.urandom(size), "application/vnd.ms-excel")
+    message = compose(report, to="a@s1.example", config=CONFIG, html=HTML, text=f"{name} C5: ต้องกรอก / required",
+                      attachments=[copy], school="โรงเรียนวัดไทร", thread=THREAD)
+    return wire_bytes(message), Joining(join_key(message), report_part(report, f"{name} C5: ต้องกรอก", HTML))
+
+
+def test_a_joined_answer_too_big_for_mail_servers_leaves_copies_out_and_says_which(tmp_path: Path) -> None:
+    # A .zip of many big files: one reply carrying every marked-up copy passed what mail servers take
+    # (most refuse over 10-25 MB), was bounced, and the teacher got nothing. Scaled down: a 1 MB cap.
+    answers = [big_answer(f"{n}.xlsx", 300_000) for n in ("m1", "m2", "m3", "m4")]
+    joined = compose_joined([(data, j.part) for data, j in answers], "answers", max_size=1 * MB)
+    data = wire_bytes(joined)
+    assert len(data) <= 1 * MB
+    sent = read(data)
+    attached = [p.get_filename() for p in sent.iter_attachments()]
+    assert attached == ["m1-ตรวจแล้ว.xlsx", "m2-ตรวจแล้ว.xlsx"]  # in the files' order, as many as fit
+    text = str(sent.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert all(f"m{n}.xlsx C5: ต้องกรอก" in text for n in range(1, 5))  # every file's findings still said
+    left = [render("joined.not_attached", lang, source="mail.yaml", names="m3-ตรวจแล้ว.xlsx, m4-ตรวจแล้ว.xlsx") for lang in ("th", "en")]
+    assert text.index(left[0]) < text.index(left[1])  # which copies are not attached, and how to get them
+    for n in (3, 4):  # each left-out file's own section says so
+        section = text.split(f"ไฟล์ที่ {n}:", 1)[1].split("ไฟล์ที่ ", 1)[0]
+        assert render("joined.file_not_attached", "th", source="mail.yaml") in section
+    html = str(sent.get_body(("html",)).get_content())  # type: ignore[union-attr]
+    assert "m3-ตรวจแล้ว.xlsx" in html
+
+
+def test_a_joined_answer_within_the_cap_attaches_every_copy(tmp_path: Path) -> None:
+    answers = [big_answer(f"{n}.xlsx", 100_000) for n in ("m1", "m2")]
+    joined = compose_joined([(data, j.part) for data, j in answers], "answers", max_size=1 * MB)
+    assert len([p for p in joined.iter_attachments()]) == 2
+    text = str(joined.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert render("joined.file_not_attached", "th", source="mail.yaml") not in text
+
+
+def test_the_office_caps_a_joined_answer_at_what_it_accepts_itself() -> None:
+    assert MAX_ANSWER_SIZE == MAX_RETURNS_SIZE  # the office's own limit on a received message (25 MB)
+
+
+def test_a_file_already_received_and_still_to_fix_counts_as_one_to_correct(tmp_path: Path) -> None:
+    again = compose(make_report(Path("x.xlsx"), errors=0), to="a@s1.example", config=CONFIG, html=HTML,
+                    text="", thread=THREAD, school="โรงเรียนวัดไทร")
+    with Store(tmp_path / "office.sqlite") as store:
+        queue(store, "a", (wire_bytes(again), Joining(join_key(again), again_part("old.xlsx", "1/3/2569 10:00",
+                                                                                "refused"))))
+        queue(store, "b", answer("b.xlsx", 0))
+        sent = read(flush_outbox(store, tmp_path / "outbox")[0].read_bytes())
+    text = str(sent.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert "ไฟล์ที่ 1: “old.xlsx” — ได้รับไว้แล้ว ยังต้องแก้ไข" in text and "ต้องแก้ไข 1 ไฟล์" in text
+    assert "ยังมีรายการที่ต้องแก้ไข" in text  # what became of it then, and what to do
+    assert str(sent["X-Sheetsync-Name"]) == "answers s1 a"
+
+
+def test_an_answer_a_killed_run_wrote_and_the_clerk_sent_by_hand_is_not_joined_again(tmp_path: Path) -> None:
+    # As above, but the clerk sent the outbox by hand (`sheetsync mail outbox --send` moved the file into
+    # sent/) before the message's second file was read: joined, the first answer went out twice.
+    outbox = tmp_path / "outbox"
+    with Store(tmp_path / "office.sqlite") as store:
+        queue(store, "a", answer("a.xlsx", 2))
+        [(first, name, data, _)] = store.mails("written")
+        (outbox / "sent").mkdir(parents=True)
+        mail_path(outbox / "sent", first, name).write_bytes(data)  # written, never marked; sent by hand
+        assert take_sent_by_hand(store, outbox) == 1  # what sync does before it records any file
+        queue(store, "b", answer("b.xlsx", 0))
+        [written] = flush_outbox(store, outbox)
+        assert store.query("SELECT COUNT(*) FROM outbox WHERE carried_by IS NOT NULL")[0][0] == 0
+        assert store.query("SELECT sent_at IS NOT NULL FROM outbox WHERE id = ?", (first,))[0][0] == 1
+        assert store.query("SELECT sha256 FROM outbox WHERE written_path = ?", (str(written),)) == [("b" * 64,)]
+    assert "a.xlsx" not in str(read(written.read_bytes()).get_body(("plain",)).get_content())  # type: ignore[union-attr]
+
+
+def test_a_file_in_sent_that_is_not_the_queued_answer_is_not_taken_for_it(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    with Store(tmp_path / "office.sqlite") as store:
+        queue(store, "a", answer("a.xlsx", 2))
+        [(first, name, _, _)] = store.mails("written")
+        (outbox / "sent").mkdir(parents=True)
+        mail_path(outbox / "sent", first, name).write_bytes(b"Subject: another\r\n\r\nx\r\n")  # a restored store's
+        assert take_sent_by_hand(store, outbox) == 0
+        assert len(flush_outbox(store, outbox)) == 1  # told twice, never untold

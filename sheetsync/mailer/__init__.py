@@ -32,7 +32,7 @@ from ._fetched import FetchedFile, FetchedMessage, FetchLedger, JsonlLedger
 from ._headers import OUTGOING, Thread, header_text, one_line, reply_subject, wire_bytes
 from ._imap import KEYWORD, FetchResult, fetch
 from ._imap_config import ImapConfig
-from ._joined import Part, compose_joined, report_part, unreadable_part
+from ._joined import Part, again_part, compose_joined, report_part, unreadable_part
 from ..zipped import Refusal
 from ._reply import compose_again_reply, compose_fetch_reply, compose_unreadable_reply
 from ._invite import RECENT, Earlier, InvitationKey, compose_invitation, earlier_invitations, invitation_key
@@ -45,7 +45,7 @@ __all__ = [
     "Earlier", "FetchLedger", "FetchResult", "FetchedFile", "FetchedMessage", "ImapConfig", "InvitationKey",
     "JsonlLedger", "MailConfig", "MailError", "Mailer", "OutboxMailer", "Part", "Refusal", "Security", "SendError",
     "SendResult", "SmtpMailer", "Thread", "address_report", "attached_spreadsheets", "carries_marked", "compose",
-    "compose_again_reply", "compose_digest", "compose_fetch_reply", "compose_invitation", "compose_joined",
+    "again_part", "compose_again_reply", "compose_digest", "compose_fetch_reply", "compose_invitation", "compose_joined",
     "compose_unreadable_reply", "digest_html", "digest_text", "earlier_invitations", "fetch", "free_path",
     "header_text", "invitation_key", "mime_type_of", "one_line", "pending", "read_message", "recipient_for",
     "reply_subject", "report_attachment", "report_part", "send_outbox", "send_report", "sender_finding", "subject_for",

@@ -19,10 +19,12 @@ from html import escape
 from typing import Mapping, Sequence
 
 from ..check.report import Report
+from ..limits import MAX_ANSWER_SIZE
 from ..messages import LANGS
 from ..render.html import FONT
 from ._compose import NAME_HEADER, attachment_name, marked_note
-from ._headers import OUTGOING, one_line
+from ._headers import OUTGOING, one_line, wire_bytes
+from ._reply import AGAIN
 from ._texts import say
 
 #: The headers a joined e-mail takes from its first file's answer: all of them answer one message,
@@ -34,7 +36,8 @@ _STYLE = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
 @dataclass(frozen=True)
 class Part:
     """A file's section of a joined e-mail: its name as the school sent it, its status (``valid``,
-    ``warnings``, ``fix`` or ``unreadable``), how many errors and warnings, and what to do about
+    ``warnings``, ``fix``, ``unreadable``, or ``again`` / ``again-fix`` for a file the office already
+    had: what became of it then, to be corrected or not), how many errors and warnings, and what to do about
     them as text and as an HTML fragment (Thai, then English)."""
 
     file: str
@@ -76,17 +79,48 @@ def unreadable_part(file: str, reason: str, why: Mapping[str, str]) -> Part:
                 html="".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in said))
 
 
-def compose_joined(answers: Sequence[tuple[bytes, Part]], name: str = "") -> EmailMessage:
+def again_part(file: str, when: str, result: str) -> Part:
+    """The part of a file the office already had, byte for byte (:func:`compose_again_reply`): when it
+    came and what became of it (``result``, the earlier outcome); ``again-fix`` when it is still to be
+    corrected (or could not be read)."""
+    key = AGAIN.get(result, "again.unreadable")
+    said = [say("again.intro", lang, file=one_line(file), when=one_line(when), result=say(key, lang)) for lang in LANGS]
+    status = "again-fix" if key in ("again.refused", "again.unreadable") else "again"
+    return Part(file, status, text="\n\n".join(said), html="".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in said))
+
+
+def compose_joined(answers: Sequence[tuple[bytes, Part]], name: str = "", max_size: int | None = None) -> EmailMessage:
     """One e-mail carrying ``answers`` (each file's own e-mail, as composed, and its part), in order:
     the first one's addresses, thread and subject; a greeting and a heading (how many files, how many
     to correct), each file's result and section, every file's attachments, the first one's signature.
+
+    Attachments are taken in the files' order while the e-mail stays within ``max_size`` bytes as sent
+    (default :data:`~sheetsync.limits.MAX_ANSWER_SIZE`): a bigger one is refused by the school's mail
+    server, and she gets nothing. Each copy left out is named, in its file's section and at the end
+    (how to get it); every file's findings are in the text all the same.
 
     :param name: its name (``X-Sheetsync-Name``, its outbox file's); default: the first report's, and
         how many more files.
     """
     mails = [_parse(data) for data, _ in answers]
     parts = [part for _, part in answers]
-    first = mails[0]
+    cap = MAX_ANSWER_SIZE if max_size is None else max_size
+    files = [(n, a) for n, m in enumerate(mails) for a in m.iter_attachments()]
+    kept = _fitting(files, cap - _body_estimate(parts))
+    while True:  # the estimate is generous; what is sent is measured, and a copy more left out if need be
+        msg = _joined(mails, parts, name, files, kept)
+        if kept == 0 or len(wire_bytes(msg)) <= cap:
+            return msg
+        kept -= 1
+
+
+def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
+            files: Sequence[tuple[int, EmailMessage]], kept: int) -> EmailMessage:
+    """The joined e-mail with the first ``kept`` of ``files`` (each with the number of the answer it
+    comes from) attached, and the others named as left out."""
+    # A report's answer gives the e-mail its headers and frame (greeting, signature): "already received"
+    # is a polite reply's, to anyone
+    first = next((m for m, p in zip(mails, parts) if p.status in _REPORTS), mails[0])
     msg = EmailMessage(policy=OUTGOING)
     for header in _COPIED:
         if first[header] is not None:
@@ -98,29 +132,72 @@ def compose_joined(answers: Sequence[tuple[bytes, Part]], name: str = "") -> Ema
     msg["Message-ID"] = make_msgid(domain=domain)
     msg[NAME_HEADER] = one_line(name) if name else _name(mails, parts)
     greeting, signature = _frame(first)
-    files = [a for m in mails for a in m.iter_attachments()]
-    names = ", ".join(attachment_name(str(a.get_filename() or "")) for a in files)
-    closing = [say("mail.attachments", lang, names=names) for lang in LANGS] if files else []
-    closing += [say("mail.outro", lang) for lang in LANGS]
+    attached, left = files[:kept], files[kept:]
+    closing = _closing([a for _, a in attached], [a for _, a in left])
     heading = _heading(parts)
     sections = [(_lines(n, part), part) for n, part in enumerate(parts, start=1)]
-    # Each file's text says what its HTML says of its marked-up copy, when one is attached.
-    notes = [marked_note(part.errors, part.warnings, [str(a.get_filename() or "") for a in mail.iter_attachments()])
-             for mail, part in zip(mails, parts)]
+    # Each file's text says what its HTML says of its marked-up copy, when one is attached; a copy
+    # left out is said to be so in its file's section.
+    notes = [marked_note(part.errors, part.warnings, [str(a.get_filename() or "") for i, a in attached if i == n])
+             + ([say("joined.file_not_attached", lang) for lang in LANGS] if any(i == n for i, _ in left) else [])
+             for n, part in enumerate(parts)]
     text = [greeting, *heading, *("\n\n".join(["\n".join([*lines, "", part.text]), *note])
                                   for (lines, part), note in zip(sections, notes)), *closing]
     msg.set_content("\n\n".join(text) + f"\n\n-- \n{signature}\n", charset="utf-8")
-    msg.add_alternative(_html(greeting, heading, sections, closing, signature), subtype="html", charset="utf-8")
-    for attachment in files:
+    left_notes = [[p for p in note if p in _LEFT_NOTES] for note in notes]
+    msg.add_alternative(_html(greeting, heading, sections, left_notes, closing, signature), subtype="html",
+                        charset="utf-8")
+    for _, attachment in attached:
         msg.add_attachment(attachment.get_payload(decode=True), maintype=attachment.get_content_maintype(),
                            subtype=attachment.get_content_subtype(), filename=attachment.get_filename())
     return msg
 
 
+#: The statuses of a file's report (the others: a file that cannot be read, a file the office already had).
+_REPORTS = ("valid", "warnings", "fix")
+#: The statuses of a file still to be corrected (counted in the heading and subject).
+_TO_FIX = ("fix", "unreadable", "again-fix")
+#: A file's note that its copy is left out, in each language (put in its HTML section too).
+_LEFT_NOTES = frozenset(say("joined.file_not_attached", lang) for lang in LANGS)
+
+
+def _closing(attached: Sequence[EmailMessage], left: Sequence[EmailMessage]) -> list[str]:
+    """The paragraphs after the files' sections: what is attached, which copies are not and how to get
+    them, and what to do next (Thai, then English)."""
+    def names(files: Sequence[EmailMessage]) -> str:
+        return ", ".join(attachment_name(str(a.get_filename() or "")) for a in files)
+    closing = [say("mail.attachments", lang, names=names(attached)) for lang in LANGS] if attached else []
+    closing += [say("joined.not_attached", lang, names=names(left)) for lang in LANGS] if left else []
+    return closing + [say("mail.outro", lang) for lang in LANGS]
+
+
+def _fitting(files: Sequence[tuple[int, EmailMessage]], room: int) -> int:
+    """How many of ``files``, from the first, fit in ``room`` bytes as sent (base64: 4 bytes for 3, lines
+    of 76 and their CRLF, and a part's own header)."""
+    used = 0
+    for count, (_, attachment) in enumerate(files):
+        size = len(attachment.get_payload(decode=True) or b"")
+        used += (size + 2) // 3 * 4 * 78 // 76 + _PART_HEADER
+        if used > room:
+            return count
+    return len(files)
+
+
+#: Bytes a generous guess gives an attachment's MIME header (its name encoded twice, RFC 2047 and 2231).
+_PART_HEADER = 2048
+
+
+def _body_estimate(parts: Sequence[Part]) -> int:
+    """A generous guess at the bytes of the joined e-mail without its attachments: each part's text and
+    HTML (UTF-8, encoded base64 as Thai text is), the headings, notes and headers."""
+    said = sum(len(p.text.encode()) + len(p.html.encode()) for p in parts)
+    return said * 3 // 2 + 4096 * (len(parts) + 4)
+
+
 def _name(mails: Sequence[EmailMessage], parts: Sequence[Part]) -> str:
     """The joined e-mail's name (its outbox file's): its first report's and how many more files —
-    never a polite reply's (``reply <sender>``, which the office counts and adopts as such)."""
-    named = [str(m[NAME_HEADER] or "") for m, p in zip(mails, parts) if p.status != "unreadable"]
+    never a polite reply's (``reply <sender>``: "already received" too, which the office counts and adopts as such)."""
+    named = [str(m[NAME_HEADER] or "") for m, p in zip(mails, parts) if p.status in _REPORTS]
     sender = parseaddr(str(mails[0]["To"] or ""))[1]
     return one_line(f"{next((n for n in named if n), f'files {sender}')} +{len(parts) - 1}")
 
@@ -141,14 +218,14 @@ def _frame(message: EmailMessage) -> tuple[str, str]:
 
 def _heading(parts: Sequence[Part]) -> list[str]:
     """How many files came and how many must be corrected (Thai, then English)."""
-    fix = sum(1 for p in parts if p.status in ("fix", "unreadable"))
+    fix = sum(1 for p in parts if p.status in _TO_FIX)
     code = "joined.heading.fix" if fix else "joined.heading.valid"
     return [say(code, lang, count=len(parts), fix=fix, passed=len(parts) - fix) for lang in LANGS]
 
 
 def _subject(parts: Sequence[Part]) -> str:
     """"ผลการตรวจสอบแบบรายงาน 3 ไฟล์ — ต้องแก้ไข 1 ไฟล์" (or "— ผ่านทุกไฟล์")."""
-    fix = sum(1 for p in parts if p.status in ("fix", "unreadable"))
+    fix = sum(1 for p in parts if p.status in _TO_FIX)
     code = "joined.subject.fix" if fix else "joined.subject.valid"
     return one_line(say(code, "th", count=len(parts), fix=fix), limit=200)
 
@@ -160,12 +237,13 @@ def _lines(number: int, part: Part) -> list[str]:
             for lang in LANGS]
 
 
-def _html(greeting: str, heading: list[str], sections: list[tuple[list[str], Part]], closing: list[str],
-          signature: str) -> str:
+def _html(greeting: str, heading: list[str], sections: list[tuple[list[str], Part]], notes: list[list[str]],
+          closing: list[str], signature: str) -> str:
     top = "".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in (greeting, *heading))
     files = "".join('<hr style="border:0;border-top:1px solid #ccc">'
                     f'<h3 style="{_STYLE}">{"<br>".join(escape(line) for line in lines)}</h3>{part.html}'
-                    for lines, part in sections)
+                    + "".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in note)
+                    for (lines, part), note in zip(sections, notes))
     bottom = "".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in closing)
     signed = f'<p style="{_STYLE};color:#666;font-size:13px">{escape(signature).replace(chr(10), "<br>")}</p>'
     return f'<!DOCTYPE html>\n<html lang="th"><head><meta charset="utf-8"></head><body>{top}{files}' \

@@ -12,9 +12,10 @@ from pathlib import Path, PurePath
 
 from ..check.coerce import format_be_date
 from ..clock import Zone, local
-from ..mailer import MailConfig, MailError, Thread, compose_again_reply, wire_bytes
+from ..mailer import MailConfig, MailError, Thread, again_part, compose_again_reply, wire_bytes
 from ..roster import safe_filename
 from .answered import Answer, take_turn
+from .joining import Joining, join_key, queue_answer
 from .store import Store
 
 LOG = logging.getLogger("sheetsync")
@@ -43,15 +44,23 @@ def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailCo
     received_at, result = str(first[0][0]), str(first[0][1])
     received = local(received_at, zone)  # the office's clock (the school's too, in Thailand): B.E.
     when = f"{format_be_date(received.date())} {received:%H:%M}" if received else received_at[:19]
+    sent = sent_as(store, origin.message_id, sha, path.name)
     try:
-        message = compose_again_reply(origin, sent_as(store, origin.message_id, sha, path.name), when, result, config)
+        message = compose_again_reply(origin, sent, when, result, config)
     except MailError as exc:
         LOG.warning("%s: cannot be answered (%s)", path.name, exc)
         return
+    # The message's other files, new ones, are answered in one e-mail: this joins it (office/joining.py),
+    # so she gets one answer to her one e-mail; with summary_only each answer stays its own.
+    key = "" if config.summary_only else join_key(message)
     with store.transaction() as db:  # checked again inside: another run may have queued it meanwhile
         if db.execute("SELECT 1 FROM outbox WHERE sha256 = ? AND name = ?", (sha, name)).fetchone():
             return
-        if take_turn(store, Answer.to(message, origin.message_id, "again", sha, config.answers_per_day), run_id):
+        if not take_turn(store, Answer.to(message, origin.message_id, "again", sha, config.answers_per_day), run_id):
+            return
+        if key:
+            queue_answer(store, sha, run_id, name, wire_bytes(message), Joining(key, again_part(sent, when, result)))
+        else:
             store.queue_mail(sha, run_id, name, wire_bytes(message))
 
 

@@ -22,6 +22,7 @@ from email.message import EmailMessage, Message
 from email.utils import getaddresses
 from pathlib import Path
 
+from ..crashpoint import crash_point
 from ..errors import OutputError
 from ..mailer import (OUTGOING, Mailer, MailError, SendError, SendResult, free_path, pending, read_message,
                       without_name)
@@ -54,15 +55,41 @@ def flush_outbox(store: Store, folder: Path) -> list[Path]:
         (in English, and in Thai as ``th``); what is not written stays queued in the store.
     """
     written = []
+    take_sent_by_hand(store, folder)
     for mail_id, name, message, _ in store.mails("written"):
         _drop_own_copies(store, folder, mail_id)
         try:
             path = save_bytes(folder, message, lambda: mail_path(folder, mail_id, name))
         except OSError as exc:  # named by the folder: the hidden temporary file tells the clerk nothing
             raise _not_written(folder, exc) from exc
+        crash_point("mail-written")
         store.mark_mail(mail_id, "written", str(path))
         written.append(path)
     return written
+
+
+def take_sent_by_hand(store: Store, folder: Path) -> int:
+    """Mark written and sent each queued e-mail a run killed before marking it written left in ``folder``
+    and that was sent since by hand (``sheetsync mail outbox --send`` moved it, byte for byte, into
+    ``sent/``); returns how many. Written again, or joined by the answer on another file of its message
+    (office/joining.py: call this before any file is recorded), it would be sent a second time.
+
+    Only the very bytes queued count: a file of that number and name in ``sent/`` that says anything
+    else (a store restored, an e-mail made again since) is not taken for it — told twice, never untold.
+    """
+    taken = 0
+    for mail_id, name, message, _ in store.mails("written"):
+        path = mail_path(folder, mail_id, name)
+        sent = folder / SENT_DIR / path.name
+        try:
+            if path.exists() or not sent.is_file() or sent.read_bytes() != message:
+                continue
+        except OSError:  # unreadable now: looked at again by the next run, before it writes the e-mail
+            continue
+        store.mark_mail(mail_id, "written", str(path))
+        store.mark_mail(mail_id, "sent")
+        taken += 1
+    return taken
 
 
 def _drop_own_copies(store: Store, folder: Path, carrier: int) -> None:
