@@ -47,18 +47,15 @@ from .office.unzipping import ZIP, unpack_zips
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.owing import not_received
 from .office.rekey import rekey_periods
+from .office.rostered import take_roster
 from .office.renaming import readable_names
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
-from .roster import Recipient, safe_filename, with_zeros_kept, zeros_note
+from .roster import Recipient, safe_filename
 from .zipped import ZipLimits
 
 PROCESSED = "processed"
 LOG = logging.getLogger("sheetsync")
-
-
-#: How many schools a roster no longer lists are named in the line that says so (the rest are counted).
-_NAMES_SHOWN = 3
 
 
 @dataclass
@@ -158,7 +155,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             changed = rekey_periods(store, forms_dirs) > 0 or changed  # before any file is compared with them
             mover.reserve(store.names_not_set_aside())
             if roster is not None:
-                changed = _take_roster(store, list(roster), result) or changed
+                changed = take_roster(store, list(roster), result.problems) or changed
             people = store.roster()
             result.problems += readable_names(inbox, options.settle)  # before any name is looked at, zips' too
             _unpack(store, inbox, mover, options, result)
@@ -244,21 +241,6 @@ def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> N
                 result.sent.not_tried += count_others(store, config.outbox)
             else:
                 result.sent.add(send_others(store, config.outbox, mailer))
-
-
-def _take_roster(store: Store, roster: list[Recipient], result: SyncResult) -> bool:
-    """Make ``roster`` the store's (True when it changed), saying which ids got their zeros back and
-    who it no longer lists: a roster cut short by mistake is seen at once, and put right by restoring it."""
-    listed, restored = with_zeros_kept(roster, store.known_recipients())
-    result.problems += [zeros_note(written, kept) for written, kept in restored]
-    before = store.roster()
-    kept = {r.id for r in listed}
-    gone = [r.school or r.id for r in before if r.id not in kept]
-    if gone:  # their data stays (shown "no longer on the roster"); a restored roster lists them again
-        shown = ", ".join(gone[:_NAMES_SHOWN]) + (" …" if len(gone) > _NAMES_SHOWN else "")
-        result.problems.append(both("sync.roster-left", count=len(gone), before=len(before), now=len(listed),
-                                    names=shown))
-    return store.set_roster(listed)
 
 
 def _write_summaries(result: SyncResult, report_dir: Path, names: dict[str, str]) -> None:

@@ -1,0 +1,33 @@
+"""The roster a run is given, made the store's: codes Excel cut the zeros of given back, and the
+schools it no longer lists said at once (their data stays; a roster put back lists them again)."""
+
+from __future__ import annotations
+
+from ..messages import both
+from ..roster import Recipient, with_zeros_kept, zeros_note
+from .store import Store
+
+#: How many schools a roster no longer lists are named in the line that says so (the rest are counted).
+NAMES_SHOWN = 3
+
+
+def take_roster(store: Store, roster: list[Recipient], lines: list[str]) -> bool:
+    """Make ``roster`` the store's; whether that changed it. The clerk's lines are added to ``lines``:
+    each id given its zeros back (:func:`sheetsync.roster.with_zeros_kept`), and who it no longer
+    lists, so that a roster cut short by mistake is seen in the run it is taken, and put right by
+    restoring it.
+
+    Example::
+
+        problems: list[str] = []
+        changed = take_roster(store, read_roster("roster.csv"), problems)
+    """
+    listed, restored = with_zeros_kept(roster, store.known_recipients())
+    lines += [zeros_note(written, kept) for written, kept in restored]
+    before = store.roster()
+    kept = {r.id for r in listed}
+    gone = [r.school or r.id for r in before if r.id not in kept]
+    if gone:  # their data stays (shown "no longer on the roster")
+        shown = ", ".join(gone[:NAMES_SHOWN]) + (" …" if len(gone) > NAMES_SHOWN else "")
+        lines.append(both("sync.roster-left", count=len(gone), before=len(before), now=len(listed), names=shown))
+    return store.set_roster(listed)
