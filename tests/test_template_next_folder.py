@@ -91,6 +91,17 @@ def test_a_run_for_one_school_moves_only_its_own(office: Path) -> None:
     assert [p.name for p in (nxt / "old").rglob("*") if p.is_file()] == [S1]
 
 
+def test_a_run_for_one_school_in_the_other_format_moves_its_earlier_template(office: Path) -> None:
+    """A school that fills in Calc asked for .ods: the office made hers alone, ``--recipient s2 --format ods``.
+    Last month's ``s2 ….xlsx`` stayed in next/ beside the new ``s2 ….ods`` (only a file of the very name
+    written moved), so next/ held two templates for her and the clerk could forward last month's."""
+    templates(office)
+    nxt = office / "next"
+    templates(office, "--recipient", "s2", "--format", "ods", "--again")
+    assert files(nxt) == {S1, S2.replace(".xlsx", ".ods")}
+    assert [p.name for p in (nxt / "old").rglob("*") if p.is_file()] == [S2]
+
+
 def test_an_earlier_template_held_open_stays_and_is_named(office: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On Windows a workbook open in Excel cannot be moved: it stays, and the clerk is told which."""
     templates(office)

@@ -5,9 +5,10 @@ should print or forward now.
 Written into the folder where last month's still lay, next month's templates left some of last
 month's beside them (a school taken off the roster, a project whose every row is filled), and a
 clerk could take one of those. What moves: a file of the name a template is about to be written
-under (kept rather than replaced), and, in a run for every school, every other earlier template
-(a workbook that reads as a form with the office's template identity). Anything else the clerk put
-there stays where it is.
+under (kept rather than replaced), an earlier template of the same name in the other workbook format
+(a school's .xlsx of last month, when this run writes her .ods), and, in a run for every school, every
+other earlier template (a workbook that reads as a form with the office's template identity). Anything
+else the clerk put there stays where it is.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def move_earlier(out: Path, names: Iterable[str], *, everyone: bool,
                  forms_dirs: Iterable[str | Path] = (), zone: Zone = None) -> MovedAside:
     """Move the earlier templates of ``out`` into ``out/old/<day>/`` before this run's are written.
 
-    :param names: the file names this run is about to write: whatever holds one of them is moved.
+    :param names: the file names this run is about to write: whatever holds one of them is moved, and an
+        earlier template of the same name in the other workbook format (the school's, in another format).
     :param everyone: the run writes every school's template (no ``--recipient`` or ``--project``):
         every other earlier template moves too; a run for some schools leaves the others' in place.
     :param forms_dirs: where the forms of earlier templates are found (a template of a form that
@@ -50,11 +52,15 @@ def move_earlier(out: Path, names: Iterable[str], *, everyone: bool,
     if not out.is_dir():
         return done
     writing = {n.casefold() for n in names}  # Windows and macOS see "A.xlsx" and "a.xlsx" as one file
+    stems = {Path(n).stem for n in writing if Path(n).suffix in WORKBOOKS}
     dirs = tuple(forms_dirs)
     for path in sorted(out.iterdir()):
         if path.is_symlink() or not path.is_file():
             continue
-        if path.name.casefold() not in writing and not (everyone and _is_template(path, dirs)):
+        name = path.name.casefold()
+        # A school's template is named by the school: the same name in the other format is hers too.
+        ours = everyone or Path(name).stem in stems
+        if name not in writing and not (ours and _is_template(path, dirs)):
             continue
         try:
             done.moved.append(move_into(path, out / OLD / _day(path, zone)))
