@@ -106,7 +106,8 @@ def keeping_units(text: str, width_pt: float, size: float, family: str = "TH Sar
             for piece in _pieces(line):
                 width, trimmed = metrics.width(piece, size), metrics.width(piece.rstrip(), size)
                 if used and used + trimmed > usable:
-                    if piece.startswith("(") and usable - used > metrics.width(piece[:2], size):
+                    # Calc's room is not quite ours: any room for more than the bracket may take a letter.
+                    if piece.startswith("(") and usable - used > metrics.width(piece[0], size):
                         widened = max(widened, used + trimmed + CELL_PADDING_PT)
                     used = 0.0
                 used += width
