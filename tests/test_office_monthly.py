@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import email
 import email.policy
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -227,3 +228,18 @@ def test_the_history_of_a_school_lists_each_of_its_months(months: Path) -> None:
         assert history(store, key="1036000") == []  # a code, not the start of one
     assert found == [(f"10360001 · {OCT}", ["merged", "replaced"]), (f"10360001 · {DEC}", ["merged"]),
                      (f"10360001 · {NOV}", ["merged"])]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_heading_prints_its_unit_whole(months: Path, fmt: str, libreoffice: Any) -> None:
+    """Found printing a lunch office's master: "จำนวนเงิน (บาท)" printed "จำนวนเงิน (บา" over "ท)" —
+    the unit did not fit the first line, and Calc breaks a Thai word it has room to start."""
+    view = months / f"view.{fmt}"
+    done = run("master", "-o", view, cwd=months, env={"SHEETSYNC_FORMS": ""})
+    assert done.returncode == 0, done.stderr
+    pdf = libreoffice.convert(view, view.with_suffix(".pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for unit in ("(บาท)", "(คน)"):  # the summary's and the sheets' amounts, the table's headcount
+        cut = [line.strip() for line in text.splitlines() if unit[:2] in line.replace(unit, "")]
+        assert not cut, f"{fmt}: a heading's {unit} is cut: {cut}"

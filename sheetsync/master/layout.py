@@ -110,9 +110,12 @@ def fit_header_words(sheet: Sheet, font: str, size: float) -> Sheet:
     Thai writes no space between letters of a word, and Calc and Excel break a wrapped header
     anywhere once a word does not fit: ``(บา|ท)`` on paper. Widths are measured with the font
     file's own advance widths (:mod:`sheetsync.template.metrics`), as the templates' are.
+    A unit in brackets is kept whole on its line for the same reason
+    (:func:`~sheetsync.template.metrics.keeping_units`).
     """
-    from ..template.metrics import CELL_PADDING_PT, PT_PER_UNIT, longest_word
+    from ..template.metrics import CELL_PADDING_PT, PT_PER_UNIT, keeping_units, longest_word
 
-    columns = tuple(replace(c, width=max(c.width, (longest_word(c.header, size, font, bold=True) + CELL_PADDING_PT)
-                                         / PT_PER_UNIT)) for c in sheet.columns)
-    return replace(sheet, columns=columns)
+    def width(c: Column) -> float:
+        word = max(c.width * PT_PER_UNIT, longest_word(c.header, size, font, bold=True) + CELL_PADDING_PT)
+        return keeping_units(c.header, word, size, font, bold=True) / PT_PER_UNIT
+    return replace(sheet, columns=tuple(replace(c, width=max(c.width, width(c))) for c in sheet.columns))

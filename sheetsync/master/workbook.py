@@ -323,6 +323,11 @@ def _add_charts(ws: WriteOnlyWorksheet, spec: ChartSpec, columns: int, header: i
         money.y_axis.axId = 200
         money.y_axis.title = spec.secondary_title
         money.y_axis.crosses = "max"  # the baht axis on the right, the percent axis on the left
+        # The baht line's own category axis, hidden, as Excel writes a secondary axis: sharing the
+        # percent line's, Calc drew it again above the plot with its title (printed twice).
+        money.x_axis.axId, money.y_axis.crossAx = 500, 500
+        money.x_axis.delete, money.x_axis.title = True, None
+        money.y_axis.majorGridlines = None  # one set of gridlines: the percent axis's
         categories = Reference(ws, min_col=spec.category + 1, min_row=first, max_row=last)
         chart.set_categories(categories)
         money.set_categories(categories)

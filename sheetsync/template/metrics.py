@@ -93,6 +93,30 @@ def longest_word(text: str, size: float, family: str = "TH Sarabun New", bold: b
     return max((metrics.width(p.rstrip(), size) for p in pieces), default=0.0)
 
 
+def keeping_units(text: str, width_pt: float, size: float, family: str = "TH Sarabun New",
+                  bold: bool = False) -> float:
+    """``width_pt`` widened, where need be, so that no bracketed piece of ``text`` (a unit such as
+    ``(บาท)``) starts on a line it does not fit: Calc breaks a Thai word where a line still has room
+    for part of it, and prints ``(บา`` over ``ท)``. Lines are laid out greedily at break opportunities."""
+    metrics = font_metrics(family, bold)
+    for _ in range(len(text)):  # each widening takes one more piece on a line: it ends
+        usable, widened = width_pt - CELL_PADDING_PT, width_pt
+        for line in text.split("\n"):
+            used = 0.0
+            for piece in _pieces(line):
+                width, trimmed = metrics.width(piece, size), metrics.width(piece.rstrip(), size)
+                if used and used + trimmed > usable:
+                    # Calc's room is not quite ours: any room for more than the bracket may take a letter.
+                    if piece.startswith("(") and usable - used > metrics.width(piece[0], size):
+                        widened = max(widened, used + trimmed + CELL_PADDING_PT)
+                    used = 0.0
+                used += width
+        if widened == width_pt:
+            return width_pt
+        width_pt = widened
+    return width_pt
+
+
 def line_count(text: str, width_pt: float, size: float, family: str = "TH Sarabun New", bold: bool = False) -> int:
     """Lines ``text`` takes wrapped in ``width_pt``: greedy at break opportunities; a piece
     wider than the line is cut where it overflows (as Calc does with a Thai run it cannot fit)."""
