@@ -15,7 +15,7 @@ from typing import Callable
 import pytest
 
 from sheetsync.check.reader import as_bad_input
-from sheetsync.errors import UnreadableFileError
+from sheetsync.errors import CoerceError, UnreadableFileError
 from sheetsync.pipeline import UNREADABLE, check_file
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
@@ -100,3 +100,32 @@ def test_a_codec_the_file_names_and_python_lacks_is_the_files_outcome(tmp_path: 
     with pytest.raises(UnreadableFileError, match="LookupError"):
         with as_bad_input(tmp_path / "x.xlsx"):
             "".encode("x-unknown")
+
+
+ODS_TEMPLATE_ID = re.compile(rb'(<text:p>template_id</text:p></table:table-cell><table:table-cell[^>]*?) '
+                             rb'office:value-type="string"><text:p>[^<]*</text:p>')
+XLSX_TEMPLATE_ID = re.compile(rb'<c r="B3" t="inlineStr"><is><t>[^<]*</t></is></c>')
+
+
+@pytest.mark.parametrize(("fmt", "member", "edit"), [
+    ("ods", "content.xml", lambda xml: ODS_TEMPLATE_ID.sub(
+        rb'\1 office:value-type="time" office:time-value="PT1H1M1.9999999999S"><text:p>01:01:02</text:p>', xml)),
+    ("ods", "content.xml", lambda xml: ODS_TEMPLATE_ID.sub(
+        rb'\1 office:value-type="boolean" office:boolean-value="true"><text:p>TRUE</text:p>', xml)),
+    ("xlsx", "xl/worksheets/sheet2.xml", lambda xml: XLSX_TEMPLATE_ID.sub(rb'<c r="B3" t="b"><v>1</v></c>', xml)),
+])
+def test_a_metadata_cell_that_holds_no_text_is_the_files_refusal_naming_the_cell(
+        tmp_path: Path, filled: dict[str, bytes], fmt: str, member: str, edit: Callable[[bytes], bytes]) -> None:
+    # a time or a true/false in the hidden metadata sheet was a CoerceError ("not-text") out of the
+    # reading of the metadata: a refusal that named neither the file nor the cell
+    damaged = with_member(filled[fmt], member, edit)
+    assert damaged != filled[fmt]
+    assert_refused(tmp_path, f"meta.{fmt}", damaged, "B3")
+
+
+def test_a_value_error_of_a_cell_that_escapes_the_reading_still_names_the_file(tmp_path: Path) -> None:
+    # a second line behind the fix above: a CoerceError is a SheetsyncError, which as_bad_input let
+    # through as it was, a refusal whose one line named no file
+    with pytest.raises(UnreadableFileError, match=r"^x\.ods: .*not-text"):
+        with as_bad_input(tmp_path / "x.ods"):
+            raise CoerceError("not-text", True)
