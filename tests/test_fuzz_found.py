@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import resource
 import struct
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Callable
@@ -129,3 +133,36 @@ def test_a_value_error_of_a_cell_that_escapes_the_reading_still_names_the_file(t
     with pytest.raises(UnreadableFileError, match=r"^x\.ods: .*not-text"):
         with as_bad_input(tmp_path / "x.ods"):
             raise CoerceError("not-text", True)
+
+
+def with_added(data: bytes, member: str, content: bytes) -> bytes:
+    """The zip ``data`` with one more member."""
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("count", [b"4294967295", b"18446744073709551615", b"99999999"])
+def test_a_shared_strings_count_far_beyond_the_strings_stops_no_run(tmp_path: Path, filled: dict[str, bytes],
+                                                                    count: bytes) -> None:
+    # calamine reserves room for the count the part declares before reading a string: 4294967295 asked
+    # for 96 GiB and aborted the process (the office's whole run, every other file with it); a count
+    # past usize panicked; 99999999 aborted under a 2 GiB address-space limit
+    shared = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="'
+              + count + b'"><si><t>x</t></si></sst>')
+    bad, good = tmp_path / "count.xlsx", tmp_path / "good.xlsx"
+    bad.write_bytes(with_added(filled["xlsx"], "xl/sharedStrings.xml", shared))
+    good.write_bytes(filled["xlsx"])
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+           "SHEETSYNC_KEY_FILE": str(tmp_path / "office.key")}
+    ran = subprocess.run([sys.executable, "-m", "sheetsync", "validate", str(bad), str(good)], capture_output=True,
+                         text=True, env=env, timeout=120, preexec_fn=_two_gib)
+    said = ran.stdout + ran.stderr
+    assert ran.returncode in (0, 1, 2) and "panicked" not in said and "Traceback" not in said, said[-800:]
+    assert "count.xlsx" in said and "good.xlsx" in said
+
+
+def _two_gib() -> None:
+    """An address-space limit for the child (the fuzzer's): a reservation far past the file's needs fails."""
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))
