@@ -47,8 +47,8 @@ VALUES: dict[bytes, list[bytes]] = {
     b"number:min-integer-digits": [b"0", b"-1", b"400", b"99999999", b"x"],
     b"table:name": [b"", b"x", b"Sheet1", b"'", b"a/b"],
     b"ref": [b"A1:XFD1048576", b"A1:A0", b"", b"B2:A1", b"A1:"],
-    b"count": [b"0", b"-1", b"99999999", b"x"],
-    b"uniqueCount": [b"0", b"-1", b"99999999", b"x"],
+    b"count": [b"0", b"-1", b"99999999", b"4294967295", b"x"],
+    b"uniqueCount": [b"0", b"-1", b"99999999", b"4294967295", b"18446744073709551616", b"x"],
 }
 
 
