@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import resource
 import struct
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Callable
@@ -15,7 +19,7 @@ from typing import Callable
 import pytest
 
 from sheetsync.check.reader import as_bad_input
-from sheetsync.errors import UnreadableFileError
+from sheetsync.errors import CoerceError, UnreadableFileError
 from sheetsync.pipeline import UNREADABLE, check_file
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
@@ -100,3 +104,65 @@ def test_a_codec_the_file_names_and_python_lacks_is_the_files_outcome(tmp_path: 
     with pytest.raises(UnreadableFileError, match="LookupError"):
         with as_bad_input(tmp_path / "x.xlsx"):
             "".encode("x-unknown")
+
+
+ODS_TEMPLATE_ID = re.compile(rb'(<text:p>template_id</text:p></table:table-cell><table:table-cell[^>]*?) '
+                             rb'office:value-type="string"><text:p>[^<]*</text:p>')
+XLSX_TEMPLATE_ID = re.compile(rb'<c r="B3" t="inlineStr"><is><t>[^<]*</t></is></c>')
+
+
+@pytest.mark.parametrize(("fmt", "member", "edit"), [
+    ("ods", "content.xml", lambda xml: ODS_TEMPLATE_ID.sub(
+        rb'\1 office:value-type="time" office:time-value="PT1H1M1.9999999999S"><text:p>01:01:02</text:p>', xml)),
+    ("ods", "content.xml", lambda xml: ODS_TEMPLATE_ID.sub(
+        rb'\1 office:value-type="boolean" office:boolean-value="true"><text:p>TRUE</text:p>', xml)),
+    ("xlsx", "xl/worksheets/sheet2.xml", lambda xml: XLSX_TEMPLATE_ID.sub(rb'<c r="B3" t="b"><v>1</v></c>', xml)),
+])
+def test_a_metadata_cell_that_holds_no_text_is_the_files_refusal_naming_the_cell(
+        tmp_path: Path, filled: dict[str, bytes], fmt: str, member: str, edit: Callable[[bytes], bytes]) -> None:
+    # a time or a true/false in the hidden metadata sheet was a CoerceError ("not-text") out of the
+    # reading of the metadata: a refusal that named neither the file nor the cell
+    damaged = with_member(filled[fmt], member, edit)
+    assert damaged != filled[fmt]
+    assert_refused(tmp_path, f"meta.{fmt}", damaged, "B3")
+
+
+def test_a_value_error_of_a_cell_that_escapes_the_reading_still_names_the_file(tmp_path: Path) -> None:
+    # a second line behind the fix above: a CoerceError is a SheetsyncError, which as_bad_input let
+    # through as it was, a refusal whose one line named no file
+    with pytest.raises(UnreadableFileError, match=r"^x\.ods: .*not-text"):
+        with as_bad_input(tmp_path / "x.ods"):
+            raise CoerceError("not-text", True)
+
+
+def with_added(data: bytes, member: str, content: bytes) -> bytes:
+    """The zip ``data`` with one more member."""
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("count", [b"4294967295", b"18446744073709551615", b"99999999"])
+def test_a_shared_strings_count_far_beyond_the_strings_stops_no_run(tmp_path: Path, filled: dict[str, bytes],
+                                                                    count: bytes) -> None:
+    # calamine reserves room for the count the part declares before reading a string: 4294967295 asked
+    # for 96 GiB and aborted the process (the office's whole run, every other file with it); a count
+    # past usize panicked; 99999999 aborted under a 2 GiB address-space limit
+    shared = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="'
+              + count + b'"><si><t>x</t></si></sst>')
+    bad, good = tmp_path / "count.xlsx", tmp_path / "good.xlsx"
+    bad.write_bytes(with_added(filled["xlsx"], "xl/sharedStrings.xml", shared))
+    good.write_bytes(filled["xlsx"])
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+           "SHEETSYNC_KEY_FILE": str(tmp_path / "office.key")}
+    ran = subprocess.run([sys.executable, "-m", "sheetsync", "validate", str(bad), str(good)], capture_output=True,
+                         text=True, env=env, timeout=120, preexec_fn=_two_gib)
+    said = ran.stdout + ran.stderr
+    assert ran.returncode in (0, 1, 2) and "panicked" not in said and "Traceback" not in said, said[-800:]
+    assert "count.xlsx" in said and "good.xlsx" in said
+
+
+def _two_gib() -> None:
+    """An address-space limit for the child (the fuzzer's): a reservation far past the file's needs fails."""
+    resource.setrlimit(resource.RLIMIT_AS, (2 * 1024 ** 3, 2 * 1024 ** 3))

@@ -25,6 +25,7 @@ from .. import limits
 from ..errors import (CellUnreadableError, NotOurFormError, SheetMissingError, SheetsyncError, UnknownFormError,
                       UnreadableFileError, is_parser_panic)
 from ..identity import FINDINGS_SHEET, META_SHEET
+from ..spec.cells import column_letter
 from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow
 from ..formats.guard import check_container
@@ -140,6 +141,9 @@ def as_bad_input(path: Path) -> Iterator[None]:
     """
     try:
         yield
+    except coerce.CoerceError as exc:  # a value's own error: it names neither the file nor the cell
+        raise UnreadableFileError(path, f"its content cannot be checked ({short(exc)}); "
+                                  "please fill in the template you were sent") from exc
     except SheetsyncError:
         raise
     # LookupError: KeyError, IndexError, and a codec named by a part that Python does not know.
@@ -229,12 +233,17 @@ def _metadata(path: Path, workbook: CalamineWorkbook, opener: Opener) -> tuple[d
     meta: dict[str, str] = {}
     locked: dict[str, str] = {}
     text, cap = coerce.parse_text, limits.MAX_CELL_TEXT
-    for row in _hidden_rows(path, workbook, opener):
+    for number, row in enumerate(_hidden_rows(path, workbook, opener), 1):
         # Printable text of a cell's length with no space at either end is already safe (_safe) and
         # its own parse_text (the only printable white space is " ", and invisible characters are
         # not printable): most cells here. Any other value is made safe first, as _safe would.
-        cells = [v if v.__class__ is str and len(v) <= cap and (not v or (v.isprintable() and v[0] != " " and v[-1] != " "))
-                 else text(safe_value(v)) if v is not None else "" for v in row]
+        try:
+            cells = [v if v.__class__ is str and len(v) <= cap and (not v or (v.isprintable() and v[0] != " " and v[-1] != " "))
+                     else text(safe_value(v)) if v is not None else "" for v in row]
+        except coerce.CoerceError as exc:  # a time or a true/false where we wrote text: the hidden part is damaged
+            cell = f"{column_letter(1 + next(i for i, v in enumerate(row) if v is exc.raw))}{number}"
+            raise NotOurFormError(path, f"the template metadata is damaged (the cell {cell} of the hidden sheet "
+                                  f"{META_SHEET!r} holds {type(exc.raw).__name__}, not text)") from exc
         if len(cells) >= 3 and cells[0] == "locked":
             locked[cells[1]] = cells[2]
         elif len(cells) >= 2 and cells[0]:

@@ -168,9 +168,9 @@ def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,
                 continue
             clip = Clip(sheet, bounds[sheet].rows, bounds[sheet].columns, path)
             clipped.append(clip_xlsx_sheet(budget.read(archive, member), clip))
-            copy.writestr(member, clipped[-1])
             if fold(member) == fold(SHARED_STRINGS):  # calamine reads its strings there, whatever the relationships say
-                strings = clipped[-1]
+                clipped[-1] = strings = no_reserved_count(clipped[-1])
+            copy.writestr(member, clipped[-1])
             overflows += clip.overflows
         for name, data in small.items():
             if fold(name) not in written:
@@ -181,11 +181,26 @@ def _xlsx(path: Path, archive: zipfile.ZipFile, budget: _Budget,
             if member is None or fold(member) in written:
                 continue
             written.add(fold(member))
-            data = budget.read(archive, member)
+            data = no_reserved_count(budget.read(archive, member))
             check_xlsx(path, clipped, data)
             copy.writestr(member, data)
         check_xlsx(path, clipped, strings)
     return out.getvalue(), overflows
+
+
+#: The shared strings' root tag (to its real end: ">" inside a quoted value does not end it), and its
+#: count of unique strings, which calamine reserves room for before it reads one.
+SST_TAG = re.compile(rb"""<(?:[\w.-]+:)?sst(?=[\s/>])(?:[^"'>]|"[^"]*"|'[^']*')*>""")
+UNIQUE_COUNT = re.compile(rb"""\suniqueCount\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
+def no_reserved_count(xml: bytes) -> bytes:
+    """``xml`` without the ``uniqueCount`` of its ``<sst>``: a count of 4294967295 made calamine ask
+    for 96 GiB before reading a string, which aborts the process (every other file of the run with
+    it). The count is only a hint: calamine reads the strings the part holds all the same."""
+    if b"uniqueCount" not in xml:
+        return xml
+    return SST_TAG.sub(lambda tag: UNIQUE_COUNT.sub(b"", tag.group()), xml)
 
 
 def fold(name: str) -> str:

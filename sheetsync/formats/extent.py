@@ -30,7 +30,8 @@ from ._pieces import (count_matches as _count, count_tags as _tags, distinct_ref
 from ._inflate import inflated
 from ._stored import stored_zip
 from .odsbreaks import break_lines
-from .bounded import TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, found_members, fold, open_zip
+from .bounded import (TABLE_NAME, XLSX_NEEDED, Bounds, _Budget, _xlsx_parts, found_members, fold, no_reserved_count,
+                      open_zip)
 from .expansion import SHARED_STRINGS, check_ods, check_xlsx
 from .ods_extent import Extent, ods_bound, ods_extent
 
@@ -169,13 +170,13 @@ class Scanned:
         members = []
         for member, data in self._members.items():
             name = sheet_members.get(member)
-            if name is None:
-                members.append((member, data, crcs.get(member)))
-            elif name in keep:
-                trimmed = _without_dimension(data)
-                members.append((member, trimmed, crcs.get(member) if trimmed is data else None))
-            else:
+            if name is not None and name not in keep:
                 members.append((member, EMPTY_SHEET, None))
+                continue
+            written = data if name is None else _without_dimension(data)
+            if fold(member) == fold(SHARED_STRINGS):  # calamine reserves room for the count its root declares
+                written = no_reserved_count(written)
+            members.append((member, written, crcs.get(member) if written is data else None))
         return stored_zip(members)
 
     def _ods_content(self, keep: set[str]) -> bytes:

@@ -65,7 +65,7 @@ def write_seeds(folder: Path, libreoffice: bool) -> dict[str, Path]:
     soffice = shutil.which("soffice")
     if libreoffice and soffice:
         saved = folder / "calc"
-        for source, target in ((seeds["ods"], "xlsx"), (seeds["xlsx"], "xls")):
+        for source, target in ((seeds["ods"], "xlsx"), (seeds["xlsx"], "xls"), (seeds["xlsx"], "ods")):
             subprocess.run([soffice, f"-env:UserInstallation=file://{folder}/profile", "--headless",
                             "--convert-to", target, "--outdir", str(saved), str(source)],
                            capture_output=True, timeout=180, check=False)

@@ -16,6 +16,8 @@ import struct
 import zipfile
 from typing import Callable
 
+from tests.data.hostile.mutate_attrs import attribute, member, odf_cell, recompress, shared_strings
+
 Mutation = Callable[[random.Random, bytes], tuple[bytes, str]]
 
 #: Fragments of XML an attacker (or a broken writer) puts where a parser does not expect them.
@@ -189,7 +191,8 @@ def encoding(rng: random.Random, xml: bytes) -> tuple[bytes, str]:
 
 
 XML_MUTATIONS: list[Mutation] = [flip, insert, delete, duplicate, truncate, number, number, cell_type,
-                                 shared_index, style, far_refs, nesting, encoding, insert, number]
+                                 shared_index, style, far_refs, nesting, encoding, insert, number,
+                                 attribute, attribute, attribute, attribute, shared_strings, odf_cell, odf_cell]
 
 
 # Container mutations (zip) ----------------------------------------------------------------------
@@ -214,7 +217,7 @@ def _xml_member(rng: random.Random, names: list[str]) -> str:
     """A member worth mutating, the sheets most often."""
     weights = {"content.xml": 8, "xl/worksheets/sheet1.xml": 6, "xl/worksheets/sheet2.xml": 4,
                "xl/sharedStrings.xml": 4, "xl/workbook.xml": 2, "xl/_rels/workbook.xml.rels": 2,
-               "xl/styles.xml": 1, "[Content_Types].xml": 1, "META-INF/manifest.xml": 1, "mimetype": 0.3}
+               "xl/styles.xml": 2, "styles.xml": 1, "[Content_Types].xml": 1, "META-INF/manifest.xml": 1, "mimetype": 0.3}
     return rng.choices(names, [weights.get(n, 0.2) for n in names])[0]
 
 
@@ -322,7 +325,7 @@ def xls_bytes(rng: random.Random, data: bytes) -> tuple[bytes, str]:
 
 
 XLS_MUTATIONS: list[Mutation] = [xls_records, xls_records, xls_number, xls_bytes]
-ZIP_MUTATIONS: list[Mutation] = [inside, inside, inside, inside, container]
+ZIP_MUTATIONS: list[Mutation] = [inside, inside, inside, inside, inside, inside, container, recompress, member]
 
 
 def mutate(rng: random.Random, data: bytes, fmt: str) -> tuple[bytes, str]:
