@@ -15,24 +15,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError
 
 from . import coerce
 from .formatted import dates_shown_later, mark_percents
-from .opener import Opener, sheet_rows, short
+from .opener import Opener, short
+from .sheets import Grid, raw_grid, read_metadata
 from .places import CellRef, plan_of
 from .. import limits
-from ..errors import (CellUnreadableError, NotOurFormError, SheetMissingError, SheetsyncError, UnknownFormError,
-                      UnreadableFileError, is_parser_panic)
+from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError, is_parser_panic
 from ..identity import FINDINGS_SHEET, META_SHEET
-from ..spec.cells import column_letter
 from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow
 from ..formats.guard import check_container
 from ..spec.registry import find_earlier_version, find_form_id
 from ..text import has_hidden_controls, safe_value
 
-Grid = list[list[Any]]
 CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
 
 
@@ -113,10 +111,10 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     with as_bad_input(path):
         opener = Opener(path, checked)
         meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
-        metadata, locked = _metadata(path, opener.open(meta_bounds)[0], opener)
+        metadata, locked = read_metadata(path, opener.open(meta_bounds)[0], opener)
         form = _resolve_form(path, metadata, form, forms_dirs)
         workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
-        raw = _raw_grid(path, workbook, form.sheet, opener)
+        raw = raw_grid(path, workbook, form.sheet, opener)
         grid = _safe(raw)
         _mark_formulas(grid, opener, form)
         mark_percents(grid, opener, form)
@@ -188,13 +186,6 @@ def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
     return column.place.at_row(row).ref
 
 
-def _raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str, opener: Opener) -> Grid:
-    if sheet not in workbook.sheet_names:
-        raise SheetMissingError(path, sheet)
-    # skip_empty_area=False keeps cell positions exact even when the first rows are empty.
-    return sheet_rows(path, workbook, sheet, opener.scanned.part(sheet) if opener.scanned is not None else None)
-
-
 def _safe(rows: Grid) -> Grid:
     """The one boundary for cell text: nothing read goes on with controls, NaN or Infinity."""
     # Printable text of a cell's length needs no look: other text and floats do (a longer text is cut
@@ -225,41 +216,6 @@ def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
         if isinstance(value, str) and not value.isprintable() and has_hidden_controls(value):
             found.append(ref)
     return found
-
-
-def _metadata(path: Path, workbook: CalamineWorkbook, opener: Opener) -> tuple[dict[str, str], dict[str, str]]:
-    if META_SHEET not in workbook.sheet_names:
-        raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
-    meta: dict[str, str] = {}
-    locked: dict[str, str] = {}
-    text, cap = coerce.parse_text, limits.MAX_CELL_TEXT
-    for number, row in enumerate(_hidden_rows(path, workbook, opener), 1):
-        # Printable text of a cell's length with no space at either end is already safe (_safe) and
-        # its own parse_text (the only printable white space is " ", and invisible characters are
-        # not printable): most cells here. Any other value is made safe first, as _safe would.
-        try:
-            cells = [v if v.__class__ is str and len(v) <= cap and (not v or (v.isprintable() and v[0] != " " and v[-1] != " "))
-                     else text(safe_value(v)) if v is not None else "" for v in row]
-        except coerce.CoerceError as exc:  # a time or a true/false where we wrote text: the hidden part is damaged
-            cell = f"{column_letter(1 + next(i for i, v in enumerate(row) if v is exc.raw))}{number}"
-            raise NotOurFormError(path, f"the template metadata is damaged (the cell {cell} of the hidden sheet "
-                                  f"{META_SHEET!r} holds {type(exc.raw).__name__}, not text)") from exc
-        if len(cells) >= 3 and cells[0] == "locked":
-            locked[cells[1]] = cells[2]
-        elif len(cells) >= 2 and cells[0]:
-            meta[cells[0]] = cells[1]
-    if "form_id" not in meta or "form_version" not in meta:
-        raise NotOurFormError(path, "the template metadata is damaged (no form id or version)")
-    return meta, locked
-
-
-def _hidden_rows(path: Path, workbook: CalamineWorkbook, opener: Opener) -> Grid:
-    """The metadata sheet's rows; a cell there that stops it being read is said to be in a hidden sheet:
-    no teacher can type that date again (see :class:`CellUnreadableError`)."""
-    try:
-        return _raw_grid(path, workbook, META_SHEET, opener)
-    except CellUnreadableError as exc:
-        raise CellUnreadableError(path, exc.sheet, exc.cell, exc.detail, hidden=True) from exc
 
 
 def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: Iterable[str | Path]) -> Form:

@@ -1,0 +1,74 @@
+"""The sheet-level reading of a returned file: a sheet's raw cells, and the template's identity in its
+hidden metadata sheet (:data:`sheetsync.identity.META_SHEET`), which no teacher sees or types into."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineWorkbook
+
+from . import coerce
+from .opener import Opener, sheet_rows
+from .. import limits
+from ..errors import CellUnreadableError, NotOurFormError, SheetMissingError
+from ..identity import META_SHEET
+from ..spec.cells import column_letter
+from ..text import safe_value
+
+__all__ = ["Grid", "raw_grid", "read_metadata"]
+
+Grid = list[list[Any]]
+
+
+def raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str, opener: Opener) -> Grid:
+    """The cells of ``sheet`` as calamine reads them, every row from the first (not yet made safe).
+
+    :raises SheetMissingError: the workbook has no such sheet (the teacher renamed it, say).
+    """
+    if sheet not in workbook.sheet_names:
+        raise SheetMissingError(path, sheet)
+    # skip_empty_area=False keeps cell positions exact even when the first rows are empty.
+    return sheet_rows(path, workbook, sheet, opener.scanned.part(sheet) if opener.scanned is not None else None)
+
+
+def read_metadata(path: Path, workbook: CalamineWorkbook, opener: Opener) -> tuple[dict[str, str], dict[str, str]]:
+    """The template's identity written in its hidden sheet (form id and version, recipient, issue …)
+    and the locked cells' hashes, ``{ref: hash}``, as the template was issued.
+
+    :raises NotOurFormError: no such sheet (not a template), or it is damaged (no form id or version,
+        a cell of a kind the template never wrote there).
+    :raises CellUnreadableError: a cell stops the sheet being read (``hidden``: no teacher can mend it).
+    """
+    if META_SHEET not in workbook.sheet_names:
+        raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
+    meta: dict[str, str] = {}
+    locked: dict[str, str] = {}
+    text, cap = coerce.parse_text, limits.MAX_CELL_TEXT
+    for number, row in enumerate(_hidden_rows(path, workbook, opener), 1):
+        # Printable text of a cell's length with no space at either end is already safe (_safe) and
+        # its own parse_text (the only printable white space is " ", and invisible characters are
+        # not printable): most cells here. Any other value is made safe first, as _safe would.
+        try:
+            cells = [v if v.__class__ is str and len(v) <= cap and (not v or (v.isprintable() and v[0] != " " and v[-1] != " "))
+                     else text(safe_value(v)) if v is not None else "" for v in row]
+        except coerce.CoerceError as exc:  # a time or a true/false where we wrote text: the hidden part is damaged
+            cell = f"{column_letter(1 + next(i for i, v in enumerate(row) if v is exc.raw))}{number}"
+            raise NotOurFormError(path, f"the template metadata is damaged (the cell {cell} of the hidden sheet "
+                                  f"{META_SHEET!r} holds {type(exc.raw).__name__}, not text)") from exc
+        if len(cells) >= 3 and cells[0] == "locked":
+            locked[cells[1]] = cells[2]
+        elif len(cells) >= 2 and cells[0]:
+            meta[cells[0]] = cells[1]
+    if "form_id" not in meta or "form_version" not in meta:
+        raise NotOurFormError(path, "the template metadata is damaged (no form id or version)")
+    return meta, locked
+
+
+def _hidden_rows(path: Path, workbook: CalamineWorkbook, opener: Opener) -> Grid:
+    """The metadata sheet's rows; a cell there that stops it being read is said to be in a hidden sheet:
+    no teacher can type that date again (see :class:`CellUnreadableError`)."""
+    try:
+        return raw_grid(path, workbook, META_SHEET, opener)
+    except CellUnreadableError as exc:
+        raise CellUnreadableError(path, exc.sheet, exc.cell, exc.detail, hidden=True) from exc
