@@ -32,6 +32,7 @@ from .office.again import answer_again, sent_as
 from .office.answering import report_names, reports_and_mail, write_summaries
 from .office.arriving import Arrivals
 from .office.dropped import against_the_store
+from .office.unfilled import tell_as_issued
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, open_in_calc, recipient_in_name, set_aside, set_aside_late, settled
 from .office.listed import REPLACED, Listed
 from .office.legacy import import_legacy
@@ -327,7 +328,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             result.problems.append(both("sync.arriving", file=path.name))
             continue
         result.new.append(path)
-        if item.report is not None:  # what the office holds and this file lacks or cannot replace: told
+        # The template sent back as issued is told so alone; another file, what the office holds and it
+        if item.report is not None and not tell_as_issued(item):  # lacks or cannot replace
             item.report.findings += against_the_store(store, item, options.zone)
         origin = origins(path) if origins is not None else None  # path is still the file read (still_at)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them

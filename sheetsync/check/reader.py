@@ -19,6 +19,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from . import coerce
 from .formatted import dates_shown_later, mark_percents
+from .issued import as_issued
 from .opener import Opener, sheet_rows, short
 from .places import CellRef, plan_of
 from .. import limits
@@ -68,6 +69,7 @@ class Filled:
     added: list[str] = field(default_factory=list)  # sheets the school added that hold values (never read)
     shown_later: list[str] = field(default_factory=list)  # date cells shown 543 years on (formatted.py)
     saved_by_calc: bool = False  # an .xlsx that names Calc as the program that saved it last (printfit.py)
+    as_issued: bool = False  # the template as issued, nothing typed in it (issued.py)
 
     def cell_of(self, pointer: str) -> CellRef:
         """The cell behind ``pointer``; for an absent field, the empty input cell it belongs in."""
@@ -124,6 +126,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         for table in form.tables:
             _read_table(filled, grid, table)
         filled.locked_found = {ref: _value(grid, *at) if (at := _cell_index(ref)) else None for ref in locked}
+        filled.as_issued = as_issued(form, grid, metadata, locked, filled.locked_found)
         filled.controls = _hidden_controls(raw, filled.raw)
         filled.added = _added_sheets(opener, form)
         filled.shown_later = dates_shown_later(grid, opener, form)
