@@ -308,7 +308,8 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
             name = " ".join(part for part in (recipient.id, recipient.school, code if len(codes) > 1 else "") if part)
             path = out / _unique_name(name, f".{fmt}", taken)
             try:
-                write_template(form, path, fmt=fmt, data=_prefill(form, data, code), recipient=recipient.id)
+                write_template(form, path, fmt=fmt, data=_prefill(form, data, code), recipient=recipient.id,
+                               record_open=True)
             except DataError as exc:
                 raise DataError(f"recipient {recipient.id!r}: {exc}") from exc
             paths.append(path)

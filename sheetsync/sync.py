@@ -32,6 +32,7 @@ from .office.again import answer_again, sent_as
 from .office.answering import report_names, reports_and_mail, write_summaries
 from .office.arriving import Arrivals
 from .office.dropped import against_the_store
+from .office.unfilled import tell_as_issued
 from .office.inbox import SETTLE_SECONDS, SetAside, inbox_files, open_in_calc, recipient_in_name, set_aside, set_aside_late, settled
 from .office.listed import REPLACED, Listed
 from .office.legacy import import_legacy
@@ -244,9 +245,8 @@ def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> N
 
 
 def _write_summaries(result: SyncResult, report_dir: Path, names: dict[str, str]) -> None:
-    """The batch's summary.xlsx and summary.csv (:func:`write_summaries`), naming each school as
-    ``names`` do; what could not be written is a problem line, not a stopped run: the schools'
-    e-mails, queued already, must still go out."""
+    """The batch's summary.xlsx and .csv (:func:`write_summaries`), each school named as in ``names``; what
+    could not be written is a problem line, not a stopped run: the e-mails queued already must go out."""
     result.problems += write_summaries([c.result for c in result.checked], report_dir, result.reread, names)
 
 
@@ -327,8 +327,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             result.problems.append(both("sync.arriving", file=path.name))
             continue
         result.new.append(path)
-        if item.report is not None:  # what the office holds and this file lacks or cannot replace: told
-            item.report.findings += against_the_store(store, item, options.zone)
+        if item.report is not None and not tell_as_issued(item):  # as issued: told so alone (office/unfilled.py)
+            item.report.findings += against_the_store(store, item, options.zone)  # what it lacks or cannot replace
         origin = origins(path) if origins is not None else None  # path is still the file read (still_at)
         if origins is not None:  # before the reports: a sender who is not the school's is a warning in them
             strangers += note_senders([item], people, lambda _: origin)

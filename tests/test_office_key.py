@@ -15,6 +15,7 @@ from typing import Any
 
 from sheetsync.identity import ensure_key
 from sheetsync.office.store import Store
+from tests.excel_saves import excel_saved, text
 
 SEED = Path(__file__).parent.parent / "sheetsync" / "samples" / "progress-report.json"
 
@@ -51,7 +52,8 @@ def test_templates_issued_in_the_office_verify_and_another_offices_do_not(tmp_pa
         assert done.returncode == 0, done.stderr
     [mine] = (ours / "issued").glob("s1 *.xlsx")
     [foreign] = (theirs / "issued").glob("s2 *.xlsx")
-    shutil.copy(mine, ours / "inbox" / "s1.xlsx")
+    # The school types into its template (one sent back with nothing typed is refused: office/unfilled.py).
+    excel_saved(mine, ours / "inbox" / "s1.xlsx", {"C51": text("ครูผู้รับผิดชอบโครงการ")})
     shutil.copy(foreign, ours / "inbox" / "s2-from-elsewhere.xlsx")
     done = sheetsync(ours, home, "sync", "--settle", "0")
     assert "Traceback" not in done.stderr, done.stderr

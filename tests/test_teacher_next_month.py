@@ -50,3 +50,18 @@ def test_a_slip_against_a_locked_earlier_report_is_found_on_her_own_cells(
     # Report 7 is found against report 5's 65 %, not the 40 % just before it: the message says which.
     seven = next(f for f in validate(filled).errors if f.cell == "D43")
     assert "ลดลงจากรายงานครั้งที่ 5 (65% ในช่อง D41)" in seven.message_th, seven.message_th
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_next_months_template_saved_in_calc_with_nothing_typed_reads_as_issued(
+        libreoffice: Any, progress_form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str) -> None:
+    """Opened in Calc and saved without typing (dates, percents and the budget used it keeps up to date
+    come back as Calc stores them), next month's template is still the template as issued; one value
+    typed over the budget used it keeps open makes it her file (office/unfilled.py)."""
+    seed["reports"] = seed["reports"][:5]
+    blank, saved, typed = tmp_path / f"next.{fmt}", tmp_path / f"saved.{fmt}", tmp_path / f"typed.{fmt}"
+    write_template(progress_form, blank, data=seed, recipient="s1", lock_rows=True, record_open=True)
+    libreoffice.type_into(blank, saved, {}, sheet=progress_form.sheet)
+    libreoffice.type_into(blank, typed, {"F7": "150000"}, sheet=progress_form.sheet)
+    assert read_filled(blank).as_issued and read_filled(saved).as_issued
+    assert not read_filled(typed).as_issued

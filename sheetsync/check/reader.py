@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
@@ -19,6 +19,7 @@ from python_calamine import CalamineError
 
 from . import coerce
 from .formatted import dates_shown_later, mark_percents
+from .issued import as_issued
 from .opener import Opener, short
 from .sheets import Grid, raw_grid, read_metadata
 from .places import CellRef, plan_of
@@ -67,6 +68,12 @@ class Filled:
     added: list[str] = field(default_factory=list)  # sheets the school added that hold values (never read)
     shown_later: list[str] = field(default_factory=list)  # date cells shown 543 years on (formatted.py)
     saved_by_calc: bool = False  # an .xlsx that names Calc as the program that saved it last (printfit.py)
+
+    @cached_property
+    def as_issued(self) -> bool:
+        """Whether the file is the template as issued, nothing typed in it (:mod:`.issued`); worked out
+        when asked (the office asks, validating alone does not), from what was read."""
+        return as_issued(self.form, self.grid, self.metadata, self.locked_expected, self.locked_found)
 
     def cell_of(self, pointer: str) -> CellRef:
         """The cell behind ``pointer``; for an absent field, the empty input cell it belongs in."""

@@ -128,7 +128,8 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
                            zone=zone),
                out, say)
     for (chosen, who, data, _), path in zip(targets, paths):
-        write_template(chosen, path, data=data, recipient=who or None, lock_rows=True, issued=issued)
+        write_template(chosen, path, data=data, recipient=who or None, lock_rows=True, issued=issued,
+                       record_open=True)
     return paths
 
 

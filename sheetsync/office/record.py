@@ -6,6 +6,7 @@ arrival order itself):
 1. A file whose bytes the store has seen adds nothing: it gets its earlier result back, with the
    code ``same-file``.
 2. A file that could not be read is ``quarantined`` (code ``unreadable`` or ``internal-error``);
+   the template as the office issued it, nothing typed, is ``refused`` (``as-issued``: office/unfilled.py);
    one with errors is ``refused`` (``invalid``); one whose form key is empty is ``refused``
    (``no-key``). Warnings do not stop a file.
 3. Otherwise its key is (form, the form's key values, recipient), compared with the store's
@@ -39,6 +40,7 @@ from .details import again, findings_detail, joined, pair, replaced, split
 from .spec import master_spec
 from .store import Store, Stored, now
 from .superseded import note_reports
+from .unfilled import AS_ISSUED, sent_as_issued
 
 PROCESSED, QUARANTINE = "processed", "quarantine"
 
@@ -152,6 +154,9 @@ def _decide(store: Store, item: FileResult, name: str, zone: Zone) -> Outcome:
     version, template_id = str(meta.get("form_version", "")), str(meta.get("template_id", ""))
     warnings = tuple(_where(f) for f in report.warnings)
     common: dict[str, Any] = {"warnings": warnings, "form_version": version, "template_id": template_id}
+    if sent_as_issued(item):  # nothing typed: no version kept, and no file to fix (office/unfilled.py)
+        return Outcome(path, "refused", AS_ISSUED, key, item.sha256, joined(pair(AS_ISSUED)),
+                       errors=len(report.errors), **common)
     if not report.valid:
         errors = report.errors
         return Outcome(path, "refused", "invalid", key, item.sha256, joined(findings_detail("invalid", errors)),

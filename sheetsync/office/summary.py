@@ -7,7 +7,8 @@ and written as a value.
 Status of a summary line, in this order, for the office's reporting period ``P`` (``YYYY-MM``):
 
 * ``ส่งไฟล์ที่ต้องแก้ไข`` (sent a file that must be fixed) — the recipient's latest file for the key
-  was refused (errors);
+  was refused (errors; the template sent back with nothing typed, ``as-issued``, is no such file and
+  counts for nothing here: :mod:`.unfilled`);
 * ``ส่งไฟล์ที่เปิดไม่ได้`` (sent something unreadable) — it was quarantined (a PDF, a damaged file);
 * ``ยกเว้น: <why>`` (waived) — the clerk waived the project's remaining months (:mod:`.waivers`): it is
   cancelled or closed early, nothing more is due from it (no "not sent" line of the period due either;
@@ -36,6 +37,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, Sequence
 
 from ..check.coerce import ascii_digits
+from ..check.issued import AS_ISSUED
 from ..spec.form import Form
 from ..master.derive import add_up, as_date, number
 from ..master.layout import Kind
@@ -250,7 +252,8 @@ class _Seen:
         self.newest: dict[str, int] = {}  # the id of each recipient's latest outcome naming a key
         self.specs = specs
         for o in outcomes:
-            if o.result in ("merged", "replaced", "refused", "quarantined") and o.recipient:
+            # The template sent back with nothing typed is no file to fix: the line stays as the record makes it.
+            if o.result in ("merged", "replaced", "refused", "quarantined") and o.recipient and o.code != AS_ISSUED:
                 o = self._periodless(o)
                 self.last[(o.recipient, o.key)] = o
                 self.keys.setdefault(o.recipient, {})[o.key] = None

@@ -14,6 +14,10 @@ import unicodedata
 from typing import Iterable
 
 
+#: The metadata row of what a template's open input cells held as issued (:func:`open_fingerprint`).
+OPEN = "open_fingerprint"
+
+
 def normalize(value: object) -> str:
     """A program-independent text form of a cell value (``1`` and ``1.0`` are both ``"1"``)."""
     if value is None:
@@ -39,3 +43,12 @@ def combined(hashes: Iterable[tuple[str, str]]) -> str:
     """One fingerprint over ``(cell, hash)`` pairs, independent of their order."""
     joined = "\n".join(f"{ref}={h}" for ref, h in sorted(hashes))
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def open_fingerprint(cells: Iterable[tuple[str, object]]) -> str:
+    """One fingerprint over what open input cells hold, as ``(cell, value)`` pairs.
+
+    An empty cell counts for nothing: a template whose open cells were all issued empty has the
+    fingerprint of none (``combined(())``), whether or not its metadata records one (templates
+    issued before it was recorded, or by ``write_template`` alone)."""
+    return combined((ref, cell_hash(value)) for ref, value in cells if normalize(value) != "")

@@ -20,7 +20,7 @@ from ..messages import render
 from ..spec.form import Field, Form, Placement, Table, column_letter
 from ..text import safe_text
 from . import sizing
-from .fingerprint import cell_hash, combined
+from .fingerprint import OPEN, cell_hash, combined, open_fingerprint
 from .prefill import prefill_values
 
 CellValue = str | int | float | dt.date | None
@@ -158,7 +158,7 @@ class TemplatePlan:
 def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str | None = None,
                password: str | None = None, lock_rows: bool = False,
                issued: dt.datetime | None = None, template_id: str | None = None,
-               key: KeyArg = OFFICE) -> TemplatePlan:
+               key: KeyArg = OFFICE, record_open: bool = False) -> TemplatePlan:
     """Lay out ``form`` as cells, prefilled with ``data`` (the form's JSON shape, any part of it).
 
     :param recipient: recorded in the metadata so returned files can be traced to a school.
@@ -167,6 +167,9 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     :param password: sheet-protection password (a guard rail; the fingerprint is the real check).
     :param lock_rows: also lock prefilled rows of tables that are editable by default (reports),
         and leave the layout's ``signature`` fields empty: next period's template.
+    :param record_open: also record what the open cells hold as issued (:data:`OPEN`), so that the
+        template returned with nothing typed in it is told from a filled file (the office's templates
+        for its schools; a file made to stand for a filled one leaves it out).
     :raises DataError: when ``data`` does not fit the form.
     """
     values = prefill_values(form, data or {})
@@ -178,6 +181,8 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
              *_table_cells(form, values, lock_rows)]
     locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
     meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked, template_id)
+    if record_open:  # not signed: a forged value can only make the sender's own file "nothing typed"
+        meta += ((OPEN, open_fingerprint((c.place.ref, c.value) for c in cells if c.role == "input")),)
     meta = _signed(meta, resolve(key, create=True))
     widths = sizing.column_widths(form, cells)
     fit = sizing.fit_rows(form)

@@ -15,7 +15,7 @@ from .plan import TemplatePlan, build_plan
 
 def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data: dict[str, Any] | None = None,
                    recipient: str | None = None, password: str | None = None, lock_rows: bool = False,
-                   issued: dt.datetime | None = None, key: KeyArg = OFFICE) -> TemplatePlan:
+                   issued: dt.datetime | None = None, key: KeyArg = OFFICE, record_open: bool = False) -> TemplatePlan:
     """Write a fill-in template of ``form`` to ``path`` and return the plan it was made from.
 
     :param fmt: ``"xlsx"`` or ``"ods"``; taken from the extension of ``path`` when omitted.
@@ -25,6 +25,8 @@ def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data
     :param lock_rows: lock prefilled report rows too and leave the signature line empty and open
         (next month's templates from the master).
     :param key: signs the template's identity; by default the office key (:mod:`sheetsync.identity`).
+    :param record_open: record what its open cells hold as issued, so the office tells this template
+        sent back with nothing typed from a filled file (``template --roster`` and ``--from-master`` do).
     :raises DataError: when ``data`` does not fit the form.
     :raises OutputError: when the file cannot be written.
 
@@ -35,6 +37,6 @@ def write_template(form: Form, path: str | Path, *, fmt: str | None = None, data
     path = Path(path)
     write = writer_for(format_of(path, fmt))
     plan = build_plan(form, data, recipient=recipient, password=password, lock_rows=lock_rows, issued=issued,
-                      key=key)
+                      key=key, record_open=record_open)
     write_atomically(path, lambda tmp: write(plan, tmp))
     return plan
