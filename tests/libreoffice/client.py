@@ -47,7 +47,10 @@ class LibreOffice:
     """One headless soffice plus its UNO worker; use as a context manager or close()."""
 
     def __init__(self, soffice: str | None = None, locale: str = "th_TH.UTF-8",
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+                 timeout: float = DEFAULT_TIMEOUT, setup_locale: str | None = None) -> None:
+        """``locale`` is the system's (soffice's LC_ALL); ``setup_locale`` (e.g. "th-TH"), when given, is
+        written into the profile as Tools > Options > Language Settings' locale and default languages,
+        as a teacher sets them on a computer whose system is English."""
         self.timeout = timeout
         self.profile = Path(tempfile.mkdtemp(prefix="sheetsync-lo-"))
         self._log = open(self.profile / "soffice.log", "wb")
@@ -59,16 +62,18 @@ class LibreOffice:
         self._lock = threading.Lock()
         self.last_words = ""  # soffice's log and exit status when it died, for the next user
         try:
-            self._start(soffice or find_soffice(), locale)
+            self._start(soffice or find_soffice(), locale, setup_locale)
         except BaseException:
             self.close(force=True)
             raise
 
     # -- process management ---------------------------------------------------
-    def _start(self, soffice: str | None, locale: str) -> None:
+    def _start(self, soffice: str | None, locale: str, setup_locale: str | None = None) -> None:
         if not soffice:
             raise LibreOfficeError("soffice not found")
         pipe = f"sheetsync_{uuid.uuid4().hex}"
+        if setup_locale:
+            _write_setup_locale(self.profile / "user" / "user", setup_locale)
         env = dict(os.environ, LC_ALL=locale, LANG=locale)
         self._soffice = subprocess.Popen(
             [soffice, "--headless", "--invisible", "--nologo", "--norestore",
@@ -283,6 +288,26 @@ class LibreOffice:
     def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
         """Page sizes in mm; pure Python, see :func:`pdf_page_sizes`."""
         return pdf_page_sizes(pdf)
+
+
+_SETUP = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">\
+<value>{0}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale" oor:op="fuse">\
+<value>{0}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale_CTL" oor:op="fuse">\
+<value>{0}</value></prop></item>
+</oor:items>
+"""
+
+
+def _write_setup_locale(user: Path, locale: str) -> None:
+    """A fresh profile's registrymodifications.xcu with ``locale`` as Calc's locale setting and the
+    default Western and complex-text languages (what Tools > Options > Language Settings stores)."""
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(_SETUP.format(locale), encoding="utf-8")
 
 
 def _exit_status(code: int) -> str:
