@@ -26,6 +26,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from tests.libreoffice.profile import write_setup_locale
+
 SYSTEM_PYTHON = "/usr/bin/python3"
 WORKER = Path(__file__).with_name("uno_worker.py")
 DEFAULT_TIMEOUT = 120.0
@@ -73,7 +75,7 @@ class LibreOffice:
             raise LibreOfficeError("soffice not found")
         pipe = f"sheetsync_{uuid.uuid4().hex}"
         if setup_locale:
-            _write_setup_locale(self.profile / "user" / "user", setup_locale)
+            write_setup_locale(self.profile / "user" / "user", setup_locale)
         env = dict(os.environ, LC_ALL=locale, LANG=locale)
         self._soffice = subprocess.Popen(
             [soffice, "--headless", "--invisible", "--nologo", "--norestore",
@@ -288,26 +290,6 @@ class LibreOffice:
     def pdf_page_sizes(pdf: Path) -> list[tuple[float, float]]:
         """Page sizes in mm; pure Python, see :func:`pdf_page_sizes`."""
         return pdf_page_sizes(pdf)
-
-
-_SETUP = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
-xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">\
-<value>{0}</value></prop></item>
-<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale" oor:op="fuse">\
-<value>{0}</value></prop></item>
-<item oor:path="/org.openoffice.Office.Linguistic/General"><prop oor:name="DefaultLocale_CTL" oor:op="fuse">\
-<value>{0}</value></prop></item>
-</oor:items>
-"""
-
-
-def _write_setup_locale(user: Path, locale: str) -> None:
-    """A fresh profile's registrymodifications.xcu with ``locale`` as Calc's locale setting and the
-    default Western and complex-text languages (what Tools > Options > Language Settings stores)."""
-    user.mkdir(parents=True, exist_ok=True)
-    (user / "registrymodifications.xcu").write_text(_SETUP.format(locale), encoding="utf-8")
 
 
 def _exit_status(code: int) -> str:
