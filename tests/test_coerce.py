@@ -510,3 +510,11 @@ def test_ascii_digits_leaves_other_text_alone() -> None:
 def test_dates_pasted_past_the_cells_rule_are_read_as_the_readme_says(typed: str, day: date) -> None:
     # A two-digit year is the Buddhist Era's (62 = 2562), as Thai people write it; ISO is ISO.
     assert parse_date(typed) == day
+
+
+def test_the_apostrophe_typed_in_front_is_no_part_of_the_value() -> None:
+    """Calc 7.4 keeps the apostrophe typed before text (Excel never does): it is read away, once."""
+    assert parse_text("'นายสมชาย ") == "นายสมชาย" and parse_text("''x") == "'x"
+    assert parse_date("'29/4/2563") == date(2020, 4, 29) and parse_percent("' 30") == 30.0
+    assert is_blank("'") and is_blank(" ' ") and not is_blank("''")
+    assert parse_choice("'เป็นไปตามแผน", {True: "เป็นไปตามแผน", False: "ไม่เป็นไปตามแผน"}) is True

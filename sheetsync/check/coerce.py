@@ -60,7 +60,7 @@ class PercentShown(float):
 
 def is_blank(raw: object) -> bool:
     """Return True for ``None`` and for text that is empty or only whitespace."""
-    return raw is None or raw == "" or (isinstance(raw, str) and not _strip(raw))
+    return raw is None or raw == "" or (isinstance(raw, str) and not _unquoted(_strip(raw)))
 
 
 def thai_digits_to_arabic(text: str) -> str:
@@ -178,7 +178,7 @@ def parse_text(raw: object) -> str:
     Only unsupported types (bool, None, durations...) raise, with code "not-text".
     """
     if isinstance(raw, str):
-        return _strip(raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw)
+        return _unquoted(_strip(raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw))
     if isinstance(raw, bool) or not isinstance(raw, (int, float, date)):
         raise CoerceError("not-text", raw)
     if isinstance(raw, int):
@@ -213,7 +213,19 @@ def _strip(text: str) -> str:
 def _clean(text: str) -> str:
     """NFC, no invisible characters, runs of whitespace as one space, edges stripped."""
     text = unicodedata.normalize("NFC", text).translate(_DROP_INVISIBLE)
-    return " ".join(text.split())
+    return _unquoted(" ".join(text.split()))
+
+
+def _unquoted(text: str) -> str:
+    """``text`` (edges already stripped) without the apostrophe a person typed in front to keep it as typed.
+
+    Excel never stores that apostrophe; Calc 7.4 does, wherever the rest would not become a number or a
+    date anyway (a Text-formatted cell, any Thai text): "'29/4/2563", which sheetsync's own messages advise,
+    was refused as no date, and "'นายสมชาย" went into the records with it. A lone "'" is an empty cell.
+    """
+    if text[:1] != "'":
+        return text
+    return _strip(text[1:])
 
 
 @lru_cache(maxsize=4096)  # dropdown labels are compared on every cell: each is cleaned once

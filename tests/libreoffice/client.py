@@ -26,6 +26,8 @@ import zlib
 from pathlib import Path
 from typing import Any
 
+from tests.libreoffice.profile import write_setup_locale
+
 SYSTEM_PYTHON = "/usr/bin/python3"
 WORKER = Path(__file__).with_name("uno_worker.py")
 DEFAULT_TIMEOUT = 120.0
@@ -47,7 +49,10 @@ class LibreOffice:
     """One headless soffice plus its UNO worker; use as a context manager or close()."""
 
     def __init__(self, soffice: str | None = None, locale: str = "th_TH.UTF-8",
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+                 timeout: float = DEFAULT_TIMEOUT, setup_locale: str | None = None) -> None:
+        """``locale`` is the system's (soffice's LC_ALL); ``setup_locale`` (e.g. "th-TH"), when given, is
+        written into the profile as Tools > Options > Language Settings' locale and default languages,
+        as a teacher sets them on a computer whose system is English."""
         self.timeout = timeout
         self.profile = Path(tempfile.mkdtemp(prefix="sheetsync-lo-"))
         self._log = open(self.profile / "soffice.log", "wb")
@@ -59,16 +64,18 @@ class LibreOffice:
         self._lock = threading.Lock()
         self.last_words = ""  # soffice's log and exit status when it died, for the next user
         try:
-            self._start(soffice or find_soffice(), locale)
+            self._start(soffice or find_soffice(), locale, setup_locale)
         except BaseException:
             self.close(force=True)
             raise
 
     # -- process management ---------------------------------------------------
-    def _start(self, soffice: str | None, locale: str) -> None:
+    def _start(self, soffice: str | None, locale: str, setup_locale: str | None = None) -> None:
         if not soffice:
             raise LibreOfficeError("soffice not found")
         pipe = f"sheetsync_{uuid.uuid4().hex}"
+        if setup_locale:
+            write_setup_locale(self.profile / "user" / "user", setup_locale)
         env = dict(os.environ, LC_ALL=locale, LANG=locale)
         self._soffice = subprocess.Popen(
             [soffice, "--headless", "--invisible", "--nologo", "--norestore",
