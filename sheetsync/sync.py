@@ -52,7 +52,7 @@ from .office.rostered import take_roster
 from .office.renaming import readable_names
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
-from .roster import Recipient, safe_filename
+from .roster import Recipient, require_schools, safe_filename
 from .zipped import ZipLimits
 
 PROCESSED = "processed"
@@ -130,6 +130,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
         per fetched message for its files: office/joining.py) plus a digest are queued; with ``send``
         they are then delivered over SMTP.
     :param roster: who must report; kept in the store until another is given.
+    :raises RosterError: ``roster`` lists no school (it would mark every school as left).
     :param today: only sets the default period (its month) when ``options.period`` is not given.
     :param progress: called once per file checked (a progress bar).
     :param origins: the message that brought a file, for files fetched from the mailbox
@@ -145,6 +146,8 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
         sync(Path("inbox"), Path("master.xlsx"), report_dir=Path("reports"), config=MailConfig.from_env())
     """
     check_view_path(master)
+    # An empty roster would mark every school as left: refused before anything is taken, as the commands do.
+    listed = None if roster is None else require_schools(list(roster))
     result = SyncResult()
     period = options.period or (today.strftime("%Y-%m") if today else None)
     mover = SetAside(options.processed or inbox / PROCESSED, options.quarantine or inbox / "quarantine")
@@ -155,8 +158,8 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             changed = import_legacy(store, master)
             changed = rekey_periods(store, forms_dirs) > 0 or changed  # before any file is compared with them
             mover.reserve(store.names_not_set_aside())
-            if roster is not None:
-                changed = take_roster(store, list(roster), result.problems) or changed
+            if listed is not None:
+                changed = take_roster(store, listed, result.problems) or changed
             people = store.roster()
             result.problems += readable_names(inbox, options.settle)  # before any name is looked at, zips' too
             _unpack(store, inbox, mover, options, result)
