@@ -15,6 +15,7 @@ from ..files import unique_name
 from ..mailer import MailConfig, MailError, Part, Thread, carries_marked, report_part, unreadable_part, wire_bytes
 from ..messages import both
 from ..pipeline import INTERNAL, FileResult, failure
+from ..check.issued import told_as_issued
 from ..check.report import Result
 from ..render import render_for_school
 from ..render.html import render_html
@@ -56,7 +57,9 @@ def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], c
     try:
         if item.readable:
             report_dir.mkdir(parents=True, exist_ok=True)
-            item.outputs = _write_report(item, report_dir, stems, mark_valid or not item.valid, kept)
+            # A template sent back as issued has no cell to mark: nothing to correct in it, it is to be filled in
+            mark = (mark_valid or not item.valid) and not (item.report is not None and told_as_issued(item.report))
+            item.outputs = _write_report(item, report_dir, stems, mark, kept)
         if config is None or not config.from_addr:
             return [], None, None
         try:
