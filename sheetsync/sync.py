@@ -53,6 +53,7 @@ from .office.renaming import readable_names
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
 from .roster import Recipient, require_schools, safe_filename
+from .limits import MAX_ANSWER_SIZE
 from .zipped import ZipLimits
 
 PROCESSED = "processed"
@@ -112,6 +113,9 @@ class SyncOptions:
     office: str = ""  # the office's name: it heads the view's sheets and prints on its pages
     zips: ZipLimits = ZipLimits()  # what one .zip dropped into the inbox may bring (as one attached to an e-mail)
     settings: Path | None = None  # the office's sheetsync.toml: changed since the view was rendered, it is due
+    #: The most bytes one e-mail answering a message's files may have (office/joining.py): the office's
+    #: ``[imap] max_message_mb``, what it accepts itself (a mail server refuses a bigger one: she gets nothing).
+    answer_size: int = MAX_ANSWER_SIZE
 
 
 #: Up to this many keys, "auto" renders the view after every run that changed something (~1 s
@@ -317,7 +321,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             result.already_seen.append(path)
             if not set_aside_late(store, mover, path, listed):
                 answer_again(store, run_id, path, listed.sha256, config,
-                              origins(path) if origins is not None else None, options.zone)
+                             origins(path) if origins is not None else None, options.zone, options.answer_size)
                 mover.move(path, seen or "processed", "already received", listed=listed)
             continue
         if not item.retry and not listed.still_at(path):
@@ -343,7 +347,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         kept_as = mover.name_for(path, disposition)
         stems = report_names(safe_filename(Path(kept_as).stem), taken, report_dir)
         mails, answer, joining = reports_and_mail(item, report_dir, stems, config, people, options.mark_valid,
-                                                  result.problems, origin, mover.folder(disposition) / kept_as)
+                                                  result.problems, origin, mover.folder(disposition) / kept_as,
+                                                  answer_size=options.answer_size)
         if disposition_of(item) != disposition:  # sheetsync failed on it while reporting: set aside instead
             kept_as = mover.name_for(path, disposition_of(item))
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
