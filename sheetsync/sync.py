@@ -113,9 +113,7 @@ class SyncOptions:
     office: str = ""  # the office's name: it heads the view's sheets and prints on its pages
     zips: ZipLimits = ZipLimits()  # what one .zip dropped into the inbox may bring (as one attached to an e-mail)
     settings: Path | None = None  # the office's sheetsync.toml: changed since the view was rendered, it is due
-    #: The most bytes one e-mail answering a message's files may have (office/joining.py): the office's
-    #: ``[imap] max_message_mb``, what it accepts itself (a mail server refuses a bigger one: she gets nothing).
-    answer_size: int = MAX_ANSWER_SIZE
+    answer_size: int = MAX_ANSWER_SIZE  # most bytes of one answer to a message's files: the office's max_message_mb
 
 
 #: Up to this many keys, "auto" renders the view after every run that changed something (~1 s
