@@ -4,6 +4,7 @@ unique names."""
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import secrets
 import stat
@@ -95,6 +96,10 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
 #: file system allows one name (ext4), whatever the target's (85 Thai letters are 255 bytes).
 TEMP_STEM_BYTES = 60
 TEMP_SUFFIX_BYTES = 16
+#: Random bytes in a temporary's name (twice as many hex digits).
+TEMP_RANDOM_BYTES = 6
+#: Linux's (ext4's) and most file systems' limit on one name, in bytes.
+NAME_MAX = 255
 
 
 def temp_affixes(path: Path) -> tuple[str, str]:
@@ -104,6 +109,22 @@ def temp_affixes(path: Path) -> tuple[str, str]:
     would not fit."""
     suffix = path.suffix if len(os.fsencode(path.suffix)) <= TEMP_SUFFIX_BYTES else ".tmp"
     return f".{_cut(path.stem, TEMP_STEM_BYTES)}-", suffix
+
+
+def temp_pattern(path: Path) -> str:
+    """A glob pattern matching the temporaries :func:`open_temp` makes for ``path`` with
+    :func:`temp_affixes` (what a run killed while writing it leaves beside it)."""
+    prefix, suffix = temp_affixes(path)
+    return os.path.join(glob.escape(str(path.parent)), f"{glob.escape(prefix)}{'[0-9a-f]' * 2 * TEMP_RANDOM_BYTES}{glob.escape(suffix)}")
+
+
+def fitted_name(name: str, tail: str) -> str:
+    """``name`` followed by ``tail``, its stem cut (between whole characters, its suffix kept) when the
+    whole would pass :data:`NAME_MAX` bytes: ``master.xlsx`` + ``.bak`` → ``master.xlsx.bak``."""
+    if len(os.fsencode(name + tail)) <= NAME_MAX:
+        return name + tail
+    stem, suffix = Path(name).stem, Path(name).suffix
+    return _cut(stem, NAME_MAX - len(os.fsencode(suffix + tail))) + suffix + tail
 
 
 def _cut(text: str, max_bytes: int) -> str:
@@ -134,7 +155,7 @@ def open_temp(folder: Path, prefix: str, suffix: str, *, like: Path | None = Non
     :raises OSError: when the folder cannot be written.
     """
     for _ in range(100):
-        tmp = folder / f"{prefix}{secrets.token_hex(6)}{suffix}"
+        tmp = folder / f"{prefix}{secrets.token_hex(TEMP_RANDOM_BYTES)}{suffix}"
         try:
             fd = os.open(tmp, TEMP_FLAGS, 0o666)
         except FileExistsError:

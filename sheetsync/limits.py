@@ -105,10 +105,11 @@ MAX_SEQUENCE_GAP = 100
 
 
 # Sent mail --------------------------------------------------------------------------------------
-#: Bytes one answer carrying the files of one message may have as sent (encoded attachments included):
-#: the office's own limit on a message it receives. Most mail servers refuse a message over 10-25 MB,
-#: so a joined answer (a .zip of many files, each with its marked-up copy) attaches copies only while
-#: it stays below this, and names the others (sheetsync.mailer._joined).
+#: Bytes one answer carrying the files of one message may have as sent (encoded attachments included),
+#: by default: an office's is its own limit on a message it receives (``[imap] max_message_mb``, whose
+#: default this is). Most mail servers refuse a message over 10-25 MB, so a joined answer (a .zip of many
+#: files, each with its marked-up copy) attaches copies only while it stays below this, and names the
+#: others (sheetsync.mailer._joined).
 MAX_ANSWER_SIZE = MAX_RETURNS_SIZE
 
 # Received mail ------------------------------------------------------------------------------

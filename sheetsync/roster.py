@@ -121,14 +121,17 @@ def read_roster(path: str | Path) -> list[Recipient]:
     return recipients
 
 
-def require_schools(people: list[Recipient], path: str | Path) -> list[Recipient]:
-    """``people``, read from the roster at ``path``, when it names at least one school.
+def require_schools(people: list[Recipient], path: str | Path | None = None) -> list[Recipient]:
+    """``people``, read from the roster at ``path`` (or given by a program: ``None``), when it names
+    at least one school.
 
-    :raises RosterError: it holds its headings only (saved from Excel before a school was typed):
-        every command given it would make nothing, and say so in terms of its own options.
+    :raises RosterError: it holds its headings only (saved from Excel before a school was typed), or
+        a program gave an empty list: every command given it would make nothing (and a run that set it
+        would mark every school "no longer on the list"), and say so in terms of its own options.
     """
     if not people:
-        raise RosterError(_said("roster.no-schools", Path(path)))
+        raise RosterError(_said("roster.no-schools", Path(path)) if path is not None
+                          else both("roster.none-given", source=SOURCE))
     return people
 
 

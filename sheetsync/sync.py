@@ -52,7 +52,8 @@ from .office.rostered import take_roster
 from .office.renaming import readable_names
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
-from .roster import Recipient, safe_filename
+from .roster import Recipient, require_schools, safe_filename
+from .limits import MAX_ANSWER_SIZE
 from .zipped import ZipLimits
 
 PROCESSED = "processed"
@@ -112,6 +113,7 @@ class SyncOptions:
     office: str = ""  # the office's name: it heads the view's sheets and prints on its pages
     zips: ZipLimits = ZipLimits()  # what one .zip dropped into the inbox may bring (as one attached to an e-mail)
     settings: Path | None = None  # the office's sheetsync.toml: changed since the view was rendered, it is due
+    answer_size: int = MAX_ANSWER_SIZE  # most bytes of one answer to a message's files: the office's max_message_mb
 
 
 #: Up to this many keys, "auto" renders the view after every run that changed something (~1 s
@@ -130,6 +132,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
         per fetched message for its files: office/joining.py) plus a digest are queued; with ``send``
         they are then delivered over SMTP.
     :param roster: who must report; kept in the store until another is given.
+    :raises RosterError: ``roster`` lists no school (it would mark every school as left).
     :param today: only sets the default period (its month) when ``options.period`` is not given.
     :param progress: called once per file checked (a progress bar).
     :param origins: the message that brought a file, for files fetched from the mailbox
@@ -145,6 +148,8 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
         sync(Path("inbox"), Path("master.xlsx"), report_dir=Path("reports"), config=MailConfig.from_env())
     """
     check_view_path(master)
+    # An empty roster would mark every school as left: refused before anything is taken, as the commands do.
+    listed = None if roster is None else require_schools(list(roster))
     result = SyncResult()
     period = options.period or (today.strftime("%Y-%m") if today else None)
     mover = SetAside(options.processed or inbox / PROCESSED, options.quarantine or inbox / "quarantine")
@@ -155,8 +160,8 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
             changed = import_legacy(store, master)
             changed = rekey_periods(store, forms_dirs) > 0 or changed  # before any file is compared with them
             mover.reserve(store.names_not_set_aside())
-            if roster is not None:
-                changed = take_roster(store, list(roster), result.problems) or changed
+            if listed is not None:
+                changed = take_roster(store, listed, result.problems) or changed
             people = store.roster()
             result.problems += readable_names(inbox, options.settle)  # before any name is looked at, zips' too
             _unpack(store, inbox, mover, options, result)
@@ -314,7 +319,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
             result.already_seen.append(path)
             if not set_aside_late(store, mover, path, listed):
                 answer_again(store, run_id, path, listed.sha256, config,
-                              origins(path) if origins is not None else None, options.zone)
+                             origins(path) if origins is not None else None, options.zone, options.answer_size)
                 mover.move(path, seen or "processed", "already received", listed=listed)
             continue
         if not item.retry and not listed.still_at(path):
@@ -340,7 +345,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         kept_as = mover.name_for(path, disposition)
         stems = report_names(safe_filename(Path(kept_as).stem), taken, report_dir)
         mails, answer, joining = reports_and_mail(item, report_dir, stems, config, people, options.mark_valid,
-                                                  result.problems, origin, mover.folder(disposition) / kept_as)
+                                                  result.problems, origin, mover.folder(disposition) / kept_as,
+                                                  answer_size=options.answer_size)
         if disposition_of(item) != disposition:  # sheetsync failed on it while reporting: set aside instead
             kept_as = mover.name_for(path, disposition_of(item))
         hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)

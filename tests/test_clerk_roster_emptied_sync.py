@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
@@ -69,3 +71,34 @@ def test_a_roster_cut_short_says_how_many_left_and_loses_nothing(tmp_path: Path)
     (office / "roster.csv").write_text(FOUR, encoding="utf-8")  # put back: listed again, as before
     assert run("sync", cwd=office).returncode == 0
     assert _listed(office) == (["s1", "s2", "s3", "s4"], {})
+
+
+def test_merge_refuses_a_roster_emptied_before_taking_any_file(tmp_path: Path, progress_form: Form) -> None:
+    # `merge --roster` set the headings-only roster all the same: every school "no longer on the list".
+    office = new_office(tmp_path, ROSTER)
+    assert run("sync", cwd=office).returncode == 0
+    empty = tmp_path / "empty.csv"
+    empty.write_text(HEADINGS, encoding="utf-8")
+    dropped = tmp_path / "s1.xlsx"
+    write_template(progress_form, dropped, data=variant(seed_data(), code="50360000-3600", reports=2), recipient="s1")
+    done = run("merge", dropped, "--roster", empty, cwd=office)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "empty.csv" in done.stderr and done.stderr.index("ไม่มีรายชื่อโรงเรียน") < done.stderr.index(" / ")
+    assert _listed(office) == (["s1", "s2"], {})
+    with Store(office / "sheetsync.sqlite") as store:
+        assert store.current_of("progress-report", "50360000-3600", "s1") is None  # nothing merged
+
+
+def test_the_librarys_sync_refuses_an_empty_roster(tmp_path: Path) -> None:
+    from sheetsync.errors import RosterError
+    from sheetsync.sync import sync
+
+    office = new_office(tmp_path, ROSTER)
+    assert run("sync", cwd=office).returncode == 0
+    with pytest.raises(RosterError) as refused:
+        sync(office / "inbox", office / "master.xlsx", report_dir=office / "reports", roster=[])
+    said = str(refused.value)
+    assert "ไม่มีรายชื่อโรงเรียน" in said and said.index("ไม่มีรายชื่อโรงเรียน") < said.index(" / ")
+    assert _listed(office) == (["s1", "s2"], {})
+    sync(office / "inbox", office / "master.xlsx", report_dir=office / "reports")  # None: the store's roster stands
+    assert _listed(office) == (["s1", "s2"], {})

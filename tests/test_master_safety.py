@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import signal
 import subprocess
@@ -11,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from sheetsync.files import temp_pattern
+from sheetsync.master.atomic import backup_path
 from sheetsync.spec.form import Form
 from sheetsync.master import MasterWriteError, merge, read_master
 from sheetsync.office.sheets import LEDGER as LEDGER_SHEET
@@ -30,7 +33,7 @@ def old_master(form: Form, folder: Path) -> Path:
 
 
 def temp_files(master: Path) -> list[Path]:
-    return sorted(master.parent.glob(f".{master.name}.*.tmp"))
+    return sorted(Path(p) for p in glob.glob(temp_pattern(master)) + glob.glob(temp_pattern(backup_path(master))))
 
 
 def test_a_merge_while_another_run_holds_the_office_is_refused(progress_form: Form, tmp_path: Path) -> None:

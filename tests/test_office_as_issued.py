@@ -12,10 +12,19 @@ never merged, and leaves the school's summary line as the office's record makes 
 from __future__ import annotations
 
 import datetime as dt
+import email
 import shutil
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
+from typing import cast
 
+from sheetsync.batch import write_report
+from sheetsync.mailer import MailConfig, Thread
+from sheetsync.messages import render
 from sheetsync.office.store import Store
+from sheetsync.roster import Recipient
+from sheetsync.sync import SyncOptions, sync
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.cli import new_office, run
@@ -140,3 +149,84 @@ def test_a_report_she_typed_and_then_deleted_is_still_taken_out(tmp_path: Path, 
     run("sync", cwd=office)
     assert _last_outcome(office) == ("replaced", "newer")
     assert _reports_held(office, "s1") == 2
+
+
+#: The school's roster line, for the library's sync (a mailed file is answered in its thread).
+PEOPLE = [Recipient("s1", "โรงเรียนวัดไทร", "head@s1.example", project_code=CODES[0])]
+THREAD = Thread(message_id="<blank@s1.example>", sender="head@s1.example", subject="ส่งรายงาน")
+
+
+def _sync_mailed(tmp_path: Path) -> list[EmailMessage]:
+    """Every file of the inbox as brought by one e-mail (THREAD); the e-mails queued for the school."""
+    inbox = tmp_path / "inbox"
+    sync(inbox, tmp_path / "master.xlsx", report_dir=tmp_path / "reports", roster=PEOPLE,
+         config=MailConfig(from_addr="office@bma.example", outbox=tmp_path / "outbox"),
+         options=SyncOptions(settle=0, view="never"), origins=lambda _: THREAD)
+    with Store(tmp_path / "master.sqlite") as store:
+        rows = store.query("SELECT message FROM outbox WHERE name != 'digest' AND carried_by IS NULL ORDER BY id")
+    return [cast(EmailMessage, email.message_from_bytes(bytes(r[0]), policy=default)) for r in rows]
+
+
+def _bodies(message: EmailMessage) -> tuple[str, str]:
+    text, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert isinstance(text, EmailMessage) and isinstance(html, EmailMessage)
+    return str(text.get_content()), str(html.get_content())
+
+
+def _blank(progress_form: Form, path: Path) -> None:
+    write_template(progress_form, path, recipient="s1", issued=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+
+
+#: What the answer on a file to correct says of its cells, none of which apply to a template sent back as issued.
+FIX_WORDS = ("ต้องแก้ไข 1 รายการ", "1 item(s) to fix", "ตรวจแล้ว", "marked")
+
+
+def test_the_answer_on_a_template_sent_back_as_issued_says_so_and_carries_no_marked_copy(
+        tmp_path: Path, progress_form: Form) -> None:
+    # Its answer was titled "ต้องแก้ไข 1 รายการ" and carried the template "marked up", as if a cell were wrong.
+    _blank(progress_form, tmp_path / "inbox" / "s1.xlsx")
+    [answer] = _sync_mailed(tmp_path)
+    assert str(answer["Subject"]) == "Re: ส่งรายงาน"  # in her thread, as every answer
+    assert list(answer.iter_attachments()) == []  # nothing is wrong in a cell: nothing to mark
+    text, html = _bodies(answer)
+    for body in (text, html):
+        assert render("mail.intro.as-issued", "th", source="mail.yaml", file="s1.xlsx") in body
+        assert body.index(render(AS_ISSUED, "th")) < body.index(render(AS_ISSUED, "en"))  # Thai first
+        assert not [w for w in FIX_WORDS if w in body], body
+    assert not list((tmp_path / "reports").glob("*ตรวจแล้ว*"))  # no marked-up copy written either
+
+
+def test_a_new_answer_on_a_template_sent_back_as_issued_says_so_in_its_subject(progress_form: Form,
+                                                                               tmp_path: Path) -> None:
+    from sheetsync.batch import message_for
+    from sheetsync.pipeline import check_file
+    from sheetsync.office.unfilled import tell_as_issued
+
+    _blank(progress_form, tmp_path / "s1.xlsx")
+    item = check_file(tmp_path / "s1.xlsx")
+    assert tell_as_issued(item)
+    item.outputs = write_report(item, tmp_path / "reports", "s1", mark=False)
+    message = message_for(item, MailConfig(from_addr="office@bma.example"), PEOPLE)
+    assert message is not None
+    subject = str(message["Subject"])
+    assert subject.startswith(render("mail.subject.as-issued", "th", source="mail.yaml", name="โรงเรียนวัดไทร"))
+    assert "ต้องแก้ไข" not in subject, subject
+
+
+def test_a_template_sent_back_as_issued_beside_a_report_in_one_email_reads_right(
+        tmp_path: Path, progress_form: Form) -> None:
+    _blank(progress_form, tmp_path / "inbox" / "a-blank.xlsx")
+    write_template(progress_form, tmp_path / "inbox" / "b-report.xlsx", data=variant(seed_data(), code=CODES[0]),
+                   recipient="s1")
+    [answer] = _sync_mailed(tmp_path)
+    text, html = _bodies(answer)
+    for body in (text, html):
+        assert "a-blank.xlsx" in body and "b-report.xlsx" in body
+        said = render("joined.result.as-issued", "th", source="mail.yaml")
+        assert f"“a-blank.xlsx” — {said}" in body.replace("&ldquo;", "“").replace("&rdquo;", "”"), body
+        assert render(AS_ISSUED, "th") in body
+        blank = body.split("a-blank.xlsx", 1)[1].split("b-report.xlsx", 1)[0]  # the blank file's section
+        assert not [w for w in FIX_WORDS if w in blank], blank
+    assert not any("a-blank" in str(p.get_filename()) for p in answer.iter_attachments())
+    heading = text.split("ไฟล์ที่ 1", 1)[0]
+    assert "ต้องแก้ไข" not in heading, heading  # nothing to correct: a file to send, filled in

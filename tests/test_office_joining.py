@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import email
 import os
+from dataclasses import replace
+from html import unescape
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -16,6 +18,8 @@ from sheetsync.office.joining import Joining, join_key, queue_answer
 from sheetsync.office.outbox import (FILE_HEADER, adopt_from_disk, count_others, flush_outbox, mail_path,
                                       take_sent_by_hand)
 from sheetsync.office.store import Store
+from sheetsync.render import findings_line
+from sheetsync.render.html import render_html
 from tests.test_mail import CONFIG, HTML, make_report
 
 THREAD = Thread(message_id="<two@s1.example>", sender="a@s1.example", subject="ส่งรายงาน")
@@ -201,3 +205,73 @@ def test_a_file_in_sent_that_is_not_the_queued_answer_is_not_taken_for_it(tmp_pa
         mail_path(outbox / "sent", first, name).write_bytes(b"Subject: another\r\n\r\nx\r\n")  # a restored store's
         assert take_sent_by_hand(store, outbox) == 0
         assert len(flush_outbox(store, outbox)) == 1  # told twice, never untold
+
+
+def rendered_answer(name: str, size: int, errors: int) -> tuple[bytes, Joining]:
+    """An answer on ``name`` with a marked-up copy of ``size`` bytes, its HTML as sheetsync renders it."""
+    report = make_report(Path(name), errors=errors, recipient="s1")
+    copy = Attachment(f"{Path(name).stem}-ตรวจแล้ว.xlsx", os.urandom(size), "application/vnd.ms-excel")
+    html = render_html(report, marked=True)  # its own e-mail carries the copy
+    message = compose(report, to="a@s1.example", config=CONFIG, html=html, text=f"{name} C5: ต้องกรอก",
+                      attachments=[copy], school="โรงเรียนวัดไทร", thread=THREAD)
+    return wire_bytes(message), Joining(join_key(message), report_part(report, f"{name} C5: ต้องกรอก", html))
+
+
+def test_the_copies_of_files_to_correct_are_attached_before_the_others(tmp_path: Path) -> None:
+    # Left out in the files' order, a valid file's copy (the office marks valid files too) took the room of
+    # the copy she had to correct in.
+    answers = [rendered_answer("ok.xlsx", 400_000, 0), rendered_answer("wrong.xlsx", 400_000, 2)]
+    joined = compose_joined([(data, j.part) for data, j in answers], "answers", max_size=1 * MB)
+    assert [p.get_filename() for p in joined.iter_attachments()] == ["wrong-ตรวจแล้ว.xlsx"]
+    text = str(joined.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    assert render("joined.not_attached", "th", source="mail.yaml", names="ok-ตรวจแล้ว.xlsx") in text
+
+
+def test_a_copy_left_out_is_not_said_to_be_in_the_attached_file(tmp_path: Path) -> None:
+    answers = [rendered_answer(f"{n}.xlsx", 250_000, 2) for n in ("m1", "m2", "m3")]
+    joined = compose_joined([(data, j.part) for data, j in answers], "answers", max_size=1 * MB)
+    assert [p.get_filename() for p in joined.iter_attachments()] == ["m1-ตรวจแล้ว.xlsx", "m2-ตรวจแล้ว.xlsx"]
+    html = unescape(str(joined.get_body(("html",)).get_content()))  # type: ignore[union-attr]
+    sections = html.split("<h3")[1:]
+    marked = [findings_line(2, 0, lang, marked=True) for lang in ("th", "en")]
+    listed = [findings_line(2, 0, lang, marked=False) for lang in ("th", "en")]
+    assert all(m in sections[0] and m in sections[1] for m in marked)  # attached: correct it there
+    assert not any(m in sections[2] for m in marked), sections[2]  # left out: the places are listed
+    assert all(line in sections[2] for line in listed)
+    assert render("joined.file_not_attached", "th", source="mail.yaml") in sections[2]
+
+
+def test_the_heading_does_not_count_a_file_already_received_as_checked(tmp_path: Path) -> None:
+    again = compose(make_report(Path("x.xlsx"), errors=0), to="a@s1.example", config=CONFIG, html=HTML,
+                    text="", thread=THREAD, school="โรงเรียนวัดไทร")
+    parts = [(wire_bytes(again), again_part("old.xlsx", "1/3/2569 10:00", "merged")), answer("b.xlsx", 0)]
+    joined = compose_joined([(data, j.part if isinstance(j, Joining) else j) for data, j in parts], "answers")
+    text = str(joined.get_body(("plain",)).get_content())  # type: ignore[union-attr]
+    heading = text.split("ไฟล์ที่ 1:", 1)[0]
+    assert "ตรวจสอบไฟล์ 2 ไฟล์" not in heading and "checked the 2 files" not in heading, heading
+    assert render("joined.count.again", "th", source="mail.yaml", count=1) in heading
+    assert render("joined.count.passed", "th", source="mail.yaml", count=1) in heading
+
+
+def test_the_joined_answer_is_capped_at_the_offices_max_message_mb(tmp_path: Path) -> None:
+    # The cap was 25 MB whatever the office set: an office whose mail server takes 10 MB had answers bounced.
+    cap = 1 * MB
+    with Store(tmp_path / "office.sqlite") as store:
+        for sha, name in (("a", "m1"), ("b", "m2"), ("c", "m3")):
+            data, joining = rendered_answer(f"{name}.xlsx", 250_000, 2)
+            queue(store, sha, (data, replace(joining, max_size=cap)))
+        sent = flush_outbox(store, tmp_path / "outbox")[0].read_bytes()
+    assert len(sent) <= cap and len(list(read(sent).iter_attachments())) == 2
+
+
+def test_sync_caps_the_joined_answer_at_max_message_mb(tmp_path: Path) -> None:
+    from sheetsync.cli.sync import _plan
+    from sheetsync.office.config import load_office
+    from tests.cli import new_office
+
+    office = new_office(tmp_path, "recipient_id,school_name,email\ns1,โรงเรียนวัดไทร,a@s1.example\n")
+    settings = office / "sheetsync.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("# max_message_mb = 25", "max_message_mb = 10"),
+                        encoding="utf-8")
+    plan = _plan(load_office(office), None, None, None, None, None, None, None, False, None, None)
+    assert plan.options.answer_size == 10 * MB

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..spec.form import Form, column_letter
+from .report import Report
 from ..template.fingerprint import OPEN, cell_hash, combined, open_fingerprint
 from .places import plan_of
 
@@ -34,6 +35,13 @@ def as_issued(form: Form, grid: Grid, metadata: Mapping[str, str], locked: Mappi
     found = ((ref, _at(grid, row, col)) for row, col in plan_of(form).cells
              if (ref := f"{column_letter(col + 1)}{row + 1}") not in locked)
     return open_fingerprint(found) == str(metadata.get(OPEN, combined(())))
+
+
+def told_as_issued(report: Report) -> bool:
+    """Whether ``report`` says its file is the template as issued (:func:`sheetsync.office.unfilled.tell_as_issued`):
+    then nothing in a cell is wrong — no list of items to fix, no marked-up copy — the whole file is to be
+    filled in and sent again."""
+    return any(f.code == AS_ISSUED for f in report.errors)
 
 
 def _at(grid: Grid, row: int, col: int) -> Any:

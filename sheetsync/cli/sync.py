@@ -188,7 +188,9 @@ def _plan(config: OfficeConfig | None, inbox: Path | None, master: Path | None, 
         view=view or (config.view if config else "auto"), school_charts=config.school_charts if config else (),
         zone=config.zone if config else None, office=config.name if config else "",
         zips=config.imap.zip_limits if config else SyncOptions().zips,  # an inbox .zip: the mailbox's limits
-        settings=config.root / CONFIG_NAME if config else None)
+        settings=config.root / CONFIG_NAME if config else None,
+        # The one answer to a message's files: no bigger than the office accepts (its mail server's limit)
+        answer_size=config.imap.max_message if config else SyncOptions().answer_size)
     if options.view not in ("auto", "always", "never"):
         from ..messages import both
 

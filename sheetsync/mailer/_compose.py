@@ -16,6 +16,7 @@ from typing import Iterable, Sequence
 from ..messages import LANGS, Lang, first
 from ..render import findings_line, report_dict
 from ..render.html import FONT
+from ..check.issued import told_as_issued
 from ..check.report import Report
 from ..roster import Recipient, safe_filename
 from ..errors import MailError
@@ -117,7 +118,7 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
         msg[header] = value
     msg[NAME_HEADER] = one_line(" ".join(filter(None, [report.recipient, report.path.stem])))
     greeting = say("mail.greeting", lang, name=one_line(school)) if school else say("mail.greeting.anyone", lang)
-    intro = say(f"mail.intro.{_status(report)}", lang, file=report.path.name, errors=len(report.errors),
+    intro = say(f"mail.intro.{report_status(report)}", lang, file=report.path.name, errors=len(report.errors),
                 warnings=len(report.warnings))
     names = ", ".join(attachment_name(f.filename) for f in files)
     closing = [say("mail.attachments", lang, names=names)] if files else []
@@ -220,7 +221,7 @@ def subject_for(report: Report, name: str, lang: Lang = "th", *, key: str = "") 
     """The subject line for ``report``: "ผลการตรวจสอบแบบรายงาน: <name> — ต้องแก้ไข 3 รายการ"; with a
     ``key`` ("รหัสโครงการ 50360000-3600") after the name, which is cut short first so that the key shows."""
     named = f"{one_line(name, limit=SUBJECT_NAME)} {one_line(key, limit=SUBJECT_KEY)}" if key.strip() else one_line(name)
-    return one_line(say(f"mail.subject.{_status(report)}", lang, name=named,
+    return one_line(say(f"mail.subject.{report_status(report)}", lang, name=named,
                         errors=len(report.errors), warnings=len(report.warnings)), limit=200)
 
 
@@ -269,7 +270,11 @@ def _cells(report: Report) -> str:
     return ", ".join(places)
 
 
-def _status(report: Report) -> str:
+def report_status(report: Report) -> str:
+    """What ``report``'s e-mail says of its file (its subject, its intro): ``as-issued`` (the template
+    sent back with nothing typed: to be filled in and sent again), ``fix``, ``warnings`` or ``valid``."""
+    if told_as_issued(report):
+        return "as-issued"
     return "fix" if report.errors else "warnings" if report.warnings else "valid"
 
 

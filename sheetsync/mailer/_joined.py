@@ -11,7 +11,7 @@ answer joins them (``sheetsync.office.joining``).
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
@@ -22,7 +22,8 @@ from ..check.report import Report
 from ..limits import MAX_ANSWER_SIZE
 from ..messages import LANGS
 from ..render.html import FONT
-from ._compose import NAME_HEADER, attachment_name, marked_note
+from ..render import findings_line
+from ._compose import NAME_HEADER, attachment_name, marked_note, report_status
 from ._headers import OUTGOING, one_line, wire_bytes
 from ._reply import AGAIN
 from ._texts import say
@@ -36,8 +37,9 @@ _STYLE = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
 @dataclass(frozen=True)
 class Part:
     """A file's section of a joined e-mail: its name as the school sent it, its status (``valid``,
-    ``warnings``, ``fix``, ``unreadable``, or ``again`` / ``again-fix`` for a file the office already
-    had: what became of it then, to be corrected or not), how many errors and warnings, and what to do about
+    ``warnings``, ``fix``, ``as-issued`` (the template sent back with nothing typed), ``unreadable``, or
+    ``again`` / ``again-fix`` for a file the office already had: what became of it then, to be corrected or
+    not), how many errors and warnings, and what to do about
     them as text and as an HTML fragment (Thai, then English)."""
 
     file: str
@@ -60,7 +62,7 @@ class Part:
 def report_part(report: Report, text: str, html: str) -> Part:
     """``report``'s part: the intro of its e-mail in both languages, then ``text`` (the findings as a
     school reads them, :func:`sheetsync.render.render_for_school`) and ``html`` (:func:`render_html`)."""
-    status = "fix" if report.errors else "warnings" if report.warnings else "valid"
+    status = report_status(report)
     counts = {"errors": len(report.errors), "warnings": len(report.warnings)}
     intros = [say(f"mail.intro.{status}", lang, file=report.path.name, **counts) for lang in LANGS]
     inner = html.split("<body>", 1)[-1].rsplit("</body>", 1)[0]  # the findings' page, without its frame
@@ -94,10 +96,12 @@ def compose_joined(answers: Sequence[tuple[bytes, Part]], name: str = "", max_si
     the first one's addresses, thread and subject; a greeting and a heading (how many files, how many
     to correct), each file's result and section, every file's attachments, the first one's signature.
 
-    Attachments are taken in the files' order while the e-mail stays within ``max_size`` bytes as sent
-    (default :data:`~sheetsync.limits.MAX_ANSWER_SIZE`): a bigger one is refused by the school's mail
-    server, and she gets nothing. Each copy left out is named, in its file's section and at the end
-    (how to get it); every file's findings are in the text all the same.
+    Attachments are taken while the e-mail stays within ``max_size`` bytes as sent (default
+    :data:`~sheetsync.limits.MAX_ANSWER_SIZE`; the office's is its ``[imap] max_message_mb``): a bigger
+    one is refused by the school's mail server, and she gets nothing. The copies of files still to be
+    corrected come first (she corrects in them), then the others, each in the files' order. Each copy left
+    out is named, in its file's section and at the end (how to get it); every file's findings are in the
+    text all the same.
 
     :param name: its name (``X-Sheetsync-Name``, its outbox file's); default: the first report's, and
         how many more files.
@@ -106,6 +110,7 @@ def compose_joined(answers: Sequence[tuple[bytes, Part]], name: str = "", max_si
     parts = [part for _, part in answers]
     cap = MAX_ANSWER_SIZE if max_size is None else max_size
     files = [(n, a) for n, m in enumerate(mails) for a in m.iter_attachments()]
+    files.sort(key=lambda file: parts[file[0]].status not in _TO_FIX)  # stable: each kind in the files' order
     kept = _fitting(files, cap - _body_estimate(parts))
     while True:  # the estimate is generous; what is sent is measured, and a copy more left out if need be
         msg = _joined(mails, parts, name, files, kept)
@@ -132,7 +137,7 @@ def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
     msg["Message-ID"] = make_msgid(domain=domain)
     msg[NAME_HEADER] = one_line(name) if name else _name(mails, parts)
     greeting, signature = _frame(first)
-    attached, left = files[:kept], files[kept:]
+    attached, left = sorted(files[:kept], key=_number), sorted(files[kept:], key=_number)  # shown in the files' order
     closing = _closing([a for _, a in attached], [a for _, a in left])
     heading = _heading(parts)
     sections = [(_lines(n, part), part) for n, part in enumerate(parts, start=1)]
@@ -145,7 +150,10 @@ def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
                                   for (lines, part), note in zip(sections, notes)), *closing]
     msg.set_content("\n\n".join(text) + f"\n\n-- \n{signature}\n", charset="utf-8")
     left_notes = [[p for p in note if p in _LEFT_NOTES] for note in notes]
-    msg.add_alternative(_html(greeting, heading, sections, left_notes, closing, signature), subtype="html",
+    # A copy left out: its section's HTML says its findings are listed, not marked "in the attached file"
+    shown = [(lines, _unmarked(part) if any(i == n for i, _ in left) else part)
+             for n, (lines, part) in enumerate(sections)]
+    msg.add_alternative(_html(greeting, heading, shown, left_notes, closing, signature), subtype="html",
                         charset="utf-8")
     for _, attachment in attached:
         msg.add_attachment(attachment.get_payload(decode=True), maintype=attachment.get_content_maintype(),
@@ -154,11 +162,28 @@ def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
 
 
 #: The statuses of a file's report (the others: a file that cannot be read, a file the office already had).
-_REPORTS = ("valid", "warnings", "fix")
+_REPORTS = ("valid", "warnings", "fix", "as-issued")
 #: The statuses of a file still to be corrected (counted in the heading and subject).
 _TO_FIX = ("fix", "unreadable", "again-fix")
+#: What the heading counts each status as (:func:`_heading`), in the order it says them.
+_KINDS = {"valid": "passed", "warnings": "passed", "fix": "fix", "unreadable": "fix", "again-fix": "fix",
+          "as-issued": "as-issued", "again": "again"}
 #: A file's note that its copy is left out, in each language (put in its HTML section too).
 _LEFT_NOTES = frozenset(say("joined.file_not_attached", lang) for lang in LANGS)
+
+
+def _number(file: tuple[int, EmailMessage]) -> int:
+    return file[0]
+
+
+def _unmarked(part: Part) -> Part:
+    """``part`` with its HTML's line on the marked-up copy (its red cells "in the attached file") said as
+    for a file whose copy is not attached: its findings as listed."""
+    html = part.html
+    for lang in LANGS:
+        marked, listed = (escape(findings_line(part.errors, part.warnings, lang, marked=m)) for m in (True, False))
+        html = html.replace(marked, listed)
+    return replace(part, html=html)
 
 
 def _closing(attached: Sequence[EmailMessage], left: Sequence[EmailMessage]) -> list[str]:
@@ -217,17 +242,27 @@ def _frame(message: EmailMessage) -> tuple[str, str]:
 
 
 def _heading(parts: Sequence[Part]) -> list[str]:
-    """How many files came and how many must be corrected (Thai, then English)."""
-    fix = sum(1 for p in parts if p.status in _TO_FIX)
-    code = "joined.heading.fix" if fix else "joined.heading.valid"
-    return [say(code, lang, count=len(parts), fix=fix, passed=len(parts) - fix) for lang in LANGS]
+    """How many files came, what became of them (passed, to correct, sent blank, received before: only the
+    kinds there are) and what to do (Thai, then English). A file the office already had is counted as
+    received before, not as checked."""
+    kinds = {kind: sum(1 for p in parts if _KINDS.get(p.status, "fix") == kind)
+             for kind in ("passed", "fix", "as-issued", "again")}
+    todo = [kind for kind in ("fix", "as-issued") if kinds[kind]] or ["valid"]
+    said = []
+    for lang in LANGS:
+        counts = (" " if lang == "th" else ", ").join(say(f"joined.count.{kind}", lang, count=count)
+                                                      for kind, count in kinds.items() if count)
+        said.append(" ".join([say("joined.heading", lang, count=len(parts), counts=counts),
+                              *(say(f"joined.todo.{kind}", lang) for kind in todo)]))
+    return said
 
 
 def _subject(parts: Sequence[Part]) -> str:
-    """"ผลการตรวจสอบแบบรายงาน 3 ไฟล์ — ต้องแก้ไข 1 ไฟล์" (or "— ผ่านทุกไฟล์")."""
+    """"ผลการตรวจสอบแบบรายงาน 3 ไฟล์ — ต้องแก้ไข 1 ไฟล์" (or one blank template to fill in, or "— ผ่านทุกไฟล์")."""
     fix = sum(1 for p in parts if p.status in _TO_FIX)
-    code = "joined.subject.fix" if fix else "joined.subject.valid"
-    return one_line(say(code, "th", count=len(parts), fix=fix), limit=200)
+    blank = sum(1 for p in parts if p.status == "as-issued")
+    code = "joined.subject.fix" if fix else "joined.subject.as-issued" if blank else "joined.subject.valid"
+    return one_line(say(code, "th", count=len(parts), fix=fix, blank=blank), limit=200)
 
 
 def _lines(number: int, part: Part) -> list[str]:

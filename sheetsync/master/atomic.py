@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import glob
 import os
-import secrets
 import shutil
-import stat
 from pathlib import Path
 from typing import Callable
 
 from ..errors import MasterWriteError
-from ..files import replace, why_not_replaced
+from ..files import fitted_name, open_temp, replace, temp_affixes, temp_pattern, why_not_replaced
 from ..messages import render
 
 
 def backup_path(master: Path) -> Path:
-    """Where the previous master is kept (``master.xlsx`` → ``master.xlsx.bak``)."""
-    return master.with_name(master.name + ".bak")
+    """Where the previous master is kept (``master.xlsx`` → ``master.xlsx.bak``; a name within 4 bytes
+    of what a file system allows has its stem cut, as its temporaries have)."""
+    return master.with_name(fitted_name(master.name, ".bak"))
 
 
 def replace_with_backup(master: Path, write: Callable[[Path], None]) -> Path | None:
@@ -58,37 +57,37 @@ def replace_with_backup(master: Path, write: Callable[[Path], None]) -> Path | N
 
 
 def remove_leftovers(master: Path) -> list[Path]:
-    """Delete temporary files that killed merges left next to ``master``; call it holding the lock."""
-    pattern = os.path.join(glob.escape(str(master.parent)), f".{glob.escape(master.name)}.*.tmp")
-    removed = [Path(p) for p in glob.glob(pattern)]
+    """Delete temporary files that killed merges left next to ``master``; call it holding the lock.
+
+    Those named as :func:`sheetsync.files.temp_affixes` names them, and those of earlier versions
+    (``.master.xlsx.<hex>.tmp``, which a name near the file system's limit could not have).
+    """
+    earlier = os.path.join(glob.escape(str(master.parent)), f".{glob.escape(master.name)}.*.tmp")
+    patterns = (temp_pattern(master), temp_pattern(backup_path(master)), earlier)  # the master's, its backup's
+    removed = [Path(p) for pattern in patterns for p in sorted(glob.glob(pattern))]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
 
 
 def _new_temp(master: Path) -> Path:
-    """An empty temporary file beside ``master``, with the master's permissions.
+    """An empty temporary file beside ``master``, with the master's permissions, its name bounded
+    (:func:`sheetsync.files.temp_affixes`: ``.{master.name}.{hex}.tmp`` was 18 bytes longer than a long
+    Thai master's name, past what a file system allows).
 
     Not ``tempfile.mkstemp``: its files are private (0600), and the office's shared master must
     keep the permissions it had (or the umask's, for a new one).
     """
-    for _ in range(100):
-        tmp = master.with_name(f".{master.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
-        os.close(fd)
-        if master.exists():
-            os.chmod(tmp, stat.S_IMODE(master.stat().st_mode))
-        return tmp
-    raise FileExistsError(f"no free temporary name beside {master}")
+    fd, tmp = open_temp(master.parent, *temp_affixes(master), like=master)
+    os.close(fd)
+    return tmp
 
 
 def _keep_backup(master: Path) -> Path:
     backup = backup_path(master)
-    staged = master.with_name(f".{master.name}.{secrets.token_hex(6)}.bak.tmp")
+    staged = _new_temp(backup)
     try:
+        staged.unlink()  # a name no file has, for the link (made under the office's lock: no one takes it meanwhile)
         try:
             os.link(master, staged)  # a second name for the old file: instant, no copy
         except OSError:

@@ -16,7 +16,7 @@ from typing import Iterable
 from ..clock import Zone
 from ..messages import both
 from ..pipeline import check_file
-from ..roster import read_roster
+from ..roster import read_roster, require_schools
 from .model import MergeResult
 
 
@@ -42,7 +42,7 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     :raises OfficeBusyError: another run holds the store for longer than ``wait``.
     :raises MasterError: ``master_path`` is not an .xlsx or .ods name.
     :raises MasterWriteError: the view could not be written (the store is up to date).
-    :raises RosterError: the roster cannot be used (checked before anything is recorded).
+    :raises RosterError: the roster cannot be used, or lists no school (checked before anything is recorded).
 
     Example::
 
@@ -60,7 +60,8 @@ def merge(paths: Iterable[str | Path], master_path: str | Path, *, today: dt.dat
     master = Path(master_path)
     check_view_path(master)
     dirs = tuple(forms_dirs)
-    expected = read_roster(roster) if roster is not None else None
+    # A roster of headings only would mark every school as left: refused as init, template and sync do.
+    expected = require_schools(read_roster(roster), roster) if roster is not None else None
     with Store(store or store_beside(master)) as db, run_lock(db, "merge", wait, zone) as run_id:
         imported = import_legacy(db, master)
         imported = rekey_periods(db, dirs) > 0 or imported  # before any file is compared with them

@@ -15,6 +15,7 @@ from ..clock import Zone, local
 from ..mailer import MailConfig, MailError, Thread, again_part, compose_again_reply, wire_bytes
 from ..roster import safe_filename
 from .answered import Answer, take_turn
+from ..limits import MAX_ANSWER_SIZE
 from .joining import Joining, join_key, queue_answer
 from .store import Store
 
@@ -22,7 +23,7 @@ LOG = logging.getLogger("sheetsync")
 
 
 def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailConfig | None,
-                 origin: Thread | None, zone: Zone) -> None:
+                 origin: Thread | None, zone: Zone, answer_size: int = MAX_ANSWER_SIZE) -> None:
     """A file the office already has, mailed again in another message, gets a short answer: when it
     came, what became of it. (Only the office's store knows which message got the file's report,
     and which run fetched each message.) At most once a day per address and file, within the
@@ -59,7 +60,7 @@ def answer_again(store: Store, run_id: int, path: Path, sha: str, config: MailCo
         if not take_turn(store, Answer.to(message, origin.message_id, "again", sha, config.answers_per_day), run_id):
             return
         if key:
-            queue_answer(store, sha, run_id, name, wire_bytes(message), Joining(key, again_part(sent, when, result)))
+            queue_answer(store, sha, run_id, name, wire_bytes(message), Joining(key, again_part(sent, when, result), answer_size))
         else:
             store.queue_mail(sha, run_id, name, wire_bytes(message))
 

@@ -12,9 +12,11 @@ from typing import Callable, Collection, Iterator, Mapping
 from ..batch import MARKED_SUFFIX, message_for, write_report
 from ..errors import OutputError
 from ..files import unique_name
+from ..limits import MAX_ANSWER_SIZE
 from ..mailer import MailConfig, MailError, Part, Thread, carries_marked, report_part, unreadable_part, wire_bytes
 from ..messages import both
 from ..pipeline import INTERNAL, FileResult, failure
+from ..check.issued import told_as_issued
 from ..check.report import Result
 from ..render import render_for_school
 from ..render.html import render_html
@@ -38,7 +40,7 @@ def report_names(stem: str, taken: set[str], report_dir: Path) -> Iterator[str]:
 
 def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], config: MailConfig | None,
                      roster: list[Recipient], mark_valid: bool, problems: list[str],
-                     origin: Thread | None, kept: Path | None = None
+                     origin: Thread | None, kept: Path | None = None, *, answer_size: int = MAX_ANSWER_SIZE
                      ) -> tuple[list[tuple[str, bytes]], Answer | None, Joining | None]:
     """The file's reports and its e-mail, what that e-mail is as an answer to the message that
     brought the file (None when none did), and what joins it to the answers on that message's other
@@ -52,11 +54,14 @@ def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], c
     :param problems: where a mail that cannot be composed is said (one line, Thai first).
     :param kept: where the office keeps the file, as its ``.json`` report names it (the e-mail, to the
         school, names it as the school sent it: "report.xlsx", not the "report-2.xlsx" kept beside last month's).
+    :param answer_size: the most bytes of the one e-mail answering the files of its message (:class:`Joining`).
     """
     try:
         if item.readable:
             report_dir.mkdir(parents=True, exist_ok=True)
-            item.outputs = _write_report(item, report_dir, stems, mark_valid or not item.valid, kept)
+            # A template sent back as issued has no cell to mark: nothing to correct in it, it is to be filled in
+            mark = (mark_valid or not item.valid) and not (item.report is not None and told_as_issued(item.report))
+            item.outputs = _write_report(item, report_dir, stems, mark, kept)
         if config is None or not config.from_addr:
             return [], None, None
         try:
@@ -72,7 +77,7 @@ def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], c
         # (office/again.py), and the message answered here is not
         answer = None if origin is None else Answer.to(message, origin.message_id, "report", item.sha256,
                                                        per_day=config.answers_per_day)
-        joining = _joining(item, message) if answer is not None and not config.summary_only else None
+        joining = _joining(item, message, answer_size) if answer is not None and not config.summary_only else None
         return [(str(message.get("X-Sheetsync-Name") or item.path.stem), _bytes(message))], answer, joining
     except OutputError:
         raise
@@ -84,7 +89,7 @@ def reports_and_mail(item: FileResult, report_dir: Path, stems: Iterator[str], c
         return [], None, None
 
 
-def _joining(item: FileResult, message: EmailMessage) -> Joining | None:
+def _joining(item: FileResult, message: EmailMessage, answer_size: int) -> Joining | None:
     """What joins the answer ``message`` on ``item`` to the answers on the other files of its message,
     and the file's section of the e-mail that carries them (None: an answer in no thread)."""
     key = join_key(message)
@@ -98,7 +103,7 @@ def _joining(item: FileResult, message: EmailMessage) -> Joining | None:
                            render_html(item.report, form=item.filled.form, marked=carries_marked(message)))
     else:
         return None
-    return Joining(key, part)
+    return Joining(key, part, answer_size)
 
 
 def _write_report(item: FileResult, report_dir: Path, stems: Iterator[str], mark: bool,

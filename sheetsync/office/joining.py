@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
 
+from ..limits import MAX_ANSWER_SIZE
 from ..mailer import Part, compose_joined, wire_bytes
 from .store import Store
 from .outbox import FILE_HEADER
@@ -26,10 +27,12 @@ from .outbox import FILE_HEADER
 
 @dataclass(frozen=True)
 class Joining:
-    """What an answer joins others on (:func:`join_key`), and its file's section of the joined e-mail."""
+    """What an answer joins others on (:func:`join_key`), its file's section of the joined e-mail, and the
+    most bytes that e-mail may have as sent (the office's ``[imap] max_message_mb``: what it accepts itself)."""
 
     key: str
     part: Part
+    max_size: int = MAX_ANSWER_SIZE
 
 
 def join_key(message: EmailMessage) -> str:
@@ -59,15 +62,15 @@ def queue_answer(store: Store, sha256: str, run_id: int | None, name: str, messa
         store.db.execute("UPDATE outbox SET joins = ? WHERE id = ?", (joining.key, carrier))
         store.db.execute("UPDATE outbox SET carried_by = ? WHERE id = ?", (carrier, int(found[0])))
     store.db.execute("UPDATE outbox SET carried_by = ? WHERE id = ?", (carrier, own))
-    _compose_carrier(store, carrier)
+    _compose_carrier(store, carrier, joining.max_size)
 
 
-def _compose_carrier(store: Store, carrier: int) -> None:
+def _compose_carrier(store: Store, carrier: int, max_size: int) -> None:
     """(Re)make the e-mail of row ``carrier`` from the answers it carries, naming each one's file."""
     rows = store.db.execute("SELECT sha256, message, part FROM outbox WHERE carried_by = ? ORDER BY id",
                             (carrier,)).fetchall()
     name = str(store.db.execute("SELECT name FROM outbox WHERE id = ?", (carrier,)).fetchone()[0])
-    joined = compose_joined([(bytes(r[1]), Part.loads(str(r[2]))) for r in rows], name)
+    joined = compose_joined([(bytes(r[1]), Part.loads(str(r[2]))) for r in rows], name, max_size)
     for row in rows:  # each file it answers: read again after a restore, it is known as answered
         joined[FILE_HEADER] = str(row[0])
     store.db.execute("UPDATE outbox SET message = ? WHERE id = ?", (wire_bytes(joined), carrier))

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from typing import Any, Iterable
 
+from ..check.issued import told_as_issued
 from ..check.report import Finding, Report, Result
 from ..messages import LANGS, Lang, first, render
 from ..spec.cells import column_index
@@ -131,9 +132,10 @@ def render_for_school(report: Report, lang: Lang = "th") -> str:
     if not report.findings:
         return "\n".join(render("report.valid", language) for language in first(lang))
     blocks = []
+    blank = told_as_issued(report)  # the whole file to send again: said in its sentence, not as "1 item to fix"
     for language in first(lang):
-        lines = []
-        for severity, found in (("error", report.errors), ("warning", report.warnings)):
+        lines = [f.message(language) for f in report.errors] if blank else []
+        for severity, found in (("error", [] if blank else report.errors), ("warning", report.warnings)):
             if found:
                 lines.append(render(f"report.list.{severity}s", language, count=len(found)))
                 lines += [f"  {n}. {f.message(language)}" for n, f in enumerate(ordered(found), start=1)]

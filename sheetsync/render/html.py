@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from ..check.issued import told_as_issued
 from ..identity import META_SHEET
 from ..spec.form import Form
 from ..messages import Lang, render
@@ -34,8 +35,10 @@ def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tup
              f'<h2 style="margin:0 0 8px 0">{_t("report.title", langs)}</h2>',
              f'<p style="margin:0 0 8px 0">{_t("report.file", langs)}: {escape(shown_name(report.path.name))}</p>',
              f'<p style="margin:0 0 12px 0">{_summary(report, langs, marked)}</p>']
-    if report.findings:
-        parts.append(_table(ordered(report.findings), schema or {}, langs, form))
+    # A template sent back as issued: its one sentence is the summary; no cell is wrong, none is listed.
+    listed = report.warnings if told_as_issued(report) else report.findings
+    if listed:
+        parts.append(_table(ordered(listed), schema or {}, langs, form))
     parts.append("</div>")
     # The page's language (screen readers, fonts, hyphenation) and a title (a browser tab, a saved page).
     # The name as read from the disk may hold what no page can (a name not in UTF-8: lone surrogates).
@@ -51,6 +54,8 @@ def _t(code: str, langs: tuple[Lang, ...], **params: Any) -> str:
 def _summary(report: Report, langs: tuple[Lang, ...], marked: bool) -> str:
     if report.valid and not report.findings:
         return _t("report.valid", langs)
+    if told_as_issued(report):
+        return " / ".join(escape(f.message(lang)) for f in report.errors for lang in langs)
     return " / ".join(escape(findings_line(len(report.errors), len(report.warnings), lang, marked=marked))
                       for lang in langs)
 
