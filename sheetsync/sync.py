@@ -24,7 +24,7 @@ from .batch import Origins, note_senders
 from .crashpoint import crash_point
 from .errors import MasterWriteError, NotAFileError, OutputError
 from .files import open_regular
-from .mailer import MailConfig, SendResult, SmtpMailer, Thread, compose_digest, wire_bytes
+from .mailer import MailConfig, SendResult, SmtpMailer, compose_digest, wire_bytes
 from .master.model import MergeResult, Outcome
 from .messages import both
 from .office import answered
@@ -48,7 +48,7 @@ from .office.unzipping import ZIP, unpack_zips
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.owing import not_received
 from .office.rekey import rekey_periods
-from .office.rostered import take_roster
+from .office.rostered import sender_school, take_roster
 from .office.renaming import readable_names
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
@@ -349,7 +349,7 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
                                                   answer_size=options.answer_size)
         if disposition_of(item) != disposition:  # sheetsync failed on it while reporting: set aside instead
             kept_as = mover.name_for(path, disposition_of(item))
-        hint = "" if item.readable else recipient_in_name(path.name, people) or _sender_school(origin, people, store)
+        hint = "" if item.readable else recipient_in_name(path.name, people) or sender_school(origin, people, store)
         # Named as kept from here on (the school's e-mail, composed above, keeps the name it sent): the
         # outcome on screen, its detail, the note beside it in quarantine/, the digest and summaries
         name_as_kept(item, kept_as)
@@ -381,17 +381,6 @@ def _open_listed(path: Path, result: SyncResult) -> BinaryIO | None:
     except OSError as exc:  # gone, locked meanwhile, or not ours to read
         result.not_read[path.name] = str(exc.strerror or exc)
     return None
-
-
-def _sender_school(origin: Thread | None, people: list[Recipient], store: Store) -> str:
-    """The roster school whose address mailed a file that cannot say whom it is from — only while
-    that school has nothing on record: a From line is easily forged, and must not turn a school
-    that reported into one that "sent a file that cannot be opened"."""
-    sender = origin.sender.lower() if origin is not None and origin.sender else ""
-    found = [r.id for r in people if sender and sender in (a.lower() for a in r.emails)]
-    if len(found) != 1:  # an address two schools share names neither
-        return ""
-    return "" if store.query("SELECT 1 FROM current WHERE recipient = ? LIMIT 1", (found[0],)) else found[0]
 
 
 def _log_to(path: Path) -> logging.Handler:

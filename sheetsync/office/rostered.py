@@ -1,8 +1,10 @@
 """The roster a run is given, made the store's: codes Excel cut the zeros of given back, and the
-schools it no longer lists said at once (their data stays; a roster put back lists them again)."""
+schools it no longer lists said at once (their data stays; a roster put back lists them again); and the
+school a file that cannot say whom it is from was mailed by."""
 
 from __future__ import annotations
 
+from ..mailer import Thread
 from ..messages import both
 from ..roster import Recipient, with_zeros_kept, zeros_note
 from .store import Store
@@ -31,3 +33,14 @@ def take_roster(store: Store, roster: list[Recipient], lines: list[str]) -> bool
         shown = ", ".join(gone[:NAMES_SHOWN]) + (" …" if len(gone) > NAMES_SHOWN else "")
         lines.append(both("sync.roster-left", count=len(gone), before=len(before), now=len(listed), names=shown))
     return store.set_roster(listed)
+
+
+def sender_school(origin: Thread | None, people: list[Recipient], store: Store) -> str:
+    """The roster school whose address mailed a file that cannot say whom it is from — only while
+    that school has nothing on record: a From line is easily forged, and must not turn a school
+    that reported into one that "sent a file that cannot be opened"."""
+    sender = origin.sender.lower() if origin is not None and origin.sender else ""
+    found = [r.id for r in people if sender and sender in (a.lower() for a in r.emails)]
+    if len(found) != 1:  # an address two schools share names neither
+        return ""
+    return "" if store.query("SELECT 1 FROM current WHERE recipient = ? LIMIT 1", (found[0],)) else found[0]
