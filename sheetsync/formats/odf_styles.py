@@ -19,7 +19,7 @@ from odf.style import (FontFace, Footer, FooterStyle, Header, HeaderFooterProper
 from odf.text import P, PageCount, PageNumber, SheetName
 
 from ..template.metrics import PT_PER_UNIT
-from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, FRACTION_FORMATS, CellStyle, PageSetup
+from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, BE_DATETIME_FORMAT, FRACTION_FORMATS, CellStyle, PageSetup
 
 #: Excel column-width units to centimetres, as Calc lays out an .xlsx (7 pt a unit, see
 #: sheetsync.template.metrics), so that the .ods and the .xlsx of one plan print alike.
@@ -179,6 +179,7 @@ class StyleBook:
         builders: dict[str, Callable[[str], Element]] = {
             "@": _text_style, "#,##0.00": lambda n: _number_style(n, 2, True),
             "0": lambda n: _number_style(n, 0, False), BE_DATE_FORMAT: _buddhist_date_style,
+            BE_DATETIME_FORMAT: _buddhist_datetime_style,
             AMOUNT_FORMAT: lambda n: _number_style(n, 0, True, " บาท"),
             FRACTION_FORMATS[AMOUNT_FORMAT]: lambda n: _number_style(n, 2, True, " บาท"),
         }
@@ -256,6 +257,15 @@ def _buddhist_date_style(name: str) -> Element:
     return _with(number.DateStyle(name=name, language="th", country="TH"),
                  number.Day(calendar=be), number.Text(text="/"), number.Month(calendar=be),
                  number.Text(text="/"), number.Year(style="long", calendar=be))
+
+
+def _buddhist_datetime_style(name: str) -> Element:
+    """d/m/yyyy hh:mm:ss in the Buddhist Era (1/12/2569 06:30:00), for ``[$-107041E]d/m/yyyy hh:mm:ss``."""
+    style = _buddhist_date_style(name)
+    for part in (number.Text(text=" "), number.Hours(style="long"), number.Text(text=":"),
+                 number.Minutes(style="long"), number.Text(text=":"), number.Seconds(style="long")):
+        style.addElement(part)
+    return style
 
 
 def _page_layout(name: str, page: PageSetup) -> PageLayout:

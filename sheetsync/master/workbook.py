@@ -28,7 +28,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..messages import render
-from ..template.plan import BE_DATE_FORMAT
+from ..template.plan import BE_DATE_FORMAT, BE_DATETIME_FORMAT
 from .layout import ChartSpec, Kind, Sheet, fit_header_words, printed_columns, wrapped_columns
 from .xlsx_rows import splice, write_rows
 
@@ -37,7 +37,7 @@ FONT_SIZE = 14
 #: Text stays General: the cells hold strings anyway, and Excel shows "####" for a Text-formatted
 #: (``@``) cell longer than 255 characters.
 NUMBER_FORMATS: dict[Kind, str] = {"text": "General", "whole": "0", "amount": "#,##0.00", "percent": "0.00",
-                                   "date": BE_DATE_FORMAT}
+                                   "date": BE_DATE_FORMAT, "datetime": BE_DATETIME_FORMAT}
 HEADER_STYLE = "sheetsync หัวตาราง"
 #: Text that wraps, top-aligned, in rows as tall as their text (:attr:`.layout.Sheet.wrap`).
 WRAP_STYLE = "sheetsync text wrapped"

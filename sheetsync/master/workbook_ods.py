@@ -218,7 +218,11 @@ def _value_cell(cell: TableCell, value: Any, kind: Kind) -> TableCell:
     """Give ``cell`` its typed value and the text a viewer that does not format values shows."""
     if value is None or value == "":
         return cell
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.datetime):
+        cell.setAttribute("valuetype", "date")
+        cell.setAttribute("datevalue", value.replace(tzinfo=None).isoformat(timespec="seconds"))
+        shown = f"{format_be_date(value)} {value:%H:%M:%S}"  # as the data style shows it
+    elif isinstance(value, dt.date):
         cell.setAttribute("valuetype", "date")
         cell.setAttribute("datevalue", value.isoformat())
         shown = format_be_date(value)  # Buddhist Era, as the data style shows it
