@@ -18,7 +18,10 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from tests.test_master_upline import office, view  # noqa: F401 - the module's fixture, reused
+from sheetsync.master import merge
+from sheetsync.spec.form import Form
+from tests.test_master_support import seed_data, submit, variant
+from tests.test_master_upline import view
 from tests.test_print import letters
 
 pytestmark = [pytest.mark.libreoffice,
@@ -27,9 +30,18 @@ pytestmark = [pytest.mark.libreoffice,
 PROJECTS = "โครงการ"
 
 
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory, progress_form: Form) -> Path:
+    """Three schools' projects merged into one store."""
+    folder = tmp_path_factory.mktemp("banner")
+    paths = [submit(progress_form, folder, variant(seed_data(), code=f"50360000-40{n:02d}", reports=3 + n), f"s{n}")
+             for n in (1, 2, 3)]
+    merge(paths, folder / "master.xlsx", period="2020-03")
+    return folder
+
+
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
-def test_every_page_across_prints_the_whole_banner(libreoffice: Any, office: Path,  # noqa: F811
-                                                   tmp_path: Path, fmt: str) -> None:
+def test_every_page_across_prints_the_whole_banner(libreoffice: Any, office: Path, tmp_path: Path, fmt: str) -> None:
     path = view(office, tmp_path, fmt)
     banner = str(CalamineWorkbook.from_path(str(path)).get_sheet_by_name(PROJECTS).to_python()[0][0])
     assert banner.startswith("สร้างโดย sheetsync")  # the screen keeps its banner row
