@@ -5,9 +5,11 @@ The office's zone is its ``timezone`` setting (``sheetsync.toml``: an IANA name 
 what the clerk's clock shows. ``None`` stands for the computer's zone everywhere a :data:`Zone` is
 taken: Python then applies the system's rules to each moment (summer time included).
 
-Three ways a time is shown:
+Four ways a time is shown:
 
 * :func:`cell_time` — a master cell, ``2026-12-01 06:30:00`` (text that sorts as time does);
+* :func:`cell_moment` — a master cell a Thai reader reads (the file log): a date and time that the
+  cell's Buddhist-Era number format shows as ``1/12/2569 06:30:00``, and that sorts as time does;
 * :func:`clock_time` — a listing, with its offset: ``2026-12-01 06:30:00 +0700`` (``history``);
 * :func:`said_time` — inside a sentence: Thai in the Buddhist Era, ``1/12/2569 06:30 น.``; English
   with its offset, ``2026-12-01 06:30 +07:00``.
@@ -83,6 +85,14 @@ def cell_time(stored: str, zone: Zone = None) -> str:
     return stored if moment is None else moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def cell_moment(stored: str, zone: Zone = None) -> dt.datetime | str:
+    """A stored time as a master cell holds it where a Thai reader reads it (the file log): the time
+    in ``zone``, to the second, without its offset (a spreadsheet's date cells have none), written with
+    a Buddhist-Era number format: ``1/12/2569 06:30:00`` that sorts as time does. Unreadable: as stored."""
+    moment = local(stored, zone)
+    return stored if moment is None else moment.replace(tzinfo=None, microsecond=0)
+
+
 def clock_time(stored: str, zone: Zone = None) -> str:
     """A stored time as a listing shows it, with its offset: ``2026-12-01 06:30:00 +0700``."""
     moment = local(stored, zone)
@@ -108,4 +118,4 @@ def said_date(stored: str, zone: Zone = None) -> str:
     return str(stored)[:10] if moment is None else format_be_date(moment.date())
 
 
-__all__ = ["Zone", "cell_time", "clock_time", "local", "said_date", "said_time", "zone_named"]
+__all__ = ["Zone", "cell_moment", "cell_time", "clock_time", "local", "said_date", "said_time", "zone_named"]

@@ -308,7 +308,7 @@ def test_a_finished_project_gets_no_next_template_unless_its_school_is_named(pro
         said.clear()
         paths = templates_from_master(master, tmp_path / f"next-{bool(listed)}", roster=listed, say=said.append)
         assert [read_filled(p).metadata["recipient"] for p in paths] == ["s1"]
-        (line,) = said
+        (line,) = [s for s in said if ".xlsx" not in s]  # besides the line of who gets which format
         assert line.index("s2") < line.index("เสร็จสิ้น") < line.index(" / ") < line.index("complete")
         assert "--recipient s2" in line
     (path,) = templates_from_master(master, tmp_path / "asked", recipient="s2", say=said.append)

@@ -33,6 +33,8 @@ from tests.test_master_support import seed_data, submit, variant
 RECEIVED = "2026-11-30T23:30:00.000000+00:00"  # 06:30 on 1 December in Bangkok
 GENERATED = dt.datetime(2026, 11, 30, 23, 45, tzinfo=dt.timezone.utc)
 ISSUED = dt.datetime(2026, 11, 30, 20, 0, tzinfo=dt.timezone.utc)  # 03:00 on 1 December in Bangkok
+#: :data:`RECEIVED` as the ledger holds it: a date and time cell, shown in the Buddhist Era (1/12/2569 06:30:00).
+LOCAL = dt.datetime(2026, 12, 1, 6, 30)
 
 
 @pytest.fixture
@@ -81,7 +83,7 @@ def test_the_master_says_what_the_clerks_clock_said(machine_zone: None, received
     assert data["ออกแม่แบบเมื่อ"] == "2026-12-01 03:00:00"
     assert not any("UTC" in str(header) for header in data)
     (ledger,) = _cells(view, LEDGER)
-    assert ledger["รับเมื่อ"] == "2026-12-01 06:30:00"
+    assert ledger["รับเมื่อ"] == LOCAL
     for sheet in names:
         banner = _banner(view, sheet)
         assert "1/12/2569 06:45" in banner and "UTC" not in banner, banner
@@ -95,7 +97,7 @@ def test_the_master_says_what_the_clerks_clock_said(machine_zone: None, received
             rows = list(book[LEDGER].iter_rows(values_only=True))
         finally:
             book.close()
-        assert rows[1][0] == "รับเมื่อ" and rows[2][0] == "2026-12-01 06:30:00"
+        assert rows[1][0] == "รับเมื่อ" and rows[2][0] == LOCAL
 
 
 @pytest.mark.parametrize("machine_zone", ["UTC"], indirect=True)
@@ -107,7 +109,7 @@ def test_the_offices_setting_wins_over_the_machines_zone(machine_zone: None, rec
     with Store(tmp_path / "master.sqlite") as store:
         render_view(store, tmp_path / "view.xlsx", generated=GENERATED, zone=zone_named("+07:00"))
     (ledger,) = _cells(tmp_path / "view.xlsx", LEDGER)
-    assert ledger["รับเมื่อ"] == "2026-12-01 06:30:00"
+    assert ledger["รับเมื่อ"] == LOCAL
     assert "1/12/2569 06:45" in _banner(tmp_path / "view.xlsx", LEDGER)
 
 
@@ -151,7 +153,7 @@ def test_an_older_template_warning_names_the_local_day(machine_zone: None, recei
     (older,) = [f for f in checked.result.findings if f.code == "older-template"]
     assert "(ได้รับเมื่อ 1/12/2569)" in older.message_th and "(received 1/12/2569)" in older.message_en
     (ledger,) = [r for r in _cells(tmp_path / "master.xlsx", LEDGER) if r["ไฟล์"] == "new.xlsx"]
-    assert ledger["รับเมื่อ"] == "2026-12-01 06:30:00"
+    assert ledger["รับเมื่อ"] == LOCAL
 
 
 def test_times_shown_near_midnight_fall_on_the_local_day() -> None:
@@ -229,13 +231,13 @@ def test_history_and_the_master_command_follow_the_office(machine_zone: None, re
     ran = CliRunner().invoke(app, ["sync", "--office", str(folder)])
     assert ran.exit_code == 0, ran.output
     (ledger,) = _cells(folder / "master.xlsx", LEDGER)
-    assert ledger["รับเมื่อ"] == "2026-12-01 06:30:00"
+    assert ledger["รับเมื่อ"] == LOCAL
     shown = CliRunner().invoke(app, ["history", "--office", str(folder)])
     assert shown.exit_code == 0 and "2026-12-01 06:30:00 +0700" in shown.output, shown.output
     view = CliRunner().invoke(app, ["master", "--office", str(folder), "-o", str(folder / "v.ods")])
     assert view.exit_code == 0, view.output
     (ledger,) = _cells(folder / "v.ods", LEDGER)
-    assert ledger["รับเมื่อ"] == "2026-12-01 06:30:00"
+    assert ledger["รับเมื่อ"] == LOCAL
 
 
 def test_a_busy_office_says_since_when_in_its_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -286,7 +288,7 @@ def test_merge_with_a_master_named_follows_the_office(machine_zone: None, receiv
     ran = CliRunner().invoke(app, ["merge", str(school), "--master", str(other), "--office", str(folder)])
     assert ran.exit_code == 0, ran.output
     (ledger,) = _cells(other, LEDGER)
-    assert ledger["รับเมื่อ"] == "2026-12-01 06:30:00"
+    assert ledger["รับเมื่อ"] == LOCAL
     assert (other.parent / "master.sqlite").exists()  # another master keeps its store beside it
     monkeypatch.chdir(folder)  # the clerk, inside the office, names its master as the README's example does
     ran = CliRunner().invoke(app, ["merge", str(school), "--master", "master.xlsx"])
@@ -295,4 +297,4 @@ def test_merge_with_a_master_named_follows_the_office(machine_zone: None, receiv
     with Store(folder / "sheetsync.sqlite") as store:
         assert [o.result for o in store.outcomes()] == ["merged"]
     (ledger,) = _cells(folder / "master.xlsx", LEDGER)
-    assert ledger["รับเมื่อ"] == "2026-12-01 06:30:00"
+    assert ledger["รับเมื่อ"] == LOCAL

@@ -11,7 +11,8 @@ text with line breaks read back as typed in both formats, after Calc saves them;
 locked and typing over them does not stick; the open prefilled fields (budget used, the unit) are open;
 messages name the teacher's own cell. Found wrong and fixed: a school's next template made alone in the
 other format (``--recipient s2 --format ods``) left last month's .xlsx beside it in next/
-(see tests/test_template_next_folder.py).
+(see tests/test_template_next_folder.py); next month's templates made for everyone were all .xlsx, so the
+school on Calc got an .xlsx (see tests/test_template_format_kept.py).
 """
 
 from __future__ import annotations
@@ -87,8 +88,10 @@ def test_three_months_in_calc(libreoffice: Any, progress_form: Form, seed: dict[
         assert "ถูกต้องครบถ้วน" in (office / "reports" / name).with_suffix(".txt").read_text(encoding="utf-8")
     assert _cumulative(office) == [("s1", 1, 10, 0), ("s1", 2, 20, 1500.25), ("s2", 1, 10, 0), ("s2", 2, 20, 1500.25)]
 
-    # Month 2: next templates from the master; earlier reports locked, budget used open.
+    # Month 2: next templates from the master, each in the format its school sent (s2's .ods again);
+    # earlier reports locked, budget used open.
     assert run("template", "--from-master", "master.xlsx", "-o", "next/", cwd=office).returncode == 0
+    assert sorted(p.name for p in (office / "next").iterdir() if p.is_file()) == sorted(FILES.values())
     s1_next = office / "next" / FILES["s1"]
     cells = libreoffice.cells(s1_next, sheet, ["B38", "C38", "D38", "E38", "F7", "B39"])
     assert {r: c["locked"] for r, c in cells.items()} == {"B38": True, "C38": True, "D38": True, "E38": True,
@@ -96,18 +99,17 @@ def test_three_months_in_calc(libreoffice: Any, progress_form: Form, seed: dict[
     assert (cells["B38"]["string"], cells["D38"]["string"]) == ("29/11/2562", "20.00 %")
     assert cells["C38"]["string"] == "จัดสรรงบประมาณแล้ว\nประชุมครูเครือข่าย" and cells["E38"]["value"] == 1500.25
     for who, name in FILES.items():
-        name = name.replace(".ods", ".xlsx")  # the master's templates are .xlsx unless asked otherwise
-        typed = tmp_path / f"{who}-2.xlsx"
+        typed = tmp_path / f"{who}-2{Path(name).suffix}"
         entries = {**_report(39, "29/12/2562", "25%", "2,000.75"), "F7": "15,000.50", "D38": "99"}
         libreoffice.type_into(office / "next" / name, typed, entries, sheet=sheet)
-        _deliver(office, typed, f"{who}-2.xlsx")
+        _deliver(office, typed, typed.name)
     assert run("sync", cwd=office).returncode == 0
     three = [(w, n, p, d) for w in ("s1", "s2") for n, p, d in ((1, 10, 0), (2, 20, 1500.25), (3, 25, 3501.0))]
     assert _cumulative(office) == three
     history = run("history", "--recipient", "s1", cwd=office).stdout
     assert FILES["s1"] in history and "s1-2.xlsx" in history and "12345.5 → 15000.5" in history
 
-    # Month 3: every school's next template, then s2's again as .ods, which she asked for; s1's progress
+    # Month 3: every school's next template, then s2's made alone with --format ods; s1's progress
     # goes down, she fixes the marked-up copy in Calc and sends it again.
     assert run("template", "--from-master", "master.xlsx", "-o", "next/", cwd=office).returncode == 0
     assert run("template", "--from-master", "master.xlsx", "-o", "next/", "--recipient", "s2", "--format", "ods",

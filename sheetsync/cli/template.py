@@ -30,7 +30,8 @@ def template(
         "--form", metavar="ID", help="Form id, or the path of a layout .yaml (default: the office's form, else "
         "progress-report; with --from-master, the form of a school new to every key: the office's form, else the "
         "one form the master holds).")] = None,
-    fmt: Annotated[Optional[Fmt], typer.Option("--format", help="Defaults to the output's extension.")] = None,
+    fmt: Annotated[Optional[Fmt], typer.Option("--format", help="Defaults to the output's extension (.xlsx "
+        "for a folder); with --from-master, each school's the format of its last accepted file, else .xlsx.")] = None,
     data: Annotated[Optional[Path], typer.Option("--data", metavar="FILE",
                                                  help="JSON prefill in the form's shape.")] = None,
     recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID", help="Who the template is "
@@ -89,7 +90,7 @@ def template(
         if from_master is not None:
             listed = office_roster(expected, office, say=True) if expected is not None else None
             paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=listed,
-                                          fmt=chosen_fmt or "xlsx", forms_dirs=dirs,
+                                          fmt=chosen_fmt, forms_dirs=dirs,
                                           form=form or (office.form if office else None), say=echo,
                                           waived=waived_projects(office.store) if office else (),
                                           zone=office.zone if office else None)

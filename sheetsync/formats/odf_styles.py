@@ -19,7 +19,7 @@ from odf.style import (FontFace, Footer, FooterStyle, Header, HeaderFooterProper
 from odf.text import P, PageCount, PageNumber, SheetName
 
 from ..template.metrics import PT_PER_UNIT
-from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, FRACTION_FORMATS, CellStyle, PageSetup
+from ..template.plan import AMOUNT_FORMAT, BE_DATE_FORMAT, BE_DATETIME_FORMAT, FRACTION_FORMATS, CellStyle, PageSetup
 
 #: Excel column-width units to centimetres, as Calc lays out an .xlsx (7 pt a unit, see
 #: sheetsync.template.metrics), so that the .ods and the .xlsx of one plan print alike.
@@ -179,6 +179,7 @@ class StyleBook:
         builders: dict[str, Callable[[str], Element]] = {
             "@": _text_style, "#,##0.00": lambda n: _number_style(n, 2, True),
             "0": lambda n: _number_style(n, 0, False), BE_DATE_FORMAT: _buddhist_date_style,
+            BE_DATETIME_FORMAT: _buddhist_datetime_style,
             AMOUNT_FORMAT: lambda n: _number_style(n, 0, True, " บาท"),
             FRACTION_FORMATS[AMOUNT_FORMAT]: lambda n: _number_style(n, 2, True, " บาท"),
         }
@@ -215,24 +216,31 @@ class StyleBook:
             return _with(Style(**attrs), TableProperties(display="true" if visible else "false"))
         return self._named(("table", visible, master_page), "ta", build)
 
-    def master_page(self, page: PageSetup, footer: Sequence[tuple[str, str | None]] = ()) -> str:
+    def master_page(self, page: PageSetup, footer: Sequence[tuple[str, str | None]] = (), header: str = "") -> str:
         """Name of a master page printing on ``page``'s paper, orientation, margins and scale.
 
         :param footer: a footer to print on every page, as (literal text, field) pairs; a field is
             ``sheet``, ``page`` or ``pages`` (none: no footer, as the official form prints).
+        :param header: a line of text to print at the top of every page (none: no header).
         """
         key = (page.paper, page.orientation, page.fit_width, page.fit_pages_tall, page.fit_pages_wide,
                tuple(sorted(page.margins_cm.items())))
         layout = self._named(("layout", *key), "pm", lambda name: _page_layout(name, page))
 
-        return self._named(("master", *key, tuple(footer)), "PageStyle",
-                           lambda name: _master_page(name, layout, footer), self._doc.masterstyles)
+        return self._named(("master", *key, tuple(footer), header), "PageStyle",
+                           lambda name: _master_page(name, layout, footer, header), self._doc.masterstyles)
 
 
 def _with(parent: Element, *children: Element) -> Element:
     for child in children:
         parent.addElement(child)
     return parent
+
+
+def _text_line(text: str) -> P:
+    line = P()
+    line.addText(text)
+    return line
 
 
 def _text_style(name: str) -> Element:
@@ -256,6 +264,15 @@ def _buddhist_date_style(name: str) -> Element:
     return _with(number.DateStyle(name=name, language="th", country="TH"),
                  number.Day(calendar=be), number.Text(text="/"), number.Month(calendar=be),
                  number.Text(text="/"), number.Year(style="long", calendar=be))
+
+
+def _buddhist_datetime_style(name: str) -> Element:
+    """d/m/yyyy hh:mm:ss in the Buddhist Era (1/12/2569 06:30:00), for ``[$-107041E]d/m/yyyy hh:mm:ss``."""
+    style = _buddhist_date_style(name)
+    for part in (number.Text(text=" "), number.Hours(style="long"), number.Text(text=":"),
+                 number.Minutes(style="long"), number.Text(text=":"), number.Seconds(style="long")):
+        style.addElement(part)
+    return style
 
 
 def _page_layout(name: str, page: PageSetup) -> PageLayout:
@@ -296,16 +313,18 @@ def _no_header_footer_styles() -> tuple[Element, Element]:
             _with(FooterStyle(), HeaderFooterProperties(margintop="0.25cm", **_HEADER_FOOTER)))
 
 
-def _master_page(name: str, layout: str, footer: Sequence[tuple[str, str | None]] = ()) -> MasterPage:
-    """A master page on ``layout`` that prints no header and, without ``footer``, no footer.
+def _master_page(name: str, layout: str, footer: Sequence[tuple[str, str | None]] = (),
+                 header: str = "") -> MasterPage:
+    """A master page on ``layout`` that prints ``header`` (none: no header) and ``footer`` (none: no footer).
 
-    Both are written switched off (style:display="false"), as Calc writes them when they are
+    One not printed is written switched off (style:display="false"), as Calc writes it when it is
     turned off. With none written, Calc reads them as on (though empty, they print nothing), and
     its next save writes them as real headers and footers: with the page-high size Calc gives
     them, every page of the re-saved file printed blank (tests/test_print_resaved.py).
     """
+    top = _with(Header(), _text_line(header)) if header else Header(display="false")
     if not footer:
-        return _with(MasterPage(name=name, pagelayoutname=layout), Header(display="false"), Footer(display="false"))
+        return _with(MasterPage(name=name, pagelayoutname=layout), top, Footer(display="false"))
     fields = {"sheet": SheetName, "page": PageNumber, "pages": PageCount}
     line = P()
     for literal, field in footer:
@@ -313,4 +332,4 @@ def _master_page(name: str, layout: str, footer: Sequence[tuple[str, str | None]
             line.addText(literal)
         if field in fields:
             line.addElement(fields[field]())
-    return _with(MasterPage(name=name, pagelayoutname=layout), Header(display="false"), _with(Footer(), line))
+    return _with(MasterPage(name=name, pagelayoutname=layout), top, _with(Footer(), line))

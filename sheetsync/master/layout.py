@@ -13,7 +13,7 @@ from typing import Any, Iterable, Literal
 #: How a column's values are shown: ``text`` is always stored as text (never a formula),
 #: ``amount`` in baht with thousands separators, ``percent`` as 0–100 with two decimals,
 #: ``date`` as a Buddhist-Era date.
-Kind = Literal["text", "whole", "amount", "percent", "date"]
+Kind = Literal["text", "whole", "amount", "percent", "date", "datetime"]
 
 
 @dataclass(frozen=True)

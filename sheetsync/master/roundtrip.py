@@ -31,6 +31,7 @@ from ..errors import MasterError, UnknownFormError
 from ..messages import LANGS, Lang, render
 from .derive import number
 from .earlier import OLD, MovedAside, move_earlier
+from .formats_kept import DEFAULT_FORMAT, formats_said, last_formats
 from .model import Key, Record
 from .store import read_master
 
@@ -40,7 +41,7 @@ Target = tuple[Form, str, dict[str, Any], str]
 
 def templates_from_master(master_path: str | Path, out_dir: str | Path, *, project: str | None = None,
                           recipient: str | None = None, roster: str | Path | Sequence[Recipient] | None = None,
-                          fmt: str = "xlsx",
+                          fmt: str | None = None,
                           forms_dirs: Iterable[str | Path] = (), issued: dt.datetime | None = None,
                           form: Form | str | None = None, say: Callable[[str], None] | None = None,
                           waived: Collection[tuple[str, str]] = (), zone: Zone = None) -> list[Path]:
@@ -54,7 +55,8 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     into ``out_dir/old/<day>/`` first (:func:`sheetsync.master.earlier.move_earlier`): all of them in a
     run for everyone, only those under the names written in a run narrowed by ``project`` / ``recipient``.
 
-    :param fmt: ``"xlsx"`` or ``"ods"``.
+    :param fmt: ``"xlsx"`` or ``"ods"`` for every template; None (the default): each recipient's the
+        format of its last accepted file (:mod:`sheetsync.master.formats_kept`), else ``"xlsx"``.
     :param issued: the templates' issue time (default: now); later than the submissions they
         come from, so what comes back replaces them.
     :param say: told, in a line (Thai, then English), of each key left out because every row of its
@@ -81,6 +83,7 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     dirs = tuple(forms_dirs)
     forms = _Forms(dirs, name)
     records = sorted(read_master(master_path).records.values(), key=lambda r: r.key)
+    kept = last_formats(records)  # of every key: a school's last file decides, whatever project it was of
     people = read_roster(roster) if isinstance(roster, (str, Path)) else roster
     entries = None if people is None else [e for e in people if recipient is None or e.id == recipient]
     # Narrowed before any form is loaded: a record of a form no longer installed stops only what needs it.
@@ -121,8 +124,13 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
     paths: list[Path] = []
     schools = {e.id: e.school for e in entries or ()}
     keys_of = Counter(who for _, who, _, _ in targets)
+    chosen_fmt = {who: fmt or kept.get(who, DEFAULT_FORMAT) for _, who, _, _ in targets}
     for _, who, _, key in targets:
-        paths.append(_free_name(out, _file_name(key, who, fmt, schools.get(who, ""), several=keys_of[who] > 1), paths))
+        name = _file_name(key, who, chosen_fmt[who], schools.get(who, ""), several=keys_of[who] > 1)
+        paths.append(_free_name(out, name, paths))
+    if say is not None:
+        for line in formats_said(chosen_fmt, kept, fmt):
+            say(line)
     # Last period's templates out of the way first: the folder then holds only what to send now
     _say_moved(move_earlier(out, [p.name for p in paths], everyone=not (project or recipient), forms_dirs=dirs,
                            zone=zone),

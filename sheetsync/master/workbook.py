@@ -28,7 +28,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..messages import render
-from ..template.plan import BE_DATE_FORMAT
+from ..template.plan import BE_DATE_FORMAT, BE_DATETIME_FORMAT
 from .layout import ChartSpec, Kind, Sheet, fit_header_words, printed_columns, wrapped_columns
 from .xlsx_rows import splice, write_rows
 
@@ -37,7 +37,7 @@ FONT_SIZE = 14
 #: Text stays General: the cells hold strings anyway, and Excel shows "####" for a Text-formatted
 #: (``@``) cell longer than 255 characters.
 NUMBER_FORMATS: dict[Kind, str] = {"text": "General", "whole": "0", "amount": "#,##0.00", "percent": "0.00",
-                                   "date": BE_DATE_FORMAT}
+                                   "date": BE_DATE_FORMAT, "datetime": BE_DATETIME_FORMAT}
 HEADER_STYLE = "sheetsync หัวตาราง"
 #: Text that wraps, top-aligned, in rows as tall as their text (:attr:`.layout.Sheet.wrap`).
 WRAP_STYLE = "sheetsync text wrapped"
@@ -174,6 +174,16 @@ def _xlsx_footer(office: str, used: int) -> str:
         office = office[:-2].rstrip() + "…"
 
 
+def _xlsx_header(banner: str, used: int) -> str:
+    """``banner`` as a printed header's text (a literal "&" doubled), cut to the 255 characters Excel
+    reads of a header (``used`` go to its font)."""
+    text = banner.replace("&", "&&")
+    while used + len(text) > XLSX_FOOTER_MAX and len(banner) > 1:
+        banner = banner[:-2].rstrip() + "…"
+        text = banner.replace("&", "&&")
+    return text
+
+
 def pages_wide(sheet: Sheet) -> int:
     """How many A4 landscape pages across ``sheet`` is fitted to: one, unless that would print it
     below :data:`MIN_PRINT_SCALE` (the data sheet's 25 columns printed at a fifth of their size,
@@ -228,6 +238,15 @@ def chart_breaks(sheet: Sheet) -> list[int]:
     return breaks
 
 
+def banner_on_every_page(sheet: Sheet) -> bool:
+    """Whether ``sheet`` prints its banner as every page's header (its banner row then only on screen).
+
+    A sheet printed on several pages across repeats its first columns on each: its banner, one cell's
+    text running right from A1, printed there only as far as those columns reach (the 2nd page of the
+    projects sheet read ``สร้างโดย sheetsync (generated) 2/12/2569 01:35`` and no more)."""
+    return bool(sheet.banner) and not sheet.hidden and pages_wide(sheet) > 1
+
+
 def header_row(sheet: Sheet) -> int:
     """The 1-based row of the header: 2 below a banner line, else 1."""
     return 2 if sheet.banner else 1
@@ -248,7 +267,10 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     last = get_column_letter(width)
     ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}{top + 1}"
     ws.auto_filter.ref = f"A{top}:{last}{sheet.row_count + top}"
-    ws.print_title_rows = f"1:{top}"  # the generated-at line and the header on every printed page
+    # The generated-at line and the header on every printed page (the line as the page's header instead,
+    # on a sheet printed on several pages across)
+    in_header = banner_on_every_page(sheet)
+    ws.print_title_rows = f"{top if in_header else 1}:{top}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = pages_wide(sheet)
@@ -260,8 +282,13 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     for row in chart_breaks(sheet):
         ws.row_breaks.append(Break(id=row - 1))  # a break's id is the last row above it
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    if sheet.print_columns is not None:
-        ws.print_area = f"A1:{get_column_letter(sheet.print_columns)}{top + sheet.row_count + len(sheet.footer)}"
+    if sheet.print_columns is not None or in_header:
+        printed = get_column_letter(sheet.print_columns or width)
+        ws.print_area = f"A{top if in_header else 1}:{printed}{top + sheet.row_count + len(sheet.footer)}"
+    if in_header:
+        ws.oddHeader.left.font, ws.oddHeader.left.size = f"{FONT},Italic", FONT_SIZE - 2
+        ws.oddHeader.left.text = ""  # measured with its font's codes, as the footer
+        ws.oddHeader.left.text = _xlsx_header(str(sheet.banner), len(str(ws.oddHeader)))
     # A printed master runs to many pages, handed on up the line: each says its sheet and page.
     ws.oddFooter.center.font, ws.oddFooter.center.size = f"{FONT},Regular", FONT_SIZE - 2
     ws.oddFooter.center.text = ""  # measured with its font's codes, before the text, against Excel's limit

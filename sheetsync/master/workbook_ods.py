@@ -38,7 +38,7 @@ from ..formats.odf_styles import CM_PER_EXCEL_UNIT, THIN_BORDER, StyleBook
 from ..formats.odf_styles import sheet_address
 from ..template.plan import PageSetup
 from .layout import ChartSpec, Kind, Sheet, fit_header_words, wrapped_columns
-from .workbook import (CELL_MAX, footer_pieces, pages_wide, header_row, CHART_HEIGHT_CM, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
+from .workbook import (CELL_MAX, banner_on_every_page, footer_pieces, pages_wide, header_row, CHART_HEIGHT_CM, CHART_WIDTH_CM, FONT, FONT_SIZE, NUMBER_FORMATS, ROW_HEIGHT,
                        chart_breaks, chart_spans, header_height)
 
 HEADER_FILL = "DDEBF7"
@@ -136,11 +136,14 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
     book = styles.book
     across = pages_wide(sheet)
     page = replace(LANDSCAPE_A4, fit_pages_wide=across)
-    table = Table(name=sheet.name, stylename=book.table(not sheet.hidden,
-                                                        None if sheet.hidden else book.master_page(page, footer_pieces(sheet.office))))
-    if sheet.print_columns is not None and not sheet.hidden:
+    in_header = banner_on_every_page(sheet)  # printed as each page's header, its row on screen only
+    printed_page = book.master_page(page, footer_pieces(sheet.office),
+                                    header=_clean(str(sheet.banner)) if in_header else "")
+    table = Table(name=sheet.name, stylename=book.table(not sheet.hidden, None if sheet.hidden else printed_page))
+    if (sheet.print_columns is not None or in_header) and not sheet.hidden:
         last = header_row(sheet) + sheet.row_count + len(sheet.footer)
-        table.setAttribute("printranges", sheet_address(sheet.name, f"A1:{get_column_letter(sheet.print_columns)}{last}"))
+        first, right = header_row(sheet) if in_header else 1, sheet.print_columns or len(sheet.columns) + sheet.extra_columns
+        table.setAttribute("printranges", sheet_address(sheet.name, f"A{first}:{get_column_letter(right)}{last}"))
     header_pt = header_height(sheet)
     if sheet.chart is not None and sheet.chart.blocks:
         table.addElement(_charts(doc, sheet, sheet.chart, header_pt))  # table:shapes precedes the columns
@@ -166,14 +169,14 @@ def _table(doc: OpenDocumentSpreadsheet, sheet: Sheet, styles: _Styles) -> Table
     for column in sheet.columns:
         head.addElement(_value_cell(TableCell(stylename=styles.cell(None)), column.header, "text"))
     heads.append(head)
-    if sheet.hidden:
-        for row in heads:
-            table.addElement(row)
-    else:
+    if sheet.hidden or in_header:
+        for row in heads[:None if sheet.hidden else -1]:
+            table.addElement(row)  # rows before the header rows: not repeated on each printed page
+    if not sheet.hidden:
         # The header rows of an ODF table are what Calc repeats at the top of each printed page:
         # the generated-at line and the header.
         repeated = TableHeaderRows()
-        for row in heads:
+        for row in heads[-1:] if in_header else heads:
             repeated.addElement(row)
         table.addElement(repeated)
     kinds = [column.kind for column in sheet.columns]
@@ -218,7 +221,11 @@ def _value_cell(cell: TableCell, value: Any, kind: Kind) -> TableCell:
     """Give ``cell`` its typed value and the text a viewer that does not format values shows."""
     if value is None or value == "":
         return cell
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.datetime):
+        cell.setAttribute("valuetype", "date")
+        cell.setAttribute("datevalue", value.replace(tzinfo=None).isoformat(timespec="seconds"))
+        shown = f"{format_be_date(value)} {value:%H:%M:%S}"  # as the data style shows it
+    elif isinstance(value, dt.date):
         cell.setAttribute("valuetype", "date")
         cell.setAttribute("datevalue", value.isoformat())
         shown = format_be_date(value)  # Buddhist Era, as the data style shows it

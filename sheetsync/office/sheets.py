@@ -12,7 +12,7 @@ import datetime as dt
 from functools import partial
 from typing import Any, Callable, Iterator, Sequence
 
-from ..clock import Zone, cell_time, said_time
+from ..clock import Zone, cell_moment, said_time
 from ..errors import UnknownFormError
 from ..spec.form import Form
 from ..master.derive import RECEIVED_AT, data_sheet, sheet_name, table_rows, table_sheet
@@ -32,7 +32,7 @@ from .summary_sheet import summary_sheet
 from .waivers import holding, with_waivers
 
 LEDGER = "บันทึกการรับไฟล์"
-LEDGER_COLUMNS = (Column(RECEIVED_AT, 19), Column("ไฟล์", 30), Column("ผล", 16), Column("รายละเอียด", 60, wrap=True),
+LEDGER_COLUMNS = (Column(RECEIVED_AT, 19, kind="datetime"), Column("ไฟล์", 30), Column("ผล", 16), Column("รายละเอียด", 60, wrap=True),
                   Column("ผู้รายงาน", 14), Column("รหัส", 16), Column("แบบฟอร์ม", 16), Column("รุ่น", 8),
                   Column("รหัสแม่แบบ", 16), Column("SHA-256 (ต้น)", 14))
 #: Short enough to show whole above the narrowest sheet: the key words come first.
@@ -180,7 +180,7 @@ def ledger_sheet(entries: list[LedgerEntry], zone: Zone = None) -> Sheet:
     (None: this computer's)."""
     def rows() -> Iterator[list[Any]]:
         for e in entries:
-            yield [cell_time(e.received_at, zone), e.file, RESULTS_TH.get(e.result, e.result), e.detail, e.recipient, e.project_code,
+            yield [cell_moment(e.received_at, zone), e.file, RESULTS_TH.get(e.result, e.result), e.detail, e.recipient, e.project_code,
                    e.form_id, e.form_version, e.template_id, e.sha256[:12]]
 
     refused = (Highlight(2, RESULTS_TH["refused"], "F4B6B6"), Highlight(2, RESULTS_TH["quarantined"], "F4B6B6"))

@@ -28,6 +28,8 @@ CellValue = str | int | float | dt.date | None
 #: Buddhist-Era date format that survives LibreOffice and Excel round trips (see DESIGN.md); used
 #: for dates the office shows (master), never for cells people type into (see :func:`_date_rule`).
 BE_DATE_FORMAT = "[$-107041E]d/m/yyyy"
+#: The same with the time, for when a file came (the master's file log): 1/12/2569 06:30:00.
+BE_DATETIME_FORMAT = "[$-107041E]d/m/yyyy hh:mm:ss"
 #: Amounts as the form writes them: "180,000 บาท".
 AMOUNT_FORMAT = '#,##0" บาท"'
 #: The number format a value with a fraction is shown in instead (a conditional format in both

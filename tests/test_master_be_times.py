@@ -1,0 +1,67 @@
+"""The master's file log shows when each file came in the Buddhist Era, and still sorts as time does.
+
+It printed ``2026-12-02 00:29:05`` (C.E. text, so that it sorted). A Thai reader reads the year in
+B.E.: the cell is now a real date and time with a B.E. number format (``1/12/2569 06:30:00`` in Calc
+and Excel alike), which sorts correctly in both, in .xlsx and .ods masters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from python_calamine import CalamineWorkbook
+
+from sheetsync.master import merge
+from sheetsync.office.sheets import LEDGER
+from sheetsync.office.store import Store
+from sheetsync.office.view import render_view
+from sheetsync.spec.form import Form
+from tests.test_master_support import CODES, at, seed_data, submit, variant
+
+GENERATED = dt.datetime(2026, 12, 2, 1, 0, tzinfo=dt.timezone.utc)
+BANGKOK = dt.timezone(dt.timedelta(hours=7))
+
+
+def _view(form: Form, tmp_path: Path, fmt: str) -> Path:
+    """A master of two files, received at 06:30:05 and 07:45:00 Bangkok time on 1 December 2026."""
+    files = [submit(form, tmp_path, variant(seed_data(), code=CODES[n], reports=3), f"s{n + 1}", issued=at(n))
+             for n in range(2)]
+    for path, moment in zip(files, ["2026-11-30T23:30:05.000000+00:00", "2026-12-01T00:45:00.000000+00:00"]):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("sheetsync.office.record.now", lambda: moment)
+            merge([path], tmp_path / "master.xlsx")
+    view = tmp_path / f"view.{fmt}"
+    with Store(tmp_path / "master.sqlite") as store:
+        render_view(store, view, generated=GENERATED, zone=BANGKOK)
+    return view
+
+
+def _received(view: Path) -> list[Any]:
+    rows = CalamineWorkbook.from_path(str(view)).get_sheet_by_name(LEDGER).to_python()
+    return [row[0] for row in rows[2:] if row and row[0] != ""]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_file_log_holds_real_times(progress_form: Form, tmp_path: Path, fmt: str) -> None:
+    received = _received(_view(progress_form, tmp_path, fmt))
+    assert received == [dt.datetime(2026, 12, 1, 6, 30, 5), dt.datetime(2026, 12, 1, 7, 45)]
+
+
+def test_the_xlsx_file_log_is_formatted_in_the_buddhist_era(progress_form: Form, tmp_path: Path) -> None:
+    view = _view(progress_form, tmp_path, "xlsx")
+    book = openpyxl.load_workbook(view)
+    cell = book[LEDGER]["A3"]
+    assert cell.is_date and "107041E" in cell.number_format and "hh:mm:ss" in cell.number_format
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_calc_shows_the_buddhist_year(libreoffice: Any, progress_form: Form, tmp_path: Path, fmt: str) -> None:
+    view = _view(progress_form, tmp_path, fmt)
+    cells = libreoffice.cells(view, LEDGER, ["A3", "A4"])
+    assert [cells[r]["string"] for r in ("A3", "A4")] == ["1/12/2569 06:30:05", "1/12/2569 07:45:00"]
+    assert cells["A3"]["value"] < cells["A4"]["value"]  # a number: Calc sorts it as time
