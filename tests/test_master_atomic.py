@@ -64,3 +64,15 @@ def test_a_masters_leftovers_are_never_another_masters_temporaries(tmp_path: Pat
     assert remove_leftovers(one) == [left]
     assert writing.exists() and staging.exists()
     assert remove_leftovers(two) == [writing, staging]
+
+
+def test_two_long_masters_alike_but_for_their_ends_keep_backups_of_their_own(tmp_path: Path) -> None:
+    # Cut to fit ".bak", both backups were one name: replacing one master overwrote the other's backup.
+    stem = long_thai_name(".xlsx")[:-len(".xlsx") - 1]
+    one, two = tmp_path / f"{stem}1.xlsx", tmp_path / f"{stem}2.xlsx"
+    assert backup_path(one) != backup_path(two)
+    for master in (one, two):
+        for data in (b"old " + master.name.encode(), b"new"):
+            replace_with_backup(master, _write(data, []))  # type: ignore[arg-type]
+    assert backup_path(one).read_bytes() == b"old " + one.name.encode()
+    assert all(len(os.fsencode(backup_path(m).name)) <= NAME_MAX for m in (one, two))
