@@ -179,8 +179,9 @@ def _xlsx_header(banner: str, office: str, used: int) -> str:
     reads of a header (``used`` go to its font). The ``office`` name it starts with is cut first (each
     page's footer names it too): cut at its end, a 90-letter name left "สิ่งที่แก้…" of the warning
     that edits are not kept; the banner's own end only when even that is not enough."""
-    rest = banner[len(office):] if office and banner.startswith(office) else banner
-    office = office if rest is not banner else ""
+    if not (office and banner.startswith(office)):
+        office = ""
+    rest = banner[len(office):]
     while used + len((office + rest).replace("&", "&&")) > XLSX_FOOTER_MAX and len(office) > 1:
         office = office[:-2].rstrip() + "…"
     banner = office + rest
