@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import glob
+import hashlib
 import os
 import secrets
 import stat
@@ -96,6 +97,10 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
 #: file system allows one name (ext4), whatever the target's (85 Thai letters are 255 bytes).
 TEMP_STEM_BYTES = 60
 TEMP_SUFFIX_BYTES = 16
+#: Hex digits of the whole name's digest after a stem that was cut, so that the temporaries (and a
+#: master's backups, :func:`fitted_name`) of names cut alike are told apart (:func:`temp_pattern` finds
+#: only its own).
+TEMP_DIGEST_DIGITS = 8
 #: Random bytes in a temporary's name (twice as many hex digits).
 TEMP_RANDOM_BYTES = 6
 #: Linux's (ext4's) and most file systems' limit on one name, in bytes.
@@ -106,9 +111,13 @@ def temp_affixes(path: Path) -> tuple[str, str]:
     """The prefix and suffix of ``path``'s temporary in :func:`write_atomically`: a dot (hidden, so the
     inbox and a clerk's folder view pass it over), the start of its stem (recognisable beside it) and
     its suffix (a writer may go by it); bounded, since a name near the limit plus a random part
-    would not fit."""
+    would not fit. A name cut short carries a digest of the whole: the leftovers of one are then never
+    taken for another's (:func:`temp_pattern`)."""
     suffix = path.suffix if len(os.fsencode(path.suffix)) <= TEMP_SUFFIX_BYTES else ".tmp"
-    return f".{_cut(path.stem, TEMP_STEM_BYTES)}-", suffix
+    stem = _cut(path.stem, TEMP_STEM_BYTES)
+    if stem != path.stem or suffix != path.suffix:  # cut: two names alike in their first bytes (two masters in one folder) differ here
+        stem += _digest(path.name)
+    return f".{stem}-", suffix
 
 
 def temp_pattern(path: Path) -> str:
@@ -120,11 +129,18 @@ def temp_pattern(path: Path) -> str:
 
 def fitted_name(name: str, tail: str) -> str:
     """``name`` followed by ``tail``, its stem cut (between whole characters, its suffix kept) when the
-    whole would pass :data:`NAME_MAX` bytes: ``master.xlsx`` + ``.bak`` → ``master.xlsx.bak``."""
+    whole would pass :data:`NAME_MAX` bytes: ``master.xlsx`` + ``.bak`` → ``master.xlsx.bak``. A stem
+    cut ends in a digest of the whole ``name``: two names alike but for their last letters (two masters in
+    one folder) are not given one backup."""
     if len(os.fsencode(name + tail)) <= NAME_MAX:
         return name + tail
-    stem, suffix = Path(name).stem, Path(name).suffix
-    return _cut(stem, NAME_MAX - len(os.fsencode(suffix + tail))) + suffix + tail
+    stem, suffix, digest = Path(name).stem, Path(name).suffix, _digest(name)
+    return _cut(stem, NAME_MAX - len(os.fsencode(digest + suffix + tail))) + digest + suffix + tail
+
+
+def _digest(name: str) -> str:
+    """What a name cut short ends in to stay told apart from others cut alike: ``~`` and a few hex digits."""
+    return "~" + hashlib.sha256(os.fsencode(name)).hexdigest()[:TEMP_DIGEST_DIGITS]
 
 
 def _cut(text: str, max_bytes: int) -> str:

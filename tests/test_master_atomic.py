@@ -47,3 +47,32 @@ def test_the_temporaries_a_killed_run_left_beside_a_long_master_are_removed(tmp_
     assert remove_leftovers(master) == [left, staged]
     assert remove_leftovers(tmp_path / "master.xlsx") == [old]
     assert sorted(p.name for p in tmp_path.iterdir()) == [master.name]
+
+
+def test_a_masters_leftovers_are_never_another_masters_temporaries(tmp_path: Path) -> None:
+    # Two masters in one folder whose long Thai names differ only past the 60 bytes of stem a temporary
+    # keeps ("... เขต 1", "... เขต 2", of two offices sharing a folder): cleaning beside one removed the
+    # other's temporary while its run was writing it, and that run then failed.
+    shared = "สรุปผลการรายงานความก้าวหน้าโครงการโรงเรียน"  # past 60 bytes
+    one, two = tmp_path / f"{shared} เขต 1.xlsx", tmp_path / f"{shared} เขต 2.xlsx"
+    fd, writing = open_temp(tmp_path, *temp_affixes(two))
+    os.close(fd)
+    fd, staging = open_temp(tmp_path, *temp_affixes(backup_path(two)))
+    os.close(fd)
+    fd, left = open_temp(tmp_path, *temp_affixes(one))
+    os.close(fd)
+    assert remove_leftovers(one) == [left]
+    assert writing.exists() and staging.exists()
+    assert remove_leftovers(two) == [writing, staging]
+
+
+def test_two_long_masters_alike_but_for_their_ends_keep_backups_of_their_own(tmp_path: Path) -> None:
+    # Cut to fit ".bak", both backups were one name: replacing one master overwrote the other's backup.
+    stem = long_thai_name(".xlsx")[:-len(".xlsx") - 1]
+    one, two = tmp_path / f"{stem}1.xlsx", tmp_path / f"{stem}2.xlsx"
+    assert backup_path(one) != backup_path(two)
+    for master in (one, two):
+        for data in (b"old " + master.name.encode(), b"new"):
+            replace_with_backup(master, _write(data, []))  # type: ignore[arg-type]
+    assert backup_path(one).read_bytes() == b"old " + one.name.encode()
+    assert all(len(os.fsencode(backup_path(m).name)) <= NAME_MAX for m in (one, two))

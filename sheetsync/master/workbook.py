@@ -174,14 +174,20 @@ def _xlsx_footer(office: str, used: int) -> str:
         office = office[:-2].rstrip() + "…"
 
 
-def _xlsx_header(banner: str, used: int) -> str:
-    """``banner`` as a printed header's text (a literal "&" doubled), cut to the 255 characters Excel
-    reads of a header (``used`` go to its font)."""
-    text = banner.replace("&", "&&")
-    while used + len(text) > XLSX_FOOTER_MAX and len(banner) > 1:
+def _xlsx_header(banner: str, office: str, used: int) -> str:
+    """``banner`` as a printed header's text (a literal "&" doubled), within the 255 characters Excel
+    reads of a header (``used`` go to its font). The ``office`` name it starts with is cut first (each
+    page's footer names it too): cut at its end, a 90-letter name left "สิ่งที่แก้…" of the warning
+    that edits are not kept; the banner's own end only when even that is not enough."""
+    if not (office and banner.startswith(office)):
+        office = ""
+    rest = banner[len(office):]
+    while used + len((office + rest).replace("&", "&&")) > XLSX_FOOTER_MAX and len(office) > 1:
+        office = office[:-2].rstrip() + "…"
+    banner = office + rest
+    while used + len(banner.replace("&", "&&")) > XLSX_FOOTER_MAX and len(banner) > 1:
         banner = banner[:-2].rstrip() + "…"
-        text = banner.replace("&", "&&")
-    return text
+    return banner.replace("&", "&&")
 
 
 def pages_wide(sheet: Sheet) -> int:
@@ -288,7 +294,7 @@ def _prepare(ws: WriteOnlyWorksheet, sheet: Sheet) -> None:
     if in_header:
         ws.oddHeader.left.font, ws.oddHeader.left.size = f"{FONT},Italic", FONT_SIZE - 2
         ws.oddHeader.left.text = ""  # measured with its font's codes, as the footer
-        ws.oddHeader.left.text = _xlsx_header(str(sheet.banner), len(str(ws.oddHeader)))
+        ws.oddHeader.left.text = _xlsx_header(str(sheet.banner), sheet.office, len(str(ws.oddHeader)))
     # A printed master runs to many pages, handed on up the line: each says its sheet and page.
     ws.oddFooter.center.font, ws.oddFooter.center.size = f"{FONT},Regular", FONT_SIZE - 2
     ws.oddFooter.center.text = ""  # measured with its font's codes, before the text, against Excel's limit
