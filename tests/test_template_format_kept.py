@@ -16,6 +16,7 @@ import pytest
 from sheetsync.check.reader import read_filled
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
+from sheetsync.master.formats_kept import formats_said
 from tests.cli import new_office, run
 from tests.test_master_support import CODES, at, seed_data, variant
 
@@ -71,3 +72,13 @@ def test_the_latest_accepted_file_decides(office: Path, progress_form: Form) -> 
     assert run("sync", cwd=office).returncode == 0
     assert run("template", "--from-master", "master.xlsx", "-o", "next/", cwd=office).returncode == 0
     assert _made(office / "next")["s2"] == ".xlsx"
+
+
+def test_a_districts_line_names_a_few_schools_and_counts_them_all() -> None:
+    """300 schools on .xlsx: the line names the first few and counts all 300, not 300 codes on one line."""
+    chosen = {f"s{n:03}": "xlsx" for n in range(300)} | {"s900": "ods"}
+    lines = formats_said(chosen, kept=dict(chosen), asked=None)
+    xlsx = next(line for line in lines if ".xlsx" in line)
+    assert "300" in xlsx and "s000" in xlsx and "s299" not in xlsx and "…" in xlsx, xlsx
+    assert len(xlsx) < 400, xlsx
+    assert any("s900" in line for line in lines if ".ods" in line)

@@ -17,6 +17,8 @@ from .model import Record
 TEMPLATE_FORMAT = {".ods": "ods", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx"}
 #: The office's default: a school with no accepted file yet gets this.
 DEFAULT_FORMAT = "xlsx"
+#: How many schools a format's line names (the rest are counted): a district's 300 would fill the screen.
+NAMES_SHOWN = 10
 
 
 def last_formats(records: Iterable[Record]) -> dict[str, str]:
@@ -39,8 +41,13 @@ def formats_said(chosen: dict[str, str], kept: dict[str, str], asked: str | None
     groups: dict[tuple[str, str], list[str]] = {}
     for who, fmt in chosen.items():
         groups.setdefault((fmt, "kept" if who in kept else "default"), []).append(who or "-")
-    return [_both(f"roundtrip.format.{why}", ext=f".{fmt}", count=len(who), who=", ".join(sorted(who)))
+    return [_both(f"roundtrip.format.{why}", ext=f".{fmt}", count=len(who), who=_names(sorted(who)))
             for (fmt, why), who in sorted(groups.items(), key=lambda g: (g[0][0], g[0][1] != "kept"))]
+
+
+def _names(who: list[str]) -> str:
+    """The first :data:`NAMES_SHOWN` of ``who``, and "…" when there are more (the line counts them all)."""
+    return ", ".join(who[:NAMES_SHOWN]) + (" …" if len(who) > NAMES_SHOWN else "")
 
 
 def _both(code: str, **params: object) -> str:
