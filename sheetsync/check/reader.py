@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from python_calamine import CalamineError
 
@@ -21,6 +21,7 @@ from . import coerce
 from .formatted import dates_shown_later, mark_percents
 from .issued import as_issued
 from .opener import Opener, short
+from .parsing import Parser, parsers_of
 from .sheets import Grid, raw_grid, read_metadata
 from .places import CellRef, plan_of
 from .. import limits
@@ -80,18 +81,6 @@ class Filled:
         if pointer in self.source_map:
             return self.source_map[pointer]
         return CellRef(self.form.sheet, locate(self.form, pointer, self.table_rows))
-
-
-PARSERS: dict[str, Callable[[Any], Any]] = {
-    "text": coerce.parse_text,
-    "lines": coerce.parse_lines,
-    "whole": coerce.parse_whole,
-    "auto": coerce.parse_whole,  # the row's number ("{n}"); a label of another type: see _parse
-    "amount": coerce.parse_amount,
-    "number": coerce.parse_amount,  # a number that is no money: read as an amount is (commas, Thai digits)
-    "percent": coerce.parse_percent,
-    "date": lambda raw: coerce.parse_date(raw).isoformat(),
-}
 
 
 def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Iterable[str | Path] = (),
@@ -287,24 +276,14 @@ def _mark_formulas(grid: Grid, opener: Opener, form: Form) -> None:
         line[col] = shown
 
 
-def _parse(filled: Filled, f: Field, raw: Any, pointer: str, cell: str) -> tuple[bool, Any]:
-    """(ok, value) for one raw cell; a failure is recorded as a :class:`Problem`."""
+def _parse(filled: Filled, f: Field, raw: Any, pointer: str, cell: str, parse: Parser) -> tuple[bool, Any]:
+    """(ok, value) for one raw cell, read by ``parse`` (``f``'s :func:`.parsing.parser`); a failure is
+    recorded as a :class:`Problem`."""
     if raw.__class__ is FormulaShown:
         filled.problems.append(Problem(raw.code, pointer, cell, str(raw), f.title))
         return False, None
     try:
-        if f.kind == "choice":
-            return True, coerce.parse_choice(raw, f.choices or {v: str(v) for v in f.schema.get("enum", [])})
-        if f.kind == "auto" and f.schema.get("type") != "integer":
-            # A locked row label with a field behind it ("ป.{n}" for a grade): what it says is the value.
-            enum = f.schema.get("enum")
-            if f.schema.get("type") == "number":
-                return True, coerce.parse_amount(raw)
-            return True, coerce.parse_choice(raw, {v: str(v) for v in enum}) if enum else coerce.parse_text(raw)
-        if f.kind == "text" and "pattern" in f.schema:
-            # A pattern makes the text a code: typed in Thai digits it is still the same code.
-            return True, coerce.parse_code(raw)
-        return True, PARSERS[f.kind](raw)
+        return True, parse(raw)
     except coerce.CoerceError as exc:
         filled.problems.append(Problem(exc.code, pointer, cell, _shown(raw), f.title, dict(exc.params)))
         return False, None
@@ -318,12 +297,12 @@ def _shown(raw: Any) -> Any:
 
 
 def _read_fields(filled: Filled, grid: Grid) -> None:
-    height, blank = len(grid), coerce.is_blank
+    height, blank, parsers = len(grid), coerce.is_blank, parsers_of(filled.form)
     for f, row, col, where in plan_of(filled.form).fields:
         raw = grid[row][col] if row < height and col < len(grid[row]) else ""
         if blank(raw):
             continue
-        ok, value = _parse(filled, f, raw, f.pointer, where.cell)
+        ok, value = _parse(filled, f, raw, f.pointer, where.cell, parsers[id(f)])
         filled.raw[where.cell] = raw
         filled.source_map[f.pointer] = where
         if ok:
@@ -335,12 +314,15 @@ def _read_table(filled: Filled, grid: Grid, table: Table) -> None:
     rows: list[int] = []
     plan = plan_of(filled.form)
     inputs, scalar = plan.inputs[table.pointer], table.scalar_items
-    blank, height = coerce.is_blank, len(grid)
+    blank, height, parsers = coerce.is_blank, len(grid), parsers_of(filled.form)
     source_map, raws = filled.source_map, filled.raw
     for n, (row, cells, first) in enumerate(plan.rows[table.pointer], start=1):
         line = grid[row - 1] if row <= height else []
         width = len(line)
-        if all(index >= width or blank(line[index]) for index in inputs):
+        for index in inputs:  # a loop, not all() over a generator: most rows of a table are empty
+            if index < width and not blank(line[index]):
+                break
+        else:
             continue  # a wholly empty row is no item
         index = len(items)
         pointer = f"{table.pointer}/{index}"
@@ -350,7 +332,7 @@ def _read_table(filled: Filled, grid: Grid, table: Table) -> None:
             if blank(raw):
                 continue
             sub = f"{pointer}/{col.pointer}" if col.pointer else pointer
-            ok, value = _parse(filled, col, raw, sub, where.cell)
+            ok, value = _parse(filled, col, raw, sub, where.cell, parsers[id(col)])
             raws[where.cell] = raw
             source_map[sub] = where
             if ok and scalar:

@@ -65,6 +65,10 @@ XLSX_F_ATTR = re.compile(rb"""(?<=\s)(t|si|ref)\s*=\s*["']([^"'<>]*)["']""")
 XLSX_RANGE = re.compile(rb"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})(?::\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6}))?")
 #: Array formulas over the wanted cells looked into one by one (see :func:`_in_arrays`).
 MAX_ARRAYS = 1_000
+#: An error type's value, in either quotes: searched as patterns, which run at twice the speed of
+#: ``find(b'"e"')`` over Thai text (whose bytes defeat ``find``'s skip table for short needles).
+_QUOTED_E = re.compile(rb'"e"')
+_APOSTROPHED_E = re.compile(rb"'e'")
 #: A formula's start tag (a search for this pattern runs at twice the speed of ``find(b"<f")``).
 XLSX_F = re.compile(rb"<f(?=[\s/>])")
 
@@ -130,7 +134,7 @@ def _error_values(xml: bytes, wanted: set[tuple[int, int]], found: dict[tuple[in
     # them: searched whole, these two cost a tenth of a form's reading): the common case.
     stop = xml.rfind(b"</sheetData>")
     stop = len(xml) if stop < 0 else stop
-    if xml.find(b'"e"', 0, stop) < 0 and xml.find(b"'e'", 0, stop) < 0:
+    if _QUOTED_E.search(xml, 0, stop) is None and _APOSTROPHED_E.search(xml, 0, stop) is None:
         return
     since = 0
     for kind in XLSX_ERROR_TYPE.finditer(xml, 0, stop):

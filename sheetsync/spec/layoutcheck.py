@@ -84,7 +84,7 @@ def auto_labels(where: object, auto: Any, rows: int, enum: list[Any] | None = No
     return labels
 
 
-#: The schema types each cell kind's reading gives a value of (what :data:`~sheetsync.check.reader.PARSERS` return).
+#: The schema types each cell kind's reading gives a value of (what :data:`~sheetsync.check.parsing.PARSERS` return).
 KIND_TYPES = {"text": ("string",), "lines": ("array",), "whole": ("integer", "number"),
               "amount": ("number", "integer"), "number": ("number", "integer"), "percent": ("number", "integer"), "date": ("string",)}
 

@@ -1,0 +1,62 @@
+"""How each field's cells are read: the :mod:`.coerce` function for its kind and schema, chosen
+once per form (every file of a form reads its cells the same way) instead of once per cell."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from . import coerce
+from ..spec.form import Field, Form
+
+__all__ = ["PARSERS", "Parser", "parser", "parsers_of"]
+
+Parser = Callable[[Any], Any]
+
+PARSERS: dict[str, Parser] = {
+    "text": coerce.parse_text,
+    "lines": coerce.parse_lines,
+    "whole": coerce.parse_whole,
+    "auto": coerce.parse_whole,  # the row's number ("{n}"); a label of another type: see parser
+    "amount": coerce.parse_amount,
+    "number": coerce.parse_amount,  # a number that is no money: read as an amount is (commas, Thai digits)
+    "percent": coerce.parse_percent,
+    "date": lambda raw: coerce.parse_date(raw).isoformat(),
+}
+
+
+def parser(f: Field) -> Parser:
+    """How a cell of ``f`` is read; what it raises for a value that is no such thing: :class:`coerce.CoerceError`."""
+    if f.kind == "choice":
+        choices = f.choices or {v: str(v) for v in f.schema.get("enum", [])}
+        return lambda raw: coerce.parse_choice(raw, choices)
+    if f.kind == "auto" and f.schema.get("type") != "integer":
+        # A locked row label with a field behind it ("ป.{n}" for a grade): what it says is the value.
+        enum = f.schema.get("enum")
+        if f.schema.get("type") == "number":
+            return coerce.parse_amount
+        if enum:
+            labels = {v: str(v) for v in enum}
+            return lambda raw: coerce.parse_choice(raw, labels)
+        return coerce.parse_text
+    if f.kind == "text" and "pattern" in f.schema:
+        # A pattern makes the text a code: typed in Thai digits it is still the same code.
+        return coerce.parse_code
+    kind = f.kind
+    # A kind without a parser fails when a cell of it is read, as it always did (never on other cells).
+    return PARSERS.get(kind) or (lambda raw: PARSERS[kind](raw))
+
+
+def parsers_of(form: Form) -> dict[int, Parser]:
+    """id(field) → :func:`parser`, for every field and table column of ``form``: worked out on the
+    form's first file (like :func:`sheetsync.check.places.plan_of`)."""
+    entry = _PARSERS_OF.get(id(form))
+    if entry is None or entry[0] is not form:
+        fields = [*form.fields, *(column for table in form.tables for column in table.columns)]
+        if len(_PARSERS_OF) >= 64:  # forms reloaded again and again (tests, a long-lived office): keep few
+            _PARSERS_OF.clear()
+        entry = _PARSERS_OF[id(form)] = (form, {id(f): parser(f) for f in fields})
+    return entry[1]
+
+
+#: id(form) → (the form, its parsers); the form is kept so that its id (and its fields') stays its own.
+_PARSERS_OF: dict[int, tuple[Form, dict[int, Parser]]] = {}
