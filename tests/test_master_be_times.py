@@ -95,3 +95,18 @@ def test_calc_shows_the_buddhist_year(libreoffice: Any, progress_form: Form, tmp
     cells = libreoffice.cells(view, LEDGER, ["A3", "A4"])
     assert [cells[r]["string"] for r in ("A3", "A4")] == ["1/12/2569 06:30:05", "1/12/2569 07:45:00"]
     assert cells["A3"]["value"] < cells["A4"]["value"]  # a number: Calc sorts it as time
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_an_issue_time_before_spreadsheet_dates_shows_as_text(progress_form: Form, tmp_path: Path, fmt: str) -> None:
+    """An issue time is the file's own metadata (unsigned where the office has no key): one before
+    1 March 1900 is a negative or ambiguous serial (Excel shows ####, its 1900 is a leap year), so the
+    cell holds the time as text in the office's zone instead, as it did before."""
+    path = submit(progress_form, tmp_path, variant(seed_data(), code=CODES[0], reports=3), "s1",
+                  issued=dt.datetime(1899, 12, 31, 20, 0, tzinfo=dt.timezone.utc))
+    merge([path], tmp_path / "master.xlsx")
+    view = tmp_path / f"view.{fmt}"
+    with Store(tmp_path / "master.sqlite") as store:
+        render_view(store, view, generated=GENERATED, zone=BANGKOK)
+    ((issued, received),) = _data_times(view, master_spec(progress_form).data_sheet)
+    assert issued == "1900-01-01 03:00:00" and isinstance(received, dt.datetime)
