@@ -7,8 +7,9 @@ taken: Python then applies the system's rules to each moment (summer time includ
 
 Four ways a time is shown:
 
-* :func:`cell_time` — a master cell, ``2026-12-01 06:30:00`` (text that sorts as time does);
-* :func:`cell_moment` — a master cell a Thai reader reads (the file log): a date and time that the
+* :func:`cell_time` — a cell as C.E. text, ``2026-12-01 06:30:00`` (sorts as time does; the master
+  no longer uses it);
+* :func:`cell_moment` — a master cell (the file log, the data sheets' times): a date and time that the
   cell's Buddhist-Era number format shows as ``1/12/2569 06:30:00``, and that sorts as time does;
 * :func:`clock_time` — a listing, with its offset: ``2026-12-01 06:30:00 +0700`` (``history``);
 * :func:`said_time` — inside a sentence: Thai in the Buddhist Era, ``1/12/2569 06:30 น.``; English
@@ -78,6 +79,10 @@ def local(stored: str | dt.datetime, zone: Zone = None) -> dt.datetime | None:
         return None
 
 
+#: The first moment a spreadsheet's date cell holds alike in Excel and Calc (see :func:`cell_moment`).
+FIRST_CELL_MOMENT = dt.datetime(1900, 3, 1)
+
+
 def cell_time(stored: str, zone: Zone = None) -> str:
     """A stored time as a master cell shows it: ``2026-12-01 06:30:00`` in ``zone`` (text, as it always
     was: it sorts as time does and never turns into a number Calc or Excel might reformat)."""
@@ -86,11 +91,16 @@ def cell_time(stored: str, zone: Zone = None) -> str:
 
 
 def cell_moment(stored: str, zone: Zone = None) -> dt.datetime | str:
-    """A stored time as a master cell holds it where a Thai reader reads it (the file log): the time
+    """A stored time as a master cell holds it (the file log, the data sheets' times): the time
     in ``zone``, to the second, without its offset (a spreadsheet's date cells have none), written with
-    a Buddhist-Era number format: ``1/12/2569 06:30:00`` that sorts as time does. Unreadable: as stored."""
+    a Buddhist-Era number format: ``1/12/2569 06:30:00`` that sorts as time does. Unreadable: as stored;
+    before 1 March 1900 (an issue time is the file's own metadata): text, as :func:`cell_time` writes it."""
     moment = local(stored, zone)
-    return stored if moment is None else moment.replace(tzinfo=None, microsecond=0)
+    if moment is None:
+        return stored
+    shown = moment.replace(tzinfo=None, microsecond=0)
+    # Excel counts 1900 as a leap year and has no dates before it: an earlier serial shows a wrong day or ####.
+    return shown if shown >= FIRST_CELL_MOMENT else cell_time(stored, zone)
 
 
 def clock_time(stored: str, zone: Zone = None) -> str:

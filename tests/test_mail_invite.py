@@ -210,7 +210,7 @@ def test_running_it_twice_mails_no_school_twice(smtp: Server, tmp_path: Path) ->
     invite()
     assert waiting() == ["template s1.eml", "template s2.eml", "template s3.eml", "template s4.eml"]
     again = invite()  # the same command by mistake, before the outbox was sent
-    assert "queued 0 message(s)" in again and "4 school(s) skipped" in again and "ข้าม 4 โรงเรียน" in again
+    assert "no new e-mail queued" in again and "4 school(s) skipped" in again and "ข้าม 4 โรงเรียน" in again
     assert "already invited, not queued again: s2 โรงเรียนวัดยายร่ม.xlsx (template s2.eml, waiting)" in again
     assert len(waiting()) == 4
     assert "queued 4 message(s)" in invite("--again") and len(waiting()) == 4  # replaced, not doubled

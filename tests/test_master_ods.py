@@ -70,7 +70,15 @@ def test_reads_back_like_an_xlsx_master(files: list[Path], master: Path, tmp_pat
     a, b = CalamineWorkbook.from_path(str(master)), CalamineWorkbook.from_path(str(xlsx))
     assert a.sheet_names == b.sheet_names == ALL_SHEETS
     for name in ALL_SHEETS:
-        assert a.get_sheet_by_name(name).to_python() == b.get_sheet_by_name(name).to_python(), name
+        assert (_days(a.get_sheet_by_name(name).to_python())
+                == _days(b.get_sheet_by_name(name).to_python())), name
+
+
+def _days(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows with a date-time at midnight as its day: calamine reads such a cell of an .xlsx as a date
+    (a whole serial number) and of an .ods as a date-time, though both hold the same moment."""
+    return [[v.date() if isinstance(v, dt.datetime) and v.time() == dt.time() else v for v in row]
+            for row in rows]
 
 
 def test_seed_cumulative_values_with_calamine(master: Path) -> None:

@@ -228,8 +228,9 @@ def mail_templates(paths: list[Path], plan: MailPlan, *, again: bool = False,
             echo(render("invite.skipped", lang, count=len(done.already)))
     for line in done.unsent:
         echo(f"sheetsync: {both('sync.not-sent')}: {line}", err=True)
+    # Nothing queued: no count of zero, and no "sync --send sends them" for e-mails that are not there.
     echo(both("template.queued", count=len(done.queued), outbox=plan.config.outbox,
-              outbox_arg=shell_arg(plan.config.outbox)))
+              outbox_arg=shell_arg(plan.config.outbox)) if done.queued else both("template.queued-none"))
     if done.unsent:
         echo(f"sheetsync: {both('template.one-later')}", err=True)
     return 1 if done.unsent else 0

@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
-from ..clock import Zone, cell_time
+from ..clock import Zone, cell_moment
 from ..spec.form import Field, Form, Table
 from ..spec.pointers import lookup
 from .layout import Column, Kind, Sheet
@@ -19,14 +19,16 @@ from .model import Record
 
 KINDS: dict[str, Kind] = {"date": "date", "amount": "amount", "number": "amount", "whole": "whole", "auto": "whole", "percent": "percent"}
 KEY_COLUMNS = (Column("ผู้รายงาน", 16), Column("รหัส", 16))
-#: Headers of the times shown (the office's time zone, as the clerk's clock: the store keeps UTC).
+#: Headers of the times shown (the office's time zone, as the clerk's clock: the store keeps UTC), each a
+#: real date and time shown in the Buddhist Era (``1/12/2569 06:30:00``) that sorts as time does.
 ISSUED_AT, RECEIVED_AT = "ออกแม่แบบเมื่อ", "รับเมื่อ"
 
 
 def data_sheet(name: str, records: Iterable[Record], forms: dict[str, Form], *, skip: set[str],
                count: int, zone: Zone = None) -> Sheet:
     """One row per submission: every single field of its form (but ``skip``), then its lists as text,
-    then when its template was issued, its file and when it was received (in ``zone``: see :mod:`sheetsync.clock`).
+    then when its template was issued, its file and when it was received (in ``zone``, real date-time
+    cells: see :func:`sheetsync.clock.cell_moment`).
 
     :param records: streamed while the sheet is written; ``count`` says how many there are.
     :param skip: pointers of fields and tables shown elsewhere (the key, the cumulative table).
@@ -36,15 +38,15 @@ def data_sheet(name: str, records: Iterable[Record], forms: dict[str, Form], *, 
     tables = union([t for form in forms.values() for t in form.tables if t.pointer not in skip])
     columns = (*KEY_COLUMNS, *(Column(f.title, width(f), KINDS.get(f.kind, "text")) for f in fields),
                *(Column(table_title(t), 36) for t in tables),
-               Column(ISSUED_AT, 22), Column("ไฟล์", 30), Column(RECEIVED_AT, 22))
+               Column(ISSUED_AT, 19, "datetime"), Column("ไฟล์", 30), Column(RECEIVED_AT, 19, "datetime"))
 
     def rows() -> Iterator[list[Any]]:
         for record in records:
             values = [cell(f, lookup(record.data, f.pointer)) for f in fields]
             lists = [flatten(t, lookup(record.data, t.pointer)) for t in tables]
             yield [record.key.recipient, record.key.project_code, *values, *lists,
-                   cell_time(record.recency.issued_at, zone) if record.recency.issued_at else "",
-                   record.file, cell_time(record.merged_at, zone)]
+                   cell_moment(record.recency.issued_at, zone) if record.recency.issued_at else "",
+                   record.file, cell_moment(record.merged_at, zone)]
 
     return Sheet(name, columns, rows(), count, freeze_columns=2)
 

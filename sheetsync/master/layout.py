@@ -12,7 +12,7 @@ from typing import Any, Iterable, Literal
 
 #: How a column's values are shown: ``text`` is always stored as text (never a formula),
 #: ``amount`` in baht with thousands separators, ``percent`` as 0–100 with two decimals,
-#: ``date`` as a Buddhist-Era date.
+#: ``date`` as a Buddhist-Era date, ``datetime`` as a Buddhist-Era date and time (``1/12/2569 06:30:00``).
 Kind = Literal["text", "whole", "amount", "percent", "date", "datetime"]
 
 
