@@ -102,3 +102,14 @@ def test_the_librarys_sync_refuses_an_empty_roster(tmp_path: Path) -> None:
     assert _listed(office) == (["s1", "s2"], {})
     sync(office / "inbox", office / "master.xlsx", report_dir=office / "reports")  # None: the store's roster stands
     assert _listed(office) == (["s1", "s2"], {})
+
+
+def test_validate_refuses_a_roster_with_its_headings_only(tmp_path: Path, progress_form: Form) -> None:
+    """``validate --roster`` took it (and named no school in its summary) where every other command refuses it."""
+    roster, filled = tmp_path / "roster.csv", tmp_path / "s1.xlsx"
+    roster.write_text(HEADINGS, encoding="utf-8")
+    write_template(progress_form, filled, data=seed_data(), recipient="s1")
+    done = run("validate", str(filled), "--roster", str(roster), "--report-dir", str(tmp_path / "reports"), cwd=tmp_path)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "roster.csv" in lines[0] and "ไม่มีรายชื่อโรงเรียน" in lines[0], done.stderr

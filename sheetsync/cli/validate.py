@@ -129,10 +129,11 @@ def deliver(checked: list[Checked], report_dir: Path, email: bool, send: bool, t
     from ..batch import queue_emails, write_reports
     from ..mailer import OutboxMailer, SmtpMailer, compose_digest, send_outbox
     from ..messages import said
-    from ..roster import read_roster
+    from ..roster import read_roster, require_schools
 
     roster = roster or (office.roster if office is not None and email else None)
-    recipients = read_roster(roster) if roster else []  # the summary names their schools too
+    # the summary names their schools too; one with its headings only is refused, as every command refuses it
+    recipients = require_schools(read_roster(roster), roster) if roster else []
     written = write_reports(checked, report_dir, lang, names={r.id: r.school for r in recipients})
     echo(said("validate.reports-written", lang, count=len(written), folder=report_dir), err=True)
     if not email:
