@@ -12,7 +12,7 @@ from email.policy import default
 from pathlib import Path
 
 from sheetsync.limits import MAX_ANSWER_SIZE, MAX_RETURNS_SIZE, MB
-from sheetsync.mailer import Attachment, Thread, again_part, compose, compose_joined, pending, report_part, unreadable_part, wire_bytes
+from sheetsync.mailer import Attachment, Part, Thread, again_part, compose, compose_joined, pending, report_part, unreadable_part, wire_bytes
 from sheetsync.messages import render
 from sheetsync.office.joining import Joining, join_key, queue_answer
 from sheetsync.office.outbox import (FILE_HEADER, adopt_from_disk, count_others, flush_outbox, mail_path,
@@ -58,7 +58,7 @@ def test_three_files_of_one_message_leave_in_one_email_each_answer_kept(tmp_path
     assert str(sent["Subject"]) == "Re: ส่งรายงาน" and str(sent["In-Reply-To"]) == "<two@s1.example>"
     text = str(sent.get_body(("plain",)).get_content())  # type: ignore[union-attr]
     assert text.startswith("เรียน โรงเรียนวัดไทร")
-    assert "3 ไฟล์" in text and "ต้องแก้ไข 1 ไฟล์" in text and "1 need correcting" in text
+    assert "3 ไฟล์" in text and "ต้องแก้ไข 1 ไฟล์" in text and "1 needs correcting" in text  # one file: singular
     assert text.index("ไฟล์ที่ 2: “b.xlsx” — ต้องแก้ไข 2 รายการ") < text.index("File 2: “b.xlsx” — 2 item(s) to fix")
     assert [p.get_filename() for p in sent.iter_attachments()] == ["b-ตรวจแล้ว.xlsx"]
     # The text says what the HTML says of b's marked-up copy (its red cells, to correct and send back),
@@ -275,3 +275,14 @@ def test_sync_caps_the_joined_answer_at_max_message_mb(tmp_path: Path) -> None:
                         encoding="utf-8")
     plan = _plan(load_office(office), None, None, None, None, None, None, None, False, None, None)
     assert plan.options.answer_size == 10 * MB
+
+
+def test_a_joined_subject_names_both_files_to_correct_and_blank_templates() -> None:
+    # Found walking through docs/office-th.md: one message brought a file with mistakes and a template sent
+    # back blank; the answer's subject said only "ต้องแก้ไข 1 ไฟล์", and the blank one was missed.
+    report = make_report(Path("a.xlsx"), errors=2, recipient="s1")
+    message = wire_bytes(compose(report, to="a@s1.example", config=CONFIG, html=HTML, text="", school="โรงเรียนวัดไทร"))
+    parts = [report_part(report, "", HTML), Part("b.xlsx", "as-issued"), Part("c.xlsx", "valid")]
+    subject = str(compose_joined([(message, p) for p in parts], "answers")["Subject"])
+    assert "ต้องแก้ไข 1 ไฟล์" in subject and "ยังไม่ได้กรอก 1 ไฟล์" in subject, subject
+    assert subject.startswith("ผลการตรวจสอบแบบรายงาน 3 ไฟล์"), subject

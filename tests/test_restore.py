@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 
+from sheetsync.messages import render
 from sheetsync.office.schema import MIGRATIONS
 from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
@@ -262,6 +263,22 @@ def test_restore_given_the_backups_folder_names_the_newest_backup_in_it(app: typ
     (usb / "empty").mkdir()
     done = in_office(app, office, "restore", str(usb / "empty"))
     assert done.exit_code == 2 and "folder" in done.output and "no such backup file" not in done.output
+
+
+def test_restore_given_the_backups_folder_passes_over_an_interrupted_backups_temporary(app: typer.Typer,
+                                                                                       office: Path) -> None:
+    """A backup cut short (the USB stick pulled) leaves its hidden temporary in the folder,
+    ``.sheetsync-20261202-090000-k3j9.sqlite``. With no whole backup beside it, restore named that
+    half-written file as the folder's newest backup, with the command to restore from it."""
+    usb = office.parent / "usb"
+    usb.mkdir()
+    (usb / ".sheetsync-20261202-090000-k3j9.sqlite").write_bytes(b"SQLite format 3\x00")  # what was written
+    done = in_office(app, office, "restore", str(usb))
+    assert done.exit_code == 2 and "k3j9" not in done.output, done.output
+    assert done.output.split(" / ")[0].endswith(render("restore.empty-folder", "th", source="office.yaml", backup=usb))
+    assert in_office(app, office, "backup", str(usb / "sheetsync-20261130-171500.sqlite")).exit_code == 0
+    done = in_office(app, office, "restore", str(usb))  # a whole one beside it: that one is named
+    assert str(usb / "sheetsync-20261130-171500.sqlite") in done.output and "k3j9" not in done.output, done.output
 
 
 def aside(office: Path) -> list[str]:

@@ -76,12 +76,32 @@ def show(renderable: RenderableType) -> None:
 
     :raises OutputError: standard output cannot be written (see :func:`output_lost`).
     """
+    console = _console()
+    _widen_off_terminal(console, renderable)
     try:
-        _console().print(renderable)
+        console.print(renderable)
     except BrokenPipeError:
         raise  # rich's on_broken_pipe has already sent the rest to the null device
     except OSError as exc:
         raise output_lost(exc) from exc
+
+
+def _widen_off_terminal(console: Console, renderable: RenderableType) -> None:
+    """Off a terminal (a scheduled run's log, a pipe) make ``console`` as wide as ``renderable`` wants,
+    so each row of a table stays on one line; a terminal keeps its own width.
+
+    rich lays output that is not a terminal out at 80 columns: a refused file's Thai detail then
+    wrapped a few letters per line in ``sync.log``. A width said in ``COLUMNS`` is kept.
+    """
+    from rich.measure import Measurement
+
+    if console.is_terminal or "COLUMNS" in os.environ:
+        return
+    unbounded = console.options.update_width(_UNBOUNDED)
+    console.width = max(console.width, Measurement.get(console, unbounded, renderable).maximum)
+
+
+_UNBOUNDED = 100_000  # wider than any row a command prints: a table measures its natural width in it
 
 
 def progress(label: str) -> Progress:

@@ -258,10 +258,12 @@ def _heading(parts: Sequence[Part]) -> list[str]:
 
 
 def _subject(parts: Sequence[Part]) -> str:
-    """"ผลการตรวจสอบแบบรายงาน 3 ไฟล์ — ต้องแก้ไข 1 ไฟล์" (or one blank template to fill in, or "— ผ่านทุกไฟล์")."""
+    """"ผลการตรวจสอบแบบรายงาน 3 ไฟล์ — ต้องแก้ไข 1 ไฟล์" (or blank templates to fill in, both when both came,
+    or "— ผ่านทุกไฟล์"): a blank template said beside the files to correct is not missed."""
     fix = sum(1 for p in parts if p.status in _TO_FIX)
     blank = sum(1 for p in parts if p.status == "as-issued")
-    code = "joined.subject.fix" if fix else "joined.subject.as-issued" if blank else "joined.subject.valid"
+    todo = [kind for kind, n in (("fix", fix), ("as-issued", blank)) if n]
+    code = f"joined.subject.{'-and-'.join(todo) or 'valid'}"
     return one_line(say(code, "th", count=len(parts), fix=fix, blank=blank), limit=200)
 
 

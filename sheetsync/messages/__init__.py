@@ -3,6 +3,10 @@
 Messages live in ``catalogue.yaml`` beside this file, keyed by a stable code. Placeholders are
 ``{name}`` fields filled by :func:`render`; a missing placeholder is left visible rather than
 raising, so a report is never lost over a typo in the catalogue.
+
+English says a count of one in the singular: a message whose ``en`` puts a plural after ``{count}``
+has an ``en_one`` text too, used when ``count`` is 1 (``wrote 1 template``, not ``wrote 1 templates``).
+Thai has no plural: its one ``th`` text serves every count.
 """
 
 from __future__ import annotations
@@ -54,7 +58,14 @@ def render(code: str, lang: Lang, *, source: str = "catalogue.yaml", **params: A
     # A name from outside (a file's as sent, a sheet's) holding a direction control showed the rest of the
     # office's sentence written backwards: none reaches a message (the names on disk keep them).
     shown = {k: _without_bidi(v) if isinstance(v, str) else v for k, v in params.items()}
-    return string.Formatter().vformat(entry[lang], (), _Lenient(shown))
+    return string.Formatter().vformat(entry[_form(entry, lang, params.get("count"))], (), _Lenient(shown))
+
+
+def _form(entry: dict[str, str], lang: Lang, count: Any) -> str:
+    """The key of ``entry``'s text for ``count``: ``en_one`` when there is one and the count is 1 (an
+    int, or a count formatted as text: ``f"{n:,}"``), else ``lang``."""
+    one = f"{lang}_one"
+    return one if one in entry and str(count) == "1" else lang
 
 
 def _without_bidi(text: str) -> str:

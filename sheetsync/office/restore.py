@@ -59,8 +59,10 @@ class Restored:
 
 def _a_folder(folder: Path) -> BadInputError:
     """The error for a folder given as the backup (the one the README says to keep them in), naming
-    the newest backup in it: their names (``sheetsync-<date>-<time>.sqlite``) sort by time."""
-    found = sorted((p for p in folder.glob("*.sqlite") if p.is_file()), key=lambda p: p.name)
+    the newest backup in it: their names (``sheetsync-<date>-<time>.sqlite``) sort by time. A name
+    starting with a dot is the hidden temporary of a backup cut short (``files.temp_affixes``): never one."""
+    found = sorted((p for p in folder.glob("*.sqlite") if not p.name.startswith(".") and p.is_file()),
+                   key=lambda p: p.name)
     if not found:
         return BadInputError(both("restore.empty-folder", backup=folder))
     return BadInputError(both("restore.folder", backup=folder, newest=found[-1]))
