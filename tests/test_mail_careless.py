@@ -1,0 +1,74 @@
+"""What careless senders and their mail programs make of a return, fetched from a real Dovecot (see
+tests/imap_server.py): a name Windows would have cut, a teacher forwarding her own e-mail, names only
+Windows finds alike, the office's own address as sender, hundreds of addressees."""
+
+from __future__ import annotations
+
+import base64
+import email
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+
+from sheetsync.mailer import JsonlLedger, fetch
+from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.test_mail_fetch import XLSX, env, good, imap_config, ledger_lines, mail_from  # noqa: F401
+from tests.test_mail_hostile import office_mail, replies
+
+
+def named(good: bytes, *names: str, content_type: str = XLSX) -> bytes:
+    """A message whose attachments carry ``names`` exactly as written (quoted, nothing trimmed)."""
+    parts = b"".join(b'--B\r\nContent-Type: %s\r\nContent-Disposition: attachment; filename="%s"\r\n'
+                     b"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n"
+                     % (content_type.encode(), name.encode(), base64.encodebytes(good)) for name in names)
+    return (b"From: a@s1.example\r\nTo: office@bma.example\r\nSubject: names\r\nMessage-ID: <names@s1.example>\r\n"
+            b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\n'
+            b"Content-Type: text/plain\r\n\r\nhi\r\n" + parts + b"--B--\r\n")
+
+
+def test_a_name_windows_would_cut_or_without_its_extension_is_still_a_spreadsheet(mailbox: Mailbox, good: bytes,
+                                                                                    tmp_path: Path) -> None:
+    # A Mac or a phone keeps "รายงาน.xlsx." as typed (Windows drops the trailing dot), and some
+    # webmail loses the extension of a long Thai name: each was listed as "not a spreadsheet" beside
+    # the others, and never checked nor told of.
+    mailbox.deliver(named(good, "รายงาน.xlsx.", "สอง.xlsx .", "รายงานโครงการ", "ต.ค.2567"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert sorted(p.name for p in result.saved) == ["ต.ค.2567.xlsx", "รายงาน.xlsx", "รายงานโครงการ.xlsx",
+                                                         "สอง.xlsx"]
+    (line,) = ledger_lines(inbox)
+    assert line["others"] == [] and line["refused"] == []
+
+
+def forwarded(good: bytes) -> bytes:
+    """A teacher forwarding her own e-mail as an attachment (message/rfc822 holding the .xlsx)."""
+    inner = mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", good, XLSX)], "<inner@s1.example>")
+    outer = mail_from("a@s1.example", "Fwd: ส่งรายงาน", [], "<fwd@s1.example>")
+    message = email.message_from_bytes(outer, _class=EmailMessage, policy=default)
+    assert isinstance(message, EmailMessage)
+    message.add_attachment(email.message_from_bytes(inner))
+    return message.as_bytes()
+
+
+def test_forwarded_mail_windows_names_and_many_addressees(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
+    mailbox.deliver(forwarded(good))
+    inner = base64.encodebytes(good)
+    mailbox.deliver(b"From: b@s2.example\r\nTo: office@bma.example\r\nSubject: alt\r\nMessage-ID: <alt@s2.example>\r\n"
+                    b"MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=A\r\n\r\n--A\r\n"
+                    b"Content-Type: text/plain\r\n\r\nhi\r\n--A\r\nContent-Type: multipart/mixed; boundary=M\r\n\r\n"
+                    b"--M\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n--M\r\nContent-Type: " + XLSX.encode() +
+                    b'\r\nContent-Disposition: attachment; filename="alt.xlsx"\r\nContent-Transfer-Encoding: base64'
+                    b"\r\n\r\n" + inner + b"\r\n--M--\r\n--A--\r\n")
+    windows = ["CON.xlsx", "aux.ods", "..\\..\\up.xlsx", "Report.xlsx", "report.xlsx"]
+    mailbox.deliver(mail_from("c@s3.example", "names", [(n, good, XLSX) for n in windows], "<win@s3.example>"))
+    crowd = ", ".join(f"t{n}@s{n}.example" for n in range(500))  # nothing to answer: one reply, to the sender only
+    mailbox.deliver(mail_from("d@s4.example", "no file", [], "<crowd@s4.example>", Cc=crowd))
+    mailbox.deliver(mail_from("office@bma.example", "spam", [], "<own@spam.example>"))  # never answers itself
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    saved = [p.name for p in result.saved]
+    assert saved[:2] == ["วัดไทร.xlsx", "alt.xlsx"]
+    assert sorted(saved[2:]) == ["Report.xlsx", "_CON.xlsx", "_aux.ods", "report.xlsx", "up.xlsx"]
+    assert all(p.parent == inbox for p in result.saved)
+    (told,) = replies(outbox)
+    assert told["To"].addresses[0].addr_spec == "d@s4.example" and told["Cc"] is None
