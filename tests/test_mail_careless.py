@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
-from sheetsync.mailer import JsonlLedger, fetch
+from sheetsync.mailer import JsonlLedger, MailConfig, fetch
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.test_mail_fetch import XLSX, env, good, imap_config, ledger_lines, mail_from  # noqa: F401
 from tests.test_mail_hostile import office_mail, replies
@@ -72,3 +72,15 @@ def test_forwarded_mail_windows_names_and_many_addressees(mailbox: Mailbox, good
     assert all(p.parent == inbox for p in result.saved)
     (told,) = replies(outbox)
     assert told["To"].addresses[0].addr_spec == "d@s4.example" and told["Cc"] is None
+
+
+def test_spam_forging_the_office_s_own_mailbox_as_sender_is_not_answered(mailbox: Mailbox, tmp_path: Path) -> None:
+    # The office sends as office@ with replies to reports@, the mailbox it fetches: spam forged "from"
+    # that mailbox (as most extortion spam is) was answered, the office writing to itself.
+    mailbox.deliver(mail_from("Reports <REPORTS@bma.example>", "your account", [], "<spam@x.example>"))
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    mail = MailConfig(from_addr="office@bma.example", reply_to="สำนักงาน <reports@bma.example>", outbox=outbox)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert result.replies == 0 and not outbox.exists()
+    assert result.problems == ["REPORTS@bma.example: อีเมลอัตโนมัติ ไม่ตอบกลับ / "
+                               "REPORTS@bma.example: automatic message, not answered"]
