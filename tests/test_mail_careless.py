@@ -59,7 +59,9 @@ def test_forwarded_mail_windows_names_and_many_addressees(mailbox: Mailbox, good
                     b"--M\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n--M\r\nContent-Type: " + XLSX.encode() +
                     b'\r\nContent-Disposition: attachment; filename="alt.xlsx"\r\nContent-Transfer-Encoding: base64'
                     b"\r\n\r\n" + inner + b"\r\n--M--\r\n--A--\r\n")
-    windows = ["CON.xlsx", "aux.ods", "..\\..\\up.xlsx", "Report.xlsx", "report.xlsx"]
+    # COM¹ … LPT³ and CONIN$ / CONOUT$ are Windows devices too: "saving" there writes to a port or the console.
+    windows = ["CON.xlsx", "aux.ods", "..\\..\\up.xlsx", "Report.xlsx", "report.xlsx", "COM¹.xlsx", "lpt³.ods",
+               "CONIN$.xlsx", "conout$.xls"]
     mailbox.deliver(mail_from("c@s3.example", "names", [(n, good, XLSX) for n in windows], "<win@s3.example>"))
     crowd = ", ".join(f"t{n}@s{n}.example" for n in range(500))  # nothing to answer: one reply, to the sender only
     mailbox.deliver(mail_from("d@s4.example", "no file", [], "<crowd@s4.example>", Cc=crowd))
@@ -68,7 +70,8 @@ def test_forwarded_mail_windows_names_and_many_addressees(mailbox: Mailbox, good
     result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
     saved = [p.name for p in result.saved]
     assert saved[:2] == ["วัดไทร.xlsx", "alt.xlsx"]
-    assert sorted(saved[2:]) == ["Report.xlsx", "_CON.xlsx", "_aux.ods", "report.xlsx", "up.xlsx"]
+    assert sorted(saved[2:]) == ["Report.xlsx", "_COM¹.xlsx", "_CON.xlsx", "_CONIN$.xlsx", "_aux.ods", "_conout$.xls",
+                                 "_lpt³.ods", "report.xlsx", "up.xlsx"]
     assert all(p.parent == inbox for p in result.saved)
     (told,) = replies(outbox)
     assert told["To"].addresses[0].addr_spec == "d@s4.example" and told["Cc"] is None
