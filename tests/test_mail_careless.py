@@ -10,17 +10,23 @@ from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
 
+import pytest
+
+from sheetsync.errors import MessageTooComplexError
+from sheetsync.limits import MAX_MIME_DEPTH
 from sheetsync.mailer import JsonlLedger, MailConfig, fetch
+from sheetsync.mailer._imap_config import ImapConfig
+from sheetsync.mailer._reading import read_message
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.test_mail_fetch import XLSX, env, good, imap_config, ledger_lines, mail_from  # noqa: F401
 from tests.test_mail_hostile import office_mail, replies
 
 
-def named(good: bytes, *names: str, content_type: str = XLSX) -> bytes:
+def named(data: bytes, *names: str, content_type: str = XLSX) -> bytes:
     """A message whose attachments carry ``names`` exactly as written (quoted, nothing trimmed)."""
     parts = b"".join(b'--B\r\nContent-Type: %s\r\nContent-Disposition: attachment; filename="%s"\r\n'
                      b"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n"
-                     % (content_type.encode(), name.encode(), base64.encodebytes(good)) for name in names)
+                     % (content_type.encode(), name.encode(), base64.encodebytes(data)) for name in names)
     return (b"From: a@s1.example\r\nTo: office@bma.example\r\nSubject: names\r\nMessage-ID: <names@s1.example>\r\n"
             b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\n'
             b"Content-Type: text/plain\r\n\r\nhi\r\n" + parts + b"--B--\r\n")
@@ -40,14 +46,38 @@ def test_a_name_windows_would_cut_or_without_its_extension_is_still_a_spreadshee
     assert line["others"] == [] and line["refused"] == []
 
 
-def forwarded(good: bytes) -> bytes:
+def forwarded(data: bytes) -> bytes:
     """A teacher forwarding her own e-mail as an attachment (message/rfc822 holding the .xlsx)."""
-    inner = mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", good, XLSX)], "<inner@s1.example>")
+    inner = mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", data, XLSX)], "<inner@s1.example>")
     outer = mail_from("a@s1.example", "Fwd: ส่งรายงาน", [], "<fwd@s1.example>")
     message = email.message_from_bytes(outer, _class=EmailMessage, policy=default)
     assert isinstance(message, EmailMessage)
     message.add_attachment(email.message_from_bytes(inner))
     return message.as_bytes()
+
+
+def encoded_forward(data: bytes, tag: bytes) -> bytes:
+    """A forwarded e-mail whose message/rfc822 part the mail program sent in base64 (RFC 2046 forbids it)."""
+    inner = mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", data, XLSX)], "<inner@s1.example>")
+    body = base64.encodebytes(inner)
+    return (b"From: a@s1.example\r\nTo: office@bma.example\r\nSubject: Fwd\r\nMessage-ID: <fw%s@s1.example>\r\n"
+            b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain"
+            b'\r\n\r\nfw\r\n--B\r\nContent-Type: message/rfc822; name="fw.eml"\r\nContent-Transfer-Encoding: base64'
+            b"\r\n\r\n%s\r\n--B--\r\n" % (tag, body))
+
+
+def test_a_forwarded_mail_sent_encoded_is_opened(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
+    # The email package parses a message/rfc822 part as a message whatever its encoding: the base64
+    # text became the body of a message with no header, the file was not found and the teacher was told
+    # she had sent no spreadsheet.
+    mailbox.deliver(encoded_forward(good, b"1"))
+    cut = encoded_forward(good, b"2")
+    mailbox.deliver(cut[:len(cut) // 2] + b"!!*\r\n")  # cut short by a relay, and garbage: read all the same
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert [p.name for p in result.saved] == ["วัดไทร.xlsx", "วัดไทร-2.xlsx"]  # the cut one: sync says it is broken
+    assert result.problems == [] and result.replies == 0
+    assert [line["refused"] for line in ledger_lines(inbox)] == [[], []]
 
 
 def test_forwarded_mail_windows_names_and_many_addressees(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
@@ -87,3 +117,12 @@ def test_spam_forging_the_office_s_own_mailbox_as_sender_is_not_answered(mailbox
     assert result.replies == 0 and not outbox.exists()
     assert result.problems == ["REPORTS@bma.example: อีเมลอัตโนมัติ ไม่ตอบกลับ / "
                                "REPORTS@bma.example: automatic message, not answered"]
+
+
+def test_forwards_encoded_inside_each_other_are_bounded() -> None:
+    raw = b"From: a@s1.example\r\n\r\nx"
+    for level in range(MAX_MIME_DEPTH + 1):
+        raw = (b"From: a@s1.example\r\nMessage-ID: <m%d@s1.example>\r\nMIME-Version: 1.0\r\nContent-Type: "
+               b"message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n%s" % (level, base64.encodebytes(raw)))
+    with pytest.raises(MessageTooComplexError):
+        read_message(raw, ImapConfig(host="h", user="u"), whole=True)
