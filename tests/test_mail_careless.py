@@ -15,6 +15,7 @@ import pytest
 from sheetsync.errors import MessageTooComplexError
 from sheetsync.limits import MAX_MIME_DEPTH
 from sheetsync.mailer import JsonlLedger, MailConfig, fetch
+from sheetsync.mailer._compose import new_message
 from sheetsync.mailer._imap_config import ImapConfig
 from sheetsync.mailer._reading import read_message
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
@@ -126,3 +127,11 @@ def test_forwards_encoded_inside_each_other_are_bounded() -> None:
                b"message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n%s" % (level, base64.encodebytes(raw)))
     with pytest.raises(MessageTooComplexError):
         read_message(raw, ImapConfig(host="h", user="u"), whole=True)
+
+
+def test_the_office_s_mail_asks_exchange_for_no_out_of_office_answer() -> None:
+    # Exchange and Outlook heed only their own header, not Auto-Submitted: every school on holiday
+    # answered every report. Delivery reports are still asked for (a bounce names an address to check).
+    message = new_message(MailConfig(from_addr="office@bma.example"), "a@s1.example")
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["X-Auto-Response-Suppress"] == "OOF, AutoReply"
