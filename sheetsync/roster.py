@@ -44,7 +44,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("id", "school", "email")
 _UNSAFE = set('/\\:*?"<>|')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", "CLOCK$", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+# Windows' device names, with or without an extension: also COM¹-COM³ and LPT¹-LPT³ (the superscript
+# digits of code page 1252) and the console's CONIN$ / CONOUT$, as Microsoft's naming rules list them.
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CLOCK$", "CONIN$", "CONOUT$",
+             *(f"{port}{n}" for port in ("COM", "LPT") for n in [*"0123456789", "¹", "²", "³"])}
 MAX_NAME_BYTES = 100
 SOURCE = "roster.yaml"  # the roster's messages
 
@@ -247,7 +250,7 @@ def safe_filename(text: str, suffix: str = "", max_bytes: int = MAX_NAME_BYTES) 
 
     Thai and other letters are kept; ``/\\:*?"<>|``, control characters and line breaks become
     ``_``; runs of spaces shrink to one; leading dots and trailing dots and spaces go; Windows
-    device names (CON, PRN, AUX, NUL, COM1 …, also as ``CON.txt``) get a leading ``_``; the whole
+    device names (CON, PRN, AUX, NUL, COM1, COM¹, CONIN$ …, also as ``CON.txt``) get a leading ``_``; the whole
     name, ``suffix`` included, fits in ``max_bytes`` of UTF-8 without splitting a character.
     Never empty.
 

@@ -166,7 +166,7 @@ def test_nasty_school_text_cannot_alter_headers(tmp_path: Path) -> None:
     parsed = parse(message)
     names = [k.lower() for k in parsed.keys()]
     assert sorted(names) == sorted(["from", "to", "reply-to", "date", "message-id", "auto-submitted", "subject",
-                                    "x-sheetsync-name", "mime-version", "content-type"])
+                                    "x-auto-response-suppress", "x-sheetsync-name", "mime-version", "content-type"])
     subject = parsed["Subject"]
     assert subject.startswith("ผลการตรวจสอบแบบรายงาน: <script>alert(1)</script> =HYPERLINK(")
     assert subject.endswith("… — ต้องแก้ไข 3 รายการ") and "\n" not in subject and len(subject) < 250

@@ -80,14 +80,27 @@ def extract(message: EmailMessage, config: ImapConfig, max_files: int = MAX_FILE
 
 
 def _name_of(part: Message) -> str | None:
-    """The part's file name; a nameless spreadsheet gets one from its type; inline text has none."""
-    name = part.get_filename()
+    """The part's file name; a nameless spreadsheet gets one from its type; inline text has none.
+
+    A name is taken as Windows would save it, without trailing dots and spaces (a Mac or a phone
+    keeps ``รายงาน.xlsx.`` as typed), and a name without an extension (webmail cutting a long Thai
+    name, or one ending in ``ต.ค.2567``) gets the one its spreadsheet type says: either was passed
+    over as "not a spreadsheet" beside the message's other files, and its sender never told. A
+    real extension is kept (a CSV that Windows labels as Excel is told it is a CSV)."""
+    suffix = _BY_TYPE.get(part.get_content_type())
+    name = PurePosixPath((part.get_filename() or "").replace("\\", "/")).name.rstrip(". ")
     if name:
-        return PurePosixPath(name.replace("\\", "/")).name or None
+        return name + suffix if suffix and not _has_extension(name) else name
     if part.get_content_type() in _TNEF:  # Outlook's Rich Text wrapping (winmail.dat), passed on nameless
         return "winmail.dat"
-    suffix = _BY_TYPE.get(part.get_content_type())
     return f"attachment{suffix}" if suffix else None
+
+
+def _has_extension(name: str) -> bool:
+    """Whether ``name`` ends in what a program writes as an extension (``.xlsx``, ``.csv``), not a
+    date or an abbreviation a person typed (``ต.ค.2567``, ``ร.ร.วัดไทร``)."""
+    extension = PurePosixPath(name).suffix[1:]
+    return extension.isascii() and extension.isalnum() and not extension.isdigit()
 
 
 def _unzip(zip_name: str, data: bytes, config: ImapConfig, found: Extracted, room: int) -> list[tuple[str, bytes]]:

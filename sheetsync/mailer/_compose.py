@@ -162,7 +162,8 @@ def _is_marked_copy(filename: str) -> bool:
 
 def new_message(config: MailConfig, to: str | Sequence[str], display_name: str = "",
                 cc: Sequence[str] = (), idstring: str | None = None) -> EmailMessage:
-    """An empty message with From, Reply-To, To (and Cc), Date, Message-ID and ``Auto-Submitted`` set.
+    """An empty message with From, Reply-To, To (and Cc), Date, Message-ID, ``Auto-Submitted`` and
+    ``X-Auto-Response-Suppress`` set.
 
     :param idstring: ends the left part of the Message-ID (see :data:`~._headers.REPLY_MARK`).
 
@@ -191,6 +192,9 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
     msg["Message-ID"] = make_msgid(idstring, domain=sender[0].domain)
     # RFC 3834: tells auto-responders (out-of-office replies) not to answer a machine.
     msg["Auto-Submitted"] = "auto-generated"
+    # Exchange and Outlook heed only this one: no out-of-office or rule's answer (delivery reports
+    # are still wanted: a bounce names a school's address to check).
+    msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
     return msg
 
 

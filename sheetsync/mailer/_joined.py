@@ -30,7 +30,8 @@ from ._texts import say
 
 #: The headers a joined e-mail takes from its first file's answer: all of them answer one message,
 #: to the same people (``sheetsync.office.joining`` joins only those).
-_COPIED = ("From", "To", "Cc", "Reply-To", "Subject", "In-Reply-To", "References", "Date", "Auto-Submitted")
+_COPIED = ("From", "To", "Cc", "Reply-To", "Subject", "In-Reply-To", "References", "Date", "Auto-Submitted",
+           "X-Auto-Response-Suppress")
 _STYLE = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
 
 

@@ -10,6 +10,7 @@ else the package raises on a message no one expected (a ``RecursionError`` deep 
 
 from __future__ import annotations
 
+import base64
 import email
 import re
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from ._reply import is_auto_reply
 #: office's own e-mails (its ``X-Sheetsync-Name``) delivered to the office's mailbox (a report copied to the
 #: office, the digest); ``auto-reply``: an out-of-office or other automatic answer. Only a return is taken.
 Kind = Literal["return", "bounce", "ours", "auto-reply"]
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
 _HEADER_LINE = re.compile(rb"(?:^|\n)[!-9;-~]{1,76}:")  # a field name (RFC 5322 §3.6.8), then its colon
 
 
@@ -72,6 +74,7 @@ def read_message(raw: bytes, config: ImapConfig, *, whole: bool) -> Reading:
         return Reading(parsed, "auto-reply")
     if not whole:
         return Reading(parsed, found=Extracted(refused=[Refusal("", "whole-message", _megabytes(config.max_message))]))
+    _open_encoded_messages(parsed)
     _check_structure(parsed)
     return Reading(parsed, found=extract(parsed, config))
 
@@ -99,6 +102,46 @@ def _count_header_lines(raw: bytes) -> None:
     for count, _ in enumerate(_HEADER_LINE.finditer(raw), 1):
         if count > MAX_HEADER_LINES:
             raise MessageTooComplexError(f"more than {MAX_HEADER_LINES} header lines")
+
+
+def _open_encoded_messages(message: Message) -> None:
+    """Parse again, decoded, each forwarded message (``message/rfc822``) sent in base64.
+
+    RFC 2046 forbids encoding one, yet some mail programs and relays send a forwarded e-mail so; the
+    email package parses such a part as a message whatever its encoding, so the base64 text became
+    the body of a message without a header (base64 has no colon) and the teacher's file in it was
+    never found. (Quoted-printable cannot be undone after that parse: a soft line break in a header
+    ends the header.) Each one
+    decoded is bounded as the whole message is (its lines counted before it is parsed), at most
+    :data:`~sheetsync.limits.MAX_MIME_DEPTH` of them, and the tree is measured after
+    (:func:`_check_structure`)."""
+    stack, opened = [message], 0
+    while stack:
+        part = stack.pop()
+        children = part.get_payload() if part.is_multipart() else None
+        if not isinstance(children, list):
+            continue
+        if part.get_content_type() == "message/rfc822" and \
+                str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
+            opened += 1
+            if opened > MAX_MIME_DEPTH:
+                raise MessageTooComplexError(f"more than {MAX_MIME_DEPTH} encoded forwarded messages")
+            children = [_decoded_message(part)]
+            part.set_payload(children)
+        stack.extend(child for child in children if isinstance(child, Message))
+
+
+def _decoded_message(part: Message) -> Message:
+    """The forwarded message that ``part`` holds in base64, decoded and parsed within the bounds."""
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    # Decoded as the email package decodes an attachment: what is not base64 is passed over, and a
+    # cut end (a relay's size limit) loses only its last incomplete group.
+    text = _NOT_BASE64.sub(b"", inner.as_bytes() if isinstance(inner, Message) else b"")
+    raw = base64.b64decode(text[:len(text) // 4 * 4])
+    _count_part_lines(raw)
+    _count_header_lines(raw)
+    return parse(raw)
 
 
 def _check_structure(message: Message) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from email.message import EmailMessage
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from pathlib import PurePosixPath
 
 from ..messages import LANGS, Lang, render
@@ -64,10 +64,12 @@ def is_robot_or_list(headers: EmailMessage) -> bool:
 
 def must_not_answer(headers: EmailMessage, config: MailConfig) -> bool:
     """True for mail no machine should answer (RFC 3834): automatic and list mail
-    (:func:`is_robot_or_list`), and our own messages — so two robots never write to each other forever."""
+    (:func:`is_robot_or_list`), and mail from our own addresses (From, Reply-To: the mailbox that
+    is fetched, which spam forges as its sender) — so the office never writes to itself, nor two
+    robots to each other forever."""
     sender = parseaddr(header_text(headers, "From"))[1].lower()
-    ours = parseaddr(config.from_addr)[1].lower()
-    return is_robot_or_list(headers) or not sender or (bool(ours) and sender == ours)
+    ours = {address.lower() for _, address in getaddresses([config.from_addr, config.reply_to or ""]) if address}
+    return is_robot_or_list(headers) or not sender or sender in ours
 
 
 def compose_fetch_reply(message: FetchedMessage, config: MailConfig, limit: str) -> EmailMessage:

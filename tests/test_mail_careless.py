@@ -1,0 +1,137 @@
+"""What careless senders and their mail programs make of a return, fetched from a real Dovecot (see
+tests/imap_server.py): a name Windows would have cut, a teacher forwarding her own e-mail, names only
+Windows finds alike, the office's own address as sender, hundreds of addressees."""
+
+from __future__ import annotations
+
+import base64
+import email
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+
+import pytest
+
+from sheetsync.errors import MessageTooComplexError
+from sheetsync.limits import MAX_MIME_DEPTH
+from sheetsync.mailer import JsonlLedger, MailConfig, fetch
+from sheetsync.mailer._compose import new_message
+from sheetsync.mailer._imap_config import ImapConfig
+from sheetsync.mailer._reading import read_message
+from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.test_mail_fetch import XLSX, env, good, imap_config, ledger_lines, mail_from  # noqa: F401
+from tests.test_mail_hostile import office_mail, replies
+
+
+def named(data: bytes, *names: str, content_type: str = XLSX) -> bytes:
+    """A message whose attachments carry ``names`` exactly as written (quoted, nothing trimmed)."""
+    parts = b"".join(b'--B\r\nContent-Type: %s\r\nContent-Disposition: attachment; filename="%s"\r\n'
+                     b"Content-Transfer-Encoding: base64\r\n\r\n%s\r\n"
+                     % (content_type.encode(), name.encode(), base64.encodebytes(data)) for name in names)
+    return (b"From: a@s1.example\r\nTo: office@bma.example\r\nSubject: names\r\nMessage-ID: <names@s1.example>\r\n"
+            b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\n'
+            b"Content-Type: text/plain\r\n\r\nhi\r\n" + parts + b"--B--\r\n")
+
+
+def test_a_name_windows_would_cut_or_without_its_extension_is_still_a_spreadsheet(mailbox: Mailbox, good: bytes,
+                                                                                    tmp_path: Path) -> None:
+    # A Mac or a phone keeps "รายงาน.xlsx." as typed (Windows drops the trailing dot), and some
+    # webmail loses the extension of a long Thai name: each was listed as "not a spreadsheet" beside
+    # the others, and never checked nor told of.
+    mailbox.deliver(named(good, "รายงาน.xlsx.", "สอง.xlsx .", "รายงานโครงการ", "ต.ค.2567"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert sorted(p.name for p in result.saved) == ["ต.ค.2567.xlsx", "รายงาน.xlsx", "รายงานโครงการ.xlsx",
+                                                         "สอง.xlsx"]
+    (line,) = ledger_lines(inbox)
+    assert line["others"] == [] and line["refused"] == []
+
+
+def forwarded(data: bytes) -> bytes:
+    """A teacher forwarding her own e-mail as an attachment (message/rfc822 holding the .xlsx)."""
+    inner = mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", data, XLSX)], "<inner@s1.example>")
+    outer = mail_from("a@s1.example", "Fwd: ส่งรายงาน", [], "<fwd@s1.example>")
+    message = email.message_from_bytes(outer, _class=EmailMessage, policy=default)
+    assert isinstance(message, EmailMessage)
+    message.add_attachment(email.message_from_bytes(inner))
+    return message.as_bytes()
+
+
+def encoded_forward(data: bytes, tag: bytes) -> bytes:
+    """A forwarded e-mail whose message/rfc822 part the mail program sent in base64 (RFC 2046 forbids it)."""
+    inner = mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", data, XLSX)], "<inner@s1.example>")
+    body = base64.encodebytes(inner)
+    return (b"From: a@s1.example\r\nTo: office@bma.example\r\nSubject: Fwd\r\nMessage-ID: <fw%s@s1.example>\r\n"
+            b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain"
+            b'\r\n\r\nfw\r\n--B\r\nContent-Type: message/rfc822; name="fw.eml"\r\nContent-Transfer-Encoding: base64'
+            b"\r\n\r\n%s\r\n--B--\r\n" % (tag, body))
+
+
+def test_a_forwarded_mail_sent_encoded_is_opened(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
+    # The email package parses a message/rfc822 part as a message whatever its encoding: the base64
+    # text became the body of a message with no header, the file was not found and the teacher was told
+    # she had sent no spreadsheet.
+    mailbox.deliver(encoded_forward(good, b"1"))
+    cut = encoded_forward(good, b"2")
+    mailbox.deliver(cut[:len(cut) // 2] + b"!!*\r\n")  # cut short by a relay, and garbage: read all the same
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert [p.name for p in result.saved] == ["วัดไทร.xlsx", "วัดไทร-2.xlsx"]  # the cut one: sync says it is broken
+    assert result.problems == [] and result.replies == 0
+    assert [line["refused"] for line in ledger_lines(inbox)] == [[], []]
+
+
+def test_forwarded_mail_windows_names_and_many_addressees(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
+    mailbox.deliver(forwarded(good))
+    inner = base64.encodebytes(good)
+    mailbox.deliver(b"From: b@s2.example\r\nTo: office@bma.example\r\nSubject: alt\r\nMessage-ID: <alt@s2.example>\r\n"
+                    b"MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=A\r\n\r\n--A\r\n"
+                    b"Content-Type: text/plain\r\n\r\nhi\r\n--A\r\nContent-Type: multipart/mixed; boundary=M\r\n\r\n"
+                    b"--M\r\nContent-Type: text/html\r\n\r\n<p>hi</p>\r\n--M\r\nContent-Type: " + XLSX.encode() +
+                    b'\r\nContent-Disposition: attachment; filename="alt.xlsx"\r\nContent-Transfer-Encoding: base64'
+                    b"\r\n\r\n" + inner + b"\r\n--M--\r\n--A--\r\n")
+    # COM¹ … LPT³ and CONIN$ / CONOUT$ are Windows devices too: "saving" there writes to a port or the console.
+    windows = ["CON.xlsx", "aux.ods", "..\\..\\up.xlsx", "Report.xlsx", "report.xlsx", "COM¹.xlsx", "lpt³.ods",
+               "CONIN$.xlsx", "conout$.xls"]
+    mailbox.deliver(mail_from("c@s3.example", "names", [(n, good, XLSX) for n in windows], "<win@s3.example>"))
+    crowd = ", ".join(f"t{n}@s{n}.example" for n in range(500))  # nothing to answer: one reply, to the sender only
+    mailbox.deliver(mail_from("d@s4.example", "no file", [], "<crowd@s4.example>", Cc=crowd))
+    mailbox.deliver(mail_from("office@bma.example", "spam", [], "<own@spam.example>"))  # never answers itself
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    saved = [p.name for p in result.saved]
+    assert saved[:2] == ["วัดไทร.xlsx", "alt.xlsx"]
+    assert sorted(saved[2:]) == ["Report.xlsx", "_COM¹.xlsx", "_CON.xlsx", "_CONIN$.xlsx", "_aux.ods", "_conout$.xls",
+                                 "_lpt³.ods", "report.xlsx", "up.xlsx"]
+    assert all(p.parent == inbox for p in result.saved)
+    (told,) = replies(outbox)
+    assert told["To"].addresses[0].addr_spec == "d@s4.example" and told["Cc"] is None
+
+
+def test_spam_forging_the_office_s_own_mailbox_as_sender_is_not_answered(mailbox: Mailbox, tmp_path: Path) -> None:
+    # The office sends as office@ with replies to reports@, the mailbox it fetches: spam forged "from"
+    # that mailbox (as most extortion spam is) was answered, the office writing to itself.
+    mailbox.deliver(mail_from("Reports <REPORTS@bma.example>", "your account", [], "<spam@x.example>"))
+    inbox, outbox = tmp_path / "inbox", tmp_path / "outbox"
+    mail = MailConfig(from_addr="office@bma.example", reply_to="สำนักงาน <reports@bma.example>", outbox=outbox)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert result.replies == 0 and not outbox.exists()
+    assert result.problems == ["REPORTS@bma.example: อีเมลอัตโนมัติ ไม่ตอบกลับ / "
+                               "REPORTS@bma.example: automatic message, not answered"]
+
+
+def test_forwards_encoded_inside_each_other_are_bounded() -> None:
+    raw = b"From: a@s1.example\r\n\r\nx"
+    for level in range(MAX_MIME_DEPTH + 1):
+        raw = (b"From: a@s1.example\r\nMessage-ID: <m%d@s1.example>\r\nMIME-Version: 1.0\r\nContent-Type: "
+               b"message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n%s" % (level, base64.encodebytes(raw)))
+    with pytest.raises(MessageTooComplexError):
+        read_message(raw, ImapConfig(host="h", user="u"), whole=True)
+
+
+def test_the_office_s_mail_asks_exchange_for_no_out_of_office_answer() -> None:
+    # Exchange and Outlook heed only their own header, not Auto-Submitted: every school on holiday
+    # answered every report. Delivery reports are still asked for (a bounce names an address to check).
+    message = new_message(MailConfig(from_addr="office@bma.example"), "a@s1.example")
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["X-Auto-Response-Suppress"] == "OOF, AutoReply"
