@@ -135,10 +135,13 @@ def _decoded_message(part: Message) -> Message:
     """The forwarded message that ``part`` holds in base64, decoded and parsed within the bounds."""
     payload = part.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload else None
-    # Decoded as the email package decodes an attachment: what is not base64 is passed over, and a
-    # cut end (a relay's size limit) loses only its last incomplete group.
+    # Decoded as the email package decodes an attachment: what is not base64 is passed over (the
+    # "=" padding too: it may stand mid-text where a relay joined two pieces), the end padded again so
+    # that its last one or two bytes are kept, and a cut end (a relay's size limit) loses only a lone
+    # letter, which holds no whole byte.
     text = _NOT_BASE64.sub(b"", inner.as_bytes() if isinstance(inner, Message) else b"")
-    raw = base64.b64decode(text[:len(text) // 4 * 4])
+    text = text[:-1] if len(text) % 4 == 1 else text + b"=" * (-len(text) % 4)
+    raw = base64.b64decode(text)
     _count_part_lines(raw)
     _count_header_lines(raw)
     return parse(raw)
