@@ -15,7 +15,7 @@ import email
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import MessageTooComplexError
 from ..limits import MAX_HEADER_LINES, MAX_MIME_DEPTH, MAX_MIME_PARTS
@@ -121,14 +121,21 @@ def _open_encoded_messages(message: Message) -> None:
         children = part.get_payload() if part.is_multipart() else None
         if not isinstance(children, list):
             continue
-        if part.get_content_type() == "message/rfc822" and \
-                str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
+        if part.get_content_type() == "message/rfc822" and _still_encoded(part, children):
             opened += 1
             if opened > MAX_MIME_DEPTH:
                 raise MessageTooComplexError(f"more than {MAX_MIME_DEPTH} encoded forwarded messages")
             children = [_decoded_message(part)]
             part.set_payload(children)
         stack.extend(child for child in children if isinstance(child, Message))
+
+
+def _still_encoded(part: Message, children: list[Any]) -> bool:
+    """Whether the forwarded message ``part`` holds is still its base64 text: so labelled, and read by the
+    email package as a message without a header (base64 has no colon). One with a header came as written
+    under a wrong label (a relay's): read already, its header's letters are no base64 to decode."""
+    label = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    return label == "base64" and not (children and isinstance(children[0], Message) and children[0].keys())
 
 
 def _decoded_message(part: Message) -> Message:
