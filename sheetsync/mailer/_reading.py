@@ -15,7 +15,7 @@ import email
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
-from typing import Literal
+from typing import Any, Literal
 
 from ..errors import MessageTooComplexError
 from ..limits import MAX_HEADER_LINES, MAX_MIME_DEPTH, MAX_MIME_PARTS
@@ -121,8 +121,7 @@ def _open_encoded_messages(message: Message) -> None:
         children = part.get_payload() if part.is_multipart() else None
         if not isinstance(children, list):
             continue
-        if part.get_content_type() == "message/rfc822" and \
-                str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
+        if part.get_content_type() == "message/rfc822" and _still_encoded(part, children):
             opened += 1
             if opened > MAX_MIME_DEPTH:
                 raise MessageTooComplexError(f"more than {MAX_MIME_DEPTH} encoded forwarded messages")
@@ -131,14 +130,25 @@ def _open_encoded_messages(message: Message) -> None:
         stack.extend(child for child in children if isinstance(child, Message))
 
 
+def _still_encoded(part: Message, children: list[Any]) -> bool:
+    """Whether the forwarded message ``part`` holds is still its base64 text: so labelled, and read by the
+    email package as a message without a header (base64 has no colon). One with a header came as written
+    under a wrong label (a relay's): read already, its header's letters are no base64 to decode."""
+    label = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    return label == "base64" and not (children and isinstance(children[0], Message) and children[0].keys())
+
+
 def _decoded_message(part: Message) -> Message:
     """The forwarded message that ``part`` holds in base64, decoded and parsed within the bounds."""
     payload = part.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload else None
-    # Decoded as the email package decodes an attachment: what is not base64 is passed over, and a
-    # cut end (a relay's size limit) loses only its last incomplete group.
+    # Decoded as the email package decodes an attachment: what is not base64 is passed over (the
+    # "=" padding too: it may stand mid-text where a relay joined two pieces), the end padded again so
+    # that its last one or two bytes are kept, and a cut end (a relay's size limit) loses only a lone
+    # letter, which holds no whole byte.
     text = _NOT_BASE64.sub(b"", inner.as_bytes() if isinstance(inner, Message) else b"")
-    raw = base64.b64decode(text[:len(text) // 4 * 4])
+    text = text[:-1] if len(text) % 4 == 1 else text + b"=" * (-len(text) % 4)
+    raw = base64.b64decode(text)
     _count_part_lines(raw)
     _count_header_lines(raw)
     return parse(raw)
