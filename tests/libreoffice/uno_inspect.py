@@ -89,7 +89,8 @@ def describe(doc, sheet, col, row, formats):
     kind = KINDS.get(cell.getType().value, "formula")  # table.CellContentType
     attrs, fmt_type = attributes(doc, cell, formats)
     info = {"type": kind, "value": None, "string": cell.getString(), **attrs,
-            "annotation": cell.getAnnotation().getString() or None}
+            "annotation": cell.getAnnotation().getString() or None,
+            "back_color": cell.CellBackColor}  # the painted fill (-1: none); a conditional one is not in it
     if kind == "text":
         info["value"] = info["string"]
         links = _links(cell)
