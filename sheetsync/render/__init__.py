@@ -121,7 +121,8 @@ def findings_line(errors: int, warnings: int, lang: Lang = "th", *, marked: bool
 
         findings_line(0, 2)  # "ผ่านการตรวจสอบ มีข้อสังเกต 2 รายการ กรุณาดูข้อสังเกตด้านล่าง"
     """
-    code = "report.invalid" if errors else "report.notes"
+    # Errors alone are not told of "0 notes" nor of yellow cells their copy does not have.
+    code = ("report.invalid" if warnings else "report.errors") if errors else "report.notes"
     return render(code if marked else f"{code}.listed", lang, errors=errors, warnings=warnings)
 
 
