@@ -68,3 +68,22 @@ def test_the_inserted_row_s_number_is_not_red_on_paper(libreoffice: Any, progres
     assert render("markup.put_right", "th") in cell["annotation"]
     pdf = libreoffice.convert(marked, tmp_path / "marked.pdf")
     assert red_share(pdf, "5", row="28/2/2563") == 0  # report 5's number, on its date's line
+
+
+def test_data_outside_the_form_is_said_to_be_left_out_of_the_copy(progress_form: Form, seed: dict[str, Any],
+                                                                  tmp_path: Path) -> None:
+    """A note typed beside the reports (H40) is told "please delete it"; the copy holds no H40 to delete
+    (a fresh form): its line on the findings sheet says so, and the copy holds nothing there."""
+    path = tmp_path / "school.xlsx"
+    write_template(progress_form, path, data=seed, recipient="school-07")
+    wb = load_workbook(path)
+    wb[progress_form.sheet]["H40"] = "หมายเหตุ"
+    wb.save(path)
+    filled = read_filled(path)
+    report = validate(filled)
+    assert [(f.code, f.cell) for f in report.errors] == [("outside-form-area", "H40")]
+    marked = tmp_path / "marked.xlsx"
+    plan = write_marked_up(filled, report, marked)
+    [row] = plan.summary.rows
+    assert row[0].split("\n")[0] == "H40" and render("markup.put_right", "th") in row[-1]
+    assert load_workbook(marked)[progress_form.sheet]["H40"].value is None

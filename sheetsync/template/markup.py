@@ -33,10 +33,11 @@ from .plan import CellSpec, Mark, PageSetup, SummarySheet, TemplatePlan, build_p
 from ..files import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
-#: Findings the copy itself puts right: it is the form again, without the inserted row and with its own
-#: fixed texts. Their cell is not coloured (a colour nothing could clear, in a cell no one can type into,
-#: stayed red on the printed form) and their note says there is nothing to do there.
-PUT_RIGHT = frozenset({"rows-inserted", "rows-deleted", "locked-cell-changed"})
+#: Findings the copy itself puts right: it is the form again, without the inserted row, with its own
+#: fixed texts and nothing outside it. Their cell is not coloured (a colour nothing could clear, in a cell
+#: no one can type into, stayed red on the printed form); their note and their line on the findings sheet
+#: say there is nothing to do there.
+PUT_RIGHT = frozenset({"rows-inserted", "rows-deleted", "locked-cell-changed", "outside-form-area"})
 SUMMARY_SHEET = FINDINGS_SHEET
 
 
