@@ -10,6 +10,7 @@ was told "พบรายการที่ต้องแก้ไข 2 รา�
 from __future__ import annotations
 
 import re
+from html import escape
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from sheetsync.check.reader import read_filled
 from sheetsync.check.validate import validate
 from sheetsync.mailer import MailConfig, compose
+from sheetsync.messages import render
 from sheetsync.render import findings_line, render_for_school
 from sheetsync.render.html import render_html
 from sheetsync.spec.form import Form
@@ -64,7 +66,7 @@ def test_the_thai_part_names_each_cell_and_has_no_english_or_placeholder(progres
                                                                        tmp_path: Path) -> None:
     message, cells = _answer(progress_form, seed, tmp_path)
     text = _part(message, "plain")
-    thai, english = text.split("\n\nTo fix:")[0], text.split("\n\nTo fix:")[1]
+    thai, english = text.split("\n\n" + render("report.on_sheet", "en", sheet=progress_form.sheet))
     for cell in cells:
         assert f"ช่อง {cell}" in thai and f"Cell {cell}" in english
     assert not re.search(r"[{}]", text)
@@ -72,3 +74,19 @@ def test_the_thai_part_names_each_cell_and_has_no_english_or_placeholder(progres
         # What is not Thai to read: cell names, the files' names, the sender's signature line.
         words = re.sub(r"\b[A-Z]{1,3}[0-9]{1,5}\b|[\w-]+\.xlsx|^-- $|sheetsync", "", line)
         assert not re.search(r"[A-Za-z]", words), line
+
+
+def test_the_answer_says_which_sheet_the_cells_are_on(progress_form: Form, seed: dict[str, Any],
+                                                      tmp_path: Path) -> None:
+    """The marked-up copy opens on its findings sheet ("ผลการตรวจสอบ"), where "D39" typed into Calc's Name
+    Box is a cell of the list, with red rows of its own: the e-mail named cells and never the sheet they
+    are on. It says so now, Thai first, before the first cell it names, in the text and in the HTML."""
+    message, cells = _answer(progress_form, seed, tmp_path)
+    for kind in ("plain", "html"):
+        body = _part(message, kind)
+        said = [render("report.on_sheet", lang, sheet=progress_form.sheet) for lang in ("th", "en")]
+        if kind == "html":
+            said = [escape(s) for s in said]
+        assert said[0] in body and said[1] in body, kind
+        first = min(body.index(f"ช่อง {cell}") for cell in cells)
+        assert body.index(said[0]) < first and body.index(said[0]) < body.index(said[1]), kind
