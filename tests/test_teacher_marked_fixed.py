@@ -25,6 +25,7 @@ from sheetsync.spec.form import Form
 from sheetsync.template.markup import FILLS, marked_up_plan, write_marked_up
 from sheetsync.template.write import write_template
 from tests.test_marks import red_share
+from tests.test_print import letters, printed
 
 
 def _school(form: Form, seed: dict[str, Any], tmp_path: Path, edit: str) -> Path:
@@ -68,6 +69,12 @@ def test_the_inserted_row_s_number_is_not_red_on_paper(libreoffice: Any, progres
     assert render("markup.put_right", "th") in cell["annotation"]
     pdf = libreoffice.convert(marked, tmp_path / "marked.pdf")
     assert red_share(pdf, "5", row="28/2/2563") == 0  # report 5's number, on its date's line
+    # On paper it is the form, as a clean copy of the same data prints it (its notes are not printed).
+    clean = tmp_path / "clean" / f"clean.{fmt}"
+    clean.parent.mkdir()
+    write_template(progress_form, clean, data=seed)
+    (text, pages), (clean_text, clean_pages) = printed(libreoffice, marked), printed(libreoffice, clean)
+    assert pages == clean_pages and letters(text) == letters(clean_text)
 
 
 def test_data_outside_the_form_is_said_to_be_left_out_of_the_copy(progress_form: Form, seed: dict[str, Any],
