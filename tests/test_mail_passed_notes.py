@@ -24,6 +24,7 @@ from sheetsync.mailer import MailConfig, Thread
 from sheetsync.messages import render
 from sheetsync.office.answering import reports_and_mail
 from sheetsync.pipeline import check_file
+from sheetsync.render import findings_line
 from sheetsync.render.html import render_html
 from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form
@@ -86,7 +87,7 @@ def test_the_html_report_points_at_an_attached_copy_only_when_one_goes_with_it(p
     marked, bare = (render_html(report, form=progress_form, marked=m) for m in (True, False))
     assert all(words in marked for words in ATTACHED), marked
     assert not any(words in bare for words in ATTACHED), bare
-    assert render("report.invalid.listed", "th", errors=len(report.errors), warnings=len(report.warnings)) in bare
+    assert findings_line(len(report.errors), len(report.warnings)) in bare
 
 
 @pytest.mark.parametrize("mark_valid", [False, True])

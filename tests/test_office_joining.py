@@ -63,7 +63,7 @@ def test_three_files_of_one_message_leave_in_one_email_each_answer_kept(tmp_path
     assert [p.get_filename() for p in sent.iter_attachments()] == ["b-ตรวจแล้ว.xlsx"]
     # The text says what the HTML says of b's marked-up copy (its red cells, to correct and send back),
     # in b's section, Thai then English; a and c, valid, have no copy to explain.
-    said = [render("report.invalid", lang, errors=2, warnings=0) for lang in ("th", "en")]
+    said = [findings_line(2, 0, lang, marked=True) for lang in ("th", "en")]
     assert text.index("ไฟล์ที่ 2: “b.xlsx”") < text.index(said[0]) < text.index(said[1]) < text.index("ไฟล์ที่ 3:")
     assert text.count(said[0]) == 1
     assert str(sent["X-Sheetsync-Name"]) == "answers s1 a"  # named once, by the first: a third file keeps its name

@@ -9,7 +9,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from sheetsync.spec.form import Form
-from sheetsync.messages import catalogue
+from sheetsync.messages import catalogue, render
 from sheetsync.render import render_for_school, render_text, value_text
 from sheetsync.render.html import render_html
 from sheetsync.render.summary import write_summary_csv, write_summary_xlsx
@@ -110,9 +110,11 @@ def test_what_the_school_reads_is_numbered_thai_then_english_without_codes() -> 
     assert "error(s)" not in text and "invalid" not in text and "[]" not in text
     assert not any(f.code in text for f in report.findings)
     thai, english = text.split("\n\n")
-    assert thai.startswith(f"ต้องแก้ไข {len(report.errors)} รายการ\n  1. ")
+    sheet = report.findings[0].sheet  # the sheet the cells are on comes first (tests/test_teacher_mail_findings.py)
+    assert thai.startswith(render("report.on_sheet", "th", sheet=sheet) + f"\nต้องแก้ไข {len(report.errors)} รายการ\n  1. ")
     assert thai.index(f"ข้อสังเกต {len(report.warnings)} รายการ") < thai.index("ส่งมาจาก x")  # notes after fixes
-    assert english.startswith(f"To fix: {len(report.errors)}\n  1. ") and "sent by x" in english
+    assert english.startswith(render("report.on_sheet", "en", sheet=sheet) + f"\nTo fix: {len(report.errors)}\n  1. ")
+    assert "sent by x" in english
     assert render_for_school(Report(Path("ok.xlsx"), "progress-report", {}, [])).startswith("แบบรายงานของท่านถูกต้อง")
 
 

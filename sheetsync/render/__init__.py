@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from ..check.issued import told_as_issued
 from ..check.report import Finding, Report, Result
+from ..identity import META_SHEET
 from ..messages import LANGS, Lang, first, render
 from ..spec.cells import column_index
 from ..spec.form import Form
@@ -121,7 +122,8 @@ def findings_line(errors: int, warnings: int, lang: Lang = "th", *, marked: bool
 
         findings_line(0, 2)  # "ผ่านการตรวจสอบ มีข้อสังเกต 2 รายการ กรุณาดูข้อสังเกตด้านล่าง"
     """
-    code = "report.invalid" if errors else "report.notes"
+    # Errors alone are not told of "0 notes" nor of yellow cells their copy does not have.
+    code = ("report.invalid" if warnings else "report.errors") if errors else "report.notes"
     return render(code if marked else f"{code}.listed", lang, errors=errors, warnings=warnings)
 
 
@@ -135,12 +137,25 @@ def render_for_school(report: Report, lang: Lang = "th") -> str:
     blank = told_as_issued(report)  # the whole file to send again: said in its sentence, not as "1 item to fix"
     for language in first(lang):
         lines = [f.message(language) for f in report.errors] if blank else []
+        if not blank and (sheet := cells_sheet(report)):
+            lines.append(render("report.on_sheet", language, sheet=sheet))
         for severity, found in (("error", [] if blank else report.errors), ("warning", report.warnings)):
             if found:
                 lines.append(render(f"report.list.{severity}s", language, count=len(found)))
                 lines += [f"  {n}. {f.message(language)}" for n, f in enumerate(ordered(found), start=1)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def cells_sheet(report: Report) -> str:
+    """The sheet the cells of ``report``'s findings are on (most of them, where another sheet is named too:
+    its finding names it); "" when none names a cell a teacher could find.
+
+    A marked-up copy opens on its findings sheet, where a cell typed into Calc's Name Box is one of the
+    list's: the answer names the sheet beside the cells.
+    """
+    sheets = [f.sheet for f in report.findings if f.sheet and f.sheet != META_SHEET]
+    return max(sheets, key=sheets.count) if sheets else ""
 
 
 def render_text(report: Report, lang: str = "th") -> str:

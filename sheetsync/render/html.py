@@ -11,7 +11,7 @@ from ..spec.form import Form
 from ..messages import Lang, render
 from ..check.report import Finding, Report
 from ..text import shown_name
-from . import finding_label, findings_line, ordered, row_name, value_text
+from . import cells_sheet, finding_label, findings_line, ordered, row_name, value_text
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"
 CELL = "border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left"
@@ -38,6 +38,8 @@ def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tup
     # A template sent back as issued: its one sentence is the summary; no cell is wrong, none is listed.
     listed = report.warnings if told_as_issued(report) else report.findings
     if listed:
+        if sheet := cells_sheet(report):
+            parts.append(f'<p style="margin:0 0 8px 0">{_t("report.on_sheet", langs, sheet=sheet)}</p>')
         parts.append(_table(ordered(listed), schema or {}, langs, form))
     parts.append("</div>")
     # The page's language (screen readers, fonts, hyphenation) and a title (a browser tab, a saved page).

@@ -33,6 +33,11 @@ from .plan import CellSpec, Mark, PageSetup, SummarySheet, TemplatePlan, build_p
 from ..files import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
+#: Findings the copy itself puts right: it is the form again, without the inserted row, with its own
+#: fixed texts and nothing outside it. Their cell is not coloured (a colour nothing could clear, in a cell
+#: no one can type into, stayed red on the printed form); their note and their line on the findings sheet
+#: say there is nothing to do there.
+PUT_RIGHT = frozenset({"rows-inserted", "rows-deleted", "locked-cell-changed", "outside-form-area"})
 SUMMARY_SHEET = FINDINGS_SHEET
 
 
@@ -104,8 +109,11 @@ def _marked(cell: CellSpec, findings: list[Finding], held: dict[str, CellSpec]) 
     painted into the style where none of them can be typed into."""
     if not findings:
         return cell
+    note = "\n\n".join(_told(f) for f in findings)
+    findings = [f for f in findings if f.code not in PUT_RIGHT]
+    if not findings:
+        return replace(cell, note=note)
     worst = "error" if any(f.severity == "error" for f in findings) else "warning"
-    note = "\n\n".join(f"{f.message_th}\n{f.message_en}" for f in findings)
     refs = dict.fromkeys([cell.place.ref, *(ref for f in findings for ref in f.rests_on)])
     open_cells = [held[ref] for ref in refs if ref in held and not held[ref].locked]
     own = (cell.place.ref, cell.value) if not cell.locked else None
@@ -113,6 +121,13 @@ def _marked(cell: CellSpec, findings: list[Finding], held: dict[str, CellSpec]) 
     if condition is None:
         return replace(cell, style=replace(cell.style, fill=FILLS[worst]), note=note)
     return replace(cell, note=note, mark=Mark(FILLS[worst], condition))
+
+
+def _told(finding: Finding) -> str:
+    """The finding's message, Thai then English, each saying so when the copy has already put it right."""
+    if finding.code not in PUT_RIGHT:
+        return f"{finding.message_th}\n{finding.message_en}"
+    return "\n".join(f"{finding.message(lang)} {render('markup.put_right', lang)}" for lang in ("th", "en"))
 
 
 def _typed(cell: CellSpec, filled: Filled, prefilled: set[str], moved: tuple[int, int] | None) -> Any:
@@ -162,7 +177,7 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
         # A finding about the file as a whole (its hidden identity sheet) names no cell a teacher could find.
         rows.append((where if on_form else "" if f.sheet == META_SHEET else f"{f.sheet}!{f.cell}",
                      render(f"report.severity.{f.severity}", "th"), finding_label(filled.form.schema, f, filled.form), value,
-                     f"{f.message_th}\n{f.message_en}"))
+                     _told(f)))
         links.append(f.cell if on_form else None)
         fills.append(FILLS[f.severity])
     if not rows:

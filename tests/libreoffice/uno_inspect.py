@@ -53,16 +53,16 @@ def jsonable(value):
 
 # -- one cell -------------------------------------------------------------------
 ATTR_PROPS = ("CellProtection", "Validation", "NumberFormat",
-              "CharFontName", "CharFontNameComplex", "CharHeight")
+              "CharFontName", "CharFontNameComplex", "CharHeight", "CellBackColor")
 
 
 def attributes(doc, obj, formats):
     """(attribute dict, number-format type bits) of a cell or of a uniform range.
 
-    One getPropertyValues round trip instead of six reads; ``formats`` caches
+    One getPropertyValues round trip instead of seven reads; ``formats`` caches
     number-format lookups by key.
     """
-    prot, valid, nf_key, western, cplx, height = obj.getPropertyValues(ATTR_PROPS)
+    prot, valid, nf_key, western, cplx, height, back = obj.getPropertyValues(ATTR_PROPS)
     if nf_key not in formats:
         formats[nf_key] = _format(doc, nf_key)
     fmt_string, fmt_type = formats[nf_key]
@@ -72,6 +72,7 @@ def attributes(doc, obj, formats):
         "validation": _validation(valid),
         "number_format": fmt_string,
         "fonts": {"western": western, "complex": cplx, "height": height},
+        "back_color": back,  # the fill painted into the style (-1: none); a conditional format's is not in it
     }, fmt_type
 
 
