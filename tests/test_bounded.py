@@ -63,7 +63,7 @@ def test_element_limit(tmp_path: Path, progress_form: Form, seed: dict[str, Any]
     with pytest.raises(LimitError) as caught:
         read_filled(path)
     assert caught.value.code == "limit.elements"
-    assert "ชีต" in caught.value.message("th") and caught.value.message("th").startswith("t.xlsx: ")
+    assert "แผ่นงาน" in caught.value.message("th") and caught.value.message("th").startswith("t.xlsx: ")
 
 
 def test_a_form_larger_than_the_element_limit_is_still_read(tmp_path: Path) -> None:
