@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["is_address", "needs_smtputf8", "same_address", "shown_address", "shown_addresses", "wire_address",
-           "wire_domain"]
+__all__ = ["bare_address", "is_address", "needs_smtputf8", "same_address", "shown_address", "shown_addresses",
+           "wire_address", "wire_domain"]
 
 #: The ASCII characters of a dot-atom local part (RFC 5322 ``atext``) and of a domain label (LDH).
 _ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
@@ -66,6 +66,18 @@ def wire_address(address: str) -> str:
     """``address`` with its domain in the form it travels in (see :func:`wire_domain`)."""
     local, at, domain = str(address).rpartition("@")
     return f"{local}{at}{wire_domain(domain)}" if at else str(address)
+
+
+def bare_address(address: str) -> str:
+    """``address`` as read from a received header, without control and other invisible characters, nor
+    the U+FFFD that stands for a byte lost on the way (Dovecot passes a NUL on as one): none is part of
+    an address, and ``a@s1.example\\x00`` kept as it came never matches the roster's ``a@s1.example``.
+
+    Example::
+
+        bare_address("a@s1.example\\x00")  # 'a@s1.example'
+    """
+    return "".join(ch for ch in str(address) if ch != "\ufffd" and unicodedata.category(ch) not in ("Cc", "Cf"))
 
 
 def shown_address(address: str) -> str:

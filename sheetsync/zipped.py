@@ -84,9 +84,10 @@ def unzip_spreadsheets(zip_name: str, source: IO[bytes], limits: ZipLimits, room
             return found
         for member in members:
             path = PurePosixPath(member_name(member).replace("\\", "/"))
-            name = path.name
+            name = as_windows_saves(path.name)
             if not name or name.startswith((".", "~$")) or "__MACOSX" in member.filename:
                 continue  # a Mac's resource forks, Excel's lock files: nobody sent them
+            path = path.with_name(name)
             shown = f"{zip_name}/{name}"
             if PurePosixPath(name.lower()).suffix not in SPREADSHEETS:
                 found.others.append(shown)
@@ -95,6 +96,13 @@ def unzip_spreadsheets(zip_name: str, source: IO[bytes], limits: ZipLimits, room
             else:
                 room -= _take(archive, member, inside(path), shown, limits, room, found)
     return found
+
+
+def as_windows_saves(name: str) -> str:
+    """A received file's ``name`` without the trailing dots and spaces Windows drops when it saves one: a
+    Mac, a phone or a zip made on a Mac keeps ``รายงาน.xlsx.`` or ``รายงาน.xlsx `` as typed, which was then
+    passed over as "not a spreadsheet" and its sender never told (attachments and zip members alike)."""
+    return name.rstrip(". ")
 
 
 def inside(path: PurePosixPath) -> str:

@@ -17,9 +17,11 @@ from sheetsync.limits import MAX_MIME_DEPTH
 from sheetsync.mailer import JsonlLedger, MailConfig, fetch
 from sheetsync.mailer._compose import new_message
 from sheetsync.mailer._imap_config import ImapConfig
+from sheetsync.mailer._imap import _describe as describe
 from sheetsync.mailer._reading import read_message
+from sheetsync.mailer._reply import must_not_answer
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_fetch import XLSX, env, good, imap_config, ledger_lines, mail_from  # noqa: F401
+from tests.test_mail_fetch import XLSX, env, good, imap_config, ledger_lines, mail_from, zipped  # noqa: F401
 from tests.test_mail_hostile import office_mail, replies
 
 
@@ -81,6 +83,52 @@ def test_a_forwarded_mail_sent_encoded_is_opened(mailbox: Mailbox, good: bytes, 
     assert [line["refused"] for line in ledger_lines(inbox)] == [[], []]
 
 
+def test_zip_members_named_as_a_mac_keeps_them_are_spreadsheets(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
+    # A zip made on a Mac keeps "รายงาน.xlsx." as typed: its members were listed as "not a spreadsheet".
+    archive = zipped(("รายงาน.xlsx.", good), ("x/สอง.xlsx ", good), ("สาม.ods . ", good))
+    mailbox.deliver(mail_from("a@s1.example", "zip", [("n73.zip", archive, "application/zip")], "<mac@s1.example>"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert sorted(p.name for p in result.saved) == ["รายงาน.xlsx", "สอง.xlsx", "สาม.ods"]
+    (line,) = ledger_lines(inbox)
+    assert line["others"] == [] and line["refused"] == [] and result.replies == 0
+
+
+def test_a_name_that_is_only_an_extension_is_a_nameless_file_of_that_type(mailbox: Mailbox, good: bytes,
+                                                                          tmp_path: Path) -> None:
+    # A teacher's program sent ".xlsx" (her file name lost, the extension kept) as octet-stream: the
+    # reply told her ".xlsx" was not a spreadsheet.
+    mailbox.deliver(named(good, ".xlsx", content_type="application/octet-stream"))
+    mailbox.deliver(named(good, ".xlsx.", content_type=XLSX).replace(b"<names@", b"<typed@"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert [p.name for p in result.saved] == ["attachment.xlsx", "attachment-2.xlsx"]
+    assert [p.read_bytes() for p in result.saved] == [good, good]
+    assert [(line["others"], line["refused"]) for line in ledger_lines(inbox)] == [([], []), ([], [])]
+    assert result.replies == 0
+
+
+def test_a_control_character_after_the_sender_s_address_is_not_recorded(mailbox: Mailbox, tmp_path: Path) -> None:
+    # "a@s1.example\x00" was recorded as the sender: the roster's a@s1.example never matched it.
+    mailbox.deliver(b"From: Somsri <a@s1.example\x00>\r\nTo: office@bma.example\r\nSubject: hi\r\n"
+                    b"Message-ID: <ctl1@s1.example>\r\n\r\nno file\r\n")
+    mailbox.deliver(b"From: b@s2.example\x7f\t\r\nTo: office@bma.example\r\nSubject: hi\r\n"
+                    b"Message-ID: <ctl2@s2.example>\r\n\r\nno file\r\n")
+    inbox, outbox, mail = office_mail(tmp_path)
+    fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert [line["sender"] for line in ledger_lines(inbox)] == ["a@s1.example", "b@s2.example"]
+    assert sorted(m["To"].addresses[0].addr_spec for m in replies(outbox)) == ["a@s1.example", "b@s2.example"]
+
+
+def test_a_nul_after_the_sender_s_address_is_not_recorded() -> None:
+    # Dovecot takes no NUL in a message; another server may pass it on as it came.
+    raw = b"From: a@s1.example\x00\r\nReply-To: x\r\nMessage-ID: <nul@s1.example>\r\n\r\nno file\r\n"
+    assert describe(read_message(raw, ImapConfig(host="h", user="u"), whole=True).parsed, raw).sender == "a@s1.example"
+    forged = raw.replace(b"a@s1.example", b"office@bma.example")
+    assert must_not_answer(read_message(forged, ImapConfig(host="h", user="u"), whole=True).parsed,
+                           MailConfig(from_addr="office@bma.example"))
+
+
 def test_forwarded_mail_windows_names_and_many_addressees(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
     mailbox.deliver(forwarded(good))
     inner = base64.encodebytes(good)
@@ -116,8 +164,10 @@ def test_spam_forging_the_office_s_own_mailbox_as_sender_is_not_answered(mailbox
     mail = MailConfig(from_addr="office@bma.example", reply_to="สำนักงาน <reports@bma.example>", outbox=outbox)
     result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
     assert result.replies == 0 and not outbox.exists()
-    assert result.problems == ["REPORTS@bma.example: อีเมลอัตโนมัติ ไม่ตอบกลับ / "
-                               "REPORTS@bma.example: automatic message, not answered"]
+    # Told apart from an out-of-office answer or a newsletter: the clerk may want to warn the schools.
+    assert result.problems == ["REPORTS@bma.example: อีเมลที่อ้างว่ามาจากที่อยู่ของสำนักงานเอง: ไม่ตอบ (อาจเป็นสแปม) / "
+                               "REPORTS@bma.example: claims to come from the office's own address: not answered "
+                               "(it may be spam)"]
 
 
 def test_forwards_encoded_inside_each_other_are_bounded() -> None:

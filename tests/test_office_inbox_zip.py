@@ -132,6 +132,18 @@ def test_member_names_are_made_safe_and_unique_in_the_inbox(progress_form: Form,
     assert not (tmp_path / "etc").exists() and not (office / "etc").exists()
 
 
+def test_members_named_with_a_trailing_dot_or_space_are_taken(progress_form: Form, seed: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    # A zip made on a Mac keeps "s1.xlsx." or "s2.xlsx " as typed: each was "not a report file", unread.
+    office = tmp_path / "office"
+    s1, s2 = _returns(progress_form, tmp_path / "mail", seed, "s1", "s2")
+    _zip(office / "inbox" / "mac.zip", [("s1.xlsx.", s1.read_bytes()), ("งาน/s2.xlsx ", s2.read_bytes())])
+    result = _run(office)
+    assert _outcome_files(office) == ["s1.xlsx", "s2.xlsx"] and result.zips_refused == []
+    assert sorted(o.result for o in result.outcomes()) == ["merged", "merged"]
+    assert not [p for p in result.problems if "ไม่ใช่ไฟล์แบบรายงาน" in p]  # nothing said to be left unread
+
+
 def _refused(office: Path, result: SyncResult, zip_name: str) -> str:
     """The refused zip's reason beside it in quarantine (and the run's word that it was refused)."""
     kept = office / "inbox" / "quarantine" / zip_name

@@ -94,6 +94,13 @@ def test_a_broken_unicode_path_field_is_passed_over() -> None:
     assert names(zip_of(member(b"s1.xlsx", extra=bad), member(b"s2.xlsx", extra=later))) == ["s1.xlsx", "s2.xlsx"]
 
 
+def test_trailing_dots_and_spaces_a_mac_keeps_are_dropped_as_windows_drops_them() -> None:
+    # The Mac's Archive Utility keeps "รายงาน.xlsx." as typed; so does 7-Zip on a Mac: "not a spreadsheet".
+    typed = [THAI + ".", "งาน/s2.xlsx ", "s3.ods . ", "..."]
+    got = names(zip_of(*(member(name.encode("utf-8"), utf8=True) for name in typed)))
+    assert got == [THAI, "งาน/s2.xlsx", "s3.ods"]  # "..." is no name at all: passed over
+
+
 def test_a_zip_attached_to_an_e_mail_gives_the_same_thai_names() -> None:
     message = EmailMessage()
     message.set_content("ส่งรายงานค่ะ")

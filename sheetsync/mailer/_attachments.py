@@ -12,7 +12,7 @@ from email.message import EmailMessage, Message
 from pathlib import PurePosixPath
 
 from ..limits import MAX_FILES_PER_MESSAGE
-from ..zipped import SPREADSHEETS, Refusal, megabytes, unzip_spreadsheets
+from ..zipped import SPREADSHEETS, Refusal, as_windows_saves, megabytes, unzip_spreadsheets
 from ._headers import RECEIVED_PARAMETERS_LIMIT, header_was_cut
 from ._imap_config import ImapConfig
 from ._not_taken import cloud_link, saved_as
@@ -86,14 +86,24 @@ def _name_of(part: Message) -> str | None:
     keeps ``รายงาน.xlsx.`` as typed), and a name without an extension (webmail cutting a long Thai
     name, or one ending in ``ต.ค.2567``) gets the one its spreadsheet type says: either was passed
     over as "not a spreadsheet" beside the message's other files, and its sender never told. A
-    real extension is kept (a CSV that Windows labels as Excel is told it is a CSV)."""
+    real extension is kept (a CSV that Windows labels as Excel is told it is a CSV). A name that is
+    only an extension (``.xlsx``, often sent as ``application/octet-stream``) is a nameless file of that
+    type, ``attachment.xlsx``: its content is checked as any file's is, by sync."""
     suffix = _BY_TYPE.get(part.get_content_type())
-    name = PurePosixPath((part.get_filename() or "").replace("\\", "/")).name.rstrip(". ")
+    name = as_windows_saves(PurePosixPath((part.get_filename() or "").replace("\\", "/")).name)
+    if _only_an_extension(name):  # ".xlsx": a nameless file of that type, never "'.xlsx' is not a spreadsheet"
+        name, suffix = "", name.lower()
     if name:
         return name + suffix if suffix and not _has_extension(name) else name
     if part.get_content_type() in _TNEF:  # Outlook's Rich Text wrapping (winmail.dat), passed on nameless
         return "winmail.dat"
     return f"attachment{suffix}" if suffix else None
+
+
+def _only_an_extension(name: str) -> bool:
+    """Whether ``name`` is an extension alone (``.xlsx``, ``.XLSX``): what is left of a file name a mail
+    program lost, or a person who typed only the extension. A dot file has no extension to pathlib."""
+    return name.startswith(".") and _has_extension("attachment" + name) and name.count(".") == 1
 
 
 def _has_extension(name: str) -> bool:

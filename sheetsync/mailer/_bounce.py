@@ -12,11 +12,11 @@ from __future__ import annotations
 import email
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
-from email.utils import getaddresses, parseaddr
+from email.utils import getaddresses
 
 from ..address import shown_address
 from ._compose import NAME_HEADER
-from ._headers import RECEIVED, RECEIVED_HEADER_LIMIT, header_text, one_line
+from ._headers import RECEIVED, RECEIVED_HEADER_LIMIT, from_address, header_text, one_line
 
 #: Senders whose automatic mail is a delivery report (the part before "@", lower case); a person may
 #: write from postmaster@ too, so the sender alone never makes a bounce (see :func:`is_bounce`).
@@ -56,7 +56,7 @@ def is_bounce(headers: EmailMessage) -> bool:
         returned = _returned(headers)
     except (ValueError, IndexError, TypeError, AttributeError, LookupError):
         returned = None
-    sender = parseaddr(header_text(headers, "From"))[1].lower()
+    sender = from_address(headers)
     automatic = header_text(headers, "Auto-Submitted").strip().lower() not in ("", "no")
     if automatic and returned is not None and header_text(returned, NAME_HEADER):
         return True  # a machine returning our message (a person forwarding it as an attachment is read)

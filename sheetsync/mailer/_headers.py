@@ -15,9 +15,9 @@ from email.headerregistry import Address, BaseHeader, HeaderRegistry, Unstructur
 from email.errors import HeaderParseError, NonASCIILocalPartDefect
 from email.message import EmailMessage, Message
 from email.policy import SMTP, EmailPolicy, Policy, default
-from email.utils import getaddresses
+from email.utils import getaddresses, parseaddr
 
-from ..address import is_address, needs_smtputf8, wire_domain
+from ..address import bare_address, is_address, needs_smtputf8, wire_domain
 from ..errors import MailError
 from ..text import plausibly_thai
 from ._intl import UnicodeAddressHeader, encoded_words
@@ -255,6 +255,12 @@ def header_text(message: Message | None, name: str, *, tail: bool = False) -> st
         return str(default.header_fetch_parse(name, cut))
     except Exception:  # noqa: BLE001 - a sender's header that no parser expected is simply not read
         return ""
+
+
+def from_address(message: Message | None) -> str:
+    """The address in a received message's From (:func:`header_text`), lower case, as
+    :func:`~sheetsync.address.bare_address` reads it ('' when there is none, or more than one)."""
+    return bare_address(parseaddr(header_text(message, "From"))[1]).lower()
 
 
 def one_line(text: str, limit: int = MAX_HEADER_TEXT) -> str:

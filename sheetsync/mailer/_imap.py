@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 from imapclient import IMAPClient
 
-from ..address import shown_address
+from ..address import bare_address, shown_address
 from ..files import save_bytes
 from ..limits import MAX_HEADER_BYTES
 from ..messages import both
@@ -38,7 +38,7 @@ from ._imap_config import ImapConfig
 from ._imap_session import IMAP_ERRORS, clean, close, connect, mark_done, select
 from ._reading import Reading, parse, read_message, unreadable
 from ._sent import copies_back
-from ._reply import compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply
+from ._reply import claims_to_be_ours, compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply
 from ._transport import free_path
 
 KEYWORD = "$SheetsyncFetched"
@@ -198,9 +198,12 @@ def ledger_key(message: FetchedMessage, ledger: FetchLedger) -> FetchedMessage:
 
 
 def _silent(parsed: EmailMessage, mail: MailConfig | None) -> str:
-    """Why a polite reply to ``parsed`` must not be written: ``automatic`` (RFC 3834), ``answers-reply``
+    """Why a polite reply to ``parsed`` must not be written: ``own-address`` (it claims to come from the
+    office's own address: spam, said as such to the clerk), ``automatic`` (RFC 3834), ``answers-reply``
     (it answers one of our replies: with no spreadsheet it gets no other, or robots write to each
     other for ever), or '' (it may be answered)."""
+    if mail is not None and claims_to_be_ours(parsed, mail):
+        return "own-address"
     if mail is not None and must_not_answer(parsed, mail):
         return "automatic"
     return "answers-reply" if answers_our_reply(parsed) else ""
@@ -267,8 +270,8 @@ def _answer(message: FetchedMessage, silent: str, mail: MailConfig | None, confi
         result.problems.append(both("mailbox.no-reply-possible", sender=sender))
     elif silent == "copy-back":
         pass  # noted for the clerk already (copies_back)
-    elif silent == "automatic":
-        result.problems.append(both("mailbox.automatic", sender=sender))
+    elif silent in ("automatic", "own-address"):
+        result.problems.append(both(f"mailbox.{silent}", sender=sender))
     elif silent == "answers-reply" and not message.files:
         result.problems.append(both("mailbox.answers-reply", sender=sender, subject=repr(one_line(message.subject, 120))))
     else:
@@ -305,7 +308,7 @@ def _describe(parsed: EmailMessage, raw: bytes) -> FetchedMessage:
     except (TypeError, ValueError, IndexError):
         date = ""
     # Recorded and compared with the roster as people read it: a .ไทย domain in Thai, whether it came as xn--.
-    address = shown_address(unicodedata.normalize("NFC", address))
+    address = shown_address(unicodedata.normalize("NFC", bare_address(address)))
     return FetchedMessage(message_id=message_id, sender=address if "@" in address else "", sender_name=one_line(name),
                           subject=one_line(header_text(parsed, "Subject"), 300), date=date,
                           references=" ".join(message_ids(header_text(parsed, "References", tail=True))[-10:]),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from email.message import EmailMessage
-from email.utils import getaddresses, parseaddr
+from email.utils import getaddresses
 from pathlib import PurePosixPath
 
 from ..messages import LANGS, Lang, render
 from ._compose import NAME_HEADER, new_message, set_bilingual_body
 from ._config import MailConfig
 from ._fetched import FetchedMessage
-from ._headers import REPLY_MARK, Thread, header_text, one_line, reply_subject, thread_headers
+from ._headers import REPLY_MARK, Thread, from_address, header_text, one_line, reply_subject, thread_headers
 from ._texts import say
 from ..zipped import Refusal
 
@@ -32,7 +32,7 @@ def is_automatic(headers: EmailMessage) -> bool:
     # Every header is read cut (header_text): a sender chooses its length, and parsing grows faster.
     auto = header_text(headers, "Auto-Submitted").strip().lower() or "no"
     precedence = header_text(headers, "Precedence").strip().lower()
-    sender = parseaddr(header_text(headers, "From"))[1].lower()
+    sender = from_address(headers)
     return (auto != "no" or headers.get_content_type() == "multipart/report"
             or precedence in ("bulk", "junk", "auto_reply")
             or sender.split("@")[0] in _ROBOTS or bool(header_text(headers, "X-Autoreply"))
@@ -64,12 +64,18 @@ def is_robot_or_list(headers: EmailMessage) -> bool:
 
 def must_not_answer(headers: EmailMessage, config: MailConfig) -> bool:
     """True for mail no machine should answer (RFC 3834): automatic and list mail
-    (:func:`is_robot_or_list`), and mail from our own addresses (From, Reply-To: the mailbox that
-    is fetched, which spam forges as its sender) — so the office never writes to itself, nor two
-    robots to each other forever."""
-    sender = parseaddr(header_text(headers, "From"))[1].lower()
+    (:func:`is_robot_or_list`), mail with no sender, and mail from our own addresses
+    (:func:`claims_to_be_ours`) — so the office never writes to itself, nor two robots to each other forever."""
+    return is_robot_or_list(headers) or not from_address(headers) or claims_to_be_ours(headers, config)
+
+
+def claims_to_be_ours(headers: EmailMessage, config: MailConfig) -> bool:
+    """True when the message's From is one of the office's own addresses (its From, or its Reply-To: the
+    mailbox that is fetched). The office's own e-mails carry their name header and are told apart before
+    this (:func:`sheetsync.mailer._reading.read_message`): what is left forges the office's address, as most
+    extortion spam does, and is never answered (the office would write to itself)."""
     ours = {address.lower() for _, address in getaddresses([config.from_addr, config.reply_to or ""]) if address}
-    return is_robot_or_list(headers) or not sender or sender in ours
+    return from_address(headers) in ours - {""}
 
 
 def compose_fetch_reply(message: FetchedMessage, config: MailConfig, limit: str) -> EmailMessage:
