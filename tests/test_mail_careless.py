@@ -19,7 +19,7 @@ from sheetsync.mailer._compose import new_message
 from sheetsync.mailer._imap_config import ImapConfig
 from sheetsync.mailer._imap import _describe as describe
 from sheetsync.mailer._reading import read_message
-from sheetsync.mailer._reply import must_not_answer
+from sheetsync.mailer._reply import claims_to_be_ours, must_not_answer
 from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
 from tests.test_mail_fetch import XLSX, env, good, imap_config, ledger_lines, mail_from, zipped  # noqa: F401
 from tests.test_mail_hostile import office_mail, replies
@@ -212,3 +212,14 @@ def test_a_forward_labelled_base64_but_sent_plain_is_read_as_it_came() -> None:
            b"message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n" + inner)
     found = read_message(raw, ImapConfig(host="h", user="u"), whole=True).found
     assert found.spreadsheets == [("a.xlsx", data)]
+
+
+@pytest.mark.parametrize("forged", ["office@xn--72c0ajec7cfb2b5a9ewbe2c1g3a.xn--o3cw4h",
+                                    "OFFICE@XN--72C0AJEC7CFB2B5A9EWBE2C1G3A.XN--O3CW4H"])
+def test_the_office_s_thai_address_forged_as_it_travels_is_known_as_ours(forged: str) -> None:
+    # An office configured with its Thai domain: spam forging it comes with the domain as it travels
+    # (xn--), and was taken for a stranger's mail, answered by the office to itself.
+    config = MailConfig(from_addr="office@โรงเรียนวัดสุทธิ.ไทย")
+    message = EmailMessage()
+    message["From"] = forged
+    assert claims_to_be_ours(message, config) and must_not_answer(message, config)

@@ -150,3 +150,19 @@ def test_summary_csv_quotes_a_name_that_starts_with_a_tab_or_a_carriage_return(t
     with (tmp_path / "summary.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert [row[0] for row in rows[1:3]] == ["'" + n for n in names]
+
+
+def test_the_sheet_named_above_the_findings_is_the_form_s_not_an_added_one() -> None:
+    # A warning on a sheet the school added names that sheet itself, at its "A1": counted as a cell, it tied
+    # with the one finding on the form (printed text cut, found after the added sheets) and, found first,
+    # the answer said the cells listed were on the added sheet.
+    report = Report(Path("s.xlsx"), "progress-report", {})
+    report.findings = [
+        Finding("sheet-not-read", "warning", "Sheet2", "A1", "", None, "แผ่นงาน Sheet2", "sheet Sheet2"),
+        Finding("text-cut-in-print", "warning", "แบบรายงาน", "E12", "/reports/1/note", "ก" * 80, "ตัด", "cut"),
+    ]
+    for lang in ("th", "en"):
+        assert render("report.on_sheet", lang, sheet="แบบรายงาน") in render_for_school(report, lang)
+    assert "Sheet2”" not in render_html(report)
+    report.findings = report.findings[:1]  # an added sheet alone: its finding names it, no cell to find
+    assert render("report.on_sheet", "en", sheet="Sheet2") not in render_for_school(report, "en")

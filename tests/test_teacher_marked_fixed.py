@@ -12,6 +12,7 @@ done, so she knows there is nothing to do in that cell.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -94,3 +95,24 @@ def test_data_outside_the_form_is_said_to_be_left_out_of_the_copy(progress_form:
     [row] = plan.summary.rows
     assert row[0].split("\n")[0] == "H40" and render("markup.put_right", "th") in row[-1]
     assert load_workbook(marked)[progress_form.sheet]["H40"].value is None
+
+
+def test_a_cell_put_right_and_wrong_too_stays_red_and_its_note_does_not_say_there_is_nothing_to_do(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """validate() leaves no other finding on a row it inserted (:func:`_above_moved_rows`), but a finding
+    on the same cell, whoever makes it, is still to be fixed there: the cell stays red, and the note of the
+    one put right says it alone is done, not "nothing to change in this cell"."""
+    filled = read_filled(_school(progress_form, seed, tmp_path, "insert"))
+    report = validate(filled)
+    [moved] = report.errors
+    report.findings.append(replace(moved, code="invalid", message_th="ช่อง A41 ผิด", message_en="A41 is wrong"))
+    plan = marked_up_plan(filled, report)
+    cell = next(c for c in plan.cells if c.place.ref == "A41")
+    assert cell.style.fill == FILLS["error"] or (cell.mark is not None and cell.mark.fill == FILLS["error"])
+    assert cell.note is not None and "A41 is wrong" in cell.note
+    for lang in ("th", "en"):
+        assert render("markup.put_right", lang) not in cell.note
+        assert render("markup.put_right.one", lang) in cell.note
+    said = [row[-1] for row in plan.summary.rows]
+    assert not any(render("markup.put_right", "en") in line for line in said)
+    assert any(render("markup.put_right.one", "en") in line for line in said)

@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses
 from pathlib import PurePosixPath
 
+from ..address import same_address
 from ..messages import LANGS, Lang, render
 from ._compose import NAME_HEADER, new_message, set_bilingual_body
 from ._config import MailConfig
@@ -74,8 +75,10 @@ def claims_to_be_ours(headers: EmailMessage, config: MailConfig) -> bool:
     mailbox that is fetched). The office's own e-mails carry their name header and are told apart before
     this (:func:`sheetsync.mailer._reading.read_message`): what is left forges the office's address, as most
     extortion spam does, and is never answered (the office would write to itself)."""
-    ours = {address.lower() for _, address in getaddresses([config.from_addr, config.reply_to or ""]) if address}
-    return from_address(headers) in ours - {""}
+    sender = from_address(headers)
+    # Compared as same_address does: a Thai domain configured in Thai is forged as it travels (xn--).
+    return bool(sender) and any(same_address(sender, address) for _, address in
+                                getaddresses([config.from_addr, config.reply_to or ""]) if address)
 
 
 def compose_fetch_reply(message: FetchedMessage, config: MailConfig, limit: str) -> EmailMessage:

@@ -147,6 +147,11 @@ def render_for_school(report: Report, lang: Lang = "th") -> str:
     return "\n\n".join(blocks)
 
 
+#: Findings about a sheet the school added, as a whole: their "A1" is no cell to find, and their message
+#: names the sheet (counted, one such sheet tied with the form's one finding, and the answer named it).
+WHOLE_SHEET = frozenset({"sheet-not-read", "more-sheets-not-read"})
+
+
 def cells_sheet(report: Report) -> str:
     """The sheet the cells of ``report``'s findings are on (most of them, where another sheet is named too:
     its finding names it); "" when none names a cell a teacher could find.
@@ -154,7 +159,7 @@ def cells_sheet(report: Report) -> str:
     A marked-up copy opens on its findings sheet, where a cell typed into Calc's Name Box is one of the
     list's: the answer names the sheet beside the cells.
     """
-    sheets = [f.sheet for f in report.findings if f.sheet and f.sheet != META_SHEET]
+    sheets = [f.sheet for f in report.findings if f.sheet and f.sheet != META_SHEET and f.code not in WHOLE_SHEET]
     return max(sheets, key=sheets.count) if sheets else ""
 
 

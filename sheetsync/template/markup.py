@@ -109,10 +109,11 @@ def _marked(cell: CellSpec, findings: list[Finding], held: dict[str, CellSpec]) 
     painted into the style where none of them can be typed into."""
     if not findings:
         return cell
-    note = "\n\n".join(_told(f) for f in findings)
-    findings = [f for f in findings if f.code not in PUT_RIGHT]
-    if not findings:
+    still = [f for f in findings if f.code not in PUT_RIGHT]
+    note = "\n\n".join(_told(f, alone=not still) for f in findings)
+    if not still:
         return replace(cell, note=note)
+    findings = still
     worst = "error" if any(f.severity == "error" for f in findings) else "warning"
     refs = dict.fromkeys([cell.place.ref, *(ref for f in findings for ref in f.rests_on)])
     open_cells = [held[ref] for ref in refs if ref in held and not held[ref].locked]
@@ -123,11 +124,13 @@ def _marked(cell: CellSpec, findings: list[Finding], held: dict[str, CellSpec]) 
     return replace(cell, note=note, mark=Mark(FILLS[worst], condition))
 
 
-def _told(finding: Finding) -> str:
-    """The finding's message, Thai then English, each saying so when the copy has already put it right."""
+def _told(finding: Finding, *, alone: bool) -> str:
+    """The finding's message, Thai then English, each saying so when the copy has already put it right:
+    "nothing to change in this cell" only when ``alone`` (no other finding of its cell is still to fix)."""
     if finding.code not in PUT_RIGHT:
         return f"{finding.message_th}\n{finding.message_en}"
-    return "\n".join(f"{finding.message(lang)} {render('markup.put_right', lang)}" for lang in ("th", "en"))
+    said = "markup.put_right" if alone else "markup.put_right.one"
+    return "\n".join(f"{finding.message(lang)} {render(said, lang)}" for lang in ("th", "en"))
 
 
 def _typed(cell: CellSpec, filled: Filled, prefilled: set[str], moved: tuple[int, int] | None) -> Any:
@@ -170,6 +173,8 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
     rows: list[tuple[str, ...]] = []
     links: list[str | None] = []
     fills: list[str | None] = []
+    # The cells a finding the copy has not put right is on: "nothing to change" is not said there.
+    still = {(f.sheet, f.cell) for f in report.findings if f.code not in PUT_RIGHT}
     for f in ordered(report.findings):
         on_form = f.sheet == filled.form.sheet
         value = value_text(filled.form, f)
@@ -177,7 +182,7 @@ def _summary(filled: Filled, report: Report) -> SummarySheet:
         # A finding about the file as a whole (its hidden identity sheet) names no cell a teacher could find.
         rows.append((where if on_form else "" if f.sheet == META_SHEET else f"{f.sheet}!{f.cell}",
                      render(f"report.severity.{f.severity}", "th"), finding_label(filled.form.schema, f, filled.form), value,
-                     _told(f)))
+                     _told(f, alone=(f.sheet, f.cell) not in still)))
         links.append(f.cell if on_form else None)
         fills.append(FILLS[f.severity])
     if not rows:
