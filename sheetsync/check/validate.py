@@ -71,6 +71,7 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += list(text_as_dates(filled, unread))
         report.findings += list(dates_shown_later(filled))
         report.findings += list(print_findings(filled, wrong))
+        report.findings += list(_hidden_in_merges(filled))  # last: its field's own findings all stand
     report.findings = _above_moved_rows(report.findings, filled.form.sheet)
     return report
 
@@ -84,6 +85,16 @@ def _above_moved_rows(findings: list[Finding], sheet: str) -> list[Finding]:
         return findings
     start = _row_col(moved.cell)[0]
     return [f for f in findings if f is moved or f.sheet != sheet or _row_col(f.cell)[0] < start]
+
+
+def _hidden_in_merges(filled: Filled) -> Iterator[Finding]:
+    """An error on each cell hidden inside a merged field that holds text (the sheet's protection lost,
+    the field split and typed into): never read, it would be lost without a word. Typed into a field the
+    office filled and locked, it is not hers to move into the field: she tells the office instead."""
+    for hidden in filled.hidden:
+        locked = "merged-cell-not-read.locked" if hidden.first in filled.locked_expected else None
+        yield _finding(filled, "merged-cell-not-read", hidden.pointer, hidden.value, cell=hidden.cell,
+                       sheet=filled.form.sheet, first=hidden.first, message=locked)
 
 
 def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
