@@ -20,7 +20,7 @@ from typing import Any
 from ..check.coerce import CoerceError, PercentShown, format_be_date, parse_date, parse_percent
 from ..check.places import plan_of
 from ..check.reader import Filled
-from ..check.report import Finding, Report
+from ..check.report import PUT_RIGHT, Finding, Report
 from ..check.validate import rows_moved
 from ..formats import format_of, writer_for
 from ..identity import FINDINGS_SHEET, META_SHEET, OFFICE
@@ -34,11 +34,6 @@ from .plan import CellSpec, Mark, PageSetup, SummarySheet, TemplatePlan, build_p
 from ..files import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
-#: Findings the copy itself puts right: it is the form again, without the inserted row, with its own
-#: fixed texts and nothing outside it. Their cell is not coloured (a colour nothing could clear, in a cell
-#: no one can type into, stayed red on the printed form); their note and their line on the findings sheet
-#: say there is nothing to do there.
-PUT_RIGHT = frozenset({"rows-inserted", "rows-deleted", "locked-cell-changed", "outside-form-area"})
 SUMMARY_SHEET = FINDINGS_SHEET
 
 
@@ -120,6 +115,8 @@ def _marked(cell: CellSpec, findings: list[Finding], held: dict[str, CellSpec]) 
     if not findings:
         return cell
     note = "\n\n".join(_told(f) for f in findings)
+    # A finding the copy itself puts right colours nothing (a colour nothing could clear, in a cell no one
+    # can type into, stayed red on the printed form); its note says there is nothing to do there.
     findings = [f for f in findings if f.code not in PUT_RIGHT]
     if not findings:
         return replace(cell, note=note)
