@@ -131,7 +131,7 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     if mark:  # first: the one a clerk may hold open in Excel; refused, it leaves the others as they were
         write_marked_up(filled, report, marked)
     # Both languages in every report (the school reads the Thai); --lang en puts the English first.
-    write_atomically(text, lambda tmp: tmp.write_text(render_for_school(report, lang) + "\n", encoding="utf-8"))
+    write_atomically(text, lambda tmp: tmp.write_text(render_for_school(report, lang, marked=mark) + "\n", encoding="utf-8"))
     write_atomically(html, lambda tmp: tmp.write_text(render_html(report, langs=first(lang), form=filled.form,
                                                                   marked=mark), encoding="utf-8"))
     body = json.dumps(_as_kept(report, lang, kept), ensure_ascii=False, indent=2, default=str, allow_nan=False)
@@ -179,7 +179,7 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
     marked = [_as_sent(item.report.path.name, p) for p in item.outputs[-1:] if p.suffix.lower() in WORKBOOKS]
     return compose(item.report, to=plan.to, config=config, lang=lang,
                    html=render_html(item.report, langs=first(lang), form=item.filled.form, marked=bool(marked)),
-                   text=render_for_school(item.report, lang), attachments=marked, school=plan.school, thread=plan.thread,
+                   text=render_for_school(item.report, lang, marked=bool(marked)), attachments=marked, school=plan.school, thread=plan.thread,
                    cc=plan.cc, key=_key_words(item.filled, lang))
 
 

@@ -23,6 +23,11 @@ class CellRef:
     cell: str
 
 
+#: A cell hidden inside a merged field (C9:G9's E9): 0-based (row, column), where it is, the field's
+#: first cell (C9), the field's pointer, and for a table's column the table's pointer and the row's
+#: place in its block (1-based; else "" and 0).
+Hidden = tuple[int, int, CellRef, str, str, str, int]
+
 #: One table row as the reader walks it: its number, its data cells (column, index, where), and
 #: the cell that stands for the whole row.
 _Row = tuple[int, list[tuple[Field, int, CellRef]], CellRef]
@@ -40,6 +45,8 @@ class Plan:
     cells: set[tuple[int, int]]  # every input cell, 0-based (row, column): fields and tables' input columns
     percents: set[tuple[int, int]]  # the input cells of percentages, 0-based
     dates: set[tuple[int, int]]  # the input cells of dates, 0-based
+    hidden: list[Hidden]  # the cells hidden inside merged fields (their text is never read)
+    homes: dict[str, str]  # each of those cells -> its field's first cell ("E9" -> "C9")
 
 
 def plan_of(form: Form) -> Plan:
@@ -61,12 +68,29 @@ def plan_of(form: Form) -> Plan:
         cells = {(row, col) for _, row, col, _ in fields}
         cells |= {(row - 1, c.place.col - 1) for t in form.tables for c in t.columns if not c.decorative
                   and c.auto is None for row in range(t.first_row, t.last_row + 1)}
+        hidden = _hidden(form)
         entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs, _area(form), cells, _of_kind(form, "percent"),
-                                               _of_kind(form, "date")))
+                                               _of_kind(form, "date"), hidden, {h[2].cell: h[3] for h in hidden}))
     return entry[1]
 
 
 _PLANS: dict[int, tuple[Form, Plan]] = {}  # id(form) -> (form, plan); the form kept so the id stays its own
+
+
+def _hidden(form: Form) -> list[Hidden]:
+    """The cells inside the merged fields and table columns a school fills, but their first: a merged
+    field is read from its first cell only, so text a school typed there (after splitting it) is lost."""
+    found: list[Hidden] = []
+    places = [(f.place, f.pointer, "", 0) for f in form.fields]
+    places += [(c.place.at_row(row), c.pointer, t.pointer, row - t.first_row + 1) for t in form.tables
+               for c in t.columns if not c.decorative and c.auto is None for row in range(t.first_row, t.last_row + 1)]
+    for place, pointer, table, n in places:
+        for row in range(place.row, place.last_row + 1):
+            for col in range(place.col, place.last_col + 1):
+                if (row, col) != (place.row, place.col):
+                    where = CellRef(form.sheet, f"{column_letter(col)}{row}")
+                    found.append((row - 1, col - 1, where, place.ref, pointer, table, n))
+    return found
 
 
 def _of_kind(form: Form, kind: str) -> set[tuple[int, int]]:

@@ -48,6 +48,17 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict, hash=False)  # what the message needs besides
 
 
+@dataclass(frozen=True)
+class HiddenText:
+    """Text in a cell hidden inside a merged field (E9 in C9:G9, split and typed into):
+    never read, as a merged field is read from its ``first`` cell; ``pointer`` is the field's."""
+
+    cell: str
+    first: str
+    pointer: str
+    value: Any
+
+
 @dataclass
 class Filled:
     """A filled form as read: data in the form's JSON shape plus everything needed to report on it."""
@@ -69,6 +80,7 @@ class Filled:
     added: list[str] = field(default_factory=list)  # sheets the school added that hold values (never read)
     shown_later: list[str] = field(default_factory=list)  # date cells shown 543 years on (formatted.py)
     saved_by_calc: bool = False  # an .xlsx that names Calc as the program that saved it last (printfit.py)
+    hidden: list[HiddenText] = field(default_factory=list)  # text inside open merged fields, never read
 
     @cached_property
     def as_issued(self) -> bool:
@@ -119,6 +131,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         for table in form.tables:
             _read_table(filled, grid, table)
         filled.locked_found = {ref: _value(grid, *at) if (at := _cell_index(ref)) else None for ref in locked}
+        filled.hidden = _hidden_text(filled, grid)
         filled.controls = _hidden_controls(raw, filled.raw)
         filled.added = _added_sheets(opener, form)
         filled.shown_later = dates_shown_later(grid, opener, form)
@@ -274,6 +287,22 @@ def _mark_formulas(grid: Grid, opener: Opener, form: Form) -> None:
         line = grid[row]
         line.extend([""] * (col + 1 - len(line)))
         line[col] = shown
+
+
+def _hidden_text(filled: Filled, grid: Grid) -> list[HiddenText]:
+    """The text in cells hidden inside the merged fields of the form and of its tables' columns: the plan
+    lists those cells once per form (not every cell of the sheet), so a file costs a look-up each (about
+    a hundred), and a hit only is worked out."""
+    found = []
+    height, blank = len(grid), coerce.is_blank
+    for row, col, where, first, pointer, table, n in plan_of(filled.form).hidden:
+        if row < height and col < len(grid[row]) and not blank(grid[row][col]):
+            if table:  # the item the row is (or would be) in the table's data
+                rows = filled.table_rows.get(table, [])
+                index = rows.index(n) if n in rows else sum(r < n for r in rows)
+                pointer = f"{table}/{index}" + (f"/{pointer}" if pointer else "")
+            found.append(HiddenText(where.cell, first, pointer, grid[row][col]))
+    return found
 
 
 def _parse(filled: Filled, f: Field, raw: Any, pointer: str, cell: str, parse: Parser) -> tuple[bool, Any]:

@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
+#: Findings the marked-up copy itself puts right: it is the form again, without the inserted row (with the
+#: deleted one), with its own fixed texts and nothing outside it (:mod:`sheetsync.template.markup`). An answer
+#: with the copy attached says so for them, instead of her own file's advice (:func:`sheetsync.render.advice`).
+PUT_RIGHT = frozenset({"rows-inserted", "rows-deleted", "locked-cell-changed", "outside-form-area"})
 #: The finding that a file's identity (recipient, issue date …) is not signed by the office's key.
 IDENTITY_NOT_VERIFIED = "identity-not-verified"
 

@@ -55,11 +55,13 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
     with as_bad_input(filled.path):  # a value no rule expected is the file's problem, not a crash
         report.findings += list(_identity(filled, resolve(key, create=False)))
         report.findings += list(_structure(filled))
+        # A prefilled cell changed (emptied, retyped) is one problem, "restore it": not also "fill it in",
+        # nor "type digits only" (what was typed over the office's value is not hers to put in form).
+        changed = [f for f in report.findings if f.code == "prefilled-cell-changed"]
+        restore, retyped = {f.path for f in changed if f.path}, {f.cell for f in changed}
         report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=choice_labels(
             filled.form, p.pointer), **month_names(p.params), **number_example(filled.form, p.code, p.pointer))
-            for p in filled.problems]
-        # A prefilled cell changed (emptied, retyped) is one problem, "restore it": not also "fill it in".
-        restore = {f.path for f in report.findings if f.code == "prefilled-cell-changed" and f.path}
+            for p in filled.problems if p.cell not in retyped]
         report.findings += list(_schema(filled, restore))
         unread = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
@@ -71,6 +73,7 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += list(text_as_dates(filled, unread))
         report.findings += list(dates_shown_later(filled))
         report.findings += list(print_findings(filled, wrong))
+        report.findings += list(_hidden_in_merges(filled))  # last: its field's own findings all stand
     report.findings = _above_moved_rows(report.findings, filled.form.sheet)
     return report
 
@@ -84,6 +87,16 @@ def _above_moved_rows(findings: list[Finding], sheet: str) -> list[Finding]:
         return findings
     start = _row_col(moved.cell)[0]
     return [f for f in findings if f is moved or f.sheet != sheet or _row_col(f.cell)[0] < start]
+
+
+def _hidden_in_merges(filled: Filled) -> Iterator[Finding]:
+    """An error on each cell hidden inside a merged field that holds text (the sheet's protection lost,
+    the field split and typed into): never read, it would be lost without a word. Typed into a field the
+    office filled and locked, it is not hers to move into the field: she tells the office instead."""
+    for hidden in filled.hidden:
+        locked = "merged-cell-not-read.locked" if hidden.first in filled.locked_expected else None
+        yield _finding(filled, "merged-cell-not-read", hidden.pointer, hidden.value, cell=hidden.cell,
+                       sheet=filled.form.sheet, first=hidden.first, message=locked)
 
 
 def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:

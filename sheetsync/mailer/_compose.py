@@ -101,7 +101,8 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     Example::
 
         msg = compose(report, to="head@school01.example", config=MailConfig.from_env(),
-                      html=render_html(report, marked=True), text=render_for_school(report), attachments=[marked])
+                      html=render_html(report, marked=True), text=render_for_school(report, marked=True),
+                      attachments=[marked])
     """
     files = [a if isinstance(a, Attachment) else Attachment.from_path(a) for a in attachments]
     if attach_report:

@@ -41,7 +41,9 @@ class Part:
     ``warnings``, ``fix``, ``as-issued`` (the template sent back with nothing typed), ``unreadable``, or
     ``again`` / ``again-fix`` for a file the office already had: what became of it then, to be corrected or
     not), how many errors and warnings, and what to do about
-    them as text and as an HTML fragment (Thai, then English)."""
+    them as text and as an HTML fragment (Thai, then English); ``listed_text`` and ``listed_html`` say
+    it as for a file whose marked-up copy is not attached ("": the same), for a joined e-mail that
+    leaves the copy out."""
 
     file: str
     status: str
@@ -49,6 +51,8 @@ class Part:
     warnings: int = 0
     text: str = ""
     html: str = ""
+    listed_text: str = ""
+    listed_html: str = ""
 
     def dumps(self) -> str:
         """The part as JSON (as the office's store keeps it)."""
@@ -60,15 +64,23 @@ class Part:
         return cls(**json.loads(data))
 
 
-def report_part(report: Report, text: str, html: str) -> Part:
+def report_part(report: Report, text: str, html: str, listed: tuple[str, str] | None = None) -> Part:
     """``report``'s part: the intro of its e-mail in both languages, then ``text`` (the findings as a
-    school reads them, :func:`sheetsync.render.render_for_school`) and ``html`` (:func:`render_html`)."""
+    school reads them, :func:`sheetsync.render.render_for_school`) and ``html`` (:func:`render_html`).
+
+    :param listed: the text and HTML as rendered for no marked-up copy attached, when ``text`` and
+        ``html`` were rendered for the copy (``marked=True``): said instead where the copy is left out.
+    """
     status = report_status(report)
     counts = {"errors": len(report.errors), "warnings": len(report.warnings)}
     intros = [say(f"mail.intro.{status}", lang, file=report.path.name, **counts) for lang in LANGS]
-    inner = html.split("<body>", 1)[-1].rsplit("</body>", 1)[0]  # the findings' page, without its frame
-    return Part(report.path.name, status, counts["errors"], counts["warnings"], "\n\n".join([*intros, text.strip("\n")]),
+
+    def framed(text: str, html: str) -> tuple[str, str]:
+        inner = html.split("<body>", 1)[-1].rsplit("</body>", 1)[0]  # the findings' page, without its frame
+        return ("\n\n".join([*intros, text.strip("\n")]),
                 "".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in intros) + inner)
+    own, alone = framed(text, html), framed(*listed) if listed else ("", "")
+    return Part(report.path.name, status, counts["errors"], counts["warnings"], *own, *alone)
 
 
 def unreadable_part(file: str, reason: str, why: Mapping[str, str]) -> Part:
@@ -147,14 +159,14 @@ def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
     notes = [marked_note(part.errors, part.warnings, [str(a.get_filename() or "") for i, a in attached if i == n])
              + ([say("joined.file_not_attached", lang) for lang in LANGS] if any(i == n for i, _ in left) else [])
              for n, part in enumerate(parts)]
+    # A copy left out: its section says its findings as for her own file (listed, not "in the attached file")
+    sections = [(lines, _unmarked(part) if any(i == n for i, _ in left) else part)
+                for n, (lines, part) in enumerate(sections)]
     text = [greeting, *heading, *("\n\n".join(["\n".join([*lines, "", part.text]), *note])
                                   for (lines, part), note in zip(sections, notes)), *closing]
     msg.set_content("\n\n".join(text) + f"\n\n-- \n{signature}\n", charset="utf-8")
     left_notes = [[p for p in note if p in _LEFT_NOTES] for note in notes]
-    # A copy left out: its section's HTML says its findings are listed, not marked "in the attached file"
-    shown = [(lines, _unmarked(part) if any(i == n for i, _ in left) else part)
-             for n, (lines, part) in enumerate(sections)]
-    msg.add_alternative(_html(greeting, heading, shown, left_notes, closing, signature), subtype="html",
+    msg.add_alternative(_html(greeting, heading, sections, left_notes, closing, signature), subtype="html",
                         charset="utf-8")
     for _, attachment in attached:
         msg.add_attachment(attachment.get_payload(decode=True), maintype=attachment.get_content_maintype(),
@@ -178,8 +190,11 @@ def _number(file: tuple[int, EmailMessage]) -> int:
 
 
 def _unmarked(part: Part) -> Part:
-    """``part`` with its HTML's line on the marked-up copy (its red cells "in the attached file") said as
-    for a file whose copy is not attached: its findings as listed."""
+    """``part`` said as for a file whose marked-up copy is not attached: its findings as listed, with her
+    own file's advice (:attr:`Part.listed_text`); a part stored before it had those has its HTML's line
+    on the copy (its red cells "in the attached file") said so."""
+    if part.listed_text or part.listed_html:
+        return replace(part, text=part.listed_text or part.text, html=part.listed_html or part.html)
     html = part.html
     for lang in LANGS:
         marked, listed = (escape(findings_line(part.errors, part.warnings, lang, marked=m)) for m in (True, False))

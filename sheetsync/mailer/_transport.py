@@ -208,7 +208,7 @@ def send_report(report: Report, *, config: MailConfig, to: str | Sequence[str], 
     Example::
 
         send_report(report, config=config, to=r.email, school=r.school, html=render_html(report, marked=True),
-                    text=render_for_school(report), attachments=[marked_up_path])
+                    text=render_for_school(report, marked=True), attachments=[marked_up_path])
     """
     message = compose(report, to=to, config=config, html=html, text=text, attachments=attachments, lang=lang,
                       school=school)

@@ -99,8 +99,11 @@ def _joining(item: FileResult, message: EmailMessage, answer_size: int) -> Joini
     if item.error is not None:  # the reply on a file that cannot be read (batch.message_for)
         part = unreadable_part(item.path.name, item.error.removeprefix(f"{item.path.name}: "), item.why)
     elif item.report is not None and item.filled is not None:
-        part = report_part(item.report, render_for_school(item.report),
-                           render_html(item.report, form=item.filled.form, marked=carries_marked(message)))
+        report, form, marked = item.report, item.filled.form, carries_marked(message)
+        # With the copy attached, what a joined e-mail that leaves it out says instead: her own file's advice.
+        listed = (render_for_school(report), render_html(report, form=form)) if marked else None
+        part = report_part(report, render_for_school(report, marked=marked), render_html(report, form=form, marked=marked),
+                           listed)
     else:
         return None
     return Joining(key, part, answer_size)

@@ -8,7 +8,7 @@ import unicodedata
 from typing import Any, Iterable
 
 from ..check.issued import told_as_issued
-from ..check.report import Finding, Report, Result
+from ..check.report import PUT_RIGHT, Finding, Report, Result
 from ..identity import META_SHEET
 from ..messages import LANGS, Lang, first, render
 from ..spec.cells import column_index
@@ -97,13 +97,17 @@ def row_name(form: Form, finding: Finding) -> str:
     """Which row of a block of rows a cell is in, as the printed form numbers it: "รายงานครั้งที่ 6"
     on the 6th row of a block the form numbers itself (an ``auto`` column) whose items have a title;
     else the block's title and the row's place in it ("รายชั้น แถวที่ 3": "ชั้น 3" would read as a
-    grade); "" outside a block, or for a block with no title."""
-    match = re.fullmatch(r"[A-Z]+([0-9]+)", finding.cell)
+    grade); "" outside a block, or for a block with no title. A cell outside the form (H40, beside
+    report 4: no column of the block) is named so, not as one of the block's rows."""
+    match = re.fullmatch(r"([A-Z]+)([0-9]+)", finding.cell)
     if finding.sheet != form.sheet or match is None:
         return ""
-    row = int(match[1])
+    if finding.code == "outside-form-area":
+        return render("report.outside_form", "th")
+    row, col = int(match[2]), column_index(match[1])
     for table in form.tables:
-        if table.first_row <= row <= table.last_row:
+        columns = [c.place for c in table.columns]
+        if table.first_row <= row <= table.last_row and any(p.col <= col <= p.last_col for p in columns):
             n = row - table.first_row + 1
             items = schema_node(form.schema, table.pointer + "/*") or {}
             if any(c.auto is not None for c in table.columns):
@@ -127,10 +131,29 @@ def findings_line(errors: int, warnings: int, lang: Lang = "th", *, marked: bool
     return render(code if marked else f"{code}.listed", lang, errors=errors, warnings=warnings)
 
 
-def render_for_school(report: Report, lang: Lang = "th") -> str:
+def advice(finding: Finding, lang: Lang = "th", *, marked: bool = False) -> str:
+    """What ``finding`` tells the school, in ``lang``: its message; but with the marked-up copy attached
+    (``marked``), for a finding the copy already puts right (:data:`~sheetsync.check.report.PUT_RIGHT`),
+    that the attached copy has it right and she fills in or corrects that copy: her own file's advice
+    ("delete the inserted row") names a row or a text the copy does not have.
+
+    Example::
+
+        advice(finding, "th", marked=True)  # "มีการแทรกแถวใหม่ที่แถว 41 … กรุณากรอกหรือแก้ไขข้อมูลในไฟล์ที่แนบมา"
+    """
+    if not marked or finding.code not in PUT_RIGHT:
+        return finding.message(lang)
+    row = "".join(ch for ch in finding.cell if ch.isdigit())
+    return render(f"{finding.code}.attached", lang, cell=finding.cell, sheet=finding.sheet, row=row)
+
+
+def render_for_school(report: Report, lang: Lang = "th", *, marked: bool = False) -> str:
     """The findings as a school reads them in plain text (the ``.txt`` report, the e-mail's text
     part): Thai, then English (English first for ``lang="en"``); numbered, what to fix before the
-    notes; no codes, no English status line. A file with nothing to say gets the thank-you line."""
+    notes; no codes, no English status line. A file with nothing to say gets the thank-you line.
+
+    :param marked: the file's marked-up copy goes with the text (attached to its e-mail): a finding the
+        copy already puts right says so (:func:`advice`)."""
     if not report.findings:
         return "\n".join(render("report.valid", language) for language in first(lang))
     blocks = []
@@ -142,7 +165,7 @@ def render_for_school(report: Report, lang: Lang = "th") -> str:
         for severity, found in (("error", [] if blank else report.errors), ("warning", report.warnings)):
             if found:
                 lines.append(render(f"report.list.{severity}s", language, count=len(found)))
-                lines += [f"  {n}. {f.message(language)}" for n, f in enumerate(ordered(found), start=1)]
+                lines += [f"  {n}. {advice(f, language, marked=marked)}" for n, f in enumerate(ordered(found), start=1)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

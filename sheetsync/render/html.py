@@ -11,7 +11,7 @@ from ..spec.form import Form
 from ..messages import Lang, render
 from ..check.report import Finding, Report
 from ..text import shown_name
-from . import cells_sheet, finding_label, findings_line, ordered, row_name, value_text
+from . import advice, cells_sheet, finding_label, findings_line, ordered, row_name, value_text
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"
 CELL = "border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left"
@@ -27,7 +27,8 @@ def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tup
     :param form: the form (its schema is used when ``schema`` is None), so that a cell in a
         block of rows also names its row as the form does: "E42 (รายงานครั้งที่ 6)".
     :param marked: the file's marked-up copy goes with the page (attached to its e-mail): the summary
-        line then says to correct it there; otherwise it points at the findings listed below.
+        line then says to correct it there, and a finding the copy already puts right says so
+        (:func:`~sheetsync.render.advice`); otherwise it points at the findings listed below.
     """
     if schema is None and form is not None:
         schema = form.schema
@@ -40,7 +41,7 @@ def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tup
     if listed:
         if sheet := cells_sheet(report):
             parts.append(f'<p style="margin:0 0 8px 0">{_t("report.on_sheet", langs, sheet=sheet)}</p>')
-        parts.append(_table(ordered(listed), schema or {}, langs, form))
+        parts.append(_table(ordered(listed), schema or {}, langs, form, marked))
     parts.append("</div>")
     # The page's language (screen readers, fonts, hyphenation) and a title (a browser tab, a saved page).
     # The name as read from the disk may hold what no page can (a name not in UTF-8: lone surrogates).
@@ -62,18 +63,19 @@ def _summary(report: Report, langs: tuple[Lang, ...], marked: bool) -> str:
                       for lang in langs)
 
 
-def _table(findings: list[Finding], schema: dict[str, Any], langs: tuple[Lang, ...], form: Form | None) -> str:
+def _table(findings: list[Finding], schema: dict[str, Any], langs: tuple[Lang, ...], form: Form | None,
+           marked: bool) -> str:
     heads = ["report.col.cell", "report.col.field", "report.col.value", "report.col.todo", "report.col.severity"]
     head = "".join(f'<th style="{CELL};background:#e8eef7">{_t(h, langs)}</th>' for h in heads)
-    rows = "".join(_row(f, schema, langs, form) for f in findings)
+    rows = "".join(_row(f, schema, langs, form, marked) for f in findings)
     return (f'<table style="border-collapse:collapse;font-family:{FONT};font-size:15px">'
             f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
 
-def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...], form: Form | None) -> str:
+def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...], form: Form | None, marked: bool) -> str:
     value = value_text(form, f)
     value = value if len(value) <= MAX_VALUE else value[:MAX_VALUE] + "…"
-    todo = "<br>".join(escape(f.message(lang)) for lang in langs)
+    todo = "<br>".join(escape(advice(f, lang, marked=marked)) for lang in langs)
     where = "" if f.sheet == META_SHEET else \
         escape(f.cell) + (f"<br>({escape(row)})" if form and (row := row_name(form, f)) else "")
     cells = [where, escape(finding_label(schema, f, form)), escape(value).replace("\n", "<br>"), todo,

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..check.coerce import CoerceError, PercentShown, format_be_date, parse_date, parse_percent
+from ..check.places import plan_of
 from ..check.reader import Filled
-from ..check.report import Finding, Report
+from ..check.report import PUT_RIGHT, Finding, Report
 from ..check.validate import rows_moved
 from ..formats import format_of, writer_for
 from ..identity import FINDINGS_SHEET, META_SHEET, OFFICE
@@ -33,11 +34,6 @@ from .plan import CellSpec, Mark, PageSetup, SummarySheet, TemplatePlan, build_p
 from ..files import write_atomically
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C"}
-#: Findings the copy itself puts right: it is the form again, without the inserted row, with its own
-#: fixed texts and nothing outside it. Their cell is not coloured (a colour nothing could clear, in a cell
-#: no one can type into, stayed red on the printed form); their note and their line on the findings sheet
-#: say there is nothing to do there.
-PUT_RIGHT = frozenset({"rows-inserted", "rows-deleted", "locked-cell-changed", "outside-form-area"})
 SUMMARY_SHEET = FINDINGS_SHEET
 
 
@@ -68,10 +64,11 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     base = build_plan(filled.form, None, recipient=meta.get("recipient") or None, password=password,
                       issued=_issued(meta.get("issued_at")), template_id=meta.get("template_id"), key=key)
     by_cell: dict[str, list[Finding]] = {}
+    prefilled, moved = set(filled.locked_expected), rows_moved(filled)
+    homes = plan_of(filled.form).homes
     for finding in report.findings:
         if finding.sheet == filled.form.sheet:
-            by_cell.setdefault(finding.cell, []).append(finding)
-    prefilled, moved = set(filled.locked_expected), rows_moved(filled)
+            by_cell.setdefault(_home(finding, homes, prefilled), []).append(finding)
     cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, []), moved) for c in base.cells]
     held = {c.place.ref: c for c in cells}
     cells = [_marked(c, by_cell.get(c.place.ref, []), held) for c in cells]
@@ -81,6 +78,14 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     heights = sizing.row_heights(filled.form, cells, widths)
     return replace(plan, summary=_summary(filled, report), column_widths=widths, row_heights=heights,
                    grow_rows=sizing.growing_rows(filled.form, cells, heights))
+
+
+def _home(finding: Finding, homes: dict[str, str], locked: set[str]) -> str:
+    """The copy's cell a finding goes on: its own; for text inside a merged field (E9 in C9:G9, no cell of
+    its own in the copy, which is the form again) the field's first cell, where she types it — unless the
+    office filled that field and locked it (a colour there could never be cleared)."""
+    home = homes.get(finding.cell) if finding.code == "merged-cell-not-read" else None
+    return home if home is not None and home not in locked else finding.cell
 
 
 def _issued(text: str | None) -> dt.datetime | None:

@@ -251,6 +251,13 @@ class LibreOffice:
         return self.request("type_into", src=str(src), dest=str(dest) if dest else None,
                             entries=dict(entries), sheet=sheet)
 
+    def unmerge_and_type(self, src: Path, dest: Path, ranges: list[str], entries: dict[str, str],
+                         sheet: str) -> dict[str, dict[str, Any]]:
+        """Unprotect ``sheet`` (the template's password), split each merged range of ``ranges``, type
+        each text into its cell (see :meth:`type_into`), save as ``dest``; the cells as they ended up."""
+        return self.request("unmerge_and_type", src=str(src), dest=str(dest), ranges=list(ranges),
+                            entries=dict(entries), sheet=sheet)
+
     def paste_into(self, src: Path, dest: Path | None, entries: dict[str, tuple[str, str | None]],
                    sheet: str | None = None) -> dict[str, dict[str, Any]]:
         """Paste into each cell a cell copied from another workbook, its number format with it:

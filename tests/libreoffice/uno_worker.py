@@ -233,6 +233,26 @@ class Worker:
         finally:
             self.close_doc(doc)
 
+    def cmd_unmerge_and_type(self, src, dest, ranges, entries, sheet, password="sheetsync"):
+        """What a person does to a merged field once the sheet's protection is off: unprotect the
+        sheet, split each of ``ranges`` (Format > Merge Cells > Split Cells, keeping the hidden cells
+        empty) and type ``entries`` into the cells that were hidden inside. Saved as ``dest``; the
+        typed cells as they ended up."""
+        doc = self.load(src)
+        try:
+            sh = self.sheet(doc, sheet)
+            if sh.isProtected():
+                sh.unprotect(password)
+            for name in ranges:
+                sh.getCellRangeByName(name).merge(False)
+            for cell_ref, text in entries.items():
+                type_text(sh, cell_ref, text)
+            result = uno_inspect.cells_of(doc, sh, list(entries))
+            self.store(doc, dest, sh.Name)
+            return result
+        finally:
+            self.close_doc(doc)
+
     def cmd_paste_into(self, src, dest, entries, sheet=None):
         """Paste into each cell a cell copied from another workbook, with its number format, as
         Calc's Paste does: ``entries`` maps a cell to ``[typed, format]``, the text typed into the
