@@ -18,8 +18,8 @@ from sheetsync.mailer import JsonlLedger, MailConfig, fetch
 from sheetsync.mailer._compose import new_message
 from sheetsync.mailer._imap_config import ImapConfig
 from sheetsync.mailer._reading import read_message
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_fetch import XLSX, env, good, imap_config, ledger_lines, mail_from  # noqa: F401
+from tests.imap_server import Mailbox
+from tests.test_mail_fetch import XLSX, env, imap_config, ledger_lines, mail_from
 from tests.test_mail_hostile import office_mail, replies
 
 
