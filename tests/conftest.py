@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import copy
 import json
+import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import pytest
+import typer
+from typer.testing import CliRunner
 
+from sheetsync.check import opener
+from sheetsync.formats.bounded import Bounds
 from sheetsync.identity import KEY_ENV
 from sheetsync.spec.form import Form
 from sheetsync.spec.registry import find_form
-from tests.libreoffice.fixtures import libreoffice  # noqa: F401  (session fixture)
+from sheetsync.template.write import write_template
+from tests.imap_server import Dovecot, Mailbox, require_servers, start_dovecot, stop_dovecot
+
+if TYPE_CHECKING:
+    from tests.test_mail_smtp import Server
+
+# The session's LibreOffice (the `libreoffice` fixture), found by every module without an import.
+pytest_plugins = ["tests.libreoffice.fixtures"]
 
 DATA = Path(__file__).parent / "data"
 FORMS_DIR = DATA / "forms"
 SEED = Path(__file__).parent.parent / "sheetsync" / "samples" / "progress-report.json"
+OFFICE_ROSTER = ("recipient_id,school_name,email,project_code,network\n"
+                 "s1,โรงเรียนวัดไทร,head@s1.example,50360000-3553,73\n"
+                 "s2,โรงเรียนวัดยายร่ม,head@s2.example,50360000-3553,74\n")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -95,3 +110,79 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from tests.data.hostile.build import build
 
     return build(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    """One Dovecot for the whole session (skips or fails as :func:`require_servers` says)."""
+    require_servers()
+    server = start_dovecot()
+    try:
+        yield server
+    finally:
+        stop_dovecot(server)
+
+
+@pytest.fixture
+def mailbox(dovecot: Dovecot) -> Mailbox:
+    """A fresh, empty mailbox user for this test."""
+    user = f"office-{uuid.uuid4().hex[:10]}"
+    dovecot.add_user(user)
+    return Mailbox(dovecot, user)
+
+
+@pytest.fixture
+def smtp() -> Iterator[Server]:
+    """A plain SMTP server on 127.0.0.1 collecting every message (a module may define its own)."""
+    from tests.test_mail_smtp import run_server
+
+    yield from run_server()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[Server]:
+    """A plain SMTP server on 127.0.0.1 collecting every message."""
+    from tests.test_mail_smtp import run_server
+
+    yield from run_server()
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    """The `sheetsync` command line, for typer's CliRunner."""
+    from sheetsync.cli import app as sheetsync_app
+
+    return sheetsync_app
+
+
+@pytest.fixture
+def office(app: typer.Typer, tmp_path: Path) -> Path:
+    """An office made with `sheetsync init` for two schools (a module may define its own `office`)."""
+    roster = tmp_path / "schools.csv"
+    roster.write_text(OFFICE_ROSTER, encoding="utf-8")
+    folder = tmp_path / "district"
+    result = CliRunner().invoke(app, ["init", str(folder), "--roster", str(roster)])
+    assert result.exit_code == 0, result.output
+    assert "next steps" in result.output and "sheetsync sync" in result.output
+    return folder
+
+
+@pytest.fixture
+def good(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> bytes:
+    """A valid progress report of school s1, as the bytes of an .xlsx."""
+    path = tmp_path / "made" / "good.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    return path.read_bytes()
+
+
+@pytest.fixture
+def clipped(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Bounds]]:
+    """The bounds of every clipping copy made while reading."""
+    calls: list[dict[str, Bounds]] = []
+    real = opener.bounded_copy
+
+    def spy(path: Path, fmt: str, bounds: dict[str, Bounds], *archive: Any) -> Any:
+        calls.append(bounds)
+        return real(path, fmt, bounds, *archive)  # the archive the guard checked, over the bytes it read
+    monkeypatch.setattr(opener, "bounded_copy", spy)
+    return calls

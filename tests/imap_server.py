@@ -2,8 +2,9 @@
 
 One Dovecot per test session listens on 127.0.0.1 on two free ports: ``port`` (plain IMAP, which
 also offers STARTTLS) and ``tls_port`` (IMAPS), with a throw-away certificate for 127.0.0.1 made
-by ``openssl req``. Each test gets its own mailbox user (:func:`mailbox`), so tests never see each
-other's mail. Messages are delivered with IMAP APPEND, as a mail server's delivery agent would.
+by ``openssl req``. Each test gets its own mailbox user (the ``mailbox`` fixture; it and ``dovecot``
+live in tests/conftest.py), so tests never see each other's mail. Messages are delivered with IMAP
+APPEND, as a mail server's delivery agent would.
 
 Without ``/usr/sbin/dovecot`` (package ``dovecot-imapd``) or ``openssl`` the tests skip — or fail
 when ``SHEETSYNC_REQUIRE_SERVERS=1`` (or ``SHEETSYNC_REQUIRE_LIBREOFFICE=1``, which CI sets and
@@ -25,10 +26,8 @@ import socket
 import subprocess
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -278,22 +277,3 @@ def _listening(port: int) -> bool:
             return True
     except OSError:
         return False
-
-
-@pytest.fixture(scope="session")
-def dovecot() -> Iterator[Dovecot]:
-    """One Dovecot for the whole session (skips or fails as :func:`require_servers` says)."""
-    require_servers()
-    server = start_dovecot()
-    try:
-        yield server
-    finally:
-        stop_dovecot(server)
-
-
-@pytest.fixture
-def mailbox(dovecot: Dovecot) -> Mailbox:
-    """A fresh, empty mailbox user for this test."""
-    user = f"office-{uuid.uuid4().hex[:10]}"
-    dovecot.add_user(user)
-    return Mailbox(dovecot, user)

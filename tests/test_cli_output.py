@@ -23,9 +23,8 @@ from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from sheetsync.text import clusters
 from tests.test_master_support import seed_data, submit, variant
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_office import in_office
 
-__all__ = ["app", "office"]
 ROOT = Path(__file__).resolve().parent.parent
 
 

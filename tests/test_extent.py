@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from sheetsync.check import opener
 from sheetsync.check.reader import form_area, read_filled
 from sheetsync.check.validate import validate
 from sheetsync.formats.bounded import Bounds
@@ -23,19 +22,6 @@ from sheetsync.template.write import write_template
 from tests.data.hostile.measure import measure
 from tests.data.hostile.build import (FAR_ODS, FORM_SHEET, META, XLSX_SHEETS, ods_append_rows, ods_bomb, rewrite,
                                       xlsx_text)
-
-
-@pytest.fixture
-def clipped(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Bounds]]:
-    """The bounds of every clipping copy made while reading."""
-    calls: list[dict[str, Bounds]] = []
-    real = opener.bounded_copy
-
-    def spy(path: Path, fmt: str, bounds: dict[str, Bounds], *archive: Any) -> Any:
-        calls.append(bounds)
-        return real(path, fmt, bounds, *archive)  # the archive the guard checked, over the bytes it read
-    monkeypatch.setattr(opener, "bounded_copy", spy)
-    return calls
 
 
 def _filled(tmp_path: Path, form: Form, seed: dict[str, Any], fmt: str) -> Path:

@@ -21,7 +21,6 @@ from sheetsync.formats.ods_extent import Extent, ods_bound, ods_extent
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.data.hostile.build import FORM_SHEET, META, ods_append_rows, rewrite
-from tests.test_extent import clipped  # noqa: F401 - the fixture: the bounds of every clipping copy made
 
 EMPTY = b'<table:table-cell table:style-name="ce1"/>'
 TEXT = b'<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'

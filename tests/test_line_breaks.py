@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from odf.opendocument import load
-from odf.table import Table, TableCell, TableRow
+from odf.table import Table, TableRow
 from odf.text import LineBreak, P, Span
 from openpyxl import load_workbook
 

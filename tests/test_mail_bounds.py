@@ -16,8 +16,8 @@ from sheetsync.limits import MAX_HEADER_LINES
 from sheetsync.mailer import ImapConfig
 from sheetsync.mailer._reading import read_message
 from tests.data.hostile.measure import measure
-from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_fetch import XLSX, good, mail_from  # noqa: F401
+from tests.imap_server import PASSWORD, Mailbox
+from tests.test_mail_fetch import XLSX, mail_from
 
 HEAD = b"From: a@s1.example\r\nTo: office@bma.example\r\nSubject: big\r\nMessage-ID: <head@s1.example>\r\n"
 
@@ -46,7 +46,7 @@ def test_an_honest_header_is_read() -> None:
 
 @pytest.mark.parametrize("size_mb", ["25", "1"], ids=["read-whole", "header-only"])
 def test_a_huge_header_costs_bounded_memory_and_the_next_message_is_read(
-        mailbox: Mailbox, good: bytes, tmp_path: Path, size_mb: str) -> None:  # noqa: F811
+        mailbox: Mailbox, good: bytes, tmp_path: Path, size_mb: str) -> None:
     mailbox.deliver(padded_head(1_200_000))  # 12 MB of header
     mailbox.deliver(mail_from("b@s2.example", "ส่งรายงาน", [("ยายร่ม.xlsx", good, XLSX)], "<next@s2.example>"))
     env = {**os.environ, "SHEETSYNC_MAIL_FROM": "office@bma.example", "SHEETSYNC_IMAP_HOST": "127.0.0.1",

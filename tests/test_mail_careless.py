@@ -20,8 +20,8 @@ from sheetsync.mailer._imap_config import ImapConfig
 from sheetsync.mailer._imap import _describe as describe
 from sheetsync.mailer._reading import read_message
 from sheetsync.mailer._reply import claims_to_be_ours, must_not_answer
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_fetch import XLSX, env, good, imap_config, ledger_lines, mail_from, zipped  # noqa: F401
+from tests.imap_server import Mailbox
+from tests.test_mail_fetch import XLSX, env, imap_config, ledger_lines, mail_from, zipped
 from tests.test_mail_hostile import office_mail, replies
 
 

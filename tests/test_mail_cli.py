@@ -10,8 +10,18 @@ from typer.testing import CliRunner
 
 from sheetsync.cli.mail import register
 from sheetsync.mailer import MailConfig, pending
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
 
-from tests.test_mail_smtp import Server, fill_outbox, free_port, smtp_server, workbook  # noqa: F401  (fixtures)
+from tests.test_mail_smtp import Server, fill_outbox, free_port
+
+
+@pytest.fixture
+def workbook(tmp_path: Path, progress_form: Form) -> Path:
+    """A school's returned workbook (as in tests/test_mail_smtp.py)."""
+    path = tmp_path / "returned" / "โรงเรียนวัดไทร แบบรายงาน.xlsx"
+    write_template(progress_form, path, recipient="school-01")
+    return path
 
 
 @pytest.fixture
@@ -33,14 +43,14 @@ def env_for(port: int) -> dict[str, str]:
 
 
 @pytest.fixture
-def outbox(tmp_path: Path, smtp_server: Server, workbook: Path) -> Path:  # noqa: F811
+def outbox(tmp_path: Path, smtp_server: Server, workbook: Path) -> Path:
     folder = tmp_path / "outbox"
     fill_outbox(folder, smtp_server.config(), workbook, "a@school01.example", "b@school02.example")
     return folder
 
 
 @pytest.mark.parametrize("args", [[], ["--send", "--dry-run"], ["--dry-run"]])
-def test_without_send_it_only_lists(app: typer.Typer, outbox: Path, smtp_server: Server, args: list[str]) -> None:  # noqa: F811
+def test_without_send_it_only_lists(app: typer.Typer, outbox: Path, smtp_server: Server, args: list[str]) -> None:
     result = CliRunner().invoke(app, ["mail", str(outbox), *args], env=env_for(smtp_server.port))
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -50,7 +60,7 @@ def test_without_send_it_only_lists(app: typer.Typer, outbox: Path, smtp_server:
     assert smtp_server.handler.envelopes == [] and len(pending(outbox)) == 2
 
 
-def test_send_delivers_and_says_so(app: typer.Typer, outbox: Path, smtp_server: Server) -> None:  # noqa: F811
+def test_send_delivers_and_says_so(app: typer.Typer, outbox: Path, smtp_server: Server) -> None:
     result = CliRunner().invoke(app, ["mail", str(outbox), "--send"], env=env_for(smtp_server.port))
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["ส่งแล้ว / sent: school-01 โรงเรียนวัดไทร แบบรายงาน.eml",
@@ -61,7 +71,7 @@ def test_send_delivers_and_says_so(app: typer.Typer, outbox: Path, smtp_server: 
 
 
 def test_a_refusal_exits_1_and_a_resend_sends_the_rest(app: typer.Typer, outbox: Path,
-                                                       smtp_server: Server) -> None:  # noqa: F811
+                                                       smtp_server: Server) -> None:
     smtp_server.handler.refuse_rcpt = {"b@school02.example"}
     result = CliRunner().invoke(app, ["mail", str(outbox), "--send"], env=env_for(smtp_server.port))
     assert result.exit_code == 1
@@ -87,7 +97,7 @@ def test_server_down_exits_1_and_keeps_everything(app: typer.Typer, outbox: Path
     assert {p.name: p.read_bytes() for p in pending(outbox)} == before
 
 
-def test_options_override_the_environment(app: typer.Typer, outbox: Path, smtp_server: Server) -> None:  # noqa: F811
+def test_options_override_the_environment(app: typer.Typer, outbox: Path, smtp_server: Server) -> None:
     env = env_for(free_port()) | {"SHEETSYNC_SMTP_SECURITY": "ssl"}
     args = ["mail", str(outbox), "--send", "--port", str(smtp_server.port), "--security", "none"]
     result = CliRunner().invoke(app, args, env=env)
@@ -111,7 +121,7 @@ def test_missing_outbox_and_bad_config_are_errors(app: typer.Typer, tmp_path: Pa
     assert bad.exit_code == 3 and "SHEETSYNC_SMTP_PORT='x' is not a number" in bad.stderr
 
 
-def test_login_needs_the_password_variable(app: typer.Typer, outbox: Path, smtp_server: Server) -> None:  # noqa: F811
+def test_login_needs_the_password_variable(app: typer.Typer, outbox: Path, smtp_server: Server) -> None:
     env = env_for(smtp_server.port) | {"SHEETSYNC_SMTP_USER": "office", "SHEETSYNC_SMTP_PASSWORD": ""}
     result = CliRunner().invoke(app, ["mail", str(outbox), "--send"], env=env)
     assert result.exit_code == 1 and "SHEETSYNC_SMTP_PASSWORD is not" in result.stderr
@@ -119,7 +129,7 @@ def test_login_needs_the_password_variable(app: typer.Typer, outbox: Path, smtp_
 
 
 def test_listing_goes_past_a_file_that_is_no_message(app: typer.Typer, outbox: Path,
-                                                     smtp_server: Server) -> None:  # noqa: F811
+                                                     smtp_server: Server) -> None:
     """A hand-made .eml in the outbox gets its line; the messages after it are still listed (exit 1)."""
     (outbox / "0-notes.eml").write_text("just some notes, no headers\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["mail", str(outbox)], env=env_for(smtp_server.port))

@@ -15,7 +15,7 @@ import pytest
 
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER, run, sync_args
 from tests.test_mail_smtp import Server, run_server
@@ -41,7 +41,7 @@ def answer_to(raw: bytes, sender: str, text: str, message_id: str) -> bytes:
     return answer.as_bytes()
 
 
-def test_an_answer_to_the_digest_is_not_answered(mailbox: Mailbox, smtp: Server, tmp_path: Path,  # noqa: F811
+def test_an_answer_to_the_digest_is_not_answered(mailbox: Mailbox, smtp: Server, tmp_path: Path,
                                                  progress_form: Form, seed: dict[str, Any]) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     write_template(progress_form, tmp_path / "made" / "s1.xlsx", data=seed, recipient="s1")

@@ -13,26 +13,21 @@ import sqlite3
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from sheetsync.identity import ensure_key
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER, run, sync_args
 from tests.test_mail_office import mail_office, sheetsync
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 
 ROBOT = "forward@s1.example"
 _IDS = itertools.count(1)
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
 
 
 def echo(raw: bytes) -> bytes:
@@ -69,7 +64,7 @@ def school_file(tmp_path: Path, form: Form, seed: dict[str, Any], name: str, per
 
 
 def test_a_robot_echoing_the_report_s_copy_is_answered_once(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
     # It was answered three times a day (the limit): each echo brought the office's marked-up copy back
     # as a new return, checked and reported again. The copy is known by its bytes now (mailer/_sent.py):
     # the echo is recorded and noted for the clerk, never answered, so the robot has nothing to echo.
@@ -95,7 +90,7 @@ def test_a_robot_echoing_the_report_s_copy_is_answered_once(
 
 
 def test_a_school_sending_two_corrections_in_a_day_gets_both_answers(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     first = school_file(tmp_path, progress_form, seed, "one.xlsx", 5.0)
     mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", first, XLSX)], "<one@s1.example>"))
@@ -112,7 +107,12 @@ def test_a_school_sending_two_corrections_in_a_day_gets_both_answers(
 
 
 @pytest.fixture
-def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:  # noqa: F811
+def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:
+    """An empty office answering at most twice a day (see :func:`answering_office`)."""
+    return answering_office(mailbox, smtp, tmp_path, office_key)
+
+
+def answering_office(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:
     """An empty office made with `sheetsync init`: its [imap] the test Dovecot, its [mail] the test SMTP
     server, at most two automatic answers to one address a day (``[mail] answers_per_day``)."""
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
@@ -126,7 +126,7 @@ def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -
 
 
 def test_the_same_file_sent_again_and_again_is_answered_once_a_day(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     data = school_file(tmp_path, progress_form, seed, "s1.xlsx")
     for number in range(1, 5):  # the report, then the same bytes three times more, in new messages
@@ -143,7 +143,7 @@ def test_the_same_file_sent_again_and_again_is_answered_once_a_day(
 
 
 def test_a_corrected_file_sent_beside_the_old_one_is_answered(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     # The old file came twice (its report, then "already received"); the teacher then mails the
     # corrected file with the old one still attached. Its report was withheld with the old file's
@@ -163,7 +163,7 @@ def test_a_corrected_file_sent_beside_the_old_one_is_answered(
     assert any(p.get_filename() and "แก้แล้ว" in p.get_filename() for p in answered[2].iter_attachments())
 
 def test_a_flood_under_one_address_is_answered_as_often_as_the_office_allows(
-        district: Path, mailbox: Mailbox, smtp: Server) -> None:  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server) -> None:
     # Backscatter: mail with no spreadsheet under a forged sender, each asking for "no file came through".
     for number in range(1, 6):
         mailbox.deliver(mail_from("victim@elsewhere.example", f"สวัสดี {number}", [], f"<flood{number}@x.example>"))

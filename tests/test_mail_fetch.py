@@ -22,7 +22,7 @@ from sheetsync.fetch_step import fetch_step
 from sheetsync.mailer import KEYWORD, header_text, ImapConfig, JsonlLedger, MailConfig, MailError, fetch, pending
 from sheetsync.template.write import write_template
 from tests.cli import run
-from tests.imap_server import PASSWORD, Dovecot, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import PASSWORD, Mailbox
 
 OFFICE = "สำนักงานเขตจอมทอง <office@bma.example>"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,13 +63,6 @@ def zipped(*members: tuple[str, bytes]) -> bytes:
         for name, data in members:
             archive.writestr(name, data)
     return buffer.getvalue()
-
-
-@pytest.fixture
-def good(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> bytes:
-    path = tmp_path / "made" / "good.xlsx"
-    write_template(progress_form, path, data=seed, recipient="s1")
-    return path.read_bytes()
 
 
 @pytest.fixture

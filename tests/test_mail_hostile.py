@@ -19,8 +19,8 @@ from sheetsync.mailer._imap_config import ImapConfig
 from sheetsync.errors import MessageTooComplexError
 from sheetsync.limits import MAX_FILES_PER_MESSAGE
 from sheetsync.mailer._reading import read_message
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_fetch import OFFICE, XLSX, env, good, imap_config, ledger_lines, mail_from  # noqa: F401
+from tests.imap_server import Mailbox
+from tests.test_mail_fetch import OFFICE, XLSX, env, imap_config, ledger_lines, mail_from
 
 HEAD = b"From: a@s1.example\r\nTo: office@bma.example\r\nSubject: deep\r\nMessage-ID: <deep@s1.example>\r\n" \
        b"MIME-Version: 1.0\r\n"

@@ -27,9 +27,9 @@ from sheetsync.mailer import MailConfig
 from sheetsync.roster import Recipient, read_roster
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import PASSWORD, Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
-from tests.test_mail_loop import ROSTER, smtp  # noqa: F401  (fixtures)
+from tests.test_mail_loop import ROSTER
 from tests.cli import run
 from tests.test_mail_smtp import Server
 
@@ -38,6 +38,11 @@ SENDER = "สำนักงานเขตจอมทอง <office@bma.exampl
 
 @pytest.fixture
 def district(mailbox: Mailbox, smtp: Server, tmp_path: Path) -> Path:
+    """An office of the test mail servers (see :func:`invite_office`)."""
+    return invite_office(mailbox, smtp, tmp_path)
+
+
+def invite_office(mailbox: Mailbox, smtp: Server, tmp_path: Path) -> Path:
     """An office whose [mail] is the test SMTP server and [imap] the test Dovecot (an empty mailbox)."""
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     made = sheetsync(tmp_path, "init", "district", "--roster", "schools.csv")

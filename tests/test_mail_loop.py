@@ -9,16 +9,16 @@ import subprocess
 import sys
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from sheetsync.master import read_master
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import PASSWORD, Mailbox
 from tests.test_mail_fetch import XLSX, mail_from, zipped
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 
 ROSTER = """recipient_id,school_name,email,project_code
 s1,โรงเรียนวัดไทร,a@s1.example,
@@ -30,12 +30,12 @@ ODS = "application/vnd.oasis.opendocument.spreadsheet"
 
 
 @pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
-
-
-@pytest.fixture
 def office(tmp_path: Path, progress_form: Form, seed: dict[str, Any], mailbox: Mailbox) -> dict[str, Any]:
+    """Seven messages in the office's mailbox (see :func:`seven_messages`)."""
+    return seven_messages(tmp_path, progress_form, seed, mailbox)
+
+
+def seven_messages(tmp_path: Path, progress_form: Form, seed: dict[str, Any], mailbox: Mailbox) -> dict[str, Any]:
     """Seven messages in the office's mailbox, as the issue lists them; the files they carry."""
     made = tmp_path / "made"
 

@@ -19,12 +19,18 @@ from sheetsync.master import read_master
 from sheetsync.messages import render
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
-from tests.test_mail_echo_robot import district, sheetsync  # noqa: F401  (fixture)
+from tests.test_mail_echo_robot import answering_office, sheetsync
 from tests.test_mail_hostile import body
 from tests.test_mail_loop import ROSTER, run, sync_args
 from tests.test_mail_smtp import Server, run_server
+
+
+@pytest.fixture
+def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:
+    """An empty office answering at most twice a day (see :func:`tests.test_mail_echo_robot.answering_office`)."""
+    return answering_office(mailbox, smtp, tmp_path, office_key)
 
 
 @pytest.fixture
@@ -37,7 +43,7 @@ def _made(tmp_path: Path, form: Form, data: dict[str, Any], name: str) -> bytes:
     return (tmp_path / "made" / name).read_bytes()
 
 
-def _first_report(tmp_path: Path, mailbox: Mailbox, smtp: Server, form: Form,  # noqa: F811
+def _first_report(tmp_path: Path, mailbox: Mailbox, smtp: Server, form: Form,
                   seed: dict[str, Any]) -> tuple[EmailMessage, bytes]:
     """The school's file with a mistake, its report (with the marked-up copy), and the corrected file."""
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
@@ -63,7 +69,7 @@ def _forwarded(report: EmailMessage, extra: list[tuple[str, bytes, str]], first:
 
 @pytest.mark.parametrize("fixed_first", [False, True], ids=["copy-then-fix", "fix-then-copy"])
 def test_the_office_s_copy_beside_the_fix_is_not_taken_for_a_return(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],
         fixed_first: bool) -> None:
     report, fixed = _first_report(tmp_path, mailbox, smtp, progress_form, seed)
     mailbox.deliver(_forwarded(report, [("วัดไทร.xlsx", fixed, XLSX)], fixed_first))
@@ -76,7 +82,7 @@ def test_the_office_s_copy_beside_the_fix_is_not_taken_for_a_return(
 
 
 def test_the_office_s_copy_alone_is_answered_with_what_to_do(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
     report, _ = _first_report(tmp_path, mailbox, smtp, progress_form, seed)
     mailbox.deliver(_forwarded(report, [], False))  # the corrected file forgotten
     run(tmp_path, mailbox, smtp, *sync_args())
@@ -88,7 +94,7 @@ def test_the_office_s_copy_alone_is_answered_with_what_to_do(
 
 
 def test_in_an_office_the_store_knows_the_copies_it_mailed(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     fixed = _made(tmp_path, progress_form, seed, "fixed.xlsx")
     wrong = json.loads(json.dumps(seed))
@@ -109,7 +115,7 @@ def test_in_an_office_the_store_knows_the_copies_it_mailed(
 
 
 def test_the_copy_fixed_and_sent_back_under_its_own_name_is_answered_without_the_office_s_json(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
     # The school types its corrections into the marked-up copy and sends it back under the name it
     # came with, "…-ตรวจแล้ว.xlsx" (as the reply invites): valid, it got the office's JSON report of
     # the file attached, "…-ตรวจแล้ว.json", taken for the marked-up copy by its name.
@@ -132,7 +138,7 @@ def _asks_questions_by_reply(message: EmailMessage) -> list[str]:
 
 
 def test_a_school_is_never_told_to_ask_its_question_by_replying_to_the_fetched_box(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
     # The report ended "หากมีข้อสงสัย กรุณาตอบกลับอีเมลฉบับนี้" (any question: reply to this e-mail), but
     # replies go to the box sync fetches: the school that asked so was answered by the program that
     # no report file was found — ending with the same line, so it asked again and again. The

@@ -5,14 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sheetsync.identity import load_key
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
-from tests.test_mail_invite import district, sheetsync  # noqa: F401  (fixtures)
-from tests.test_mail_loop import smtp  # noqa: F401  (fixtures)
+from tests.test_mail_invite import invite_office, sheetsync
 from tests.test_mail_smtp import Server
+
+
+@pytest.fixture
+def district(mailbox: Mailbox, smtp: Server, tmp_path: Path) -> Path:
+    """An office of the test mail servers (see :func:`tests.test_mail_invite.invite_office`)."""
+    return invite_office(mailbox, smtp, tmp_path)
 
 
 def test_a_file_merged_by_hand_then_mailed_again_is_answered(district: Path, mailbox: Mailbox, smtp: Server,

@@ -11,8 +11,8 @@ import pytest
 
 from sheetsync.mailer import JsonlLedger, fetch
 from sheetsync.mailer import _imap
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_fetch import XLSX, env, fetched_since_2021, good, imap_config, mail_from  # noqa: F401
+from tests.imap_server import Mailbox
+from tests.test_mail_fetch import XLSX, env, fetched_since_2021, imap_config, mail_from
 from tests.test_mail_hostile import office_mail
 
 
@@ -28,7 +28,7 @@ def no_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("no_keywords")
 def test_mail_the_clerk_read_first_is_still_fetched_once_and_left_as_it_was(
-        mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:  # noqa: F811
+        mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
     mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", good, XLSX)], "<read@s1.example>"))
     mailbox.add_flag("\\Seen")  # the clerk opened it in Outlook before the run
     mailbox.deliver(mail_from("b@s2.example", "ส่งรายงาน", [("ยายร่ม.xlsx", good + b"\0", XLSX)], "<unread@s2.example>"))
@@ -47,7 +47,7 @@ def test_mail_the_clerk_read_first_is_still_fetched_once_and_left_as_it_was(
 
 
 @pytest.mark.usefixtures("no_keywords")
-def test_a_message_recorded_but_not_moved_is_moved_by_the_next_run(mailbox: Mailbox, good: bytes,  # noqa: F811
+def test_a_message_recorded_but_not_moved_is_moved_by_the_next_run(mailbox: Mailbox, good: bytes,
                                                                    tmp_path: Path) -> None:
     mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", good, XLSX)], "<read@s1.example>"))
     inbox, outbox, mail = office_mail(tmp_path)
@@ -60,5 +60,5 @@ def test_a_message_recorded_but_not_moved_is_moved_by_the_next_run(mailbox: Mail
 
 
 @pytest.mark.usefixtures("no_keywords")
-def test_old_mail_is_left_alone_without_keywords_too(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:  # noqa: F811
+def test_old_mail_is_left_alone_without_keywords_too(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
     assert fetched_since_2021(mailbox, good, tmp_path) == ["new.xlsx"]

@@ -14,11 +14,18 @@ from typing import Any
 import pytest
 
 from sheetsync.crashpoint import CRASH_ENV
-from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_loop import check_answered_once, office, smtp  # noqa: F401  (fixtures)
+from sheetsync.spec.form import Form
+from tests.imap_server import PASSWORD, Mailbox
+from tests.test_mail_loop import check_answered_once, seven_messages
 from tests.test_mail_smtp import Server
 
 NOTHING_NEW = "sheetsync sync: ไม่มีไฟล์ใหม่ / nothing new (กล่องอีเมล: ไม่มีอีเมลใหม่ / mailbox: nothing new)"
+
+
+@pytest.fixture
+def office(tmp_path: Path, progress_form: Form, seed: dict[str, Any], mailbox: Mailbox) -> dict[str, Any]:
+    """Seven messages in the office's mailbox (see :func:`tests.test_mail_loop.seven_messages`)."""
+    return seven_messages(tmp_path, progress_form, seed, mailbox)
 
 
 @pytest.fixture

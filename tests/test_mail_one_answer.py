@@ -16,13 +16,21 @@ from email.policy import default
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_echo_robot import district, smtp, to  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
+from tests.test_mail_echo_robot import answering_office, to
 from tests.test_mail_fetch import XLSX, mail_from, zipped
 from tests.test_mail_office import sheetsync
 from tests.test_mail_smtp import Server
+
+
+@pytest.fixture
+def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:
+    """An empty office answering at most twice a day (see :func:`tests.test_mail_echo_robot.answering_office`)."""
+    return answering_office(mailbox, smtp, tmp_path, office_key)
 
 
 def project_file(tmp_path: Path, form: Form, seed: dict[str, Any], name: str, code: str,
@@ -48,7 +56,7 @@ def text_of(message: EmailMessage) -> str:
 
 
 def test_one_message_with_two_files_gets_one_answer(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     good = project_file(tmp_path, progress_form, seed, "good.xlsx", "50360000-0001")
     wrong = project_file(tmp_path, progress_form, seed, "wrong.xlsx", "50360000-0002", mistake=True)
@@ -86,7 +94,7 @@ def test_one_message_with_two_files_gets_one_answer(
 
 
 def test_a_zip_of_three_months_gets_one_answer(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     files = [(f"{m}.xlsx", project_file(tmp_path, progress_form, seed, f"{m}.xlsx", f"50360000-000{n}"))
              for n, m in enumerate(("ตุลาคม", "พฤศจิกายน", "ธันวาคม"), start=1)]
@@ -100,7 +108,7 @@ def test_a_zip_of_three_months_gets_one_answer(
 
 
 def test_a_run_killed_between_the_files_of_one_message_still_sends_one_answer(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     files = [(f"{code}.xlsx", project_file(tmp_path, progress_form, seed, f"{code}.xlsx", f"50360000-000{code}"))
              for code in (1, 2)]
@@ -120,7 +128,7 @@ def test_a_run_killed_between_the_files_of_one_message_still_sends_one_answer(
 
 
 def test_two_zip_members_of_one_name_are_told_apart_in_the_one_answer(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     # One school's two projects, each in its folder under the same name: the one answer gave both files the
     # same heading ("รายงาน.xlsx") and both marked-up copies the same name, so the teacher could not tell
@@ -144,7 +152,7 @@ def test_two_zip_members_of_one_name_are_told_apart_in_the_one_answer(
 
 
 def test_a_file_already_received_sent_with_new_files_is_told_in_the_one_answer(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     # She sends project one; later project one again with two new ones in one e-mail. She got two e-mails
     # back for that one: "already received" on the first file, and the answer on the new ones.
@@ -170,7 +178,7 @@ def test_a_file_already_received_sent_with_new_files_is_told_in_the_one_answer(
 
 
 def test_an_answer_sent_by_hand_after_a_killed_run_is_not_sent_again_joined(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     # A run writes the one answer into outbox/ and is killed before marking it written; the clerk sends the
     # outbox by hand (`sheetsync mail outbox --send`). The next sync wrote it again (or joined it to the answer

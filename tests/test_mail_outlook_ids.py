@@ -13,7 +13,7 @@ import pytest
 
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER, run, sync_args
 from tests.test_mail_smtp import Server, run_server
@@ -42,7 +42,7 @@ def ids_on_the_wire(raw: bytes, header: str) -> list[str]:
 
 
 def test_a_report_and_a_polite_reply_thread_under_outlook_s_long_message_ids(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     write_template(progress_form, tmp_path / "made" / "s1.xlsx", data=seed, recipient="s1")
     data = (tmp_path / "made" / "s1.xlsx").read_bytes()

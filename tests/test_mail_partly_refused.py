@@ -11,16 +11,24 @@ from email.policy import default
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sheetsync.spec.form import Form
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_echo_robot import district, school_file, smtp, to  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
+from tests.test_mail_echo_robot import answering_office, school_file, to
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_office import sheetsync
 from tests.test_mail_smtp import Server
 
 
+@pytest.fixture
+def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:
+    """An empty office answering at most twice a day (see :func:`tests.test_mail_echo_robot.answering_office`)."""
+    return answering_office(mailbox, smtp, tmp_path, office_key)
+
+
 def test_a_report_refused_for_its_copy_is_not_sent_again_to_the_sender(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     data = school_file(tmp_path, progress_form, seed, "s1.xlsx")  # s1: a@s1.example on the roster
     mailbox.deliver(mail_from("ครู <teacher@home.example>", "ส่งแทนวัดไทร", [("s1.xlsx", data, XLSX)],

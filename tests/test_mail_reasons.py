@@ -13,9 +13,7 @@ from sheetsync.template.write import write_template
 from tests.test_mail_cli import env_for
 from tests.test_mail_smtp import free_port
 from tests.test_master_support import seed_data, variant
-from tests.test_office import app, office  # noqa: F401 - fixtures
 
-__all__ = ["app", "office"]
 
 
 def test_sync_send_without_a_mail_server_says_why_in_thai(office: Path, app: typer.Typer, progress_form: Form) -> None:

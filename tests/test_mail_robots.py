@@ -11,7 +11,7 @@ import pytest
 
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER, run, sync_args
 from tests.test_mail_smtp import Server, run_server
@@ -30,7 +30,7 @@ ROBOTS = [("noreply@system.example", {}), ("a@s1.example", {"Precedence": "bulk"
 @pytest.mark.parametrize(("sender", "headers"), ROBOTS, ids=["no-reply", "bulk", "list", "auto-generated",
                                                              "null-return-path"])
 def test_a_file_from_a_robot_is_reported_to_the_school_not_to_the_robot(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],
         sender: str, headers: dict[str, str]) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     seed["reports"][2]["progress_percent"] = 5.0  # a mistake: the report carries a marked-up copy
@@ -71,7 +71,7 @@ def test_both_ledgers_remember_that_a_robot_sent_the_file(tmp_path: Path, kind: 
     assert found is not None and found.thread.automatic
 
 
-def test_outlook_s_winmail_dat_is_explained(mailbox: Mailbox, tmp_path: Path) -> None:  # noqa: F811
+def test_outlook_s_winmail_dat_is_explained(mailbox: Mailbox, tmp_path: Path) -> None:
     # Outlook in Rich Text mode wraps every attachment, the spreadsheet included, into winmail.dat
     # (application/ms-tnef): the school was only told "winmail.dat is not a report file".
     from sheetsync.mailer import JsonlLedger, fetch

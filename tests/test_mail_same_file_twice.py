@@ -21,7 +21,7 @@ from sheetsync.office.mailbox import StoreLedger
 from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER
 from tests.test_mail_office import mail_office, sheetsync
@@ -36,7 +36,7 @@ def smtp() -> Iterator[Server]:
 
 
 @pytest.fixture
-def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:  # noqa: F811
+def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:
     """An empty office made with `sheetsync init`: its [imap] the test Dovecot, its [mail] the test SMTP server."""
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     ensure_key(office_key)  # the schools' key
@@ -81,7 +81,7 @@ def stored(district: Path) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize("second", ["a@s1.example", HEAD], ids=["sent-again", "head-and-teacher"])
 def test_two_mails_with_the_same_file_are_each_answered_in_their_thread(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any], second: str) -> None:
     data = school_file(tmp_path, progress_form, seed)
     mailbox.deliver(mail_from("ครูสมศรี <a@s1.example>", "ส่งรายงาน", [("วัดไทร.xlsx", data, XLSX)], "<one@s1.example>"))
@@ -109,7 +109,7 @@ def test_two_mails_with_the_same_file_are_each_answered_in_their_thread(
 
 
 def test_a_refused_file_sent_twice_tells_both_what_to_fix(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     data = school_file(tmp_path, progress_form, seed, 5.0)  # an error: refused, with a marked-up copy
     mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", data, XLSX)], "<one@s1.example>"))
@@ -125,7 +125,7 @@ def test_a_refused_file_sent_twice_tells_both_what_to_fix(
 
 @pytest.mark.parametrize("crash", ["file-recorded:1", "file-set-aside:1"])
 def test_killed_between_the_two_files_each_mail_is_answered_once(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any], crash: str) -> None:
     data = school_file(tmp_path, progress_form, seed)
     mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", data, XLSX)], "<one@s1.example>"))

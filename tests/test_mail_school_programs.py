@@ -22,7 +22,7 @@ from sheetsync.messages import render
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.data.hostile.cfb import container
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, env, imap_config, mail_from
 from tests.test_mail_hostile import body, office_mail, replies
 from tests.test_mail_loop import ROSTER, run, sync_args
@@ -59,7 +59,7 @@ LINKS = {"drive": "https://drive.google.com/file/d/1AbCdEfGhIjKlMnOp/view?usp=dr
 
 
 @pytest.mark.parametrize("where", LINKS)
-def test_a_link_instead_of_the_file_is_answered_with_how_to_attach_it(mailbox: Mailbox, tmp_path: Path,  # noqa: F811
+def test_a_link_instead_of_the_file_is_answered_with_how_to_attach_it(mailbox: Mailbox, tmp_path: Path,
                                                                      where: str) -> None:
     mailbox.deliver(gmail_with_a_link(LINKS[where]))
     inbox, outbox, mail = office_mail(tmp_path)
@@ -73,7 +73,7 @@ def test_a_link_instead_of_the_file_is_answered_with_how_to_attach_it(mailbox: M
     assert ".xlsx" in thai and message.refused[0].name in text  # names the service, asks for the file itself
 
 
-def test_a_link_in_the_signature_beside_the_file_is_no_refusal(mailbox: Mailbox, tmp_path: Path,  # noqa: F811
+def test_a_link_in_the_signature_beside_the_file_is_no_refusal(mailbox: Mailbox, tmp_path: Path,
                                                                progress_form: Form, seed: dict[str, Any]) -> None:
     write_template(progress_form, tmp_path / "made.xlsx", data=seed, recipient="s1")
     raw = gmail_with_a_link(LINKS["drive"], files=[("วัดไทร.xlsx", (tmp_path / "made.xlsx").read_bytes(), XLSX)])
@@ -126,7 +126,7 @@ WHY = {"csv": "why.csv", "web-page": "why.web-page", "encrypted": "why.encrypted
 
 @pytest.mark.parametrize("kind", list(WHY))
 def test_a_file_saved_as_another_kind_is_told_precisely_what_to_do(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],
         kind: str) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     write_template(progress_form, tmp_path / "made" / "s1.xlsx", data=seed, recipient="s1")
@@ -146,7 +146,7 @@ def test_a_file_saved_as_another_kind_is_told_precisely_what_to_do(
     ("วัดไทร.xlsm", "application/vnd.ms-excel.sheet.macroEnabled.12", "why.macros"),
     ("วัดไทร.csv", "text/csv", "why.csv"),
     ("วัดไทร.htm", "text/html", "why.web-page")])
-def test_a_spreadsheet_of_a_kind_not_read_is_not_called_no_report(mailbox: Mailbox, tmp_path: Path,  # noqa: F811
+def test_a_spreadsheet_of_a_kind_not_read_is_not_called_no_report(mailbox: Mailbox, tmp_path: Path,
                                                                    name: str, mime: str, why: str) -> None:
     # Taken for "another attachment", it was answered "วัดไทร.xlsm is not a report file": it is the
     # school's report, saved as a kind that is not read, and saving it again is the whole fix.
@@ -160,7 +160,7 @@ def test_a_spreadsheet_of_a_kind_not_read_is_not_called_no_report(mailbox: Mailb
     assert name in text and thai in text and text.index(thai) < text.index("Dear"), text
 
 
-def test_the_file_among_photos_and_inside_a_forwarded_message_is_taken(mailbox: Mailbox, tmp_path: Path,  # noqa: F811
+def test_the_file_among_photos_and_inside_a_forwarded_message_is_taken(mailbox: Mailbox, tmp_path: Path,
                                                                        progress_form: Form, seed: dict[str, Any]) -> None:
     # Already right, kept so: twenty attachments (nineteen photos of the school's work and the file),
     # and Outlook's "Forward as Attachment" (the whole message attached, message/rfc822).
@@ -183,7 +183,7 @@ def test_the_file_among_photos_and_inside_a_forwarded_message_is_taken(mailbox: 
     assert sorted(p.name for p in result.saved) == ["ยายร่ม.xlsx", "วัดไทร.xlsx"] and result.replies == 0
 
 
-def test_outlook_s_winmail_dat_without_a_name_is_explained(mailbox: Mailbox, tmp_path: Path) -> None:  # noqa: F811
+def test_outlook_s_winmail_dat_without_a_name_is_explained(mailbox: Mailbox, tmp_path: Path) -> None:
     # Outlook's Rich Text mail (TNEF) as some gateways pass it on: application/ms-tnef with no file name.
     # Nameless, it was no attachment at all: the school read only "no report file".
     raw = mail_from(TEACHER, "ส่งรายงาน", [("winmail.dat", b"\x78\x9f\x3e\x22" + bytes(64), "application/ms-tnef")],

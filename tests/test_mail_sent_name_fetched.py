@@ -11,17 +11,25 @@ from email.policy import default
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sheetsync.spec.form import Form
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_echo_robot import district, smtp, to  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
+from tests.test_mail_echo_robot import answering_office, to
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_office import sheetsync
 from tests.test_mail_one_answer import project_file, text_of
 from tests.test_mail_smtp import Server
 
 
+@pytest.fixture
+def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:
+    """An empty office answering at most twice a day (see :func:`tests.test_mail_echo_robot.answering_office`)."""
+    return answering_office(mailbox, smtp, tmp_path, office_key)
+
+
 def test_a_file_saved_under_a_free_name_is_answered_under_the_name_it_was_sent(
-        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,  # noqa: F811
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
         seed: dict[str, Any]) -> None:
     for n, message_id in ((1, "<one@s1.example>"), (2, "<two@s1.example>")):
         data = project_file(tmp_path, progress_form, seed, f"{n}.xlsx", f"50360000-000{n}", mistake=True)

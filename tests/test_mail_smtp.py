@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import json
 import shutil
 import socket
 import ssl
@@ -100,12 +99,6 @@ def run_server(**smtp_options: Any) -> Iterator[Server]:
         yield server
     finally:
         controller.stop()
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[Server]:
-    """A plain SMTP server on 127.0.0.1 collecting every message."""
-    yield from run_server()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from sheetsync.mailer._reading import parse
 from sheetsync.mailer import header_text
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_loop import ROSTER, run, sync_args
 from tests.test_mail_smtp import Server, run_server
 
@@ -68,7 +68,7 @@ def test_a_windows_874_subject_sender_and_file_name_read_as_thai(charset: str) -
 
 
 def test_a_file_from_thai_outlook_keeps_its_thai_name_and_is_answered_in_thai(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     write_template(progress_form, tmp_path / "made" / "s1.xlsx", data=seed, recipient="s1")
     mailbox.deliver(thai_outlook((tmp_path / "made" / "s1.xlsx").read_bytes()))

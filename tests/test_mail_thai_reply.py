@@ -16,7 +16,7 @@ import pytest
 from sheetsync.address import shown_address, wire_address
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX
 from tests.test_mail_office import mail_office, sheetsync
 from tests.test_mail_smtp import Server, run_server

@@ -15,7 +15,7 @@ import pytest
 
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER, run, sync_args
 from tests.test_mail_smtp import Server, run_server
@@ -45,7 +45,7 @@ def to_robot(smtp: Server) -> list[bytes]:
     return [e.original_content or b"" for e in smtp.handler.envelopes if ROBOT in e.rcpt_tos]
 
 
-def test_a_robot_answering_the_polite_reply_is_answered_once(mailbox: Mailbox, smtp: Server,  # noqa: F811
+def test_a_robot_answering_the_polite_reply_is_answered_once(mailbox: Mailbox, smtp: Server,
                                                              tmp_path: Path) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     mailbox.deliver(mail_from(ROBOT, "แบบรายงาน", [], "<question@s1.example>"))
@@ -58,7 +58,7 @@ def test_a_robot_answering_the_polite_reply_is_answered_once(mailbox: Mailbox, s
     assert said.count("answers one of the office's replies") == 1  # the clerk is told, once
 
 
-def test_a_robot_answering_a_report_is_answered_once(mailbox: Mailbox, smtp: Server, tmp_path: Path,  # noqa: F811
+def test_a_robot_answering_a_report_is_answered_once(mailbox: Mailbox, smtp: Server, tmp_path: Path,
                                                     progress_form: Form, seed: dict[str, Any]) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER.replace("a@s1.example", ROBOT), encoding="utf-8")
     write_template(progress_form, tmp_path / "made" / "s1.xlsx", data=seed, recipient="s1")
@@ -73,7 +73,7 @@ def test_a_robot_answering_a_report_is_answered_once(mailbox: Mailbox, smtp: Ser
     assert len(to_robot(smtp)) == 2
 
 
-def test_a_person_answering_our_reply_with_the_file_is_read_and_answered(mailbox: Mailbox, smtp: Server,  # noqa: F811
+def test_a_person_answering_our_reply_with_the_file_is_read_and_answered(mailbox: Mailbox, smtp: Server,
         tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     mailbox.deliver(mail_from("a@s1.example", "แบบรายงาน", [], "<question@s1.example>"))

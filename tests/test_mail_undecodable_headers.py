@@ -13,7 +13,7 @@ import pytest
 
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import Mailbox
 from tests.test_mail_loop import ROSTER, answers, run, sync_args
 from tests.test_mail_office import mail_office, sheetsync
 from tests.test_mail_smtp import Server, run_server
@@ -38,7 +38,7 @@ def garbled(data: bytes, subject: bytes, name: bytes, filename: bytes) -> bytes:
 
 @pytest.mark.parametrize("bytes_", ["encoded-word", "raw"])
 def test_a_message_whose_headers_are_no_text_is_read_and_answered(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],
         bytes_: str) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     write_template(progress_form, tmp_path / "made" / "s1.xlsx", data=seed, recipient="s1")
@@ -54,7 +54,7 @@ def test_a_message_whose_headers_are_no_text_is_read_and_answered(
 
 @pytest.mark.parametrize("bytes_", ["encoded-word", "raw"])
 def test_in_an_office_such_a_message_is_recorded_and_answered(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],
         office_key: Path, bytes_: str) -> None:
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     write_template(progress_form, tmp_path / "made" / "s1.xlsx", data=seed, recipient="s1")  # makes the key

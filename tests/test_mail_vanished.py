@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheetsync.mailer import JsonlLedger, MailConfig, fetch
-from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
+from tests.imap_server import PASSWORD, Mailbox
 from tests.test_mail_fetch import XLSX, imap_config, mail_from
 
 
@@ -30,7 +30,7 @@ class ClerkDeletes(JsonlLedger):
         return super().seen(message_id, sha256)
 
 
-def test_a_message_deleted_during_the_fetch_is_not_recorded_as_an_empty_one(mailbox: Mailbox,  # noqa: F811
+def test_a_message_deleted_during_the_fetch_is_not_recorded_as_an_empty_one(mailbox: Mailbox,
                                                                              tmp_path: Path) -> None:
     for n, sender in enumerate(["a@s1.example", "b@s2.example", "c@s3.example"], 1):
         mailbox.deliver(mail_from(sender, "ส่งรายงาน", [(f"{n}.xlsx", b"PK%d" % n, XLSX)], f"<{n}@school.example>"))

@@ -25,29 +25,6 @@ from sheetsync.office.store import Store
 from sheetsync.template.write import write_template
 from tests.test_master_support import at, seed_data, variant
 
-ROSTER = ("recipient_id,school_name,email,project_code,network\n"
-          "s1,โรงเรียนวัดไทร,head@s1.example,50360000-3553,73\n"
-          "s2,โรงเรียนวัดยายร่ม,head@s2.example,50360000-3553,74\n")
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    from sheetsync.cli import app as sheetsync_app
-
-    return sheetsync_app
-
-
-@pytest.fixture
-def office(app: typer.Typer, tmp_path: Path) -> Path:
-    roster = tmp_path / "schools.csv"
-    roster.write_text(ROSTER, encoding="utf-8")
-    folder = tmp_path / "district"
-    result = CliRunner().invoke(app, ["init", str(folder), "--roster", str(roster)])
-    assert result.exit_code == 0, result.output
-    assert "next steps" in result.output and "sheetsync sync" in result.output
-    return folder
-
-
 def test_init_makes_the_office(office: Path, app: typer.Typer) -> None:
     for name in ("inbox", "outbox", "reports", "quarantine", "processed"):
         assert (office / name).is_dir()

@@ -14,9 +14,7 @@ import typer
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.test_master_support import at, seed_data, variant
-from tests.test_office import app, office  # noqa: F401 - fixtures
 
-__all__ = ["app", "office"]
 ROOT = Path(__file__).resolve().parent.parent
 THAI = "โรงเรียนวัดไทร"
 

@@ -11,9 +11,8 @@ from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.test_master_support import at, seed_data, variant
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_office import in_office
 
-__all__ = ["app", "office"]
 
 
 def _received(office: Path, app: typer.Typer, progress_form: Form, recipients: dict[str, str]) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
 import typer
 
 from sheetsync.office.history import history
@@ -21,10 +23,15 @@ from sheetsync.template.write import write_template
 from tests.cli import run
 from tests.history_store import fill
 from tests.test_master_support import at, seed_data, variant
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
-from tests.test_office_period_rekey import legacy  # noqa: F401 - fixture
+from tests.test_office import in_office
+from tests.test_office_period_rekey import legacy_office
 
-__all__ = ["app", "legacy", "office"]
+
+@pytest.fixture
+def legacy(tmp_path: Path, lunch_by_school: Form, lunch_sample: dict[str, Any]) -> Path:
+    """An office keyed by the school alone, then given the form with a period
+    (see :func:`tests.test_office_period_rekey.legacy_office`)."""
+    return legacy_office(tmp_path, lunch_by_school, lunch_sample)
 
 
 def test_a_file_two_keys_stored_shows_each_keys_own_data(tmp_path: Path) -> None:

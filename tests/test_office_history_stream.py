@@ -18,9 +18,8 @@ import typer
 from sheetsync.office.history import history
 from sheetsync.office.store import Store
 from tests.history_store import fill, fill_many
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_office import in_office
 
-__all__ = ["app", "office"]
 
 GOLDEN = Path(__file__).parent / "data" / "history" / "golden.txt"
 #: Each listing of the golden text: its title and the options typed (``{office}``: the office folder).

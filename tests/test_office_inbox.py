@@ -26,7 +26,7 @@ from sheetsync.office.stuck import STUCK_RUNS
 from sheetsync.spec.form import Form
 from sheetsync.sync import SyncOptions, SyncResult, sync
 from sheetsync.template.write import write_template
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_office import in_office
 
 NOW = SyncOptions(settle=0, view="never")
 

@@ -61,6 +61,11 @@ def month(sample: dict[str, Any], name: str, days: int, *, school: str = "s1", m
 
 @pytest.fixture
 def office(tmp_path: Path) -> Path:
+    """An office of the lunch form (see :func:`lunch_office`)."""
+    return lunch_office(tmp_path)
+
+
+def lunch_office(tmp_path: Path) -> Path:
     """An office of the lunch form (its own folder of forms) with three schools on its roster."""
     roster = tmp_path / "schools.csv"
     roster.write_text(ROSTER, encoding="utf-8")
@@ -82,6 +87,11 @@ def send(office: Path, form: Form, name: str, data: dict[str, Any], who: str, is
 
 @pytest.fixture
 def months(office: Path, lunch_form: Form, lunch_sample: dict[str, Any]) -> Path:
+    """The office after three months of reports (see :func:`send_months`)."""
+    return send_months(office, lunch_form, lunch_sample)
+
+
+def send_months(office: Path, lunch_form: Form, lunch_sample: dict[str, Any]) -> Path:
     """s1 sends October, November and December (and corrects October after November); s2 October
     only; s3 nothing."""
     send(office, lunch_form, "s1-oct.xlsx", month(lunch_sample, "ตุลาคม", 15), "s1", "ตุลาคม")

@@ -22,7 +22,7 @@ from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.test_master_support import at, seed_data, variant
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_office import in_office
 
 
 def _ready(office: Path, form: Form) -> None:
@@ -58,7 +58,7 @@ def _held_open(monkeypatch: pytest.MonkeyPatch, *held: Path) -> None:
     monkeypatch.setattr(os, "replace", refusing)
 
 
-def test_a_master_open_in_excel_is_refreshed_by_the_next_run(office: Path, app: typer.Typer,  # noqa: F811
+def test_a_master_open_in_excel_is_refreshed_by_the_next_run(office: Path, app: typer.Typer,
                                                              progress_form: Form,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     _ready(office, progress_form)
@@ -88,7 +88,7 @@ def test_a_master_open_in_excel_is_refreshed_by_the_next_run(office: Path, app: 
     assert _recipients(master) == ["s1", "s2"]
 
 
-def test_a_master_open_when_nothing_new_came_still_says_so(office: Path, app: typer.Typer,  # noqa: F811
+def test_a_master_open_when_nothing_new_came_still_says_so(office: Path, app: typer.Typer,
                                                            progress_form: Form,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     _ready(office, progress_form)
@@ -99,7 +99,7 @@ def test_a_master_open_when_nothing_new_came_still_says_so(office: Path, app: ty
     assert "รอบถัดไป" in later.stderr and "next run" in later.stderr
 
 
-def test_the_master_command_on_an_open_master_is_one_thai_first_line(office: Path, app: typer.Typer,  # noqa: F811
+def test_the_master_command_on_an_open_master_is_one_thai_first_line(office: Path, app: typer.Typer,
                                                                       progress_form: Form,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     _ready(office, progress_form)
@@ -113,7 +113,7 @@ def test_the_master_command_on_an_open_master_is_one_thai_first_line(office: Pat
     assert "open in another program" in english
 
 
-def test_an_outbox_that_cannot_be_written_is_said_and_written_next_run(office: Path, app: typer.Typer,  # noqa: F811
+def test_an_outbox_that_cannot_be_written_is_said_and_written_next_run(office: Path, app: typer.Typer,
                                                                        progress_form: Form,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     # The outbox folder refuses new files (made read-only, a full disk): the e-mails stay queued in
@@ -150,7 +150,7 @@ def _shown(master: Path, text: str) -> bool:
         book.close()
 
 
-def test_a_roster_change_the_open_master_missed_reaches_it_at_the_next_run(office: Path, app: typer.Typer,  # noqa: F811
+def test_a_roster_change_the_open_master_missed_reaches_it_at_the_next_run(office: Path, app: typer.Typer,
                                                                           progress_form: Form,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """Not only new files make the view due: a new roster does too. When the master was open then,

@@ -29,7 +29,7 @@ from sheetsync.spec.form import Form
 from tests.cli import run
 from tests.conftest import FORMS_DIR
 from tests.test_office_monthly import DEC, OCT, PERIOD, ROSTER, month, send
-from tests.test_office_monthly import office  # noqa: F401  (fixture)
+from tests.test_office_monthly import lunch_office
 from tests.test_office_period_view import total_of
 from tests.test_office_view import rows_of
 
@@ -44,7 +44,18 @@ def of_code(data: dict[str, Any], code: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def two_codes(office: Path, lunch_form: Form, lunch_sample: dict[str, Any]) -> Path:  # noqa: F811
+def office(tmp_path: Path) -> Path:
+    """An office of the lunch form (see :func:`tests.test_office_monthly.lunch_office`)."""
+    return lunch_office(tmp_path)
+
+
+@pytest.fixture
+def two_codes(office: Path, lunch_form: Form, lunch_sample: dict[str, Any]) -> Path:
+    """The office after the reports of two codes (see :func:`send_two_codes`)."""
+    return send_two_codes(office, lunch_form, lunch_sample)
+
+
+def send_two_codes(office: Path, lunch_form: Form, lunch_sample: dict[str, Any]) -> Path:
     """s1 sends October to December; s2, listed with two codes, October of each; s3 nothing.
     December, the latest month sent, is due."""
     (office / "roster.csv").write_text(TWO_CODES, encoding="utf-8")
@@ -119,7 +130,7 @@ def test_next_months_templates_are_one_per_code(two_codes: Path) -> None:
     assert len(written) == 4
 
 
-def test_first_templates_are_one_per_code(office: Path) -> None:  # noqa: F811
+def test_first_templates_are_one_per_code(office: Path) -> None:
     (office / "roster.csv").write_text(TWO_CODES, encoding="utf-8")
     done = run("template", "--roster", "roster.csv", "-o", "templates", cwd=office, env={"SHEETSYNC_FORMS": ""})
     assert done.returncode == 0, done.stderr

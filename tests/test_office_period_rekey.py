@@ -25,6 +25,11 @@ from tests.test_office_view import rows_of
 
 @pytest.fixture
 def legacy(tmp_path: Path, lunch_by_school: Form, lunch_sample: dict[str, Any]) -> Path:
+    """An office keyed by the school alone, then given the form with a period (see :func:`legacy_office`)."""
+    return legacy_office(tmp_path, lunch_by_school, lunch_sample)
+
+
+def legacy_office(tmp_path: Path, lunch_by_school: Form, lunch_sample: dict[str, Any]) -> Path:
     """An office that ran the lunch form before it declared its period (keyed by the school alone:
     s1's November replaced its October, s2 sent October), then installed the form with a period."""
     roster = tmp_path / "schools.csv"

@@ -23,10 +23,22 @@ from sheetsync.spec.form import Form
 from tests.cli import run
 from tests.test_master_support import seed_data, submit
 from tests.test_office_monthly import DEC, NOV, OCT, PERIOD, month, send
-from tests.test_office_monthly import months, office  # noqa: F401  (fixtures)
+from tests.test_office_monthly import lunch_office, send_months
 from tests.test_office_view import rows_of
 
 AMOUNT, CUMULATIVE = "จำนวนเงิน (บาท)", "จำนวนเงิน สะสม (บาท)"
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    """An office of the lunch form (see :func:`tests.test_office_monthly.lunch_office`)."""
+    return lunch_office(tmp_path)
+
+
+@pytest.fixture
+def months(office: Path, lunch_form: Form, lunch_sample: dict[str, Any]) -> Path:
+    """The office after three months of reports (see :func:`tests.test_office_monthly.send_months`)."""
+    return send_months(office, lunch_form, lunch_sample)
 
 
 def view(office: Path, fmt: str, *args: str) -> Path:

@@ -28,14 +28,32 @@ from sheetsync.spec.form import Form
 from tests.cli import run
 from tests.conftest import FORMS_DIR
 from tests.test_office_monthly import DEC, NOV, OCT, ROSTER, month, send
-from tests.test_office_monthly import months, office  # noqa: F401  (fixtures)
+from tests.test_office_monthly import lunch_office, send_months
 from tests.test_office_period_codes import SECOND, TWO_CODES, last_digest, lines, of_code
-from tests.test_office_period_codes import two_codes  # noqa: F401  (fixture)
+from tests.test_office_period_codes import send_two_codes
 from tests.test_office_period_view import total_of, view
 from tests.test_office_view import rows_of
 
 REASON = "กทม. ยกเลิกโครงการ"
 WAIVED = f"ยกเว้น: {REASON}"
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    """An office of the lunch form (see :func:`tests.test_office_monthly.lunch_office`)."""
+    return lunch_office(tmp_path)
+
+
+@pytest.fixture
+def months(office: Path, lunch_form: Form, lunch_sample: dict[str, Any]) -> Path:
+    """The office after three months of reports (see :func:`tests.test_office_monthly.send_months`)."""
+    return send_months(office, lunch_form, lunch_sample)
+
+
+@pytest.fixture
+def two_codes(office: Path, lunch_form: Form, lunch_sample: dict[str, Any]) -> Path:
+    """The office after the reports of two codes (see :func:`tests.test_office_period_codes.send_two_codes`)."""
+    return send_two_codes(office, lunch_form, lunch_sample)
 
 
 def waive(office: Path, *args: str) -> str:
@@ -50,7 +68,7 @@ def said_total(office: Path) -> str:
     return str(total_of(office / "master.xlsx")["ชื่อผู้รายงาน"])
 
 
-def test_a_waived_code_is_no_longer_asked_for_the_month_due(two_codes: Path) -> None:  # noqa: F811
+def test_a_waived_code_is_no_longer_asked_for_the_month_due(two_codes: Path) -> None:
     assert said_total(two_codes) == f"{DEC}: ส่งรายงานแล้ว 1 จาก 4 ราย"
     waive(two_codes, SECOND, "--reason", REASON)
     assert lines(two_codes) == [("s2", "10360002", OCT, UP_TO_DATE), ("s2", "10360002", DEC, f"ยังไม่ส่ง {DEC}"),
@@ -59,7 +77,7 @@ def test_a_waived_code_is_no_longer_asked_for_the_month_due(two_codes: Path) -> 
     assert said_total(two_codes) == f"{DEC}: ส่งรายงานแล้ว 1 จาก 3 ราย (ยกเว้น 1)"
 
 
-def test_a_waived_code_is_not_in_the_digests_not_sent_list(two_codes: Path, lunch_form: Form,  # noqa: F811
+def test_a_waived_code_is_not_in_the_digests_not_sent_list(two_codes: Path, lunch_form: Form,
                                                            lunch_sample: dict[str, Any]) -> None:
     waive(two_codes, SECOND, "--reason", REASON)
     send(two_codes, lunch_form, "s1-dec-2.xlsx", month(lunch_sample, "ธันวาคม", 19), "s1", "ธันวาคม")
@@ -68,7 +86,7 @@ def test_a_waived_code_is_not_in_the_digests_not_sent_list(two_codes: Path, lunc
     assert f"ยังไม่ได้ส่ง {DEC} (2)" in text and SECOND not in text
 
 
-def test_a_report_of_a_waived_code_is_merged_and_not_counted_as_due(two_codes: Path, lunch_form: Form,  # noqa: F811
+def test_a_report_of_a_waived_code_is_merged_and_not_counted_as_due(two_codes: Path, lunch_form: Form,
                                                                     lunch_sample: dict[str, Any]) -> None:
     waive(two_codes, SECOND, "--reason", REASON)
     second = of_code(month(lunch_sample, "ธันวาคม", 10, school="s2"), SECOND)
@@ -88,12 +106,12 @@ def next_templates(office: Path) -> list[tuple[str, str]]:
                   for f in (read_filled(p, forms_dirs=[FORMS_DIR]) for p in (office / "next").iterdir()))
 
 
-def test_no_next_template_is_made_for_a_waived_code(two_codes: Path) -> None:  # noqa: F811
+def test_no_next_template_is_made_for_a_waived_code(two_codes: Path) -> None:
     waive(two_codes, SECOND, "--reason", REASON)
     assert next_templates(two_codes) == [("s1", "10360001"), ("s2", "10360002"), ("s3", "10360003")]
 
 
-def test_a_school_of_one_waived_code_is_not_due(months: Path) -> None:  # noqa: F811
+def test_a_school_of_one_waived_code_is_not_due(months: Path) -> None:
     waive(months, "10360002", "--reason", REASON)
     summary = [(r["ผู้รายงาน"], r["สถานะ"]) for r in rows_of(months / "master.xlsx", SUMMARY)]
     assert [status for who, status in summary if who == "s2"] == [WAIVED]  # no ยังไม่ส่ง ธันวาคม line
@@ -103,7 +121,7 @@ def test_a_school_of_one_waived_code_is_not_due(months: Path) -> None:  # noqa: 
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])
-def test_a_waiver_holds_in_a_past_months_view(months: Path, fmt: str) -> None:  # noqa: F811
+def test_a_waiver_holds_in_a_past_months_view(months: Path, fmt: str) -> None:
     """The waiver says the code owes nothing more, none of its months not sent: a view of a month before
     it was made (November due) shows it waived too, as the progress report's view of any month does."""
     path = view(months, fmt, "--period", "2566-12")
@@ -114,7 +132,7 @@ def test_a_waiver_holds_in_a_past_months_view(months: Path, fmt: str) -> None:  
     assert str(total_of(path)["ชื่อผู้รายงาน"]) == f"{NOV}: ส่งรายงานแล้ว 1 จาก 2 ราย (ยกเว้น 1)"
 
 
-def test_a_code_that_never_reported_can_be_waived(two_codes: Path) -> None:  # noqa: F811
+def test_a_code_that_never_reported_can_be_waived(two_codes: Path) -> None:
     """A third code of s2's row, cancelled before it ever reported: taking it off the cell drops the
     record of why; a school of that one code would still owe a report with no code at all."""
     third = "10360005"
@@ -128,7 +146,7 @@ def test_a_code_that_never_reported_can_be_waived(two_codes: Path) -> None:  # n
     assert {smis for who, smis in next_templates(two_codes) if who == "s2"} == {"10360002", SECOND}
 
 
-def test_a_school_whose_one_code_never_reported_can_be_waived(months: Path) -> None:  # noqa: F811
+def test_a_school_whose_one_code_never_reported_can_be_waived(months: Path) -> None:
     waive(months, "10360003", "--reason", REASON)
     assert [(r["ผู้รายงาน"], r["สถานะ"]) for r in rows_of(months / "master.xlsx", SUMMARY)
             if r["ผู้รายงาน"] == "s3"] == [("s3", WAIVED)]  # was: ยังไม่ได้รับรายงาน
@@ -143,7 +161,7 @@ def view_of(office: Path) -> Path:
     return office
 
 
-def test_a_code_waived_without_a_reason_is_not_asked_for_either(two_codes: Path) -> None:  # noqa: F811
+def test_a_code_waived_without_a_reason_is_not_asked_for_either(two_codes: Path) -> None:
     waive(two_codes, SECOND)
     assert [line for line in lines(two_codes) if line[1] == SECOND] == [("s2", SECOND, OCT, "ยกเว้น")]
 

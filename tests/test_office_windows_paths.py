@@ -14,7 +14,7 @@ import typer
 
 from sheetsync.errors import OfficeError
 from sheetsync.office.config import load_office
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_office import in_office
 
 pytestmark = pytest.mark.skipif(os.name == "nt", reason="on Windows these are the computer's own paths")
 

@@ -14,15 +14,13 @@ from sheetsync.office.outbox import FILE_HEADER
 from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import PASSWORD, Mailbox, dovecot, mailbox  # noqa: F401 - fixtures
+from tests.imap_server import PASSWORD, Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
-from tests.test_mail_loop import smtp  # noqa: F401 - fixture
 from tests.test_mail_smtp import Server
 from tests.test_master_support import at, seed_data, variant
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_office import in_office
 from tests.test_restore import arrive, recipients
 
-__all__ = ["app", "dovecot", "mailbox", "office", "smtp"]
 
 
 def smtp_office(office: Path, smtp: Server) -> Path:

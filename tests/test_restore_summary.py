@@ -11,10 +11,9 @@ import typer
 from python_calamine import CalamineWorkbook
 
 from sheetsync.spec.form import Form
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_office import in_office
 from tests.test_restore import arrive, backed_up_then_more
 
-__all__ = ["app", "office"]
 
 REREAD = "อ่านใหม่หลังกู้คืน"  # how the run's table and the digest name a file read again (Thai first)
 

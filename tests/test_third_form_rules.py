@@ -6,6 +6,7 @@ share worked out within each row (attendance ÷ total × 100)."""
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,20 @@ from sheetsync.spec.form import Form, load_form
 from sheetsync.template.write import write_template
 from tests.cli import run
 
-from tests.test_third_form import FOLDER, NAME, form, sample  # noqa: F401  (fixtures)
+from tests.test_third_form import FOLDER, NAME
+
+
+@pytest.fixture(scope="module")
+def form() -> Form:
+    """The form as its author wrote it (as in tests/test_third_form.py)."""
+    return load_form(FOLDER / f"{NAME}.yaml")
+
+
+@pytest.fixture()
+def sample() -> dict[str, Any]:
+    """November's report of one school (as in tests/test_third_form.py)."""
+    data: dict[str, Any] = json.loads((FOLDER / f"{NAME}.json").read_text(encoding="utf-8"))
+    return data
 
 
 def _edited(tmp_path: Path, old: str, new: str) -> Path:

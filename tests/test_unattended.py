@@ -17,9 +17,8 @@ import typer
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.test_master_support import seed_data, variant
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_office import in_office
 
-__all__ = ["app", "office"]
 ROOT = Path(__file__).resolve().parent.parent
 FULL = Path("/dev/full")  # every write to it fails with "No space left on device", as a full disk's log
 

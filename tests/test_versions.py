@@ -28,9 +28,8 @@ from sheetsync.spec.registry import bundled_dir, find_earlier_version, list_form
 from sheetsync.template.markup import write_marked_up
 from sheetsync.template.write import write_template
 from tests.test_master_support import at, seed_data, variant
-from tests.test_office import app, in_office, office  # noqa: F401 - fixtures
+from tests.test_office import in_office
 
-__all__ = ["app", "office"]
 
 
 @pytest.fixture
@@ -155,7 +154,7 @@ def test_earlier_versions_are_looked_up_by_id_only(tmp_path: Path) -> None:
     assert find_earlier_version("progress-report", 3) is None  # the current layout is not an "earlier" one
 
 
-def test_the_office_merges_old_and_new_files_into_one_view(office: Path, app: typer.Typer,  # noqa: F811
+def test_the_office_merges_old_and_new_files_into_one_view(office: Path, app: typer.Typer,
                                                            version_1: Form, progress_form: Form) -> None:
     toml = office / "sheetsync.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("settle_seconds = 2.0", "settle_seconds = 0"),

@@ -21,7 +21,7 @@ from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from sheetsync.zipped import ZipLimits, unzip_spreadsheets
-from tests.test_office import app, in_office, office  # noqa: F401  (fixtures)
+from tests.test_office import in_office
 
 THAI = "แบบรายงาน วัดไทร.xlsx"
 DATA = b"PK\x03\x04 a workbook"

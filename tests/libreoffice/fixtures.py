@@ -2,7 +2,7 @@
 
 Enable it in ``tests/conftest.py`` with::
 
-    from tests.libreoffice.fixtures import libreoffice  # noqa: F401
+    pytest_plugins = ["tests.libreoffice.fixtures"]
 
 The shared instance is restarted when it has died, so a crash fails the one test that caused it
 (with soffice's own last words in the error, see :meth:`LibreOffice._diagnostics`), not every
