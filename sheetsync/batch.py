@@ -178,8 +178,10 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
     # that fixes the copy sends it back as "…-ตรวจแล้ว.xlsx" and its .json report then ends the same way.
     marked = [_as_sent(item.report.path.name, p, ready=_ready(item, p))
               for p in item.outputs[-1:] if p.suffix.lower() in WORKBOOKS]
+    ready = any(copy.ready for copy in marked)
     return compose(item.report, to=plan.to, config=config, lang=lang,
-                   html=render_html(item.report, langs=first(lang), form=item.filled.form, marked=bool(marked)),
+                   html=render_html(item.report, langs=first(lang), form=item.filled.form, marked=bool(marked),
+                                    ready=ready),
                    text=render_for_school(item.report, lang, marked=bool(marked)), attachments=marked, school=plan.school, thread=plan.thread,
                    cc=plan.cc, key=_key_words(item.filled, lang))
 

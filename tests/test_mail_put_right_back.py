@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from email.message import EmailMessage
+from html import unescape
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -82,7 +83,10 @@ def test_the_answer_says_the_file_is_put_in_the_form_s_layout_not_cells_to_fix(
     text = body(answer)
     assert render("mail.intro.put-right", "th", source="mail.yaml", file="วัดไทร.xlsx") in text
     assert render("mail.intro.fix", "th", source="mail.yaml", file="วัดไทร.xlsx", errors=1) not in text
-    assert render("report.errors", "th", errors=1) not in text  # no red cell to correct in the copy
+    html = unescape(str(answer.get_body(("html",)).get_content()))  # type: ignore[union-attr]
+    for said in (text, html):  # no red cell to correct in the copy
+        assert render("report.errors", "th", errors=1) not in said
+    assert render("report.put_right", "th") in html
     assert answer["X-Sheetsync-Ready"]
 
 

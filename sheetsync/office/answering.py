@@ -103,8 +103,9 @@ def _joining(item: FileResult, message: EmailMessage, answer_size: int) -> Joini
         report, form, marked = item.report, item.filled.form, carries_marked(message)
         # With the copy attached, what a joined e-mail that leaves it out says instead: her own file's advice.
         listed = (render_for_school(report), render_html(report, form=form)) if marked else None
-        part = report_part(report, render_for_school(report, marked=marked), render_html(report, form=form, marked=marked),
-                           listed, ready=carries_ready(message))
+        ready = carries_ready(message)
+        part = report_part(report, render_for_school(report, marked=marked),
+                           render_html(report, form=form, marked=marked, ready=ready), listed, ready=ready)
     else:
         return None
     return Joining(key, part, answer_size)
