@@ -17,13 +17,13 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .check.findings import labels
 from .check.reader import Filled, read_filled
-from .check.report import Report
+from .check.report import PUT_RIGHT, Report
 from .mailer import (Attachment, Earlier, InvitationKey, MailConfig, MailError, OutboxMailer, Thread, address_report,
                      compose, compose_invitation, compose_unreadable_reply, earlier_invitations, invitation_key,
                      sender_finding)
 from .messages import Lang, first
 from .office.spec import master_spec
-from .pipeline import FileResult
+from .pipeline import FileResult, check_file
 from .pipeline import check_files as check_stream
 from .render import render_for_school, report_dict
 from .render.html import render_html
@@ -176,9 +176,12 @@ def message_for(item: FileResult, config: MailConfig, roster: list[Recipient], *
         return None
     # The marked-up copy is the one workbook among the outputs: its name cannot tell it, as a school
     # that fixes the copy sends it back as "…-ตรวจแล้ว.xlsx" and its .json report then ends the same way.
-    marked = [_as_sent(item.report.path.name, p) for p in item.outputs[-1:] if p.suffix.lower() in WORKBOOKS]
+    marked = [_as_sent(item.report.path.name, p, ready=_ready(item, p))
+              for p in item.outputs[-1:] if p.suffix.lower() in WORKBOOKS]
+    ready = any(copy.ready for copy in marked)
     return compose(item.report, to=plan.to, config=config, lang=lang,
-                   html=render_html(item.report, langs=first(lang), form=item.filled.form, marked=bool(marked)),
+                   html=render_html(item.report, langs=first(lang), form=item.filled.form, marked=bool(marked),
+                                    ready=ready),
                    text=render_for_school(item.report, lang, marked=bool(marked)), attachments=marked, school=plan.school, thread=plan.thread,
                    cc=plan.cc, key=_key_words(item.filled, lang))
 
@@ -200,15 +203,30 @@ def _key_words(filled: Filled, lang: Lang = "th") -> str:
     return " ".join(words)
 
 
-def _as_sent(sent: str, marked: Path) -> Attachment:
+def _ready(item: FileResult, marked: Path) -> bool:
+    """Whether the marked-up copy ``marked`` of ``item`` is ready to be sent back as it is: each error of
+    the file is one the copy puts right (:data:`~sheetsync.check.report.PUT_RIGHT`), and the copy, read
+    again as a return, has none. Read, not assumed: a deleted report row is put back empty, and the copy
+    then still lacks that report."""
+    report = item.report
+    if report is None or item.filled is None or not report.errors:
+        return False
+    if any(f.code not in PUT_RIGHT for f in report.errors):
+        return False
+    return check_file(marked, form=item.filled.form).valid
+
+
+def _as_sent(sent: str, marked: Path, *, ready: bool = False) -> Attachment:
     """The marked-up copy ``marked`` as the school gets it: named after the file it sent (``sent``),
     marked once — not after the name the office keeps it by ("report-2-ตรวจแล้ว.xlsx" for the second
-    month's "report.xlsx"), nor marked again when the school sent back such a copy still to fix.
+    month's "report.xlsx"), nor marked again when the school sent back such a copy still to fix;
+    ``ready`` when it may be sent back as it is (:func:`_ready`).
 
     :raises MailError: the copy cannot be read.
     """
     copy = Attachment.from_path(marked)
-    return replace(copy, filename=f"{Path(sent).stem.removesuffix(MARKED_SUFFIX)}{MARKED_SUFFIX}{marked.suffix}")
+    return replace(copy, filename=f"{Path(sent).stem.removesuffix(MARKED_SUFFIX)}{MARKED_SUFFIX}{marked.suffix}",
+                   ready=ready)
 
 
 def note_senders(checked: list[FileResult], roster: Iterable[Recipient], origins: Origins) -> list[tuple[str, str]]:

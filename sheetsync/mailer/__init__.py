@@ -23,7 +23,7 @@ Exceptions::
 
 from __future__ import annotations
 
-from ._compose import Attachment, carries_marked, compose, mime_type_of, recipient_for, report_attachment, subject_for
+from ._compose import Attachment, carries_marked, carries_ready, compose, mime_type_of, recipient_for, report_attachment, subject_for
 from ._answer import address_report, sender_finding
 from ._config import ANSWERS_PER_DAY, SECURITIES, MailConfig, Security
 from ..errors import MailError, SendError
@@ -44,7 +44,8 @@ __all__ = [
     "ANSWERS_PER_DAY", "KEYWORD", "OUTGOING", "RECENT", "SECURITIES", "Attachment", "Digest", "DigestEntry",
     "Earlier", "FetchLedger", "FetchResult", "FetchedFile", "FetchedMessage", "ImapConfig", "InvitationKey",
     "JsonlLedger", "MailConfig", "MailError", "Mailer", "OutboxMailer", "Part", "Refusal", "Security", "SendError",
-    "SendResult", "SmtpMailer", "Thread", "address_report", "attached_spreadsheets", "carries_marked", "compose",
+    "SendResult", "SmtpMailer", "Thread", "address_report", "attached_spreadsheets", "carries_marked",
+    "carries_ready", "compose",
     "again_part", "compose_again_reply", "compose_digest", "compose_fetch_reply", "compose_invitation", "compose_joined",
     "compose_unreadable_reply", "digest_html", "digest_text", "earlier_invitations", "fetch", "free_path",
     "header_text", "invitation_key", "mime_type_of", "one_line", "pending", "read_message", "recipient_for",

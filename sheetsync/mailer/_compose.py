@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
 import re
@@ -25,6 +26,9 @@ from ._headers import OUTGOING, Thread, one_line, parse_addresses, reply_subject
 from ._texts import say
 
 NAME_HEADER = "X-Sheetsync-Name"  # the outbox file name of a message (see OutboxMailer)
+#: The SHA-256 of each marked-up copy attached that is ready to be sent back as it is (:attr:`Attachment.ready`):
+#: mailed back unchanged, such a copy is the school's return, not the office's own file (:mod:`._sent`).
+READY_HEADER = "X-Sheetsync-Ready"
 MIME_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
@@ -46,11 +50,14 @@ _PARAGRAPH = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file to attach, already in memory."""
+    """A file to attach, already in memory; ``ready`` for a marked-up copy that, read again, has no error
+    left (the copy put right all its file had wrong: an inserted row, a label typed over): the school may
+    send it back as it is."""
 
     filename: str
     data: bytes
     mime_type: str = "application/octet-stream"
+    ready: bool = False
 
     @classmethod
     def from_path(cls, path: str | Path) -> Attachment:
@@ -113,17 +120,23 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
         html = f'<p style="{_PARAGRAPH}">{escape(text)}</p>'  # it names sheets, the school's own text
     name = one_line(school or "") or one_line(report.path.name)
     msg = new_message(config, to, school or "", cc=cc)
-    subject = subject_for(report, name, lang, key=key)
+    ready = [hashlib.sha256(f.data).hexdigest() for f in files if f.ready]
+    if ready:
+        msg[READY_HEADER] = " ".join(ready)
+    status = report_status(report, ready=bool(ready))
+    subject = subject_for(report, name, lang, key=key, ready=bool(ready))
     msg["Subject"] = reply_subject(thread.subject, subject) if thread else subject
     for header, value in (thread_headers(thread) if thread else {}).items():
         msg[header] = value
     msg[NAME_HEADER] = one_line(" ".join(filter(None, [report.recipient, report.path.stem])))
     greeting = say("mail.greeting", lang, name=one_line(school)) if school else say("mail.greeting.anyone", lang)
-    intro = say(f"mail.intro.{report_status(report)}", lang, file=report.path.name, errors=len(report.errors),
+    intro = say(f"mail.intro.{status}", lang, file=report.path.name, errors=len(report.errors),
                 warnings=len(report.warnings))
     names = ", ".join(attachment_name(f.filename) for f in files)
     closing = [say("mail.attachments", lang, names=names)] if files else []
-    explained = marked_note(len(report.errors), len(report.warnings), [f.filename for f in files], first(lang))
+    # A copy put right has no red cell to correct: its intro says what to do with it
+    explained = [] if status == "put-right" else marked_note(len(report.errors), len(report.warnings),
+                                                              [f.filename for f in files], first(lang))
     closing += [say("mail.outro", lang)]
     msg.set_content(_text_body(greeting, intro, text, [*explained, *closing], signature(config, lang)), charset="utf-8")
     msg.add_alternative(_html_body(html, greeting, intro, closing, signature(config, lang)), subtype="html",
@@ -153,6 +166,12 @@ def carries_marked(message: EmailMessage) -> bool:
     """Whether ``message`` (a report's e-mail) has its marked-up copy attached: a workbook among its
     attachments (sheetsync attaches no other to a report's e-mail)."""
     return any(_is_marked_copy(str(a.get_filename() or "")) for a in message.iter_attachments())
+
+
+def carries_ready(message: EmailMessage) -> bool:
+    """Whether ``message`` (a report's e-mail) carries a marked-up copy ready to be sent back as it is
+    (:attr:`Attachment.ready`)."""
+    return bool(str(message[READY_HEADER] or "").strip())
 
 
 def _is_marked_copy(filename: str) -> bool:
@@ -222,11 +241,12 @@ def set_bilingual_body(msg: EmailMessage, sections: list[list[str]], config: Mai
                         subtype="html", charset="utf-8")
 
 
-def subject_for(report: Report, name: str, lang: Lang = "th", *, key: str = "") -> str:
+def subject_for(report: Report, name: str, lang: Lang = "th", *, key: str = "", ready: bool = False) -> str:
     """The subject line for ``report``: "ผลการตรวจสอบแบบรายงาน: <name> — ต้องแก้ไข 3 รายการ"; with a
-    ``key`` ("รหัสโครงการ 50360000-3600") after the name, which is cut short first so that the key shows."""
+    ``key`` ("รหัสโครงการ 50360000-3600") after the name, which is cut short first so that the key shows.
+    ``ready``: its marked-up copy, attached, is ready to be sent back as it is (:func:`report_status`)."""
     named = f"{one_line(name, limit=SUBJECT_NAME)} {one_line(key, limit=SUBJECT_KEY)}" if key.strip() else one_line(name)
-    return one_line(say(f"mail.subject.{report_status(report)}", lang, name=named,
+    return one_line(say(f"mail.subject.{report_status(report, ready=ready)}", lang, name=named,
                         errors=len(report.errors), warnings=len(report.warnings)), limit=200)
 
 
@@ -275,11 +295,15 @@ def _cells(report: Report) -> str:
     return ", ".join(places)
 
 
-def report_status(report: Report) -> str:
+def report_status(report: Report, *, ready: bool = False) -> str:
     """What ``report``'s e-mail says of its file (its subject, its intro): ``as-issued`` (the template
-    sent back with nothing typed: to be filled in and sent again), ``fix``, ``warnings`` or ``valid``."""
+    sent back with nothing typed: to be filled in and sent again), ``put-right`` (errors, but its marked-up
+    copy, attached, has none left — ``ready``: she checks it and sends it back), ``fix``, ``warnings`` or
+    ``valid``."""
     if told_as_issued(report):
         return "as-issued"
+    if ready and report.errors:
+        return "put-right"
     return "fix" if report.errors else "warnings" if report.warnings else "valid"
 
 

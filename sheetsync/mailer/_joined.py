@@ -10,6 +10,7 @@ answer joins them (``sheetsync.office.joining``).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, replace
 from email import message_from_bytes
@@ -23,7 +24,7 @@ from ..limits import MAX_ANSWER_SIZE
 from ..messages import LANGS
 from ..render.html import FONT
 from ..render import findings_line
-from ._compose import NAME_HEADER, attachment_name, marked_note, report_status
+from ._compose import NAME_HEADER, READY_HEADER, attachment_name, marked_note, report_status
 from ._headers import OUTGOING, one_line, wire_bytes
 from ._reply import AGAIN
 from ._texts import say
@@ -38,7 +39,8 @@ _STYLE = f"font-family:{FONT};font-size:16px;color:#111;margin:0 0 12px 0"
 @dataclass(frozen=True)
 class Part:
     """A file's section of a joined e-mail: its name as the school sent it, its status (``valid``,
-    ``warnings``, ``fix``, ``as-issued`` (the template sent back with nothing typed), ``unreadable``, or
+    ``warnings``, ``fix``, ``put-right`` (its marked-up copy, attached, put right all it had wrong: to check
+    and send back), ``as-issued`` (the template sent back with nothing typed), ``unreadable``, or
     ``again`` / ``again-fix`` for a file the office already had: what became of it then, to be corrected or
     not), how many errors and warnings, and what to do about
     them as text and as an HTML fragment (Thai, then English); ``listed_text`` and ``listed_html`` say
@@ -64,22 +66,25 @@ class Part:
         return cls(**json.loads(data))
 
 
-def report_part(report: Report, text: str, html: str, listed: tuple[str, str] | None = None) -> Part:
+def report_part(report: Report, text: str, html: str, listed: tuple[str, str] | None = None, *,
+                ready: bool = False) -> Part:
     """``report``'s part: the intro of its e-mail in both languages, then ``text`` (the findings as a
     school reads them, :func:`sheetsync.render.render_for_school`) and ``html`` (:func:`render_html`).
 
     :param listed: the text and HTML as rendered for no marked-up copy attached, when ``text`` and
         ``html`` were rendered for the copy (``marked=True``): said instead where the copy is left out.
+    :param ready: its marked-up copy is ready to be sent back as it is (``put-right``: :func:`report_status`).
     """
-    status = report_status(report)
+    status = report_status(report, ready=ready)
     counts = {"errors": len(report.errors), "warnings": len(report.warnings)}
-    intros = [say(f"mail.intro.{status}", lang, file=report.path.name, **counts) for lang in LANGS]
 
-    def framed(text: str, html: str) -> tuple[str, str]:
+    def framed(text: str, html: str, status: str) -> tuple[str, str]:
+        intros = [say(f"mail.intro.{status}", lang, file=report.path.name, **counts) for lang in LANGS]
         inner = html.split("<body>", 1)[-1].rsplit("</body>", 1)[0]  # the findings' page, without its frame
         return ("\n\n".join([*intros, text.strip("\n")]),
                 "".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in intros) + inner)
-    own, alone = framed(text, html), framed(*listed) if listed else ("", "")
+    # Left out, the copy is not there to send back: said as for her own file, cells to fix
+    own, alone = framed(text, html, status), framed(*listed, report_status(report)) if listed else ("", "")
     return Part(report.path.name, status, counts["errors"], counts["warnings"], *own, *alone)
 
 
@@ -123,7 +128,8 @@ def compose_joined(answers: Sequence[tuple[bytes, Part]], name: str = "", max_si
     parts = [part for _, part in answers]
     cap = MAX_ANSWER_SIZE if max_size is None else max_size
     files = [(n, a) for n, m in enumerate(mails) for a in m.iter_attachments()]
-    files.sort(key=lambda file: parts[file[0]].status not in _TO_FIX)  # stable: each kind in the files' order
+    # stable: each kind in the files' order; a copy put right is to be sent back, as a copy to correct is
+    files.sort(key=lambda file: parts[file[0]].status not in (*_TO_FIX, "put-right"))
     kept = _fitting(files, cap - _body_estimate(parts))
     while True:  # the estimate is generous; what is sent is measured, and a copy more left out if need be
         msg = _joined(mails, parts, name, files, kept)
@@ -139,6 +145,9 @@ def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
     # A report's answer gives the e-mail its headers and frame (greeting, signature): "already received"
     # is a polite reply's, to anyone
     first = next((m for m, p in zip(mails, parts) if p.status in _REPORTS), mails[0])
+    attached, left = sorted(files[:kept], key=_number), sorted(files[kept:], key=_number)  # shown in the files' order
+    # A copy left out: its section says its findings as for her own file (listed, not "in the attached file")
+    parts = [_unmarked(part) if any(i == n for i, _ in left) else part for n, part in enumerate(parts)]
     msg = EmailMessage(policy=OUTGOING)
     for header in _COPIED:
         if first[header] is not None:
@@ -149,19 +158,20 @@ def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
     domain = parseaddr(str(first["From"] or ""))[1].rpartition("@")[2] or None
     msg["Message-ID"] = make_msgid(domain=domain)
     msg[NAME_HEADER] = one_line(name) if name else _name(mails, parts)
+    ready = _ready(mails, [a for _, a in attached])
+    if ready:
+        msg[READY_HEADER] = " ".join(ready)
     greeting, signature = _frame(first)
-    attached, left = sorted(files[:kept], key=_number), sorted(files[kept:], key=_number)  # shown in the files' order
     closing = _closing([a for _, a in attached], [a for _, a in left])
     heading = _heading(parts)
     sections = [(_lines(n, part), part) for n, part in enumerate(parts, start=1)]
     # Each file's text says what its HTML says of its marked-up copy, when one is attached; a copy
     # left out is said to be so in its file's section.
-    notes = [marked_note(part.errors, part.warnings, [str(a.get_filename() or "") for i, a in attached if i == n])
+    # A copy put right has no red cell to correct: its intro says what to do with it
+    notes = [([] if part.status == "put-right" else
+              marked_note(part.errors, part.warnings, [str(a.get_filename() or "") for i, a in attached if i == n]))
              + ([say("joined.file_not_attached", lang) for lang in LANGS] if any(i == n for i, _ in left) else [])
              for n, part in enumerate(parts)]
-    # A copy left out: its section says its findings as for her own file (listed, not "in the attached file")
-    sections = [(lines, _unmarked(part) if any(i == n for i, _ in left) else part)
-                for n, (lines, part) in enumerate(sections)]
     text = [greeting, *heading, *("\n\n".join(["\n".join([*lines, "", part.text]), *note])
                                   for (lines, part), note in zip(sections, notes)), *closing]
     msg.set_content("\n\n".join(text) + f"\n\n-- \n{signature}\n", charset="utf-8")
@@ -175,14 +185,23 @@ def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
 
 
 #: The statuses of a file's report (the others: a file that cannot be read, a file the office already had).
-_REPORTS = ("valid", "warnings", "fix", "as-issued")
+_REPORTS = ("valid", "warnings", "fix", "put-right", "as-issued")
 #: The statuses of a file still to be corrected (counted in the heading and subject).
 _TO_FIX = ("fix", "unreadable", "again-fix")
 #: What the heading counts each status as (:func:`_heading`), in the order it says them.
 _KINDS = {"valid": "passed", "warnings": "passed", "fix": "fix", "unreadable": "fix", "again-fix": "fix",
-          "as-issued": "as-issued", "again": "again"}
+          "put-right": "put-right", "as-issued": "as-issued", "again": "again"}
 #: A file's note that its copy is left out, in each language (put in its HTML section too).
 _LEFT_NOTES = frozenset(say("joined.file_not_attached", lang) for lang in LANGS)
+
+
+def _ready(mails: Sequence[EmailMessage], attached: Sequence[EmailMessage]) -> list[str]:
+    """The SHA-256 of each copy among ``attached`` that its own answer (one of ``mails``) lists as ready to
+    be sent back as it is (:data:`~._compose.READY_HEADER`): the joined e-mail lists it too."""
+    listed = {digest for m in mails for digest in str(m[READY_HEADER] or "").split()}
+    payloads = [a.get_payload(decode=True) for a in attached]
+    digests = [hashlib.sha256(p).hexdigest() for p in payloads if isinstance(p, bytes)]
+    return [d for d in digests if d in listed]
 
 
 def _number(file: tuple[int, EmailMessage]) -> int:
@@ -193,13 +212,14 @@ def _unmarked(part: Part) -> Part:
     """``part`` said as for a file whose marked-up copy is not attached: its findings as listed, with her
     own file's advice (:attr:`Part.listed_text`); a part stored before it had those has its HTML's line
     on the copy (its red cells "in the attached file") said so."""
+    status = "fix" if part.status == "put-right" else part.status  # no copy to send back: cells to fix
     if part.listed_text or part.listed_html:
-        return replace(part, text=part.listed_text or part.text, html=part.listed_html or part.html)
+        return replace(part, status=status, text=part.listed_text or part.text, html=part.listed_html or part.html)
     html = part.html
     for lang in LANGS:
         marked, listed = (escape(findings_line(part.errors, part.warnings, lang, marked=m)) for m in (True, False))
         html = html.replace(marked, listed)
-    return replace(part, html=html)
+    return replace(part, status=status, html=html)
 
 
 def _closing(attached: Sequence[EmailMessage], left: Sequence[EmailMessage]) -> list[str]:
@@ -262,8 +282,8 @@ def _heading(parts: Sequence[Part]) -> list[str]:
     kinds there are) and what to do (Thai, then English). A file the office already had is counted as
     received before, not as checked."""
     kinds = {kind: sum(1 for p in parts if _KINDS.get(p.status, "fix") == kind)
-             for kind in ("passed", "fix", "as-issued", "again")}
-    todo = [kind for kind in ("fix", "as-issued") if kinds[kind]] or ["valid"]
+             for kind in ("passed", "fix", "put-right", "as-issued", "again")}
+    todo = [kind for kind in ("fix", "put-right", "as-issued") if kinds[kind]] or ["valid"]
     said = []
     for lang in LANGS:
         counts = (" " if lang == "th" else ", ").join(say(f"joined.count.{kind}", lang, count=count)
@@ -278,9 +298,10 @@ def _subject(parts: Sequence[Part]) -> str:
     or "— ผ่านทุกไฟล์"): a blank template said beside the files to correct is not missed."""
     fix = sum(1 for p in parts if p.status in _TO_FIX)
     blank = sum(1 for p in parts if p.status == "as-issued")
-    todo = [kind for kind, n in (("fix", fix), ("as-issued", blank)) if n]
+    ready = sum(1 for p in parts if p.status == "put-right")
+    todo = [kind for kind, n in (("fix", fix), ("put-right", ready), ("as-issued", blank)) if n]
     code = f"joined.subject.{'-and-'.join(todo) or 'valid'}"
-    return one_line(say(code, "th", count=len(parts), fix=fix, blank=blank), limit=200)
+    return one_line(say(code, "th", count=len(parts), fix=fix, ready=ready, blank=blank), limit=200)
 
 
 def _lines(number: int, part: Part) -> list[str]:

@@ -6,6 +6,10 @@ again: a second report, "1 item to fix", about the office's own file — after t
 "valid" when it came second — and a refused version in the record. The copy comes back byte for byte
 (a mail program re-encodes, never changes, an attachment), so its SHA-256 tells it; a copy the school
 opened, mended and saved is a new file, and is read as its return.
+
+A copy that put right all its file had wrong (an inserted row taken out, a label typed over restored: it
+has no error left when read) is the one thing the answer asks her to send back, as it is: the answer lists
+it as ready (``X-Sheetsync-Ready``), and it is not counted as the office's own.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from ..messages import both
 from ..zipped import SPREADSHEETS, Refusal
+from ._compose import READY_HEADER
 from ._headers import one_line
 from ._transport import pending
 
@@ -27,18 +32,20 @@ _SPREADSHEET_MARKS = (b".xls", b".ods")
 
 
 def attached_spreadsheets(raw: bytes) -> dict[str, str]:
-    """SHA-256 → file name of every spreadsheet attached to the mail ``raw`` (one the office wrote)."""
+    """SHA-256 → file name of every spreadsheet attached to the mail ``raw`` (one the office wrote), but
+    those its ``X-Sheetsync-Ready`` header lists: ready to be sent back as they are, such a copy is a return."""
     if not any(mark in raw for mark in _SPREADSHEET_MARKS):
         return {}
     found: dict[str, str] = {}
     message: Message = message_from_bytes(raw, policy=default)
+    ready = set(str(message.get(READY_HEADER) or "").split())
     for part in message.walk():
         name = part.get_filename()
         if part.is_multipart() or not name or PurePosixPath(name.lower()).suffix not in SPREADSHEETS:
             continue
         payload = part.get_payload(decode=True)
-        if isinstance(payload, bytes):
-            found[hashlib.sha256(payload).hexdigest()] = name
+        if isinstance(payload, bytes) and (digest := hashlib.sha256(payload).hexdigest()) not in ready:
+            found[digest] = name
     return found
 
 

@@ -13,7 +13,8 @@ from ..batch import MARKED_SUFFIX, message_for, write_report
 from ..errors import OutputError
 from ..files import unique_name
 from ..limits import MAX_ANSWER_SIZE
-from ..mailer import MailConfig, MailError, Part, Thread, carries_marked, report_part, unreadable_part, wire_bytes
+from ..mailer import (MailConfig, MailError, Part, Thread, carries_marked, carries_ready, report_part,
+                      unreadable_part, wire_bytes)
 from ..messages import both
 from ..pipeline import INTERNAL, FileResult, failure
 from ..check.issued import told_as_issued
@@ -102,8 +103,9 @@ def _joining(item: FileResult, message: EmailMessage, answer_size: int) -> Joini
         report, form, marked = item.report, item.filled.form, carries_marked(message)
         # With the copy attached, what a joined e-mail that leaves it out says instead: her own file's advice.
         listed = (render_for_school(report), render_html(report, form=form)) if marked else None
-        part = report_part(report, render_for_school(report, marked=marked), render_html(report, form=form, marked=marked),
-                           listed)
+        ready = carries_ready(message)
+        part = report_part(report, render_for_school(report, marked=marked),
+                           render_html(report, form=form, marked=marked, ready=ready), listed, ready=ready)
     else:
         return None
     return Joining(key, part, answer_size)

@@ -20,7 +20,7 @@ MAX_VALUE = 300  # characters of a found value shown in the table (the cell keep
 
 
 def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tuple[Lang, ...] = ("th", "en"),
-                *, form: Form | None = None, marked: bool = False) -> str:
+                *, form: Form | None = None, marked: bool = False, ready: bool = False) -> str:
     """A self-contained HTML page: summary line, then one table of findings (Thai first).
 
     :param schema: the form's schema, to show each field's Thai label (optional).
@@ -29,13 +29,15 @@ def render_html(report: Report, schema: dict[str, Any] | None = None, langs: tup
     :param marked: the file's marked-up copy goes with the page (attached to its e-mail): the summary
         line then says to correct it there, and a finding the copy already puts right says so
         (:func:`~sheetsync.render.advice`); otherwise it points at the findings listed below.
+    :param ready: that copy has nothing left to correct (it put right all the file had wrong): the summary
+        line says to check it and send it back, not to correct its red cells (it has none).
     """
     if schema is None and form is not None:
         schema = form.schema
     parts = [f'<div style="font-family:{FONT};font-size:16px;color:#111">',
              f'<h2 style="margin:0 0 8px 0">{_t("report.title", langs)}</h2>',
              f'<p style="margin:0 0 8px 0">{_t("report.file", langs)}: {escape(shown_name(report.path.name))}</p>',
-             f'<p style="margin:0 0 12px 0">{_summary(report, langs, marked)}</p>']
+             f'<p style="margin:0 0 12px 0">{_summary(report, langs, marked, ready)}</p>']
     # A template sent back as issued: its one sentence is the summary; no cell is wrong, none is listed.
     listed = report.warnings if told_as_issued(report) else report.findings
     if listed:
@@ -54,9 +56,11 @@ def _t(code: str, langs: tuple[Lang, ...], **params: Any) -> str:
     return " / ".join(escape(render(code, lang, **params)) for lang in langs)
 
 
-def _summary(report: Report, langs: tuple[Lang, ...], marked: bool) -> str:
+def _summary(report: Report, langs: tuple[Lang, ...], marked: bool, ready: bool) -> str:
     if report.valid and not report.findings:
         return _t("report.valid", langs)
+    if marked and ready and report.errors:
+        return _t("report.put_right", langs)
     if told_as_issued(report):
         return " / ".join(escape(f.message(lang)) for f in report.errors for lang in langs)
     return " / ".join(escape(findings_line(len(report.errors), len(report.warnings), lang, marked=marked))
