@@ -22,8 +22,8 @@ from sheetsync.master import read_master
 from sheetsync.messages import render
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
-from tests.imap_server import Mailbox, dovecot, mailbox  # noqa: F401  (fixtures)
-from tests.test_mail_echo_robot import district, sheetsync  # noqa: F401  (fixture)
+from tests.imap_server import Mailbox
+from tests.test_mail_echo_robot import answering_office, sheetsync
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_hostile import body
 from tests.test_mail_loop import ROSTER, run, sync_args
@@ -33,6 +33,12 @@ from tests.test_mail_smtp import Server, run_server
 @pytest.fixture
 def smtp() -> Iterator[Server]:
     yield from run_server()
+
+
+@pytest.fixture
+def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:
+    """An office made with `sheetsync init` on the test servers (:func:`answering_office`)."""
+    return answering_office(mailbox, smtp, tmp_path, office_key)
 
 
 def inserted_row(tmp_path: Path, form: Form, seed: dict[str, Any]) -> bytes:
