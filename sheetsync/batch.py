@@ -207,11 +207,14 @@ def _ready(item: FileResult, marked: Path) -> bool:
     """Whether the marked-up copy ``marked`` of ``item`` is ready to be sent back as it is: each error of
     the file is one the copy puts right (:data:`~sheetsync.check.report.PUT_RIGHT`), and the copy, read
     again as a return, has none. Read, not assumed: a deleted report row is put back empty, and the copy
-    then still lacks that report."""
+    then still lacks that report; never ready where rows deleted took cells to fill in with them."""
     report = item.report
     if report is None or item.filled is None or not report.errors:
         return False
     if any(f.code not in PUT_RIGHT for f in report.errors):
+        return False
+    # Rows deleted with cells to fill in are back empty: the last report deleted leaves no gap to find on reading.
+    if any(f.code == "rows-deleted" and f.params for f in report.errors):
         return False
     return check_file(marked, form=item.filled.form).valid
 

@@ -117,14 +117,17 @@ def test_in_an_office_the_copy_put_right_is_taken_back_from_the_store_s_record(
     assert names == ["วัดไทร-ตรวจแล้ว.xlsx", "วัดไทร.xlsx"]  # her return, the copy
 
 
+@pytest.mark.parametrize("row", [41, 43])
 def test_a_copy_still_lacking_a_deleted_report_is_not_ready_and_still_ours(
-        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:  # noqa: F811
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any],  # noqa: F811
+        row: int) -> None:
     # A deleted row is put back in the copy, empty: report 5 is then missing between 4 and 6 (report-gap).
     # Sent back unchanged, it is refused as the office's own copy, as any copy with an error left is.
+    # Report 7, the last, deleted: the copy read back lacks no report between others, yet report 7 is lost.
     path = tmp_path / "made" / "s1.xlsx"
     write_template(progress_form, path, data=seed, recipient="s1")
     wb = load_workbook(path)
-    wb[progress_form.sheet].delete_rows(41)
+    wb[progress_form.sheet].delete_rows(row)
     wb.save(path)
     (tmp_path / "schools.csv").write_text(ROSTER, encoding="utf-8")
     mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("วัดไทร.xlsx", path.read_bytes(), XLSX)], "<one@s1.example>"))

@@ -22,7 +22,8 @@ class Finding:
     ``code`` is a stable slug (the key of the message catalogue); ``path`` is the JSON pointer of
     the value; ``value`` is what was found, as read. ``rests_on`` names the other cells of the sheet
     a rule's finding was judged by (the budget, the rest of its column or row): a change to any of
-    them may be the fix (the marked-up copy clears the cell's mark then).
+    them may be the fix (the marked-up copy clears the cell's mark then). ``params`` holds what the
+    answer's own words for it need beyond its cell (``rows-deleted``: the reports lost with the row).
     """
 
     code: str
@@ -34,6 +35,7 @@ class Finding:
     message_th: str
     message_en: str
     rests_on: tuple[str, ...] = ()
+    params: tuple[tuple[str, str], ...] = ()
 
     def message(self, lang: str = "th") -> str:
         """The message in ``lang`` ("th" or "en")."""

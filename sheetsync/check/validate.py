@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Iterator
 
@@ -22,6 +23,7 @@ from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
 from ..messages import render
 from ..spec.pointers import generic, schema_node
 from .printfit import print_findings
+from .putback import lost_params
 from .quickcheck import Check, quick_check
 from .converted import dates_shown_later, percent_fractions, text_as_dates
 from .findings import choice_labels, field_at, finding as _finding, month_names, number_example
@@ -148,7 +150,8 @@ def _structure(filled: Filled) -> Iterator[Finding]:
     if moved is not None:  # one finding says why, instead of one per fixed cell below
         row, count = moved
         code = "rows-inserted" if count > 0 else "rows-deleted"
-        yield _finding(filled, code, "", None, cell=f"A{row}", sheet=filled.form.sheet, row=row, count=abs(count))
+        told = _finding(filled, code, "", None, cell=f"A{row}", sheet=filled.form.sheet, row=row, count=abs(count))
+        yield replace(told, params=lost_params(filled.form, moved))
         changed = [(ref, expected) for ref, expected in changed if _row_col(ref)[0] < row]
     # The maps that say what a cell is are built only when one has changed.
     labels = _fixed_texts(filled.form) if changed else {}

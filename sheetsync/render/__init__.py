@@ -144,7 +144,12 @@ def advice(finding: Finding, lang: Lang = "th", *, marked: bool = False) -> str:
     if not marked or finding.code not in PUT_RIGHT:
         return finding.message(lang)
     row = "".join(ch for ch in finding.cell if ch.isdigit())
-    return render(f"{finding.code}.attached", lang, cell=finding.cell, sheet=finding.sheet, row=row)
+    params = dict(finding.params)
+    # Rows deleted with what was typed in them are back in the copy, but empty: to be typed again there.
+    key = f"{finding.code}.attached"
+    if finding.code == "rows-deleted" and params:
+        key += ".report" if "reports" in params else ".lost"
+    return render(key, lang, cell=finding.cell, sheet=finding.sheet, row=row, **params)
 
 
 def render_for_school(report: Report, lang: Lang = "th", *, marked: bool = False) -> str:

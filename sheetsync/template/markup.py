@@ -19,6 +19,7 @@ from typing import Any
 
 from ..check.coerce import CoerceError, PercentShown, format_be_date, parse_date, parse_percent
 from ..check.places import plan_of
+from ..check.putback import rows_put_back
 from ..check.reader import Filled
 from ..check.report import PUT_RIGHT, Finding, Report
 from ..check.validate import rows_moved
@@ -69,9 +70,12 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     for finding in report.findings:
         if finding.sheet == filled.form.sheet:
             by_cell.setdefault(_home(finding, homes, prefilled), []).append(finding)
-    cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, []), moved) for c in base.cells]
+    put_back = rows_put_back(filled.form, moved)
+    reopened = {row for row, _ in put_back}
+    cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, []), moved, reopened) for c in base.cells]
     held = {c.place.ref: c for c in cells}
     cells = [_marked(c, by_cell.get(c.place.ref, []), held) for c in cells]
+    cells = _put_back(cells, put_back)
     plan = restamp(base, cells, key)
     # Heights and widths follow the school's own text, not the empty template's.
     widths = sizing.column_widths(filled.form, cells)
@@ -96,13 +100,14 @@ def _issued(text: str | None) -> dt.datetime | None:
 
 
 def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: list[Finding],
-                 moved: tuple[int, int] | None) -> CellSpec:
+                 moved: tuple[int, int] | None, reopened: set[int]) -> CellSpec:
     ref = cell.place.ref
     if cell.role in ("input", "prefill"):
         value = _typed(cell, filled, prefilled, moved)
-        # What the office filled in stays locked, as in the original, unless it was changed:
-        # then the school must be able to put it back.
-        locked = ref in prefilled and not any(f.code == "prefilled-cell-changed" for f in findings)
+        # What the office filled in stays locked, as in the original, unless it was changed, or went
+        # with a row she deleted (``reopened``: the file holds it no more): then she must be able to put it back.
+        locked = (ref in prefilled and cell.place.row not in reopened
+                  and not any(f.code == "prefilled-cell-changed" for f in findings))
         cell = replace(cell, value=_cell_value(value, cell.kind), locked=locked, role="prefill" if locked else "input",
                        validation=None if locked else cell.validation)
     return cell
@@ -129,13 +134,41 @@ def _marked(cell: CellSpec, findings: list[Finding], held: dict[str, CellSpec]) 
     return replace(cell, note=note, mark=Mark(FILLS[worst], condition))
 
 
+def _put_back(cells: list[CellSpec], rows: list[tuple[int, int | None]]) -> list[CellSpec]:
+    """``cells`` with the cells to fill in of each row put back where the school deleted it (``rows``, with
+    its report's number) red and told why: the row is the form's again, but what she typed in it went with
+    the row she deleted. Red while the whole row is still empty (a cell she may leave empty would never
+    clear on its own); her typing in it clears it, and what is still missing is found when she returns it."""
+    number = dict(rows)
+    empty = {row: [c.place.ref for c in cells if c.place.row == row and c.role == "input" and not c.locked]
+             for row in number}
+    out = []
+    for cell in cells:
+        refs = empty.get(cell.place.row, [])
+        if cell.place.ref not in refs:
+            out.append(cell)
+            continue
+        n = number[cell.place.row]
+        said = "\n".join(render("markup.row_put_back" if n is not None else "markup.row_put_back.row", lang, n=n)
+                         for lang in ("th", "en"))
+        note = said if cell.note is None else f"{said}\n\n{cell.note}"
+        condition = still_holds((cell.place.ref, None), [(ref, None) for ref in refs if ref != cell.place.ref])
+        # A cell with a mark of its own keeps it (it is the stricter): the note says both.
+        mark = cell.mark or (Mark(FILLS["error"], condition) if condition is not None else None)
+        out.append(replace(cell, note=note, mark=mark))
+    return out
+
+
 def _told(finding: Finding, *, alone: bool) -> str:
     """The finding's message, Thai then English, each saying so when the copy has already put it right:
     "nothing to change in this cell" only when ``alone`` (no other finding of its cell is still to fix)."""
     if finding.code not in PUT_RIGHT:
         return f"{finding.message_th}\n{finding.message_en}"
     said = "markup.put_right" if alone else "markup.put_right.one"
-    return "\n".join(f"{finding.message(lang)} {render(said, lang)}" for lang in ("th", "en"))
+    params = dict(finding.params)
+    if finding.code == "rows-deleted" and params:  # back, but empty: there is something to do, in its row
+        said = "markup.put_back.report" if "reports" in params else "markup.put_back"
+    return "\n".join(f"{finding.message(lang)} {render(said, lang, **params)}" for lang in ("th", "en"))
 
 
 def _typed(cell: CellSpec, filled: Filled, prefilled: set[str], moved: tuple[int, int] | None) -> Any:
