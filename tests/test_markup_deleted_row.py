@@ -19,17 +19,20 @@ from odf.opendocument import load
 from odf.table import TableRow
 from openpyxl import load_workbook
 
+from sheetsync.check.putback import lost_params, rows_put_back
 from sheetsync.check.reader import read_filled
 from sheetsync.check.validate import validate
 from sheetsync.messages import render
 from sheetsync.render import render_for_school
 from sheetsync.spec.form import Form
+from sheetsync.spec.registry import find_form
 from sheetsync.template.markup import FILLS, SUMMARY_SHEET, write_marked_up
 from sheetsync.template.write import write_template
 from tests.test_marks import _background, _ods_maps
 
 #: Report 5's row, and the cells of it she types into (A holds the form's own number).
 ROW = 41
+DATA = Path(__file__).parent / "data"
 INPUTS = [f"{col}{ROW}" for col in "BCDEFG"]
 
 
@@ -60,7 +63,7 @@ def test_the_row_put_back_is_marked_until_she_types_there(progress_form: Form, s
     assert [(f.code, f.cell) for f in report.errors] == [("rows-deleted", f"A{ROW}")]
     marked = tmp_path / f"marked.{fmt}"
     write_marked_up(filled, report, marked)
-    note = render("markup.row_put_back", "th", n=5)
+    note = render("markup.row_put_back", "th", item="รายงานครั้งที่ 5")
     if fmt == "xlsx":
         ws = load_workbook(marked)[progress_form.sheet]
         marks = {str(cf.sqref): rule for cf in ws.conditional_formatting for rule in cf.rules if rule.dxf.fill}
@@ -69,11 +72,11 @@ def test_the_row_put_back_is_marked_until_she_types_there(progress_form: Form, s
             assert marks[ref].dxf.fill.bgColor.rgb.endswith(FILLS["error"])
             assert f"LEN(TRIM($B${ROW}))=0" in marks[ref].formula[0]  # clears once she types in the row
             assert ws[ref].comment is not None and ws[ref].comment.text.startswith(note)
-            assert render("markup.row_put_back", "en", n=5) in ws[ref].comment.text  # Thai, then English
+            assert render("markup.row_put_back", "en", item="item 5 of reports") in ws[ref].comment.text  # Thai, then English
         assert ws[f"A{ROW}"].value == 5 and f"A{ROW}" not in marks  # the form's own number: nothing to type
         assert f"B{ROW + 1}" not in marks  # report 6, back in its own row, holds what she typed
         # The finding's own note, and its line on the findings sheet, say report 5 is to be typed again.
-        back = render("markup.put_back.report", "th", reports="5")
+        back = render("markup.put_back.report", "th", items="รายงานครั้งที่ 5")
         assert back in ws[f"A{ROW}"].comment.text and render("markup.put_right", "th") not in ws[f"A{ROW}"].comment.text
         todo = [str(line[-1].value) for line in load_workbook(marked)[SUMMARY_SHEET].iter_rows(min_row=2)]
         assert any(back in t for t in todo)
@@ -91,9 +94,10 @@ def test_the_answer_with_the_copy_says_the_row_is_back_empty(progress_form: Form
                                                              tmp_path: Path) -> None:
     report = validate(read_filled(_deleted(progress_form, seed, tmp_path)))
     text = render_for_school(report, marked=True)
-    said = [render("rows-deleted.attached.report", lang, row=ROW, reports="5") for lang in ("th", "en")]
+    said = [render("rows-deleted.attached.report", lang, row=ROW, items="รายงานครั้งที่ 5", items_en="item 5 of reports")
+             for lang in ("th", "en")]
     assert text.index(said[0]) < text.index(said[1])  # Thai first
-    assert "รายงานครั้งที่ 5" in said[0] and "report 5" in said[1] and "every row back" not in text
+    assert "รายงานครั้งที่ 5" in said[0] and "item 5 of reports" in said[1] and "every row back" not in text
     assert "ว่าง" in said[0] and "สีแดง" in said[0] and "empty" in said[1] and "red" in said[1]
 
 
@@ -150,5 +154,17 @@ def test_calc_shows_the_note_on_the_row_put_back(libreoffice: Any, progress_form
     marked = tmp_path / f"marked.{fmt}"
     write_marked_up(filled, validate(filled), marked)
     cells = libreoffice.cells(marked, progress_form.sheet, INPUTS)
-    assert all(c["annotation"].startswith(render("markup.row_put_back", "th", n=5)) for c in cells.values())
+    assert all(c["annotation"].startswith(render("markup.row_put_back", "th", item="รายงานครั้งที่ 5")) for c in cells.values())
     assert not any(c["locked"] for c in cells.values())  # she can type report 5 there
+
+
+def test_a_row_put_back_is_named_as_each_form_names_its_rows() -> None:
+    """Another form's keyed table is named by its own words, never as "รายงานครั้งที่" (the progress report's):
+    a form is a layout and a schema, and the words for its rows come from them."""
+    equipment = find_form(DATA / "equipment" / "equipment-inventory.yaml")
+    table = next(t for t in equipment.tables if t.key)
+    (row, name), = rows_put_back(equipment, (table.first_row + 1, -1))
+    assert row == table.first_row + 1 and name is not None
+    assert "รายงาน" not in name[0] and "แถวที่ 2" in name[0] and "report" not in name[1], name
+    progress = find_form("progress-report")
+    assert lost_params(progress, (ROW, -1)) == (("items", "รายงานครั้งที่ 5"), ("items_en", "item 5 of reports"))

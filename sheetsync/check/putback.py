@@ -2,52 +2,69 @@
 
 A row deleted from the form goes with what was typed in it: the copy is the form again, so the row
 is back, but empty. Those of its rows that held cells to fill in are named here, each with its item's
-number where the row is one of a numbered block (report 5 on report 5's row), so that the copy marks
-them and the answer says what is to be typed again.
+name where the row is one of a numbered block, as the form's schema names its items ("รายงานครั้งที่ 5"
+on report 5's row; in English its ``title_en``, else the list's key: "item 5 of reports"), so that the copy
+marks them and the answer says what is to be typed again.
 """
 
 from __future__ import annotations
 
 from .places import plan_of
 from ..spec.form import Form
+from ..messages import render
+from ..spec.pointers import schema_node
+
+#: An item's name in Thai and in English ("รายงานครั้งที่ 5", "item 5 of reports").
+Named = tuple[str, str]
 
 
-def rows_put_back(form: Form, moved: tuple[int, int] | None) -> list[tuple[int, int | None]]:
-    """(row, n) for each row of ``form`` that ``moved`` (as :func:`~sheetsync.check.validate.rows_moved`
-    gives it: n < 0 rows deleted) deleted and that holds cells to fill in; ``n`` is the row's number in
-    its table when the table keeps item N on row N (a report), else None. Empty for rows inserted.
+def rows_put_back(form: Form, moved: tuple[int, int] | None) -> list[tuple[int, Named | None]]:
+    """(row, name) for each row of ``form`` that ``moved`` (as :func:`~sheetsync.check.validate.rows_moved`
+    gives it: n < 0 rows deleted) deleted and that holds cells to fill in; ``name`` is its item's (Thai,
+    English) when the table keeps item N on row N (a report), else None. Empty for rows inserted.
 
     Example::
 
-        rows_put_back(form, (41, -1))  # [(41, 5)]: report 5's row
+        rows_put_back(form, (41, -1))  # [(41, ("รายงานครั้งที่ 5", "item 5 of reports"))]: report 5's row
     """
     if moved is None or moved[1] >= 0:
         return []
     inputs = {row + 1 for row, _ in plan_of(form).cells}
     deleted = range(moved[0], moved[0] - moved[1])
-    return [(row, _number(form, row)) for row in deleted if row in inputs]
+    return [(row, _name(form, row)) for row in deleted if row in inputs]
 
 
 def lost_params(form: Form, moved: tuple[int, int]) -> tuple[tuple[str, str], ...]:
     """What rows deleted took with them, as the ``rows-deleted`` finding's ``params`` for the answer's
-    words (:func:`sheetsync.render.advice`): the numbers of the reports lost (``("reports", "5, 6")``),
-    else how many rows with cells to fill in were lost (``("lost", "1")``); nothing for rows of
-    headings alone, or rows inserted.
+    words (:func:`sheetsync.render.advice`): the items lost, as the form names them (``("items",
+    "รายงานครั้งที่ 5, รายงานครั้งที่ 6")`` and ``("items_en", …)``), else how many rows with cells to fill
+    in were lost (``("lost", "1")``); nothing for rows of headings alone, or rows inserted.
 
     Example::
 
-        lost_params(form, (41, -1))  # (("reports", "5"),)
+        lost_params(form, (41, -1))  # (("items", "รายงานครั้งที่ 5"), ("items_en", "item 5 of reports"))
     """
     lost = rows_put_back(form, moved)
-    numbers = [str(n) for _, n in lost if n is not None]
-    if numbers and len(numbers) == len(lost):
-        return (("reports", ", ".join(numbers)),)
+    names = [name for _, name in lost if name is not None]
+    if names and len(names) == len(lost):
+        return (("items", ", ".join(th for th, _ in names)), ("items_en", ", ".join(en for _, en in names)))
     return (("lost", str(len(lost))),) if lost else ()
 
 
-def _number(form: Form, row: int) -> int | None:
-    """The item number of ``row`` in a keyed table (report N sits on row N of its block), else None."""
+def _name(form: Form, row: int) -> Named | None:
+    """The item ``row`` holds in a keyed table (report N sits on row N of its block), named as the printed
+    form numbers it (as :func:`sheetsync.render.row_name` names a finding's row): a block that numbers its
+    rows itself by its items' title ("รายงานครั้งที่ 5"), another by its own title and the row's place
+    ("รายชั้น แถวที่ 3": "ชั้น 3" would read as a grade); else None."""
     for table in form.tables:
         if table.key is not None and table.first_row <= row <= table.last_row:
-            return row - table.first_row + 1
+            n = row - table.first_row + 1
+            items = schema_node(form.schema, f"{table.pointer}/*") or {}
+            key = table.pointer.strip("/").split("/")[-1].replace("_", " ")
+            if any(c.auto is not None for c in table.columns) and items.get("title"):
+                # English where the schema has it ("Report 5"), else the list's key ("item 5 of reports")
+                return f"{items['title']} {n}", f"{items['title_en']} {n}" if "title_en" in items else f"item {n} of {key}"
+            block = schema_node(form.schema, table.pointer) or {}
+            return (render("report.row_of", "th", table=block.get("title") or key, n=n),
+                    render("report.row_of", "en", table=block.get("title_en") or key, n=n))
     return None

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..check.coerce import CoerceError, PercentShown, format_be_date, parse_date, parse_percent
 from ..check.places import plan_of
-from ..check.putback import rows_put_back
+from ..check.putback import Named, rows_put_back
 from ..check.reader import Filled
 from ..check.report import PUT_RIGHT, Finding, Report
 from ..check.validate import rows_moved
@@ -134,22 +134,23 @@ def _marked(cell: CellSpec, findings: list[Finding], held: dict[str, CellSpec]) 
     return replace(cell, note=note, mark=Mark(FILLS[worst], condition))
 
 
-def _put_back(cells: list[CellSpec], rows: list[tuple[int, int | None]]) -> list[CellSpec]:
+def _put_back(cells: list[CellSpec], rows: list[tuple[int, Named | None]]) -> list[CellSpec]:
     """``cells`` with the cells to fill in of each row put back where the school deleted it (``rows``, with
-    its report's number) red and told why: the row is the form's again, but what she typed in it went with
+    its item's name) red and told why: the row is the form's again, but what she typed in it went with
     the row she deleted. Red while the whole row is still empty (a cell she may leave empty would never
     clear on its own); her typing in it clears it, and what is still missing is found when she returns it."""
-    number = dict(rows)
+    named = dict(rows)
     empty = {row: [c.place.ref for c in cells if c.place.row == row and c.role == "input" and not c.locked]
-             for row in number}
+             for row in named}
     out = []
     for cell in cells:
         refs = empty.get(cell.place.row, [])
         if cell.place.ref not in refs:
             out.append(cell)
             continue
-        n = number[cell.place.row]
-        said = "\n".join(render("markup.row_put_back" if n is not None else "markup.row_put_back.row", lang, n=n)
+        name = named[cell.place.row]
+        said = "\n".join(render("markup.row_put_back.row", lang) if name is None else
+                         render("markup.row_put_back", lang, item=name[0 if lang == "th" else 1])
                          for lang in ("th", "en"))
         note = said if cell.note is None else f"{said}\n\n{cell.note}"
         condition = still_holds((cell.place.ref, None), [(ref, None) for ref in refs if ref != cell.place.ref])
@@ -167,7 +168,7 @@ def _told(finding: Finding, *, alone: bool) -> str:
     said = "markup.put_right" if alone else "markup.put_right.one"
     params = dict(finding.params)
     if finding.code == "rows-deleted" and params:  # back, but empty: there is something to do, in its row
-        said = "markup.put_back.report" if "reports" in params else "markup.put_back"
+        said = "markup.put_back.report" if "items" in params else "markup.put_back"
     return "\n".join(f"{finding.message(lang)} {render(said, lang, **params)}" for lang in ("th", "en"))
 
 
