@@ -57,13 +57,13 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
     with as_bad_input(filled.path):  # a value no rule expected is the file's problem, not a crash
         report.findings += list(_identity(filled, resolve(key, create=False)))
         report.findings += list(_structure(filled))
-        # A prefilled cell changed (emptied, retyped) is one problem, "restore it": not also "fill it in",
-        # nor "type digits only" (what was typed over the office's value is not hers to put in form).
+        # A prefilled cell changed is one problem, "restore it": not also "fill it in" nor "type digits only"
+        # (not hers to put in form); a formula or an error value there is still told (it is never a value).
         changed = [f for f in report.findings if f.code == "prefilled-cell-changed"]
         restore, retyped = {f.path for f in changed if f.path}, {f.cell for f in changed}
         report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=choice_labels(
             filled.form, p.pointer), **month_names(p.params), **number_example(filled.form, p.code, p.pointer))
-            for p in filled.problems if p.cell not in retyped]
+            for p in filled.problems if p.cell not in retyped or p.code.startswith(("formula", "error-value"))]
         report.findings += list(_schema(filled, restore))
         unread = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
