@@ -133,7 +133,7 @@ def mailbox(dovecot: Dovecot) -> Mailbox:
 
 @pytest.fixture
 def smtp() -> Iterator[Server]:
-    """A plain SMTP server on 127.0.0.1 collecting every message (a module may define its own)."""
+    """A plain SMTP server on 127.0.0.1 collecting every message."""
     from tests.test_mail_smtp import run_server
 
     yield from run_server()

@@ -9,23 +9,16 @@ import email
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
-from typing import Any, Iterator
-
-import pytest
+from typing import Any
 
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER, run, sync_args
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 
 BOSS = "boss@bma.example"  # the digest's address in tests.test_mail_loop.run
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
 
 
 def answer_to(raw: bytes, sender: str, text: str, message_id: str) -> bytes:

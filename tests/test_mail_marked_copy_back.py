@@ -11,7 +11,7 @@ import json
 import sqlite3
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -24,18 +24,13 @@ from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_echo_robot import answering_office, sheetsync
 from tests.test_mail_hostile import body
 from tests.test_mail_loop import ROSTER, run, sync_args
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 
 
 @pytest.fixture
 def district(mailbox: Mailbox, smtp: Server, tmp_path: Path, office_key: Path) -> Path:
     """An empty office answering at most twice a day (see :func:`tests.test_mail_echo_robot.answering_office`)."""
     return answering_office(mailbox, smtp, tmp_path, office_key)
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
 
 
 def _made(tmp_path: Path, form: Form, data: dict[str, Any], name: str) -> bytes:

@@ -7,25 +7,18 @@ from __future__ import annotations
 import email
 from email.policy import default
 from pathlib import Path
-from typing import Any, Iterator
-
-import pytest
+from typing import Any
 
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER, run, sync_args
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 
 OUTLOOK = "<SEYPR06MB52347C1E0F9C3A2B8D4E5F60718293A4B5@SEYPR06MB5234.apcprd06.prod.outlook.com>"
 EARLIER = ["<TYZPR06MB6263A8A38BCA3C7C55DDE0C8D1E52%d@TYZPR06MB6263.apcprd06.prod.outlook.com>" % n
            for n in range(14)]
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
 
 
 def ids_on_the_wire(raw: bytes, header: str) -> list[str]:

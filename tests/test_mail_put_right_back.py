@@ -13,7 +13,7 @@ import sqlite3
 from email.message import EmailMessage
 from html import unescape
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -27,12 +27,7 @@ from tests.test_mail_echo_robot import answering_office, sheetsync
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_hostile import body
 from tests.test_mail_loop import ROSTER, run, sync_args
-from tests.test_mail_smtp import Server, run_server
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
+from tests.test_mail_smtp import Server
 
 
 @pytest.fixture

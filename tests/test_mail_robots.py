@@ -5,7 +5,7 @@ report goes to the school's roster address, never back to the robot, the list or
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -14,12 +14,7 @@ from sheetsync.template.write import write_template
 from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER, run, sync_args
-from tests.test_mail_smtp import Server, run_server
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
+from tests.test_mail_smtp import Server
 
 
 ROBOTS = [("noreply@system.example", {}), ("a@s1.example", {"Precedence": "bulk"}),

@@ -11,7 +11,7 @@ import sqlite3
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -25,14 +25,9 @@ from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, mail_from
 from tests.test_mail_loop import ROSTER
 from tests.test_mail_office import mail_office, sheetsync
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 
 HEAD = "head@s1-school.example"  # the school's head: not the roster's address
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
 
 
 @pytest.fixture

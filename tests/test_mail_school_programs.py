@@ -13,7 +13,7 @@ import io
 import zipfile
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -26,14 +26,9 @@ from tests.imap_server import Mailbox
 from tests.test_mail_fetch import XLSX, env, imap_config, mail_from
 from tests.test_mail_hostile import body, office_mail, replies
 from tests.test_mail_loop import ROSTER, run, sync_args
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 
 TEACHER = "ครูสมศรี <a@s1.example>"
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
 
 
 def gmail_with_a_link(link: str, name: str = "รายงาน วัดไทร.xlsx",

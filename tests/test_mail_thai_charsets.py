@@ -11,7 +11,7 @@ import json
 import urllib.parse
 from email.policy import default
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -23,16 +23,11 @@ from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.imap_server import Mailbox
 from tests.test_mail_loop import ROSTER, run, sync_args
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 
 SUBJECT = "ส่งรายงานเดือนมีนาคม"
 TEACHER = "ครูสมศรี ใจดี"
 FILE = "แบบรายงาน วัดไทร.xlsx"
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
 
 
 def word(text: str, charset: str) -> str:

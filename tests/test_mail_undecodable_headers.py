@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -16,14 +16,9 @@ from sheetsync.template.write import write_template
 from tests.imap_server import Mailbox
 from tests.test_mail_loop import ROSTER, answers, run, sync_args
 from tests.test_mail_office import mail_office, sheetsync
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
 
 
 def garbled(data: bytes, subject: bytes, name: bytes, filename: bytes) -> bytes:

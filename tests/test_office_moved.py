@@ -11,25 +11,17 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Iterator
-
-import pytest
 
 from sheetsync.office.store import Store
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.cli import run
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 from tests.test_master_support import at, seed_data, variant
 
 ROSTER = ("recipient_id,school_name,email,project_code,network\n"
           "s1,โรงเรียนวัดไทร,head@s1.example,50360000-3553,73\n"
           "s2,โรงเรียนวัดยายร่ม,head@s2.example,50360000-3554,74\n")
-
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
 
 
 def make_office(tmp_path: Path, smtp: Server | None = None) -> Path:

@@ -14,7 +14,7 @@ import subprocess
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from odf import teletype
@@ -36,7 +36,7 @@ from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
 from tests.cli import run
 from tests.test_master_support import seed_data, submit, variant
-from tests.test_mail_smtp import Server, run_server
+from tests.test_mail_smtp import Server
 
 NAME = "สำนักงานเขตบางรัก"
 ROSTER = ("recipient_id,school_name,email,project_code\n"
@@ -210,11 +210,6 @@ def test_each_command_of_the_office_names_it_in_its_master(tmp_path: Path, progr
 
 
 # --- e-mail -------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def smtp() -> Iterator[Server]:
-    yield from run_server()
-
 
 def mailing_office(tmp_path: Path, smtp: Server, sender: str, name: str | None = f'"{NAME}"') -> Path:
     return make_office(tmp_path, name, f'from = "{sender}"\ndigest_to = "boss@bma.example"\n'
