@@ -48,7 +48,7 @@ from .office.unzipping import ZIP, unpack_zips
 from .office.stuck import Stuck, mark_listed, not_read_lines, tally
 from .office.owing import not_received
 from .office.rekey import rekey_periods
-from .office.rostered import sender_school, take_roster
+from .office.rostered import mailed_by, sender_school, take_roster
 from .office.renaming import readable_names
 from .office.view import ViewResult, check_view_path, not_refreshed, render_view, settings_newer, store_beside
 from .pipeline import FileResult, check_file
@@ -354,7 +354,8 @@ def _process(store: Store, run_id: int, inbox: Path, report_dir: Path, config: M
         # outcome on screen, its detail, the note beside it in quarantine/, the digest and summaries
         name_as_kept(item, kept_as)
         recorded = record_file(store, item, run_id=run_id, name=kept_as, mails=mails, recipient_hint=hint,
-                               size=listed.size, zone=options.zone, answer=answer, joining=joining)
+                               sent_by=mailed_by(origin, people), size=listed.size, zone=options.zone,
+                               answer=answer, joining=joining)
         crash_point("file-recorded")
         outcomes.append(recorded.outcome)
         if recorded.reread:

@@ -149,6 +149,9 @@ def test_a_store_from_before_lists_no_old_file_again(district: Path, progress_fo
             db.execute(f"ALTER TABLE outbox DROP COLUMN {column}")
         if "month" in columns:  # step 17's
             db.execute("ALTER TABLE outcomes DROP COLUMN month")
+        if "sent_by" in columns:  # step 18's
+            db.execute("DROP INDEX outcomes_by_sender")
+            db.execute("ALTER TABLE outcomes DROP COLUMN sent_by")
         db.execute("PRAGMA user_version=11")
     fill(inbox, progress_form, seed, SCHOOLS[2:3], pdf=False)
     again = sheetsync(district, "sync")

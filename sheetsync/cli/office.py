@@ -139,7 +139,8 @@ def master_command(
 
 def history_command(
     ctx: typer.Context,
-    recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID", help="Only this recipient "
+    recipient: Annotated[Optional[str], typer.Option("--recipient", metavar="ID", help="Only this recipient, "
+                                                     "with the files its roster address mailed that name no school "
                                                      "(upper or lower case alike when none is exactly so).")] = None,
     project: Annotated[Optional[str], typer.Option("--project", metavar="CODE", help="Only this key (e.g. a "
                                                    "project code; a school's code gives each of its months).")] = None,

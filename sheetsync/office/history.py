@@ -49,6 +49,8 @@ class Version:
     issued_at: str = ""
     changes: tuple[Change, ...] = ()
     sender: str = ""  # who mailed the file (when it was fetched from the office's mailbox)
+    #: The roster school whose address mailed a file that names no school (not the office's form)
+    sent_by: str = ""
 
 
 @dataclass
@@ -111,11 +113,11 @@ def _versions(store: Store, where: str, params: tuple[str, ...]) -> Iterator[tup
         "SELECT o.sha256, o.file, o.received_at, o.result, o.detail, COALESCE(o.form_id, ''), "
         "COALESCE(o.key, ''), COALESCE(o.recipient, ''), (SELECT MAX(s.id) FROM submissions s "
         "WHERE s.form_id = COALESCE(o.form_id, '') AND s.key = COALESCE(o.key, '') "
-        "AND s.recipient = COALESCE(o.recipient, '') AND s.sha256 = o.sha256) "
+        "AND s.recipient = COALESCE(o.recipient, '') AND s.sha256 = o.sha256), o.sent_by "
         f"FROM outcomes o WHERE {where} ORDER BY 6, 7, 8, o.id", params)
     k_before: tuple[str, str, str] | None = None
     before: dict[str, Any] | None = None
-    for sha, file, received_at, result, detail, form_id, code, who, sub_id in rows:
+    for sha, file, received_at, result, detail, form_id, code, who, sub_id, sent_by in rows:
         k = (form_id, code, who)
         if k != k_before:
             k_before, before = k, None
@@ -128,7 +130,7 @@ def _versions(store: Store, where: str, params: tuple[str, ...]) -> Iterator[tup
             before = stored.data
         sender = senders(store, [sha]).get(sha, ("", ""))[0] if sha else ""
         yield k, Version(received_at, file, sha or "", result, detail, stored.issued_at if stored else "", changes,
-                         sender)
+                         sender, sent_by or "")
 
 
 def _where(store: Store, recipient: str | None, key: str | None) -> tuple[str, tuple[str, ...]]:
@@ -136,8 +138,13 @@ def _where(store: Store, recipient: str | None, key: str | None) -> tuple[str, t
     where, params = ["form_id != ''"], []
     if recipient is not None:
         ids = recipients_matching(store, recipient) or [recipient.strip()]
-        where.append(f"recipient IN ({', '.join('?' * len(ids))})")
-        params += ids
+        marks = ", ".join("?" * len(ids))
+        # Also the files its address mailed that name no school (not the office's form): the office knows
+        # who sent them, never whose they say they are
+        # (sent_by != '' said, or SQLite does not use the index of those files alone: outcomes_by_sender)
+        where.append(f"(recipient IN ({marks}) OR (sent_by IN ({marks}) AND sent_by != '' "
+                     "AND COALESCE(recipient, '') = ''))")
+        params += ids + ids
     if key is not None:
         # As typed, and with its digits in ASCII (a code in Thai digits is stored so, read from any file);
         # a school's code also names each of its periods (a monthly form's key is "code · year · month").
@@ -160,10 +167,12 @@ def recipients_matching(store: Store, typed: str) -> list[str]:
         recipients_matching(store, " SCHOOL-01 ") == ["school-01"]
     """
     typed = typed.strip()  # pasted with a space around it
-    if store.query("SELECT 1 FROM outcomes WHERE recipient = ? LIMIT 1", (typed,)):
+    if store.query("SELECT 1 FROM outcomes WHERE recipient = ? OR (sent_by = ? AND sent_by != '') LIMIT 1",
+                   (typed, typed)):
         return [typed]
-    folded = typed.casefold()
-    known = store.query("SELECT DISTINCT recipient FROM outcomes WHERE recipient != ''")
+    folded = typed.casefold()  # a school whose only files named none is known by the address that sent them
+    known = store.query("SELECT recipient FROM outcomes WHERE recipient != '' "
+                        "UNION SELECT sent_by FROM outcomes WHERE sent_by != ''")
     return sorted(r for (r,) in known if r.casefold() == folded)
 
 
@@ -241,6 +250,7 @@ def _heading(k: tuple[str, str, str]) -> str:
 def _version_lines(v: Version, width: int, zone: Zone) -> Iterator[str]:
     """A version's line (its result padded to ``width`` columns), why it was not taken, its changes."""
     sender = f"  {both('history.from', sender=_shown(v.sender))}" if v.sender else ""
+    sender += f"  {both('history.sent-by', school=_shown(v.sent_by))}" if v.sent_by else ""
     shown = result_words(v.result)
     shown += " " * (width - _width(shown))
     yield f"  {clock_time(v.received_at, zone)}  {shown} {v.file}  (sha256 {v.sha256[:12]}){sender}"

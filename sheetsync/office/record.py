@@ -59,8 +59,8 @@ class Recorded:
 
 
 def record_file(store: Store, item: FileResult, *, run_id: int | None = None, name: str | None = None,
-                mails: Sequence[tuple[str, bytes]] = (), recipient_hint: str = "", kept: bool = False,
-                size: int | None = None, zone: Zone = None, answer: Answer | None = None,
+                mails: Sequence[tuple[str, bytes]] = (), recipient_hint: str = "", sent_by: str = "",
+                kept: bool = False, size: int | None = None, zone: Zone = None, answer: Answer | None = None,
                 joining: Joining | None = None) -> Recorded:
     """Decide and record ``item``'s outcome, its data and its e-mails in one transaction.
 
@@ -73,6 +73,10 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
     :param joining: how the one mail of ``mails`` joins the answers on the other files of the message
         it answers, to leave in one e-mail (:mod:`sheetsync.office.joining`).
     :param recipient_hint: for a file that cannot be read, the roster recipient its name points to.
+    :param sent_by: the roster school whose address mailed the file (:func:`sheetsync.office.rostered.mailed_by`),
+        kept with an outcome that names no school (an identity the office's key does not vouch for, a
+        file that cannot be read): it is that school's in ``history`` and in the tidying of reports/,
+        never in its data or its state (a From line can be forged).
     :param size: the file's size as it was read (default: looked up at ``item.path``).
     :param zone: the office's time zone (None: this computer's): a detail naming a time says it in it.
     """
@@ -95,7 +99,8 @@ def record_file(store: Store, item: FileResult, *, run_id: int | None = None, na
             outcome = replace(outcome, detail=joined(pair("reread", backup=put_back[0][0]), split(outcome.detail)))
         # The month of the report it brought: a refused file keeps no data, and a past month's view dates it.
         month = report_month(master_spec(item.form), item.data) if item.form is not None else ""
-        row_id = store.add_outcome(_row(outcome, name, run_id) | {"month": month})
+        row = _row(outcome, name, run_id)
+        row_id = store.add_outcome(row | {"month": month, "sent_by": "" if row["recipient"] else sent_by})
         note_reports(store, row_id, outcome, [p.name for p in item.outputs])  # reports/ shows the latest
         disposition = QUARANTINE if outcome.result == "quarantined" else PROCESSED
         reason = reason_of(item, outcome.detail)

@@ -1,6 +1,6 @@
 """The roster a run is given, made the store's: codes Excel cut the zeros of given back, and the
 schools it no longer lists said at once (their data stays; a roster put back lists them again); and the
-school a file that cannot say whom it is from was mailed by."""
+school whose address mailed a file (what a file that cannot say whom it is from is filed under)."""
 
 from __future__ import annotations
 
@@ -35,12 +35,21 @@ def take_roster(store: Store, roster: list[Recipient], lines: list[str]) -> bool
     return store.set_roster(listed)
 
 
+def mailed_by(origin: Thread | None, people: list[Recipient]) -> str:
+    """The roster school whose address mailed a file (``origin``: the message it came in; None for a
+    file dropped into the inbox): "" when no school's, or when two schools share that address.
+
+    Only the sender's address names it, never the file: a file the office's key does not vouch for may
+    name any school. A From line can be forged too, so this names who *sent* a file, never whose data
+    it is (:func:`sheetsync.office.record.record_file` ``sent_by``)."""
+    sender = origin.sender.lower() if origin is not None and origin.sender else ""
+    found = [r.id for r in people if sender and sender in (a.lower() for a in r.emails)]
+    return found[0] if len(found) == 1 else ""  # an address two schools share names neither
+
+
 def sender_school(origin: Thread | None, people: list[Recipient], store: Store) -> str:
     """The roster school whose address mailed a file that cannot say whom it is from — only while
     that school has nothing on record: a From line is easily forged, and must not turn a school
     that reported into one that "sent a file that cannot be opened"."""
-    sender = origin.sender.lower() if origin is not None and origin.sender else ""
-    found = [r.id for r in people if sender and sender in (a.lower() for a in r.emails)]
-    if len(found) != 1:  # an address two schools share names neither
-        return ""
-    return "" if store.query("SELECT 1 FROM current WHERE recipient = ? LIMIT 1", (found[0],)) else found[0]
+    found = mailed_by(origin, people)
+    return "" if found and store.query("SELECT 1 FROM current WHERE recipient = ? LIMIT 1", (found,)) else found

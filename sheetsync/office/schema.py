@@ -154,4 +154,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE outcomes ADD COLUMN month TEXT NOT NULL DEFAULT ''
     """,
+    # 18: the roster school whose address mailed a file that names no school (its identity not signed
+    # by the office's key: the school written in it is not believed), as that address alone names it:
+    # ``history --recipient`` lists the file under it, and its reports leave reports/ once that school's
+    # file passes (office/superseded.py). Files recorded before this step, and files dropped into the
+    # inbox (no sender), stay nobody's.
+    """
+    ALTER TABLE outcomes ADD COLUMN sent_by TEXT NOT NULL DEFAULT '';
+    CREATE INDEX outcomes_by_sender ON outcomes (sent_by, id) WHERE sent_by != ''
+    """,
 )

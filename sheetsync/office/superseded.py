@@ -5,7 +5,10 @@ Reports are named by the returned file's name, and a valid file writes no marked
 this, a school's old ``…-ตรวจแล้ว.xlsx`` stayed beside the report that says its corrected file passed
 (and, the correction sent under another name, every old report stayed), red marks for a school that
 is done. The store lists the reports each file wrote (``report_files``), so only that school's, of
-that key (a monthly form's other months are other keys), are ever moved.
+that key (a monthly form's other months are other keys), are ever moved. A file that names no school
+(not the office's form: its identity not signed) mailed from a school's roster address is that
+school's here: its red copy moves once a file of that school passes (``outcomes.sent_by``); one
+dropped into the inbox, with no sender, is nobody's and stays.
 
 Two steps: :func:`note_reports`, in the transaction that records the file, lists its reports and
 marks those it makes out of date; :func:`move_aside`, after, moves them. A report that cannot be
@@ -34,6 +37,8 @@ def note_reports(store: Store, outcome_id: int, outcome: Outcome, names: Iterabl
     holds in place. Call inside the transaction that records the outcome.
 
     A file whose key or school is not known (unreadable, no key, identity not verified) supersedes nothing.
+    A school's file that passes also marks the reports of the files its address mailed that named no
+    school (:func:`_sent_by_aside`).
     """
     for name in names:  # a name written again now belongs to this file (the old report was replaced)
         store.db.execute("INSERT INTO report_files (name, outcome_id, aside) VALUES (?, ?, 0) ON CONFLICT (name) "
@@ -42,12 +47,28 @@ def note_reports(store: Store, outcome_id: int, outcome: Outcome, names: Iterabl
                                                                       outcome.key.project_code):
         return
     form_id, key, recipient = outcome.key
+    if outcome.result != "refused":
+        _sent_by_aside(store, outcome_id, form_id, recipient)
     store.db.execute(
         "UPDATE report_files SET aside = 1 WHERE outcome_id IN ("
         " SELECT o.id FROM outcomes o WHERE o.form_id = ? AND o.key = ? AND o.recipient = ? AND o.id < ?"
         " AND o.sha256 IS NOT (SELECT s.sha256 FROM current c JOIN submissions s ON s.id = c.submission_id"
         "                      WHERE c.form_id = ? AND c.key = ? AND c.recipient = ?))",
         (form_id, key, recipient, outcome_id, form_id, key, recipient))
+
+
+def _sent_by_aside(store: Store, outcome_id: int, form_id: str, recipient: str) -> None:
+    """Mark for moving aside the reports of the earlier files ``recipient``'s address mailed that named
+    no school (``outcomes.sent_by``: not the office's form, or not readable), of ``form_id`` or of no
+    form known — once a file of that school and form passes.
+
+    Their key is not compared: it is what an unverified file says of itself, and the code in it names a
+    school (perhaps another); what their red copy asks — send the office's form — is done."""
+    store.db.execute(
+        "UPDATE report_files SET aside = 1 WHERE outcome_id IN ("
+        " SELECT o.id FROM outcomes o WHERE o.sent_by = ? AND o.sent_by != '' AND COALESCE(o.recipient, '') = ''"
+        " AND o.id < ?"
+        " AND COALESCE(o.form_id, '') IN ('', ?))", (recipient, outcome_id, form_id))
 
 
 def move_aside(store: Store, report_dir: Path) -> list[Path]:
