@@ -100,7 +100,8 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     :param attach_report: also attach the JSON report as ``<file stem>.report.json`` (for a program;
         a school is sent only its marked-up file, which it can open).
     :param thread: the message that brought the file: the mail then answers it (``Re:`` subject,
-        ``In-Reply-To`` and ``References``), so it lands in the sender's conversation.
+        ``In-Reply-To`` and ``References``), so it lands in the sender's conversation; its attachments that
+        are no spreadsheets (:attr:`Thread.others`) are named as not checked (:func:`not_read_note`).
     :param cc: addresses copied (the roster's address when someone else sent the file).
     :param key: what the report is keyed by, in words ("รหัสโครงการ 50360000-3600"): a new message's
         subject names it after the school, so a school's results on two projects are told apart (a
