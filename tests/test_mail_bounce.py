@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import email
 import email.policy
+import quopri
 from email.message import EmailMessage
 from email.utils import getaddresses
 
 from sheetsync.mailer._bounce import is_bounce, read_bounce
 from sheetsync.mailer._headers import header_text, message_ids
+from sheetsync.mailer._imap_config import ImapConfig
+from sheetsync.mailer._reading import read_message
 
 
 def bounce(status_blocks: str, returned: str, returned_type: str = "message/rfc822",
@@ -106,3 +109,16 @@ def test_who_is_taken_for_a_bounce() -> None:
                      "Content-Type: text/plain\r\n\r\nread\r\n--B\r\nContent-Type: text/rfc822-headers\r\n\r\n"
                      f"{returned}\r\n--B--\r\n").encode())
     assert not is_bounce(receipt) and read_bounce(receipt).failed == ()  # read, not undelivered
+
+
+def test_a_bounce_returning_our_message_in_quoted_printable_still_says_who() -> None:
+    # A forwarded message sent in quoted-printable is now kept as text until it is decoded: the bounce
+    # reader took the returned message from the part as a parsed one and failed on the text.
+    returned = quopri.encodestring(RETURNED.replace("\n", "\r\n").encode())
+    raw = (b"From: MAILER-DAEMON@mail.example\r\nTo: office@bma.example\r\nSubject: Undelivered Mail\r\n"
+           b"MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=B\r\n\r\n"
+           b"--B\r\nContent-Type: text/plain\r\n\r\nnot delivered\r\n--B\r\nContent-Type: message/rfc822\r\n"
+           b"Content-Transfer-Encoding: quoted-printable\r\n\r\n" + returned + b"\r\n--B--\r\n")
+    reading = read_message(raw, ImapConfig(host="h", user="u"), whole=True)
+    assert reading.kind == "bounce" and reading.bounce is not None
+    assert reading.bounce.failed == ("a@s2.example", "b@s2.example") and reading.bounce.what == "template s2"

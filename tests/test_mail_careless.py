@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import base64
 import email
+import quopri
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -223,3 +225,51 @@ def test_the_office_s_thai_address_forged_as_it_travels_is_known_as_ours(forged:
     message = EmailMessage()
     message["From"] = forged
     assert claims_to_be_ours(message, config) and must_not_answer(message, config)
+
+
+def qp_forward(inner: bytes, tag: bytes) -> bytes:
+    """A forwarded e-mail whose message/rfc822 part a relay sent in quoted-printable (RFC 2046 forbids it)."""
+    return (b"From: a@s1.example\r\nTo: office@bma.example\r\nSubject: Fwd\r\nMessage-ID: <qp%s@s1.example>\r\n"
+            b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain"
+            b'\r\n\r\nfw\r\n--B\r\nContent-Type: message/rfc822; name="fw.eml"\r\n'
+            b"Content-Transfer-Encoding: quoted-printable\r\n\r\n%s\r\n--B--\r\n" % (tag, quopri.encodestring(inner)))
+
+
+def test_a_forwarded_mail_sent_quoted_printable_is_opened(mailbox: Mailbox, good: bytes, tmp_path: Path) -> None:
+    # The email package parses a message/rfc822 part as a message whatever its encoding: its boundary
+    # written "=3D=3D…" and its long header lines cut by soft line breaks ("=" at a line's end), the
+    # teacher's file was never found and she was told she had sent no spreadsheet.
+    subject = "ส่งรายงานประจำเดือนตุลาคม โรงเรียนวัดไทรงามวิทยาคม สำนักงานเขตบางกอกน้อย"
+    inner = mail_from("a@s1.example", subject, [("วัดไทร.xlsx", good, XLSX)], "<inner-qp@s1.example>")
+    mailbox.deliver(qp_forward(inner, b"1"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    assert [p.name for p in result.saved] == ["วัดไทร.xlsx"]
+    assert [p.read_bytes() for p in result.saved] == [good]
+    assert result.problems == [] and result.replies == 0
+    assert [line["refused"] for line in ledger_lines(inbox)] == [[]]
+
+
+def test_a_forward_quoted_printable_keeps_a_header_line_cut_by_a_soft_break() -> None:
+    # A soft line break inside a header line ended the header for the email package: the file name
+    # after it was lost. Decoded from the part's own text, the header is whole again.
+    data = bytes(range(256)) * 3
+    name = "แบบรายงานความก้าวหน้าโครงการ-โรงเรียนวัดไทรงามวิทยาคม-" * 2 + ".xlsx"
+    inner = (b"From: a@s1.example\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"==x=\"\r\n\r\n"
+             b"--==x=\r\nContent-Type: " + XLSX.encode() + b"\r\nContent-Disposition: attachment; filename*=utf-8''"
+             + quote(name).encode() + b"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64.encodebytes(data)
+             + b"--==x=--\r\n")
+    found = read_message(qp_forward(inner, b"2"), ImapConfig(host="h", user="u"), whole=True).found
+    assert found.spreadsheets == [(name, data)]
+
+
+def test_forwards_quoted_printable_inside_each_other_are_bounded() -> None:
+    # Each one decoded is counted with the base64 ones: at most MAX_MIME_DEPTH in a message.
+    raw = b"From: a@s1.example\r\n\r\nx"
+    for level in range(MAX_MIME_DEPTH + 1):
+        encoding, text = ((b"base64", base64.encodebytes(raw)) if level % 2 else
+                          (b"quoted-printable", quopri.encodestring(raw)))
+        raw = (b"From: a@s1.example\r\nMessage-ID: <q%d@s1.example>\r\nMIME-Version: 1.0\r\nContent-Type: "
+               b"message/rfc822\r\nContent-Transfer-Encoding: %s\r\n\r\n%s" % (level, encoding, text))
+    with pytest.raises(MessageTooComplexError):
+        read_message(raw, ImapConfig(host="h", user="u"), whole=True)

@@ -107,8 +107,13 @@ def _returned(bounce: EmailMessage) -> Message | None:
     for part in bounce.walk():
         kind = part.get_content_type()
         if kind == "message/rfc822":
-            inner = part.get_payload(0)
-            return inner if isinstance(inner, Message) else None
+            inner = part.get_payload()
+            if isinstance(inner, list):
+                return inner[0] if inner and isinstance(inner[0], Message) else None
+            # Sent in quoted-printable it is kept as text (see _reading.ReceivedMessage): its head is enough.
+            decoded = part.get_payload(decode=True)
+            head = decoded[:RECEIVED_HEADER_LIMIT * 4] if isinstance(decoded, bytes) else b""
+            return email.message_from_bytes(head, _class=EmailMessage, policy=RECEIVED)
         if kind == "text/rfc822-headers":
             text = str(part.get_payload(decode=False))[:RECEIVED_HEADER_LIMIT * 4]
             return email.message_from_string(text, _class=EmailMessage, policy=RECEIVED)

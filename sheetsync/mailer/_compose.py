@@ -29,6 +29,11 @@ NAME_HEADER = "X-Sheetsync-Name"  # the outbox file name of a message (see Outbo
 #: The SHA-256 of each marked-up copy attached that is ready to be sent back as it is (:attr:`Attachment.ready`):
 #: mailed back unchanged, such a copy is the school's return, not the office's own file (:mod:`._sent`).
 READY_HEADER = "X-Sheetsync-Ready"
+#: The attachments beside the file that were not checked (:attr:`Thread.others`, at most :data:`NOT_READ_SHOWN`
+#: names and how many more, as JSON): a joined answer (:mod:`._joined`) says them as the file's own answer does.
+NOT_READ_HEADER = "X-Sheetsync-Not-Read"
+#: The most names of files not checked that an answer lists (a teacher may attach 30 scanned pages).
+NOT_READ_SHOWN = 5
 MIME_TYPES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
@@ -95,7 +100,8 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     :param attach_report: also attach the JSON report as ``<file stem>.report.json`` (for a program;
         a school is sent only its marked-up file, which it can open).
     :param thread: the message that brought the file: the mail then answers it (``Re:`` subject,
-        ``In-Reply-To`` and ``References``), so it lands in the sender's conversation.
+        ``In-Reply-To`` and ``References``), so it lands in the sender's conversation; its attachments that
+        are no spreadsheets (:attr:`Thread.others`) are named as not checked (:func:`not_read_note`).
     :param cc: addresses copied (the roster's address when someone else sent the file).
     :param key: what the report is keyed by, in words ("รหัสโครงการ 50360000-3600"): a new message's
         subject names it after the school, so a school's results on two projects are told apart (a
@@ -137,6 +143,10 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     # A copy put right has no red cell to correct: its intro says what to do with it
     explained = [] if status == "put-right" else marked_note(len(report.errors), len(report.warnings),
                                                               [f.filename for f in files], first(lang))
+    if thread is not None and thread.others:
+        shown = [one_line(name, 80) for name in thread.others[:NOT_READ_SHOWN]]
+        msg[NOT_READ_HEADER] = json.dumps({"names": shown, "more": len(thread.others) - len(shown)}, ensure_ascii=False)
+        closing.append(not_read_note(shown, len(thread.others) - len(shown), lang))
     closing += [say("mail.outro", lang)]
     msg.set_content(_text_body(greeting, intro, text, [*explained, *closing], signature(config, lang)), charset="utf-8")
     msg.add_alternative(_html_body(html, greeting, intro, closing, signature(config, lang)), subtype="html",
@@ -160,6 +170,28 @@ def marked_note(errors: int, warnings: int, attached: Iterable[str], langs: Sequ
     if not (errors or warnings) or not any(map(_is_marked_copy, attached)):
         return []
     return [findings_line(errors, warnings, lang, marked=True) for lang in langs]
+
+
+def not_read_note(names: Sequence[str], more: int, lang: Lang = "th") -> str:
+    """One line naming the attachments beside the school's files that were not checked (a PDF, a photo):
+    ``names`` and how many ``more`` there were, in both languages, ``lang`` first. Without it the teacher who
+    sent her signed scan beside the workbook never learns it was passed over."""
+    def said(language: Lang) -> str:
+        listed = ", ".join(f"“{name}”" for name in names)
+        if more > 0:
+            listed = say("mail.not_read.more", language, names=listed, count=more)
+        return say("mail.not_read", language, names=listed)
+    return " / ".join(said(language) for language in first(lang))
+
+
+def not_read_of(message: EmailMessage) -> str:
+    """The line :func:`not_read_note` wrote in the answer ``message`` (its :data:`NOT_READ_HEADER`), "" for none."""
+    try:
+        noted = json.loads(str(message[NOT_READ_HEADER] or "{}"))
+        names, more = [str(n) for n in noted.get("names", [])][:NOT_READ_SHOWN], int(noted.get("more", 0))
+    except (ValueError, TypeError, AttributeError):  # written by us; a header mangled on the way is no note
+        return ""
+    return not_read_note(names, more) if names else ""
 
 
 def carries_marked(message: EmailMessage) -> bool:

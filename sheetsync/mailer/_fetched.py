@@ -62,7 +62,8 @@ class FetchedMessage:
     @property
     def thread(self) -> Thread:
         """The message as something to reply to."""
-        return Thread(self.message_id, self.subject, self.references, self.sender, self.sender_name, self.automatic)
+        return Thread(self.message_id, self.subject, self.references, self.sender, self.sender_name, self.automatic,
+                      self.others)
 
     def as_json(self) -> dict[str, Any]:
         """The message as one JSON object (paths as text)."""

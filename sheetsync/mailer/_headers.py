@@ -37,6 +37,9 @@ class Thread:
     #: The message was written by a machine or came through a list (RFC 3834): it is never answered,
     #: a report on its file goes to the school's roster address instead (see ``address_report``).
     automatic: bool = False
+    #: The names of the message's attachments that are not spreadsheets (a signed PDF, a photo): passed
+    #: over, and the answer on its spreadsheets says so (:func:`~._compose.not_read_note`).
+    others: tuple[str, ...] = ()
 
 
 #: The most of a received header that is read: the email package's parser takes time growing faster

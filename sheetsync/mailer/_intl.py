@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import copy
 import smtplib
+import unicodedata
 from typing import Callable
 
 from email.headerregistry import AddressHeader, BaseHeader
@@ -26,16 +27,33 @@ WORD_BYTES = 39
 
 
 def encoded_words(text: str) -> list[str]:
-    """``text`` as RFC 2047 encoded words (``=?utf-8?b?…?=``), cut between whole characters, each one
-    short enough for a line of its own; a space stays inside a word (RFC 2047 §6.2)."""
+    """``text`` as RFC 2047 encoded words (``=?utf-8?b?…?=``), cut between whole letters, each one
+    short enough for a line of its own; a space stays inside a word (RFC 2047 §6.2).
+
+    A letter keeps its tone marks and vowel signs ("ทั้ง": ท, ั, ้, ง): a word that began with one was shown
+    by some mail programs after a space, on its own. Only a letter with more marks than a word holds (no
+    text has one, a sender's name may) is cut among them."""
     words, chunk = [], ""
-    for ch in text:
-        if chunk and len((chunk + ch).encode("utf-8")) > WORD_BYTES:
-            words.append(_encoded_word(chunk))
-            chunk = ""
-        chunk += ch
+    for cluster in _letters(text):
+        for ch in cluster if len(cluster.encode("utf-8")) > WORD_BYTES else [cluster]:
+            if chunk and len((chunk + ch).encode("utf-8")) > WORD_BYTES:
+                words.append(_encoded_word(chunk))
+                chunk = ""
+            chunk += ch
     words.append(_encoded_word(chunk))
     return words
+
+
+def _letters(text: str) -> list[str]:
+    """``text`` as letters, each with the marks written on it (Unicode category M: Thai tone marks and
+    vowel signs above and below, which never stand alone)."""
+    letters: list[str] = []
+    for ch in text:
+        if letters and unicodedata.category(ch).startswith("M"):
+            letters[-1] += ch
+        else:
+            letters.append(ch)
+    return letters
 
 
 def _encoded_word(text: str) -> str:
@@ -44,24 +62,31 @@ def _encoded_word(text: str) -> str:
 
 # (typeshed's AddressHeader.init and BaseHeader.init differ; at run time AddressHeader's is the one used)
 class UnicodeAddressHeader(AddressHeader, BaseHeader):  # type: ignore[misc]
-    """From, To, Cc, Reply-To …: with a UTF-8 policy (a mail naming a Thai local part), each display name
-    as encoded words and each address raw, one address per line; otherwise as the email package folds it."""
+    """From, To, Cc, Reply-To …: each Thai display name as encoded words cut between whole letters, one per line,
+    and each address on its own line after them, raw with a UTF-8 policy (a mail naming a Thai local part);
+    a field of ASCII names alone as the email package folds it."""
 
     def fold(self, *, policy: Policy) -> str:
-        """``Name: =?utf-8?b?…?= <ครูสมศรี@xn--…>``, or the email package's folding without UTF-8."""
-        if not getattr(policy, "utf8", False):
+        """``Name: =?utf-8?b?…?= <ครูสมศรี@xn--…>``, one encoded word per line (:func:`encoded_words`), or
+        the email package's folding for a field of ASCII alone (or a Thai local part without UTF-8)."""
+        utf8 = bool(getattr(policy, "utf8", False))
+        addresses = [address for group in self.groups for address in group.addresses]
+        # The email package cuts a Thai name anywhere, before a tone mark too ("ุ่ง"): Thai names are folded here
+        if not utf8 and (all(a.display_name.isascii() for a in addresses)
+                         or not all(a.addr_spec.isascii() for a in addresses)):
             return str(super().fold(policy=policy))
-        items = [_one(address.display_name, address.addr_spec) for group in self.groups for address in group.addresses]
-        return f"{self.name}: " + ("," + policy.linesep + " ").join(items) + policy.linesep
+        fold = policy.linesep + " "
+        return f"{self.name}: " + ("," + fold).join(_one(a.display_name, a.addr_spec, fold) for a in addresses) \
+            + policy.linesep
 
 
-def _one(name: str, spec: str) -> str:
+def _one(name: str, spec: str, fold: str) -> str:
     if not name:
         return f"<{spec}>"
     if name.isascii():
         quoted = name.replace("\\", "\\\\").replace('"', '\\"')
         return f'"{quoted}" <{spec}>'
-    return " ".join(encoded_words(name)) + f" <{spec}>"
+    return fold.join(encoded_words(name)) + f"{fold}<{spec}>"
 
 
 def smtputf8_needed_by(message: Message) -> tuple[str, str, str]:

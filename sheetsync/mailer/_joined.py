@@ -24,7 +24,7 @@ from ..limits import MAX_ANSWER_SIZE
 from ..messages import LANGS
 from ..render.html import FONT
 from ..render import findings_line
-from ._compose import NAME_HEADER, READY_HEADER, attachment_name, marked_note, report_status
+from ._compose import NAME_HEADER, READY_HEADER, attachment_name, marked_note, not_read_of, report_status
 from ._headers import OUTGOING, one_line, wire_bytes
 from ._reply import AGAIN
 from ._texts import say
@@ -163,6 +163,8 @@ def _joined(mails: Sequence[EmailMessage], parts: Sequence[Part], name: str,
         msg[READY_HEADER] = " ".join(ready)
     greeting, signature = _frame(first)
     closing = _closing([a for _, a in attached], [a for _, a in left])
+    # The message's files that are no spreadsheets, said once (each file's answer says them)
+    closing[-len(LANGS):-len(LANGS)] = [note for note in dict.fromkeys(map(not_read_of, mails)) if note][:1]
     heading = _heading(parts)
     sections = [(_lines(n, part), part) for n, part in enumerate(parts, start=1)]
     # Each file's text says what its HTML says of its marked-up copy, when one is attached; a copy

@@ -48,9 +48,25 @@ class Reading:
 
 def parse(raw: bytes) -> EmailMessage:
     """``raw`` as the email package reads it, every header field cut (:class:`ReceivedPolicy`)."""
-    parsed = email.message_from_bytes(raw, _class=EmailMessage, policy=RECEIVED)
+    parsed = email.message_from_bytes(raw, _class=ReceivedMessage, policy=RECEIVED)
     assert isinstance(parsed, EmailMessage)
     return parsed
+
+
+class ReceivedMessage(EmailMessage):
+    """A received message or part, as the email package makes it, but a forwarded message (``message/rfc822``)
+    sent in quoted-printable is kept as the text it came as, until :func:`_open_encoded_messages` decodes it.
+
+    The parser reads what follows any ``message/*`` header as a message whatever its encoding, and that
+    cannot be undone: a soft line break (``=`` at a line's end) inside a header ends the header, a
+    boundary comes as ``=3D…``. It asks the part's main type to choose (``get_content_maintype``), so
+    this one answers as for an attachment while the part holds no parsed message."""
+
+    def get_content_maintype(self) -> str:
+        """The part's main type, ``application`` for a ``message/rfc822`` part still in quoted-printable."""
+        if self.get_content_type() == "message/rfc822" and not self.is_multipart() and _label(self) == "quoted-printable":
+            return "application"
+        return super().get_content_maintype()
 
 
 def read_message(raw: bytes, config: ImapConfig, *, whole: bool) -> Reading:
@@ -105,23 +121,21 @@ def _count_header_lines(raw: bytes) -> None:
 
 
 def _open_encoded_messages(message: Message) -> None:
-    """Parse again, decoded, each forwarded message (``message/rfc822``) sent in base64.
+    """Parse again, decoded, each forwarded message (``message/rfc822``) sent in base64 or quoted-printable.
 
     RFC 2046 forbids encoding one, yet some mail programs and relays send a forwarded e-mail so; the
     email package parses such a part as a message whatever its encoding, so the base64 text became
     the body of a message without a header (base64 has no colon) and the teacher's file in it was
-    never found. (Quoted-printable cannot be undone after that parse: a soft line break in a header
-    ends the header.) Each one
-    decoded is bounded as the whole message is (its lines counted before it is parsed), at most
-    :data:`~sheetsync.limits.MAX_MIME_DEPTH` of them, and the tree is measured after
-    (:func:`_check_structure`)."""
+    never found. A quoted-printable one is kept as text by the parse (:class:`ReceivedMessage`) and
+    decoded as the email package decodes an attachment. Each one decoded is bounded as the whole
+    message is (its lines counted before it is parsed), at most :data:`~sheetsync.limits.MAX_MIME_DEPTH`
+    of them of either encoding, and the tree is measured after (:func:`_check_structure`)."""
     stack, opened = [message], 0
     while stack:
         part = stack.pop()
-        children = part.get_payload() if part.is_multipart() else None
-        if not isinstance(children, list):
-            continue
-        if part.get_content_type() == "message/rfc822" and _still_encoded(part, children):
+        payload = part.get_payload()
+        children: list[Any] = payload if isinstance(payload, list) else []
+        if part.get_content_type() == "message/rfc822" and _still_encoded(part, payload):
             opened += 1
             if opened > MAX_MIME_DEPTH:
                 raise MessageTooComplexError(f"more than {MAX_MIME_DEPTH} encoded forwarded messages")
@@ -130,17 +144,29 @@ def _open_encoded_messages(message: Message) -> None:
         stack.extend(child for child in children if isinstance(child, Message))
 
 
-def _still_encoded(part: Message, children: list[Any]) -> bool:
-    """Whether the forwarded message ``part`` holds is still its base64 text: so labelled, and read by the
-    email package as a message without a header (base64 has no colon). One with a header came as written
-    under a wrong label (a relay's): read already, its header's letters are no base64 to decode."""
-    label = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
-    return label == "base64" and not (children and isinstance(children[0], Message) and children[0].keys())
+def _label(part: Message) -> str:
+    """The part's ``Content-Transfer-Encoding`` as labelled, lower case (``""`` for none)."""
+    return str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+
+
+def _still_encoded(part: Message, payload: Any) -> bool:
+    """Whether the forwarded message ``part`` holds is still its encoded text. Quoted-printable: kept as
+    text by the parse (:class:`ReceivedMessage`). Base64: so labelled, and read by the email package as
+    a message without a header (base64 has no colon); one with a header came as written under a wrong
+    label (a relay's): read already, its header's letters are no base64 to decode."""
+    if isinstance(payload, str):
+        return _label(part) == "quoted-printable"
+    return _label(part) == "base64" and isinstance(payload, list) and not (
+        payload and isinstance(payload[0], Message) and payload[0].keys())
 
 
 def _decoded_message(part: Message) -> Message:
-    """The forwarded message that ``part`` holds in base64, decoded and parsed within the bounds."""
+    """The forwarded message that ``part`` holds in quoted-printable or base64, decoded and parsed within
+    the bounds."""
     payload = part.get_payload()
+    if isinstance(payload, str):  # quoted-printable, decoded as the email package decodes an attachment
+        decoded = part.get_payload(decode=True)
+        return _checked_parse(decoded if isinstance(decoded, bytes) else b"")
     inner = payload[0] if isinstance(payload, list) and payload else None
     # Decoded as the email package decodes an attachment: what is not base64 is passed over (the
     # "=" padding too: it may stand mid-text where a relay joined two pieces), the end padded again so
@@ -148,7 +174,11 @@ def _decoded_message(part: Message) -> Message:
     # letter, which holds no whole byte.
     text = _NOT_BASE64.sub(b"", inner.as_bytes() if isinstance(inner, Message) else b"")
     text = text[:-1] if len(text) % 4 == 1 else text + b"=" * (-len(text) % 4)
-    raw = base64.b64decode(text)
+    return _checked_parse(base64.b64decode(text))
+
+
+def _checked_parse(raw: bytes) -> Message:
+    """A forwarded message decoded, parsed once its lines are counted as the whole message's were."""
     _count_part_lines(raw)
     _count_header_lines(raw)
     return parse(raw)
