@@ -161,19 +161,23 @@ def advice(finding: Finding, lang: Lang = "th", *, marked: bool = False) -> str:
     return render(key, lang, cell=finding.cell, sheet=finding.sheet, row=row, **params)
 
 
-def render_for_school(report: Report, lang: Lang = "th", *, marked: bool = False) -> str:
+def render_for_school(report: Report, lang: Lang = "th", *, marked: bool = False, ready: bool = False) -> str:
     """The findings as a school reads them in plain text (the ``.txt`` report, the e-mail's text
     part): Thai, then English (English first for ``lang="en"``); numbered, what to fix before the
     notes; no codes, no English status line. A file with nothing to say gets the thank-you line.
 
     :param marked: the file's marked-up copy goes with the text (attached to its e-mail): a finding the
-        copy already puts right says so (:func:`advice`)."""
+        copy already puts right says so (:func:`advice`).
+    :param ready: that copy has nothing left to correct (:func:`sheetsync.batch.copy_ready`): said first, in the
+        words of the HTML report's summary line (``report.put_right``)."""
     if not report.findings:
         return "\n".join(render("report.valid", language) for language in first(lang))
     blocks = []
     blank = told_as_issued(report)  # the whole file to send again: said in its sentence, not as "1 item to fix"
     for language in first(lang):
         lines = [f.message(language) for f in report.errors] if blank else []
+        if marked and ready and report.errors and not blank:
+            lines.append(render("report.put_right", language))
         if not blank and (sheet := cells_sheet(report)):
             lines.append(render("report.on_sheet", language, sheet=sheet))
         done = settled(report, marked)
