@@ -9,19 +9,43 @@ marks them and the answer says what is to be typed again.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from .places import plan_of
-from ..spec.form import Form
+from .reader import Filled
+from ..spec.form import Form, column_letter
 from ..messages import render
 from ..spec.pointers import schema_node
+from ..template.fingerprint import cell_hash
 
 #: An item's name in Thai and in English ("รายงานครั้งที่ 5", "item 5 of reports").
 Named = tuple[str, str]
 
 
-def rows_put_back(form: Form, moved: tuple[int, int] | None) -> list[tuple[int, Named | None]]:
+def refilled(filled: Filled, moved: tuple[int, int] | None) -> dict[str, str]:
+    """What the office filled in the locked cells of the rows ``moved`` deleted, ``{ref: text}``, as the
+    template records it (:func:`sheetsync.template.plan.value_rows`): each only where its text has the hash
+    the template's signed fingerprint holds for its cell (the rows of values are not signed themselves).
+    None for a template issued before it recorded them: those cells are to be typed again.
+
+    Example::
+
+        refilled(filled, (7, -1))  # {"C7": "30/9/2563"}: the project's end date, filled in by the office
+    """
+    if moved is None or moved[1] >= 0:
+        return {}
+    deleted = range(moved[0], moved[0] - moved[1])
+    return {ref: text for ref, text in filled.issued.items()
+            if ref in filled.locked_expected and cell_hash(text) == filled.locked_expected[ref]
+            and int("".join(ch for ch in ref if ch.isdigit())) in deleted}
+
+
+def rows_put_back(form: Form, moved: tuple[int, int] | None,
+                  given: Collection[str] = ()) -> list[tuple[int, Named | None]]:
     """(row, name) for each row of ``form`` that ``moved`` (as :func:`~sheetsync.check.validate.rows_moved`
-    gives it: n < 0 rows deleted) deleted and that holds cells to fill in; ``name`` is its item's (Thai,
-    English) when the table keeps item N on row N (a report), else None. Empty for rows inserted.
+    gives it: n < 0 rows deleted) deleted and that holds cells to fill in, not all of them ``given`` back
+    by the copy (:func:`refilled`); ``name`` is its item's (Thai, English) when the table keeps item N on
+    row N (a report), else None. Empty for rows inserted.
 
     Example::
 
@@ -29,22 +53,25 @@ def rows_put_back(form: Form, moved: tuple[int, int] | None) -> list[tuple[int, 
     """
     if moved is None or moved[1] >= 0:
         return []
-    inputs = {row + 1 for row, _ in plan_of(form).cells}
+    inputs: dict[int, set[str]] = {}
+    for row, col in plan_of(form).cells:
+        inputs.setdefault(row + 1, set()).add(f"{column_letter(col + 1)}{row + 1}")
     deleted = range(moved[0], moved[0] - moved[1])
-    return [(row, _name(form, row)) for row in deleted if row in inputs]
+    return [(row, _name(form, row)) for row in deleted if inputs.get(row, set()) - set(given)]
 
 
-def lost_params(form: Form, moved: tuple[int, int]) -> tuple[tuple[str, str], ...]:
+def lost_params(form: Form, moved: tuple[int, int], given: Collection[str] = ()) -> tuple[tuple[str, str], ...]:
     """What rows deleted took with them, as the ``rows-deleted`` finding's ``params`` for the answer's
     words (:func:`sheetsync.render.advice`): the items lost, as the form names them (``("items",
     "รายงานครั้งที่ 5, รายงานครั้งที่ 6")`` and ``("items_en", …)``), else how many rows with cells to fill
-    in were lost (``("lost", "1")``); nothing for rows of headings alone, or rows inserted.
+    in were lost (``("lost", "1")``); nothing for rows of headings alone, rows whose cells to fill in the copy
+    fills in again from the template (``given``: :func:`refilled`), or rows inserted.
 
     Example::
 
         lost_params(form, (41, -1))  # (("items", "รายงานครั้งที่ 5"), ("items_en", "item 5 of reports"))
     """
-    lost = rows_put_back(form, moved)
+    lost = rows_put_back(form, moved, given)
     names = [name for _, name in lost if name is not None]
     if names and len(names) == len(lost):
         return (("items", ", ".join(th for th, _ in names)), ("items_en", ", ".join(en for _, en in names)))

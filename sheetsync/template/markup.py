@@ -19,7 +19,7 @@ from typing import Any
 
 from ..check.coerce import CoerceError, PercentShown, format_be_date, parse_date, parse_percent
 from ..check.places import plan_of
-from ..check.putback import Named, rows_put_back
+from ..check.putback import Named, refilled, rows_put_back
 from ..check.reader import Filled
 from ..check.report import PUT_RIGHT, Finding, Report
 from ..check.validate import rows_moved
@@ -70,9 +70,11 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     for finding in report.findings:
         if finding.sheet == filled.form.sheet:
             by_cell.setdefault(_home(finding, homes, prefilled), []).append(finding)
-    put_back = rows_put_back(filled.form, moved)
+    given = refilled(filled, moved)  # what the office filled in rows she deleted: filled in again
+    put_back = rows_put_back(filled.form, moved, given)
     reopened = {row for row, _ in put_back}
-    cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, []), moved, reopened) for c in base.cells]
+    cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, []), moved, reopened, given)
+             for c in base.cells]
     held = {c.place.ref: c for c in cells}
     cells = [_marked(c, by_cell.get(c.place.ref, []), held) for c in cells]
     cells = _put_back(cells, put_back)
@@ -100,13 +102,14 @@ def _issued(text: str | None) -> dt.datetime | None:
 
 
 def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: list[Finding],
-                 moved: tuple[int, int] | None, reopened: set[int]) -> CellSpec:
+                 moved: tuple[int, int] | None, reopened: set[int], given: dict[str, str]) -> CellSpec:
     ref = cell.place.ref
     if cell.role in ("input", "prefill"):
-        value = _typed(cell, filled, prefilled, moved)
+        value = _issued_value(given[ref], cell.kind) if ref in given else _typed(cell, filled, prefilled, moved)
         # What the office filled in stays locked, as in the original, unless it was changed, or went
-        # with a row she deleted (``reopened``: the file holds it no more): then she must be able to put it back.
-        locked = (ref in prefilled and cell.place.row not in reopened
+        # with a row she deleted (``reopened``: the file holds it no more) and the template does not record
+        # it (``given``): then she must be able to put it back.
+        locked = (ref in prefilled and (cell.place.row not in reopened or ref in given)
                   and not any(f.code == "prefilled-cell-changed" for f in findings))
         cell = replace(cell, value=_cell_value(value, cell.kind), locked=locked, role="prefill" if locked else "input",
                        validation=None if locked else cell.validation)
@@ -182,6 +185,18 @@ def _typed(cell: CellSpec, filled: Filled, prefilled: set[str], moved: tuple[int
     if at < moved[0] - 1 or at >= len(filled.grid) or col >= len(filled.grid[at]):
         return None  # a deleted row's, or pushed past what was read
     return filled.grid[at][col]
+
+
+def _issued_value(text: str, kind: str) -> Any:
+    """An office-filled value as the template records it (text) in the type its cell was written with
+    (:func:`sheetsync.template.prefill.to_cell`): a number for a count or an amount, else the text."""
+    if kind in ("whole", "auto", "amount", "number"):
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() else number
+    return text
 
 
 def _cell_value(value: Any, kind: str) -> Any:
