@@ -12,8 +12,10 @@ Severity = Literal["error", "warning"]
 #: with the copy attached says so for them, instead of her own file's advice (:func:`sheetsync.render.advice`).
 PUT_RIGHT = frozenset({"rows-inserted", "rows-deleted", "locked-cell-changed", "outside-form-area"})
 #: The ``params`` of a ``rows-deleted`` finding that leave her something to do in the copy: what was typed in
-#: the rows deleted, to be typed again there (:func:`sheetsync.check.putback.lost_params`).
-TO_TYPE_AGAIN = frozenset({"items", "lost"})
+#: the rows deleted, to be typed again there (:func:`sheetsync.check.putback.lost_params`); or rows put back
+#: empty as issued ("empty"), which she checks: whether she had typed in them before deleting them is not known,
+#: so such a copy is not taken as her return as it is.
+TO_TYPE_AGAIN = frozenset({"items", "lost", "empty"})
 #: The finding that a file's identity (recipient, issue date …) is not signed by the office's key.
 IDENTITY_NOT_VERIFIED = "identity-not-verified"
 

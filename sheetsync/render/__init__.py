@@ -157,7 +157,7 @@ def advice(finding: Finding, lang: Lang = "th", *, marked: bool = False) -> str:
     # Rows deleted with what was typed in them are back in the copy, but empty: to be typed again there.
     key = f"{finding.code}.attached"
     if finding.code == "rows-deleted" and params:
-        key += ".report" if "items" in params else ".lost"
+        key += ".report" if "items" in params else ".lost" if "lost" in params else ".empty"
     return render(key, lang, cell=finding.cell, sheet=finding.sheet, row=row, **params)
 
 

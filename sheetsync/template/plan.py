@@ -185,7 +185,7 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked, template_id)
     if record_open:  # not signed: a forged value can only make the sender's own file "nothing typed"
         meta += ((OPEN, open_fingerprint((c.place.ref, c.value) for c in cells if c.role == "input")),)
-    meta = _signed(meta + value_rows(cells), resolve(key, create=True))
+    meta = _signed(meta + value_rows(cells, open_cells=record_open), resolve(key, create=True))
     widths = sizing.column_widths(form, cells)
     fit = sizing.fit_rows(form)
     heights = sizing.row_heights(form, cells, widths)
@@ -389,13 +389,18 @@ def _signed(meta: tuple[tuple[str, ...], ...], key: bytes | None) -> tuple[tuple
     return tuple(head + [(SIGNATURE, signature)] + [row for row in meta if row[0] in CELL_ROWS])
 
 
-def value_rows(cells: Iterable[CellSpec]) -> tuple[tuple[str, str, str], ...]:
+def value_rows(cells: Iterable[CellSpec], *, open_cells: bool = False) -> tuple[tuple[str, str, str], ...]:
     """A metadata row ``(VALUE, ref, text)`` for each office-filled cell locked with a value: what the office
     filled in, as text (:func:`~sheetsync.template.fingerprint.normalize`), so that a copy putting back a row
     the school deleted can fill it in again (:func:`sheetsync.check.putback.refilled`). Not signed: a value
-    is used only where its hash is the signed one of its cell (the ``locked`` rows)."""
-    return tuple((VALUE, c.place.ref, normalize(c.value)) for c in cells
-                 if c.locked and c.role == "prefill" and c.value not in (None, ""))
+    is used only where its hash is the signed one of its cell (the ``locked`` rows).
+
+    :param open_cells: also each open cell issued with a value (with :data:`OPEN`, whose fingerprint they
+        must make up): then which open cells were issued empty is known, cell by cell
+        (:func:`sheetsync.check.putback.issued_empty`); never filled in again from here.
+    """
+    return tuple((VALUE, c.place.ref, normalize(c.value)) for c in cells if c.value not in (None, "")
+                 and ((c.locked and c.role == "prefill") or (open_cells and c.role == "input")))
 
 
 def _metadata(form: Form, recipient: str | None, issued: dt.datetime,
