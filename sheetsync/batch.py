@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .check.findings import labels
 from .check.reader import Filled, read_filled
-from .check.report import PUT_RIGHT, Report
+from .check.report import Report, put_right
 from .mailer import (Attachment, Earlier, InvitationKey, MailConfig, MailError, OutboxMailer, Thread, address_report,
                      compose, compose_invitation, compose_unreadable_reply, earlier_invitations, invitation_key,
                      sender_finding)
@@ -130,10 +130,13 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     marked = out_dir / f"{stem}{MARKED_SUFFIX}.{fmt}"
     if mark:  # first: the one a clerk may hold open in Excel; refused, it leaves the others as they were
         write_marked_up(filled, report, marked)
+    # The reports the office keeps say, as the e-mail does, when the copy may be sent back as it is.
+    ready = mark and copy_ready(filled, report, marked)
     # Both languages in every report (the school reads the Thai); --lang en puts the English first.
-    write_atomically(text, lambda tmp: tmp.write_text(render_for_school(report, lang, marked=mark) + "\n", encoding="utf-8"))
+    write_atomically(text, lambda tmp: tmp.write_text(render_for_school(report, lang, marked=mark, ready=ready) + "\n",
+                                                      encoding="utf-8"))
     write_atomically(html, lambda tmp: tmp.write_text(render_html(report, langs=first(lang), form=filled.form,
-                                                                  marked=mark), encoding="utf-8"))
+                                                                  marked=mark, ready=ready), encoding="utf-8"))
     body = json.dumps(_as_kept(report, lang, kept), ensure_ascii=False, indent=2, default=str, allow_nan=False)
     write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
     return [text, html, data, marked] if mark else [text, html, data]
@@ -204,19 +207,23 @@ def _key_words(filled: Filled, lang: Lang = "th") -> str:
 
 
 def _ready(item: FileResult, marked: Path) -> bool:
-    """Whether the marked-up copy ``marked`` of ``item`` is ready to be sent back as it is: each error of
-    the file is one the copy puts right (:data:`~sheetsync.check.report.PUT_RIGHT`), and the copy, read
-    again as a return, has none. Read, not assumed: a deleted report row is put back empty, and the copy
-    then still lacks that report; never ready where rows deleted took cells to fill in with them."""
-    report = item.report
-    if report is None or item.filled is None or not report.errors:
+    """Whether the marked-up copy ``marked`` of ``item`` is ready to be sent back as it is (:func:`copy_ready`)."""
+    return item.report is not None and item.filled is not None and copy_ready(item.filled, item.report, marked)
+
+
+def copy_ready(filled: Filled, report: Report, marked: Path) -> bool:
+    """Whether the marked-up copy ``marked`` of ``filled`` is ready to be sent back as it is: each error of
+    the file is one the copy puts right with nothing left for her to do (:func:`~sheetsync.check.report.put_right`),
+    and the copy, read again as a return, has none. Read, not assumed: a deleted report row is put back empty,
+    and the copy then still lacks that report; never ready where rows deleted took what was typed in them.
+
+    Example::
+
+        copy_ready(filled, report, Path("reports/s1-ตรวจแล้ว.xlsx"))  # True: an inserted row, taken out
+    """
+    if not report.errors or not all(put_right(f) for f in report.errors):
         return False
-    if any(f.code not in PUT_RIGHT for f in report.errors):
-        return False
-    # Rows deleted with cells to fill in are back empty: the last report deleted leaves no gap to find on reading.
-    if any(f.code == "rows-deleted" and f.params for f in report.errors):
-        return False
-    return check_file(marked, form=item.filled.form).valid
+    return check_file(marked, form=filled.form).valid
 
 
 def _as_sent(sent: str, marked: Path, *, ready: bool = False) -> Attachment:

@@ -72,6 +72,7 @@ class Filled:
     problems: list[Problem] = field(default_factory=list)
     locked_expected: dict[str, str] = field(default_factory=dict)  # cell -> hash written
     locked_found: dict[str, Any] = field(default_factory=dict)  # cell -> value read
+    issued: dict[str, str] = field(default_factory=dict)  # office-filled locked cell -> its value as issued (text)
     table_rows: dict[str, list[int]] = field(default_factory=dict)  # table -> row numbers (1-based) read
     raw: dict[str, Any] = field(default_factory=dict)  # cell -> value as stored, for every filled input
     outside: list[Overflow] = field(default_factory=list)  # first content beyond the form, per sheet
@@ -119,14 +120,15 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     with as_bad_input(path):
         opener = Opener(path, checked)
         meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
-        metadata, locked = read_metadata(path, opener.open(meta_bounds)[0], opener)
+        metadata, locked, issued = read_metadata(path, opener.open(meta_bounds)[0], opener)
         form = _resolve_form(path, metadata, form, forms_dirs)
         workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
         raw = raw_grid(path, workbook, form.sheet, opener)
         grid = _safe(raw)
         _mark_formulas(grid, opener, form)
         mark_percents(grid, opener, form)
-        filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, outside=outside, grid=grid)
+        filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, issued=issued, outside=outside,
+                        grid=grid)
         _read_fields(filled, grid)
         for table in form.tables:
             _read_table(filled, grid, table)

@@ -11,8 +11,31 @@ Severity = Literal["error", "warning"]
 #: deleted one), with its own fixed texts and nothing outside it (:mod:`sheetsync.template.markup`). An answer
 #: with the copy attached says so for them, instead of her own file's advice (:func:`sheetsync.render.advice`).
 PUT_RIGHT = frozenset({"rows-inserted", "rows-deleted", "locked-cell-changed", "outside-form-area"})
+#: The ``params`` of a ``rows-deleted`` finding that leave her something to do in the copy: what was typed in
+#: the rows deleted, to be typed again there (:func:`sheetsync.check.putback.lost_params`); or rows put back
+#: empty as issued ("empty"), which she checks: whether she had typed in them before deleting them is not known,
+#: so such a copy is not taken as her return as it is.
+TO_TYPE_AGAIN = frozenset({"items", "lost", "empty"})
 #: The finding that a file's identity (recipient, issue date …) is not signed by the office's key.
 IDENTITY_NOT_VERIFIED = "identity-not-verified"
+
+
+def put_right(finding: Finding) -> bool:
+    """Whether the marked-up copy puts ``finding`` right with nothing left for her to do about it: one of
+    :data:`PUT_RIGHT`, but not rows deleted with what was typed in them (back empty, to be typed again).
+
+    Example::
+
+        put_right(inserted)  # True: the copy has the inserted row taken out
+    """
+    return finding.code in PUT_RIGHT and not any(key in TO_TYPE_AGAIN for key, _ in finding.params)
+
+
+def settled(report: Report, marked: bool) -> list[Finding]:
+    """The errors of ``report`` that its marked-up copy, when it goes with the answer (``marked``), has put
+    right (:func:`put_right`): told as put right, not as items to fix. None without the copy: her own file
+    still has them."""
+    return [f for f in report.errors if put_right(f)] if marked else []
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from .. import limits
 from ..errors import CellUnreadableError, NotOurFormError, SheetMissingError
 from ..identity import META_SHEET
 from ..spec.cells import column_letter
+from ..template.fingerprint import VALUE
 from ..text import safe_value
 
 __all__ = ["Grid", "raw_grid", "read_metadata"]
@@ -32,9 +33,11 @@ def raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str, opener: Opener)
     return sheet_rows(path, workbook, sheet, opener.scanned.part(sheet) if opener.scanned is not None else None)
 
 
-def read_metadata(path: Path, workbook: CalamineWorkbook, opener: Opener) -> tuple[dict[str, str], dict[str, str]]:
-    """The template's identity written in its hidden sheet (form id and version, recipient, issue …)
-    and the locked cells' hashes, ``{ref: hash}``, as the template was issued.
+def read_metadata(path: Path, workbook: CalamineWorkbook,
+                  opener: Opener) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """The template's identity written in its hidden sheet (form id and version, recipient, issue …),
+    the locked cells' hashes, ``{ref: hash}``, as the template was issued, and what the office filled in
+    its locked cells, ``{ref: text}`` (none in a template issued before it was recorded: ``VALUE``).
 
     :raises NotOurFormError: no such sheet (not a template), or it is damaged (no form id or version,
         a cell of a kind the template never wrote there).
@@ -44,6 +47,7 @@ def read_metadata(path: Path, workbook: CalamineWorkbook, opener: Opener) -> tup
         raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
     meta: dict[str, str] = {}
     locked: dict[str, str] = {}
+    values: dict[str, str] = {}
     text, cap = coerce.parse_text, limits.MAX_CELL_TEXT
     for number, row in enumerate(_hidden_rows(path, workbook, opener), 1):
         # Printable text of a cell's length with no space at either end is already safe (_safe) and
@@ -58,11 +62,13 @@ def read_metadata(path: Path, workbook: CalamineWorkbook, opener: Opener) -> tup
                                   f"{META_SHEET!r} holds {type(exc.raw).__name__}, not text)") from exc
         if len(cells) >= 3 and cells[0] == "locked":
             locked[cells[1]] = cells[2]
+        elif len(cells) >= 3 and cells[0] == VALUE:
+            values[cells[1]] = cells[2]
         elif len(cells) >= 2 and cells[0]:
             meta[cells[0]] = cells[1]
     if "form_id" not in meta or "form_version" not in meta:
         raise NotOurFormError(path, "the template metadata is damaged (no form id or version)")
-    return meta, locked
+    return meta, locked, values
 
 
 def _hidden_rows(path: Path, workbook: CalamineWorkbook, opener: Opener) -> Grid:

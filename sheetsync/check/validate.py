@@ -23,7 +23,7 @@ from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
 from ..messages import render
 from ..spec.pointers import generic, schema_node
 from .printfit import print_findings
-from .putback import lost_params
+from .putback import put_back_params
 from .quickcheck import Check, quick_check
 from .converted import dates_shown_later, percent_fractions, text_as_dates
 from .findings import choice_labels, field_at, finding as _finding, month_names, number_example
@@ -151,7 +151,7 @@ def _structure(filled: Filled) -> Iterator[Finding]:
         row, count = moved
         code = "rows-inserted" if count > 0 else "rows-deleted"
         told = _finding(filled, code, "", None, cell=f"A{row}", sheet=filled.form.sheet, row=row, count=abs(count))
-        yield replace(told, params=lost_params(filled.form, moved))
+        yield replace(told, params=put_back_params(filled, moved))
         changed = [(ref, expected) for ref, expected in changed if _row_col(ref)[0] < row]
     # The maps that say what a cell is are built only when one has changed.
     labels = _fixed_texts(filled.form) if changed else {}

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..messages import LANGS, Lang, first
-from ..render import findings_line, report_dict
+from ..render import findings_line, report_dict, to_fix
 from ..render.html import FONT
 from ..check.issued import told_as_issued
 from ..check.report import Report
@@ -130,18 +130,20 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     if ready:
         msg[READY_HEADER] = " ".join(ready)
     status = report_status(report, ready=bool(ready))
-    subject = subject_for(report, name, lang, key=key, ready=bool(ready))
+    # With the copy attached, what it put right is not counted to fix: subject, intro and heading agree.
+    errors = to_fix(report, any(_is_marked_copy(f.filename) for f in files))
+    subject = subject_for(report, name, lang, key=key, ready=bool(ready), errors=errors)
     msg["Subject"] = reply_subject(thread.subject, subject) if thread else subject
     for header, value in (thread_headers(thread) if thread else {}).items():
         msg[header] = value
     msg[NAME_HEADER] = one_line(" ".join(filter(None, [report.recipient, report.path.stem])))
     greeting = say("mail.greeting", lang, name=one_line(school)) if school else say("mail.greeting.anyone", lang)
-    intro = say(f"mail.intro.{status}", lang, file=report.path.name, errors=len(report.errors),
+    intro = say(f"mail.intro.{status}", lang, file=report.path.name, errors=errors,
                 warnings=len(report.warnings))
     names = ", ".join(attachment_name(f.filename) for f in files)
     closing = [say("mail.attachments", lang, names=names)] if files else []
     # A copy put right has no red cell to correct: its intro says what to do with it
-    explained = [] if status == "put-right" else marked_note(len(report.errors), len(report.warnings),
+    explained = [] if status == "put-right" else marked_note(errors, len(report.warnings),
                                                               [f.filename for f in files], first(lang))
     if thread is not None and thread.others:
         shown = [one_line(name, 80) for name in thread.others[:NOT_READ_SHOWN]]
@@ -273,13 +275,16 @@ def set_bilingual_body(msg: EmailMessage, sections: list[list[str]], config: Mai
                         subtype="html", charset="utf-8")
 
 
-def subject_for(report: Report, name: str, lang: Lang = "th", *, key: str = "", ready: bool = False) -> str:
+def subject_for(report: Report, name: str, lang: Lang = "th", *, key: str = "", ready: bool = False,
+                errors: int | None = None) -> str:
     """The subject line for ``report``: "ผลการตรวจสอบแบบรายงาน: <name> — ต้องแก้ไข 3 รายการ"; with a
     ``key`` ("รหัสโครงการ 50360000-3600") after the name, which is cut short first so that the key shows.
-    ``ready``: its marked-up copy, attached, is ready to be sent back as it is (:func:`report_status`)."""
+    ``ready``: its marked-up copy, attached, is ready to be sent back as it is (:func:`report_status`).
+    ``errors``: how many she has to fix (:func:`sheetsync.render.to_fix`), by default every error."""
     named = f"{one_line(name, limit=SUBJECT_NAME)} {one_line(key, limit=SUBJECT_KEY)}" if key.strip() else one_line(name)
     return one_line(say(f"mail.subject.{report_status(report, ready=ready)}", lang, name=named,
-                        errors=len(report.errors), warnings=len(report.warnings)), limit=200)
+                        errors=len(report.errors) if errors is None else errors, warnings=len(report.warnings)),
+                    limit=200)
 
 
 def report_attachment(report: Report, lang: Lang = "th") -> Attachment:

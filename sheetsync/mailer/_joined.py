@@ -23,7 +23,7 @@ from ..check.report import Report
 from ..limits import MAX_ANSWER_SIZE
 from ..messages import LANGS
 from ..render.html import FONT
-from ..render import findings_line
+from ..render import findings_line, to_fix
 from ._compose import NAME_HEADER, READY_HEADER, attachment_name, marked_note, not_read_of, report_status
 from ._headers import OUTGOING, one_line, wire_bytes
 from ._reply import AGAIN
@@ -55,6 +55,8 @@ class Part:
     html: str = ""
     listed_text: str = ""
     listed_html: str = ""
+    #: How many errors are to fix where the copy is left out (what it put right included); None: ``errors``.
+    listed_errors: int | None = None
 
     def dumps(self) -> str:
         """The part as JSON (as the office's store keeps it)."""
@@ -76,16 +78,20 @@ def report_part(report: Report, text: str, html: str, listed: tuple[str, str] | 
     :param ready: its marked-up copy is ready to be sent back as it is (``put-right``: :func:`report_status`).
     """
     status = report_status(report, ready=ready)
-    counts = {"errors": len(report.errors), "warnings": len(report.warnings)}
+    # Rendered for the copy (``listed`` given), what it put right is not counted to fix; left out, it is.
+    counts = {"errors": to_fix(report, listed is not None), "warnings": len(report.warnings)}
+    own_counts = {"errors": len(report.errors), "warnings": len(report.warnings)}
 
-    def framed(text: str, html: str, status: str) -> tuple[str, str]:
+    def framed(text: str, html: str, status: str, counts: dict[str, int]) -> tuple[str, str]:
         intros = [say(f"mail.intro.{status}", lang, file=report.path.name, **counts) for lang in LANGS]
         inner = html.split("<body>", 1)[-1].rsplit("</body>", 1)[0]  # the findings' page, without its frame
         return ("\n\n".join([*intros, text.strip("\n")]),
                 "".join(f'<p style="{_STYLE}">{escape(p)}</p>' for p in intros) + inner)
     # Left out, the copy is not there to send back: said as for her own file, cells to fix
-    own, alone = framed(text, html, status), framed(*listed, report_status(report)) if listed else ("", "")
-    return Part(report.path.name, status, counts["errors"], counts["warnings"], *own, *alone)
+    own = framed(text, html, status, counts)
+    alone = framed(*listed, report_status(report), own_counts) if listed else ("", "")
+    return Part(report.path.name, status, counts["errors"], counts["warnings"], *own, *alone,
+                listed_errors=own_counts["errors"] if listed else None)
 
 
 def unreadable_part(file: str, reason: str, why: Mapping[str, str]) -> Part:
@@ -216,7 +222,9 @@ def _unmarked(part: Part) -> Part:
     on the copy (its red cells "in the attached file") said so."""
     status = "fix" if part.status == "put-right" else part.status  # no copy to send back: cells to fix
     if part.listed_text or part.listed_html:
-        return replace(part, status=status, text=part.listed_text or part.text, html=part.listed_html or part.html)
+        errors = part.errors if part.listed_errors is None else part.listed_errors
+        return replace(part, status=status, errors=errors, text=part.listed_text or part.text,
+                       html=part.listed_html or part.html)
     html = part.html
     for lang in LANGS:
         marked, listed = (escape(findings_line(part.errors, part.warnings, lang, marked=m)) for m in (True, False))

@@ -8,7 +8,7 @@ import unicodedata
 from typing import Any, Iterable
 
 from ..check.issued import told_as_issued
-from ..check.report import PUT_RIGHT, Finding, Report, Result
+from ..check.report import PUT_RIGHT, Finding, Report, Result, settled
 from ..identity import META_SHEET
 from ..messages import LANGS, Lang, first, render
 from ..spec.cells import column_index
@@ -117,6 +117,15 @@ def row_name(form: Form, finding: Finding) -> str:
     return ""
 
 
+def to_fix(report: Report, marked: bool) -> int:
+    """How many errors of ``report`` she has to fix: with the marked-up copy attached (``marked``), those the
+    copy did not put right (:func:`~sheetsync.check.report.settled`); the subject, intro and heading of an
+    answer all say this number. All of them when the copy put every one right (it has no red cell) but is not
+    known to read back valid: it is then not said to have nothing left to fix."""
+    left = len(report.errors) - len(settled(report, marked))
+    return left or len(report.errors)
+
+
 def findings_line(errors: int, warnings: int, lang: Lang = "th", *, marked: bool = False) -> str:
     """The line above a report's findings, in ``lang``: how many to fix and how many notes, and where to
     correct them — in the attached marked-up copy (red and yellow cells) only when ``marked``, else as
@@ -148,28 +157,36 @@ def advice(finding: Finding, lang: Lang = "th", *, marked: bool = False) -> str:
     # Rows deleted with what was typed in them are back in the copy, but empty: to be typed again there.
     key = f"{finding.code}.attached"
     if finding.code == "rows-deleted" and params:
-        key += ".report" if "items" in params else ".lost"
+        key += ".report" if "items" in params else ".lost" if "lost" in params else ".empty"
     return render(key, lang, cell=finding.cell, sheet=finding.sheet, row=row, **params)
 
 
-def render_for_school(report: Report, lang: Lang = "th", *, marked: bool = False) -> str:
+def render_for_school(report: Report, lang: Lang = "th", *, marked: bool = False, ready: bool = False) -> str:
     """The findings as a school reads them in plain text (the ``.txt`` report, the e-mail's text
     part): Thai, then English (English first for ``lang="en"``); numbered, what to fix before the
     notes; no codes, no English status line. A file with nothing to say gets the thank-you line.
 
     :param marked: the file's marked-up copy goes with the text (attached to its e-mail): a finding the
-        copy already puts right says so (:func:`advice`)."""
+        copy already puts right says so (:func:`advice`).
+    :param ready: that copy has nothing left to correct (:func:`sheetsync.batch.copy_ready`): said first, in the
+        words of the HTML report's summary line (``report.put_right``)."""
     if not report.findings:
         return "\n".join(render("report.valid", language) for language in first(lang))
     blocks = []
     blank = told_as_issued(report)  # the whole file to send again: said in its sentence, not as "1 item to fix"
     for language in first(lang):
         lines = [f.message(language) for f in report.errors] if blank else []
+        if marked and ready and report.errors and not blank:
+            lines.append(render("report.put_right", language))
         if not blank and (sheet := cells_sheet(report)):
             lines.append(render("report.on_sheet", language, sheet=sheet))
-        for severity, found in (("error", [] if blank else report.errors), ("warning", report.warnings)):
+        done = settled(report, marked)
+        fix = [f for f in report.errors if f not in done]
+        # What the attached copy put right is headed so: nothing for her to do there, not "to fix".
+        for heading, found in (("errors", [] if blank else fix), ("put_right", [] if blank else done),
+                               ("warnings", report.warnings)):
             if found:
-                lines.append(render(f"report.list.{severity}s", language, count=len(found)))
+                lines.append(render(f"report.list.{heading}", language, count=len(found)))
                 lines += [f"  {n}. {advice(f, language, marked=marked)}" for n, f in enumerate(ordered(found), start=1)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -9,13 +9,13 @@ from ..check.issued import told_as_issued
 from ..identity import META_SHEET
 from ..spec.form import Form
 from ..messages import Lang, render
-from ..check.report import Finding, Report
+from ..check.report import Finding, Report, put_right
 from ..text import shown_name
-from . import advice, cells_sheet, finding_label, findings_line, ordered, row_name, value_text
+from . import advice, cells_sheet, finding_label, findings_line, ordered, row_name, to_fix, value_text
 
 FONT = "'TH Sarabun New','Sarabun','Leelawadee UI','Tahoma','Noto Sans Thai',sans-serif"
 CELL = "border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left"
-ROW_BG = {"error": "#fde2e1", "warning": "#fff4cc"}
+ROW_BG = {"error": "#fde2e1", "warning": "#fff4cc", "put_right": "#e6f2e1"}
 MAX_VALUE = 300  # characters of a found value shown in the table (the cell keeps it all)
 
 
@@ -63,7 +63,7 @@ def _summary(report: Report, langs: tuple[Lang, ...], marked: bool, ready: bool)
         return _t("report.put_right", langs)
     if told_as_issued(report):
         return " / ".join(escape(f.message(lang)) for f in report.errors for lang in langs)
-    return " / ".join(escape(findings_line(len(report.errors), len(report.warnings), lang, marked=marked))
+    return " / ".join(escape(findings_line(to_fix(report, marked), len(report.warnings), lang, marked=marked))
                       for lang in langs)
 
 
@@ -82,8 +82,10 @@ def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...], form: Form
     todo = "<br>".join(escape(advice(f, lang, marked=marked)) for lang in langs)
     where = "" if f.sheet == META_SHEET else \
         escape(f.cell) + (f"<br>({escape(row)})" if form and (row := row_name(form, f)) else "")
+    # What the attached copy put right is no item to fix: its row says so (sheetsync.check.report.put_right).
+    kind = "put_right" if marked and put_right(f) else f.severity
     cells = [where, escape(finding_label(schema, f, form)), escape(value).replace("\n", "<br>"), todo,
-             _t(f"report.severity.{f.severity}", langs)]
-    return f'<tr style="background:{ROW_BG[f.severity]}">' + "".join(f'<td style="{CELL}">{c}</td>' for c in cells) + "</tr>"
+             _t(f"report.severity.{kind}", langs)]
+    return f'<tr style="background:{ROW_BG[kind]}">' + "".join(f'<td style="{CELL}">{c}</td>' for c in cells) + "</tr>"
 
 

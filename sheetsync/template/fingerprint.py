@@ -16,6 +16,11 @@ from typing import Iterable
 
 #: The metadata row of what a template's open input cells held as issued (:func:`open_fingerprint`).
 OPEN = "open_fingerprint"
+#: The metadata rows ``(VALUE, ref, text)``: what an office-filled locked cell held as issued (its ``locked``
+#: row holds its hash), so that a row the school deleted can be filled in again (:mod:`sheetsync.check.putback`).
+VALUE = "value"
+#: The metadata rows about one cell each (three columns), not the template's identity.
+CELL_ROWS = frozenset({"locked", VALUE})
 
 
 def normalize(value: object) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..check.coerce import CoerceError, PercentShown, format_be_date, parse_date, parse_percent
 from ..check.places import plan_of
-from ..check.putback import Named, rows_put_back
+from ..check.putback import Named, issued_empty, refilled, rows_put_back
 from ..check.reader import Filled
 from ..check.report import PUT_RIGHT, Finding, Report
 from ..check.validate import rows_moved
@@ -70,12 +70,14 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     for finding in report.findings:
         if finding.sheet == filled.form.sheet:
             by_cell.setdefault(_home(finding, homes, prefilled), []).append(finding)
-    put_back = rows_put_back(filled.form, moved)
+    given = refilled(filled, moved)  # what the office filled in rows she deleted: filled in again
+    put_back = rows_put_back(filled.form, moved, given)
     reopened = {row for row, _ in put_back}
-    cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, []), moved, reopened) for c in base.cells]
+    cells = [_school_cell(c, filled, prefilled, by_cell.get(c.place.ref, []), moved, reopened, given)
+             for c in base.cells]
     held = {c.place.ref: c for c in cells}
     cells = [_marked(c, by_cell.get(c.place.ref, []), held) for c in cells]
-    cells = _put_back(cells, put_back)
+    cells = _put_back(cells, put_back, issued_empty(filled, moved, given))
     plan = restamp(base, cells, key)
     # Heights and widths follow the school's own text, not the empty template's.
     widths = sizing.column_widths(filled.form, cells)
@@ -100,13 +102,14 @@ def _issued(text: str | None) -> dt.datetime | None:
 
 
 def _school_cell(cell: CellSpec, filled: Filled, prefilled: set[str], findings: list[Finding],
-                 moved: tuple[int, int] | None, reopened: set[int]) -> CellSpec:
+                 moved: tuple[int, int] | None, reopened: set[int], given: dict[str, str]) -> CellSpec:
     ref = cell.place.ref
     if cell.role in ("input", "prefill"):
-        value = _typed(cell, filled, prefilled, moved)
+        value = _issued_value(given[ref], cell.kind) if ref in given else _typed(cell, filled, prefilled, moved)
         # What the office filled in stays locked, as in the original, unless it was changed, or went
-        # with a row she deleted (``reopened``: the file holds it no more): then she must be able to put it back.
-        locked = (ref in prefilled and cell.place.row not in reopened
+        # with a row she deleted (``reopened``: the file holds it no more) and the template does not record
+        # it (``given``): then she must be able to put it back.
+        locked = (ref in prefilled and (cell.place.row not in reopened or ref in given)
                   and not any(f.code == "prefilled-cell-changed" for f in findings))
         cell = replace(cell, value=_cell_value(value, cell.kind), locked=locked, role="prefill" if locked else "input",
                        validation=None if locked else cell.validation)
@@ -134,11 +137,13 @@ def _marked(cell: CellSpec, findings: list[Finding], held: dict[str, CellSpec]) 
     return replace(cell, note=note, mark=Mark(FILLS[worst], condition))
 
 
-def _put_back(cells: list[CellSpec], rows: list[tuple[int, Named | None]]) -> list[CellSpec]:
+def _put_back(cells: list[CellSpec], rows: list[tuple[int, Named | None]], blank_rows: set[int]) -> list[CellSpec]:
     """``cells`` with the cells to fill in of each row put back where the school deleted it (``rows``, with
     its item's name) red and told why: the row is the form's again, but what she typed in it went with
     the row she deleted. Red while the whole row is still empty (a cell she may leave empty would never
-    clear on its own); her typing in it clears it, and what is still missing is found when she returns it."""
+    clear on its own); her typing in it clears it, and what is still missing is found when she returns it.
+    A row that had nothing to fill in (``blank_rows``: :func:`~sheetsync.check.putback.issued_empty`) is told it
+    is back empty, as issued, and is not red: she may well leave it so."""
     named = dict(rows)
     empty = {row: [c.place.ref for c in cells if c.place.row == row and c.role == "input" and not c.locked]
              for row in named}
@@ -149,10 +154,14 @@ def _put_back(cells: list[CellSpec], rows: list[tuple[int, Named | None]]) -> li
             out.append(cell)
             continue
         name = named[cell.place.row]
-        said = "\n".join(render("markup.row_put_back.row", lang) if name is None else
+        said = "\n".join(render("markup.row_put_back.empty", lang) if cell.place.row in blank_rows else
+                         render("markup.row_put_back.row", lang) if name is None else
                          render("markup.row_put_back", lang, item=name[0 if lang == "th" else 1])
                          for lang in ("th", "en"))
         note = said if cell.note is None else f"{said}\n\n{cell.note}"
+        if cell.place.row in blank_rows:
+            out.append(replace(cell, note=note))
+            continue
         condition = still_holds((cell.place.ref, None), [(ref, None) for ref in refs if ref != cell.place.ref])
         # A cell with a mark of its own keeps it (it is the stricter): the note says both.
         mark = cell.mark or (Mark(FILLS["error"], condition) if condition is not None else None)
@@ -168,7 +177,8 @@ def _told(finding: Finding, *, alone: bool) -> str:
     said = "markup.put_right" if alone else "markup.put_right.one"
     params = dict(finding.params)
     if finding.code == "rows-deleted" and params:  # back, but empty: there is something to do, in its row
-        said = "markup.put_back.report" if "items" in params else "markup.put_back"
+        said = "markup.put_back.report" if "items" in params else "markup.put_back" if "lost" in params \
+            else "markup.put_back.empty"
     return "\n".join(f"{finding.message(lang)} {render(said, lang, **params)}" for lang in ("th", "en"))
 
 
@@ -182,6 +192,18 @@ def _typed(cell: CellSpec, filled: Filled, prefilled: set[str], moved: tuple[int
     if at < moved[0] - 1 or at >= len(filled.grid) or col >= len(filled.grid[at]):
         return None  # a deleted row's, or pushed past what was read
     return filled.grid[at][col]
+
+
+def _issued_value(text: str, kind: str) -> Any:
+    """An office-filled value as the template records it (text) in the type its cell was written with
+    (:func:`sheetsync.template.prefill.to_cell`): a number for a count or an amount, else the text."""
+    if kind in ("whole", "auto", "amount", "number"):
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() else number
+    return text
 
 
 def _cell_value(value: Any, kind: str) -> Any:

@@ -12,7 +12,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field, replace
 from collections.abc import Callable
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from .._version import __version__
 from ..identity import META_ROWS, OFFICE, SIGNATURE, KeyArg, resolve, sign
@@ -20,7 +20,7 @@ from ..messages import render
 from ..spec.form import Field, Form, Placement, Table, column_letter
 from ..text import safe_text
 from . import sizing
-from .fingerprint import OPEN, cell_hash, combined, open_fingerprint
+from .fingerprint import CELL_ROWS, OPEN, VALUE, cell_hash, combined, normalize, open_fingerprint
 from .prefill import prefill_values
 
 CellValue = str | int | float | dt.date | None
@@ -185,7 +185,7 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked, template_id)
     if record_open:  # not signed: a forged value can only make the sender's own file "nothing typed"
         meta += ((OPEN, open_fingerprint((c.place.ref, c.value) for c in cells if c.role == "input")),)
-    meta = _signed(meta, resolve(key, create=True))
+    meta = _signed(meta + value_rows(cells, open_cells=record_open), resolve(key, create=True))
     widths = sizing.column_widths(form, cells)
     fit = sizing.fit_rows(form)
     heights = sizing.row_heights(form, cells, widths)
@@ -195,7 +195,7 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
         grow_rows=sizing.growing_rows(form, cells, heights),
         page=_page(form, cells),
         password=password or DEFAULT_PASSWORD, metadata=meta,
-        properties={row[0]: row[1] for row in meta if row[0] != "locked"},
+        properties={row[0]: row[1] for row in meta if row[0] not in CELL_ROWS},
     )
 
 
@@ -373,10 +373,10 @@ def restamp(plan: TemplatePlan, cells: list[CellSpec], key: KeyArg = OFFICE) -> 
     the metadata (form, template id, recipient, issue date) is kept, and signed again with ``key``
     (``None``: left unsigned)."""
     locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
-    kept = [row for row in plan.metadata if row[0] not in ("locked", "fingerprint", SIGNATURE)]
+    kept = [row for row in plan.metadata if row[0] not in ("fingerprint", SIGNATURE, *CELL_ROWS)]
     meta = tuple(kept + [("fingerprint", combined(locked))] + [("locked", r, h) for r, h in sorted(locked)])
-    meta = _signed(meta, resolve(key, create=True))
-    props = {row[0]: row[1] for row in meta if row[0] != "locked"}
+    meta = _signed(meta + value_rows(cells), resolve(key, create=True))
+    props = {row[0]: row[1] for row in meta if row[0] not in CELL_ROWS}
     return replace(plan, cells=tuple(cells), metadata=meta, properties=props)
 
 
@@ -384,9 +384,23 @@ def _signed(meta: tuple[tuple[str, ...], ...], key: bytes | None) -> tuple[tuple
     """``meta`` with its signature row (after the identity, before the locked-cell rows)."""
     if key is None:
         return meta
-    head = [row for row in meta if row[0] != "locked"]
+    head = [row for row in meta if row[0] not in CELL_ROWS]
     signature = sign({row[0]: row[1] for row in head}, key)
-    return tuple(head + [(SIGNATURE, signature)] + [row for row in meta if row[0] == "locked"])
+    return tuple(head + [(SIGNATURE, signature)] + [row for row in meta if row[0] in CELL_ROWS])
+
+
+def value_rows(cells: Iterable[CellSpec], *, open_cells: bool = False) -> tuple[tuple[str, str, str], ...]:
+    """A metadata row ``(VALUE, ref, text)`` for each office-filled cell locked with a value: what the office
+    filled in, as text (:func:`~sheetsync.template.fingerprint.normalize`), so that a copy putting back a row
+    the school deleted can fill it in again (:func:`sheetsync.check.putback.refilled`). Not signed: a value
+    is used only where its hash is the signed one of its cell (the ``locked`` rows).
+
+    :param open_cells: also each open cell issued with a value (with :data:`OPEN`, whose fingerprint they
+        must make up): then which open cells were issued empty is known, cell by cell
+        (:func:`sheetsync.check.putback.issued_empty`); never filled in again from here.
+    """
+    return tuple((VALUE, c.place.ref, normalize(c.value)) for c in cells if c.value not in (None, "")
+                 and ((c.locked and c.role == "prefill") or (open_cells and c.role == "input")))
 
 
 def _metadata(form: Form, recipient: str | None, issued: dt.datetime,
