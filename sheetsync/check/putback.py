@@ -25,7 +25,7 @@ Named = tuple[str, str]
 
 def refilled(filled: Filled, moved: tuple[int, int] | None) -> dict[str, str]:
     """What the office filled in the locked cells of the rows ``moved`` deleted, ``{ref: text}``, as the
-    template records it (:func:`sheetsync.template.plan.value_rows`): each only where its text has the hash
+    template records it (:func:`sheetsync.template.stamp.value_rows`): each only where its text has the hash
     the template's signed fingerprint holds for its cell (the rows of values are not signed themselves).
     None for a template issued before it recorded them: those cells are to be typed again.
 

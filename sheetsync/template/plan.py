@@ -9,18 +9,15 @@ formats alike in content by construction.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass, field, replace
 from collections.abc import Callable
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
-from .._version import __version__
-from ..identity import META_ROWS, OFFICE, SIGNATURE, KeyArg, resolve, sign
+from ..identity import OFFICE, KeyArg
 from ..messages import render
 from ..spec.form import Field, Form, Placement, Table, column_letter
-from ..text import safe_text
 from . import sizing
-from .fingerprint import CELL_ROWS, OPEN, VALUE, cell_hash, combined, normalize, open_fingerprint
+from .stamp import issued_rows, properties, restamped_rows
 from .prefill import prefill_values
 
 CellValue = str | int | float | dt.date | None
@@ -169,7 +166,7 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     :param password: sheet-protection password (a guard rail; the fingerprint is the real check).
     :param lock_rows: also lock prefilled rows of tables that are editable by default (reports),
         and leave the layout's ``signature`` fields empty: next period's template.
-    :param record_open: also record what the open cells hold as issued (:data:`OPEN`), so that the
+    :param record_open: also record what the open cells hold as issued (:data:`~.fingerprint.OPEN`), so that the
         template returned with nothing typed in it is told from a filled file (the office's templates
         for its schools; a file made to stand for a filled one leaves it out).
     :raises DataError: when ``data`` does not fit the form.
@@ -181,11 +178,8 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
     signature = frozenset(form.layout.get("signature", ()))
     cells = [*_label_cells(form), *_field_cells(form, values, signature, emptied=lock_rows),
              *_table_cells(form, values, lock_rows)]
-    locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
-    meta = _metadata(form, recipient, issued or dt.datetime.now(dt.timezone.utc), locked, template_id)
-    if record_open:  # not signed: a forged value can only make the sender's own file "nothing typed"
-        meta += ((OPEN, open_fingerprint((c.place.ref, c.value) for c in cells if c.role == "input")),)
-    meta = _signed(meta + value_rows(cells, open_cells=record_open), resolve(key, create=True))
+    meta = issued_rows(form, cells, recipient=recipient, issued=issued or dt.datetime.now(dt.timezone.utc),
+                       template_id=template_id, key=key, record_open=record_open)
     widths = sizing.column_widths(form, cells)
     fit = sizing.fit_rows(form)
     heights = sizing.row_heights(form, cells, widths)
@@ -195,7 +189,7 @@ def build_plan(form: Form, data: dict[str, Any] | None = None, *, recipient: str
         grow_rows=sizing.growing_rows(form, cells, heights),
         page=_page(form, cells),
         password=password or DEFAULT_PASSWORD, metadata=meta,
-        properties={row[0]: row[1] for row in meta if row[0] not in CELL_ROWS},
+        properties=properties(meta),
     )
 
 
@@ -372,43 +366,5 @@ def restamp(plan: TemplatePlan, cells: list[CellSpec], key: KeyArg = OFFICE) -> 
     """``plan`` with new cells: the locked-cell hashes and fingerprint are recomputed, the rest of
     the metadata (form, template id, recipient, issue date) is kept, and signed again with ``key``
     (``None``: left unsigned)."""
-    locked = [(c.place.ref, cell_hash(c.value)) for c in cells if c.locked and c.value not in (None, "")]
-    kept = [row for row in plan.metadata if row[0] not in ("fingerprint", SIGNATURE, *CELL_ROWS)]
-    meta = tuple(kept + [("fingerprint", combined(locked))] + [("locked", r, h) for r, h in sorted(locked)])
-    meta = _signed(meta + value_rows(cells), resolve(key, create=True))
-    props = {row[0]: row[1] for row in meta if row[0] not in CELL_ROWS}
-    return replace(plan, cells=tuple(cells), metadata=meta, properties=props)
-
-
-def _signed(meta: tuple[tuple[str, ...], ...], key: bytes | None) -> tuple[tuple[str, ...], ...]:
-    """``meta`` with its signature row (after the identity, before the locked-cell rows)."""
-    if key is None:
-        return meta
-    head = [row for row in meta if row[0] not in CELL_ROWS]
-    signature = sign({row[0]: row[1] for row in head}, key)
-    return tuple(head + [(SIGNATURE, signature)] + [row for row in meta if row[0] in CELL_ROWS])
-
-
-def value_rows(cells: Iterable[CellSpec], *, open_cells: bool = False) -> tuple[tuple[str, str, str], ...]:
-    """A metadata row ``(VALUE, ref, text)`` for each office-filled cell locked with a value: what the office
-    filled in, as text (:func:`~sheetsync.template.fingerprint.normalize`), so that a copy putting back a row
-    the school deleted can fill it in again (:func:`sheetsync.check.putback.refilled`). Not signed: a value
-    is used only where its hash is the signed one of its cell (the ``locked`` rows).
-
-    :param open_cells: also each open cell issued with a value (with :data:`OPEN`, whose fingerprint they
-        must make up): then which open cells were issued empty is known, cell by cell
-        (:func:`sheetsync.check.putback.issued_empty`); never filled in again from here.
-    """
-    return tuple((VALUE, c.place.ref, normalize(c.value)) for c in cells if c.value not in (None, "")
-                 and ((c.locked and c.role == "prefill") or (open_cells and c.role == "input")))
-
-
-def _metadata(form: Form, recipient: str | None, issued: dt.datetime,
-              locked: list[tuple[str, str]], template_id: str | None) -> tuple[tuple[str, ...], ...]:
-    identity = {"form_id": form.id, "form_version": form.version, "template_id": template_id or uuid.uuid4().hex,
-                "recipient": safe_text(recipient or ""), "issued_at": issued.isoformat(timespec="seconds"),
-                "schema_hash": form.schema_hash}
-    rows: list[tuple[str, ...]] = [(key, identity[key]) for key in META_ROWS]
-    rows += [("fingerprint", combined(locked)), ("generator", f"sheetsync {__version__}")]
-    rows += [("locked", ref, h) for ref, h in sorted(locked)]
-    return tuple(rows)
+    meta = restamped_rows(plan.metadata, cells, key)
+    return replace(plan, cells=tuple(cells), metadata=meta, properties=properties(meta))
