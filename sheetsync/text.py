@@ -64,6 +64,28 @@ def shown_name(text: str) -> str:
     return BIDI_CONTROLS.sub("", text) if BIDI_CONTROLS.search(text) else text
 
 
+#: Line breaks a terminal obeys: each becomes a visible symbol in text shown on one line. A lone
+#: carriage return sends the cursor back to the start of the line (what follows writes over it).
+_BREAKS = re.compile("\r\n|[\n\u2028\u2029]")
+
+
+def one_line_shown(text: str) -> str:
+    """``text`` (an error line naming a file, a file's name) as :func:`shown_name` shows it, on one
+    line: a line break becomes ␤ and a carriage return ␍, so a name cannot forge a line of its own.
+
+    Example::
+
+        one_line_shown("bad\\nsheetsync: ok.xlsx") == "bad␤sheetsync: ok.xlsx"
+    """
+    return no_carriage_return(_BREAKS.sub("\u2424", shown_name(text)))
+
+
+def no_carriage_return(text: str) -> str:
+    """``text`` for a terminal: a Windows line end kept as a line end, a lone carriage return (which
+    would send the cursor back over what is shown) as ␍."""
+    return text.replace("\r\n", "\n").replace("\r", "\u240d") if "\r" in text else text
+
+
 def has_hidden_controls(text: str) -> bool:
     """Whether ``text`` holds control characters other than line breaks (worth telling the school)."""
     return any(ch not in LINE_BREAKS for ch in CONTROL.findall(text))

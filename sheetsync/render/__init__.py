@@ -14,7 +14,7 @@ from ..messages import LANGS, Lang, first, render
 from ..spec.cells import column_index
 from ..spec.form import Form
 from ..spec.pointers import generic, schema_node
-from ..text import safe_text, shown_name
+from ..text import one_line_shown, safe_text
 
 CLI = "cli.yaml"  # the terminal's words (messages/cli.yaml)
 SEVERITY_COLUMNS = 8  # "ข้อผิดพลาด" on screen: its marks above and below take no column
@@ -206,7 +206,7 @@ def render_text(report: Report, lang: str = "th") -> str:
         word = render(f"validate.{status}", language, source=CLI)
         said.append(render("validate.counts", language, source=CLI, status=word, errors=len(report.errors),
                            warnings=len(report.warnings)) if report.findings else word)
-    lines = [f"{'✓' if report.valid else '✗'} {shown_name(report.path.name)}: {' / '.join(said)}"]
+    lines = [f"{'✓' if report.valid else '✗'} {one_line_shown(report.path.name)}: {' / '.join(said)}"]
     sheet = None
     for f in ordered(report.findings):
         if f.sheet != sheet:
