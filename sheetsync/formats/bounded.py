@@ -34,7 +34,7 @@ from xml.etree import ElementTree
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ._clip import EMPTY_SHEET, Clip, Overflow, clip_ods_table, clip_xlsx_sheet
-from ._pieces import cut_short
+from ._pieces import cut_short, wide_encoding
 from .expansion import SHARED_STRINGS, check_ods, check_xlsx
 
 __all__ = ["Bounds", "Overflow", "bounded_copy"]
@@ -88,8 +88,13 @@ class _Budget:
     def whole(self, name: str, data: bytes) -> bytes:
         """``data``, the part ``name`` as inflated, once it is known to end where its XML does.
 
-        :raises UnreadableFileError: it stops before its root element ends (:func:`cut_short`).
+        :raises UnreadableFileError: it stops before its root element ends (:func:`cut_short`), or
+            it is written in UTF-16 or UTF-32 (:func:`wide_encoding`: read as empty, a form filled in
+            whole came back as every label "changed to ''").
         """
+        if wide := wide_encoding(data[:4]):
+            raise UnreadableFileError(self.path, f"the part {name!r} is written in {wide}, which no spreadsheet "
+                                                 "program writes; open the file and save it again")
         if cut_short(data):
             raise UnreadableFileError(self.path, f"the part {name!r} is damaged (it is cut short)")
         return data
