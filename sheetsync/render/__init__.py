@@ -73,13 +73,13 @@ def _row_column(form: Form, finding: Finding) -> Any:
 def value_text(form: Form | None, finding: Finding) -> str:
     """A finding's value as the school wrote it: 270,000 and 15, not 270000.0; a date as 29/10/2563,
     not 2020-10-29; a year or a count (a whole-number field) as 2564, without a thousands separator."""
-    from ..check.shown import shown
+    from ..check.shown import EXACT_LIMIT, shown
 
     value = finding.value
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < EXACT_LIMIT:
+        value = int(value)  # beyond, shown() writes it as the sheet shows it (1E+308), not as 309 digits
     field = _field_of(form, finding.path) if form is not None else None
     if isinstance(value, int) and not isinstance(value, bool) and (field is None or field.kind in ("whole", "auto")):
         return str(value)
