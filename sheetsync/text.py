@@ -94,7 +94,7 @@ def has_hidden_controls(text: str) -> bool:
 def safe_value(value: Any) -> Any:
     """A cell value as read, made safe: text via :func:`safe_text`; NaN and ±Infinity (which
     JSON cannot hold and no form means) become the text ``"NaN"``, ``"Infinity"``, ``"-Infinity"``,
-    which the number readers then refuse with a finding. Text is cut at Excel's 32,767 characters,
+    which the number readers then refuse with a finding; -0 is 0. Text is cut at Excel's 32,767 characters,
     ending in "…" where it was cut (so a cut text never reads as a shorter, whole one: "x" and a
     million spaces is not "x")."""
     if isinstance(value, str):
@@ -102,6 +102,8 @@ def safe_value(value: Any) -> Any:
         return safe_text(value if len(value) <= MAX_CELL_TEXT else value[:MAX_CELL_TEXT - 1] + "…")
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, float) and value == 0:
+        return 0.0  # -0 too: nobody types it, and the master showed "-0.00" in amounts and totals
     return value
 
 
