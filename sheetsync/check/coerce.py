@@ -263,7 +263,7 @@ def _real(value: object, code: str, raw: object) -> float:
         raise CoerceError(code, raw)
     if not abs(value) <= sys.float_info.max:  # NaN, infinities, ints too big for a float
         raise CoerceError(code, raw)
-    return float(value)
+    return float(value) + 0.0  # -0 (typed "-0") is 0: the message said "progress -0%", the master "-0.00"
 
 
 def _decimal(text: str, raw: object, code: str = "not-a-number") -> Decimal:
