@@ -118,6 +118,9 @@ def parse_whole(raw: object) -> int:
         value = _decimal(_clean(thai_digits_to_arabic(raw)), raw)
     else:
         value = Decimal(_real(raw, "not-a-number", raw))  # exact: no rounding 2563.5 away
+    if not abs(value) <= sys.float_info.max:
+        # As an amount's: no int of 4,300 digits and more can be written out, not even in its message.
+        raise CoerceError("not-a-number", raw)
     if value != value.to_integral_value():
         raise CoerceError("not-a-whole-number", raw)
     return int(value)
