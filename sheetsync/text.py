@@ -91,15 +91,35 @@ def has_hidden_controls(text: str) -> bool:
     return any(ch not in LINE_BREAKS for ch in CONTROL.findall(text))
 
 
+def fits_a_cell(text: str) -> bool:
+    """Whether ``text`` is within Excel's 32,767 characters to a cell, counted as Excel counts them:
+    in UTF-16 code units, two for a character outside the Basic Multilingual Plane (an emoji)."""
+    return len(text) <= MAX_CELL_TEXT // 2 or (len(text) <= MAX_CELL_TEXT and _units(text) <= MAX_CELL_TEXT)
+
+
+def _units(text: str) -> int:
+    # At C speed (a long cell may come many times over); a lone surrogate, made safe later, is one unit.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _cut(text: str) -> str:
+    """``text`` cut to a cell, ending in "…" (one unit) where it was cut; an emoji is never halved."""
+    end = MAX_CELL_TEXT - 1
+    while _units(text[:end]) > MAX_CELL_TEXT - 1:
+        end -= (_units(text[:end]) - (MAX_CELL_TEXT - 1) + 1) // 2 or 1
+    return text[:end] + "…"
+
+
 def safe_value(value: Any) -> Any:
     """A cell value as read, made safe: text via :func:`safe_text`; NaN and ±Infinity (which
     JSON cannot hold and no form means) become the text ``"NaN"``, ``"Infinity"``, ``"-Infinity"``,
-    which the number readers then refuse with a finding; -0 is 0. Text is cut at Excel's 32,767 characters,
+    which the number readers then refuse with a finding; -0 is 0. Text is cut at Excel's 32,767 characters
+    (:func:`fits_a_cell`: UTF-16 units, as Excel counts),
     ending in "…" where it was cut (so a cut text never reads as a shorter, whole one: "x" and a
     million spaces is not "x")."""
     if isinstance(value, str):
         # No spreadsheet program stores more in a cell; more would only travel into every report.
-        return safe_text(value if len(value) <= MAX_CELL_TEXT else value[:MAX_CELL_TEXT - 1] + "…")
+        return safe_text(value if fits_a_cell(value) else _cut(value))
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
     if isinstance(value, float) and value == 0:

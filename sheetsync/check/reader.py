@@ -199,7 +199,7 @@ def _safe(rows: Grid) -> Grid:
     """The one boundary for cell text: nothing read goes on with controls, NaN or Infinity."""
     # Printable text of a cell's length needs no look: other text and floats do (a longer text is cut
     # at Excel's limit, or it would travel whole into the marked-up copy, sized for minutes).
-    cap = limits.MAX_CELL_TEXT
+    cap = limits.MAX_CELL_TEXT // 2  # longer: counted in Excel's units by safe_value (an emoji takes two)
     return [[v if (v.__class__ is str and len(v) <= cap and v.isprintable())
              or (v.__class__ is not str and v.__class__ is not float)
              else safe_value(v) for v in row] for row in rows]
