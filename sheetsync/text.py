@@ -19,7 +19,7 @@ import re
 import unicodedata
 from typing import Any
 
-from .limits import MAX_CELL_TEXT
+from .limits import MAX_CELL_TEXT, MAX_SHOWN_TEXT
 
 #: Controls a workbook cannot hold or a terminal would obey (tab, newline, return are kept), and the
 #: code points XML 1.0 has no character for (U+FFFE, U+FFFF, lone surrogates): calamine reads them from a
@@ -84,6 +84,13 @@ def no_carriage_return(text: str) -> str:
     """``text`` for a terminal: a Windows line end kept as a line end, a lone carriage return (which
     would send the cursor back over what is shown) as ␍."""
     return text.replace("\r\n", "\n").replace("\r", "\u240d") if "\r" in text else text
+
+
+def brief(text: str) -> str:
+    """``text`` as a message quotes it: whole up to :data:`~sheetsync.limits.MAX_SHOWN_TEXT` characters, else
+    its start and "…". A cell holds up to 32,767 characters (an .ods sheet's name any number), and each
+    value quoted went into both languages of its message, each report, the e-mail and the run's memory of it."""
+    return text if len(text) <= MAX_SHOWN_TEXT else text[:MAX_SHOWN_TEXT - 1] + "…"
 
 
 def has_hidden_controls(text: str) -> bool:

@@ -11,7 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
-from ..limits import MAX_SHOWN_TEXT
+from ..text import brief
 from .coerce import format_be_date
 
 __all__ = ["brief", "iso_date", "rounded", "shown"]
@@ -59,13 +59,6 @@ def shown(value: Any) -> str:
         # Rounded as Calc and Excel round what they show (half away from zero), not as binary floats do.
         return f"{Decimal(repr(value)).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
     return brief(str(value))
-
-
-def brief(text: str) -> str:
-    """``text`` as a message quotes it: whole up to :data:`~sheetsync.limits.MAX_SHOWN_TEXT` characters, else
-    its start and "…". A cell holds up to 32,767 characters, and each finding's value went into both
-    languages of its message, each report, the e-mail and the run's memory of it."""
-    return text if len(text) <= MAX_SHOWN_TEXT else text[:MAX_SHOWN_TEXT - 1] + "…"
 
 
 def rounded(value: float, decimals: int) -> str:

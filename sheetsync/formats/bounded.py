@@ -33,6 +33,7 @@ from xml.etree import ElementTree
 
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
+from ..text import brief
 from ._clip import EMPTY_SHEET, Clip, Overflow, clip_ods_table, clip_xlsx_sheet
 from ._pieces import cut_short, wide_encoding
 from .expansion import SHARED_STRINGS, check_ods, check_xlsx
@@ -296,7 +297,7 @@ def _ods(path: Path, archive: zipfile.ZipFile, budget: _Budget,
         end_tag = b"</" + match.group(1) + b"table>"
         end = content.find(end_tag, match.end())
         if end < 0:
-            raise UnreadableFileError(path, f"the sheet {name!r} is damaged (it never ends)")
+            raise UnreadableFileError(path, f"the sheet {brief(name)!r} is damaged (it never ends)")
         if name in bounds:
             clip = Clip(name, bounds[name].rows, bounds[name].columns, path)
             pieces.append(clip_ods_table(content[match.end():end], clip))

@@ -24,6 +24,7 @@ from typing import Collection
 
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
+from ..text import brief
 from ._clip import EMPTY_SHEET, column_number
 from ._pieces import (count_matches as _count, count_tags as _tags, distinct_refs as _refs,
                       plain_encoding as _plain_encoding)
@@ -333,7 +334,7 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
             continue
         end = content.find(b"</table:table>", done)
         if end < 0:
-            raise UnreadableFileError(scanned.path, f"the sheet {name!r} is damaged (it never ends)")
+            raise UnreadableFileError(scanned.path, f"the sheet {brief(name)!r} is damaged (it never ends)")
         scanned._tables.append((name, done, end))
         scanned._bodies.setdefault(name, []).append((done, end))
         quick = None if twice else ods_bound(content[done:end])
