@@ -43,3 +43,24 @@ def test_a_long_sheet_name_is_quoted_briefly(tmp_path: Path, progress_form: Form
     assert done.returncode == 2
     [line] = done.stderr.strip().splitlines()
     assert "s1.ods" in line and len(line) < 4 * MAX_SHOWN_TEXT + 400, len(line)
+
+
+def test_a_long_part_name_is_quoted_briefly(tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
+    """A zip member's name (any length up to 64 KB) is as briefly quoted: here the form's sheet kept
+    under a 60,000-letter name, written in UTF-16 (refused, naming the part)."""
+    good = tmp_path / "good.xlsx"
+    write_template(progress_form, good, data=seed, recipient="s1")
+    path, long = tmp_path / "s1.xlsx", "xl/worksheets/" + "y" * 60_000 + ".xml"
+    with zipfile.ZipFile(good) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                new.writestr(info, data.replace(b"/xl/worksheets/sheet1.xml", b"/" + long.encode()))
+            elif info.filename == "xl/worksheets/sheet1.xml":
+                new.writestr(long, data.decode("utf-8").encode("utf-16"))
+            else:
+                new.writestr(info, data)
+    done = run("validate", path)
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert "s1.xlsx" in line and "UTF-16" in line and len(line) < 4 * MAX_SHOWN_TEXT + 400, len(line)

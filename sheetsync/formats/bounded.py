@@ -80,7 +80,7 @@ class _Budget:
                     if self.left < 0:
                         raise self._too_much()
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-            raise UnreadableFileError(self.path, f"the part {name!r} is damaged") from exc
+            raise UnreadableFileError(self.path, f"the part {brief(name)!r} is damaged") from exc
         data = bytes(out)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise LimitError(self.path, "limit.entities", part=name)
@@ -94,10 +94,10 @@ class _Budget:
             whole came back as every label "changed to ''").
         """
         if wide := wide_encoding(data[:4]):
-            raise UnreadableFileError(self.path, f"the part {name!r} is written in {wide}, which no spreadsheet "
+            raise UnreadableFileError(self.path, f"the part {brief(name)!r} is written in {wide}, which no spreadsheet "
                                                  "program writes; open the file and save it again")
         if cut_short(data):
-            raise UnreadableFileError(self.path, f"the part {name!r} is damaged (it is cut short)")
+            raise UnreadableFileError(self.path, f"the part {brief(name)!r} is damaged (it is cut short)")
         return data
 
     @property

@@ -215,7 +215,7 @@ class _Inflater(_Budget):
                 with archive.open(info) as member:
                     data = member.read(min(cap, self.left) + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-            raise UnreadableFileError(self.path, f"the part {name!r} is damaged") from exc
+            raise UnreadableFileError(self.path, f"the part {brief(name)!r} is damaged") from exc
         if len(data) > cap:
             raise self._too_big(name, cap)
         self.total += len(data)
