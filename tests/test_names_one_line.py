@@ -8,7 +8,9 @@ The error is one line, the name's breaks shown as visible symbols; the name on d
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
+from typing import Any
 
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template
@@ -48,3 +50,24 @@ def test_a_readable_file_so_named_is_headed_on_one_line(tmp_path: Path, progress
     assert "\r" not in done.stdout
     assert not [ln for ln in done.stdout.splitlines() if ln.startswith("sheetsync: forged")], done.stdout
     assert "s1␤sheetsync: forged.xlsx" in done.stdout
+
+
+def test_a_sheet_named_with_a_line_break_is_shown_on_one_line(tmp_path: Path, progress_form: Form,
+                                                              seed: dict[str, Any]) -> None:
+    """No program names a sheet so, but an .ods's ``table:name`` may hold ``&#10;``: the heading and the
+    warning naming the added sheet were split, the second line reading as the result of another file."""
+    good = tmp_path / "good.ods"
+    write_template(progress_form, good, data=seed, recipient="s1")
+    path = tmp_path / "s1.ods"
+    added = ('<table:table table:name="x&#10;&#13;✓ fake.xlsx: valid"><table:table-row><table:table-cell '
+             'office:value-type="string"><text:p>hi</text:p></table:table-cell></table:table-row></table:table>')
+    with zipfile.ZipFile(good) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "content.xml":
+                data = data.replace(b"</office:spreadsheet>", added.encode() + b"</office:spreadsheet>", 1)
+            new.writestr(info, data)
+    done = run("validate", path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "x␤␍✓ fake.xlsx: valid" in done.stdout and "\r" not in done.stdout
+    assert not [ln for ln in done.stdout.splitlines() if "fake.xlsx" in ln and "x␤" not in ln], done.stdout
