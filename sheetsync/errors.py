@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from .messages import render
+from .text import brief
 
 
 class SheetsyncError(Exception):
@@ -138,8 +139,8 @@ class SheetTwiceError(UnreadableFileError):
     def __init__(self, path: str | Path, sheet: str, first: str) -> None:
         self.sheet = sheet
         self.first = first
-        also = "" if first == sheet else f" (as {first!r} is: sheet names ignore case)"
-        super().__init__(path, f"two sheets named {sheet!r}{also}, which no spreadsheet program saves; "
+        also = "" if first == sheet else f" (as {brief(first)!r} is: sheet names ignore case)"
+        super().__init__(path, f"two sheets named {brief(sheet)!r}{also}, which no spreadsheet program saves; "
                                "the file was changed by other means")
 
 

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from typing import Any
 
-from .limits import MAX_CELL_TEXT
+from .limits import MAX_CELL_TEXT, MAX_SHOWN_TEXT
 
 #: Controls a workbook cannot hold or a terminal would obey (tab, newline, return are kept), and the
 #: code points XML 1.0 has no character for (U+FFFE, U+FFFF, lone surrogates): calamine reads them from a
@@ -64,22 +64,73 @@ def shown_name(text: str) -> str:
     return BIDI_CONTROLS.sub("", text) if BIDI_CONTROLS.search(text) else text
 
 
+#: Line breaks a terminal obeys: each becomes a visible symbol in text shown on one line. A lone
+#: carriage return sends the cursor back to the start of the line (what follows writes over it).
+_BREAKS = re.compile("\r\n|[\n\u2028\u2029]")
+
+
+def one_line_shown(text: str) -> str:
+    """``text`` (an error line naming a file, a file's name) as :func:`shown_name` shows it, on one
+    line: a line break becomes ␤ and a carriage return ␍, so a name cannot forge a line of its own.
+
+    Example::
+
+        one_line_shown("bad\\nsheetsync: ok.xlsx") == "bad␤sheetsync: ok.xlsx"
+    """
+    return no_carriage_return(_BREAKS.sub("\u2424", shown_name(text)))
+
+
+def no_carriage_return(text: str) -> str:
+    """``text`` for a terminal: a Windows line end kept as a line end, a lone carriage return (which
+    would send the cursor back over what is shown) as ␍."""
+    return text.replace("\r\n", "\n").replace("\r", "\u240d") if "\r" in text else text
+
+
+def brief(text: str) -> str:
+    """``text`` as a message quotes it: whole up to :data:`~sheetsync.limits.MAX_SHOWN_TEXT` characters, else
+    its start and "…". A cell holds up to 32,767 characters (an .ods sheet's name any number), and each
+    value quoted went into both languages of its message, each report, the e-mail and the run's memory of it."""
+    return text if len(text) <= MAX_SHOWN_TEXT else text[:MAX_SHOWN_TEXT - 1] + "…"
+
+
 def has_hidden_controls(text: str) -> bool:
     """Whether ``text`` holds control characters other than line breaks (worth telling the school)."""
     return any(ch not in LINE_BREAKS for ch in CONTROL.findall(text))
 
 
+def fits_a_cell(text: str) -> bool:
+    """Whether ``text`` is within Excel's 32,767 characters to a cell, counted as Excel counts them:
+    in UTF-16 code units, two for a character outside the Basic Multilingual Plane (an emoji)."""
+    return len(text) <= MAX_CELL_TEXT // 2 or (len(text) <= MAX_CELL_TEXT and _units(text) <= MAX_CELL_TEXT)
+
+
+def _units(text: str) -> int:
+    # At C speed (a long cell may come many times over); a lone surrogate, made safe later, is one unit.
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _cut(text: str) -> str:
+    """``text`` cut to a cell, ending in "…" (one unit) where it was cut; an emoji is never halved."""
+    end = MAX_CELL_TEXT - 1
+    while _units(text[:end]) > MAX_CELL_TEXT - 1:
+        end -= (_units(text[:end]) - (MAX_CELL_TEXT - 1) + 1) // 2 or 1
+    return text[:end] + "…"
+
+
 def safe_value(value: Any) -> Any:
     """A cell value as read, made safe: text via :func:`safe_text`; NaN and ±Infinity (which
     JSON cannot hold and no form means) become the text ``"NaN"``, ``"Infinity"``, ``"-Infinity"``,
-    which the number readers then refuse with a finding. Text is cut at Excel's 32,767 characters,
+    which the number readers then refuse with a finding; -0 is 0. Text is cut at Excel's 32,767 characters
+    (:func:`fits_a_cell`: UTF-16 units, as Excel counts),
     ending in "…" where it was cut (so a cut text never reads as a shorter, whole one: "x" and a
     million spaces is not "x")."""
     if isinstance(value, str):
         # No spreadsheet program stores more in a cell; more would only travel into every report.
-        return safe_text(value if len(value) <= MAX_CELL_TEXT else value[:MAX_CELL_TEXT - 1] + "…")
+        return safe_text(value if fits_a_cell(value) else _cut(value))
     if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, float) and value == 0:
+        return 0.0  # -0 too: nobody types it, and the master showed "-0.00" in amounts and totals
     return value
 
 

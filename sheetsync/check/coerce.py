@@ -118,6 +118,9 @@ def parse_whole(raw: object) -> int:
         value = _decimal(_clean(thai_digits_to_arabic(raw)), raw)
     else:
         value = Decimal(_real(raw, "not-a-number", raw))  # exact: no rounding 2563.5 away
+    if not abs(value) <= sys.float_info.max:
+        # As an amount's: no int of 4,300 digits and more can be written out, not even in its message.
+        raise CoerceError("not-a-number", raw)
     if value != value.to_integral_value():
         raise CoerceError("not-a-whole-number", raw)
     return int(value)
@@ -263,7 +266,7 @@ def _real(value: object, code: str, raw: object) -> float:
         raise CoerceError(code, raw)
     if not abs(value) <= sys.float_info.max:  # NaN, infinities, ints too big for a float
         raise CoerceError(code, raw)
-    return float(value)
+    return float(value) + 0.0  # -0 (typed "-0") is 0: the message said "progress -0%", the master "-0.00"
 
 
 def _decimal(text: str, raw: object, code: str = "not-a-number") -> Decimal:

@@ -20,7 +20,7 @@ from ..spec.form import Field, Form
 from ..spec.pointers import generic, lookup, schema_node
 from .reader import Filled
 from .report import Finding, Severity
-from ..text import BIDI_CONTROLS, shown_name
+from ..text import BIDI_CONTROLS, one_line_shown
 from .shown import shown
 
 #: Parameters that hold another field's pointer → the name under which the message may give that
@@ -47,7 +47,8 @@ def finding(filled: Filled, code: str, pointer: str, value: Any, *, severity: Se
     """
     where = filled.cell_of(pointer)
     cell = cell or where.cell
-    sheet = shown_name(sheet or where.sheet)  # a sheet the school named: in every report's headings
+    # A sheet the school named: in every report's headings, on one line (an .ods name may hold a line break).
+    sheet = one_line_shown(sheet or where.sheet)
     label_th, label_en = labels(filled.form, pointer)
     quoted = {name: _one_line(v) if isinstance(v, str) else v for name, v in params.items()}
     values = {"cell": cell, "sheet": sheet, "label": label_th, "label_en": label_en,

@@ -16,6 +16,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from .. import limits
 from ..errors import CellUnreadableError, LimitError, SheetTwiceError, UnreadableFileError, is_parser_panic
+from ..text import brief
 from ..formats.bounded import Bounds, Overflow, bounded_copy
 from ..formats.cfb_check import whole_sectors
 from ..formats.extent import Scanned, scan
@@ -87,7 +88,7 @@ class Opener:
         if part is None and self.fmt == "ods" and self.scanned is not None and self.scanned.holds(b"formula"):
             # Calc writes one table namespace, as table:, and each sheet's name once: a file written
             # otherwise has formulas the search cannot place, and calamine reads their results.
-            raise UnreadableFileError(self.path, f"the sheet {sheet!r} is written in a way no spreadsheet program "
+            raise UnreadableFileError(self.path, f"the sheet {brief(sheet)!r} is written in a way no spreadsheet program "
                                       "writes it (its formulas cannot be checked); please fill in the template you "
                                       "were sent")
         return {} if part is None else find_formulas(part, self.fmt, wanted, path=self.path, sheet=sheet)
@@ -197,14 +198,14 @@ def sheet_rows(path: Path, book: CalamineWorkbook, sheet: str, part: bytes | Non
             rows: list[list[Any]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         return rows
     except (CalamineError, ValueError) as exc:
-        raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read ({short(exc)})") from exc
+        raise UnreadableFileError(path, f"sheet {brief(sheet)!r} cannot be read ({short(exc)})") from exc
     except BaseException as exc:
         if not isinstance(exc, OverflowError) and not is_parser_panic(exc):
             raise
         row = _failing_row(book, sheet)
         cell = _far_number(part, row) if part is not None else None
         if cell is None:
-            raise UnreadableFileError(path, f"sheet {sheet!r} cannot be read (row {row}: {short(exc)})") from exc
+            raise UnreadableFileError(path, f"sheet {brief(sheet)!r} cannot be read (row {row}: {short(exc)})") from exc
         raise CellUnreadableError(path, sheet, cell, short(exc)) from exc
 
 

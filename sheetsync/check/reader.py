@@ -23,6 +23,7 @@ from .issued import as_issued
 from .opener import Opener, short
 from .parsing import Parser, parsers_of
 from .sheets import Grid, raw_grid, read_metadata
+from .shown import brief
 from .places import CellRef, plan_of
 from .. import limits
 from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError, is_parser_panic
@@ -201,7 +202,7 @@ def _safe(rows: Grid) -> Grid:
     """The one boundary for cell text: nothing read goes on with controls, NaN or Infinity."""
     # Printable text of a cell's length needs no look: other text and floats do (a longer text is cut
     # at Excel's limit, or it would travel whole into the marked-up copy, sized for minutes).
-    cap = limits.MAX_CELL_TEXT
+    cap = limits.MAX_CELL_TEXT // 2  # longer: counted in Excel's units by safe_value (an emoji takes two)
     return [[v if (v.__class__ is str and len(v) <= cap and v.isprintable())
              or (v.__class__ is not str and v.__class__ is not float)
              else safe_value(v) for v in row] for row in rows]
@@ -232,7 +233,8 @@ def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
 def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: Iterable[str | Path]) -> Form:
     form_id, version, dirs = meta["form_id"], meta["form_version"], tuple(dirs)
     if wanted is not None and wanted.id != form_id:
-        raise NotOurFormError(path, f"this is the form {form_id!r}, not {wanted.id!r}")
+        # Quoted briefly, as a cell's value is: the hidden sheet can be unhidden and typed into.
+        raise NotOurFormError(path, f"this is the form {brief(form_id)!r}, not {wanted.id!r}")
     try:
         # The id comes from the school's file: it is looked up among known forms, never a path.
         form = wanted or find_form_id(form_id, dirs)
@@ -244,7 +246,7 @@ def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: I
         # An earlier layout kept beside the form (<id>@<major>.yaml) reads its old files.
         form = find_earlier_version(form_id, int(major), (*dirs, form.source.parent)) or form
     if major != str(form.major_version):
-        raise UnknownFormError(f"{path.name}: made from version {version} of {form_id!r}, but this is version "
+        raise UnknownFormError(f"{path.name}: made from version {brief(version)} of {brief(form_id)!r}, but this is version "
                                f"{form.version}; please fill in a template of version {form.major_version}.x")
     return form
 

@@ -11,7 +11,7 @@ import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
-from ..limits import MAX_SHOWN_TEXT
+from ..text import brief
 from .coerce import format_be_date
 
 __all__ = ["brief", "iso_date", "rounded", "shown"]
@@ -31,6 +31,11 @@ def iso_date(text: Any) -> dt.date | None:
         return None
 
 
+#: From here on a number has more digits than Excel and Calc keep (15 significant ones): written out,
+#: 12345678901234567890 pasted into a cell read "12,345,678,901,234,567,168", 1E+308 309 digits.
+EXACT_LIMIT = 1e15
+
+
 def shown(value: Any) -> str:
     """A value as a Thai reader expects it: B.E. dates, grouped amounts, whole numbers as typed.
 
@@ -47,18 +52,13 @@ def shown(value: Any) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):  # two amounts near the float limit add up to inf
             return str(value)
+        if abs(value) >= EXACT_LIMIT:  # its last digits are the float's, not hers: as the sheet shows it
+            return f"{value:.15G}"
         if value.is_integer():  # as the cell's format decides: on the value, not on its rounded text
             return f"{value:,.0f}"
         # Rounded as Calc and Excel round what they show (half away from zero), not as binary floats do.
         return f"{Decimal(repr(value)).quantize(Decimal('0.01'), ROUND_HALF_UP):,.2f}"
     return brief(str(value))
-
-
-def brief(text: str) -> str:
-    """``text`` as a message quotes it: whole up to :data:`~sheetsync.limits.MAX_SHOWN_TEXT` characters, else
-    its start and "…". A cell holds up to 32,767 characters, and each finding's value went into both
-    languages of its message, each report, the e-mail and the run's memory of it."""
-    return text if len(text) <= MAX_SHOWN_TEXT else text[:MAX_SHOWN_TEXT - 1] + "…"
 
 
 def rounded(value: float, decimals: int) -> str:

@@ -22,7 +22,7 @@ import typer
 
 from ..errors import BadInputError, SheetsyncError
 from ..messages import render
-from ..text import shown_name
+from ..text import no_carriage_return, one_line_shown, shown_name
 from .output import output_lost, reader_gone
 
 EXIT_OK, EXIT_INVALID, EXIT_BAD_INPUT, EXIT_ERROR = 0, 1, 2, 3
@@ -157,12 +157,12 @@ def guarded(ctx: typer.Context, action: Callable[[], int]) -> NoReturn:
         if debug:
             raise
         thai = getattr(exc, "th", "")  # said in Thai too (OutputError, MasterWriteError): the clerk's first
-        echo(f"sheetsync: {thai} / {exc}" if thai else f"sheetsync: {exc}", err=True)
+        echo_error(f"{thai} / {exc}" if thai else str(exc))
         code = EXIT_BAD_INPUT if isinstance(exc, BadInputError) else EXIT_ERROR
     except OSError as exc:
         if debug:
             raise
-        echo(f"sheetsync: {_os_error_line(exc)}", err=True)
+        echo_error(_os_error_line(exc))
         code = EXIT_ERROR
     raise typer.Exit(code)
 
@@ -177,6 +177,12 @@ def echo(message: str, err: bool = False) -> None:
     said Thai first like every other error.
     """
     _echoed(message, err)
+
+
+def echo_error(line: str) -> None:
+    """Print ``line`` (an error or a notice naming a file) on standard error as one line, prefixed
+    ``sheetsync:``: a line break in the file's name shows as ␤ instead of forging a line of its own."""
+    _echoed(one_line_shown(f"sheetsync: {line}"), True)
 
 
 def echo_read(message: str) -> bool:
@@ -195,7 +201,7 @@ def echo_read(message: str) -> bool:
 def _echoed(message: str, err: bool) -> bool:
     """:func:`echo`; False when the reader has just gone."""
     try:
-        typer.echo(shown_name(message), err=err)  # no control obeyed, no direction turned
+        typer.echo(no_carriage_return(shown_name(message)), err=err)  # no control obeyed, no direction turned
     except BrokenPipeError:
         reader_gone(sys.stderr if err else sys.stdout)
         return False

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import FormsDirOpt, RosterOpt, TodayOpt, echo, forms_dirs_given, guarded, period_option
+from .app import FormsDirOpt, RosterOpt, TodayOpt, echo, echo_error, forms_dirs_given, guarded, period_option
 from .office import OfficeOpt
 from .output import Wrapped, show
 
@@ -74,7 +74,7 @@ def merge_command(
         show(render_table(result))
         echo(summary_line(result))
         for line in result.not_read:
-            echo(f"sheetsync: {line}", err=True)
+            echo_error(line)
         return 3 if result.not_read else exit_code(result)
 
     guarded(ctx, run)
@@ -88,7 +88,7 @@ def render_table(result: MergeResult) -> Table:
 
     from ..master.model import result_words
     from ..messages import both
-    from ..text import shown_name
+    from ..text import no_carriage_return, one_line_shown, shown_name
 
     table = Table(title=str(result.master))
     # "fold" wraps long file names and details instead of cutting them off with an ellipsis.
@@ -98,9 +98,10 @@ def render_table(result: MergeResult) -> Table:
         project, recipient = (o.key.project_code, o.key.recipient) if o.key else ("", "")
         # Plain text, not markup: a file named "[/]" must not break the table, "\x1b[2J" clear the screen
         # nor U+202E turn the line around; wrapped between whole letters, never between a Thai letter
-        # and its vowel.
-        table.add_row(*(Wrapped(shown_name(v)) for v in (o.path.name, result_words(o.result), project, recipient,
-                                                     o.detail)))
+        # and its vowel. A name on one line (a line break in it forges no row), no carriage return anywhere.
+        table.add_row(Wrapped(one_line_shown(o.path.name)),
+                      *(Wrapped(no_carriage_return(shown_name(v))) for v in (result_words(o.result), project, recipient,
+                                                                            o.detail)))
     return table
 
 

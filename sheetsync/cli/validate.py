@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .app import (EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, FormsDirOpt, Lang, LangOpt, RosterOpt, SendOpt, echo,
+from .app import (EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, FormsDirOpt, Lang, LangOpt, RosterOpt, SendOpt, echo, echo_error,
                   guarded, office_forms)
 from .office import OfficeOpt
 
@@ -89,7 +89,7 @@ def validate(
             unverified = unverified or (item.report is not None and any(
                 f.code == "identity-not-verified" for f in item.report.findings))
             if item.error:
-                echo(f"sheetsync: {unread_line(item, lang.value)}", err=True)
+                echo_error(unread_line(item, lang.value))
             if output is OutFmt.json:
                 entry = report_dict(item.report, lang.value) if item.report is not None else {
                     "file": str(item.path), "valid": False, "findings": [], "error": item.error}

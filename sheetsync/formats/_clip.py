@@ -15,6 +15,7 @@ from typing import Iterator
 
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
+from ..text import brief
 from ._pieces import count_matches
 
 XLSX_SHEETDATA = re.compile(rb"<((?:[\w.-]+:)?)sheetData(?=[\s/>])[^<>]*?(/?)>")
@@ -66,7 +67,7 @@ def elements(text: bytes, start: "re.Pattern[bytes]", clip: "Clip", pos: int = 0
         end_tag = b"</" + prefix + name + b">"
         end = text.find(end_tag, match.end())
         if end < 0:
-            raise UnreadableFileError(clip.path, f"the sheet {clip.sheet!r} is damaged (an element never ends)")
+            raise UnreadableFileError(clip.path, f"the sheet {brief(clip.sheet)!r} is damaged (an element never ends)")
         yield Element(prefix, name, attrs, text[match.end():end], match.start(), end + len(end_tag))
         pos = end + len(end_tag)
 

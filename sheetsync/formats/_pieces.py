@@ -58,6 +58,18 @@ def plain_encoding(xml: bytes) -> bool:
     return b"\x00" not in xml and (declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"))
 
 
+#: How a part written in UTF-16 or UTF-32 begins: a byte-order mark, or "<" beside a NUL byte.
+_WIDE_STARTS = ((b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\x00<", "UTF-32"),
+                (b"<\x00\x00\x00", "UTF-32"), (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"),
+                (b"<\x00", "UTF-16"), (b"\x00<", "UTF-16"))
+
+
+def wide_encoding(part: bytes) -> str:
+    """"UTF-16" or "UTF-32" when the XML ``part`` is written so, else "". XML may be, but no
+    spreadsheet program writes a workbook's parts so, and calamine reads such a sheet as empty."""
+    return next((name for start, name in _WIDE_STARTS if part.startswith(start)), "")
+
+
 def hides_markup(part: bytes) -> bool:
     """Whether ``part`` holds a comment, CDATA or processing instruction past its XML declaration:
     text there may look like tags the parser never reads as such, and a tag there is no tag to it

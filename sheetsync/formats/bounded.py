@@ -33,8 +33,9 @@ from xml.etree import ElementTree
 
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
+from ..text import brief
 from ._clip import EMPTY_SHEET, Clip, Overflow, clip_ods_table, clip_xlsx_sheet
-from ._pieces import cut_short
+from ._pieces import cut_short, wide_encoding
 from .expansion import SHARED_STRINGS, check_ods, check_xlsx
 
 __all__ = ["Bounds", "Overflow", "bounded_copy"]
@@ -79,7 +80,7 @@ class _Budget:
                     if self.left < 0:
                         raise self._too_much()
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-            raise UnreadableFileError(self.path, f"the part {name!r} is damaged") from exc
+            raise UnreadableFileError(self.path, f"the part {brief(name)!r} is damaged") from exc
         data = bytes(out)
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
             raise LimitError(self.path, "limit.entities", part=name)
@@ -88,10 +89,15 @@ class _Budget:
     def whole(self, name: str, data: bytes) -> bytes:
         """``data``, the part ``name`` as inflated, once it is known to end where its XML does.
 
-        :raises UnreadableFileError: it stops before its root element ends (:func:`cut_short`).
+        :raises UnreadableFileError: it stops before its root element ends (:func:`cut_short`), or
+            it is written in UTF-16 or UTF-32 (:func:`wide_encoding`: read as empty, a form filled in
+            whole came back as every label "changed to ''").
         """
+        if wide := wide_encoding(data[:4]):
+            raise UnreadableFileError(self.path, f"the part {brief(name)!r} is written in {wide}, which no spreadsheet "
+                                                 "program writes; open the file and save it again")
         if cut_short(data):
-            raise UnreadableFileError(self.path, f"the part {name!r} is damaged (it is cut short)")
+            raise UnreadableFileError(self.path, f"the part {brief(name)!r} is damaged (it is cut short)")
         return data
 
     @property
@@ -291,7 +297,7 @@ def _ods(path: Path, archive: zipfile.ZipFile, budget: _Budget,
         end_tag = b"</" + match.group(1) + b"table>"
         end = content.find(end_tag, match.end())
         if end < 0:
-            raise UnreadableFileError(path, f"the sheet {name!r} is damaged (it never ends)")
+            raise UnreadableFileError(path, f"the sheet {brief(name)!r} is damaged (it never ends)")
         if name in bounds:
             clip = Clip(name, bounds[name].rows, bounds[name].columns, path)
             pieces.append(clip_ods_table(content[match.end():end], clip))

@@ -24,6 +24,7 @@ from typing import Collection
 
 from .. import limits
 from ..errors import LimitError, UnreadableFileError
+from ..text import brief
 from ._clip import EMPTY_SHEET, column_number
 from ._pieces import (count_matches as _count, count_tags as _tags, distinct_refs as _refs,
                       plain_encoding as _plain_encoding)
@@ -214,7 +215,7 @@ class _Inflater(_Budget):
                 with archive.open(info) as member:
                     data = member.read(min(cap, self.left) + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
-            raise UnreadableFileError(self.path, f"the part {name!r} is damaged") from exc
+            raise UnreadableFileError(self.path, f"the part {brief(name)!r} is damaged") from exc
         if len(data) > cap:
             raise self._too_big(name, cap)
         self.total += len(data)
@@ -333,7 +334,7 @@ def _scan_ods(scanned: Scanned, archive: zipfile.ZipFile, budget: _Budget, names
             continue
         end = content.find(b"</table:table>", done)
         if end < 0:
-            raise UnreadableFileError(scanned.path, f"the sheet {name!r} is damaged (it never ends)")
+            raise UnreadableFileError(scanned.path, f"the sheet {brief(name)!r} is damaged (it never ends)")
         scanned._tables.append((name, done, end))
         scanned._bodies.setdefault(name, []).append((done, end))
         quick = None if twice else ods_bound(content[done:end])

@@ -19,6 +19,7 @@ from typing import BinaryIO, NamedTuple
 from sheetsync.errors import (IncompleteFileError, LimitError, NotAFileError, SavedAsOtherTypeError, SheetsyncError,
                               UnreadableFileError, UnsafeFileError)
 from sheetsync.files import open_regular
+from sheetsync.text import brief
 from sheetsync.messages import render
 
 from sheetsync.limits import (MAX_COMPRESSION_RATIO, MAX_FILE_SIZE, MAX_MEMBERS, MAX_METADATA_SIZE,
@@ -221,13 +222,13 @@ def _read_small(path: Path, archive: zipfile.ZipFile, name: str) -> str:
     """Return a small metadata member as text, refusing oversized ones."""
     info = archive.getinfo(name)
     if info.file_size > MAX_METADATA_SIZE:
-        raise UnsafeFileError(path, f"the part {name!r} is far too large; it may be a zip bomb")
+        raise UnsafeFileError(path, f"the part {brief(name)!r} is far too large; it may be a zip bomb")
     try:
         data = archive.read(info)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise UnreadableFileError(path, TRUNCATED) from exc
     except NotImplementedError as exc:  # a compression method zipfile does not know: no writer of spreadsheets uses one
-        raise UnreadableFileError(path, f"the part {name!r} is damaged") from exc
+        raise UnreadableFileError(path, f"the part {brief(name)!r} is damaged") from exc
     return data.decode("utf-8", errors="replace").strip()
 
 

@@ -14,7 +14,7 @@ from ..messages import LANGS, Lang, first, render
 from ..spec.cells import column_index
 from ..spec.form import Form
 from ..spec.pointers import generic, schema_node
-from ..text import safe_text, shown_name
+from ..text import one_line_shown, safe_text
 
 CLI = "cli.yaml"  # the terminal's words (messages/cli.yaml)
 SEVERITY_COLUMNS = 8  # "ข้อผิดพลาด" on screen: its marks above and below take no column
@@ -73,13 +73,13 @@ def _row_column(form: Form, finding: Finding) -> Any:
 def value_text(form: Form | None, finding: Finding) -> str:
     """A finding's value as the school wrote it: 270,000 and 15, not 270000.0; a date as 29/10/2563,
     not 2020-10-29; a year or a count (a whole-number field) as 2564, without a thousands separator."""
-    from ..check.shown import shown
+    from ..check.shown import EXACT_LIMIT, shown
 
     value = finding.value
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < EXACT_LIMIT:
+        value = int(value)  # beyond, shown() writes it as the sheet shows it (1E+308), not as 309 digits
     field = _field_of(form, finding.path) if form is not None else None
     if isinstance(value, int) and not isinstance(value, bool) and (field is None or field.kind in ("whole", "auto")):
         return str(value)
@@ -223,7 +223,7 @@ def render_text(report: Report, lang: str = "th") -> str:
         word = render(f"validate.{status}", language, source=CLI)
         said.append(render("validate.counts", language, source=CLI, status=word, errors=len(report.errors),
                            warnings=len(report.warnings)) if report.findings else word)
-    lines = [f"{'✓' if report.valid else '✗'} {shown_name(report.path.name)}: {' / '.join(said)}"]
+    lines = [f"{'✓' if report.valid else '✗'} {one_line_shown(report.path.name)}: {' / '.join(said)}"]
     sheet = None
     for f in ordered(report.findings):
         if f.sheet != sheet:
