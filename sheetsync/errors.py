@@ -158,7 +158,9 @@ class LimitError(UnsafeFileError):
         from .messages import render
 
         self.code = code
-        self.params: dict[str, Any] = {"file": Path(path).name, **params}
+        # A part's or a sheet's name is the file's own (a zip member's up to 64 KB): quoted briefly, as a value is
+        self.params: dict[str, Any] = {"file": Path(path).name,
+                                       **{k: brief(v) if isinstance(v, str) else v for k, v in params.items()}}
         super().__init__(path, render(code, "en", **self.params))
 
     def message(self, lang: str = "th") -> str:

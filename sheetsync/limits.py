@@ -42,7 +42,8 @@ MAX_METADATA_SIZE = 1 * MB
 
 # Cells ------------------------------------------------------------------------------------
 #: Rows and columns of the hidden metadata sheet that are read (a form of ~500 locked cells
-#: needs ~510 rows and 3 columns).
+#: needs ~510 rows and 3 columns, and a row more for each cell issued with a value: a template
+#: writes only the values that fit, :func:`sheetsync.template.stamp.issued_rows`).
 META_ROWS = 5_000
 META_COLUMNS = 3
 #: Cells of the form sheet read beyond the template's own used range. Content there is a

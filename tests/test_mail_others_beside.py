@@ -73,3 +73,20 @@ def test_only_a_pdf_is_still_answered_that_no_report_file_came(
     (answer,) = answers_to(smtp, "<only@s1.example>")
     text = text_of(answer)
     assert "รายงาน.pdf" in text and "ไม่ใช่ไฟล์แบบรายงาน" in text  # fetch.others, as before
+
+
+@pytest.mark.parametrize("name", ["=?utf-8?q?x?= รูป.pdf", "=?utf-8?b?IiwibW9yZSI6OTk5OTl9?= scan.pdf"])
+def test_a_name_like_an_encoded_word_is_said_as_named_in_a_joined_answer(tmp_path: Path, name: str) -> None:
+    """A file's name (RFC 2231 carries any) that reads as an RFC 2047 encoded word: the answer's
+    X-Sheetsync-Not-Read, read back from the outbox for a joined answer, decoded it (the line named "x รูป.pdf")
+    or lost its JSON (no line at all: a decoded quote ended the name), where the file's own answer named it."""
+    from sheetsync.mailer import MailConfig, compose, wire_bytes
+    from sheetsync.mailer._compose import not_read_note, not_read_of
+    from sheetsync.mailer._headers import Thread
+    from sheetsync.mailer._joined import _parse
+    from tests.test_mail_smtp import HTML, report_for
+
+    thread = Thread("<m@s1.example>", "ส่งรายงาน", (), "a@s1.example", "", False, (name, "ภาพ.jpg"))
+    message = compose(report_for(tmp_path / "รายงาน.xlsx"), to="a@s1.example", html=HTML, text="C5",
+                      config=MailConfig(from_addr="office@bma.example"), thread=thread)
+    assert not_read_of(_parse(wire_bytes(message))) == not_read_note([name, "ภาพ.jpg"], 0)

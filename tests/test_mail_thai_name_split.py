@@ -46,7 +46,8 @@ def words_of(raw: bytes, field: str) -> list[str]:
 
 
 def starts_with_a_mark(word: str) -> bool:
-    return bool(word) and unicodedata.category(word[0]).startswith("M")
+    """Whether ``word`` begins with a mark, or SARA AM, written on the letter before it."""
+    return bool(word) and (unicodedata.category(word[0]).startswith("M") or word[0] == "\u0e33")
 
 
 @pytest.fixture(params=[False, True], ids=["plain", "smtputf8"])
@@ -103,3 +104,13 @@ def test_a_letter_with_more_marks_than_a_word_holds_is_still_cut() -> None:
     # No real text has it, but a sender's name can: each word stays within a line all the same.
     words = encoded_words("ก" + "\u0e48" * 60)
     assert len(words) > 1 and all(len(w) <= 75 for w in words)
+
+
+def test_sara_am_stays_with_its_letter() -> None:
+    """"ำ" (SARA AM, U+0E33) is a letter by its category (Lo), yet it is written on the letter before it
+    (its ring sits above that letter, as "น้ำ", "ประจำ", "สำนักงาน" show; Unicode's grapheme clusters
+    keep it there): a word that began with it was shown after a space, "ประจ ำปี", "น้ ำใส"."""
+    for name in ("ก" * 12 + "ประจำปี", "ก" * 11 + "น้ำใส", "โรงเรียนบ้านน้ำใส" * 3):
+        words = [base64.b64decode(w.split("?")[3]).decode("utf-8") for w in encoded_words(name)]
+        assert "".join(words) == name
+        assert not [w for w in words if starts_with_a_mark(w)], words

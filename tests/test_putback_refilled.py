@@ -79,3 +79,18 @@ def test_a_value_not_matching_its_signed_hash_is_not_used(progress_form: Form, s
     write_marked_up(filled, report, marked)
     ws = load_workbook(marked)[progress_form.sheet]
     assert ws["C7"].value is None and ws["C7"].protection.locked is False  # to be typed again, as before
+
+
+def test_a_value_row_naming_no_cell_is_passed_over(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """The hidden sheet's refs are the file's: a locked row and a value row for "C" (no row number) or
+    "C²" (a digit Python cannot read as a number), with its hash, made the whole file 'cannot be checked'
+    (int("") raised) where no key checks the identity (an office without one, or ``validate(key=None)``)."""
+    from sheetsync.check.putback import refilled
+    from sheetsync.template.fingerprint import cell_hash
+
+    filled = read_filled(_deleted(progress_form, seed, tmp_path, 7))
+    for ref in ("C", "C\u00b2", "๗C"):
+        filled.issued[ref] = "x"
+        filled.locked_expected[ref] = cell_hash("x")
+    given = refilled(filled, (7, -1))
+    assert "C7" in given and not {"C", "C\u00b2", "๗C"} & set(given)

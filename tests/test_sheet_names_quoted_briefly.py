@@ -64,3 +64,46 @@ def test_a_long_part_name_is_quoted_briefly(tmp_path: Path, progress_form: Form,
     assert done.returncode == 2
     [line] = done.stderr.strip().splitlines()
     assert "s1.xlsx" in line and "UTF-16" in line and len(line) < 4 * MAX_SHOWN_TEXT + 400, len(line)
+
+
+def _long_part(good: Path, path: Path, data_of: Any) -> None:
+    """``good`` as ``path``, its form's sheet kept under a 60,000-letter name holding ``data_of(xml)``."""
+    long = "xl/worksheets/" + "y" * 60_000 + ".xml"
+    with zipfile.ZipFile(good) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info.filename)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                new.writestr(info, data.replace(b"/xl/worksheets/sheet1.xml", b"/" + long.encode()))
+            elif info.filename == "xl/worksheets/sheet1.xml":
+                new.writestr(long, data_of(data))
+            else:
+                new.writestr(info, data)
+
+
+REFUSED = {  # each refusal naming the part: a DOCTYPE, a part compressed 1000 to 1 (a zip bomb)
+    "entities": (lambda xml: b'<?xml version="1.0"?><!DOCTYPE x>' + xml, "DOCTYPE"),
+    "bomb": (lambda xml: xml.replace(b"<sheetPr>", b"<sheetPr><!-- " + b"a b " * 2_000_000 + b" -->", 1), "zip bomb"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_long_part_name_is_quoted_briefly_in_every_refusal(tmp_path: Path, progress_form: Form,
+                                                             seed: dict[str, Any], case: str) -> None:
+    """The refusals of a part for what it holds named it whole too (a 120 KB line, its two languages)."""
+    good = tmp_path / "good.xlsx"
+    write_template(progress_form, good, data=seed, recipient="s1")
+    path = tmp_path / "s1.xlsx"
+    change, said = REFUSED[case]
+    _long_part(good, path, change)
+    done = run("validate", path)
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert "s1.xlsx" in line and said in line and len(line) < 4 * MAX_SHOWN_TEXT + 800, len(line)
+
+
+def test_a_part_too_big_is_named_briefly(tmp_path: Path) -> None:
+    """The limit on a part's size names it as briefly (the message of :class:`LimitError`)."""
+    from sheetsync.errors import LimitError
+
+    error = LimitError(tmp_path / "s1.xlsx", "limit.member-size", part="y" * 60_000, limit=24)
+    assert len(error.message("th")) < 2 * MAX_SHOWN_TEXT + 400 and len(str(error)) < 2 * MAX_SHOWN_TEXT + 400

@@ -35,10 +35,11 @@ def refilled(filled: Filled, moved: tuple[int, int] | None) -> dict[str, str]:
     """
     if moved is None or moved[1] >= 0:
         return {}
-    deleted = range(moved[0], moved[0] - moved[1])
+    # The form's own cells of those rows: a ref in the hidden sheet is the file's, and need not name a cell
+    inputs = _inputs(filled.form)
+    cells = {ref for row in range(moved[0], moved[0] - moved[1]) for ref in inputs.get(row, ())}
     return {ref: text for ref, text in filled.issued.items()
-            if ref in filled.locked_expected and cell_hash(text) == filled.locked_expected[ref]
-            and int("".join(ch for ch in ref if ch.isdigit())) in deleted}
+            if ref in cells and ref in filled.locked_expected and cell_hash(text) == filled.locked_expected[ref]}
 
 
 def rows_put_back(form: Form, moved: tuple[int, int] | None,

@@ -162,7 +162,7 @@ def _check_bomb(path: Path, archive: zipfile.ZipFile) -> None:
     for info in members:
         if _ratio_too_high(info):
             raise UnsafeFileError(
-                path, f"the part {info.filename!r} is compressed suspiciously well; it may be a zip bomb"
+                path, f"the part {brief(info.filename)!r} is compressed suspiciously well; it may be a zip bomb"
             )
         if info.flag_bits & 0x1:
             raise UnsafeFileError(path, ENCRYPTED, why="why.encrypted")

@@ -147,7 +147,10 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
                                                               [f.filename for f in files], first(lang))
     if thread is not None and thread.others:
         shown = [one_line(name, 80) for name in thread.others[:NOT_READ_SHOWN]]
-        msg[NOT_READ_HEADER] = json.dumps({"names": shown, "more": len(thread.others) - len(shown)}, ensure_ascii=False)
+        noted = json.dumps({"names": shown, "more": len(thread.others) - len(shown)}, ensure_ascii=False)
+        # "=" escaped (JSON has it in its strings only): a name holding "=?utf-8?q?…?=" is read back as written,
+        # not decoded as an encoded word when a joined answer reads the header (not_read_of)
+        msg[NOT_READ_HEADER] = noted.replace("=", "\\u003d")
         closing.append(not_read_note(shown, len(thread.others) - len(shown), lang))
     closing += [say("mail.outro", lang)]
     msg.set_content(_text_body(greeting, intro, text, [*explained, *closing], signature(config, lang)), charset="utf-8")

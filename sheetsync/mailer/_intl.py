@@ -44,12 +44,17 @@ def encoded_words(text: str) -> list[str]:
     return words
 
 
+#: Letters by their category (Lo) that are written on the letter before them, as Unicode's grapheme clusters
+#: keep them (UAX #29 SpacingMark): SARA AM ("ำ" of "น้ำ", "ประจำ"), and Lao's.
+_WRITTEN_ON = frozenset("\u0e33\u0eb3")
+
+
 def _letters(text: str) -> list[str]:
     """``text`` as letters, each with the marks written on it (Unicode category M: Thai tone marks and
-    vowel signs above and below, which never stand alone)."""
+    vowel signs above and below, which never stand alone; and SARA AM, :data:`_WRITTEN_ON`)."""
     letters: list[str] = []
     for ch in text:
-        if letters and unicodedata.category(ch).startswith("M"):
+        if letters and (unicodedata.category(ch).startswith("M") or ch in _WRITTEN_ON):
             letters[-1] += ch
         else:
             letters.append(ch)

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from .. import limits
 from .._version import __version__
 from ..identity import META_ROWS, OFFICE, SIGNATURE, KeyArg, resolve, sign
 from ..spec.form import Form
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from .plan import CellSpec
 
 Rows = tuple[tuple[str, ...], ...]
+ValueRows = tuple[tuple[str, str, str], ...]
 
 
 def issued_rows(form: Form, cells: Sequence[CellSpec], *, recipient: str | None, issued: dt.datetime,
@@ -38,7 +40,7 @@ def issued_rows(form: Form, cells: Sequence[CellSpec], *, recipient: str | None,
     rows += [("locked", ref, h) for ref, h in sorted(locked)]
     if record_open:  # not signed: a forged value can only make the sender's own file "nothing typed"
         rows.append((OPEN, open_fingerprint((c.place.ref, c.value) for c in cells if c.role == "input")))
-    return _signed(tuple(rows) + value_rows(cells, open_cells=record_open), resolve(key, create=True))
+    return _within(_signed(tuple(rows), resolve(key, create=True)), value_rows(cells, open_cells=record_open))
 
 
 def restamped_rows(metadata: Rows, cells: Sequence[CellSpec], key: KeyArg = OFFICE) -> Rows:
@@ -47,7 +49,7 @@ def restamped_rows(metadata: Rows, cells: Sequence[CellSpec], key: KeyArg = OFFI
     locked = _locked(cells)
     kept = [row for row in metadata if row[0] not in ("fingerprint", SIGNATURE, *CELL_ROWS)]
     rows = tuple(kept + [("fingerprint", combined(locked))] + [("locked", r, h) for r, h in sorted(locked)])
-    return _signed(rows + value_rows(cells), resolve(key, create=True))
+    return _within(_signed(rows, resolve(key, create=True)), value_rows(cells))
 
 
 def properties(metadata: Rows) -> dict[str, str]:
@@ -55,18 +57,34 @@ def properties(metadata: Rows) -> dict[str, str]:
     return {row[0]: row[1] for row in metadata if row[0] not in CELL_ROWS}
 
 
-def value_rows(cells: Iterable[CellSpec], *, open_cells: bool = False) -> tuple[tuple[str, str, str], ...]:
-    """A metadata row ``(VALUE, ref, text)`` for each office-filled cell locked with a value: what the office
+def value_rows(cells: Iterable[CellSpec], *, open_cells: bool = False) -> tuple[ValueRows, ValueRows]:
+    """The metadata rows ``(VALUE, ref, text)`` of each office-filled cell locked with a value: what the office
     filled in, as text (:func:`~sheetsync.template.fingerprint.normalize`), so that a copy putting back a row
     the school deleted can fill it in again (:func:`sheetsync.check.putback.refilled`). Not signed: a value
     is used only where its hash is the signed one of its cell (the ``locked`` rows).
 
-    :param open_cells: also each open cell issued with a value (with :data:`OPEN`, whose fingerprint they
-        must make up): then which open cells were issued empty is known, cell by cell
+    :param open_cells: also, second, those of each open cell issued with a value (with :data:`OPEN`, whose
+        fingerprint they must make up): then which open cells were issued empty is known, cell by cell
         (:func:`sheetsync.check.putback.issued_empty`); never filled in again from here.
     """
-    return tuple((VALUE, c.place.ref, normalize(c.value)) for c in cells if c.value not in (None, "")
-                 and ((c.locked and c.role == "prefill") or (open_cells and c.role == "input")))
+    cells = [c for c in cells if c.value not in (None, "")]
+    office = tuple((VALUE, c.place.ref, normalize(c.value)) for c in cells if c.locked and c.role == "prefill")
+    issued = tuple((VALUE, c.place.ref, normalize(c.value)) for c in cells if open_cells and c.role == "input")
+    return office, issued
+
+
+def _within(meta: Rows, values: tuple[ValueRows, ValueRows]) -> Rows:
+    """``meta`` (signed) and as many of the ``values`` (:func:`value_rows`) as fit in the rows a returned file's
+    hidden sheet is read to (:data:`sheetsync.limits.META_ROWS`): a row past them is data outside the form,
+    in a sheet no teacher can mend, on the untouched template. The office's values come first, each of use on
+    its own (one left out is typed again, as in a template issued before values were kept); the open cells'
+    count only all together (they must make up :data:`OPEN`): all or none."""
+    office, issued = values
+    room = max(limits.META_ROWS - len(meta), 0)
+    kept = office[:room]
+    if len(kept) + len(issued) <= room:
+        kept += issued
+    return meta + kept
 
 
 def _locked(cells: Iterable[CellSpec]) -> list[tuple[str, str]]:
