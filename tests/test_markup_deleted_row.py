@@ -26,6 +26,7 @@ from sheetsync.messages import render
 from sheetsync.render import render_for_school
 from sheetsync.spec.form import Form
 from sheetsync.spec.registry import find_form
+from sheetsync.template.fingerprint import VALUE
 from sheetsync.template.markup import FILLS, SUMMARY_SHEET, write_marked_up
 from sheetsync.template.write import write_template
 from tests.test_marks import _background, _ods_maps
@@ -128,13 +129,13 @@ def test_an_office_filled_cell_of_the_row_put_back_can_be_typed_again(progress_f
     """Row 7 holds the project's end date (C7), filled in by the office and locked: deleted, its value is
     in the file no more, and the copy gave it back empty and still locked, a cell she could not type into
     that the copy read back said was missing. A template that records what the office filled in gets it
-    back (tests/test_putback_refilled.py); one issued before it did (no ``value`` rows) is this one."""
+    back (tests/test_putback_refilled.py); one issued before it did (no ``values`` rows) is this one."""
     path = tmp_path / "school.xlsx"
     write_template(progress_form, path, data=seed, recipient="school-07")
     wb = load_workbook(path)
     wb[progress_form.sheet].delete_rows(7)
     meta = wb["_sheetsync"]
-    for row in reversed([r[0].row for r in meta.iter_rows() if r[0].value == "value"]):
+    for row in reversed([r[0].row for r in meta.iter_rows() if r[0].value == VALUE]):
         meta.delete_rows(row)
     wb.save(path)
     filled = read_filled(path)

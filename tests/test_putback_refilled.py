@@ -8,6 +8,7 @@ against its cell's signed hash): the copy fills them in again, locked, and does 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from sheetsync.check.reader import read_filled
 from sheetsync.check.report import put_right
 from sheetsync.check.validate import validate
 from sheetsync.spec.form import Form
+from sheetsync.template.fingerprint import VALUE
 from sheetsync.template.markup import write_marked_up
 from sheetsync.template.write import write_template
 
@@ -70,8 +72,8 @@ def test_a_value_not_matching_its_signed_hash_is_not_used(progress_form: Form, s
     path = _deleted(progress_form, seed, tmp_path, 7)
     wb = load_workbook(path)
     meta = wb["_sheetsync"]
-    row = next(r for r in meta.iter_rows() if r[0].value == "value" and r[1].value == "C7")
-    row[2].value = "1/1/2500"
+    row = next(r for r in meta.iter_rows() if r[0].value == VALUE and "C7" in json.loads(r[2].value))
+    row[2].value = json.dumps(json.loads(row[2].value) | {"C7": "1/1/2500"}, ensure_ascii=False)
     wb.save(path)
     filled = read_filled(path)
     report = validate(filled)
@@ -94,3 +96,37 @@ def test_a_value_row_naming_no_cell_is_passed_over(progress_form: Form, seed: di
         filled.locked_expected[ref] = cell_hash("x")
     given = refilled(filled, (7, -1))
     assert "C7" in given and not {"C", "C\u00b2", "๗C"} & set(given)
+
+
+@pytest.mark.parametrize("text", ["[[[[" * 50_000, "not json", '["C7", "30/9/2563"]', '{"C7": 5}', "=1+1"],
+                         ids=["nested", "text", "list", "number", "formula"])
+def test_a_cell_of_values_that_is_no_object_of_texts_is_no_values(progress_form: Form, seed: dict[str, Any],
+                                                                  tmp_path: Path, text: str) -> None:
+    """The hidden sheet is the file's to type into: a cell of values nested past the JSON parser's depth, or
+    no object of texts, is no values (a deleted row's cells are typed again), never a file that cannot be read."""
+    path = tmp_path / "school.xlsx"
+    write_template(progress_form, path, data=seed, recipient="school-07")
+    wb = load_workbook(path)  # edited and the row deleted in one save (openpyxl's second save shifts rows)
+    for row in wb["_sheetsync"].iter_rows():
+        if row[0].value == VALUE:
+            row[2].value = text
+            row[2].data_type = "s"
+    wb[progress_form.sheet].delete_rows(7)
+    wb.save(path)
+    filled = read_filled(path)
+    assert "C7" not in filled.issued
+    assert validate(filled).codes() == ["rows-deleted"]
+
+
+def test_values_are_packed_in_a_few_cells_each_within_a_chunk() -> None:
+    """A row per value cost every returned file ~200 cells more to read: they are JSON objects of at most
+    VALUE_CHUNK characters, in order, none lost but one longer than a chunk."""
+    from sheetsync.template.fingerprint import VALUE_CHUNK
+    from sheetsync.template.stamp import _packed
+
+    values = [(f"B{n}", "โครงการ" * (n % 40)) for n in range(1, 2000)] + [("Z1", "ก" * (VALUE_CHUNK + 1))]
+    rows = _packed(values)
+    assert 1 < len(rows) < 40
+    assert all(row[0] == VALUE and len(row[2]) <= VALUE_CHUNK and row[2].startswith("{") for row in rows)
+    merged = {ref: text for row in rows for ref, text in json.loads(row[2]).items()}
+    assert merged == dict(values[:-1])

@@ -3,6 +3,7 @@ hidden metadata sheet (:data:`sheetsync.identity.META_SHEET`), which no teacher 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -63,12 +64,25 @@ def read_metadata(path: Path, workbook: CalamineWorkbook,
         if len(cells) >= 3 and cells[0] == "locked":
             locked[cells[1]] = cells[2]
         elif len(cells) >= 3 and cells[0] == VALUE:
-            values[cells[1]] = cells[2]
+            values.update(_values(cells[2]))
         elif len(cells) >= 2 and cells[0]:
             meta[cells[0]] = cells[1]
     if "form_id" not in meta or "form_version" not in meta:
         raise NotOurFormError(path, "the template metadata is damaged (no form id or version)")
     return meta, locked, values
+
+
+def _values(text: str) -> dict[str, str]:
+    """A cell of values (:data:`~sheetsync.template.fingerprint.VALUE`): a JSON object ``{ref: text}``. The
+    hidden sheet is the file's, to be typed into: anything else in it is no values (nor an error: they are
+    a help, and each is used only where it makes up a signed hash)."""
+    try:
+        found = json.loads(text)
+    except (ValueError, RecursionError):  # "[[[[…" nested past the parser's depth is no values either
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {ref: value for ref, value in found.items() if isinstance(value, str)}
 
 
 def _hidden_rows(path: Path, workbook: CalamineWorkbook, opener: Opener) -> Grid:

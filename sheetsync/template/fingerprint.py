@@ -16,10 +16,15 @@ from typing import Iterable
 
 #: The metadata row of what a template's open input cells held as issued (:func:`open_fingerprint`).
 OPEN = "open_fingerprint"
-#: The metadata rows ``(VALUE, ref, text)``: what an office-filled locked cell held as issued (its ``locked``
-#: row holds its hash), so that a row the school deleted can be filled in again (:mod:`sheetsync.check.putback`).
-VALUE = "value"
-#: The metadata rows about one cell each (three columns), not the template's identity.
+#: The metadata rows ``(VALUE, n, json)``: what the office-filled locked cells (and, with :data:`OPEN`, the
+#: open cells) held as issued, as JSON objects ``{ref: text}`` of at most :data:`VALUE_CHUNK` characters each
+#: (a row per cell cost every returned file ~200 cells more to read), so that a row the school deleted can be
+#: filled in again (:mod:`sheetsync.check.putback`). Not signed: a value counts only where it makes up a hash
+#: that is (its ``locked`` row, or :data:`OPEN`).
+VALUE = "values"
+#: The most characters of one cell of values: well within a cell's 32,767 UTF-16 units, emoji and all.
+VALUE_CHUNK = 8000
+#: The metadata rows of three columns (a cell's hash, the values), not the template's identity.
 CELL_ROWS = frozenset({"locked", VALUE})
 
 

@@ -6,6 +6,7 @@ them back; the rows about one cell each (:data:`~.fingerprint.CELL_ROWS`) come a
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from .._version import __version__
 from ..identity import META_ROWS, OFFICE, SIGNATURE, KeyArg, resolve, sign
 from ..spec.form import Form
 from ..text import safe_text
-from .fingerprint import CELL_ROWS, OPEN, VALUE, cell_hash, combined, normalize, open_fingerprint
+from .fingerprint import CELL_ROWS, OPEN, VALUE, VALUE_CHUNK, cell_hash, combined, normalize, open_fingerprint
 
 if TYPE_CHECKING:
     from .plan import CellSpec
@@ -58,19 +59,41 @@ def properties(metadata: Rows) -> dict[str, str]:
 
 
 def value_rows(cells: Iterable[CellSpec], *, open_cells: bool = False) -> tuple[ValueRows, ValueRows]:
-    """The metadata rows ``(VALUE, ref, text)`` of each office-filled cell locked with a value: what the office
-    filled in, as text (:func:`~sheetsync.template.fingerprint.normalize`), so that a copy putting back a row
-    the school deleted can fill it in again (:func:`sheetsync.check.putback.refilled`). Not signed: a value
-    is used only where its hash is the signed one of its cell (the ``locked`` rows).
+    """The metadata rows (:data:`~.fingerprint.VALUE`) of what the office filled in its locked cells, as text
+    (:func:`~sheetsync.template.fingerprint.normalize`), so that a copy putting back a row the school deleted
+    can fill it in again (:func:`sheetsync.check.putback.refilled`). Not signed: a value is used only where
+    its hash is the signed one of its cell (the ``locked`` rows).
 
     :param open_cells: also, second, those of each open cell issued with a value (with :data:`OPEN`, whose
         fingerprint they must make up): then which open cells were issued empty is known, cell by cell
         (:func:`sheetsync.check.putback.issued_empty`); never filled in again from here.
     """
     cells = [c for c in cells if c.value not in (None, "")]
-    office = tuple((VALUE, c.place.ref, normalize(c.value)) for c in cells if c.locked and c.role == "prefill")
-    issued = tuple((VALUE, c.place.ref, normalize(c.value)) for c in cells if open_cells and c.role == "input")
-    return office, issued
+    office = [(c.place.ref, normalize(c.value)) for c in cells if c.locked and c.role == "prefill"]
+    issued = [(c.place.ref, normalize(c.value)) for c in cells if open_cells and c.role == "input"]
+    return _packed(office), _packed(issued)
+
+
+def _packed(values: Sequence[tuple[str, str]]) -> ValueRows:
+    """``values`` as rows ``(VALUE, n, json)``, each a JSON object of at most :data:`VALUE_CHUNK` characters
+    (and so one cell, starting with "{": never taken for a formula). A value longer than a chunk is left out:
+    its cell, in a row deleted, is typed again."""
+    rows: list[tuple[str, str, str]] = []
+    chunk: dict[str, str] = {}
+    size = 0
+    for ref, text in values:
+        # Its length alone, "{…}", is what it adds to a chunk: its entry and ", " (the first one's braces)
+        piece = len(json.dumps({ref: text}, ensure_ascii=False))
+        if piece > VALUE_CHUNK:
+            continue
+        if chunk and size + piece > VALUE_CHUNK:
+            rows.append((VALUE, str(len(rows) + 1), json.dumps(chunk, ensure_ascii=False)))
+            chunk, size = {}, 0
+        chunk[ref] = text
+        size += piece
+    if chunk:
+        rows.append((VALUE, str(len(rows) + 1), json.dumps(chunk, ensure_ascii=False)))
+    return tuple(rows)
 
 
 def _within(meta: Rows, values: tuple[ValueRows, ValueRows]) -> Rows:
