@@ -1,0 +1,63 @@
+"""What a teacher does to the form from Calc's menus, beside typing: the fill handle, sorting, hiding,
+comments, colours, links, sheets of her own. Driven for real (``tests/libreoffice/uno_act.py``).
+
+Tried and found right (2026-12, LibreOffice 7.4, .xlsx and .ods; no test of its own): hiding rows 44–45
+or column C, freezing the panes at the table's heading and zooming to 150 %, a comment on an open or a
+locked cell, a red bold font or a green fill on a cell she typed in, an AutoFilter over the report
+table, Merge Cells over two open cells and Delete over a selection spanning locked and open cells (the
+protected sheet refuses both: nothing changes): each file reads back as the seed, with no finding. Sorting
+the reports by date, newest first: every report out of order is told on its own date and progress
+cells. A link inserted over a report's stage reads as the link's text. A sheet she adds ("หมายเหตุ") or
+a copy of the form ("แบบรายงาน (2)") is one warning, Thai first, naming the sheet; the form's sheet
+renamed to her school's name is refused with a Thai message saying how to rename it back. Typed into
+the progress cell: "ร้อยละ 100", "100 %", "100 เปอร์เซ็นต์", "๑๐๐%", "100.00%", "๑๐๐" all read as 100;
+"เต็ม 100" is told as no percent on D43. Saved as CSV, .fods or PDF: refused, Thai first, with what to do
+(see tests/test_teacher_calc_saves.py); saved as .xls: valid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheetsync.check.reader import read_filled
+from sheetsync.check.validate import validate
+from sheetsync.render import ordered
+from sheetsync.spec.form import Form
+from sheetsync.template.write import write_template
+
+pytestmark = pytest.mark.libreoffice
+
+#: "please delete", the advice for a row whose report is not due yet.
+DELETE = "กรุณาลบ"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_dropdown_dragged_down_the_empty_rows_is_one_finding_a_row_on_the_cell_to_delete(
+        libreoffice: Any, progress_form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str) -> None:
+    """Reports 1–7 filled; she drags F43's "เป็นไปตามแผน" down with the fill handle to F48, ready for the
+    months to come. Rows 44–48 then hold that one cell each, and the school was told twenty errors,
+    four a row, "row 44 is partly filled but B44 is empty, please complete the row": to type reports
+    that are not due. Each row is told once, on the cell she filled, with both ways out: delete it, or
+    fill the rest of the row if its report is due."""
+    issued, dragged = tmp_path / f"issued.{fmt}", tmp_path / f"dragged.{fmt}"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    libreoffice.act(issued, dragged, [["fill_down", "F43:F48"]], sheet=progress_form.sheet)
+    filled = read_filled(dragged)
+    assert [r.get("on_plan") for r in filled.data["reports"][7:]] == [True] * 5  # what Calc's fill did
+    findings = ordered(validate(filled).findings)  # by cell, as every report lists them
+    assert [(f.code, f.cell) for f in findings] == [("row-begun-only", f"F{row}") for row in range(44, 49)]
+    for f in findings:
+        assert f.message_th.startswith(f"แถวที่ {f.cell[1:]}") and DELETE in f.message_th, f.message_th
+        assert all(f"{col}{f.cell[1:]}" in f.message_th for col in "BDEG"), f.message_th
+
+
+def test_a_row_mostly_filled_still_names_each_empty_cell(progress_form: Form, seed: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    """Without Calc: report 7 typed but for its date: that cell is told, as before, to be filled in."""
+    del seed["reports"][6]["date"]
+    path = tmp_path / "school.xlsx"
+    write_template(progress_form, path, data=seed, recipient="school-07")
+    assert [(f.code, f.cell) for f in validate(read_filled(path)).findings] == [("required-in-row", "B43")]
