@@ -23,6 +23,9 @@ from typing import Any
 import pytest
 
 from sheetsync.check.reader import read_filled
+from sheetsync.errors import NotOurFormError
+from sheetsync.identity import META_SHEET
+from sheetsync.pipeline import why_not_read
 from sheetsync.check.validate import validate
 from sheetsync.render import ordered
 from sheetsync.spec.form import Form
@@ -61,3 +64,22 @@ def test_a_row_mostly_filled_still_names_each_empty_cell(progress_form: Form, se
     path = tmp_path / "school.xlsx"
     write_template(progress_form, path, data=seed, recipient="school-07")
     assert [(f.code, f.cell) for f in validate(read_filled(path)).findings] == [("required-in-row", "B43")]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_the_hidden_sheet_shown_and_deleted_is_said_so(libreoffice: Any, progress_form: Form, seed: dict[str, Any],
+                                                       tmp_path: Path, fmt: str) -> None:
+    """Calc has no lock on the workbook's sheets: she shows the hidden sheet (Sheet > Show Sheet), finds
+    "_sheetsync" of no use to her and deletes it. Her file was refused as "not the report the office
+    sent (the data may have been copied into a new file, or the wrong file sent)": neither is what she
+    did, and nothing says what to do. It names the hidden sheet she deleted and what to send instead."""
+    issued, deleted = tmp_path / f"issued.{fmt}", tmp_path / f"deleted.{fmt}"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    done = libreoffice.act(issued, deleted, [["show_sheet", META_SHEET], ["remove_sheet", META_SHEET]],
+                           sheet=progress_form.sheet)
+    assert done["sheets"] == [progress_form.sheet]
+    with pytest.raises(NotOurFormError) as caught:
+        read_filled(deleted)
+    why = why_not_read(caught.value)
+    assert META_SHEET in why["th"] and "ถูกลบ" in why["th"] and "คัดลอกข้อมูล" not in why["th"], why["th"]
+    assert META_SHEET in why["en"] and "deleted" in why["en"], why["en"]

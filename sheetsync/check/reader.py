@@ -25,12 +25,12 @@ from .parsing import Parser, parsers_of
 from .sheets import Grid, raw_grid, read_metadata
 from .places import CellRef, plan_of
 from .. import limits
-from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError, is_parser_panic
+from ..errors import FormError, NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError, is_parser_panic
 from ..identity import FINDINGS_SHEET, META_SHEET
 from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow
 from ..formats.guard import check_container
-from ..spec.registry import find_earlier_version, find_form_id
+from ..spec.registry import find_earlier_version, find_form_id, list_forms
 from ..text import has_hidden_controls, safe_value
 
 CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
@@ -119,7 +119,8 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     with as_bad_input(path):
         opener = Opener(path, checked)
         meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
-        metadata, locked = read_metadata(path, opener.open(meta_bounds)[0], opener)
+        first = opener.open(meta_bounds)[0]
+        metadata, locked = read_metadata(path, first, opener, lambda: _form_sheets(form, forms_dirs))
         form = _resolve_form(path, metadata, form, forms_dirs)
         workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
         raw = raw_grid(path, workbook, form.sheet, opener)
@@ -225,6 +226,14 @@ def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
         if isinstance(value, str) and not value.isprintable() and has_hidden_controls(value):
             found.append(ref)
     return found
+
+
+def _form_sheets(wanted: Form | None, dirs: Iterable[str | Path]) -> set[str]:
+    """The names of the form sheets a file may hold: the wanted form's, else every known form's."""
+    try:
+        return {wanted.sheet} if wanted is not None else {f.sheet for f in list_forms(dirs)}
+    except FormError:  # a broken layout in a folder given: no form sheet to recognise the file by
+        return set()
 
 
 def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: Iterable[str | Path]) -> Form:

@@ -118,6 +118,21 @@ def copy_sheet(doc, sh, name, new, position):
     doc.getSheets().copyByName(name, new, position)
 
 
+def show_sheet(doc, sh, name):
+    """Sheet > Show Sheet: a hidden sheet shown."""
+    doc.getSheets().getByName(name).IsVisible = True
+
+
+def remove_sheet(doc, sh, name):
+    """Sheet > Delete Sheet."""
+    doc.getSheets().removeByName(name)
+
+
+def move_sheet(doc, sh, name, position):
+    """Drag a sheet's tab to ``position`` (0-based)."""
+    doc.getSheets().moveByName(name, position)
+
+
 def type_in(doc, sh, ref, text, sheet=None):
     """Type ``text`` into ``ref`` (of ``sheet``, else the form's sheet)."""
     target = doc.getSheets().getByName(sheet) if sheet else sh
@@ -126,7 +141,7 @@ def type_in(doc, sh, ref, text, sheet=None):
 
 ACTIONS = {f.__name__: f for f in (hide_rows, hide_columns, freeze, zoom, note, colour, fill, hyperlink,
                                    fill_down, sort, autofilter, merge, clear, rename_sheet, insert_sheet,
-                                   copy_sheet, type_in)}
+                                   copy_sheet, show_sheet, remove_sheet, move_sheet, type_in)}
 
 
 def act(doc, sh, name, *args):
