@@ -83,3 +83,37 @@ def test_the_hidden_sheet_shown_and_deleted_is_said_so(libreoffice: Any, progres
     why = why_not_read(caught.value)
     assert META_SHEET in why["th"] and "ถูกลบ" in why["th"] and "คัดลอกข้อมูล" not in why["th"], why["th"]
     assert META_SHEET in why["en"] and "deleted" in why["en"], why["en"]
+
+
+COPY = "แบบรายงาน (2)"  # the name Calc gives a copy of the sheet
+REPORT_8 = {"B44": "29/5/2563", "D44": "100", "E44": "175000", "F44": "เป็นไปตามแผน", "G44": "เป็นไปตามเป้าหมาย"}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_copy_of_the_form_filled_instead_of_it_is_an_error_on_its_cell(
+        libreoffice: Any, progress_form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str) -> None:
+    """She keeps last month's report: Sheet > Move or Copy Sheet > Copy, and types report 8 into the copy
+    "แบบรายงาน (2)". The office reads the form's own sheet only: the file was valid, a warning aside,
+    so last month's data were taken as this month's and report 8 was lost, while she was told "ถูกต้อง".
+    A copy of the form holding other values than the form's sheet is an error on its first such cell."""
+    issued, copied = tmp_path / f"issued.{fmt}", tmp_path / f"copied.{fmt}"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    actions = [["copy_sheet", progress_form.sheet, COPY, 1]] + [["type_in", ref, text, COPY]
+                                                               for ref, text in REPORT_8.items()]
+    libreoffice.act(issued, copied, actions, sheet=progress_form.sheet)
+    report = validate(read_filled(copied))
+    assert not report.valid
+    assert [(f.code, f.sheet, f.cell) for f in report.findings] == [("form-copy-filled", COPY, "B44")]
+    message = report.findings[0].message_th
+    assert message.startswith(f"แผ่นงาน “{COPY}”") and "B44" in message and f"ลบแผ่นงาน “{COPY}”" in message, message
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_copy_of_the_form_as_filled_is_still_a_warning(libreoffice: Any, progress_form: Form,
+                                                         seed: dict[str, Any], tmp_path: Path, fmt: str) -> None:
+    """A copy holding what the form's sheet holds loses nothing: it stays the warning it was."""
+    issued, copied = tmp_path / f"issued.{fmt}", tmp_path / f"copied.{fmt}"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    libreoffice.act(issued, copied, [["copy_sheet", progress_form.sheet, COPY, 1]], sheet=progress_form.sheet)
+    report = validate(read_filled(copied))
+    assert report.valid and [(f.code, f.sheet) for f in report.findings] == [("sheet-not-read", COPY)]

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 from python_calamine import CalamineError
 
 from . import coerce
+from .copies import copies_differing
 from .formatted import dates_shown_later, mark_percents
 from .issued import as_issued
 from .opener import Opener, short
@@ -78,6 +79,7 @@ class Filled:
     controls: list[str] = field(default_factory=list)  # input cells whose text held control characters
     grid: list[list[Any]] = field(default_factory=list, repr=False)  # the form sheet's cells (made safe)
     added: list[str] = field(default_factory=list)  # sheets the school added that hold values (never read)
+    copies: dict[str, str] = field(default_factory=dict)  # added copies of the form sheet -> first cell unlike it
     shown_later: list[str] = field(default_factory=list)  # date cells shown 543 years on (formatted.py)
     saved_by_calc: bool = False  # an .xlsx that names Calc as the program that saved it last (printfit.py)
     hidden: list[HiddenText] = field(default_factory=list)  # text inside open merged fields, never read
@@ -135,6 +137,8 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         filled.hidden = _hidden_text(filled, grid)
         filled.controls = _hidden_controls(raw, filled.raw)
         filled.added = _added_sheets(opener, form)
+        filled.copies = copies_differing(filled.added, grid, _located(locked), lambda name: _safe(
+            raw_grid(path, opener.open({name: form_area(form)})[0], name, opener)))
         filled.shown_later = dates_shown_later(grid, opener, form)
         filled.saved_by_calc = opener.saved_by_calc()
     return filled
@@ -215,6 +219,11 @@ def _added_sheets(opener: Opener, form: Form) -> list[str]:
     it, say (they are never read; .xls is not looked into)."""
     scanned = opener.scanned
     return [] if scanned is None else scanned.with_values({form.sheet, *OWN_SHEETS})
+
+
+def _located(locked: dict[str, str]) -> dict[str, tuple[int, int, str]]:
+    """The fixed cells' hashes by 0-based (row, col), for those named by one cell."""
+    return {ref: (*at, expected) for ref, expected in locked.items() if (at := _cell_index(ref))}
 
 
 def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:

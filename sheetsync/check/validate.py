@@ -121,6 +121,10 @@ def _added_sheets(filled: Filled) -> Iterator[Finding]:
     and one counting the rest: 200 KB of .ods holds 60,000 tables, and the same sentence for each made
     reports and e-mails of 60 MB. A sheet's name is quoted as a value is (:func:`brief`)."""
     for name in filled.added[:ADDED_SHEETS_TOLD]:
+        if name in filled.copies:  # a copy of the form filled instead of it: what it holds would be lost
+            yield _finding(filled, "form-copy-filled", "", None, cell=filled.copies[name], sheet=brief(name),
+                           form_sheet=filled.form.sheet)
+            continue
         yield _finding(filled, "sheet-not-read", "", None, severity="warning", cell="A1", sheet=brief(name),
                        form_sheet=filled.form.sheet)
     more = filled.added[ADDED_SHEETS_TOLD:]
