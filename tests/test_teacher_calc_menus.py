@@ -12,7 +12,14 @@ a copy of the form ("แบบรายงาน (2)") is one warning, Thai firs
 renamed to her school's name is refused with a Thai message saying how to rename it back. Typed into
 the progress cell: "ร้อยละ 100", "100 %", "100 เปอร์เซ็นต์", "๑๐๐%", "100.00%", "๑๐๐" all read as 100;
 "เต็ม 100" is told as no percent on D43. Saved as CSV, .fods or PDF: refused, Thai first, with what to do
-(see tests/test_teacher_calc_saves.py); saved as .xls: valid.
+(see tests/test_teacher_calc_saves.py); saved as .xls: valid. The hidden sheet shown (Sheet > Show Sheet),
+even moved first: read as issued. Delete over all the open cells of the table: one "required" on B37.
+Sort over A37:G43 (the locked numbers inside): refused, nothing moves. A formula typed into an amount
+("=SUM(E37:E48)" in F7, "=100000+70000" in E43) reads as its result; into a Text cell (a date, a
+percent: "=TODAY()", "=70+30") it stays text and is told as no date / no percent on its cell. Report 7's
+row dragged down one row with the fill handle: Calc counts every number on (29/4/2564, 101, 170,001
+บาท), each told on its cell (outside-period, above-maximum, over-budget-running); B43's date dragged
+alone does the same to the year, and each row is then one row-begun-only on its B cell.
 """
 
 from __future__ import annotations
