@@ -124,3 +124,18 @@ def test_a_copy_of_the_form_as_filled_is_still_a_warning(libreoffice: Any, progr
     libreoffice.act(issued, copied, [["copy_sheet", progress_form.sheet, COPY, 1]], sheet=progress_form.sheet)
     report = validate(read_filled(copied))
     assert report.valid and [(f.code, f.sheet) for f in report.findings] == [("sheet-not-read", COPY)]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_an_amount_written_with_the_abbreviation_of_baht_reads_as_the_amount(
+        libreoffice: Any, progress_form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str) -> None:
+    """"170,000 บ." (บ. is how Thai paperwork abbreviates บาท), pasted into E43 from her own workbook of
+    amounts (typed there, the cell's rule refuses it and says to leave out บาท; a paste passes no rule):
+    it was refused as no number ("type digits only") where "170,000 บาท" is read. It is the amount."""
+    issued, pasted = tmp_path / f"issued.{fmt}", tmp_path / f"pasted.{fmt}"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    cells = libreoffice.paste_into(issued, pasted, {"E43": ("170,000 บ.", None), "E42": ("10,000.-บ.", None)},
+                                   sheet=progress_form.sheet)
+    assert cells["E43"]["type"] == "text"  # as Calc pasted it
+    filled = read_filled(pasted)
+    assert filled.data == seed and validate(filled).findings == []
