@@ -4,8 +4,9 @@ comments, colours, links, sheets of her own. Driven for real (``tests/libreoffic
 Tried and found right (2026-12, LibreOffice 7.4, .xlsx and .ods; no test of its own): hiding rows 44–45
 or column C, freezing the panes at the table's heading and zooming to 150 %, a comment on an open or a
 locked cell, a red bold font or a green fill on a cell she typed in, an AutoFilter over the report
-table, Merge Cells over two open cells and Delete over a selection spanning locked and open cells (the
-protected sheet refuses both: nothing changes): each file reads back as the seed, with no finding. Sorting
+table, Delete over a selection spanning locked and open cells (the protected sheet refuses it: nothing
+changes): each file reads back as the seed, with no finding. (Merge Cells is not on her path: Calc's
+menu has it off on a protected sheet, though its API merges C42:C43 regardless.) Sorting
 the reports by date, newest first: every report out of order is told on its own date and progress
 cells. A link inserted over a report's stage reads as the link's text. A sheet she adds ("หมายเหตุ") or
 a copy of the form ("แบบรายงาน (2)") is one warning, Thai first, naming the sheet; the form's sheet
