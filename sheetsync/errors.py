@@ -12,7 +12,8 @@
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
     │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
-    │   │   └── SheetMissingError             the template's form sheet is not there (renamed); ``sheet``
+    │   │   ├── SheetMissingError             the template's form sheet is not there (renamed); ``sheet``
+    │   │   └── MetadataSheetDeletedError     its hidden sheet deleted, the form's sheet still there; ``sheet``
     │   ├── UnknownFormError   (LookupError)  no form with that id, or a version we cannot read
     │   ├── UnsupportedFormatError            a file type sheetsync cannot write or read
     │   ├── DataError                         prefill data that does not fit the form
@@ -186,6 +187,16 @@ class SheetMissingError(NotOurFormError):
     def __init__(self, path: str | Path, sheet: str) -> None:
         self.sheet = sheet
         super().__init__(path, f"the sheet {sheet!r} is missing; was it renamed? Name it {sheet!r} again")
+
+
+class MetadataSheetDeletedError(NotOurFormError):
+    """The template's hidden sheet (``sheet``) is not in the file, but a form's own sheet is: a person
+    showed the hidden sheet and deleted it (Calc keeps no workbook structure lock), not a new file."""
+
+    def __init__(self, path: str | Path, sheet: str) -> None:
+        self.sheet = sheet
+        super().__init__(path, f"the template's hidden sheet {sheet!r} was deleted; send the file as filled "
+                               "before that, or fill in a fresh template")
 
 
 class UnknownFormError(BadInputError, LookupError):

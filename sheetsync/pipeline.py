@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from .files import open_regular
-from .errors import (CellUnreadableError, FormError, IncompleteFileError, KeyFileError, LimitError, NotOurFormError,
-                     SavedAsOtherTypeError, SheetMissingError, SheetTwiceError, SheetsyncError, UnknownFormError,
+from .errors import (CellUnreadableError, FormError, IncompleteFileError, KeyFileError, LimitError,
+                     MetadataSheetDeletedError, NotOurFormError, SavedAsOtherTypeError, SheetMissingError, SheetTwiceError, SheetsyncError, UnknownFormError,
                      UnreadableFileError, UnsafeFileError)
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
@@ -290,6 +290,8 @@ def why_not_read(exc: BaseException) -> dict[str, str]:
         return {lang: render("why.not-found", lang) for lang in LANGS}
     if isinstance(exc, SheetMissingError):  # the teacher renamed it: naming it back is the whole fix
         return {lang: render("why.sheet-renamed", lang, sheet=exc.sheet) for lang in LANGS}
+    if isinstance(exc, MetadataSheetDeletedError):  # what she did, and the file to send instead
+        return {lang: render("why.hidden-sheet-deleted", lang, sheet=exc.sheet) for lang in LANGS}
     if isinstance(exc, CellUnreadableError) and exc.hidden:  # no cell she sees: the original, or a fresh template
         return {lang: render("why.hidden-part-damaged", lang, cell=exc.cell, sheet=exc.sheet) for lang in LANGS}
     if isinstance(exc, CellUnreadableError):  # one cell to type again, not a damaged file to fill in anew

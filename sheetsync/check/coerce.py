@@ -45,8 +45,8 @@ _DMY_DATE = re.compile(rf"(?P<d>\d\d?){_SEP}(?P<m>\d\d?){_SEP}(?P<y>\d{{4}}|\d\d
 _THAI_DATE = re.compile(r"(?P<d>\d\d?) ?(?P<m>\D+?) ?(?P<y>\d{4}|\d\d)", re.A)
 _DATE_PREFIX = re.compile(r"^(?:ณ ?)?วันที่ ?")
 _NUMBER = re.compile(r"([+-]?) ?(\d{1,3}(?:,\d{3})+|\d*)(\.\d*)?", re.A)
-# "180,000.- บาท" is how amounts are written on Thai official paperwork.
-_AMOUNT_AFFIXES = re.compile(r"^฿ ?|(?: ?(?:บาท(?:ถ้วน)?|\.-|฿))+$")
+# "180,000.- บาท" is how amounts are written on Thai official paperwork, "180,000 บ." where it abbreviates.
+_AMOUNT_AFFIXES = re.compile(r"^฿ ?|(?: ?(?:บาท(?:ถ้วน)?|บ\.|\.-|฿))+$")
 _PERCENT_AFFIXES = re.compile(r"^ร้อยละ ?|(?: ?(?:%|％|เปอร์เซ็นต์))$")
 _TRUE_WORDS = frozenset({"true", "ใช่", "✓", "✔"})
 _FALSE_WORDS = frozenset({"false", "ไม่ใช่"})

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 from python_calamine import CalamineError
 
 from . import coerce
+from .copies import copies_differing
 from .formatted import dates_shown_later, mark_percents
 from .issued import as_issued
 from .opener import Opener, short
@@ -26,12 +27,12 @@ from .sheets import Grid, raw_grid, read_metadata
 from .shown import brief
 from .places import CellRef, plan_of
 from .. import limits
-from ..errors import NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError, is_parser_panic
+from ..errors import FormError, NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError, is_parser_panic
 from ..identity import FINDINGS_SHEET, META_SHEET
 from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow
 from ..formats.guard import check_container
-from ..spec.registry import find_earlier_version, find_form_id
+from ..spec.registry import find_earlier_version, find_form_id, list_forms
 from ..text import has_hidden_controls, safe_value
 
 CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
@@ -80,6 +81,7 @@ class Filled:
     controls: list[str] = field(default_factory=list)  # input cells whose text held control characters
     grid: list[list[Any]] = field(default_factory=list, repr=False)  # the form sheet's cells (made safe)
     added: list[str] = field(default_factory=list)  # sheets the school added that hold values (never read)
+    copies: dict[str, str] = field(default_factory=dict)  # added copies of the form sheet -> first cell unlike it
     shown_later: list[str] = field(default_factory=list)  # date cells shown 543 years on (formatted.py)
     saved_by_calc: bool = False  # an .xlsx that names Calc as the program that saved it last (printfit.py)
     hidden: list[HiddenText] = field(default_factory=list)  # text inside open merged fields, never read
@@ -121,7 +123,8 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
     with as_bad_input(path):
         opener = Opener(path, checked)
         meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
-        metadata, locked, issued = read_metadata(path, opener.open(meta_bounds)[0], opener)
+        first = opener.open(meta_bounds)[0]
+        metadata, locked, issued = read_metadata(path, first, opener, lambda: _form_sheets(form, forms_dirs))
         form = _resolve_form(path, metadata, form, forms_dirs)
         workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
         raw = raw_grid(path, workbook, form.sheet, opener)
@@ -137,6 +140,8 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         filled.hidden = _hidden_text(filled, grid)
         filled.controls = _hidden_controls(raw, filled.raw)
         filled.added = _added_sheets(opener, form)
+        filled.copies = copies_differing(filled.added, grid, _located(locked), lambda name: _safe(
+            raw_grid(path, opener.open({name: form_area(form)})[0], name, opener)))
         filled.shown_later = dates_shown_later(grid, opener, form)
         filled.saved_by_calc = opener.saved_by_calc()
     return filled
@@ -219,6 +224,11 @@ def _added_sheets(opener: Opener, form: Form) -> list[str]:
     return [] if scanned is None else scanned.with_values({form.sheet, *OWN_SHEETS})
 
 
+def _located(locked: dict[str, str]) -> dict[str, tuple[int, int, str]]:
+    """The fixed cells' hashes by 0-based (row, col), for those named by one cell."""
+    return {ref: (*at, expected) for ref, expected in locked.items() if (at := _cell_index(ref))}
+
+
 def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
     """The cells among ``cells`` whose text held control characters before it was made safe."""
     found = []
@@ -228,6 +238,14 @@ def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
         if isinstance(value, str) and not value.isprintable() and has_hidden_controls(value):
             found.append(ref)
     return found
+
+
+def _form_sheets(wanted: Form | None, dirs: Iterable[str | Path]) -> set[str]:
+    """The names of the form sheets a file may hold: the wanted form's, else every known form's."""
+    try:
+        return {wanted.sheet} if wanted is not None else {f.sheet for f in list_forms(dirs)}
+    except FormError:  # a broken layout in a folder given: no form sheet to recognise the file by
+        return set()
 
 
 def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: Iterable[str | Path]) -> Form:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from python_calamine import CalamineWorkbook
 
 from . import coerce
 from .opener import Opener, sheet_rows
 from .. import limits
-from ..errors import CellUnreadableError, NotOurFormError, SheetMissingError
+from ..errors import CellUnreadableError, MetadataSheetDeletedError, NotOurFormError, SheetMissingError
 from ..identity import META_SHEET
 from ..spec.cells import column_letter
 from ..template.fingerprint import VALUE
@@ -34,16 +34,20 @@ def raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str, opener: Opener)
     return sheet_rows(path, workbook, sheet, opener.scanned.part(sheet) if opener.scanned is not None else None)
 
 
-def read_metadata(path: Path, workbook: CalamineWorkbook,
-                  opener: Opener) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def read_metadata(path: Path, workbook: CalamineWorkbook, opener: Opener, form_sheets: Callable[[], set[str]] = set
+                  ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """The template's identity written in its hidden sheet (form id and version, recipient, issue …),
     the locked cells' hashes, ``{ref: hash}``, as the template was issued, and what the office filled in
     its locked cells, ``{ref: text}`` (none in a template issued before it was recorded: ``VALUE``).
 
     :raises NotOurFormError: no such sheet (not a template), or it is damaged (no form id or version,
         a cell of a kind the template never wrote there).
+    :raises MetadataSheetDeletedError: no such sheet, but one of ``form_sheets()`` (the names of the
+        forms' own sheets, asked only then) is there: the hidden sheet was shown and deleted.
     :raises CellUnreadableError: a cell stops the sheet being read (``hidden``: no teacher can mend it).
     """
+    if META_SHEET not in workbook.sheet_names and form_sheets() & set(workbook.sheet_names):
+        raise MetadataSheetDeletedError(path, META_SHEET)
     if META_SHEET not in workbook.sheet_names:
         raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
     meta: dict[str, str] = {}

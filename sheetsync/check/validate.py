@@ -29,6 +29,7 @@ from .converted import dates_shown_later, percent_fractions, text_as_dates
 from .findings import choice_labels, field_at, finding as _finding, month_names, number_example
 from .reader import Filled, as_bad_input
 from .report import Finding, Report
+from .rowbegun import rows_begun
 from .rulefindings import rule_findings
 from .shown import brief, shown
 
@@ -64,7 +65,7 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=choice_labels(
             filled.form, p.pointer), **month_names(p.params), **number_example(filled.form, p.code, p.pointer))
             for p in filled.problems if p.cell not in retyped or p.code.startswith(("formula", "error-value"))]
-        report.findings += list(_schema(filled, restore))
+        report.findings += rows_begun(filled, _schema(filled, restore))
         unread = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
         wrong = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
@@ -120,6 +121,10 @@ def _added_sheets(filled: Filled) -> Iterator[Finding]:
     and one counting the rest: 200 KB of .ods holds 60,000 tables, and the same sentence for each made
     reports and e-mails of 60 MB. A sheet's name is quoted as a value is (:func:`brief`)."""
     for name in filled.added[:ADDED_SHEETS_TOLD]:
+        if name in filled.copies:  # a copy of the form filled instead of it: what it holds would be lost
+            yield _finding(filled, "form-copy-filled", "", None, cell=filled.copies[name], sheet=brief(name),
+                           form_sheet=filled.form.sheet)
+            continue
         yield _finding(filled, "sheet-not-read", "", None, severity="warning", cell="A1", sheet=brief(name),
                        form_sheet=filled.form.sheet)
     more = filled.added[ADDED_SHEETS_TOLD:]

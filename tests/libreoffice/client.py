@@ -276,6 +276,13 @@ class LibreOffice:
         return self.request("copy_paste", src=str(src), dest=str(dest) if dest else None,
                             pairs=[list(p) for p in pairs], sheet=sheet)
 
+    def act(self, src: Path, dest: Path | None, actions: list[list[Any]],
+            sheet: str | None = None) -> dict[str, Any]:
+        """Do each action (``[name, *args]``, see ``tests/libreoffice/uno_act.py``) to ``sheet`` as from
+        Calc's menus and save as ``dest`` (unless None): ``{"done": [True | error text], "sheets"}``."""
+        return self.request("act", src=str(src), dest=str(dest) if dest else None,
+                            actions=[list(a) for a in actions], sheet=sheet)
+
     def geometry(self, path: Path, sheet: str, columns: int = 26, rows: int = 60,
                  entries: dict[str, str] | None = None) -> dict[str, Any]:
         """``{"columns_mm", "rows_mm", "optimal", "repeat_rows"}`` of ``sheet`` as Calc lays it

@@ -31,7 +31,8 @@ sys.stdout = sys.stderr
 import uno  # noqa: E402  (must come after the fd shuffle)
 from com.sun.star.beans import PropertyValue  # noqa: E402
 
-import uno_inspect  # noqa: E402  (sibling file: the script's dir is on sys.path)
+import uno_act  # noqa: E402  (sibling file: the script's dir is on sys.path)
+import uno_inspect  # noqa: E402
 
 FILTERS = {
     "xlsx": "Calc MS Excel 2007 XML",
@@ -304,6 +305,22 @@ class Worker:
             if dest:
                 self.store(doc, dest, sh.Name)
             return result
+        finally:
+            self.close_doc(doc)
+
+    def cmd_act(self, src, dest, actions, sheet=None):
+        """Do ``actions`` to the sheet as a teacher does them from Calc's menus, each ``[name, *args]``
+        (see ``uno_act.ACTIONS``), and save as ``dest`` (unless None). Sheet protection applies as it
+        does to the menu: an action Calc refuses on a protected sheet is answered with its error text
+        instead of being done. Returns ``{"done": [True | "error text", ...], "sheets": [names]}``."""
+        doc = self.load(src)
+        try:
+            sh = self.sheet(doc, sheet) if sheet else doc.getSheets().getByIndex(0)
+            done = [uno_act.act(doc, sh, name, *args) for name, *args in actions]
+            names = list(doc.getSheets().getElementNames())
+            if dest:
+                self.store(doc, dest, sh.Name)
+            return {"done": done, "sheets": names}
         finally:
             self.close_doc(doc)
 
