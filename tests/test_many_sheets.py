@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from sheetsync.check.reader import read_filled
-from sheetsync.check.validate import ADDED_SHEETS_TOLD, validate
+from sheetsync.check.added import ADDED_SHEETS_TOLD
+from sheetsync.check.validate import validate
 from sheetsync.limits import MAX_SHOWN_TEXT
 from sheetsync.spec.form import Form
 from sheetsync.template.write import write_template

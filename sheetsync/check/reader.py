@@ -23,16 +23,14 @@ from .formatted import dates_shown_later, mark_percents
 from .issued import as_issued
 from .opener import Opener, short
 from .parsing import Parser, parsers_of
-from .sheets import Grid, raw_grid, read_metadata
-from .shown import brief
+from .sheets import Grid, form_sheets, raw_grid, read_metadata, resolve_form
 from .places import CellRef, plan_of
 from .. import limits
-from ..errors import FormError, NotOurFormError, SheetsyncError, UnknownFormError, UnreadableFileError, is_parser_panic
+from ..errors import SheetsyncError, UnreadableFileError, is_parser_panic
 from ..identity import FINDINGS_SHEET, META_SHEET
 from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow
 from ..formats.guard import check_container
-from ..spec.registry import find_earlier_version, find_form_id, list_forms
 from ..text import has_hidden_controls, safe_value
 
 CELL_REF = re.compile(r"^[A-Z]{1,3}[1-9][0-9]{0,6}$")
@@ -124,8 +122,8 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         opener = Opener(path, checked)
         meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
         first = opener.open(meta_bounds)[0]
-        metadata, locked, issued = read_metadata(path, first, opener, lambda: _form_sheets(form, forms_dirs))
-        form = _resolve_form(path, metadata, form, forms_dirs)
+        metadata, locked, issued = read_metadata(path, first, opener, lambda: form_sheets(form, forms_dirs))
+        form = resolve_form(path, metadata, form, forms_dirs)
         workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
         raw = raw_grid(path, workbook, form.sheet, opener)
         grid = _safe(raw)
@@ -238,35 +236,6 @@ def _hidden_controls(rows: Grid, cells: Iterable[str]) -> list[str]:
         if isinstance(value, str) and not value.isprintable() and has_hidden_controls(value):
             found.append(ref)
     return found
-
-
-def _form_sheets(wanted: Form | None, dirs: Iterable[str | Path]) -> set[str]:
-    """The names of the form sheets a file may hold: the wanted form's, else every known form's."""
-    try:
-        return {wanted.sheet} if wanted is not None else {f.sheet for f in list_forms(dirs)}
-    except FormError:  # a broken layout in a folder given: no form sheet to recognise the file by
-        return set()
-
-
-def _resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: Iterable[str | Path]) -> Form:
-    form_id, version, dirs = meta["form_id"], meta["form_version"], tuple(dirs)
-    if wanted is not None and wanted.id != form_id:
-        # Quoted briefly, as a cell's value is: the hidden sheet can be unhidden and typed into.
-        raise NotOurFormError(path, f"this is the form {brief(form_id)!r}, not {wanted.id!r}")
-    try:
-        # The id comes from the school's file: it is looked up among known forms, never a path.
-        form = wanted or find_form_id(form_id, dirs)
-    except UnknownFormError as exc:
-        raise UnknownFormError(f"{path.name}: {exc}") from exc
-    major = str(version).split(".")[0]
-    # isascii: "²" is a digit to isdigit() that int() refuses.
-    if major != str(form.major_version) and major.isascii() and major.isdigit() and len(major) < 4:
-        # An earlier layout kept beside the form (<id>@<major>.yaml) reads its old files.
-        form = find_earlier_version(form_id, int(major), (*dirs, form.source.parent)) or form
-    if major != str(form.major_version):
-        raise UnknownFormError(f"{path.name}: made from version {brief(version)} of {brief(form_id)!r}, but this is version "
-                               f"{form.version}; please fill in a template of version {form.major_version}.x")
-    return form
 
 
 @lru_cache(maxsize=4096)  # the locked cells named by the metadata are the same in every file of a form

@@ -1,24 +1,29 @@
 """The sheet-level reading of a returned file: a sheet's raw cells, and the template's identity in its
-hidden metadata sheet (:data:`sheetsync.identity.META_SHEET`), which no teacher sees or types into."""
+hidden metadata sheet (:data:`sheetsync.identity.META_SHEET`), which no teacher sees or types into, and
+the form that identity names."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from python_calamine import CalamineWorkbook
 
 from . import coerce
 from .opener import Opener, sheet_rows
 from .. import limits
-from ..errors import CellUnreadableError, MetadataSheetDeletedError, NotOurFormError, SheetMissingError
+from ..errors import (CellUnreadableError, FormError, MetadataSheetDeletedError, NotOurFormError, SheetMissingError,
+                      UnknownFormError)
 from ..identity import META_SHEET
 from ..spec.cells import column_letter
+from ..spec.form import Form
+from ..spec.registry import find_earlier_version, find_form_id, list_forms
 from ..template.fingerprint import VALUE
 from ..text import safe_value
+from .shown import brief
 
-__all__ = ["Grid", "raw_grid", "read_metadata"]
+__all__ = ["Grid", "form_sheets", "raw_grid", "read_metadata", "resolve_form"]
 
 Grid = list[list[Any]]
 
@@ -96,3 +101,38 @@ def _hidden_rows(path: Path, workbook: CalamineWorkbook, opener: Opener) -> Grid
         return raw_grid(path, workbook, META_SHEET, opener)
     except CellUnreadableError as exc:
         raise CellUnreadableError(path, exc.sheet, exc.cell, exc.detail, hidden=True) from exc
+
+
+def form_sheets(wanted: Form | None, dirs: Iterable[str | Path]) -> set[str]:
+    """The names of the form sheets a file may hold: the wanted form's, else every known form's."""
+    try:
+        return {wanted.sheet} if wanted is not None else {f.sheet for f in list_forms(dirs)}
+    except FormError:  # a broken layout in a folder given: no form sheet to recognise the file by
+        return set()
+
+
+def resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: Iterable[str | Path]) -> Form:
+    """The form ``meta`` (the hidden sheet's identity) names: ``wanted`` when given and the same, else the
+    known form of that id, or its earlier layout kept beside it for the file's major version.
+
+    :raises NotOurFormError: the file is of another form than ``wanted``.
+    :raises UnknownFormError: no such form, or not of that major version.
+    """
+    form_id, version, dirs = meta["form_id"], meta["form_version"], tuple(dirs)
+    if wanted is not None and wanted.id != form_id:
+        # Quoted briefly, as a cell's value is: the hidden sheet can be unhidden and typed into.
+        raise NotOurFormError(path, f"this is the form {brief(form_id)!r}, not {wanted.id!r}")
+    try:
+        # The id comes from the school's file: it is looked up among known forms, never a path.
+        form = wanted or find_form_id(form_id, dirs)
+    except UnknownFormError as exc:
+        raise UnknownFormError(f"{path.name}: {exc}") from exc
+    major = str(version).split(".")[0]
+    # isascii: "²" is a digit to isdigit() that int() refuses.
+    if major != str(form.major_version) and major.isascii() and major.isdigit() and len(major) < 4:
+        # An earlier layout kept beside the form (<id>@<major>.yaml) reads its old files.
+        form = find_earlier_version(form_id, int(major), (*dirs, form.source.parent)) or form
+    if major != str(form.major_version):
+        raise UnknownFormError(f"{path.name}: made from version {brief(version)} of {brief(form_id)!r}, but this is version "
+                               f"{form.version}; please fill in a template of version {form.major_version}.x")
+    return form

@@ -29,9 +29,10 @@ from .converted import dates_shown_later, percent_fractions, text_as_dates
 from .findings import choice_labels, field_at, finding as _finding, month_names, number_example
 from .reader import Filled, as_bad_input
 from .report import Finding, Report
+from .added import added_sheet_findings
 from .rowbegun import rows_begun
 from .rulefindings import rule_findings
-from .shown import brief, shown
+from .shown import shown
 
 #: jsonschema keyword → finding code.
 SCHEMA_CODES = {
@@ -70,7 +71,7 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
         wrong = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
         report.findings += list(_controls(filled, wrong))
-        report.findings += list(_added_sheets(filled))
+        report.findings += list(added_sheet_findings(filled))
         # Beside a rule's error too: 0.45 typed after 10 % is "progress went down", and this says why.
         report.findings += list(percent_fractions(filled, unread))
         report.findings += list(text_as_dates(filled, unread))
@@ -110,27 +111,6 @@ def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
             continue  # the cell is already wrong; one finding says what to do
         yield _finding(filled, "control-character", pointers.get(cell, ""), filled.raw.get(cell),
                        severity="warning", cell=cell, sheet=filled.form.sheet)
-
-
-#: Added sheets holding values named one warning each; the others are counted in one more.
-ADDED_SHEETS_TOLD = 10
-
-
-def _added_sheets(filled: Filled) -> Iterator[Finding]:
-    """A warning per sheet the school added that holds values, for the first :data:`ADDED_SHEETS_TOLD`,
-    and one counting the rest: 200 KB of .ods holds 60,000 tables, and the same sentence for each made
-    reports and e-mails of 60 MB. A sheet's name is quoted as a value is (:func:`brief`)."""
-    for name in filled.added[:ADDED_SHEETS_TOLD]:
-        if name in filled.copies:  # a copy of the form filled instead of it: what it holds would be lost
-            yield _finding(filled, "form-copy-filled", "", None, cell=filled.copies[name], sheet=brief(name),
-                           form_sheet=filled.form.sheet)
-            continue
-        yield _finding(filled, "sheet-not-read", "", None, severity="warning", cell="A1", sheet=brief(name),
-                       form_sheet=filled.form.sheet)
-    more = filled.added[ADDED_SHEETS_TOLD:]
-    if more:
-        yield _finding(filled, "more-sheets-not-read", "", None, severity="warning", cell="A1", sheet=brief(more[0]),
-                       form_sheet=filled.form.sheet, count=f"{len(more):,}")
 
 
 def _identity(filled: Filled, key: bytes | None) -> Iterator[Finding]:
