@@ -55,3 +55,15 @@ def test_a_closing_curly_quote_alone_is_named_too(tmp_path: Path) -> None:
     done = run("sync", cwd=office)
     assert done.returncode == 2
     assert "straight quotes" in done.stderr.split(" / ", 1)[1], done.stderr
+
+
+def test_a_tab_pasted_into_the_name_is_named_where_it_is(tmp_path: Path) -> None:
+    """Pasted from a cell of Excel, the name held a tab between its words: Notepad shows it as a
+    space, and the message asked for "text in quotes, on one line", which she had written."""
+    office = new_office(tmp_path, ROSTER)
+    _edited(office, 'name = ""', 'name = "สำนักงาน\tเขตบางรัก"')
+    done = run("sync", cwd=office)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    thai, english = done.stderr.split(" / ", 1)
+    assert "แท็บ" in thai and "ต่อจาก “สำนักงาน”" in thai, done.stderr
+    assert "tab" in english and "\\t" not in thai, done.stderr
