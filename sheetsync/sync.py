@@ -241,7 +241,7 @@ def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> N
         result.unfinished = True
         return
     if send:  # a template queued for an address the roster no longer gives is not sent there
-        result.problems += hold_invitations(config.outbox, store.roster())
+        result.problems += hold_invitations(config.outbox, store.roster(), store.roster_left())
     if send and (store.mails("sent") or _others_waiting(store, config.outbox)):
         with SmtpMailer(config) as mailer:
             result.sent = send_from_store(store, config.outbox, mailer)

@@ -45,6 +45,7 @@ def test_a_waiting_invitation_the_roster_no_longer_agrees_with_is_held_back(tmp_
     s1 = next(line for line in lines if "s1" in line)
     assert s1.index("new@s1.example") < s1.index(" / ") and "old@s1.example" in s1, s1
     assert "--recipient s1" in s1 and "โรงเรียนวัดไทร" in s1, s1
+    assert "โรงเรียนวัดยายร่ม" in next(line for line in lines if "s2" in line)  # named as last listed
     # The command the line gives mails s1 at its new address.
     again = run("template", "--roster", "roster.csv", "-o", "templates/", "--email", "--recipient", "s1", cwd=office)
     assert again.returncode == 0, again.stderr
