@@ -170,7 +170,7 @@ def init_office(root: str | Path, *, form: str = "progress-report", roster: Path
     """
     root = Path(root)
     if (root / CONFIG_NAME).exists():
-        raise OfficeError(both("error.already-office", config=root / CONFIG_NAME))
+        raise OfficeError(both("error.already-office", config=root / CONFIG_NAME, roster=root / "roster.csv"))
     try:
         for name in FOLDERS:
             (root / name).mkdir(parents=True, exist_ok=True)
