@@ -67,3 +67,14 @@ def test_a_tab_pasted_into_the_name_is_named_where_it_is(tmp_path: Path) -> None
     thai, english = done.stderr.split(" / ", 1)
     assert "แท็บ" in thai and "ต่อจาก “สำนักงาน”" in thai, done.stderr
     assert "tab" in english and "\\t" not in thai, done.stderr
+
+
+def test_a_month_written_without_quotes_is_told_to_take_quotes(tmp_path: Path) -> None:
+    """``period = 2569-03`` (as the comment above it writes the month, without its quotes) was said
+    as "each line is a key = value, or a [section]", which it was."""
+    office = new_office(tmp_path, ROSTER)
+    config = _edited(office, 'period = ""', "period = 2569-03")
+    done = run("sync", cwd=office)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    thai = done.stderr.split(" / ", 1)[0]
+    assert f"บรรทัด {_line_of(config, 'period = ')}" in thai and "เครื่องหมายคำพูด" in thai, done.stderr

@@ -41,6 +41,8 @@ _CURLY = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
 HEADINGS = ", ".join(f"[{k}]" for k in (*(k for k in KNOWN if k), "imap"))
 #: A heading line, ``[mail]``, and a key's line, ``from = …`` (the key bare or in quotes).
 _HEADING = re.compile(r"^\s*\[\s*([^\]]*?)\s*\]")
+#: A key's value that is not a number, true/false, a list or in quotes (``period = 2569-03``): a text without quotes.
+_BARE = re.compile(r'^\s*[\w.-]+\s*=\s*(?!["\'\[{]|true\b|false\b|[-+]?\d+(?:\.\d+)?\s*(?:#.*)?$)\S')
 _KEY = re.compile(r'^\s*"?([^"=\s]+)"?\s*=')
 
 
@@ -114,6 +116,8 @@ def _syntax(path: Path, said: str, text: str) -> OfficeError:
     rows = text.splitlines()
     if line.isdigit() and 0 < int(line) <= len(rows) and any(q in rows[int(line) - 1] for q in _CURLY):
         kind = "curly"  # whatever tomllib says of it, a “quote” where " belongs is the mistake to name
+    elif kind == "other" and line.isdigit() and 0 < int(line) <= len(rows) and _BARE.match(rows[int(line) - 1]):
+        kind = "value"  # period = 2569-03: a text written without its quotes
     hint = {lang: render(f"settings.syntax.{kind}", lang, source=SOURCE) for lang in ("th", "en")}
     return _apart("settings.syntax", path, {"hint": hint["th"]}, {"hint": hint["en"], "why": why},
                   line=line, column=column)
