@@ -43,3 +43,11 @@ def test_history_says_each_change_in_the_forms_own_words(tmp_path: Path, progres
     assert not any(jargon in added for jargon in ("2020-01-29", "True", "on_plan", "/reports/")), added
     budget = next(line for line in changes if line.startswith("งบประมาณที่ใช้ไป:"))
     assert budget.endswith("→ 57,000.50"), budget
+
+
+def test_each_key_of_history_names_its_school(tmp_path: Path, progress_form: Form) -> None:
+    """The heading read ``progress-report · 50360000-3553 · s1``: the clerk knows her schools by name."""
+    office = new_office(tmp_path, ROSTER)
+    _month(office, progress_form, 3, "s1.xlsx")
+    shown = run("history", cwd=office)
+    assert shown.stdout.splitlines()[0].endswith("· s1 โรงเรียนวัดไทร"), shown.stdout

@@ -214,9 +214,12 @@ def history_lines(store: Store, *, recipient: str | None = None, key: str | None
     width = max((_width(result_words(r)) for (r,) in results), default=0)
     k_before: tuple[str, str, str] | None = None
     form = None
+    from .waivers import school_names  # (its module reads the master's headings)
+
+    names = school_names(store)  # the roster's, and of those taken off it: the clerk knows schools by name
     for k, version in _versions(store, where, params):
         if k != k_before:
-            yield _heading(k)
+            yield _heading(k, names.get(k[2], ""))
             form = form_or_none(k[0], forms_dirs) if k_before is None or k[0] != k_before[0] else form
         yield from _version_lines(version, width, zone, form)
         k_before = k
@@ -249,10 +252,10 @@ def _matching(known: set[str], typed: str) -> list[str]:
     return [typed] if typed in known else sorted(r for r in known if r.casefold() == typed.casefold())
 
 
-def _heading(k: tuple[str, str, str]) -> str:
-    """A key's heading: its form, key and recipient (``-`` for none)."""
+def _heading(k: tuple[str, str, str], school: str = "") -> str:
+    """A key's heading: its form, key and recipient (``-`` for none), and the recipient's ``school``."""
     form_id, code, recipient = k
-    return f"{form_id} · {code or '-'} · {recipient or '-'}"
+    return f"{form_id} · {code or '-'} · {' '.join(filter(None, [recipient or '-', _shown(school) if school else '']))}"
 
 
 def _version_lines(v: Version, width: int, zone: Zone, form: Form | None = None) -> Iterator[str]:
