@@ -25,6 +25,7 @@ from typing import Any, Callable, Collection, Iterable
 
 from .address import is_address, shown_address
 from .check.coerce import ascii_digits
+from .clock import Zone
 from .errors import DataError, RosterError
 from .messages import both, render
 from .spec.form import Form
@@ -285,7 +286,8 @@ def _fit(text: str, max_bytes: int) -> str:
 
 def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str | Path, fmt: str = "xlsx",
                          data: dict[str, Any] | None = None, *, waived: Collection[tuple[str, str]] = (),
-                         say: Callable[[str], None] | None = None) -> list[Path]:
+                         say: Callable[[str], None] | None = None, everyone: bool = False,
+                         zone: Zone = None) -> list[Path]:
     """Write one template per recipient into ``out_dir`` and return the paths, in roster order.
 
     Each file is named ``<id> <school>.<fmt>`` (made safe by :func:`safe_filename`, and unique even
@@ -298,6 +300,10 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
         waived (:mod:`sheetsync.office.waivers`): nothing is due from it, so no template; ``say`` is told
         of each in a line (Thai, then English), as next period's templates do.
 
+    :param everyone: ``roster`` is the whole roster: every earlier template in ``out_dir`` moves into
+        ``old/<day>/`` (``zone``'s date) first, a school renamed or taken off included; else only those of
+        the names written (:func:`sheetsync.master.earlier.move_earlier`, as next period's templates do).
+
     :raises DataError: ``data`` or a recipient's project code does not fit the form (names the id).
     :raises OutputError: a file cannot be written.
 
@@ -305,21 +311,26 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
 
         templates_for_roster(find_form("progress-report"), read_roster("schools.csv"), "out")
     """
+    # Imported here: the master package reads rosters (Recipient) as it is imported.
+    from .master.earlier import move_earlier, say_moved
+
     out = Path(out_dir)
     taken: set[str] = set()
-    paths: list[Path] = []
+    planned: list[tuple[Recipient, str, Path]] = []
     for recipient in roster:
         codes = _due(recipient, waived, say)
         for code in codes:
             name = " ".join(part for part in (recipient.id, recipient.school, code if len(codes) > 1 else "") if part)
-            path = out / _unique_name(name, f".{fmt}", taken)
-            try:
-                write_template(form, path, fmt=fmt, data=_prefill(form, data, code), recipient=recipient.id,
-                               record_open=True)
-            except DataError as exc:
-                raise DataError(f"recipient {recipient.id!r}: {exc}") from exc
-            paths.append(path)
-    return paths
+            planned.append((recipient, code, out / _unique_name(name, f".{fmt}", taken)))
+    # The earlier templates out of the way first: the folder then holds only what to send now.
+    say_moved(move_earlier(out, [p.name for _, _, p in planned], everyone=everyone, zone=zone), out, say)
+    for recipient, code, path in planned:
+        try:
+            write_template(form, path, fmt=fmt, data=_prefill(form, data, code), recipient=recipient.id,
+                           record_open=True)
+        except DataError as exc:
+            raise DataError(f"recipient {recipient.id!r}: {exc}") from exc
+    return [path for _, _, path in planned]
 
 
 def _due(recipient: Recipient, waived: Collection[tuple[str, str]], say: Callable[[str], None] | None) -> tuple[str, ...]:

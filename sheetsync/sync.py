@@ -39,6 +39,7 @@ from .office.legacy import import_legacy
 from .office.digested import NO_DIGEST, Undigested, mark_listed as files_listed, undigested as undigested_files
 from .office.lock import run_lock
 from .office.mailbox import mark_digested, undigested
+from .office.held import hold_invitations
 from .office.outbox import count_others, flush_outbox, send_from_store, send_others, take_sent_by_hand
 from .office.record import QUARANTINE, disposition_of, name_as_kept, record_file
 from .office.store import Store
@@ -239,6 +240,8 @@ def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> N
         result.problems.append(both("sync.outbox-not-written", th=exc.th, en=exc))
         result.unfinished = True
         return
+    if send:  # a template queued for an address the roster no longer gives is not sent there
+        result.problems += hold_invitations(config.outbox, store.roster(), store.roster_left())
     if send and (store.mails("sent") or _others_waiting(store, config.outbox)):
         with SmtpMailer(config) as mailer:
             result.sent = send_from_store(store, config.outbox, mailer)

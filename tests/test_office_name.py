@@ -81,7 +81,9 @@ def test_a_name_that_cannot_be_used_is_one_clear_error(tmp_path: Path, value: st
     with pytest.raises(OfficeError) as caught:
         load_office(folder)
     said = str(caught.value)
-    assert str(folder / "sheetsync.toml") in said and "name = " in said and "120" in said
+    assert str(folder / "sheetsync.toml") in said and "name = " in said
+    # A hidden character (a tab pasted from Excel) is said where it is, as the clerk cannot see it.
+    assert ("ต่อจาก “สำนักงาน”" in said) if "\\" in value else ("120" in said)
     assert "\n" not in said
     ran = run("master", cwd=folder)  # a command run in the office: one line, no traceback
     assert ran.returncode == 2  # the office's configuration is wrong: as a wrong option is

@@ -107,7 +107,7 @@ def test_three_months_in_calc(libreoffice: Any, progress_form: Form, seed: dict[
     three = [(w, n, p, d) for w in ("s1", "s2") for n, p, d in ((1, 10, 0), (2, 20, 1500.25), (3, 25, 3501.0))]
     assert _cumulative(office) == three
     history = run("history", "--recipient", "s1", cwd=office).stdout
-    assert FILES["s1"] in history and "s1-2.xlsx" in history and "12345.5 → 15000.5" in history
+    assert FILES["s1"] in history and "s1-2.xlsx" in history and "12,345.50 → 15,000.50" in history
 
     # Month 3: every school's next template, then s2's made alone with --format ods; s1's progress
     # goes down, she fixes the marked-up copy in Calc and sends it again.

@@ -171,7 +171,8 @@ def history_command(
             if len(ids) > 1:  # ids that differ only in case, none of them as typed: say whose these are
                 echo(f"sheetsync: {both('history.recipients', typed=recipient, ids=', '.join(ids))}", err=True)
             # Each line as its version is read: an office of any size is listed in the same memory.
-            for line in history_lines(db, recipient=recipient, key=project, zone=config.zone if config else None):
+            for line in history_lines(db, recipient=recipient, key=project, zone=config.zone if config else None,
+                                      forms_dirs=config.forms_dirs if config else ()):
                 if not echo_read(line):
                     break  # its reader has gone (| head): the rest of the store is not read for no one
         return 0

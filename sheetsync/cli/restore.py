@@ -38,6 +38,7 @@ def restore_command(
     from ..messages import both
     from ..office.config import office_of
     from ..office.restore import restore
+    from ..office.waivers import waived_projects
     from .shell import cd_command
 
     def run() -> int:
@@ -55,7 +56,9 @@ def restore_command(
             echo(both("restore.put-back", count=len(done.put_back), inbox=config.inbox))
         if any(done.mails):
             echo(both("restore.mails", outbox=config.outbox.name, sent=done.mails[0], waiting=done.mails[1]))
-        echo(both("restore.next", cd=cd_command(config.root)))
+        # A waiver made after the backup is not in it, and nothing on disk keeps one: said, with its count here.
+        echo(both("restore.waivers", count=len(waived_projects(config.store))))
+        echo(both("restore.next", cd=cd_command(config.root)))  # last: what to type next
         return 0
 
     guarded(ctx, run)

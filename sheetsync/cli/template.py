@@ -104,7 +104,8 @@ def template(
                 raise typer.BadParameter(both("template.not-on-roster", source="cli.yaml", recipient=recipient,
                                               roster=roster.name), param_hint="--recipient")
             paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill, say=echo,
-                                         waived=waived_projects(office.store) if office else ())
+                                         waived=waived_projects(office.store) if office else (),
+                                         everyone=recipient is None, zone=office.zone if office else None)
             echo(both("template.wrote-many", count=len(paths), folder=output))
             # A form given as a layout's path is found again, when the e-mail reads each template back, beside it.
             return mail_templates(paths, mail, again=again, forms_dirs=(*dirs, chosen.source.parent)) if mail else 0

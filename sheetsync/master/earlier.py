@@ -16,12 +16,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..check.reader import read_filled
 from ..clock import Zone
 from ..errors import SheetsyncError
 from ..files import move_into
+from ..messages import both
 
 #: The subfolder earlier templates move into.
 OLD = "old"
@@ -83,3 +84,15 @@ def _day(path: Path, zone: Zone) -> str:
     """The day ``path`` was made (written) in ``zone``, ``YYYY-MM-DD`` as the office's backups are named
     (by the office's date, as every date it shows: not the computer's, which may be set to another zone)."""
     return dt.datetime.fromtimestamp(path.stat().st_mtime, zone).date().isoformat()
+
+
+def say_moved(aside: MovedAside, out: Path, say: Callable[[str], None] | None) -> None:
+    """One line (Thai, then English) for the earlier templates moved aside, one for each that could not
+    be (held open)."""
+    if say is None:
+        return
+    folder = out / OLD
+    if aside.moved:
+        say(both("roundtrip.moved", source="master.yaml", count=len(aside.moved), folder=folder))
+    for path in aside.held:
+        say(both("roundtrip.not-moved", source="master.yaml", file=path.name, folder=folder))

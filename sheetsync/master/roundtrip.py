@@ -30,7 +30,7 @@ from ..template.write import write_template
 from ..errors import MasterError, UnknownFormError
 from ..messages import LANGS, Lang, render
 from .derive import number
-from .earlier import OLD, MovedAside, move_earlier
+from .earlier import move_earlier, say_moved
 from .formats_kept import DEFAULT_FORMAT, formats_said, last_formats
 from .model import Key, Record
 from .store import read_master
@@ -132,26 +132,13 @@ def templates_from_master(master_path: str | Path, out_dir: str | Path, *, proje
         for line in formats_said(chosen_fmt, kept, fmt):
             say(line)
     # Last period's templates out of the way first: the folder then holds only what to send now
-    _say_moved(move_earlier(out, [p.name for p in paths], everyone=not (project or recipient), forms_dirs=dirs,
+    say_moved(move_earlier(out, [p.name for p in paths], everyone=not (project or recipient), forms_dirs=dirs,
                            zone=zone),
                out, say)
     for (chosen, who, data, _), path in zip(targets, paths):
         write_template(chosen, path, data=data, recipient=who or None, lock_rows=True, issued=issued,
                        record_open=True)
     return paths
-
-
-def _say_moved(aside: MovedAside, out: Path, say: Callable[[str], None] | None) -> None:
-    """One line for the earlier templates moved aside, one for each that could not be (held open)."""
-    if say is None:
-        return
-    folder = out / OLD
-    if aside.moved:
-        say(f"{_said('roundtrip.moved', 'th', count=len(aside.moved), folder=folder)} / "
-            f"{_said('roundtrip.moved', 'en', count=len(aside.moved), folder=folder)}")
-    for path in aside.held:
-        say(f"{_said('roundtrip.not-moved', 'th', file=path.name, folder=folder)} / "
-            f"{_said('roundtrip.not-moved', 'en', file=path.name, folder=folder)}")
 
 
 def _roster_targets(entries: list[Recipient], records: list[Record], codes: dict[Key, str], project: str | None,

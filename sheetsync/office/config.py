@@ -170,7 +170,7 @@ def init_office(root: str | Path, *, form: str = "progress-report", roster: Path
     """
     root = Path(root)
     if (root / CONFIG_NAME).exists():
-        raise OfficeError(both("error.already-office", config=root / CONFIG_NAME))
+        raise OfficeError(both("error.already-office", config=root / CONFIG_NAME, roster=root / "roster.csv"))
     try:
         for name in FOLDERS:
             (root / name).mkdir(parents=True, exist_ok=True)
@@ -270,8 +270,10 @@ def _name(value: Any, path: Path) -> str:
         another control character, or is longer than :data:`NAME_LIMIT` characters."""
     if isinstance(value, str):
         text = value.strip()
-        if not any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text) \
-                and len(text) <= NAME_LIMIT:
+        hidden = next((i for i, ch in enumerate(text) if unicodedata.category(ch) in ("Cc", "Zl", "Zp")), None)
+        if hidden is not None:  # a tab pasted from a cell: Notepad shows a space, so say where it is
+            raise OfficeError(both("error.office-name-hidden", config=path, before=text[:hidden].strip()))
+        if len(text) <= NAME_LIMIT:
             return text
     raise OfficeError(both("error.office-name", config=path, setting=shown(value), limit=NAME_LIMIT))
 

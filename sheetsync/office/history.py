@@ -9,15 +9,18 @@ from __future__ import annotations
 import os.path
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Any, Iterable, Iterator
 
 from ..check.coerce import ascii_digits
 from ..clock import Zone, clock_time
 from ..master.changes import changed_pointers
 from ..master.model import result_words
 from ..messages import both
+from ..spec.form import Form
 from ..spec.pointers import lookup
 from .mailbox import senders
+from .said_change import change_label, change_value, form_or_none
 from .store import Store
 
 #: Values longer than this are cut in the listing.
@@ -176,9 +179,10 @@ def recipients_matching(store: Store, typed: str) -> list[str]:
     return sorted(r for (r,) in known if r.casefold() == folded)
 
 
-def render_history(items: list[KeyHistory], zone: Zone = None) -> str:
+def render_history(items: list[KeyHistory], zone: Zone = None, forms_dirs: Iterable[Path] = ()) -> str:
     """The history as text: a heading per key, a line per version (when, in ``zone`` — None: this
-    computer's —, its result Thai then English), why a file was not taken, and an indented line per change.
+    computer's —, its result Thai then English), why a file was not taken, and an indented line per change
+    (in the words of its form, found also in ``forms_dirs``).
 
     The text of :func:`history_lines`, of versions already in memory."""
     if not items:
@@ -187,15 +191,17 @@ def render_history(items: list[KeyHistory], zone: Zone = None) -> str:
     lines = []
     for item in items:
         lines.append(_heading((item.form_id, item.key, item.recipient)))
+        form = form_or_none(item.form_id, forms_dirs)
         for v in item.versions:
-            lines += _version_lines(v, width, zone)
+            lines += _version_lines(v, width, zone, form)
     return "\n".join(lines)
 
 
 def history_lines(store: Store, *, recipient: str | None = None, key: str | None = None,
-                  zone: Zone = None) -> Iterator[str]:
+                  zone: Zone = None, forms_dirs: Iterable[Path] = ()) -> Iterator[str]:
     """The lines of :func:`render_history` for the versions :func:`history` finds, each as soon as
-    its version is read: the memory it takes does not grow with the store.
+    its version is read: the memory it takes does not grow with the store. ``forms_dirs``: where the
+    office keeps forms of its own (their changes are said in their words).
 
     Example::
 
@@ -207,10 +213,15 @@ def history_lines(store: Store, *, recipient: str | None = None, key: str | None
     results = store.query(f"SELECT DISTINCT result FROM outcomes WHERE {where}", params)
     width = max((_width(result_words(r)) for (r,) in results), default=0)
     k_before: tuple[str, str, str] | None = None
+    form = None
+    from .waivers import school_names  # (its module reads the master's headings)
+
+    names = school_names(store)  # the roster's, and of those taken off it: the clerk knows schools by name
     for k, version in _versions(store, where, params):
         if k != k_before:
-            yield _heading(k)
-        yield from _version_lines(version, width, zone)
+            yield _heading(k, names.get(k[2], ""))
+            form = form_or_none(k[0], forms_dirs) if k_before is None or k[0] != k_before[0] else form
+        yield from _version_lines(version, width, zone, form)
         k_before = k
     if k_before is None:
         yield both("history.none")
@@ -241,14 +252,15 @@ def _matching(known: set[str], typed: str) -> list[str]:
     return [typed] if typed in known else sorted(r for r in known if r.casefold() == typed.casefold())
 
 
-def _heading(k: tuple[str, str, str]) -> str:
-    """A key's heading: its form, key and recipient (``-`` for none)."""
+def _heading(k: tuple[str, str, str], school: str = "") -> str:
+    """A key's heading: its form, key and recipient (``-`` for none), and the recipient's ``school``."""
     form_id, code, recipient = k
-    return f"{form_id} · {code or '-'} · {recipient or '-'}"
+    return f"{form_id} · {code or '-'} · {' '.join(filter(None, [recipient or '-', _shown(school) if school else '']))}"
 
 
-def _version_lines(v: Version, width: int, zone: Zone) -> Iterator[str]:
-    """A version's line (its result padded to ``width`` columns), why it was not taken, its changes."""
+def _version_lines(v: Version, width: int, zone: Zone, form: Form | None = None) -> Iterator[str]:
+    """A version's line (its result padded to ``width`` columns), why it was not taken, its changes
+    (each named and shown as ``form`` prints it; by pointer when the form is not known here)."""
     sender = f"  {both('history.from', sender=_shown(v.sender))}" if v.sender else ""
     sender += f"  {both('history.sent-by', school=_shown(v.sent_by))}" if v.sent_by else ""
     shown = result_words(v.result)
@@ -257,8 +269,8 @@ def _version_lines(v: Version, width: int, zone: Zone) -> Iterator[str]:
     if v.result in NOT_TAKEN and v.detail:
         yield f"      {both('history.why')}: {v.detail}"
     for c in v.changes:
-        before, after = _shown_change(c.before, c.after)
-        yield f"      {c.pointer}: {before} → {after}"
+        before, after = _shown_change(change_value(form, c.pointer, c.before), change_value(form, c.pointer, c.after))
+        yield f"      {change_label(form, c.pointer)}: {before} → {after}"
 
 
 def _shown_change(before: Any, after: Any) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from ..clock import Zone, said_time
 from ..errors import OfficeBusyError, StoreError
 from ..files import file_identity
 from ..messages import both, render
+from .sqlite_faults import busy
 from .store import Store
 
 
@@ -45,6 +46,8 @@ def run_lock(store: Store, command: str, wait: float = 5.0, zone: Zone = None) -
         try:
             lock.execute("BEGIN EXCLUSIVE")
         except sqlite3.OperationalError as exc:
+            if not busy(exc):  # a full disk refuses the lock's journal: no other run is there to wait for
+                raise _not_locked(path, exc) from exc
             holder = store.last_run()
             raise OfficeBusyError(_busy(store.path.parent, holder, zone)) from exc
         if file_identity(store.path) != store.file_id:
@@ -58,6 +61,13 @@ def run_lock(store: Store, command: str, wait: float = 5.0, zone: Zone = None) -
             store.finish_run(run_id)
     finally:
         lock.close()
+
+
+def _not_locked(path: Path, exc: sqlite3.OperationalError) -> StoreError:
+    """The lock file could not be locked for another reason than a run holding it: a full disk says so."""
+    code = "store.lock-disk-full" if (exc.sqlite_errorcode & 0xFF) == sqlite3.SQLITE_FULL else "store.cannot-lock"
+    return StoreError(render(code, "en", source="office.yaml", path=path, why=exc),
+                      th=render(code, "th", source="office.yaml", path=path, why=exc))
 
 
 def _busy(office: Path, holder: tuple[str, int, str, str] | None, zone: Zone) -> str:

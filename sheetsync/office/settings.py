@@ -35,6 +35,15 @@ _SYNTAX_HINTS = (("Cannot declare", "twice"), ("Cannot overwrite", "twice"), ("I
 #: A path only Windows reads: a drive (``C:\office``, ``C:/office``) or a network share (``\\server\share``).
 _WINDOWS_ONLY = re.compile(r"^(?:[A-Za-z]:|\\\\)")
 _AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+#: Quotes a word processor or a chat program (LINE, Word) makes of ", which TOML does not take as quotes.
+_CURLY = "\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb"
+#: Every heading the file may hold: [imap] too, whose keys the mailbox's own settings check.
+HEADINGS = ", ".join(f"[{k}]" for k in (*(k for k in KNOWN if k), "imap"))
+#: A heading line, ``[mail]``, and a key's line, ``from = …`` (the key bare or in quotes).
+_HEADING = re.compile(r"^\s*\[\s*([^\]]*?)\s*\]")
+#: A key's value that is not a number, true/false, a list or in quotes (``period = 2569-03``): a text without quotes.
+_BARE = re.compile(r'^\s*[\w.-]+\s*=\s*(?!["\'\[{]|true\b|false\b|[-+]?\d+(?:\.\d+)?\s*(?:#.*)?$)\S')
+_KEY = re.compile(r'^\s*"?([^"=\s]+)"?\s*=')
 
 
 def wrong(code: str, path: Path, **params: Any) -> OfficeError:
@@ -58,26 +67,57 @@ def read_settings(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise _syntax(path, str(exc)) from exc
+        raise _syntax(path, str(exc), text) from exc
     for section, known in KNOWN.items():
         table = data.get(section, {}) if section else data
         unknown = sorted(set(table) - set(known)) if isinstance(table, dict) else []
         if unknown and not section and isinstance(data[unknown[0]], dict):  # a heading ([Mail]), not a key
-            headings = ", ".join(f"[{k}]" for k in KNOWN if k)
-            raise wrong("settings.unknown-heading", path, key=unknown[0], known=headings)
+            raise _unknown_heading(path, unknown[0], text)
         if unknown:
             where = {lang: render("settings.section.top", lang, source=SOURCE) if not section
                      else render("settings.section", lang, source=SOURCE, name=section) for lang in ("th", "en")}
-            raise _apart("settings.unknown", path, {"section": where["th"]}, {"where": where["en"]},
-                         key=unknown[0], known=", ".join(known))
+            at = _at(_key_line(text, section, unknown[0]))
+            raise _apart("settings.unknown", path, {"section": where["th"], "at": at["th"]},
+                         {"where": where["en"], "at": at["en"]}, key=unknown[0], known=", ".join(known))
     return data
 
 
-def _syntax(path: Path, said: str) -> OfficeError:
+def _unknown_heading(path: Path, name: str, text: str) -> OfficeError:
+    """The heading ``[name]`` is none the file may hold: said with the line it is on."""
+    line = next((n for n, row in enumerate(text.splitlines(), 1)
+                 if (found := _HEADING.match(row)) and found.group(1) == name), None)
+    at = _at(line)
+    return _apart("settings.unknown-heading", path, {"at": at["th"]}, {"at": at["en"]}, key=name, known=HEADINGS)
+
+
+def _key_line(text: str, section: str, key: str) -> int | None:
+    """The line ``key`` of ``section`` ("" for the top) is written on, as the clerk finds it in
+    Notepad; None when it is not on a line of its own (a dotted ``mail.from = …``)."""
+    current = ""
+    for number, row in enumerate(text.splitlines(), 1):
+        if heading := _HEADING.match(row):
+            current = heading.group(1)
+        elif (found := _KEY.match(row)) and found.group(1) == key and current == section:
+            return number
+    return None
+
+
+def _at(line: int | None) -> dict[str, str]:
+    """``บรรทัด 7: `` / ``line 7: `` to put before a message, or nothing when the line is not known."""
+    return {lang: render("settings.at-line", lang, source=SOURCE, line=line) if line else ""
+            for lang in ("th", "en")}
+
+
+def _syntax(path: Path, said: str, text: str) -> OfficeError:
     found = _AT.search(said)
     line, column = (found.group(1), found.group(2)) if found else ("?", "?")
     why = said[:found.start()] if found else said
     kind = next((k for start, k in _SYNTAX_HINTS if why.startswith(start)), "other")
+    rows = text.splitlines()
+    if line.isdigit() and 0 < int(line) <= len(rows) and any(q in rows[int(line) - 1] for q in _CURLY):
+        kind = "curly"  # whatever tomllib says of it, a “quote” where " belongs is the mistake to name
+    elif kind == "other" and line.isdigit() and 0 < int(line) <= len(rows) and _BARE.match(rows[int(line) - 1]):
+        kind = "value"  # period = 2569-03: a text written without its quotes
     hint = {lang: render(f"settings.syntax.{kind}", lang, source=SOURCE) for lang in ("th", "en")}
     return _apart("settings.syntax", path, {"hint": hint["th"]}, {"hint": hint["en"], "why": why},
                   line=line, column=column)

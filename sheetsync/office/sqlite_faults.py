@@ -17,6 +17,13 @@ def damaged(exc: BaseException) -> bool:
         (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
+def busy(exc: BaseException) -> bool:
+    """Whether SQLite refused because another connection holds a lock (``SQLITE_BUSY``, ``SQLITE_LOCKED``,
+    extended codes included): worth waiting for, unlike a full disk (``SQLITE_FULL``)."""
+    return isinstance(exc, sqlite3.Error) and \
+        (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 def verdict_line(verdict: list[str]) -> str:
     """SQLite's ``integrity_check`` / ``quick_check`` rows on a damaged file (a heading, then a line per
     fault, several to a row) as the start of one line: an error is one line naming the file."""

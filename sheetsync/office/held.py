@@ -1,0 +1,77 @@
+"""Invitations waiting in the outbox that the roster no longer agrees with: held back, not sent.
+
+``template --email`` queues a school's template for the roster's address of that moment; the clerk may
+put an address right, or take a closed school off the roster, before the next ``sync --send``. Sent
+as queued, the template (next month's holds the school's reports so far) would go to a mailbox the school
+no longer reads, or to a school that is gone. Such an invitation moves into ``outbox/held/`` (nothing is
+deleted), and one line, Thai first, says why and what to type.
+"""
+
+from __future__ import annotations
+
+from email.parser import BytesHeaderParser
+from email.policy import default
+from email.utils import getaddresses
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from ..address import same_address, shown_address
+from ..files import replace
+from ..mailer import earlier_invitations, free_path, header_text
+from ..messages import both
+from ..roster import Recipient
+
+#: Where held invitations are kept, inside the outbox (``*.eml`` there is never sent).
+HELD_DIR = "held"
+
+
+def hold_invitations(outbox: Path, roster: Sequence[Recipient], left: Mapping[str, str] | None = None) -> list[str]:
+    """Move each invitation waiting in ``outbox`` whose school ``roster`` no longer lists, or lists at
+    other addresses, into ``outbox/held/``; a line, Thai first, for each (a school taken off named as
+    ``left`` last listed it: id → name). Nothing is held against an empty roster (an office that never
+    gave one).
+
+    Example::
+
+        problems += hold_invitations(Path("outbox"), store.roster(), store.roster_left())
+    """
+    if not roster:
+        return []
+    schools = {r.id: r for r in roster}
+    lines = []
+    for (name, _subject, addresses), earlier in earlier_invitations(outbox).items():
+        who = name.removeprefix("template ").strip()
+        if earlier.sent or not name.startswith("template ") or not earlier.path.exists():
+            continue
+        school = schools.get(who)
+        if school is not None and _same(addresses, school.emails):
+            continue
+        held = free_path(outbox / HELD_DIR, earlier.path.stem, earlier.path.suffix)
+        held.parent.mkdir(parents=True, exist_ok=True)
+        replace(earlier.path, held)
+        lines.append(_said(who, school, addresses, held, (left or {}).get(who) or _addressed_to(held)))
+    return lines
+
+
+def _addressed_to(message: Path) -> str:
+    """The name an invitation's ``To`` gives its school (the roster's name when it was queued), or ""."""
+    try:
+        with message.open("rb") as handle:
+            headers = BytesHeaderParser(policy=default).parsebytes(handle.read(64 * 1024))
+    except OSError:
+        return ""
+    return next((name for name, _ in getaddresses([header_text(headers, "To")]) if name), "")
+
+
+def _same(addresses: frozenset[str], emails: Sequence[str]) -> bool:
+    return len(addresses) == len(emails) and all(any(same_address(a, e) for e in emails) for a in addresses)
+
+
+def _said(who: str, school: Recipient | None, addresses: frozenset[str], held: Path, name: str) -> str:
+    old = ", ".join(sorted(shown_address(a) for a in addresses))
+    where = f"{held.parent.parent.name}/{held.parent.name}/{held.name}"
+    if school is None:
+        return both("sync.invite-held-left", id=who, school=name, file=where)
+    command = f"sheetsync template --roster roster.csv -o templates/ --email --recipient {who}"
+    return both("sync.invite-held-address", id=who, school=school.school, old=old,
+                new=", ".join(shown_address(e) for e in school.emails), file=where, command=command)
