@@ -74,3 +74,16 @@ def test_a_pdf_beside_a_damaged_spreadsheet_is_named_once_in_the_joined_answer(
     (answer,) = answers_to(smtp, "<two@s1.example>")
     _said_once(text_of(answer), "หนังสือนำส่ง.pdf")
 
+
+def test_the_office_s_own_copy_beside_the_fix_is_not_named_as_not_checked(
+        mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
+    # Known by its bytes and passed over for what it is, the copy was still listed among the "other attached
+    # files not checked (only report files are checked)": the school would think it should have been read.
+    report, fixed = _first_report(tmp_path, mailbox, smtp, progress_form, seed)
+    mailbox.deliver(_forwarded(report, [("วัดไทร.xlsx", fixed, XLSX)], False))
+    done = run(tmp_path, mailbox, smtp, *sync_args())
+    assert done.returncode == 0, done.stdout + done.stderr
+    (answer,) = [m for m in smtp.messages() if m["In-Reply-To"] == "<two@s1.example>"]
+    assert answer[NOT_READ_HEADER] is None
+    assert all(NOT_READ[lang] not in text_of(answer) for lang in NOT_READ)
+
