@@ -87,3 +87,25 @@ def test_the_office_s_own_copy_beside_the_fix_is_not_named_as_not_checked(
     assert answer[NOT_READ_HEADER] is None
     assert all(NOT_READ[lang] not in text_of(answer) for lang in NOT_READ)
 
+
+@pytest.mark.parametrize("name", [".gitignore", ".DS_Store", ".env"])
+def test_a_dot_file_beside_the_spreadsheet_keeps_its_own_name(
+        mailbox: Mailbox, good: bytes, tmp_path: Path, name: str) -> None:
+    # ".gitignore" was named "attachment.gitignore": a file the teacher never had.
+    mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [("รายงาน.xlsx", good, XLSX),
+                                                             (name, b"x\n", "application/octet-stream")], "<dot@s1.example>"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    (line,) = ledger_lines(inbox)
+    assert line["others"] == [name]
+
+
+def test_a_csv_whose_name_was_lost_is_still_told_it_is_a_csv(mailbox: Mailbox, tmp_path: Path) -> None:
+    mailbox.deliver(mail_from("a@s1.example", "ส่งรายงาน", [(".csv", b"a,b\n", "application/octet-stream")],
+                              "<csv@s1.example>"))
+    inbox, outbox, mail = office_mail(tmp_path)
+    fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox, outbox), mail=mail, environ=env())
+    (line,) = ledger_lines(inbox)
+    assert [(r["name"], r["reason"], r["detail"]) for r in line["refused"]] == [(".csv", "saved-as", "why.csv")]
+
+
