@@ -109,3 +109,32 @@ def test_a_csv_whose_name_was_lost_is_still_told_it_is_a_csv(mailbox: Mailbox, t
     assert [(r["name"], r["reason"], r["detail"]) for r in line["refused"]] == [(".csv", "saved-as", "why.csv")]
 
 
+QUOTED = '"a b"@s1.example'
+
+
+def test_an_address_with_a_quoted_local_part_is_written_as_it_travels() -> None:
+    message = new_message(MailConfig(from_addr="office@bma.example"), f"ครู <{QUOTED}>")
+    assert message["To"].addresses[0].addr_spec == QUOTED
+    for unusable in ['"a\\"@s1.example', '"' + "a" * 70 + '"@s1.example', '"ครู"@s1.example', '"a b"@localhost']:
+        with pytest.raises(MailError):
+            new_message(MailConfig(from_addr="office@bma.example"), unusable)
+
+
+def _to_quoted(smtp: Server) -> list[EmailMessage]:
+    found = [email.message_from_bytes(e.original_content or b"", policy=default)
+             for e in smtp.handler.envelopes if QUOTED in e.rcpt_tos]
+    return [m for m in found if isinstance(m, EmailMessage)]
+
+
+def test_a_sender_with_a_quoted_local_part_is_answered(
+        district: Path, mailbox: Mailbox, smtp: Server, tmp_path: Path, progress_form: Form,
+        seed: dict[str, Any]) -> None:
+    # RFC 5321 allows "a b"@s1.example; smtplib and the SMTP server carry it. It was refused as "not a usable
+    # e-mail address": the school never heard of its file, nor of the PDF it sent alone.
+    good = project_file(tmp_path, progress_form, seed, "good.xlsx", "50360000-0001")
+    mailbox.deliver(mail_from(f"ครู <{QUOTED}>", "ส่งรายงาน", [("รายงาน.xlsx", good, XLSX)], "<q1@s1.example>"))
+    mailbox.deliver(mail_from(QUOTED, "ส่งรายงาน", [("รายงาน.pdf", b"%PDF-1.4 x", PDF)], "<q2@s1.example>"))
+    done = sheetsync(district, "sync", "--send")
+    assert "usable" not in done.stdout + done.stderr, done.stdout + done.stderr
+    answered = sorted(str(m["In-Reply-To"]) for m in _to_quoted(smtp))
+    assert answered == ["<q1@s1.example>", "<q2@s1.example>"]
