@@ -8,6 +8,8 @@ local part (``somsri@โรงเรียนวัดสุทธิ.ไทย`
 - A Thai *local part* cannot be written in ASCII at all: the mail needs a server offering SMTPUTF8
   (RFC 6531) and its headers go as raw UTF-8 (RFC 6532). :func:`needs_smtputf8` says so.
 - People read every address in Thai: :func:`shown_address` turns ``xn--`` labels back.
+- A received message's sender may have a quoted local part (``"a b"@school.example``, RFC 5321): it is
+  answered (:func:`is_quoted_address`); a roster's address is still written as a plain one (:func:`is_address`).
 
 What is refused stays refused: no ``@`` or no domain, a domain without a dot, spaces, control or
 other invisible characters, a label no IDNA encoder accepts.
@@ -18,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["bare_address", "is_address", "needs_smtputf8", "same_address", "shown_address", "shown_addresses",
+__all__ = ["bare_address", "is_address", "is_quoted_address", "needs_smtputf8", "quoted_local", "same_address", "shown_address", "shown_addresses",
            "wire_address", "wire_domain"]
 
 #: The ASCII characters of a dot-atom local part (RFC 5322 ``atext``) and of a domain label (LDH).
@@ -43,6 +45,25 @@ def is_address(text: str) -> bool:
     """
     local, at, domain = str(text).rpartition("@")
     return bool(at) and _local_ok(local) and _domain_ok(domain)
+
+
+def is_quoted_address(local: str, domain: str) -> bool:
+    """Whether ``local`` at ``domain`` is a usable address with a quoted local part (RFC 5321
+    ``Quoted-string``: ``"a b"@school.example``), ``local`` being what stands between the quotes, unescaped.
+    Printable ASCII only (a quoted Thai local part needs SMTPUTF8 and is sent by no school's mail program),
+    within 64 octets once quoted and escaped; ``domain`` as :func:`is_address` takes it.
+
+    Example::
+
+        is_quoted_address("a b", "school.example")  # True: sent as <"a b"@school.example>
+    """
+    return (bool(local) and all(" " <= ch <= "~" for ch in local) and len(quoted_local(local)) <= MAX_LOCAL_BYTES
+            and _domain_ok(domain))
+
+
+def quoted_local(local: str) -> str:
+    """``local`` as a quoted local part is written: in quotes, a backslash before each quote and backslash."""
+    return '"' + local.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def needs_smtputf8(address: str) -> bool:

@@ -87,8 +87,10 @@ def _name_of(part: Message) -> str | None:
     name, or one ending in ``ต.ค.2567``) gets the one its spreadsheet type says: either was passed
     over as "not a spreadsheet" beside the message's other files, and its sender never told. A
     real extension is kept (a CSV that Windows labels as Excel is told it is a CSV). A name that is
-    only an extension (``.xlsx``, often sent as ``application/octet-stream``) is a nameless file of that
-    type, ``attachment.xlsx``: its content is checked as any file's is, by sync."""
+    only a spreadsheet's or a zip's extension (``.xlsx``, often sent as ``application/octet-stream``) is a
+    nameless file of that type, ``attachment.xlsx``: saved in the inbox (where a dot file is hidden), its
+    content is checked as any file's is, by sync. Any other dot file (``.gitignore``, ``.csv``) is never
+    saved, only named: by its own name, not an invented ``attachment.gitignore``."""
     suffix = _BY_TYPE.get(part.get_content_type())
     name = as_windows_saves(PurePosixPath((part.get_filename() or "").replace("\\", "/")).name)
     if _only_an_extension(name):  # ".xlsx": a nameless file of that type, never "'.xlsx' is not a spreadsheet"
@@ -101,9 +103,10 @@ def _name_of(part: Message) -> str | None:
 
 
 def _only_an_extension(name: str) -> bool:
-    """Whether ``name`` is an extension alone (``.xlsx``, ``.XLSX``): what is left of a file name a mail
-    program lost, or a person who typed only the extension. A dot file has no extension to pathlib."""
-    return name.startswith(".") and _has_extension("attachment" + name) and name.count(".") == 1
+    """Whether ``name`` is a spreadsheet's or a zip's extension alone (``.xlsx``, ``.XLSX``): what is left of
+    a file name a mail program lost, or a person who typed only the extension. A dot file has no extension
+    to pathlib."""
+    return name.lower() in (*SPREADSHEETS, ".zip")
 
 
 def _has_extension(name: str) -> bool:

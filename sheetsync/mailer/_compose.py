@@ -146,12 +146,9 @@ def compose(report: Report, *, to: str | Sequence[str], config: MailConfig, html
     explained = [] if status == "put-right" else marked_note(errors, len(report.warnings),
                                                               [f.filename for f in files], first(lang))
     if thread is not None and thread.others:
-        shown = [one_line(name, 80) for name in thread.others[:NOT_READ_SHOWN]]
-        noted = json.dumps({"names": shown, "more": len(thread.others) - len(shown)}, ensure_ascii=False)
-        # "=" escaped (JSON has it in its strings only): a name holding "=?utf-8?q?…?=" is read back as written,
-        # not decoded as an encoded word when a joined answer reads the header (not_read_of)
-        msg[NOT_READ_HEADER] = noted.replace("=", "\\u003d")
-        closing.append(not_read_note(shown, len(thread.others) - len(shown), lang))
+        shown, more = not_read_shown(thread.others)
+        write_not_read(msg, shown, more)
+        closing.append(not_read_note(shown, more, lang))
     closing += [say("mail.outro", lang)]
     msg.set_content(_text_body(greeting, intro, text, [*explained, *closing], signature(config, lang)), charset="utf-8")
     msg.add_alternative(_html_body(html, greeting, intro, closing, signature(config, lang)), subtype="html",
@@ -177,16 +174,35 @@ def marked_note(errors: int, warnings: int, attached: Iterable[str], langs: Sequ
     return [findings_line(errors, warnings, lang, marked=True) for lang in langs]
 
 
+def not_read_shown(others: Sequence[str]) -> tuple[list[str], int]:
+    """The names of ``others`` (attachments not checked) an answer shows, at most :data:`NOT_READ_SHOWN`
+    and each on one line, and how many more there are."""
+    shown = [one_line(name, 80) for name in others[:NOT_READ_SHOWN]]
+    return shown, len(others) - len(shown)
+
+
+def write_not_read(msg: EmailMessage, names: Sequence[str], more: int) -> None:
+    """Give the answer ``msg`` its :data:`NOT_READ_HEADER`, which a joined answer reads the files not
+    checked from (:func:`not_read_of`): each file's answer names them, the joined one once."""
+    noted = json.dumps({"names": list(names), "more": more}, ensure_ascii=False)
+    # "=" escaped (JSON has it in its strings only): a name holding "=?utf-8?q?…?=" is read back as written,
+    # not decoded as an encoded word when a joined answer reads the header (not_read_of)
+    msg[NOT_READ_HEADER] = noted.replace("=", "\\u003d")
+
+
 def not_read_note(names: Sequence[str], more: int, lang: Lang = "th") -> str:
     """One line naming the attachments beside the school's files that were not checked (a PDF, a photo):
     ``names`` and how many ``more`` there were, in both languages, ``lang`` first. Without it the teacher who
     sent her signed scan beside the workbook never learns it was passed over."""
-    def said(language: Lang) -> str:
-        listed = ", ".join(f"“{name}”" for name in names)
-        if more > 0:
-            listed = say("mail.not_read.more", language, names=listed, count=more)
-        return say("mail.not_read", language, names=listed)
-    return " / ".join(said(language) for language in first(lang))
+    return " / ".join(not_read_line(names, more, language) for language in first(lang))
+
+
+def not_read_line(names: Sequence[str], more: int, lang: Lang) -> str:
+    """:func:`not_read_note` in ``lang`` alone (for a reply written a section per language)."""
+    listed = ", ".join(f"“{name}”" for name in names)
+    if more > 0:
+        listed = say("mail.not_read.more", lang, names=listed, count=more)
+    return say("mail.not_read", lang, names=listed)
 
 
 def not_read_of(message: EmailMessage) -> str:

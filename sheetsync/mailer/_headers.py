@@ -17,7 +17,7 @@ from email.message import EmailMessage, Message
 from email.policy import SMTP, EmailPolicy, Policy, default
 from email.utils import getaddresses, parseaddr
 
-from ..address import bare_address, is_address, needs_smtputf8, wire_domain
+from ..address import bare_address, is_address, is_quoted_address, needs_smtputf8, quoted_local, wire_domain
 from ..errors import MailError
 from ..text import plausibly_thai
 from ._intl import UnicodeAddressHeader, encoded_words
@@ -291,16 +291,25 @@ def parse_addresses(text: str, *, display_name: str = "", what: str = "address")
         raise MailError(f"{what} {one_line(text, 60)!r} is not a valid e-mail address") from exc
     found: list[Address] = []
     for address in addresses:
-        spec = f"{address.username}@{address.domain}"
-        # Written as one word: the parser also takes "ครู @โรงเรียน.ไทย" (spaces, comments), no one's address.
-        if not address.username or not address.domain or not is_address(spec) or spec not in written:
-            raise MailError(f"{what} {spec!r} is not a usable e-mail address")
+        if not address.username or not address.domain or not _usable(address.username, address.domain, written):
+            raise MailError(f"{what} {address.username + '@' + address.domain!r} is not a usable e-mail address")
         name = one_line(address.display_name or display_name)
         found.append(Address(display_name=name, username=address.username, domain=wire_domain(address.domain)))
     # A Thai local part is a defect only to RFC 5322 without RFC 6532: is_address has judged it.
     if not found or any(not isinstance(d, NonASCIILocalPartDefect) for d in header.defects):
         raise MailError(f"{what} {one_line(text, 60)!r} is not a valid e-mail address")
     return tuple(found)
+
+
+def _usable(local: str, domain: str, written: str) -> bool:
+    """Whether ``local``@``domain``, as the parser read it from ``written``, is a usable address written
+    there as one word — the parser also takes "ครู @โรงเรียน.ไทย" (spaces, comments), no one's address: a
+    dot-atom (:func:`~sheetsync.address.is_address`), or a quoted local part (``"a b"@school.example``, RFC 5321:
+    smtplib and every server carry it as ``<"a b"@school.example>``; refused, its school was never answered)."""
+    spec = f"{local}@{domain}"
+    if spec in written:
+        return is_address(spec)
+    return f"{quoted_local(local)}@{domain}" in written and is_quoted_address(local, domain)
 
 
 def needs_utf8(message: Message) -> bool:

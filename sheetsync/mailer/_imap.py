@@ -248,8 +248,10 @@ def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent:
     back, note = copies_back(ours, message.sender, message.references, taken=bool(files) or known)
     result.problems += [note] if note else []
     silent = "copy-back" if ours and not (files or back) else silent
+    # The office's own copies are no "other attachment not checked": known for what they are, they are
+    # refused as such (back) or, beside her fix, no matter to her (and noted for the clerk)
     message = replace(message, files=tuple(files), refused=() if known else tuple(found.refused) + tuple(back),
-                      others=tuple(found.others) + tuple(name for name in ours if not back))
+                      others=tuple(found.others))
     replies = [] if known else _answer(message, silent, mail, config, result)
     message = replace(message, replied=bool(replies))
     queued = ledger.record(message, replies)

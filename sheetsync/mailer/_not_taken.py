@@ -32,7 +32,7 @@ def saved_as(names: list[str]) -> list[Refusal]:
     """A ``saved-as`` refusal for each of ``names`` that is a spreadsheet saved as a kind not read."""
     found = []
     for name in names:
-        why = SAVED_AS.get(PurePosixPath(name.lower()).suffix)
+        why = SAVED_AS.get(PurePosixPath("x" + name.lower()).suffix)  # ".csv" alone too: a name lost, its type kept
         if why:
             found.append(Refusal(name, "saved-as", why))
     return found

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 
 from ..address import same_address
 from ..messages import LANGS, Lang, render
-from ._compose import NAME_HEADER, new_message, set_bilingual_body
+from ._compose import NAME_HEADER, new_message, not_read_line, not_read_shown, set_bilingual_body, write_not_read
 from ._config import MailConfig
 from ._fetched import FetchedMessage
 from ._headers import REPLY_MARK, Thread, from_address, header_text, one_line, reply_subject, thread_headers
@@ -98,13 +98,23 @@ def compose_unreadable_reply(thread: Thread, file: str, reason: str, config: Mai
 
     :param reason: the one-line reason (the reader's message, without the file name).
     :param why: the same in plain words, per language (default: the file cannot be opened).
+
+    The attachments beside the file that are no spreadsheets (:attr:`Thread.others`) are named as not
+    checked, as a report's answer names them (:func:`~._compose.not_read_note`).
+
     :raises MailError: the sender or our From address is not valid.
     """
+    # Her PDF beside the damaged workbook: named as a report's answer names it (and a joined answer, once)
+    shown, more = not_read_shown(thread.others)
     sections = [[say("mail.greeting.anyone", lang),
                  say("unreadable.intro", lang, file=one_line(file), reason=one_line(reason, 300),
                      why=one_line((why or {}).get(lang, ""), 600) or render("why.unreadable", lang)),
-                 say("unreadable.what_to_send", lang), say("mail.outro", lang)] for lang in LANGS]
-    return _bilingual_reply(thread, config, say("unreadable.subject", "th", file=one_line(file)), sections)
+                 say("unreadable.what_to_send", lang), *([not_read_line(shown, more, lang)] if shown else []),
+                 say("mail.outro", lang)] for lang in LANGS]
+    msg = _bilingual_reply(thread, config, say("unreadable.subject", "th", file=one_line(file)), sections)
+    if shown:
+        write_not_read(msg, shown, more)
+    return msg
 
 
 #: What became of a file, as :func:`compose_again_reply` words it (an outcome's ``result`` → text).
