@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["bare_address", "is_address", "is_quoted_address", "needs_smtputf8", "quoted_local", "same_address", "shown_address", "shown_addresses",
-           "wire_address", "wire_domain"]
+__all__ = ["bare_address", "is_address", "is_quoted_address", "needs_smtputf8", "quoted_local", "same_address",
+           "shown_address", "shown_addresses", "wire_address", "wire_domain"]
 
 #: The ASCII characters of a dot-atom local part (RFC 5322 ``atext``) and of a domain label (LDH).
 _ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
