@@ -24,7 +24,7 @@ from ..thaidates import BE_OFFSET as _BE_OFFSET, MONTHS as _MONTHS
 
 __all__ = [
     "BE_THRESHOLD", "CoerceError", "PercentShown", "ascii_digits", "format_be_date", "is_blank", "parse_amount", "parse_choice",
-    "parse_code", "parse_date", "parse_lines", "parse_percent", "parse_text", "parse_whole",
+    "parse_code", "parse_date", "parse_line", "parse_lines", "parse_percent", "parse_text", "parse_whole",
     "thai_digits_to_arabic",
 ]  # fmt: skip
 
@@ -51,6 +51,8 @@ _AMOUNT_AFFIXES = re.compile(r"^฿ ?|(?: ?(?:บาท(?:ถ้วน)?|บ\.|\
 # "170,000 บาท (หนึ่งแสนเจ็ดหมื่นบาทถ้วน)": the digits, then the same amount in words, as official papers write it.
 _SPELT = re.compile(r"(?P<digits>[^()]*?) ?\( ?(?P<words>[^()]*?) ?\)")
 _PERCENT_AFFIXES = re.compile(r"^ร้อยละ ?|(?: ?(?:%|％|เปอร์เซ็นต์))$")
+# A line break with the spaces around it (several breaks, blank lines between them, count as one).
+_BREAK = re.compile(r"[^\S\n]*[\n\u2028\u2029]\s*")
 _TRUE_WORDS = frozenset({"true", "ใช่", "✓", "✔"})
 _FALSE_WORDS = frozenset({"false", "ไม่ใช่"})
 _Value = TypeVar("_Value")
@@ -227,6 +229,13 @@ def parse_code(raw: object) -> str:
     (pasted along from LINE, a web page or a PDF) are no part of a code: kept, they made a code that
     looks right to the eye fail its pattern, and the finding quoted it looking just as asked."""
     return ascii_digits(parse_text(raw).translate(_DROP_INVISIBLE))
+
+
+def parse_line(raw: object) -> str:
+    """Read one line of text (a name, a position) like :func:`parse_text`, each line break in it read as one
+    space: "นาง" Alt+Enter "สมศรี ใจดี" is the one name "นาง สมศรี ใจดี" she meant, not two lines in the master."""
+    text = parse_text(raw)
+    return _BREAK.sub(" ", text) if "\n" in text or "\u2028" in text or "\u2029" in text else text
 
 
 def parse_lines(raw: object) -> list[str]:
