@@ -36,9 +36,12 @@ TYPED = {
     "B42": ("31/10/2019", OCT31),
     "B43": ("1/2/2563", dt.date(2020, 2, 1)),  # day first, in an English locale too
     "B44": ("30/9/2563", dt.date(2020, 9, 30)),
+    "B45": ("29/4/2020", dt.date(2020, 4, 29)),  # a C.E. year, d/m/yyyy as B.E. years are typed
+    "B46": ("29/4/63", dt.date(2020, 4, 29)),  # a 2-digit year
 }
 MUST_ACCEPT = {"B37", "B43", "B44"}
-MUST_REFUSE = {"B41", "B42"}  # C.E. years: they would not show a B.E. date
+# C.E. years would not show a B.E. date; nor would a short year. The refusal asks for a 4-digit B.E. year.
+MUST_REFUSE = {"B41", "B42", "B45", "B46"}
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +81,7 @@ def test_typed_dates_show_buddhist_era_or_are_refused(request: pytest.FixtureReq
             # Refused while typing: Calc stops the entry and shows the rule's Thai message.
             check = cells[ref]["validation"]
             assert check["show_error"] and check["error_style"] == "STOP", check
-            assert "วัน/เดือน/ปี พ.ศ." in check["error_message"] and "31/10/2562" in check["error_message"]
+            assert "วัน/เดือน/ปี พ.ศ. 4 หลัก" in check["error_message"] and "31/10/2562" in check["error_message"]
             continue
         accepted.add(ref)
         assert cells[ref]["type"] == "text", (ref, text, cells[ref])

@@ -194,7 +194,7 @@ def test_every_finding_code_has_thai_and_english_messages() -> None:
     from sheetsync.check.validate import SCHEMA_CODES
 
     codes = set(RULE_CODES) | set(SCHEMA_CODES.values()) | {c[0] for c in CASES} | {
-        "not-a-date", "no-such-day", "not-a-number", "not-a-whole-number", "not-a-percent", "not-a-choice", "not-text",
+        "not-a-date", "no-such-day", "not-a-number", "amount-words-disagree", "not-a-whole-number", "not-a-percent", "not-a-choice", "not-text",
         "required-in-row", "locked-cell-changed", "prefilled-cell-changed", "metadata-tampered", "schema-changed"}
     for code in codes:
         assert catalogue()[code]["th"].strip() and catalogue()[code]["en"].strip(), code

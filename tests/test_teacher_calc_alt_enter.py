@@ -1,5 +1,6 @@
 """A teacher presses Alt+Enter inside a name or an objective (a line break in the cell, as pasting from
-Word gives too): the text reads back with its break, and every line shows and prints."""
+Word gives too): every line shows and prints; the objective reads back with its break, a name (a one-line
+field: see ``sheetsync.check.parsing.one_line``) with a space where she broke it."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def test_a_line_break_typed_in_a_name_or_an_objective_reads_and_prints(libreoffi
     data = read_filled(typed).data
     got = [data["unit"]["responsible_person"], data["unit"]["coordinator"], data["objectives"][0],
            data["certification"]["signer"]]
-    assert got == list(BROKEN.values())
+    one_line = {ref: text.replace("\n", " ") for ref, text in BROKEN.items() if ref != "B17"}
+    assert got == [one_line["C10"], one_line["F10"], BROKEN["B17"], one_line["C50"]]
     assert lines_lost(libreoffice, typed, progress_form.sheet, [10, 17, 50]) == {10: 0, 17: 0, 50: 0}
     stream = letters(printed(libreoffice, typed)[0])
     for line in (line for text in BROKEN.values() for line in text.split("\n")):

@@ -19,11 +19,12 @@ from functools import lru_cache
 from typing import TypeVar
 
 from ..errors import CoerceError
+from .bahttext import read_baht_words
 from ..thaidates import BE_OFFSET as _BE_OFFSET, MONTHS as _MONTHS
 
 __all__ = [
     "BE_THRESHOLD", "CoerceError", "PercentShown", "ascii_digits", "format_be_date", "is_blank", "parse_amount", "parse_choice",
-    "parse_code", "parse_date", "parse_lines", "parse_percent", "parse_text", "parse_whole",
+    "parse_code", "parse_date", "parse_line", "parse_lines", "parse_percent", "parse_text", "parse_whole",
     "thai_digits_to_arabic",
 ]  # fmt: skip
 
@@ -47,7 +48,11 @@ _DATE_PREFIX = re.compile(r"^(?:ณ ?)?วันที่ ?")
 _NUMBER = re.compile(r"([+-]?) ?(\d{1,3}(?:,\d{3})+|\d*)(\.\d*)?", re.A)
 # "180,000.- บาท" is how amounts are written on Thai official paperwork, "180,000 บ." where it abbreviates.
 _AMOUNT_AFFIXES = re.compile(r"^฿ ?|(?: ?(?:บาท(?:ถ้วน)?|บ\.|\.-|฿))+$")
+# "170,000 บาท (หนึ่งแสนเจ็ดหมื่นบาทถ้วน)": the digits, then the same amount in words, as official papers write it.
+_SPELT = re.compile(r"(?P<digits>[^()]*?) ?\( ?(?P<words>[^()]*?) ?\)")
 _PERCENT_AFFIXES = re.compile(r"^ร้อยละ ?|(?: ?(?:%|％|เปอร์เซ็นต์))$")
+# A line break with the spaces around it (several breaks, blank lines between them, count as one).
+_BREAK = re.compile(r"[^\S\n]*[\n\u2028\u2029]\s*")
 _TRUE_WORDS = frozenset({"true", "ใช่", "✓", "✔"})
 _FALSE_WORDS = frozenset({"false", "ไม่ใช่"})
 _Value = TypeVar("_Value")
@@ -105,11 +110,36 @@ def parse_date(raw: object) -> date:
 
 
 def parse_amount(raw: object) -> float:
-    """Read a money amount: a number, or text like "180,000 บาท" or "๑๘๐,๐๐๐.-"."""
+    """Read a money amount: a number, or text like "180,000 บาท" or "๑๘๐,๐๐๐.-".
+
+    Followed by the amount in words in brackets ("170,000 บาท (หนึ่งแสนเจ็ดหมื่นบาทถ้วน)"), the words must
+    say the same amount: else code "amount-words-disagree" (params ``digits``, ``words``, ``words_amount``),
+    since nobody but the school knows which of the two it meant. Brackets holding anything else: "not-a-number".
+    """
     if isinstance(raw, str):
-        text = _AMOUNT_AFFIXES.sub("", _clean(thai_digits_to_arabic(raw)))
-        return _real(float(_decimal(text, raw)), "not-a-number", raw)
+        text = _clean(thai_digits_to_arabic(raw))
+        if (spelt := _SPELT.fullmatch(text)) is not None:
+            return _spelt_amount(spelt["digits"], spelt["words"], raw)
+        return _real(float(_decimal(_AMOUNT_AFFIXES.sub("", text), raw)), "not-a-number", raw)
     return _real(raw, "not-a-number", raw)
+
+
+def _spelt_amount(digits: str, words: str, raw: str) -> float:
+    """The amount of "<digits> (<words>)" when both say the same one."""
+    value = _decimal(_AMOUNT_AFFIXES.sub("", digits), raw)
+    amount = _real(float(value), "not-a-number", raw)  # first: no message quotes a number of 30,000 digits
+    said = read_baht_words(words)
+    if said is None or not said <= sys.float_info.max:
+        raise CoerceError("not-a-number", raw)
+    if said != value:
+        raise CoerceError("amount-words-disagree", raw, {
+            "digits": _baht_shown(value), "words": words, "words_amount": _baht_shown(said)})
+    return amount
+
+
+def _baht_shown(value: Decimal) -> str:
+    """An amount as the form prints it: "170,000", or "1,250.50" with satang."""
+    return f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
 
 
 def parse_whole(raw: object) -> int:
@@ -199,6 +229,13 @@ def parse_code(raw: object) -> str:
     (pasted along from LINE, a web page or a PDF) are no part of a code: kept, they made a code that
     looks right to the eye fail its pattern, and the finding quoted it looking just as asked."""
     return ascii_digits(parse_text(raw).translate(_DROP_INVISIBLE))
+
+
+def parse_line(raw: object) -> str:
+    """Read one line of text (a name, a position) like :func:`parse_text`, each line break in it read as one
+    space: "นาง" Alt+Enter "สมศรี ใจดี" is the one name "นาง สมศรี ใจดี" she meant, not two lines in the master."""
+    text = parse_text(raw)
+    return _BREAK.sub(" ", text) if "\n" in text or "\u2028" in text or "\u2029" in text else text
 
 
 def parse_lines(raw: object) -> list[str]:

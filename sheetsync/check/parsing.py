@@ -8,7 +8,12 @@ from typing import Any, Callable
 from . import coerce
 from ..spec.form import Field, Form
 
-__all__ = ["PARSERS", "Parser", "parser", "parsers_of"]
+__all__ = ["PARSERS", "SHORT_TEXT", "Parser", "one_line", "parser", "parsers_of"]
+
+#: The longest text the schema may allow a one-line field: a name, a position, a code (200 characters in the
+#: forms here), as against prose (a project's rationale, its problems: 1,000 and more). It is the line the
+#: template draws too (``template.plan.LONG_TEXT``): up to it a cell is Text-formatted, longer ones General.
+SHORT_TEXT = 255
 
 Parser = Callable[[Any], Any]
 
@@ -22,6 +27,13 @@ PARSERS: dict[str, Parser] = {
     "percent": coerce.parse_percent,
     "date": lambda raw: coerce.parse_date(raw).isoformat(),
 }
+
+
+def one_line(f: Field) -> bool:
+    """Whether ``f`` holds one line of text: kind ``text`` and a schema ``maxLength`` of at most
+    :data:`SHORT_TEXT`. A line break typed into it (Alt+Enter, or pasted along) is read as a space; any
+    other text (no ``maxLength``, a longer one, kind ``lines``) keeps its lines as typed."""
+    return f.kind == "text" and 0 < int(f.schema.get("maxLength", 0)) <= SHORT_TEXT
 
 
 def parser(f: Field) -> Parser:
@@ -41,6 +53,8 @@ def parser(f: Field) -> Parser:
     if f.kind == "text" and "pattern" in f.schema:
         # A pattern makes the text a code: typed in Thai digits it is still the same code.
         return coerce.parse_code
+    if one_line(f):
+        return coerce.parse_line
     kind = f.kind
     # A kind without a parser fails when a cell of it is read, as it always did (never on other cells).
     return PARSERS.get(kind) or (lambda raw: PARSERS[kind](raw))
