@@ -42,9 +42,12 @@ def _typed(libreoffice: Any, form: Form, tmp_path: Path, fmt: str) -> Path:
 
 
 def _by_cell(path: Path) -> dict[str, set[str]]:
+    """Each cell's finding codes, but a report row's being only begun (``row-begun-only``, told on the row's
+    first typed cell: here the one cell a test types in an empty row), which is not what these tests are about."""
     found: dict[str, set[str]] = {}
     for f in validate(read_filled(path), key=None).findings:
-        found.setdefault(f.cell, set()).add(f.code)
+        if f.code != "row-begun-only":
+            found.setdefault(f.cell, set()).add(f.code)
     return found
 
 
