@@ -21,7 +21,7 @@ from . import coerce
 from .copies import COPIES_LOOKED_AT, copies_differing
 from .formatted import dates_shown_later, mark_percents
 from .issued import as_issued
-from .opener import Opener, short
+from .opener import Opener, holds_values, short
 from .parsing import Parser, parsers_of
 from .sheets import Grid, form_sheets, raw_grid, read_metadata, resolve_form
 from .places import CellRef, plan_of
@@ -217,9 +217,14 @@ OWN_SHEETS = (META_SHEET, FINDINGS_SHEET)
 
 def _added_sheets(opener: Opener, form: Form) -> list[str]:
     """The sheets beside the form's own that hold values: a copy of the form sheet filled instead of
-    it, say (they are never read; .xls is not looked into)."""
-    scanned = opener.scanned
-    return [] if scanned is None else scanned.with_values({form.sheet, *OWN_SHEETS})
+    it, say (they are never read). An .xls has no sheet parts to search: its sheets are looked into."""
+    own = {form.sheet, *OWN_SHEETS}
+    if opener.scanned is not None:
+        return opener.scanned.with_values(own)
+    if opener.fmt != "xls":
+        return []
+    book = opener.open({})[0]  # the workbook calamine built once, every sheet of it
+    return [name for name in book.sheet_names if name not in own and holds_values(book, name)]
 
 
 def _added_reader(path: Path, opener: Opener, form: Form, added: list[str]) -> Callable[[str], Grid]:
