@@ -130,3 +130,27 @@ def test_values_are_packed_in_a_few_cells_each_within_a_chunk() -> None:
     assert all(row[0] == VALUE and len(row[2]) <= VALUE_CHUNK and row[2].startswith("{") for row in rows)
     merged = {ref: text for row in rows for ref, text in json.loads(row[2]).items()}
     assert merged == dict(values[:-1])
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_value_matching_its_hash_only_once_normalised_goes_back_as_issued(progress_form: Form, seed: dict[str, Any],
+                                                                            tmp_path: Path, fmt: str) -> None:
+    """A hash is of the value normalised (ends stripped: U+001C–U+001F and U+3000 are white space to Python),
+    so "\\x1f30/9/2563\\u3000" in an edited value row has the end date's signed hash. It went into the copy as
+    written: the .xlsx copy could not be written (openpyxl refuses U+001F, a traceback), and the .ods copy held
+    "��30/9/2563", its locked cell then 'changed' on the office's own copy. What goes back is what was issued."""
+    path = tmp_path / "school.xlsx"
+    write_template(progress_form, path, data=seed, recipient="school-07")
+    wb = load_workbook(path)  # edited and the row deleted in one save (openpyxl's second save shifts rows)
+    row = next(r for r in wb["_sheetsync"].iter_rows() if r[0].value == VALUE and "C7" in json.loads(r[2].value))
+    values = json.loads(row[2].value)
+    issued = values["C7"]
+    row[2].value = json.dumps(values | {"C7": f"\x1f\x1e{issued}\u3000\x1c"})  # its escapes: a printable cell
+    wb[progress_form.sheet].delete_rows(7)
+    wb.save(path)
+    filled = read_filled(path)
+    report = validate(filled)
+    marked = tmp_path / f"marked.{fmt}"
+    write_marked_up(filled, report, marked)
+    again = read_filled(marked)
+    assert again.locked_found["C7"] == issued and validate(again).codes() == []

@@ -140,3 +140,28 @@ def test_an_amount_written_with_the_abbreviation_of_baht_reads_as_the_amount(
     assert cells["E43"]["type"] == "text"  # as Calc pasted it
     filled = read_filled(pasted)
     assert filled.data == seed and validate(filled).findings == []
+
+
+def test_in_an_xls_a_copy_of_the_form_filled_instead_of_it_is_told_too(
+        libreoffice: Any, progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """Saved as .xls (Excel 97–2003, which Calc offers), the sheets a school added were never looked at:
+    the copy filled instead of the form passed as valid with last month's values, and not a word of it; a
+    sheet added and left empty is still nothing to say."""
+    from openpyxl import load_workbook
+
+    issued, legacy = tmp_path / "copied.xlsx", tmp_path / "copied.xls"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    wb = load_workbook(issued)
+    copied = wb.copy_worksheet(wb[progress_form.sheet])
+    copied.title = COPY
+    for ref, text in REPORT_8.items():
+        copied[ref] = text
+    wb.create_sheet("ว่าง")
+    kept = wb.copy_worksheet(wb[progress_form.sheet])  # as filled: loses nothing, a warning
+    kept.title = "สำรอง"
+    wb.save(issued)
+    libreoffice.convert(issued, legacy)
+    report = validate(read_filled(legacy))
+    assert not report.valid
+    assert [(f.code, f.sheet, f.cell) for f in report.findings] == [("form-copy-filled", COPY, "B44"),
+                                                                     ("sheet-not-read", "สำรอง", "A1")]

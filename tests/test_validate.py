@@ -345,3 +345,21 @@ def test_a_copy_of_the_form_sheet_filled_instead_of_it_is_named(progress_form: F
     filled = read_filled(plain)
     write_marked_up(filled, validate(filled), marked)
     assert "sheet-not-read" not in validate(read_filled(marked)).codes()
+
+
+@pytest.mark.parametrize("name, shown", [("แบบรายงาน\u200b", "แบบรายงาน[U+200B]"), ("แบบรายงาน ", "แบบรายงาน[U+0020]"),
+                                         ("\u200eแบบรายงาน", "[U+200E]แบบรายงาน"), ("แบบรายงาน (2)", "แบบรายงาน (2)")])
+def test_a_copy_named_as_the_form_reads_is_told_apart_from_it(progress_form: Form, seed: dict[str, Any],
+                                                              tmp_path: Path, name: str, shown: str) -> None:
+    """A copy renamed by pasting "แบบรายงาน" from the web (a zero-width space rides along) was told "the sheet
+    “แบบรายงาน” is a copy of the sheet “แบบรายงาน” … delete the sheet “แบบรายงาน”": two tabs that look the same,
+    and she could delete the form's own. What tells the copy's name apart is written as its code point."""
+    path = tmp_path / "lookalike.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    wb = load_workbook(path)
+    copied = wb.copy_worksheet(wb[progress_form.sheet])
+    copied.title, copied["C37"] = name, "ทำตามแผน"
+    wb.save(path)
+    [said] = validate(read_filled(path)).findings
+    assert (said.code, said.sheet, said.cell) == ("form-copy-filled", shown, "C37")
+    assert f"“{shown}”" in said.message_th and f"“{shown}”" in said.message_en

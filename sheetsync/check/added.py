@@ -4,6 +4,7 @@ would be lost."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Iterator
 
 from .findings import finding as _finding
@@ -11,7 +12,7 @@ from .reader import Filled
 from .report import Finding
 from .shown import brief
 
-__all__ = ["ADDED_SHEETS_TOLD", "added_sheet_findings"]
+__all__ = ["ADDED_SHEETS_TOLD", "added_sheet_findings", "told_apart"]
 
 
 #: Added sheets holding values named one warning each; the others are counted in one more.
@@ -23,13 +24,38 @@ def added_sheet_findings(filled: Filled) -> Iterator[Finding]:
     and one counting the rest: 200 KB of .ods holds 60,000 tables, and the same sentence for each made
     reports and e-mails of 60 MB. A sheet's name is quoted as a value is (:func:`brief`)."""
     for name in filled.added[:ADDED_SHEETS_TOLD]:
+        shown = told_apart(name, filled.form.sheet)
         if name in filled.copies:  # a copy of the form filled instead of it: what it holds would be lost
-            yield _finding(filled, "form-copy-filled", "", None, cell=filled.copies[name], sheet=brief(name),
+            yield _finding(filled, "form-copy-filled", "", None, cell=filled.copies[name], sheet=shown,
                            form_sheet=filled.form.sheet)
             continue
-        yield _finding(filled, "sheet-not-read", "", None, severity="warning", cell="A1", sheet=brief(name),
+        yield _finding(filled, "sheet-not-read", "", None, severity="warning", cell="A1", sheet=shown,
                        form_sheet=filled.form.sheet)
     more = filled.added[ADDED_SHEETS_TOLD:]
     if more:
-        yield _finding(filled, "more-sheets-not-read", "", None, severity="warning", cell="A1", sheet=brief(more[0]),
+        yield _finding(filled, "more-sheets-not-read", "", None, severity="warning", cell="A1", sheet=told_apart(more[0], filled.form.sheet),
                        form_sheet=filled.form.sheet, count=f"{len(more):,}")
+
+
+def told_apart(name: str, form_sheet: str) -> str:
+    """``name`` quoted briefly (:func:`brief`); when it reads as ``form_sheet`` but is not (a zero-width
+    space pasted with Thai text from the web, a space at its end, ``ํา`` for ``ำ``), with each character that
+    makes the difference written as its code point ("แบบรายงาน[U+200B]"): both tabs look the same, and "delete
+    the sheet “แบบรายงาน”" could have her delete the form's own.
+
+    Example::
+
+        told_apart("แบบรายงาน\u200b", "แบบรายงาน")  # 'แบบรายงาน[U+200B]'
+    """
+    if name == form_sheet or len(name) > 2 * len(form_sheet) + 10 or _looks(name) != _looks(form_sheet):
+        return brief(name)
+    return brief("".join(ch if ch in form_sheet and not _hidden(ch) else f"[U+{ord(ch):04X}]" for ch in name))
+
+
+def _hidden(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc", "Mn") and not "\u0e31" <= ch <= "\u0e4e"
+
+
+def _looks(text: str) -> str:
+    """``text`` as it reads: compatibility forms as their letters, invisible characters and spaces left out."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not _hidden(ch)).casefold()

@@ -28,7 +28,7 @@ from ..formats.odsnumfmt import ods_styled_cells, ods_styles_where
 from ..formats.xls_extent import check_xls_extent
 from ..spec.cells import column_letter
 
-__all__ = ["Opener", "calamine", "one_name_each", "sheet_rows", "short"]
+__all__ = ["Opener", "calamine", "holds_values", "one_name_each", "sheet_rows", "short"]
 
 
 class Opener:
@@ -207,6 +207,19 @@ def sheet_rows(path: Path, book: CalamineWorkbook, sheet: str, part: bytes | Non
         if cell is None:
             raise UnreadableFileError(path, f"sheet {brief(sheet)!r} cannot be read (row {row}: {short(exc)})") from exc
         raise CellUnreadableError(path, sheet, cell, short(exc)) from exc
+
+
+def holds_values(book: CalamineWorkbook, sheet: str) -> bool:
+    """Whether ``sheet`` of the .xls ``book`` (calamine built every sheet as it opened it, within
+    :func:`~sheetsync.formats.xls_extent.check_xls_extent`'s caps) holds a value, read row by row to the
+    first; one that cannot be read is said to: it is the school's, and it was not read."""
+    try:
+        with _panics_unprinted():
+            return any(v not in ("", None) for row in book.get_sheet_by_name(sheet).iter_rows() for v in row)
+    except BaseException as exc:
+        if not isinstance(exc, (OverflowError, CalamineError, ValueError)) and not is_parser_panic(exc):
+            raise
+        return True
 
 
 def _failing_row(book: CalamineWorkbook, sheet: str) -> int:

@@ -17,7 +17,7 @@ from ..spec.cells import column_index
 from ..spec.form import Form, column_letter
 from ..messages import render
 from ..spec.pointers import schema_node
-from ..template.fingerprint import OPEN, cell_hash, open_fingerprint
+from ..template.fingerprint import OPEN, cell_hash, normalize, open_fingerprint
 
 #: An item's name in Thai and in English ("รายงานครั้งที่ 5", "item 5 of reports").
 Named = tuple[str, str]
@@ -26,8 +26,10 @@ Named = tuple[str, str]
 def refilled(filled: Filled, moved: tuple[int, int] | None) -> dict[str, str]:
     """What the office filled in the locked cells of the rows ``moved`` deleted, ``{ref: text}``, as the
     template records it (:func:`sheetsync.template.stamp.value_rows`): each only where its text has the hash
-    the template's signed fingerprint holds for its cell (the rows of values are not signed themselves).
-    None for a template issued before it recorded them: those cells are to be typed again.
+    the template's signed fingerprint holds for its cell (the rows of values are not signed themselves), and
+    normalised as the template records it: a hash is of the text normalised, so "\x1f30/9/2563\u3000" typed
+    into the hidden sheet has the date's hash, and only "30/9/2563" was issued (U+001F cannot even be
+    written into an .xlsx). None for a template issued before it recorded them: those cells are to be typed again.
 
     Example::
 
@@ -38,7 +40,7 @@ def refilled(filled: Filled, moved: tuple[int, int] | None) -> dict[str, str]:
     # The form's own cells of those rows: a ref in the hidden sheet is the file's, and need not name a cell
     inputs = _inputs(filled.form)
     cells = {ref for row in range(moved[0], moved[0] - moved[1]) for ref in inputs.get(row, ())}
-    return {ref: text for ref, text in filled.issued.items()
+    return {ref: normalize(text) for ref, text in filled.issued.items()
             if ref in cells and ref in filled.locked_expected and cell_hash(text) == filled.locked_expected[ref]}
 
 

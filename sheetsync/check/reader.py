@@ -13,15 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from python_calamine import CalamineError
 
 from . import coerce
-from .copies import copies_differing
+from .copies import COPIES_LOOKED_AT, copies_differing
 from .formatted import dates_shown_later, mark_percents
 from .issued import as_issued
-from .opener import Opener, short
+from .opener import Opener, holds_values, short
 from .parsing import Parser, parsers_of
 from .sheets import Grid, form_sheets, raw_grid, read_metadata, resolve_form
 from .places import CellRef, plan_of
@@ -138,8 +138,8 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         filled.hidden = _hidden_text(filled, grid)
         filled.controls = _hidden_controls(raw, filled.raw)
         filled.added = _added_sheets(opener, form)
-        filled.copies = copies_differing(filled.added, grid, _located(locked), lambda name: _safe(
-            raw_grid(path, opener.open({name: form_area(form)})[0], name, opener)))
+        filled.copies = copies_differing(filled.added, grid, _located(locked), _added_reader(path, opener, form,
+                                                                                              filled.added))
         filled.shown_later = dates_shown_later(grid, opener, form)
         filled.saved_by_calc = opener.saved_by_calc()
     return filled
@@ -217,9 +217,30 @@ OWN_SHEETS = (META_SHEET, FINDINGS_SHEET)
 
 def _added_sheets(opener: Opener, form: Form) -> list[str]:
     """The sheets beside the form's own that hold values: a copy of the form sheet filled instead of
-    it, say (they are never read; .xls is not looked into)."""
-    scanned = opener.scanned
-    return [] if scanned is None else scanned.with_values({form.sheet, *OWN_SHEETS})
+    it, say (they are never read). An .xls has no sheet parts to search: its sheets are looked into."""
+    own = {form.sheet, *OWN_SHEETS}
+    if opener.scanned is not None:
+        return opener.scanned.with_values(own)
+    if opener.fmt != "xls":
+        return []
+    book = opener.open({})[0]  # the workbook calamine built once, every sheet of it
+    return [name for name in book.sheet_names if name not in own and holds_values(book, name)]
+
+
+def _added_reader(path: Path, opener: Opener, form: Form, added: list[str]) -> Callable[[str], Grid]:
+    """How :func:`copies_differing` reads an added sheet over the form's area, made safe as the form's: those
+    it looks into from one copy of the file, opened together — a sheet reaching past the area makes a clipped
+    copy of the whole file (its shared strings, every other table of an .ods), and five such sheets made five."""
+    area, looked = form_area(form), added[:COPIES_LOOKED_AT]
+    try:
+        together = opener.open(dict.fromkeys(looked, area))[0] if looked else None
+    except (SheetsyncError, CalamineError):  # one of them stops the copy: each is opened alone, as before
+        together = None
+
+    def read(name: str) -> Grid:
+        book = together if together is not None and name in looked else opener.open({name: area})[0]
+        return _safe(raw_grid(path, book, name, opener))
+    return read
 
 
 def _located(locked: dict[str, str]) -> dict[str, tuple[int, int, str]]:
