@@ -324,7 +324,8 @@ def test_a_copy_of_the_form_sheet_filled_instead_of_it_is_named(progress_form: F
     from sheetsync.template.markup import write_marked_up
 
     path = tmp_path / "copied.xlsx"
-    write_template(progress_form, path, data=seed, recipient="s1")
+    # As the office issues it (record_open): what C37 was issued with is known, and the form's still holds it.
+    write_template(progress_form, path, data=seed, recipient="s1", record_open=True)
     wb = load_workbook(path)
     copied = wb.copy_worksheet(wb[progress_form.sheet])
     copied.title = "แบบรายงาน (2)"
@@ -345,3 +346,22 @@ def test_a_copy_of_the_form_sheet_filled_instead_of_it_is_named(progress_form: F
     filled = read_filled(plain)
     write_marked_up(filled, validate(filled), marked)
     assert "sheet-not-read" not in validate(read_filled(marked)).codes()
+
+
+def test_a_copy_kept_of_last_month_beside_the_form_filled_is_no_error(progress_form: Form, seed: dict[str, Any],
+                                                                       tmp_path: Path) -> None:
+    """The other way round: she keeps last month's report in a copy and types the new one into the form's
+    own sheet, which is read whole. The copy holds nothing the form's sheet does not (only less, or an older
+    value where the form's was updated): no report is lost, so it is the warning of any added sheet, not an
+    error that would stop a whole, good file being merged."""
+    path = tmp_path / "kept.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1", record_open=True)
+    wb = load_workbook(path)
+    copied = wb.copy_worksheet(wb[progress_form.sheet])
+    copied.title = "แบบรายงาน (2)"
+    wb[progress_form.sheet]["C37"] = "ทำตามแผน"  # brought up to date where it is read
+    wb[progress_form.sheet]["B44"] = "30/5/2563"  # the new month typed where it is read
+    wb.save(path)
+    report = validate(read_filled(path))
+    assert "form-copy-filled" not in report.codes()
+    assert [f.sheet for f in report.findings if f.code == "sheet-not-read"] == ["แบบรายงาน (2)"]
