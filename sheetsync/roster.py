@@ -323,7 +323,10 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
             name = " ".join(part for part in (recipient.id, recipient.school, code if len(codes) > 1 else "") if part)
             planned.append((recipient, code, out / _unique_name(name, f".{fmt}", taken)))
     # The earlier templates out of the way first: the folder then holds only what to send now.
-    say_moved(move_earlier(out, [p.name for _, _, p in planned], everyone=everyone, zone=zone), out, say)
+    # Read with the folder of the form they are of: an office's own form is found nowhere else.
+    aside = move_earlier(out, [p.name for _, _, p in planned], everyone=everyone, forms_dirs=(form.source.parent,),
+                         zone=zone)
+    say_moved(aside, out, say)
     for recipient, code, path in planned:
         try:
             write_template(form, path, fmt=fmt, data=_prefill(form, data, code), recipient=recipient.id,

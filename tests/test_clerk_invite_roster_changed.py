@@ -51,3 +51,39 @@ def test_a_waiting_invitation_the_roster_no_longer_agrees_with_is_held_back(tmp_
     assert again.returncode == 0, again.stderr
     assert run("sync", "--send", cwd=office).returncode == 0
     assert any("new@s1.example" in to for to in _to(smtp)), _to(smtp)
+
+
+TWO = ("recipient_id,school_name,email,project_code\n"
+       's1,โรงเรียนวัดไทร,"head@s1.example, deputy@s1.example",50360000-3553\n'
+       "s2,โรงเรียนวัดยายร่ม,ผอ@โรงเรียนวัดยายร่ม.ไทย,50360000-4001\n")
+
+
+def test_an_invitation_to_a_school_of_two_addresses_or_a_thai_one_is_sent_as_the_roster_stands(
+        tmp_path: Path, smtp: Server) -> None:
+    """A roster line of two addresses (head and deputy) and one of a Thai address, unchanged between
+    ``template --email`` and ``sync --send``: both invitations go, none is held."""
+    office = make_office(tmp_path, smtp)
+    (office / "roster.csv").write_text(TWO, encoding="utf-8")
+    assert run("template", "--roster", "roster.csv", "-o", "templates/", "--email", cwd=office).returncode == 0
+    done = run("sync", "--send", cwd=office)
+    assert not (office / "outbox" / "held").exists(), done.stderr
+    sent = " ".join(_to(smtp))
+    assert "head@s1.example" in sent and "deputy@s1.example" in sent, sent
+
+
+def test_mail_outbox_send_in_the_office_holds_them_back_too(tmp_path: Path, smtp: Server) -> None:
+    """``sheetsync mail outbox`` lists the waiting e-mails and says to deliver them with ``--send``: typed as
+    told, after roster.csv was put right, it sent the template to the closed old address (and one to the
+    school taken off), as ``sync --send`` no longer does."""
+    office = make_office(tmp_path, smtp)
+    (office / "roster.csv").write_text(BEFORE, encoding="utf-8")
+    assert run("template", "--roster", "roster.csv", "-o", "templates/", "--email", cwd=office).returncode == 0
+    (office / "roster.csv").write_text(AFTER, encoding="utf-8")
+    done = run("mail", "outbox", "--send", "--host", "127.0.0.1", "--port", str(smtp.port), "--security", "none",
+               env={"SHEETSYNC_MAIL_FROM": "office@bma.example"}, cwd=office)
+    sent = _to(smtp)
+    assert not any("old@s1.example" in to or "head@s2.example" in to for to in sent), sent
+    assert any("head@s3.example" in to for to in sent), (sent, done.stderr)
+    held = sorted(p.name for p in (office / "outbox" / "held").iterdir())
+    assert held == ["template s1.eml", "template s2.eml"], held
+    assert "--recipient s1" in done.stderr, done.stderr

@@ -78,3 +78,27 @@ def test_a_month_written_without_quotes_is_told_to_take_quotes(tmp_path: Path) -
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     thai = done.stderr.split(" / ", 1)[0]
     assert f"บรรทัด {_line_of(config, 'period = ')}" in thai and "เครื่องหมายคำพูด" in thai, done.stderr
+
+
+def test_line_numbers_count_only_line_feeds_with_a_bom_crlf_and_a_pasted_line_separator(tmp_path: Path) -> None:
+    """Notepad saves CRLF and a byte-order mark; a name pasted from LINE or Word may carry U+2028 (a line
+    separator Notepad shows as none) or U+0085. TOML, and the clerk in Notepad, count lines by line feeds
+    alone: Python's splitlines() counts those characters as breaks too, so the line said was one too far
+    on, and the curly quotes on the line named were looked for on another line."""
+    from sheetsync.errors import OfficeError
+    from sheetsync.office.settings import read_settings
+
+    config = tmp_path / "sheetsync.toml"
+    head = '# name pasted: "สำนักงาน\u2028เขต\u0085บางรัก"\r\nname = "x"\r\n[mail]\r\n'
+    config.write_bytes(("\ufeff" + head + 'from = "a@b.example"\r\nfrom_addr = "c@d.example"\r\n').encode("utf-8"))
+    try:
+        read_settings(config)
+    except OfficeError as exc:
+        said = str(exc)
+    assert "line 5: " in said and "บรรทัด 5: " in said, said
+    config.write_bytes(("\ufeff" + head + "from = “a@b.example”\r\n").encode("utf-8"))
+    try:
+        read_settings(config)
+    except OfficeError as exc:
+        said = str(exc)
+    assert "line 4," in said and "“ ”" in said, said

@@ -138,3 +138,21 @@ def test_a_sender_with_a_quoted_local_part_is_answered(
     assert "usable" not in done.stdout + done.stderr, done.stdout + done.stderr
     answered = sorted(str(m["In-Reply-To"]) for m in _to_quoted(smtp))
     assert answered == ["<q1@s1.example>", "<q2@s1.example>"]
+
+
+def test_a_quoted_local_part_carrying_a_line_break_never_makes_a_header_or_a_command() -> None:
+    """A sender can put anything between the quotes: a line break there must never start a header of the
+    answer (a Bcc) nor an SMTP command; checked, not fixed: it was already so."""
+    import smtplib
+    from email.utils import getaddresses
+
+    for forged in ['"a\r\nBcc: x@evil.example"@s1.example', '"a>\r\nRCPT TO:<x@evil.example"@s1.example',
+                   '"a\nSubject: x"@s1.example']:
+        try:
+            message = new_message(MailConfig(from_addr="office@bma.example"), forged)
+        except MailError:
+            continue
+        wire = message.as_bytes()
+        assert b"\nBcc:" not in wire and b"\nRCPT" not in wire and wire.count(b"\nSubject:") <= 1, wire
+        [(_, address)] = getaddresses([str(message["To"])])
+        assert "\r" not in smtplib.quoteaddr(address) and "\n" not in smtplib.quoteaddr(address)

@@ -73,7 +73,7 @@ def test_the_added_sheets_looked_into_are_copied_once_together(progress_form: Fo
     from sheetsync.check.copies import COPIES_LOOKED_AT
 
     path = tmp_path / "far.xlsx"
-    write_template(progress_form, path, data=seed, recipient="s1")
+    write_template(progress_form, path, data=seed, recipient="s1", record_open=True)  # as the office's are
     wb = load_workbook(path)
     for n in range(COPIES_LOOKED_AT + 1):
         copy = wb.copy_worksheet(wb[progress_form.sheet])

@@ -15,7 +15,7 @@ from python_calamine import CalamineError
 
 from ..errors import SheetsyncError
 from ..spec.cells import column_letter
-from ..template.fingerprint import cell_hash
+from ..template.fingerprint import cell_hash, normalize
 
 __all__ = ["COPIES_LOOKED_AT", "copies_differing"]
 
@@ -28,11 +28,13 @@ COPY_SHARE = 0.9
 
 
 def copies_differing(added: Iterable[str], grid: Grid, locked: dict[str, tuple[int, int, str]],
-                     read: Callable[[str], Grid]) -> dict[str, str]:
+                     read: Callable[[str], Grid], issued: dict[str, str]) -> dict[str, str]:
     """``{sheet: cell}``: each added sheet that is a copy of the form sheet (``grid``), with the first
-    cell (A1, row by row) where it holds another value.
+    cell (A1, row by row) where it holds another value than the form sheet, which holds it as issued.
 
     :param locked: the form's fixed cells, ``ref -> (row, col, hash as issued)`` (0-based).
+    :param issued: what cells were issued holding, ``{ref: text}`` (:func:`normalize`); a cell not named
+        was issued empty, or is not known (then only an empty one is as issued).
     :param read: the cells of an added sheet, over the form's area, made safe as ``grid`` was.
     """
     out = {}
@@ -42,7 +44,7 @@ def copies_differing(added: Iterable[str], grid: Grid, locked: dict[str, tuple[i
         except (SheetsyncError, CalamineError):  # a sheet the school added never stops her form being read
             continue
         if locked and _held(copy, locked) >= COPY_SHARE * len(locked):
-            first = _first_difference(grid, copy)
+            first = _first_added(grid, copy, issued)
             if first is not None:
                 out[name] = first
     return out
@@ -52,12 +54,17 @@ def _held(grid: Grid, locked: dict[str, tuple[int, int, str]]) -> int:
     return sum(cell_hash(_value(grid, row, col)) == expected for row, col, expected in locked.values())
 
 
-def _first_difference(a: Grid, b: Grid) -> str | None:
-    for row in range(max(len(a), len(b))):
-        width = max(len(a[row]) if row < len(a) else 0, len(b[row]) if row < len(b) else 0)
+def _first_added(grid: Grid, copy: Grid, issued: dict[str, str]) -> str | None:
+    """The first cell (row by row) where ``copy`` holds another value than ``grid``, which holds its own
+    as issued (so the copy is what was typed into there)."""
+    for row in range(max(len(grid), len(copy))):
+        width = max(len(grid[row]) if row < len(grid) else 0, len(copy[row]) if row < len(copy) else 0)
         for col in range(width):
-            if _value(a, row, col) != _value(b, row, col):
-                return f"{column_letter(col + 1)}{row + 1}"
+            mine = _value(grid, row, col)
+            if normalize(_value(copy, row, col)) != normalize(mine):
+                ref = f"{column_letter(col + 1)}{row + 1}"
+                if normalize(mine) == issued.get(ref, ""):
+                    return ref
     return None
 
 

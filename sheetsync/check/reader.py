@@ -138,8 +138,9 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         filled.hidden = _hidden_text(filled, grid)
         filled.controls = _hidden_controls(raw, filled.raw)
         filled.added = _added_sheets(opener, form)
-        filled.copies = copies_differing(filled.added, grid, _located(locked), _added_reader(path, opener, form,
-                                                                                              filled.added))
+        if filled.added:  # most files have none: the fixed cells' places are not worked out for nothing
+            filled.copies = copies_differing(filled.added, grid, _located(locked),
+                                             _added_reader(path, opener, form, filled.added), issued)
         filled.shown_later = dates_shown_later(grid, opener, form)
         filled.saved_by_calc = opener.saved_by_calc()
     return filled

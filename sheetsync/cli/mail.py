@@ -51,8 +51,12 @@ def mail(
 
         if not send or dry_run:
             return _list(outbox)
+        from ..office.held import hold_for_outbox
+
         config = MailConfig.from_env().updated(host=host, port=port, user=user,
                                                security=security.value if security else None)
+        for line in hold_for_outbox(outbox):  # an office's: what its roster no longer agrees with stays
+            echo(line, err=True)
         with SmtpMailer(config) as mailer:
             result = send_outbox(outbox, mailer)
         for path in result.sent:

@@ -19,7 +19,7 @@ from ..address import same_address, shown_address
 from ..files import replace
 from ..mailer import earlier_invitations, free_path, header_text
 from ..messages import both
-from ..roster import Recipient
+from ..roster import Recipient, read_roster, require_schools
 
 #: Where held invitations are kept, inside the outbox (``*.eml`` there is never sent).
 HELD_DIR = "held"
@@ -51,6 +51,28 @@ def hold_invitations(outbox: Path, roster: Sequence[Recipient], left: Mapping[st
         replace(earlier.path, held)
         lines.append(_said(who, school, addresses, held, (left or {}).get(who) or _addressed_to(held)))
     return lines
+
+
+def hold_for_outbox(outbox: Path) -> list[str]:
+    """:func:`hold_invitations` for ``sheetsync mail OUTBOX --send`` when ``outbox`` is an office's: held
+    against the office's roster file as it is now (else the roster its store last took), as ``sync --send``
+    holds them. The listing says to deliver with ``--send``: typed so after roster.csv was put right, the
+    template went to the closed old address. Nothing outside an office (a folder of e-mails of one's own).
+
+    :raises RosterError: the office's roster file cannot be read (nothing is sent to addresses unchecked).
+    """
+    # Imported here: the office's configuration and store are needed only by a folder inside an office.
+    from .config import office_of
+    from .store import Store
+
+    config = office_of(None, outbox)
+    if config is None or config.outbox.resolve() != outbox.resolve() or not config.store.is_file():
+        return []
+    with Store(config.store) as store:
+        roster = store.roster()
+        if config.roster is not None and config.roster.is_file():
+            roster = require_schools(read_roster(config.roster), config.roster)
+        return hold_invitations(outbox, roster, store.roster_left())
 
 
 def _addressed_to(message: Path) -> str:

@@ -84,7 +84,7 @@ def read_settings(path: Path) -> dict[str, Any]:
 
 def _unknown_heading(path: Path, name: str, text: str) -> OfficeError:
     """The heading ``[name]`` is none the file may hold: said with the line it is on."""
-    line = next((n for n, row in enumerate(text.splitlines(), 1)
+    line = next((n for n, row in enumerate(_lines(text), 1)
                  if (found := _HEADING.match(row)) and found.group(1) == name), None)
     at = _at(line)
     return _apart("settings.unknown-heading", path, {"at": at["th"]}, {"at": at["en"]}, key=name, known=HEADINGS)
@@ -94,12 +94,19 @@ def _key_line(text: str, section: str, key: str) -> int | None:
     """The line ``key`` of ``section`` ("" for the top) is written on, as the clerk finds it in
     Notepad; None when it is not on a line of its own (a dotted ``mail.from = …``)."""
     current = ""
-    for number, row in enumerate(text.splitlines(), 1):
+    for number, row in enumerate(_lines(text), 1):
         if heading := _HEADING.match(row):
             current = heading.group(1)
         elif (found := _KEY.match(row)) and found.group(1) == key and current == section:
             return number
     return None
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of ``text`` as TOML and Notepad number them: split at line feeds alone (a CRLF's CR
+    dropped). Not :meth:`str.splitlines`, which also breaks at U+2028, U+0085 and form feeds, pasted
+    from LINE or Word inside a comment or a name, and so named a line further on than the clerk's."""
+    return [row.removesuffix("\r") for row in text.split("\n")]
 
 
 def _at(line: int | None) -> dict[str, str]:
@@ -113,7 +120,7 @@ def _syntax(path: Path, said: str, text: str) -> OfficeError:
     line, column = (found.group(1), found.group(2)) if found else ("?", "?")
     why = said[:found.start()] if found else said
     kind = next((k for start, k in _SYNTAX_HINTS if why.startswith(start)), "other")
-    rows = text.splitlines()
+    rows = _lines(text)
     if line.isdigit() and 0 < int(line) <= len(rows) and any(q in rows[int(line) - 1] for q in _CURLY):
         kind = "curly"  # whatever tomllib says of it, a “quote” where " belongs is the mistake to name
     elif kind == "other" and line.isdigit() and 0 < int(line) <= len(rows) and _BARE.match(rows[int(line) - 1]):
