@@ -236,12 +236,12 @@ def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> N
     store (the next run writes them), and the clerk still sees what this run did."""
     try:
         result.queued = flush_outbox(store, config.outbox)
+        if send:  # a template queued for an address the roster no longer gives is not sent there
+            result.problems += hold_invitations(config.outbox, store.roster(), store.roster_left())
     except OutputError as exc:
         result.problems.append(both("sync.outbox-not-written", th=exc.th, en=exc))
         result.unfinished = True
         return
-    if send:  # a template queued for an address the roster no longer gives is not sent there
-        result.problems += hold_invitations(config.outbox, store.roster(), store.roster_left())
     if send and (store.mails("sent") or _others_waiting(store, config.outbox)):
         with SmtpMailer(config) as mailer:
             result.sent = send_from_store(store, config.outbox, mailer)

@@ -87,3 +87,24 @@ def test_mail_outbox_send_in_the_office_holds_them_back_too(tmp_path: Path, smtp
     held = sorted(p.name for p in (office / "outbox" / "held").iterdir())
     assert held == ["template s1.eml", "template s2.eml"], held
     assert "--recipient s1" in done.stderr, done.stderr
+
+
+def test_an_invitation_that_cannot_be_held_back_is_not_sent_and_said_in_one_line(tmp_path: Path, smtp: Server) -> None:
+    """outbox/held/ cannot be made (here a file of that name; on Windows, a folder the clerk may not write):
+    the move raised an OSError through sync --send, a traceback, and the run stopped mid-way. Now nothing is
+    sent in that run (the template must not go to the old address), one line says so, and the next run, the
+    folder writable, holds it and sends the rest."""
+    office = make_office(tmp_path, smtp)
+    (office / "roster.csv").write_text(BEFORE, encoding="utf-8")
+    assert run("template", "--roster", "roster.csv", "-o", "templates/", "--email", cwd=office).returncode == 0
+    (office / "roster.csv").write_text(AFTER, encoding="utf-8")
+    (office / "outbox" / "held").write_text("not a folder", encoding="utf-8")
+    done = run("sync", "--send", cwd=office)
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    assert _to(smtp) == [], _to(smtp)
+    said = [line for line in done.stderr.splitlines() if "template s1.eml" in line or "template s2.eml" in line]
+    assert len(said) == 1 and said[0].index("ย้ายแม่แบบ") < said[0].index(" / ") < said[0].index("could not move"), said
+    (office / "outbox" / "held").unlink()
+    assert run("sync", "--send", cwd=office).returncode == 0
+    sent = _to(smtp)
+    assert any("head@s3.example" in to for to in sent) and not any("old@s1.example" in to for to in sent), sent

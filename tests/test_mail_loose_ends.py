@@ -156,3 +156,12 @@ def test_a_quoted_local_part_carrying_a_line_break_never_makes_a_header_or_a_com
         assert b"\nBcc:" not in wire and b"\nRCPT" not in wire and wire.count(b"\nSubject:") <= 1, wire
         [(_, address)] = getaddresses([str(message["To"])])
         assert "\r" not in smtplib.quoteaddr(address) and "\n" not in smtplib.quoteaddr(address)
+
+
+
+def test_the_line_for_a_sender_that_cannot_be_answered_says_why_in_thai_too() -> None:
+    """The clerk's line for a sender no answer can be written to (``_imap``: ``mailbox.cannot-answer``) said
+    why in English only; the Thai, shown first, said only that it could not, leaving her nothing to check."""
+    why = "address 'x' is not a usable e-mail address"
+    for lang in ("th", "en"):
+        assert why in render("mailbox.cannot-answer", lang, source="office.yaml", sender="a@s1.example", why=why)

@@ -18,7 +18,8 @@ from typing import Mapping, Sequence
 from ..address import same_address, shown_address
 from ..files import replace
 from ..mailer import earlier_invitations, free_path, header_text
-from ..messages import both
+from ..errors import OutputError
+from ..messages import both, render
 from ..roster import Recipient, read_roster, require_schools
 
 #: Where held invitations are kept, inside the outbox (``*.eml`` there is never sent).
@@ -46,11 +47,26 @@ def hold_invitations(outbox: Path, roster: Sequence[Recipient], left: Mapping[st
         school = schools.get(who)
         if school is not None and _same(addresses, school.emails):
             continue
-        held = free_path(outbox / HELD_DIR, earlier.path.stem, earlier.path.suffix)
-        held.parent.mkdir(parents=True, exist_ok=True)
-        replace(earlier.path, held)
+        held = _moved_aside(earlier.path, outbox / HELD_DIR)
         lines.append(_said(who, school, addresses, held, (left or {}).get(who) or _addressed_to(held)))
     return lines
+
+
+def _moved_aside(message: Path, folder: Path) -> Path:
+    """``message`` moved into ``folder``, under a free name.
+
+    :raises OutputError: it cannot be (``folder`` is a file, not writable, the message held open): the
+        run sends nothing, as an invitation left in the outbox would go to the address the roster dropped.
+    """
+    try:
+        held = free_path(folder, message.stem, message.suffix)
+        folder.mkdir(parents=True, exist_ok=True)
+        replace(message, held)
+    except OSError as exc:
+        said = {lang: render("sync.invite-not-held", lang, source="office.yaml", file=message.name, folder=folder,
+                             why=exc.strerror or exc) for lang in ("th", "en")}
+        raise OutputError(said["en"], th=said["th"]) from exc
+    return held
 
 
 def hold_for_outbox(outbox: Path) -> list[str]:
