@@ -166,7 +166,8 @@ def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None
     recorded and marked like any other and never stops the messages after it.
     """
     try:
-        reading = read_message(raw, config, whole=whole)
+        ours = None if mail is None else (lambda parsed: claims_to_be_ours(parsed, mail))
+        reading = read_message(raw, config, whole=whole, sent_by_office=ours)
         return reading, _describe(reading.parsed, raw), _silent(reading.parsed, mail)
     except Exception as exc:  # noqa: BLE001 - whatever the email package raises on one sender's message
         why = one_line(f"{type(exc).__name__}: {exc}", 120)

@@ -15,7 +15,7 @@ import email
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from ..errors import MessageTooComplexError
 from ..limits import MAX_HEADER_LINES, MAX_MIME_DEPTH, MAX_MIME_PARTS
@@ -69,11 +69,14 @@ class ReceivedMessage(EmailMessage):
         return super().get_content_maintype()
 
 
-def read_message(raw: bytes, config: ImapConfig, *, whole: bool) -> Reading:
+def read_message(raw: bytes, config: ImapConfig, *, whole: bool,
+                 sent_by_office: Callable[[EmailMessage], bool] | None = None) -> Reading:
     """What ``raw`` is and carries.
 
     :param whole: ``raw`` is the whole message; otherwise only its header (the message is over
         ``config.max_message``, so nothing of it is opened and it is refused as a whole).
+    :param sent_by_office: whether a message comes from the office's own address; a message carrying our
+        name header is the office's own only if so (default: any message carrying it).
     :raises Exception: anything the email package raises on a message it cannot read, or
         :class:`~sheetsync.errors.MessageTooComplexError`; the caller refuses the message (see :func:`unreadable`).
     """
@@ -83,8 +86,10 @@ def read_message(raw: bytes, config: ImapConfig, *, whole: bool) -> Reading:
     parsed = parse(raw)
     if is_bounce(parsed):  # it carries our own message back: its template or marked-up copy is no return
         return Reading(parsed, "bounce", bounce=read_bounce(parsed))
-    # Taking files from these would answer our own report or an echo of it: a mail loop, for ever.
-    if header_text(parsed, NAME_HEADER):
+    # Taking files from these would answer our own report or an echo of it: a mail loop, for ever. The
+    # header is only text a school's mail program may send out again ("Edit As New", a resend keeping
+    # every header) with her report attached: from another address, it is her return.
+    if header_text(parsed, NAME_HEADER) and (sent_by_office is None or sent_by_office(parsed)):
         return Reading(parsed, "ours")
     if is_auto_reply(parsed):
         return Reading(parsed, "auto-reply")
