@@ -12,7 +12,7 @@
     │   │   └── UnsafeFileError               a zip bomb, macros, encryption, external links, oversize
     │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
-    │   │   ├── SheetMissingError             the template's form sheet is not there (renamed); ``sheet``
+    │   │   ├── SheetMissingError             the form sheet not there, nor told (renamed); ``sheet``, ``among``
     │   │   └── MetadataSheetDeletedError     its hidden sheet deleted, the form's sheet still there; ``sheet``
     │   ├── UnknownFormError   (LookupError)  no form with that id, or a version we cannot read
     │   ├── UnsupportedFormatError            a file type sheetsync cannot write or read
@@ -182,11 +182,13 @@ class NotOurFormError(BadInputError):
 
 class SheetMissingError(NotOurFormError):
     """The form's sheet is not in the file: a person renamed it (Calc keeps no workbook structure
-    lock) or deleted it. ``sheet`` is the name it must have."""
+    lock) or deleted it. ``sheet`` is the name it must have; ``among``: the sheets that each hold the
+    form, when more than one does (a renamed form and a renamed copy of it: which was filled is not guessed)."""
 
-    def __init__(self, path: str | Path, sheet: str) -> None:
-        self.sheet = sheet
-        super().__init__(path, f"the sheet {sheet!r} is missing; was it renamed? Name it {sheet!r} again")
+    def __init__(self, path: str | Path, sheet: str, among: tuple[str, ...] = ()) -> None:
+        self.sheet, self.among = sheet, among
+        which = f" (the sheets {', '.join(map(repr, among))} each hold the form)" if among else ""
+        super().__init__(path, f"the sheet {sheet!r} is missing; was it renamed?{which} Name it {sheet!r} again")
 
 
 class MetadataSheetDeletedError(NotOurFormError):

@@ -28,6 +28,7 @@ from .errors import (CellUnreadableError, FormError, IncompleteFileError, KeyFil
 from .identity import OFFICE, KeyArg
 from .spec.form import Form
 from .messages import LANGS, render
+from .check.added import told_apart
 from .check.places import CellRef
 from .check.reader import Filled, read_filled
 from .check.report import Finding, Report, Result, Unread
@@ -288,6 +289,9 @@ def why_not_read(exc: BaseException) -> dict[str, str]:
         return {lang: exc.message(lang).removeprefix(f"{exc.path.name}: ") for lang in LANGS}
     if _not_found(exc):  # a mistyped name on the command line: "damaged" would send the clerk the wrong way
         return {lang: render("why.not-found", lang) for lang in LANGS}
+    if isinstance(exc, SheetMissingError) and exc.among:  # renamed, and a copy too: which she filled is hers to say
+        sheets = ", ".join(f"'{told_apart(name, exc.sheet)}'" for name in exc.among)
+        return {lang: render("why.sheet-renamed-which", lang, sheet=exc.sheet, sheets=sheets) for lang in LANGS}
     if isinstance(exc, SheetMissingError):  # the teacher renamed it: naming it back is the whole fix
         return {lang: render("why.sheet-renamed", lang, sheet=exc.sheet) for lang in LANGS}
     if isinstance(exc, MetadataSheetDeletedError):  # what she did, and the file to send instead

@@ -1,7 +1,8 @@
 """A teacher renamed the form's sheet (Calc lets her: it keeps no workbook structure lock, for an
-.xlsx or an .ods template alike). The file cannot be read at its cells, but what the school is told
-must say so, Thai first, and how to fix it (name the sheet back), not that this is not the office's
-template and that the data may have been copied into a new file."""
+.xlsx or an .ods template alike). Where the form's sheet cannot be told (here: she renamed a copy of it
+too, so two sheets hold the form; the sheet renamed alone is read, see tests/test_sheet_renamed.py), what
+the school is told must say so, Thai first, and how to fix it (name the sheet back), not that this is not
+the office's template and that the data may have been copied into a new file."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def test_a_renamed_sheet_is_told_as_such_thai_first(progress_form: Form, seed: d
     path = tmp_path / "school.xlsx"
     write_template(progress_form, path, data=seed)
     book = load_workbook(path)
+    book.copy_worksheet(book[progress_form.sheet]).title = "สำรอง"
     book[progress_form.sheet].title = "แบบรายงาน รร.วัดไทร"
     book.save(path)
     result = check_file(path)
@@ -36,6 +38,7 @@ def test_a_file_mended_in_place_is_not_asked_for_again(progress_form: Form, seed
     renamed = tmp_path / "school.xlsx"
     write_template(progress_form, renamed, data=seed)
     book = load_workbook(renamed)
+    book.copy_worksheet(book[progress_form.sheet]).title = "Sheet2"
     book[progress_form.sheet].title = "Sheet1"
     book.save(renamed)
     flat = tmp_path / "flat.xlsx"

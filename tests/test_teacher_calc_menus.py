@@ -10,7 +10,7 @@ menu has it off on a protected sheet, though its API merges C42:C43 regardless.)
 the reports by date, newest first: every report out of order is told on its own date and progress
 cells. A link inserted over a report's stage reads as the link's text. A sheet she adds ("หมายเหตุ") or
 a copy of the form ("แบบรายงาน (2)") is one warning, Thai first, naming the sheet; the form's sheet
-renamed to her school's name is refused with a Thai message saying how to rename it back. Typed into
+renamed to her school's name is read, with one warning (tests/test_sheet_renamed.py). Typed into
 the progress cell: "ร้อยละ 100", "100 %", "100 เปอร์เซ็นต์", "๑๐๐%", "100.00%", "๑๐๐" all read as 100;
 "เต็ม 100" is told as no percent on D43. Saved as CSV, .fods or PDF: refused, Thai first, with what to do
 (see tests/test_teacher_calc_saves.py); saved as .xls: valid. The hidden sheet shown (Sheet > Show Sheet),

@@ -1,6 +1,6 @@
 """The sheets a school added to its file that hold values: never read, so each is told — a warning,
 or an error for a copy of the form's sheet filled in instead of it (:mod:`.copies`), whose values
-would be lost."""
+would be lost; and the form's sheet renamed, read all the same (:mod:`.renamed`)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,11 @@ ADDED_SHEETS_TOLD = 10
 def added_sheet_findings(filled: Filled) -> Iterator[Finding]:
     """A warning per sheet the school added that holds values, for the first :data:`ADDED_SHEETS_TOLD`,
     and one counting the rest: 200 KB of .ods holds 60,000 tables, and the same sentence for each made
-    reports and e-mails of 60 MB. A sheet's name is quoted as a value is (:func:`brief`)."""
+    reports and e-mails of 60 MB. A sheet's name is quoted as a value is (:func:`brief`). First, the form's
+    sheet renamed (:mod:`.renamed`): read all the same, and told once, with nothing for her to do."""
+    if filled.renamed_from:
+        yield _finding(filled, "sheet-renamed", "", None, severity="warning", cell="A1",
+                       sheet=told_apart(filled.form.sheet, filled.renamed_from), form_sheet=filled.renamed_from)
     for name in filled.added[:ADDED_SHEETS_TOLD]:
         shown = told_apart(name, filled.form.sheet)
         if name in filled.copies:  # a copy of the form filled instead of it: what it holds would be lost

@@ -17,7 +17,7 @@ from ..errors import SheetsyncError
 from ..spec.cells import column_letter
 from ..template.fingerprint import cell_hash, normalize
 
-__all__ = ["COPIES_LOOKED_AT", "copies_differing"]
+__all__ = ["COPIES_LOOKED_AT", "copies_differing", "holds_form"]
 
 Grid = list[list[Any]]
 
@@ -43,15 +43,21 @@ def copies_differing(added: Iterable[str], grid: Grid, locked: dict[str, tuple[i
             copy = read(name)
         except (SheetsyncError, CalamineError):  # a sheet the school added never stops her form being read
             continue
-        if locked and _held(copy, locked) >= COPY_SHARE * len(locked):
+        if holds_form(copy, locked):
             first = _first_added(grid, copy, issued)
             if first is not None:
                 out[name] = first
     return out
 
 
-def _held(grid: Grid, locked: dict[str, tuple[int, int, str]]) -> int:
-    return sum(cell_hash(_value(grid, row, col)) == expected for row, col, expected in locked.values())
+def holds_form(grid: Grid, locked: dict[str, tuple[int, int, str]]) -> bool:
+    """Whether ``grid`` (a sheet's cells, made safe) holds the form's fixed cells as issued: their hashes,
+    but for a few (:data:`COPY_SHARE`: a label she typed over still leaves her sheet the form's).
+
+    :param locked: the form's fixed cells, ``ref -> (row, col, hash as issued)`` (0-based).
+    """
+    held = sum(cell_hash(_value(grid, row, col)) == expected for row, col, expected in locked.values())
+    return bool(locked) and held >= COPY_SHARE * len(locked)
 
 
 def _first_added(grid: Grid, copy: Grid, issued: dict[str, str]) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .. import limits
 from ..formats.bounded import Bounds
 from ..spec.cells import column_letter
-from ..spec.form import Field, Form
+from ..spec.form import Field, Form, Table
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,29 @@ def _area(form: Form) -> Bounds:
     places += [c.place.at_row(t.last_row) for t in form.tables for c in t.columns]
     return Bounds(max(p.last_row for p in places) + limits.FORM_MARGIN_ROWS,
                   max(p.last_col for p in places) + limits.FORM_MARGIN_COLUMNS)
+
+
+def locate(form: Form, pointer: str, table_rows: dict[str, list[int]] | None = None) -> str:
+    """The A1 cell where ``pointer`` is (or would be) typed, for findings about missing values."""
+    single = form.field_at(pointer)
+    if single is not None:
+        return single.place.ref
+    for table in sorted(form.tables, key=lambda t: -len(t.pointer)):
+        if pointer == table.pointer or pointer.startswith(table.pointer + "/"):
+            return _locate_in_table(table, pointer[len(table.pointer):], (table_rows or {}).get(table.pointer, []))
+    # An object or unknown pointer: point at the first field beneath it, else the top of the sheet.
+    below = [f for f in form.fields if f.pointer.startswith(pointer.rstrip("/") + "/")]
+    return below[0].place.ref if below else "A1"
+
+
+def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
+    parts = [p for p in rest.split("/") if p]
+    inputs = [c for c in table.columns if not c.auto] or list(table.columns)
+    if not parts or not parts[0].isdigit():
+        return inputs[0].place.at_row(table.first_row).ref
+    index = int(parts[0])
+    n = rows[index] if index < len(rows) else (rows[-1] + 1 if rows else 1) + index - len(rows)
+    row = table.first_row + min(n, table.capacity) - 1
+    name = parts[1] if len(parts) > 1 else ""
+    column = next((c for c in table.columns if c.pointer == name), inputs[0])
+    return column.place.at_row(row).ref

@@ -23,11 +23,12 @@ from .formatted import dates_shown_later, mark_percents
 from .issued import as_issued
 from .opener import Opener, holds_values, short
 from .parsing import Parser, parsers_of
+from .renamed import OWN_SHEETS, form_sheet_found
 from .sheets import Grid, form_sheets, raw_grid, read_metadata, resolve_form
-from .places import CellRef, plan_of
+from .places import CellRef, locate, plan_of
 from .. import limits
 from ..errors import SheetsyncError, UnreadableFileError, is_parser_panic
-from ..identity import FINDINGS_SHEET, META_SHEET
+from ..identity import META_SHEET
 from ..spec.form import Field, Form, Table, parse_range
 from ..formats.bounded import Bounds, Overflow
 from ..formats.guard import check_container
@@ -83,6 +84,7 @@ class Filled:
     shown_later: list[str] = field(default_factory=list)  # date cells shown 543 years on (formatted.py)
     saved_by_calc: bool = False  # an .xlsx that names Calc as the program that saved it last (printfit.py)
     hidden: list[HiddenText] = field(default_factory=list)  # text inside open merged fields, never read
+    renamed_from: str = ""  # the form sheet's own name, when hers was renamed (form.sheet: her name for it)
 
     @cached_property
     def as_issued(self) -> bool:
@@ -124,13 +126,15 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         first = opener.open(meta_bounds)[0]
         metadata, locked, issued = read_metadata(path, first, opener, lambda: form_sheets(form, forms_dirs))
         form = resolve_form(path, metadata, form, forms_dirs)
+        form, renamed_from = form_sheet_found(path, form, first.sheet_names, _located(locked),
+                                              lambda names: _added_reader(path, opener, form, names))
         workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
         raw = raw_grid(path, workbook, form.sheet, opener)
         grid = _safe(raw)
         _mark_formulas(grid, opener, form)
         mark_percents(grid, opener, form)
         filled = Filled(path, fmt, form, {}, {}, metadata, locked_expected=locked, issued=issued, outside=outside,
-                        grid=grid)
+                        grid=grid, renamed_from=renamed_from)
         _read_fields(filled, grid)
         for table in form.tables:
             _read_table(filled, grid, table)
@@ -176,32 +180,6 @@ def form_area(form: Form) -> Bounds:
     return plan_of(form).area
 
 
-def locate(form: Form, pointer: str, table_rows: dict[str, list[int]] | None = None) -> str:
-    """The A1 cell where ``pointer`` is (or would be) typed, for findings about missing values."""
-    single = form.field_at(pointer)
-    if single is not None:
-        return single.place.ref
-    for table in sorted(form.tables, key=lambda t: -len(t.pointer)):
-        if pointer == table.pointer or pointer.startswith(table.pointer + "/"):
-            return _locate_in_table(table, pointer[len(table.pointer):], (table_rows or {}).get(table.pointer, []))
-    # An object or unknown pointer: point at the first field beneath it, else the top of the sheet.
-    below = [f for f in form.fields if f.pointer.startswith(pointer.rstrip("/") + "/")]
-    return below[0].place.ref if below else "A1"
-
-
-def _locate_in_table(table: Table, rest: str, rows: list[int]) -> str:
-    parts = [p for p in rest.split("/") if p]
-    inputs = [c for c in table.columns if not c.auto] or list(table.columns)
-    if not parts or not parts[0].isdigit():
-        return inputs[0].place.at_row(table.first_row).ref
-    index = int(parts[0])
-    n = rows[index] if index < len(rows) else (rows[-1] + 1 if rows else 1) + index - len(rows)
-    row = table.first_row + min(n, table.capacity) - 1
-    name = parts[1] if len(parts) > 1 else ""
-    column = next((c for c in table.columns if c.pointer == name), inputs[0])
-    return column.place.at_row(row).ref
-
-
 def _safe(rows: Grid) -> Grid:
     """The one boundary for cell text: nothing read goes on with controls, NaN or Infinity."""
     # Printable text of a cell's length needs no look: other text and floats do (a longer text is cut
@@ -210,10 +188,6 @@ def _safe(rows: Grid) -> Grid:
     return [[v if (v.__class__ is str and len(v) <= cap and v.isprintable())
              or (v.__class__ is not str and v.__class__ is not float)
              else safe_value(v) for v in row] for row in rows]
-
-
-#: Sheets a template or its marked-up copy has besides the form (the copy's list of findings).
-OWN_SHEETS = (META_SHEET, FINDINGS_SHEET)
 
 
 def _added_sheets(opener: Opener, form: Form) -> list[str]:

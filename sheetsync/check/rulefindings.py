@@ -16,7 +16,8 @@ from ..spec.pointers import lookup
 from ..spec.rulespec import COLUMN, COLUMNS, PARAMS, Rule
 from ..messages import catalogue
 from .findings import Message, finding
-from .reader import Filled, locate
+from .places import locate
+from .reader import Filled
 from .report import Finding
 from .rules import RULES, Hit, RuleContext
 

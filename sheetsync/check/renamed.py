@@ -1,0 +1,61 @@
+"""The form's sheet, renamed by the teacher.
+
+A double-click on a sheet's tab renames it, in Calc or Excel alike, and neither keeps a lock on a
+workbook's sheets: "แบบรายงาน" comes back as "โรงเรียนวัดดอน", or "Sheet1". She did nothing wrong, and her
+file was refused. It is read when the form's sheet can be told safely: no sheet has the form sheet's name,
+and exactly one sheet holds the form's fixed cells as issued (their hashes in the hidden sheet, as a copy
+of the form is told by, :mod:`.copies`). Two such sheets (the form renamed, and a copy of it renamed too)
+are not guessed between: the file is refused, saying to name the one she filled in back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from python_calamine import CalamineError
+
+from ..errors import SheetMissingError, SheetsyncError
+from ..identity import FINDINGS_SHEET, META_SHEET
+from ..spec.form import Form
+from .copies import COPIES_LOOKED_AT, holds_form
+
+__all__ = ["OWN_SHEETS", "form_sheet_found"]
+
+Grid = list[list[Any]]
+
+#: Sheets a template or its marked-up copy has besides the form (the copy's list of findings).
+OWN_SHEETS = (META_SHEET, FINDINGS_SHEET)
+
+
+def form_sheet_found(path: Path, form: Form, names: Iterable[str], locked: dict[str, tuple[int, int, str]],
+                     reader: Callable[[list[str]], Callable[[str], Grid]]) -> tuple[Form, str]:
+    """``form`` as the file holds it, and the name its sheet was renamed from ("" when not renamed): when
+    no sheet of ``names`` (the file's) has the form sheet's name, the one other sheet that holds the form's
+    fixed cells as issued is taken as the form's, under its name in the file (which every finding then names:
+    it is the tab she sees).
+
+    :param locked: the form's fixed cells, ``ref -> (row, col, hash as issued)`` (0-based).
+    :param reader: given the sheets to look into, how to read one over the form's area, made safe.
+    :raises SheetMissingError: none holds them, or more than one does (``among``: those), or there are too
+        many sheets to look into them all.
+    """
+    names = list(names)
+    if form.sheet in names:
+        return form, ""
+    others = [name for name in names if name not in OWN_SHEETS]
+    if not locked or not others or len(others) > COPIES_LOOKED_AT:
+        raise SheetMissingError(path, form.sheet)
+    read = reader(others)
+    holding = [name for name in others if _holds(read, name, locked)]
+    if len(holding) != 1:
+        raise SheetMissingError(path, form.sheet, tuple(holding))
+    return dataclasses.replace(form, sheet=holding[0]), form.sheet
+
+
+def _holds(read: Callable[[str], Grid], name: str, locked: dict[str, tuple[int, int, str]]) -> bool:
+    try:
+        return holds_form(read(name), locked)
+    except (SheetsyncError, CalamineError):  # a sheet that cannot be read is not the form's
+        return False

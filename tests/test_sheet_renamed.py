@@ -1,0 +1,166 @@
+"""A teacher renamed the form's sheet (a double-click on its tab in Calc or Excel: "แบบรายงาน" →
+"โรงเรียนวัดดอน", or "Sheet1"). She did nothing wrong, yet the file was refused outright. When it can be
+told safely — no sheet has the form sheet's name, and exactly one sheet holds the form's fixed labels as
+issued — that sheet is read as the form's, with one warning naming both names; the findings name her
+sheet; the store keeps the data as if the name had not changed. Two sheets that could be the form (a
+renamed form and a renamed copy) are not guessed between: the file is refused, saying to name it back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from sheetsync.check.reader import read_filled
+from sheetsync.check.validate import validate
+from sheetsync.errors import SheetMissingError
+from sheetsync.master import merge
+from sheetsync.office.store import Store
+from sheetsync.pipeline import check_file
+from sheetsync.spec.form import Form
+from sheetsync.template.markup import write_marked_up
+from sheetsync.template.write import write_template
+from tests.data.hostile.build import rewrite
+
+SCHOOL = "โรงเรียนวัดดอน"
+ROSTER = "recipient_id,school_name,email,project_code\ns1,โรงเรียนหนึ่ง,s1@example.org,50360000-4001\n"
+
+
+def _renamed(form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str, new: str = SCHOOL,
+             copy: str | None = None) -> Path:
+    """The template filled with ``seed``, its form sheet renamed ``new`` (and, given ``copy``, a copy of
+    the form's sheet added under that name first)."""
+    issued = tmp_path / f"issued.{fmt}"
+    write_template(form, issued, data=seed, recipient="s1")
+    path = tmp_path / f"renamed.{fmt}"
+    if fmt == "xlsx":
+        book = load_workbook(issued)
+        if copy is not None:
+            book.copy_worksheet(book[form.sheet]).title = copy
+        book[form.sheet].title = new
+        book.save(path)
+        return path
+    assert copy is None
+    old = f'table:name="{form.sheet}"'.encode()
+    return rewrite(issued, path, {"content.xml": lambda xml: xml.replace(old, f'table:name="{new}"'.encode())})
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_renamed_form_sheet_is_read_with_one_warning(progress_form: Form, seed: dict[str, Any], tmp_path: Path,
+                                                       fmt: str) -> None:
+    plain = tmp_path / f"plain.{fmt}"
+    write_template(progress_form, plain, data=seed, recipient="s1")
+    filled = read_filled(_renamed(progress_form, seed, tmp_path, fmt))
+    assert filled.data == read_filled(plain).data
+    assert filled.form.sheet == SCHOOL and filled.renamed_from == progress_form.sheet
+    report = validate(filled)
+    [said] = report.findings
+    assert (said.code, said.severity, said.sheet) == ("sheet-renamed", "warning", SCHOOL)
+    assert report.valid
+    for text in (said.message_th, said.message_en):
+        assert f"“{progress_form.sheet}”" in text and f"“{SCHOOL}”" in text, text
+    assert re.search("[ก-๙]", said.message_th) and "renamed" in said.message_en
+
+
+def test_findings_name_the_sheet_she_sees(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """A value to put right is told on her sheet's name, as the tab she clicks on reads."""
+    seed["reports"][6]["progress_percent"] = 101
+    filled = read_filled(_renamed(progress_form, seed, tmp_path, "xlsx", new="Sheet1"))
+    report = validate(filled)
+    assert {f.sheet for f in report.findings} == {"Sheet1"}
+    wrong = [f for f in report.findings if f.severity == "error"]
+    assert wrong and all(f.cell[0] == "D" for f in wrong)
+    marked = tmp_path / "marked.xlsx"
+    write_marked_up(filled, report, marked)
+    assert "Sheet1" in load_workbook(marked).sheetnames  # the copy's list of findings names a sheet it has
+
+
+def test_a_look_alike_name_is_shown_with_what_tells_it_apart(progress_form: Form, seed: dict[str, Any],
+                                                             tmp_path: Path) -> None:
+    """Renamed by pasting "แบบรายงาน" from the web (a zero-width space rides along): both names read the
+    same, so the one in her file is shown with the code point that tells it apart."""
+    filled = read_filled(_renamed(progress_form, seed, tmp_path, "xlsx", new=progress_form.sheet + "\u200b"))
+    [said] = validate(filled).findings
+    assert said.code == "sheet-renamed" and said.sheet == progress_form.sheet + "[U+200B]"
+
+
+def test_two_sheets_that_could_be_the_form_are_not_guessed(progress_form: Form, seed: dict[str, Any],
+                                                           tmp_path: Path) -> None:
+    path = _renamed(progress_form, seed, tmp_path, "xlsx", new=SCHOOL, copy="เดือนที่แล้ว")
+    with pytest.raises(SheetMissingError) as raised:
+        read_filled(path)
+    assert set(raised.value.among) == {SCHOOL, "เดือนที่แล้ว"}
+    result = check_file(path)
+    assert result.filled is None and result.failure is not None
+    thai = result.failure.message("th")
+    assert "เปลี่ยนชื่อ" in thai and f"'{progress_form.sheet}'" in thai
+    assert SCHOOL in thai and "เดือนที่แล้ว" in thai, thai
+    assert "renamed" in result.why["en"] and SCHOOL in result.why["en"]
+
+
+def test_a_sheet_without_the_form_is_refused_as_today(progress_form: Form, seed: dict[str, Any],
+                                                      tmp_path: Path) -> None:
+    """The form's labels typed over (or the sheet emptied): nothing tells which sheet is the form."""
+    path = _renamed(progress_form, seed, tmp_path, "xlsx", new="Sheet1")
+    book = load_workbook(path)
+    sheet = book["Sheet1"]
+    sheet.protection.sheet = False
+    for row in sheet.iter_rows(max_row=40, max_col=8):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.coordinate not in ("A1",):
+                cell.value = None
+    book.save(path)
+    with pytest.raises(SheetMissingError) as raised:
+        read_filled(path)
+    assert raised.value.among == ()
+
+
+def test_validate_on_the_command_line_passes_it(app: Any, progress_form: Form, seed: dict[str, Any],
+                                                tmp_path: Path) -> None:
+    path = _renamed(progress_form, seed, tmp_path, "xlsx")
+    result = CliRunner().invoke(app, ["validate", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    said = json.loads(result.output)
+    found = said[0] if isinstance(said, list) else said
+    assert [f["code"] for f in found["findings"]] == ["sheet-renamed"]
+
+
+def test_the_store_keeps_the_data_as_if_not_renamed(progress_form: Form, seed: dict[str, Any],
+                                                    tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    kept = []
+    for name, fmt in (("plain", None), ("renamed", "xlsx")):
+        folder = tmp_path / name
+        folder.mkdir()
+        if fmt is None:
+            path = folder / "s1.xlsx"
+            write_template(progress_form, path, data=seed, recipient="s1")
+        else:
+            path = _renamed(progress_form, seed, folder, fmt)
+        result = merge([path], folder / "master.xlsx", roster=roster, store=folder / "store.sqlite")
+        assert [o.result for o in result.outcomes] == ["merged"]
+        with Store(folder / "store.sqlite") as store:
+            [stored] = list(store.current())
+        kept.append((stored.form_id, stored.form_version, stored.key, stored.data))
+    assert kept[0] == kept[1]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_renamed_in_calc_is_read(libreoffice: Any, progress_form: Form, seed: dict[str, Any], tmp_path: Path,
+                                 fmt: str) -> None:
+    """Calc itself renames the tab and saves: the file it writes is read as the form, one warning."""
+    issued, saved = tmp_path / f"issued.{fmt}", tmp_path / f"saved.{fmt}"
+    write_template(progress_form, issued, data=seed, recipient="s1")
+    libreoffice.act(issued, saved, [["rename_sheet", progress_form.sheet, SCHOOL]], sheet=progress_form.sheet)
+    filled = read_filled(saved)
+    assert filled.form.sheet == SCHOOL and filled.data == read_filled(issued).data
+    assert [(f.code, f.sheet) for f in validate(filled).findings] == [("sheet-renamed", SCHOOL)]
+
