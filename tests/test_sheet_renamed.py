@@ -164,3 +164,39 @@ def test_renamed_in_calc_is_read(libreoffice: Any, progress_form: Form, seed: di
     assert filled.form.sheet == SCHOOL and filled.data == read_filled(issued).data
     assert [(f.code, f.sheet) for f in validate(filled).findings] == [("sheet-renamed", SCHOOL)]
 
+
+
+def test_files_renamed_each_their_own_way_keep_memory_bounded(progress_form: Form, seed: dict[str, Any],
+                                                              tmp_path: Path) -> None:
+    # Each renamed sheet is the form under another name: a form of its own, whose work (the places of its
+    # cells, its parsers, rules, print boxes) was kept for ever, keyed by the form. A batch of 20,000 files,
+    # each renamed its own way ("Sheet1" … or the school's name), kept 20,000 forms.
+    import gc
+
+    issued = tmp_path / "issued.xlsx"
+    write_template(progress_form, issued, data=seed, recipient="s1")
+    book = load_workbook(issued)
+    paths = []
+    for number in range(40):
+        book.worksheets[0].title = f"โรงเรียนที่ {number}"
+        paths.append(tmp_path / f"r{number}.xlsx")
+        book.save(paths[-1])
+
+    def forms_alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, Form) for o in gc.get_objects())
+
+    validate(read_filled(paths[0], form=progress_form))
+    before = forms_alive()
+    for path in paths[1:]:
+        assert validate(read_filled(path, form=progress_form)).valid
+    assert forms_alive() - before <= 20
+
+
+def test_the_same_new_name_is_the_same_form_again(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    # "Sheet1" comes back from many schools: the form under that name is made once, its validator built once.
+    one = read_filled(_renamed(progress_form, seed, tmp_path / "a", "xlsx", new="Sheet1"), form=progress_form)
+    two = read_filled(_renamed(progress_form, seed, tmp_path / "b", "xlsx", new="Sheet1"), form=progress_form)
+    other = read_filled(_renamed(progress_form, seed, tmp_path / "c", "xlsx", new="Sheet2"), form=progress_form)
+    assert one.form is two.form and one.form.sheet == "Sheet1"
+    assert other.form is not one.form and other.form.sheet == "Sheet2"

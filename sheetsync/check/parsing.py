@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 from . import coerce
 from ..spec.form import Field, Form
+from ..spec.formcache import PerForm
 
 __all__ = ["PARSERS", "SHORT_TEXT", "Parser", "one_line", "parser", "parsers_of"]
 
@@ -63,14 +64,12 @@ def parser(f: Field) -> Parser:
 def parsers_of(form: Form) -> dict[int, Parser]:
     """id(field) → :func:`parser`, for every field and table column of ``form``: worked out on the
     form's first file (like :func:`sheetsync.check.places.plan_of`)."""
-    entry = _PARSERS_OF.get(id(form))
-    if entry is None or entry[0] is not form:
-        fields = [*form.fields, *(column for table in form.tables for column in table.columns)]
-        if len(_PARSERS_OF) >= 64:  # forms reloaded again and again (tests, a long-lived office): keep few
-            _PARSERS_OF.clear()
-        entry = _PARSERS_OF[id(form)] = (form, {id(f): parser(f) for f in fields})
-    return entry[1]
+    return _PARSERS_OF(form)
 
 
-#: id(form) → (the form, its parsers); the form is kept so that its id (and its fields') stays its own.
-_PARSERS_OF: dict[int, tuple[Form, dict[int, Parser]]] = {}
+def _parsers(form: Form) -> dict[int, Parser]:
+    return {id(f): parser(f) for f in [*form.fields, *(column for table in form.tables for column in table.columns)]}
+
+
+#: The form is kept with its parsers, so that its fields' ids stay their own.
+_PARSERS_OF = PerForm(_parsers)

@@ -13,6 +13,7 @@ from .. import limits
 from ..formats.bounded import Bounds
 from ..spec.cells import column_letter
 from ..spec.form import Field, Form, Table
+from ..spec.formcache import PerForm
 
 
 @dataclass(frozen=True)
@@ -51,30 +52,29 @@ class Plan:
 
 def plan_of(form: Form) -> Plan:
     """The places of ``form``'s fields and table cells (worked out on the first call for the form)."""
-    entry = _PLANS.get(id(form))
-    if entry is None or entry[0] is not form:
-        sheet = form.sheet
-        fields = [(f, f.place.row - 1, f.place.col - 1, CellRef(sheet, f.place.ref)) for f in form.fields]
-        rows: dict[str, list[_Row]] = {}
-        inputs: dict[str, list[int]] = {}
-        for table in form.tables:
-            columns = [(c, c.place.col - 1, column_letter(c.place.col)) for c in table.columns if not c.decorative]
-            first = columns[0][2] if columns else "A"
-            rows[table.pointer] = [(row, [(c, index, CellRef(sheet, f"{letters}{row}")) for c, index, letters in columns],
-                                    CellRef(sheet, f"{first}{row}")) for row in range(table.first_row, table.last_row + 1)]
-            inputs[table.pointer] = [index for c, index, _ in columns if c.auto is None]
-        if len(_PLANS) >= 64:  # forms reloaded again and again (tests, a long-lived office): keep few
-            _PLANS.clear()
-        cells = {(row, col) for _, row, col, _ in fields}
-        cells |= {(row - 1, c.place.col - 1) for t in form.tables for c in t.columns if not c.decorative
-                  and c.auto is None for row in range(t.first_row, t.last_row + 1)}
-        hidden = _hidden(form)
-        entry = _PLANS[id(form)] = (form, Plan(fields, rows, inputs, _area(form), cells, _of_kind(form, "percent"),
-                                               _of_kind(form, "date"), hidden, {h[2].cell: h[3] for h in hidden}))
-    return entry[1]
+    return _PLANS(form)
 
 
-_PLANS: dict[int, tuple[Form, Plan]] = {}  # id(form) -> (form, plan); the form kept so the id stays its own
+def _plan(form: Form) -> Plan:
+    sheet = form.sheet
+    fields = [(f, f.place.row - 1, f.place.col - 1, CellRef(sheet, f.place.ref)) for f in form.fields]
+    rows: dict[str, list[_Row]] = {}
+    inputs: dict[str, list[int]] = {}
+    for table in form.tables:
+        columns = [(c, c.place.col - 1, column_letter(c.place.col)) for c in table.columns if not c.decorative]
+        first = columns[0][2] if columns else "A"
+        rows[table.pointer] = [(row, [(c, index, CellRef(sheet, f"{letters}{row}")) for c, index, letters in columns],
+                                CellRef(sheet, f"{first}{row}")) for row in range(table.first_row, table.last_row + 1)]
+        inputs[table.pointer] = [index for c, index, _ in columns if c.auto is None]
+    cells = {(row, col) for _, row, col, _ in fields}
+    cells |= {(row - 1, c.place.col - 1) for t in form.tables for c in t.columns if not c.decorative
+              and c.auto is None for row in range(t.first_row, t.last_row + 1)}
+    hidden = _hidden(form)
+    return Plan(fields, rows, inputs, _area(form), cells, _of_kind(form, "percent"), _of_kind(form, "date"), hidden,
+                {h[2].cell: h[3] for h in hidden})
+
+
+_PLANS = PerForm(_plan)
 
 
 def _hidden(form: Form) -> list[Hidden]:

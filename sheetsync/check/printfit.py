@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..spec.form import Form, column_letter
+from ..spec.formcache import PerForm
 from ..template import sizing
 from ..template.metrics import CELL_PADDING_PT, LAYOUT_SLACK, PT_PER_UNIT, font_metrics, printed_line_pitch, wrapped_lines
 from ..template.plan import build_plan
@@ -105,13 +106,7 @@ def _surely_fits(text: str, box: Box) -> bool:
 def boxes(form: Form) -> dict[str, Box]:
     """Cell (top left of a merged block) → its printed box, for the text inputs of ``form`` whose
     rows keep their height; computed once per form from a blank template's plan."""
-    entry = _BOXES.get(id(form))
-    if entry is None or entry[0] is not form:
-        entry = _BOXES[id(form)] = (form, _boxes(form))
-    return entry[1]
-
-
-_BOXES: dict[int, tuple[Form, dict[str, Box]]] = {}
+    return _BOXES(form)
 
 
 def _boxes(form: Form) -> dict[str, Box]:
@@ -140,3 +135,6 @@ def _boxes(form: Form) -> dict[str, Box]:
 
 
 __all__ = ["Box", "boxes", "print_findings"]
+
+
+_BOXES = PerForm(_boxes)

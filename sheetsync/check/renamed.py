@@ -19,6 +19,7 @@ from python_calamine import CalamineError
 from ..errors import SheetMissingError, SheetsyncError
 from ..identity import FINDINGS_SHEET, META_SHEET
 from ..spec.form import Form
+from ..spec.formcache import KEPT
 from .copies import COPIES_LOOKED_AT, holds_form
 
 __all__ = ["OWN_SHEETS", "form_sheet_found"]
@@ -51,7 +52,23 @@ def form_sheet_found(path: Path, form: Form, names: Iterable[str], locked: dict[
     holding = [name for name in others if _holds(read, name, locked)]
     if len(holding) != 1:
         raise SheetMissingError(path, form.sheet, tuple(holding))
-    return dataclasses.replace(form, sheet=holding[0]), form.sheet
+    return _under(form, holding[0]), form.sheet
+
+
+def _under(form: Form, sheet: str) -> Form:
+    """``form`` with its sheet named ``sheet``: made once per name ("Sheet1" comes back from many schools),
+    so its work per form (:mod:`sheetsync.spec.formcache`, its validator) is done once, not for every file."""
+    key = (id(form), sheet)
+    kept = _RENAMED.get(key)
+    if kept is None or kept[0] is not form:
+        if len(_RENAMED) >= KEPT:
+            _RENAMED.pop(next(iter(_RENAMED)))
+        kept = _RENAMED[key] = (form, dataclasses.replace(form, sheet=sheet))
+    return kept[1]
+
+
+#: (id of the form, the name it was renamed to) → (the form, kept so its id stays its own; renamed).
+_RENAMED: dict[tuple[int, str], tuple[Form, Form]] = {}
 
 
 def _holds(read: Callable[[str], Grid], name: str, locked: dict[str, tuple[int, int, str]]) -> bool:

@@ -12,6 +12,7 @@ from typing import Iterator
 
 from ..spec.cells import column_letter
 from ..spec.form import Form
+from ..spec.formcache import PerForm
 from ..spec.pointers import lookup
 from ..spec.rulespec import COLUMN, COLUMNS, PARAMS, Rule
 from ..messages import catalogue
@@ -82,20 +83,17 @@ _Step = tuple[int, Rule, tuple[str, ...], "tuple[str, str] | None", bool]
 def _order(form: Form) -> tuple[_Step, ...]:
     """The form's rules in the order they run, with what each run needs: worked out once per form
     (every file of a form runs the same rules)."""
-    entry = _ORDERS.get(id(form))
-    if entry is None or entry[0] is not form:
-        steps = tuple((index, rule, rule.fields, (rule["table"], rule["field"]) if tier in (RUNNING, TOTALS) else None,
-                       tier in (ROW, NEIGHBOURS))
-                      for index, rule in sorted(enumerate(form.rules), key=lambda pair: _tier(pair[1]))
-                      for tier in (_tier(rule),))
-        if len(_ORDERS) >= 64:  # forms reloaded again and again (tests, a long-lived office): keep few
-            _ORDERS.clear()
-        entry = _ORDERS[id(form)] = (form, steps)
-    return entry[1]
+    return _ORDERS(form)
 
 
-#: id(form) → (the form, its rules' steps); the form is kept so that its id is not reused meanwhile.
-_ORDERS: dict[int, tuple[Form, tuple[_Step, ...]]] = {}
+def _steps(form: Form) -> tuple[_Step, ...]:
+    return tuple((index, rule, rule.fields, (rule["table"], rule["field"]) if tier in (RUNNING, TOTALS) else None,
+                  tier in (ROW, NEIGHBOURS))
+                 for index, rule in sorted(enumerate(form.rules), key=lambda pair: _tier(pair[1]))
+                 for tier in (_tier(rule),))
+
+
+_ORDERS = PerForm(_steps)
 
 
 @dataclass

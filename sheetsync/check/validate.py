@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 
 from ..template.fingerprint import cell_hash, combined
 from ..spec.form import Form, parse_range
+from ..spec.formcache import PerForm
 from ..identity import META_SHEET, OFFICE, KeyArg, meta_cell, resolve, verify
 from ..messages import render
 from ..spec.pointers import generic, schema_node
@@ -250,14 +251,10 @@ def _prefilled_pointers(form: Form) -> dict[str, str]:
 
 def _quick(form: Form) -> Check | None:
     """The form's quick validity test (:mod:`.quickcheck`), compiled once per form."""
-    entry = _QUICK.get(id(form))
-    if entry is None or entry[0] is not form:
-        validator = form.validator
-        entry = _QUICK[id(form)] = (form, quick_check(form.schema, validator.format_checker.conforms))
-    return entry[1]
+    return _QUICK(form)
 
 
-_QUICK: dict[int, tuple[Form, Check | None]] = {}
+_QUICK = PerForm(lambda form: quick_check(form.schema, form.validator.format_checker.conforms))
 
 _LENGTHS = ("minLength", "maxLength")
 
