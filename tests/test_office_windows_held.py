@@ -1,0 +1,84 @@
+"""Files of the office a clerk may hold open in Excel on Windows while sheetsync runs. Windows then
+refuses to replace the file, to rename it away, and to delete it (``PermissionError``); Linux cannot
+lock a file so, and :func:`held_open` makes those calls refuse for the held paths only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from tests.test_office import in_office
+
+
+def held_open(monkeypatch: pytest.MonkeyPatch, *held: Path) -> None:
+    """Windows' refusals for ``held`` (open in Excel): ``os.replace``/``os.rename`` to or from it,
+    ``os.unlink``/``os.remove`` of it."""
+    names = {os.path.normcase(os.path.abspath(p)) for p in held}
+
+    def is_held(path: Any) -> bool:
+        return os.path.normcase(os.path.abspath(os.fspath(path))) in names
+
+    def refuse(path: Any) -> None:
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process",
+                              os.fspath(path))
+
+    for name in ("replace", "rename"):
+        real = getattr(os, name)
+
+        def moving(src: Any, dst: Any, *args: Any, _real: Any = real, **kwargs: Any) -> None:
+            for path in (src, dst):
+                if is_held(path):
+                    refuse(path)
+            _real(src, dst, *args, **kwargs)
+        monkeypatch.setattr(os, name, moving)
+    for name in ("unlink", "remove"):
+        real = getattr(os, name)
+
+        def deleting(path: Any, *args: Any, _real: Any = real, **kwargs: Any) -> None:
+            if is_held(path):
+                refuse(path)
+            _real(path, *args, **kwargs)
+        monkeypatch.setattr(os, name, deleting)
+
+
+def _one_line_each(output: str, name: str) -> list[str]:
+    lines = [x for x in output.splitlines() if name in x]
+    assert lines and all(" / " in x for x in lines), output  # Thai, then English, on one line
+    return lines
+
+
+def test_a_template_open_in_excel_while_new_ones_are_written(office: Path, app: typer.Typer,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    assert in_office(app, office, "template", "--roster", "roster.csv", "-o", "templates").exit_code == 0
+    [held, other] = sorted((office / "templates").glob("*.xlsx"))
+    held_open(monkeypatch, held)
+    again = in_office(app, office, "template", "--roster", "roster.csv", "-o", "templates")
+    assert "Traceback" not in again.output and again.exit_code == 3
+    _one_line_each(again.stderr, held.name)
+    assert held.exists() and (office / "templates" / "old").is_dir()
+
+
+def test_a_returned_file_opened_in_the_inbox_while_sync_runs(office: Path, app: typer.Typer, progress_form: Any,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_office_open_in_excel import _ready
+    from sheetsync.template.write import write_template
+    from tests.test_master_support import at, seed_data, variant
+
+    _ready(office, progress_form)  # s1.xlsx waits in the inbox; the clerk double-clicks it
+    write_template(progress_form, office / "inbox" / "s2.xlsx", data=variant(seed_data(), reports=5),
+                   recipient="s2", issued=at(41))
+    held_open(monkeypatch, office / "inbox" / "s1.xlsx")
+    run = in_office(app, office, "sync")
+    assert "Traceback" not in run.output and "s1.xlsx" in run.stdout and "s2.xlsx" in run.stdout
+    # One line naming the file held, Thai first, saying (in Thai too) that it may be open in Excel.
+    [line] = _one_line_each(run.stderr, "s1.xlsx")
+    thai, english = line.removeprefix(" sheetsync: ").split(" / ", 1)
+    assert "Excel" in thai and "รอบหน้า" in thai and "Excel" in english and "next run" in english
+    monkeypatch.undo()  # Excel closed: the next run sets both aside, checking nothing again
+    later = in_office(app, office, "sync")
+    assert later.exit_code == 0 and not list((office / "inbox").glob("*.xlsx")), later.output
+    assert sorted(p.name for p in (office / "processed").glob("*.xlsx")) == ["s1.xlsx", "s2.xlsx"]
