@@ -82,3 +82,42 @@ def test_a_returned_file_opened_in_the_inbox_while_sync_runs(office: Path, app: 
     later = in_office(app, office, "sync")
     assert later.exit_code == 0 and not list((office / "inbox").glob("*.xlsx")), later.output
     assert sorted(p.name for p in (office / "processed").glob("*.xlsx")) == ["s1.xlsx", "s2.xlsx"]
+
+
+def _backed_up(office: Path, app: typer.Typer) -> Path:
+    made = in_office(app, office, "backup")
+    assert made.exit_code == 0, made.output
+    [backup] = office.rglob("sheetsync-2*.sqlite")
+    return backup
+
+
+def test_a_store_held_open_elsewhere_is_not_restored_over(office: Path, app: typer.Typer,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows cannot rename a SQLite file another program has open (a DB browser): one line, nothing moved."""
+    backup = _backed_up(office, app)
+    held_open(monkeypatch, office / "sheetsync.sqlite")
+    run = in_office(app, office, "restore", str(backup), "--force")
+    assert run.exit_code == 3 and "Traceback" not in run.output
+    _one_line_each(run.stderr, "sheetsync.sqlite")
+    assert (office / "sheetsync.sqlite").exists() and not list(office.glob("*.replaced-*"))
+
+
+def test_a_restore_whose_wal_cannot_be_moved_puts_the_store_back(office: Path, app: typer.Typer,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store moved aside but not its -wal: a backup copied in beside that -wal would have it replayed
+    into it (SQLite cannot tell a -wal belongs to another file). The store goes back where it was."""
+    import sqlite3
+
+    backup = _backed_up(office, app)
+    keep = sqlite3.connect(office / "sheetsync.sqlite")  # a -wal beside the store, as a run leaves one
+    keep.execute("PRAGMA journal_mode=WAL")
+    keep.execute("CREATE TABLE IF NOT EXISTS marker (x)")
+    assert (office / "sheetsync.sqlite-wal").exists()
+    held_open(monkeypatch, office / "sheetsync.sqlite-wal")
+    run = in_office(app, office, "restore", str(backup), "--force")
+    keep.close()
+    assert run.exit_code == 3 and "Traceback" not in run.output
+    assert (office / "sheetsync.sqlite").exists() and not list(office.glob("*.replaced-*"))
+    [line] = _one_line_each(run.stderr, "sheetsync.sqlite-wal")
+    assert line.index("ย้าย") < line.index("cannot be moved aside")
+    assert (office / "sheetsync.sqlite-wal").exists()  # with its store, as it was
