@@ -121,3 +121,20 @@ def test_a_restore_whose_wal_cannot_be_moved_puts_the_store_back(office: Path, a
     [line] = _one_line_each(run.stderr, "sheetsync.sqlite-wal")
     assert line.index("ย้าย") < line.index("cannot be moved aside")
     assert (office / "sheetsync.sqlite-wal").exists()  # with its store, as it was
+
+
+def test_a_file_put_back_by_restore_never_takes_a_name_differing_only_in_case(office: Path, app: typer.Typer,
+                                                                             progress_form: Any) -> None:
+    """Windows sees ``S1.xlsx`` and ``s1.xlsx`` as one file: a put-back under the other's name failed
+    there (``os.rename`` onto an existing file), half-way through the restore."""
+    from tests.test_office_open_in_excel import _ready
+
+    backup = _backed_up(office, app)  # before s1's file came
+    _ready(office, progress_form)
+    assert in_office(app, office, "sync").exit_code == 0
+    assert (office / "processed" / "s1.xlsx").exists()
+    (office / "inbox" / "S1.xlsx").write_bytes(b"arrived meanwhile")
+    run = in_office(app, office, "restore", str(backup), "--force")
+    assert run.exit_code == 0, run.output
+    names = [p.name for p in (office / "inbox").iterdir() if p.is_file()]
+    assert len(names) == 2 and len({n.casefold() for n in names}) == 2, names

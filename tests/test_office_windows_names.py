@@ -55,6 +55,15 @@ def _filled(form: Form, folder: Path, rid: str, index: int, reports: int = 3) ->
     return path.read_bytes()
 
 
+def _wrong(form: Form, folder: Path, rid: str, index: int) -> bytes:
+    """A file with a mistake (progress going backwards): its reports include a marked-up copy."""
+    data = variant(seed_data(), code=f"50360000-{1000 + index}", reports=3)
+    data["reports"][2]["progress_percent"] = 1.0
+    path = folder / f"wrong-{index}.xlsx"
+    write_template(form, path, data=data, recipient=rid)
+    return path.read_bytes()
+
+
 def _walked(office: Path) -> None:
     found = invalid_under(office)
     assert found == {}, "\n".join(f"{p}: {why}" for p, why in found.items())
@@ -106,6 +115,7 @@ def test_a_whole_office_cycle_with_hostile_names_makes_only_windows_names(distri
     (inbox / "Abc.xlsx").write_bytes(_filled(progress_form, made, "Abc", 3))
     (inbox / "abc.xlsx").write_bytes(_filled(progress_form, made, "abc", 4))
     (inbox / "nul.xlsx. ").write_bytes(b"not a spreadsheet")
+    (inbox / ("ผิด:" + LONG_THAI[:75] + ".xlsx")).write_bytes(_wrong(progress_form, made, "ร.ร.3.", 2))
     (inbox / "รายงาน 09:15.pdf").write_bytes(b"%PDF-1.4")
     mailbox.deliver(mail_from("f@s6.example", "ส่ง: รายงาน?", [("COM1.xlsx", _filled(progress_form, made, "COM1", 5),
                                                                    XLSX)], "<a@s6.example>"))
@@ -137,5 +147,6 @@ def test_a_whole_office_cycle_with_hostile_names_makes_only_windows_names(distri
     _walked(district)
     names = {p.relative_to(district).as_posix() for p in district.rglob("*")}
     assert any(n.startswith("templates/old/") for n in names) and any(n.startswith("reports/old/") for n in names)
+    assert any(n.startswith("reports/") and "ตรวจแล้ว" in n for n in names), sorted(names)  # a marked-up copy
     assert any(n.startswith("outbox/held/") for n in names), sorted(names)
     assert any(n.startswith("quarantine/") or "/quarantine/" in n for n in names), sorted(names)

@@ -227,7 +227,8 @@ def _put_back(store: Store, folder: Path, inbox: Path, backup: str) -> list[Path
     says so, and a school is not counted as having sent it twice."""
     if not folder.is_dir():
         return []
-    taken = {p.name for p in inbox.iterdir()} if inbox.is_dir() else set()
+    # Case-folded: Windows sees "S2.xlsx" and "s2.xlsx" as one file, and a rename onto it fails there.
+    taken = {p.name.casefold() for p in inbox.iterdir()} if inbox.is_dir() else set()
     moved = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.is_symlink() or not path.is_file():
@@ -242,9 +243,9 @@ def _put_back(store: Store, folder: Path, inbox: Path, backup: str) -> list[Path
             continue
         inbox.mkdir(parents=True, exist_ok=True)
         name, n = path.name, 2
-        while name in taken:  # s2.xlsx → s2-2.xlsx: the extension says what it is
+        while name.casefold() in taken:  # s2.xlsx → s2-2.xlsx: the extension says what it is
             name, n = f"{path.stem}-{n}{path.suffix}", n + 1
-        taken.add(name)
+        taken.add(name.casefold())
         target = inbox / name
         with store.transaction() as db:
             db.execute("INSERT OR REPLACE INTO put_back (sha256, name, backup, at) VALUES (?, ?, ?, ?)",
