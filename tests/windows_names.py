@@ -65,11 +65,18 @@ def valid_on_windows(relative_path: str | PurePath) -> bool:
 
 
 def invalid_under(folder: Path) -> dict[str, str]:
-    """Every path under ``folder`` (files and folders) that is not valid on Windows: {relative path: why}."""
+    """Every path under ``folder`` (files and folders) that is not valid on Windows: {relative path: why}.
+
+    Two names of one folder that differ only in case count too: Windows sees them as one file (an
+    office made on Linux and opened from Windows over a share, or copied there, loses one)."""
     found: dict[str, str] = {}
+    seen: dict[tuple[Path, str], str] = {}
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
         said = path_problem(relative)
+        other = seen.setdefault((path.parent, path.name.casefold()), relative)
+        if said is None and other != relative:
+            said = f"is {other!r} to Windows (they differ only in case)"
         if said is not None:
             found[relative] = said
     return found
