@@ -172,7 +172,8 @@ def _round_trip(form: Any, data: dict[str, Any], folder: Path, say: Callable[[st
 
 
 def _write_roster(roster: list[Recipient], path: Path) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
+    # With a BOM: Excel on Windows reads a CSV without one in the ANSI code page, and its Thai as mojibake.
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["recipient_id", "school_name", "email", "project_code", "network"])
         writer.writerows([r.id, r.school, r.email, r.project_code, r.extra.get("network", "")] for r in roster)

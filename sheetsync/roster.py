@@ -255,19 +255,27 @@ def safe_filename(text: str, suffix: str = "", max_bytes: int = MAX_NAME_BYTES) 
     name, ``suffix`` included, fits in ``max_bytes`` of UTF-8 without splitting a character.
     Never empty.
 
-    :param suffix: appended as given, e.g. ``".xlsx"``; it is always kept whole.
+    :param suffix: appended, e.g. ``".xlsx"``, always whole: made safe as the rest (a suffix taken
+        from a received name, ``Path("nul.xlsx. ").suffix``, ends in what Windows drops).
 
     Example::
 
         safe_filename("ร.ร./วัด:ไทร*?", ".xlsx")  # 'ร.ร._วัด_ไทร__.xlsx'
     """
-    cleaned = "".join("_" if ch in _UNSAFE or _is_control(ch) else ch for ch in unicodedata.normalize("NFC", text))
-    cleaned = re.sub(r"\s+", " ", cleaned).strip().lstrip(".")
+    cleaned = _cleaned(text).strip().lstrip(".")
+    suffix = _cleaned(suffix).rstrip(". ")
     budget = max(max_bytes - len(suffix.encode("utf-8")), 1)
     stem = _fit(cleaned, budget).rstrip(". ") or "_"
     if stem.split(".")[0].strip().upper() in _RESERVED:
         stem = _fit("_" + stem, budget).rstrip(". ")
     return stem + suffix
+
+
+def _cleaned(text: str) -> str:
+    """``text`` in NFC, each character Windows refuses (or that hides in a name) as ``_``, each run of
+    white space as one space."""
+    cleaned = "".join("_" if ch in _UNSAFE or _is_control(ch) else ch for ch in unicodedata.normalize("NFC", text))
+    return re.sub(r"\s+", " ", cleaned)
 
 
 def _is_control(ch: str) -> bool:

@@ -89,6 +89,14 @@ def test_forms_and_demo(tmp_path: Path) -> None:
     # The signature line is the school's to sign: no template the demo issues names a signer.
     issued = [*(tmp_path / "demo" / "templates").iterdir(), *(tmp_path / "demo" / "templates-ods").iterdir()]
     assert issued and not [p.name for p in issued if read_filled(p).data.get("certification", {}).get("signer")]
+    # The roster the clerk opens in Excel to copy: UTF-8 with a BOM, else Excel on Windows shows its Thai
+    # as mojibake (it reads a CSV without one in the ANSI code page); every name it made valid on Windows.
+    from sheetsync.roster import read_roster
+    from tests.windows_names import invalid_under
+
+    roster = tmp_path / "demo" / "schools.csv"
+    assert roster.read_bytes().startswith(b"\xef\xbb\xbf") and len(read_roster(roster)) == 11
+    assert invalid_under(tmp_path / "demo") == {}
 
 
 def _xlsm(path: Path) -> None:

@@ -124,6 +124,18 @@ def test_safe_filename_keeps_thai_and_cuts_at_character_boundaries() -> None:
     assert safe_filename("") == "_"
 
 
+@pytest.mark.parametrize("stem, suffix", [("nul.xlsx", "."), ("รายงาน", ". "), ("a", "-2."), ("b", ".x:y"),
+                                          ("c", ".\t"), ("ลา", " .")])
+def test_safe_filename_makes_the_suffix_safe_too(stem: str, suffix: str) -> None:
+    """A suffix taken from a received name (``Path("nul.xlsx. ").suffix`` is ``". "``): the whole name
+    must be valid on Windows, which drops a trailing dot or space (``_nul.xlsx.`` was kept in quarantine/)."""
+    from tests.windows_names import valid_on_windows
+
+    name = safe_filename(stem, suffix)
+    assert valid_on_windows(name), name
+    check_safe(name)
+
+
 def test_one_template_per_recipient(tmp_path: Path, progress_form: Form) -> None:
     roster = [
         Recipient("s1", "ร.ร./วัด:ไทร*?", "a@x.example", "50360000-3553"),

@@ -92,7 +92,8 @@ def write_workbook(sheets: list[Sheet], path: Path) -> None:
             ids = [_style_id(ws, WRAP_STYLE if wrap else styles[column.kind])
                    for column, wrap in zip(sheet.columns, wrapped)]
             rows_file = Path(folder) / f"{index}.xml"
-            with rows_file.open("w", encoding="utf-8") as out:
+            # newline="": as on Linux, a "\r\n" in a value must not become "\r\r\n" (two breaks to a reader).
+            with rows_file.open("w", encoding="utf-8", newline="") as out:
                 last = write_rows(out, chain(sheet.rows, sheet.footer), ids, _style_id(ws, styles["text"]),
                                   header_row(sheet) + 1, heights=_heights(sheet, wrapped) if any(wrapped) else None,
                                   wrapped=frozenset(n for n, wrap in enumerate(wrapped) if wrap))

@@ -15,7 +15,7 @@ from typing import Collection, Iterable
 
 from ..crashpoint import crash_point
 from ..errors import InboxError, NotAFileError
-from ..files import NO_FOLLOW, open_regular, replace
+from ..files import NO_FOLLOW, open_regular, replace, why_not_replaced
 from ..messages import both, render
 from ..pipeline import sha256_from
 from .listed import Listed
@@ -230,7 +230,7 @@ class SetAside:
             return None  # already gone (moved by hand): its outcome is recorded all the same
         except OSError as exc:
             self._blocked = True
-            self.problems.append(both("sync.cannot-move", folder=path.parent, why=exc.strerror or exc))
+            self.problems.append(_not_moved(path, exc))
             return None
         if listed is not None and not listed.arrived_at(dest):
             self._put_back(dest, path, note if disposition == "quarantine" else None)
@@ -256,6 +256,16 @@ class SetAside:
         if note is not None:
             note.unlink(missing_ok=True)
         self.problems.append(both("sync.replaced-while-checked", file=path.name, back=back.name))
+
+
+def _not_moved(path: Path, exc: OSError) -> str:
+    """The line for an inbox that files cannot be moved out of. Refused rights name the file: on Windows
+    that is the clerk's double-click on a returned file (Excel locks it), said in Thai too."""
+    if not isinstance(exc, PermissionError):
+        return both("sync.cannot-move", folder=path.parent, why=exc.strerror or exc)
+    th, en = (render("sync.cannot-move-open", lang, source="office.yaml", file=path.name,
+                     why=why_not_replaced(exc, lang)) for lang in ("th", "en"))
+    return f"{th} / {en}"
 
 
 def set_aside_late(store: Store, mover: SetAside, path: Path, listed: Listed) -> bool:

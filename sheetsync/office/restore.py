@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..clock import Zone
-from ..errors import BadInputError, OfficeBusyError, OfficeError
-from ..files import open_regular, unique_name
-from ..messages import both
+from ..errors import BadInputError, OfficeBusyError, OfficeError, OutputError
+from ..files import open_regular, unique_name, why_not_replaced
+from ..messages import both, render
 from ..pipeline import sha256_from, sha256_of
 from .backup import back_up
 from .lock import lock_path
@@ -192,14 +192,30 @@ def _move_aside(store: Path, label: str, zone: Zone) -> tuple[Path, ...]:
     stamp = dt.datetime.now(dt.timezone.utc).astimezone(zone).strftime("%Y%m%d-%H%M%S")
     taken = {p.name for p in store.parent.iterdir()}
     name = unique_name(f"{store.stem}.{label}-{stamp}", {n.removesuffix(store.suffix) for n in taken})
-    kept = []
-    for end in ("", *BESIDE):
-        old = Path(f"{store}{end}")
-        if old.exists():
-            new = store.with_name(f"{name}{store.suffix}{end}")
-            os.rename(old, new)  # never replaces: the name is free (checked above)
-            kept.append(new)
-    return tuple(kept)
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for end in ("", *BESIDE):
+            old = Path(f"{store}{end}")
+            if old.exists():
+                new = store.with_name(f"{name}{store.suffix}{end}")
+                os.rename(old, new)  # never replaces: the name is free (checked above)
+                moved.append((old, new))
+    except OSError as exc:
+        # Windows refuses to rename a store another program has open (its -wal too). All or nothing:
+        # a backup copied in beside the old -wal would have it replayed into it, and the office left
+        # with no store at all would start an empty one at the next run.
+        for old, new in reversed(moved):
+            os.rename(new, old)
+        raise _not_moved_aside(store, exc) from exc
+    return tuple(new for _, new in moved)
+
+
+def _not_moved_aside(store: Path, exc: OSError) -> OutputError:
+    """The one line (Thai first) for a store whose files could not be moved aside: nothing was changed."""
+    file = exc.filename or store
+    th, en = (render("restore.not-moved-aside", lang, source="office.yaml", file=file, why=why_not_replaced(exc, lang))
+              for lang in ("th", "en"))
+    return OutputError(en, th=th)
 
 
 def _put_back(store: Store, folder: Path, inbox: Path, backup: str) -> list[Path]:
@@ -211,7 +227,8 @@ def _put_back(store: Store, folder: Path, inbox: Path, backup: str) -> list[Path
     says so, and a school is not counted as having sent it twice."""
     if not folder.is_dir():
         return []
-    taken = {p.name for p in inbox.iterdir()} if inbox.is_dir() else set()
+    # Case-folded: Windows sees "S2.xlsx" and "s2.xlsx" as one file, and a rename onto it fails there.
+    taken = {p.name.casefold() for p in inbox.iterdir()} if inbox.is_dir() else set()
     moved = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.is_symlink() or not path.is_file():
@@ -226,9 +243,9 @@ def _put_back(store: Store, folder: Path, inbox: Path, backup: str) -> list[Path
             continue
         inbox.mkdir(parents=True, exist_ok=True)
         name, n = path.name, 2
-        while name in taken:  # s2.xlsx → s2-2.xlsx: the extension says what it is
+        while name.casefold() in taken:  # s2.xlsx → s2-2.xlsx: the extension says what it is
             name, n = f"{path.stem}-{n}{path.suffix}", n + 1
-        taken.add(name)
+        taken.add(name.casefold())
         target = inbox / name
         with store.transaction() as db:
             db.execute("INSERT OR REPLACE INTO put_back (sha256, name, backup, at) VALUES (?, ?, ?, ?)",

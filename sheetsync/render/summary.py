@@ -89,7 +89,8 @@ def write_summary_csv(results: Iterable[Result], path: Path, lang: Lang = "th", 
     writer = csv.writer(buffer)
     for row in summary_rows(results, lang, reread, names=names):
         writer.writerow([_safe(v) for v in row])
-    write_atomically(path, lambda tmp: tmp.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8"))
+    # newline="": csv ends each row with "\r\n" already; Windows' translation made it "\r\r\n", an empty row in Excel.
+    write_atomically(path, lambda tmp: tmp.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8", newline=""))
 
 
 def write_summary_xlsx(results: Iterable[Result], path: Path, lang: Lang = "th", *,
