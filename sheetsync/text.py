@@ -162,7 +162,8 @@ def clusters(text: str) -> list[str]:
 def thai_windows_text(raw: bytes) -> str | None:
     """``raw`` as a text a Thai office's Windows programs save: UTF-8 (with or without the byte-order
     mark Excel's "CSV UTF-8" and older Notepad write), UTF-16 with its mark (Notepad's "Unicode",
-    Excel's "Unicode Text"), else cp874 (TIS-620: plain "CSV" and Notepad's "ANSI" on Thai Windows)
+    Excel's "Unicode Text") or without it (a NUL every other byte: some editors), else cp874
+    (TIS-620: plain "CSV" and Notepad's "ANSI" on Thai Windows)
     when it reads as Thai; None otherwise.
 
     Any other single-byte encoding also "decodes" as cp874 (é becomes a Thai tone mark), so cp874 is
@@ -173,6 +174,8 @@ def thai_windows_text(raw: bytes) -> str | None:
             return raw.decode("utf-16")  # the mark says which byte order, and is dropped
         except UnicodeDecodeError:
             return None
+    if b"\0" in raw:  # a NUL is valid UTF-8, but no program saves one in a text: UTF-16 without its mark
+        return _utf16_unmarked(raw)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -182,6 +185,20 @@ def thai_windows_text(raw: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return text if plausibly_thai(text) else None
+
+
+def _utf16_unmarked(raw: bytes) -> str | None:
+    """``raw``, holding NUL bytes, as UTF-16 without a byte-order mark (some editors save it so); None
+    when it is not. Every ASCII character (a key, ``=``, a line break) has a NUL as its high byte: after it
+    in little-endian, before it in big-endian, so the side most NULs are on says which (a Thai letter,
+    U+0Exx, has none)."""
+    odd, even = raw[1::2].count(0), raw[0::2].count(0)
+    if odd == even:
+        return None
+    try:
+        return raw.decode("utf-16-le" if odd > even else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
 
 
 _THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")

@@ -52,18 +52,20 @@ def wrong(code: str, path: Path, **params: Any) -> OfficeError:
 
 
 def read_settings(path: Path) -> dict[str, Any]:
-    """The TOML of ``path`` (UTF-8 with or without a BOM, or Thai Windows' cp874), its keys checked.
+    """The TOML of ``path`` (UTF-8 with or without a BOM, UTF-16 with or without one, or Thai Windows' cp874),
+    its keys checked.
 
     :raises OfficeError: it cannot be read, is not TOML (naming the line and column), or holds an
         unknown key (naming it and the part of the file it is in).
     """
     try:
         # Saved by Windows Notepad it may begin with a byte-order mark, or be Thai Windows' "ANSI" (cp874).
-        text = thai_windows_text(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise wrong("settings.unreadable", path, why=exc.strerror or exc) from exc
-    if text is None:
-        raise OfficeError(both("error.office-encoding", config=path))
+    text = thai_windows_text(raw)
+    if text is None:  # NUL bytes: UTF-16 (cut short, or mixed), not "neither UTF-8 nor Thai"
+        raise OfficeError(both("error.office-utf16" if b"\0" in raw else "error.office-encoding", config=path))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
