@@ -23,7 +23,8 @@ SOURCE = "settings.yaml"
 #: checked by :meth:`sheetsync.mailer.ImapConfig.from_table`.
 KNOWN: dict[str, tuple[str, ...]] = {
     "": ("name", "form", "roster", "period", "timezone", "paths", "run", "mail", "imap"),
-    "paths": ("inbox", "processed", "quarantine", "reports", "outbox", "master", "store", "key", "forms"),
+    "paths": ("inbox", "processed", "quarantine", "reports", "outbox", "master", "store", "key", "forms",
+              "templates"),
     "run": ("settle_seconds", "wait_seconds", "mark_valid_files", "render_view", "school_charts"),
     "mail": ("from", "reply_to", "digest_to", "smtp_host", "smtp_port", "smtp_security", "smtp_user",
              "summary_only", "answers_per_day"),
