@@ -174,8 +174,12 @@ def thai_windows_text(raw: bytes) -> str | None:
             return raw.decode("utf-16")  # the mark says which byte order, and is dropped
         except UnicodeDecodeError:
             return None
-    if b"\0" in raw:  # a NUL is valid UTF-8, but no program saves one in a text: UTF-16 without its mark
-        return _utf16_unmarked(raw)
+    wide = utf16_unmarked(raw)  # checked first: its NULs are valid UTF-8, and it read as a broken UTF-8 text
+    if wide is not None:
+        try:
+            return raw.decode(wide)
+        except UnicodeDecodeError:
+            return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -187,18 +191,19 @@ def thai_windows_text(raw: bytes) -> str | None:
     return text if plausibly_thai(text) else None
 
 
-def _utf16_unmarked(raw: bytes) -> str | None:
-    """``raw``, holding NUL bytes, as UTF-16 without a byte-order mark (some editors save it so); None
-    when it is not. Every ASCII character (a key, ``=``, a line break) has a NUL as its high byte: after it
-    in little-endian, before it in big-endian, so the side most NULs are on says which (a Thai letter,
-    U+0Exx, has none)."""
+def utf16_unmarked(raw: bytes) -> str | None:
+    """The codec of ``raw`` when it is UTF-16 without a byte-order mark (some editors save it so), else None.
+
+    Every ASCII character (a key, ``=``, a comma, a line break) has a NUL as its high byte: after it in
+    little-endian, before it in big-endian (a Thai letter, U+0Exx, has none). So when at least one pair of
+    bytes in eight has a NUL on one side and hardly any on the other, the file is UTF-16 in that byte order;
+    a stray NUL in a UTF-8 text is no such pattern, and that text is read as UTF-8 (and refused where it is).
+    """
+    pairs = len(raw) // 2
     odd, even = raw[1::2].count(0), raw[0::2].count(0)
-    if odd == even:
+    if not pairs or max(odd, even) * 8 < pairs or min(odd, even) * 8 > max(odd, even):
         return None
-    try:
-        return raw.decode("utf-16-le" if odd > even else "utf-16-be")
-    except UnicodeDecodeError:
-        return None
+    return "utf-16-le" if odd > even else "utf-16-be"
 
 
 _THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")

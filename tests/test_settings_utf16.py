@@ -44,3 +44,9 @@ def test_nul_bytes_that_are_no_utf16_say_save_as_utf8(tmp_path: Path) -> None:
     thai, english = str(caught.value).split(" / ", 1)
     assert "UTF-16" in thai and "UTF-8" in thai and "sheetsync.toml" in thai, thai
     assert "UTF-16" in english and "UTF-8" in english and "sheetsync.toml" in english, english
+
+
+def test_a_stray_nul_in_utf8_is_no_utf16() -> None:
+    """One NUL in a UTF-8 text (a tool's slip) is no pattern of UTF-16: read as UTF-8, not as Chinese."""
+    text = 'name = "สำนักงาน"\nform = "progress-report"\x00\n'
+    assert thai_windows_text(text.encode("utf-8")) == text

@@ -17,7 +17,7 @@ from email.message import EmailMessage, Message
 from email.policy import SMTP, EmailPolicy, Policy, default
 from email.utils import getaddresses, parseaddr
 
-from ..address import bare_address, is_address, is_quoted_address, needs_smtputf8, quoted_local, wire_domain
+from ..address import bare_address, needs_smtputf8, quoted_local, usable_address, wire_domain
 from ..errors import MailError
 from ..text import plausibly_thai
 from ._intl import UnicodeAddressHeader, encoded_words
@@ -304,12 +304,13 @@ def parse_addresses(text: str, *, display_name: str = "", what: str = "address")
 def _usable(local: str, domain: str, written: str) -> bool:
     """Whether ``local``@``domain``, as the parser read it from ``written``, is a usable address written
     there as one word — the parser also takes "ครู @โรงเรียน.ไทย" (spaces, comments), no one's address: a
-    dot-atom (:func:`~sheetsync.address.is_address`), or a quoted local part (``"a b"@school.example``, RFC 5321:
+    dot-atom or a quoted local part (:func:`~sheetsync.address.usable_address`) (``"a b"@school.example``, RFC 5321:
     smtplib and every server carry it as ``<"a b"@school.example>``; refused, its school was never answered)."""
     spec = f"{local}@{domain}"
     if spec in written:
-        return is_address(spec)
-    return f"{quoted_local(local)}@{domain}" in written and is_quoted_address(local, domain)
+        return usable_address(spec)
+    quoted = f"{quoted_local(local)}@{domain}"
+    return quoted in written and usable_address(quoted)  # the roster's judge too: what one takes, the other does
 
 
 def needs_utf8(message: Message) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import OfficeError
 from ..messages import both, render
-from ..text import thai_windows_text
+from ..text import thai_windows_text, utf16_unmarked
 
 SOURCE = "settings.yaml"
 
@@ -65,8 +65,8 @@ def read_settings(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise wrong("settings.unreadable", path, why=exc.strerror or exc) from exc
     text = thai_windows_text(raw)
-    if text is None:  # NUL bytes: UTF-16 (cut short, or mixed), not "neither UTF-8 nor Thai"
-        raise OfficeError(both("error.office-utf16" if b"\0" in raw else "error.office-encoding", config=path))
+    if text is None:  # UTF-16 that does not decode (cut short): say so, not "neither UTF-8 nor Thai"
+        raise OfficeError(both("error.office-utf16" if utf16_unmarked(raw) else "error.office-encoding", config=path))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
