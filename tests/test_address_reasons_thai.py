@@ -59,10 +59,9 @@ def test_no_recipient_and_one_not_on_the_roster_are_said_in_thai(tmp_path: Path)
 
 
 def test_a_sender_that_cannot_be_answered_is_told_why_in_thai_in_the_thai_half() -> None:
-    try:
+    with pytest.raises(MailError) as caught:
         parse_addresses("ครู @โรงเรียน.ไทย", what="recipient")
-    except MailError as exc:
-        line = cannot_answer("ครู <a@s1.example>", exc)
+    line = cannot_answer("ครู <a@s1.example>", caught.value)
     thai, english = line.split(" / ", 1)
     assert "ไม่ใช่" in thai and "is not a" not in thai and "is not a usable" in english, line
 
