@@ -8,8 +8,9 @@ local part (``somsri@โรงเรียนวัดสุทธิ.ไทย`
 - A Thai *local part* cannot be written in ASCII at all: the mail needs a server offering SMTPUTF8
   (RFC 6531) and its headers go as raw UTF-8 (RFC 6532). :func:`needs_smtputf8` says so.
 - People read every address in Thai: :func:`shown_address` turns ``xn--`` labels back.
-- A received message's sender may have a quoted local part (``"a b"@school.example``, RFC 5321): it is
-  answered (:func:`is_quoted_address`); a roster's address is still written as a plain one (:func:`is_address`).
+- An address may have a quoted local part (``"a b"@school.example``, RFC 5321): a received message's sender
+  is answered (:func:`is_quoted_address`), and a roster may list it. :func:`usable_address` is the one judge
+  of an address as written, for the roster and the mail alike.
 
 What is refused stays refused: no ``@`` or no domain, a domain without a dot, spaces, control or
 other invisible characters, a label no IDNA encoder accepts.
@@ -21,7 +22,7 @@ import re
 import unicodedata
 
 __all__ = ["bare_address", "is_address", "is_quoted_address", "needs_smtputf8", "quoted_local", "same_address",
-           "shown_address", "shown_addresses", "wire_address", "wire_domain"]
+           "shown_address", "shown_addresses", "split_addresses", "usable_address", "wire_address", "wire_domain"]
 
 #: The ASCII characters of a dot-atom local part (RFC 5322 ``atext``) and of a domain label (LDH).
 _ATEXT = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+")
@@ -31,6 +32,10 @@ _LDH = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _WORDLIKE = ("L", "M", "N")
 #: An address inside a header's text: what stands around an ``@`` up to a space, a comma or angle brackets.
 _IN_TEXT = re.compile(r"[^\s<>,;\"]+@[^\s<>,;\"]+")
+#: A quoted local part as written: ``"``, then characters or backslash escapes, then ``"`` (RFC 5321 ``Quoted-string``).
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+#: One address of a list written in one cell or header: up to a ``,`` or ``;`` that is not inside quotes.
+_LISTED = re.compile(r'(?:"(?:[^"\\]|\\.)*"|[^,;"])+|"[^,;]*')
 MAX_LOCAL_BYTES = 64  # RFC 5321 §4.5.3.1.1 (octets: a Thai letter is three in UTF-8)
 MAX_DOMAIN = 253
 
@@ -59,6 +64,35 @@ def is_quoted_address(local: str, domain: str) -> bool:
     """
     return (bool(local) and all(" " <= ch <= "~" for ch in local) and len(quoted_local(local)) <= MAX_LOCAL_BYTES
             and _domain_ok(domain))
+
+
+def usable_address(text: str) -> bool:
+    """Whether ``text``, an address as written (a roster's cell, a header's ``local@domain``), is one the
+    office can mail: a plain one (:func:`is_address`) or one with a quoted local part (:func:`is_quoted_address`).
+    The roster and the mail ask this one question, so what one takes the other does too.
+
+    Example::
+
+        usable_address('"a b"@school.example')  # True
+        usable_address("a b@school.example")    # False: a space outside quotes
+    """
+    local, at, domain = str(text).rpartition("@")
+    quoted = _QUOTED.fullmatch(local) if at else None
+    if quoted is None:
+        return is_address(text)
+    inside = re.sub(r"\\(.)", r"\1", quoted[1])
+    return is_quoted_address(inside, domain)
+
+
+def split_addresses(text: str) -> list[str]:
+    """The addresses of ``text`` (a roster's cell), separated by ``,`` or ``;`` outside quotes (a quoted local
+    part may hold either), each stripped; none for an empty text.
+
+    Example::
+
+        split_addresses('"a, b"@school.example; head@s1.example')  # ['"a, b"@school.example', 'head@s1.example']
+    """
+    return [found.strip() for found in _LISTED.findall(str(text)) if found.strip()]
 
 
 def quoted_local(local: str) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Collection, Iterable
 
-from .address import is_address, shown_address
+from .address import shown_address, split_addresses, usable_address
 from .check.coerce import ascii_digits
 from .clock import Zone
 from .errors import DataError, RosterError
@@ -74,8 +74,8 @@ class Recipient:
 
     @property
     def emails(self) -> tuple[str, ...]:
-        """Each address of :attr:`email`."""
-        return tuple(a.strip() for a in self.email.split(",") if a.strip())
+        """Each address of :attr:`email` (a comma inside a quoted local part, ``"a, b"@school.example``, splits none)."""
+        return tuple(split_addresses(self.email))
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -227,12 +227,11 @@ def _recipient(path: Path, line: int, header: list[str], columns: dict[str, int]
     if not cell("school"):
         raise refuse("roster.empty-school", "school")
     # Thai addresses (อีเมลภาษาไทย) are kept as people read them, an ``xn--`` domain turned back into Thai.
-    emails = [shown_address(unicodedata.normalize("NFC", a.strip())) for a in re.split(r"[,;]", cell("email"))
-              if a.strip()]
+    emails = [shown_address(unicodedata.normalize("NFC", a)) for a in split_addresses(cell("email"))]
     if not emails:
         raise refuse("roster.empty-email", "email")
     for address in emails:
-        if not is_address(address):
+        if not usable_address(address):  # as the mail side judges a sender: a quoted local part too
             raise refuse("roster.bad-email", "email", address=repr(address))
     used = set(columns.values())
     extra = {h: row[i].strip() for i, h in enumerate(header) if i not in used and i < len(row) and h.strip()}

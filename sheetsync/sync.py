@@ -202,7 +202,7 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
                     files_listed(store, [w.outcome_id for w in waiting], NO_DIGEST)
                 result.earlier = []
             if config is not None:
-                _mail(store, config, send, result)
+                _mail(store, config, send, result, options.settings)
             result.merge = MergeResult(master, outcomes, written=False)
             due = changed or any(o.result in ("merged", "replaced") for o in outcomes) or \
                 store.view_is_stale(master) or not master.exists() or settings_newer(store, master, options.settings)
@@ -230,14 +230,14 @@ def sync(inbox: Path, master: Path, *, report_dir: Path, config: MailConfig | No
     return result
 
 
-def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult) -> None:
+def _mail(store: Store, config: MailConfig, send: bool, result: SyncResult, settings: Path | None) -> None:
     """Write the queued e-mails into the outbox folder and, with ``send``, deliver them. An outbox
     that refuses them is a line and a failed run, not a stopped one: the e-mails stay queued in the
-    store (the next run writes them), and the clerk still sees what this run did."""
+    store (the next run writes them), and the clerk still sees what this run did (``settings``: the office's)."""
     try:
         result.queued = flush_outbox(store, config.outbox)
         if send:  # a template queued for an address the roster no longer gives is not sent there
-            result.problems += hold_invitations(config.outbox, store.roster(), store.roster_left())
+            result.problems += hold_invitations(config.outbox, store.roster(), store.roster_left(), settings=settings)
     except OutputError as exc:
         result.problems.append(both("sync.outbox-not-written", th=exc.th, en=exc))
         result.unfinished = True

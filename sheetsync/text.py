@@ -162,7 +162,8 @@ def clusters(text: str) -> list[str]:
 def thai_windows_text(raw: bytes) -> str | None:
     """``raw`` as a text a Thai office's Windows programs save: UTF-8 (with or without the byte-order
     mark Excel's "CSV UTF-8" and older Notepad write), UTF-16 with its mark (Notepad's "Unicode",
-    Excel's "Unicode Text"), else cp874 (TIS-620: plain "CSV" and Notepad's "ANSI" on Thai Windows)
+    Excel's "Unicode Text") or without it (a NUL every other byte: some editors), else cp874
+    (TIS-620: plain "CSV" and Notepad's "ANSI" on Thai Windows)
     when it reads as Thai; None otherwise.
 
     Any other single-byte encoding also "decodes" as cp874 (é becomes a Thai tone mark), so cp874 is
@@ -171,6 +172,12 @@ def thai_windows_text(raw: bytes) -> str | None:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16")  # the mark says which byte order, and is dropped
+        except UnicodeDecodeError:
+            return None
+    wide = utf16_unmarked(raw)  # checked first: its NULs are valid UTF-8, and it read as a broken UTF-8 text
+    if wide is not None:
+        try:
+            return raw.decode(wide)
         except UnicodeDecodeError:
             return None
     try:
@@ -182,6 +189,21 @@ def thai_windows_text(raw: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     return text if plausibly_thai(text) else None
+
+
+def utf16_unmarked(raw: bytes) -> str | None:
+    """The codec of ``raw`` when it is UTF-16 without a byte-order mark (some editors save it so), else None.
+
+    Every ASCII character (a key, ``=``, a comma, a line break) has a NUL as its high byte: after it in
+    little-endian, before it in big-endian (a Thai letter, U+0Exx, has none). So when at least one pair of
+    bytes in eight has a NUL on one side and hardly any on the other, the file is UTF-16 in that byte order;
+    a stray NUL in a UTF-8 text is no such pattern, and that text is read as UTF-8 (and refused where it is).
+    """
+    pairs = len(raw) // 2
+    odd, even = raw[1::2].count(0), raw[0::2].count(0)
+    if not pairs or max(odd, even) * 8 < pairs or min(odd, even) * 8 > max(odd, even):
+        return None
+    return "utf-16-le" if odd > even else "utf-16-be"
 
 
 _THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")

@@ -82,7 +82,7 @@ def edit(office: Path, old: str, new: str) -> None:
 
 @pytest.mark.parametrize("old, new, names, english", [
     ("# port = 993", 'port = "x"', ["sheetsync.toml", "[imap] port"], "[imap] port must be a positive number"),
-    ("[run]", "[run]\nsettle_seconds = 1\n[mail]", ["sheetsync.toml", "บรรทัด 43", "ตัวอักษรที่ 6"], "Cannot declare ('mail',) twice"),
+    ("[run]", "[run]\nsettle_seconds = 1\n[mail]", ["sheetsync.toml", "บรรทัด 44", "ตัวอักษรที่ 6"], "Cannot declare ('mail',) twice"),
     ("settle_seconds = 2.0", 'settle_seconds = "fast"', ["sheetsync.toml", "[run] settle_seconds", "'fast'"],
      "[run] settle_seconds must be a number"),
     ("wait_seconds = 5.0", "wait_seconds = -1", ["[run] wait_seconds"], "[run] wait_seconds must be a number"),

@@ -245,22 +245,22 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
     if not config.from_addr:
         raise mail_error("env.no-sender")
     # The office's name is the sender's when the address has none of its own ("Office <a@x>" wins).
-    sender = parse_addresses(config.from_addr, display_name=config.office_name, what="sender (SHEETSYNC_MAIL_FROM)")
+    sender = parse_addresses(config.from_addr, display_name=config.office_name, what="sender")
     if len(sender) != 1:
         raise mail_error("env.one-sender", value=repr(config.from_addr))
     recipients: list[Address] = []
     for item in [to] if isinstance(to, str) else to:
         recipients += parse_addresses(item, display_name=display_name, what="recipient")
     if not recipients:
-        raise MailError("no recipient address")
+        raise mail_error("address.none")
     msg = EmailMessage(policy=OUTGOING)
     msg["From"] = sender
     msg["To"] = recipients
-    copies = [a for item in cc for a in parse_addresses(item, what="copy recipient")]
+    copies = [a for item in cc for a in parse_addresses(item, what="copy")]
     if copies:
         msg["Cc"] = copies
     if config.reply_to:
-        msg["Reply-To"] = parse_addresses(config.reply_to, what="reply-to (SHEETSYNC_MAIL_REPLY_TO)")
+        msg["Reply-To"] = parse_addresses(config.reply_to, what="reply-to")
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(idstring, domain=sender[0].domain)
     # RFC 3834: tells auto-responders (out-of-office replies) not to answer a machine.
@@ -340,8 +340,7 @@ def recipient_for(report: Report, roster: Iterable[Recipient], to: str | None = 
         return Recipient(id=rid, school=known.school if known else "", email=to,
                          project_code=known.project_code if known else "")
     if known is None:
-        raise MailError(f"{report.path.name}: recipient {rid!r} is not on the roster; give the address with --to"
-                        if rid else f"{report.path.name}: the file names no recipient; give the address with --to")
+        raise mail_error("address.not-on-roster" if rid else "address.no-recipient", file=report.path.name, id=repr(rid))
     return known
 
 

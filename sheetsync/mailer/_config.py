@@ -125,7 +125,7 @@ class MailConfig:
         if not self.from_addr:
             raise MailError(both("error.no-sender"))
         try:
-            parse_addresses(self.from_addr, what="sender ([mail] from, or SHEETSYNC_MAIL_FROM)")
+            parse_addresses(self.from_addr, what="sender-settings")
         except MailError as exc:
             raise MailError(both("error.bad-sender", sender=one_line(self.from_addr, 60), why=exc)) from exc
         for key, value in (("reply_to", self.reply_to), ("digest_to", self.digest_to)):

@@ -17,11 +17,13 @@ from email.message import EmailMessage, Message
 from email.policy import SMTP, EmailPolicy, Policy, default
 from email.utils import getaddresses, parseaddr
 
-from ..address import bare_address, is_address, is_quoted_address, needs_smtputf8, quoted_local, wire_domain
+from ..address import bare_address, needs_smtputf8, quoted_local, usable_address, wire_domain
 from ..errors import MailError
+from ..messages import LANGS, Lang, render
 from ..text import plausibly_thai
 from ._intl import UnicodeAddressHeader, encoded_words
 
+_SOURCE = "mailbox.yaml"  # why an address cannot be used, with the names of what it is (address.*)
 MAX_HEADER_TEXT = 120  # characters of user text in a subject or display name; the rest is cut
 
 
@@ -278,38 +280,53 @@ def one_line(text: str, limit: int = MAX_HEADER_TEXT) -> str:
 def parse_addresses(text: str, *, display_name: str = "", what: str = "address") -> tuple[Address, ...]:
     """Addresses from ``text`` ("a@x.org", "Name <a@x.org>, b@โรงเรียน.ไทย"), as they travel: a Thai
     domain in its IDNA form (``xn--…``), a Thai local part as it is (it needs SMTPUTF8, see
-    :func:`wire_bytes`); ``display_name`` names those written without one.
+    :func:`wire_bytes`); ``display_name`` names those written without one; ``what`` which address it is,
+    for the error (see :func:`refused_address`).
 
     :raises MailError: ``text`` holds no address, or one that is no usable ``local@domain``
-        (see :func:`sheetsync.address.is_address`).
+        (see :func:`sheetsync.address.usable_address`), said Thai first.
     """
     try:
         written = one_line(text, limit=10_000)
         header = SMTP.header_factory("To", written)
         addresses = header.addresses
     except (HeaderParseError, IndexError) as exc:  # the email package's parser stumbles on "a@" (IndexError)
-        raise MailError(f"{what} {one_line(text, 60)!r} is not a valid e-mail address") from exc
+        raise refused_address("address.invalid", what, one_line(text, 60)) from exc
     found: list[Address] = []
     for address in addresses:
         if not address.username or not address.domain or not _usable(address.username, address.domain, written):
-            raise MailError(f"{what} {address.username + '@' + address.domain!r} is not a usable e-mail address")
+            raise refused_address("address.unusable", what, address.username + "@" + address.domain)
         name = one_line(address.display_name or display_name)
         found.append(Address(display_name=name, username=address.username, domain=wire_domain(address.domain)))
-    # A Thai local part is a defect only to RFC 5322 without RFC 6532: is_address has judged it.
+    # A Thai local part is a defect only to RFC 5322 without RFC 6532: usable_address has judged it.
     if not found or any(not isinstance(d, NonASCIILocalPartDefect) for d in header.defects):
-        raise MailError(f"{what} {one_line(text, 60)!r} is not a valid e-mail address")
+        raise refused_address("address.invalid", what, one_line(text, 60))
     return tuple(found)
+
+
+def refused_address(code: str, what: str, value: str) -> MailError:
+    """The :class:`MailError` ``code`` (``address.invalid``, ``address.unusable``) about ``value``, Thai as its
+    ``th``: ``what`` says which address it is (``sender``, ``recipient``, ``reply_to`` …: the ``address.what.*``
+    messages; any other text is shown as given)."""
+    said = {lang: render(code, lang, source=_SOURCE, what=_role(what, lang), value=repr(value)) for lang in LANGS}
+    return MailError(said["en"], th=said["th"])
+
+
+def _role(what: str, lang: Lang) -> str:
+    shown = render(f"address.what.{what}", lang, source=_SOURCE)
+    return what if shown == f"address.what.{what}" else shown  # a program's own word: no message of ours
 
 
 def _usable(local: str, domain: str, written: str) -> bool:
     """Whether ``local``@``domain``, as the parser read it from ``written``, is a usable address written
     there as one word — the parser also takes "ครู @โรงเรียน.ไทย" (spaces, comments), no one's address: a
-    dot-atom (:func:`~sheetsync.address.is_address`), or a quoted local part (``"a b"@school.example``, RFC 5321:
+    dot-atom or a quoted local part (:func:`~sheetsync.address.usable_address`) (``"a b"@school.example``, RFC 5321:
     smtplib and every server carry it as ``<"a b"@school.example>``; refused, its school was never answered)."""
     spec = f"{local}@{domain}"
     if spec in written:
-        return is_address(spec)
-    return f"{quoted_local(local)}@{domain}" in written and is_quoted_address(local, domain)
+        return usable_address(spec)
+    quoted = f"{quoted_local(local)}@{domain}"
+    return quoted in written and usable_address(quoted)  # the roster's judge too: what one takes, the other does
 
 
 def needs_utf8(message: Message) -> bool:

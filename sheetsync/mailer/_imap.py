@@ -25,7 +25,7 @@ from imapclient import IMAPClient
 from ..address import bare_address, shown_address
 from ..files import save_bytes
 from ..limits import MAX_HEADER_BYTES
-from ..messages import both
+from ..messages import LANGS, both, render
 from ..roster import safe_filename
 from ._bounce import Bounce
 from ..zipped import Refusal
@@ -281,8 +281,15 @@ def _answer(message: FetchedMessage, silent: str, mail: MailConfig | None, confi
         try:
             return [compose_fetch_reply(message, mail, _megabytes(config.max_attachment))]
         except MailError as exc:
-            result.problems.append(both("mailbox.cannot-answer", sender=sender, why=exc))
+            result.problems.append(cannot_answer(sender, exc))
     return []
+
+
+def cannot_answer(sender: str, exc: MailError) -> str:
+    """The clerk's line for a ``sender`` no answer can be written to, Thai first, each half saying why in its
+    own language (``exc.th``, when known: an address the office cannot use, say)."""
+    return " / ".join(render("mailbox.cannot-answer", lang, source="office.yaml", sender=sender,
+                             why=exc.th if lang == "th" and exc.th else exc) for lang in LANGS)
 
 
 def _note_bounce(bounce: Bounce, message: FetchedMessage, result: FetchResult) -> None:

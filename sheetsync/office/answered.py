@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
 
-from ..address import shown_address
+from ..address import shown_address, split_addresses
 from ..mailer import ANSWERS_PER_DAY
 from .store import Store, now
 
@@ -109,7 +109,7 @@ def _schools_at(store: Store, address: str) -> int:
     # LIKE only narrows (it ignores ASCII case; a "_" in the address matches any one character):
     # the comparison that counts is the one below, address by address.
     rows = store.db.execute("SELECT email FROM roster WHERE email LIKE ?", (f"%{address}%",)).fetchall()
-    return max(1, sum(address in (a.strip().lower() for a in str(r[0] or "").split(",")) for r in rows))
+    return max(1, sum(address in (a.lower() for a in split_addresses(str(r[0] or ""))) for r in rows))
 
 
 def _since(moment: str) -> str:

@@ -56,6 +56,8 @@ class OfficeConfig:
     quarantine: Path = Path("quarantine")
     reports: Path = Path("reports")
     outbox: Path = Path("outbox")
+    #: Where the clerk writes the schools' templates (``[paths] templates``): the commands the office suggests name it.
+    templates: Path = Path("templates")
     store: Path = Path(STORE_NAME)
     key_file: Path = Path(KEY_NAME)
     settle: float = 2.0
@@ -141,7 +143,7 @@ def load_office(root: str | Path) -> OfficeConfig:
             period=text(data, "period", path, example="2569-03") or None,
             master=place("master", "master.xlsx"), inbox=place("inbox", "inbox"),
             processed=place("processed", "processed"), quarantine=place("quarantine", "quarantine"),
-            reports=place("reports", "reports"), outbox=place("outbox", "outbox"),
+            reports=place("reports", "reports"), outbox=place("outbox", "outbox"), templates=place("templates", "templates"),
             store=place("store", STORE_NAME), key_file=place("key", KEY_NAME),
             settle=number(run, "settle_seconds", 2.0, path, "[run]"), wait=number(run, "wait_seconds", 5.0, path, "[run]"),
             mark_valid=flag(run, "mark_valid_files", path, "[run]"), view=view,
@@ -181,7 +183,7 @@ def init_office(root: str | Path, *, form: str = "progress-report", roster: Path
         _write_key(root / KEY_NAME)
         text = TEMPLATE.format(form=form, roster=roster_name, forms_line=FORMS_LINE)
         if forms_dirs:  # TOML basic strings take JSON's escapes
-            listed = ", ".join(json.dumps(_config_path(Path(d), root), ensure_ascii=False) for d in forms_dirs)
+            listed = ", ".join(json.dumps(config_path(Path(d), root), ensure_ascii=False) for d in forms_dirs)
             text = text.replace(FORMS_LINE, f"forms = [{listed}]      # extra folders of forms")
         (root / CONFIG_NAME).write_text(text, encoding="utf-8")
     except OSError as exc:
@@ -298,7 +300,7 @@ def normalize_period(text: str) -> str:
     raise ValueError(f"period {text!r} must be YYYY-MM, e.g. 2020-03 (or 2563-03 in B.E.)")
 
 
-def _config_path(path: Path, root: Path) -> str:
+def config_path(path: Path, root: Path) -> str:
     """``path`` as ``sheetsync.toml`` keeps it: relative to the office when inside it (the folder
     may be moved or copied to another computer whole), else absolute. Written with "/" on every OS."""
     full, base = path.resolve(), root.resolve()
@@ -337,6 +339,7 @@ processed = "processed"    # files whose outcome is recorded
 quarantine = "quarantine"  # files that could not be read, each with a .txt saying why
 reports = "reports"
 outbox = "outbox"          # e-mails waiting to be sent
+templates = "templates"    # the schools' templates (named in the commands sheetsync suggests)
 master = "master.xlsx"     # the master view (.xlsx or .ods), rendered after every run
 store = "sheetsync.sqlite" # the store of record: back this file up
 key = "office.key"         # the office's secret key: never share it, never put it in a template

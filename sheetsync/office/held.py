@@ -9,6 +9,7 @@ deleted), and one line, Thai first, says why and what to type.
 
 from __future__ import annotations
 
+import re
 from email.parser import BytesHeaderParser
 from email.policy import default
 from email.utils import getaddresses
@@ -18,7 +19,7 @@ from typing import Mapping, Sequence
 from ..address import same_address, shown_address
 from ..files import replace
 from ..mailer import earlier_invitations, free_path, header_text
-from ..errors import OutputError
+from ..errors import OutputError, SheetsyncError
 from ..messages import both, render
 from ..roster import Recipient, read_roster, require_schools
 
@@ -26,11 +27,13 @@ from ..roster import Recipient, read_roster, require_schools
 HELD_DIR = "held"
 
 
-def hold_invitations(outbox: Path, roster: Sequence[Recipient], left: Mapping[str, str] | None = None) -> list[str]:
+def hold_invitations(outbox: Path, roster: Sequence[Recipient], left: Mapping[str, str] | None = None, *,
+                     settings: Path | None = None) -> list[str]:
     """Move each invitation waiting in ``outbox`` whose school ``roster`` no longer lists, or lists at
     other addresses, into ``outbox/held/``; a line, Thai first, for each (a school taken off named as
     ``left`` last listed it: id → name). Nothing is held against an empty roster (an office that never
-    gave one).
+    gave one). The lines name the roster file and templates folder of the office whose ``sheetsync.toml``
+    is ``settings`` (else ``roster.csv`` and ``templates``), in the command they give.
 
     Example::
 
@@ -39,7 +42,7 @@ def hold_invitations(outbox: Path, roster: Sequence[Recipient], left: Mapping[st
     if not roster:
         return []
     schools = {r.id: r for r in roster}
-    lines = []
+    lines, places = [], _places(settings)
     for (name, _subject, addresses), earlier in earlier_invitations(outbox).items():
         who = name.removeprefix("template ").strip()
         if earlier.sent or not name.startswith("template ") or not earlier.path.exists():
@@ -48,7 +51,7 @@ def hold_invitations(outbox: Path, roster: Sequence[Recipient], left: Mapping[st
         if school is not None and _same(addresses, school.emails):
             continue
         held = _moved_aside(earlier.path, outbox / HELD_DIR)
-        lines.append(_said(who, school, addresses, held, (left or {}).get(who) or _addressed_to(held)))
+        lines.append(_said(who, school, addresses, held, (left or {}).get(who) or _addressed_to(held), places))
     return lines
 
 
@@ -78,7 +81,7 @@ def hold_for_outbox(outbox: Path) -> list[str]:
     :raises RosterError: the office's roster file cannot be read (nothing is sent to addresses unchecked).
     """
     # Imported here: the office's configuration and store are needed only by a folder inside an office.
-    from .config import office_of
+    from .config import CONFIG_NAME, office_of
     from .store import Store
 
     config = office_of(None, outbox)
@@ -88,7 +91,7 @@ def hold_for_outbox(outbox: Path) -> list[str]:
         roster = store.roster()
         if config.roster is not None and config.roster.is_file():
             roster = require_schools(read_roster(config.roster), config.roster)
-        return hold_invitations(outbox, roster, store.roster_left())
+        return hold_invitations(outbox, roster, store.roster_left(), settings=config.root / CONFIG_NAME)
 
 
 def _addressed_to(message: Path) -> str:
@@ -105,11 +108,49 @@ def _same(addresses: frozenset[str], emails: Sequence[str]) -> bool:
     return len(addresses) == len(emails) and all(any(same_address(a, e) for e in emails) for a in addresses)
 
 
-def _said(who: str, school: Recipient | None, addresses: frozenset[str], held: Path, name: str) -> str:
+def _said(who: str, school: Recipient | None, addresses: frozenset[str], held: Path, name: str,
+          places: tuple[str, str]) -> str:
     old = ", ".join(sorted(shown_address(a) for a in addresses))
     where = f"{held.parent.parent.name}/{held.parent.name}/{held.name}"
+    roster, templates = places
     if school is None:
-        return both("sync.invite-held-left", id=who, school=name, file=where)
-    command = f"sheetsync template --roster roster.csv -o templates/ --email --recipient {who}"
-    return both("sync.invite-held-address", id=who, school=school.school, old=old,
+        return both("sync.invite-held-left", id=who, school=name, file=where, roster=roster)
+    command = " ".join(["sheetsync template --roster", shell_word(roster), "-o", shell_word(templates),
+                        "--email --recipient", shell_word(who)])
+    return both("sync.invite-held-address", id=who, school=school.school, old=old, roster=roster,
                 new=", ".join(shown_address(e) for e in school.emails), file=where, command=command)
+
+
+def _places(settings: Path | None) -> tuple[str, str]:
+    """The roster file and templates folder as the office's ``settings`` (its ``sheetsync.toml``) names them
+    (relative to the office, where the clerk types commands), else as ``sheetsync init`` names them."""
+    from .config import config_path, load_office  # the office's configuration: needed only inside an office
+
+    try:
+        office = load_office(settings.parent) if settings is not None else None
+    except SheetsyncError:  # read by this very run a moment ago: an edit since is the next run's to report
+        office = None
+    if office is None:
+        return "roster.csv", "templates"
+    roster = config_path(office.roster, office.root) if office.roster is not None else "roster.csv"
+    return roster, config_path(office.templates, office.root)
+
+
+#: What a word may hold and still be typed bare into cmd.exe, PowerShell and bash alike.
+#: (A ``,`` makes PowerShell pass an array, joined with spaces; a leading ``@`` is its splatting.)
+_BARE_WORD = re.compile(r"[A-Za-z0-9_./][A-Za-z0-9_./:=+@-]*")
+
+
+def shell_word(text: str) -> str:
+    """``text`` as one word of a command the clerk pastes into cmd.exe, PowerShell or bash: bare when
+    it is plain ASCII that none of them splits or reads (``s1``, ``templates/``), else in double quotes
+    (``"ร.ร. 01"``, ``"-7"``).
+
+    Double quotes are the one quoting all three take off the same way around spaces, Thai letters, ``&``,
+    ``;``, ``|``, ``,``, ``<>`` and ``()``; single quotes mean nothing to cmd.exe. A leading ``-`` is quoted
+    too, so the clerk sees a value and not an option (click takes a dashed word after ``--recipient`` as its
+    value either way). Nothing is refused: a double quote, ``$``, a backtick, ``%`` or ``!`` in ``text``
+    (no roster id seen has one) means something inside double quotes to one shell or another, and no
+    quoting escapes it in all three: such a word is given in double quotes, the closest there is.
+    """
+    return text if _BARE_WORD.fullmatch(text) else f'"{text}"'

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import OfficeError
 from ..messages import both, render
-from ..text import thai_windows_text
+from ..text import thai_windows_text, utf16_unmarked
 
 SOURCE = "settings.yaml"
 
@@ -23,7 +23,8 @@ SOURCE = "settings.yaml"
 #: checked by :meth:`sheetsync.mailer.ImapConfig.from_table`.
 KNOWN: dict[str, tuple[str, ...]] = {
     "": ("name", "form", "roster", "period", "timezone", "paths", "run", "mail", "imap"),
-    "paths": ("inbox", "processed", "quarantine", "reports", "outbox", "master", "store", "key", "forms"),
+    "paths": ("inbox", "processed", "quarantine", "reports", "outbox", "master", "store", "key", "forms",
+              "templates"),
     "run": ("settle_seconds", "wait_seconds", "mark_valid_files", "render_view", "school_charts"),
     "mail": ("from", "reply_to", "digest_to", "smtp_host", "smtp_port", "smtp_security", "smtp_user",
              "summary_only", "answers_per_day"),
@@ -52,18 +53,20 @@ def wrong(code: str, path: Path, **params: Any) -> OfficeError:
 
 
 def read_settings(path: Path) -> dict[str, Any]:
-    """The TOML of ``path`` (UTF-8 with or without a BOM, or Thai Windows' cp874), its keys checked.
+    """The TOML of ``path`` (UTF-8 with or without a BOM, UTF-16 with or without one, or Thai Windows' cp874),
+    its keys checked.
 
     :raises OfficeError: it cannot be read, is not TOML (naming the line and column), or holds an
         unknown key (naming it and the part of the file it is in).
     """
     try:
         # Saved by Windows Notepad it may begin with a byte-order mark, or be Thai Windows' "ANSI" (cp874).
-        text = thai_windows_text(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise wrong("settings.unreadable", path, why=exc.strerror or exc) from exc
-    if text is None:
-        raise OfficeError(both("error.office-encoding", config=path))
+    text = thai_windows_text(raw)
+    if text is None:  # UTF-16 that does not decode (cut short): say so, not "neither UTF-8 nor Thai"
+        raise OfficeError(both("error.office-utf16" if utf16_unmarked(raw) else "error.office-encoding", config=path))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
