@@ -24,8 +24,9 @@ def register(app: typer.Typer) -> None:
 
 def template(
     ctx: typer.Context,
-    output: Annotated[Path, typer.Option("-o", "--output", metavar="PATH",
-                                         help="File to write (.xlsx or .ods); a folder with --roster.")],
+    output: Annotated[Optional[Path], typer.Option(
+        "-o", "--output", metavar="PATH", help="File to write (.xlsx or .ods); a folder with --roster or "
+        "--from-master (default there, inside an office: its templates folder, [paths] templates).")] = None,
     form: Annotated[Optional[str], typer.Option(
         "--form", metavar="ID", help="Form id, or the path of a layout .yaml (default: the office's form, else "
         "progress-report; with --from-master, the form of a school new to every key: the office's form, else the "
@@ -64,6 +65,7 @@ def template(
     Examples:
       sheetsync template --data project.json --recipient school-01 -o school-01.xlsx
       sheetsync template --roster schools.csv -o templates/
+      sheetsync template --roster roster.csv      (inside an office: into its templates folder)
       sheetsync template --from-master master.xlsx --project 50360000-3553 -o next-month/
       sheetsync template --from-master master.xlsx --roster roster.csv -o next-month/ --email
     """
@@ -81,6 +83,7 @@ def template(
         if again and not email:
             raise typer.BadParameter(both("template.again-needs-email", source="cli.yaml"))
         office = office_for(output, roster, from_master)  # its key signs the templates, its [mail] sends them
+        target = output_for(output, office, many=roster is not None or from_master is not None)
         # Next period's templates go to every school the office expects, also to one whose file was
         # refused (nothing of it is in the master): inside an office, its roster, as its other commands.
         expected = roster or (office.roster if office is not None and from_master is not None else None)
@@ -89,12 +92,12 @@ def template(
         mail = mail_plan(office, outbox, expected, from_master) if email else None
         if from_master is not None:
             listed = office_roster(expected, office, say=True) if expected is not None else None
-            paths = templates_from_master(from_master, output, project=project, recipient=recipient, roster=listed,
+            paths = templates_from_master(from_master, target, project=project, recipient=recipient, roster=listed,
                                           fmt=chosen_fmt, forms_dirs=dirs,
                                           form=form or (office.form if office else None), say=echo,
                                           waived=waived_projects(office.store) if office else (),
                                           zone=office.zone if office else None)
-            echo(both("template.wrote-many", count=len(paths), folder=output))
+            echo(both("template.wrote-many", count=len(paths), folder=target))
             return mail_templates(paths, mail, again=again, forms_dirs=dirs) if mail else 0
         prefill = load_json(data) if data else None
         chosen = find_form(form or (office.form if office else "progress-report"), dirs)
@@ -103,14 +106,14 @@ def template(
             if not people:
                 raise typer.BadParameter(both("template.not-on-roster", source="cli.yaml", recipient=recipient,
                                               roster=roster.name), param_hint="--recipient")
-            paths = templates_for_roster(chosen, people, output, fmt=chosen_fmt or "xlsx", data=prefill, say=echo,
+            paths = templates_for_roster(chosen, people, target, fmt=chosen_fmt or "xlsx", data=prefill, say=echo,
                                          waived=waived_projects(office.store) if office else (),
                                          everyone=recipient is None, zone=office.zone if office else None)
-            echo(both("template.wrote-many", count=len(paths), folder=output))
+            echo(both("template.wrote-many", count=len(paths), folder=target))
             # A form given as a layout's path is found again, when the e-mail reads each template back, beside it.
             return mail_templates(paths, mail, again=again, forms_dirs=(*dirs, chosen.source.parent)) if mail else 0
-        write_template(chosen, output, fmt=chosen_fmt, data=prefill, recipient=recipient, password=password)
-        echo(both("template.wrote", path=output))
+        write_template(chosen, target, fmt=chosen_fmt, data=prefill, recipient=recipient, password=password)
+        echo(both("template.wrote", path=target))
         return 0
 
     guarded(ctx, run)
@@ -122,6 +125,21 @@ class MailPlan:
 
     config: MailConfig
     people: list[Recipient]
+
+
+def output_for(output: Path | None, office: OfficeConfig | None, *, many: bool) -> Path:
+    """Where the templates go: ``output`` as given, else (several, inside an office) the office's templates
+    folder, which the commands it suggests name (:mod:`sheetsync.office.held`).
+
+    :raises typer.BadParameter: neither (one template, or no office): where to write is the clerk's to say.
+    """
+    if output is not None:
+        return output
+    if many and office is not None:
+        return office.templates
+    from ..messages import both
+
+    raise typer.BadParameter(both("template.output-needed", source="cli.yaml"), param_hint="-o")
 
 
 def office_for(*paths: Path | None) -> OfficeConfig | None:
