@@ -168,14 +168,14 @@ class Scanned:
         for member, data in self._members.items():  # the shared strings (styles hold none)
             if (member not in sheet_members and member not in XLSX_NEEDED) or member == SHARED_STRINGS:
                 check_xlsx(self.path, kept_sheets, data)
-        members = []
+        members, strings = [], fold(SHARED_STRINGS)
         for member, data in self._members.items():
             name = sheet_members.get(member)
             if name is not None and name not in keep:
                 members.append((member, EMPTY_SHEET, None))
                 continue
             written = data if name is None else _without_dimension(data)
-            if fold(member) == fold(SHARED_STRINGS):  # calamine reserves room for the count its root declares
+            if fold(member) == strings:  # calamine reserves room for the count its root declares
                 written = no_reserved_count(written)
             members.append((member, written, crcs.get(member) if written is data else None))
         return stored_zip(members)
