@@ -28,8 +28,10 @@ def percent_fractions(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
         typed = filled.raw.get(ref.cell)
         if ref.cell in flagged or not isinstance(typed, str) or generic(pointer) not in percents:
             continue
+        if "%" in typed or "ร้อยละ" in typed:
+            continue  # typed as a percentage: its value is not looked up (most percentages are)
         value = lookup(filled.data, pointer)
-        if isinstance(value, (int, float)) and 0 < value < 1 and "%" not in typed and "ร้อยละ" not in typed:
+        if isinstance(value, (int, float)) and 0 < value < 1:
             yield finding(filled, "percent-as-fraction", pointer, typed.strip(), severity="warning", cell=ref.cell,
                            sheet=filled.form.sheet, meant=shown(round(value * 100, 10)))
 

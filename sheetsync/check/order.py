@@ -43,12 +43,25 @@ def breaks(values: Sequence[Any], *, strict: bool, running_max: bool = False,
     """
     if fixed:
         return _around(values, fixed, strict, running_max)
+    if _ordered(values, strict):
+        return []  # most columns: every value after the one before it, so every run is the whole column
     ranks = _ranks(values)
     odd = _outside_every_longest_run(ranks, strict)
     kept = [i for i in range(len(ranks)) if i not in odd]
     found = [_outlier_break(ranks, kept, i, strict) for i in sorted(odd)]
     found += _walk(ranks, odd, strict, running_max)
     return sorted((b for b in found if b is not None), key=lambda b: b.at)
+
+
+def _ordered(values: Sequence[Any], strict: bool) -> bool:
+    """Whether ``values`` are already in order (their ranks then are too: no value breaks it). Values
+    that cannot be compared are not (the ranks then raise as they always did)."""
+    try:
+        if strict:
+            return all(low < high for low, high in zip(values, values[1:]))
+        return all(low <= high for low, high in zip(values, values[1:]))
+    except TypeError:
+        return False
 
 
 def _ranks(values: Sequence[Any]) -> list[int]:

@@ -46,6 +46,11 @@ def _compile(schema: Any, conforms: Callable[[Any, str], bool]) -> Check:
         if key in ANNOTATIONS:
             continue
         checks.append(_keyword(key, value, schema, conforms))
+    if "type" in schema:
+        # Every type rule admits only KNOWN types, so it stands for that look; run first, it is the
+        # look the other keywords' closures may rely on (they then see only the values they expect).
+        checks.insert(0, checks.pop(list(key for key in schema if key not in ANNOTATIONS).index("type")))
+        return checks[0] if len(checks) == 1 else _all(checks)
 
     def check(x: Any) -> bool:
         if type(x) not in KNOWN:
@@ -55,6 +60,16 @@ def _compile(schema: Any, conforms: Callable[[Any, str], bool]) -> Check:
                 return False
         return True
     return check
+
+
+def _all(checks: list[Check]) -> Check:
+    """Whether every one of ``checks`` holds, the first a type rule (see :func:`_compile`)."""
+    def every(x: Any) -> bool:
+        for one in checks:  # a loop: cheaper than all() over a generator
+            if not one(x):
+                return False
+        return True
+    return every
 
 
 def _keyword(key: str, value: Any, schema: dict[str, Any], conforms: Callable[[Any, str], bool]) -> Check:

@@ -106,6 +106,8 @@ def _hidden_in_merges(filled: Filled) -> Iterator[Finding]:
 
 def _controls(filled: Filled, flagged: set[str]) -> Iterator[Finding]:
     """A warning on each input cell whose text held invisible control characters (kept, made visible)."""
+    if not filled.controls:
+        return  # most files: the map of cells to pointers is not built for nothing
     pointers = {ref.cell: pointer for pointer, ref in filled.source_map.items()}
     for cell in filled.controls:
         if cell in flagged:
@@ -172,8 +174,11 @@ def rows_moved(filled: Filled) -> tuple[int, int] | None:
 
 def _changed(filled: Filled) -> list[tuple[str, str]]:
     """The fixed cells (label or prefilled) whose value is not the one the template held."""
-    found = filled.locked_found
-    return [(ref, expected) for ref, expected in filled.locked_expected.items() if _hash_of(found.get(ref)) != expected]
+    found, expected_of = filled.locked_found, filled.locked_expected
+    try:  # the cached hash called straight: one call per cell less (every file's fixed cells are looked at)
+        return [(ref, expected) for ref, expected in expected_of.items() if _cached_hash(found.get(ref)) != expected]
+    except TypeError:  # a value that cannot be cached (nothing calamine returns): each hashed as _hash_of does
+        return [(ref, expected) for ref, expected in expected_of.items() if _hash_of(found.get(ref)) != expected]
 
 
 #: Rows a teacher may have inserted (or deleted) at once that :func:`_rows_moved` recognises.

@@ -52,6 +52,22 @@ def count_tags(xml: bytes, opening: bytes) -> int:
     return sum(xml.count(opening + end) for end in (b" ", b"/", b">", b"\t", b"\n", b"\r", b"\x0b", b"\x0c"))
 
 
+def holds(data: bytes, word: bytes) -> bool:
+    """``word in data``, searched from the end. CPython (3.10+) searches a part of over 30,000 bytes
+    forwards for a word of 6 bytes or more with its two-way algorithm, which reads a part that does not
+    hold the word several times slower than the backward search: a form's content.xml, 90 us against
+    27 us (most files hold none of the words looked for, so the whole part is read either way)."""
+    return data.rfind(word) >= 0
+
+
+def once(data: bytes, word: bytes) -> bool:
+    """``data.count(word) == 1`` (counted by the same two-way algorithm, see :func:`holds`), for a
+    ``word`` that cannot overlap itself (no start of it is also its end), such as a namespace's URI:
+    its first occurrence is then its last."""
+    first = data.find(word)
+    return first >= 0 and data.rfind(word) == first
+
+
 def plain_encoding(xml: bytes) -> bool:
     """UTF-8 (or ASCII) as the searches expect: no NUL bytes, no other declared encoding."""
     declared = ENCODING.match(xml[:200])

@@ -35,7 +35,7 @@ from .. import limits
 from ..errors import LimitError, UnreadableFileError
 from ..text import brief
 from ._clip import EMPTY_SHEET, Clip, Overflow, clip_ods_table, clip_xlsx_sheet
-from ._pieces import cut_short, wide_encoding
+from ._pieces import cut_short, holds, wide_encoding
 from .expansion import SHARED_STRINGS, check_ods, check_xlsx
 
 __all__ = ["Bounds", "Overflow", "bounded_copy"]
@@ -82,7 +82,7 @@ class _Budget:
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError) as exc:
             raise UnreadableFileError(self.path, f"the part {brief(name)!r} is damaged") from exc
         data = bytes(out)
-        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        if holds(data, b"<!DOCTYPE") or holds(data, b"<!ENTITY"):
             raise LimitError(self.path, "limit.entities", part=name)
         return self.whole(name, data)
 
@@ -204,7 +204,7 @@ def no_reserved_count(xml: bytes) -> bytes:
     """``xml`` without the ``uniqueCount`` of its ``<sst>``: a count of 4294967295 made calamine ask
     for 96 GiB before reading a string, which aborts the process (every other file of the run with
     it). The count is only a hint: calamine reads the strings the part holds all the same."""
-    if b"uniqueCount" not in xml:
+    if not holds(xml, b"uniqueCount"):
         return xml
     return SST_TAG.sub(lambda tag: UNIQUE_COUNT.sub(b"", tag.group()), xml)
 

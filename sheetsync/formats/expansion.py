@@ -28,7 +28,7 @@ from typing import Iterable, Iterator
 
 from .. import limits
 from ..errors import LimitError
-from ._pieces import count_matches, hides_markup
+from ._pieces import count_matches, hides_markup, holds
 
 # .xlsx ------------------------------------------------------------------------------------------
 #: The part calamine reads its shared strings from, whatever the workbook's relationships say.
@@ -117,7 +117,8 @@ def check_ods(path: Path, content: bytes) -> None:
     """
     # Each word is looked for once: every pass below starts at its first occurrence (an honest form
     # holds its styles and validations, a third of the part, before any of them; ours holds no <text:s>).
-    repeated, spaces = _first(REPEATED, content), _first(SPACES, content)
+    repeated = _first(REPEATED, content)
+    spaces = _first(SPACES, content) if holds(content, b"<text:s") else -1  # most parts hold none: read backwards
     if repeated >= 0 and ODS_ODD_REPEAT.search(content, repeated) is not None:
         raise _refused(path)  # read otherwise by calamine than by the patterns here: never honest
     if _gt_in_value(content, ((b"repeated", repeated), (b"<text:s", spaces))):

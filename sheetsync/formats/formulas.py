@@ -21,7 +21,7 @@ from pathlib import Path
 from html import unescape
 
 from ._clip import Clip, clip_xlsx_sheet, column_number
-from ._pieces import hides_markup
+from ._pieces import hides_markup, holds
 from .expansion import QUOTED_TAG
 
 __all__ = ["CellFormula", "find_formulas"]
@@ -116,7 +116,7 @@ def find_formulas(xml: bytes, fmt: str, wanted: set[tuple[int, int]], *, path: P
     if not wanted:
         return {}
     if fmt == "ods":
-        return _ods(plain(xml, fmt), wanted) if b"table:formula" in xml else {}
+        return _ods(plain(xml, fmt), wanted) if holds(xml, b"table:formula") else {}
     xml = plain(xml, fmt)
     found = _xlsx(xml, wanted)
     if found is None:  # a formula's cell without r=: placed as calamine places it, by the clipping copy

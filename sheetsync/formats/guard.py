@@ -19,6 +19,7 @@ from typing import BinaryIO, NamedTuple
 from sheetsync.errors import (IncompleteFileError, LimitError, NotAFileError, SavedAsOtherTypeError, SheetsyncError,
                               UnreadableFileError, UnsafeFileError)
 from sheetsync.files import open_regular
+from sheetsync.formats._inflate import inflated
 from sheetsync.text import brief
 from sheetsync.messages import render
 
@@ -146,7 +147,7 @@ def _check_zip(path: Path, data: bytes) -> Checked:
     except OSError as exc:
         raise UnreadableFileError(path, "the file cannot be opened") from exc
     _check_bomb(path, archive)
-    return Checked(_classify_zip(path, archive), archive, data)
+    return Checked(_classify_zip(path, archive, data), archive, data)
 
 
 def _check_bomb(path: Path, archive: zipfile.ZipFile) -> None:
@@ -175,28 +176,29 @@ def _ratio_too_high(info: zipfile.ZipInfo) -> bool:
     return info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
 
 
-def _classify_zip(path: Path, archive: zipfile.ZipFile) -> str:
-    """Return "xlsx" or "ods" after the format's own checks, or refuse other zips."""
+def _classify_zip(path: Path, archive: zipfile.ZipFile, data: bytes | None = None) -> str:
+    """Return "xlsx" or "ods" after the format's own checks, or refuse other zips (``data``: the
+    zip's bytes, if at hand, for :func:`_read_small`)."""
     names = set(archive.namelist())
     if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-        _check_xlsx(path, archive, names)
+        _check_xlsx(path, archive, names, data)
         return "xlsx"
     if "xl/workbook.bin" in names:
         raise UnreadableFileError(path, f"an Excel binary workbook (.xlsb) cannot be read; {SEND_FORM}", why="why.xlsb")
-    mimetype = _read_small(path, archive, "mimetype") if "mimetype" in names else ""
+    mimetype = _read_small(path, archive, "mimetype", data) if "mimetype" in names else ""
     if mimetype in ODS_MIMETYPES:
         _check_ods(path, names)
         # Calc's "Save with password" keeps the zip readable but encrypts content.xml; only the
         # manifest says so.
-        if "META-INF/manifest.xml" in names and "encryption-data" in _read_small(path, archive, "META-INF/manifest.xml"):
+        if "META-INF/manifest.xml" in names and "encryption-data" in _read_small(path, archive, "META-INF/manifest.xml", data):
             raise UnsafeFileError(path, ENCRYPTED, why="why.encrypted")
         return "ods"
     raise UnreadableFileError(path, f"not a spreadsheet ({_describe_zip(names, mimetype)}); {SEND_FORM}")
 
 
-def _check_xlsx(path: Path, archive: zipfile.ZipFile, names: set[str]) -> None:
+def _check_xlsx(path: Path, archive: zipfile.ZipFile, names: set[str], data: bytes | None = None) -> None:
     """Refuse macro-enabled workbooks and workbooks with external links."""
-    content_types = _read_small(path, archive, "[Content_Types].xml")
+    content_types = _read_small(path, archive, "[Content_Types].xml", data)
     if "xl/vbaProject.bin" in names or "macroenabled" in content_types.lower():
         raise UnsafeFileError(path, "the file contains macros (.xlsm); save it as a normal .xlsx workbook",
                               why="why.macros")
@@ -218,11 +220,18 @@ def _check_ods(path: Path, names: set[str]) -> None:
             )
 
 
-def _read_small(path: Path, archive: zipfile.ZipFile, name: str) -> str:
-    """Return a small metadata member as text, refusing oversized ones."""
+def _read_small(path: Path, archive: zipfile.ZipFile, name: str, whole: bytes | None = None) -> str:
+    """Return a small metadata member as text, refusing oversized ones.
+
+    :param whole: the zip's bytes, if at hand: a plain member is inflated straight from them, with
+        zipfile's checks (:mod:`._inflate`); any other is read by zipfile, whose words refuse it.
+    """
     info = archive.getinfo(name)
     if info.file_size > MAX_METADATA_SIZE:
         raise UnsafeFileError(path, f"the part {brief(name)!r} is far too large; it may be a zip bomb")
+    found = inflated(whole, info) if whole is not None else None
+    if found is not None:
+        return found.decode("utf-8", errors="replace").strip()
     try:
         data = archive.read(info)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:

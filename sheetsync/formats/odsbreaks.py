@@ -22,6 +22,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO
 
+from ._pieces import holds
+
 CONTENT = "content.xml"
 TEXT_NS = b"urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 CHUNK = 1024 * 1024
@@ -53,7 +55,7 @@ def with_line_breaks(source: Path | IO[bytes]) -> bytes | None:
 def break_lines(content: bytes) -> bytes:
     """``content.xml``'s bytes with every ``<text:line-break/>`` as ``&#10;`` (the same object if it has none)."""
     match = _PREFIX.search(content, 0, 64 * 1024)  # the root element declares its namespaces
-    if match is None or b"<" + match[1] + b":line-break" not in content:
+    if match is None or not holds(content, b"<" + match[1] + b":line-break"):
         return content
     return _breaks(match[1]).sub(b"&#10;", content)
 
