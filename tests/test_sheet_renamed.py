@@ -200,3 +200,24 @@ def test_the_same_new_name_is_the_same_form_again(progress_form: Form, seed: dic
     other = read_filled(_renamed(progress_form, seed, tmp_path / "c", "xlsx", new="Sheet2"), form=progress_form)
     assert one.form is two.form and one.form.sheet == "Sheet1"
     assert other.form is not one.form and other.form.sheet == "Sheet2"
+
+
+def test_the_marked_up_copy_paints_no_cell_for_the_renamed_sheet(progress_form: Form, seed: dict[str, Any],
+                                                                 tmp_path: Path) -> None:
+    # "Nothing needs doing" was put on A1, the form's title: a locked cell, so its yellow was painted into the
+    # style and never went away (the copy keeps her sheet's name, so read back it is renamed still). The
+    # value to put right is still marked, on her sheet; the renamed sheet is said in the list of findings.
+    seed["reports"][6]["progress_percent"] = 101
+    filled = read_filled(_renamed(progress_form, seed, tmp_path, "xlsx", new="Sheet1"))
+    report = validate(filled)
+    marked = tmp_path / "marked.xlsx"
+    write_marked_up(filled, report, marked)
+    book = load_workbook(marked)
+    sheet = book["Sheet1"]
+    painted = {cell.coordinate for row in sheet.iter_rows() for cell in row
+               if cell.fill.fill_type and str(cell.fill.fgColor.rgb).endswith(("FFC7CE", "FFEB9C"))}
+    assert "A1" not in painted and sheet["A1"].comment is None
+    wrong = [f.cell for f in report.findings if f.severity == "error"]
+    assert wrong and all(sheet[cell].comment is not None for cell in wrong)
+    listed = "\n".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value)
+    assert "Sheet1" in listed and "แบบรายงาน" in listed
