@@ -221,3 +221,19 @@ def test_the_marked_up_copy_paints_no_cell_for_the_renamed_sheet(progress_form: 
     assert wrong and all(sheet[cell].comment is not None for cell in wrong)
     listed = "\n".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value)
     assert "Sheet1" in listed and "แบบรายงาน" in listed
+
+
+def test_the_form_in_use_is_kept_while_renamed_ones_come_and_go(progress_form: Form) -> None:
+    # The kept forms were dropped oldest built first: the office's own form, built on the batch's first
+    # file and used for most files after it, was dropped (and its work done again) after every 16 files
+    # renamed each their own way. The one dropped is the one used least lately.
+    import dataclasses
+
+    from sheetsync.spec.formcache import KEPT, PerForm
+
+    built: list[str] = []
+    work = PerForm(lambda form: built.append(form.sheet) or form.sheet)
+    renamed = [dataclasses.replace(progress_form, sheet=f"Sheet{n}") for n in range(3 * KEPT)]
+    for form in renamed:
+        assert work(progress_form) == progress_form.sheet and work(form) == form.sheet
+    assert built.count(progress_form.sheet) == 1

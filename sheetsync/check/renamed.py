@@ -59,11 +59,12 @@ def _under(form: Form, sheet: str) -> Form:
     """``form`` with its sheet named ``sheet``: made once per name ("Sheet1" comes back from many schools),
     so its work per form (:mod:`sheetsync.spec.formcache`, its validator) is done once, not for every file."""
     key = (id(form), sheet)
-    kept = _RENAMED.get(key)
+    kept = _RENAMED.pop(key, None)  # put back last: the one dropped is the one used least lately
     if kept is None or kept[0] is not form:
         if len(_RENAMED) >= KEPT:
             _RENAMED.pop(next(iter(_RENAMED)))
-        kept = _RENAMED[key] = (form, dataclasses.replace(form, sheet=sheet))
+        kept = (form, dataclasses.replace(form, sheet=sheet))
+    _RENAMED[key] = kept
     return kept[1]
 
 
