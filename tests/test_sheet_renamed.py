@@ -237,3 +237,18 @@ def test_the_form_in_use_is_kept_while_renamed_ones_come_and_go(progress_form: F
     for form in renamed:
         assert work(progress_form) == progress_form.sheet and work(form) == form.sheet
     assert built.count(progress_form.sheet) == 1
+
+
+def test_a_file_not_renamed_costs_nothing_more(progress_form: Form, seed: dict[str, Any], tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fixed cells' places were worked out for every file, to look for a renamed sheet none had:
+    # (as for copies of the form) only a file that needs them pays for them.
+    from sheetsync.check import reader
+
+    located: list[int] = []
+    real = reader._located
+    monkeypatch.setattr(reader, "_located", lambda locked: located.append(1) or real(locked))
+    plain = tmp_path / "plain.xlsx"
+    write_template(progress_form, plain, data=seed, recipient="s1")
+    assert validate(read_filled(plain)).valid and not located
+    assert read_filled(_renamed(progress_form, seed, tmp_path, "xlsx")).renamed_from and located

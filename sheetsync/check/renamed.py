@@ -30,14 +30,16 @@ Grid = list[list[Any]]
 OWN_SHEETS = (META_SHEET, FINDINGS_SHEET)
 
 
-def form_sheet_found(path: Path, form: Form, names: Iterable[str], locked: dict[str, tuple[int, int, str]],
+def form_sheet_found(path: Path, form: Form, names: Iterable[str],
+                     located: Callable[[], dict[str, tuple[int, int, str]]],
                      reader: Callable[[list[str]], Callable[[str], Grid]]) -> tuple[Form, str]:
     """``form`` as the file holds it, and the name its sheet was renamed from ("" when not renamed): when
     no sheet of ``names`` (the file's) has the form sheet's name, the one other sheet that holds the form's
     fixed cells as issued is taken as the form's, under its name in the file (which every finding then names:
     it is the tab she sees).
 
-    :param locked: the form's fixed cells, ``ref -> (row, col, hash as issued)`` (0-based).
+    :param located: the form's fixed cells, ``ref -> (row, col, hash as issued)`` (0-based): asked only
+        for a file whose form sheet is not found by its name (most files: no cost).
     :param reader: given the sheets to look into, how to read one over the form's area, made safe.
     :raises SheetMissingError: none holds them, or more than one does (``among``: those), or there are too
         many sheets to look into them all.
@@ -46,6 +48,7 @@ def form_sheet_found(path: Path, form: Form, names: Iterable[str], locked: dict[
     if form.sheet in names:
         return form, ""
     others = [name for name in names if name not in OWN_SHEETS]
+    locked = located()
     if not locked or not others or len(others) > COPIES_LOOKED_AT:
         raise SheetMissingError(path, form.sheet)
     read = reader(others)
