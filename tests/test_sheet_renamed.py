@@ -252,3 +252,14 @@ def test_a_file_not_renamed_costs_nothing_more(progress_form: Form, seed: dict[s
     write_template(progress_form, plain, data=seed, recipient="s1")
     assert validate(read_filled(plain)).valid and not located
     assert read_filled(_renamed(progress_form, seed, tmp_path, "xlsx")).renamed_from and located
+
+
+def test_a_new_name_not_shown_as_it_is_is_refused_as_before(progress_form: Form, seed: dict[str, Any],
+                                                            tmp_path: Path) -> None:
+    # A direction control in her new name ("Sheet\u202b1"): every finding names the sheet as shown
+    # ("Sheet1"), a sheet the file does not have, so the marked-up copy marked none of her cells and the
+    # checks that keep to the form's sheet lost them. Not told safely: refused, as any renamed sheet was.
+    path = _renamed(progress_form, seed, tmp_path, "xlsx", new="Sheet\u202b1")
+    with pytest.raises(SheetMissingError) as raised:
+        read_filled(path)
+    assert raised.value.among == ()

@@ -20,6 +20,7 @@ from ..errors import SheetMissingError, SheetsyncError
 from ..identity import FINDINGS_SHEET, META_SHEET
 from ..spec.form import Form
 from ..spec.formcache import KEPT
+from ..text import one_line_shown
 from .copies import COPIES_LOOKED_AT, holds_form
 
 __all__ = ["OWN_SHEETS", "form_sheet_found"]
@@ -42,7 +43,7 @@ def form_sheet_found(path: Path, form: Form, names: Iterable[str],
         for a file whose form sheet is not found by its name (most files: no cost).
     :param reader: given the sheets to look into, how to read one over the form's area, made safe.
     :raises SheetMissingError: none holds them, or more than one does (``among``: those), or there are too
-        many sheets to look into them all.
+        many sheets to look into them all, or the one's name is not shown as it is (:func:`one_line_shown`).
     """
     names = list(names)
     if form.sheet in names:
@@ -53,8 +54,11 @@ def form_sheet_found(path: Path, form: Form, names: Iterable[str],
         raise SheetMissingError(path, form.sheet)
     read = reader(others)
     holding = [name for name in others if _holds(read, name, locked)]
-    if len(holding) != 1:
+    if len(holding) > 1:
         raise SheetMissingError(path, form.sheet, tuple(holding))
+    # A name not shown as it is (a direction control in it): every finding would name another sheet than hers.
+    if not holding or one_line_shown(holding[0]) != holding[0]:
+        raise SheetMissingError(path, form.sheet)
     return _under(form, holding[0]), form.sheet
 
 
