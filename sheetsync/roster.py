@@ -254,15 +254,17 @@ def safe_filename(text: str, suffix: str = "", max_bytes: int = MAX_NAME_BYTES) 
     name, ``suffix`` included, fits in ``max_bytes`` of UTF-8 without splitting a character.
     Never empty.
 
-    :param suffix: appended, e.g. ``".xlsx"``, always whole: made safe as the rest (a suffix taken
-        from a received name, ``Path("nul.xlsx. ").suffix``, ends in what Windows drops).
+    :param suffix: appended, e.g. ``".xlsx"``, whole, made safe as the rest (a suffix taken from a
+        received name, ``Path("nul.xlsx. ").suffix``, ends in what Windows drops); cut only when it
+        leaves no byte for the stem (a received ``"x." + 300 letters``).
 
     Example::
 
         safe_filename("ร.ร./วัด:ไทร*?", ".xlsx")  # 'ร.ร._วัด_ไทร__.xlsx'
     """
     cleaned = _cleaned(text).strip().lstrip(".")
-    suffix = _cleaned(suffix).rstrip(". ")
+    # A suffix is kept whole but when it leaves no room for the stem: a received name's can be of any length.
+    suffix = _fit(_cleaned(suffix), max(max_bytes - 1, 0)).rstrip(". ")
     budget = max(max_bytes - len(suffix.encode("utf-8")), 1)
     stem = _fit(cleaned, budget).rstrip(". ") or "_"
     if stem.split(".")[0].strip().upper() in _RESERVED:

@@ -51,3 +51,22 @@ def test_the_office_s_own_e_mail_fetched_back_is_still_left_alone(
     assert "อีเมลของสำนักงานเองย้อนกลับ" in said
     assert "<ours@bma.example>" not in answers(smtp)
     assert not list((tmp_path / "inbox").rglob("*.xlsx"))
+
+
+def test_the_office_s_address_set_only_in_the_environment_tells_a_school_s_return_too(
+        mailbox: Mailbox, tmp_path: Path, progress_form: Form, seed: dict[str, Any]) -> None:
+    """``sheetsync fetch INBOX`` with no outbox writes no reply (no ``mail``), but the office's address is
+    known all the same (``SHEETSYNC_MAIL_FROM``, as ``sheetsync mail`` sent the templates with): the header
+    alone still made a school's resent return the office's own e-mail, nothing taken."""
+    from sheetsync.mailer import JsonlLedger, fetch
+    from tests.test_mail_fetch import env, imap_config
+
+    data = _filled(tmp_path, progress_form, seed)
+    mailbox.deliver(mail_from("a@s1.example", "แบบรายงาน", [("วัดไทร.xlsx", data, XLSX)], "<edited@s1.example>",
+                              X_Sheetsync_Name="template s1"))
+    mailbox.deliver(mail_from("สำนักงานเขต <office@bma.example>", "แม่แบบ", [("s1.xlsx", data, XLSX)],
+                              "<ours@bma.example>", X_Sheetsync_Name="template s1"))
+    inbox = tmp_path / "inbox"
+    result = fetch(imap_config(mailbox), inbox, JsonlLedger.in_inbox(inbox),
+                   environ={**env(), "SHEETSYNC_MAIL_FROM": "สำนักงานเขต <office@bma.example>"})
+    assert [f.name for f in result.saved] == ["วัดไทร.xlsx"]

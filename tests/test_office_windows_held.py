@@ -138,3 +138,32 @@ def test_a_file_put_back_by_restore_never_takes_a_name_differing_only_in_case(of
     assert run.exit_code == 0, run.output
     names = [p.name for p in (office / "inbox").iterdir() if p.is_file()]
     assert len(names) == 2 and len({n.casefold() for n in names}) == 2, names
+
+
+def test_a_store_that_cannot_be_put_back_either_is_named_where_it_lies(office: Path, app: typer.Typer,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The -wal refused, then the store's own rename back refused too (the program holding it grabbed it
+    again): a raw error was raised half-way through putting things back, and the store was left under its
+    dated name, unsaid — the next run would start an empty store. Every file is tried back, and the one
+    line (Thai first) says which file lies where, and to name it back before any run."""
+    import sqlite3
+
+    backup = _backed_up(office, app)
+    keep = sqlite3.connect(office / "sheetsync.sqlite")
+    keep.execute("PRAGMA journal_mode=WAL")
+    keep.execute("CREATE TABLE IF NOT EXISTS marker (x)")
+    store, wal = office / "sheetsync.sqlite", office / "sheetsync.sqlite-wal"
+    real = os.rename
+
+    def rename(src: Any, dst: Any) -> None:
+        if Path(src) == wal or Path(dst) == store:  # the -wal held; the store's way back refused too
+            raise PermissionError(13, "The process cannot access the file", os.fspath(src))
+        real(src, dst)
+    monkeypatch.setattr(os, "rename", rename)
+    run = in_office(app, office, "restore", str(backup), "--force")
+    keep.close()
+    assert run.exit_code == 3 and "Traceback" not in run.output, run.output
+    [aside] = office.glob("sheetsync.replaced-*.sqlite")
+    [line] = _one_line_each(run.stderr, aside.name)
+    assert line.index("ย้าย") < line.index(" / ") and "sheetsync.sqlite" in line.replace(aside.name, "")
+    assert "nothing was changed" not in line

@@ -136,6 +136,20 @@ def test_safe_filename_makes_the_suffix_safe_too(stem: str, suffix: str) -> None
     check_safe(name)
 
 
+@pytest.mark.parametrize("stem, suffix", [("x", "." + "a" * 300), ("รายงาน", "." + "ก" * 100), ("CON", "." + "b" * 96),
+                                          ("y", "-2." + "ข" * 40 + " ")], ids=["latin", "thai", "device", "numbered"])
+def test_safe_filename_fits_a_suffix_longer_than_the_budget(stem: str, suffix: str) -> None:
+    """A received name's suffix is the sender's (``"x." + 300 letters``): the whole name must still fit,
+    or writing it fails (255 bytes on Linux, 255 UTF-16 units on Windows). It was kept whole past the
+    budget; it is cut at a character boundary, the stem keeping at least a character."""
+    from tests.windows_names import valid_on_windows
+
+    name = safe_filename(stem, suffix)
+    assert valid_on_windows(name), name
+    check_safe(name)
+    assert name.startswith(stem[0]) or name.startswith("_")
+
+
 def test_one_template_per_recipient(tmp_path: Path, progress_form: Form) -> None:
     roster = [
         Recipient("s1", "ร.ร./วัด:ไทร*?", "a@x.example", "50360000-3553"),

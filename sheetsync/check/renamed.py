@@ -20,6 +20,7 @@ from ..errors import SheetMissingError, SheetsyncError
 from ..identity import FINDINGS_SHEET, META_SHEET
 from ..spec.form import Form
 from ..spec.formcache import KEPT
+from ..text import one_line_shown
 from .copies import COPIES_LOOKED_AT, holds_form
 
 __all__ = ["OWN_SHEETS", "form_sheet_found"]
@@ -30,28 +31,34 @@ Grid = list[list[Any]]
 OWN_SHEETS = (META_SHEET, FINDINGS_SHEET)
 
 
-def form_sheet_found(path: Path, form: Form, names: Iterable[str], locked: dict[str, tuple[int, int, str]],
+def form_sheet_found(path: Path, form: Form, names: Iterable[str],
+                     located: Callable[[], dict[str, tuple[int, int, str]]],
                      reader: Callable[[list[str]], Callable[[str], Grid]]) -> tuple[Form, str]:
     """``form`` as the file holds it, and the name its sheet was renamed from ("" when not renamed): when
     no sheet of ``names`` (the file's) has the form sheet's name, the one other sheet that holds the form's
     fixed cells as issued is taken as the form's, under its name in the file (which every finding then names:
     it is the tab she sees).
 
-    :param locked: the form's fixed cells, ``ref -> (row, col, hash as issued)`` (0-based).
+    :param located: the form's fixed cells, ``ref -> (row, col, hash as issued)`` (0-based): asked only
+        for a file whose form sheet is not found by its name (most files: no cost).
     :param reader: given the sheets to look into, how to read one over the form's area, made safe.
     :raises SheetMissingError: none holds them, or more than one does (``among``: those), or there are too
-        many sheets to look into them all.
+        many sheets to look into them all, or the one's name is not shown as it is (:func:`one_line_shown`).
     """
     names = list(names)
     if form.sheet in names:
         return form, ""
     others = [name for name in names if name not in OWN_SHEETS]
+    locked = located()
     if not locked or not others or len(others) > COPIES_LOOKED_AT:
         raise SheetMissingError(path, form.sheet)
     read = reader(others)
     holding = [name for name in others if _holds(read, name, locked)]
-    if len(holding) != 1:
+    if len(holding) > 1:
         raise SheetMissingError(path, form.sheet, tuple(holding))
+    # A name not shown as it is (a direction control in it): every finding would name another sheet than hers.
+    if not holding or one_line_shown(holding[0]) != holding[0]:
+        raise SheetMissingError(path, form.sheet)
     return _under(form, holding[0]), form.sheet
 
 
@@ -59,11 +66,12 @@ def _under(form: Form, sheet: str) -> Form:
     """``form`` with its sheet named ``sheet``: made once per name ("Sheet1" comes back from many schools),
     so its work per form (:mod:`sheetsync.spec.formcache`, its validator) is done once, not for every file."""
     key = (id(form), sheet)
-    kept = _RENAMED.get(key)
+    kept = _RENAMED.pop(key, None)  # put back last: the one dropped is the one used least lately
     if kept is None or kept[0] is not form:
         if len(_RENAMED) >= KEPT:
             _RENAMED.pop(next(iter(_RENAMED)))
-        kept = _RENAMED[key] = (form, dataclasses.replace(form, sheet=sheet))
+        kept = (form, dataclasses.replace(form, sheet=sheet))
+    _RENAMED[key] = kept
     return kept[1]
 
 

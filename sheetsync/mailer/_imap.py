@@ -73,7 +73,8 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
     """Fetch every new message of ``config.folder`` into ``inbox``.
 
     :param ledger: what was fetched before (:class:`JsonlLedger` or the office's store).
-    :param mail: where replies come from (``from_addr``); without one no reply is written.
+    :param mail: where replies come from (``from_addr``); without one no reply is written, and the
+        office's own address is read from ``SHEETSYNC_MAIL_FROM`` (its e-mails are told by it).
     :param environ: where the password is read (``SHEETSYNC_IMAP_PASSWORD``); the process's
         environment by default.
     :raises MailError: the server cannot be reached, the login fails, the folder is missing,
@@ -97,8 +98,9 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
         for uid in known if config.done_folder else []:  # recorded, not moved yet (a run stopped)
             mark_done(client, uid, None, config.done_folder)
             result.again += 1
+        own = mail if mail is not None else _own_from_env(environ)
         for uid in new:
-            if _fetch_one(client, uid, config, inbox, ledger, mail, result):
+            if _fetch_one(client, uid, config, inbox, ledger, mail, own, result):
                 mark_done(client, uid, KEYWORD if keywords else None, config.done_folder)
         client.logout()
     except IMAP_ERRORS as exc:
@@ -134,10 +136,22 @@ def _not_in_ledger(client: IMAPClient, uids: list[int], ledger: FetchLedger) -> 
     return new, old
 
 
+def _own_from_env(environ: Mapping[str, str] | None) -> MailConfig | None:
+    """The office's own address from the environment, when no reply is written (``fetch INBOX`` with no
+    outbox): the templates were sent from it (``sheetsync mail``), and only a message from it carrying our
+    name header is the office's own; None when it is not set (or the settings are wrong)."""
+    try:
+        own = MailConfig.from_env(environ)
+    except MailError:  # a wrong SMTP setting stops no fetch: no reply is written here
+        return None
+    return own if own.from_addr else None
+
+
 def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, ledger: FetchLedger,
-               mail: MailConfig | None, result: FetchResult) -> bool:
+               mail: MailConfig | None, own: MailConfig | None, result: FetchResult) -> bool:
     """Take message ``uid``; False when it is gone (deleted or moved since the search listed it): it
-    is then not recorded as a message of nothing from no one (a message still there comes next run)."""
+    is then not recorded as a message of nothing from no one (a message still there comes next run).
+    ``own`` tells the office's own address (``mail``'s, else the environment's)."""
     head = client.fetch([uid], ["RFC822.SIZE", _HEAD]).get(uid, {})
     # Only the header's first MAX_HEADER_BYTES: it is all a message over the limit is read for.
     header = next((v for k, v in head.items() if k.startswith(b"BODY[HEADER]") and isinstance(v, bytes)), b"")
@@ -145,7 +159,7 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
     raw = client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]") if whole and head else header
     if not head or not isinstance(raw, bytes):
         return False
-    reading, message, silent = _read(raw, header, config, mail, whole, result)
+    reading, message, silent = _read(raw, header, config, mail, own, whole, result)
     message = ledger_key(message, ledger)
     known = ledger.seen(message.message_id, "")
     if reading.kind == "bounce" and reading.bounce is not None:
@@ -157,8 +171,8 @@ def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, le
     return True
 
 
-def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None, whole: bool,
-          result: FetchResult) -> tuple[Reading, FetchedMessage, str]:
+def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None, own: MailConfig | None,
+          whole: bool, result: FetchResult) -> tuple[Reading, FetchedMessage, str]:
     """The message read: what it is and carries, its description, and whether it must not be answered.
 
     Never raises for what the message holds: one that cannot be read (a ``RecursionError`` in the
@@ -166,7 +180,7 @@ def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None
     recorded and marked like any other and never stops the messages after it.
     """
     try:
-        ours = None if mail is None else (lambda parsed: claims_to_be_ours(parsed, mail))
+        ours = None if own is None else (lambda parsed: claims_to_be_ours(parsed, own))
         reading = read_message(raw, config, whole=whole, sent_by_office=ours)
         return reading, _describe(reading.parsed, raw), _silent(reading.parsed, mail)
     except Exception as exc:  # noqa: BLE001 - whatever the email package raises on one sender's message

@@ -204,10 +204,30 @@ def _move_aside(store: Path, label: str, zone: Zone) -> tuple[Path, ...]:
         # Windows refuses to rename a store another program has open (its -wal too). All or nothing:
         # a backup copied in beside the old -wal would have it replayed into it, and the office left
         # with no store at all would start an empty one at the next run.
-        for old, new in reversed(moved):
-            os.rename(new, old)
-        raise _not_moved_aside(store, exc) from exc
+        stuck = _moved_back(moved)
+        raise (_left_aside(store, exc, stuck) if stuck else _not_moved_aside(store, exc)) from exc
     return tuple(new for _, new in moved)
+
+
+def _moved_back(moved: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
+    """Rename each of ``moved`` (old name, new name) back, every one tried; those that could not be."""
+    stuck = []
+    for old, new in reversed(moved):
+        try:
+            os.rename(new, old)
+        except OSError:  # held again: the clerk is told where it lies (the next run must not find no store)
+            stuck.append((old, new))
+    return stuck
+
+
+def _left_aside(store: Path, exc: OSError, stuck: list[tuple[Path, Path]]) -> OutputError:
+    """The one line (Thai first) for a store moved aside in part that could not be put back: where each lies."""
+    file = exc.filename or store
+    moved = ", ".join(new.name for _, new in stuck)
+    back = ", ".join(f"{new.name} → {old.name}" for old, new in stuck)
+    th, en = (render("restore.left-aside", lang, source="office.yaml", file=file, why=why_not_replaced(exc, lang),
+                     moved=moved, back=back) for lang in ("th", "en"))
+    return OutputError(en, th=th)
 
 
 def _not_moved_aside(store: Path, exc: OSError) -> OutputError:

@@ -192,9 +192,10 @@ def render_for_school(report: Report, lang: Lang = "th", *, marked: bool = False
     return "\n\n".join(blocks)
 
 
-#: Findings about a sheet the school added, as a whole: their "A1" is no cell to find, and their message
-#: names the sheet (counted, one such sheet tied with the form's one finding, and the answer named it).
-WHOLE_SHEET = frozenset({"sheet-not-read", "more-sheets-not-read"})
+#: Findings about a sheet as a whole (one the school added, or the form's renamed): their "A1" is no cell to
+#: find, and their message names the sheet (counted, one such sheet tied with the form's one finding, and the
+#: answer named it; put on the marked-up copy's A1, the form's locked title, its colour never went).
+WHOLE_SHEET = frozenset({"sheet-not-read", "more-sheets-not-read", "sheet-renamed"})
 
 
 def cells_sheet(report: Report) -> str:

@@ -22,7 +22,7 @@ KEPT = 16
 
 
 class PerForm(Generic[T]):
-    """``build(form)``, worked out once per form and kept for the last :data:`KEPT` forms.
+    """``build(form)``, worked out once per form and kept for the :data:`KEPT` forms used last.
 
     Example::
 
@@ -36,9 +36,12 @@ class PerForm(Generic[T]):
 
     def __call__(self, form: Form) -> T:
         """The work for ``form``, built now if it is not kept."""
-        entry = self._entries.get(id(form))
+        # Taken out and put back last: the first entry is then the one used least lately, the one dropped
+        # (dropped by age, the office's own form went after every few files renamed each their own way).
+        entry = self._entries.pop(id(form), None)
         if entry is None or entry[0] is not form:
             if len(self._entries) >= self._kept:
-                self._entries.pop(next(iter(self._entries)))  # the oldest: the first built
-            entry = self._entries[id(form)] = (form, self._build(form))
+                self._entries.pop(next(iter(self._entries)))
+            entry = (form, self._build(form))
+        self._entries[id(form)] = entry
         return entry[1]

@@ -26,7 +26,7 @@ from ..check.validate import rows_moved
 from ..formats import format_of, writer_for
 from ..identity import FINDINGS_SHEET, META_SHEET, OFFICE
 from ..messages import render
-from ..render import finding_label, ordered, row_name, value_text
+from ..render import WHOLE_SHEET, finding_label, ordered, row_name, value_text
 from . import sizing
 from .metrics import PT_PER_UNIT, line_count, line_height
 from .prefill import percent_text
@@ -68,7 +68,7 @@ def marked_up_plan(filled: Filled, report: Report, password: str | None = None) 
     prefilled, moved = set(filled.locked_expected), rows_moved(filled)
     homes = plan_of(filled.form).homes
     for finding in report.findings:
-        if finding.sheet == filled.form.sheet:
+        if finding.sheet == filled.form.sheet and finding.code not in WHOLE_SHEET:  # a sheet's: in the list only
             by_cell.setdefault(_home(finding, homes, prefilled), []).append(finding)
     given = refilled(filled, moved)  # what the office filled in rows she deleted: filled in again
     put_back = rows_put_back(filled.form, moved, given)
