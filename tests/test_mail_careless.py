@@ -273,3 +273,20 @@ def test_forwards_quoted_printable_inside_each_other_are_bounded() -> None:
                b"message/rfc822\r\nContent-Transfer-Encoding: %s\r\n\r\n%s" % (level, encoding, text))
     with pytest.raises(MessageTooComplexError):
         read_message(raw, ImapConfig(host="h", user="u"), whole=True)
+
+
+def test_the_office_s_own_e_mail_sent_as_its_mailbox_login_is_still_ours() -> None:
+    # A provider that sends only as the account logged in (Gmail, an alias not verified) rewrites From to
+    # it: the office's digest fetched back then came from the mailbox's login, not from_addr, and was taken
+    # as a school's return (its marked-up copies read, the digest answered: the office writing to itself).
+    config = MailConfig(from_addr="สำนักงานเขต <office@bma.example>")
+    message = EmailMessage()
+    message["From"], message["X-Sheetsync-Name"] = "reports@bma.example", "digest"
+    raw = message.as_bytes()
+    imap = ImapConfig(host="h", user="reports@bma.example")
+    assert read_message(raw, imap, whole=True, sent_by_office=lambda m: claims_to_be_ours(m, config, imap.user)).kind == "ours"
+    assert claims_to_be_ours(message, config, "REPORTS@bma.example")
+    assert not claims_to_be_ours(message, config, "reports")  # a login that is no address names no one
+    message.replace_header("From", "a@s1.example")
+    assert read_message(message.as_bytes(), imap, whole=True,
+                        sent_by_office=lambda m: claims_to_be_ours(m, config, imap.user)).kind == "return"

@@ -180,14 +180,14 @@ def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None
     recorded and marked like any other and never stops the messages after it.
     """
     try:
-        ours = None if own is None else (lambda parsed: claims_to_be_ours(parsed, own))
+        ours = None if own is None else (lambda parsed: claims_to_be_ours(parsed, own, config.user))
         reading = read_message(raw, config, whole=whole, sent_by_office=ours)
-        return reading, _describe(reading.parsed, raw), _silent(reading.parsed, mail)
+        return reading, _describe(reading.parsed, raw), _silent(reading.parsed, mail, config.user)
     except Exception as exc:  # noqa: BLE001 - whatever the email package raises on one sender's message
         why = one_line(f"{type(exc).__name__}: {exc}", 120)
     try:
         reading = unreadable(header)
-        message, silent = _describe(reading.parsed, raw), _silent(reading.parsed, mail)
+        message, silent = _describe(reading.parsed, raw), _silent(reading.parsed, mail, config.user)
     except Exception:  # noqa: BLE001 - not even its header: recorded bare, never answered
         reading = Reading(EmailMessage(), found=Extracted(refused=[Refusal("", "message-unreadable")]))
         message, silent = FetchedMessage(message_id=_made_up_id(raw), sender="", fetched_at=_now()), "automatic"
@@ -212,12 +212,12 @@ def ledger_key(message: FetchedMessage, ledger: FetchLedger) -> FetchedMessage:
                    references=" ".join([*message_ids(message.references)[-9:], message.message_id]))
 
 
-def _silent(parsed: EmailMessage, mail: MailConfig | None) -> str:
+def _silent(parsed: EmailMessage, mail: MailConfig | None, mailbox: str = "") -> str:
     """Why a polite reply to ``parsed`` must not be written: ``own-address`` (it claims to come from the
     office's own address: spam, said as such to the clerk), ``automatic`` (RFC 3834), ``answers-reply``
     (it answers one of our replies: with no spreadsheet it gets no other, or robots write to each
     other for ever), or '' (it may be answered)."""
-    if mail is not None and claims_to_be_ours(parsed, mail):
+    if mail is not None and claims_to_be_ours(parsed, mail, mailbox):
         return "own-address"
     if mail is not None and must_not_answer(parsed, mail):
         return "automatic"

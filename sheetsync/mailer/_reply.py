@@ -70,15 +70,17 @@ def must_not_answer(headers: EmailMessage, config: MailConfig) -> bool:
     return is_robot_or_list(headers) or not from_address(headers) or claims_to_be_ours(headers, config)
 
 
-def claims_to_be_ours(headers: EmailMessage, config: MailConfig) -> bool:
+def claims_to_be_ours(headers: EmailMessage, config: MailConfig, mailbox: str = "") -> bool:
     """True when the message's From is one of the office's own addresses (its From, or its Reply-To: the
-    mailbox that is fetched). The office's own e-mails carry their name header and are told apart before
-    this (:func:`sheetsync.mailer._reading.read_message`): what is left forges the office's address, as most
+    mailbox that is fetched; or ``mailbox``, the login of that mailbox when it is an address: a provider that
+    sends only as the account logged in, Gmail with an alias it has not verified, rewrites From to it). The
+    office's own e-mails carry their name header and are told apart by it
+    (:func:`sheetsync.mailer._reading.read_message`); what else claims it forges the office's address, as most
     extortion spam does, and is never answered (the office would write to itself)."""
     sender = from_address(headers)
+    own = [config.from_addr, config.reply_to or "", mailbox if "@" in mailbox else ""]
     # Compared as same_address does: a Thai domain configured in Thai is forged as it travels (xn--).
-    return bool(sender) and any(same_address(sender, address) for _, address in
-                                getaddresses([config.from_addr, config.reply_to or ""]) if address)
+    return bool(sender) and any(same_address(sender, address) for _, address in getaddresses(own) if address)
 
 
 def compose_fetch_reply(message: FetchedMessage, config: MailConfig, limit: str) -> EmailMessage:
