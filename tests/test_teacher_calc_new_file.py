@@ -38,8 +38,9 @@ def test_the_form_put_into_a_new_workbook_is_said_to_be_a_new_file(libreoffice: 
     with pytest.raises(NotOurFormError) as caught:
         read_filled(new)
     said = why_not_read(caught.value)
-    assert said["th"].startswith("ไฟล์นี้เป็นไฟล์ใหม่") and "ไม่ใช่ไฟล์ที่สำนักงานส่งให้" in said["th"]
-    assert "ไฟล์ที่ได้รับ" in said["th"] and "วาง" in said["th"], said["th"]  # type, or paste her values, there
+    assert said["th"].startswith("ไฟล์นี้เป็นไฟล์ใหม่"), said["th"]
+    assert "ไม่ใช่ไฟล์ที่สำนักงานส่งให้" in said["th"]
+    assert "ไฟล์ที่ได้รับ" in said["th"] and "วาง" in said["th"]  # type, or paste her values, there
     assert "ถูกลบ" not in said["th"], said["th"]  # she deleted nothing
     assert "new file" in said["en"] and "deleted" not in said["en"]
     if how == "sheet":  # the form's own sheet, under its name: what she made is known for sure
@@ -70,4 +71,5 @@ def test_what_tells_a_new_file_from_a_deleted_hidden_sheet_and_from_another_file
     new.active["A1"] = "รายชื่อนักเรียน"
     new.save(other := tmp_path / "other.xlsx")
     refused = _refused(other)
-    assert type(refused) is NotOurFormError and "ไฟล์ใหม่ที่คัดลอก" not in why_not_read(refused)["th"]
+    assert type(refused) is NotOurFormError
+    assert "ไฟล์ใหม่ที่คัดลอก" not in why_not_read(refused)["th"]

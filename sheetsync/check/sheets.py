@@ -126,7 +126,8 @@ def _no_hidden_sheet(path: Path, names: list[str], opener: Opener, forms: list[F
         raise MetadataSheetDeletedError(path, META_SHEET)
     if {f.sheet for f in forms} & set(names) or _titled(path, names, opener, {f.title for f in forms}):
         raise FormCopiedError(path)
-    raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
+    raise NotOurFormError(path, "not a sheetsync form (no template metadata); "
+                                "please fill in the template you were sent")
 
 
 def _titled(path: Path, names: list[str], opener: Opener, titles: set[str]) -> bool:
