@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from sheetsync.check.reader import read_filled
@@ -39,3 +40,19 @@ def test_a_dash_or_an_amount_in_words_is_told_what_to_type(libreoffice: Any, pro
     for ref, (_, th, en) in TYPED.items():
         assert said[ref].message_th.startswith(f"ช่อง {ref}") and th in said[ref].message_th, said[ref].message_th
         assert en in said[ref].message_en and "10000" not in said[ref].message_th, said[ref].message_en
+
+
+def test_what_is_said_for_a_dash_or_words_without_calc(progress_form: Form, seed: dict[str, Any],
+                                                       tmp_path: Path) -> None:
+    """The same text, put in by openpyxl; a European "1,2 ล้าน" (a decimal comma or a slip?) is no
+    number to quote back, and is told as any other text."""
+    issued = tmp_path / "issued.xlsx"
+    write_template(progress_form, issued, data=seed)
+    book = openpyxl.load_workbook(issued)
+    sheet = book[progress_form.sheet]
+    for ref, text in {"E43": "—", "E42": "1.5แสน", "E41": "1,2 ล้าน"}.items():
+        sheet[ref] = text
+    book.save(typed := tmp_path / "typed.xlsx")
+    said = {f.cell: f.message_th for f in validate(read_filled(typed)).findings if f.code == "not-a-number"}
+    assert "พิมพ์ 0" in said["E43"] and "150000" in said["E42"]
+    assert said["E41"].endswith("เช่น 10000"), said["E41"]
