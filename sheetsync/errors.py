@@ -201,6 +201,16 @@ class MetadataSheetDeletedError(NotOurFormError):
                                "before that, or fill in a fresh template")
 
 
+class FormCopiedError(NotOurFormError):
+    """The form, with no template's hidden sheet and none of its document properties: a new workbook the
+    form was copied into (all of it pasted into File > New, or its sheet copied to a new document), not
+    the file the office sent; her values belong in that file."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(path, "a new workbook the form was copied into, not the template the office sent; "
+                               "type (or paste the values) into the template received, and send that")
+
+
 class UnknownFormError(BadInputError, LookupError):
     """No form with this id is known, or the file's form version cannot be read; ``th`` says it in Thai
     (shown first), when known."""

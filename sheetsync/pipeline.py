@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 from .files import open_regular
-from .errors import (CellUnreadableError, FormError, IncompleteFileError, KeyFileError, LimitError,
+from .errors import (CellUnreadableError, FormCopiedError, FormError, IncompleteFileError, KeyFileError, LimitError,
                      MetadataSheetDeletedError, NotOurFormError, SavedAsOtherTypeError, SheetMissingError, SheetTwiceError, SheetsyncError, UnknownFormError,
                      UnreadableFileError, UnsafeFileError)
 from .identity import OFFICE, KeyArg
@@ -294,6 +294,8 @@ def why_not_read(exc: BaseException) -> dict[str, str]:
         return {lang: render("why.sheet-renamed-which", lang, sheet=exc.sheet, sheets=sheets) for lang in LANGS}
     if isinstance(exc, SheetMissingError):  # the teacher renamed it: naming it back is the whole fix
         return {lang: render("why.sheet-renamed", lang, sheet=exc.sheet) for lang in LANGS}
+    if isinstance(exc, FormCopiedError):  # a new file of her own: the office's file is the one to fill in
+        return {lang: render("why.form-copied", lang) for lang in LANGS}
     if isinstance(exc, MetadataSheetDeletedError):  # what she did, and the file to send instead
         return {lang: render("why.hidden-sheet-deleted", lang, sheet=exc.sheet) for lang in LANGS}
     if isinstance(exc, CellUnreadableError) and exc.hidden:  # no cell she sees: the original, or a fresh template

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..messages import LANGS, Lang, render
@@ -22,6 +23,7 @@ from .reader import Filled
 from .report import Finding, Severity
 from ..text import BIDI_CONTROLS, one_line_shown
 from .shown import shown
+from .coerce import thai_digits_to_arabic
 
 #: Parameters that hold another field's pointer → the name under which the message may give that
 #: field's title and cell (``other_label``, ``other_label_en``, ``other_cell``; ``month_at`` → ``month_label`` …).
@@ -114,20 +116,45 @@ def month_names(params: dict[str, Any]) -> dict[str, Any]:
     return params | {"month_name": render(key, "th"), "month_name_en": render(key, "en")}
 
 
-def number_example(form: Form, code: str, pointer: str) -> dict[str, Any]:
+def number_example(form: Form, code: str, pointer: str, value: Any = None) -> dict[str, Any]:
     """What a ``not-a-number`` message suggests typing, within the field's range (``example``,
     ``example_en``): "เช่น 10000" for an amount, "ตั้งแต่ 0 ถึง 31" for a number of days, where 10000
-    would be no example at all; nothing for any other code."""
+    would be no example at all; for what was typed the way Thai paperwork writes it (``value``), what to
+    type instead (:func:`_instead`); nothing for any other code."""
     if code != "not-a-number":
         return {}
     field = field_at(form, pointer)
     schema = field.schema if field is not None else {}
     low, high = schema.get("minimum"), schema.get("maximum")
+    if (instead := _instead(value, low)) is not None:
+        return instead
     if isinstance(high, (int, float)) and not isinstance(high, bool) and high < 10000:
         values = {"low": shown(low if isinstance(low, (int, float)) else 0), "high": shown(high)}
         return {"example": render("example.range", "th", **values), "example_en": render("example.range", "en", **values)}
     return {"example": render("example.number", "th", value=10000), "example_en": render("example.number", "en", value=10000)}
 
+
+#: A dash alone: "none", as Thai paperwork fills a money box (hyphen, en and em dashes, minus sign).
+_NONE = re.compile(r"[-\u2013\u2014\u2212_]+")
+#: An amount in round words, "1.5 แสน", "๒ หมื่นบาท": a number and the word for its magnitude.
+_IN_WORDS = re.compile(r"((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(พัน|หมื่น|แสน|ล้าน)\s*(?:บาท)?")
+_MAGNITUDES = {"พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
+
+
+def _instead(value: Any, low: Any) -> dict[str, Any] | None:
+    """What to type instead of ``value`` when it is a dash for "none" (0, where the field takes 0: its
+    minimum ``low`` is not above it) or a number in round words (the number they make), else None."""
+    if not isinstance(value, str):
+        return None
+    text = thai_digits_to_arabic(value.strip())
+    if _NONE.fullmatch(text) and not (isinstance(low, (int, float)) and low > 0):
+        return {"example": render("example.none", "th"), "example_en": render("example.none", "en")}
+    if (words := _IN_WORDS.fullmatch(text)) is None:
+        return None
+    number = Decimal(words.group(1).replace(",", "")) * _MAGNITUDES[words.group(2)]
+    whole = number == number.to_integral()
+    values = {"value": value.strip(), "number": shown(int(number) if whole else float(number))}
+    return {"example": render("example.words", "th", **values), "example_en": render("example.words", "en", **values)}
 
 def _suspect(filled: Filled, params: dict[str, Any], lang: Lang, message: Message, unit: str) -> str:
     """The clause naming one amount that alone makes the difference, or nothing.

@@ -127,11 +127,28 @@ class Opener:
         return found is not None and found.group(1).startswith(b"LibreOffice")
 
 
+    def carries_identity(self) -> bool | None:
+        """Whether the workbook's document properties hold a template's identity (its ``form_id``: the
+        template writes it there too). They belong to the workbook, so deleting a sheet keeps them; a new
+        workbook the form was copied into has none. None where that is not known (an .xls, a part that
+        cannot be read). Searched within the metadata cap, never parsed, as :meth:`saved_by_calc`."""
+        if self.fmt not in _PROPERTIES or self.scanned is None:
+            return None
+        try:
+            part = self.scanned.extra(self.archive, _PROPERTIES[self.fmt], limits.MAX_METADATA_SIZE)
+        except (LimitError, UnreadableFileError):
+            return None
+        return part is not None and _FORM_ID.search(part) is not None
+
 #: The part of an .xlsx that names the program that wrote it (the package's extended properties).
 APP_XML = "docProps/app.xml"
 #: ``<Application>`` and its text (any namespace prefix; whitespace around the name is the writer's own).
 _APPLICATION = re.compile(rb"<(?:[\w.-]+:)?Application>\s*([^<]{0,200})<")
 
+#: Where each format keeps the workbook's own document properties, and the template's identity there
+#: (.xlsx: ``<property … name="form_id">``; .ods: ``<meta:user-defined meta:name="form_id">``).
+_PROPERTIES = {"xlsx": "docProps/custom.xml", "ods": "meta.xml"}
+_FORM_ID = re.compile(rb"""name\s*=\s*["']form_id["']""")
 
 def one_name_each(path: Path, names: list[str]) -> None:
     """Refuse two sheets of one name, told apart by case or not (calamine lists every sheet the file

@@ -24,7 +24,7 @@ from .issued import as_issued
 from .opener import Opener, holds_values, short
 from .parsing import Parser, parsers_of
 from .renamed import OWN_SHEETS, form_sheet_found
-from .sheets import Grid, form_sheets, raw_grid, read_metadata, resolve_form
+from .sheets import Grid, known_forms, raw_grid, read_metadata, resolve_form
 from .places import CellRef, locate, plan_of
 from .. import limits
 from ..errors import SheetsyncError, UnreadableFileError, is_parser_panic
@@ -124,7 +124,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         opener = Opener(path, checked)
         meta_bounds = {META_SHEET: Bounds(limits.META_ROWS, limits.META_COLUMNS)}
         first = opener.open(meta_bounds)[0]
-        metadata, locked, issued = read_metadata(path, first, opener, lambda: form_sheets(form, forms_dirs))
+        metadata, locked, issued = read_metadata(path, first, opener, lambda: known_forms(form, forms_dirs))
         form = resolve_form(path, metadata, form, forms_dirs)
         form, renamed_from = form_sheet_found(path, form, first.sheet_names, lambda: _located(locked),
                                               lambda names: _added_reader(path, opener, form, names))

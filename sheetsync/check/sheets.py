@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NoReturn
 
 from python_calamine import CalamineWorkbook
 
 from . import coerce
 from .opener import Opener, sheet_rows
+from ..formats.bounded import Bounds
 from .. import limits
-from ..errors import (CellUnreadableError, FormError, MetadataSheetDeletedError, NotOurFormError, SheetMissingError,
-                      UnknownFormError)
+from ..errors import (CellUnreadableError, FormCopiedError, FormError, MetadataSheetDeletedError, NotOurFormError,
+                      SheetMissingError, SheetsyncError, UnknownFormError)
 from ..identity import META_SHEET
 from ..spec.cells import column_letter
 from ..spec.form import Form
@@ -23,7 +24,7 @@ from ..template.fingerprint import VALUE
 from ..text import safe_value
 from .shown import brief
 
-__all__ = ["Grid", "form_sheets", "raw_grid", "read_metadata", "resolve_form"]
+__all__ = ["Grid", "known_forms", "raw_grid", "read_metadata", "resolve_form"]
 
 Grid = list[list[Any]]
 
@@ -39,7 +40,7 @@ def raw_grid(path: Path, workbook: CalamineWorkbook, sheet: str, opener: Opener)
     return sheet_rows(path, workbook, sheet, opener.scanned.part(sheet) if opener.scanned is not None else None)
 
 
-def read_metadata(path: Path, workbook: CalamineWorkbook, opener: Opener, form_sheets: Callable[[], set[str]] = set
+def read_metadata(path: Path, workbook: CalamineWorkbook, opener: Opener, forms: Callable[[], list[Form]] = list
                   ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """The template's identity written in its hidden sheet (form id and version, recipient, issue …),
     the locked cells' hashes, ``{ref: hash}``, as the template was issued, and what the office filled in
@@ -47,14 +48,13 @@ def read_metadata(path: Path, workbook: CalamineWorkbook, opener: Opener, form_s
 
     :raises NotOurFormError: no such sheet (not a template), or it is damaged (no form id or version,
         a cell of a kind the template never wrote there).
-    :raises MetadataSheetDeletedError: no such sheet, but one of ``form_sheets()`` (the names of the
-        forms' own sheets, asked only then) is there: the hidden sheet was shown and deleted.
+    :raises MetadataSheetDeletedError: no such sheet, but a sheet of one of ``forms()`` (the forms it may
+        be, asked only then) is there, in the template's workbook: the hidden sheet was shown and deleted.
+    :raises FormCopiedError: no such sheet, and the form put into a new workbook (:func:`_no_hidden_sheet`).
     :raises CellUnreadableError: a cell stops the sheet being read (``hidden``: no teacher can mend it).
     """
-    if META_SHEET not in workbook.sheet_names and form_sheets() & set(workbook.sheet_names):
-        raise MetadataSheetDeletedError(path, META_SHEET)
     if META_SHEET not in workbook.sheet_names:
-        raise NotOurFormError(path, "not a sheetsync form (no template metadata); please fill in the template you were sent")
+        _no_hidden_sheet(path, workbook.sheet_names, opener, forms())
     meta: dict[str, str] = {}
     locked: dict[str, str] = {}
     values: dict[str, str] = {}
@@ -103,12 +103,46 @@ def _hidden_rows(path: Path, workbook: CalamineWorkbook, opener: Opener) -> Grid
         raise CellUnreadableError(path, exc.sheet, exc.cell, exc.detail, hidden=True) from exc
 
 
-def form_sheets(wanted: Form | None, dirs: Iterable[str | Path]) -> set[str]:
-    """The names of the form sheets a file may hold: the wanted form's, else every known form's."""
+def known_forms(wanted: Form | None, dirs: Iterable[str | Path]) -> list[Form]:
+    """The forms a file may hold: the wanted one, else every known form."""
     try:
-        return {wanted.sheet} if wanted is not None else {f.sheet for f in list_forms(dirs)}
-    except FormError:  # a broken layout in a folder given: no form sheet to recognise the file by
-        return set()
+        return [wanted] if wanted is not None else list(list_forms(dirs))
+    except FormError:  # a broken layout in a folder given: no form to recognise the file by
+        return []
+
+
+#: How many sheets, and how many rows and columns of each, are looked into for a form's title, in a
+#: file with no hidden sheet: a form pasted into a new workbook starts at its first cells.
+TITLE_SHEETS, TITLE_BOUNDS = 3, Bounds(3, 8)
+
+
+def _no_hidden_sheet(path: Path, names: list[str], opener: Opener, forms: list[Form]) -> NoReturn:
+    """Why a file with no hidden sheet is refused. A sheet of the form's name in the template's workbook
+    (its document properties carry the template's identity, or cannot be looked at: an .xls) lost the
+    hidden sheet by hand. The form in a workbook without them, under its sheet's name (copied to a new
+    document) or with its title in the first cells of a sheet (all of it pasted into File > New), is a
+    new file she made: the office's file is the one to fill in. Anything else is no form of ours."""
+    if {f.sheet for f in forms} & set(names) and opener.carries_identity() is not False:
+        raise MetadataSheetDeletedError(path, META_SHEET)
+    if {f.sheet for f in forms} & set(names) or _titled(path, names, opener, {f.title for f in forms}):
+        raise FormCopiedError(path)
+    raise NotOurFormError(path, "not a sheetsync form (no template metadata); "
+                                "please fill in the template you were sent")
+
+
+def _titled(path: Path, names: list[str], opener: Opener, titles: set[str]) -> bool:
+    """Whether one of the first sheets of ``names`` has one of ``titles`` in its first cells (a cell
+    holding it, "** … **" around it or not)."""
+    looked = names[:TITLE_SHEETS]
+    if not titles or not looked:
+        return False
+    try:
+        workbook = opener.open({name: TITLE_BOUNDS for name in looked})[0]
+        cells = [v for name in looked for row in sheet_rows(path, workbook, name)[:TITLE_BOUNDS.rows]
+                 for v in row[:TITLE_BOUNDS.columns] if isinstance(v, str)]
+    except SheetsyncError:  # what cannot be looked into says nothing: the file is no form of ours, as before
+        return False
+    return any(title in value for value in cells for title in titles if title)
 
 
 def resolve_form(path: Path, meta: dict[str, str], wanted: Form | None, dirs: Iterable[str | Path]) -> Form:

@@ -65,7 +65,8 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
         changed = [f for f in report.findings if f.code == "prefilled-cell-changed"]
         restore, retyped = {f.path for f in changed if f.path}, {f.cell for f in changed}
         report.findings += [_finding(filled, p.code, p.pointer, p.value, cell=p.cell, expected=choice_labels(
-            filled.form, p.pointer), **month_names(p.params), **number_example(filled.form, p.code, p.pointer))
+            filled.form, p.pointer), **month_names(p.params),
+            **number_example(filled.form, p.code, p.pointer, p.value))
             for p in filled.problems if p.cell not in retyped or p.code.startswith(("formula", "error-value"))]
         report.findings += rows_begun(filled, _schema(filled, restore))
         unread = {f.cell for f in report.errors if f.sheet == filled.form.sheet}

@@ -283,6 +283,11 @@ class LibreOffice:
         return self.request("act", src=str(src), dest=str(dest) if dest else None,
                             actions=[list(a) for a in actions], sheet=sheet)
 
+    def into_new(self, src: Path, dest: Path, how: str, sheet: str | None = None) -> list[str]:
+        """Put ``sheet`` of ``src`` into a new workbook saved as ``dest`` ("paste": all of it copied and
+        pasted; "sheet": Move or Copy Sheet to a new document); the new workbook's sheet names."""
+        return self.request("into_new", src=str(src), dest=str(dest), how=how, sheet=sheet)
+
     def geometry(self, path: Path, sheet: str, columns: int = 26, rows: int = 60,
                  entries: dict[str, str] | None = None) -> dict[str, Any]:
         """``{"columns_mm", "rows_mm", "optimal", "repeat_rows"}`` of ``sheet`` as Calc lays it

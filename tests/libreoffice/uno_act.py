@@ -151,3 +151,23 @@ def act(doc, sh, name, *args):
     except Exception as exc:  # noqa: BLE001  (a UNO exception is the answer here, not a failure)
         return f"{type(exc).__name__}: {getattr(exc, 'Message', '') or exc}"
     return True
+
+
+def into_new_document(new, doc, sh, how):
+    """The form's sheet put into ``new``, a new workbook of her own (``File > New``), returned:
+    ``how`` is "paste" (the whole sheet selected, Copy, Paste into the new one's first sheet, as she does
+    it) or "sheet" (Sheet > Move or Copy Sheet > Copy, to "- new document -": the sheet, its name kept)."""
+    if how == "sheet":
+        new.getSheets().importSheet(doc, sh.Name, 0)
+        new.getSheets().removeByName(new.getSheets().getByIndex(1).Name)  # the new workbook's own empty sheet
+        return new
+    ctrl = doc.CurrentController
+    ctrl.setActiveSheet(sh)
+    cursor = sh.createCursor()
+    cursor.gotoEndOfUsedArea(True)
+    ctrl.select(sh.getCellRangeByPosition(0, 0, cursor.getRangeAddress().EndColumn, cursor.getRangeAddress().EndRow))
+    clip = ctrl.getTransferable()
+    target = new.getSheets().getByIndex(0)
+    new.CurrentController.select(target.getCellByPosition(0, 0))
+    new.CurrentController.insertTransferable(clip)
+    return new

@@ -324,6 +324,22 @@ class Worker:
         finally:
             self.close_doc(doc)
 
+    def cmd_into_new(self, src, dest, how, sheet=None):
+        """The form's sheet put into a new workbook (``uno_act.into_new_document``), saved as ``dest``: the
+        names of its sheets."""
+        doc = self.load(src)
+        try:
+            sh = self.sheet(doc, sheet) if sheet else doc.getSheets().getByIndex(0)
+            new = self.desktop.loadComponentFromURL("private:factory/scalc", "_blank", 0, (pv("Hidden", True),))
+            uno_act.into_new_document(new, doc, sh, how)
+            try:
+                self.store(new, dest, new.getSheets().getByIndex(0).Name)
+                return list(new.getSheets().getElementNames())
+            finally:
+                new.close(True)
+        finally:
+            self.close_doc(doc)
+
     def cmd_geometry(self, path, sheet, columns=26, rows=60, entries=None):
         """Column widths and row heights in mm (and which rows fit their text), as Calc lays
         the sheet out, after setting ``entries`` (cell -> text, as ``type_into`` types) if any."""
