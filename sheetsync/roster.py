@@ -255,8 +255,10 @@ def safe_filename(text: str, suffix: str = "", max_bytes: int = MAX_NAME_BYTES) 
     name, ``suffix`` included, fits in ``max_bytes`` of UTF-8 without splitting a character.
     Never empty.
 
-    :param suffix: appended, e.g. ``".xlsx"``, always whole: made safe as the rest (a suffix taken
-        from a received name, ``Path("nul.xlsx. ").suffix``, ends in what Windows drops).
+    :param suffix: appended, e.g. ``".xlsx"``, whole, made safe as the rest (a suffix taken from a received
+        name, ``Path("nul.xlsx. ").suffix``, ends in what Windows drops); one that leaves the name less than
+        :data:`_STEM_BYTES` is cut to its head (a received name's "suffix" may be 300 characters long: kept
+        whole it made a name past ``max_bytes``; its head keeps the ``-2`` that tells names apart).
 
     Example::
 
@@ -264,11 +266,17 @@ def safe_filename(text: str, suffix: str = "", max_bytes: int = MAX_NAME_BYTES) 
     """
     cleaned = _cleaned(text).strip().lstrip(".")
     suffix = _cleaned(suffix).rstrip(". ")
+    if len(suffix.encode("utf-8")) > max_bytes - _STEM_BYTES:
+        suffix = _fit(suffix, max(max_bytes - _STEM_BYTES, 0)).rstrip(". ")
     budget = max(max_bytes - len(suffix.encode("utf-8")), 1)
     stem = _fit(cleaned, budget).rstrip(". ") or "_"
     if stem.split(".")[0].strip().upper() in _RESERVED:
         stem = _fit("_" + stem, budget).rstrip(". ")
     return stem + suffix
+
+
+#: The least of a name's bytes its stem keeps, a suffix however long (five Thai letters).
+_STEM_BYTES = 16
 
 
 def _cleaned(text: str) -> str:
