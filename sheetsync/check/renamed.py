@@ -5,7 +5,9 @@ workbook's sheets: "แบบรายงาน" comes back as "โรงเร�
 file was refused. It is read when the form's sheet can be told safely: no sheet has the form sheet's name,
 and exactly one sheet holds the form's fixed cells as issued (their hashes in the hidden sheet, as a copy
 of the form is told by, :mod:`.copies`). Two such sheets (the form renamed, and a copy of it renamed too)
-are not guessed between: the file is refused, saying to name the one she filled in back.
+are not guessed between: the file is refused, saying to name the one she filled in back. Nor is a sheet
+whose name no spreadsheet program gives (``Sheet[1]``, a line break, a direction override): only a forged
+file holds one, and every finding, the marked-up copy's tab and its formulas would carry it.
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ from python_calamine import CalamineError
 
 from ..errors import SheetMissingError, SheetsyncError
 from ..identity import FINDINGS_SHEET, META_SHEET
+from ..text import one_line_shown
 from ..spec.form import Form
 from ..spec.formcache import KEPT
 from .copies import COPIES_LOOKED_AT, holds_form
 
-__all__ = ["OWN_SHEETS", "form_sheet_found"]
+__all__ = ["OWN_SHEETS", "could_be_named", "form_sheet_found"]
 
 Grid = list[list[Any]]
 
@@ -52,7 +55,26 @@ def form_sheet_found(path: Path, form: Form, names: Iterable[str], locked: dict[
     holding = [name for name in others if _holds(read, name, locked)]
     if len(holding) != 1:
         raise SheetMissingError(path, form.sheet, tuple(holding))
+    if not could_be_named(holding[0]):  # forged: naming it back is still the whole fix
+        raise SheetMissingError(path, form.sheet)
     return _under(form, holding[0]), form.sheet
+
+
+#: What neither Excel nor Calc lets a sheet's name hold.
+_NEVER_IN_A_NAME = frozenset("[]:*?/\\")
+
+
+def could_be_named(name: str) -> bool:
+    """Whether a spreadsheet program gives a sheet the name ``name``, which is shown as it is
+    (:func:`~sheetsync.text.one_line_shown`): a finding names the form's sheet as shown, and the
+    marked-up copy tells the form's findings by that name (one shown otherwise had its cells left unmarked).
+
+    Example::
+
+        could_be_named("โรงเรียนวัดดอน"), could_be_named("Sheet[1]")  # (True, False)
+    """
+    return (bool(name) and not _NEVER_IN_A_NAME & set(name) and not name.startswith("'")
+            and not name.endswith("'") and one_line_shown(name) == name)
 
 
 def _under(form: Form, sheet: str) -> Form:
