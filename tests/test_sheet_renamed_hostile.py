@@ -101,3 +101,20 @@ def test_a_renamed_ods_table_holding_a_line_break_is_refused(progress_form: Form
     assert result.filled is None and result.failure is not None
     said = json.dumps(result.why, ensure_ascii=False)
     assert "\n" not in result.failure.message("en") and "renamed" in said
+
+
+def test_a_name_longer_than_excel_allows_is_refused_in_an_xlsx(progress_form: Form, seed: dict[str, Any],
+                                                               tmp_path: Path) -> None:
+    """Excel names a sheet in 31 characters at most, and Calc cuts a longer name to 31 when it saves an
+    .xlsx: a longer one (forged) went into the marked-up .xlsx, which Excel then opens only "repaired"."""
+    path = _forged(progress_form, seed, tmp_path, "ก" * 32)
+    with pytest.raises(SheetMissingError):
+        read_filled(path)
+    assert read_filled(_renamed(progress_form, seed, tmp_path / "31", "xlsx", new="ก" * 31)).form.sheet == "ก" * 31
+
+
+def test_a_long_name_calc_gives_an_ods_table_is_read(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """Calc takes any length (a school's whole name): an .ods comes back marked up as an .ods."""
+    long = "โรงเรียนวัดดอนเมืองทหารอากาศบำรุงสาขาสอง"
+    assert len(long) > 31
+    assert read_filled(_renamed(progress_form, seed, tmp_path, "ods", new=long)).form.sheet == long

@@ -34,7 +34,7 @@ OWN_SHEETS = (META_SHEET, FINDINGS_SHEET)
 
 
 def form_sheet_found(path: Path, form: Form, names: Iterable[str], locked: dict[str, tuple[int, int, str]],
-                     reader: Callable[[list[str]], Callable[[str], Grid]]) -> tuple[Form, str]:
+                     reader: Callable[[list[str]], Callable[[str], Grid]], fmt: str = "") -> tuple[Form, str]:
     """``form`` as the file holds it, and the name its sheet was renamed from ("" when not renamed): when
     no sheet of ``names`` (the file's) has the form sheet's name, the one other sheet that holds the form's
     fixed cells as issued is taken as the form's, under its name in the file (which every finding then names:
@@ -42,6 +42,7 @@ def form_sheet_found(path: Path, form: Form, names: Iterable[str], locked: dict[
 
     :param locked: the form's fixed cells, ``ref -> (row, col, hash as issued)`` (0-based).
     :param reader: given the sheets to look into, how to read one over the form's area, made safe.
+    :param fmt: the file's format, whose longest sheet name (:func:`could_be_named`) the name must keep to.
     :raises SheetMissingError: none holds them, or more than one does (``among``: those), or there are too
         many sheets to look into them all.
     """
@@ -55,26 +56,29 @@ def form_sheet_found(path: Path, form: Form, names: Iterable[str], locked: dict[
     holding = [name for name in others if _holds(read, name, locked)]
     if len(holding) != 1:
         raise SheetMissingError(path, form.sheet, tuple(holding))
-    if not could_be_named(holding[0]):  # forged: naming it back is still the whole fix
+    if not could_be_named(holding[0], fmt):  # forged: naming it back is still the whole fix
         raise SheetMissingError(path, form.sheet)
     return _under(form, holding[0]), form.sheet
 
 
 #: What neither Excel nor Calc lets a sheet's name hold.
 _NEVER_IN_A_NAME = frozenset("[]:*?/\\")
+#: The longest sheet name a format holds: Excel's 31 (Calc cuts a longer one so when it saves an .xlsx);
+#: an .ods any (Calc takes a school's whole name), and its marked-up copy is an .ods.
+_LONGEST = {"xlsx": 31, "xls": 31}
 
 
-def could_be_named(name: str) -> bool:
-    """Whether a spreadsheet program gives a sheet the name ``name``, which is shown as it is
-    (:func:`~sheetsync.text.one_line_shown`): a finding names the form's sheet as shown, and the
+def could_be_named(name: str, fmt: str = "") -> bool:
+    """Whether a spreadsheet program gives a sheet of a ``fmt`` file the name ``name``, which is shown as it
+    is (:func:`~sheetsync.text.one_line_shown`): a finding names the form's sheet as shown, and the
     marked-up copy tells the form's findings by that name (one shown otherwise had its cells left unmarked).
 
     Example::
 
         could_be_named("โรงเรียนวัดดอน"), could_be_named("Sheet[1]")  # (True, False)
     """
-    return (bool(name) and not _NEVER_IN_A_NAME & set(name) and not name.startswith("'")
-            and not name.endswith("'") and one_line_shown(name) == name)
+    return (0 < len(name) <= _LONGEST.get(fmt, len(name)) and not _NEVER_IN_A_NAME & set(name)
+            and not name.startswith("'") and not name.endswith("'") and one_line_shown(name) == name)
 
 
 def _under(form: Form, sheet: str) -> Form:
