@@ -266,8 +266,9 @@ def safe_filename(text: str, suffix: str = "", max_bytes: int = MAX_NAME_BYTES) 
     """
     cleaned = _cleaned(text).strip().lstrip(".")
     suffix = _cleaned(suffix).rstrip(". ")
-    if len(suffix.encode("utf-8")) > max_bytes - _STEM_BYTES:
-        suffix = _fit(suffix, max(max_bytes - _STEM_BYTES, 0)).rstrip(". ")
+    room = max(max_bytes - _STEM_BYTES, max_bytes // 2)  # a small budget is shared half and half
+    if len(suffix.encode("utf-8")) > room:
+        suffix = _fit(suffix, room).rstrip(". ")
     budget = max(max_bytes - len(suffix.encode("utf-8")), 1)
     stem = _fit(cleaned, budget).rstrip(". ") or "_"
     if stem.split(".")[0].strip().upper() in _RESERVED:

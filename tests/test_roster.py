@@ -207,3 +207,8 @@ def test_names_numbered_apart_stay_apart_when_the_suffix_is_cut() -> None:
     long = "." + "ก" * 60
     names = {safe_filename("รายงาน", f"-{number}{long}") for number in range(2, 40)}
     assert len(names) == 38 and safe_filename("รายงาน", long) not in names
+
+
+def test_a_small_budget_still_keeps_a_usual_suffix() -> None:
+    assert safe_filename("abc", ".xlsx", max_bytes=10) == "abc.xlsx"
+    assert len(safe_filename("abc", "." + "x" * 300, max_bytes=10).encode("utf-8")) <= 10
