@@ -254,22 +254,29 @@ def safe_filename(text: str, suffix: str = "", max_bytes: int = MAX_NAME_BYTES) 
     name, ``suffix`` included, fits in ``max_bytes`` of UTF-8 without splitting a character.
     Never empty.
 
-    :param suffix: appended, e.g. ``".xlsx"``, whole, made safe as the rest (a suffix taken from a
-        received name, ``Path("nul.xlsx. ").suffix``, ends in what Windows drops); cut only when it
-        leaves no byte for the stem (a received ``"x." + 300 letters``).
+    :param suffix: appended, e.g. ``".xlsx"``, whole, made safe as the rest (a suffix taken from a received
+        name, ``Path("nul.xlsx. ").suffix``, ends in what Windows drops); one that leaves the name less than
+        :data:`_STEM_BYTES` is cut to its head (a received name's "suffix" may be 300 characters long: kept
+        whole it made a name past ``max_bytes``; its head keeps the ``-2`` that tells names apart).
 
     Example::
 
         safe_filename("ร.ร./วัด:ไทร*?", ".xlsx")  # 'ร.ร._วัด_ไทร__.xlsx'
     """
     cleaned = _cleaned(text).strip().lstrip(".")
-    # A suffix is kept whole but when it leaves no room for the stem: a received name's can be of any length.
-    suffix = _fit(_cleaned(suffix), max(max_bytes - 1, 0)).rstrip(". ")
+    suffix = _cleaned(suffix).rstrip(". ")
+    room = max(max_bytes - _STEM_BYTES, max_bytes // 2)  # a small budget is shared half and half
+    if len(suffix.encode("utf-8")) > room:
+        suffix = _fit(suffix, room).rstrip(". ")
     budget = max(max_bytes - len(suffix.encode("utf-8")), 1)
     stem = _fit(cleaned, budget).rstrip(". ") or "_"
     if stem.split(".")[0].strip().upper() in _RESERVED:
         stem = _fit("_" + stem, budget).rstrip(". ")
     return stem + suffix
+
+
+#: The least of a name's bytes its stem keeps, a suffix however long (five Thai letters).
+_STEM_BYTES = 16
 
 
 def _cleaned(text: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 from sheetsync.errors import DataError, SheetsyncError
 from sheetsync.spec.form import Form
 from sheetsync.check.reader import read_filled
-from sheetsync.roster import Recipient, RosterError, read_roster, safe_filename, templates_for_roster
+from sheetsync.roster import MAX_NAME_BYTES, Recipient, RosterError, read_roster, safe_filename, templates_for_roster
 
 FORBIDDEN = set('/\\:*?"<>|')
 RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -201,3 +201,28 @@ def test_roster_code_goes_to_the_forms_own_key(tmp_path: Path, census_form: Form
     # The census declares master: key: [/school/code]; it has no /project to put a code in.
     [path] = templates_for_roster(census_form, [Recipient("s1", "A", "a@x.example", "103601")], tmp_path)
     assert read_filled(path, forms_dirs=[census_form.source.parent]).data == {"school": {"code": "103601"}}
+
+
+@pytest.mark.parametrize("suffix", ["." + "x" * 300, "." + "ก" * 40, "-2." + "ก" * 99, "." + "ก" * 32 + " .", "." * 300])
+def test_safe_filename_keeps_the_byte_budget_when_the_suffix_alone_is_over_it(suffix: str) -> None:
+    """``suffix`` was kept whole and the budget for the stem clamped at 1 byte: a received name's suffix of
+    300 characters (or 40 Thai ones, 121 bytes) gave a name past MAX_NAME_BYTES, past what Windows holds."""
+    from tests.windows_names import valid_on_windows
+
+    name = safe_filename("รายงาน", suffix)
+    check_safe(name)
+    assert valid_on_windows(name), name
+    assert len(name.encode("utf-8")) <= MAX_NAME_BYTES and name.startswith("ร")
+
+
+def test_names_numbered_apart_stay_apart_when_the_suffix_is_cut() -> None:
+    """The loops that find a free name put ``-2``, ``-3`` … before the suffix: cut to the budget, each name
+    must still be its own, or the loop never ends."""
+    long = "." + "ก" * 60
+    names = {safe_filename("รายงาน", f"-{number}{long}") for number in range(2, 40)}
+    assert len(names) == 38 and safe_filename("รายงาน", long) not in names
+
+
+def test_a_small_budget_still_keeps_a_usual_suffix() -> None:
+    assert safe_filename("abc", ".xlsx", max_bytes=10) == "abc.xlsx"
+    assert len(safe_filename("abc", "." + "x" * 300, max_bytes=10).encode("utf-8")) <= 10

@@ -127,7 +127,7 @@ def read_filled(path: str | Path, *, form: Form | None = None, forms_dirs: Itera
         metadata, locked, issued = read_metadata(path, first, opener, lambda: known_forms(form, forms_dirs))
         form = resolve_form(path, metadata, form, forms_dirs)
         form, renamed_from = form_sheet_found(path, form, first.sheet_names, lambda: _located(locked),
-                                              lambda names: _added_reader(path, opener, form, names))
+                                              lambda names: _added_reader(path, opener, form, names), opener.fmt)
         workbook, outside = opener.open(meta_bounds | {form.sheet: form_area(form)})
         raw = raw_grid(path, workbook, form.sheet, opener)
         grid = _safe(raw)

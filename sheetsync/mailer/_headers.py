@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
-from email.errors import HeaderParseError, NonASCIILocalPartDefect
+from email.errors import HeaderParseError, InvalidHeaderDefect, NonASCIILocalPartDefect
 from email.message import EmailMessage, Message
 from email.policy import SMTP, EmailPolicy, Policy, default
 from email.utils import getaddresses, parseaddr
@@ -266,6 +266,26 @@ def from_address(message: Message | None) -> str:
     """The address in a received message's From (:func:`header_text`), lower case, as
     :func:`~sheetsync.address.bare_address` reads it ('' when there is none, or more than one)."""
     return bare_address(parseaddr(header_text(message, "From"))[1]).lower()
+
+
+def sole_from_address(message: Message | None) -> str:
+    """:func:`from_address`, when the message has one From header holding one address the email package
+    reads without fault; else ''. The words of a From are the sender's: ``office@bma.example <a@s1.example>``
+    is read as the office's address (the one after is dropped as invalid), and a second From, or a second
+    address in it, is there to be read instead of the first."""
+    if message is None:
+        return ""
+    raws = [value for key, value in message.raw_items() if key.lower() == "from"]
+    if len(raws) != 1:
+        return ""
+    try:
+        header = default.header_fetch_parse("From", str(raws[0])[:RECEIVED_HEADER_LIMIT])
+        addresses = header.addresses
+    except Exception:  # noqa: BLE001 - a sender's header no parser expected is no sole address
+        return ""
+    if len(addresses) != 1 or any(isinstance(d, InvalidHeaderDefect) for d in header.defects):
+        return ""
+    return from_address(message)
 
 
 def one_line(text: str, limit: int = MAX_HEADER_TEXT) -> str:

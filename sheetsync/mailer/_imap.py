@@ -38,7 +38,8 @@ from ._imap_config import ImapConfig
 from ._imap_session import IMAP_ERRORS, clean, close, connect, mark_done, select
 from ._reading import Reading, parse, read_message, unreadable
 from ._sent import copies_back
-from ._reply import claims_to_be_ours, compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply
+from ._reply import (claims_to_be_ours, compose_fetch_reply, is_robot_or_list, must_not_answer, needs_reply,
+                     sent_by_office)
 from ._transport import free_path
 
 KEYWORD = "$SheetsyncFetched"
@@ -180,7 +181,7 @@ def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None
     recorded and marked like any other and never stops the messages after it.
     """
     try:
-        ours = None if own is None else (lambda parsed: claims_to_be_ours(parsed, own, config.user))
+        ours = None if own is None else (lambda parsed: sent_by_office(parsed, own, config.user))
         reading = read_message(raw, config, whole=whole, sent_by_office=ours)
         return reading, _describe(reading.parsed, raw), _silent(reading.parsed, mail, config.user)
     except Exception as exc:  # noqa: BLE001 - whatever the email package raises on one sender's message

@@ -12,7 +12,8 @@ from ..messages import LANGS, Lang, render
 from ._compose import NAME_HEADER, new_message, not_read_line, not_read_shown, set_bilingual_body, write_not_read
 from ._config import MailConfig
 from ._fetched import FetchedMessage
-from ._headers import REPLY_MARK, Thread, from_address, header_text, one_line, reply_subject, thread_headers
+from ._headers import (REPLY_MARK, Thread, from_address, header_text, one_line, reply_subject,
+                       sole_from_address, thread_headers)
 from ._texts import say
 from ..zipped import Refusal
 
@@ -68,6 +69,14 @@ def must_not_answer(headers: EmailMessage, config: MailConfig) -> bool:
     (:func:`is_robot_or_list`), mail with no sender, and mail from our own addresses
     (:func:`claims_to_be_ours`) — so the office never writes to itself, nor two robots to each other forever."""
     return is_robot_or_list(headers) or not from_address(headers) or claims_to_be_ours(headers, config)
+
+
+def sent_by_office(headers: EmailMessage, config: MailConfig, mailbox: str = "") -> bool:
+    """True when the message is from the office's own address and from it alone (one From header, one
+    address in it, read without fault: :func:`~._headers.sole_from_address`). Only then does the office's
+    name header make it one of the office's own e-mails; a message that only :func:`claims_to_be_ours` is
+    a return, never answered."""
+    return bool(sole_from_address(headers)) and claims_to_be_ours(headers, config, mailbox)
 
 
 def claims_to_be_ours(headers: EmailMessage, config: MailConfig, mailbox: str = "") -> bool:

@@ -11,7 +11,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Collection, Iterable
+from typing import Collection, Iterable, Mapping
 
 from ..crashpoint import crash_point
 from ..errors import InboxError, NotAFileError
@@ -167,6 +167,7 @@ class SetAside:
     _blocked: bool = False
     _given: set[Path] = field(default_factory=set)  # names handed out this run, their files maybe not moved yet
     _stems: set[str] | None = None  # processed/'s names without extension, case-folded (:meth:`_kept_stems`)
+    _folded: dict[Path, dict[str, str]] = field(default_factory=dict)  # :meth:`_names_in`
 
     def reserve(self, names: Iterable[tuple[str, str]]) -> None:
         """Keep ``(disposition, name)`` pairs (the store's names of files not moved yet) from being
@@ -186,10 +187,28 @@ class SetAside:
         "report.ods" kept beside last month's "report.xlsx" would write over that file's reports."""
         folder = self.folder(disposition)
         stems = self._kept_stems() if folder == self.processed else set()  # quarantine/: no reports
-        dest = _free(folder, path, self._given, stems)
-        self._given.add(dest)
+        dest = self._given_name(folder, path, stems)
         stems.add(dest.stem.casefold())
         return dest.name
+
+    def _given_name(self, folder: Path, path: Path, stems: Collection[str] = ()) -> Path:
+        """A free name in ``folder`` for ``path`` (:func:`_free`), none differing only in case from a name
+        there or given this run (Windows sees ``A_B.xlsx`` and ``a_b.xlsx``, made of ``a:b.xlsx``, as one file)."""
+        folded = self._names_in(folder)
+        dest = _free(folder, path, self._given, stems, folded)
+        self._given.add(dest)
+        for name in (dest.name, dest.name + ".txt"):
+            folded.setdefault(name.casefold(), name)
+        return dest
+
+    def _names_in(self, folder: Path) -> dict[str, str]:
+        """``folder``'s names by their case-folded form: listed once a run, then kept with those given."""
+        if folder not in self._folded:
+            try:
+                self._folded[folder] = {p.name.casefold(): p.name for p in folder.iterdir()}
+            except OSError:  # not made yet (or not listable: the move says so)
+                self._folded[folder] = {}
+        return self._folded[folder]
 
     def _kept_stems(self) -> set[str]:
         """The names in processed/ without extension, case-folded, and those given this run: listed
@@ -223,7 +242,7 @@ class SetAside:
             folder.mkdir(parents=True, exist_ok=True)
             # The recorded name, when nothing holds it; a note left there by a run killed before the
             # move is this file's, and is written anew.
-            dest = folder / name if name and _free_name(folder / name) else _free(folder, path, self._given)
+            dest = folder / name if name and _free_name(folder / name) else self._given_name(folder, path)
             note = dest.with_name(dest.name + ".txt")
             _move_with_note(path, dest, note if disposition == "quarantine" else None, reason)
         except FileNotFoundError:
@@ -333,14 +352,23 @@ def _free_name(dest: Path) -> bool:
     return not os.path.lexists(note) or not os.path.lexists(note.with_name(note.name + ".txt"))
 
 
-def _free(folder: Path, path: Path, taken: Collection[Path] = (), stems: Collection[str] = ()) -> Path:
+def _free(folder: Path, path: Path, taken: Collection[Path] = (), stems: Collection[str] = (),
+          folded: Mapping[str, str] | None = None) -> Path:
     """A free name in ``folder`` for ``path`` (:func:`_free_name`): safe on every OS, ≤ 100 bytes,
-    none of ``taken``, and its stem (case-folded) none of ``stems``."""
+    none of ``taken``, its stem (case-folded) none of ``stems``, and neither it nor its note's name another
+    case of a name in ``folded`` (case-folded → as written)."""
     suffix = "".join(ch for ch in path.suffix[:16] if ch.isalnum() or ch == ".")
     dest, n = folder / safe_filename(path.stem, suffix), 2
-    while dest in taken or dest.stem.casefold() in stems or not _free_name(dest):
+    while (dest in taken or dest.stem.casefold() in stems or not _free_name(dest)
+           or _case_of_another(dest.name, folded) or _case_of_another(dest.name + ".txt", folded)):
         dest, n = folder / safe_filename(path.stem, f"-{n}{suffix}"), n + 1
     return dest
+
+
+def _case_of_another(name: str, folded: Mapping[str, str] | None) -> bool:
+    """Whether ``folded`` holds ``name`` written in another case (the same name is :func:`_free_name`'s)."""
+    other = None if folded is None else folded.get(name.casefold())
+    return other is not None and other != name
 
 
 def _not_a_link(folder: Path, inbox: Path) -> None:
