@@ -141,7 +141,7 @@ _IN_WORDS = re.compile(r"((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(�
 _MAGNITUDES = {"พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
 #: The most significant digits a number in words is worked out to: what Excel and Calc keep
 #: (:data:`~sheetsync.check.shown.EXACT_LIMIT`); Python also turns no int of over 4,300 digits into text.
-KEPT_DIGITS = 15
+_KEPT_DIGITS = 15
 
 
 def _instead(value: Any, low: Any) -> dict[str, Any] | None:
@@ -156,7 +156,7 @@ def _instead(value: Any, low: Any) -> dict[str, Any] | None:
         return None
     digits = words.group(1).replace(",", "")
     whole, _, fraction = digits.partition(".")
-    if len((whole + fraction.rstrip("0")).lstrip("0")) > KEPT_DIGITS:
+    if len((whole + fraction.rstrip("0")).lstrip("0")) > _KEPT_DIGITS:
         return None  # no sheet keeps the number: told as any other text (and never rounded to a wrong one)
     # Exact: at most 15 significant digits times a power of ten, within Decimal's 28 (a float made
     # 1.234567 พัน 1,234.57 once shown to the satang). Written out in digits, as she is to type it.
