@@ -79,3 +79,25 @@ def test_a_damaged_member_is_still_refused_as_damaged(tmp_path: Path) -> None:
     archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
     with pytest.raises(UnreadableFileError, match="damaged"):
         scan(path, "ods", archive, bytes(data))
+
+
+class _Bounded(zipfile.ZipInfo):
+    """A directory entry as zipfile reads it from Python 3.11.8 and 3.12.2 on: it knows where the member
+    must end (the next member's header, or the directory), and refuses one reaching past that."""
+
+    _end_offset: int | None = None
+
+
+def test_a_member_overlapping_the_next_is_left_to_zipfile() -> None:
+    """Overlapping members are how a zip bomb reuses one deflated run many times: zipfile, where it
+    checks that (``BadZipFile: Overlapped entries``), must be the one to read such a member, as before."""
+    data = _zip()
+    info = _info(data)
+    bounded = _Bounded(info.filename, info.date_time)
+    for name in ("compress_type", "flag_bits", "header_offset", "compress_size", "file_size", "CRC", "orig_filename"):
+        setattr(bounded, name, getattr(info, name))
+    begin = info.header_offset + 30 + len(info.filename.encode())
+    bounded._end_offset = begin + info.compress_size  # ends where the next begins: read here
+    assert inflated(data, bounded) == TEXT.encode()
+    bounded._end_offset -= 1  # reaches into the next: zipfile's to refuse
+    assert inflated(data, bounded) is None

@@ -56,3 +56,45 @@ def test_what_is_said_for_a_dash_or_words_without_calc(progress_form: Form, seed
     said = {f.cell: f.message_th for f in validate(read_filled(typed)).findings if f.code == "not-a-number"}
     assert "พิมพ์ 0" in said["E43"] and "150000" in said["E42"]
     assert said["E41"].endswith("เช่น 10000"), said["E41"]
+
+
+def _said(progress_form: Form, seed: dict[str, Any], tmp_path: Path, typed: dict[str, str]) -> dict[str, Any]:
+    """The not-a-number findings, by cell, of a template with ``typed`` put in by openpyxl."""
+    issued = tmp_path / "issued.xlsx"
+    write_template(progress_form, issued, data=seed)
+    book = openpyxl.load_workbook(issued)
+    for ref, text in typed.items():
+        book[progress_form.sheet][ref] = text
+    book.save(path := tmp_path / "typed.xlsx")
+    return {f.cell: f for f in validate(read_filled(path)).findings if f.code == "not-a-number"}
+
+
+def test_the_number_words_make_is_said_exactly(progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    """1.234567 พัน is 1234.567, not the 1,234.57 a float shown to the satang made of it; 2.35 ล้าน and
+    1.1 แสน are whole, with no float's tail."""
+    said = _said(progress_form, seed, tmp_path, {"E42": "1.234567 พัน", "E43": "2.35 ล้าน", "E41": "1.1 แสน"})
+    assert "ให้พิมพ์ 1234.567" in said["E42"].message_th, said["E42"].message_th
+    assert "1,234.57" not in said["E42"].message_th
+    assert "ให้พิมพ์ 2350000" in said["E43"].message_th and "ให้พิมพ์ 110000" in said["E41"].message_th
+    assert "110000.0" not in said["E41"].message_th
+
+
+def test_words_for_a_number_no_sheet_keeps_get_no_number(progress_form: Form, seed: dict[str, Any],
+                                                         tmp_path: Path) -> None:
+    """A number of more digits than Excel and Calc keep (15) is quoted back as no number: 29 digits were
+    rounded to 28 (a wrong number to type), and 4,400 stopped the whole check (Python turns no int of
+    over 4,300 digits into text)."""
+    typed = {"E42": "1234567890123456789012345678.9 พัน", "E43": "1" * 4400 + " ล้าน"}
+    said = _said(progress_form, seed, tmp_path, typed)
+    assert "1234567890123456789012345679000" not in said["E42"].message_th
+    for ref in typed:
+        assert said[ref].message_th.endswith("เช่น 10000"), said[ref].message_th[-80:]
+
+
+def test_words_are_quoted_back_as_short_as_any_value(progress_form: Form, seed: dict[str, Any],
+                                                     tmp_path: Path) -> None:
+    """What she typed is quoted in the hint as the message quotes any value (cut short): 30,000 spaces
+    between the number and its word went into both languages of the message whole."""
+    said = _said(progress_form, seed, tmp_path, {"E42": "1.5" + " " * 30_000 + "แสน"})
+    assert "ให้พิมพ์ 150000" in said["E42"].message_th
+    assert len(said["E42"].message_th) < 1000 and len(said["E42"].message_en) < 1000

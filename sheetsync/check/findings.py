@@ -22,7 +22,7 @@ from ..spec.pointers import generic, lookup, schema_node
 from .reader import Filled
 from .report import Finding, Severity
 from ..text import BIDI_CONTROLS, one_line_shown
-from .shown import shown
+from .shown import brief, shown
 from .coerce import thai_digits_to_arabic
 
 #: Parameters that hold another field's pointer → the name under which the message may give that
@@ -139,6 +139,9 @@ _NONE = re.compile(r"[-\u2013\u2014\u2212_]+")
 #: An amount in round words, "1.5 แสน", "๒ หมื่นบาท": a number and the word for its magnitude.
 _IN_WORDS = re.compile(r"((?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)\s*(พัน|หมื่น|แสน|ล้าน)\s*(?:บาท)?")
 _MAGNITUDES = {"พัน": 1000, "หมื่น": 10_000, "แสน": 100_000, "ล้าน": 1_000_000}
+#: The most significant digits a number in words is worked out to: what Excel and Calc keep
+#: (:data:`~sheetsync.check.shown.EXACT_LIMIT`); Python also turns no int of over 4,300 digits into text.
+_KEPT_DIGITS = 15
 
 
 def _instead(value: Any, low: Any) -> dict[str, Any] | None:
@@ -151,9 +154,14 @@ def _instead(value: Any, low: Any) -> dict[str, Any] | None:
         return {"example": render("example.none", "th"), "example_en": render("example.none", "en")}
     if (words := _IN_WORDS.fullmatch(text)) is None:
         return None
-    number = Decimal(words.group(1).replace(",", "")) * _MAGNITUDES[words.group(2)]
-    whole = number == number.to_integral()
-    values = {"value": value.strip(), "number": shown(int(number) if whole else float(number))}
+    digits = words.group(1).replace(",", "")
+    whole, _, fraction = digits.partition(".")
+    if len((whole + fraction.rstrip("0")).lstrip("0")) > _KEPT_DIGITS:
+        return None  # no sheet keeps the number: told as any other text (and never rounded to a wrong one)
+    # Exact: at most 15 significant digits times a power of ten, within Decimal's 28 (a float made
+    # 1.234567 พัน 1,234.57 once shown to the satang). Written out in digits, as she is to type it.
+    number = f"{(Decimal(digits) * _MAGNITUDES[words.group(2)]).normalize():f}"
+    values = {"value": brief(value.strip()), "number": number}  # quoted as any value is, cut short
     return {"example": render("example.words", "th", **values), "example_en": render("example.words", "en", **values)}
 
 def _suspect(filled: Filled, params: dict[str, Any], lang: Lang, message: Message, unit: str) -> str:

@@ -4,7 +4,8 @@
 header read, a buffered reader, a CRC pass in steps): reading a form's seven .xlsx parts that way
 took a fifth of the time its sheets took to measure. :func:`inflated` does what zipfile does for a
 member stored or deflated as every spreadsheet program writes it — the local header's signature and
-name checked against the directory, the data inflated whole, its size and CRC-32 compared with the
+name checked against the directory (and, where zipfile checks it, that the member ends before the
+next begins), the data inflated whole, its size and CRC-32 compared with the
 directory's — and answers None for anything else (another method, a flag, a mismatch, damage), which
 is then read by zipfile as before, so that every refusal keeps zipfile's own words.
 """
@@ -38,6 +39,9 @@ def inflated(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     if signature != b"PK\x03\x04" or flags & _OTHER_FLAGS or _name(data[name_at:name_at + name_size], flags) != info.orig_filename:
         return None
     begin = name_at + name_size + extra_size
+    end = getattr(info, "_end_offset", None)  # zipfile's own, from Python 3.11.8 and 3.12.2 on
+    if end is not None and begin + info.compress_size > end:
+        return None  # overlaps the next member (a zip bomb's trick): zipfile refuses it, where it checks
     packed = memoryview(data)[begin:begin + info.compress_size]
     try:
         if len(packed) != info.compress_size:
