@@ -13,7 +13,8 @@
     │   │       └── LimitError                beyond one of sheetsync.limits (size, cells, entities); ``code``
     │   ├── NotOurFormError                   a spreadsheet, but not a template of a known form
     │   │   ├── SheetMissingError             the form sheet not there, nor told (renamed); ``sheet``, ``among``
-    │   │   └── MetadataSheetDeletedError     its hidden sheet deleted, the form's sheet still there; ``sheet``
+    │   │   ├── MetadataSheetDeletedError     its hidden sheet deleted, the form's sheet still there; ``sheet``
+    │   │   └── FormCopiedError               the form copied into a new workbook, not the template sent
     │   ├── UnknownFormError   (LookupError)  no form with that id, or a version we cannot read
     │   ├── UnsupportedFormatError            a file type sheetsync cannot write or read
     │   ├── DataError                         prefill data that does not fit the form
