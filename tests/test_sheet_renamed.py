@@ -263,3 +263,19 @@ def test_a_new_name_not_shown_as_it_is_is_refused_as_before(progress_form: Form,
     with pytest.raises(SheetMissingError) as raised:
         read_filled(path)
     assert raised.value.among == ()
+
+
+def test_renamed_and_its_hidden_sheet_deleted_is_told_the_hidden_sheet_was_deleted(
+        progress_form: Form, seed: dict[str, Any], tmp_path: Path) -> None:
+    # She showed the hidden sheet, deleted it, and renamed the form's tab: her workbook is still the one the
+    # office sent (its document properties say so). She was told she had copied the form into a new file.
+    from sheetsync.errors import MetadataSheetDeletedError
+
+    path = tmp_path / "s1.xlsx"
+    write_template(progress_form, path, data=seed, recipient="s1")
+    book = load_workbook(path)
+    del book["_sheetsync"]
+    book[progress_form.sheet].title = SCHOOL
+    book.save(path)
+    with pytest.raises(MetadataSheetDeletedError):
+        read_filled(path)

@@ -119,12 +119,16 @@ TITLE_SHEETS, TITLE_BOUNDS = 3, Bounds(3, 8)
 def _no_hidden_sheet(path: Path, names: list[str], opener: Opener, forms: list[Form]) -> NoReturn:
     """Why a file with no hidden sheet is refused. A sheet of the form's name in the template's workbook
     (its document properties carry the template's identity, or cannot be looked at: an .xls) lost the
-    hidden sheet by hand. The form in a workbook without them, under its sheet's name (copied to a new
+    hidden sheet by hand, as one whose first cells hold the form's title (its sheet renamed too). The form
+    in a workbook without them, under its sheet's name (copied to a new
     document) or with its title in the first cells of a sheet (all of it pasted into File > New), is a
     new file she made: the office's file is the one to fill in. Anything else is no form of ours."""
-    if {f.sheet for f in forms} & set(names) and opener.carries_identity() is not False:
+    named, ours = bool({f.sheet for f in forms} & set(names)), opener.carries_identity()
+    titled = named or _titled(path, names, opener, {f.title for f in forms})
+    # The form's sheet renamed too, in the template's own workbook: still the hidden sheet deleted.
+    if (named and ours is not False) or (titled and ours):
         raise MetadataSheetDeletedError(path, META_SHEET)
-    if {f.sheet for f in forms} & set(names) or _titled(path, names, opener, {f.title for f in forms}):
+    if titled:
         raise FormCopiedError(path)
     raise NotOurFormError(path, "not a sheetsync form (no template metadata); "
                                 "please fill in the template you were sent")
