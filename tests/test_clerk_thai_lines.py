@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from sheetsync.errors import DataError, MailError
 from sheetsync.limits import MAX_MIME_DEPTH, MAX_MIME_PARTS
 from sheetsync.mailer import JsonlLedger, MailConfig, fetch
@@ -84,3 +86,27 @@ def test_a_sender_that_is_no_address_says_why_in_thai() -> None:
         assert "SHEETSYNC_" not in thai and "from ใน [mail] ของ sheetsync.toml" in thai, thai
     else:
         raise AssertionError("a sender that is no address was taken")
+
+
+def test_a_file_that_is_no_master_is_said_in_thai_first(tmp_path: Path) -> None:
+    text, empty = tmp_path / "แฟ้มหลัก.xlsx", tmp_path / "empty.xlsx"
+    text.write_text("not a workbook", encoding="utf-8")
+    Workbook().save(empty)
+    for given, english in ((text, "cannot be read as a master ("), (empty, "not a sheetsync master (no '_data'")):
+        done = run("template", "--from-master", given, "-o", tmp_path / "next")
+        assert done.returncode == 3, done.stderr
+        [line] = [line for line in done.stderr.splitlines() if line.startswith("sheetsync:")]
+        assert line.startswith(f"sheetsync: {given.name}: ") and "แฟ้มหลัก (master)" in line.split(" / ")[0], line
+        _thai_first(line, f"{given.name}: {english}")
+
+
+def test_prefill_data_the_form_has_no_field_for_is_said_in_thai_first(tmp_path: Path) -> None:
+    data = tmp_path / "data.json"
+    for given, english in (({"nope": 1}, "prefill data /nope: the form has no such field"),
+                           ({"reports": {"n": 1}}, "prefill data /reports: expected a list")):
+        data.write_text(json.dumps(given), encoding="utf-8")
+        done = run("template", "--data", data, "-o", tmp_path / "t.xlsx")
+        assert done.returncode == 2, done.stderr
+        [line] = [line for line in done.stderr.splitlines() if line.startswith("sheetsync:")]
+        assert line.startswith("sheetsync: ข้อมูลที่เติมล่วงหน้า /"), line
+        _thai_first(line, english)
