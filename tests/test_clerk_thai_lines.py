@@ -9,9 +9,10 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
-from sheetsync.errors import DataError, MailError
+from sheetsync.errors import DataError, MailError, SheetsyncError
 from sheetsync.limits import MAX_MIME_DEPTH, MAX_MIME_PARTS
 from sheetsync.mailer import JsonlLedger, MailConfig, fetch
 from sheetsync.mailer._compose import Attachment
@@ -110,3 +111,35 @@ def test_prefill_data_the_form_has_no_field_for_is_said_in_thai_first(tmp_path: 
         [line] = [line for line in done.stderr.splitlines() if line.startswith("sheetsync:")]
         assert line.startswith("sheetsync: ข้อมูลที่เติมล่วงหน้า /"), line
         _thai_first(line, english)
+
+
+def test_an_error_with_english_words_only_still_opens_in_thai(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The net under every command: an error no message gives Thai yet (a library's own words).
+    def refuse(*_: object) -> None:
+        raise SheetsyncError("something went wrong")
+
+    monkeypatch.setattr("sheetsync.spec.registry.list_forms", refuse)
+    done = run("forms")
+    assert done.returncode == 3
+    [line] = done.stderr.splitlines()
+    _thai_first(line.removeprefix("sheetsync: "), "something went wrong")
+
+
+def test_an_error_said_thai_first_already_is_not_framed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise SheetsyncError("ไม่มีแบบรายงาน / no form")
+
+    monkeypatch.setattr("sheetsync.spec.registry.list_forms", refuse)
+    assert run("forms").stderr == "sheetsync: ไม่มีแบบรายงาน / no form\n"
+
+
+def test_a_file_the_computer_would_not_open_is_said_in_thai_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise PermissionError(13, "Permission denied", "/office/forms")
+
+    monkeypatch.setattr("sheetsync.spec.registry.list_forms", refuse)
+    done = run("forms")
+    assert done.returncode == 3
+    [line] = done.stderr.splitlines()
+    assert line.startswith("sheetsync: /office/forms: เปิดหรือเขียน"), line
+    _thai_first(line.removeprefix("sheetsync: "), "/office/forms: Permission denied")
