@@ -1,7 +1,9 @@
 """Lines that reached the clerk in English only, found by review: a file that cannot be attached, a
 received message built beyond the limits (too many parts, nested too deep), prefill data that does not
 fit one school's template, and a sender in the settings that is no address (its Thai left the reason
-out). Each is now Thai first, then the English, on one line, with no traceback."""
+out); then, auditing every command: a file given as the master that is not one, prefill data the form
+has no field for (``template --data``), and any error whose words are English only, or an OSError, under
+any command. Each is now Thai first, then the English, on one line, with no traceback."""
 
 from __future__ import annotations
 
