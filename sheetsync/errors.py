@@ -294,10 +294,10 @@ class MasterError(SheetsyncError):
 class MasterFormatError(MasterError, ValueError):
     """The file is not a master written by sheetsync, or its data sheet is damaged."""
 
-    def __init__(self, master: Path, reason: str) -> None:
+    def __init__(self, master: Path, reason: str, *, th: str = "") -> None:
         self.master = master
         self.reason = reason
-        super().__init__(f"{master.name}: {reason}")
+        super().__init__(f"{master.name}: {reason}", th=f"{master.name}: {th}" if th else "")
 
 
 class MasterWriteError(MasterError, OSError):

@@ -348,7 +348,9 @@ def templates_for_roster(form: Form, roster: Iterable[Recipient], out_dir: str |
             write_template(form, path, fmt=fmt, data=_prefill(form, data, code), recipient=recipient.id,
                            record_open=True)
         except DataError as exc:
-            raise DataError(f"recipient {recipient.id!r}: {exc}") from exc
+            said = {lang: render("roster.prefill-refused", lang, source=SOURCE, id=repr(recipient.id),
+                                 why=(exc.th or exc) if lang == "th" else exc) for lang in ("th", "en")}
+            raise DataError(said["en"], th=said["th"]) from exc
     return [path for _, _, path in planned]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import dataclass
 from enum import Enum
@@ -156,8 +157,7 @@ def guarded(ctx: typer.Context, action: Callable[[], int]) -> NoReturn:
     except SheetsyncError as exc:
         if debug:
             raise
-        thai = getattr(exc, "th", "")  # said in Thai too (OutputError, MasterWriteError): the clerk's first
-        echo_error(f"{thai} / {exc}" if thai else str(exc))
+        echo_error(error_line(exc))
         code = EXIT_BAD_INPUT if isinstance(exc, BadInputError) else EXIT_ERROR
     except OSError as exc:
         if debug:
@@ -212,6 +212,25 @@ def _echoed(message: str, err: bool) -> bool:
     return True
 
 
+_THAI = re.compile("[\u0e01-\u0e5b]")
+
+
+def error_line(exc: SheetsyncError) -> str:
+    """``exc`` on one line, Thai first: its ``th`` when it has one, its text when that is already
+    ``"<th> / <en>"``, else a Thai line saying the English after it is why (never English alone)."""
+    thai = getattr(exc, "th", "")  # said in Thai too (OutputError, MasterWriteError): the clerk's first
+    if thai:
+        return f"{thai} / {exc}"
+    text = str(exc)
+    head, apart, _ = text.partition(" / ")
+    if apart and _THAI.search(head):  # a both() line: Thai first already
+        return text
+    return f"{render('error.english-only', 'th', source='cli.yaml')} / {text}"
+
+
 def _os_error_line(exc: OSError) -> str:
+    """An ``OSError`` (a folder that cannot be written, an input gone) on one line, Thai first, naming its path."""
     where = exc.filename if exc.filename is not None else ""
-    return f"{where}: {exc.strerror or exc}" if where else str(exc.strerror or exc)
+    code = "error.os" if where else "error.os-nowhere"
+    return " / ".join(render(code, lang, source="cli.yaml", where=where, why=exc.strerror or exc)
+                      for lang in ("th", "en"))

@@ -37,7 +37,9 @@ def run(app: typer.Typer) -> int:
         exc.show()
         return int(exc.exit_code)
     except typer.Abort:  # Ctrl-D at a prompt (typer.Abort is click's Abort where typer uses click)
-        echo("Aborted!", err=True)
+        from ..messages import both
+
+        echo(both("usage.aborted", source="cli.yaml"), err=True)
         return 1
     if code == INTERRUPTED:  # typer's word for Ctrl+C: without a line the clerk cannot tell what became of the run
         from ..messages import both

@@ -20,7 +20,6 @@ from ..render.html import FONT
 from ..check.issued import told_as_issued
 from ..check.report import Report
 from ..roster import Recipient, safe_filename
-from ..errors import MailError
 from ._config import MailConfig, mail_error
 from ._headers import OUTGOING, Thread, one_line, parse_addresses, reply_subject, thread_headers
 from ._texts import say
@@ -74,7 +73,7 @@ class Attachment:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise MailError(f"{path}: cannot attach ({exc.strerror or exc})") from exc
+            raise mail_error("mail.cannot-attach", path=path, file=path.name, why=exc.strerror or exc) from exc
         return cls(path.name, data, mime_type_of(path.name))
 
 

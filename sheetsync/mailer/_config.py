@@ -127,7 +127,8 @@ class MailConfig:
         try:
             parse_addresses(self.from_addr, what="sender-settings")
         except MailError as exc:
-            raise MailError(both("error.bad-sender", sender=one_line(self.from_addr, 60), why=exc)) from exc
+            raise MailError(both("error.bad-sender", sender=one_line(self.from_addr, 60), why=exc,
+                                 why_th=exc.th or exc)) from exc
         for key, value in (("reply_to", self.reply_to), ("digest_to", self.digest_to)):
             try:
                 if value:

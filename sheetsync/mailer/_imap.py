@@ -186,13 +186,16 @@ def _read(raw: bytes, header: bytes, config: ImapConfig, mail: MailConfig | None
         return reading, _describe(reading.parsed, raw), _silent(reading.parsed, mail, config.user)
     except Exception as exc:  # noqa: BLE001 - whatever the email package raises on one sender's message
         why = one_line(f"{type(exc).__name__}: {exc}", 120)
+        thai = getattr(exc, "th", "")  # a message beyond our limits says which, Thai first
+        why_th = f" ({one_line(thai, 120)})" if thai else ""
     try:
         reading = unreadable(header)
         message, silent = _describe(reading.parsed, raw), _silent(reading.parsed, mail, config.user)
     except Exception:  # noqa: BLE001 - not even its header: recorded bare, never answered
         reading = Reading(EmailMessage(), found=Extracted(refused=[Refusal("", "message-unreadable")]))
         message, silent = FetchedMessage(message_id=_made_up_id(raw), sender="", fetched_at=_now()), "automatic"
-    result.problems.append(both("mailbox.unreadable", sender=one_line(message.sender) or "?", why=why))
+    result.problems.append(both("mailbox.unreadable", sender=one_line(message.sender) or "?", why=why,
+                                    why_th=why_th))
     return reading, message, silent
 
 

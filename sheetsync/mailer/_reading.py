@@ -19,6 +19,7 @@ from typing import Any, Callable, Literal
 
 from ..errors import MessageTooComplexError
 from ..limits import MAX_HEADER_LINES, MAX_MIME_DEPTH, MAX_MIME_PARTS
+from ..messages import LANGS, render
 from ..zipped import Refusal
 from ._attachments import Extracted, _megabytes, extract
 from ._bounce import Bounce, is_bounce, read_bounce
@@ -109,11 +110,19 @@ def unreadable(header: bytes) -> Reading:
     return Reading(parse(header), found=Extracted(refused=[Refusal("", "message-unreadable")]))
 
 
+def too_complex(what: str, limit: int) -> MessageTooComplexError:
+    """The :class:`MessageTooComplexError` ``mailbox.too-complex.<what>`` (``parts``, ``header-lines``,
+    ``forwarded``, ``depth``): English as its text, Thai as its ``th`` (the clerk's line about the message)."""
+    said = {lang: render(f"mailbox.too-complex.{what}", lang, source="mailbox.yaml", limit=f"{limit:,}")
+            for lang in LANGS}
+    return MessageTooComplexError(said["en"], th=said["th"])
+
+
 def _count_part_lines(raw: bytes) -> None:
     """Refuse, before parsing, a message with more lines that may open or close a MIME part (those
     starting ``--``) than its parts allow: parsing them all is what costs time and depth."""
     if raw.count(b"\n--") > 2 * MAX_MIME_PARTS:
-        raise MessageTooComplexError(f"more than {MAX_MIME_PARTS} MIME parts")
+        raise too_complex("parts", MAX_MIME_PARTS)
 
 
 def _count_header_lines(raw: bytes) -> None:
@@ -122,7 +131,7 @@ def _count_header_lines(raw: bytes) -> None:
     Base64 lines have no colon, so a large attachment costs nothing here."""
     for count, _ in enumerate(_HEADER_LINE.finditer(raw), 1):
         if count > MAX_HEADER_LINES:
-            raise MessageTooComplexError(f"more than {MAX_HEADER_LINES} header lines")
+            raise too_complex("header-lines", MAX_HEADER_LINES)
 
 
 def _open_encoded_messages(message: Message) -> None:
@@ -143,7 +152,7 @@ def _open_encoded_messages(message: Message) -> None:
         if part.get_content_type() == "message/rfc822" and _still_encoded(part, payload):
             opened += 1
             if opened > MAX_MIME_DEPTH:
-                raise MessageTooComplexError(f"more than {MAX_MIME_DEPTH} encoded forwarded messages")
+                raise too_complex("forwarded", MAX_MIME_DEPTH)
             children = [_decoded_message(part)]
             part.set_payload(children)
         stack.extend(child for child in children if isinstance(child, Message))
@@ -197,9 +206,9 @@ def _check_structure(message: Message) -> None:
         part, depth = stack.pop()
         count += 1
         if count > MAX_MIME_PARTS:
-            raise MessageTooComplexError(f"more than {MAX_MIME_PARTS} MIME parts")
+            raise too_complex("parts", MAX_MIME_PARTS)
         if depth > MAX_MIME_DEPTH:
-            raise MessageTooComplexError(f"MIME parts nested more than {MAX_MIME_DEPTH} deep")
+            raise too_complex("depth", MAX_MIME_DEPTH)
         payload = part.get_payload() if part.is_multipart() else None
         if isinstance(payload, list):
             stack.extend((child, depth + 1) for child in payload if isinstance(child, Message))

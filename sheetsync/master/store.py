@@ -17,6 +17,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ..roster import Recipient
 from ..errors import MasterFormatError, is_parser_panic
+from ..messages import LANGS, render
 from .layout import Column, Sheet
 from .model import RESULTS_TH, Key, LedgerEntry, MasterData, Recency, Record
 
@@ -70,7 +71,7 @@ def read_master_workbook(path: str | Path) -> MasterData:
         workbook = CalamineWorkbook.from_path(str(path))
         names = workbook.sheet_names
         if DATA_SHEET not in names or LEDGER_SHEET not in names:
-            raise MasterFormatError(path, f"not a sheetsync master (no {DATA_SHEET!r} or {LEDGER_SHEET!r} sheet)")
+            raise _not_read(path, "not-master", data=repr(DATA_SHEET), ledger=repr(LEDGER_SHEET))
         data_rows = workbook.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False)
         ledger_rows = workbook.get_sheet_by_name(LEDGER_SHEET).to_python(skip_empty_area=False)
         roster_rows = (workbook.get_sheet_by_name(ROSTER_SHEET).to_python(skip_empty_area=False)
@@ -78,11 +79,11 @@ def read_master_workbook(path: str | Path) -> MasterData:
     except (CalamineError, OSError, ValueError) as exc:
         if isinstance(exc, MasterFormatError):
             raise
-        raise MasterFormatError(path, f"cannot be read as a master ({str(exc).splitlines()[0][:120]})") from exc
+        raise _not_read(path, "unreadable", why=str(exc).splitlines()[0][:120]) from exc
     except BaseException as exc:  # a panic of calamine's Rust code on a damaged file (not an Exception)
         if not is_parser_panic(exc):
             raise
-        raise MasterFormatError(path, "cannot be read as a master (the file is damaged)") from exc
+        raise _not_read(path, "damaged") from exc
     _check_header(path, DATA_SHEET, data_rows, DATA_HEADERS)
     _check_header(path, LEDGER_SHEET, ledger_rows, tuple(c.header for c in LEDGER_COLUMNS))
     _check_header(path, ROSTER_SHEET, roster_rows, ROSTER_COLUMNS)
@@ -142,10 +143,17 @@ def _utf16_len(text: str, start: int, end: int) -> int:
     return (end - start) + sum(1 for ch in text[start:end] if ord(ch) > 0xFFFF)
 
 
+def _not_read(path: Path, what: str, **params: object) -> MasterFormatError:
+    """The :class:`MasterFormatError` ``master.file.<what>`` of ``master.yaml``, Thai as its ``th`` (the clerk
+    chose this file: ``template --from-master``, ``merge --master``)."""
+    said = {lang: render(f"master.file.{what}", lang, source="master.yaml", **params) for lang in LANGS}
+    return MasterFormatError(path, said["en"], th=said["th"])
+
+
 def _check_header(path: Path, sheet: str, rows: list[list[Any]], expected: tuple[str, ...]) -> None:
     found = tuple(_text(v) for v in (rows[0] if rows else [])[:len(expected)])
     if found != expected:
-        raise MasterFormatError(path, f"the {sheet!r} sheet has been changed (its header row is not sheetsync's)")
+        raise _not_read(path, "header-changed", sheet=repr(sheet))
 
 
 def _record(path: Path, row_number: int, row: list[Any]) -> Record:
@@ -155,9 +163,9 @@ def _record(path: Path, row_number: int, row: list[Any]) -> Record:
     try:
         data = json.loads("".join(cells[10:]))
     except ValueError as exc:
-        raise MasterFormatError(path, f"row {row_number} of the {DATA_SHEET!r} sheet is damaged ({exc})") from exc
+        raise _not_read(path, "row-damaged", row=row_number, sheet=repr(DATA_SHEET), why=exc) from exc
     if not isinstance(data, dict):
-        raise MasterFormatError(path, f"row {row_number} of the {DATA_SHEET!r} sheet is not a form's data")
+        raise _not_read(path, "row-not-data", row=row_number, sheet=repr(DATA_SHEET))
     return Record(Key(form_id, code, recipient), version, template_id, Recency(issued, saved), file, sha, merged, data)
 
 

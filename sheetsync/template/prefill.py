@@ -11,6 +11,7 @@ from typing import Any
 
 from ..check.coerce import format_be_date
 from ..errors import DataError
+from ..messages import LANGS, render
 from ..spec.form import Field, Form, Table
 from ..spec.pointers import lookup, schema_node
 from ..text import safe_value
@@ -21,7 +22,7 @@ CellValue = str | int | float | dt.date | None
 def prefill_values(form: Form, data: dict[str, Any]) -> dict[str, CellValue]:
     """Every value of ``data`` converted for its cell; :class:`DataError` if one does not fit."""
     if not isinstance(data, dict):
-        raise DataError("prefill data must be a JSON object like the form's JSON shape")
+        raise _refused("not-object")
     values: dict[str, CellValue] = {}
     for f in form.fields:
         raw = lookup(data, f.pointer)
@@ -43,7 +44,7 @@ def to_cell(f: Field, raw: Any, where: str) -> CellValue:
         value: CellValue = safe_value(_convert(f, raw))
         return value
     except (TypeError, ValueError, KeyError) as exc:
-        raise DataError(f"prefill data {where}: {raw!r} does not fit a {f.kind} field ({exc})") from exc
+        raise _refused("not-fit", where=where, value=repr(raw), kind=f.kind, why=exc) from exc
 
 
 def _convert(f: Field, raw: Any) -> CellValue:
@@ -82,7 +83,7 @@ def _table_values(table: Table, items: Any) -> dict[str, CellValue]:
     if items is None:
         return {}
     if not isinstance(items, list):
-        raise DataError(f"prefill data {table.pointer}: expected a list")
+        raise _refused("not-list", where=table.pointer)
     values: dict[str, CellValue] = {}
     for index, item in enumerate(items):
         n = _row_number(table, index, item)
@@ -100,8 +101,7 @@ def _row_number(table: Table, index: int, item: Any) -> int:
     if table.key is not None and isinstance(item, dict) and item.get(table.key) is not None:
         n = _keyed_row(table, index, item[table.key])
     if not 1 <= n <= table.capacity:
-        raise DataError(f"prefill data {table.pointer}/{index}: row {n} does not fit the form's "
-                        f"{table.capacity} rows")
+        raise _refused("row-outside", where=f"{table.pointer}/{index}", row=n, rows=table.capacity)
     return n
 
 
@@ -117,8 +117,8 @@ def _keyed_row(table: Table, index: int, value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         rows = ", ".join(labels) if labels else f"1-{table.capacity}"
-        raise DataError(f"prefill data {table.pointer}/{index}/{table.key}: {value!r} is not a row of the form's "
-                        f"table (its rows: {rows})") from None
+        raise _refused("not-a-row", where=f"{table.pointer}/{index}/{table.key}", value=repr(value),
+                       rows=rows) from None
 
 
 def _refuse_unknown(form: Form, data: dict[str, Any], prefix: str) -> None:
@@ -127,6 +127,13 @@ def _refuse_unknown(form: Form, data: dict[str, Any], prefix: str) -> None:
         pointer = f"{prefix}/{key}"
         node = schema_node(form.schema, pointer)
         if node is None:
-            raise DataError(f"prefill data {pointer}: the form has no such field")
+            raise _refused("no-such-field", where=pointer)
         if isinstance(value, dict) and node.get("type") == "object":
             _refuse_unknown(form, value, pointer)
+
+
+def _refused(what: str, **params: Any) -> DataError:
+    """The :class:`DataError` ``prefill.<what>`` of ``cli.yaml``, Thai as its ``th``: the clerk gave this data
+    (``template --data``), or the master holds it."""
+    said = {lang: render(f"prefill.{what}", lang, source="cli.yaml", **params) for lang in LANGS}
+    return DataError(said["en"], th=said["th"])
