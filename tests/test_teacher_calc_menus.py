@@ -165,3 +165,35 @@ def test_in_an_xls_a_copy_of_the_form_filled_instead_of_it_is_told_too(
     assert not report.valid
     assert [(f.code, f.sheet, f.cell) for f in report.findings] == [("form-copy-filled", COPY, "B44"),
                                                                      ("sheet-not-read", "สำรอง", "A1")]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+@pytest.mark.parametrize("formula", ["=1/0", '="ห้าพัน"+1'])
+def test_a_copy_of_the_form_with_its_formula_error_is_still_only_a_warning(
+        libreoffice: Any, progress_form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str, formula: str) -> None:
+    """A formula whose result is an error (#DIV/0!, #VALUE!) typed into report 6's amount (E42), then the
+    sheet copied as an archive: the copy holds what the form's sheet holds, error and all. The error is told
+    once, on the form's cell; the copy, losing nothing, is the usual warning, never "filled instead of it"."""
+    issued, copied = tmp_path / f"issued.{fmt}", tmp_path / f"copied.{fmt}"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    actions = [["type_in", "E42", formula], ["copy_sheet", progress_form.sheet, COPY, 1]]
+    libreoffice.act(issued, copied, actions, sheet=progress_form.sheet)
+    report = validate(read_filled(copied))
+    told = [(f.code, f.sheet, f.cell) for f in report.findings]
+    assert ("sheet-not-read", COPY, "A1") in told, told
+    assert [(c, s) for c, s, _ in told if s == COPY] == [("sheet-not-read", COPY)], told
+    assert [(s, c) for _, s, c in told if s != COPY] == [(progress_form.sheet, "E42")], told
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_copy_whose_only_entry_is_a_formula_error_is_read_as_it_shows(
+        libreoffice: Any, progress_form: Form, seed: dict[str, Any], tmp_path: Path, fmt: str) -> None:
+    """The copy's cells are read as the form's are: a formula's error is what it shows (calamine reads it
+    as an empty cell). Report 8's amount begun in the copy as a formula that fails (E44, empty on the
+    form's sheet) is something typed there instead of the form: it was taken for an identical copy."""
+    issued, copied = tmp_path / f"issued.{fmt}", tmp_path / f"copied.{fmt}"
+    write_template(progress_form, issued, data=seed, recipient="school-07")
+    actions = [["copy_sheet", progress_form.sheet, COPY, 1], ["type_in", "E44", "=E43/0", COPY]]
+    libreoffice.act(issued, copied, actions, sheet=progress_form.sheet)
+    report = validate(read_filled(copied))
+    assert [(f.code, f.sheet, f.cell) for f in report.findings] == [("form-copy-filled", COPY, "E44")]

@@ -214,7 +214,9 @@ def _added_reader(path: Path, opener: Opener, form: Form, added: list[str]) -> C
 
     def read(name: str) -> Grid:
         book = together if together is not None and name in looked else opener.open({name: area})[0]
-        return _safe(raw_grid(path, book, name, opener))
+        grid = _safe(raw_grid(path, book, name, opener))
+        _mark_formulas(grid, opener, form, name)  # as the form's: an error calamine reads as empty shows as such
+        return grid
     return read
 
 
@@ -257,13 +259,14 @@ class FormulaShown(str):
     code: str
 
 
-def _mark_formulas(grid: Grid, opener: Opener, form: Form) -> None:
-    """Put a :class:`FormulaShown` in each input cell whose formula is an error, volatile or external.
+def _mark_formulas(grid: Grid, opener: Opener, form: Form, sheet: str | None = None) -> None:
+    """Put a :class:`FormulaShown` in each input cell (of ``sheet``, else the form's) whose formula is an
+    error, volatile or external.
 
     calamine reads an error result as an empty cell (a teacher seeing #DIV/0! would be told the cell
     is empty) and a RAND() as whatever it last showed; a plain computed value stays as calamine read it.
     """
-    found = opener.formulas(form.sheet, plan_of(form).cells)
+    found = opener.formulas(sheet or form.sheet, plan_of(form).cells)
     for (row, col), formula in found.items():
         if formula.code is None:
             continue

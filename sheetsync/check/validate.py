@@ -27,6 +27,7 @@ from .printfit import print_findings
 from .putback import put_back_params
 from .quickcheck import Check, quick_check
 from .converted import dates_shown_later, percent_fractions, text_as_dates
+from .misread import misread_years
 from .findings import choice_labels, field_at, finding as _finding, month_names, number_example
 from .reader import Filled, as_bad_input
 from .report import Finding, Report
@@ -69,6 +70,7 @@ def validate(filled: Filled, *, key: KeyArg = OFFICE) -> Report:
             **number_example(filled.form, p.code, p.pointer, p.value))
             for p in filled.problems if p.cell not in retyped or p.code.startswith(("formula", "error-value"))]
         report.findings += rows_begun(filled, _schema(filled, restore))
+        report.findings += list(misread_years(filled))  # before the rules: the year, not the date, is wrong
         unread = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
         report.findings += list(rule_findings(filled, {f.path for f in report.errors if f.path}))
         wrong = {f.cell for f in report.errors if f.sheet == filled.form.sheet}
