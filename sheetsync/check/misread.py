@@ -39,11 +39,12 @@ def misread_years(filled: Filled) -> Iterator[Finding]:
     the finding's path, so the date's rules (the project period, the order of reports) say nothing more."""
     dates = {f.pointer for f in filled.form.fields if f.kind == "date"} | {
         f"{t.pointer}/*/{c.pointer}" for t in filled.form.tables for c in t.columns if c.kind == "date"}
+    bounded = _bounded(filled)
     for pointer, ref in filled.source_map.items():
         if generic(pointer) not in dates:
             continue
         read = _read(filled.raw.get(ref.cell))
-        how = _how(read, filled.raw.get(ref.cell)) if read is not None else None
+        how = _how(read, filled.raw.get(ref.cell), generic(pointer) in bounded) if read is not None else None
         if read is not None and how is not None:
             yield finding(filled, "date-year-misread", pointer, read.isoformat(), cell=ref.cell,
                           sheet=filled.form.sheet, message=f"date-year-misread.{how[0]}",
@@ -58,13 +59,26 @@ def _read(raw: object) -> date | None:
         return None
 
 
-def _how(read: date, raw: object) -> tuple[str, int] | None:
-    """What happened to the year (the message's variant) and the B.E. year meant; None when it is plausible."""
+def _bounded(filled: Filled) -> set[str]:
+    """The date fields a rule of the form judges (a project's period, the order of reports): dates of the
+    present. A year of the last century in one of them is a two-digit year misread; in a date no rule
+    bounds (a birth date, in another form) it may be what was meant."""
+    found: set[str] = set()
+    for rule in filled.form.rules:
+        found.update(rule.fields)
+        if "table" in rule.params and "field" in rule.params:
+            found.add(f"{rule['table']}/*/{rule['field']}")
+    return found
+
+
+def _how(read: date, raw: object, bounded: bool) -> tuple[str, int] | None:
+    """What happened to the year (the message's variant) and the B.E. year meant; None when it is plausible
+    (``bounded``: the date is one a rule judges, so a year of the last century cannot be meant)."""
     if read.year > BE_THRESHOLD:  # B.E. still, after 543 years were taken off
         return "be-twice", read.year
     if read.year < FIRST_YEAR:  # "62" meant 2562, "0062" too; older years were never typed for this form
         return "before-1900", read.year % 100 + 2500
-    if isinstance(raw, date) and TWO_DIGIT_FIRST <= read.year < 2000:
+    if bounded and isinstance(raw, date) and TWO_DIGIT_FIRST <= read.year < 2000:
         # Stored as a date (text's two digits are read as B.E. already): Calc's 1962 for "62".
         return "two-digit", read.year % 100 + 2500
     return None
