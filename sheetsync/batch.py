@@ -111,6 +111,13 @@ def write_report(item: FileResult, out_dir: Path, stem: str, lang: Lang = "th", 
     return _write_one(item.filled, item.report, out_dir, stem, lang, mark, kept)
 
 
+def _write_lines(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (atomically) with each line end written as the system's own: a
+    ``\r\n`` already in it (a school's value typed on Windows) would become ``\r\r\n`` there."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n")
+    write_atomically(path, lambda tmp: tmp.write_text(lines, encoding="utf-8"))
+
+
 def _as_kept(report: Report, lang: Lang, kept: Path | None) -> dict[str, Any]:
     """The ``.json`` report of a file (:func:`sheetsync.render.report_dict`), naming it as ``kept``
     (and, kept under another name, as it was received): the clerk finds the very file it is about."""
@@ -133,12 +140,10 @@ def _write_one(filled: Filled, report: Report, out_dir: Path, stem: str, lang: L
     # The reports the office keeps say, as the e-mail does, when the copy may be sent back as it is.
     ready = mark and copy_ready(filled, report, marked)
     # Both languages in every report (the school reads the Thai); --lang en puts the English first.
-    write_atomically(text, lambda tmp: tmp.write_text(render_for_school(report, lang, marked=mark, ready=ready) + "\n",
-                                                      encoding="utf-8"))
-    write_atomically(html, lambda tmp: tmp.write_text(render_html(report, langs=first(lang), form=filled.form,
-                                                                  marked=mark, ready=ready), encoding="utf-8"))
-    body = json.dumps(_as_kept(report, lang, kept), ensure_ascii=False, indent=2, default=str, allow_nan=False)
-    write_atomically(data, lambda tmp: tmp.write_text(body + "\n", encoding="utf-8"))
+    _write_lines(text, render_for_school(report, lang, marked=mark, ready=ready) + "\n")
+    _write_lines(html, render_html(report, langs=first(lang), form=filled.form, marked=mark, ready=ready))
+    _write_lines(data, json.dumps(_as_kept(report, lang, kept), ensure_ascii=False, indent=2, default=str,
+                                  allow_nan=False) + "\n")
     return [text, html, data, marked] if mark else [text, html, data]
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import errno
 import glob
 import hashlib
+import itertools
 import os
 import secrets
 import stat
 import time
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Iterable
 
 from .errors import NotAFileError, OutputError
 from .messages import Lang, render
@@ -251,6 +252,39 @@ def save_bytes(folder: Path, data: bytes, name: Callable[[], Path], *, durable: 
         tmp.unlink(missing_ok=True)
 
 
+class FolderNames:
+    """The names of one of the office's folders, as Windows compares them (case folded), listed once.
+
+    "S1.xlsx" and "s1.xlsx" are one file to Windows (and to an office on Linux read from Windows over a
+    share), so a name is free only when no name there, in any case, is taken. The folder is listed at
+    the first name asked for and never again: keep one per folder for a run (an outbox's sent/ holds
+    years of mail). A file put there since by someone else is still seen by ``exists()``.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._taken: set[str] | None = None
+
+    def take(self, candidates: Iterable[str]) -> Path:
+        """The first of ``candidates`` free in the folder (it is then counted as taken)."""
+        taken = self._listed()
+        for name in candidates:
+            path = self.folder / name
+            if name.casefold() not in taken and not path.exists():
+                taken.add(name.casefold())
+                return path
+        raise ValueError("no free name among the candidates")  # callers give an endless series
+
+    def _listed(self) -> set[str]:
+        if self._taken is None:
+            try:
+                with os.scandir(self.folder) as entries:
+                    self._taken = {entry.name.casefold() for entry in entries}
+            except FileNotFoundError:  # made when the first file is saved
+                self._taken = set()
+        return self._taken
+
+
 def unique_name(stem: str, taken: set[str]) -> str:
     """``stem``, or ``stem-2``, ``stem-3`` … whichever is not in ``taken``; the result is added to it."""
     name, n = stem, 2
@@ -270,15 +304,17 @@ def file_identity(path: Path) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
-def move_into(source: Path, folder: Path) -> Path:
+def move_into(source: Path, folder: Path | FolderNames) -> Path:
     """Move ``source`` into ``folder`` (made if need be) under its own name, or ``<stem>-2``, ``-3`` …
-    when a file of that name is there already: nothing there is ever replaced. Returns where it went.
+    when a file of that name, in any case, is there already: nothing there is ever replaced, and
+    Windows sees no two names as one. Give a :class:`FolderNames` when moving several files into one
+    folder: it is listed once. Returns where it went.
 
     :raises OSError: it cannot be moved (Windows refuses while a program such as Excel has it open).
     """
-    folder.mkdir(parents=True, exist_ok=True)
-    target, n = folder / source.name, 2
-    while target.exists():
-        target, n = folder / f"{source.stem}-{n}{source.suffix}", n + 1
+    names = folder if isinstance(folder, FolderNames) else FolderNames(folder)
+    names.folder.mkdir(parents=True, exist_ok=True)
+    stem, suffix = source.stem, source.suffix
+    target = names.take(source.name if n == 1 else f"{stem}-{n}{suffix}" for n in itertools.count(1))
     os.replace(source, target)  # same disk: a rename
     return target

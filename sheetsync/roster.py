@@ -27,7 +27,7 @@ from .address import shown_address, split_addresses, usable_address
 from .check.coerce import ascii_digits
 from .clock import Zone
 from .errors import DataError, RosterError
-from .messages import both, render
+from .messages import LANGS, both, render
 from .spec.form import Form
 from .spec.pointers import place
 from .template.write import write_template
@@ -391,6 +391,8 @@ def _prefill(form: Form, data: dict[str, Any] | None, code: str) -> dict[str, An
         return merged
     try:
         place(merged, key[0], code)
-    except DataError as exc:
-        raise DataError(f"prefill data {exc}") from exc
+    except DataError as exc:  # data whose /project is no object: said with the code, Thai first
+        th, en = (render("prefill.roster-code", lang, source="cli.yaml", project=code, why=exc.th if lang == "th" else exc)
+                  for lang in LANGS)
+        raise DataError(en, th=th) from exc
     return merged

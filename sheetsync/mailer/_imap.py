@@ -23,7 +23,7 @@ from typing import Any, Mapping
 from imapclient import IMAPClient
 
 from ..address import bare_address, shown_address
-from ..files import save_bytes
+from ..files import FolderNames, save_bytes
 from ..limits import MAX_HEADER_BYTES
 from ..messages import LANGS, both, render
 from ..roster import safe_filename
@@ -100,8 +100,9 @@ def fetch(config: ImapConfig, inbox: Path, ledger: FetchLedger, *, mail: MailCon
             mark_done(client, uid, None, config.done_folder)
             result.again += 1
         own = mail if mail is not None else _own_from_env(environ)
+        names = FolderNames(inbox)  # listed once for the run, compared as Windows does (case folded)
         for uid in new:
-            if _fetch_one(client, uid, config, inbox, ledger, mail, own, result):
+            if _fetch_one(client, uid, config, names, ledger, mail, own, result):
                 mark_done(client, uid, KEYWORD if keywords else None, config.done_folder)
         client.logout()
     except IMAP_ERRORS as exc:
@@ -148,7 +149,7 @@ def _own_from_env(environ: Mapping[str, str] | None) -> MailConfig | None:
     return own if own.from_addr else None
 
 
-def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: Path, ledger: FetchLedger,
+def _fetch_one(client: IMAPClient, uid: int, config: ImapConfig, inbox: FolderNames, ledger: FetchLedger,
                mail: MailConfig | None, own: MailConfig | None, result: FetchResult) -> bool:
     """Take message ``uid``; False when it is gone (deleted or moved since the search listed it): it
     is then not recorded as a message of nothing from no one (a message still there comes next run).
@@ -252,7 +253,7 @@ def _take_nothing(message: FetchedMessage, known: bool, ledger: FetchLedger, res
                                 subject=repr(one_line(message.subject, 120))))
 
 
-def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent: str, inbox: Path,
+def _take_return(found: Extracted, message: FetchedMessage, known: bool, silent: str, inbox: FolderNames,
                  ledger: FetchLedger, mail: MailConfig | None, config: ImapConfig, result: FetchResult) -> None:
     files, ours = [], []
     for name, data in found.spreadsheets:
@@ -352,16 +353,16 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _save(inbox: Path, name: str, data: bytes) -> Path:
-    """Write ``data`` into the inbox under a safe, unused name (atomically: a dot file, then a rename)."""
+def _save(inbox: FolderNames, name: str, data: bytes) -> Path:
+    """Write ``data`` into the inbox under a safe name unused in any case (atomically: a dot file, then a rename)."""
     pure = PurePosixPath(name)
     stem = _without_lock_prefix(pure.stem)
     try:
         # Synced to disk before the message is marked done in the mailbox: it is never fetched again.
-        return save_bytes(inbox, data, lambda: free_path(inbox, safe_filename(stem, ""), pure.suffix.lower()),
+        return save_bytes(inbox.folder, data, lambda: free_path(inbox, safe_filename(stem, ""), pure.suffix.lower()),
                           durable=True)
     except OSError as exc:
-        raise mail_error("imap.cannot-save", inbox=inbox, name=repr(one_line(name)), why=exc.strerror or exc) from exc
+        raise mail_error("imap.cannot-save", inbox=inbox.folder, name=repr(one_line(name)), why=exc.strerror or exc) from exc
 
 
 def _without_lock_prefix(stem: str) -> str:

@@ -12,6 +12,7 @@ import base64
 import email
 import smtplib
 import ssl
+from itertools import count
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -23,7 +24,7 @@ from ._headers import OUTGOING, needs_utf8, wire_bytes
 from ._intl import send_utf8, smtputf8_needed_by
 from ..messages import LANGS, Lang, both, render
 from ..check.report import Report
-from ..files import replace, save_bytes
+from ..files import FolderNames, replace, save_bytes
 from ..roster import safe_filename
 from ._compose import NAME_HEADER, Attachment, compose
 from ._config import MailConfig
@@ -52,6 +53,7 @@ class OutboxMailer:
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
+        self._names = FolderNames(self.folder)  # listed once, at the first message written
 
     def send(self, message: EmailMessage) -> None:
         """Write ``message`` atomically (temporary file, then rename) into the folder."""
@@ -63,7 +65,7 @@ class OutboxMailer:
         name = str(message.get(NAME_HEADER) or "message")
         try:
             # A dot name that is not *.eml until complete: a half-written file is never taken for a message.
-            return save_bytes(self.folder, data, lambda: free_path(self.folder, name, ".eml"))
+            return save_bytes(self.folder, data, lambda: free_path(self._names, name, ".eml"))
         except OSError as exc:
             raise _refusal("outbox.cannot-write", folder=self.folder, why=exc.strerror or exc, fatal=True) from exc
 
@@ -293,6 +295,7 @@ def send_outbox(folder: str | Path, mailer: Mailer) -> SendResult:
     folder = Path(folder)
     result = SendResult()
     stopped: str | None = None
+    sent = FolderNames(folder / SENT_DIR)  # listed once, however many are sent
     for path in pending(folder):
         if stopped is not None:
             result.failed.append((path, stopped))
@@ -301,34 +304,32 @@ def send_outbox(folder: str | Path, mailer: Mailer) -> SendResult:
             mailer.send(read_message(path))
         except SendError as exc:
             if exc.delivered:
-                result.sent.append(_archive(path, folder / SENT_DIR))
+                result.sent.append(_archive(path, sent))
             result.failed.append((path, exc.reason))
             stopped = _not_tried(exc) if exc.fatal else None
         except MailError as exc:  # a file that is no message: SendResult.lines() adds the name itself
             result.failed.append((path, without_name(exc, path.name)))
         else:
-            result.sent.append(_archive(path, folder / SENT_DIR))
+            result.sent.append(_archive(path, sent))
     return result
 
 
-def free_path(folder: Path, name: str, suffix: str) -> Path:
-    """``folder/<safe name><suffix>``, or ``<name>-2<suffix>`` … when that already exists."""
-    path = folder / safe_filename(name, suffix)
-    number = 1
-    while path.exists():
-        number += 1
-        path = folder / safe_filename(name, f"-{number}{suffix}")
-    return path
+def free_path(folder: Path | FolderNames, name: str, suffix: str) -> Path:
+    """``folder/<safe name><suffix>``, or ``<name>-2<suffix>`` … when that is taken in any case (Windows
+    sees ``A.eml`` and ``a.eml`` as one file). Give a :class:`FolderNames` to take several names in one
+    folder: it is listed once."""
+    names = folder if isinstance(folder, FolderNames) else FolderNames(folder)
+    return names.take(safe_filename(name, f"-{n}{suffix}" if n > 1 else suffix) for n in count(1))
 
 
-def _archive(path: Path, sent: Path) -> Path:
+def _archive(path: Path, sent: FolderNames) -> Path:
     try:
-        sent.mkdir(exist_ok=True)
+        sent.folder.mkdir(exist_ok=True)
         target = free_path(sent, path.stem, path.suffix)
         replace(path, target)
     except OSError as exc:
         # Already delivered: say so loudly, since a resend would send it again.
-        raise mailbox_error("outbox.not-moved", name=path.name, sent=sent, why=exc.strerror or exc) from exc
+        raise mailbox_error("outbox.not-moved", name=path.name, sent=sent.folder, why=exc.strerror or exc) from exc
     return target
 
 

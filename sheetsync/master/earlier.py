@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 from ..check.reader import read_filled
 from ..clock import Zone
 from ..errors import SheetsyncError
-from ..files import move_into
+from ..files import FolderNames, move_into
 from ..messages import both
 
 #: The subfolder earlier templates move into.
@@ -55,6 +55,7 @@ def move_earlier(out: Path, names: Iterable[str], *, everyone: bool,
     writing = {n.casefold() for n in names}  # Windows and macOS see "A.xlsx" and "a.xlsx" as one file
     stems = {Path(n).stem for n in writing if Path(n).suffix in WORKBOOKS}
     dirs = tuple(forms_dirs)
+    olds: dict[Path, FolderNames] = {}  # each day's folder listed once
     for path in sorted(out.iterdir()):
         if path.is_symlink() or not path.is_file():
             continue
@@ -64,7 +65,8 @@ def move_earlier(out: Path, names: Iterable[str], *, everyone: bool,
         if name not in writing and not (ours and _is_template(path, dirs)):
             continue
         try:
-            done.moved.append(move_into(path, out / OLD / _day(path, zone)))
+            day = out / OLD / _day(path, zone)
+            done.moved.append(move_into(path, olds.setdefault(day, FolderNames(day))))
         except OSError:
             done.held.append(path)
     return done

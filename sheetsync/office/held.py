@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from ..address import same_address, shown_address
-from ..files import replace
+from ..files import FolderNames, replace
 from ..mailer import earlier_invitations, free_path, header_text
 from ..errors import OutputError, SheetsyncError
 from ..messages import both, render
@@ -43,6 +43,7 @@ def hold_invitations(outbox: Path, roster: Sequence[Recipient], left: Mapping[st
         return []
     schools = {r.id: r for r in roster}
     lines, places = [], _places(settings)
+    held_names = FolderNames(outbox / HELD_DIR)  # listed once, names compared as Windows does
     for (name, _subject, addresses), earlier in earlier_invitations(outbox).items():
         who = name.removeprefix("template ").strip()
         if earlier.sent or not name.startswith("template ") or not earlier.path.exists():
@@ -50,19 +51,20 @@ def hold_invitations(outbox: Path, roster: Sequence[Recipient], left: Mapping[st
         school = schools.get(who)
         if school is not None and _same(addresses, school.emails):
             continue
-        held = _moved_aside(earlier.path, outbox / HELD_DIR)
+        held = _moved_aside(earlier.path, held_names)
         lines.append(_said(who, school, addresses, held, (left or {}).get(who) or _addressed_to(held), places))
     return lines
 
 
-def _moved_aside(message: Path, folder: Path) -> Path:
-    """``message`` moved into ``folder``, under a free name.
+def _moved_aside(message: Path, names: FolderNames) -> Path:
+    """``message`` moved into the folder of ``names``, under a name free there in any case.
 
     :raises OutputError: it cannot be (``folder`` is a file, not writable, the message held open): the
         run sends nothing, as an invitation left in the outbox would go to the address the roster dropped.
     """
+    folder = names.folder
     try:
-        held = free_path(folder, message.stem, message.suffix)
+        held = free_path(names, message.stem, message.suffix)
         folder.mkdir(parents=True, exist_ok=True)
         replace(message, held)
     except OSError as exc:

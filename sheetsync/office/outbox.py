@@ -26,7 +26,7 @@ from ..crashpoint import crash_point
 from ..errors import OutputError
 from ..mailer import (OUTGOING, Mailer, MailError, SendError, SendResult, free_path, pending, read_message,
                       without_name)
-from ..files import replace, save_bytes
+from ..files import FolderNames, replace, save_bytes
 from ..messages import render
 from ..roster import safe_filename
 from .store import Store, now
@@ -142,6 +142,7 @@ def send_others(store: Store, folder: Path, mailer: Mailer) -> SendResult:
     mailbox fetch, say); each sent one moves into ``folder/sent``."""
     result = SendResult()
     known = store.written_names()
+    earlier = FolderNames(folder / SENT_DIR)  # listed once: sent/ holds years of mail
     for path in pending(folder) if folder.is_dir() else []:
         if path.name in known:
             continue
@@ -149,7 +150,7 @@ def send_others(store: Store, folder: Path, mailer: Mailer) -> SendResult:
             result.not_tried += 1
         else:
             # Named by what they carry ("template s1.eml" every month): last month's sent copy is kept
-            sent = _send(mailer, path, lambda: read_message(path), folder / SENT_DIR, result, keep_earlier=True)
+            sent = _send(mailer, path, lambda: read_message(path), folder / SENT_DIR, result, earlier)
             result.stopped = sent == "stop"
     return result
 
@@ -161,11 +162,12 @@ def count_others(store: Store, folder: Path) -> int:
 
 
 def _send(mailer: Mailer, path: Path, load: Callable[[], EmailMessage], sent: Path, result: SendResult,
-          keep_earlier: bool = False) -> str:
+          keep_earlier: FolderNames | None = None) -> str:
     """Send the message of outbox file ``path``: ``"sent"`` (its file moved into ``sent``; also when
     the server refused some of its recipients, said in ``result``),
     ``"failed"`` (said in ``result``, the next may go), or ``"stop"`` (the server cannot be used).
-    ``keep_earlier``: a file of the same name in ``sent`` stays, this one is numbered (``-2``)."""
+    ``keep_earlier`` (the names of ``sent``): a file of the same name there, in any case, stays, this one
+    is numbered (``-2``)."""
     try:
         mailer.send(load())
     except SendError as exc:
@@ -187,11 +189,11 @@ def _parse(data: bytes) -> EmailMessage:
     return message
 
 
-def _archive(path: Path, sent: Path, keep_earlier: bool = False) -> Path:
+def _archive(path: Path, sent: Path, keep_earlier: FolderNames | None = None) -> Path:
     if not path.exists():
         return path
     sent.mkdir(parents=True, exist_ok=True)
-    dest = free_path(sent, path.stem, path.suffix) if keep_earlier else sent / path.name
+    dest = free_path(keep_earlier, path.stem, path.suffix) if keep_earlier is not None else sent / path.name
     replace(path, dest)
     return dest
 

@@ -21,7 +21,7 @@ import logging
 from pathlib import Path
 from typing import Iterable
 
-from ..files import move_into
+from ..files import FolderNames, move_into
 from ..master.model import Outcome
 from .store import Store
 
@@ -79,11 +79,12 @@ def move_aside(store: Store, report_dir: Path) -> list[Path]:
     log, and is tried again by the next run: it is a tidying, never a reason for a failed run.
     """
     moved: list[Path] = []
+    old = FolderNames(report_dir / OLD)  # listed once, names compared as Windows does
     for (name,) in store.query("SELECT name FROM report_files WHERE aside = 1 ORDER BY name"):
         source = report_dir / str(name)
         try:
             if source.is_file():
-                moved.append(move_into(source, report_dir / OLD))
+                moved.append(move_into(source, old))
         except OSError as exc:
             LOG.warning("%s: not moved into %s yet (%s); tried again next run", source, OLD, exc)
             continue

@@ -84,8 +84,11 @@ def _row(f: Finding, schema: dict[str, Any], langs: tuple[Lang, ...], form: Form
         escape(f.cell) + (f"<br>({escape(row)})" if form and (row := row_name(form, f)) else "")
     # What the attached copy put right is no item to fix: its row says so (sheetsync.check.report.put_right).
     kind = "put_right" if marked and put_right(f) else f.severity
-    cells = [where, escape(finding_label(schema, f, form)), escape(value).replace("\n", "<br>"), todo,
+    cells = [where, escape(finding_label(schema, f, form)), _breaks(escape(value)), todo,
              _t(f"report.severity.{kind}", langs)]
     return f'<tr style="background:{ROW_BG[kind]}">' + "".join(f'<td style="{CELL}">{c}</td>' for c in cells) + "</tr>"
 
 
+def _breaks(text: str) -> str:
+    """``text`` with each line end (a Windows program's ``\r\n``, an old Mac's ``\r``) one ``<br>``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")

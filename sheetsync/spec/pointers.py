@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import DataError
+from ..messages import LANGS, render
 
 _INDEX = re.compile(r"/\d+(?=/|$)")
 
@@ -60,7 +61,9 @@ def place(data: dict[str, Any], pointer: str, value: Any) -> None:
     for part in parents:
         child = node.setdefault(part, {})
         if not isinstance(child, dict):
-            raise DataError(f"{pointer}: /{part} is not an object")
+            th, en = (render("prefill.not-object-on-the-way", lang, source="cli.yaml", where=pointer, step=f"/{part}")
+                      for lang in LANGS)
+            raise DataError(en, th=th)
         node = child
     node[name] = value
 
