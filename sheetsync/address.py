@@ -81,7 +81,9 @@ def usable_address(text: str) -> bool:
     if quoted is None:
         return is_address(text)
     inside = re.sub(r"\\(.)", r"\1", quoted[1])
-    return is_quoted_address(inside, domain)
+    # Written as quoted_local writes it, or the mail side (which rewrites it so and looks for that) refuses it:
+    # ``"a\b"`` is read as ``ab``, and no ``"ab"`` stands in the header.
+    return local == quoted_local(inside) and is_quoted_address(inside, domain)
 
 
 def split_addresses(text: str) -> list[str]:

@@ -70,3 +70,18 @@ def test_a_template_is_queued_and_sent_to_a_quoted_address(tmp_path: Path, smtp:
     [message] = smtp.messages()
     assert getaddresses([str(message["To"])])[0][1] == '"a b"@school.example', message["To"]
     assert not (office / "outbox" / "held").exists()  # the roster and the invitation name the same address
+
+
+@pytest.mark.parametrize("cell", ['"a\\b"@school.example', '"\\a b"@school.example'])
+def test_a_quoted_local_part_escaping_what_needs_no_escape_is_refused_as_the_mail_side_refuses_it(
+        tmp_path: Path, cell: str) -> None:
+    """``"a\\b"@…`` was taken by the roster, then refused by the mail side (which reads it as ``ab`` and finds
+    no ``"ab"`` written): the template could not be sent. One judge: both refuse it, the roster naming its line."""
+    from sheetsync.errors import MailError
+    from sheetsync.mailer._headers import parse_addresses
+
+    with pytest.raises(MailError):
+        parse_addresses(cell)
+    assert not usable_address(cell)
+    with pytest.raises(RosterError):
+        read_roster(_roster(tmp_path, cell))
