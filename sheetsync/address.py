@@ -35,7 +35,8 @@ _IN_TEXT = re.compile(r"[^\s<>,;\"]+@[^\s<>,;\"]+")
 #: A quoted local part as written: ``"``, then characters or backslash escapes, then ``"`` (RFC 5321 ``Quoted-string``).
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 #: One address of a list written in one cell or header: up to a ``,`` or ``;`` that is not inside quotes.
-_LISTED = re.compile(r'(?:"(?:[^"\\]|\\.)*"|[^,;"])+|"[^,;]*')
+#: A quote that is never closed (typed by slip) holds no separator: its word runs on to the next one, whole.
+_LISTED = re.compile(r'(?:"(?:[^"\\]|\\.)*"|[^,;"]|"[^,;]*)+')
 MAX_LOCAL_BYTES = 64  # RFC 5321 §4.5.3.1.1 (octets: a Thai letter is three in UTF-8)
 MAX_DOMAIN = 253
 

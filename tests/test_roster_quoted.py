@@ -85,3 +85,12 @@ def test_a_quoted_local_part_escaping_what_needs_no_escape_is_refused_as_the_mai
     assert not usable_address(cell)
     with pytest.raises(RosterError):
         read_roster(_roster(tmp_path, cell))
+
+
+def test_a_stray_quote_inside_an_address_is_refused_naming_the_address_as_typed(tmp_path: Path) -> None:
+    """``a"b@s1.example`` (one quote, typed by slip) was cut at the quote: the clerk was told ``'a'`` is no
+    address, which she never typed."""
+    assert split_addresses('a"b@s1.example, c@s2.example') == ['a"b@s1.example', "c@s2.example"]
+    with pytest.raises(RosterError) as caught:
+        read_roster(_roster(tmp_path, 'a"b@s1.example, c@s2.example'))
+    assert "a\"b@s1.example" in str(caught.value), caught.value
