@@ -35,7 +35,8 @@ _IN_TEXT = re.compile(r"[^\s<>,;\"]+@[^\s<>,;\"]+")
 #: A quoted local part as written: ``"``, then characters or backslash escapes, then ``"`` (RFC 5321 ``Quoted-string``).
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 #: One address of a list written in one cell or header: up to a ``,`` or ``;`` that is not inside quotes.
-_LISTED = re.compile(r'(?:"(?:[^"\\]|\\.)*"|[^,;"])+|"[^,;]*')
+#: A quote that is never closed (typed by slip) holds no separator: its word runs on to the next one, whole.
+_LISTED = re.compile(r'(?:"(?:[^"\\]|\\.)*"|[^,;"]|"[^,;]*)+')
 MAX_LOCAL_BYTES = 64  # RFC 5321 §4.5.3.1.1 (octets: a Thai letter is three in UTF-8)
 MAX_DOMAIN = 253
 
@@ -81,7 +82,9 @@ def usable_address(text: str) -> bool:
     if quoted is None:
         return is_address(text)
     inside = re.sub(r"\\(.)", r"\1", quoted[1])
-    return is_quoted_address(inside, domain)
+    # Written as quoted_local writes it, or the mail side (which rewrites it so and looks for that) refuses it:
+    # ``"a\b"`` is read as ``ab``, and no ``"ab"`` stands in the header.
+    return local == quoted_local(inside) and is_quoted_address(inside, domain)
 
 
 def split_addresses(text: str) -> list[str]:

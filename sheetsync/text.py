@@ -195,15 +195,19 @@ def utf16_unmarked(raw: bytes) -> str | None:
     """The codec of ``raw`` when it is UTF-16 without a byte-order mark (some editors save it so), else None.
 
     Every ASCII character (a key, ``=``, a comma, a line break) has a NUL as its high byte: after it in
-    little-endian, before it in big-endian (a Thai letter, U+0Exx, has none). So when at least one pair of
-    bytes in eight has a NUL on one side and hardly any on the other, the file is UTF-16 in that byte order;
-    a stray NUL in a UTF-8 text is no such pattern, and that text is read as UTF-8 (and refused where it is).
+    little-endian, before it in big-endian; a Thai letter (U+0Exx) has 0x0E there. So when one side holds
+    NULs (two at least: a stray NUL in a UTF-8 text is no pattern), hardly any on the other, and either one
+    pair of bytes in eight is ASCII or nearly every pair is ASCII or Thai (a roster of long Thai names and
+    Thai addresses), the file is UTF-16 in that byte order. UTF-8 and cp874 text have no 0x0E byte and no NUL.
     """
     pairs = len(raw) // 2
-    odd, even = raw[1::2].count(0), raw[0::2].count(0)
-    if not pairs or max(odd, even) * 8 < pairs or min(odd, even) * 8 > max(odd, even):
-        return None
-    return "utf-16-le" if odd > even else "utf-16-be"
+    for high, low, codec in ((raw[1::2], raw[0::2], "utf-16-le"), (raw[0::2], raw[1::2], "utf-16-be")):
+        nuls = high.count(0)
+        if nuls < 2 or low.count(0) * 8 > nuls:
+            continue
+        if nuls * 8 >= pairs or (nuls + high.count(0x0E)) * 8 >= pairs * 7:
+            return codec
+    return None
 
 
 _THAI_CONSONANT = re.compile("[\u0e01-\u0e2e]")

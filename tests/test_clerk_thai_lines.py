@@ -145,3 +145,19 @@ def test_a_file_the_computer_would_not_open_is_said_in_thai_first(monkeypatch: p
     [line] = done.stderr.splitlines()
     assert line.startswith("sheetsync: /office/forms: เปิดหรือเขียน"), line
     _thai_first(line.removeprefix("sheetsync: "), "/office/forms: Permission denied")
+
+
+def test_a_move_the_computer_refused_names_both_its_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OSError of a rename or copy carries two paths (``filename2``: where it was going, often the folder
+    at fault); the line named the first only, sending the clerk to a file that was fine."""
+    def refuse(*_: object) -> None:
+        raise PermissionError(13, "Permission denied", "/office/inbox/a.xlsx", None, "/office/processed/a.xlsx")
+
+    monkeypatch.setattr("sheetsync.spec.registry.list_forms", refuse)
+    done = run("forms")
+    assert done.returncode == 3
+    [line] = done.stderr.splitlines()
+    thai, english = line.removeprefix("sheetsync: ").split(" / ", 1)
+    for half in (thai, english):
+        assert "/office/inbox/a.xlsx" in half and "/office/processed/a.xlsx" in half, half
+    assert "Permission denied" in english

@@ -61,3 +61,13 @@ def test_a_word_is_quoted_only_where_a_shell_would_split_or_read_it() -> None:
     assert shell_word("s1") == "s1" and shell_word("templates/") == "templates/"
     assert shell_word("ร.ร. 01") == '"ร.ร. 01"' and shell_word("-7") == '"-7"' and shell_word("วัดไทร") == '"วัดไทร"'
     assert shell_word("a&b") == "\"a&b\"" and shell_word("a,b") == "\"a,b\"" and shell_word("") == '""'
+
+
+def test_a_double_quote_or_a_closing_backslash_in_a_word_does_not_leave_a_quote_open() -> None:
+    """``a"b`` was given as ``"a"b"``: bash waits for the closing quote, and cmd.exe passes ``ab"``. A quote is
+    written ``\\"`` (bash, and the Windows C runtime that splits the words for Python, both read it as ``"``),
+    and backslashes before a quote or the closing quote doubled (both read ``\\\\"`` as ``\\`` then the quote)."""
+    assert shell_word('a"b') == '"a\\"b"'
+    assert shell_word("C:\\templates\\") == '"C:\\templates\\\\"'
+    assert shell_word('a\\"b') == '"a\\\\\\"b"'
+    assert shell_word("a\\b c") == '"a\\b c"'  # a backslash before anything else stays one, in both

@@ -70,3 +70,27 @@ def test_a_template_is_queued_and_sent_to_a_quoted_address(tmp_path: Path, smtp:
     [message] = smtp.messages()
     assert getaddresses([str(message["To"])])[0][1] == '"a b"@school.example', message["To"]
     assert not (office / "outbox" / "held").exists()  # the roster and the invitation name the same address
+
+
+@pytest.mark.parametrize("cell", ['"a\\b"@school.example', '"\\a b"@school.example'])
+def test_a_quoted_local_part_escaping_what_needs_no_escape_is_refused_as_the_mail_side_refuses_it(
+        tmp_path: Path, cell: str) -> None:
+    """``"a\\b"@…`` was taken by the roster, then refused by the mail side (which reads it as ``ab`` and finds
+    no ``"ab"`` written): the template could not be sent. One judge: both refuse it, the roster naming its line."""
+    from sheetsync.errors import MailError
+    from sheetsync.mailer._headers import parse_addresses
+
+    with pytest.raises(MailError):
+        parse_addresses(cell)
+    assert not usable_address(cell)
+    with pytest.raises(RosterError):
+        read_roster(_roster(tmp_path, cell))
+
+
+def test_a_stray_quote_inside_an_address_is_refused_naming_the_address_as_typed(tmp_path: Path) -> None:
+    """``a"b@s1.example`` (one quote, typed by slip) was cut at the quote: the clerk was told ``'a'`` is no
+    address, which she never typed."""
+    assert split_addresses('a"b@s1.example, c@s2.example') == ['a"b@s1.example', "c@s2.example"]
+    with pytest.raises(RosterError) as caught:
+        read_roster(_roster(tmp_path, 'a"b@s1.example, c@s2.example'))
+    assert "a\"b@s1.example" in str(caught.value), caught.value

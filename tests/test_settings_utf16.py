@@ -50,3 +50,24 @@ def test_a_stray_nul_in_utf8_is_no_utf16() -> None:
     """One NUL in a UTF-8 text (a tool's slip) is no pattern of UTF-16: read as UTF-8, not as Chinese."""
     text = 'name = "สำนักงาน"\nform = "progress-report"\x00\n'
     assert thai_windows_text(text.encode("utf-8")) == text
+
+
+def test_a_thai_roster_saved_as_utf16_without_a_mark_is_read(tmp_path: Path) -> None:
+    """Thai letters (U+0Exx) have no NUL byte: a roster of long Thai names and Thai addresses has fewer NULs
+    than one pair of bytes in eight, and was read as UTF-8 (its bytes all below 0x80 are valid UTF-8): garbage."""
+    from sheetsync.roster import read_roster
+
+    rows = ["รหัส,ชื่อโรงเรียน,อีเมล"] + [
+        f"{i},โรงเรียนบ้านหนองบัวพิทยาคมวิทยาสรรค์,ครูสมศรีใจดีมาก@โรงเรียนบ้านหนองบัวพิทยาคม.ไทย" for i in range(1, 20)]
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"roster-{encoding}.csv"
+        path.write_bytes("\r\n".join(rows).encode(encoding) + "\r\n".encode(encoding))
+        schools = read_roster(path)
+        assert [s.id for s in schools] == [str(i) for i in range(1, 20)], encoding
+        assert schools[0].school == "โรงเรียนบ้านหนองบัวพิทยาคมวิทยาสรรค์"
+
+
+def test_a_stray_nul_in_a_short_utf8_text_is_no_utf16() -> None:
+    """Under eight pairs of bytes one NUL was taken for the pattern of UTF-16: read as Chinese."""
+    text = 'name = "x"\x00\n'
+    assert thai_windows_text(text.encode("utf-8")) == text

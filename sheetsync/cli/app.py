@@ -229,8 +229,10 @@ def error_line(exc: SheetsyncError) -> str:
 
 
 def _os_error_line(exc: OSError) -> str:
-    """An ``OSError`` (a folder that cannot be written, an input gone) on one line, Thai first, naming its path."""
-    where = exc.filename if exc.filename is not None else ""
+    """An ``OSError`` (a folder that cannot be written, an input gone) on one line, Thai first, naming its path
+    (both, for a move: from → to)."""
+    # A rename or copy carries where it was going too (filename2): often the folder at fault, so both are named.
+    where = " → ".join(str(name) for name in (exc.filename, exc.filename2) if name is not None)
     code = "error.os" if where else "error.os-nowhere"
     return " / ".join(render(code, lang, source="cli.yaml", where=where, why=exc.strerror or exc)
                       for lang in ("th", "en"))

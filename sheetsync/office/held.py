@@ -151,8 +151,14 @@ def shell_word(text: str) -> str:
     Double quotes are the one quoting all three take off the same way around spaces, Thai letters, ``&``,
     ``;``, ``|``, ``,``, ``<>`` and ``()``; single quotes mean nothing to cmd.exe. A leading ``-`` is quoted
     too, so the clerk sees a value and not an option (click takes a dashed word after ``--recipient`` as its
-    value either way). Nothing is refused: a double quote, ``$``, a backtick, ``%`` or ``!`` in ``text``
-    (no roster id seen has one) means something inside double quotes to one shell or another, and no
-    quoting escapes it in all three: such a word is given in double quotes, the closest there is.
+    value either way). A double quote is written ``\\"`` and the backslashes before it (or before the closing
+    quote) doubled, as bash and the Windows C runtime both read them. Nothing is refused: a ``$``, a backtick,
+    ``%`` or ``!`` in ``text`` (no roster id seen has one) means something inside double quotes to one shell or
+    another, and no quoting escapes it in all of them: such a word is given in double quotes, the closest there is.
     """
-    return text if _BARE_WORD.fullmatch(text) else f'"{text}"'
+    if _BARE_WORD.fullmatch(text):
+        return text
+    # Inside double quotes bash and the Windows C runtime (which splits the words for python.exe) both read
+    # ``\"`` as a quote and ``\\`` before a quote as one backslash: so a quote, and the backslashes before
+    # it or before the closing quote, are escaped, and no quote is left open (bash would wait for its end).
+    return '"' + re.sub(r'(\\*)("|\Z)', lambda m: m[1] * 2 + ("\\" + m[2] if m[2] else ""), text) + '"'
