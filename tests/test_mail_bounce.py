@@ -9,7 +9,8 @@ from email.message import EmailMessage
 from email.utils import getaddresses
 
 from sheetsync.mailer._bounce import is_bounce, read_bounce
-from sheetsync.mailer._headers import header_text, message_ids
+from sheetsync.mailer._headers import header_text
+from sheetsync.mailer._thread import message_ids
 from sheetsync.mailer._imap_config import ImapConfig
 from sheetsync.mailer._reading import read_message
 

@@ -24,7 +24,7 @@ from sheetsync.mailer import (FetchedFile, FetchedMessage, ImapConfig, JsonlLedg
 from sheetsync.identity import ensure_key
 from sheetsync.mailer._answer import address_report, sender_finding
 from sheetsync.mailer._attachments import extract
-from sheetsync.mailer._headers import thread_headers
+from sheetsync.mailer._thread import thread_headers
 from sheetsync.mailer._reply import must_not_answer
 from sheetsync.roster import Recipient
 from sheetsync.spec.form import Form

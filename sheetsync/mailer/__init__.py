@@ -29,7 +29,8 @@ from ._config import ANSWERS_PER_DAY, SECURITIES, MailConfig, Security
 from ..errors import MailError, SendError
 from ._digest import Digest, DigestEntry, compose_digest, digest_html, digest_text, summarize
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger, JsonlLedger
-from ._headers import OUTGOING, Thread, header_text, one_line, reply_subject, wire_bytes
+from ._headers import OUTGOING, Thread, header_text, one_line, wire_bytes
+from ._thread import reply_subject
 from ._imap import KEYWORD, FetchResult, fetch
 from ._imap_config import ImapConfig
 from ._joined import Part, again_part, compose_joined, report_part, unreadable_part

@@ -21,7 +21,8 @@ from ..check.issued import told_as_issued
 from ..check.report import Report
 from ..roster import Recipient, safe_filename
 from ._config import MailConfig, mail_error
-from ._headers import OUTGOING, Thread, one_line, parse_addresses, reply_subject, thread_headers
+from ._headers import OUTGOING, Thread, one_line, parse_addresses
+from ._thread import reply_subject, thread_headers
 from ._texts import say
 
 NAME_HEADER = "X-Sheetsync-Name"  # the outbox file name of a message (see OutboxMailer)
@@ -237,7 +238,7 @@ def new_message(config: MailConfig, to: str | Sequence[str], display_name: str =
     """An empty message with From, Reply-To, To (and Cc), Date, Message-ID, ``Auto-Submitted`` and
     ``X-Auto-Response-Suppress`` set.
 
-    :param idstring: ends the left part of the Message-ID (see :data:`~._headers.REPLY_MARK`).
+    :param idstring: ends the left part of the Message-ID (see :data:`~._thread.REPLY_MARK`).
 
     :raises MailError: the sender, reply-to or a recipient is not a valid address.
     """

@@ -16,7 +16,8 @@ from ..check.report import Report, Result, Unread
 from ..roster import Recipient
 from ._compose import NAME_HEADER, Attachment, add_attachment, new_message, signature
 from ._config import MailConfig
-from ._headers import DIGEST_MARK, one_line
+from ._headers import one_line
+from ._thread import DIGEST_MARK
 from ._texts import say
 
 LIMIT = 200  # characters of a name or reason shown; a pasted essay must not bury the digest

@@ -33,7 +33,8 @@ from ._attachments import Extracted, _megabytes
 from ..errors import MailError
 from ._config import MailConfig, mail_error
 from ._fetched import FetchedFile, FetchedMessage, FetchLedger
-from ._headers import answers_our_reply, header_text, message_ids, one_line
+from ._headers import header_text, one_line
+from ._thread import answers_our_reply, message_ids
 from ._imap_config import ImapConfig
 from ._imap_session import IMAP_ERRORS, clean, close, connect, mark_done, select
 from ._reading import Reading, parse, read_message, unreadable

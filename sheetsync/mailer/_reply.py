@@ -12,8 +12,8 @@ from ..messages import LANGS, Lang, render
 from ._compose import NAME_HEADER, new_message, not_read_line, not_read_shown, set_bilingual_body, write_not_read
 from ._config import MailConfig
 from ._fetched import FetchedMessage
-from ._headers import (REPLY_MARK, Thread, from_address, header_text, one_line, reply_subject,
-                       sole_from_address, thread_headers)
+from ._headers import Thread, from_address, header_text, one_line, sole_from_address
+from ._thread import REPLY_MARK, reply_subject, thread_headers
 from ._texts import say
 from ..zipped import Refusal
 
